@@ -1,0 +1,80 @@
+package dataset
+
+// Task says what the target is.
+type Task int
+
+const (
+	Classification Task = iota
+	Regression
+)
+
+func (t Task) String() string {
+	if t == Regression {
+		return "regression"
+	}
+	return "classification"
+}
+
+// Table is a dataset before splitting: a built-in generator's output or a
+// parsed CSV. Numeric features are in X; categorical features are kept as
+// strings until the split is known, so one-hot categories are fixed on the
+// training rows only.
+type Table struct {
+	Name string
+	Task Task
+	N    int // rows
+
+	// NumNames are the numeric feature names, NumX their values
+	// (N × len(NumNames), row-major).
+	NumNames []string
+	NumX     []float64
+
+	// CatNames are the categorical feature names, CatX their values
+	// (N × len(CatNames), row-major).
+	CatNames []string
+	CatX     []string
+
+	// Y holds the target: for classification the class index (0..K-1)
+	// stored as float64, for regression the value.
+	Y       []float64
+	Classes []string // class labels in index order (classification)
+
+	// Group holds the sensitive-attribute index per row (nil when none),
+	// GroupNames its labels. Used by fairness terms (later issues).
+	Group      []int
+	GroupNames []string
+
+	// Checksum identifies the data (SHA-256 of the CSV bytes, or of the
+	// generator name, parameters and seed).
+	Checksum string
+}
+
+// Dataset is one split ready for training: all features numeric (one-hot
+// expanded, optionally standardized).
+type Dataset struct {
+	N, D     int
+	X        []float64 // N × D row-major
+	Y        []float64 // N (class index or regression value)
+	Group    []int     // nil when the spec names no group
+	Features []string  // D names (one-hot columns as "col=value")
+}
+
+// Splits are the prepared train, validation and test sets of one repeat.
+// Validation and Test are nil when their fraction is 0.
+type Splits struct {
+	Task       Task
+	Classes    []string // class labels (classification)
+	Train      *Dataset
+	Validation *Dataset
+	Test       *Dataset
+	GroupNames []string
+}
+
+// K returns the number of model outputs the task needs: 1 for regression
+// and for two classes (one logit, sigmoid), K for K > 2 classes (softmax).
+func (s *Splits) K() int {
+	if s.Task == Regression || len(s.Classes) <= 2 {
+		return 1
+	}
+	return len(s.Classes)
+}

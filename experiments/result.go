@@ -1,0 +1,33 @@
+package experiments
+
+// Run status values, as written in runs.csv.
+const (
+	StatusOK       = "ok"
+	StatusDiverged = "diverged" // loss became NaN or ±Inf; Reason says where
+)
+
+// Result is what one run produced. Every field but the timings is a pure
+// function of (spec, grid point, repeat).
+type Result struct {
+	Index   int       // position in the sweep's run order
+	RunID   string    // stable id, e.g. "p003-r1"
+	Point   int       // grid point index
+	Repeat  int       // repeat index
+	Lambdas []float64 // λ of every term, in spec order (fixed ones too)
+	Status  string
+	Reason  string // why a run diverged ("" when ok)
+
+	// Metrics are aligned with the sweep's MetricNames; NaN means "no
+	// value" (for example test metrics when the spec has no test split)
+	// and is written as an empty cell.
+	Metrics []float64
+
+	// Curves has one row per epoch, aligned with CurveNames.
+	Curves [][]float64
+
+	// Seconds is the wall time of the whole run (data preparation
+	// excluded), EpochSeconds that of each epoch. They are the only
+	// fields that vary between two identical runs.
+	Seconds      float64
+	EpochSeconds []float64
+}

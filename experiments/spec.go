@@ -1,0 +1,118 @@
+package experiments
+
+// Spec is one study: a dataset, a model, a training recipe and a weighted
+// loss L = L_task + Σ λ_i·L_i whose swept weights span the grid.
+//
+// A Spec is produced by Parse or Load (strict YAML decoding) and checked by
+// Validate. Pos fields record where in the file a value came from so that
+// errors found after decoding (for example a CSV column that does not
+// exist) can still name file, line and column.
+type Spec struct {
+	File        string // path the spec was read from ("" for a reader)
+	Name        string
+	Description string
+	Seed        uint64
+	Repeats     int
+	Dataset     DatasetSpec
+	Model       ModelSpec
+	Train       TrainSpec
+	Loss        LossSpec
+	Sweep       SweepSpec
+	Report      ReportSpec
+
+	// Pos maps a dotted field path ("dataset.target",
+	// "loss.terms[0].weight") to where its value stands in the file.
+	Pos map[string]Pos
+}
+
+// Pos is a position in a spec file, 1-based.
+type Pos struct{ Line, Col int }
+
+// DatasetSpec names the data: a built-in generator or a CSV file.
+type DatasetSpec struct {
+	Builtin     string             // generator name, or "" for CSV
+	CSV         string             // path as written in the spec
+	Target      string             // csv: label column
+	Task        string             // classification | regression ("" = generator's own / classification for csv)
+	Features    []string           // csv: default all columns not used elsewhere
+	Categorical []string           // csv: one-hot encoded features
+	Missing     string             // error (default) | drop
+	Group       string             // sensitive attribute column (later issues)
+	AuxTargets  []string           // auxiliary targets (later issues)
+	Params      map[string]float64 // generator parameters
+	Standardize bool               // fit mean/std on train, apply everywhere
+	Split       SplitSpec
+}
+
+// SplitSpec gives the held-out fractions.
+type SplitSpec struct {
+	Test       float64 // default 0.25; 0 trains on all rows
+	Validation float64 // default 0
+	Stratify   bool    // default true for classification
+}
+
+// ModelSpec describes the network.
+type ModelSpec struct {
+	Kind       string // linear | mlp
+	Hidden     []int  // mlp hidden sizes
+	Activation string // relu | tanh | sigmoid
+}
+
+// TrainSpec is the optimization recipe.
+type TrainSpec struct {
+	Optimizer    string  // sgd | momentum | adam | adamw | lbfgs
+	LearningRate float64 // default 0.01 (0.1 for sgd/momentum)
+	Epochs       int     // default 100; lbfgs: maximum iterations
+	BatchSize    int     // 0 = full batch
+	Momentum     float64 // momentum: default 0.9
+	WeightDecay  float64 // adamw: decoupled decay, default 0.01
+	Beta1, Beta2 float64 // adam/adamw: defaults 0.9, 0.999
+	Epsilon      float64 // adam/adamw: default 1e-8
+}
+
+// LossSpec is the task loss and the added terms.
+type LossSpec struct {
+	Task       string  // cross_entropy | mse | huber
+	HuberDelta float64 // huber: default 1
+	Terms      []TermSpec
+}
+
+// TermSpec is one added term λ·L_term.
+type TermSpec struct {
+	Kind   string
+	Name   string // default Kind; unique within the spec
+	Weight Weight
+	// Params holds the term's own inline parameters (every key other than
+	// kind, name and weight), decoded to Go values (float64, string, bool,
+	// []any, map[string]any). The term's constructor validates them.
+	Params map[string]any
+}
+
+// Weight is a term's λ: one fixed value or a swept list.
+type Weight struct {
+	Values []float64 // in the order given; includes 0 when swept and Zero
+	Swept  bool      // true when the spec gave a list, logspace or linspace
+}
+
+// SweepSpec says how swept weights combine.
+type SweepSpec struct {
+	Mode string // grid (default) | zip
+}
+
+// ReportSpec configures plots.
+type ReportSpec struct {
+	X       string   // term whose λ is the x axis (default: first swept)
+	Metrics []string // metrics plotted against λ
+}
+
+// SweptTerms returns the indices of the terms whose weight is swept, in
+// spec order.
+func (s *Spec) SweptTerms() []int {
+	var idx []int
+	for i, t := range s.Loss.Terms {
+		if t.Weight.Swept {
+			idx = append(idx, i)
+		}
+	}
+	return idx
+}

@@ -1,0 +1,104 @@
+package lossterms
+
+import (
+	"fmt"
+	"sort"
+	"strings"
+)
+
+// ParamInfo documents one inline parameter of a term.
+type ParamInfo struct {
+	Name    string
+	Default string
+	Meaning string
+}
+
+// Info describes a term kind in the catalogue.
+type Info struct {
+	Kind    string
+	Family  string // regularization, auxiliary, fairness, ...
+	Summary string // one line, shown by `lossexp terms`
+	Params  []ParamInfo
+	// Metrics names the model-level or per-split metrics the term adds
+	// (e.g. "sparsity"); shown by `lossexp terms`.
+	Metrics []string
+	// New builds the term from its inline spec parameters. An unknown or
+	// ill-typed parameter is reported as a *ParamError.
+	New func(params map[string]any) (Term, error)
+}
+
+// ParamError is a bad inline parameter of a term.
+type ParamError struct {
+	Param string
+	Value any
+	Err   error
+}
+
+func (e *ParamError) Error() string {
+	if e.Value != nil {
+		return fmt.Sprintf("%s: %v (got %v)", e.Param, e.Err, e.Value)
+	}
+	return fmt.Sprintf("%s: %v", e.Param, e.Err)
+}
+
+func (e *ParamError) Unwrap() error { return e.Err }
+
+// catalogue is the one explicit registry from kind to constructor.
+var catalogue = map[string]Info{}
+
+func register(i Info) {
+	if _, dup := catalogue[i.Kind]; dup {
+		panic("lossterms: duplicate term kind " + i.Kind)
+	}
+	catalogue[i.Kind] = i
+}
+
+// Lookup returns the catalogue entry for kind; an unknown kind's error
+// lists the valid ones.
+func Lookup(kind string) (Info, error) {
+	i, ok := catalogue[kind]
+	if !ok {
+		return Info{}, fmt.Errorf("unknown term kind %q (valid: %s)", kind, strings.Join(Kinds(), ", "))
+	}
+	return i, nil
+}
+
+// Kinds returns every registered term kind, sorted.
+func Kinds() []string {
+	k := make([]string, 0, len(catalogue))
+	for name := range catalogue {
+		k = append(k, name)
+	}
+	sort.Strings(k)
+	return k
+}
+
+// Catalogue returns every entry, sorted by family then kind.
+func Catalogue() []Info {
+	out := make([]Info, 0, len(catalogue))
+	for _, i := range catalogue {
+		out = append(out, i)
+	}
+	sort.Slice(out, func(a, b int) bool {
+		if out[a].Family != out[b].Family {
+			return out[a].Family < out[b].Family
+		}
+		return out[a].Kind < out[b].Kind
+	})
+	return out
+}
+
+// TaskLossInfo describes a task loss.
+type TaskLossInfo struct {
+	Name    string
+	Summary string
+}
+
+// TaskLosses lists the task losses, in a fixed order.
+func TaskLosses() []TaskLossInfo {
+	return []TaskLossInfo{
+		{"cross_entropy", "mean negative log-likelihood: sigmoid for one logit, softmax for K > 2 classes"},
+		{"mse", "mean over samples of the squared error (Σ over outputs of (ŷ−y)²)"},
+		{"huber", "mean Huber loss with threshold huber_delta (default 1): quadratic near 0, linear beyond"},
+	}
+}
