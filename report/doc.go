@@ -1,0 +1,28 @@
+// Package report writes the tables and figures of a sweep and reads them
+// back. It never trains.
+//
+// A sweep streams its results, in index order, through a [Writer], which
+// writes three tables to the output folder:
+//
+//	runs.csv     run_id,repeat,status,lambda.<term>…,<metric>…,reason
+//	curves.csv   run_id,repeat,lambda.<term>…,epoch,<curve>…
+//	timings.csv  run_id,repeat,lambda.<term>…,epoch,seconds
+//
+// Epochs are numbered from 1; timings.csv adds one row per run whose epoch
+// is "total". Floats in runs.csv and curves.csv are written with the
+// shortest representation that round-trips (strconv 'g', -1), so the same
+// result always gives the same bytes; NaN ("no value") is an empty cell and
+// infinities are "+Inf" and "-Inf". timings.csv is the only table that
+// varies between two identical sweeps.
+//
+// [Render] turns a folder's runs.csv into summary.csv and PNG figures, both
+// after a sweep and for `lossexp report DIR`: [ReadRuns] parses the table,
+// [Summarize] groups the runs by grid point (identical λ tuple, in order of
+// first appearance) and computes, over the runs with status ok, the mean,
+// the sample standard deviation and a 95% Student-t confidence interval of
+// every metric; [WriteSummary] writes summary.csv and [Plot] the figures.
+//
+// Every file is written atomically: to a temporary file in the destination
+// folder, synced, closed and renamed ([WriteFileAtomic]), so a reader never
+// sees half a table and an interrupted sweep never leaves a truncated one.
+package report

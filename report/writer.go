@@ -1,0 +1,293 @@
+package report
+
+import (
+	"bufio"
+	"encoding/csv"
+	"errors"
+	"fmt"
+	"io/fs"
+	"math"
+	"os"
+	"path/filepath"
+	"strconv"
+
+	"github.com/lossexp/lossexp/experiments"
+)
+
+// Names of the tables a sweep writes.
+const (
+	RunsFile    = "runs.csv"
+	CurvesFile  = "curves.csv"
+	TimingsFile = "timings.csv"
+	SummaryFile = "summary.csv"
+)
+
+// Fixed column names. Column names are part of the interface: users'
+// scripts and `lossexp check` read them.
+const (
+	ColRunID    = "run_id"
+	ColRepeat   = "repeat"
+	ColStatus   = "status"
+	ColReason   = "reason"
+	ColEpoch    = "epoch"
+	ColSeconds  = "seconds"
+	ColN        = "n"
+	ColDiverged = "diverged"
+
+	// LambdaPrefix starts the column of every term's weight: lambda.<term>.
+	LambdaPrefix = "lambda."
+
+	// EpochTotal is the epoch of the timings.csv row that holds a run's
+	// whole wall time.
+	EpochTotal = "total"
+)
+
+// Layout names the columns of a sweep's tables.
+type Layout struct {
+	Terms   []string // term names in spec order: columns lambda.<name>
+	Metrics []string // metric columns, e.g. train.accuracy, test.accuracy, sparsity
+	Curves  []string // per-epoch curve columns, e.g. loss.total, grad.l1, test.loss
+}
+
+// Writer streams a sweep's results to runs.csv, curves.csv and
+// timings.csv. Add must be called in index order; the Writer holds one row
+// at a time, so its memory does not grow with the number of runs.
+//
+// The tables are written to temporary files in the output folder and
+// appear under their final names only when Close succeeds; Abort removes
+// them. A Writer is not safe for concurrent use.
+type Writer struct {
+	dir    string
+	layout Layout
+	tables [3]table // runs, curves, timings
+	row    []string // reused record buffer
+	err    error    // first error; sticky
+	done   bool
+}
+
+// table is one CSV file being written.
+type table struct {
+	path string // final name
+	f    *os.File
+	bw   *bufio.Writer
+	cw   *csv.Writer
+}
+
+// NewWriter creates dir if needed and opens the three tables in it, each
+// with its header written. It fails before any training starts if dir
+// cannot be created or written to.
+func NewWriter(dir string, layout Layout) (*Writer, error) {
+	if err := os.MkdirAll(dir, 0o755); err != nil {
+		return nil, folderError(dir, err)
+	}
+	w := &Writer{dir: dir, layout: layout}
+	for i, name := range []string{RunsFile, CurvesFile, TimingsFile} {
+		path := filepath.Join(dir, name)
+		f, err := os.CreateTemp(dir, "."+name+".tmp-*")
+		if err != nil {
+			w.Abort()
+			return nil, folderError(dir, err)
+		}
+		bw := bufio.NewWriterSize(f, 64<<10)
+		w.tables[i] = table{path: path, f: f, bw: bw, cw: csv.NewWriter(bw)}
+	}
+	terms := make([]string, len(layout.Terms))
+	for i, t := range layout.Terms {
+		terms[i] = LambdaPrefix + t
+	}
+	headers := [3][]string{
+		concat([]string{ColRunID, ColRepeat, ColStatus}, terms, layout.Metrics, []string{ColReason}),
+		concat([]string{ColRunID, ColRepeat}, terms, []string{ColEpoch}, layout.Curves),
+		concat([]string{ColRunID, ColRepeat}, terms, []string{ColEpoch, ColSeconds}),
+	}
+	for i, h := range headers {
+		if err := w.tables[i].cw.Write(h); err != nil {
+			w.Abort()
+			return nil, fmt.Errorf("write %s: %w", w.tables[i].path, err)
+		}
+	}
+	return w, nil
+}
+
+// folderError reports that dir cannot be created or written to, naming
+// dir rather than a temporary file inside it:
+// "create output folder results/x: permission denied".
+func folderError(dir string, err error) error {
+	var pe *fs.PathError
+	if errors.As(err, &pe) && (filepath.Clean(pe.Path) == filepath.Clean(dir) || filepath.Dir(pe.Path) == filepath.Clean(dir)) {
+		err = pe.Err
+	}
+	return fmt.Errorf("create output folder %s: %w", dir, err)
+}
+
+func concat(parts ...[]string) []string {
+	var out []string
+	for _, p := range parts {
+		out = append(out, p...)
+	}
+	return out
+}
+
+// Add writes r's row of runs.csv, its rows of curves.csv (one per epoch)
+// and of timings.csv (one per epoch and one "total"). r's slices must be
+// aligned with the Layout; a mismatch is an error and nothing of r is
+// written.
+func (w *Writer) Add(r experiments.Result) error {
+	if w.err != nil {
+		return w.err
+	}
+	if w.done {
+		return errors.New("report: Add after Close or Abort")
+	}
+	if err := w.check(r); err != nil {
+		return err
+	}
+	// runs.csv
+	row := w.row[:0]
+	row = append(row, r.RunID, strconv.Itoa(r.Repeat), r.Status)
+	for _, v := range r.Lambdas {
+		row = append(row, formatExact(v))
+	}
+	for _, v := range r.Metrics {
+		row = append(row, formatExact(v))
+	}
+	row = append(row, r.Reason)
+	if err := w.write(0, row); err != nil {
+		return err
+	}
+
+	// curves.csv and timings.csv rows start with run_id, repeat, λ….
+	row = append(row[:0], r.RunID, strconv.Itoa(r.Repeat))
+	for _, v := range r.Lambdas {
+		row = append(row, formatExact(v))
+	}
+	prefix := len(row)
+	for e, c := range r.Curves {
+		row = append(row[:prefix], strconv.Itoa(e+1))
+		for _, v := range c {
+			row = append(row, formatExact(v))
+		}
+		if err := w.write(1, row); err != nil {
+			return err
+		}
+	}
+
+	for e, s := range r.EpochSeconds {
+		row = append(row[:prefix], strconv.Itoa(e+1), formatSeconds(s))
+		if err := w.write(2, row); err != nil {
+			return err
+		}
+	}
+	row = append(row[:prefix], EpochTotal, formatSeconds(r.Seconds))
+	if err := w.write(2, row); err != nil {
+		return err
+	}
+	w.row = row
+	return nil
+}
+
+// check validates r against the layout before anything of it is written.
+func (w *Writer) check(r experiments.Result) error {
+	if len(r.Lambdas) != len(w.layout.Terms) {
+		return fmt.Errorf("add run %s: %d lambdas for %d terms", r.RunID, len(r.Lambdas), len(w.layout.Terms))
+	}
+	if len(r.Metrics) != len(w.layout.Metrics) {
+		return fmt.Errorf("add run %s: %d metric values for %d metrics", r.RunID, len(r.Metrics), len(w.layout.Metrics))
+	}
+	for e, c := range r.Curves {
+		if len(c) != len(w.layout.Curves) {
+			return fmt.Errorf("add run %s: epoch %d has %d curve values for %d curves", r.RunID, e+1, len(c), len(w.layout.Curves))
+		}
+	}
+	return nil
+}
+
+func (w *Writer) write(i int, row []string) error {
+	t := &w.tables[i]
+	if err := t.cw.Write(row); err != nil {
+		w.err = fmt.Errorf("write %s: %w", t.path, err)
+		return w.err
+	}
+	return nil
+}
+
+// Close flushes, syncs and closes the three tables and renames each to its
+// final name. If any step fails, the tables not yet renamed are removed
+// and the first error is returned. Close after Close or Abort does
+// nothing.
+func (w *Writer) Close() error {
+	if w.done {
+		return w.err
+	}
+	w.done = true
+	for i := range w.tables {
+		t := &w.tables[i]
+		if t.f == nil {
+			continue
+		}
+		if w.err == nil {
+			w.err = t.commit()
+		} else {
+			t.f.Close()
+		}
+		if w.err != nil {
+			os.Remove(t.f.Name())
+		}
+		t.f = nil
+	}
+	return w.err
+}
+
+func (t *table) commit() error {
+	t.cw.Flush()
+	if err := t.cw.Error(); err != nil {
+		t.f.Close()
+		return fmt.Errorf("write %s: %w", t.path, err)
+	}
+	if err := t.bw.Flush(); err != nil {
+		t.f.Close()
+		return fmt.Errorf("write %s: %w", t.path, err)
+	}
+	return commitTemp(t.f, t.path)
+}
+
+// Abort closes and removes the temporary tables; files already in place
+// from an earlier sweep are left untouched. Abort after Close does
+// nothing.
+func (w *Writer) Abort() {
+	if w.done {
+		return
+	}
+	w.done = true
+	if w.err == nil {
+		w.err = errors.New("report: writer aborted")
+	}
+	for i := range w.tables {
+		t := &w.tables[i]
+		if t.f == nil {
+			continue
+		}
+		t.f.Close()
+		os.Remove(t.f.Name())
+		t.f = nil
+	}
+}
+
+// formatExact formats v with the shortest decimal that parses back to the
+// same float64; NaN ("no value") is the empty string and the infinities
+// are "+Inf" and "-Inf".
+func formatExact(v float64) string {
+	if math.IsNaN(v) {
+		return ""
+	}
+	return strconv.FormatFloat(v, 'g', -1, 64)
+}
+
+// formatSeconds formats a duration in seconds to 6 significant digits:
+// timings are noisy, and more digits would only add noise to the file.
+func formatSeconds(v float64) string {
+	if math.IsNaN(v) {
+		return ""
+	}
+	return strconv.FormatFloat(v, 'g', 6, 64)
+}
