@@ -47,6 +47,10 @@ type Table struct {
 	// Checksum identifies the data (SHA-256 of the CSV bytes, or of the
 	// generator name, parameters and seed).
 	Checksum string
+
+	// Dropped counts the CSV rows skipped for missing values (missing:
+	// drop); always 0 for generators.
+	Dropped int
 }
 
 // Dataset is one split ready for training: all features numeric (one-hot

@@ -1,0 +1,525 @@
+package dataset
+
+import (
+	"crypto/sha256"
+	"encoding/hex"
+	"fmt"
+	"math"
+	"math/rand/v2"
+	"slices"
+	"strconv"
+	"strings"
+)
+
+// ParamInfo describes one parameter of a built-in generator.
+type ParamInfo struct {
+	Name    string
+	Default float64
+	Meaning string
+
+	// Integer says the value must be a whole number; Min is the smallest
+	// allowed value. Generators check further limits themselves (for
+	// example informative ≤ features).
+	Integer bool
+	Min     float64
+}
+
+// GeneratorInfo describes a built-in generator for listings such as
+// `lossexp datasets`.
+type GeneratorInfo struct {
+	Name    string
+	Task    Task
+	Summary string
+	Params  []ParamInfo
+}
+
+// genParams holds a generator's resolved parameters (defaults overridden
+// by the caller's values).
+type genParams map[string]float64
+
+func (p genParams) int(name string) int { return int(p[name]) }
+
+// generator is one entry of the built-in table.
+type generator struct {
+	info GeneratorInfo
+	// check validates limits that involve more than one parameter or an
+	// open bound; it returns nil when the parameters are usable.
+	check func(p genParams) error
+	// gen fills t.N, t.NumX, t.Y (and t.Classes for classification).
+	gen func(t *Table, p genParams, rng *rand.Rand)
+}
+
+// pcgStream is the second PCG word for built-in generators, so that their
+// streams differ from other uses of the same seed.
+const pcgStream = 0x6c6f73736578702d // "lossexp-"
+
+// generators is the constant table of built-in generators, in listing
+// order.
+var generators = []generator{
+	{
+		info: GeneratorInfo{
+			Name:    "moons",
+			Task:    Classification,
+			Summary: "two interleaving half circles in 2-D (scikit-learn's make_moons), 2 classes",
+			Params: []ParamInfo{
+				{Name: "samples", Default: 600, Meaning: "number of rows", Integer: true, Min: 10},
+				{Name: "noise", Default: 0.3, Meaning: "standard deviation of the Gaussian noise added to each coordinate", Min: 0},
+			},
+		},
+		gen: genMoons,
+	},
+	{
+		info: GeneratorInfo{
+			Name:    "circles",
+			Task:    Classification,
+			Summary: "a small circle inside a large one in 2-D (scikit-learn's make_circles), 2 classes",
+			Params: []ParamInfo{
+				{Name: "samples", Default: 600, Meaning: "number of rows", Integer: true, Min: 10},
+				{Name: "noise", Default: 0.1, Meaning: "standard deviation of the Gaussian noise added to each coordinate", Min: 0},
+				{Name: "factor", Default: 0.5, Meaning: "radius of the inner circle relative to the outer one, in (0, 1)", Min: 0},
+			},
+		},
+		check: func(p genParams) error {
+			if f := p["factor"]; f <= 0 || f >= 1 {
+				return fmt.Errorf("parameter factor must be between 0 and 1 (exclusive), got %v", f)
+			}
+			return nil
+		},
+		gen: genCircles,
+	},
+	{
+		info: GeneratorInfo{
+			Name:    "blobs",
+			Task:    Classification,
+			Summary: "isotropic Gaussian blobs around centers drawn from the seed, K classes",
+			Params: []ParamInfo{
+				{Name: "samples", Default: 600, Meaning: "number of rows", Integer: true, Min: 10},
+				{Name: "classes", Default: 3, Meaning: "number of blobs (classes)", Integer: true, Min: 2},
+				{Name: "features", Default: 2, Meaning: "number of dimensions", Integer: true, Min: 1},
+				{Name: "spread", Default: 1.0, Meaning: "standard deviation of each blob (centers lie in [-10, 10] per axis)", Min: 0},
+			},
+		},
+		check: func(p genParams) error {
+			if p["spread"] <= 0 {
+				return fmt.Errorf("parameter spread must be positive, got %v", p["spread"])
+			}
+			if p["samples"] < p["classes"] {
+				return fmt.Errorf("parameter samples (%v) must be at least classes (%v)", p["samples"], p["classes"])
+			}
+			return nil
+		},
+		gen: genBlobs,
+	},
+	{
+		info: GeneratorInfo{
+			Name:    "spirals",
+			Task:    Classification,
+			Summary: "K interleaved spiral arms in 2-D, one class per arm",
+			Params: []ParamInfo{
+				{Name: "samples", Default: 600, Meaning: "number of rows", Integer: true, Min: 10},
+				{Name: "classes", Default: 3, Meaning: "number of arms (classes)", Integer: true, Min: 2},
+				{Name: "noise", Default: 0.2, Meaning: "standard deviation of the Gaussian jitter of each point's angle, in radians", Min: 0},
+				{Name: "turns", Default: 1.0, Meaning: "number of full turns each arm makes", Min: 0},
+			},
+		},
+		check: func(p genParams) error {
+			if p["turns"] <= 0 {
+				return fmt.Errorf("parameter turns must be positive, got %v", p["turns"])
+			}
+			if p["samples"] < p["classes"] {
+				return fmt.Errorf("parameter samples (%v) must be at least classes (%v)", p["samples"], p["classes"])
+			}
+			return nil
+		},
+		gen: genSpirals,
+	},
+	{
+		info: GeneratorInfo{
+			Name:    "regression",
+			Task:    Regression,
+			Summary: "standard normal features and a noisy linear (degree 1) or polynomial target",
+			Params: []ParamInfo{
+				{Name: "samples", Default: 400, Meaning: "number of rows", Integer: true, Min: 10},
+				{Name: "features", Default: 5, Meaning: "number of features", Integer: true, Min: 1},
+				{Name: "informative", Default: 0, Meaning: "features x0… that enter the target (0 = all)", Integer: true, Min: 0},
+				{Name: "degree", Default: 1, Meaning: "polynomial degree of the target (1 = linear, at most 5)", Integer: true, Min: 1},
+				{Name: "noise", Default: 0.5, Meaning: "standard deviation of the Gaussian noise added to the target", Min: 0},
+			},
+		},
+		check: func(p genParams) error {
+			if p["informative"] > p["features"] {
+				return fmt.Errorf("parameter informative (%v) must not exceed features (%v)", p["informative"], p["features"])
+			}
+			if p["degree"] > 5 {
+				return fmt.Errorf("parameter degree must be at most 5, got %v", p["degree"])
+			}
+			return nil
+		},
+		gen: genRegression,
+	},
+	{
+		info: GeneratorInfo{
+			Name:    "sparse",
+			Task:    Classification,
+			Summary: "few samples, many standard normal features, only x0… informative: a binary task where L1 pays off",
+			Params: []ParamInfo{
+				{Name: "samples", Default: 300, Meaning: "number of rows", Integer: true, Min: 10},
+				{Name: "features", Default: 100, Meaning: "number of features", Integer: true, Min: 1},
+				{Name: "informative", Default: 5, Meaning: "features x0… that carry the signal (the rest are pure noise)", Integer: true, Min: 1},
+				{Name: "redundant", Default: 0, Meaning: "features after the informative ones that are noisy copies of them", Integer: true, Min: 0},
+				{Name: "noise", Default: 0.25, Meaning: "standard deviation of the Gaussian noise added to the class score (the score's own standard deviation is sqrt(informative))", Min: 0},
+				{Name: "flip", Default: 0.05, Meaning: "fraction of labels flipped at random", Min: 0},
+			},
+		},
+		check: func(p genParams) error {
+			if p["informative"]+p["redundant"] > p["features"] {
+				return fmt.Errorf("parameters informative (%v) plus redundant (%v) must not exceed features (%v)", p["informative"], p["redundant"], p["features"])
+			}
+			if p["flip"] > 0.5 {
+				return fmt.Errorf("parameter flip must be at most 0.5, got %v", p["flip"])
+			}
+			return nil
+		},
+		gen: genSparse,
+	},
+}
+
+// maxBuiltinCells bounds samples × features so that a typo cannot ask for
+// terabytes.
+const maxBuiltinCells = 1 << 28
+
+// Builtins lists the built-in generators in a fixed order. The result is a
+// copy the caller may modify.
+func Builtins() []GeneratorInfo {
+	out := make([]GeneratorInfo, len(generators))
+	for i, g := range generators {
+		out[i] = g.info
+		out[i].Params = slices.Clone(g.info.Params)
+	}
+	return out
+}
+
+func builtinNames() string {
+	names := make([]string, len(generators))
+	for i, g := range generators {
+		names[i] = g.info.Name
+	}
+	return strings.Join(names, ", ")
+}
+
+// Builtin generates the named built-in dataset. params overrides the
+// generator's defaults (nil means all defaults); the output is a pure
+// function of (name, params, seed). Unknown names and parameters, and
+// values out of range, are errors that name the offender.
+func Builtin(name string, params map[string]float64, seed uint64) (*Table, error) {
+	var g *generator
+	for i := range generators {
+		if generators[i].info.Name == name {
+			g = &generators[i]
+			break
+		}
+	}
+	if g == nil {
+		return nil, fmt.Errorf("unknown builtin %q (valid: %s)", name, builtinNames())
+	}
+	p, err := resolveParams(g, params)
+	if err != nil {
+		return nil, err
+	}
+	t := &Table{Name: name, Task: g.info.Task, Checksum: builtinChecksum(name, p, seed)}
+	g.gen(t, p, rand.New(rand.NewPCG(seed, pcgStream)))
+	d := len(t.NumX) / t.N
+	t.NumNames = make([]string, d)
+	for j := range d {
+		t.NumNames[j] = "x" + strconv.Itoa(j)
+	}
+	return t, nil
+}
+
+// resolveParams merges the caller's values over the defaults and checks
+// them.
+func resolveParams(g *generator, params map[string]float64) (genParams, error) {
+	p := make(genParams, len(g.info.Params))
+	valid := make([]string, len(g.info.Params))
+	for i, pi := range g.info.Params {
+		p[pi.Name] = pi.Default
+		valid[i] = pi.Name
+	}
+	// Report unknown names in sorted order so the message is stable.
+	keys := make([]string, 0, len(params))
+	for k := range params {
+		keys = append(keys, k)
+	}
+	slices.Sort(keys)
+	for _, k := range keys {
+		if _, ok := p[k]; !ok {
+			return nil, fmt.Errorf("unknown parameter %q for builtin %s (valid: %s)", k, g.info.Name, strings.Join(valid, ", "))
+		}
+		p[k] = params[k]
+	}
+	for _, pi := range g.info.Params {
+		v := p[pi.Name]
+		switch {
+		case math.IsNaN(v) || math.IsInf(v, 0):
+			return nil, fmt.Errorf("builtin %s: parameter %s must be a finite number, got %v", g.info.Name, pi.Name, v)
+		case pi.Integer && v != math.Trunc(v):
+			return nil, fmt.Errorf("builtin %s: parameter %s must be an integer, got %v", g.info.Name, pi.Name, v)
+		case v < pi.Min:
+			return nil, fmt.Errorf("builtin %s: parameter %s must be at least %v, got %v", g.info.Name, pi.Name, pi.Min, v)
+		}
+	}
+	if g.check != nil {
+		if err := g.check(p); err != nil {
+			return nil, fmt.Errorf("builtin %s: %w", g.info.Name, err)
+		}
+	}
+	cells := p["samples"] * math.Max(1, p["features"])
+	if cells > maxBuiltinCells {
+		return nil, fmt.Errorf("builtin %s: samples × features = %v exceeds the limit of %d cells", g.info.Name, cells, maxBuiltinCells)
+	}
+	return p, nil
+}
+
+// builtinChecksum hashes the generator name, the resolved parameters in
+// sorted order and the seed.
+func builtinChecksum(name string, p genParams, seed uint64) string {
+	keys := make([]string, 0, len(p))
+	for k := range p {
+		keys = append(keys, k)
+	}
+	slices.Sort(keys)
+	h := sha256.New()
+	fmt.Fprintf(h, "builtin %s\n", name)
+	for _, k := range keys {
+		fmt.Fprintf(h, "%s=%s\n", k, strconv.FormatFloat(p[k], 'g', -1, 64))
+	}
+	fmt.Fprintf(h, "seed=%d\n", seed)
+	return hex.EncodeToString(h.Sum(nil))
+}
+
+// classLabels returns "0", "1", … "k-1".
+func classLabels(k int) []string {
+	out := make([]string, k)
+	for i := range out {
+		out[i] = strconv.Itoa(i)
+	}
+	return out
+}
+
+// shuffleRows permutes the rows of x (n × d) and y together.
+func shuffleRows(x, y []float64, d int, rng *rand.Rand) {
+	n := len(y)
+	for i := n - 1; i > 0; i-- {
+		j := rng.IntN(i + 1)
+		y[i], y[j] = y[j], y[i]
+		for c := range d {
+			x[i*d+c], x[j*d+c] = x[j*d+c], x[i*d+c]
+		}
+	}
+}
+
+// linspace returns the i-th of n evenly spaced points from a to b
+// (inclusive both ends when n > 1).
+func linspace(a, b float64, i, n int) float64 {
+	if n <= 1 {
+		return a
+	}
+	return a + (b-a)*float64(i)/float64(n-1)
+}
+
+func genMoons(t *Table, p genParams, rng *rand.Rand) {
+	n := p.int("samples")
+	noise := p["noise"]
+	nOut := n / 2
+	nIn := n - nOut
+	x := make([]float64, 2*n)
+	y := make([]float64, n)
+	for i := range nOut {
+		a := linspace(0, math.Pi, i, nOut)
+		x[2*i], x[2*i+1] = math.Cos(a), math.Sin(a)
+	}
+	for i := range nIn {
+		a := linspace(0, math.Pi, i, nIn)
+		r := nOut + i
+		x[2*r], x[2*r+1] = 1-math.Cos(a), 0.5-math.Sin(a)
+		y[r] = 1
+	}
+	for i := range x {
+		x[i] += noise * rng.NormFloat64()
+	}
+	shuffleRows(x, y, 2, rng)
+	t.N, t.NumX, t.Y, t.Classes = n, x, y, classLabels(2)
+}
+
+func genCircles(t *Table, p genParams, rng *rand.Rand) {
+	n := p.int("samples")
+	noise, factor := p["noise"], p["factor"]
+	nOut := n / 2
+	nIn := n - nOut
+	x := make([]float64, 2*n)
+	y := make([]float64, n)
+	for i := range nOut {
+		a := 2 * math.Pi * float64(i) / float64(nOut)
+		x[2*i], x[2*i+1] = math.Cos(a), math.Sin(a)
+	}
+	for i := range nIn {
+		a := 2 * math.Pi * float64(i) / float64(nIn)
+		r := nOut + i
+		x[2*r], x[2*r+1] = factor*math.Cos(a), factor*math.Sin(a)
+		y[r] = 1
+	}
+	for i := range x {
+		x[i] += noise * rng.NormFloat64()
+	}
+	shuffleRows(x, y, 2, rng)
+	t.N, t.NumX, t.Y, t.Classes = n, x, y, classLabels(2)
+}
+
+// perClass returns how many of n rows class c of k gets: n/k each, the
+// remainder going to the first classes.
+func perClass(n, k, c int) int {
+	m := n / k
+	if c < n%k {
+		m++
+	}
+	return m
+}
+
+func genBlobs(t *Table, p genParams, rng *rand.Rand) {
+	n, k, d := p.int("samples"), p.int("classes"), p.int("features")
+	spread := p["spread"]
+	centers := make([]float64, k*d)
+	for i := range centers {
+		centers[i] = -10 + 20*rng.Float64()
+	}
+	x := make([]float64, 0, n*d)
+	y := make([]float64, 0, n)
+	for c := range k {
+		for range perClass(n, k, c) {
+			for j := range d {
+				x = append(x, centers[c*d+j]+spread*rng.NormFloat64())
+			}
+			y = append(y, float64(c))
+		}
+	}
+	shuffleRows(x, y, d, rng)
+	t.N, t.NumX, t.Y, t.Classes = n, x, y, classLabels(k)
+}
+
+func genSpirals(t *Table, p genParams, rng *rand.Rand) {
+	n, k := p.int("samples"), p.int("classes")
+	noise, turns := p["noise"], p["turns"]
+	x := make([]float64, 0, 2*n)
+	y := make([]float64, 0, n)
+	for c := range k {
+		m := perClass(n, k, c)
+		for i := range m {
+			// Radius grows from near 0 to 1 along the arm; arms are
+			// rotated by 2π/K from one another.
+			r := (float64(i) + 0.5) / float64(m)
+			a := 2*math.Pi*turns*r + 2*math.Pi*float64(c)/float64(k) + noise*rng.NormFloat64()
+			x = append(x, r*math.Cos(a), r*math.Sin(a))
+			y = append(y, float64(c))
+		}
+	}
+	shuffleRows(x, y, 2, rng)
+	t.N, t.NumX, t.Y, t.Classes = n, x, y, classLabels(k)
+}
+
+// signedUniform draws a magnitude in [lo, hi) with a random sign.
+func signedUniform(rng *rand.Rand, lo, hi float64) float64 {
+	v := lo + (hi-lo)*rng.Float64()
+	if rng.IntN(2) == 0 {
+		return -v
+	}
+	return v
+}
+
+func genRegression(t *Table, p genParams, rng *rand.Rand) {
+	n, d, deg := p.int("samples"), p.int("features"), p.int("degree")
+	inf := p.int("informative")
+	if inf == 0 {
+		inf = d
+	}
+	noise := p["noise"]
+	// coef[j*deg+q] multiplies x_j^(q+1); higher powers are damped by
+	// 1/(q+1)! so that the target keeps a moderate scale.
+	coef := make([]float64, inf*deg)
+	fact := 1.0
+	for q := range deg {
+		fact *= float64(q + 1)
+		for j := range inf {
+			coef[j*deg+q] = signedUniform(rng, 0.5, 1.5) / fact
+		}
+	}
+	// Degree ≥ 2 adds one interaction between the first two informative
+	// features so that the target is not purely additive.
+	inter := 0.0
+	if deg >= 2 && inf >= 2 {
+		inter = signedUniform(rng, 0.5, 1.0)
+	}
+	x := make([]float64, n*d)
+	y := make([]float64, n)
+	for i := range n {
+		row := x[i*d : (i+1)*d]
+		for j := range row {
+			row[j] = rng.NormFloat64()
+		}
+		s := 0.0
+		for j := range inf {
+			pw := 1.0
+			for q := range deg {
+				pw *= row[j]
+				s += coef[j*deg+q] * pw
+			}
+		}
+		if inter != 0 {
+			s += inter * row[0] * row[1]
+		}
+		y[i] = s + noise*rng.NormFloat64()
+	}
+	t.N, t.NumX, t.Y = n, x, y
+}
+
+func genSparse(t *Table, p genParams, rng *rand.Rand) {
+	n, d := p.int("samples"), p.int("features")
+	inf, red := p.int("informative"), p.int("redundant")
+	noise, flip := p["noise"], p["flip"]
+	// Informative weights are ±1, so the clean score has variance
+	// `informative`; the signs come from the seed.
+	w := make([]float64, inf)
+	for j := range w {
+		w[j] = 1
+		if rng.IntN(2) == 0 {
+			w[j] = -1
+		}
+	}
+	// Each redundant feature copies one informative feature plus noise.
+	src := make([]int, red)
+	for j := range src {
+		src[j] = rng.IntN(inf)
+	}
+	x := make([]float64, n*d)
+	y := make([]float64, n)
+	for i := range n {
+		row := x[i*d : (i+1)*d]
+		for j := range row {
+			row[j] = rng.NormFloat64()
+		}
+		for j, s := range src {
+			row[inf+j] = row[s] + 0.5*row[inf+j]
+		}
+		s := 0.0
+		for j, wj := range w {
+			s += wj * row[j]
+		}
+		s += noise * rng.NormFloat64()
+		if s > 0 {
+			y[i] = 1
+		}
+		if rng.Float64() < flip {
+			y[i] = 1 - y[i]
+		}
+	}
+	t.N, t.NumX, t.Y, t.Classes = n, x, y, classLabels(2)
+}

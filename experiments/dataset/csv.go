@@ -1,0 +1,394 @@
+package dataset
+
+import (
+	"cmp"
+	"crypto/sha256"
+	"encoding/csv"
+	"encoding/hex"
+	"errors"
+	"fmt"
+	"io"
+	"math"
+	"os"
+	"slices"
+	"strconv"
+	"strings"
+)
+
+// CSVOptions say how to read a CSV file into a Table.
+type CSVOptions struct {
+	// Target is the label column (required).
+	Target string
+	// Task is "classification" (also when empty) or "regression".
+	Task string
+	// Features are the feature columns, in this order. Empty means every
+	// column but the target and the group (the group too when it is listed
+	// in Categorical), in header order.
+	Features []string
+	// Categorical are the features kept as strings (one-hot encoded by
+	// Prepare); each must be among the features.
+	Categorical []string
+	// Missing says what to do with a row whose used cells are empty or
+	// "?": "error" (also when empty) or "drop".
+	Missing string
+	// Group is the sensitive-attribute column, or "" for none.
+	Group string
+}
+
+// CSVError reports a bad cell or row of a CSV file.
+type CSVError struct {
+	File   string
+	Row    int    // 1-based line number in the file (the header is line 1)
+	Column string // "" when the error concerns the whole row
+	Value  string // the offending cell, if any
+	Err    error
+}
+
+func (e *CSVError) Error() string {
+	if e.Column == "" {
+		return fmt.Sprintf("%s: row %d: %v", e.File, e.Row, e.Err)
+	}
+	return fmt.Sprintf("%s: row %d, column %q: %v", e.File, e.Row, e.Column, e.Err)
+}
+
+func (e *CSVError) Unwrap() error { return e.Err }
+
+// ErrMissingValue is wrapped by the CSVError for an empty or "?" cell when
+// missing values are errors.
+var ErrMissingValue = errors.New("dataset: missing value")
+
+// ParseTask turns a spec's task name into a Task: "" and "classification"
+// are Classification, "regression" is Regression.
+func ParseTask(s string) (Task, error) {
+	switch s {
+	case "", "classification":
+		return Classification, nil
+	case "regression":
+		return Regression, nil
+	}
+	return 0, fmt.Errorf("unknown task %q (valid: classification, regression)", s)
+}
+
+// LoadCSV reads the CSV file at path; see ReadCSV.
+func LoadCSV(path string, opt CSVOptions) (*Table, error) {
+	f, err := os.Open(path)
+	if err != nil {
+		return nil, err
+	}
+	defer f.Close() // read-only: a close error cannot lose data
+	return ReadCSV(f, path, opt)
+}
+
+// isMissing reports whether a (trimmed) cell counts as missing.
+func isMissing(s string) bool { return s == "" || s == "?" }
+
+// ReadCSV parses CSV data with a header row into a Table. file names the
+// data in error messages. Numeric cells must be finite numbers;
+// categorical features, classification labels and group values are kept
+// as text. Errors about a cell or row are *CSVError values.
+func ReadCSV(r io.Reader, file string, opt CSVOptions) (*Table, error) {
+	task, err := ParseTask(opt.Task)
+	if err != nil {
+		return nil, fmt.Errorf("%s: %w", file, err)
+	}
+	drop := false
+	switch opt.Missing {
+	case "", "error":
+	case "drop":
+		drop = true
+	default:
+		return nil, fmt.Errorf("%s: unknown missing policy %q (valid: error, drop)", file, opt.Missing)
+	}
+
+	h := sha256.New()
+	cr := csv.NewReader(io.TeeReader(r, h))
+	cr.FieldsPerRecord = -1 // row widths are checked below, with names
+	cr.ReuseRecord = true
+
+	rec, err := cr.Read()
+	if err == io.EOF {
+		return nil, fmt.Errorf("%s: empty file (a header row is required)", file)
+	}
+	if err != nil {
+		return nil, csvReadError(file, err)
+	}
+	names := make([]string, len(rec))
+	for i, s := range rec {
+		names[i] = strings.TrimSpace(strings.Clone(s))
+	}
+	names[0] = strings.TrimSpace(strings.TrimPrefix(names[0], "\ufeff"))
+	// Trailing unnamed header fields (a header line ending in commas) are
+	// tolerated; data rows may then have or lack the matching empty cells.
+	width := len(names)
+	for width > 0 && names[width-1] == "" {
+		width--
+	}
+	names = names[:width]
+	if width == 0 {
+		return nil, fmt.Errorf("%s: the header row has no column names", file)
+	}
+	fullWidth := len(rec)
+	col := make(map[string]int, width)
+	for i, n := range names {
+		if n == "" {
+			return nil, &CSVError{File: file, Row: 1, Err: fmt.Errorf("header field %d has no name", i+1)}
+		}
+		if j, dup := col[n]; dup {
+			return nil, &CSVError{File: file, Row: 1, Column: n, Err: fmt.Errorf("column name appears twice (fields %d and %d)", j+1, i+1)}
+		}
+		col[n] = i
+	}
+	cols := func() string { return strings.Join(names, ", ") }
+
+	// Resolve the used columns.
+	if opt.Target == "" {
+		return nil, fmt.Errorf("%s: no target column given (columns: %s)", file, cols())
+	}
+	target, ok := col[opt.Target]
+	if !ok {
+		return nil, fmt.Errorf("%s: target column %q not found (columns: %s)", file, opt.Target, cols())
+	}
+	group := -1
+	if opt.Group != "" {
+		if group, ok = col[opt.Group]; !ok {
+			return nil, fmt.Errorf("%s: group column %q not found (columns: %s)", file, opt.Group, cols())
+		}
+		if group == target {
+			return nil, fmt.Errorf("%s: column %q cannot be both target and group", file, opt.Group)
+		}
+	}
+	var feats []int
+	if len(opt.Features) == 0 {
+		// The group column is left out unless it is listed as categorical.
+		for i, n := range names {
+			if i != target && (i != group || slices.Contains(opt.Categorical, n)) {
+				feats = append(feats, i)
+			}
+		}
+	} else {
+		seen := make(map[int]bool, len(opt.Features))
+		for _, f := range opt.Features {
+			i, ok := col[f]
+			switch {
+			case !ok:
+				return nil, fmt.Errorf("%s: feature column %q not found (columns: %s)", file, f, cols())
+			case i == target:
+				return nil, fmt.Errorf("%s: column %q cannot be both target and feature", file, f)
+			case seen[i]:
+				return nil, fmt.Errorf("%s: feature column %q is listed twice", file, f)
+			}
+			seen[i] = true
+			feats = append(feats, i)
+		}
+	}
+	if len(feats) == 0 {
+		return nil, fmt.Errorf("%s: no feature columns (columns: %s)", file, cols())
+	}
+	isCat := make(map[int]bool, len(opt.Categorical))
+	for _, c := range opt.Categorical {
+		i, ok := col[c]
+		if !ok {
+			return nil, fmt.Errorf("%s: categorical column %q not found (columns: %s)", file, c, cols())
+		}
+		if !slices.Contains(feats, i) {
+			return nil, fmt.Errorf("%s: categorical column %q is not among the features", file, c)
+		}
+		isCat[i] = true
+	}
+	var numCols, catCols []int
+	t := &Table{Name: file, Task: task}
+	for _, i := range feats {
+		if isCat[i] {
+			catCols = append(catCols, i)
+			t.CatNames = append(t.CatNames, names[i])
+		} else {
+			numCols = append(numCols, i)
+			t.NumNames = append(t.NumNames, names[i])
+		}
+	}
+	used := slices.Clone(feats)
+	used = append(used, target)
+	if group >= 0 && !slices.Contains(used, group) {
+		used = append(used, group)
+	}
+
+	// Interning maps: categorical values, labels and groups repeat a lot,
+	// so each distinct text is stored once.
+	intern := make([]map[string]string, len(catCols))
+	for k := range intern {
+		intern[k] = make(map[string]string)
+	}
+	var labels labelSet
+	var groups labelSet
+	var yIdx, gIdx []int32
+
+	cellErr := func(c int, v string, err error) error {
+		line, _ := cr.FieldPos(c)
+		return &CSVError{File: file, Row: line, Column: names[c], Value: v, Err: err}
+	}
+	parseNum := func(c int, v string) (float64, error) {
+		x, err := strconv.ParseFloat(v, 64)
+		if err != nil && !errors.Is(err, strconv.ErrRange) {
+			return 0, cellErr(c, v, fmt.Errorf("value %q is not a number", v))
+		}
+		if err != nil || math.IsNaN(x) || math.IsInf(x, 0) {
+			return 0, cellErr(c, v, fmt.Errorf("value %q is not a finite number", v))
+		}
+		return x, nil
+	}
+
+rows:
+	for {
+		rec, err := cr.Read()
+		if err == io.EOF {
+			break
+		}
+		if err != nil {
+			return nil, csvReadError(file, err)
+		}
+		if len(rec) != width && len(rec) != fullWidth {
+			line, _ := cr.FieldPos(0)
+			return nil, &CSVError{File: file, Row: line, Err: fmt.Errorf("row has %d fields, the header has %d", len(rec), width)}
+		}
+		for c := width; c < len(rec); c++ {
+			if v := strings.TrimSpace(rec[c]); v != "" {
+				line, _ := cr.FieldPos(c)
+				return nil, &CSVError{File: file, Row: line, Value: v, Err: fmt.Errorf("value %q in unnamed field %d", v, c+1)}
+			}
+		}
+		for _, c := range used {
+			if v := strings.TrimSpace(rec[c]); isMissing(v) {
+				if drop {
+					t.Dropped++
+					continue rows
+				}
+				return nil, cellErr(c, v, fmt.Errorf("%w %q (set missing: drop to skip such rows)", ErrMissingValue, v))
+			}
+		}
+		for _, c := range numCols {
+			x, err := parseNum(c, strings.TrimSpace(rec[c]))
+			if err != nil {
+				return nil, err
+			}
+			t.NumX = append(t.NumX, x)
+		}
+		for k, c := range catCols {
+			v := strings.TrimSpace(rec[c])
+			s, ok := intern[k][v]
+			if !ok {
+				s = strings.Clone(v)
+				intern[k][s] = s
+			}
+			t.CatX = append(t.CatX, s)
+		}
+		v := strings.TrimSpace(rec[target])
+		if task == Regression {
+			x, err := parseNum(target, v)
+			if err != nil {
+				var ce *CSVError
+				if errors.As(err, &ce) {
+					ce.Err = fmt.Errorf("%w (task regression needs a numeric target)", ce.Err)
+				}
+				return nil, err
+			}
+			t.Y = append(t.Y, x)
+		} else {
+			yIdx = append(yIdx, labels.index(v))
+		}
+		if group >= 0 {
+			gIdx = append(gIdx, groups.index(strings.TrimSpace(rec[group])))
+		}
+		t.N++
+	}
+	if t.N == 0 {
+		if t.Dropped > 0 {
+			return nil, fmt.Errorf("%s: no rows left after dropping %d rows with missing values", file, t.Dropped)
+		}
+		return nil, fmt.Errorf("%s: no data rows after the header", file)
+	}
+	if task == Classification {
+		var remap []int32
+		t.Classes, remap = labels.sorted()
+		if len(t.Classes) < 2 {
+			return nil, fmt.Errorf("%s: target column %q has a single class %q (classification needs at least 2)", file, opt.Target, t.Classes[0])
+		}
+		t.Y = make([]float64, t.N)
+		for i, k := range yIdx {
+			t.Y[i] = float64(remap[k])
+		}
+	}
+	if group >= 0 {
+		var remap []int32
+		t.GroupNames, remap = groups.sorted()
+		t.Group = make([]int, t.N)
+		for i, k := range gIdx {
+			t.Group[i] = int(remap[k])
+		}
+	}
+	t.Checksum = hex.EncodeToString(h.Sum(nil))
+	return t, nil
+}
+
+// csvReadError turns an encoding/csv error into a CSVError when it knows
+// the line.
+func csvReadError(file string, err error) error {
+	var pe *csv.ParseError
+	if errors.As(err, &pe) {
+		return &CSVError{File: file, Row: pe.Line, Err: pe.Err}
+	}
+	return fmt.Errorf("read %s: %w", file, err)
+}
+
+// labelSet numbers distinct texts in order of first appearance.
+type labelSet struct {
+	idx   map[string]int32
+	names []string
+}
+
+func (s *labelSet) index(v string) int32 {
+	if k, ok := s.idx[v]; ok {
+		return k
+	}
+	if s.idx == nil {
+		s.idx = make(map[string]int32)
+	}
+	v = strings.Clone(v)
+	k := int32(len(s.names))
+	s.idx[v] = k
+	s.names = append(s.names, v)
+	return k
+}
+
+// sorted returns the names in label order (numerically when all are
+// numbers, else lexically) and remap[old] = new index.
+func (s *labelSet) sorted() (names []string, remap []int32) {
+	order := make([]int32, len(s.names))
+	for i := range order {
+		order[i] = int32(i)
+	}
+	vals := make([]float64, len(s.names))
+	numeric := true
+	for i, n := range s.names {
+		v, err := strconv.ParseFloat(n, 64)
+		if err != nil || math.IsNaN(v) {
+			numeric = false
+			break
+		}
+		vals[i] = v
+	}
+	slices.SortFunc(order, func(a, b int32) int {
+		if numeric {
+			if c := cmp.Compare(vals[a], vals[b]); c != 0 {
+				return c
+			}
+		}
+		return strings.Compare(s.names[a], s.names[b])
+	})
+	names = make([]string, len(order))
+	remap = make([]int32, len(order))
+	for newIdx, old := range order {
+		names[newIdx] = s.names[old]
+		remap[old] = int32(newIdx)
+	}
+	return names, remap
+}
