@@ -1,0 +1,361 @@
+package dataset
+
+import (
+	"fmt"
+	"math"
+	"math/rand/v2"
+	"slices"
+)
+
+// PrepareOptions say how to split and encode a Table.
+type PrepareOptions struct {
+	// Test and Validation are the held-out fractions of the rows, each in
+	// [0, 1) with Test+Validation < 1. A zero fraction leaves that split
+	// nil.
+	Test, Validation float64
+	// Stratify keeps the class proportions in every split
+	// (classification only; ignored for regression).
+	Stratify bool
+	// Standardize centers and scales the numeric features with the
+	// training rows' mean and standard deviation (one-hot columns are left
+	// as 0/1).
+	Standardize bool
+}
+
+// prepareStream is the second PCG word for splitting, so that the split
+// stream differs from the generators' stream for the same seed.
+const prepareStream = 0x73706c6974746572 // "splitter"
+
+// split membership of a row.
+const (
+	inTrain uint8 = iota
+	inValidation
+	inTest
+)
+
+// Prepare splits t into train, validation and test sets for one repeat:
+// rows are shuffled with seed (stratified by class when asked), categorical
+// columns are one-hot encoded with the categories of the training rows
+// (sorted; a category unseen in training encodes as all zeros), and numeric
+// columns are optionally standardized with training statistics. The result
+// is a pure function of (t, opt, seed); t is not modified.
+func Prepare(t *Table, opt PrepareOptions, seed uint64) (*Splits, error) {
+	if err := checkTable(t); err != nil {
+		return nil, err
+	}
+	if err := checkFractions(opt); err != nil {
+		return nil, err
+	}
+	n := t.N
+	rng := rand.New(rand.NewPCG(seed, prepareStream))
+	perm := rng.Perm(n)
+	which := make([]uint8, n)
+
+	nTest := int(math.Round(opt.Test * float64(n)))
+	nVal := int(math.Round(opt.Validation * float64(n)))
+	if opt.Test > 0 && nTest == 0 {
+		return nil, fmt.Errorf("prepare %s: test fraction %v of %d rows leaves the test split empty", t.Name, opt.Test, n)
+	}
+	if opt.Validation > 0 && nVal == 0 {
+		return nil, fmt.Errorf("prepare %s: validation fraction %v of %d rows leaves the validation split empty", t.Name, opt.Validation, n)
+	}
+	if nTest+nVal >= n {
+		return nil, fmt.Errorf("prepare %s: test %v and validation %v of %d rows leave no rows for training", t.Name, opt.Test, opt.Validation, n)
+	}
+
+	k := len(t.Classes)
+	if opt.Stratify && t.Task == Classification {
+		byClass := make([][]int, k)
+		for _, i := range perm {
+			c := int(t.Y[i])
+			byClass[c] = append(byClass[c], i)
+		}
+		sizes := make([]int, k)
+		for c := range byClass {
+			sizes[c] = len(byClass[c])
+		}
+		testC := apportion(nTest, opt.Test, sizes)
+		left := make([]int, k)
+		for c := range left {
+			left[c] = sizes[c] - testC[c]
+		}
+		valC := apportionCapped(nVal, opt.Validation, sizes, left)
+		for c, rows := range byClass {
+			for j, i := range rows {
+				switch {
+				case j < testC[c]:
+					which[i] = inTest
+				case j < testC[c]+valC[c]:
+					which[i] = inValidation
+				}
+			}
+		}
+	} else {
+		for j, i := range perm {
+			switch {
+			case j < nTest:
+				which[i] = inTest
+			case j < nTest+nVal:
+				which[i] = inValidation
+			}
+		}
+	}
+
+	// Row lists in shuffled order.
+	var train, val, test []int
+	for _, i := range perm {
+		switch which[i] {
+		case inTrain:
+			train = append(train, i)
+		case inValidation:
+			val = append(val, i)
+		default:
+			test = append(test, i)
+		}
+	}
+	if t.Task == Classification {
+		counts := make([]int, k)
+		for _, i := range train {
+			counts[int(t.Y[i])]++
+		}
+		for c, m := range counts {
+			if m == 0 {
+				total := 0
+				for i := range n {
+					if int(t.Y[i]) == c {
+						total++
+					}
+				}
+				return nil, fmt.Errorf("prepare %s: the training split has no rows of class %q (%d in the table); lower the test/validation fractions or enable stratify", t.Name, t.Classes[c], total)
+			}
+		}
+	}
+	if opt.Validation > 0 && len(val) == 0 {
+		return nil, fmt.Errorf("prepare %s: the validation split is empty", t.Name)
+	}
+
+	enc := fitEncoder(t, train, opt.Standardize)
+	s := &Splits{
+		Task:       t.Task,
+		Classes:    slices.Clone(t.Classes),
+		Train:      enc.apply(t, train),
+		GroupNames: slices.Clone(t.GroupNames),
+	}
+	if opt.Validation > 0 {
+		s.Validation = enc.apply(t, val)
+	}
+	if opt.Test > 0 {
+		s.Test = enc.apply(t, test)
+	}
+	return s, nil
+}
+
+// checkTable validates the shape and contents of a Table, so that Prepare
+// never indexes out of range on a hand-made table.
+func checkTable(t *Table) error {
+	if t == nil {
+		return fmt.Errorf("prepare: nil table")
+	}
+	n := t.N
+	switch {
+	case n <= 0:
+		return fmt.Errorf("prepare %s: table has no rows", t.Name)
+	case len(t.NumX) != n*len(t.NumNames):
+		return fmt.Errorf("prepare %s: %d numeric values, want %d rows × %d columns", t.Name, len(t.NumX), n, len(t.NumNames))
+	case len(t.CatX) != n*len(t.CatNames):
+		return fmt.Errorf("prepare %s: %d categorical values, want %d rows × %d columns", t.Name, len(t.CatX), n, len(t.CatNames))
+	case len(t.Y) != n:
+		return fmt.Errorf("prepare %s: %d target values, want %d", t.Name, len(t.Y), n)
+	case len(t.NumNames)+len(t.CatNames) == 0:
+		return fmt.Errorf("prepare %s: table has no features", t.Name)
+	case t.Group != nil && len(t.Group) != n:
+		return fmt.Errorf("prepare %s: %d group values, want %d", t.Name, len(t.Group), n)
+	}
+	for i, g := range t.Group {
+		if g < 0 || g >= len(t.GroupNames) {
+			return fmt.Errorf("prepare %s: row %d has group index %d, want 0..%d", t.Name, i, g, len(t.GroupNames)-1)
+		}
+	}
+	for i, v := range t.Y {
+		if math.IsNaN(v) || math.IsInf(v, 0) {
+			return fmt.Errorf("prepare %s: row %d has target %v", t.Name, i, v)
+		}
+		if t.Task == Classification && (v != math.Trunc(v) || v < 0 || int(v) >= len(t.Classes)) {
+			return fmt.Errorf("prepare %s: row %d has class index %v, want an integer in 0..%d", t.Name, i, v, len(t.Classes)-1)
+		}
+	}
+	for i, v := range t.NumX {
+		if math.IsNaN(v) || math.IsInf(v, 0) {
+			return fmt.Errorf("prepare %s: row %d, feature %q is %v", t.Name, i/len(t.NumNames), t.NumNames[i%len(t.NumNames)], v)
+		}
+	}
+	return nil
+}
+
+func checkFractions(opt PrepareOptions) error {
+	for _, f := range []struct {
+		name string
+		v    float64
+	}{{"test", opt.Test}, {"validation", opt.Validation}} {
+		if math.IsNaN(f.v) || f.v < 0 || f.v >= 1 {
+			return fmt.Errorf("prepare: %s fraction must be in [0, 1), got %v", f.name, f.v)
+		}
+	}
+	if opt.Test+opt.Validation >= 1 {
+		return fmt.Errorf("prepare: test (%v) plus validation (%v) fractions must be below 1", opt.Test, opt.Validation)
+	}
+	return nil
+}
+
+// apportion splits total among classes in proportion to their sizes
+// (quota frac·size), by largest remainder so the parts sum to total.
+func apportion(total int, frac float64, sizes []int) []int {
+	return apportionCapped(total, frac, sizes, sizes)
+}
+
+// apportionCapped is apportion with part[c] ≤ caps[c]; when the caps bind,
+// the parts may sum to less than total.
+func apportionCapped(total int, frac float64, sizes, caps []int) []int {
+	k := len(sizes)
+	part := make([]int, k)
+	rem := make([]float64, k)
+	sum := 0
+	for c := range k {
+		q := frac * float64(sizes[c])
+		part[c] = min(int(math.Floor(q)), caps[c])
+		rem[c] = q - math.Floor(q)
+		sum += part[c]
+	}
+	order := make([]int, k)
+	for c := range order {
+		order[c] = c
+	}
+	// Largest fractional part first; ties go to the lower class index.
+	slices.SortStableFunc(order, func(a, b int) int {
+		switch {
+		case rem[a] > rem[b]:
+			return -1
+		case rem[a] < rem[b]:
+			return 1
+		}
+		return 0
+	})
+	for sum < total {
+		progress := false
+		for _, c := range order {
+			if sum == total {
+				break
+			}
+			if part[c] < caps[c] {
+				part[c]++
+				sum++
+				progress = true
+			}
+		}
+		if !progress {
+			break
+		}
+	}
+	return part
+}
+
+// encoder holds what is fitted on the training rows.
+type encoder struct {
+	mean, scale []float64        // per numeric column (0 and 1 without standardization)
+	cats        []map[string]int // per categorical column: value → offset within its block
+	offset      []int            // per categorical column: first one-hot column
+	d           int              // output width
+	names       []string         // output feature names
+}
+
+func fitEncoder(t *Table, train []int, standardize bool) *encoder {
+	p := len(t.NumNames)
+	e := &encoder{mean: make([]float64, p), scale: make([]float64, p)}
+	for j := range p {
+		e.scale[j] = 1
+	}
+	if standardize {
+		for j := range p {
+			first := t.NumX[train[0]*p+j]
+			constant := true
+			sum := 0.0
+			for _, i := range train {
+				v := t.NumX[i*p+j]
+				sum += v
+				constant = constant && v == first
+			}
+			if constant {
+				// Centering on the exact value keeps the column at exact
+				// zeros; the scale stays 1.
+				e.mean[j] = first
+				continue
+			}
+			mean := sum / float64(len(train))
+			ss := 0.0
+			for _, i := range train {
+				d := t.NumX[i*p+j] - mean
+				ss += d * d
+			}
+			e.mean[j] = mean
+			if sd := math.Sqrt(ss / float64(len(train))); sd > 0 {
+				e.scale[j] = sd
+			}
+		}
+	}
+	e.names = slices.Clone(t.NumNames)
+	e.d = p
+	q := len(t.CatNames)
+	e.cats = make([]map[string]int, q)
+	e.offset = make([]int, q)
+	for j := range q {
+		seen := make(map[string]bool)
+		var vals []string
+		for _, i := range train {
+			v := t.CatX[i*q+j]
+			if !seen[v] {
+				seen[v] = true
+				vals = append(vals, v)
+			}
+		}
+		slices.Sort(vals)
+		e.offset[j] = e.d
+		e.cats[j] = make(map[string]int, len(vals))
+		for o, v := range vals {
+			e.cats[j][v] = o
+			e.names = append(e.names, t.CatNames[j]+"="+v)
+		}
+		e.d += len(vals)
+	}
+	return e
+}
+
+// apply encodes the given rows of t.
+func (e *encoder) apply(t *Table, rows []int) *Dataset {
+	p, q := len(t.NumNames), len(t.CatNames)
+	ds := &Dataset{
+		N:        len(rows),
+		D:        e.d,
+		X:        make([]float64, len(rows)*e.d),
+		Y:        make([]float64, len(rows)),
+		Features: slices.Clone(e.names),
+	}
+	if t.Group != nil {
+		ds.Group = make([]int, len(rows))
+	}
+	for r, i := range rows {
+		out := ds.X[r*e.d : (r+1)*e.d]
+		for j := range p {
+			out[j] = (t.NumX[i*p+j] - e.mean[j]) / e.scale[j]
+		}
+		for j := range q {
+			if o, ok := e.cats[j][t.CatX[i*q+j]]; ok {
+				out[e.offset[j]+o] = 1
+			}
+		}
+		ds.Y[r] = t.Y[i]
+		if t.Group != nil {
+			ds.Group[r] = t.Group[i]
+		}
+	}
+	return ds
+}
