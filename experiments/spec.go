@@ -1,5 +1,12 @@
 package experiments
 
+import (
+	"crypto/sha256"
+	"encoding/hex"
+	"encoding/json"
+	"fmt"
+)
+
 // Spec is one study: a dataset, a model, a training recipe and a weighted
 // loss L = L_task + Σ λ_i·L_i whose swept weights span the grid.
 //
@@ -8,7 +15,7 @@ package experiments
 // errors found after decoding (for example a CSV column that does not
 // exist) can still name file, line and column.
 type Spec struct {
-	File        string // path the spec was read from ("" for a reader)
+	File        string `json:"-"` // path the spec was read from ("" for a reader)
 	Name        string
 	Description string
 	Seed        uint64
@@ -22,7 +29,7 @@ type Spec struct {
 
 	// Pos maps a dotted field path ("dataset.target",
 	// "loss.terms[0].weight") to where its value stands in the file.
-	Pos map[string]Pos
+	Pos map[string]Pos `json:"-"`
 }
 
 // Pos is a position in a spec file, 1-based.
@@ -90,7 +97,7 @@ type TermSpec struct {
 
 // Weight is a term's λ: one fixed value or a swept list.
 type Weight struct {
-	Values []float64 // in the order given; includes 0 when swept and Zero
+	Values []float64 // ascending; a swept weight includes 0 first unless zero: false
 	Swept  bool      // true when the spec gave a list, logspace or linspace
 }
 
@@ -115,4 +122,92 @@ func (s *Spec) SweptTerms() []int {
 		}
 	}
 	return idx
+}
+
+// Grid returns the points of the λ grid in their fixed order. Each point
+// holds the λ of every term in spec order, fixed terms carrying their
+// fixed value. In mode grid the points are the cartesian product of the
+// swept weights, the last swept term varying fastest; in mode zip all
+// swept weights must have the same number of values and point i takes the
+// i-th value of each. A spec without swept terms has one point.
+func (s *Spec) Grid() ([][]float64, error) {
+	swept := s.SweptTerms()
+	for i, t := range s.Loss.Terms {
+		if len(t.Weight.Values) == 0 {
+			return nil, s.Errorf(indexField("loss.terms", i)+".weight", "empty weight: the grid has no points")
+		}
+	}
+	n := 1
+	switch s.Sweep.Mode {
+	case "zip":
+		if len(swept) > 0 {
+			first := s.Loss.Terms[swept[0]]
+			n = len(first.Weight.Values)
+			for _, i := range swept[1:] {
+				t := s.Loss.Terms[i]
+				if len(t.Weight.Values) != n {
+					return nil, s.Errorf(indexField("loss.terms", i)+".weight",
+						"sweep mode zip needs swept weights of equal length: %s has %d values, %s has %d",
+						first.Name, n, t.Name, len(t.Weight.Values))
+				}
+			}
+		}
+	case "grid", "":
+		for _, i := range swept {
+			n *= len(s.Loss.Terms[i].Weight.Values)
+			if n > maxGridPoints {
+				return nil, s.Errorf("loss.terms", "the grid has more than %d points; sweep fewer values or use sweep mode zip", maxGridPoints)
+			}
+		}
+	default:
+		return nil, s.Errorf("sweep.mode", "unknown sweep mode %q", s.Sweep.Mode)
+	}
+	if n > maxGridPoints {
+		return nil, s.Errorf("loss.terms", "the grid has more than %d points", maxGridPoints)
+	}
+	if n == 0 {
+		return nil, s.Errorf("loss.terms", "the grid has no points")
+	}
+	points := make([][]float64, n)
+	for p := range points {
+		pt := make([]float64, len(s.Loss.Terms))
+		rest := p // mixed-radix digits of p, last swept term least significant
+		for k := len(swept) - 1; k >= 0; k-- {
+			vals := s.Loss.Terms[swept[k]].Weight.Values
+			if s.Sweep.Mode == "zip" {
+				pt[swept[k]] = vals[p]
+			} else {
+				pt[swept[k]] = vals[rest%len(vals)]
+				rest /= len(vals)
+			}
+		}
+		for i, t := range s.Loss.Terms {
+			if !t.Weight.Swept {
+				pt[i] = t.Weight.Values[0]
+			}
+		}
+		points[p] = pt
+	}
+	return points, nil
+}
+
+// Hash returns the SHA-256 (hex) of a canonical JSON encoding of the
+// decoded spec, File and Pos excluded: two files that differ only in key
+// order, comments, layout or spelled-out defaults hash the same. It is
+// written to manifest.json to tell whether results came from this spec.
+func (s *Spec) Hash() string {
+	b, err := json.Marshal(s)
+	if err != nil {
+		// Only NaN or ±Inf, which Validate rejects, fail to encode; keep
+		// Hash total anyway with a textual encoding.
+		b = []byte(fmt.Sprintf("%#v", withoutPos(*s)))
+	}
+	sum := sha256.Sum256(b)
+	return hex.EncodeToString(sum[:])
+}
+
+// withoutPos drops the fields a hash must ignore.
+func withoutPos(s Spec) Spec {
+	s.File, s.Pos = "", nil
+	return s
 }

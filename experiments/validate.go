@@ -1,0 +1,440 @@
+package experiments
+
+import (
+	"errors"
+	"fmt"
+	"math"
+	"regexp"
+	"slices"
+	"strings"
+
+	"github.com/lossexp/lossexp/lossterms"
+)
+
+// Valid choices, in documented order (error messages list them so).
+var (
+	tasks        = []string{"classification", "regression"}
+	missingModes = []string{"error", "drop"}
+	modelKinds   = []string{"linear", "mlp"}
+	activations  = []string{"relu", "tanh", "sigmoid"}
+	optimizers   = []string{"sgd", "momentum", "adam", "adamw", "lbfgs"}
+	taskLosses   = []string{"cross_entropy", "mse", "huber"}
+	sweepModes   = []string{"grid", "zip"}
+)
+
+// maxGridPoints bounds the number of grid points a spec may expand to.
+const maxGridPoints = 100000
+
+// DefaultSpec returns a spec holding every default that does not depend
+// on another field: seed 1, 3 repeats, missing cells are errors,
+// standardized features, a 25 % stratified test split and no validation
+// split, an mlp with one hidden layer of 32 relu units, adam with learning
+// rate 0.01 for 100 epochs in batches of 32 (momentum 0.9, weight decay
+// 0.01, β1 0.9, β2 0.999, ε 1e-8), Huber δ 1 and grid sweeps.
+//
+// Parse starts from DefaultSpec and then applies the defaults that depend
+// on what the file says: a linear model has no hidden layers; sgd and
+// momentum default to learning rate 0.1; a csv dataset is a
+// classification unless task says otherwise; loss.task defaults to
+// cross_entropy for classification and mse for regression (it stays ""
+// for a built-in dataset whose task is not written: the trainer resolves
+// it from the generator); a term's name defaults to its kind; report.x
+// defaults to the first swept term.
+func DefaultSpec() Spec {
+	return Spec{
+		Seed:    1,
+		Repeats: 3,
+		Dataset: DatasetSpec{
+			Missing:     "error",
+			Standardize: true,
+			Split:       SplitSpec{Test: 0.25, Stratify: true},
+		},
+		Model: ModelSpec{Kind: "mlp", Hidden: []int{32}, Activation: "relu"},
+		Train: TrainSpec{
+			Optimizer:    "adam",
+			LearningRate: 0.01,
+			Epochs:       100,
+			BatchSize:    32,
+			Momentum:     0.9,
+			WeightDecay:  0.01,
+			Beta1:        0.9,
+			Beta2:        0.999,
+			Epsilon:      1e-8,
+		},
+		Loss:  LossSpec{HuberDelta: 1},
+		Sweep: SweepSpec{Mode: "grid"},
+	}
+}
+
+// has reports whether field was written in the spec file.
+func (s *Spec) has(field string) bool {
+	_, ok := s.Pos[field]
+	return ok
+}
+
+// applyDefaults sets the defaults that depend on other fields (see
+// DefaultSpec). Fields written in the file are left alone.
+func (s *Spec) applyDefaults() {
+	if s.Model.Kind == "linear" && !s.has("model.hidden") {
+		s.Model.Hidden = nil
+	}
+	if (s.Train.Optimizer == "sgd" || s.Train.Optimizer == "momentum") && !s.has("train.learning_rate") {
+		s.Train.LearningRate = 0.1
+	}
+	if s.Dataset.CSV != "" && s.Dataset.Builtin == "" && s.Dataset.Task == "" {
+		s.Dataset.Task = "classification"
+	}
+	if s.Loss.Task == "" {
+		switch s.Dataset.Task {
+		case "classification":
+			s.Loss.Task = "cross_entropy"
+		case "regression":
+			s.Loss.Task = "mse"
+		}
+	}
+	for i := range s.Loss.Terms {
+		if t := &s.Loss.Terms[i]; t.Name == "" && !s.has(indexField("loss.terms", i)+".name") {
+			t.Name = t.Kind
+		}
+	}
+	if s.Report.X == "" && !s.has("report.x") {
+		if sw := s.SweptTerms(); len(sw) > 0 {
+			s.Report.X = s.Loss.Terms[sw[0]].Name
+		}
+	}
+}
+
+// Validate checks the spec as a whole: required fields, ranges, choices,
+// the term catalogue (kinds and inline parameters), unique term names,
+// optimizer and term compatibility, the report axis and the grid. It
+// returns nil, one *FieldError, or every problem joined one per line in
+// file order. Positions come from s.Pos, so a spec built in Go (start from
+// DefaultSpec) gets the same messages without line numbers.
+func (s *Spec) Validate() error {
+	return joinErrors(s.validate())
+}
+
+// validator collects the problems Validate finds.
+type validator struct {
+	s    *Spec
+	errs []*FieldError
+}
+
+func (v *validator) add(field string, err error) {
+	v.errs = append(v.errs, v.s.fieldErr(field, "", err))
+}
+
+func (v *validator) addf(field, format string, args ...any) {
+	v.add(field, fmt.Errorf(format, args...))
+}
+
+// choice checks that val is one of valid.
+func (v *validator) choice(field, what, val string, valid []string) {
+	if !slices.Contains(valid, val) {
+		v.add(field, oneOf(fmt.Sprintf("unknown %s %q", what, val), val, valid))
+	}
+}
+
+// finite checks that x is finite and, with lo/hi, in range.
+func (v *validator) inRange(field string, x float64, cond bool, want string) {
+	if math.IsNaN(x) || math.IsInf(x, 0) || !cond {
+		v.addf(field, "must be %s, got %g", want, x)
+	}
+}
+
+var (
+	nameRE     = regexp.MustCompile(`^[A-Za-z0-9_][A-Za-z0-9._-]*$`)
+	termNameRE = regexp.MustCompile(`^[A-Za-z0-9_][A-Za-z0-9_-]*$`)
+)
+
+func (s *Spec) validate() []*FieldError {
+	v := &validator{s: s}
+	switch {
+	case s.Name == "":
+		v.addf("name", "required (letters, digits, '-', '_' and '.'; results go to results/<name>/)")
+	case len(s.Name) > 100 || !nameRE.MatchString(s.Name):
+		v.addf("name", "%q is not a usable folder name: use letters, digits, '-', '_' and '.', not starting with '.' or '-'", s.Name)
+	}
+	if s.Repeats < 1 {
+		v.addf("repeats", "must be at least 1, got %d", s.Repeats)
+	}
+	s.validateDataset(v)
+	s.validateModel(v)
+	s.validateTrain(v)
+	s.validateLoss(v)
+	s.validateSweep(v)
+	s.validateReport(v)
+	return v.errs
+}
+
+func (s *Spec) validateDataset(v *validator) {
+	ds := &s.Dataset
+	switch {
+	case ds.Builtin == "" && ds.CSV == "":
+		v.addf("dataset", "give builtin (a generator) or csv (a file)")
+	case ds.Builtin != "" && ds.CSV != "":
+		v.addf("dataset.csv", "builtin and csv exclude each other; give one")
+	case ds.CSV != "":
+		if ds.Target == "" {
+			v.addf("dataset.target", "required for a csv dataset: name the label column")
+		}
+		if len(ds.Params) > 0 {
+			v.addf("dataset.params", "generator parameters are only for builtin datasets")
+		}
+	case ds.Builtin != "":
+		for _, f := range []struct {
+			key string
+			set bool
+		}{
+			{"target", ds.Target != ""},
+			{"features", len(ds.Features) > 0},
+			{"categorical", len(ds.Categorical) > 0},
+			{"missing", s.has("dataset.missing")},
+		} {
+			if f.set {
+				v.addf("dataset."+f.key, "only for csv datasets (builtin %q brings its own columns)", ds.Builtin)
+			}
+		}
+	}
+	if ds.Task != "" {
+		v.choice("dataset.task", "task", ds.Task, tasks)
+	}
+	v.choice("dataset.missing", "missing mode", ds.Missing, missingModes)
+
+	columns := func(field string, names []string) {
+		seen := map[string]int{}
+		for i, n := range names {
+			f := indexField(field, i)
+			if n == "" {
+				v.addf(f, "empty column name")
+			} else if j, dup := seen[n]; dup {
+				v.addf(f, "column %q listed twice (also %s)", n, indexField(field, j))
+			} else {
+				seen[n] = i
+			}
+		}
+	}
+	columns("dataset.features", ds.Features)
+	columns("dataset.categorical", ds.Categorical)
+	columns("dataset.aux_targets", ds.AuxTargets)
+	if ds.Target != "" {
+		if i := slices.Index(ds.Features, ds.Target); i >= 0 {
+			v.addf(indexField("dataset.features", i), "%q is the target; it cannot also be a feature", ds.Target)
+		}
+		if i := slices.Index(ds.AuxTargets, ds.Target); i >= 0 {
+			v.addf(indexField("dataset.aux_targets", i), "%q is the target; it cannot also be an auxiliary target", ds.Target)
+		}
+	}
+	if len(ds.Features) > 0 {
+		for i, c := range ds.Categorical {
+			if c != "" && !slices.Contains(ds.Features, c) {
+				v.addf(indexField("dataset.categorical", i), "%q is not in features", c)
+			}
+		}
+	}
+	for _, k := range sortedKeys(ds.Params) {
+		x := ds.Params[k]
+		v.inRange("dataset.params."+k, x, true, "finite")
+	}
+	sp := ds.Split
+	v.inRange("dataset.split.test", sp.Test, sp.Test >= 0 && sp.Test < 1, "in [0, 1)")
+	v.inRange("dataset.split.validation", sp.Validation, sp.Validation >= 0 && sp.Validation < 1, "in [0, 1)")
+	if sp.Test >= 0 && sp.Validation >= 0 && sp.Test+sp.Validation >= 1 {
+		field := "dataset.split.validation"
+		if !s.has(field) {
+			field = "dataset.split.test"
+		}
+		v.addf(field, "test (%g) + validation (%g) must be below 1 to leave training rows", sp.Test, sp.Validation)
+	}
+}
+
+func (s *Spec) validateModel(v *validator) {
+	m := &s.Model
+	v.choice("model.kind", "model kind", m.Kind, modelKinds)
+	switch {
+	case m.Kind == "linear" && len(m.Hidden) > 0:
+		v.addf("model.hidden", "a linear model has no hidden layers; remove hidden or use kind: mlp")
+	case m.Kind == "mlp" && len(m.Hidden) == 0:
+		v.addf("model.hidden", "an mlp needs at least one hidden layer; use kind: linear for none")
+	}
+	for i, h := range m.Hidden {
+		if h < 1 || h > 1<<16 {
+			f := indexField("model.hidden", i)
+			if !s.has(f) {
+				f = "model.hidden" // written as a scalar
+			}
+			v.addf(f, "a layer needs between 1 and %d units, got %d", 1<<16, h)
+		}
+	}
+	v.choice("model.activation", "activation", m.Activation, activations)
+}
+
+func (s *Spec) validateTrain(v *validator) {
+	t := &s.Train
+	v.choice("train.optimizer", "optimizer", t.Optimizer, optimizers)
+	v.inRange("train.learning_rate", t.LearningRate, t.LearningRate > 0, "> 0")
+	if t.Epochs < 1 {
+		v.addf("train.epochs", "must be at least 1, got %d", t.Epochs)
+	}
+	if t.BatchSize < 0 {
+		v.addf("train.batch_size", "must be ≥ 0 (0 = full batch), got %d", t.BatchSize)
+	}
+	v.inRange("train.momentum", t.Momentum, t.Momentum >= 0 && t.Momentum < 1, "in [0, 1)")
+	v.inRange("train.weight_decay", t.WeightDecay, t.WeightDecay >= 0, "≥ 0")
+	v.inRange("train.beta1", t.Beta1, t.Beta1 >= 0 && t.Beta1 < 1, "in [0, 1)")
+	v.inRange("train.beta2", t.Beta2, t.Beta2 >= 0 && t.Beta2 < 1, "in [0, 1)")
+	v.inRange("train.epsilon", t.Epsilon, t.Epsilon > 0, "> 0")
+	if !slices.Contains(optimizers, t.Optimizer) {
+		return
+	}
+	// A setting the chosen optimizer ignores is a mistake worth stopping
+	// for: the study would silently not vary what the author meant.
+	only := func(key string, users ...string) {
+		if s.has("train."+key) && !slices.Contains(users, t.Optimizer) {
+			v.addf("train."+key, "only used by optimizer %s (optimizer is %s)", strings.Join(users, " or "), t.Optimizer)
+		}
+	}
+	only("momentum", "momentum")
+	only("weight_decay", "adamw")
+	only("beta1", "adam", "adamw")
+	only("beta2", "adam", "adamw")
+	only("epsilon", "adam", "adamw")
+}
+
+func (s *Spec) validateLoss(v *validator) {
+	l := &s.Loss
+	if l.Task != "" {
+		v.choice("loss.task", "task loss", l.Task, taskLosses)
+		switch {
+		case l.Task == "cross_entropy" && s.Dataset.Task == "regression":
+			v.addf("loss.task", "cross_entropy needs a classification dataset (dataset task is regression); use mse or huber")
+		case (l.Task == "mse" || l.Task == "huber") && s.Dataset.Task == "classification":
+			v.addf("loss.task", "%s needs a regression dataset (dataset task is classification); use cross_entropy", l.Task)
+		}
+	}
+	v.inRange("loss.huber_delta", l.HuberDelta, l.HuberDelta > 0, "> 0")
+	if s.has("loss.huber_delta") && l.Task != "huber" {
+		v.addf("loss.huber_delta", "only used by task huber")
+	}
+
+	names := map[string]int{}
+	for i := range l.Terms {
+		t := &l.Terms[i]
+		base := indexField("loss.terms", i)
+		if t.Kind == "" {
+			v.addf(base+".kind", "required (valid: %s)", strings.Join(lossterms.Kinds(), ", "))
+		} else if info, err := lossterms.Lookup(t.Kind); err != nil {
+			v.add(base+".kind", oneOf(fmt.Sprintf("unknown term kind %q", t.Kind), t.Kind, lossterms.Kinds()))
+		} else if _, err := info.New(t.Params); err != nil {
+			var pe *lossterms.ParamError
+			if errors.As(err, &pe) {
+				v.errs = append(v.errs, s.fieldErr(base+"."+pe.Param, fmt.Sprint(pe.Value), paramError{pe}))
+			} else {
+				v.add(base, err)
+			}
+		}
+		switch {
+		case t.Name == "":
+			v.addf(base+".name", "must not be empty")
+		case !termNameRE.MatchString(t.Name):
+			v.addf(base+".name", "%q: use letters, digits, '-' and '_' (it names the column lambda.<name>)", t.Name)
+		default:
+			if j, dup := names[t.Name]; dup {
+				v.addf(base+".name", "duplicate term name %q (also loss.terms[%d]); set name: on one of them", t.Name, j)
+			} else {
+				names[t.Name] = i
+			}
+		}
+		s.validateWeight(v, base+".weight", t.Weight)
+		if t.Kind == "l1" && s.Train.Optimizer == "lbfgs" {
+			v.addf("train.optimizer", "lbfgs cannot optimise the non-smooth l1 term; use sgd or momentum (proximal) or adam")
+		}
+	}
+}
+
+// validateWeight checks a weight that did not come from the parser (which
+// already guarantees all of this).
+func (s *Spec) validateWeight(v *validator, field string, w Weight) {
+	if len(w.Values) == 0 {
+		v.addf(field, "required: a number, a list of numbers, or {logspace|linspace: {from, to, num}}")
+		return
+	}
+	if !w.Swept && len(w.Values) != 1 {
+		v.addf(field, "a fixed weight has one value, got %d", len(w.Values))
+		return
+	}
+	for i, x := range w.Values {
+		if err := checkLambda(x); err != nil {
+			v.add(field, err)
+			return
+		}
+		if i > 0 && x <= w.Values[i-1] {
+			v.addf(field, "swept values must be strictly ascending")
+			return
+		}
+	}
+}
+
+func (s *Spec) validateSweep(v *validator) {
+	v.choice("sweep.mode", "sweep mode", s.Sweep.Mode, sweepModes)
+	if _, err := s.Grid(); err != nil {
+		var fe *FieldError
+		if errors.As(err, &fe) {
+			v.errs = append(v.errs, fe)
+		}
+	}
+}
+
+func (s *Spec) validateReport(v *validator) {
+	r := &s.Report
+	swept := s.SweptTerms()
+	var sweptNames []string
+	for _, i := range swept {
+		sweptNames = append(sweptNames, s.Loss.Terms[i].Name)
+	}
+	if r.X != "" && !slices.Contains(sweptNames, r.X) {
+		list := "there are no swept terms"
+		if len(sweptNames) > 0 {
+			list = "swept terms: " + strings.Join(sweptNames, ", ")
+		}
+		fixed := slices.ContainsFunc(s.Loss.Terms, func(t TermSpec) bool { return t.Name == r.X })
+		if fixed {
+			v.addf("report.x", "term %q is not swept (its weight is fixed); %s", r.X, list)
+		} else {
+			v.addf("report.x", "no term named %q; %s", r.X, list)
+		}
+	}
+	seen := map[string]int{}
+	for i, m := range r.Metrics {
+		f := indexField("report.metrics", i)
+		if m == "" {
+			v.addf(f, "empty metric name")
+		} else if j, dup := seen[m]; dup {
+			v.addf(f, "metric %q listed twice (also report.metrics[%d])", m, j)
+		} else {
+			seen[m] = i
+		}
+	}
+}
+
+// paramError presents a term's *lossterms.ParamError under the field that
+// names the parameter, without repeating the parameter's name.
+type paramError struct{ pe *lossterms.ParamError }
+
+func (e paramError) Error() string {
+	if e.pe.Value != nil {
+		return fmt.Sprintf("%v (got %v)", e.pe.Err, e.pe.Value)
+	}
+	return fmt.Sprint(e.pe.Err)
+}
+
+func (e paramError) Unwrap() error { return e.pe }
+
+func sortedKeys[V any](m map[string]V) []string {
+	keys := make([]string, 0, len(m))
+	for k := range m {
+		keys = append(keys, k)
+	}
+	slices.Sort(keys)
+	return keys
+}
