@@ -1,0 +1,653 @@
+package report
+
+import (
+	"errors"
+	"fmt"
+	"image/color"
+	"io"
+	"math"
+	"path/filepath"
+	"slices"
+	"strconv"
+	"strings"
+
+	"gonum.org/v1/plot"
+	"gonum.org/v1/plot/font"
+	"gonum.org/v1/plot/plotter"
+	"gonum.org/v1/plot/text"
+	"gonum.org/v1/plot/vg"
+	"gonum.org/v1/plot/vg/draw"
+	"gonum.org/v1/plot/vg/vgimg"
+)
+
+// PlotOptions selects what Plot draws.
+type PlotOptions struct {
+	X           string   // term whose λ is the x axis; "" = the first swept term
+	Metrics     []string // metrics to plot; nil = every metric that has values
+	Title       string   // spec name, shown before the metric in each title
+	Description string   // one sentence shown under the title
+}
+
+// Figure size and resolution: 16×10 cm at 150 dpi (945×591 pixels).
+const (
+	FigureWidth  = 16 * vg.Centimeter
+	FigureHeight = 10 * vg.Centimeter
+	FigureDPI    = 150
+)
+
+// RefLabel is the legend entry of the λ = 0 reference.
+const RefLabel = "λ = 0 (no term)"
+
+// ErrNoSweptTerm is returned by Plot when no term takes more than one λ, so
+// there is nothing to plot against.
+var ErrNoSweptTerm = errors.New("report: no term is swept")
+
+// Plot writes into dir one PNG per metric, <metric>_vs_<term>.png: the mean
+// of the metric against the λ of the term opts.X, with its 95% confidence
+// band, on a log axis when the term has at least two positive λ; the λ = 0
+// runs (a log axis cannot show 0) are a dashed horizontal reference with a
+// lighter band. When other terms are swept too, there is one curve per
+// value of theirs. It also writes <base>_train_vs_test.png, train and test
+// of the first of accuracy, loss and r2 that has both, on the same axes.
+//
+// Metrics without any value (test metrics without a test split) get no
+// file. Plot returns the paths written, in order.
+func Plot(dir string, s *Summary, opts PlotOptions) ([]string, error) {
+	xi, err := xTerm(s, opts.X)
+	if err != nil {
+		return nil, err
+	}
+	metrics := opts.Metrics
+	if len(metrics) == 0 {
+		metrics = s.Metrics
+	}
+	var written []string
+	for _, m := range metrics {
+		mi := slices.Index(s.Metrics, m)
+		if mi < 0 {
+			return written, fmt.Errorf("plot %s: no such metric in runs.csv (have %s)", m, strings.Join(s.Metrics, ", "))
+		}
+		if !hasValues(s, mi) {
+			continue
+		}
+		fig, err := MetricFigure(s, xi, []int{mi}, opts)
+		if err != nil {
+			return written, fmt.Errorf("plot %s: %w", m, err)
+		}
+		path := filepath.Join(dir, m+"_vs_"+s.Terms[xi]+".png")
+		if err := WriteFileAtomic(path, writeTo(fig)); err != nil {
+			return written, err
+		}
+		written = append(written, path)
+	}
+	if base, train, other, ok := trainVsOther(s); ok {
+		fig, err := MetricFigure(s, xi, []int{train, other}, opts)
+		if err != nil {
+			return written, fmt.Errorf("plot %s train vs %s: %w", base, splitOf(s.Metrics[other]), err)
+		}
+		path := filepath.Join(dir, base+"_train_vs_"+splitOf(s.Metrics[other])+".png")
+		if err := WriteFileAtomic(path, writeTo(fig)); err != nil {
+			return written, err
+		}
+		written = append(written, path)
+	}
+	return written, nil
+}
+
+func writeTo(wt io.WriterTo) func(io.Writer) error {
+	return func(w io.Writer) error {
+		_, err := wt.WriteTo(w)
+		return err
+	}
+}
+
+// DefaultX returns the first term with more than one distinct λ, or ""
+// when no term is swept.
+func DefaultX(s *Summary) string {
+	for j, t := range s.Terms {
+		if distinct(s, j) > 1 {
+			return t
+		}
+	}
+	return ""
+}
+
+// xTerm resolves the x-axis term.
+func xTerm(s *Summary, x string) (int, error) {
+	if x == "" {
+		if x = DefaultX(s); x == "" {
+			return -1, ErrNoSweptTerm
+		}
+	}
+	xi := slices.Index(s.Terms, x)
+	if xi < 0 {
+		return -1, fmt.Errorf("plot against %s: no such term in runs.csv (have %s)", x, strings.Join(s.Terms, ", "))
+	}
+	if distinct(s, xi) < 2 {
+		return -1, fmt.Errorf("plot against %s: λ takes a single value (%s), nothing to plot against", x, formatLambda(s.Points[0].Lambdas[xi]))
+	}
+	return xi, nil
+}
+
+func distinct(s *Summary, j int) int {
+	seen := map[float64]bool{}
+	for _, p := range s.Points {
+		seen[p.Lambdas[j]] = true
+	}
+	return len(seen)
+}
+
+// hasValues reports whether metric mi has a finite mean at some point.
+func hasValues(s *Summary, mi int) bool {
+	for _, p := range s.Points {
+		if isFinite(p.Stats[mi].Mean) {
+			return true
+		}
+	}
+	return false
+}
+
+// trainVsOther finds the metric pair of the train-vs-test figure: train
+// and test (else validation) of accuracy, else loss, else r2.
+func trainVsOther(s *Summary) (base string, train, other int, ok bool) {
+	for _, base := range []string{"accuracy", "loss", "r2"} {
+		train := slices.Index(s.Metrics, "train."+base)
+		if train < 0 || !hasValues(s, train) {
+			continue
+		}
+		for _, split := range []string{"test", "validation"} {
+			other := slices.Index(s.Metrics, split+"."+base)
+			if other >= 0 && hasValues(s, other) {
+				return base, train, other, true
+			}
+		}
+	}
+	return "", -1, -1, false
+}
+
+func splitOf(metric string) string {
+	split, _, _ := strings.Cut(metric, ".")
+	return split
+}
+
+func isFinite(v float64) bool { return !math.IsNaN(v) && !math.IsInf(v, 0) }
+
+// series is one curve of a figure: a metric at the points that share the
+// λ of every swept term but x.
+type series struct {
+	label string
+	col   color.Color
+	pts   []Stat    // curve points, x ascending
+	xs    []float64 // their λ
+	ref   *Stat     // the λ = 0 point, drawn as a reference line; nil if none
+}
+
+// figure is a rendered-on-demand chart; its WriteTo writes a PNG.
+type figure struct {
+	title, subtitle string
+	xLabel, yLabel  string
+	logX            bool
+	series          []series
+	refEntry        bool // a generic legend entry for color-matched references
+}
+
+// Colors: the Okabe–Ito palette, safe for color-blind readers.
+var palette = []color.NRGBA{
+	{0, 114, 178, 255},   // blue
+	{213, 94, 0, 255},    // vermillion
+	{0, 158, 115, 255},   // bluish green
+	{204, 121, 167, 255}, // reddish purple
+	{230, 159, 0, 255},   // orange
+	{86, 180, 233, 255},  // sky blue
+	{0, 0, 0, 255},       // black
+}
+
+var refGray = color.NRGBA{90, 90, 90, 255}
+
+func withAlpha(c color.Color, a uint8) color.NRGBA {
+	n := color.NRGBAModel.Convert(c).(color.NRGBA)
+	n.A = a
+	return n
+}
+
+// MetricFigure builds the figure of the metrics mis (indices in s.Metrics)
+// against the λ of term xi; it draws nothing until written with WriteTo.
+// One metric gives one curve per value of the other swept terms; several
+// metrics (train vs test) one curve per metric and value.
+func MetricFigure(s *Summary, xi int, mis []int, opts PlotOptions) (io.WriterTo, error) {
+	xname := s.Terms[xi]
+	var others []int // other swept terms
+	for j := range s.Terms {
+		if j != xi && distinct(s, j) > 1 {
+			others = append(others, j)
+		}
+	}
+	positive, nonneg := 0, true
+	seen := map[float64]bool{}
+	for _, p := range s.Points {
+		x := p.Lambdas[xi]
+		if x < 0 || !isFinite(x) {
+			nonneg = false
+		}
+		if x > 0 && !seen[x] {
+			positive++
+		}
+		seen[x] = true
+	}
+	logX := nonneg && positive >= 2
+	if len(seen) < 2 {
+		return nil, fmt.Errorf("λ of %s takes a single value", xname)
+	}
+
+	// Group points by the λ of the other swept terms, in grid order.
+	type group struct {
+		key    []float64
+		points []int
+	}
+	var groups []group
+	for pi, p := range s.Points {
+		key := make([]float64, len(others))
+		for k, j := range others {
+			key[k] = p.Lambdas[j]
+		}
+		g := slices.IndexFunc(groups, func(g group) bool { return slices.Equal(g.key, key) })
+		if g < 0 {
+			g = len(groups)
+			groups = append(groups, group{key: key})
+		}
+		groups[g].points = append(groups[g].points, pi)
+	}
+
+	f := &figure{logX: logX}
+	for _, mi := range mis {
+		for _, g := range groups {
+			var labels []string
+			if len(mis) > 1 {
+				labels = append(labels, s.Metrics[mi])
+			}
+			for k, j := range others {
+				labels = append(labels, s.Terms[j]+" = "+formatLambda(g.key[k]))
+			}
+			sr := series{label: strings.Join(labels, ", ")}
+			idx := slices.Clone(g.points)
+			slices.SortStableFunc(idx, func(a, b int) int {
+				return cmpFloat(s.Points[a].Lambdas[xi], s.Points[b].Lambdas[xi])
+			})
+			for _, pi := range idx {
+				st := s.Points[pi].Stats[mi]
+				x := s.Points[pi].Lambdas[xi]
+				if !isFinite(st.Mean) {
+					continue // no value: the point is missing
+				}
+				if logX && x == 0 {
+					sr.ref = &st
+					continue
+				}
+				sr.xs = append(sr.xs, x)
+				sr.pts = append(sr.pts, st)
+			}
+			if len(sr.pts) == 0 && sr.ref == nil {
+				continue
+			}
+			f.series = append(f.series, sr)
+		}
+	}
+	if len(f.series) == 0 {
+		return nil, errors.New("no finite mean to plot")
+	}
+	for i := range f.series {
+		f.series[i].col = palette[i%len(palette)]
+		if len(f.series) == 1 && f.series[i].label == "" {
+			f.series[i].label = "mean ± 95% CI"
+		}
+	}
+	f.refEntry = len(f.series) > 1
+
+	name := s.Metrics[mis[0]]
+	if len(mis) > 1 {
+		_, base, _ := strings.Cut(name, ".")
+		name = base
+		others := make([]string, 0, len(mis))
+		for _, mi := range mis {
+			others = append(others, splitOf(s.Metrics[mi]))
+		}
+		f.title = strings.Join(others, " vs ") + " " + base
+	} else {
+		f.title = name
+	}
+	if opts.Title != "" {
+		f.title = opts.Title + ": " + f.title
+	}
+	f.subtitle = opts.Description
+	if logX {
+		f.xLabel = "λ (" + xname + ", log scale)"
+	} else {
+		f.xLabel = "λ (" + xname + ")"
+	}
+	f.yLabel = name + " (mean ± 95% CI, " + f.nLabel() + ")"
+	return f, nil
+}
+
+func cmpFloat(a, b float64) int {
+	switch {
+	case a < b:
+		return -1
+	case a > b:
+		return 1
+	}
+	return 0
+}
+
+// nLabel says how many runs each mean is over: "n=5", or "n=3–5" when
+// divergences or missing values make it vary.
+func (f *figure) nLabel() string {
+	lo, hi := math.MaxInt, 0
+	add := func(st Stat) { lo, hi = min(lo, st.N), max(hi, st.N) }
+	for _, sr := range f.series {
+		for _, st := range sr.pts {
+			add(st)
+		}
+		if sr.ref != nil {
+			add(*sr.ref)
+		}
+	}
+	if lo == hi {
+		return "n=" + strconv.Itoa(lo)
+	}
+	return "n=" + strconv.Itoa(lo) + "–" + strconv.Itoa(hi)
+}
+
+// Font sizes, in points, for a figure read at 16 cm wide.
+const (
+	titleSize    = 11
+	subtitleSize = 8
+	labelSize    = 9
+	tickSize     = 8
+	legendSize   = 8
+)
+
+func textStyle(size vg.Length, c color.Color) text.Style {
+	return text.Style{
+		Color:   c,
+		Font:    font.From(plot.DefaultFont, size),
+		Handler: plot.DefaultTextHandler,
+	}
+}
+
+// WriteTo draws the figure and writes it as a PNG.
+func (f *figure) WriteTo(w io.Writer) (int64, error) {
+	c := vgimg.NewWith(vgimg.UseWH(FigureWidth, FigureHeight), vgimg.UseDPI(FigureDPI))
+	if err := f.Draw(draw.New(c)); err != nil {
+		return 0, err
+	}
+	return vgimg.PngCanvas{Canvas: c}.WriteTo(w)
+}
+
+// Draw draws the figure on c: title and subtitle on top, the legend in a
+// strip on the right so it never hides data, the plot in the rest.
+func (f *figure) Draw(c draw.Canvas) error {
+	c.SetColor(color.White)
+	c.Fill(c.Rectangle.Path())
+	const margin = 0.3 * vg.Centimeter
+	c = draw.Crop(c, margin, -margin, margin, -margin)
+
+	// Title and subtitle.
+	ts := textStyle(titleSize, color.Black)
+	ts.XAlign, ts.YAlign = draw.XCenter, draw.YTop
+	ts.Font.Weight = 700
+	c.FillText(ts, vg.Point{X: c.Center().X, Y: c.Max.Y}, fit(ts, f.title, c.Size().X))
+	top := ts.Height(f.title)
+	if f.subtitle != "" {
+		ss := textStyle(subtitleSize, color.Gray{Y: 70})
+		ss.XAlign, ss.YAlign = draw.XCenter, draw.YTop
+		c.FillText(ss, vg.Point{X: c.Center().X, Y: c.Max.Y - top - 2}, fit(ss, f.subtitle, c.Size().X))
+		top += ss.Height(f.subtitle) + 2
+	}
+	c = draw.Crop(c, 0, 0, 0, -(top + 0.2*vg.Centimeter))
+
+	p, legend, err := f.plot()
+	if err != nil {
+		return err
+	}
+	lw := legendWidth(legend)
+	legend.Top, legend.Left = true, true
+	legendC := draw.Crop(c, c.Size().X-lw, 0, 0, 0)
+	legendC = draw.Crop(legendC, 0, 0, 0, -0.4*vg.Centimeter) // level with the plot's top
+	p.Draw(draw.Crop(c, 0, -(lw + 0.3*vg.Centimeter), 0, 0))
+	legend.Draw(legendC)
+	return nil
+}
+
+// fit shortens txt with an ellipsis until it fits in width.
+func fit(sty text.Style, txt string, width vg.Length) string {
+	if sty.Width(txt) <= width {
+		return txt
+	}
+	r := []rune(txt)
+	for len(r) > 0 && sty.Width(string(r)+"…") > width {
+		r = r[:len(r)-1]
+	}
+	return strings.TrimSpace(string(r)) + "…"
+}
+
+func legendWidth(l plot.Legend) vg.Length {
+	var c draw.Canvas
+	r := l.Rectangle(c)
+	return r.Size().X
+}
+
+// plot builds the gonum plot and its legend (drawn apart by Draw).
+func (f *figure) plot() (*plot.Plot, plot.Legend, error) {
+	p := plot.New()
+	p.X.Label.Text, p.Y.Label.Text = f.xLabel, f.yLabel
+	for _, a := range []*plot.Axis{&p.X, &p.Y} {
+		a.Label.TextStyle.Font.Size = labelSize
+		a.Tick.Label.Font.Size = tickSize
+		a.Tick.Length = vg.Points(5)
+	}
+	if f.logX {
+		p.X.Scale = plot.LogScale{}
+		p.X.Tick.Marker = logTicks{}
+	}
+	p.Add(&plotter.Grid{
+		Vertical:   draw.LineStyle{Color: color.Gray{Y: 225}, Width: vg.Points(0.5)},
+		Horizontal: draw.LineStyle{Color: color.Gray{Y: 225}, Width: vg.Points(0.5)},
+	})
+
+	legend := plot.NewLegend()
+	legend.TextStyle = textStyle(legendSize, color.Black)
+	legend.Padding = vg.Points(3)
+	legend.ThumbnailWidth = vg.Points(22)
+
+	// The x extent of the reference lines: the curves' λ range.
+	xmin, xmax := math.Inf(1), math.Inf(-1)
+	for _, sr := range f.series {
+		for _, x := range sr.xs {
+			xmin, xmax = min(xmin, x), max(xmax, x)
+		}
+	}
+	if !(xmin < xmax) {
+		return nil, legend, errors.New("fewer than two λ with a value")
+	}
+
+	// Bands first so that lines and markers are drawn over them.
+	var refs []plot.Plotter
+	var refThumbs []plot.Thumbnailer // legend entry of a single reference
+	for _, sr := range f.series {
+		if sr.ref == nil {
+			continue
+		}
+		refCol := sr.col
+		if !f.refEntry {
+			refCol = refGray
+		}
+		var band *plotter.Polygon
+		if isFinite(sr.ref.CILow) {
+			band = polygon([]float64{xmin, xmax}, []Stat{*sr.ref, *sr.ref}, withAlpha(refCol, 28))
+			p.Add(band)
+		}
+		line := hline(xmin, xmax, sr.ref.Mean, refCol)
+		refs = append(refs, line)
+		if !f.refEntry {
+			refThumbs = []plot.Thumbnailer{band, line}
+		}
+	}
+	var lines []plot.Plotter
+	for _, sr := range f.series {
+		var band plot.Thumbnailer
+		for _, run := range finiteRuns(sr.pts) {
+			if run[1]-run[0] < 2 {
+				continue
+			}
+			poly := polygon(sr.xs[run[0]:run[1]], sr.pts[run[0]:run[1]], withAlpha(sr.col, 56))
+			p.Add(poly)
+			band = poly
+		}
+		xys := make(plotter.XYs, len(sr.pts))
+		for i, st := range sr.pts {
+			xys[i] = plotter.XY{X: sr.xs[i], Y: st.Mean}
+		}
+		if len(xys) == 0 {
+			continue
+		}
+		line := &plotter.Line{XYs: xys, LineStyle: draw.LineStyle{Color: sr.col, Width: vg.Points(1.5)}}
+		marks := &plotter.Scatter{XYs: xys, GlyphStyle: draw.GlyphStyle{Color: sr.col, Radius: vg.Points(2.5), Shape: draw.CircleGlyph{}}}
+		lines = append(lines, line, marks)
+		if band != nil {
+			legendAdd(&legend, sr.label, band, line, marks)
+		} else {
+			legendAdd(&legend, sr.label, line, marks)
+		}
+	}
+	if refThumbs != nil {
+		legendAdd(&legend, RefLabel, refThumbs...)
+	}
+	if f.refEntry && len(refs) > 0 {
+		legendAdd(&legend, RefLabel, hline(0, 1, 0, refGray))
+	}
+	p.Add(refs...)
+	p.Add(lines...)
+	return p, legend, nil
+}
+
+func legendAdd(l *plot.Legend, name string, thumbs ...plot.Thumbnailer) {
+	var ts []plot.Thumbnailer
+	for _, t := range thumbs {
+		if t != nil && !isNilPolygon(t) {
+			ts = append(ts, t)
+		}
+	}
+	l.Add(name, ts...)
+}
+
+func isNilPolygon(t plot.Thumbnailer) bool {
+	p, ok := t.(*plotter.Polygon)
+	return ok && p == nil
+}
+
+// finiteRuns returns the [start, end) ranges of consecutive points whose
+// confidence interval is defined: a band is drawn over each.
+func finiteRuns(pts []Stat) [][2]int {
+	var runs [][2]int
+	start := -1
+	for i := 0; i <= len(pts); i++ {
+		ok := i < len(pts) && isFinite(pts[i].CILow) && isFinite(pts[i].CIHigh)
+		switch {
+		case ok && start < 0:
+			start = i
+		case !ok && start >= 0:
+			runs = append(runs, [2]int{start, i})
+			start = -1
+		}
+	}
+	return runs
+}
+
+// polygon returns the band between the CI bounds of pts over xs.
+func polygon(xs []float64, pts []Stat, fill color.Color) *plotter.Polygon {
+	ring := make(plotter.XYs, 0, 2*len(pts))
+	for i, st := range pts {
+		ring = append(ring, plotter.XY{X: xs[i], Y: st.CIHigh})
+	}
+	for i := len(pts) - 1; i >= 0; i-- {
+		ring = append(ring, plotter.XY{X: xs[i], Y: pts[i].CILow})
+	}
+	return &plotter.Polygon{XYs: []plotter.XYs{ring}, Color: fill}
+}
+
+// hline is a dashed horizontal line at y from x0 to x1.
+func hline(x0, x1, y float64, c color.Color) *plotter.Line {
+	return &plotter.Line{
+		XYs: plotter.XYs{{X: x0, Y: y}, {X: x1, Y: y}},
+		LineStyle: draw.LineStyle{
+			Color:  c,
+			Width:  vg.Points(1.2),
+			Dashes: []vg.Length{vg.Points(5), vg.Points(3)},
+		},
+	}
+}
+
+// logTicks marks every power of ten, labelled 1e-5 … 1e-1, with unlabelled
+// minor ticks between; when the range spans less than two decades it
+// labels 2× and 5× too, so that an axis always has several labels.
+type logTicks struct{}
+
+func (logTicks) Ticks(lo, hi float64) []plot.Tick {
+	if lo <= 0 || hi <= 0 || lo > hi {
+		return nil
+	}
+	k0 := int(math.Floor(math.Log10(lo)))
+	k1 := int(math.Ceil(math.Log10(hi)))
+	decades := 0
+	for k := k0; k <= k1; k++ {
+		if v := math.Pow10(k); v >= lo && v <= hi {
+			decades++
+		}
+	}
+	step := 1 + (k1-k0)/9 // label every step-th decade on very wide axes
+	var ticks []plot.Tick
+	for k := k0; k <= k1; k++ {
+		base := math.Pow10(k)
+		for i := 1; i < 10; i++ {
+			t := plot.Tick{Value: base * float64(i)}
+			switch {
+			case i == 1 && (k-k0)%step == 0:
+				t.Label = powerOfTen(k)
+			case decades < 2 && (i == 2 || i == 5):
+				t.Label = formatLambda(t.Value)
+			}
+			ticks = append(ticks, t)
+			if k == k1 {
+				break
+			}
+		}
+	}
+	return ticks
+}
+
+// powerOfTen writes 10^k as 1e-5, the notation of the legends: the
+// bundled fonts have superscript digits but no superscript minus, and the
+// LaTeX text handler does not typeset exponents.
+func powerOfTen(k int) string {
+	return formatLambda(math.Pow10(k))
+}
+
+// formatLambda writes a weight for a person: 1e-4 rather than 0.0001,
+// 0.3 rather than 3e-01.
+func formatLambda(v float64) string {
+	a := math.Abs(v)
+	if v == 0 || (a >= 1e-2 && a < 1e4) {
+		return strconv.FormatFloat(v, 'g', 4, 64)
+	}
+	s := strconv.FormatFloat(v, 'e', 3, 64) // 1.000e-04
+	mant, exp, _ := strings.Cut(s, "e")
+	if strings.Contains(mant, ".") {
+		mant = strings.TrimRight(strings.TrimRight(mant, "0"), ".")
+	}
+	sign := exp[:1]
+	exp = strings.TrimLeft(exp[1:], "0")
+	if sign == "+" {
+		sign = ""
+	}
+	return mant + "e" + sign + exp
+}

@@ -1,0 +1,182 @@
+package report
+
+import (
+	"encoding/csv"
+	"errors"
+	"fmt"
+	"io"
+	"math"
+	"os"
+	"strconv"
+	"strings"
+)
+
+// Runs is runs.csv read back: one Run per row, in file order.
+type Runs struct {
+	Terms   []string // term names, from the lambda.<term> columns
+	Metrics []string // metric names, in column order
+	Runs    []Run
+}
+
+// Run is one row of runs.csv.
+type Run struct {
+	RunID   string
+	Repeat  int
+	Status  string
+	Lambdas []float64 // aligned with Runs.Terms
+	Metrics []float64 // aligned with Runs.Metrics; NaN for an empty cell
+	Reason  string
+	Line    int // line of the row in the file, for messages
+}
+
+// ReadRuns reads a runs.csv file written by a Writer.
+//
+// Columns are found by name. The fixed columns run_id, repeat and status
+// are required; lambda.<term> columns give the terms; every other column
+// before reason is a metric. Columns after reason are ignored, so tables
+// written by later versions, which add columns there, still read. Errors
+// name the file, the line and the column.
+func ReadRuns(path string) (*Runs, error) {
+	f, err := os.Open(path)
+	if err != nil {
+		return nil, fmt.Errorf("read runs: %w", err)
+	}
+	defer f.Close()
+	runs, err := parseRuns(f, path)
+	if err != nil {
+		return nil, err
+	}
+	return runs, nil
+}
+
+// parseRuns reads runs.csv from r; name is used in messages.
+func parseRuns(r io.Reader, name string) (*Runs, error) {
+	cr := csv.NewReader(r)
+	cr.ReuseRecord = true
+	header, err := cr.Read()
+	if err == io.EOF {
+		return nil, fmt.Errorf("%s: empty file, want a header", name)
+	}
+	if err != nil {
+		return nil, fmt.Errorf("%s: %w", name, err)
+	}
+	header = append([]string(nil), header...)
+
+	runs := &Runs{}
+	var (
+		termCols, metricCols []int
+		idCol, repCol, statusCol, reasonCol = -1, -1, -1, -1
+	)
+	seen := make(map[string]bool, len(header))
+	for i, h := range header {
+		if seen[h] {
+			return nil, fmt.Errorf("%s: line 1, column %d: duplicate column %q", name, i+1, h)
+		}
+		seen[h] = true
+	}
+	for i, h := range header {
+		switch {
+		case h == ColRunID:
+			idCol = i
+		case h == ColRepeat:
+			repCol = i
+		case h == ColStatus:
+			statusCol = i
+		case h == ColReason:
+			reasonCol = i
+		case strings.HasPrefix(h, LambdaPrefix):
+			term := strings.TrimPrefix(h, LambdaPrefix)
+			if term == "" {
+				return nil, fmt.Errorf("%s: line 1, column %d: %q names no term", name, i+1, h)
+			}
+			termCols = append(termCols, i)
+			runs.Terms = append(runs.Terms, term)
+		case h == "":
+			return nil, fmt.Errorf("%s: line 1, column %d: empty column name", name, i+1)
+		default:
+			if reasonCol >= 0 {
+				continue // added after reason by a later version
+			}
+			metricCols = append(metricCols, i)
+			runs.Metrics = append(runs.Metrics, h)
+		}
+	}
+	for _, c := range []struct {
+		col  int
+		name string
+	}{{idCol, ColRunID}, {repCol, ColRepeat}, {statusCol, ColStatus}} {
+		if c.col < 0 {
+			return nil, fmt.Errorf("%s: line 1: missing column %q", name, c.name)
+		}
+	}
+
+	for {
+		rec, err := cr.Read()
+		if err == io.EOF {
+			break
+		}
+		if err != nil {
+			var pe *csv.ParseError
+			if errors.As(err, &pe) {
+				return nil, fmt.Errorf("%s: line %d, column %d: %w", name, pe.Line, pe.Column, pe.Err)
+			}
+			return nil, fmt.Errorf("%s: %w", name, err)
+		}
+		line, _ := cr.FieldPos(0)
+		cellErr := func(col int, err error) error {
+			return fmt.Errorf("%s: line %d, column %q: %w", name, line, header[col], err)
+		}
+		run := Run{
+			RunID:   rec[idCol],
+			Status:  rec[statusCol],
+			Lambdas: make([]float64, len(termCols)),
+			Metrics: make([]float64, len(metricCols)),
+			Line:    line,
+		}
+		if reasonCol >= 0 {
+			run.Reason = rec[reasonCol]
+		}
+		if run.RunID == "" {
+			return nil, cellErr(idCol, errors.New("empty run id"))
+		}
+		if run.Status == "" {
+			return nil, cellErr(statusCol, errors.New("empty status"))
+		}
+		if run.Repeat, err = strconv.Atoi(rec[repCol]); err != nil || run.Repeat < 0 {
+			return nil, cellErr(repCol, fmt.Errorf("invalid repeat %q, want an integer ≥ 0", rec[repCol]))
+		}
+		for j, c := range termCols {
+			v, err := parseCell(rec[c])
+			if err != nil {
+				return nil, cellErr(c, err)
+			}
+			if math.IsNaN(v) {
+				return nil, cellErr(c, errors.New("empty λ"))
+			}
+			run.Lambdas[j] = v
+		}
+		for j, c := range metricCols {
+			v, err := parseCell(rec[c])
+			if err != nil {
+				return nil, cellErr(c, err)
+			}
+			run.Metrics[j] = v
+		}
+		runs.Runs = append(runs.Runs, run)
+	}
+	return runs, nil
+}
+
+// parseCell parses a float cell: empty is NaN ("no value"); "+Inf",
+// "-Inf" and "Inf" are the infinities. A "NaN" literal is rejected: the
+// tables write missing values as empty cells.
+func parseCell(s string) (float64, error) {
+	if s == "" {
+		return math.NaN(), nil
+	}
+	v, err := strconv.ParseFloat(s, 64)
+	if err != nil || math.IsNaN(v) {
+		return 0, fmt.Errorf("invalid number %q", s)
+	}
+	return v, nil
+}

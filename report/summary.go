@@ -1,0 +1,166 @@
+package report
+
+import (
+	"encoding/binary"
+	"encoding/csv"
+	"io"
+	"math"
+	"strconv"
+
+	"gonum.org/v1/gonum/stat"
+	"gonum.org/v1/gonum/stat/distuv"
+
+	"github.com/lossexp/lossexp/experiments"
+)
+
+// Summary holds one row per grid point: the statistics of every metric over
+// the point's runs.
+type Summary struct {
+	Terms   []string // term names, as in Runs
+	Metrics []string // metric names, as in Runs
+	Points  []Point  // in order of first appearance in runs.csv (grid order)
+}
+
+// Point is the summary of one grid point.
+type Point struct {
+	Lambdas  []float64 // the point's λ tuple, aligned with Summary.Terms
+	N        int       // runs at the point, whatever their status
+	Diverged int       // runs with status diverged
+	Stats    []Stat    // aligned with Summary.Metrics
+}
+
+// Stat summarizes one metric at one grid point over the runs with status
+// ok that have a value (NaN values are left out).
+type Stat struct {
+	N    int     // number of values
+	Mean float64 // NaN if N = 0
+	Std  float64 // sample standard deviation (N−1); NaN if N < 2
+
+	// CILow and CIHigh bound the 95% confidence interval of the mean,
+	// Mean ± t(0.975, N−1)·Std/√N from Student's t; NaN if N < 2.
+	CILow, CIHigh float64
+}
+
+// Summarize groups runs by grid point, that is by identical λ tuple (bit
+// for bit, as ReadRuns parsed them), in order of first appearance, and
+// computes the statistics of every metric over the ok runs of each point.
+func Summarize(runs *Runs) *Summary {
+	s := &Summary{Terms: runs.Terms, Metrics: runs.Metrics}
+	index := make(map[string]int)
+	var members [][]int // run indices per point
+	key := make([]byte, 0, 8*len(runs.Terms))
+	for i, r := range runs.Runs {
+		key = key[:0]
+		for _, l := range r.Lambdas {
+			key = binary.LittleEndian.AppendUint64(key, math.Float64bits(l))
+		}
+		p, ok := index[string(key)]
+		if !ok {
+			p = len(s.Points)
+			index[string(key)] = p
+			s.Points = append(s.Points, Point{Lambdas: r.Lambdas})
+			members = append(members, nil)
+		}
+		members[p] = append(members[p], i)
+	}
+	values := make([]float64, 0, 16)
+	for p := range s.Points {
+		pt := &s.Points[p]
+		pt.Stats = make([]Stat, len(s.Metrics))
+		for _, i := range members[p] {
+			pt.N++
+			if runs.Runs[i].Status == experiments.StatusDiverged {
+				pt.Diverged++
+			}
+		}
+		for m := range s.Metrics {
+			values = values[:0]
+			for _, i := range members[p] {
+				r := &runs.Runs[i]
+				if r.Status != experiments.StatusOK || math.IsNaN(r.Metrics[m]) {
+					continue
+				}
+				values = append(values, r.Metrics[m])
+			}
+			pt.Stats[m] = Describe(values)
+		}
+	}
+	return s
+}
+
+// Describe returns the mean, sample standard deviation and 95% Student-t
+// confidence interval of the mean of x, which must not contain NaN.
+func Describe(x []float64) Stat {
+	st := Stat{N: len(x), Mean: math.NaN(), Std: math.NaN(), CILow: math.NaN(), CIHigh: math.NaN()}
+	switch len(x) {
+	case 0:
+		return st
+	case 1:
+		st.Mean = x[0]
+		return st
+	}
+	st.Mean, st.Std = stat.MeanStdDev(x, nil) // unbiased: divides by n−1
+	t := distuv.StudentsT{Mu: 0, Sigma: 1, Nu: float64(len(x) - 1)}.Quantile(0.975)
+	half := t * st.Std / math.Sqrt(float64(len(x)))
+	st.CILow, st.CIHigh = st.Mean-half, st.Mean+half
+	return st
+}
+
+// Column suffixes of summary.csv.
+const (
+	SuffixMean   = ".mean"
+	SuffixStd    = ".std"
+	SuffixCILow  = ".ci_low"
+	SuffixCIHigh = ".ci_high"
+)
+
+// WriteSummary writes s to path atomically, one row per grid point:
+//
+//	lambda.<term>…,n,diverged,<metric>.mean,<metric>.std,<metric>.ci_low,<metric>.ci_high…
+//
+// λ values are written exactly as in runs.csv, so the two tables join on
+// them; statistics with 10 significant digits; NaN as an empty cell.
+func WriteSummary(path string, s *Summary) error {
+	return WriteFileAtomic(path, func(w io.Writer) error {
+		return writeSummary(w, s)
+	})
+}
+
+func writeSummary(w io.Writer, s *Summary) error {
+	cw := csv.NewWriter(w)
+	row := make([]string, 0, len(s.Terms)+2+4*len(s.Metrics))
+	for _, t := range s.Terms {
+		row = append(row, LambdaPrefix+t)
+	}
+	row = append(row, ColN, ColDiverged)
+	for _, m := range s.Metrics {
+		row = append(row, m+SuffixMean, m+SuffixStd, m+SuffixCILow, m+SuffixCIHigh)
+	}
+	if err := cw.Write(row); err != nil {
+		return err
+	}
+	for _, p := range s.Points {
+		row = row[:0]
+		for _, l := range p.Lambdas {
+			row = append(row, formatExact(l))
+		}
+		row = append(row, strconv.Itoa(p.N), strconv.Itoa(p.Diverged))
+		for _, st := range p.Stats {
+			row = append(row, formatStat(st.Mean), formatStat(st.Std), formatStat(st.CILow), formatStat(st.CIHigh))
+		}
+		if err := cw.Write(row); err != nil {
+			return err
+		}
+	}
+	cw.Flush()
+	return cw.Error()
+}
+
+// formatStat formats a statistic with 10 significant digits: enough for any
+// comparison a reader makes, and free of the last-bit noise of a mean.
+func formatStat(v float64) string {
+	if math.IsNaN(v) {
+		return ""
+	}
+	return strconv.FormatFloat(v, 'g', 10, 64)
+}
