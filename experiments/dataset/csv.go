@@ -57,6 +57,15 @@ func (e *CSVError) Unwrap() error { return e.Err }
 // missing values are errors.
 var ErrMissingValue = errors.New("dataset: missing value")
 
+// missingValueError is the readable form of ErrMissingValue for one cell.
+type missingValueError struct{ value string }
+
+func (e missingValueError) Error() string {
+	return fmt.Sprintf("missing value %q (use missing: drop to skip rows with missing values)", e.value)
+}
+
+func (e missingValueError) Is(target error) bool { return target == ErrMissingValue }
+
 // ParseTask turns a spec's task name into a Task: "" and "classification"
 // are Classification, "regression" is Regression.
 func ParseTask(s string) (Task, error) {
@@ -262,7 +271,7 @@ rows:
 					t.Dropped++
 					continue rows
 				}
-				return nil, cellErr(c, v, fmt.Errorf("%w %q (set missing: drop to skip such rows)", ErrMissingValue, v))
+				return nil, cellErr(c, v, missingValueError{v})
 			}
 		}
 		for _, c := range numCols {
