@@ -1,0 +1,103 @@
+package cmd
+
+import (
+	"fmt"
+	"sort"
+	"strings"
+	"text/tabwriter"
+
+	"github.com/spf13/cobra"
+
+	"github.com/lossexp/lossexp/experiments"
+	"github.com/lossexp/lossexp/experiments/dataset"
+	"github.com/lossexp/lossexp/lossterms"
+)
+
+func newCmdTerms(streams *IO) *cobra.Command {
+	return &cobra.Command{
+		Use:   "terms",
+		Short: "List the task losses and the loss terms a spec can add",
+		Long: `List every task loss (loss.task) and every added term kind (loss.terms[].kind)
+with one line of meaning, its inline parameters and the metrics it adds.`,
+		Example: `  lossexp terms`,
+		Args:    cobra.NoArgs,
+		RunE: func(*cobra.Command, []string) error {
+			w := tabwriter.NewWriter(streams.Out, 0, 0, 2, ' ', 0)
+			fmt.Fprintln(w, "TASK LOSS\tMEANING")
+			for _, t := range lossterms.TaskLosses() {
+				fmt.Fprintf(w, "%s\t%s\n", t.Name, t.Summary)
+			}
+			fmt.Fprintln(w)
+			fmt.Fprintln(w, "TERM\tFAMILY\tMEANING")
+			for _, i := range lossterms.Catalogue() {
+				fmt.Fprintf(w, "%s\t%s\t%s\n", i.Kind, i.Family, i.Summary)
+				for _, p := range i.Params {
+					fmt.Fprintf(w, "\t\t  %s: %s (default %s)\n", p.Name, p.Meaning, p.Default)
+				}
+				if len(i.Metrics) > 0 {
+					fmt.Fprintf(w, "\t\t  metrics: %s\n", strings.Join(i.Metrics, ", "))
+				}
+			}
+			return w.Flush()
+		},
+	}
+}
+
+func newCmdMetrics(streams *IO) *cobra.Command {
+	return &cobra.Command{
+		Use:   "metrics",
+		Short: "List the metrics runs.csv and summary.csv report",
+		Long: `List every metric with one line of meaning. Split metrics are named
+<split>.<metric> with split = train, validation (when the spec has one) or
+test; model-level metrics have no prefix.`,
+		Example: `  lossexp metrics`,
+		Args:    cobra.NoArgs,
+		RunE: func(*cobra.Command, []string) error {
+			w := tabwriter.NewWriter(streams.Out, 0, 0, 2, ' ', 0)
+			fmt.Fprintln(w, "METRIC\tTASK\tBETTER\tMEANING")
+			for _, m := range experiments.MetricCatalogue() {
+				task, better := m.Task, m.Better
+				if task == "" {
+					task = "any"
+				}
+				if better == "" {
+					better = "-"
+				}
+				fmt.Fprintf(w, "%s\t%s\t%s\t%s\n", m.Name, task, better, m.Meaning)
+			}
+			return w.Flush()
+		},
+	}
+}
+
+func newCmdDatasets(streams *IO) *cobra.Command {
+	return &cobra.Command{
+		Use:   "datasets",
+		Short: "List the built-in dataset generators and their parameters",
+		Long: `List the built-in generators a spec can name with dataset.builtin, with
+their task, one line of meaning and their parameters (dataset.params) with
+defaults. CSV files are read with dataset.csv instead.`,
+		Example: `  lossexp datasets`,
+		Args:    cobra.NoArgs,
+		RunE: func(*cobra.Command, []string) error {
+			w := tabwriter.NewWriter(streams.Out, 0, 0, 2, ' ', 0)
+			fmt.Fprintln(w, "BUILTIN\tTASK\tMEANING")
+			for _, g := range dataset.Builtins() {
+				fmt.Fprintf(w, "%s\t%s\t%s\n", g.Name, g.Task, g.Summary)
+				for _, p := range g.Params {
+					fmt.Fprintf(w, "\t\t  %s = %g: %s\n", p.Name, p.Default, p.Meaning)
+				}
+			}
+			return w.Flush()
+		},
+	}
+}
+
+func sortedKeys(m map[string]float64) []string {
+	k := make([]string, 0, len(m))
+	for n := range m {
+		k = append(k, n)
+	}
+	sort.Strings(k)
+	return k
+}

@@ -1,0 +1,78 @@
+package cmd
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io/fs"
+	"os"
+	"path/filepath"
+
+	"github.com/spf13/cobra"
+
+	"github.com/lossexp/lossexp/experiments"
+	"github.com/lossexp/lossexp/report"
+)
+
+// ReportOptions are the settings of `lossexp report`.
+type ReportOptions struct {
+	IO      *IO
+	Dir     string
+	X       string
+	Metrics []string
+}
+
+func newCmdReport(streams *IO, runF func(context.Context, *ReportOptions) error) *cobra.Command {
+	opts := &ReportOptions{IO: streams}
+	c := &cobra.Command{
+		Use:   "report DIR",
+		Short: "Re-render summary.csv and the plots of a results folder from runs.csv",
+		Long: `Read DIR/runs.csv and write DIR/summary.csv and the PNG plots again, without
+training. The plotted metrics and the x-axis term come from the spec saved
+in DIR/spec.yaml (its report section), unless --x or --metric is given.`,
+		Example: `  lossexp report results/quickstart
+  lossexp report results/l1-sparsity --metric test.accuracy --metric sparsity`,
+		Args: cobra.ExactArgs(1),
+		RunE: func(c *cobra.Command, args []string) error {
+			opts.Dir = args[0]
+			if runF != nil {
+				return runF(c.Context(), opts)
+			}
+			return reportRun(opts)
+		},
+	}
+	c.Flags().StringVar(&opts.X, "x", "", "term whose λ is the x axis (default: the spec's report.x, else the first swept)")
+	c.Flags().StringArrayVar(&opts.Metrics, "metric", nil, "metric to plot (repeatable; default: the spec's report.metrics, else all)")
+	return c
+}
+
+func reportRun(o *ReportOptions) error {
+	runs := filepath.Join(o.Dir, "runs.csv")
+	if _, err := os.Stat(runs); err != nil {
+		if errors.Is(err, fs.ErrNotExist) {
+			return inputError(fmt.Errorf("%s has no runs.csv: is it a results folder written by lossexp sweep?", o.Dir))
+		}
+		return inputError(err)
+	}
+	opt := report.PlotOptions{X: o.X, Metrics: o.Metrics}
+	if s, err := experiments.Load(filepath.Join(o.Dir, "spec.yaml")); err == nil {
+		opt.Title, opt.Description = s.Name, s.Description
+		if opt.X == "" {
+			opt.X = s.Report.X
+		}
+		if len(opt.Metrics) == 0 {
+			opt.Metrics = s.Report.Metrics
+		}
+	} else if !errors.Is(err, fs.ErrNotExist) {
+		fmt.Fprintf(o.IO.Err, "note: ignoring %s: %v\n", filepath.Join(o.Dir, "spec.yaml"), err)
+	}
+	if err := report.Render(o.Dir, opt); err != nil {
+		return inputError(err)
+	}
+	files, _ := filepath.Glob(filepath.Join(o.Dir, "*.png"))
+	fmt.Fprintf(o.IO.Out, "wrote %s\n", filepath.Join(o.Dir, "summary.csv"))
+	for _, f := range files {
+		fmt.Fprintf(o.IO.Out, "wrote %s\n", f)
+	}
+	return nil
+}

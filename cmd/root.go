@@ -1,0 +1,196 @@
+// Package cmd holds lossexp's cobra commands. Commands are thin: each parses
+// its flags into an options struct and calls a run function that does the
+// work against injected writers. Settings are layered by viper: flags over
+// LOSSEXP_* environment variables over an optional config file. Errors
+// become messages and exit codes in one place, Main.
+package cmd
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"strings"
+
+	"github.com/spf13/cobra"
+	"github.com/spf13/viper"
+
+	"github.com/lossexp/lossexp/experiments"
+	"github.com/lossexp/lossexp/experiments/dataset"
+)
+
+// Exit codes.
+const (
+	ExitOK        = 0
+	ExitFailure   = 1   // a failed check or a run that could not be carried out
+	ExitInput     = 2   // usage and input errors
+	ExitInterrupt = 130 // SIGINT / SIGTERM
+)
+
+// IO is where a command reads and writes.
+type IO struct {
+	In       io.Reader
+	Out, Err io.Writer
+	// TTY reports whether Err is a terminal (progress bars redraw in place).
+	TTY bool
+}
+
+// exitError carries an exit code with an error.
+type exitError struct {
+	code int
+	err  error
+}
+
+func (e *exitError) Error() string { return e.err.Error() }
+func (e *exitError) Unwrap() error { return e.err }
+
+// inputError marks err as bad input (exit status 2).
+func inputError(err error) error {
+	if err == nil {
+		return nil
+	}
+	return &exitError{ExitInput, err}
+}
+
+// Main runs the command line and returns the process exit status.
+func Main(ctx context.Context, args []string, in io.Reader, out, errw io.Writer) int {
+	streams := &IO{In: in, Out: out, Err: errw, TTY: isTerminal(errw)}
+	root := NewRootCmd(streams)
+	root.SetArgs(args)
+	root.SetOut(out)
+	root.SetErr(errw)
+	err := root.ExecuteContext(ctx)
+	if err == nil {
+		return ExitOK
+	}
+	code := exitCode(ctx, err)
+	fmt.Fprintf(errw, "lossexp: %v\n", err)
+	return code
+}
+
+// exitCode maps an error to the exit status: the one place that does.
+func exitCode(ctx context.Context, err error) int {
+	var ee *exitError
+	var fe *experiments.FieldError
+	var ce *dataset.CSVError
+	switch {
+	case errors.Is(err, context.Canceled) && ctx.Err() != nil:
+		return ExitInterrupt
+	case errors.As(err, &ee):
+		return ee.code
+	case errors.As(err, &fe), errors.As(err, &ce):
+		return ExitInput
+	case isUsageError(err):
+		return ExitInput
+	}
+	return ExitFailure
+}
+
+// isUsageError recognises cobra's and pflag's argument errors, which are
+// plain errors.
+func isUsageError(err error) bool {
+	msg := err.Error()
+	for _, p := range []string{"unknown command", "unknown flag", "unknown shorthand flag", "flag needs an argument", "invalid argument", "accepts ", "requires at least", "requires at most", "bad flag syntax"} {
+		if strings.Contains(msg, p) {
+			return true
+		}
+	}
+	return false
+}
+
+// NewRootCmd builds the command tree.
+func NewRootCmd(streams *IO) *cobra.Command {
+	v := viper.New()
+	root := &cobra.Command{
+		Use:   "lossexp",
+		Short: "Loss-term trade-off studies: sweep λ, see what each added term costs",
+		Long: `lossexp trains one model per point of a λ grid for a weighted loss
+L = L_task + λ1·L_term1 + λ2·L_term2 + … and reports how the task metric
+moves as each added term gets more weight.
+
+A YAML spec names the dataset, the model and the weighted loss; "lossexp sweep"
+trains the grid on goroutine workers and writes CSV tables and PNG plots.
+
+Settings are layered: command-line flags over LOSSEXP_* environment variables
+(LOSSEXP_WORKERS, LOSSEXP_DATA_DIR, LOSSEXP_OUT, LOSSEXP_RESULTS) over an
+optional config file (--config, or lossexp.yaml in the working directory).`,
+		Example: `  lossexp sweep configs/quickstart.yaml
+  lossexp validate configs/l1-sparsity.yaml
+  lossexp report results/quickstart
+  lossexp terms`,
+		SilenceUsage:  true,
+		SilenceErrors: true,
+		PersistentPreRunE: func(c *cobra.Command, _ []string) error {
+			return loadConfig(v, c)
+		},
+	}
+	root.PersistentFlags().String("config", "", "config file with default settings (YAML: workers, data-dir, results)")
+	root.CompletionOptions.DisableDefaultCmd = true
+
+	root.AddCommand(
+		newCmdSweep(streams, v, nil),
+		newCmdValidate(streams, nil),
+		newCmdRun(streams, v, nil),
+		newCmdReport(streams, nil),
+		newCmdTerms(streams),
+		newCmdMetrics(streams),
+		newCmdDatasets(streams),
+		newCmdVersion(streams),
+	)
+	return root
+}
+
+// loadConfig reads the optional config file and binds the environment.
+func loadConfig(v *viper.Viper, c *cobra.Command) error {
+	v.SetEnvPrefix("LOSSEXP")
+	v.SetEnvKeyReplacer(strings.NewReplacer("-", "_"))
+	v.AutomaticEnv()
+	path, _ := c.Flags().GetString("config")
+	if path == "" {
+		path = os.Getenv("LOSSEXP_CONFIG")
+	}
+	if path != "" {
+		v.SetConfigFile(path)
+		if err := v.ReadInConfig(); err != nil {
+			return inputError(fmt.Errorf("read config file %s: %w", path, err))
+		}
+		return nil
+	}
+	if _, err := os.Stat("lossexp.yaml"); err == nil {
+		v.SetConfigFile("lossexp.yaml")
+		if err := v.ReadInConfig(); err != nil {
+			return inputError(fmt.Errorf("read config file lossexp.yaml: %w", err))
+		}
+	}
+	return nil
+}
+
+// bind binds the named flags of c to viper keys of the same name, so that
+// a flag given on the command line wins over LOSSEXP_<NAME> and the config
+// file.
+func bind(v *viper.Viper, c *cobra.Command, names ...string) {
+	for _, n := range names {
+		if err := v.BindPFlag(n, c.Flags().Lookup(n)); err != nil {
+			panic("cmd: bind flag " + n + ": " + err.Error())
+		}
+	}
+}
+
+func isTerminal(w io.Writer) bool {
+	f, ok := w.(*os.File)
+	if !ok {
+		return false
+	}
+	st, err := f.Stat()
+	return err == nil && st.Mode()&os.ModeCharDevice != 0
+}
+
+// loadSpec reads and validates a spec; its errors are input errors.
+func loadSpec(path string) (*experiments.Spec, error) {
+	s, err := experiments.Load(path)
+	if err != nil {
+		return nil, inputError(err)
+	}
+	return s, nil
+}

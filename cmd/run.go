@@ -1,0 +1,133 @@
+package cmd
+
+import (
+	"context"
+	"fmt"
+	"math"
+	"strings"
+	"text/tabwriter"
+
+	"github.com/spf13/cobra"
+	"github.com/spf13/viper"
+
+	"github.com/lossexp/lossexp/experiments"
+)
+
+// RunOptions are the settings of `lossexp run`.
+type RunOptions struct {
+	IO      *IO
+	Spec    string
+	Set     []string // term=λ
+	Repeat  int
+	DataDir string
+}
+
+func newCmdRun(streams *IO, v *viper.Viper, runF func(context.Context, *RunOptions) error) *cobra.Command {
+	opts := &RunOptions{IO: streams}
+	c := &cobra.Command{
+		Use:   "run SPEC",
+		Short: "Train one run of a spec and print its metrics",
+		Long: `Train a single run of SPEC, at the λ values given with --set (a swept term
+that is not set takes λ = 0; a fixed term keeps its value) and the repeat
+given with --repeat, and print its metrics. The run is the same one a sweep
+trains at that grid point and repeat: same data split, initialization and
+batch order.`,
+		Example: `  lossexp run configs/quickstart.yaml --set l2=0.001 --repeat 0`,
+		Args:    cobra.ExactArgs(1),
+		RunE: func(c *cobra.Command, args []string) error {
+			opts.Spec = args[0]
+			opts.DataDir = v.GetString("data-dir")
+			if opts.Repeat < 0 {
+				return inputError(fmt.Errorf("--repeat must be ≥ 0, got %d", opts.Repeat))
+			}
+			if runF != nil {
+				return runF(c.Context(), opts)
+			}
+			return runRun(c.Context(), opts)
+		},
+	}
+	c.Flags().StringArrayVar(&opts.Set, "set", nil, "λ of a term, as NAME=VALUE (repeatable)")
+	c.Flags().IntVar(&opts.Repeat, "repeat", 0, "repeat index (selects the data split, initialization and batch order)")
+	c.Flags().String("data-dir", "", "folder to look for CSV datasets in after the spec's folder")
+	bind(v, c, "data-dir")
+	return c
+}
+
+func runRun(ctx context.Context, o *RunOptions) error {
+	s, err := loadSpec(o.Spec)
+	if err != nil {
+		return err
+	}
+	lam := make([]float64, len(s.Loss.Terms))
+	for i, t := range s.Loss.Terms {
+		if !t.Weight.Swept && len(t.Weight.Values) == 1 {
+			lam[i] = t.Weight.Values[0]
+		}
+	}
+	for _, kv := range o.Set {
+		name, val, ok := strings.Cut(kv, "=")
+		if !ok {
+			return inputError(fmt.Errorf("--set %q: want NAME=VALUE, e.g. l2=0.001", kv))
+		}
+		idx := -1
+		var names []string
+		for i, t := range s.Loss.Terms {
+			names = append(names, t.Name)
+			if t.Name == name {
+				idx = i
+			}
+		}
+		if idx < 0 {
+			return inputError(fmt.Errorf("--set %s: no term named %q in %s (terms: %s)", kv, name, o.Spec, strings.Join(names, ", ")))
+		}
+		w, err := experiments.ParseWeightString(val)
+		if err != nil || len(w.Values) != 1 {
+			return inputError(fmt.Errorf("--set %s: λ must be one number ≥ 0: %v", kv, err))
+		}
+		lam[idx] = w.Values[0]
+	}
+	if o.Repeat >= s.Repeats {
+		fmt.Fprintf(o.IO.Err, "note: repeat %d is beyond the spec's %d repeats; a sweep would not train it\n", o.Repeat, s.Repeats)
+	}
+	data, err := experiments.OpenData(s, o.DataDir)
+	if err != nil {
+		return inputError(err)
+	}
+	sp, err := data.Prepare(o.Repeat)
+	if err != nil {
+		return inputError(err)
+	}
+	run := &experiments.Run{Point: 0, Repeat: o.Repeat, Lambdas: lam, Spec: s, Data: sp}
+	res, err := experiments.Train(ctx, run)
+	if err != nil {
+		return err
+	}
+	w := tabwriter.NewWriter(o.IO.Out, 0, 0, 2, ' ', 0)
+	fmt.Fprintf(w, "run\t%s repeat %d, %s\n", s.Name, o.Repeat, lambdaLabel(s, lam))
+	fmt.Fprintf(w, "status\t%s", res.Status)
+	if res.Reason != "" {
+		fmt.Fprintf(w, " (%s)", res.Reason)
+	}
+	fmt.Fprintln(w)
+	for i, n := range experiments.MetricNames(s, sp.Task) {
+		v := res.Metrics[i]
+		if math.IsNaN(v) {
+			fmt.Fprintf(w, "%s\t-\n", n)
+			continue
+		}
+		fmt.Fprintf(w, "%s\t%.6g\n", n, v)
+	}
+	fmt.Fprintf(w, "seconds\t%.3f\n", res.Seconds)
+	return w.Flush()
+}
+
+func lambdaLabel(s *experiments.Spec, lam []float64) string {
+	var parts []string
+	for i, t := range s.Loss.Terms {
+		parts = append(parts, fmt.Sprintf("%s=%g", t.Name, lam[i]))
+	}
+	if len(parts) == 0 {
+		return "no added terms"
+	}
+	return strings.Join(parts, ", ")
+}

@@ -1,0 +1,124 @@
+package cmd
+
+import (
+	"context"
+	"fmt"
+	"strconv"
+	"strings"
+
+	"github.com/spf13/cobra"
+
+	"github.com/lossexp/lossexp/experiments"
+	"github.com/lossexp/lossexp/sweep"
+)
+
+// ValidateOptions are the settings of `lossexp validate`.
+type ValidateOptions struct {
+	IO   *IO
+	Spec string
+}
+
+func newCmdValidate(streams *IO, runF func(context.Context, *ValidateOptions) error) *cobra.Command {
+	opts := &ValidateOptions{IO: streams}
+	return &cobra.Command{
+		Use:   "validate SPEC",
+		Short: "Check a spec and print the grid it expands to, without training",
+		Long: `Parse SPEC strictly (unknown keys, wrong types, negative or empty λ grids are
+errors naming file:line:column), check it, and print what a sweep would
+train: the λ values of every term, the number of grid points and runs.
+Exit status 2 when the spec is invalid.`,
+		Example: `  lossexp validate configs/quickstart.yaml`,
+		Args:    cobra.ExactArgs(1),
+		RunE: func(c *cobra.Command, args []string) error {
+			opts.Spec = args[0]
+			if runF != nil {
+				return runF(c.Context(), opts)
+			}
+			return validateRun(opts)
+		},
+	}
+}
+
+func validateRun(o *ValidateOptions) error {
+	s, err := loadSpec(o.Spec)
+	if err != nil {
+		return err
+	}
+	plans, grid, err := sweep.Expand(s)
+	if err != nil {
+		return inputError(err)
+	}
+	w := o.IO.Out
+	fmt.Fprintf(w, "%s: valid\n", o.Spec)
+	fmt.Fprintf(w, "name:     %s\n", s.Name)
+	if s.Description != "" {
+		fmt.Fprintf(w, "about:    %s\n", s.Description)
+	}
+	fmt.Fprintf(w, "dataset:  %s\n", describeData(s))
+	fmt.Fprintf(w, "model:    %s\n", describeModel(s))
+	fmt.Fprintf(w, "train:    %s, learning rate %g, %d epochs, batch %s\n", s.Train.Optimizer, s.Train.LearningRate, s.Train.Epochs, batchString(s.Train.BatchSize))
+	task := s.Loss.Task
+	if task == "" {
+		task = "default for the dataset"
+	}
+	fmt.Fprintf(w, "loss:     %s", task)
+	for _, t := range s.Loss.Terms {
+		fmt.Fprintf(w, " + λ·%s", t.Name)
+	}
+	fmt.Fprintln(w)
+	for _, t := range s.Loss.Terms {
+		kind := "fixed"
+		if t.Weight.Swept {
+			kind = fmt.Sprintf("swept, %d values", len(t.Weight.Values))
+		}
+		fmt.Fprintf(w, "  λ %-12s (%s, %s): %s\n", t.Name, t.Kind, kind, floats(t.Weight.Values))
+	}
+	fmt.Fprintf(w, "grid:     %d points (%s) × %d repeats = %d runs\n", len(grid), s.Sweep.Mode, s.Repeats, len(plans))
+	return nil
+}
+
+func describeData(s *experiments.Spec) string {
+	d := s.Dataset
+	src := "csv " + d.CSV + " (target " + d.Target + ")"
+	if d.Builtin != "" {
+		src = "builtin " + d.Builtin
+		if len(d.Params) > 0 {
+			var ps []string
+			for _, k := range sortedKeys(d.Params) {
+				ps = append(ps, fmt.Sprintf("%s=%g", k, d.Params[k]))
+			}
+			src += " (" + strings.Join(ps, ", ") + ")"
+		}
+	}
+	split := fmt.Sprintf("test %g", d.Split.Test)
+	if d.Split.Validation > 0 {
+		split += fmt.Sprintf(", validation %g", d.Split.Validation)
+	}
+	return src + ", split " + split
+}
+
+func describeModel(s *experiments.Spec) string {
+	if s.Model.Kind == "linear" {
+		return "linear"
+	}
+	var hs []string
+	for _, h := range s.Model.Hidden {
+		hs = append(hs, strconv.Itoa(h))
+	}
+	return fmt.Sprintf("mlp, hidden [%s], %s", strings.Join(hs, ", "), s.Model.Activation)
+}
+
+func batchString(b int) string {
+	if b == 0 {
+		return "full"
+	}
+	return strconv.Itoa(b)
+}
+
+func floats(v []float64) string {
+	parts := make([]string, len(v))
+	for i, x := range v {
+		parts[i] = strconv.FormatFloat(x, 'g', -1, 64)
+	}
+	return strings.Join(parts, ", ")
+}

@@ -1,0 +1,73 @@
+package experiments
+
+import (
+	"github.com/lossexp/lossexp/experiments/dataset"
+)
+
+// MetricInfo documents one metric for `lossexp metrics`.
+type MetricInfo struct {
+	Name    string // e.g. "<split>.accuracy" or "sparsity"
+	Task    string // classification, regression or "" for both
+	Better  string // "higher", "lower" or "" (neither)
+	Meaning string
+}
+
+// MetricCatalogue lists every metric a run can report.
+func MetricCatalogue() []MetricInfo {
+	return []MetricInfo{
+		{"<split>.accuracy", "classification", "higher", "fraction of rows whose predicted class is the true class (split = train, validation, test)"},
+		{"<split>.loss", "", "lower", "mean task loss (cross-entropy, MSE or Huber, without added terms) on the split"},
+		{"<split>.mse", "regression", "lower", "mean squared error of the predictions on the split"},
+		{"<split>.r2", "regression", "higher", "coefficient of determination 1 − SS_res/SS_tot on the split"},
+		{"gap.accuracy", "classification", "lower", "train.accuracy − test.accuracy: the overfitting gap"},
+		{"gap.mse", "regression", "lower", "test.mse − train.mse: the overfitting gap"},
+		{"weight_l1", "", "", "Σ|w| over the weight matrices (biases excluded) at the end of training"},
+		{"weight_l2", "", "", "Σw² over the weight matrices (biases excluded) at the end of training"},
+		{"sparsity", "", "", "fraction of weights that are exactly zero"},
+		{"near_zero", "", "", "fraction of weights with |w| < 1e-3·max|w|"},
+		{"epochs_run", "", "", "epochs (or L-BFGS iterations) actually run"},
+	}
+}
+
+// MetricNames returns the metric columns of a sweep, in a fixed order that
+// depends only on the spec and the task (never on a run).
+func MetricNames(s *Spec, task dataset.Task) []string {
+	splits := []string{"train"}
+	if s.Dataset.Split.Validation > 0 {
+		splits = append(splits, "validation")
+	}
+	splits = append(splits, "test") // empty cells when split.test is 0
+	var names []string
+	for _, sp := range splits {
+		if task == dataset.Regression {
+			names = append(names, sp+".loss", sp+".mse", sp+".r2")
+		} else {
+			names = append(names, sp+".accuracy", sp+".loss")
+		}
+	}
+	if task == dataset.Regression {
+		names = append(names, "gap.mse")
+	} else {
+		names = append(names, "gap.accuracy")
+	}
+	names = append(names, "weight_l1", "weight_l2", "sparsity", "near_zero", "epochs_run")
+	return names
+}
+
+// CurveNames returns the per-epoch columns of curves.csv: the total
+// objective, the mean task loss over the epoch's batches, each term's
+// unweighted value at the end of the epoch, the mean norm of the task
+// gradient and of each weighted term's gradient over the epoch's steps,
+// and the test loss at the end of the epoch.
+func CurveNames(s *Spec) []string {
+	names := []string{"loss.total", "loss.task"}
+	for _, t := range s.Loss.Terms {
+		names = append(names, "loss."+t.Name)
+	}
+	names = append(names, "grad.task")
+	for _, t := range s.Loss.Terms {
+		names = append(names, "grad."+t.Name)
+	}
+	names = append(names, "test.loss")
+	return names
+}

@@ -1,0 +1,440 @@
+package experiments
+
+import (
+	"context"
+	"fmt"
+	"math"
+	"time"
+
+	"github.com/lossexp/lossexp/experiments/dataset"
+	"github.com/lossexp/lossexp/experiments/model"
+	"github.com/lossexp/lossexp/experiments/optim"
+	"github.com/lossexp/lossexp/lossterms"
+)
+
+// evalChunk is the number of rows evaluated per forward pass when metrics
+// are computed on a whole split.
+const evalChunk = 512
+
+// penalty is one weight-matrix term of a run with its λ.
+type penalty struct {
+	name   string
+	lambda float64
+	pen    lossterms.WeightPenalty
+	prox   lossterms.Proximal // non-nil when applied as a proximal step
+	gnorm  float64            // sum over the epoch's steps of ‖λ∇R‖
+}
+
+// trainer owns every buffer of one run; the training step reuses them, so
+// the hot loop does not allocate.
+type trainer struct {
+	spec   *Spec
+	data   *dataset.Splits
+	m      *model.MLP
+	ws     *model.Workspace
+	k      int
+	nw     int
+	task   lossterms.TaskLoss
+	pens   []penalty
+	opt    optim.Optimizer
+	lr     float64
+	param  []float64
+	grad   []float64
+	tgrad  []float64 // one term's weighted gradient
+	xb     []float64 // batch rows
+	yb     []float64 // batch targets
+	dout   []float64
+	perm   []int
+	epochs int                            // epochs (or L-BFGS iterations) run
+	evals  map[*dataset.Dataset][]float64 // outputs of a whole split
+}
+
+// Train trains one run and returns its result. A run whose loss becomes
+// NaN or infinite returns a Result with Status "diverged" and a nil
+// error; an error means the run could not be carried out (bad spec, or
+// ctx cancelled — checked between batches).
+func Train(ctx context.Context, run *Run) (Result, error) {
+	s := run.Spec
+	res := Result{
+		Index:   run.Index,
+		RunID:   run.ID(),
+		Point:   run.Point,
+		Repeat:  run.Repeat,
+		Lambdas: append([]float64(nil), run.Lambdas...),
+		Status:  StatusOK,
+	}
+	names := MetricNames(s, run.Data.Task)
+	res.Metrics = make([]float64, len(names))
+	for i := range res.Metrics {
+		res.Metrics[i] = math.NaN()
+	}
+	t, err := newTrainer(run)
+	if err != nil {
+		return res, err
+	}
+	start := time.Now()
+	var reason string
+	if s.Train.Optimizer == "lbfgs" {
+		reason, err = t.fitLBFGS(ctx, &res)
+	} else {
+		reason, err = t.fitSGD(ctx, &res)
+	}
+	res.Seconds = time.Since(start).Seconds()
+	if err != nil {
+		return res, err
+	}
+	if reason == "" && !finite(t.param) {
+		reason = "parameters are not finite at the end of training"
+	}
+	if reason != "" {
+		res.Status, res.Reason = StatusDiverged, reason
+		res.Metrics[len(names)-1] = float64(t.epochs)
+		return res, nil
+	}
+	t.metrics(names, res.Metrics)
+	res.Metrics[len(names)-1] = float64(t.epochs)
+	return res, nil
+}
+
+func newTrainer(run *Run) (*trainer, error) {
+	s, d := run.Spec, run.Data
+	if d.Train == nil || d.Train.N == 0 {
+		return nil, fmt.Errorf("run %s: empty training split", run.ID())
+	}
+	k := d.K()
+	sizes := []int{d.Train.D}
+	if s.Model.Kind != "linear" {
+		sizes = append(sizes, s.Model.Hidden...)
+	}
+	sizes = append(sizes, k)
+	act, err := model.ParseActivation(s.Model.Activation)
+	if err != nil {
+		return nil, s.Errorf("model.activation", "%v", err)
+	}
+	m := model.New(sizes, act)
+	taskName := s.Loss.Task
+	if taskName == "" {
+		taskName = "cross_entropy"
+		if d.Task == dataset.Regression {
+			taskName = "mse"
+		}
+	}
+	if d.Task == dataset.Classification && taskName != "cross_entropy" {
+		return nil, s.Errorf("loss.task", "%s is a regression loss but the dataset is a classification task; use cross_entropy", taskName)
+	}
+	if d.Task == dataset.Regression && taskName == "cross_entropy" {
+		return nil, s.Errorf("loss.task", "cross_entropy needs class labels but the dataset is a regression task; use mse or huber")
+	}
+	task, err := lossterms.NewTaskLoss(taskName, s.Loss.HuberDelta)
+	if err != nil {
+		return nil, s.Errorf("loss.task", "%v", err)
+	}
+	batch := s.Train.BatchSize
+	if batch <= 0 || batch > d.Train.N || s.Train.Optimizer == "lbfgs" {
+		batch = d.Train.N
+	}
+	np, nw := m.NumParams(), m.NumWeights()
+	t := &trainer{
+		spec: s, data: d, m: m, k: k, nw: nw, task: task,
+		ws:    m.NewWorkspace(max(batch, evalChunk)),
+		param: make([]float64, np),
+		grad:  make([]float64, np),
+		tgrad: make([]float64, nw),
+		xb:    make([]float64, batch*d.Train.D),
+		yb:    make([]float64, batch),
+		dout:  make([]float64, max(batch, evalChunk)*k),
+		perm:  make([]int, d.Train.N),
+		evals: map[*dataset.Dataset][]float64{},
+	}
+	for i, ts := range s.Loss.Terms {
+		info, err := lossterms.Lookup(ts.Kind)
+		if err != nil {
+			return nil, s.Errorf(fmt.Sprintf("loss.terms[%d].kind", i), "%v", err)
+		}
+		term, err := info.New(ts.Params)
+		if err != nil {
+			return nil, s.Errorf(fmt.Sprintf("loss.terms[%d]", i), "%v", err)
+		}
+		wp, ok := term.(lossterms.WeightPenalty)
+		if !ok {
+			return nil, s.Errorf(fmt.Sprintf("loss.terms[%d].kind", i), "term kind %s is not supported by the trainer yet", ts.Kind)
+		}
+		p := penalty{name: ts.Name, lambda: run.Lambdas[i], pen: wp}
+		if px, ok := term.(lossterms.Proximal); ok && useProx(ts, s.Train.Optimizer) {
+			p.prox = px
+		}
+		t.pens = append(t.pens, p)
+	}
+	tr := s.Train
+	t.lr = tr.LearningRate
+	switch tr.Optimizer {
+	case "sgd":
+		t.opt = optim.NewSGD(tr.LearningRate)
+	case "momentum":
+		t.opt = optim.NewMomentum(tr.LearningRate, tr.Momentum, np)
+	case "adam":
+		t.opt = optim.NewAdam(tr.LearningRate, tr.Beta1, tr.Beta2, tr.Epsilon, np)
+	case "adamw":
+		t.opt = optim.NewAdamW(tr.LearningRate, tr.Beta1, tr.Beta2, tr.Epsilon, tr.WeightDecay, nw, np)
+	case "lbfgs":
+		for _, p := range t.pens {
+			if p.prox != nil {
+				return nil, s.Errorf("train.optimizer", "lbfgs cannot take the proximal step of term %s", p.name)
+			}
+		}
+	default:
+		return nil, s.Errorf("train.optimizer", "unknown optimizer %q", tr.Optimizer)
+	}
+	m.Init(t.param, RepeatRand(s.Seed, run.Repeat, streamInit))
+	return t, nil
+}
+
+// useProx reports whether an l1-like term is applied as a proximal step:
+// its method parameter says so, or it is "auto" under sgd or momentum.
+func useProx(ts TermSpec, optimizer string) bool {
+	switch m, _ := ts.Params["method"].(string); m {
+	case "proximal":
+		return true
+	case "subgradient":
+		return false
+	}
+	return optimizer == "sgd" || optimizer == "momentum"
+}
+
+func (t *trainer) weights() []float64 { return t.param[:t.nw] }
+
+// fitSGD runs the epochs of a first-order optimizer.
+func (t *trainer) fitSGD(ctx context.Context, res *Result) (string, error) {
+	s, tr := t.spec, t.data.Train
+	rng := RepeatRand(s.Seed, res.Repeat, streamBatch)
+	for i := range t.perm {
+		t.perm[i] = i
+	}
+	batch := len(t.yb)
+	d := tr.D
+	ncurve := len(CurveNames(s))
+	for epoch := 0; epoch < s.Train.Epochs; epoch++ {
+		estart := time.Now()
+		rng.Shuffle(len(t.perm), func(i, j int) { t.perm[i], t.perm[j] = t.perm[j], t.perm[i] })
+		var lossSum, gnormSum float64
+		steps := 0
+		for p := range t.pens {
+			t.pens[p].gnorm = 0
+		}
+		for lo := 0; lo < tr.N; lo += batch {
+			if err := ctx.Err(); err != nil {
+				return "", err
+			}
+			n := min(batch, tr.N-lo)
+			for r := 0; r < n; r++ {
+				i := t.perm[lo+r]
+				copy(t.xb[r*d:(r+1)*d], tr.X[i*d:(i+1)*d])
+				t.yb[r] = tr.Y[i]
+			}
+			x := t.xb[:n*d]
+			out := t.m.Forward(t.ws, t.param, x, n)
+			dout := t.dout[:n*t.k]
+			loss := t.task.LossGrad(dout, out, t.yb[:n], n, t.k)
+			if math.IsNaN(loss) || math.IsInf(loss, 0) {
+				t.appendCurve(res, lossSum/float64(max(steps, 1)), gnormSum/float64(max(steps, 1)), steps, ncurve)
+				return fmt.Sprintf("task loss is %v at epoch %d, step %d", loss, epoch+1, steps+1), nil
+			}
+			t.m.Backward(t.ws, t.param, x, dout, n, t.grad)
+			gnormSum += norm(t.grad)
+			w := t.weights()
+			for p := range t.pens {
+				pp := &t.pens[p]
+				if pp.lambda == 0 {
+					continue
+				}
+				clear(t.tgrad)
+				pp.pen.AddGrad(t.tgrad, w, pp.lambda)
+				pp.gnorm += norm(t.tgrad)
+				if pp.prox == nil {
+					axpy(t.grad[:t.nw], 1, t.tgrad)
+				}
+			}
+			t.opt.Step(t.param, t.grad)
+			for p := range t.pens {
+				if pp := &t.pens[p]; pp.prox != nil && pp.lambda > 0 {
+					pp.prox.Prox(w, t.lr*pp.lambda)
+				}
+			}
+			lossSum += loss
+			steps++
+		}
+		t.epochs++
+		t.appendCurve(res, lossSum/float64(steps), gnormSum/float64(steps), steps, ncurve)
+		res.EpochSeconds = append(res.EpochSeconds, time.Since(estart).Seconds())
+		if tot := res.Curves[len(res.Curves)-1][0]; math.IsNaN(tot) || math.IsInf(tot, 0) {
+			return fmt.Sprintf("objective is %v at the end of epoch %d", tot, epoch+1), nil
+		}
+	}
+	return "", nil
+}
+
+// appendCurve adds one curves.csv row: loss.total, loss.task, loss.<term>…,
+// grad.task, grad.<term>…, test.loss.
+func (t *trainer) appendCurve(res *Result, taskLoss, gnorm float64, steps, ncurve int) {
+	row := make([]float64, 0, ncurve)
+	total := taskLoss
+	w := t.weights()
+	vals := make([]float64, len(t.pens))
+	for i, p := range t.pens {
+		vals[i] = p.pen.Value(w)
+		if p.lambda != 0 {
+			total += p.lambda * vals[i]
+		}
+	}
+	row = append(row, total, taskLoss)
+	row = append(row, vals...)
+	row = append(row, gnorm)
+	for _, p := range t.pens {
+		row = append(row, p.gnorm/float64(max(steps, 1)))
+	}
+	testLoss := math.NaN()
+	if ts := t.data.Test; ts != nil {
+		testLoss = t.task.Loss(t.outputs(ts), ts.Y, ts.N, t.k)
+	}
+	row = append(row, testLoss)
+	res.Curves = append(res.Curves, row)
+}
+
+// objective returns the full-batch training objective at the current
+// parameters: the mean task loss plus Σλ·R(w).
+func (t *trainer) objective() float64 {
+	tr := t.data.Train
+	f := t.task.Loss(t.outputs(tr), tr.Y, tr.N, t.k)
+	for _, p := range t.pens {
+		if p.lambda != 0 {
+			f += p.lambda * p.pen.Value(t.weights())
+		}
+	}
+	return f
+}
+
+// fitLBFGS minimises the full-batch objective with L-BFGS. Its curves have
+// one row, at the end; epochs_run is the iteration count.
+func (t *trainer) fitLBFGS(ctx context.Context, res *Result) (string, error) {
+	tr := t.data.Train
+	full := make([]float64, len(t.param))
+	fg := func(grad, x []float64) float64 {
+		out := t.m.Forward(t.ws, x, tr.X, tr.N)
+		dout := t.dout[:tr.N*t.k]
+		if len(t.dout) < tr.N*t.k {
+			t.dout = make([]float64, tr.N*t.k)
+			dout = t.dout
+		}
+		f := t.task.LossGrad(dout, out, tr.Y, tr.N, t.k)
+		t.m.Backward(t.ws, x, tr.X, dout, tr.N, grad)
+		for _, p := range t.pens {
+			if p.lambda != 0 {
+				f += p.lambda * p.pen.Value(x[:t.nw])
+				p.pen.AddGrad(grad[:t.nw], x[:t.nw], p.lambda)
+			}
+		}
+		return f
+	}
+	start := time.Now()
+	copy(full, t.param)
+	r, err := optim.LBFGS(ctx, fg, full, t.spec.Train.Epochs, 1e-10)
+	copy(t.param, full)
+	if err != nil {
+		if ctx.Err() != nil {
+			return "", ctx.Err()
+		}
+		return fmt.Sprintf("lbfgs: %v", err), nil
+	}
+	// Gradient norms at the optimum, for the curve row.
+	out := t.m.Forward(t.ws, t.param, tr.X, tr.N)
+	task := t.task.LossGrad(t.dout[:tr.N*t.k], out, tr.Y, tr.N, t.k)
+	t.m.Backward(t.ws, t.param, tr.X, t.dout[:tr.N*t.k], tr.N, t.grad)
+	for p := range t.pens {
+		pp := &t.pens[p]
+		clear(t.tgrad)
+		pp.pen.AddGrad(t.tgrad, t.weights(), pp.lambda)
+		pp.gnorm = norm(t.tgrad)
+	}
+	t.epochs = r.Iterations
+	t.appendCurve(res, task, norm(t.grad), 1, len(CurveNames(t.spec)))
+	res.EpochSeconds = append(res.EpochSeconds, time.Since(start).Seconds())
+	return "", nil
+}
+
+// outputs returns the model outputs for every row of ds, computed in
+// chunks into a buffer owned by the trainer.
+func (t *trainer) outputs(ds *dataset.Dataset) []float64 {
+	buf := t.evals[ds]
+	if buf == nil {
+		buf = make([]float64, ds.N*t.k)
+		t.evals[ds] = buf
+	}
+	for lo := 0; lo < ds.N; lo += evalChunk {
+		n := min(evalChunk, ds.N-lo)
+		out := t.m.Forward(t.ws, t.param, ds.X[lo*ds.D:(lo+n)*ds.D], n)
+		copy(buf[lo*t.k:(lo+n)*t.k], out)
+	}
+	return buf
+}
+
+// metrics fills dst (aligned with names) from the final parameters.
+func (t *trainer) metrics(names []string, dst []float64) {
+	vals := map[string]float64{}
+	split := func(name string, ds *dataset.Dataset) {
+		if ds == nil || ds.N == 0 {
+			return
+		}
+		out := t.outputs(ds)
+		vals[name+".loss"] = t.task.Loss(out, ds.Y, ds.N, t.k)
+		if t.data.Task == dataset.Regression {
+			vals[name+".mse"] = lossterms.MSEMetric(out, ds.Y, ds.N)
+			vals[name+".r2"] = lossterms.R2(out, ds.Y, ds.N)
+		} else {
+			vals[name+".accuracy"] = lossterms.Accuracy(out, ds.Y, ds.N, t.k)
+		}
+	}
+	split("train", t.data.Train)
+	split("validation", t.data.Validation)
+	split("test", t.data.Test)
+	if t.data.Test != nil {
+		if t.data.Task == dataset.Regression {
+			vals["gap.mse"] = vals["test.mse"] - vals["train.mse"]
+		} else {
+			vals["gap.accuracy"] = vals["train.accuracy"] - vals["test.accuracy"]
+		}
+	}
+	w := t.weights()
+	vals["weight_l1"] = lossterms.WeightL1(w)
+	vals["weight_l2"] = lossterms.WeightL2(w)
+	vals["sparsity"] = lossterms.Sparsity(w)
+	vals["near_zero"] = lossterms.NearZero(w)
+	for i, n := range names {
+		if v, ok := vals[n]; ok {
+			dst[i] = v
+		}
+	}
+}
+
+func norm(v []float64) float64 {
+	var s float64
+	for _, x := range v {
+		s += x * x
+	}
+	return math.Sqrt(s)
+}
+
+func axpy(dst []float64, a float64, x []float64) {
+	x = x[:len(dst)]
+	for i, v := range x {
+		dst[i] += a * v
+	}
+}
+
+func finite(v []float64) bool {
+	for _, x := range v {
+		if math.IsNaN(x) || math.IsInf(x, 0) {
+			return false
+		}
+	}
+	return true
+}

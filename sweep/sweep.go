@@ -1,0 +1,229 @@
+// Package sweep expands a spec into runs in a fixed order, trains them on a
+// bounded pool of goroutine workers and hands the results to a sink in
+// index order. It knows nothing of CSV or PNG.
+//
+// # Order and determinism
+//
+// Runs are numbered point-major: index = point·repeats + repeat, where the
+// points come from Spec.Grid. Every run's result is a pure function of
+// (spec, grid point, repeat), and the sink receives results strictly in
+// index order, so whatever the number of workers or the order in which
+// runs finish, the sink sees the same sequence.
+//
+// # Shutdown protocol
+//
+// One dispatcher goroutine sends run indices on an unbuffered channel and
+// selects on ctx.Done() for every send; it never runs ahead of the lowest
+// unfinished index by more than the reorder window, so memory stays
+// bounded by the window, not by the number of runs. Workers receive
+// indices until the channel closes, train with the shared ctx (checked
+// between batches) and send results on a channel the collector drains. The
+// collector (the calling goroutine) delivers contiguous results to the
+// sink. On the first error (a failed run, a sink error, or ctx cancelled)
+// the collector cancels the pool's context, the dispatcher stops sending
+// and closes its channel, workers finish or abandon their run and exit,
+// and Run waits for all of them before it returns the first error.
+// Results delivered to the sink before the error are kept.
+package sweep
+
+import (
+	"context"
+	"fmt"
+	"runtime"
+	"sync"
+
+	"github.com/lossexp/lossexp/experiments"
+	"github.com/lossexp/lossexp/experiments/dataset"
+)
+
+// Plan is one run of a sweep before its data is attached.
+type Plan struct {
+	Index   int
+	Point   int
+	Repeat  int
+	Lambdas []float64
+}
+
+// Expand returns the sweep's runs in index order: point-major, repeats
+// innermost.
+func Expand(s *experiments.Spec) ([]Plan, [][]float64, error) {
+	grid, err := s.Grid()
+	if err != nil {
+		return nil, nil, err
+	}
+	plans := make([]Plan, 0, len(grid)*s.Repeats)
+	for p, lam := range grid {
+		for r := 0; r < s.Repeats; r++ {
+			plans = append(plans, Plan{Index: len(plans), Point: p, Repeat: r, Lambdas: lam})
+		}
+	}
+	return plans, grid, nil
+}
+
+// Sink receives results in index order.
+type Sink interface {
+	Add(experiments.Result) error
+}
+
+// Options configure a sweep.
+type Options struct {
+	// Workers is the pool size; 0 means runtime.NumCPU().
+	Workers int
+	// Progress, when non-nil, is called from the collector goroutine after
+	// each run finishes (in completion order) with the number done so far.
+	Progress func(done, total int, r *experiments.Result)
+	// Skip, when non-nil, reports runs that need no training (already
+	// stored); they are neither trained nor sent to the sink.
+	Skip func(p Plan) bool
+}
+
+// Run trains every plan and delivers the results to sink in index order.
+func Run(ctx context.Context, s *experiments.Spec, data *experiments.DataSource, plans []Plan, sink Sink, opt Options) error {
+	workers := opt.Workers
+	if workers <= 0 {
+		workers = runtime.NumCPU()
+	}
+	workers = min(workers, max(len(plans), 1))
+	ctx, cancel := context.WithCancel(ctx)
+	defer cancel()
+
+	splits := newSplitCache(data, s.Repeats)
+	window := 4*workers + 8 // reorder buffer bound
+
+	type done struct {
+		idx int
+		res experiments.Result
+		err error
+	}
+	todo := make(chan int)
+	results := make(chan done)
+	advance := make(chan int, len(plans)+1) // collector → dispatcher: next index to deliver
+
+	var wg sync.WaitGroup
+	for w := 0; w < workers; w++ {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for idx := range todo {
+				p := plans[idx]
+				var d done
+				d.idx = idx
+				sp, err := splits.get(p.Repeat)
+				if err != nil {
+					d.err = err
+				} else {
+					run := &experiments.Run{Index: idx, Point: p.Point, Repeat: p.Repeat, Lambdas: p.Lambdas, Spec: s, Data: sp}
+					d.res, d.err = experiments.Train(ctx, run)
+					if d.err != nil && ctx.Err() == nil {
+						d.err = fmt.Errorf("train run %s (%s): %w", run.ID(), lambdaString(s, p.Lambdas), d.err)
+					}
+				}
+				select {
+				case results <- d:
+				case <-ctx.Done():
+					return
+				}
+			}
+		}()
+	}
+	go func() {
+		defer close(todo)
+		next := 0 // lowest index not yet delivered
+		for idx := range plans {
+			if opt.Skip != nil && opt.Skip(plans[idx]) {
+				continue
+			}
+			for idx >= next+window {
+				select {
+				case next = <-advance:
+				case <-ctx.Done():
+					return
+				}
+			}
+			select {
+			case todo <- idx:
+			case <-ctx.Done():
+				return
+			}
+		}
+	}()
+
+	pending := map[int]experiments.Result{}
+	next, finished, total := 0, 0, 0
+	for _, p := range plans {
+		if opt.Skip == nil || !opt.Skip(p) {
+			total++
+		}
+	}
+	skipAhead := func() {
+		for next < len(plans) && opt.Skip != nil && opt.Skip(plans[next]) {
+			next++
+		}
+	}
+	skipAhead()
+	var firstErr error
+	for finished < total && firstErr == nil {
+		var d done
+		select {
+		case d = <-results:
+		case <-ctx.Done():
+			firstErr = ctx.Err()
+			continue
+		}
+		if d.err != nil {
+			firstErr = d.err
+			break
+		}
+		finished++
+		if opt.Progress != nil {
+			opt.Progress(finished, total, &d.res)
+		}
+		pending[d.idx] = d.res
+		for {
+			r, ok := pending[next]
+			if !ok {
+				break
+			}
+			delete(pending, next)
+			if err := sink.Add(r); err != nil {
+				firstErr = fmt.Errorf("store run %s: %w", r.RunID, err)
+				break
+			}
+			next++
+			skipAhead()
+		}
+		advance <- next
+	}
+	cancel()
+	wg.Wait()
+	return firstErr
+}
+
+// splitCache prepares each repeat's data once and shares it between the
+// runs of that repeat (read-only).
+type splitCache struct {
+	data *experiments.DataSource
+	once []sync.Once
+	sp   []*dataset.Splits
+	errs []error
+}
+
+func newSplitCache(d *experiments.DataSource, repeats int) *splitCache {
+	return &splitCache{data: d, once: make([]sync.Once, repeats), sp: make([]*dataset.Splits, repeats), errs: make([]error, repeats)}
+}
+
+func (c *splitCache) get(r int) (*dataset.Splits, error) {
+	c.once[r].Do(func() { c.sp[r], c.errs[r] = c.data.Prepare(r) })
+	return c.sp[r], c.errs[r]
+}
+
+func lambdaString(s *experiments.Spec, lam []float64) string {
+	out := ""
+	for i, t := range s.Loss.Terms {
+		if i > 0 {
+			out += ", "
+		}
+		out += fmt.Sprintf("%s=%g", t.Name, lam[i])
+	}
+	return out
+}

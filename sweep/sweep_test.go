@@ -1,0 +1,194 @@
+package sweep
+
+import (
+	"context"
+	"errors"
+	"math"
+	"strings"
+	"testing"
+
+	"github.com/lossexp/lossexp/experiments"
+)
+
+const tinySpec = `
+name: tiny
+seed: 3
+repeats: 3
+dataset:
+  builtin: moons
+  params: {samples: 120, noise: 0.3}
+model: {kind: mlp, hidden: [8], activation: tanh}
+train: {optimizer: adam, learning_rate: 0.02, epochs: 8, batch_size: 16}
+loss:
+  terms:
+    - kind: l2
+      weight: [0.001, 0.1]
+    - kind: l1
+      weight: {linspace: {from: 0.001, to: 0.01, num: 2}}
+`
+
+func mustSpec(t *testing.T, src string) *experiments.Spec {
+	t.Helper()
+	s, err := experiments.Parse(strings.NewReader(src), "tiny.yaml")
+	if err != nil {
+		t.Fatalf("parse spec: %v", err)
+	}
+	return s
+}
+
+type collect struct{ got []experiments.Result }
+
+func (c *collect) Add(r experiments.Result) error { c.got = append(c.got, r); return nil }
+
+func runSweep(t *testing.T, s *experiments.Spec, workers int) []experiments.Result {
+	t.Helper()
+	data, err := experiments.OpenData(s, "")
+	if err != nil {
+		t.Fatal(err)
+	}
+	plans, _, err := Expand(s)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var c collect
+	if err := Run(context.Background(), s, data, plans, &c, Options{Workers: workers}); err != nil {
+		t.Fatal(err)
+	}
+	if len(c.got) != len(plans) {
+		t.Fatalf("got %d results, want %d", len(c.got), len(plans))
+	}
+	return c.got
+}
+
+func TestExpand_Order(t *testing.T) {
+	s := mustSpec(t, tinySpec)
+	plans, grid, err := Expand(s)
+	if err != nil {
+		t.Fatal(err)
+	}
+	// l2 ∈ {0, 0.001, 0.1}, l1 ∈ {0, 0.001, 0.01}: 9 points × 3 repeats.
+	if len(grid) != 9 || len(plans) != 27 {
+		t.Fatalf("grid %d points, %d plans; want 9 and 27", len(grid), len(plans))
+	}
+	for i, p := range plans {
+		if p.Index != i || p.Point != i/3 || p.Repeat != i%3 {
+			t.Fatalf("plan %d = %+v: want point-major order", i, p)
+		}
+	}
+}
+
+// TestRun_WorkerCountInvariance is the determinism promise: the results a
+// sink receives are bit-identical for 1 and 8 workers.
+func TestRun_WorkerCountInvariance(t *testing.T) {
+	s := mustSpec(t, tinySpec)
+	one := runSweep(t, s, 1)
+	eight := runSweep(t, s, 8)
+	for i := range one {
+		a, b := one[i], eight[i]
+		if a.Index != i || b.Index != i || a.RunID != b.RunID || a.Status != b.Status {
+			t.Fatalf("run %d: %s/%s vs %s/%s", i, a.RunID, a.Status, b.RunID, b.Status)
+		}
+		for j := range a.Metrics {
+			// Bit identity is the point here, so compare bits.
+			if math.Float64bits(a.Metrics[j]) != math.Float64bits(b.Metrics[j]) {
+				t.Fatalf("run %d metric %d: %v (1 worker) != %v (8 workers)", i, j, a.Metrics[j], b.Metrics[j])
+			}
+		}
+		for e := range a.Curves {
+			for j := range a.Curves[e] {
+				if math.Float64bits(a.Curves[e][j]) != math.Float64bits(b.Curves[e][j]) {
+					t.Fatalf("run %d curve epoch %d col %d differs", i, e, j)
+				}
+			}
+		}
+	}
+}
+
+// TestRun_Paired checks common random numbers: at λ = 0 for every term the
+// result of repeat r does not depend on which grid point carries it, and
+// different repeats differ.
+func TestRun_Paired(t *testing.T) {
+	s := mustSpec(t, tinySpec)
+	res := runSweep(t, s, 2)
+	// Point 0 is (l2=0, l1=0).
+	if res[0].Metrics[0] == res[1].Metrics[0] && res[1].Metrics[0] == res[2].Metrics[0] {
+		t.Errorf("three repeats gave identical train accuracy %v: repeats are not independent", res[0].Metrics[0])
+	}
+	again := runSweep(t, s, 1)
+	for i := range res {
+		if math.Float64bits(res[i].Metrics[1]) != math.Float64bits(again[i].Metrics[1]) {
+			t.Fatalf("run %d not reproducible", i)
+		}
+	}
+}
+
+func TestRun_Diverged(t *testing.T) {
+	s := mustSpec(t, `
+name: boom
+repeats: 1
+dataset: {builtin: regression, params: {samples: 60}}
+model: {kind: linear}
+train: {optimizer: sgd, learning_rate: 1e6, epochs: 30, batch_size: 10}
+loss:
+  task: mse
+  terms:
+    - kind: l2
+      weight: [0.1]
+`)
+	res := runSweep(t, s, 2)
+	for _, r := range res {
+		if r.Status != experiments.StatusDiverged || r.Reason == "" {
+			t.Errorf("run %s: status %q reason %q; want diverged with a reason", r.RunID, r.Status, r.Reason)
+		}
+	}
+}
+
+func TestRun_Cancel(t *testing.T) {
+	s := mustSpec(t, tinySpec)
+	s.Train.Epochs = 500
+	data, err := experiments.OpenData(s, "")
+	if err != nil {
+		t.Fatal(err)
+	}
+	plans, _, _ := Expand(s)
+	ctx, cancel := context.WithCancel(context.Background())
+	var c collect
+	done := 0
+	err = Run(ctx, s, data, plans, &c, Options{Workers: 2, Progress: func(d, total int, r *experiments.Result) {
+		done = d
+		if d == 2 {
+			cancel()
+		}
+	}})
+	if !errors.Is(err, context.Canceled) {
+		t.Fatalf("err = %v, want context.Canceled", err)
+	}
+	if done >= len(plans) {
+		t.Fatalf("all %d runs finished despite cancel", done)
+	}
+	for i, r := range c.got {
+		if r.Index != i {
+			t.Fatalf("sink got index %d at position %d", r.Index, i)
+		}
+	}
+}
+
+type failSink struct{ n int }
+
+func (f *failSink) Add(experiments.Result) error {
+	f.n++
+	if f.n == 3 {
+		return errors.New("disk full")
+	}
+	return nil
+}
+
+func TestRun_SinkError(t *testing.T) {
+	s := mustSpec(t, tinySpec)
+	data, _ := experiments.OpenData(s, "")
+	plans, _, _ := Expand(s)
+	err := Run(context.Background(), s, data, plans, &failSink{}, Options{Workers: 2})
+	if err == nil || !strings.Contains(err.Error(), "disk full") {
+		t.Fatalf("err = %v, want the sink's error", err)
+	}
+}
