@@ -126,7 +126,11 @@ func Prepare(t *Table, opt PrepareOptions, seed uint64) (*Splits, error) {
 						total++
 					}
 				}
-				return nil, fmt.Errorf("prepare %s: the training split has no rows of class %q (%d in the table); lower the test/validation fractions or enable stratify", t.Name, t.Classes[c], total)
+				hint := "lower the test/validation fractions"
+				if !opt.Stratify {
+					hint += " or enable stratify"
+				}
+				return nil, fmt.Errorf("prepare %s: the training split has no rows of class %q (%d in the table); %s", t.Name, t.Classes[c], total, hint)
 			}
 		}
 	}
