@@ -169,10 +169,13 @@ func describe(n *yaml.Node) string {
 	case yaml.AliasNode:
 		return "an alias"
 	case yaml.ScalarNode:
-		if n.ShortTag() == "!!null" {
+		switch n.ShortTag() {
+		case "!!null":
 			return "an empty value"
+		case "!!str":
+			return strconv.Quote(n.Value)
 		}
-		return strconv.Quote(n.Value)
+		return n.Value
 	}
 	return "nothing"
 }
@@ -216,13 +219,27 @@ func (d *decoder) mapping(n *yaml.Node, path string, valid []string, fn func(key
 		}
 		seen[k.Value] = k
 		if valid != nil && !contains(valid, k.Value) {
-			d.errAt(k, field, oneOf("unknown key", k.Value, valid))
+			d.errAt(k, field, unknownKey(path, k.Value, valid))
 			continue
 		}
 		d.spec.Pos[field] = Pos{v.Line, v.Column}
 		fn(k.Value, v, field)
 	}
 	return true
+}
+
+// unknownKey explains an unknown key: a near miss, or the section the key
+// belongs to ("epochs" at the top level is train.epochs), then the valid
+// keys.
+func unknownKey(path, key string, valid []string) error {
+	if suggest(key, valid) == "" {
+		for _, sec := range sections {
+			if sec.path != path && contains(sec.keys, key) {
+				return fmt.Errorf("unknown key, did you mean %s? (valid: %s)", joinField(sec.path, key), strings.Join(valid, ", "))
+			}
+		}
+	}
+	return oneOf("unknown key", key, valid)
 }
 
 func contains(list []string, s string) bool {
@@ -403,6 +420,16 @@ var (
 	sweepKeys   = []string{"mode"}
 	reportKeys  = []string{"x", "metrics"}
 )
+
+// sections lists where each key belongs, for unknownKey.
+var sections = []struct {
+	path string
+	keys []string
+}{
+	{"", specKeys}, {"dataset", datasetKeys}, {"dataset.split", splitKeys},
+	{"model", modelKeys}, {"train", trainKeys}, {"loss", lossKeys},
+	{"sweep", sweepKeys}, {"report", reportKeys},
+}
 
 func (s *Spec) decode(d *decoder, n *yaml.Node) {
 	d.mapping(n, "", specKeys, func(key string, v *yaml.Node, f string) {

@@ -150,6 +150,8 @@ var (
 func (s *Spec) validate() []*FieldError {
 	v := &validator{s: s}
 	switch {
+	case s.Name == "" && s.has("name"):
+		v.addf("name", "must not be empty")
 	case s.Name == "":
 		v.addf("name", "required (letters, digits, '-', '_' and '.'; results go to results/<name>/)")
 	case len(s.Name) > 100 || !nameRE.MatchString(s.Name):
@@ -169,19 +171,27 @@ func (s *Spec) validate() []*FieldError {
 
 func (s *Spec) validateDataset(v *validator) {
 	ds := &s.Dataset
+	// A field that was written but failed to decode still counts as given.
+	builtin := ds.Builtin != "" || s.has("dataset.builtin")
+	csv := ds.CSV != "" || s.has("dataset.csv")
+	for _, f := range []struct{ key, val string }{{"builtin", ds.Builtin}, {"csv", ds.CSV}} {
+		if f.val == "" && s.has("dataset."+f.key) {
+			v.addf("dataset."+f.key, "must not be empty")
+		}
+	}
 	switch {
-	case ds.Builtin == "" && ds.CSV == "":
+	case !builtin && !csv:
 		v.addf("dataset", "give builtin (a generator) or csv (a file)")
-	case ds.Builtin != "" && ds.CSV != "":
+	case builtin && csv:
 		v.addf("dataset.csv", "builtin and csv exclude each other; give one")
-	case ds.CSV != "":
+	case csv:
 		if ds.Target == "" {
 			v.addf("dataset.target", "required for a csv dataset: name the label column")
 		}
 		if len(ds.Params) > 0 {
 			v.addf("dataset.params", "generator parameters are only for builtin datasets")
 		}
-	case ds.Builtin != "":
+	case builtin:
 		for _, f := range []struct {
 			key string
 			set bool
@@ -239,7 +249,7 @@ func (s *Spec) validateDataset(v *validator) {
 	sp := ds.Split
 	v.inRange("dataset.split.test", sp.Test, sp.Test >= 0 && sp.Test < 1, "in [0, 1)")
 	v.inRange("dataset.split.validation", sp.Validation, sp.Validation >= 0 && sp.Validation < 1, "in [0, 1)")
-	if sp.Test >= 0 && sp.Validation >= 0 && sp.Test+sp.Validation >= 1 {
+	if sp.Test >= 0 && sp.Test < 1 && sp.Validation >= 0 && sp.Validation < 1 && sp.Test+sp.Validation >= 1 {
 		field := "dataset.split.validation"
 		if !s.has(field) {
 			field = "dataset.split.test"
@@ -377,6 +387,11 @@ func (s *Spec) validateWeight(v *validator, field string, w Weight) {
 
 func (s *Spec) validateSweep(v *validator) {
 	v.choice("sweep.mode", "sweep mode", s.Sweep.Mode, sweepModes)
+	for _, t := range s.Loss.Terms {
+		if len(t.Weight.Values) == 0 || !slices.Contains(sweepModes, s.Sweep.Mode) {
+			return // reported above; there is no grid to check
+		}
+	}
 	if _, err := s.Grid(); err != nil {
 		var fe *FieldError
 		if errors.As(err, &fe) {
