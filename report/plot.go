@@ -42,6 +42,10 @@ const RefLabel = "λ = 0 (no term)"
 // there is nothing to plot against.
 var ErrNoSweptTerm = errors.New("report: no term is swept")
 
+// errTooFewPoints says a metric has values at fewer than two λ of the x
+// term: there is no curve to draw, so Plot writes no file for it.
+var errTooFewPoints = errors.New("fewer than two λ with a value")
+
 // Plot writes into dir one PNG per metric, <metric>_vs_<term>.png: the mean
 // of the metric against the λ of the term opts.X, with its 95% confidence
 // band, on a log axis when the term has at least two positive λ; the λ = 0
@@ -50,8 +54,8 @@ var ErrNoSweptTerm = errors.New("report: no term is swept")
 // value of theirs. It also writes <base>_train_vs_test.png, train and test
 // of the first of accuracy, loss and r2 that has both, on the same axes.
 //
-// Metrics without any value (test metrics without a test split) get no
-// file. Plot returns the paths written, in order.
+// Metrics without any value (test metrics without a test split), or with
+// values at fewer than two λ, get no file. Plot returns the paths written, in order.
 func Plot(dir string, s *Summary, opts PlotOptions) ([]string, error) {
 	xi, err := xTerm(s, opts.X)
 	if err != nil {
@@ -71,6 +75,9 @@ func Plot(dir string, s *Summary, opts PlotOptions) ([]string, error) {
 			continue
 		}
 		fig, err := MetricFigure(s, xi, []int{mi}, opts)
+		if errors.Is(err, errTooFewPoints) {
+			continue
+		}
 		if err != nil {
 			return written, fmt.Errorf("plot %s: %w", m, err)
 		}
@@ -82,6 +89,9 @@ func Plot(dir string, s *Summary, opts PlotOptions) ([]string, error) {
 	}
 	if base, train, other, ok := trainVsOther(s); ok {
 		fig, err := MetricFigure(s, xi, []int{train, other}, opts)
+		if errors.Is(err, errTooFewPoints) {
+			return written, nil
+		}
 		if err != nil {
 			return written, fmt.Errorf("plot %s train vs %s: %w", base, splitOf(s.Metrics[other]), err)
 		}
@@ -292,8 +302,14 @@ func MetricFigure(s *Summary, xi int, mis []int, opts PlotOptions) (io.WriterTo,
 			f.series = append(f.series, sr)
 		}
 	}
-	if len(f.series) == 0 {
-		return nil, errors.New("no finite mean to plot")
+	xs := map[float64]bool{}
+	for _, sr := range f.series {
+		for _, x := range sr.xs {
+			xs[x] = true
+		}
+	}
+	if len(xs) < 2 {
+		return nil, errTooFewPoints
 	}
 	for i := range f.series {
 		f.series[i].col = palette[i%len(palette)]
@@ -467,7 +483,7 @@ func (f *figure) plot() (*plot.Plot, plot.Legend, error) {
 		}
 	}
 	if !(xmin < xmax) {
-		return nil, legend, errors.New("fewer than two λ with a value")
+		return nil, legend, errTooFewPoints
 	}
 
 	// Bands first so that lines and markers are drawn over them.

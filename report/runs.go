@@ -64,7 +64,7 @@ func parseRuns(r io.Reader, name string) (*Runs, error) {
 
 	runs := &Runs{}
 	var (
-		termCols, metricCols []int
+		termCols, metricCols                []int
 		idCol, repCol, statusCol, reasonCol = -1, -1, -1, -1
 	)
 	seen := make(map[string]bool, len(header))
