@@ -81,9 +81,10 @@ func LBFGS(ctx context.Context, fg func(grad, x []float64) float64, x []float64,
 	}
 	settings := &optimize.Settings{
 		GradientThreshold: thr,
-		// gonum counts the starting point as a major iteration.
-		MajorIterations: max(maxIter+1, 0),
-		Converger:       &optimize.FunctionConverge{Iterations: 20},
+		Converger:         &optimize.FunctionConverge{Iterations: 20},
+	}
+	if maxIter > 0 {
+		settings.MajorIterations = maxIter + 1 // gonum counts the starting point
 	}
 	res, err := optimize.Minimize(prob, x, settings, &optimize.LBFGS{GradStopThreshold: thr})
 	if res == nil { // failed before the first evaluation
