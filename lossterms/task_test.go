@@ -8,7 +8,7 @@ import (
 	"github.com/lossexp/lossexp/internal/gradcheck"
 )
 
-// close reports whether a and b agree to a relative tolerance tol.
+// near reports whether a and b agree to a relative tolerance tol.
 func near(a, b, tol float64) bool {
 	return math.Abs(a-b) <= tol*math.Max(1, math.Max(math.Abs(a), math.Abs(b)))
 }
