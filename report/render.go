@@ -20,7 +20,9 @@ func Render(dir string, opts PlotOptions) error {
 		return err
 	}
 	if opts.Title == "" {
-		opts.Title = filepath.Base(filepath.Clean(dir))
+		if base := filepath.Base(filepath.Clean(dir)); base != "." && base != string(filepath.Separator) {
+			opts.Title = base
+		}
 	}
 	if _, err := Plot(dir, s, opts); err != nil && !(opts.X == "" && errors.Is(err, ErrNoSweptTerm)) {
 		return err
