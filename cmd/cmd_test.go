@@ -1,0 +1,214 @@
+package cmd
+
+import (
+	"bytes"
+	"context"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+)
+
+const tinySpec = `name: tiny
+description: a tiny study for the command tests
+seed: 2
+repeats: 2
+dataset:
+  builtin: moons
+  params: {samples: 80, noise: 0.3}
+model: {kind: mlp, hidden: [6], activation: tanh}
+train: {optimizer: adam, learning_rate: 0.05, epochs: 5, batch_size: 16}
+loss:
+  terms:
+    - kind: l2
+      weight: {logspace: {from: 1e-3, to: 1e-1, num: 3}}
+report:
+  metrics: [test.accuracy, weight_l2]
+`
+
+func writeSpec(t *testing.T, src string) string {
+	t.Helper()
+	p := filepath.Join(t.TempDir(), "spec.yaml")
+	if err := os.WriteFile(p, []byte(src), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	return p
+}
+
+func run(t *testing.T, args ...string) (code int, stdout, stderr string) {
+	t.Helper()
+	var out, errb bytes.Buffer
+	code = Main(context.Background(), args, strings.NewReader(""), &out, &errb)
+	return code, out.String(), errb.String()
+}
+
+func TestSweep_FlagsToOptions(t *testing.T) {
+	t.Setenv("LOSSEXP_DATA_DIR", "/from/env")
+	t.Setenv("LOSSEXP_WORKERS", "3")
+	tests := []struct {
+		name string
+		args []string
+		want SweepOptions
+	}{
+		{"defaults and env", []string{"s.yaml"}, SweepOptions{Spec: "s.yaml", Workers: 3, Results: "results", DataDir: "/from/env"}},
+		{"flags win over env", []string{"s.yaml", "--workers", "8", "--data-dir", "d", "--out", "o"}, SweepOptions{Spec: "s.yaml", Workers: 8, Out: "o", Results: "results", DataDir: "d"}},
+		{"short flags", []string{"s.yaml", "-w", "1", "-o", "x", "-q"}, SweepOptions{Spec: "s.yaml", Workers: 1, Out: "x", Results: "results", DataDir: "/from/env", Quiet: true}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			var got *SweepOptions
+			root := NewRootCmd(&IO{Out: &bytes.Buffer{}, Err: &bytes.Buffer{}})
+			for _, c := range root.Commands() {
+				if c.Name() == "sweep" {
+					root.RemoveCommand(c)
+				}
+			}
+			v := newTestViper()
+			sc := newCmdSweep(&IO{}, v, func(_ context.Context, o *SweepOptions) error { got = o; return nil })
+			root.AddCommand(sc)
+			root.PersistentPreRunE = func(c *cobraCommand, _ []string) error { return loadConfig(v, c) }
+			root.SetArgs(append([]string{"sweep"}, tt.args...))
+			if err := root.Execute(); err != nil {
+				t.Fatal(err)
+			}
+			got.IO = nil
+			if *got != tt.want {
+				t.Errorf("options = %+v, want %+v", *got, tt.want)
+			}
+		})
+	}
+}
+
+func TestMain_ExitCodes(t *testing.T) {
+	good := writeSpec(t, tinySpec)
+	bad := writeSpec(t, strings.Replace(tinySpec, "epochs: 5", "epochs: 5, epoks: 3", 1))
+	unwritable := filepath.Join(t.TempDir(), "file")
+	os.WriteFile(unwritable, []byte("x"), 0o644)
+	tests := []struct {
+		name    string
+		args    []string
+		code    int
+		errPart string
+	}{
+		{"no args", []string{"sweep"}, ExitInput, "accepts 1 arg"},
+		{"unknown command", []string{"swep"}, ExitInput, "unknown command"},
+		{"unknown flag", []string{"sweep", good, "--wrokers", "2"}, ExitInput, "unknown flag"},
+		{"missing spec", []string{"validate", "/nonexistent/spec.yaml"}, ExitInput, "/nonexistent/spec.yaml"},
+		{"unknown key", []string{"validate", bad}, ExitInput, "epoks"},
+		{"negative workers", []string{"sweep", good, "--workers", "-1"}, ExitInput, "--workers"},
+		{"output under a file", []string{"sweep", good, "--out", filepath.Join(unwritable, "sub")}, ExitInput, "file"},
+		{"run with unknown term", []string{"run", good, "--set", "l9=0.1"}, ExitInput, `no term named "l9"`},
+		{"run with bad value", []string{"run", good, "--set", "l2=-1"}, ExitInput, "l2=-1"},
+		{"report on an empty folder", []string{"report", t.TempDir()}, ExitInput, "no runs.csv"},
+		{"validate ok", []string{"validate", good}, ExitOK, ""},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			code, _, stderr := run(t, tt.args...)
+			if code != tt.code {
+				t.Fatalf("exit %d, want %d; stderr:\n%s", code, tt.code, stderr)
+			}
+			if !strings.Contains(stderr, tt.errPart) {
+				t.Errorf("stderr %q does not mention %q", stderr, tt.errPart)
+			}
+		})
+	}
+}
+
+func TestValidate_PrintsGrid(t *testing.T) {
+	code, out, stderr := run(t, "validate", writeSpec(t, tinySpec))
+	if code != 0 {
+		t.Fatalf("exit %d: %s", code, stderr)
+	}
+	for _, want := range []string{"valid", "4 points (grid) × 2 repeats = 8 runs", "0, 0.001, 0.01, 0.1"} {
+		if !strings.Contains(out, want) {
+			t.Errorf("validate output lacks %q:\n%s", want, out)
+		}
+	}
+}
+
+func TestRun_PrintsMetrics(t *testing.T) {
+	code, out, stderr := run(t, "run", writeSpec(t, tinySpec), "--set", "l2=0.01", "--repeat", "1")
+	if code != 0 {
+		t.Fatalf("exit %d: %s", code, stderr)
+	}
+	for _, want := range []string{"l2=0.01", "status", "test.accuracy", "weight_l2"} {
+		if !strings.Contains(out, want) {
+			t.Errorf("run output lacks %q:\n%s", want, out)
+		}
+	}
+}
+
+// TestSweep_WorkersByteIdentical is the determinism promise end to end:
+// runs.csv, summary.csv and curves.csv are the same bytes for 1 and 8
+// workers.
+func TestSweep_WorkersByteIdentical(t *testing.T) {
+	spec := writeSpec(t, tinySpec)
+	dir := t.TempDir()
+	for _, w := range []string{"1", "8"} {
+		code, _, stderr := run(t, "sweep", spec, "--workers", w, "--out", filepath.Join(dir, w), "-q")
+		if code != 0 {
+			t.Fatalf("workers %s: exit %d: %s", w, code, stderr)
+		}
+	}
+	for _, f := range []string{"runs.csv", "summary.csv", "curves.csv"} {
+		a, err := os.ReadFile(filepath.Join(dir, "1", f))
+		if err != nil {
+			t.Fatal(err)
+		}
+		b, err := os.ReadFile(filepath.Join(dir, "8", f))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if !bytes.Equal(a, b) {
+			t.Errorf("%s differs between 1 and 8 workers", f)
+		}
+	}
+	for _, f := range []string{"timings.csv", "manifest.json", "spec.yaml", "test.accuracy_vs_l2.png", "weight_l2_vs_l2.png"} {
+		if st, err := os.Stat(filepath.Join(dir, "1", f)); err != nil || st.Size() == 0 {
+			t.Errorf("%s missing or empty: %v", f, err)
+		}
+	}
+	// report re-renders the same summary from runs.csv.
+	before, _ := os.ReadFile(filepath.Join(dir, "1", "summary.csv"))
+	if code, _, stderr := run(t, "report", filepath.Join(dir, "1")); code != 0 {
+		t.Fatalf("report: exit %d: %s", code, stderr)
+	}
+	after, _ := os.ReadFile(filepath.Join(dir, "1", "summary.csv"))
+	if !bytes.Equal(before, after) {
+		t.Error("report wrote a different summary.csv than the sweep")
+	}
+}
+
+func TestCatalogueCommands(t *testing.T) {
+	for _, tt := range []struct {
+		cmd  string
+		want []string
+	}{
+		{"terms", []string{"cross_entropy", "l1", "l2", "regularization"}},
+		{"metrics", []string{"<split>.accuracy", "sparsity", "gap.accuracy"}},
+		{"datasets", []string{"moons", "circles", "blobs", "spirals", "regression", "sparse"}},
+		{"version", []string{"lossexp", "BLAS"}},
+	} {
+		t.Run(tt.cmd, func(t *testing.T) {
+			code, out, stderr := run(t, tt.cmd)
+			if code != 0 {
+				t.Fatalf("exit %d: %s", code, stderr)
+			}
+			for _, w := range tt.want {
+				if !strings.Contains(out, w) {
+					t.Errorf("%s output lacks %q", tt.cmd, w)
+				}
+			}
+		})
+	}
+}
+
+func TestHelpHasExamples(t *testing.T) {
+	root := NewRootCmd(&IO{Out: &bytes.Buffer{}, Err: &bytes.Buffer{}})
+	for _, c := range root.Commands() {
+		if c.Long == "" || c.Example == "" {
+			t.Errorf("command %s lacks Long or Example help", c.Name())
+		}
+	}
+}
