@@ -161,7 +161,7 @@ func TestParse_DecodeErrorNotRepeated(t *testing.T) {
 	}
 }
 
-func TestFieldError_Error(t *testing.T) {
+func TestParse_FieldErrorString(t *testing.T) {
 	e := errors.New("bad")
 	tests := []struct {
 		fe   FieldError
@@ -186,7 +186,7 @@ func TestFieldError_Error(t *testing.T) {
 	}
 }
 
-func TestSuggest(t *testing.T) {
+func TestParse_Suggest(t *testing.T) {
 	valid := []string{"optimizer", "learning_rate", "epochs", "batch_size"}
 	tests := map[string]string{
 		"learning-rate": "learning_rate",

@@ -270,7 +270,7 @@ func (s *Spec) validateModel(v *validator) {
 	for i, h := range m.Hidden {
 		if h < 1 || h > 1<<16 {
 			f := indexField("model.hidden", i)
-			if !s.has(f) {
+			if s.has("model.hidden") && !s.has(f) {
 				f = "model.hidden" // written as a scalar
 			}
 			v.addf(f, "a layer needs between 1 and %d units, got %d", 1<<16, h)
