@@ -112,6 +112,7 @@ func (d *decoder) weightMapping(n *yaml.Node, field string) Weight {
 		zero  = true
 		ok    = true
 	)
+	before := len(d.errs)
 	d.mapping(n, field, weightKeys, func(key string, v *yaml.Node, f string) {
 		switch key {
 		case "zero":
@@ -132,10 +133,10 @@ func (d *decoder) weightMapping(n *yaml.Node, field string) Weight {
 	case len(forms) > 1:
 		d.errorf(n, field, "give one of logspace, linspace or values, not %s", strings.Join(forms, " and "))
 		return Weight{}
-	case len(forms) == 0:
+	case len(forms) == 0 && len(d.errs) == before:
 		d.errorf(n, field, "expected logspace, linspace or values beside zero")
 		return Weight{}
-	case !ok:
+	case !ok || len(d.errs) > before:
 		return Weight{}
 	}
 	return d.swept(n, field, vals, zero)
