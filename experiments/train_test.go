@@ -1,0 +1,301 @@
+package experiments
+
+import (
+	"context"
+	"errors"
+	"math"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"gonum.org/v1/gonum/mat"
+)
+
+func trainOne(t *testing.T, s *Spec, lambdas []float64, repeat int) (Result, *Run) {
+	t.Helper()
+	d, err := OpenData(s, "")
+	if err != nil {
+		t.Fatal(err)
+	}
+	sp, err := d.Prepare(repeat)
+	if err != nil {
+		t.Fatal(err)
+	}
+	run := &Run{Repeat: repeat, Lambdas: lambdas, Spec: s, Data: sp}
+	res, err := Train(context.Background(), run)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return res, run
+}
+
+func metric(t *testing.T, s *Spec, run *Run, res Result, name string) float64 {
+	t.Helper()
+	for i, n := range MetricNames(s, run.Data.Task) {
+		if n == name {
+			return res.Metrics[i]
+		}
+	}
+	t.Fatalf("no metric %q", name)
+	return 0
+}
+
+// TestTrain_LBFGSReachesRidgeOptimum checks that a linear model with an L2
+// term trained by L-BFGS reaches the true minimum of
+// (1/n)Σ(x·w + b − y)² + λ‖w‖², computed in closed form on the same
+// training split: center X and y, w = (XcᵀXc/n + λI)⁻¹ Xcᵀyc/n.
+func TestTrain_LBFGSReachesRidgeOptimum(t *testing.T) {
+	const lambda = 0.05
+	s := mustParse(t, `
+name: ridge
+repeats: 1
+dataset: {builtin: regression, params: {samples: 200, features: 5, noise: 0.5}, split: {test: 0}}
+model: {kind: linear}
+train: {optimizer: lbfgs, epochs: 500}
+loss:
+  task: mse
+  terms: [{kind: l2, weight: 0.05}]
+`)
+	res, run := trainOne(t, s, []float64{lambda}, 0)
+	if res.Status != StatusOK {
+		t.Fatalf("status %s: %s", res.Status, res.Reason)
+	}
+	got := metric(t, s, run, res, "train.loss") + lambda*metric(t, s, run, res, "weight_l2")
+
+	tr := run.Data.Train
+	n, d := tr.N, tr.D
+	mean := make([]float64, d)
+	var ybar float64
+	for i := 0; i < n; i++ {
+		for j := 0; j < d; j++ {
+			mean[j] += tr.X[i*d+j] / float64(n)
+		}
+		ybar += tr.Y[i] / float64(n)
+	}
+	xc := mat.NewDense(n, d, nil)
+	yc := mat.NewVecDense(n, nil)
+	for i := 0; i < n; i++ {
+		for j := 0; j < d; j++ {
+			xc.Set(i, j, tr.X[i*d+j]-mean[j])
+		}
+		yc.SetVec(i, tr.Y[i]-ybar)
+	}
+	var a mat.Dense
+	a.Mul(xc.T(), xc)
+	a.Scale(1/float64(n), &a)
+	for j := 0; j < d; j++ {
+		a.Set(j, j, a.At(j, j)+lambda)
+	}
+	var rhs mat.VecDense
+	rhs.MulVec(xc.T(), yc)
+	rhs.ScaleVec(1/float64(n), &rhs)
+	var w mat.VecDense
+	if err := w.SolveVec(&a, &rhs); err != nil {
+		t.Fatal(err)
+	}
+	b := ybar
+	for j := 0; j < d; j++ {
+		b -= mean[j] * w.AtVec(j)
+	}
+	var want float64
+	for i := 0; i < n; i++ {
+		r := b - tr.Y[i]
+		for j := 0; j < d; j++ {
+			r += tr.X[i*d+j] * w.AtVec(j)
+		}
+		want += r * r / float64(n)
+	}
+	want += lambda * mat.Dot(&w, &w)
+	if rel := math.Abs(got-want) / want; rel > 1e-6 {
+		t.Errorf("objective %.12g, closed-form minimum %.12g (rel %.2g > 1e-6)", got, want, rel)
+	}
+	if got < want*(1-1e-9) {
+		t.Errorf("objective %.12g below the true minimum %.12g: the closed form or the metric is wrong", got, want)
+	}
+}
+
+const l1Spec = `
+name: l1
+repeats: 1
+dataset: {builtin: sparse, params: {samples: 200, features: 40, informative: 4}}
+model: {kind: linear}
+train: {optimizer: %s, learning_rate: 0.1, epochs: 60, batch_size: 0}
+loss:
+  terms: [{kind: l1, weight: [0.05]}]
+`
+
+// TestTrain_ProximalL1MakesExactZeros: under sgd the l1 term is a
+// soft-threshold step and zeroes weights exactly; under adam it is a
+// subgradient and does not.
+func TestTrain_ProximalL1MakesExactZeros(t *testing.T) {
+	for _, tt := range []struct {
+		opt     string
+		minimum float64 // least sparsity expected
+	}{{"sgd", 0.5}, {"momentum", 0.05}, {"adam", 0}} {
+		t.Run(tt.opt, func(t *testing.T) {
+			s := mustParse(t, strings.Replace(l1Spec, "%s", tt.opt, 1))
+			res, run := trainOne(t, s, []float64{0.05}, 0)
+			sp := metric(t, s, run, res, "sparsity")
+			if sp < tt.minimum {
+				t.Errorf("sparsity %.3f under %s: proximal L1 should zero noise weights (want ≥ %.2f)", sp, tt.opt, tt.minimum)
+			}
+			if tt.minimum == 0 && sp != 0 {
+				t.Errorf("sparsity %.3f under %s: subgradient L1 should not produce exact zeros", sp, tt.opt)
+			}
+		})
+	}
+}
+
+// TestTrain_AdamWDiffersFromAdamL2: decoupled weight decay is not an L2
+// term under Adam.
+func TestTrain_AdamWDiffersFromAdamL2(t *testing.T) {
+	base := `
+name: wd
+repeats: 1
+dataset: {builtin: moons, params: {samples: 100}}
+model: {kind: mlp, hidden: [8]}
+train: {optimizer: %s, learning_rate: 0.05, epochs: 20}
+loss:
+  terms: [{kind: l2, weight: %s}]
+`
+	sw := mustParse(t, strings.Replace(strings.Replace(base, "%s", "adamw, weight_decay: 0.01", 1), "%s", "0", 1))
+	sa := mustParse(t, strings.Replace(strings.Replace(base, "%s", "adam", 1), "%s", "0.005", 1))
+	rw, runw := trainOne(t, sw, []float64{0}, 0)
+	ra, runa := trainOne(t, sa, []float64{0.005}, 0)
+	a, b := metric(t, sw, runw, rw, "weight_l2"), metric(t, sa, runa, ra, "weight_l2")
+	if a == b {
+		t.Errorf("adamw and adam+L2 gave the same weight_l2 %v", a)
+	}
+	// Both shrink the weights compared with plain adam.
+	sp := mustParse(t, strings.Replace(strings.Replace(base, "%s", "adam", 1), "%s", "0", 1))
+	rp, runp := trainOne(t, sp, []float64{0}, 0)
+	plain := metric(t, sp, runp, rp, "weight_l2")
+	if !(a < plain && b < plain) {
+		t.Errorf("weight_l2: adamw %v, adam+l2 %v, plain adam %v: both should shrink", a, b, plain)
+	}
+}
+
+func TestTrain_NoTestSplit(t *testing.T) {
+	s := mustParse(t, `
+name: all
+repeats: 1
+dataset: {builtin: blobs, params: {samples: 90, classes: 3}, split: {test: 0}}
+model: {kind: linear}
+train: {epochs: 5}
+`)
+	res, run := trainOne(t, s, nil, 0)
+	if v := metric(t, s, run, res, "test.accuracy"); !math.IsNaN(v) {
+		t.Errorf("test.accuracy = %v without a test split; want no value (NaN)", v)
+	}
+	if v := metric(t, s, run, res, "train.accuracy"); !(v > 0.5) {
+		t.Errorf("train.accuracy = %v on three blobs", v)
+	}
+}
+
+func TestTrain_Cancelled(t *testing.T) {
+	s := mustParse(t, `
+name: c
+repeats: 1
+dataset: {builtin: moons}
+model: {kind: mlp, hidden: [16]}
+train: {epochs: 100000}
+`)
+	d, _ := OpenData(s, "")
+	sp, _ := d.Prepare(0)
+	ctx, cancel := context.WithCancel(context.Background())
+	cancel()
+	_, err := Train(ctx, &Run{Spec: s, Data: sp})
+	if !errors.Is(err, context.Canceled) {
+		t.Fatalf("err = %v, want context.Canceled", err)
+	}
+}
+
+// TestTrain_HotLoopDoesNotAllocate compares the allocations of runs of 2
+// and 12 epochs: the difference must not grow with the number of steps
+// (a few per epoch for the curve row and the test-loss evaluation are
+// allowed; per step there must be none).
+func TestTrain_HotLoopDoesNotAllocate(t *testing.T) {
+	mk := func(epochs string) *Run {
+		s := mustParse(t, `
+name: a
+repeats: 1
+dataset: {builtin: moons, params: {samples: 640}}
+model: {kind: mlp, hidden: [16, 16]}
+train: {optimizer: adam, batch_size: 16, epochs: `+epochs+`}
+loss:
+  terms: [{kind: l2, weight: 0.001}, {kind: l1, weight: 0.001}]
+`)
+		d, _ := OpenData(s, "")
+		sp, _ := d.Prepare(0)
+		return &Run{Spec: s, Data: sp, Lambdas: []float64{0.001, 0.001}}
+	}
+	allocs := func(r *Run) float64 {
+		return testing.AllocsPerRun(3, func() {
+			if _, err := Train(context.Background(), r); err != nil {
+				t.Fatal(err)
+			}
+		})
+	}
+	a2, a12 := allocs(mk("2")), allocs(mk("12"))
+	steps := 10.0 * 30 // 10 more epochs × 30 steps (480 training rows / 16)
+	perEpoch := (a12 - a2) / 10
+	if perEpoch > 12 {
+		t.Errorf("%.1f allocations per epoch (%.2f per step): the training step allocates", perEpoch, (a12-a2)/steps)
+	}
+}
+
+func sharedDatasets(t *testing.T) string {
+	if p := os.Getenv("LOSSEXP_SHARED_DATASETS"); p != "" {
+		return p
+	}
+	p, _ := filepath.Abs("../../shared/datasets")
+	if _, err := os.Stat(p); err != nil {
+		t.Skip("shared datasets not found at " + p)
+	}
+	return p
+}
+
+// TestTrain_BreastCancerCSV trains logistic regression on the real breast
+// cancer data found through the data dir.
+func TestTrain_BreastCancerCSV(t *testing.T) {
+	dir := filepath.Join(sharedDatasets(t), "sklearn")
+	s := mustParse(t, `
+name: bc
+repeats: 1
+dataset: {csv: breast_cancer.csv, target: target, split: {test: 0.3}}
+model: {kind: linear}
+train: {optimizer: lbfgs, epochs: 200}
+loss:
+  terms: [{kind: l2, weight: 0.01}]
+`)
+	d, err := OpenData(s, dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	sp, err := d.Prepare(0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	run := &Run{Spec: s, Data: sp, Lambdas: []float64{0.01}}
+	res, err := Train(context.Background(), run)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if acc := metric(t, s, run, res, "test.accuracy"); acc < 0.93 {
+		t.Errorf("test accuracy %.3f on breast cancer with L2 logistic regression; want ≥ 0.93", acc)
+	}
+}
+
+func TestOpenData_MissingCSVNamesTheSpec(t *testing.T) {
+	s := mustParse(t, `
+name: m
+dataset:
+  csv: nowhere.csv
+  target: y
+`)
+	_, err := OpenData(s, "")
+	if err == nil || !strings.Contains(err.Error(), "t.yaml:4:8") || !strings.Contains(err.Error(), "nowhere.csv") {
+		t.Fatalf("err = %v; want it to name test.yaml:4:8 and the file", err)
+	}
+}
