@@ -138,7 +138,10 @@ func Prepare(t *Table, opt PrepareOptions, seed uint64) (*Splits, error) {
 		return nil, fmt.Errorf("prepare %s: the validation split is empty", t.Name)
 	}
 
-	enc := fitEncoder(t, train, opt.Standardize)
+	enc, err := fitEncoder(t, train, opt.Standardize)
+	if err != nil {
+		return nil, err
+	}
 	s := &Splits{
 		Task:       t.Task,
 		Classes:    slices.Clone(t.Classes),
@@ -272,7 +275,7 @@ type encoder struct {
 	names       []string         // output feature names
 }
 
-func fitEncoder(t *Table, train []int, standardize bool) *encoder {
+func fitEncoder(t *Table, train []int, standardize bool) (*encoder, error) {
 	p := len(t.NumNames)
 	e := &encoder{mean: make([]float64, p), scale: make([]float64, p)}
 	for j := range p {
@@ -300,8 +303,12 @@ func fitEncoder(t *Table, train []int, standardize bool) *encoder {
 				d := t.NumX[i*p+j] - mean
 				ss += d * d
 			}
+			sd := math.Sqrt(ss / float64(len(train)))
+			if math.IsInf(mean, 0) || math.IsInf(sd, 0) || math.IsNaN(sd) {
+				return nil, fmt.Errorf("prepare %s: feature %q is too large to standardize (values near ±1e308)", t.Name, t.NumNames[j])
+			}
 			e.mean[j] = mean
-			if sd := math.Sqrt(ss / float64(len(train))); sd > 0 {
+			if sd > 0 {
 				e.scale[j] = sd
 			}
 		}
@@ -330,7 +337,7 @@ func fitEncoder(t *Table, train []int, standardize bool) *encoder {
 		}
 		e.d += len(vals)
 	}
-	return e
+	return e, nil
 }
 
 // apply encodes the given rows of t.

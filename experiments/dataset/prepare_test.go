@@ -263,6 +263,8 @@ func TestPrepare_Errors(t *testing.T) {
 			"prepare ids: 9 numeric values, want 10 rows × 1 columns"},
 		{"nan feature", func() *Table { t := ok(); t.NumX[4] = math.NaN(); return t }(), PrepareOptions{},
 			`prepare ids: row 4, feature "x" is NaN`},
+		{"overflow when standardized", &Table{Name: "big", Task: Regression, N: 2, NumNames: []string{"x"}, NumX: []float64{1.5e308, 1.7e308}, Y: []float64{0, 1}},
+			PrepareOptions{Standardize: true}, `prepare big: feature "x" is too large to standardize (values near ±1e308)`},
 		{"bad group", func() *Table { t := ok(); t.Group[0] = 99; return t }(), PrepareOptions{},
 			"prepare ids: row 0 has group index 99, want 0..9"},
 	}
