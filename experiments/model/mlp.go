@@ -21,7 +21,7 @@ type MLP struct {
 	numWeights int
 	numParams  int
 	maxHidden  int // widest hidden layer (0 for a linear model)
-	maxWT      int // largest in×out of the layers l ≥ 1 (transpose buffer)
+	maxWT      int // largest in×out of all layers (transpose buffers)
 	flops      int // floating-point operations of one Forward+Backward, per row
 }
 
@@ -52,8 +52,8 @@ func New(sizes []int, act Activation) *MLP {
 	for l := 0; l < L; l++ {
 		m.wOff[l] = off
 		off += sizes[l] * sizes[l+1]
+		m.maxWT = max(m.maxWT, sizes[l]*sizes[l+1])
 		if l >= 1 {
-			m.maxWT = max(m.maxWT, sizes[l]*sizes[l+1])
 			m.flops += 6 * sizes[l] * sizes[l+1] // forward, dW, dX
 		} else {
 			m.flops += 4 * sizes[l] * sizes[l+1] // forward, dW: no dX for the input
@@ -150,7 +150,7 @@ type Workspace struct {
 	n        int         // rows of the last Forward; -1 before the first
 	act      [][]float64 // act[l]: output of layer l, post-activation for hidden layers, raw for the last
 	delta    [2][]float64
-	wt       []float64 // transpose of one weight matrix (pure-Go backend)
+	wt, gt   []float64 // transposes of one weight matrix and its gradient (pure-Go backend)
 }
 
 // NewWorkspace returns a workspace for batches of up to maxBatch rows.
@@ -167,6 +167,7 @@ func (m *MLP) NewWorkspace(maxBatch int) *Workspace {
 	ws.delta[1] = make([]float64, maxBatch*m.maxHidden)
 	if !openblas {
 		ws.wt = make([]float64, m.maxWT)
+		ws.gt = make([]float64, m.maxWT)
 	}
 	return ws
 }
@@ -217,7 +218,15 @@ func (m *MLP) Forward(ws *Workspace, params, x []float64, n int) []float64 {
 		wo, bo := m.wOff[l], m.bOff[l]
 		w, b := params[wo:wo+in*out], params[bo:bo+out]
 		z := ws.act[l][:n*out]
-		gemm(false, false, n, out, in, prev, in, w, out, z, out) // Z = A·W
+		if m.narrow(l) {
+			// Z = A·(Wᵀ)ᵀ: n·out dot products of length in, rather than
+			// n·in axpys of length out.
+			wt := ws.wt[:in*out]
+			transpose(wt, w, in, out)
+			gemm(false, true, n, out, in, prev, in, wt, in, z, out)
+		} else {
+			gemm(false, false, n, out, in, prev, in, w, out, z, out) // Z = A·W
+		}
 		if l < L-1 {
 			biasActivate(m.act, z, n, b)
 		} else {
@@ -276,6 +285,12 @@ func (m *MLP) backward(ws *Workspace, params, x, dout []float64, dhidden [][]flo
 		if cur == nil || n == 0 {
 			clear(gw)
 			clear(gb)
+		} else if m.narrow(l) {
+			// dWᵀ = δᵀ·A: out·n axpys of length in, then one transpose.
+			gt := ws.gt[:in*out]
+			gemm(true, false, out, in, n, cur, out, prev, in, gt, in)
+			transpose(gw, gt, out, in)
+			colSums(gb, cur, n)
 		} else {
 			gemm(true, false, in, out, n, prev, in, cur, out, gw, out) // dW = Aᵀ·δ
 			colSums(gb, cur, n)
@@ -321,6 +336,16 @@ func (m *MLP) backward(ws *Workspace, params, x, dout []float64, dhidden [][]flo
 	}
 }
 
+// narrowOut: on the pure-Go backend, a layer with at most narrowOut outputs
+// and at least 4× as many inputs (a classifier head such as 64→10) is
+// computed through its transpose: gonum's kernels loop over axpys along the
+// output dimension, and axpys of length 10 are mostly call overhead.
+const narrowOut = 16
+
+func (m *MLP) narrow(l int) bool {
+	return !openblas && m.sizes[l+1] <= narrowOut && m.sizes[l] >= 4*m.sizes[l+1]
+}
+
 // colSums sets dst[j] to the sum over the n rows of the n×len(dst) matrix a
 // of column j, adding rows in order.
 func colSums(dst, a []float64, n int) {
@@ -335,8 +360,26 @@ func colSums(dst, a []float64, n int) {
 }
 
 // transpose sets dst (c×r) to the transpose of the r×c row-major matrix a.
+// It works on strips of 8 rows of a so that each write fills one cache line
+// of dst instead of striding through c of them.
 func transpose(dst, a []float64, r, c int) {
-	for i := 0; i < r; i++ {
+	i0 := 0
+	for ; i0+8 <= r; i0 += 8 {
+		a0 := a[i0*c : i0*c+c]
+		a1 := a[(i0+1)*c : (i0+1)*c+c]
+		a2 := a[(i0+2)*c : (i0+2)*c+c]
+		a3 := a[(i0+3)*c : (i0+3)*c+c]
+		a4 := a[(i0+4)*c : (i0+4)*c+c]
+		a5 := a[(i0+5)*c : (i0+5)*c+c]
+		a6 := a[(i0+6)*c : (i0+6)*c+c]
+		a7 := a[(i0+7)*c : (i0+7)*c+c]
+		for j := range a0 {
+			d := dst[j*r+i0 : j*r+i0+8]
+			d[0], d[1], d[2], d[3] = a0[j], a1[j], a2[j], a3[j]
+			d[4], d[5], d[6], d[7] = a4[j], a5[j], a6[j], a7[j]
+		}
+	}
+	for i := i0; i < r; i++ {
 		row := a[i*c : i*c+c]
 		for j, v := range row {
 			dst[j*r+i] = v
