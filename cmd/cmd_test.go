@@ -212,3 +212,15 @@ func TestHelpHasExamples(t *testing.T) {
 		}
 	}
 }
+
+// TestRoot_DataDirFlagReachesSweep guards against two commands binding the
+// same viper key: the executing command's flag must win.
+func TestRoot_DataDirFlagReachesSweep(t *testing.T) {
+	dir := t.TempDir()
+	os.WriteFile(filepath.Join(dir, "d.csv"), []byte("a,b,y\n1,2,0\n2,1,1\n3,3,0\n4,1,1\n5,2,0\n6,1,1\n7,2,0\n8,1,1\n"), 0o644)
+	spec := writeSpec(t, "name: dd\nrepeats: 1\ndataset: {csv: d.csv, target: y, split: {test: 0.25}}\nmodel: {kind: linear}\ntrain: {epochs: 2}\n")
+	code, _, stderr := run(t, "sweep", spec, "--data-dir", dir, "--out", filepath.Join(t.TempDir(), "o"), "-q")
+	if code != 0 {
+		t.Fatalf("exit %d: %s", code, stderr)
+	}
+}

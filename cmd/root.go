@@ -168,7 +168,8 @@ func loadConfig(v *viper.Viper, c *cobra.Command) error {
 
 // bind binds the named flags of c to viper keys of the same name, so that
 // a flag given on the command line wins over LOSSEXP_<NAME> and the config
-// file.
+// file. Commands share one viper, so each binds its flags when it runs
+// (binding at construction would let the last command's flag win).
 func bind(v *viper.Viper, c *cobra.Command, names ...string) {
 	for _, n := range names {
 		if err := v.BindPFlag(n, c.Flags().Lookup(n)); err != nil {

@@ -35,6 +35,7 @@ batch order.`,
 		Example: `  lossexp run configs/quickstart.yaml --set l2=0.001 --repeat 0`,
 		Args:    cobra.ExactArgs(1),
 		RunE: func(c *cobra.Command, args []string) error {
+			bind(v, c, "data-dir")
 			opts.Spec = args[0]
 			opts.DataDir = v.GetString("data-dir")
 			if opts.Repeat < 0 {
@@ -49,7 +50,6 @@ batch order.`,
 	c.Flags().StringArrayVar(&opts.Set, "set", nil, "λ of a term, as NAME=VALUE (repeatable)")
 	c.Flags().IntVar(&opts.Repeat, "repeat", 0, "repeat index (selects the data split, initialization and batch order)")
 	c.Flags().String("data-dir", "", "folder to look for CSV datasets in after the spec's folder")
-	bind(v, c, "data-dir")
 	return c
 }
 

@@ -59,6 +59,7 @@ A CSV dataset path is resolved relative to the spec's folder, then to
   LOSSEXP_DATA_DIR=../shared/datasets/sklearn lossexp sweep configs/bench-digits.yaml`,
 		Args: cobra.ExactArgs(1),
 		RunE: func(c *cobra.Command, args []string) error {
+			bind(v, c, "workers", "out", "results", "data-dir")
 			opts.Spec = args[0]
 			opts.Workers = v.GetInt("workers")
 			opts.Out = v.GetString("out")
@@ -78,7 +79,6 @@ A CSV dataset path is resolved relative to the spec's folder, then to
 	c.Flags().String("results", "results", "results root folder")
 	c.Flags().String("data-dir", "", "folder to look for CSV datasets in after the spec's folder")
 	c.Flags().BoolVarP(&opts.Quiet, "quiet", "q", false, "no progress output")
-	bind(v, c, "workers", "out", "results", "data-dir")
 	return c
 }
 
