@@ -344,6 +344,8 @@ func (s *Spec) validateLoss(v *validator) {
 			}
 		}
 		switch {
+		case t.Name == "" && t.Kind == "" && !s.has(base+".name"):
+			// Nothing to check: the missing kind is reported above.
 		case t.Name == "":
 			v.addf(base+".name", "must not be empty")
 		case !termNameRE.MatchString(t.Name):
