@@ -70,11 +70,9 @@ func biasActivate(act Activation, z []float64, n int, b []float64) {
 		for i := 0; i < n; i++ {
 			row := z[i*w : i*w+w]
 			for j, bj := range b {
-				v := row[j] + bj
-				if v < 0 {
-					v = 0
-				}
-				row[j] = v
+				// Builtin max is branch-free (MAXSD) and keeps NaN, so a
+				// diverging run still shows up as NaN.
+				row[j] = max(row[j]+bj, 0)
 			}
 		}
 	case Tanh:

@@ -464,3 +464,35 @@ func TestBLASBackend(t *testing.T) {
 		t.Fatalf("BLASBackend() = %q, want %q", got, want)
 	}
 }
+
+// TestForward_NaN: a NaN input must reach the outputs for every activation,
+// so that a diverging run is detected rather than hidden by a ReLU.
+func TestForward_NaN(t *testing.T) {
+	for _, act := range []Activation{ReLU, Tanh, Sigmoid, Identity} {
+		m := New([]int{2, 3, 1}, act)
+		params := make([]float64, m.NumParams())
+		m.Init(params, newRand(1))
+		out := m.Forward(m.NewWorkspace(1), params, []float64{math.NaN(), 1}, 1)
+		if !math.IsNaN(out[0]) {
+			t.Errorf("%v: Forward of a NaN input = %v, want NaN", act, out[0])
+		}
+	}
+}
+
+// TestBackward_EmptyBatch: zero rows give empty outputs and a zero gradient.
+func TestBackward_EmptyBatch(t *testing.T) {
+	m := New([]int{3, 4, 2}, Tanh)
+	params := make([]float64, m.NumParams())
+	m.Init(params, newRand(1))
+	ws := m.NewWorkspace(2)
+	if out := m.Forward(ws, params, nil, 0); len(out) != 0 {
+		t.Fatalf("Forward over 0 rows returned %d values", len(out))
+	}
+	grad := gradcheck.Random(1, m.NumParams(), -1, 1)
+	m.Backward(ws, params, nil, nil, 0, grad)
+	for i, g := range grad {
+		if g != 0 { // exact: must be cleared
+			t.Fatalf("grad[%d] = %v after an empty batch, want 0", i, g)
+		}
+	}
+}
