@@ -29,9 +29,15 @@ func BLASBackend() string {
 // that allocates on every call, and inside a sweep (which already runs one
 // run per core) it only oversubscribes the CPUs. Calling it on C tiles of at
 // most 64×192 (1×3 blocks) keeps every product serial and allocation-free.
+//
+// Products with a transposed A (the weight gradients Aᵀ·δ) get row tiles of
+// 16: gonum's kernel sweeps all of C once per row of A, and a 16×192 tile
+// stays in L1 where a 64×192 one does not (measured: 6% on the digits
+// network, 9% on 784-256-256-10). Narrower column tiles were slower.
 const (
-	tileRows = 64
-	tileCols = 192
+	tileRows  = 64
+	tileRowsT = 16
+	tileCols  = 192
 )
 
 // gemm sets the m×n matrix c (row stride ldc) to op(a)·op(b), where op(a) is
@@ -50,7 +56,11 @@ func gemm(ta, tb bool, m, n, k int, a []float64, lda int, b []float64, ldb int, 
 	if tb {
 		tB, bRows, bCols = blas.Trans, n, k
 	}
-	if openblas || (m <= tileRows && n <= tileCols) {
+	tr := tileRows
+	if ta {
+		tr = tileRowsT
+	}
+	if openblas || (m <= tr && n <= tileCols) {
 		blas64.Gemm(tA, tB, 1,
 			blas64.General{Rows: aRows, Cols: aCols, Stride: lda, Data: a},
 			blas64.General{Rows: bRows, Cols: bCols, Stride: ldb, Data: b},
@@ -58,8 +68,8 @@ func gemm(ta, tb bool, m, n, k int, a []float64, lda int, b []float64, ldb int, 
 			blas64.General{Rows: m, Cols: n, Stride: ldc, Data: c})
 		return
 	}
-	for i0 := 0; i0 < m; i0 += tileRows {
-		mi := min(tileRows, m-i0)
+	for i0 := 0; i0 < m; i0 += tr {
+		mi := min(tr, m-i0)
 		// Rows i0.. of op(a): rows of a, or columns of a when transposed.
 		var sa blas64.General
 		if ta {
