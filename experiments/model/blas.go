@@ -24,6 +24,13 @@ func BLASBackend() string {
 	return backendGonum
 }
 
+// blasDetail is replaced by blas_openblas.go.
+var blasDetail = func() string { return backendGonum + ", serial" }
+
+// BLASDetail describes the BLAS in use for logs and manifests, for example
+// "OpenBLAS 0.3.21 DYNAMIC_ARCH ... (core SkylakeX, 1 thread(s))".
+func BLASDetail() string { return blasDetail() }
+
 // Tile sizes for the pure-Go backend. gonum's Dgemm splits C into 64×64
 // blocks and, from 4 blocks up, hands them to new goroutines over channels:
 // that allocates on every call, and inside a sweep (which already runs one

@@ -7,11 +7,50 @@ package model
 // libopenblas.so, which exports the cblas_* symbols, on the default linker
 // path, so -lopenblas is all that is needed.
 
-// #cgo LDFLAGS: -lopenblas
-// void openblas_set_num_threads(int num_threads);
+/*
+#cgo LDFLAGS: -lopenblas
+#include <stdlib.h>
+#include <string.h>
+
+char *openblas_get_corename(void);
+char *openblas_get_config(void);
+int openblas_get_num_threads(void);
+void openblas_set_num_threads(int num_threads);
+void gotoblas_dynamic_init(void);
+void gotoblas_dynamic_quit(void);
+
+// lossexp_fix_coretype re-selects OpenBLAS's kernels when its CPU detection
+// fell back to the generic Prescott (SSE3) kernels on a CPU that has AVX2 and
+// FMA, or AVX-512: Debian's DYNAMIC_ARCH build does that on virtual machines
+// whose CPU reports an unknown model, and runs 3-4x slower. It does what
+// OPENBLAS_CORETYPE would have done at load time, and nothing when that
+// variable is set.
+static void lossexp_fix_coretype(void) {
+	const char *core = openblas_get_corename();
+	if (getenv("OPENBLAS_CORETYPE") != NULL || core == NULL || strcmp(core, "Prescott") != 0) {
+		return;
+	}
+	__builtin_cpu_init();
+	const char *want = NULL;
+	if (__builtin_cpu_supports("avx512f") && __builtin_cpu_supports("avx512dq") &&
+	    __builtin_cpu_supports("avx512bw") && __builtin_cpu_supports("avx512vl")) {
+		want = "SkylakeX";
+	} else if (__builtin_cpu_supports("avx2") && __builtin_cpu_supports("fma")) {
+		want = "Haswell";
+	}
+	if (want == NULL) {
+		return;
+	}
+	setenv("OPENBLAS_CORETYPE", want, 0);
+	gotoblas_dynamic_quit();
+	gotoblas_dynamic_init();
+	unsetenv("OPENBLAS_CORETYPE");
+}
+*/
 import "C"
 
 import (
+	"fmt"
 	"os"
 
 	"gonum.org/v1/gonum/blas/blas64"
@@ -19,11 +58,17 @@ import (
 )
 
 func init() {
+	C.lossexp_fix_coretype()
 	blas64.Use(netlib.Implementation{})
 	openblas = true
 	// A sweep runs one training run per core; OpenBLAS's own threads would
 	// oversubscribe the machine. An explicit OPENBLAS_NUM_THREADS wins.
 	if os.Getenv("OPENBLAS_NUM_THREADS") == "" {
 		C.openblas_set_num_threads(1)
+	}
+	blasDetail = func() string {
+		return fmt.Sprintf("%s (core %s, %d thread(s))",
+			C.GoString(C.openblas_get_config()), C.GoString(C.openblas_get_corename()),
+			int(C.openblas_get_num_threads()))
 	}
 }

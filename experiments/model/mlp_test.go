@@ -496,3 +496,11 @@ func TestBackward_EmptyBatch(t *testing.T) {
 		}
 	}
 }
+
+func TestBLASDetail(t *testing.T) {
+	d := BLASDetail()
+	t.Logf("BLAS: %s", d)
+	if openblasBuild && !strings.Contains(d, "OpenBLAS") || d == "" {
+		t.Errorf("BLASDetail() = %q", d)
+	}
+}
