@@ -116,10 +116,12 @@ func mulDerivative(act Activation, d, a []float64) {
 	a = a[:len(d)]
 	switch act {
 	case ReLU:
+		// Branch-free: a ≥ 0 here, and a > 0 exactly when its bits, read
+		// as an int64, are positive; -bits>>63 is then all ones, else 0.
+		// (A data-dependent branch mispredicts on half the units.)
 		for i, v := range a {
-			if v <= 0 {
-				d[i] = 0
-			}
+			mask := uint64(-int64(math.Float64bits(v)) >> 63)
+			d[i] = math.Float64frombits(math.Float64bits(d[i]) & mask)
 		}
 	case Tanh:
 		for i, v := range a {
