@@ -41,7 +41,11 @@
 // calling goroutine (the sweep parallelises across runs, not inside one).
 // Built with -tags openblas, the package installs gonum.org/v1/netlib's cgo
 // binding to OpenBLAS (Debian: libopenblas-dev), restricted to one thread
-// unless OPENBLAS_NUM_THREADS is set. BLASBackend reports which is in use.
+// unless OPENBLAS_NUM_THREADS is set. Where OpenBLAS's CPU detection falls
+// back to its generic SSE3 (Prescott) kernels on a CPU with AVX2 or AVX-512,
+// as on virtual machines with an unnamed CPU model, the package selects the
+// Haswell or SkylakeX kernels instead, unless OPENBLAS_CORETYPE is set.
+// BLASBackend reports which BLAS is in use, BLASDetail its configuration.
 // The two agree to rounding (about 1e-12 relative), not bit for bit; within
 // one build, results are deterministic.
 package model

@@ -250,6 +250,9 @@ func (m *MLP) Backward(ws *Workspace, params, x, dout []float64, n int, grad []f
 // added to what flows back from above. dhidden may be shorter than the
 // number of hidden layers (missing entries are zero), and dout may be nil
 // (the loss does not depend on the outputs). Nothing passed is modified.
+// The dhidden slices must not alias the workspace (write ∂L/∂Hidden(l) to
+// a buffer of your own, not into the Hidden(l) view): Backward still reads
+// the activations.
 func (m *MLP) BackwardHidden(ws *Workspace, params, x, dout []float64, dhidden [][]float64, n int, grad []float64) {
 	m.backward(ws, params, x, dout, dhidden, n, grad)
 }
