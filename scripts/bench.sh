@@ -95,7 +95,11 @@ if [[ $have_openblas == 1 ]]; then
 fi
 
 now() { date +%s.%N; }
-declare -A WALL
+# bash's `time` gives the children's CPU seconds (user + sys): less sensitive
+# than wall time to other work on the machine.
+TIMEFORMAT='%U %S'
+cpu_of() { awk '{printf "%.3f", $1 + $2}' "$1"; }
+declare -A WALL CPU
 
 # ---- lossexp ----------------------------------------------------------------
 for b in "${backends[@]}"; do
@@ -103,19 +107,20 @@ for b in "${backends[@]}"; do
   dir="$out/$name"
   echo "== lossexp ($name): sweep $spec --workers 2"
   t0=$(now)
-  if ! "$bin" sweep "$spec" --workers 2 --data-dir "$data_dir" --out "$dir" >"$out/$name.log" 2>&1; then
+  if ! { time "$bin" sweep "$spec" --workers 2 --data-dir "$data_dir" --out "$dir" >"$out/$name.log" 2>&1; } 2>"$out/$name.time"; then
     cat "$out/$name.log" >&2
     die "lossexp ($name) sweep failed (log above)"
   fi
   t1=$(now)
   WALL[$name]=$(awk -v a="$t0" -v b="$t1" 'BEGIN{printf "%.3f", b-a}')
+  CPU[$name]=$(cpu_of "$out/$name.time")
   [[ -s "$dir/runs.csv" ]] || die "lossexp ($name) wrote no $dir/runs.csv"
   nruns=$(($(wc -l <"$dir/runs.csv") - 1))
   [[ $nruns == 27 ]] || note "warning: lossexp ($name) runs.csv has $nruns rows, expected 27"
   # status column: count anything that is not ok
   awk -F, 'NR==1{for(i=1;i<=NF;i++) if($i=="status") s=i; next} s && $s!="ok" {bad[$s]++}
            END{for(k in bad) printf "bench.sh: warning: %d runs with status %s\n", bad[k], k > "/dev/stderr"}' "$dir/runs.csv"
-  echo "   wall ${WALL[$name]} s"
+  echo "   wall ${WALL[$name]} s, CPU ${CPU[$name]} s"
   # mean test accuracy per λ, to compare with PyTorch's (roughly: different random streams)
   if [[ -s "$dir/summary.csv" ]]; then
     awk -F, 'NR==1{for(i=1;i<=NF;i++){if($i=="lambda.l2")l=i; if($i=="test.accuracy.mean")m=i; if($i=="train.accuracy.mean")t=i}
@@ -132,23 +137,25 @@ for dt in "${torch_variants[@]}"; do
   name="torch-$dt"
   echo "== PyTorch ($dt): scripts/bench_torch.py --workers 2"
   t0=$(now)
-  if ! LOSSEXP_SHARED_DATASETS="$shared" "$PYTHON" scripts/bench_torch.py --workers 2 --dtype "$dt" \
-      --data "$data_dir/digits.csv" >"$out/$name.log" 2>&1; then
+  if ! { time LOSSEXP_SHARED_DATASETS="$shared" "$PYTHON" scripts/bench_torch.py --workers 2 --dtype "$dt" \
+      --data "$data_dir/digits.csv" >"$out/$name.log" 2>&1; } 2>"$out/$name.time"; then
     cat "$out/$name.log" >&2
     die "bench_torch.py ($dt) failed (log above)"
   fi
   t1=$(now)
   WALL[$name]=$(awk -v a="$t0" -v b="$t1" 'BEGIN{printf "%.3f", b-a}')
+  CPU[$name]=$(cpu_of "$out/$name.time")
   sed 's/^/   /' "$out/$name.log" | grep -v '^   BENCH '
 done
 
 # ---- table --------------------------------------------------------------------
 ref=${WALL[torch-float32]}
+refc=${CPU[torch-float32]}
 echo
-echo "== bench-digits: 27 runs, 2 workers (wall = whole process, date +%s.%N); load now $(cut -d' ' -f1-3 /proc/loadavg)"
-printf "%-18s %10s %8s %22s\n" backend "wall s" "runs/s" "speed-up vs PyTorch f32"
+echo "== bench-digits: 27 runs, 2 workers; wall = whole process (date +%s.%N), CPU = user+sys of the process tree"
+printf "%-16s %8s %8s %8s %14s %14s\n" backend "wall s" "runs/s" "CPU s" "speed-up wall" "speed-up CPU"
 for name in "${!WALL[@]}"; do echo "$name"; done | sort | while read -r name; do
-  w=${WALL[$name]}
-  awk -v n="$name" -v w="$w" -v r="$ref" 'BEGIN{printf "%-18s %10.2f %8.2f %21.2fx\n", n, w, 27/w, r/w}'
+  awk -v n="$name" -v w="${WALL[$name]}" -v c="${CPU[$name]}" -v r="$ref" -v rc="$refc" \
+    'BEGIN{printf "%-16s %8.2f %8.2f %8.2f %13.2fx %13.2fx\n", n, w, 27/w, c, r/w, rc/c}'
 done
-echo "(other processes on the machine inflate wall time: compare the load averages above.)"
+echo "(speed-up = PyTorch float32 / backend; load now $(cut -d' ' -f1-3 /proc/loadavg): other work on the machine inflates wall time)"

@@ -38,11 +38,17 @@ import time
 
 T_PROCESS_START = time.perf_counter()  # before the (slow) torch import
 
+import os
+
+# One thread per worker, BLAS included: Debian's torch calls the system
+# OpenBLAS (pthread build), which otherwise keeps a helper thread per core.
+# Must be set before OpenBLAS is loaded (import torch). An explicit setting wins.
+os.environ.setdefault("OPENBLAS_NUM_THREADS", "1")
+
 import argparse
 import csv
 import math
 import multiprocessing as mp
-import os
 import subprocess
 import sys
 
@@ -104,6 +110,20 @@ _W = {}
 def _init_worker(X, y, args):
     torch.set_num_threads(1)
     _W.update(X=X, y=y, args=args)
+
+
+def _threads_note():
+    return "1 (set_num_threads(1); default here would be %d)" % torch.get_num_threads()
+
+
+def _openblas_core():
+    try:
+        import ctypes
+        lib = ctypes.CDLL("libopenblas.so.0")
+        lib.openblas_get_corename.restype = ctypes.c_char_p
+        return lib.openblas_get_corename().decode()
+    except (OSError, AttributeError):
+        return "?"
 
 
 def run_one(job):
@@ -205,7 +225,8 @@ def main():
 
     print(f"torch {torch.__version__}  dtype={a.dtype}  workers={a.workers} "
           f"(runs per worker: {sorted(per_worker.values())})  "
-          f"threads/worker=1  OPENBLAS_CORETYPE={os.environ.get('OPENBLAS_CORETYPE', '<unset>')}")
+          f"torch threads/worker={_threads_note()}  OPENBLAS_NUM_THREADS={os.environ['OPENBLAS_NUM_THREADS']}  "
+          f"OPENBLAS_CORETYPE={os.environ.get('OPENBLAS_CORETYPE', '<unset>')} (core {_openblas_core()})")
     print(f"runs={len(results)}  steps={steps}  samples={samples}  "
           f"train flops={flops / 1e9:.2f} GFLOP (6*{macs}*samples)")
     print(f"wall seconds (pool start to last result): {wall:.3f}")
