@@ -57,8 +57,9 @@ func MetricNames(s *Spec, task dataset.Task) []string {
 // CurveNames returns the per-epoch columns of curves.csv: the total
 // objective, the mean task loss over the epoch's batches, each term's
 // unweighted value at the end of the epoch, the mean norm of the task
-// gradient and of each weighted term's gradient over the epoch's steps,
-// and the test loss at the end of the epoch.
+// gradient and of each weighted term's gradient (λ·∇L_term) over up to 8
+// evenly spaced steps of the epoch, and the test loss at the end of the
+// epoch (every train.eval_every epochs).
 func CurveNames(s *Spec) []string {
 	names := []string{"loss.total", "loss.task"}
 	for _, t := range s.Loss.Terms {

@@ -415,7 +415,7 @@ var (
 	datasetKeys = []string{"builtin", "csv", "target", "task", "features", "categorical", "missing", "group", "aux_targets", "sequence", "params", "standardize", "split"}
 	splitKeys   = []string{"test", "validation", "stratify"}
 	modelKeys   = []string{"kind", "hidden", "activation"}
-	trainKeys   = []string{"optimizer", "learning_rate", "epochs", "batch_size", "momentum", "weight_decay", "beta1", "beta2", "epsilon"}
+	trainKeys   = []string{"optimizer", "learning_rate", "epochs", "batch_size", "momentum", "weight_decay", "beta1", "beta2", "epsilon", "eval_every"}
 	lossKeys    = []string{"task", "huber_delta", "terms"}
 	sweepKeys   = []string{"mode"}
 	reportKeys  = []string{"x", "metrics"}
@@ -564,6 +564,8 @@ func (t *TrainSpec) decode(d *decoder, n *yaml.Node, path string) {
 			d.float(v, f, &t.Beta2)
 		case "epsilon":
 			d.float(v, f, &t.Epsilon)
+		case "eval_every":
+			d.int(v, f, &t.EvalEvery)
 		}
 	})
 }

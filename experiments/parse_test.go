@@ -26,7 +26,7 @@ func TestParse_Errors(t *testing.T) {
 		{"unknown nested key", "name: q\ndataset:\n  builtin: moons\n  sampels: 600\n",
 			"bad.yaml:4:3: dataset.sampels: unknown key (valid: builtin, csv, target, task, features, categorical, missing, group, aux_targets, sequence, params, standardize, split)"},
 		{"near miss", base + "train:\n  learning-rate: 0.1\n",
-			`bad.yaml:4:3: train.learning-rate: unknown key, did you mean "learning_rate"? (valid: optimizer, learning_rate, epochs, batch_size, momentum, weight_decay, beta1, beta2, epsilon)`},
+			`bad.yaml:4:3: train.learning-rate: unknown key, did you mean "learning_rate"? (valid: optimizer, learning_rate, epochs, batch_size, momentum, weight_decay, beta1, beta2, epsilon, eval_every)`},
 		{"wrong type word for integer", base + "train:\n  epochs: ten\n",
 			`bad.yaml:4:11: train.epochs: expected an integer, got "ten"`},
 		{"wrong type fraction for integer", base + "repeats: 2.5\n",

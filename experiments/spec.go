@@ -75,6 +75,9 @@ type TrainSpec struct {
 	WeightDecay  float64 // adamw: decoupled decay, default 0.01
 	Beta1, Beta2 float64 // adam/adamw: defaults 0.9, 0.999
 	Epsilon      float64 // adam/adamw: default 1e-8
+	// EvalEvery is the number of epochs between evaluations of the test
+	// loss for curves.csv (default 1; 0 = never, the column stays empty).
+	EvalEvery int
 }
 
 // LossSpec is the task loss and the added terms.

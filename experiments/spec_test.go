@@ -34,7 +34,7 @@ func TestParse_Defaults(t *testing.T) {
 		},
 		Model: ModelSpec{Kind: "mlp", Hidden: []int{32}, Activation: "relu"},
 		Train: TrainSpec{Optimizer: "adam", LearningRate: 0.01, Epochs: 100, BatchSize: 32,
-			Momentum: 0.9, WeightDecay: 0.01, Beta1: 0.9, Beta2: 0.999, Epsilon: 1e-8},
+			Momentum: 0.9, WeightDecay: 0.01, Beta1: 0.9, Beta2: 0.999, Epsilon: 1e-8, EvalEvery: 1},
 		Loss: LossSpec{
 			Task:       "", // built-in without a task: the trainer resolves it
 			HuberDelta: 1,
@@ -119,7 +119,7 @@ func TestSpec_LoadFull(t *testing.T) {
 			Split: SplitSpec{Test: 0.2, Validation: 0.1, Stratify: false}},
 		Model: ModelSpec{Kind: "mlp", Hidden: []int{16, 8}, Activation: "tanh"},
 		Train: TrainSpec{Optimizer: "adamw", LearningRate: 0.003, Epochs: 20, BatchSize: 0,
-			Momentum: 0.9, WeightDecay: 0.05, Beta1: 0.8, Beta2: 0.99, Epsilon: 1e-7},
+			Momentum: 0.9, WeightDecay: 0.05, Beta1: 0.8, Beta2: 0.99, Epsilon: 1e-7, EvalEvery: 1},
 		Loss: LossSpec{Task: "cross_entropy", HuberDelta: 1, Terms: []TermSpec{
 			{Kind: "l1", Name: "sparse", Params: map[string]any{"method": "proximal"},
 				Weight: Weight{Values: []float64{1e-4, 1e-3, 1e-2}, Swept: true}},

@@ -16,6 +16,10 @@ import (
 // are computed on a whole split.
 const evalChunk = 512
 
+// normSamples is the number of steps per epoch on which gradient norms
+// are measured.
+const normSamples = 8
+
 // penalty is one weight-matrix term of a run with its λ.
 type penalty struct {
 	name   string
@@ -213,11 +217,16 @@ func (t *trainer) fitSGD(ctx context.Context, res *Result) (string, error) {
 	batch := len(t.yb)
 	d := tr.D
 	ncurve := len(CurveNames(s))
+	// Gradient norms are diagnostics: they are measured on up to
+	// normSamples evenly spaced steps of each epoch (always the same
+	// steps), so they cost little on long epochs.
+	stepsPerEpoch := (tr.N + batch - 1) / batch
+	stride := max(1, stepsPerEpoch/normSamples)
 	for epoch := 0; epoch < s.Train.Epochs; epoch++ {
 		estart := time.Now()
 		rng.Shuffle(len(t.perm), func(i, j int) { t.perm[i], t.perm[j] = t.perm[j], t.perm[i] })
 		var lossSum, gnormSum float64
-		steps := 0
+		steps, measured := 0, 0
 		for p := range t.pens {
 			t.pens[p].gnorm = 0
 		}
@@ -236,22 +245,32 @@ func (t *trainer) fitSGD(ctx context.Context, res *Result) (string, error) {
 			dout := t.dout[:n*t.k]
 			loss := t.task.LossGrad(dout, out, t.yb[:n], n, t.k)
 			if math.IsNaN(loss) || math.IsInf(loss, 0) {
-				t.appendCurve(res, lossSum/float64(max(steps, 1)), gnormSum/float64(max(steps, 1)), steps, ncurve)
+				t.appendCurve(res, lossSum/float64(max(steps, 1)), gnormSum/float64(max(measured, 1)), measured, ncurve, false)
 				return fmt.Sprintf("task loss is %v at epoch %d, step %d", loss, epoch+1, steps+1), nil
 			}
 			t.m.Backward(t.ws, t.param, x, dout, n, t.grad)
-			gnormSum += norm(t.grad)
+			measure := steps%stride == 0
+			if measure {
+				gnormSum += norm(t.grad)
+				measured++
+			}
 			w := t.weights()
 			for p := range t.pens {
 				pp := &t.pens[p]
 				if pp.lambda == 0 {
 					continue
 				}
-				clear(t.tgrad)
-				pp.pen.AddGrad(t.tgrad, w, pp.lambda)
-				pp.gnorm += norm(t.tgrad)
-				if pp.prox == nil {
-					axpy(t.grad[:t.nw], 1, t.tgrad)
+				if !measure && pp.prox == nil {
+					pp.pen.AddGrad(t.grad[:t.nw], w, pp.lambda)
+					continue
+				}
+				if measure {
+					clear(t.tgrad)
+					pp.pen.AddGrad(t.tgrad, w, pp.lambda)
+					pp.gnorm += norm(t.tgrad)
+					if pp.prox == nil {
+						axpy(t.grad[:t.nw], 1, t.tgrad)
+					}
 				}
 			}
 			t.opt.Step(t.param, t.grad)
@@ -264,7 +283,8 @@ func (t *trainer) fitSGD(ctx context.Context, res *Result) (string, error) {
 			steps++
 		}
 		t.epochs++
-		t.appendCurve(res, lossSum/float64(steps), gnormSum/float64(steps), steps, ncurve)
+		evalTest := s.Train.EvalEvery > 0 && (t.epochs%s.Train.EvalEvery == 0 || t.epochs == s.Train.Epochs)
+		t.appendCurve(res, lossSum/float64(steps), gnormSum/float64(measured), measured, ncurve, evalTest)
 		res.EpochSeconds = append(res.EpochSeconds, time.Since(estart).Seconds())
 		if tot := res.Curves[len(res.Curves)-1][0]; math.IsNaN(tot) || math.IsInf(tot, 0) {
 			return fmt.Sprintf("objective is %v at the end of epoch %d", tot, epoch+1), nil
@@ -274,8 +294,8 @@ func (t *trainer) fitSGD(ctx context.Context, res *Result) (string, error) {
 }
 
 // appendCurve adds one curves.csv row: loss.total, loss.task, loss.<term>…,
-// grad.task, grad.<term>…, test.loss.
-func (t *trainer) appendCurve(res *Result, taskLoss, gnorm float64, steps, ncurve int) {
+// grad.task, grad.<term>…, test.loss (evaluated when evalTest).
+func (t *trainer) appendCurve(res *Result, taskLoss, gnorm float64, steps, ncurve int, evalTest bool) {
 	row := make([]float64, 0, ncurve)
 	total := taskLoss
 	w := t.weights()
@@ -293,7 +313,7 @@ func (t *trainer) appendCurve(res *Result, taskLoss, gnorm float64, steps, ncurv
 		row = append(row, p.gnorm/float64(max(steps, 1)))
 	}
 	testLoss := math.NaN()
-	if ts := t.data.Test; ts != nil {
+	if ts := t.data.Test; ts != nil && evalTest {
 		testLoss = t.task.Loss(t.outputs(ts), ts.Y, ts.N, t.k)
 	}
 	row = append(row, testLoss)
@@ -356,7 +376,7 @@ func (t *trainer) fitLBFGS(ctx context.Context, res *Result) (string, error) {
 		pp.gnorm = norm(t.tgrad)
 	}
 	t.epochs = r.Iterations
-	t.appendCurve(res, task, norm(t.grad), 1, len(CurveNames(t.spec)))
+	t.appendCurve(res, task, norm(t.grad), 1, len(CurveNames(t.spec)), t.spec.Train.EvalEvery > 0)
 	res.EpochSeconds = append(res.EpochSeconds, time.Since(start).Seconds())
 	return "", nil
 }

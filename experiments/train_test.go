@@ -245,7 +245,7 @@ loss:
 	}
 }
 
-func sharedDatasets(t *testing.T) string {
+func sharedDatasets(t testing.TB) string {
 	if p := os.Getenv("LOSSEXP_SHARED_DATASETS"); p != "" {
 		return p
 	}

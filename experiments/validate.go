@@ -55,6 +55,7 @@ func DefaultSpec() Spec {
 			LearningRate: 0.01,
 			Epochs:       100,
 			BatchSize:    32,
+			EvalEvery:    1,
 			Momentum:     0.9,
 			WeightDecay:  0.01,
 			Beta1:        0.9,
@@ -285,6 +286,9 @@ func (s *Spec) validateTrain(v *validator) {
 	v.inRange("train.learning_rate", t.LearningRate, t.LearningRate > 0, "> 0")
 	if t.Epochs < 1 {
 		v.addf("train.epochs", "must be at least 1, got %d", t.Epochs)
+	}
+	if t.EvalEvery < 0 {
+		v.addf("train.eval_every", "must be ≥ 0 (0 = never), got %d", t.EvalEvery)
 	}
 	if t.BatchSize < 0 {
 		v.addf("train.batch_size", "must be ≥ 0 (0 = full batch), got %d", t.BatchSize)

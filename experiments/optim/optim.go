@@ -123,19 +123,13 @@ func (s *adamState) step(params, grad []float64, wd float64, nDecay int) {
 	b1, b2 := s.Beta1, s.Beta2
 	c1 := 1 / (1 - s.b1t) // bias corrections
 	c2 := 1 / (1 - s.b2t)
-	lr, eps := s.LR, s.Eps
-	m, v := s.m, s.v
-	for i, g := range grad {
-		m[i] = b1*m[i] + (1-b1)*g
-		v[i] = b2*v[i] + (1-b2)*g*g
-		mh := m[i] * c1
-		vh := v[i] * c2
-		d := mh / (math.Sqrt(vh) + eps)
-		if i < nDecay {
-			d += wd * params[i]
-		}
-		params[i] -= lr * d
-	}
+	n := len(grad)
+	k := adamConsts{b1: b1, a1: 1 - b1, b2: b2, a2: 1 - b2, c1: c1, c2: c2, eps: s.Eps, lr: s.LR}
+	nd := min(nDecay, n)
+	k.wd = wd
+	adamUpdate(params[:nd], s.m[:nd], s.v[:nd], grad[:nd], &k)
+	k.wd = 0
+	adamUpdate(params[nd:n], s.m[nd:n], s.v[nd:n], grad[nd:n], &k)
 }
 
 // Adam is the adaptive-moment method of Kingma & Ba (2015) with bias

@@ -20,8 +20,8 @@ const Tol = 1e-6
 
 // Check compares grad(dst, x), which must overwrite dst with ∇f(x), with
 // central differences of f at x. It also checks that grad overwrites a
-// garbage-filled dst and leaves x unchanged. Coordinates listed in skip
-// (non-differentiable points such as ReLU kinks) are not compared.
+// garbage-filled dst and leaves x unchanged. Callers keep x away from
+// non-differentiable points (ReLU kinks, |w| at 0).
 func Check(t testing.TB, f func(x []float64) float64, grad func(dst, x []float64), x []float64, tol float64) {
 	t.Helper()
 	if tol == 0 {

@@ -1,0 +1,63 @@
+package experiments
+
+import (
+	"context"
+	"path/filepath"
+	"strings"
+	"testing"
+)
+
+// digitsBench is the yardstick network of the README's speed section:
+// the 8×8 digits, MLP 64-128-64-10 ReLU, Adam 1e-3, batch 32.
+const digitsBench = `
+name: bench
+repeats: 1
+dataset: {csv: digits.csv, target: target, split: {test: 0.25}}
+model: {kind: mlp, hidden: [128, 64], activation: relu}
+train: {optimizer: adam, learning_rate: 0.001, epochs: EPOCHS, batch_size: 32}
+loss:
+  terms: [{kind: l2, weight: 0.0001}]
+`
+
+func benchRun(b *testing.B, epochs string) *Run {
+	b.Helper()
+	dir := filepath.Join(sharedDatasets(b), "sklearn")
+	s, err := Parse(strings.NewReader(strings.Replace(digitsBench, "EPOCHS", epochs, 1)), "bench.yaml")
+	if err != nil {
+		b.Fatal(err)
+	}
+	d, err := OpenData(s, dir)
+	if err != nil {
+		b.Fatal(err)
+	}
+	sp, err := d.Prepare(0)
+	if err != nil {
+		b.Fatal(err)
+	}
+	return &Run{Spec: s, Data: sp, Lambdas: []float64{1e-4}}
+}
+
+// BenchmarkTrain_DigitsEpoch trains one epoch (43 steps of batch 32 plus
+// the end-of-epoch test loss and final metrics) per iteration.
+func BenchmarkTrain_DigitsEpoch(b *testing.B) {
+	run := benchRun(b, "1")
+	b.ReportAllocs()
+	for b.Loop() {
+		if _, err := Train(context.Background(), run); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
+
+// BenchmarkTrain_DigitsRun trains one whole 20-epoch run of the bench
+// sweep per iteration; runs/s on one core is 1/(s/op).
+func BenchmarkTrain_DigitsRun(b *testing.B) {
+	run := benchRun(b, "20")
+	b.ReportAllocs()
+	for b.Loop() {
+		if _, err := Train(context.Background(), run); err != nil {
+			b.Fatal(err)
+		}
+	}
+	b.ReportMetric(float64(b.N)/b.Elapsed().Seconds(), "runs/s")
+}

@@ -1,0 +1,26 @@
+package optim
+
+import "golang.org/x/sys/cpu"
+
+// useAVX selects the 4-wide kernel; it is a variable so tests can compare
+// both paths.
+var useAVX = cpu.X86.HasAVX
+
+// adamAVX updates the first len(g) &^ 3 elements and returns how many it
+// did.
+//
+//go:noescape
+func adamAVX(p, m, v, g []float64, k *adamConsts) int
+
+func adamUpdate(p, m, v, g []float64, k *adamConsts) {
+	if len(p) < len(g) || len(m) < len(g) || len(v) < len(g) {
+		panic("optim: adam: slice lengths differ")
+	}
+	done := 0
+	if useAVX {
+		done = adamAVX(p, m, v, g, k)
+	}
+	if done < len(g) {
+		adamGeneric(p[done:], m[done:], v[done:], g[done:], k)
+	}
+}
