@@ -21,6 +21,9 @@ func MetricCatalogue() []MetricInfo {
 		{"<split>.r2", "regression", "higher", "coefficient of determination 1 − SS_res/SS_tot on the split"},
 		{"gap.accuracy", "classification", "lower", "train.accuracy − test.accuracy: the overfitting gap"},
 		{"gap.mse", "regression", "lower", "test.mse − train.mse: the overfitting gap"},
+		{"grad.cos.<term>", "", "", "mean cosine between the task gradient and the term's gradient over the weights they share, on sampled steps (empty at λ = 0)"},
+		{"grad.conflict.<term>", "", "lower", "fraction of sampled steps where that cosine is negative: the term pulls against the task"},
+		{"grad.ratio.<term>", "", "", "mean ‖λ·∇term‖ / ‖∇task‖ on sampled steps: above 1 the term's gradient dominates"},
 		{"weight_l1", "", "", "Σ|w| over the weight matrices (biases excluded) at the end of training"},
 		{"weight_l2", "", "", "Σw² over the weight matrices (biases excluded) at the end of training"},
 		{"sparsity", "", "", "fraction of weights that are exactly zero"},
@@ -50,6 +53,9 @@ func MetricNames(s *Spec, task dataset.Task) []string {
 	} else {
 		names = append(names, "gap.accuracy")
 	}
+	for _, t := range s.Loss.Terms {
+		names = append(names, "grad.cos."+t.Name, "grad.conflict."+t.Name, "grad.ratio."+t.Name)
+	}
 	names = append(names, "weight_l1", "weight_l2", "sparsity", "near_zero", "epochs_run")
 	return names
 }
@@ -58,8 +64,9 @@ func MetricNames(s *Spec, task dataset.Task) []string {
 // objective, the mean task loss over the epoch's batches, each term's
 // unweighted value at the end of the epoch, the mean norm of the task
 // gradient and of each weighted term's gradient (λ·∇L_term) over up to 8
-// evenly spaced steps of the epoch, and the test loss at the end of the
-// epoch (every train.eval_every epochs).
+// evenly spaced steps of the epoch, the mean cosine between the two over
+// the weights, and the test loss at the end of the epoch (every
+// train.eval_every epochs).
 func CurveNames(s *Spec) []string {
 	names := []string{"loss.total", "loss.task"}
 	for _, t := range s.Loss.Terms {
@@ -68,6 +75,9 @@ func CurveNames(s *Spec) []string {
 	names = append(names, "grad.task")
 	for _, t := range s.Loss.Terms {
 		names = append(names, "grad."+t.Name)
+	}
+	for _, t := range s.Loss.Terms {
+		names = append(names, "grad.cos."+t.Name)
 	}
 	names = append(names, "test.loss")
 	return names

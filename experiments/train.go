@@ -26,7 +26,16 @@ type penalty struct {
 	lambda float64
 	pen    lossterms.WeightPenalty
 	prox   lossterms.Proximal // non-nil when applied as a proximal step
-	gnorm  float64            // sum over the epoch's steps of ‖λ∇R‖
+	gnorm  float64            // sum over the epoch's measured steps of ‖λ∇R‖
+
+	// Gradient conflict with the task, over the weights (the parameters
+	// the term and the task share), on measured steps: epoch sums of the
+	// cosine, and run totals of cosine, ratio ‖λ∇R‖/‖∇L_task‖ and steps
+	// with a negative cosine.
+	ecos                float64
+	emeas               int
+	cosSum, ratioSum    float64
+	negSteps, measSteps int
 }
 
 // trainer owns every buffer of one run; the training step reuses them, so
@@ -228,7 +237,7 @@ func (t *trainer) fitSGD(ctx context.Context, res *Result) (string, error) {
 		var lossSum, gnormSum float64
 		steps, measured := 0, 0
 		for p := range t.pens {
-			t.pens[p].gnorm = 0
+			t.pens[p].gnorm, t.pens[p].ecos, t.pens[p].emeas = 0, 0, 0
 		}
 		for lo := 0; lo < tr.N; lo += batch {
 			if err := ctx.Err(); err != nil {
@@ -249,28 +258,18 @@ func (t *trainer) fitSGD(ctx context.Context, res *Result) (string, error) {
 				return fmt.Sprintf("task loss is %v at epoch %d, step %d", loss, epoch+1, steps+1), nil
 			}
 			t.m.Backward(t.ws, t.param, x, dout, n, t.grad)
-			measure := steps%stride == 0
-			if measure {
-				gnormSum += norm(t.grad)
-				measured++
-			}
 			w := t.weights()
+			if steps%stride == 0 {
+				// Measure against the task gradient alone, before any
+				// term's gradient is added to it.
+				gn := norm(t.grad)
+				gnormSum += gn
+				measured++
+				t.measureConflict(w, gn)
+			}
 			for p := range t.pens {
-				pp := &t.pens[p]
-				if pp.lambda == 0 {
-					continue
-				}
-				if !measure && pp.prox == nil {
+				if pp := &t.pens[p]; pp.lambda != 0 && pp.prox == nil {
 					pp.pen.AddGrad(t.grad[:t.nw], w, pp.lambda)
-					continue
-				}
-				if measure {
-					clear(t.tgrad)
-					pp.pen.AddGrad(t.tgrad, w, pp.lambda)
-					pp.gnorm += norm(t.tgrad)
-					if pp.prox == nil {
-						axpy(t.grad[:t.nw], 1, t.tgrad)
-					}
 				}
 			}
 			t.opt.Step(t.param, t.grad)
@@ -293,6 +292,46 @@ func (t *trainer) fitSGD(ctx context.Context, res *Result) (string, error) {
 	return "", nil
 }
 
+// measureConflict records, for every active term, the norm of its
+// weighted gradient λ∇R, its cosine with the task gradient over the
+// weights and the ratio of the norms. t.grad must hold the task gradient
+// only; gn is its norm over all parameters.
+func (t *trainer) measureConflict(w []float64, gn float64) {
+	gw := t.grad[:t.nw]
+	var gwn float64
+	for _, v := range gw {
+		gwn += v * v
+	}
+	gwn = math.Sqrt(gwn)
+	for p := range t.pens {
+		pp := &t.pens[p]
+		if pp.lambda == 0 {
+			continue
+		}
+		clear(t.tgrad)
+		pp.pen.AddGrad(t.tgrad, w, pp.lambda)
+		var dot, tn float64
+		for i, v := range t.tgrad {
+			dot += v * gw[i]
+			tn += v * v
+		}
+		tn = math.Sqrt(tn)
+		pp.gnorm += tn
+		if tn == 0 || gwn == 0 || gn == 0 {
+			continue // no direction to compare
+		}
+		cos := dot / (tn * gwn)
+		pp.ecos += cos
+		pp.emeas++
+		pp.cosSum += cos
+		pp.ratioSum += tn / gn
+		pp.measSteps++
+		if cos < 0 {
+			pp.negSteps++
+		}
+	}
+}
+
 // appendCurve adds one curves.csv row: loss.total, loss.task, loss.<term>…,
 // grad.task, grad.<term>…, test.loss (evaluated when evalTest).
 func (t *trainer) appendCurve(res *Result, taskLoss, gnorm float64, steps, ncurve int, evalTest bool) {
@@ -311,6 +350,13 @@ func (t *trainer) appendCurve(res *Result, taskLoss, gnorm float64, steps, ncurv
 	row = append(row, gnorm)
 	for _, p := range t.pens {
 		row = append(row, p.gnorm/float64(max(steps, 1)))
+	}
+	for _, p := range t.pens {
+		cos := math.NaN()
+		if p.emeas > 0 {
+			cos = p.ecos / float64(p.emeas)
+		}
+		row = append(row, cos)
 	}
 	testLoss := math.NaN()
 	if ts := t.data.Test; ts != nil && evalTest {
@@ -369,12 +415,7 @@ func (t *trainer) fitLBFGS(ctx context.Context, res *Result) (string, error) {
 	out := t.m.Forward(t.ws, t.param, tr.X, tr.N)
 	task := t.task.LossGrad(t.dout[:tr.N*t.k], out, tr.Y, tr.N, t.k)
 	t.m.Backward(t.ws, t.param, tr.X, t.dout[:tr.N*t.k], tr.N, t.grad)
-	for p := range t.pens {
-		pp := &t.pens[p]
-		clear(t.tgrad)
-		pp.pen.AddGrad(t.tgrad, t.weights(), pp.lambda)
-		pp.gnorm = norm(t.tgrad)
-	}
+	t.measureConflict(t.weights(), norm(t.grad))
 	t.epochs = r.Iterations
 	t.appendCurve(res, task, norm(t.grad), 1, len(CurveNames(t.spec)), t.spec.Train.EvalEvery > 0)
 	res.EpochSeconds = append(res.EpochSeconds, time.Since(start).Seconds())
@@ -421,6 +462,14 @@ func (t *trainer) metrics(names []string, dst []float64) {
 			vals["gap.mse"] = vals["test.mse"] - vals["train.mse"]
 		} else {
 			vals["gap.accuracy"] = vals["train.accuracy"] - vals["test.accuracy"]
+		}
+	}
+	for _, p := range t.pens {
+		if p.measSteps > 0 {
+			m := float64(p.measSteps)
+			vals["grad.cos."+p.name] = p.cosSum / m
+			vals["grad.conflict."+p.name] = float64(p.negSteps) / m
+			vals["grad.ratio."+p.name] = p.ratioSum / m
 		}
 	}
 	w := t.weights()

@@ -299,3 +299,31 @@ dataset:
 		t.Fatalf("err = %v; want it to name test.yaml:4:8 and the file", err)
 	}
 }
+
+// TestTrain_GradConflictAtOptimum: at the minimum of task + λ·L2 the task
+// gradient over the weights is exactly −λ∇L2, so the two point in
+// opposite directions (cosine −1, conflict 1) with equal norms (ratio 1,
+// the bias gradient being 0 there too).
+func TestTrain_GradConflictAtOptimum(t *testing.T) {
+	s := mustParse(t, `
+name: conflict
+repeats: 1
+dataset: {builtin: regression, params: {samples: 120, features: 4}, split: {test: 0}}
+model: {kind: linear}
+train: {optimizer: lbfgs, epochs: 500}
+loss:
+  task: mse
+  terms: [{kind: l2, weight: 0.3}]
+`)
+	res, run := trainOne(t, s, []float64{0.3}, 0)
+	for name, want := range map[string]float64{"grad.cos.l2": -1, "grad.conflict.l2": 1, "grad.ratio.l2": 1} {
+		if got := metric(t, s, run, res, name); math.Abs(got-want) > 1e-5 {
+			t.Errorf("%s = %.8f at the optimum, want %v", name, got, want)
+		}
+	}
+	// Without the term there is nothing to compare: no value, not 0.
+	res0, run0 := trainOne(t, s, []float64{0}, 0)
+	if v := metric(t, s, run0, res0, "grad.cos.l2"); !math.IsNaN(v) {
+		t.Errorf("grad.cos.l2 = %v at λ = 0; want no value", v)
+	}
+}
