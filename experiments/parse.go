@@ -411,7 +411,7 @@ func (d *decoder) anyValue(n *yaml.Node, field string) any {
 
 // Keys of each section, in documented order (the order "valid: …" lists).
 var (
-	specKeys    = []string{"name", "description", "seed", "repeats", "dataset", "model", "train", "loss", "sweep", "report"}
+	specKeys    = []string{"name", "description", "seed", "repeats", "dataset", "model", "train", "loss", "sweep", "report", "check"}
 	datasetKeys = []string{"builtin", "csv", "target", "task", "features", "categorical", "missing", "group", "aux_targets", "sequence", "params", "standardize", "split"}
 	splitKeys   = []string{"test", "validation", "stratify"}
 	modelKeys   = []string{"kind", "hidden", "activation"}
@@ -428,7 +428,7 @@ var sections = []struct {
 }{
 	{"", specKeys}, {"dataset", datasetKeys}, {"dataset.split", splitKeys},
 	{"model", modelKeys}, {"train", trainKeys}, {"loss", lossKeys},
-	{"sweep", sweepKeys}, {"report", reportKeys},
+	{"sweep", sweepKeys}, {"report", reportKeys}, {"check", checkKeys},
 }
 
 func (s *Spec) decode(d *decoder, n *yaml.Node) {
@@ -463,6 +463,9 @@ func (s *Spec) decode(d *decoder, n *yaml.Node) {
 					d.strList(v, f, &s.Report.Metrics)
 				}
 			})
+		case "check":
+			s.Check = &CheckSpec{}
+			s.Check.decode(d, v, f)
 		}
 	})
 }

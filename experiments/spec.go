@@ -26,6 +26,9 @@ type Spec struct {
 	Loss        LossSpec
 	Sweep       SweepSpec
 	Report      ReportSpec
+	// Check holds the tolerances of `lossexp check` (nil when the spec
+	// has no check section; see runid.go).
+	Check *CheckSpec `json:",omitempty"`
 
 	// Pos maps a dotted field path ("dataset.target",
 	// "loss.terms[0].weight") to where its value stands in the file.
