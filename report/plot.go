@@ -26,6 +26,20 @@ type PlotOptions struct {
 	Metrics     []string // metrics to plot; nil = every metric that has values
 	Title       string   // spec name, shown before the metric in each title
 	Description string   // one sentence shown under the title
+
+	// Marks are vertical lines drawn on the figures whose x axis is their
+	// term: the balance points of the analysis. A mark at λ = 0 on a log
+	// axis has no place on it and is named in the legend only.
+	Marks []Mark
+}
+
+// Mark is a labelled λ of one term, drawn as a vertical line.
+type Mark struct {
+	Term   string
+	Label  string // legend entry, e.g. "λ_best = 1e-3"
+	Lambda float64
+	Color  color.Color
+	Dashes []vg.Length
 }
 
 // Figure size and resolution: 16×10 cm at 150 dpi (945×591 pixels).
@@ -199,6 +213,17 @@ type figure struct {
 	logX            bool
 	series          []series
 	refEntry        bool // a generic legend entry for color-matched references
+
+	logY   bool    // log y axis: means and bounds must be positive
+	hlines []hLine // labelled horizontal references (e.g. ratio = 1)
+	marks  []Mark  // vertical lines at λ
+}
+
+// hLine is a labelled horizontal reference line.
+type hLine struct {
+	y     float64
+	label string
+	col   color.Color
 }
 
 // Colors: the Okabe–Ito palette, safe for color-blind readers.
@@ -341,6 +366,11 @@ func MetricFigure(s *Summary, xi int, mis []int, opts PlotOptions) (io.WriterTo,
 		f.xLabel = "λ (" + xname + ")"
 	}
 	f.yLabel = name + " (mean ± 95% CI, " + f.nLabel() + ")"
+	for _, m := range opts.Marks {
+		if m.Term == xname && isFinite(m.Lambda) {
+			f.marks = append(f.marks, m)
+		}
+	}
 	return f, nil
 }
 
@@ -402,6 +432,11 @@ func (f *figure) WriteTo(w io.Writer) (int64, error) {
 // Draw draws the figure on c: title and subtitle on top, the legend in a
 // strip on the right so it never hides data, the plot in the rest.
 func (f *figure) Draw(c draw.Canvas) error {
+	return drawFramed(c, f.title, f.subtitle, f.plot)
+}
+
+// drawFramed draws a titled figure whose plot and legend build returns.
+func drawFramed(c draw.Canvas, title, subtitle string, build func() (*plot.Plot, plot.Legend, error)) error {
 	c.SetColor(color.White)
 	c.Fill(c.Rectangle.Path())
 	const margin = 0.3 * vg.Centimeter
@@ -411,17 +446,17 @@ func (f *figure) Draw(c draw.Canvas) error {
 	ts := textStyle(titleSize, color.Black)
 	ts.XAlign, ts.YAlign = draw.XCenter, draw.YTop
 	ts.Font.Weight = 700
-	c.FillText(ts, vg.Point{X: c.Center().X, Y: c.Max.Y}, fit(ts, f.title, c.Size().X))
-	top := ts.Height(f.title)
-	if f.subtitle != "" {
+	c.FillText(ts, vg.Point{X: c.Center().X, Y: c.Max.Y}, fit(ts, title, c.Size().X))
+	top := ts.Height(title)
+	if subtitle != "" {
 		ss := textStyle(subtitleSize, color.Gray{Y: 70})
 		ss.XAlign, ss.YAlign = draw.XCenter, draw.YTop
-		c.FillText(ss, vg.Point{X: c.Center().X, Y: c.Max.Y - top - 2}, fit(ss, f.subtitle, c.Size().X))
-		top += ss.Height(f.subtitle) + 2
+		c.FillText(ss, vg.Point{X: c.Center().X, Y: c.Max.Y - top - 2}, fit(ss, subtitle, c.Size().X))
+		top += ss.Height(subtitle) + 2
 	}
 	c = draw.Crop(c, 0, 0, 0, -(top + 0.2*vg.Centimeter))
 
-	p, legend, err := f.plot()
+	p, legend, err := build()
 	if err != nil {
 		return err
 	}
@@ -464,6 +499,10 @@ func (f *figure) plot() (*plot.Plot, plot.Legend, error) {
 	if f.logX {
 		p.X.Scale = plot.LogScale{}
 		p.X.Tick.Marker = logTicks{}
+	}
+	if f.logY {
+		p.Y.Scale = plot.LogScale{}
+		p.Y.Tick.Marker = logTicks{}
 	}
 	p.Add(&plotter.Grid{
 		Vertical:   draw.LineStyle{Color: color.Gray{Y: 225}, Width: vg.Points(0.5)},
@@ -541,8 +580,20 @@ func (f *figure) plot() (*plot.Plot, plot.Legend, error) {
 	if f.refEntry && len(refs) > 0 {
 		legendAdd(&legend, RefLabel, hline(0, 1, 0, refGray))
 	}
+	for _, h := range f.hlines {
+		l := hline(xmin, xmax, h.y, h.col)
+		refs = append(refs, l)
+		legendAdd(&legend, h.label, l)
+	}
 	p.Add(refs...)
 	p.Add(lines...)
+	for _, m := range f.marks {
+		v := &vLine{x: m.Lambda, style: markStyle(m)}
+		if !(f.logX && m.Lambda <= 0) {
+			p.Add(v)
+		}
+		legendAdd(&legend, m.Label, v)
+	}
 	return p, legend, nil
 }
 
@@ -651,6 +702,9 @@ func powerOfTen(k int) string {
 // formatLambda writes a weight for a person: 1e-4 rather than 0.0001,
 // 0.3 rather than 3e-01.
 func formatLambda(v float64) string {
+	if math.IsNaN(v) || math.IsInf(v, 0) {
+		return strconv.FormatFloat(v, 'g', -1, 64)
+	}
 	a := math.Abs(v)
 	if v == 0 || (a >= 1e-2 && a < 1e4) {
 		return strconv.FormatFloat(v, 'g', 4, 64)
@@ -666,4 +720,37 @@ func formatLambda(v float64) string {
 		sign = ""
 	}
 	return mant + "e" + sign + exp
+}
+
+// markStyle is the line style of a mark: its color (default dark gray),
+// 1.2 points wide, its dashes (default 2-2).
+func markStyle(m Mark) draw.LineStyle {
+	st := draw.LineStyle{Color: m.Color, Width: vg.Points(1.2), Dashes: m.Dashes}
+	if st.Color == nil {
+		st.Color = color.Gray{Y: 60}
+	}
+	if st.Dashes == nil {
+		st.Dashes = []vg.Length{vg.Points(2), vg.Points(2)}
+	}
+	return st
+}
+
+// vLine is a vertical line at x across the whole plot area; it takes no
+// part in the axis ranges.
+type vLine struct {
+	x     float64
+	style draw.LineStyle
+}
+
+// Plot implements plot.Plotter.
+func (v *vLine) Plot(c draw.Canvas, plt *plot.Plot) {
+	trX, _ := plt.Transforms(&c)
+	x := trX(v.x)
+	c.StrokeLines(v.style, []vg.Point{{X: x, Y: c.Min.Y}, {X: x, Y: c.Max.Y}})
+}
+
+// Thumbnail implements plot.Thumbnailer: a short vertical stroke.
+func (v *vLine) Thumbnail(c *draw.Canvas) {
+	x := c.Center().X
+	c.StrokeLines(v.style, []vg.Point{{X: x, Y: c.Min.Y}, {X: x, Y: c.Max.Y}})
 }

@@ -3,13 +3,27 @@ package report
 import (
 	"errors"
 	"path/filepath"
+	"slices"
 )
 
-// Render reads dir/runs.csv and writes dir/summary.csv and the figures of
-// Plot. It serves both the end of a sweep and `lossexp report DIR`. When
-// opts.X is empty the x axis is the first term with more than one λ; when
-// no term is swept, only summary.csv is written. An empty opts.Title
-// defaults to the folder's name (results/<spec name>/).
+// Render reads dir/runs.csv (and, when present, spec.yaml, curves.csv and
+// timings.csv) and writes, from them alone:
+//
+//	summary.csv        statistics per grid point (WriteSummary)
+//	balance.csv        balance points per swept term (WriteBalance)
+//	paired.csv         paired comparisons with λ = 0 (WritePaired)
+//	cost.csv           seconds per run and per epoch (WriteCost; needs timings.csv)
+//	*.png              the figures of Plot, with the balance points marked,
+//	                   and the analysis figures: tradeoff_<term>.png,
+//	                   heat_<metric>.png (two swept terms),
+//	                   grad_ratio_vs_<term>.png, grad_cos_vs_<term>.png,
+//	                   cost_vs_<term>.png, training_<term>_<k>.png
+//	report.html        one page that puts them together (WriteHTML)
+//
+// It serves both the end of a sweep and `lossexp report DIR`. When opts.X
+// is empty the x axis is the first term with more than one λ; when no term
+// is swept, summary.csv, the empty analysis tables and report.html are
+// written. An empty opts.Title defaults to the folder's name.
 func Render(dir string, opts PlotOptions) error {
 	runs, err := ReadRuns(filepath.Join(dir, RunsFile))
 	if err != nil {
@@ -24,8 +38,94 @@ func Render(dir string, opts PlotOptions) error {
 			opts.Title = base
 		}
 	}
-	if _, err := Plot(dir, s, opts); err != nil && !(opts.X == "" && errors.Is(err, ErrNoSweptTerm)) {
+	a, err := Analyze(dir, runs, s)
+	if err != nil {
 		return err
 	}
+	if opts.Description == "" && a.Spec != nil {
+		opts.Description = a.Spec.Description
+	}
+	if err := WriteBalance(filepath.Join(dir, BalanceFile), a); err != nil {
+		return err
+	}
+	if err := WritePaired(filepath.Join(dir, PairedFile), a); err != nil {
+		return err
+	}
+	if a.Cost != nil {
+		if err := WriteCost(filepath.Join(dir, CostFile), s, a.Cost); err != nil {
+			return err
+		}
+	}
+
+	// The metric figures, with the task metric and the terms' metrics
+	// among them when the caller chose a list that lacks them.
+	popts := opts
+	popts.Marks = append(slices.Clip(opts.Marks), a.BalanceMarks()...)
+	if len(popts.Metrics) > 0 {
+		popts.Metrics = slices.Clone(popts.Metrics)
+		want := []string{a.Task.Name}
+		for _, ta := range a.Terms {
+			want = append(want, ta.Metric.Name)
+		}
+		for _, m := range want {
+			if m != "" && !slices.Contains(popts.Metrics, m) {
+				popts.Metrics = append(popts.Metrics, m)
+			}
+		}
+	}
+	figs := &Figures{}
+	paths, err := Plot(dir, s, popts)
+	if err != nil && !(opts.X == "" && errors.Is(err, ErrNoSweptTerm)) {
+		return err
+	}
+	figs.Metrics = baseNames(paths)
+	if err := a.writeFigures(dir, opts, figs); err != nil {
+		return err
+	}
+	return WriteHTML(dir, a, popts, figs)
+}
+
+// writeFigures writes the analysis figures and records them in figs.
+func (a *Analysis) writeFigures(dir string, opts PlotOptions, figs *Figures) error {
+	for _, ta := range a.Terms {
+		if f := a.tradeoffFigure(&ta, opts); f != nil {
+			var w []string
+			if err := writeFigure(dir, "tradeoff_"+ta.Term+".png", f, &w); err != nil {
+				return err
+			}
+			figs.Tradeoff = append(figs.Tradeoff, baseNames(w)...)
+		}
+	}
+	heat, err := a.heatmapFigures(dir, opts)
+	if err != nil {
+		return err
+	}
+	figs.Tradeoff = append(figs.Tradeoff, baseNames(heat)...)
+	grad, err := a.gradFigures(dir, opts)
+	if err != nil {
+		return err
+	}
+	figs.Grad = baseNames(grad)
+	cost, err := a.costFigures(dir, opts)
+	if err != nil {
+		return err
+	}
+	figs.Cost = baseNames(cost)
+	train, err := a.trainingFigures(dir, opts)
+	if err != nil {
+		return err
+	}
+	figs.Training = map[string][]string{}
+	for t, ps := range train {
+		figs.Training[t] = baseNames(ps)
+	}
 	return nil
+}
+
+func baseNames(paths []string) []string {
+	out := make([]string, len(paths))
+	for i, p := range paths {
+		out[i] = filepath.Base(p)
+	}
+	return out
 }

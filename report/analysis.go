@@ -1,0 +1,350 @@
+package report
+
+import (
+	"encoding/binary"
+	"encoding/csv"
+	"errors"
+	"fmt"
+	"io"
+	"io/fs"
+	"math"
+	"os"
+	"path/filepath"
+	"slices"
+	"strings"
+
+	"github.com/lossexp/lossexp/experiments"
+	"github.com/lossexp/lossexp/lossterms"
+)
+
+// SpecFile is the spec a sweep copies into its results folder.
+const SpecFile = "spec.yaml"
+
+// Analysis is what Render derives from a results folder beyond
+// summary.csv: the task metric, one TermAnalysis per swept term (balance
+// points, paired comparisons, gradient conflict), the cost of the terms and
+// the notes a reader needs. It is computed from the folder's CSV tables
+// and spec.yaml alone.
+type Analysis struct {
+	Dir      string
+	Spec     *experiments.Spec // nil when spec.yaml is missing or unreadable
+	SpecText string            // spec.yaml as written; "" when missing
+	Runs     *Runs
+	Summary  *Summary
+	Task     MetricChoice // the task metric balance points are chosen on
+	Terms    []TermAnalysis
+	Curves   *Table // curves.csv; nil when the folder has none
+	Timings  *Table // timings.csv; nil when the folder has none
+	Cost     *Cost  // nil without timings.csv
+	Warnings []string
+	Notes    []string
+}
+
+// MetricChoice is a metric used by the analysis and the direction in which
+// it is better.
+type MetricChoice struct {
+	Name   string // column of runs.csv; "" when none fits
+	Index  int    // in Summary.Metrics; -1 when Name is ""
+	Higher bool   // larger values are better
+	Why    string // how it was chosen, for the report
+}
+
+// TermAnalysis is the analysis of one swept term along its slice of the
+// grid: the points where every other swept term is at its reference value
+// (λ = 0 when the grid has it, else its smallest λ).
+type TermAnalysis struct {
+	Term   string
+	Index  int    // in Summary.Terms
+	Kind   string // term kind from spec.yaml; the name when unknown
+	Metric MetricChoice
+	Fixed  string // the other swept terms' λ on the slice, "l2=0"; "" if none
+	Points []int  // slice points in Summary.Points, λ ascending
+	Ref    int    // the λ = 0 point of the slice in Summary.Points; -1 if none
+
+	Balance Balance
+	Paired  []Paired // paired comparisons with λ = 0, task metric then term metric
+	Grad    GradConflict
+}
+
+// Analyze reads the optional tables of dir (spec.yaml, curves.csv,
+// timings.csv) and computes the analysis of the runs. x is the plotting
+// term of PlotOptions; the analysis covers every swept term regardless.
+func Analyze(dir string, runs *Runs, s *Summary) (*Analysis, error) {
+	a := &Analysis{Dir: dir, Runs: runs, Summary: s}
+	if b, err := os.ReadFile(filepath.Join(dir, SpecFile)); err == nil {
+		a.SpecText = string(b)
+		spec, err := experiments.Load(filepath.Join(dir, SpecFile))
+		if err != nil {
+			a.Warnings = append(a.Warnings, fmt.Sprintf("%s could not be read (%v): term kinds are guessed from their names", SpecFile, err))
+		} else {
+			a.Spec = spec
+		}
+	} else if !errors.Is(err, fs.ErrNotExist) {
+		return nil, fmt.Errorf("read spec: %w", err)
+	} else {
+		a.Warnings = append(a.Warnings, "the folder has no spec.yaml: term kinds are guessed from their names")
+	}
+	var err error
+	if a.Curves, err = readOptionalTable(filepath.Join(dir, CurvesFile)); err != nil {
+		return nil, err
+	}
+	if a.Timings, err = readOptionalTable(filepath.Join(dir, TimingsFile)); err != nil {
+		return nil, err
+	}
+
+	a.Task = chooseTaskMetric(s)
+	switch {
+	case a.Task.Name == "":
+		a.Warnings = append(a.Warnings, "no task metric (accuracy, r2, mse or loss of the validation or test split) has values: no balance points")
+	case strings.HasPrefix(a.Task.Name, "test."):
+		a.Warnings = append(a.Warnings, fmt.Sprintf(
+			"the spec has no validation split, so balance points are chosen on the test split (%s): the test set is then no longer an unbiased estimate for the chosen λ. Add split.validation to choose on held-out data.", a.Task.Name))
+	case strings.HasPrefix(a.Task.Name, "train."):
+		a.Warnings = append(a.Warnings, fmt.Sprintf("the spec has no validation or test split: balance points are chosen on the training split (%s), which rewards overfitting", a.Task.Name))
+	}
+
+	for j, t := range s.Terms {
+		if distinct(s, j) < 2 {
+			continue
+		}
+		ta := TermAnalysis{Term: t, Index: j, Kind: a.termKind(t), Ref: -1}
+		ta.Fixed, ta.Points, ta.Ref = termSlice(s, j)
+		ta.Metric = a.chooseTermMetric(&ta)
+		if a.Task.Name != "" {
+			ta.Balance = balanceOf(s, &ta, a.Task)
+			ta.Paired = pairedOf(runs, s, &ta, a.Task)
+		}
+		ta.Grad = a.gradConflict(&ta)
+		a.Terms = append(a.Terms, ta)
+	}
+	if a.Timings != nil {
+		c, err := costOf(a.Timings, runs, s)
+		if err != nil {
+			return nil, err
+		}
+		a.Cost = c
+	} else {
+		a.Notes = append(a.Notes, "the folder has no timings.csv: no cost section")
+	}
+	return a, nil
+}
+
+// termKind returns the kind of term name from spec.yaml, else the name.
+func (a *Analysis) termKind(name string) string {
+	if a.Spec != nil {
+		for _, t := range a.Spec.Loss.Terms {
+			if t.Name == name {
+				return t.Kind
+			}
+		}
+	}
+	return name
+}
+
+// taskCandidates are the task metrics in order of preference, per split.
+var taskCandidates = []string{"accuracy", "r2", "mse", "loss"}
+
+// chooseTaskMetric picks the validation split when it has values, else
+// test, else train; on it accuracy, else r2, else mse, else loss.
+func chooseTaskMetric(s *Summary) MetricChoice {
+	for _, split := range []string{"validation", "test", "train"} {
+		for _, base := range taskCandidates {
+			name := split + "." + base
+			mi := slices.Index(s.Metrics, name)
+			if mi < 0 || !hasValues(s, mi) {
+				continue
+			}
+			why := "the " + split + " split"
+			return MetricChoice{Name: name, Index: mi, Higher: betterHigher(name) != "lower", Why: why}
+		}
+	}
+	return MetricChoice{Index: -1}
+}
+
+// betterHigher returns the catalogue direction of a metric: "higher",
+// "lower" or "" (neither, or unknown).
+func betterHigher(metric string) string {
+	_, base, hasSplit := strings.Cut(metric, ".")
+	for _, m := range experiments.MetricCatalogue() {
+		if m.Name == metric || (hasSplit && m.Name == "<split>."+base) {
+			return m.Better
+		}
+	}
+	return ""
+}
+
+// chooseTermMetric picks the term's own metric: among the metrics its kind
+// adds (lossterms catalogue) that have values, the first the spec's report
+// section lists, else the first. Its direction is the catalogue's, else
+// the direction the metric moves from the smallest to the largest λ: the
+// term pushes its own metric where more weight takes it.
+func (a *Analysis) chooseTermMetric(ta *TermAnalysis) MetricChoice {
+	info, err := lossterms.Lookup(ta.Kind)
+	if err != nil {
+		return MetricChoice{Index: -1, Why: fmt.Sprintf("term kind %q is not in the catalogue", ta.Kind)}
+	}
+	split := "test"
+	if strings.HasPrefix(a.Task.Name, "validation.") {
+		split = "validation"
+	}
+	var cands []string
+	for _, m := range info.Metrics {
+		m = strings.ReplaceAll(m, "<split>", split)
+		if mi := slices.Index(a.Summary.Metrics, m); mi >= 0 && hasValues(a.Summary, mi) {
+			cands = append(cands, m)
+		}
+	}
+	if len(cands) == 0 {
+		return MetricChoice{Index: -1, Why: fmt.Sprintf("runs.csv has none of the metrics of %s (%s)", ta.Kind, strings.Join(info.Metrics, ", "))}
+	}
+	name := cands[0]
+	if a.Spec != nil {
+		for _, m := range a.Spec.Report.Metrics {
+			if slices.Contains(cands, m) {
+				name = m
+				break
+			}
+		}
+	}
+	mc := MetricChoice{Name: name, Index: slices.Index(a.Summary.Metrics, name)}
+	switch betterHigher(name) {
+	case "higher":
+		mc.Higher, mc.Why = true, "higher is better (catalogue)"
+	case "lower":
+		mc.Higher, mc.Why = false, "lower is better (catalogue)"
+	default:
+		first, last := math.NaN(), math.NaN()
+		for _, p := range ta.Points {
+			if v := a.Summary.Points[p].Stats[mc.Index].Mean; isFinite(v) {
+				if math.IsNaN(first) {
+					first = v
+				}
+				last = v
+			}
+		}
+		mc.Higher = !(last < first)
+		dir := "rises"
+		if !mc.Higher {
+			dir = "falls"
+		}
+		mc.Why = "the term's goal: " + name + " " + dir + " from the smallest to the largest λ"
+	}
+	return mc
+}
+
+// termSlice returns the grid points where every swept term but j is at its
+// reference λ (0 if present, else its smallest), sorted by the λ of j,
+// the description of the fixed λ and the λ = 0 point of the slice.
+func termSlice(s *Summary, j int) (fixed string, pts []int, ref int) {
+	refs := make([]float64, len(s.Terms))
+	var parts []string
+	for k := range s.Terms {
+		if k == j || distinct(s, k) < 2 {
+			continue
+		}
+		refs[k] = math.Inf(1)
+		for _, p := range s.Points {
+			if l := p.Lambdas[k]; l >= 0 && l < refs[k] {
+				refs[k] = l
+			}
+		}
+		parts = append(parts, s.Terms[k]+"="+formatLambda(refs[k]))
+	}
+	ref = -1
+	for pi, p := range s.Points {
+		ok := true
+		for k := range s.Terms {
+			if k != j && distinct(s, k) > 1 && p.Lambdas[k] != refs[k] {
+				ok = false
+				break
+			}
+		}
+		if ok {
+			pts = append(pts, pi)
+		}
+	}
+	slices.SortStableFunc(pts, func(a, b int) int { return cmpFloat(s.Points[a].Lambdas[j], s.Points[b].Lambdas[j]) })
+	for _, pi := range pts {
+		if s.Points[pi].Lambdas[j] == 0 {
+			ref = pi
+			break
+		}
+	}
+	return strings.Join(parts, ";"), pts, ref
+}
+
+// Table is a CSV table read back by column name: curves.csv or timings.csv.
+type Table struct {
+	Header []string
+	Rows   [][]string
+	col    map[string]int
+}
+
+// Col returns the index of column name, or -1.
+func (t *Table) Col(name string) int {
+	if i, ok := t.col[name]; ok {
+		return i
+	}
+	return -1
+}
+
+// readOptionalTable reads a CSV table; a missing file is (nil, nil).
+func readOptionalTable(path string) (*Table, error) {
+	f, err := os.Open(path)
+	if errors.Is(err, fs.ErrNotExist) {
+		return nil, nil
+	}
+	if err != nil {
+		return nil, fmt.Errorf("read %s: %w", filepath.Base(path), err)
+	}
+	defer f.Close()
+	t, err := parseTable(f, path)
+	if err != nil {
+		return nil, err
+	}
+	return t, nil
+}
+
+// parseTable reads a whole CSV table with a header; name is used in
+// messages.
+func parseTable(r io.Reader, name string) (*Table, error) {
+	cr := csv.NewReader(r)
+	recs, err := cr.ReadAll()
+	if err != nil {
+		var pe *csv.ParseError
+		if errors.As(err, &pe) {
+			return nil, fmt.Errorf("%s: line %d, column %d: %w", name, pe.Line, pe.Column, pe.Err)
+		}
+		return nil, fmt.Errorf("%s: %w", name, err)
+	}
+	if len(recs) == 0 {
+		return nil, fmt.Errorf("%s: empty file, want a header", name)
+	}
+	t := &Table{Header: recs[0], Rows: recs[1:], col: make(map[string]int, len(recs[0]))}
+	for i, h := range t.Header {
+		t.col[h] = i
+	}
+	return t, nil
+}
+
+// pointOfRuns returns, for each run, the index of its grid point in s
+// (Summarize groups by identical λ tuple, bit for bit).
+func pointOfRuns(runs *Runs, s *Summary) []int {
+	index := make(map[string]int, len(s.Points))
+	for pi, p := range s.Points {
+		index[lambdaKey(p.Lambdas)] = pi
+	}
+	out := make([]int, len(runs.Runs))
+	for i, r := range runs.Runs {
+		out[i] = index[lambdaKey(r.Lambdas)]
+	}
+	return out
+}
+
+func lambdaKey(ls []float64) string {
+	key := make([]byte, 0, 8*len(ls))
+	for _, l := range ls {
+		key = binary.LittleEndian.AppendUint64(key, math.Float64bits(l))
+	}
+	return string(key)
+}

@@ -1,0 +1,195 @@
+package report
+
+import (
+	"math"
+	"slices"
+	"strconv"
+
+	"github.com/lossexp/lossexp/experiments"
+)
+
+// Gradient-conflict columns of runs.csv, one per term, written by the
+// trainer:
+//
+//	grad.cos.<term>       mean cosine between ∇L_task and λ∇L_term over
+//	                      the parameters they share
+//	grad.conflict.<term>  fraction of the measured steps with a negative cosine
+//	grad.ratio.<term>     mean ‖λ∇L_term‖ / ‖∇L_task‖
+//
+// A term that touches no parameter of the task has empty cosine cells.
+const (
+	GradCosPrefix      = "grad.cos."
+	GradConflictPrefix = "grad.conflict."
+	GradRatioPrefix    = "grad.ratio."
+)
+
+// GradConflict is the gradient conflict of one term along its slice.
+type GradConflict struct {
+	// Source is where the numbers come from: "runs.csv", "curves.csv"
+	// (ratio of the last epoch's mean gradient norms, no cosine) or ""
+	// when neither has them.
+	Source string
+	Points []GradPoint // the slice points, λ ascending
+
+	HasCos   bool // the cosine is measured (runs.csv has the column)
+	NoShared bool // measured, but empty at every λ > 0: no shared parameter
+
+	// Crossing is the λ at which the mean ratio first reaches 1, by
+	// log–log interpolation between the grid points around it; NaN if it
+	// does not. CrossNote says how it was found, or why there is none.
+	Crossing  float64
+	CrossNote string
+	Note      string
+}
+
+// GradPoint is the gradient statistics of one grid point over its ok runs.
+type GradPoint struct {
+	Point                int
+	Lambda               float64
+	Cos, Conflict, Ratio Stat
+}
+
+// gradConflict gathers the gradient statistics of ta's slice, from runs.csv
+// when it has the columns, else from the last epoch of curves.csv.
+func (a *Analysis) gradConflict(ta *TermAnalysis) GradConflict {
+	g := GradConflict{Crossing: math.NaN()}
+	s := a.Summary
+	ci := slices.Index(s.Metrics, GradCosPrefix+ta.Term)
+	fi := slices.Index(s.Metrics, GradConflictPrefix+ta.Term)
+	ri := slices.Index(s.Metrics, GradRatioPrefix+ta.Term)
+	empty := Stat{Mean: math.NaN(), Std: math.NaN(), CILow: math.NaN(), CIHigh: math.NaN()}
+	get := func(p Point, i int) Stat {
+		if i < 0 {
+			return empty
+		}
+		return p.Stats[i]
+	}
+	switch {
+	case ri >= 0 && hasValues(s, ri):
+		g.Source = RunsFile
+		g.HasCos = ci >= 0
+		for _, pi := range ta.Points {
+			p := s.Points[pi]
+			g.Points = append(g.Points, GradPoint{Point: pi, Lambda: p.Lambdas[ta.Index], Cos: get(p, ci), Conflict: get(p, fi), Ratio: get(p, ri)})
+		}
+	case a.Curves != nil:
+		ratios := a.lastEpochRatios(ta)
+		if ratios == nil {
+			g.Note = "curves.csv has no grad.task and grad." + ta.Term + " columns: no gradient diagnostics"
+			return g
+		}
+		g.Source = CurvesFile
+		for _, pi := range ta.Points {
+			g.Points = append(g.Points, GradPoint{Point: pi, Lambda: s.Points[pi].Lambdas[ta.Index], Cos: empty, Conflict: empty, Ratio: Describe(ratios[pi])})
+		}
+		g.Note = "runs.csv has no grad.cos/grad.conflict/grad.ratio columns (a sweep from an older version): " +
+			"the ratio ‖λ∇L_" + ta.Term + "‖/‖∇L_task‖ is taken from the last epoch of curves.csv (mean norms over up to 8 sampled steps); the cosine is unavailable"
+	default:
+		g.Note = "neither runs.csv nor curves.csv has gradient columns: no gradient diagnostics"
+		return g
+	}
+	if g.HasCos {
+		g.NoShared = true
+		for _, gp := range g.Points {
+			if gp.Lambda > 0 && isFinite(gp.Cos.Mean) {
+				g.NoShared = false
+			}
+		}
+		if g.NoShared {
+			g.Note = "the cosine is empty at every λ > 0: " + ta.Term + " touches no parameter the task loss uses, so its gradient cannot conflict with the task's"
+		}
+	}
+	g.Crossing, g.CrossNote = ratioCrossing(g.Points)
+	return g
+}
+
+// ratioCrossing finds where the mean ratio first reaches 1 along λ > 0.
+func ratioCrossing(pts []GradPoint) (float64, string) {
+	var xs, ys []float64
+	for _, p := range pts {
+		if p.Lambda > 0 && isFinite(p.Ratio.Mean) && p.Ratio.Mean > 0 {
+			xs, ys = append(xs, p.Lambda), append(ys, p.Ratio.Mean)
+		}
+	}
+	if len(xs) == 0 {
+		return math.NaN(), "no ratio at λ > 0"
+	}
+	if ys[0] >= 1 {
+		return math.NaN(), "the ratio is ≥ 1 already at the smallest λ > 0 (" + formatLambda(xs[0]) + "): the term's gradient dominates everywhere on the grid"
+	}
+	for i := 1; i < len(xs); i++ {
+		if ys[i] >= 1 {
+			t := (0 - math.Log(ys[i-1])) / (math.Log(ys[i]) - math.Log(ys[i-1]))
+			x := math.Exp(math.Log(xs[i-1]) + t*(math.Log(xs[i])-math.Log(xs[i-1])))
+			return x, "interpolated on log–log axes between λ = " + formatLambda(xs[i-1]) + " (ratio " + fmtNum(ys[i-1]) +
+				") and λ = " + formatLambda(xs[i]) + " (ratio " + fmtNum(ys[i]) + ")"
+		}
+	}
+	hi := slices.Max(ys)
+	return math.NaN(), "the ratio stays below 1 on the whole grid (at most " + fmtNum(hi) + "): the task gradient dominates"
+}
+
+// lastEpochRatios returns, per grid point, the ratio grad.<term>/grad.task
+// at the last epoch of every ok run; nil when curves.csv lacks the columns.
+func (a *Analysis) lastEpochRatios(ta *TermAnalysis) map[int][]float64 {
+	c := a.Curves
+	idC, epC, taskC, termC := c.Col(ColRunID), c.Col(ColEpoch), c.Col("grad.task"), c.Col("grad."+ta.Term)
+	if idC < 0 || epC < 0 || taskC < 0 || termC < 0 {
+		return nil
+	}
+	pointOf := pointOfRuns(a.Runs, a.Summary)
+	runIdx := make(map[string]int, len(a.Runs.Runs))
+	for i, r := range a.Runs.Runs {
+		runIdx[r.RunID] = i
+	}
+	type last struct {
+		epoch int
+		ratio float64
+	}
+	lasts := map[int]last{}
+	for _, row := range c.Rows {
+		if len(row) != len(c.Header) {
+			continue
+		}
+		i, ok := runIdx[row[idC]]
+		if !ok || a.Runs.Runs[i].Status != experiments.StatusOK {
+			continue
+		}
+		ep, err := strconv.Atoi(row[epC])
+		if err != nil {
+			continue
+		}
+		gt, err1 := parseCell(row[taskC])
+		gterm, err2 := parseCell(row[termC])
+		if err1 != nil || err2 != nil || !isFinite(gt) || !isFinite(gterm) || gt <= 0 {
+			continue
+		}
+		if l, seen := lasts[i]; !seen || ep > l.epoch {
+			lasts[i] = last{ep, gterm / gt}
+		}
+	}
+	out := map[int][]float64{}
+	for i := range a.Runs.Runs { // run order: deterministic
+		if l, ok := lasts[i]; ok {
+			out[pointOf[i]] = append(out[pointOf[i]], l.ratio)
+		}
+	}
+	return out
+}
+
+// fmtNum writes a statistic for a person: 3 significant digits.
+func fmtNum(v float64) string {
+	switch {
+	case math.IsNaN(v):
+		return "–"
+	case math.IsInf(v, 1):
+		return "+Inf"
+	case math.IsInf(v, -1):
+		return "-Inf"
+	}
+	a := math.Abs(v)
+	if v != 0 && (a < 1e-3 || a >= 1e5) {
+		return formatLambda(v)
+	}
+	return strconv.FormatFloat(v, 'g', 3, 64)
+}

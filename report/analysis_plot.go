@@ -1,0 +1,367 @@
+package report
+
+import (
+	"fmt"
+	"image/color"
+	"io"
+	"math"
+	"path/filepath"
+	"slices"
+	"strconv"
+
+	"gonum.org/v1/plot"
+	"gonum.org/v1/plot/plotter"
+	"gonum.org/v1/plot/vg"
+	"gonum.org/v1/plot/vg/draw"
+	"gonum.org/v1/plot/vg/vgimg"
+
+	"github.com/lossexp/lossexp/experiments"
+)
+
+// Colors and dashes of the balance-point marks.
+var (
+	colBest       = color.NRGBA{0, 158, 115, 255}   // bluish green
+	col1SE        = color.NRGBA{230, 159, 0, 255}   // orange
+	colKnee       = color.NRGBA{204, 121, 167, 255} // reddish purple
+	colOvershadow = color.NRGBA{213, 94, 0, 255}    // vermillion
+	colCross      = color.NRGBA{86, 180, 233, 255}  // sky blue
+)
+
+// BalanceMarks returns the balance points of a as marks for PlotOptions.
+func (a *Analysis) BalanceMarks() []Mark {
+	var ms []Mark
+	for _, ta := range a.Terms {
+		b := ta.Balance
+		for _, m := range []struct {
+			label string
+			p     BalancePoint
+			col   color.Color
+			dash  []vg.Length
+		}{
+			{"λ_best", b.Best, colBest, []vg.Length{vg.Points(6), vg.Points(2)}},
+			{"λ_1se", b.OneSE, col1SE, []vg.Length{vg.Points(2), vg.Points(2)}},
+			{"knee", b.Knee, colKnee, []vg.Length{vg.Points(4), vg.Points(2), vg.Points(1), vg.Points(2)}},
+			{"λ_overshadow", b.Overshadow, colOvershadow, []vg.Length{vg.Points(1), vg.Points(1.5)}},
+		} {
+			if m.p.Point < 0 {
+				continue
+			}
+			ms = append(ms, Mark{Term: ta.Term, Label: m.label + " = " + formatLambda(m.p.Lambda), Lambda: m.p.Lambda, Color: m.col, Dashes: m.dash})
+		}
+	}
+	return ms
+}
+
+// sliceSummary is a Summary over the points pts of s with the metrics
+// names, whose statistics stat gives: it lets MetricFigure draw derived
+// quantities (gradient statistics, seconds) against λ.
+func sliceSummary(s *Summary, pts []int, names []string, stat func(k, m int) Stat) *Summary {
+	out := &Summary{Terms: s.Terms, Metrics: names}
+	for k, pi := range pts {
+		p := Point{Lambdas: s.Points[pi].Lambdas, N: s.Points[pi].N, Diverged: s.Points[pi].Diverged}
+		for m := range names {
+			p.Stats = append(p.Stats, stat(k, m))
+		}
+		out.Points = append(out.Points, p)
+	}
+	return out
+}
+
+// writeFigure writes fig as dir/name and appends the path to written.
+func writeFigure(dir, name string, fig io.WriterTo, written *[]string) error {
+	path := filepath.Join(dir, name)
+	if err := WriteFileAtomic(path, writeTo(fig)); err != nil {
+		return err
+	}
+	*written = append(*written, path)
+	return nil
+}
+
+// gradFigures writes, per swept term with gradient statistics,
+// grad_ratio_vs_<term>.png (log–log, the line ratio = 1 and the crossing
+// marked) and, when the cosine is measured, grad_cos_vs_<term>.png (mean
+// cosine and fraction of conflicting steps).
+func (a *Analysis) gradFigures(dir string, opts PlotOptions) ([]string, error) {
+	var written []string
+	for _, ta := range a.Terms {
+		g := ta.Grad
+		if g.Source == "" || len(g.Points) == 0 {
+			continue
+		}
+		// Ratio.
+		f := &figure{logY: true, subtitle: opts.Description}
+		sr := series{label: "mean ± 95% CI", col: palette[0]}
+		for _, gp := range g.Points {
+			st := gp.Ratio
+			if !(st.Mean > 0) || !isFinite(st.Mean) {
+				continue // λ = 0 (ratio 0) cannot stand on a log axis
+			}
+			if !(st.CILow > 0) {
+				st.CILow, st.CIHigh = math.NaN(), math.NaN()
+			}
+			sr.xs, sr.pts = append(sr.xs, gp.Lambda), append(sr.pts, st)
+		}
+		if len(sr.xs) >= 2 {
+			f.logX = sr.xs[0] > 0
+			f.series = []series{sr}
+			f.hlines = []hLine{{1, "ratio = 1", refGray}}
+			if isFinite(g.Crossing) {
+				f.marks = []Mark{{Term: ta.Term, Label: "crosses 1 at λ ≈ " + formatLambda(g.Crossing), Lambda: g.Crossing, Color: colCross, Dashes: []vg.Length{vg.Points(4), vg.Points(2)}}}
+			}
+			f.title = titled(opts, "‖λ∇L_"+ta.Term+"‖ / ‖∇L_task‖")
+			f.xLabel = xLabel(ta.Term, f.logX)
+			f.yLabel = "gradient norm ratio (log scale, " + f.nLabel() + ")"
+			if g.Source == CurvesFile {
+				f.yLabel = "gradient norm ratio, last epoch (log, " + f.nLabel() + ")"
+			}
+			if err := writeFigure(dir, "grad_ratio_vs_"+ta.Term+".png", f, &written); err != nil {
+				return written, err
+			}
+		}
+		// Cosine and conflict.
+		if !g.HasCos || g.NoShared {
+			continue
+		}
+		names := []string{"mean cosine", "fraction of steps with cosine < 0"}
+		ss := sliceSummary(a.Summary, ta.Points, names, func(k, m int) Stat {
+			if m == 0 {
+				return g.Points[k].Cos
+			}
+			return g.Points[k].Conflict
+		})
+		fig, err := MetricFigure(ss, ta.Index, []int{0, 1}, PlotOptions{})
+		if err != nil {
+			continue // fewer than two λ with a value
+		}
+		cf := fig.(*figure)
+		cf.title = titled(opts, "cosine between ∇L_task and ∇L_"+ta.Term)
+		cf.subtitle = opts.Description
+		cf.yLabel = "cosine / fraction (mean ± 95% CI, " + cf.nLabel() + ")"
+		cf.hlines = []hLine{{0, "cosine = 0", refGray}}
+		if err := writeFigure(dir, "grad_cos_vs_"+ta.Term+".png", cf, &written); err != nil {
+			return written, err
+		}
+	}
+	return written, nil
+}
+
+func titled(opts PlotOptions, t string) string {
+	if opts.Title != "" {
+		return opts.Title + ": " + t
+	}
+	return t
+}
+
+func xLabel(term string, logX bool) string {
+	if logX {
+		return "λ (" + term + ", log scale)"
+	}
+	return "λ (" + term + ")"
+}
+
+// costFigures writes cost_vs_<term>.png per swept term: seconds per epoch
+// against λ along the term's slice.
+func (a *Analysis) costFigures(dir string, opts PlotOptions) ([]string, error) {
+	var written []string
+	if a.Cost == nil {
+		return nil, nil
+	}
+	for _, ta := range a.Terms {
+		ss := sliceSummary(a.Summary, ta.Points, []string{"seconds per epoch"}, func(k, _ int) Stat {
+			return a.Cost.Points[ta.Points[k]].Epoch
+		})
+		fig, err := MetricFigure(ss, ta.Index, []int{0}, PlotOptions{Title: opts.Title, Description: opts.Description})
+		if err != nil {
+			continue
+		}
+		if err := writeFigure(dir, "cost_vs_"+ta.Term+".png", fig, &written); err != nil {
+			return written, err
+		}
+	}
+	return written, nil
+}
+
+// TrainingLambdas returns the λ of term ta whose training curves the report
+// shows: 0, the balance points and the largest λ, at most five, ascending.
+func (a *Analysis) TrainingLambdas(ta *TermAnalysis) []int {
+	var pts []int
+	add := func(pi int) {
+		if pi >= 0 && !slices.Contains(pts, pi) && len(pts) < 5 {
+			pts = append(pts, pi)
+		}
+	}
+	add(ta.Ref)
+	add(ta.Balance.Best.Point)
+	add(ta.Balance.Knee.Point)
+	add(ta.Balance.OneSE.Point)
+	add(ta.Balance.Overshadow.Point)
+	if len(ta.Points) > 0 {
+		add(ta.Points[len(ta.Points)-1])
+	}
+	if len(pts) < 3 && len(ta.Points) > 2 {
+		add(ta.Points[len(ta.Points)/2])
+	}
+	slices.SortFunc(pts, func(x, y int) int {
+		return cmpFloat(a.Summary.Points[x].Lambdas[ta.Index], a.Summary.Points[y].Lambdas[ta.Index])
+	})
+	return pts
+}
+
+// epochMeans returns, for grid point pi, the mean over its ok runs of
+// curves.csv column col at each epoch (index e = epoch−1; NaN where no run
+// has a value).
+func (a *Analysis) epochMeans(pi int, col int) []float64 {
+	c := a.Curves
+	idC, epC := c.Col(ColRunID), c.Col(ColEpoch)
+	pointOf := pointOfRuns(a.Runs, a.Summary)
+	ok := map[string]bool{}
+	for i, r := range a.Runs.Runs {
+		if pointOf[i] == pi && r.Status == experiments.StatusOK {
+			ok[r.RunID] = true
+		}
+	}
+	var sum []float64
+	var n []int
+	for _, row := range c.Rows {
+		if len(row) != len(c.Header) || !ok[row[idC]] {
+			continue
+		}
+		ep, err := strconv.Atoi(row[epC])
+		if err != nil || ep < 1 {
+			continue
+		}
+		v, err := parseCell(row[col])
+		if err != nil || !isFinite(v) {
+			continue
+		}
+		for len(sum) < ep {
+			sum, n = append(sum, 0), append(n, 0)
+		}
+		sum[ep-1] += v
+		n[ep-1]++
+	}
+	out := make([]float64, len(sum))
+	for i := range sum {
+		out[i] = math.NaN()
+		if n[i] > 0 {
+			out[i] = sum[i] / float64(n[i])
+		}
+	}
+	return out
+}
+
+// trainingFigures writes training_<term>_<k>.png for the points of
+// TrainingLambdas: the loss components per epoch (mean over the ok runs):
+// the task loss on the batches, λ·L_term of every term with λ > 0, and
+// the test loss, on a log axis.
+func (a *Analysis) trainingFigures(dir string, opts PlotOptions) (map[string][]string, error) {
+	out := map[string][]string{}
+	if a.Curves == nil {
+		return out, nil
+	}
+	taskC, testC := a.Curves.Col("loss.task"), a.Curves.Col("test.loss")
+	if taskC < 0 {
+		return out, nil
+	}
+	for _, ta := range a.Terms {
+		for k, pi := range a.TrainingLambdas(&ta) {
+			p := a.Summary.Points[pi]
+			lf := &lineFig{logY: true, xLabel: "epoch", yLabel: "loss (mean over ok runs, log scale)", subtitle: opts.Description}
+			lf.title = titled(opts, fmt.Sprintf("loss components per epoch at λ_%s = %s", ta.Term, formatLambda(p.Lambdas[ta.Index])))
+			addLine := func(label string, ys []float64, scale float64, col color.Color, dashes []vg.Length) {
+				var xys plotter.XYs
+				for e, y := range ys {
+					if v := scale * y; isFinite(v) && v > 0 {
+						xys = append(xys, plotter.XY{X: float64(e + 1), Y: v})
+					}
+				}
+				if len(xys) >= 1 {
+					lf.lines = append(lf.lines, lineSeries{label: label, xys: xys, col: col, dashes: dashes})
+				}
+			}
+			addLine("task loss (train batches)", a.epochMeans(pi, taskC), 1, palette[0], nil)
+			for j, t := range a.Summary.Terms {
+				c := a.Curves.Col("loss." + t)
+				if c < 0 || p.Lambdas[j] == 0 {
+					continue
+				}
+				addLine("λ·L_"+t+" (λ = "+formatLambda(p.Lambdas[j])+")", a.epochMeans(pi, c), p.Lambdas[j], palette[(2+j)%len(palette)], nil)
+			}
+			if testC >= 0 {
+				addLine("test loss", a.epochMeans(pi, testC), 1, palette[1], []vg.Length{vg.Points(5), vg.Points(3)})
+			}
+			if len(lf.lines) == 0 {
+				continue
+			}
+			var w []string
+			if err := writeFigure(dir, fmt.Sprintf("training_%s_%d.png", ta.Term, k+1), lf, &w); err != nil {
+				return out, err
+			}
+			out[ta.Term] = append(out[ta.Term], w...)
+		}
+	}
+	return out, nil
+}
+
+// lineFig is a figure of plain lines (training curves).
+type lineFig struct {
+	title, subtitle string
+	xLabel, yLabel  string
+	logY            bool
+	lines           []lineSeries
+}
+
+type lineSeries struct {
+	label  string
+	xys    plotter.XYs
+	col    color.Color
+	dashes []vg.Length
+}
+
+// WriteTo draws the figure and writes it as a PNG.
+func (f *lineFig) WriteTo(w io.Writer) (int64, error) {
+	c := vgimg.NewWith(vgimg.UseWH(FigureWidth, FigureHeight), vgimg.UseDPI(FigureDPI))
+	if err := drawFramed(draw.New(c), f.title, f.subtitle, f.plot); err != nil {
+		return 0, err
+	}
+	return vgimg.PngCanvas{Canvas: c}.WriteTo(w)
+}
+
+func (f *lineFig) plot() (*plot.Plot, plot.Legend, error) {
+	p := newPlot(f.xLabel, f.yLabel)
+	if f.logY {
+		p.Y.Scale = plot.LogScale{}
+		p.Y.Tick.Marker = logTicks{}
+	}
+	legend := newLegend()
+	for _, l := range f.lines {
+		line := &plotter.Line{XYs: l.xys, LineStyle: draw.LineStyle{Color: l.col, Width: vg.Points(1.5), Dashes: l.dashes}}
+		p.Add(line)
+		legendAdd(&legend, l.label, line)
+	}
+	return p, legend, nil
+}
+
+// newPlot returns a plot with the house style: labels, ticks and a grid.
+func newPlot(xl, yl string) *plot.Plot {
+	p := plot.New()
+	p.X.Label.Text, p.Y.Label.Text = xl, yl
+	for _, a := range []*plot.Axis{&p.X, &p.Y} {
+		a.Label.TextStyle.Font.Size = labelSize
+		a.Tick.Label.Font.Size = tickSize
+		a.Tick.Length = vg.Points(5)
+	}
+	p.Add(&plotter.Grid{
+		Vertical:   draw.LineStyle{Color: color.Gray{Y: 225}, Width: vg.Points(0.5)},
+		Horizontal: draw.LineStyle{Color: color.Gray{Y: 225}, Width: vg.Points(0.5)},
+	})
+	return p
+}
+
+func newLegend() plot.Legend {
+	legend := plot.NewLegend()
+	legend.TextStyle = textStyle(legendSize, color.Black)
+	legend.Padding = vg.Points(3)
+	legend.ThumbnailWidth = vg.Points(22)
+	return legend
+}

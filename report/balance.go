@@ -1,0 +1,412 @@
+package report
+
+import (
+	"fmt"
+	"math"
+	"strings"
+
+	"gonum.org/v1/gonum/stat"
+	"gonum.org/v1/gonum/stat/distuv"
+
+	"github.com/lossexp/lossexp/experiments"
+)
+
+// Balance points of one swept term, chosen on the task metric along the
+// term's slice of the grid (see TermAnalysis).
+//
+//   - Best: the λ with the best mean task metric. Ties (means equal to
+//     within 1e-9 relative) go to the larger λ, as glmnet's lambda.min,
+//     which scans the path from large λ to small.
+//   - OneSE: the largest λ whose mean is within one standard error of the
+//     best mean, SE = std/√n at Best (the one-standard-error rule of
+//     glmnet's lambda.1se). Undefined when Best has a single run.
+//   - Knee: the knee of the trade-off curve between the term's metric and
+//     the task metric, found with Kneedle (Satopää et al., 2011, offline,
+//     no sensitivity threshold): both metrics are oriented so that larger
+//     is better, min–max normalised to [0, 1] over the slice, and the knee
+//     is the point furthest above the chord of a pure trade-off, that is
+//     the maximum of the difference curve x̂ + ŷ − 1 (x̂ the term's
+//     metric, ŷ the task metric). No knee when that maximum is not above 0
+//     (no point beats the chord), when either metric is flat, or with
+//     fewer than 3 points. Ties go to the larger λ.
+//   - Overshadow: the smallest λ > 0 whose mean task metric is worse than
+//     the λ = 0 mean beyond the 95% CI of the λ = 0 runs: where the term
+//     starts to overshadow the task. Undefined without λ = 0 in the grid or
+//     with a single run there.
+//
+// Grid points with a diverged run, or without a task-metric value, are left
+// out of every choice: their mean is over the survivors only. Excluded
+// lists them.
+type Balance struct {
+	Best, OneSE, Knee, Overshadow BalancePoint
+	Excluded                      []string // "λ=0.1: 2 of 5 runs diverged"
+}
+
+// BalancePoint is one balance point; Point is -1 when it is undefined, and
+// Note then says why (Note may also qualify a defined point).
+type BalancePoint struct {
+	Point  int     // index in Summary.Points; -1 = undefined
+	Lambda float64 // the term's λ there
+	Note   string
+}
+
+// Names of the balance points, as written in balance.csv.
+const (
+	BalanceBest       = "lambda_best"
+	Balance1SE        = "lambda_1se"
+	BalanceKnee       = "knee"
+	BalanceOvershadow = "lambda_overshadow"
+)
+
+// curvePoint is one grid point of a term's curve, in the units of the
+// balance-point rules.
+type curvePoint struct {
+	Lambda   float64
+	Task     Stat   // the task metric over the ok runs
+	Term     Stat   // the term's metric; Mean NaN when there is none
+	Excluded string // non-empty: why the point takes no part
+}
+
+// balanceOf computes the balance points of ta along its slice.
+func balanceOf(s *Summary, ta *TermAnalysis, task MetricChoice) Balance {
+	pts := make([]curvePoint, len(ta.Points))
+	ref := -1
+	for k, pi := range ta.Points {
+		p := s.Points[pi]
+		cp := curvePoint{Lambda: p.Lambdas[ta.Index], Task: p.Stats[task.Index], Term: Stat{Mean: math.NaN()}}
+		if ta.Metric.Index >= 0 {
+			cp.Term = p.Stats[ta.Metric.Index]
+		}
+		switch {
+		case p.Diverged > 0:
+			cp.Excluded = fmt.Sprintf("%d of %d runs diverged", p.Diverged, p.N)
+		case cp.Task.N == 0 || !isFinite(cp.Task.Mean):
+			cp.Excluded = "no " + task.Name + " value"
+		}
+		if pi == ta.Ref {
+			ref = k
+		}
+		pts[k] = cp
+	}
+	b := balancePoints(pts, ref, task.Higher, ta.Metric.Higher)
+	for _, bp := range []*BalancePoint{&b.Best, &b.OneSE, &b.Knee, &b.Overshadow} {
+		if bp.Point >= 0 {
+			bp.Point = ta.Points[bp.Point]
+		}
+	}
+	return b
+}
+
+// sameMean reports whether two means are equal up to rounding noise.
+func sameMean(a, b float64) bool {
+	return math.Abs(a-b) <= 1e-9*math.Max(1, math.Max(math.Abs(a), math.Abs(b)))
+}
+
+// balancePoints applies the rules of Balance to pts, sorted by λ
+// ascending; ref is the index of λ = 0 in pts or -1. The Points of the
+// result index pts.
+func balancePoints(pts []curvePoint, ref int, taskHigher, termHigher bool) Balance {
+	b := Balance{
+		Best: BalancePoint{Point: -1}, OneSE: BalancePoint{Point: -1},
+		Knee: BalancePoint{Point: -1}, Overshadow: BalancePoint{Point: -1},
+	}
+	orient := func(v float64, higher bool) float64 {
+		if higher {
+			return v
+		}
+		return -v
+	}
+	var ok []int
+	for i, p := range pts {
+		if p.Excluded != "" {
+			b.Excluded = append(b.Excluded, "λ="+formatLambda(p.Lambda)+": "+p.Excluded)
+			continue
+		}
+		ok = append(ok, i)
+	}
+	if len(ok) == 0 {
+		note := "no grid point has a usable task metric"
+		b.Best.Note, b.OneSE.Note, b.Knee.Note, b.Overshadow.Note = note, note, note, note
+		return b
+	}
+	set := func(bp *BalancePoint, i int) { bp.Point, bp.Lambda = i, pts[i].Lambda }
+
+	// Best: ties go to the larger λ.
+	best := ok[0]
+	for _, i := range ok[1:] {
+		v, bv := orient(pts[i].Task.Mean, taskHigher), orient(pts[best].Task.Mean, taskHigher)
+		if v > bv || sameMean(v, bv) {
+			best = i
+		}
+	}
+	set(&b.Best, best)
+	flat := true
+	for _, i := range ok {
+		if !sameMean(pts[i].Task.Mean, pts[best].Task.Mean) {
+			flat = false
+		}
+	}
+	if flat && len(ok) > 1 {
+		b.Best.Note = "flat: every λ ties for the best mean; the largest is reported"
+	}
+
+	// One standard error.
+	bs := pts[best].Task
+	if bs.N < 2 || !isFinite(bs.Std) {
+		b.OneSE.Note = "single run at λ_best: no standard error, so no 1-SE rule"
+	} else {
+		se := bs.Std / math.Sqrt(float64(bs.N))
+		thr := orient(bs.Mean, taskHigher) - se
+		pick := best
+		for _, i := range ok {
+			v := orient(pts[i].Task.Mean, taskHigher)
+			if (v >= thr || sameMean(v, thr)) && pts[i].Lambda > pts[pick].Lambda {
+				pick = i
+			}
+		}
+		set(&b.OneSE, pick)
+		if pick == best {
+			b.OneSE.Note = "no larger λ is within 1 SE of the best"
+		}
+	}
+
+	// Knee (Kneedle).
+	b.Knee = knee(pts, ok, taskHigher, termHigher)
+
+	// Overshadow.
+	switch {
+	case ref < 0:
+		b.Overshadow.Note = "no λ = 0 run in the grid to compare with"
+	case pts[ref].Excluded != "":
+		b.Overshadow.Note = "the λ = 0 point is left out (" + pts[ref].Excluded + ")"
+	case !isFinite(pts[ref].Task.CILow):
+		b.Overshadow.Note = "single run at λ = 0: no 95% interval to compare with"
+	default:
+		r := pts[ref].Task
+		for _, i := range ok {
+			if pts[i].Lambda <= 0 {
+				continue
+			}
+			m := pts[i].Task.Mean
+			if (taskHigher && m < r.CILow && !sameMean(m, r.CILow)) || (!taskHigher && m > r.CIHigh && !sameMean(m, r.CIHigh)) {
+				set(&b.Overshadow, i)
+				break
+			}
+		}
+		if b.Overshadow.Point < 0 {
+			b.Overshadow.Note = "no λ in the grid is worse than λ = 0 beyond its 95% CI"
+		}
+	}
+	return b
+}
+
+// knee finds the Kneedle knee of the (term metric, task metric) curve over
+// the points ok of pts; see Balance.
+func knee(pts []curvePoint, ok []int, taskHigher, termHigher bool) BalancePoint {
+	bp := BalancePoint{Point: -1}
+	var idx []int
+	for _, i := range ok {
+		if isFinite(pts[i].Term.Mean) {
+			idx = append(idx, i)
+		}
+	}
+	if len(idx) < 3 {
+		bp.Note = "fewer than 3 points with both metrics: no curve to find a knee on"
+		if len(ok) >= 3 {
+			bp.Note = "no term metric: no trade-off curve"
+		}
+		return bp
+	}
+	xs, ys := make([]float64, len(idx)), make([]float64, len(idx))
+	for k, i := range idx {
+		xs[k], ys[k] = pts[i].Term.Mean, pts[i].Task.Mean
+		if !termHigher {
+			xs[k] = -xs[k]
+		}
+		if !taskHigher {
+			ys[k] = -ys[k]
+		}
+	}
+	if !normalise(xs) {
+		bp.Note = "the term's metric is flat: no trade-off curve"
+		return bp
+	}
+	if !normalise(ys) {
+		bp.Note = "the task metric is flat: no trade-off, so no knee"
+		return bp
+	}
+	bestK, bestD := -1, 0.0
+	for k := range idx {
+		d := xs[k] + ys[k] - 1
+		if bestK < 0 || d > bestD || sameMean(d, bestD) {
+			bestK, bestD = k, d
+		}
+	}
+	if bestD <= 1e-9 {
+		bp.Note = "no point lies above the chord of the trade-off curve (convex or linear curve): no knee"
+		return bp
+	}
+	bp.Point, bp.Lambda = idx[bestK], pts[idx[bestK]].Lambda
+	return bp
+}
+
+// normalise maps v to [0, 1] by min–max in place; false if v is constant
+// (up to rounding).
+func normalise(v []float64) bool {
+	lo, hi := math.Inf(1), math.Inf(-1)
+	for _, x := range v {
+		lo, hi = min(lo, x), max(hi, x)
+	}
+	if sameMean(lo, hi) {
+		return false
+	}
+	for i := range v {
+		v[i] = (v[i] - lo) / (hi - lo)
+	}
+	return true
+}
+
+// Paired is the paired comparison of one grid point with λ = 0 on one
+// metric, over the repeats both have (runs with the same repeat index
+// share data split, initialization and batch order).
+type Paired struct {
+	Term   string
+	Fixed  string
+	Lambda float64
+	Point  int // in Summary.Points
+	Metric string
+	Higher bool
+	PairedDiff
+}
+
+// PairedDiff is a paired comparison: d_r = value at λ − value at λ = 0.
+type PairedDiff struct {
+	N             int     // pairs with both runs ok and both values present
+	Mean          float64 // mean of d; NaN if N = 0
+	Std           float64 // sample standard deviation of d; NaN if N < 2
+	CILow, CIHigh float64 // 95% Student-t CI of the mean of d; NaN if N < 2
+	T             float64 // t = mean/(std/√N); NaN if N < 2 or std = 0
+	DF            int     // N − 1
+	P             float64 // two-sided p-value of the paired t-test; NaN when T is
+	Note          string
+}
+
+// PairedTest compares x with ref pair by pair (x[i] with ref[i]).
+func PairedTest(x, ref []float64) PairedDiff {
+	if len(x) != len(ref) {
+		panic("report: PairedTest: slices of different lengths")
+	}
+	pd := PairedDiff{N: len(x), Mean: math.NaN(), Std: math.NaN(), CILow: math.NaN(), CIHigh: math.NaN(), T: math.NaN(), P: math.NaN(), DF: len(x) - 1}
+	if len(x) == 0 {
+		pd.DF = 0
+		pd.Note = "no pairs"
+		return pd
+	}
+	d := make([]float64, len(x))
+	for i := range x {
+		d[i] = x[i] - ref[i]
+	}
+	if len(d) == 1 {
+		pd.Mean = d[0]
+		pd.Note = "single pair: no CI and no test"
+		return pd
+	}
+	pd.Mean, pd.Std = stat.MeanStdDev(d, nil)
+	n := float64(len(d))
+	se := pd.Std / math.Sqrt(n)
+	tq := distuv.StudentsT{Mu: 0, Sigma: 1, Nu: n - 1}
+	half := tq.Quantile(0.975) * se
+	pd.CILow, pd.CIHigh = pd.Mean-half, pd.Mean+half
+	if pd.Std == 0 || pd.Std <= 1e-12*math.Abs(pd.Mean) { // constant up to rounding
+		if pd.Mean == 0 {
+			pd.Note = "every pair is identical: no test"
+		} else {
+			pd.Note = "every pair differs by the same amount: no test"
+		}
+		pd.CILow, pd.CIHigh = pd.Mean, pd.Mean
+		return pd
+	}
+	pd.T = pd.Mean / se
+	pd.P = 2 * tq.Survival(math.Abs(pd.T))
+	return pd
+}
+
+// Effect says whether the comparison is significant at 5% and in which
+// direction for a metric where higher (or lower) is better: "better",
+// "worse", "n.s." or "" when there is no CI.
+func (p *Paired) Effect() string {
+	if !isFinite(p.CILow) {
+		return ""
+	}
+	switch {
+	case p.CILow == p.CIHigh && p.Mean == 0:
+		return "n.s."
+	case p.CILow > 0 || (p.CILow == p.CIHigh && p.Mean > 0):
+		if p.Higher {
+			return "better"
+		}
+		return "worse"
+	case p.CIHigh < 0 || (p.CILow == p.CIHigh && p.Mean < 0):
+		if p.Higher {
+			return "worse"
+		}
+		return "better"
+	}
+	return "n.s."
+}
+
+// pairedOf compares every point of ta's slice with its λ = 0 point, run by
+// run, on the task metric and then on the term's metric.
+func pairedOf(runs *Runs, s *Summary, ta *TermAnalysis, task MetricChoice) []Paired {
+	if ta.Ref < 0 {
+		return nil
+	}
+	pointOf := pointOfRuns(runs, s)
+	byPoint := make(map[int]map[int]*Run) // point → repeat → run
+	for i := range runs.Runs {
+		p := pointOf[i]
+		if byPoint[p] == nil {
+			byPoint[p] = map[int]*Run{}
+		}
+		byPoint[p][runs.Runs[i].Repeat] = &runs.Runs[i]
+	}
+	metrics := []MetricChoice{task}
+	if ta.Metric.Index >= 0 {
+		metrics = append(metrics, ta.Metric)
+	}
+	var out []Paired
+	for _, m := range metrics {
+		for _, pi := range ta.Points {
+			if pi == ta.Ref {
+				continue
+			}
+			var x, ref []float64
+			for r := 0; r <= maxRepeat(byPoint[pi]); r++ {
+				a, b := byPoint[pi][r], byPoint[ta.Ref][r]
+				if a == nil || b == nil || a.Status != experiments.StatusOK || b.Status != experiments.StatusOK {
+					continue
+				}
+				va, vb := a.Metrics[m.Index], b.Metrics[m.Index]
+				if !isFinite(va) || !isFinite(vb) {
+					continue
+				}
+				x, ref = append(x, va), append(ref, vb)
+			}
+			pr := Paired{Term: ta.Term, Fixed: ta.Fixed, Lambda: s.Points[pi].Lambdas[ta.Index], Point: pi,
+				Metric: m.Name, Higher: m.Higher, PairedDiff: PairedTest(x, ref)}
+			if d := s.Points[pi].Diverged; d > 0 {
+				pr.Note = strings.TrimPrefix(pr.Note+"; "+fmt.Sprintf("%d diverged run(s) left out", d), "; ")
+			}
+			out = append(out, pr)
+		}
+	}
+	return out
+}
+
+func maxRepeat(m map[int]*Run) int {
+	hi := -1
+	for r := range m {
+		hi = max(hi, r)
+	}
+	return hi
+}

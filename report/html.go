@@ -1,0 +1,530 @@
+package report
+
+import (
+	"fmt"
+	"html/template"
+	"io"
+	"math"
+	"path/filepath"
+	"slices"
+	"strings"
+
+	"github.com/lossexp/lossexp/experiments"
+)
+
+// HTMLFile is the one-page report of a results folder.
+const HTMLFile = "report.html"
+
+// Figures lists the PNG files of a report by section, as base names
+// relative to the results folder.
+type Figures struct {
+	Metrics  []string            // <metric>_vs_<term>.png and train vs test
+	Tradeoff []string            // tradeoff_<term>.png and heat_<metric>.png
+	Grad     []string            // grad_ratio_vs_<term>.png, grad_cos_vs_<term>.png
+	Cost     []string            // cost_vs_<term>.png
+	Training map[string][]string // per term: training_<term>_<k>.png
+}
+
+// All returns every figure in section order.
+func (f *Figures) All() []string {
+	out := slices.Concat(f.Metrics, f.Tradeoff, f.Grad, f.Cost)
+	for _, ta := range slices.Sorted(mapKeys(f.Training)) {
+		out = append(out, f.Training[ta]...)
+	}
+	return out
+}
+
+func mapKeys[V any](m map[string]V) func(func(string) bool) {
+	return func(yield func(string) bool) {
+		for k := range m {
+			if !yield(k) {
+				return
+			}
+		}
+	}
+}
+
+// htmlData is what the template reads.
+type htmlData struct {
+	Title, Description string
+	Dir                string
+	Warnings, Notes    []string
+	Reading            []string
+	Task               MetricChoice
+	Terms              []htmlTerm
+	Figs               *Figures
+	Runs               htmlTable
+	Cost               *htmlCost
+	SpecText           string
+	Files              []string
+}
+
+type htmlTerm struct {
+	Term, Kind, Fixed string
+	Metric            MetricChoice
+	Balance           []htmlBalance
+	Excluded          []string
+	Paired            []htmlPaired
+	PairedTerm        []htmlPaired
+	Grad              GradConflict
+	GradRows          [][]string
+	Training          []string
+}
+
+type htmlBalance struct {
+	Name, Lambda, Task, Term, Note string
+}
+
+type htmlPaired struct {
+	Lambda, N, Diff, CI, P, Effect, Note string
+}
+
+type htmlTable struct {
+	Header []string
+	Rows   []htmlRow
+}
+
+type htmlRow struct {
+	Cells    []string
+	Diverged bool
+}
+
+type htmlCost struct {
+	Total string
+	Terms [][]string
+	Rows  [][]string
+	Head  []string
+}
+
+// WriteHTML writes dir/report.html: a self-contained page (inline CSS, no
+// script, figures linked as files of the same folder) that reads offline.
+func WriteHTML(dir string, a *Analysis, opts PlotOptions, figs *Figures) error {
+	d := a.htmlData(opts, figs)
+	return WriteFileAtomic(filepath.Join(dir, HTMLFile), func(w io.Writer) error {
+		return pageTemplate.Execute(w, d)
+	})
+}
+
+func (a *Analysis) htmlData(opts PlotOptions, figs *Figures) *htmlData {
+	d := &htmlData{Title: opts.Title, Description: opts.Description, Dir: a.Dir, Warnings: a.Warnings, Notes: a.Notes,
+		Task: a.Task, Figs: figs, SpecText: a.SpecText}
+	if d.Title == "" {
+		d.Title = filepath.Base(a.Dir)
+	}
+	if d.Description == "" && a.Spec != nil {
+		d.Description = a.Spec.Description
+	}
+	d.Reading = a.Reading()
+	s := a.Summary
+	for _, ta := range a.Terms {
+		ht := htmlTerm{Term: ta.Term, Kind: ta.Kind, Fixed: ta.Fixed, Metric: ta.Metric, Excluded: ta.Balance.Excluded, Grad: ta.Grad,
+			Training: figs.Training[ta.Term]}
+		if a.Task.Index >= 0 {
+			for _, bp := range []struct {
+				name string
+				p    BalancePoint
+			}{{"λ_best", ta.Balance.Best}, {"λ_1se", ta.Balance.OneSE}, {"knee", ta.Balance.Knee}, {"λ_overshadow", ta.Balance.Overshadow}} {
+				hb := htmlBalance{Name: bp.name, Lambda: "—", Note: bp.p.Note}
+				if bp.p.Point >= 0 {
+					p := s.Points[bp.p.Point]
+					st := p.Stats[a.Task.Index]
+					hb.Lambda = formatLambda(bp.p.Lambda)
+					hb.Task = fmtNum(st.Mean)
+					if st.N > 1 {
+						hb.Task += " ± " + fmtNum(st.Std/math.Sqrt(float64(st.N))) + " SE"
+					}
+					hb.Task += fmt.Sprintf(" (n=%d)", st.N)
+					if ta.Metric.Index >= 0 {
+						hb.Term = fmtNum(p.Stats[ta.Metric.Index].Mean)
+					}
+				}
+				ht.Balance = append(ht.Balance, hb)
+			}
+		}
+		for _, p := range ta.Paired {
+			hp := htmlPaired{Lambda: formatLambda(p.Lambda), N: fmt.Sprint(p.N), Diff: signed(p.Mean), Effect: p.Effect(), Note: p.Note}
+			if isFinite(p.CILow) {
+				hp.CI = "[" + signed(p.CILow) + ", " + signed(p.CIHigh) + "]"
+			}
+			if !math.IsNaN(p.P) {
+				hp.P = fmtP(p.P)
+			}
+			if p.Metric == a.Task.Name {
+				ht.Paired = append(ht.Paired, hp)
+			} else {
+				ht.PairedTerm = append(ht.PairedTerm, hp)
+			}
+		}
+		for _, gp := range ta.Grad.Points {
+			ht.GradRows = append(ht.GradRows, []string{formatLambda(gp.Lambda), statCell(gp.Cos), statCell(gp.Conflict), statCell(gp.Ratio)})
+		}
+		d.Terms = append(d.Terms, ht)
+	}
+
+	// Runs table: run id, repeat, status, λ, the task metric, the terms'
+	// metrics and the report metrics, reason.
+	cols := []int{}
+	addCol := func(i int) {
+		if i >= 0 && !slices.Contains(cols, i) {
+			cols = append(cols, i)
+		}
+	}
+	addCol(a.Task.Index)
+	for _, ta := range a.Terms {
+		addCol(ta.Metric.Index)
+	}
+	for _, m := range opts.Metrics {
+		addCol(slices.Index(a.Runs.Metrics, m))
+	}
+	d.Runs.Header = []string{"run", "repeat", "status"}
+	for _, t := range a.Runs.Terms {
+		d.Runs.Header = append(d.Runs.Header, "λ "+t)
+	}
+	for _, c := range cols {
+		d.Runs.Header = append(d.Runs.Header, a.Runs.Metrics[c])
+	}
+	d.Runs.Header = append(d.Runs.Header, "reason")
+	for _, r := range a.Runs.Runs {
+		row := htmlRow{Cells: []string{r.RunID, fmt.Sprint(r.Repeat), r.Status}, Diverged: r.Status != experiments.StatusOK}
+		for _, l := range r.Lambdas {
+			row.Cells = append(row.Cells, formatLambda(l))
+		}
+		for _, c := range cols {
+			row.Cells = append(row.Cells, fmtNum(r.Metrics[c]))
+		}
+		row.Cells = append(row.Cells, r.Reason)
+		d.Runs.Rows = append(d.Runs.Rows, row)
+	}
+
+	if c := a.Cost; c != nil {
+		hc := &htmlCost{Total: fmt.Sprintf("%.1f s of training over %d runs", c.Seconds, len(a.Runs.Runs))}
+		for _, tc := range c.Terms {
+			extra := "—"
+			if isFinite(tc.Extra) {
+				extra = fmt.Sprintf("%+.1f%%", 100*tc.Extra)
+			}
+			hc.Terms = append(hc.Terms, []string{tc.Term, secs(tc.RefEpoch) + fmt.Sprintf(" (%d runs)", tc.RefN),
+				secs(tc.OnEpoch) + fmt.Sprintf(" (%d runs)", tc.OnN), extra, tc.Note})
+		}
+		for _, t := range s.Terms {
+			hc.Head = append(hc.Head, "λ "+t)
+		}
+		hc.Head = append(hc.Head, "n", "s per run", "s per epoch", "vs all λ = 0")
+		for _, cp := range c.Points {
+			var row []string
+			for _, l := range s.Points[cp.Point].Lambdas {
+				row = append(row, formatLambda(l))
+			}
+			rel := "—"
+			if isFinite(cp.Rel) {
+				rel = fmt.Sprintf("%+.1f%%", 100*cp.Rel)
+			}
+			row = append(row, fmt.Sprint(cp.Total.N), secs(cp.Total.Mean), secs(cp.Epoch.Mean), rel)
+			hc.Rows = append(hc.Rows, row)
+		}
+		d.Cost = hc
+	}
+	d.Files = []string{RunsFile, SummaryFile, BalanceFile, PairedFile, CurvesFile, TimingsFile}
+	if a.Cost != nil {
+		d.Files = append(d.Files, CostFile)
+	}
+	if a.SpecText != "" {
+		d.Files = append(d.Files, SpecFile)
+	}
+	return d
+}
+
+func statCell(st Stat) string {
+	if !isFinite(st.Mean) {
+		return "—"
+	}
+	if isFinite(st.CILow) {
+		return fmtNum(st.Mean) + " [" + fmtNum(st.CILow) + ", " + fmtNum(st.CIHigh) + "]"
+	}
+	return fmtNum(st.Mean)
+}
+
+func signed(v float64) string {
+	if math.IsNaN(v) {
+		return "—"
+	}
+	s := fmtNum(v)
+	if v > 0 {
+		s = "+" + s
+	}
+	return s
+}
+
+func fmtP(p float64) string {
+	if p < 1e-4 {
+		return "< 1e-4"
+	}
+	return fmt.Sprintf("%.3g", p)
+}
+
+func secs(v float64) string {
+	switch {
+	case math.IsNaN(v):
+		return "—"
+	case v < 1e-3:
+		return fmt.Sprintf("%.1f µs", v*1e6)
+	case v < 1:
+		return fmt.Sprintf("%.2f ms", v*1e3)
+	}
+	return fmt.Sprintf("%.2f s", v)
+}
+
+// Reading returns a few sentences that read the curves: per swept term,
+// the balance points with the task and term metrics there, the paired
+// comparison of λ_best and λ_1se with λ = 0, where the gradient ratio
+// crosses 1, and the term's cost.
+func (a *Analysis) Reading() []string {
+	var out []string
+	s := a.Summary
+	if a.Task.Index < 0 {
+		return nil
+	}
+	task := a.Task.Name
+	mean := func(pi, mi int) float64 { return s.Points[pi].Stats[mi].Mean }
+	for _, ta := range a.Terms {
+		b := ta.Balance
+		lam := "λ_" + ta.Term
+		tm := ta.Metric
+		termAt := func(pi int) string {
+			if tm.Index < 0 {
+				return ""
+			}
+			return tm.Name + " " + fmtNum(mean(pi, tm.Index))
+		}
+		if b.Best.Point >= 0 {
+			txt := fmt.Sprintf("The best mean %s is %s at %s = %s", task, fmtNum(mean(b.Best.Point, a.Task.Index)), lam, formatLambda(b.Best.Lambda))
+			if ta.Ref >= 0 && ta.Ref != b.Best.Point && isFinite(mean(ta.Ref, a.Task.Index)) {
+				txt += fmt.Sprintf(", against %s without the term", fmtNum(mean(ta.Ref, a.Task.Index)))
+				if p := a.pairedAt(&ta, b.Best.Point, task); p != nil && isFinite(p.CILow) {
+					txt += fmt.Sprintf(" (paired difference %s, 95%% CI [%s, %s]", signed(p.Mean), signed(p.CILow), signed(p.CIHigh))
+					if !math.IsNaN(p.P) {
+						txt += ", p = " + fmtP(p.P)
+					}
+					txt += ")"
+				}
+			}
+			if b.Best.Note != "" {
+				txt += " — " + b.Best.Note
+			}
+			out = append(out, txt+".")
+		}
+		if b.OneSE.Point >= 0 && b.OneSE.Point != b.Best.Point {
+			txt := fmt.Sprintf("%s = %s is the largest λ that keeps %s within 1 SE of the best (%s)", lam, formatLambda(b.OneSE.Lambda), task, fmtNum(mean(b.OneSE.Point, a.Task.Index)))
+			if tm.Index >= 0 && ta.Ref >= 0 {
+				from, to := mean(ta.Ref, tm.Index), mean(b.OneSE.Point, tm.Index)
+				verb := "raising"
+				if to < from {
+					verb = "lowering"
+				}
+				txt += fmt.Sprintf(" while %s %s to %s (%s at λ = 0)", verb, tm.Name, fmtNum(to), fmtNum(from))
+			}
+			out = append(out, txt+".")
+		} else if b.OneSE.Note != "" && b.Best.Point >= 0 {
+			out = append(out, "1-SE rule for "+lam+": "+b.OneSE.Note+".")
+		}
+		if b.Knee.Point >= 0 {
+			out = append(out, fmt.Sprintf("The knee of the trade-off between %s and %s is at %s = %s (%s, %s %s).",
+				orNone(tm.Name), task, lam, formatLambda(b.Knee.Lambda), termAt(b.Knee.Point), task, fmtNum(mean(b.Knee.Point, a.Task.Index))))
+		}
+		if b.Overshadow.Point >= 0 && ta.Ref >= 0 {
+			r := s.Points[ta.Ref].Stats[a.Task.Index]
+			out = append(out, fmt.Sprintf("From %s = %s the term overshadows the task: %s falls to %s, outside the λ = 0 interval [%s, %s].",
+				lam, formatLambda(b.Overshadow.Lambda), task, fmtNum(mean(b.Overshadow.Point, a.Task.Index)), fmtNum(r.CILow), fmtNum(r.CIHigh)))
+		} else if b.Overshadow.Note != "" {
+			out = append(out, "Overshadowing ("+lam+"): "+b.Overshadow.Note+".")
+		}
+		g := ta.Grad
+		switch {
+		case g.NoShared:
+			out = append(out, "Gradient conflict: "+g.Note+".")
+		case isFinite(g.Crossing):
+			out = append(out, fmt.Sprintf("The weighted gradient of %s becomes as large as the task's at %s ≈ %s (%s).", ta.Term, lam, formatLambda(g.Crossing), g.CrossNote))
+		case g.CrossNote != "":
+			out = append(out, "Gradient ratio ("+ta.Term+"): "+g.CrossNote+".")
+		}
+		if g.HasCos && !g.NoShared && b.Best.Point >= 0 {
+			for _, gp := range g.Points {
+				if gp.Point == b.Best.Point && isFinite(gp.Cos.Mean) {
+					out = append(out, fmt.Sprintf("At λ_best the mean cosine between the task and %s gradients is %s and %s of the measured steps conflict (cosine < 0).",
+						ta.Term, fmtNum(gp.Cos.Mean), pct(gp.Conflict.Mean)))
+				}
+			}
+		}
+		if a.Cost != nil {
+			for _, tc := range a.Cost.Terms {
+				if tc.Term == ta.Term && isFinite(tc.Extra) {
+					out = append(out, fmt.Sprintf("Cost: an epoch with %s takes %+.1f%% time relative to λ = 0 (%s against %s per epoch; timings are noisy at this scale).",
+						ta.Term, 100*tc.Extra, secs(tc.OnEpoch), secs(tc.RefEpoch)))
+				}
+			}
+		}
+	}
+	return out
+}
+
+func pct(v float64) string {
+	if !isFinite(v) {
+		return "—"
+	}
+	return fmt.Sprintf("%.0f%%", 100*v)
+}
+
+func orNone(s string) string {
+	if s == "" {
+		return "(no term metric)"
+	}
+	return s
+}
+
+// pairedAt returns the paired comparison of point pi on metric.
+func (a *Analysis) pairedAt(ta *TermAnalysis, pi int, metric string) *Paired {
+	for i := range ta.Paired {
+		if ta.Paired[i].Point == pi && ta.Paired[i].Metric == metric {
+			return &ta.Paired[i]
+		}
+	}
+	return nil
+}
+
+var pageTemplate = template.Must(template.New("report").Funcs(template.FuncMap{
+	"join": strings.Join,
+}).Parse(pageHTML))
+
+const pageHTML = `<!DOCTYPE html>
+<html lang="en">
+<head>
+<meta charset="utf-8">
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<title>{{.Title}} — lossexp report</title>
+<style>
+body { font: 15px/1.5 system-ui, -apple-system, "Segoe UI", Roboto, "DejaVu Sans", sans-serif; color: #222; margin: 0; background: #fafafa; }
+main { max-width: 1000px; margin: 0 auto; padding: 1.5em 2em 4em; background: #fff; }
+h1 { font-size: 1.7em; margin-bottom: 0.1em; }
+h2 { font-size: 1.3em; border-bottom: 1px solid #ddd; padding-bottom: 0.2em; margin-top: 2em; }
+h3 { font-size: 1.08em; margin-top: 1.5em; }
+p.desc { color: #555; margin-top: 0; font-size: 1.05em; }
+nav { font-size: 0.9em; margin: 1em 0; }
+nav a { margin-right: 1em; }
+.warn { background: #fff6d5; border-left: 4px solid #e6a700; padding: 0.5em 1em; margin: 0.6em 0; }
+.note { background: #eef4fb; border-left: 4px solid #5b8fd1; padding: 0.5em 1em; margin: 0.6em 0; }
+table { border-collapse: collapse; margin: 0.8em 0; font-size: 0.9em; }
+th, td { border: 1px solid #ddd; padding: 0.25em 0.6em; text-align: left; vertical-align: top; }
+th { background: #f1f1f1; }
+td.num { text-align: right; font-variant-numeric: tabular-nums; }
+tr.diverged td { background: #fde4e1; color: #8a1f11; }
+.reading li { margin-bottom: 0.35em; }
+figure { margin: 1em 0; }
+figure img { max-width: 100%; border: 1px solid #e3e3e3; }
+figcaption { font-size: 0.85em; color: #555; }
+pre { background: #f5f5f5; padding: 0.8em; overflow-x: auto; font-size: 0.85em; }
+.better { color: #0a7a43; font-weight: 600; }
+.worse { color: #b3261e; font-weight: 600; }
+details summary { cursor: pointer; color: #245; }
+dl dt { font-weight: 600; }
+dl dd { margin: 0 0 0.5em 1.2em; }
+.runs { max-height: 40em; overflow-y: auto; display: inline-block; }
+</style>
+</head>
+<body><main>
+<h1>{{.Title}}</h1>
+{{with .Description}}<p class="desc">{{.}}</p>{{end}}
+<nav><a href="#reading">Reading</a><a href="#balance">Balance points</a><a href="#plots">Plots</a><a href="#tradeoff">Trade-off</a><a href="#paired">Paired tests</a><a href="#grad">Gradient conflict</a><a href="#cost">Cost</a><a href="#training">Training curves</a><a href="#runs">Runs</a><a href="#spec">Spec</a></nav>
+{{range .Warnings}}<div class="warn"><strong>Warning:</strong> {{.}}</div>{{end}}
+{{range .Notes}}<div class="note">{{.}}</div>{{end}}
+
+<h2 id="reading">Reading of the curves</h2>
+{{if .Reading}}<ul class="reading">{{range .Reading}}<li>{{.}}</li>{{end}}</ul>
+{{else}}<p>No term is swept, or no task metric has values: there is nothing to read off curves.</p>{{end}}
+
+<h2 id="balance">Balance points</h2>
+{{if .Task.Name}}<p>Chosen on <strong>{{.Task.Name}}</strong> ({{.Task.Why}}; {{if .Task.Higher}}higher{{else}}lower{{end}} is better), along each term's slice of the grid. Written to <code>balance.csv</code>.</p>{{end}}
+{{range .Terms}}
+<h3>{{.Term}}{{if ne .Kind .Term}} ({{.Kind}}){{end}}{{with .Fixed}} — other terms at {{.}}{{end}}</h3>
+{{if .Metric.Name}}<p>The term's own metric: <strong>{{.Metric.Name}}</strong> ({{.Metric.Why}}).</p>{{else}}<p>No term metric: {{.Metric.Why}}.</p>{{end}}
+{{if .Balance}}<table>
+<tr><th>point</th><th>λ</th><th>{{$.Task.Name}}</th><th>{{if .Metric.Name}}{{.Metric.Name}}{{else}}term metric{{end}}</th><th>note</th></tr>
+{{range .Balance}}<tr><td>{{.Name}}</td><td class="num">{{.Lambda}}</td><td class="num">{{.Task}}</td><td class="num">{{.Term}}</td><td>{{.Note}}</td></tr>
+{{end}}</table>{{end}}
+{{range .Excluded}}<div class="note">Left out of the choice: {{.}}.</div>{{end}}
+{{end}}
+<details><summary>How the balance points are defined</summary>
+<dl>
+<dt>λ_best</dt><dd>the λ with the best mean task metric; ties go to the larger λ (glmnet's lambda.min).</dd>
+<dt>λ_1se</dt><dd>the largest λ whose mean task metric is within one standard error (std/√n at λ_best) of the best: the one-standard-error rule (glmnet's lambda.1se). Undefined with a single repeat.</dd>
+<dt>knee</dt><dd>Kneedle (Satopää et al., 2011): both metrics oriented so larger is better and min–max normalised over the slice; the knee is the point furthest above the chord of a pure trade-off, the maximum of x̂ + ŷ − 1. None when no point is above the chord or a metric is flat.</dd>
+<dt>λ_overshadow</dt><dd>the smallest λ &gt; 0 whose mean task metric is worse than at λ = 0 beyond the 95% CI of the λ = 0 runs: where the term starts to overshadow the task.</dd>
+<dt>paired tests</dt><dd>runs with the same repeat index share data split, initialisation and batch order at every λ, so each λ is compared with λ = 0 repeat by repeat: mean paired difference, its 95% Student-t CI and a two-sided paired t-test.</dd>
+</dl>
+Grid points with a diverged run are left out of every choice.</details>
+
+<h2 id="plots">Metrics against λ</h2>
+<p>Mean ± 95% CI over the repeats; dashed horizontal line: λ = 0. Vertical lines: the balance points.</p>
+{{range .Figs.Metrics}}<figure><img src="{{.}}" alt="{{.}}"><figcaption>{{.}}</figcaption></figure>
+{{else}}<p>No metric plot (no swept term).</p>{{end}}
+
+<h2 id="tradeoff">Trade-off</h2>
+<p>Each point is a grid point, labelled with its λ. Pareto-optimal points (no other point is at least as good on both axes) are joined; dominated points are grey. Rings mark the balance points.</p>
+{{range .Figs.Tradeoff}}<figure><img src="{{.}}" alt="{{.}}"><figcaption>{{.}}</figcaption></figure>
+{{else}}<p>No trade-off plot: no swept term has a metric of its own with values.</p>{{end}}
+
+<h2 id="paired">Paired comparisons with λ = 0</h2>
+{{range .Terms}}<h3>{{.Term}}: {{$.Task.Name}}, value at λ − value at λ = 0</h3>
+{{if .Paired}}<table>
+<tr><th>λ</th><th>pairs</th><th>mean difference</th><th>95% CI</th><th>p (paired t)</th><th>effect</th><th>note</th></tr>
+{{range .Paired}}<tr><td class="num">{{.Lambda}}</td><td class="num">{{.N}}</td><td class="num">{{.Diff}}</td><td class="num">{{.CI}}</td><td class="num">{{.P}}</td><td class="{{.Effect}}">{{.Effect}}</td><td>{{.Note}}</td></tr>
+{{end}}</table>
+{{if .PairedTerm}}<details><summary>Same for {{.Metric.Name}}</summary><table>
+<tr><th>λ</th><th>pairs</th><th>mean difference</th><th>95% CI</th><th>p (paired t)</th><th>effect</th><th>note</th></tr>
+{{range .PairedTerm}}<tr><td class="num">{{.Lambda}}</td><td class="num">{{.N}}</td><td class="num">{{.Diff}}</td><td class="num">{{.CI}}</td><td class="num">{{.P}}</td><td class="{{.Effect}}">{{.Effect}}</td><td>{{.Note}}</td></tr>
+{{end}}</table></details>{{end}}
+{{else}}<p>No λ = 0 run on this term's slice: nothing to pair with.</p>{{end}}
+{{end}}
+
+<h2 id="grad">Gradient conflict</h2>
+<p>Per term: the ratio ‖λ∇L_term‖/‖∇L_task‖ (above 1, the term's gradient dominates the step), the cosine between the two gradients over the parameters they share and the fraction of measured steps where it is negative (the term pulls against the task).</p>
+{{range .Terms}}<h3>{{.Term}}</h3>
+{{with .Grad.Note}}<div class="note">{{.}}</div>{{end}}
+{{with .Grad.CrossNote}}<p>Ratio = 1: {{.}}.</p>{{end}}
+{{if .GradRows}}<table>
+<tr><th>λ</th><th>mean cosine [95% CI]</th><th>conflicting steps</th><th>norm ratio [95% CI]</th></tr>
+{{range .GradRows}}<tr>{{range .}}<td class="num">{{.}}</td>{{end}}</tr>
+{{end}}</table>{{end}}
+{{end}}
+{{range .Figs.Grad}}<figure><img src="{{.}}" alt="{{.}}"><figcaption>{{.}}</figcaption></figure>
+{{end}}
+
+<h2 id="cost">Cost</h2>
+{{with .Cost}}<p>{{.Total}}. Wall time from <code>timings.csv</code> (ok runs only); timings vary between identical sweeps.</p>
+{{if .Terms}}<table><tr><th>term</th><th>s/epoch at λ = 0</th><th>s/epoch at λ &gt; 0</th><th>extra time</th><th>note</th></tr>
+{{range .Terms}}<tr>{{range .}}<td>{{.}}</td>{{end}}</tr>{{end}}</table>{{end}}
+<details><summary>Per grid point (also in cost.csv)</summary><table>
+<tr>{{range .Head}}<th>{{.}}</th>{{end}}</tr>
+{{range .Rows}}<tr>{{range .}}<td class="num">{{.}}</td>{{end}}</tr>
+{{end}}</table></details>
+{{else}}<p>No timings.csv in the folder.</p>{{end}}
+{{range .Figs.Cost}}<figure><img src="{{.}}" alt="{{.}}"><figcaption>{{.}}</figcaption></figure>
+{{end}}
+
+<h2 id="training">Training curves</h2>
+<p>Loss components per epoch (mean over the ok runs) for a few λ: λ = 0, the balance points and the largest λ.</p>
+{{range .Terms}}{{range .Training}}<figure><img src="{{.}}" alt="{{.}}"><figcaption>{{.}}</figcaption></figure>
+{{end}}{{end}}
+
+<h2 id="runs">Runs</h2>
+<p>Diverged runs are marked in red, with their reason; they take no part in the statistics.</p>
+<div class="runs"><table>
+<tr>{{range .Runs.Header}}<th>{{.}}</th>{{end}}</tr>
+{{range .Runs.Rows}}<tr{{if .Diverged}} class="diverged"{{end}}>{{range .Cells}}<td>{{.}}</td>{{end}}</tr>
+{{end}}</table></div>
+
+<h2 id="spec">Spec</h2>
+{{if .SpecText}}<pre>{{.SpecText}}</pre>{{else}}<p>No spec.yaml in the folder.</p>{{end}}
+<p>Files: {{range .Files}}<a href="{{.}}">{{.}}</a> {{end}}</p>
+</main></body>
+</html>
+`

@@ -1,0 +1,357 @@
+package report
+
+import (
+	"fmt"
+	"image/color"
+	"io"
+	"math"
+	"slices"
+
+	"gonum.org/v1/plot"
+	plotpalette "gonum.org/v1/plot/palette"
+	"gonum.org/v1/plot/palette/moreland"
+	"gonum.org/v1/plot/plotter"
+	"gonum.org/v1/plot/vg"
+	"gonum.org/v1/plot/vg/draw"
+	"gonum.org/v1/plot/vg/vgimg"
+)
+
+// ParetoFront returns, for points (x[i], y[i]) where larger is better on
+// both axes, whether each point is Pareto-optimal: no other point is at
+// least as good on both axes and strictly better on one. Equal points are
+// all optimal. NaN points are never optimal and dominate nothing.
+func ParetoFront(x, y []float64) []bool {
+	if len(x) != len(y) {
+		panic("report: ParetoFront: slices of different lengths")
+	}
+	opt := make([]bool, len(x))
+	for i := range x {
+		if !isFinite(x[i]) || !isFinite(y[i]) {
+			continue
+		}
+		opt[i] = true
+		for j := range x {
+			if j == i || !isFinite(x[j]) || !isFinite(y[j]) {
+				continue
+			}
+			geX := x[j] > x[i] || sameMean(x[j], x[i])
+			geY := y[j] > y[i] || sameMean(y[j], y[i])
+			gtX := x[j] > x[i] && !sameMean(x[j], x[i])
+			gtY := y[j] > y[i] && !sameMean(y[j], y[i])
+			if geX && geY && (gtX || gtY) {
+				opt[i] = false
+				break
+			}
+		}
+	}
+	return opt
+}
+
+// tradeoffPoint is one grid point of a trade-off figure.
+type tradeoffPoint struct {
+	lambda  float64
+	x, y    float64 // task metric, term metric (means)
+	optimal bool
+}
+
+// tradeoffFig is the term's metric against the task metric, one point per
+// grid point of the term's slice labelled with λ; the Pareto-optimal
+// points are joined, the dominated ones muted; balance points are ringed.
+type tradeoffFig struct {
+	title, subtitle string
+	xLabel, yLabel  string
+	pts             []tradeoffPoint
+	rings           []ring
+	note            string
+}
+
+type ring struct {
+	x, y  float64
+	label string
+	col   color.Color
+}
+
+// tradeoffFigure builds the trade-off figure of ta; nil when the term has
+// no metric or fewer than two points with both values.
+func (a *Analysis) tradeoffFigure(ta *TermAnalysis, opts PlotOptions) *tradeoffFig {
+	if ta.Metric.Index < 0 || a.Task.Index < 0 {
+		return nil
+	}
+	f := &tradeoffFig{subtitle: opts.Description}
+	var xs, ys []float64
+	excluded := 0
+	for _, pi := range ta.Points {
+		p := a.Summary.Points[pi]
+		x, y := p.Stats[a.Task.Index].Mean, p.Stats[ta.Metric.Index].Mean
+		if !isFinite(x) || !isFinite(y) || p.Diverged > 0 {
+			excluded++
+			continue
+		}
+		f.pts = append(f.pts, tradeoffPoint{lambda: p.Lambdas[ta.Index], x: x, y: y})
+		ox, oy := x, y
+		if !a.Task.Higher {
+			ox = -ox
+		}
+		if !ta.Metric.Higher {
+			oy = -oy
+		}
+		xs, ys = append(xs, ox), append(ys, oy)
+	}
+	if len(f.pts) < 2 {
+		return nil
+	}
+	for i, o := range ParetoFront(xs, ys) {
+		f.pts[i].optimal = o
+	}
+	b := ta.Balance
+	for _, r := range []struct {
+		name string
+		p    BalancePoint
+		col  color.Color
+	}{{"λ_best", b.Best, colBest}, {"λ_1se", b.OneSE, col1SE}, {"knee", b.Knee, colKnee}, {"λ_overshadow", b.Overshadow, colOvershadow}} {
+		if r.p.Point < 0 {
+			continue
+		}
+		p := a.Summary.Points[r.p.Point]
+		f.rings = append(f.rings, ring{p.Stats[a.Task.Index].Mean, p.Stats[ta.Metric.Index].Mean, r.name + " = " + formatLambda(r.p.Lambda), r.col})
+	}
+	f.title = titled(opts, ta.Metric.Name+" against "+a.Task.Name+" as λ_"+ta.Term+" grows")
+	f.xLabel = a.Task.Name + " (mean; " + better(a.Task.Higher) + " is better)"
+	f.yLabel = ta.Metric.Name + " (mean; " + better(ta.Metric.Higher) + " is better for " + ta.Term + ")"
+	if excluded > 0 {
+		f.note = fmt.Sprintf("%d point(s) left out (diverged runs or no value)", excluded)
+	}
+	return f
+}
+
+// WriteTo draws the figure and writes it as a PNG.
+func (f *tradeoffFig) WriteTo(w io.Writer) (int64, error) {
+	c := vgimg.NewWith(vgimg.UseWH(FigureWidth, FigureHeight), vgimg.UseDPI(FigureDPI))
+	if err := drawFramed(draw.New(c), f.title, f.subtitle, f.plot); err != nil {
+		return 0, err
+	}
+	return vgimg.PngCanvas{Canvas: c}.WriteTo(w)
+}
+
+func (f *tradeoffFig) plot() (*plot.Plot, plot.Legend, error) {
+	p := newPlot(f.xLabel, f.yLabel)
+	legend := newLegend()
+	muted := color.NRGBA{170, 170, 170, 255}
+	var front, dominated plotter.XYs
+	for _, pt := range f.pts {
+		if pt.optimal {
+			front = append(front, plotter.XY{X: pt.x, Y: pt.y})
+		} else {
+			dominated = append(dominated, plotter.XY{X: pt.x, Y: pt.y})
+		}
+	}
+	slices.SortFunc(front, func(a, b plotter.XY) int {
+		if c := cmpFloat(a.X, b.X); c != 0 {
+			return c
+		}
+		return cmpFloat(a.Y, b.Y)
+	})
+	if len(dominated) > 0 {
+		sc := &plotter.Scatter{XYs: dominated, GlyphStyle: draw.GlyphStyle{Color: muted, Radius: vg.Points(2.5), Shape: draw.CircleGlyph{}}}
+		p.Add(sc)
+		legendAdd(&legend, "dominated", sc)
+	}
+	if len(front) > 0 {
+		line := &plotter.Line{XYs: front, LineStyle: draw.LineStyle{Color: palette[0], Width: vg.Points(1.5)}}
+		sc := &plotter.Scatter{XYs: front, GlyphStyle: draw.GlyphStyle{Color: palette[0], Radius: vg.Points(3), Shape: draw.CircleGlyph{}}}
+		p.Add(line, sc)
+		legendAdd(&legend, "Pareto-optimal", line, sc)
+	}
+	// λ labels beside every point, muted for dominated ones.
+	lab := &plotter.Labels{Offset: vg.Point{X: vg.Points(4), Y: vg.Points(2)}}
+	for _, pt := range f.pts {
+		lab.XYs = append(lab.XYs, plotter.XY{X: pt.x, Y: pt.y})
+		lab.Labels = append(lab.Labels, formatLambda(pt.lambda))
+		col := color.Color(color.Black)
+		if !pt.optimal {
+			col = muted
+		}
+		lab.TextStyle = append(lab.TextStyle, textStyle(7, col))
+	}
+	p.Add(lab)
+	for i, r := range f.rings {
+		sc := &plotter.Scatter{XYs: plotter.XYs{{X: r.x, Y: r.y}},
+			GlyphStyle: draw.GlyphStyle{Color: r.col, Radius: vg.Points(5.5 + 1.5*float64(i)), Shape: draw.RingGlyph{}}}
+		p.Add(sc)
+		legendAdd(&legend, r.label, sc)
+	}
+	if f.note != "" {
+		legend.Add(f.note)
+	}
+	// Room for the labels on the right and on top.
+	p.X.Max += 0.08 * (p.X.Max - p.X.Min)
+	p.Y.Max += 0.04 * (p.Y.Max - p.Y.Min)
+	if p.X.Min == p.X.Max {
+		p.X.Min, p.X.Max = p.X.Min-0.01, p.X.Max+0.01
+	}
+	if p.Y.Min == p.Y.Max {
+		p.Y.Min, p.Y.Max = p.Y.Min-0.01, p.Y.Max+0.01
+	}
+	return p, legend, nil
+}
+
+// heatFig is a metric over the grid of two swept terms: one cell per
+// (λ1, λ2), colored by the mean and labelled with it.
+type heatFig struct {
+	title, subtitle string
+	xs, ys          []float64 // distinct λ of the two terms, ascending
+	xTerm, yTerm    string
+	z               [][]float64 // z[row][col]: mean at (xs[col], ys[row]); NaN = none
+	higher          bool
+	metric          string
+}
+
+func (h *heatFig) Dims() (c, r int)   { return len(h.xs), len(h.ys) }
+func (h *heatFig) Z(c, r int) float64 { return h.z[r][c] }
+func (h *heatFig) X(c int) float64    { return float64(c) }
+func (h *heatFig) Y(r int) float64    { return float64(r) }
+
+// heatmapFigures writes heat_<metric>.png for the task metric and each
+// swept term's metric over the first two swept terms, the other swept
+// terms (if any) at their reference λ.
+func (a *Analysis) heatmapFigures(dir string, opts PlotOptions) ([]string, error) {
+	if len(a.Terms) < 2 {
+		return nil, nil
+	}
+	t1, t2 := a.Terms[0], a.Terms[1]
+	s := a.Summary
+	var metrics []MetricChoice
+	if a.Task.Index >= 0 {
+		metrics = append(metrics, a.Task)
+	}
+	for _, ta := range a.Terms[:2] {
+		if ta.Metric.Index >= 0 && !slices.ContainsFunc(metrics, func(m MetricChoice) bool { return m.Name == ta.Metric.Name }) {
+			metrics = append(metrics, ta.Metric)
+		}
+	}
+	// Points on the (t1, t2) plane: every other swept term at reference.
+	_, slice1, _ := termSlice(s, t1.Index)
+	var plane []int
+	for pi, p := range s.Points {
+		ok := true
+		for _, ta := range a.Terms[2:] {
+			if p.Lambdas[ta.Index] != s.Points[slice1[0]].Lambdas[ta.Index] {
+				ok = false
+			}
+		}
+		if ok {
+			plane = append(plane, pi)
+		}
+	}
+	var xs, ys []float64
+	for _, pi := range plane {
+		if x := s.Points[pi].Lambdas[t1.Index]; !slices.Contains(xs, x) {
+			xs = append(xs, x)
+		}
+		if y := s.Points[pi].Lambdas[t2.Index]; !slices.Contains(ys, y) {
+			ys = append(ys, y)
+		}
+	}
+	slices.Sort(xs)
+	slices.Sort(ys)
+	var written []string
+	for _, m := range metrics {
+		h := &heatFig{xs: xs, ys: ys, xTerm: t1.Term, yTerm: t2.Term, higher: m.Higher, metric: m.Name, subtitle: opts.Description}
+		h.z = make([][]float64, len(ys))
+		for r := range h.z {
+			h.z[r] = make([]float64, len(xs))
+			for c := range h.z[r] {
+				h.z[r][c] = math.NaN()
+			}
+		}
+		for _, pi := range plane {
+			p := s.Points[pi]
+			if p.Diverged > 0 {
+				continue
+			}
+			c, r := slices.Index(xs, p.Lambdas[t1.Index]), slices.Index(ys, p.Lambdas[t2.Index])
+			h.z[r][c] = p.Stats[m.Index].Mean
+		}
+		h.title = titled(opts, m.Name+" over (λ_"+t1.Term+", λ_"+t2.Term+")")
+		if err := writeFigure(dir, "heat_"+m.Name+".png", h, &written); err != nil {
+			return written, err
+		}
+	}
+	return written, nil
+}
+
+// WriteTo draws the heatmap and writes it as a PNG.
+func (h *heatFig) WriteTo(w io.Writer) (int64, error) {
+	c := vgimg.NewWith(vgimg.UseWH(FigureWidth, FigureHeight), vgimg.UseDPI(FigureDPI))
+	if err := drawFramed(draw.New(c), h.title, h.subtitle, h.plot); err != nil {
+		return 0, err
+	}
+	return vgimg.PngCanvas{Canvas: c}.WriteTo(w)
+}
+
+// heatPalette runs from a light red (worse) through light gray to a light
+// blue (better), light enough for black labels on every cell.
+func heatPalette(higher bool) plotpalette.Palette {
+	cm := moreland.NewSmoothDiverging(color.NRGBA{225, 120, 100, 255}, color.NRGBA{110, 150, 230, 255}, 20)
+	var m plotpalette.ColorMap = cm
+	if !higher {
+		m = plotpalette.Reverse(cm)
+	}
+	return m.Palette(64)
+}
+
+func (h *heatFig) plot() (*plot.Plot, plot.Legend, error) {
+	p := newPlot("λ ("+h.xTerm+")", "λ ("+h.yTerm+")")
+	lo, hi := math.Inf(1), math.Inf(-1)
+	for _, row := range h.z {
+		for _, v := range row {
+			if isFinite(v) {
+				lo, hi = min(lo, v), max(hi, v)
+			}
+		}
+	}
+	legend := newLegend()
+	if !(lo <= hi) {
+		return nil, legend, fmt.Errorf("heatmap %s: no value", h.metric)
+	}
+	hm := plotter.NewHeatMap(h, heatPalette(h.higher))
+	hm.NaN = color.NRGBA{255, 255, 255, 255}
+	if lo == hi {
+		hm.Min, hm.Max = lo-1, hi+1
+	}
+	p.Add(hm)
+	lab := &plotter.Labels{}
+	for r, row := range h.z {
+		for c, v := range row {
+			txt := fmtNum(v)
+			if !isFinite(v) {
+				txt = "n/a"
+			}
+			st := textStyle(7, color.Black)
+			st.XAlign, st.YAlign = draw.XCenter, draw.YCenter
+			lab.XYs = append(lab.XYs, plotter.XY{X: float64(c), Y: float64(r)})
+			lab.Labels = append(lab.Labels, txt)
+			lab.TextStyle = append(lab.TextStyle, st)
+		}
+	}
+	p.Add(lab)
+	p.X.Tick.Marker = indexTicks(h.xs)
+	p.Y.Tick.Marker = indexTicks(h.ys)
+	p.X.Min, p.X.Max = -0.5, float64(len(h.xs))-0.5
+	p.Y.Min, p.Y.Max = -0.5, float64(len(h.ys))-0.5
+	legend.Add("cell = mean " + h.metric)
+	legend.Add("bluer = better (" + better(h.higher) + ")")
+	legend.Add("white = no value")
+	return p, legend, nil
+}
+
+// indexTicks labels the integer positions of a categorical axis with λ.
+type indexTicks []float64
+
+func (t indexTicks) Ticks(lo, hi float64) []plot.Tick {
+	var ts []plot.Tick
+	for i, v := range t {
+		ts = append(ts, plot.Tick{Value: float64(i), Label: formatLambda(v)})
+	}
+	return ts
+}
