@@ -109,7 +109,7 @@ func runRun(ctx context.Context, o *RunOptions) error {
 		fmt.Fprintf(w, " (%s)", res.Reason)
 	}
 	fmt.Fprintln(w)
-	for i, n := range experiments.MetricNames(s, sp.Task) {
+	for i, n := range experiments.MetricNames(s, sp) {
 		v := res.Metrics[i]
 		if math.IsNaN(v) {
 			fmt.Fprintf(w, "%s\t-\n", n)

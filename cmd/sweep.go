@@ -133,7 +133,7 @@ func sweepRun(ctx context.Context, o *SweepOptions) error {
 		workers = runtime.NumCPU()
 	}
 	layout := report.Layout{
-		Metrics: experiments.MetricNames(s, sp0.Task),
+		Metrics: experiments.MetricNames(s, sp0),
 		Curves:  experiments.CurveNames(s),
 	}
 	for _, t := range s.Loss.Terms {

@@ -19,6 +19,10 @@ func MetricCatalogue() []MetricInfo {
 		{"<split>.loss", "", "lower", "mean task loss (cross-entropy, MSE or Huber, without added terms) on the split"},
 		{"<split>.mse", "regression", "lower", "mean squared error of the predictions on the split"},
 		{"<split>.r2", "regression", "higher", "coefficient of determination 1 − SS_res/SS_tot on the split"},
+		{"<split>.dp_diff", "classification", "lower", "demographic-parity difference: max − min over the groups of dataset.group of the rate of predicted positives (binary classification)"},
+		{"<split>.eo_diff", "classification", "lower", "equalized-odds difference: the larger of the max − min over groups of the true-positive rate and of the false-positive rate (a group without rows of a label is left out of that rate)"},
+		{"<split>.accuracy_diff", "classification", "lower", "max − min over the groups of dataset.group of the group's accuracy"},
+		{"<split>.accuracy.<group>", "classification", "higher", "accuracy on the rows of one group of dataset.group (empty when the split has none)"},
 		{"gap.accuracy", "classification", "lower", "train.accuracy − test.accuracy: the overfitting gap"},
 		{"gap.mse", "regression", "lower", "test.mse − train.mse: the overfitting gap"},
 		{"grad.cos.<term>", "", "", "mean cosine between the task gradient and the term's gradient over the weights they share, on sampled steps (empty at λ = 0)"},
@@ -33,8 +37,11 @@ func MetricCatalogue() []MetricInfo {
 }
 
 // MetricNames returns the metric columns of a sweep, in a fixed order that
-// depends only on the spec and the task (never on a run).
-func MetricNames(s *Spec, task dataset.Task) []string {
+// depends only on the spec and on the data's columns (its task, its group
+// names, its auxiliary targets and factors), never on a run: every repeat
+// of a spec's data has the same columns, so d may be any repeat's splits.
+func MetricNames(s *Spec, d *dataset.Splits) []string {
+	task := d.Task
 	splits := []string{"train"}
 	if s.Dataset.Split.Validation > 0 {
 		splits = append(splits, "validation")
@@ -46,6 +53,15 @@ func MetricNames(s *Spec, task dataset.Task) []string {
 			names = append(names, sp+".loss", sp+".mse", sp+".r2")
 		} else {
 			names = append(names, sp+".accuracy", sp+".loss")
+		}
+		if hasGroups(d) {
+			if d.K() == 1 {
+				names = append(names, sp+".dp_diff", sp+".eo_diff")
+			}
+			names = append(names, sp+".accuracy_diff")
+			for _, g := range d.GroupNames {
+				names = append(names, sp+".accuracy."+groupMetricName(g))
+			}
 		}
 	}
 	if task == dataset.Regression {

@@ -20,13 +20,16 @@ const evalChunk = 512
 // are measured.
 const normSamples = 8
 
-// penalty is one weight-matrix term of a run with its λ.
+// penalty is one added term of a run with its λ: a weight-matrix penalty
+// (pen) or a batch term (bt, see batchterms.go).
 type penalty struct {
 	name   string
 	lambda float64
 	pen    lossterms.WeightPenalty
 	prox   lossterms.Proximal // non-nil when applied as a proximal step
 	gnorm  float64            // sum over the epoch's measured steps of ‖λ∇R‖
+
+	*batchTerm // nil for a weight penalty
 
 	// Gradient conflict with the task, over the weights (the parameters
 	// the term and the task share), on measured steps: epoch sums of the
@@ -60,6 +63,8 @@ type trainer struct {
 	perm   []int
 	epochs int                            // epochs (or L-BFGS iterations) run
 	evals  map[*dataset.Dataset][]float64 // outputs of a whole split
+
+	batchState // batch terms' buffers (batchterms.go); empty without them
 }
 
 // Train trains one run and returns its result. A run whose loss becomes
@@ -76,7 +81,7 @@ func Train(ctx context.Context, run *Run) (Result, error) {
 		Lambdas: append([]float64(nil), run.Lambdas...),
 		Status:  StatusOK,
 	}
-	names := MetricNames(s, run.Data.Task)
+	names := MetricNames(s, run.Data)
 	res.Metrics = make([]float64, len(names))
 	for i := range res.Metrics {
 		res.Metrics[i] = math.NaN()
@@ -168,6 +173,12 @@ func newTrainer(run *Run) (*trainer, error) {
 		if err != nil {
 			return nil, s.Errorf(fmt.Sprintf("loss.terms[%d]", i), "%v", err)
 		}
+		if bt, ok := term.(lossterms.BatchTerm); ok {
+			if err := t.addBatchTerm(run, i, bt, batch); err != nil {
+				return nil, err
+			}
+			continue
+		}
 		wp, ok := term.(lossterms.WeightPenalty)
 		if !ok {
 			return nil, s.Errorf(fmt.Sprintf("loss.terms[%d].kind", i), "term kind %s is not supported by the trainer yet", ts.Kind)
@@ -190,15 +201,22 @@ func newTrainer(run *Run) (*trainer, error) {
 	case "adamw":
 		t.opt = optim.NewAdamW(tr.LearningRate, tr.Beta1, tr.Beta2, tr.Epsilon, tr.WeightDecay, nw, np)
 	case "lbfgs":
-		for _, p := range t.pens {
+		for i, p := range t.pens {
 			if p.prox != nil {
 				return nil, s.Errorf("train.optimizer", "lbfgs cannot take the proximal step of term %s", p.name)
+			}
+			if p.batchTerm != nil {
+				return nil, s.Errorf(fmt.Sprintf("loss.terms[%d].kind", i), "term %s is computed per batch and is not supported with optimizer lbfgs; use sgd, momentum, adam or adamw", p.name)
 			}
 		}
 	default:
 		return nil, s.Errorf("train.optimizer", "unknown optimizer %q", tr.Optimizer)
 	}
+	if err := t.finishBatchTerms(run); err != nil {
+		return nil, err
+	}
 	m.Init(t.param, RepeatRand(s.Seed, run.Repeat, streamInit))
+	t.initOwn(run)
 	return t, nil
 }
 
@@ -238,6 +256,9 @@ func (t *trainer) fitSGD(ctx context.Context, res *Result) (string, error) {
 		steps, measured := 0, 0
 		for p := range t.pens {
 			t.pens[p].gnorm, t.pens[p].ecos, t.pens[p].emeas = 0, 0, 0
+			if bt := t.pens[p].batchTerm; bt != nil {
+				bt.valSum, bt.valN = 0, 0
+			}
 		}
 		for lo := 0; lo < tr.N; lo += batch {
 			if err := ctx.Err(); err != nil {
@@ -249,6 +270,9 @@ func (t *trainer) fitSGD(ctx context.Context, res *Result) (string, error) {
 				copy(t.xb[r*d:(r+1)*d], tr.X[i*d:(i+1)*d])
 				t.yb[r] = tr.Y[i]
 			}
+			if t.batchTerms > 0 {
+				t.copyBatchColumns(tr, lo, n)
+			}
 			x := t.xb[:n*d]
 			out := t.m.Forward(t.ws, t.param, x, n)
 			dout := t.dout[:n*t.k]
@@ -257,18 +281,23 @@ func (t *trainer) fitSGD(ctx context.Context, res *Result) (string, error) {
 				t.appendCurve(res, lossSum/float64(max(steps, 1)), gnormSum/float64(max(measured, 1)), measured, ncurve, false)
 				return fmt.Sprintf("task loss is %v at epoch %d, step %d", loss, epoch+1, steps+1), nil
 			}
-			t.m.Backward(t.ws, t.param, x, dout, n, t.grad)
 			w := t.weights()
-			if steps%stride == 0 {
-				// Measure against the task gradient alone, before any
-				// term's gradient is added to it.
-				gn := norm(t.grad)
+			if t.batchTerms == 0 {
+				t.m.Backward(t.ws, t.param, x, dout, n, t.grad)
+				if steps%stride == 0 {
+					// Measure against the task gradient alone, before any
+					// term's gradient is added to it.
+					gn := norm(t.grad)
+					gnormSum += gn
+					measured++
+					t.measureConflict(w, gn)
+				}
+			} else if gn, ok := t.batchStep(x, out, n, dout, steps%stride == 0); ok {
 				gnormSum += gn
 				measured++
-				t.measureConflict(w, gn)
 			}
 			for p := range t.pens {
-				if pp := &t.pens[p]; pp.lambda != 0 && pp.prox == nil {
+				if pp := &t.pens[p]; pp.lambda != 0 && pp.pen != nil && pp.prox == nil {
 					pp.pen.AddGrad(t.grad[:t.nw], w, pp.lambda)
 				}
 			}
@@ -305,7 +334,7 @@ func (t *trainer) measureConflict(w []float64, gn float64) {
 	gwn = math.Sqrt(gwn)
 	for p := range t.pens {
 		pp := &t.pens[p]
-		if pp.lambda == 0 {
+		if pp.lambda == 0 || pp.pen == nil {
 			continue
 		}
 		clear(t.tgrad)
@@ -340,7 +369,11 @@ func (t *trainer) appendCurve(res *Result, taskLoss, gnorm float64, steps, ncurv
 	w := t.weights()
 	vals := make([]float64, len(t.pens))
 	for i, p := range t.pens {
-		vals[i] = p.pen.Value(w)
+		if p.batchTerm != nil {
+			vals[i] = p.valSum / float64(p.valN)
+		} else {
+			vals[i] = p.pen.Value(w)
+		}
 		if p.lambda != 0 {
 			total += p.lambda * vals[i]
 		}
@@ -372,7 +405,7 @@ func (t *trainer) objective() float64 {
 	tr := t.data.Train
 	f := t.task.Loss(t.outputs(tr), tr.Y, tr.N, t.k)
 	for _, p := range t.pens {
-		if p.lambda != 0 {
+		if p.lambda != 0 && p.pen != nil {
 			f += p.lambda * p.pen.Value(t.weights())
 		}
 	}
@@ -394,7 +427,7 @@ func (t *trainer) fitLBFGS(ctx context.Context, res *Result) (string, error) {
 		f := t.task.LossGrad(dout, out, tr.Y, tr.N, t.k)
 		t.m.Backward(t.ws, x, tr.X, dout, tr.N, grad)
 		for _, p := range t.pens {
-			if p.lambda != 0 {
+			if p.lambda != 0 && p.pen != nil {
 				f += p.lambda * p.pen.Value(x[:t.nw])
 				p.pen.AddGrad(grad[:t.nw], x[:t.nw], p.lambda)
 			}
@@ -472,6 +505,7 @@ func (t *trainer) metrics(names []string, dst []float64) {
 			vals["grad.ratio."+p.name] = p.ratioSum / m
 		}
 	}
+	t.batchMetrics(vals)
 	w := t.weights()
 	vals["weight_l1"] = lossterms.WeightL1(w)
 	vals["weight_l2"] = lossterms.WeightL2(w)

@@ -32,7 +32,7 @@ func trainOne(t *testing.T, s *Spec, lambdas []float64, repeat int) (Result, *Ru
 
 func metric(t *testing.T, s *Spec, run *Run, res Result, name string) float64 {
 	t.Helper()
-	for i, n := range MetricNames(s, run.Data.Task) {
+	for i, n := range MetricNames(s, run.Data) {
 		if n == name {
 			return res.Metrics[i]
 		}
@@ -216,33 +216,62 @@ train: {epochs: 100000}
 // (a few per epoch for the curve row and the test-loss evaluation are
 // allowed; per step there must be none).
 func TestTrain_HotLoopDoesNotAllocate(t *testing.T) {
-	mk := func(epochs string) *Run {
-		s := mustParse(t, `
+	for _, tc := range hotLoopCases {
+		t.Run(tc.name, func(t *testing.T) {
+			mk := func(epochs string) *Run {
+				s := mustParse(t, strings.Replace(tc.spec, "EPOCHS", epochs, 1))
+				d, err := OpenData(s, "")
+				if err != nil {
+					t.Fatal(err)
+				}
+				sp, err := d.Prepare(0)
+				if err != nil {
+					t.Fatal(err)
+				}
+				lam := make([]float64, len(s.Loss.Terms))
+				for i, ts := range s.Loss.Terms {
+					lam[i] = ts.Weight.Values[len(ts.Weight.Values)-1]
+				}
+				return &Run{Spec: s, Data: sp, Lambdas: lam}
+			}
+			allocs := func(r *Run) float64 {
+				return testing.AllocsPerRun(3, func() {
+					if _, err := Train(context.Background(), r); err != nil {
+						t.Fatal(err)
+					}
+				})
+			}
+			a2, a12 := allocs(mk("2")), allocs(mk("12"))
+			steps := 10.0 * 30 // 10 more epochs × 30 steps (480 training rows / 16)
+			perEpoch := (a12 - a2) / 10
+			if perEpoch > 12 {
+				t.Errorf("%.1f allocations per epoch (%.2f per step): the training step allocates", perEpoch, (a12-a2)/steps)
+			}
+		})
+	}
+}
+
+// hotLoopCases are runs of 640 rows (480 for training) in batches of 16,
+// one per kind of term, at λ > 0; EPOCHS is replaced.
+var hotLoopCases = []struct{ name, spec string }{
+	{"l1_l2", `
 name: a
 repeats: 1
 dataset: {builtin: moons, params: {samples: 640}}
 model: {kind: mlp, hidden: [16, 16]}
-train: {optimizer: adam, batch_size: 16, epochs: `+epochs+`}
+train: {optimizer: adam, batch_size: 16, epochs: EPOCHS}
 loss:
   terms: [{kind: l2, weight: 0.001}, {kind: l1, weight: 0.001}]
-`)
-		d, _ := OpenData(s, "")
-		sp, _ := d.Prepare(0)
-		return &Run{Spec: s, Data: sp, Lambdas: []float64{0.001, 0.001}}
-	}
-	allocs := func(r *Run) float64 {
-		return testing.AllocsPerRun(3, func() {
-			if _, err := Train(context.Background(), r); err != nil {
-				t.Fatal(err)
-			}
-		})
-	}
-	a2, a12 := allocs(mk("2")), allocs(mk("12"))
-	steps := 10.0 * 30 // 10 more epochs × 30 steps (480 training rows / 16)
-	perEpoch := (a12 - a2) / 10
-	if perEpoch > 12 {
-		t.Errorf("%.1f allocations per epoch (%.2f per step): the training step allocates", perEpoch, (a12-a2)/steps)
-	}
+`},
+	{"fairness", `
+name: a
+repeats: 1
+dataset: {builtin: fair, params: {samples: 640, groups: 3}}
+model: {kind: mlp, hidden: [16, 16]}
+train: {optimizer: adam, batch_size: 16, epochs: EPOCHS}
+loss:
+  terms: [{kind: fairness, metric: equalized_odds, weight: 0.5}]
+`},
 }
 
 func sharedDatasets(t testing.TB) string {

@@ -8,6 +8,7 @@ import (
 	"slices"
 	"strings"
 
+	"github.com/lossexp/lossexp/experiments/dataset"
 	"github.com/lossexp/lossexp/lossterms"
 )
 
@@ -339,13 +340,15 @@ func (s *Spec) validateLoss(v *validator) {
 			v.addf(base+".kind", "required (valid: %s)", strings.Join(lossterms.Kinds(), ", "))
 		} else if info, err := lossterms.Lookup(t.Kind); err != nil {
 			v.add(base+".kind", oneOf(fmt.Sprintf("unknown term kind %q", t.Kind), t.Kind, lossterms.Kinds()))
-		} else if _, err := info.New(t.Params); err != nil {
+		} else if term, err := info.New(t.Params); err != nil {
 			var pe *lossterms.ParamError
 			if errors.As(err, &pe) {
 				v.errs = append(v.errs, s.fieldErr(base+"."+pe.Param, fmt.Sprint(pe.Value), paramError{pe}))
 			} else {
 				v.add(base, err)
 			}
+		} else {
+			s.validateTermNeeds(v, base, t, info, term)
 		}
 		switch {
 		case t.Name == "" && t.Kind == "" && !s.has(base+".name"):
@@ -458,4 +461,41 @@ func sortedKeys[V any](m map[string]V) []string {
 	}
 	slices.Sort(keys)
 	return keys
+}
+
+// validateTermNeeds refuses a term whose dataset or model cannot feed it:
+// a fairness term without a group column, an auxiliary head without
+// auxiliary targets, a hidden-layer term on a linear model, a batch term
+// under lbfgs. The message names the term and the field to set.
+func (s *Spec) validateTermNeeds(v *validator, base string, t *TermSpec, info lossterms.Info, term lossterms.Term) {
+	ds := &s.Dataset
+	var gen *dataset.GeneratorInfo
+	if ds.Builtin != "" {
+		for _, g := range dataset.Builtins() {
+			if g.Name == ds.Builtin {
+				gen = &g
+				break
+			}
+		}
+		if gen == nil {
+			return // an unknown builtin is reported when the data is opened
+		}
+	}
+	nd := info.Needs
+	switch {
+	case nd.Groups && gen != nil && !gen.Groups && ds.Group == "":
+		v.addf(base+".kind", "term %s needs a sensitive-attribute (group) column, and builtin %s has none: use a builtin with groups (e.g. fair) or a csv with dataset.group", t.Name, ds.Builtin)
+	case nd.Groups && gen == nil && ds.Group == "":
+		v.addf(base+".kind", "term %s needs a sensitive-attribute (group) column: set dataset.group to the column that holds it", t.Name)
+	case nd.Aux && gen != nil && !gen.Aux:
+		v.addf(base+".kind", "term %s needs auxiliary targets, and builtin %s has none: use a builtin with auxiliary targets (e.g. edges) or a csv with dataset.aux_targets", t.Name, ds.Builtin)
+	case nd.Aux && gen == nil && len(ds.AuxTargets) == 0:
+		v.addf(base+".kind", "term %s needs auxiliary targets: set dataset.aux_targets to the columns that hold them", t.Name)
+	}
+	if nd.Hidden && (s.Model.Kind == "linear" || len(s.Model.Hidden) == 0) {
+		v.addf(base+".kind", "term %s reads a hidden layer, but the model has none (model.kind: %s): use model.kind: mlp with model.hidden", t.Name, s.Model.Kind)
+	}
+	if _, ok := term.(lossterms.BatchTerm); ok && s.Train.Optimizer == "lbfgs" {
+		v.addf("train.optimizer", "lbfgs cannot train term %s, which is computed per batch; use sgd, momentum, adam or adamw", t.Name)
+	}
 }

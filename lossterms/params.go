@@ -55,3 +55,70 @@ func stringParam(params map[string]any, name, def string, allowed ...string) (st
 	return "", &ParamError{Param: name, Value: s,
 		Err: fmt.Errorf("must be one of %s", strings.Join(allowed, ", "))}
 }
+
+// floatParam returns params[name] as a number in [lo, hi], def when it is
+// absent.
+func floatParam(params map[string]any, name string, def, lo, hi float64) (float64, error) {
+	v, ok := params[name]
+	if !ok {
+		return def, nil
+	}
+	x, ok := toFloat(v)
+	if !ok {
+		return 0, &ParamError{Param: name, Value: v, Err: fmt.Errorf("must be a number")}
+	}
+	if !(x >= lo && x <= hi) {
+		return 0, &ParamError{Param: name, Value: v, Err: fmt.Errorf("must be between %g and %g", lo, hi)}
+	}
+	return x, nil
+}
+
+// intParam returns params[name] as a whole number in [lo, hi], def when
+// it is absent.
+func intParam(params map[string]any, name string, def, lo, hi int) (int, error) {
+	v, ok := params[name]
+	if !ok {
+		return def, nil
+	}
+	x, ok := toFloat(v)
+	if !ok || x != float64(int(x)) { // exact: a whole number converts back unchanged
+		return 0, &ParamError{Param: name, Value: v, Err: fmt.Errorf("must be a whole number")}
+	}
+	if int(x) < lo || int(x) > hi {
+		return 0, &ParamError{Param: name, Value: v, Err: fmt.Errorf("must be between %d and %d", lo, hi)}
+	}
+	return int(x), nil
+}
+
+func toFloat(v any) (float64, bool) {
+	switch x := v.(type) {
+	case float64:
+		return x, true
+	case int:
+		return float64(x), true
+	case int64:
+		return float64(x), true
+	}
+	return 0, false
+}
+
+// layerParam reads the hidden-layer parameter "layer": a 0-based index,
+// or -1 (the default) for the last hidden layer.
+func layerParam(params map[string]any) (int, error) {
+	return intParam(params, "layer", -1, -1, 1<<16)
+}
+
+// resolveLayer turns a layer parameter into an index of s.Hidden, or an
+// error naming the term when the model has no such hidden layer.
+func resolveLayer(kind string, layer int, s Shape) (int, error) {
+	if len(s.Hidden) == 0 {
+		return 0, fmt.Errorf("term %s reads a hidden layer but the model has none (model.kind: linear); use kind: mlp with hidden: [...]", kind)
+	}
+	if layer == -1 {
+		return len(s.Hidden) - 1, nil
+	}
+	if layer >= len(s.Hidden) {
+		return 0, fmt.Errorf("term %s: layer %d does not exist; the model has %d hidden layers (0..%d)", kind, layer, len(s.Hidden), len(s.Hidden)-1)
+	}
+	return layer, nil
+}

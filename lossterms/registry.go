@@ -22,9 +22,19 @@ type Info struct {
 	// Metrics names the model-level or per-split metrics the term adds
 	// (e.g. "sparsity"); shown by `lossexp terms`.
 	Metrics []string
+	// Needs says what the term needs from a spec's dataset and model, so
+	// that a spec that cannot feed it is refused before training.
+	Needs InfoNeeds
 	// New builds the term from its inline spec parameters. An unknown or
 	// ill-typed parameter is reported as a *ParamError.
 	New func(params map[string]any) (Term, error)
+}
+
+// InfoNeeds is what a term kind needs from a spec.
+type InfoNeeds struct {
+	Groups bool // a group column (dataset.group) or a generator with groups
+	Aux    bool // auxiliary targets (dataset.aux_targets) or a generator with them
+	Hidden bool // a hidden layer (model.kind: mlp)
 }
 
 // ParamError is a bad inline parameter of a term.

@@ -31,6 +31,12 @@ type GeneratorInfo struct {
 	Task    Task
 	Summary string
 	Params  []ParamInfo
+
+	// Groups says the generator provides a sensitive attribute (fairness
+	// terms); Aux that it provides auxiliary targets (the aux term);
+	// Factors that it provides its generating factors (decorrelation's
+	// gap score).
+	Groups, Aux, Factors bool
 }
 
 // genParams holds a generator's resolved parameters (defaults overridden
@@ -45,7 +51,8 @@ type generator struct {
 	// check validates limits that involve more than one parameter or an
 	// open bound; it returns nil when the parameters are usable.
 	check func(p genParams) error
-	// gen fills t.N, t.NumX, t.Y (and t.Classes for classification).
+	// gen fills t.N, t.NumX, t.Y (and t.Classes for classification; the
+	// group, auxiliary and factor columns when it has them).
 	gen func(t *Table, p genParams, rng *rand.Rand)
 }
 
@@ -181,6 +188,23 @@ var generators = []generator{
 			return nil
 		},
 		gen: genSparse,
+	},
+	{
+		info: GeneratorInfo{
+			Name:    "fair",
+			Task:    Classification,
+			Summary: "a binary label that depends on a latent score and on a sensitive group, which also leaks through a proxy feature (x0); groups g0… (fairness terms)",
+			Params: []ParamInfo{
+				{Name: "samples", Default: 1000, Meaning: "number of rows", Integer: true, Min: 10},
+				{Name: "groups", Default: 2, Meaning: "number of groups g0… (group sizes fall off as 1, 1/2, 1/3, …)", Integer: true, Min: 2},
+				{Name: "features", Default: 6, Meaning: "number of features: x0 is the proxy, the rest noisy views of the latent score", Integer: true, Min: 2},
+				{Name: "bias", Default: 1.5, Meaning: "shift of the label score between the first and the last group, in standard deviations of the latent score", Min: 0},
+				{Name: "proxy_noise", Default: 0.3, Meaning: "standard deviation of the noise on the proxy feature (smaller leaks the group more)", Min: 0},
+				{Name: "noise", Default: 1.0, Meaning: "standard deviation of the noise on each view of the latent score", Min: 0},
+			},
+			Groups: true,
+		},
+		gen: genFair,
 	},
 }
 
@@ -522,4 +546,53 @@ func genSparse(t *Table, p genParams, rng *rand.Rand) {
 		}
 	}
 	t.N, t.NumX, t.Y, t.Classes = n, x, y, classLabels(2)
+}
+
+// groupLabels returns "g0", "g1", … "g(k-1)".
+func groupLabels(k int) []string {
+	out := make([]string, k)
+	for i := range out {
+		out[i] = "g" + strconv.Itoa(i)
+	}
+	return out
+}
+
+// genFair draws a sensitive group a (sizes ∝ 1, 1/2, 1/3, …), a latent
+// score u ~ N(0, 1) independent of it, and the label y = [u + s_a + e > 0]
+// with s_a = bias·(a/(G−1) − ½) and e ~ N(0, 0.5²): the base rate differs
+// between groups. x0 = a/(G−1) + proxy_noise·N(0, 1) leaks the group; x1…
+// are views u + noise·N(0, 1) of the score. A classifier that uses x0
+// predicts better and with a larger gap between groups.
+func genFair(t *Table, p genParams, rng *rand.Rand) {
+	n, G, d := p.int("samples"), p.int("groups"), p.int("features")
+	bias, pn, noise := p["bias"], p["proxy_noise"], p["noise"]
+	cum := make([]float64, G)
+	total := 0.0
+	for g := range G {
+		total += 1 / float64(g+1)
+		cum[g] = total
+	}
+	x := make([]float64, n*d)
+	y := make([]float64, n)
+	grp := make([]int, n)
+	for i := range n {
+		r := rng.Float64() * total
+		a := 0
+		for a < G-1 && r >= cum[a] {
+			a++
+		}
+		pos := float64(a) / float64(G-1)
+		u := rng.NormFloat64()
+		row := x[i*d : (i+1)*d]
+		row[0] = pos + pn*rng.NormFloat64()
+		for j := 1; j < d; j++ {
+			row[j] = u + noise*rng.NormFloat64()
+		}
+		if u+bias*(pos-0.5)+0.5*rng.NormFloat64() > 0 {
+			y[i] = 1
+		}
+		grp[i] = a
+	}
+	t.N, t.NumX, t.Y, t.Classes = n, x, y, classLabels(2)
+	t.Group, t.GroupNames = grp, groupLabels(G)
 }

@@ -40,9 +40,18 @@ type Table struct {
 	Classes []string // class labels in index order (classification)
 
 	// Group holds the sensitive-attribute index per row (nil when none),
-	// GroupNames its labels. Used by fairness terms (later issues).
+	// GroupNames its labels. Used by the fairness terms and metrics.
 	Group      []int
 	GroupNames []string
+
+	// Aux holds auxiliary targets (N × len(AuxNames), row-major; nil
+	// when none), for the aux term. Factors holds the generating factors
+	// of a built-in (N × len(FactorNames)), for decorrelation's gap score.
+	// Neither is a feature.
+	Aux         []float64
+	AuxNames    []string
+	Factors     []float64
+	FactorNames []string
 
 	// Checksum identifies the data (SHA-256 of the CSV bytes, or of the
 	// generator name, parameters and seed).
@@ -61,6 +70,10 @@ type Dataset struct {
 	Y        []float64 // N (class index or regression value)
 	Group    []int     // nil when the spec names no group
 	Features []string  // D names (one-hot columns as "col=value")
+	A        int       // auxiliary targets per row (0: none)
+	Aux      []float64 // N × A
+	F        int       // generating factors per row (0: none)
+	Factors  []float64 // N × F
 }
 
 // Splits are the prepared train, validation and test sets of one repeat.
@@ -72,6 +85,8 @@ type Splits struct {
 	Validation *Dataset
 	Test       *Dataset
 	GroupNames []string
+	AuxNames    []string // auxiliary target names (Dataset.Aux columns)
+	FactorNames []string // generating factor names (Dataset.Factors columns)
 }
 
 // K returns the number of model outputs the task needs: 1 for regression

@@ -146,7 +146,9 @@ func Prepare(t *Table, opt PrepareOptions, seed uint64) (*Splits, error) {
 		Task:       t.Task,
 		Classes:    slices.Clone(t.Classes),
 		Train:      enc.apply(t, train),
-		GroupNames: slices.Clone(t.GroupNames),
+		GroupNames:  slices.Clone(t.GroupNames),
+		AuxNames:    slices.Clone(t.AuxNames),
+		FactorNames: slices.Clone(t.FactorNames),
 	}
 	if opt.Validation > 0 {
 		s.Validation = enc.apply(t, val)
@@ -177,6 +179,10 @@ func checkTable(t *Table) error {
 		return fmt.Errorf("prepare %s: table has no features", t.Name)
 	case t.Group != nil && len(t.Group) != n:
 		return fmt.Errorf("prepare %s: %d group values, want %d", t.Name, len(t.Group), n)
+	case len(t.Aux) != n*len(t.AuxNames):
+		return fmt.Errorf("prepare %s: %d auxiliary values, want %d rows × %d columns", t.Name, len(t.Aux), n, len(t.AuxNames))
+	case len(t.Factors) != n*len(t.FactorNames):
+		return fmt.Errorf("prepare %s: %d factor values, want %d rows × %d columns", t.Name, len(t.Factors), n, len(t.FactorNames))
 	}
 	for i, g := range t.Group {
 		if g < 0 || g >= len(t.GroupNames) {
@@ -353,6 +359,13 @@ func (e *encoder) apply(t *Table, rows []int) *Dataset {
 	if t.Group != nil {
 		ds.Group = make([]int, len(rows))
 	}
+	ds.A, ds.F = len(t.AuxNames), len(t.FactorNames)
+	if ds.A > 0 {
+		ds.Aux = make([]float64, len(rows)*ds.A)
+	}
+	if ds.F > 0 {
+		ds.Factors = make([]float64, len(rows)*ds.F)
+	}
 	for r, i := range rows {
 		out := ds.X[r*e.d : (r+1)*e.d]
 		for j := range p {
@@ -367,6 +380,8 @@ func (e *encoder) apply(t *Table, rows []int) *Dataset {
 		if t.Group != nil {
 			ds.Group[r] = t.Group[i]
 		}
+		copy(ds.Aux[r*ds.A:(r+1)*ds.A], t.Aux[i*ds.A:(i+1)*ds.A])
+		copy(ds.Factors[r*ds.F:(r+1)*ds.F], t.Factors[i*ds.F:(i+1)*ds.F])
 	}
 	return ds
 }

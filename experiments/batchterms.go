@@ -1,0 +1,386 @@
+package experiments
+
+import (
+	"fmt"
+	"math"
+	"strings"
+
+	"github.com/lossexp/lossexp/experiments/dataset"
+	"github.com/lossexp/lossexp/experiments/optim"
+	"github.com/lossexp/lossexp/lossterms"
+)
+
+// streamOwn is the first random stream of the own parameters of batch
+// terms (an auxiliary head, an adversary): term i of the spec draws its
+// initial values from RepeatRand(seed, repeat, streamOwn+i), so they are
+// the same at every λ and for every worker.
+const streamOwn = 0x6c6f737365787010
+
+// batchTerm is the trainer's state for one lossterms.BatchTerm.
+type batchTerm struct {
+	term  lossterms.BatchTerm
+	own   lossterms.OwnParams // nil when the term has no parameters of its own
+	needs lossterms.Needs
+	index int             // position in the spec's terms
+	b     lossterms.Batch // reused every step
+	h     int             // width of the hidden layer it reads
+
+	ownP, ownG []float64
+	ownOpt     optim.Optimizer
+	ownSteps   int
+
+	// The model parameters the term's gradient reaches, which it shares
+	// with the task: weights [0, wEnd) and biases [nw, bEnd).
+	wEnd, bEnd int
+	dhOne      [][]float64 // ∂/∂Hidden of this term alone, for measured steps
+
+	valSum float64 // sum of the term's batch values over the epoch
+	valN   int
+}
+
+// batchState holds the buffers batch terms share; all are sized once.
+type batchState struct {
+	batchTerms int       // number of batch terms of the run
+	gb         []int     // the batch's groups (nil when no term reads them)
+	ab         []float64 // the batch's auxiliary targets
+	dh         [][]float64
+	hiddenGrad bool        // some active term adds to dh
+	tdh        [][]float64 // per hidden layer: one term's ∂/∂Hidden (measured steps)
+	tdout      []float64   // one term's ∂/∂out (measured steps)
+	tgradAll   []float64   // one term's gradient over the model parameters
+	bgrad      []float64   // the batch terms' summed gradient (measured steps)
+}
+
+// shape describes the run to a batch term.
+func (t *trainer) shape(batch int) lossterms.Shape {
+	d := t.data
+	sh := lossterms.Shape{
+		Task:     d.Task.String(),
+		K:        t.k,
+		Classes:  len(d.Classes),
+		Targets:  1,
+		Hidden:   append([]int(nil), t.m.Sizes()[1:t.m.NumLayers()]...),
+		MaxBatch: max(batch, evalChunk),
+		Aux:      d.Train.A,
+	}
+	if d.Train.Group != nil {
+		sh.Groups = len(d.GroupNames)
+	}
+	return sh
+}
+
+// addBatchTerm sets up term i of the spec, a batch term.
+func (t *trainer) addBatchTerm(run *Run, i int, bt lossterms.BatchTerm, batch int) error {
+	s := t.spec
+	field := fmt.Sprintf("loss.terms[%d].kind", i)
+	if err := bt.Setup(t.shape(batch)); err != nil {
+		return s.Errorf(field, "%v", err)
+	}
+	st := &batchTerm{term: bt, needs: bt.Needs(), index: i}
+	sizes := t.m.Sizes()
+	st.wEnd, st.bEnd = t.nw, t.m.NumParams()
+	if l := st.needs.Layer; l >= 0 {
+		st.h = sizes[l+1]
+		st.wEnd, st.bEnd = 0, t.nw
+		for j := 0; j <= l; j++ {
+			st.wEnd += sizes[j] * sizes[j+1]
+			st.bEnd += sizes[j+1]
+		}
+	}
+	if own, ok := bt.(lossterms.OwnParams); ok {
+		ot := own.OwnTraining()
+		st.own, st.ownSteps = own, max(ot.Steps, 1)
+		st.ownP = make([]float64, own.NumOwn())
+		st.ownG = make([]float64, own.NumOwn())
+		name, lr := ot.Optimizer, ot.LearningRate
+		if name == "" {
+			name = s.Train.Optimizer
+		}
+		if lr == 0 {
+			lr = s.Train.LearningRate
+		}
+		tr := s.Train
+		switch name {
+		case "sgd":
+			st.ownOpt = optim.NewSGD(lr)
+		case "momentum":
+			st.ownOpt = optim.NewMomentum(lr, tr.Momentum, len(st.ownP))
+		case "adam", "adamw":
+			st.ownOpt = optim.NewAdam(lr, tr.Beta1, tr.Beta2, tr.Epsilon, len(st.ownP))
+		default:
+			return s.Errorf(field, "term %s: its own parameters cannot be trained with optimizer %s", s.Loss.Terms[i].Name, name)
+		}
+	}
+	t.pens = append(t.pens, penalty{name: s.Loss.Terms[i].Name, lambda: run.Lambdas[i], batchTerm: st})
+	t.batchTerms++
+	return nil
+}
+
+// finishBatchTerms allocates the buffers the batch terms share.
+func (t *trainer) finishBatchTerms(run *Run) error {
+	if t.batchTerms == 0 {
+		return nil
+	}
+	d := t.data.Train
+	batch := len(t.yb)
+	sizes := t.m.Sizes()
+	hidden := t.m.NumLayers() - 1
+	t.dh = make([][]float64, hidden)
+	t.tdh = make([][]float64, hidden)
+	t.tdout = make([]float64, batch*t.k)
+	t.tgradAll = make([]float64, len(t.param))
+	t.bgrad = make([]float64, len(t.param))
+	for _, p := range t.pens {
+		st := p.batchTerm
+		if st == nil {
+			continue
+		}
+		if st.needs.Groups && t.gb == nil {
+			t.gb = make([]int, batch)
+		}
+		if st.needs.Aux && t.ab == nil {
+			t.ab = make([]float64, batch*d.A)
+		}
+		if l := st.needs.Layer; l >= 0 {
+			if t.tdh[l] == nil {
+				t.tdh[l] = make([]float64, batch*sizes[l+1])
+			}
+			st.dhOne = make([][]float64, l+1)
+			st.dhOne[l] = t.tdh[l]
+			if p.lambda != 0 {
+				if t.dh[l] == nil {
+					t.dh[l] = make([]float64, batch*sizes[l+1])
+				}
+				t.hiddenGrad = true
+			}
+		}
+	}
+	return nil
+}
+
+// initOwn draws the initial own parameters of every batch term.
+func (t *trainer) initOwn(run *Run) {
+	for _, p := range t.pens {
+		if st := p.batchTerm; st != nil && st.own != nil {
+			st.own.InitOwn(st.ownP, RepeatRand(t.spec.Seed, run.Repeat, streamOwn+uint64(st.index)))
+		}
+	}
+}
+
+// copyBatchColumns copies the groups and auxiliary targets of the batch
+// rows perm[lo:lo+n].
+func (t *trainer) copyBatchColumns(tr *dataset.Dataset, lo, n int) {
+	if t.gb != nil {
+		for r := range n {
+			t.gb[r] = tr.Group[t.perm[lo+r]]
+		}
+	}
+	if t.ab != nil {
+		a := tr.A
+		for r := range n {
+			i := t.perm[lo+r]
+			copy(t.ab[r*a:(r+1)*a], tr.Aux[i*a:(i+1)*a])
+		}
+	}
+}
+
+// fillBatch points st's Batch at the current batch.
+func (t *trainer) fillBatch(st *batchTerm, out []float64, n int) {
+	b := &st.b
+	b.N, b.K, b.Out, b.Y = n, t.k, out, t.yb[:n]
+	if l := st.needs.Layer; l >= 0 {
+		b.Hidden, b.H = t.ws.Hidden(l), st.h
+	}
+	if st.needs.Groups {
+		b.Group = t.gb[:n]
+	}
+	if st.needs.Aux {
+		a := t.data.Train.A
+		b.Aux, b.A = t.ab[:n*a], a
+	}
+	b.Own = st.ownP
+}
+
+// batchStep computes the gradient of the task and of every term on one
+// batch into t.grad, after the forward pass that produced out and the
+// task's dout (which it may add to). First the terms' own parameters take
+// their steps on the batch. On a measured step the task gradient is
+// back-propagated alone, and each active term's separately, to measure
+// their norms and cosines; it then returns the task gradient's norm and
+// true. Otherwise the terms' gradients are added to dout and the hidden
+// layers' buffers and one backward pass carries them all.
+func (t *trainer) batchStep(x, out []float64, n int, dout []float64, measure bool) (float64, bool) {
+	for p := range t.pens {
+		st := t.pens[p].batchTerm
+		if st == nil {
+			continue
+		}
+		t.fillBatch(st, out, n)
+		for range st.ownSteps * btoi(st.own != nil) {
+			st.own.OwnGrad(st.ownG, &st.b)
+			st.ownOpt.Step(st.ownP, st.ownG)
+		}
+	}
+	if !measure {
+		for l, d := range t.dh {
+			if d != nil {
+				clear(d[:n*t.m.Sizes()[l+1]])
+			}
+		}
+		for p := range t.pens {
+			pp := &t.pens[p]
+			st := pp.batchTerm
+			if st == nil {
+				continue
+			}
+			var v float64
+			if pp.lambda == 0 {
+				v = st.term.Value(&st.b)
+			} else {
+				var do, dh []float64
+				if st.needs.Outputs {
+					do = dout
+				}
+				if l := st.needs.Layer; l >= 0 {
+					dh = t.dh[l][:n*st.h]
+				}
+				v = st.term.AddGrad(do, dh, &st.b, pp.lambda)
+			}
+			st.valSum += v
+			st.valN++
+		}
+		if t.hiddenGrad {
+			t.m.BackwardHidden(t.ws, t.param, x, dout, t.dh, n, t.grad)
+		} else {
+			t.m.Backward(t.ws, t.param, x, dout, n, t.grad)
+		}
+		return 0, false
+	}
+	t.m.Backward(t.ws, t.param, x, dout, n, t.grad)
+	gn := norm(t.grad)
+	t.measureConflict(t.weights(), gn)
+	clear(t.bgrad)
+	for p := range t.pens {
+		pp := &t.pens[p]
+		st := pp.batchTerm
+		if st == nil {
+			continue
+		}
+		if pp.lambda == 0 {
+			st.valSum += st.term.Value(&st.b)
+			st.valN++
+			continue
+		}
+		var do, dh []float64
+		if st.needs.Outputs {
+			do = t.tdout[:n*t.k]
+			clear(do)
+		}
+		if l := st.needs.Layer; l >= 0 {
+			dh = t.tdh[l][:n*st.h]
+			clear(dh)
+		}
+		st.valSum += st.term.AddGrad(do, dh, &st.b, pp.lambda)
+		st.valN++
+		if dh != nil {
+			t.m.BackwardHidden(t.ws, t.param, x, do, st.dhOne, n, t.tgradAll)
+		} else {
+			t.m.Backward(t.ws, t.param, x, do, n, t.tgradAll)
+		}
+		t.measureBatchTerm(pp, gn)
+		for i, v := range t.tgradAll {
+			t.bgrad[i] += v
+		}
+	}
+	for i, v := range t.bgrad {
+		t.grad[i] += v
+	}
+	return gn, true
+}
+
+func btoi(b bool) int {
+	if b {
+		return 1
+	}
+	return 0
+}
+
+// measureBatchTerm records the norm of a batch term's weighted gradient
+// (in t.tgradAll), its cosine with the task gradient (in t.grad) over the
+// parameters they share, and the ratio of its norm to gn, the task
+// gradient's norm over all parameters. A term whose gradient does not
+// reach a shared parameter (norm 0) records no cosine and no ratio.
+func (t *trainer) measureBatchTerm(pp *penalty, gn float64) {
+	st := pp.batchTerm
+	var dot, tn, sn float64
+	for _, r := range [2][2]int{{0, st.wEnd}, {t.nw, st.bEnd}} {
+		g, h := t.grad[r[0]:r[1]], t.tgradAll[r[0]:r[1]]
+		for i, v := range h {
+			dot += v * g[i]
+			tn += v * v
+			sn += g[i] * g[i]
+		}
+	}
+	tn, sn = math.Sqrt(tn), math.Sqrt(sn)
+	pp.gnorm += tn
+	if tn == 0 || sn == 0 || gn == 0 {
+		return
+	}
+	cos := dot / (tn * sn)
+	pp.ecos += cos
+	pp.emeas++
+	pp.cosSum += cos
+	pp.ratioSum += tn / gn
+	pp.measSteps++
+	if cos < 0 {
+		pp.negSteps++
+	}
+}
+
+// groupMetricName returns the column suffix of a group's label: letters,
+// digits, '-', '_' and '.' kept, anything else turned into '_'.
+func groupMetricName(g string) string {
+	return strings.Map(func(r rune) rune {
+		switch {
+		case r >= 'a' && r <= 'z', r >= 'A' && r <= 'Z', r >= '0' && r <= '9', r == '-', r == '_', r == '.':
+			return r
+		}
+		return '_'
+	}, g)
+}
+
+// hasGroups reports whether the run's data carries a sensitive attribute
+// that the group metrics can be computed on.
+func hasGroups(d *dataset.Splits) bool {
+	return d != nil && d.Task == dataset.Classification && len(d.GroupNames) > 0 && d.Train != nil && d.Train.Group != nil
+}
+
+// batchMetrics adds the metrics of the group column and of the batch
+// terms to vals.
+func (t *trainer) batchMetrics(vals map[string]float64) {
+	d := t.data
+	splits := []struct {
+		name string
+		ds   *dataset.Dataset
+	}{{"train", d.Train}, {"validation", d.Validation}, {"test", d.Test}}
+	for _, sp := range splits {
+		ds := sp.ds
+		if ds == nil || ds.N == 0 {
+			continue
+		}
+		if hasGroups(d) {
+			out := t.outputs(ds)
+			G := len(d.GroupNames)
+			if t.k == 1 {
+				vals[sp.name+".dp_diff"] = lossterms.DPDiff(out, ds.Group, ds.N, G)
+				vals[sp.name+".eo_diff"] = lossterms.EODiff(out, ds.Y, ds.Group, ds.N, G)
+			}
+			acc := make([]float64, G)
+			lossterms.GroupAccuracy(acc, out, ds.Y, ds.Group, ds.N, t.k)
+			vals[sp.name+".accuracy_diff"] = lossterms.Spread(acc)
+			for g, name := range d.GroupNames {
+				vals[sp.name+".accuracy."+groupMetricName(name)] = acc[g]
+			}
+		}
+	}
+}

@@ -1,0 +1,143 @@
+package experiments
+
+import (
+	"context"
+	"math"
+	"path/filepath"
+	"strings"
+	"testing"
+)
+
+// loadStudy loads configs/<name>.yaml.
+func loadStudy(t *testing.T, name string) *Spec {
+	t.Helper()
+	s, err := Load(filepath.Join("..", "configs", name+".yaml"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	return s
+}
+
+// studyMeans trains repeats 0..repeats-1 of s at the given λ of every term
+// and returns the mean over the repeats of each named metric (NaN values,
+// "no value", are left out of a mean).
+func studyMeans(t *testing.T, s *Spec, dataDir string, lambdas []float64, repeats int, names ...string) map[string]float64 {
+	t.Helper()
+	d, err := OpenData(s, dataDir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	sum := map[string]float64{}
+	cnt := map[string]int{}
+	for r := range repeats {
+		sp, err := d.Prepare(r)
+		if err != nil {
+			t.Fatal(err)
+		}
+		run := &Run{Repeat: r, Lambdas: lambdas, Spec: s, Data: sp}
+		res, err := Train(context.Background(), run)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if res.Status != StatusOK {
+			t.Fatalf("λ %v repeat %d: %s: %s", lambdas, r, res.Status, res.Reason)
+		}
+		all := MetricNames(s, sp)
+		for _, n := range names {
+			found := false
+			for i, m := range all {
+				if m == n {
+					found = true
+					if v := res.Metrics[i]; !math.IsNaN(v) {
+						sum[n] += v
+						cnt[n]++
+					}
+				}
+			}
+			if !found {
+				t.Fatalf("no metric %q (have %v)", n, all)
+			}
+		}
+	}
+	out := map[string]float64{}
+	for _, n := range names {
+		out[n] = sum[n] / float64(cnt[n])
+	}
+	return out
+}
+
+// largest returns the largest λ of term i's weight.
+func largest(s *Spec, i int) float64 {
+	v := s.Loss.Terms[i].Weight.Values
+	return v[len(v)-1]
+}
+
+// TestStudy_Fairness: on configs/fairness.yaml (3 repeats), the
+// demographic-parity term at its largest λ brings test.dp_diff below half
+// its value at λ = 0, at a cost in accuracy.
+func TestStudy_Fairness(t *testing.T) {
+	s := loadStudy(t, "fairness")
+	names := []string{"test.dp_diff", "test.accuracy"}
+	z := studyMeans(t, s, "", []float64{0}, 3, names...)
+	l := studyMeans(t, s, "", []float64{largest(s, 0)}, 3, names...)
+	t.Logf("λ=0: %v; λ=%g: %v", z, largest(s, 0), l)
+	if !(l["test.dp_diff"] < z["test.dp_diff"]/2) {
+		t.Errorf("test.dp_diff %.3f at the largest λ, %.3f at λ = 0: want below half", l["test.dp_diff"], z["test.dp_diff"])
+	}
+	if !(l["test.accuracy"] < z["test.accuracy"]) {
+		t.Errorf("test.accuracy %.3f at the largest λ, %.3f at λ = 0: parity should cost accuracy on this data", l["test.accuracy"], z["test.accuracy"])
+	}
+}
+
+// TestStudy_FairnessCOMPAS: on configs/fairness-compas.yaml (real data
+// through the data dir, 2 repeats), dp_diff between the sexes at the
+// largest λ is below half its value at λ = 0.
+func TestStudy_FairnessCOMPAS(t *testing.T) {
+	dir := filepath.Join(sharedDatasets(t), "compas")
+	s := loadStudy(t, "fairness-compas")
+	names := []string{"test.dp_diff", "test.accuracy"}
+	z := studyMeans(t, s, dir, []float64{0}, 2, names...)
+	l := studyMeans(t, s, dir, []float64{largest(s, 0)}, 2, names...)
+	t.Logf("λ=0: %v; λ=%g: %v", z, largest(s, 0), l)
+	if !(l["test.dp_diff"] < z["test.dp_diff"]/2) {
+		t.Errorf("test.dp_diff %.3f at the largest λ, %.3f at λ = 0: want below half", l["test.dp_diff"], z["test.dp_diff"])
+	}
+}
+
+// TestValidate_TermNeeds: a spec whose dataset or model cannot feed a
+// term is refused before training, with the position of the term's kind,
+// its name and the field to set.
+func TestValidate_TermNeeds(t *testing.T) {
+	for _, tt := range []struct {
+		name, spec string
+		want       []string
+	}{
+		{"fairness on a builtin without groups", `
+name: x
+dataset: {builtin: moons}
+loss:
+  terms:
+    - kind: fairness
+      weight: 1
+`, []string{"t.yaml:6:13", "fairness", "group", "builtin moons"}},
+		{"fairness on a csv without dataset.group", `
+name: x
+dataset: {csv: a.csv, target: y}
+loss:
+  terms:
+    - {kind: fairness, name: dp, weight: 1}
+`, []string{"t.yaml:6:14", "term dp", "dataset.group"}},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			_, err := Parse(strings.NewReader(tt.spec), "t.yaml")
+			if err == nil {
+				t.Fatal("spec accepted")
+			}
+			for _, w := range tt.want {
+				if !strings.Contains(err.Error(), w) {
+					t.Errorf("error %q lacks %q", err, w)
+				}
+			}
+		})
+	}
+}
