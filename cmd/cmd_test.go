@@ -180,6 +180,58 @@ func TestSweep_WorkersByteIdentical(t *testing.T) {
 	}
 }
 
+// advSpec has an adversary with its own seeded initialization, several
+// updates per batch and its own optimizer: its results too must not
+// depend on the number of workers.
+const advSpec = `name: adv
+seed: 4
+repeats: 2
+dataset:
+  builtin: fair
+  params: {samples: 160, groups: 3}
+model: {kind: mlp, hidden: [6], activation: tanh}
+train: {optimizer: adam, learning_rate: 0.05, epochs: 4, batch_size: 16}
+loss:
+  terms:
+    - kind: adversarial_debias
+      metric: equalized_odds
+      optimizer: sgd
+      learning_rate: 0.1
+      steps: 2
+      weight: [0.1, 1]
+report:
+  metrics: [test.accuracy, test.dp_diff]
+`
+
+// TestSweep_AdversaryWorkersByteIdentical: runs.csv and curves.csv of an
+// adversarial-debiasing sweep are the same bytes for 1 and 8 workers.
+func TestSweep_AdversaryWorkersByteIdentical(t *testing.T) {
+	spec := writeSpec(t, advSpec)
+	dir := t.TempDir()
+	for _, w := range []string{"1", "8"} {
+		code, _, stderr := run(t, "sweep", spec, "--workers", w, "--out", filepath.Join(dir, w), "-q")
+		if code != 0 {
+			t.Fatalf("workers %s: exit %d: %s", w, code, stderr)
+		}
+	}
+	for _, f := range []string{"runs.csv", "curves.csv"} {
+		a, err := os.ReadFile(filepath.Join(dir, "1", f))
+		if err != nil {
+			t.Fatal(err)
+		}
+		b, err := os.ReadFile(filepath.Join(dir, "8", f))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if !bytes.Equal(a, b) {
+			t.Errorf("%s differs between 1 and 8 workers", f)
+		}
+		if f == "runs.csv" && !bytes.Contains(a, []byte("test.accuracy.g2")) {
+			t.Errorf("runs.csv lacks the per-group accuracy columns:\n%s", a)
+		}
+	}
+}
+
 func TestCatalogueCommands(t *testing.T) {
 	for _, tt := range []struct {
 		cmd  string

@@ -120,6 +120,21 @@ loss:
     - kind: fairness
       weight: 1
 `, []string{"t.yaml:6:13", "fairness", "group", "builtin moons"}},
+		{"adversary on a csv without dataset.group", `
+name: x
+dataset: {csv: a.csv, target: y}
+loss:
+  terms:
+    - {kind: adversarial_debias, weight: 1}
+`, []string{"t.yaml:6:14", "term adversarial_debias", "dataset.group"}},
+		{"adversary under lbfgs", `
+name: x
+dataset: {builtin: fair}
+train: {optimizer: lbfgs}
+loss:
+  terms:
+    - {kind: adversarial_debias, weight: 1}
+`, []string{"t.yaml:4:20", "lbfgs", "adversarial_debias"}},
 		{"fairness on a csv without dataset.group", `
 name: x
 dataset: {csv: a.csv, target: y}
@@ -139,5 +154,23 @@ loss:
 				}
 			}
 		})
+	}
+}
+
+// TestStudy_FairnessMethods: on configs/fairness-methods.yaml (2
+// repeats), each method at its largest λ, the other at 0, brings
+// test.dp_diff below half its value without either.
+func TestStudy_FairnessMethods(t *testing.T) {
+	s := loadStudy(t, "fairness-methods")
+	names := []string{"test.dp_diff", "test.accuracy"}
+	z := studyMeans(t, s, "", []float64{0, 0}, 2, names...)
+	for i, tn := range []string{"fairness", "adversary"} {
+		lam := []float64{0, 0}
+		lam[i] = largest(s, i)
+		l := studyMeans(t, s, "", lam, 2, names...)
+		t.Logf("λ=0: %v; %s=%g: %v", z, tn, lam[i], l)
+		if !(l["test.dp_diff"] < z["test.dp_diff"]/2) {
+			t.Errorf("%s: test.dp_diff %.3f at the largest λ, %.3f at λ = 0: want below half", tn, l["test.dp_diff"], z["test.dp_diff"])
+		}
 	}
 }

@@ -272,6 +272,15 @@ train: {optimizer: adam, batch_size: 16, epochs: EPOCHS}
 loss:
   terms: [{kind: fairness, metric: equalized_odds, weight: 0.5}]
 `},
+	{"adversarial_debias", `
+name: a
+repeats: 1
+dataset: {builtin: fair, params: {samples: 640, groups: 3}}
+model: {kind: mlp, hidden: [16, 16]}
+train: {optimizer: adam, batch_size: 16, epochs: EPOCHS}
+loss:
+  terms: [{kind: adversarial_debias, metric: equalized_odds, optimizer: momentum, steps: 3, weight: 0.5}]
+`},
 }
 
 func sharedDatasets(t testing.TB) string {
