@@ -26,10 +26,21 @@ func newCmdReport(streams *IO, runF func(context.Context, *ReportOptions) error)
 	opts := &ReportOptions{IO: streams}
 	c := &cobra.Command{
 		Use:   "report DIR",
-		Short: "Re-render summary.csv and the plots of a results folder from runs.csv",
-		Long: `Read DIR/runs.csv and write DIR/summary.csv and the PNG plots again, without
-training. The plotted metrics and the x-axis term come from the spec saved
-in DIR/spec.yaml (its report section), unless --x or --metric is given.`,
+		Short: "Re-render the tables, plots and report.html of a results folder from its CSVs",
+		Long: `Read DIR/runs.csv (and curves.csv, timings.csv and spec.yaml when present) and
+write again, without training:
+
+  summary.csv    n, mean, std and 95% CI per grid point and metric
+  balance.csv    per swept term: lambda_best, lambda_1se, knee, lambda_overshadow
+  paired.csv     each λ against λ = 0, paired by repeat: mean difference, CI, p
+  cost.csv       seconds per run and per epoch per grid point
+  *.png          metrics against λ with the balance points, trade-off,
+                 heatmaps (two swept terms), gradient ratio and cosine,
+                 cost and training curves
+  report.html    one page with all of it, readable offline
+
+The plotted metrics and the x-axis term come from the spec saved in
+DIR/spec.yaml (its report section), unless --x or --metric is given.`,
 		Example: `  lossexp report results/quickstart
   lossexp report results/l1-sparsity --metric test.accuracy --metric sparsity`,
 		Args: cobra.ExactArgs(1),
@@ -70,7 +81,12 @@ func reportRun(o *ReportOptions) error {
 		return inputError(err)
 	}
 	files, _ := filepath.Glob(filepath.Join(o.Dir, "*.png"))
-	fmt.Fprintf(o.IO.Out, "wrote %s\n", filepath.Join(o.Dir, "summary.csv"))
+	for _, name := range []string{report.SummaryFile, report.BalanceFile, report.PairedFile, report.CostFile} {
+		if _, err := os.Stat(filepath.Join(o.Dir, name)); err == nil {
+			fmt.Fprintf(o.IO.Out, "wrote %s\n", filepath.Join(o.Dir, name))
+		}
+	}
+	files = append(files, filepath.Join(o.Dir, report.HTMLFile))
 	for _, f := range files {
 		fmt.Fprintf(o.IO.Out, "wrote %s\n", f)
 	}

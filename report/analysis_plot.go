@@ -108,7 +108,7 @@ func (a *Analysis) gradFigures(dir string, opts PlotOptions) ([]string, error) {
 			if isFinite(g.Crossing) {
 				f.marks = []Mark{{Term: ta.Term, Label: "crosses 1 at λ ≈ " + formatLambda(g.Crossing), Lambda: g.Crossing, Color: colCross, Dashes: []vg.Length{vg.Points(4), vg.Points(2)}}}
 			}
-			f.title = titled(opts, "‖λ∇L_"+ta.Term+"‖ / ‖∇L_task‖")
+			f.title = titled(opts, "gradient norm ratio ‖λ·grad L_"+ta.Term+"‖ / ‖grad L_task‖")
 			f.xLabel = xLabel(ta.Term, f.logX)
 			f.yLabel = "gradient norm ratio (log scale, " + f.nLabel() + ")"
 			if g.Source == CurvesFile {
@@ -134,7 +134,7 @@ func (a *Analysis) gradFigures(dir string, opts PlotOptions) ([]string, error) {
 			continue // fewer than two λ with a value
 		}
 		cf := fig.(*figure)
-		cf.title = titled(opts, "cosine between ∇L_task and ∇L_"+ta.Term)
+		cf.title = titled(opts, "cosine between the task gradient and the "+ta.Term+" gradient")
 		cf.subtitle = opts.Description
 		cf.yLabel = "cosine / fraction (mean ± 95% CI, " + cf.nLabel() + ")"
 		cf.hlines = []hLine{{0, "cosine = 0", refGray}}
@@ -331,7 +331,7 @@ func (f *lineFig) plot() (*plot.Plot, plot.Legend, error) {
 	p := newPlot(f.xLabel, f.yLabel)
 	if f.logY {
 		p.Y.Scale = plot.LogScale{}
-		p.Y.Tick.Marker = logTicks{}
+		p.Y.Tick.Marker = clipTicks{logTicks{}}
 	}
 	legend := newLegend()
 	for _, l := range f.lines {
@@ -364,4 +364,18 @@ func newLegend() plot.Legend {
 	legend.Padding = vg.Points(3)
 	legend.ThumbnailWidth = vg.Points(22)
 	return legend
+}
+
+// clipTicks keeps the ticks of a marker that fall inside the axis range:
+// on a vertical axis, labels outside it would still take room.
+type clipTicks struct{ plot.Ticker }
+
+func (c clipTicks) Ticks(lo, hi float64) []plot.Tick {
+	var out []plot.Tick
+	for _, t := range c.Ticker.Ticks(lo, hi) {
+		if t.Value >= lo*(1-1e-9) && t.Value <= hi*(1+1e-9) {
+			out = append(out, t)
+		}
+	}
+	return out
 }

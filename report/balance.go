@@ -165,7 +165,7 @@ func balancePoints(pts []curvePoint, ref int, taskHigher, termHigher bool) Balan
 			}
 		}
 		set(&b.OneSE, pick)
-		if pick == best {
+		if pick == best && best != ok[len(ok)-1] {
 			b.OneSE.Note = "no larger λ is within 1 SE of the best"
 		}
 	}

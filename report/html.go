@@ -67,6 +67,7 @@ type htmlTerm struct {
 	Paired            []htmlPaired
 	PairedTerm        []htmlPaired
 	Grad              GradConflict
+	GradHead          []string
 	GradRows          [][]string
 	Training          []string
 }
@@ -155,8 +156,17 @@ func (a *Analysis) htmlData(opts PlotOptions, figs *Figures) *htmlData {
 				ht.PairedTerm = append(ht.PairedTerm, hp)
 			}
 		}
+		if ta.Grad.HasCos {
+			ht.GradHead = []string{"λ", "mean cosine [95% CI]", "conflicting steps [95% CI]", "norm ratio [95% CI]"}
+		} else {
+			ht.GradHead = []string{"λ", "norm ratio, last epoch [95% CI]"}
+		}
 		for _, gp := range ta.Grad.Points {
-			ht.GradRows = append(ht.GradRows, []string{formatLambda(gp.Lambda), statCell(gp.Cos), statCell(gp.Conflict), statCell(gp.Ratio)})
+			row := []string{formatLambda(gp.Lambda)}
+			if ta.Grad.HasCos {
+				row = append(row, statCell(gp.Cos), statCell(gp.Conflict))
+			}
+			ht.GradRows = append(ht.GradRows, append(row, statCell(gp.Ratio)))
 		}
 		d.Terms = append(d.Terms, ht)
 	}
@@ -491,7 +501,7 @@ Grid points with a diverged run are left out of every choice.</details>
 {{with .Grad.Note}}<div class="note">{{.}}</div>{{end}}
 {{with .Grad.CrossNote}}<p>Ratio = 1: {{.}}.</p>{{end}}
 {{if .GradRows}}<table>
-<tr><th>λ</th><th>mean cosine [95% CI]</th><th>conflicting steps</th><th>norm ratio [95% CI]</th></tr>
+<tr>{{range .GradHead}}<th>{{.}}</th>{{end}}</tr>
 {{range .GradRows}}<tr>{{range .}}<td class="num">{{.}}</td>{{end}}</tr>
 {{end}}</table>{{end}}
 {{end}}

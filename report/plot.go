@@ -464,7 +464,20 @@ func drawFramed(c draw.Canvas, title, subtitle string, build func() (*plot.Plot,
 	legend.Top, legend.Left = true, true
 	legendC := draw.Crop(c, c.Size().X-lw, 0, 0, 0)
 	legendC = draw.Crop(legendC, 0, 0, 0, -0.4*vg.Centimeter) // level with the plot's top
-	p.Draw(draw.Crop(c, 0, -(lw + 0.3*vg.Centimeter), 0, 0))
+	pc := draw.Crop(c, 0, -(lw + 0.3*vg.Centimeter), 0, 0)
+	if _, isLog := p.Y.Scale.(plot.LogScale); isLog && p.Y.Label.Text != "" {
+		// gonum/plot centres the y label at the linear midpoint of the
+		// range, which a log axis puts near the top: the plot then shrinks
+		// to make room above. Draw the label here, centred on the canvas.
+		ls := p.Y.Label.TextStyle
+		ls.Rotation = math.Pi / 2
+		ls.XAlign, ls.YAlign = draw.XCenter, draw.YTop
+		h := ls.Height(p.Y.Label.Text)
+		pc.FillText(ls, vg.Point{X: pc.Min.X, Y: pc.Center().Y}, fit(ls, p.Y.Label.Text, pc.Size().Y))
+		p.Y.Label.Text = ""
+		pc = draw.Crop(pc, h+p.Y.Label.Padding, 0, 0, 0)
+	}
+	p.Draw(pc)
 	legend.Draw(legendC)
 	return nil
 }
@@ -502,7 +515,7 @@ func (f *figure) plot() (*plot.Plot, plot.Legend, error) {
 	}
 	if f.logY {
 		p.Y.Scale = plot.LogScale{}
-		p.Y.Tick.Marker = logTicks{}
+		p.Y.Tick.Marker = clipTicks{logTicks{}}
 	}
 	p.Add(&plotter.Grid{
 		Vertical:   draw.LineStyle{Color: color.Gray{Y: 225}, Width: vg.Points(0.5)},

@@ -9,7 +9,6 @@ import (
 
 	"gonum.org/v1/plot"
 	plotpalette "gonum.org/v1/plot/palette"
-	"gonum.org/v1/plot/palette/moreland"
 	"gonum.org/v1/plot/plotter"
 	"gonum.org/v1/plot/vg"
 	"gonum.org/v1/plot/vg/draw"
@@ -63,6 +62,7 @@ type tradeoffFig struct {
 	pts             []tradeoffPoint
 	rings           []ring
 	note            string
+	logY            bool // the term's metric spans more than 1.5 decades, all positive
 }
 
 type ring struct {
@@ -100,6 +100,11 @@ func (a *Analysis) tradeoffFigure(ta *TermAnalysis, opts PlotOptions) *tradeoffF
 	if len(f.pts) < 2 {
 		return nil
 	}
+	lo, hi := math.Inf(1), math.Inf(-1)
+	for _, pt := range f.pts {
+		lo, hi = min(lo, pt.y), max(hi, pt.y)
+	}
+	f.logY = lo > 0 && hi/lo > 30
 	for i, o := range ParetoFront(xs, ys) {
 		f.pts[i].optimal = o
 	}
@@ -118,6 +123,9 @@ func (a *Analysis) tradeoffFigure(ta *TermAnalysis, opts PlotOptions) *tradeoffF
 	f.title = titled(opts, ta.Metric.Name+" against "+a.Task.Name+" as λ_"+ta.Term+" grows")
 	f.xLabel = a.Task.Name + " (mean; " + better(a.Task.Higher) + " is better)"
 	f.yLabel = ta.Metric.Name + " (mean; " + better(ta.Metric.Higher) + " is better for " + ta.Term + ")"
+	if f.logY {
+		f.yLabel = ta.Metric.Name + " (mean, log scale; " + better(ta.Metric.Higher) + " is better for " + ta.Term + ")"
+	}
 	if excluded > 0 {
 		f.note = fmt.Sprintf("%d point(s) left out (diverged runs or no value)", excluded)
 	}
@@ -135,6 +143,10 @@ func (f *tradeoffFig) WriteTo(w io.Writer) (int64, error) {
 
 func (f *tradeoffFig) plot() (*plot.Plot, plot.Legend, error) {
 	p := newPlot(f.xLabel, f.yLabel)
+	if f.logY {
+		p.Y.Scale = plot.LogScale{}
+		p.Y.Tick.Marker = clipTicks{logTicks{}}
+	}
 	legend := newLegend()
 	muted := color.NRGBA{170, 170, 170, 255}
 	var front, dominated plotter.XYs
@@ -176,7 +188,7 @@ func (f *tradeoffFig) plot() (*plot.Plot, plot.Legend, error) {
 	p.Add(lab)
 	for i, r := range f.rings {
 		sc := &plotter.Scatter{XYs: plotter.XYs{{X: r.x, Y: r.y}},
-			GlyphStyle: draw.GlyphStyle{Color: r.col, Radius: vg.Points(5.5 + 1.5*float64(i)), Shape: draw.RingGlyph{}}}
+			GlyphStyle: draw.GlyphStyle{Color: r.col, Radius: vg.Points(4.5 + 1.2*float64(i)), Shape: draw.RingGlyph{}}}
 		p.Add(sc)
 		legendAdd(&legend, r.label, sc)
 	}
@@ -184,13 +196,17 @@ func (f *tradeoffFig) plot() (*plot.Plot, plot.Legend, error) {
 		legend.Add(f.note)
 	}
 	// Room for the labels on the right and on top.
-	p.X.Max += 0.08 * (p.X.Max - p.X.Min)
-	p.Y.Max += 0.04 * (p.Y.Max - p.Y.Min)
 	if p.X.Min == p.X.Max {
 		p.X.Min, p.X.Max = p.X.Min-0.01, p.X.Max+0.01
 	}
-	if p.Y.Min == p.Y.Max {
+	p.X.Max += 0.08 * (p.X.Max - p.X.Min)
+	switch {
+	case f.logY:
+		p.Y.Max *= 1.3
+	case p.Y.Min == p.Y.Max:
 		p.Y.Min, p.Y.Max = p.Y.Min-0.01, p.Y.Max+0.01
+	default:
+		p.Y.Max += 0.04 * (p.Y.Max - p.Y.Min)
 	}
 	return p, legend, nil
 }
@@ -289,16 +305,35 @@ func (h *heatFig) WriteTo(w io.Writer) (int64, error) {
 	return vgimg.PngCanvas{Canvas: c}.WriteTo(w)
 }
 
-// heatPalette runs from a light red (worse) through light gray to a light
-// blue (better), light enough for black labels on every cell.
+// heatPalette runs from a light red (worse) through a light gray to a
+// light blue (better), light enough for black labels on every cell: a
+// linear interpolation in RGB over 64 steps.
 func heatPalette(higher bool) plotpalette.Palette {
-	cm := moreland.NewSmoothDiverging(color.NRGBA{225, 120, 100, 255}, color.NRGBA{110, 150, 230, 255}, 20)
-	var m plotpalette.ColorMap = cm
+	worse, mid, good := color.NRGBA{235, 140, 120, 255}, color.NRGBA{238, 238, 238, 255}, color.NRGBA{120, 165, 235, 255}
+	lo, hi := worse, good
 	if !higher {
-		m = plotpalette.Reverse(cm)
+		lo, hi = good, worse
 	}
-	return m.Palette(64)
+	const n = 64
+	cs := make(heatColors, n)
+	lerp := func(a, b color.NRGBA, t float64) color.NRGBA {
+		f := func(x, y uint8) uint8 { return uint8(math.Round(float64(x) + t*(float64(y)-float64(x)))) }
+		return color.NRGBA{f(a.R, b.R), f(a.G, b.G), f(a.B, b.B), 255}
+	}
+	for i := range cs {
+		t := float64(i) / (n - 1)
+		if t < 0.5 {
+			cs[i] = lerp(lo, mid, 2*t)
+		} else {
+			cs[i] = lerp(mid, hi, 2*t-1)
+		}
+	}
+	return cs
 }
+
+type heatColors []color.Color
+
+func (c heatColors) Colors() []color.Color { return c }
 
 func (h *heatFig) plot() (*plot.Plot, plot.Legend, error) {
 	p := newPlot("λ ("+h.xTerm+")", "λ ("+h.yTerm+")")
