@@ -49,6 +49,7 @@ type batchState struct {
 	tdout      []float64   // one term's ∂/∂out (measured steps)
 	tgradAll   []float64   // one term's gradient over the model parameters
 	bgrad      []float64   // the batch terms' summed gradient (measured steps)
+	widths     []int       // widths of the hidden layers
 }
 
 // shape describes the run to a batch term.
@@ -125,6 +126,7 @@ func (t *trainer) finishBatchTerms(run *Run) error {
 	batch := len(t.yb)
 	sizes := t.m.Sizes()
 	hidden := t.m.NumLayers() - 1
+	t.widths = sizes[1 : hidden+1]
 	t.dh = make([][]float64, hidden)
 	t.tdh = make([][]float64, hidden)
 	t.tdout = make([]float64, batch*t.k)
@@ -224,7 +226,7 @@ func (t *trainer) batchStep(x, out []float64, n int, dout []float64, measure boo
 	if !measure {
 		for l, d := range t.dh {
 			if d != nil {
-				clear(d[:n*t.m.Sizes()[l+1]])
+				clear(d[:n*t.widths[l]])
 			}
 		}
 		for p := range t.pens {
@@ -368,6 +370,13 @@ func (t *trainer) batchMetrics(vals map[string]float64) {
 		if ds == nil || ds.N == 0 {
 			continue
 		}
+		if l := t.layerOf("decorrelation"); l >= 0 {
+			h, w := t.hiddenOf(ds, l)
+			vals[sp.name+".mean_abs_corr"] = lossterms.MeanAbsCorr(h, ds.N, w)
+			if ds.F > 0 {
+				vals[sp.name+".gap_score"] = lossterms.GapScore(h, ds.N, w, ds.Factors, ds.F)
+			}
+		}
 		if hasGroups(d) {
 			out := t.outputs(ds)
 			G := len(d.GroupNames)
@@ -383,4 +392,28 @@ func (t *trainer) batchMetrics(vals map[string]float64) {
 			}
 		}
 	}
+}
+
+// layerOf returns the hidden layer read by the first batch term of the
+// given kind, or -1.
+func (t *trainer) layerOf(kind string) int {
+	for _, p := range t.pens {
+		if st := p.batchTerm; st != nil && st.term.Kind() == kind {
+			return st.needs.Layer
+		}
+	}
+	return -1
+}
+
+// hiddenOf returns the activations of hidden layer l over every row of ds
+// (ds.N × width, row-major, freshly allocated) and the layer's width.
+func (t *trainer) hiddenOf(ds *dataset.Dataset, l int) ([]float64, int) {
+	w := t.m.Sizes()[l+1]
+	h := make([]float64, ds.N*w)
+	for lo := 0; lo < ds.N; lo += evalChunk {
+		n := min(evalChunk, ds.N-lo)
+		t.m.Forward(t.ws, t.param, ds.X[lo*ds.D:(lo+n)*ds.D], n)
+		copy(h[lo*w:(lo+n)*w], t.ws.Hidden(l))
+	}
+	return h, w
 }

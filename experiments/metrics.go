@@ -23,6 +23,8 @@ func MetricCatalogue() []MetricInfo {
 		{"<split>.eo_diff", "classification", "lower", "equalized-odds difference: the larger of the max − min over groups of the true-positive rate and of the false-positive rate (a group without rows of a label is left out of that rate)"},
 		{"<split>.accuracy_diff", "classification", "lower", "max − min over the groups of dataset.group of the group's accuracy"},
 		{"<split>.accuracy.<group>", "classification", "higher", "accuracy on the rows of one group of dataset.group (empty when the split has none)"},
+		{"<split>.mean_abs_corr", "", "lower", "mean over pairs of units of the decorrelation term's hidden layer of |correlation| of their activations on the split (constant units left out)"},
+		{"<split>.gap_score", "", "higher", "per generating factor of a builtin, the largest minus the second largest |correlation| with a unit of the decorrelation term's layer, averaged over factors: 1 = each factor has a unit of its own"},
 		{"gap.accuracy", "classification", "lower", "train.accuracy − test.accuracy: the overfitting gap"},
 		{"gap.mse", "regression", "lower", "test.mse − train.mse: the overfitting gap"},
 		{"grad.cos.<term>", "", "", "mean cosine between the task gradient and the term's gradient over the weights they share, on sampled steps (empty at λ = 0)"},
@@ -63,6 +65,12 @@ func MetricNames(s *Spec, d *dataset.Splits) []string {
 				names = append(names, sp+".accuracy."+groupMetricName(g))
 			}
 		}
+		if hasTermKind(s, "decorrelation") {
+			names = append(names, sp+".mean_abs_corr")
+			if len(d.FactorNames) > 0 {
+				names = append(names, sp+".gap_score")
+			}
+		}
 	}
 	if task == dataset.Regression {
 		names = append(names, "gap.mse")
@@ -97,4 +105,14 @@ func CurveNames(s *Spec) []string {
 	}
 	names = append(names, "test.loss")
 	return names
+}
+
+// hasTermKind reports whether the spec has a term of the given kind.
+func hasTermKind(s *Spec, kind string) bool {
+	for _, t := range s.Loss.Terms {
+		if t.Kind == kind {
+			return true
+		}
+	}
+	return false
 }

@@ -281,6 +281,15 @@ train: {optimizer: adam, batch_size: 16, epochs: EPOCHS}
 loss:
   terms: [{kind: adversarial_debias, metric: equalized_odds, optimizer: momentum, steps: 3, weight: 0.5}]
 `},
+	{"decorrelation", `
+name: a
+repeats: 1
+dataset: {builtin: factors, params: {samples: 640}}
+model: {kind: mlp, hidden: [16, 4]}
+train: {optimizer: adam, batch_size: 16, epochs: EPOCHS}
+loss:
+  terms: [{kind: decorrelation, layer: 0, weight: 0.5}, {kind: decorrelation, name: d2, weight: 0.1}]
+`},
 }
 
 func sharedDatasets(t testing.TB) string {

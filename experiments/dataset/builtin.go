@@ -206,6 +206,21 @@ var generators = []generator{
 		},
 		gen: genFair,
 	},
+	{
+		info: GeneratorInfo{
+			Name:    "factors",
+			Task:    Regression,
+			Summary: "a few independent factors f0… ~ U(−1, 1) mixed nonlinearly into many features; the target is a sum of one nonlinear function per factor (decorrelation's gap score)",
+			Params: []ParamInfo{
+				{Name: "samples", Default: 800, Meaning: "number of rows", Integer: true, Min: 10},
+				{Name: "factors", Default: 3, Meaning: "number of independent generating factors", Integer: true, Min: 1},
+				{Name: "features", Default: 20, Meaning: "number of features, each tanh of a random mix of the factors", Integer: true, Min: 1},
+				{Name: "noise", Default: 0.05, Meaning: "standard deviation of the Gaussian noise on each feature and on the target", Min: 0},
+			},
+			Factors: true,
+		},
+		gen: genFactors,
+	},
 }
 
 // maxBuiltinCells bounds samples × features so that a typo cannot ask for
@@ -595,4 +610,54 @@ func genFair(t *Table, p genParams, rng *rand.Rand) {
 	}
 	t.N, t.NumX, t.Y, t.Classes = n, x, y, classLabels(2)
 	t.Group, t.GroupNames = grp, groupLabels(G)
+}
+
+// genFactors draws F independent factors s ~ U(−1, 1)^F, a mixing matrix
+// A (features × F, entries N(0, 1)) and offsets c ~ U(−0.5, 0.5), and
+// sets x_j = tanh(A_j·s + c_j) + noise·N(0, 1) and y = Σ_f g_f(s_f) +
+// noise·N(0, 1), with g_f cycling through s, 2s² − 2/3 and sin(πs): each
+// factor enters the target through its own nonlinearity, so a model must
+// carry every factor, not only their sum. The factors are kept as the table's Factors.
+func genFactors(t *Table, p genParams, rng *rand.Rand) {
+	n, F, d := p.int("samples"), p.int("factors"), p.int("features")
+	noise := p["noise"]
+	a := make([]float64, d*F)
+	for i := range a {
+		a[i] = rng.NormFloat64()
+	}
+	c := make([]float64, d)
+	for j := range c {
+		c[j] = rng.Float64() - 0.5
+	}
+	x := make([]float64, n*d)
+	y := make([]float64, n)
+	f := make([]float64, n*F)
+	for i := range n {
+		s := f[i*F : (i+1)*F]
+		for k := range s {
+			s[k] = 2*rng.Float64() - 1
+			switch k % 3 {
+			case 0:
+				y[i] += s[k]
+			case 1:
+				y[i] += 2*s[k]*s[k] - 2.0/3
+			default:
+				y[i] += math.Sin(math.Pi * s[k])
+			}
+		}
+		y[i] += noise * rng.NormFloat64()
+		for j := range d {
+			v := c[j]
+			for k, sk := range s {
+				v += a[j*F+k] * sk
+			}
+			x[i*d+j] = math.Tanh(v) + noise*rng.NormFloat64()
+		}
+	}
+	t.N, t.NumX, t.Y = n, x, y
+	t.Factors = f
+	t.FactorNames = make([]string, F)
+	for k := range F {
+		t.FactorNames[k] = "f" + strconv.Itoa(k)
+	}
 }
