@@ -61,7 +61,7 @@ func tradeoffResults() []experiments.Result {
 					Index: i, RunID: fmt.Sprintf("p%03d-r%02d", p, r), Point: p, Repeat: r,
 					Lambdas: []float64{l1, l2}, Status: experiments.StatusOK,
 					Metrics: []float64{acc + 0.1, acc, 10 - 50*l1, 5 - 20*l2, []float64{0, 0.5, 0.9, 1}[p1] + d/10,
-						0.5 - 3*l1, 10 * l1, 20 * l1, nan, nan, 15 * l2},
+						0.5 - 0.6*l1, 0.3 * l1, 20 * l1, nan, nan, 15 * l2},
 					Seconds: 0.3 + 0.1*float64(p1), EpochSeconds: []float64{0.1, 0.1 + 0.03*float64(p1), 0.1},
 				}
 				for e := range 3 {

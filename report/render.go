@@ -4,6 +4,7 @@ import (
 	"errors"
 	"path/filepath"
 	"slices"
+	"strings"
 )
 
 // Render reads dir/runs.csv (and, when present, spec.yaml, curves.csv and
@@ -61,7 +62,15 @@ func Render(dir string, opts PlotOptions) error {
 	// among them when the caller chose a list that lacks them.
 	popts := opts
 	popts.Marks = append(slices.Clip(opts.Marks), a.BalanceMarks()...)
-	if len(popts.Metrics) > 0 {
+	if len(popts.Metrics) == 0 {
+		// Every metric but the gradient diagnostics, which have figures
+		// of their own.
+		for _, m := range s.Metrics {
+			if !strings.HasPrefix(m, "grad.") {
+				popts.Metrics = append(popts.Metrics, m)
+			}
+		}
+	} else {
 		popts.Metrics = slices.Clone(popts.Metrics)
 		want := []string{a.Task.Name}
 		for _, ta := range a.Terms {
