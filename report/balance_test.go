@@ -97,7 +97,11 @@ func TestBalancePoints(t *testing.T) {
 			name: "diverged point excluded",
 			pts: []curvePoint{
 				cp(0, 0.80, 0.02, 4, 0.77, 0.83, 0),
-				func() curvePoint { p := cp(0.01, 0.95, 0.02, 3, 0.9, 1, 0.5); p.Excluded = "1 of 4 runs diverged"; return p }(),
+				func() curvePoint {
+					p := cp(0.01, 0.95, 0.02, 3, 0.9, 1, 0.5)
+					p.Excluded = "1 of 4 runs diverged"
+					return p
+				}(),
 				cp(0.1, 0.82, 0.02, 4, 0.79, 0.85, 0.9),
 				cp(1, 0.60, 0.02, 4, 0.57, 0.63, 1),
 			},
