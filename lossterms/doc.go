@@ -1,11 +1,13 @@
 // Package lossterms implements the loss functions of a lossexp experiment:
 // the task losses (cross-entropy, mean squared error, Huber), the catalogue
-// of added terms (L1, L2, ...) with their values, gradients and proximal
-// operators, and the metric helpers the trainer reports.
+// of added terms (L1, L2, fairness, adversarial_debias, decorrelation)
+// with their values, gradients and proximal operators, and the metric
+// helpers the trainer reports (accuracy, group gaps, correlations).
 //
 // The package is pure math: no I/O, no goroutines, no randomness. Hot-path
-// functions (Loss, LossGrad, Value, AddGrad, Prox and the metrics) do not
-// allocate.
+// functions (Loss, LossGrad, Value, AddGrad, OwnGrad and Prox) do not
+// allocate; end-of-run metrics over groups and units allocate O(groups)
+// or O(units).
 //
 // # Conventions
 //
@@ -33,6 +35,32 @@
 // its inputs. Where a penalty is not differentiable (|w| at 0) the
 // subgradient 0 is used; Proximal.Prox gives the exact proximal step
 // instead.
+//
+// # Batch terms
+//
+// A BatchTerm (fairness, adversarial_debias, decorrelation) depends on the
+// batch, not only on the weights. The trainer calls Setup once with the
+// run's Shape (the term refuses a run that cannot feed it: no group
+// column, no hidden layer, not a binary classifier), then, on every batch
+// after the forward pass, hands it a Batch: the model's outputs, the
+// activations of the hidden layer it named in Needs, the targets, the
+// groups and the auxiliary targets. AddGrad returns the term's unweighted
+// value, as Value does, bit for bit, and adds scale·∂Value/∂Out and
+// scale·∂Value/∂Hidden to the buffers it is given; the trainer passes
+// scale = λ, sums these into the task's ∂L/∂out and a per-layer ∂L/∂hidden
+// buffer, and runs one backward pass (model.BackwardHidden) for the task
+// and every term together. A term's value is a mean or a statistic over
+// the batch's rows (so it does not grow with the batch size), and it is
+// minimised with its sign as written.
+//
+// A term with parameters of its own (OwnParams: an adversary) declares
+// their number, initializes them from a generator the trainer passes in
+// (seeded from the run's seed, repeat and a stream of its own, never
+// from λ), and gives the gradient of the objective they minimise, which
+// need not be the term's value: the adversary minimises its loss L_adv
+// while the model's term is −L_adv. The trainer updates them with their
+// own optimizer, OwnTraining().Steps times per batch, before the model's
+// step, with the model's activations held fixed.
 //
 // # Errors
 //
