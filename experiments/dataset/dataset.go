@@ -79,12 +79,12 @@ type Dataset struct {
 // Splits are the prepared train, validation and test sets of one repeat.
 // Validation and Test are nil when their fraction is 0.
 type Splits struct {
-	Task       Task
-	Classes    []string // class labels (classification)
-	Train      *Dataset
-	Validation *Dataset
-	Test       *Dataset
-	GroupNames []string
+	Task        Task
+	Classes     []string // class labels (classification)
+	Train       *Dataset
+	Validation  *Dataset
+	Test        *Dataset
+	GroupNames  []string
 	AuxNames    []string // auxiliary target names (Dataset.Aux columns)
 	FactorNames []string // generating factor names (Dataset.Factors columns)
 }

@@ -143,9 +143,9 @@ func Prepare(t *Table, opt PrepareOptions, seed uint64) (*Splits, error) {
 		return nil, err
 	}
 	s := &Splits{
-		Task:       t.Task,
-		Classes:    slices.Clone(t.Classes),
-		Train:      enc.apply(t, train),
+		Task:        t.Task,
+		Classes:     slices.Clone(t.Classes),
+		Train:       enc.apply(t, train),
 		GroupNames:  slices.Clone(t.GroupNames),
 		AuxNames:    slices.Clone(t.AuxNames),
 		FactorNames: slices.Clone(t.FactorNames),
