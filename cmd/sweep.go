@@ -6,9 +6,11 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"io/fs"
 	"os"
 	"path/filepath"
 	"runtime"
+	"slices"
 	"strings"
 	"time"
 
@@ -30,6 +32,8 @@ type SweepOptions struct {
 	Results string // results root
 	DataDir string
 	Quiet   bool
+	Fresh   bool // ignore (and clear) the run store: retrain every run
+	Force   bool // replace another spec's results in the output folder
 }
 
 func newCmdSweep(streams *IO, v *viper.Viper, runF func(context.Context, *SweepOptions) error) *cobra.Command {
@@ -52,10 +56,18 @@ workers, then write results/<name>/ (or --out):
 Results are a pure function of (spec, grid point, repeat): the CSVs other
 than timings.csv are byte-identical whatever --workers is.
 
+Every finished run is saved at once in runs/<run-id>.json. Running the same
+command again after a crash, Ctrl-C or kill -9 trains only the runs not yet
+stored and writes the same bytes as an uninterrupted sweep; --fresh retrains
+everything. Ctrl-C stops handing out runs, writes the tables and plots of
+what is finished and exits with status 130. An output folder holding the
+results of another spec is not touched without --force.
+
 A CSV dataset path is resolved relative to the spec's folder, then to
 --data-dir (LOSSEXP_DATA_DIR).`,
 		Example: `  lossexp sweep configs/quickstart.yaml
   lossexp sweep configs/l1-sparsity.yaml --workers 2 --out /tmp/l1
+  lossexp sweep configs/quickstart.yaml --fresh      # retrain, ignoring stored runs
   LOSSEXP_DATA_DIR=../shared/datasets/sklearn lossexp sweep configs/bench-digits.yaml`,
 		Args: cobra.ExactArgs(1),
 		RunE: func(c *cobra.Command, args []string) error {
@@ -79,6 +91,8 @@ A CSV dataset path is resolved relative to the spec's folder, then to
 	c.Flags().String("results", "results", "results root folder")
 	c.Flags().String("data-dir", "", "folder to look for CSV datasets in after the spec's folder")
 	c.Flags().BoolVarP(&opts.Quiet, "quiet", "q", false, "no progress output")
+	c.Flags().BoolVar(&opts.Fresh, "fresh", false, "retrain every run: clear the run store instead of resuming from it")
+	c.Flags().BoolVar(&opts.Force, "force", false, "replace the results of another spec in the output folder")
 	return c
 }
 
@@ -88,7 +102,10 @@ type Manifest struct {
 	Description string    `json:"description,omitempty"`
 	SpecFile    string    `json:"spec_file"`
 	SpecHash    string    `json:"spec_hash"`
+	ResultHash  string    `json:"result_hash"` // spec hash without name, description, report, check
+	RunBase     string    `json:"run_base"`    // what every run id is derived from
 	Tool        string    `json:"tool_version"`
+	Numerics    int       `json:"numerics_version"`
 	GoVersion   string    `json:"go_version"`
 	BLAS        string    `json:"blas"`
 	Dataset     string    `json:"dataset"`
@@ -96,10 +113,14 @@ type Manifest struct {
 	GridPoints  int       `json:"grid_points"`
 	Repeats     int       `json:"repeats"`
 	Runs        int       `json:"runs"`
+	Complete    bool      `json:"complete"` // false after an interrupted sweep
+	Finished    int       `json:"runs_finished"`
+	Trained     int       `json:"runs_trained"` // by this invocation
+	Reused      int       `json:"runs_reused"`  // taken from the run store
 	Diverged    int       `json:"diverged"`
 	Workers     int       `json:"workers"`
 	Started     time.Time `json:"started"`
-	Finished    time.Time `json:"finished"`
+	Ended       time.Time `json:"finished"`
 	Seconds     float64   `json:"seconds"`
 	Files       []string  `json:"files"`
 }
@@ -139,57 +160,106 @@ func sweepRun(ctx context.Context, o *SweepOptions) error {
 	for _, t := range s.Loss.Terms {
 		layout.Terms = append(layout.Terms, t.Name)
 	}
-	w, err := report.NewWriter(out, layout)
+
+	// The output folder: refuse another spec's results without --force,
+	// and find an unwritable folder before training starts.
+	replace, err := checkOutput(out, o.Spec, s, o.Force)
+	if err != nil {
+		return err
+	}
+	if replace {
+		if err := clearOutput(out); err != nil {
+			return err
+		}
+	}
+	store, err := sweep.OpenStore(filepath.Join(out, sweep.StoreDir))
 	if err != nil {
 		return inputError(err)
 	}
-	prog := newProgress(o.IO, s.Name, len(plans), o.Quiet)
-	fmt.Fprintf(o.IO.Err, "sweep %s: %d grid points × %d repeats = %d runs on %d workers → %s\n",
-		s.Name, len(grid), s.Repeats, len(plans), workers, out)
-	diverged, stored := 0, 0
-	sink := sinkFunc(func(r experiments.Result) error {
-		if r.Status != experiments.StatusOK {
-			diverged++
+	removeTemps(out)
+	if o.Fresh {
+		if err := store.Clear(); err != nil {
+			return inputError(err)
 		}
-		stored++
-		return w.Add(r)
-	})
-	runErr := sweep.Run(ctx, s, data, plans, sink, sweep.Options{Workers: workers, Progress: prog.update})
-	prog.finish()
-	// Whatever happened, keep the runs that finished: the writer holds a
-	// contiguous prefix of the run order.
-	if err := w.Close(); err != nil {
-		return errors.Join(runErr, err)
 	}
 	if err := copySpec(o.Spec, filepath.Join(out, "spec.yaml")); err != nil {
-		return errors.Join(runErr, err)
+		return inputError(fmt.Errorf("output folder %s: %w", out, err))
 	}
-	if runErr != nil {
-		if stored > 0 {
-			if err := report.Render(out, report.PlotOptions{X: s.Report.X, Metrics: s.Report.Metrics, Title: s.Name, Description: s.Description}); err == nil {
-				fmt.Fprintf(o.IO.Err, "sweep %s: kept the %d runs that finished before the stop in %s\n", s.Name, stored, out)
+
+	// Run ids, and the runs the store holds already.
+	base := s.RunBase(data.Checksum())
+	specHash := s.ResultHash()
+	sweep.AssignIDs(plans, base)
+	stored := make([]bool, len(plans))
+	reused := 0
+	if !o.Fresh {
+		for i, p := range plans {
+			rec, err := store.Load(p.ID)
+			switch {
+			case errors.Is(err, sweep.ErrNoRecord):
+			case err != nil:
+				fmt.Fprintf(o.IO.Err, "note: retraining run %s: %v\n", p.ID, err)
+			case rec.Fits(base, layout.Metrics, layout.Curves):
+				stored[i] = true
+				reused++
 			}
 		}
-		if errors.Is(runErr, context.Canceled) {
-			return fmt.Errorf("sweep %s interrupted after %d of %d runs: %w", s.Name, stored, len(plans), runErr)
+	}
+
+	toTrain := len(plans) - reused
+	prog := newProgress(o.IO, s.Name, toTrain, o.Quiet)
+	fmt.Fprintf(o.IO.Err, "sweep %s: %d grid points × %d repeats = %d runs on %d workers → %s\n",
+		s.Name, len(grid), s.Repeats, len(plans), workers, out)
+	if reused > 0 {
+		fmt.Fprintf(o.IO.Err, "sweep %s: resuming: %d of %d runs already in %s, %d to train\n",
+			s.Name, reused, len(plans), store.Dir(), toTrain)
+	}
+	trained := 0
+	sink := sinkFunc(func(experiments.Result) error { trained++; return nil })
+	save := func(r *experiments.Result) error {
+		return store.Save(sweep.NewRecord(r, layout.Terms, layout.Metrics, layout.Curves, base, specHash, Version))
+	}
+	runErr := sweep.Run(ctx, s, data, plans, sink, sweep.Options{
+		Workers:  workers,
+		Progress: prog.update,
+		Skip:     func(p sweep.Plan) bool { return stored[p.Index] },
+		Save:     save,
+	})
+	prog.finish()
+
+	// Whatever happened, the tables come from the store in index order:
+	// the same bytes whether the sweep ran in one go or was resumed.
+	finished, diverged, err := writeTables(out, layout, plans, store)
+	if err != nil {
+		return errors.Join(runErr, err)
+	}
+	interrupted := runErr != nil && errors.Is(runErr, context.Canceled) && ctx.Err() != nil
+	if runErr != nil && !interrupted {
+		if finished > 0 {
+			renderReport(out, s)
 		}
-		return runErr
+		return fmt.Errorf("%w (the %d runs finished are kept in %s; run the same command again to resume)", runErr, finished, store.Dir())
 	}
-	if err := report.Render(out, report.PlotOptions{X: s.Report.X, Metrics: s.Report.Metrics, Title: s.Name, Description: s.Description}); err != nil {
-		return fmt.Errorf("render report: %w", err)
-	}
-	pngs, _ := filepath.Glob(filepath.Join(out, "*.png"))
 	files := []string{"runs.csv", "summary.csv", "curves.csv", "timings.csv", "spec.yaml"}
-	for _, p := range pngs {
-		files = append(files, filepath.Base(p))
+	if finished > 0 {
+		if err := renderReport(out, s); err != nil {
+			return fmt.Errorf("render report: %w", err)
+		}
+		pngs, _ := filepath.Glob(filepath.Join(out, "*.png"))
+		for _, p := range pngs {
+			files = append(files, filepath.Base(p))
+		}
 	}
-	finished := time.Now()
+	ended := time.Now()
 	m := Manifest{
 		Name: s.Name, Description: s.Description, SpecFile: o.Spec, SpecHash: s.Hash(),
+		ResultHash: specHash, RunBase: base, Numerics: experiments.NumericsVersion,
 		Tool: Version, GoVersion: runtime.Version(), BLAS: model.BLASBackend(),
 		Dataset: datasetLabel(s, data), DataSHA256: data.Checksum(),
-		GridPoints: len(grid), Repeats: s.Repeats, Runs: len(plans), Diverged: diverged, Workers: workers,
-		Started: started.UTC(), Finished: finished.UTC(), Seconds: finished.Sub(started).Seconds(),
+		GridPoints: len(grid), Repeats: s.Repeats, Runs: len(plans),
+		Complete: finished == len(plans), Finished: finished, Trained: trained, Reused: reused,
+		Diverged: diverged, Workers: workers,
+		Started: started.UTC(), Ended: ended.UTC(), Seconds: ended.Sub(started).Seconds(),
 		Files: files,
 	}
 	if err := report.WriteFileAtomic(filepath.Join(out, "manifest.json"), func(wr io.Writer) error {
@@ -199,12 +269,88 @@ func sweepRun(ctx context.Context, o *SweepOptions) error {
 	}); err != nil {
 		return err
 	}
-	fmt.Fprintf(o.IO.Err, "sweep %s: %d runs in %.1fs (%.2f runs/s)", s.Name, len(plans), m.Seconds, float64(len(plans))/m.Seconds)
+	if interrupted {
+		fmt.Fprintf(o.IO.Err, "sweep %s: interrupted: %d of %d runs finished and kept in %s; tables and plots written from them\n",
+			s.Name, finished, len(plans), store.Dir())
+		fmt.Fprintf(o.IO.Err, "resume with: %s\n", resumeCommand(o, out))
+		return fmt.Errorf("sweep %s interrupted after %d of %d runs: %w", s.Name, finished, len(plans), runErr)
+	}
+	fmt.Fprintf(o.IO.Err, "sweep %s: %d runs in %.1fs", s.Name, len(plans), m.Seconds)
+	if trained > 0 {
+		fmt.Fprintf(o.IO.Err, " (%d trained, %.2f runs/s", trained, float64(trained)/m.Seconds)
+		if reused > 0 {
+			fmt.Fprintf(o.IO.Err, "; %d reused from the run store", reused)
+		}
+		fmt.Fprint(o.IO.Err, ")")
+	} else {
+		fmt.Fprint(o.IO.Err, " (all reused from the run store; --fresh retrains)")
+	}
 	if diverged > 0 {
 		fmt.Fprintf(o.IO.Err, ", %d diverged (see runs.csv, column reason)", diverged)
 	}
 	fmt.Fprintf(o.IO.Err, "\nwrote %s: %s\n", out, strings.Join(files, ", "))
 	return nil
+}
+
+func renderReport(out string, s *experiments.Spec) error {
+	return report.Render(out, report.PlotOptions{X: s.Report.X, Metrics: s.Report.Metrics, Title: s.Name, Description: s.Description})
+}
+
+// writeTables writes runs.csv, curves.csv and timings.csv from the run
+// store, one stored run at a time in index order (runs not stored are
+// left out), and returns how many runs it wrote and how many of them
+// diverged. Memory does not grow with the number of runs.
+func writeTables(out string, layout report.Layout, plans []sweep.Plan, store *sweep.Store) (n, diverged int, err error) {
+	w, err := report.NewWriter(out, layout)
+	if err != nil {
+		return 0, 0, err
+	}
+	for _, p := range plans {
+		rec, err := store.Load(p.ID)
+		if errors.Is(err, sweep.ErrNoRecord) {
+			continue
+		}
+		if err != nil {
+			w.Abort()
+			return 0, 0, err
+		}
+		if err := w.Add(rec.Result(p)); err != nil {
+			w.Abort()
+			return 0, 0, err
+		}
+		n++
+		if rec.Status != experiments.StatusOK {
+			diverged++
+		}
+	}
+	if err := w.Close(); err != nil {
+		return 0, 0, err
+	}
+	return n, diverged, nil
+}
+
+// resumeCommand is the command line that resumes an interrupted sweep.
+func resumeCommand(o *SweepOptions, out string) string {
+	parts := []string{"lossexp", "sweep", shellQuote(o.Spec)}
+	if o.Out != "" {
+		parts = append(parts, "--out", shellQuote(out))
+	} else if o.Results != "results" {
+		parts = append(parts, "--results", shellQuote(o.Results))
+	}
+	if o.DataDir != "" {
+		parts = append(parts, "--data-dir", shellQuote(o.DataDir))
+	}
+	return strings.Join(parts, " ")
+}
+
+func shellQuote(s string) string {
+	if s != "" && strings.IndexFunc(s, func(r rune) bool {
+		return !(r == '/' || r == '.' || r == '-' || r == '_' || r == '+' || r == ':' || r == ',' || r == '=' ||
+			(r >= 'a' && r <= 'z') || (r >= 'A' && r <= 'Z') || (r >= '0' && r <= '9'))
+	}) < 0 {
+		return s
+	}
+	return "'" + strings.ReplaceAll(s, "'", `'\''`) + "'"
 }
 
 func datasetLabel(s *experiments.Spec, d *experiments.DataSource) string {
@@ -228,3 +374,135 @@ func copySpec(src, dst string) error {
 type sinkFunc func(experiments.Result) error
 
 func (f sinkFunc) Add(r experiments.Result) error { return f(r) }
+
+// Files a sweep writes in its output folder, besides the PNGs.
+var outputFiles = []string{"runs.csv", "summary.csv", "curves.csv", "timings.csv", "manifest.json", "spec.yaml"}
+
+// checkOutput decides whether the sweep of s (read from specPath) may
+// write to out. An absent or empty folder, or one holding results of the
+// same study (same run base: it may differ in name, description, report,
+// grid or repeats) is fine. Another spec's results, results without a
+// spec.yaml, or a folder of other files are refused unless force is set;
+// replace reports that the old results must be cleared first.
+func checkOutput(out, specPath string, s *experiments.Spec, force bool) (replace bool, err error) {
+	st, err := os.Stat(out)
+	if errors.Is(err, fs.ErrNotExist) {
+		return false, nil
+	}
+	if err != nil {
+		return false, inputError(fmt.Errorf("output folder %s: %w", out, unwrapPathErr(err)))
+	}
+	if !st.IsDir() {
+		return false, inputError(fmt.Errorf("output folder %s is a file, not a folder", out))
+	}
+	entries, err := os.ReadDir(out)
+	if err != nil {
+		return false, inputError(fmt.Errorf("output folder %s: %w", out, unwrapPathErr(err)))
+	}
+	var ours, foreign []string
+	for _, e := range entries {
+		n := e.Name()
+		switch {
+		case strings.HasPrefix(n, ".") && strings.Contains(n, ".tmp-"):
+		case slices.Contains(outputFiles, n), n == sweep.StoreDir, strings.HasSuffix(n, ".png"):
+			ours = append(ours, n)
+		default:
+			foreign = append(foreign, n)
+		}
+	}
+	if len(ours) == 0 && len(foreign) == 0 {
+		return false, nil
+	}
+	prevPath := filepath.Join(out, "spec.yaml")
+	refuse := func(format string, args ...any) (bool, error) {
+		if force {
+			return true, nil
+		}
+		return false, inputError(fmt.Errorf(format+"; pass --force to replace them, or choose another --out", args...))
+	}
+	if len(ours) == 0 {
+		if force {
+			return false, nil // write beside the user's files, remove nothing
+		}
+		return false, inputError(fmt.Errorf("output folder %s is not empty and holds no lossexp results (found %s); choose another --out, or pass --force to write into it",
+			out, strings.Join(firstN(foreign, 3), ", ")))
+	}
+	prev, err := experiments.Load(prevPath)
+	if errors.Is(err, fs.ErrNotExist) {
+		return refuse("output folder %s holds results (%s) but no spec.yaml to tell which spec made them",
+			out, strings.Join(firstN(ours, 3), ", "))
+	}
+	if err != nil {
+		return refuse("output folder %s holds results of a spec that cannot be read (%v)", out, err)
+	}
+	if prev.RunBase("") == s.RunBase("") {
+		return false, nil
+	}
+	return refuse("output folder %s holds the results of another spec: %s (name %s, result hash %.12s) differs from %s (name %s, result hash %.12s) in %s",
+		out, prevPath, prev.Name, prev.ResultHash(), specPath, s.Name, s.ResultHash(), strings.Join(specDiff(prev, s), ", "))
+}
+
+// specDiff names the result-relevant sections in which a and b differ.
+func specDiff(a, b *experiments.Spec) []string {
+	js := func(v any) string { j, _ := json.Marshal(v); return string(j) }
+	var d []string
+	if a.Seed != b.Seed {
+		d = append(d, "seed")
+	}
+	if js(a.Dataset) != js(b.Dataset) {
+		d = append(d, "dataset")
+	}
+	if js(a.Model) != js(b.Model) {
+		d = append(d, "model")
+	}
+	if js(a.Train) != js(b.Train) {
+		d = append(d, "train")
+	}
+	if js(a.Loss) != js(b.Loss) {
+		d = append(d, "loss")
+	}
+	if len(d) == 0 {
+		d = append(d, "the tool's numerics version")
+	}
+	return d
+}
+
+func firstN(s []string, n int) []string {
+	if len(s) > n {
+		return append(s[:n:n], "…")
+	}
+	return s
+}
+
+// clearOutput removes the results lossexp wrote in out (never other files).
+func clearOutput(out string) error {
+	for _, f := range outputFiles {
+		if err := os.Remove(filepath.Join(out, f)); err != nil && !errors.Is(err, fs.ErrNotExist) {
+			return inputError(fmt.Errorf("replace results in %s: %w", out, unwrapPathErr(err)))
+		}
+	}
+	pngs, _ := filepath.Glob(filepath.Join(out, "*.png"))
+	for _, p := range pngs {
+		os.Remove(p)
+	}
+	if err := os.RemoveAll(filepath.Join(out, sweep.StoreDir)); err != nil {
+		return inputError(fmt.Errorf("replace results in %s: %w", out, unwrapPathErr(err)))
+	}
+	return nil
+}
+
+// removeTemps removes the temporary files a killed sweep left in out.
+func removeTemps(out string) {
+	tmps, _ := filepath.Glob(filepath.Join(out, ".*.tmp-*"))
+	for _, t := range tmps {
+		os.Remove(t)
+	}
+}
+
+func unwrapPathErr(err error) error {
+	var pe *fs.PathError
+	if errors.As(err, &pe) {
+		return pe.Err
+	}
+	return err
+}

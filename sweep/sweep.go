@@ -13,9 +13,10 @@
 // # Shutdown protocol
 //
 // One dispatcher goroutine sends run indices on an unbuffered channel and
-// selects on ctx.Done() for every send; it never runs ahead of the lowest
-// unfinished index by more than the reorder window, so memory stays
-// bounded by the window, not by the number of runs. Workers receive
+// selects on ctx.Done() for every send; it never has more than the reorder
+// window of runs handed out but not yet delivered to the sink (skipped
+// runs do not count), so memory stays bounded by the window, not by the
+// number of runs. Workers receive
 // indices until the channel closes, train with the shared ctx (checked
 // between batches) and send results on a channel the collector drains. The
 // collector (the calling goroutine) delivers contiguous results to the
@@ -42,6 +43,16 @@ type Plan struct {
 	Point   int
 	Repeat  int
 	Lambdas []float64
+	// ID is the run's stable id (experiments.RunID), set by AssignIDs;
+	// "" leaves the trainer's own id in the result.
+	ID string
+}
+
+// AssignIDs sets every plan's ID from the run base (Spec.RunBase).
+func AssignIDs(plans []Plan, base string) {
+	for i := range plans {
+		plans[i].ID = experiments.RunID(base, plans[i].Lambdas, plans[i].Repeat)
+	}
 }
 
 // Expand returns the sweep's runs in index order: point-major, repeats
@@ -75,6 +86,12 @@ type Options struct {
 	// Skip, when non-nil, reports runs that need no training (already
 	// stored); they are neither trained nor sent to the sink.
 	Skip func(p Plan) bool
+	// Save, when non-nil, is called by the worker that trained a run as
+	// soon as it finishes, before the result waits for its turn in index
+	// order, so a crash loses only the runs in flight. It is called from
+	// several goroutines at once; an error stops the sweep like a failed
+	// run.
+	Save func(r *experiments.Result) error
 }
 
 // Run trains every plan and delivers the results to sink in index order.
@@ -97,7 +114,7 @@ func Run(ctx context.Context, s *experiments.Spec, data *experiments.DataSource,
 	}
 	todo := make(chan int)
 	results := make(chan done)
-	advance := make(chan int, len(plans)+1) // collector → dispatcher: next index to deliver
+	advance := make(chan int, len(plans)+1) // collector → dispatcher: runs delivered so far
 
 	var wg sync.WaitGroup
 	for w := 0; w < workers; w++ {
@@ -114,8 +131,17 @@ func Run(ctx context.Context, s *experiments.Spec, data *experiments.DataSource,
 				} else {
 					run := &experiments.Run{Index: idx, Point: p.Point, Repeat: p.Repeat, Lambdas: p.Lambdas, Spec: s, Data: sp}
 					d.res, d.err = experiments.Train(ctx, run)
+					id := run.ID()
+					if p.ID != "" {
+						id, d.res.RunID = p.ID, p.ID
+					}
 					if d.err != nil && ctx.Err() == nil {
-						d.err = fmt.Errorf("train run %s (%s): %w", run.ID(), lambdaString(s, p.Lambdas), d.err)
+						d.err = fmt.Errorf("train run %s (%s): %w", id, lambdaString(s, p.Lambdas), d.err)
+					}
+					if d.err == nil && opt.Save != nil {
+						if err := opt.Save(&d.res); err != nil {
+							d.err = fmt.Errorf("store run %s (%s): %w", id, lambdaString(s, p.Lambdas), err)
+						}
 					}
 				}
 				select {
@@ -128,20 +154,21 @@ func Run(ctx context.Context, s *experiments.Spec, data *experiments.DataSource,
 	}
 	go func() {
 		defer close(todo)
-		next := 0 // lowest index not yet delivered
+		sent, delivered := 0, 0 // runs handed out; runs delivered to the sink
 		for idx := range plans {
 			if opt.Skip != nil && opt.Skip(plans[idx]) {
 				continue
 			}
-			for idx >= next+window {
+			for sent-delivered >= window {
 				select {
-				case next = <-advance:
+				case delivered = <-advance:
 				case <-ctx.Done():
 					return
 				}
 			}
 			select {
 			case todo <- idx:
+				sent++
 			case <-ctx.Done():
 				return
 			}
@@ -149,7 +176,7 @@ func Run(ctx context.Context, s *experiments.Spec, data *experiments.DataSource,
 	}()
 
 	pending := map[int]experiments.Result{}
-	next, finished, total := 0, 0, 0
+	next, finished, delivered, total := 0, 0, 0, 0
 	for _, p := range plans {
 		if opt.Skip == nil || !opt.Skip(p) {
 			total++
@@ -190,9 +217,10 @@ func Run(ctx context.Context, s *experiments.Spec, data *experiments.DataSource,
 				break
 			}
 			next++
+			delivered++
 			skipAhead()
 		}
-		advance <- next
+		advance <- delivered
 	}
 	cancel()
 	wg.Wait()

@@ -1,0 +1,324 @@
+package sweep
+
+import (
+	"bytes"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io/fs"
+	"math"
+	"os"
+	"path/filepath"
+	"slices"
+	"strconv"
+	"strings"
+
+	"github.com/lossexp/lossexp/experiments"
+)
+
+// StoreDir is the run store's folder inside a results folder.
+const StoreDir = "runs"
+
+// RecordFormat is the version of the run record layout.
+const RecordFormat = 1
+
+// Store keeps every finished run of a results folder as one JSON file,
+// <dir>/<run-id>.json, written atomically (temporary file, sync, rename),
+// so a crash at any moment leaves each record whole or absent. A sweep
+// skips the runs its store already holds; the tables are rebuilt from the
+// store in index order, so they are the same bytes whether a sweep ran in
+// one go or was resumed.
+//
+// Save may be called from several goroutines at once (different ids).
+type Store struct {
+	dir string
+}
+
+// OpenStore creates dir if needed and removes the temporary files a
+// killed process may have left in it.
+func OpenStore(dir string) (*Store, error) {
+	if err := os.MkdirAll(dir, 0o755); err != nil {
+		return nil, fmt.Errorf("create run store %s: %w", dir, unwrapPath(err))
+	}
+	tmps, _ := filepath.Glob(filepath.Join(dir, ".*.tmp-*"))
+	for _, t := range tmps {
+		os.Remove(t)
+	}
+	return &Store{dir: dir}, nil
+}
+
+// Dir returns the store's folder.
+func (s *Store) Dir() string { return s.dir }
+
+// Path returns the file of run id.
+func (s *Store) Path(id string) string { return filepath.Join(s.dir, id+".json") }
+
+// Record is a stored run: everything runs.csv, curves.csv and timings.csv
+// need, plus what identifies the run. Floats are exact (shortest decimal
+// that parses back to the same bits); JSON has no NaN or infinities, so
+// NaN ("no value") is null and the infinities are the strings "+Inf" and
+// "-Inf".
+type Record struct {
+	Format       int      `json:"format"`
+	RunID        string   `json:"run_id"`
+	RunBase      string   `json:"run_base"`  // experiments.Spec.RunBase of the spec that ran it
+	SpecHash     string   `json:"spec_hash"` // experiments.Spec.ResultHash of that spec
+	Tool         string   `json:"tool_version,omitempty"`
+	Point        int      `json:"point"` // grid point in the sweep that ran it (informative)
+	Repeat       int      `json:"repeat"`
+	Terms        []string `json:"terms"`
+	Lambdas      Floats   `json:"lambdas"`
+	Status       string   `json:"status"`
+	Reason       string   `json:"reason,omitempty"`
+	MetricNames  []string `json:"metric_names"`
+	Metrics      Floats   `json:"metrics"`
+	CurveNames   []string `json:"curve_names"`
+	Curves       []Floats `json:"curves"`
+	Seconds      float64  `json:"seconds"`
+	EpochSeconds Floats   `json:"epoch_seconds"`
+}
+
+// Floats is a []float64 whose JSON form keeps NaN and ±Inf (see Record).
+type Floats []float64
+
+// MarshalJSON writes the exact shortest form of each value.
+func (f Floats) MarshalJSON() ([]byte, error) {
+	if f == nil {
+		return []byte("[]"), nil
+	}
+	b := make([]byte, 0, 2+12*len(f))
+	b = append(b, '[')
+	for i, v := range f {
+		if i > 0 {
+			b = append(b, ',')
+		}
+		switch {
+		case math.IsNaN(v):
+			b = append(b, "null"...)
+		case math.IsInf(v, 1):
+			b = append(b, `"+Inf"`...)
+		case math.IsInf(v, -1):
+			b = append(b, `"-Inf"`...)
+		default:
+			b = strconv.AppendFloat(b, v, 'g', -1, 64)
+		}
+	}
+	return append(b, ']'), nil
+}
+
+// UnmarshalJSON reads what MarshalJSON writes.
+func (f *Floats) UnmarshalJSON(b []byte) error {
+	var raw []json.RawMessage
+	if err := json.Unmarshal(b, &raw); err != nil {
+		return err
+	}
+	out := make(Floats, len(raw))
+	for i, r := range raw {
+		r = bytes.TrimSpace(r)
+		switch string(r) {
+		case "null":
+			out[i] = math.NaN()
+		case `"+Inf"`:
+			out[i] = math.Inf(1)
+		case `"-Inf"`:
+			out[i] = math.Inf(-1)
+		default:
+			v, err := strconv.ParseFloat(string(r), 64)
+			if err != nil || len(r) == 0 || r[0] == '"' || math.IsInf(v, 0) || math.IsNaN(v) {
+				return fmt.Errorf("value %d: invalid number %s", i, r)
+			}
+			out[i] = v
+		}
+	}
+	*f = out
+	return nil
+}
+
+// Save writes rec atomically as <dir>/<rec.RunID>.json, replacing any
+// older record of the same id.
+func (s *Store) Save(rec *Record) error {
+	if rec.RunID == "" {
+		panic("sweep: Save of a record without a run id")
+	}
+	rec.Format = RecordFormat
+	b, err := json.Marshal(rec)
+	if err != nil {
+		return fmt.Errorf("encode run %s: %w", rec.RunID, err)
+	}
+	b = append(b, '\n')
+	return writeAtomic(s.Path(rec.RunID), b)
+}
+
+// ErrNoRecord reports that the store holds no record of a run.
+var ErrNoRecord = errors.New("sweep: no stored record")
+
+// Load reads the record of run id. A missing record is ErrNoRecord; an
+// unreadable one is an error naming the file.
+func (s *Store) Load(id string) (*Record, error) {
+	path := s.Path(id)
+	b, err := os.ReadFile(path)
+	if err != nil {
+		if errors.Is(err, fs.ErrNotExist) {
+			return nil, ErrNoRecord
+		}
+		return nil, fmt.Errorf("read stored run %s: %w", path, unwrapPath(err))
+	}
+	var rec Record
+	dec := json.NewDecoder(bytes.NewReader(b))
+	dec.DisallowUnknownFields()
+	if err := dec.Decode(&rec); err != nil {
+		return nil, fmt.Errorf("read stored run %s: %w (delete the file, or sweep with --fresh)", path, err)
+	}
+	if err := rec.validate(id); err != nil {
+		return nil, fmt.Errorf("read stored run %s: %w (delete the file, or sweep with --fresh)", path, err)
+	}
+	return &rec, nil
+}
+
+func (r *Record) validate(id string) error {
+	switch {
+	case r.Format != RecordFormat:
+		return fmt.Errorf("record format %d, want %d", r.Format, RecordFormat)
+	case r.RunID != id:
+		return fmt.Errorf("holds run %q, not %q", r.RunID, id)
+	case len(r.Lambdas) != len(r.Terms):
+		return fmt.Errorf("%d lambdas for %d terms", len(r.Lambdas), len(r.Terms))
+	case len(r.Metrics) != len(r.MetricNames):
+		return fmt.Errorf("%d metric values for %d metrics", len(r.Metrics), len(r.MetricNames))
+	case r.Status != experiments.StatusOK && r.Status != experiments.StatusDiverged:
+		return fmt.Errorf("unknown status %q", r.Status)
+	case r.Repeat < 0:
+		return fmt.Errorf("negative repeat %d", r.Repeat)
+	}
+	for e, c := range r.Curves {
+		if len(c) != len(r.CurveNames) {
+			return fmt.Errorf("epoch %d has %d curve values for %d curves", e+1, len(c), len(r.CurveNames))
+		}
+	}
+	return nil
+}
+
+// Fits reports whether rec can stand for a run of this sweep: the same
+// run base and the same metric and curve columns (a tool that adds a
+// metric retrains rather than leave a column empty).
+func (r *Record) Fits(base string, metrics, curves []string) bool {
+	return r.RunBase == base && slices.Equal(r.MetricNames, metrics) && slices.Equal(r.CurveNames, curves)
+}
+
+// NewRecord turns a result into a record.
+func NewRecord(r *experiments.Result, terms, metrics, curves []string, base, specHash, tool string) *Record {
+	rec := &Record{
+		RunID: r.RunID, RunBase: base, SpecHash: specHash, Tool: tool,
+		Point: r.Point, Repeat: r.Repeat, Terms: terms, Lambdas: r.Lambdas,
+		Status: r.Status, Reason: r.Reason,
+		MetricNames: metrics, Metrics: r.Metrics,
+		CurveNames: curves, Curves: make([]Floats, len(r.Curves)),
+		Seconds: r.Seconds, EpochSeconds: r.EpochSeconds,
+	}
+	for i, c := range r.Curves {
+		rec.Curves[i] = c
+	}
+	return rec
+}
+
+// Result turns a record back into the result of plan p.
+func (r *Record) Result(p Plan) experiments.Result {
+	res := experiments.Result{
+		Index: p.Index, RunID: r.RunID, Point: p.Point, Repeat: p.Repeat,
+		Lambdas: p.Lambdas, Status: r.Status, Reason: r.Reason,
+		Metrics: r.Metrics, Curves: make([][]float64, len(r.Curves)),
+		Seconds: r.Seconds, EpochSeconds: r.EpochSeconds,
+	}
+	for i, c := range r.Curves {
+		res.Curves[i] = c
+	}
+	return res
+}
+
+// Clear removes every record from the store (the folder stays).
+func (s *Store) Clear() error {
+	files, err := filepath.Glob(filepath.Join(s.dir, "*.json"))
+	if err != nil {
+		return err
+	}
+	for _, f := range files {
+		if err := os.Remove(f); err != nil && !errors.Is(err, fs.ErrNotExist) {
+			return fmt.Errorf("clear run store: %w", err)
+		}
+	}
+	return nil
+}
+
+// Count returns the number of records in the store.
+func (s *Store) Count() int {
+	d, err := os.Open(s.dir)
+	if err != nil {
+		return 0
+	}
+	defer d.Close()
+	n := 0
+	for {
+		names, err := d.Readdirnames(1024)
+		for _, nm := range names {
+			if strings.HasSuffix(nm, ".json") && !strings.HasPrefix(nm, ".") {
+				n++
+			}
+		}
+		if err != nil {
+			return n
+		}
+	}
+}
+
+// writeAtomic writes b to path through a synced temporary file in the
+// same folder and a rename.
+func writeAtomic(path string, b []byte) (err error) {
+	dir, base := filepath.Split(path)
+	f, err := os.CreateTemp(dir, "."+base+".tmp-*")
+	if err != nil {
+		return fmt.Errorf("save %s: %w", path, unwrapPath(err))
+	}
+	defer func() {
+		if err != nil {
+			f.Close()
+			os.Remove(f.Name())
+		}
+	}()
+	if _, err := f.Write(b); err != nil {
+		return fmt.Errorf("save %s: %w", path, unwrapPath(err))
+	}
+	if err := f.Chmod(0o644); err != nil {
+		return fmt.Errorf("save %s: %w", path, unwrapPath(err))
+	}
+	if err := f.Sync(); err != nil {
+		return fmt.Errorf("save %s: %w", path, unwrapPath(err))
+	}
+	if err := f.Close(); err != nil {
+		return fmt.Errorf("save %s: %w", path, unwrapPath(err))
+	}
+	if err := os.Rename(f.Name(), path); err != nil {
+		return fmt.Errorf("save %s: %w", path, unwrapPath(err))
+	}
+	return nil
+}
+
+// unwrapPath drops the *fs.PathError wrapper whose path (often a
+// temporary file) the message names already.
+func unwrapPath(err error) error {
+	var pe *fs.PathError
+	if errors.As(err, &pe) {
+		return pe.Err
+	}
+	return err
+}
+
+// RunIDOf returns the id of repeat r at λ tuple lambdas of spec s, with
+// the data checksum of s's dataset. It opens the data; a sweep computes
+// the base once and uses AssignIDs instead.
+func RunIDOf(s *experiments.Spec, lambdas []float64, repeat int) string {
+	sum := ""
+	if d, err := experiments.OpenData(s, ""); err == nil {
+		sum = d.Checksum()
+	}
+	return experiments.RunID(s.RunBase(sum), lambdas, repeat)
+}
