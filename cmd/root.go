@@ -118,6 +118,7 @@ optional config file (--config, or lossexp.yaml in the working directory).`,
 		Example: `  lossexp sweep configs/quickstart.yaml
   lossexp validate configs/l1-sparsity.yaml
   lossexp report results/quickstart
+  lossexp check results/quickstart --baseline results/baselines/quickstart
   lossexp terms`,
 		SilenceUsage:  true,
 		SilenceErrors: true,
@@ -133,6 +134,8 @@ optional config file (--config, or lossexp.yaml in the working directory).`,
 		newCmdValidate(streams, nil),
 		newCmdRun(streams, v, nil),
 		newCmdReport(streams, nil),
+		newCmdCheck(streams, nil),
+		newCmdBaseline(streams, nil),
 		newCmdTerms(streams),
 		newCmdMetrics(streams),
 		newCmdDatasets(streams),

@@ -175,3 +175,7 @@ func (d *decoder) nonNegative(n *yaml.Node, field string, dst *float64) {
 	}
 	*dst = v
 }
+
+// Has reports whether field (a dotted path such as "check.abs") was
+// written in the spec file, as opposed to holding its default.
+func (s *Spec) Has(field string) bool { return s.has(field) }

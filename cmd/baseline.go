@@ -1,0 +1,153 @@
+package cmd
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"io/fs"
+	"os"
+	"path/filepath"
+	"runtime"
+	"time"
+
+	"github.com/spf13/cobra"
+
+	"github.com/lossexp/lossexp/experiments"
+	"github.com/lossexp/lossexp/experiments/model"
+	"github.com/lossexp/lossexp/report"
+)
+
+// BaselineFile describes a stored baseline.
+const BaselineFile = "baseline.json"
+
+// BaselineInfo is written to <baseline>/baseline.json.
+type BaselineInfo struct {
+	Name       string    `json:"name"`
+	Source     string    `json:"source"`      // the results folder it was made from
+	SpecHash   string    `json:"spec_hash"`   // experiments.Spec.Hash
+	ResultHash string    `json:"result_hash"` // experiments.Spec.ResultHash
+	Tool       string    `json:"tool_version"`
+	Numerics   int       `json:"numerics_version"`
+	BLAS       string    `json:"blas"`
+	GoVersion  string    `json:"go_version"`
+	GridPoints int       `json:"grid_points"`
+	Runs       int       `json:"runs"`
+	Created    time.Time `json:"created"`
+}
+
+// BaselineOptions are the settings of `lossexp baseline`.
+type BaselineOptions struct {
+	IO      *IO
+	Results string
+	To      string
+}
+
+func newCmdBaseline(streams *IO, runF func(context.Context, *BaselineOptions) error) *cobra.Command {
+	opts := &BaselineOptions{IO: streams}
+	c := &cobra.Command{
+		Use:   "baseline RESULTS --to DIR",
+		Short: "Store a sweep's summary as the baseline that lossexp check compares with",
+		Long: `Copy RESULTS/summary.csv and RESULTS/spec.yaml to DIR and write
+DIR/baseline.json (the spec's hashes, the tool and numerics versions, the
+BLAS backend and the grid size). DIR is created; an existing baseline in it
+is replaced. Commit DIR to make CI fail when a change bends a curve:
+
+  lossexp check RESULTS --baseline DIR`,
+		Example: `  lossexp sweep configs/quickstart.yaml
+  lossexp baseline results/quickstart --to results/baselines/quickstart`,
+		Args: cobra.ExactArgs(1),
+		RunE: func(c *cobra.Command, args []string) error {
+			opts.Results = args[0]
+			if opts.To == "" {
+				return inputError(errors.New("--to DIR is required: the folder to store the baseline in"))
+			}
+			if runF != nil {
+				return runF(c.Context(), opts)
+			}
+			return baselineRun(opts)
+		},
+	}
+	c.Flags().StringVar(&opts.To, "to", "", "folder to store the baseline in (required)")
+	return c
+}
+
+func baselineRun(o *BaselineOptions) error {
+	sumPath := filepath.Join(o.Results, report.SummaryFile)
+	sum, err := report.ReadSummary(sumPath)
+	if err != nil {
+		if errors.Is(err, fs.ErrNotExist) {
+			return inputError(fmt.Errorf("%s has no summary.csv: is it a results folder written by lossexp sweep?", o.Results))
+		}
+		return inputError(err)
+	}
+	specPath := filepath.Join(o.Results, "spec.yaml")
+	spec, err := experiments.Load(specPath)
+	if err != nil {
+		return inputError(fmt.Errorf("a baseline needs the spec that made the results: %w", err))
+	}
+	info := BaselineInfo{
+		Name: spec.Name, Source: o.Results, SpecHash: spec.Hash(), ResultHash: spec.ResultHash(),
+		Tool: Version, Numerics: experiments.NumericsVersion, BLAS: model.BLASBackend(), GoVersion: runtime.Version(),
+		GridPoints: len(sum.Points), Created: time.Now().UTC().Truncate(time.Second),
+	}
+	for _, p := range sum.Points {
+		info.Runs += p.N
+	}
+	var m Manifest
+	if b, err := os.ReadFile(filepath.Join(o.Results, "manifest.json")); err == nil && json.Unmarshal(b, &m) == nil {
+		info.Tool, info.BLAS, info.GoVersion = m.Tool, m.BLAS, m.GoVersion
+		if m.Numerics > 0 {
+			info.Numerics = m.Numerics
+		}
+		if !m.Complete && m.Runs > 0 {
+			return inputError(fmt.Errorf("%s holds an unfinished sweep (%d of %d runs): finish it before storing a baseline", o.Results, m.Finished, m.Runs))
+		}
+	}
+	if err := os.MkdirAll(o.To, 0o755); err != nil {
+		return inputError(fmt.Errorf("create baseline folder %s: %w", o.To, unwrapPathErr(err)))
+	}
+	for _, f := range []string{report.SummaryFile, "spec.yaml"} {
+		if err := copyFile(filepath.Join(o.Results, f), filepath.Join(o.To, f)); err != nil {
+			return err
+		}
+	}
+	if err := report.WriteFileAtomic(filepath.Join(o.To, BaselineFile), func(w io.Writer) error {
+		enc := json.NewEncoder(w)
+		enc.SetIndent("", "  ")
+		return enc.Encode(info)
+	}); err != nil {
+		return err
+	}
+	fmt.Fprintf(o.IO.Out, "stored baseline of %s (%d grid points, %d runs, %s BLAS) in %s\n", spec.Name, info.GridPoints, info.Runs, info.BLAS, o.To)
+	return nil
+}
+
+// readBaselineInfo reads dir/baseline.json.
+func readBaselineInfo(dir string) (*BaselineInfo, error) {
+	path := filepath.Join(dir, BaselineFile)
+	b, err := os.ReadFile(path)
+	if err != nil {
+		if errors.Is(err, fs.ErrNotExist) {
+			return nil, fmt.Errorf("%s is not a baseline: it has no %s (store one with: lossexp baseline RESULTS --to %s)", dir, BaselineFile, dir)
+		}
+		return nil, err
+	}
+	var info BaselineInfo
+	if err := json.Unmarshal(b, &info); err != nil {
+		return nil, fmt.Errorf("%s: %w", path, err)
+	}
+	return &info, nil
+}
+
+func copyFile(src, dst string) error {
+	b, err := os.ReadFile(src)
+	if err != nil {
+		return inputError(fmt.Errorf("copy %s: %w", src, unwrapPathErr(err)))
+	}
+	return report.WriteFileAtomic(dst, func(w io.Writer) error {
+		_, err := w.Write(b)
+		return err
+	})
+}

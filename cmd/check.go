@@ -1,0 +1,432 @@
+package cmd
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io/fs"
+	"math"
+	"os"
+	"path/filepath"
+	"slices"
+	"sort"
+	"strconv"
+	"strings"
+	"text/tabwriter"
+
+	"github.com/spf13/cobra"
+
+	"github.com/lossexp/lossexp/experiments"
+	"github.com/lossexp/lossexp/report"
+)
+
+// CheckOptions are the settings of `lossexp check`.
+type CheckOptions struct {
+	IO       *IO
+	Results  string
+	Baseline string
+	Metrics  []string // checked metrics (default: the spec's check.metrics, else report.metrics)
+	Abs      float64  // <0: not given
+	Rel      float64
+	K        float64
+	Tols     []string // METRIC=abs:X,rel:Y,k:Z,better:D
+	Steps    int
+	HVTol    float64
+	JUnit    string
+	Plots    string // folder for the overlay PNGs (default RESULTS/check); "-" for none
+	Verbose  bool
+}
+
+func newCmdCheck(streams *IO, runF func(context.Context, *CheckOptions) error) *cobra.Command {
+	opts := &CheckOptions{IO: streams}
+	c := &cobra.Command{
+		Use:   "check RESULTS --baseline BASELINE",
+		Short: "Compare a sweep's curves with a stored baseline; exit 1 on a regression",
+		Long: `Compare RESULTS/summary.csv with BASELINE/summary.csv grid point by grid
+point and metric by metric. A point regresses when its mean moves the wrong
+way by more than max(abs, rel × |baseline mean|, k × √(se_base² + se_new²))
+(se: standard error over the repeats). Accuracy and r2 must not fall;
+loss, mse, gap and the fairness gaps must not rise; metrics without a
+direction (weight_l1, weight_l2, sparsity, near_zero) must not move either
+way. A grid point with more diverged runs than the baseline regresses.
+
+Beyond single points, check compares the balance points of every swept term
+(lambda_best and lambda_1se may move one grid step) and the trade-off fronts
+between the task metric and each term's own metric, by the hypervolume each
+dominates in a common normalized box (--hv-tol).
+
+Tolerances come from the results' spec.yaml (check: section), else the
+defaults abs 0.01, rel 0.01, k 2; the flags override both:
+
+  check:
+    abs: 0.01
+    rel: 0.01
+    k: 2
+    metrics:
+      test.accuracy: {abs: 0.02}
+      weight_l2: {rel: 0.05, better: both}
+
+Writes an overlay PNG per checked metric (baseline band, new curve,
+regressions marked) into RESULTS/check/ and, with --junit, JUnit XML with
+one test case per metric × grid point. Exit status: 0 pass, 1 regression,
+2 unusable input (different grids, missing files).`,
+		Example: `  lossexp check results/quickstart --baseline results/baselines/quickstart
+  lossexp check out/l1 --baseline results/baselines/l1-sparsity --junit report.xml
+  lossexp check out/q --baseline b/q --metric test.accuracy --tol test.accuracy=abs:0.03`,
+		Args: cobra.ExactArgs(1),
+		RunE: func(c *cobra.Command, args []string) error {
+			opts.Results = args[0]
+			if opts.Baseline == "" {
+				return inputError(errors.New("--baseline BASELINE is required: the folder lossexp baseline stored"))
+			}
+			for _, f := range []struct {
+				name string
+				v    float64
+			}{{"--abs", opts.Abs}, {"--rel", opts.Rel}, {"--k", opts.K}, {"--hv-tol", opts.HVTol}} {
+				if f.v != -1 && (f.v < 0 || math.IsNaN(f.v) || math.IsInf(f.v, 0)) {
+					return inputError(fmt.Errorf("%s must be a finite number ≥ 0, got %g", f.name, f.v))
+				}
+			}
+			if opts.Steps < 0 {
+				return inputError(fmt.Errorf("--balance-steps must be ≥ 0, got %d", opts.Steps))
+			}
+			if runF != nil {
+				return runF(c.Context(), opts)
+			}
+			return checkRun(opts)
+		},
+	}
+	c.Flags().StringVarP(&opts.Baseline, "baseline", "b", "", "baseline folder written by lossexp baseline (required)")
+	c.Flags().StringArrayVar(&opts.Metrics, "metric", nil, "metric to check (repeatable; default: the spec's check.metrics, else report.metrics)")
+	c.Flags().Float64Var(&opts.Abs, "abs", -1, "absolute tolerance of every metric")
+	c.Flags().Float64Var(&opts.Rel, "rel", -1, "relative tolerance (× |baseline mean|) of every metric")
+	c.Flags().Float64Var(&opts.K, "k", -1, "tolerance in combined standard errors of every metric")
+	c.Flags().StringArrayVar(&opts.Tols, "tol", nil, "one metric's tolerance: METRIC=abs:X,rel:Y,k:Z,better:higher|lower|both (repeatable)")
+	c.Flags().IntVar(&opts.Steps, "balance-steps", 1, "grid steps a balance point may move")
+	c.Flags().Float64Var(&opts.HVTol, "hv-tol", -1, "largest allowed drop of a front's normalized hypervolume (default 0.05)")
+	c.Flags().StringVar(&opts.JUnit, "junit", "", "write JUnit XML to this file")
+	c.Flags().StringVar(&opts.Plots, "plots", "", `folder for the overlay PNGs (default RESULTS/check; "-" for none)`)
+	c.Flags().BoolVarP(&opts.Verbose, "verbose", "v", false, "list every check, not only the regressions")
+	return c
+}
+
+// checkFailed is the error of a check that found regressions (exit 1).
+type checkFailed struct{ n, total int }
+
+func (e *checkFailed) Error() string {
+	return fmt.Sprintf("check failed: %d of %d checks regressed", e.n, e.total)
+}
+
+func checkRun(o *CheckOptions) error {
+	readSum := func(dir, what string) (*report.Summary, error) {
+		st, err := os.Stat(dir)
+		if err != nil || !st.IsDir() {
+			return nil, inputError(fmt.Errorf("%s folder %s does not exist", what, dir))
+		}
+		s, err := report.ReadSummary(filepath.Join(dir, report.SummaryFile))
+		if errors.Is(err, fs.ErrNotExist) {
+			return nil, inputError(fmt.Errorf("%s folder %s has no summary.csv", what, dir))
+		}
+		if err != nil {
+			return nil, inputError(err)
+		}
+		return s, nil
+	}
+	info, err := readBaselineInfo(o.Baseline)
+	if err != nil {
+		return inputError(err)
+	}
+	base, err := readSum(o.Baseline, "baseline")
+	if err != nil {
+		return err
+	}
+	cur, err := readSum(o.Results, "results")
+	if err != nil {
+		return err
+	}
+
+	// The spec: the results' (its check section and report metrics), else
+	// the baseline's.
+	var spec *experiments.Spec
+	for _, dir := range []string{o.Results, o.Baseline} {
+		if s, err := experiments.Load(filepath.Join(dir, "spec.yaml")); err == nil {
+			spec = s
+			break
+		} else if !errors.Is(err, fs.ErrNotExist) {
+			fmt.Fprintf(o.IO.Err, "note: ignoring %s: %v\n", filepath.Join(dir, "spec.yaml"), err)
+		}
+	}
+	name := info.Name
+	if spec != nil {
+		name = spec.Name
+		if h := spec.ResultHash(); h != info.ResultHash {
+			msg := fmt.Sprintf("the spec changed since the baseline: result hash %.12s now, %.12s in %s", h, info.ResultHash, filepath.Join(o.Baseline, BaselineFile))
+			if old, err := experiments.Load(filepath.Join(o.Baseline, "spec.yaml")); err == nil {
+				msg += " (differs in " + strings.Join(specDiff(old, spec), ", ") + ")"
+			}
+			fmt.Fprintf(o.IO.Err, "WARNING: %s; a difference may be the change itself. Store a new baseline with: lossexp baseline %s --to %s\n", msg, o.Results, o.Baseline)
+		}
+	}
+	var m Manifest
+	if b, err := os.ReadFile(filepath.Join(o.Results, "manifest.json")); err == nil && json.Unmarshal(b, &m) == nil {
+		if m.Runs > 0 && !m.Complete {
+			fmt.Fprintf(o.IO.Err, "WARNING: %s holds an unfinished sweep (%d of %d runs)\n", o.Results, m.Finished, m.Runs)
+		}
+		if m.BLAS != "" && info.BLAS != "" && m.BLAS != info.BLAS {
+			fmt.Fprintf(o.IO.Err, "note: baseline made with the %s BLAS backend, results with %s: last-bit differences are expected and the tolerances absorb them\n", info.BLAS, m.BLAS)
+		}
+	}
+
+	copt, err := checkOptions(o, spec, base)
+	if err != nil {
+		return inputError(err)
+	}
+	rep, err := report.Check(base, cur, copt)
+	if err != nil {
+		return inputError(fmt.Errorf("compare %s with baseline %s: %w", o.Results, o.Baseline, err))
+	}
+	printCheck(o, rep, base, name)
+
+	if o.JUnit != "" {
+		if err := report.WriteJUnit(o.JUnit, name, rep); err != nil {
+			return err
+		}
+		fmt.Fprintf(o.IO.Out, "wrote %s\n", o.JUnit)
+	}
+	if o.Plots != "-" {
+		dir := o.Plots
+		if dir == "" {
+			dir = filepath.Join(o.Results, "check")
+		}
+		x := ""
+		if spec != nil {
+			x = spec.Report.X
+		}
+		files, err := report.CheckFigures(dir, base, cur, rep, x, name)
+		if err != nil {
+			return err
+		}
+		if len(files) > 0 {
+			fmt.Fprintf(o.IO.Out, "wrote %d overlay plots to %s\n", len(files), dir)
+		}
+	}
+	if n := rep.Regressions(); n > 0 {
+		return &exitError{ExitFailure, &checkFailed{n, rep.Total()}}
+	}
+	fmt.Fprintf(o.IO.Out, "check passed: %d checks\n", rep.Total())
+	return nil
+}
+
+// checkOptions layers the tolerances: defaults < spec check section < flags.
+func checkOptions(o *CheckOptions, spec *experiments.Spec, base *report.Summary) (report.CheckOptions, error) {
+	def := report.DefaultTolerance
+	c := report.CheckOptions{Tolerance: map[string]report.Tolerance{}, BalanceSteps: o.Steps, Spec: spec}
+	if o.Steps == 0 {
+		c.BalanceSteps = 0
+	}
+	var per map[string]experiments.MetricCheck
+	if spec != nil && spec.Check != nil {
+		ck := spec.Check
+		if spec.Has("check.abs") {
+			def.Abs = ck.Abs
+		}
+		if spec.Has("check.rel") {
+			def.Rel = ck.Rel
+		}
+		if spec.Has("check.k") {
+			def.K = ck.K
+		}
+		per = ck.Metrics
+	}
+	if o.Abs >= 0 {
+		def.Abs = o.Abs
+	}
+	if o.Rel >= 0 {
+		def.Rel = o.Rel
+	}
+	if o.K >= 0 {
+		def.K = o.K
+	}
+	c.Default = def
+	if o.HVTol >= 0 {
+		c.HVTol = o.HVTol
+	}
+	for m, mc := range per {
+		t := def
+		if mc.Abs != nil {
+			t.Abs = *mc.Abs
+		}
+		if mc.Rel != nil {
+			t.Rel = *mc.Rel
+		}
+		if mc.K != nil {
+			t.K = *mc.K
+		}
+		t.Better = mc.Better
+		c.Tolerance[m] = t
+	}
+	for _, kv := range o.Tols {
+		m, t, err := parseTol(kv, c.Tolerance, def)
+		if err != nil {
+			return c, err
+		}
+		c.Tolerance[m] = t
+	}
+	// The metrics checked.
+	switch {
+	case len(o.Metrics) > 0:
+		c.Metrics = o.Metrics
+	case len(per) > 0:
+		for m := range per {
+			c.Metrics = append(c.Metrics, m)
+		}
+		sort.Strings(c.Metrics)
+	case spec != nil && len(spec.Report.Metrics) > 0:
+		c.Metrics = spec.Report.Metrics
+	}
+	for _, m := range c.Metrics {
+		if !slices.Contains(base.Metrics, m) {
+			return c, fmt.Errorf("metric %s is not in the baseline's summary.csv (it has %s)", m, strings.Join(base.Metrics, ", "))
+		}
+	}
+	return c, nil
+}
+
+// parseTol parses METRIC=abs:X,rel:Y,k:Z,better:D.
+func parseTol(kv string, have map[string]report.Tolerance, def report.Tolerance) (string, report.Tolerance, error) {
+	m, spec, ok := strings.Cut(kv, "=")
+	if !ok || m == "" || spec == "" {
+		return "", def, fmt.Errorf("--tol %s: want METRIC=abs:X,rel:Y,k:Z,better:higher|lower|both", kv)
+	}
+	t, ok := have[m]
+	if !ok {
+		t = def
+	}
+	for _, part := range strings.Split(spec, ",") {
+		k, v, ok := strings.Cut(part, ":")
+		if !ok {
+			return "", t, fmt.Errorf("--tol %s: %q is not key:value", kv, part)
+		}
+		if k == "better" {
+			if v != "higher" && v != "lower" && v != "both" {
+				return "", t, fmt.Errorf("--tol %s: better must be higher, lower or both, got %q", kv, v)
+			}
+			t.Better = v
+			continue
+		}
+		x, err := strconv.ParseFloat(v, 64)
+		if err != nil || x < 0 || math.IsInf(x, 0) || math.IsNaN(x) {
+			return "", t, fmt.Errorf("--tol %s: %s must be a finite number ≥ 0, got %q", kv, k, v)
+		}
+		switch k {
+		case "abs":
+			t.Abs = x
+		case "rel":
+			t.Rel = x
+		case "k":
+			t.K = x
+		default:
+			return "", t, fmt.Errorf("--tol %s: unknown key %q (valid: abs, rel, k, better)", kv, k)
+		}
+	}
+	return m, t, nil
+}
+
+func printCheck(o *CheckOptions, rep *report.CheckReport, base *report.Summary, name string) {
+	out := o.IO.Out
+	fmt.Fprintf(out, "check %s: %s against baseline %s: %d grid points × %d metrics, %d balance points, %d fronts\n",
+		name, o.Results, o.Baseline, len(base.Points), len(rep.Metrics), len(rep.Balance), len(rep.Fronts))
+	for _, w := range rep.Warnings {
+		fmt.Fprintf(out, "note: %s\n", w)
+	}
+	tw := tabwriter.NewWriter(out, 0, 0, 2, ' ', 0)
+	header := false
+	for _, p := range rep.Points {
+		if !p.Regressed && !o.Verbose {
+			continue
+		}
+		if !header {
+			fmt.Fprintln(tw, "\nstatus\tmetric\tpoint\tbaseline\tnow\tchange\tband\tbetter")
+			header = true
+		}
+		status := "ok"
+		if p.Regressed {
+			status = "REGRESSED"
+		}
+		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n", status, p.Metric, p.Label, fnum(p.Base), fnum(p.New), signed(p.Delta), band(p.Band), p.Better)
+	}
+	tw.Flush()
+	// Per metric, one line.
+	fmt.Fprintln(out)
+	perMetric := map[string][2]int{}
+	var order []string
+	for _, p := range rep.Points {
+		c, seen := perMetric[p.Metric]
+		if !seen {
+			order = append(order, p.Metric)
+		}
+		c[1]++
+		if p.Regressed {
+			c[0]++
+		}
+		perMetric[p.Metric] = c
+	}
+	tw = tabwriter.NewWriter(out, 0, 0, 2, ' ', 0)
+	for _, m := range order {
+		c := perMetric[m]
+		verdict := "ok"
+		if c[0] > 0 {
+			verdict = fmt.Sprintf("REGRESSED at %d of %d points", c[0], c[1])
+		}
+		fmt.Fprintf(tw, "%s\t%d points\t%s\n", m, c[1], verdict)
+	}
+	for _, b := range rep.Balance {
+		verdict := "ok"
+		if b.Regressed {
+			verdict = "REGRESSED: " + b.Note
+		} else if b.Note != "" {
+			verdict = "ok (" + b.Note + ")"
+		}
+		fmt.Fprintf(tw, "%s of %s\tλ %s → %s\t%s\n", b.Which, b.Term, lam(b.Base), lam(b.New), verdict)
+	}
+	for _, f := range rep.Fronts {
+		verdict := "ok"
+		if f.Regressed {
+			verdict = "REGRESSED: " + f.Note
+		}
+		fmt.Fprintf(tw, "front of %s (%s vs %s)\thypervolume %.4f → %.4f\t%s\n", f.Term, f.Task, f.Metric, f.Base, f.New, verdict)
+	}
+	tw.Flush()
+	if n := rep.Regressions(); n > 0 {
+		fmt.Fprintf(out, "\nFAIL: %d of %d checks regressed\n", n, rep.Total())
+	}
+}
+
+func fnum(v float64) string {
+	if math.IsNaN(v) {
+		return "-"
+	}
+	return strconv.FormatFloat(v, 'g', 5, 64)
+}
+
+func signed(v float64) string {
+	if math.IsNaN(v) {
+		return "-"
+	}
+	return fmt.Sprintf("%+.3g", v)
+}
+
+func band(v float64) string {
+	if v == 0 || math.IsNaN(v) {
+		return "-"
+	}
+	return fmt.Sprintf("±%.3g", v)
+}
+
+func lam(v float64) string {
+	if math.IsNaN(v) {
+		return "none"
+	}
+	return strconv.FormatFloat(v, 'g', 4, 64)
+}

@@ -1,0 +1,490 @@
+package report
+
+import (
+	"errors"
+	"fmt"
+	"math"
+	"slices"
+	"sort"
+	"strings"
+
+	"github.com/lossexp/lossexp/experiments"
+)
+
+// Regression checks of a sweep against a stored baseline (`lossexp
+// check`). Three kinds of check, each judged on summary.csv alone:
+//
+//   - Points: every checked metric at every grid point. The point
+//     regresses when its mean moves the wrong way by more than the band
+//     max(Abs, Rel·|baseline mean|, K·√(se_base² + se_new²)), se = std/√n
+//     over the ok runs. Higher-is-better metrics regress downwards,
+//     lower-is-better ones upwards, two-sided ones either way. A point
+//     that has more diverged runs than in the baseline regresses too.
+//   - Balance points: lambda_best and lambda_1se of every swept term
+//     (chosen as the report's analysis chooses them) regress when they
+//     move by more than BalanceSteps grid steps along the term's slice.
+//   - Fronts: the trade-off between the task metric and the term's own
+//     metric along the slice. Both fronts are scored by the hypervolume
+//     they dominate in the box spanned by the union of their points,
+//     each axis scaled to [0, 1] with the union's worst corner as the
+//     reference point, so the two numbers are comparable. The front
+//     regresses when its hypervolume drops by more than HVTol. A change
+//     that buys one end of the curve with the other shows here even when
+//     no single point leaves its band.
+
+// Tolerance is the band of one metric.
+type Tolerance struct {
+	Abs, Rel, K float64
+	// Better is "higher", "lower" or "both"; "" takes the catalogue's
+	// direction (metrics with none are two-sided).
+	Better string
+}
+
+// DefaultTolerance is the band of a metric the spec and the flags say
+// nothing about: 0.01 absolute, 1 % relative, 2 combined standard
+// errors, whichever is widest.
+var DefaultTolerance = Tolerance{Abs: 0.01, Rel: 0.01, K: 2}
+
+// CheckOptions configure Check.
+type CheckOptions struct {
+	// Metrics are the metrics checked at every point; empty means every
+	// metric of the baseline but the gradient diagnostics (grad.*) and
+	// epochs_run.
+	Metrics []string
+	// Tolerance gives each metric's band; a metric not in the map gets
+	// Default.
+	Tolerance map[string]Tolerance
+	Default   Tolerance
+	// BalanceSteps is how many grid steps a balance point may move
+	// (default 1: more than one step fails).
+	BalanceSteps int
+	// HVTol is the largest allowed drop of a front's normalized
+	// hypervolume (default 0.05).
+	HVTol float64
+	// Spec, when non-nil, names the kinds of the terms, from which each
+	// term's own metric is chosen for its front.
+	Spec *experiments.Spec
+}
+
+// PointCheck is the check of one metric at one grid point.
+type PointCheck struct {
+	Metric    string
+	Point     int       // index in the baseline's Points
+	Lambdas   []float64 // the point's λ tuple
+	Label     string    // "l2=0.01"
+	Better    string    // higher | lower | both
+	Base, New float64   // means (NaN: no value)
+	Delta     float64   // New − Base
+	Band      float64
+	Regressed bool
+	Note      string // why, in words, when regressed or unusual
+}
+
+// BalanceCheck compares one balance point of one term.
+type BalanceCheck struct {
+	Term, Which string  // term name; lambda_best or lambda_1se
+	Base, New   float64 // λ; NaN when undefined
+	Steps       int     // grid steps moved (−1 when one side is undefined)
+	Regressed   bool
+	Note        string
+}
+
+// FrontCheck compares the trade-off fronts of one term.
+type FrontCheck struct {
+	Term, Task, Metric string // the term, the task metric (x), the term's metric (y)
+	Base, New          float64
+	Regressed          bool
+	Note               string
+}
+
+// CheckReport is what Check found.
+type CheckReport struct {
+	Terms    []string
+	Metrics  []string // the metrics checked
+	Points   []PointCheck
+	Balance  []BalanceCheck
+	Fronts   []FrontCheck
+	Warnings []string
+}
+
+// Regressions returns how many checks regressed.
+func (r *CheckReport) Regressions() int {
+	n := 0
+	for _, p := range r.Points {
+		if p.Regressed {
+			n++
+		}
+	}
+	for _, b := range r.Balance {
+		if b.Regressed {
+			n++
+		}
+	}
+	for _, f := range r.Fronts {
+		if f.Regressed {
+			n++
+		}
+	}
+	return n
+}
+
+// Total returns the number of checks.
+func (r *CheckReport) Total() int { return len(r.Points) + len(r.Balance) + len(r.Fronts) }
+
+// ErrIncomparable reports that a sweep and a baseline cannot be compared:
+// their grids or metrics differ.
+var ErrIncomparable = errors.New("report: results and baseline are not comparable")
+
+// MetricDiverged is the pseudo-metric of the check on diverged runs.
+const MetricDiverged = "diverged"
+
+// Check compares cur (a sweep's summary) with base (the baseline's),
+// grid point by grid point; see the comment at the top of this file. An
+// error wrapping ErrIncomparable means the two cannot be compared.
+func Check(base, cur *Summary, opt CheckOptions) (*CheckReport, error) {
+	if opt.BalanceSteps <= 0 {
+		opt.BalanceSteps = 1
+	}
+	if opt.HVTol <= 0 {
+		opt.HVTol = 0.05
+	}
+	if opt.Default == (Tolerance{}) {
+		opt.Default = DefaultTolerance
+	}
+	if err := sameGrid(base, cur); err != nil {
+		return nil, err
+	}
+	metrics := opt.Metrics
+	if len(metrics) == 0 {
+		for _, m := range base.Metrics {
+			if !strings.HasPrefix(m, "grad.") && m != "epochs_run" {
+				metrics = append(metrics, m)
+			}
+		}
+	}
+	rep := &CheckReport{Terms: base.Terms, Metrics: metrics}
+	curIdx := make([]int, len(metrics))
+	baseIdx := make([]int, len(metrics))
+	for i, m := range metrics {
+		baseIdx[i] = slices.Index(base.Metrics, m)
+		curIdx[i] = slices.Index(cur.Metrics, m)
+		switch {
+		case baseIdx[i] < 0:
+			return nil, fmt.Errorf("%w: metric %s is not in the baseline's summary (it has %s)", ErrIncomparable, m, listSome(base.Metrics))
+		case curIdx[i] < 0:
+			return nil, fmt.Errorf("%w: metric %s is in the baseline but not in the results' summary", ErrIncomparable, m)
+		}
+	}
+
+	for pi, bp := range base.Points {
+		cp := cur.Points[pi]
+		label := pointLabel(base.Terms, bp.Lambdas)
+		for i, m := range metrics {
+			tol, ok := opt.Tolerance[m]
+			if !ok {
+				tol = opt.Default
+			}
+			rep.Points = append(rep.Points, checkPoint(m, pi, bp, cp, baseIdx[i], curIdx[i], tol, label))
+		}
+		pc := PointCheck{Metric: MetricDiverged, Point: pi, Lambdas: bp.Lambdas, Label: label, Better: "lower",
+			Base: float64(bp.Diverged), New: float64(cp.Diverged), Delta: float64(cp.Diverged - bp.Diverged)}
+		if cp.Diverged > bp.Diverged {
+			pc.Regressed = true
+			pc.Note = fmt.Sprintf("%d of %d runs diverged, baseline %d of %d", cp.Diverged, cp.N, bp.Diverged, bp.N)
+		}
+		rep.Points = append(rep.Points, pc)
+	}
+	checkCurves(rep, base, cur, opt)
+	return rep, nil
+}
+
+// sameGrid reports (wrapping ErrIncomparable) how two summaries' grids
+// differ.
+func sameGrid(base, cur *Summary) error {
+	if !slices.Equal(base.Terms, cur.Terms) {
+		return fmt.Errorf("%w: the baseline's terms are %s, the results' %s", ErrIncomparable, listOr(base.Terms), listOr(cur.Terms))
+	}
+	if len(base.Points) != len(cur.Points) {
+		return fmt.Errorf("%w: the baseline has %d grid points, the results %d", ErrIncomparable, len(base.Points), len(cur.Points))
+	}
+	for i := range base.Points {
+		if !slices.Equal(base.Points[i].Lambdas, cur.Points[i].Lambdas) {
+			return fmt.Errorf("%w: grid point %d is %s in the baseline but %s in the results", ErrIncomparable, i+1,
+				pointLabel(base.Terms, base.Points[i].Lambdas), pointLabel(cur.Terms, cur.Points[i].Lambdas))
+		}
+	}
+	return nil
+}
+
+func listOr(s []string) string {
+	if len(s) == 0 {
+		return "(none)"
+	}
+	return strings.Join(s, ", ")
+}
+
+func listSome(s []string) string {
+	if len(s) > 6 {
+		return strings.Join(s[:6], ", ") + ", …"
+	}
+	return listOr(s)
+}
+
+func pointLabel(terms []string, lam []float64) string {
+	if len(terms) == 0 {
+		return "(single point)"
+	}
+	parts := make([]string, len(terms))
+	for i, t := range terms {
+		parts[i] = t + "=" + formatLambda(lam[i])
+	}
+	return strings.Join(parts, ", ")
+}
+
+// direction resolves a tolerance's direction for metric m.
+func direction(m string, tol Tolerance) string {
+	if tol.Better != "" {
+		return tol.Better
+	}
+	switch metricDirection(m) {
+	case "higher":
+		return "higher"
+	case "lower":
+		return "lower"
+	}
+	return "both"
+}
+
+func checkPoint(m string, pi int, bp, cp Point, bi, ci int, tol Tolerance, label string) PointCheck {
+	bs, cs := bp.Stats[bi], cp.Stats[ci]
+	pc := PointCheck{Metric: m, Point: pi, Lambdas: bp.Lambdas, Label: label, Better: direction(m, tol),
+		Base: bs.Mean, New: cs.Mean, Delta: cs.Mean - bs.Mean}
+	switch {
+	case math.IsNaN(bs.Mean) && math.IsNaN(cs.Mean):
+		return pc
+	case math.IsNaN(bs.Mean):
+		pc.Note = "the baseline has no value here"
+		return pc
+	case math.IsNaN(cs.Mean):
+		pc.Regressed, pc.Note = true, "no value (the baseline has one)"
+		return pc
+	case math.IsInf(bs.Mean, 0) || math.IsInf(cs.Mean, 0):
+		if bs.Mean != cs.Mean { // infinities compare exactly: that is the point here
+			pc.Regressed, pc.Note = true, "infinite mean"
+		}
+		return pc
+	}
+	se := math.Hypot(stdErr(bs, bp), stdErr(cs, cp))
+	pc.Band = math.Max(tol.Abs, math.Max(tol.Rel*math.Abs(bs.Mean), tol.K*se))
+	var worse float64
+	switch pc.Better {
+	case "higher":
+		worse = -pc.Delta
+	case "lower":
+		worse = pc.Delta
+	default:
+		worse = math.Abs(pc.Delta)
+	}
+	if worse > pc.Band {
+		pc.Regressed = true
+		pc.Note = fmt.Sprintf("moved %s by %.4g, beyond the band %.4g", wrongWay(pc), math.Abs(pc.Delta), pc.Band)
+	}
+	return pc
+}
+
+func wrongWay(pc PointCheck) string {
+	if pc.Delta < 0 {
+		return "down"
+	}
+	return "up"
+}
+
+// stdErr is the standard error of a mean over the point's ok runs; 0 when
+// it has fewer than two.
+func stdErr(st Stat, p Point) float64 {
+	n := st.N
+	if n == 0 {
+		n = p.N - p.Diverged
+	}
+	if n < 2 || !isFinite(st.Std) {
+		return 0
+	}
+	return st.Std / math.Sqrt(float64(n))
+}
+
+// checkCurves adds the balance-point and front checks of every swept term.
+// It uses the analysis' own choices (chooseTaskMetric, termSlice,
+// balanceOf), made on the baseline and applied to both summaries so that
+// the two are judged alike.
+func checkCurves(rep *CheckReport, base, cur *Summary, opt CheckOptions) {
+	task := chooseTaskMetric(base)
+	if task.Name == "" {
+		rep.Warnings = append(rep.Warnings, "no task metric with values in the baseline: no balance-point or front checks")
+		return
+	}
+	curTask := task
+	curTask.Index = slices.Index(cur.Metrics, task.Name)
+	if curTask.Index < 0 {
+		rep.Warnings = append(rep.Warnings, "the results have no "+task.Name+": no balance-point or front checks")
+		return
+	}
+	an := &Analysis{Spec: opt.Spec, Summary: base, Task: task}
+	for j, term := range base.Terms {
+		if distinct(base, j) < 2 {
+			continue
+		}
+		ta := TermAnalysis{Term: term, Index: j, Kind: an.termKind(term)}
+		ta.Fixed, ta.Points, ta.Ref = termSlice(base, j)
+		ta.Metric = an.chooseTermMetric(&ta)
+		tc := ta
+		if tc.Metric.Index >= 0 {
+			tc.Metric.Index = slices.Index(cur.Metrics, ta.Metric.Name)
+		}
+		bb := balanceOf(base, &ta, task)
+		cb := balanceOf(cur, &tc, curTask)
+		for _, w := range []struct {
+			name   string
+			bp, cp BalancePoint
+		}{{BalanceBest, bb.Best, cb.Best}, {Balance1SE, bb.OneSE, cb.OneSE}} {
+			rep.Balance = append(rep.Balance, balanceCheck(term, w.name, ta.Points, base, j, w.bp, w.cp, opt.BalanceSteps))
+		}
+		if ta.Metric.Index < 0 || tc.Metric.Index < 0 {
+			rep.Warnings = append(rep.Warnings, fmt.Sprintf("no front check for %s: %s", term, ta.Metric.Why))
+			continue
+		}
+		fc := FrontCheck{Term: term, Task: task.Name, Metric: ta.Metric.Name}
+		bx, by := frontPoints(base, ta.Points, task.Index, ta.Metric.Index, task.Higher, ta.Metric.Higher)
+		cx, cy := frontPoints(cur, ta.Points, curTask.Index, tc.Metric.Index, task.Higher, ta.Metric.Higher)
+		fc.Base, fc.New = Hypervolumes(bx, by, cx, cy)
+		if fc.Base-fc.New > opt.HVTol {
+			fc.Regressed = true
+			fc.Note = fmt.Sprintf("the front dominates %.3g less of the common box (tolerance %.3g)", fc.Base-fc.New, opt.HVTol)
+		}
+		rep.Fronts = append(rep.Fronts, fc)
+	}
+}
+
+func balanceCheck(term, which string, slice []int, base *Summary, j int, bp, cp BalancePoint, steps int) BalanceCheck {
+	bc := BalanceCheck{Term: term, Which: which, Base: math.NaN(), New: math.NaN(), Steps: -1}
+	bi, ci := slices.Index(slice, bp.Point), slices.Index(slice, cp.Point)
+	if bp.Point >= 0 {
+		bc.Base = base.Points[bp.Point].Lambdas[j]
+	}
+	if cp.Point >= 0 {
+		bc.New = base.Points[cp.Point].Lambdas[j]
+	}
+	switch {
+	case bi < 0 && ci < 0:
+		bc.Steps = 0
+	case bi < 0:
+		bc.Note = "undefined in the baseline (" + bp.Note + ")"
+	case ci < 0:
+		bc.Regressed, bc.Note = true, "undefined now: "+cp.Note
+	default:
+		bc.Steps = ci - bi
+		if bc.Steps > steps || -bc.Steps > steps {
+			bc.Regressed = true
+			bc.Note = fmt.Sprintf("moved %d grid steps (at most %d allowed)", abs(bc.Steps), steps)
+		}
+	}
+	return bc
+}
+
+func abs(i int) int {
+	if i < 0 {
+		return -i
+	}
+	return i
+}
+
+// frontPoints returns the slice's (task, term metric) means, each oriented
+// so that larger is better.
+func frontPoints(s *Summary, pts []int, xi, yi int, xHigher, yHigher bool) (x, y []float64) {
+	for _, p := range pts {
+		vx, vy := s.Points[p].Stats[xi].Mean, s.Points[p].Stats[yi].Mean
+		if !xHigher {
+			vx = -vx
+		}
+		if !yHigher {
+			vy = -vy
+		}
+		x, y = append(x, vx), append(y, vy)
+	}
+	return x, y
+}
+
+// Hypervolumes returns the hypervolumes dominated by the points (ax, ay)
+// and (bx, by), larger being better on both axes, in the box spanned by
+// the finite points of both sets: each axis is scaled to [0, 1] over the
+// union and the reference point is the union's worst corner (0, 0). A
+// flat axis (every value equal) counts as 1 wide, so the result is still
+// in [0, 1].
+func Hypervolumes(ax, ay, bx, by []float64) (a, b float64) {
+	lo := [2]float64{math.Inf(1), math.Inf(1)}
+	hi := [2]float64{math.Inf(-1), math.Inf(-1)}
+	for _, set := range [][2][]float64{{ax, ay}, {bx, by}} {
+		for i := range set[0] {
+			v := [2]float64{set[0][i], set[1][i]}
+			if !isFinite(v[0]) || !isFinite(v[1]) {
+				continue
+			}
+			for k := range 2 {
+				lo[k], hi[k] = math.Min(lo[k], v[k]), math.Max(hi[k], v[k])
+			}
+		}
+	}
+	if math.IsInf(lo[0], 1) {
+		return 0, 0
+	}
+	scale := func(v float64, k int) float64 {
+		if hi[k] == lo[k] {
+			return 1
+		}
+		return (v - lo[k]) / (hi[k] - lo[k])
+	}
+	hv := func(xs, ys []float64) float64 {
+		type pt struct{ x, y float64 }
+		var ps []pt
+		for i := range xs {
+			if isFinite(xs[i]) && isFinite(ys[i]) {
+				ps = append(ps, pt{scale(xs[i], 0), scale(ys[i], 1)})
+			}
+		}
+		// Sweep x from best to worst; each point adds the strip its y
+		// raises above the best y seen so far.
+		sort.Slice(ps, func(i, j int) bool {
+			if ps[i].x != ps[j].x {
+				return ps[i].x > ps[j].x
+			}
+			return ps[i].y > ps[j].y
+		})
+		area, ybest := 0.0, 0.0
+		for _, p := range ps {
+			if p.y > ybest {
+				area += p.x * (p.y - ybest)
+				ybest = p.y
+			}
+		}
+		return area
+	}
+	return hv(ax, ay), hv(bx, by)
+}
+
+// metricDirection returns the catalogue direction of a metric: an exact
+// entry ("gap.accuracy") wins over a split pattern ("<split>.accuracy").
+func metricDirection(metric string) string {
+	cat := experiments.MetricCatalogue()
+	for _, m := range cat {
+		if m.Name == metric {
+			return m.Better
+		}
+	}
+	if _, base, ok := strings.Cut(metric, "."); ok {
+		for _, m := range cat {
+			if m.Name == "<split>."+base {
+				return m.Better
+			}
+		}
+	}
+	return ""
+}

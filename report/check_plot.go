@@ -1,0 +1,267 @@
+package report
+
+import (
+	"fmt"
+	"image/color"
+	"io"
+	"math"
+	"os"
+	"path/filepath"
+	"slices"
+	"strings"
+
+	"gonum.org/v1/plot"
+	"gonum.org/v1/plot/plotter"
+	"gonum.org/v1/plot/vg"
+	"gonum.org/v1/plot/vg/draw"
+	"gonum.org/v1/plot/vg/vgimg"
+)
+
+// CheckFigures writes one overlay PNG per checked metric into dir,
+// check_<metric>.png: the baseline's mean and its tolerance band, this
+// sweep's mean, and the regressed points marked. x is the term on the x
+// axis ("" = the first swept term); the other swept terms are held at
+// their reference λ. It returns the files written.
+func CheckFigures(dir string, base, cur *Summary, rep *CheckReport, x, title string) ([]string, error) {
+	if x == "" {
+		x = DefaultX(base)
+	}
+	xi := slices.Index(base.Terms, x)
+	if xi < 0 || distinct(base, xi) < 2 {
+		return nil, nil // nothing swept: the table says it all
+	}
+	fixed, pts, _ := termSlice(base, xi)
+	if err := os.MkdirAll(dir, 0o755); err != nil {
+		return nil, fmt.Errorf("create %s: %w", dir, err)
+	}
+	var files []string
+	for _, m := range rep.Metrics {
+		bi, ci := slices.Index(base.Metrics, m), slices.Index(cur.Metrics, m)
+		if bi < 0 || ci < 0 || !hasValues(base, bi) {
+			continue
+		}
+		f := &overlayFig{metric: m, xTerm: x, fixed: fixed, title: title}
+		for _, p := range pts {
+			pc := findCheck(rep, m, p)
+			if pc == nil {
+				continue
+			}
+			f.lam = append(f.lam, base.Points[p].Lambdas[xi])
+			f.checks = append(f.checks, *pc)
+		}
+		path := filepath.Join(dir, "check_"+fileSafe(m)+".png")
+		if err := WriteFileAtomic(path, writeTo(f)); err != nil {
+			return files, err
+		}
+		files = append(files, path)
+	}
+	return files, nil
+}
+
+func findCheck(rep *CheckReport, m string, point int) *PointCheck {
+	for i := range rep.Points {
+		if rep.Points[i].Metric == m && rep.Points[i].Point == point {
+			return &rep.Points[i]
+		}
+	}
+	return nil
+}
+
+func fileSafe(s string) string {
+	return strings.Map(func(r rune) rune {
+		if r == '/' || r == '\\' || r == ' ' || r == ':' {
+			return '_'
+		}
+		return r
+	}, s)
+}
+
+// overlayFig is the baseline-versus-sweep figure of one metric.
+type overlayFig struct {
+	metric, xTerm, fixed, title string
+	lam                         []float64 // λ of the x term, ascending
+	checks                      []PointCheck
+}
+
+var (
+	baseGray   = color.NRGBA{70, 70, 70, 255}
+	bandFill   = color.NRGBA{150, 150, 150, 70}
+	newBlue    = palette[0]
+	regressRed = color.NRGBA{213, 0, 0, 255}
+)
+
+func (f *overlayFig) WriteTo(w io.Writer) (int64, error) {
+	c := vgimg.NewWith(vgimg.UseWH(FigureWidth, FigureHeight), vgimg.UseDPI(FigureDPI))
+	n := 0
+	for _, pc := range f.checks {
+		if pc.Regressed {
+			n++
+		}
+	}
+	dir := map[string]string{"higher": "higher is better", "lower": "lower is better", "both": "either way is a change"}
+	sub := fmt.Sprintf("%d of %d points regressed · %s", n, len(f.checks), dir[f.checks[0].Better])
+	if f.fixed != "" {
+		sub += " · " + f.fixed
+	}
+	title := f.metric + ": this sweep against the baseline"
+	if f.title != "" {
+		title = f.title + " — " + title
+	}
+	if err := drawFramed(draw.New(c), title, sub, f.plot); err != nil {
+		return 0, err
+	}
+	return vgimg.PngCanvas{Canvas: c}.WriteTo(w)
+}
+
+// xPos places λ on the axis: log10 λ, and λ = 0 one decade left of the
+// smallest positive λ (a log axis cannot show 0), labelled "0".
+func (f *overlayFig) xPos() (xs []float64, zero float64, logX bool) {
+	minPos := math.Inf(1)
+	for _, l := range f.lam {
+		if l > 0 {
+			minPos = math.Min(minPos, l)
+		}
+	}
+	positives := 0
+	for _, l := range f.lam {
+		if l > 0 {
+			positives++
+		}
+	}
+	if positives < 2 || math.IsInf(minPos, 1) {
+		return slices.Clone(f.lam), math.NaN(), false
+	}
+	zero = math.Floor(math.Log10(minPos)) - 1
+	for _, l := range f.lam {
+		if l > 0 {
+			xs = append(xs, math.Log10(l))
+		} else {
+			xs = append(xs, zero)
+		}
+	}
+	return xs, zero, true
+}
+
+func (f *overlayFig) plot() (*plot.Plot, plot.Legend, error) {
+	p := plot.New()
+	p.X.Label.Text = "λ (" + f.xTerm + ")"
+	p.Y.Label.Text = f.metric
+	for _, a := range []*plot.Axis{&p.X, &p.Y} {
+		a.Label.TextStyle.Font.Size = labelSize
+		a.Tick.Label.Font.Size = tickSize
+		a.Tick.Length = vg.Points(5)
+	}
+	xs, zero, logX := f.xPos()
+	if logX {
+		p.X.Tick.Marker = zeroLogTicks{zero: zero}
+	}
+	p.Add(&plotter.Grid{
+		Vertical:   draw.LineStyle{Color: color.Gray{Y: 225}, Width: vg.Points(0.5)},
+		Horizontal: draw.LineStyle{Color: color.Gray{Y: 225}, Width: vg.Points(0.5)},
+	})
+	legend := plot.NewLegend()
+	legend.TextStyle = textStyle(legendSize, color.Black)
+	legend.Padding = vg.Points(3)
+	legend.ThumbnailWidth = vg.Points(22)
+
+	// The tolerance band around the baseline mean, over the runs of
+	// consecutive points that have one.
+	var band []plotter.XYs
+	var cur plotter.XYs
+	var lowers plotter.XYs
+	flush := func() {
+		if len(cur) > 0 {
+			ring := slices.Clone(cur)
+			for i := len(lowers) - 1; i >= 0; i-- {
+				ring = append(ring, lowers[i])
+			}
+			band = append(band, ring)
+		}
+		cur, lowers = nil, nil
+	}
+	var baseXY, newXY, badXY plotter.XYs
+	for i, pc := range f.checks {
+		if isFinite(pc.Base) {
+			baseXY = append(baseXY, plotter.XY{X: xs[i], Y: pc.Base})
+			cur = append(cur, plotter.XY{X: xs[i], Y: pc.Base + pc.Band})
+			lowers = append(lowers, plotter.XY{X: xs[i], Y: pc.Base - pc.Band})
+		} else {
+			flush()
+		}
+		if isFinite(pc.New) {
+			newXY = append(newXY, plotter.XY{X: xs[i], Y: pc.New})
+			if pc.Regressed {
+				badXY = append(badXY, plotter.XY{X: xs[i], Y: pc.New})
+			}
+		}
+	}
+	flush()
+	if len(baseXY) == 0 {
+		return nil, legend, errTooFewPoints
+	}
+	var bandPoly *plotter.Polygon
+	if len(band) > 0 {
+		bandPoly = &plotter.Polygon{XYs: band, Color: bandFill}
+		bandPoly.LineStyle.Width = 0
+		p.Add(bandPoly)
+	}
+	bl, bp, err := plotter.NewLinePoints(baseXY)
+	if err != nil {
+		return nil, legend, err
+	}
+	bl.LineStyle = draw.LineStyle{Color: baseGray, Width: vg.Points(1.2), Dashes: []vg.Length{vg.Points(5), vg.Points(3)}}
+	bp.Shape, bp.Color, bp.Radius = draw.CircleGlyph{}, baseGray, vg.Points(2)
+	p.Add(bl, bp)
+	legendAdd(&legend, "baseline mean", bl, bp)
+	if bandPoly != nil {
+		legendAdd(&legend, "tolerance band", bandPoly)
+	}
+	if len(newXY) > 0 {
+		nl, np, err := plotter.NewLinePoints(newXY)
+		if err != nil {
+			return nil, legend, err
+		}
+		nl.LineStyle = draw.LineStyle{Color: newBlue, Width: vg.Points(1.8)}
+		np.Shape, np.Color, np.Radius = draw.CircleGlyph{}, newBlue, vg.Points(2.5)
+		p.Add(nl, np)
+		legendAdd(&legend, "this sweep", nl, np)
+	}
+	if len(badXY) > 0 {
+		rs, err := plotter.NewScatter(badXY)
+		if err != nil {
+			return nil, legend, err
+		}
+		rs.GlyphStyle = draw.GlyphStyle{Shape: thickCross{}, Color: regressRed, Radius: vg.Points(6)}
+		ring, _ := plotter.NewScatter(badXY)
+		ring.GlyphStyle = draw.GlyphStyle{Shape: draw.RingGlyph{}, Color: regressRed, Radius: vg.Points(7)}
+		p.Add(rs, ring)
+		legendAdd(&legend, fmt.Sprintf("regressed (%d)", len(badXY)), rs)
+	}
+	return p, legend, nil
+}
+
+// thickCross is a × drawn with 2-point strokes, readable over a line.
+type thickCross struct{}
+
+func (thickCross) DrawGlyph(c *draw.Canvas, sty draw.GlyphStyle, pt vg.Point) {
+	c.SetLineStyle(draw.LineStyle{Color: sty.Color, Width: vg.Points(2)})
+	r := sty.Radius * 0.75
+	var p vg.Path
+	p.Move(vg.Point{X: pt.X - r, Y: pt.Y - r})
+	p.Line(vg.Point{X: pt.X + r, Y: pt.Y + r})
+	p.Move(vg.Point{X: pt.X - r, Y: pt.Y + r})
+	p.Line(vg.Point{X: pt.X + r, Y: pt.Y - r})
+	c.Stroke(p)
+}
+
+// zeroLogTicks labels an axis in log10 λ units: integers as powers of
+// ten, and the λ = 0 position as "0".
+type zeroLogTicks struct{ zero float64 }
+
+func (t zeroLogTicks) Ticks(lo, hi float64) []plot.Tick {
+	ticks := []plot.Tick{{Value: t.zero, Label: "0"}}
+	for k := math.Ceil(t.zero + 0.5); k <= math.Floor(hi); k++ {
+		ticks = append(ticks, plot.Tick{Value: k, Label: powerOfTen(int(k))})
+	}
+	return ticks
+}
