@@ -243,7 +243,11 @@ func sweepRun(ctx context.Context, o *SweepOptions) error {
 	files := []string{"runs.csv", "summary.csv", "curves.csv", "timings.csv", "spec.yaml"}
 	if finished > 0 {
 		if err := renderReport(out, s); err != nil {
-			return fmt.Errorf("render report: %w", err)
+			if !interrupted {
+				return fmt.Errorf("render report: %w", err)
+			}
+			// Too few runs for some figure: the tables are what matters.
+			fmt.Fprintf(o.IO.Err, "note: plots of the partial sweep: %v\n", err)
 		}
 		pngs, _ := filepath.Glob(filepath.Join(out, "*.png"))
 		for _, p := range pngs {
