@@ -1,0 +1,224 @@
+package dataset
+
+import (
+	"fmt"
+	"math"
+	"math/rand/v2"
+)
+
+// GlyphSide is the side of a glyph image: images have GlyphSide² = 64
+// pixels, row-major (pixel (r, c) at r·GlyphSide + c), values in [0, 1]
+// before noise.
+const GlyphSide = 8
+
+// glyphTemplates are 6×6 bitmaps of the glyph classes, in class order.
+var glyphTemplates = [...]struct {
+	name string
+	rows [6]string
+}{
+	{"ring", [6]string{".####.", "#....#", "#....#", "#....#", "#....#", ".####."}},
+	{"bar", [6]string{"..##..", "..##..", "..##..", "..##..", "..##..", "..##.."}},
+	{"plus", [6]string{"..##..", "..##..", "######", "######", "..##..", "..##.."}},
+	{"cross", [6]string{"#....#", ".#..#.", "..##..", "..##..", ".#..#.", "#....#"}},
+	{"ell", [6]string{"#.....", "#.....", "#.....", "#.....", "#.....", "######"}},
+	{"tee", [6]string{"######", "..#...", "..#...", "..#...", "..#...", "..#..."}},
+	{"box", [6]string{"######", "#....#", "#.##.#", "#.##.#", "#....#", "######"}},
+	{"dash", [6]string{"......", "......", "######", "######", "......", "......"}},
+}
+
+// glyphsGenerator is the `glyphs` built-in (the perceptual term's
+// dataset). It needs multi-output targets: its Table's Y is the clean
+// image, N × 64. To list it, add glyphsGenerator to the generators table
+// in builtin.go and complete genGlyphs (see Glyphs.fill).
+var glyphsGenerator = generator{
+	info: GeneratorInfo{
+		Name:    "glyphs",
+		Task:    Regression,
+		Summary: "image restoration: 8×8 images of simple glyph classes (ring, bar, plus, cross, …) at random shifts; the input is the image blurred, downsampled and noisy, the target the clean image (64 values), plus the class label for the perceptual term's classifier",
+		Params: []ParamInfo{
+			{Name: "samples", Default: 800, Meaning: "number of images", Integer: true, Min: 10},
+			{Name: "classes", Default: 4, Meaning: "number of glyph classes, at most 8 (ring, bar, plus, cross, ell, tee, box, dash)", Integer: true, Min: 2},
+			{Name: "shift", Default: 1, Meaning: "largest displacement, per axis, of the 6×6 glyph from the centre of the 8×8 image: 0 (always centred) or 1", Integer: true, Min: 0},
+			{Name: "blur", Default: 1.0, Meaning: "standard deviation in pixels of the Gaussian blur of the input (0: none)", Min: 0},
+			{Name: "downsample", Default: 2, Meaning: "the input is averaged over blocks of downsample×downsample pixels and repeated back to 8×8: 1 (none), 2 or 4", Integer: true, Min: 1},
+			{Name: "noise", Default: 0.1, Meaning: "standard deviation of the Gaussian noise added to each input pixel", Min: 0},
+		},
+	},
+	check: func(p genParams) error {
+		if p["classes"] > float64(len(glyphTemplates)) {
+			return fmt.Errorf("parameter classes must be at most %d, got %v", len(glyphTemplates), p["classes"])
+		}
+		if p["shift"] > 1 {
+			return fmt.Errorf("parameter shift must be 0 or 1, got %v", p["shift"])
+		}
+		if d := p["downsample"]; d != 1 && d != 2 && d != 4 {
+			return fmt.Errorf("parameter downsample must be 1, 2 or 4, got %v", d)
+		}
+		return nil
+	},
+	gen: genGlyphs,
+}
+
+// Glyphs is the glyphs built-in's data: N images of GlyphSide² = 64
+// pixels, row-major per image.
+//
+// Until Table has multi-output targets and a label column, the
+// trainer's engineer wires it as follows (Glyphs.fill does the rest):
+// Table.Y = Clean with 64 targets per row (Table.T = 64 once that field
+// exists), Table.NumX = X (the features x0…x63), and a new Table column
+// for the class labels that the perceptual term's classifier trains on,
+// for example
+//
+//	Label      []float64 // N class indices, not a feature nor a target
+//	LabelNames []string
+//
+// kept through splitting like Group.
+type Glyphs struct {
+	N       int
+	X       []float64 // N × 64 degraded images: the model's input
+	Clean   []float64 // N × 64 clean images: the target
+	Label   []int     // N class indices in [0, len(Classes))
+	Classes []string  // class names in index order
+	ShiftR  []int     // N row shifts of the glyph
+	ShiftC  []int     // N column shifts of the glyph
+}
+
+// GenerateGlyphs returns the glyphs built-in's data for params and seed;
+// the same draws as Builtin("glyphs", params, seed) once the generator is
+// listed. Unknown parameters and values out of range are errors.
+func GenerateGlyphs(params map[string]float64, seed uint64) (*Glyphs, error) {
+	_, p, rng, err := newGeneratorTable(&glyphsGenerator, params, seed)
+	if err != nil {
+		return nil, err
+	}
+	return glyphsData(p, rng), nil
+}
+
+// genGlyphs fills what Table holds today: features, target (N × 64) and
+// the label and shifts as generating factors.
+func genGlyphs(t *Table, p genParams, rng *rand.Rand) {
+	glyphsData(p, rng).fill(t)
+}
+
+// fill sets t's features to the degraded images, its target to the clean
+// images (N × 64, row-major) and its factors to (class, shift_r,
+// shift_c). When Table gains T and a label column, set t.T = 64 and the
+// labels here.
+func (g *Glyphs) fill(t *Table) {
+	t.N, t.NumX, t.Y = g.N, g.X, g.Clean
+	t.Factors = make([]float64, 3*g.N)
+	for i := range g.N {
+		t.Factors[3*i] = float64(g.Label[i])
+		t.Factors[3*i+1] = float64(g.ShiftR[i])
+		t.Factors[3*i+2] = float64(g.ShiftC[i])
+	}
+	t.FactorNames = []string{"class", "shift_r", "shift_c"}
+}
+
+// glyphsData draws a random permutation of the rows; row i gets class
+// perm[i] mod K (so the classes are balanced and in random order). Then,
+// per image: the offsets (r, c) of the class's 6×6 template in the 8×8
+// image, each uniform over {1 − shift, …, 1 + shift} (1 is centred); the
+// clean image has 1 on the glyph's pixels and 0 elsewhere; the input is
+// DegradeGlyph(clean, blur, downsample) plus noise·N(0, 1) per pixel.
+func glyphsData(p genParams, rng *rand.Rand) *Glyphs {
+	n, K, shift := p.int("samples"), p.int("classes"), p.int("shift")
+	blur, down, noise := p["blur"], p.int("downsample"), p["noise"]
+	const P = GlyphSide * GlyphSide
+	g := &Glyphs{N: n, X: make([]float64, n*P), Clean: make([]float64, n*P),
+		Label: make([]int, n), ShiftR: make([]int, n), ShiftC: make([]int, n), Classes: make([]string, K)}
+	for c := range K {
+		g.Classes[c] = glyphTemplates[c].name
+	}
+	order := rng.Perm(n)
+	tmp := make([]float64, P)
+	for i := range n {
+		c := order[i] % K
+		r0 := 1 - shift + rng.IntN(2*shift+1)
+		c0 := 1 - shift + rng.IntN(2*shift+1)
+		img := g.Clean[i*P : (i+1)*P]
+		for r, line := range glyphTemplates[c].rows {
+			for cc, ch := range line {
+				if ch == '#' {
+					img[(r+r0)*GlyphSide+cc+c0] = 1
+				}
+			}
+		}
+		g.Label[i], g.ShiftR[i], g.ShiftC[i] = c, r0, c0
+		x := g.X[i*P : (i+1)*P]
+		DegradeGlyph(x, img, blur, down, tmp)
+		for j := range x {
+			x[j] += noise * rng.NormFloat64()
+		}
+	}
+	return g
+}
+
+// DegradeGlyph writes to dst the degraded version of the 8×8 image img
+// (both GlyphSide² = 64 pixels, row-major), without noise:
+//
+//  1. a Gaussian blur of standard deviation sigma pixels (none when
+//     sigma = 0): separable, with weights exp(−k²/(2σ²)) for offsets
+//     |k| ≤ ⌈3σ⌉, renormalised over the taps inside the image at the
+//     borders (a constant image stays constant);
+//  2. block averaging: each down×down block (down = 1, 2 or 4) is
+//     replaced by its mean, repeated over the block (the image stays
+//     8×8, at 8/down × 8/down resolution).
+//
+// tmp is scratch space of 64 values. dst must not alias img or tmp.
+func DegradeGlyph(dst, img []float64, sigma float64, down int, tmp []float64) {
+	const S, P = GlyphSide, GlyphSide * GlyphSide
+	if len(dst) != P || len(img) != P || len(tmp) != P || (down != 1 && down != 2 && down != 4) || sigma < 0 {
+		panic(fmt.Sprintf("dataset: degrade glyph: len(dst) = %d, len(img) = %d, len(tmp) = %d, down = %d, sigma = %v", len(dst), len(img), len(tmp), down, sigma))
+	}
+	copy(dst, img)
+	if sigma > 0 {
+		rad := int(math.Ceil(3 * sigma))
+		var w [2*S + 1]float64 // offsets −S … S; taps beyond S−1 never fall inside
+		for k := -min(rad, S); k <= min(rad, S); k++ {
+			w[k+S] = math.Exp(-float64(k*k) / (2 * sigma * sigma))
+		}
+		// Rows: img → tmp; columns: tmp → dst.
+		for pass := range 2 {
+			src, out := img, tmp
+			if pass == 1 {
+				src, out = tmp, dst
+			}
+			for r := range S {
+				for c := range S {
+					var s, z float64
+					for k := -min(rad, S); k <= min(rad, S); k++ {
+						rr, cc := r, c+k
+						if pass == 1 {
+							rr, cc = r+k, c
+						}
+						if rr < 0 || rr >= S || cc < 0 || cc >= S {
+							continue
+						}
+						s += w[k+S] * src[rr*S+cc]
+						z += w[k+S]
+					}
+					out[r*S+c] = s / z
+				}
+			}
+		}
+	}
+	if down > 1 {
+		for br := 0; br < S; br += down {
+			for bc := 0; bc < S; bc += down {
+				var s float64
+				for r := br; r < br+down; r++ {
+					for c := bc; c < bc+down; c++ {
+						s += dst[r*S+c]
+					}
+				}
+				s /= float64(down * down)
+				for r := br; r < br+down; r++ {
+					for c := bc; c < bc+down; c++ {
+						dst[r*S+c] = s
+					}
+				}
+			}
+		}
+	}
+}
