@@ -132,8 +132,18 @@ func (r *CheckReport) Regressions() int {
 func (r *CheckReport) Total() int { return len(r.Points) + len(r.Balance) + len(r.Fronts) }
 
 // ErrIncomparable reports that a sweep and a baseline cannot be compared:
-// their grids or metrics differ.
+// their grids or metrics differ. Check's errors match it with errors.Is.
 var ErrIncomparable = errors.New("report: results and baseline are not comparable")
+
+// incomparable is an error that says how; it is ErrIncomparable.
+type incomparable struct{ msg string }
+
+func (e *incomparable) Error() string        { return e.msg }
+func (e *incomparable) Is(target error) bool { return target == ErrIncomparable }
+
+func incomparablef(format string, args ...any) error {
+	return &incomparable{fmt.Sprintf(format, args...)}
+}
 
 // MetricDiverged is the pseudo-metric of the check on diverged runs.
 const MetricDiverged = "diverged"
@@ -170,9 +180,9 @@ func Check(base, cur *Summary, opt CheckOptions) (*CheckReport, error) {
 		curIdx[i] = slices.Index(cur.Metrics, m)
 		switch {
 		case baseIdx[i] < 0:
-			return nil, fmt.Errorf("%w: metric %s is not in the baseline's summary (it has %s)", ErrIncomparable, m, listSome(base.Metrics))
+			return nil, incomparablef("metric %s is not in the baseline's summary (it has %s)", m, listSome(base.Metrics))
 		case curIdx[i] < 0:
-			return nil, fmt.Errorf("%w: metric %s is in the baseline but not in the results' summary", ErrIncomparable, m)
+			return nil, incomparablef("metric %s is in the baseline but not in the results' summary", m)
 		}
 	}
 
@@ -202,14 +212,14 @@ func Check(base, cur *Summary, opt CheckOptions) (*CheckReport, error) {
 // differ.
 func sameGrid(base, cur *Summary) error {
 	if !slices.Equal(base.Terms, cur.Terms) {
-		return fmt.Errorf("%w: the baseline's terms are %s, the results' %s", ErrIncomparable, listOr(base.Terms), listOr(cur.Terms))
+		return incomparablef("the baseline's terms are %s, the results' %s", listOr(base.Terms), listOr(cur.Terms))
 	}
 	if len(base.Points) != len(cur.Points) {
-		return fmt.Errorf("%w: the baseline has %d grid points, the results %d", ErrIncomparable, len(base.Points), len(cur.Points))
+		return incomparablef("the baseline has %d grid points, the results %d", len(base.Points), len(cur.Points))
 	}
 	for i := range base.Points {
 		if !slices.Equal(base.Points[i].Lambdas, cur.Points[i].Lambdas) {
-			return fmt.Errorf("%w: grid point %d is %s in the baseline but %s in the results", ErrIncomparable, i+1,
+			return incomparablef("grid point %d is %s in the baseline but %s in the results", i+1,
 				pointLabel(base.Terms, base.Points[i].Lambdas), pointLabel(cur.Terms, cur.Points[i].Lambdas))
 		}
 	}
