@@ -1,0 +1,98 @@
+package report
+
+import (
+	"bytes"
+	"math"
+	"strings"
+	"testing"
+)
+
+// FuzzParseSummary feeds arbitrary bytes to the summary.csv reader that
+// `lossexp check` and `lossexp baseline` use: it must return a summary or
+// an error, never panic, and a summary it returns must be consistent
+// (every point has a λ per term and a Stat per metric) and survive
+// WriteSummary → parseSummary unchanged. Seed corpus: testdata/fuzz/FuzzParseSummary.
+func FuzzParseSummary(f *testing.F) {
+	f.Add([]byte("lambda.l2,n,diverged,test.accuracy.mean,test.accuracy.std,test.accuracy.ci_low,test.accuracy.ci_high\n0,5,0,0.848,0.036,0.80,0.89\n0.001,5,1,0.85,,,\n"))
+	f.Add([]byte("n\n3\n"))
+	f.Add([]byte("lambda.a,lambda.b,n,m.mean\n0,0,1,+Inf\n1,0,1,-Inf\n"))
+	f.Add([]byte("lambda.,n\n"))
+	f.Add([]byte("\xef\xbb\xbflambda.l2,n,m.mean\r\n0,1,\"1\"\r\n"))
+	f.Fuzz(func(t *testing.T, data []byte) {
+		s, err := parseSummary(bytes.NewReader(data), "fuzz.csv")
+		if err != nil {
+			if !strings.HasPrefix(err.Error(), "fuzz.csv") {
+				t.Errorf("error %q does not name the file", err)
+			}
+			return
+		}
+		for i, p := range s.Points {
+			if len(p.Lambdas) != len(s.Terms) || len(p.Stats) != len(s.Metrics) {
+				t.Fatalf("point %d: %d λ for %d terms, %d stats for %d metrics", i, len(p.Lambdas), len(s.Terms), len(p.Stats), len(s.Metrics))
+			}
+		}
+		var buf bytes.Buffer
+		if err := writeSummary(&buf, s); err != nil {
+			t.Fatalf("write back: %v", err)
+		}
+		s2, err := parseSummary(bytes.NewReader(buf.Bytes()), "again.csv")
+		if err != nil {
+			t.Fatalf("read back what WriteSummary wrote: %v\n%s", err, buf.String())
+		}
+		if len(s2.Points) != len(s.Points) || len(s2.Metrics) != len(s.Metrics) {
+			t.Fatalf("round trip changed the shape")
+		}
+		for i := range s.Points {
+			for j, l := range s.Points[i].Lambdas {
+				if math.Float64bits(l) != math.Float64bits(s2.Points[i].Lambdas[j]) && !(l == 0 && s2.Points[i].Lambdas[j] == 0) {
+					t.Fatalf("λ %v became %v", l, s2.Points[i].Lambdas[j])
+				}
+			}
+		}
+	})
+}
+
+// FuzzCheck compares a fuzzed summary with itself and with a shifted copy:
+// Check must not panic, a summary never regresses against itself, and
+// Hypervolumes stays within [0, 1].
+func FuzzCheck(f *testing.F) {
+	f.Add([]byte("lambda.l2,n,diverged,test.accuracy.mean,test.accuracy.std,weight_l2.mean,weight_l2.std\n0,5,0,0.8,0.03,500,50\n0.01,5,0,0.85,0.02,200,20\n1,5,0,0.5,0,1,0.1\n"), 0.05)
+	f.Add([]byte("lambda.l1,lambda.l2,n,diverged,test.loss.mean\n0,0,2,0,1\n0,1,2,1,\n1,0,2,0,2\n1,1,2,0,NaN\n"), -1.0)
+	f.Fuzz(func(t *testing.T, data []byte, shift float64) {
+		s, err := parseSummary(bytes.NewReader(data), "fuzz.csv")
+		if err != nil {
+			return
+		}
+		rep, err := Check(s, s, CheckOptions{})
+		if err != nil {
+			t.Fatalf("a summary is not comparable with itself: %v", err)
+		}
+		if n := rep.Regressions(); n > 0 {
+			for _, p := range rep.Points {
+				if p.Regressed {
+					t.Logf("%s at %s: %s", p.Metric, p.Label, p.Note)
+				}
+			}
+			t.Fatalf("a summary regresses against itself (%d checks)", n)
+		}
+		moved := *s
+		moved.Points = make([]Point, len(s.Points))
+		for i, p := range s.Points {
+			q := p
+			q.Stats = append([]Stat(nil), p.Stats...)
+			for j := range q.Stats {
+				q.Stats[j].Mean += shift
+			}
+			moved.Points[i] = q
+		}
+		rep, err = Check(s, &moved, CheckOptions{})
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, fr := range rep.Fronts {
+			if fr.Base < 0 || fr.Base > 1 || fr.New < 0 || fr.New > 1 || math.IsNaN(fr.Base) || math.IsNaN(fr.New) {
+				t.Fatalf("hypervolume out of [0, 1]: %v, %v", fr.Base, fr.New)
+			}
+		}
+	})
+}
