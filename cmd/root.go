@@ -140,6 +140,7 @@ optional config file (--config, or lossexp.yaml in the working directory).`,
 		newCmdMetrics(streams),
 		newCmdDatasets(streams),
 		newCmdVersion(streams),
+		newCmdExport(streams),
 	)
 	return root
 }

@@ -1,0 +1,147 @@
+package cmd
+
+import (
+	"bytes"
+	"fmt"
+	"io"
+	"os"
+	"path/filepath"
+
+	"github.com/spf13/cobra"
+
+	"github.com/lossexp/lossexp/export"
+	"github.com/lossexp/lossexp/report"
+)
+
+// ExportOptions are the settings of `lossexp export k8s|slurm`.
+type ExportOptions struct {
+	IO     *IO
+	Spec   string
+	Output string // file to write ("" = standard output)
+	K8s    export.K8sOptions
+	Slurm  export.SlurmOptions
+}
+
+func newCmdExport(streams *IO) *cobra.Command {
+	c := &cobra.Command{
+		Use:   "export",
+		Short: "Write the files that run a sweep as shards on Kubernetes or Slurm",
+		Long: `Write what a batch engine needs to run SPEC's sweep as n shards, each
+running "lossexp sweep SPEC --shard auto" into a shared results folder, and
+then "lossexp merge" to build the tables and plots.
+
+  export k8s     a ConfigMap with the spec and a batch/v1 Indexed Job
+  export slurm   a bash driver that sbatch-es a job array and a merge job
+                 that depends on it (afterok)`,
+		Example: `  lossexp export k8s configs/l1-sparsity.yaml --shards 8 --image ghcr.io/me/lossexp:0.1 --pvc lossexp-results > job.yaml
+  lossexp export slurm configs/l1-sparsity.yaml --shards 8 --out /shared/results/l1 -o submit.sh`,
+	}
+	c.AddCommand(newCmdExportK8s(streams), newCmdExportSlurm(streams))
+	return c
+}
+
+func newCmdExportK8s(streams *IO) *cobra.Command {
+	o := &ExportOptions{IO: streams}
+	c := &cobra.Command{
+		Use:   "k8s SPEC",
+		Short: "Write a Kubernetes Indexed Job (and a ConfigMap with the spec)",
+		Long: `Write a ConfigMap holding SPEC and a batch/v1 Job with completionMode
+Indexed: one pod index per shard (completions = --shards), --parallelism at
+once, --backoff-per-index retries of a failed index. Each pod runs
+"lossexp sweep /etc/lossexp/spec.yaml --shard auto --out /results/<name>";
+Kubernetes sets JOB_COMPLETION_INDEX and the Job sets LOSSEXP_SHARDS. Mount
+a ReadWriteMany PersistentVolumeClaim with --pvc so the shards' run files
+land in one folder; without it results live in an emptyDir and are lost.`,
+		Example: `  lossexp export k8s configs/quickstart.yaml --shards 4 --image ghcr.io/me/lossexp:0.1 --pvc lossexp-results | kubectl apply -f -`,
+		Args:    cobra.ExactArgs(1),
+		RunE: func(c *cobra.Command, args []string) error {
+			o.Spec = args[0]
+			return exportRun(o, true)
+		},
+	}
+	f := c.Flags()
+	f.IntVar(&o.K8s.Shards, "shards", 0, "number of shards (Job completions)")
+	f.IntVar(&o.K8s.Parallelism, "parallelism", 0, "pods running at once (default: --shards)")
+	f.StringVar(&o.K8s.Image, "image", "", "container image with the lossexp binary (see Dockerfile)")
+	f.StringVar(&o.K8s.PVC, "pvc", "", "PersistentVolumeClaim mounted at /results")
+	f.StringVar(&o.K8s.DataDir, "data-dir", "", "--data-dir inside the container, e.g. /results/data")
+	f.StringVar(&o.K8s.CPU, "cpu", "2", "CPU request and limit per pod (also --workers)")
+	f.StringVar(&o.K8s.Memory, "memory", "1Gi", "memory request and limit per pod")
+	f.Int32Var(&o.K8s.BackoffPerIndex, "backoff-per-index", 2, "retries of a failed shard (backoffLimitPerIndex)")
+	f.StringVar(&o.K8s.Namespace, "namespace", "", "namespace of the objects")
+	f.StringVarP(&o.Output, "output", "o", "", "write to this file instead of standard output")
+	return c
+}
+
+func newCmdExportSlurm(streams *IO) *cobra.Command {
+	o := &ExportOptions{IO: streams}
+	c := &cobra.Command{
+		Use:   "slurm SPEC",
+		Short: "Write a Slurm driver: a job array of shards and a dependent merge",
+		Long: `Write a bash script that submits SPEC's sweep as a Slurm job array
+(--array=0-(n-1), one shard per task, SLURM_ARRAY_TASK_ID selecting it) and a
+merge job with --dependency=afterok on the array. Paths must be on a
+filesystem that every node sees.`,
+		Example: `  lossexp export slurm configs/l1-sparsity.yaml --shards 8 --out /shared/results/l1 -o submit.sh && bash submit.sh`,
+		Args:    cobra.ExactArgs(1),
+		RunE: func(c *cobra.Command, args []string) error {
+			o.Spec = args[0]
+			return exportRun(o, false)
+		},
+	}
+	f := c.Flags()
+	f.IntVar(&o.Slurm.Shards, "shards", 0, "number of shards (array tasks)")
+	f.StringVar(&o.Slurm.Out, "out", "", "results folder on the shared filesystem (default results/<name> beside the spec)")
+	f.StringVar(&o.Slurm.DataDir, "data-dir", "", "--data-dir for the shards")
+	f.StringVar(&o.Slurm.Binary, "binary", "lossexp", "path of the lossexp binary on the cluster")
+	f.StringVar(&o.Slurm.Partition, "partition", "", "Slurm partition")
+	f.StringVar(&o.Slurm.Time, "time", "", "time limit per shard, e.g. 01:00:00")
+	f.IntVar(&o.Slurm.CPUs, "cpus", 2, "CPUs per shard (also --workers)")
+	f.StringVar(&o.Slurm.Memory, "mem", "", "memory per shard, e.g. 4G")
+	f.IntVar(&o.Slurm.MaxAtOnce, "max-at-once", 0, "run at most this many shards at once (%N)")
+	f.StringVarP(&o.Output, "output", "o", "", "write to this file instead of standard output")
+	return c
+}
+
+func exportRun(o *ExportOptions, k8s bool) error {
+	s, err := loadSpec(o.Spec)
+	if err != nil {
+		return err
+	}
+	var buf bytes.Buffer
+	if k8s {
+		raw, err := os.ReadFile(o.Spec)
+		if err != nil {
+			return inputError(err)
+		}
+		o.K8s.Name, o.K8s.SpecYAML = s.Name, raw
+		err = export.WriteK8s(&buf, o.K8s)
+		if err != nil {
+			return inputError(err)
+		}
+	} else {
+		abs, err := filepath.Abs(o.Spec)
+		if err != nil {
+			return inputError(err)
+		}
+		o.Slurm.Name, o.Slurm.SpecPath = s.Name, abs
+		if o.Slurm.Out == "" {
+			o.Slurm.Out = filepath.Join(filepath.Dir(abs), "results", s.Name)
+		}
+		if err := export.WriteSlurm(&buf, o.Slurm); err != nil {
+			return inputError(err)
+		}
+	}
+	if o.Output == "" {
+		_, err := o.IO.Out.Write(buf.Bytes())
+		return err
+	}
+	if err := report.WriteFileAtomic(o.Output, func(w io.Writer) error { _, err := w.Write(buf.Bytes()); return err }); err != nil {
+		return err
+	}
+	if !k8s {
+		os.Chmod(o.Output, 0o755)
+	}
+	fmt.Fprintf(o.IO.Err, "wrote %s\n", o.Output)
+	return nil
+}

@@ -1,0 +1,95 @@
+package export
+
+import (
+	"fmt"
+	"io"
+	"strings"
+	"text/template"
+)
+
+// SlurmOptions describe a Slurm job array for one sharded sweep.
+type SlurmOptions struct {
+	Name      string // spec name
+	SpecPath  string // path of the spec on the cluster's shared filesystem
+	Shards    int    // array tasks 0..Shards-1
+	Out       string // results folder on the shared filesystem
+	DataDir   string // --data-dir ("" = none)
+	Binary    string // lossexp binary on the cluster (default "lossexp")
+	Partition string
+	Time      string // per task, e.g. "01:00:00"
+	CPUs      int    // --cpus-per-task (also --workers)
+	Memory    string // --mem, e.g. "4G"
+	MaxAtOnce int    // %N throttle on the array (0 = none)
+}
+
+var slurmTmpl = template.Must(template.New("slurm").Funcs(template.FuncMap{"q": shellQuote}).Parse(`#!/bin/bash
+# lossexp sweep {{.Name}} as a Slurm job array: {{.Shards}} shards, then a merge
+# that runs when every shard has succeeded (afterok dependency).
+# Run this script on a login node:  bash {{.Script}}
+# A failed shard can be re-run alone; it trains only the runs it lacks:
+#   sbatch --array=<i> (the array part below)   then run the merge again.
+set -euo pipefail
+
+array_id=$(sbatch --parsable <<'SBATCH'
+#!/bin/bash
+#SBATCH --job-name=lossexp-{{.Name}}
+#SBATCH --array=0-{{.Last}}{{if .MaxAtOnce}}%{{.MaxAtOnce}}{{end}}
+#SBATCH --cpus-per-task={{.CPUs}}
+{{- if .Memory}}
+#SBATCH --mem={{.Memory}}{{end}}
+{{- if .Time}}
+#SBATCH --time={{.Time}}{{end}}
+{{- if .Partition}}
+#SBATCH --partition={{.Partition}}{{end}}
+#SBATCH --output=lossexp-{{.Name}}-%A_%a.log
+# SLURM_ARRAY_TASK_ID and SLURM_ARRAY_TASK_COUNT give the shard.
+exec {{q .Binary}} sweep {{q .SpecPath}} --shard auto --out {{q .Out}} --workers {{.CPUs}} --quiet{{if .DataDir}} --data-dir {{q .DataDir}}{{end}}
+SBATCH
+)
+echo "submitted shard array ${array_id} ({{.Shards}} tasks)"
+
+merge_id=$(sbatch --parsable --dependency=afterok:${array_id} <<'SBATCH'
+#!/bin/bash
+#SBATCH --job-name=lossexp-{{.Name}}-merge
+#SBATCH --cpus-per-task=1
+{{- if .Partition}}
+#SBATCH --partition={{.Partition}}{{end}}
+#SBATCH --output=lossexp-{{.Name}}-merge-%j.log
+exec {{q .Binary}} merge {{q .Out}}
+SBATCH
+)
+echo "submitted merge ${merge_id}, after ${array_id} succeeds; results in {{.Out}}"
+`))
+
+// WriteSlurm writes a bash driver that submits the shard array and the
+// dependent merge job with sbatch.
+func WriteSlurm(w io.Writer, o SlurmOptions) error {
+	if o.Shards < 1 {
+		return fmt.Errorf("--shards must be ≥ 1, got %d", o.Shards)
+	}
+	if o.CPUs < 1 {
+		o.CPUs = 1
+	}
+	if o.Binary == "" {
+		o.Binary = "lossexp"
+	}
+	if o.MaxAtOnce < 0 {
+		return fmt.Errorf("--max-at-once must be ≥ 0")
+	}
+	data := struct {
+		SlurmOptions
+		Last   int
+		Script string
+	}{o, o.Shards - 1, "submit-" + o.Name + ".sh"}
+	return slurmTmpl.Execute(w, data)
+}
+
+// shellQuote quotes s for a POSIX shell.
+func shellQuote(s string) string {
+	if s != "" && strings.IndexFunc(s, func(r rune) bool {
+		return !(r >= 'a' && r <= 'z' || r >= 'A' && r <= 'Z' || r >= '0' && r <= '9' || strings.ContainsRune("-_./=:@+,", r))
+	}) < 0 {
+		return s
+	}
+	return "'" + strings.ReplaceAll(s, "'", `'\''`) + "'"
+}

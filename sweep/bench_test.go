@@ -1,0 +1,47 @@
+package sweep
+
+import (
+	"context"
+	"strings"
+	"testing"
+
+	"github.com/lossexp/lossexp/experiments"
+)
+
+type discard struct{}
+
+func (discard) Add(experiments.Result) error { return nil }
+
+// BenchmarkSweep_Small runs a whole 27-run sweep (9 grid points × 3
+// repeats of a small MLP on moons) on 2 workers per iteration and reports
+// runs/s.
+func BenchmarkSweep_Small(b *testing.B) {
+	s, err := experiments.Parse(strings.NewReader(`
+name: bench-small
+repeats: 3
+dataset: {builtin: moons, params: {samples: 400}}
+model: {kind: mlp, hidden: [32, 32]}
+train: {optimizer: adam, epochs: 20, batch_size: 32}
+loss:
+  terms: [{kind: l2, weight: {logspace: {from: 1e-5, to: 1e-2, num: 8}}}]
+`), "bench.yaml")
+	if err != nil {
+		b.Fatal(err)
+	}
+	data, err := experiments.OpenData(s, "")
+	if err != nil {
+		b.Fatal(err)
+	}
+	plans, _, err := Expand(s)
+	if err != nil {
+		b.Fatal(err)
+	}
+	b.ReportAllocs()
+	for b.Loop() {
+		if err := Run(context.Background(), s, data, plans, discard{}, Options{Workers: 2}); err != nil {
+			b.Fatal(err)
+		}
+	}
+	b.ReportMetric(float64(b.N*len(plans))/b.Elapsed().Seconds(), "runs/s")
+}
+
