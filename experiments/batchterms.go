@@ -59,7 +59,7 @@ func (t *trainer) shape(batch int) lossterms.Shape {
 		Task:     d.Task.String(),
 		K:        t.k,
 		Classes:  len(d.Classes),
-		Targets:  1,
+		Targets:  t.tpr,
 		Hidden:   append([]int(nil), t.m.Sizes()[1:t.m.NumLayers()]...),
 		MaxBatch: max(batch, evalChunk),
 		Aux:      d.Train.A,
@@ -123,7 +123,7 @@ func (t *trainer) finishBatchTerms(run *Run) error {
 		return nil
 	}
 	d := t.data.Train
-	batch := len(t.yb)
+	batch := len(t.yb) / t.tpr
 	sizes := t.m.Sizes()
 	hidden := t.m.NumLayers() - 1
 	t.widths = sizes[1 : hidden+1]
@@ -189,7 +189,7 @@ func (t *trainer) copyBatchColumns(tr *dataset.Dataset, lo, n int) {
 // fillBatch points st's Batch at the current batch.
 func (t *trainer) fillBatch(st *batchTerm, out []float64, n int) {
 	b := &st.b
-	b.N, b.K, b.Out, b.Y = n, t.k, out, t.yb[:n]
+	b.N, b.K, b.Out, b.Y = n, t.k, out, t.yb[:n*t.tpr]
 	if l := st.needs.Layer; l >= 0 {
 		b.Hidden, b.H = t.ws.Hidden(l), st.h
 	}
@@ -370,6 +370,14 @@ func (t *trainer) batchMetrics(vals map[string]float64) {
 		if ds == nil || ds.N == 0 {
 			continue
 		}
+		if st := t.termOf("aux"); st != nil && ds.A > 0 {
+			x := st.term.(*lossterms.Aux)
+			h, _ := t.hiddenOf(ds, st.needs.Layer)
+			pred := make([]float64, ds.N*ds.A)
+			x.Predict(pred, h, st.ownP, ds.N)
+			vals[sp.name+".aux_accuracy"] = x.Accuracy(pred, ds.Aux, ds.N)
+			vals[sp.name+".aux_loss"] = x.RowsLoss(pred, ds.Aux, ds.N)
+		}
 		if l := t.layerOf("decorrelation"); l >= 0 {
 			h, w := t.hiddenOf(ds, l)
 			vals[sp.name+".mean_abs_corr"] = lossterms.MeanAbsCorr(h, ds.N, w)
@@ -403,6 +411,16 @@ func (t *trainer) layerOf(kind string) int {
 		}
 	}
 	return -1
+}
+
+// termOf returns the first batch term of the given kind, or nil.
+func (t *trainer) termOf(kind string) *batchTerm {
+	for _, p := range t.pens {
+		if st := p.batchTerm; st != nil && st.term.Kind() == kind {
+			return st
+		}
+	}
+	return nil
 }
 
 // hiddenOf returns the activations of hidden layer l over every row of ds

@@ -15,7 +15,7 @@ type MetricInfo struct {
 // MetricCatalogue lists every metric a run can report.
 func MetricCatalogue() []MetricInfo {
 	return []MetricInfo{
-		{"<split>.accuracy", "classification", "higher", "fraction of rows whose predicted class is the true class (split = train, validation, test)"},
+		{"<split>.accuracy", "classification", "higher", "fraction of rows whose predicted class is the true class (split = train, validation, test); for segmentation, the fraction of mask positions labelled right (logit > 0)"},
 		{"<split>.loss", "", "lower", "mean task loss (cross-entropy, MSE or Huber, without added terms) on the split"},
 		{"<split>.mse", "regression", "lower", "mean squared error of the predictions on the split"},
 		{"<split>.r2", "regression", "higher", "coefficient of determination 1 − SS_res/SS_tot on the split"},
@@ -23,6 +23,10 @@ func MetricCatalogue() []MetricInfo {
 		{"<split>.eo_diff", "classification", "lower", "equalized-odds difference: the larger of the max − min over groups of the true-positive rate and of the false-positive rate (a group without rows of a label is left out of that rate)"},
 		{"<split>.accuracy_diff", "classification", "lower", "max − min over the groups of dataset.group of the group's accuracy"},
 		{"<split>.accuracy.<group>", "classification", "higher", "accuracy on the rows of one group of dataset.group (empty when the split has none)"},
+		{"<split>.iou", "segmentation", "higher", "intersection over union of the predicted and true foreground, pooled over the split's rows (1 when both are empty)"},
+		{"<split>.boundary_f1", "segmentation", "higher", "F1 of the predicted mask boundaries (label changes between neighbouring positions) against the true ones, a match within 1 position, pooled over the split"},
+		{"<split>.aux_accuracy", "", "higher", "accuracy of the aux term's head on the auxiliary targets: fraction of targets labelled right (loss bce) or of rows whose argmax is right (ce); empty for mse"},
+		{"<split>.aux_loss", "", "lower", "the aux term's loss on the split (its head's bce, ce or mse)"},
 		{"<split>.mean_abs_corr", "", "lower", "mean over pairs of units of the decorrelation term's hidden layer of |correlation| of their activations on the split (constant units left out)"},
 		{"<split>.gap_score", "", "higher", "per generating factor of a builtin, the largest minus the second largest |correlation| with a unit of the decorrelation term's layer, averaged over factors: 1 = each factor has a unit of its own"},
 		{"gap.accuracy", "classification", "lower", "train.accuracy − test.accuracy: the overfitting gap"},
@@ -51,9 +55,12 @@ func MetricNames(s *Spec, d *dataset.Splits) []string {
 	splits = append(splits, "test") // empty cells when split.test is 0
 	var names []string
 	for _, sp := range splits {
-		if task == dataset.Regression {
+		switch task {
+		case dataset.Regression:
 			names = append(names, sp+".loss", sp+".mse", sp+".r2")
-		} else {
+		case dataset.Segmentation:
+			names = append(names, sp+".accuracy", sp+".loss", sp+".iou", sp+".boundary_f1")
+		default:
 			names = append(names, sp+".accuracy", sp+".loss")
 		}
 		if hasGroups(d) {
@@ -64,6 +71,9 @@ func MetricNames(s *Spec, d *dataset.Splits) []string {
 			for _, g := range d.GroupNames {
 				names = append(names, sp+".accuracy."+groupMetricName(g))
 			}
+		}
+		if hasTermKind(s, "aux") {
+			names = append(names, sp+".aux_accuracy", sp+".aux_loss")
 		}
 		if hasTermKind(s, "decorrelation") {
 			names = append(names, sp+".mean_abs_corr")

@@ -73,6 +73,7 @@ func OpenData(s *Spec, dataDir string) (*DataSource, error) {
 		Categorical: s.Dataset.Categorical,
 		Missing:     s.Dataset.Missing,
 		Group:       s.Dataset.Group,
+		AuxTargets:  s.Dataset.AuxTargets,
 	})
 	if err != nil {
 		return nil, s.Errorf("dataset.csv", "%w", err)

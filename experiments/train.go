@@ -58,7 +58,8 @@ type trainer struct {
 	grad   []float64
 	tgrad  []float64 // one term's weighted gradient
 	xb     []float64 // batch rows
-	yb     []float64 // batch targets
+	yb     []float64 // batch targets (batch × tpr)
+	tpr    int       // targets per row
 	dout   []float64
 	perm   []int
 	epochs int                            // epochs (or L-BFGS iterations) run
@@ -143,9 +144,15 @@ func newTrainer(run *Run) (*trainer, error) {
 	if d.Task == dataset.Regression && taskName == "cross_entropy" {
 		return nil, s.Errorf("loss.task", "cross_entropy needs class labels but the dataset is a regression task; use mse or huber")
 	}
+	if d.Task == dataset.Segmentation && taskName != "cross_entropy" {
+		return nil, s.Errorf("loss.task", "the dataset is a segmentation task (a binary mask per row); its loss is cross_entropy (per position), not %s", taskName)
+	}
 	task, err := lossterms.NewTaskLoss(taskName, s.Loss.HuberDelta)
 	if err != nil {
 		return nil, s.Errorf("loss.task", "%v", err)
+	}
+	if d.Task == dataset.Segmentation {
+		task = lossterms.MultiLabelCrossEntropy{}
 	}
 	batch := s.Train.BatchSize
 	if batch <= 0 || batch > d.Train.N || s.Train.Optimizer == "lbfgs" {
@@ -159,7 +166,8 @@ func newTrainer(run *Run) (*trainer, error) {
 		grad:  make([]float64, np),
 		tgrad: make([]float64, nw),
 		xb:    make([]float64, batch*d.Train.D),
-		yb:    make([]float64, batch),
+		yb:    make([]float64, batch*max(d.Train.T, 1)),
+		tpr:   max(d.Train.T, 1),
 		dout:  make([]float64, max(batch, evalChunk)*k),
 		perm:  make([]int, d.Train.N),
 		evals: map[*dataset.Dataset][]float64{},
@@ -241,8 +249,8 @@ func (t *trainer) fitSGD(ctx context.Context, res *Result) (string, error) {
 	for i := range t.perm {
 		t.perm[i] = i
 	}
-	batch := len(t.yb)
-	d := tr.D
+	batch := len(t.yb) / t.tpr
+	d, T := tr.D, t.tpr
 	ncurve := len(CurveNames(s))
 	// Gradient norms are diagnostics: they are measured on up to
 	// normSamples evenly spaced steps of each epoch (always the same
@@ -268,7 +276,11 @@ func (t *trainer) fitSGD(ctx context.Context, res *Result) (string, error) {
 			for r := 0; r < n; r++ {
 				i := t.perm[lo+r]
 				copy(t.xb[r*d:(r+1)*d], tr.X[i*d:(i+1)*d])
-				t.yb[r] = tr.Y[i]
+				if T == 1 {
+					t.yb[r] = tr.Y[i]
+				} else {
+					copy(t.yb[r*T:(r+1)*T], tr.Y[i*T:(i+1)*T])
+				}
 			}
 			if t.batchTerms > 0 {
 				t.copyBatchColumns(tr, lo, n)
@@ -276,7 +288,7 @@ func (t *trainer) fitSGD(ctx context.Context, res *Result) (string, error) {
 			x := t.xb[:n*d]
 			out := t.m.Forward(t.ws, t.param, x, n)
 			dout := t.dout[:n*t.k]
-			loss := t.task.LossGrad(dout, out, t.yb[:n], n, t.k)
+			loss := t.task.LossGrad(dout, out, t.yb[:n*T], n, t.k)
 			if math.IsNaN(loss) || math.IsInf(loss, 0) {
 				t.appendCurve(res, lossSum/float64(max(steps, 1)), gnormSum/float64(max(measured, 1)), measured, ncurve, false)
 				return fmt.Sprintf("task loss is %v at epoch %d, step %d", loss, epoch+1, steps+1), nil
@@ -480,10 +492,15 @@ func (t *trainer) metrics(names []string, dst []float64) {
 		}
 		out := t.outputs(ds)
 		vals[name+".loss"] = t.task.Loss(out, ds.Y, ds.N, t.k)
-		if t.data.Task == dataset.Regression {
+		switch t.data.Task {
+		case dataset.Regression:
 			vals[name+".mse"] = lossterms.MSEMetric(out, ds.Y, ds.N)
 			vals[name+".r2"] = lossterms.R2(out, ds.Y, ds.N)
-		} else {
+		case dataset.Segmentation:
+			vals[name+".accuracy"] = lossterms.PositionAccuracy(out, ds.Y, ds.N, t.k)
+			vals[name+".iou"] = lossterms.IoU(out, ds.Y, ds.N, t.k)
+			vals[name+".boundary_f1"] = lossterms.BoundaryF1(out, ds.Y, ds.N, t.k)
+		default:
 			vals[name+".accuracy"] = lossterms.Accuracy(out, ds.Y, ds.N, t.k)
 		}
 	}

@@ -221,6 +221,31 @@ var generators = []generator{
 		},
 		gen: genFactors,
 	},
+	{
+		info: GeneratorInfo{
+			Name:    "edges",
+			Task:    Segmentation,
+			Summary: "1-D signals whose target is a per-position mask (1–segments intervals raised above a drifting baseline, plus noise) and whose auxiliary targets are the mask's edge map (aux term; segmentation)",
+			Params: []ParamInfo{
+				{Name: "samples", Default: 200, Meaning: "number of signals (rows); small, so that data scarcity shows", Integer: true, Min: 10},
+				{Name: "length", Default: 16, Meaning: "positions per signal: the features x0… and the mask and edge targets", Integer: true, Min: 8},
+				{Name: "segments", Default: 3, Meaning: "at most this many foreground intervals per signal (at least 1)", Integer: true, Min: 1},
+				{Name: "min_width", Default: 3, Meaning: "fewest positions of one interval", Integer: true, Min: 1},
+				{Name: "max_width", Default: 4, Meaning: "most positions of one interval (at most length)", Integer: true, Min: 1},
+				{Name: "contrast", Default: 1.0, Meaning: "height of a foreground interval above the baseline", Min: 0},
+				{Name: "drift", Default: 3.0, Meaning: "standard deviation of the random offset and of the random slope of each signal's baseline (larger hides the mask from a fixed threshold)", Min: 0},
+				{Name: "noise", Default: 0.3, Meaning: "standard deviation of the Gaussian noise on each position", Min: 0},
+			},
+			Aux: true,
+		},
+		check: func(p genParams) error {
+			if p["min_width"] > p["max_width"] || p["max_width"] > p["length"] {
+				return fmt.Errorf("parameters must satisfy min_width (%v) ≤ max_width (%v) ≤ length (%v)", p["min_width"], p["max_width"], p["length"])
+			}
+			return nil
+		},
+		gen: genEdges,
+	},
 }
 
 // maxBuiltinCells bounds samples × features so that a typo cannot ask for
@@ -312,7 +337,7 @@ func resolveParams(g *generator, params map[string]float64) (genParams, error) {
 			return nil, fmt.Errorf("builtin %s: %w", g.info.Name, err)
 		}
 	}
-	cells := p["samples"] * math.Max(1, p["features"])
+	cells := p["samples"] * math.Max(1, math.Max(p["features"], p["length"]))
 	if cells > maxBuiltinCells {
 		return nil, fmt.Errorf("builtin %s: samples × features = %v exceeds the limit of %d cells", g.info.Name, cells, maxBuiltinCells)
 	}
@@ -659,5 +684,48 @@ func genFactors(t *Table, p genParams, rng *rand.Rand) {
 	t.FactorNames = make([]string, F)
 	for k := range F {
 		t.FactorNames[k] = "f" + strconv.Itoa(k)
+	}
+}
+
+// genEdges draws, per signal of L positions, a mask: the union of 1 to
+// segments intervals, each of min_width to max_width positions at a
+// uniform place; the signal x_j = contrast·m_j + a + b·(j/(L−1) − ½) +
+// noise·N(0, 1), with a baseline offset a and slope b both
+// drift·N(0, 1); and the edge map
+// e_j = 1 where m_j differs from a neighbour m_{j−1} or m_{j+1}. The mask is
+// the target (T = L), the edge map the auxiliary targets edge0…. Because
+// the baseline drifts, no fixed threshold finds the mask: a model must
+// compare a position with its neighbours, which is what the edge map
+// supervises.
+func genEdges(t *Table, p genParams, rng *rand.Rand) {
+	n, L, segs := p.int("samples"), p.int("length"), p.int("segments")
+	contrast, drift, noise := p["contrast"], p["drift"], p["noise"]
+	x := make([]float64, n*L)
+	y := make([]float64, n*L)
+	e := make([]float64, n*L)
+	lo, hi := p.int("min_width"), p.int("max_width")
+	for i := range n {
+		m := y[i*L : (i+1)*L]
+		k := 1 + rng.IntN(segs)
+		for range k {
+			w := lo + rng.IntN(hi-lo+1)
+			s := rng.IntN(L - w + 1)
+			for j := s; j < s+w; j++ {
+				m[j] = 1
+			}
+		}
+		a, b := drift*rng.NormFloat64(), drift*rng.NormFloat64()
+		row, er := x[i*L:(i+1)*L], e[i*L:(i+1)*L]
+		for j := range L {
+			row[j] = contrast*m[j] + a + b*(float64(j)/float64(L-1)-0.5) + noise*rng.NormFloat64()
+			if (j > 0 && m[j] != m[j-1]) || (j < L-1 && m[j] != m[j+1]) { // exact: mask values are 0 or 1
+				er[j] = 1
+			}
+		}
+	}
+	t.N, t.NumX, t.Y, t.T, t.Aux = n, x, y, L, e
+	t.AuxNames = make([]string, L)
+	for j := range L {
+		t.AuxNames[j] = "edge" + strconv.Itoa(j)
 	}
 }

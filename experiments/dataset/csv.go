@@ -33,6 +33,9 @@ type CSVOptions struct {
 	Missing string
 	// Group is the sensitive-attribute column, or "" for none.
 	Group string
+	// AuxTargets are numeric columns kept as auxiliary targets (the aux
+	// term), never as features.
+	AuxTargets []string
 }
 
 // CSVError reports a bad cell or row of a CSV file.
@@ -166,11 +169,27 @@ func ReadCSV(r io.Reader, file string, opt CSVOptions) (*Table, error) {
 			return nil, fmt.Errorf("%s: column %q cannot be both target and group", file, opt.Group)
 		}
 	}
+	var aux []int
+	for _, a := range opt.AuxTargets {
+		i, ok := col[a]
+		switch {
+		case !ok:
+			return nil, fmt.Errorf("%s: auxiliary target column %q not found (columns: %s)", file, a, cols())
+		case i == target:
+			return nil, fmt.Errorf("%s: column %q cannot be both target and auxiliary target", file, a)
+		case i == group:
+			return nil, fmt.Errorf("%s: column %q cannot be both group and auxiliary target", file, a)
+		case slices.Contains(aux, i):
+			return nil, fmt.Errorf("%s: auxiliary target column %q is listed twice", file, a)
+		}
+		aux = append(aux, i)
+	}
 	var feats []int
 	if len(opt.Features) == 0 {
-		// The group column is left out unless it is listed as categorical.
+		// The group column is left out unless it is listed as categorical;
+		// auxiliary targets are never features.
 		for i, n := range names {
-			if i != target && (i != group || slices.Contains(opt.Categorical, n)) {
+			if i != target && !slices.Contains(aux, i) && (i != group || slices.Contains(opt.Categorical, n)) {
 				feats = append(feats, i)
 			}
 		}
@@ -183,6 +202,8 @@ func ReadCSV(r io.Reader, file string, opt CSVOptions) (*Table, error) {
 				return nil, fmt.Errorf("%s: feature column %q not found (columns: %s)", file, f, cols())
 			case i == target:
 				return nil, fmt.Errorf("%s: column %q cannot be both target and feature", file, f)
+			case slices.Contains(aux, i):
+				return nil, fmt.Errorf("%s: column %q cannot be both auxiliary target and feature", file, f)
 			case seen[i]:
 				return nil, fmt.Errorf("%s: feature column %q is listed twice", file, f)
 			}
@@ -219,6 +240,10 @@ func ReadCSV(r io.Reader, file string, opt CSVOptions) (*Table, error) {
 	used = append(used, target)
 	if group >= 0 && !slices.Contains(used, group) {
 		used = append(used, group)
+	}
+	used = append(used, aux...)
+	for _, i := range aux {
+		t.AuxNames = append(t.AuxNames, names[i])
 	}
 
 	// Categorical values, labels and groups repeat a lot: rows store small
@@ -300,6 +325,13 @@ rows:
 		}
 		if group >= 0 {
 			gIdx = append(gIdx, groups.index(strings.TrimSpace(rec[group])))
+		}
+		for _, c := range aux {
+			x, err := parseNum(c, strings.TrimSpace(rec[c]))
+			if err != nil {
+				return nil, err
+			}
+			t.Aux = append(t.Aux, x)
 		}
 		t.N++
 	}

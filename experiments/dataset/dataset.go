@@ -6,11 +6,17 @@ type Task int
 const (
 	Classification Task = iota
 	Regression
+	// Segmentation: each row's target is a binary mask of T positions
+	// (Table.T, Dataset.T), one logit per position.
+	Segmentation
 )
 
 func (t Task) String() string {
-	if t == Regression {
+	switch t {
+	case Regression:
 		return "regression"
+	case Segmentation:
+		return "segmentation"
 	}
 	return "classification"
 }
@@ -35,8 +41,10 @@ type Table struct {
 	CatX     []string
 
 	// Y holds the target: for classification the class index (0..K-1)
-	// stored as float64, for regression the value.
+	// stored as float64, for regression the value, for segmentation T
+	// mask values (0 or 1) per row (N × T, row-major).
 	Y       []float64
+	T       int      // targets per row: the mask length for segmentation; 0 or 1 otherwise
 	Classes []string // class labels in index order (classification)
 
 	// Group holds the sensitive-attribute index per row (nil when none),
@@ -67,7 +75,8 @@ type Table struct {
 type Dataset struct {
 	N, D     int
 	X        []float64 // N × D row-major
-	Y        []float64 // N (class index or regression value)
+	Y        []float64 // N × T (class index, regression value, or T mask values)
+	T        int       // targets per row (1 unless segmentation)
 	Group    []int     // nil when the spec names no group
 	Features []string  // D names (one-hot columns as "col=value")
 	A        int       // auxiliary targets per row (0: none)
@@ -90,10 +99,22 @@ type Splits struct {
 }
 
 // K returns the number of model outputs the task needs: 1 for regression
-// and for two classes (one logit, sigmoid), K for K > 2 classes (softmax).
+// and for two classes (one logit, sigmoid), K for K > 2 classes (softmax),
+// the mask length T for segmentation (one logit per position).
 func (s *Splits) K() int {
+	if s.Task == Segmentation {
+		return s.Train.T
+	}
 	if s.Task == Regression || len(s.Classes) <= 2 {
 		return 1
 	}
 	return len(s.Classes)
+}
+
+// targetsPerRow returns the number of target values per row of t.
+func (t *Table) targetsPerRow() int {
+	if t.Task == Segmentation {
+		return t.T
+	}
+	return 1
 }

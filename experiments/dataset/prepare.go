@@ -173,8 +173,10 @@ func checkTable(t *Table) error {
 		return fmt.Errorf("prepare %s: %d numeric values, want %d rows × %d columns", t.Name, len(t.NumX), n, len(t.NumNames))
 	case len(t.CatX) != n*len(t.CatNames):
 		return fmt.Errorf("prepare %s: %d categorical values, want %d rows × %d columns", t.Name, len(t.CatX), n, len(t.CatNames))
-	case len(t.Y) != n:
-		return fmt.Errorf("prepare %s: %d target values, want %d", t.Name, len(t.Y), n)
+	case t.Task == Segmentation && t.T < 1:
+		return fmt.Errorf("prepare %s: a segmentation table needs T ≥ 1 mask positions per row, got %d", t.Name, t.T)
+	case len(t.Y) != n*t.targetsPerRow():
+		return fmt.Errorf("prepare %s: %d target values, want %d", t.Name, len(t.Y), n*t.targetsPerRow())
 	case len(t.NumNames)+len(t.CatNames) == 0:
 		return fmt.Errorf("prepare %s: table has no features", t.Name)
 	case t.Group != nil && len(t.Group) != n:
@@ -189,9 +191,13 @@ func checkTable(t *Table) error {
 			return fmt.Errorf("prepare %s: row %d has group index %d, want 0..%d", t.Name, i, g, len(t.GroupNames)-1)
 		}
 	}
+	tpr := t.targetsPerRow()
 	for i, v := range t.Y {
 		if math.IsNaN(v) || math.IsInf(v, 0) {
-			return fmt.Errorf("prepare %s: row %d has target %v", t.Name, i, v)
+			return fmt.Errorf("prepare %s: row %d has target %v", t.Name, i/tpr, v)
+		}
+		if t.Task == Segmentation && !(v >= 0 && v <= 1) {
+			return fmt.Errorf("prepare %s: row %d has mask value %v at position %d, want a value in [0, 1]", t.Name, i/tpr, v, i%tpr)
 		}
 		if t.Task == Classification && (v != math.Trunc(v) || v < 0 || int(v) >= len(t.Classes)) {
 			return fmt.Errorf("prepare %s: row %d has class index %v, want an integer in 0..%d", t.Name, i, v, len(t.Classes)-1)
@@ -353,9 +359,10 @@ func (e *encoder) apply(t *Table, rows []int) *Dataset {
 		N:        len(rows),
 		D:        e.d,
 		X:        make([]float64, len(rows)*e.d),
-		Y:        make([]float64, len(rows)),
+		T:        t.targetsPerRow(),
 		Features: slices.Clone(e.names),
 	}
+	ds.Y = make([]float64, len(rows)*ds.T)
 	if t.Group != nil {
 		ds.Group = make([]int, len(rows))
 	}
@@ -376,7 +383,7 @@ func (e *encoder) apply(t *Table, rows []int) *Dataset {
 				out[e.offset[j]+o] = 1
 			}
 		}
-		ds.Y[r] = t.Y[i]
+		copy(ds.Y[r*ds.T:(r+1)*ds.T], t.Y[i*ds.T:(i+1)*ds.T])
 		if t.Group != nil {
 			ds.Group[r] = t.Group[i]
 		}
