@@ -49,6 +49,14 @@ train: {batch_size: 6}
 loss:
   terms: [{kind: aux, layer: 0, hidden: 3, weight: 0.7}, {kind: aux, name: a2, loss: mse, weight: 0.4}]
 `},
+		{"temporal_across_frames", `
+name: g
+dataset: {builtin: sequences, params: {sequences: 6, length: 10}}
+model: {kind: mlp, hidden: [5], activation: tanh}
+train: {batch_size: 6}
+loss:
+  terms: [{kind: temporal, norm: l2_squared, weight: 0.7}]
+`},
 	} {
 		for _, measure := range []bool{false, true} {
 			t.Run(tc.name+map[bool]string{false: "_fused", true: "_measured"}[measure], func(t *testing.T) {

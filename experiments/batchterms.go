@@ -3,6 +3,7 @@ package experiments
 import (
 	"fmt"
 	"math"
+	"math/rand/v2"
 	"strings"
 
 	"github.com/lossexp/lossexp/experiments/dataset"
@@ -74,6 +75,19 @@ func (t *trainer) shape(batch int) lossterms.Shape {
 func (t *trainer) addBatchTerm(run *Run, i int, bt lossterms.BatchTerm, batch int) error {
 	s := t.spec
 	field := fmt.Sprintf("loss.terms[%d].kind", i)
+	if sq, ok := bt.(lossterms.Sequenced); ok {
+		if t.data.Train.Seq == nil {
+			return s.Errorf(field, "term %s compares consecutive frames of a sequence, and the data has no sequences: use a builtin with sequences (e.g. sequences) or set dataset.sequence", s.Loss.Terms[i].Name)
+		}
+		// Every batch is one contiguous window of one sequence.
+		sq.SetSequence(nil)
+	}
+	if _, ok := bt.(lossterms.Conditioned); ok {
+		return s.Errorf(field, "term %s is not supported by the trainer yet (it needs model.noise inputs and a discriminator on (x, y))", s.Loss.Terms[i].Name)
+	}
+	if bt.Kind() == "perceptual" {
+		return s.Errorf(field, "term %s is not supported by the trainer yet (it needs a frozen feature extractor trained per repeat)", s.Loss.Terms[i].Name)
+	}
 	if err := bt.Setup(t.shape(batch)); err != nil {
 		return s.Errorf(field, "%v", err)
 	}
@@ -385,6 +399,16 @@ func (t *trainer) batchMetrics(vals map[string]float64) {
 				vals[sp.name+".gap_score"] = lossterms.GapScore(h, ds.N, w, ds.Factors, ds.F)
 			}
 		}
+		if ds.Seq != nil && d.Task == dataset.Classification {
+			out := t.outputs(ds)
+			pred, truth := make([]int, ds.N), make([]int, ds.N)
+			lossterms.PredictedLabels(pred, out, ds.N, t.k)
+			for i, y := range ds.Y {
+				truth[i] = int(y)
+			}
+			vals[sp.name+".flicker"] = lossterms.Flicker(pred, ds.Seq)
+			vals[sp.name+".flicker_excess"] = lossterms.FlickerExcess(pred, truth, ds.Seq)
+		}
 		if hasGroups(d) {
 			out := t.outputs(ds)
 			G := len(d.GroupNames)
@@ -434,4 +458,39 @@ func (t *trainer) hiddenOf(ds *dataset.Dataset, l int) ([]float64, int) {
 		copy(h[lo*w:(lo+n)*w], t.ws.Hidden(l))
 	}
 	return h, w
+}
+
+// initWindows cuts the training split of sequence data into contiguous
+// windows of at most batch frames that never cross a sequence: the rows
+// of a split are sorted by (sequence, order), so a window is a run of
+// rows with one sequence id.
+func (t *trainer) initWindows(batch int) {
+	tr := t.data.Train
+	if tr.Seq == nil {
+		return
+	}
+	for lo := 0; lo < tr.N; {
+		hi := lo + 1
+		for hi < tr.N && tr.Seq[hi] == tr.Seq[lo] && hi-lo < batch {
+			hi++
+		}
+		t.win = append(t.win, [2]int{lo, hi})
+		lo = hi
+	}
+	t.bounds = make([]int, len(t.win)+1)
+}
+
+// arrangeWindows shuffles the order of the windows for an epoch and lays
+// their rows out in perm, in frame order within each window.
+func (t *trainer) arrangeWindows(rng *rand.Rand) {
+	rng.Shuffle(len(t.win), func(i, j int) { t.win[i], t.win[j] = t.win[j], t.win[i] })
+	k := 0
+	for w, r := range t.win {
+		t.bounds[w] = k
+		for i := r[0]; i < r[1]; i++ {
+			t.perm[k] = i
+			k++
+		}
+	}
+	t.bounds[len(t.win)] = k
 }

@@ -25,6 +25,8 @@ func MetricCatalogue() []MetricInfo {
 		{"<split>.accuracy.<group>", "classification", "higher", "accuracy on the rows of one group of dataset.group (empty when the split has none)"},
 		{"<split>.iou", "segmentation", "higher", "intersection over union of the predicted and true foreground, pooled over the split's rows (1 when both are empty)"},
 		{"<split>.boundary_f1", "segmentation", "higher", "F1 of the predicted mask boundaries (label changes between neighbouring positions) against the true ones, a match within 1 position, pooled over the split"},
+		{"<split>.flicker", "classification", "lower", "sequence data: fraction of consecutive frame pairs of a sequence whose predicted label changes"},
+		{"<split>.flicker_excess", "classification", "", "sequence data: flicker minus the rate at which the true label changes (0: as often as the truth; negative: predictions lag or skip transitions)"},
 		{"<split>.aux_accuracy", "", "higher", "accuracy of the aux term's head on the auxiliary targets: fraction of targets labelled right (loss bce) or of rows whose argmax is right (ce); empty for mse"},
 		{"<split>.aux_loss", "", "lower", "the aux term's loss on the split (its head's bce, ce or mse)"},
 		{"<split>.mean_abs_corr", "", "lower", "mean over pairs of units of the decorrelation term's hidden layer of |correlation| of their activations on the split (constant units left out)"},
@@ -71,6 +73,9 @@ func MetricNames(s *Spec, d *dataset.Splits) []string {
 			for _, g := range d.GroupNames {
 				names = append(names, sp+".accuracy."+groupMetricName(g))
 			}
+		}
+		if d.Train != nil && d.Train.Seq != nil && task == dataset.Classification {
+			names = append(names, sp+".flicker", sp+".flicker_excess")
 		}
 		if hasTermKind(s, "aux") {
 			names = append(names, sp+".aux_accuracy", sp+".aux_loss")

@@ -62,6 +62,8 @@ type trainer struct {
 	tpr    int       // targets per row
 	dout   []float64
 	perm   []int
+	win    [][2]int                       // sequence data: contiguous windows [lo, hi) of the training rows, one per batch
+	bounds []int                          // sequence data: this epoch's batch starts in perm (len(win)+1)
 	epochs int                            // epochs (or L-BFGS iterations) run
 	evals  map[*dataset.Dataset][]float64 // outputs of a whole split
 
@@ -220,6 +222,7 @@ func newTrainer(run *Run) (*trainer, error) {
 	default:
 		return nil, s.Errorf("train.optimizer", "unknown optimizer %q", tr.Optimizer)
 	}
+	t.initWindows(batch)
 	if err := t.finishBatchTerms(run); err != nil {
 		return nil, err
 	}
@@ -251,15 +254,22 @@ func (t *trainer) fitSGD(ctx context.Context, res *Result) (string, error) {
 	}
 	batch := len(t.yb) / t.tpr
 	d, T := tr.D, t.tpr
+	nb := (tr.N + batch - 1) / batch
+	if t.win != nil {
+		nb = len(t.win)
+	}
 	ncurve := len(CurveNames(s))
 	// Gradient norms are diagnostics: they are measured on up to
 	// normSamples evenly spaced steps of each epoch (always the same
 	// steps), so they cost little on long epochs.
-	stepsPerEpoch := (tr.N + batch - 1) / batch
-	stride := max(1, stepsPerEpoch/normSamples)
+	stride := max(1, nb/normSamples)
 	for epoch := 0; epoch < s.Train.Epochs; epoch++ {
 		estart := time.Now()
-		rng.Shuffle(len(t.perm), func(i, j int) { t.perm[i], t.perm[j] = t.perm[j], t.perm[i] })
+		if t.win == nil {
+			rng.Shuffle(len(t.perm), func(i, j int) { t.perm[i], t.perm[j] = t.perm[j], t.perm[i] })
+		} else {
+			t.arrangeWindows(rng)
+		}
 		var lossSum, gnormSum float64
 		steps, measured := 0, 0
 		for p := range t.pens {
@@ -268,11 +278,14 @@ func (t *trainer) fitSGD(ctx context.Context, res *Result) (string, error) {
 				bt.valSum, bt.valN = 0, 0
 			}
 		}
-		for lo := 0; lo < tr.N; lo += batch {
+		for bi := range nb {
 			if err := ctx.Err(); err != nil {
 				return "", err
 			}
-			n := min(batch, tr.N-lo)
+			lo, n := bi*batch, min(batch, tr.N-bi*batch)
+			if t.win != nil {
+				lo, n = t.bounds[bi], t.bounds[bi+1]-t.bounds[bi]
+			}
 			for r := 0; r < n; r++ {
 				i := t.perm[lo+r]
 				copy(t.xb[r*d:(r+1)*d], tr.X[i*d:(i+1)*d])

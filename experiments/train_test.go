@@ -299,6 +299,15 @@ train: {optimizer: adam, batch_size: 16, epochs: EPOCHS}
 loss:
   terms: [{kind: aux, layer: 0, hidden: 4, optimizer: momentum, steps: 2, weight: 0.5}, {kind: aux, name: a2, loss: mse, weight: 0.1}]
 `},
+	{"temporal", `
+name: a
+repeats: 1
+dataset: {builtin: sequences, params: {sequences: 16, length: 40}}
+model: {kind: mlp, hidden: [16, 16]}
+train: {optimizer: adam, batch_size: 16, epochs: EPOCHS}
+loss:
+  terms: [{kind: temporal, weight: 0.5}]
+`},
 }
 
 func sharedDatasets(t testing.TB) string {

@@ -492,6 +492,18 @@ func (s *Spec) validateTermNeeds(v *validator, base string, t *TermSpec, info lo
 	case nd.Aux && gen == nil && len(ds.AuxTargets) == 0:
 		v.addf(base+".kind", "term %s needs auxiliary targets: set dataset.aux_targets to the columns that hold them", t.Name)
 	}
+	switch t.Kind {
+	case "temporal":
+		if gen != nil && !gen.Sequences {
+			v.addf(base+".kind", "term %s compares consecutive frames of a sequence, and builtin %s has no sequences: use a builtin with sequences (e.g. sequences) or a csv with dataset.sequence", t.Name, ds.Builtin)
+		} else if gen == nil {
+			v.addf(base+".kind", "term %s needs sequence columns (dataset.sequence: {id, order}), which csv datasets do not support yet: use the sequences builtin", t.Name)
+		}
+	case "adversarial":
+		v.addf(base+".kind", "term %s needs model.noise (K noise inputs per sample) and a discriminator on (x, y); the trainer does not support it yet", t.Name)
+	case "perceptual":
+		v.addf(base+".kind", "term %s needs an image-restoration task and a frozen classifier trained per repeat; the trainer does not support it yet", t.Name)
+	}
 	if nd.Hidden && (s.Model.Kind == "linear" || len(s.Model.Hidden) == 0) {
 		v.addf(base+".kind", "term %s reads a hidden layer, but the model has none (model.kind: %s): use model.kind: mlp with model.hidden", t.Name, s.Model.Kind)
 	}

@@ -35,8 +35,9 @@ type GeneratorInfo struct {
 	// Groups says the generator provides a sensitive attribute (fairness
 	// terms); Aux that it provides auxiliary targets (the aux term);
 	// Factors that it provides its generating factors (decorrelation's
-	// gap score).
-	Groups, Aux, Factors bool
+	// gap score); Sequences that its rows are frames of sequences (the
+	// temporal term).
+	Groups, Aux, Factors, Sequences bool
 }
 
 // genParams holds a generator's resolved parameters (defaults overridden
@@ -221,6 +222,7 @@ var generators = []generator{
 		},
 		gen: genFactors,
 	},
+	sequencesBuiltin(),
 	{
 		info: GeneratorInfo{
 			Name:    "edges",
@@ -728,4 +730,17 @@ func genEdges(t *Table, p genParams, rng *rand.Rand) {
 	for j := range L {
 		t.AuxNames[j] = "edge" + strconv.Itoa(j)
 	}
+}
+
+// sequencesBuiltin is the sequences generator (gen_sequences.go) with its
+// sequence columns kept in the table.
+func sequencesBuiltin() generator {
+	g := sequencesGenerator
+	g.info.Params = slices.Clone(g.info.Params)
+	g.info.Sequences = true
+	g.gen = func(t *Table, p genParams, rng *rand.Rand) {
+		s := sequencesData(t, p, rng)
+		t.SeqID, t.Order = s.SeqID, s.Order
+	}
+	return g
 }

@@ -61,6 +61,12 @@ type Table struct {
 	Factors     []float64
 	FactorNames []string
 
+	// SeqID and Order are the sequence structure of the rows (nil when
+	// the data has none; the temporal term): row i is frame Order[i] of
+	// sequence SeqID[i]. Prepare splits by sequence, never by frame.
+	SeqID []int
+	Order []int
+
 	// Checksum identifies the data (SHA-256 of the CSV bytes, or of the
 	// generator name, parameters and seed).
 	Checksum string
@@ -83,6 +89,10 @@ type Dataset struct {
 	Aux      []float64 // N × A
 	F        int       // generating factors per row (0: none)
 	Factors  []float64 // N × F
+	// Seq is the sequence index of each row (nil when the data has no
+	// sequences). The rows of a split are then sorted by (sequence,
+	// order): rows i and i+1 are consecutive frames when Seq[i] = Seq[i+1].
+	Seq []int
 }
 
 // Splits are the prepared train, validation and test sets of one repeat.

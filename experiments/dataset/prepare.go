@@ -64,7 +64,13 @@ func Prepare(t *Table, opt PrepareOptions, seed uint64) (*Splits, error) {
 	}
 
 	k := len(t.Classes)
-	if opt.Stratify && t.Task == Classification {
+	if t.SeqID != nil {
+		// Split by sequence: whole sequences go to test, validation and
+		// train, in the shuffled order of their ids.
+		if err := splitSequences(t, opt, rng, which); err != nil {
+			return nil, err
+		}
+	} else if opt.Stratify && t.Task == Classification {
 		byClass := make([][]int, k)
 		for _, i := range perm {
 			c := int(t.Y[i])
@@ -137,6 +143,17 @@ func Prepare(t *Table, opt PrepareOptions, seed uint64) (*Splits, error) {
 	if opt.Validation > 0 && len(val) == 0 {
 		return nil, fmt.Errorf("prepare %s: the validation split is empty", t.Name)
 	}
+	if t.SeqID != nil {
+		bySeq := func(a, b int) int {
+			if t.SeqID[a] != t.SeqID[b] {
+				return t.SeqID[a] - t.SeqID[b]
+			}
+			return t.Order[a] - t.Order[b]
+		}
+		slices.SortFunc(train, bySeq)
+		slices.SortFunc(val, bySeq)
+		slices.SortFunc(test, bySeq)
+	}
 
 	enc, err := fitEncoder(t, train, opt.Standardize)
 	if err != nil {
@@ -183,6 +200,8 @@ func checkTable(t *Table) error {
 		return fmt.Errorf("prepare %s: %d group values, want %d", t.Name, len(t.Group), n)
 	case len(t.Aux) != n*len(t.AuxNames):
 		return fmt.Errorf("prepare %s: %d auxiliary values, want %d rows × %d columns", t.Name, len(t.Aux), n, len(t.AuxNames))
+	case (t.SeqID == nil) != (t.Order == nil) || (t.SeqID != nil && (len(t.SeqID) != n || len(t.Order) != n)):
+		return fmt.Errorf("prepare %s: %d sequence ids and %d frame orders, want %d each", t.Name, len(t.SeqID), len(t.Order), n)
 	case len(t.Factors) != n*len(t.FactorNames):
 		return fmt.Errorf("prepare %s: %d factor values, want %d rows × %d columns", t.Name, len(t.Factors), n, len(t.FactorNames))
 	}
@@ -367,6 +386,9 @@ func (e *encoder) apply(t *Table, rows []int) *Dataset {
 		ds.Group = make([]int, len(rows))
 	}
 	ds.A, ds.F = len(t.AuxNames), len(t.FactorNames)
+	if t.SeqID != nil {
+		ds.Seq = make([]int, len(rows))
+	}
 	if ds.A > 0 {
 		ds.Aux = make([]float64, len(rows)*ds.A)
 	}
@@ -387,8 +409,48 @@ func (e *encoder) apply(t *Table, rows []int) *Dataset {
 		if t.Group != nil {
 			ds.Group[r] = t.Group[i]
 		}
+		if t.SeqID != nil {
+			ds.Seq[r] = t.SeqID[i]
+		}
 		copy(ds.Aux[r*ds.A:(r+1)*ds.A], t.Aux[i*ds.A:(i+1)*ds.A])
 		copy(ds.Factors[r*ds.F:(r+1)*ds.F], t.Factors[i*ds.F:(i+1)*ds.F])
 	}
 	return ds
+}
+
+// splitSequences assigns whole sequences to the splits: the distinct
+// sequence ids in shuffled order, the first round(test·S) to test, the
+// next round(validation·S) to validation, the rest to train.
+func splitSequences(t *Table, opt PrepareOptions, rng *rand.Rand, which []uint8) error {
+	var ids []int
+	seen := map[int]bool{}
+	for _, q := range t.SeqID {
+		if !seen[q] {
+			seen[q] = true
+			ids = append(ids, q)
+		}
+	}
+	slices.Sort(ids)
+	rng.Shuffle(len(ids), func(i, j int) { ids[i], ids[j] = ids[j], ids[i] })
+	S := len(ids)
+	nTest := int(math.Round(opt.Test * float64(S)))
+	nVal := int(math.Round(opt.Validation * float64(S)))
+	if (opt.Test > 0 && nTest == 0) || (opt.Validation > 0 && nVal == 0) || nTest+nVal >= S {
+		return fmt.Errorf("prepare %s: test %v and validation %v of %d sequences leave a split without a whole sequence (splits are by sequence)", t.Name, opt.Test, opt.Validation, S)
+	}
+	dest := map[int]uint8{}
+	for j, q := range ids {
+		switch {
+		case j < nTest:
+			dest[q] = inTest
+		case j < nTest+nVal:
+			dest[q] = inValidation
+		default:
+			dest[q] = inTrain
+		}
+	}
+	for i, q := range t.SeqID {
+		which[i] = dest[q]
+	}
+	return nil
 }
