@@ -33,6 +33,7 @@ type CheckOptions struct {
 	Tols     []string // METRIC=abs:X,rel:Y,k:Z,better:D
 	Steps    int
 	HVTol    float64
+	EpsTol   float64
 	JUnit    string
 	Plots    string // folder for the overlay PNGs (default RESULTS/check); "-" for none
 	Verbose  bool
@@ -53,8 +54,10 @@ way. A grid point with more diverged runs than the baseline regresses.
 
 Beyond single points, check compares the balance points of every swept term
 (lambda_best and lambda_1se may move one grid step) and the trade-off fronts
-between the task metric and each term's own metric, by the hypervolume each
-dominates in a common normalized box (--hv-tol).
+between the task metric and each term's own metric: by the hypervolume each
+dominates in a common normalized box (--hv-tol), and by how far the new
+front falls short of any part of the baseline's (the additive ε indicator,
+--front-tol), so trading one end of the curve for the other fails.
 
 Tolerances come from the results' spec.yaml (check: section), else the
 defaults abs 0.01, rel 0.01, k 2; the flags override both:
@@ -83,7 +86,7 @@ one test case per metric × grid point. Exit status: 0 pass, 1 regression,
 			for _, f := range []struct {
 				name string
 				v    float64
-			}{{"--abs", opts.Abs}, {"--rel", opts.Rel}, {"--k", opts.K}, {"--hv-tol", opts.HVTol}} {
+			}{{"--abs", opts.Abs}, {"--rel", opts.Rel}, {"--k", opts.K}, {"--hv-tol", opts.HVTol}, {"--front-tol", opts.EpsTol}} {
 				if f.v != -1 && (f.v < 0 || math.IsNaN(f.v) || math.IsInf(f.v, 0)) {
 					return inputError(fmt.Errorf("%s must be a finite number ≥ 0, got %g", f.name, f.v))
 				}
@@ -105,6 +108,7 @@ one test case per metric × grid point. Exit status: 0 pass, 1 regression,
 	c.Flags().StringArrayVar(&opts.Tols, "tol", nil, "one metric's tolerance: METRIC=abs:X,rel:Y,k:Z,better:higher|lower|both (repeatable)")
 	c.Flags().IntVar(&opts.Steps, "balance-steps", 1, "grid steps a balance point may move")
 	c.Flags().Float64Var(&opts.HVTol, "hv-tol", -1, "largest allowed drop of a front's normalized hypervolume (default 0.05)")
+	c.Flags().Float64Var(&opts.EpsTol, "front-tol", -1, "largest allowed ε (share of each axis' range) by which the new front may fall short of any part of the baseline's (default 0.1)")
 	c.Flags().StringVar(&opts.JUnit, "junit", "", "write JUnit XML to this file")
 	c.Flags().StringVar(&opts.Plots, "plots", "", `folder for the overlay PNGs (default RESULTS/check; "-" for none)`)
 	c.Flags().BoolVarP(&opts.Verbose, "verbose", "v", false, "list every check, not only the regressions")
@@ -252,6 +256,9 @@ func checkOptions(o *CheckOptions, spec *experiments.Spec, base *report.Summary)
 	if o.HVTol >= 0 {
 		c.HVTol = o.HVTol
 	}
+	if o.EpsTol >= 0 {
+		c.EpsTol = o.EpsTol
+	}
 	for m, mc := range per {
 		t := def
 		if mc.Abs != nil {
@@ -395,7 +402,7 @@ func printCheck(o *CheckOptions, rep *report.CheckReport, base *report.Summary, 
 		if f.Regressed {
 			verdict = "REGRESSED: " + f.Note
 		}
-		fmt.Fprintf(tw, "front of %s (%s vs %s)\thypervolume %.4f → %.4f\t%s\n", f.Term, f.Task, f.Metric, f.Base, f.New, verdict)
+		fmt.Fprintf(tw, "front of %s (%s vs %s)\thypervolume %.4f → %.4f, ε %.3f\t%s\n", f.Term, f.Task, f.Metric, f.Base, f.New, f.Epsilon, verdict)
 	}
 	tw.Flush()
 	if n := rep.Regressions(); n > 0 {

@@ -25,12 +25,16 @@ import (
 //     move by more than BalanceSteps grid steps along the term's slice.
 //   - Fronts: the trade-off between the task metric and the term's own
 //     metric along the slice. Both fronts are scored by the hypervolume
-//     they dominate in the box spanned by the union of their points,
-//     each axis scaled to [0, 1] with the union's worst corner as the
-//     reference point, so the two numbers are comparable. The front
-//     regresses when its hypervolume drops by more than HVTol. A change
-//     that buys one end of the curve with the other shows here even when
-//     no single point leaves its band.
+//     they dominate in one box spanned by the union of their points, each
+//     axis scaled to [0, 1] and the reference point a little beyond the
+//     union's worst corner (see Hypervolumes), so the two numbers are
+//     comparable. The front
+//     regresses when its hypervolume drops by more than HVTol, or when
+//     some point of the baseline's front is no longer matched by the new
+//     front to within EpsTol of each axis' range (the additive ε
+//     indicator, FrontEpsilon). A change that buys one end of the curve
+//     with the other shows here even when no single point leaves its
+//     band: the hypervolume may barely move, ε does.
 
 // Tolerance is the band of one metric.
 type Tolerance struct {
@@ -61,6 +65,9 @@ type CheckOptions struct {
 	// HVTol is the largest allowed drop of a front's normalized
 	// hypervolume (default 0.05).
 	HVTol float64
+	// EpsTol is the largest allowed additive ε of the new front against
+	// the baseline's (see FrontEpsilon; default 0.1 of each axis' range).
+	EpsTol float64
 	// Spec, when non-nil, names the kinds of the terms, from which each
 	// term's own metric is chosen for its front.
 	Spec *experiments.Spec
@@ -91,8 +98,9 @@ type BalanceCheck struct {
 
 // FrontCheck compares the trade-off fronts of one term.
 type FrontCheck struct {
-	Term, Task, Metric string // the term, the task metric (x), the term's metric (y)
-	Base, New          float64
+	Term, Task, Metric string  // the term, the task metric (x), the term's metric (y)
+	Base, New          float64 // hypervolumes (see Hypervolumes)
+	Epsilon            float64 // how far the new front falls short of the baseline's (see FrontEpsilon)
 	Regressed          bool
 	Note               string
 }
@@ -157,6 +165,9 @@ func Check(base, cur *Summary, opt CheckOptions) (*CheckReport, error) {
 	}
 	if opt.HVTol <= 0 {
 		opt.HVTol = 0.05
+	}
+	if opt.EpsTol <= 0 {
+		opt.EpsTol = 0.1
 	}
 	if opt.Default == (Tolerance{}) {
 		opt.Default = DefaultTolerance
@@ -366,9 +377,16 @@ func checkCurves(rep *CheckReport, base, cur *Summary, opt CheckOptions) {
 		bx, by := frontPoints(base, ta.Points, task.Index, ta.Metric.Index, task.Higher, ta.Metric.Higher)
 		cx, cy := frontPoints(cur, ta.Points, curTask.Index, tc.Metric.Index, task.Higher, ta.Metric.Higher)
 		fc.Base, fc.New = Hypervolumes(bx, by, cx, cy)
+		fc.Epsilon = FrontEpsilon(bx, by, cx, cy)
+		var why []string
 		if fc.Base-fc.New > opt.HVTol {
-			fc.Regressed = true
-			fc.Note = fmt.Sprintf("the front dominates %.3g less of the common box (tolerance %.3g)", fc.Base-fc.New, opt.HVTol)
+			why = append(why, fmt.Sprintf("the front dominates %.3g less of the common box (tolerance %.3g)", fc.Base-fc.New, opt.HVTol))
+		}
+		if fc.Epsilon > opt.EpsTol {
+			why = append(why, fmt.Sprintf("part of the baseline's front is lost by %.3g of the range (tolerance %.3g)", fc.Epsilon, opt.EpsTol))
+		}
+		if len(why) > 0 {
+			fc.Regressed, fc.Note = true, strings.Join(why, "; ")
 		}
 		rep.Fronts = append(rep.Fronts, fc)
 	}
@@ -424,11 +442,13 @@ func frontPoints(s *Summary, pts []int, xi, yi int, xHigher, yHigher bool) (x, y
 }
 
 // Hypervolumes returns the hypervolumes dominated by the points (ax, ay)
-// and (bx, by), larger being better on both axes, in the box spanned by
-// the finite points of both sets: each axis is scaled to [0, 1] over the
-// union and the reference point is the union's worst corner (0, 0). A
-// flat axis (every value equal) counts as 1 wide, so the result is still
-// in [0, 1].
+// and (bx, by), larger being better on both axes, in one box for both:
+// each axis is scaled to [0, 1] over the finite points of the union, and
+// the reference point lies 10 % of the range beyond the union's worst
+// corner, at (−0.1, −0.1), so that the ends of a front (the best point on
+// one axis is often the worst on the other) still count. The result is
+// divided by the box's area, 1.1², and so lies in [0, 1]. A flat axis
+// (every value equal) scales to 1.
 func Hypervolumes(ax, ay, bx, by []float64) (a, b float64) {
 	lo := [2]float64{math.Inf(1), math.Inf(1)}
 	hi := [2]float64{math.Inf(-1), math.Inf(-1)}
@@ -468,14 +488,15 @@ func Hypervolumes(ax, ay, bx, by []float64) (a, b float64) {
 			}
 			return ps[i].y > ps[j].y
 		})
-		area, ybest := 0.0, 0.0
+		const m = 0.1 // reference point (−m, −m)
+		area, ybest := 0.0, -m
 		for _, p := range ps {
 			if p.y > ybest {
-				area += p.x * (p.y - ybest)
+				area += (p.x + m) * (p.y - ybest)
 				ybest = p.y
 			}
 		}
-		return area
+		return area / ((1 + m) * (1 + m))
 	}
 	return hv(ax, ay), hv(bx, by)
 }
@@ -497,4 +518,48 @@ func metricDirection(metric string) string {
 		}
 	}
 	return ""
+}
+
+// FrontEpsilon returns the additive ε indicator of front b against front
+// a, larger being better on both axes, in the normalized box of
+// Hypervolumes: the smallest ε such that every Pareto-optimal point of a
+// is matched, to within ε on both axes, by some point of b. 0 means b is
+// at least as good everywhere; 0.2 means some part of a's front is lost
+// by a fifth of the range. +Inf when b has no finite point and a has.
+func FrontEpsilon(ax, ay, bx, by []float64) float64 {
+	lo := [2]float64{math.Inf(1), math.Inf(1)}
+	hi := [2]float64{math.Inf(-1), math.Inf(-1)}
+	for _, set := range [][2][]float64{{ax, ay}, {bx, by}} {
+		for i := range set[0] {
+			if isFinite(set[0][i]) && isFinite(set[1][i]) {
+				for k := range 2 {
+					v := set[k][i]
+					lo[k], hi[k] = math.Min(lo[k], v), math.Max(hi[k], v)
+				}
+			}
+		}
+	}
+	scale := func(v float64, k int) float64 {
+		if hi[k] == lo[k] {
+			return 0
+		}
+		return (v - lo[k]) / (hi[k] - lo[k])
+	}
+	front := ParetoFront(ax, ay)
+	eps := 0.0
+	for i := range ax {
+		if !front[i] {
+			continue
+		}
+		px, py := scale(ax[i], 0), scale(ay[i], 1)
+		best := math.Inf(1)
+		for j := range bx {
+			if !isFinite(bx[j]) || !isFinite(by[j]) {
+				continue
+			}
+			best = math.Min(best, math.Max(px-scale(bx[j], 0), py-scale(by[j], 1)))
+		}
+		eps = math.Max(eps, best)
+	}
+	return eps
 }

@@ -76,7 +76,7 @@ func writeJUnit(w io.Writer, name string, rep *CheckReport) error {
 	fr := junitSuite{Name: name + ".fronts"}
 	for _, f := range rep.Fronts {
 		c := junitCase{Classname: name + ".front", Name: f.Term + " (" + f.Task + " vs " + f.Metric + ")",
-			SystemOut: fmt.Sprintf("hypervolume baseline %.4f, now %.4f", f.Base, f.New)}
+			SystemOut: fmt.Sprintf("hypervolume baseline %.4f, now %.4f; ε %.4f", f.Base, f.New, f.Epsilon)}
 		if f.Regressed {
 			c.Failure = &junitFailure{Type: "regression", Message: "front of " + f.Term + ": " + f.Note, Text: c.SystemOut}
 		}

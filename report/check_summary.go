@@ -158,3 +158,6 @@ func parseSummary(r io.Reader, name string) (*Summary, error) {
 	}
 	return s, nil
 }
+
+// ParseSummary reads a summary.csv from r; name is used in messages.
+func ParseSummary(r io.Reader, name string) (*Summary, error) { return parseSummary(r, name) }
