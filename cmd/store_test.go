@@ -72,3 +72,22 @@ func mustGlob(t *testing.T, pattern string) []string {
 	}
 	return m
 }
+
+// TestSweep_UnwritableOutput: a folder that cannot be written is an input
+// error before any training, naming the folder. (root writes anywhere, so
+// the test skips as root.)
+func TestSweep_UnwritableOutput(t *testing.T) {
+	if os.Geteuid() == 0 {
+		t.Skip("root can write to a read-only folder")
+	}
+	parent := t.TempDir()
+	if err := os.Chmod(parent, 0o555); err != nil {
+		t.Fatal(err)
+	}
+	defer os.Chmod(parent, 0o755)
+	out := filepath.Join(parent, "o")
+	code, _, stderr := run(t, "sweep", writeSpec(t, tinySpec), "--out", out, "-q")
+	if want := "lossexp: create output folder " + out + ": permission denied\n"; code != ExitInput || stderr != want {
+		t.Fatalf("exit %d, stderr %q; want %d, %q", code, stderr, ExitInput, want)
+	}
+}

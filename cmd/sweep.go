@@ -172,6 +172,9 @@ func sweepRun(ctx context.Context, o *SweepOptions) error {
 			return err
 		}
 	}
+	if err := os.MkdirAll(out, 0o755); err != nil {
+		return inputError(fmt.Errorf("create output folder %s: %w", out, unwrapPathErr(err)))
+	}
 	store, err := sweep.OpenStore(filepath.Join(out, sweep.StoreDir))
 	if err != nil {
 		return inputError(err)
