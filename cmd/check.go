@@ -227,7 +227,7 @@ func checkOptions(o *CheckOptions, spec *experiments.Spec, base *report.Summary)
 	def := report.DefaultTolerance
 	c := report.CheckOptions{Tolerance: map[string]report.Tolerance{}, BalanceSteps: o.Steps, Spec: spec}
 	if o.Steps == 0 {
-		c.BalanceSteps = 0
+		c.BalanceSteps = -1 // no move allowed
 	}
 	var per map[string]experiments.MetricCheck
 	if spec != nil && spec.Check != nil {

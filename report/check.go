@@ -59,8 +59,9 @@ type CheckOptions struct {
 	// Default.
 	Tolerance map[string]Tolerance
 	Default   Tolerance
-	// BalanceSteps is how many grid steps a balance point may move
-	// (default 1: more than one step fails).
+	// BalanceSteps is how many grid steps a balance point may move: 0
+	// means the default, 1 (more than one step fails); a negative value
+	// means none (any move fails).
 	BalanceSteps int
 	// HVTol is the largest allowed drop of a front's normalized
 	// hypervolume (default 0.05).
@@ -160,8 +161,11 @@ const MetricDiverged = "diverged"
 // grid point by grid point; see the comment at the top of this file. An
 // error wrapping ErrIncomparable means the two cannot be compared.
 func Check(base, cur *Summary, opt CheckOptions) (*CheckReport, error) {
-	if opt.BalanceSteps <= 0 {
+	switch {
+	case opt.BalanceSteps == 0:
 		opt.BalanceSteps = 1
+	case opt.BalanceSteps < 0:
+		opt.BalanceSteps = 0
 	}
 	if opt.HVTol <= 0 {
 		opt.HVTol = 0.05

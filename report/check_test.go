@@ -129,3 +129,23 @@ func TestHypervolumes_Bounds(t *testing.T) {
 		t.Errorf("ε against an empty front = %v, want +Inf", e)
 	}
 }
+
+func TestCheck_BalanceStepsOption(t *testing.T) {
+	base := mustSummary(t, frontBase)
+	// lambda_best moves one step, from 0.01 to 0.1.
+	cur := mustSummary(t, strings.Replace(frontBase, "0.84,0.1", "0.87,0.1", 1))
+	for _, tt := range []struct {
+		steps   int
+		regress bool
+	}{{0, false}, {1, false}, {-1, true}} {
+		rep, err := Check(base, cur, CheckOptions{Metrics: []string{"test.accuracy"}, BalanceSteps: tt.steps})
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, b := range rep.Balance {
+			if b.Which == BalanceBest && b.Regressed != tt.regress {
+				t.Errorf("BalanceSteps %d: lambda_best %v → %v regressed = %v, want %v", tt.steps, b.Base, b.New, b.Regressed, tt.regress)
+			}
+		}
+	}
+}
