@@ -164,6 +164,21 @@ func (f *overlayFig) plot() (*plot.Plot, plot.Legend, error) {
 	legend.Padding = vg.Points(3)
 	legend.ThumbnailWidth = vg.Points(22)
 
+	// A metric that spans more than two decades, all positive (weight_l2
+	// from λ = 0 to 1), reads on a log axis; the band's lower edge is
+	// then clipped above 0.
+	logY, floor := f.logY()
+	if logY {
+		p.Y.Scale = plot.LogScale{}
+		p.Y.Tick.Marker = logTicks{}
+	}
+	lower := func(v float64) float64 {
+		if logY {
+			return math.Max(v, floor)
+		}
+		return v
+	}
+
 	// The tolerance band around the baseline mean, over the runs of
 	// consecutive points that have one.
 	var band []plotter.XYs
@@ -184,7 +199,7 @@ func (f *overlayFig) plot() (*plot.Plot, plot.Legend, error) {
 		if isFinite(pc.Base) {
 			baseXY = append(baseXY, plotter.XY{X: xs[i], Y: pc.Base})
 			cur = append(cur, plotter.XY{X: xs[i], Y: pc.Base + pc.Band})
-			lowers = append(lowers, plotter.XY{X: xs[i], Y: pc.Base - pc.Band})
+			lowers = append(lowers, plotter.XY{X: xs[i], Y: lower(pc.Base - pc.Band)})
 		} else {
 			flush()
 		}
@@ -264,4 +279,25 @@ func (t zeroLogTicks) Ticks(lo, hi float64) []plot.Tick {
 		ticks = append(ticks, plot.Tick{Value: k, Label: powerOfTen(int(k))})
 	}
 	return ticks
+}
+
+// logY reports whether the figure's values are all positive and span more
+// than two decades, and the floor below which the band is clipped.
+func (f *overlayFig) logY() (bool, float64) {
+	lo, hi := math.Inf(1), math.Inf(-1)
+	for _, pc := range f.checks {
+		for _, v := range []float64{pc.Base, pc.New} {
+			if math.IsNaN(v) {
+				continue
+			}
+			if v <= 0 || math.IsInf(v, 0) {
+				return false, 0
+			}
+			lo, hi = math.Min(lo, v), math.Max(hi, v)
+		}
+	}
+	if !(hi > 100*lo) {
+		return false, 0
+	}
+	return true, lo / 3
 }
