@@ -36,8 +36,9 @@ type GeneratorInfo struct {
 	// terms); Aux that it provides auxiliary targets (the aux term);
 	// Factors that it provides its generating factors (decorrelation's
 	// gap score); Sequences that its rows are frames of sequences (the
-	// temporal term).
-	Groups, Aux, Factors, Sequences bool
+	// temporal term); Images that its targets are clean images with a
+	// class label per row (Table.Label: the perceptual term).
+	Groups, Aux, Factors, Sequences, Images bool
 }
 
 // genParams holds a generator's resolved parameters (defaults overridden
@@ -248,6 +249,8 @@ var generators = []generator{
 		},
 		gen: genEdges,
 	},
+	multimodalGenerator,
+	glyphsGenerator,
 }
 
 // maxBuiltinCells bounds samples × features so that a typo cannot ask for

@@ -113,7 +113,7 @@ func TestBuiltin_Errors(t *testing.T) {
 		params map[string]float64
 		want   string
 	}{
-		{"nope", nil, `unknown builtin "nope" (valid: moons, circles, blobs, spirals, regression, sparse, fair, factors, sequences, edges)`},
+		{"nope", nil, `unknown builtin "nope" (valid: moons, circles, blobs, spirals, regression, sparse, fair, factors, sequences, edges, multimodal, glyphs)`},
 		{"moons", map[string]float64{"x": 1}, `unknown parameter "x" for builtin moons (valid: samples, noise)`},
 		{"moons", map[string]float64{"samples": 5}, `builtin moons: parameter samples must be at least 10, got 5`},
 		{"moons", map[string]float64{"samples": 100.5}, `builtin moons: parameter samples must be an integer, got 100.5`},
@@ -155,7 +155,7 @@ func TestBuiltins(t *testing.T) {
 			}
 		}
 	}
-	want := "moons circles blobs spirals regression sparse fair factors sequences edges"
+	want := "moons circles blobs spirals regression sparse fair factors sequences edges multimodal glyphs"
 	if got := strings.Join(names, " "); got != want {
 		t.Errorf("names %q, want %q", got, want)
 	}

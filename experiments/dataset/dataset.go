@@ -41,10 +41,11 @@ type Table struct {
 	CatX     []string
 
 	// Y holds the target: for classification the class index (0..K-1)
-	// stored as float64, for regression the value, for segmentation T
-	// mask values (0 or 1) per row (N × T, row-major).
+	// stored as float64, for regression the value (or T values per row
+	// when T > 1: an image), for segmentation T mask values (0 or 1) per
+	// row (N × T, row-major).
 	Y       []float64
-	T       int      // targets per row: the mask length for segmentation; 0 or 1 otherwise
+	T       int      // targets per row: the mask length for segmentation, the outputs of a multi-output regression; 0 or 1 otherwise
 	Classes []string // class labels in index order (classification)
 
 	// Group holds the sensitive-attribute index per row (nil when none),
@@ -60,6 +61,13 @@ type Table struct {
 	AuxNames    []string
 	Factors     []float64
 	FactorNames []string
+
+	// Label holds a class index per row that is neither a feature nor
+	// the target (nil when none), LabelNames the classes: the glyph class
+	// of an image-restoration table, on which the perceptual term's
+	// frozen classifier is trained. Kept through splitting like Group.
+	Label      []int
+	LabelNames []string
 
 	// SeqID and Order are the sequence structure of the rows (nil when
 	// the data has none; the temporal term): row i is frame Order[i] of
@@ -81,9 +89,10 @@ type Table struct {
 type Dataset struct {
 	N, D     int
 	X        []float64 // N × D row-major
-	Y        []float64 // N × T (class index, regression value, or T mask values)
-	T        int       // targets per row (1 unless segmentation)
+	Y        []float64 // N × T (class index, regression value(s), or T mask values)
+	T        int       // targets per row (1 unless segmentation or multi-output regression)
 	Group    []int     // nil when the spec names no group
+	Label    []int     // class index per row besides the target (Table.Label); nil when none
 	Features []string  // D names (one-hot columns as "col=value")
 	A        int       // auxiliary targets per row (0: none)
 	Aux      []float64 // N × A
@@ -106,13 +115,33 @@ type Splits struct {
 	GroupNames  []string
 	AuxNames    []string // auxiliary target names (Dataset.Aux columns)
 	FactorNames []string // generating factor names (Dataset.Factors columns)
+	LabelNames  []string // classes of Dataset.Label (nil when the data has no labels)
+
+	// Frozen holds the networks trained once per repeat on these splits,
+	// before any run, by name (the perceptual term's classifier, keyed by
+	// the term's name); nil when none. Runs read them and never modify
+	// them.
+	Frozen map[string]*Network
+}
+
+// Network is a trained network held fixed: sizes [in, h1, …, out], the
+// hidden activation and the parameters in model.MLP's layout.
+type Network struct {
+	Sizes      []int
+	Activation string
+	Params     []float64
+	// Accuracy is its accuracy on the training rows it was fitted on,
+	// and TestAccuracy on the test split's clean rows (NaN when there is
+	// no test split): how good a judge it is.
+	Accuracy, TestAccuracy float64
 }
 
 // K returns the number of model outputs the task needs: 1 for regression
 // and for two classes (one logit, sigmoid), K for K > 2 classes (softmax),
-// the mask length T for segmentation (one logit per position).
+// the mask length T for segmentation (one logit per position) and T for a
+// multi-output regression.
 func (s *Splits) K() int {
-	if s.Task == Segmentation {
+	if s.Task == Segmentation || (s.Task == Regression && s.Train.T > 1) {
 		return s.Train.T
 	}
 	if s.Task == Regression || len(s.Classes) <= 2 {
@@ -123,7 +152,7 @@ func (s *Splits) K() int {
 
 // targetsPerRow returns the number of target values per row of t.
 func (t *Table) targetsPerRow() int {
-	if t.Task == Segmentation {
+	if t.Task == Segmentation || (t.Task == Regression && t.T > 1) {
 		return t.T
 	}
 	return 1

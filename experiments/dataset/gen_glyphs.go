@@ -27,9 +27,8 @@ var glyphTemplates = [...]struct {
 }
 
 // glyphsGenerator is the `glyphs` built-in (the perceptual term's
-// dataset). It needs multi-output targets: its Table's Y is the clean
-// image, N × 64. To list it, add glyphsGenerator to the generators table
-// in builtin.go and complete genGlyphs (see Glyphs.fill).
+// dataset): a multi-output regression whose Table's Y is the clean image,
+// N × 64 (T = 64), with the glyph class in Table.Label.
 var glyphsGenerator = generator{
 	info: GeneratorInfo{
 		Name:    "glyphs",
@@ -43,6 +42,7 @@ var glyphsGenerator = generator{
 			{Name: "downsample", Default: 2, Meaning: "the input is averaged over blocks of downsample×downsample pixels and repeated back to 8×8: 1 (none), 2 or 4", Integer: true, Min: 1},
 			{Name: "noise", Default: 0.1, Meaning: "standard deviation of the Gaussian noise added to each input pixel", Min: 0},
 		},
+		Images: true,
 	},
 	check: func(p genParams) error {
 		if p["classes"] > float64(len(glyphTemplates)) {
@@ -60,19 +60,9 @@ var glyphsGenerator = generator{
 }
 
 // Glyphs is the glyphs built-in's data: N images of GlyphSide² = 64
-// pixels, row-major per image.
-//
-// Until Table has multi-output targets and a label column, the
-// trainer's engineer wires it as follows (Glyphs.fill does the rest):
-// Table.Y = Clean with 64 targets per row (Table.T = 64 once that field
-// exists), Table.NumX = X (the features x0…x63), and a new Table column
-// for the class labels that the perceptual term's classifier trains on,
-// for example
-//
-//	Label      []float64 // N class indices, not a feature nor a target
-//	LabelNames []string
-//
-// kept through splitting like Group.
+// pixels, row-major per image. Its Table has the degraded images as
+// features x0…x63, the clean images as targets (T = 64), the classes as
+// Table.Label and (class, shift_r, shift_c) as generating factors.
 type Glyphs struct {
 	N       int
 	X       []float64 // N × 64 degraded images: the model's input
@@ -94,18 +84,18 @@ func GenerateGlyphs(params map[string]float64, seed uint64) (*Glyphs, error) {
 	return glyphsData(p, rng), nil
 }
 
-// genGlyphs fills what Table holds today: features, target (N × 64) and
-// the label and shifts as generating factors.
+// genGlyphs fills the table: features, targets (N × 64), labels and the
+// label and shifts as generating factors.
 func genGlyphs(t *Table, p genParams, rng *rand.Rand) {
 	glyphsData(p, rng).fill(t)
 }
 
 // fill sets t's features to the degraded images, its target to the clean
-// images (N × 64, row-major) and its factors to (class, shift_r,
-// shift_c). When Table gains T and a label column, set t.T = 64 and the
-// labels here.
+// images (N × 64, row-major, T = 64), its labels to the classes and its
+// factors to (class, shift_r, shift_c).
 func (g *Glyphs) fill(t *Table) {
-	t.N, t.NumX, t.Y = g.N, g.X, g.Clean
+	t.N, t.NumX, t.Y, t.T = g.N, g.X, g.Clean, GlyphSide*GlyphSide
+	t.Label, t.LabelNames = g.Label, g.Classes
 	t.Factors = make([]float64, 3*g.N)
 	for i := range g.N {
 		t.Factors[3*i] = float64(g.Label[i])

@@ -7,8 +7,7 @@ import (
 )
 
 // multimodalGenerator is the `multimodal` built-in (the adversarial
-// term's dataset). To list it, add multimodalGenerator to the generators
-// table in builtin.go.
+// term's dataset).
 var multimodalGenerator = generator{
 	info: GeneratorInfo{
 		Name:    "multimodal",

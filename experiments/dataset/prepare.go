@@ -166,6 +166,7 @@ func Prepare(t *Table, opt PrepareOptions, seed uint64) (*Splits, error) {
 		GroupNames:  slices.Clone(t.GroupNames),
 		AuxNames:    slices.Clone(t.AuxNames),
 		FactorNames: slices.Clone(t.FactorNames),
+		LabelNames:  slices.Clone(t.LabelNames),
 	}
 	if opt.Validation > 0 {
 		s.Validation = enc.apply(t, val)
@@ -204,6 +205,13 @@ func checkTable(t *Table) error {
 		return fmt.Errorf("prepare %s: %d sequence ids and %d frame orders, want %d each", t.Name, len(t.SeqID), len(t.Order), n)
 	case len(t.Factors) != n*len(t.FactorNames):
 		return fmt.Errorf("prepare %s: %d factor values, want %d rows × %d columns", t.Name, len(t.Factors), n, len(t.FactorNames))
+	case t.Label != nil && len(t.Label) != n:
+		return fmt.Errorf("prepare %s: %d labels, want %d", t.Name, len(t.Label), n)
+	}
+	for i, c := range t.Label {
+		if c < 0 || c >= len(t.LabelNames) {
+			return fmt.Errorf("prepare %s: row %d has label index %d, want 0..%d", t.Name, i, c, len(t.LabelNames)-1)
+		}
 	}
 	for i, g := range t.Group {
 		if g < 0 || g >= len(t.GroupNames) {
@@ -385,6 +393,9 @@ func (e *encoder) apply(t *Table, rows []int) *Dataset {
 	if t.Group != nil {
 		ds.Group = make([]int, len(rows))
 	}
+	if t.Label != nil {
+		ds.Label = make([]int, len(rows))
+	}
 	ds.A, ds.F = len(t.AuxNames), len(t.FactorNames)
 	if t.SeqID != nil {
 		ds.Seq = make([]int, len(rows))
@@ -408,6 +419,9 @@ func (e *encoder) apply(t *Table, rows []int) *Dataset {
 		copy(ds.Y[r*ds.T:(r+1)*ds.T], t.Y[i*ds.T:(i+1)*ds.T])
 		if t.Group != nil {
 			ds.Group[r] = t.Group[i]
+		}
+		if t.Label != nil {
+			ds.Label[r] = t.Label[i]
 		}
 		if t.SeqID != nil {
 			ds.Seq[r] = t.SeqID[i]
