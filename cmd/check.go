@@ -388,6 +388,8 @@ func printCheck(o *CheckOptions, rep *report.CheckReport, base *report.Summary, 
 		}
 		fmt.Fprintf(tw, "%s\t%d points\t%s\n", m, c[1], verdict)
 	}
+	tw.Flush()
+	tw = tabwriter.NewWriter(out, 0, 0, 2, ' ', 0)
 	for _, b := range rep.Balance {
 		verdict := "ok"
 		if b.Regressed {
