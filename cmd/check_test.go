@@ -176,3 +176,35 @@ func TestCheck_UnusableInput(t *testing.T) {
 		})
 	}
 }
+
+// TestCheck_SpecChanged: check says when the spec changed since the
+// baseline, and where; a changed name or report section is no change.
+func TestCheck_SpecChanged(t *testing.T) {
+	const base = "../results/baselines/quickstart"
+	spec, err := os.ReadFile(filepath.Join(base, "spec.yaml"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, tt := range []struct {
+		name, from, to string
+		warn           bool
+	}{
+		{"renamed", "name: quickstart", "name: quickstart2", false},
+		{"epochs", "epochs: 150", "epochs: 151", true},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			res := filepath.Join(t.TempDir(), "r")
+			copyDir(t, base, res)
+			os.Remove(filepath.Join(res, "baseline.json"))
+			os.WriteFile(filepath.Join(res, "spec.yaml"), []byte(strings.Replace(string(spec), tt.from, tt.to, 1)), 0o644)
+			code, stdout, stderr := run(t, "check", res, "--baseline", base, "--plots", "-")
+			if code != 0 {
+				t.Fatalf("exit %d\n%s%s", code, stdout, stderr)
+			}
+			warned := strings.Contains(stderr, "the spec changed since the baseline") && strings.Contains(stderr, "(differs in train)")
+			if warned != tt.warn {
+				t.Errorf("warned = %v, want %v; stderr:\n%s", warned, tt.warn, stderr)
+			}
+		})
+	}
+}
