@@ -82,11 +82,17 @@ func (t *trainer) addBatchTerm(run *Run, i int, bt lossterms.BatchTerm, batch in
 		// Every batch is one contiguous window of one sequence.
 		sq.SetSequence(nil)
 	}
-	if _, ok := bt.(lossterms.Conditioned); ok {
-		return s.Errorf(field, "term %s is not supported by the trainer yet (it needs model.noise inputs and a discriminator on (x, y))", s.Loss.Terms[i].Name)
+	if c, ok := bt.(lossterms.Conditioned); ok {
+		if s.Model.Noise == 0 {
+			return s.Errorf(field, "term %s needs noise inputs to generate from: set model.noise to their number, e.g. 2", s.Loss.Terms[i].Name)
+		}
+		c.SetInputDim(t.data.Train.D)
+		t.conds = append(t.conds, c)
 	}
-	if bt.Kind() == "perceptual" {
-		return s.Errorf(field, "term %s is not supported by the trainer yet (it needs a frozen feature extractor trained per repeat)", s.Loss.Terms[i].Name)
+	if p, ok := bt.(*lossterms.Perceptual); ok {
+		if err := t.setExtractor(p, s.Loss.Terms[i].Name, field); err != nil {
+			return err
+		}
 	}
 	if err := bt.Setup(t.shape(batch)); err != nil {
 		return s.Errorf(field, "%v", err)
@@ -399,6 +405,8 @@ func (t *trainer) batchMetrics(vals map[string]float64) {
 				vals[sp.name+".gap_score"] = lossterms.GapScore(h, ds.N, w, ds.Factors, ds.F)
 			}
 		}
+		t.advMetrics(vals, sp.name, ds)
+		t.perceptualMetrics(vals, sp.name, ds)
 		if ds.Seq != nil && d.Task == dataset.Classification {
 			out := t.outputs(ds)
 			pred, truth := make([]int, ds.N), make([]int, ds.N)
@@ -452,9 +460,10 @@ func (t *trainer) termOf(kind string) *batchTerm {
 func (t *trainer) hiddenOf(ds *dataset.Dataset, l int) ([]float64, int) {
 	w := t.m.Sizes()[l+1]
 	h := make([]float64, ds.N*w)
+	X, din := t.inputs(ds), t.din
 	for lo := 0; lo < ds.N; lo += evalChunk {
 		n := min(evalChunk, ds.N-lo)
-		t.m.Forward(t.ws, t.param, ds.X[lo*ds.D:(lo+n)*ds.D], n)
+		t.m.Forward(t.ws, t.param, X[lo*din:(lo+n)*din], n)
 		copy(h[lo*w:(lo+n)*w], t.ws.Hidden(l))
 	}
 	return h, w

@@ -17,7 +17,7 @@ func MetricCatalogue() []MetricInfo {
 	return []MetricInfo{
 		{"<split>.accuracy", "classification", "higher", "fraction of rows whose predicted class is the true class (split = train, validation, test); for segmentation, the fraction of mask positions labelled right (logit > 0)"},
 		{"<split>.loss", "", "lower", "mean task loss (cross-entropy, MSE or Huber, without added terms) on the split"},
-		{"<split>.mse", "regression", "lower", "mean squared error of the predictions on the split"},
+		{"<split>.mse", "regression", "lower", "mean squared error of the predictions on the split (over every value: per pixel for an image target)"},
 		{"<split>.r2", "regression", "higher", "coefficient of determination 1 − SS_res/SS_tot on the split"},
 		{"<split>.dp_diff", "classification", "lower", "demographic-parity difference: max − min over the groups of dataset.group of the rate of predicted positives (binary classification)"},
 		{"<split>.eo_diff", "classification", "lower", "equalized-odds difference: the larger of the max − min over groups of the true-positive rate and of the false-positive rate (a group without rows of a label is left out of that rate)"},
@@ -27,6 +27,10 @@ func MetricCatalogue() []MetricInfo {
 		{"<split>.boundary_f1", "segmentation", "higher", "F1 of the predicted mask boundaries (label changes between neighbouring positions) against the true ones, a match within 1 position, pooled over the split"},
 		{"<split>.flicker", "classification", "lower", "sequence data: fraction of consecutive frame pairs of a sequence whose predicted label changes"},
 		{"<split>.flicker_excess", "classification", "", "sequence data: flicker minus the rate at which the true label changes (0: as often as the truth; negative: predictions lag or skip transitions)"},
+		{"<split>.realism", "regression", "lower", "adversarial term: energy distance (V-statistic, Euclidean) between the real joint sample {(x_i, y_i)} and the generated one {(x_i, ŷ_i)} of the split, x the standardized features and ŷ generated with one fixed draw of the noise inputs; 0 = the same points"},
+		{"<split>.disc_accuracy", "regression", "", "adversarial term: fraction of the split's 2n rows, n real (x, y) and n generated (x, ŷ), that the discriminator labels right (D > ½ = real); ½ = it cannot tell them apart"},
+		{"<split>.perceptual", "regression", "lower", "perceptual term: mean over the split's images of ‖φ(ŷ) − φ(y)‖², φ the chosen layer of the frozen classifier"},
+		{"<split>.recognizability", "regression", "higher", "perceptual term: accuracy of the frozen classifier (trained on clean images of the repeat's training split) on the restored images ŷ"},
 		{"<split>.aux_accuracy", "", "higher", "accuracy of the aux term's head on the auxiliary targets: fraction of targets labelled right (loss bce) or of rows whose argmax is right (ce); empty for mse"},
 		{"<split>.aux_loss", "", "lower", "the aux term's loss on the split (its head's bce, ce or mse)"},
 		{"<split>.mean_abs_corr", "", "lower", "mean over pairs of units of the decorrelation term's hidden layer of |correlation| of their activations on the split (constant units left out)"},
@@ -79,6 +83,12 @@ func MetricNames(s *Spec, d *dataset.Splits) []string {
 		}
 		if hasTermKind(s, "aux") {
 			names = append(names, sp+".aux_accuracy", sp+".aux_loss")
+		}
+		if hasTermKind(s, "adversarial") && task == dataset.Regression {
+			names = append(names, sp+".realism", sp+".disc_accuracy")
+		}
+		if hasTermKind(s, "perceptual") && d.LabelNames != nil {
+			names = append(names, sp+".perceptual", sp+".recognizability")
 		}
 		if hasTermKind(s, "decorrelation") {
 			names = append(names, sp+".mean_abs_corr")

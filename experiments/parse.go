@@ -414,7 +414,7 @@ var (
 	specKeys    = []string{"name", "description", "seed", "repeats", "dataset", "model", "train", "loss", "sweep", "report", "check"}
 	datasetKeys = []string{"builtin", "csv", "target", "task", "features", "categorical", "missing", "group", "aux_targets", "sequence", "params", "standardize", "split"}
 	splitKeys   = []string{"test", "validation", "stratify"}
-	modelKeys   = []string{"kind", "hidden", "activation"}
+	modelKeys   = []string{"kind", "hidden", "activation", "noise"}
 	trainKeys   = []string{"optimizer", "learning_rate", "epochs", "batch_size", "momentum", "weight_decay", "beta1", "beta2", "epsilon", "eval_every"}
 	lossKeys    = []string{"task", "huber_delta", "terms"}
 	sweepKeys   = []string{"mode"}
@@ -526,6 +526,8 @@ func (m *ModelSpec) decode(d *decoder, n *yaml.Node, path string) {
 			d.str(v, f, &m.Kind)
 		case "activation":
 			d.str(v, f, &m.Activation)
+		case "noise":
+			d.int(v, f, &m.Noise)
 		case "hidden":
 			// A single integer is one hidden layer: hidden: 32 = [32].
 			if v.Kind == yaml.ScalarNode && v.ShortTag() == "!!int" {

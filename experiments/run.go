@@ -128,7 +128,9 @@ func (d *DataSource) Path() string { return d.csvPath }
 
 // Prepare returns repeat r's splits: the same at every λ. Built-in
 // generators draw a fresh sample per repeat, so the spread over repeats
-// includes sampling noise; a CSV is split anew per repeat.
+// includes sampling noise; a CSV is split anew per repeat. The networks
+// some terms need frozen (the perceptual term's classifier) are trained
+// here, once per repeat, and travel with the splits (Splits.Frozen).
 func (d *DataSource) Prepare(repeat int) (*dataset.Splits, error) {
 	s := d.spec
 	t := d.table
@@ -148,6 +150,9 @@ func (d *DataSource) Prepare(repeat int) (*dataset.Splits, error) {
 	}, seed^0x5eed)
 	if err != nil {
 		return nil, s.Errorf("dataset.split", "repeat %d: %w", repeat, err)
+	}
+	if err := prepareFrozen(s, sp, repeat); err != nil {
+		return nil, err
 	}
 	return sp, nil
 }

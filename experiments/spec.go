@@ -66,6 +66,12 @@ type ModelSpec struct {
 	Kind       string // linear | mlp
 	Hidden     []int  // mlp hidden sizes
 	Activation string // relu | tanh | sigmoid
+	// Noise is the number of standard normal inputs appended to each
+	// row's features, drawn afresh per row and per step from the run's
+	// seeded stream: the model becomes a conditional generator (the
+	// adversarial term). 0 = none; omitted from hashes when 0, so specs
+	// without it keep their run ids.
+	Noise int `json:",omitempty"`
 }
 
 // TrainSpec is the optimization recipe.

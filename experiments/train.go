@@ -57,8 +57,11 @@ type trainer struct {
 	param  []float64
 	grad   []float64
 	tgrad  []float64 // one term's weighted gradient
-	xb     []float64 // batch rows
+	xb     []float64 // batch rows (batch × din)
 	yb     []float64 // batch targets (batch × tpr)
+	din    int       // model inputs per row: the features, then model.noise noise inputs
+
+	gen // conditional generator state (train_gen.go): noise inputs, conditioned terms
 	tpr    int       // targets per row
 	dout   []float64
 	perm   []int
@@ -123,7 +126,15 @@ func newTrainer(run *Run) (*trainer, error) {
 		return nil, fmt.Errorf("run %s: empty training split", run.ID())
 	}
 	k := d.K()
-	sizes := []int{d.Train.D}
+	noise := s.Model.Noise
+	if noise < 0 || noise > maxNoise {
+		return nil, s.Errorf("model.noise", "must be between 0 and %d, got %d", maxNoise, noise)
+	}
+	if noise > 0 && s.Train.Optimizer == "lbfgs" {
+		return nil, s.Errorf("model.noise", "noise inputs are drawn afresh on every step, which lbfgs cannot follow; use sgd, momentum, adam or adamw")
+	}
+	din := d.Train.D + noise
+	sizes := []int{din}
 	if s.Model.Kind != "linear" {
 		sizes = append(sizes, s.Model.Hidden...)
 	}
@@ -167,13 +178,15 @@ func newTrainer(run *Run) (*trainer, error) {
 		param: make([]float64, np),
 		grad:  make([]float64, np),
 		tgrad: make([]float64, nw),
-		xb:    make([]float64, batch*d.Train.D),
+		xb:    make([]float64, batch*din),
+		din:   din,
 		yb:    make([]float64, batch*max(d.Train.T, 1)),
 		tpr:   max(d.Train.T, 1),
 		dout:  make([]float64, max(batch, evalChunk)*k),
 		perm:  make([]int, d.Train.N),
 		evals: map[*dataset.Dataset][]float64{},
 	}
+	t.initGen(run, batch)
 	for i, ts := range s.Loss.Terms {
 		info, err := lossterms.Lookup(ts.Kind)
 		if err != nil {
@@ -253,7 +266,6 @@ func (t *trainer) fitSGD(ctx context.Context, res *Result) (string, error) {
 		t.perm[i] = i
 	}
 	batch := len(t.yb) / t.tpr
-	d, T := tr.D, t.tpr
 	nb := (tr.N + batch - 1) / batch
 	if t.win != nil {
 		nb = len(t.win)
@@ -286,22 +298,10 @@ func (t *trainer) fitSGD(ctx context.Context, res *Result) (string, error) {
 			if t.win != nil {
 				lo, n = t.bounds[bi], t.bounds[bi+1]-t.bounds[bi]
 			}
-			for r := 0; r < n; r++ {
-				i := t.perm[lo+r]
-				copy(t.xb[r*d:(r+1)*d], tr.X[i*d:(i+1)*d])
-				if T == 1 {
-					t.yb[r] = tr.Y[i]
-				} else {
-					copy(t.yb[r*T:(r+1)*T], tr.Y[i*T:(i+1)*T])
-				}
-			}
-			if t.batchTerms > 0 {
-				t.copyBatchColumns(tr, lo, n)
-			}
-			x := t.xb[:n*d]
+			x := t.loadBatch(tr, lo, n)
 			out := t.m.Forward(t.ws, t.param, x, n)
 			dout := t.dout[:n*t.k]
-			loss := t.task.LossGrad(dout, out, t.yb[:n*T], n, t.k)
+			loss := t.task.LossGrad(dout, out, t.yb[:n*t.tpr], n, t.k)
 			if math.IsNaN(loss) || math.IsInf(loss, 0) {
 				t.appendCurve(res, lossSum/float64(max(steps, 1)), gnormSum/float64(max(measured, 1)), measured, ncurve, false)
 				return fmt.Sprintf("task loss is %v at epoch %d, step %d", loss, epoch+1, steps+1), nil
@@ -488,9 +488,10 @@ func (t *trainer) outputs(ds *dataset.Dataset) []float64 {
 		buf = make([]float64, ds.N*t.k)
 		t.evals[ds] = buf
 	}
+	X, din := t.inputs(ds), t.din
 	for lo := 0; lo < ds.N; lo += evalChunk {
 		n := min(evalChunk, ds.N-lo)
-		out := t.m.Forward(t.ws, t.param, ds.X[lo*ds.D:(lo+n)*ds.D], n)
+		out := t.m.Forward(t.ws, t.param, X[lo*din:(lo+n)*din], n)
 		copy(buf[lo*t.k:(lo+n)*t.k], out)
 	}
 	return buf
@@ -507,8 +508,9 @@ func (t *trainer) metrics(names []string, dst []float64) {
 		vals[name+".loss"] = t.task.Loss(out, ds.Y, ds.N, t.k)
 		switch t.data.Task {
 		case dataset.Regression:
-			vals[name+".mse"] = lossterms.MSEMetric(out, ds.Y, ds.N)
-			vals[name+".r2"] = lossterms.R2(out, ds.Y, ds.N)
+			// Over every value: per pixel for an image (T > 1).
+			vals[name+".mse"] = lossterms.MSEMetric(out, ds.Y, ds.N*t.k)
+			vals[name+".r2"] = lossterms.R2(out, ds.Y, ds.N*t.k)
 		case dataset.Segmentation:
 			vals[name+".accuracy"] = lossterms.PositionAccuracy(out, ds.Y, ds.N, t.k)
 			vals[name+".iou"] = lossterms.IoU(out, ds.Y, ds.N, t.k)

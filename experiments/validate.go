@@ -279,7 +279,16 @@ func (s *Spec) validateModel(v *validator) {
 		}
 	}
 	v.choice("model.activation", "activation", m.Activation, activations)
+	switch {
+	case m.Noise < 0 || m.Noise > maxNoise:
+		v.addf("model.noise", "must be between 0 and %d noise inputs per row, got %d", maxNoise, m.Noise)
+	case m.Noise > 0 && s.Train.Optimizer == "lbfgs":
+		v.addf("model.noise", "noise inputs are drawn afresh on every step, which lbfgs (one fixed objective) cannot follow; use sgd, momentum, adam or adamw")
+	}
 }
+
+// maxNoise bounds model.noise.
+const maxNoise = 1024
 
 func (s *Spec) validateTrain(v *validator) {
 	t := &s.Train
@@ -500,9 +509,25 @@ func (s *Spec) validateTermNeeds(v *validator, base string, t *TermSpec, info lo
 			v.addf(base+".kind", "term %s needs sequence columns (dataset.sequence: {id, order}), which csv datasets do not support yet: use the sequences builtin", t.Name)
 		}
 	case "adversarial":
-		v.addf(base+".kind", "term %s needs model.noise (K noise inputs per sample) and a discriminator on (x, y); the trainer does not support it yet", t.Name)
+		switch {
+		case gen != nil && gen.Task != dataset.Regression:
+			v.addf(base+".kind", "term %s trains the model as a conditional generator of a real-valued target, and builtin %s is a %s task: use a regression builtin (e.g. multimodal)", t.Name, ds.Builtin, gen.Task)
+		case gen == nil && ds.Task != "regression":
+			v.addf(base+".kind", "term %s trains the model as a conditional generator of a real-valued target: set dataset.task: regression", t.Name)
+		}
+		if s.Model.Noise == 0 {
+			field := base + ".kind"
+			if s.has("model.noise") {
+				field = "model.noise"
+			}
+			v.addf(field, "term %s needs noise inputs to generate from (a model without them can only predict one value per x): set model.noise to their number, e.g. 2", t.Name)
+		}
 	case "perceptual":
-		v.addf(base+".kind", "term %s needs an image-restoration task and a frozen classifier trained per repeat; the trainer does not support it yet", t.Name)
+		if gen != nil && !gen.Images {
+			v.addf(base+".kind", "term %s compares restored and clean images through a classifier of their classes, and builtin %s is not an image-restoration task with class labels: use builtin glyphs", t.Name, ds.Builtin)
+		} else if gen == nil {
+			v.addf(base+".kind", "term %s needs an image-restoration task (clean images as targets and class labels for its classifier), which csv datasets cannot declare yet: use builtin glyphs", t.Name)
+		}
 	}
 	if nd.Hidden && (s.Model.Kind == "linear" || len(s.Model.Hidden) == 0) {
 		v.addf(base+".kind", "term %s reads a hidden layer, but the model has none (model.kind: %s): use model.kind: mlp with model.hidden", t.Name, s.Model.Kind)
