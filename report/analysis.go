@@ -164,13 +164,7 @@ func chooseTaskMetric(s *Summary) MetricChoice {
 // betterHigher returns the catalogue direction of a metric: "higher",
 // "lower" or "" (neither, or unknown).
 func betterHigher(metric string) string {
-	_, base, hasSplit := strings.Cut(metric, ".")
-	for _, m := range experiments.MetricCatalogue() {
-		if m.Name == metric || (hasSplit && m.Name == "<split>."+base) {
-			return m.Better
-		}
-	}
-	return ""
+	return experiments.MetricBetter(metric)
 }
 
 // chooseTermMetric picks the term's own metric: among the metrics its kind

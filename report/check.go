@@ -508,20 +508,7 @@ func Hypervolumes(ax, ay, bx, by []float64) (a, b float64) {
 // metricDirection returns the catalogue direction of a metric: an exact
 // entry ("gap.accuracy") wins over a split pattern ("<split>.accuracy").
 func metricDirection(metric string) string {
-	cat := experiments.MetricCatalogue()
-	for _, m := range cat {
-		if m.Name == metric {
-			return m.Better
-		}
-	}
-	if _, base, ok := strings.Cut(metric, "."); ok {
-		for _, m := range cat {
-			if m.Name == "<split>."+base {
-				return m.Better
-			}
-		}
-	}
-	return ""
+	return experiments.MetricBetter(metric)
 }
 
 // FrontEpsilon returns the additive ε indicator of front b against front
