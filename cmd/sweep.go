@@ -252,6 +252,11 @@ func sweepRun(ctx context.Context, o *SweepOptions) error {
 			// Too few runs for some figure: the tables are what matters.
 			fmt.Fprintf(o.IO.Err, "note: plots of the partial sweep: %v\n", err)
 		}
+		for _, f := range []string{"balance.csv", "paired.csv", "cost.csv", "report.html"} {
+			if _, err := os.Stat(filepath.Join(out, f)); err == nil {
+				files = append(files, f)
+			}
+		}
 		pngs, _ := filepath.Glob(filepath.Join(out, "*.png"))
 		for _, p := range pngs {
 			files = append(files, filepath.Base(p))
@@ -383,7 +388,8 @@ type sinkFunc func(experiments.Result) error
 func (f sinkFunc) Add(r experiments.Result) error { return f(r) }
 
 // Files a sweep writes in its output folder, besides the PNGs.
-var outputFiles = []string{"runs.csv", "summary.csv", "curves.csv", "timings.csv", "manifest.json", "spec.yaml"}
+var outputFiles = []string{"runs.csv", "summary.csv", "curves.csv", "timings.csv", "manifest.json", "spec.yaml",
+	"balance.csv", "paired.csv", "cost.csv", "report.html"}
 
 // checkOutput decides whether the sweep of s (read from specPath) may
 // write to out. An absent or empty folder, or one holding results of the
