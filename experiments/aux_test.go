@@ -8,17 +8,12 @@ import (
 	"github.com/lossexp/lossexp/internal/gradcheck"
 )
 
-// stepObjective returns, for the trainer's first batch (rows perm[0:n] of
-// the training split), the objective the batch step differentiates at
-// param: the task loss plus, for every batch term, λ·Value, with the
-// terms' own parameters as they are now.
+// stepObjective returns, for the trainer's current batch (loadBatch of
+// n rows, its noise inputs included), the objective the batch step
+// differentiates at param: the task loss plus, for every batch term,
+// λ·Value, with the terms' own parameters as they are now.
 func stepObjective(t *trainer, n int) func(param []float64) float64 {
-	tr := t.data.Train
-	d := tr.D
-	x := make([]float64, n*d)
-	for r := range n {
-		copy(x[r*d:(r+1)*d], tr.X[t.perm[r]*d:(t.perm[r]+1)*d])
-	}
+	x := append([]float64(nil), t.xb[:n*t.din]...)
 	return func(param []float64) float64 {
 		out := t.m.Forward(t.ws, param, x, n)
 		f := t.task.Loss(out, t.yb[:n*t.tpr], n, t.k)
@@ -38,7 +33,9 @@ func stepObjective(t *trainer, n int) func(param []float64) float64 {
 // step's objective over every model parameter: through the segmentation
 // loss and the aux head (into the hidden layer it reads), on both the
 // single backward pass and the measured path that back-propagates each
-// term alone.
+// term alone; through the discriminator's input into a generator with
+// noise inputs (adversarial) and through the frozen classifier φ
+// (perceptual).
 func TestTrain_BatchStepGradient(t *testing.T) {
 	for _, tc := range []struct{ name, spec string }{
 		{"aux_on_segmentation", `
@@ -56,6 +53,33 @@ model: {kind: mlp, hidden: [5], activation: tanh}
 train: {batch_size: 6}
 loss:
   terms: [{kind: temporal, norm: l2_squared, weight: 0.7}]
+`},
+		{"adversarial_through_discriminator", `
+name: g
+dataset: {builtin: multimodal, params: {samples: 30}}
+model: {kind: mlp, hidden: [5], activation: tanh, noise: 2}
+train: {batch_size: 6}
+loss:
+  task: mse
+  terms: [{kind: adversarial, hidden: [4], steps: 2, weight: 0.7}]
+`},
+		{"perceptual_through_phi", `
+name: g
+dataset: {builtin: glyphs, params: {samples: 40}}
+model: {kind: mlp, hidden: [5], activation: tanh}
+train: {batch_size: 6}
+loss:
+  task: mse
+  terms: [{kind: perceptual, hidden: [6], activation: tanh, epochs: 3, weight: 0.7}]
+`},
+		{"perceptual_logits_relu", `
+name: g
+dataset: {builtin: glyphs, params: {samples: 40}}
+model: {kind: mlp, hidden: [5], activation: tanh}
+train: {batch_size: 6}
+loss:
+  task: mse
+  terms: [{kind: perceptual, hidden: [6, 5], layer: 2, epochs: 3, weight: 0.3}]
 `},
 	} {
 		for _, measure := range []bool{false, true} {
@@ -81,18 +105,10 @@ loss:
 					tr.perm[i] = len(tr.perm) - 1 - i
 				}
 				n := 6
-				train := sp.Train
-				T := tr.tpr
-				for r := range n {
-					i := tr.perm[r]
-					copy(tr.xb[r*train.D:(r+1)*train.D], train.X[i*train.D:(i+1)*train.D])
-					copy(tr.yb[r*T:(r+1)*T], train.Y[i*T:(i+1)*T])
-				}
-				tr.copyBatchColumns(train, 0, n)
-				x := tr.xb[:n*train.D]
+				x := tr.loadBatch(sp.Train, 0, n)
 				out := tr.m.Forward(tr.ws, tr.param, x, n)
 				dout := tr.dout[:n*tr.k]
-				tr.task.LossGrad(dout, out, tr.yb[:n*T], n, tr.k)
+				tr.task.LossGrad(dout, out, tr.yb[:n*tr.tpr], n, tr.k)
 				tr.batchStep(x, out, n, dout, measure)
 				analytic := append([]float64(nil), tr.grad...)
 				f := stepObjective(tr, n)

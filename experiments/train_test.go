@@ -308,6 +308,26 @@ train: {optimizer: adam, batch_size: 16, epochs: EPOCHS}
 loss:
   terms: [{kind: temporal, weight: 0.5}]
 `},
+	{"adversarial", `
+name: a
+repeats: 1
+dataset: {builtin: multimodal, params: {samples: 640}}
+model: {kind: mlp, hidden: [16, 16], noise: 2}
+train: {optimizer: adam, batch_size: 16, epochs: EPOCHS}
+loss:
+  task: mse
+  terms: [{kind: adversarial, hidden: [8], optimizer: momentum, steps: 2, weight: 0.5}]
+`},
+	{"perceptual", `
+name: a
+repeats: 1
+dataset: {builtin: glyphs, params: {samples: 640}}
+model: {kind: mlp, hidden: [16]}
+train: {optimizer: adam, batch_size: 16, epochs: EPOCHS}
+loss:
+  task: mse
+  terms: [{kind: perceptual, hidden: [8], epochs: 2, weight: 0.5}]
+`},
 }
 
 func sharedDatasets(t testing.TB) string {
