@@ -1,8 +1,26 @@
 // Package lossterms implements the loss functions of a lossexp experiment:
 // the task losses (cross-entropy, mean squared error, Huber), the catalogue
-// of added terms (L1, L2, fairness, adversarial_debias, decorrelation)
-// with their values, gradients and proximal operators, and the metric
-// helpers the trainer reports (accuracy, group gaps, correlations).
+// of added terms with their values, gradients and proximal operators, and
+// the metric helpers the trainer reports (accuracy, group gaps,
+// correlations, energy distance, flicker, recognizability).
+//
+// # Catalogue
+//
+//   - weight penalties: l1 (Σ|w|, with a proximal step), l2 (Σw²);
+//   - fairness: fairness (a demographic-parity or equalized-odds gap of
+//     the batch), adversarial_debias (an adversary predicting the group);
+//   - auxiliary supervision: aux (a second head on a hidden layer);
+//   - disentanglement: decorrelation (DeCov on a hidden layer);
+//   - realism: adversarial (a discriminator on (x, y) against (x, ŷ) for
+//     a conditional generator with noise inputs; non-saturating loss;
+//     EnergyDistance, Realism and DiscriminatorAccuracy measure it);
+//   - perceptual: perceptual (‖φ(ŷ) − φ(y)‖² through a layer of a frozen
+//     classifier, FrozenMLP; Recognizability is its accuracy on ŷ);
+//   - temporal: temporal (‖ŷ_{t+1} − ŷ_t‖ over consecutive frames of a
+//     sequence; Flicker and FlickerExcess measure it).
+//
+// Kinds() lists them and Lookup(kind) gives each one's parameters,
+// defaults and metrics.
 //
 // The package is pure math: no I/O, no goroutines, no randomness. Hot-path
 // functions (Loss, LossGrad, Value, AddGrad, OwnGrad and Prox) do not
@@ -52,6 +70,13 @@
 // and every term together. A term's value is a mean or a statistic over
 // the batch's rows (so it does not grow with the batch size), and it is
 // minimised with its sign as written.
+//
+// Three interfaces extend BatchTerm for terms that read more of the
+// batch: Sequenced (temporal: which sequence each row belongs to; rows
+// are frames in order), Conditioned (adversarial: the rows' features x
+// without the generator's noise inputs) and, for perceptual, the frozen
+// extractor set by SetExtractor before Setup. The trainer calls their
+// setters on every batch before Value or AddGrad.
 //
 // A term with parameters of its own (OwnParams: an adversary) declares
 // their number, initializes them from a generator the trainer passes in
