@@ -141,6 +141,7 @@ optional config file (--config, or lossexp.yaml in the working directory).`,
 		newCmdDatasets(streams),
 		newCmdVersion(streams),
 		newCmdExport(streams),
+		newCmdMerge(streams, nil),
 	)
 	return root
 }

@@ -34,6 +34,11 @@ type SweepOptions struct {
 	Quiet   bool
 	Fresh   bool // ignore (and clear) the run store: retrain every run
 	Force   bool // replace another spec's results in the output folder
+	// Shard is the --shard value: "" (the whole sweep), "i/n" or "auto".
+	Shard string
+
+	shard       sweep.Shard // resolved from Shard
+	shardSource string      // where auto found it
 }
 
 func newCmdSweep(streams *IO, v *viper.Viper, runF func(context.Context, *SweepOptions) error) *cobra.Command {
@@ -71,7 +76,7 @@ A CSV dataset path is resolved relative to the spec's folder, then to
   LOSSEXP_DATA_DIR=../shared/datasets/sklearn lossexp sweep configs/bench-digits.yaml`,
 		Args: cobra.ExactArgs(1),
 		RunE: func(c *cobra.Command, args []string) error {
-			bind(v, c, "workers", "out", "results", "data-dir")
+			bind(v, c, "workers", "out", "results", "data-dir", "shard")
 			opts.Spec = args[0]
 			opts.Workers = v.GetInt("workers")
 			opts.Out = v.GetString("out")
@@ -79,6 +84,9 @@ A CSV dataset path is resolved relative to the spec's folder, then to
 			opts.DataDir = v.GetString("data-dir")
 			if opts.Workers < 0 {
 				return inputError(fmt.Errorf("--workers must be ≥ 0 (0 = number of CPUs), got %d", opts.Workers))
+			}
+			if err := opts.resolveShard(v.GetString("shard")); err != nil {
+				return err
 			}
 			if runF != nil {
 				return runF(c.Context(), opts)
@@ -93,6 +101,7 @@ A CSV dataset path is resolved relative to the spec's folder, then to
 	c.Flags().BoolVarP(&opts.Quiet, "quiet", "q", false, "no progress output")
 	c.Flags().BoolVar(&opts.Fresh, "fresh", false, "retrain every run: clear the run store instead of resuming from it")
 	c.Flags().BoolVar(&opts.Force, "force", false, "replace the results of another spec in the output folder")
+	c.Flags().String("shard", "", "train only shard i/n of the runs (0 ≤ i < n), or auto from JOB_COMPLETION_INDEX + LOSSEXP_SHARDS or SLURM_ARRAY_TASK_ID; then lossexp merge")
 	return c
 }
 
@@ -126,6 +135,9 @@ type Manifest struct {
 }
 
 func sweepRun(ctx context.Context, o *SweepOptions) error {
+	if o.Shard != "" {
+		return shardRun(ctx, o)
+	}
 	started := time.Now()
 	s, err := loadSpec(o.Spec)
 	if err != nil {
@@ -417,7 +429,7 @@ func checkOutput(out, specPath string, s *experiments.Spec, force bool) (replace
 		n := e.Name()
 		switch {
 		case strings.HasPrefix(n, ".") && strings.Contains(n, ".tmp-"):
-		case slices.Contains(outputFiles, n), n == sweep.StoreDir, strings.HasSuffix(n, ".png"):
+		case slices.Contains(outputFiles, n), n == sweep.StoreDir, n == sweep.ShardDir, strings.HasSuffix(n, ".png"):
 			ours = append(ours, n)
 		default:
 			foreign = append(foreign, n)
@@ -426,7 +438,6 @@ func checkOutput(out, specPath string, s *experiments.Spec, force bool) (replace
 	if len(ours) == 0 && len(foreign) == 0 {
 		return false, nil
 	}
-	prevPath := filepath.Join(out, "spec.yaml")
 	refuse := func(format string, args ...any) (bool, error) {
 		if force {
 			return true, nil
@@ -440,7 +451,7 @@ func checkOutput(out, specPath string, s *experiments.Spec, force bool) (replace
 		return false, inputError(fmt.Errorf("output folder %s is not empty and holds no lossexp results (found %s); choose another --out, or pass --force to write into it",
 			out, strings.Join(firstN(foreign, 3), ", ")))
 	}
-	prev, err := experiments.Load(prevPath)
+	prev, prevPath, err := previousSpec(out) // spec.yaml, or a shard's manifest
 	if errors.Is(err, fs.ErrNotExist) {
 		return refuse("output folder %s holds results (%s) but no spec.yaml to tell which spec made them",
 			out, strings.Join(firstN(ours, 3), ", "))
@@ -497,6 +508,9 @@ func clearOutput(out string) error {
 	pngs, _ := filepath.Glob(filepath.Join(out, "*.png"))
 	for _, p := range pngs {
 		os.Remove(p)
+	}
+	if err := os.RemoveAll(filepath.Join(out, sweep.ShardDir)); err != nil {
+		return inputError(fmt.Errorf("replace results in %s: %w", out, unwrapPathErr(err)))
 	}
 	if err := os.RemoveAll(filepath.Join(out, sweep.StoreDir)); err != nil {
 		return inputError(fmt.Errorf("replace results in %s: %w", out, unwrapPathErr(err)))

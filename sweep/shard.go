@@ -1,0 +1,313 @@
+package sweep
+
+import (
+	"container/heap"
+	"errors"
+	"fmt"
+	"math"
+	"slices"
+	"strconv"
+	"strings"
+
+	"github.com/lossexp/lossexp/experiments"
+)
+
+// Shard is one of Count deterministic, disjoint slices of a sweep's runs,
+// numbered from 0. Every process that expands the same spec computes the
+// same slices, whatever machine it runs on, so n processes given 0/n …
+// (n−1)/n train every run exactly once between them.
+type Shard struct {
+	Index, Count int
+}
+
+// String returns "i/n".
+func (sh Shard) String() string { return fmt.Sprintf("%d/%d", sh.Index, sh.Count) }
+
+// FileName is the shard's manifest file in the ShardDir of a results
+// folder: shard-<i>-of-<n>.json.
+func (sh Shard) FileName() string { return fmt.Sprintf("shard-%d-of-%d.json", sh.Index, sh.Count) }
+
+// ErrShardSyntax reports a shard that is not two whole numbers i/n.
+var ErrShardSyntax = errors.New("sweep: want i/n with whole numbers 0 ≤ i < n")
+
+// ParseShard reads "i/n". It refuses anything but two whole numbers with
+// n ≥ 1 and 0 ≤ i < n: ErrShardSyntax, or a message that says which
+// rule was broken.
+func ParseShard(v string) (Shard, error) {
+	a, b, ok := strings.Cut(strings.TrimSpace(v), "/")
+	if !ok {
+		return Shard{}, ErrShardSyntax
+	}
+	i, err1 := strconv.Atoi(strings.TrimSpace(a))
+	n, err2 := strconv.Atoi(strings.TrimSpace(b))
+	if err1 != nil || err2 != nil {
+		return Shard{}, ErrShardSyntax
+	}
+	sh := Shard{Index: i, Count: n}
+	if err := sh.Validate(); err != nil {
+		return Shard{}, err
+	}
+	return sh, nil
+}
+
+// Validate checks n ≥ 1 and 0 ≤ i < n.
+func (sh Shard) Validate() error {
+	switch {
+	case sh.Count < 1:
+		return fmt.Errorf("the number of shards must be at least 1, got %d", sh.Count)
+	case sh.Index < 0:
+		return fmt.Errorf("the shard index must be at least 0, got %d", sh.Index)
+	case sh.Index >= sh.Count:
+		return fmt.Errorf("shard index %d is out of range: %d shards are numbered 0 to %d", sh.Index, sh.Count, sh.Count-1)
+	}
+	return nil
+}
+
+// Environment variables ShardFromEnv reads.
+const (
+	EnvK8sIndex   = "JOB_COMPLETION_INDEX" // set by Kubernetes in the pods of an Indexed Job
+	EnvShards     = "LOSSEXP_SHARDS"       // the number of shards (set by the exported Job and Slurm script)
+	EnvSlurmID    = "SLURM_ARRAY_TASK_ID"
+	EnvSlurmCount = "SLURM_ARRAY_TASK_COUNT"
+	EnvSlurmMin   = "SLURM_ARRAY_TASK_MIN"
+	EnvSlurmMax   = "SLURM_ARRAY_TASK_MAX"
+	EnvSlurmStep  = "SLURM_ARRAY_TASK_STEP"
+)
+
+// ShardFromEnv finds this process's shard from a batch engine's
+// environment; lookup is os.LookupEnv in production.
+//
+// Kubernetes (Indexed Job): i = JOB_COMPLETION_INDEX, n = LOSSEXP_SHARDS
+// (Kubernetes does not tell a pod the number of completions, so the Job
+// sets it).
+//
+// Slurm (job array): with LOSSEXP_SHARDS set, i = SLURM_ARRAY_TASK_ID as
+// is and n = LOSSEXP_SHARDS, so the array must be numbered 0 to n−1 (the
+// exported script does this), and re-submitting one task
+// (sbatch --array=3) runs shard 3 again. Without it, the array itself
+// gives the shards: n = SLURM_ARRAY_TASK_COUNT and
+// i = (SLURM_ARRAY_TASK_ID − SLURM_ARRAY_TASK_MIN) / SLURM_ARRAY_TASK_STEP,
+// so --array=1-8 is shards 0/8 … 7/8; an array that is not one evenly
+// stepped range (--array=1,4,9) is refused.
+//
+// When both engines' variables are set they must name the same shard.
+// source describes where the shard came from, for messages.
+func ShardFromEnv(lookup func(string) (string, bool)) (sh Shard, source string, err error) {
+	get := func(k string) (string, bool) {
+		v, ok := lookup(k)
+		return strings.TrimSpace(v), ok && strings.TrimSpace(v) != ""
+	}
+	num := func(k string) (int, error) {
+		v, _ := get(k)
+		n, err := strconv.Atoi(v)
+		if err != nil {
+			return 0, fmt.Errorf("%s=%q is not a whole number", k, v)
+		}
+		return n, nil
+	}
+	shards, haveShards := get(EnvShards)
+
+	var k8s, slurm *Shard
+	var k8sSrc, slurmSrc string
+	if idx, ok := get(EnvK8sIndex); ok {
+		if !haveShards {
+			return Shard{}, "", fmt.Errorf("%s=%s is set (a Kubernetes Indexed Job) but %s is not: set it to the Job's completions", EnvK8sIndex, idx, EnvShards)
+		}
+		i, err := num(EnvK8sIndex)
+		if err != nil {
+			return Shard{}, "", err
+		}
+		n, err := num(EnvShards)
+		if err != nil {
+			return Shard{}, "", err
+		}
+		s := Shard{i, n}
+		k8sSrc = fmt.Sprintf("%s=%s, %s=%s", EnvK8sIndex, idx, EnvShards, shards)
+		if err := s.Validate(); err != nil {
+			return Shard{}, "", fmt.Errorf("%s: %w", k8sSrc, err)
+		}
+		k8s = &s
+	}
+	if id, ok := get(EnvSlurmID); ok {
+		i, err := num(EnvSlurmID)
+		if err != nil {
+			return Shard{}, "", err
+		}
+		var s Shard
+		if haveShards {
+			n, err := num(EnvShards)
+			if err != nil {
+				return Shard{}, "", err
+			}
+			s = Shard{i, n}
+			slurmSrc = fmt.Sprintf("%s=%s, %s=%s", EnvSlurmID, id, EnvShards, shards)
+			if err := s.Validate(); err != nil {
+				return Shard{}, "", fmt.Errorf("%s: %w (with %s set, array task ids are shard numbers: submit --array=0-%d)", slurmSrc, err, EnvShards, max(n-1, 0))
+			}
+		} else {
+			cnt, ok := get(EnvSlurmCount)
+			if !ok {
+				return Shard{}, "", fmt.Errorf("%s=%s is set (a Slurm job array) but neither %s nor %s is", EnvSlurmID, id, EnvSlurmCount, EnvShards)
+			}
+			n, err := num(EnvSlurmCount)
+			if err != nil {
+				return Shard{}, "", err
+			}
+			lo, step := 0, 1
+			if _, ok := get(EnvSlurmMin); ok {
+				if lo, err = num(EnvSlurmMin); err != nil {
+					return Shard{}, "", err
+				}
+			}
+			if _, ok := get(EnvSlurmStep); ok {
+				if step, err = num(EnvSlurmStep); err != nil {
+					return Shard{}, "", err
+				}
+				if step < 1 {
+					step = 1
+				}
+			}
+			slurmSrc = fmt.Sprintf("%s=%s, %s=%s, %s=%d", EnvSlurmID, id, EnvSlurmCount, cnt, EnvSlurmMin, lo)
+			if hi, ok := get(EnvSlurmMax); ok {
+				h, err := num(EnvSlurmMax)
+				if err != nil {
+					return Shard{}, "", err
+				}
+				if (h-lo)%step != 0 || (h-lo)/step+1 != n {
+					return Shard{}, "", fmt.Errorf("%s, %s=%s: the array is not one evenly stepped range, so its task ids do not name shards: set %s to the number of shards and submit --array=0-(n-1)", slurmSrc, EnvSlurmMax, hi, EnvShards)
+				}
+			}
+			if (i-lo)%step != 0 {
+				return Shard{}, "", fmt.Errorf("%s: task id is not on the array's step %d", slurmSrc, step)
+			}
+			s = Shard{(i - lo) / step, n}
+			if err := s.Validate(); err != nil {
+				return Shard{}, "", fmt.Errorf("%s: %w", slurmSrc, err)
+			}
+		}
+		slurm = &s
+	}
+	switch {
+	case k8s != nil && slurm != nil && *k8s != *slurm:
+		return Shard{}, "", fmt.Errorf("the Kubernetes variables say shard %s (%s) but the Slurm variables say shard %s (%s): unset one engine's variables, or give --shard i/n", k8s, k8sSrc, slurm, slurmSrc)
+	case k8s != nil:
+		return *k8s, k8sSrc, nil
+	case slurm != nil:
+		return *slurm, slurmSrc, nil
+	}
+	return Shard{}, "", fmt.Errorf("no shard in the environment: neither %s (Kubernetes Indexed Job, with %s) nor %s (Slurm job array) is set; give --shard i/n",
+		EnvK8sIndex, EnvShards, EnvSlurmID)
+}
+
+// CostFunc estimates the relative cost of training one run: only ratios
+// between runs matter. Costs are integers so that the assignment is the
+// same on every machine (no floating-point sums whose rounding could
+// differ).
+type CostFunc func(Plan) int64
+
+// PlanCost is the cost model the shards are balanced by: epochs × training
+// rows × model size, read from the spec. All runs of one spec cost the
+// same today (the grid varies only λ), so the assignment deals runs out in
+// index order, round robin; when sweep axes give plans their own epochs,
+// data size or model, this is the place to read them. Unknown factors
+// (the rows of a CSV, the input width) count as 1: they are the same for
+// every run of the spec.
+func PlanCost(s *experiments.Spec) CostFunc {
+	c := int64(1)
+	mul := func(f float64) {
+		if f >= 1 && !math.IsInf(f, 0) && c < math.MaxInt64/int64(min(f, 1<<20)) {
+			c *= int64(min(f, 1<<20))
+		}
+	}
+	mul(float64(s.Train.Epochs))
+	if s.Dataset.Params != nil {
+		mul(s.Dataset.Params["samples"])
+	}
+	width, prev := 1.0, 1.0
+	for _, h := range s.Model.Hidden {
+		width += prev*float64(h) + float64(h)
+		prev = float64(h)
+	}
+	mul(width)
+	return func(Plan) int64 { return c }
+}
+
+// Assign deals plans out to n shards by longest processing time first:
+// plans sorted by (cost descending, index ascending), each to the shard
+// with the least cost so far (the lowest-numbered on a tie). It returns
+// the shard of every plan, by position. The result depends on the plans
+// and costs alone. Equal costs give round robin: plan k to shard k mod n.
+func Assign(plans []Plan, n int, cost CostFunc) []int {
+	if n < 1 {
+		panic("sweep: Assign to fewer than 1 shard")
+	}
+	costs := make([]int64, len(plans))
+	order := make([]int, len(plans))
+	for i, p := range plans {
+		costs[i] = max(cost(p), 0)
+		order[i] = i
+	}
+	slices.SortStableFunc(order, func(a, b int) int {
+		if costs[a] != costs[b] {
+			if costs[a] > costs[b] {
+				return -1
+			}
+			return 1
+		}
+		return plans[a].Index - plans[b].Index
+	})
+	h := make(loadHeap, n)
+	for i := range h {
+		h[i] = shardLoad{shard: i}
+	}
+	heap.Init(&h)
+	out := make([]int, len(plans))
+	for _, i := range order {
+		out[i] = h[0].shard
+		h[0].load += costs[i]
+		h[0].runs++
+		heap.Fix(&h, 0)
+	}
+	return out
+}
+
+// Plans returns the plans of shard sh in index order.
+func (sh Shard) Plans(plans []Plan, cost CostFunc) []Plan {
+	assign := Assign(plans, sh.Count, cost)
+	var mine []Plan
+	for i, p := range plans {
+		if assign[i] == sh.Index {
+			mine = append(mine, p)
+		}
+	}
+	return mine
+}
+
+type shardLoad struct {
+	shard int
+	load  int64
+	runs  int
+}
+
+// loadHeap orders shards by (load, number of runs, shard number): with
+// zero-cost runs the count still spreads them.
+type loadHeap []shardLoad
+
+func (h loadHeap) Len() int { return len(h) }
+func (h loadHeap) Less(a, b int) bool {
+	if h[a].load != h[b].load {
+		return h[a].load < h[b].load
+	}
+	if h[a].runs != h[b].runs {
+		return h[a].runs < h[b].runs
+	}
+	return h[a].shard < h[b].shard
+}
+func (h loadHeap) Swap(a, b int) { h[a], h[b] = h[b], h[a] }
+func (h *loadHeap) Push(x any)   { *h = append(*h, x.(shardLoad)) }
+func (h *loadHeap) Pop() any {
+	old := *h
+	x := old[len(old)-1]
+	*h = old[:len(old)-1]
+	return x
+}

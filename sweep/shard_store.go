@@ -1,0 +1,175 @@
+package sweep
+
+import (
+	"bytes"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io/fs"
+	"os"
+	"path/filepath"
+	"slices"
+	"time"
+)
+
+// ShardDir is the folder, beside StoreDir in a results folder, where each
+// shard keeps its manifest (ShardRecord) as shard-<i>-of-<n>.json.
+//
+// # What a shard writes
+//
+// A sharded sweep writes only files no other shard writes: the records
+// of its own runs (runs/<run-id>.json; a run belongs to exactly one
+// shard) and its manifest. The tables, plots, spec.yaml and manifest.json
+// are written by `lossexp merge` once, after the shards. A shard removes
+// no temporary file but those of its own runs, since another shard may be
+// writing its own at the same moment.
+const ShardDir = "shards"
+
+// ShardRecordFormat is the version of the shard manifest layout.
+const ShardRecordFormat = 1
+
+// ShardRecord is a shard's manifest: which spec it ran (the spec file's
+// text, so merge needs nothing but the results folder), what identifies
+// its runs, and how far it got. A shard writes it when it starts
+// (Complete false) and again when it stops.
+type ShardRecord struct {
+	Format      int       `json:"format"`
+	Shard       int       `json:"shard"`
+	Shards      int       `json:"shards"`
+	Host        string    `json:"host,omitempty"`
+	SpecFile    string    `json:"spec_file"`
+	Spec        string    `json:"spec"` // the spec file's bytes as run
+	SpecHash    string    `json:"spec_hash"`
+	ResultHash  string    `json:"result_hash"`
+	RunBase     string    `json:"run_base"`
+	Tool        string    `json:"tool_version"`
+	Numerics    int       `json:"numerics_version"`
+	BLAS        string    `json:"blas"`
+	Dataset     string    `json:"dataset"`
+	DataSHA256  string    `json:"dataset_sha256"`
+	Terms       []string  `json:"terms"`
+	MetricNames []string  `json:"metric_names"`
+	CurveNames  []string  `json:"curve_names"`
+	Runs        int       `json:"runs"`          // runs of this shard
+	TotalRuns   int       `json:"total_runs"`    // runs of the whole sweep
+	Finished    int       `json:"runs_finished"` // of this shard, stored
+	Trained     int       `json:"runs_trained"`  // by the last invocation
+	Reused      int       `json:"runs_reused"`
+	Diverged    int       `json:"diverged"`
+	Complete    bool      `json:"complete"`
+	Error       string    `json:"error,omitempty"` // why the last invocation stopped early
+	Workers     int       `json:"workers"`
+	Started     time.Time `json:"started"`
+	Ended       time.Time `json:"finished,omitzero"`
+}
+
+// Of returns the shard the record belongs to.
+func (r *ShardRecord) Of() Shard { return Shard{r.Shard, r.Shards} }
+
+// SaveShardRecord writes rec atomically as dir/<shard file>.
+func SaveShardRecord(dir string, rec *ShardRecord) error {
+	if err := os.MkdirAll(dir, 0o755); err != nil {
+		return fmt.Errorf("create shard folder %s: %w", dir, unwrapPath(err))
+	}
+	rec.Format = ShardRecordFormat
+	b, err := json.MarshalIndent(rec, "", "  ")
+	if err != nil {
+		return fmt.Errorf("encode shard %s: %w", rec.Of(), err)
+	}
+	return writeAtomic(filepath.Join(dir, rec.Of().FileName()), append(b, '\n'))
+}
+
+// LoadShardRecords reads every shard manifest in dir, ordered by
+// (number of shards, shard). A missing folder holds none.
+func LoadShardRecords(dir string) ([]*ShardRecord, error) {
+	files, err := filepath.Glob(filepath.Join(dir, "shard-*-of-*.json"))
+	if err != nil {
+		return nil, err
+	}
+	var recs []*ShardRecord
+	for _, f := range files {
+		b, err := os.ReadFile(f)
+		if err != nil {
+			return nil, fmt.Errorf("read shard manifest %s: %w", f, unwrapPath(err))
+		}
+		var r ShardRecord
+		dec := json.NewDecoder(bytes.NewReader(b))
+		dec.DisallowUnknownFields()
+		if err := dec.Decode(&r); err != nil {
+			return nil, fmt.Errorf("read shard manifest %s: %w", f, err)
+		}
+		if r.Format != ShardRecordFormat {
+			return nil, fmt.Errorf("read shard manifest %s: format %d, want %d", f, r.Format, ShardRecordFormat)
+		}
+		if err := r.Of().Validate(); err != nil {
+			return nil, fmt.Errorf("read shard manifest %s: %w", f, err)
+		}
+		if filepath.Base(f) != r.Of().FileName() {
+			return nil, fmt.Errorf("read shard manifest %s: holds shard %s", f, r.Of())
+		}
+		recs = append(recs, &r)
+	}
+	slices.SortFunc(recs, func(a, b *ShardRecord) int {
+		if a.Shards != b.Shards {
+			return a.Shards - b.Shards
+		}
+		return a.Shard - b.Shard
+	})
+	return recs, nil
+}
+
+// OpenShardStore is OpenStore for a shard: it creates dir if needed and
+// removes only the temporary files of the runs ids (this shard's), never
+// those another shard may be writing.
+func OpenShardStore(dir string, ids []string) (*Store, error) {
+	if err := os.MkdirAll(dir, 0o755); err != nil {
+		return nil, fmt.Errorf("create run store %s: %w", dir, unwrapPath(err))
+	}
+	s := &Store{dir: dir}
+	for _, id := range ids {
+		tmps, _ := filepath.Glob(filepath.Join(dir, "."+id+".json.tmp-*"))
+		for _, t := range tmps {
+			os.Remove(t)
+		}
+	}
+	return s, nil
+}
+
+// StoreAt returns the store in dir without creating the folder or
+// removing anything: for reading a store other processes may be writing.
+func StoreAt(dir string) *Store { return &Store{dir: dir} }
+
+// Remove deletes the records of ids (absent ones are fine).
+func (s *Store) Remove(ids []string) error {
+	for _, id := range ids {
+		if err := os.Remove(s.Path(id)); err != nil && !errors.Is(err, fs.ErrNotExist) {
+			return fmt.Errorf("remove stored run %s: %w", id, unwrapPath(err))
+		}
+	}
+	return nil
+}
+
+// Import copies the record of run id from the store src into s, atomically,
+// unless s holds it already. It reports whether it copied.
+func (s *Store) Import(src *Store, id string) (bool, error) {
+	if _, err := os.Stat(s.Path(id)); err == nil {
+		return false, nil
+	}
+	b, err := os.ReadFile(src.Path(id))
+	if err != nil {
+		return false, fmt.Errorf("copy stored run %s: %w", src.Path(id), unwrapPath(err))
+	}
+	if err := writeAtomic(s.Path(id), b); err != nil {
+		return false, err
+	}
+	return true, nil
+}
+
+// CopyFileAtomic copies src to dst through a temporary file and a rename.
+func CopyFileAtomic(dst, src string) error {
+	b, err := os.ReadFile(src)
+	if err != nil {
+		return fmt.Errorf("copy %s: %w", src, unwrapPath(err))
+	}
+	return writeAtomic(dst, b)
+}
