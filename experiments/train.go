@@ -44,25 +44,25 @@ type penalty struct {
 // trainer owns every buffer of one run; the training step reuses them, so
 // the hot loop does not allocate.
 type trainer struct {
-	spec   *Spec
-	data   *dataset.Splits
-	m      *model.MLP
-	ws     *model.Workspace
-	k      int
-	nw     int
-	task   lossterms.TaskLoss
-	pens   []penalty
-	opt    optim.Optimizer
-	lr     float64
-	param  []float64
-	grad   []float64
-	tgrad  []float64 // one term's weighted gradient
-	xb     []float64 // batch rows (batch × din)
-	yb     []float64 // batch targets (batch × tpr)
-	din    int       // model inputs per row: the features, then model.noise noise inputs
+	spec  *Spec
+	data  *dataset.Splits
+	m     *model.MLP
+	ws    *model.Workspace
+	k     int
+	nw    int
+	task  lossterms.TaskLoss
+	pens  []penalty
+	opt   optim.Optimizer
+	lr    float64
+	param []float64
+	grad  []float64
+	tgrad []float64 // one term's weighted gradient
+	xb    []float64 // batch rows (batch × din)
+	yb    []float64 // batch targets (batch × tpr)
+	din   int       // model inputs per row: the features, then model.noise noise inputs
 
-	gen // conditional generator state (train_gen.go): noise inputs, conditioned terms
-	tpr    int       // targets per row
+	gen        // conditional generator state (train_gen.go): noise inputs, conditioned terms
+	tpr    int // targets per row
 	dout   []float64
 	perm   []int
 	win    [][2]int                       // sequence data: contiguous windows [lo, hi) of the training rows, one per batch

@@ -21,9 +21,9 @@ const (
 // inputs appended to every row and the terms that read the features
 // without them.
 type gen struct {
-	noise    int               // noise inputs per row (model.noise)
-	noiseRng *rand.Rand        // training noise (streamNoise)
-	xc       []float64         // the batch's features without the noise (batch × D); nil when noise is 0
+	noise    int        // noise inputs per row (model.noise)
+	noiseRng *rand.Rand // training noise (streamNoise)
+	xc       []float64  // the batch's features without the noise (batch × D); nil when noise is 0
 	conds    []lossterms.Conditioned
 	evalX    map[*dataset.Dataset][]float64 // a split's features with its fixed noise (noise > 0)
 	repeat   int
