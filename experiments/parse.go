@@ -417,7 +417,8 @@ var (
 	modelKeys   = []string{"kind", "hidden", "activation", "noise"}
 	trainKeys   = []string{"optimizer", "learning_rate", "epochs", "batch_size", "momentum", "weight_decay", "beta1", "beta2", "epsilon", "eval_every"}
 	lossKeys    = []string{"task", "huber_delta", "terms"}
-	sweepKeys   = []string{"mode"}
+	sweepKeys   = []string{"mode", "total", "points", "step", "axes", "refine"}
+	refineKeys  = []string{"rounds", "points"}
 	reportKeys  = []string{"x", "metrics"}
 )
 
@@ -428,7 +429,8 @@ var sections = []struct {
 }{
 	{"", specKeys}, {"dataset", datasetKeys}, {"dataset.split", splitKeys},
 	{"model", modelKeys}, {"train", trainKeys}, {"loss", lossKeys},
-	{"sweep", sweepKeys}, {"report", reportKeys}, {"check", checkKeys},
+	// sweep.step is left out: a step in a logspace is not a sweep step.
+	{"sweep", []string{"mode", "total", "points", "axes", "refine"}}, {"sweep.refine", refineKeys}, {"report", reportKeys}, {"check", checkKeys},
 }
 
 func (s *Spec) decode(d *decoder, n *yaml.Node) {
@@ -451,9 +453,7 @@ func (s *Spec) decode(d *decoder, n *yaml.Node) {
 		case "loss":
 			s.Loss.decode(d, v, f)
 		case "sweep":
-			d.mapping(v, f, sweepKeys, func(_ string, v *yaml.Node, f string) {
-				d.str(v, f, &s.Sweep.Mode)
-			})
+			s.Sweep.decode(d, v, f)
 		case "report":
 			d.mapping(v, f, reportKeys, func(key string, v *yaml.Node, f string) {
 				switch key {
@@ -466,6 +466,40 @@ func (s *Spec) decode(d *decoder, n *yaml.Node) {
 		case "check":
 			s.Check = &CheckSpec{}
 			s.Check.decode(d, v, f)
+		}
+	})
+}
+
+func (sw *SweepSpec) decode(d *decoder, n *yaml.Node, path string) {
+	d.mapping(n, path, sweepKeys, func(key string, v *yaml.Node, f string) {
+		switch key {
+		case "mode":
+			d.str(v, f, &sw.Mode)
+		case "total":
+			d.float(v, f, &sw.Total)
+		case "points":
+			d.int(v, f, &sw.Points)
+		case "step":
+			d.float(v, f, &sw.Step)
+		case "axes":
+			sw.Axes = d.decodeAxes(v, f)
+		case "refine":
+			r := &RefineSpec{}
+			before := len(d.errs)
+			defer func() {
+				if len(d.errs) > before { // its range checks would only repeat the problem
+					d.failed = append(d.failed, f)
+				}
+			}()
+			d.mapping(v, f, refineKeys, func(key string, v *yaml.Node, f string) {
+				switch key {
+				case "rounds":
+					d.int(v, f, &r.Rounds)
+				case "points":
+					d.int(v, f, &r.Points)
+				}
+			})
+			sw.Refine = r
 		}
 	})
 }
@@ -606,8 +640,13 @@ func decodeTerm(d *decoder, n *yaml.Node, path string) TermSpec {
 		case "weight":
 			w, err := d.weight(v, f)
 			if err == nil {
+				w.Scale = t.Weight.Scale
 				t.Weight = w
 			}
+		case "scale":
+			// λ relative to the task at initialization (scale.go); it
+			// qualifies the weight, so it is kept with it.
+			d.str(v, f, &t.Weight.Scale)
 		default:
 			if t.Params == nil {
 				t.Params = map[string]any{}

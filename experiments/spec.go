@@ -111,11 +111,43 @@ type TermSpec struct {
 type Weight struct {
 	Values []float64 // ascending; a swept weight includes 0 first unless zero: false
 	Swept  bool      // true when the spec gave a list, logspace or linspace
+	// Simplex marks a weight written as `weight: simplex`: the term is
+	// one of the coordinates of sweep mode simplex, and Values holds the
+	// λ it takes there (total·c/points, c = 0…points).
+	Simplex bool `json:",omitempty"`
+	// Scale is "" (λ as written), ScaleInitialLoss or ScaleInitialGrad:
+	// λ is then relative to the task at initialization (see scale.go).
+	// Written beside the weight as the term's `scale:` key.
+	Scale string `json:",omitempty"`
 }
 
 // SweepSpec says how swept weights combine.
 type SweepSpec struct {
-	Mode string // grid (default) | zip
+	Mode string // grid (default) | zip | simplex
+
+	// Total and Points define mode simplex (see SimplexGrid): the weights
+	// marked simplex take the values total·c_i/points with Σc_i = points.
+	// Step, when given, sets Points = total/step. Zero outside simplex.
+	Total  float64 `json:",omitempty"`
+	Points int     `json:",omitempty"`
+	Step   float64 `json:",omitempty"`
+
+	// Axes are the sweep axes beyond λ (axes.go): spec fields that take
+	// a list of values. The grid is the product of the axis points and
+	// the λ points, axis-major.
+	Axes []Axis `json:",omitempty"`
+
+	// Refine asks for adaptive refinement of the λ grid (sweep/refine.go);
+	// nil = none.
+	Refine *RefineSpec `json:",omitempty"`
+}
+
+// RefineSpec is sweep.refine: after the grid is trained, Rounds times add
+// up to Points new λ values of the swept term where they tell most (see
+// sweep.Refine) and train them.
+type RefineSpec struct {
+	Rounds int
+	Points int
 }
 
 // ReportSpec configures plots.
@@ -151,6 +183,8 @@ func (s *Spec) Grid() ([][]float64, error) {
 	}
 	n := 1
 	switch s.Sweep.Mode {
+	case "simplex":
+		return s.simplexGrid()
 	case "zip":
 		if len(swept) > 0 {
 			first := s.Loss.Terms[swept[0]]

@@ -286,7 +286,7 @@ func TestSpec_Validate(t *testing.T) {
 		{"bad learning rate", func(s *Spec) { s.Train.LearningRate = 0 },
 			"train.learning_rate: must be > 0, got 0"},
 		{"bad sweep mode", func(s *Spec) { s.Sweep.Mode = "random" },
-			`sweep.mode: unknown sweep mode "random" (valid: grid, zip)`},
+			`sweep.mode: unknown sweep mode "random" (valid: grid, zip, simplex)`},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

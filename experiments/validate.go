@@ -20,7 +20,8 @@ var (
 	activations  = []string{"relu", "tanh", "sigmoid"}
 	optimizers   = []string{"sgd", "momentum", "adam", "adamw", "lbfgs"}
 	taskLosses   = []string{"cross_entropy", "mse", "huber"}
-	sweepModes   = []string{"grid", "zip"}
+	sweepModes   = []string{"grid", "zip", "simplex"}
+	scales       = []string{ScaleInitialLoss, ScaleInitialGrad}
 )
 
 // maxGridPoints bounds the number of grid points a spec may expand to.
@@ -97,6 +98,18 @@ func (s *Spec) applyDefaults() {
 	for i := range s.Loss.Terms {
 		if t := &s.Loss.Terms[i]; t.Name == "" && !s.has(indexField("loss.terms", i)+".name") {
 			t.Name = t.Kind
+		}
+	}
+	if s.Sweep.Mode == "simplex" {
+		if !s.has("sweep.total") {
+			s.Sweep.Total = defaultSimplexTotal
+		}
+		if n := s.simplexN(); n >= 1 && s.Sweep.Total > 0 {
+			for i := range s.Loss.Terms {
+				if w := &s.Loss.Terms[i].Weight; w.Simplex {
+					w.Values = simplexValues(s.Sweep.Total, n)
+				}
+			}
 		}
 	}
 	if s.Report.X == "" && !s.has("report.x") {
@@ -373,7 +386,10 @@ func (s *Spec) validateLoss(v *validator) {
 				names[t.Name] = i
 			}
 		}
-		s.validateWeight(v, base+".weight", t.Weight)
+		if !t.Weight.Simplex || len(t.Weight.Values) > 0 {
+			s.validateWeight(v, base+".weight", t.Weight)
+		}
+		s.validateScale(v, base, t)
 		if t.Kind == "l1" && s.Train.Optimizer == "lbfgs" {
 			v.addf("train.optimizer", "lbfgs cannot optimise the non-smooth l1 term; use sgd or momentum (proximal) or adam")
 		}
@@ -405,6 +421,13 @@ func (s *Spec) validateWeight(v *validator, field string, w Weight) {
 
 func (s *Spec) validateSweep(v *validator) {
 	v.choice("sweep.mode", "sweep mode", s.Sweep.Mode, sweepModes)
+	before := len(v.errs)
+	s.validateSimplex(v)
+	if s.Sweep.Mode == "simplex" && len(v.errs) > before {
+		return // Grid would repeat the problem
+	}
+	s.validateAxes(v)
+	s.validateRefine(v)
 	for _, t := range s.Loss.Terms {
 		if len(t.Weight.Values) == 0 || !slices.Contains(sweepModes, s.Sweep.Mode) {
 			return // reported above; there is no grid to check
@@ -534,5 +557,106 @@ func (s *Spec) validateTermNeeds(v *validator, base string, t *TermSpec, info lo
 	}
 	if _, ok := term.(lossterms.BatchTerm); ok && s.Train.Optimizer == "lbfgs" {
 		v.addf("train.optimizer", "lbfgs cannot train term %s, which is computed per batch; use sgd, momentum, adam or adamw", t.Name)
+	}
+}
+
+// validateSimplex checks sweep mode simplex and the fields only it uses
+// (simplex.go).
+func (s *Spec) validateSimplex(v *validator) {
+	sw := &s.Sweep
+	if sw.Mode != "simplex" {
+		for _, k := range []string{"total", "points", "step"} {
+			if s.has("sweep." + k) {
+				v.addf("sweep."+k, "only used by sweep mode simplex (mode is %s)", sw.Mode)
+			}
+		}
+		for i, t := range s.Loss.Terms {
+			if t.Weight.Simplex {
+				v.addf(indexField("loss.terms", i)+".weight", "weight: simplex needs sweep mode simplex (mode is %s)", sw.Mode)
+			}
+		}
+		return
+	}
+	v.inRange("sweep.total", sw.Total, sw.Total > 0, "> 0")
+	switch {
+	case s.has("sweep.points") && s.has("sweep.step"):
+		v.addf("sweep.step", "give points or step, not both")
+	case s.has("sweep.points"):
+		if sw.Points < 1 || sw.Points > maxWeightNum {
+			v.addf("sweep.points", "must be between 1 and %d, got %d", maxWeightNum, sw.Points)
+		}
+	case s.has("sweep.step"):
+		if sw.Step <= 0 || math.IsNaN(sw.Step) || sw.Step > sw.Total {
+			v.addf("sweep.step", "must be > 0 and at most total (%g), got %g", sw.Total, sw.Step)
+		} else if s.simplexN() == 0 {
+			v.addf("sweep.step", "total (%g) is not a whole number of steps of %g (at most %d)", sw.Total, sw.Step, maxWeightNum)
+		}
+	default:
+		v.addf("sweep.mode", "sweep mode simplex needs points (divisions of total) or step")
+	}
+	var n int
+	for i, t := range s.Loss.Terms {
+		switch {
+		case t.Weight.Simplex:
+			n++
+		case t.Weight.Swept:
+			v.addf(indexField("loss.terms", i)+".weight", "sweep mode simplex sweeps the terms with weight: simplex; term %s must be simplex or fixed", t.Name)
+		}
+	}
+	if n < 2 {
+		v.addf("sweep.mode", "sweep mode simplex needs two or more terms with weight: simplex, got %d", n)
+	}
+}
+
+// maxRefineRounds and maxRefinePoints bound sweep.refine.
+const (
+	maxRefineRounds = 20
+	maxRefinePoints = 100
+)
+
+// validateRefine checks sweep.refine: it refines the λ of the one swept
+// term.
+func (s *Spec) validateRefine(v *validator) {
+	r := s.Sweep.Refine
+	if r == nil {
+		return
+	}
+	if r.Rounds < 1 || r.Rounds > maxRefineRounds {
+		v.addf("sweep.refine.rounds", "must be between 1 and %d, got %d", maxRefineRounds, r.Rounds)
+	}
+	if r.Points < 1 || r.Points > maxRefinePoints {
+		v.addf("sweep.refine.points", "must be between 1 and %d, got %d", maxRefinePoints, r.Points)
+	}
+	switch sw := s.SweptTerms(); {
+	case s.Sweep.Mode == "simplex":
+		v.addf("sweep.refine", "refinement adds λ values of one swept term; it does not apply to sweep mode simplex")
+	case len(sw) != 1:
+		v.addf("sweep.refine", "refinement adds λ values of one swept term; the spec sweeps %d", len(sw))
+	case len(s.Loss.Terms[sw[0]].Weight.Values) < 3:
+		v.addf(indexField("loss.terms", sw[0])+".weight", "refinement needs a coarse grid of at least 3 λ values to start from, got %d", len(s.Loss.Terms[sw[0]].Weight.Values))
+	}
+}
+
+// validateScale checks a term's scale: it must be known, and the term must
+// be a weight penalty (scale.go measures R(w) at initialization).
+func (s *Spec) validateScale(v *validator, base string, t *TermSpec) {
+	sc := t.Weight.Scale
+	if sc == "" && !s.has(base+".scale") {
+		return
+	}
+	if !slices.Contains(scales, sc) {
+		v.add(base+".scale", oneOf(fmt.Sprintf("unknown scale %q", sc), sc, scales))
+		return
+	}
+	info, err := lossterms.Lookup(t.Kind)
+	if err != nil {
+		return // reported at kind
+	}
+	term, err := info.New(t.Params)
+	if err != nil {
+		return
+	}
+	if _, ok := term.(lossterms.WeightPenalty); !ok {
+		v.addf(base+".scale", "scale is supported for weight penalties (l1, l2, …), whose value at initialization depends on the weights alone; term %s (%s) is computed per batch", t.Name, t.Kind)
 	}
 }

@@ -17,6 +17,7 @@ import (
 //	weight: {values: [0.001, 0.01], zero: false}   # swept, without λ = 0
 //	weight: {logspace: {from: 1e-5, to: 1e-1, num: 9}}
 //	weight: {linspace: {from: 0, to: 1, num: 11}, zero: false}
+//	weight: simplex                                # a coordinate of sweep mode simplex (simplex.go)
 //
 // Every λ must be finite and ≥ 0. A swept weight's values are sorted in
 // ascending order and include λ = 0 first (the reference run without the
@@ -79,6 +80,11 @@ func (d *decoder) weightNode(n *yaml.Node, field string) Weight {
 	}
 	switch n.Kind {
 	case yaml.ScalarNode:
+		if n.ShortTag() == "!!str" && n.Value == "simplex" {
+			// A coordinate of sweep mode simplex; its values are set
+			// from sweep.total and sweep.points (simplex.go).
+			return Weight{Swept: true, Simplex: true}
+		}
 		if t := n.ShortTag(); t != "!!int" && t != "!!float" {
 			d.errorf(n, field, "expected a number, a list of numbers, or {logspace|linspace: {from, to, num}}, got %s", describe(n))
 			return Weight{}

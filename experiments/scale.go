@@ -1,0 +1,7 @@
+package experiments
+
+// Scale names, for a term's `scale:` key.
+const (
+	ScaleInitialLoss = "initial_loss"
+	ScaleInitialGrad = "initial_grad"
+)
