@@ -25,6 +25,11 @@ type Result struct {
 	// Curves has one row per epoch, aligned with CurveNames.
 	Curves [][]float64
 
+	// Samples holds a few test predictions for figures (repeat 0 of a
+	// spec with an adversarial, perceptual or temporal term; nil
+	// otherwise).
+	Samples *Samples
+
 	// Seconds is the wall time of the whole run (data preparation
 	// excluded), EpochSeconds that of each epoch. They are the only
 	// fields that vary between two identical runs.

@@ -117,6 +117,9 @@ func Train(ctx context.Context, run *Run) (Result, error) {
 	}
 	t.metrics(names, res.Metrics)
 	res.Metrics[len(names)-1] = float64(t.epochs)
+	if run.Repeat == 0 {
+		res.Samples = t.samples()
+	}
 	return res, nil
 }
 

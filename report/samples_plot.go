@@ -1,0 +1,205 @@
+package report
+
+import (
+	"fmt"
+	"image/color"
+	"io"
+	"math"
+	"path/filepath"
+
+	"gonum.org/v1/plot"
+	"gonum.org/v1/plot/plotter"
+	"gonum.org/v1/plot/vg"
+	"gonum.org/v1/plot/vg/draw"
+	"gonum.org/v1/plot/vg/vgimg"
+)
+
+// maxSamplePanels is the most λ values a samples figure shows.
+const maxSamplePanels = 4
+
+// samplesFigures draws the figure of dir/samples.csv, when present:
+// samples_adversarial.png (real and generated (x, y) at a few λ),
+// samples_perceptual.png (input / restored / target images at a few λ)
+// or samples_temporal.png (one test sequence's true and predicted labels
+// at a few λ). It returns the files written.
+func samplesFigures(dir string) ([]string, error) {
+	s, err := ReadSamples(filepath.Join(dir, SamplesFile))
+	if err != nil || s == nil || len(s.Runs) == 0 {
+		return nil, err
+	}
+	runs := pickRuns(s.Runs, maxSamplePanels)
+	var plots []*plot.Plot
+	var name string
+	for _, r := range runs {
+		p := plot.New()
+		p.Title.Text = lambdaTitle(s.Terms, r.Lambdas)
+		switch s.Kind {
+		case "scatter":
+			name = "samples_adversarial.png"
+			real, fake := make(plotter.XYs, len(r.Rows)), make(plotter.XYs, len(r.Rows))
+			for i, row := range r.Rows {
+				real[i] = plotter.XY{X: row[0], Y: row[1]}
+				fake[i] = plotter.XY{X: row[0], Y: row[2]}
+			}
+			for j, xy := range []plotter.XYs{real, fake} {
+				sc, err := plotter.NewScatter(xy)
+				if err != nil {
+					return nil, fmt.Errorf("samples figure: %w", err)
+				}
+				sc.GlyphStyle.Radius = vg.Points(1.6)
+				sc.GlyphStyle.Color = []color.Color{color.Gray{Y: 150}, color.RGBA{R: 214, G: 39, B: 40, A: 255}}[j]
+				p.Add(sc)
+				p.Legend.Add([]string{"real (x, y)", "generated (x, ŷ)"}[j], sc)
+			}
+			p.X.Label.Text, p.Y.Label.Text = "x (standardized)", "y"
+			p.Legend.Top = true
+		case "images":
+			name = "samples_perceptual.png"
+			p.Add(&imageStrip{rows: r.Rows})
+			p.HideAxes()
+			p.Title.Text += "    (input | restored | target)"
+		case "sequence":
+			name = "samples_temporal.png"
+			truth, pred := make(plotter.XYs, len(r.Rows)), make(plotter.XYs, len(r.Rows))
+			for i, row := range r.Rows {
+				truth[i] = plotter.XY{X: row[0], Y: row[1]}
+				pred[i] = plotter.XY{X: row[0], Y: row[2] + 0.08}
+			}
+			for j, xy := range []plotter.XYs{truth, pred} {
+				l, err := plotter.NewLine(xy)
+				if err != nil {
+					return nil, fmt.Errorf("samples figure: %w", err)
+				}
+				l.StepStyle = plotter.PreStep
+				l.Color = []color.Color{color.Black, color.RGBA{R: 31, G: 119, B: 180, A: 255}}[j]
+				l.Width = vg.Points([]float64{1.5, 1}[j])
+				p.Add(l)
+				p.Legend.Add([]string{"true label", "predicted"}[j], l)
+			}
+			p.X.Label.Text, p.Y.Label.Text = "frame", "label"
+			p.Legend.Top = true
+		default:
+			return nil, nil
+		}
+		plots = append(plots, p)
+	}
+	path := filepath.Join(dir, name)
+	fig := samplesFigure{plots: plots, cols: 1}
+	if s.Kind == "scatter" {
+		fig.cols = len(plots)
+	}
+	if err := WriteFileAtomic(path, writeTo(fig)); err != nil {
+		return nil, err
+	}
+	return []string{path}, nil
+}
+
+// pickRuns returns up to k runs spread evenly over rs (the first and the
+// last included): the λ = 0 reference and the largest λ.
+func pickRuns(rs []SampleRun, k int) []SampleRun {
+	if len(rs) <= k {
+		return rs
+	}
+	out := make([]SampleRun, k)
+	for i := range k {
+		out[i] = rs[int(math.Round(float64(i)*float64(len(rs)-1)/float64(k-1)))]
+	}
+	return out
+}
+
+func lambdaTitle(terms []string, l []float64) string {
+	t := ""
+	for i, name := range terms {
+		if i > 0 {
+			t += ", "
+		}
+		t += fmt.Sprintf("λ(%s) = %.3g", name, l[i])
+	}
+	return t
+}
+
+// samplesFigure lays its plots out in tiles, one column per plot when
+// cols > 1, else one row per plot.
+type samplesFigure struct {
+	plots []*plot.Plot
+	cols  int
+}
+
+func (f samplesFigure) WriteTo(w io.Writer) (int64, error) {
+	rows, cols := len(f.plots), 1
+	if f.cols > 1 {
+		rows, cols = 1, len(f.plots)
+	}
+	h := FigureHeight
+	if rows > 1 {
+		h = vg.Length(rows) * 4 * vg.Centimeter
+	}
+	width := FigureWidth
+	if cols > 1 {
+		width = vg.Length(cols) * 8 * vg.Centimeter
+	}
+	c := vgimg.NewWith(vgimg.UseWH(width, h), vgimg.UseDPI(FigureDPI))
+	dc := draw.New(c)
+	c.SetColor(color.White)
+	c.Fill(dc.Rectangle.Path())
+	grid := make([][]*plot.Plot, rows)
+	for i := range grid {
+		grid[i] = make([]*plot.Plot, cols)
+		for j := range grid[i] {
+			grid[i][j] = f.plots[i*cols+j]
+		}
+	}
+	tiles := draw.Tiles{Rows: rows, Cols: cols, PadX: vg.Millimeter * 3, PadY: vg.Millimeter * 3,
+		PadTop: vg.Millimeter * 2, PadBottom: vg.Millimeter * 2, PadLeft: vg.Millimeter * 2, PadRight: vg.Millimeter * 2}
+	canvases := plot.Align(grid, tiles, dc)
+	for i := range grid {
+		for j := range grid[i] {
+			grid[i][j].Draw(canvases[i][j])
+		}
+	}
+	return vgimg.PngCanvas{Canvas: c}.WriteTo(w)
+}
+
+// imageStrip draws rows of (image, role, 64 pixels) side by side as 8×8
+// gray images, the three roles of an image next to each other and a gap
+// between images. Each image is scaled to its own range (the input is
+// standardized, the others in [0, 1]).
+type imageStrip struct{ rows [][]float64 }
+
+const stripSide = 8
+
+func (s *imageStrip) DataRange() (xmin, xmax, ymin, ymax float64) {
+	n := len(s.rows)
+	return 0, float64(n*(stripSide+1) + (n/3)*stripSide/2), 0, stripSide
+}
+
+func (s *imageStrip) Plot(c draw.Canvas, p *plot.Plot) {
+	trX, trY := p.Transforms(&c)
+	x0 := 0.0
+	for k, row := range s.rows {
+		if k > 0 && int(row[1]) == 0 {
+			x0 += stripSide / 2 // gap between images
+		}
+		px := row[2:]
+		lo, hi := px[0], px[0]
+		for _, v := range px {
+			lo, hi = math.Min(lo, v), math.Max(hi, v)
+		}
+		for r := range stripSide {
+			for cc := range stripSide {
+				v := 0.0
+				if hi > lo {
+					v = (px[r*stripSide+cc] - lo) / (hi - lo)
+				}
+				g := uint8(255 * (1 - v)) // ink is dark
+				c.SetColor(color.Gray{Y: g})
+				rect := vg.Rectangle{
+					Min: vg.Point{X: trX(x0 + float64(cc)), Y: trY(float64(stripSide - r - 1))},
+					Max: vg.Point{X: trX(x0 + float64(cc+1)), Y: trY(float64(stripSide - r))},
+				}
+				c.Fill(rect.Path())
+			}
+		}
+		x0 += stripSide + 1
+	}
+}
