@@ -119,25 +119,29 @@ func mergeRun(ctx context.Context, o *MergeOptions) error {
 			}
 		}
 	}
+	// The spec as the shards ran it (its text, and its path, against
+	// which a CSV dataset is resolved as it was there), else a plain
+	// sweep's spec.yaml. The runs, their ids and the columns are then
+	// derived exactly as the sweep derives them.
 	var (
 		s        *experiments.Spec
 		specText []byte
-		base     string
-		layout   report.Layout
-		dataset  string
-		dataSum  string
 		err      error
 	)
+	dataDir := o.DataDir
 	if first != nil {
 		specText = []byte(first.Spec)
-		if s, err = experiments.Parse(strings.NewReader(first.Spec), firstPath+" (spec)"); err != nil {
-			return inputError(err)
+		file := first.SpecFile
+		if file == "" {
+			file = firstPath
 		}
-		base, dataset, dataSum = first.RunBase, first.Dataset, first.DataSHA256
-		layout = report.Layout{Terms: first.Terms, Metrics: first.MetricNames, Curves: first.CurveNames}
+		if s, err = experiments.Parse(strings.NewReader(first.Spec), file); err != nil {
+			return inputError(fmt.Errorf("merge: the spec in %s: %w", firstPath, err))
+		}
+		if dataDir == "" {
+			dataDir = first.DataDir
+		}
 	} else {
-		// No shard ran here: a plain sweep's folder. Its spec.yaml and
-		// the data give the ids.
 		path := ""
 		for _, src := range srcs {
 			if p := filepath.Join(src.dir, "spec.yaml"); fileExists(p) {
@@ -155,31 +159,21 @@ func mergeRun(ctx context.Context, o *MergeOptions) error {
 		if specText, err = os.ReadFile(path); err != nil {
 			return inputError(err)
 		}
-		data, err := experiments.OpenData(s, o.DataDir)
-		if err != nil {
-			return inputError(fmt.Errorf("merge: %w (the data is needed to name the runs of a folder without shard manifests; give --data-dir)", err))
-		}
-		sp0, err := data.Prepare(0)
-		if err != nil {
-			return inputError(err)
-		}
-		base, dataset, dataSum = s.RunBase(data.Checksum()), datasetLabel(s, data), data.Checksum()
-		layout = report.Layout{Metrics: experiments.MetricNames(s, sp0), Curves: experiments.CurveNames(s)}
-		for _, t := range s.Loss.Terms {
-			layout.Terms = append(layout.Terms, t.Name)
-		}
+	}
+	st, err := setupSweep(s, dataDir)
+	if err != nil {
+		return fmt.Errorf("merge: open the data the runs were trained on (give --data-dir where it is): %w", err)
+	}
+	plans, grid, layout, base := st.plans, st.grid, st.layout, st.base
+	if first != nil && base != first.RunBase {
+		return inputError(fmt.Errorf("merge: the data found here (%s, sha256 %.12s) is not what the shards trained on (%s, sha256 %.12s), or this lossexp differs from theirs (numerics or BLAS); merge where the shards' data is, or with their build",
+			datasetLabel(s, st.data), st.data.Checksum(), first.Dataset, first.DataSHA256))
 	}
 	// The output folder must not hold another study's results.
 	if prev, prevPath, err := previousSpec(out); err == nil && prev.RunBase("") != s.RunBase("") {
 		return inputError(fmt.Errorf("merge: output folder %s holds the results of another spec: %s (name %s) differs from the shards' (name %s) in %s; choose another --out",
 			out, prevPath, prev.Name, s.Name, strings.Join(specDiff(prev, s), ", ")))
 	}
-
-	plans, grid, err := sweep.Expand(s)
-	if err != nil {
-		return inputError(err)
-	}
-	sweep.AssignIDs(plans, base)
 
 	// Where each run's record is: the first DIR that holds one that fits.
 	from := make([]int, len(plans))
@@ -299,7 +293,7 @@ func mergeRun(ctx context.Context, o *MergeOptions) error {
 		Name: s.Name, Description: s.Description, SpecFile: filepath.Join(out, "spec.yaml"), SpecHash: s.Hash(),
 		ResultHash: s.ResultHash(), RunBase: base, Numerics: experiments.NumericsVersion,
 		Tool: Version, GoVersion: runtime.Version(), BLAS: model.BLASBackend(),
-		Dataset: dataset, DataSHA256: dataSum,
+		Dataset: datasetLabel(s, st.data), DataSHA256: st.data.Checksum(),
 		GridPoints: len(grid), Repeats: s.Repeats, Runs: len(plans),
 		Complete: finished == len(plans), Finished: finished, Trained: 0, Reused: finished,
 		Diverged: diverged, Started: started.UTC(), Ended: ended.UTC(), Seconds: ended.Sub(started).Seconds(),

@@ -14,7 +14,6 @@ import (
 
 	"github.com/lossexp/lossexp/experiments"
 	"github.com/lossexp/lossexp/experiments/model"
-	"github.com/lossexp/lossexp/report"
 	"github.com/lossexp/lossexp/sweep"
 )
 
@@ -67,25 +66,14 @@ func shardRun(ctx context.Context, o *SweepOptions) error {
 	if out == "" {
 		out = filepath.Join(o.Results, s.Name)
 	}
-	data, err := experiments.OpenData(s, o.DataDir)
+	st, err := setupSweep(s, o.DataDir)
 	if err != nil {
-		return inputError(err)
+		return err
 	}
-	plans, _, err := sweep.Expand(s)
-	if err != nil {
-		return inputError(err)
-	}
-	sp0, err := data.Prepare(0)
-	if err != nil {
-		return inputError(err)
-	}
+	data, plans, layout, base := st.data, st.plans, st.layout, st.base
 	workers := o.Workers
 	if workers == 0 {
 		workers = runtime.NumCPU()
-	}
-	layout := report.Layout{Metrics: experiments.MetricNames(s, sp0), Curves: experiments.CurveNames(s)}
-	for _, t := range s.Loss.Terms {
-		layout.Terms = append(layout.Terms, t.Name)
 	}
 	if err := checkShardOutput(out, o.Spec, s); err != nil {
 		return err
@@ -94,9 +82,7 @@ func shardRun(ctx context.Context, o *SweepOptions) error {
 		return inputError(fmt.Errorf("create output folder %s: %w", out, unwrapPathErr(err)))
 	}
 
-	base := s.RunBase(data.Checksum())
 	specHash := s.ResultHash()
-	sweep.AssignIDs(plans, base)
 	mine := sh.Plans(plans, sweep.PlanCost(s))
 	ids := make([]string, len(mine))
 	for i, p := range mine {
@@ -132,7 +118,7 @@ func shardRun(ctx context.Context, o *SweepOptions) error {
 	shardDir := filepath.Join(out, sweep.ShardDir)
 	man := &sweep.ShardRecord{
 		Shard: sh.Index, Shards: sh.Count, Host: host,
-		SpecFile: o.Spec, Spec: string(specText), SpecHash: s.Hash(), ResultHash: specHash, RunBase: base,
+		SpecFile: absPath(o.Spec), DataDir: absPath(o.DataDir), Spec: string(specText), SpecHash: s.Hash(), ResultHash: specHash, RunBase: base,
 		Tool: Version, Numerics: experiments.NumericsVersion, BLAS: model.BLASBackend(),
 		Dataset: datasetLabel(s, data), DataSHA256: data.Checksum(),
 		Terms: layout.Terms, MetricNames: layout.Metrics, CurveNames: layout.Curves,
@@ -286,4 +272,15 @@ func previousSpec(out string) (*experiments.Spec, string, error) {
 	mpath := filepath.Join(out, sweep.ShardDir, recs[0].Of().FileName())
 	s, err = experiments.Parse(strings.NewReader(recs[0].Spec), mpath)
 	return s, mpath, err
+}
+
+// absPath makes p absolute ("" stays ""), for paths another process reads.
+func absPath(p string) string {
+	if p == "" {
+		return ""
+	}
+	if a, err := filepath.Abs(p); err == nil {
+		return a
+	}
+	return p
 }

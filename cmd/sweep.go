@@ -134,6 +134,46 @@ type Manifest struct {
 	Files       []string  `json:"files"`
 }
 
+// sweepSetup is what a sweep, each shard of it and its merge derive from
+// the spec and the data, the same way, so that they agree on every run,
+// its id and the table columns.
+type sweepSetup struct {
+	data   *experiments.DataSource
+	plans  []sweep.Plan // in index order, ids assigned
+	grid   [][]float64
+	layout report.Layout
+	base   string // run base of the spec and its data
+}
+
+// setupSweep opens the data of s, expands the runs, assigns their ids and
+// finds the table columns. Its errors are input errors.
+func setupSweep(s *experiments.Spec, dataDir string) (*sweepSetup, error) {
+	data, err := experiments.OpenData(s, dataDir)
+	if err != nil {
+		return nil, inputError(err)
+	}
+	plans, grid, err := sweep.Expand(s)
+	if err != nil {
+		return nil, inputError(err)
+	}
+	// Prepare repeat 0 now: a split that cannot be made is an input error
+	// and should be known before any output is written.
+	sp0, err := data.Prepare(0)
+	if err != nil {
+		return nil, inputError(err)
+	}
+	layout := report.Layout{
+		Metrics: experiments.MetricNames(s, sp0),
+		Curves:  experiments.CurveNames(s),
+	}
+	for _, t := range s.Loss.Terms {
+		layout.Terms = append(layout.Terms, t.Name)
+	}
+	base := s.RunBase(data.Checksum())
+	sweep.AssignIDs(plans, base)
+	return &sweepSetup{data: data, plans: plans, grid: grid, layout: layout, base: base}, nil
+}
+
 func sweepRun(ctx context.Context, o *SweepOptions) error {
 	if o.Shard != "" {
 		return shardRun(ctx, o)
@@ -147,30 +187,14 @@ func sweepRun(ctx context.Context, o *SweepOptions) error {
 	if out == "" {
 		out = filepath.Join(o.Results, s.Name)
 	}
-	data, err := experiments.OpenData(s, o.DataDir)
+	st, err := setupSweep(s, o.DataDir)
 	if err != nil {
-		return inputError(err)
+		return err
 	}
-	plans, grid, err := sweep.Expand(s)
-	if err != nil {
-		return inputError(err)
-	}
-	// Prepare repeat 0 now: a split that cannot be made is an input error
-	// and should be known before any output is written.
-	sp0, err := data.Prepare(0)
-	if err != nil {
-		return inputError(err)
-	}
+	data, plans, grid, layout := st.data, st.plans, st.grid, st.layout
 	workers := o.Workers
 	if workers == 0 {
 		workers = runtime.NumCPU()
-	}
-	layout := report.Layout{
-		Metrics: experiments.MetricNames(s, sp0),
-		Curves:  experiments.CurveNames(s),
-	}
-	for _, t := range s.Loss.Terms {
-		layout.Terms = append(layout.Terms, t.Name)
 	}
 
 	// The output folder: refuse another spec's results without --force,
@@ -202,9 +226,8 @@ func sweepRun(ctx context.Context, o *SweepOptions) error {
 	}
 
 	// Run ids, and the runs the store holds already.
-	base := s.RunBase(data.Checksum())
+	base := st.base
 	specHash := s.ResultHash()
-	sweep.AssignIDs(plans, base)
 	stored := make([]bool, len(plans))
 	reused := 0
 	if !o.Fresh {

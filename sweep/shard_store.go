@@ -37,8 +37,9 @@ type ShardRecord struct {
 	Shard       int       `json:"shard"`
 	Shards      int       `json:"shards"`
 	Host        string    `json:"host,omitempty"`
-	SpecFile    string    `json:"spec_file"`
-	Spec        string    `json:"spec"` // the spec file's bytes as run
+	SpecFile    string    `json:"spec_file"`          // absolute: a CSV dataset is resolved against it
+	DataDir     string    `json:"data_dir,omitempty"` // the --data-dir it ran with
+	Spec        string    `json:"spec"`               // the spec file's bytes as run
 	SpecHash    string    `json:"spec_hash"`
 	ResultHash  string    `json:"result_hash"`
 	RunBase     string    `json:"run_base"`
