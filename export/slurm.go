@@ -27,7 +27,8 @@ var slurmTmpl = template.Must(template.New("slurm").Funcs(template.FuncMap{"q": 
 # that runs when every shard has succeeded (afterok dependency).
 # Run this script on a login node:  bash {{.Script}}
 # A failed shard can be re-run alone; it trains only the runs it lacks:
-#   sbatch --array=<i> (the array part below)   then run the merge again.
+#   {{q .Binary}} sweep {{q .SpecPath}} --shard <i>/{{.Shards}} --out {{q .Out}}   then merge again:
+#   {{q .Binary}} merge {{q .Out}}
 set -euo pipefail
 
 array_id=$(sbatch --parsable <<'SBATCH'
@@ -42,7 +43,9 @@ array_id=$(sbatch --parsable <<'SBATCH'
 {{- if .Partition}}
 #SBATCH --partition={{.Partition}}{{end}}
 #SBATCH --output=lossexp-{{.Name}}-%A_%a.log
-# SLURM_ARRAY_TASK_ID and SLURM_ARRAY_TASK_COUNT give the shard.
+# The shard is SLURM_ARRAY_TASK_ID of LOSSEXP_SHARDS: re-submitting one task
+# (sbatch --array=3) runs shard 3 again, filling only its missing runs.
+export LOSSEXP_SHARDS={{.Shards}}
 exec {{q .Binary}} sweep {{q .SpecPath}} --shard auto --out {{q .Out}} --workers {{.CPUs}} --quiet{{if .DataDir}} --data-dir {{q .DataDir}}{{end}}
 SBATCH
 )
