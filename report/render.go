@@ -110,6 +110,11 @@ func (a *Analysis) writeFigures(dir string, opts PlotOptions, figs *Figures) err
 		return err
 	}
 	figs.Tradeoff = append(figs.Tradeoff, baseNames(heat)...)
+	cmp, err := a.compareFigures(dir, opts)
+	if err != nil {
+		return err
+	}
+	figs.Tradeoff = append(figs.Tradeoff, baseNames(cmp)...)
 	grad, err := a.gradFigures(dir, opts)
 	if err != nil {
 		return err

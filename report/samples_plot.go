@@ -85,6 +85,10 @@ func samplesFigures(dir string) ([]string, error) {
 	}
 	path := filepath.Join(dir, name)
 	fig := samplesFigure{plots: plots, cols: 1}
+	if s.Kind == "images" {
+		fig.width = 26 * vg.Centimeter // six input|restored|target triples a row
+		fig.rowH = 2.6 * vg.Centimeter
+	}
 	if s.Kind == "scatter" {
 		fig.cols = len(plots)
 	}
@@ -123,6 +127,8 @@ func lambdaTitle(terms []string, l []float64) string {
 type samplesFigure struct {
 	plots []*plot.Plot
 	cols  int
+	width vg.Length // 0 = the default
+	rowH  vg.Length // height of a row of plots when stacked (0 = 4 cm)
 }
 
 func (f samplesFigure) WriteTo(w io.Writer) (int64, error) {
@@ -132,9 +138,16 @@ func (f samplesFigure) WriteTo(w io.Writer) (int64, error) {
 	}
 	h := FigureHeight
 	if rows > 1 {
-		h = vg.Length(rows) * 4 * vg.Centimeter
+		rh := 4 * vg.Centimeter
+		if f.rowH > 0 {
+			rh = f.rowH
+		}
+		h = vg.Length(rows) * rh
 	}
 	width := FigureWidth
+	if f.width > 0 {
+		width = f.width
+	}
 	if cols > 1 {
 		width = vg.Length(cols) * 8 * vg.Centimeter
 	}
@@ -174,7 +187,13 @@ func (s *imageStrip) DataRange() (xmin, xmax, ymin, ymax float64) {
 }
 
 func (s *imageStrip) Plot(c draw.Canvas, p *plot.Plot) {
-	trX, trY := p.Transforms(&c)
+	// Square pixels: the cell size is what fits both the width and the
+	// height of the canvas, whatever the plot's aspect.
+	_, xmax, _, ymax := s.DataRange()
+	w, h := c.Max.X-c.Min.X, c.Max.Y-c.Min.Y
+	cell := min(w/vg.Length(xmax), h/vg.Length(ymax))
+	left := c.Min.X + (w-cell*vg.Length(xmax))/2
+	top := c.Max.Y
 	x0 := 0.0
 	for k, row := range s.rows {
 		if k > 0 && int(row[1]) == 0 {
@@ -193,10 +212,9 @@ func (s *imageStrip) Plot(c draw.Canvas, p *plot.Plot) {
 				}
 				g := uint8(255 * (1 - v)) // ink is dark
 				c.SetColor(color.Gray{Y: g})
-				rect := vg.Rectangle{
-					Min: vg.Point{X: trX(x0 + float64(cc)), Y: trY(float64(stripSide - r - 1))},
-					Max: vg.Point{X: trX(x0 + float64(cc+1)), Y: trY(float64(stripSide - r))},
-				}
+				x := left + cell*vg.Length(x0+float64(cc))
+				y := top - cell*vg.Length(r+1)
+				rect := vg.Rectangle{Min: vg.Point{X: x, Y: y}, Max: vg.Point{X: x + cell, Y: y + cell}}
 				c.Fill(rect.Path())
 			}
 		}

@@ -44,4 +44,3 @@ loss:
 	}
 	b.ReportMetric(float64(b.N*len(plans))/b.Elapsed().Seconds(), "runs/s")
 }
-

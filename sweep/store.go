@@ -76,6 +76,16 @@ type Record struct {
 	Curves       []Floats `json:"curves"`
 	Seconds      float64  `json:"seconds"`
 	EpochSeconds Floats   `json:"epoch_seconds"`
+	// Samples are the run's figure samples (repeat 0 of terms that draw
+	// figures), kept so a resumed or merged sweep draws the same figures.
+	Samples *RecordSamples `json:"samples,omitempty"`
+}
+
+// RecordSamples is experiments.Samples with NaN-safe rows.
+type RecordSamples struct {
+	Kind    string   `json:"kind"`
+	Columns []string `json:"columns"`
+	Rows    []Floats `json:"rows"`
 }
 
 // Floats is a []float64 whose JSON form keeps NaN and ±Inf (see Record).
@@ -218,6 +228,13 @@ func NewRecord(r *experiments.Result, terms, metrics, curves []string, base, spe
 	for i, c := range r.Curves {
 		rec.Curves[i] = c
 	}
+	if r.Samples != nil {
+		rs := &RecordSamples{Kind: r.Samples.Kind, Columns: r.Samples.Columns, Rows: make([]Floats, len(r.Samples.Rows))}
+		for i, row := range r.Samples.Rows {
+			rs.Rows[i] = row
+		}
+		rec.Samples = rs
+	}
 	return rec
 }
 
@@ -231,6 +248,13 @@ func (r *Record) Result(p Plan) experiments.Result {
 	}
 	for i, c := range r.Curves {
 		res.Curves[i] = c
+	}
+	if r.Samples != nil {
+		sm := &experiments.Samples{Kind: r.Samples.Kind, Columns: r.Samples.Columns, Rows: make([][]float64, len(r.Samples.Rows))}
+		for i, row := range r.Samples.Rows {
+			sm.Rows[i] = row
+		}
+		res.Samples = sm
 	}
 	return res
 }

@@ -1,0 +1,157 @@
+package report
+
+import (
+	"image/color"
+	"io"
+	"slices"
+
+	"gonum.org/v1/plot"
+	"gonum.org/v1/plot/plotter"
+	"gonum.org/v1/plot/vg"
+	"gonum.org/v1/plot/vg/draw"
+	"gonum.org/v1/plot/vg/vgimg"
+)
+
+// compareFig puts several swept terms on one trade-off plot: for a metric
+// they share (for example test.dp_diff for a fairness penalty and an
+// adversary), each term's slice of the grid (the other terms at λ = 0)
+// is one curve of task metric against that metric, λ ascending, from the
+// common λ = 0 point. It answers "which method buys the most of the
+// metric per unit of task metric lost?".
+type compareFig struct {
+	title, subtitle string
+	xLabel, yLabel  string
+	curves          []compareCurve
+	ref             *plotter.XY // the all-zero point, when the grid has it
+}
+
+type compareCurve struct {
+	term  string
+	fixed string          // the other terms' λ on the slice, "adversary=0"
+	pts   []tradeoffPoint // x: shared metric, y: task metric
+}
+
+// compareFigures writes compare_<metric>.png for every metric shared by
+// two or more swept terms' slices (the terms' own metrics, and the
+// spec's report metrics other than the task metric).
+func (a *Analysis) compareFigures(dir string, opts PlotOptions) ([]string, error) {
+	if len(a.Terms) < 2 || a.Task.Index < 0 {
+		return nil, nil
+	}
+	var metrics []string
+	for _, ta := range a.Terms {
+		if ta.Metric.Index >= 0 && !slices.Contains(metrics, ta.Metric.Name) {
+			metrics = append(metrics, ta.Metric.Name)
+		}
+	}
+	for _, m := range opts.Metrics {
+		if m != a.Task.Name && !slices.Contains(metrics, m) && slices.Contains(a.Summary.Metrics, m) {
+			metrics = append(metrics, m)
+		}
+	}
+	var files []string
+	for _, m := range metrics {
+		f := a.compareFigure(m, opts)
+		if f == nil {
+			continue
+		}
+		if err := writeFigure(dir, "compare_"+m+".png", f, &files); err != nil {
+			return nil, err
+		}
+	}
+	return files, nil
+}
+
+func (a *Analysis) compareFigure(metric string, opts PlotOptions) *compareFig {
+	mi := slices.Index(a.Summary.Metrics, metric)
+	if mi < 0 {
+		return nil
+	}
+	f := &compareFig{subtitle: opts.Description}
+	seen := map[string]bool{}
+	for _, ta := range a.Terms {
+		if seen[ta.Term] {
+			continue // one curve per term
+		}
+		seen[ta.Term] = true
+		c := compareCurve{term: ta.Term, fixed: ta.Fixed}
+		for _, pi := range ta.Points {
+			p := a.Summary.Points[pi]
+			x, y := p.Stats[mi].Mean, p.Stats[a.Task.Index].Mean
+			if !isFinite(x) || !isFinite(y) || p.Diverged > 0 {
+				continue
+			}
+			if pi == ta.Ref {
+				f.ref = &plotter.XY{X: x, Y: y}
+				continue
+			}
+			c.pts = append(c.pts, tradeoffPoint{lambda: p.Lambdas[ta.Index], x: x, y: y})
+		}
+		if len(c.pts) >= 2 {
+			f.curves = append(f.curves, c)
+		}
+	}
+	if len(f.curves) < 2 {
+		return nil
+	}
+	dir := betterHigher(metric)
+	f.title = titled(opts, a.Task.Name+" against "+metric+", one curve per term (labels: λ)")
+	f.xLabel = metric + " (mean"
+	if dir != "" {
+		f.xLabel += "; " + dir + " is better"
+	}
+	f.xLabel += ")"
+	f.yLabel = a.Task.Name + " (mean; " + better(a.Task.Higher) + " is better)"
+	return f
+}
+
+// WriteTo draws the figure and writes it as a PNG.
+func (f *compareFig) WriteTo(w io.Writer) (int64, error) {
+	c := vgimg.NewWith(vgimg.UseWH(FigureWidth, FigureHeight), vgimg.UseDPI(FigureDPI))
+	if err := drawFramed(draw.New(c), f.title, f.subtitle, f.plot); err != nil {
+		return 0, err
+	}
+	return vgimg.PngCanvas{Canvas: c}.WriteTo(w)
+}
+
+func (f *compareFig) plot() (*plot.Plot, plot.Legend, error) {
+	p := newPlot(f.xLabel, f.yLabel)
+	legend := newLegend()
+	shapes := []draw.GlyphDrawer{draw.CircleGlyph{}, draw.TriangleGlyph{}, draw.SquareGlyph{}, draw.PyramidGlyph{}, draw.CrossGlyph{}}
+	for i, c := range f.curves {
+		col := palette[i%len(palette)]
+		xy := make(plotter.XYs, 0, len(c.pts)+1)
+		if f.ref != nil {
+			xy = append(xy, *f.ref)
+		}
+		lab := &plotter.Labels{Offset: vg.Point{X: vg.Points(4), Y: vg.Points(2)}}
+		for _, pt := range c.pts {
+			xy = append(xy, plotter.XY{X: pt.x, Y: pt.y})
+			lab.XYs = append(lab.XYs, plotter.XY{X: pt.x, Y: pt.y})
+			lab.Labels = append(lab.Labels, formatLambda(pt.lambda))
+			lab.TextStyle = append(lab.TextStyle, textStyle(7, col))
+		}
+		line := &plotter.Line{XYs: xy, LineStyle: draw.LineStyle{Color: col, Width: vg.Points(1.5)}}
+		sc := &plotter.Scatter{XYs: xy[len(xy)-len(c.pts):], GlyphStyle: draw.GlyphStyle{Color: col, Radius: vg.Points(3), Shape: shapes[i%len(shapes)]}}
+		p.Add(line, sc, lab)
+		name := "λ_" + c.term
+		if c.fixed != "" {
+			name += " (" + c.fixed + ")"
+		}
+		legendAdd(&legend, name, line, sc)
+	}
+	if f.ref != nil {
+		sc := &plotter.Scatter{XYs: plotter.XYs{*f.ref}, GlyphStyle: draw.GlyphStyle{Color: color.Black, Radius: vg.Points(4.5), Shape: draw.RingGlyph{}}}
+		p.Add(sc)
+		legendAdd(&legend, "λ = 0 (no term)", sc)
+	}
+	if p.X.Min == p.X.Max {
+		p.X.Min, p.X.Max = p.X.Min-0.01, p.X.Max+0.01
+	}
+	p.X.Max += 0.08 * (p.X.Max - p.X.Min)
+	if p.Y.Min == p.Y.Max {
+		p.Y.Min, p.Y.Max = p.Y.Min-0.01, p.Y.Max+0.01
+	}
+	p.Y.Max += 0.04 * (p.Y.Max - p.Y.Min)
+	return p, legend, nil
+}
