@@ -169,8 +169,16 @@ func setupSweep(s *experiments.Spec, dataDir string) (*sweepSetup, error) {
 	for _, t := range s.Loss.Terms {
 		layout.Terms = append(layout.Terms, t.Name)
 	}
+	// Sweep axes and scaled terms (sweep_axes.go): per-axis data before
+	// the ids, which cover it; the effective λ after.
+	if err := prepareAxes(s, plans, dataDir, &layout); err != nil {
+		return nil, err
+	}
 	base := s.RunBase(data.Checksum())
 	sweep.AssignIDs(plans, base)
+	if err := sweep.Scale(s, data, plans); err != nil {
+		return nil, inputError(err)
+	}
 	return &sweepSetup{data: data, plans: plans, grid: grid, layout: layout, base: base}, nil
 }
 
@@ -237,7 +245,7 @@ func sweepRun(ctx context.Context, o *SweepOptions) error {
 			case errors.Is(err, sweep.ErrNoRecord):
 			case err != nil:
 				fmt.Fprintf(o.IO.Err, "note: retraining run %s: %v\n", p.ID, err)
-			case rec.Fits(base, layout.Metrics, layout.Curves):
+			case rec.Fits(p.Base, layout.Metrics, layout.Curves):
 				stored[i] = true
 				reused++
 			}
@@ -255,7 +263,10 @@ func sweepRun(ctx context.Context, o *SweepOptions) error {
 	trained := 0
 	sink := sinkFunc(func(experiments.Result) error { trained++; return nil })
 	save := func(r *experiments.Result) error {
-		return store.Save(sweep.NewRecord(r, layout.Terms, layout.Metrics, layout.Curves, base, specHash, Version))
+		p := plans[r.Index]
+		rec := sweep.NewRecord(r, layout.Terms, layout.Metrics, layout.Curves, p.Base, specHash, Version)
+		rec.LambdaEff = p.Effective
+		return store.Save(rec)
 	}
 	runErr := sweep.Run(ctx, s, data, plans, sink, sweep.Options{
 		Workers:  workers,
@@ -361,7 +372,7 @@ func writeTables(out string, layout report.Layout, plans []sweep.Plan, store *sw
 			w.Abort()
 			return 0, 0, err
 		}
-		if err := w.Add(rec.Result(p)); err != nil {
+		if err := w.AddRun(rec.Result(p), runExtra(layout, p, rec)); err != nil {
 			w.Abort()
 			return 0, 0, err
 		}

@@ -96,6 +96,11 @@ func Train(ctx context.Context, run *Run) (Result, error) {
 	if err != nil {
 		return res, err
 	}
+	// Terms with scale: (scale.go) train with λ relative to the task at
+	// the initial parameters: measure it now, before the first step.
+	if err := t.applyScales(); err != nil {
+		return res, err
+	}
 	start := time.Now()
 	var reason string
 	if s.Train.Optimizer == "lbfgs" {

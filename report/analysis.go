@@ -60,6 +60,10 @@ type TermAnalysis struct {
 	Fixed  string // the other swept terms' λ on the slice, "l2=0"; "" if none
 	Points []int  // slice points in Summary.Points, λ ascending
 	Ref    int    // the λ = 0 point of the slice in Summary.Points; -1 if none
+	// Axes are the axis values of the slice (nil without axes): a term is
+	// analysed once per axis point.
+	Axes []string
+	tag  string
 
 	Balance Balance
 	Paired  []Paired // paired comparisons with λ = 0, task metric then term metric
@@ -107,15 +111,9 @@ func Analyze(dir string, runs *Runs, s *Summary) (*Analysis, error) {
 		if distinct(s, j) < 2 {
 			continue
 		}
-		ta := TermAnalysis{Term: t, Index: j, Kind: a.termKind(t), Ref: -1}
-		ta.Fixed, ta.Points, ta.Ref = termSlice(s, j)
-		ta.Metric = a.chooseTermMetric(&ta)
-		if a.Task.Name != "" {
-			ta.Balance = balanceOf(s, &ta, a.Task)
-			ta.Paired = pairedOf(runs, s, &ta, a.Task)
+		for _, ax := range axisTuples(s) {
+			a.analyzeTerm(runs, s, j, t, ax)
 		}
-		ta.Grad = a.gradConflict(&ta)
-		a.Terms = append(a.Terms, ta)
 	}
 	if a.Timings != nil {
 		c, err := costOf(a.Timings, runs, s)
@@ -128,6 +126,55 @@ func Analyze(dir string, runs *Runs, s *Summary) (*Analysis, error) {
 	}
 	return a, nil
 }
+
+// analyzeTerm appends the analysis of term j on its slice at the axis
+// values ax (nil without axes).
+func (a *Analysis) analyzeTerm(runs *Runs, s *Summary, j int, t string, ax []string) {
+	{
+		ta := TermAnalysis{Term: t, Index: j, Kind: a.termKind(t), Ref: -1, Axes: ax}
+		var tags []string
+		for k, v := range ax {
+			tags = append(tags, AxisLabel(s.Axes[k])+"="+v)
+		}
+		ta.tag = strings.Join(tags, ",")
+		ta.Fixed, ta.Points, ta.Ref = termSliceAt(s, j, ax)
+		ta.Metric = a.chooseTermMetric(&ta)
+		if a.Task.Name != "" {
+			ta.Balance = balanceOf(s, &ta, a.Task)
+			ta.Paired = pairedOf(runs, s, &ta, a.Task)
+		}
+		ta.Grad = a.gradConflict(&ta)
+		a.Terms = append(a.Terms, ta)
+	}
+}
+
+// axisTuples returns the distinct axis values of the summary's points in
+// order of first appearance: one nil tuple without axes.
+func axisTuples(s *Summary) [][]string {
+	if len(s.Axes) == 0 {
+		return [][]string{nil}
+	}
+	var out [][]string
+	for _, p := range s.Points {
+		if !slices.ContainsFunc(out, func(ax []string) bool { return slices.Equal(ax, p.Axes) }) {
+			out = append(out, p.Axes)
+		}
+	}
+	return out
+}
+
+// FileName is the term's part of its figure names: the term, and with
+// axes its axis values (l2_samples-100).
+func (ta *TermAnalysis) FileName() string {
+	if len(ta.Axes) == 0 {
+		return ta.Term
+	}
+	return ta.Term + "_" + fileSafe(strings.ReplaceAll(ta.Tag(), "=", "-"))
+}
+
+// Tag describes the analysis' axis values, "samples=100" ("" without
+// axes), with the summary's axis names.
+func (ta *TermAnalysis) Tag() string { return ta.tag }
 
 // termKind returns the kind of term name from spec.yaml, else the name.
 func (a *Analysis) termKind(name string) string {
@@ -226,10 +273,17 @@ func (a *Analysis) chooseTermMetric(ta *TermAnalysis) MetricChoice {
 	return mc
 }
 
-// termSlice returns the grid points where every swept term but j is at its
-// reference λ (0 if present, else its smallest), sorted by the λ of j,
-// the description of the fixed λ and the λ = 0 point of the slice.
+// termSlice is termSliceAt at the first axis point (every point without
+// axes).
 func termSlice(s *Summary, j int) (fixed string, pts []int, ref int) {
+	return termSliceAt(s, j, axisTuples(s)[0])
+}
+
+// termSliceAt returns the grid points at axis values ax where every swept
+// term but j is at its reference λ (0 if present, else its smallest),
+// sorted by the λ of j, the description of the fixed λ and axis values,
+// and the λ = 0 point of the slice.
+func termSliceAt(s *Summary, j int, ax []string) (fixed string, pts []int, ref int) {
 	refs := make([]float64, len(s.Terms))
 	var parts []string
 	for k := range s.Terms {
@@ -244,9 +298,12 @@ func termSlice(s *Summary, j int) (fixed string, pts []int, ref int) {
 		}
 		parts = append(parts, s.Terms[k]+"="+formatLambda(refs[k]))
 	}
+	for k, v := range ax {
+		parts = append(parts, AxisLabel(s.Axes[k])+"="+v)
+	}
 	ref = -1
 	for pi, p := range s.Points {
-		ok := true
+		ok := slices.Equal(p.Axes, ax)
 		for k := range s.Terms {
 			if k != j && distinct(s, k) > 1 && p.Lambdas[k] != refs[k] {
 				ok = false
@@ -322,17 +379,27 @@ func parseTable(r io.Reader, name string) (*Table, error) {
 }
 
 // pointOfRuns returns, for each run, the index of its grid point in s
-// (Summarize groups by identical λ tuple, bit for bit).
+// (Summarize groups by identical λ tuple, bit for bit, and axis values).
 func pointOfRuns(runs *Runs, s *Summary) []int {
 	index := make(map[string]int, len(s.Points))
 	for pi, p := range s.Points {
-		index[lambdaKey(p.Lambdas)] = pi
+		index[lambdaKey(p.Lambdas)+axisKey(p.Axes)] = pi
 	}
 	out := make([]int, len(runs.Runs))
 	for i, r := range runs.Runs {
-		out[i] = index[lambdaKey(r.Lambdas)]
+		out[i] = index[lambdaKey(r.Lambdas)+axisKey(r.Axes)]
 	}
 	return out
+}
+
+// axisKey is the part of a point's key its axis values make ("" without
+// axes, so keys of specs without axes are unchanged).
+func axisKey(ax []string) string {
+	var b []byte
+	for _, a := range ax {
+		b = append(append(b, 0), a...)
+	}
+	return string(b)
 }
 
 func lambdaKey(ls []float64) string {

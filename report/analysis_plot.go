@@ -30,8 +30,21 @@ var (
 // BalanceMarks returns the balance points of a as marks for PlotOptions.
 func (a *Analysis) BalanceMarks() []Mark {
 	var ms []Mark
+	seen := map[string]int{} // axis points of each term so far
 	for _, ta := range a.Terms {
 		b := ta.Balance
+		if len(ta.Axes) > 0 {
+			// One curve per axis value: mark its λ_1se in the curve's
+			// color (MetricFigure colors curves in axis order), and
+			// leave the other points to balance.csv.
+			k := seen[ta.Term]
+			seen[ta.Term]++
+			if b.OneSE.Point >= 0 {
+				ms = append(ms, Mark{Term: ta.Term, Label: "λ_1se (" + ta.Tag() + ") = " + formatLambda(b.OneSE.Lambda),
+					Lambda: b.OneSE.Lambda, Color: palette[k%len(palette)], Dashes: []vg.Length{vg.Points(2), vg.Points(2)}})
+			}
+			continue
+		}
 		for _, m := range []struct {
 			label string
 			p     BalancePoint
@@ -114,7 +127,7 @@ func (a *Analysis) gradFigures(dir string, opts PlotOptions) ([]string, error) {
 			if g.Source == CurvesFile {
 				f.yLabel = "gradient norm ratio, last epoch (log, " + f.nLabel() + ")"
 			}
-			if err := writeFigure(dir, "grad_ratio_vs_"+ta.Term+".png", f, &written); err != nil {
+			if err := writeFigure(dir, "grad_ratio_vs_"+ta.FileName()+".png", f, &written); err != nil {
 				return written, err
 			}
 		}
@@ -138,7 +151,7 @@ func (a *Analysis) gradFigures(dir string, opts PlotOptions) ([]string, error) {
 		cf.subtitle = opts.Description
 		cf.yLabel = "cosine / fraction (mean ± 95% CI, " + cf.nLabel() + ")"
 		cf.hlines = []hLine{{0, "cosine = 0", refGray}}
-		if err := writeFigure(dir, "grad_cos_vs_"+ta.Term+".png", cf, &written); err != nil {
+		if err := writeFigure(dir, "grad_cos_vs_"+ta.FileName()+".png", cf, &written); err != nil {
 			return written, err
 		}
 	}
@@ -174,7 +187,7 @@ func (a *Analysis) costFigures(dir string, opts PlotOptions) ([]string, error) {
 		if err != nil {
 			continue
 		}
-		if err := writeFigure(dir, "cost_vs_"+ta.Term+".png", fig, &written); err != nil {
+		if err := writeFigure(dir, "cost_vs_"+ta.FileName()+".png", fig, &written); err != nil {
 			return written, err
 		}
 	}
@@ -294,10 +307,10 @@ func (a *Analysis) trainingFigures(dir string, opts PlotOptions) (map[string][]s
 				continue
 			}
 			var w []string
-			if err := writeFigure(dir, fmt.Sprintf("training_%s_%d.png", ta.Term, k+1), lf, &w); err != nil {
+			if err := writeFigure(dir, fmt.Sprintf("training_%s_%d.png", ta.FileName(), k+1), lf, &w); err != nil {
 				return out, err
 			}
-			out[ta.Term] = append(out[ta.Term], w...)
+			out[ta.FileName()] = append(out[ta.FileName()], w...)
 		}
 	}
 	return out, nil

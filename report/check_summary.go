@@ -35,7 +35,7 @@ func parseSummary(r io.Reader, name string) (*Summary, error) {
 		return nil, fmt.Errorf("%s: %w", name, err)
 	}
 	s := &Summary{}
-	var termCols []int
+	var termCols, axisCols []int
 	nCol, divCol := -1, -1
 	type metricCols struct{ mean, std, lo, hi int }
 	var mcols []metricCols
@@ -50,6 +50,9 @@ func parseSummary(r io.Reader, name string) (*Summary, error) {
 		case strings.HasPrefix(h, LambdaPrefix) && len(h) > len(LambdaPrefix):
 			termCols = append(termCols, i)
 			s.Terms = append(s.Terms, strings.TrimPrefix(h, LambdaPrefix))
+		case strings.HasPrefix(h, AxisPrefix) && len(h) > len(AxisPrefix):
+			axisCols = append(axisCols, i)
+			s.Axes = append(s.Axes, strings.TrimPrefix(h, AxisPrefix))
 		case h == ColN:
 			nCol = i
 		case h == ColDiverged:
@@ -122,6 +125,9 @@ func parseSummary(r io.Reader, name string) (*Summary, error) {
 				return nil, cellErr(c, errors.New("empty λ"))
 			}
 			p.Lambdas[j] = v
+		}
+		for _, c := range axisCols {
+			p.Axes = append(p.Axes, rec[c])
 		}
 		if p.N, err = strconv.Atoi(rec[nCol]); err != nil || p.N < 0 {
 			return nil, cellErr(nCol, fmt.Errorf("invalid count %q", rec[nCol]))

@@ -99,6 +99,7 @@ func costOf(t *Table, runs *Runs, s *Summary) (*Cost, error) {
 			epochs[p] = append(epochs[p], epSum[i]/float64(epN[i]))
 		}
 	}
+	axisRef := map[string]int{}
 	for pi, p := range s.Points {
 		allZero := true
 		for j, l := range p.Lambdas {
@@ -106,17 +107,18 @@ func costOf(t *Table, runs *Runs, s *Summary) (*Cost, error) {
 				allZero = false
 			}
 		}
+		if _, ok := axisRef[axisKey(p.Axes)]; allZero && !ok {
+			axisRef[axisKey(p.Axes)] = pi // with axes, each axis point has its own
+		}
 		if allZero && c.Ref < 0 {
 			c.Ref = pi
 		}
 		c.Points = append(c.Points, CostPoint{Point: pi, Total: Describe(totals[pi]), Epoch: Describe(epochs[pi]), Rel: math.NaN()})
 	}
-	if c.Ref >= 0 {
-		ref := c.Points[c.Ref].Epoch.Mean
-		for i := range c.Points {
-			if ref > 0 {
-				c.Points[i].Rel = c.Points[i].Epoch.Mean/ref - 1
-			}
+	for i := range c.Points {
+		r, ok := axisRef[axisKey(s.Points[i].Axes)]
+		if ref := c.Points[r].Epoch.Mean; ok && ref > 0 {
+			c.Points[i].Rel = c.Points[i].Epoch.Mean/ref - 1
 		}
 	}
 	for j, term := range s.Terms {
@@ -191,6 +193,9 @@ func WriteCost(path string, s *Summary, c *Cost) error {
 		for _, t := range s.Terms {
 			row = append(row, LambdaPrefix+t)
 		}
+		for _, a := range s.Axes {
+			row = append(row, AxisPrefix+a)
+		}
 		row = append(row, ColN, "seconds.mean", "seconds.ci_low", "seconds.ci_high",
 			"epoch_seconds.mean", "epoch_seconds.ci_low", "epoch_seconds.ci_high", "epoch_seconds.rel")
 		if err := cw.Write(row); err != nil {
@@ -201,6 +206,7 @@ func WriteCost(path string, s *Summary, c *Cost) error {
 			for _, l := range s.Points[cp.Point].Lambdas {
 				row = append(row, formatExact(l))
 			}
+			row = append(row, s.Points[cp.Point].Axes...)
 			row = append(row, strconv.Itoa(cp.Total.N),
 				formatSeconds(cp.Total.Mean), formatSeconds(cp.Total.CILow), formatSeconds(cp.Total.CIHigh),
 				formatSeconds(cp.Epoch.Mean), formatSeconds(cp.Epoch.CILow), formatSeconds(cp.Epoch.CIHigh), formatSeconds(cp.Rel))

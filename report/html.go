@@ -119,7 +119,7 @@ func (a *Analysis) htmlData(opts PlotOptions, figs *Figures) *htmlData {
 	s := a.Summary
 	for _, ta := range a.Terms {
 		ht := htmlTerm{Term: ta.Term, Kind: ta.Kind, Fixed: ta.Fixed, Metric: ta.Metric, Excluded: ta.Balance.Excluded, Grad: ta.Grad,
-			Training: figs.Training[ta.Term]}
+			Training: figs.Training[ta.FileName()]}
 		if a.Task.Index >= 0 {
 			for _, bp := range []struct {
 				name string

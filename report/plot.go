@@ -274,9 +274,11 @@ func MetricFigure(s *Summary, xi int, mis []int, opts PlotOptions) (io.WriterTo,
 		return nil, fmt.Errorf("λ of %s takes a single value", xname)
 	}
 
-	// Group points by the λ of the other swept terms, in grid order.
+	// Group points by the λ of the other swept terms and by the axis
+	// values (one curve per axis value), in grid order.
 	type group struct {
 		key    []float64
+		axes   []string
 		points []int
 	}
 	var groups []group
@@ -285,10 +287,10 @@ func MetricFigure(s *Summary, xi int, mis []int, opts PlotOptions) (io.WriterTo,
 		for k, j := range others {
 			key[k] = p.Lambdas[j]
 		}
-		g := slices.IndexFunc(groups, func(g group) bool { return slices.Equal(g.key, key) })
+		g := slices.IndexFunc(groups, func(g group) bool { return slices.Equal(g.key, key) && slices.Equal(g.axes, p.Axes) })
 		if g < 0 {
 			g = len(groups)
-			groups = append(groups, group{key: key})
+			groups = append(groups, group{key: key, axes: p.Axes})
 		}
 		groups[g].points = append(groups[g].points, pi)
 	}
@@ -302,6 +304,9 @@ func MetricFigure(s *Summary, xi int, mis []int, opts PlotOptions) (io.WriterTo,
 			}
 			for k, j := range others {
 				labels = append(labels, s.Terms[j]+" = "+formatLambda(g.key[k]))
+			}
+			for k, a := range g.axes {
+				labels = append(labels, AxisLabel(s.Axes[k])+" = "+a)
 			}
 			sr := series{label: strings.Join(labels, ", ")}
 			idx := slices.Clone(g.points)
@@ -372,6 +377,15 @@ func MetricFigure(s *Summary, xi int, mis []int, opts PlotOptions) (io.WriterTo,
 		}
 	}
 	return f, nil
+}
+
+// AxisLabel is the short name of an axis in legends: the last part of its
+// field (dataset.params.samples → samples).
+func AxisLabel(field string) string {
+	if i := strings.LastIndexByte(field, '.'); i >= 0 {
+		return field[i+1:]
+	}
+	return field
 }
 
 func cmpFloat(a, b float64) int {

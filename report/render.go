@@ -99,7 +99,7 @@ func (a *Analysis) writeFigures(dir string, opts PlotOptions, figs *Figures) err
 	for _, ta := range a.Terms {
 		if f := a.tradeoffFigure(&ta, opts); f != nil {
 			var w []string
-			if err := writeFigure(dir, "tradeoff_"+ta.Term+".png", f, &w); err != nil {
+			if err := writeFigure(dir, "tradeoff_"+ta.FileName()+".png", f, &w); err != nil {
 				return err
 			}
 			figs.Tradeoff = append(figs.Tradeoff, baseNames(w)...)

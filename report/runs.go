@@ -14,6 +14,7 @@ import (
 // Runs is runs.csv read back: one Run per row, in file order.
 type Runs struct {
 	Terms   []string // term names, from the lambda.<term> columns
+	Axes    []string // sweep axes, from the axis.<field> columns
 	Metrics []string // metric names, in column order
 	Runs    []Run
 }
@@ -24,6 +25,7 @@ type Run struct {
 	Repeat  int
 	Status  string
 	Lambdas []float64 // aligned with Runs.Terms
+	Axes    []string  // axis values as written, aligned with Runs.Axes
 	Metrics []float64 // aligned with Runs.Metrics; NaN for an empty cell
 	Reason  string
 	Line    int // line of the row in the file, for messages
@@ -64,7 +66,7 @@ func parseRuns(r io.Reader, name string) (*Runs, error) {
 
 	runs := &Runs{}
 	var (
-		termCols, metricCols                []int
+		termCols, axisCols, metricCols      []int
 		idCol, repCol, statusCol, reasonCol = -1, -1, -1, -1
 	)
 	seen := make(map[string]bool, len(header))
@@ -91,6 +93,13 @@ func parseRuns(r io.Reader, name string) (*Runs, error) {
 			}
 			termCols = append(termCols, i)
 			runs.Terms = append(runs.Terms, term)
+		case strings.HasPrefix(h, AxisPrefix):
+			field := strings.TrimPrefix(h, AxisPrefix)
+			if field == "" {
+				return nil, fmt.Errorf("%s: line 1, column %d: %q names no axis", name, i+1, h)
+			}
+			axisCols = append(axisCols, i)
+			runs.Axes = append(runs.Axes, field)
 		case h == "":
 			return nil, fmt.Errorf("%s: line 1, column %d: empty column name", name, i+1)
 		default:
@@ -154,6 +163,15 @@ func parseRuns(r io.Reader, name string) (*Runs, error) {
 				return nil, cellErr(c, errors.New("empty λ"))
 			}
 			run.Lambdas[j] = v
+		}
+		if len(axisCols) > 0 {
+			run.Axes = make([]string, len(axisCols))
+			for j, c := range axisCols {
+				if rec[c] == "" {
+					return nil, cellErr(c, errors.New("empty axis value"))
+				}
+				run.Axes[j] = rec[c]
+			}
 		}
 		for j, c := range metricCols {
 			v, err := parseCell(rec[c])

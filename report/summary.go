@@ -17,6 +17,7 @@ import (
 // the point's runs.
 type Summary struct {
 	Terms   []string // term names, as in Runs
+	Axes    []string // sweep axes, as in Runs (none without axes)
 	Metrics []string // metric names, as in Runs
 	Points  []Point  // in order of first appearance in runs.csv (grid order)
 }
@@ -24,6 +25,7 @@ type Summary struct {
 // Point is the summary of one grid point.
 type Point struct {
 	Lambdas  []float64 // the point's λ tuple, aligned with Summary.Terms
+	Axes     []string  // the point's axis values, aligned with Summary.Axes
 	N        int       // runs at the point, whatever their status
 	Diverged int       // runs with status diverged
 	Stats    []Stat    // aligned with Summary.Metrics
@@ -42,10 +44,10 @@ type Stat struct {
 }
 
 // Summarize groups runs by grid point, that is by identical λ tuple (bit
-// for bit, as ReadRuns parsed them), in order of first appearance, and
+// for bit, as ReadRuns parsed them) and axis values, in order of first appearance, and
 // computes the statistics of every metric over the ok runs of each point.
 func Summarize(runs *Runs) *Summary {
-	s := &Summary{Terms: runs.Terms, Metrics: runs.Metrics}
+	s := &Summary{Terms: runs.Terms, Axes: runs.Axes, Metrics: runs.Metrics}
 	index := make(map[string]int)
 	var members [][]int // run indices per point
 	key := make([]byte, 0, 8*len(runs.Terms))
@@ -54,11 +56,14 @@ func Summarize(runs *Runs) *Summary {
 		for _, l := range r.Lambdas {
 			key = binary.LittleEndian.AppendUint64(key, math.Float64bits(l))
 		}
+		for _, a := range r.Axes {
+			key = append(append(key, a...), 0)
+		}
 		p, ok := index[string(key)]
 		if !ok {
 			p = len(s.Points)
 			index[string(key)] = p
-			s.Points = append(s.Points, Point{Lambdas: r.Lambdas})
+			s.Points = append(s.Points, Point{Lambdas: r.Lambdas, Axes: r.Axes})
 			members = append(members, nil)
 		}
 		members[p] = append(members[p], i)
@@ -116,7 +121,7 @@ const (
 
 // WriteSummary writes s to path atomically, one row per grid point:
 //
-//	lambda.<term>…,n,diverged,<metric>.mean,<metric>.std,<metric>.ci_low,<metric>.ci_high…
+//	lambda.<term>…,[axis.<field>…,]n,diverged,<metric>.mean,<metric>.std,<metric>.ci_low,<metric>.ci_high…
 //
 // λ values are written exactly as in runs.csv, so the two tables join on
 // them; statistics with 10 significant digits; NaN as an empty cell.
@@ -132,6 +137,9 @@ func writeSummary(w io.Writer, s *Summary) error {
 	for _, t := range s.Terms {
 		row = append(row, LambdaPrefix+t)
 	}
+	for _, a := range s.Axes {
+		row = append(row, AxisPrefix+a)
+	}
 	row = append(row, ColN, ColDiverged)
 	for _, m := range s.Metrics {
 		row = append(row, m+SuffixMean, m+SuffixStd, m+SuffixCILow, m+SuffixCIHigh)
@@ -144,6 +152,7 @@ func writeSummary(w io.Writer, s *Summary) error {
 		for _, l := range p.Lambdas {
 			row = append(row, formatExact(l))
 		}
+		row = append(row, p.Axes...)
 		row = append(row, strconv.Itoa(p.N), strconv.Itoa(p.Diverged))
 		for _, st := range p.Stats {
 			row = append(row, formatStat(st.Mean), formatStat(st.Std), formatStat(st.CILow), formatStat(st.CIHigh))

@@ -231,16 +231,24 @@ func (h *heatFig) Y(r int) float64    { return float64(r) }
 // swept term's metric over the first two swept terms, the other swept
 // terms (if any) at their reference λ.
 func (a *Analysis) heatmapFigures(dir string, opts PlotOptions) ([]string, error) {
-	if len(a.Terms) < 2 {
+	// The terms of the first axis point (all of them without axes): a
+	// term analysed at several axis values is still one term.
+	var terms []TermAnalysis
+	for _, ta := range a.Terms {
+		if len(a.Terms) > 0 && slices.Equal(ta.Axes, a.Terms[0].Axes) {
+			terms = append(terms, ta)
+		}
+	}
+	if len(terms) < 2 {
 		return nil, nil
 	}
-	t1, t2 := a.Terms[0], a.Terms[1]
+	t1, t2 := terms[0], terms[1]
 	s := a.Summary
 	var metrics []MetricChoice
 	if a.Task.Index >= 0 {
 		metrics = append(metrics, a.Task)
 	}
-	for _, ta := range a.Terms[:2] {
+	for _, ta := range terms[:2] {
 		if ta.Metric.Index >= 0 && !slices.ContainsFunc(metrics, func(m MetricChoice) bool { return m.Name == ta.Metric.Name }) {
 			metrics = append(metrics, ta.Metric)
 		}
@@ -249,8 +257,8 @@ func (a *Analysis) heatmapFigures(dir string, opts PlotOptions) ([]string, error
 	_, slice1, _ := termSlice(s, t1.Index)
 	var plane []int
 	for pi, p := range s.Points {
-		ok := true
-		for _, ta := range a.Terms[2:] {
+		ok := slices.Equal(p.Axes, t1.Axes)
+		for _, ta := range terms[2:] {
 			if p.Lambdas[ta.Index] != s.Points[slice1[0]].Lambdas[ta.Index] {
 				ok = false
 			}

@@ -37,6 +37,15 @@ const (
 	// LambdaPrefix starts the column of every term's weight: lambda.<term>.
 	LambdaPrefix = "lambda."
 
+	// AxisPrefix starts the column of every sweep axis: axis.<field>
+	// (experiments.AxisPrefix).
+	AxisPrefix = "axis."
+
+	// LambdaEffPrefix starts the runs.csv column of a scaled term's
+	// effective λ: lambda_eff.<term>. It reads back as a metric, so
+	// summary.csv holds its mean per grid point.
+	LambdaEffPrefix = "lambda_eff."
+
 	// EpochTotal is the epoch of the timings.csv row that holds a run's
 	// whole wall time.
 	EpochTotal = "total"
@@ -47,6 +56,20 @@ type Layout struct {
 	Terms   []string // term names in spec order: columns lambda.<name>
 	Metrics []string // metric columns, e.g. train.accuracy, test.accuracy, sparsity
 	Curves  []string // per-epoch curve columns, e.g. loss.total, grad.l1, test.loss
+	// Axes are the sweep axes (columns axis.<field>, after the λ columns
+	// of every table); Scaled the terms with a scale (columns
+	// lambda_eff.<term> of runs.csv, after the axis columns). Both empty
+	// for a spec without them, whose tables keep their columns.
+	Axes   []string
+	Scaled []string
+}
+
+// Extra holds a run's values of the optional columns: its axis values
+// (formatted, aligned with Layout.Axes) and the effective λ of the scaled
+// terms (aligned with Layout.Scaled).
+type Extra struct {
+	Axes      []string
+	LambdaEff []float64
 }
 
 // Writer streams a sweep's results to runs.csv, curves.csv and
@@ -97,8 +120,15 @@ func NewWriter(dir string, layout Layout) (*Writer, error) {
 	for i, t := range layout.Terms {
 		terms[i] = LambdaPrefix + t
 	}
+	for _, a := range layout.Axes {
+		terms = append(terms, AxisPrefix+a)
+	}
+	var eff []string
+	for _, t := range layout.Scaled {
+		eff = append(eff, LambdaEffPrefix+t)
+	}
 	headers := [3][]string{
-		concat([]string{ColRunID, ColRepeat, ColStatus}, terms, layout.Metrics, []string{ColReason}),
+		concat([]string{ColRunID, ColRepeat, ColStatus}, terms, eff, layout.Metrics, []string{ColReason}),
 		concat([]string{ColRunID, ColRepeat}, terms, []string{ColEpoch}, layout.Curves),
 		concat([]string{ColRunID, ColRepeat}, terms, []string{ColEpoch, ColSeconds}),
 	}
@@ -133,8 +163,13 @@ func concat(parts ...[]string) []string {
 // Add writes r's row of runs.csv, its rows of curves.csv (one per epoch)
 // and of timings.csv (one per epoch and one "total"). r's slices must be
 // aligned with the Layout; a mismatch is an error and nothing of r is
-// written.
+// written. A Layout with axes or scaled terms needs AddRun.
 func (w *Writer) Add(r experiments.Result) error {
+	return w.AddRun(r, Extra{})
+}
+
+// AddRun is Add with the run's axis values and effective λ.
+func (w *Writer) AddRun(r experiments.Result, x Extra) error {
 	if w.err != nil {
 		return w.err
 	}
@@ -144,10 +179,18 @@ func (w *Writer) Add(r experiments.Result) error {
 	if err := w.check(r); err != nil {
 		return err
 	}
+	if len(x.Axes) != len(w.layout.Axes) || len(x.LambdaEff) != len(w.layout.Scaled) {
+		return fmt.Errorf("add run %s: %d axis values for %d axes, %d effective λ for %d scaled terms",
+			r.RunID, len(x.Axes), len(w.layout.Axes), len(x.LambdaEff), len(w.layout.Scaled))
+	}
 	// runs.csv
 	row := w.row[:0]
 	row = append(row, r.RunID, strconv.Itoa(r.Repeat), r.Status)
 	for _, v := range r.Lambdas {
+		row = append(row, formatExact(v))
+	}
+	row = append(row, x.Axes...)
+	for _, v := range x.LambdaEff {
 		row = append(row, formatExact(v))
 	}
 	for _, v := range r.Metrics {
@@ -163,6 +206,7 @@ func (w *Writer) Add(r experiments.Result) error {
 	for _, v := range r.Lambdas {
 		row = append(row, formatExact(v))
 	}
+	row = append(row, x.Axes...)
 	prefix := len(row)
 	for e, c := range r.Curves {
 		row = append(row[:prefix], strconv.Itoa(e+1))

@@ -68,6 +68,7 @@ type Record struct {
 	Repeat       int      `json:"repeat"`
 	Terms        []string `json:"terms"`
 	Lambdas      Floats   `json:"lambdas"`
+	LambdaEff    Floats   `json:"lambda_eff,omitempty"` // effective λ of every term when a term has a scale (Plan.Effective)
 	Status       string   `json:"status"`
 	Reason       string   `json:"reason,omitempty"`
 	MetricNames  []string `json:"metric_names"`
@@ -193,6 +194,8 @@ func (r *Record) validate(id string) error {
 		return fmt.Errorf("holds run %q, not %q", r.RunID, id)
 	case len(r.Lambdas) != len(r.Terms):
 		return fmt.Errorf("%d lambdas for %d terms", len(r.Lambdas), len(r.Terms))
+	case len(r.LambdaEff) != 0 && len(r.LambdaEff) != len(r.Terms):
+		return fmt.Errorf("%d effective lambdas for %d terms", len(r.LambdaEff), len(r.Terms))
 	case len(r.Metrics) != len(r.MetricNames):
 		return fmt.Errorf("%d metric values for %d metrics", len(r.Metrics), len(r.MetricNames))
 	case r.Status != experiments.StatusOK && r.Status != experiments.StatusDiverged:

@@ -4,8 +4,9 @@
 //
 // # Order and determinism
 //
-// Runs are numbered point-major: index = point·repeats + repeat, where the
-// points come from Spec.Grid. Every run's result is a pure function of
+// Runs are numbered point-major: index = point·repeats + repeat. The
+// points are axis-major (axes.go): point = axis·len(Spec.Grid) + λ point,
+// so a spec without axes has the points of Spec.Grid. Every run's result is a pure function of
 // (spec, grid point, repeat), and the sink receives results strictly in
 // index order, so whatever the number of workers or the order in which
 // runs finish, the sink sees the same sequence.
@@ -46,26 +47,76 @@ type Plan struct {
 	// ID is the run's stable id (experiments.RunID), set by AssignIDs;
 	// "" leaves the trainer's own id in the result.
 	ID string
+
+	// Axis is the plan's axis point (experiments.Spec.AxisPoints) and
+	// AxisValues its values as runs.csv writes them; Spec is the
+	// effective spec of that point (nil without axes: the sweep's spec)
+	// and Data its data (nil: the sweep's data; see AttachData).
+	Axis       int
+	AxisValues []string
+	Spec       *experiments.Spec
+	Data       *experiments.DataSource
+	// Base is the run base the ID was derived from (set by AssignIDs).
+	Base string
+	// Effective is the λ tuple the trainer uses when a term has a scale
+	// (experiments/scale.go; set by Scale, nil otherwise). Train applies
+	// the scale itself: this is what runs.csv records.
+	Effective []float64
 }
 
-// AssignIDs sets every plan's ID from the run base (Spec.RunBase).
+// AssignIDs sets every plan's ID and Base. A plan of an axis point takes
+// the run base of its effective spec and data (AttachData must have
+// run); the others take base (Spec.RunBase of the sweep's spec).
 func AssignIDs(plans []Plan, base string) {
+	bases := map[*experiments.Spec]string{}
 	for i := range plans {
-		plans[i].ID = experiments.RunID(base, plans[i].Lambdas, plans[i].Repeat)
+		p := &plans[i]
+		p.Base = base
+		if p.Spec != nil {
+			b, ok := bases[p.Spec]
+			if !ok {
+				sum := ""
+				if p.Data != nil {
+					sum = p.Data.Checksum()
+				} else if d, err := experiments.OpenData(p.Spec, ""); err == nil {
+					sum = d.Checksum()
+				}
+				b = p.Spec.RunBase(sum)
+				bases[p.Spec] = b
+			}
+			p.Base = b
+		}
+		p.ID = experiments.RunID(p.Base, p.Lambdas, p.Repeat)
 	}
 }
 
-// Expand returns the sweep's runs in index order: point-major, repeats
-// innermost.
+// Expand returns the sweep's runs in index order: axis points outermost,
+// then the λ points of Spec.Grid, repeats innermost. The grid it returns
+// has one λ tuple per point (the λ grid once per axis point).
 func Expand(s *experiments.Spec) ([]Plan, [][]float64, error) {
-	grid, err := s.Grid()
+	lgrid, err := s.Grid()
 	if err != nil {
 		return nil, nil, err
 	}
-	plans := make([]Plan, 0, len(grid)*s.Repeats)
-	for p, lam := range grid {
-		for r := 0; r < s.Repeats; r++ {
-			plans = append(plans, Plan{Index: len(plans), Point: p, Repeat: r, Lambdas: lam})
+	axes := s.AxisPoints()
+	grid := make([][]float64, 0, len(axes)*len(lgrid))
+	plans := make([]Plan, 0, len(axes)*len(lgrid)*s.Repeats)
+	for a, av := range axes {
+		var eff *experiments.Spec
+		var vals []string
+		if len(av) > 0 {
+			eff = s.WithAxes(av)
+			for _, v := range av {
+				vals = append(vals, v.String())
+			}
+		}
+		for _, lam := range lgrid {
+			p := len(grid)
+			grid = append(grid, lam)
+			for r := 0; r < s.Repeats; r++ {
+				plans = append(plans, Plan{Index: len(plans), Point: p, Repeat: r, Lambdas: lam,
+					Axis: a, AxisValues: vals, Spec: eff})
+			}
 		}
 	}
 	return plans, grid, nil
@@ -104,7 +155,7 @@ func Run(ctx context.Context, s *experiments.Spec, data *experiments.DataSource,
 	ctx, cancel := context.WithCancel(ctx)
 	defer cancel()
 
-	splits := newSplitCache(data, s.Repeats)
+	splits := newSplitCache(s.Repeats)
 	window := 4*workers + 8 // reorder buffer bound
 
 	type done struct {
@@ -125,11 +176,15 @@ func Run(ctx context.Context, s *experiments.Spec, data *experiments.DataSource,
 				p := plans[idx]
 				var d done
 				d.idx = idx
-				sp, err := splits.get(p.Repeat)
+				rs, rd := s, data
+				if p.Spec != nil {
+					rs, rd = p.Spec, p.Data
+				}
+				sp, err := splits.get(rs, rd, p.Repeat)
 				if err != nil {
 					d.err = err
 				} else {
-					run := &experiments.Run{Index: idx, Point: p.Point, Repeat: p.Repeat, Lambdas: p.Lambdas, Spec: s, Data: sp}
+					run := &experiments.Run{Index: idx, Point: p.Point, Repeat: p.Repeat, Lambdas: p.Lambdas, Spec: rs, Data: sp}
 					d.res, d.err = experiments.Train(ctx, run)
 					id := run.ID()
 					if p.ID != "" {
@@ -227,22 +282,60 @@ func Run(ctx context.Context, s *experiments.Spec, data *experiments.DataSource,
 	return firstErr
 }
 
-// splitCache prepares each repeat's data once and shares it between the
-// runs of that repeat (read-only).
+// splitCache prepares each repeat's data once per data source (one per
+// axis point that has its own) and shares it between the runs of that
+// repeat (read-only).
 type splitCache struct {
-	data *experiments.DataSource
+	repeats int
+	mu      sync.Mutex
+	sources map[*experiments.DataSource]*repeatSplits
+	byspec  map[*experiments.Spec]*experiments.DataSource
+}
+
+type repeatSplits struct {
 	once []sync.Once
 	sp   []*dataset.Splits
 	errs []error
 }
 
-func newSplitCache(d *experiments.DataSource, repeats int) *splitCache {
-	return &splitCache{data: d, once: make([]sync.Once, repeats), sp: make([]*dataset.Splits, repeats), errs: make([]error, repeats)}
+func newSplitCache(repeats int) *splitCache {
+	return &splitCache{repeats: repeats, sources: map[*experiments.DataSource]*repeatSplits{}}
 }
 
-func (c *splitCache) get(r int) (*dataset.Splits, error) {
-	c.once[r].Do(func() { c.sp[r], c.errs[r] = c.data.Prepare(r) })
-	return c.sp[r], c.errs[r]
+// get returns repeat r's splits of d, opening d from s first when it is
+// nil (an axis point whose data AttachData did not open).
+func (c *splitCache) get(s *experiments.Spec, d *experiments.DataSource, r int) (*dataset.Splits, error) {
+	c.mu.Lock()
+	if d == nil {
+		d = c.opened(s)
+	}
+	rs, ok := c.sources[d]
+	if !ok {
+		rs = &repeatSplits{once: make([]sync.Once, c.repeats), sp: make([]*dataset.Splits, c.repeats), errs: make([]error, c.repeats)}
+		c.sources[d] = rs
+	}
+	c.mu.Unlock()
+	if d == nil {
+		return nil, fmt.Errorf("open the data of %s: no data source", s.Name)
+	}
+	rs.once[r].Do(func() { rs.sp[r], rs.errs[r] = d.Prepare(r) })
+	return rs.sp[r], rs.errs[r]
+}
+
+// opened opens (once) the data of an effective spec; c.mu is held.
+func (c *splitCache) opened(s *experiments.Spec) *experiments.DataSource {
+	if c.byspec == nil {
+		c.byspec = map[*experiments.Spec]*experiments.DataSource{}
+	}
+	if d, ok := c.byspec[s]; ok {
+		return d
+	}
+	d, err := experiments.OpenData(s, "")
+	if err != nil {
+		d = nil
+	}
+	c.byspec[s] = d
+	return d
 }
 
 func lambdaString(s *experiments.Spec, lam []float64) string {
