@@ -186,7 +186,7 @@ func mergeRun(ctx context.Context, o *MergeOptions) error {
 			if errors.Is(err, sweep.ErrNoRecord) {
 				continue
 			}
-			if err != nil || !rec.Fits(base, layout.Metrics, layout.Curves) {
+			if err != nil || !rec.Fits(p.Base, layout.Metrics, layout.Curves) {
 				if notes < 5 {
 					if err == nil {
 						err = errors.New("written by another tool version")

@@ -105,7 +105,7 @@ func shardRun(ctx context.Context, o *SweepOptions) error {
 		case errors.Is(err, sweep.ErrNoRecord):
 		case err != nil:
 			fmt.Fprintf(o.IO.Err, "note: retraining run %s: %v\n", p.ID, err)
-		case rec.Fits(base, layout.Metrics, layout.Curves):
+		case rec.Fits(p.Base, layout.Metrics, layout.Curves):
 			stored[p.ID] = true
 			reused++
 			if rec.Status != experiments.StatusOK {
@@ -152,7 +152,10 @@ func shardRun(ctx context.Context, o *SweepOptions) error {
 		return nil
 	})
 	save := func(r *experiments.Result) error {
-		return store.Save(sweep.NewRecord(r, layout.Terms, layout.Metrics, layout.Curves, base, specHash, Version))
+		p := mine[r.Index] // sweep.Run numbers the runs it is given
+		rec := sweep.NewRecord(r, layout.Terms, layout.Metrics, layout.Curves, p.Base, specHash, Version)
+		rec.LambdaEff = p.Effective
+		return store.Save(rec)
 	}
 	runErr := sweep.Run(ctx, s, data, mine, sink, sweep.Options{
 		Workers:  workers,

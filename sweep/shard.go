@@ -206,13 +206,23 @@ func ShardFromEnv(lookup func(string) (string, bool)) (sh Shard, source string, 
 type CostFunc func(Plan) int64
 
 // PlanCost is the cost model the shards are balanced by: epochs × training
-// rows × model size, read from the spec. All runs of one spec cost the
-// same today (the grid varies only λ), so the assignment deals runs out in
-// index order, round robin; when sweep axes give plans their own epochs,
-// data size or model, this is the place to read them. Unknown factors
-// (the rows of a CSV, the input width) count as 1: they are the same for
-// every run of the spec.
+// rows × model size, read from the run's spec (an axis point's effective
+// spec, Plan.Spec, when sweep axes vary epochs, data size or the model).
+// Runs that differ only in λ cost the same, so a spec without axes is
+// dealt out in index order, round robin. Unknown factors (the rows of a
+// CSV, the input width) count as 1: they are the same for every run of
+// the spec.
 func PlanCost(s *experiments.Spec) CostFunc {
+	base := specCost(s)
+	return func(p Plan) int64 {
+		if p.Spec != nil { // an axis point's effective spec
+			return specCost(p.Spec)
+		}
+		return base
+	}
+}
+
+func specCost(s *experiments.Spec) int64 {
 	c := int64(1)
 	mul := func(f float64) {
 		if f >= 1 && !math.IsInf(f, 0) && c < math.MaxInt64/int64(min(f, 1<<20)) {
@@ -229,7 +239,7 @@ func PlanCost(s *experiments.Spec) CostFunc {
 		prev = float64(h)
 	}
 	mul(width)
-	return func(Plan) int64 { return c }
+	return c
 }
 
 // Assign deals plans out to n shards by longest processing time first:
