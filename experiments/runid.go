@@ -37,7 +37,7 @@ func (s *Spec) ResultHash() string {
 
 // RunBase is the part of every run id that does not depend on the grid
 // point or the repeat: the result-relevant spec without the term weights
-// (the grid) and the number of repeats, the data's checksum, the
+// (the grid, but with each term's scale) and the number of repeats, the data's checksum, the
 // numerics version and the BLAS backend (whose kernels round
 // differently). Two specs with the same RunBase share every run whose λ
 // tuple and repeat they share: extending a grid or adding repeats reuses
@@ -46,6 +46,9 @@ func (s *Spec) RunBase(dataChecksum string) string {
 	type term struct {
 		Kind   string
 		Params map[string]any `json:",omitempty"`
+		// Scale changes the λ trained (scale.go); omitted when empty, so
+		// terms without it keep their run ids.
+		Scale string `json:",omitempty"`
 	}
 	k := struct {
 		Numerics   int
@@ -67,7 +70,7 @@ func (s *Spec) RunBase(dataChecksum string) string {
 	// checksum): moving the file keeps the ids.
 	k.Dataset.CSV = ""
 	for _, t := range s.Loss.Terms {
-		k.Terms = append(k.Terms, term{Kind: t.Kind, Params: t.Params})
+		k.Terms = append(k.Terms, term{Kind: t.Kind, Params: t.Params, Scale: t.Weight.Scale})
 	}
 	return hashJSON(k)
 }
