@@ -113,7 +113,7 @@ func TestWriteSlurm(t *testing.T) {
 	}
 	s := buf.String()
 	for _, want := range []string{"#SBATCH --array=0-3%2", "#SBATCH --cpus-per-task=4", "#SBATCH --mem=4G", "#SBATCH --time=00:30:00",
-		"#SBATCH --partition=cpu", "--dependency=afterok:${array_id}", "lossexp merge '/shared/results/quick start'",
+		"#SBATCH --partition=cpu", "export LOSSEXP_SHARDS=4", "--dependency=afterok:${array_id}", "lossexp merge '/shared/results/quick start'",
 		"sweep /shared/specs/q.yaml --shard auto --out '/shared/results/quick start' --workers 4"} {
 		if !strings.Contains(s, want) {
 			t.Errorf("script lacks %q:\n%s", want, s)
