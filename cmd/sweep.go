@@ -233,6 +233,25 @@ func sweepRun(ctx context.Context, o *SweepOptions) error {
 		return inputError(fmt.Errorf("output folder %s: %w", out, err))
 	}
 
+	// sweep.refine (sweep_refine.go): train the grid and all rounds but
+	// the last; the code below trains and writes the last round's grid.
+	orig := s
+	preTrained := 0
+	if s.Sweep.Refine != nil {
+		rs, n, err := refineRounds(ctx, o, s, out, store, workers)
+		if err != nil {
+			return err
+		}
+		preTrained = n
+		if rs != s {
+			s = rs
+			if st, err = setupSweep(s, o.DataDir); err != nil {
+				return err
+			}
+			data, plans, grid, layout = st.data, st.plans, st.grid, st.layout
+		}
+	}
+
 	// Run ids, and the runs the store holds already.
 	base := st.base
 	specHash := s.ResultHash()
@@ -310,12 +329,12 @@ func sweepRun(ctx context.Context, o *SweepOptions) error {
 	}
 	ended := time.Now()
 	m := Manifest{
-		Name: s.Name, Description: s.Description, SpecFile: o.Spec, SpecHash: s.Hash(),
-		ResultHash: specHash, RunBase: base, Numerics: experiments.NumericsVersion,
+		Name: s.Name, Description: s.Description, SpecFile: o.Spec, SpecHash: orig.Hash(),
+		ResultHash: orig.ResultHash(), RunBase: base, Numerics: experiments.NumericsVersion,
 		Tool: Version, GoVersion: runtime.Version(), BLAS: model.BLASBackend(),
 		Dataset: datasetLabel(s, data), DataSHA256: data.Checksum(),
 		GridPoints: len(grid), Repeats: s.Repeats, Runs: len(plans),
-		Complete: finished == len(plans), Finished: finished, Trained: trained, Reused: reused,
+		Complete: finished == len(plans), Finished: finished, Trained: trained + preTrained, Reused: reused - preTrained,
 		Diverged: diverged, Workers: workers,
 		Started: started.UTC(), Ended: ended.UTC(), Seconds: ended.Sub(started).Seconds(),
 		Files: files,

@@ -3,6 +3,7 @@ package cmd
 import (
 	"bytes"
 	"encoding/csv"
+	"encoding/json"
 	"os"
 	"path/filepath"
 	"slices"
@@ -84,5 +85,72 @@ func TestSweep_AxesColumnsAndResume(t *testing.T) {
 		if !bytes.Equal(read("1", f), read("3", f)) {
 			t.Errorf("%s differs after a resume", f)
 		}
+	}
+}
+
+// TestSweep_Refine: sweep.refine adds λ values in rounds, trains each run
+// once, and writes the same bytes on 1 and 3 workers and when run again.
+func TestSweep_Refine(t *testing.T) {
+	spec := writeSpec(t, `name: refine
+seed: 2
+repeats: 3
+dataset:
+  builtin: moons
+  params: {samples: 80, noise: 0.3}
+model: {kind: mlp, hidden: [8], activation: tanh}
+train: {optimizer: adam, learning_rate: 0.05, epochs: 6, batch_size: 16}
+loss:
+  terms:
+    - kind: l2
+      weight: {logspace: {from: 1e-3, to: 10, num: 5}}
+sweep:
+  refine: {rounds: 2, points: 2}
+`)
+	dir := t.TempDir()
+	for _, w := range []string{"1", "3"} {
+		if code, _, stderr := run(t, "sweep", spec, "--workers", w, "--out", filepath.Join(dir, w), "-q"); code != 0 {
+			t.Fatalf("workers %s: exit %d: %s", w, code, stderr)
+		}
+	}
+	read := func(d, f string) []byte {
+		b, err := os.ReadFile(filepath.Join(dir, d, f))
+		if err != nil {
+			t.Fatal(err)
+		}
+		return b
+	}
+	for _, f := range []string{"runs.csv", "summary.csv", "balance.csv"} {
+		if !bytes.Equal(read("1", f), read("3", f)) {
+			t.Errorf("%s differs between 1 and 3 workers", f)
+		}
+	}
+	// 6 coarse points (λ = 0 and 5) + 2 rounds × 2 = 10 points × 3 repeats.
+	recs, err := csv.NewReader(bytes.NewReader(read("1", "runs.csv"))).ReadAll()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(recs)-1 != 30 {
+		t.Errorf("%d runs, want 30", len(recs)-1)
+	}
+	var m struct {
+		Trained int `json:"runs_trained"`
+		Reused  int `json:"runs_reused"`
+		Runs    int `json:"runs"`
+	}
+	if err := json.Unmarshal(read("1", "manifest.json"), &m); err != nil {
+		t.Fatal(err)
+	}
+	if m.Trained != 30 || m.Reused != 0 || m.Runs != 30 {
+		t.Errorf("manifest: trained %d reused %d runs %d; want 30, 0, 30", m.Trained, m.Reused, m.Runs)
+	}
+	before := read("1", "runs.csv")
+	if code, _, stderr := run(t, "sweep", spec, "--out", filepath.Join(dir, "1"), "-q"); code != 0 {
+		t.Fatalf("again: exit %d: %s", code, stderr)
+	}
+	if err := json.Unmarshal(read("1", "manifest.json"), &m); err != nil {
+		t.Fatal(err)
+	}
+	if !bytes.Equal(before, read("1", "runs.csv")) || m.Trained != 0 {
+		t.Errorf("second sweep trained %d runs or changed runs.csv", m.Trained)
 	}
 }
