@@ -2,6 +2,7 @@ package experiments
 
 import (
 	"math"
+	"strconv"
 )
 
 // Sweep mode simplex spreads the weights of two or more terms over the
@@ -16,10 +17,11 @@ import (
 //
 // With k terms marked `weight: simplex` (k ≥ 2) and N = points, the grid is
 // every tuple of integers (c_1, …, c_k) ≥ 0 with Σc_i = N, and term i
-// takes λ_i = total·c_i/N (computed as float64(c_i)·total/float64(N), so
-// Σλ_i equals total up to rounding). There are C(N+k−1, k−1) points, in
+// takes λ_i = total·c_i/N (Σλ_i equals total up to rounding). There are C(N+k−1, k−1) points, in
 // lexicographic order of (c_1, …, c_k) ascending: c_1 = 0 first, the last
-// term varying fastest, like mode grid. step: s means N = total/s, which
+// term varying fastest, like mode grid. Each λ is rounded to 12
+// significant digits, so that 3·0.1/4 is written 0.075 and not
+// 0.07500000000000001. step: s means N = total/s, which
 // must be a whole number (within 1e-9). total defaults to 1; points (or
 // step) is required. Every vertex (one term at total, the others 0) and
 // the points between are on the grid; there is no point where every
@@ -61,9 +63,15 @@ func (s *Spec) simplexTerms() []int {
 func simplexValues(total float64, n int) []float64 {
 	out := make([]float64, n+1)
 	for c := range out {
-		out[c] = float64(c) * total / float64(n)
+		out[c] = simplexLambda(c, n, total)
 	}
 	return out
+}
+
+// simplexLambda is total·c/n rounded to 12 significant digits.
+func simplexLambda(c, n int, total float64) float64 {
+	v, _ := strconv.ParseFloat(strconv.FormatFloat(float64(c)*total/float64(n), 'g', 12, 64), 64)
+	return v
 }
 
 // simplexGrid returns the points of mode simplex (see above).
@@ -103,7 +111,7 @@ func (s *Spec) simplexGrid() ([][]float64, error) {
 				}
 			}
 			for jj, i := range idx {
-				pt[i] = float64(c[jj]) * s.Sweep.Total / float64(n)
+				pt[i] = simplexLambda(c[jj], n, s.Sweep.Total)
 			}
 			points = append(points, pt)
 			return
