@@ -275,7 +275,11 @@ func sweepRun(ctx context.Context, o *SweepOptions) error {
 	prog := newProgress(o.IO, s.Name, toTrain, o.Quiet)
 	fmt.Fprintf(o.IO.Err, "sweep %s: %d grid points × %d repeats = %d runs on %d workers → %s\n",
 		s.Name, len(grid), s.Repeats, len(plans), workers, out)
-	if reused > 0 {
+	switch {
+	case preTrained > 0:
+		fmt.Fprintf(o.IO.Err, "sweep %s: refinement: %d runs trained in the earlier rounds, %d reused, %d to train\n",
+			s.Name, preTrained, reused-preTrained, toTrain)
+	case reused > 0:
 		fmt.Fprintf(o.IO.Err, "sweep %s: resuming: %d of %d runs already in %s, %d to train\n",
 			s.Name, reused, len(plans), store.Dir(), toTrain)
 	}
@@ -353,10 +357,10 @@ func sweepRun(ctx context.Context, o *SweepOptions) error {
 		return fmt.Errorf("sweep %s interrupted after %d of %d runs: %w", s.Name, finished, len(plans), runErr)
 	}
 	fmt.Fprintf(o.IO.Err, "sweep %s: %d runs in %.1fs", s.Name, len(plans), m.Seconds)
-	if trained > 0 {
-		fmt.Fprintf(o.IO.Err, " (%d trained, %.2f runs/s", trained, float64(trained)/m.Seconds)
-		if reused > 0 {
-			fmt.Fprintf(o.IO.Err, "; %d reused from the run store", reused)
+	if m.Trained > 0 { // refinement rounds included
+		fmt.Fprintf(o.IO.Err, " (%d trained, %.2f runs/s", m.Trained, float64(m.Trained)/m.Seconds)
+		if m.Reused > 0 {
+			fmt.Fprintf(o.IO.Err, "; %d reused from the run store", m.Reused)
 		}
 		fmt.Fprint(o.IO.Err, ")")
 	} else {
