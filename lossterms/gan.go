@@ -37,13 +37,7 @@ func init() {
 			if g.Conditional, err = boolParam(params, "conditional", true); err != nil {
 				return nil, err
 			}
-			if g.Train.Optimizer, err = stringParam(params, "optimizer", "", "sgd", "momentum", "adam"); err != nil {
-				return nil, err
-			}
-			if g.Train.LearningRate, err = floatParam(params, "learning_rate", 0, 1e-12, 1e6); err != nil {
-				return nil, err
-			}
-			if g.Train.Steps, err = intParam(params, "steps", 1, 1, 1000); err != nil {
+			if g.Train, err = ownTrainingParams(params); err != nil {
 				return nil, err
 			}
 			return g, nil

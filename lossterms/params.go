@@ -122,3 +122,21 @@ func resolveLayer(kind string, layer int, s Shape) (int, error) {
 	}
 	return layer, nil
 }
+
+// ownTrainingParams reads the parameters of a term's own network's
+// training: optimizer (sgd, momentum or adam; "" = the model's),
+// learning_rate (0 = the model's) and steps per batch (default 1).
+func ownTrainingParams(params map[string]any) (OwnTraining, error) {
+	var t OwnTraining
+	var err error
+	if t.Optimizer, err = stringParam(params, "optimizer", "", "sgd", "momentum", "adam"); err != nil {
+		return t, err
+	}
+	if t.LearningRate, err = floatParam(params, "learning_rate", 0, 1e-12, 1e6); err != nil {
+		return t, err
+	}
+	if t.Steps, err = intParam(params, "steps", 1, 1, 1000); err != nil {
+		return t, err
+	}
+	return t, nil
+}
