@@ -1,7 +1,9 @@
 package experiments
 
 import (
+	"context"
 	"math/rand/v2"
+	"slices"
 	"strings"
 	"testing"
 )
@@ -84,17 +86,80 @@ func TestValidate_TemporalNeeds(t *testing.T) {
 	}
 }
 
-// TestStudy_TemporalSmoothing: on configs/temporal-smoothing.yaml (2
-// seeded repeats), test flicker at the largest λ is below half its value
-// at λ = 0; accuracy is logged beside it (it falls: a per-frame model
-// steadies its predictions only by trusting its input less).
+// TestStudy_TemporalSmoothing: on configs/temporal-smoothing.yaml (3
+// seeded repeats, λ = 0, 2 and the largest, 5; the study's grid has 5
+// repeats and three more λ), a model that sees 13 frames around its own
+// is steadied into averaging them: test flicker falls all along (λ = 0 >
+// 2 > 5), test accuracy rises from λ = 0 to λ = 2 and falls at λ = 5,
+// in the mean and in most repeats paired by seed.
 func TestStudy_TemporalSmoothing(t *testing.T) {
 	s := loadStudy(t, "temporal-smoothing")
+	const repeats = 3
 	names := []string{"test.flicker", "test.flicker_excess", "test.accuracy"}
-	z := studyMeans(t, s, "", []float64{0}, 2, names...)
-	l := studyMeans(t, s, "", []float64{largest(s, 0)}, 2, names...)
-	t.Logf("λ=0: %v; λ=%g: %v", z, largest(s, 0), l)
-	if !(l["test.flicker"] < z["test.flicker"]/2) {
-		t.Errorf("test.flicker %.3f at the largest λ, %.3f at λ = 0: want below half", l["test.flicker"], z["test.flicker"])
+	mid, big := 2.0, largest(s, 0)
+	if !slices.Contains(s.Loss.Terms[0].Weight.Values, mid) || big <= mid {
+		t.Fatalf("the study's grid %v lacks λ = %g or has nothing above it", s.Loss.Terms[0].Weight.Values, mid)
 	}
+	z, m, l := map[string]float64{}, map[string]float64{}, map[string]float64{}
+	rise, fall := 0, 0
+	for r := range repeats {
+		// One repeat at a time (studyMeans averages), to count the
+		// paired directions.
+		zr := studyRepeat(t, s, 0, r, names...)
+		mr := studyRepeat(t, s, mid, r, names...)
+		lr := studyRepeat(t, s, big, r, names...)
+		t.Logf("repeat %d: accuracy %.3f, %.3f, %.3f; flicker %.3f, %.3f, %.3f (λ = 0, %g, %g)", r, zr["test.accuracy"], mr["test.accuracy"], lr["test.accuracy"], zr["test.flicker"], mr["test.flicker"], lr["test.flicker"], mid, big)
+		if mr["test.accuracy"] > zr["test.accuracy"] {
+			rise++
+		}
+		if lr["test.accuracy"] < mr["test.accuracy"] {
+			fall++
+		}
+		for _, n := range names {
+			z[n] += zr[n] / repeats
+			m[n] += mr[n] / repeats
+			l[n] += lr[n] / repeats
+		}
+	}
+	t.Logf("means: λ=0: %v; λ=%g: %v; λ=%g: %v", z, mid, m, big, l)
+	if !(z["test.flicker"] > m["test.flicker"] && m["test.flicker"] > l["test.flicker"]) {
+		t.Errorf("test.flicker %.3f, %.3f, %.3f at λ = 0, %g, %g: want falling", z["test.flicker"], m["test.flicker"], l["test.flicker"], mid, big)
+	}
+	if !(m["test.accuracy"] > z["test.accuracy"]+0.02) || rise < repeats-1 {
+		t.Errorf("test.accuracy %.3f at λ = %g, %.3f at λ = 0 (higher in %d of %d repeats): want a rise of more than 0.02, in most repeats", m["test.accuracy"], mid, z["test.accuracy"], rise, repeats)
+	}
+	if !(l["test.accuracy"] < m["test.accuracy"]-0.02) || fall < repeats-1 {
+		t.Errorf("test.accuracy %.3f at λ = %g, %.3f at λ = %g (lower in %d of %d repeats): want a fall of more than 0.02, in most repeats", l["test.accuracy"], big, m["test.accuracy"], mid, fall, repeats)
+	}
+}
+
+// studyRepeat trains repeat r of s at λ for its one term and returns the
+// named metrics.
+func studyRepeat(t *testing.T, s *Spec, lambda float64, r int, names ...string) map[string]float64 {
+	t.Helper()
+	d, err := OpenData(s, "")
+	if err != nil {
+		t.Fatal(err)
+	}
+	sp, err := d.Prepare(r)
+	if err != nil {
+		t.Fatal(err)
+	}
+	res, err := Train(context.Background(), &Run{Repeat: r, Lambdas: []float64{lambda}, Spec: s, Data: sp})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if res.Status != StatusOK {
+		t.Fatalf("λ %g repeat %d: %s: %s", lambda, r, res.Status, res.Reason)
+	}
+	out := map[string]float64{}
+	all := MetricNames(s, sp)
+	for _, n := range names {
+		i := slices.Index(all, n)
+		if i < 0 {
+			t.Fatalf("no metric %q", n)
+		}
+		out[n] = res.Metrics[i]
+	}
+	return out
 }

@@ -23,14 +23,23 @@ var sequencesGenerator = generator{
 			{Name: "features", Default: 4, Meaning: "features per frame", Integer: true, Min: 1},
 			{Name: "separation", Default: 1.0, Meaning: "scale of the state means: each coordinate of a mean is separation·N(0, 1)", Min: 0},
 			{Name: "noise", Default: 1.0, Meaning: "standard deviation of the Gaussian noise on each feature of each frame", Min: 0},
+			{Name: "context", Default: 0, Meaning: "frames of context c on each side: a row's features are the noisy observations of frames t−c … t+c of its sequence (clamped at the sequence's ends), (2c+1)·features columns, frame t−c first; column (o+c)·features + j is feature j of frame t+o (x<j>@<o> in the row's frame's terms). 0: the frame's own features only, as before", Integer: true, Min: 0},
 		},
 	},
 	check: func(p genParams) error {
 		if p["stay"] > 1 {
 			return fmt.Errorf("parameter stay must be at most 1, got %v", p["stay"])
 		}
-		if p["sequences"]*p["length"]*p["features"] > maxBuiltinCells {
-			return fmt.Errorf("sequences × length × features = %v exceeds the limit of %d cells", p["sequences"]*p["length"]*p["features"], maxBuiltinCells)
+		if cells := p["sequences"] * p["length"] * p["features"] * (2*p["context"] + 1); cells > maxBuiltinCells {
+			return fmt.Errorf("sequences × length × features × (2·context + 1) = %v exceeds the limit of %d cells", cells, maxBuiltinCells)
+		}
+		// context 0 is the generator as it was before the parameter
+		// existed: leave it out of the resolved parameters so that the
+		// data checksum (a hash of them), and with it every run id of an
+		// existing spec, stays the same. sequencesData reads a missing
+		// context as 0.
+		if p["context"] == 0 {
+			delete(p, "context")
 		}
 		return nil
 	},
@@ -66,6 +75,33 @@ func GenerateSequences(params map[string]float64, seed uint64) (*Table, *Sequenc
 	s := sequencesData(t, p, rng)
 	nameFeatures(t)
 	return t, s, nil
+}
+
+// SequenceFeatureNames returns the names of the sequences built-in's
+// columns for the given features per frame and context c: with c = 0,
+// x0 … x<d−1> (as Builtin names them); with c > 0, x<j>@<o> for frame
+// offset o = −c … +c (x0@-1, x1@-1, …, x0@0, …, x0@+1, …), in column
+// order. Builtin names every column x<k> (k = (o+c)·d + j); this is the
+// mapping.
+func SequenceFeatureNames(d, c int) []string {
+	if c == 0 {
+		out := make([]string, d)
+		for j := range d {
+			out[j] = "x" + strconv.Itoa(j)
+		}
+		return out
+	}
+	out := make([]string, 0, (2*c+1)*d)
+	for o := -c; o <= c; o++ {
+		off := strconv.Itoa(o)
+		if o > 0 {
+			off = "+" + off
+		}
+		for j := range d {
+			out = append(out, "x"+strconv.Itoa(j)+"@"+off)
+		}
+	}
+	return out
 }
 
 // newGeneratorTable resolves g's parameters and returns an empty table
@@ -104,6 +140,14 @@ func genSequences(t *Table, p genParams, rng *rand.Rand) {
 // the true label changes at about a fraction (1 − stay) of the frame
 // pairs, but frames are classified from noisy features one at a time, so
 // a per-frame classifier's label changes far more often.
+//
+// With context c > 0 the observations are drawn exactly as above (the
+// same stream, so the labels and the observations do not depend on c),
+// then row t's features become the observations of frames t−c … t+c of
+// its sequence, frame t−c first, an offset past either end of the
+// sequence taking the end frame's observation. A model of one row then
+// sees its neighbours: it can average the noise away within a run of
+// one state, at the price of blurring the transitions.
 func sequencesData(t *Table, p genParams, rng *rand.Rand) *Sequences {
 	S, L, K, d := p.int("sequences"), p.int("length"), p.int("states"), p.int("features")
 	stay, sep, noise := p["stay"], p["separation"], p["noise"]
@@ -134,6 +178,18 @@ func sequencesData(t *Table, p genParams, rng *rand.Rand) *Sequences {
 			y[i] = float64(state)
 			s.SeqID[i], s.Order[i] = q, f
 		}
+	}
+	if c := p.int("context"); c > 0 {
+		w := (2*c + 1) * d
+		cx := make([]float64, n*w)
+		for i := range n {
+			q, f := i/L, i%L
+			for o := -c; o <= c; o++ {
+				g := min(max(f+o, 0), L-1)
+				copy(cx[i*w+(o+c)*d:i*w+(o+c+1)*d], x[(q*L+g)*d:(q*L+g+1)*d])
+			}
+		}
+		x = cx
 	}
 	t.N, t.NumX, t.Y, t.Classes = n, x, y, classLabels(K)
 	return s
