@@ -238,12 +238,16 @@ var generators = []generator{
 				{Name: "contrast", Default: 1.0, Meaning: "height of a foreground interval above the baseline", Min: 0},
 				{Name: "drift", Default: 3.0, Meaning: "standard deviation of the random offset and of the random slope of each signal's baseline (larger hides the mask from a fixed threshold)", Min: 0},
 				{Name: "noise", Default: 0.3, Meaning: "standard deviation of the Gaussian noise on each position", Min: 0},
+				{Name: "aux", Default: EdgesAuxEdges, Meaning: "the auxiliary targets: 0 = the mask's edge map edge0… (binary; aux loss bce), 1 = the clean signal clean0…, the input without its noise (aux loss mse), 2 = the baseline base0…, the drifting offset and slope alone (aux loss mse)", Integer: true, Min: 0},
 			},
 			Aux: true,
 		},
 		check: func(p genParams) error {
 			if p["min_width"] > p["max_width"] || p["max_width"] > p["length"] {
 				return fmt.Errorf("parameters must satisfy min_width (%v) ≤ max_width (%v) ≤ length (%v)", p["min_width"], p["max_width"], p["length"])
+			}
+			if p["aux"] > EdgesAuxBaseline {
+				return fmt.Errorf("parameter aux must be 0 (edges), 1 (clean) or 2 (baseline), got %v", p["aux"])
 			}
 			return nil
 		},
@@ -692,19 +696,34 @@ func genFactors(t *Table, p genParams, rng *rand.Rand) {
 	}
 }
 
+// Auxiliary targets of the edges generator (its parameter aux).
+const (
+	EdgesAuxEdges    = 0 // the mask's edge map
+	EdgesAuxClean    = 1 // the noise-free signal
+	EdgesAuxBaseline = 2 // the baseline alone (offset and slope, no mask, no noise)
+)
+
 // genEdges draws, per signal of L positions, a mask: the union of 1 to
 // segments intervals, each of min_width to max_width positions at a
 // uniform place; the signal x_j = contrast·m_j + a + b·(j/(L−1) − ½) +
 // noise·N(0, 1), with a baseline offset a and slope b both
-// drift·N(0, 1); and the edge map
-// e_j = 1 where m_j differs from a neighbour m_{j−1} or m_{j+1}. The mask is
-// the target (T = L), the edge map the auxiliary targets edge0…. Because
-// the baseline drifts, no fixed threshold finds the mask: a model must
-// compare a position with its neighbours, which is what the edge map
-// supervises.
+// drift·N(0, 1). The mask is the target (T = L). The auxiliary targets
+// (L per row) are, by aux:
+//
+//	0 (edges):    e_j = 1 where m_j differs from a neighbour m_{j−1} or m_{j+1}
+//	1 (clean):    c_j = contrast·m_j + a + b·(j/(L−1) − ½), the signal without its noise
+//	2 (baseline): β_j = a + b·(j/(L−1) − ½), what a position is compared with
+//
+// Because the baseline drifts, no fixed threshold finds the mask: a model
+// must compare a position with its neighbours, which is what the edge map
+// supervises; the clean signal and the baseline are latent quantities the
+// noisy input hides, whose regression carries, per row, the offset and
+// slope the mask needs. The draws are the same for every aux, so the
+// inputs and masks do not depend on it.
 func genEdges(t *Table, p genParams, rng *rand.Rand) {
 	n, L, segs := p.int("samples"), p.int("length"), p.int("segments")
 	contrast, drift, noise := p["contrast"], p["drift"], p["noise"]
+	mode := p.int("aux")
 	x := make([]float64, n*L)
 	y := make([]float64, n*L)
 	e := make([]float64, n*L)
@@ -722,16 +741,26 @@ func genEdges(t *Table, p genParams, rng *rand.Rand) {
 		a, b := drift*rng.NormFloat64(), drift*rng.NormFloat64()
 		row, er := x[i*L:(i+1)*L], e[i*L:(i+1)*L]
 		for j := range L {
-			row[j] = contrast*m[j] + a + b*(float64(j)/float64(L-1)-0.5) + noise*rng.NormFloat64()
-			if (j > 0 && m[j] != m[j-1]) || (j < L-1 && m[j] != m[j+1]) { // exact: mask values are 0 or 1
-				er[j] = 1
+			// Summed in this order so that aux 0 keeps its earlier values bit for bit.
+			clean := contrast*m[j] + a + b*(float64(j)/float64(L-1)-0.5)
+			row[j] = clean + noise*rng.NormFloat64()
+			switch mode {
+			case EdgesAuxClean:
+				er[j] = clean
+			case EdgesAuxBaseline:
+				er[j] = a + b*(float64(j)/float64(L-1)-0.5)
+			default:
+				if (j > 0 && m[j] != m[j-1]) || (j < L-1 && m[j] != m[j+1]) { // exact: mask values are 0 or 1
+					er[j] = 1
+				}
 			}
 		}
 	}
 	t.N, t.NumX, t.Y, t.T, t.Aux = n, x, y, L, e
+	prefix := [...]string{EdgesAuxEdges: "edge", EdgesAuxClean: "clean", EdgesAuxBaseline: "base"}[mode]
 	t.AuxNames = make([]string, L)
 	for j := range L {
-		t.AuxNames[j] = "edge" + strconv.Itoa(j)
+		t.AuxNames[j] = prefix + strconv.Itoa(j)
 	}
 }
 

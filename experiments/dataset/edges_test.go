@@ -1,8 +1,10 @@
 package dataset
 
 import (
+	"math"
 	"os"
 	"path/filepath"
+	"slices"
 	"testing"
 )
 
@@ -115,5 +117,65 @@ func TestLoadCSV_AuxTargets(t *testing.T) {
 		if _, err := LoadCSV(p, tc.opt); err == nil {
 			t.Errorf("%s: accepted", tc.name)
 		}
+	}
+}
+
+// TestBuiltin_EdgesAuxTargets: aux 1 gives the clean signal and aux 2 the
+// baseline, checked by hand on small rows: without noise the input is the
+// clean signal itself; the clean signal minus the baseline is
+// contrast·mask; the baseline is affine in the position (zero second
+// differences). The inputs and masks are the same for every aux, and the
+// default (no aux given) is aux 0, the edge map.
+func TestBuiltin_EdgesAuxTargets(t *testing.T) {
+	const n, L = 20, 10
+	gen := func(aux, noise float64) *Table {
+		t.Helper()
+		tab, err := Builtin("edges", map[string]float64{"samples": n, "length": L, "contrast": 2, "noise": noise, "aux": aux}, 5)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return tab
+	}
+	def, err := Builtin("edges", map[string]float64{"samples": n, "length": L, "contrast": 2, "noise": 0.3}, 5)
+	if err != nil {
+		t.Fatal(err)
+	}
+	edges, clean, base := gen(0, 0.3), gen(1, 0.3), gen(2, 0.3)
+	for _, tab := range []*Table{edges, clean, base} {
+		if !slices.Equal(tab.NumX, def.NumX) || !slices.Equal(tab.Y, def.Y) {
+			t.Fatal("inputs or masks depend on aux")
+		}
+	}
+	if !slices.Equal(edges.Aux, def.Aux) || !slices.Equal(edges.AuxNames, def.AuxNames) {
+		t.Fatal("the default is not aux 0 (edges)")
+	}
+	if clean.AuxNames[3] != "clean3" || base.AuxNames[3] != "base3" || def.AuxNames[3] != "edge3" {
+		t.Fatalf("names %s, %s, %s", clean.AuxNames[3], base.AuxNames[3], def.AuxNames[3])
+	}
+	quiet := gen(1, 0)
+	if !slices.Equal(quiet.Aux, quiet.NumX) {
+		t.Fatal("without noise the clean signal is not the input")
+	}
+	var sq float64
+	for i := range n {
+		c, b, m := clean.Aux[i*L:(i+1)*L], base.Aux[i*L:(i+1)*L], clean.Y[i*L:(i+1)*L]
+		for j := range L {
+			if d := c[j] - b[j] - 2*m[j]; math.Abs(d) > 1e-12 {
+				t.Fatalf("row %d position %d: clean %v − baseline %v ≠ contrast·mask %v", i, j, c[j], b[j], 2*m[j])
+			}
+			if j >= 2 {
+				if d := b[j] - 2*b[j-1] + b[j-2]; math.Abs(d) > 1e-12 {
+					t.Fatalf("row %d: baseline not affine at %d (second difference %v)", i, j, d)
+				}
+			}
+			r := clean.NumX[i*L+j] - c[j]
+			sq += r * r
+		}
+	}
+	if sd := math.Sqrt(sq / (n * L)); sd < 0.2 || sd > 0.4 {
+		t.Errorf("input − clean has sd %.3f, want about the noise 0.3", sd)
+	}
+	if _, err := Builtin("edges", map[string]float64{"aux": 3}, 1); err == nil {
+		t.Error("aux 3 accepted")
 	}
 }
