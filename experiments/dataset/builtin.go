@@ -301,10 +301,12 @@ func Builtin(name string, params map[string]float64, seed uint64) (*Table, error
 	}
 	t := &Table{Name: name, Task: g.info.Task, Checksum: builtinChecksum(name, p, seed)}
 	g.gen(t, p, rand.New(rand.NewPCG(seed, pcgStream)))
-	d := len(t.NumX) / t.N
-	t.NumNames = make([]string, d)
-	for j := range d {
-		t.NumNames[j] = "x" + strconv.Itoa(j)
+	if d := len(t.NumX) / t.N; len(t.NumNames) != d {
+		// x0, x1, … unless the generator named its features itself.
+		t.NumNames = make([]string, d)
+		for j := range d {
+			t.NumNames[j] = "x" + strconv.Itoa(j)
+		}
 	}
 	return t, nil
 }

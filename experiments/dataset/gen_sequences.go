@@ -192,5 +192,8 @@ func sequencesData(t *Table, p genParams, rng *rand.Rand) *Sequences {
 		x = cx
 	}
 	t.N, t.NumX, t.Y, t.Classes = n, x, y, classLabels(K)
+	if c := p.int("context"); c > 0 {
+		t.NumNames = SequenceFeatureNames(d, c) // x<j>@<offset>; Builtin keeps them
+	}
 	return s
 }

@@ -125,3 +125,26 @@ func TestSequencesContext(t *testing.T) {
 		}
 	}
 }
+
+// TestBuiltin_SequenceContextNames: with context the table's features are
+// named by frame offset; without it they stay x0, x1, ….
+func TestBuiltin_SequenceContextNames(t *testing.T) {
+	tab, err := Builtin("sequences", map[string]float64{"sequences": 2, "length": 4, "features": 2, "context": 1}, 1)
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := []string{"x0@-1", "x1@-1", "x0@+0", "x1@+0", "x0@+1", "x1@+1"}
+	if got := tab.NumNames; len(got) != len(want) {
+		t.Fatalf("names %v, want %v", got, want)
+	}
+	if got := SequenceFeatureNames(2, 1); len(got) != 6 || got[0] != tab.NumNames[0] || got[5] != tab.NumNames[5] {
+		t.Errorf("names %v vs SequenceFeatureNames %v", tab.NumNames, got)
+	}
+	plain, err := Builtin("sequences", map[string]float64{"sequences": 2, "length": 4, "features": 2}, 1)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if plain.NumNames[0] != "x0" || plain.NumNames[1] != "x1" {
+		t.Errorf("names without context %v, want x0, x1", plain.NumNames)
+	}
+}
