@@ -48,13 +48,7 @@ func init() {
 			if a.Hidden, err = intParam(params, "hidden", 0, 0, 4096); err != nil {
 				return nil, err
 			}
-			if a.Train.Optimizer, err = stringParam(params, "optimizer", "", "sgd", "momentum", "adam"); err != nil {
-				return nil, err
-			}
-			if a.Train.LearningRate, err = floatParam(params, "learning_rate", 0, 1e-12, 1e6); err != nil {
-				return nil, err
-			}
-			if a.Train.Steps, err = intParam(params, "steps", 1, 1, 1000); err != nil {
+			if a.Train, err = ownTrainingParams(params); err != nil {
 				return nil, err
 			}
 			return a, nil
