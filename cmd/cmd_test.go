@@ -276,3 +276,16 @@ func TestRoot_DataDirFlagReachesSweep(t *testing.T) {
 		t.Fatalf("exit %d: %s", code, stderr)
 	}
 }
+
+func TestValidate_PrintsAxes(t *testing.T) {
+	spec := writeSpec(t, tinySpec+"sweep:\n  axes:\n    dataset.params.samples: [60, 120]\n")
+	code, out, stderr := run(t, "validate", spec)
+	if code != 0 {
+		t.Fatalf("exit %d: %s", code, stderr)
+	}
+	for _, want := range []string{"axis dataset.params.samples", "2 values: 60, 120", "8 points (grid) × 2 repeats = 16 runs"} {
+		if !strings.Contains(out, want) {
+			t.Errorf("validate output lacks %q:\n%s", want, out)
+		}
+	}
+}

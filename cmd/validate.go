@@ -73,6 +73,16 @@ func validateRun(o *ValidateOptions) error {
 		}
 		fmt.Fprintf(w, "  λ %-12s (%s, %s): %s\n", t.Name, t.Kind, kind, floats(t.Weight.Values))
 	}
+	for _, ax := range s.Sweep.Axes {
+		vals := make([]string, len(ax.Values))
+		for i, v := range ax.Values {
+			vals[i] = v.String()
+		}
+		fmt.Fprintf(w, "  axis %-22s %d values: %s\n", ax.Field, len(ax.Values), strings.Join(vals, ", "))
+	}
+	if r := s.Sweep.Refine; r != nil {
+		fmt.Fprintf(w, "  refine: %d rounds of up to %d λ values each, after the grid (not counted below)\n", r.Rounds, r.Points)
+	}
 	fmt.Fprintf(w, "grid:     %d points (%s) × %d repeats = %d runs\n", len(grid), s.Sweep.Mode, s.Repeats, len(plans))
 	return nil
 }
