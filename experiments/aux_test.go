@@ -1,11 +1,13 @@
 package experiments
 
 import (
+	"context"
 	"math"
 	"strings"
 	"testing"
 
 	"github.com/lossexp/lossexp/internal/gradcheck"
+	"github.com/lossexp/lossexp/lossterms"
 )
 
 // stepObjective returns, for the trainer's current batch (loadBatch of
@@ -207,26 +209,88 @@ loss:
 	}
 }
 
-// TestStudy_AuxSegmentation: on configs/aux-segmentation.yaml (its 6
-// seeded repeats, 3 of its λ), the aux term at λ = 100 overshadows the
-// mask: test IoU falls by more than 0.02 below λ = 0. At the moderate
-// λ = 1 it does not cost IoU (the sweep measures +0.008, 5 of 6 repeats
-// up, which is within the repeats' spread, so only "no worse than
-// λ = 0 − 0.005" is asserted).
+// TestTrain_AuxSegmentationSemi: with labeled < 1 the rows without a
+// mask train (they carry edge maps), the test split is all labeled and
+// every metric is a number: train metrics are over the labeled rows.
+func TestTrain_AuxSegmentationSemi(t *testing.T) {
+	s := mustParse(t, `
+name: m
+dataset: {builtin: edges, params: {samples: 200, labeled: 0.3, length: 12}, split: {test: 0.5}}
+model: {kind: mlp, hidden: [16]}
+train: {epochs: 3, batch_size: 16}
+loss:
+  terms: [{kind: aux, weight: 1}]
+`)
+	res, run := trainOne(t, s, []float64{1}, 0)
+	if tr, te := run.Data.Train, run.Data.Test; tr.N != 170 || te.N != 30 || lossterms.LabeledRows(te.Y, te.N, te.T) != 30 || lossterms.LabeledRows(tr.Y, tr.N, tr.T) != 30 {
+		t.Fatalf("train %d rows (%d labeled), test %d rows (%d labeled): want 170 (30) and 30 (30)", tr.N, lossterms.LabeledRows(tr.Y, tr.N, tr.T), te.N, lossterms.LabeledRows(te.Y, te.N, te.T))
+	}
+	for _, want := range []string{"train.iou", "train.accuracy", "train.boundary_f1", "train.loss", "test.iou", "test.loss", "train.aux_accuracy"} {
+		if v := metric(t, s, run, res, want); math.IsNaN(v) || v < 0 {
+			t.Errorf("%s = %v", want, v)
+		}
+	}
+}
+
+// studyIoU trains repeats 0..repeats-1 of s at λ and returns each
+// repeat's test IoU.
+func studyIoU(t *testing.T, s *Spec, lambda float64, repeats int) []float64 {
+	t.Helper()
+	d, err := OpenData(s, "")
+	if err != nil {
+		t.Fatal(err)
+	}
+	out := make([]float64, repeats)
+	for r := range repeats {
+		sp, err := d.Prepare(r)
+		if err != nil {
+			t.Fatal(err)
+		}
+		run := &Run{Repeat: r, Lambdas: []float64{lambda}, Spec: s, Data: sp}
+		res, err := Train(context.Background(), run)
+		if err != nil || res.Status != StatusOK {
+			t.Fatalf("λ %v repeat %d: %v %s %s", lambda, r, err, res.Status, res.Reason)
+		}
+		out[r] = metric(t, s, run, res, "test.iou")
+	}
+	return out
+}
+
+// TestStudy_AuxSegmentation: on configs/aux-segmentation.yaml (repeats
+// 0–7 of its 10, 3 of its λ; 175 training masks, 825 training edge
+// maps), the edge head raises test IoU at the moderate λ = 1 (by more
+// than 0.01 on average and in at least 6 of 8 repeats; the full sweep
+// measures +0.020, 95% CI [0.010, 0.030], 9 of 10 up) and lowers it at
+// the largest λ, where the 12 units of the last hidden layer serve the
+// edge head: more than 0.01 below λ = 0 and 0.03 below λ = 1 (the sweep:
+// −0.024, CI [−0.040, −0.009]).
 func TestStudy_AuxSegmentation(t *testing.T) {
 	if testing.Short() {
-		t.Skip("trains 18 runs")
+		t.Skip("trains 24 runs")
 	}
 	s := loadStudy(t, "aux-segmentation")
-	names := []string{"test.iou", "test.boundary_f1", "test.aux_accuracy"}
-	z := studyMeans(t, s, "", []float64{0}, 6, names...)
-	m := studyMeans(t, s, "", []float64{1}, 6, names...)
-	l := studyMeans(t, s, "", []float64{largest(s, 0)}, 6, names...)
-	t.Logf("λ=0: %v; λ=1: %v; λ=%g: %v", z, m, largest(s, 0), l)
-	if !(l["test.iou"] < z["test.iou"]-0.02) {
-		t.Errorf("test.iou %.3f at the largest λ, %.3f at λ = 0: want at least 0.02 lower", l["test.iou"], z["test.iou"])
+	const repeats = 8
+	z := studyIoU(t, s, 0, repeats)
+	m := studyIoU(t, s, 1, repeats)
+	l := studyIoU(t, s, largest(s, 0), repeats)
+	mean := func(v []float64) float64 {
+		var s float64
+		for _, x := range v {
+			s += x
+		}
+		return s / float64(len(v))
 	}
-	if !(m["test.iou"] >= z["test.iou"]-0.005) {
-		t.Errorf("test.iou %.3f at λ = 1, %.3f at λ = 0: a moderate λ should not cost IoU", m["test.iou"], z["test.iou"])
+	up := 0
+	for r := range repeats {
+		if m[r] > z[r] {
+			up++
+		}
+	}
+	t.Logf("test IoU: λ=0 %.4f; λ=1 %.4f (%d of %d repeats up); λ=%g %.4f", mean(z), mean(m), up, repeats, largest(s, 0), mean(l))
+	if !(mean(m) > mean(z)+0.01) || up < 6 {
+		t.Errorf("test IoU %.4f at λ = 1 (%d of %d repeats up), %.4f at λ = 0: want a rise above 0.01 in at least 6 repeats", mean(m), up, repeats, mean(z))
+	}
+	if !(mean(l) < mean(z)-0.01) || !(mean(l) < mean(m)-0.03) {
+		t.Errorf("test IoU %.4f at the largest λ, %.4f at λ = 0, %.4f at λ = 1: want a fall below both", mean(l), mean(z), mean(m))
 	}
 }

@@ -299,6 +299,15 @@ train: {optimizer: adam, batch_size: 16, epochs: EPOCHS}
 loss:
   terms: [{kind: aux, layer: 0, hidden: 4, optimizer: momentum, steps: 2, weight: 0.5}, {kind: aux, name: a2, loss: mse, weight: 0.1}]
 `},
+	{"aux_segmentation_semi", `
+name: a
+repeats: 1
+dataset: {builtin: edges, params: {samples: 640, labeled: 0.2, length: 16}}
+model: {kind: mlp, hidden: [16, 16]}
+train: {optimizer: adam, batch_size: 16, epochs: EPOCHS}
+loss:
+  terms: [{kind: aux, weight: 1}]
+`},
 	{"temporal", `
 name: a
 repeats: 1

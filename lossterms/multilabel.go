@@ -1,6 +1,9 @@
 package lossterms
 
-import "fmt"
+import (
+	"fmt"
+	"math"
+)
 
 var _ TaskLoss = MultiLabelCrossEntropy{}
 
@@ -13,6 +16,13 @@ var _ TaskLoss = MultiLabelCrossEntropy{}
 // its scale does not grow with the mask length and a λ on an auxiliary
 // term means the same at every length. y holds k targets per row. The
 // gradient is (σ(z) − y)/(n·k).
+//
+// A row whose mask is missing (its targets NaN: semi-supervised data, such
+// as the edges builtin with labeled < 1, whose unlabeled rows carry only
+// auxiliary targets) is skipped: the loss is the mean over the n_l·k
+// entries of the labeled rows, the gradient (σ(z) − y)/(n_l·k) on them and
+// 0 on the missing rows. A batch with no labeled row has loss 0 and a zero
+// gradient. With every row labeled it is the plain mean above.
 type MultiLabelCrossEntropy struct{}
 
 // Name returns "cross_entropy": a spec asks for cross_entropy, and the
@@ -33,19 +43,52 @@ func (MultiLabelCrossEntropy) LossGrad(dout, out, y []float64, n, k int) float64
 	return multiLabelCE(dout, out, y, n, k)
 }
 
+// MaskMissing reports whether a segmentation row's mask is missing: its
+// targets are NaN (the first is tested; a labeled row's are all in [0, 1]).
+func MaskMissing(row []float64) bool { return len(row) > 0 && math.IsNaN(row[0]) }
+
+// LabeledRows returns the number of the n rows of y (k targets each) whose
+// mask is not missing.
+func LabeledRows(y []float64, n, k int) int {
+	m := 0
+	for i := range n {
+		if !MaskMissing(y[i*k : (i+1)*k]) {
+			m++
+		}
+	}
+	return m
+}
+
 // multiLabelCE is the single code path of Loss and LossGrad.
 func multiLabelCE(dout, out, y []float64, n, k int) float64 {
 	checkShapes("multi-label cross_entropy", dout, out, y, n, k, k)
-	inv := 1 / float64(n*k)
+	var inv float64 // 0 when no row is labeled: loss 0, gradient 0
+	if nl := LabeledRows(y, n, k); nl > 0 {
+		inv = 1 / float64(nl*k)
+	}
 	var sum float64
-	for i, z := range out {
-		t := y[i]
-		if !(t >= 0 && t <= 1) {
-			panic(fmt.Sprintf("lossterms: multi-label cross_entropy: target %v of entry %d is not in [0, 1]", t, i))
+	for r := range n {
+		yr := y[r*k : (r+1)*k]
+		if MaskMissing(yr) {
+			for i := r * k; i < (r+1)*k; i++ {
+				if !math.IsNaN(y[i]) {
+					panic(fmt.Sprintf("lossterms: multi-label cross_entropy: row %d is partly missing (target %v at entry %d)", r, y[i], i))
+				}
+			}
+			if dout != nil {
+				clear(dout[r*k : (r+1)*k])
+			}
+			continue
 		}
-		sum += softplus(z) - t*z
-		if dout != nil {
-			dout[i] = (sigmoid(z) - t) * inv
+		for i := r * k; i < (r+1)*k; i++ {
+			z, t := out[i], y[i]
+			if !(t >= 0 && t <= 1) {
+				panic(fmt.Sprintf("lossterms: multi-label cross_entropy: target %v of entry %d is not in [0, 1]", t, i))
+			}
+			sum += softplus(z) - t*z
+			if dout != nil {
+				dout[i] = (sigmoid(z) - t) * inv
+			}
 		}
 	}
 	return sum * inv

@@ -7,7 +7,9 @@ import (
 
 // Segmentation metrics. A segmentation row is a binary mask of t
 // positions; the model's output for a position is a logit, predicted
-// foreground when > 0. A target position is foreground when > 0.5.
+// foreground when > 0. A target position is foreground when > 0.5. Rows
+// whose mask is missing (MaskMissing: NaN targets) are left out of every
+// metric; a metric over rows none of which is labeled is NaN.
 
 // BoundaryTolerance is the distance, in positions, within which a
 // predicted boundary matches a true one in BoundaryF1.
@@ -24,16 +26,23 @@ func checkMasks(name string, out, y []float64, n, t int) {
 // n = 0.
 func PositionAccuracy(out, y []float64, n, t int) float64 {
 	checkMasks("position accuracy", out, y, n, t)
-	if n == 0 {
-		return math.NaN()
-	}
-	c := 0
-	for i, z := range out {
-		if (z > 0) == (y[i] > 0.5) {
-			c++
+	c, m := 0, 0
+	for r := range n {
+		g := y[r*t : (r+1)*t]
+		if MaskMissing(g) {
+			continue
+		}
+		m++
+		for j, z := range out[r*t : (r+1)*t] {
+			if (z > 0) == (g[j] > 0.5) {
+				c++
+			}
 		}
 	}
-	return float64(c) / float64(n*t)
+	if m == 0 {
+		return math.NaN()
+	}
+	return float64(c) / float64(m*t)
 }
 
 // IoU returns the intersection over union of the predicted and the true
@@ -42,18 +51,25 @@ func PositionAccuracy(out, y []float64, n, t int) float64 {
 // predictions nor the targets have any foreground, NaN when n = 0.
 func IoU(out, y []float64, n, t int) float64 {
 	checkMasks("iou", out, y, n, t)
-	if n == 0 {
-		return math.NaN()
+	inter, union, m := 0, 0, 0
+	for r := range n {
+		gr := y[r*t : (r+1)*t]
+		if MaskMissing(gr) {
+			continue
+		}
+		m++
+		for j, z := range out[r*t : (r+1)*t] {
+			p, g := z > 0, gr[j] > 0.5
+			if p && g {
+				inter++
+			}
+			if p || g {
+				union++
+			}
+		}
 	}
-	inter, union := 0, 0
-	for i, z := range out {
-		p, g := z > 0, y[i] > 0.5
-		if p && g {
-			inter++
-		}
-		if p || g {
-			union++
-		}
+	if m == 0 {
+		return math.NaN()
 	}
 	if union == 0 {
 		return 1
@@ -71,7 +87,7 @@ func IoU(out, y []float64, n, t int) float64 {
 // when only one side has any, NaN when n = 0. It allocates nothing.
 func BoundaryF1(out, y []float64, n, t int) float64 {
 	checkMasks("boundary f1", out, y, n, t)
-	if n == 0 {
+	if LabeledRows(y, n, t) == 0 {
 		return math.NaN()
 	}
 	pb := func(row []float64, j int) bool { return (row[j] > 0) != (row[j+1] > 0) }
@@ -87,6 +103,9 @@ func BoundaryF1(out, y []float64, n, t int) float64 {
 	var np, nt, hitP, hitT int
 	for i := range n {
 		o, g := out[i*t:(i+1)*t], y[i*t:(i+1)*t]
+		if MaskMissing(g) {
+			continue
+		}
 		for j := 0; j+1 < t; j++ {
 			if pb(o, j) {
 				np++

@@ -189,10 +189,11 @@ func (a *Analysis) termKind(name string) string {
 }
 
 // taskCandidates are the task metrics in order of preference, per split.
-var taskCandidates = []string{"accuracy", "r2", "mse", "loss"}
+var taskCandidates = []string{"iou", "accuracy", "r2", "mse", "loss"}
 
 // chooseTaskMetric picks the validation split when it has values, else
-// test, else train; on it accuracy, else r2, else mse, else loss.
+// test, else train; on it iou (a segmentation task), else accuracy, else
+// r2, else mse, else loss.
 func chooseTaskMetric(s *Summary) MetricChoice {
 	for _, split := range []string{"validation", "test", "train"} {
 		for _, base := range taskCandidates {

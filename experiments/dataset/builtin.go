@@ -238,6 +238,7 @@ var generators = []generator{
 				{Name: "contrast", Default: 1.0, Meaning: "height of a foreground interval above the baseline", Min: 0},
 				{Name: "drift", Default: 3.0, Meaning: "standard deviation of the random offset and of the random slope of each signal's baseline (larger hides the mask from a fixed threshold)", Min: 0},
 				{Name: "noise", Default: 0.3, Meaning: "standard deviation of the Gaussian noise on each position", Min: 0},
+				{Name: "labeled", Default: 1, Meaning: "fraction of the signals whose mask is known (semi-supervised data); the others have their mask missing (NaN) but their auxiliary targets present, train only (test and validation rows are all labeled) and are skipped by the task loss and the split's mask metrics", Min: 0},
 				{Name: "aux", Default: EdgesAuxEdges, Meaning: "the auxiliary targets: 0 = the mask's edge map edge0… (binary; aux loss bce), 1 = the clean signal clean0…, the input without its noise (aux loss mse), 2 = the baseline base0…, the drifting offset and slope alone (aux loss mse)", Integer: true, Min: 0},
 			},
 			Aux: true,
@@ -245,6 +246,9 @@ var generators = []generator{
 		check: func(p genParams) error {
 			if p["min_width"] > p["max_width"] || p["max_width"] > p["length"] {
 				return fmt.Errorf("parameters must satisfy min_width (%v) ≤ max_width (%v) ≤ length (%v)", p["min_width"], p["max_width"], p["length"])
+			}
+			if p["labeled"] <= 0 || p["labeled"] > 1 {
+				return fmt.Errorf("parameter labeled must be in (0, 1], got %v", p["labeled"])
 			}
 			if p["aux"] > EdgesAuxBaseline {
 				return fmt.Errorf("parameter aux must be 0 (edges), 1 (clean) or 2 (baseline), got %v", p["aux"])
@@ -709,7 +713,9 @@ const (
 // segments intervals, each of min_width to max_width positions at a
 // uniform place; the signal x_j = contrast·m_j + a + b·(j/(L−1) − ½) +
 // noise·N(0, 1), with a baseline offset a and slope b both
-// drift·N(0, 1). The mask is the target (T = L). The auxiliary targets
+// drift·N(0, 1). The mask is the target (T = L); with labeled < 1 only
+// the first round(labeled·samples) signals (at least one) keep it, the
+// others' is missing (NaN) while their auxiliary targets stay. The auxiliary targets
 // (L per row) are, by aux:
 //
 //	0 (edges):    e_j = 1 where m_j differs from a neighbour m_{j−1} or m_{j+1}
@@ -756,6 +762,15 @@ func genEdges(t *Table, p genParams, rng *rand.Rand) {
 					er[j] = 1
 				}
 			}
+		}
+	}
+	// Semi-supervised: the masks of the signals past the first
+	// round(labeled·n) are missing (NaN). The signals are independent
+	// draws, so which are labeled needs no randomness (the split shuffles
+	// them), and labeled = 1 leaves the table as it was.
+	if nl := int(math.Round(p["labeled"] * float64(n))); nl < n {
+		for i := range y[max(nl, 1)*L:] {
+			y[max(nl, 1)*L+i] = math.NaN()
 		}
 	}
 	t.N, t.NumX, t.Y, t.T, t.Aux = n, x, y, L, e

@@ -5,6 +5,7 @@ import (
 	"os"
 	"path/filepath"
 	"slices"
+	"strings"
 	"testing"
 )
 
@@ -177,5 +178,61 @@ func TestBuiltin_EdgesAuxTargets(t *testing.T) {
 	}
 	if _, err := Builtin("edges", map[string]float64{"aux": 3}, 1); err == nil {
 		t.Error("aux 3 accepted")
+	}
+}
+
+// TestBuiltin_EdgesLabeled: labeled = 1 is the default table bit for bit;
+// labeled < 1 keeps the masks of the first round(labeled·samples) rows
+// and makes the others' NaN while every row keeps its inputs and edge
+// map; Prepare holds out fractions of the labeled rows only and trains on
+// every unlabeled row.
+func TestBuiltin_EdgesLabeled(t *testing.T) {
+	def, err := Builtin("edges", map[string]float64{"samples": 100, "length": 12}, 3)
+	if err != nil {
+		t.Fatal(err)
+	}
+	one, err := Builtin("edges", map[string]float64{"samples": 100, "length": 12, "labeled": 1}, 3)
+	if err != nil {
+		t.Fatal(err)
+	}
+	same := func(a, b []float64) bool {
+		return slices.EqualFunc(a, b, func(x, y float64) bool { return math.Float64bits(x) == math.Float64bits(y) })
+	}
+	if !same(def.Y, one.Y) || !same(def.NumX, one.NumX) || !same(def.Aux, one.Aux) {
+		t.Fatal("labeled = 1 changed the table")
+	}
+	semi, err := Builtin("edges", map[string]float64{"samples": 100, "length": 12, "labeled": 0.3}, 3)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !same(def.NumX, semi.NumX) || !same(def.Aux, semi.Aux) || !same(def.Y[:30*12], semi.Y[:30*12]) {
+		t.Fatal("labeled = 0.3 changed the inputs, the edge maps or the kept masks")
+	}
+	for i, v := range semi.Y[30*12:] {
+		if !math.IsNaN(v) {
+			t.Fatalf("row %d, position %d: mask %v, want NaN (missing)", 30+i/12, i%12, v)
+		}
+	}
+	sp, err := Prepare(semi, PrepareOptions{Test: 0.5, Validation: 0.2}, 5)
+	if err != nil {
+		t.Fatal(err)
+	}
+	missing := func(ds *Dataset) int {
+		m := 0
+		for i := range ds.N {
+			if math.IsNaN(ds.Y[i*ds.T]) {
+				m++
+			}
+		}
+		return m
+	}
+	if sp.Test.N != 15 || sp.Validation.N != 6 || sp.Train.N != 79 || missing(sp.Test) != 0 || missing(sp.Validation) != 0 || missing(sp.Train) != 70 {
+		t.Errorf("test %d (%d missing), validation %d (%d), train %d (%d): want 15 (0), 6 (0), 79 (70)",
+			sp.Test.N, missing(sp.Test), sp.Validation.N, missing(sp.Validation), sp.Train.N, missing(sp.Train))
+	}
+	for _, bad := range []float64{0, 1.5} {
+		if _, err := Builtin("edges", map[string]float64{"labeled": bad}, 1); err == nil || !strings.Contains(err.Error(), "labeled") {
+			t.Errorf("labeled %v: err %v", bad, err)
+		}
 	}
 }

@@ -51,8 +51,21 @@ func Prepare(t *Table, opt PrepareOptions, seed uint64) (*Splits, error) {
 	perm := rng.Perm(n)
 	which := make([]uint8, n)
 
-	nTest := int(math.Round(opt.Test * float64(n)))
-	nVal := int(math.Round(opt.Validation * float64(n)))
+	// Rows of a segmentation table whose mask is missing (semi-supervised
+	// data: auxiliary targets only) all train; the held-out fractions are
+	// of the labeled rows, so test and validation rows are all labeled.
+	// With every row labeled this is the plain split.
+	nl := n
+	if t.Task == Segmentation {
+		nl = 0
+		for i := range n {
+			if !t.maskMissing(i) {
+				nl++
+			}
+		}
+	}
+	nTest := int(math.Round(opt.Test * float64(nl)))
+	nVal := int(math.Round(opt.Validation * float64(nl)))
 	if opt.Test > 0 && nTest == 0 {
 		return nil, fmt.Errorf("prepare %s: test fraction %v of %d rows leaves the test split empty", t.Name, opt.Test, n)
 	}
@@ -97,13 +110,18 @@ func Prepare(t *Table, opt PrepareOptions, seed uint64) (*Splits, error) {
 			}
 		}
 	} else {
-		for j, i := range perm {
+		j := 0 // index among the labeled rows, in shuffled order
+		for _, i := range perm {
+			if nl < n && t.maskMissing(i) {
+				continue // which[i] = inTrain
+			}
 			switch {
 			case j < nTest:
 				which[i] = inTest
 			case j < nTest+nVal:
 				which[i] = inValidation
 			}
+			j++
 		}
 	}
 
@@ -220,6 +238,12 @@ func checkTable(t *Table) error {
 	}
 	tpr := t.targetsPerRow()
 	for i, v := range t.Y {
+		if t.Task == Segmentation && t.maskMissing(i/tpr) {
+			if !math.IsNaN(v) {
+				return fmt.Errorf("prepare %s: row %d has a missing mask (NaN) but mask value %v at position %d: a mask is missing whole or not at all", t.Name, i/tpr, v, i%tpr)
+			}
+			continue
+		}
 		if math.IsNaN(v) || math.IsInf(v, 0) {
 			return fmt.Errorf("prepare %s: row %d has target %v", t.Name, i/tpr, v)
 		}
@@ -467,4 +491,11 @@ func splitSequences(t *Table, opt PrepareOptions, rng *rand.Rand, which []uint8)
 		which[i] = dest[q]
 	}
 	return nil
+}
+
+// maskMissing reports whether row i of a segmentation table has no mask
+// (its targets are NaN).
+func (t *Table) maskMissing(i int) bool {
+	T := t.targetsPerRow()
+	return T > 0 && math.IsNaN(t.Y[i*T])
 }
