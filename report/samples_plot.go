@@ -52,7 +52,9 @@ func samplesFigures(dir string) ([]string, error) {
 				p.Legend.Add([]string{"real (x, y)", "generated (x, ŷ)"}[j], sc)
 			}
 			p.X.Label.Text, p.Y.Label.Text = "x (standardized)", "y"
-			p.Legend.Top = true
+			p.Legend.Top, p.Legend.Left = true, true
+			// Headroom above the data so the legend does not hide points.
+			p.Y.Max += 0.35 * (p.Y.Max - p.Y.Min)
 		case "images":
 			name = "samples_perceptual.png"
 			p.Add(&imageStrip{rows: r.Rows})
