@@ -351,3 +351,18 @@ func TestSpec_Configs(t *testing.T) {
 		})
 	}
 }
+
+// expectRefused parses spec (as t.yaml) and checks that it is refused with
+// an error mentioning every part of want.
+func expectRefused(t *testing.T, spec string, want ...string) {
+	t.Helper()
+	_, err := Parse(strings.NewReader(spec), "t.yaml")
+	if err == nil {
+		t.Fatal("spec accepted")
+	}
+	for _, w := range want {
+		if !strings.Contains(err.Error(), w) {
+			t.Errorf("error %q lacks %q", err, w)
+		}
+	}
+}
