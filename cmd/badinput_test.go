@@ -58,7 +58,7 @@ func TestBadInput(t *testing.T) {
 		want  string // the whole of stderr, $DIR for the folder
 	}{
 		// Spec files.
-		{name: "spec: missing file", args: []string{"validate", "$DIR/nope.yaml"}, code: 2, want: "lossexp: load spec: open $DIR/nope.yaml: no such file or directory\n"},
+		{name: "spec: missing file", args: []string{"validate", "$DIR/nope.yaml"}, code: 2, want: "lossexp: spec $DIR/nope.yaml: no such file\n"},
 		{name: "spec: empty", files: files{"s.yaml": ""}, args: []string{"validate", "$DIR/s.yaml"}, code: 2, want: "lossexp: $DIR/s.yaml: empty spec\n"},
 		{name: "spec: not YAML", files: files{"s.yaml": "name: [x\n"}, args: []string{"validate", "$DIR/s.yaml"}, code: 2, want: "lossexp: $DIR/s.yaml:1: invalid YAML: did not find expected ',' or ']'\n"},
 		{name: "spec: a list", files: files{"s.yaml": "- a\n- b\n"}, args: []string{"validate", "$DIR/s.yaml"}, code: 2, want: "lossexp: $DIR/s.yaml:1:1: a spec must be a mapping of keys (name, dataset, model, …), got a list\n"},
@@ -100,7 +100,7 @@ func TestBadInput(t *testing.T) {
 		{name: "folder: output is a file", files: files{"s.yaml": okSpec, "o": "x"}, args: []string{"sweep", "$DIR/s.yaml", "--out", "$DIR/o", "-q"}, code: 2, want: "lossexp: output folder $DIR/o is a file, not a folder\n"},
 		{name: "folder: another spec's results", files: files{"s.yaml": okSpec, "o/spec.yaml": strings.Replace(okSpec, "seed: 1", "seed: 2", 1), "o/runs.csv": "run_id\n"}, args: []string{"sweep", "$DIR/s.yaml", "--out", "$DIR/o", "-q"}, code: 2, want: "lossexp: output folder $DIR/o holds the results of another spec: $DIR/o/spec.yaml (name bad, result hash 8131660647b8) differs from $DIR/s.yaml (name bad, result hash 81cb874d612b) in seed; pass --force to replace them, or choose another --out\n"},
 		{name: "folder: results without spec.yaml", files: files{"s.yaml": okSpec, "o/runs.csv": "run_id\n"}, args: []string{"sweep", "$DIR/s.yaml", "--out", "$DIR/o", "-q"}, code: 2, want: "lossexp: output folder $DIR/o holds results (runs.csv) but no spec.yaml to tell which spec made them; pass --force to replace them, or choose another --out\n"},
-		{name: "folder: not a results folder", files: files{"s.yaml": okSpec, "o/thesis.tex": "x"}, args: []string{"sweep", "$DIR/s.yaml", "--out", "$DIR/o", "-q"}, code: 2, want: "lossexp: output folder $DIR/o is not empty and holds no lossexp results (found thesis.tex); choose another --out, or pass --force to write into it\n"},
+		{name: "folder: not a results folder", files: files{"s.yaml": okSpec, "o/thesis.tex": "x"}, args: []string{"sweep", "$DIR/s.yaml", "--out", "$DIR/o", "-q"}, code: 2, want: "lossexp: output folder $DIR/o is not empty and holds no lossexp results (found thesis.tex); choose another --out\n"},
 		{name: "folder: report without runs.csv", args: []string{"report", "$DIR"}, code: 2, want: "lossexp: $DIR has no runs.csv: is it a results folder written by lossexp sweep?\n"},
 		{name: "folder: report of a broken runs.csv", files: files{"runs.csv": "run_id,repeat,status,lambda.l2,test.accuracy\np0,x,ok,0,0.5\n"}, args: []string{"report", "$DIR"}, code: 2, want: "lossexp: $DIR/runs.csv: line 2, column \"repeat\": invalid repeat \"x\", want an integer ≥ 0\n"},
 		{name: "folder: baseline without summary", args: []string{"baseline", "$DIR", "--to", "$DIR/b"}, code: 2, want: "lossexp: $DIR has no summary.csv: is it a results folder written by lossexp sweep?\n"},

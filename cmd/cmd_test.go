@@ -72,6 +72,7 @@ func TestSweep_FlagsToOptions(t *testing.T) {
 				t.Fatal(err)
 			}
 			got.IO = nil
+			got.limitFlags = limitFlags{}
 			if *got != tt.want {
 				t.Errorf("options = %+v, want %+v", *got, tt.want)
 			}

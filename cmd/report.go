@@ -12,6 +12,7 @@ import (
 
 	"github.com/lossexp/lossexp/experiments"
 	"github.com/lossexp/lossexp/report"
+	"github.com/lossexp/lossexp/study"
 )
 
 // ReportOptions are the settings of `lossexp report`.
@@ -65,6 +66,11 @@ func reportRun(o *ReportOptions) error {
 		}
 		return inputError(err)
 	}
+	lock, err := study.LockFolder(o.Dir, "lossexp report", true)
+	if err != nil {
+		return err
+	}
+	defer lock.Unlock()
 	opt := report.PlotOptions{X: o.X, Metrics: o.Metrics}
 	if s, err := experiments.Load(filepath.Join(o.Dir, "spec.yaml")); err == nil {
 		opt.Title, opt.Description = s.Name, s.Description

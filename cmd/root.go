@@ -18,6 +18,7 @@ import (
 
 	"github.com/lossexp/lossexp/experiments"
 	"github.com/lossexp/lossexp/experiments/dataset"
+	"github.com/lossexp/lossexp/study"
 )
 
 // Exit codes.
@@ -74,12 +75,17 @@ func exitCode(ctx context.Context, err error) int {
 	var ee *exitError
 	var fe *experiments.FieldError
 	var ce *dataset.CSVError
+	var ie *study.InputError
+	var le *study.LockedError
+	var inc *study.IncompleteError
 	switch {
 	case errors.Is(err, context.Canceled) && ctx.Err() != nil:
 		return ExitInterrupt
 	case errors.As(err, &ee):
 		return ee.code
-	case errors.As(err, &fe), errors.As(err, &ce):
+	case errors.As(err, &inc):
+		return ExitFailure
+	case errors.As(err, &fe), errors.As(err, &ce), errors.As(err, &ie), errors.As(err, &le):
 		return ExitInput
 	case isUsageError(err):
 		return ExitInput
@@ -131,7 +137,7 @@ optional config file (--config, or lossexp.yaml in the working directory).`,
 
 	root.AddCommand(
 		newCmdSweep(streams, v, nil),
-		newCmdValidate(streams, nil),
+		newCmdValidate(streams, v, nil),
 		newCmdRun(streams, v, nil),
 		newCmdReport(streams, nil),
 		newCmdCheck(streams, nil),

@@ -124,8 +124,8 @@ func TestSweep_ShardAuto(t *testing.T) {
 			for _, e := range entries {
 				names = append(names, e.Name())
 			}
-			if strings.Join(names, ",") != "runs,shards" {
-				t.Errorf("shard wrote %v, want only runs and shards", names)
+			if strings.Join(names, ",") != ".lossexp.lock,runs,shards" {
+				t.Errorf("shard wrote %v, want only the lock file, runs and shards", names)
 			}
 		})
 	}

@@ -7,47 +7,69 @@ import (
 	"strings"
 
 	"github.com/spf13/cobra"
+	"github.com/spf13/viper"
 
 	"github.com/lossexp/lossexp/experiments"
-	"github.com/lossexp/lossexp/sweep"
+	"github.com/lossexp/lossexp/study"
 )
 
 // ValidateOptions are the settings of `lossexp validate`.
 type ValidateOptions struct {
-	IO   *IO
-	Spec string
+	IO      *IO
+	Spec    string
+	DataDir string
+	Workers int // for the memory estimate: runs trained at once
+
+	limitFlags
 }
 
-func newCmdValidate(streams *IO, runF func(context.Context, *ValidateOptions) error) *cobra.Command {
+func newCmdValidate(streams *IO, v *viper.Viper, runF func(context.Context, *ValidateOptions) error) *cobra.Command {
 	opts := &ValidateOptions{IO: streams}
-	return &cobra.Command{
+	c := &cobra.Command{
 		Use:   "validate SPEC",
 		Short: "Check a spec and print the grid it expands to, without training",
 		Long: `Parse SPEC strictly (unknown keys, wrong types, negative or empty λ grids are
-errors naming file:line:column), check it, and print what a sweep would
-train: the λ values of every term, the number of grid points and runs.
-Exit status 2 when the spec is invalid.`,
-		Example: `  lossexp validate configs/quickstart.yaml`,
-		Args:    cobra.ExactArgs(1),
+errors naming file:line:column), then plan it exactly as "lossexp sweep"
+does before its first run: open the data (CSV files are looked for beside
+the spec, then in --data-dir), check the generator parameters, the splits,
+the report metrics, the number of runs (--max-runs) and the estimated
+memory (--max-memory, for --workers runs at once), and print what a sweep
+would train: the λ values of every term, the number of grid points and
+runs. Exit status 2 when the spec is invalid: every spec that validates
+gets past the sweep's checks, and every spec the sweep refuses before
+training is refused here with the same message.`,
+		Example: `  lossexp validate configs/quickstart.yaml
+  lossexp validate configs/fairness-compas.yaml --data-dir ~/data`,
+		Args: cobra.ExactArgs(1),
 		RunE: func(c *cobra.Command, args []string) error {
+			bind(v, c, "workers", "data-dir")
 			opts.Spec = args[0]
+			opts.Workers = v.GetInt("workers")
+			opts.DataDir = v.GetString("data-dir")
+			if opts.Workers < 0 {
+				return inputError(fmt.Errorf("--workers must be ≥ 0 (0 = number of CPUs), got %d", opts.Workers))
+			}
+			if err := opts.limitFlags.resolve(opts.Workers); err != nil {
+				return err
+			}
 			if runF != nil {
 				return runF(c.Context(), opts)
 			}
 			return validateRun(opts)
 		},
 	}
+	c.Flags().IntP("workers", "w", 0, "runs a sweep would train at once, for the memory estimate (0 = number of CPUs)")
+	c.Flags().String("data-dir", "", "folder to look for CSV datasets in after the spec's folder")
+	opts.limitFlags.add(c)
+	return c
 }
 
 func validateRun(o *ValidateOptions) error {
-	s, err := loadSpec(o.Spec)
+	st, err := study.Load(o.Spec, o.DataDir, o.limits(o.Workers))
 	if err != nil {
 		return err
 	}
-	plans, grid, err := sweep.Expand(s)
-	if err != nil {
-		return inputError(err)
-	}
+	s, plans, grid := st.Spec, st.Plans, st.Grid
 	w := o.IO.Out
 	fmt.Fprintf(w, "%s: valid\n", o.Spec)
 	fmt.Fprintf(w, "name:     %s\n", s.Name)
@@ -84,6 +106,8 @@ func validateRun(o *ValidateOptions) error {
 		fmt.Fprintf(w, "  refine: %d rounds of up to %d λ values each, after the grid (not counted below)\n", r.Rounds, r.Points)
 	}
 	fmt.Fprintf(w, "grid:     %d points (%s) × %d repeats = %d runs\n", len(grid), s.Sweep.Mode, s.Repeats, len(plans))
+	fmt.Fprintf(w, "metrics:  %s\n", strings.Join(st.Layout.Metrics, ", "))
+	fmt.Fprintf(w, "memory:   about %s per run\n", humanBytes(st.RunMemory))
 	return nil
 }
 
@@ -131,4 +155,16 @@ func floats(v []float64) string {
 		parts[i] = strconv.FormatFloat(x, 'g', -1, 64)
 	}
 	return strings.Join(parts, ", ")
+}
+
+func humanBytes(b float64) string {
+	switch {
+	case b >= 1e9:
+		return fmt.Sprintf("%.3g GB", b/1e9)
+	case b >= 1e6:
+		return fmt.Sprintf("%.3g MB", b/1e6)
+	case b >= 1e3:
+		return fmt.Sprintf("%.3g KB", b/1e3)
+	}
+	return fmt.Sprintf("%.0f B", b)
 }

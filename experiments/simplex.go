@@ -36,6 +36,9 @@ const defaultSimplexTotal = 1
 func (s *Spec) simplexN() int {
 	sw := s.Sweep
 	if sw.Points > 0 {
+		if sw.Points > maxWeightNum {
+			return 0 // refused by validateSweep, never built
+		}
 		return sw.Points
 	}
 	if sw.Step > 0 && sw.Total > 0 {

@@ -64,7 +64,9 @@ func TestExpand_Axes(t *testing.T) {
 	if err := AttachData(plans, ""); err != nil {
 		t.Fatal(err)
 	}
-	AssignIDs(plans, "unused")
+	if err := AssignIDs(plans, "unused"); err != nil {
+		t.Fatal(err)
+	}
 	seen := map[string]bool{}
 	for _, p := range plans {
 		if seen[p.ID] {
@@ -87,8 +89,12 @@ loss:
       weight: [0.01]
       scale: initial_grad
 `)
-	if got, want := plans[15].ID, RunIDOf(direct, []float64{0.01}, 1); got != want {
-		t.Errorf("id of samples=120, hidden=8x8, λ=0.01, repeat 1: %s, want the direct spec's %s", got, want)
+	wantID, err := RunIDOf(direct, []float64{0.01}, 1)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := plans[15].ID; got != wantID {
+		t.Errorf("id of samples=120, hidden=8x8, λ=0.01, repeat 1: %s, want the direct spec's %s", got, wantID)
 	}
 }
 
@@ -109,15 +115,17 @@ func TestRun_AxesDeterministic(t *testing.T) {
 		if err := AttachData(plans, ""); err != nil {
 			t.Fatal(err)
 		}
-		AssignIDs(plans, s.RunBase(data.Checksum()))
+		if err := AssignIDs(plans, s.RunBase(data.Checksum())); err != nil {
+			t.Fatal(err)
+		}
 		if err := Scale(s, data, plans); err != nil {
 			t.Fatal(err)
 		}
 		var c collect
-		if err := Run(context.Background(), s, data, plans, &c, Options{Workers: workers}); err != nil {
+		if _, err := Run(context.Background(), s, data, plans, Options{Workers: workers, Save: c.save}); err != nil {
 			t.Fatal(err)
 		}
-		return c.got, plans
+		return c.sorted(), plans
 	}
 	a, pa := run(1)
 	b, pb := run(3)

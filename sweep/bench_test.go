@@ -8,9 +8,7 @@ import (
 	"github.com/lossexp/lossexp/experiments"
 )
 
-type discard struct{}
 
-func (discard) Add(experiments.Result) error { return nil }
 
 // BenchmarkSweep_Small runs a whole 27-run sweep (9 grid points × 3
 // repeats of a small MLP on moons) on 2 workers per iteration and reports
@@ -38,7 +36,7 @@ loss:
 	}
 	b.ReportAllocs()
 	for b.Loop() {
-		if err := Run(context.Background(), s, data, plans, discard{}, Options{Workers: 2}); err != nil {
+		if _, err := Run(context.Background(), s, data, plans, Options{Workers: 2, Save: func(*experiments.Result) error { return nil }}); err != nil {
 			b.Fatal(err)
 		}
 	}

@@ -10,6 +10,8 @@ import (
 	"path/filepath"
 	"slices"
 	"time"
+
+	"github.com/lossexp/lossexp/internal/atomicfile"
 )
 
 // ShardDir is the folder, beside StoreDir in a results folder, where each
@@ -167,10 +169,4 @@ func (s *Store) Import(src *Store, id string) (bool, error) {
 }
 
 // CopyFileAtomic copies src to dst through a temporary file and a rename.
-func CopyFileAtomic(dst, src string) error {
-	b, err := os.ReadFile(src)
-	if err != nil {
-		return fmt.Errorf("copy %s: %w", src, unwrapPath(err))
-	}
-	return writeAtomic(dst, b)
-}
+func CopyFileAtomic(dst, src string) error { return atomicfile.Copy(dst, src) }

@@ -14,6 +14,7 @@ import (
 	"strings"
 
 	"github.com/lossexp/lossexp/experiments"
+	"github.com/lossexp/lossexp/internal/atomicfile"
 )
 
 // StoreDir is the run store's folder inside a results folder.
@@ -297,34 +298,11 @@ func (s *Store) Count() int {
 	}
 }
 
-// writeAtomic writes b to path through a synced temporary file in the
-// same folder and a rename.
-func writeAtomic(path string, b []byte) (err error) {
-	dir, base := filepath.Split(path)
-	f, err := os.CreateTemp(dir, "."+base+".tmp-*")
-	if err != nil {
-		return fmt.Errorf("save %s: %w", path, unwrapPath(err))
-	}
-	defer func() {
-		if err != nil {
-			f.Close()
-			os.Remove(f.Name())
-		}
-	}()
-	if _, err := f.Write(b); err != nil {
-		return fmt.Errorf("save %s: %w", path, unwrapPath(err))
-	}
-	if err := f.Chmod(0o644); err != nil {
-		return fmt.Errorf("save %s: %w", path, unwrapPath(err))
-	}
-	if err := f.Sync(); err != nil {
-		return fmt.Errorf("save %s: %w", path, unwrapPath(err))
-	}
-	if err := f.Close(); err != nil {
-		return fmt.Errorf("save %s: %w", path, unwrapPath(err))
-	}
-	if err := os.Rename(f.Name(), path); err != nil {
-		return fmt.Errorf("save %s: %w", path, unwrapPath(err))
+// writeAtomic writes b to path atomically (internal/atomicfile: a
+// synced temporary file renamed over path, then the folder synced).
+func writeAtomic(path string, b []byte) error {
+	if err := atomicfile.WriteBytes(path, b); err != nil {
+		return fmt.Errorf("save %s: %w", path, errors.Unwrap(err))
 	}
 	return nil
 }
@@ -342,10 +320,10 @@ func unwrapPath(err error) error {
 // RunIDOf returns the id of repeat r at λ tuple lambdas of spec s, with
 // the data checksum of s's dataset. It opens the data; a sweep computes
 // the base once and uses AssignIDs instead.
-func RunIDOf(s *experiments.Spec, lambdas []float64, repeat int) string {
-	sum := ""
-	if d, err := experiments.OpenData(s, ""); err == nil {
-		sum = d.Checksum()
+func RunIDOf(s *experiments.Spec, lambdas []float64, repeat int) (string, error) {
+	d, err := experiments.OpenData(s, "")
+	if err != nil {
+		return "", fmt.Errorf("run id of %s: %w", s.Name, err)
 	}
-	return experiments.RunID(s.RunBase(sum), lambdas, repeat)
+	return experiments.RunID(s.RunBase(d.Checksum()), lambdas, repeat), nil
 }

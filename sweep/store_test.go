@@ -13,9 +13,8 @@ import (
 	"github.com/lossexp/lossexp/experiments"
 )
 
-// TestRun_SkipLongPrefix guards against a dispatcher that counts its
-// window in indices: with the first 20 of 27 runs skipped and a window of
-// 12, it must still hand out the rest and deliver them in index order.
+// TestRun_SkipLongPrefix: with the first 20 of 27 runs skipped (and one
+// more), Run trains exactly the others.
 func TestRun_SkipLongPrefix(t *testing.T) {
 	s := mustSpec(t, tinySpec)
 	data, err := experiments.OpenData(s, "")
@@ -25,11 +24,11 @@ func TestRun_SkipLongPrefix(t *testing.T) {
 	plans, _, _ := Expand(s)
 	var c collect
 	skip := func(p Plan) bool { return p.Index < 20 || p.Index == 23 }
-	if err := Run(context.Background(), s, data, plans, &c, Options{Workers: 1, Skip: skip}); err != nil {
+	if _, err := Run(context.Background(), s, data, plans, Options{Workers: 1, Skip: skip, Save: c.save}); err != nil {
 		t.Fatal(err)
 	}
 	var got []int
-	for _, r := range c.got {
+	for _, r := range c.sorted() {
 		got = append(got, r.Index)
 	}
 	if want := []int{20, 21, 22, 24, 25, 26}; !reflect.DeepEqual(got, want) {
@@ -48,7 +47,9 @@ func TestRun_SaveAndResume(t *testing.T) {
 	}
 	plans, _, _ := Expand(s)
 	base := s.RunBase(data.Checksum())
-	AssignIDs(plans, base)
+	if err := AssignIDs(plans, base); err != nil {
+		t.Fatal(err)
+	}
 	store, err := OpenStore(filepath.Join(t.TempDir(), StoreDir))
 	if err != nil {
 		t.Fatal(err)
@@ -66,13 +67,12 @@ func TestRun_SaveAndResume(t *testing.T) {
 		return store.Save(NewRecord(r, terms, metrics, curves, base, s.ResultHash(), "test"))
 	}
 	// First pass: only the even runs, as if the odd ones were lost.
-	var c collect
-	if err := Run(context.Background(), s, data, plans, &c, Options{Workers: 3, Save: save, Skip: func(p Plan) bool { return p.Index%2 == 1 }}); err != nil {
+	if _, err := Run(context.Background(), s, data, plans, Options{Workers: 3, Save: save, Skip: func(p Plan) bool { return p.Index%2 == 1 }}); err != nil {
 		t.Fatal(err)
 	}
 	// Second pass: skip what is stored.
 	stored := func(p Plan) bool { _, err := store.Load(p.ID); return err == nil }
-	if err := Run(context.Background(), s, data, plans, &c, Options{Workers: 2, Save: save, Skip: stored}); err != nil {
+	if _, err := Run(context.Background(), s, data, plans, Options{Workers: 2, Save: save, Skip: stored}); err != nil {
 		t.Fatal(err)
 	}
 	if saved != len(plans) || store.Count() != len(plans) {
@@ -168,11 +168,15 @@ func TestStore_LoadErrors(t *testing.T) {
 func TestRunID(t *testing.T) {
 	s := mustSpec(t, tinySpec)
 	id := func(src string, lam []float64, r int) string {
-		return RunIDOf(mustSpec(t, src), lam, r)
+		id, err := RunIDOf(mustSpec(t, src), lam, r)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return id
 	}
 	lam := []float64{0.1, 0.01}
 	ref := id(tinySpec, lam, 1)
-	if ref != RunIDOf(s, lam, 1) {
+	if id, err := RunIDOf(s, lam, 1); err != nil || ref != id {
 		t.Fatal("RunID is not deterministic")
 	}
 	same := map[string]string{

@@ -6,26 +6,23 @@
 //
 // Runs are numbered point-major: index = point·repeats + repeat. The
 // points are axis-major (axes.go): point = axis·len(Spec.Grid) + λ point,
-// so a spec without axes has the points of Spec.Grid. Every run's result is a pure function of
-// (spec, grid point, repeat), and the sink receives results strictly in
-// index order, so whatever the number of workers or the order in which
-// runs finish, the sink sees the same sequence.
+// so a spec without axes has the points of Spec.Grid. Every run's result
+// is a pure function of (spec, grid point, repeat). Run hands each result
+// to Options.Save as soon as it is trained, in completion order; the
+// tables are rebuilt from the run store in index order afterwards, so the
+// worker count and the order in which runs finish cannot change a byte.
 //
 // # Shutdown protocol
 //
 // One dispatcher goroutine sends run indices on an unbuffered channel and
-// selects on ctx.Done() for every send; it never has more than the reorder
-// window of runs handed out but not yet delivered to the sink (skipped
-// runs do not count), so memory stays bounded by the window, not by the
-// number of runs. Workers receive
-// indices until the channel closes, train with the shared ctx (checked
-// between batches) and send results on a channel the collector drains. The
-// collector (the calling goroutine) delivers contiguous results to the
-// sink. On the first error (a failed run, a sink error, or ctx cancelled)
-// the collector cancels the pool's context, the dispatcher stops sending
-// and closes its channel, workers finish or abandon their run and exit,
-// and Run waits for all of them before it returns the first error.
-// Results delivered to the sink before the error are kept.
+// selects on ctx.Done() for every send. Workers receive indices until the
+// channel closes, train with the shared ctx (checked between batches),
+// save the result themselves and send a done message on a channel the
+// collector (the calling goroutine) drains. On the first error (a failed
+// run, a failed save, or ctx cancelled) the collector cancels the pool's
+// context, the dispatcher stops sending and closes its channel, workers
+// finish or abandon their run and exit, and Run waits for all of them
+// before it returns the first error. Runs saved before the error are kept.
 package sweep
 
 import (
@@ -66,8 +63,10 @@ type Plan struct {
 
 // AssignIDs sets every plan's ID and Base. A plan of an axis point takes
 // the run base of its effective spec and data (AttachData must have
-// run); the others take base (Spec.RunBase of the sweep's spec).
-func AssignIDs(plans []Plan, base string) {
+// run); the others take base (Spec.RunBase of the sweep's spec). A plan
+// of an axis point without its data is an error: its id would not cover
+// the data's checksum.
+func AssignIDs(plans []Plan, base string) error {
 	bases := map[*experiments.Spec]string{}
 	for i := range plans {
 		p := &plans[i]
@@ -75,19 +74,17 @@ func AssignIDs(plans []Plan, base string) {
 		if p.Spec != nil {
 			b, ok := bases[p.Spec]
 			if !ok {
-				sum := ""
-				if p.Data != nil {
-					sum = p.Data.Checksum()
-				} else if d, err := experiments.OpenData(p.Spec, ""); err == nil {
-					sum = d.Checksum()
+				if p.Data == nil {
+					return fmt.Errorf("sweep: run %d (axis point %d) has no data attached: call AttachData before AssignIDs", p.Index, p.Axis)
 				}
-				b = p.Spec.RunBase(sum)
+				b = p.Spec.RunBase(p.Data.Checksum())
 				bases[p.Spec] = b
 			}
 			p.Base = b
 		}
 		p.ID = experiments.RunID(p.Base, p.Lambdas, p.Repeat)
 	}
+	return nil
 }
 
 // Expand returns the sweep's runs in index order: axis points outermost,
@@ -122,11 +119,6 @@ func Expand(s *experiments.Spec) ([]Plan, [][]float64, error) {
 	return plans, grid, nil
 }
 
-// Sink receives results in index order.
-type Sink interface {
-	Add(experiments.Result) error
-}
-
 // Options configure a sweep.
 type Options struct {
 	// Workers is the pool size; 0 means runtime.NumCPU().
@@ -135,37 +127,41 @@ type Options struct {
 	// each run finishes (in completion order) with the number done so far.
 	Progress func(done, total int, r *experiments.Result)
 	// Skip, when non-nil, reports runs that need no training (already
-	// stored); they are neither trained nor sent to the sink.
+	// stored); they are not trained.
 	Skip func(p Plan) bool
-	// Save, when non-nil, is called by the worker that trained a run as
-	// soon as it finishes, before the result waits for its turn in index
-	// order, so a crash loses only the runs in flight. It is called from
-	// several goroutines at once; an error stops the sweep like a failed
-	// run.
+	// Save is called by the worker that trained a run as soon as it
+	// finishes, so a crash loses only the runs in flight. It is called
+	// from several goroutines at once; an error stops the sweep like a
+	// failed run.
 	Save func(r *experiments.Result) error
 }
 
-// Run trains every plan and delivers the results to sink in index order.
-func Run(ctx context.Context, s *experiments.Spec, data *experiments.DataSource, plans []Plan, sink Sink, opt Options) error {
+// Run trains every plan that opt.Skip does not skip, saving each result
+// with opt.Save, and returns how many it trained and saved.
+func Run(ctx context.Context, s *experiments.Spec, data *experiments.DataSource, plans []Plan, opt Options) (int, error) {
+	if opt.Save == nil {
+		panic("sweep: Run without Options.Save")
+	}
+	total := 0
+	for _, p := range plans {
+		if opt.Skip == nil || !opt.Skip(p) {
+			total++
+		}
+	}
+	if total == 0 {
+		return 0, ctx.Err()
+	}
 	workers := opt.Workers
 	if workers <= 0 {
 		workers = runtime.NumCPU()
 	}
-	workers = min(workers, max(len(plans), 1))
+	workers = min(workers, total)
 	ctx, cancel := context.WithCancel(ctx)
 	defer cancel()
 
 	splits := newSplitCache(s.Repeats)
-	window := 4*workers + 8 // reorder buffer bound
-
-	type done struct {
-		idx int
-		res experiments.Result
-		err error
-	}
 	todo := make(chan int)
 	results := make(chan done)
-	advance := make(chan int, len(plans)+1) // collector → dispatcher: runs delivered so far
 
 	var wg sync.WaitGroup
 	for w := 0; w < workers; w++ {
@@ -173,32 +169,7 @@ func Run(ctx context.Context, s *experiments.Spec, data *experiments.DataSource,
 		go func() {
 			defer wg.Done()
 			for idx := range todo {
-				p := plans[idx]
-				var d done
-				d.idx = idx
-				rs, rd := s, data
-				if p.Spec != nil {
-					rs, rd = p.Spec, p.Data
-				}
-				sp, err := splits.get(rs, rd, p.Repeat)
-				if err != nil {
-					d.err = err
-				} else {
-					run := &experiments.Run{Index: idx, Point: p.Point, Repeat: p.Repeat, Lambdas: p.Lambdas, Spec: rs, Data: sp}
-					d.res, d.err = experiments.Train(ctx, run)
-					id := run.ID()
-					if p.ID != "" {
-						id, d.res.RunID = p.ID, p.ID
-					}
-					if d.err != nil && ctx.Err() == nil {
-						d.err = fmt.Errorf("train run %s (%s): %w", id, lambdaString(s, p.Lambdas), d.err)
-					}
-					if d.err == nil && opt.Save != nil {
-						if err := opt.Save(&d.res); err != nil {
-							d.err = fmt.Errorf("store run %s (%s): %w", id, lambdaString(s, p.Lambdas), err)
-						}
-					}
-				}
+				d := trainOne(ctx, s, data, plans[idx], idx, splits, opt.Save)
 				select {
 				case results <- d:
 				case <-ctx.Done():
@@ -209,77 +180,73 @@ func Run(ctx context.Context, s *experiments.Spec, data *experiments.DataSource,
 	}
 	go func() {
 		defer close(todo)
-		sent, delivered := 0, 0 // runs handed out; runs delivered to the sink
 		for idx := range plans {
 			if opt.Skip != nil && opt.Skip(plans[idx]) {
 				continue
 			}
-			for sent-delivered >= window {
-				select {
-				case delivered = <-advance:
-				case <-ctx.Done():
-					return
-				}
-			}
 			select {
 			case todo <- idx:
-				sent++
 			case <-ctx.Done():
 				return
 			}
 		}
 	}()
 
-	pending := map[int]experiments.Result{}
-	next, finished, delivered, total := 0, 0, 0, 0
-	for _, p := range plans {
-		if opt.Skip == nil || !opt.Skip(p) {
-			total++
-		}
-	}
-	skipAhead := func() {
-		for next < len(plans) && opt.Skip != nil && opt.Skip(plans[next]) {
-			next++
-		}
-	}
-	skipAhead()
+	finished := 0
 	var firstErr error
 	for finished < total && firstErr == nil {
-		var d done
 		select {
-		case d = <-results:
+		case d := <-results:
+			if d.err != nil {
+				firstErr = d.err
+				break
+			}
+			finished++
+			if opt.Progress != nil {
+				opt.Progress(finished, total, &d.res)
+			}
 		case <-ctx.Done():
 			firstErr = ctx.Err()
-			continue
 		}
-		if d.err != nil {
-			firstErr = d.err
-			break
-		}
-		finished++
-		if opt.Progress != nil {
-			opt.Progress(finished, total, &d.res)
-		}
-		pending[d.idx] = d.res
-		for {
-			r, ok := pending[next]
-			if !ok {
-				break
-			}
-			delete(pending, next)
-			if err := sink.Add(r); err != nil {
-				firstErr = fmt.Errorf("store run %s: %w", r.RunID, err)
-				break
-			}
-			next++
-			delivered++
-			skipAhead()
-		}
-		advance <- delivered
 	}
 	cancel()
 	wg.Wait()
-	return firstErr
+	return finished, firstErr
+}
+
+// done is a worker's report of one run.
+type done struct {
+	res experiments.Result
+	err error
+}
+
+// trainOne trains plan p (run index idx) and saves its result.
+func trainOne(ctx context.Context, s *experiments.Spec, data *experiments.DataSource, p Plan, idx int, splits *splitCache, save func(*experiments.Result) error) (d done) {
+	rs, rd := s, data
+	if p.Spec != nil {
+		rs, rd = p.Spec, p.Data
+	}
+	sp, err := splits.get(rs, rd, p.Repeat)
+	if err != nil {
+		d.err = err
+		return d
+	}
+	run := &experiments.Run{Index: idx, Point: p.Point, Repeat: p.Repeat, Lambdas: p.Lambdas, Spec: rs, Data: sp}
+	d.res, d.err = experiments.Train(ctx, run)
+	id := run.ID()
+	if p.ID != "" {
+		id, d.res.RunID = p.ID, p.ID
+	}
+	if d.err != nil {
+		if ctx.Err() == nil {
+			d.err = fmt.Errorf("train run %s (%s): %w", id, lambdaString(s, p.Lambdas), d.err)
+		}
+		return d
+	}
+	if err := save(&d.res); err != nil {
+		d.err = fmt.Errorf("store run %s (%s): %w", id, lambdaString(s, p.Lambdas), err)
+	}
+	return d
 }
 
 // splitCache prepares each repeat's data once per data source (one per

@@ -4,7 +4,9 @@ import (
 	"context"
 	"errors"
 	"math"
+	"slices"
 	"strings"
+	"sync"
 	"testing"
 
 	"github.com/lossexp/lossexp/experiments"
@@ -36,9 +38,24 @@ func mustSpec(t *testing.T, src string) *experiments.Spec {
 	return s
 }
 
-type collect struct{ got []experiments.Result }
+// collect gathers the results Run saves (from several workers at once)
+// and returns them in index order.
+type collect struct {
+	mu  sync.Mutex
+	got []experiments.Result
+}
 
-func (c *collect) Add(r experiments.Result) error { c.got = append(c.got, r); return nil }
+func (c *collect) save(r *experiments.Result) error {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	c.got = append(c.got, *r)
+	return nil
+}
+
+func (c *collect) sorted() []experiments.Result {
+	slices.SortFunc(c.got, func(a, b experiments.Result) int { return a.Index - b.Index })
+	return c.got
+}
 
 func runSweep(t *testing.T, s *experiments.Spec, workers int) []experiments.Result {
 	t.Helper()
@@ -51,13 +68,14 @@ func runSweep(t *testing.T, s *experiments.Spec, workers int) []experiments.Resu
 		t.Fatal(err)
 	}
 	var c collect
-	if err := Run(context.Background(), s, data, plans, &c, Options{Workers: workers}); err != nil {
+	n, err := Run(context.Background(), s, data, plans, Options{Workers: workers, Save: c.save})
+	if err != nil {
 		t.Fatal(err)
 	}
-	if len(c.got) != len(plans) {
-		t.Fatalf("got %d results, want %d", len(c.got), len(plans))
+	if len(c.got) != len(plans) || n != len(plans) {
+		t.Fatalf("got %d results (Run says %d), want %d", len(c.got), n, len(plans))
 	}
-	return c.got
+	return c.sorted()
 }
 
 func TestExpand_Order(t *testing.T) {
@@ -154,7 +172,7 @@ func TestRun_Cancel(t *testing.T) {
 	ctx, cancel := context.WithCancel(context.Background())
 	var c collect
 	done := 0
-	err = Run(ctx, s, data, plans, &c, Options{Workers: 2, Progress: func(d, total int, r *experiments.Result) {
+	_, err = Run(ctx, s, data, plans, Options{Workers: 2, Save: c.save, Progress: func(d, total int, r *experiments.Result) {
 		done = d
 		if d == 2 {
 			cancel()
@@ -166,29 +184,30 @@ func TestRun_Cancel(t *testing.T) {
 	if done >= len(plans) {
 		t.Fatalf("all %d runs finished despite cancel", done)
 	}
-	for i, r := range c.got {
-		if r.Index != i {
-			t.Fatalf("sink got index %d at position %d", r.Index, i)
-		}
+	if len(c.got) >= len(plans) {
+		t.Fatalf("%d runs saved despite cancel", len(c.got))
 	}
 }
 
-type failSink struct{ n int }
-
-func (f *failSink) Add(experiments.Result) error {
-	f.n++
-	if f.n == 3 {
-		return errors.New("disk full")
-	}
-	return nil
-}
-
-func TestRun_SinkError(t *testing.T) {
+// TestRun_SaveError: a failed save stops the sweep with the save's error,
+// naming the run.
+func TestRun_SaveError(t *testing.T) {
 	s := mustSpec(t, tinySpec)
 	data, _ := experiments.OpenData(s, "")
 	plans, _, _ := Expand(s)
-	err := Run(context.Background(), s, data, plans, &failSink{}, Options{Workers: 2})
-	if err == nil || !strings.Contains(err.Error(), "disk full") {
-		t.Fatalf("err = %v, want the sink's error", err)
+	var mu sync.Mutex
+	n := 0
+	save := func(*experiments.Result) error {
+		mu.Lock()
+		defer mu.Unlock()
+		n++
+		if n == 3 {
+			return errors.New("disk full")
+		}
+		return nil
+	}
+	_, err := Run(context.Background(), s, data, plans, Options{Workers: 2, Save: save})
+	if err == nil || !strings.Contains(err.Error(), "disk full") || !strings.Contains(err.Error(), "store run ") {
+		t.Fatalf("err = %v, want the save's error naming the run", err)
 	}
 }

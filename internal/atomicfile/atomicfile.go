@@ -1,0 +1,177 @@
+// Package atomicfile writes files so that a crash at any moment leaves
+// each one whole or absent: the bytes go to a temporary file in the
+// destination's folder, which is flushed, synced, closed and renamed over
+// the destination; then the folder is synced so the rename survives a
+// power loss. Every file lossexp writes (run records, shard manifests,
+// tables, figures, the manifest) goes through this package.
+//
+// Temporary files are named ".<base>.tmp-<random>" beside the destination,
+// so a folder can be swept of the leftovers of a killed process with
+// TempPattern.
+package atomicfile
+
+import (
+	"bufio"
+	"errors"
+	"fmt"
+	"io"
+	"io/fs"
+	"os"
+	"path/filepath"
+)
+
+// Perm is the permission of every file the package writes.
+const Perm = 0o644
+
+// TempPattern is the glob (relative to a folder) of the temporary files
+// Write leaves behind when its process is killed mid-write.
+const TempPattern = ".*.tmp-*"
+
+// hook, when set (tests only), is called between the steps of a write
+// with the step's name ("write", "sync", "close", "rename"); an error it
+// returns fails the write at that step, as a full disk or a crash would.
+var hook func(step, path string) error
+
+func step(name, path string) error {
+	if hook == nil {
+		return nil
+	}
+	return hook(name, path)
+}
+
+// Write writes path through write. On error the temporary file is removed
+// and path is left as it was.
+func Write(path string, write func(io.Writer) error) (err error) {
+	f, err := createTemp(path)
+	if err != nil {
+		return err
+	}
+	defer func() {
+		if err != nil {
+			f.Close()
+			os.Remove(f.Name())
+		}
+	}()
+	bw := bufio.NewWriter(f)
+	if err := write(bw); err != nil {
+		return fmt.Errorf("write %s: %w", path, err)
+	}
+	if err := bw.Flush(); err != nil {
+		return fmt.Errorf("write %s: %w", path, unwrap(err))
+	}
+	return commit(f, path)
+}
+
+// WriteBytes writes b to path atomically.
+func WriteBytes(path string, b []byte) error {
+	return Write(path, func(w io.Writer) error {
+		_, err := w.Write(b)
+		return err
+	})
+}
+
+// Copy copies the file src to dst atomically.
+func Copy(dst, src string) error {
+	b, err := os.ReadFile(src)
+	if err != nil {
+		return fmt.Errorf("copy %s: %w", src, unwrap(err))
+	}
+	return WriteBytes(dst, b)
+}
+
+// Create opens a temporary file beside path for a caller that streams
+// into it and later calls Commit (or Discard). It is what Write does in
+// one call, split for writers that hold several files open at once.
+func Create(path string) (*os.File, error) { return createTemp(path) }
+
+// Commit syncs, closes and renames f (from Create) to path and syncs the
+// folder. f is closed whatever happens and removed on error.
+func Commit(f *os.File, path string) error {
+	if err := commit(f, path); err != nil {
+		os.Remove(f.Name())
+		return err
+	}
+	return nil
+}
+
+// Discard closes and removes a temporary file from Create.
+func Discard(f *os.File) {
+	f.Close()
+	os.Remove(f.Name())
+}
+
+// RemoveTemps removes the temporary files a killed process left in dir.
+func RemoveTemps(dir string) {
+	tmps, _ := filepath.Glob(filepath.Join(dir, TempPattern))
+	for _, t := range tmps {
+		os.Remove(t)
+	}
+}
+
+func createTemp(path string) (*os.File, error) {
+	dir, base := filepath.Split(path)
+	if dir == "" {
+		dir = "."
+	}
+	f, err := os.CreateTemp(dir, "."+base+".tmp-*")
+	if err != nil {
+		return nil, fmt.Errorf("create %s: %w", path, unwrap(err))
+	}
+	return f, nil
+}
+
+func commit(f *os.File, path string) error {
+	if err := step("write", path); err != nil {
+		f.Close()
+		return fmt.Errorf("write %s: %w", path, err)
+	}
+	if err := f.Chmod(Perm); err != nil {
+		f.Close()
+		return fmt.Errorf("write %s: %w", path, unwrap(err))
+	}
+	if err := step("sync", path); err != nil {
+		f.Close()
+		return fmt.Errorf("sync %s: %w", path, err)
+	}
+	if err := f.Sync(); err != nil {
+		f.Close()
+		return fmt.Errorf("sync %s: %w", path, unwrap(err))
+	}
+	if err := step("close", path); err != nil {
+		f.Close()
+		return fmt.Errorf("close %s: %w", path, err)
+	}
+	if err := f.Close(); err != nil {
+		return fmt.Errorf("close %s: %w", path, unwrap(err))
+	}
+	if err := step("rename", path); err != nil {
+		return fmt.Errorf("rename %s: %w", path, err)
+	}
+	if err := os.Rename(f.Name(), path); err != nil {
+		return fmt.Errorf("rename %s: %w", path, unwrap(err))
+	}
+	syncDir(filepath.Dir(path))
+	return nil
+}
+
+// syncDir makes a rename in dir durable. Not every platform can sync a
+// folder, and the file itself is already synced, so failures here are not
+// errors.
+func syncDir(dir string) {
+	d, err := os.Open(dir)
+	if err != nil {
+		return
+	}
+	_ = d.Sync()
+	_ = d.Close()
+}
+
+// unwrap drops the *fs.PathError wrapper, whose path (often a temporary
+// name) the caller's message already replaces.
+func unwrap(err error) error {
+	var pe *fs.PathError
+	if errors.As(err, &pe) {
+		return pe.Err
+	}
+	return err
+}

@@ -1,0 +1,422 @@
+package study
+
+import (
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"io/fs"
+	"os"
+	"path/filepath"
+	"regexp"
+	"runtime"
+	"slices"
+	"strings"
+	"time"
+
+	"github.com/lossexp/lossexp/experiments"
+	"github.com/lossexp/lossexp/internal/atomicfile"
+	"github.com/lossexp/lossexp/report"
+	"github.com/lossexp/lossexp/sweep"
+)
+
+// Names in a results folder.
+const (
+	ManifestFile = "manifest.json"
+	SpecFile     = "spec.yaml"
+	LockFile     = ".lossexp.lock"
+)
+
+// TableFiles are the tables a sweep writes from the run store, and
+// ReportFiles what the report stage writes beside the figures.
+var (
+	TableFiles  = []string{report.RunsFile, report.SummaryFile, report.CurvesFile, report.TimingsFile}
+	ReportFiles = []string{report.BalanceFile, report.PairedFile, report.CostFile, report.HTMLFile}
+)
+
+// knownFiles are the names lossexp writes in a results folder whatever
+// the manifest says (a sweep killed before its manifest leaves them).
+func knownFiles() []string {
+	return slices.Concat(TableFiles, ReportFiles, []string{ManifestFile, SpecFile, LockFile, report.SamplesFile})
+}
+
+// Lock is a held lock on a results folder.
+type Lock struct {
+	f *os.File
+}
+
+var errWouldBlock = errors.New("study: lock held")
+
+// LockFolder creates dir if needed and locks it for what (e.g. "sweep
+// quickstart"): exclusively, or shared with other holders of a shared lock
+// (the shards of one sweep). A folder another process holds is a
+// *LockedError naming the holder. The lock is released by Unlock, or by
+// the operating system when the process dies.
+func LockFolder(dir, what string, exclusive bool) (*Lock, error) {
+	if st, err := os.Stat(dir); err == nil && !st.IsDir() {
+		return nil, inputf("output folder %s is a file, not a folder", dir)
+	}
+	if err := os.MkdirAll(dir, 0o755); err != nil {
+		return nil, inputf("create output folder %s: %w", dir, unwrapPath(err))
+	}
+	path := filepath.Join(dir, LockFile)
+	f, err := os.OpenFile(path, os.O_RDWR|os.O_CREATE, 0o644)
+	if err != nil {
+		return nil, inputf("output folder %s: %w", dir, unwrapPath(err))
+	}
+	if err := flock(f, exclusive); err != nil {
+		f.Close()
+		if errors.Is(err, errWouldBlock) {
+			b, _ := os.ReadFile(path)
+			return nil, &LockedError{Dir: dir, Holder: strings.TrimSpace(string(b))}
+		}
+		return nil, inputf("lock output folder %s: %w", dir, err)
+	}
+	host, _ := os.Hostname()
+	note := fmt.Sprintf("%s, pid %d on %s, since %s", what, os.Getpid(), host, time.Now().UTC().Format(time.RFC3339))
+	if err := f.Truncate(0); err == nil {
+		f.WriteAt([]byte(note+"\n"), 0)
+	}
+	return &Lock{f: f}, nil
+}
+
+// Unlock releases the lock (nil-safe).
+func (l *Lock) Unlock() {
+	if l == nil || l.f == nil {
+		return
+	}
+	l.f.Close() // closing the last descriptor releases a flock
+	l.f = nil
+}
+
+// Inventory is what a results folder holds, sorted into what lossexp wrote
+// there and what it did not.
+type Inventory struct {
+	Exists  bool
+	Ours    []string // names (relative to the folder) lossexp wrote
+	Foreign []string // everything else
+	Records []string // run records in the run store (paths relative to the folder)
+	Results bool     // the folder holds results (tables, records, shard manifests)
+}
+
+var recordName = regexp.MustCompile(`^[0-9a-f]{16}\.json$`)
+
+// Take stock of dir. A file is ours when the manifest lists it, when it is
+// one of the names lossexp always writes, a run record or a shard
+// manifest, or a temporary file of an atomic write.
+func takeInventory(dir string) (*Inventory, error) {
+	inv := &Inventory{}
+	st, err := os.Stat(dir)
+	if errors.Is(err, fs.ErrNotExist) {
+		return inv, nil
+	}
+	if err != nil {
+		return nil, inputf("output folder %s: %w", dir, unwrapPath(err))
+	}
+	if !st.IsDir() {
+		return nil, inputf("output folder %s is a file, not a folder", dir)
+	}
+	inv.Exists = true
+	entries, err := os.ReadDir(dir)
+	if err != nil {
+		return nil, inputf("output folder %s: %w", dir, unwrapPath(err))
+	}
+	listed := map[string]bool{}
+	if m, err := ReadManifest(dir); err == nil {
+		for _, f := range m.Files {
+			listed[f] = true
+		}
+	}
+	known := knownFiles()
+	for _, e := range entries {
+		n := e.Name()
+		switch {
+		case isTemp(n), n == LockFile:
+			// lossexp's, but neither results nor worth naming
+		case n == sweep.StoreDir && e.IsDir():
+			if err := inv.scanSub(dir, n, func(name string) bool { return recordName.MatchString(name) }); err != nil {
+				return nil, err
+			}
+		case n == sweep.ShardDir && e.IsDir():
+			if err := inv.scanSub(dir, n, func(name string) bool { return strings.HasPrefix(name, "shard-") && strings.HasSuffix(name, ".json") }); err != nil {
+				return nil, err
+			}
+		case e.Type().IsRegular() && (listed[n] || slices.Contains(known, n)):
+			inv.Ours = append(inv.Ours, n)
+			if n != SpecFile {
+				inv.Results = true
+			}
+		default:
+			inv.Foreign = append(inv.Foreign, n)
+		}
+	}
+	return inv, nil
+}
+
+// scanSub sorts the entries of the sub-folder sub: names ours accepts are
+// lossexp's (run records are listed in Records), the rest foreign.
+func (inv *Inventory) scanSub(dir, sub string, ours func(string) bool) error {
+	entries, err := os.ReadDir(filepath.Join(dir, sub))
+	if err != nil {
+		return inputf("output folder %s: %w", dir, unwrapPath(err))
+	}
+	for _, e := range entries {
+		rel := filepath.Join(sub, e.Name())
+		switch {
+		case isTemp(e.Name()):
+		case e.Type().IsRegular() && ours(e.Name()):
+			inv.Ours = append(inv.Ours, rel)
+			inv.Results = true
+			if sub == sweep.StoreDir {
+				inv.Records = append(inv.Records, rel)
+			}
+		default:
+			inv.Foreign = append(inv.Foreign, rel)
+		}
+	}
+	return nil
+}
+
+func isTemp(name string) bool { return strings.HasPrefix(name, ".") && strings.Contains(name, ".tmp-") }
+
+// ClaimOptions say how a command may take a results folder.
+type ClaimOptions struct {
+	// Force lets a sweep replace another spec's results: what lossexp
+	// wrote is removed first. Never with foreign files in the folder.
+	Force bool
+	// Shard: the folder is shared with the other shards of the sweep;
+	// nothing is ever removed.
+	Shard bool
+}
+
+// Claim decides whether st may write its results to dir, which the
+// caller has locked. An absent or empty folder, or one holding results of
+// the same study (same run base: it may differ in name, description,
+// report, grid or repeats) is fine. Another spec's results are refused
+// unless opt.Force, and then only what lossexp wrote is removed. A folder
+// with files lossexp did not write and no results of this study is
+// refused, force or not: nothing the user owns is ever removed.
+func Claim(dir string, st *Study, opt ClaimOptions) error {
+	inv, err := takeInventory(dir)
+	if err != nil {
+		return err
+	}
+	if !inv.Results {
+		if len(inv.Foreign) > 0 {
+			return inputf("output folder %s is not empty and holds no lossexp results (found %s); choose another --out",
+				dir, strings.Join(firstN(inv.Foreign, 3), ", "))
+		}
+		return nil
+	}
+	prev, prevPath, err := previousSpec(dir)
+	same := err == nil && prev.RunBase("") == st.Spec.RunBase("")
+	if same {
+		return nil
+	}
+	if opt.Shard {
+		if errors.Is(err, fs.ErrNotExist) {
+			return nil // only runs so far: a shard that started a moment ago
+		}
+		if err != nil {
+			return inputf("output folder %s holds results of a spec that cannot be read (%v); choose another --out", dir, err)
+		}
+		return inputf("output folder %s holds the results of another spec: %s (name %s, result hash %.12s) differs from %s (name %s, result hash %.12s) in %s; a shard never replaces results: choose another --out, or empty the folder before starting the shards",
+			dir, prevPath, prev.Name, prev.ResultHash(), st.SpecPath, st.Spec.Name, st.Spec.ResultHash(), strings.Join(SpecDiff(prev, st.Spec), ", "))
+	}
+	var why string
+	switch {
+	case errors.Is(err, fs.ErrNotExist):
+		why = fmt.Sprintf("output folder %s holds results (%s) but no spec.yaml to tell which spec made them", dir, strings.Join(firstN(inv.Ours, 3), ", "))
+	case err != nil:
+		why = fmt.Sprintf("output folder %s holds results of a spec that cannot be read (%v)", dir, err)
+	default:
+		why = fmt.Sprintf("output folder %s holds the results of another spec: %s (name %s, result hash %.12s) differs from %s (name %s, result hash %.12s) in %s",
+			dir, prevPath, prev.Name, prev.ResultHash(), st.SpecPath, st.Spec.Name, st.Spec.ResultHash(), strings.Join(SpecDiff(prev, st.Spec), ", "))
+	}
+	if !opt.Force {
+		return inputf("%s; pass --force to replace them, or choose another --out", why)
+	}
+	if len(inv.Foreign) > 0 {
+		return inputf("%s, and files lossexp did not write (%s); --force removes only lossexp's own files and never a folder with yours in it: move them away, or choose another --out",
+			why, strings.Join(firstN(inv.Foreign, 3), ", "))
+	}
+	return removeOurs(dir, inv)
+}
+
+// removeOurs removes what lossexp wrote in dir (inv.Ours), but the lock
+// file, which the caller holds.
+func removeOurs(dir string, inv *Inventory) error {
+	for _, rel := range inv.Ours {
+		if err := os.Remove(filepath.Join(dir, rel)); err != nil && !errors.Is(err, fs.ErrNotExist) {
+			return inputf("replace results in %s: %w", dir, unwrapPath(err))
+		}
+	}
+	for _, sub := range []string{sweep.StoreDir, sweep.ShardDir} {
+		os.Remove(filepath.Join(dir, sub)) // only if now empty
+	}
+	return nil
+}
+
+// ClearRecords removes the run records lossexp wrote in dir's run store
+// (--fresh); other files there are left alone.
+func ClearRecords(dir string) error {
+	inv, err := takeInventory(dir)
+	if err != nil {
+		return err
+	}
+	for _, rel := range inv.Records {
+		if err := os.Remove(filepath.Join(dir, rel)); err != nil && !errors.Is(err, fs.ErrNotExist) {
+			return inputf("clear the run store of %s: %w", dir, unwrapPath(err))
+		}
+	}
+	return nil
+}
+
+// previousSpec returns the spec whose results a folder holds: its
+// spec.yaml (written by sweep and merge), else the spec a shard manifest
+// carries. fs.ErrNotExist when there is neither; path names spec.yaml
+// then.
+func previousSpec(dir string) (*experiments.Spec, string, error) {
+	path := filepath.Join(dir, SpecFile)
+	s, err := experiments.Load(path)
+	if !errors.Is(err, fs.ErrNotExist) {
+		return s, path, err
+	}
+	recs, lerr := sweep.LoadShardRecords(filepath.Join(dir, sweep.ShardDir))
+	if lerr != nil {
+		return nil, path, lerr
+	}
+	if len(recs) == 0 {
+		return nil, path, err
+	}
+	mpath := filepath.Join(dir, sweep.ShardDir, recs[0].Of().FileName())
+	s, err = experiments.Parse(strings.NewReader(recs[0].Spec), mpath)
+	return s, mpath, err
+}
+
+// SpecDiff names the result-relevant sections in which a and b differ.
+func SpecDiff(a, b *experiments.Spec) []string {
+	js := func(v any) string { j, _ := json.Marshal(v); return string(j) }
+	var d []string
+	if a.Seed != b.Seed {
+		d = append(d, "seed")
+	}
+	if js(a.Dataset) != js(b.Dataset) {
+		d = append(d, "dataset")
+	}
+	if js(a.Model) != js(b.Model) {
+		d = append(d, "model")
+	}
+	if js(a.Train) != js(b.Train) {
+		d = append(d, "train")
+	}
+	if js(a.Loss) != js(b.Loss) {
+		d = append(d, "loss")
+	}
+	if len(d) == 0 {
+		d = append(d, "the tool's numerics version")
+	}
+	return d
+}
+
+func firstN(s []string, n int) []string {
+	if len(s) > n {
+		return append(s[:n:n], "…")
+	}
+	return s
+}
+
+// Manifest is manifest.json: what a results folder holds and how it was
+// made. Files lists every file lossexp wrote there (the folder contract:
+// --force removes these and nothing else).
+type Manifest struct {
+	Name        string    `json:"name"`
+	Description string    `json:"description,omitempty"`
+	SpecFile    string    `json:"spec_file"`
+	SpecHash    string    `json:"spec_hash"`
+	ResultHash  string    `json:"result_hash"` // spec hash without name, description, report, check
+	RunBase     string    `json:"run_base"`    // what every run id is derived from
+	Tool        string    `json:"tool_version"`
+	Numerics    int       `json:"numerics_version"`
+	GoVersion   string    `json:"go_version"`
+	BLAS        string    `json:"blas"`
+	Dataset     string    `json:"dataset"`
+	DataSHA256  string    `json:"dataset_sha256"`
+	GridPoints  int       `json:"grid_points"`
+	Repeats     int       `json:"repeats"`
+	Runs        int       `json:"runs"`
+	Complete    bool      `json:"complete"` // false after an interrupted sweep
+	Finished    int       `json:"runs_finished"`
+	Trained     int       `json:"runs_trained"` // by this invocation
+	Reused      int       `json:"runs_reused"`  // taken from the run store
+	Diverged    int       `json:"diverged"`
+	Workers     int       `json:"workers"`
+	Started     time.Time `json:"started"`
+	Ended       time.Time `json:"finished"`
+	Seconds     float64   `json:"seconds"`
+	Files       []string  `json:"files"`
+}
+
+// ReadManifest reads dir's manifest.json.
+func ReadManifest(dir string) (*Manifest, error) {
+	b, err := os.ReadFile(filepath.Join(dir, ManifestFile))
+	if err != nil {
+		return nil, err
+	}
+	var m Manifest
+	if err := json.Unmarshal(b, &m); err != nil {
+		return nil, fmt.Errorf("read %s: %w", filepath.Join(dir, ManifestFile), err)
+	}
+	return &m, nil
+}
+
+// newManifest fills the fields a manifest takes from the study.
+func (st *Study) newManifest(specFile, tool, blas string, started time.Time) Manifest {
+	s := st.Spec
+	return Manifest{
+		Name: s.Name, Description: s.Description, SpecFile: specFile, SpecHash: s.Hash(),
+		ResultHash: s.ResultHash(), RunBase: st.Base, Numerics: experiments.NumericsVersion,
+		Tool: tool, GoVersion: runtime.Version(), BLAS: blas,
+		Dataset: st.DatasetLabel(), DataSHA256: st.Data.Checksum(),
+		GridPoints: len(st.Grid), Repeats: s.Repeats, Runs: len(st.Plans),
+		Started: started.UTC(),
+	}
+}
+
+// writeManifest writes m as dir's manifest.json.
+func writeManifest(dir string, m *Manifest) error {
+	return atomicfile.Write(filepath.Join(dir, ManifestFile), func(w io.Writer) error {
+		enc := json.NewEncoder(w)
+		enc.SetIndent("", "  ")
+		return enc.Encode(m)
+	})
+}
+
+// outputFiles lists the files of dir a finished sweep or merge owns, in
+// a fixed order: the tables, spec.yaml, the analysis files and every
+// figure written since since (a figure of an earlier run of the same
+// study stays listed while it exists).
+func outputFiles(dir string, since time.Time, before []string) []string {
+	var files []string
+	for _, f := range slices.Concat(TableFiles, []string{SpecFile}, ReportFiles, []string{report.SamplesFile}) {
+		if fileExists(filepath.Join(dir, f)) && !slices.Contains(files, f) {
+			files = append(files, f)
+		}
+	}
+	pngs, _ := filepath.Glob(filepath.Join(dir, "*.png"))
+	for _, p := range pngs {
+		st, err := os.Stat(p)
+		if err != nil {
+			continue
+		}
+		if !st.ModTime().Before(since) || slices.Contains(before, filepath.Base(p)) {
+			files = append(files, filepath.Base(p))
+		}
+	}
+	return files
+}
+
+func fileExists(p string) bool {
+	_, err := os.Stat(p)
+	return err == nil
+}

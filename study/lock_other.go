@@ -1,0 +1,9 @@
+//go:build !unix
+
+package study
+
+import "os"
+
+// flock is a no-op where advisory file locks are not available: the
+// folder is then not protected against a second writer.
+func flock(f *os.File, exclusive bool) error { return nil }

@@ -1,0 +1,463 @@
+package study
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"path/filepath"
+	"slices"
+	"strings"
+	"time"
+
+	"github.com/lossexp/lossexp/experiments"
+	"github.com/lossexp/lossexp/internal/atomicfile"
+	"github.com/lossexp/lossexp/sweep"
+)
+
+// MergeOptions configure Merge.
+type MergeOptions struct {
+	Dirs    []string // folders the shards wrote
+	Out     string   // folder to write; default Dirs[0]
+	Partial bool     // write the tables of the runs there are when some are missing
+	DataDir string   // for folders without shard manifests
+	Limits  Limits
+	Log     io.Writer
+	Tool    string
+	BLAS    string
+}
+
+// MergeOutcome is what a merge did.
+type MergeOutcome struct {
+	Study    *Study
+	Out      string
+	Manifest Manifest
+	Missing  int // runs missing (written anyway with Partial)
+	Copied   int // records copied into Out's run store
+	Shards   int // shard manifests read
+	Folders  int
+}
+
+// mergeSource is one folder: its run store and its shards' manifests.
+type mergeSource struct {
+	dir    string
+	store  *sweep.Store
+	shards []*sweep.ShardRecord
+}
+
+// Merge collects the runs the shards of one sweep stored in opt.Dirs and
+// writes, in opt.Out, what a single sweep of the same spec writes. The
+// spec comes from the shards' manifests (every one must agree), else from
+// a plain sweep's spec.yaml; the runs, their ids and the columns are then
+// planned exactly as the sweep plans them. With runs missing it lists
+// them by shard and writes nothing (an *IncompleteError), unless Partial.
+func Merge(ctx context.Context, opt MergeOptions) (*MergeOutcome, error) {
+	started := time.Now()
+	out := opt.Out
+	if out == "" {
+		out = opt.Dirs[0]
+	}
+	log := opt.Log
+	if log == nil {
+		log = io.Discard
+	}
+	var srcs []mergeSource
+	for _, d := range opt.Dirs {
+		st, err := os.Stat(d)
+		if err != nil {
+			return nil, inputf("merge %s: %w", d, unwrapPath(err))
+		}
+		if !st.IsDir() {
+			return nil, inputf("merge %s: a file, not a results folder", d)
+		}
+		recs, err := sweep.LoadShardRecords(filepath.Join(d, sweep.ShardDir))
+		if err != nil {
+			return nil, input(err)
+		}
+		srcs = append(srcs, mergeSource{dir: d, store: sweep.StoreAt(filepath.Join(d, sweep.StoreDir)), shards: recs})
+	}
+	first, firstPath, err := agreeingManifest(srcs)
+	if err != nil {
+		return nil, err
+	}
+	st, err := mergeStudy(srcs, first, firstPath, opt)
+	if err != nil {
+		return nil, err
+	}
+	s, plans := st.Spec, st.Plans
+
+	lock, err := LockFolder(out, "lossexp merge "+s.Name, true)
+	if err != nil {
+		return nil, err
+	}
+	defer lock.Unlock()
+	// The output folder must not hold another study's results.
+	if prev, prevPath, err := previousSpec(out); err == nil && prev.RunBase("") != s.RunBase("") {
+		return nil, inputf("merge: output folder %s holds the results of another spec: %s (name %s) differs from the shards' (name %s) in %s; choose another --out",
+			out, prevPath, prev.Name, s.Name, strings.Join(SpecDiff(prev, s), ", "))
+	}
+
+	// Where each run's record is: the first folder that holds one that fits.
+	from := make([]int, len(plans))
+	var missing []int
+	notes := 0
+	for i, p := range plans {
+		from[i] = -1
+		for k, src := range srcs {
+			rec, err := src.store.Load(p.ID)
+			if errors.Is(err, sweep.ErrNoRecord) {
+				continue
+			}
+			if err != nil || !rec.Fits(p.Base, st.Layout.Metrics, st.Layout.Curves) {
+				if notes < 5 {
+					if err == nil {
+						err = errors.New("written by another tool version")
+					}
+					fmt.Fprintf(log, "note: not using run %s: %v\n", p.ID, err)
+				}
+				notes++
+				continue
+			}
+			from[i] = k
+			break
+		}
+		if from[i] < 0 {
+			missing = append(missing, i)
+		}
+	}
+	oc := &MergeOutcome{Study: st, Out: out, Missing: len(missing), Folders: len(srcs)}
+	for _, src := range srcs {
+		oc.Shards += len(src.shards)
+	}
+	if len(missing) > 0 {
+		reportMissing(log, st, missing, srcs, out)
+		if !opt.Partial {
+			return oc, &IncompleteError{fmt.Errorf("merge %s: %d of %d runs missing (%s); nothing written: re-run those shards (each trains only the runs it lacks) and merge again, or pass --partial to write the tables of the %d runs there are",
+				s.Name, len(missing), len(plans), strings.Join(missingShards(st, missing, srcs), ", "), len(plans)-len(missing))}
+		}
+	}
+
+	// Gather every record in the output folder's store.
+	dst := sweep.StoreAt(filepath.Join(out, sweep.StoreDir))
+	if err := os.MkdirAll(dst.Dir(), 0o755); err != nil {
+		return nil, inputf("create run store %s: %w", dst.Dir(), unwrapPath(err))
+	}
+	for i, p := range plans {
+		if from[i] < 0 || sameDir(srcs[from[i]].dir, out) {
+			continue
+		}
+		ok, err := dst.Import(srcs[from[i]].store, p.ID)
+		if err != nil {
+			return nil, err
+		}
+		if ok {
+			oc.Copied++
+		}
+	}
+	for _, src := range srcs {
+		if sameDir(src.dir, out) {
+			continue
+		}
+		for _, r := range src.shards {
+			to := filepath.Join(out, sweep.ShardDir, r.Of().FileName())
+			if fileExists(to) {
+				continue
+			}
+			if err := os.MkdirAll(filepath.Dir(to), 0o755); err != nil {
+				return nil, err
+			}
+			if err := atomicfile.Copy(to, filepath.Join(src.dir, sweep.ShardDir, r.Of().FileName())); err != nil {
+				return nil, err
+			}
+		}
+	}
+	if err := ctx.Err(); err != nil {
+		return nil, err
+	}
+
+	// The same files, written the same way, as a single sweep's.
+	prevFiles := []string{}
+	if m, err := ReadManifest(out); err == nil {
+		prevFiles = m.Files
+	}
+	if err := atomicfile.WriteBytes(filepath.Join(out, SpecFile), st.SpecText); err != nil {
+		return nil, err
+	}
+	finished, diverged, err := st.WriteTables(out, dst)
+	if err != nil {
+		return nil, err
+	}
+	renderStart := time.Now().Add(-time.Second)
+	if finished > 0 {
+		if err := st.Render(out); err != nil {
+			if len(missing) == 0 {
+				return nil, fmt.Errorf("render report: %w", err)
+			}
+			fmt.Fprintf(log, "note: plots of the partial merge: %v\n", err)
+		}
+	}
+	ended := time.Now()
+	m := st.newManifest(filepath.Join(out, SpecFile), opt.Tool, opt.BLAS, started)
+	m.Complete, m.Finished, m.Reused, m.Diverged = finished == len(plans), finished, finished, diverged
+	m.Ended, m.Seconds = ended.UTC(), ended.Sub(started).Seconds()
+	m.Files = outputFiles(out, renderStart, prevFiles)
+	if err := writeManifest(out, &m); err != nil {
+		return nil, err
+	}
+	oc.Manifest = m
+	return oc, nil
+}
+
+// agreeingManifest returns the first shard manifest of srcs (nil when
+// there is none) after checking that every other one belongs to the same
+// study and columns.
+func agreeingManifest(srcs []mergeSource) (*sweep.ShardRecord, string, error) {
+	var first *sweep.ShardRecord
+	var firstPath string
+	for _, src := range srcs {
+		for _, r := range src.shards {
+			p := filepath.Join(src.dir, sweep.ShardDir, r.Of().FileName())
+			if first == nil {
+				first, firstPath = r, p
+				continue
+			}
+			switch {
+			case r.RunBase != first.RunBase:
+				return nil, "", inputf("merge: %s and %s come from different studies (run base %.12s, %.12s: another spec, data, tool numerics or BLAS backend); merge each on its own",
+					firstPath, p, first.RunBase, r.RunBase)
+			case !slices.Equal(r.MetricNames, first.MetricNames) || !slices.Equal(r.CurveNames, first.CurveNames):
+				return nil, "", inputf("merge: %s and %s were written by tool versions with different metrics (%s, %s); re-run the older shards",
+					firstPath, p, first.Tool, r.Tool)
+			}
+		}
+	}
+	return first, firstPath, nil
+}
+
+// mergeStudy plans the study the shards ran: from the spec a shard
+// manifest carries (its text, and its path, against which a CSV dataset
+// is resolved as it was there), else from a plain sweep's spec.yaml.
+func mergeStudy(srcs []mergeSource, first *sweep.ShardRecord, firstPath string, opt MergeOptions) (*Study, error) {
+	dataDir := opt.DataDir
+	var text []byte
+	var file string
+	if first != nil {
+		text, file = []byte(first.Spec), first.SpecFile
+		if file == "" {
+			file = firstPath
+		}
+		if dataDir == "" {
+			dataDir = first.DataDir
+		}
+	} else {
+		for _, src := range srcs {
+			if p := filepath.Join(src.dir, SpecFile); fileExists(p) {
+				file = p
+				break
+			}
+		}
+		if file == "" {
+			return nil, inputf("merge: %s holds no shard manifests (%s/) and no spec.yaml: is it a results folder written by lossexp sweep --shard?",
+				strings.Join(opt.Dirs, ", "), sweep.ShardDir)
+		}
+		var err error
+		if text, err = readSpec(file); err != nil {
+			return nil, err
+		}
+	}
+	st, err := Plan(text, file, dataDir, opt.Limits)
+	if err != nil {
+		var ie *InputError
+		if first != nil && !errors.As(err, &ie) {
+			return nil, fmt.Errorf("merge: the spec in %s: %w", firstPath, err)
+		}
+		return nil, inputf("merge: open the spec and the data the runs were trained on (give --data-dir where it is): %w", err)
+	}
+	if first != nil && st.Base != first.RunBase {
+		return nil, inputf("merge: the data found here (%s, sha256 %s) is not what the shards trained on (%s, sha256 %s), or this lossexp differs from theirs (numerics or BLAS); merge where the shards' data is, or with their build",
+			st.DatasetLabel(), st.Data.Checksum(), first.Dataset, first.DataSHA256)
+	}
+	return st, nil
+}
+
+// shardCounts returns the numbers of shards the manifests of srcs name,
+// ascending.
+func shardCounts(srcs []mergeSource) []int {
+	var ns []int
+	for _, src := range srcs {
+		for _, r := range src.shards {
+			if !slices.Contains(ns, r.Shards) {
+				ns = append(ns, r.Shards)
+			}
+		}
+	}
+	slices.Sort(ns)
+	return ns
+}
+
+// shardOf returns, for each number of shards n the manifests name, the
+// shard of every plan.
+func shardOf(st *Study, srcs []mergeSource) map[int][]int {
+	m := map[int][]int{}
+	for _, n := range shardCounts(srcs) {
+		m[n] = sweep.Assign(st.Plans, n, sweep.PlanCost(st.Spec))
+	}
+	return m
+}
+
+// missingShards names the shards that lack runs: "1/3", "2/3".
+func missingShards(st *Study, missing []int, srcs []mergeSource) []string {
+	of := shardOf(st, srcs)
+	if len(of) == 0 {
+		return []string{"no shard manifests: the shards never started, or wrote elsewhere"}
+	}
+	var shards []sweep.Shard
+	for _, n := range shardCounts(srcs) {
+		for _, i := range missing {
+			sh := sweep.Shard{Index: of[n][i], Count: n}
+			if !slices.Contains(shards, sh) {
+				shards = append(shards, sh)
+			}
+		}
+	}
+	slices.SortFunc(shards, func(a, b sweep.Shard) int {
+		if a.Count != b.Count {
+			return a.Count - b.Count
+		}
+		return a.Index - b.Index
+	})
+	names := make([]string, len(shards))
+	for i, sh := range shards {
+		names[i] = sh.String()
+	}
+	if len(names) == 1 {
+		names[0] = "shard " + names[0]
+	} else {
+		names[0] = "shards " + names[0]
+	}
+	return names
+}
+
+// reportMissing lists the missing runs by shard (under every number of
+// shards the manifests name), with what each shard's manifest says, and
+// the command that fills the holes.
+func reportMissing(w io.Writer, st *Study, missing []int, srcs []mergeSource, out string) {
+	const maxListed = 20
+	s, plans := st.Spec, st.Plans
+	fmt.Fprintf(w, "merge %s: %d of %d runs missing:\n", s.Name, len(missing), len(plans))
+	line := func(i int) string {
+		p := plans[i]
+		return fmt.Sprintf("      %s  %s, repeat %d", p.ID, LambdaLabel(s, p.Lambdas), p.Repeat)
+	}
+	of := shardOf(st, srcs)
+	if len(of) == 0 {
+		for k, i := range missing {
+			if k == maxListed {
+				fmt.Fprintf(w, "      … and %d more\n", len(missing)-maxListed)
+				break
+			}
+			fmt.Fprintln(w, line(i))
+		}
+		return
+	}
+	manifests := map[sweep.Shard]*sweep.ShardRecord{}
+	specFile := ""
+	for _, src := range srcs {
+		for _, r := range src.shards {
+			if _, ok := manifests[r.Of()]; !ok {
+				manifests[r.Of()] = r
+			}
+			if specFile == "" {
+				specFile = r.SpecFile
+			}
+		}
+	}
+	var rerun []sweep.Shard
+	for _, n := range shardCounts(srcs) {
+		byShard := make([][]int, n)
+		for _, i := range missing {
+			byShard[of[n][i]] = append(byShard[of[n][i]], i)
+		}
+		for sh, idx := range byShard {
+			if len(idx) == 0 {
+				continue
+			}
+			shard := sweep.Shard{Index: sh, Count: n}
+			rerun = append(rerun, shard)
+			runs := 0
+			for _, a := range of[n] {
+				if a == sh {
+					runs++
+				}
+			}
+			fmt.Fprintf(w, "  shard %s: %d of its %d runs missing (%s)\n", shard, len(idx), runs, shardState(manifests[shard]))
+			for k, i := range idx {
+				if k == maxListed {
+					fmt.Fprintf(w, "      … and %d more\n", len(idx)-maxListed)
+					break
+				}
+				fmt.Fprintln(w, line(i))
+			}
+		}
+	}
+	fmt.Fprintln(w, "fill the holes with (each trains only the runs its shard lacks), then merge again:")
+	for _, sh := range rerun {
+		fmt.Fprintf(w, "  lossexp sweep %s --shard %s --out %s\n", ShellQuote(specFile), sh, ShellQuote(out))
+	}
+}
+
+// shardState says what a shard's manifest tells about it.
+func shardState(r *sweep.ShardRecord) string {
+	switch {
+	case r == nil:
+		return "no manifest: the shard never started here"
+	case r.Error != "":
+		return fmt.Sprintf("stopped after %d of %d runs on %s at %s: %s", r.Finished, r.Runs, hostOr(r.Host), r.Ended.Format(time.RFC3339), r.Error)
+	case r.Ended.IsZero():
+		return fmt.Sprintf("started on %s at %s and never finished: still running, or killed", hostOr(r.Host), r.Started.Format(time.RFC3339))
+	case r.Complete:
+		return fmt.Sprintf("finished on %s at %s, but records are gone since", hostOr(r.Host), r.Ended.Format(time.RFC3339))
+	}
+	return fmt.Sprintf("%d of %d runs finished on %s", r.Finished, r.Runs, hostOr(r.Host))
+}
+
+func hostOr(h string) string {
+	if h == "" {
+		return "an unknown host"
+	}
+	return h
+}
+
+// sameDir reports whether a and b name the same folder.
+func sameDir(a, b string) bool {
+	sa, err1 := os.Stat(a)
+	sb, err2 := os.Stat(b)
+	if err1 != nil || err2 != nil {
+		return filepath.Clean(a) == filepath.Clean(b)
+	}
+	return os.SameFile(sa, sb)
+}
+
+// LambdaLabel names a λ tuple: "l2=0.01, l1=0.001".
+func LambdaLabel(s *experiments.Spec, lam []float64) string {
+	var parts []string
+	for i, t := range s.Loss.Terms {
+		parts = append(parts, fmt.Sprintf("%s=%g", t.Name, lam[i]))
+	}
+	if len(parts) == 0 {
+		return "no added terms"
+	}
+	return strings.Join(parts, ", ")
+}
+
+// ShellQuote quotes s for a POSIX shell when it needs quoting.
+func ShellQuote(s string) string {
+	if s != "" && strings.IndexFunc(s, func(r rune) bool {
+		return !(r == '/' || r == '.' || r == '-' || r == '_' || r == '+' || r == ':' || r == ',' || r == '=' ||
+			(r >= 'a' && r <= 'z') || (r >= 'A' && r <= 'Z') || (r >= '0' && r <= '9'))
+	}) < 0 {
+		return s
+	}
+	return "'" + strings.ReplaceAll(s, "'", `'\''`) + "'"
+}

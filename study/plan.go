@@ -1,0 +1,232 @@
+package study
+
+import (
+	"bytes"
+	"errors"
+	"fmt"
+	"io/fs"
+	"os"
+	"slices"
+	"strings"
+
+	"github.com/lossexp/lossexp/experiments"
+	"github.com/lossexp/lossexp/report"
+	"github.com/lossexp/lossexp/sweep"
+)
+
+// Study is one study planned: the spec, its data, every run with its id,
+// and the table columns. Plan builds it; a sweep, each shard of it, its
+// merge and `lossexp validate` all derive it the same way, so that they
+// agree on every run, its id and the columns.
+type Study struct {
+	Spec     *experiments.Spec
+	SpecPath string // the file the spec came from (relative CSV paths resolve against it)
+	SpecText []byte // the spec file's bytes, copied to spec.yaml and into shard manifests
+	DataDir  string // --data-dir: where CSV files are looked for after the spec's folder
+
+	Data   *experiments.DataSource
+	Plans  []sweep.Plan // in index order, ids assigned
+	Grid   [][]float64  // one λ tuple per grid point (per axis point)
+	Layout report.Layout
+	Base   string // run base of the spec and its data
+
+	// RunMemory is the estimated memory of one run in bytes.
+	RunMemory float64
+	limits    Limits
+}
+
+// Load reads the spec file at path and plans it (see Plan).
+func Load(path, dataDir string, lim Limits) (*Study, error) {
+	text, err := readSpec(path)
+	if err != nil {
+		return nil, err
+	}
+	return Plan(text, path, dataDir, lim)
+}
+
+// readSpec reads a spec file, refusing what is not a regular file (a
+// FIFO would block forever, a folder is a mistake) and absurd sizes.
+func readSpec(path string) ([]byte, error) {
+	st, err := os.Stat(path)
+	if err != nil {
+		if errors.Is(err, fs.ErrNotExist) {
+			return nil, inputf("spec %s: no such file", path)
+		}
+		return nil, inputf("spec %s: %w", path, unwrapPath(err))
+	}
+	if !st.Mode().IsRegular() {
+		return nil, inputf("spec %s: not a regular file (%s)", path, st.Mode().Type())
+	}
+	if st.Size() > maxSpecBytes {
+		return nil, inputf("spec %s: %d bytes; a spec is at most %d", path, st.Size(), maxSpecBytes)
+	}
+	b, err := os.ReadFile(path)
+	if err != nil {
+		return nil, inputf("spec %s: %w", path, unwrapPath(err))
+	}
+	return b, nil
+}
+
+// maxSpecBytes bounds a spec file's size.
+const maxSpecBytes = 4 << 20
+
+// Plan parses the spec text (file names it in messages and anchors
+// relative CSV paths) and plans the study: it checks the resource limits
+// before anything large is allocated, opens the data (every axis point's),
+// prepares repeat 0 (a split that cannot be made is an input error),
+// checks the report metrics against the metrics the runs will have,
+// estimates the memory, expands the runs and assigns their ids. Every
+// refusal of a sweep before its first run comes from here, so `lossexp
+// validate` refuses exactly what `lossexp sweep` would.
+func Plan(text []byte, file, dataDir string, lim Limits) (*Study, error) {
+	s, err := experiments.Parse(bytes.NewReader(text), file)
+	if err != nil {
+		return nil, input(err)
+	}
+	st := &Study{SpecPath: file, SpecText: text, DataDir: dataDir, limits: lim}
+	if err := st.plan(s); err != nil {
+		return nil, err
+	}
+	return st, nil
+}
+
+// plan fills st for spec s (the spec itself, or a refinement round's).
+func (st *Study) plan(s *experiments.Spec) error {
+	lim := st.limits
+	if lim.MaxRuns <= 0 {
+		lim.MaxRuns = DefaultMaxRuns
+	}
+	lgrid, err := s.Grid()
+	if err != nil {
+		return input(err)
+	}
+	if _, err := countRuns(s, len(lgrid), lim.MaxRuns); err != nil {
+		return input(err)
+	}
+	data, err := experiments.OpenData(s, st.DataDir)
+	if err != nil {
+		return input(err)
+	}
+	sp0, err := data.Prepare(0)
+	if err != nil {
+		return input(err)
+	}
+	layout := report.Layout{
+		Metrics: experiments.MetricNames(s, sp0),
+		Curves:  experiments.CurveNames(s),
+		Axes:    s.AxisNames(),
+	}
+	for _, t := range s.Loss.Terms {
+		layout.Terms = append(layout.Terms, t.Name)
+	}
+	for _, i := range s.ScaledTerms() {
+		layout.Scaled = append(layout.Scaled, s.Loss.Terms[i].Name)
+	}
+	if err := checkReportMetrics(s, layout.Metrics); err != nil {
+		return input(err)
+	}
+	perRun, err := checkMemory(s, sp0, lim)
+	if err != nil {
+		return input(err)
+	}
+	plans, grid, err := sweep.Expand(s)
+	if err != nil {
+		return input(err)
+	}
+	// Sweep axes: each axis point's data before the ids, which cover it;
+	// the effective λ of scaled terms after.
+	if err := sweep.AttachData(plans, st.DataDir); err != nil {
+		return input(err)
+	}
+	sum := data.Checksum()
+	if sum == "" {
+		return fmt.Errorf("plan %s: the data's checksum cannot be computed", s.Name)
+	}
+	base := s.RunBase(sum)
+	if err := sweep.AssignIDs(plans, base); err != nil {
+		return err
+	}
+	if err := sweep.Scale(s, data, plans); err != nil {
+		return input(err)
+	}
+	st.Spec, st.Data, st.Plans, st.Grid, st.Layout, st.Base, st.RunMemory = s, data, plans, grid, layout, base, perRun
+	return nil
+}
+
+// Replan returns the study of spec s (a refinement round's spec: the same
+// study with more λ values), with the same spec file, data folder and
+// limits.
+func (st *Study) Replan(s *experiments.Spec) (*Study, error) {
+	n := &Study{SpecPath: st.SpecPath, SpecText: st.SpecText, DataDir: st.DataDir, limits: st.limits}
+	if err := n.plan(s); err != nil {
+		return nil, err
+	}
+	return n, nil
+}
+
+// checkReportMetrics refuses report.metrics names the runs will not have.
+func checkReportMetrics(s *experiments.Spec, have []string) error {
+	for i, m := range s.Report.Metrics {
+		if slices.Contains(have, m) {
+			continue
+		}
+		hint := ""
+		if c := closest(m, have); c != "" {
+			hint = fmt.Sprintf("did you mean %q? ", c)
+		}
+		return s.Errorf(fmt.Sprintf("report.metrics[%d]", i), "unknown metric %q for this spec; %sthe runs will have: %s", m, hint, strings.Join(have, ", "))
+	}
+	return nil
+}
+
+// closest returns the name in names nearest to m by edit distance, or ""
+// when none is close.
+func closest(m string, names []string) string {
+	best, bd := "", 1<<30
+	for _, n := range names {
+		if d := editDistance(m, n); d < bd {
+			best, bd = n, d
+		}
+	}
+	if bd > max(2, len(m)/3) {
+		return ""
+	}
+	return best
+}
+
+func editDistance(a, b string) int {
+	prev := make([]int, len(b)+1)
+	cur := make([]int, len(b)+1)
+	for j := range prev {
+		prev[j] = j
+	}
+	for i := 1; i <= len(a); i++ {
+		cur[0] = i
+		for j := 1; j <= len(b); j++ {
+			c := 1
+			if a[i-1] == b[j-1] {
+				c = 0
+			}
+			cur[j] = min(prev[j]+1, cur[j-1]+1, prev[j-1]+c)
+		}
+		prev, cur = cur, prev
+	}
+	return prev[len(b)]
+}
+
+// DatasetLabel names the study's data for manifests: builtin:<name> or
+// the CSV's path.
+func (st *Study) DatasetLabel() string {
+	if st.Spec.Dataset.Builtin != "" {
+		return "builtin:" + st.Spec.Dataset.Builtin
+	}
+	return st.Data.Path()
+}
+
+func unwrapPath(err error) error {
+	var pe *fs.PathError
+	if errors.As(err, &pe) {
+		return pe.Err
+	}
+	return err
+}

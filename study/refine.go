@@ -1,0 +1,73 @@
+package study
+
+import (
+	"context"
+	"fmt"
+	"io"
+
+	"github.com/lossexp/lossexp/experiments"
+	"github.com/lossexp/lossexp/report"
+	"github.com/lossexp/lossexp/sweep"
+)
+
+// refineRounds carries out sweep.refine: it trains the spec's grid, then
+// for every round but the last adds the λ values report.RefineLambdas
+// proposes from the runs stored so far and trains them, and returns the
+// study of the last round (its grid holds every λ so far plus the last
+// round's) and how many runs it trained. The caller trains and writes
+// that last grid as any sweep, so a sweep with refinement ends like one
+// without, and every run is trained once: each round reuses the stored
+// runs by id. The proposals depend on the stored runs alone, so a resumed
+// or re-run sweep refines the same way. Interrupted, it returns the study
+// of the round in progress: the caller's sweep then stops at once and
+// writes what is stored.
+func (st *Study) refineRounds(ctx context.Context, store *sweep.Store, opt SweepOptions, log io.Writer) (*Study, int, error) {
+	s := st.Spec
+	r := s.Sweep.Refine
+	sw := s.SweptTerms()
+	if r == nil || len(sw) != 1 {
+		return st, 0, nil
+	}
+	term := s.Loss.Terms[sw[0]]
+	trained := 0
+	for round := 0; round < r.Rounds; round++ {
+		var finish func()
+		stats, err := st.TrainMissing(ctx, store, st.Plans, TrainOptions{
+			Workers: opt.Workers, Log: log, Tool: opt.Tool,
+			Start: func(reused, toTrain int) func(int, int, *experiments.Result) {
+				if opt.Start == nil || toTrain == 0 {
+					return nil
+				}
+				var progress func(int, int, *experiments.Result)
+				progress, finish = opt.Start(st.Spec.Name, reused, toTrain)
+				return progress
+			},
+		})
+		if finish != nil {
+			finish()
+		}
+		trained += stats.Trained
+		if err != nil {
+			if ctx.Err() != nil {
+				return st, trained, nil
+			}
+			return nil, trained, err
+		}
+		runs, err := st.storedRuns(store)
+		if err != nil {
+			return nil, trained, err
+		}
+		add := report.RefineLambdas(report.Summarize(runs), term.Name, term.Kind, r.Points)
+		if len(add) == 0 {
+			fmt.Fprintf(log, "sweep %s: refinement round %d of %d: no interval left to refine\n", s.Name, round+1, r.Rounds)
+			break
+		}
+		fmt.Fprintf(log, "sweep %s: refinement round %d of %d: λ_%s += %v\n", s.Name, round+1, r.Rounds, term.Name, add)
+		next, err := st.Replan(sweep.WithLambdas(st.Spec, sw[0], add))
+		if err != nil {
+			return nil, trained, err
+		}
+		st = next
+	}
+	return st, trained, nil
+}

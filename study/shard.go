@@ -1,0 +1,150 @@
+package study
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"path/filepath"
+	"time"
+
+	"github.com/lossexp/lossexp/experiments"
+	"github.com/lossexp/lossexp/sweep"
+)
+
+// ShardOptions configure Shard.
+type ShardOptions struct {
+	SweepOptions
+	Shard  sweep.Shard
+	Source string // where --shard auto found the shard ("" for i/n)
+}
+
+// ShardOutcome is what a shard did.
+type ShardOutcome struct {
+	Manifest    *sweep.ShardRecord
+	Interrupted bool
+	Stats       TrainStats
+	Finished    int
+	Seconds     float64
+}
+
+// Shard trains one shard of the study into opt.Out: the runs of the shard
+// that the store lacks, saving their records and the shard's manifest
+// (see sweep.ShardDir); Merge writes the tables and figures once every
+// shard is done. Shards of one sweep share the folder (a shared lock):
+// a sweep, merge or report of the same folder waits for none of them and
+// is refused while they run.
+func Shard(ctx context.Context, st *Study, opt ShardOptions) (*ShardOutcome, error) {
+	started := time.Now()
+	sh, out, s := opt.Shard, opt.Out, st.Spec
+	if opt.Force {
+		return nil, inputf("--force cannot be used with --shard: shards share the output folder and never clear it; empty it before starting the shards, or choose another --out")
+	}
+	lock, err := LockFolder(out, fmt.Sprintf("lossexp sweep %s --shard %s", s.Name, sh), false)
+	if err != nil {
+		return nil, err
+	}
+	defer lock.Unlock()
+	if err := Claim(out, st, ClaimOptions{Shard: true}); err != nil {
+		return nil, err
+	}
+	log := opt.Log
+	if log == nil {
+		log = io.Discard
+	}
+	mine := sh.Plans(st.Plans, sweep.PlanCost(s))
+	ids := make([]string, len(mine))
+	for i, p := range mine {
+		ids[i] = p.ID
+	}
+	store, err := sweep.OpenShardStore(filepath.Join(out, sweep.StoreDir), ids)
+	if err != nil {
+		return nil, input(err)
+	}
+	if opt.Fresh {
+		if err := store.Remove(ids); err != nil {
+			return nil, input(err)
+		}
+	}
+	host, _ := os.Hostname()
+	shardDir := filepath.Join(out, sweep.ShardDir)
+	workers := st.limits.workersOr(opt.Workers)
+	man := &sweep.ShardRecord{
+		Shard: sh.Index, Shards: sh.Count, Host: host,
+		SpecFile: absPath(st.SpecPath), DataDir: absPath(st.DataDir), Spec: string(st.SpecText), SpecHash: s.Hash(), ResultHash: s.ResultHash(), RunBase: st.Base,
+		Tool: opt.Tool, Numerics: experiments.NumericsVersion, BLAS: opt.BLAS,
+		Dataset: st.DatasetLabel(), DataSHA256: st.Data.Checksum(),
+		Terms: st.Layout.Terms, MetricNames: st.Layout.Metrics, CurveNames: st.Layout.Curves,
+		Runs: len(mine), TotalRuns: len(st.Plans), Workers: workers, Started: started.UTC(),
+	}
+	var finish func()
+	src := ""
+	if opt.Source != "" {
+		src = " (" + opt.Source + ")"
+	}
+	stats, runErr := st.TrainMissing(ctx, store, mine, TrainOptions{
+		Workers: opt.Workers, Log: log, Tool: opt.Tool,
+		Start: func(reused, toTrain int) func(int, int, *experiments.Result) {
+			man.Finished, man.Reused, man.Complete = reused, reused, reused == len(mine)
+			// Written before training, so merge can tell a shard that
+			// started and died from one that never ran.
+			if err := sweep.SaveShardRecord(shardDir, man); err != nil {
+				fmt.Fprintf(log, "note: shard manifest: %v\n", err)
+			}
+			fmt.Fprintf(log, "sweep %s: shard %s%s: %d of %d runs on %d workers → %s\n",
+				s.Name, sh, src, len(mine), len(st.Plans), min(workers, max(toTrain, 1)), out)
+			if reused > 0 {
+				fmt.Fprintf(log, "sweep %s: shard %s: resuming: %d of %d runs already in %s, %d to train\n",
+					s.Name, sh, reused, len(mine), store.Dir(), toTrain)
+			}
+			if opt.Start == nil {
+				return nil
+			}
+			var progress func(int, int, *experiments.Result)
+			progress, finish = opt.Start(s.Name+" "+sh.String(), reused, toTrain)
+			return progress
+		},
+	})
+	if finish != nil {
+		finish()
+	}
+	// Runs saved but not counted when the sweep stopped are in the store
+	// too: count what is there.
+	finished := 0
+	for _, id := range ids {
+		if _, err := os.Stat(store.Path(id)); err == nil {
+			finished++
+		}
+	}
+	ended := time.Now()
+	man.Finished, man.Trained, man.Diverged = finished, finished-stats.Reused, stats.Diverged
+	man.Complete = finished == len(mine)
+	man.Ended = ended.UTC()
+	if runErr != nil {
+		man.Error = runErr.Error()
+	}
+	if err := sweep.SaveShardRecord(shardDir, man); err != nil {
+		return nil, errors.Join(runErr, input(err))
+	}
+	oc := &ShardOutcome{Manifest: man, Stats: stats, Finished: finished, Seconds: ended.Sub(started).Seconds()}
+	oc.Interrupted = runErr != nil && errors.Is(runErr, context.Canceled) && ctx.Err() != nil
+	switch {
+	case oc.Interrupted:
+		return oc, fmt.Errorf("sweep %s shard %s interrupted after %d of %d runs: %w", s.Name, sh, finished, len(mine), runErr)
+	case runErr != nil:
+		return oc, fmt.Errorf("%w (shard %s: the %d runs finished are kept in %s)", runErr, sh, finished, store.Dir())
+	}
+	return oc, nil
+}
+
+// absPath makes p absolute ("" stays ""), for paths another process reads.
+func absPath(p string) string {
+	if p == "" {
+		return ""
+	}
+	if a, err := filepath.Abs(p); err == nil {
+		return a
+	}
+	return p
+}

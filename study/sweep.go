@@ -1,0 +1,166 @@
+package study
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"path/filepath"
+	"time"
+
+	"github.com/lossexp/lossexp/experiments"
+	"github.com/lossexp/lossexp/internal/atomicfile"
+	"github.com/lossexp/lossexp/sweep"
+)
+
+// SweepOptions configure Sweep.
+type SweepOptions struct {
+	Out     string // the results folder
+	Workers int
+	Fresh   bool // retrain every run: remove lossexp's run records first
+	Force   bool // replace another spec's results (only what lossexp wrote)
+	Log     io.Writer
+	// Start is called before each training pass with a label, the
+	// number of runs reused and the number to train; it returns the
+	// progress callback and a function called when the pass ends.
+	Start func(label string, reused, toTrain int) (progress func(done, total int, r *experiments.Result), finish func())
+	Tool  string // tool version for records and the manifest
+	BLAS  string // BLAS backend for the manifest
+}
+
+// SweepOutcome is what a sweep did.
+type SweepOutcome struct {
+	Study       *Study // the study of the last refinement round (or the spec's)
+	Out         string
+	Manifest    Manifest
+	Interrupted bool  // ctx was cancelled: the tables hold what finished
+	RunErr      error // the failure that stopped training, or ctx's error
+	ReportErr   error // a figure or analysis that could not be written for a partial sweep
+}
+
+// Sweep trains the study into opt.Out and writes its tables, report and
+// manifest: lock the folder, claim it (refusing another spec's results or
+// a folder of the user's files), train the runs the store lacks (with
+// refinement rounds when the spec asks), write the tables from the store
+// in index order, render the report, write the manifest. Interrupted, it
+// still writes the tables and the manifest of what finished, and returns
+// the outcome with Interrupted set and ctx's error.
+func Sweep(ctx context.Context, st *Study, opt SweepOptions) (*SweepOutcome, error) {
+	started := time.Now()
+	out := opt.Out
+	lock, err := LockFolder(out, "lossexp sweep "+st.Spec.Name, true)
+	if err != nil {
+		return nil, err
+	}
+	defer lock.Unlock()
+	if err := Claim(out, st, ClaimOptions{Force: opt.Force}); err != nil {
+		return nil, err
+	}
+	prevFiles := []string{}
+	if m, err := ReadManifest(out); err == nil {
+		prevFiles = m.Files
+	}
+	store, err := sweep.OpenStore(filepath.Join(out, sweep.StoreDir))
+	if err != nil {
+		return nil, input(err)
+	}
+	atomicfile.RemoveTemps(out)
+	if opt.Fresh {
+		if err := ClearRecords(out); err != nil {
+			return nil, err
+		}
+	}
+	if err := atomicfile.WriteBytes(filepath.Join(out, SpecFile), st.SpecText); err != nil {
+		return nil, inputf("output folder %s: %w", out, err)
+	}
+	orig := st
+	log := opt.Log
+	if log == nil {
+		log = io.Discard
+	}
+
+	// sweep.refine: train the grid and all rounds but the last; the
+	// code below trains and writes the last round's grid.
+	preTrained := 0
+	if st.Spec.Sweep.Refine != nil {
+		rs, n, err := st.refineRounds(ctx, store, opt, log)
+		preTrained = n
+		if err != nil {
+			return nil, err
+		}
+		st = rs
+	}
+
+	s := st.Spec
+	fmt.Fprintf(log, "sweep %s: %d grid points × %d repeats = %d runs on %d workers → %s\n",
+		s.Name, len(st.Grid), s.Repeats, len(st.Plans), st.limits.workersOr(opt.Workers), out)
+	var finish func()
+	stats, runErr := st.TrainMissing(ctx, store, st.Plans, TrainOptions{
+		Workers: opt.Workers, Log: log, Tool: opt.Tool,
+		Start: func(reused, toTrain int) func(int, int, *experiments.Result) {
+			switch {
+			case preTrained > 0:
+				fmt.Fprintf(log, "sweep %s: refinement: %d runs trained in the earlier rounds, %d reused, %d to train\n",
+					s.Name, preTrained, reused-preTrained, toTrain)
+			case reused > 0:
+				fmt.Fprintf(log, "sweep %s: resuming: %d of %d runs already in %s, %d to train\n",
+					s.Name, reused, len(st.Plans), store.Dir(), toTrain)
+			}
+			if opt.Start == nil {
+				return nil
+			}
+			var progress func(int, int, *experiments.Result)
+			progress, finish = opt.Start(s.Name, reused, toTrain)
+			return progress
+		},
+	})
+	if finish != nil {
+		finish()
+	}
+
+	// Whatever happened, the tables come from the store in index order:
+	// the same bytes whether the sweep ran in one go or was resumed.
+	finished, diverged, err := st.WriteTables(out, store)
+	if err != nil {
+		return nil, errors.Join(runErr, err)
+	}
+	oc := &SweepOutcome{Study: st, Out: out, RunErr: runErr}
+	oc.Interrupted = runErr != nil && errors.Is(runErr, context.Canceled) && ctx.Err() != nil
+	renderStart := time.Now().Add(-time.Second) // file times may be coarse
+	if finished > 0 {
+		if err := st.Render(out); err != nil {
+			if runErr == nil {
+				return nil, fmt.Errorf("render report: %w", err)
+			}
+			oc.ReportErr = err // too few runs for some figure: the tables are what matters
+		}
+	}
+	ended := time.Now()
+	m := orig.newManifest(st.SpecPath, opt.Tool, opt.BLAS, started)
+	m.GridPoints, m.Runs = len(st.Grid), len(st.Plans)
+	m.RunBase = st.Base
+	m.Dataset, m.DataSHA256 = st.DatasetLabel(), st.Data.Checksum()
+	m.Complete, m.Finished = finished == len(st.Plans), finished
+	m.Trained, m.Reused = stats.Trained+preTrained, stats.Reused-preTrained
+	m.Diverged, m.Workers = diverged, st.limits.workersOr(opt.Workers)
+	m.Ended, m.Seconds = ended.UTC(), ended.Sub(started).Seconds()
+	m.Files = outputFiles(out, renderStart, prevFiles)
+	if err := writeManifest(out, &m); err != nil {
+		return nil, errors.Join(runErr, err)
+	}
+	oc.Manifest = m
+	if runErr != nil && !oc.Interrupted {
+		return oc, fmt.Errorf("%w (the %d runs finished are kept in %s; run the same command again to resume)", runErr, finished, store.Dir())
+	}
+	if oc.Interrupted {
+		return oc, fmt.Errorf("sweep %s interrupted after %d of %d runs: %w", s.Name, finished, len(st.Plans), runErr)
+	}
+	return oc, nil
+}
+
+func (l Limits) workersOr(w int) int {
+	if w > 0 {
+		return w
+	}
+	return l.workers()
+}

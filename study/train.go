@@ -1,0 +1,176 @@
+package study
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"math"
+	"slices"
+
+	"github.com/lossexp/lossexp/experiments"
+	"github.com/lossexp/lossexp/report"
+	"github.com/lossexp/lossexp/sweep"
+)
+
+// TrainOptions configure TrainMissing.
+type TrainOptions struct {
+	Workers int
+	// Log receives notes (a stored record that cannot be used, and why).
+	Log io.Writer
+	// Start, when non-nil, is called once the store has been read, with
+	// the number of runs reused from it and the number to train; it
+	// returns the progress callback (nil for none).
+	Start func(reused, toTrain int) func(done, total int, r *experiments.Result)
+	// Tool is the tool version written into each record.
+	Tool string
+}
+
+// TrainStats count what TrainMissing did.
+type TrainStats struct {
+	Runs     int // plans considered
+	Reused   int // found in the store
+	Trained  int // trained and saved now
+	Diverged int // of the reused and trained runs, how many diverged
+}
+
+// TrainMissing trains the runs of plans that store lacks (or holds in a
+// form this study cannot use), saving each as soon as it finishes, and
+// returns what it did. It is the one training loop of a sweep, of each
+// refinement round and of each shard. The error is the first failure, or
+// ctx's error when interrupted; the runs saved before it are kept.
+func (st *Study) TrainMissing(ctx context.Context, store *sweep.Store, plans []sweep.Plan, opt TrainOptions) (TrainStats, error) {
+	stats := TrainStats{Runs: len(plans)}
+	stored := make([]bool, len(plans))
+	notes := 0
+	for i, p := range plans {
+		rec, err := store.Load(p.ID)
+		switch {
+		case errors.Is(err, sweep.ErrNoRecord):
+		case err != nil:
+			if opt.Log != nil && notes < 5 {
+				fmt.Fprintf(opt.Log, "note: retraining run %s: %v\n", p.ID, err)
+			}
+			notes++
+		case rec.Fits(p.Base, st.Layout.Metrics, st.Layout.Curves):
+			stored[i] = true
+			stats.Reused++
+			if rec.Status != experiments.StatusOK {
+				stats.Diverged++
+			}
+		}
+	}
+	if notes > 5 && opt.Log != nil {
+		fmt.Fprintf(opt.Log, "note: %d more stored runs retrained\n", notes-5)
+	}
+	var progress func(done, total int, r *experiments.Result)
+	if opt.Start != nil {
+		progress = opt.Start(stats.Reused, len(plans)-stats.Reused)
+	}
+	// sweep.Run numbers the runs it is given; plans may be a shard's
+	// subset, so the index into plans is the result's Index.
+	byIndex := make([]int, len(plans))
+	local := make([]sweep.Plan, len(plans))
+	for i, p := range plans {
+		local[i] = p
+		local[i].Index = i
+		byIndex[i] = p.Index
+	}
+	specHash := st.Spec.ResultHash()
+	n, err := sweep.Run(ctx, st.Spec, st.Data, local, sweep.Options{
+		Workers: opt.Workers,
+		Skip:    func(p sweep.Plan) bool { return stored[p.Index] },
+		Progress: func(done, total int, r *experiments.Result) {
+			if r.Status != experiments.StatusOK {
+				stats.Diverged++
+			}
+			if progress != nil {
+				progress(done, total, r)
+			}
+		},
+		Save: func(r *experiments.Result) error {
+			p := local[r.Index]
+			rec := sweep.NewRecord(r, st.Layout.Terms, st.Layout.Metrics, st.Layout.Curves, p.Base, specHash, opt.Tool)
+			rec.LambdaEff = p.Effective
+			return store.Save(rec)
+		},
+	})
+	stats.Trained = n
+	return stats, err
+}
+
+// WriteTables writes runs.csv, curves.csv and timings.csv of dir from the
+// run store, one stored run at a time in index order (runs not stored are
+// left out), and returns how many runs it wrote and how many of them
+// diverged. Memory does not grow with the number of runs.
+func (st *Study) WriteTables(dir string, store *sweep.Store) (n, diverged int, err error) {
+	w, err := report.NewWriter(dir, st.Layout)
+	if err != nil {
+		return 0, 0, input(err)
+	}
+	for _, p := range st.Plans {
+		rec, err := store.Load(p.ID)
+		if errors.Is(err, sweep.ErrNoRecord) {
+			continue
+		}
+		if err != nil {
+			w.Abort()
+			return 0, 0, err
+		}
+		if err := w.AddRun(rec.Result(p), st.extra(p, rec)); err != nil {
+			w.Abort()
+			return 0, 0, err
+		}
+		n++
+		if rec.Status != experiments.StatusOK {
+			diverged++
+		}
+	}
+	if err := w.Close(); err != nil {
+		return 0, 0, err
+	}
+	return n, diverged, nil
+}
+
+// extra returns the optional columns of a stored run: its axis values
+// (from its plan) and the effective λ of the scaled terms (from its
+// record).
+func (st *Study) extra(p sweep.Plan, rec *sweep.Record) report.Extra {
+	x := report.Extra{Axes: p.AxisValues}
+	for _, name := range st.Layout.Scaled {
+		i := slices.Index(st.Layout.Terms, name)
+		v := math.NaN() // a record written without it: an empty cell
+		if i >= 0 && i < len(rec.LambdaEff) {
+			v = rec.LambdaEff[i]
+		}
+		x.LambdaEff = append(x.LambdaEff, v)
+	}
+	return x
+}
+
+// storedRuns reads the stored runs of the study into the form runs.csv
+// reads back as (report.Runs), in index order, without writing a file.
+func (st *Study) storedRuns(store *sweep.Store) (*report.Runs, error) {
+	runs := &report.Runs{Terms: st.Layout.Terms, Axes: st.Layout.Axes, Metrics: st.Layout.Metrics}
+	for _, p := range st.Plans {
+		rec, err := store.Load(p.ID)
+		if errors.Is(err, sweep.ErrNoRecord) {
+			continue
+		}
+		if err != nil {
+			return nil, err
+		}
+		runs.Runs = append(runs.Runs, report.Run{
+			RunID: rec.RunID, Repeat: p.Repeat, Status: rec.Status, Lambdas: p.Lambdas,
+			Axes: p.AxisValues, Metrics: rec.Metrics, Reason: rec.Reason,
+		})
+	}
+	return runs, nil
+}
+
+// Render writes summary.csv, the analysis tables, the figures and
+// report.html of dir from its runs.csv.
+func (st *Study) Render(dir string) error {
+	s := st.Spec
+	return report.Render(dir, report.PlotOptions{X: s.Report.X, Metrics: s.Report.Metrics, Title: s.Name, Description: s.Description})
+}
