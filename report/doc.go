@@ -1,8 +1,8 @@
 // Package report writes the tables and figures of a sweep and reads them
 // back. It never trains.
 //
-// A sweep streams its results, in index order, through a [Writer], which
-// writes three tables to the output folder:
+// A study (package study) streams its stored runs, in index order, through
+// a [Writer], which writes three tables to the output folder:
 //
 //	runs.csv     run_id,repeat,status,lambda.<term>…,<metric>…,reason
 //	curves.csv   run_id,repeat,lambda.<term>…,epoch,<curve>…
@@ -22,7 +22,8 @@
 // the sample standard deviation and a 95% Student-t confidence interval of
 // every metric; [WriteSummary] writes summary.csv and [Plot] the figures.
 //
-// Every file is written atomically: to a temporary file in the destination
-// folder, synced, closed and renamed ([WriteFileAtomic]), so a reader never
-// sees half a table and an interrupted sweep never leaves a truncated one.
+// Every file is written atomically through internal/atomicfile: to a
+// temporary file in the destination folder, synced, closed, renamed and the
+// folder synced ([WriteFileAtomic]), so a reader never sees half a table and
+// an interrupted sweep never leaves a truncated one.
 package report
