@@ -19,7 +19,9 @@ func TestValidate_RefusesWhatSweepRefuses(t *testing.T) {
 	spec := func(dataset, extra string) string {
 		return "name: p\nrepeats: 2\ndataset: " + dataset + "\nmodel: {kind: linear}\ntrain: {optimizer: sgd, epochs: 2}\nloss:\n  terms:\n    - {kind: l2, weight: [0.01]}\n" + extra
 	}
-	csv := func(extra string) string { return spec("{csv: data.csv, target: y, split: {test: 0.25, stratify: false}}", extra) }
+	csv := func(extra string) string {
+		return spec("{csv: data.csv, target: y, split: {test: 0.25, stratify: false}}", extra)
+	}
 	tests := []struct {
 		name string
 		spec string
