@@ -103,4 +103,3 @@ func TestLockFolder(t *testing.T) {
 	}
 	c.Unlock()
 }
-
