@@ -11,6 +11,7 @@ import (
 	"github.com/spf13/viper"
 
 	"github.com/lossexp/lossexp/experiments"
+	"github.com/lossexp/lossexp/study"
 )
 
 // RunOptions are the settings of `lossexp run`.
@@ -121,13 +122,4 @@ func runRun(ctx context.Context, o *RunOptions) error {
 	return w.Flush()
 }
 
-func lambdaLabel(s *experiments.Spec, lam []float64) string {
-	var parts []string
-	for i, t := range s.Loss.Terms {
-		parts = append(parts, fmt.Sprintf("%s=%g", t.Name, lam[i]))
-	}
-	if len(parts) == 0 {
-		return "no added terms"
-	}
-	return strings.Join(parts, ", ")
-}
+func lambdaLabel(s *experiments.Spec, lam []float64) string { return study.LambdaLabel(s, lam) }
