@@ -35,7 +35,11 @@ with one line of meaning, its inline parameters and the metrics it adds.`,
 					fmt.Fprintf(w, "\t\t  %s: %s (default %s)\n", p.Name, p.Meaning, p.Default)
 				}
 				if len(i.Metrics) > 0 {
-					fmt.Fprintf(w, "\t\t  metrics: %s\n", strings.Join(i.Metrics, ", "))
+					names := make([]string, len(i.Metrics))
+					for k, m := range i.Metrics {
+						names[k] = m.Pattern
+					}
+					fmt.Fprintf(w, "\t\t  metrics: %s\n", strings.Join(names, ", "))
 				}
 			}
 			return w.Flush()

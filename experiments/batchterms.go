@@ -4,7 +4,6 @@ import (
 	"fmt"
 	"math"
 	"math/rand/v2"
-	"strings"
 
 	"github.com/lossexp/lossexp/experiments/dataset"
 	"github.com/lossexp/lossexp/experiments/optim"
@@ -89,7 +88,7 @@ func (t *trainer) addBatchTerm(run *Run, i int, bt lossterms.BatchTerm, batch in
 		c.SetInputDim(t.data.Train.D)
 		t.conds = append(t.conds, c)
 	}
-	if p, ok := bt.(*lossterms.Perceptual); ok {
+	if p, ok := bt.(lossterms.ClassifierUser); ok {
 		if err := t.setExtractor(p, s.Loss.Terms[i].Name, field); err != nil {
 			return err
 		}
@@ -361,15 +360,7 @@ func (t *trainer) measureBatchTerm(pp *penalty, gn float64) {
 
 // groupMetricName returns the column suffix of a group's label: letters,
 // digits, '-', '_' and '.' kept, anything else turned into '_'.
-func groupMetricName(g string) string {
-	return strings.Map(func(r rune) rune {
-		switch {
-		case r >= 'a' && r <= 'z', r >= 'A' && r <= 'Z', r >= '0' && r <= '9', r == '-', r == '_', r == '.':
-			return r
-		}
-		return '_'
-	}, g)
-}
+func groupMetricName(g string) string { return lossterms.GroupColumnName(g) }
 
 // hasGroups reports whether the run's data carries a sensitive attribute
 // that the group metrics can be computed on.
@@ -390,23 +381,7 @@ func (t *trainer) batchMetrics(vals map[string]float64) {
 		if ds == nil || ds.N == 0 {
 			continue
 		}
-		if st := t.termOf("aux"); st != nil && ds.A > 0 {
-			x := st.term.(*lossterms.Aux)
-			h, _ := t.hiddenOf(ds, st.needs.Layer)
-			pred := make([]float64, ds.N*ds.A)
-			x.Predict(pred, h, st.ownP, ds.N)
-			vals[sp.name+".aux_accuracy"] = x.Accuracy(pred, ds.Aux, ds.N)
-			vals[sp.name+".aux_loss"] = x.RowsLoss(pred, ds.Aux, ds.N)
-		}
-		if l := t.layerOf("decorrelation"); l >= 0 {
-			h, w := t.hiddenOf(ds, l)
-			vals[sp.name+".mean_abs_corr"] = lossterms.MeanAbsCorr(h, ds.N, w)
-			if ds.F > 0 {
-				vals[sp.name+".gap_score"] = lossterms.GapScore(h, ds.N, w, ds.Factors, ds.F)
-			}
-		}
-		t.advMetrics(vals, sp.name, ds)
-		t.perceptualMetrics(vals, sp.name, ds)
+		t.termMetrics(vals, sp.name, ds)
 		if ds.Seq != nil && d.Task == dataset.Classification {
 			out := t.outputs(ds)
 			pred, truth := make([]int, ds.N), make([]int, ds.N)
@@ -434,25 +409,50 @@ func (t *trainer) batchMetrics(vals map[string]float64) {
 	}
 }
 
-// layerOf returns the hidden layer read by the first batch term of the
-// given kind, or -1.
-func (t *trainer) layerOf(kind string) int {
+// termMetrics adds the metrics the batch terms report of their own
+// (lossterms.SplitMetricer) on split ds to vals, in spec order; a metric
+// two terms report keeps the first term's value.
+func (t *trainer) termMetrics(vals map[string]float64, split string, ds *dataset.Dataset) {
+	var v *lossterms.SplitView
 	for _, p := range t.pens {
-		if st := p.batchTerm; st != nil && st.term.Kind() == kind {
-			return st.needs.Layer
+		st := p.batchTerm
+		if st == nil {
+			continue
+		}
+		m, ok := st.term.(lossterms.SplitMetricer)
+		if !ok {
+			continue
+		}
+		if v == nil {
+			v = &lossterms.SplitView{
+				Split: split, Task: t.data.Task.String(), N: ds.N, D: ds.D, K: t.k,
+				X: ds.X, Y: ds.Y, Out: t.outputs(ds), A: ds.A, Aux: ds.Aux, F: ds.F, Factors: ds.Factors,
+				Labels: ds.Label,
+				Hidden: func(l int) ([]float64, int) { return t.hiddenOf(ds, l) },
+			}
+		}
+		v.Own = st.ownP
+		got := map[string]float64{}
+		m.SplitMetrics(got, v)
+		for k, x := range got {
+			if _, dup := vals[k]; !dup {
+				vals[k] = x
+			}
 		}
 	}
-	return -1
 }
 
-// termOf returns the first batch term of the given kind, or nil.
-func (t *trainer) termOf(kind string) *batchTerm {
+// sampler returns the first batch term whose figures need samples
+// (lossterms.Sampler), and the kind of samples it wants.
+func (t *trainer) sampler() (string, bool) {
 	for _, p := range t.pens {
-		if st := p.batchTerm; st != nil && st.term.Kind() == kind {
-			return st
+		if st := p.batchTerm; st != nil {
+			if s, ok := st.term.(lossterms.Sampler); ok {
+				return s.SampleKind(), true
+			}
 		}
 	}
-	return nil
+	return "", false
 }
 
 // hiddenOf returns the activations of hidden layer l over every row of ds

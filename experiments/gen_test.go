@@ -93,7 +93,12 @@ loss:
 		t.Errorf("test.realism = %v, by hand %v", got, want)
 	}
 	// The discriminator [2, 5, 1] with tanh, in model.MLP's layout.
-	st := tr.termOf("adversarial")
+	var st *batchTerm
+	for _, p := range tr.pens {
+		if p.batchTerm != nil && p.batchTerm.term.Kind() == "adversarial" {
+			st = p.batchTerm
+		}
+	}
 	dm := model.New([]int{2, 5, 1}, model.Tanh)
 	ws := dm.NewWorkspace(1)
 	correct := 0

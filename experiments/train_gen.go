@@ -110,18 +110,3 @@ func (t *trainer) inputs(ds *dataset.Dataset) []float64 {
 	return x
 }
 
-// advMetrics adds the adversarial term's metrics on split ds to vals:
-// the realism of the generated joint sample and the accuracy of the
-// discriminator.
-func (t *trainer) advMetrics(vals map[string]float64, split string, ds *dataset.Dataset) {
-	st := t.termOf("adversarial")
-	if st == nil || t.data.Task != dataset.Regression {
-		return
-	}
-	out := t.outputs(ds)
-	vals[split+".realism"] = lossterms.Realism(ds.X, ds.D, ds.Y, out, t.k)
-	g := st.term.(*lossterms.GAN)
-	g.SetInputs(ds.X)
-	b := lossterms.Batch{N: ds.N, K: t.k, Out: out, Y: ds.Y, Own: st.ownP}
-	vals[split+".disc_accuracy"] = g.DiscriminatorAccuracy(&b)
-}

@@ -25,9 +25,6 @@ const streamFrozen = 0x6c6f737365787030
 // training is a pure function of (spec, repeat).
 func prepareFrozen(s *Spec, sp *dataset.Splits, repeat int) error {
 	for i, ts := range s.Loss.Terms {
-		if ts.Kind != "perceptual" {
-			continue
-		}
 		field := fmt.Sprintf("loss.terms[%d]", i)
 		info, err := lossterms.Lookup(ts.Kind)
 		if err != nil {
@@ -37,12 +34,15 @@ func prepareFrozen(s *Spec, sp *dataset.Splits, repeat int) error {
 		if err != nil {
 			return s.Errorf(field, "%v", err)
 		}
-		p := term.(*lossterms.Perceptual)
+		p, ok := term.(lossterms.ClassifierUser)
+		if !ok {
+			continue
+		}
 		tr := sp.Train
 		if sp.Task != dataset.Regression || tr.Label == nil || len(sp.LabelNames) < 2 || tr.T < 2 {
 			return s.Errorf(field+".kind", "term %s needs an image-restoration task (clean images as targets and class labels for its classifier): use builtin glyphs", ts.Name)
 		}
-		net, err := trainClassifier(s, sp, p, repeat, uint64(i))
+		net, err := trainClassifier(s, sp, p.Classifier(), repeat, uint64(i))
 		if err != nil {
 			return s.Errorf(field, "term %s: classifier: %v", ts.Name, err)
 		}
@@ -57,7 +57,7 @@ func prepareFrozen(s *Spec, sp *dataset.Splits, repeat int) error {
 // trainClassifier fits a model.MLP [T, hidden…, K] (K = 1 logit for two
 // classes, else one per class) with cross-entropy to the training split's
 // clean targets and labels.
-func trainClassifier(s *Spec, sp *dataset.Splits, p *lossterms.Perceptual, repeat int, stream uint64) (*dataset.Network, error) {
+func trainClassifier(s *Spec, sp *dataset.Splits, p lossterms.ClassifierSpec, repeat int, stream uint64) (*dataset.Network, error) {
 	tr := sp.Train
 	in, classes := tr.T, len(sp.LabelNames)
 	k := classes
@@ -146,7 +146,7 @@ func labelsOf(ds *dataset.Dataset) []float64 {
 
 // setExtractor gives the perceptual term p (named name) its frozen
 // classifier, trained once for the run's repeat by DataSource.Prepare.
-func (t *trainer) setExtractor(p *lossterms.Perceptual, name, field string) error {
+func (t *trainer) setExtractor(p lossterms.ClassifierUser, name, field string) error {
 	net := t.data.Frozen[name]
 	if net == nil {
 		return t.spec.Errorf(field, "term %s: its classifier was not trained; the data must come from DataSource.Prepare with this spec", name)
@@ -159,17 +159,3 @@ func (t *trainer) setExtractor(p *lossterms.Perceptual, name, field string) erro
 	return nil
 }
 
-// perceptualMetrics adds the perceptual term's metrics on split ds to
-// vals: the term's value over the split and the recognizability of the
-// restored images by the frozen classifier.
-func (t *trainer) perceptualMetrics(vals map[string]float64, split string, ds *dataset.Dataset) {
-	st := t.termOf("perceptual")
-	if st == nil || ds.Label == nil {
-		return
-	}
-	p := st.term.(*lossterms.Perceptual)
-	out := t.outputs(ds)
-	b := lossterms.Batch{N: ds.N, K: t.k, Out: out, Y: ds.Y}
-	vals[split+".perceptual"] = p.Value(&b)
-	vals[split+".recognizability"] = lossterms.Recognizability(p.Extractor(), out, labelsOf(ds), ds.N)
-}

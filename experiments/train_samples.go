@@ -35,15 +35,16 @@ func (t *trainer) samples() *Samples {
 	if ts == nil || ts.N == 0 {
 		return nil
 	}
+	kind, _ := t.sampler()
 	switch {
-	case t.termOf("adversarial") != nil:
+	case kind == lossterms.SampleScatter:
 		out := t.outputs(ts)
 		s := &Samples{Kind: SamplesScatter, Columns: []string{"x", "y", "yhat"}}
 		for i := range min(ts.N, maxScatter) {
 			s.Rows = append(s.Rows, []float64{ts.X[i*ts.D], ts.Y[i*t.k], out[i*t.k]})
 		}
 		return s
-	case t.termOf("perceptual") != nil && ts.T == dataset.GlyphSide*dataset.GlyphSide && ts.D == ts.T:
+	case kind == lossterms.SampleImages && ts.T == dataset.GlyphSide*dataset.GlyphSide && ts.D == ts.T:
 		out := t.outputs(ts)
 		P := ts.T
 		s := &Samples{Kind: SamplesImages, Columns: []string{"image", "role"}}

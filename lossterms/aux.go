@@ -31,8 +31,13 @@ func init() {
 			{Name: "learning_rate", Default: "the run's", Meaning: "the head's learning rate"},
 			{Name: "steps", Default: "1", Meaning: "head updates per batch, taken before the model's step"},
 		},
-		Metrics: []string{"<split>.aux_accuracy", "<split>.aux_loss"},
-		Needs:   InfoNeeds{Aux: true, Hidden: true},
+		Metrics: []MetricDef{
+			{Pattern: "<split>.aux_accuracy", Better: "higher", Order: 400, How: "Aux.Accuracy",
+				Meaning: "accuracy of the aux term's head on the auxiliary targets: fraction of targets labelled right (loss bce) or of rows whose argmax is right (ce); empty for mse"},
+			{Pattern: "<split>.aux_loss", Better: "lower", Order: 401, How: "Aux.RowsLoss",
+				Meaning: "the aux term's loss on the split (its head's bce, ce or mse)"},
+		},
+		Needs: InfoNeeds{Aux: true, Hidden: true},
 		New: func(params map[string]any) (Term, error) {
 			if err := checkParamNames("aux", params, "layer", "loss", "hidden", "optimizer", "learning_rate", "steps"); err != nil {
 				return nil, err
@@ -118,6 +123,21 @@ func (x *Aux) Setup(s Shape) error {
 
 // Needs: the hidden layer and the auxiliary targets.
 func (x *Aux) Needs() Needs { return Needs{Layer: x.layer, Aux: true} }
+
+// SplitMetrics adds <split>.aux_accuracy and <split>.aux_loss of the
+// head on the split's auxiliary targets (none when the split has none).
+func (x *Aux) SplitMetrics(dst map[string]float64, v *SplitView) {
+	if v.A == 0 {
+		return
+	}
+	h, _ := v.Hidden(x.layer)
+	pred := make([]float64, v.N*v.A)
+	x.Predict(pred, h, v.Own, v.N)
+	dst[v.Split+".aux_accuracy"] = x.Accuracy(pred, v.Aux, v.N)
+	dst[v.Split+".aux_loss"] = x.RowsLoss(pred, v.Aux, v.N)
+}
+
+var _ SplitMetricer = (*Aux)(nil)
 
 // ResolvedLayer returns the resolved hidden layer the head reads; valid after
 // Setup.

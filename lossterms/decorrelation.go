@@ -18,8 +18,14 @@ func init() {
 			Default: "-1",
 			Meaning: "hidden layer whose units are decorrelated, 0-based; -1 = the last",
 		}},
-		Metrics: []string{"<split>.gap_score", "<split>.mean_abs_corr"},
-		Needs:   InfoNeeds{Hidden: true},
+		Metrics: []MetricDef{
+			{Pattern: "<split>.gap_score", Better: "higher", Order: 701, How: "GapScore",
+				Meaning: "per generating factor of a builtin, the largest minus the second largest |correlation| with a unit of the decorrelation term's layer, averaged over factors: 1 = each factor has a unit of its own",
+				When:    func(c *MetricContext) bool { return c.Factors }},
+			{Pattern: "<split>.mean_abs_corr", Better: "lower", Order: 700, How: "MeanAbsCorr",
+				Meaning: "mean over pairs of units of the decorrelation term's hidden layer of |correlation| of their activations on the split (constant units left out)"},
+		},
+		Needs: InfoNeeds{Hidden: true},
 		New: func(params map[string]any) (Term, error) {
 			if err := checkParamNames("decorrelation", params, "layer"); err != nil {
 				return nil, err
@@ -62,6 +68,18 @@ func (d *Decorrelation) Setup(s Shape) error {
 
 // Needs: the hidden layer.
 func (d *Decorrelation) Needs() Needs { return Needs{Layer: d.layer} }
+
+// SplitMetrics adds <split>.mean_abs_corr of the term's layer and, when
+// the data has generating factors, <split>.gap_score.
+func (d *Decorrelation) SplitMetrics(dst map[string]float64, v *SplitView) {
+	h, w := v.Hidden(d.layer)
+	dst[v.Split+".mean_abs_corr"] = MeanAbsCorr(h, v.N, w)
+	if v.F > 0 {
+		dst[v.Split+".gap_score"] = GapScore(h, v.N, w, v.Factors, v.F)
+	}
+}
+
+var _ SplitMetricer = (*Decorrelation)(nil)
 
 // Value returns ½·Σ_{a≠b} C_ab².
 func (d *Decorrelation) Value(b *Batch) float64 { return d.eval(nil, b, 0) }

@@ -13,8 +13,9 @@ const (
 	AccuracyParity    = "accuracy_parity"
 )
 
-// fairnessMetrics are the metrics every group-aware study reports.
-var fairnessMetrics = []string{"<split>.dp_diff", "<split>.eo_diff", "<split>.accuracy_diff", "<split>.accuracy.<group>"}
+// fairnessMetrics are the metrics every group-aware study reports (the
+// trainer's own group metrics).
+var fairnessMetrics = groupMetrics
 
 func init() {
 	register(Info{

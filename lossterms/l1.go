@@ -27,7 +27,7 @@ func init() {
 			Default: L1Auto,
 			Meaning: "auto (proximal soft-threshold step with sgd and momentum, subgradient otherwise) | proximal | subgradient",
 		}},
-		Metrics: []string{"weight_l1", "sparsity", "near_zero"},
+		Metrics: []MetricDef{weightL1, sparsity, nearZero},
 		New: func(params map[string]any) (Term, error) {
 			if err := checkParamNames("l1", params, "method"); err != nil {
 				return nil, err

@@ -7,7 +7,7 @@ func init() {
 		Kind:    "l2",
 		Family:  "regularization",
 		Summary: "sum of squared weights Σw² (weight decay): shrinks large weights, biases untouched",
-		Metrics: []string{"weight_l2"},
+		Metrics: []MetricDef{weightL2},
 		New: func(params map[string]any) (Term, error) {
 			if err := checkParamNames("l2", params); err != nil {
 				return nil, err

@@ -19,7 +19,14 @@ func init() {
 			{Name: "epochs", Default: "30", Meaning: "epochs of the classifier's training (once per repeat, on the training split's clean targets and labels)"},
 			{Name: "learning_rate", Default: "the run's", Meaning: "the classifier's learning rate (the run's optimizer)"},
 		},
-		Metrics: []string{"<split>.perceptual", "<split>.recognizability"},
+		Metrics: []MetricDef{
+			{Pattern: "<split>.perceptual", Task: "regression", Better: "lower", Order: 600, How: "Perceptual.Value",
+				Meaning: "perceptual term: mean over the split's images of ‖φ(ŷ) − φ(y)‖², φ the chosen layer of the frozen classifier",
+				When:    func(c *MetricContext) bool { return c.Labels }},
+			{Pattern: "<split>.recognizability", Task: "regression", Better: "higher", Order: 601, How: "Recognizability",
+				Meaning: "perceptual term: accuracy of the frozen classifier (trained on clean images of the repeat's training split) on the restored images ŷ",
+				When:    func(c *MetricContext) bool { return c.Labels }},
+		},
 		New: func(params map[string]any) (Term, error) {
 			if err := checkParamNames("perceptual", params, "layer", "hidden", "activation", "epochs", "learning_rate"); err != nil {
 				return nil, err
@@ -169,6 +176,40 @@ type Perceptual struct {
 	e     []float64 // 2·scale/n·(φ(ŷ_i) − φ(y_i))
 	k     int       // outputs (pixels) per row
 }
+
+// Classifier returns how φ's classifier is to be trained.
+func (p *Perceptual) Classifier() ClassifierSpec {
+	return ClassifierSpec{Hidden: p.Hidden, Activation: p.Activation, Epochs: p.Epochs, LearningRate: p.LearningRate}
+}
+
+// SampleKind asks for input, restored and target images.
+func (p *Perceptual) SampleKind() string { return SampleImages }
+
+// SplitMetrics adds <split>.perceptual (the term's value over the split)
+// and <split>.recognizability (the frozen classifier's accuracy on the
+// restored images) when the split has labels.
+func (p *Perceptual) SplitMetrics(dst map[string]float64, v *SplitView) {
+	if v.Labels == nil {
+		return
+	}
+	b := Batch{N: v.N, K: v.K, Out: v.Out, Y: v.Y}
+	dst[v.Split+".perceptual"] = p.Value(&b)
+	dst[v.Split+".recognizability"] = Recognizability(p.Extractor(), v.Out, labelsAsFloats(v.Labels), v.N)
+}
+
+func labelsAsFloats(l []int) []float64 {
+	y := make([]float64, len(l))
+	for i, c := range l {
+		y[i] = float64(c)
+	}
+	return y
+}
+
+var (
+	_ ClassifierUser = (*Perceptual)(nil)
+	_ SplitMetricer  = (*Perceptual)(nil)
+	_ Sampler        = (*Perceptual)(nil)
+)
 
 // Kind returns "perceptual".
 func (*Perceptual) Kind() string { return "perceptual" }

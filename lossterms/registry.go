@@ -19,9 +19,12 @@ type Info struct {
 	Family  string // regularization, auxiliary, fairness, ...
 	Summary string // one line, shown by `lossexp terms`
 	Params  []ParamInfo
-	// Metrics names the model-level or per-split metrics the term adds
-	// (e.g. "sparsity"); shown by `lossexp terms`.
-	Metrics []string
+	// Metrics describes the model-level or per-split metrics the term
+	// adds or is judged by (e.g. "sparsity"), most telling first: rows of
+	// the metric table (MetricTable), shown by `lossexp terms` and
+	// `lossexp metrics`; the report judges the term by the first that has
+	// values.
+	Metrics []MetricDef
 	// Needs says what the term needs from a spec's dataset and model, so
 	// that a spec that cannot feed it is refused before training.
 	Needs InfoNeeds

@@ -32,7 +32,7 @@ func init() {
 			{Name: "norm", Default: NormL1, Meaning: "l1 (Σ|d|, total variation: favours few, sharp changes) | l2 (Euclidean √Σd²) | l2_squared (Σd², smooth: favours many small changes)"},
 			{Name: "on", Default: "probabilities (classification, segmentation); outputs (regression)", Meaning: "probabilities (σ of each logit, or the softmax over K > 2 classes) | outputs (the raw model outputs)"},
 		},
-		Metrics: []string{"<split>.flicker", "<split>.flicker_excess"},
+		Metrics: flickerMetrics,
 		New: func(params map[string]any) (Term, error) {
 			if err := checkParamNames("temporal", params, "norm", "on"); err != nil {
 				return nil, err

@@ -128,11 +128,11 @@ func TestRegistry_Lookup(t *testing.T) {
 		t.Errorf("Lookup(l3) error = %v, want the kind and the valid kinds", err)
 	}
 	l1, _ := Lookup("l1")
-	if got := strings.Join(l1.Metrics, ","); got != "weight_l1,sparsity,near_zero" {
+	if got := strings.Join(patterns(l1.Metrics), ","); got != "weight_l1,sparsity,near_zero" {
 		t.Errorf("l1 metrics = %s", got)
 	}
 	l2, _ := Lookup("l2")
-	if got := strings.Join(l2.Metrics, ","); got != "weight_l2" {
+	if got := strings.Join(patterns(l2.Metrics), ","); got != "weight_l2" {
 		t.Errorf("l2 metrics = %s", got)
 	}
 }

@@ -229,15 +229,16 @@ func (a *Analysis) chooseTermMetric(ta *TermAnalysis) MetricChoice {
 	if strings.HasPrefix(a.Task.Name, "validation.") {
 		split = "validation"
 	}
-	var cands []string
-	for _, m := range info.Metrics {
-		m = strings.ReplaceAll(m, "<split>", split)
+	var cands, all []string
+	for _, md := range info.Metrics {
+		all = append(all, md.Pattern)
+		m := strings.ReplaceAll(md.Pattern, "<split>", split)
 		if mi := slices.Index(a.Summary.Metrics, m); mi >= 0 && hasValues(a.Summary, mi) {
 			cands = append(cands, m)
 		}
 	}
 	if len(cands) == 0 {
-		return MetricChoice{Index: -1, Why: fmt.Sprintf("runs.csv has none of the metrics of %s (%s)", ta.Kind, strings.Join(info.Metrics, ", "))}
+		return MetricChoice{Index: -1, Why: fmt.Sprintf("runs.csv has none of the metrics of %s (%s)", ta.Kind, strings.Join(all, ", "))}
 	}
 	name := cands[0]
 	if a.Spec != nil {

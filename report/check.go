@@ -52,8 +52,8 @@ var DefaultTolerance = Tolerance{Abs: 0.01, Rel: 0.01, K: 2}
 // CheckOptions configure Check.
 type CheckOptions struct {
 	// Metrics are the metrics checked at every point; empty means every
-	// metric of the baseline but the gradient diagnostics (grad.*) and
-	// epochs_run.
+	// metric of the baseline but the diagnostics of the metric table
+	// (gradient telemetry, epochs run).
 	Metrics []string
 	// Tolerance gives each metric's band; a metric not in the map gets
 	// Default.
@@ -182,7 +182,7 @@ func Check(base, cur *Summary, opt CheckOptions) (*CheckReport, error) {
 	metrics := opt.Metrics
 	if len(metrics) == 0 {
 		for _, m := range base.Metrics {
-			if !strings.HasPrefix(m, "grad.") && m != "epochs_run" {
+			if !experiments.MetricDiagnostic(m) {
 				metrics = append(metrics, m)
 			}
 		}
