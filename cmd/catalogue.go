@@ -51,23 +51,29 @@ func newCmdMetrics(streams *IO) *cobra.Command {
 	return &cobra.Command{
 		Use:   "metrics",
 		Short: "List the metrics runs.csv and summary.csv report",
-		Long: `List every metric with one line of meaning. Split metrics are named
-<split>.<metric> with split = train, validation (when the spec has one) or
-test; model-level metrics have no prefix.`,
+		Long: `List every metric: the one metric table every sweep's columns, the
+report's directions and "lossexp check" are drawn from. Split metrics are
+named <split>.<metric> with split = train, validation (when the spec has
+one) or test; model-level metrics have no prefix. TERM is the term kind
+whose metric it is ("-": the trainer reports it for every run whose data
+supports it).`,
 		Example: `  lossexp metrics`,
 		Args:    cobra.NoArgs,
 		RunE: func(*cobra.Command, []string) error {
 			w := tabwriter.NewWriter(streams.Out, 0, 0, 2, ' ', 0)
-			fmt.Fprintln(w, "METRIC\tTASK\tBETTER\tMEANING")
+			fmt.Fprintln(w, "METRIC\tTASK\tBETTER\tTERM\tMEANING (COMPUTED BY)")
 			for _, m := range experiments.MetricCatalogue() {
-				task, better := m.Task, m.Better
+				task, better, term := m.Task, m.Better, m.Term
 				if task == "" {
 					task = "any"
 				}
 				if better == "" {
 					better = "-"
 				}
-				fmt.Fprintf(w, "%s\t%s\t%s\t%s\n", m.Name, task, better, m.Meaning)
+				if term == "" {
+					term = "-"
+				}
+				fmt.Fprintf(w, "%s\t%s\t%s\t%s\t%s (%s)\n", m.Name, task, better, term, m.Meaning, m.How)
 			}
 			return w.Flush()
 		},

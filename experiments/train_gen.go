@@ -109,4 +109,3 @@ func (t *trainer) inputs(ds *dataset.Dataset) []float64 {
 	t.evalX[ds] = x
 	return x
 }
-

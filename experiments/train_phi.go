@@ -158,4 +158,3 @@ func (t *trainer) setExtractor(p lossterms.ClassifierUser, name, field string) e
 	p.SetExtractor(f)
 	return nil
 }
-

@@ -8,8 +8,6 @@ import (
 	"github.com/lossexp/lossexp/experiments"
 )
 
-
-
 // BenchmarkSweep_Small runs a whole 27-run sweep (9 grid points × 3
 // repeats of a small MLP on moons) on 2 workers per iteration and reports
 // runs/s.
