@@ -36,6 +36,21 @@ type CSVOptions struct {
 	// AuxTargets are numeric columns kept as auxiliary targets (the aux
 	// term), never as features.
 	AuxTargets []string
+	// Sequence, when not nil, says the file is in long format, one row
+	// per frame (the temporal term); see SequenceOptions.
+	Sequence *SequenceOptions
+	// Image, when not nil, says the features are the pixels of an image
+	// and builds a restoration task from them (the perceptual term); see
+	// ImageOptions.
+	Image *ImageOptions
+	// Known, when not nil, is the table of the training file this file is
+	// the test split of: its classes, groups and categorical levels are
+	// the valid ones (see Unseen), and the columns must be the same.
+	Known *Table
+	// Unseen says what a categorical level of a Known (test) file that
+	// the training file lacks becomes: "error" (also when empty) or
+	// "zero" (encoded as all zeros, counted in Table.Warnings).
+	Unseen string
 }
 
 // CSVError reports a bad cell or row of a CSV file.
@@ -184,12 +199,37 @@ func ReadCSV(r io.Reader, file string, opt CSVOptions) (*Table, error) {
 		}
 		aux = append(aux, i)
 	}
+	seqCol, ordCol := -1, -1
+	if sq := opt.Sequence; sq != nil {
+		for _, c := range []struct {
+			role, name string
+			dst        *int
+		}{{"sequence id", sq.ID, &seqCol}, {"sequence order", sq.Order, &ordCol}} {
+			i, ok := col[c.name]
+			switch {
+			case c.name == "":
+				return nil, fmt.Errorf("%s: no %s column given", file, c.role)
+			case !ok:
+				return nil, fmt.Errorf("%s: %s column %q not found (columns: %s)", file, c.role, c.name, cols())
+			case i == target:
+				return nil, fmt.Errorf("%s: column %q cannot be both target and %s", file, c.name, c.role)
+			case i == group:
+				return nil, fmt.Errorf("%s: column %q cannot be both group and %s", file, c.name, c.role)
+			case slices.Contains(aux, i):
+				return nil, fmt.Errorf("%s: column %q cannot be both auxiliary target and %s", file, c.name, c.role)
+			}
+			*c.dst = i
+		}
+		if seqCol == ordCol {
+			return nil, fmt.Errorf("%s: column %q cannot be both sequence id and sequence order", file, sq.ID)
+		}
+	}
 	var feats []int
 	if len(opt.Features) == 0 {
 		// The group column is left out unless it is listed as categorical;
 		// auxiliary targets are never features.
 		for i, n := range names {
-			if i != target && !slices.Contains(aux, i) && (i != group || slices.Contains(opt.Categorical, n)) {
+			if i != target && !slices.Contains(aux, i) && i != seqCol && i != ordCol && (i != group || slices.Contains(opt.Categorical, n)) {
 				feats = append(feats, i)
 			}
 		}
@@ -206,6 +246,8 @@ func ReadCSV(r io.Reader, file string, opt CSVOptions) (*Table, error) {
 				return nil, fmt.Errorf("%s: column %q cannot be both auxiliary target and feature", file, f)
 			case seen[i]:
 				return nil, fmt.Errorf("%s: feature column %q is listed twice", file, f)
+			case i == seqCol || i == ordCol:
+				return nil, fmt.Errorf("%s: column %q cannot be both sequence column and feature", file, f)
 			}
 			seen[i] = true
 			feats = append(feats, i)
@@ -242,6 +284,9 @@ func ReadCSV(r io.Reader, file string, opt CSVOptions) (*Table, error) {
 		used = append(used, group)
 	}
 	used = append(used, aux...)
+	if seqCol >= 0 {
+		used = append(used, seqCol, ordCol)
+	}
 	for _, i := range aux {
 		t.AuxNames = append(t.AuxNames, names[i])
 	}
@@ -255,6 +300,11 @@ func ReadCSV(r io.Reader, file string, opt CSVOptions) (*Table, error) {
 	var labels labelSet
 	var groups labelSet
 	var yIdx, gIdx []int32
+	var seqs seqReader
+	kn, err := newKnownLevels(opt, t.CatNames)
+	if err != nil {
+		return nil, fmt.Errorf("%s: %w", file, err)
+	}
 
 	cellErr := func(c int, v string, err error) error {
 		line, _ := cr.FieldPos(c)
@@ -307,7 +357,20 @@ rows:
 			t.NumX = append(t.NumX, x)
 		}
 		for k, c := range catCols {
-			catIdx = append(catIdx, cats[k].index(strings.TrimSpace(rec[c])))
+			v := strings.TrimSpace(rec[c])
+			if kn != nil && !kn.cat(k, v) {
+				line, _ := cr.FieldPos(c)
+				if err := kn.unseen(file, line, names[c], v); err != nil {
+					return nil, err
+				}
+			}
+			catIdx = append(catIdx, cats[k].index(v))
+		}
+		if seqCol >= 0 {
+			line, _ := cr.FieldPos(ordCol)
+			if err := seqs.add(strings.TrimSpace(rec[seqCol]), strings.TrimSpace(rec[ordCol]), line); err != nil {
+				return nil, cellErr(ordCol, strings.TrimSpace(rec[ordCol]), err)
+			}
 		}
 		v := strings.TrimSpace(rec[target])
 		if task == Regression {
@@ -321,10 +384,17 @@ rows:
 			}
 			t.Y = append(t.Y, x)
 		} else {
+			if kn != nil && !slices.Contains(kn.classes, v) {
+				return nil, cellErr(target, v, fmt.Errorf("class %q does not occur in the training file %s (its classes: %s)", v, opt.Known.Name, strings.Join(kn.classes, ", ")))
+			}
 			yIdx = append(yIdx, labels.index(v))
 		}
 		if group >= 0 {
-			gIdx = append(gIdx, groups.index(strings.TrimSpace(rec[group])))
+			g := strings.TrimSpace(rec[group])
+			if kn != nil && !slices.Contains(kn.groups, g) {
+				return nil, cellErr(group, g, fmt.Errorf("group %q does not occur in the training file %s (its groups: %s)", g, opt.Known.Name, strings.Join(kn.groups, ", ")))
+			}
+			gIdx = append(gIdx, groups.index(g))
 		}
 		for _, c := range aux {
 			x, err := parseNum(c, strings.TrimSpace(rec[c]))
@@ -350,7 +420,9 @@ rows:
 	if task == Classification {
 		var remap []int32
 		t.Classes, remap = labels.sorted()
-		if len(t.Classes) < 2 {
+		if kn != nil {
+			t.Classes, remap = kn.classes, kn.remap(labels.names, kn.classes)
+		} else if len(t.Classes) < 2 {
 			return nil, fmt.Errorf("%s: target column %q has a single class %q (classification needs at least 2)", file, opt.Target, t.Classes[0])
 		}
 		t.Y = make([]float64, t.N)
@@ -361,12 +433,28 @@ rows:
 	if group >= 0 {
 		var remap []int32
 		t.GroupNames, remap = groups.sorted()
+		if kn != nil {
+			t.GroupNames, remap = kn.groups, kn.remap(groups.names, kn.groups)
+		}
 		t.Group = make([]int, t.N)
 		for i, k := range gIdx {
 			t.Group[i] = int(remap[k])
 		}
 	}
 	t.Checksum = hex.EncodeToString(h.Sum(nil))
+	if kn != nil {
+		t.Warnings = kn.warnings(file)
+	}
+	if seqCol >= 0 {
+		if err := seqs.finish(t, file, opt.Sequence); err != nil {
+			return nil, err
+		}
+	}
+	if opt.Image != nil {
+		if err := buildImages(t, file, opt.Target, *opt.Image); err != nil {
+			return nil, err
+		}
+	}
 	return t, nil
 }
 

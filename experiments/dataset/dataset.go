@@ -82,6 +82,16 @@ type Table struct {
 	// Dropped counts the CSV rows skipped for missing values (missing:
 	// drop); always 0 for generators.
 	Dropped int
+
+	// TestFrom, when > 0, says rows TestFrom … N−1 are the test split,
+	// from a separate test file named TestName (AppendTest): Prepare
+	// splits only the rows before it.
+	TestFrom int
+	TestName string
+
+	// Warnings are things the reader accepted but a user should know
+	// (test-file levels unseen in training, encoded as zeros).
+	Warnings []string
 }
 
 // Dataset is one split ready for training: all features numeric (one-hot

@@ -46,10 +46,24 @@ func Prepare(t *Table, opt PrepareOptions, seed uint64) (*Splits, error) {
 	if err := checkFractions(opt); err != nil {
 		return nil, err
 	}
+	// With a test file (TestFrom > 0) only the rows before it are split
+	// at random; its rows are the test split, in file order.
 	n := t.N
+	if t.TestFrom > 0 {
+		if t.TestFrom >= t.N {
+			return nil, fmt.Errorf("prepare %s: the test file starts at row %d of %d", t.Name, t.TestFrom, t.N)
+		}
+		if opt.Test > 0 {
+			return nil, fmt.Errorf("prepare %s: the test split is the test file %s; the test fraction must be 0, got %v", t.Name, t.TestName, opt.Test)
+		}
+		n = t.TestFrom
+	}
 	rng := rand.New(rand.NewPCG(seed, prepareStream))
 	perm := rng.Perm(n)
-	which := make([]uint8, n)
+	which := make([]uint8, t.N)
+	for i := n; i < t.N; i++ {
+		which[i] = inTest
+	}
 
 	// Rows of a segmentation table whose mask is missing (semi-supervised
 	// data: auxiliary targets only) all train; the held-out fractions are
@@ -80,7 +94,7 @@ func Prepare(t *Table, opt PrepareOptions, seed uint64) (*Splits, error) {
 	if t.SeqID != nil {
 		// Split by sequence: whole sequences go to test, validation and
 		// train, in the shuffled order of their ids.
-		if err := splitSequences(t, opt, rng, which); err != nil {
+		if err := splitSequences(t, n, opt, rng, which); err != nil {
 			return nil, err
 		}
 	} else if opt.Stratify && t.Task == Classification {
@@ -137,6 +151,9 @@ func Prepare(t *Table, opt PrepareOptions, seed uint64) (*Splits, error) {
 			test = append(test, i)
 		}
 	}
+	for i := n; i < t.N; i++ {
+		test = append(test, i)
+	}
 	if t.Task == Classification {
 		counts := make([]int, k)
 		for _, i := range train {
@@ -189,7 +206,7 @@ func Prepare(t *Table, opt PrepareOptions, seed uint64) (*Splits, error) {
 	if opt.Validation > 0 {
 		s.Validation = enc.apply(t, val)
 	}
-	if opt.Test > 0 {
+	if opt.Test > 0 || t.TestFrom > 0 {
 		s.Test = enc.apply(t, test)
 	}
 	return s, nil
@@ -459,10 +476,10 @@ func (e *encoder) apply(t *Table, rows []int) *Dataset {
 // splitSequences assigns whole sequences to the splits: the distinct
 // sequence ids in shuffled order, the first round(test·S) to test, the
 // next round(validation·S) to validation, the rest to train.
-func splitSequences(t *Table, opt PrepareOptions, rng *rand.Rand, which []uint8) error {
+func splitSequences(t *Table, n int, opt PrepareOptions, rng *rand.Rand, which []uint8) error {
 	var ids []int
 	seen := map[int]bool{}
-	for _, q := range t.SeqID {
+	for _, q := range t.SeqID[:n] {
 		if !seen[q] {
 			seen[q] = true
 			ids = append(ids, q)
@@ -487,7 +504,7 @@ func splitSequences(t *Table, opt PrepareOptions, rng *rand.Rand, which []uint8)
 			dest[q] = inTrain
 		}
 	}
-	for i, q := range t.SeqID {
+	for i, q := range t.SeqID[:n] {
 		which[i] = dest[q]
 	}
 	return nil
