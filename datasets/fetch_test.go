@@ -93,7 +93,7 @@ func TestFetch(t *testing.T) {
 
 	for _, tt := range []struct {
 		name, mode, body, want string
-		cancelAfter           time.Duration
+		cancelAfter            time.Duration
 	}{
 		{"wrong checksum", "", "x,y\n1,a\n2,b\n3,C\n", "SHA-256", 0},
 		{"wrong size", "", toyBody + "4,d\n", "want " + strconv.Itoa(len(toyBody)), 0},

@@ -2,7 +2,6 @@ package dataset
 
 import (
 	"fmt"
-	"math"
 	"math/rand/v2"
 )
 
@@ -161,54 +160,5 @@ func DegradeGlyph(dst, img []float64, sigma float64, down int, tmp []float64) {
 	if len(dst) != P || len(img) != P || len(tmp) != P || (down != 1 && down != 2 && down != 4) || sigma < 0 {
 		panic(fmt.Sprintf("dataset: degrade glyph: len(dst) = %d, len(img) = %d, len(tmp) = %d, down = %d, sigma = %v", len(dst), len(img), len(tmp), down, sigma))
 	}
-	copy(dst, img)
-	if sigma > 0 {
-		rad := int(math.Ceil(3 * sigma))
-		var w [2*S + 1]float64 // offsets −S … S; taps beyond S−1 never fall inside
-		for k := -min(rad, S); k <= min(rad, S); k++ {
-			w[k+S] = math.Exp(-float64(k*k) / (2 * sigma * sigma))
-		}
-		// Rows: img → tmp; columns: tmp → dst.
-		for pass := range 2 {
-			src, out := img, tmp
-			if pass == 1 {
-				src, out = tmp, dst
-			}
-			for r := range S {
-				for c := range S {
-					var s, z float64
-					for k := -min(rad, S); k <= min(rad, S); k++ {
-						rr, cc := r, c+k
-						if pass == 1 {
-							rr, cc = r+k, c
-						}
-						if rr < 0 || rr >= S || cc < 0 || cc >= S {
-							continue
-						}
-						s += w[k+S] * src[rr*S+cc]
-						z += w[k+S]
-					}
-					out[r*S+c] = s / z
-				}
-			}
-		}
-	}
-	if down > 1 {
-		for br := 0; br < S; br += down {
-			for bc := 0; bc < S; bc += down {
-				var s float64
-				for r := br; r < br+down; r++ {
-					for c := bc; c < bc+down; c++ {
-						s += dst[r*S+c]
-					}
-				}
-				s /= float64(down * down)
-				for r := br; r < br+down; r++ {
-					for c := bc; c < bc+down; c++ {
-						dst[r*S+c] = s
-					}
-				}
-			}
-		}
-	}
+	DegradeImage(dst, img, S, S, 1, sigma, down, tmp)
 }
