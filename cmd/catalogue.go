@@ -9,7 +9,6 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/lossexp/lossexp/experiments"
-	"github.com/lossexp/lossexp/experiments/dataset"
 	"github.com/lossexp/lossexp/lossterms"
 )
 
@@ -74,29 +73,6 @@ supports it).`,
 					term = "-"
 				}
 				fmt.Fprintf(w, "%s\t%s\t%s\t%s\t%s (%s)\n", m.Name, task, better, term, m.Meaning, m.How)
-			}
-			return w.Flush()
-		},
-	}
-}
-
-func newCmdDatasets(streams *IO) *cobra.Command {
-	return &cobra.Command{
-		Use:   "datasets",
-		Short: "List the built-in dataset generators and their parameters",
-		Long: `List the built-in generators a spec can name with dataset.builtin, with
-their task, one line of meaning and their parameters (dataset.params) with
-defaults. CSV files are read with dataset.csv instead.`,
-		Example: `  lossexp datasets`,
-		Args:    cobra.NoArgs,
-		RunE: func(*cobra.Command, []string) error {
-			w := tabwriter.NewWriter(streams.Out, 0, 0, 2, ' ', 0)
-			fmt.Fprintln(w, "BUILTIN\tTASK\tMEANING")
-			for _, g := range dataset.Builtins() {
-				fmt.Fprintf(w, "%s\t%s\t%s\n", g.Name, g.Task, g.Summary)
-				for _, p := range g.Params {
-					fmt.Fprintf(w, "\t\t  %s = %g: %s\n", p.Name, p.Default, p.Meaning)
-				}
 			}
 			return w.Flush()
 		},

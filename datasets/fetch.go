@@ -46,7 +46,7 @@ type NotFetchedError struct {
 }
 
 func (e *NotFetchedError) Error() string {
-	return fmt.Sprintf("%s is not fetched yet: run `lossexp datasets fetch %s` (it downloads the %s dataset into %s; set %s or --cache-dir to use another folder)",
+	return fmt.Sprintf("%s is not fetched yet: run `lossexp datasets fetch %s` (it downloads the %s dataset into %s; %s selects another cache folder)",
 		e.Path, e.Name, e.Name, filepath.Join(e.Cache, "datasets"), CacheEnv)
 }
 

@@ -412,8 +412,10 @@ func (d *decoder) anyValue(n *yaml.Node, field string) any {
 // Keys of each section, in documented order (the order "valid: …" lists).
 var (
 	specKeys    = []string{"name", "description", "seed", "repeats", "dataset", "model", "train", "loss", "sweep", "report", "check"}
-	datasetKeys = []string{"builtin", "csv", "target", "task", "features", "categorical", "missing", "group", "aux_targets", "sequence", "params", "standardize", "split"}
-	splitKeys   = []string{"test", "validation", "stratify"}
+	datasetKeys = []string{"builtin", "csv", "target", "task", "features", "categorical", "missing", "group", "aux_targets", "sequence", "image", "params", "standardize", "split"}
+	splitKeys   = []string{"test", "validation", "stratify", "test_csv", "unseen"}
+	seqKeys     = []string{"id", "order", "context"}
+	imageKeys   = []string{"width", "height", "channels", "max", "blur", "downsample", "noise"}
 	modelKeys   = []string{"kind", "hidden", "activation", "noise"}
 	trainKeys   = []string{"optimizer", "learning_rate", "epochs", "batch_size", "momentum", "weight_decay", "beta1", "beta2", "epsilon", "eval_every"}
 	lossKeys    = []string{"task", "huber_delta", "terms"}
@@ -428,6 +430,7 @@ var sections = []struct {
 	keys []string
 }{
 	{"", specKeys}, {"dataset", datasetKeys}, {"dataset.split", splitKeys},
+	{"dataset.sequence", seqKeys}, {"dataset.image", imageKeys},
 	{"model", modelKeys}, {"train", trainKeys}, {"loss", lossKeys},
 	// sweep.step is left out: a step in a logspace is not a sweep step.
 	{"sweep", []string{"mode", "total", "points", "axes", "refine"}}, {"sweep.refine", refineKeys}, {"report", reportKeys}, {"check", checkKeys},
@@ -526,7 +529,39 @@ func (ds *DatasetSpec) decode(d *decoder, n *yaml.Node, path string) {
 		case "aux_targets":
 			d.strList(v, f, &ds.AuxTargets)
 		case "sequence":
-			d.errorf(v, f, "sequence datasets are not supported yet")
+			sq := &SequenceSpec{}
+			d.mapping(v, f, seqKeys, func(key string, v *yaml.Node, f string) {
+				switch key {
+				case "id":
+					d.str(v, f, &sq.ID)
+				case "order":
+					d.str(v, f, &sq.Order)
+				case "context":
+					d.int(v, f, &sq.Context)
+				}
+			})
+			ds.Sequence = sq
+		case "image":
+			im := &ImageSpec{Channels: 1, Max: 1, Blur: 1, Downsample: 2, Noise: 0.1}
+			d.mapping(v, f, imageKeys, func(key string, v *yaml.Node, f string) {
+				switch key {
+				case "width":
+					d.int(v, f, &im.Width)
+				case "height":
+					d.int(v, f, &im.Height)
+				case "channels":
+					d.int(v, f, &im.Channels)
+				case "max":
+					d.float(v, f, &im.Max)
+				case "blur":
+					d.float(v, f, &im.Blur)
+				case "downsample":
+					d.int(v, f, &im.Downsample)
+				case "noise":
+					d.float(v, f, &im.Noise)
+				}
+			})
+			ds.Image = im
 		case "params":
 			params := map[string]float64{}
 			if d.mapping(v, f, nil, func(key string, v *yaml.Node, f string) {
@@ -547,6 +582,10 @@ func (ds *DatasetSpec) decode(d *decoder, n *yaml.Node, path string) {
 					d.float(v, f, &ds.Split.Validation)
 				case "stratify":
 					d.bool(v, f, &ds.Split.Stratify)
+				case "test_csv":
+					d.str(v, f, &ds.Split.TestCSV)
+				case "unseen":
+					d.str(v, f, &ds.Split.Unseen)
 				}
 			})
 		}

@@ -5,7 +5,9 @@ import (
 	"math/rand/v2"
 	"os"
 	"path/filepath"
+	"strings"
 
+	"github.com/lossexp/lossexp/datasets"
 	"github.com/lossexp/lossexp/experiments/dataset"
 )
 
@@ -45,13 +47,19 @@ func (r *Run) ID() string { return fmt.Sprintf("p%03d-r%02d", r.Point, r.Repeat)
 
 // DataSource loads a spec's data once and prepares it per repeat.
 type DataSource struct {
-	spec    *Spec
-	table   *dataset.Table // CSV table, shared by every repeat (nil for builtins)
-	csvPath string
+	spec     *Spec
+	table    *dataset.Table // CSV table (with the test file's rows), shared by every repeat (nil for builtins)
+	csvPath  string
+	testPath string
 }
 
-// OpenData resolves and loads the spec's dataset. A CSV path is tried
-// relative to the spec's folder, then relative to dataDir.
+// OpenData resolves and loads the spec's dataset. A relative CSV path
+// (dataset.csv, dataset.split.test_csv) is looked for, in order: in the
+// spec's folder, in dataDir (--data-dir, LOSSEXP_DATA_DIR), among the
+// datasets shipped with lossexp (datasets.Open: sklearn/digits.csv, …)
+// and in the fetch cache (datasets.CacheDir: LOSSEXP_CACHE_DIR, else the
+// user's cache folder). A file of a fetchable dataset that is not fetched
+// yet is an error naming `lossexp datasets fetch NAME`.
 func OpenData(s *Spec, dataDir string) (*DataSource, error) {
 	d := &DataSource{spec: s}
 	if s.Dataset.Builtin != "" {
@@ -62,28 +70,78 @@ func OpenData(s *Spec, dataDir string) (*DataSource, error) {
 		}
 		return d, nil
 	}
-	path, err := resolveCSV(s, dataDir)
+	opt := csvOptions(s)
+	t, path, err := loadCSV(s, "dataset.csv", s.Dataset.CSV, dataDir, opt)
 	if err != nil {
 		return nil, err
 	}
-	t, err := dataset.LoadCSV(path, dataset.CSVOptions{
-		Target:      s.Dataset.Target,
-		Task:        s.Dataset.Task,
-		Features:    s.Dataset.Features,
-		Categorical: s.Dataset.Categorical,
-		Missing:     s.Dataset.Missing,
-		Group:       s.Dataset.Group,
-		AuxTargets:  s.Dataset.AuxTargets,
-	})
-	if err != nil {
-		return nil, s.Errorf("dataset.csv", "%w", err)
+	d.csvPath = path
+	if tc := s.Dataset.Split.TestCSV; tc != "" {
+		opt.Known, opt.Unseen = t, s.Dataset.Split.Unseen
+		if opt.Image != nil {
+			opt.Image.Seed = ^opt.Image.Seed // the test file's noise is its own
+		}
+		tt, tpath, err := loadCSV(s, "dataset.split.test_csv", tc, dataDir, opt)
+		if err != nil {
+			return nil, err
+		}
+		if t, err = dataset.AppendTest(t, tt); err != nil {
+			return nil, s.Errorf("dataset.split.test_csv", "%w", err)
+		}
+		d.testPath = tpath
 	}
-	d.table, d.csvPath = t, path
+	d.table = t
 	return d, nil
 }
 
-func resolveCSV(s *Spec, dataDir string) (string, error) {
-	p := s.Dataset.CSV
+// csvOptions are the reader's options for the spec's CSV files.
+func csvOptions(s *Spec) dataset.CSVOptions {
+	ds := &s.Dataset
+	opt := dataset.CSVOptions{
+		Target:      ds.Target,
+		Task:        ds.Task,
+		Features:    ds.Features,
+		Categorical: ds.Categorical,
+		Missing:     ds.Missing,
+		Group:       ds.Group,
+		AuxTargets:  ds.AuxTargets,
+	}
+	if sq := ds.Sequence; sq != nil {
+		opt.Sequence = &dataset.SequenceOptions{ID: sq.ID, Order: sq.Order, Context: sq.Context}
+	}
+	if im := ds.Image; im != nil {
+		opt.Task = "classification" // the target column is the image's class
+		opt.Image = &dataset.ImageOptions{Width: im.Width, Height: im.Height, Channels: im.Channels,
+			Max: im.Max, Blur: im.Blur, Downsample: im.Downsample, Noise: im.Noise, Seed: s.Seed}
+	}
+	return opt
+}
+
+// loadCSV finds and reads one CSV file of the spec; field names the spec
+// key that gave its path, for errors.
+func loadCSV(s *Spec, field, p, dataDir string, opt dataset.CSVOptions) (*dataset.Table, string, error) {
+	path, shipped, err := resolveCSV(s, field, p, dataDir)
+	if err != nil {
+		return nil, "", err
+	}
+	var t *dataset.Table
+	if shipped {
+		rc, _ := datasets.Open(p)
+		defer rc.Close() // read-only
+		t, err = dataset.ReadCSV(rc, path, opt)
+	} else {
+		t, err = dataset.LoadCSV(path, opt)
+	}
+	if err != nil {
+		return nil, "", s.Errorf(field, "%w", err)
+	}
+	return t, path, nil
+}
+
+// resolveCSV finds the file p names (see OpenData for the order).
+// shipped reports a file embedded in lossexp; path is then
+// "datasets/<library path>", for messages and the manifest.
+func resolveCSV(s *Spec, field, p, dataDir string) (path string, shipped bool, err error) {
 	var tried []string
 	try := func(c string) bool {
 		tried = append(tried, c)
@@ -92,23 +150,38 @@ func resolveCSV(s *Spec, dataDir string) (string, error) {
 	}
 	if filepath.IsAbs(p) {
 		if try(p) {
-			return p, nil
+			return p, false, nil
 		}
-	} else {
-		if c := filepath.Join(filepath.Dir(s.File), p); try(c) {
-			return c, nil
+		return "", false, s.Errorf(field, "file %q not found", p)
+	}
+	if c := filepath.Join(filepath.Dir(s.File), p); try(c) {
+		return c, false, nil
+	}
+	if dataDir != "" {
+		if c := filepath.Join(dataDir, p); try(c) {
+			return c, false, nil
 		}
-		if dataDir != "" {
-			if c := filepath.Join(dataDir, p); try(c) {
-				return c, nil
-			}
-		}
+	}
+	cache, cerr := datasets.CacheDir()
+	if cerr != nil {
+		cache = ""
+	}
+	lib, shipped, err := datasets.Find(p, cache)
+	if err != nil {
+		return "", false, s.Errorf(field, "%w", err)
+	}
+	if lib != "" {
+		return lib, shipped, nil
+	}
+	tried = append(tried, "the datasets shipped with lossexp")
+	if cache != "" {
+		tried = append(tried, datasets.CachePath(cache, p))
 	}
 	hint := ""
-	if dataDir == "" && !filepath.IsAbs(p) {
-		hint = " (set --data-dir or LOSSEXP_DATA_DIR to the folder that holds it)"
+	if dataDir == "" {
+		hint = " (set --data-dir or LOSSEXP_DATA_DIR to the folder that holds it; `lossexp datasets` lists the shipped and fetchable files)"
 	}
-	return "", s.Errorf("dataset.csv", "file %q not found; tried %v%s", p, tried, hint)
+	return "", false, s.Errorf(field, "file %q not found; tried %s%s", p, strings.Join(tried, ", "), hint)
 }
 
 // Checksum identifies the data the sweep used.

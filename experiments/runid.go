@@ -69,6 +69,7 @@ func (s *Spec) RunBase(dataChecksum string) string {
 	// The CSV path as written does not matter, its content does (the
 	// checksum): moving the file keeps the ids.
 	k.Dataset.CSV = ""
+	k.Dataset.Split.TestCSV = ""
 	for _, t := range s.Loss.Terms {
 		k.Terms = append(k.Terms, term{Kind: t.Kind, Params: t.Params, Scale: t.Weight.Scale})
 	}

@@ -52,13 +52,43 @@ type DatasetSpec struct {
 	Params      map[string]float64 // generator parameters
 	Standardize bool               // fit mean/std on train, apply everywhere
 	Split       SplitSpec
+	// Sequence declares a csv in long format (the temporal term); nil =
+	// none. Image declares a csv's features as pixels (the perceptual
+	// term); nil = none. Omitted from hashes when nil, so specs without
+	// them keep their run ids.
+	Sequence *SequenceSpec `json:",omitempty"`
+	Image    *ImageSpec    `json:",omitempty"`
 }
 
 // SplitSpec gives the held-out fractions.
 type SplitSpec struct {
-	Test       float64 // default 0.25; 0 trains on all rows
+	Test       float64 // default 0.25 (0 with test_csv); 0 trains on all rows
 	Validation float64 // default 0
 	Stratify   bool    // default true for classification
+	// TestCSV is a separate file of the same columns used as the test
+	// split (csv only; "" = none), found like dataset.csv. Unseen says
+	// what a categorical level of it that the training rows lack
+	// becomes: error (default) or zero (all-zero encoding, a warning).
+	TestCSV string `json:",omitempty"`
+	Unseen  string `json:",omitempty"`
+}
+
+// SequenceSpec is dataset.sequence: the columns of a long-format csv.
+type SequenceSpec struct {
+	ID      string // sequence id column
+	Order   string // frame order column (consecutive integers)
+	Context int    `json:",omitempty"` // frames of context on each side (0: none)
+}
+
+// ImageSpec is dataset.image: the csv's features are the pixels of a
+// Width×Height image with Channels channels (row-major, channels
+// adjacent), and the task is restoring it from a degraded copy.
+type ImageSpec struct {
+	Width, Height, Channels int
+	Max                     float64 // pixel value that maps to 1 (default 1)
+	Blur                    float64 // Gaussian blur σ in pixels (default 1)
+	Downsample              int     // block-average side (default 2)
+	Noise                   float64 // input noise σ (default 0.1)
 }
 
 // ModelSpec describes the network.

@@ -86,6 +86,15 @@ func (s *Spec) applyDefaults() {
 	}
 	if s.Dataset.CSV != "" && s.Dataset.Builtin == "" && s.Dataset.Task == "" {
 		s.Dataset.Task = "classification"
+		if s.Dataset.Image != nil {
+			s.Dataset.Task = "regression" // restoring the image; the target column is its class
+		}
+	}
+	if s.Dataset.Split.TestCSV != "" && !s.has("dataset.split.test") {
+		s.Dataset.Split.Test = 0
+	}
+	if s.Dataset.Split.TestCSV != "" && s.Dataset.Split.Unseen == "" {
+		s.Dataset.Split.Unseen = "error"
 	}
 	if s.Loss.Task == "" {
 		switch s.Dataset.Task {
@@ -271,6 +280,7 @@ func (s *Spec) validateDataset(v *validator) {
 		}
 		v.addf(field, "test (%g) + validation (%g) must be below 1 to leave training rows", sp.Test, sp.Validation)
 	}
+	s.validateDataExtras(v)
 }
 
 func (s *Spec) validateModel(v *validator) {
@@ -528,8 +538,8 @@ func (s *Spec) validateTermNeeds(v *validator, base string, t *TermSpec, info lo
 	case "temporal":
 		if gen != nil && !gen.Sequences {
 			v.addf(base+".kind", "term %s compares consecutive frames of a sequence, and builtin %s has no sequences: use a builtin with sequences (e.g. sequences) or a csv with dataset.sequence", t.Name, ds.Builtin)
-		} else if gen == nil {
-			v.addf(base+".kind", "term %s needs sequence columns (dataset.sequence: {id, order}), which csv datasets do not support yet: use the sequences builtin", t.Name)
+		} else if gen == nil && ds.Sequence == nil {
+			v.addf(base+".kind", "term %s compares consecutive frames of a sequence: set dataset.sequence: {id: <column>, order: <column>} for a csv in long format (one row per frame)", t.Name)
 		}
 	case "adversarial":
 		switch {
@@ -548,8 +558,8 @@ func (s *Spec) validateTermNeeds(v *validator, base string, t *TermSpec, info lo
 	case "perceptual":
 		if gen != nil && !gen.Images {
 			v.addf(base+".kind", "term %s compares restored and clean images through a classifier of their classes, and builtin %s is not an image-restoration task with class labels: use builtin glyphs", t.Name, ds.Builtin)
-		} else if gen == nil {
-			v.addf(base+".kind", "term %s needs an image-restoration task (clean images as targets and class labels for its classifier), which csv datasets cannot declare yet: use builtin glyphs", t.Name)
+		} else if gen == nil && ds.Image == nil {
+			v.addf(base+".kind", "term %s needs an image-restoration task (clean images as targets and class labels for its classifier): set dataset.image: {width, height} to declare the csv's features as pixels and its target as the class", t.Name)
 		}
 	}
 	if nd.Hidden && (s.Model.Kind == "linear" || len(s.Model.Hidden) == 0) {

@@ -268,7 +268,7 @@ func ReadCSV(r io.Reader, file string, opt CSVOptions) (*Table, error) {
 		isCat[i] = true
 	}
 	var numCols, catCols []int
-	t := &Table{Name: file, Task: task}
+	t := &Table{Name: file, Task: task, Columns: width}
 	for _, i := range feats {
 		if isCat[i] {
 			catCols = append(catCols, i)

@@ -89,6 +89,10 @@ type Table struct {
 	TestFrom int
 	TestName string
 
+	// Columns is the number of named columns of a CSV file's header (0
+	// for generators).
+	Columns int
+
 	// Warnings are things the reader accepted but a user should know
 	// (test-file levels unseen in training, encoded as zeros).
 	Warnings []string
