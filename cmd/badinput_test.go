@@ -48,6 +48,7 @@ const goodCSV = "a,b,y\n1,2,0\n2,1,1\n3,3,0\n4,1,1\n5,2,0\n6,1,1\n7,2,0\n8,1,1\n
 // temporary folder written as $DIR) and the exit status. Nothing here
 // panics or exits 0. Run with -print-bad-input to print the messages.
 func TestBadInput(t *testing.T) {
+	t.Setenv("LOSSEXP_CACHE_DIR", "/no-cache") // the fetch cache the messages name
 	type files map[string]string
 	tests := []struct {
 		name  string
@@ -77,7 +78,9 @@ func TestBadInput(t *testing.T) {
 		{name: "spec: check unknown direction", files: files{"s.yaml": okSpec + "check:\n  metrics:\n    test.accuracy: {better: up}\n"}, args: []string{"validate", "$DIR/s.yaml"}, code: 2, want: "lossexp: $DIR/s.yaml:17:29: check.metrics.test.accuracy.better: unknown direction \"up\" (valid: higher, lower, both)\n"},
 
 		// CSV data.
-		{name: "csv: file not found", files: files{"s.yaml": csvSpec}, args: []string{"sweep", "$DIR/s.yaml", "--out", "$DIR/o", "-q"}, code: 2, want: "lossexp: $DIR/s.yaml:4:8: dataset.csv: file \"data.csv\" not found; tried [$DIR/data.csv] (set --data-dir or LOSSEXP_DATA_DIR to the folder that holds it)\n"},
+		{name: "csv: file not found", files: files{"s.yaml": csvSpec}, args: []string{"sweep", "$DIR/s.yaml", "--out", "$DIR/o", "-q"}, code: 2, want: "lossexp: $DIR/s.yaml:4:8: dataset.csv: file \"data.csv\" not found; tried $DIR/data.csv, the datasets shipped with lossexp, /no-cache/datasets/data.csv (set --data-dir or LOSSEXP_DATA_DIR to the folder that holds it; `lossexp datasets` lists the shipped and fetchable files)\n"},
+		{name: "csv: not fetched", files: files{"s.yaml": strings.Replace(csvSpec, "data.csv", "compas/compas.csv", 1)}, args: []string{"sweep", "$DIR/s.yaml", "--out", "$DIR/o", "-q"}, code: 2, want: "lossexp: $DIR/s.yaml:4:8: dataset.csv: compas/compas.csv is not fetched yet: run `lossexp datasets fetch compas` (it downloads the compas dataset into /no-cache/datasets; LOSSEXP_CACHE_DIR selects another cache folder)\n"},
+		{name: "datasets: unknown fetch name", args: []string{"datasets", "fetch", "compass"}, code: 2, want: "lossexp: unknown dataset \"compass\" (fetchable: adult, compas)\n"},
 		{name: "csv: no target column", files: files{"s.yaml": strings.Replace(csvSpec, "target: y", "target: label", 1), "data.csv": goodCSV}, args: []string{"sweep", "$DIR/s.yaml", "--out", "$DIR/o", "-q"}, code: 2, want: "lossexp: $DIR/s.yaml:4:8: dataset.csv: $DIR/data.csv: target column \"label\" not found (columns: a, b, y)\n"},
 		{name: "csv: ragged row", files: files{"s.yaml": csvSpec, "data.csv": goodCSV + "9,1\n"}, args: []string{"sweep", "$DIR/s.yaml", "--out", "$DIR/o", "-q"}, code: 2, want: "lossexp: $DIR/s.yaml:4:8: dataset.csv: $DIR/data.csv: row 10: row has 2 fields, the header has 3\n"},
 		{name: "csv: text in a numeric column", files: files{"s.yaml": csvSpec, "data.csv": strings.Replace(goodCSV, "3,3,0", "3,three,0", 1)}, args: []string{"sweep", "$DIR/s.yaml", "--out", "$DIR/o", "-q"}, code: 2, want: "lossexp: $DIR/s.yaml:4:8: dataset.csv: $DIR/data.csv: row 4, column \"b\": value \"three\" is not a number\n"},

@@ -89,10 +89,11 @@ func TestStudy_Fairness(t *testing.T) {
 }
 
 // TestStudy_FairnessCOMPAS: on configs/fairness-compas.yaml (real data
-// through the data dir, 2 repeats), dp_diff between the sexes at the
-// largest λ is below half its value at λ = 0.
+// through the data dir, which holds compas/compas.csv as the fetch cache
+// would; 2 repeats), dp_diff between the sexes at the largest λ is below
+// half its value at λ = 0.
 func TestStudy_FairnessCOMPAS(t *testing.T) {
-	dir := filepath.Join(sharedDatasets(t), "compas")
+	dir := sharedDatasets(t)
 	s := loadStudy(t, "fairness-compas")
 	names := []string{"test.dp_diff", "test.accuracy"}
 	z := studyMeans(t, s, dir, []float64{0}, 2, names...)
@@ -189,5 +190,50 @@ func TestStudy_Decorrelation(t *testing.T) {
 	}
 	if !(m["test.gap_score"] > z["test.gap_score"]+0.1) {
 		t.Errorf("test.gap_score %.3f at λ = 0.316, %.3f at λ = 0: want at least 0.1 higher", m["test.gap_score"], z["test.gap_score"])
+	}
+}
+
+// TestStudy_TemporalBasicMotions: on configs/temporal-basicmotions.yaml
+// (the shipped BasicMotions recordings, the official test file as the
+// test split; 2 repeats), λ = 3 lowers the test flicker by a fifth at
+// about the same accuracy, and λ = 10 overshadows the task: accuracy
+// falls below 0.7.
+func TestStudy_TemporalBasicMotions(t *testing.T) {
+	s := loadStudy(t, "temporal-basicmotions")
+	names := []string{"test.accuracy", "test.flicker"}
+	z := studyMeans(t, s, "", []float64{0}, 2, names...)
+	m := studyMeans(t, s, "", []float64{3}, 2, names...)
+	l := studyMeans(t, s, "", []float64{10}, 2, names...)
+	t.Logf("λ=0: %v; λ=3: %v; λ=10: %v", z, m, l)
+	if !(m["test.flicker"] < 0.8*z["test.flicker"]) {
+		t.Errorf("test.flicker %.4f at λ = 3, %.4f at λ = 0: want a fifth lower", m["test.flicker"], z["test.flicker"])
+	}
+	if math.Abs(m["test.accuracy"]-z["test.accuracy"]) > 0.02 {
+		t.Errorf("test.accuracy %.4f at λ = 3, %.4f at λ = 0: want within 0.02", m["test.accuracy"], z["test.accuracy"])
+	}
+	if !(l["test.accuracy"] < 0.7) {
+		t.Errorf("test.accuracy %.4f at λ = 10: want below 0.7 (the term overshadows the task)", l["test.accuracy"])
+	}
+}
+
+// TestStudy_PerceptualDigits: on configs/perceptual-digits.yaml (the
+// shipped 8×8 digits as images; 2 repeats), λ = 10 lowers the perceptual
+// distance on test images and raises pixel MSE, and on the training
+// images raises the frozen classifier's recognizability of the
+// restorations.
+func TestStudy_PerceptualDigits(t *testing.T) {
+	s := loadStudy(t, "perceptual-digits")
+	names := []string{"test.mse", "test.perceptual", "test.recognizability", "train.recognizability"}
+	z := studyMeans(t, s, "", []float64{0}, 2, names...)
+	l := studyMeans(t, s, "", []float64{10}, 2, names...)
+	t.Logf("λ=0: %v; λ=10: %v", z, l)
+	if !(l["test.perceptual"] < 0.95*z["test.perceptual"]) {
+		t.Errorf("test.perceptual %.4f at λ = 10, %.4f at λ = 0: want at least 5 %% lower", l["test.perceptual"], z["test.perceptual"])
+	}
+	if !(l["test.mse"] > 1.1*z["test.mse"]) {
+		t.Errorf("test.mse %.4f at λ = 10, %.4f at λ = 0: want at least 10 %% higher", l["test.mse"], z["test.mse"])
+	}
+	if !(l["train.recognizability"] > z["train.recognizability"]+0.02) {
+		t.Errorf("train.recognizability %.4f at λ = 10, %.4f at λ = 0: want 2 points higher", l["train.recognizability"], z["train.recognizability"])
 	}
 }

@@ -559,7 +559,7 @@ func (s *Spec) validateTermNeeds(v *validator, base string, t *TermSpec, info lo
 		if gen != nil && !gen.Images {
 			v.addf(base+".kind", "term %s compares restored and clean images through a classifier of their classes, and builtin %s is not an image-restoration task with class labels: use builtin glyphs", t.Name, ds.Builtin)
 		} else if gen == nil && ds.Image == nil {
-			v.addf(base+".kind", "term %s needs an image-restoration task (clean images as targets and class labels for its classifier): set dataset.image: {width, height} to declare the csv's features as pixels and its target as the class", t.Name)
+			v.addf(base+".kind", "term %s needs an image-restoration task (clean images as targets and class labels for its classifier): set dataset.image: {width, height} to declare the csv's features as pixels and its target as the class (or use builtin glyphs)", t.Name)
 		}
 	}
 	if nd.Hidden && (s.Model.Kind == "linear" || len(s.Model.Hidden) == 0) {
