@@ -13,7 +13,7 @@
 #
 # Usage: scripts/bench.sh [--no-float64] [--keep]
 # Env:   LOSSEXP_SHARED_DATASETS  folder holding sklearn/digits.csv
-#                                 (default: <repo>/../shared/datasets)
+#                                 (default: <repo>/datasets, the copy shipped with lossexp)
 #        PYTHON                   python with Debian's python3-torch (default /usr/bin/python3)
 #        OPENBLAS_CORETYPE        passed through untouched; OpenBLAS 0.3.21 does not know
 #                                 every recent CPU and may fall back to slow generic kernels
@@ -42,7 +42,7 @@ top=$(git -C "$script_dir" rev-parse --show-toplevel 2>/dev/null) ||
   die "not inside a git checkout of lossexp (needed to find the repo root)"
 cd "$top"
 
-shared=${LOSSEXP_SHARED_DATASETS:-$top/../shared/datasets}
+shared=${LOSSEXP_SHARED_DATASETS:-$top/datasets}
 data_dir="$shared/sklearn"
 spec="configs/bench-digits.yaml"
 PYTHON=${PYTHON:-/usr/bin/python3}
@@ -107,7 +107,7 @@ for b in "${backends[@]}"; do
   dir="$out/$name"
   echo "== lossexp ($name): sweep $spec --workers 2"
   t0=$(now)
-  if ! { time "$bin" sweep "$spec" --workers 2 --data-dir "$data_dir" --out "$dir" >"$out/$name.log" 2>&1; } 2>"$out/$name.time"; then
+  if ! { time "$bin" sweep "$spec" --workers 2 --data-dir "$shared" --out "$dir" >"$out/$name.log" 2>&1; } 2>"$out/$name.time"; then
     cat "$out/$name.log" >&2
     die "lossexp ($name) sweep failed (log above)"
   fi

@@ -69,7 +69,7 @@ def default_data_path():
                              capture_output=True, text=True, check=True).stdout.strip()
     except (OSError, subprocess.CalledProcessError):
         top = os.path.dirname(here)
-    return os.path.join(top, "..", "shared", "datasets", "sklearn", "digits.csv")
+    return os.path.join(top, "datasets", "sklearn", "digits.csv")
 
 
 def load_digits(path):
