@@ -26,6 +26,24 @@
 // commas) are ignored. Bad cells and rows are reported as *CSVError with
 // the file, 1-based line number, column and value.
 //
+// # Sequences, images and test files
+//
+// CSVOptions.Sequence reads a file in long format, one row per frame: the
+// id column names the sequence (text, numbered in label order), the order
+// column the frame (integers, consecutive within a sequence, in any row
+// order); duplicate frames, gaps and single-frame sequences are errors
+// naming the line. Table.SeqID and Table.Order then hold the structure,
+// and Context widens each row's numeric features to frames t−c … t+c of
+// its sequence. CSVOptions.Image declares the features as the pixels of an
+// image (row-major, channels adjacent) and turns a classification table
+// into the restoration task of the glyphs built-in: DegradeImage (blur,
+// block averaging) plus seeded noise as input, the clean image as target,
+// the class in Table.Label. A separate test file is read with
+// CSVOptions.Known set to the training table (its classes, groups and
+// categorical levels are the valid ones; Unseen says what an unseen level
+// becomes) and joined by AppendTest; Prepare then takes its rows
+// (Table.TestFrom onwards) as the test split.
+//
 // # Preparation
 //
 // Prepare is called once per repeat with that repeat's seed: it shuffles
