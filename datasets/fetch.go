@@ -8,9 +8,11 @@ import (
 	"fmt"
 	"hash"
 	"io"
+	"net"
 	"net/http"
 	"os"
 	"path/filepath"
+	"time"
 )
 
 // CacheEnv is the environment variable that overrides the cache folder.
@@ -98,7 +100,7 @@ func Fetch(ctx context.Context, client *http.Client, cache string, r *Remote, lo
 		logf = func(string, ...any) {}
 	}
 	if client == nil {
-		client = http.DefaultClient
+		client = defaultClient
 	}
 	for i := range r.Files {
 		f := &r.Files[i]
@@ -115,6 +117,16 @@ func Fetch(ctx context.Context, client *http.Client, cache string, r *Remote, lo
 	}
 	return nil
 }
+
+// defaultClient gives up on a server that does not connect or answer
+// within a minute; the body itself may take as long as it takes (ctx
+// cancels it).
+var defaultClient = &http.Client{Transport: &http.Transport{
+	Proxy:                 http.ProxyFromEnvironment,
+	DialContext:           (&net.Dialer{Timeout: 30 * time.Second}).DialContext,
+	TLSHandshakeTimeout:   30 * time.Second,
+	ResponseHeaderTimeout: time.Minute,
+}}
 
 // fetchFile downloads, checks and converts one file into dst.
 func fetchFile(ctx context.Context, client *http.Client, f *RemoteFile, dst string) (err error) {

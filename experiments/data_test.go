@@ -179,10 +179,9 @@ func TestDescribe_Shipped(t *testing.T) {
 		}
 	}
 	s = loadStudy(t, "perceptual-digits")
-	if d, err = OpenData(s, ""); err != nil {
+	if desc, err = DescribeData(s, ""); err != nil {
 		t.Fatal(err)
 	}
-	desc = d.Describe()
 	for _, w := range []string{
 		"data: datasets/sklearn/digits.csv: 1797 rows, 65 columns",
 		"images: 8×8, 1 channel(s): the clean image (64 values) is the target",
@@ -191,6 +190,10 @@ func TestDescribe_Shipped(t *testing.T) {
 		if !strings.Contains(desc, w) {
 			t.Errorf("Describe lacks %q:\n%s", w, desc)
 		}
+	}
+	t.Setenv(datasets.CacheEnv, t.TempDir())
+	if _, err := DescribeData(mustParse(t, "name: x\ndataset: {csv: compas/compas.csv, target: target}\n"), ""); err == nil || !strings.Contains(err.Error(), "lossexp datasets fetch compas") {
+		t.Errorf("DescribeData of unfetched data: err = %v", err)
 	}
 	s = mustParse(t, "name: x\ndataset: {builtin: fair}\nloss: {terms: [{kind: l2, weight: 1}]}\n")
 	if d, err = OpenData(s, ""); err != nil {

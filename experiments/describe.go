@@ -7,6 +7,17 @@ import (
 	"github.com/lossexp/lossexp/experiments/dataset"
 )
 
+// DescribeData opens the spec's data (as OpenData, with the same lookup
+// and errors) and returns its Describe text: what `lossexp validate`
+// prints about the data.
+func DescribeData(s *Spec, dataDir string) (string, error) {
+	d, err := OpenData(s, dataDir)
+	if err != nil {
+		return "", err
+	}
+	return d.Describe(), nil
+}
+
 // Describe returns a few lines saying what data the spec reads: for a CSV
 // the file(s) found, the rows and columns, the features after the
 // sequence context, the classes with their counts, the groups with their
