@@ -172,7 +172,7 @@ func TestDescribe_Shipped(t *testing.T) {
 		"test split: datasets/basicmotions/basicmotions_test.csv: 4000 rows",
 		"features: 30 numeric", // 6 channels × (2·2 + 1) frames
 		"classes (target): 4: Badminton 2000, Running 2000, Standing 2000, Walking 2000",
-		"sequences: 80 of 100 frames (splits by sequence); context ±2 frames",
+		"sequences: 80 of 100 frames, 40 of them in the test file (splits by sequence); context ±2 frames",
 	} {
 		if !strings.Contains(desc, w) {
 			t.Errorf("Describe lacks %q:\n%s", w, desc)

@@ -91,7 +91,15 @@ func (d *DataSource) Describe() string {
 		if hi != lo {
 			frames = fmt.Sprintf("%d to %d frames", lo, hi)
 		}
-		fmt.Fprintf(&b, "  sequences: %d of %s (splits by sequence)", len(seqs), frames)
+		inTest := ""
+		if t.TestFrom > 0 {
+			test := map[int]bool{}
+			for _, q := range t.SeqID[t.TestFrom:] {
+				test[q] = true
+			}
+			inTest = fmt.Sprintf(", %d of them in the test file", len(test))
+		}
+		fmt.Fprintf(&b, "  sequences: %d of %s%s (splits by sequence)", len(seqs), frames, inTest)
 		if sq := s.Dataset.Sequence; sq != nil && sq.Context > 0 {
 			fmt.Fprintf(&b, "; context ±%d frames", sq.Context)
 		}
