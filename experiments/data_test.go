@@ -128,6 +128,9 @@ func TestOpenData_TestCSV(t *testing.T) {
 	if sp.Train.N != 6 || sp.Test == nil || sp.Test.N != 2 {
 		t.Fatalf("splits: train %d, test %v", sp.Train.N, sp.Test)
 	}
+	if ws := d.Warnings(); len(ws) != 1 || !strings.Contains(ws[0], "c=z") {
+		t.Errorf("warnings %q, want the unseen level c=z", ws)
+	}
 	desc := d.Describe()
 	for _, w := range []string{
 		"data: " + filepath.Join(dir, "tr.csv") + ": 6 rows, 4 columns",

@@ -18,6 +18,16 @@ func DescribeData(s *Spec, dataDir string) (string, error) {
 	return d.Describe(), nil
 }
 
+// Warnings lists what the reader accepted but a user should hear about
+// (test-file levels unseen in training, encoded as zeros under
+// split.unseen: zero); nil for a builtin or a clean file.
+func (d *DataSource) Warnings() []string {
+	if d.table == nil {
+		return nil
+	}
+	return d.table.Warnings
+}
+
 // Describe returns a few lines saying what data the spec reads: for a CSV
 // the file(s) found, the rows and columns, the features after the
 // sequence context, the classes with their counts, the groups with their
