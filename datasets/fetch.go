@@ -171,6 +171,9 @@ func fetchFile(ctx context.Context, client *http.Client, f *RemoteFile, dst stri
 	if got := hex.EncodeToString(h.Sum(nil)); got != f.SHA256 {
 		return fmt.Errorf("the converted file has SHA-256 %s, want %s (a bug in its conversion)", got, f.SHA256)
 	}
+	if err := out.Chmod(0o644); err != nil { // CreateTemp makes it 0600
+		return err
+	}
 	if err := out.Sync(); err != nil {
 		return err
 	}

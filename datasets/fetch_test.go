@@ -142,6 +142,9 @@ func TestFetch(t *testing.T) {
 		if f := cacheFiles(t, cache); len(f) != 1 {
 			t.Errorf("cache holds %v, want the one file", f)
 		}
+		if st, err := os.Stat(CachePath(cache, "toy/toy.csv")); err != nil || st.Mode().Perm() != 0o644 {
+			t.Errorf("kept file mode %v, %v; want 0644", st.Mode(), err)
+		}
 		if !r.Fetched(cache) {
 			t.Error("not Fetched after a good fetch")
 		}
