@@ -2,7 +2,6 @@ package experiments
 
 import (
 	"context"
-	"path/filepath"
 	"strings"
 	"testing"
 )
@@ -12,7 +11,7 @@ import (
 const digitsBench = `
 name: bench
 repeats: 1
-dataset: {csv: digits.csv, target: target, split: {test: 0.25}}
+dataset: {csv: sklearn/digits.csv, target: target, split: {test: 0.25}}
 model: {kind: mlp, hidden: [128, 64], activation: relu}
 train: {optimizer: adam, learning_rate: 0.001, epochs: EPOCHS, batch_size: 32}
 loss:
@@ -21,7 +20,7 @@ loss:
 
 func benchRun(b *testing.B, epochs string) *Run {
 	b.Helper()
-	dir := filepath.Join(sharedDatasets(b), "sklearn")
+	dir := "" // the digits shipped with lossexp
 	s, err := Parse(strings.NewReader(strings.Replace(digitsBench, "EPOCHS", epochs, 1)), "bench.yaml")
 	if err != nil {
 		b.Fatal(err)

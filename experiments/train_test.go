@@ -351,13 +351,13 @@ func sharedDatasets(t testing.TB) string {
 }
 
 // TestTrain_BreastCancerCSV trains logistic regression on the real breast
-// cancer data found through the data dir.
+// cancer data shipped with lossexp.
 func TestTrain_BreastCancerCSV(t *testing.T) {
-	dir := filepath.Join(sharedDatasets(t), "sklearn")
+	dir := ""
 	s := mustParse(t, `
 name: bc
 repeats: 1
-dataset: {csv: breast_cancer.csv, target: target, split: {test: 0.3}}
+dataset: {csv: sklearn/breast_cancer.csv, target: target, split: {test: 0.3}}
 model: {kind: linear}
 train: {optimizer: lbfgs, epochs: 200}
 loss:
