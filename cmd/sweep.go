@@ -119,6 +119,9 @@ func sweepRun(ctx context.Context, o *SweepOptions) error {
 	if err != nil {
 		return err
 	}
+	for _, w := range st.Warnings() {
+		fmt.Fprintf(o.IO.Err, "lossexp: warning: %s\n", w)
+	}
 	out := o.Out
 	if out == "" {
 		out = filepath.Join(o.Results, st.Spec.Name)

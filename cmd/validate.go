@@ -77,6 +77,7 @@ func validateRun(o *ValidateOptions) error {
 		fmt.Fprintf(w, "about:    %s\n", s.Description)
 	}
 	fmt.Fprintf(w, "dataset:  %s\n", describeData(s))
+	fmt.Fprint(w, indent(st.Data.Describe(), "  "))
 	fmt.Fprintf(w, "model:    %s\n", describeModel(s))
 	fmt.Fprintf(w, "train:    %s, learning rate %g, %d epochs, batch %s\n", s.Train.Optimizer, s.Train.LearningRate, s.Train.Epochs, batchString(s.Train.BatchSize))
 	task := s.Loss.Task
@@ -125,6 +126,9 @@ func describeData(s *experiments.Spec) string {
 		}
 	}
 	split := fmt.Sprintf("test %g", d.Split.Test)
+	if d.Split.TestCSV != "" {
+		split = "test file " + d.Split.TestCSV
+	}
 	if d.Split.Validation > 0 {
 		split += fmt.Sprintf(", validation %g", d.Split.Validation)
 	}
@@ -167,4 +171,19 @@ func humanBytes(b float64) string {
 		return fmt.Sprintf("%.3g KB", b/1e3)
 	}
 	return fmt.Sprintf("%.0f B", b)
+}
+
+// indent prefixes every line of text with pre.
+func indent(text, pre string) string {
+	if text == "" {
+		return ""
+	}
+	lines := strings.SplitAfter(text, "\n")
+	var b strings.Builder
+	for _, l := range lines {
+		if l != "" {
+			b.WriteString(pre + l)
+		}
+	}
+	return b.String()
 }

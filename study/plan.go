@@ -153,6 +153,10 @@ func (st *Study) plan(s *experiments.Spec) error {
 	return nil
 }
 
+// Warnings are what the data reader accepted but the user should hear
+// about (test-file levels unseen in training, encoded as zeros).
+func (st *Study) Warnings() []string { return st.Data.Warnings() }
+
 // Replan returns the study of spec s (a refinement round's spec: the same
 // study with more λ values), with the same spec file, data folder and
 // limits.
