@@ -1,0 +1,102 @@
+package report
+
+import (
+	"encoding/csv"
+	"fmt"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+)
+
+// TestMethods_Positions builds a runs.csv by hand: three static λ of a
+// fairness term (accuracy falls, dp_diff falls: all three Pareto-optimal)
+// over four repeats, and three methods, each a fixed offset from a static
+// λ on every repeat plus a small repeat-dependent wobble, so the paired
+// tests are decisive:
+//
+//	behind: λ = 1's values with accuracy 0.02 lower → dominated by λ = 1
+//	beyond: λ = 1's values with dp_diff 0.03 lower → beats λ = 1
+//	on:     accuracy 0.03 higher and dp_diff 0.05 higher than λ = 1,
+//	        between λ = 0 and λ = 1 → neither
+func TestMethods_Positions(t *testing.T) {
+	dir := t.TempDir()
+	var b strings.Builder
+	b.WriteString("run_id,repeat,status,method,lambda.fairness,test.accuracy,test.dp_diff,reason\n")
+	acc := map[float64]float64{0: 0.85, 1: 0.80, 10: 0.70}
+	dp := map[float64]float64{0: 0.40, 1: 0.20, 10: 0.05}
+	wob := []float64{0.004, -0.003, 0.001, -0.002}
+	id := 0
+	for _, l := range []float64{0, 1, 10} {
+		for r := range 4 {
+			fmt.Fprintf(&b, "r%d,%d,ok,static,%g,%g,%g,\n", id, r, l, acc[l]+wob[r], dp[l]+wob[r])
+			id++
+		}
+	}
+	for _, m := range []struct {
+		name   string
+		da, dd float64
+		jitter float64
+	}{{"behind", -0.02, 0, 0.001}, {"beyond", 0, -0.03, 0.001}, {"on", 0.03, 0.05, 0.001}} {
+		for r := range 4 {
+			j := m.jitter * float64(r%2)
+			fmt.Fprintf(&b, "r%d,%d,ok,%s,,%g,%g,\n", id, r, m.name, acc[1]+wob[r]+m.da+j, dp[1]+wob[r]+m.dd+j)
+			id++
+		}
+	}
+	if err := os.WriteFile(filepath.Join(dir, RunsFile), []byte(b.String()), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if err := Render(dir, PlotOptions{}); err != nil {
+		t.Fatal(err)
+	}
+	f, err := os.Open(filepath.Join(dir, MethodsFile))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	rows, err := csv.NewReader(f).ReadAll()
+	if err != nil {
+		t.Fatal(err)
+	}
+	col := map[string]int{}
+	for i, h := range rows[0] {
+		col[h] = i
+	}
+	if len(rows) != 7 {
+		t.Fatalf("%d rows, want header + 3 static + 3 methods:\n%v", len(rows), rows)
+	}
+	want := map[string][2]string{"behind": {"behind", "1"}, "beyond": {"beyond", ""}, "on": {"on", ""}}
+	for _, r := range rows[4:] {
+		w := want[r[0]]
+		if r[col["position"]] != w[0] || r[col["dominated_by"]] != w[1] {
+			t.Errorf("%s: position %q, dominated_by %q; want %q, %q", r[0], r[col["position"]], r[col["dominated_by"]], w[0], w[1])
+		}
+		if r[col["n"]] != "4" {
+			t.Errorf("%s: n = %s", r[0], r[col["n"]])
+		}
+	}
+	// 0.80 − 0.02, plus the mean wobble (−0.0000) and jitter (0.0005).
+	if got := rows[4][col["test.accuracy.mean"]]; got != "0.7805" {
+		t.Errorf("behind: accuracy mean %s, want 0.7805", got)
+	}
+	// The static tables see the static runs only.
+	s, err := os.ReadFile(filepath.Join(dir, SummaryFile))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if n := strings.Count(string(s), "\n"); n != 4 {
+		t.Errorf("summary.csv has %d lines, want header + 3 static points", n)
+	}
+	for _, fig := range []string{"methods_front.png"} {
+		if _, err := os.Stat(filepath.Join(dir, fig)); err != nil {
+			t.Errorf("no %s: %v", fig, err)
+		}
+	}
+	html, _ := os.ReadFile(filepath.Join(dir, HTMLFile))
+	for _, want := range []string{"behind lies behind the static front", "beyond lies beyond the static front", "on lies on the static front"} {
+		if !strings.Contains(string(html), want) {
+			t.Errorf("report.html lacks %q", want)
+		}
+	}
+}
