@@ -227,6 +227,11 @@ func (s *Spec) validateMethod(v *validator, f string, b *BalanceSpec, inSweep bo
 	if s.Train.Optimizer == "lbfgs" {
 		v.addf(f, "method %s sets the weights step by step, which lbfgs cannot follow; use sgd, momentum, adam or adamw", b.Method)
 	}
+	if l, ok := b.Params["layer"]; ok && s.Model.Kind != "linear" {
+		if shared := s.lastSharedLayer(balanced); l <= float64(len(s.Model.Hidden)) && l > float64(shared) {
+			v.addf(f+".layer", "gradnorm balances a weight matrix that every loss shares; here those are 0…%d (a term reads hidden layer %d), got %g", shared, shared, l)
+		}
+	}
 	for _, i := range balanced {
 		t := s.Loss.Terms[i]
 		tf := indexField("loss.terms", i)
@@ -237,4 +242,27 @@ func (s *Spec) validateMethod(v *validator, f string, b *BalanceSpec, inSweep bo
 			v.addf(tf+".weight", "loss.balance %s sets the weight of term %s itself: give it a fixed weight, or compare the method with the λ grid through sweep.balance", b.Method, t.Name)
 		}
 	}
+}
+
+// lastSharedLayer returns the last weight matrix (0 = the first) whose
+// gradient every balanced term reaches: a term that reads hidden layer l
+// (parameter layer, −1 = the last) reaches matrices 0…l; the others read
+// the outputs and reach every matrix.
+func (s *Spec) lastSharedLayer(balanced []int) int {
+	h := len(s.Model.Hidden)
+	last := h
+	for _, i := range balanced {
+		p, ok := s.Loss.Terms[i].Params["layer"].(float64)
+		if !ok {
+			continue
+		}
+		l := int(p)
+		if l < 0 {
+			l += h
+		}
+		if l >= 0 && l < last {
+			last = l
+		}
+	}
+	return last
 }

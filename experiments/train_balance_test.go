@@ -214,6 +214,7 @@ func TestParse_Balance(t *testing.T) {
 		{"nothing to balance", strings.Replace(strings.Replace(balanceFair, "METHOD", "mgda", 1), "{kind: fairness, weight: 1}, ", "", 1), "this spec has none"},
 		{"lbfgs", strings.Replace(strings.Replace(balanceFair, "METHOD", "pcgrad", 1), "optimizer: adam", "optimizer: lbfgs", 1), "lbfgs cannot follow"},
 		{"both", strings.Replace(balanceFair, "METHOD", "mgda", 1) + "sweep:\n  balance: [static, mgda]\n", "not both"},
+		{"gradnorm layer not shared", strings.Replace(strings.Replace(balanceFair, "METHOD", "{method: gradnorm, layer: 1}", 1), "{kind: fairness, weight: 1}", "{kind: aux, layer: 0, weight: 1}", 1) + "", "loss.balance.layer: gradnorm balances a weight matrix that every loss shares; here those are 0…0"},
 		{"missing method", strings.Replace(balanceFair, "METHOD", "{alpha: 1}", 1), "missing key method"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
@@ -222,5 +223,20 @@ func TestParse_Balance(t *testing.T) {
 				t.Errorf("err = %v, want it to contain %q", err, tc.want)
 			}
 		})
+	}
+}
+
+// TestGradNorm_Layer: by default GradNorm balances the last weight matrix
+// every loss shares (the fairness term reads the outputs: the output
+// matrix); layer: 0 names the first. The model is d-6-1.
+func TestGradNorm_Layer(t *testing.T) {
+	tr, _ := balancedTrainer(t, "gradnorm")
+	d := tr.din
+	if tr.bal.layerLo != d*6 || tr.bal.layerHi != d*6+6 {
+		t.Errorf("default layer [%d, %d), want [%d, %d)", tr.bal.layerLo, tr.bal.layerHi, d*6, d*6+6)
+	}
+	tr, _ = balancedTrainer(t, "{method: gradnorm, layer: 0}")
+	if tr.bal.layerLo != 0 || tr.bal.layerHi != d*6 {
+		t.Errorf("layer 0: [%d, %d), want [0, %d)", tr.bal.layerLo, tr.bal.layerHi, d*6)
 	}
 }

@@ -19,9 +19,9 @@ import (
 // joined) and every adaptive method's mean with its 95% CI on both axes.
 type methodsFig struct {
 	title, subtitle, xLabel, yLabel string
-	static, methods               []MethodRow
-	taskHigher, sideHigher        bool
-	term                          string
+	static, methods                 []MethodRow
+	taskHigher, sideHigher          bool
+	term                            string
 }
 
 // methodsWeightsFig is the effective weight of a balanced term relative to
@@ -222,7 +222,7 @@ func (f *methodsWeightsFig) WriteTo(w io.Writer) (int64, error) {
 }
 
 func (f *methodsWeightsFig) plot() (*plot.Plot, plot.Legend, error) {
-	p := newPlot("epoch", "w_"+f.term+" / w_task (mean over runs, log scale)")
+	p := newPlot("epoch", "w_"+f.term+" / w_task (ratio of the mean weights; log scale)")
 	p.Y.Scale = plot.LogScale{}
 	p.Y.Tick.Marker = clipTicks{logTicks{}}
 	legend := newLegend()
