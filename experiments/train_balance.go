@@ -19,7 +19,9 @@ const streamBalance = 0x6c6f737365787020
 // label (BalanceSpec.Label), the losses it weighed ("task", then the
 // balanced terms), the effective weights of the last step, and the
 // parameters it learned: "log_var" (uncertainty: s_i = log σ_i², weight
-// ½e^{−s_i}) or "weight" (gradnorm). Static runs have none.
+// ½e^{−s_i}) or "weight" (gradnorm); for pcgrad, Learned holds instead
+// "projections_per_step", the mean number of projections it made. Static
+// runs have none.
 type BalanceResult struct {
 	Method  string
 	Losses  []string

@@ -526,7 +526,7 @@ Grid points with a diverged run are left out of every choice.</details>
 {{else}}<p>No trade-off plot: no swept term has a metric of its own with values.</p>{{end}}
 {{with .Methods}}
 <h2 id="methods">Balancing methods against the static front</h2>
-<p>Each adaptive method trained one run per repeat, paired with the static runs of λ_{{.Term}} (same data, initialization and batch order). A static λ dominates a method when it is at least as good on average on {{.Task}} and {{.Side}} and better on one of them by a paired t-test (p &lt; 0.05); a method lies <strong>behind</strong> the front when some static λ dominates it, <strong>beyond</strong> it when it dominates, by the same test, a Pareto-optimal static λ, and <strong>on</strong> it otherwise. Written to <code>methods.csv</code>; effective weights per epoch in <code>weights.csv</code>.</p>
+<p>Each adaptive method trained one run per repeat, paired with the static runs of λ_{{.Term}} (same data, initialization and batch order). A static λ dominates a method when it is at least as good on average on {{.Task}} and {{.Side}} and better on one of them by a paired t-test (the smaller p of the two axes doubled, Holm-adjusted over the static λ compared, below 0.05); a method lies <strong>behind</strong> the front when some static λ dominates it, <strong>beyond</strong> it when it dominates, by the same test, a Pareto-optimal static λ, and <strong>on</strong> it otherwise. Written to <code>methods.csv</code>; effective weights per epoch in <code>weights.csv</code>.</p>
 <ul class="reading">{{range .Sentences}}<li>{{.}}</li>{{end}}</ul>
 <table><tr>{{range .Head}}<th>{{.}}</th>{{end}}</tr>
 {{range .Rows}}<tr>{{range .}}<td>{{.}}</td>{{end}}</tr>

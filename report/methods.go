@@ -41,11 +41,14 @@ const DominanceAlpha = 0.05
 // term's or the task's direction. A static λ dominates a method when,
 // over the repeats where both runs are ok (paired: same data,
 // initialization and batch order), it is at least as good on average on
-// both axes and better on at least one by a paired t-test at level
-// DominanceAlpha (two-sided p, positive mean). dominated_by is the
-// dominating static λ with the smallest such p (ties: the smaller λ). A
-// method lies behind the front when a static λ dominates it, beyond it
-// when it dominates, by the same rule, a static λ that is Pareto-optimal
+// both axes and better on at least one by a paired t-test: the test's p
+// is the smaller two-sided p of the axes where it is better, doubled for
+// the two axes (dominanceP), then Holm-adjusted over the static λ the
+// method is compared with, and it must be below DominanceAlpha.
+// dominated_by is the dominating static λ with the smallest adjusted p
+// (ties: the first in grid order). A method lies behind the front when a
+// static λ dominates it, beyond it when it dominates, by the same rule
+// (Holm over the Pareto-optimal λ), a static λ that is Pareto-optimal
 // among the static means, and on it otherwise.
 type Methods struct {
 	Term       string
@@ -69,8 +72,9 @@ type MethodRow struct {
 	Pareto     bool // static: Pareto-optimal among the static means of its axis point
 
 	DominatedBy float64 // adaptive: the dominating static λ; NaN if none
-	DomP        float64 // its p-value
+	DomP        float64 // its Holm-adjusted p-value
 	Beats       float64 // adaptive: a Pareto-optimal static λ it dominates; NaN if none
+	BeatsP      float64 // its p-value
 	Position    string  // adaptive: beyond | on | behind
 	Cost        float64 // mean seconds per run / that of the static runs; NaN without timings
 
@@ -121,7 +125,7 @@ func (a *Analysis) analyzeMethods() {
 		return -v
 	}
 	collect := func(rs []Run, keep func(i int, r *Run) bool) (MethodRow, []float64) {
-		row := MethodRow{DominatedBy: math.NaN(), DomP: math.NaN(), Beats: math.NaN(), Cost: math.NaN()}
+		row := MethodRow{DominatedBy: math.NaN(), DomP: math.NaN(), Beats: math.NaN(), BeatsP: math.NaN(), Cost: math.NaN()}
 		row.byRepeat = [2]map[int]float64{{}, {}}
 		var tv, sv, sec []float64
 		for i := range rs {
@@ -178,19 +182,21 @@ func (a *Analysis) analyzeMethods() {
 		for _, lab := range labels {
 			row, _ := collect(runs.Methods, func(_ int, r *Run) bool { return r.Method == lab && slices.Equal(r.Axes, ax) })
 			row.Method, row.Lambda, row.Axes = lab, math.NaN(), ax
+			// Is the method dominated by a static λ, and does it dominate
+			// a Pareto-optimal one? Each family of tests Holm-adjusted.
+			var by, over []MethodRow
+			var pBy, pOver []float64
 			for _, st := range static {
-				if ok, p := dominates(st.byRepeat, row.byRepeat); ok && (math.IsNaN(row.DomP) || p < row.DomP) {
-					row.DominatedBy, row.DomP = st.Lambda, p
+				by, pBy = append(by, st), append(pBy, dominanceP(st.byRepeat, row.byRepeat))
+				if st.Pareto {
+					over, pOver = append(over, st), append(pOver, dominanceP(row.byRepeat, st.byRepeat))
 				}
 			}
-			bestP := math.NaN()
-			for _, st := range static {
-				if !st.Pareto {
-					continue
-				}
-				if ok, p := dominates(row.byRepeat, st.byRepeat); ok && (math.IsNaN(bestP) || p < bestP) {
-					row.Beats, bestP = st.Lambda, p
-				}
+			if i := holmBest(pBy); i >= 0 {
+				row.DominatedBy, row.DomP = by[i].Lambda, holm(pBy)[i]
+			}
+			if i := holmBest(pOver); i >= 0 {
+				row.Beats, row.BeatsP = over[i].Lambda, holm(pOver)[i]
 			}
 			switch {
 			case !math.IsNaN(row.DominatedBy):
@@ -224,12 +230,13 @@ func paretoFinite(x, y []float64) []bool {
 	return out
 }
 
-// dominates reports whether a dominates b (see Methods) on the paired,
-// oriented values by repeat, and the smallest p of the axes on which a is
-// significantly better.
-func dominates(a, b [2]map[int]float64) (bool, float64) {
-	sig := false
-	best := math.NaN()
+// dominanceP returns the p-value of "a dominates b" on the paired,
+// oriented values by repeat: 1 when a is worse on average on either axis
+// (or fewer than two pairs), else the smaller two-sided paired-t p of the
+// axes on which a is better on average, doubled (Bonferroni over the two
+// axes) and capped at 1.
+func dominanceP(a, b [2]map[int]float64) float64 {
+	best := 1.0
 	for ax := range 2 {
 		var x, ref []float64
 		for _, r := range slices.Sorted(mapKeysInt(a[ax])) {
@@ -238,20 +245,47 @@ func dominates(a, b [2]map[int]float64) (bool, float64) {
 			}
 		}
 		if len(x) < 2 {
-			return false, math.NaN()
+			return 1
 		}
 		d := PairedTest(x, ref)
-		if d.Mean < 0 {
-			return false, math.NaN()
+		if !(d.Mean >= 0) {
+			return 1
 		}
-		if d.Mean > 0 && d.P < DominanceAlpha {
-			sig = true
-			if math.IsNaN(best) || d.P < best {
-				best = d.P
-			}
+		if d.Mean > 0 && isFinite(d.P) {
+			best = min(best, 2*d.P)
 		}
 	}
-	return sig, best
+	return min(best, 1)
+}
+
+// holm returns the Holm–Bonferroni adjusted p-values of ps (same order):
+// sorted ascending, p̃_(i) = max_{j≤i} min(1, (m−j+1)·p_(j)).
+func holm(ps []float64) []float64 {
+	m := len(ps)
+	idx := make([]int, m)
+	for i := range idx {
+		idx[i] = i
+	}
+	slices.SortStableFunc(idx, func(a, b int) int { return cmpFloat(ps[a], ps[b]) })
+	out := make([]float64, m)
+	run := 0.0
+	for j, i := range idx {
+		run = max(run, min(1, float64(m-j)*ps[i]))
+		out[i] = run
+	}
+	return out
+}
+
+// holmBest returns the index of the smallest Holm-adjusted p-value of ps
+// when it is below DominanceAlpha (ties: the first), else -1.
+func holmBest(ps []float64) int {
+	best := -1
+	for i, p := range holm(ps) {
+		if p < DominanceAlpha && (best < 0 || p < holm(ps)[best]) {
+			best = i
+		}
+	}
+	return best
 }
 
 func mapKeysInt[V any](m map[int]V) func(func(int) bool) {
@@ -377,8 +411,9 @@ func (a *Analysis) weightsOf(m *Methods) {
 //	<term metric>.mean, <term metric>.ci_low, <term metric>.ci_high,
 //	pareto        static: 1 when Pareto-optimal among the static means
 //	dominated_by  adaptive: the static λ that beats it (see Methods); empty if none
-//	dominated_p   the p-value of that paired test
+//	dominated_p   the Holm-adjusted p-value of that paired test
 //	beats         adaptive: a Pareto-optimal static λ it beats; empty if none
+//	beats_p       the Holm-adjusted p-value of that test
 //	position      adaptive: beyond | on | behind
 //	cost          adaptive: mean seconds per run / mean seconds per static run
 func WriteMethods(path string, m *Methods) error {
@@ -395,7 +430,7 @@ func writeMethods(w io.Writer, m *Methods) error {
 	for _, name := range []string{m.Task.Name, m.Side.Name} {
 		head = append(head, name+".mean", name+".ci_low", name+".ci_high")
 	}
-	head = append(head, "pareto", "dominated_by", "dominated_p", "beats", "position", "cost")
+	head = append(head, "pareto", "dominated_by", "dominated_p", "beats", "beats_p", "position", "cost")
 	if err := cw.Write(head); err != nil {
 		return err
 	}
@@ -413,7 +448,7 @@ func writeMethods(w io.Writer, m *Methods) error {
 				pareto = "1"
 			}
 		}
-		row = append(row, pareto, formatExact(r.DominatedBy), formatStat(r.DomP), formatExact(r.Beats), r.Position, formatStat(r.Cost))
+		row = append(row, pareto, formatExact(r.DominatedBy), formatStat(r.DomP), formatExact(r.Beats), formatStat(r.BeatsP), r.Position, formatStat(r.Cost))
 		if err := cw.Write(row); err != nil {
 			return err
 		}
@@ -472,8 +507,8 @@ func (m *Methods) Sentences() []string {
 			out = append(out, fmt.Sprintf("%s%s lies behind the static front: λ_%s = %s is at least as good on both axes and better on one by a paired test (p = %s); %s.",
 				r.Method, where, m.Term, formatLambda(r.DominatedBy), fmtP(r.DomP), stats))
 		case PosBeyond:
-			out = append(out, fmt.Sprintf("%s%s lies beyond the static front: it is at least as good as the Pareto-optimal λ_%s = %s on both axes and better on one by a paired test; %s.",
-				r.Method, where, m.Term, formatLambda(r.Beats), stats))
+			out = append(out, fmt.Sprintf("%s%s lies beyond the static front: it is at least as good as the Pareto-optimal λ_%s = %s on both axes and better on one by a paired test (p = %s); %s.",
+				r.Method, where, m.Term, formatLambda(r.Beats), fmtP(r.BeatsP), stats))
 		default:
 			out = append(out, fmt.Sprintf("%s%s lies on the static front: no static λ beats it on both axes by a paired test, and it beats no Pareto-optimal λ; %s.",
 				r.Method, where, stats))

@@ -100,3 +100,36 @@ func TestMethods_Positions(t *testing.T) {
 		}
 	}
 }
+
+// TestHolm_HandValues: p = (0.01, 0.04, 0.03), m = 3: sorted 0.01·3 =
+// 0.03, 0.03·2 = 0.06, max(0.06, 0.04·1) = 0.06.
+func TestHolm_HandValues(t *testing.T) {
+	got := holm([]float64{0.01, 0.04, 0.03})
+	want := []float64{0.03, 0.06, 0.06}
+	for i := range want {
+		if d := got[i] - want[i]; d > 1e-15 || d < -1e-15 {
+			t.Errorf("holm = %v, want %v", got, want)
+		}
+	}
+	if i := holmBest([]float64{0.2, 0.01, 0.04}); i != 1 { // adjusted 0.2, 0.03, 0.08
+		t.Errorf("holmBest = %d, want 1", i)
+	}
+	if i := holmBest([]float64{0.2, 0.03, 0.04}); i != -1 { // adjusted 0.2, 0.09, 0.09
+		t.Errorf("holmBest = %d, want -1", i)
+	}
+}
+
+// TestDominanceP: a is better on axis 0 by 1 ± a small wobble and equal
+// on axis 1 (exact ties, no p): the p is that of axis 0, doubled; worse
+// on average on one axis means no dominance (1).
+func TestDominanceP(t *testing.T) {
+	a := [2]map[int]float64{{0: 2, 1: 3.1, 2: 4}, {0: 1, 1: 1, 2: 1}}
+	b := [2]map[int]float64{{0: 1, 1: 2, 2: 3}, {0: 1, 1: 1, 2: 1}}
+	d := PairedTest([]float64{2, 3.1, 4}, []float64{1, 2, 3})
+	if got := dominanceP(a, b); got != min(1, 2*d.P) || !(got < 0.05) {
+		t.Errorf("dominanceP = %v, want 2·%v", got, d.P)
+	}
+	if got := dominanceP(b, a); got != 1 {
+		t.Errorf("reverse dominanceP = %v, want 1", got)
+	}
+}
