@@ -110,14 +110,7 @@ func (a *Analysis) analyzeMethods() {
 	m := &Methods{Term: ta.Term, Task: a.Task, Side: ta.Metric, Axes: s.Axes}
 	secs := a.runSeconds()
 	pointOf := pointOfRuns(runs, s)
-	var staticSecs []float64
-	for i, r := range runs.Runs {
-		if r.Status == experiments.StatusOK && isFinite(secs[r.RunID]) {
-			staticSecs = append(staticSecs, secs[r.RunID])
-		}
-		_ = i
-	}
-	staticMean := mean(staticSecs)
+	staticMean := math.NaN() // seconds per static run at the axis point
 	orient := func(v float64, higher bool) float64 {
 		if higher {
 			return v
@@ -168,6 +161,13 @@ func (a *Analysis) analyzeMethods() {
 			ox = append(ox, orient(row.Task.Mean, m.Task.Higher))
 			oy = append(oy, orient(row.Side.Mean, m.Side.Higher))
 		}
+		var staticSecs []float64
+		for _, r := range runs.Runs {
+			if r.Status == experiments.StatusOK && slices.Equal(r.Axes, ax) && isFinite(secs[r.RunID]) {
+				staticSecs = append(staticSecs, secs[r.RunID])
+			}
+		}
+		staticMean = mean(staticSecs)
 		front := paretoFinite(ox, oy)
 		for i := range static {
 			static[i].Pareto = front[i]
@@ -415,7 +415,8 @@ func (a *Analysis) weightsOf(m *Methods) {
 //	beats         adaptive: a Pareto-optimal static λ it beats; empty if none
 //	beats_p       the Holm-adjusted p-value of that test
 //	position      adaptive: beyond | on | behind
-//	cost          adaptive: mean seconds per run / mean seconds per static run
+//	cost          adaptive: mean seconds per run / mean seconds per static
+//	              run of the same axis point (timings.csv)
 func WriteMethods(path string, m *Methods) error {
 	return WriteFileAtomic(path, func(w io.Writer) error { return writeMethods(w, m) })
 }

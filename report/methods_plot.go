@@ -63,7 +63,8 @@ func (a *Analysis) methodsFigures(dir string, opts PlotOptions) ([]string, error
 				parts = append(parts, AxisLabel(m.Axes[k])+"="+v)
 			}
 			tag = " (" + strings.Join(parts, ", ") + ")"
-			suffix = "_" + fileSafe(strings.Join(ax, "_"))
+			// As the other figures of an axis point: _samples-400.
+			suffix = "_" + fileSafe(strings.ReplaceAll(strings.Join(parts, ","), "=", "-"))
 		}
 		f := &methodsFig{subtitle: opts.Description, taskHigher: m.Task.Higher, sideHigher: m.Side.Higher, term: m.Term}
 		for _, r := range m.Rows {
