@@ -240,3 +240,31 @@ func TestGradNorm_Layer(t *testing.T) {
 		t.Errorf("layer 0: [%d, %d), want [0, %d)", tr.bal.layerLo, tr.bal.layerHi, d*6)
 	}
 }
+
+// TestStudy_BalancingMethods: on configs/balancing-methods.yaml (3
+// repeats), uncertainty weighting drives the parity term's weight far
+// above the task's (its optimum weight is 1/(2L) and the gap L shrinks):
+// the final w_fairness/w_task exceeds the grid's λ = 3.16 in every repeat,
+// and its mean test.dp_diff is below half that of λ = 0; the static λ =
+// 3.16 pays for its parity gap in accuracy.
+func TestStudy_BalancingMethods(t *testing.T) {
+	s := loadStudy(t, "balancing-methods")
+	names := []string{"test.dp_diff", "test.accuracy"}
+	z := studyMeans(t, s, "", []float64{0}, 3, names...)
+	l := studyMeans(t, s, "", []float64{math.Sqrt(10)}, 3, names...)
+	u := s.WithBalance(BalanceSpec{Method: balance.Uncertainty})
+	um := studyMeans(t, u, "", []float64{math.NaN()}, 3, names...)
+	t.Logf("λ=0: %v; λ=3.16: %v; uncertainty: %v", z, l, um)
+	for r := range 3 {
+		res, _ := trainOne(t, u, []float64{math.NaN()}, r)
+		if f := res.Balance.Final; !(f[1]/f[0] > math.Sqrt(10)) {
+			t.Errorf("repeat %d: uncertainty's final weights %v: ratio %.2f, want above 3.16", r, f, f[1]/f[0])
+		}
+	}
+	if !(um["test.dp_diff"] < z["test.dp_diff"]/2) {
+		t.Errorf("uncertainty: test.dp_diff %.3f, λ = 0 %.3f: want below half", um["test.dp_diff"], z["test.dp_diff"])
+	}
+	if !(l["test.accuracy"] < z["test.accuracy"] && l["test.dp_diff"] < z["test.dp_diff"]/2) {
+		t.Errorf("static λ = 3.16 (%v) against λ = 0 (%v): want lower accuracy and half the gap", l, z)
+	}
+}

@@ -3,10 +3,13 @@ package report
 import (
 	"encoding/csv"
 	"fmt"
+	"math"
 	"os"
 	"path/filepath"
 	"strings"
 	"testing"
+
+	"github.com/lossexp/lossexp/experiments"
 )
 
 // TestMethods_Positions builds a runs.csv by hand: three static λ of a
@@ -131,5 +134,48 @@ func TestDominanceP(t *testing.T) {
 	}
 	if got := dominanceP(b, a); got != 1 {
 		t.Errorf("reverse dominanceP = %v, want 1", got)
+	}
+}
+
+// TestWriter_MethodColumn: with Layout.Method, runs.csv has a method
+// column after status ("static" for a run without a BalanceResult, the
+// label otherwise; the balanced term's λ empty), and ReadRuns keeps the
+// static rows in Runs and the adaptive ones in Methods. (The header without
+// it is what the golden tests of the writer pin.)
+func TestWriter_MethodColumn(t *testing.T) {
+	dir := t.TempDir()
+	w, err := NewWriter(dir, Layout{Terms: []string{"fairness"}, Metrics: []string{"test.accuracy"}, Method: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	nan := math.NaN()
+	for i, r := range []experiments.Result{
+		{RunID: "a", Lambdas: []float64{1}, Status: "ok", Metrics: []float64{0.8}},
+		{RunID: "b", Lambdas: []float64{nan}, Status: "ok", Metrics: []float64{0.7}, Balance: &experiments.BalanceResult{Method: "gradnorm(alpha=1)"}},
+	} {
+		r.Index = i
+		if err := w.Add(r); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if err := w.Close(); err != nil {
+		t.Fatal(err)
+	}
+	b, _ := os.ReadFile(filepath.Join(dir, RunsFile))
+	want := "run_id,repeat,status,method,lambda.fairness,test.accuracy,reason\na,0,ok,static,1,0.8,\nb,0,ok,gradnorm(alpha=1),,0.7,\n"
+	if string(b) != want {
+		t.Errorf("runs.csv:\n%s\nwant:\n%s", b, want)
+	}
+	runs, err := ReadRuns(filepath.Join(dir, RunsFile))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !runs.HasMethod || len(runs.Runs) != 1 || runs.Runs[0].RunID != "a" || len(runs.Methods) != 1 || runs.Methods[0].Method != "gradnorm(alpha=1)" || !math.IsNaN(runs.Methods[0].Lambdas[0]) {
+		t.Errorf("ReadRuns: %+v", runs)
+	}
+	// An empty λ stays an error for a static row.
+	bad := strings.Replace(want, "static,1,", "static,,", 1)
+	if _, err := parseRuns(strings.NewReader(bad), "runs.csv"); err == nil || !strings.Contains(err.Error(), "empty λ") {
+		t.Errorf("empty static λ: err = %v", err)
 	}
 }
