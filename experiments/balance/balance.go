@@ -19,7 +19,10 @@
 //     product), the others visited in a random order.
 //   - mgda (Sener & Koltun 2018): the convex combination of the
 //     gradients with the smallest norm (the min-norm point of their
-//     convex hull); MGDA-UB computes it on the shared parameters.
+//     convex hull), over the shared parameters. (Sener & Koltun's
+//     MGDA-UB variant takes the gradients with respect to the shared
+//     representation instead, an upper bound that saves backward
+//     passes; it is not implemented.)
 //   - rlw (Lin et al. 2022): w = softmax(z), z ~ N(0, I) drawn afresh at
 //     every step.
 //
@@ -80,7 +83,7 @@ var catalogue = []Info{
 		Params: []Param{{"T", "2", "temperature: larger T, weights closer to 1"}},
 		Losses: true},
 	{Name: PCGrad, Summary: "Yu et al. 2020: each gradient projected off the gradients it conflicts with (random order), then summed", Gradients: true},
-	{Name: MGDA, Summary: "Sener & Koltun 2018 (MGDA-UB on the shared parameters): the min-norm convex combination of the gradients", Gradients: true},
+	{Name: MGDA, Summary: "Sener & Koltun 2018: the min-norm convex combination of the losses' gradients over the shared parameters", Gradients: true},
 	{Name: RLW, Summary: "Lin et al. 2022: weights softmax(z), z ~ N(0, I) drawn at every step from the run's seeded stream"},
 }
 
