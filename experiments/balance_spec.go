@@ -266,3 +266,28 @@ func (s *Spec) lastSharedLayer(balanced []int) int {
 	}
 	return last
 }
+
+// BalanceSummary describes the spec's balancing for `lossexp validate`:
+// "" without loss.balance or sweep.balance, else one line such as
+// "static (the λ grid) + 6 adaptive methods, 1 point per repeat each
+// (48 runs): uncertainty, gradnorm, dwa, pcgrad, mgda, rlw".
+func (s *Spec) BalanceSummary() string {
+	if b := s.Loss.Balance; b != nil {
+		if !b.Adaptive() {
+			return "static (the λ as written)"
+		}
+		return fmt.Sprintf("%s sets the weights of %d term(s) during training", b.Label(), len(s.BalancedTerms()))
+	}
+	var labels []string
+	for _, b := range s.Sweep.Balance {
+		if b.Adaptive() {
+			labels = append(labels, b.Label())
+		}
+	}
+	if len(s.Sweep.Balance) == 0 {
+		return ""
+	}
+	axes := max(len(s.AxisPoints()), 1)
+	return fmt.Sprintf("static (the λ grid) + %d adaptive methods, 1 point per repeat each (%d runs): %s",
+		len(labels), len(labels)*s.Repeats*axes, strings.Join(labels, ", "))
+}

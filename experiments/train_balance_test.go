@@ -268,3 +268,15 @@ func TestStudy_BalancingMethods(t *testing.T) {
 		t.Errorf("static λ = 3.16 (%v) against λ = 0 (%v): want lower accuracy and half the gap", l, z)
 	}
 }
+
+func TestSpec_BalanceSummary(t *testing.T) {
+	s := loadStudy(t, "balancing-methods")
+	want := "static (the λ grid) + 6 adaptive methods, 1 point per repeat each (48 runs): uncertainty, gradnorm, dwa, pcgrad, mgda, rlw"
+	if got := s.BalanceSummary(); got != want {
+		t.Errorf("BalanceSummary = %q, want %q", got, want)
+	}
+	u := mustParse(t, strings.Replace(balanceFair, "METHOD", "{method: dwa, T: 1}", 1))
+	if got := u.BalanceSummary(); got != "dwa(T=1) sets the weights of 1 term(s) during training" {
+		t.Errorf("BalanceSummary = %q", got)
+	}
+}
