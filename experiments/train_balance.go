@@ -1,7 +1,6 @@
 package experiments
 
 import (
-	"fmt"
 	"math"
 	"math/rand/v2"
 
@@ -63,7 +62,10 @@ type balancer struct {
 }
 
 // initBalance sets up the run's adaptive balancing method, if any. It runs
-// after the terms and the optimizer are set up.
+// after the terms and the optimizer are set up and before
+// finishBatchTerms, which allocates the hidden-layer buffers of the
+// active terms: every balanced term is active (λ = 1 inside the trainer;
+// the method's weight multiplies it).
 func (t *trainer) initBalance(run *Run) error {
 	s := t.spec
 	bs := s.Loss.Balance
@@ -443,5 +445,3 @@ func (t *trainer) balancedTotal(taskLoss float64, vals []float64) float64 {
 	}
 	return total
 }
-
-func (b *balancer) String() string { return fmt.Sprintf("%s over %d losses", b.spec.Label(), b.k) }
