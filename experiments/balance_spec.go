@@ -287,7 +287,18 @@ func (s *Spec) BalanceSummary() string {
 	if len(s.Sweep.Balance) == 0 {
 		return ""
 	}
-	axes := max(len(s.AxisPoints()), 1)
 	return fmt.Sprintf("static (the λ grid) + %d adaptive methods, 1 point per repeat each (%d runs): %s",
-		len(labels), len(labels)*s.Repeats*axes, strings.Join(labels, ", "))
+		len(labels), s.BalanceRuns(), strings.Join(labels, ", "))
+}
+
+// BalanceRuns returns the number of runs sweep.balance adds to the λ
+// grid's: one per adaptive method, axis point and repeat.
+func (s *Spec) BalanceRuns() int {
+	n := 0
+	for _, b := range s.Sweep.Balance {
+		if b.Adaptive() {
+			n++
+		}
+	}
+	return n * s.Repeats * max(len(s.AxisPoints()), 1)
 }
