@@ -488,6 +488,12 @@ func (sw *SweepSpec) decode(d *decoder, n *yaml.Node, path string) {
 			sw.Axes = d.decodeAxes(v, f)
 		case "balance":
 			list := []BalanceSpec{}
+			before := len(d.errs)
+			defer func() {
+				if len(d.errs) > before { // a list with a bad entry: its checks would only repeat the problem
+					d.failed = append(d.failed, f)
+				}
+			}()
 			d.list(v, f, "methods", func(_ int, item *yaml.Node, f string) {
 				if b, ok := d.balanceSpec(item, f); ok {
 					list = append(list, b)
