@@ -33,8 +33,10 @@ const (
 const DominanceAlpha = 0.05
 
 // Methods compares the adaptive balancing methods of a sweep.balance
-// study with the static front of one swept term: per axis point, the
-// static λ along the term's slice, then every method.
+// study with the static front of one swept term (the first, in runs.csv
+// order, with a metric of its own; with several swept terms its slice
+// holds the others at their reference λ): per axis point, the static λ
+// along the term's slice, then every method.
 //
 // The two axes are the task metric (Analysis.Task) and the term's own
 // metric (TermAnalysis.Metric), both oriented so that "better" is the
