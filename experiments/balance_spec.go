@@ -74,17 +74,30 @@ func (s *Spec) BalancedTerms() []int {
 	return idx
 }
 
+// mayBeNegative reports whether term t's value may be negative
+// (lossterms.Signed).
+func mayBeNegative(t TermSpec) bool {
+	sg, ok := specTerm(t).(lossterms.Signed)
+	return ok && sg.ValueMayBeNegative()
+}
+
 func isBatchKind(t TermSpec) bool {
+	_, ok := specTerm(t).(lossterms.BatchTerm)
+	return ok
+}
+
+// specTerm builds term t from its spec; nil when it cannot be built (the
+// term's own checks report why).
+func specTerm(t TermSpec) lossterms.Term {
 	info, err := lossterms.Lookup(t.Kind)
 	if err != nil {
-		return false
+		return nil
 	}
 	term, err := info.New(t.Params)
 	if err != nil {
-		return false
+		return nil
 	}
-	_, ok := term.(lossterms.BatchTerm)
-	return ok
+	return term
 }
 
 // WithBalance returns a copy of s that trains with method b (loss.balance
@@ -235,8 +248,8 @@ func (s *Spec) validateMethod(v *validator, f string, b *BalanceSpec, inSweep bo
 	for _, i := range balanced {
 		t := s.Loss.Terms[i]
 		tf := indexField("loss.terms", i)
-		if info.Losses && t.Kind == "adversarial_debias" {
-			v.addf(f, "method %s reads the losses' values, which must be ≥ 0, and term %s (adversarial_debias) is the negated adversary loss; use pcgrad, mgda, rlw or static", b.Method, t.Name)
+		if info.Losses && mayBeNegative(t) {
+			v.addf(f, "method %s reads the losses' values as positive losses, and the value of term %s (%s) may be negative; use pcgrad, mgda, rlw or static", b.Method, t.Name, t.Kind)
 		}
 		if !inSweep && t.Weight.Swept {
 			v.addf(tf+".weight", "loss.balance %s sets the weight of term %s itself: give it a fixed weight, or compare the method with the λ grid through sweep.balance", b.Method, t.Name)

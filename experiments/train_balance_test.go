@@ -215,6 +215,7 @@ func TestParse_Balance(t *testing.T) {
 		{"lbfgs", strings.Replace(strings.Replace(balanceFair, "METHOD", "pcgrad", 1), "optimizer: adam", "optimizer: lbfgs", 1), "lbfgs cannot follow"},
 		{"both", strings.Replace(balanceFair, "METHOD", "mgda", 1) + "sweep:\n  balance: [static, mgda]\n", "not both"},
 		{"gradnorm layer not shared", strings.Replace(strings.Replace(balanceFair, "METHOD", "{method: gradnorm, layer: 1}", 1), "{kind: fairness, weight: 1}", "{kind: aux, layer: 0, weight: 1}", 1) + "", "loss.balance.layer: gradnorm balances a weight matrix that every loss shares; here those are 0…0"},
+		{"negative term", strings.Replace(strings.Replace(balanceFair, "METHOD", "dwa", 1), "{kind: fairness, weight: 1}", "{kind: adversarial_debias, weight: 1}", 1), "the value of term adversarial_debias (adversarial_debias) may be negative"},
 		{"missing method", strings.Replace(balanceFair, "METHOD", "{alpha: 1}", 1), "missing key method"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
