@@ -9,6 +9,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/lossexp/lossexp/experiments"
+	"github.com/lossexp/lossexp/experiments/balance"
 	"github.com/lossexp/lossexp/lossterms"
 )
 
@@ -17,7 +18,9 @@ func newCmdTerms(streams *IO) *cobra.Command {
 		Use:   "terms",
 		Short: "List the task losses and the loss terms a spec can add",
 		Long: `List every task loss (loss.task) and every added term kind (loss.terms[].kind)
-with one line of meaning, its inline parameters and the metrics it adds.`,
+with one line of meaning, its inline parameters and the metrics it adds,
+then the balancing methods (loss.balance, sweep.balance) and their
+parameters.`,
 		Example: `  lossexp terms`,
 		Args:    cobra.NoArgs,
 		RunE: func(*cobra.Command, []string) error {
@@ -39,6 +42,14 @@ with one line of meaning, its inline parameters and the metrics it adds.`,
 						names[k] = m.Pattern
 					}
 					fmt.Fprintf(w, "\t\t  metrics: %s\n", strings.Join(names, ", "))
+				}
+			}
+			fmt.Fprintln(w)
+			fmt.Fprintln(w, "BALANCING METHOD\t\tMEANING (loss.balance, sweep.balance)")
+			for _, m := range balance.Methods() {
+				fmt.Fprintf(w, "%s\t\t%s\n", m.Name, m.Summary)
+				for _, p := range m.Params {
+					fmt.Fprintf(w, "\t\t  %s: %s (default %s)\n", p.Name, p.Meaning, p.Default)
 				}
 			}
 			return w.Flush()

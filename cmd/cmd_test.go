@@ -238,7 +238,7 @@ func TestCatalogueCommands(t *testing.T) {
 		cmd  string
 		want []string
 	}{
-		{"terms", []string{"cross_entropy", "l1", "l2", "regularization"}},
+		{"terms", []string{"cross_entropy", "l1", "l2", "regularization", "BALANCING METHOD", "gradnorm", "alpha"}},
 		{"metrics", []string{"<split>.accuracy", "sparsity", "gap.accuracy"}},
 		{"datasets", []string{"moons", "circles", "blobs", "spirals", "regression", "sparse"}},
 		{"version", []string{"lossexp", "BLAS"}},

@@ -231,17 +231,7 @@ func (t *trainer) fillBatch(st *batchTerm, out []float64, n int) {
 // true. Otherwise the terms' gradients are added to dout and the hidden
 // layers' buffers and one backward pass carries them all.
 func (t *trainer) batchStep(x, out []float64, n int, dout []float64, measure bool) (float64, bool) {
-	for p := range t.pens {
-		st := t.pens[p].batchTerm
-		if st == nil {
-			continue
-		}
-		t.fillBatch(st, out, n)
-		for range st.ownSteps * btoi(st.own != nil) {
-			st.own.OwnGrad(st.ownG, &st.b)
-			st.ownOpt.Step(st.ownP, st.ownG)
-		}
-	}
+	t.stepOwn(out, n)
 	if !measure {
 		for l, d := range t.dh {
 			if d != nil {

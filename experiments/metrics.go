@@ -77,5 +77,12 @@ func CurveNames(s *Spec) []string {
 		names = append(names, "grad.cos."+t.Name)
 	}
 	names = append(names, "test.loss")
+	if s.HasBalance() {
+		// The effective weights of the epoch (train_balance.go).
+		names = append(names, "weight.task")
+		for _, t := range s.Loss.Terms {
+			names = append(names, "weight."+t.Name)
+		}
+	}
 	return names
 }

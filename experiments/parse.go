@@ -418,8 +418,8 @@ var (
 	imageKeys   = []string{"width", "height", "channels", "max", "blur", "downsample", "noise"}
 	modelKeys   = []string{"kind", "hidden", "activation", "noise"}
 	trainKeys   = []string{"optimizer", "learning_rate", "epochs", "batch_size", "momentum", "weight_decay", "beta1", "beta2", "epsilon", "eval_every"}
-	lossKeys    = []string{"task", "huber_delta", "terms"}
-	sweepKeys   = []string{"mode", "total", "points", "step", "axes", "refine"}
+	lossKeys    = []string{"task", "huber_delta", "terms", "balance"}
+	sweepKeys   = []string{"mode", "total", "points", "step", "axes", "refine", "balance"}
 	refineKeys  = []string{"rounds", "points"}
 	reportKeys  = []string{"x", "metrics"}
 )
@@ -433,7 +433,7 @@ var sections = []struct {
 	{"dataset.sequence", seqKeys}, {"dataset.image", imageKeys},
 	{"model", modelKeys}, {"train", trainKeys}, {"loss", lossKeys},
 	// sweep.step is left out: a step in a logspace is not a sweep step.
-	{"sweep", []string{"mode", "total", "points", "axes", "refine"}}, {"sweep.refine", refineKeys}, {"report", reportKeys}, {"check", checkKeys},
+	{"sweep", []string{"mode", "total", "points", "axes", "refine", "balance"}}, {"sweep.refine", refineKeys}, {"report", reportKeys}, {"check", checkKeys},
 }
 
 func (s *Spec) decode(d *decoder, n *yaml.Node) {
@@ -486,6 +486,20 @@ func (sw *SweepSpec) decode(d *decoder, n *yaml.Node, path string) {
 			d.float(v, f, &sw.Step)
 		case "axes":
 			sw.Axes = d.decodeAxes(v, f)
+		case "balance":
+			list := []BalanceSpec{}
+			before := len(d.errs)
+			defer func() {
+				if len(d.errs) > before { // a list with a bad entry: its checks would only repeat the problem
+					d.failed = append(d.failed, f)
+				}
+			}()
+			d.list(v, f, "methods", func(_ int, item *yaml.Node, f string) {
+				if b, ok := d.balanceSpec(item, f); ok {
+					list = append(list, b)
+				}
+			})
+			sw.Balance = list
 		case "refine":
 			r := &RefineSpec{}
 			before := len(d.errs)
@@ -661,6 +675,10 @@ func (l *LossSpec) decode(d *decoder, n *yaml.Node, path string) {
 				terms = append(terms, decodeTerm(d, item, f))
 			})
 			l.Terms = terms
+		case "balance":
+			if b, ok := d.balanceSpec(v, f); ok {
+				l.Balance = &b
+			}
 		}
 	})
 }

@@ -30,6 +30,10 @@ type Result struct {
 	// otherwise).
 	Samples *Samples
 
+	// Balance is what an adaptive balancing method did (its label and
+	// learned parameters; train_balance.go); nil for a static run.
+	Balance *BalanceResult
+
 	// Seconds is the wall time of the whole run (data preparation
 	// excluded), EpochSeconds that of each epoch. They are the only
 	// fields that vary between two identical runs.

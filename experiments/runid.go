@@ -61,6 +61,9 @@ func (s *Spec) RunBase(dataChecksum string) string {
 		Task       string
 		HuberDelta float64
 		Terms      []term
+		// Balance is an adaptive loss.balance (balance_spec.go);
+		// omitted for static, so runs without one keep their ids.
+		Balance *BalanceSpec `json:",omitempty"`
 	}{
 		Numerics: NumericsVersion, BLAS: model.BLASBackend(), Seed: s.Seed,
 		Dataset: s.Dataset, DataSHA256: dataChecksum, Model: s.Model, Train: s.Train,
@@ -72,6 +75,9 @@ func (s *Spec) RunBase(dataChecksum string) string {
 	k.Dataset.Split.TestCSV = ""
 	for _, t := range s.Loss.Terms {
 		k.Terms = append(k.Terms, term{Kind: t.Kind, Params: t.Params, Scale: t.Weight.Scale})
+	}
+	if s.Loss.Balance.Adaptive() {
+		k.Balance = s.Loss.Balance
 	}
 	return hashJSON(k)
 }

@@ -124,6 +124,9 @@ type LossSpec struct {
 	Task       string  // cross_entropy | mse | huber
 	HuberDelta float64 // huber: default 1
 	Terms      []TermSpec
+	// Balance is the balancing method that sets the terms' weights
+	// during training (balance_spec.go); nil = static, the λ as written.
+	Balance *BalanceSpec `json:",omitempty"`
 }
 
 // TermSpec is one added term λ·L_term.
@@ -170,6 +173,11 @@ type SweepSpec struct {
 	// Refine asks for adaptive refinement of the λ grid (sweep/refine.go);
 	// nil = none.
 	Refine *RefineSpec `json:",omitempty"`
+
+	// Balance lists the balancing methods a study compares
+	// (balance_spec.go): static is the λ grid, every adaptive method one
+	// more point per repeat, paired with the static runs.
+	Balance []BalanceSpec `json:",omitempty"`
 }
 
 // RefineSpec is sweep.refine: after the grid is trained, Rounds times add

@@ -71,6 +71,8 @@ type trainer struct {
 	evals  map[*dataset.Dataset][]float64 // outputs of a whole split
 
 	batchState // batch terms' buffers (batchterms.go); empty without them
+
+	bal *balancer // adaptive balancing method (train_balance.go); nil = static
 }
 
 // Train trains one run and returns its result. A run whose loss becomes
@@ -86,6 +88,9 @@ func Train(ctx context.Context, run *Run) (Result, error) {
 		Repeat:  run.Repeat,
 		Lambdas: append([]float64(nil), run.Lambdas...),
 		Status:  StatusOK,
+	}
+	if s.Loss.Balance.Adaptive() {
+		res.Lambdas = s.AdaptiveLambdas(run.Lambdas)
 	}
 	names := MetricNames(s, run.Data)
 	res.Metrics = make([]float64, len(names))
@@ -115,6 +120,7 @@ func Train(ctx context.Context, run *Run) (Result, error) {
 	if reason == "" && !finite(t.param) {
 		reason = "parameters are not finite at the end of training"
 	}
+	res.Balance = t.balanceResult()
 	if reason != "" {
 		res.Status, res.Reason = StatusDiverged, reason
 		res.Metrics[len(names)-1] = float64(t.epochs)
@@ -244,6 +250,9 @@ func newTrainer(run *Run) (*trainer, error) {
 		return nil, s.Errorf("train.optimizer", "unknown optimizer %q", tr.Optimizer)
 	}
 	t.initWindows(batch)
+	if err := t.initBalance(run); err != nil {
+		return nil, err
+	}
 	if err := t.finishBatchTerms(run); err != nil {
 		return nil, err
 	}
@@ -292,6 +301,9 @@ func (t *trainer) fitSGD(ctx context.Context, res *Result) (string, error) {
 		}
 		var lossSum, gnormSum float64
 		steps, measured := 0, 0
+		if t.bal != nil {
+			t.bal.startEpoch()
+		}
 		for p := range t.pens {
 			t.pens[p].gnorm, t.pens[p].ecos, t.pens[p].emeas = 0, 0, 0
 			if bt := t.pens[p].batchTerm; bt != nil {
@@ -315,7 +327,12 @@ func (t *trainer) fitSGD(ctx context.Context, res *Result) (string, error) {
 				return fmt.Sprintf("task loss is %v at epoch %d, step %d", loss, epoch+1, steps+1), nil
 			}
 			w := t.weights()
-			if t.batchTerms == 0 {
+			if t.bal != nil {
+				if gn, ok := t.balanceStep(x, out, n, dout, loss, steps%stride == 0); ok {
+					gnormSum += gn
+					measured++
+				}
+			} else if t.batchTerms == 0 {
 				t.m.Backward(t.ws, t.param, x, dout, n, t.grad)
 				if steps%stride == 0 {
 					// Measure against the task gradient alone, before any
@@ -344,6 +361,9 @@ func (t *trainer) fitSGD(ctx context.Context, res *Result) (string, error) {
 			steps++
 		}
 		t.epochs++
+		if t.bal != nil {
+			t.endBalanceEpoch(lossSum / float64(steps))
+		}
 		evalTest := s.Train.EvalEvery > 0 && (t.epochs%s.Train.EvalEvery == 0 || t.epochs == s.Train.Epochs)
 		t.appendCurve(res, lossSum/float64(steps), gnormSum/float64(measured), measured, ncurve, evalTest)
 		res.EpochSeconds = append(res.EpochSeconds, time.Since(estart).Seconds())
@@ -411,6 +431,9 @@ func (t *trainer) appendCurve(res *Result, taskLoss, gnorm float64, steps, ncurv
 			total += p.lambda * vals[i]
 		}
 	}
+	if t.bal != nil {
+		total = t.balancedTotal(taskLoss, vals)
+	}
 	row = append(row, total, taskLoss)
 	row = append(row, vals...)
 	row = append(row, gnorm)
@@ -429,6 +452,9 @@ func (t *trainer) appendCurve(res *Result, taskLoss, gnorm float64, steps, ncurv
 		testLoss = t.task.Loss(t.outputs(ts), ts.Y, ts.N, t.k)
 	}
 	row = append(row, testLoss)
+	if t.spec.HasBalance() {
+		row = t.weightCurves(row)
+	}
 	res.Curves = append(res.Curves, row)
 }
 

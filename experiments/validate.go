@@ -189,6 +189,7 @@ func (s *Spec) validate() []*FieldError {
 	s.validateTrain(v)
 	s.validateLoss(v)
 	s.validateSweep(v)
+	s.validateBalance(v)
 	s.validateReport(v)
 	return v.errs
 }

@@ -70,6 +70,12 @@ type Adversarial struct {
 // Kind returns "adversarial_debias".
 func (*Adversarial) Kind() string { return "adversarial_debias" }
 
+// ValueMayBeNegative reports true: the term is the negated adversary
+// loss (Signed).
+func (*Adversarial) ValueMayBeNegative() bool { return true }
+
+var _ Signed = (*Adversarial)(nil)
+
 // Setup needs groups and a binary classification task.
 func (a *Adversarial) Setup(s Shape) error {
 	if err := needBinaryGroups("adversarial_debias", s); err != nil {

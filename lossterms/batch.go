@@ -126,3 +126,11 @@ func checkBatch(kind string, b *Batch, nd Needs) {
 		panic(fmt.Sprintf("lossterms: %s: len(Aux) = %d, want %d×%d", kind, len(b.Aux), b.N, b.A))
 	}
 }
+
+// Signed is implemented by a batch term whose value may be negative (an
+// adversarial term that is a negated loss). Loss-balancing methods that
+// read the values as positive losses (uncertainty weighting, GradNorm,
+// DWA) refuse it.
+type Signed interface {
+	ValueMayBeNegative() bool
+}

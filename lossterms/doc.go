@@ -77,6 +77,9 @@
 // without the generator's noise inputs) and, for perceptual, the frozen
 // extractor set by SetExtractor before Setup. The trainer calls their
 // setters on every batch before Value or AddGrad.
+// A term whose value may be negative (adversarial_debias, a negated
+// loss) says so through Signed, so that the balancing methods that read
+// values as positive losses refuse it.
 //
 // A term with parameters of its own (OwnParams: an adversary) declares
 // their number, initializes them from a generator the trainer passes in

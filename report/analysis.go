@@ -36,6 +36,9 @@ type Analysis struct {
 	Curves   *Table // curves.csv; nil when the folder has none
 	Timings  *Table // timings.csv; nil when the folder has none
 	Cost     *Cost  // nil without timings.csv
+	// Methods compares a sweep.balance study's adaptive methods with the
+	// static front (methods.go); nil without them.
+	Methods  *Methods
 	Warnings []string
 	Notes    []string
 }
@@ -124,6 +127,7 @@ func Analyze(dir string, runs *Runs, s *Summary) (*Analysis, error) {
 	} else {
 		a.Notes = append(a.Notes, "the folder has no timings.csv: no cost section")
 	}
+	a.analyzeMethods()
 	return a, nil
 }
 

@@ -23,11 +23,12 @@ type Figures struct {
 	Grad     []string            // grad_ratio_vs_<term>.png, grad_cos_vs_<term>.png
 	Cost     []string            // cost_vs_<term>.png
 	Training map[string][]string // per term: training_<term>_<k>.png
+	Methods  []string            // methods_front.png, methods_weights_<term>.png
 }
 
 // All returns every figure in section order.
 func (f *Figures) All() []string {
-	out := slices.Concat(f.Metrics, f.Tradeoff, f.Grad, f.Cost)
+	out := slices.Concat(f.Metrics, f.Tradeoff, f.Methods, f.Grad, f.Cost)
 	for _, ta := range slices.Sorted(mapKeys(f.Training)) {
 		out = append(out, f.Training[ta]...)
 	}
@@ -57,6 +58,16 @@ type htmlData struct {
 	Cost               *htmlCost
 	SpecText           string
 	Files              []string
+	Methods            *htmlMethods // sweep.balance studies only
+}
+
+// htmlMethods is the balancing-methods section.
+type htmlMethods struct {
+	Term, Task, Side string
+	Sentences        []string
+	Head             []string
+	Rows             [][]string
+	Figs             []string
 }
 
 type htmlTerm struct {
@@ -240,6 +251,38 @@ func (a *Analysis) htmlData(opts PlotOptions, figs *Figures) *htmlData {
 	}
 	if a.SpecText != "" {
 		d.Files = append(d.Files, SpecFile)
+	}
+	if m := a.Methods; m != nil {
+		hm := &htmlMethods{Term: m.Term, Task: m.Task.Name, Side: m.Side.Name, Sentences: m.Sentences(), Figs: figs.Methods}
+		hm.Head = []string{"method", "λ_" + m.Term, "n", m.Task.Name + " (95% CI)", m.Side.Name + " (95% CI)", "position", "dominated by", "cost"}
+		for _, r := range m.Rows {
+			lam := formatLambda(r.Lambda)
+			if !isFinite(r.Lambda) {
+				lam = "—"
+			}
+			pos := r.Position
+			if r.Method == MethodStatic && r.Pareto {
+				pos = "Pareto-optimal"
+			}
+			dom := "—"
+			if isFinite(r.DominatedBy) {
+				dom = "λ = " + formatLambda(r.DominatedBy) + " (p = " + fmtP(r.DomP) + ")"
+			}
+			cost := "—"
+			if isFinite(r.Cost) {
+				cost = fmtNum(r.Cost) + "×"
+			}
+			method := r.Method
+			if len(r.Axes) > 0 {
+				method += " [" + strings.Join(r.Axes, ", ") + "]"
+			}
+			hm.Rows = append(hm.Rows, []string{method, lam, fmt.Sprint(r.N), statCell(r.Task), statCell(r.Side), pos, dom, cost})
+		}
+		d.Methods = hm
+		d.Files = append(d.Files, MethodsFile)
+		if m.WeightCols != nil {
+			d.Files = append(d.Files, WeightsFile)
+		}
 	}
 	return d
 }
@@ -443,7 +486,7 @@ dl dd { margin: 0 0 0.5em 1.2em; }
 <body><main>
 <h1>{{.Title}}</h1>
 {{with .Description}}<p class="desc">{{.}}</p>{{end}}
-<nav><a href="#reading">Reading</a><a href="#balance">Balance points</a><a href="#plots">Plots</a><a href="#tradeoff">Trade-off</a><a href="#paired">Paired tests</a><a href="#grad">Gradient conflict</a><a href="#cost">Cost</a><a href="#training">Training curves</a><a href="#runs">Runs</a><a href="#spec">Spec</a></nav>
+<nav><a href="#reading">Reading</a><a href="#balance">Balance points</a><a href="#plots">Plots</a><a href="#tradeoff">Trade-off</a>{{if .Methods}}<a href="#methods">Methods</a>{{end}}<a href="#paired">Paired tests</a><a href="#grad">Gradient conflict</a><a href="#cost">Cost</a><a href="#training">Training curves</a><a href="#runs">Runs</a><a href="#spec">Spec</a></nav>
 {{range .Warnings}}<div class="warn"><strong>Warning:</strong> {{.}}</div>{{end}}
 {{range .Notes}}<div class="note">{{.}}</div>{{end}}
 
@@ -481,6 +524,15 @@ Grid points with a diverged run are left out of every choice.</details>
 <p>Each point is a grid point, labelled with its λ. Pareto-optimal points (no other point is at least as good on both axes) are joined; dominated points are grey. Rings mark the balance points.</p>
 {{range .Figs.Tradeoff}}<figure><img src="{{.}}" alt="{{.}}"><figcaption>{{.}}</figcaption></figure>
 {{else}}<p>No trade-off plot: no swept term has a metric of its own with values.</p>{{end}}
+{{with .Methods}}
+<h2 id="methods">Balancing methods against the static front</h2>
+<p>Each adaptive method trained one run per repeat, paired with the static runs of λ_{{.Term}} (same data, initialization and batch order). A static λ dominates a method when it is at least as good on average on {{.Task}} and {{.Side}} and better on one of them by a paired t-test (the smaller p of the two axes doubled, Holm-adjusted over the static λ compared, below 0.05); a method lies <strong>behind</strong> the front when some static λ dominates it, <strong>beyond</strong> it when it dominates, by the same test, a Pareto-optimal static λ, and <strong>on</strong> it otherwise. Written to <code>methods.csv</code>; effective weights per epoch in <code>weights.csv</code>.</p>
+<ul class="reading">{{range .Sentences}}<li>{{.}}</li>{{end}}</ul>
+<table><tr>{{range .Head}}<th>{{.}}</th>{{end}}</tr>
+{{range .Rows}}<tr>{{range .}}<td>{{.}}</td>{{end}}</tr>
+{{end}}</table>
+{{range .Figs}}<figure><img src="{{.}}" alt="{{.}}"><figcaption>{{.}}</figcaption></figure>
+{{end}}{{end}}
 
 <h2 id="paired">Paired comparisons with λ = 0</h2>
 {{range .Terms}}<h3>{{.Term}}: {{$.Task.Name}}, value at λ − value at λ = 0</h3>

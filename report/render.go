@@ -19,6 +19,10 @@ import (
 //	                   heat_<metric>.png (two swept terms),
 //	                   grad_ratio_vs_<term>.png, grad_cos_vs_<term>.png,
 //	                   cost_vs_<term>.png, training_<term>_<k>.png
+//	methods.csv        a sweep.balance study's methods against the static
+//	                   front (WriteMethods), weights.csv their effective
+//	                   weights per epoch (WriteWeights), with the figures
+//	                   methods_front.png and methods_weights_<term>.png
 //	report.html        one page that puts them together (WriteHTML)
 //
 // It serves both the end of a sweep and `lossexp report DIR`. When opts.X
@@ -54,6 +58,11 @@ func Render(dir string, opts PlotOptions) error {
 	}
 	if a.Cost != nil {
 		if err := WriteCost(filepath.Join(dir, CostFile), s, a.Cost); err != nil {
+			return err
+		}
+	}
+	if a.Methods != nil {
+		if err := methodsTables(dir, a.Methods); err != nil {
 			return err
 		}
 	}
@@ -115,6 +124,11 @@ func (a *Analysis) writeFigures(dir string, opts PlotOptions, figs *Figures) err
 		return err
 	}
 	figs.Tradeoff = append(figs.Tradeoff, baseNames(cmp)...)
+	meth, err := a.methodsFigures(dir, opts)
+	if err != nil {
+		return err
+	}
+	figs.Methods = baseNames(meth)
 	grad, err := a.gradFigures(dir, opts)
 	if err != nil {
 		return err

@@ -17,6 +17,13 @@ type Runs struct {
 	Axes    []string // sweep axes, from the axis.<field> columns
 	Metrics []string // metric names, in column order
 	Runs    []Run
+	// Methods are the rows of the adaptive balancing methods of a
+	// sweep.balance study (column method, not static), kept apart so that
+	// every table and figure of the λ grid sees the static runs alone;
+	// methods.go compares them with the static front. HasMethod reports
+	// that the file has the method column.
+	Methods   []Run
+	HasMethod bool
 }
 
 // Run is one row of runs.csv.
@@ -28,7 +35,8 @@ type Run struct {
 	Axes    []string  // axis values as written, aligned with Runs.Axes
 	Metrics []float64 // aligned with Runs.Metrics; NaN for an empty cell
 	Reason  string
-	Line    int // line of the row in the file, for messages
+	Method  string // balancing method ("" without the method column)
+	Line    int    // line of the row in the file, for messages
 }
 
 // ReadRuns reads a runs.csv file written by a Writer.
@@ -68,6 +76,7 @@ func parseRuns(r io.Reader, name string) (*Runs, error) {
 	var (
 		termCols, axisCols, metricCols      []int
 		idCol, repCol, statusCol, reasonCol = -1, -1, -1, -1
+		methodCol                           = -1
 	)
 	seen := make(map[string]bool, len(header))
 	for i, h := range header {
@@ -86,6 +95,9 @@ func parseRuns(r io.Reader, name string) (*Runs, error) {
 			statusCol = i
 		case h == ColReason:
 			reasonCol = i
+		case h == ColMethod && reasonCol < 0:
+			methodCol = i
+			runs.HasMethod = true
 		case strings.HasPrefix(h, LambdaPrefix):
 			term := strings.TrimPrefix(h, LambdaPrefix)
 			if term == "" {
@@ -151,6 +163,14 @@ func parseRuns(r io.Reader, name string) (*Runs, error) {
 		if run.Status == "" {
 			return nil, cellErr(statusCol, errors.New("empty status"))
 		}
+		adaptive := false
+		if methodCol >= 0 {
+			run.Method = rec[methodCol]
+			if run.Method == "" {
+				return nil, cellErr(methodCol, errors.New("empty method"))
+			}
+			adaptive = run.Method != MethodStatic
+		}
 		if run.Repeat, err = strconv.Atoi(rec[repCol]); err != nil || run.Repeat < 0 {
 			return nil, cellErr(repCol, fmt.Errorf("invalid repeat %q, want an integer ≥ 0", rec[repCol]))
 		}
@@ -159,7 +179,7 @@ func parseRuns(r io.Reader, name string) (*Runs, error) {
 			if err != nil {
 				return nil, cellErr(c, err)
 			}
-			if math.IsNaN(v) {
+			if math.IsNaN(v) && !adaptive { // an adaptive method sets the balanced terms' λ
 				return nil, cellErr(c, errors.New("empty λ"))
 			}
 			run.Lambdas[j] = v
@@ -180,7 +200,11 @@ func parseRuns(r io.Reader, name string) (*Runs, error) {
 			}
 			run.Metrics[j] = v
 		}
-		runs.Runs = append(runs.Runs, run)
+		if adaptive {
+			runs.Methods = append(runs.Methods, run)
+		} else {
+			runs.Runs = append(runs.Runs, run)
+		}
 	}
 	return runs, nil
 }

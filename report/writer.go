@@ -62,6 +62,11 @@ type Layout struct {
 	// for a spec without them, whose tables keep their columns.
 	Axes   []string
 	Scaled []string
+	// Method adds runs.csv's method column (after status): the balancing
+	// method of each run of a sweep.balance study ("static" for the λ
+	// grid; experiments.BalanceSpec.Label otherwise). False for any other
+	// spec, whose tables keep their columns.
+	Method bool
 }
 
 // Extra holds a run's values of the optional columns: its axis values
@@ -128,7 +133,7 @@ func NewWriter(dir string, layout Layout) (*Writer, error) {
 		eff = append(eff, LambdaEffPrefix+t)
 	}
 	headers := [3][]string{
-		concat([]string{ColRunID, ColRepeat, ColStatus}, terms, eff, layout.Metrics, []string{ColReason}),
+		concat([]string{ColRunID, ColRepeat, ColStatus}, method(layout), terms, eff, layout.Metrics, []string{ColReason}),
 		concat([]string{ColRunID, ColRepeat}, terms, []string{ColEpoch}, layout.Curves),
 		concat([]string{ColRunID, ColRepeat}, terms, []string{ColEpoch, ColSeconds}),
 	}
@@ -150,6 +155,22 @@ func folderError(dir string, err error) error {
 		err = pe.Err
 	}
 	return fmt.Errorf("create output folder %s: %w", dir, err)
+}
+
+// method returns the method column's header, if the layout has it.
+func method(l Layout) []string {
+	if l.Method {
+		return []string{ColMethod}
+	}
+	return nil
+}
+
+// MethodOf returns the balancing method of a run as runs.csv writes it.
+func MethodOf(r *experiments.Result) string {
+	if r.Balance != nil {
+		return r.Balance.Method
+	}
+	return MethodStatic
 }
 
 func concat(parts ...[]string) []string {
@@ -186,6 +207,9 @@ func (w *Writer) AddRun(r experiments.Result, x Extra) error {
 	// runs.csv
 	row := w.row[:0]
 	row = append(row, r.RunID, strconv.Itoa(r.Repeat), r.Status)
+	if w.layout.Method {
+		row = append(row, MethodOf(&r))
+	}
 	for _, v := range r.Lambdas {
 		row = append(row, formatExact(v))
 	}

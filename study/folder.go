@@ -31,7 +31,7 @@ const (
 // ReportFiles what the report stage writes beside the figures.
 var (
 	TableFiles  = []string{report.RunsFile, report.SummaryFile, report.CurvesFile, report.TimingsFile}
-	ReportFiles = []string{report.BalanceFile, report.PairedFile, report.CostFile, report.HTMLFile}
+	ReportFiles = []string{report.BalanceFile, report.PairedFile, report.CostFile, report.MethodsFile, report.WeightsFile, report.HTMLFile}
 )
 
 // knownFiles are the names lossexp writes in a results folder whatever

@@ -115,6 +115,7 @@ func (st *Study) plan(s *experiments.Spec) error {
 		Metrics: experiments.MetricNames(s, sp0),
 		Curves:  experiments.CurveNames(s),
 		Axes:    s.AxisNames(),
+		Method:  len(s.Sweep.Balance) > 0, // runs.csv's method column (sweep.balance)
 	}
 	for _, t := range s.Loss.Terms {
 		layout.Terms = append(layout.Terms, t.Name)

@@ -81,6 +81,19 @@ type Record struct {
 	// Samples are the run's figure samples (repeat 0 of terms that draw
 	// figures), kept so a resumed or merged sweep draws the same figures.
 	Samples *RecordSamples `json:"samples,omitempty"`
+	// Balance is what an adaptive balancing method did in the run
+	// (experiments.BalanceResult): its label, the losses it weighed, the
+	// last step's weights and its learned parameters (log variances,
+	// GradNorm weights). Absent for static runs.
+	Balance *RecordBalance `json:"balance,omitempty"`
+}
+
+// RecordBalance is experiments.BalanceResult with NaN-safe values.
+type RecordBalance struct {
+	Method  string            `json:"method"`
+	Losses  []string          `json:"losses"`
+	Final   Floats            `json:"final_weights"`
+	Learned map[string]Floats `json:"learned,omitempty"`
 }
 
 // RecordSamples is experiments.Samples with NaN-safe rows.
@@ -239,6 +252,15 @@ func NewRecord(r *experiments.Result, terms, metrics, curves []string, base, spe
 		}
 		rec.Samples = rs
 	}
+	if b := r.Balance; b != nil {
+		rec.Balance = &RecordBalance{Method: b.Method, Losses: b.Losses, Final: b.Final}
+		for k, v := range b.Learned {
+			if rec.Balance.Learned == nil {
+				rec.Balance.Learned = map[string]Floats{}
+			}
+			rec.Balance.Learned[k] = v
+		}
+	}
 	return rec
 }
 
@@ -259,6 +281,15 @@ func (r *Record) Result(p Plan) experiments.Result {
 			sm.Rows[i] = row
 		}
 		res.Samples = sm
+	}
+	if b := r.Balance; b != nil {
+		res.Balance = &experiments.BalanceResult{Method: b.Method, Losses: b.Losses, Final: b.Final}
+		for k, v := range b.Learned {
+			if res.Balance.Learned == nil {
+				res.Balance.Learned = map[string][]float64{}
+			}
+			res.Balance.Learned[k] = v
+		}
 	}
 	return res
 }

@@ -116,7 +116,9 @@ func Expand(s *experiments.Spec) ([]Plan, [][]float64, error) {
 			}
 		}
 	}
-	return plans, grid, nil
+	// Balancing methods (balance.go): sweep.balance adds one point per
+	// adaptive method after the static grid.
+	return expandBalance(s, plans, len(grid)), grid, nil
 }
 
 // Options configure a sweep.

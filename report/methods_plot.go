@@ -1,0 +1,267 @@
+package report
+
+import (
+	"image/color"
+	"io"
+	"math"
+	"slices"
+	"strings"
+
+	"gonum.org/v1/plot"
+	"gonum.org/v1/plot/plotter"
+	"gonum.org/v1/plot/vg"
+	"gonum.org/v1/plot/vg/draw"
+	"gonum.org/v1/plot/vg/vgimg"
+)
+
+// methodsFig is the trade-off figure of a sweep.balance study at one axis
+// point: the static front (means of the λ slice, the Pareto-optimal ones
+// joined) and every adaptive method's mean with its 95% CI on both axes.
+type methodsFig struct {
+	title, subtitle, xLabel, yLabel string
+	static, methods                 []MethodRow
+	taskHigher, sideHigher          bool
+	term                            string
+}
+
+// methodsWeightsFig is the effective weight of a balanced term relative to
+// the task's, w_term/w_task, per epoch for every adaptive method (mean
+// over its runs of weights.csv's ratio), with the static λ grid as
+// horizontal references: the λ a method effectively trains with.
+type methodsWeightsFig struct {
+	title, subtitle string
+	term            string
+	series          []weightSeries
+	lambdas         []float64
+}
+
+type weightSeries struct {
+	method string
+	xy     plotter.XYs
+}
+
+// methodsFigures writes methods_front[_<axes>].png and
+// methods_weights_<term>[_<axes>].png.
+func (a *Analysis) methodsFigures(dir string, opts PlotOptions) ([]string, error) {
+	m := a.Methods
+	if m == nil {
+		return nil, nil
+	}
+	var written []string
+	axesSeen := [][]string{}
+	for _, r := range m.Rows {
+		if !slices.ContainsFunc(axesSeen, func(ax []string) bool { return slices.Equal(ax, r.Axes) }) {
+			axesSeen = append(axesSeen, r.Axes)
+		}
+	}
+	for _, ax := range axesSeen {
+		suffix := ""
+		tag := ""
+		if len(ax) > 0 {
+			var parts []string
+			for k, v := range ax {
+				parts = append(parts, AxisLabel(m.Axes[k])+"="+v)
+			}
+			tag = " (" + strings.Join(parts, ", ") + ")"
+			// As the other figures of an axis point: _samples-400.
+			suffix = "_" + fileSafe(strings.ReplaceAll(strings.Join(parts, ","), "=", "-"))
+		}
+		f := &methodsFig{subtitle: opts.Description, taskHigher: m.Task.Higher, sideHigher: m.Side.Higher, term: m.Term}
+		for _, r := range m.Rows {
+			if !slices.Equal(r.Axes, ax) {
+				continue
+			}
+			if r.Method == MethodStatic {
+				f.static = append(f.static, r)
+			} else if isFinite(r.Task.Mean) && isFinite(r.Side.Mean) {
+				f.methods = append(f.methods, r)
+			}
+		}
+		f.title = titled(opts, "balancing methods against the static λ_"+m.Term+" front"+tag)
+		f.xLabel = m.Task.Name + " (mean, 95% CI; " + better(m.Task.Higher) + " is better)"
+		f.yLabel = m.Side.Name + " (mean, 95% CI; " + better(m.Side.Higher) + " is better)"
+		if err := writeFigure(dir, "methods_front"+suffix+".png", f, &written); err != nil {
+			return nil, err
+		}
+		// Effective weights of each balanced term.
+		for j, col := range m.WeightCols {
+			term := strings.TrimPrefix(col, "weight.")
+			if term == "task" {
+				continue
+			}
+			wf := &methodsWeightsFig{subtitle: opts.Description, term: term}
+			wf.title = titled(opts, "effective weight of "+term+" relative to the task over training"+tag)
+			ti := slices.Index(m.WeightCols, "weight.task")
+			var cur *weightSeries
+			for _, e := range m.Weights {
+				if !slices.Equal(e.Axes, ax) && !(len(ax) == 0 && len(e.Axes) == 0) {
+					continue
+				}
+				r := e.Weights[j] / e.Weights[ti]
+				if !isFinite(r) || r <= 0 {
+					continue // a method that ignores the term in this epoch
+				}
+				if cur == nil || cur.method != e.Method {
+					wf.series = append(wf.series, weightSeries{method: e.Method})
+					cur = &wf.series[len(wf.series)-1]
+				}
+				cur.xy = append(cur.xy, plotter.XY{X: float64(e.Epoch), Y: r})
+			}
+			if len(wf.series) == 0 {
+				continue
+			}
+			for _, r := range f.static {
+				if r.Lambda > 0 {
+					wf.lambdas = append(wf.lambdas, r.Lambda)
+				}
+			}
+			if err := writeFigure(dir, "methods_weights_"+fileSafe(term)+suffix+".png", wf, &written); err != nil {
+				return nil, err
+			}
+		}
+	}
+	return written, nil
+}
+
+// WriteTo draws the figure and writes it as a PNG.
+func (f *methodsFig) WriteTo(w io.Writer) (int64, error) {
+	c := vgimg.NewWith(vgimg.UseWH(FigureWidth, FigureHeight), vgimg.UseDPI(FigureDPI))
+	if err := drawFramed(draw.New(c), f.title, f.subtitle, f.plot); err != nil {
+		return 0, err
+	}
+	return vgimg.PngCanvas{Canvas: c}.WriteTo(w)
+}
+
+// errPoints are points with asymmetric error bars on both axes.
+type errPoints struct {
+	plotter.XYs
+	xe, ye plotter.Errors
+}
+
+func (e errPoints) XError(i int) (float64, float64) { return e.xe[i].Low, e.xe[i].High }
+func (e errPoints) YError(i int) (float64, float64) { return e.ye[i].Low, e.ye[i].High }
+
+func ciErr(st Stat) struct{ Low, High float64 } {
+	lo, hi := st.Mean-st.CILow, st.CIHigh-st.Mean
+	if !isFinite(lo) || !isFinite(hi) {
+		lo, hi = 0, 0
+	}
+	return struct{ Low, High float64 }{lo, hi}
+}
+
+func (f *methodsFig) plot() (*plot.Plot, plot.Legend, error) {
+	p := newPlot(f.xLabel, f.yLabel)
+	legend := newLegend()
+	muted := color.NRGBA{150, 150, 150, 255}
+	var front, rest plotter.XYs
+	lab := &plotter.Labels{Offset: vg.Point{X: vg.Points(4), Y: vg.Points(2)}}
+	for _, r := range f.static {
+		if !isFinite(r.Task.Mean) || !isFinite(r.Side.Mean) {
+			continue
+		}
+		pt := plotter.XY{X: r.Task.Mean, Y: r.Side.Mean}
+		if r.Pareto {
+			front = append(front, pt)
+		} else {
+			rest = append(rest, pt)
+		}
+		lab.XYs = append(lab.XYs, pt)
+		lab.Labels = append(lab.Labels, "λ="+formatLambda(r.Lambda))
+		lab.TextStyle = append(lab.TextStyle, textStyle(7, muted))
+	}
+	slices.SortFunc(front, func(a, b plotter.XY) int { return cmpFloat(a.X, b.X) })
+	if len(rest) > 0 {
+		sc := &plotter.Scatter{XYs: rest, GlyphStyle: draw.GlyphStyle{Color: muted, Radius: vg.Points(2.5), Shape: draw.CircleGlyph{}}}
+		p.Add(sc)
+		legendAdd(&legend, "static λ, dominated", sc)
+	}
+	if len(front) > 0 {
+		line := &plotter.Line{XYs: front, LineStyle: draw.LineStyle{Color: refGray, Width: vg.Points(1.5)}}
+		sc := &plotter.Scatter{XYs: front, GlyphStyle: draw.GlyphStyle{Color: refGray, Radius: vg.Points(3), Shape: draw.CircleGlyph{}}}
+		p.Add(line, sc)
+		legendAdd(&legend, "static λ front (means)", line, sc)
+	}
+	p.Add(lab)
+	shapes := []draw.GlyphDrawer{draw.SquareGlyph{}, draw.TriangleGlyph{}, draw.PyramidGlyph{}, draw.CrossGlyph{}, draw.PlusGlyph{}, draw.BoxGlyph{}, draw.RingGlyph{}}
+	for i, r := range f.methods {
+		col := palette[i%len(palette)]
+		ep := errPoints{XYs: plotter.XYs{{X: r.Task.Mean, Y: r.Side.Mean}}}
+		ep.xe = plotter.Errors{ciErr(r.Task)}
+		ep.ye = plotter.Errors{ciErr(r.Side)}
+		xb, err := plotter.NewXErrorBars(ep)
+		if err != nil {
+			return nil, legend, err
+		}
+		yb, err := plotter.NewYErrorBars(ep)
+		if err != nil {
+			return nil, legend, err
+		}
+		xb.LineStyle.Color, yb.LineStyle.Color = col, col
+		xb.LineStyle.Width, yb.LineStyle.Width = vg.Points(1), vg.Points(1)
+		sc := &plotter.Scatter{XYs: ep.XYs, GlyphStyle: draw.GlyphStyle{Color: col, Radius: vg.Points(3.5), Shape: shapes[i%len(shapes)]}}
+		p.Add(xb, yb, sc)
+		legendAdd(&legend, r.Method+" ("+r.Position+")", sc)
+	}
+	if p.X.Min == p.X.Max {
+		p.X.Min, p.X.Max = p.X.Min-0.01, p.X.Max+0.01
+	}
+	if p.Y.Min == p.Y.Max {
+		p.Y.Min, p.Y.Max = p.Y.Min-0.01, p.Y.Max+0.01
+	}
+	p.X.Max += 0.1 * (p.X.Max - p.X.Min)
+	p.Y.Max += 0.04 * (p.Y.Max - p.Y.Min)
+	return p, legend, nil
+}
+
+// WriteTo draws the figure and writes it as a PNG.
+func (f *methodsWeightsFig) WriteTo(w io.Writer) (int64, error) {
+	c := vgimg.NewWith(vgimg.UseWH(FigureWidth, FigureHeight), vgimg.UseDPI(FigureDPI))
+	if err := drawFramed(draw.New(c), f.title, f.subtitle, f.plot); err != nil {
+		return 0, err
+	}
+	return vgimg.PngCanvas{Canvas: c}.WriteTo(w)
+}
+
+func (f *methodsWeightsFig) plot() (*plot.Plot, plot.Legend, error) {
+	p := newPlot("epoch", "w_"+f.term+" / w_task (ratio of the mean weights; log scale)")
+	p.Y.Scale = plot.LogScale{}
+	p.Y.Tick.Marker = clipTicks{logTicks{}}
+	legend := newLegend()
+	lo, hi := math.Inf(1), math.Inf(-1)
+	x0, x1 := math.Inf(1), math.Inf(-1)
+	for i, s := range f.series {
+		col := palette[i%len(palette)]
+		line := &plotter.Line{XYs: s.xy, LineStyle: draw.LineStyle{Color: col, Width: vg.Points(1.5)}}
+		p.Add(line)
+		legendAdd(&legend, s.method, line)
+		for _, q := range s.xy {
+			lo, hi = min(lo, q.Y), max(hi, q.Y)
+			x0, x1 = min(x0, q.X), max(x1, q.X)
+		}
+	}
+	// The static λ within a decade of the methods' range, dashed.
+	shown := false
+	for _, l := range f.lambdas {
+		if l < lo/10 || l > hi*10 {
+			continue
+		}
+		ln := hline(x0, x1, l, refGray)
+		ln.LineStyle.Dashes = []vg.Length{vg.Points(3), vg.Points(3)}
+		ln.LineStyle.Width = vg.Points(0.8)
+		p.Add(ln)
+		lab := &plotter.Labels{XYs: plotter.XYs{{X: x1, Y: l}}, Labels: []string{"λ=" + formatLambda(l)},
+			Offset: vg.Point{X: vg.Points(2), Y: vg.Points(1)}, TextStyle: []draw.TextStyle{textStyle(7, refGray)}}
+		p.Add(lab)
+		lo, hi = min(lo, l), max(hi, l)
+		if !shown {
+			legendAdd(&legend, "static λ grid", ln)
+			shown = true
+		}
+	}
+	if lo == hi {
+		lo, hi = lo/2, hi*2
+	}
+	p.Y.Min, p.Y.Max = lo/1.3, hi*1.3
+	p.X.Max = x1 + 0.12*(x1-x0+1)
+	return p, legend, nil
+}

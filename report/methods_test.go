@@ -1,0 +1,181 @@
+package report
+
+import (
+	"encoding/csv"
+	"fmt"
+	"math"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/lossexp/lossexp/experiments"
+)
+
+// TestMethods_Positions builds a runs.csv by hand: three static λ of a
+// fairness term (accuracy falls, dp_diff falls: all three Pareto-optimal)
+// over four repeats, and three methods, each a fixed offset from a static
+// λ on every repeat plus a small repeat-dependent wobble, so the paired
+// tests are decisive:
+//
+//	behind: λ = 1's values with accuracy 0.02 lower → dominated by λ = 1
+//	beyond: λ = 1's values with dp_diff 0.03 lower → beats λ = 1
+//	on:     accuracy 0.03 higher and dp_diff 0.05 higher than λ = 1,
+//	        between λ = 0 and λ = 1 → neither
+func TestMethods_Positions(t *testing.T) {
+	dir := t.TempDir()
+	var b strings.Builder
+	b.WriteString("run_id,repeat,status,method,lambda.fairness,test.accuracy,test.dp_diff,reason\n")
+	acc := map[float64]float64{0: 0.85, 1: 0.80, 10: 0.70}
+	dp := map[float64]float64{0: 0.40, 1: 0.20, 10: 0.05}
+	wob := []float64{0.004, -0.003, 0.001, -0.002}
+	id := 0
+	for _, l := range []float64{0, 1, 10} {
+		for r := range 4 {
+			fmt.Fprintf(&b, "r%d,%d,ok,static,%g,%g,%g,\n", id, r, l, acc[l]+wob[r], dp[l]+wob[r])
+			id++
+		}
+	}
+	for _, m := range []struct {
+		name   string
+		da, dd float64
+		jitter float64
+	}{{"behind", -0.02, 0, 0.001}, {"beyond", 0, -0.03, 0.001}, {"on", 0.03, 0.05, 0.001}} {
+		for r := range 4 {
+			j := m.jitter * float64(r%2)
+			fmt.Fprintf(&b, "r%d,%d,ok,%s,,%g,%g,\n", id, r, m.name, acc[1]+wob[r]+m.da+j, dp[1]+wob[r]+m.dd+j)
+			id++
+		}
+	}
+	if err := os.WriteFile(filepath.Join(dir, RunsFile), []byte(b.String()), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if err := Render(dir, PlotOptions{}); err != nil {
+		t.Fatal(err)
+	}
+	f, err := os.Open(filepath.Join(dir, MethodsFile))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	rows, err := csv.NewReader(f).ReadAll()
+	if err != nil {
+		t.Fatal(err)
+	}
+	col := map[string]int{}
+	for i, h := range rows[0] {
+		col[h] = i
+	}
+	if len(rows) != 7 {
+		t.Fatalf("%d rows, want header + 3 static + 3 methods:\n%v", len(rows), rows)
+	}
+	want := map[string][2]string{"behind": {"behind", "1"}, "beyond": {"beyond", ""}, "on": {"on", ""}}
+	for _, r := range rows[4:] {
+		w := want[r[0]]
+		if r[col["position"]] != w[0] || r[col["dominated_by"]] != w[1] {
+			t.Errorf("%s: position %q, dominated_by %q; want %q, %q", r[0], r[col["position"]], r[col["dominated_by"]], w[0], w[1])
+		}
+		if r[col["n"]] != "4" {
+			t.Errorf("%s: n = %s", r[0], r[col["n"]])
+		}
+	}
+	// 0.80 − 0.02, plus the mean wobble (−0.0000) and jitter (0.0005).
+	if got := rows[4][col["test.accuracy.mean"]]; got != "0.7805" {
+		t.Errorf("behind: accuracy mean %s, want 0.7805", got)
+	}
+	// The static tables see the static runs only.
+	s, err := os.ReadFile(filepath.Join(dir, SummaryFile))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if n := strings.Count(string(s), "\n"); n != 4 {
+		t.Errorf("summary.csv has %d lines, want header + 3 static points", n)
+	}
+	for _, fig := range []string{"methods_front.png"} {
+		if _, err := os.Stat(filepath.Join(dir, fig)); err != nil {
+			t.Errorf("no %s: %v", fig, err)
+		}
+	}
+	html, _ := os.ReadFile(filepath.Join(dir, HTMLFile))
+	for _, want := range []string{"behind lies behind the static front", "beyond lies beyond the static front", "on lies on the static front"} {
+		if !strings.Contains(string(html), want) {
+			t.Errorf("report.html lacks %q", want)
+		}
+	}
+}
+
+// TestHolm_HandValues: p = (0.01, 0.04, 0.03), m = 3: sorted 0.01·3 =
+// 0.03, 0.03·2 = 0.06, max(0.06, 0.04·1) = 0.06.
+func TestHolm_HandValues(t *testing.T) {
+	got := holm([]float64{0.01, 0.04, 0.03})
+	want := []float64{0.03, 0.06, 0.06}
+	for i := range want {
+		if d := got[i] - want[i]; d > 1e-15 || d < -1e-15 {
+			t.Errorf("holm = %v, want %v", got, want)
+		}
+	}
+	if i := holmBest([]float64{0.2, 0.01, 0.04}); i != 1 { // adjusted 0.2, 0.03, 0.08
+		t.Errorf("holmBest = %d, want 1", i)
+	}
+	if i := holmBest([]float64{0.2, 0.03, 0.04}); i != -1 { // adjusted 0.2, 0.09, 0.09
+		t.Errorf("holmBest = %d, want -1", i)
+	}
+}
+
+// TestDominanceP: a is better on axis 0 by 1 ± a small wobble and equal
+// on axis 1 (exact ties, no p): the p is that of axis 0, doubled; worse
+// on average on one axis means no dominance (1).
+func TestDominanceP(t *testing.T) {
+	a := [2]map[int]float64{{0: 2, 1: 3.1, 2: 4}, {0: 1, 1: 1, 2: 1}}
+	b := [2]map[int]float64{{0: 1, 1: 2, 2: 3}, {0: 1, 1: 1, 2: 1}}
+	d := PairedTest([]float64{2, 3.1, 4}, []float64{1, 2, 3})
+	if got := dominanceP(a, b); got != min(1, 2*d.P) || !(got < 0.05) {
+		t.Errorf("dominanceP = %v, want 2·%v", got, d.P)
+	}
+	if got := dominanceP(b, a); got != 1 {
+		t.Errorf("reverse dominanceP = %v, want 1", got)
+	}
+}
+
+// TestWriter_MethodColumn: with Layout.Method, runs.csv has a method
+// column after status ("static" for a run without a BalanceResult, the
+// label otherwise; the balanced term's λ empty), and ReadRuns keeps the
+// static rows in Runs and the adaptive ones in Methods. (The header without
+// it is what the golden tests of the writer pin.)
+func TestWriter_MethodColumn(t *testing.T) {
+	dir := t.TempDir()
+	w, err := NewWriter(dir, Layout{Terms: []string{"fairness"}, Metrics: []string{"test.accuracy"}, Method: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	nan := math.NaN()
+	for i, r := range []experiments.Result{
+		{RunID: "a", Lambdas: []float64{1}, Status: "ok", Metrics: []float64{0.8}},
+		{RunID: "b", Lambdas: []float64{nan}, Status: "ok", Metrics: []float64{0.7}, Balance: &experiments.BalanceResult{Method: "gradnorm(alpha=1)"}},
+	} {
+		r.Index = i
+		if err := w.Add(r); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if err := w.Close(); err != nil {
+		t.Fatal(err)
+	}
+	b, _ := os.ReadFile(filepath.Join(dir, RunsFile))
+	want := "run_id,repeat,status,method,lambda.fairness,test.accuracy,reason\na,0,ok,static,1,0.8,\nb,0,ok,gradnorm(alpha=1),,0.7,\n"
+	if string(b) != want {
+		t.Errorf("runs.csv:\n%s\nwant:\n%s", b, want)
+	}
+	runs, err := ReadRuns(filepath.Join(dir, RunsFile))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !runs.HasMethod || len(runs.Runs) != 1 || runs.Runs[0].RunID != "a" || len(runs.Methods) != 1 || runs.Methods[0].Method != "gradnorm(alpha=1)" || !math.IsNaN(runs.Methods[0].Lambdas[0]) {
+		t.Errorf("ReadRuns: %+v", runs)
+	}
+	// An empty λ stays an error for a static row.
+	bad := strings.Replace(want, "static,1,", "static,,", 1)
+	if _, err := parseRuns(strings.NewReader(bad), "runs.csv"); err == nil || !strings.Contains(err.Error(), "empty λ") {
+		t.Errorf("empty static λ: err = %v", err)
+	}
+}
