@@ -106,7 +106,14 @@ func validateRun(o *ValidateOptions) error {
 	if r := s.Sweep.Refine; r != nil {
 		fmt.Fprintf(w, "  refine: %d rounds of up to %d λ values each, after the grid (not counted below)\n", r.Rounds, r.Points)
 	}
-	fmt.Fprintf(w, "grid:     %d points (%s) × %d repeats = %d runs\n", len(grid), s.Sweep.Mode, s.Repeats, len(plans))
+	methods := s.BalanceRuns()
+	fmt.Fprintf(w, "grid:     %d points (%s) × %d repeats = %d runs\n", len(grid), s.Sweep.Mode, s.Repeats, len(plans)-methods)
+	if s.Loss.Balance != nil || len(s.Sweep.Balance) > 0 {
+		fmt.Fprintf(w, "balance:  %s\n", s.BalanceSummary())
+	}
+	if methods > 0 {
+		fmt.Fprintf(w, "runs:     %d in all\n", len(plans))
+	}
 	fmt.Fprintf(w, "metrics:  %s\n", strings.Join(st.Layout.Metrics, ", "))
 	fmt.Fprintf(w, "memory:   about %s per run\n", humanBytes(st.RunMemory))
 	return nil

@@ -100,6 +100,13 @@ func countRuns(s *experiments.Spec, gridPoints, max int) (int, error) {
 	for _, ax := range s.Sweep.Axes {
 		axes *= float64(len(ax.Values))
 	}
+	methods := 0 // sweep.balance: each adaptive method is one more point per axis point
+	for _, b := range s.Sweep.Balance {
+		if b.Adaptive() {
+			methods++
+		}
+	}
+	gridPoints += methods
 	total := float64(gridPoints) * axes * float64(s.Repeats)
 	if total <= float64(max) {
 		return int(total), nil

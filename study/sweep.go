@@ -92,8 +92,13 @@ func Sweep(ctx context.Context, st *Study, opt SweepOptions) (*SweepOutcome, err
 	}
 
 	s := st.Spec
-	fmt.Fprintf(log, "sweep %s: %d grid points × %d repeats = %d runs on %d workers → %s\n",
-		s.Name, len(st.Grid), s.Repeats, len(st.Plans), st.limits.workersOr(opt.Workers), out)
+	if m := s.BalanceRuns(); m > 0 {
+		fmt.Fprintf(log, "sweep %s: %d grid points × %d repeats + %d balancing-method runs = %d runs on %d workers → %s\n",
+			s.Name, len(st.Grid), s.Repeats, m, len(st.Plans), st.limits.workersOr(opt.Workers), out)
+	} else {
+		fmt.Fprintf(log, "sweep %s: %d grid points × %d repeats = %d runs on %d workers → %s\n",
+			s.Name, len(st.Grid), s.Repeats, len(st.Plans), st.limits.workersOr(opt.Workers), out)
+	}
 	var finish func()
 	stats, runErr := st.TrainMissing(ctx, store, st.Plans, TrainOptions{
 		Workers: opt.Workers, Log: log, Tool: opt.Tool,
