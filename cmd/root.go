@@ -117,23 +117,31 @@ moves as each added term gets more weight.
 
 A YAML spec names the dataset, the model and the weighted loss; "lossexp sweep"
 trains the grid on goroutine workers and writes CSV tables and PNG plots.
+A spec given as "-" is read from standard input.
 
 Settings are layered: command-line flags over LOSSEXP_* environment variables
-(LOSSEXP_WORKERS, LOSSEXP_DATA_DIR, LOSSEXP_OUT, LOSSEXP_RESULTS) over an
-optional config file (--config, or lossexp.yaml in the working directory).`,
+over an optional config file (--config, LOSSEXP_CONFIG, or lossexp.yaml in the
+working directory). "lossexp help environment" lists them; an unknown
+LOSSEXP_ variable or config key is an error, not silently ignored.
+
+Exit status: 0 success, 1 a failed check or a run that could not be carried
+out, 2 bad input (usage, spec, data, settings), 130 interrupted.`,
 		Example: `  lossexp sweep configs/quickstart.yaml
   lossexp validate configs/l1-sparsity.yaml
   lossexp report results/quickstart
   lossexp check results/quickstart --baseline results/baselines/quickstart
-  lossexp terms`,
+  lossexp terms
+  lossexp completion bash > ~/.local/share/bash-completion/completions/lossexp`,
+		Version:       versionString(),
 		SilenceUsage:  true,
 		SilenceErrors: true,
 		PersistentPreRunE: func(c *cobra.Command, _ []string) error {
 			return loadConfig(v, c)
 		},
 	}
-	root.PersistentFlags().String("config", "", "config file with default settings (YAML: workers, data-dir, results)")
-	root.CompletionOptions.DisableDefaultCmd = true
+	root.SetVersionTemplate("{{.Version}}\n")
+	root.PersistentFlags().String("config", "", "config file with default settings (YAML: workers, data-dir, results, cache-dir)")
+	root.CompletionOptions.DisableDefaultCmd = true // ours is newCmdCompletion, with its docs
 
 	root.AddCommand(
 		newCmdSweep(streams, v, nil),
@@ -148,31 +156,45 @@ optional config file (--config, or lossexp.yaml in the working directory).`,
 		newCmdVersion(streams),
 		newCmdExport(streams),
 		newCmdMerge(streams, nil),
+		newCmdCompletion(streams),
+		newHelpTopic("environment", "Settings: LOSSEXP_* variables and the config file", environmentHelp()),
+		newHelpTopic("exit-status", "What lossexp's exit status means", exitStatusHelp),
 	)
+	root.SetHelpCommand(newCmdHelp(root))
+	completeArgs(root)
 	return root
 }
 
-// loadConfig reads the optional config file and binds the environment.
+// loadConfig validates the LOSSEXP_ environment, reads the optional config
+// file and binds the environment. Flags win over variables, variables over
+// the config file, and that over the defaults.
 func loadConfig(v *viper.Viper, c *cobra.Command) error {
-	v.SetEnvPrefix("LOSSEXP")
-	v.SetEnvKeyReplacer(strings.NewReplacer("-", "_"))
-	v.AutomaticEnv()
-	path, _ := c.Flags().GetString("config")
+	if err := checkEnv(os.Environ()); err != nil {
+		return inputError(err)
+	}
+	for _, s := range settings {
+		if s.Key != "" {
+			if err := v.BindEnv(s.Key, s.Env); err != nil {
+				return fmt.Errorf("bind %s: %w", s.Env, err)
+			}
+		}
+	}
+	v.SetDefault("workers", defaultWorkers())
+	path := ""
+	if f := c.Flags().Lookup("config"); f != nil {
+		path = f.Value.String()
+	}
 	if path == "" {
-		path = os.Getenv("LOSSEXP_CONFIG")
+		path = strings.TrimSpace(os.Getenv("LOSSEXP_CONFIG"))
 	}
-	if path != "" {
-		v.SetConfigFile(path)
-		if err := v.ReadInConfig(); err != nil {
-			return inputError(fmt.Errorf("read config file %s: %w", path, err))
+	if path == "" {
+		if _, err := os.Stat("lossexp.yaml"); err != nil {
+			return nil
 		}
-		return nil
+		path = "lossexp.yaml"
 	}
-	if _, err := os.Stat("lossexp.yaml"); err == nil {
-		v.SetConfigFile("lossexp.yaml")
-		if err := v.ReadInConfig(); err != nil {
-			return inputError(fmt.Errorf("read config file lossexp.yaml: %w", err))
-		}
+	if err := readConfigFile(v, path); err != nil {
+		return inputError(err)
 	}
 	return nil
 }
@@ -198,9 +220,25 @@ func isTerminal(w io.Writer) bool {
 	return err == nil && st.Mode()&os.ModeCharDevice != 0
 }
 
-// loadSpec reads and validates a spec; its errors are input errors.
+// loadSpec reads and validates a spec; its errors are input errors. Path
+// "-" is os.Stdin (see experiments.Stdin); loadSpecIO reads the command's
+// own input instead.
 func loadSpec(path string) (*experiments.Spec, error) {
 	s, err := experiments.Load(path)
+	if err != nil {
+		return nil, inputError(err)
+	}
+	return s, nil
+}
+
+// loadSpecIO is loadSpec with "-" read from streams.In: the spec comes
+// from standard input, named <stdin> in messages, and a relative dataset
+// path resolves against the working directory.
+func loadSpecIO(streams *IO, path string) (*experiments.Spec, error) {
+	if path != experiments.Stdin || streams == nil || streams.In == nil {
+		return loadSpec(path)
+	}
+	s, err := experiments.Parse(streams.In, experiments.StdinName)
 	if err != nil {
 		return nil, inputError(err)
 	}

@@ -13,6 +13,11 @@ import (
 // -ldflags "-X github.com/lossexp/lossexp/cmd.Version=…".
 var Version = "0.1.0-dev"
 
+// versionString is what `lossexp version` and `lossexp --version` print.
+func versionString() string {
+	return fmt.Sprintf("lossexp %s (%s, %s/%s, BLAS: %s)", Version, runtime.Version(), runtime.GOOS, runtime.GOARCH, model.BLASBackend())
+}
+
 func newCmdVersion(streams *IO) *cobra.Command {
 	return &cobra.Command{
 		Use:     "version",
@@ -21,7 +26,7 @@ func newCmdVersion(streams *IO) *cobra.Command {
 		Example: `  lossexp version`,
 		Args:    cobra.NoArgs,
 		RunE: func(*cobra.Command, []string) error {
-			_, err := fmt.Fprintf(streams.Out, "lossexp %s (%s, %s/%s, BLAS: %s)\n", Version, runtime.Version(), runtime.GOOS, runtime.GOARCH, model.BLASBackend())
+			_, err := fmt.Fprintln(streams.Out, versionString())
 			return err
 		},
 	}

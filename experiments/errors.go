@@ -191,3 +191,7 @@ func editDistance(a, b string) int {
 	}
 	return prev[len(rb)]
 }
+
+// Suggest returns the choice closest to got when got is a plausible typo of
+// it (see suggest), or "". The command line uses it for setting names.
+func Suggest(got string, choices []string) string { return suggest(got, choices) }

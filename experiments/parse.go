@@ -17,9 +17,20 @@ import (
 // maxSpecBytes bounds what Parse reads: a spec is a page of YAML.
 const maxSpecBytes = 4 << 20
 
+// Stdin is the path that names standard input: Load("-") parses the spec
+// from os.Stdin, with StdinName in messages and in Spec.File, so that a
+// relative dataset path resolves against the working directory.
+const (
+	Stdin     = "-"
+	StdinName = "<stdin>"
+)
+
 // Load reads and parses the spec file at path (see Parse) and sets
-// Spec.File to path.
+// Spec.File to path; path "-" is standard input (see Stdin).
 func Load(path string) (*Spec, error) {
+	if path == Stdin {
+		return Parse(os.Stdin, StdinName)
+	}
 	f, err := os.Open(path)
 	if err != nil {
 		return nil, fmt.Errorf("load spec: %w", err)
@@ -56,6 +67,7 @@ func Parse(r io.Reader, file string) (*Spec, error) {
 
 	s := DefaultSpec()
 	s.File = file
+	s.Source = data
 	s.Pos = map[string]Pos{"": {root.Line, root.Column}}
 	d := &decoder{spec: &s}
 	d.spec.decode(d, root)

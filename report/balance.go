@@ -1,8 +1,10 @@
 package report
 
 import (
+	"cmp"
 	"fmt"
 	"math"
+	"slices"
 	"strings"
 
 	"gonum.org/v1/gonum/stat"
@@ -277,6 +279,11 @@ type Paired struct {
 	Metric string
 	Higher bool
 	PairedDiff
+	// PHolm is P adjusted for multiple comparisons by Holm's step-down
+	// method over the family of tests of one term slice on one metric
+	// (every λ of the slice against λ = 0); NaN when P is. Effect decides
+	// on it.
+	PHolm float64
 }
 
 // PairedDiff is a paired comparison: d_r = value at λ − value at λ = 0.
@@ -331,28 +338,65 @@ func PairedTest(x, ref []float64) PairedDiff {
 	return pd
 }
 
-// Effect says whether the comparison is significant at 5% and in which
-// direction for a metric where higher (or lower) is better: "better",
-// "worse", "n.s." or "" when there is no CI.
+// Effect says whether the difference is significant at 5% after the Holm
+// correction, and in which direction for a metric where higher (or lower)
+// is better: "better", "worse", "n.s.", or "" when there is no test. A
+// difference that is the same in every pair (no variance, so no t-test)
+// is significant by that fact; one that is 0 in every pair is "n.s.".
 func (p *Paired) Effect() string {
-	if !isFinite(p.CILow) {
+	sign := 0
+	switch {
+	case isFinite(p.PHolm):
+		if p.PHolm < 0.05 {
+			sign = cmpSign(p.Mean)
+		}
+	case isFinite(p.CILow) && p.CILow == p.CIHigh: // constant difference
+		sign = cmpSign(p.Mean)
+	default:
 		return ""
 	}
 	switch {
-	case p.CILow == p.CIHigh && p.Mean == 0:
+	case sign == 0:
 		return "n.s."
-	case p.CILow > 0 || (p.CILow == p.CIHigh && p.Mean > 0):
-		if p.Higher {
-			return "better"
-		}
-		return "worse"
-	case p.CIHigh < 0 || (p.CILow == p.CIHigh && p.Mean < 0):
-		if p.Higher {
-			return "worse"
-		}
+	case (sign > 0) == p.Higher:
 		return "better"
 	}
-	return "n.s."
+	return "worse"
+}
+
+func cmpSign(x float64) int {
+	switch {
+	case x > 0:
+		return 1
+	case x < 0:
+		return -1
+	}
+	return 0
+}
+
+// HolmAdjust returns Holm's step-down adjusted p-values (Holm, 1979) of
+// the family p: with the m finite p-values sorted ascending,
+// p̃(i) = max over j ≤ i of min(1, (m − j + 1)·p(j)). Rejecting where
+// p̃ < α controls the family-wise error rate at α. NaN entries (no test)
+// stay NaN and do not count in m. The result is in the order of p.
+func HolmAdjust(p []float64) []float64 {
+	out := make([]float64, len(p))
+	var idx []int
+	for i, v := range p {
+		out[i] = math.NaN()
+		if isFinite(v) {
+			idx = append(idx, i)
+		}
+	}
+	// A stable sort keeps ties in input order, so equal p-values get
+	// equal adjusted values whatever their order (the running max).
+	slices.SortStableFunc(idx, func(a, b int) int { return cmp.Compare(p[a], p[b]) })
+	m, run := len(idx), 0.0
+	for j, i := range idx {
+		run = max(run, min(1, float64(m-j)*p[i]))
+		out[i] = run
+	}
+	return out
 }
 
 // pairedOf compares every point of ta's slice with its λ = 0 point, run by
@@ -376,6 +420,7 @@ func pairedOf(runs *Runs, s *Summary, ta *TermAnalysis, task MetricChoice) []Pai
 	}
 	var out []Paired
 	for _, m := range metrics {
+		start := len(out)
 		for _, pi := range ta.Points {
 			if pi == ta.Ref {
 				continue
@@ -398,6 +443,14 @@ func pairedOf(runs *Runs, s *Summary, ta *TermAnalysis, task MetricChoice) []Pai
 				pr.Note = strings.TrimPrefix(pr.Note+"; "+fmt.Sprintf("%d diverged run(s) left out", d), "; ")
 			}
 			out = append(out, pr)
+		}
+		fam := out[start:]
+		ps := make([]float64, len(fam))
+		for i := range fam {
+			ps[i] = fam[i].P
+		}
+		for i, q := range HolmAdjust(ps) {
+			fam[i].PHolm = q
 		}
 	}
 	return out

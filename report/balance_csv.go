@@ -46,11 +46,16 @@ var BalanceHeader = []string{"term", "fixed", "point", "lambda", "task_metric", 
 //	std_diff      sample standard deviation of the differences
 //	ci_low, ci_high  95% Student-t CI of mean_diff (empty for n < 2)
 //	t, df         paired t statistic and its degrees of freedom (n − 1)
-//	p_value       two-sided p-value of the paired t-test
-//	effect        better | worse (CI excludes 0) | n.s. | empty (no CI)
+//	p_value       two-sided p-value of the paired t-test, uncorrected
+//	p_holm        p_value adjusted by Holm's step-down method over the
+//	              family of one term slice (term, fixed) and one metric:
+//	              every λ of the slice against λ = 0
+//	effect        better | worse (p_holm < 0.05, or a difference that is
+//	              the same non-zero amount in every pair) | n.s. | empty
+//	              (no test)
 //	note          no pairs, single pair, constant differences, diverged runs
 var PairedHeader = []string{"term", "fixed", "lambda", "metric", "better", "n", "mean_diff", "std_diff", "ci_low", "ci_high",
-	"t", "df", "p_value", "effect", "note"}
+	"t", "df", "p_value", "p_holm", "effect", "note"}
 
 // WriteBalance writes balance.csv for a to path atomically. Floats are
 // written as in summary.csv (10 significant digits, λ exact), so the bytes
@@ -111,7 +116,7 @@ func writePaired(w io.Writer, a *Analysis) error {
 		for _, p := range ta.Paired {
 			row := []string{p.Term, p.Fixed, formatExact(p.Lambda), p.Metric, better(p.Higher), strconv.Itoa(p.N),
 				formatStat(p.Mean), formatStat(p.Std), formatStat(p.CILow), formatStat(p.CIHigh),
-				formatStat(p.T), strconv.Itoa(p.DF), formatStat(p.P), p.Effect(), p.Note}
+				formatStat(p.T), strconv.Itoa(p.DF), formatStat(p.P), formatStat(p.PHolm), p.Effect(), p.Note}
 			if err := cw.Write(row); err != nil {
 				return err
 			}

@@ -231,20 +231,47 @@ func TestPairedTest(t *testing.T) {
 
 func TestPaired_Effect(t *testing.T) {
 	for _, tc := range []struct {
-		lo, hi, mean float64
-		higher       bool
-		want         string
+		name            string
+		lo, hi, mean, q float64
+		higher          bool
+		want            string
 	}{
-		{0.01, 0.05, 0.03, true, "better"},
-		{0.01, 0.05, 0.03, false, "worse"},
-		{-0.05, -0.01, -0.03, true, "worse"},
-		{-0.05, 0.01, -0.02, true, "n.s."},
-		{math.NaN(), math.NaN(), 0.1, true, ""},
+		{"significant up, higher better", 0.01, 0.05, 0.03, 0.01, true, "better"},
+		{"significant up, lower better", 0.01, 0.05, 0.03, 0.01, false, "worse"},
+		{"significant down", -0.05, -0.01, -0.03, 0.04, true, "worse"},
+		// The raw CI excludes 0 (raw p < 0.05) but the Holm-adjusted p
+		// does not reach 0.05: not significant.
+		{"raw only", 0.01, 0.05, 0.03, 0.06, true, "n.s."},
+		{"constant difference", 0.1, 0.1, 0.1, math.NaN(), true, "better"},
+		{"identical pairs", 0, 0, 0, math.NaN(), true, "n.s."},
+		{"no test", math.NaN(), math.NaN(), 0.1, math.NaN(), true, ""},
 	} {
-		p := Paired{Higher: tc.higher, PairedDiff: PairedDiff{CILow: tc.lo, CIHigh: tc.hi, Mean: tc.mean}}
+		p := Paired{Higher: tc.higher, PHolm: tc.q, PairedDiff: PairedDiff{CILow: tc.lo, CIHigh: tc.hi, Mean: tc.mean}}
 		if got := p.Effect(); got != tc.want {
-			t.Errorf("Effect(CI [%g, %g], higher %v) = %q, want %q", tc.lo, tc.hi, tc.higher, got, tc.want)
+			t.Errorf("%s: Effect(CI [%g, %g], p_holm %g, higher %v) = %q, want %q", tc.name, tc.lo, tc.hi, tc.q, tc.higher, got, tc.want)
 		}
+	}
+}
+
+// TestHolmAdjust checks Holm's method against values computed by hand.
+// p = (0.01, 0.04, 0.03, 0.005, NaN): m = 4 finite; sorted 0.005, 0.01,
+// 0.03, 0.04 → 4·0.005 = 0.02, 3·0.01 = 0.03, 2·0.03 = 0.06,
+// max(0.06, 1·0.04) = 0.06 (monotone). R's p.adjust(c(.01,.04,.03,.005),
+// "holm") gives the same 0.03 0.06 0.06 0.02.
+func TestHolmAdjust(t *testing.T) {
+	got := HolmAdjust([]float64{0.01, 0.04, 0.03, 0.005, math.NaN()})
+	want := []float64{0.03, 0.06, 0.06, 0.02, math.NaN()}
+	for i := range want {
+		if math.IsNaN(want[i]) != math.IsNaN(got[i]) || (!math.IsNaN(want[i]) && !closeTo(got[i], want[i], 1e-12)) {
+			t.Errorf("HolmAdjust[%d] = %g, want %g (all: %v)", i, got[i], want[i], got)
+		}
+	}
+	// Capped at 1; a single test is its own adjusted value.
+	if got := HolmAdjust([]float64{0.6, 0.7}); got[0] != 1 || got[1] != 1 {
+		t.Errorf("HolmAdjust(0.6, 0.7) = %v, want [1 1]", got)
+	}
+	if got := HolmAdjust([]float64{0.02}); got[0] != 0.02 {
+		t.Errorf("HolmAdjust(0.02) = %v, want [0.02]", got)
 	}
 }
 

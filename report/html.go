@@ -88,7 +88,7 @@ type htmlBalance struct {
 }
 
 type htmlPaired struct {
-	Lambda, N, Diff, CI, P, Effect, Note string
+	Lambda, N, Diff, CI, P, PHolm, Effect, Note string
 }
 
 type htmlTable struct {
@@ -160,6 +160,9 @@ func (a *Analysis) htmlData(opts PlotOptions, figs *Figures) *htmlData {
 			}
 			if !math.IsNaN(p.P) {
 				hp.P = fmtP(p.P)
+			}
+			if !math.IsNaN(p.PHolm) {
+				hp.PHolm = fmtP(p.PHolm)
 			}
 			if p.Metric == a.Task.Name {
 				ht.Paired = append(ht.Paired, hp)
@@ -511,7 +514,7 @@ dl dd { margin: 0 0 0.5em 1.2em; }
 <dt>λ_1se</dt><dd>the largest λ whose mean task metric is within one standard error (std/√n at λ_best) of the best: the one-standard-error rule (glmnet's lambda.1se). Undefined with a single repeat.</dd>
 <dt>knee</dt><dd>Kneedle (Satopää et al., 2011): both metrics oriented so larger is better and min–max normalised over the slice; the knee is the point furthest above the chord of a pure trade-off, the maximum of x̂ + ŷ − 1. None when no point is above the chord or a metric is flat.</dd>
 <dt>λ_overshadow</dt><dd>the smallest λ &gt; 0 whose mean task metric is worse than at λ = 0 beyond the 95% CI of the λ = 0 runs: where the term starts to overshadow the task.</dd>
-<dt>paired tests</dt><dd>runs with the same repeat index share data split, initialisation and batch order at every λ, so each λ is compared with λ = 0 repeat by repeat: mean paired difference, its 95% Student-t CI and a two-sided paired t-test.</dd>
+<dt>paired tests</dt><dd>runs with the same repeat index share data split, initialisation and batch order at every λ, so each λ is compared with λ = 0 repeat by repeat: mean paired difference, its 95% Student-t CI and a two-sided paired t-test. The p-values of one term and metric are adjusted for multiple comparisons by Holm's method; "better" and "worse" mean the adjusted p is below 0.05.</dd>
 </dl>
 Grid points with a diverged run are left out of every choice.</details>
 
@@ -537,12 +540,12 @@ Grid points with a diverged run are left out of every choice.</details>
 <h2 id="paired">Paired comparisons with λ = 0</h2>
 {{range .Terms}}<h3>{{.Term}}: {{$.Task.Name}}, value at λ − value at λ = 0</h3>
 {{if .Paired}}<table>
-<tr><th>λ</th><th>pairs</th><th>mean difference</th><th>95% CI</th><th>p (paired t)</th><th>effect</th><th>note</th></tr>
-{{range .Paired}}<tr><td class="num">{{.Lambda}}</td><td class="num">{{.N}}</td><td class="num">{{.Diff}}</td><td class="num">{{.CI}}</td><td class="num">{{.P}}</td><td class="{{.Effect}}">{{.Effect}}</td><td>{{.Note}}</td></tr>
+<tr><th>λ</th><th>pairs</th><th>mean difference</th><th>95% CI</th><th>p (paired t)</th><th>p, Holm-adjusted</th><th>effect</th><th>note</th></tr>
+{{range .Paired}}<tr><td class="num">{{.Lambda}}</td><td class="num">{{.N}}</td><td class="num">{{.Diff}}</td><td class="num">{{.CI}}</td><td class="num">{{.P}}</td><td class="num">{{.PHolm}}</td><td class="{{.Effect}}">{{.Effect}}</td><td>{{.Note}}</td></tr>
 {{end}}</table>
 {{if .PairedTerm}}<details><summary>Same for {{.Metric.Name}}</summary><table>
-<tr><th>λ</th><th>pairs</th><th>mean difference</th><th>95% CI</th><th>p (paired t)</th><th>effect</th><th>note</th></tr>
-{{range .PairedTerm}}<tr><td class="num">{{.Lambda}}</td><td class="num">{{.N}}</td><td class="num">{{.Diff}}</td><td class="num">{{.CI}}</td><td class="num">{{.P}}</td><td class="{{.Effect}}">{{.Effect}}</td><td>{{.Note}}</td></tr>
+<tr><th>λ</th><th>pairs</th><th>mean difference</th><th>95% CI</th><th>p (paired t)</th><th>p, Holm-adjusted</th><th>effect</th><th>note</th></tr>
+{{range .PairedTerm}}<tr><td class="num">{{.Lambda}}</td><td class="num">{{.N}}</td><td class="num">{{.Diff}}</td><td class="num">{{.CI}}</td><td class="num">{{.P}}</td><td class="num">{{.PHolm}}</td><td class="{{.Effect}}">{{.Effect}}</td><td>{{.Note}}</td></tr>
 {{end}}</table></details>{{end}}
 {{else}}<p>No λ = 0 run on this term's slice: nothing to pair with.</p>{{end}}
 {{end}}
