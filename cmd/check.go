@@ -37,6 +37,7 @@ type CheckOptions struct {
 	JUnit    string
 	Plots    string // folder for the overlay PNGs (default RESULTS/check); "-" for none
 	Verbose  bool
+	JSON     bool // print a CheckJSON document instead of the table
 }
 
 func newCmdCheck(streams *IO, runF func(context.Context, *CheckOptions) error) *cobra.Command {
@@ -102,18 +103,43 @@ one test case per metric × grid point. Exit status: 0 pass, 1 regression,
 	}
 	c.Flags().StringVarP(&opts.Baseline, "baseline", "b", "", "baseline folder written by lossexp baseline (required)")
 	c.Flags().StringArrayVar(&opts.Metrics, "metric", nil, "metric to check (repeatable; default: the spec's check.metrics, else report.metrics)")
-	c.Flags().Float64Var(&opts.Abs, "abs", -1, "absolute tolerance of every metric")
-	c.Flags().Float64Var(&opts.Rel, "rel", -1, "relative tolerance (× |baseline mean|) of every metric")
-	c.Flags().Float64Var(&opts.K, "k", -1, "tolerance in combined standard errors of every metric")
+	opts.Abs, opts.Rel, opts.K, opts.HVTol, opts.EpsTol = -1, -1, -1, -1, -1
+	c.Flags().Var(optionalFloat{&opts.Abs}, "abs", "absolute tolerance of every metric (default: the spec's check section, else 0.01)")
+	c.Flags().Var(optionalFloat{&opts.Rel}, "rel", "relative tolerance (× |baseline mean|) of every metric (default: the spec's check section, else 0.01)")
+	c.Flags().Var(optionalFloat{&opts.K}, "k", "tolerance in combined standard errors of every metric (default: the spec's check section, else 2)")
 	c.Flags().StringArrayVar(&opts.Tols, "tol", nil, "one metric's tolerance: METRIC=abs:X,rel:Y,k:Z,better:higher|lower|both (repeatable)")
 	c.Flags().IntVar(&opts.Steps, "balance-steps", 1, "grid steps a balance point may move")
-	c.Flags().Float64Var(&opts.HVTol, "hv-tol", -1, "largest allowed drop of a front's normalized hypervolume (default 0.05)")
-	c.Flags().Float64Var(&opts.EpsTol, "front-tol", -1, "largest allowed ε (share of each axis' range) by which the new front may fall short of any part of the baseline's (default 0.1)")
+	c.Flags().Var(optionalFloat{&opts.HVTol}, "hv-tol", "largest allowed drop of a front's normalized hypervolume (default: the spec's check section, else 0.05)")
+	c.Flags().Var(optionalFloat{&opts.EpsTol}, "front-tol", "largest allowed ε (share of each axis' range) by which the new front may fall short of any part of the baseline's (default: the spec's check section, else 0.1)")
 	c.Flags().StringVar(&opts.JUnit, "junit", "", "write JUnit XML to this file")
 	c.Flags().StringVar(&opts.Plots, "plots", "", `folder for the overlay PNGs (default RESULTS/check; "-" for none)`)
 	c.Flags().BoolVarP(&opts.Verbose, "verbose", "v", false, "list every check, not only the regressions")
+	c.Flags().BoolVar(&opts.JSON, "json", false, "print every check as one JSON document on standard output (see the README, Machine-readable output); the exit status is unchanged")
 	return c
 }
+
+// optionalFloat is a float flag whose "not given" is a negative value, so
+// that the spec's check section can supply the default; its help shows
+// the documented default instead of the sentinel.
+type optionalFloat struct{ p *float64 }
+
+func (f optionalFloat) String() string {
+	if f.p == nil || *f.p < 0 {
+		return ""
+	}
+	return strconv.FormatFloat(*f.p, 'g', -1, 64)
+}
+
+func (f optionalFloat) Set(v string) error {
+	x, err := strconv.ParseFloat(strings.TrimSpace(v), 64)
+	if err != nil {
+		return fmt.Errorf("%q is not a number", v)
+	}
+	*f.p = x
+	return nil
+}
+
+func (optionalFloat) Type() string { return "float" }
 
 // checkFailed is the error of a check that found regressions (exit 1).
 type checkFailed struct{ n, total int }
@@ -190,13 +216,19 @@ func checkRun(o *CheckOptions) error {
 	if err != nil {
 		return inputError(fmt.Errorf("compare %s with baseline %s: %w", o.Results, o.Baseline, err))
 	}
-	printCheck(o, rep, base, name)
+	// With --json, standard output holds the JSON document alone.
+	notes := o.IO.Out
+	if o.JSON {
+		notes = o.IO.Err
+	} else {
+		printCheck(o, rep, base, name)
+	}
 
 	if o.JUnit != "" {
 		if err := report.WriteJUnit(o.JUnit, name, rep); err != nil {
 			return err
 		}
-		fmt.Fprintf(o.IO.Out, "wrote %s\n", o.JUnit)
+		fmt.Fprintf(notes, "wrote %s\n", o.JUnit)
 	}
 	if o.Plots != "-" {
 		dir := o.Plots
@@ -212,13 +244,18 @@ func checkRun(o *CheckOptions) error {
 			return err
 		}
 		if len(files) > 0 {
-			fmt.Fprintf(o.IO.Out, "wrote %d overlay plots to %s\n", len(files), dir)
+			fmt.Fprintf(notes, "wrote %s to %s\n", plural(len(files), "overlay plot"), dir)
+		}
+	}
+	if o.JSON {
+		if err := writeJSON(o.IO.Out, newCheckJSON(name, o.Results, o.Baseline, rep)); err != nil {
+			return err
 		}
 	}
 	if n := rep.Regressions(); n > 0 {
 		return &exitError{ExitFailure, &checkFailed{n, rep.Total()}}
 	}
-	fmt.Fprintf(o.IO.Out, "check passed: %d checks\n", rep.Total())
+	fmt.Fprintf(notes, "check passed: %s\n", plural(rep.Total(), "check"))
 	return nil
 }
 
@@ -342,8 +379,9 @@ func parseTol(kv string, have map[string]report.Tolerance, def report.Tolerance)
 
 func printCheck(o *CheckOptions, rep *report.CheckReport, base *report.Summary, name string) {
 	out := o.IO.Out
-	fmt.Fprintf(out, "check %s: %s against baseline %s: %d grid points × %d metrics, %d balance points, %d fronts\n",
-		name, o.Results, o.Baseline, len(base.Points), len(rep.Metrics), len(rep.Balance), len(rep.Fronts))
+	fmt.Fprintf(out, "check %s: %s against baseline %s: %s × %s, %s, %s\n",
+		name, o.Results, o.Baseline, plural(len(base.Points), "grid point"), plural(len(rep.Metrics), "metric"),
+		plural(len(rep.Balance), "balance point"), plural(len(rep.Fronts), "front"))
 	for _, w := range rep.Warnings {
 		fmt.Fprintf(out, "note: %s\n", w)
 	}

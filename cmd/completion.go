@@ -69,7 +69,7 @@ func completeArgs(root *cobra.Command) {
 
 // newHelpTopic is a help topic: `lossexp help NAME` prints text.
 func newHelpTopic(name, short, text string) *cobra.Command {
-	return &cobra.Command{Use: name, Short: short, Long: text}
+	return &cobra.Command{Use: name, Short: short, Long: text, Example: "  lossexp help " + name}
 }
 
 const exitStatusHelp = `lossexp's exit status:

@@ -21,6 +21,7 @@ type RunOptions struct {
 	Set     []string // term=λ
 	Repeat  int
 	DataDir string
+	JSON    bool // print a RunJSON document instead of the table
 }
 
 func newCmdRun(streams *IO, v *viper.Viper, runF func(context.Context, *RunOptions) error) *cobra.Command {
@@ -33,7 +34,9 @@ that is not set takes λ = 0; a fixed term keeps its value) and the repeat
 given with --repeat, and print its metrics. The run is the same one a sweep
 trains at that grid point and repeat: same data split, initialization and
 batch order.`,
-		Example: `  lossexp run configs/quickstart.yaml --set l2=0.001 --repeat 0`,
+		Example: `  lossexp run configs/quickstart.yaml --set l2=0.001 --repeat 0
+  lossexp run configs/quickstart.yaml --set l2=0.1 --json | jq .metrics
+  cat configs/quickstart.yaml | lossexp run - --set l2=0.01`,
 		Args:    cobra.ExactArgs(1),
 		RunE: func(c *cobra.Command, args []string) error {
 			bind(v, c, "data-dir")
@@ -51,11 +54,12 @@ batch order.`,
 	c.Flags().StringArrayVar(&opts.Set, "set", nil, "λ of a term, as NAME=VALUE (repeatable)")
 	c.Flags().IntVar(&opts.Repeat, "repeat", 0, "repeat index (selects the data split, initialization and batch order)")
 	c.Flags().String("data-dir", "", "folder to look for CSV datasets in after the spec's folder")
+	c.Flags().BoolVar(&opts.JSON, "json", false, "print the result as one JSON document (see the README, Machine-readable output)")
 	return c
 }
 
 func runRun(ctx context.Context, o *RunOptions) error {
-	s, err := loadSpec(o.Spec)
+	s, err := loadSpecIO(o.IO, o.Spec)
 	if err != nil {
 		return err
 	}
@@ -103,6 +107,10 @@ func runRun(ctx context.Context, o *RunOptions) error {
 	if err != nil {
 		return err
 	}
+	names := experiments.MetricNames(s, sp)
+	if o.JSON {
+		return writeJSON(o.IO.Out, newRunJSON(o.Spec, s, o.Repeat, lam, names, &res))
+	}
 	w := tabwriter.NewWriter(o.IO.Out, 0, 0, 2, ' ', 0)
 	fmt.Fprintf(w, "run\t%s repeat %d, %s\n", s.Name, o.Repeat, lambdaLabel(s, lam))
 	fmt.Fprintf(w, "status\t%s", res.Status)
@@ -110,7 +118,7 @@ func runRun(ctx context.Context, o *RunOptions) error {
 		fmt.Fprintf(w, " (%s)", res.Reason)
 	}
 	fmt.Fprintln(w)
-	for i, n := range experiments.MetricNames(s, sp) {
+	for i, n := range names {
 		v := res.Metrics[i]
 		if math.IsNaN(v) {
 			fmt.Fprintf(w, "%s\t-\n", n)
