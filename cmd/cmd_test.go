@@ -56,21 +56,7 @@ func TestSweep_FlagsToOptions(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			var got *SweepOptions
-			root := NewRootCmd(&IO{Out: &bytes.Buffer{}, Err: &bytes.Buffer{}})
-			for _, c := range root.Commands() {
-				if c.Name() == "sweep" {
-					root.RemoveCommand(c)
-				}
-			}
-			v := newTestViper()
-			sc := newCmdSweep(&IO{}, v, func(_ context.Context, o *SweepOptions) error { got = o; return nil })
-			root.AddCommand(sc)
-			root.PersistentPreRunE = func(c *cobraCommand, _ []string) error { return loadConfig(v, c) }
-			root.SetArgs(append([]string{"sweep"}, tt.args...))
-			if err := root.Execute(); err != nil {
-				t.Fatal(err)
-			}
+			got := sweepOptionsOf(t, append([]string{"sweep"}, tt.args...)...)
 			got.IO = nil
 			got.limitFlags = limitFlags{}
 			if *got != tt.want {
