@@ -2,14 +2,27 @@ package cmd
 
 import (
 	"fmt"
+	"io"
+	"os"
 	"strings"
 	"time"
+	"unicode/utf8"
+
+	"golang.org/x/term"
 
 	"github.com/lossexp/lossexp/experiments"
+	"github.com/lossexp/lossexp/sweep"
 )
 
-// progress shows how far a sweep is: a bar redrawn in place on a terminal,
-// plain lines (at most one every 5 s, and at the end) otherwise.
+// progress shows how far a sweep is: on a terminal, one line redrawn in
+// place that always fits the terminal's width (a line that wraps would add
+// a line at every redraw); otherwise plain lines, at most one every 5 s
+// and one at the end.
+//
+// The ETA weighs runs by the cost model the shards are balanced by
+// (sweep.PlanCost: epochs × rows × model size) once setCosts has been
+// called, so a sweep whose axes make later runs dearer does not promise
+// an early end; without costs every run counts the same.
 type progress struct {
 	io       *IO
 	name     string
@@ -19,11 +32,32 @@ type progress struct {
 	quiet    bool
 	drawn    bool
 	diverged int
+
+	cost      []int64 // by plan index; nil: every run costs the same
+	totalCost int64   // of the runs to train
+	doneCost  int64
+	width     func() int // the terminal's width in columns
 }
 
 func newProgress(streams *IO, name string, total int, quiet bool) *progress {
 	now := time.Now()
-	return &progress{io: streams, name: name, total: total, start: now, last: now, quiet: quiet}
+	return &progress{io: streams, name: name, total: total, start: now, last: now, quiet: quiet, width: func() int { return termWidth(streams.Err) }}
+}
+
+// setCosts weighs the runs by cost for the ETA: plans are the sweep's
+// plans, skip reports those that will not be trained (taken from the run
+// store).
+func (p *progress) setCosts(plans []sweep.Plan, cost sweep.CostFunc, skip func(sweep.Plan) bool) {
+	p.cost = make([]int64, len(plans))
+	p.totalCost = 0
+	for _, pl := range plans {
+		if pl.Index < 0 || pl.Index >= len(plans) || (skip != nil && skip(pl)) {
+			continue
+		}
+		c := max(cost(pl), 1)
+		p.cost[pl.Index] = c
+		p.totalCost += c
+	}
 }
 
 // update is called after each finished run, from one goroutine.
@@ -31,33 +65,94 @@ func (p *progress) update(done, total int, r *experiments.Result) {
 	if r.Status != experiments.StatusOK {
 		p.diverged++
 	}
+	if p.cost != nil && r.Index >= 0 && r.Index < len(p.cost) {
+		p.doneCost += p.cost[r.Index]
+	}
 	if p.quiet {
 		return
 	}
 	now := time.Now()
 	elapsed := now.Sub(p.start)
-	eta := time.Duration(0)
-	if done > 0 {
-		eta = time.Duration(float64(elapsed) / float64(done) * float64(total-done))
-	}
-	div := ""
-	if p.diverged > 0 {
-		div = fmt.Sprintf(", %d diverged", p.diverged)
-	}
+	eta := p.eta(done, total, elapsed)
 	if p.io.TTY {
-		const width = 30
-		fill := width * done / max(total, 1)
-		bar := strings.Repeat("=", fill) + strings.Repeat(" ", width-fill)
-		fmt.Fprintf(p.io.Err, "\r\x1b[K%s [%s] %d/%d runs %3.0f%%  elapsed %s  ETA %s%s",
-			p.name, bar, done, total, 100*float64(done)/float64(max(total, 1)), round(elapsed), round(eta), div)
+		fmt.Fprint(p.io.Err, "\r\x1b[K"+p.line(done, total, elapsed, eta, p.width()))
 		p.drawn = true
 		return
 	}
 	if done == total || now.Sub(p.last) >= 5*time.Second {
 		p.last = now
+		div := ""
+		if p.diverged > 0 {
+			div = fmt.Sprintf(", %d diverged", p.diverged)
+		}
 		fmt.Fprintf(p.io.Err, "sweep %s: %d/%d runs (%.0f%%), elapsed %s, ETA %s%s\n",
-			p.name, done, total, 100*float64(done)/float64(max(total, 1)), round(elapsed), round(eta), div)
+			p.name, done, total, 100*p.fraction(done, total), round(elapsed), round(eta), div)
 	}
+}
+
+// fraction is the share of the work done: by cost when known.
+func (p *progress) fraction(done, total int) float64 {
+	if p.cost != nil && p.totalCost > 0 {
+		return min(1, float64(p.doneCost)/float64(p.totalCost))
+	}
+	return float64(done) / float64(max(total, 1))
+}
+
+// eta extrapolates the time per unit of cost so far to the cost left.
+func (p *progress) eta(done, total int, elapsed time.Duration) time.Duration {
+	f := p.fraction(done, total)
+	if f <= 0 || done == 0 {
+		return 0
+	}
+	return time.Duration(float64(elapsed) * (1 - f) / f)
+}
+
+// line is the terminal line, at most width−1 columns (the last column
+// is left free: some terminals wrap on writing it). What does not fit is
+// dropped in this order: the bar shrinks and goes, then the elapsed time,
+// then the name is shortened.
+func (p *progress) line(done, total int, elapsed, eta time.Duration, width int) string {
+	width = max(width-1, 10)
+	f := p.fraction(done, total)
+	counts := fmt.Sprintf(" %d/%d %3.0f%%", done, total, 100*f)
+	tail := fmt.Sprintf(" ETA %s", round(eta))
+	if p.diverged > 0 {
+		tail += fmt.Sprintf(" %d diverged", p.diverged)
+	}
+	el := fmt.Sprintf(" %s", round(elapsed))
+	name := p.name
+	fixed := func() int { return cols(name) + cols(counts) + cols(el) + cols(tail) }
+	bar := ""
+	if room := width - fixed() - 3; room >= 5 { // " [" + "]"
+		n := min(room, 30)
+		fill := int(float64(n) * f)
+		bar = " [" + strings.Repeat("=", fill) + strings.Repeat(" ", n-fill) + "]"
+	}
+	if fixed()+cols(bar) > width {
+		el = ""
+	}
+	if over := fixed() + cols(bar) - width; over > 0 {
+		name = shorten(name, max(cols(name)-over, 1))
+	}
+	s := name + bar + counts + el + tail
+	if cols(s) > width { // a tiny terminal: cut the end
+		s = string([]rune(s)[:width])
+	}
+	return s
+}
+
+func cols(s string) int { return utf8.RuneCountInString(s) }
+
+// shorten cuts s to n columns, ending in "…".
+func shorten(s string, n int) string {
+	r := []rune(s)
+	if len(r) <= n {
+		return s
+	}
+	if n <= 1 {
+		return "…"
+	}
+	return string(r[:n-1]) + "…"
 }
 
 func (p *progress) finish() {
@@ -71,4 +166,22 @@ func round(d time.Duration) time.Duration {
 		return d.Round(time.Second)
 	}
 	return d.Round(100 * time.Millisecond)
+}
+
+// isTerminal reports whether w is a terminal: a file whose descriptor
+// answers the terminal ioctl. A regular file, a pipe and /dev/null (a
+// character device but no terminal) are not.
+func isTerminal(w io.Writer) bool {
+	f, ok := w.(*os.File)
+	return ok && term.IsTerminal(int(f.Fd()))
+}
+
+// termWidth is w's width in columns when it is a terminal, else 80.
+func termWidth(w io.Writer) int {
+	if f, ok := w.(*os.File); ok {
+		if c, _, err := term.GetSize(int(f.Fd())); err == nil && c > 0 {
+			return c
+		}
+	}
+	return 80
 }

@@ -211,15 +211,6 @@ func bind(v *viper.Viper, c *cobra.Command, names ...string) {
 	}
 }
 
-func isTerminal(w io.Writer) bool {
-	f, ok := w.(*os.File)
-	if !ok {
-		return false
-	}
-	st, err := f.Stat()
-	return err == nil && st.Mode()&os.ModeCharDevice != 0
-}
-
 // loadSpec reads and validates a spec; its errors are input errors. Path
 // "-" is os.Stdin (see experiments.Stdin); loadSpecIO reads the command's
 // own input instead.

@@ -275,6 +275,28 @@ func useProx(ts TermSpec, optimizer string) bool {
 
 func (t *trainer) weights() []float64 { return t.param[:t.nw] }
 
+// DivergeFactor bounds the task loss of a training run: a run whose batch
+// loss exceeds DivergeFactor × max(its first batch's loss, 1) has
+// diverged (as one whose loss is NaN or ±Inf), with the reason in
+// Result.Reason. The floor of 1 keeps a run that starts near a loss of 0
+// from being called diverged for an ordinary loss.
+const DivergeFactor = 1e6
+
+// lossBound is the bound of DivergeFactor for a first loss of loss0.
+func lossBound(loss0 float64) float64 { return DivergeFactor * math.Max(loss0, 1) }
+
+// diverged says why a batch loss means divergence, or "" when it does not.
+// bound is lossBound of the first batch's loss (+Inf before it is known).
+func diverged(loss, bound float64, epoch, step int) string {
+	switch {
+	case math.IsNaN(loss) || math.IsInf(loss, 0):
+		return fmt.Sprintf("task loss is %v at epoch %d, step %d", loss, epoch, step)
+	case loss > bound:
+		return fmt.Sprintf("task loss %.3g at epoch %d, step %d exceeds %g × the first batch's loss (bound %.3g): lower the learning rate", loss, epoch, step, DivergeFactor, bound)
+	}
+	return ""
+}
+
 // fitSGD runs the epochs of a first-order optimizer.
 func (t *trainer) fitSGD(ctx context.Context, res *Result) (string, error) {
 	s, tr := t.spec, t.data.Train
@@ -292,6 +314,7 @@ func (t *trainer) fitSGD(ctx context.Context, res *Result) (string, error) {
 	// normSamples evenly spaced steps of each epoch (always the same
 	// steps), so they cost little on long epochs.
 	stride := max(1, nb/normSamples)
+	bound := math.Inf(1)
 	for epoch := 0; epoch < s.Train.Epochs; epoch++ {
 		estart := time.Now()
 		if t.win == nil {
@@ -322,9 +345,12 @@ func (t *trainer) fitSGD(ctx context.Context, res *Result) (string, error) {
 			out := t.m.Forward(t.ws, t.param, x, n)
 			dout := t.dout[:n*t.k]
 			loss := t.task.LossGrad(dout, out, t.yb[:n*t.tpr], n, t.k)
-			if math.IsNaN(loss) || math.IsInf(loss, 0) {
+			if why := diverged(loss, bound, epoch+1, steps+1); why != "" {
 				t.appendCurve(res, lossSum/float64(max(steps, 1)), gnormSum/float64(max(measured, 1)), measured, ncurve, false)
-				return fmt.Sprintf("task loss is %v at epoch %d, step %d", loss, epoch+1, steps+1), nil
+				return why, nil
+			}
+			if epoch == 0 && steps == 0 {
+				bound = lossBound(loss)
 			}
 			w := t.weights()
 			if t.bal != nil {
