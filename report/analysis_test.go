@@ -2,7 +2,9 @@ package report
 
 import (
 	"bytes"
+	"encoding/base64"
 	"fmt"
+	"html"
 	"math"
 	"os"
 	"path/filepath"
@@ -130,14 +132,22 @@ func TestRender_Analysis(t *testing.T) {
 		"λ_l1 = 0.1 is the largest λ that keeps test.accuracy within 1 SE", // the reading
 		"touches no parameter the task loss uses",
 		`class="diverged"`,
-		`<img src="tradeoff_l1.png"`,
-		`<img src="heat_test.accuracy.png"`,
 		"kind: l1", // the spec
 	} {
 		if !bytes.Contains(page, []byte(want)) {
 			t.Errorf("report.html lacks %q", want)
 		}
 	}
+	for _, fig := range []string{"tradeoff_l1.png", "heat_test.accuracy.png"} {
+		b, err := os.ReadFile(filepath.Join(dir, fig))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if want := `<img src="data:image/png;base64,` + base64.StdEncoding.EncodeToString(b) + `" alt="` + fig + `"`; !strings.Contains(html.UnescapeString(string(page)), want) {
+			t.Errorf("report.html does not embed %s as a data: URI", fig)
+		}
+	}
+	checkSelfContained(t, page)
 	cost, err := os.ReadFile(filepath.Join(dir, CostFile))
 	if err != nil {
 		t.Fatal(err)

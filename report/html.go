@@ -1,10 +1,13 @@
 package report
 
 import (
+	"bytes"
+	"encoding/base64"
 	"fmt"
 	"html/template"
 	"io"
 	"math"
+	"os"
 	"path/filepath"
 	"slices"
 	"strings"
@@ -14,6 +17,8 @@ import (
 
 // HTMLFile is the one-page report of a results folder.
 const HTMLFile = "report.html"
+
+var pngMagic = []byte("\x89PNG\r\n\x1a\n")
 
 // Figures lists the PNG files of a report by section, as base names
 // relative to the results folder.
@@ -59,6 +64,10 @@ type htmlData struct {
 	SpecText           string
 	Files              []string
 	Methods            *htmlMethods // sweep.balance studies only
+	// Img maps each figure's file name to its data: URI, so the page is
+	// one self-contained file: it shows its figures when it travels alone
+	// (a CI artifact, an e-mail) and never fetches anything.
+	Img map[string]template.URL
 }
 
 // htmlMethods is the balancing-methods section.
@@ -112,6 +121,19 @@ type htmlCost struct {
 // script, figures linked as files of the same folder) that reads offline.
 func WriteHTML(dir string, a *Analysis, opts PlotOptions, figs *Figures) error {
 	d := a.htmlData(opts, figs)
+	d.Img = map[string]template.URL{}
+	for _, f := range figs.All() {
+		b, err := os.ReadFile(filepath.Join(dir, f))
+		if err != nil {
+			return fmt.Errorf("embed figure in %s: %w", HTMLFile, err)
+		}
+		// The bytes are PNG (checked, not trusted) and base64 has no
+		// character that could end the attribute: the URL is safe.
+		if !bytes.HasPrefix(b, pngMagic) {
+			return fmt.Errorf("embed figure in %s: %s is not a PNG file", HTMLFile, f)
+		}
+		d.Img[f] = template.URL("data:image/png;base64," + base64.StdEncoding.EncodeToString(b))
+	}
 	return WriteFileAtomic(filepath.Join(dir, HTMLFile), func(w io.Writer) error {
 		return pageTemplate.Execute(w, d)
 	})
@@ -520,12 +542,12 @@ Grid points with a diverged run are left out of every choice.</details>
 
 <h2 id="plots">Metrics against λ</h2>
 <p>Mean ± 95% CI over the repeats; dashed horizontal line: λ = 0. Vertical lines: the balance points.</p>
-{{range .Figs.Metrics}}<figure><img src="{{.}}" alt="{{.}}"><figcaption>{{.}}</figcaption></figure>
+{{range .Figs.Metrics}}<figure><img src="{{index $.Img .}}" alt="{{.}}"><figcaption>{{.}}</figcaption></figure>
 {{else}}<p>No metric plot (no swept term).</p>{{end}}
 
 <h2 id="tradeoff">Trade-off</h2>
 <p>Each point is a grid point, labelled with its λ. Pareto-optimal points (no other point is at least as good on both axes) are joined; dominated points are grey. Rings mark the balance points.</p>
-{{range .Figs.Tradeoff}}<figure><img src="{{.}}" alt="{{.}}"><figcaption>{{.}}</figcaption></figure>
+{{range .Figs.Tradeoff}}<figure><img src="{{index $.Img .}}" alt="{{.}}"><figcaption>{{.}}</figcaption></figure>
 {{else}}<p>No trade-off plot: no swept term has a metric of its own with values.</p>{{end}}
 {{with .Methods}}
 <h2 id="methods">Balancing methods against the static front</h2>
@@ -534,7 +556,7 @@ Grid points with a diverged run are left out of every choice.</details>
 <table><tr>{{range .Head}}<th>{{.}}</th>{{end}}</tr>
 {{range .Rows}}<tr>{{range .}}<td>{{.}}</td>{{end}}</tr>
 {{end}}</table>
-{{range .Figs}}<figure><img src="{{.}}" alt="{{.}}"><figcaption>{{.}}</figcaption></figure>
+{{range .Figs}}<figure><img src="{{index $.Img .}}" alt="{{.}}"><figcaption>{{.}}</figcaption></figure>
 {{end}}{{end}}
 
 <h2 id="paired">Paired comparisons with λ = 0</h2>
@@ -560,7 +582,7 @@ Grid points with a diverged run are left out of every choice.</details>
 {{range .GradRows}}<tr>{{range .}}<td class="num">{{.}}</td>{{end}}</tr>
 {{end}}</table>{{end}}
 {{end}}
-{{range .Figs.Grad}}<figure><img src="{{.}}" alt="{{.}}"><figcaption>{{.}}</figcaption></figure>
+{{range .Figs.Grad}}<figure><img src="{{index $.Img .}}" alt="{{.}}"><figcaption>{{.}}</figcaption></figure>
 {{end}}
 
 <h2 id="cost">Cost</h2>
@@ -572,12 +594,12 @@ Grid points with a diverged run are left out of every choice.</details>
 {{range .Rows}}<tr>{{range .}}<td class="num">{{.}}</td>{{end}}</tr>
 {{end}}</table></details>
 {{else}}<p>No timings.csv in the folder.</p>{{end}}
-{{range .Figs.Cost}}<figure><img src="{{.}}" alt="{{.}}"><figcaption>{{.}}</figcaption></figure>
+{{range .Figs.Cost}}<figure><img src="{{index $.Img .}}" alt="{{.}}"><figcaption>{{.}}</figcaption></figure>
 {{end}}
 
 <h2 id="training">Training curves</h2>
 <p>Loss components per epoch (mean over the ok runs) for a few λ: λ = 0, the balance points and the largest λ.</p>
-{{range .Terms}}{{range .Training}}<figure><img src="{{.}}" alt="{{.}}"><figcaption>{{.}}</figcaption></figure>
+{{range .Terms}}{{range .Training}}<figure><img src="{{index $.Img .}}" alt="{{.}}"><figcaption>{{.}}</figcaption></figure>
 {{end}}{{end}}
 
 <h2 id="runs">Runs</h2>
