@@ -56,3 +56,20 @@ loss:
 		t.Errorf("a diverged run reports test.mse %g", v)
 	}
 }
+
+// TestSpec_WeightKeyBesideWeight: zero: (or another key of the weight
+// mapping) written beside weight: is refused with where it belongs, not
+// with "l2 takes no parameters".
+func TestSpec_WeightKeyBesideWeight(t *testing.T) {
+	expectRefused(t, `
+name: z
+dataset: {builtin: moons}
+model: {kind: linear}
+train: {optimizer: adam, learning_rate: 0.01, epochs: 2}
+loss:
+  terms:
+    - kind: l2
+      weight: [0.1, 1]
+      zero: false
+`, "t.yaml:10:", "loss.terms[0].zero: zero belongs inside the weight mapping, e.g. weight: {values: [0.01, 0.1], zero: false}")
+}

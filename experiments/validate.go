@@ -375,9 +375,17 @@ func (s *Spec) validateLoss(v *validator) {
 			v.add(base+".kind", oneOf(fmt.Sprintf("unknown term kind %q", t.Kind), t.Kind, lossterms.Kinds()))
 		} else if term, err := info.New(t.Params); err != nil {
 			var pe *lossterms.ParamError
-			if errors.As(err, &pe) {
+			switch {
+			case errors.As(err, &pe) && slices.Contains(weightKeys, pe.Param):
+				// A key of the weight mapping written beside weight:.
+				eg := "weight: {values: [0.01, 0.1], zero: false}"
+				if pe.Param != "zero" {
+					eg = "weight: {" + pe.Param + ": …}"
+				}
+				v.addf(base+"."+pe.Param, "%s belongs inside the weight mapping, e.g. %s", pe.Param, eg)
+			case errors.As(err, &pe):
 				v.errs = append(v.errs, s.fieldErr(base+"."+pe.Param, fmt.Sprint(pe.Value), paramError{pe}))
-			} else {
+			default:
 				v.add(base, err)
 			}
 		} else {

@@ -352,6 +352,10 @@ rows:
 		for _, c := range numCols {
 			x, err := parseNum(c, strings.TrimSpace(rec[c]))
 			if err != nil {
+				var ce *CSVError
+				if errors.As(err, &ce) && isText(ce.Value) {
+					ce.Err = fmt.Errorf("%w: column %q holds text; list it under dataset.categorical to one-hot encode it, or leave it out of dataset.features", ce.Err, names[c])
+				}
 				return nil, err
 			}
 			t.NumX = append(t.NumX, x)
@@ -520,4 +524,13 @@ func (s *labelSet) sorted() (names []string, remap []int32) {
 		remap[old] = int32(newIdx)
 	}
 	return names, remap
+}
+
+// isText reports whether v is text rather than a number, however
+// malformed ("1,5", "3.2.1") or out of range ("NaN", "1e999").
+func isText(v string) bool {
+	if _, err := strconv.ParseFloat(v, 64); err == nil || errors.Is(err, strconv.ErrRange) {
+		return false
+	}
+	return strings.Trim(v, "0123456789.,+-eE ") != ""
 }

@@ -18,7 +18,11 @@ func TestReadCSV_Errors(t *testing.T) {
 		cell bool // want a *CSVError
 	}{
 		{"bad number", "age,y\n1,a\n2,b\nabc,a\n", CSVOptions{Target: "y"},
-			`data/x.csv: row 4, column "age": value "abc" is not a number`, true},
+			`data/x.csv: row 4, column "age": value "abc" is not a number: column "age" holds text; list it under dataset.categorical to one-hot encode it, or leave it out of dataset.features`, true},
+		{"text in a numeric feature", "age,country,y\n1,France,a\n2,United-States,b\n", CSVOptions{Target: "y"},
+			`data/x.csv: row 2, column "country": value "France" is not a number: column "country" holds text; list it under dataset.categorical to one-hot encode it, or leave it out of dataset.features`, true},
+		{"malformed number gets no categorical hint", "age,y\n1,a\n5.2.1,b\n", CSVOptions{Target: "y"},
+			`data/x.csv: row 3, column "age": value "5.2.1" is not a number`, true},
 		{"nan cell", "age,y\n1,a\nNaN,b\n", CSVOptions{Target: "y"},
 			`data/x.csv: row 3, column "age": value "NaN" is not a finite number`, true},
 		{"inf cell", "age,y\n1,a\n-Inf,b\n", CSVOptions{Target: "y"},
@@ -76,11 +80,11 @@ func TestReadCSV_Errors(t *testing.T) {
 		{"bad missing policy", "a,y\n1,x\n", CSVOptions{Target: "y", Missing: "impute"},
 			`data/x.csv: unknown missing policy "impute" (valid: error, drop)`, false},
 		{"bad number with drop", "a,y\n?,0\nx1,1\n", CSVOptions{Target: "y", Missing: "drop"},
-			`data/x.csv: row 3, column "a": value "x1" is not a number`, true},
+			`data/x.csv: row 3, column "a": value "x1" is not a number: column "a" holds text; list it under dataset.categorical to one-hot encode it, or leave it out of dataset.features`, true},
 		{"multiline quoted row number", "a,b,y\n1,\"two\nlines\",x\n3,bad,z\n", CSVOptions{Target: "y", Categorical: []string{"b"}, Features: []string{"b", "a"}},
 			``, false},
 		{"line after multiline field", "a,b,y\n1,\"two\nlines\",x\nbad,u,z\n", CSVOptions{Target: "y", Categorical: []string{"b"}},
-			`data/x.csv: row 4, column "a": value "bad" is not a number`, true},
+			`data/x.csv: row 4, column "a": value "bad" is not a number: column "a" holds text; list it under dataset.categorical to one-hot encode it, or leave it out of dataset.features`, true},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {

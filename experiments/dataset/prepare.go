@@ -5,6 +5,8 @@ import (
 	"math"
 	"math/rand/v2"
 	"slices"
+	"strconv"
+	"strings"
 )
 
 // PrepareOptions say how to split and encode a Table.
@@ -170,6 +172,9 @@ func Prepare(t *Table, opt PrepareOptions, seed uint64) (*Splits, error) {
 				hint := "lower the test/validation fractions"
 				if !opt.Stratify {
 					hint += " or enable stratify"
+				}
+				if looksContinuous(t.Classes, n) {
+					hint = fmt.Sprintf("the target has %d distinct values for %d rows, such as %q: it looks numeric, so set dataset.task: regression (a classification target has a few classes)", k, n, t.Classes[c])
 				}
 				return nil, fmt.Errorf("prepare %s: the training split has no rows of class %q (%d in the table); %s", t.Name, t.Classes[c], total, hint)
 			}
@@ -515,4 +520,22 @@ func splitSequences(t *Table, n int, opt PrepareOptions, rng *rand.Rand, which [
 func (t *Table) maskMissing(i int) bool {
 	T := t.targetsPerRow()
 	return T > 0 && math.IsNaN(t.Y[i*T])
+}
+
+// looksContinuous reports whether class labels look like the values of a
+// numeric target: every label a number and either one of them fractional
+// or more distinct labels than a quarter of the rows.
+func looksContinuous(classes []string, rows int) bool {
+	if len(classes) < 3 {
+		return false
+	}
+	frac := false
+	for _, c := range classes {
+		x, err := strconv.ParseFloat(strings.TrimSpace(c), 64)
+		if err != nil {
+			return false
+		}
+		frac = frac || x != math.Trunc(x)
+	}
+	return frac || 4*len(classes) > rows
 }

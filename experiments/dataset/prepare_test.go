@@ -1,9 +1,11 @@
 package dataset
 
 import (
+	"fmt"
 	"math"
 	"slices"
 	"strconv"
+	"strings"
 	"testing"
 )
 
@@ -293,4 +295,38 @@ func TestPrepare_RareClassMissingFromTrain(t *testing.T) {
 		}
 	}
 	t.Fatal("no seed left class c1 out of training")
+}
+
+// TestPrepare_ContinuousTargetHint: a numeric target read as classes
+// (every value its own class) is refused with the cure, task: regression,
+// not a hint about split fractions.
+func TestPrepare_ContinuousTargetHint(t *testing.T) {
+	var b strings.Builder
+	b.WriteString("x,y\n")
+	for i := range 40 {
+		fmt.Fprintf(&b, "%d,%.3f\n", i, 6.981+float64(i)*0.37)
+	}
+	tab, err := ReadCSV(strings.NewReader(b.String()), "f.csv", CSVOptions{Target: "y"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, err = Prepare(tab, PrepareOptions{Test: 0.25, Stratify: true}, 1)
+	if err == nil || !strings.Contains(err.Error(), "dataset.task: regression") || strings.Contains(err.Error(), "lower the test") {
+		t.Errorf("error %v, want the task: regression cure", err)
+	}
+	for _, tc := range []struct {
+		classes []string
+		rows    int
+		want    bool
+	}{
+		{[]string{"a", "b", "c"}, 10, false},
+		{[]string{"0", "1"}, 4, false},
+		{[]string{"0", "1", "2"}, 300, false},  // digit classes
+		{[]string{"0", "1", "2.5"}, 300, true}, // fractional
+		{[]string{"1", "2", "3", "4", "5"}, 12, true},
+	} {
+		if got := looksContinuous(tc.classes, tc.rows); got != tc.want {
+			t.Errorf("looksContinuous(%v, %d) = %v", tc.classes, tc.rows, got)
+		}
+	}
 }
