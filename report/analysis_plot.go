@@ -316,6 +316,10 @@ func (a *Analysis) trainingFigures(dir string, opts PlotOptions) (map[string][]s
 	return out, nil
 }
 
+// lineFigDecades is how many decades below its largest value a log axis of
+// a lineFig reaches at most.
+const lineFigDecades = 8
+
 // lineFig is a figure of plain lines (training curves).
 type lineFig struct {
 	title, subtitle string
@@ -342,9 +346,24 @@ func (f *lineFig) WriteTo(w io.Writer) (int64, error) {
 
 func (f *lineFig) plot() (*plot.Plot, plot.Legend, error) {
 	p := newPlot(f.xLabel, f.yLabel)
+	floor := math.Inf(-1)
 	if f.logY {
 		p.Y.Scale = plot.LogScale{}
 		p.Y.Tick.Marker = clipTicks{logTicks{}}
+		// A curve that falls towards 0 (a penalty driven to 1e-110) would
+		// squeeze every other curve into a band at the top: the axis
+		// spans at most lineFigDecades below the largest value, and the
+		// label says so.
+		lo, hi := math.Inf(1), math.Inf(-1)
+		for _, l := range f.lines {
+			for _, xy := range l.xys {
+				lo, hi = min(lo, xy.Y), max(hi, xy.Y)
+			}
+		}
+		if f := hi * math.Pow10(-lineFigDecades); lo < f {
+			floor = f
+			p.Y.Label.Text += fmt.Sprintf("; below %s not shown", formatLambda(floor))
+		}
 	}
 	legend := newLegend()
 	for _, l := range f.lines {
@@ -352,6 +371,7 @@ func (f *lineFig) plot() (*plot.Plot, plot.Legend, error) {
 		p.Add(line)
 		legendAdd(&legend, l.label, line)
 	}
+	p.Y.Min = max(p.Y.Min, floor) // after the lines set the range
 	return p, legend, nil
 }
 
@@ -363,6 +383,7 @@ func newPlot(xl, yl string) *plot.Plot {
 		a.Label.TextStyle.Font.Size = labelSize
 		a.Tick.Label.Font.Size = tickSize
 		a.Tick.Length = vg.Points(5)
+		a.Tick.Marker = linTicks{}
 	}
 	p.Add(&plotter.Grid{
 		Vertical:   draw.LineStyle{Color: color.Gray{Y: 225}, Width: vg.Points(0.5)},

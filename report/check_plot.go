@@ -151,6 +151,7 @@ func (f *overlayFig) plot() (*plot.Plot, plot.Legend, error) {
 		a.Tick.Label.Font.Size = tickSize
 		a.Tick.Length = vg.Points(5)
 	}
+	p.X.Tick.Marker, p.Y.Tick.Marker = linTicks{}, linTicks{}
 	xs, zero, logX := f.xPos()
 	if logX {
 		p.X.Tick.Marker = zeroLogTicks{zero: zero}

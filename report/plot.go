@@ -523,6 +523,7 @@ func (f *figure) plot() (*plot.Plot, plot.Legend, error) {
 		a.Tick.Label.Font.Size = tickSize
 		a.Tick.Length = vg.Points(5)
 	}
+	p.X.Tick.Marker, p.Y.Tick.Marker = linTicks{}, linTicks{}
 	if f.logX {
 		p.X.Scale = plot.LogScale{}
 		p.X.Tick.Marker = logTicks{}
@@ -698,6 +699,10 @@ func (logTicks) Ticks(lo, hi float64) []plot.Tick {
 			decades++
 		}
 	}
+	// On a wide axis (a training curve from 1e-110 to 10) minor ticks
+	// would merge into a solid bar: above 12 decades only powers of ten
+	// get a tick, above 40 only the labelled ones.
+	minor := k1-k0 <= 12
 	step := 1 + (k1-k0)/9 // label every step-th decade on very wide axes
 	var ticks []plot.Tick
 	for k := k0; k <= k1; k++ {
@@ -710,8 +715,10 @@ func (logTicks) Ticks(lo, hi float64) []plot.Tick {
 			case decades < 2 && (i == 2 || i == 5):
 				t.Label = formatLambda(t.Value)
 			}
-			ticks = append(ticks, t)
-			if k == k1 {
+			if t.Label != "" || (i == 1 && k1-k0 <= 40) || (i > 1 && minor) {
+				ticks = append(ticks, t)
+			}
+			if k == k1 || !minor {
 				break
 			}
 		}

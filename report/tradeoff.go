@@ -1,6 +1,7 @@
 package report
 
 import (
+	"cmp"
 	"fmt"
 	"image/color"
 	"io"
@@ -141,6 +142,42 @@ func (f *tradeoffFig) WriteTo(w io.Writer) (int64, error) {
 	return vgimg.PngCanvas{Canvas: c}.WriteTo(w)
 }
 
+// labelOrder is the order in which the points get their λ labels: ringed
+// points, the smallest and the largest λ, the other Pareto-optimal points,
+// the dominated ones; within a group, in λ order.
+func (f *tradeoffFig) labelOrder() []int {
+	rank := func(i int) int {
+		pt := f.pts[i]
+		for _, r := range f.rings {
+			if r.x == pt.x && r.y == pt.y { // the same point: bit identity is the point
+				return 0
+			}
+		}
+		lo, hi := math.Inf(1), math.Inf(-1)
+		for _, q := range f.pts {
+			lo, hi = min(lo, q.lambda), max(hi, q.lambda)
+		}
+		switch {
+		case pt.lambda == lo || pt.lambda == hi:
+			return 1
+		case pt.optimal:
+			return 2
+		}
+		return 3
+	}
+	idx := make([]int, len(f.pts))
+	for i := range idx {
+		idx[i] = i
+	}
+	slices.SortStableFunc(idx, func(a, b int) int {
+		if c := cmp.Compare(rank(a), rank(b)); c != 0 {
+			return c
+		}
+		return cmp.Compare(f.pts[a].lambda, f.pts[b].lambda)
+	})
+	return idx
+}
+
 func (f *tradeoffFig) plot() (*plot.Plot, plot.Legend, error) {
 	p := newPlot(f.xLabel, f.yLabel)
 	if f.logY {
@@ -174,16 +211,19 @@ func (f *tradeoffFig) plot() (*plot.Plot, plot.Legend, error) {
 		p.Add(line, sc)
 		legendAdd(&legend, "Pareto-optimal", line, sc)
 	}
-	// λ labels beside every point, muted for dominated ones.
-	lab := &plotter.Labels{Offset: vg.Point{X: vg.Points(4), Y: vg.Points(2)}}
-	for _, pt := range f.pts {
-		lab.XYs = append(lab.XYs, plotter.XY{X: pt.x, Y: pt.y})
-		lab.Labels = append(lab.Labels, formatLambda(pt.lambda))
+	// λ labels beside the points, muted for dominated ones, placed so
+	// that none collides with another or with a point: the ringed
+	// balance points first, then the ends of the λ range, the rest of
+	// the front and the dominated points; a label with no room left is
+	// left out.
+	lab := &pointLabels{radius: vg.Points(4)}
+	for _, i := range f.labelOrder() {
+		pt := f.pts[i]
 		col := color.Color(color.Black)
 		if !pt.optimal {
 			col = muted
 		}
-		lab.TextStyle = append(lab.TextStyle, textStyle(7, col))
+		lab.add(pt.x, pt.y, formatLambda(pt.lambda), textStyle(7, col))
 	}
 	p.Add(lab)
 	for i, r := range f.rings {

@@ -1,0 +1,89 @@
+package report
+
+import (
+	"gonum.org/v1/plot"
+	"gonum.org/v1/plot/text"
+	"gonum.org/v1/plot/vg"
+	"gonum.org/v1/plot/vg/draw"
+)
+
+// pointLabels labels points without letting two labels collide: labels
+// are placed in priority order (the order of the slices), each at the
+// first of eight positions around its point where it overlaps no label
+// placed before it, no marker and stays inside the plotting area; a label
+// with no free position is left out (the point keeps its marker, and the
+// labels that remain still tell the curve's λ).
+type pointLabels struct {
+	xys    []vg.Point // data coordinates, as X and Y
+	labels []string
+	styles []text.Style
+	radius vg.Length // markers' radius: labels keep clear of every point
+}
+
+func (l *pointLabels) add(x, y float64, label string, sty text.Style) {
+	l.xys = append(l.xys, vg.Point{X: vg.Length(x), Y: vg.Length(y)})
+	l.labels = append(l.labels, label)
+	l.styles = append(l.styles, sty)
+}
+
+// place returns, for each label, its rectangle on the canvas, or ok false
+// when it is left out. pts are the points' canvas positions.
+func (l *pointLabels) place(pts []vg.Point, area vg.Rectangle) (boxes []vg.Rectangle, ok []bool) {
+	boxes = make([]vg.Rectangle, len(pts))
+	ok = make([]bool, len(pts))
+	var taken []vg.Rectangle
+	r := l.radius
+	for i := range pts {
+		taken = append(taken, vg.Rectangle{Min: pts[i].Sub(vg.Point{X: r, Y: r}), Max: pts[i].Add(vg.Point{X: r, Y: r})})
+	}
+	gap := vg.Points(2)
+	for i, p := range pts {
+		w := l.styles[i].Width(l.labels[i])
+		h := l.styles[i].FontExtents().Height
+		d := r + gap
+		for _, off := range []vg.Point{
+			{X: d, Y: gap}, {X: d, Y: -h - gap}, {X: -d - w, Y: gap}, {X: -d - w, Y: -h - gap},
+			{X: -w / 2, Y: d}, {X: -w / 2, Y: -d - h}, {X: d, Y: -h / 2}, {X: -d - w, Y: -h / 2},
+		} {
+			b := vg.Rectangle{Min: p.Add(off), Max: p.Add(off).Add(vg.Point{X: w, Y: h})}
+			if !inside(b, area) || overlapsAny(b, taken) {
+				continue
+			}
+			boxes[i], ok[i] = b, true
+			taken = append(taken, b)
+			break
+		}
+	}
+	return boxes, ok
+}
+
+// Plot implements plot.Plotter.
+func (l *pointLabels) Plot(c draw.Canvas, p *plot.Plot) {
+	trX, trY := p.Transforms(&c)
+	pts := make([]vg.Point, len(l.xys))
+	for i, xy := range l.xys {
+		pts[i] = vg.Point{X: trX(float64(xy.X)), Y: trY(float64(xy.Y))}
+	}
+	boxes, ok := l.place(pts, c.Rectangle)
+	for i := range boxes {
+		if ok[i] {
+			// FillText puts the baseline's left end at the point; the
+			// box's bottom is the descent below it.
+			base := boxes[i].Min.Add(vg.Point{Y: l.styles[i].FontExtents().Descent})
+			c.FillText(l.styles[i], base, l.labels[i])
+		}
+	}
+}
+
+func inside(b, area vg.Rectangle) bool {
+	return b.Min.X >= area.Min.X && b.Min.Y >= area.Min.Y && b.Max.X <= area.Max.X && b.Max.Y <= area.Max.Y
+}
+
+func overlapsAny(b vg.Rectangle, rs []vg.Rectangle) bool {
+	for _, r := range rs {
+		if b.Min.X < r.Max.X && r.Min.X < b.Max.X && b.Min.Y < r.Max.Y && r.Min.Y < b.Max.Y {
+			return true
+		}
+	}
+	return false
+}

@@ -1,0 +1,75 @@
+package report
+
+import (
+	"math"
+	"strings"
+	"testing"
+
+	"gonum.org/v1/plot/plotter"
+)
+
+
+
+func TestLinTicks(t *testing.T) {
+	for _, tc := range []struct {
+		lo, hi float64
+		want   string // the labels, joined
+	}{
+		{0.48, 0.93, "0.5 0.6 0.7 0.8 0.9"},
+		{0, 150, "0 25 50 75 100 125 150"},
+		{-0.03, 0.01, "-0.03 -0.02 -0.01 0.00 0.01"},
+		{0.5, 0.51, "0.500 0.502 0.504 0.506 0.508 0.510"},
+		{1e6, 5e6, "1e+06 2e+06 3e+06 4e+06 5e+06"},
+	} {
+		var got []string
+		for _, tk := range (linTicks{}).Ticks(tc.lo, tc.hi) {
+			if tk.Label != "" {
+				got = append(got, tk.Label)
+			}
+			if tk.Value < tc.lo-1e-12 || tk.Value > tc.hi+1e-12 {
+				t.Errorf("[%g, %g]: tick %g outside the range", tc.lo, tc.hi, tk.Value)
+			}
+		}
+		if g := strings.Join(got, " "); g != tc.want {
+			t.Errorf("[%g, %g]: labels %q, want %q", tc.lo, tc.hi, g, tc.want)
+		}
+		if len(got) < 5 {
+			t.Errorf("[%g, %g]: only %d labels", tc.lo, tc.hi, len(got))
+		}
+	}
+}
+
+// TestLogTicks_WideRange: an axis from 1e-110 to 10 gets a readable
+// number of ticks, not a solid bar of minor ones.
+func TestLogTicks_WideRange(t *testing.T) {
+	ticks := logTicks{}.Ticks(1e-110, 10)
+	labelled := 0
+	for _, tk := range ticks {
+		if tk.Label != "" {
+			labelled++
+		}
+	}
+	if len(ticks) > 30 || labelled < 5 || labelled > 12 {
+		t.Errorf("%d ticks, %d labelled, for 111 decades", len(ticks), labelled)
+	}
+	// A narrow axis keeps its minor ticks and 2×, 5× labels.
+	if n := len(logTicks{}.Ticks(0.01, 1)); n < 15 {
+		t.Errorf("two decades: %d ticks", n)
+	}
+}
+
+// TestLineFig_FloorsWideLogAxis: a training curve falling to 1e-110 does
+// not stretch the axis over 111 decades.
+func TestLineFig_FloorsWideLogAxis(t *testing.T) {
+	f := &lineFig{logY: true, yLabel: "loss", lines: []lineSeries{
+		{label: "task", xys: plotter.XYs{{X: 1, Y: 10}, {X: 2, Y: 1}}},
+		{label: "term", xys: plotter.XYs{{X: 1, Y: 1}, {X: 2, Y: 1e-110}}},
+	}}
+	p, _, err := f.plot()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if want := 10 * math.Pow10(-lineFigDecades); math.Abs(p.Y.Min-want) > 1e-9*want || !strings.Contains(p.Y.Label.Text, "not shown") {
+		t.Errorf("y from %g (label %q), want %g and a note", p.Y.Min, p.Y.Label.Text, want)
+	}
+}
