@@ -723,6 +723,30 @@ func (logTicks) Ticks(lo, hi float64) []plot.Tick {
 			}
 		}
 	}
+	// An axis inside one decade (0.69 to 0.93) may hold no power of ten
+	// and no 2× or 5×: label every tick in the range, and when fewer
+	// than three fall in it, use round linear steps instead.
+	in := func(v float64) bool { return v >= lo*(1-1e-9) && v <= hi*(1+1e-9) }
+	labelled, inside := 0, 0
+	for _, t := range ticks {
+		if in(t.Value) {
+			inside++
+			if t.Label != "" {
+				labelled++
+			}
+		}
+	}
+	switch {
+	case labelled >= 2:
+	case inside >= 3:
+		for i := range ticks {
+			if in(ticks[i].Value) {
+				ticks[i].Label = formatLambda(ticks[i].Value)
+			}
+		}
+	default:
+		return linTicks{}.Ticks(lo, hi)
+	}
 	return ticks
 }
 

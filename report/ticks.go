@@ -16,7 +16,7 @@ func (linTicks) Ticks(lo, hi float64) []plot.Tick {
 	if !(hi > lo) || math.IsInf(lo, 0) || math.IsInf(hi, 0) {
 		return plot.DefaultTicks{}.Ticks(lo, hi)
 	}
-	step := niceStep((hi - lo) / 6)
+	step := niceStep(lo, hi)
 	decimals := 0
 	if e := -int(math.Floor(math.Log10(step) + 1e-9)); e > 0 {
 		decimals = e
@@ -50,13 +50,19 @@ func (linTicks) Ticks(lo, hi float64) []plot.Tick {
 	return ticks
 }
 
-// niceStep is the smallest of 1, 2, 2.5, 5 × 10^k that is at least raw.
-func niceStep(raw float64) float64 {
-	mag := math.Pow10(int(math.Floor(math.Log10(raw))))
-	for _, m := range []float64{1, 2, 2.5, 5, 10} {
-		if m*mag >= raw*(1-1e-9) {
-			return m * mag
+// niceStep is the step of 1, 2, 2.5 or 5 × 10^k that puts closest to 7
+// labels on [lo, hi], and at least 5 (so at most 11).
+func niceStep(lo, hi float64) float64 {
+	mag := math.Pow10(int(math.Floor(math.Log10((hi - lo) / 5))))
+	best, bestD := mag, math.Inf(1)
+	for _, k := range []float64{0.1, 1, 10} {
+		for _, m := range []float64{1, 2, 2.5, 5} {
+			step := m * mag * k
+			n := math.Floor(hi/step+1e-9) - math.Ceil(lo/step-1e-9) + 1
+			if d := math.Abs(n - 7); n >= 5 && d <= bestD { // ties: the larger step
+				best, bestD = step, d
+			}
 		}
 	}
-	return 10 * mag
+	return best
 }

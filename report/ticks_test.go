@@ -73,3 +73,36 @@ func TestLineFig_FloorsWideLogAxis(t *testing.T) {
 		t.Errorf("y from %g (label %q), want %g and a note", p.Y.Min, p.Y.Label.Text, want)
 	}
 }
+
+// TestLogTicks_InsideOneDecade: a log axis from 0.688 to 0.93 (a loss
+// that barely moves) still gets labels.
+func TestLogTicks_InsideOneDecade(t *testing.T) {
+	for _, r := range [][2]float64{{0.688, 0.93}, {0.688, 0.7}, {2.1, 4.4}} {
+		n := 0
+		for _, tk := range (clipTicks{logTicks{}}).Ticks(r[0], r[1]) {
+			if tk.Label != "" {
+				n++
+			}
+		}
+		if n < 2 {
+			t.Errorf("[%g, %g]: %d labels", r[0], r[1], n)
+		}
+	}
+}
+
+// TestLinTicks_Count: every range gets 5 to 11 labels.
+func TestLinTicks_Count(t *testing.T) {
+	for lo := -3.0; lo < 3; lo += 0.37 {
+		for span := 0.001; span < 1e4; span *= 1.7 {
+			n := 0
+			for _, tk := range (linTicks{}).Ticks(lo, lo+span) {
+				if tk.Label != "" {
+					n++
+				}
+			}
+			if n < 5 || n > 11 {
+				t.Fatalf("[%g, %g]: %d labels", lo, lo+span, n)
+			}
+		}
+	}
+}
