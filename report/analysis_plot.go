@@ -283,13 +283,20 @@ func (a *Analysis) trainingFigures(dir string, opts PlotOptions) (map[string][]s
 			lf.title = titled(opts, fmt.Sprintf("loss components per epoch at λ_%s = %s", ta.Term, formatLambda(p.Lambdas[ta.Index])))
 			addLine := func(label string, ys []float64, scale float64, col color.Color, dashes []vg.Length) {
 				var xys plotter.XYs
+				nonPos := 0
 				for e, y := range ys {
-					if v := scale * y; isFinite(v) && v > 0 {
+					switch v := scale * y; {
+					case isFinite(v) && v > 0:
 						xys = append(xys, plotter.XY{X: float64(e + 1), Y: v})
+					case isFinite(v):
+						nonPos++
 					}
 				}
-				if len(xys) >= 1 {
+				switch {
+				case len(xys) >= 1:
 					lf.lines = append(lf.lines, lineSeries{label: label, xys: xys, col: col, dashes: dashes})
+				case nonPos > 0: // a log axis cannot show it: say so
+					lf.notes = append(lf.notes, label+": ≤ 0, not shown")
 				}
 			}
 			addLine("task loss (train batches)", a.epochMeans(pi, taskC), 1, palette[0], nil)
@@ -325,6 +332,7 @@ type lineFig struct {
 	title, subtitle string
 	xLabel, yLabel  string
 	logY            bool
+	notes           []string // legend lines without a curve
 	lines           []lineSeries
 }
 
@@ -370,6 +378,9 @@ func (f *lineFig) plot() (*plot.Plot, plot.Legend, error) {
 		line := &plotter.Line{XYs: l.xys, LineStyle: draw.LineStyle{Color: l.col, Width: vg.Points(1.5), Dashes: l.dashes}}
 		p.Add(line)
 		legendAdd(&legend, l.label, line)
+	}
+	for _, n := range f.notes {
+		legend.Add(n)
 	}
 	p.Y.Min = max(p.Y.Min, floor) // after the lines set the range
 	return p, legend, nil

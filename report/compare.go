@@ -1,6 +1,7 @@
 package report
 
 import (
+	"cmp"
 	"image/color"
 	"io"
 	"slices"
@@ -118,28 +119,45 @@ func (f *compareFig) plot() (*plot.Plot, plot.Legend, error) {
 	p := newPlot(f.xLabel, f.yLabel)
 	legend := newLegend()
 	shapes := []draw.GlyphDrawer{draw.CircleGlyph{}, draw.TriangleGlyph{}, draw.SquareGlyph{}, draw.PyramidGlyph{}, draw.CrossGlyph{}}
+	// One set of λ labels for every curve, so that no two collide: the
+	// ends of each curve first, then the points between.
+	lab := &pointLabels{radius: vg.Points(4)}
+	if f.ref != nil {
+		lab.avoid = append(lab.avoid, vg.Point{X: vg.Length(f.ref.X), Y: vg.Length(f.ref.Y)})
+	}
+	type labelled struct {
+		curve, rank int
+		pt          tradeoffPoint
+	}
+	var order []labelled
 	for i, c := range f.curves {
 		col := palette[i%len(palette)]
 		xy := make(plotter.XYs, 0, len(c.pts)+1)
 		if f.ref != nil {
 			xy = append(xy, *f.ref)
 		}
-		lab := &plotter.Labels{Offset: vg.Point{X: vg.Points(4), Y: vg.Points(2)}}
-		for _, pt := range c.pts {
+		for k, pt := range c.pts {
 			xy = append(xy, plotter.XY{X: pt.x, Y: pt.y})
-			lab.XYs = append(lab.XYs, plotter.XY{X: pt.x, Y: pt.y})
-			lab.Labels = append(lab.Labels, formatLambda(pt.lambda))
-			lab.TextStyle = append(lab.TextStyle, textStyle(7, col))
+			rank := 1
+			if k == 0 || k == len(c.pts)-1 {
+				rank = 0
+			}
+			order = append(order, labelled{i, rank, pt})
 		}
 		line := &plotter.Line{XYs: xy, LineStyle: draw.LineStyle{Color: col, Width: vg.Points(1.5)}}
 		sc := &plotter.Scatter{XYs: xy[len(xy)-len(c.pts):], GlyphStyle: draw.GlyphStyle{Color: col, Radius: vg.Points(3), Shape: shapes[i%len(shapes)]}}
-		p.Add(line, sc, lab)
+		p.Add(line, sc)
 		name := "λ_" + c.term
 		if c.fixed != "" {
 			name += " (" + c.fixed + ")"
 		}
 		legendAdd(&legend, name, line, sc)
 	}
+	slices.SortStableFunc(order, func(a, b labelled) int { return cmp.Compare(a.rank, b.rank) })
+	for _, o := range order {
+		lab.add(o.pt.x, o.pt.y, formatLambda(o.pt.lambda), textStyle(7, palette[o.curve%len(palette)]))
+	}
+	p.Add(lab)
 	if f.ref != nil {
 		sc := &plotter.Scatter{XYs: plotter.XYs{*f.ref}, GlyphStyle: draw.GlyphStyle{Color: color.Black, Radius: vg.Points(4.5), Shape: draw.RingGlyph{}}}
 		p.Add(sc)

@@ -1,6 +1,8 @@
 package report
 
 import (
+	"slices"
+
 	"gonum.org/v1/plot"
 	"gonum.org/v1/plot/text"
 	"gonum.org/v1/plot/vg"
@@ -18,6 +20,7 @@ type pointLabels struct {
 	labels []string
 	styles []text.Style
 	radius vg.Length // markers' radius: labels keep clear of every point
+	avoid  []vg.Point // other points (data coordinates) labels keep clear of
 }
 
 func (l *pointLabels) add(x, y float64, label string, sty text.Style) {
@@ -27,14 +30,15 @@ func (l *pointLabels) add(x, y float64, label string, sty text.Style) {
 }
 
 // place returns, for each label, its rectangle on the canvas, or ok false
-// when it is left out. pts are the points' canvas positions.
-func (l *pointLabels) place(pts []vg.Point, area vg.Rectangle) (boxes []vg.Rectangle, ok []bool) {
+// when it is left out. pts are the points' canvas positions, obstacles
+// those of other markers.
+func (l *pointLabels) place(pts, obstacles []vg.Point, area vg.Rectangle) (boxes []vg.Rectangle, ok []bool) {
 	boxes = make([]vg.Rectangle, len(pts))
 	ok = make([]bool, len(pts))
 	var taken []vg.Rectangle
 	r := l.radius
-	for i := range pts {
-		taken = append(taken, vg.Rectangle{Min: pts[i].Sub(vg.Point{X: r, Y: r}), Max: pts[i].Add(vg.Point{X: r, Y: r})})
+	for _, p := range append(slices.Clip(pts), obstacles...) {
+		taken = append(taken, vg.Rectangle{Min: p.Sub(vg.Point{X: r, Y: r}), Max: p.Add(vg.Point{X: r, Y: r})})
 	}
 	gap := vg.Points(2)
 	for i, p := range pts {
@@ -64,7 +68,11 @@ func (l *pointLabels) Plot(c draw.Canvas, p *plot.Plot) {
 	for i, xy := range l.xys {
 		pts[i] = vg.Point{X: trX(float64(xy.X)), Y: trY(float64(xy.Y))}
 	}
-	boxes, ok := l.place(pts, c.Rectangle)
+	var obs []vg.Point
+	for _, xy := range l.avoid {
+		obs = append(obs, vg.Point{X: trX(float64(xy.X)), Y: trY(float64(xy.Y))})
+	}
+	boxes, ok := l.place(pts, obs, c.Rectangle)
 	for i := range boxes {
 		if ok[i] {
 			// FillText puts the baseline's left end at the point; the

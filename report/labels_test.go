@@ -21,7 +21,7 @@ func TestPointLabels_NoCollision(t *testing.T) {
 	l.add(0, 0, "1", textStyle(7, color.Black))
 	pts = append(pts, vg.Point{X: vg.Points(300), Y: vg.Points(50)})
 	area := vg.Rectangle{Max: vg.Point{X: vg.Points(400), Y: vg.Points(200)}}
-	boxes, ok := l.place(pts, area)
+	boxes, ok := l.place(pts, nil, area)
 	placed := 0
 	for i := range boxes {
 		if !ok[i] {
