@@ -6,6 +6,7 @@ import (
 	"io"
 	"math"
 	"path/filepath"
+	"strconv"
 
 	"gonum.org/v1/plot"
 	"gonum.org/v1/plot/plotter"
@@ -80,6 +81,16 @@ func samplesFigures(dir string) ([]string, error) {
 			}
 			p.X.Label.Text, p.Y.Label.Text = "frame", "label"
 			p.Legend.Top = true
+			// Headroom above the labels so the legend does not hide the
+			// last frames' steps.
+			top := p.Y.Max
+			p.Y.Min, p.Y.Max = math.Min(p.Y.Min, 0), top+1.2*(top-math.Min(p.Y.Min, 0))
+			// Ticks at the labels that exist, not in the headroom.
+			var ticks []plot.Tick
+			for v := 0.0; v <= math.Floor(top); v++ {
+				ticks = append(ticks, plot.Tick{Value: v, Label: strconv.Itoa(int(v))})
+			}
+			p.Y.Tick.Marker = plot.ConstantTicks(ticks)
 		default:
 			return nil, nil
 		}
