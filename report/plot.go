@@ -212,6 +212,7 @@ type figure struct {
 	xLabel, yLabel  string
 	logX            bool
 	series          []series
+	diverged        []float64 // λ of the x term where every run diverged: marked on the axis
 	refEntry        bool // a generic legend entry for color-matched references
 
 	logY   bool    // log y axis: means and bounds must be positive
@@ -317,7 +318,12 @@ func MetricFigure(s *Summary, xi int, mis []int, opts PlotOptions) (io.WriterTo,
 				st := s.Points[pi].Stats[mi]
 				x := s.Points[pi].Lambdas[xi]
 				if !isFinite(st.Mean) {
-					continue // no value: the point is missing
+					// No value: the point is missing. When its runs all
+					// diverged, the axis says so with a mark.
+					if p := s.Points[pi]; p.N > 0 && p.Diverged == p.N && !(logX && x == 0) && !slices.Contains(f.diverged, x) {
+						f.diverged = append(f.diverged, x)
+					}
+					continue
 				}
 				if logX && x == 0 {
 					sr.ref = &st
@@ -615,6 +621,11 @@ func (f *figure) plot() (*plot.Plot, plot.Legend, error) {
 	}
 	p.Add(refs...)
 	p.Add(lines...)
+	if len(f.diverged) > 0 {
+		dm := &divergedMarks{xs: f.diverged}
+		p.Add(dm)
+		legendAdd(&legend, "all runs diverged", dm)
+	}
 	for _, m := range f.marks {
 		v := &vLine{x: m.Lambda, style: markStyle(m)}
 		if !(f.logX && m.Lambda <= 0) {
@@ -811,4 +822,35 @@ func (v *vLine) Plot(c draw.Canvas, plt *plot.Plot) {
 func (v *vLine) Thumbnail(c *draw.Canvas) {
 	x := c.Center().X
 	c.StrokeLines(v.style, []vg.Point{{X: x, Y: c.Min.Y}, {X: x, Y: c.Max.Y}})
+}
+
+// divergedMarks marks, on the bottom edge of the plotting area, the λ
+// where every run diverged: such a point has no value to draw, and
+// without a mark it would silently vanish from the curve.
+type divergedMarks struct{ xs []float64 }
+
+var divergedRed = color.NRGBA{213, 0, 0, 255}
+
+func (d *divergedMarks) Plot(c draw.Canvas, plt *plot.Plot) {
+	trX, _ := plt.Transforms(&c)
+	sty := draw.GlyphStyle{Shape: thickCross{}, Color: divergedRed, Radius: vg.Points(5)}
+	for _, x := range d.xs {
+		pt := vg.Point{X: trX(x), Y: c.Min.Y + vg.Points(7)}
+		if c.Contains(pt) {
+			c.DrawGlyph(sty, pt)
+		}
+	}
+}
+
+// DataRange widens the x axis to the marks and leaves y alone.
+func (d *divergedMarks) DataRange() (xmin, xmax, ymin, ymax float64) {
+	xmin, xmax = math.Inf(1), math.Inf(-1)
+	for _, x := range d.xs {
+		xmin, xmax = min(xmin, x), max(xmax, x)
+	}
+	return xmin, xmax, math.Inf(1), math.Inf(-1)
+}
+
+func (d *divergedMarks) Thumbnail(c *draw.Canvas) {
+	c.DrawGlyph(draw.GlyphStyle{Shape: thickCross{}, Color: divergedRed, Radius: vg.Points(4)}, c.Center())
 }

@@ -1,14 +1,13 @@
 package report
 
 import (
+	"io"
 	"math"
 	"strings"
 	"testing"
 
 	"gonum.org/v1/plot/plotter"
 )
-
-
 
 func TestLinTicks(t *testing.T) {
 	for _, tc := range []struct {
@@ -104,5 +103,31 @@ func TestLinTicks_Count(t *testing.T) {
 				t.Fatalf("[%g, %g]: %d labels", lo, lo+span, n)
 			}
 		}
+	}
+}
+
+// TestMetricFigure_DivergedMarked: a λ whose runs all diverged has no
+// mean to draw; the figure marks it instead of dropping it silently.
+func TestMetricFigure_DivergedMarked(t *testing.T) {
+	runs := &Runs{Terms: []string{"l2"}, Metrics: []string{"test.accuracy"}}
+	for _, l := range []float64{0, 0.01, 0.1, 1} {
+		for r := range 2 {
+			run := Run{Status: "ok", Repeat: r, Lambdas: []float64{l}, Metrics: []float64{0.9 - l/10}}
+			if l == 1 {
+				run.Status, run.Metrics = "diverged", []float64{math.NaN()}
+			}
+			runs.Runs = append(runs.Runs, run)
+		}
+	}
+	wt, err := MetricFigure(Summarize(runs), 0, []int{0}, PlotOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	f := wt.(*figure)
+	if len(f.diverged) != 1 || f.diverged[0] != 1 {
+		t.Errorf("diverged marks at %v, want [1]", f.diverged)
+	}
+	if _, err := f.WriteTo(io.Discard); err != nil {
+		t.Fatal(err)
 	}
 }
