@@ -155,6 +155,7 @@ func (f *overlayFig) plot() (*plot.Plot, plot.Legend, error) {
 	xs, zero, logX := f.xPos()
 	if logX {
 		p.X.Tick.Marker = zeroLogTicks{zero: zero}
+		p.X.Label.Text = "λ (" + f.xTerm + ", log scale; λ = 0 set one decade left of the smallest λ)"
 	}
 	p.Add(&plotter.Grid{
 		Vertical:   draw.LineStyle{Color: color.Gray{Y: 225}, Width: vg.Points(0.5)},
