@@ -83,6 +83,7 @@ func TestSettings_Environment(t *testing.T) {
 		{"missing config", "LOSSEXP_CONFIG", "/nonexistent/lossexp.yaml", ExitInput, "config file /nonexistent/lossexp.yaml does not exist"},
 		{"workers ok", "LOSSEXP_WORKERS", "3", ExitOK, ""},
 		{"empty is unset", "LOSSEXP_WORKERS", "", ExitOK, ""},
+		{"an empty unknown name is unset too", "LOSSEXP_SHARD", "", ExitOK, ""},
 		// Set by lossexp for a user's trainer; a lossexp started by
 		// that trainer inherits them.
 		{"trainer's run id", "LOSSEXP_RUN_ID", "r-0001", ExitOK, ""},

@@ -78,8 +78,8 @@ func checkEnv(environ []string) error {
 	}
 	for _, kv := range environ {
 		name, val, _ := strings.Cut(kv, "=")
-		if !strings.HasPrefix(name, "LOSSEXP_") || isChildEnv(name) {
-			continue
+		if !strings.HasPrefix(name, "LOSSEXP_") || isChildEnv(name) || strings.TrimSpace(val) == "" {
+			continue // an empty variable is unset, whatever its name
 		}
 		s := lookupSetting(name)
 		if s == nil {
