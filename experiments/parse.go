@@ -67,7 +67,6 @@ func Parse(r io.Reader, file string) (*Spec, error) {
 
 	s := DefaultSpec()
 	s.File = file
-	s.Source = data
 	s.Pos = map[string]Pos{"": {root.Line, root.Column}}
 	d := &decoder{spec: &s}
 	d.spec.decode(d, root)

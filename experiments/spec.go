@@ -33,10 +33,6 @@ type Spec struct {
 	// Pos maps a dotted field path ("dataset.target",
 	// "loss.terms[0].weight") to where its value stands in the file.
 	Pos map[string]Pos `json:"-"`
-	// Source is the text the spec was parsed from (nil for a spec built
-	// in code): a sweep copies it to spec.yaml, which works for standard
-	// input too.
-	Source []byte `json:"-"`
 }
 
 // Pos is a position in a spec file, 1-based.
@@ -296,6 +292,6 @@ func (s *Spec) Hash() string {
 
 // withoutPos drops the fields a hash must ignore.
 func withoutPos(s Spec) Spec {
-	s.File, s.Pos, s.Source = "", nil, nil
+	s.File, s.Pos = "", nil
 	return s
 }

@@ -44,7 +44,7 @@ func TestParse_Defaults(t *testing.T) {
 		Report: ReportSpec{X: "l2"},
 	}
 	got := *s
-	got.Pos, got.Source = nil, nil
+	got.Pos = nil
 	if !reflect.DeepEqual(got, want) {
 		t.Errorf("defaults:\ngot  %+v\nwant %+v", got, want)
 	}
@@ -130,7 +130,7 @@ func TestSpec_LoadFull(t *testing.T) {
 		Report: ReportSpec{X: "l2", Metrics: []string{"test.accuracy", "sparsity"}},
 	}
 	got := *s
-	got.Pos, got.Source = nil, nil
+	got.Pos = nil
 	if !reflect.DeepEqual(got, want) {
 		t.Errorf("got  %+v\nwant %+v", got, want)
 	}
