@@ -14,6 +14,7 @@ import (
 	"github.com/spf13/viper"
 	"go.yaml.in/yaml/v3"
 
+	"github.com/lossexp/lossexp/datasets"
 	"github.com/lossexp/lossexp/experiments"
 	"github.com/lossexp/lossexp/sweep"
 )
@@ -45,7 +46,7 @@ var settings = []setting{
 	{"LOSSEXP_DATA_DIR", "data-dir", kindPath, "folder searched for CSV datasets after the spec's folder (as --data-dir)"},
 	{"LOSSEXP_RESULTS", "results", kindPath, "results root folder (as --results); default ./results"},
 	{"LOSSEXP_OUT", "out", kindPath, "output folder of a sweep (as --out); default <results>/<spec name>"},
-	{"LOSSEXP_CACHE_DIR", "cache-dir", kindPath, "folder downloaded datasets are cached in"},
+	{datasets.CacheEnv, "cache-dir", kindPath, "folder of fetched datasets (lossexp datasets fetch; as --cache-dir); default ~/.cache/lossexp"},
 	{sweep.EnvShards, "", kindCount, "number of shards for --shard auto (set by the exported Kubernetes Job and Slurm script)"},
 }
 
