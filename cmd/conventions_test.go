@@ -8,10 +8,12 @@ import (
 	"os"
 	"path/filepath"
 	"regexp"
+	"slices"
 	"runtime"
 	"strings"
 	"testing"
 
+	"github.com/lossexp/lossexp/study"
 	"github.com/lossexp/lossexp/sweep"
 )
 
@@ -229,7 +231,18 @@ func TestSweepAnswerAndCheckJSON(t *testing.T) {
 		t.Fatalf("sweep: exit %d: %s", code, stderr)
 	}
 	var text, notes bytes.Buffer
-	r := SweepResult{Name: "tiny", Out: out, Runs: 8, Finished: 8, Trained: 8, Complete: true, Seconds: 1, Files: []string{"runs.csv"}}
+	var m study.Manifest
+	b, err := os.ReadFile(filepath.Join(out, study.ManifestFile))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := json.Unmarshal(b, &m); err != nil {
+		t.Fatal(err)
+	}
+	r := newSweepResult(out, m)
+	if r.Name != "tiny" || r.Runs != 8 || r.Finished != 8 || !r.Complete || !slices.Contains(r.Files, "runs.csv") {
+		t.Fatalf("SweepResult from the manifest = %+v", r)
+	}
 	if err := printSweepResult(&text, &notes, false, r); err != nil {
 		t.Fatal(err)
 	}

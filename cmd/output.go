@@ -11,10 +11,12 @@ import (
 	"fmt"
 	"io"
 	"math"
+	"slices"
 	"strings"
 
 	"github.com/lossexp/lossexp/experiments"
 	"github.com/lossexp/lossexp/report"
+	"github.com/lossexp/lossexp/study"
 	"github.com/lossexp/lossexp/sweep"
 )
 
@@ -119,6 +121,14 @@ type SweepResult struct {
 	Complete bool     `json:"complete"`
 	Seconds  float64  `json:"seconds"`
 	Files    []string `json:"files"`
+}
+
+// newSweepResult is the SweepResult of a sweep or merge that wrote out
+// with manifest m (study.SweepOutcome.Manifest, study.MergeOutcome's).
+func newSweepResult(out string, m study.Manifest) SweepResult {
+	return SweepResult{Name: m.Name, Out: out, Runs: m.Runs, Finished: m.Finished, Trained: m.Trained, Reused: m.Reused,
+		Diverged: m.Diverged, Complete: m.Complete, Seconds: m.Seconds,
+		Files: append(slices.Clone(m.Files), study.ManifestFile)}
 }
 
 // SweepJSON is the output of `lossexp sweep --json` and `lossexp merge
