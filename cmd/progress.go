@@ -45,13 +45,17 @@ func newProgress(streams *IO, name string, total int, quiet bool) *progress {
 }
 
 // setCosts weighs the runs by cost for the ETA: plans are the sweep's
-// plans, skip reports those that will not be trained (taken from the run
-// store).
+// plans (all of them, or only those to train), skip (nil: none) reports
+// those that will not be trained (taken from the run store).
 func (p *progress) setCosts(plans []sweep.Plan, cost sweep.CostFunc, skip func(sweep.Plan) bool) {
-	p.cost = make([]int64, len(plans))
+	n := 0
+	for _, pl := range plans {
+		n = max(n, pl.Index+1)
+	}
+	p.cost = make([]int64, n)
 	p.totalCost = 0
 	for _, pl := range plans {
-		if pl.Index < 0 || pl.Index >= len(plans) || (skip != nil && skip(pl)) {
+		if pl.Index < 0 || (skip != nil && skip(pl)) {
 			continue
 		}
 		c := max(cost(pl), 1)

@@ -70,6 +70,13 @@ func TestProgress_ETAByCost(t *testing.T) {
 	if got := p.fraction(1, 2); got != 0.1 {
 		t.Errorf("fraction = %g, want 0.1", got)
 	}
+	// Only the plans to train, indices beyond their count.
+	r := newProgress(&IO{Err: &bytes.Buffer{}}, "s", 1, true)
+	r.setCosts([]sweep.Plan{{Index: 7}}, func(sweep.Plan) int64 { return 5 }, nil)
+	r.update(1, 1, &experiments.Result{Index: 7, Status: experiments.StatusOK})
+	if got := r.fraction(1, 1); got != 1 {
+		t.Errorf("fraction after the only plan = %g, want 1", got)
+	}
 	// Without costs every run counts the same.
 	q := newProgress(&IO{Err: &bytes.Buffer{}}, "s", 2, true)
 	if got := q.eta(1, 2, time.Second); got != time.Second {
