@@ -10,6 +10,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/lossexp/lossexp/experiments/model"
+	"github.com/lossexp/lossexp/report"
 	"github.com/lossexp/lossexp/study"
 	"github.com/lossexp/lossexp/sweep"
 )
@@ -21,6 +22,7 @@ type MergeOptions struct {
 	Out     string // folder to write; default Dirs[0]
 	Partial bool   // write the tables of the runs there are when some are missing
 	DataDir string // only for folders without shard manifests
+	JSON    bool
 }
 
 func newCmdMerge(streams *IO, runF func(context.Context, *MergeOptions) error) *cobra.Command {
@@ -59,6 +61,7 @@ other DIRs are copied into the output folder's run store.`,
 	c.Flags().StringVarP(&opts.Out, "out", "o", "", "folder to write (default: the first DIR)")
 	c.Flags().BoolVar(&opts.Partial, "partial", false, "write the tables of the runs there are when some are missing (exit 0)")
 	c.Flags().StringVar(&opts.DataDir, "data-dir", "", "folder of CSV datasets, for folders without shard manifests")
+	c.Flags().BoolVar(&opts.JSON, "json", false, "print the final summary (runs, files, balance points per term, report path) as one JSON document on standard output")
 	return c
 }
 
@@ -71,6 +74,9 @@ func mergeRun(ctx context.Context, o *MergeOptions) error {
 		return err
 	}
 	w, m, s := o.IO.Err, oc.Manifest, oc.Study.Spec
+	if o.JSON {
+		return printSweepResult(o.IO.Out, w, true, newSweepResult(oc.Out, m))
+	}
 	fmt.Fprintf(w, "merge %s: %d of %d runs, from %s in %s", s.Name, m.Finished, m.Runs, plural(oc.Shards, "shard manifest"), plural(oc.Folders, "folder"))
 	if oc.Copied > 0 {
 		fmt.Fprintf(w, " (%d records copied into %s)", oc.Copied, filepath.Join(oc.Out, sweep.StoreDir))
@@ -82,7 +88,11 @@ func mergeRun(ctx context.Context, o *MergeOptions) error {
 	if oc.Missing > 0 {
 		fmt.Fprintf(w, "merge %s: partial: %d of %d runs missing (manifest.json: complete false)\n", s.Name, oc.Missing, m.Runs)
 	}
-	return nil
+	ans, err := report.ReadAnswer(oc.Out)
+	if err != nil {
+		return err
+	}
+	return ans.WriteText(o.IO.Out)
 }
 
 func plural(n int, what string) string {

@@ -1,9 +1,13 @@
 package cmd
 
 import (
+	"bytes"
+	"context"
+	"encoding/json"
 	"os"
 	"os/exec"
 	"path/filepath"
+	"slices"
 	"strings"
 	"syscall"
 	"testing"
@@ -230,4 +234,44 @@ func waitFor(t *testing.T, path string) {
 		time.Sleep(10 * time.Millisecond)
 	}
 	t.Fatalf("%s never appeared", path)
+}
+
+// TestSweep_JSONAndStdin: a spec read from standard input ("-") sweeps
+// like the file, and --json puts one document on standard output with the
+// counts, the files and the answer (balance points per term); validate
+// --json describes the plan.
+func TestSweep_JSONAndStdin(t *testing.T) {
+	dir := t.TempDir()
+	out := filepath.Join(dir, "o")
+	var stdout, stderr bytes.Buffer
+	code := Main(context.Background(), []string{"sweep", "-", "--out", out, "-q", "--json"}, strings.NewReader(okSpec), &stdout, &stderr)
+	if code != 0 {
+		t.Fatalf("exit %d: %s", code, stderr.String())
+	}
+	var doc struct {
+		Name     string   `json:"name"`
+		Runs     int      `json:"runs"`
+		Complete bool     `json:"complete"`
+		Files    []string `json:"files"`
+		Answer   *struct {
+			Report string `json:"report"`
+		} `json:"answer"`
+	}
+	if err := json.Unmarshal(stdout.Bytes(), &doc); err != nil {
+		t.Fatalf("stdout is not one JSON document: %v\n%s", err, stdout.String())
+	}
+	if doc.Name != "bad" || doc.Runs != 6 || !doc.Complete || doc.Answer == nil || !slices.Contains(doc.Files, "runs.csv") {
+		t.Errorf("document: %+v", doc)
+	}
+	if b, _ := os.ReadFile(filepath.Join(out, "spec.yaml")); string(b) != okSpec {
+		t.Errorf("spec.yaml holds %q, want the spec read from stdin", b)
+	}
+	code, vout, verr := run(t, "validate", writeSpecIn(t, dir, "s.yaml", okSpec), "--json")
+	var v struct {
+		Valid bool `json:"valid"`
+		Runs  int  `json:"runs"`
+	}
+	if code != 0 || json.Unmarshal([]byte(vout), &v) != nil || !v.Valid || v.Runs != 6 {
+		t.Errorf("validate --json: exit %d, %s %s", code, vout, verr)
+	}
 }

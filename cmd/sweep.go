@@ -2,11 +2,11 @@ package cmd
 
 import (
 	"context"
+	"io"
 	"errors"
 	"fmt"
 	"io/fs"
 	"path/filepath"
-	"slices"
 	"strings"
 
 	"github.com/spf13/cobra"
@@ -29,6 +29,7 @@ type SweepOptions struct {
 	Quiet   bool
 	Fresh   bool // ignore (and clear) the run store: retrain every run
 	Force   bool // replace another spec's results in the output folder
+	JSON    bool // the final summary as one JSON document on standard output
 	// Shard is the --shard value: "" (the whole sweep), "i/n" or "auto".
 	Shard string
 
@@ -102,20 +103,21 @@ A CSV dataset path is resolved relative to the spec's folder, then to
 			return sweepRun(c.Context(), opts)
 		},
 	}
-	c.Flags().IntP("workers", "w", 0, "number of runs trained at once (0 = number of CPUs)")
+	c.Flags().IntP("workers", "w", 0, "number of runs trained at once (0 = the CPUs this process may use, GOMAXPROCS)")
 	c.Flags().StringP("out", "o", "", "output folder (default <results>/<spec name>)")
 	c.Flags().String("results", "results", "results root folder")
 	c.Flags().String("data-dir", "", "folder to look for CSV datasets in after the spec's folder")
 	c.Flags().BoolVarP(&opts.Quiet, "quiet", "q", false, "no progress output")
 	c.Flags().BoolVar(&opts.Fresh, "fresh", false, "retrain every run: clear the run store instead of resuming from it")
-	c.Flags().BoolVar(&opts.Force, "force", false, "replace the results of another spec in the output folder")
+	c.Flags().BoolVar(&opts.Force, "force", false, "replace the results of another spec in the output folder (only lossexp's own files are removed)")
+	c.Flags().BoolVar(&opts.JSON, "json", false, "print the final summary (runs, files, balance points per term, report path) as one JSON document on standard output")
 	c.Flags().String("shard", "", "train only shard i/n of the runs (0 ≤ i < n), or auto from JOB_COMPLETION_INDEX + LOSSEXP_SHARDS or SLURM_ARRAY_TASK_ID; then lossexp merge")
 	opts.limitFlags.add(c)
 	return c
 }
 
 func sweepRun(ctx context.Context, o *SweepOptions) error {
-	st, err := study.Load(o.Spec, o.DataDir, o.limits(o.Workers))
+	st, err := loadStudy(o.IO, o.Spec, o.DataDir, o.limits(o.Workers))
 	if err != nil {
 		return err
 	}
@@ -137,47 +139,37 @@ func sweepRun(ctx context.Context, o *SweepOptions) error {
 	if oc == nil {
 		return err
 	}
-	o.printOutcome(oc, err)
+	if perr := o.printOutcome(oc, err); perr != nil && err == nil {
+		return perr
+	}
 	return err
 }
 
 // startProgress is study.SweepOptions.Start: a progress display per
 // training pass.
-func (o *SweepOptions) startProgress(label string, _, toTrain int) (func(int, int, *experiments.Result), func()) {
-	p := newProgress(o.IO, label, toTrain, o.Quiet)
+func (o *SweepOptions) startProgress(pass *study.Pass) (func(int, int, *experiments.Result), func()) {
+	p := newProgress(o.IO, pass.Label, pass.ToTrain, o.Quiet)
+	p.setCosts(pass.Plans, pass.Cost, pass.Stored)
 	return p.update, p.finish
 }
 
 // printOutcome says how a sweep ended: its counts, where its files are,
 // and the command that resumes an interrupted one.
-func (o *SweepOptions) printOutcome(oc *study.SweepOutcome, err error) {
+func (o *SweepOptions) printOutcome(oc *study.SweepOutcome, err error) error {
 	w, m, s := o.IO.Err, oc.Manifest, oc.Study.Spec
 	if oc.ReportErr != nil {
 		fmt.Fprintf(w, "note: plots of the partial sweep: %v\n", oc.ReportErr)
 	}
 	if err != nil && !oc.Interrupted {
-		return
+		return nil
 	}
 	if oc.Interrupted {
 		fmt.Fprintf(w, "sweep %s: interrupted: %d of %d runs finished and kept in %s; tables and plots written from them\n",
 			s.Name, m.Finished, m.Runs, filepath.Join(oc.Out, sweep.StoreDir))
 		fmt.Fprintf(w, "resume with: %s\n", resumeCommand(o, oc.Out))
-		return
+		return nil
 	}
-	fmt.Fprintf(w, "sweep %s: %d runs in %.1fs", s.Name, m.Runs, m.Seconds)
-	if m.Trained > 0 { // refinement rounds included
-		fmt.Fprintf(w, " (%d trained, %.2f runs/s", m.Trained, float64(m.Trained)/m.Seconds)
-		if m.Reused > 0 {
-			fmt.Fprintf(w, "; %d reused from the run store", m.Reused)
-		}
-		fmt.Fprint(w, ")")
-	} else {
-		fmt.Fprint(w, " (all reused from the run store; --fresh retrains)")
-	}
-	if m.Diverged > 0 {
-		fmt.Fprintf(w, ", %d diverged (see runs.csv, column reason)", m.Diverged)
-	}
-	fmt.Fprintf(w, "\nwrote %s: %s\n", oc.Out, strings.Join(append(slices.Clone(m.Files), study.ManifestFile), ", "))
+	return printSweepResult(o.IO.Out, w, o.JSON, newSweepResult(oc.Out, m))
 }
 
 // resumeCommand is the command line that resumes an interrupted sweep.
@@ -195,6 +187,27 @@ func resumeCommand(o *SweepOptions, out string) string {
 }
 
 func shellQuote(s string) string { return study.ShellQuote(s) }
+
+// loadStudy plans the study of the spec at path, or of the spec read from
+// standard input when path is "-" (named <stdin> in messages; a relative
+// dataset path resolves against the working directory).
+func loadStudy(streams *IO, path, dataDir string, lim study.Limits) (*study.Study, error) {
+	if path != experiments.Stdin {
+		return study.Load(path, dataDir, lim)
+	}
+	if streams == nil || streams.In == nil {
+		return nil, inputError(fmt.Errorf("spec -: no standard input"))
+	}
+	const maxSpec = 4 << 20
+	text, err := io.ReadAll(io.LimitReader(streams.In, maxSpec+1))
+	if err != nil {
+		return nil, inputError(fmt.Errorf("read the spec from standard input: %w", err))
+	}
+	if len(text) > maxSpec {
+		return nil, inputError(fmt.Errorf("spec from standard input: more than %d bytes", maxSpec))
+	}
+	return study.Plan(text, experiments.StdinName, dataDir, lim)
+}
 
 // limitFlags are the resource limits of commands that plan a study.
 type limitFlags struct {

@@ -10,7 +10,6 @@ import (
 	"github.com/spf13/viper"
 
 	"github.com/lossexp/lossexp/experiments"
-	"github.com/lossexp/lossexp/study"
 )
 
 // ValidateOptions are the settings of `lossexp validate`.
@@ -19,6 +18,7 @@ type ValidateOptions struct {
 	Spec    string
 	DataDir string
 	Workers int // for the memory estimate: runs trained at once
+	JSON    bool
 
 	limitFlags
 }
@@ -58,16 +58,20 @@ training is refused here with the same message.`,
 			return validateRun(opts)
 		},
 	}
-	c.Flags().IntP("workers", "w", 0, "runs a sweep would train at once, for the memory estimate (0 = number of CPUs)")
+	c.Flags().IntP("workers", "w", 0, "runs a sweep would train at once, for the memory estimate (0 = GOMAXPROCS)")
+	c.Flags().BoolVar(&opts.JSON, "json", false, "print the plan as one JSON document")
 	c.Flags().String("data-dir", "", "folder to look for CSV datasets in after the spec's folder")
 	opts.limitFlags.add(c)
 	return c
 }
 
 func validateRun(o *ValidateOptions) error {
-	st, err := study.Load(o.Spec, o.DataDir, o.limits(o.Workers))
+	st, err := loadStudy(o.IO, o.Spec, o.DataDir, o.limits(o.Workers))
 	if err != nil {
 		return err
+	}
+	if o.JSON {
+		return writeJSON(o.IO.Out, newValidateJSON(o.Spec, st.Spec, st.Plans, len(st.Grid)))
 	}
 	s, plans, grid := st.Spec, st.Plans, st.Grid
 	w := o.IO.Out

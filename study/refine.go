@@ -34,12 +34,12 @@ func (st *Study) refineRounds(ctx context.Context, store *sweep.Store, opt Sweep
 		var finish func()
 		stats, err := st.TrainMissing(ctx, store, st.Plans, TrainOptions{
 			Workers: opt.Workers, Log: log, Tool: opt.Tool,
-			Start: func(reused, toTrain int) func(int, int, *experiments.Result) {
-				if opt.Start == nil || toTrain == 0 {
+			Start: func(pass *Pass) func(int, int, *experiments.Result) {
+				if opt.Start == nil || pass.ToTrain == 0 {
 					return nil
 				}
 				var progress func(int, int, *experiments.Result)
-				progress, finish = opt.Start(st.Spec.Name, reused, toTrain)
+				progress, finish = opt.Start(pass)
 				return progress
 			},
 		})

@@ -85,15 +85,16 @@ func Shard(ctx context.Context, st *Study, opt ShardOptions) (*ShardOutcome, err
 	}
 	stats, runErr := st.TrainMissing(ctx, store, mine, TrainOptions{
 		Workers: opt.Workers, Log: log, Tool: opt.Tool,
-		Start: func(reused, toTrain int) func(int, int, *experiments.Result) {
+		Start: func(pass *Pass) func(int, int, *experiments.Result) {
+			reused, toTrain := pass.Reused, pass.ToTrain
 			man.Finished, man.Reused, man.Complete = reused, reused, reused == len(mine)
 			// Written before training, so merge can tell a shard that
 			// started and died from one that never ran.
 			if err := sweep.SaveShardRecord(shardDir, man); err != nil {
 				fmt.Fprintf(log, "note: shard manifest: %v\n", err)
 			}
-			fmt.Fprintf(log, "sweep %s: shard %s%s: %d of %d runs on %d workers → %s\n",
-				s.Name, sh, src, len(mine), len(st.Plans), min(workers, max(toTrain, 1)), out)
+			fmt.Fprintf(log, "sweep %s: shard %s%s: %d of %d runs on %s → %s\n",
+				s.Name, sh, src, len(mine), len(st.Plans), workersLabel(min(workers, max(toTrain, 1))), out)
 			if reused > 0 {
 				fmt.Fprintf(log, "sweep %s: shard %s: resuming: %d of %d runs already in %s, %d to train\n",
 					s.Name, sh, reused, len(mine), store.Dir(), toTrain)
@@ -102,7 +103,8 @@ func Shard(ctx context.Context, st *Study, opt ShardOptions) (*ShardOutcome, err
 				return nil
 			}
 			var progress func(int, int, *experiments.Result)
-			progress, finish = opt.Start(s.Name+" "+sh.String(), reused, toTrain)
+			pass.Label = s.Name + " " + sh.String()
+			progress, finish = opt.Start(pass)
 			return progress
 		},
 	})

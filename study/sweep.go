@@ -20,10 +20,9 @@ type SweepOptions struct {
 	Fresh   bool // retrain every run: remove lossexp's run records first
 	Force   bool // replace another spec's results (only what lossexp wrote)
 	Log     io.Writer
-	// Start is called before each training pass with a label, the
-	// number of runs reused and the number to train; it returns the
+	// Start is called before each training pass; it returns the
 	// progress callback and a function called when the pass ends.
-	Start func(label string, reused, toTrain int) (progress func(done, total int, r *experiments.Result), finish func())
+	Start func(p *Pass) (progress func(done, total int, r *experiments.Result), finish func())
 	Tool  string // tool version for records and the manifest
 	BLAS  string // BLAS backend for the manifest
 }
@@ -93,16 +92,17 @@ func Sweep(ctx context.Context, st *Study, opt SweepOptions) (*SweepOutcome, err
 
 	s := st.Spec
 	if m := s.BalanceRuns(); m > 0 {
-		fmt.Fprintf(log, "sweep %s: %d grid points × %d repeats + %d balancing-method runs = %d runs on %d workers → %s\n",
-			s.Name, len(st.Grid), s.Repeats, m, len(st.Plans), st.limits.workersOr(opt.Workers), out)
+		fmt.Fprintf(log, "sweep %s: %d grid points × %d repeats + %d balancing-method runs = %d runs on %s → %s\n",
+			s.Name, len(st.Grid), s.Repeats, m, len(st.Plans), workersLabel(st.limits.workersOr(opt.Workers)), out)
 	} else {
-		fmt.Fprintf(log, "sweep %s: %d grid points × %d repeats = %d runs on %d workers → %s\n",
-			s.Name, len(st.Grid), s.Repeats, len(st.Plans), st.limits.workersOr(opt.Workers), out)
+		fmt.Fprintf(log, "sweep %s: %d grid points × %d repeats = %d runs on %s → %s\n",
+			s.Name, len(st.Grid), s.Repeats, len(st.Plans), workersLabel(st.limits.workersOr(opt.Workers)), out)
 	}
 	var finish func()
 	stats, runErr := st.TrainMissing(ctx, store, st.Plans, TrainOptions{
 		Workers: opt.Workers, Log: log, Tool: opt.Tool,
-		Start: func(reused, toTrain int) func(int, int, *experiments.Result) {
+		Start: func(pass *Pass) func(int, int, *experiments.Result) {
+			reused, toTrain := pass.Reused, pass.ToTrain
 			switch {
 			case preTrained > 0:
 				fmt.Fprintf(log, "sweep %s: refinement: %d runs trained in the earlier rounds, %d reused, %d to train\n",
@@ -115,7 +115,7 @@ func Sweep(ctx context.Context, st *Study, opt SweepOptions) (*SweepOutcome, err
 				return nil
 			}
 			var progress func(int, int, *experiments.Result)
-			progress, finish = opt.Start(s.Name, reused, toTrain)
+			progress, finish = opt.Start(pass)
 			return progress
 		},
 	})
@@ -168,4 +168,11 @@ func (l Limits) workersOr(w int) int {
 		return w
 	}
 	return l.workers()
+}
+
+func workersLabel(n int) string {
+	if n == 1 {
+		return "1 worker"
+	}
+	return fmt.Sprintf("%d workers", n)
 }

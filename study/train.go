@@ -19,11 +19,24 @@ type TrainOptions struct {
 	// Log receives notes (a stored record that cannot be used, and why).
 	Log io.Writer
 	// Start, when non-nil, is called once the store has been read, with
-	// the number of runs reused from it and the number to train; it
-	// returns the progress callback (nil for none).
-	Start func(reused, toTrain int) func(done, total int, r *experiments.Result)
+	// the training pass about to run; it returns the progress callback
+	// (nil for none).
+	Start func(p *Pass) func(done, total int, r *experiments.Result)
 	// Tool is the tool version written into each record.
 	Tool string
+}
+
+// Pass is one training pass of TrainMissing, as its Start hook sees it.
+type Pass struct {
+	Label   string // what trains: the spec's name, with the shard
+	Reused  int    // runs taken from the store
+	ToTrain int    // runs to train
+	// Plans are the pass's runs numbered from 0 (the Index progress
+	// callbacks see in a Result), Stored those that will not be trained,
+	// and Cost the relative cost of a run (sweep.PlanCost).
+	Plans  []sweep.Plan
+	Stored func(sweep.Plan) bool
+	Cost   sweep.CostFunc
 }
 
 // TrainStats count what TrainMissing did.
@@ -63,18 +76,19 @@ func (st *Study) TrainMissing(ctx context.Context, store *sweep.Store, plans []s
 	if notes > 5 && opt.Log != nil {
 		fmt.Fprintf(opt.Log, "note: %d more stored runs retrained\n", notes-5)
 	}
-	var progress func(done, total int, r *experiments.Result)
-	if opt.Start != nil {
-		progress = opt.Start(stats.Reused, len(plans)-stats.Reused)
-	}
 	// sweep.Run numbers the runs it is given; plans may be a shard's
 	// subset, so the index into plans is the result's Index.
-	byIndex := make([]int, len(plans))
 	local := make([]sweep.Plan, len(plans))
 	for i, p := range plans {
 		local[i] = p
 		local[i].Index = i
-		byIndex[i] = p.Index
+	}
+	var progress func(done, total int, r *experiments.Result)
+	if opt.Start != nil {
+		progress = opt.Start(&Pass{
+			Label: st.Spec.Name, Reused: stats.Reused, ToTrain: len(plans) - stats.Reused,
+			Plans: local, Stored: func(p sweep.Plan) bool { return stored[p.Index] }, Cost: sweep.PlanCost(st.Spec),
+		})
 	}
 	specHash := st.Spec.ResultHash()
 	n, err := sweep.Run(ctx, st.Spec, st.Data, local, sweep.Options{

@@ -123,7 +123,7 @@ func Expand(s *experiments.Spec) ([]Plan, [][]float64, error) {
 
 // Options configure a sweep.
 type Options struct {
-	// Workers is the pool size; 0 means runtime.NumCPU().
+	// Workers is the pool size; 0 means runtime.GOMAXPROCS(0).
 	Workers int
 	// Progress, when non-nil, is called from the collector goroutine after
 	// each run finishes (in completion order) with the number done so far.
@@ -155,7 +155,7 @@ func Run(ctx context.Context, s *experiments.Spec, data *experiments.DataSource,
 	}
 	workers := opt.Workers
 	if workers <= 0 {
-		workers = runtime.NumCPU()
+		workers = runtime.GOMAXPROCS(0)
 	}
 	workers = min(workers, total)
 	ctx, cancel := context.WithCancel(ctx)
