@@ -37,7 +37,7 @@ batch order.`,
 		Example: `  lossexp run configs/quickstart.yaml --set l2=0.001 --repeat 0
   lossexp run configs/quickstart.yaml --set l2=0.1 --json | jq .metrics
   cat configs/quickstart.yaml | lossexp run - --set l2=0.01`,
-		Args:    cobra.ExactArgs(1),
+		Args: cobra.ExactArgs(1),
 		RunE: func(c *cobra.Command, args []string) error {
 			bind(v, c, "data-dir")
 			opts.Spec = args[0]

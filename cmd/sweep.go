@@ -2,9 +2,9 @@ package cmd
 
 import (
 	"context"
-	"io"
 	"errors"
 	"fmt"
+	"io"
 	"io/fs"
 	"path/filepath"
 	"strings"
