@@ -34,7 +34,8 @@ import (
 // dataset.split.test, dataset.split.validation, model.hidden,
 // model.noise, train.learning_rate, train.epochs, train.batch_size,
 // train.momentum, train.weight_decay, train.beta1, train.beta2,
-// train.epsilon, loss.huber_delta. Each value is checked as if written in
+// train.epsilon, loss.huber_delta and, with a trainer: section,
+// trainer.params.<name>. Each value is checked as if written in
 // its field; a problem is reported at the value.
 
 // Axis is one sweep axis: a spec field and its values, in the order
@@ -63,6 +64,12 @@ func (v AxisValue) String() string {
 		return strings.Join(parts, "x")
 	}
 	return strconv.FormatFloat(v.Num, 'g', -1, 64)
+}
+
+// axisSetting is one axis value of an effective spec.
+type axisSetting struct {
+	field string
+	value float64
 }
 
 // AxisPrefix starts the runs.csv column of an axis: axis.<field>.
@@ -98,10 +105,24 @@ const paramsPrefix = "dataset.params."
 // dataset.params.<name> stands for every generator parameter.
 func AxisFields() []string {
 	out := slices.Sorted(maps.Keys(axisFields))
-	return append(out, paramsPrefix+"<name>")
+	return append(out, paramsPrefix+"<name>", trainerParamsPrefix+"<name>")
 }
 
 func lookupAxisField(field string) (axisField, bool) {
+	if name, ok := strings.CutPrefix(field, trainerParamsPrefix); ok && name != "" && !strings.ContainsAny(name, ".[") {
+		return axisField{set: func(s *Spec, v AxisValue) {
+			if s.Trainer == nil {
+				return // refused by validate: an axis of a trainer parameter needs a trainer
+			}
+			t := *s.Trainer
+			t.Params = maps.Clone(t.Params)
+			if t.Params == nil {
+				t.Params = map[string]float64{}
+			}
+			t.Params[name] = v.Num
+			s.Trainer = &t
+		}}, true
+	}
 	if name, ok := strings.CutPrefix(field, paramsPrefix); ok && name != "" && !strings.ContainsAny(name, ".[") {
 		return axisField{set: func(s *Spec, v AxisValue) {
 			p := maps.Clone(s.Dataset.Params)
@@ -232,12 +253,16 @@ func (s *Spec) AxisNames() []string {
 func (s *Spec) WithAxes(pt []AxisValue) *Spec {
 	c := *s
 	c.Sweep.Axes = nil
+	c.axisPoint = nil
 	for k, ax := range s.Sweep.Axes {
 		af, ok := lookupAxisField(ax.Field)
 		if !ok {
 			panic("experiments: WithAxes: unknown axis field " + ax.Field)
 		}
 		af.set(&c, pt[k])
+		if pt[k].List == nil {
+			c.axisPoint = append(c.axisPoint, axisSetting{ax.Field, pt[k].Num})
+		}
 	}
 	return &c
 }
@@ -246,6 +271,12 @@ func (s *Spec) WithAxes(pt []AxisValue) *Spec {
 // the spec with that one value applied is validated, and the problems in
 // the field are reported at the value.
 func (s *Spec) validateAxes(v *validator) {
+	for _, ax := range s.Sweep.Axes {
+		if strings.HasPrefix(ax.Field, trainerParamsPrefix) && s.Trainer == nil {
+			v.addf(joinField("sweep.axes", ax.Field), "an axis of a trainer parameter needs a trainer: section")
+			return
+		}
+	}
 	for _, ax := range s.Sweep.Axes {
 		if len(ax.Values) == 0 {
 			if f := joinField("sweep.axes", ax.Field); !s.has(f) {

@@ -32,7 +32,12 @@ func MetricCatalogue() []MetricInfo {
 // of a spec's data has the same columns, so d may be any repeat's splits.
 // The columns and their order come from the metric table
 // (lossterms.MetricColumns).
+//
+// A trainer spec's columns are TrainerMetricNames (d is not read).
 func MetricNames(s *Spec, d *dataset.Splits) []string {
+	if s.Trainer != nil {
+		return TrainerMetricNames(s)
+	}
 	return lossterms.MetricColumns(metricContext(s, d))
 }
 
@@ -64,7 +69,12 @@ func metricContext(s *Spec, d *dataset.Splits) *lossterms.MetricContext {
 // evenly spaced steps of the epoch, the mean cosine between the two over
 // the weights, and the test loss at the end of the epoch (every
 // train.eval_every epochs).
+//
+// A trainer spec's columns are TrainerCurveNames.
 func CurveNames(s *Spec) []string {
+	if s.Trainer != nil {
+		return TrainerCurveNames(s)
+	}
 	names := []string{"loss.total", "loss.task"}
 	for _, t := range s.Loss.Terms {
 		names = append(names, "loss."+t.Name)

@@ -422,7 +422,7 @@ func (d *decoder) anyValue(n *yaml.Node, field string) any {
 
 // Keys of each section, in documented order (the order "valid: …" lists).
 var (
-	specKeys    = []string{"name", "description", "seed", "repeats", "dataset", "model", "train", "loss", "sweep", "report", "check"}
+	specKeys    = []string{"name", "description", "seed", "repeats", "dataset", "model", "train", "trainer", "loss", "sweep", "report", "check"}
 	datasetKeys = []string{"builtin", "csv", "target", "task", "features", "categorical", "missing", "group", "aux_targets", "sequence", "image", "params", "standardize", "split"}
 	splitKeys   = []string{"test", "validation", "stratify", "test_csv", "unseen"}
 	seqKeys     = []string{"id", "order", "context"}
@@ -442,7 +442,7 @@ var sections = []struct {
 }{
 	{"", specKeys}, {"dataset", datasetKeys}, {"dataset.split", splitKeys},
 	{"dataset.sequence", seqKeys}, {"dataset.image", imageKeys},
-	{"model", modelKeys}, {"train", trainKeys}, {"loss", lossKeys},
+	{"model", modelKeys}, {"train", trainKeys}, {"trainer", trainerKeys}, {"loss", lossKeys},
 	// sweep.step is left out: a step in a logspace is not a sweep step.
 	{"sweep", []string{"mode", "total", "points", "axes", "refine", "balance"}}, {"sweep.refine", refineKeys}, {"report", reportKeys}, {"check", checkKeys},
 }
@@ -464,6 +464,9 @@ func (s *Spec) decode(d *decoder, n *yaml.Node) {
 			s.Model.decode(d, v, f)
 		case "train":
 			s.Train.decode(d, v, f)
+		case "trainer":
+			s.Trainer = &TrainerSpec{}
+			s.Trainer.decode(d, v, f)
 		case "loss":
 			s.Loss.decode(d, v, f)
 		case "sweep":

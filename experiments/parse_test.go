@@ -22,7 +22,7 @@ func TestParse_Errors(t *testing.T) {
 		want string
 	}{
 		{"unknown top-level key belonging elsewhere", base + "epochs: 3\n",
-			"bad.yaml:3:1: epochs: unknown key, did you mean train.epochs? (valid: name, description, seed, repeats, dataset, model, train, loss, sweep, report, check)"},
+			"bad.yaml:3:1: epochs: unknown key, did you mean train.epochs? (valid: name, description, seed, repeats, dataset, model, train, trainer, loss, sweep, report, check)"},
 		{"unknown nested key", "name: q\ndataset:\n  builtin: moons\n  sampels: 600\n",
 			"bad.yaml:4:3: dataset.sampels: unknown key (valid: builtin, csv, target, task, features, categorical, missing, group, aux_targets, sequence, image, params, standardize, split)"},
 		{"near miss", base + "train:\n  learning-rate: 0.1\n",

@@ -4,6 +4,12 @@ package experiments
 const (
 	StatusOK       = "ok"
 	StatusDiverged = "diverged" // loss became NaN or ±Inf; Reason says where
+	// StatusFailed is a run of a training command (trainer:) that did
+	// not report its metrics: it exited with an error, timed out, or
+	// wrote a malformed metrics.jsonl; Reason says which. A failed run
+	// is not a result: a sweep stores it so its tables show it, and the
+	// next sweep trains it again.
+	StatusFailed = "failed"
 )
 
 // Result is what one run produced. Every field but the timings is a pure

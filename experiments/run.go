@@ -51,6 +51,7 @@ type DataSource struct {
 	table    *dataset.Table // CSV table (with the test file's rows), shared by every repeat (nil for builtins)
 	csvPath  string
 	testPath string
+	inputs   string // a trainer spec's inputs hash (HashInputs)
 }
 
 // OpenData resolves and loads the spec's dataset. A relative CSV path
@@ -60,7 +61,14 @@ type DataSource struct {
 // and in the fetch cache (datasets.CacheDir: LOSSEXP_CACHE_DIR, else the
 // user's cache folder). A file of a fetchable dataset that is not fetched
 // yet is an error naming `lossexp datasets fetch NAME`.
+//
+// A spec with a trainer has no data of its own: OpenData checks that the
+// program and the inputs exist and hashes the inputs, which then stand
+// for the data's checksum (and so enter every run id).
 func OpenData(s *Spec, dataDir string) (*DataSource, error) {
+	if s.Trainer != nil {
+		return openTrainer(s)
+	}
 	d := &DataSource{spec: s}
 	if s.Dataset.Builtin != "" {
 		// Generate once to catch bad parameters early, with the error at
@@ -186,6 +194,9 @@ func resolveCSV(s *Spec, field, p, dataDir string) (path string, shipped bool, e
 
 // Checksum identifies the data the sweep used.
 func (d *DataSource) Checksum() string {
+	if d.spec.Trainer != nil {
+		return d.inputs
+	}
 	if d.table != nil {
 		return d.table.Checksum
 	}
@@ -204,8 +215,13 @@ func (d *DataSource) Path() string { return d.csvPath }
 // includes sampling noise; a CSV is split anew per repeat. The networks
 // some terms need frozen (the perceptual term's classifier) are trained
 // here, once per repeat, and travel with the splits (Splits.Frozen).
+//
+// A trainer spec's splits are empty: the command loads its own data.
 func (d *DataSource) Prepare(repeat int) (*dataset.Splits, error) {
 	s := d.spec
+	if s.Trainer != nil {
+		return &dataset.Splits{}, nil
+	}
 	t := d.table
 	seed := RepeatSeed(s.Seed, repeat)
 	if t == nil {

@@ -43,6 +43,9 @@ func (s *Spec) ResultHash() string {
 // tuple and repeat they share: extending a grid or adding repeats reuses
 // the runs already stored.
 func (s *Spec) RunBase(dataChecksum string) string {
+	if s.Trainer != nil {
+		return s.trainerRunBase(dataChecksum)
+	}
 	type term struct {
 		Kind   string
 		Params map[string]any `json:",omitempty"`

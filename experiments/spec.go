@@ -24,11 +24,18 @@ type Spec struct {
 	Model       ModelSpec
 	Train       TrainSpec
 	Loss        LossSpec
-	Sweep       SweepSpec
+	// Trainer is the user's own training command (trainer.go), which
+	// replaces Dataset, Model and Train; nil for the built-in trainer.
+	Trainer *TrainerSpec `json:",omitempty"`
+	Sweep   SweepSpec
 	Report      ReportSpec
 	// Check holds the tolerances of `lossexp check` (nil when the spec
 	// has no check section; see runid.go).
 	Check *CheckSpec `json:",omitempty"`
+
+	// axisPoint holds the axis values of an effective spec (WithAxes):
+	// a training command receives them in LOSSEXP_PARAMS.
+	axisPoint []axisSetting
 
 	// Pos maps a dotted field path ("dataset.target",
 	// "loss.terms[0].weight") to where its value stands in the file.

@@ -79,7 +79,13 @@ type trainer struct {
 // NaN or infinite returns a Result with Status "diverged" and a nil
 // error; an error means the run could not be carried out (bad spec, or
 // ctx cancelled — checked between batches).
+//
+// A spec with a trainer: section runs the user's command instead
+// (train_command.go).
 func Train(ctx context.Context, run *Run) (Result, error) {
+	if run.Spec.Trainer != nil {
+		return trainCommand(ctx, run)
+	}
 	s := run.Spec
 	res := Result{
 		Index:   run.Index,

@@ -78,6 +78,12 @@ func (s *Spec) has(field string) bool {
 // applyDefaults sets the defaults that depend on other fields (see
 // DefaultSpec). Fields written in the file are left alone.
 func (s *Spec) applyDefaults() {
+	if s.Trainer != nil {
+		// The command owns data, model and training: none of the built-in
+		// defaults apply (validateTrainer refuses the sections if written).
+		s.Dataset, s.Model, s.Train = DatasetSpec{}, ModelSpec{}, TrainSpec{}
+		s.Loss.Task, s.Loss.HuberDelta = "", 0
+	}
 	if s.Model.Kind == "linear" && !s.has("model.hidden") {
 		s.Model.Hidden = nil
 	}
@@ -184,9 +190,13 @@ func (s *Spec) validate() []*FieldError {
 	if s.Repeats < 1 {
 		v.addf("repeats", "must be at least 1, got %d", s.Repeats)
 	}
-	s.validateDataset(v)
-	s.validateModel(v)
-	s.validateTrain(v)
+	if s.Trainer != nil {
+		s.validateTrainer(v)
+	} else {
+		s.validateDataset(v)
+		s.validateModel(v)
+		s.validateTrain(v)
+	}
 	s.validateLoss(v)
 	s.validateSweep(v)
 	s.validateBalance(v)
@@ -351,6 +361,10 @@ func (s *Spec) validateTrain(v *validator) {
 
 func (s *Spec) validateLoss(v *validator) {
 	l := &s.Loss
+	if s.Trainer != nil {
+		s.validateTerms(v)
+		return
+	}
 	if l.Task != "" {
 		v.choice("loss.task", "task loss", l.Task, taskLosses)
 		switch {
@@ -364,7 +378,13 @@ func (s *Spec) validateLoss(v *validator) {
 	if s.has("loss.huber_delta") && l.Task != "huber" {
 		v.addf("loss.huber_delta", "only used by task huber")
 	}
+	s.validateTerms(v)
+}
 
+// validateTerms checks every term: kind, parameters, needs, name, weight
+// and scale.
+func (s *Spec) validateTerms(v *validator) {
+	l := &s.Loss
 	names := map[string]int{}
 	for i := range l.Terms {
 		t := &l.Terms[i]
@@ -388,7 +408,9 @@ func (s *Spec) validateLoss(v *validator) {
 			default:
 				v.add(base, err)
 			}
-		} else {
+		} else if t.Kind == "external" && s.Trainer == nil {
+			v.addf(base+".kind", "term %s is computed by a training command: kind external needs a trainer: section", t.Name)
+		} else if s.Trainer == nil {
 			s.validateTermNeeds(v, base, t, info, term)
 		}
 		switch {

@@ -212,7 +212,7 @@ func (r *Record) validate(id string) error {
 		return fmt.Errorf("%d effective lambdas for %d terms", len(r.LambdaEff), len(r.Terms))
 	case len(r.Metrics) != len(r.MetricNames):
 		return fmt.Errorf("%d metric values for %d metrics", len(r.Metrics), len(r.MetricNames))
-	case r.Status != experiments.StatusOK && r.Status != experiments.StatusDiverged:
+	case r.Status != experiments.StatusOK && r.Status != experiments.StatusDiverged && r.Status != experiments.StatusFailed:
 		return fmt.Errorf("unknown status %q", r.Status)
 	case r.Repeat < 0:
 		return fmt.Errorf("negative repeat %d", r.Repeat)
@@ -227,9 +227,12 @@ func (r *Record) validate(id string) error {
 
 // Fits reports whether rec can stand for a run of this sweep: the same
 // run base and the same metric and curve columns (a tool that adds a
-// metric retrains rather than leave a column empty).
+// metric retrains rather than leave a column empty). A failed run (a
+// training command that did not report) never fits: the next sweep
+// trains it again.
 func (r *Record) Fits(base string, metrics, curves []string) bool {
-	return r.RunBase == base && slices.Equal(r.MetricNames, metrics) && slices.Equal(r.CurveNames, curves)
+	return r.Status != experiments.StatusFailed &&
+		r.RunBase == base && slices.Equal(r.MetricNames, metrics) && slices.Equal(r.CurveNames, curves)
 }
 
 // NewRecord turns a result into a record.

@@ -1,0 +1,24 @@
+// Package command runs one attempt of a user's training command, the
+// trainer of a spec with a trainer: section, and reads what it reports.
+//
+// It has three parts, each usable alone:
+//
+//   - Template (template.go): one argv element or environment value with
+//     {name} placeholders; {{ and }} are literal braces. Parsing finds
+//     every placeholder with its byte offset, so a spec can refuse an
+//     unknown one at its line and column before anything runs.
+//   - Run (exec.go): starts the program without a shell in a process group
+//     of its own, keeps the tail of its stdout and stderr (bounded memory
+//     whatever it prints), and stops the whole group on timeout or when ctx
+//     is cancelled: SIGTERM, a grace period, then SIGKILL. When the
+//     program exits, whatever it left running in its group is stopped the
+//     same way, so no process outlives its attempt.
+//   - ParseMetrics (metrics.go): the metrics.jsonl protocol, one JSON
+//     object per line; lines with "epoch" are curve points, the line with
+//     "final": true holds the run's metrics. Python's NaN, Infinity and
+//     -Infinity tokens are accepted; problems name their line.
+//
+// The package knows nothing of specs, run ids or result tables:
+// experiments/train_command.go builds the attempts from a spec and turns
+// their outcome into a run's result.
+package command

@@ -1,0 +1,247 @@
+package command
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"os/exec"
+	"sync"
+	"syscall"
+	"time"
+)
+
+// DefaultGrace is the time a process group has between SIGTERM and
+// SIGKILL when Attempt.Grace is 0.
+const DefaultGrace = 10 * time.Second
+
+// DefaultLogCap is the number of bytes of stdout and of stderr kept (the
+// tail) when Attempt.LogCap is 0.
+const DefaultLogCap = 1 << 20
+
+// Attempt is one execution of a program.
+type Attempt struct {
+	Argv    []string // program and arguments; Argv[0] is looked up in PATH unless it holds a '/'
+	Dir     string   // working directory ("" = the current one)
+	Env     []string // the complete environment, "KEY=value"
+	Timeout time.Duration
+	Grace   time.Duration // SIGTERM → SIGKILL; 0 = DefaultGrace
+	LogCap  int           // bytes of each stream kept; 0 = DefaultLogCap
+}
+
+// Outcome is how an attempt ended.
+type Outcome struct {
+	// StartErr is set when the program could not be started (not found,
+	// not executable); the other fields are then zero.
+	StartErr error
+	Exit     int    // exit status; -1 when ended by a signal
+	Signal   string // the signal that ended it ("" when it exited)
+	TimedOut bool   // stopped because Timeout passed
+	// Stdout and Stderr hold the last LogCap bytes of each stream;
+	// StdoutBytes and StderrBytes count everything written.
+	Stdout, Stderr           []byte
+	StdoutBytes, StderrBytes int64
+	Duration                 time.Duration
+}
+
+// Run executes a in a process group of its own and waits for it. When the
+// program exits, any process it left in its group is stopped (SIGTERM,
+// grace, SIGKILL). On timeout, or when ctx is cancelled, the whole group
+// is stopped the same way; Run then returns the outcome with TimedOut set,
+// or ctx's error. No process of the group is left running when Run
+// returns, except one that left the group on its own (setsid).
+func Run(ctx context.Context, a Attempt) (Outcome, error) {
+	if len(a.Argv) == 0 {
+		return Outcome{}, errors.New("command: empty argv")
+	}
+	grace := a.Grace
+	if grace <= 0 {
+		grace = DefaultGrace
+	}
+	capN := a.LogCap
+	if capN <= 0 {
+		capN = DefaultLogCap
+	}
+	if err := ctx.Err(); err != nil {
+		return Outcome{}, err
+	}
+	// Pipes of our own, so that Wait returns when the program exits even
+	// if a child it left behind still holds them open.
+	outR, outW, err := os.Pipe()
+	if err != nil {
+		return Outcome{}, fmt.Errorf("command: %w", err)
+	}
+	errR, errW, err := os.Pipe()
+	if err != nil {
+		outR.Close()
+		outW.Close()
+		return Outcome{}, fmt.Errorf("command: %w", err)
+	}
+	stdout, stderr := newTail(capN), newTail(capN)
+	var copiers sync.WaitGroup
+	copiers.Add(2)
+	go func() { defer copiers.Done(); io.Copy(stdout, outR) }()
+	go func() { defer copiers.Done(); io.Copy(stderr, errR) }()
+	closeReaders := func() {
+		// Wait for both streams to reach EOF (every writer gone), but not
+		// for a process that escaped the group and holds them: a second.
+		done := make(chan struct{})
+		go func() { copiers.Wait(); close(done) }()
+		select {
+		case <-done:
+		case <-time.After(time.Second):
+			outR.Close()
+			errR.Close()
+			<-done
+		}
+		outR.Close()
+		errR.Close()
+	}
+
+	c := exec.Command(a.Argv[0], a.Argv[1:]...)
+	c.Dir, c.Env = a.Dir, a.Env
+	if c.Env == nil {
+		c.Env = []string{}
+	}
+	c.Stdin = nil
+	c.Stdout, c.Stderr = outW, errW
+	c.SysProcAttr = &syscall.SysProcAttr{Setpgid: true}
+	start := time.Now()
+	if err := c.Start(); err != nil {
+		outW.Close()
+		errW.Close()
+		closeReaders()
+		return Outcome{StartErr: err}, nil
+	}
+	outW.Close()
+	errW.Close()
+	pgid := c.Process.Pid
+
+	exited := make(chan error, 1)
+	go func() { exited <- c.Wait() }()
+	var timeout <-chan time.Time
+	if a.Timeout > 0 {
+		t := time.NewTimer(a.Timeout)
+		defer t.Stop()
+		timeout = t.C
+	}
+	var o Outcome
+	var waitErr, ctxErr error
+	select {
+	case waitErr = <-exited:
+		stopGroup(pgid, grace, nil)
+	case <-timeout:
+		o.TimedOut = true
+		waitErr = stopGroup(pgid, grace, exited)
+	case <-ctx.Done():
+		ctxErr = ctx.Err()
+		waitErr = stopGroup(pgid, grace, exited)
+	}
+	o.Duration = time.Since(start)
+	closeReaders()
+	o.Stdout, o.StdoutBytes = stdout.bytes()
+	o.Stderr, o.StderrBytes = stderr.bytes()
+	o.Exit = c.ProcessState.ExitCode()
+	if ws, ok := c.ProcessState.Sys().(syscall.WaitStatus); ok && ws.Signaled() {
+		o.Signal = ws.Signal().String()
+	}
+	_ = waitErr // the exit status is read from ProcessState
+	if ctxErr != nil {
+		return o, ctxErr
+	}
+	return o, nil
+}
+
+// stopGroup ends process group pgid: SIGTERM, then SIGKILL once grace has
+// passed with a member still alive. With exited non-nil (the leader has
+// not been reaped yet) it also waits for the leader and returns its Wait
+// error.
+func stopGroup(pgid int, grace time.Duration, exited <-chan error) error {
+	if err := syscall.Kill(-pgid, syscall.SIGTERM); err != nil && exited == nil {
+		return nil // the group is empty
+	}
+	deadline := time.Now().Add(grace)
+	var waitErr error
+	leaderGone := exited == nil
+	for {
+		if !leaderGone {
+			select {
+			case waitErr = <-exited:
+				leaderGone = true
+			case <-time.After(10 * time.Millisecond):
+			}
+		} else {
+			time.Sleep(5 * time.Millisecond)
+		}
+		if leaderGone && !GroupAlive(pgid) {
+			return waitErr
+		}
+		if time.Now().After(deadline) {
+			break
+		}
+	}
+	syscall.Kill(-pgid, syscall.SIGKILL)
+	if !leaderGone {
+		waitErr = <-exited // SIGKILL cannot be ignored
+	}
+	for i := 0; i < 200 && GroupAlive(pgid); i++ {
+		time.Sleep(5 * time.Millisecond)
+	}
+	return waitErr
+}
+
+// GroupAlive reports whether process group pgid has a member that is not
+// a zombie. A zombie whose parent does not reap it (a container without
+// an init) cannot run, so it does not count.
+func GroupAlive(pgid int) bool {
+	if err := syscall.Kill(-pgid, 0); err != nil {
+		return errors.Is(err, syscall.EPERM)
+	}
+	return len(groupMembers(pgid)) > 0
+}
+
+// tail keeps the last n bytes written to it and counts them all.
+type tail struct {
+	mu    sync.Mutex
+	buf   []byte // ring of capacity n
+	start int    // index of the oldest byte once full
+	total int64
+	n     int
+}
+
+func newTail(n int) *tail { return &tail{n: n} }
+
+func (t *tail) Write(p []byte) (int, error) {
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	t.total += int64(len(p))
+	q := p
+	if len(q) >= t.n {
+		t.buf = append(t.buf[:0], q[len(q)-t.n:]...)
+		t.start = 0
+		return len(p), nil
+	}
+	if len(t.buf) < t.n {
+		room := t.n - len(t.buf)
+		k := min(room, len(q))
+		t.buf = append(t.buf, q[:k]...)
+		q = q[k:]
+	}
+	for len(q) > 0 { // full: overwrite the oldest bytes
+		k := copy(t.buf[t.start:], q)
+		q = q[k:]
+		t.start = (t.start + k) % t.n
+	}
+	return len(p), nil
+}
+
+// bytes returns the kept tail in order and the number of bytes written.
+func (t *tail) bytes() ([]byte, int64) {
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	out := make([]byte, 0, len(t.buf))
+	out = append(out, t.buf[t.start:]...)
+	out = append(out, t.buf[:t.start]...)
+	return out, t.total
+}

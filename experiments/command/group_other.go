@@ -1,0 +1,14 @@
+//go:build !linux
+
+package command
+
+import "syscall"
+
+// groupMembers reports the group as alive while a signal can reach it
+// (without /proc, zombies cannot be told apart).
+func groupMembers(pgid int) []int {
+	if syscall.Kill(-pgid, 0) == nil {
+		return []int{pgid}
+	}
+	return nil
+}

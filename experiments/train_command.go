@@ -1,0 +1,521 @@
+package experiments
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"math"
+	"os"
+	"path/filepath"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/lossexp/lossexp/experiments/command"
+)
+
+// The run protocol of a spec with a trainer: section.
+//
+// For every attempt of a run, lossexp makes a fresh private folder
+// ($LOSSEXP_RUN_DIR), writes the run's parameters to params.json in it
+// ($LOSSEXP_PARAMS), and starts the command, with the spec's folder as
+// working directory and the environment
+//
+//	LOSSEXP_RUN_ID, LOSSEXP_REPEAT, LOSSEXP_SEED, LOSSEXP_WORKER,
+//	LOSSEXP_RUN_DIR, LOSSEXP_PARAMS, LOSSEXP_ATTEMPT,
+//	LOSSEXP_LAMBDA_<NAME> per term, LOSSEXP_PARAM_<NAME> per trainer.params
+//
+// added to lossexp's own and trainer.env. The command reports by writing
+// $LOSSEXP_RUN_DIR/metrics.jsonl (command.ParseMetrics). The outcome:
+//
+//   - ok: exit status 0, a final line, every trainer.metrics name in it
+//     with a finite value, and finite loss.total and loss.task on every
+//     epoch line;
+//   - diverged: the same, except that a required metric or an epoch's
+//     loss.total or loss.task is NaN or ±Inf (JSON null counts as NaN);
+//   - failed: anything else (a non-zero exit, a signal, the timeout, no
+//     metrics.jsonl, a malformed line, no final line, a missing metric),
+//     tried again up to trainer.retries times.
+//
+// The attempt's folder is removed afterwards; its stdout, stderr (the
+// last command.DefaultLogCap bytes of each) and metrics.jsonl are kept in
+// the run's log folder (WithLogRoot).
+
+// Context keys.
+type (
+	workerKey  struct{}
+	logRootKey struct{}
+)
+
+// WithWorker returns ctx carrying the index (0 … workers−1) of the pool
+// worker that trains the runs under it: a training command sees it as
+// {worker} and LOSSEXP_WORKER (e.g. to choose a GPU). It never changes a
+// result.
+func WithWorker(ctx context.Context, worker int) context.Context {
+	return context.WithValue(ctx, workerKey{}, worker)
+}
+
+// WorkerFrom returns the worker index WithWorker stored, 0 when none.
+func WorkerFrom(ctx context.Context) int {
+	if w, ok := ctx.Value(workerKey{}).(int); ok {
+		return w
+	}
+	return 0
+}
+
+// WithLogRoot returns ctx carrying the folder under which a training
+// command's runs keep their logs: <root>/<run-id>/attempt-<k>.stdout,
+// .stderr and .metrics.jsonl. Without it they go to
+// <temp>/lossexp-logs/<run-id>.
+func WithLogRoot(ctx context.Context, root string) context.Context {
+	return context.WithValue(ctx, logRootKey{}, root)
+}
+
+// LogDir returns the log folder of run id under ctx (see WithLogRoot).
+func LogDir(ctx context.Context, id string) string {
+	root, _ := ctx.Value(logRootKey{}).(string)
+	if root == "" {
+		root = filepath.Join(os.TempDir(), "lossexp-logs")
+	}
+	return filepath.Join(root, id)
+}
+
+// CommandSeed returns the seed a training command gets for repeat r: the
+// same at every λ (runs stay paired), below 2³¹ so that any library
+// accepts it (numpy wants < 2³²).
+func CommandSeed(seed uint64, repeat int) uint64 {
+	return RepeatSeed(seed, repeat) >> 33
+}
+
+// metricsFile is the file a command writes in its run folder.
+const metricsFile = "metrics.jsonl"
+
+// maxMetricsCopy bounds the copy of metrics.jsonl kept in the log folder.
+const maxMetricsCopy = 16 << 20
+
+// attempt is the outcome of one attempt.
+type attempt struct {
+	status, reason string
+	final          map[string]float64
+	curves         [][]float64
+	epochs         int
+	seconds        float64
+}
+
+// trainCommand trains one run with the spec's training command. A run
+// that failed comes back as a Result with Status failed and a nil error;
+// an error means the run could not be tried (its inputs vanished) or ctx
+// was cancelled (the command's process group is stopped first), and no
+// result is recorded.
+func trainCommand(ctx context.Context, run *Run) (Result, error) {
+	s := run.Spec
+	res := Result{
+		Index:   run.Index,
+		RunID:   run.ID(),
+		Point:   run.Point,
+		Repeat:  run.Repeat,
+		Lambdas: append([]float64(nil), run.Lambdas...),
+		Status:  StatusOK,
+	}
+	names := MetricNames(s, nil)
+	res.Metrics = make([]float64, len(names))
+	for i := range res.Metrics {
+		res.Metrics[i] = math.NaN()
+	}
+	sum, err := s.inputsSum()
+	if err != nil {
+		return res, err
+	}
+	res.RunID = RunID(s.RunBase(sum), run.Lambdas, run.Repeat)
+	logDir := LogDir(ctx, res.RunID)
+	if err := os.RemoveAll(logDir); err != nil {
+		return res, fmt.Errorf("clear log folder: %w", err)
+	}
+	if err := os.MkdirAll(logDir, 0o755); err != nil {
+		return res, fmt.Errorf("create log folder: %w", err)
+	}
+	tries := 1 + s.Trainer.Retries
+	var a attempt
+	for k := 1; k <= tries; k++ {
+		a, err = runAttempt(ctx, run, res.RunID, k, logDir)
+		if err != nil {
+			return res, err
+		}
+		if a.status != StatusFailed {
+			break
+		}
+	}
+	res.Status, res.Seconds = a.status, a.seconds
+	switch a.status {
+	case StatusFailed:
+		res.Reason = a.reason
+		if tries > 1 {
+			res.Reason = fmt.Sprintf("%s (%d attempts)", a.reason, tries)
+		}
+		return res, nil
+	case StatusDiverged:
+		res.Reason = a.reason
+	default:
+		for i, n := range names {
+			if v, ok := a.final[n]; ok {
+				res.Metrics[i] = v
+			}
+		}
+	}
+	res.Curves = a.curves
+	if v, ok := a.final["epochs_run"]; ok {
+		res.Metrics[len(names)-1] = v
+	} else {
+		res.Metrics[len(names)-1] = float64(a.epochs)
+	}
+	return res, nil
+}
+
+// runAttempt runs attempt k of run id and keeps its logs in logDir.
+func runAttempt(ctx context.Context, run *Run, id string, k int, logDir string) (attempt, error) {
+	s := run.Spec
+	t := s.Trainer
+	dir, err := os.MkdirTemp("", "lossexp-run-")
+	if err != nil {
+		return attempt{}, fmt.Errorf("create run folder: %w", err)
+	}
+	defer os.RemoveAll(dir)
+	argv, env, err := commandLine(ctx, run, id, k, dir)
+	if err != nil {
+		return attempt{}, err
+	}
+	o, err := command.Run(ctx, command.Attempt{
+		Argv: argv, Dir: s.SpecDir(), Env: env, Timeout: t.Timeout, Grace: t.Grace,
+	})
+	prefix := filepath.Join(logDir, fmt.Sprintf("attempt-%d", k))
+	logErr := errors.Join(
+		writeLog(prefix+".stdout", o.Stdout, o.StdoutBytes),
+		writeLog(prefix+".stderr", o.Stderr, o.StderrBytes),
+		copyMetrics(filepath.Join(dir, metricsFile), prefix+".metrics.jsonl"),
+	)
+	if err != nil {
+		return attempt{}, err // cancelled: not a result
+	}
+	if logErr != nil {
+		return attempt{}, fmt.Errorf("keep the logs of run %s: %w", id, logErr)
+	}
+	a := attempt{status: StatusFailed, seconds: o.Duration.Seconds()}
+	switch {
+	case o.StartErr != nil:
+		a.reason = fmt.Sprintf("cannot start %s: %v", argv[0], unwrapExec(o.StartErr))
+		return a, nil
+	case o.TimedOut:
+		a.reason = "timeout after " + shortDuration(t.Timeout) + stderrTail(o.Stderr)
+		return a, nil
+	case o.Signal != "":
+		a.reason = "ended by signal " + o.Signal + stderrTail(o.Stderr)
+		return a, nil
+	case o.Exit != 0:
+		a.reason = fmt.Sprintf("exit status %d%s", o.Exit, stderrTail(o.Stderr))
+		return a, nil
+	}
+	f, err := os.Open(filepath.Join(dir, metricsFile))
+	if err != nil {
+		a.reason = "no " + metricsFile + " written to $LOSSEXP_RUN_DIR"
+		return a, nil
+	}
+	rep, err := command.ParseMetrics(f)
+	f.Close() // read-only
+	if err != nil {
+		a.reason = metricsFile + ": " + err.Error()
+		return a, nil
+	}
+	judge(s, rep, &a)
+	return a, nil
+}
+
+// judge sets a's status, reason, final metrics and curves from a report of
+// a command that exited with status 0.
+func judge(s *Spec, rep *command.Report, a *attempt) {
+	if rep.Final == nil {
+		a.reason = metricsFile + `: no line with "final": true`
+		return
+	}
+	var missing, notNum []string
+	for _, m := range s.Trainer.Metrics {
+		if _, ok := rep.Final.Values[m.Name]; ok {
+			continue
+		}
+		if raw, ok := rep.Final.Other[m.Name]; ok {
+			notNum = append(notNum, fmt.Sprintf("%s is %s", m.Name, raw))
+		} else {
+			missing = append(missing, m.Name)
+		}
+	}
+	switch {
+	case len(missing) == 1:
+		a.reason = "missing metric " + missing[0]
+	case len(missing) > 1:
+		a.reason = "missing metrics " + strings.Join(missing, ", ")
+	}
+	if len(notNum) > 0 {
+		a.reason = strings.TrimPrefix(a.reason+"; ", "; ") + fmt.Sprintf("%s: line %d: not a number: %s", metricsFile, rep.Final.No, strings.Join(notNum, ", "))
+	}
+	if a.reason != "" {
+		return
+	}
+	a.final = rep.Final.Values
+	a.epochs = len(rep.Epochs)
+	curves := CurveNames(s)
+	a.curves = make([][]float64, len(rep.Epochs))
+	for e, ln := range rep.Epochs {
+		row := make([]float64, len(curves))
+		for i, n := range curves {
+			v, ok := ln.Values[n]
+			if !ok {
+				v = math.NaN()
+			}
+			row[i] = v
+		}
+		a.curves[e] = row
+	}
+	a.status = StatusOK
+	for _, ln := range rep.Epochs {
+		for _, n := range []string{"loss.total", "loss.task"} {
+			if v, ok := ln.Values[n]; ok && (math.IsNaN(v) || math.IsInf(v, 0)) {
+				a.status = StatusDiverged
+				a.reason = fmt.Sprintf("%s is %s at epoch %s (%s line %d)", n, fmtFloat(v), fmtFloat(ln.Values["epoch"]), metricsFile, ln.No)
+				return
+			}
+		}
+	}
+	for _, m := range s.Trainer.Metrics {
+		if v := a.final[m.Name]; math.IsNaN(v) || math.IsInf(v, 0) {
+			a.status = StatusDiverged
+			a.reason = fmt.Sprintf("metric %s is %s (%s line %d)", m.Name, fmtFloat(v), metricsFile, rep.Final.No)
+			return
+		}
+	}
+}
+
+// commandLine returns the argv and the environment of attempt k, and
+// writes params.json into the run folder dir.
+func commandLine(ctx context.Context, run *Run, id string, k int, dir string) ([]string, []string, error) {
+	s := run.Spec
+	t := s.Trainer
+	seed := CommandSeed(s.Seed, run.Repeat)
+	worker := WorkerFrom(ctx)
+	lambdas := make(map[string]float64, len(s.Loss.Terms))
+	for i, term := range s.Loss.Terms {
+		lambdas[term.Name] = run.Lambdas[i]
+	}
+	lookup := func(name string) (string, bool) {
+		switch name {
+		case "seed":
+			return strconv.FormatUint(seed, 10), true
+		case "repeat":
+			return strconv.Itoa(run.Repeat), true
+		case "run_id":
+			return id, true
+		case "run_dir":
+			return dir, true
+		case "worker":
+			return strconv.Itoa(worker), true
+		}
+		if n, ok := strings.CutPrefix(name, "lambda."); ok {
+			if l, ok := lambdas[n]; ok {
+				return fmtFloat(l), true
+			}
+		}
+		if n, ok := strings.CutPrefix(name, "params."); ok {
+			if p, ok := t.Params[n]; ok {
+				return fmtFloat(p), true
+			}
+		}
+		return "", false
+	}
+	expand := func(field, v string) (string, error) {
+		tpl, err := command.ParseTemplate(v)
+		if err == nil {
+			v, err = tpl.Expand(lookup)
+		}
+		if err != nil {
+			return "", s.Errorf(field, "%v", err)
+		}
+		return v, nil
+	}
+	argv := make([]string, len(t.Command))
+	for i, a := range t.Command {
+		v, err := expand(indexField("trainer.command", i), a)
+		if err != nil {
+			return nil, nil, err
+		}
+		argv[i] = v
+	}
+	if p := argv[0]; strings.ContainsRune(p, '/') && !filepath.IsAbs(p) {
+		argv[0] = filepath.Join(s.SpecDir(), p)
+	}
+	env := os.Environ()
+	for _, key := range sortedKeys(t.Env) {
+		v, err := expand("trainer.env."+key, t.Env[key])
+		if err != nil {
+			return nil, nil, err
+		}
+		env = append(env, key+"="+v)
+	}
+	paramsPath := filepath.Join(dir, "params.json")
+	env = append(env,
+		"LOSSEXP_RUN_ID="+id,
+		"LOSSEXP_REPEAT="+strconv.Itoa(run.Repeat),
+		"LOSSEXP_SEED="+strconv.FormatUint(seed, 10),
+		"LOSSEXP_WORKER="+strconv.Itoa(worker),
+		"LOSSEXP_RUN_DIR="+dir,
+		"LOSSEXP_PARAMS="+paramsPath,
+		"LOSSEXP_ATTEMPT="+strconv.Itoa(k),
+	)
+	for _, term := range s.Loss.Terms {
+		env = append(env, "LOSSEXP_LAMBDA_"+EnvName(term.Name)+"="+fmtFloat(lambdas[term.Name]))
+	}
+	for _, n := range sortedKeys(t.Params) {
+		env = append(env, "LOSSEXP_PARAM_"+EnvName(n)+"="+fmtFloat(t.Params[n]))
+	}
+	var required []string
+	for _, m := range t.Metrics {
+		required = append(required, m.Name)
+	}
+	specPath := s.File
+	if specPath != "" {
+		if abs, err := filepath.Abs(specPath); err == nil {
+			specPath = abs
+		}
+	}
+	p := struct {
+		RunID   string             `json:"run_id"`
+		Repeat  int                `json:"repeat"`
+		Seed    uint64             `json:"seed"`
+		Worker  int                `json:"worker"`
+		Attempt int                `json:"attempt"`
+		RunDir  string             `json:"run_dir"`
+		Metrics string             `json:"metrics_file"`
+		Lambda  map[string]float64 `json:"lambda"`
+		Params  map[string]float64 `json:"params"`
+		Axes    map[string]float64 `json:"axes"`
+		Spec    string             `json:"spec"`
+		Report  []string           `json:"required_metrics"`
+	}{id, run.Repeat, seed, worker, k, dir, filepath.Join(dir, metricsFile), lambdas, t.Params, s.axisValues(), specPath, required}
+	if p.Params == nil {
+		p.Params = map[string]float64{}
+	}
+	b, err := json.MarshalIndent(p, "", "  ")
+	if err != nil {
+		return nil, nil, fmt.Errorf("run %s: params.json: %w", id, err)
+	}
+	if err := os.WriteFile(paramsPath, append(b, '\n'), 0o644); err != nil {
+		return nil, nil, fmt.Errorf("run %s: %w", id, err)
+	}
+	return argv, env, nil
+}
+
+// EnvName turns a term or parameter name into the tail of an environment
+// variable: upper-cased, every character other than A-Z, 0-9 and _
+// replaced by _.
+func EnvName(name string) string {
+	b := []byte(strings.ToUpper(name))
+	for i, c := range b {
+		if !(c >= 'A' && c <= 'Z' || c >= '0' && c <= '9' || c == '_') {
+			b[i] = '_'
+		}
+	}
+	return string(b)
+}
+
+// fmtFloat formats a value as the shortest decimal that parses back to
+// it (what a command receives for λ and parameters).
+func fmtFloat(v float64) string {
+	switch {
+	case math.IsNaN(v):
+		return "NaN"
+	case math.IsInf(v, 1):
+		return "+Inf"
+	case math.IsInf(v, -1):
+		return "-Inf"
+	}
+	return strconv.FormatFloat(v, 'g', -1, 64)
+}
+
+// shortDuration formats 30m0s as 30m and 2h0m0s as 2h.
+func shortDuration(d time.Duration) string {
+	s := d.String()
+	if strings.HasSuffix(s, "m0s") {
+		s = strings.TrimSuffix(s, "0s")
+	}
+	if strings.HasSuffix(s, "h0m") {
+		s = strings.TrimSuffix(s, "0m")
+	}
+	return s
+}
+
+// stderrTail returns "; stderr: " and the last three non-empty lines of
+// stderr joined by " | " (at most 300 bytes, the end kept), or "".
+func stderrTail(stderr []byte) string {
+	var lines []string
+	for _, l := range bytes.Split(stderr, []byte("\n")) {
+		if l = bytes.TrimSpace(l); len(l) > 0 {
+			lines = append(lines, string(l))
+		}
+	}
+	if len(lines) == 0 {
+		return ""
+	}
+	lines = lines[max(0, len(lines)-3):]
+	s := strings.Join(lines, " | ")
+	if len(s) > 300 {
+		s = "…" + strings.ToValidUTF8(s[len(s)-300:], "")
+	}
+	return "; stderr: " + s
+}
+
+func unwrapExec(err error) error {
+	var pe *os.PathError
+	if errors.As(err, &pe) {
+		return fmt.Errorf("%s: %w", pe.Path, pe.Err)
+	}
+	return err
+}
+
+// writeLog writes the kept tail of a stream, noting how much was dropped.
+// Logs are not results: they are written directly, without a sync.
+func writeLog(path string, tail []byte, total int64) error {
+	var head []byte
+	if dropped := total - int64(len(tail)); dropped > 0 {
+		head = fmt.Appendf(nil, "[lossexp: the first %d of %d bytes were dropped; the last %d follow]\n", dropped, total, len(tail))
+	}
+	return os.WriteFile(path, append(head, tail...), 0o644)
+}
+
+// copyMetrics keeps the attempt's metrics.jsonl (its first
+// maxMetricsCopy bytes); an absent file is not an error.
+func copyMetrics(src, dst string) error {
+	f, err := os.Open(src)
+	if errors.Is(err, os.ErrNotExist) {
+		return nil
+	}
+	if err != nil {
+		return err
+	}
+	defer f.Close() // read-only
+	out, err := os.Create(dst)
+	if err != nil {
+		return err
+	}
+	_, err = io.Copy(out, io.LimitReader(f, maxMetricsCopy))
+	return errors.Join(err, out.Close())
+}
+
+// axisValues returns the axis values of an effective spec (WithAxes), by
+// field; empty without axes.
+func (s *Spec) axisValues() map[string]float64 {
+	out := make(map[string]float64, len(s.axisPoint))
+	for _, a := range s.axisPoint {
+		out[a.field] = a.value
+	}
+	return out
+}

@@ -1,0 +1,495 @@
+package experiments
+
+import (
+	"crypto/sha256"
+	"encoding/hex"
+	"fmt"
+	"io"
+	"io/fs"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"regexp"
+	"slices"
+	"strings"
+	"sync"
+	"time"
+	"unicode/utf8"
+
+	"go.yaml.in/yaml/v3"
+
+	"github.com/lossexp/lossexp/experiments/command"
+)
+
+// TrainerSpec is the spec's trainer section: the user's own training
+// command, run once per run instead of the built-in model (it replaces
+// dataset, model and train). See train_command.go for the protocol.
+//
+//	trainer:
+//	  command: [python3, train.py, "--fairness={lambda.fairness}", "--seed={seed}"]
+//	  inputs: [train.py, model/]
+//	  env: {CUDA_VISIBLE_DEVICES: "{worker}"}
+//	  params: {lr: 0.01}
+//	  timeout: 30m
+//	  retries: 1
+//	  metrics: {test.accuracy: higher, test.dp_diff: lower}
+type TrainerSpec struct {
+	// Command is the argv, run without a shell; each element may hold
+	// placeholders (TrainerPlaceholders).
+	Command []string
+	// Inputs are files and folders (relative to the spec's folder) whose
+	// content enters every run id.
+	Inputs []string `json:",omitempty"`
+	// Env adds variables to the command's environment; values may hold
+	// placeholders.
+	Env map[string]string `json:",omitempty"`
+	// Params are named numbers passed to the command as {params.<name>},
+	// LOSSEXP_PARAM_<NAME> and in LOSSEXP_PARAMS; a sweep axis
+	// trainer.params.<name> varies one.
+	Params map[string]float64 `json:",omitempty"`
+	// Timeout bounds one attempt (0 = none); Retries is the number of
+	// extra attempts of a run that failed (not one that diverged).
+	Timeout time.Duration `json:",omitempty"`
+	Retries int           `json:",omitempty"`
+	// Grace is the time the command's process group has between SIGTERM
+	// and SIGKILL when a run is stopped (0 = command.DefaultGrace, 10s).
+	Grace time.Duration `json:",omitempty"`
+	// Metrics are the metrics every run must report, with the direction
+	// in which each improves ("higher" or "lower"), in the order written.
+	Metrics []TrainerMetric
+
+	// shift is, per field (trainer.command[i], trainer.env.<KEY>), the
+	// column of the value's first character relative to the node's (1
+	// for a quoted scalar), so a placeholder error points at its brace.
+	shift map[string]int
+}
+
+// TrainerMetric is one entry of trainer.metrics.
+type TrainerMetric struct {
+	Name   string
+	Better string // higher | lower
+}
+
+// MaxRetries bounds trainer.retries.
+const MaxRetries = 100
+
+var (
+	trainerKeys      = []string{"command", "inputs", "env", "params", "timeout", "grace", "retries", "metrics"}
+	trainerBetter    = []string{"higher", "lower"}
+	envKeyRE         = regexp.MustCompile(`^[A-Za-z_][A-Za-z0-9_]*$`)
+	trainerMetricRE  = regexp.MustCompile(`^[A-Za-z0-9_][A-Za-z0-9_.:/-]*$`)
+	trainerParamRE   = regexp.MustCompile(`^[A-Za-z_][A-Za-z0-9_]*$`)
+	reservedMetricKs = []string{"epoch", "final", "epochs_run"}
+)
+
+// TrainerPlaceholders lists the placeholders of trainer.command and
+// trainer.env values; <name> is a term's name, <param> a key of
+// trainer.params.
+func TrainerPlaceholders() []string {
+	return []string{"lambda.<name>", "params.<param>", "seed", "repeat", "run_id", "run_dir", "worker"}
+}
+
+func (t *TrainerSpec) decode(d *decoder, n *yaml.Node, path string) {
+	t.shift = map[string]int{}
+	shift := func(v *yaml.Node, f string) {
+		if v.Style&(yaml.DoubleQuotedStyle|yaml.SingleQuotedStyle) != 0 {
+			t.shift[f] = 1
+		}
+	}
+	d.mapping(n, path, trainerKeys, func(key string, v *yaml.Node, f string) {
+		switch key {
+		case "command":
+			cmd := []string{}
+			if d.list(v, f, "strings (the program, then its arguments)", func(_ int, item *yaml.Node, fi string) {
+				var s string
+				d.str(item, fi, &s)
+				shift(item, fi)
+				cmd = append(cmd, s)
+			}) {
+				t.Command = cmd
+			}
+		case "inputs":
+			d.strList(v, f, &t.Inputs)
+		case "env":
+			env := map[string]string{}
+			if d.mapping(v, f, nil, func(k string, v *yaml.Node, fk string) {
+				var s string
+				d.str(v, fk, &s)
+				shift(v, fk)
+				env[k] = s
+			}) {
+				t.Env = env
+			}
+		case "params":
+			ps := map[string]float64{}
+			if d.mapping(v, f, nil, func(k string, v *yaml.Node, fk string) {
+				var x float64
+				d.float(v, fk, &x)
+				ps[k] = x
+			}) {
+				t.Params = ps
+			}
+		case "timeout", "grace":
+			var s string
+			d.str(v, f, &s)
+			dur, err := time.ParseDuration(s)
+			if err != nil {
+				d.errorf(v, f, "%q is not a duration: write a number and a unit, such as 90s, 30m or 2h30m", s)
+				return
+			}
+			if dur <= 0 {
+				d.errorf(v, f, "must be > 0 (leave %s out for the default), got %s", key, s)
+				return
+			}
+			if key == "grace" {
+				t.Grace = dur
+			} else {
+				t.Timeout = dur
+			}
+		case "retries":
+			d.int(v, f, &t.Retries)
+		case "metrics":
+			ms := []TrainerMetric{}
+			if d.mapping(v, f, nil, func(k string, v *yaml.Node, fk string) {
+				var b string
+				d.str(v, fk, &b)
+				ms = append(ms, TrainerMetric{Name: k, Better: b})
+			}) {
+				t.Metrics = ms
+			}
+		}
+	})
+}
+
+// validateTrainer checks the trainer section and the rest of the spec
+// against it: no dataset, model or train; external terms only.
+func (s *Spec) validateTrainer(v *validator) {
+	t := s.Trainer
+	for _, sec := range []string{"dataset", "model", "train", "loss.task", "loss.huber_delta"} {
+		if s.has(sec) {
+			v.addf(sec, "not used with trainer: (the training command owns its data, model and training); remove %s", sec)
+		}
+	}
+	switch {
+	case len(t.Command) == 0:
+		v.addf("trainer.command", "required: the program and its arguments as a list, e.g. [python3, train.py, \"--lambda={lambda.<name>}\"]")
+	case t.Command[0] == "":
+		v.addf("trainer.command[0]", "the program must not be empty")
+	}
+	valid := s.placeholderNames()
+	for i, arg := range t.Command {
+		s.checkTemplate(v, indexField("trainer.command", i), arg, valid)
+	}
+	for _, k := range sortedKeys(t.Env) {
+		f := "trainer.env." + k
+		switch {
+		case !envKeyRE.MatchString(k):
+			v.addf(f, "%q is not an environment variable name (letters, digits and '_', not starting with a digit)", k)
+		case strings.HasPrefix(k, "LOSSEXP_"):
+			v.addf(f, "LOSSEXP_* variables are set by lossexp for every run; choose another name")
+		}
+		s.checkTemplate(v, f, t.Env[k], valid)
+	}
+	seen := map[string]int{}
+	for i, in := range t.Inputs {
+		f := indexField("trainer.inputs", i)
+		if in == "" {
+			v.addf(f, "empty path")
+		} else if j, dup := seen[filepath.Clean(in)]; dup {
+			v.addf(f, "%q listed twice (also trainer.inputs[%d])", in, j)
+		} else {
+			seen[filepath.Clean(in)] = i
+		}
+	}
+	for _, k := range sortedKeys(t.Params) {
+		f := "trainer.params." + k
+		if !trainerParamRE.MatchString(k) {
+			v.addf(f, "%q: use letters, digits and '_', not starting with a digit", k)
+		}
+		v.inRange(f, t.Params[k], true, "finite")
+	}
+	if t.Retries < 0 || t.Retries > MaxRetries {
+		v.addf("trainer.retries", "must be between 0 and %d, got %d", MaxRetries, t.Retries)
+	}
+	if len(t.Metrics) == 0 {
+		v.addf("trainer.metrics", "required: the metrics every run reports and which way each is better, e.g. {test.accuracy: higher}")
+	}
+	for _, m := range t.Metrics {
+		f := "trainer.metrics." + m.Name
+		switch {
+		case slices.Contains(reservedMetricKs, m.Name):
+			v.addf(f, "%q is a reserved key of metrics.jsonl, not a metric", m.Name)
+		case !trainerMetricRE.MatchString(m.Name):
+			v.addf(f, "%q is not a usable metric name (letters, digits, '.', '_', '-', ':', '/')", m.Name)
+		}
+		if !slices.Contains(trainerBetter, m.Better) {
+			v.add(f, oneOf(fmt.Sprintf("unknown direction %q", m.Better), m.Better, trainerBetter))
+		}
+	}
+	for i, ts := range s.Loss.Terms {
+		base := indexField("loss.terms", i)
+		if ts.Kind != "" && ts.Kind != "external" {
+			v.addf(base+".kind", "with trainer: every term is kind external (the command computes it); term %s is %s", ts.Name, ts.Kind)
+		}
+		if m, ok := ts.Params["metric"].(string); ok && ts.Kind == "external" && !slices.ContainsFunc(t.Metrics, func(x TrainerMetric) bool { return x.Name == m }) {
+			v.addf(base+".metric", "metric %q is not in trainer.metrics; list it there with its direction", m)
+		}
+	}
+	for _, ax := range s.Sweep.Axes {
+		if ax.Field != "seed" && !strings.HasPrefix(ax.Field, trainerParamsPrefix) {
+			v.addf(joinField("sweep.axes", ax.Field), "with trainer: an axis is seed or trainer.params.<name>")
+		}
+	}
+}
+
+// placeholderNames returns the valid placeholders of this spec.
+func (s *Spec) placeholderNames() []string {
+	names := []string{"seed", "repeat", "run_id", "run_dir", "worker"}
+	for _, t := range s.Loss.Terms {
+		names = append(names, "lambda."+t.Name)
+	}
+	for _, k := range sortedKeys(s.Trainer.Params) {
+		names = append(names, "params."+k)
+	}
+	for _, ax := range s.Sweep.Axes {
+		if p, ok := strings.CutPrefix(ax.Field, trainerParamsPrefix); ok && !slices.Contains(names, "params."+p) {
+			names = append(names, "params."+p)
+		}
+	}
+	return names
+}
+
+// checkTemplate reports a malformed template or an unknown placeholder in
+// the value of field, at the placeholder's own column.
+func (s *Spec) checkTemplate(v *validator, field, val string, valid []string) {
+	at := func(off int, err error) {
+		fe := s.fieldErr(field, "", err)
+		if p, ok := s.Pos[field]; ok && p.Line > 0 {
+			fe.Col = p.Col + s.Trainer.shift[field] + utf8.RuneCountInString(val[:off])
+		}
+		v.errs = append(v.errs, fe)
+	}
+	tpl, err := command.ParseTemplate(val)
+	if err != nil {
+		se := err.(*command.SyntaxError)
+		at(se.Offset, err)
+		return
+	}
+	for _, p := range tpl.Placeholders() {
+		if !slices.Contains(valid, p.Name) {
+			at(p.Offset, oneOf(fmt.Sprintf("unknown placeholder {%s}", p.Name), p.Name, valid))
+		}
+	}
+}
+
+const trainerParamsPrefix = "trainer.params."
+
+// trainerRunBase is RunBase for a spec with a trainer: the command, the
+// environment settings, the parameters, the content of the inputs
+// (inputsSum), the seed and the terms' names. Timeout, retries and the
+// metric directions are left out: they do not change what a run
+// computes.
+func (s *Spec) trainerRunBase(inputsSum string) string {
+	t := s.Trainer
+	type term struct{ Kind, Name string }
+	k := struct {
+		Numerics     int
+		Seed         uint64
+		Command      []string
+		Env          map[string]string  `json:",omitempty"`
+		Params       map[string]float64 `json:",omitempty"`
+		InputsSHA256 string
+		Terms        []term
+	}{Numerics: NumericsVersion, Seed: s.Seed, Command: t.Command, Env: t.Env, Params: t.Params, InputsSHA256: inputsSum}
+	for _, ts := range s.Loss.Terms {
+		k.Terms = append(k.Terms, term{ts.Kind, ts.Name})
+	}
+	return hashJSON(k)
+}
+
+// SpecDir returns the absolute folder of the spec file (the working
+// directory for a spec read from a reader).
+func (s *Spec) SpecDir() string {
+	dir := "."
+	if s.File != "" {
+		dir = filepath.Dir(s.File)
+	}
+	if abs, err := filepath.Abs(dir); err == nil {
+		return abs
+	}
+	return dir
+}
+
+// inputsCache holds each trainer spec's inputs hash, computed once: the
+// hash at planning time is the one every run id and {run_id} use, even if
+// a file changes while the sweep runs.
+var inputsCache sync.Map // *Spec → string
+
+// openTrainer checks what a trainer spec needs from the machine (the
+// program, the inputs) and hashes the inputs.
+func openTrainer(s *Spec) (*DataSource, error) {
+	prog := s.Trainer.Command[0]
+	if strings.ContainsRune(prog, '/') {
+		p := prog
+		if !filepath.IsAbs(p) {
+			p = filepath.Join(s.SpecDir(), p)
+		}
+		if st, err := os.Stat(p); err != nil || st.IsDir() {
+			return nil, s.Errorf("trainer.command[0]", "program %q not found (looked for %s)", prog, p)
+		}
+	} else if !strings.ContainsRune(prog, '{') {
+		if _, err := exec.LookPath(prog); err != nil {
+			return nil, s.Errorf("trainer.command[0]", "program %q not found in PATH", prog)
+		}
+	}
+	sum, err := s.inputsSum()
+	if err != nil {
+		return nil, err
+	}
+	return &DataSource{spec: s, inputs: sum}, nil
+}
+
+// inputsSum returns the hash of the trainer's inputs, cached per spec.
+func (s *Spec) inputsSum() (string, error) {
+	if v, ok := inputsCache.Load(s); ok {
+		return v.(string), nil
+	}
+	sum, err := HashInputs(s.SpecDir(), s.Trainer.Inputs, func(i int, err error) error {
+		return s.Errorf(indexField("trainer.inputs", i), "%v", err)
+	})
+	if err != nil {
+		return "", err
+	}
+	v, _ := inputsCache.LoadOrStore(s, sum)
+	return v.(string), nil
+}
+
+// HashInputs returns the SHA-256 (hex) of the content of the files and
+// folders inputs names (relative paths resolve against dir): for each
+// input in order, its path as written and, for a folder, every regular
+// file below it by relative path in lexical order, with each file's
+// content. Names starting with '.' (.git, .DS_Store), __pycache__ folders
+// and *.pyc files are left out: they change when the program runs, not
+// when the study does. A missing input is an error made by bad(i, err).
+func HashInputs(dir string, inputs []string, bad func(i int, err error) error) (string, error) {
+	h := sha256.New()
+	file := func(path, name string) error {
+		f, err := os.Open(path)
+		if err != nil {
+			return err
+		}
+		defer f.Close() // read-only
+		fh := sha256.New()
+		if _, err := io.Copy(fh, f); err != nil {
+			return err
+		}
+		fmt.Fprintf(h, "file\x00%s\x00%x\n", filepath.ToSlash(name), fh.Sum(nil))
+		return nil
+	}
+	for i, in := range inputs {
+		p := in
+		if !filepath.IsAbs(p) {
+			p = filepath.Join(dir, p)
+		}
+		fmt.Fprintf(h, "input\x00%s\n", in)
+		st, err := os.Stat(p)
+		if err != nil {
+			return "", bad(i, fmt.Errorf("input %q not found (looked for %s)", in, p))
+		}
+		if !st.IsDir() {
+			if err := file(p, ""); err != nil {
+				return "", bad(i, err)
+			}
+			continue
+		}
+		err = filepath.WalkDir(p, func(path string, e fs.DirEntry, err error) error {
+			if err != nil {
+				return err
+			}
+			name := e.Name()
+			if path != p && (strings.HasPrefix(name, ".") || name == "__pycache__" || strings.HasSuffix(name, ".pyc")) {
+				if e.IsDir() {
+					return filepath.SkipDir
+				}
+				return nil
+			}
+			if !e.Type().IsRegular() && !(e.Type()&fs.ModeSymlink != 0) {
+				return nil
+			}
+			if e.Type()&fs.ModeSymlink != 0 {
+				if st, err := os.Stat(path); err != nil || st.IsDir() {
+					return nil // a dangling link or a link to a folder: not followed
+				}
+			}
+			rel, _ := filepath.Rel(p, path)
+			return file(path, rel)
+		})
+		if err != nil {
+			return "", bad(i, err)
+		}
+	}
+	return hex.EncodeToString(h.Sum(nil)), nil
+}
+
+// TrainerMetricNames returns the metric columns of a trainer spec:
+// trainer.metrics in the order written, report.metrics not listed there,
+// grad.cos/grad.conflict/grad.ratio of every term, and epochs_run.
+func TrainerMetricNames(s *Spec) []string {
+	var names []string
+	add := func(n string) {
+		if !slices.Contains(names, n) {
+			names = append(names, n)
+		}
+	}
+	for _, m := range s.Trainer.Metrics {
+		add(m.Name)
+	}
+	for _, m := range s.Report.Metrics {
+		add(m)
+	}
+	for _, t := range s.Loss.Terms {
+		add("grad.cos." + t.Name)
+		add("grad.conflict." + t.Name)
+		add("grad.ratio." + t.Name)
+	}
+	add("epochs_run")
+	return names
+}
+
+// TrainerCurveNames returns the curves.csv columns of a trainer spec: the
+// built-in trainer's (loss.total, loss.task, loss.<term>…, grad.task,
+// grad.<term>…, grad.cos.<term>…, test.loss), then trainer.metrics. An
+// epoch line fills the ones it reports; the others stay empty.
+func TrainerCurveNames(s *Spec) []string {
+	names := []string{"loss.total", "loss.task"}
+	for _, t := range s.Loss.Terms {
+		names = append(names, "loss."+t.Name)
+	}
+	names = append(names, "grad.task")
+	for _, t := range s.Loss.Terms {
+		names = append(names, "grad."+t.Name)
+	}
+	for _, t := range s.Loss.Terms {
+		names = append(names, "grad.cos."+t.Name)
+	}
+	names = append(names, "test.loss")
+	for _, m := range s.Trainer.Metrics {
+		if !slices.Contains(names, m.Name) {
+			names = append(names, m.Name)
+		}
+	}
+	return names
+}
+
+// MetricDirection returns the direction in which metric improves for this
+// spec: trainer.metrics first, then the catalogue (MetricBetter).
+func (s *Spec) MetricDirection(metric string) string {
+	if s != nil && s.Trainer != nil {
+		for _, m := range s.Trainer.Metrics {
+			if m.Name == metric {
+				return m.Better
+			}
+		}
+	}
+	return MetricBetter(metric)
+}

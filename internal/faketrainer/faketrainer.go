@@ -1,0 +1,184 @@
+// Package faketrainer is a training command for tests of lossexp's
+// trainer: section: a deterministic, dependency-free program that speaks
+// the metrics.jsonl protocol, and misbehaves on request. A test binary
+// becomes the program when its TestMain calls Main (see Env):
+//
+//	func TestMain(m *testing.M) {
+//		if faketrainer.Active() {
+//			os.Exit(faketrainer.Main(os.Args[1:]))
+//		}
+//		os.Exit(m.Run())
+//	}
+//
+// and a spec runs it with command: [<test binary>, <mode>, …] and
+// env: {LOSSEXP_FAKE_TRAINER: "1"}.
+package faketrainer
+
+import (
+	"encoding/json"
+	"fmt"
+	"math"
+	"os"
+	"os/exec"
+	"os/signal"
+	"path/filepath"
+	"sort"
+	"strconv"
+	"strings"
+	"syscall"
+	"time"
+)
+
+// Env is the environment variable that turns a test binary into the fake
+// trainer.
+const Env = "LOSSEXP_FAKE_TRAINER"
+
+// Active reports whether this process was started as the fake trainer.
+func Active() bool { return os.Getenv(Env) != "" }
+
+// Modes, the first argument:
+//
+//	ok         deterministic metrics from λ and the seed; 5 epoch lines
+//	exit3      prints to stderr and exits with status 3
+//	hang       ignores SIGTERM and sleeps (killed after the grace)
+//	sleep      sleeps, ending on SIGTERM
+//	missing    the final line lacks test.penalty
+//	nan        test.accuracy is NaN (Python's token)
+//	badjson    line 3 is not JSON; exits 0
+//	crash      writes half of the final line, then SIGKILLs itself
+//	stderr     writes 1.5 MB to stderr, ending in a known line, then ok
+//	flaky:F    fails (exit 1) while file F holds fewer than 1 attempt, then ok
+//	child:F    starts a child that ignores SIGTERM and writes its pid to F, then sleeps
+//	orphan:F   starts such a child, then exits 0 with metrics (the child must not outlive it)
+//	echo:D     ok, and writes argv, working folder and the LOSSEXP_ environment to D/echo-<run_id>.json
+//	noop       writes the final line only (for overhead benchmarks)
+func Main(args []string) int {
+	if len(args) == 0 {
+		fmt.Fprintln(os.Stderr, "faketrainer: mode missing")
+		return 2
+	}
+	mode, arg, _ := strings.Cut(args[0], ":")
+	dir := os.Getenv("LOSSEXP_RUN_DIR")
+	switch mode {
+	case "noop":
+		return write(dir, `{"final": true, "test.accuracy": 1, "test.penalty": 0}`+"\n")
+	case "exit3":
+		fmt.Fprintln(os.Stderr, "loading data\nTraceback (most recent call last):\nRuntimeError: CUDA out of memory")
+		return 3
+	case "hang":
+		signal.Ignore(syscall.SIGTERM)
+		time.Sleep(time.Hour)
+		return 0
+	case "sleep":
+		time.Sleep(time.Hour)
+		return 0
+	case "badjson":
+		return write(dir, "{\"epoch\": 1, \"loss.total\": 1}\n{\"epoch\": 2}\n{\"epoch\": 3, oops}\n{\"final\": true}\n")
+	case "crash":
+		write(dir, "{\"epoch\": 1, \"loss.total\": 1}\n{\"final\": true, \"test.accu")
+		syscall.Kill(os.Getpid(), syscall.SIGKILL)
+		return 1
+	case "stderr":
+		line := strings.Repeat("x", 99) + "\n"
+		for i := 0; i < 15000; i++ {
+			os.Stderr.WriteString(line)
+		}
+		fmt.Fprintln(os.Stderr, "the last line of stderr")
+	case "flaky":
+		b, _ := os.ReadFile(arg)
+		n, _ := strconv.Atoi(strings.TrimSpace(string(b)))
+		os.WriteFile(arg, []byte(strconv.Itoa(n+1)), 0o644)
+		if n < 1 {
+			fmt.Fprintln(os.Stderr, "flaky: transient failure")
+			return 1
+		}
+	case "child", "orphan":
+		c := exec.Command(os.Args[0], "hang")
+		c.Env = append(os.Environ(), Env+"=1")
+		if err := c.Start(); err != nil {
+			fmt.Fprintln(os.Stderr, err)
+			return 1
+		}
+		os.WriteFile(arg, []byte(strconv.Itoa(c.Process.Pid)), 0o644)
+		if mode == "child" {
+			signal.Ignore(syscall.SIGTERM)
+			time.Sleep(time.Hour)
+			return 0
+		}
+	}
+	return ok(dir, mode, arg, args[1:])
+}
+
+// params is the part of LOSSEXP_PARAMS the fake reads.
+type params struct {
+	RunID  string             `json:"run_id"`
+	Seed   uint64             `json:"seed"`
+	Lambda map[string]float64 `json:"lambda"`
+	Params map[string]float64 `json:"params"`
+}
+
+// ok writes a deterministic report: test.accuracy falls and test.penalty
+// falls with the sum of λ, a little noise from the seed, 5 epoch lines.
+func ok(dir, mode, arg string, rest []string) int {
+	var p params
+	b, err := os.ReadFile(os.Getenv("LOSSEXP_PARAMS"))
+	if err == nil {
+		err = json.Unmarshal(b, &p)
+	}
+	if err != nil {
+		fmt.Fprintln(os.Stderr, "faketrainer: LOSSEXP_PARAMS:", err)
+		return 1
+	}
+	names := make([]string, 0, len(p.Lambda))
+	var sum float64
+	for n, l := range p.Lambda {
+		names = append(names, n)
+		sum += l
+	}
+	sort.Strings(names)
+	noise := float64(p.Seed%1000)/1000 - 0.5
+	shift := p.Params["shift"]
+	acc := 0.9 - 0.1*math.Log1p(sum) + 0.02*noise + shift
+	pen := 1/(1+sum) + 0.01*noise
+	var out strings.Builder
+	for e := 1; e <= 5; e++ {
+		task := 1/float64(e) + 0.1*sum
+		fmt.Fprintf(&out, `{"epoch": %d, "loss.task": %g, "loss.total": %g`, e, task, task+sum*pen)
+		for _, n := range names {
+			fmt.Fprintf(&out, `, "loss.%s": %g, "grad.cos.%s": %g`, n, pen/float64(e), n, -0.1*float64(e))
+		}
+		fmt.Fprintf(&out, `, "test.accuracy": %g}`+"\n", acc*float64(e)/5)
+	}
+	accText := strconv.FormatFloat(acc, 'g', -1, 64)
+	if mode == "nan" {
+		accText = "NaN"
+	}
+	fmt.Fprintf(&out, `{"final": true, "test.accuracy": %s`, accText)
+	if mode != "missing" {
+		fmt.Fprintf(&out, `, "test.penalty": %g`, pen)
+	}
+	for _, n := range names {
+		fmt.Fprintf(&out, `, "grad.cos.%s": -0.3, "grad.conflict.%s": 0.6, "grad.ratio.%s": %g`, n, n, n, p.Lambda[n])
+	}
+	out.WriteString(", \"extra\": \"not a number\"}\n")
+	if mode == "echo" {
+		env := map[string]string{}
+		for _, kv := range os.Environ() {
+			if k, v, _ := strings.Cut(kv, "="); strings.HasPrefix(k, "LOSSEXP_") || k == "FAKE_FROM_SPEC" {
+				env[k] = v
+			}
+		}
+		wd, _ := os.Getwd()
+		j, _ := json.Marshal(map[string]any{"argv": os.Args[1:], "env": env, "wd": wd, "rest": rest})
+		os.WriteFile(filepath.Join(arg, "echo-"+p.RunID+".json"), j, 0o644)
+	}
+	return write(dir, out.String())
+}
+
+func write(dir, s string) int {
+	if err := os.WriteFile(filepath.Join(dir, "metrics.jsonl"), []byte(s), 0o644); err != nil {
+		fmt.Fprintln(os.Stderr, "faketrainer:", err)
+		return 1
+	}
+	return 0
+}
