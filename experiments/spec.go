@@ -28,7 +28,7 @@ type Spec struct {
 	// replaces Dataset, Model and Train; nil for the built-in trainer.
 	Trainer *TrainerSpec `json:",omitempty"`
 	Sweep   SweepSpec
-	Report      ReportSpec
+	Report  ReportSpec
 	// Check holds the tolerances of `lossexp check` (nil when the spec
 	// has no check section; see runid.go).
 	Check *CheckSpec `json:",omitempty"`

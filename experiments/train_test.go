@@ -12,7 +12,8 @@ import (
 	"gonum.org/v1/gonum/mat"
 )
 
-func trainOne(t *testing.T, s *Spec, lambdas []float64, repeat int) (Result, *Run) {
+// prepareRun opens s's data and returns the run of repeat at lambdas.
+func prepareRun(t *testing.T, s *Spec, lambdas []float64, repeat int) *Run {
 	t.Helper()
 	d, err := OpenData(s, "")
 	if err != nil {
@@ -22,7 +23,12 @@ func trainOne(t *testing.T, s *Spec, lambdas []float64, repeat int) (Result, *Ru
 	if err != nil {
 		t.Fatal(err)
 	}
-	run := &Run{Repeat: repeat, Lambdas: lambdas, Spec: s, Data: sp}
+	return &Run{Repeat: repeat, Lambdas: lambdas, Spec: s, Data: sp}
+}
+
+func trainOne(t *testing.T, s *Spec, lambdas []float64, repeat int) (Result, *Run) {
+	t.Helper()
+	run := prepareRun(t, s, lambdas, repeat)
 	res, err := Train(context.Background(), run)
 	if err != nil {
 		t.Fatal(err)

@@ -2,6 +2,7 @@ package sweep
 
 import (
 	"context"
+	"fmt"
 	"math"
 	"os"
 	"path/filepath"
@@ -215,5 +216,33 @@ func TestRunID(t *testing.T) {
 	}
 	if id(tinySpec, []float64{0.1, math.Copysign(0, -1)}, 1) != id(tinySpec, []float64{0.1, 0}, 1) {
 		t.Error("−0 and +0 give different ids")
+	}
+}
+
+// TestStore_FailedRunsRetrain: a failed run (a training command that did
+// not report) is stored with its reason and read back, but never fits, so
+// the next sweep trains it again; ok and diverged runs fit.
+func TestStore_FailedRunsRetrain(t *testing.T) {
+	store, err := OpenStore(t.TempDir())
+	if err != nil {
+		t.Fatal(err)
+	}
+	metrics, curves := []string{"test.accuracy", "epochs_run"}, []string{"loss.total"}
+	for i, status := range []string{experiments.StatusOK, experiments.StatusDiverged, experiments.StatusFailed} {
+		r := &experiments.Result{RunID: fmt.Sprintf("run%d", i), Lambdas: []float64{0.1}, Status: status,
+			Reason: "exit status 3", Metrics: []float64{math.NaN(), math.NaN()}}
+		if err := store.Save(NewRecord(r, []string{"f"}, metrics, curves, "base", "hash", "test")); err != nil {
+			t.Fatal(err)
+		}
+		rec, err := store.Load(r.RunID)
+		if err != nil {
+			t.Fatalf("%s: %v", status, err)
+		}
+		if rec.Status != status || rec.Reason != "exit status 3" {
+			t.Errorf("read back %s %q", rec.Status, rec.Reason)
+		}
+		if fits := rec.Fits("base", metrics, curves); fits != (status != experiments.StatusFailed) {
+			t.Errorf("%s run: Fits = %v", status, fits)
+		}
 	}
 }

@@ -43,6 +43,9 @@ type Outcome struct {
 	Stdout, Stderr           []byte
 	StdoutBytes, StderrBytes int64
 	Duration                 time.Duration
+	// Pid is the program's process id, which is also its process group
+	// id (0 when it did not start).
+	Pid int
 }
 
 // Run executes a in a process group of its own and waits for it. When the
@@ -139,6 +142,7 @@ func Run(ctx context.Context, a Attempt) (Outcome, error) {
 		waitErr = stopGroup(pgid, grace, exited)
 	}
 	o.Duration = time.Since(start)
+	o.Pid = pgid
 	closeReaders()
 	o.Stdout, o.StdoutBytes = stdout.bytes()
 	o.Stderr, o.StderrBytes = stderr.bytes()

@@ -211,7 +211,7 @@ func quoteNonFinite(b []byte) []byte {
 func jsonMsg(err error) string {
 	var se *json.SyntaxError
 	if errors.As(err, &se) {
-		return fmt.Sprintf("%v (at byte %d)", se, se.Offset)
+		return fmt.Sprintf("%v (column %d)", se, se.Offset)
 	}
 	if errors.Is(err, io.ErrUnexpectedEOF) || errors.Is(err, io.EOF) {
 		return "the line ends inside the object (truncated?)"

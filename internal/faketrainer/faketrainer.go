@@ -1,17 +1,12 @@
 // Package faketrainer is a training command for tests of lossexp's
 // trainer: section: a deterministic, dependency-free program that speaks
 // the metrics.jsonl protocol, and misbehaves on request. A test binary
-// becomes the program when its TestMain calls Main (see Env):
+// becomes the program when Env is set, with
 //
-//	func TestMain(m *testing.M) {
-//		if faketrainer.Active() {
-//			os.Exit(faketrainer.Main(os.Args[1:]))
-//		}
-//		os.Exit(m.Run())
-//	}
+//	func TestMain(m *testing.M) { faketrainer.TestMain(m) }
 //
 // and a spec runs it with command: [<test binary>, <mode>, …] and
-// env: {LOSSEXP_FAKE_TRAINER: "1"}.
+// env: {FAKE_LOSSEXP_TRAINER: "1"}.
 package faketrainer
 
 import (
@@ -26,12 +21,22 @@ import (
 	"strconv"
 	"strings"
 	"syscall"
+	"testing"
 	"time"
 )
 
 // Env is the environment variable that turns a test binary into the fake
 // trainer.
-const Env = "LOSSEXP_FAKE_TRAINER"
+const Env = "FAKE_LOSSEXP_TRAINER"
+
+// TestMain is a test package's TestMain that turns the test binary into
+// the fake trainer when Env is set, and runs the tests otherwise.
+func TestMain(m *testing.M) {
+	if Active() {
+		os.Exit(Main(os.Args[1:]))
+	}
+	os.Exit(m.Run())
+}
 
 // Active reports whether this process was started as the fake trainer.
 func Active() bool { return os.Getenv(Env) != "" }

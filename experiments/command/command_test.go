@@ -1,0 +1,257 @@
+package command
+
+import (
+	"context"
+	"errors"
+	"math"
+	"os"
+	"path/filepath"
+	"strconv"
+	"strings"
+	"syscall"
+	"testing"
+	"time"
+
+	"github.com/lossexp/lossexp/internal/faketrainer"
+)
+
+func TestMain(m *testing.M) { faketrainer.TestMain(m) }
+
+func TestTemplate(t *testing.T) {
+	vals := map[string]string{"seed": "7", "lambda.fair-ness": "0.1", "worker": "2"}
+	lookup := func(n string) (string, bool) { v, ok := vals[n]; return v, ok }
+	for _, c := range []struct{ in, want, err string }{
+		{in: "plain", want: "plain"},
+		{in: "--seed={seed}", want: "--seed=7"},
+		{in: "{lambda.fair-ness}/{seed}", want: "0.1/7"},
+		{in: "{{seed}}", want: "{seed}"},
+		{in: "{{{seed}}}", want: "{7}"},
+		{in: `{"a": {{worker}}}`, err: "is not closed before '\"'"},
+		{in: `{{"a": {worker}}}`, want: `{"a": 2}`},
+		{in: "a}b", err: "lone '}'"},
+		{in: "a{b", err: "unclosed '{'"},
+		{in: "{}", err: "empty placeholder"},
+		{in: "{nope}", err: "unknown placeholder {nope}"},
+	} {
+		tpl, err := ParseTemplate(c.in)
+		var got string
+		if err == nil {
+			got, err = tpl.Expand(lookup)
+		}
+		if c.err != "" {
+			if err == nil || !strings.Contains(err.Error(), c.err) {
+				t.Errorf("%q: got %q, %v; want error %q", c.in, got, err, c.err)
+			}
+			continue
+		}
+		if err != nil || got != c.want {
+			t.Errorf("%q: got %q, %v; want %q", c.in, got, err, c.want)
+		}
+	}
+	tpl, _ := ParseTemplate("x{{y}}{seed}é{worker}")
+	ps := tpl.Placeholders()
+	if len(ps) != 2 || ps[0] != (Placeholder{"seed", 6}) || ps[1] != (Placeholder{"worker", 14}) {
+		t.Errorf("placeholders %v", ps)
+	}
+	_, err := ParseTemplate("ab}")
+	var se *SyntaxError
+	if !errors.As(err, &se) || se.Offset != 2 {
+		t.Errorf("syntax error offset: %v", err)
+	}
+}
+
+func TestParseMetrics(t *testing.T) {
+	in := `{"epoch": 1, "loss.total": 2.5, "note": "warm-up"}
+
+{"epoch": 2, "loss.total": NaN, "x": -Infinity, "y": Infinity, "s": "NaN is a word"}
+{"other": 1}
+{"final": true, "test.accuracy": 0.9, "z": null, "big": 1e400}
+`
+	rep, err := ParseMetrics(strings.NewReader(in))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(rep.Epochs) != 2 || rep.Final == nil || rep.Final.No != 5 || rep.Lines != 5 {
+		t.Fatalf("report %+v", rep)
+	}
+	e2 := rep.Epochs[1].Values
+	if !math.IsNaN(e2["loss.total"]) || !math.IsInf(e2["x"], -1) || !math.IsInf(e2["y"], 1) || rep.Epochs[1].Other["s"] != `"NaN is a word"` {
+		t.Errorf("epoch 2: %v %v", e2, rep.Epochs[1].Other)
+	}
+	f := rep.Final.Values
+	if f["test.accuracy"] != 0.9 || !math.IsNaN(f["z"]) || !math.IsInf(f["big"], 1) {
+		t.Errorf("final %v", f)
+	}
+	if rep.Epochs[0].Other["note"] != `"warm-up"` || rep.Epochs[0].No != 1 {
+		t.Errorf("epoch 1 %+v", rep.Epochs[0])
+	}
+	for _, c := range []struct{ in, want string }{
+		{"{\"epoch\": 1}\n{\"epoch\": 2, oops}\n", "line 2: invalid JSON"},
+		{"{\"epoch\": 1}\n{\"final\": true, \"test.accu", "line 2: invalid JSON: the line ends inside the object (truncated?)"},
+		{"[1, 2]\n", "line 1: invalid JSON: want an object"},
+		{"{\"a\": 1} {\"b\": 2}\n", "line 1: invalid JSON: text after the object"},
+		{"{\"final\": \"yes\"}\n", `line 1: "final" must be true or false`},
+		{"{\"epoch\": \"one\"}\n", `line 1: "epoch" must be a number`},
+		{"{\"final\": true}\n\n{\"final\": true}\n", `line 3: a second line with "final": true (the first is line 1)`},
+		{"{\"a\": \"" + strings.Repeat("x", MaxLine) + "\"}\n", "line 1: longer than"},
+	} {
+		_, err := ParseMetrics(strings.NewReader(c.in))
+		var le *LineError
+		if err == nil || !errors.As(err, &le) || !strings.Contains(err.Error(), c.want) {
+			t.Errorf("%.40q: got %v, want %q", c.in, err, c.want)
+		}
+	}
+}
+
+func TestTail(t *testing.T) {
+	tl := newTail(10)
+	for _, s := range []string{"abc", "defghij", "kl", "", "mnopqrstuvwxyz0123", "45"} {
+		tl.Write([]byte(s))
+	}
+	got, n := tl.bytes()
+	if string(got) != "wxyz012345" || n != 32 {
+		t.Errorf("tail %q %d", got, n)
+	}
+	small := newTail(100)
+	small.Write([]byte("hi"))
+	if got, _ := small.bytes(); string(got) != "hi" {
+		t.Errorf("short tail %q", got)
+	}
+}
+
+// fake returns an attempt that runs the fake trainer in mode with a
+// fresh run folder.
+func fake(t *testing.T, mode string) (Attempt, string) {
+	t.Helper()
+	dir := t.TempDir()
+	params := filepath.Join(dir, "params.json")
+	os.WriteFile(params, []byte(`{"run_id": "r1", "seed": 7, "lambda": {"l2": 0.5}}`), 0o644)
+	return Attempt{
+		Argv:  []string{os.Args[0], mode},
+		Env:   append(os.Environ(), faketrainer.Env+"=1", "LOSSEXP_RUN_DIR="+dir, "LOSSEXP_PARAMS="+params),
+		Grace: 300 * time.Millisecond,
+	}, dir
+}
+
+func TestRun(t *testing.T) {
+	ctx := context.Background()
+	t.Run("ok", func(t *testing.T) {
+		a, dir := fake(t, "ok")
+		o, err := Run(ctx, a)
+		if err != nil || o.Exit != 0 || o.StartErr != nil || o.TimedOut {
+			t.Fatalf("%+v %v", o, err)
+		}
+		f, _ := os.Open(filepath.Join(dir, "metrics.jsonl"))
+		defer f.Close()
+		rep, err := ParseMetrics(f)
+		if err != nil || rep.Final == nil || len(rep.Epochs) != 5 {
+			t.Fatalf("%+v %v", rep, err)
+		}
+	})
+	t.Run("exit 3", func(t *testing.T) {
+		a, _ := fake(t, "exit3")
+		o, err := Run(ctx, a)
+		if err != nil || o.Exit != 3 || !strings.Contains(string(o.Stderr), "CUDA out of memory") {
+			t.Fatalf("%+v %v", o, err)
+		}
+	})
+	t.Run("not found", func(t *testing.T) {
+		o, err := Run(ctx, Attempt{Argv: []string{"/nonexistent/lossexp-trainer"}})
+		if err != nil || o.StartErr == nil {
+			t.Fatalf("%+v %v", o, err)
+		}
+	})
+	t.Run("timeout, SIGTERM honoured", func(t *testing.T) {
+		a, _ := fake(t, "sleep")
+		a.Timeout = 200 * time.Millisecond
+		a.Grace = 20 * time.Second
+		start := time.Now()
+		o, err := Run(ctx, a)
+		if err != nil || !o.TimedOut || o.Signal != "terminated" {
+			t.Fatalf("%+v %v", o, err)
+		}
+		if d := time.Since(start); d > 5*time.Second {
+			t.Errorf("took %v: the grace was waited out although the program ended on SIGTERM", d)
+		}
+	})
+	t.Run("hang ignoring SIGTERM is killed after the grace", func(t *testing.T) {
+		a, _ := fake(t, "hang")
+		a.Timeout = 200 * time.Millisecond
+		a.Grace = 300 * time.Millisecond
+		start := time.Now()
+		o, err := Run(ctx, a)
+		if err != nil || !o.TimedOut || o.Signal != "killed" {
+			t.Fatalf("%+v %v", o, err)
+		}
+		if d := time.Since(start); d < 500*time.Millisecond {
+			t.Errorf("ended after %v: before timeout + grace", d)
+		}
+	})
+	t.Run("1.5 MB of stderr: the tail is kept", func(t *testing.T) {
+		a, _ := fake(t, "stderr")
+		a.LogCap = 64 << 10
+		o, err := Run(ctx, a)
+		if err != nil || o.Exit != 0 {
+			t.Fatalf("%+v %v", o, err)
+		}
+		if len(o.Stderr) != 64<<10 || o.StderrBytes != int64(15000*100+len("the last line of stderr\n")) {
+			t.Errorf("kept %d of %d bytes", len(o.Stderr), o.StderrBytes)
+		}
+		if !strings.HasSuffix(string(o.Stderr), "xxx\nthe last line of stderr\n") {
+			t.Errorf("tail %q", o.Stderr[len(o.Stderr)-40:])
+		}
+	})
+}
+
+// TestRun_NoOrphans: a child left behind (ignoring SIGTERM) is killed when
+// its parent exits, and when ctx is cancelled while both run; the process
+// group is empty when Run returns.
+func TestRun_NoOrphans(t *testing.T) {
+	for _, mode := range []string{"orphan", "child"} {
+		t.Run(mode, func(t *testing.T) {
+			pidFile := filepath.Join(t.TempDir(), "child.pid")
+			a, _ := fake(t, mode+":"+pidFile)
+			ctx, cancel := context.WithCancel(context.Background())
+			defer cancel()
+			if mode == "child" {
+				go func() {
+					for i := 0; i < 500; i++ {
+						if _, err := os.Stat(pidFile); err == nil {
+							break
+						}
+						time.Sleep(10 * time.Millisecond)
+					}
+					time.Sleep(50 * time.Millisecond)
+					cancel() // Ctrl-C
+				}()
+			}
+			o, err := Run(ctx, a)
+			if mode == "child" && !errors.Is(err, context.Canceled) {
+				t.Fatalf("cancelled run: %+v %v", o, err)
+			}
+			if mode == "orphan" && (err != nil || o.Exit != 0) {
+				t.Fatalf("%+v %v", o, err)
+			}
+			b, err := os.ReadFile(pidFile)
+			if err != nil {
+				t.Fatal(err)
+			}
+			child, _ := strconv.Atoi(string(b))
+			if o.Pid == 0 || GroupAlive(o.Pid) {
+				t.Errorf("process group %d still has members %v", o.Pid, groupMembers(o.Pid))
+			}
+			if err := syscall.Kill(child, 0); err == nil && len(groupMembers(o.Pid)) > 0 {
+				t.Errorf("child %d survived", child)
+			}
+		})
+	}
+}
+
+func TestRun_CancelledBeforeStart(t *testing.T) {
+	ctx, cancel := context.WithCancel(context.Background())
+	cancel()
+	a, _ := fake(t, "ok")
+	if _, err := Run(ctx, a); !errors.Is(err, context.Canceled) {
+		t.Errorf("got %v", err)
+	}
+}

@@ -1,0 +1,321 @@
+package experiments
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"math"
+	"os"
+	"path/filepath"
+	"slices"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/lossexp/lossexp/experiments/model"
+	"github.com/lossexp/lossexp/internal/faketrainer"
+)
+
+func TestMain(m *testing.M) { faketrainer.TestMain(m) }
+
+// trainerSpec writes a spec running the fake trainer (this test binary)
+// in mode into a fresh folder with an input file, and loads it.
+func trainerSpec(t *testing.T, mode, extra string) *Spec {
+	t.Helper()
+	dir := t.TempDir()
+	os.WriteFile(filepath.Join(dir, "train.py"), []byte("print('v1')\n"), 0o644)
+	text := `name: fake
+repeats: 2
+trainer:
+  command: [` + jsonQuote(os.Args[0]) + `, ` + jsonQuote(mode) + `, "--l2={lambda.l2}", "--seed={seed}", "{{literal}}", "--id={run_id}"]
+  inputs: [train.py]
+  env: {FAKE_LOSSEXP_TRAINER: "1", FAKE_FROM_SPEC: "w{worker}"}
+  grace: 300ms
+  metrics: {test.accuracy: higher, test.penalty: lower}
+` + extra + `
+loss:
+  terms:
+    - {kind: external, name: l2, weight: [0, 0.5], metric: test.penalty}
+`
+	path := filepath.Join(dir, "spec.yaml")
+	if err := os.WriteFile(path, []byte(text), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	s, err := Load(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return s
+}
+
+func jsonQuote(s string) string { b, _ := json.Marshal(s); return string(b) }
+
+// trainFake trains repeat r at λ index p of s.
+func trainFake(t *testing.T, ctx context.Context, s *Spec, lambda float64, repeat int) (Result, error) {
+	t.Helper()
+	return Train(ctx, prepareRun(t, s, []float64{lambda}, repeat))
+}
+
+func TestTrainCommand_OK(t *testing.T) {
+	echo := t.TempDir()
+	s := trainerSpec(t, "echo:"+echo, "")
+	logs := t.TempDir()
+	ctx := WithLogRoot(WithWorker(context.Background(), 3), logs)
+	res, err := trainFake(t, ctx, s, 0.5, 1)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if res.Status != StatusOK || res.Reason != "" {
+		t.Fatalf("status %s %q", res.Status, res.Reason)
+	}
+	names := MetricNames(s, nil)
+	want := []string{"test.accuracy", "test.penalty", "grad.cos.l2", "grad.conflict.l2", "grad.ratio.l2", "epochs_run"}
+	if !slices.Equal(names, want) {
+		t.Fatalf("metric names %v", names)
+	}
+	// The fake's formulas (faketrainer.ok) with λ = 0.5 and the seed.
+	seed := CommandSeed(s.Seed, 1)
+	noise := float64(seed%1000)/1000 - 0.5
+	acc := 0.9 - 0.1*math.Log1p(0.5) + 0.02*noise
+	pen := 1/(1+0.5) + 0.01*noise
+	wantM := []float64{acc, pen, -0.3, 0.6, 0.5, 5}
+	for i, w := range wantM {
+		if math.Abs(res.Metrics[i]-w) > 1e-12 {
+			t.Errorf("%s = %v, want %v", names[i], res.Metrics[i], w)
+		}
+	}
+	sum, _ := s.inputsSum()
+	id := RunID(s.RunBase(sum), []float64{0.5}, 1)
+	if res.RunID != id {
+		t.Errorf("run id %s, want %s", res.RunID, id)
+	}
+	// Curves: 5 epochs; loss.total and loss.task filled, grad.task empty.
+	cn := CurveNames(s)
+	if len(res.Curves) != 5 || len(res.Curves[0]) != len(cn) {
+		t.Fatalf("curves %d×%d for %v", len(res.Curves), len(res.Curves[0]), cn)
+	}
+	if got := res.Curves[1][slices.Index(cn, "loss.task")]; got != 0.5+0.05 {
+		t.Errorf("loss.task at epoch 2 = %v", got)
+	}
+	if got := res.Curves[4][slices.Index(cn, "grad.cos.l2")]; got != -0.5 {
+		t.Errorf("grad.cos.l2 at epoch 5 = %v", got)
+	}
+	if !math.IsNaN(res.Curves[0][slices.Index(cn, "grad.task")]) {
+		t.Error("grad.task should be empty")
+	}
+	// What the command saw.
+	var e struct {
+		Argv []string
+		Env  map[string]string
+		Wd   string
+	}
+	b, err := os.ReadFile(filepath.Join(echo, "echo-"+id+".json"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	json.Unmarshal(b, &e)
+	wantArgv := []string{"echo:" + echo, "--l2=0.5", "--seed=" + utoa(seed), "{literal}", "--id=" + id}
+	if !slices.Equal(e.Argv, wantArgv) {
+		t.Errorf("argv %q, want %q", e.Argv, wantArgv)
+	}
+	for k, v := range map[string]string{
+		"LOSSEXP_RUN_ID": id, "LOSSEXP_REPEAT": "1", "LOSSEXP_SEED": utoa(seed), "LOSSEXP_WORKER": "3",
+		"LOSSEXP_LAMBDA_L2": "0.5", "FAKE_FROM_SPEC": "w3", "LOSSEXP_ATTEMPT": "1",
+	} {
+		if e.Env[k] != v {
+			t.Errorf("%s = %q, want %q", k, e.Env[k], v)
+		}
+	}
+	if e.Wd != s.SpecDir() {
+		t.Errorf("working folder %s, want the spec's %s", e.Wd, s.SpecDir())
+	}
+	if _, err := os.Stat(e.Env["LOSSEXP_RUN_DIR"]); !errors.Is(err, os.ErrNotExist) {
+		t.Errorf("run folder %s left behind: %v", e.Env["LOSSEXP_RUN_DIR"], err)
+	}
+	for _, f := range []string{"attempt-1.stdout", "attempt-1.stderr", "attempt-1.metrics.jsonl"} {
+		if _, err := os.Stat(filepath.Join(logs, id, f)); err != nil {
+			t.Errorf("log %s: %v", f, err)
+		}
+	}
+	// The seed is the repeat's at every λ.
+	res0, _ := trainFake(t, ctx, s, 0, 1)
+	b0, _ := os.ReadFile(filepath.Join(echo, "echo-"+res0.RunID+".json"))
+	var e0 struct{ Env map[string]string }
+	json.Unmarshal(b0, &e0)
+	if e0.Env["LOSSEXP_SEED"] != e.Env["LOSSEXP_SEED"] || res0.RunID == id {
+		t.Errorf("λ=0: seed %s, id %s; λ=0.5: seed %s, id %s", e0.Env["LOSSEXP_SEED"], res0.RunID, e.Env["LOSSEXP_SEED"], id)
+	}
+}
+
+func utoa(u uint64) string { b, _ := json.Marshal(u); return string(b) }
+
+func TestTrainCommand_Outcomes(t *testing.T) {
+	flaky := filepath.Join(t.TempDir(), "count")
+	for _, c := range []struct {
+		mode, extra, status, reason string
+	}{
+		{mode: "exit3", status: StatusFailed, reason: "exit status 3; stderr: loading data | Traceback (most recent call last): | RuntimeError: CUDA out of memory"},
+		{mode: "sleep", extra: "  timeout: 300ms", status: StatusFailed, reason: "timeout after 300ms"},
+		{mode: "hang", extra: "  timeout: 200ms", status: StatusFailed, reason: "timeout after 200ms"},
+		{mode: "missing", status: StatusFailed, reason: "missing metric test.penalty"},
+		{mode: "nan", status: StatusDiverged, reason: "metric test.accuracy is NaN (metrics.jsonl line 6)"},
+		{mode: "badjson", status: StatusFailed, reason: "metrics.jsonl: line 3: invalid JSON: invalid character 'o' looking for beginning of object key string (column 14)"},
+		{mode: "crash", status: StatusFailed, reason: "ended by signal killed"},
+		{mode: "noop", extra: "  retries: 2", status: StatusOK},
+		{mode: "flaky:" + flaky, extra: "  retries: 0", status: StatusFailed, reason: "exit status 1; stderr: flaky: transient failure"},
+		{mode: "flaky:" + flaky, extra: "  retries: 1", status: StatusOK},
+		{mode: "exit3", extra: "  retries: 2", status: StatusFailed, reason: "exit status 3; stderr: loading data | Traceback (most recent call last): | RuntimeError: CUDA out of memory (3 attempts)"},
+	} {
+		t.Run(c.mode+c.extra, func(t *testing.T) {
+			if strings.HasPrefix(c.mode, "flaky") && strings.Contains(c.extra, "retries: 1") {
+				os.Remove(flaky)
+			}
+			s := trainerSpec(t, c.mode, c.extra)
+			logs := t.TempDir()
+			res, err := trainFake(t, WithLogRoot(context.Background(), logs), s, 0.5, 0)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if res.Status != c.status || res.Reason != c.reason {
+				t.Errorf("got %s %q\nwant %s %q", res.Status, res.Reason, c.status, c.reason)
+			}
+			if c.status == StatusFailed && !math.IsNaN(res.Metrics[0]) {
+				t.Errorf("failed run has metrics %v", res.Metrics)
+			}
+			if c.status == StatusOK && c.mode == "noop" && res.Metrics[len(res.Metrics)-1] != 0 {
+				t.Errorf("epochs_run %v", res.Metrics)
+			}
+		})
+	}
+	if b, _ := os.ReadFile(flaky); string(b) != "2" {
+		t.Errorf("flaky ran %s times, want 2", b)
+	}
+}
+
+func TestTrainCommand_Cancel(t *testing.T) {
+	s := trainerSpec(t, "hang", "")
+	ctx, cancel := context.WithCancel(context.Background())
+	time.AfterFunc(200*time.Millisecond, cancel)
+	start := time.Now()
+	_, err := trainFake(t, WithLogRoot(ctx, t.TempDir()), s, 0.5, 0)
+	if !errors.Is(err, context.Canceled) {
+		t.Fatalf("got %v, want context.Canceled (an interrupted run is not a result)", err)
+	}
+	if d := time.Since(start); d > 5*time.Second {
+		t.Errorf("took %v", d)
+	}
+}
+
+func TestTrainerSpec_Refused(t *testing.T) {
+	const head = "name: x\ntrainer:\n  command: [prog, \"--a={lambda.fair}\"]\n  metrics: {test.acc: higher}\n"
+	const term = "loss:\n  terms:\n    - {kind: external, name: fair, weight: [0, 1]}\n"
+	for _, c := range []struct{ name, spec, want string }{
+		{"unknown placeholder", "name: x\ntrainer:\n  command: [prog, \"--a={lambda.fiar}\"]\n  metrics: {test.acc: higher}\n" + term,
+			`t.yaml:3:24: trainer.command[1]: unknown placeholder {lambda.fiar}, did you mean "lambda.fair"?`},
+		{"unknown placeholder, plain scalar", "name: x\ntrainer:\n  command:\n    - prog\n    - --b={sed}\n  metrics: {test.acc: higher}\n" + term,
+			`t.yaml:5:11: trainer.command[1]: unknown placeholder {sed}, did you mean "seed"?`},
+		{"placeholder in env", head + "  env: {GPU: \"{wrker}\"}\n" + term, `t.yaml:5:15: trainer.env.GPU: unknown placeholder {wrker}`},
+		{"lone brace", "name: x\ntrainer:\n  command: [prog, \"a}\"]\n  metrics: {test.acc: higher}\n" + term, `t.yaml:3:21: trainer.command[1]: lone '}'`},
+		{"empty command", "name: x\ntrainer:\n  command: []\n  metrics: {test.acc: higher}\n" + term, "t.yaml:3:12: trainer.command: required: the program"},
+		{"no command", "name: x\ntrainer:\n  metrics: {test.acc: higher}\n" + term, "t.yaml:3:3: trainer.command: required"},
+		{"empty program", "name: x\ntrainer:\n  command: [\"\", x]\n  metrics: {test.acc: higher}\n" + term, "t.yaml:3:13: trainer.command[0]: the program must not be empty"},
+		{"bad timeout", head + "  timeout: 30 minutes\n" + term, `t.yaml:5:12: trainer.timeout: "30 minutes" is not a duration`},
+		{"negative timeout", head + "  timeout: -1s\n" + term, `t.yaml:5:12: trainer.timeout: must be > 0`},
+		{"retries", head + "  retries: -1\n" + term, "t.yaml:5:12: trainer.retries: must be between 0 and 100"},
+		{"no metrics", "name: x\ntrainer:\n  command: [prog]\n" + term, "trainer.metrics: required"},
+		{"direction", "name: x\ntrainer:\n  command: [prog]\n  metrics: {test.acc: hihger}\n" + term, `t.yaml:4:23: trainer.metrics.test.acc: unknown direction "hihger", did you mean "higher"?`},
+		{"reserved metric", "name: x\ntrainer:\n  command: [prog]\n  metrics: {epoch: higher}\n" + term, `trainer.metrics.epoch: "epoch" is a reserved key`},
+		{"LOSSEXP_ env", head + "  env: {LOSSEXP_SEED: \"1\"}\n" + term, "trainer.env.LOSSEXP_SEED: LOSSEXP_* variables are set by lossexp"},
+		{"unknown key", head + "  comand: [x]\n" + term, `t.yaml:5:3: trainer.comand: unknown key, did you mean "command"?`},
+		{"built-in term", head + "loss:\n  terms:\n    - {kind: l2, name: fair, weight: [0, 1]}\n", "t.yaml:7:14: loss.terms[0].kind: with trainer: every term is kind external"},
+		{"external without trainer", "name: x\ndataset: {builtin: moons}\nloss:\n  terms:\n    - {kind: external, name: f, weight: [0, 1]}\n", "loss.terms[0].kind: term f is computed by a training command: kind external needs a trainer: section"},
+		{"dataset beside trainer", head + "dataset: {builtin: moons}\n" + term, "t.yaml:5:10: dataset: not used with trainer:"},
+		{"model beside trainer", head + "model: {kind: linear}\n" + term, "model: not used with trainer:"},
+		{"term metric not listed", head + "loss:\n  terms:\n    - {kind: external, name: fair, weight: [0, 1], metric: test.dp}\n", `loss.terms[0].metric: metric "test.dp" is not in trainer.metrics`},
+		{"axis of a model field", head + term + "sweep:\n  axes: {train.epochs: [1, 2]}\n", "sweep.axes.train.epochs: with trainer: an axis is seed or trainer.params.<name>"},
+		{"trainer param axis without trainer", "name: x\ndataset: {builtin: moons}\nloss:\n  terms:\n    - {kind: l2, weight: [0, 1]}\nsweep:\n  axes: {trainer.params.lr: [1, 2]}\n", "an axis of a trainer parameter needs a trainer: section"},
+	} {
+		t.Run(c.name, func(t *testing.T) { expectRefused(t, c.spec, c.want) })
+	}
+}
+
+func TestTrainerSpec_OpenData(t *testing.T) {
+	dir := t.TempDir()
+	os.MkdirAll(filepath.Join(dir, "model", "__pycache__"), 0o755)
+	os.WriteFile(filepath.Join(dir, "train.py"), []byte("v1"), 0o644)
+	os.WriteFile(filepath.Join(dir, "model", "net.py"), []byte("net"), 0o644)
+	spec := filepath.Join(dir, "s.yaml")
+	write := func(inputs, prog string) {
+		os.WriteFile(spec, []byte("name: x\ntrainer:\n  command: ["+prog+"]\n  inputs: "+inputs+"\n  metrics: {a: higher}\nloss:\n  terms:\n    - {kind: external, name: f, weight: [0, 1]}\n"), 0o644)
+	}
+	open := func() (string, error) {
+		s, err := Load(spec)
+		if err != nil {
+			t.Fatal(err)
+		}
+		d, err := OpenData(s, "")
+		if err != nil {
+			return "", err
+		}
+		return s.RunBase(d.Checksum()), nil
+	}
+	write("[train.py, nothere.py]", "sh")
+	if _, err := open(); err == nil || !strings.Contains(err.Error(), `s.yaml:4:22: trainer.inputs[1]: input "nothere.py" not found`) {
+		t.Errorf("missing input: %v", err)
+	}
+	write("[train.py]", "no-such-program-lossexp")
+	if _, err := open(); err == nil || !strings.Contains(err.Error(), `s.yaml:3:13: trainer.command[0]: program "no-such-program-lossexp" not found in PATH`) {
+		t.Errorf("missing program: %v", err)
+	}
+	write("[train.py]", "./run.sh")
+	if _, err := open(); err == nil || !strings.Contains(err.Error(), `trainer.command[0]: program "./run.sh" not found`) {
+		t.Errorf("missing relative program: %v", err)
+	}
+	write("[train.py, model/]", "sh")
+	b1, err := open()
+	if err != nil {
+		t.Fatal(err)
+	}
+	os.WriteFile(filepath.Join(dir, "model", "__pycache__", "net.cpython-311.pyc"), []byte("bytecode"), 0o644)
+	os.WriteFile(filepath.Join(dir, "model", ".DS_Store"), []byte("x"), 0o644)
+	if b2, _ := open(); b2 != b1 {
+		t.Error("a __pycache__ file or a dot file changed the run ids")
+	}
+	os.WriteFile(filepath.Join(dir, "model", "net.py"), []byte("net v2"), 0o644)
+	b3, _ := open()
+	if b3 == b1 {
+		t.Error("editing an input kept the run ids")
+	}
+	os.WriteFile(filepath.Join(dir, "model", "net.py"), []byte("net"), 0o644)
+	if b4, _ := open(); b4 != b1 {
+		t.Error("restoring the input did not restore the ids")
+	}
+	os.Rename(filepath.Join(dir, "model", "net.py"), filepath.Join(dir, "model", "net2.py"))
+	if b5, _ := open(); b5 == b1 {
+		t.Error("renaming a file in an input folder kept the run ids")
+	}
+}
+
+// TestRunBase_Pinned: a spec without trainer keeps the run base and hashes
+// it had before the trainer section existed (values computed at commit
+// a3cd5ff).
+func TestRunBase_Pinned(t *testing.T) {
+	if model.BLASBackend() != "gonum" {
+		t.Skipf("pinned with the gonum BLAS backend, this build uses %s", model.BLASBackend())
+	}
+	s, err := Parse(strings.NewReader("name: pin\ndataset: {builtin: moons, params: {samples: 100}}\nmodel: {kind: mlp, hidden: [8]}\nloss:\n  terms:\n    - {kind: l2, weight: [0, 0.1]}\n"), "pin.yaml")
+	if err != nil {
+		t.Fatal(err)
+	}
+	b := s.RunBase("abc")
+	for _, c := range []struct{ got, want string }{
+		{b, "b4e5c4ca5041e16b655bdeb9018a73c69fbe86c9136c91f471c2d3d7892453e0"},
+		{RunID(b, []float64{0.1}, 2), "1df434ce2f2cc939"},
+		{s.Hash(), "13d342275ce4fa49867fd385fad81d563ee31af7a79048d0b3acbbda3e6aa67a"},
+		{s.ResultHash(), "df816a34a14abe23a15ed1b5465fdff0c1b5f85791b252fbc757cfdb007c3b0c"},
+	} {
+		if c.got != c.want {
+			t.Errorf("got %s, want %s", c.got, c.want)
+		}
+	}
+}
