@@ -99,7 +99,7 @@ func Analyze(dir string, runs *Runs, s *Summary) (*Analysis, error) {
 		return nil, err
 	}
 
-	a.Task = chooseTaskMetric(s)
+	a.Task = chooseTaskMetric(s, a.Spec)
 	switch {
 	case a.Task.Name == "":
 		a.Warnings = append(a.Warnings, "no task metric (accuracy, r2, mse or loss of the validation or test split) has values: no balance points")
@@ -198,7 +198,12 @@ var taskCandidates = []string{"iou", "accuracy", "r2", "mse", "loss"}
 // chooseTaskMetric picks the validation split when it has values, else
 // test, else train; on it iou (a segmentation task), else accuracy, else
 // r2, else mse, else loss.
-func chooseTaskMetric(s *Summary) MetricChoice {
+//
+// With a training command (spec.Trainer), directions come from
+// trainer.metrics, and when none of those names is present the task
+// metric is the first of trainer.metrics with values that no term
+// names as its own (an external term's metric parameter).
+func chooseTaskMetric(s *Summary, spec *experiments.Spec) MetricChoice {
 	for _, split := range []string{"validation", "test", "train"} {
 		for _, base := range taskCandidates {
 			name := split + "." + base
@@ -207,16 +212,33 @@ func chooseTaskMetric(s *Summary) MetricChoice {
 				continue
 			}
 			why := "the " + split + " split"
-			return MetricChoice{Name: name, Index: mi, Higher: betterHigher(name) != "lower", Why: why}
+			return MetricChoice{Name: name, Index: mi, Higher: betterHigher(spec, name) != "lower", Why: why}
+		}
+	}
+	if spec != nil && spec.Trainer != nil {
+		own := map[string]bool{}
+		for _, t := range spec.Loss.Terms {
+			if m, ok := t.Params["metric"].(string); ok {
+				own[m] = true
+			}
+		}
+		for _, m := range spec.Trainer.Metrics {
+			mi := slices.Index(s.Metrics, m.Name)
+			if own[m.Name] || mi < 0 || !hasValues(s, mi) {
+				continue
+			}
+			return MetricChoice{Name: m.Name, Index: mi, Higher: m.Better != "lower",
+				Why: "the first of trainer.metrics that no term names as its own"}
 		}
 	}
 	return MetricChoice{Index: -1}
 }
 
-// betterHigher returns the catalogue direction of a metric: "higher",
-// "lower" or "" (neither, or unknown).
-func betterHigher(metric string) string {
-	return experiments.MetricBetter(metric)
+// betterHigher returns the direction of a metric: "higher", "lower" or ""
+// (neither, or unknown), from the spec's trainer.metrics when it has
+// them (spec may be nil), else from the catalogue.
+func betterHigher(spec *experiments.Spec, metric string) string {
+	return spec.MetricDirection(metric)
 }
 
 // chooseTermMetric picks the term's own metric: among the metrics its kind
@@ -233,10 +255,28 @@ func (a *Analysis) chooseTermMetric(ta *TermAnalysis) MetricChoice {
 	if strings.HasPrefix(a.Task.Name, "validation.") {
 		split = "validation"
 	}
-	var cands, all []string
+	var all []string
 	for _, md := range info.Metrics {
 		all = append(all, md.Pattern)
-		m := strings.ReplaceAll(md.Pattern, "<split>", split)
+	}
+	if ta.Kind == "external" {
+		// A training command's term: its own metric is the one the spec
+		// names (loss.terms[i].metric).
+		all = nil
+		if a.Spec != nil {
+			for _, t := range a.Spec.Loss.Terms {
+				if m, ok := t.Params["metric"].(string); ok && t.Name == ta.Term {
+					all = []string{m}
+				}
+			}
+		}
+		if len(all) == 0 {
+			return MetricChoice{Index: -1, Why: fmt.Sprintf("term %s names no metric of its own (set metric: on the term)", ta.Term)}
+		}
+	}
+	var cands []string
+	for _, pattern := range all {
+		m := strings.ReplaceAll(pattern, "<split>", split)
 		if mi := slices.Index(a.Summary.Metrics, m); mi >= 0 && hasValues(a.Summary, mi) {
 			cands = append(cands, m)
 		}
@@ -254,11 +294,15 @@ func (a *Analysis) chooseTermMetric(ta *TermAnalysis) MetricChoice {
 		}
 	}
 	mc := MetricChoice{Name: name, Index: slices.Index(a.Summary.Metrics, name)}
-	switch betterHigher(name) {
+	source := "catalogue"
+	if a.Spec != nil && a.Spec.Trainer != nil && experiments.MetricBetter(name) != betterHigher(a.Spec, name) {
+		source = "trainer.metrics"
+	}
+	switch betterHigher(a.Spec, name) {
 	case "higher":
-		mc.Higher, mc.Why = true, "higher is better (catalogue)"
+		mc.Higher, mc.Why = true, "higher is better ("+source+")"
 	case "lower":
-		mc.Higher, mc.Why = false, "lower is better (catalogue)"
+		mc.Higher, mc.Why = false, "lower is better ("+source+")"
 	default:
 		first, last := math.NaN(), math.NaN()
 		for _, p := range ta.Points {

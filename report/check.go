@@ -209,6 +209,9 @@ func Check(base, cur *Summary, opt CheckOptions) (*CheckReport, error) {
 			if !ok {
 				tol = opt.Default
 			}
+			if tol.Better == "" {
+				tol.Better = direction(opt.Spec, m)
+			}
 			rep.Points = append(rep.Points, checkPoint(m, pi, bp, cp, baseIdx[i], curIdx[i], tol, label))
 		}
 		pc := PointCheck{Metric: MetricDiverged, Point: pi, Lambdas: bp.Lambdas, Label: label, Better: "lower",
@@ -266,12 +269,10 @@ func pointLabel(terms []string, lam []float64) string {
 	return strings.Join(parts, ", ")
 }
 
-// direction resolves a tolerance's direction for metric m.
-func direction(m string, tol Tolerance) string {
-	if tol.Better != "" {
-		return tol.Better
-	}
-	switch metricDirection(m) {
+// direction returns the direction of metric m for a check: the spec's
+// (trainer.metrics, then the catalogue; spec may be nil), else "both".
+func direction(spec *experiments.Spec, m string) string {
+	switch spec.MetricDirection(m) {
 	case "higher":
 		return "higher"
 	case "lower":
@@ -282,7 +283,7 @@ func direction(m string, tol Tolerance) string {
 
 func checkPoint(m string, pi int, bp, cp Point, bi, ci int, tol Tolerance, label string) PointCheck {
 	bs, cs := bp.Stats[bi], cp.Stats[ci]
-	pc := PointCheck{Metric: m, Point: pi, Lambdas: bp.Lambdas, Label: label, Better: direction(m, tol),
+	pc := PointCheck{Metric: m, Point: pi, Lambdas: bp.Lambdas, Label: label, Better: tol.Better,
 		Base: bs.Mean, New: cs.Mean, Delta: cs.Mean - bs.Mean}
 	switch {
 	case math.IsNaN(bs.Mean) && math.IsNaN(cs.Mean):
@@ -342,7 +343,7 @@ func stdErr(st Stat, p Point) float64 {
 // balanceOf), made on the baseline and applied to both summaries so that
 // the two are judged alike.
 func checkCurves(rep *CheckReport, base, cur *Summary, opt CheckOptions) {
-	task := chooseTaskMetric(base)
+	task := chooseTaskMetric(base, opt.Spec)
 	if task.Name == "" {
 		rep.Warnings = append(rep.Warnings, "no task metric with values in the baseline: no balance-point or front checks")
 		return
@@ -503,12 +504,6 @@ func Hypervolumes(ax, ay, bx, by []float64) (a, b float64) {
 		return area / ((1 + m) * (1 + m))
 	}
 	return hv(ax, ay), hv(bx, by)
-}
-
-// metricDirection returns the catalogue direction of a metric: an exact
-// entry ("gap.accuracy") wins over a split pattern ("<split>.accuracy").
-func metricDirection(metric string) string {
-	return experiments.MetricBetter(metric)
 }
 
 // FrontEpsilon returns the additive ε indicator of front b against front

@@ -95,7 +95,7 @@ func (a *Analysis) compareFigure(metric string, opts PlotOptions) *compareFig {
 	if len(f.curves) < 2 {
 		return nil
 	}
-	dir := betterHigher(metric)
+	dir := betterHigher(a.Spec, metric)
 	f.title = titled(opts, a.Task.Name+" against "+metric+", one curve per term (labels: λ)")
 	f.xLabel = metric + " (mean"
 	if dir != "" {

@@ -36,7 +36,7 @@ import (
 // same way.
 func RefineLambdas(s *Summary, term, kind string, p int) []float64 {
 	j := slices.Index(s.Terms, term)
-	task := chooseTaskMetric(s)
+	task := chooseTaskMetric(s, nil)
 	if j < 0 || task.Name == "" || p < 1 {
 		return nil
 	}

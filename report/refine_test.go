@@ -42,7 +42,7 @@ func refineSummary(lams []float64) *Summary {
 func oneSE(t *testing.T, lams []float64) float64 {
 	t.Helper()
 	s := refineSummary(lams)
-	a := &Analysis{Summary: s, Task: chooseTaskMetric(s)}
+	a := &Analysis{Summary: s, Task: chooseTaskMetric(s, nil)}
 	ta := TermAnalysis{Term: "l2", Index: 0, Kind: "l2", Ref: -1}
 	ta.Fixed, ta.Points, ta.Ref = termSlice(s, 0)
 	ta.Metric = a.chooseTermMetric(&ta)
