@@ -45,4 +45,10 @@ type Result struct {
 	// fields that vary between two identical runs.
 	Seconds      float64
 	EpochSeconds []float64
+
+	// LogDir is the folder holding the logs of a training command's run
+	// (stdout, stderr and metrics.jsonl of each attempt); "" for the
+	// built-in trainer. A store keeps them beside the run's record
+	// (sweep.Store.Save moves the folder).
+	LogDir string
 }

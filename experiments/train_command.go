@@ -67,20 +67,25 @@ func WorkerFrom(ctx context.Context) int {
 }
 
 // WithLogRoot returns ctx carrying the folder under which a training
-// command's runs keep their logs: <root>/<run-id>/attempt-<k>.stdout,
-// .stderr and .metrics.jsonl. Without it they go to
-// <temp>/lossexp-logs/<run-id>.
+// command's runs write their logs: <root>/<run-id>/attempt-<k>.stdout,
+// .stderr and .metrics.jsonl. Without it each run writes them to a fresh
+// temporary folder; either way Result.LogDir names the folder, and a
+// sweep's store moves it beside the run's record (runs/logs/<run-id>).
 func WithLogRoot(ctx context.Context, root string) context.Context {
 	return context.WithValue(ctx, logRootKey{}, root)
 }
 
-// LogDir returns the log folder of run id under ctx (see WithLogRoot).
-func LogDir(ctx context.Context, id string) string {
+// logDir returns a fresh log folder for run id under ctx (WithLogRoot).
+func logDir(ctx context.Context, id string) (string, error) {
 	root, _ := ctx.Value(logRootKey{}).(string)
 	if root == "" {
-		root = filepath.Join(os.TempDir(), "lossexp-logs")
+		return os.MkdirTemp("", "lossexp-logs-"+id+"-")
 	}
-	return filepath.Join(root, id)
+	dir := filepath.Join(root, id)
+	if err := os.RemoveAll(dir); err != nil {
+		return "", err
+	}
+	return dir, os.MkdirAll(dir, 0o755)
 }
 
 // CommandSeed returns the seed a training command gets for repeat r: the
@@ -130,25 +135,25 @@ func trainCommand(ctx context.Context, run *Run) (Result, error) {
 		return res, err
 	}
 	res.RunID = RunID(s.RunBase(sum), run.Lambdas, run.Repeat)
-	logDir := LogDir(ctx, res.RunID)
-	if err := os.RemoveAll(logDir); err != nil {
-		return res, fmt.Errorf("clear log folder: %w", err)
-	}
-	if err := os.MkdirAll(logDir, 0o755); err != nil {
-		return res, fmt.Errorf("create log folder: %w", err)
+	logs, err := logDir(ctx, res.RunID)
+	if err != nil {
+		return res, fmt.Errorf("log folder of run %s: %w", res.RunID, err)
 	}
 	tries := 1 + s.Trainer.Retries
 	var a attempt
 	for k := 1; k <= tries; k++ {
-		a, err = runAttempt(ctx, run, res.RunID, k, logDir)
+		a, err = runAttempt(ctx, run, res.RunID, k, logs)
 		if err != nil {
+			if _, set := ctx.Value(logRootKey{}).(string); !set {
+				os.RemoveAll(logs) // an interrupted run leaves no temporary folder
+			}
 			return res, err
 		}
 		if a.status != StatusFailed {
 			break
 		}
 	}
-	res.Status, res.Seconds = a.status, a.seconds
+	res.Status, res.Seconds, res.LogDir = a.status, a.seconds, logs
 	switch a.status {
 	case StatusFailed:
 		res.Reason = a.reason

@@ -86,6 +86,10 @@ type Record struct {
 	// last step's weights and its learned parameters (log variances,
 	// GradNorm weights). Absent for static runs.
 	Balance *RecordBalance `json:"balance,omitempty"`
+
+	// logs is the folder holding the run's logs (Result.LogDir), moved
+	// into the store by Save.
+	logs string
 }
 
 // RecordBalance is experiments.BalanceResult with NaN-safe values.
@@ -171,7 +175,40 @@ func (s *Store) Save(rec *Record) error {
 		return fmt.Errorf("encode run %s: %w", rec.RunID, err)
 	}
 	b = append(b, '\n')
-	return writeAtomic(s.Path(rec.RunID), b)
+	if err := writeAtomic(s.Path(rec.RunID), b); err != nil {
+		return err
+	}
+	if rec.logs != "" && rec.logs != s.LogDir(rec.RunID) {
+		if err := moveDir(rec.logs, s.LogDir(rec.RunID)); err != nil {
+			return fmt.Errorf("keep the logs of run %s: %w", rec.RunID, err)
+		}
+	}
+	return nil
+}
+
+// LogsDir is the folder of the store that keeps the logs of the runs of a
+// training command (experiments.Result.LogDir), one folder per run id.
+const LogsDir = "logs"
+
+// LogDir returns the folder where Save keeps the logs of run id.
+func (s *Store) LogDir(id string) string { return filepath.Join(s.dir, LogsDir, id) }
+
+// moveDir replaces dst by src: a rename, or a copy and removal when they
+// are on different file systems.
+func moveDir(src, dst string) error {
+	if err := os.MkdirAll(filepath.Dir(dst), 0o755); err != nil {
+		return err
+	}
+	if err := os.RemoveAll(dst); err != nil {
+		return err
+	}
+	if err := os.Rename(src, dst); err == nil {
+		return nil
+	}
+	if err := os.CopyFS(dst, os.DirFS(src)); err != nil {
+		return err
+	}
+	return os.RemoveAll(src)
 }
 
 // ErrNoRecord reports that the store holds no record of a run.
@@ -248,6 +285,7 @@ func NewRecord(r *experiments.Result, terms, metrics, curves []string, base, spe
 	for i, c := range r.Curves {
 		rec.Curves[i] = c
 	}
+	rec.logs = r.LogDir
 	if r.Samples != nil {
 		rs := &RecordSamples{Kind: r.Samples.Kind, Columns: r.Samples.Columns, Rows: make([]Floats, len(r.Samples.Rows))}
 		for i, row := range r.Samples.Rows {

@@ -109,7 +109,7 @@ func Run(ctx context.Context, a Attempt) (Outcome, error) {
 	}
 	c.Stdin = nil
 	c.Stdout, c.Stderr = outW, errW
-	c.SysProcAttr = &syscall.SysProcAttr{Setpgid: true}
+	c.SysProcAttr = sysProcAttr()
 	start := time.Now()
 	if err := c.Start(); err != nil {
 		outW.Close()

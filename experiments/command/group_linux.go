@@ -6,7 +6,16 @@ import (
 	"bytes"
 	"os"
 	"strconv"
+	"syscall"
 )
+
+// sysProcAttr starts the program as the leader of a new process group,
+// and has the kernel SIGKILL it if lossexp dies without stopping it
+// (kill -9): a trainer never outlives its sweep by more than its own
+// children, which lossexp can no longer reach.
+func sysProcAttr() *syscall.SysProcAttr {
+	return &syscall.SysProcAttr{Setpgid: true, Pdeathsig: syscall.SIGKILL}
+}
 
 // groupMembers returns the pids of the live (not zombie) processes of
 // process group pgid, from /proc.

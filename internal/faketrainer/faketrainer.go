@@ -57,6 +57,8 @@ func Active() bool { return os.Getenv(Env) != "" }
 //	orphan:F   starts such a child, then exits 0 with metrics (the child must not outlive it)
 //	echo:D     ok, and writes argv, working folder and the LOSSEXP_ environment to D/echo-<run_id>.json
 //	noop       writes the final line only (for overhead benchmarks)
+//	slow       sleeps 150 ms, then ok
+//	failif:F   fails (exit 4) when the sum of λ is above 0.4 and file F does not exist, else ok
 func Main(args []string) int {
 	if len(args) == 0 {
 		fmt.Fprintln(os.Stderr, "faketrainer: mode missing")
@@ -77,6 +79,8 @@ func Main(args []string) int {
 	case "sleep":
 		time.Sleep(time.Hour)
 		return 0
+	case "slow":
+		time.Sleep(150 * time.Millisecond)
 	case "badjson":
 		return write(dir, "{\"epoch\": 1, \"loss.total\": 1}\n{\"epoch\": 2}\n{\"epoch\": 3, oops}\n{\"final\": true}\n")
 	case "crash":
@@ -141,6 +145,10 @@ func ok(dir, mode, arg string, rest []string) int {
 		sum += l
 	}
 	sort.Strings(names)
+	if _, err := os.Stat(arg); mode == "failif" && sum > 0.4 && err != nil {
+		fmt.Fprintf(os.Stderr, "failif: λ sum %g too large\n", sum)
+		return 4
+	}
 	noise := float64(p.Seed%1000)/1000 - 0.5
 	shift := p.Params["shift"]
 	acc := 0.9 - 0.1*math.Log1p(sum) + 0.02*noise + shift

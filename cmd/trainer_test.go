@@ -1,0 +1,230 @@
+package cmd
+
+import (
+	"bytes"
+	"encoding/json"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"syscall"
+	"testing"
+	"time"
+
+	"github.com/lossexp/lossexp/internal/faketrainer"
+)
+
+// The command tests' binary doubles as the training command of the
+// trainer: specs below (internal/faketrainer).
+func TestMain(m *testing.M) { faketrainer.TestMain(m) }
+
+// fakeSpec writes a trainer spec that runs this test binary in mode, with
+// an input file train.py beside it, and returns the spec's path.
+func fakeSpec(t *testing.T, mode string, repeats int) string {
+	t.Helper()
+	dir := t.TempDir()
+	if err := os.WriteFile(filepath.Join(dir, "train.py"), []byte("# v1\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	q := func(s string) string { b, _ := json.Marshal(s); return string(b) }
+	spec := `name: fake
+repeats: ` + strings.Repeat("", 0) + itoaCmd(repeats) + `
+trainer:
+  command: [` + q(os.Args[0]) + `, ` + q(mode) + `, "--l2={lambda.l2}", "--gpu={worker}"]
+  inputs: [train.py]
+  env: {FAKE_LOSSEXP_TRAINER: "1"}
+  grace: 500ms
+  metrics: {test.accuracy: higher, test.penalty: lower}
+loss:
+  terms:
+    - {kind: external, name: l2, weight: [0, 0.1, 0.3, 1, 3], metric: test.penalty}
+report:
+  metrics: [test.accuracy, test.penalty]
+`
+	p := filepath.Join(dir, "spec.yaml")
+	if err := os.WriteFile(p, []byte(spec), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	return p
+}
+
+func itoaCmd(n int) string { b, _ := json.Marshal(n); return string(b) }
+
+// TestTrainer_Workers: a deterministic training command gives the same
+// runs.csv, summary.csv and curves.csv on 1 and 4 workers, and the
+// analysis uses trainer.metrics' directions; a second sweep reuses every
+// run.
+func TestTrainer_Workers(t *testing.T) {
+	spec := fakeSpec(t, "ok", 3)
+	dir := t.TempDir()
+	outs := map[int]string{}
+	for _, w := range []int{1, 4} {
+		out := filepath.Join(dir, itoaCmd(w))
+		code, _, stderr := run(t, "sweep", spec, "--out", out, "--workers", itoaCmd(w), "-q")
+		if code != 0 {
+			t.Fatalf("%d workers: exit %d\n%s", w, code, stderr)
+		}
+		outs[w] = out
+	}
+	for _, f := range []string{"runs.csv", "summary.csv", "curves.csv", "balance.csv"} {
+		a, err := os.ReadFile(filepath.Join(outs[1], f))
+		if err != nil {
+			t.Fatal(err)
+		}
+		b, _ := os.ReadFile(filepath.Join(outs[4], f))
+		if !bytes.Equal(a, b) {
+			t.Errorf("%s differs between 1 and 4 workers", f)
+		}
+	}
+	runs, _ := os.ReadFile(filepath.Join(outs[1], "runs.csv"))
+	head := strings.SplitN(string(runs), "\n", 2)[0]
+	for _, col := range []string{"test.accuracy", "test.penalty", "grad.cos.l2", "grad.conflict.l2", "grad.ratio.l2", "epochs_run"} {
+		if !strings.Contains(head, col) {
+			t.Errorf("runs.csv header lacks %s: %s", col, head)
+		}
+	}
+	if n := strings.Count(string(runs), ",ok,"); n != 15 {
+		t.Errorf("%d ok runs in runs.csv, want 15:\n%s", n, runs)
+	}
+	curves, _ := os.ReadFile(filepath.Join(outs[1], "curves.csv"))
+	if n := strings.Count(string(curves), "\n"); n != 1+15*5 {
+		t.Errorf("curves.csv has %d lines, want a header and 5 epochs × 15 runs", n)
+	}
+	// Logs beside the run records.
+	logs, _ := filepath.Glob(filepath.Join(outs[1], "runs", "logs", "*", "attempt-1.stderr"))
+	if len(logs) != 15 {
+		t.Errorf("%d stderr logs, want 15 (runs/logs/<run-id>/attempt-1.stderr)", len(logs))
+	}
+	code, _, stderr := run(t, "sweep", spec, "--out", outs[1], "--workers", "2")
+	if code != 0 || !strings.Contains(stderr, "all reused from the run store") {
+		t.Errorf("unchanged study: exit %d\n%s", code, stderr)
+	}
+}
+
+// TestTrainer_InputEditRetrains: editing a file of trainer.inputs changes
+// every run id, so the next sweep trains every run again.
+func TestTrainer_InputEditRetrains(t *testing.T) {
+	spec := fakeSpec(t, "ok", 1)
+	out := filepath.Join(t.TempDir(), "o")
+	if code, _, stderr := run(t, "sweep", spec, "--out", out, "-q"); code != 0 {
+		t.Fatalf("exit %d\n%s", code, stderr)
+	}
+	if err := os.WriteFile(filepath.Join(filepath.Dir(spec), "train.py"), []byte("# v2\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	code, _, stderr := run(t, "sweep", spec, "--out", out)
+	if code != 0 || !strings.Contains(stderr, "(5 trained") || strings.Contains(stderr, "reused") {
+		t.Errorf("after editing train.py: exit %d, want 5 runs trained, none reused:\n%s", code, stderr)
+	}
+}
+
+// TestTrainer_FailedRunsRetried: runs whose command fails are written to
+// runs.csv with status failed and the reason; the next sweep trains only
+// them.
+func TestTrainer_FailedRunsRetried(t *testing.T) {
+	fixed := filepath.Join(t.TempDir(), "fixed")
+	spec := fakeSpec(t, "failif:"+fixed, 2)
+	out := filepath.Join(t.TempDir(), "o")
+	_, _, stderr := run(t, "sweep", spec, "--out", out, "-q", "--workers", "2")
+	runs, err := os.ReadFile(filepath.Join(out, "runs.csv"))
+	if err != nil {
+		t.Fatalf("no runs.csv: %v\n%s", err, stderr)
+	}
+	// λ = 1 and 3 fail (sum of λ above 0.4), 2 repeats each.
+	failed := 0
+	for _, line := range strings.Split(string(runs), "\n") {
+		if strings.Contains(line, ",failed,") && strings.HasSuffix(line, ",exit status 4; stderr: failif: λ sum 1 too large") ||
+			strings.HasSuffix(line, ",exit status 4; stderr: failif: λ sum 3 too large") {
+			failed++
+		}
+	}
+	if n := failed; n != 4 {
+		t.Errorf("%d failed runs with their reason, want 4:\n%s", n, runs)
+	}
+	if n := strings.Count(string(runs), ",ok,"); n != 6 {
+		t.Errorf("%d ok runs, want 6", n)
+	}
+	if err := os.WriteFile(fixed, nil, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	code, _, stderr := run(t, "sweep", spec, "--out", out, "--workers", "2")
+	if code != 0 || !strings.Contains(stderr, "resuming: 6 of 10 runs") || !strings.Contains(stderr, "4 to train") {
+		t.Errorf("second sweep: exit %d, want the 4 failed runs retrained:\n%s", code, stderr)
+	}
+	runs, _ = os.ReadFile(filepath.Join(out, "runs.csv"))
+	if n := strings.Count(string(runs), ",ok,"); n != 10 {
+		t.Errorf("%d ok runs after the retry, want 10:\n%s", n, runs)
+	}
+}
+
+// TestTrainer_KillResume: kill -9 of lossexp part way through a sweep of a
+// training command, then resume: the tables are those of an
+// uninterrupted sweep.
+func TestTrainer_KillResume(t *testing.T) {
+	if testing.Short() {
+		t.Skip("builds the binary and runs three sweeps")
+	}
+	bin := buildBinary(t)
+	spec := fakeSpec(t, "slow", 4)
+	dir := t.TempDir()
+	full, killed := filepath.Join(dir, "full"), filepath.Join(dir, "killed")
+	if out, err := exec.Command(bin, "sweep", spec, "--out", full, "--workers", "4", "-q").CombinedOutput(); err != nil {
+		t.Fatalf("uninterrupted sweep: %v\n%s", err, out)
+	}
+	var stderr bytes.Buffer
+	c := exec.Command(bin, "sweep", spec, "--out", killed, "--workers", "2", "-q")
+	c.Stderr = &stderr
+	if err := c.Start(); err != nil {
+		t.Fatal(err)
+	}
+	for deadline := time.Now().Add(30 * time.Second); time.Now().Before(deadline); time.Sleep(5 * time.Millisecond) {
+		if files, _ := filepath.Glob(filepath.Join(killed, "runs", "*.json")); len(files) >= 5 {
+			break
+		}
+	}
+	c.Process.Signal(syscall.SIGKILL)
+	c.Wait()
+	files, _ := filepath.Glob(filepath.Join(killed, "runs", "*.json"))
+	if len(files) == 0 || len(files) >= 20 {
+		t.Fatalf("%d of 20 runs stored at the kill; stderr:\n%s", len(files), stderr.String())
+	}
+	out, err := exec.Command(bin, "sweep", spec, "--out", killed, "--workers", "3").CombinedOutput()
+	if err != nil || !strings.Contains(string(out), "resuming: ") {
+		t.Fatalf("resume: %v\n%s", err, out)
+	}
+	for _, f := range []string{"runs.csv", "summary.csv", "curves.csv"} {
+		a, _ := os.ReadFile(filepath.Join(full, f))
+		b, _ := os.ReadFile(filepath.Join(killed, f))
+		if len(a) == 0 || !bytes.Equal(a, b) {
+			t.Errorf("%s differs between the uninterrupted and the killed-and-resumed sweep", f)
+		}
+	}
+}
+
+// TestTrainer_SpecErrors: an unknown placeholder and an empty command are
+// refused at file:line:col with exit 2 before anything runs.
+func TestTrainer_SpecErrors(t *testing.T) {
+	spec := fakeSpec(t, "ok", 1)
+	b, _ := os.ReadFile(spec)
+	for _, c := range []struct{ from, to, at, msg string }{
+		{`"--gpu={worker}"`, `"--gpu={wroker}"`, ":4:", `: trainer.command[3]: unknown placeholder {wroker}, did you mean "worker"?`},
+		{"command: [", "command: []\n  old: [", ":5:3", `: trainer.old: unknown key`},
+	} {
+		p := filepath.Join(t.TempDir(), "s.yaml")
+		os.WriteFile(p, []byte(strings.Replace(string(b), c.from, c.to, 1)), 0o644)
+		for _, args := range [][]string{{"validate", p}, {"sweep", p, "--out", filepath.Join(t.TempDir(), "o")}} {
+			verb := args[0]
+			code, _, stderr := run(t, args...)
+			if code != 2 || !strings.Contains(stderr, p+c.at) || !strings.Contains(stderr, c.msg) {
+				t.Errorf("%s: exit %d, want 2 and %s%s…%s:\n%s", verb, code, p, c.at, c.msg, stderr)
+			}
+		}
+	}
+	p := filepath.Join(t.TempDir(), "s.yaml")
+	empty := "name: e\ntrainer:\n  command: []\n  metrics: {a: higher}\nloss:\n  terms:\n    - {kind: external, name: f, weight: [0, 1]}\n"
+	os.WriteFile(p, []byte(empty), 0o644)
+	code, _, stderr := run(t, "validate", p)
+	if code != 2 || !strings.Contains(stderr, p+":3:12: trainer.command: required") {
+		t.Errorf("empty command: exit %d\n%s", code, stderr)
+	}
+}
