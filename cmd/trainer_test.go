@@ -228,3 +228,54 @@ func TestTrainer_SpecErrors(t *testing.T) {
 		t.Errorf("empty command: exit %d\n%s", code, stderr)
 	}
 }
+
+// TestTrainer_CtrlCStopsChildren: Ctrl-C while a training command and a
+// child it started (both ignoring SIGTERM) run: lossexp kills the whole
+// process group after the grace, exits 130 and leaves no process behind.
+func TestTrainer_CtrlCStopsChildren(t *testing.T) {
+	if testing.Short() {
+		t.Skip("builds the binary")
+	}
+	bin := buildBinary(t)
+	pidFile := filepath.Join(t.TempDir(), "child.pid")
+	spec := fakeSpec(t, "child:"+pidFile, 1)
+	out := filepath.Join(t.TempDir(), "o")
+	var stderr bytes.Buffer
+	c := exec.Command(bin, "sweep", spec, "--out", out, "--workers", "1", "-q")
+	c.Stderr = &stderr
+	if err := c.Start(); err != nil {
+		t.Fatal(err)
+	}
+	var child int
+	for deadline := time.Now().Add(20 * time.Second); time.Now().Before(deadline) && child == 0; time.Sleep(10 * time.Millisecond) {
+		if b, err := os.ReadFile(pidFile); err == nil && len(b) > 0 {
+			json.Unmarshal(b, &child)
+		}
+	}
+	if child == 0 {
+		c.Process.Kill()
+		t.Fatalf("the command never started its child; stderr:\n%s", stderr.String())
+	}
+	c.Process.Signal(os.Interrupt)
+	c.Wait()
+	if code := c.ProcessState.ExitCode(); code != ExitInterrupt {
+		t.Errorf("exit %d, want %d; stderr:\n%s", code, ExitInterrupt, stderr.String())
+	}
+	if running(child) {
+		syscall.Kill(child, syscall.SIGKILL)
+		t.Errorf("the command's child %d survived Ctrl-C", child)
+	}
+	if files, _ := filepath.Glob(filepath.Join(out, "runs", "*.json")); len(files) != 0 {
+		t.Errorf("an interrupted run was stored: %v", files)
+	}
+}
+
+// running reports whether pid is a live process (not a zombie).
+func running(pid int) bool {
+	b, err := os.ReadFile(filepath.Join("/proc", itoaCmd(pid), "stat"))
+	if err != nil {
+		return false
+	}
+	i := bytes.LastIndexByte(b, ')')
+	return i > 0 && i+2 < len(b) && b[i+2] != 'Z' && b[i+2] != 'X'
+}
