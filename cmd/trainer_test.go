@@ -279,3 +279,38 @@ func running(pid int) bool {
 	i := bytes.LastIndexByte(b, ')')
 	return i > 0 && i+2 < len(b) && b[i+2] != 'Z' && b[i+2] != 'X'
 }
+
+// BenchmarkTrainer_Overhead measures lossexp's cost per run of a training
+// command that does nothing but write its final line (sh -c echo): start,
+// environment, params.json, reading metrics.jsonl, logs, storing the run
+// and writing the tables, on 2 workers. It reports ms/run and the bytes
+// allocated per run, for 20 and 200 runs (memory flat in the number of
+// runs: the bytes per run should not grow).
+func BenchmarkTrainer_Overhead(b *testing.B) {
+	for _, runs := range []int{20, 200} {
+		b.Run(itoaCmd(runs)+"runs", func(b *testing.B) {
+			dir := b.TempDir()
+			spec := filepath.Join(dir, "spec.yaml")
+			os.WriteFile(spec, []byte(`name: noop
+repeats: `+itoaCmd(runs/10)+`
+trainer:
+  command: [sh, -c, "echo '{{\"final\": true, \"a\": 1}}' > \"$LOSSEXP_RUN_DIR/metrics.jsonl\""]
+  metrics: {a: higher}
+loss:
+  terms:
+    - {kind: external, name: f, weight: {linspace: {from: 0.1, to: 1, num: 10}}}
+`), 0o644)
+			b.ReportAllocs()
+			b.ResetTimer()
+			start := time.Now()
+			for i := 0; i < b.N; i++ {
+				var out, errb bytes.Buffer
+				code := Main(b.Context(), []string{"sweep", spec, "--out", filepath.Join(dir, "o"), "--workers", "2", "--fresh", "-q"}, strings.NewReader(""), &out, &errb)
+				if code != 0 {
+					b.Fatalf("exit %d\n%s", code, errb.String())
+				}
+			}
+			b.ReportMetric(float64(time.Since(start).Milliseconds())/float64(b.N*runs), "ms/run")
+		})
+	}
+}

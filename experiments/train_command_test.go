@@ -12,6 +12,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/lossexp/lossexp/experiments/command"
 	"github.com/lossexp/lossexp/experiments/model"
 	"github.com/lossexp/lossexp/internal/faketrainer"
 )
@@ -317,5 +318,83 @@ func TestRunBase_Pinned(t *testing.T) {
 		if c.got != c.want {
 			t.Errorf("got %s, want %s", c.got, c.want)
 		}
+	}
+}
+
+// BenchmarkTrainCommand_Noop measures one run of a training command that
+// only writes its final line (sh -c echo), without storing: process
+// start and stop, environment, params.json, metrics.jsonl and logs.
+func BenchmarkTrainCommand_Noop(b *testing.B) {
+	dir := b.TempDir()
+	path := filepath.Join(dir, "spec.yaml")
+	os.WriteFile(path, []byte(`name: noop
+trainer:
+  command: [sh, -c, "echo '{{\"final\": true, \"a\": 1}}' > \"$LOSSEXP_RUN_DIR/metrics.jsonl\""]
+  metrics: {a: higher}
+loss:
+  terms:
+    - {kind: external, name: f, weight: [0, 1]}
+`), 0o644)
+	s, err := Load(path)
+	if err != nil {
+		b.Fatal(err)
+	}
+	d, err := OpenData(s, "")
+	if err != nil {
+		b.Fatal(err)
+	}
+	sp, _ := d.Prepare(0)
+	ctx := WithLogRoot(context.Background(), filepath.Join(dir, "logs"))
+	b.ReportAllocs()
+	b.ResetTimer()
+	for i := 0; i < b.N; i++ {
+		res, err := Train(ctx, &Run{Repeat: i % 3, Lambdas: []float64{1}, Spec: s, Data: sp})
+		if err != nil || res.Status != StatusOK {
+			b.Fatal(err, res.Reason)
+		}
+	}
+}
+
+// BenchmarkTrainCommand_Protocol measures what lossexp itself does per
+// attempt, the process excluded: the run folder, argv and environment,
+// params.json, reading and judging a metrics.jsonl of 20 epoch lines,
+// keeping the logs, removing the folder.
+func BenchmarkTrainCommand_Protocol(b *testing.B) {
+	s := trainerSpec(&testing.T{}, "ok", "")
+	run := &Run{Repeat: 0, Lambdas: []float64{0.5}, Spec: s}
+	var lines strings.Builder
+	for e := 1; e <= 20; e++ {
+		lines.WriteString(`{"epoch": ` + utoa(uint64(e)) + `, "loss.total": 0.5, "loss.task": 0.4, "loss.l2": 0.1, "grad.cos.l2": -0.2, "test.accuracy": 0.8}` + "\n")
+	}
+	lines.WriteString(`{"final": true, "test.accuracy": 0.9, "test.penalty": 0.1, "grad.cos.l2": -0.3}` + "\n")
+	metrics := []byte(lines.String())
+	logs := b.TempDir()
+	stderr := []byte(strings.Repeat("epoch 1 loss 0.5\n", 100))
+	b.ReportAllocs()
+	b.ResetTimer()
+	for i := 0; i < b.N; i++ {
+		dir, err := os.MkdirTemp("", "lossexp-run-")
+		if err != nil {
+			b.Fatal(err)
+		}
+		if _, _, err := commandLine(context.Background(), run, "0123456789abcdef", 1, dir); err != nil {
+			b.Fatal(err)
+		}
+		os.WriteFile(filepath.Join(dir, metricsFile), metrics, 0o644) // the command's part
+		writeLog(filepath.Join(logs, "a.stdout"), nil, 0)
+		writeLog(filepath.Join(logs, "a.stderr"), stderr, int64(len(stderr)))
+		copyMetrics(filepath.Join(dir, metricsFile), filepath.Join(logs, "a.metrics.jsonl"))
+		f, _ := os.Open(filepath.Join(dir, metricsFile))
+		rep, err := command.ParseMetrics(f)
+		f.Close()
+		if err != nil {
+			b.Fatal(err)
+		}
+		var a attempt
+		judge(s, rep, &a)
+		if a.status != StatusOK {
+			b.Fatal(a.reason)
+		}
+		os.RemoveAll(dir)
 	}
 }
