@@ -11,6 +11,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/lossexp/lossexp/experiments"
 	"github.com/lossexp/lossexp/internal/faketrainer"
 )
 
@@ -312,5 +313,36 @@ loss:
 			}
 			b.ReportMetric(float64(time.Since(start).Milliseconds())/float64(b.N*runs), "ms/run")
 		})
+	}
+}
+
+func TestDescribeTrainer(t *testing.T) {
+	p := writeSpec(t, `name: d
+trainer:
+  command: [python3, train.py, "--l={lambda.f}", "a b"]
+  inputs: [train.py]
+  env: {CUDA_VISIBLE_DEVICES: "{worker}"}
+  params: {lr: 0.01}
+  timeout: 30m
+  retries: 1
+  metrics: {test.acc: higher, test.dp: lower}
+loss:
+  terms:
+    - {kind: external, name: f, weight: [0, 1]}
+`)
+	s, err := experiments.Load(p)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var b bytes.Buffer
+	describeTrainer(&b, s)
+	want := "trainer:  python3 train.py '--l={lambda.f}' 'a b'\n" +
+		"  runs in " + filepath.Dir(p) + ", one process group per run, timeout 30m0s, 1 retries of a failed run\n" +
+		"  inputs (their content enters every run id): train.py\n" +
+		"  env: CUDA_VISIBLE_DEVICES='{worker}'\n" +
+		"  params: lr=0.01\n" +
+		"  metrics each run must report: test.acc (higher), test.dp (lower)\n"
+	if b.String() != want {
+		t.Errorf("got\n%s\nwant\n%s", b.String(), want)
 	}
 }

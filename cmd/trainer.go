@@ -1,0 +1,52 @@
+package cmd
+
+import (
+	"fmt"
+	"io"
+	"maps"
+	"slices"
+	"strconv"
+	"strings"
+
+	"github.com/lossexp/lossexp/experiments"
+)
+
+// describeTrainer prints what `lossexp validate` says of a spec with a
+// trainer: section, in place of its dataset, model and train lines: the
+// command as written (placeholders kept), where it runs, the inputs, the
+// environment it adds, the limits and the metrics every run must report.
+func describeTrainer(w io.Writer, s *experiments.Spec) {
+	t := s.Trainer
+	args := make([]string, len(t.Command))
+	for i, a := range t.Command {
+		args[i] = shellQuote(a)
+	}
+	fmt.Fprintf(w, "trainer:  %s\n", strings.Join(args, " "))
+	fmt.Fprintf(w, "  runs in %s, one process group per run", s.SpecDir())
+	if t.Timeout > 0 {
+		fmt.Fprintf(w, ", timeout %s", t.Timeout)
+	}
+	fmt.Fprintf(w, ", %d retries of a failed run\n", t.Retries)
+	if len(t.Inputs) > 0 {
+		fmt.Fprintf(w, "  inputs (their content enters every run id): %s\n", strings.Join(t.Inputs, ", "))
+	}
+	if len(t.Env) > 0 {
+		var env []string
+		for _, k := range slices.Sorted(maps.Keys(t.Env)) {
+			env = append(env, k+"="+shellQuote(t.Env[k]))
+		}
+		fmt.Fprintf(w, "  env: %s\n", strings.Join(env, " "))
+	}
+	if len(t.Params) > 0 {
+		var ps []string
+		for _, k := range sortedKeys(t.Params) {
+			ps = append(ps, k+"="+strconv.FormatFloat(t.Params[k], 'g', -1, 64))
+		}
+		fmt.Fprintf(w, "  params: %s\n", strings.Join(ps, ", "))
+	}
+	var ms []string
+	for _, m := range t.Metrics {
+		ms = append(ms, m.Name+" ("+m.Better+")")
+	}
+	fmt.Fprintf(w, "  metrics each run must report: %s\n", strings.Join(ms, ", "))
+}
