@@ -24,6 +24,7 @@ func FuzzParse(f *testing.F) {
 	f.Add(base + "loss: {terms: [{kind: l1, weight: {logspace: {from: 1e-5, to: 1e-1, num: 9}}}, {kind: l2, weight: [1, 2]}]}\nsweep: {mode: zip}\n")
 	f.Add(base + "loss: {terms: [{kind: l1, weight: simplex}, {kind: l2, weight: simplex, scale: initial_grad}]}\nsweep: {mode: simplex, total: 2, step: 0.5, axes: {model.hidden: [4, [8, 8]], seed: [1, 2]}}\n")
 	f.Add(base + "loss: {terms: [{kind: l2, weight: [1, 2, 3], scale: initial_loss}]}\nsweep: {refine: {rounds: 2, points: 3}, axes: {dataset.params.samples: [50, 100]}}\n")
+	f.Add("name: t\ntrainer:\n  command: [python3, train.py, \"--a={lambda.f}\", \"{{x}}\", \"--s={seed}\"]\n  inputs: [train.py]\n  env: {G: \"{worker}\"}\n  params: {lr: 0.1}\n  timeout: 1h\n  retries: 2\n  metrics: {test.acc: higher, test.dp: lower}\nloss: {terms: [{kind: external, name: f, weight: [0, 1], metric: test.dp}]}\nsweep: {axes: {trainer.params.lr: [0.1, 0.2], seed: [1, 2]}}\n")
 	f.Fuzz(func(t *testing.T, in string) {
 		s, err := Parse(strings.NewReader(in), "f.yaml")
 		if err != nil {

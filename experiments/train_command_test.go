@@ -148,6 +148,48 @@ func TestTrainCommand_OK(t *testing.T) {
 	}
 }
 
+// TestTrainCommand_Axes: an axis over trainer.params reaches the command
+// as {params.<name>}, LOSSEXP_PARAM_<NAME> and LOSSEXP_PARAMS' axes, and
+// changes the run id.
+func TestTrainCommand_Axes(t *testing.T) {
+	echo := t.TempDir()
+	s := trainerSpec(t, "echo:"+echo, "  params: {shift: 0}\nsweep:\n  axes: {trainer.params.shift: [0, 0.25]}")
+	s.Trainer.Command = append(s.Trainer.Command, "--shift={params.shift}")
+	pts := s.AxisPoints()
+	if len(pts) != 2 {
+		t.Fatalf("axis points %v", pts)
+	}
+	var accs []float64
+	var ids []string
+	for _, pt := range pts {
+		res, err := trainFake(t, WithLogRoot(context.Background(), t.TempDir()), s.WithAxes(pt), 0, 0)
+		if err != nil || res.Status != StatusOK {
+			t.Fatal(err, res.Reason)
+		}
+		accs, ids = append(accs, res.Metrics[0]), append(ids, res.RunID)
+	}
+	if math.Abs(accs[1]-accs[0]-0.25) > 1e-12 || ids[0] == ids[1] {
+		t.Errorf("accuracies %v, ids %v: want a shift of 0.25 and two ids", accs, ids)
+	}
+	var e struct {
+		Argv   []string
+		Env    map[string]string
+		Params struct {
+			Axes   map[string]float64
+			Params map[string]float64
+			Spec   string
+		}
+	}
+	b, _ := os.ReadFile(filepath.Join(echo, "echo-"+ids[1]+".json"))
+	if err := json.Unmarshal(b, &e); err != nil {
+		t.Fatal(err)
+	}
+	if e.Argv[len(e.Argv)-1] != "--shift=0.25" || e.Env["LOSSEXP_PARAM_SHIFT"] != "0.25" ||
+		e.Params.Axes["trainer.params.shift"] != 0.25 || e.Params.Params["shift"] != 0.25 || e.Params.Spec != s.File {
+		t.Errorf("argv %q, env %v, params %+v", e.Argv, e.Env, e.Params)
+	}
+}
+
 func utoa(u uint64) string { b, _ := json.Marshal(u); return string(b) }
 
 func TestTrainCommand_Outcomes(t *testing.T) {

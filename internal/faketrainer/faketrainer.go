@@ -182,7 +182,7 @@ func ok(dir, mode, arg string, rest []string) int {
 			}
 		}
 		wd, _ := os.Getwd()
-		j, _ := json.Marshal(map[string]any{"argv": os.Args[1:], "env": env, "wd": wd, "rest": rest})
+		j, _ := json.Marshal(map[string]any{"argv": os.Args[1:], "env": env, "wd": wd, "rest": rest, "params": json.RawMessage(b)})
 		os.WriteFile(filepath.Join(arg, "echo-"+p.RunID+".json"), j, 0o644)
 	}
 	return write(dir, out.String())
