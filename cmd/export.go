@@ -115,6 +115,9 @@ func exportRun(o *ExportOptions, k8s bool) error {
 			return inputError(err)
 		}
 		o.K8s.Name, o.K8s.SpecYAML = s.Name, raw
+		if s.Trainer != nil {
+			o.K8s.Trainer = s.Trainer.Command[0]
+		}
 		err = export.WriteK8s(&buf, o.K8s)
 		if err != nil {
 			return inputError(err)
@@ -125,6 +128,9 @@ func exportRun(o *ExportOptions, k8s bool) error {
 			return inputError(err)
 		}
 		o.Slurm.Name, o.Slurm.SpecPath = s.Name, abs
+		if s.Trainer != nil {
+			o.Slurm.Trainer = s.Trainer.Command[0]
+		}
 		if o.Slurm.Out == "" {
 			o.Slurm.Out = filepath.Join(filepath.Dir(abs), "results", s.Name)
 		}

@@ -130,3 +130,26 @@ func TestWriteSlurm(t *testing.T) {
 		t.Error("0 shards accepted")
 	}
 }
+
+// TestExport_TrainerNote: a spec with a training command gets a note of
+// what the image (or the nodes) must hold; a built-in spec does not.
+func TestExport_TrainerNote(t *testing.T) {
+	for _, prog := range []string{"", "python3"} {
+		var k, s bytes.Buffer
+		if err := WriteK8s(&k, K8sOptions{Name: "x", SpecYAML: []byte("name: x\n"), Shards: 2, Image: "img", Trainer: prog}); err != nil {
+			t.Fatal(err)
+		}
+		if err := WriteSlurm(&s, SlurmOptions{Name: "x", SpecPath: "/s/x.yaml", Shards: 2, Out: "/r", Trainer: prog}); err != nil {
+			t.Fatal(err)
+		}
+		want := "training command (trainer:, program " + prog + ")"
+		for name, b := range map[string]string{"k8s": k.String(), "slurm": s.String()} {
+			if got := strings.Contains(b, want); got != (prog != "") {
+				t.Errorf("%s, trainer %q: note present = %v", name, prog, got)
+			}
+		}
+		if prog != "" && !strings.Contains(k.String(), "absolute paths inside the image") {
+			t.Error("k8s note lacks the advice on paths")
+		}
+	}
+}

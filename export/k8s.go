@@ -27,6 +27,10 @@ type K8sOptions struct {
 	Memory          string // memory request and limit, e.g. "2Gi"
 	BackoffPerIndex int32  // retries per failed index
 	Namespace       string
+	// Trainer is the program of the spec's training command (trainer:),
+	// "" for the built-in trainer; the header then says what the image
+	// must hold.
+	Trainer string
 }
 
 // Paths inside the container.
@@ -171,6 +175,12 @@ func WriteK8s(w io.Writer, o K8sOptions) error {
 		"# Apply with: kubectl apply -f <this file>\n"+
 		"# When the Job has completed, build the tables and plots on the results volume:\n"+
 		"#   lossexp merge %s/%s\n", o.Name, *job.Spec.Completions, *job.Spec.Parallelism, resultsMount, o.Name)
+	if o.Trainer != "" {
+		header += fmt.Sprintf("# The spec runs a training command (trainer:, program %s): the image must hold\n"+
+			"# lossexp, that program and every file the command and trainer.inputs name. In the\n"+
+			"# pod the spec's folder is %s (the ConfigMap), against which relative paths\n"+
+			"# resolve: name the code by absolute paths inside the image (e.g. /app/train.py).\n", o.Trainer, specMount)
+	}
 	_, err = fmt.Fprintf(w, "%s---\n%s---\n%s", header, a, b)
 	return err
 }

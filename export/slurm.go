@@ -20,6 +20,9 @@ type SlurmOptions struct {
 	CPUs      int    // --cpus-per-task (also --workers)
 	Memory    string // --mem, e.g. "4G"
 	MaxAtOnce int    // %N throttle on the array (0 = none)
+	// Trainer is the program of the spec's training command (trainer:),
+	// "" for the built-in trainer.
+	Trainer string
 }
 
 var slurmTmpl = template.Must(template.New("slurm").Funcs(template.FuncMap{"q": shellQuote}).Parse(`#!/bin/bash
@@ -29,6 +32,11 @@ var slurmTmpl = template.Must(template.New("slurm").Funcs(template.FuncMap{"q": 
 # A failed shard can be re-run alone; it trains only the runs it lacks:
 #   {{q .Binary}} sweep {{q .SpecPath}} --shard <i>/{{.Shards}} --out {{q .Out}}   then merge again:
 #   {{q .Binary}} merge {{q .Out}}
+{{- if .Trainer}}
+# The spec runs a training command (trainer:, program {{.Trainer}}): every node
+# must have it and the files the command and trainer.inputs name; relative
+# paths resolve against the spec's folder on the shared filesystem.
+{{- end}}
 set -euo pipefail
 
 array_id=$(sbatch --parsable <<'SBATCH'
