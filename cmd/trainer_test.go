@@ -271,6 +271,42 @@ func TestTrainer_CtrlCStopsChildren(t *testing.T) {
 	}
 }
 
+// TestTrainer_Kill9StopsCommand: when lossexp is killed with SIGKILL, the
+// kernel kills the training command it was running (the parent-death
+// signal); only what the command itself started can outlive it.
+func TestTrainer_Kill9StopsCommand(t *testing.T) {
+	if testing.Short() {
+		t.Skip("builds the binary")
+	}
+	bin := buildBinary(t)
+	pidFile := filepath.Join(t.TempDir(), "child.pid")
+	spec := fakeSpec(t, "child:"+pidFile, 1)
+	c := exec.Command(bin, "sweep", spec, "--out", filepath.Join(t.TempDir(), "o"), "--workers", "1", "-q")
+	if err := c.Start(); err != nil {
+		t.Fatal(err)
+	}
+	var leader, child int
+	for deadline := time.Now().Add(20 * time.Second); time.Now().Before(deadline) && child == 0; time.Sleep(10 * time.Millisecond) {
+		if b, err := os.ReadFile(pidFile); err == nil && len(b) > 0 {
+			json.Unmarshal(b, &child)
+		}
+	}
+	b, _ := os.ReadFile(pidFile + ".leader")
+	json.Unmarshal(b, &leader)
+	c.Process.Signal(syscall.SIGKILL)
+	c.Wait()
+	defer syscall.Kill(-leader, syscall.SIGKILL) // the orphaned child, in the command's group
+	if leader == 0 || child == 0 {
+		t.Fatal("the command did not start")
+	}
+	for i := 0; i < 200 && running(leader); i++ {
+		time.Sleep(10 * time.Millisecond)
+	}
+	if running(leader) {
+		t.Errorf("the training command %d outlived lossexp's kill -9", leader)
+	}
+}
+
 // running reports whether pid is a live process (not a zombie).
 func running(pid int) bool {
 	b, err := os.ReadFile(filepath.Join("/proc", itoaCmd(pid), "stat"))

@@ -7,6 +7,7 @@ import (
 	"io"
 	"os"
 	"os/exec"
+	"runtime"
 	"sync"
 	"syscall"
 	"time"
@@ -111,7 +112,7 @@ func Run(ctx context.Context, a Attempt) (Outcome, error) {
 	c.Stdout, c.Stderr = outW, errW
 	c.SysProcAttr = sysProcAttr()
 	start := time.Now()
-	if err := c.Start(); err != nil {
+	if err := startProcess(c); err != nil {
 		outW.Close()
 		errW.Close()
 		closeReaders()
@@ -155,6 +156,35 @@ func Run(ctx context.Context, a Attempt) (Outcome, error) {
 		return o, ctxErr
 	}
 	return o, nil
+}
+
+// The kernel's parent-death signal (sysProcAttr's Pdeathsig) fires when
+// the thread that started a process exits, not the process. Every
+// program is therefore started from one goroutine locked to its thread
+// for the life of lossexp, so that the signal means "lossexp died".
+var (
+	spawnOnce sync.Once
+	spawnReq  chan spawnJob
+)
+
+type spawnJob struct {
+	c   *exec.Cmd
+	err chan error
+}
+
+func startProcess(c *exec.Cmd) error {
+	spawnOnce.Do(func() {
+		spawnReq = make(chan spawnJob)
+		go func() {
+			runtime.LockOSThread() // never unlocked: the thread lives as long as the process
+			for j := range spawnReq {
+				j.err <- j.c.Start()
+			}
+		}()
+	})
+	j := spawnJob{c, make(chan error, 1)}
+	spawnReq <- j
+	return <-j.err
 }
 
 // stopGroup ends process group pgid: SIGTERM, then SIGKILL once grace has

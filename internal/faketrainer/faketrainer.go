@@ -53,7 +53,7 @@ func Active() bool { return os.Getenv(Env) != "" }
 //	crash      writes half of the final line, then SIGKILLs itself
 //	stderr     writes 1.5 MB to stderr, ending in a known line, then ok
 //	flaky:F    fails (exit 1) while file F holds fewer than 1 attempt, then ok
-//	child:F    starts a child that ignores SIGTERM and writes its pid to F, then sleeps
+//	child:F    starts a child that ignores SIGTERM, writes its own pid to F.leader and the child's to F, then sleeps ignoring SIGTERM
 //	orphan:F   starts such a child, then exits 0 with metrics (the child must not outlive it)
 //	echo:D     ok, and writes argv, working folder and the LOSSEXP_ environment to D/echo-<run_id>.json
 //	noop       writes the final line only (for overhead benchmarks)
@@ -108,6 +108,7 @@ func Main(args []string) int {
 			fmt.Fprintln(os.Stderr, err)
 			return 1
 		}
+		os.WriteFile(arg+".leader", []byte(strconv.Itoa(os.Getpid())), 0o644)
 		os.WriteFile(arg, []byte(strconv.Itoa(c.Process.Pid)), 0o644)
 		if mode == "child" {
 			signal.Ignore(syscall.SIGTERM)
