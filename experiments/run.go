@@ -220,7 +220,9 @@ func (d *DataSource) Path() string { return d.csvPath }
 func (d *DataSource) Prepare(repeat int) (*dataset.Splits, error) {
 	s := d.spec
 	if s.Trainer != nil {
-		return &dataset.Splits{}, nil
+		// Empty but well-formed: code that sizes a run from its data
+		// (the study's memory estimate) sees no rows and no columns.
+		return &dataset.Splits{Train: &dataset.Dataset{}}, nil
 	}
 	t := d.table
 	seed := RepeatSeed(s.Seed, repeat)
