@@ -32,12 +32,12 @@ func torchPython() string {
 // end: every run ok, the metrics in range, the curves filled, the
 // gradient conflict measured where λ > 0 and empty where λ = 0.
 func TestDigitsExample(t *testing.T) {
+	if testing.Short() {
+		t.Skip("trains 8 PyTorch runs")
+	}
 	py := torchPython()
 	if py == "" {
 		t.Skip("no python3 that imports torch (on Debian: apt-get install python3-torch)")
-	}
-	if testing.Short() {
-		t.Skip("trains 8 PyTorch runs")
 	}
 	dir := t.TempDir()
 	bin := filepath.Join(dir, "bin")
