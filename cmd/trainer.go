@@ -24,7 +24,7 @@ func describeTrainer(w io.Writer, s *experiments.Spec) {
 	fmt.Fprintf(w, "trainer:  %s\n", strings.Join(args, " "))
 	fmt.Fprintf(w, "  runs in %s, one process group per run", s.SpecDir())
 	if t.Timeout > 0 {
-		fmt.Fprintf(w, ", timeout %s", t.Timeout)
+		fmt.Fprintf(w, ", timeout %s", experiments.ShortDuration(t.Timeout))
 	}
 	fmt.Fprintf(w, ", %d retries of a failed run\n", t.Retries)
 	if len(t.Inputs) > 0 {

@@ -213,7 +213,7 @@ func runAttempt(ctx context.Context, run *Run, id string, k int, logDir string) 
 		a.reason = fmt.Sprintf("cannot start %s: %v", argv[0], unwrapExec(o.StartErr))
 		return a, nil
 	case o.TimedOut:
-		a.reason = "timeout after " + shortDuration(t.Timeout) + stderrTail(o.Stderr)
+		a.reason = "timeout after " + ShortDuration(t.Timeout) + stderrTail(o.Stderr)
 		return a, nil
 	case o.Signal != "":
 		a.reason = "ended by signal " + o.Signal + stderrTail(o.Stderr)
@@ -446,8 +446,9 @@ func fmtFloat(v float64) string {
 	return strconv.FormatFloat(v, 'g', -1, 64)
 }
 
-// shortDuration formats 30m0s as 30m and 2h0m0s as 2h.
-func shortDuration(d time.Duration) string {
+// ShortDuration formats a duration as a spec writes it: 30m0s as 30m,
+// 2h0m0s as 2h.
+func ShortDuration(d time.Duration) string {
 	s := d.String()
 	if strings.HasSuffix(s, "m0s") {
 		s = strings.TrimSuffix(s, "0s")

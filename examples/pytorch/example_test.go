@@ -56,7 +56,13 @@ func TestDigitsExample(t *testing.T) {
 		t.Fatal(err)
 	}
 	s := string(spec)
+	data, err := filepath.Abs("../../datasets/sklearn/digits.csv")
+	if err != nil {
+		t.Fatal(err)
+	}
 	for _, r := range [][2]string{
+		{"../../datasets/sklearn/digits.csv,", data + ","},
+		{"../../datasets/sklearn/digits.csv]", data + "]"},
 		{"repeats: 3", "repeats: 2"},
 		{`"--seed={seed}"]`, `"--seed={seed}", "--epochs=4"]`},
 		{"weight: [0, 0.1, 0.3, 1, 3, 10]", "weight: [0, 1]"},
