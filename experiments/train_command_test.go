@@ -276,6 +276,8 @@ func TestTrainerSpec_Refused(t *testing.T) {
 		{"model beside trainer", head + "model: {kind: linear}\n" + term, "model: not used with trainer:"},
 		{"term metric not listed", head + "loss:\n  terms:\n    - {kind: external, name: fair, weight: [0, 1], metric: test.dp}\n", `loss.terms[0].metric: metric "test.dp" is not in trainer.metrics`},
 		{"axis of a model field", head + term + "sweep:\n  axes: {train.epochs: [1, 2]}\n", "sweep.axes.train.epochs: with trainer: an axis is seed or trainer.params.<name>"},
+		{"adaptive balancing", head + "loss:\n  balance: {method: gradnorm}\n  terms:\n    - {kind: external, name: fair, weight: 1}\n", "loss.balance: balancing method gradnorm sets the weights during lossexp's own training"},
+		{"adaptive balancing in the sweep", head + term + "sweep:\n  balance: [static, uncertainty]\n", "sweep.balance[1]: balancing method uncertainty"},
 		{"trainer param axis without trainer", "name: x\ndataset: {builtin: moons}\nloss:\n  terms:\n    - {kind: l2, weight: [0, 1]}\nsweep:\n  axes: {trainer.params.lr: [1, 2]}\n", "an axis of a trainer parameter needs a trainer: section"},
 	} {
 		t.Run(c.name, func(t *testing.T) { expectRefused(t, c.spec, c.want) })

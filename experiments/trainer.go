@@ -235,6 +235,16 @@ func (s *Spec) validateTrainer(v *validator) {
 			v.addf(base+".metric", "metric %q is not in trainer.metrics; list it there with its direction", m)
 		}
 	}
+	// Adaptive balancing reweights the terms inside lossexp's training
+	// loop, which a training command does not run.
+	if s.Loss.Balance.Adaptive() {
+		v.addf("loss.balance", "balancing method %s sets the weights during lossexp's own training; a training command (trainer:) cannot be balanced this way", s.Loss.Balance.Method)
+	}
+	for i := range s.Sweep.Balance {
+		if b := &s.Sweep.Balance[i]; b.Adaptive() {
+			v.addf(indexField("sweep.balance", i), "balancing method %s sets the weights during lossexp's own training; a training command (trainer:) cannot be balanced this way", b.Method)
+		}
+	}
 	for _, ax := range s.Sweep.Axes {
 		if ax.Field != "seed" && !strings.HasPrefix(ax.Field, trainerParamsPrefix) {
 			v.addf(joinField("sweep.axes", ax.Field), "with trainer: an axis is seed or trainer.params.<name>")
