@@ -34,8 +34,17 @@ func (d *DataSource) Warnings() []string {
 // counts, the sequences, the image shape, the rows dropped for missing
 // values and any warning; for a built-in generator the same counts of
 // the sample it draws for repeat 0's seed. `lossexp validate` prints it.
+// A training command's spec has no data of its own: the line names its
+// inputs and their hash.
 func (d *DataSource) Describe() string {
 	s := d.spec
+	if s.Trainer != nil {
+		in := "no inputs"
+		if len(s.Trainer.Inputs) > 0 {
+			in = "inputs " + strings.Join(s.Trainer.Inputs, ", ")
+		}
+		return fmt.Sprintf("data: the training command's own (%s, sha256 %.12s)\n", in, d.inputs)
+	}
 	var b strings.Builder
 	t := d.table
 	if t == nil {

@@ -443,3 +443,15 @@ func BenchmarkTrainCommand_Protocol(b *testing.B) {
 		os.RemoveAll(dir)
 	}
 }
+
+func TestTrainerSpec_Describe(t *testing.T) {
+	s := trainerSpec(t, "ok", "")
+	d, err := OpenData(s, "")
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := "data: the training command's own (inputs train.py, sha256 " + d.Checksum()[:12] + ")\n"
+	if got := d.Describe(); got != want {
+		t.Errorf("got %q, want %q", got, want)
+	}
+}
