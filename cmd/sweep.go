@@ -160,7 +160,8 @@ func (o *SweepOptions) printOutcome(oc *study.SweepOutcome, err error) error {
 	if oc.ReportErr != nil {
 		fmt.Fprintf(w, "note: plots of the partial sweep: %v\n", oc.ReportErr)
 	}
-	if err != nil && !oc.Interrupted {
+	var failed *study.FailedRunsError
+	if err != nil && !oc.Interrupted && !errors.As(err, &failed) {
 		return nil
 	}
 	if oc.Interrupted {

@@ -126,10 +126,17 @@ func TestTrainer_FailedRunsRetried(t *testing.T) {
 	fixed := filepath.Join(t.TempDir(), "fixed")
 	spec := fakeSpec(t, "failif:"+fixed, 2)
 	out := filepath.Join(t.TempDir(), "o")
-	_, _, stderr := run(t, "sweep", spec, "--out", out, "-q", "--workers", "2")
+	code, _, stderr := run(t, "sweep", spec, "--out", out, "-q", "--workers", "2")
 	runs, err := os.ReadFile(filepath.Join(out, "runs.csv"))
 	if err != nil {
 		t.Fatalf("no runs.csv: %v\n%s", err, stderr)
+	}
+	// The tables are written and the sweep exits 1 naming the failures.
+	if code != 1 || !strings.Contains(stderr, "4 of 10 runs failed") || !strings.Contains(stderr, "run the same command again to retry only them") {
+		t.Errorf("sweep with failed runs: exit %d, want 1 with a message naming them:\n%s", code, stderr)
+	}
+	if m, _ := os.ReadFile(filepath.Join(out, "manifest.json")); !strings.Contains(string(m), `"failed": 4`) || !strings.Contains(string(m), `"complete": false`) {
+		t.Errorf("manifest after failed runs:\n%s", m)
 	}
 	// λ = 1 and 3 fail (sum of λ above 0.4), 2 repeats each.
 	failed := 0
@@ -148,7 +155,7 @@ func TestTrainer_FailedRunsRetried(t *testing.T) {
 	if err := os.WriteFile(fixed, nil, 0o644); err != nil {
 		t.Fatal(err)
 	}
-	code, _, stderr := run(t, "sweep", spec, "--out", out, "--workers", "2")
+	code, _, stderr = run(t, "sweep", spec, "--out", out, "--workers", "2")
 	if code != 0 || !strings.Contains(stderr, "resuming: 6 of 10 runs") || !strings.Contains(stderr, "4 to train") {
 		t.Errorf("second sweep: exit %d, want the 4 failed runs retrained:\n%s", code, stderr)
 	}

@@ -80,12 +80,19 @@ func validateRun(o *ValidateOptions) error {
 	if s.Description != "" {
 		fmt.Fprintf(w, "about:    %s\n", s.Description)
 	}
-	fmt.Fprintf(w, "dataset:  %s\n", describeData(s))
-	fmt.Fprint(w, indent(st.Data.Describe(), "  "))
-	fmt.Fprintf(w, "model:    %s\n", describeModel(s))
-	fmt.Fprintf(w, "train:    %s, learning rate %g, %d epochs, batch %s\n", s.Train.Optimizer, s.Train.LearningRate, s.Train.Epochs, batchString(s.Train.BatchSize))
+	if s.Trainer != nil {
+		describeTrainer(w, s)
+	} else {
+		fmt.Fprintf(w, "dataset:  %s\n", describeData(s))
+		fmt.Fprint(w, indent(st.Data.Describe(), "  "))
+		fmt.Fprintf(w, "model:    %s\n", describeModel(s))
+		fmt.Fprintf(w, "train:    %s, learning rate %g, %d epochs, batch %s\n", s.Train.Optimizer, s.Train.LearningRate, s.Train.Epochs, batchString(s.Train.BatchSize))
+	}
 	task := s.Loss.Task
-	if task == "" {
+	switch {
+	case s.Trainer != nil:
+		task = "the command's task loss"
+	case task == "":
 		task = "default for the dataset"
 	}
 	fmt.Fprintf(w, "loss:     %s", task)
@@ -119,7 +126,9 @@ func validateRun(o *ValidateOptions) error {
 		fmt.Fprintf(w, "runs:     %d in all\n", len(plans))
 	}
 	fmt.Fprintf(w, "metrics:  %s\n", strings.Join(st.Layout.Metrics, ", "))
-	fmt.Fprintf(w, "memory:   about %s per run\n", humanBytes(st.RunMemory))
+	if s.Trainer == nil {
+		fmt.Fprintf(w, "memory:   about %s per run\n", humanBytes(st.RunMemory))
+	}
 	return nil
 }
 

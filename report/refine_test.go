@@ -90,7 +90,7 @@ func TestRefineLambdas_LocatesOneSE(t *testing.T) {
 		grid := logGrid(1e-4, 1, 7)
 		coarseErr += math.Abs(math.Log10(oneSE(t, grid)/truth)) / shifts
 		for round := 1; round <= 2; round++ {
-			add := RefineLambdas(refineSummary(grid), "l2", "l2", 4)
+			add := RefineLambdas(refineSummary(grid), nil, "l2", "l2", 4)
 			if len(add) != 4 {
 				t.Fatalf("shift %d round %d added %v, want 4 values", k, round, add)
 			}
@@ -133,21 +133,21 @@ func TestRefineLambdas_Rules(t *testing.T) {
 	// P = 2: one value in (0.1, 1) at its log midpoint 10^-0.5 = 0.316,
 	// then (no knee: no term metric) the interval below λ_1se, (1e-2, 1e-1):
 	// 10^-1.5 = 0.0316.
-	got := RefineLambdas(s, "l2", "l2", 2)
+	got := RefineLambdas(s, nil, "l2", "l2", 2)
 	if want := []float64{0.0316, 0.316}; !slices.Equal(got, want) { // exact: 3-digit decimals parsed back
 		t.Errorf("P=2: %v, want %v", got, want)
 	}
 	// P = 4: two values in (0.1, 1) at 10^-2/3 and 10^-1/3, then
 	// (1e-2, 1e-1), then the steepest remaining interval (1e-3, 1e-2),
 	// change 0.05, at 10^-2.5.
-	got = RefineLambdas(s, "l2", "l2", 4)
+	got = RefineLambdas(s, nil, "l2", "l2", 4)
 	if want := []float64{0.00316, 0.0316, 0.215, 0.464}; !slices.Equal(got, want) {
 		t.Errorf("P=4: %v, want %v", got, want)
 	}
-	if got := RefineLambdas(s, "l2", "l2", 0); got != nil {
+	if got := RefineLambdas(s, nil, "l2", "l2", 0); got != nil {
 		t.Errorf("P=0: %v", got)
 	}
-	if got := RefineLambdas(s, "l9", "l2", 3); got != nil {
+	if got := RefineLambdas(s, nil, "l9", "l2", 3); got != nil {
 		t.Errorf("unknown term: %v", got)
 	}
 }

@@ -96,6 +96,7 @@ type Inventory struct {
 	Ours    []string // names (relative to the folder) lossexp wrote
 	Foreign []string // everything else
 	Records []string // run records in the run store (paths relative to the folder)
+	Logs    []string // log folders of a training command's runs (runs/logs/<run-id>)
 	Results bool     // the folder holds results (tables, records, shard manifests)
 }
 
@@ -137,6 +138,9 @@ func takeInventory(dir string) (*Inventory, error) {
 			if err := inv.scanSub(dir, n, func(name string) bool { return recordName.MatchString(name) }); err != nil {
 				return nil, err
 			}
+			if err := inv.scanLogs(dir); err != nil {
+				return nil, err
+			}
 		case n == sweep.ShardDir && e.IsDir():
 			if err := inv.scanSub(dir, n, func(name string) bool { return strings.HasPrefix(name, "shard-") && strings.HasSuffix(name, ".json") }); err != nil {
 				return nil, err
@@ -176,6 +180,32 @@ func (inv *Inventory) scanSub(dir, sub string, ours func(string) bool) error {
 	}
 	return nil
 }
+
+// scanLogs sorts runs/logs/: a folder per run id is lossexp's (the logs
+// of a training command's attempts), anything else the user's.
+func (inv *Inventory) scanLogs(dir string) error {
+	logs := filepath.Join(dir, sweep.StoreDir, sweep.LogsDir)
+	entries, err := os.ReadDir(logs)
+	if errors.Is(err, fs.ErrNotExist) {
+		return nil
+	}
+	if err != nil {
+		return inputf("output folder %s: %w", dir, unwrapPath(err))
+	}
+	// the folder itself was listed as foreign by scanSub: take it back
+	inv.Foreign = slices.DeleteFunc(inv.Foreign, func(f string) bool { return f == filepath.Join(sweep.StoreDir, sweep.LogsDir) })
+	for _, e := range entries {
+		rel := filepath.Join(sweep.StoreDir, sweep.LogsDir, e.Name())
+		if e.IsDir() && runIDRE.MatchString(e.Name()) {
+			inv.Logs = append(inv.Logs, rel)
+		} else {
+			inv.Foreign = append(inv.Foreign, rel)
+		}
+	}
+	return nil
+}
+
+var runIDRE = regexp.MustCompile(`^[0-9a-f]{16}$`)
 
 func isTemp(name string) bool { return strings.HasPrefix(name, ".") && strings.Contains(name, ".tmp-") }
 
@@ -251,6 +281,12 @@ func removeOurs(dir string, inv *Inventory) error {
 			return inputf("replace results in %s: %w", dir, unwrapPath(err))
 		}
 	}
+	for _, rel := range inv.Logs {
+		if err := os.RemoveAll(filepath.Join(dir, rel)); err != nil {
+			return inputf("replace results in %s: %w", dir, unwrapPath(err))
+		}
+	}
+	os.Remove(filepath.Join(dir, sweep.StoreDir, sweep.LogsDir))
 	for _, sub := range []string{sweep.StoreDir, sweep.ShardDir} {
 		os.Remove(filepath.Join(dir, sub)) // only if now empty
 	}
@@ -313,6 +349,9 @@ func SpecDiff(a, b *experiments.Spec) []string {
 	if js(a.Loss) != js(b.Loss) {
 		d = append(d, "loss")
 	}
+	if js(a.Trainer) != js(b.Trainer) {
+		d = append(d, "trainer")
+	}
 	if len(d) == 0 {
 		d = append(d, "the tool's numerics version")
 	}
@@ -350,6 +389,7 @@ type Manifest struct {
 	Trained     int       `json:"runs_trained"` // by this invocation
 	Reused      int       `json:"runs_reused"`  // taken from the run store
 	Diverged    int       `json:"diverged"`
+	Failed      int       `json:"failed,omitempty"` // runs of a training command that did not report (retried by the next sweep)
 	Workers     int       `json:"workers"`
 	Started     time.Time `json:"started"`
 	Ended       time.Time `json:"finished"`

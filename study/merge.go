@@ -109,7 +109,9 @@ func Merge(ctx context.Context, opt MergeOptions) (*MergeOutcome, error) {
 			if errors.Is(err, sweep.ErrNoRecord) {
 				continue
 			}
-			if err != nil || !rec.Fits(p.Base, st.Layout.Metrics, st.Layout.Curves) {
+			// A failed run's record fits the tables (its row says why):
+			// the merge writes it and exits 1, like the sweep.
+			if err != nil || !rec.Columns(p.Base, st.Layout.Metrics, st.Layout.Curves) {
 				if notes < 5 {
 					if err == nil {
 						err = errors.New("written by another tool version")
@@ -184,7 +186,7 @@ func Merge(ctx context.Context, opt MergeOptions) (*MergeOutcome, error) {
 	if err := atomicfile.WriteBytes(filepath.Join(out, SpecFile), st.SpecText); err != nil {
 		return nil, err
 	}
-	finished, diverged, err := st.WriteTables(out, dst)
+	finished, counts, err := st.WriteTables(out, dst)
 	if err != nil {
 		return nil, err
 	}
@@ -199,13 +201,17 @@ func Merge(ctx context.Context, opt MergeOptions) (*MergeOutcome, error) {
 	}
 	ended := time.Now()
 	m := st.newManifest(filepath.Join(out, SpecFile), opt.Tool, opt.BLAS, started)
-	m.Complete, m.Finished, m.Reused, m.Diverged = finished == len(plans), finished, finished, diverged
+	m.Complete, m.Finished, m.Reused = finished == len(plans) && counts.Failed == 0, finished, finished
+	m.Diverged, m.Failed = counts.Diverged, counts.Failed
 	m.Ended, m.Seconds = ended.UTC(), ended.Sub(started).Seconds()
 	m.Files = outputFiles(out, renderStart, prevFiles)
 	if err := writeManifest(out, &m); err != nil {
 		return nil, err
 	}
 	oc.Manifest = m
+	if counts.Failed > 0 {
+		return oc, &FailedRunsError{Failed: counts.Failed, Runs: len(plans), IDs: counts.FailedIDs, Store: dst.Dir()}
+	}
 	return oc, nil
 }
 

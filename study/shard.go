@@ -120,8 +120,8 @@ func Shard(ctx context.Context, st *Study, opt ShardOptions) (*ShardOutcome, err
 		}
 	}
 	ended := time.Now()
-	man.Finished, man.Trained, man.Diverged = finished, finished-stats.Reused, stats.Diverged
-	man.Complete = finished == len(mine)
+	man.Finished, man.Trained, man.Diverged = finished, finished-stats.Reused, stats.Diverged+stats.Failed
+	man.Complete = finished == len(mine) && stats.Failed == 0
 	man.Ended = ended.UTC()
 	if runErr != nil {
 		man.Error = runErr.Error()
@@ -136,6 +136,8 @@ func Shard(ctx context.Context, st *Study, opt ShardOptions) (*ShardOutcome, err
 		return oc, fmt.Errorf("sweep %s shard %s interrupted after %d of %d runs: %w", s.Name, sh, finished, len(mine), runErr)
 	case runErr != nil:
 		return oc, fmt.Errorf("%w (shard %s: the %d runs finished are kept in %s)", runErr, sh, finished, store.Dir())
+	case stats.Failed > 0:
+		return oc, fmt.Errorf("shard %s: %d runs failed (their records and logs are in %s); run the same command again to retry only them", sh, stats.Failed, store.Dir())
 	}
 	return oc, nil
 }

@@ -125,7 +125,7 @@ func Sweep(ctx context.Context, st *Study, opt SweepOptions) (*SweepOutcome, err
 
 	// Whatever happened, the tables come from the store in index order:
 	// the same bytes whether the sweep ran in one go or was resumed.
-	finished, diverged, err := st.WriteTables(out, store)
+	finished, counts, err := st.WriteTables(out, store)
 	if err != nil {
 		return nil, errors.Join(runErr, err)
 	}
@@ -145,9 +145,9 @@ func Sweep(ctx context.Context, st *Study, opt SweepOptions) (*SweepOutcome, err
 	m.GridPoints, m.Runs = len(st.Grid), len(st.Plans)
 	m.RunBase = st.Base
 	m.Dataset, m.DataSHA256 = st.DatasetLabel(), st.Data.Checksum()
-	m.Complete, m.Finished = finished == len(st.Plans), finished
+	m.Complete, m.Finished = finished == len(st.Plans) && counts.Failed == 0, finished
 	m.Trained, m.Reused = stats.Trained+preTrained, stats.Reused-preTrained
-	m.Diverged, m.Workers = diverged, st.limits.workersOr(opt.Workers)
+	m.Diverged, m.Failed, m.Workers = counts.Diverged, counts.Failed, st.limits.workersOr(opt.Workers)
 	m.Ended, m.Seconds = ended.UTC(), ended.Sub(started).Seconds()
 	m.Files = outputFiles(out, renderStart, prevFiles)
 	if err := writeManifest(out, &m); err != nil {
@@ -159,6 +159,9 @@ func Sweep(ctx context.Context, st *Study, opt SweepOptions) (*SweepOutcome, err
 	}
 	if oc.Interrupted {
 		return oc, fmt.Errorf("sweep %s interrupted after %d of %d runs: %w", s.Name, finished, len(st.Plans), runErr)
+	}
+	if counts.Failed > 0 {
+		return oc, &FailedRunsError{Failed: counts.Failed, Runs: len(st.Plans), IDs: counts.FailedIDs, Store: store.Dir()}
 	}
 	return oc, nil
 }

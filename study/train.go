@@ -45,6 +45,7 @@ type TrainStats struct {
 	Reused   int // found in the store
 	Trained  int // trained and saved now
 	Diverged int // of the reused and trained runs, how many diverged
+	Failed   int // of the trained runs, how many failed (a training command that did not report)
 }
 
 // TrainMissing trains the runs of plans that store lacks (or holds in a
@@ -68,7 +69,7 @@ func (st *Study) TrainMissing(ctx context.Context, store *sweep.Store, plans []s
 		case rec.Fits(p.Base, st.Layout.Metrics, st.Layout.Curves):
 			stored[i] = true
 			stats.Reused++
-			if rec.Status != experiments.StatusOK {
+			if rec.Status == experiments.StatusDiverged {
 				stats.Diverged++
 			}
 		}
@@ -95,7 +96,10 @@ func (st *Study) TrainMissing(ctx context.Context, store *sweep.Store, plans []s
 		Workers: opt.Workers,
 		Skip:    func(p sweep.Plan) bool { return stored[p.Index] },
 		Progress: func(done, total int, r *experiments.Result) {
-			if r.Status != experiments.StatusOK {
+			switch r.Status {
+			case experiments.StatusFailed:
+				stats.Failed++
+			case experiments.StatusDiverged:
 				stats.Diverged++
 			}
 			if progress != nil {
@@ -116,11 +120,11 @@ func (st *Study) TrainMissing(ctx context.Context, store *sweep.Store, plans []s
 // WriteTables writes runs.csv, curves.csv and timings.csv of dir from the
 // run store, one stored run at a time in index order (runs not stored are
 // left out), and returns how many runs it wrote and how many of them
-// diverged. Memory does not grow with the number of runs.
-func (st *Study) WriteTables(dir string, store *sweep.Store) (n, diverged int, err error) {
+// diverged or failed. Memory does not grow with the number of runs.
+func (st *Study) WriteTables(dir string, store *sweep.Store) (n int, c Counts, err error) {
 	w, err := report.NewWriter(dir, st.Layout)
 	if err != nil {
-		return 0, 0, input(err)
+		return 0, c, input(err)
 	}
 	for _, p := range st.Plans {
 		rec, err := store.Load(p.ID)
@@ -129,21 +133,48 @@ func (st *Study) WriteTables(dir string, store *sweep.Store) (n, diverged int, e
 		}
 		if err != nil {
 			w.Abort()
-			return 0, 0, err
+			return 0, c, err
 		}
 		if err := w.AddRun(rec.Result(p), st.extra(p, rec)); err != nil {
 			w.Abort()
-			return 0, 0, err
+			return 0, c, err
 		}
 		n++
-		if rec.Status != experiments.StatusOK {
-			diverged++
+		switch rec.Status {
+		case experiments.StatusDiverged:
+			c.Diverged++
+		case experiments.StatusFailed:
+			c.Failed++
+			if len(c.FailedIDs) < 5 {
+				c.FailedIDs = append(c.FailedIDs, p.ID)
+			}
 		}
 	}
 	if err := w.Close(); err != nil {
-		return 0, 0, err
+		return 0, c, err
 	}
-	return n, diverged, nil
+	return n, c, nil
+}
+
+// Counts are the runs of the tables that did not end ok.
+type Counts struct {
+	Diverged  int
+	Failed    int
+	FailedIDs []string // the first few failed runs' ids
+}
+
+// FailedRunsError reports runs of a training command that failed: the
+// tables were written (their rows say why), and running the same command
+// again retrains only those runs.
+type FailedRunsError struct {
+	Failed, Runs int
+	IDs          []string // the first few
+	Store        string   // the run store, whose logs/<run-id>/ hold each attempt's output
+}
+
+func (e *FailedRunsError) Error() string {
+	return fmt.Sprintf("%d of %d runs failed (runs.csv, column reason; the output of each attempt is in %s/logs/<run-id>/, e.g. %s); run the same command again to retry only them",
+		e.Failed, e.Runs, e.Store, e.IDs[0])
 }
 
 // extra returns the optional columns of a stored run: its axis values

@@ -268,8 +268,14 @@ func (r *Record) validate(id string) error {
 // training command that did not report) never fits: the next sweep
 // trains it again.
 func (r *Record) Fits(base string, metrics, curves []string) bool {
-	return r.Status != experiments.StatusFailed &&
-		r.RunBase == base && slices.Equal(r.MetricNames, metrics) && slices.Equal(r.CurveNames, curves)
+	return r.Status != experiments.StatusFailed && r.Columns(base, metrics, curves)
+}
+
+// Columns reports whether rec belongs to this sweep and has its columns,
+// whatever its status: a failed run's record fits the tables (its row
+// says why it failed) though not the store's reuse.
+func (r *Record) Columns(base string, metrics, curves []string) bool {
+	return r.RunBase == base && slices.Equal(r.MetricNames, metrics) && slices.Equal(r.CurveNames, curves)
 }
 
 // NewRecord turns a result into a record.

@@ -168,10 +168,11 @@ func Run(ctx context.Context, s *experiments.Spec, data *experiments.DataSource,
 	var wg sync.WaitGroup
 	for w := 0; w < workers; w++ {
 		wg.Add(1)
+		wctx := experiments.WithWorker(ctx, w) // {worker} and LOSSEXP_WORKER of a training command
 		go func() {
 			defer wg.Done()
 			for idx := range todo {
-				d := trainOne(ctx, s, data, plans[idx], idx, splits, opt.Save)
+				d := trainOne(wctx, s, data, plans[idx], idx, splits, opt.Save)
 				select {
 				case results <- d:
 				case <-ctx.Done():
