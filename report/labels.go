@@ -19,7 +19,7 @@ type pointLabels struct {
 	xys    []vg.Point // data coordinates, as X and Y
 	labels []string
 	styles []text.Style
-	radius vg.Length // markers' radius: labels keep clear of every point
+	radius vg.Length  // markers' radius: labels keep clear of every point
 	avoid  []vg.Point // other points (data coordinates) labels keep clear of
 }
 

@@ -213,7 +213,7 @@ type figure struct {
 	logX            bool
 	series          []series
 	diverged        []float64 // λ of the x term where every run diverged: marked on the axis
-	refEntry        bool // a generic legend entry for color-matched references
+	refEntry        bool      // a generic legend entry for color-matched references
 
 	logY   bool    // log y axis: means and bounds must be positive
 	hlines []hLine // labelled horizontal references (e.g. ratio = 1)
