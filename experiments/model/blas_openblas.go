@@ -53,22 +53,42 @@ import (
 	"fmt"
 	"os"
 
-	"gonum.org/v1/gonum/blas/blas64"
+	"gonum.org/v1/gonum/blas"
 	"gonum.org/v1/netlib/blas/netlib"
 )
 
 func init() {
 	C.lossexp_fix_coretype()
-	blas64.Use(netlib.Implementation{})
-	openblas = true
 	// A sweep runs one training run per core; OpenBLAS's own threads would
 	// oversubscribe the machine. An explicit OPENBLAS_NUM_THREADS wins.
 	if os.Getenv("OPENBLAS_NUM_THREADS") == "" {
 		C.openblas_set_num_threads(1)
 	}
-	blasDetail = func() string {
-		return fmt.Sprintf("%s (core %s, %d thread(s))",
-			C.GoString(C.openblas_get_config()), C.GoString(C.openblas_get_corename()),
-			int(C.openblas_get_num_threads()))
+	kern = openBLAS{}
+}
+
+// openBLAS is the backend of an openblas build: every product is one
+// cblas_dgemm call through gonum.org/v1/netlib's cgo binding.
+type openBLAS struct{}
+
+func (openBLAS) name() string { return backendOpenBLAS }
+
+func (openBLAS) detail() string {
+	return fmt.Sprintf("%s (core %s, %d thread(s))",
+		C.GoString(C.openblas_get_config()), C.GoString(C.openblas_get_corename()),
+		int(C.openblas_get_num_threads()))
+}
+
+// OpenBLAS has kernels for every transpose: no copies.
+func (openBLAS) transposeB() bool { return false }
+
+func (openBLAS) gemm(ta, tb bool, m, n, k int, a []float64, lda int, b []float64, ldb int, c []float64, ldc int) {
+	tA, tB := blas.NoTrans, blas.NoTrans
+	if ta {
+		tA = blas.Trans
 	}
+	if tb {
+		tB = blas.Trans
+	}
+	netlib.Implementation{}.Dgemm(tA, tB, m, n, k, 1, a, lda, b, ldb, 0, c, ldc)
 }
