@@ -14,9 +14,10 @@ type kernels interface {
 	// op(a) is m×k and op(b) is k×n; a and b are row-major with strides
 	// lda and ldb and are transposed when ta or tb is true. m, n, k ≥ 1.
 	gemm(ta, tb bool, m, n, k int, a []float64, lda int, b []float64, ldb int, c []float64, ldc int)
-	// transposeB reports whether a product with a transposed b is faster
-	// made as a plain product with b transposed into a buffer first.
-	transposeB() bool
+	// transposeB reports whether a product of this shape with a
+	// transposed b is faster made as a plain product with b transposed
+	// into a buffer first.
+	transposeB(m, n, k int) bool
 }
 
 // kern is the backend in use.
@@ -45,7 +46,7 @@ func (pureGo) name() string   { return backendPureGo }
 func (pureGo) detail() string { return backendPureGo + ", " + gemmpkg.Kernel() + ", serial" }
 
 // The kernel streams rows of b: a transposed b is copied first.
-func (pureGo) transposeB() bool { return true }
+func (pureGo) transposeB(m, n, k int) bool { return true }
 
 func (pureGo) gemm(ta, tb bool, m, n, k int, a []float64, lda int, b []float64, ldb int, c []float64, ldc int) {
 	gemmpkg.Dgemm(ta, tb, m, n, k, a, lda, b, ldb, c, ldc)

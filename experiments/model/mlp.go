@@ -150,7 +150,7 @@ type Workspace struct {
 	n        int         // rows of the last Forward; -1 before the first
 	act      [][]float64 // act[l]: output of layer l, post-activation for hidden layers, raw for the last
 	delta    [2][]float64
-	wt       []float64 // transpose of one weight matrix (backends that want one)
+	wt       []float64 // transpose of one weight matrix (see kernels.transposeB)
 }
 
 // NewWorkspace returns a workspace for batches of up to maxBatch rows.
@@ -165,9 +165,7 @@ func (m *MLP) NewWorkspace(maxBatch int) *Workspace {
 	}
 	ws.delta[0] = make([]float64, maxBatch*m.maxHidden)
 	ws.delta[1] = make([]float64, maxBatch*m.maxHidden)
-	if kern.transposeB() {
-		ws.wt = make([]float64, m.maxWT)
-	}
+	ws.wt = make([]float64, m.maxWT)
 	return ws
 }
 
@@ -303,7 +301,7 @@ func (m *MLP) backward(ws *Workspace, params, x, dout []float64, dhidden [][]flo
 		switch {
 		case cur == nil:
 			copy(d, dh)
-		case !kern.transposeB():
+		case !kern.transposeB(n, in, out):
 			gemm(false, true, n, in, out, cur, out, params[wo:wo+in*out], out, d, in)
 		default:
 			// δ·Wᵀ as δ·(Wᵀ): the pure-Go kernel streams rows of its

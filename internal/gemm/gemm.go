@@ -24,6 +24,10 @@ func Kernel() string {
 	return "generic FMA loops"
 }
 
+// HasKernel reports whether the assembly kernel is in use (an amd64 CPU
+// with AVX2 and FMA).
+func HasKernel() bool { return hasFMA }
+
 // Dgemm sets the m×n matrix c (row stride ldc) to op(a)·op(b), where op(a)
 // is m×k and op(b) is k×n; a and b are row-major with strides lda and ldb
 // and are transposed when ta or tb is true. k = 0 gives a zero C. The
