@@ -56,7 +56,7 @@ import (
 	"gonum.org/v1/gonum/blas"
 	"gonum.org/v1/netlib/blas/netlib"
 
-	gemmpkg "github.com/lossexp/lossexp/internal/gemm"
+	"github.com/lossexp/lossexp/internal/kernel"
 )
 
 func init() {
@@ -70,7 +70,7 @@ func init() {
 }
 
 // openBLAS is the backend of an openblas build: cblas_dgemm through
-// gonum.org/v1/netlib's cgo binding for the large products, internal/gemm's
+// gonum.org/v1/netlib's cgo binding for the large products, internal/kernel's
 // AVX2/FMA kernel for the small ones, where a cgo call and OpenBLAS's own
 // set-up cost more than the arithmetic (measured on the digits network:
 // 74 µs per forward+backward of a batch of 32 with the kernel, 99 µs with
@@ -84,14 +84,14 @@ type openBLAS struct{}
 // every product of the MNIST one.
 const smallGemm = 1 << 20
 
-func small(m, n, k int) bool { return gemmpkg.HasKernel() && m*n*k <= smallGemm }
+func small(m, n, k int) bool { return kernel.HasKernel() && m*n*k <= smallGemm }
 
 func (openBLAS) name() string { return backendOpenBLAS }
 
 func (openBLAS) detail() string {
 	return fmt.Sprintf("%s (core %s, %d thread(s)); products up to %d multiply-adds: %s",
 		C.GoString(C.openblas_get_config()), C.GoString(C.openblas_get_corename()),
-		int(C.openblas_get_num_threads()), smallGemm, gemmpkg.Kernel())
+		int(C.openblas_get_num_threads()), smallGemm, kernel.Kernel())
 }
 
 // OpenBLAS has kernels for every transpose; the Go kernel wants a copy.
@@ -99,7 +99,7 @@ func (openBLAS) transposeB(m, n, k int) bool { return small(m, n, k) }
 
 func (openBLAS) gemm(ta, tb bool, m, n, k int, a []float64, lda int, b []float64, ldb int, c []float64, ldc int) {
 	if !tb && small(m, n, k) {
-		gemmpkg.Dgemm(ta, tb, m, n, k, a, lda, b, ldb, c, ldc)
+		kernel.Dgemm(ta, tb, m, n, k, a, lda, b, ldb, c, ldc)
 		return
 	}
 	tA, tB := blas.NoTrans, blas.NoTrans

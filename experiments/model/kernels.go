@@ -1,6 +1,6 @@
 package model
 
-import gemmpkg "github.com/lossexp/lossexp/internal/gemm"
+import "github.com/lossexp/lossexp/internal/kernel"
 
 // kernels is the interface between the network and the arithmetic: one
 // implementation per backend, chosen once at start-up (the pure-Go one
@@ -37,17 +37,17 @@ func gemm(ta, tb bool, m, n, k int, a []float64, lda int, b []float64, ldb int, 
 	kern.gemm(ta, tb, m, n, k, a, lda, b, ldb, c, ldc)
 }
 
-// pureGo is the default backend: internal/gemm's register-blocked FMA
+// pureGo is the default backend: internal/kernel's register-blocked FMA
 // products (an AVX2 assembly kernel where the CPU has one, the same bits
 // from plain loops elsewhere).
 type pureGo struct{}
 
 func (pureGo) name() string   { return backendPureGo }
-func (pureGo) detail() string { return backendPureGo + ", " + gemmpkg.Kernel() + ", serial" }
+func (pureGo) detail() string { return backendPureGo + ", " + kernel.Kernel() + ", serial" }
 
 // The kernel streams rows of b: a transposed b is copied first.
 func (pureGo) transposeB(m, n, k int) bool { return true }
 
 func (pureGo) gemm(ta, tb bool, m, n, k int, a []float64, lda int, b []float64, ldb int, c []float64, ldc int) {
-	gemmpkg.Dgemm(ta, tb, m, n, k, a, lda, b, ldb, c, ldc)
+	kernel.Dgemm(ta, tb, m, n, k, a, lda, b, ldb, c, ldc)
 }

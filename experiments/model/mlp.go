@@ -4,6 +4,8 @@ import (
 	"fmt"
 	"math"
 	"math/rand/v2"
+
+	"github.com/lossexp/lossexp/internal/kernel"
 )
 
 // MLP is a fully connected network with sizes [in, h1, ..., hL, out]: L
@@ -323,16 +325,7 @@ func (m *MLP) backward(ws *Workspace, params, x, dout []float64, dhidden [][]flo
 
 // colSums sets dst[j] to the sum over the n rows of the n×len(dst) matrix a
 // of column j, adding rows in order.
-func colSums(dst, a []float64, n int) {
-	w := len(dst)
-	copy(dst, a[:w])
-	for i := 1; i < n; i++ {
-		row := a[i*w : i*w+w]
-		for j, v := range row {
-			dst[j] += v
-		}
-	}
-}
+func colSums(dst, a []float64, n int) { kernel.ColSums(dst, a, n) }
 
 // transpose sets dst (c×r) to the transpose of the r×c row-major matrix a.
 // It works on strips of 8 rows of a so that each write fills one cache line

@@ -1,10 +1,22 @@
-package gemm
+package kernel
 
 import "golang.org/x/sys/cpu"
 
 // hasFMA selects the AVX2/FMA row-panel kernel of gemm_amd64.s; a variable
 // so that tests can compare it with the generic loops.
 var hasFMA = cpu.X86.HasAVX2 && cpu.X86.HasFMA
+
+// hasAVX2 selects the element-wise kernels of elem_amd64.s.
+var hasAVX2 = cpu.X86.HasAVX2
+
+//go:noescape
+func biasReLUAVX(z *float64, n, w, w4 int, b *float64)
+
+//go:noescape
+func reluMaskAVX(d, a *float64, n4 int)
+
+//go:noescape
+func colSumsAVX(dst, a *float64, n, w, w4 int)
 
 // gemmPanel4FMA sets a 4×n block of C to A·B (see gemm_amd64.s).
 //
