@@ -2,6 +2,15 @@ package kernel
 
 import "math"
 
+// vectorPart is how many of w columns the AVX2 kernels take: whole
+// vectors of 4, or none without AVX2.
+func vectorPart(w int) int {
+	if !hasAVX2 {
+		return 0
+	}
+	return w &^ 3
+}
+
 // BiasReLU adds b to every row of the n×len(b) matrix z and applies the
 // ReLU in place: z + b < 0 becomes +0; anything else, NaN and -0 included,
 // is kept (so a diverging run still shows NaN).
@@ -11,12 +20,9 @@ func BiasReLU(z []float64, n int, b []float64) {
 		return
 	}
 	_ = z[n*w-1]
-	w4 := 0
-	if hasAVX2 {
-		w4 = w &^ 3
-		if w4 > 0 {
-			biasReLUAVX(&z[0], n, w, w4, &b[0])
-		}
+	w4 := vectorPart(w)
+	if w4 > 0 {
+		biasReLUAVX(&z[0], n, w, w4, &b[0])
 	}
 	if w4 == w {
 		return
@@ -40,12 +46,9 @@ func BiasReLU(z []float64, n int, b []float64) {
 // have the same length.
 func ReLUMask(d, a []float64) {
 	a = a[:len(d)]
-	n4 := 0
-	if hasAVX2 {
-		n4 = len(d) &^ 3
-		if n4 > 0 {
-			reluMaskAVX(&d[0], &a[0], n4)
-		}
+	n4 := vectorPart(len(d))
+	if n4 > 0 {
+		reluMaskAVX(&d[0], &a[0], n4)
 	}
 	for i := n4; i < len(d); i++ {
 		// Branch-free (a data-dependent branch mispredicts on half the
@@ -66,12 +69,9 @@ func ColSums(dst, a []float64, n int) {
 		return
 	}
 	_ = a[n*w-1]
-	w4 := 0
-	if hasAVX2 {
-		w4 = w &^ 3
-		if w4 > 0 {
-			colSumsAVX(&dst[0], &a[0], n, w, w4)
-		}
+	w4 := vectorPart(w)
+	if w4 > 0 {
+		colSumsAVX(&dst[0], &a[0], n, w, w4)
 	}
 	if w4 == w {
 		return
