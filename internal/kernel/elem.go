@@ -84,3 +84,16 @@ func ColSums(dst, a []float64, n int) {
 		}
 	}
 }
+
+// AddScaled adds s·x[i] to dst[i] (a multiply and an add, each rounded),
+// for the gradient of a weight penalty. x and dst have the same length.
+func AddScaled(dst, x []float64, s float64) {
+	x = x[:len(dst)]
+	n4 := vectorPart(len(dst))
+	if n4 > 0 {
+		addScaledAVX(&dst[0], &x[0], n4, s)
+	}
+	for i := n4; i < len(dst); i++ {
+		dst[i] += float64(s * x[i]) // the conversion forbids fusing into an FMA
+	}
+}

@@ -101,3 +101,27 @@ store:
 done:
 	VZEROUPPER
 	RET
+
+// func addScaledAVX(dst, x *float64, n4 int, s float64)
+//
+// dst[i] += s*x[i] for i < n4 (a multiple of 4): a multiply, then an add,
+// rounded separately (no FMA), as AddScaled's loop.
+TEXT ·addScaledAVX(SB), NOSPLIT, $0-32
+	MOVQ         dst+0(FP), DI
+	MOVQ         x+8(FP), SI
+	MOVQ         n4+16(FP), CX
+	VBROADCASTSD s+24(FP), Y15
+	XORQ         AX, AX
+
+loop:
+	CMPQ    AX, CX
+	JGE     done
+	VMULPD  (SI)(AX*8), Y15, Y0
+	VADDPD  (DI)(AX*8), Y0, Y0
+	VMOVUPD Y0, (DI)(AX*8)
+	ADDQ    $4, AX
+	JMP     loop
+
+done:
+	VZEROUPPER
+	RET

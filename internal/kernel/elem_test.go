@@ -125,6 +125,28 @@ func TestColSums(t *testing.T) {
 	}
 }
 
+func TestAddScaled(t *testing.T) {
+	for _, n := range []int{1, 3, 4, 7, 64, 130} {
+		d0, x := filled(6, n), filled(7, n)
+		for _, s := range []float64{0, -2e-4, 3} {
+			kern, loops := withKernels(func() []float64 {
+				d := append([]float64(nil), d0...)
+				AddScaled(d, x, s)
+				return d
+			})
+			if i := sameBits(kern, loops); i >= 0 {
+				t.Fatalf("n=%d s=%v: d[%d]: kernel %v, loops %v", n, s, i, kern[i], loops[i])
+			}
+			for i, got := range loops {
+				p := float64(s * x[i]) // rounded on its own, as the kernel does
+				if want := d0[i] + p; sameBits([]float64{got}, []float64{want}) >= 0 {
+					t.Fatalf("n=%d s=%v: d[%d] = %v, want %v", n, s, i, got, want)
+				}
+			}
+		}
+	}
+}
+
 func BenchmarkElementwise(b *testing.B) {
 	const n, w = 32, 128
 	z0, bias, a := random(1, n*w), random(2, w), random(3, n*w)
@@ -148,5 +170,6 @@ func BenchmarkElementwise(b *testing.B) {
 		run("BiasReLU-32x128", func() { copy(z, z0); BiasReLU(z, n, bias) })
 		run("ReLUMask-4096", func() { copy(z, z0); ReLUMask(z, a) })
 		run("ColSums-32x128", func() { ColSums(sums, a, n) })
+		run("AddScaled-4096", func() { AddScaled(z, a, 1e-4) })
 	}
 }

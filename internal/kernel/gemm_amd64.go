@@ -37,3 +37,6 @@ func panel4(k, n int, a []float64, sai, sap int, b []float64, ldb int, c []float
 	gemmPanel4FMA(k, n, &a[0], sai, sap, &b[0], ldb, &c[0], ldc)
 	return true
 }
+
+//go:noescape
+func addScaledAVX(dst, x *float64, n4 int, s float64)

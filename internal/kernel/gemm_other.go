@@ -10,9 +10,10 @@ var hasFMA = false
 var hasAVX2 = false
 
 func biasReLUAVX(z *float64, n, w, w4 int, b *float64) { panic("kernel: no AVX2") }
-func reluMaskAVX(d, a *float64, n4 int)               { panic("kernel: no AVX2") }
-func colSumsAVX(dst, a *float64, n, w, w4 int)        { panic("kernel: no AVX2") }
+func reluMaskAVX(d, a *float64, n4 int)                { panic("kernel: no AVX2") }
+func colSumsAVX(dst, a *float64, n, w, w4 int)         { panic("kernel: no AVX2") }
 
 func panel4(k, n int, a []float64, sai, sap int, b []float64, ldb int, c []float64, ldc int) bool {
 	return false
 }
+func addScaledAVX(dst, x *float64, n4 int, s float64) { panic("kernel: no AVX2") }
