@@ -372,6 +372,11 @@ func (f *lineFig) plot() (*plot.Plot, plot.Legend, error) {
 		legend.Add(n)
 	}
 	p.Y.Min = max(p.Y.Min, floor) // after the lines set the range
+	if f.logY && p.Y.Min == p.Y.Max && p.Y.Min > 0 {
+		// One value (a full-batch run has a single epoch): gonum would
+		// widen the range by ±1, below 0 on a log axis, and panic.
+		p.Y.Min, p.Y.Max = p.Y.Min/2, p.Y.Max*2
+	}
 	return p, legend, nil
 }
 
