@@ -145,7 +145,9 @@ for b in "${backends[@]}"; do
     dir="$out/$name"
     echo "== lossexp ($bname): sweep $spec --workers $w"
     # A fresh folder for every run: the sweep would resume from the last one.
-    PRE="rm -rf '$dir'" measure "$name" "$out/$name.log" \
+    # lossexp refuses LOSSEXP_* variables it does not read: this script's
+    # LOSSEXP_SHARED_DATASETS is not passed on.
+    PRE="rm -rf '$dir'" measure "$name" "$out/$name.log" env -u LOSSEXP_SHARED_DATASETS \
       "$bin" sweep "$spec" --workers "$w" --data-dir "$shared" --out "$dir" --quiet
     [[ -s "$dir/runs.csv" ]] || die "lossexp ($name) wrote no $dir/runs.csv"
     nruns=$(($(wc -l <"$dir/runs.csv") - 1))
