@@ -7,6 +7,7 @@ import (
 	"io/fs"
 	"os"
 	"path/filepath"
+	"runtime"
 
 	"github.com/spf13/cobra"
 
@@ -21,6 +22,7 @@ type ReportOptions struct {
 	Dir     string
 	X       string
 	Metrics []string
+	Workers int // figures drawn at once; 0 = number of CPUs
 }
 
 func newCmdReport(streams *IO, runF func(context.Context, *ReportOptions) error) *cobra.Command {
@@ -41,12 +43,17 @@ write again, without training:
   report.html    one page with all of it, readable offline
 
 The plotted metrics and the x-axis term come from the spec saved in
-DIR/spec.yaml (its report section), unless --x or --metric is given.`,
+DIR/spec.yaml (its report section), unless --x or --metric is given.
+The figures are drawn --workers at a time; the files are the same bytes
+whatever the number.`,
 		Example: `  lossexp report results/quickstart
   lossexp report results/l1-sparsity --metric test.accuracy --metric sparsity`,
 		Args: cobra.ExactArgs(1),
 		RunE: func(c *cobra.Command, args []string) error {
 			opts.Dir = args[0]
+			if opts.Workers < 0 {
+				return inputError(fmt.Errorf("--workers must be ≥ 0 (0 = number of CPUs), got %d", opts.Workers))
+			}
 			if runF != nil {
 				return runF(c.Context(), opts)
 			}
@@ -55,6 +62,7 @@ DIR/spec.yaml (its report section), unless --x or --metric is given.`,
 	}
 	c.Flags().StringVar(&opts.X, "x", "", "term whose λ is the x axis (default: the spec's report.x, else the first swept)")
 	c.Flags().StringArrayVar(&opts.Metrics, "metric", nil, "metric to plot (repeatable; default: the spec's report.metrics, else all)")
+	c.Flags().IntVarP(&opts.Workers, "workers", "w", 0, "figures drawn at once (0 = number of CPUs)")
 	return c
 }
 
@@ -71,7 +79,10 @@ func reportRun(o *ReportOptions) error {
 		return err
 	}
 	defer lock.Unlock()
-	opt := report.PlotOptions{X: o.X, Metrics: o.Metrics}
+	opt := report.PlotOptions{X: o.X, Metrics: o.Metrics, Workers: o.Workers}
+	if opt.Workers == 0 {
+		opt.Workers = runtime.NumCPU()
+	}
 	if s, err := experiments.Load(filepath.Join(o.Dir, "spec.yaml")); err == nil {
 		opt.Title, opt.Description = s.Name, s.Description
 		if opt.X == "" {

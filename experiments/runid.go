@@ -19,7 +19,7 @@ import (
 // definitions. Bump it in any change that can alter a single bit of a
 // run's metrics or curves for an unchanged spec; every run id changes
 // with it, so a resumed sweep never mixes runs of two versions.
-const NumericsVersion = 2 // 2: a run whose task loss exceeds DivergeFactor × its first is diverged
+const NumericsVersion = 3 // 3: matrix products as FMA chains (internal/kernel); 2: a run whose task loss exceeds DivergeFactor × its first is diverged
 
 // ResultHash returns the SHA-256 (hex) of the part of the spec that
 // decides the results: seed, repeats, dataset, model, training, loss

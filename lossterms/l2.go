@@ -1,5 +1,7 @@
 package lossterms
 
+import "github.com/lossexp/lossexp/internal/kernel"
+
 var _ WeightPenalty = (*L2)(nil)
 
 func init() {
@@ -29,8 +31,5 @@ func (L2) Value(w []float64) float64 { return WeightL2(w) }
 // AddGrad adds scale·2w to dst.
 func (L2) AddGrad(dst, w []float64, scale float64) {
 	checkSameLen("l2", dst, w)
-	s := 2 * scale
-	for i, v := range w {
-		dst[i] += s * v
-	}
+	kernel.AddScaled(dst, w, 2*scale)
 }

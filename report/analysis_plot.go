@@ -5,7 +5,6 @@ import (
 	"image/color"
 	"io"
 	"math"
-	"path/filepath"
 	"slices"
 	"strconv"
 
@@ -80,21 +79,11 @@ func sliceSummary(s *Summary, pts []int, names []string, stat func(k, m int) Sta
 	return out
 }
 
-// writeFigure writes fig as dir/name and appends the path to written.
-func writeFigure(dir, name string, fig io.WriterTo, written *[]string) error {
-	path := filepath.Join(dir, name)
-	if err := WriteFileAtomic(path, writeTo(fig)); err != nil {
-		return err
-	}
-	*written = append(*written, path)
-	return nil
-}
-
 // gradFigures writes, per swept term with gradient statistics,
 // grad_ratio_vs_<term>.png (log–log, the line ratio = 1 and the crossing
 // marked) and, when the cosine is measured, grad_cos_vs_<term>.png (mean
 // cosine and fraction of conflicting steps).
-func (a *Analysis) gradFigures(dir string, opts PlotOptions) ([]string, error) {
+func (a *Analysis) gradFigures(fw *figureWriter, opts PlotOptions) ([]string, error) {
 	var written []string
 	for _, ta := range a.Terms {
 		g := ta.Grad
@@ -127,7 +116,7 @@ func (a *Analysis) gradFigures(dir string, opts PlotOptions) ([]string, error) {
 			if g.Source == CurvesFile {
 				f.yLabel = "gradient norm ratio, last epoch (log, " + f.nLabel() + ")"
 			}
-			if err := writeFigure(dir, "grad_ratio_vs_"+ta.FileName()+".png", f, &written); err != nil {
+			if err := fw.write("grad_ratio_vs_"+ta.FileName()+".png", f, &written); err != nil {
 				return written, err
 			}
 		}
@@ -151,7 +140,7 @@ func (a *Analysis) gradFigures(dir string, opts PlotOptions) ([]string, error) {
 		cf.subtitle = opts.Description
 		cf.yLabel = "cosine / fraction (mean ± 95% CI, " + cf.nLabel() + ")"
 		cf.hlines = []hLine{{0, "cosine = 0", refGray}}
-		if err := writeFigure(dir, "grad_cos_vs_"+ta.FileName()+".png", cf, &written); err != nil {
+		if err := fw.write("grad_cos_vs_"+ta.FileName()+".png", cf, &written); err != nil {
 			return written, err
 		}
 	}
@@ -174,7 +163,7 @@ func xLabel(term string, logX bool) string {
 
 // costFigures writes cost_vs_<term>.png per swept term: seconds per epoch
 // against λ along the term's slice.
-func (a *Analysis) costFigures(dir string, opts PlotOptions) ([]string, error) {
+func (a *Analysis) costFigures(fw *figureWriter, opts PlotOptions) ([]string, error) {
 	var written []string
 	if a.Cost == nil {
 		return nil, nil
@@ -187,7 +176,7 @@ func (a *Analysis) costFigures(dir string, opts PlotOptions) ([]string, error) {
 		if err != nil {
 			continue
 		}
-		if err := writeFigure(dir, "cost_vs_"+ta.FileName()+".png", fig, &written); err != nil {
+		if err := fw.write("cost_vs_"+ta.FileName()+".png", fig, &written); err != nil {
 			return written, err
 		}
 	}
@@ -267,7 +256,7 @@ func (a *Analysis) epochMeans(pi int, col int) []float64 {
 // TrainingLambdas: the loss components per epoch (mean over the ok runs):
 // the task loss on the batches, λ·L_term of every term with λ > 0, and
 // the test loss, on a log axis.
-func (a *Analysis) trainingFigures(dir string, opts PlotOptions) (map[string][]string, error) {
+func (a *Analysis) trainingFigures(fw *figureWriter, opts PlotOptions) (map[string][]string, error) {
 	out := map[string][]string{}
 	if a.Curves == nil {
 		return out, nil
@@ -314,7 +303,7 @@ func (a *Analysis) trainingFigures(dir string, opts PlotOptions) (map[string][]s
 				continue
 			}
 			var w []string
-			if err := writeFigure(dir, fmt.Sprintf("training_%s_%d.png", ta.FileName(), k+1), lf, &w); err != nil {
+			if err := fw.write(fmt.Sprintf("training_%s_%d.png", ta.FileName(), k+1), lf, &w); err != nil {
 				return out, err
 			}
 			out[ta.FileName()] = append(out[ta.FileName()], w...)
@@ -383,6 +372,11 @@ func (f *lineFig) plot() (*plot.Plot, plot.Legend, error) {
 		legend.Add(n)
 	}
 	p.Y.Min = max(p.Y.Min, floor) // after the lines set the range
+	if f.logY && p.Y.Min == p.Y.Max && p.Y.Min > 0 {
+		// One value (a full-batch run has a single epoch): gonum would
+		// widen the range by ±1, below 0 on a log axis, and panic.
+		p.Y.Min, p.Y.Max = p.Y.Min/2, p.Y.Max*2
+	}
 	return p, legend, nil
 }
 

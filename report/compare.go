@@ -35,7 +35,7 @@ type compareCurve struct {
 // compareFigures writes compare_<metric>.png for every metric shared by
 // two or more swept terms' slices (the terms' own metrics, and the
 // spec's report metrics other than the task metric).
-func (a *Analysis) compareFigures(dir string, opts PlotOptions) ([]string, error) {
+func (a *Analysis) compareFigures(fw *figureWriter, opts PlotOptions) ([]string, error) {
 	if len(a.Terms) < 2 || a.Task.Index < 0 {
 		return nil, nil
 	}
@@ -56,7 +56,7 @@ func (a *Analysis) compareFigures(dir string, opts PlotOptions) ([]string, error
 		if f == nil {
 			continue
 		}
-		if err := writeFigure(dir, "compare_"+m+".png", f, &files); err != nil {
+		if err := fw.write("compare_"+m+".png", f, &files); err != nil {
 			return nil, err
 		}
 	}

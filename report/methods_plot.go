@@ -42,7 +42,7 @@ type weightSeries struct {
 
 // methodsFigures writes methods_front[_<axes>].png and
 // methods_weights_<term>[_<axes>].png.
-func (a *Analysis) methodsFigures(dir string, opts PlotOptions) ([]string, error) {
+func (a *Analysis) methodsFigures(fw *figureWriter, opts PlotOptions) ([]string, error) {
 	m := a.Methods
 	if m == nil {
 		return nil, nil
@@ -80,7 +80,7 @@ func (a *Analysis) methodsFigures(dir string, opts PlotOptions) ([]string, error
 		f.title = titled(opts, "balancing methods against the static λ_"+m.Term+" front"+tag)
 		f.xLabel = m.Task.Name + " (mean, 95% CI; " + better(m.Task.Higher) + " is better)"
 		f.yLabel = m.Side.Name + " (mean, 95% CI; " + better(m.Side.Higher) + " is better)"
-		if err := writeFigure(dir, "methods_front"+suffix+".png", f, &written); err != nil {
+		if err := fw.write("methods_front"+suffix+".png", f, &written); err != nil {
 			return nil, err
 		}
 		// Effective weights of each balanced term.
@@ -115,7 +115,7 @@ func (a *Analysis) methodsFigures(dir string, opts PlotOptions) ([]string, error
 					wf.lambdas = append(wf.lambdas, r.Lambda)
 				}
 			}
-			if err := writeFigure(dir, "methods_weights_"+fileSafe(term)+suffix+".png", wf, &written); err != nil {
+			if err := fw.write("methods_weights_"+fileSafe(term)+suffix+".png", wf, &written); err != nil {
 				return nil, err
 			}
 		}

@@ -6,7 +6,6 @@ import (
 	"image/color"
 	"io"
 	"math"
-	"path/filepath"
 	"slices"
 	"strconv"
 	"strings"
@@ -31,6 +30,11 @@ type PlotOptions struct {
 	// term: the balance points of the analysis. A mark at λ = 0 on a log
 	// axis has no place on it and is named in the legend only.
 	Marks []Mark
+
+	// Workers is how many figures are drawn and written at once (a sweep
+	// passes its worker count); 0 or 1 draws them one after another. The
+	// files are the same bytes either way.
+	Workers int
 }
 
 // Mark is a labelled λ of one term, drawn as a vertical line.
@@ -71,6 +75,16 @@ var errTooFewPoints = errors.New("fewer than two λ with a value")
 // Metrics without any value (test metrics without a test split), or with
 // values at fewer than two λ, get no file. Plot returns the paths written, in order.
 func Plot(dir string, s *Summary, opts PlotOptions) ([]string, error) {
+	fw := newFigureWriter(dir, opts.Workers)
+	written, err := plotMetrics(fw, s, opts)
+	if werr := fw.wait(); err == nil && werr != nil {
+		return written, werr
+	}
+	return written, err
+}
+
+// plotMetrics is Plot writing through fw.
+func plotMetrics(fw *figureWriter, s *Summary, opts PlotOptions) ([]string, error) {
 	xi, err := xTerm(s, opts.X)
 	if err != nil {
 		return nil, err
@@ -95,11 +109,9 @@ func Plot(dir string, s *Summary, opts PlotOptions) ([]string, error) {
 		if err != nil {
 			return written, fmt.Errorf("plot %s: %w", m, err)
 		}
-		path := filepath.Join(dir, m+"_vs_"+s.Terms[xi]+".png")
-		if err := WriteFileAtomic(path, writeTo(fig)); err != nil {
+		if err := fw.write(m+"_vs_"+s.Terms[xi]+".png", fig, &written); err != nil {
 			return written, err
 		}
-		written = append(written, path)
 	}
 	if base, train, other, ok := trainVsOther(s); ok {
 		fig, err := MetricFigure(s, xi, []int{train, other}, opts)
@@ -109,11 +121,9 @@ func Plot(dir string, s *Summary, opts PlotOptions) ([]string, error) {
 		if err != nil {
 			return written, fmt.Errorf("plot %s train vs %s: %w", base, splitOf(s.Metrics[other]), err)
 		}
-		path := filepath.Join(dir, base+"_train_vs_"+splitOf(s.Metrics[other])+".png")
-		if err := WriteFileAtomic(path, writeTo(fig)); err != nil {
+		if err := fw.write(base+"_train_vs_"+splitOf(s.Metrics[other])+".png", fig, &written); err != nil {
 			return written, err
 		}
-		written = append(written, path)
 	}
 	return written, nil
 }

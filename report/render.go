@@ -28,8 +28,10 @@ import (
 // It serves both the end of a sweep and `lossexp report DIR`. When opts.X
 // is empty the x axis is the first term with more than one λ; when no term
 // is swept, summary.csv, the empty analysis tables and report.html are
-// written. An empty opts.Title defaults to the folder's name.
-func Render(dir string, opts PlotOptions) error {
+// written. An empty opts.Title defaults to the folder's name. With
+// opts.Workers > 1 the figures are drawn on that many goroutines at once;
+// every file is the same, byte for byte, as with one.
+func Render(dir string, opts PlotOptions) (err error) {
 	runs, err := ReadRuns(filepath.Join(dir, RunsFile))
 	if err != nil {
 		return err
@@ -92,54 +94,65 @@ func Render(dir string, opts PlotOptions) error {
 		}
 	}
 	figs := &Figures{}
-	paths, err := Plot(dir, s, popts)
+	fw := newFigureWriter(dir, opts.Workers)
+	// Every figure handed over is written (or has failed) before Render
+	// returns, and before report.html links to it.
+	defer func() {
+		if werr := fw.wait(); err == nil {
+			err = werr
+		}
+	}()
+	paths, err := plotMetrics(fw, s, popts)
 	if err != nil && !(opts.X == "" && errors.Is(err, ErrNoSweptTerm)) {
 		return err
 	}
 	figs.Metrics = baseNames(paths)
-	if err := a.writeFigures(dir, opts, figs); err != nil {
+	if err := a.writeFigures(fw, opts, figs); err != nil {
+		return err
+	}
+	if err := fw.wait(); err != nil {
 		return err
 	}
 	return WriteHTML(dir, a, popts, figs)
 }
 
 // writeFigures writes the analysis figures and records them in figs.
-func (a *Analysis) writeFigures(dir string, opts PlotOptions, figs *Figures) error {
+func (a *Analysis) writeFigures(fw *figureWriter, opts PlotOptions, figs *Figures) error {
 	for _, ta := range a.Terms {
 		if f := a.tradeoffFigure(&ta, opts); f != nil {
 			var w []string
-			if err := writeFigure(dir, "tradeoff_"+ta.FileName()+".png", f, &w); err != nil {
+			if err := fw.write("tradeoff_"+ta.FileName()+".png", f, &w); err != nil {
 				return err
 			}
 			figs.Tradeoff = append(figs.Tradeoff, baseNames(w)...)
 		}
 	}
-	heat, err := a.heatmapFigures(dir, opts)
+	heat, err := a.heatmapFigures(fw, opts)
 	if err != nil {
 		return err
 	}
 	figs.Tradeoff = append(figs.Tradeoff, baseNames(heat)...)
-	cmp, err := a.compareFigures(dir, opts)
+	cmp, err := a.compareFigures(fw, opts)
 	if err != nil {
 		return err
 	}
 	figs.Tradeoff = append(figs.Tradeoff, baseNames(cmp)...)
-	meth, err := a.methodsFigures(dir, opts)
+	meth, err := a.methodsFigures(fw, opts)
 	if err != nil {
 		return err
 	}
 	figs.Methods = baseNames(meth)
-	grad, err := a.gradFigures(dir, opts)
+	grad, err := a.gradFigures(fw, opts)
 	if err != nil {
 		return err
 	}
 	figs.Grad = baseNames(grad)
-	cost, err := a.costFigures(dir, opts)
+	cost, err := a.costFigures(fw, opts)
 	if err != nil {
 		return err
 	}
 	figs.Cost = baseNames(cost)
-	train, err := a.trainingFigures(dir, opts)
+	train, err := a.trainingFigures(fw, opts)
 	if err != nil {
 		return err
 	}
@@ -147,7 +160,7 @@ func (a *Analysis) writeFigures(dir string, opts PlotOptions, figs *Figures) err
 	for t, ps := range train {
 		figs.Training[t] = baseNames(ps)
 	}
-	samples, err := samplesFigures(dir)
+	samples, err := samplesFigures(fw)
 	if err != nil {
 		return err
 	}

@@ -23,8 +23,8 @@ const maxSamplePanels = 4
 // samples_perceptual.png (input / restored / target images at a few λ)
 // or samples_temporal.png (one test sequence's true and predicted labels
 // at a few λ). It returns the files written.
-func samplesFigures(dir string) ([]string, error) {
-	s, err := ReadSamples(filepath.Join(dir, SamplesFile))
+func samplesFigures(fw *figureWriter) ([]string, error) {
+	s, err := ReadSamples(filepath.Join(fw.dir, SamplesFile))
 	if err != nil || s == nil || len(s.Runs) == 0 {
 		return nil, err
 	}
@@ -96,7 +96,6 @@ func samplesFigures(dir string) ([]string, error) {
 		}
 		plots = append(plots, p)
 	}
-	path := filepath.Join(dir, name)
 	fig := samplesFigure{plots: plots, cols: 1}
 	if s.Kind == "images" {
 		fig.width = 26 * vg.Centimeter // six input|restored|target triples a row
@@ -105,10 +104,9 @@ func samplesFigures(dir string) ([]string, error) {
 	if s.Kind == "scatter" {
 		fig.cols = len(plots)
 	}
-	if err := WriteFileAtomic(path, writeTo(fig)); err != nil {
-		return nil, err
-	}
-	return []string{path}, nil
+	var written []string
+	err = fw.write(name, fig, &written)
+	return written, err
 }
 
 // pickRuns returns up to k runs spread evenly over rs (the first and the

@@ -270,7 +270,7 @@ func (h *heatFig) Y(r int) float64    { return float64(r) }
 // heatmapFigures writes heat_<metric>.png for the task metric and each
 // swept term's metric over the first two swept terms, the other swept
 // terms (if any) at their reference λ.
-func (a *Analysis) heatmapFigures(dir string, opts PlotOptions) ([]string, error) {
+func (a *Analysis) heatmapFigures(fw *figureWriter, opts PlotOptions) ([]string, error) {
 	// The terms of the first axis point (all of them without axes): a
 	// term analysed at several axis values is still one term.
 	var terms []TermAnalysis
@@ -337,7 +337,7 @@ func (a *Analysis) heatmapFigures(dir string, opts PlotOptions) ([]string, error
 			h.z[r][c] = p.Stats[m.Index].Mean
 		}
 		h.title = titled(opts, m.Name+" over (λ_"+t1.Term+", λ_"+t2.Term+")")
-		if err := writeFigure(dir, "heat_"+m.Name+".png", h, &written); err != nil {
+		if err := fw.write("heat_"+m.Name+".png", h, &written); err != nil {
 			return written, err
 		}
 	}

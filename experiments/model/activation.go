@@ -3,6 +3,8 @@ package model
 import (
 	"fmt"
 	"math"
+
+	"github.com/lossexp/lossexp/internal/kernel"
 )
 
 // Activation is the element-wise nonlinearity applied after every hidden
@@ -67,14 +69,8 @@ func biasActivate(act Activation, z []float64, n int, b []float64) {
 	w := len(b)
 	switch act {
 	case ReLU:
-		for i := 0; i < n; i++ {
-			row := z[i*w : i*w+w]
-			for j, bj := range b {
-				// Builtin max is branch-free (MAXSD) and keeps NaN, so a
-				// diverging run still shows up as NaN.
-				row[j] = max(row[j]+bj, 0)
-			}
-		}
+		// Keeps NaN, so a diverging run still shows up as NaN.
+		kernel.BiasReLU(z[:n*w], n, b)
 	case Tanh:
 		for i := 0; i < n; i++ {
 			row := z[i*w : i*w+w]
@@ -116,13 +112,7 @@ func mulDerivative(act Activation, d, a []float64) {
 	a = a[:len(d)]
 	switch act {
 	case ReLU:
-		// Branch-free: a ≥ 0 here, and a > 0 exactly when its bits, read
-		// as an int64, are positive; -bits>>63 is then all ones, else 0.
-		// (A data-dependent branch mispredicts on half the units.)
-		for i, v := range a {
-			mask := uint64(-int64(math.Float64bits(v)) >> 63)
-			d[i] = math.Float64frombits(math.Float64bits(d[i]) & mask)
-		}
+		kernel.ReLUMask(d, a)
 	case Tanh:
 		for i, v := range a {
 			d[i] *= 1 - v*v

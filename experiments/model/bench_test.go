@@ -54,7 +54,9 @@ func BenchmarkForward(b *testing.B) {
 	}
 }
 
-// BenchmarkGemm times the bare products of the digits network, the ceiling
+// BenchmarkGemm times the bare products of the digits network through the
+// backend in use (NT is not used by the pure-Go backend, which transposes
+// W first; it runs the generic loops there), the ceiling
 // for BenchmarkForwardBackward/digits-mlp-b32.
 func BenchmarkGemm(b *testing.B) {
 	for _, s := range []struct {
@@ -85,4 +87,56 @@ func BenchmarkGemm(b *testing.B) {
 			b.ReportMetric(2*float64(s.m*s.n*s.k)*float64(b.N)/b.Elapsed().Seconds()/1e9, "GFLOP/s")
 		})
 	}
+}
+
+// BenchmarkElementwise times the element-wise kernels of one digits step
+// (batch 32): bias + activation and the activation derivative on the
+// 32×128 hidden layer, the bias gradient (column sums) and the weight
+// transpose that the pure-Go backend makes for δ·Wᵀ.
+func BenchmarkElementwise(b *testing.B) {
+	const n, w = 32, 128
+	z := gradcheck.Random(1, n*w, -1, 1)
+	bias := gradcheck.Random(2, w, -0.1, 0.1)
+	d := gradcheck.Random(3, n*w, -1, 1)
+	dst := make([]float64, n*w)
+	for _, act := range []Activation{ReLU, Tanh, Sigmoid} {
+		b.Run("biasActivate-"+act.String(), func(b *testing.B) {
+			b.SetBytes(8 * n * w)
+			for b.Loop() {
+				copy(dst, z)
+				biasActivate(act, dst, n, bias)
+			}
+		})
+		b.Run("mulDerivative-"+act.String(), func(b *testing.B) {
+			a := make([]float64, n*w)
+			copy(a, z)
+			biasActivate(act, a, n, bias)
+			b.SetBytes(8 * n * w)
+			for b.Loop() {
+				copy(dst, d)
+				mulDerivative(act, dst, a)
+			}
+		})
+	}
+	b.Run("addBias", func(b *testing.B) {
+		b.SetBytes(8 * n * w)
+		for b.Loop() {
+			addBias(dst, n, bias)
+		}
+	})
+	b.Run("colSums", func(b *testing.B) {
+		sums := make([]float64, w)
+		b.SetBytes(8 * n * w)
+		for b.Loop() {
+			colSums(sums, d, n)
+		}
+	})
+	b.Run("transpose-128x64", func(b *testing.B) {
+		t := make([]float64, 128*64)
+		src := gradcheck.Random(4, 128*64, -1, 1)
+		b.SetBytes(8 * 128 * 64)
+		for b.Loop() {
+			transpose(t, src, 128, 64)
+		}
+	})
 }

@@ -34,18 +34,22 @@
 // activations, for loss terms that act on Hidden(l). The derivative of ReLU
 // at 0 is taken as 0.
 //
-// # BLAS
+// # Backends
 //
-// Matrix products go through gonum's BLAS interface (blas64). By default
-// that is gonum's pure-Go implementation, and every product runs on the
-// calling goroutine (the sweep parallelises across runs, not inside one).
-// Built with -tags openblas, the package installs gonum.org/v1/netlib's cgo
-// binding to OpenBLAS (Debian: libopenblas-dev), restricted to one thread
-// unless OPENBLAS_NUM_THREADS is set. Where OpenBLAS's CPU detection falls
-// back to its generic SSE3 (Prescott) kernels on a CPU with AVX2 or AVX-512,
-// as on virtual machines with an unnamed CPU model, the package selects the
-// Haswell or SkylakeX kernels instead, unless OPENBLAS_CORETYPE is set.
-// BLASBackend reports which BLAS is in use, BLASDetail its configuration.
-// The two agree to rounding (about 1e-12 relative), not bit for bit; within
+// Matrix products and the element-wise passes go through the kernels
+// interface (kernels.go), one implementation per backend. By default that
+// is internal/kernel's pure-Go code: an AVX2/FMA assembly kernel where the
+// CPU has one, plain loops with the same bits elsewhere; every product runs
+// on the calling goroutine (the sweep parallelises across runs, not inside
+// one). Built with -tags openblas, the package sends the products above
+// 2^20 multiply-adds to OpenBLAS through gonum.org/v1/netlib's cgo binding
+// (Debian: libopenblas-dev), restricted to one thread unless
+// OPENBLAS_NUM_THREADS is set, and keeps the Go kernel for the smaller
+// ones. Where OpenBLAS's CPU detection falls back to its generic SSE3
+// (Prescott) kernels on a CPU with AVX2 or AVX-512, as on virtual machines
+// with an unnamed CPU model, the package selects the Haswell or SkylakeX
+// kernels instead, unless OPENBLAS_CORETYPE is set. BLASBackend reports
+// which backend is in use, BLASDetail its configuration. The two builds
+// agree to rounding (about 1e-12 relative), not always bit for bit; within
 // one build, results are deterministic.
 package model

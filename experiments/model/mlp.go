@@ -4,6 +4,8 @@ import (
 	"fmt"
 	"math"
 	"math/rand/v2"
+
+	"github.com/lossexp/lossexp/internal/kernel"
 )
 
 // MLP is a fully connected network with sizes [in, h1, ..., hL, out]: L
@@ -150,7 +152,7 @@ type Workspace struct {
 	n        int         // rows of the last Forward; -1 before the first
 	act      [][]float64 // act[l]: output of layer l, post-activation for hidden layers, raw for the last
 	delta    [2][]float64
-	wt, gt   []float64 // transposes of one weight matrix and its gradient (pure-Go backend)
+	wt       []float64 // transpose of one weight matrix (see kernels.transposeB)
 }
 
 // NewWorkspace returns a workspace for batches of up to maxBatch rows.
@@ -165,10 +167,7 @@ func (m *MLP) NewWorkspace(maxBatch int) *Workspace {
 	}
 	ws.delta[0] = make([]float64, maxBatch*m.maxHidden)
 	ws.delta[1] = make([]float64, maxBatch*m.maxHidden)
-	if !openblas {
-		ws.wt = make([]float64, m.maxWT)
-		ws.gt = make([]float64, m.maxWT)
-	}
+	ws.wt = make([]float64, m.maxWT)
 	return ws
 }
 
@@ -218,15 +217,7 @@ func (m *MLP) Forward(ws *Workspace, params, x []float64, n int) []float64 {
 		wo, bo := m.wOff[l], m.bOff[l]
 		w, b := params[wo:wo+in*out], params[bo:bo+out]
 		z := ws.act[l][:n*out]
-		if m.narrow(l) {
-			// Z = A·(Wᵀ)ᵀ: n·out dot products of length in, rather than
-			// n·in axpys of length out.
-			wt := ws.wt[:in*out]
-			transpose(wt, w, in, out)
-			gemm(false, true, n, out, in, prev, in, wt, in, z, out)
-		} else {
-			gemm(false, false, n, out, in, prev, in, w, out, z, out) // Z = A·W
-		}
+		gemm(false, false, n, out, in, prev, in, w, out, z, out) // Z = A·W
 		if l < L-1 {
 			biasActivate(m.act, z, n, b)
 		} else {
@@ -288,12 +279,6 @@ func (m *MLP) backward(ws *Workspace, params, x, dout []float64, dhidden [][]flo
 		if cur == nil || n == 0 {
 			clear(gw)
 			clear(gb)
-		} else if m.narrow(l) {
-			// dWᵀ = δᵀ·A: out·n axpys of length in, then one transpose.
-			gt := ws.gt[:in*out]
-			gemm(true, false, out, in, n, cur, out, prev, in, gt, in)
-			transpose(gw, gt, out, in)
-			colSums(gb, cur, n)
 		} else {
 			gemm(true, false, in, out, n, prev, in, cur, out, gw, out) // dW = Aᵀ·δ
 			colSums(gb, cur, n)
@@ -318,14 +303,12 @@ func (m *MLP) backward(ws *Workspace, params, x, dout []float64, dhidden [][]flo
 		switch {
 		case cur == nil:
 			copy(d, dh)
-		case openblas:
+		case !kern.transposeB(n, in, out):
 			gemm(false, true, n, in, out, cur, out, params[wo:wo+in*out], out, d, in)
 		default:
-			// gonum's NoTrans·Trans kernel takes dot products of length out;
-			// NoTrans·NoTrans does axpys of length in and skips the zero
-			// entries of δ (about half, below a ReLU layer). Transposing W
-			// (in·out copies against n·in·out multiply-adds) pays: 14% on
-			// the whole digits forward+backward.
+			// δ·Wᵀ as δ·(Wᵀ): the pure-Go kernel streams rows of its
+			// right operand, so W is transposed first (in·out copies
+			// against n·in·out multiply-adds).
 			wt := ws.wt[:in*out]
 			transpose(wt, params[wo:wo+in*out], in, out)
 			gemm(false, false, n, in, out, cur, out, wt, in, d, in)
@@ -340,29 +323,9 @@ func (m *MLP) backward(ws *Workspace, params, x, dout []float64, dhidden [][]flo
 	}
 }
 
-// narrowOut: on the pure-Go backend, a layer with at most narrowOut outputs
-// and at least 4× as many inputs (a classifier head such as 64→10) is
-// computed through its transpose: gonum's kernels loop over axpys along the
-// output dimension, and axpys of length 10 are mostly call overhead
-// (measured: 6% on the whole digits forward+backward).
-const narrowOut = 16
-
-func (m *MLP) narrow(l int) bool {
-	return !openblas && m.sizes[l+1] <= narrowOut && m.sizes[l] >= 4*m.sizes[l+1]
-}
-
 // colSums sets dst[j] to the sum over the n rows of the n×len(dst) matrix a
 // of column j, adding rows in order.
-func colSums(dst, a []float64, n int) {
-	w := len(dst)
-	copy(dst, a[:w])
-	for i := 1; i < n; i++ {
-		row := a[i*w : i*w+w]
-		for j, v := range row {
-			dst[j] += v
-		}
-	}
-}
+func colSums(dst, a []float64, n int) { kernel.ColSums(dst, a, n) }
 
 // transpose sets dst (c×r) to the transpose of the r×c row-major matrix a.
 // It works on strips of 8 rows of a so that each write fills one cache line

@@ -267,15 +267,19 @@ func TestBackwardHidden_Gradcheck(t *testing.T) {
 }
 
 // TestForwardBackward_Reference compares with the naive reference on shapes
-// large enough to take the tiled pure-Go path (more than 64 rows, more than
-// 192 columns). Both sum the same products in possibly different orders, so
-// they agree to rounding: 1e-12 relative to the largest entry.
+// that take every path: widths that are not multiples of 8 or 4 (the
+// kernel's masked column tails), batches that are not multiples of 4 (rows
+// left to the loops), and, in an openblas build, products both below and
+// above smallGemm (the Go kernel and OpenBLAS). Both sum the same products
+// in possibly different orders, so they agree to rounding: 1e-12 relative
+// to the largest entry.
 func TestForwardBackward_Reference(t *testing.T) {
 	for i, tc := range []netCase{
 		{"digits", []int{64, 128, 64, 10}, ReLU, 32},
 		{"wide-relu", []int{30, 200, 70, 3}, ReLU, 100},
 		{"wide-tanh", []int{30, 70, 260, 5}, Tanh, 130},
 		{"linear-wide", []int{300, 2}, ReLU, 70},
+		{"odd", []int{13, 21, 11, 7}, Sigmoid, 35},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			m := New(tc.sizes, tc.act)
@@ -456,7 +460,7 @@ func TestForward_Panics(t *testing.T) {
 }
 
 func TestBLASBackend(t *testing.T) {
-	want := "gonum (pure Go)"
+	want := "pure Go"
 	if openblasBuild {
 		want = "openblas"
 	}

@@ -1,0 +1,87 @@
+// Package kernel holds lossexp's pure-Go numerical kernels: the matrix
+// product C = op(A)·op(B) for row-major float64 matrices (Dgemm) and the
+// element-wise passes of a ReLU layer (BiasReLU, ReLUMask, ColSums), each
+// with an AVX2 (and FMA) kernel in assembly on amd64 CPUs that have it
+// (selected at start-up with golang.org/x/sys/cpu) and plain loops
+// everywhere else. Kernel and loops give the same bits: the element-wise
+// ones do the same IEEE operations in the same order, and the product's
+// rule is below.
+//
+// Every element of C is one chain of fused multiply-adds over p = 0, 1, …,
+// k-1 starting from +0, c = fma(A(i,p), B(p,j), c), in both the kernel and
+// the loops, so the two give the same bits on any CPU (math.FMA rounds once,
+// as the instruction does). The products are serial: the sweep runs one
+// training run per core.
+//
+// It lives in its own package because Go assembly cannot sit beside cgo,
+// which the openblas build of experiments/model uses.
+package kernel
+
+import "math"
+
+// Kernel names the code path in use: "AVX2/FMA kernel" or "generic FMA
+// loops".
+func Kernel() string {
+	if hasFMA {
+		return "AVX2/FMA kernel"
+	}
+	return "generic FMA loops"
+}
+
+// HasKernel reports whether the assembly kernel is in use (an amd64 CPU
+// with AVX2 and FMA).
+func HasKernel() bool { return hasFMA }
+
+// Dgemm sets the m×n matrix c (row stride ldc) to op(a)·op(b), where op(a)
+// is m×k and op(b) is k×n; a and b are row-major with strides lda and ldb
+// and are transposed when ta or tb is true. k = 0 gives a zero C. The
+// kernel serves the products with an untransposed b (four rows of C at a
+// time); with tb, or for the last m mod 4 rows, the loops do the work.
+func Dgemm(ta, tb bool, m, n, k int, a []float64, lda int, b []float64, ldb int, c []float64, ldc int) {
+	if m <= 0 || n <= 0 {
+		return
+	}
+	// A(i,p) = a[i*sai + p*sap]; B(p,j) = b[p*sbp + j*sbj].
+	sai, sap := lda, 1
+	if ta {
+		sai, sap = 1, lda
+	}
+	sbp, sbj := ldb, 1
+	if tb {
+		sbp, sbj = 1, ldb
+	}
+	i := 0
+	if !tb && k > 0 {
+		for ; i+4 <= m; i += 4 {
+			if !panel4(k, n, a[i*sai:], sai, sap, b, ldb, c[i*ldc:], ldc) {
+				break
+			}
+		}
+	}
+	generic(m-i, n, k, a[i*sai:], sai, sap, b, sbp, sbj, c[i*ldc:], ldc)
+}
+
+// generic sets the m×n block of C at c to A·B with A(i,p) =
+// a[i*sai+p*sap] and B(p,j) = b[p*sbp+j*sbj]: the reference the assembly
+// kernel must match bit for bit. Rows are filled one at a time, p outer and
+// j inner, so that the chains of a row's elements run side by side.
+func generic(m, n, k int, a []float64, sai, sap int, b []float64, sbp, sbj int, c []float64, ldc int) {
+	for i := 0; i < m; i++ {
+		row := c[i*ldc : i*ldc+n]
+		clear(row)
+		for p := 0; p < k; p++ {
+			aip := a[i*sai+p*sap]
+			if sbj == 1 {
+				bp := b[p*sbp : p*sbp+n]
+				for j, bj := range bp {
+					row[j] = math.FMA(aip, bj, row[j])
+				}
+				continue
+			}
+			bp := b[p*sbp:]
+			for j := range row {
+				row[j] = math.FMA(aip, bp[j*sbj], row[j])
+			}
+		}
+	}
+}

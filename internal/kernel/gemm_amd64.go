@@ -1,0 +1,42 @@
+package kernel
+
+import "golang.org/x/sys/cpu"
+
+// hasFMA selects the AVX2/FMA row-panel kernel of gemm_amd64.s; a variable
+// so that tests can compare it with the generic loops.
+var hasFMA = cpu.X86.HasAVX2 && cpu.X86.HasFMA
+
+// hasAVX2 selects the element-wise kernels of elem_amd64.s.
+var hasAVX2 = cpu.X86.HasAVX2
+
+//go:noescape
+func biasReLUAVX(z *float64, n, w, w4 int, b *float64)
+
+//go:noescape
+func reluMaskAVX(d, a *float64, n4 int)
+
+//go:noescape
+func colSumsAVX(dst, a *float64, n, w, w4 int)
+
+// gemmPanel4FMA sets a 4×n block of C to A·B (see gemm_amd64.s).
+//
+//go:noescape
+func gemmPanel4FMA(k, n int, a *float64, sai, sap int, b *float64, ldb int, c *float64, ldc int)
+
+// panel4 computes rows i..i+3 of C with the assembly kernel when the CPU
+// has it and reports whether it did.
+func panel4(k, n int, a []float64, sai, sap int, b []float64, ldb int, c []float64, ldc int) bool {
+	if !hasFMA {
+		return false
+	}
+	// The kernel reads A(3,k-1), B(k-1,n-1) and writes C(3,n-1): check
+	// them here so that a bad call panics instead of touching memory.
+	_ = a[3*sai+(k-1)*sap]
+	_ = b[(k-1)*ldb+n-1]
+	_ = c[3*ldc+n-1]
+	gemmPanel4FMA(k, n, &a[0], sai, sap, &b[0], ldb, &c[0], ldc)
+	return true
+}
+
+//go:noescape
+func addScaledAVX(dst, x *float64, n4 int, s float64)

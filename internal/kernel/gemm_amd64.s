@@ -1,0 +1,152 @@
+#include "textflag.h"
+
+// Masks for the last 1-4 columns of a row panel: entry r-1 keeps r lanes.
+DATA gemmMask<>+0(SB)/8, $-1
+DATA gemmMask<>+8(SB)/8, $0
+DATA gemmMask<>+16(SB)/8, $0
+DATA gemmMask<>+24(SB)/8, $0
+DATA gemmMask<>+32(SB)/8, $-1
+DATA gemmMask<>+40(SB)/8, $-1
+DATA gemmMask<>+48(SB)/8, $0
+DATA gemmMask<>+56(SB)/8, $0
+DATA gemmMask<>+64(SB)/8, $-1
+DATA gemmMask<>+72(SB)/8, $-1
+DATA gemmMask<>+80(SB)/8, $-1
+DATA gemmMask<>+88(SB)/8, $0
+DATA gemmMask<>+96(SB)/8, $-1
+DATA gemmMask<>+104(SB)/8, $-1
+DATA gemmMask<>+112(SB)/8, $-1
+DATA gemmMask<>+120(SB)/8, $-1
+GLOBL gemmMask<>(SB), RODATA|NOPTR, $128
+
+// func gemmPanel4FMA(k, n int, a *float64, sai, sap int, b *float64, ldb int, c *float64, ldc int)
+//
+// Sets the 4×n block of C at c (row stride ldc) to A·B, where A(i,p) is
+// a[i*sai + p*sap] (i < 4, p < k) and B(p,j) is b[p*ldb + j]; strides are
+// in elements, k ≥ 1, n ≥ 1. Every element is the chain
+// c = fma(A(i,0), B(0,j), 0); c = fma(A(i,p), B(p,j), c) for p = 1..k-1,
+// exactly what gemmGeneric computes with math.FMA, so both give the same
+// bits. Columns go 8 at a time (8 accumulators: 4 rows × 2 vectors), then
+// 4 at a time with a lane mask for the last 1-4.
+TEXT ·gemmPanel4FMA(SB), NOSPLIT, $0-72
+	MOVQ k+0(FP), AX
+	MOVQ n+8(FP), CX
+	MOVQ a+16(FP), SI
+	MOVQ sai+24(FP), R9
+	SHLQ $3, R9               // row stride of A in bytes
+	LEAQ (R9)(R9*2), R10      // 3 rows
+	MOVQ sap+32(FP), R11
+	SHLQ $3, R11              // step of A along p in bytes
+	MOVQ b+40(FP), BX
+	MOVQ ldb+48(FP), DX
+	SHLQ $3, DX
+	MOVQ c+56(FP), DI
+	MOVQ ldc+64(FP), R8
+	SHLQ $3, R8
+
+blk8:
+	CMPQ CX, $8
+	JLT  tail
+	VXORPD Y0, Y0, Y0
+	VXORPD Y1, Y1, Y1
+	VXORPD Y2, Y2, Y2
+	VXORPD Y3, Y3, Y3
+	VXORPD Y4, Y4, Y4
+	VXORPD Y5, Y5, Y5
+	VXORPD Y6, Y6, Y6
+	VXORPD Y7, Y7, Y7
+	MOVQ SI, R12
+	MOVQ BX, R13
+	MOVQ AX, R14
+
+loop8:
+	VMOVUPD      (R13), Y8
+	VMOVUPD      32(R13), Y9
+	VBROADCASTSD (R12), Y10
+	VFMADD231PD  Y8, Y10, Y0
+	VFMADD231PD  Y9, Y10, Y1
+	VBROADCASTSD (R12)(R9*1), Y11
+	VFMADD231PD  Y8, Y11, Y2
+	VFMADD231PD  Y9, Y11, Y3
+	VBROADCASTSD (R12)(R9*2), Y12
+	VFMADD231PD  Y8, Y12, Y4
+	VFMADD231PD  Y9, Y12, Y5
+	VBROADCASTSD (R12)(R10*1), Y13
+	VFMADD231PD  Y8, Y13, Y6
+	VFMADD231PD  Y9, Y13, Y7
+	ADDQ         R11, R12
+	ADDQ         DX, R13
+	DECQ         R14
+	JNZ          loop8
+
+	VMOVUPD Y0, (DI)
+	VMOVUPD Y1, 32(DI)
+	VMOVUPD Y2, (DI)(R8*1)
+	VMOVUPD Y3, 32(DI)(R8*1)
+	LEAQ    (DI)(R8*2), R14
+	VMOVUPD Y4, (R14)
+	VMOVUPD Y5, 32(R14)
+	ADDQ    R8, R14
+	VMOVUPD Y6, (R14)
+	VMOVUPD Y7, 32(R14)
+	ADDQ    $64, BX
+	ADDQ    $64, DI
+	SUBQ    $8, CX
+	JMP     blk8
+
+tail:
+	// 1-7 columns left: blocks of up to 4 under a lane mask.
+	CMPQ CX, $0
+	JLE  done
+	MOVQ CX, R14
+	CMPQ R14, $4
+	JLE  masked
+	MOVQ $4, R14
+
+masked:
+	// R14 = columns in this block (1-4); Y15 = its mask.
+	LEAQ    gemmMask<>(SB), R12
+	MOVQ    R14, R13
+	DECQ    R13
+	SHLQ    $5, R13
+	VMOVUPD (R12)(R13*1), Y15
+	SUBQ    R14, CX
+	VXORPD  Y0, Y0, Y0
+	VXORPD  Y2, Y2, Y2
+	VXORPD  Y4, Y4, Y4
+	VXORPD  Y6, Y6, Y6
+	MOVQ    SI, R12
+	MOVQ    BX, R13
+	MOVQ    R14, X14
+	MOVQ    AX, R14
+
+loop4:
+	VMASKMOVPD   (R13), Y15, Y8
+	VBROADCASTSD (R12), Y10
+	VFMADD231PD  Y8, Y10, Y0
+	VBROADCASTSD (R12)(R9*1), Y11
+	VFMADD231PD  Y8, Y11, Y2
+	VBROADCASTSD (R12)(R9*2), Y12
+	VFMADD231PD  Y8, Y12, Y4
+	VBROADCASTSD (R12)(R10*1), Y13
+	VFMADD231PD  Y8, Y13, Y6
+	ADDQ         R11, R12
+	ADDQ         DX, R13
+	DECQ         R14
+	JNZ          loop4
+
+	MOVQ       X14, R14
+	VMASKMOVPD Y0, Y15, (DI)
+	VMASKMOVPD Y2, Y15, (DI)(R8*1)
+	LEAQ       (DI)(R8*2), R12
+	VMASKMOVPD Y4, Y15, (R12)
+	ADDQ       R8, R12
+	VMASKMOVPD Y6, Y15, (R12)
+	SHLQ       $3, R14
+	ADDQ       R14, BX
+	ADDQ       R14, DI
+	JMP        tail
+
+done:
+	VZEROUPPER
+	RET

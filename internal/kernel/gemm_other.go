@@ -1,0 +1,19 @@
+//go:build !amd64
+
+package kernel
+
+// hasFMA is false off amd64: the generic loops do all products (math.FMA
+// compiles to the fused instruction on arm64, ppc64 and s390x).
+var hasFMA = false
+
+// hasAVX2 is false off amd64: the element-wise loops do all the work.
+var hasAVX2 = false
+
+func biasReLUAVX(z *float64, n, w, w4 int, b *float64) { panic("kernel: no AVX2") }
+func reluMaskAVX(d, a *float64, n4 int)                { panic("kernel: no AVX2") }
+func colSumsAVX(dst, a *float64, n, w, w4 int)         { panic("kernel: no AVX2") }
+
+func panel4(k, n int, a []float64, sai, sap int, b []float64, ldb int, c []float64, ldc int) bool {
+	return false
+}
+func addScaledAVX(dst, x *float64, n4 int, s float64) { panic("kernel: no AVX2") }

@@ -1,0 +1,77 @@
+package report
+
+import (
+	"io"
+	"path/filepath"
+	"sync"
+)
+
+// figureWriter writes the figures of one Render (or Plot) into dir. With
+// one worker it draws and writes each figure when it is handed over, as
+// before; with more, each is drawn on a goroutine of its own, at most
+// workers at a time, while the caller goes on building the next. A
+// figure's bytes depend only on the figure value, so the files are the
+// same either way: the values handed over must not change afterwards
+// (every figure function builds a new one per file).
+type figureWriter struct {
+	dir string
+	sem chan struct{} // nil: write on the caller's goroutine
+	wg  sync.WaitGroup
+
+	mu     sync.Mutex
+	next   int   // sequence number of the next figure handed over
+	errSeq int   // sequence number of err's figure
+	err    error // the error of the earliest failed figure
+}
+
+// newFigureWriter returns a writer into dir drawing up to workers figures
+// at once; workers ≤ 1 writes them one after another on the caller's
+// goroutine.
+func newFigureWriter(dir string, workers int) *figureWriter {
+	fw := &figureWriter{dir: dir}
+	if workers > 1 {
+		fw.sem = make(chan struct{}, workers)
+	}
+	return fw
+}
+
+// write writes fig as dir/name and appends the path to written. With
+// workers it only starts the work (waiting first while workers figures are
+// being drawn) and appends the path at once: the lists keep the order of
+// the calls, and wait reports what failed.
+func (fw *figureWriter) write(name string, fig io.WriterTo, written *[]string) error {
+	path := filepath.Join(fw.dir, name)
+	if fw.sem == nil {
+		if err := WriteFileAtomic(path, writeTo(fig)); err != nil {
+			return err
+		}
+		*written = append(*written, path)
+		return nil
+	}
+	seq := fw.next
+	fw.next++
+	fw.sem <- struct{}{}
+	fw.wg.Add(1)
+	go func() {
+		defer func() { <-fw.sem; fw.wg.Done() }()
+		if err := WriteFileAtomic(path, writeTo(fig)); err != nil {
+			fw.mu.Lock()
+			if fw.err == nil || seq < fw.errSeq {
+				fw.err, fw.errSeq = err, seq
+			}
+			fw.mu.Unlock()
+		}
+	}()
+	*written = append(*written, path)
+	return nil
+}
+
+// wait returns when every figure handed over is written, with the error of
+// the earliest one (in the order of the write calls) that failed: the one a
+// serial writer would have stopped at.
+func (fw *figureWriter) wait() error {
+	fw.wg.Wait()
+	fw.mu.Lock()
+	defer fw.mu.Unlock()
+	return fw.err
+}
