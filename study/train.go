@@ -217,5 +217,6 @@ func (st *Study) storedRuns(store *sweep.Store) (*report.Runs, error) {
 // report.html of dir from its runs.csv.
 func (st *Study) Render(dir string) error {
 	s := st.Spec
-	return report.Render(dir, report.PlotOptions{X: s.Report.X, Metrics: s.Report.Metrics, Title: s.Name, Description: s.Description})
+	return report.Render(dir, report.PlotOptions{X: s.Report.X, Metrics: s.Report.Metrics, Title: s.Name, Description: s.Description,
+		Workers: st.limits.workers()}) // figures in parallel, the same bytes as one at a time
 }

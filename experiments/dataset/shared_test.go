@@ -95,7 +95,7 @@ func TestLoadCSV_AdultMissingIsAnError(t *testing.T) {
 	}
 	// Without the categorical list, text columns are reported as numbers.
 	_, err = LoadCSV(path, CSVOptions{Target: "target", Missing: "drop"})
-	want = path + `: row 2, column "workclass": value "State-gov" is not a number`
+	want = path + `: row 2, column "workclass": value "State-gov" is not a number: column "workclass" holds text; list it under dataset.categorical to one-hot encode it, or leave it out of dataset.features`
 	if err == nil || err.Error() != want {
 		t.Errorf("got %v\nwant %s", err, want)
 	}
