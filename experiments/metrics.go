@@ -44,7 +44,7 @@ func MetricNames(s *Spec, d *dataset.Splits) []string {
 // metricContext describes the spec's data and terms to the metric table.
 func metricContext(s *Spec, d *dataset.Splits) *lossterms.MetricContext {
 	c := &lossterms.MetricContext{Task: d.Task.String(), Splits: []string{"train"}}
-	if s.Dataset.Split.Validation > 0 {
+	if s.Dataset.Split.Validation > 0 || s.CarveFraction() > 0 || s.Dataset.Split.CV > 0 { // own, carved or the fold
 		c.Splits = append(c.Splits, "validation")
 	}
 	c.Splits = append(c.Splits, "test") // empty cells when split.test is 0

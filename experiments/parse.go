@@ -424,7 +424,7 @@ func (d *decoder) anyValue(n *yaml.Node, field string) any {
 var (
 	specKeys    = []string{"name", "description", "seed", "repeats", "dataset", "model", "train", "trainer", "loss", "sweep", "report", "check"}
 	datasetKeys = []string{"builtin", "csv", "target", "task", "features", "categorical", "missing", "group", "aux_targets", "sequence", "image", "params", "standardize", "split"}
-	splitKeys   = []string{"test", "validation", "stratify", "test_csv", "unseen"}
+	splitKeys   = []string{"test", "validation", "stratify", "test_csv", "unseen", "cv"}
 	seqKeys     = []string{"id", "order", "context"}
 	imageKeys   = []string{"width", "height", "channels", "max", "blur", "downsample", "noise"}
 	modelKeys   = []string{"kind", "hidden", "activation", "noise"}
@@ -432,7 +432,7 @@ var (
 	lossKeys    = []string{"task", "huber_delta", "terms", "balance"}
 	sweepKeys   = []string{"mode", "total", "points", "step", "axes", "refine", "balance"}
 	refineKeys  = []string{"rounds", "points"}
-	reportKeys  = []string{"x", "metrics"}
+	reportKeys  = []string{"x", "metrics", "select_on", "validation"}
 )
 
 // sections lists where each key belongs, for unknownKey.
@@ -478,6 +478,10 @@ func (s *Spec) decode(d *decoder, n *yaml.Node) {
 					d.str(v, f, &s.Report.X)
 				case "metrics":
 					d.strList(v, f, &s.Report.Metrics)
+				case "select_on":
+					d.str(v, f, &s.Report.SelectOn)
+				case "validation":
+					d.float(v, f, &s.Report.Validation)
 				}
 			})
 		case "check":
@@ -614,6 +618,8 @@ func (ds *DatasetSpec) decode(d *decoder, n *yaml.Node, path string) {
 					d.str(v, f, &ds.Split.TestCSV)
 				case "unseen":
 					d.str(v, f, &ds.Split.Unseen)
+				case "cv":
+					d.int(v, f, &ds.Split.CV)
 				}
 			})
 		}

@@ -19,6 +19,7 @@ type Result struct {
 	RunID   string    // stable id, e.g. "p003-r1"
 	Point   int       // grid point index
 	Repeat  int       // repeat index
+	Fold    int       // cross-validation fold (0 without)
 	Lambdas []float64 // λ of every term, in spec order (fixed ones too)
 	Status  string
 	Reason  string // why a run diverged ("" when ok)

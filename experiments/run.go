@@ -34,9 +34,12 @@ func RepeatSeed(seed uint64, repeat int) uint64 {
 // Run is one training run: a grid point and a repeat of a spec, with the
 // repeat's prepared data.
 type Run struct {
-	Index   int
-	Point   int
-	Repeat  int
+	Index  int
+	Point  int
+	Repeat int
+	// Fold is the cross-validation fold whose rows are the validation
+	// split (0 without cross-validation; see Spec.Folds).
+	Fold    int
 	Lambdas []float64 // λ of every term, in spec order
 	Spec    *Spec
 	Data    *dataset.Splits
@@ -210,14 +213,28 @@ func (d *DataSource) Checksum() string {
 // Path returns the resolved CSV path ("" for a built-in generator).
 func (d *DataSource) Path() string { return d.csvPath }
 
-// Prepare returns repeat r's splits: the same at every λ. Built-in
+// Prepare returns repeat r's splits (fold 0 with cross-validation); see
+// PrepareFold.
+func (d *DataSource) Prepare(repeat int) (*dataset.Splits, error) {
+	return d.PrepareFold(repeat, 0)
+}
+
+// PrepareFold returns the splits of repeat r and cross-validation fold
+// (0 without cross-validation): the same at every λ. Built-in
 // generators draw a fresh sample per repeat, so the spread over repeats
 // includes sampling noise; a CSV is split anew per repeat. The networks
 // some terms need frozen (the perceptual term's classifier) are trained
 // here, once per repeat, and travel with the splits (Splits.Frozen).
 //
 // A trainer spec's splits are empty: the command loads its own data.
-func (d *DataSource) Prepare(repeat int) (*dataset.Splits, error) {
+//
+// Without a validation split of its own, a spec that selects λ on
+// validation has one carved from the training rows (Spec.CarveFraction);
+// with dataset.split.cv the training rows are cut into folds and fold is
+// the validation split. Either way the test split is the one the spec
+// alone gives, row for row, and the carve or the folds depend on (seed,
+// repeat) alone.
+func (d *DataSource) PrepareFold(repeat, fold int) (*dataset.Splits, error) {
 	s := d.spec
 	if s.Trainer != nil {
 		// Empty but well-formed: code that sizes a run from its data
@@ -238,8 +255,17 @@ func (d *DataSource) Prepare(repeat int) (*dataset.Splits, error) {
 		Validation:  s.Dataset.Split.Validation,
 		Stratify:    s.Dataset.Split.Stratify,
 		Standardize: s.Dataset.Standardize,
+		Carve:       s.CarveFraction(),
+		Folds:       s.Dataset.Split.CV,
+		Fold:        fold,
 	}, seed^0x5eed)
 	if err != nil {
+		if s.Dataset.Split.CV > 0 {
+			return nil, s.Errorf("dataset.split.cv", "repeat %d, fold %d: %w", repeat, fold, err)
+		}
+		if s.CarveFraction() > 0 {
+			return nil, s.Errorf("report.validation", "repeat %d: carving the validation split: %w", repeat, err)
+		}
 		return nil, s.Errorf("dataset.split", "repeat %d: %w", repeat, err)
 	}
 	if err := prepareFrozen(s, sp, repeat); err != nil {

@@ -6,6 +6,7 @@ import (
 	"encoding/hex"
 	"encoding/json"
 	"fmt"
+	"hash"
 	"math"
 	"slices"
 
@@ -32,7 +33,13 @@ func (s *Spec) ResultHash() string {
 	c.Name, c.Description = "", ""
 	c.Report = ReportSpec{}
 	c.Check = nil
-	return hashJSON(c)
+	// The carved validation split changes the training rows; the report
+	// keys that ask for it count. Omitted when 0 (the JSON of the
+	// embedded spec alone), so other specs keep their hash.
+	return hashJSON(struct {
+		Spec
+		Carve float64 `json:",omitempty"`
+	}{c, s.CarveFraction()})
 }
 
 // RunBase is the part of every run id that does not depend on the grid
@@ -67,10 +74,15 @@ func (s *Spec) RunBase(dataChecksum string) string {
 		// Balance is an adaptive loss.balance (balance_spec.go);
 		// omitted for static, so runs without one keep their ids.
 		Balance *BalanceSpec `json:",omitempty"`
+		// Carve is the validation fraction carved from the training
+		// rows (Spec.CarveFraction): it changes the rows trained on.
+		// Omitted when 0, so specs with their own validation split, or
+		// that select on test, keep their run ids.
+		Carve float64 `json:",omitempty"`
 	}{
 		Numerics: NumericsVersion, BLAS: model.BLASBackend(), Seed: s.Seed,
 		Dataset: s.Dataset, DataSHA256: dataChecksum, Model: s.Model, Train: s.Train,
-		Task: s.Loss.Task, HuberDelta: s.Loss.HuberDelta,
+		Task: s.Loss.Task, HuberDelta: s.Loss.HuberDelta, Carve: s.CarveFraction(),
 	}
 	// The CSV path as written does not matter, its content does (the
 	// checksum): moving the file keeps the ids.
@@ -89,6 +101,22 @@ func (s *Spec) RunBase(dataChecksum string) string {
 // base (from RunBase): 16 hex digits of a SHA-256, stable across grid
 // changes, worker counts and resumes.
 func RunID(base string, lambdas []float64, repeat int) string {
+	return hex.EncodeToString(runIDHash(base, lambdas, repeat).Sum(nil)[:8])
+}
+
+// RunIDFold is RunID for cross-validation fold fold of a spec with
+// dataset.split.cv: the fold enters the hash after the repeat (RunID,
+// without it, is the id of every run of a spec without folds).
+func RunIDFold(base string, lambdas []float64, repeat, fold int) string {
+	h := runIDHash(base, lambdas, repeat)
+	var b [8]byte
+	binary.LittleEndian.PutUint64(b[:], uint64(fold))
+	h.Write([]byte("fold"))
+	h.Write(b[:])
+	return hex.EncodeToString(h.Sum(nil)[:8])
+}
+
+func runIDHash(base string, lambdas []float64, repeat int) hash.Hash {
 	h := sha256.New()
 	h.Write([]byte(base))
 	var b [8]byte
@@ -101,7 +129,7 @@ func RunID(base string, lambdas []float64, repeat int) string {
 	}
 	binary.LittleEndian.PutUint64(b[:], uint64(repeat))
 	h.Write(b[:])
-	return hex.EncodeToString(h.Sum(nil)[:8])
+	return h
 }
 
 func hashJSON(v any) string {

@@ -78,6 +78,12 @@ type SplitSpec struct {
 	// becomes: error (default) or zero (all-zero encoding, a warning).
 	TestCSV string `json:",omitempty"`
 	Unseen  string `json:",omitempty"`
+	// CV is the number of cross-validation folds (0 = none, else ≥ 2):
+	// inside each repeat the rows outside the test split are cut into CV
+	// folds and every grid point trains once per fold, with that fold as
+	// its validation split (see Spec.Folds). Omitted from hashes when 0,
+	// so specs without it keep their run ids.
+	CV int `json:",omitempty"`
 }
 
 // SequenceSpec is dataset.sequence: the columns of a long-format csv.
@@ -195,10 +201,47 @@ type RefineSpec struct {
 	Points int
 }
 
-// ReportSpec configures plots.
+// ReportSpec configures plots and the choice of λ.
 type ReportSpec struct {
 	X       string   // term whose λ is the x axis (default: first swept)
 	Metrics []string // metrics plotted against λ
+	// SelectOn is the split whose task metric chooses the balance points
+	// (λ_best, λ_1se, the knee): SelectValidation (the default),
+	// SelectCV (the default with dataset.split.cv) or SelectTest.
+	SelectOn string `json:",omitempty"`
+	// Validation is the fraction of the training rows held out for
+	// validation when SelectOn is SelectValidation and the spec has no
+	// validation split of its own (see Spec.CarveFraction); default 0.2.
+	Validation float64 `json:",omitempty"`
+}
+
+// Values of report.select_on.
+const (
+	SelectValidation = "validation"
+	SelectCV         = "cv"
+	SelectTest       = "test"
+)
+
+// selectOnValues lists report.select_on's values in documented order.
+var selectOnValues = []string{SelectValidation, SelectCV, SelectTest}
+
+// CarveFraction returns the fraction of the training rows (the rows
+// outside the test split) that become the validation split because the
+// report selects on validation and the spec has none of its own
+// (dataset.split.validation 0, no cross-validation); 0 otherwise. The
+// carved rows are drawn from the repeat's data stream, so they are the
+// same at every λ of a repeat and runs stay paired.
+func (s *Spec) CarveFraction() float64 {
+	if s.Report.SelectOn != SelectValidation || s.Dataset.Split.Validation > 0 || s.Dataset.Split.CV > 0 || s.Trainer != nil {
+		return 0 // a training command (trainer) splits its own data
+	}
+	return s.Report.Validation
+}
+
+// Folds returns the number of cross-validation folds, 1 without
+// cross-validation: every (grid point, repeat) trains Folds runs.
+func (s *Spec) Folds() int {
+	return max(1, s.Dataset.Split.CV)
 }
 
 // SweptTerms returns the indices of the terms whose weight is swept, in

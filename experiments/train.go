@@ -92,6 +92,7 @@ func Train(ctx context.Context, run *Run) (Result, error) {
 		RunID:   run.ID(),
 		Point:   run.Point,
 		Repeat:  run.Repeat,
+		Fold:    run.Fold,
 		Lambdas: append([]float64(nil), run.Lambdas...),
 		Status:  StatusOK,
 	}
@@ -134,7 +135,7 @@ func Train(ctx context.Context, run *Run) (Result, error) {
 	}
 	t.metrics(names, res.Metrics)
 	res.Metrics[len(names)-1] = float64(t.epochs)
-	if run.Repeat == 0 {
+	if run.Repeat == 0 && run.Fold == 0 {
 		res.Samples = t.samples()
 	}
 	return res, nil

@@ -64,8 +64,9 @@ func DefaultSpec() Spec {
 			Beta2:        0.999,
 			Epsilon:      1e-8,
 		},
-		Loss:  LossSpec{HuberDelta: 1},
-		Sweep: SweepSpec{Mode: "grid"},
+		Loss:   LossSpec{HuberDelta: 1},
+		Sweep:  SweepSpec{Mode: "grid"},
+		Report: ReportSpec{SelectOn: SelectValidation, Validation: defaultCarve},
 	}
 }
 
@@ -126,6 +127,9 @@ func (s *Spec) applyDefaults() {
 				}
 			}
 		}
+	}
+	if s.Dataset.Split.CV > 0 && !s.has("report.select_on") {
+		s.Report.SelectOn = SelectCV
 	}
 	if s.Report.X == "" && !s.has("report.x") {
 		if sw := s.SweptTerms(); len(sw) > 0 {
@@ -292,6 +296,14 @@ func (s *Spec) validateDataset(v *validator) {
 		v.addf(field, "test (%g) + validation (%g) must be below 1 to leave training rows", sp.Test, sp.Validation)
 	}
 	s.validateDataExtras(v)
+	switch {
+	case sp.CV < 0 || sp.CV == 1:
+		v.addf("dataset.split.cv", "want 0 (no cross-validation) or a number of folds ≥ 2, got %d", sp.CV)
+	case sp.CV > maxFolds:
+		v.addf("dataset.split.cv", "%d folds; at most %d", sp.CV, maxFolds)
+	case sp.CV > 0 && sp.Validation > 0:
+		v.addf("dataset.split.cv", "cross-validation takes its validation folds from the training rows: drop dataset.split.validation (%g)", sp.Validation)
+	}
 }
 
 func (s *Spec) validateModel(v *validator) {
@@ -484,6 +496,27 @@ func (s *Spec) validateSweep(v *validator) {
 
 func (s *Spec) validateReport(v *validator) {
 	r := &s.Report
+	v.choice("report.select_on", "selection split", r.SelectOn, selectOnValues)
+	cv := s.Dataset.Split.CV
+	switch {
+	case r.SelectOn == SelectCV && cv == 0:
+		v.addf("report.select_on", "select_on cv needs dataset.split.cv: the number of folds (for example 5)")
+	case r.SelectOn == SelectValidation && cv > 0:
+		v.addf("report.select_on", "with dataset.split.cv (%d folds) λ is chosen on the folds: select_on cv (the default), not validation", cv)
+	case r.SelectOn == SelectTest && s.Dataset.Split.Test == 0 && s.Dataset.Split.TestCSV == "" && !s.axisSets("dataset.split.test"):
+		v.addf("report.select_on", "select_on test needs a test split (dataset.split.test > 0)")
+	}
+	v.inRange("report.validation", r.Validation, r.Validation > 0 && r.Validation < 1, "in (0, 1)")
+	if s.has("report.validation") && r.Validation > 0 && r.Validation < 1 && s.CarveFraction() == 0 && !s.axisSets("dataset.split.validation") {
+		why := "the spec has its own validation split (dataset.split.validation)"
+		switch {
+		case r.SelectOn != SelectValidation:
+			why = "λ is chosen on " + r.SelectOn + ", not on validation"
+		case cv > 0:
+			why = "the spec cross-validates"
+		}
+		v.addf("report.validation", "report.validation is the fraction of the training rows carved out for validation when the spec has no validation split; it is not used here: %s", why)
+	}
 	swept := s.SweptTerms()
 	var sweptNames []string
 	for _, i := range swept {
@@ -700,4 +733,17 @@ func (s *Spec) validateScale(v *validator, base string, t *TermSpec) {
 	if _, ok := term.(lossterms.WeightPenalty); !ok {
 		v.addf(base+".scale", "scale is supported for weight penalties (l1, l2, …), whose value at initialization depends on the weights alone; term %s (%s) is computed per batch", t.Name, t.Kind)
 	}
+}
+
+// maxFolds bounds dataset.split.cv: every fold trains the whole grid.
+const maxFolds = 100
+
+// defaultCarve is report.validation's default: the fraction of the
+// training rows carved out for validation.
+const defaultCarve = 0.2
+
+// axisSets reports whether a sweep axis sets field: the value in the
+// spec's own field is then not the one every run trains with.
+func (s *Spec) axisSets(field string) bool {
+	return slices.ContainsFunc(s.Sweep.Axes, func(ax Axis) bool { return ax.Field == field })
 }

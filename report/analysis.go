@@ -32,10 +32,14 @@ type Analysis struct {
 	Runs     *Runs
 	Summary  *Summary
 	Task     MetricChoice // the task metric balance points are chosen on
-	Terms    []TermAnalysis
-	Curves   *Table // curves.csv; nil when the folder has none
-	Timings  *Table // timings.csv; nil when the folder has none
-	Cost     *Cost  // nil without timings.csv
+	// Test is the task metric on the test split (test.<metric>) when Task
+	// is on another split and the runs have it: its value at each balance
+	// point is the honest estimate of the chosen λ. Index -1 otherwise.
+	Test    MetricChoice
+	Terms   []TermAnalysis
+	Curves  *Table // curves.csv; nil when the folder has none
+	Timings *Table // timings.csv; nil when the folder has none
+	Cost    *Cost  // nil without timings.csv
 	// Methods compares a sweep.balance study's adaptive methods with the
 	// static front (methods.go); nil without them.
 	Methods  *Methods
@@ -69,8 +73,11 @@ type TermAnalysis struct {
 	tag  string
 
 	Balance Balance
-	Paired  []Paired // paired comparisons with λ = 0, task metric then term metric
-	Grad    GradConflict
+	// Optimism compares the test split at λ_best (chosen on another
+	// split) with the best test mean along the slice (see optimismOf).
+	Optimism Optimism
+	Paired   []Paired // paired comparisons with λ = 0, task metric then term metric
+	Grad     GradConflict
 }
 
 // Analyze reads the optional tables of dir (spec.yaml, curves.csv,
@@ -99,13 +106,26 @@ func Analyze(dir string, runs *Runs, s *Summary) (*Analysis, error) {
 		return nil, err
 	}
 
+	selectOn := ""
+	if a.Spec != nil {
+		selectOn = a.Spec.Report.SelectOn
+	}
 	a.Task = chooseTaskMetric(s, a.Spec)
+	a.Test = MetricChoice{Index: -1}
+	if split, base, ok := strings.Cut(a.Task.Name, "."); ok && split != "test" {
+		if mi := slices.Index(s.Metrics, "test."+base); mi >= 0 && hasValues(s, mi) {
+			a.Test = MetricChoice{Name: "test." + base, Index: mi, Higher: a.Task.Higher, Why: "the test split at the chosen λ"}
+		}
+	}
 	switch {
 	case a.Task.Name == "":
 		a.Warnings = append(a.Warnings, "no task metric (accuracy, r2, mse or loss of the validation or test split) has values: no balance points")
+	case strings.HasPrefix(a.Task.Name, "test.") && selectOn == experiments.SelectTest:
+		a.Warnings = append(a.Warnings, fmt.Sprintf(
+			"balance points are chosen on the test split (%s), as report.select_on: test asks: the test set is then no longer an unbiased estimate for the chosen λ. Select on validation (the default) or cv to keep it untouched.", a.Task.Name))
 	case strings.HasPrefix(a.Task.Name, "test."):
 		a.Warnings = append(a.Warnings, fmt.Sprintf(
-			"the spec has no validation split, so balance points are chosen on the test split (%s): the test set is then no longer an unbiased estimate for the chosen λ. Add split.validation to choose on held-out data.", a.Task.Name))
+			"the runs have no validation metrics, so balance points are chosen on the test split (%s): the test set is then no longer an unbiased estimate for the chosen λ. Sweep again with report.select_on: validation (the default; it carves a validation split from the training rows) or cv.", a.Task.Name))
 	case strings.HasPrefix(a.Task.Name, "train."):
 		a.Warnings = append(a.Warnings, fmt.Sprintf("the spec has no validation or test split: balance points are chosen on the training split (%s), which rewards overfitting", a.Task.Name))
 	}
@@ -145,6 +165,7 @@ func (a *Analysis) analyzeTerm(runs *Runs, s *Summary, j int, t string, ax []str
 		ta.Metric = a.chooseTermMetric(&ta)
 		if a.Task.Name != "" {
 			ta.Balance = balanceOf(s, &ta, a.Task)
+			ta.Optimism = optimismOf(s, &ta, a.Test)
 			ta.Paired = pairedOf(runs, s, &ta, a.Task)
 		}
 		ta.Grad = a.gradConflict(&ta)
@@ -195,16 +216,25 @@ func (a *Analysis) termKind(name string) string {
 // taskCandidates are the task metrics in order of preference, per split.
 var taskCandidates = []string{"iou", "accuracy", "r2", "mse", "loss"}
 
-// chooseTaskMetric picks the validation split when it has values, else
-// test, else train; on it iou (a segmentation task), else accuracy, else
-// r2, else mse, else loss.
+// chooseTaskMetric picks the split of report.select_on first (spec may
+// be nil), then the cross-validation folds (cv.*) when they have values,
+// else the validation split, else test, else train; on it iou (a
+// segmentation task), else accuracy, else r2, else mse, else loss.
 //
 // With a training command (spec.Trainer), directions come from
 // trainer.metrics, and when none of those names is present the task
 // metric is the first of trainer.metrics with values that no term
 // names as its own (an external term's metric parameter).
 func chooseTaskMetric(s *Summary, spec *experiments.Spec) MetricChoice {
-	for _, split := range []string{"validation", "test", "train"} {
+	selectOn := ""
+	if spec != nil {
+		selectOn = spec.Report.SelectOn
+	}
+	order := []string{"cv", "validation", "test", "train"}
+	if selectOn != "" {
+		order = append([]string{selectOn}, slices.DeleteFunc(order, func(o string) bool { return o == selectOn })...)
+	}
+	for _, split := range order {
 		for _, base := range taskCandidates {
 			name := split + "." + base
 			mi := slices.Index(s.Metrics, name)
@@ -212,6 +242,12 @@ func chooseTaskMetric(s *Summary, spec *experiments.Spec) MetricChoice {
 				continue
 			}
 			why := "the " + split + " split"
+			switch {
+			case split == "cv":
+				why = "cross-validation: the mean over the folds of each repeat, SE pooled from the folds as cv.glmnet"
+			case split == selectOn:
+				why += " (report.select_on)"
+			}
 			return MetricChoice{Name: name, Index: mi, Higher: betterHigher(spec, name) != "lower", Why: why}
 		}
 	}
@@ -252,8 +288,10 @@ func (a *Analysis) chooseTermMetric(ta *TermAnalysis) MetricChoice {
 		return MetricChoice{Index: -1, Why: fmt.Sprintf("term kind %q is not in the catalogue", ta.Kind)}
 	}
 	split := "test"
-	if strings.HasPrefix(a.Task.Name, "validation.") {
-		split = "validation"
+	for _, sp := range []string{"validation", "cv"} {
+		if strings.HasPrefix(a.Task.Name, sp+".") {
+			split = sp
+		}
 	}
 	var all []string
 	for _, md := range info.Metrics {
@@ -458,4 +496,46 @@ func lambdaKey(ls []float64) string {
 		key = binary.LittleEndian.AppendUint64(key, math.Float64bits(l))
 	}
 	return string(key)
+}
+
+// Optimism is how much a choice of λ on the test split itself would flatter
+// the test metric: the best test mean over the term's slice (BestTest, at
+// BestLambda) minus the test mean at λ_best chosen on the selection split,
+// oriented so that a flattering choice is positive. Value is ≥ 0 by
+// construction and NaN when λ is chosen on test, or without a test metric
+// or λ_best.
+type Optimism struct {
+	Value      float64
+	BestTest   float64
+	BestLambda float64
+}
+
+// optimismOf computes ta's Optimism on test metric test (Index -1: none).
+func optimismOf(s *Summary, ta *TermAnalysis, test MetricChoice) Optimism {
+	o := Optimism{Value: math.NaN(), BestTest: math.NaN(), BestLambda: math.NaN()}
+	if test.Index < 0 || ta.Balance.Best.Point < 0 {
+		return o
+	}
+	orient := func(v float64) float64 {
+		if test.Higher {
+			return v
+		}
+		return -v
+	}
+	at := s.Points[ta.Balance.Best.Point].Stats[test.Index].Mean
+	if !isFinite(at) {
+		return o
+	}
+	for _, pi := range ta.Points {
+		p := s.Points[pi]
+		v := p.Stats[test.Index].Mean
+		if p.Diverged > 0 || !isFinite(v) {
+			continue // left out of every choice, as in balanceOf
+		}
+		if math.IsNaN(o.BestTest) || orient(v) > orient(o.BestTest) {
+			o.BestTest, o.BestLambda = v, p.Lambdas[ta.Index]
+		}
+	}
+	o.Value = orient(o.BestTest) - orient(at)
+	return o
 }

@@ -128,7 +128,7 @@ func TestRender_Analysis(t *testing.T) {
 	}
 	for _, want := range []string{
 		"two penalties on a synthetic sweep",                               // description from spec.yaml
-		"no validation split",                                              // test-split warning
+		"no validation metrics",                                            // test-split warning
 		"λ_l1 = 0.1 is the largest λ that keeps test.accuracy within 1 SE", // the reading
 		"touches no parameter the task loss uses",
 		`class="diverged"`,

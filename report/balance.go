@@ -21,7 +21,9 @@ import (
 //     which scans the path from large λ to small.
 //   - OneSE: the largest λ whose mean is within one standard error of the
 //     best mean, SE = std/√n at Best (the one-standard-error rule of
-//     glmnet's lambda.1se). Undefined when Best has a single run.
+//     glmnet's lambda.1se); with cross-validation (cv.<metric>) SE is
+//     cv.glmnet's: sd over the folds/√K, pooled over repeats (Stat.SE).
+//     Undefined when Best has a single run.
 //   - Knee: the knee of the trade-off curve between the term's metric and
 //     the task metric, found with Kneedle (Satopää et al., 2011, offline,
 //     no sensitivity threshold): both metrics are oriented so that larger
@@ -154,10 +156,10 @@ func balancePoints(pts []curvePoint, ref int, taskHigher, termHigher bool) Balan
 
 	// One standard error.
 	bs := pts[best].Task
-	if bs.N < 2 || !isFinite(bs.Std) {
+	if !isFinite(bs.StdErr()) {
 		b.OneSE.Note = "single run at λ_best: no standard error, so no 1-SE rule"
 	} else {
-		se := bs.Std / math.Sqrt(float64(bs.N))
+		se := bs.StdErr()
 		thr := orient(bs.Mean, taskHigher) - se
 		pick := best
 		for _, i := range ok {

@@ -3,7 +3,6 @@ package report
 import (
 	"encoding/csv"
 	"io"
-	"math"
 	"strconv"
 )
 
@@ -21,16 +20,24 @@ const (
 //	fixed        the other swept terms' λ on the term's slice ("l2=0"), "" if none
 //	point        lambda_best | lambda_1se | knee | lambda_overshadow
 //	lambda       the term's λ there, as in runs.csv; empty = undefined
-//	task_metric  the metric the point is chosen on (validation.* or test.*)
+//	task_metric  the metric the point is chosen on, named by its split:
+//	             validation.<metric>, cv.<metric> (the folds' mean) or,
+//	             when the spec selects on test, test.<metric>
 //	task_better  higher | lower
 //	task_mean    its mean over the ok runs at the point
-//	task_se      its standard error, std/√n; empty with a single run
-//	n            ok runs with a value at the point
+//	task_se      its standard error, std/√n (with cv: the folds' SE
+//	             pooled over repeats, as cv.glmnet); empty with a single run
+//	n            ok runs (with cv: repeats) with a value at the point
+//	test_metric  the task metric on the test split (test.<metric>) when
+//	             λ is chosen on another split; empty otherwise
+//	test_mean    its mean at the point: the honest estimate at the chosen λ
+//	test_ci_low, test_ci_high  its 95% Student-t CI over the repeats
 //	term_metric  the term's own metric (the knee's other axis); empty if none
 //	term_better  higher | lower: the direction the term pushes it
 //	term_mean    its mean at the point
 //	note         why the point is undefined, or a qualification
 var BalanceHeader = []string{"term", "fixed", "point", "lambda", "task_metric", "task_better", "task_mean", "task_se", "n",
+	"test_metric", "test_mean", "test_ci_low", "test_ci_high",
 	"term_metric", "term_better", "term_mean", "note"}
 
 // PairedHeader is the header of paired.csv: one row per swept term, metric
@@ -78,19 +85,25 @@ func writeBalance(w io.Writer, a *Analysis) error {
 			name string
 			p    BalancePoint
 		}{{BalanceBest, b.Best}, {Balance1SE, b.OneSE}, {BalanceKnee, b.Knee}, {BalanceOvershadow, b.Overshadow}} {
-			row := []string{ta.Term, ta.Fixed, bp.name, "", a.Task.Name, better(a.Task.Higher), "", "", "", ta.Metric.Name, "", "", bp.p.Note}
+			row := []string{ta.Term, ta.Fixed, bp.name, "", a.Task.Name, better(a.Task.Higher), "", "", "",
+				a.Test.Name, "", "", "",
+				ta.Metric.Name, "", "", bp.p.Note}
 			if ta.Metric.Name != "" {
-				row[10] = better(ta.Metric.Higher)
+				row[14] = better(ta.Metric.Higher)
 			}
 			if bp.p.Point >= 0 {
 				pt := a.Summary.Points[bp.p.Point]
 				st := pt.Stats[a.Task.Index]
 				row[3] = formatExact(bp.p.Lambda)
 				row[6] = formatStat(st.Mean)
-				row[7] = formatStat(st.Std / math.Sqrt(float64(st.N)))
+				row[7] = formatStat(st.StdErr())
 				row[8] = strconv.Itoa(st.N)
+				if a.Test.Index >= 0 {
+					ts := pt.Stats[a.Test.Index]
+					row[10], row[11], row[12] = formatStat(ts.Mean), formatStat(ts.CILow), formatStat(ts.CIHigh)
+				}
 				if ta.Metric.Index >= 0 {
-					row[11] = formatStat(pt.Stats[ta.Metric.Index].Mean)
+					row[15] = formatStat(pt.Stats[ta.Metric.Index].Mean)
 				}
 			}
 			if err := cw.Write(row); err != nil {

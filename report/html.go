@@ -164,8 +164,8 @@ func (a *Analysis) htmlData(opts PlotOptions, figs *Figures) *htmlData {
 					st := p.Stats[a.Task.Index]
 					hb.Lambda = formatLambda(bp.p.Lambda)
 					hb.Task = fmtNum(st.Mean)
-					if st.N > 1 {
-						hb.Task += " ± " + fmtNum(st.Std/math.Sqrt(float64(st.N))) + " SE"
+					if isFinite(st.StdErr()) {
+						hb.Task += " ± " + fmtNum(st.StdErr()) + " SE"
 					}
 					hb.Task += fmt.Sprintf(" (n=%d)", st.N)
 					if ta.Metric.Index >= 0 {
@@ -352,6 +352,46 @@ func secs(v float64) string {
 	return fmt.Sprintf("%.2f s", v)
 }
 
+// selectionSentence says on which split ta's λ was chosen and what the
+// test split says there: "chosen on validation: λ_1se = 0.1, test
+// accuracy there = 0.84 [0.83, 0.85]", with the optimism of the test
+// split when λ was not chosen on it; "" without a test metric.
+func (a *Analysis) selectionSentence(ta *TermAnalysis) string {
+	if a.Test.Index < 0 {
+		return ""
+	}
+	split, base, _ := strings.Cut(a.Task.Name, ".")
+	b := ta.Balance
+	var parts []string
+	for _, bp := range []struct {
+		name string
+		p    BalancePoint
+	}{{"λ_1se", b.OneSE}, {"λ_best", b.Best}} {
+		if bp.p.Point < 0 {
+			continue
+		}
+		st := a.Summary.Points[bp.p.Point].Stats[a.Test.Index]
+		txt := fmt.Sprintf("%s = %s, test %s there = %s", bp.name, formatLambda(bp.p.Lambda), base, fmtNum(st.Mean))
+		if isFinite(st.CILow) {
+			txt += fmt.Sprintf(" [%s, %s]", fmtNum(st.CILow), fmtNum(st.CIHigh))
+		}
+		parts = append(parts, txt)
+	}
+	if len(parts) == 0 {
+		return ""
+	}
+	where := split
+	if split == "cv" {
+		where = fmt.Sprintf("cross-validation (%s)", a.Task.Name)
+	}
+	txt := "Chosen on " + where + ": " + strings.Join(parts, "; ")
+	if o := ta.Optimism; isFinite(o.Value) {
+		txt += fmt.Sprintf(". Optimism: the best test mean over the grid (%s at λ = %s) minus the test mean at λ_best chosen on %s is %s, what choosing on the test split would have added",
+			fmtNum(o.BestTest), formatLambda(o.BestLambda), split, fmtNum(o.Value))
+	}
+	return txt + "."
+}
+
 // Reading returns a few sentences that read the curves: per swept term,
 // the balance points with the task and term metrics there, the paired
 // comparison of λ_best and λ_1se with λ = 0, where the gradient ratio
@@ -404,6 +444,9 @@ func (a *Analysis) Reading() []string {
 			out = append(out, txt+".")
 		} else if b.OneSE.Note != "" && b.Best.Point >= 0 {
 			out = append(out, "1-SE rule for "+lam+": "+b.OneSE.Note+".")
+		}
+		if txt := a.selectionSentence(&ta); txt != "" {
+			out = append(out, txt)
 		}
 		if b.Knee.Point >= 0 {
 			out = append(out, fmt.Sprintf("The knee of the trade-off between %s and %s is at %s = %s (%s, %s %s).",

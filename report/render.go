@@ -36,6 +36,7 @@ func Render(dir string, opts PlotOptions) (err error) {
 	if err != nil {
 		return err
 	}
+	runs = PoolFolds(runs) // one run per grid point and repeat
 	s := Summarize(runs)
 	if err := WriteSummary(filepath.Join(dir, SummaryFile), s); err != nil {
 		return err

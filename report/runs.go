@@ -16,7 +16,11 @@ type Runs struct {
 	Terms   []string // term names, from the lambda.<term> columns
 	Axes    []string // sweep axes, from the axis.<field> columns
 	Metrics []string // metric names, in column order
-	Runs    []Run
+	// Folds is set when runs.csv has the fold column (a spec with
+	// dataset.split.cv): a grid point and repeat then have one run per
+	// fold (see PoolFolds).
+	Folds bool
+	Runs  []Run
 	// Methods are the rows of the adaptive balancing methods of a
 	// sweep.balance study (column method, not static), kept apart so that
 	// every table and figure of the λ grid sees the static runs alone;
@@ -30,6 +34,7 @@ type Runs struct {
 type Run struct {
 	RunID   string
 	Repeat  int
+	Fold    int // cross-validation fold; 0 without the fold column
 	Status  string
 	Lambdas []float64 // aligned with Runs.Terms
 	Axes    []string  // axis values as written, aligned with Runs.Axes
@@ -37,6 +42,12 @@ type Run struct {
 	Reason  string
 	Method  string // balancing method ("" without the method column)
 	Line    int    // line of the row in the file, for messages
+
+	// Folds and FoldSE are set by PoolFolds on a run that pools the
+	// cross-validation folds of a grid point and repeat: how many, and
+	// per metric the standard error of the fold mean (nil otherwise).
+	Folds  int
+	FoldSE []float64
 }
 
 // ReadRuns reads a runs.csv file written by a Writer.
@@ -77,6 +88,7 @@ func parseRuns(r io.Reader, name string) (*Runs, error) {
 		termCols, axisCols, metricCols      []int
 		idCol, repCol, statusCol, reasonCol = -1, -1, -1, -1
 		methodCol                           = -1
+		foldCol                             = -1
 	)
 	seen := make(map[string]bool, len(header))
 	for i, h := range header {
@@ -93,6 +105,9 @@ func parseRuns(r io.Reader, name string) (*Runs, error) {
 			repCol = i
 		case h == ColStatus:
 			statusCol = i
+		case h == ColFold:
+			foldCol = i
+			runs.Folds = true
 		case h == ColReason:
 			reasonCol = i
 		case h == ColMethod && reasonCol < 0:
@@ -173,6 +188,11 @@ func parseRuns(r io.Reader, name string) (*Runs, error) {
 		}
 		if run.Repeat, err = strconv.Atoi(rec[repCol]); err != nil || run.Repeat < 0 {
 			return nil, cellErr(repCol, fmt.Errorf("invalid repeat %q, want an integer ≥ 0", rec[repCol]))
+		}
+		if foldCol >= 0 {
+			if run.Fold, err = strconv.Atoi(rec[foldCol]); err != nil || run.Fold < 0 {
+				return nil, cellErr(foldCol, fmt.Errorf("invalid fold %q, want an integer ≥ 0", rec[foldCol]))
+			}
 		}
 		for j, c := range termCols {
 			v, err := parseCell(rec[c])

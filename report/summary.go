@@ -6,6 +6,7 @@ import (
 	"io"
 	"math"
 	"strconv"
+	"strings"
 
 	"gonum.org/v1/gonum/stat"
 	"gonum.org/v1/gonum/stat/distuv"
@@ -41,6 +42,25 @@ type Stat struct {
 	// CILow and CIHigh bound the 95% confidence interval of the mean,
 	// Mean ± t(0.975, N−1)·Std/√N from Student's t; NaN if N < 2.
 	CILow, CIHigh float64
+
+	// PooledSE, when Pooled, is the standard error of a cv.<metric>
+	// pooled over cross-validation folds (PoolFolds): the folds'
+	// standard error pooled over the repeats, cv.glmnet's cvsd with one
+	// repeat. See StdErr.
+	Pooled   bool
+	PooledSE float64
+}
+
+// StdErr is the standard error of the mean the balance points' 1-SE rule
+// uses: PooledSE when Pooled, else Std/√N; NaN when undefined.
+func (st Stat) StdErr() float64 {
+	if st.Pooled {
+		return st.PooledSE
+	}
+	if st.N < 2 || math.IsNaN(st.Std) {
+		return math.NaN()
+	}
+	return st.Std / math.Sqrt(float64(st.N))
 }
 
 // Summarize groups runs by grid point, that is by identical λ tuple (bit
@@ -88,6 +108,16 @@ func Summarize(runs *Runs) *Summary {
 				values = append(values, r.Metrics[m])
 			}
 			pt.Stats[m] = Describe(values)
+			if strings.HasPrefix(s.Metrics[m], CVPrefix) {
+				ses := values[:0:0]
+				for _, i := range members[p] {
+					r := &runs.Runs[i]
+					if r.Status == experiments.StatusOK && !math.IsNaN(r.Metrics[m]) && r.FoldSE != nil {
+						ses = append(ses, r.FoldSE[m])
+					}
+				}
+				pt.Stats[m].Pooled, pt.Stats[m].PooledSE = true, pooledSE(ses)
+			}
 		}
 	}
 	return s

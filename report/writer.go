@@ -27,6 +27,7 @@ const (
 const (
 	ColRunID    = "run_id"
 	ColRepeat   = "repeat"
+	ColFold     = "fold" // runs.csv of a spec with dataset.split.cv, after repeat
 	ColStatus   = "status"
 	ColReason   = "reason"
 	ColEpoch    = "epoch"
@@ -67,6 +68,9 @@ type Layout struct {
 	// grid; experiments.BalanceSpec.Label otherwise). False for any other
 	// spec, whose tables keep their columns.
 	Method bool
+	// Folds is set for a spec with dataset.split.cv: runs.csv has a fold
+	// column after repeat (tables of other specs keep their columns).
+	Folds bool
 }
 
 // Extra holds a run's values of the optional columns: its axis values
@@ -132,8 +136,12 @@ func NewWriter(dir string, layout Layout) (*Writer, error) {
 	for _, t := range layout.Scaled {
 		eff = append(eff, LambdaEffPrefix+t)
 	}
+	var fold []string
+	if layout.Folds {
+		fold = []string{ColFold}
+	}
 	headers := [3][]string{
-		concat([]string{ColRunID, ColRepeat, ColStatus}, method(layout), terms, eff, layout.Metrics, []string{ColReason}),
+		concat([]string{ColRunID, ColRepeat}, fold, []string{ColStatus}, method(layout), terms, eff, layout.Metrics, []string{ColReason}),
 		concat([]string{ColRunID, ColRepeat}, terms, []string{ColEpoch}, layout.Curves),
 		concat([]string{ColRunID, ColRepeat}, terms, []string{ColEpoch, ColSeconds}),
 	}
@@ -206,7 +214,11 @@ func (w *Writer) AddRun(r experiments.Result, x Extra) error {
 	}
 	// runs.csv
 	row := w.row[:0]
-	row = append(row, r.RunID, strconv.Itoa(r.Repeat), r.Status)
+	row = append(row, r.RunID, strconv.Itoa(r.Repeat))
+	if w.layout.Folds {
+		row = append(row, strconv.Itoa(r.Fold))
+	}
+	row = append(row, r.Status)
 	if w.layout.Method {
 		row = append(row, MethodOf(&r))
 	}

@@ -116,6 +116,7 @@ func (st *Study) plan(s *experiments.Spec) error {
 		Curves:  experiments.CurveNames(s),
 		Axes:    s.AxisNames(),
 		Method:  len(s.Sweep.Balance) > 0, // runs.csv's method column (sweep.balance)
+		Folds:   s.Dataset.Split.CV > 0,
 	}
 	for _, t := range s.Loss.Terms {
 		layout.Terms = append(layout.Terms, t.Name)

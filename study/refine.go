@@ -57,7 +57,7 @@ func (st *Study) refineRounds(ctx context.Context, store *sweep.Store, opt Sweep
 		if err != nil {
 			return nil, trained, err
 		}
-		add := report.RefineLambdas(report.Summarize(runs), st.Spec, term.Name, term.Kind, r.Points)
+		add := report.RefineLambdas(report.Summarize(report.PoolFolds(runs)), st.Spec, term.Name, term.Kind, r.Points)
 		if len(add) == 0 {
 			fmt.Fprintf(log, "sweep %s: refinement round %d of %d: no interval left to refine\n", s.Name, round+1, r.Rounds)
 			break

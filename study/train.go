@@ -196,7 +196,7 @@ func (st *Study) extra(p sweep.Plan, rec *sweep.Record) report.Extra {
 // storedRuns reads the stored runs of the study into the form runs.csv
 // reads back as (report.Runs), in index order, without writing a file.
 func (st *Study) storedRuns(store *sweep.Store) (*report.Runs, error) {
-	runs := &report.Runs{Terms: st.Layout.Terms, Axes: st.Layout.Axes, Metrics: st.Layout.Metrics}
+	runs := &report.Runs{Terms: st.Layout.Terms, Axes: st.Layout.Axes, Metrics: st.Layout.Metrics, Folds: st.Layout.Folds}
 	for _, p := range st.Plans {
 		rec, err := store.Load(p.ID)
 		if errors.Is(err, sweep.ErrNoRecord) {
@@ -206,7 +206,7 @@ func (st *Study) storedRuns(store *sweep.Store) (*report.Runs, error) {
 			return nil, err
 		}
 		runs.Runs = append(runs.Runs, report.Run{
-			RunID: rec.RunID, Repeat: p.Repeat, Status: rec.Status, Lambdas: p.Lambdas,
+			RunID: rec.RunID, Repeat: p.Repeat, Fold: p.Fold, Status: rec.Status, Lambdas: p.Lambdas,
 			Axes: p.AxisValues, Metrics: rec.Metrics, Reason: rec.Reason,
 		})
 	}

@@ -67,6 +67,7 @@ type Record struct {
 	Tool         string   `json:"tool_version,omitempty"`
 	Point        int      `json:"point"` // grid point in the sweep that ran it (informative)
 	Repeat       int      `json:"repeat"`
+	Fold         int      `json:"fold,omitempty"` // cross-validation fold (dataset.split.cv); absent without
 	Terms        []string `json:"terms"`
 	Lambdas      Floats   `json:"lambdas"`
 	LambdaEff    Floats   `json:"lambda_eff,omitempty"` // effective λ of every term when a term has a scale (Plan.Effective)
@@ -282,7 +283,7 @@ func (r *Record) Columns(base string, metrics, curves []string) bool {
 func NewRecord(r *experiments.Result, terms, metrics, curves []string, base, specHash, tool string) *Record {
 	rec := &Record{
 		RunID: r.RunID, RunBase: base, SpecHash: specHash, Tool: tool,
-		Point: r.Point, Repeat: r.Repeat, Terms: terms, Lambdas: r.Lambdas,
+		Point: r.Point, Repeat: r.Repeat, Fold: r.Fold, Terms: terms, Lambdas: r.Lambdas,
 		Status: r.Status, Reason: r.Reason,
 		MetricNames: metrics, Metrics: r.Metrics,
 		CurveNames: curves, Curves: make([]Floats, len(r.Curves)),
@@ -314,7 +315,7 @@ func NewRecord(r *experiments.Result, terms, metrics, curves []string, base, spe
 // Result turns a record back into the result of plan p.
 func (r *Record) Result(p Plan) experiments.Result {
 	res := experiments.Result{
-		Index: p.Index, RunID: r.RunID, Point: p.Point, Repeat: p.Repeat,
+		Index: p.Index, RunID: r.RunID, Point: p.Point, Repeat: p.Repeat, Fold: p.Fold,
 		Lambdas: p.Lambdas, Status: r.Status, Reason: r.Reason,
 		Metrics: r.Metrics, Curves: make([][]float64, len(r.Curves)),
 		Seconds: r.Seconds, EpochSeconds: r.EpochSeconds,

@@ -40,6 +40,9 @@ type Plan struct {
 	Index   int
 	Point   int
 	Repeat  int
+	// Fold is the cross-validation fold (0..Spec.Folds()-1; 0 without
+	// cross-validation).
+	Fold    int
 	Lambdas []float64
 	// ID is the run's stable id (experiments.RunID), set by AssignIDs;
 	// "" leaves the trainer's own id in the result.
@@ -55,6 +58,9 @@ type Plan struct {
 	Data       *experiments.DataSource
 	// Base is the run base the ID was derived from (set by AssignIDs).
 	Base string
+	// Folded marks a run of a spec with dataset.split.cv: its id covers
+	// the fold (experiments.RunIDFold).
+	Folded bool
 	// Effective is the λ tuple the trainer uses when a term has a scale
 	// (experiments/scale.go; set by Scale, nil otherwise). Train applies
 	// the scale itself: this is what runs.csv records.
@@ -83,12 +89,16 @@ func AssignIDs(plans []Plan, base string) error {
 			p.Base = b
 		}
 		p.ID = experiments.RunID(p.Base, p.Lambdas, p.Repeat)
+		if p.Folded {
+			p.ID = experiments.RunIDFold(p.Base, p.Lambdas, p.Repeat, p.Fold)
+		}
 	}
 	return nil
 }
 
 // Expand returns the sweep's runs in index order: axis points outermost,
-// then the λ points of Spec.Grid, repeats innermost. The grid it returns
+// then the λ points of Spec.Grid, then repeats, cross-validation folds
+// innermost (one run per fold with dataset.split.cv). The grid it returns
 // has one λ tuple per point (the λ grid once per axis point).
 func Expand(s *experiments.Spec) ([]Plan, [][]float64, error) {
 	lgrid, err := s.Grid()
@@ -111,8 +121,10 @@ func Expand(s *experiments.Spec) ([]Plan, [][]float64, error) {
 			p := len(grid)
 			grid = append(grid, lam)
 			for r := 0; r < s.Repeats; r++ {
-				plans = append(plans, Plan{Index: len(plans), Point: p, Repeat: r, Lambdas: lam,
-					Axis: a, AxisValues: vals, Spec: eff})
+				for f := range s.Folds() {
+					plans = append(plans, Plan{Index: len(plans), Point: p, Repeat: r, Fold: f, Folded: s.Dataset.Split.CV > 0,
+						Lambdas: lam, Axis: a, AxisValues: vals, Spec: eff})
+				}
 			}
 		}
 	}
@@ -161,7 +173,7 @@ func Run(ctx context.Context, s *experiments.Spec, data *experiments.DataSource,
 	ctx, cancel := context.WithCancel(ctx)
 	defer cancel()
 
-	splits := newSplitCache(s.Repeats)
+	splits := newSplitCache(s.Repeats * s.Folds())
 	todo := make(chan int)
 	results := make(chan done)
 
@@ -229,12 +241,12 @@ func trainOne(ctx context.Context, s *experiments.Spec, data *experiments.DataSo
 	if p.Spec != nil {
 		rs, rd = p.Spec, p.Data
 	}
-	sp, err := splits.get(rs, rd, p.Repeat)
+	sp, err := splits.get(rs, rd, p.Repeat, p.Fold)
 	if err != nil {
 		d.err = err
 		return d
 	}
-	run := &experiments.Run{Index: idx, Point: p.Point, Repeat: p.Repeat, Lambdas: p.Lambdas, Spec: rs, Data: sp}
+	run := &experiments.Run{Index: idx, Point: p.Point, Repeat: p.Repeat, Fold: p.Fold, Lambdas: p.Lambdas, Spec: rs, Data: sp}
 	d.res, d.err = experiments.Train(ctx, run)
 	id := run.ID()
 	if p.ID != "" {
@@ -252,11 +264,11 @@ func trainOne(ctx context.Context, s *experiments.Spec, data *experiments.DataSo
 	return d
 }
 
-// splitCache prepares each repeat's data once per data source (one per
-// axis point that has its own) and shares it between the runs of that
-// repeat (read-only).
+// splitCache prepares each (repeat, fold)'s data once per data source
+// (one per axis point that has its own) and shares it between the runs of
+// that repeat and fold (read-only).
 type splitCache struct {
-	repeats int
+	repeats int // repeats × folds slots
 	mu      sync.Mutex
 	sources map[*experiments.DataSource]*repeatSplits
 	byspec  map[*experiments.Spec]*experiments.DataSource
@@ -272,9 +284,10 @@ func newSplitCache(repeats int) *splitCache {
 	return &splitCache{repeats: repeats, sources: map[*experiments.DataSource]*repeatSplits{}}
 }
 
-// get returns repeat r's splits of d, opening d from s first when it is
-// nil (an axis point whose data AttachData did not open).
-func (c *splitCache) get(s *experiments.Spec, d *experiments.DataSource, r int) (*dataset.Splits, error) {
+// get returns the splits of repeat r and fold f of d, opening d from s
+// first when it is nil (an axis point whose data AttachData did not
+// open).
+func (c *splitCache) get(s *experiments.Spec, d *experiments.DataSource, r, f int) (*dataset.Splits, error) {
 	c.mu.Lock()
 	if d == nil {
 		d = c.opened(s)
@@ -288,8 +301,9 @@ func (c *splitCache) get(s *experiments.Spec, d *experiments.DataSource, r int) 
 	if d == nil {
 		return nil, fmt.Errorf("open the data of %s: no data source", s.Name)
 	}
-	rs.once[r].Do(func() { rs.sp[r], rs.errs[r] = d.Prepare(r) })
-	return rs.sp[r], rs.errs[r]
+	k := r*s.Folds() + f
+	rs.once[k].Do(func() { rs.sp[k], rs.errs[k] = d.PrepareFold(r, f) })
+	return rs.sp[k], rs.errs[k]
 }
 
 // opened opens (once) the data of an effective spec; c.mu is held.

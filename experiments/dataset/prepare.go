@@ -22,6 +22,18 @@ type PrepareOptions struct {
 	// training rows' mean and standard deviation (one-hot columns are left
 	// as 0/1).
 	Standardize bool
+	// Carve, when Validation is 0, moves that fraction of the training
+	// rows (the rows outside the test split) to the validation split:
+	// the test split is the one Carve 0 gives, row for row. Stratified
+	// like the rest; by whole sequences for sequence tables.
+	Carve float64
+	// Folds ≥ 2 cuts the training rows (the rows outside the test split)
+	// into that many folds, stratified like the rest (by whole sequences
+	// for sequence tables), sizes differing by at most one row or
+	// sequence; fold Fold is the validation split and the others train.
+	// The folds depend on the seed alone, so the Folds calls of one seed
+	// partition the training rows. Validation must be 0.
+	Folds, Fold int
 }
 
 // prepareStream is the second PCG word for splitting, so that the split
@@ -141,6 +153,12 @@ func Prepare(t *Table, opt PrepareOptions, seed uint64) (*Splits, error) {
 		}
 	}
 
+	if opt.Carve > 0 || opt.Folds > 0 {
+		if err := holdOut(t, opt, rng, perm, which); err != nil {
+			return nil, err
+		}
+	}
+
 	// Row lists in shuffled order.
 	var train, val, test []int
 	for _, i := range perm {
@@ -180,7 +198,7 @@ func Prepare(t *Table, opt PrepareOptions, seed uint64) (*Splits, error) {
 			}
 		}
 	}
-	if opt.Validation > 0 && len(val) == 0 {
+	if (opt.Validation > 0 || opt.Carve > 0 || opt.Folds > 0) && len(val) == 0 {
 		return nil, fmt.Errorf("prepare %s: the validation split is empty", t.Name)
 	}
 	if t.SeqID != nil {
@@ -208,7 +226,7 @@ func Prepare(t *Table, opt PrepareOptions, seed uint64) (*Splits, error) {
 		FactorNames: slices.Clone(t.FactorNames),
 		LabelNames:  slices.Clone(t.LabelNames),
 	}
-	if opt.Validation > 0 {
+	if len(val) > 0 {
 		s.Validation = enc.apply(t, val)
 	}
 	if opt.Test > 0 || t.TestFrom > 0 {
@@ -295,6 +313,107 @@ func checkFractions(opt PrepareOptions) error {
 	}
 	if opt.Test+opt.Validation >= 1 {
 		return fmt.Errorf("prepare: test (%v) plus validation (%v) fractions must be below 1", opt.Test, opt.Validation)
+	}
+	switch {
+	case math.IsNaN(opt.Carve) || opt.Carve < 0 || opt.Carve >= 1:
+		return fmt.Errorf("prepare: carved validation fraction must be in [0, 1), got %v", opt.Carve)
+	case opt.Folds < 0 || opt.Folds == 1:
+		return fmt.Errorf("prepare: folds must be 0 or ≥ 2, got %d", opt.Folds)
+	case opt.Folds > 0 && (opt.Fold < 0 || opt.Fold >= opt.Folds):
+		return fmt.Errorf("prepare: fold %d of %d folds, want 0..%d", opt.Fold, opt.Folds, opt.Folds-1)
+	case (opt.Carve > 0 || opt.Folds > 0) && opt.Validation > 0:
+		return fmt.Errorf("prepare: a carved validation split or folds with validation fraction %v: the validation rows come from one or the other", opt.Validation)
+	case opt.Carve > 0 && opt.Folds > 0:
+		return fmt.Errorf("prepare: carve %v and %d folds: choose one", opt.Carve, opt.Folds)
+	}
+	return nil
+}
+
+// holdOut moves rows of the training split (which[i] = inTrain, labeled)
+// to the validation split: opt.Carve of them, or fold opt.Fold of
+// opt.Folds. Units are rows, or whole sequences for sequence tables;
+// stratified by class when asked (classification), in the shuffled order
+// perm (sequences in an order drawn from rng, which the split has
+// finished using).
+func holdOut(t *Table, opt PrepareOptions, rng *rand.Rand, perm []int, which []uint8) error {
+	// groups of units; a unit is a list of rows.
+	var groups [][][]int
+	switch {
+	case t.SeqID != nil:
+		rows := map[int][]int{}
+		var ids []int
+		for i, q := range t.SeqID {
+			if which[i] != inTrain {
+				continue
+			}
+			if rows[q] == nil {
+				ids = append(ids, q)
+			}
+			rows[q] = append(rows[q], i)
+		}
+		slices.Sort(ids)
+		rng.Shuffle(len(ids), func(i, j int) { ids[i], ids[j] = ids[j], ids[i] })
+		var g [][]int
+		for _, q := range ids {
+			g = append(g, rows[q])
+		}
+		groups = [][][]int{g}
+	case opt.Stratify && t.Task == Classification:
+		groups = make([][][]int, len(t.Classes))
+		for _, i := range perm {
+			if which[i] == inTrain {
+				c := int(t.Y[i])
+				groups[c] = append(groups[c], []int{i})
+			}
+		}
+	default:
+		var g [][]int
+		for _, i := range perm {
+			if which[i] == inTrain && !(t.Task == Segmentation && t.maskMissing(i)) {
+				g = append(g, []int{i})
+			}
+		}
+		groups = [][][]int{g}
+	}
+	unit := "rows"
+	if t.SeqID != nil {
+		unit = "sequences"
+	}
+	total := 0
+	sizes := make([]int, len(groups))
+	for c, g := range groups {
+		sizes[c] = len(g)
+		total += len(g)
+	}
+	if opt.Folds > 0 {
+		if total < opt.Folds {
+			return fmt.Errorf("prepare %s: %d training %s cannot make %d folds", t.Name, total, unit, opt.Folds)
+		}
+		// Deal the units of every class in turn round the folds: each
+		// class is spread evenly and fold sizes differ by at most one.
+		k := 0
+		for _, g := range groups {
+			for _, u := range g {
+				if k%opt.Folds == opt.Fold {
+					for _, i := range u {
+						which[i] = inValidation
+					}
+				}
+				k++
+			}
+		}
+		return nil
+	}
+	n := int(math.Round(opt.Carve * float64(total)))
+	if n == 0 || n >= total {
+		return fmt.Errorf("prepare %s: a validation fraction %v of the %d training %s leaves the validation or the training split empty", t.Name, opt.Carve, total, unit)
+	}
+	for c, m := range apportion(n, opt.Carve, sizes) {
+		for _, u := range groups[c][:m] {
+			for _, i := range u {
+				which[i] = inValidation
+			}
+		}
 	}
 	return nil
 }
