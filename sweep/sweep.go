@@ -37,9 +37,9 @@ import (
 
 // Plan is one run of a sweep before its data is attached.
 type Plan struct {
-	Index   int
-	Point   int
-	Repeat  int
+	Index  int
+	Point  int
+	Repeat int
 	// Fold is the cross-validation fold (0..Spec.Folds()-1; 0 without
 	// cross-validation).
 	Fold    int
