@@ -92,7 +92,7 @@ func (l Limits) workers() int {
 	return runtime.GOMAXPROCS(0)
 }
 
-// countRuns returns grid points × axis points × repeats of s without
+// countRuns returns grid points × axis points × repeats (× folds) of s without
 // building any of them, or an error naming the field that makes the
 // count exceed max.
 func countRuns(s *experiments.Spec, gridPoints, max int) (int, error) {
@@ -107,7 +107,7 @@ func countRuns(s *experiments.Spec, gridPoints, max int) (int, error) {
 		}
 	}
 	gridPoints += methods
-	total := float64(gridPoints) * axes * float64(s.Repeats)
+	total := float64(gridPoints) * axes * float64(s.Repeats) * float64(s.Folds())
 	if total <= float64(max) {
 		return int(total), nil
 	}
@@ -119,8 +119,12 @@ func countRuns(s *experiments.Spec, gridPoints, max int) (int, error) {
 			field = "sweep.axes"
 		}
 	}
-	return 0, s.Errorf(field, "the study has %s runs (%d grid points × %.0f axis points × %d repeats), more than the limit of %d; sweep fewer values or repeats, or split the study (--max-runs raises the limit)",
-		humanCount(total), gridPoints, axes, s.Repeats, max)
+	folds := ""
+	if s.Dataset.Split.CV > 0 {
+		folds = fmt.Sprintf(" × %d folds", s.Dataset.Split.CV)
+	}
+	return 0, s.Errorf(field, "the study has %s runs (%d grid points × %.0f axis points × %d repeats%s), more than the limit of %d; sweep fewer values or repeats, or split the study (--max-runs raises the limit)",
+		humanCount(total), gridPoints, axes, s.Repeats, folds, max)
 }
 
 // runMemory estimates the memory one run holds while it trains: its

@@ -91,12 +91,16 @@ func Sweep(ctx context.Context, st *Study, opt SweepOptions) (*SweepOutcome, err
 	}
 
 	s := st.Spec
+	folds := ""
+	if s.Dataset.Split.CV > 0 {
+		folds = fmt.Sprintf(" × %d folds", s.Dataset.Split.CV)
+	}
 	if m := s.BalanceRuns(); m > 0 {
-		fmt.Fprintf(log, "sweep %s: %d grid points × %d repeats + %d balancing-method runs = %d runs on %s → %s\n",
-			s.Name, len(st.Grid), s.Repeats, m, len(st.Plans), workersLabel(st.limits.workersOr(opt.Workers)), out)
+		fmt.Fprintf(log, "sweep %s: %d grid points × %d repeats%s + %d balancing-method runs = %d runs on %s → %s\n",
+			s.Name, len(st.Grid), s.Repeats, folds, m, len(st.Plans), workersLabel(st.limits.workersOr(opt.Workers)), out)
 	} else {
-		fmt.Fprintf(log, "sweep %s: %d grid points × %d repeats = %d runs on %s → %s\n",
-			s.Name, len(st.Grid), s.Repeats, len(st.Plans), workersLabel(st.limits.workersOr(opt.Workers)), out)
+		fmt.Fprintf(log, "sweep %s: %d grid points × %d repeats%s = %d runs on %s → %s\n",
+			s.Name, len(st.Grid), s.Repeats, folds, len(st.Plans), workersLabel(st.limits.workersOr(opt.Workers)), out)
 	}
 	var finish func()
 	stats, runErr := st.TrainMissing(ctx, store, st.Plans, TrainOptions{
