@@ -220,6 +220,9 @@ func (a *Analysis) epochMeans(pi int, col int) []float64 {
 	for i, r := range a.Runs.Runs {
 		if pointOf[i] == pi && r.Status == experiments.StatusOK {
 			ok[r.RunID] = true
+			for _, id := range r.FoldIDs { // the folds PoolFolds pooled
+				ok[id] = true
+			}
 		}
 	}
 	var sum []float64

@@ -25,6 +25,9 @@ const CVPrefix = "cv."
 //   - FoldSE holds, per metric, the standard error of that mean over the
 //     folds, sd/√K (sample sd, n−1), which is cv.glmnet's cvsd for folds
 //     of equal weight; Summarize pools it over repeats (Stat.SE);
+//   - the run's id is its first fold's, FoldIDs lists every fold's (the
+//     training curves average them; cost and the legacy gradient ratio
+//     read the first fold's timings and curves);
 //   - the run is diverged when a fold diverged (its values are then left
 //     out like any diverged run's), and a metric a fold lacks is the mean
 //     over the folds that have it.
@@ -60,6 +63,9 @@ func PoolFolds(runs *Runs) *Runs {
 	for g := range out.Runs {
 		pr := &out.Runs[g]
 		pr.Folds = len(members[g])
+		for _, i := range members[g] {
+			pr.FoldIDs = append(pr.FoldIDs, runs.Runs[i].RunID)
+		}
 		pr.Metrics = make([]float64, len(runs.Metrics))
 		pr.FoldSE = make([]float64, len(runs.Metrics))
 		for _, i := range members[g] {

@@ -48,6 +48,9 @@ type Run struct {
 	// per metric the standard error of the fold mean (nil otherwise).
 	Folds  int
 	FoldSE []float64
+	// FoldIDs are the run ids of the pooled folds (RunID is fold 0's):
+	// the training curves average over all of them.
+	FoldIDs []string
 }
 
 // ReadRuns reads a runs.csv file written by a Writer.
