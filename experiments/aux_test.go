@@ -202,8 +202,10 @@ loss:
 }
 
 // TestTrain_AuxSegmentationSemi: with labeled < 1 the rows without a
-// mask train (they carry edge maps), the test split is all labeled and
-// every metric is a number: train metrics are over the labeled rows.
+// mask train (they carry edge maps), the test split and the validation
+// split carved for selection (0.2 of the 30 labeled training rows) are
+// all labeled and every metric is a number: train metrics are over the
+// labeled rows.
 func TestTrain_AuxSegmentationSemi(t *testing.T) {
 	s := mustParse(t, `
 name: m
@@ -214,8 +216,10 @@ loss:
   terms: [{kind: aux, weight: 1}]
 `)
 	res, run := trainOne(t, s, []float64{1}, 0)
-	if tr, te := run.Data.Train, run.Data.Test; tr.N != 170 || te.N != 30 || lossterms.LabeledRows(te.Y, te.N, te.T) != 30 || lossterms.LabeledRows(tr.Y, tr.N, tr.T) != 30 {
-		t.Fatalf("train %d rows (%d labeled), test %d rows (%d labeled): want 170 (30) and 30 (30)", tr.N, lossterms.LabeledRows(tr.Y, tr.N, tr.T), te.N, lossterms.LabeledRows(te.Y, te.N, te.T))
+	tr, va, te := run.Data.Train, run.Data.Validation, run.Data.Test
+	if tr.N != 164 || va.N != 6 || te.N != 30 || lossterms.LabeledRows(te.Y, te.N, te.T) != 30 || lossterms.LabeledRows(va.Y, va.N, va.T) != 6 || lossterms.LabeledRows(tr.Y, tr.N, tr.T) != 24 {
+		t.Fatalf("train %d rows (%d labeled), validation %d (%d), test %d (%d): want 164 (24), 6 (6) and 30 (30)", tr.N, lossterms.LabeledRows(tr.Y, tr.N, tr.T),
+			va.N, lossterms.LabeledRows(va.Y, va.N, va.T), te.N, lossterms.LabeledRows(te.Y, te.N, te.T))
 	}
 	for _, want := range []string{"train.iou", "train.accuracy", "train.boundary_f1", "train.loss", "test.iou", "test.loss", "train.aux_accuracy"} {
 		if v := metric(t, s, run, res, want); math.IsNaN(v) || v < 0 {
