@@ -303,6 +303,8 @@ func (s *Spec) validateDataset(v *validator) {
 		v.addf("dataset.split.cv", "%d folds; at most %d", sp.CV, maxFolds)
 	case sp.CV > 0 && sp.Validation > 0:
 		v.addf("dataset.split.cv", "cross-validation takes its validation folds from the training rows: drop dataset.split.validation (%g)", sp.Validation)
+	case sp.CV > 0 && len(s.Sweep.Balance) > 0:
+		v.addf("dataset.split.cv", "cross-validation of sweep.balance's adaptive methods is not supported: drop one of the two")
 	}
 }
 

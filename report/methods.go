@@ -39,7 +39,9 @@ const DominanceAlpha = 0.05
 // along the term's slice, then every method.
 //
 // The two axes are the task metric (Analysis.Task) and the term's own
-// metric (TermAnalysis.Metric), both oriented so that "better" is the
+// metric (TermAnalysis.Metric), on the test split when the runs have it
+// (the methods are evaluated, not chosen: see testAxis), both oriented so
+// that "better" is the
 // term's or the task's direction. A static λ dominates a method when,
 // over the repeats where both runs are ok (paired: same data,
 // initialization and batch order), it is at least as good on average on
@@ -109,7 +111,7 @@ func (a *Analysis) analyzeMethods() {
 		a.Notes = append(a.Notes, "the balancing methods have no front to be compared with: no swept term has a metric of its own")
 		return
 	}
-	m := &Methods{Term: ta.Term, Task: a.Task, Side: ta.Metric, Axes: s.Axes}
+	m := &Methods{Term: ta.Term, Task: testAxis(s, a.Task), Side: testAxis(s, ta.Metric), Axes: s.Axes}
 	secs := a.runSeconds()
 	pointOf := pointOfRuns(runs, s)
 	staticMean := math.NaN() // seconds per static run at the axis point
@@ -529,4 +531,19 @@ func methodsTables(dir string, m *Methods) error {
 		return WriteWeights(filepath.Join(dir, WeightsFile), m)
 	}
 	return nil
+}
+
+// testAxis returns the test split's version of a metric chosen on the
+// validation split or the cross-validation folds (validation.accuracy →
+// test.accuracy) when the runs have it, else the metric itself: the
+// methods and the static front are compared where no choice was made.
+func testAxis(s *Summary, m MetricChoice) MetricChoice {
+	split, base, ok := strings.Cut(m.Name, ".")
+	if !ok || (split != "validation" && split != "cv") {
+		return m
+	}
+	if mi := slices.Index(s.Metrics, "test."+base); mi >= 0 && hasValues(s, mi) {
+		m.Name, m.Index = "test."+base, mi
+	}
+	return m
 }
