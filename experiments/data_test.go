@@ -125,8 +125,10 @@ func TestOpenData_TestCSV(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if sp.Train.N != 6 || sp.Test == nil || sp.Test.N != 2 {
-		t.Fatalf("splits: train %d, test %v", sp.Train.N, sp.Test)
+	// The six rows of tr.csv train, but for round(0.2·6) = 1 carved out
+	// for validation (the spec selects on validation by default).
+	if sp.Train.N != 5 || sp.Validation == nil || sp.Validation.N != 1 || sp.Test == nil || sp.Test.N != 2 {
+		t.Fatalf("splits: train %d, validation %v, test %v", sp.Train.N, sp.Validation, sp.Test)
 	}
 	if ws := d.Warnings(); len(ws) != 1 || !strings.Contains(ws[0], "c=z") {
 		t.Errorf("warnings %q, want the unseen level c=z", ws)
