@@ -246,7 +246,7 @@ func TestSweepAnswerAndCheckJSON(t *testing.T) {
 	if err := printSweepResult(&text, &notes, false, r); err != nil {
 		t.Fatal(err)
 	}
-	for _, want := range []string{"chosen on test.accuracy (higher is better)", "l2", "λ_best ", "λ_1se ", "knee ", "λ_overshadow ", "report: " + filepath.Join(out, "report.html")} {
+	for _, want := range []string{"chosen on validation.accuracy (higher is better)", "l2", "λ_best ", "λ_1se ", "knee ", "λ_overshadow ", "report: " + filepath.Join(out, "report.html")} {
 		if !strings.Contains(text.String(), want) {
 			t.Errorf("answer lacks %q:\n%s", want, text.String())
 		}
