@@ -19,6 +19,10 @@ import (
 type Answer struct {
 	TaskMetric string       `json:"task_metric"`           // the metric the points are chosen on; "" = none had values
 	TaskBetter string       `json:"task_better,omitempty"` // higher | lower
+	// TestMetric is the task metric on the test split when the points
+	// are chosen on another split ("" otherwise): each point's TestMean
+	// is the estimate to quote.
+	TestMetric string `json:"test_metric,omitempty"`
 	Terms      []TermAnswer `json:"terms"`
 	Report     string       `json:"report,omitempty"` // path of report.html; "" when absent
 }
@@ -39,6 +43,7 @@ type AnswerPoint struct {
 	Lambda   *float64 `json:"lambda"`
 	TaskMean *float64 `json:"task_mean,omitempty"`
 	TaskSE   *float64 `json:"task_se,omitempty"`
+	TestMean *float64 `json:"test_mean,omitempty"`
 	N        int      `json:"n,omitempty"`
 	Note     string   `json:"note,omitempty"`
 }
@@ -82,6 +87,7 @@ func (a *Answer) readBalance(r io.Reader) error {
 		}
 		return &v, nil
 	}
+	noteCol, testCol := slices.Index(BalanceHeader, "note"), slices.Index(BalanceHeader, "test_metric")
 	for i, row := range rows[1:] {
 		term, fixed, point := row[0], row[1], row[2]
 		a.TaskMetric, a.TaskBetter = row[4], row[5]
@@ -102,11 +108,13 @@ func (a *Answer) readBalance(r io.Reader) error {
 		default:
 			return fmt.Errorf("row %d: unknown point %q", i+2, point)
 		}
-		p.Note = row[12]
-		var errs [3]error
+		p.Note = row[noteCol]
+		a.TestMetric = row[testCol]
+		var errs [4]error
 		p.Lambda, errs[0] = num(row[3])
 		p.TaskMean, errs[1] = num(row[6])
 		p.TaskSE, errs[2] = num(row[7])
+		p.TestMean, errs[3] = num(row[testCol+1])
 		if err := errors.Join(errs[:]...); err != nil {
 			return fmt.Errorf("row %d: %w", i+2, err)
 		}
@@ -126,7 +134,11 @@ func (a *Answer) WriteText(w io.Writer) error {
 		if a.TaskMetric == "" {
 			fmt.Fprintln(w, "no balance points: no task metric has values")
 		} else {
-			fmt.Fprintf(w, "balance points, chosen on %s (%s is better):\n", a.TaskMetric, a.TaskBetter)
+			fmt.Fprintf(w, "balance points, chosen on %s (%s is better)", a.TaskMetric, a.TaskBetter)
+			if a.TestMetric != "" {
+				fmt.Fprintf(w, ", %s there in parentheses", a.TestMetric)
+			}
+			fmt.Fprintln(w, ":")
 			tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)
 			for _, t := range a.Terms {
 				name := t.Term
@@ -152,5 +164,9 @@ func (p AnswerPoint) text() string {
 	if p.Lambda == nil {
 		return "-"
 	}
-	return strconv.FormatFloat(*p.Lambda, 'g', 4, 64)
+	t := strconv.FormatFloat(*p.Lambda, 'g', 4, 64)
+	if p.TestMean != nil {
+		t += " (" + strconv.FormatFloat(*p.TestMean, 'g', 3, 64) + ")"
+	}
+	return t
 }

@@ -1,8 +1,10 @@
 package report
 
 import (
+	"bytes"
 	"math"
 	"math/rand/v2"
+	"strings"
 	"testing"
 
 	"github.com/lossexp/lossexp/experiments"
@@ -191,5 +193,46 @@ func TestSelection_OnValidation(t *testing.T) {
 		if !(meanOpt[i] < meanOpt[i-1]) {
 			t.Errorf("mean optimism does not shrink with more validation data: %v", meanOpt)
 		}
+	}
+}
+
+// TestAnswer_TestAtChosenLambda: the sweep's printed answer, read back
+// from balance.csv, names the selection split, carries the test metric at
+// each chosen λ and each point's note.
+func TestAnswer_TestAtChosenLambda(t *testing.T) {
+	rng := rand.New(rand.NewPCG(3, 4))
+	runs := &Runs{Terms: []string{"l2"}, Metrics: []string{"validation.accuracy", "test.accuracy"}}
+	for j, lam := range []float64{0, 0.1, 1} {
+		for r := range 3 {
+			f := 0.8 + 0.05*float64(j) + 0.01*rng.NormFloat64()
+			runs.Runs = append(runs.Runs, Run{RunID: "x", Repeat: r, Status: experiments.StatusOK, Lambdas: []float64{lam}, Metrics: []float64{f, f - 0.02}})
+		}
+	}
+	a, err := Analyze(t.TempDir(), runs, Summarize(runs))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var buf bytes.Buffer
+	if err := writeBalance(&buf, a); err != nil {
+		t.Fatal(err)
+	}
+	var ans Answer
+	if err := ans.readBalance(&buf); err != nil {
+		t.Fatal(err)
+	}
+	best := a.Terms[0].Balance.Best
+	want := a.Summary.Points[best.Point].Stats[1].Mean
+	if ans.TaskMetric != "validation.accuracy" || ans.TestMetric != "test.accuracy" || ans.Terms[0].Best.TestMean == nil || math.Abs(*ans.Terms[0].Best.TestMean-want) > 1e-9 { // 10 significant digits in the file
+		t.Errorf("answer: task %q test %q, test at λ_best %v; want validation.accuracy, test.accuracy, %v", ans.TaskMetric, ans.TestMetric, ans.Terms[0].Best.TestMean, want)
+	}
+	if ans.Terms[0].Knee.Note != a.Terms[0].Balance.Knee.Note {
+		t.Errorf("knee note %q, want %q", ans.Terms[0].Knee.Note, a.Terms[0].Balance.Knee.Note)
+	}
+	var text bytes.Buffer
+	if err := ans.WriteText(&text); err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(text.String(), "chosen on validation.accuracy (higher is better), test.accuracy there in parentheses:") {
+		t.Errorf("answer text:\n%s", text.String())
 	}
 }
