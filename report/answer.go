@@ -17,12 +17,12 @@ import (
 // or encode as JSON: the balance points of every swept term (from
 // balance.csv) and where the report is.
 type Answer struct {
-	TaskMetric string       `json:"task_metric"`           // the metric the points are chosen on; "" = none had values
-	TaskBetter string       `json:"task_better,omitempty"` // higher | lower
+	TaskMetric string `json:"task_metric"`           // the metric the points are chosen on; "" = none had values
+	TaskBetter string `json:"task_better,omitempty"` // higher | lower
 	// TestMetric is the task metric on the test split when the points
 	// are chosen on another split ("" otherwise): each point's TestMean
 	// is the estimate to quote.
-	TestMetric string `json:"test_metric,omitempty"`
+	TestMetric string       `json:"test_metric,omitempty"`
 	Terms      []TermAnswer `json:"terms"`
 	Report     string       `json:"report,omitempty"` // path of report.html; "" when absent
 }
