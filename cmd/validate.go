@@ -118,13 +118,18 @@ func validateRun(o *ValidateOptions) error {
 		fmt.Fprintf(w, "  refine: %d rounds of up to %d λ values each, after the grid (not counted below)\n", r.Rounds, r.Points)
 	}
 	methods := s.BalanceRuns()
-	fmt.Fprintf(w, "grid:     %d points (%s) × %d repeats = %d runs\n", len(grid), s.Sweep.Mode, s.Repeats, len(plans)-methods)
+	folds := ""
+	if s.Folds() > 1 {
+		folds = fmt.Sprintf(" × %d folds", s.Folds())
+	}
+	fmt.Fprintf(w, "grid:     %d points (%s) × %d repeats%s = %d runs\n", len(grid), s.Sweep.Mode, s.Repeats, folds, len(plans)-methods)
 	if s.Loss.Balance != nil || len(s.Sweep.Balance) > 0 {
 		fmt.Fprintf(w, "balance:  %s\n", s.BalanceSummary())
 	}
 	if methods > 0 {
 		fmt.Fprintf(w, "runs:     %d in all\n", len(plans))
 	}
+	fmt.Fprintf(w, "select:   λ chosen on %s\n", selectionLabel(s))
 	fmt.Fprintf(w, "metrics:  %s\n", strings.Join(st.Layout.Metrics, ", "))
 	if s.Trainer == nil {
 		fmt.Fprintf(w, "memory:   about %s per run\n", humanBytes(st.RunMemory))
@@ -206,4 +211,19 @@ func indent(text, pre string) string {
 		}
 	}
 	return b.String()
+}
+
+// selectionLabel says which split chooses λ.
+func selectionLabel(s *experiments.Spec) string {
+	switch {
+	case s.Report.SelectOn == experiments.SelectCV:
+		return fmt.Sprintf("%d-fold cross-validation inside each repeat (test held out)", s.Folds())
+	case s.Report.SelectOn == experiments.SelectTest:
+		return "the test split (report.select_on: test: the test score at the chosen λ is optimistic)"
+	case s.Trainer != nil:
+		return "the validation metrics the command reports"
+	case s.Dataset.Split.Validation > 0:
+		return "the validation split"
+	}
+	return fmt.Sprintf("a validation split carved from the training rows (report.validation %g)", s.Report.Validation)
 }
