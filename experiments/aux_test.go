@@ -134,14 +134,7 @@ loss:
 		for _, measure := range []bool{false, true} {
 			t.Run(tc.name+map[bool]string{false: "_fused", true: "_measured"}[measure], func(t *testing.T) {
 				s := mustParse(t, tc.spec)
-				d, err := OpenData(s, "")
-				if err != nil {
-					t.Fatal(err)
-				}
-				sp, err := d.Prepare(0)
-				if err != nil {
-					t.Fatal(err)
-				}
+				sp := mustPrepare(t, s, 0)
 				lam := make([]float64, len(s.Loss.Terms))
 				for i, ts := range s.Loss.Terms {
 					lam[i] = ts.Weight.Values[0]

@@ -5,7 +5,23 @@ import (
 	"math"
 	"strings"
 	"testing"
+
+	"github.com/lossexp/lossexp/experiments/dataset"
 )
+
+// mustPrepare opens s's data and prepares the splits of repeat r.
+func mustPrepare(t *testing.T, s *Spec, r int) *dataset.Splits {
+	t.Helper()
+	d, err := OpenData(s, "")
+	if err != nil {
+		t.Fatal(err)
+	}
+	sp, err := d.Prepare(r)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return sp
+}
 
 // TestTrain_OneStepByHand replays full-batch training steps by hand and
 // compares the trainer's parameters with them: the task gradient from
@@ -37,14 +53,7 @@ loss:
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			s := mustParse(t, strings.NewReplacer("OPT", tc.opt, "TERMS", tc.terms).Replace(spec))
-			d, err := OpenData(s, "")
-			if err != nil {
-				t.Fatal(err)
-			}
-			sp, err := d.Prepare(0)
-			if err != nil {
-				t.Fatal(err)
-			}
+			sp := mustPrepare(t, s, 0)
 			tr, err := newTrainer(&Run{Spec: s, Data: sp, Lambdas: tc.lambdas})
 			if err != nil {
 				t.Fatal(err)
