@@ -199,6 +199,9 @@ func TestCheck_UnusableInput(t *testing.T) {
 			if code != tt.code {
 				t.Fatalf("exit %d, want %d\n%s%s", code, tt.code, stdout, stderr)
 			}
+			if tt.msg == "" && !strings.Contains(stdout, "check passed") {
+				t.Errorf("stdout %q does not say the check passed", stdout)
+			}
 			if !strings.Contains(stderr, tt.msg) {
 				t.Errorf("stderr %q lacks %q", stderr, tt.msg)
 			}

@@ -368,6 +368,11 @@ func sharedDatasets(t testing.TB) string {
 	}
 	p, _ := filepath.Abs("../../shared/datasets")
 	if _, err := os.Stat(p); err != nil {
+		// CI sets LOSSEXP_REQUIRE_DATASETS=1: there a missing folder is a
+		// failure, not a silent skip.
+		if os.Getenv("LOSSEXP_REQUIRE_DATASETS") == "1" {
+			t.Fatalf("shared datasets not found at %s (LOSSEXP_REQUIRE_DATASETS=1; set LOSSEXP_SHARED_DATASETS)", p)
+		}
 		t.Skip("shared datasets not found at " + p)
 	}
 	return p
