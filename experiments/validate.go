@@ -6,7 +6,9 @@ import (
 	"math"
 	"regexp"
 	"slices"
+	"strconv"
 	"strings"
+	"unicode/utf8"
 
 	"github.com/lossexp/lossexp/experiments/dataset"
 	"github.com/lossexp/lossexp/lossterms"
@@ -185,7 +187,7 @@ func (s *Spec) validate() []*FieldError {
 	case s.Name == "":
 		v.addf("name", "required (letters, digits, '-', '_' and '.'; results go to results/<name>/)")
 	case len(s.Name) > 100 || !nameRE.MatchString(s.Name):
-		v.addf("name", "%q is not a usable folder name: use letters, digits, '-', '_' and '.', not starting with '.' or '-'", s.Name)
+		v.addf("name", "%s is not a usable folder name: use letters, digits, '-', '_' and '.', not starting with '.' or '-', at most 100 of them", clipValue(s.Name))
 	}
 	if s.Repeats < 1 {
 		v.addf("repeats", "must be at least 1, got %d", s.Repeats)
@@ -700,4 +702,18 @@ func (s *Spec) validateScale(v *validator, base string, t *TermSpec) {
 	if _, ok := term.(lossterms.WeightPenalty); !ok {
 		v.addf(base+".scale", "scale is supported for weight penalties (l1, l2, …), whose value at initialization depends on the weights alone; term %s (%s) is computed per batch", t.Name, t.Kind)
 	}
+}
+
+// clipValue quotes a value from the spec for a message, cut to 60 bytes
+// (on a rune boundary) with its length: a 1 MB value is not echoed whole.
+func clipValue(v string) string {
+	const max = 60
+	if len(v) <= max {
+		return strconv.Quote(v)
+	}
+	cut := max
+	for cut > 0 && !utf8.RuneStart(v[cut]) {
+		cut--
+	}
+	return fmt.Sprintf("%q… (%d bytes)", v[:cut], len(v))
 }
