@@ -107,8 +107,8 @@ mutant usable-accepts-infinite-std report/check_usable.go report 'Usable' \
 	'case math.IsInf(st.Std, 0) || st.Std < 0:' 'case st.Std < 0:'
 
 # --- ordering, atomicity, integrity ------------------------------------------
-mutant results-in-completion-order sweep/sweep.go sweep 'Run_' \
-	'pending[d.idx] = d.res' 'pending[next] = d.res'
+mutant shards-dealt-shortest-first sweep/shard.go sweep 'Assign|Shard' \
+	'			if costs[a] > costs[b] {' '			if costs[a] < costs[b] {'
 mutant save-not-atomic sweep/store.go sweep 'Atomic' \
 	'return writeAtomic(s.Path(rec.RunID), b)' 'return os.WriteFile(s.Path(rec.RunID), b, 0o644)'
 mutant record-checksum-unchecked sweep/store.go sweep 'Checksum' \
