@@ -37,7 +37,7 @@ func checkClassLabel(v string) error {
 	case math.IsNaN(x) || math.IsInf(x, 0):
 		return fmt.Errorf("class label %s is not a finite number: a classification target holds class names or whole-number codes", quoteCell(v))
 	case x != math.Trunc(x):
-		return fmt.Errorf("class label %s is not a whole number: a classification target holds class names or whole-number codes (for a numeric target, set task: regression)", quoteCell(v))
+		return fmt.Errorf("class label %s is not a whole number: a classification target holds class names or whole-number codes; for a numeric target set dataset.task: regression", quoteCell(v))
 	}
 	return nil
 }

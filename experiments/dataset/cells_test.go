@@ -32,7 +32,7 @@ func TestReadCSV_ClassLabels(t *testing.T) {
 		want   string // "" = accepted
 	}{
 		{[]string{"0", "1", "-Inf"}, `f.csv: row 4, column "y": class label "-Inf" is not a finite number`},
-		{[]string{"0", "1", "0.5"}, `f.csv: row 4, column "y": class label "0.5" is not a whole number: a classification target holds class names or whole-number codes (for a numeric target, set task: regression)`},
+		{[]string{"0", "1", "0.5"}, `f.csv: row 4, column "y": class label "0.5" is not a whole number: a classification target holds class names or whole-number codes; for a numeric target set dataset.task: regression`},
 		{[]string{"1", "NaN", "0"}, `class label "NaN" is not a finite number`},
 		{[]string{"0", "1", "1e400"}, `class label "1e400" is not a finite number`},
 		{[]string{"0", "1.0", "2"}, ""},

@@ -354,7 +354,7 @@ rows:
 			if err != nil {
 				var ce *CSVError
 				if errors.As(err, &ce) && isText(ce.Value) {
-					ce.Err = fmt.Errorf("%w: column %q holds text; list it under dataset.categorical to one-hot encode it, or leave it out of dataset.features", ce.Err, names[c])
+					ce.Err = fmt.Errorf("%w: column %s holds text; list it under dataset.categorical to one-hot encode it, or leave it out of dataset.features", ce.Err, quoteCell(names[c]))
 				}
 				return nil, err
 			}
