@@ -110,7 +110,7 @@ mutant usable-accepts-infinite-std report/check_usable.go report 'Usable' \
 mutant shards-dealt-shortest-first sweep/shard.go sweep 'Assign|Shard' \
 	'			if costs[a] > costs[b] {' '			if costs[a] < costs[b] {'
 mutant save-not-atomic sweep/store.go sweep 'Atomic' \
-	'return writeAtomic(s.Path(rec.RunID), b)' 'return os.WriteFile(s.Path(rec.RunID), b, 0o644)'
+	'if err := writeAtomic(s.Path(rec.RunID), b); err != nil {' 'if err := os.WriteFile(s.Path(rec.RunID), b, 0o644); err != nil {'
 mutant record-checksum-unchecked sweep/store.go sweep 'Checksum' \
 	'return verifySum(r, &r.Checksum)' 'return nil'
 mutant manifests-not-compared sweep/shard_store.go sweep 'Integrity' \
