@@ -8,6 +8,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/lossexp/lossexp/experiments"
 	"github.com/lossexp/lossexp/lossterms"
 )
 
@@ -29,6 +30,19 @@ loss:
 report:
   metrics: [test.accuracy]
 `
+
+// noMetricsSpec is okSpec without report metrics, for check fixtures
+// whose summaries hold a metric m.
+var noMetricsSpec = strings.Replace(okSpec, "report:\n  metrics: [test.accuracy]\n", "", 1)
+
+// baselineJSON is a baseline.json for spec src.
+func baselineJSON(t *testing.T, src string) string {
+	s, err := experiments.Parse(strings.NewReader(src), "spec.yaml")
+	if err != nil {
+		t.Fatal(err)
+	}
+	return fmt.Sprintf(`{"name": %q, "result_hash": %q}`, s.Name, s.ResultHash())
+}
 
 // csvSpec reads data.csv from the spec's folder.
 const csvSpec = `name: badcsv
@@ -95,7 +109,7 @@ func TestBadInput(t *testing.T) {
 		{name: "flags: workers not a number", files: files{"s.yaml": okSpec}, args: []string{"sweep", "$DIR/s.yaml", "--workers", "two"}, code: 2, want: "lossexp: invalid argument \"two\" for \"-w, --workers\" flag: strconv.ParseInt: parsing \"two\": invalid syntax\n"},
 		{name: "flags: check without --baseline", args: []string{"check", "$DIR"}, code: 2, want: "lossexp: --baseline BASELINE is required: the folder lossexp baseline stored\n"},
 		{name: "flags: check negative --abs", args: []string{"check", "$DIR", "--baseline", "$DIR", "--abs", "-1e-3"}, code: 2, want: "lossexp: --abs must be a finite number ≥ 0, got -0.001\n"},
-		{name: "flags: check bad --tol", files: files{"baseline.json": "{}", "summary.csv": "lambda.l2,n,diverged,m.mean\n0,1,0,1\n"}, args: []string{"check", "$DIR", "--baseline", "$DIR", "--tol", "m=abs=1"}, code: 2, want: "lossexp: --tol m=abs=1: \"abs=1\" is not key:value\n"},
+		{name: "flags: check bad --tol", files: files{"baseline.json": baselineJSON(t, noMetricsSpec), "spec.yaml": noMetricsSpec, "summary.csv": "lambda.l2,n,diverged,m.mean\n0,1,0,1\n"}, args: []string{"check", "$DIR", "--baseline", "$DIR", "--tol", "m=abs=1"}, code: 2, want: "lossexp: --tol m=abs=1: \"abs=1\" is not key:value\n"},
 		{name: "flags: baseline without --to", args: []string{"baseline", "$DIR"}, code: 2, want: "lossexp: --to DIR is required: the folder to store the baseline in\n"},
 		{name: "flags: run with an unknown term", files: files{"s.yaml": okSpec}, args: []string{"run", "$DIR/s.yaml", "--set", "l9=0.1"}, code: 2, want: "lossexp: --set l9=0.1: no term named \"l9\" in $DIR/s.yaml (terms: l2)\n"},
 
@@ -108,10 +122,10 @@ func TestBadInput(t *testing.T) {
 		{name: "folder: report without runs.csv", args: []string{"report", "$DIR"}, code: 2, want: "lossexp: $DIR has no runs.csv: is it a results folder written by lossexp sweep?\n"},
 		{name: "folder: report of a broken runs.csv", files: files{"runs.csv": "run_id,repeat,status,lambda.l2,test.accuracy\np0,x,ok,0,0.5\n"}, args: []string{"report", "$DIR"}, code: 2, want: "lossexp: $DIR/runs.csv: line 2, column \"repeat\": invalid repeat \"x\", want an integer ≥ 0\n"},
 		{name: "folder: baseline without summary", args: []string{"baseline", "$DIR", "--to", "$DIR/b"}, code: 2, want: "lossexp: $DIR has no summary.csv: is it a results folder written by lossexp sweep?\n"},
-		{name: "folder: check of a folder without summary", files: files{"b/baseline.json": "{}", "b/summary.csv": "lambda.l2,n,diverged,m.mean\n0,1,0,1\n"}, args: []string{"check", "$DIR", "--baseline", "$DIR/b"}, code: 2, want: "lossexp: results folder $DIR has no summary.csv\n"},
+		{name: "folder: check of a folder without summary", files: files{"b/baseline.json": baselineJSON(t, noMetricsSpec), "b/spec.yaml": noMetricsSpec, "b/summary.csv": "lambda.l2,n,diverged,m.mean\n0,1,0,1\n"}, args: []string{"check", "$DIR", "--baseline", "$DIR/b"}, code: 2, want: "lossexp: results folder $DIR has no summary.csv\n"},
 		{name: "folder: check against a non-baseline", files: files{"summary.csv": "lambda.l2,n,diverged,m.mean\n0,1,0,1\n"}, args: []string{"check", "$DIR", "--baseline", "$DIR"}, code: 2, want: "lossexp: $DIR is not a baseline: it has no baseline.json (store one with: lossexp baseline RESULTS --to $DIR)\n"},
-		{name: "folder: check with a malformed summary", files: files{"b/baseline.json": "{}", "b/summary.csv": "lambda.l2,n,diverged,m.mean\n0,1,0,1\n", "summary.csv": "lambda.l2,n,diverged,m.mean\n0,one,0,1\n"}, args: []string{"check", "$DIR", "--baseline", "$DIR/b"}, code: 2, want: "lossexp: $DIR/summary.csv: line 2, column \"n\": invalid count \"one\"\n"},
-		{name: "folder: check of another grid", files: files{"b/baseline.json": "{}", "b/summary.csv": "lambda.l2,n,diverged,m.mean\n0,1,0,1\n", "summary.csv": "lambda.l1,n,diverged,m.mean\n0,1,0,1\n"}, args: []string{"check", "$DIR", "--baseline", "$DIR/b"}, code: 2, want: "lossexp: compare $DIR with baseline $DIR/b: the baseline's terms are l2, the results' l1\n"},
+		{name: "folder: check with a malformed summary", files: files{"b/baseline.json": baselineJSON(t, noMetricsSpec), "b/spec.yaml": noMetricsSpec, "b/summary.csv": "lambda.l2,n,diverged,m.mean\n0,1,0,1\n", "summary.csv": "lambda.l2,n,diverged,m.mean\n0,one,0,1\n"}, args: []string{"check", "$DIR", "--baseline", "$DIR/b"}, code: 2, want: "lossexp: $DIR/summary.csv: line 2, column \"n\": invalid count \"one\"\n"},
+		{name: "folder: check of another grid", files: files{"b/baseline.json": baselineJSON(t, noMetricsSpec), "b/spec.yaml": noMetricsSpec, "b/summary.csv": "lambda.l2,n,diverged,m.mean\n0,1,0,1\n", "summary.csv": "lambda.l1,n,diverged,m.mean\n0,1,0,1\n"}, args: []string{"check", "$DIR", "--baseline", "$DIR/b"}, code: 2, want: "lossexp: compare $DIR with baseline $DIR/b: the baseline's terms are l2, the results' l1\n"},
 		{name: "folder: baseline of an unfinished sweep", files: files{"summary.csv": "lambda.l2,n,diverged,m.mean\n0,1,0,1\n", "spec.yaml": okSpec, "manifest.json": `{"runs": 6, "runs_finished": 2, "complete": false}`}, args: []string{"baseline", "$DIR", "--to", "$DIR/b"}, code: 2, want: "lossexp: $DIR holds an unfinished sweep (2 of 6 runs): finish it before storing a baseline\n"},
 	}
 	if len(tests) < 30 {

@@ -105,6 +105,22 @@ func baselineRun(o *BaselineOptions) error {
 			return inputError(fmt.Errorf("%s holds an unfinished sweep (%d of %d runs): finish it before storing a baseline", o.Results, m.Finished, m.Runs))
 		}
 	}
+	// What check would compare must be there: a summary that matches its
+	// runs, runs at every point, finite spreads, values of every checked
+	// metric and a run that did not diverge.
+	if err := report.VerifySummary(o.Results); err != nil {
+		if errors.Is(err, fs.ErrNotExist) {
+			return inputError(fmt.Errorf("%s has no %s: a baseline is stored from a results folder whose summary can be verified against its runs", o.Results, report.RunsFile))
+		}
+		return inputError(err)
+	}
+	copt, err := checkOptions(&CheckOptions{Abs: -1, Rel: -1, K: -1, HVTol: -1, EpsTol: -1, Steps: 1}, spec, sum)
+	if err != nil {
+		return inputError(err)
+	}
+	if err := report.UsableSummary(sum, sumPath, report.CheckedMetrics(sum, copt.Metrics), true); err != nil {
+		return inputError(fmt.Errorf("refusing to store a baseline that cannot support a check: %w", err))
+	}
 	if err := os.MkdirAll(o.To, 0o755); err != nil {
 		return inputError(fmt.Errorf("create baseline folder %s: %w", o.To, unwrapPathErr(err)))
 	}
@@ -137,6 +153,9 @@ func readBaselineInfo(dir string) (*BaselineInfo, error) {
 	var info BaselineInfo
 	if err := json.Unmarshal(b, &info); err != nil {
 		return nil, fmt.Errorf("%s: %w", path, err)
+	}
+	if info.ResultHash == "" {
+		return nil, fmt.Errorf("%s has no result_hash: it was not written by lossexp baseline; store the baseline again with: lossexp baseline RESULTS --to %s", path, dir)
 	}
 	return &info, nil
 }

@@ -177,15 +177,21 @@ func checkRun(o *CheckOptions) error {
 	}
 
 	// The spec: the results' (its check section and report metrics), else
-	// the baseline's.
-	var spec *experiments.Spec
-	for _, dir := range []string{o.Results, o.Baseline} {
-		if s, err := experiments.Load(filepath.Join(dir, "spec.yaml")); err == nil {
-			spec = s
-			break
-		} else if !errors.Is(err, fs.ErrNotExist) {
-			fmt.Fprintf(o.IO.Err, "note: ignoring %s: %v\n", filepath.Join(dir, "spec.yaml"), err)
+	// the baseline's. The baseline's must be there and read: a baseline
+	// without the spec that made it cannot say what it measured. A
+	// results spec that exists but does not read is refused too.
+	baseSpec, err := experiments.Load(filepath.Join(o.Baseline, "spec.yaml"))
+	if err != nil {
+		if errors.Is(err, fs.ErrNotExist) {
+			return inputError(fmt.Errorf("baseline %s has no spec.yaml: it cannot say what it measured; store it again with: lossexp baseline RESULTS --to %s", o.Baseline, o.Baseline))
 		}
+		return inputError(fmt.Errorf("baseline %s: %w", o.Baseline, err))
+	}
+	spec := baseSpec
+	if s, err := experiments.Load(filepath.Join(o.Results, "spec.yaml")); err == nil {
+		spec = s
+	} else if !errors.Is(err, fs.ErrNotExist) {
+		return inputError(fmt.Errorf("results %s: %w", o.Results, err))
 	}
 	name := info.Name
 	if spec != nil {
@@ -212,9 +218,25 @@ func checkRun(o *CheckOptions) error {
 	if err != nil {
 		return inputError(err)
 	}
+	// Inputs that cannot support a comparison are refused before any
+	// verdict: a pass against them would mean nothing.
+	metrics := report.CheckedMetrics(base, copt.Metrics)
+	if err := report.UsableSummary(base, filepath.Join(o.Baseline, report.SummaryFile), metrics, true); err != nil {
+		return inputError(fmt.Errorf("unusable baseline: %w", err))
+	}
+	if err := report.UsableSummary(cur, filepath.Join(o.Results, report.SummaryFile), metrics, false); err != nil {
+		return inputError(fmt.Errorf("unusable results: %w", err))
+	}
+
 	rep, err := report.Check(base, cur, copt)
 	if err != nil {
 		return inputError(fmt.Errorf("compare %s with baseline %s: %w", o.Results, o.Baseline, err))
+	}
+	switch err := report.VerifySummary(o.Results); {
+	case errors.Is(err, fs.ErrNotExist):
+		fmt.Fprintf(o.IO.Err, "note: %s has no %s: %s is compared unverified\n", o.Results, report.RunsFile, report.SummaryFile)
+	case err != nil:
+		return inputError(err)
 	}
 	// With --json, standard output holds the JSON document alone.
 	notes := o.IO.Out
@@ -399,7 +421,8 @@ func printCheck(o *CheckOptions, rep *report.CheckReport, base *report.Summary, 
 		if p.Regressed {
 			status = "REGRESSED"
 		}
-		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n", status, p.Metric, p.Label, fnum(p.Base), fnum(p.New), signed(p.Delta), band(p.Band), p.Better)
+		b, n := fnumPair(p.Base, p.New)
+		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n", status, p.Metric, p.Label, b, n, signed(p.Delta), band(p.Band), p.Better)
 	}
 	tw.Flush()
 	// Per metric, one line.
@@ -448,6 +471,15 @@ func printCheck(o *CheckOptions, rep *report.CheckReport, base *report.Summary, 
 	if n := rep.Regressions(); n > 0 {
 		fmt.Fprintf(out, "\nFAIL: %d of %d checks regressed\n", n, rep.Total())
 	}
+}
+
+// fnumPair formats a baseline and a new value with 5 significant digits,
+// or as many more as two different values need to read differently.
+func fnumPair(a, b float64) (string, string) {
+	if math.IsNaN(a) || math.IsNaN(b) {
+		return fnum(a), fnum(b)
+	}
+	return report.DistinctFloats(a, b, 5)
 }
 
 func fnum(v float64) string {

@@ -142,7 +142,29 @@ func TestCheck_UnusableInput(t *testing.T) {
 	sum := "lambda.l2,n,diverged,test.accuracy.mean,test.accuracy.std,test.accuracy.ci_low,test.accuracy.ci_high\n" +
 		"0,3,0,0.8,0.01,0.77,0.83\n0.1,3,0,0.82,0.01,0.79,0.85\n1,3,0,0.6,0.02,0.55,0.65\n"
 	os.WriteFile(filepath.Join(base, "summary.csv"), []byte(sum), 0o644)
-	os.WriteFile(filepath.Join(base, "baseline.json"), []byte(`{"name":"x"}`), 0o644)
+	os.WriteFile(filepath.Join(base, "baseline.json"), []byte(baselineJSON(t, noMetricsSpec)), 0o644)
+	os.WriteFile(filepath.Join(base, "spec.yaml"), []byte(noMetricsSpec), 0o644)
+	// Baselines that cannot support a comparison, each broken one way.
+	broken := func(edit func(string) string, spec string) string {
+		d := t.TempDir()
+		os.WriteFile(filepath.Join(d, "summary.csv"), []byte(edit(sum)), 0o644)
+		os.WriteFile(filepath.Join(d, "baseline.json"), []byte(baselineJSON(t, noMetricsSpec)), 0o644)
+		if spec != "" {
+			os.WriteFile(filepath.Join(d, "spec.yaml"), []byte(spec), 0o644)
+		}
+		return d
+	}
+	same := func(s string) string { return s }
+	infStd := broken(func(s string) string { return strings.Replace(s, "0.82,0.01,", "0.82,+Inf,", 1) }, noMetricsSpec)
+	nZero := broken(func(s string) string { return strings.Replace(s, "1,3,0,0.6", "1,0,0,0.6", 1) }, noMetricsSpec)
+	emptyMean := broken(func(s string) string {
+		return strings.NewReplacer("0.8,0.01,0.77,0.83", ",,,", "0.82,0.01,0.79,0.85", ",,,", "0.6,0.02,0.55,0.65", ",,,").Replace(s)
+	}, noMetricsSpec)
+	allDiverged := broken(func(s string) string {
+		return strings.NewReplacer("0,3,0,0.8,0.01,0.77,0.83", "0,3,3,,,,", "0.1,3,0,0.82,0.01,0.79,0.85", "0.1,3,3,,,,", "1,3,0,0.6,0.02,0.55,0.65", "1,3,3,,,,").Replace(s)
+	}, noMetricsSpec)
+	noSpec := broken(same, "")
+	garbageSpec := broken(same, "name: [oops\n")
 	os.WriteFile(filepath.Join(res, "summary.csv"), []byte(sum), 0o644)
 	other := t.TempDir()
 	os.WriteFile(filepath.Join(other, "summary.csv"), []byte(strings.Replace(sum, "0.1,3", "0.2,3", 1)), 0o644)
@@ -163,12 +185,22 @@ func TestCheck_UnusableInput(t *testing.T) {
 		{"missing results", []string{"check", filepath.Join(res, "nope"), "--baseline", base}, ExitInput, "does not exist"},
 		{"unknown metric", []string{"check", res, "--baseline", base, "--metric", "test.r2"}, ExitInput, "metric test.r2 is not in the baseline's summary.csv"},
 		{"no baseline flag", []string{"check", res}, ExitInput, "--baseline BASELINE is required"},
+		{"baseline std +Inf", []string{"check", res, "--baseline", infStd}, ExitInput, "line 3 (grid point 2, l2=0.1): test.accuracy.std is +Inf"},
+		{"baseline n = 0", []string{"check", res, "--baseline", nZero}, ExitInput, "line 4 (grid point 3, l2=1): n = 0: no runs to compare"},
+		{"baseline empty mean column", []string{"check", res, "--baseline", emptyMean}, ExitInput, "column test.accuracy.mean is empty at every grid point"},
+		{"baseline all diverged", []string{"check", res, "--baseline", allDiverged}, ExitInput, "every run of every grid point diverged"},
+		{"baseline without spec", []string{"check", res, "--baseline", noSpec}, ExitInput, "has no spec.yaml: it cannot say what it measured"},
+		{"baseline garbage spec", []string{"check", res, "--baseline", garbageSpec}, ExitInput, "spec.yaml:1"},
+		{"results std +Inf", []string{"check", infStd, "--baseline", base}, ExitInput, "unusable results: " + filepath.Join(infStd, "summary.csv") + ": line 3"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			code, stdout, stderr := run(t, tt.args...)
 			if code != tt.code {
 				t.Fatalf("exit %d, want %d\n%s%s", code, tt.code, stdout, stderr)
+			}
+			if tt.msg == "" && !strings.Contains(stdout, "check passed") {
+				t.Errorf("stdout %q does not say the check passed", stdout)
 			}
 			if !strings.Contains(stderr, tt.msg) {
 				t.Errorf("stderr %q lacks %q", stderr, tt.msg)
@@ -206,5 +238,62 @@ func TestCheck_SpecChanged(t *testing.T) {
 				t.Errorf("warned = %v, want %v; stderr:\n%s", warned, tt.warn, stderr)
 			}
 		})
+	}
+}
+
+// TestCheck_SummaryMustMatchRuns: check and baseline verify that
+// summary.csv is what runs.csv gives; a runs.csv edited after its summary
+// (or the reverse) is refused naming the line and column, and lossexp
+// baseline refuses to store such a folder or one that cannot support a
+// check.
+func TestCheck_SummaryMustMatchRuns(t *testing.T) {
+	dir := t.TempDir()
+	out, base := filepath.Join(dir, "r"), filepath.Join(dir, "b")
+	if code, _, stderr := run(t, "sweep", writeSpec(t, tinySpec), "--out", out, "-q", "--workers", "2"); code != 0 {
+		t.Fatalf("sweep: exit %d: %s", code, stderr)
+	}
+	if code, _, stderr := run(t, "baseline", out, "--to", base); code != 0 {
+		t.Fatalf("baseline: exit %d: %s", code, stderr)
+	}
+	if code, stdout, stderr := run(t, "check", out, "--baseline", base, "--plots", "-"); code != 0 {
+		t.Fatalf("check: exit %d: %s%s", code, stdout, stderr)
+	}
+	runsPath := filepath.Join(out, "runs.csv")
+	orig, _ := os.ReadFile(runsPath)
+	recs, err := csv.NewReader(strings.NewReader(string(orig))).ReadAll()
+	if err != nil {
+		t.Fatal(err)
+	}
+	col := -1
+	for i, h := range recs[0] {
+		if h == "test.accuracy" {
+			col = i
+		}
+	}
+	if col < 0 {
+		t.Fatalf("no test.accuracy in %v", recs[0])
+	}
+	recs[3][col] = "0.0123"
+	var sb strings.Builder
+	w := csv.NewWriter(&sb)
+	w.WriteAll(recs)
+	os.WriteFile(runsPath, []byte(sb.String()), 0o644)
+	code, _, stderr := run(t, "check", out, "--baseline", base, "--plots", "-")
+	if code != ExitInput || !strings.Contains(stderr, "summary.csv does not match") || !strings.Contains(stderr, "column test.accuracy.mean") {
+		t.Errorf("edited runs.csv: exit %d, stderr %s", code, stderr)
+	}
+	code, _, stderr = run(t, "baseline", out, "--to", filepath.Join(dir, "b2"))
+	if code != ExitInput || !strings.Contains(stderr, "summary.csv does not match") {
+		t.Errorf("baseline of an edited runs.csv: exit %d, stderr %s", code, stderr)
+	}
+	if _, err := os.Stat(filepath.Join(dir, "b2", "summary.csv")); err == nil {
+		t.Error("baseline stored a folder it refused")
+	}
+	// Put runs.csv back, break the summary's spread at one point: the
+	// summary no longer matches, and were it rebuilt it would.
+	os.WriteFile(runsPath, orig, 0o644)
+	perturbSummary(t, out, "test.accuracy", func(r int) bool { return r == 1 }, func(v float64) float64 { return v + 0.5 })
+	if code, _, stderr := run(t, "check", out, "--baseline", base, "--plots", "-"); code != ExitInput || !strings.Contains(stderr, "line 3") {
+		t.Errorf("edited summary.csv: exit %d, stderr %s", code, stderr)
 	}
 }

@@ -95,6 +95,9 @@ func TestMain_ExitCodes(t *testing.T) {
 			if code != tt.code {
 				t.Fatalf("exit %d, want %d; stderr:\n%s", code, tt.code, stderr)
 			}
+			if tt.errPart == "" && stderr != "" {
+				t.Errorf("stderr %q, want none", stderr)
+			}
 			if !strings.Contains(stderr, tt.errPart) {
 				t.Errorf("stderr %q does not mention %q", stderr, tt.errPart)
 			}

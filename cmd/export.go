@@ -11,13 +11,15 @@ import (
 
 	"github.com/lossexp/lossexp/export"
 	"github.com/lossexp/lossexp/report"
+	"github.com/lossexp/lossexp/sweep"
 )
 
 // ExportOptions are the settings of `lossexp export k8s|slurm`.
 type ExportOptions struct {
 	IO     *IO
 	Spec   string
-	Output string // file to write ("" = standard output)
+	Out    string // results folder; the file is written into it ("-" = standard output)
+	Output string // deprecated --output: the file to write
 	K8s    export.K8sOptions
 	Slurm  export.SlurmOptions
 }
@@ -33,8 +35,8 @@ then "lossexp merge" to build the tables and plots.
   export k8s     a ConfigMap with the spec and a batch/v1 Indexed Job
   export slurm   a bash driver that sbatch-es a job array and a merge job
                  that depends on it (afterok)`,
-		Example: `  lossexp export k8s configs/l1-sparsity.yaml --shards 8 --image ghcr.io/me/lossexp:0.1 --pvc lossexp-results > job.yaml
-  lossexp export slurm configs/l1-sparsity.yaml --shards 8 --out /shared/results/l1 -o submit.sh`,
+		Example: `  lossexp export k8s configs/l1-sparsity.yaml --shards 8 --image ghcr.io/me/lossexp:0.1 --pvc lossexp-results
+  lossexp export slurm configs/l1-sparsity.yaml --shards 8 --out /shared/results/l1`,
 	}
 	c.AddCommand(newCmdExportK8s(streams), newCmdExportSlurm(streams))
 	return c
@@ -51,8 +53,11 @@ once, --backoff-per-index retries of a failed index. Each pod runs
 "lossexp sweep /etc/lossexp/spec.yaml --shard auto --out /results/<name>";
 Kubernetes sets JOB_COMPLETION_INDEX and the Job sets LOSSEXP_SHARDS. Mount
 a ReadWriteMany PersistentVolumeClaim with --pvc so the shards' run files
-land in one folder; without it results live in an emptyDir and are lost.`,
-		Example: `  lossexp export k8s configs/quickstart.yaml --shards 4 --image ghcr.io/me/lossexp:0.1 --pvc lossexp-results | kubectl apply -f -`,
+land in one folder; without it results live in an emptyDir and are lost.
+
+The manifest is written to OUT/job.yaml (--out, default results/<name>, the
+folder lossexp sweep would use); --out - writes it to standard output.`,
+		Example: `  lossexp export k8s configs/quickstart.yaml --shards 4 --image ghcr.io/me/lossexp:0.1 --pvc lossexp-results --out - | kubectl apply -f -`,
 		Args:    cobra.ExactArgs(1),
 		RunE: func(c *cobra.Command, args []string) error {
 			o.Spec = args[0]
@@ -69,7 +74,7 @@ land in one folder; without it results live in an emptyDir and are lost.`,
 	f.StringVar(&o.K8s.Memory, "memory", "1Gi", "memory request and limit per pod")
 	f.Int32Var(&o.K8s.BackoffPerIndex, "backoff-per-index", 2, "retries of a failed shard (backoffLimitPerIndex)")
 	f.StringVar(&o.K8s.Namespace, "namespace", "", "namespace of the objects")
-	f.StringVarP(&o.Output, "output", "o", "", "write to this file instead of standard output")
+	exportOutFlags(c, o, "job.yaml")
 	return c
 }
 
@@ -81,8 +86,14 @@ func newCmdExportSlurm(streams *IO) *cobra.Command {
 		Long: `Write a bash script that submits SPEC's sweep as a Slurm job array
 (--array=0-(n-1), one shard per task, SLURM_ARRAY_TASK_ID selecting it) and a
 merge job with --dependency=afterok on the array. Paths must be on a
-filesystem that every node sees.`,
-		Example: `  lossexp export slurm configs/l1-sparsity.yaml --shards 8 --out /shared/results/l1 -o submit.sh && bash submit.sh`,
+filesystem that every node sees.
+
+--out is the results folder the shards write to (default results/<name>,
+as for lossexp sweep); the script is written into it as OUT/submit.sh
+(--out - prints it instead). Every path in the script is single-quoted and
+--mem, --time, --cpus, --partition and --shards (at most the number of
+runs) are checked before anything is written.`,
+		Example: `  lossexp export slurm configs/l1-sparsity.yaml --shards 8 --out /shared/results/l1 && bash /shared/results/l1/submit.sh`,
 		Args:    cobra.ExactArgs(1),
 		RunE: func(c *cobra.Command, args []string) error {
 			o.Spec = args[0]
@@ -91,7 +102,6 @@ filesystem that every node sees.`,
 	}
 	f := c.Flags()
 	f.IntVar(&o.Slurm.Shards, "shards", 0, "number of shards (array tasks)")
-	f.StringVar(&o.Slurm.Out, "out", "", "results folder on the shared filesystem (default results/<name> beside the spec)")
 	f.StringVar(&o.Slurm.DataDir, "data-dir", "", "--data-dir for the shards")
 	f.StringVar(&o.Slurm.Binary, "binary", "lossexp", "path of the lossexp binary on the cluster")
 	f.StringVar(&o.Slurm.Partition, "partition", "", "Slurm partition")
@@ -99,14 +109,58 @@ filesystem that every node sees.`,
 	f.IntVar(&o.Slurm.CPUs, "cpus", 2, "CPUs per shard (also --workers)")
 	f.StringVar(&o.Slurm.Memory, "mem", "", "memory per shard, e.g. 4G")
 	f.IntVar(&o.Slurm.MaxAtOnce, "max-at-once", 0, "run at most this many shards at once (%N)")
-	f.StringVarP(&o.Output, "output", "o", "", "write to this file instead of standard output")
+	exportOutFlags(c, o, "submit.sh")
 	return c
 }
+
+// exportOutFlags adds --out (-o), the results folder as in every other
+// command, and the deprecated --output FILE of earlier versions.
+func exportOutFlags(c *cobra.Command, o *ExportOptions, file string) {
+	f := c.Flags()
+	f.StringVarP(&o.Out, "out", "o", "", "results folder; writes OUT/"+file+" (default results/<name>; - for standard output)")
+	f.StringVar(&o.Output, "output", "", "file to write (deprecated: use --out FOLDER)")
+	f.MarkHidden("output")
+}
+
+// exportFiles are the names export writes into the results folder.
+const (
+	exportK8sFile   = "job.yaml"
+	exportSlurmFile = "submit.sh"
+)
 
 func exportRun(o *ExportOptions, k8s bool) error {
 	s, err := loadSpec(o.Spec)
 	if err != nil {
 		return err
+	}
+	plans, _, err := sweep.Expand(s)
+	if err != nil {
+		return inputError(err)
+	}
+	if !k8s && o.Slurm.CPUs < 1 {
+		return inputError(fmt.Errorf("--cpus must be ≥ 1, got %d", o.Slurm.CPUs))
+	}
+	// --out is a folder now; a name that looks like the file of earlier
+	// versions' -o FILE is almost surely one.
+	if o.Out != "" && o.Out != "-" {
+		if st, err := os.Stat(o.Out); err == nil && !st.IsDir() {
+			return inputError(fmt.Errorf("--out %s is a file: --out is the results folder (the script goes into it); use --out - for standard output", o.Out))
+		}
+		if ext := filepath.Ext(o.Out); ext == ".sh" || ext == ".yaml" || ext == ".yml" {
+			return inputError(fmt.Errorf("--out %s looks like a file name: -o/--out is the results folder now (export writes %s into it); use --out - for standard output", o.Out, map[bool]string{true: exportK8sFile, false: exportSlurmFile}[k8s]))
+		}
+	}
+	out := o.Out
+	if out == "" || out == "-" {
+		out = filepath.Join("results", s.Name)
+	}
+	target := ""
+	switch {
+	case o.Output != "":
+		target = o.Output
+		fmt.Fprintf(o.IO.Err, "note: --output is deprecated: -o/--out is the results folder (export writes %s into it); --out - prints to standard output\n", map[bool]string{true: exportK8sFile, false: exportSlurmFile}[k8s])
+	case o.Out != "-":
+		target = filepath.Join(out, map[bool]string{true: exportK8sFile, false: exportSlurmFile}[k8s])
 	}
 	var buf bytes.Buffer
 	if k8s {
@@ -114,7 +168,7 @@ func exportRun(o *ExportOptions, k8s bool) error {
 		if err != nil {
 			return inputError(err)
 		}
-		o.K8s.Name, o.K8s.SpecYAML = s.Name, raw
+		o.K8s.Name, o.K8s.SpecYAML, o.K8s.Runs = s.Name, raw, len(plans)
 		if s.Trainer != nil {
 			o.K8s.Trainer = s.Trainer.Command[0]
 		}
@@ -127,27 +181,39 @@ func exportRun(o *ExportOptions, k8s bool) error {
 		if err != nil {
 			return inputError(err)
 		}
-		o.Slurm.Name, o.Slurm.SpecPath = s.Name, abs
+		if out, err = filepath.Abs(out); err != nil {
+			return inputError(err)
+		}
+		o.Slurm.Name, o.Slurm.SpecPath, o.Slurm.Out, o.Slurm.Runs = s.Name, abs, out, len(plans)
 		if s.Trainer != nil {
 			o.Slurm.Trainer = s.Trainer.Command[0]
 		}
-		if o.Slurm.Out == "" {
-			o.Slurm.Out = filepath.Join(filepath.Dir(abs), "results", s.Name)
+		if target != "" {
+			if o.Slurm.Script, err = filepath.Abs(target); err != nil {
+				return inputError(err)
+			}
 		}
 		if err := export.WriteSlurm(&buf, o.Slurm); err != nil {
 			return inputError(err)
 		}
 	}
-	if o.Output == "" {
+	if target == "" {
 		_, err := o.IO.Out.Write(buf.Bytes())
 		return err
 	}
-	if err := report.WriteFileAtomic(o.Output, func(w io.Writer) error { _, err := w.Write(buf.Bytes()); return err }); err != nil {
+	if err := os.MkdirAll(filepath.Dir(target), 0o755); err != nil {
+		return inputError(fmt.Errorf("create %s: %w", filepath.Dir(target), unwrapPathErr(err)))
+	}
+	if err := report.WriteFileAtomic(target, func(w io.Writer) error { _, err := w.Write(buf.Bytes()); return err }); err != nil {
 		return err
 	}
 	if !k8s {
-		os.Chmod(o.Output, 0o755)
+		if err := os.Chmod(target, 0o755); err != nil {
+			return err
+		}
+		fmt.Fprintf(o.IO.Err, "wrote %s; submit with: bash %s\n", target, shellQuote(target))
+		return nil
 	}
-	fmt.Fprintf(o.IO.Err, "wrote %s\n", o.Output)
+	fmt.Fprintf(o.IO.Err, "wrote %s; apply with: kubectl apply -f %s\n", target, shellQuote(target))
 	return nil
 }

@@ -2,6 +2,7 @@ package cmd
 
 import (
 	"bytes"
+	"fmt"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -92,8 +93,10 @@ func TestSweep_KillResume(t *testing.T) {
 	if err != nil {
 		t.Fatalf("resume: %v\n%s", err, out)
 	}
-	if !strings.Contains(string(out), "resuming: ") {
-		t.Errorf("resume did not say it resumed:\n%s", out)
+	// Every record present at the kill is whole (saves are atomic) and is
+	// reused: the resume trains exactly the missing runs.
+	if want := fmt.Sprintf("resuming: %d of 40 runs already in %s, %d to train", len(files), store, 40-len(files)); !strings.Contains(string(out), want) {
+		t.Errorf("resume did not reuse every stored run; want %q in:\n%s", want, out)
 	}
 	t.Logf("killed with %d of 40 runs stored; resumed:\n%s", len(files), out)
 	for _, f := range []string{"runs.csv", "summary.csv", "curves.csv"} {

@@ -7,6 +7,7 @@ import (
 	"io/fs"
 	"os"
 	"runtime"
+	"slices"
 	"sort"
 	"strconv"
 	"strings"
@@ -60,9 +61,16 @@ var configKeys = []string{"workers", "data-dir", "results", "cache-dir"}
 // trainer that itself runs a sweep) inherits them: they are accepted and
 // ignored, never refused. childEnvPrefixes are the families of them.
 var (
-	childEnv         = []string{"LOSSEXP_RUN_ID", "LOSSEXP_REPEAT", "LOSSEXP_SEED", "LOSSEXP_WORKER", "LOSSEXP_RUN_DIR", "LOSSEXP_PARAMS"}
-	childEnvPrefixes = []string{"LOSSEXP_LAMBDA_"}
+	childEnv         = []string{"LOSSEXP_RUN_ID", "LOSSEXP_REPEAT", "LOSSEXP_SEED", "LOSSEXP_WORKER", "LOSSEXP_RUN_DIR", "LOSSEXP_PARAMS", "LOSSEXP_ATTEMPT"}
+	childEnvPrefixes = []string{"LOSSEXP_LAMBDA_", "LOSSEXP_PARAM_"}
 )
+
+// testEnv are the variables of lossexp's own test suite and scripts
+// (where the shared reference datasets are, whether their absence fails
+// the tests, the peak-memory test's size); the binary never reads them,
+// and a go test run that sets them must not have its commands refuse
+// them.
+var testEnv = []string{"LOSSEXP_SHARED_DATASETS", "LOSSEXP_REQUIRE_DATASETS", "LOSSEXP_MEMTEST"}
 
 // defaultWorkers is the worker count when none is set: the CPUs this
 // process may run on. GOMAXPROCS honours the container's CPU limit (Go ≥
@@ -99,6 +107,9 @@ func checkEnv(environ []string) error {
 }
 
 func isChildEnv(name string) bool {
+	if slices.Contains(testEnv, name) {
+		return true
+	}
 	for _, n := range childEnv {
 		if name == n {
 			return true

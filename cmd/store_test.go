@@ -74,20 +74,44 @@ func mustGlob(t *testing.T, pattern string) []string {
 }
 
 // TestSweep_UnwritableOutput: a folder that cannot be written is an input
-// error before any training, naming the folder. (root writes anywhere, so
-// the test skips as root.)
+// error before any training, naming the folder. Root writes anywhere on an
+// ordinary filesystem, so the test uses paths that refuse root too: one
+// under a regular file (not a directory), and, as root, one on sysfs;
+// as another user, a read-only folder.
 func TestSweep_UnwritableOutput(t *testing.T) {
+	spec := writeSpec(t, tinySpec)
+	file := filepath.Join(t.TempDir(), "results")
+	os.WriteFile(file, nil, 0o644)
+	cases := map[string]string{"under a file": filepath.Join(file, "o")}
 	if os.Geteuid() == 0 {
-		t.Skip("root can write to a read-only folder")
+		cases["sysfs"] = "/sys/lossexp-unwritable/o"
+	} else {
+		parent := t.TempDir()
+		if err := os.Chmod(parent, 0o555); err != nil {
+			t.Fatal(err)
+		}
+		defer os.Chmod(parent, 0o755)
+		cases["read-only folder"] = filepath.Join(parent, "o")
 	}
-	parent := t.TempDir()
-	if err := os.Chmod(parent, 0o555); err != nil {
-		t.Fatal(err)
-	}
-	defer os.Chmod(parent, 0o755)
-	out := filepath.Join(parent, "o")
-	code, _, stderr := run(t, "sweep", writeSpec(t, tinySpec), "--out", out, "-q")
-	if want := "lossexp: create output folder " + out + ": permission denied\n"; code != ExitInput || stderr != want {
-		t.Fatalf("exit %d, stderr %q; want %d, %q", code, stderr, ExitInput, want)
+	for name, out := range cases {
+		t.Run(name, func(t *testing.T) {
+			if name == "sysfs" {
+				if err := os.MkdirAll(out, 0o755); err == nil {
+					os.RemoveAll(filepath.Dir(out))
+					t.Skip("sysfs is writable here")
+				}
+			}
+			code, _, stderr := run(t, "sweep", spec, "--out", out, "-q")
+			want := "lossexp: create output folder " + out + ": "
+			if name == "under a file" && !strings.HasSuffix(stderr, "not a directory\n") {
+				t.Errorf("stderr %q: want not a directory", stderr)
+			}
+			if code != ExitInput || !strings.HasPrefix(stderr, want) || strings.Count(stderr, "\n") != 1 {
+				t.Fatalf("exit %d, stderr %q; want %d, one line starting %q", code, stderr, ExitInput, want)
+			}
+			if name == "read-only folder" && !strings.HasSuffix(stderr, "permission denied\n") {
+				t.Errorf("stderr %q: want permission denied", stderr)
+			}
+		})
 	}
 }

@@ -11,9 +11,10 @@ import (
 )
 
 // stepObjective returns, for the trainer's current batch (loadBatch of
-// n rows, its noise inputs included), the objective the batch step
-// differentiates at param: the task loss plus, for every batch term,
-// λ·Value, with the terms' own parameters as they are now.
+// n rows, its noise inputs included), the objective a training step
+// differentiates at param: the task loss plus λ·Value of every batch term
+// (with the terms' own parameters as they are now) and of every weight
+// penalty not applied as a proximal step.
 func stepObjective(t *trainer, n int) func(param []float64) float64 {
 	x := append([]float64(nil), t.xb[:n*t.din]...)
 	return func(param []float64) float64 {
@@ -25,14 +26,20 @@ func stepObjective(t *trainer, n int) func(param []float64) float64 {
 				t.fillBatch(st, out, n)
 				f += pp.lambda * st.term.Value(&st.b)
 			}
+			if pp.pen != nil && pp.prox == nil && pp.lambda != 0 {
+				f += pp.lambda * pp.pen.Value(param[:t.nw])
+			}
 		}
 		return f
 	}
 }
 
-// TestTrain_BatchStepGradient checks the gradient of one training step,
-// task and batch terms together, against central differences of the
-// step's objective over every model parameter: through the segmentation
+// TestTrain_BatchStepGradient checks the gradient of one training step
+// (stepGrad: the task, every batch term and every weight penalty, as
+// fitSGD hands it to the optimizer) against central differences of the
+// step's objective over every model parameter: the L2 and subgradient-L1
+// penalties alone and beside batch terms; fairness, decorrelation and
+// adversarial_debias; through the segmentation
 // loss and the aux head (into the hidden layer it reads), on both the
 // single backward pass and the measured path that back-propagates each
 // term alone; through the discriminator's input into a generator with
@@ -40,6 +47,46 @@ func stepObjective(t *trainer, n int) func(param []float64) float64 {
 // (perceptual).
 func TestTrain_BatchStepGradient(t *testing.T) {
 	for _, tc := range []struct{ name, spec string }{
+		{"l2_and_l1_penalties", `
+name: g
+dataset: {builtin: moons, params: {samples: 30}}
+model: {kind: mlp, hidden: [5], activation: tanh}
+train: {optimizer: adam, batch_size: 6}
+loss:
+  terms: [{kind: l2, weight: 0.3}, {kind: l1, method: subgradient, weight: 0.2}]
+`},
+		{"fairness_with_l2", `
+name: g
+dataset: {builtin: fair, params: {samples: 40, groups: 3}}
+model: {kind: mlp, hidden: [5], activation: tanh}
+train: {batch_size: 12}
+loss:
+  terms: [{kind: fairness, metric: equalized_odds, weight: 0.7}, {kind: l2, weight: 0.2}]
+`},
+		{"fairness_demographic_parity", `
+name: g
+dataset: {builtin: fair, params: {samples: 40, groups: 2}}
+model: {kind: mlp, hidden: [5], activation: tanh}
+train: {batch_size: 12}
+loss:
+  terms: [{kind: fairness, weight: 0.9}]
+`},
+		{"decorrelation_two_layers", `
+name: g
+dataset: {builtin: factors, params: {samples: 30}}
+model: {kind: mlp, hidden: [5, 4], activation: tanh}
+train: {batch_size: 6}
+loss:
+  terms: [{kind: decorrelation, layer: 0, weight: 0.5}, {kind: decorrelation, name: d2, weight: 0.3}, {kind: l2, weight: 0.1}]
+`},
+		{"adversarial_debias", `
+name: g
+dataset: {builtin: fair, params: {samples: 40, groups: 3}}
+model: {kind: mlp, hidden: [5], activation: tanh}
+train: {batch_size: 12}
+loss:
+  terms: [{kind: adversarial_debias, metric: equalized_odds, steps: 2, weight: 0.6}]
+`},
 		{"aux_on_segmentation", `
 name: g
 dataset: {builtin: edges, params: {samples: 20, length: 8}}
@@ -87,14 +134,7 @@ loss:
 		for _, measure := range []bool{false, true} {
 			t.Run(tc.name+map[bool]string{false: "_fused", true: "_measured"}[measure], func(t *testing.T) {
 				s := mustParse(t, tc.spec)
-				d, err := OpenData(s, "")
-				if err != nil {
-					t.Fatal(err)
-				}
-				sp, err := d.Prepare(0)
-				if err != nil {
-					t.Fatal(err)
-				}
+				sp := mustPrepare(t, s, 0)
 				lam := make([]float64, len(s.Loss.Terms))
 				for i, ts := range s.Loss.Terms {
 					lam[i] = ts.Weight.Values[0]
@@ -106,12 +146,12 @@ loss:
 				for i := range tr.perm {
 					tr.perm[i] = len(tr.perm) - 1 - i
 				}
-				n := 6
+				n := len(tr.yb) / tr.tpr
 				x := tr.loadBatch(sp.Train, 0, n)
 				out := tr.m.Forward(tr.ws, tr.param, x, n)
 				dout := tr.dout[:n*tr.k]
-				tr.task.LossGrad(dout, out, tr.yb[:n*tr.tpr], n, tr.k)
-				tr.batchStep(x, out, n, dout, measure)
+				loss := tr.task.LossGrad(dout, out, tr.yb[:n*tr.tpr], n, tr.k)
+				tr.stepGrad(x, out, n, dout, loss, measure)
 				analytic := append([]float64(nil), tr.grad...)
 				f := stepObjective(tr, n)
 				gradcheck.Check(t, f, func(dst, p []float64) { copy(dst, analytic) }, append([]float64(nil), tr.param...), gradcheck.Tol)

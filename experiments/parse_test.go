@@ -128,7 +128,7 @@ func TestParse_Errors(t *testing.T) {
 		{"missing name", "dataset: {builtin: moons}\n",
 			"bad.yaml:1:1: name: required (letters, digits, '-', '_' and '.'; results go to results/<name>/)"},
 		{"name not a folder name", "name: ../up\ndataset: {builtin: moons}\n",
-			`bad.yaml:1:7: name: "../up" is not a usable folder name: use letters, digits, '-', '_' and '.', not starting with '.' or '-'`},
+			`bad.yaml:1:7: name: "../up" is not a usable folder name: use letters, digits, '-', '_' and '.', not starting with '.' or '-', at most 100 of them`},
 		{"test + validation ≥ 1", "name: q\ndataset:\n  builtin: moons\n  split: {test: 0.5, validation: 0.5}\n",
 			"bad.yaml:4:34: dataset.split.validation: test (0.5) + validation (0.5) must be below 1 to leave training rows"},
 		{"test fraction 1", "name: q\ndataset:\n  builtin: moons\n  split: {test: 1}\n",

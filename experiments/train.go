@@ -359,37 +359,12 @@ func (t *trainer) fitSGD(ctx context.Context, res *Result) (string, error) {
 			if epoch == 0 && steps == 0 {
 				bound = lossBound(loss)
 			}
-			w := t.weights()
-			if t.bal != nil {
-				if gn, ok := t.balanceStep(x, out, n, dout, loss, steps%stride == 0); ok {
-					gnormSum += gn
-					measured++
-				}
-			} else if t.batchTerms == 0 {
-				t.m.Backward(t.ws, t.param, x, dout, n, t.grad)
-				if steps%stride == 0 {
-					// Measure against the task gradient alone, before any
-					// term's gradient is added to it.
-					gn := norm(t.grad)
-					gnormSum += gn
-					measured++
-					t.measureConflict(w, gn)
-				}
-			} else if gn, ok := t.batchStep(x, out, n, dout, steps%stride == 0); ok {
+			if gn, ok := t.stepGrad(x, out, n, dout, loss, steps%stride == 0); ok {
 				gnormSum += gn
 				measured++
 			}
-			for p := range t.pens {
-				if pp := &t.pens[p]; pp.lambda != 0 && pp.pen != nil && pp.prox == nil {
-					pp.pen.AddGrad(t.grad[:t.nw], w, pp.lambda)
-				}
-			}
 			t.opt.Step(t.param, t.grad)
-			for p := range t.pens {
-				if pp := &t.pens[p]; pp.prox != nil && pp.lambda > 0 {
-					pp.prox.Prox(w, t.lr*pp.lambda)
-				}
-			}
+			t.proxStep()
 			lossSum += loss
 			steps++
 		}
@@ -405,6 +380,47 @@ func (t *trainer) fitSGD(ctx context.Context, res *Result) (string, error) {
 		}
 	}
 	return "", nil
+}
+
+// stepGrad fills t.grad with the gradient, at t.param, of one step's
+// objective: the task loss on the batch (loss; dout holds its gradient
+// with respect to out), plus λ times every batch term and every weight
+// penalty not applied as a proximal step (an adaptive balancing method
+// weighs the task and the batch terms itself: balanceStep). With measure
+// it also records the gradient diagnostics and returns the task
+// gradient's norm (ok true).
+func (t *trainer) stepGrad(x, out []float64, n int, dout []float64, loss float64, measure bool) (gn float64, ok bool) {
+	w := t.weights()
+	if t.bal != nil {
+		gn, ok = t.balanceStep(x, out, n, dout, loss, measure)
+	} else if t.batchTerms == 0 {
+		t.m.Backward(t.ws, t.param, x, dout, n, t.grad)
+		if measure {
+			// Measure against the task gradient alone, before any
+			// term's gradient is added to it.
+			gn, ok = norm(t.grad), true
+			t.measureConflict(w, gn)
+		}
+	} else {
+		gn, ok = t.batchStep(x, out, n, dout, measure)
+	}
+	for p := range t.pens {
+		if pp := &t.pens[p]; pp.lambda != 0 && pp.pen != nil && pp.prox == nil {
+			pp.pen.AddGrad(t.grad[:t.nw], w, pp.lambda)
+		}
+	}
+	return gn, ok
+}
+
+// proxStep applies, after the optimizer's step, the proximal step of every
+// term minimised that way: w ← prox_{lr·λ·R}(w).
+func (t *trainer) proxStep() {
+	w := t.weights()
+	for p := range t.pens {
+		if pp := &t.pens[p]; pp.prox != nil && pp.lambda > 0 {
+			pp.prox.Prox(w, t.lr*pp.lambda)
+		}
+	}
 }
 
 // measureConflict records, for every active term, the norm of its

@@ -6,7 +6,9 @@ import (
 	"math"
 	"regexp"
 	"slices"
+	"strconv"
 	"strings"
+	"unicode/utf8"
 
 	"github.com/lossexp/lossexp/experiments/dataset"
 	"github.com/lossexp/lossexp/lossterms"
@@ -189,7 +191,7 @@ func (s *Spec) validate() []*FieldError {
 	case s.Name == "":
 		v.addf("name", "required (letters, digits, '-', '_' and '.'; results go to results/<name>/)")
 	case len(s.Name) > 100 || !nameRE.MatchString(s.Name):
-		v.addf("name", "%q is not a usable folder name: use letters, digits, '-', '_' and '.', not starting with '.' or '-'", s.Name)
+		v.addf("name", "%s is not a usable folder name: use letters, digits, '-', '_' and '.', not starting with '.' or '-', at most 100 of them", clipValue(s.Name))
 	}
 	if s.Repeats < 1 {
 		v.addf("repeats", "must be at least 1, got %d", s.Repeats)
@@ -748,4 +750,18 @@ const defaultCarve = 0.2
 // spec's own field is then not the one every run trains with.
 func (s *Spec) axisSets(field string) bool {
 	return slices.ContainsFunc(s.Sweep.Axes, func(ax Axis) bool { return ax.Field == field })
+}
+
+// clipValue quotes a value from the spec for a message, cut to 60 bytes
+// (on a rune boundary) with its length: a 1 MB value is not echoed whole.
+func clipValue(v string) string {
+	const max = 60
+	if len(v) <= max {
+		return strconv.Quote(v)
+	}
+	cut := max
+	for cut > 0 && !utf8.RuneStart(v[cut]) {
+		cut--
+	}
+	return fmt.Sprintf("%q… (%d bytes)", v[:cut], len(v))
 }

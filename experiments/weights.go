@@ -286,7 +286,7 @@ func logspace(from, to float64, num int) []float64 {
 	if num == 1 {
 		return []float64{from}
 	}
-	lo, hi := math.Log10(from), math.Log10(to)
+	lo, hi := log10(from), log10(to)
 	out := make([]float64, num)
 	for i := range out {
 		// Interpolating from both ends keeps e exact at either end.
@@ -297,9 +297,23 @@ func logspace(from, to float64, num int) []float64 {
 		} else {
 			out[i] = math.Pow(10, e)
 		}
+		// Rounding (and the coarse grid of subnormal numbers) must not
+		// carry a value outside [from, to].
+		out[i] = min(max(out[i], from), to)
 	}
 	out[0], out[num-1] = from, to
 	return out
+}
+
+// log10 is math.Log10, also exact for subnormal x (below 2^-1022),
+// where math.Log10 is not (it took 1e-320 for 1.1e-308). Normal x go
+// through math.Log10 itself, so their grids keep their bits.
+func log10(x float64) float64 {
+	if x > 0 && x < 0x1p-1022 {
+		f, e := math.Frexp(x)
+		return math.Log10(f) + float64(e)*math.Log10(2)
+	}
+	return math.Log10(x)
 }
 
 // linspace returns num values evenly spaced from from to to, ends exact.

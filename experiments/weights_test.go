@@ -124,3 +124,26 @@ func checkWeight(t *testing.T, w Weight) {
 		}
 	}
 }
+
+// TestWeight_LogspaceSubnormal: logspace from a subnormal number stays in
+// [from, to], ascends and spaces its values evenly in log10 (math.Log10
+// alone took 1e-320 for 1.1e-308 and returned values above to).
+func TestWeight_LogspaceSubnormal(t *testing.T) {
+	for _, tt := range []struct {
+		from, to float64
+		num      int
+	}{{1e-320, 1e-310, 7}, {1e-320, 1, 5}, {4e-324, 1e-300, 50}, {1e-323, 2e-323, 3}} {
+		v := logspace(tt.from, tt.to, tt.num)
+		for i, x := range v {
+			if x < tt.from || x > tt.to || (i > 0 && !(x > v[i-1])) {
+				t.Fatalf("logspace(%g, %g, %d) = %v: value %d out of [from, to] or not ascending", tt.from, tt.to, tt.num, v, i)
+			}
+		}
+	}
+	v := logspace(1e-320, 1e-310, 6) // a decade in two steps: 1e-320, 1e-318, …
+	for i, want := range []float64{1e-320, 1e-318, 1e-316, 1e-314, 1e-312, 1e-310} {
+		if math.Abs(math.Log10(v[i]*1e300)-math.Log10(want*1e300)) > 1e-3 {
+			t.Errorf("value %d = %g, want about %g", i, v[i], want)
+		}
+	}
+}

@@ -31,6 +31,7 @@ type K8sOptions struct {
 	// "" for the built-in trainer; the header then says what the image
 	// must hold.
 	Trainer string
+	Runs    int // runs of the sweep: Shards may not exceed it (0 = unknown)
 }
 
 // Paths inside the container.
@@ -57,8 +58,27 @@ func objectName(name string) string {
 
 // K8sObjects returns the ConfigMap holding the spec and the Indexed Job.
 func K8sObjects(o K8sOptions) (*corev1.ConfigMap, *batchv1.Job, error) {
-	if o.Shards < 1 {
-		return nil, nil, fmt.Errorf("--shards must be ≥ 1, got %d", o.Shards)
+	if err := checkName(o.Name); err != nil {
+		return nil, nil, err
+	}
+	if err := checkShards(o.Shards, o.Runs); err != nil {
+		return nil, nil, err
+	}
+	if o.Parallelism < 0 {
+		return nil, nil, fmt.Errorf("--parallelism must be ≥ 0 (0: all shards at once), got %d", o.Parallelism)
+	}
+	for _, f := range []struct{ flag, v string }{{"--namespace", o.Namespace}, {"--pvc", o.PVC}} {
+		if f.v != "" && !dns1123.MatchString(f.v) {
+			return nil, nil, fmt.Errorf("%s %s: want a Kubernetes name (lower-case letters, digits, '-' and '.')", f.flag, Clip(f.v))
+		}
+	}
+	for _, p := range []struct{ what, v string }{{"--data-dir", o.DataDir}, {"the trainer program", o.Trainer}} {
+		if err := checkPath(p.what, p.v); err != nil {
+			return nil, nil, err
+		}
+	}
+	if strings.IndexFunc(o.Image, func(r rune) bool { return r <= ' ' || r == 0x7f }) >= 0 {
+		return nil, nil, fmt.Errorf("--image %s: holds a space or a control character", Clip(o.Image))
 	}
 	if o.Image == "" {
 		return nil, nil, fmt.Errorf("--image is required: the container image with the lossexp binary")
@@ -73,14 +93,20 @@ func K8sObjects(o K8sOptions) (*corev1.ConfigMap, *batchv1.Job, error) {
 	if o.CPU != "" {
 		q, err := resource.ParseQuantity(o.CPU)
 		if err != nil {
-			return nil, nil, fmt.Errorf("--cpu %q: %w", o.CPU, err)
+			return nil, nil, fmt.Errorf("--cpu %s: %w", Clip(o.CPU), err)
+		}
+		if q.Sign() <= 0 {
+			return nil, nil, fmt.Errorf("--cpu %s: must be more than 0", Clip(o.CPU))
 		}
 		res[corev1.ResourceCPU] = q
 	}
 	if o.Memory != "" {
 		q, err := resource.ParseQuantity(o.Memory)
 		if err != nil {
-			return nil, nil, fmt.Errorf("--memory %q: %w", o.Memory, err)
+			return nil, nil, fmt.Errorf("--memory %s: %w", Clip(o.Memory), err)
+		}
+		if q.Sign() <= 0 {
+			return nil, nil, fmt.Errorf("--memory %s: must be more than 0", Clip(o.Memory))
 		}
 		res[corev1.ResourceMemory] = q
 	}

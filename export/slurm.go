@@ -17,9 +17,11 @@ type SlurmOptions struct {
 	Binary    string // lossexp binary on the cluster (default "lossexp")
 	Partition string
 	Time      string // per task, e.g. "01:00:00"
-	CPUs      int    // --cpus-per-task (also --workers)
+	CPUs      int    // --cpus-per-task (also --workers); 0 = 1
 	Memory    string // --mem, e.g. "4G"
 	MaxAtOnce int    // %N throttle on the array (0 = none)
+	Runs      int    // runs of the sweep: --shards may not exceed it (0 = unknown)
+	Script    string // where the script is written, for its own comment ("" = submit.sh)
 	// Trainer is the program of the spec's training command (trainer:),
 	// "" for the built-in trainer.
 	Trainer string
@@ -28,7 +30,7 @@ type SlurmOptions struct {
 var slurmTmpl = template.Must(template.New("slurm").Funcs(template.FuncMap{"q": shellQuote}).Parse(`#!/bin/bash
 # lossexp sweep {{.Name}} as a Slurm job array: {{.Shards}} shards, then a merge
 # that runs when every shard has succeeded (afterok dependency).
-# Run this script on a login node:  bash {{.Script}}
+# Run this script on a login node:  bash {{q .Script}}
 # A failed shard can be re-run alone; it trains only the runs it lacks:
 #   {{q .Binary}} sweep {{q .SpecPath}} --shard <i>/{{.Shards}} --out {{q .Out}}   then merge again:
 #   {{q .Binary}} merge {{q .Out}}
@@ -69,30 +71,61 @@ merge_id=$(sbatch --parsable --dependency=afterok:${array_id} <<'SBATCH'
 exec {{q .Binary}} merge {{q .Out}}
 SBATCH
 )
-echo "submitted merge ${merge_id}, after ${array_id} succeeds; results in {{.Out}}"
+echo "submitted merge ${merge_id}, after ${array_id} succeeds; results in "{{q .Out}}
 `))
 
 // WriteSlurm writes a bash driver that submits the shard array and the
 // dependent merge job with sbatch.
 func WriteSlurm(w io.Writer, o SlurmOptions) error {
-	if o.Shards < 1 {
-		return fmt.Errorf("--shards must be ≥ 1, got %d", o.Shards)
-	}
-	if o.CPUs < 1 {
-		o.CPUs = 1
+	if err := o.validate(); err != nil {
+		return err
 	}
 	if o.Binary == "" {
 		o.Binary = "lossexp"
 	}
-	if o.MaxAtOnce < 0 {
-		return fmt.Errorf("--max-at-once must be ≥ 0")
+	if o.CPUs == 0 {
+		o.CPUs = 1
+	}
+	if o.Script == "" {
+		o.Script = "submit.sh"
 	}
 	data := struct {
 		SlurmOptions
-		Last   int
-		Script string
-	}{o, o.Shards - 1, "submit-" + o.Name + ".sh"}
+		Last int
+	}{o, o.Shards - 1}
 	return slurmTmpl.Execute(w, data)
+}
+
+// validate checks every value that reaches the script: names and flag
+// values against what sbatch accepts, paths for control characters (they
+// are single-quoted in the script).
+func (o *SlurmOptions) validate() error {
+	if err := checkName(o.Name); err != nil {
+		return err
+	}
+	if err := checkShards(o.Shards, o.Runs); err != nil {
+		return err
+	}
+	switch {
+	case o.CPUs < 0:
+		return fmt.Errorf("--cpus must be ≥ 1, got %d", o.CPUs)
+	case o.CPUs > 4096:
+		return fmt.Errorf("--cpus %d: more than 4096 CPUs per task", o.CPUs)
+	case o.MaxAtOnce < 0:
+		return fmt.Errorf("--max-at-once must be ≥ 0, got %d", o.MaxAtOnce)
+	case o.Memory != "" && !slurmMem.MatchString(o.Memory):
+		return fmt.Errorf("--mem %s: want a size such as 4G, 512M or 4096 (megabytes)", Clip(o.Memory))
+	case o.Time != "" && !slurmTime.MatchString(o.Time):
+		return fmt.Errorf("--time %s: want minutes, MM:SS, HH:MM:SS, D-HH, D-HH:MM or D-HH:MM:SS (e.g. 01:30:00)", Clip(o.Time))
+	case o.Partition != "" && !slurmPartition.MatchString(o.Partition):
+		return fmt.Errorf("--partition %s: want a partition name (letters, digits, '.', '-', '_'; a list separated by commas)", Clip(o.Partition))
+	}
+	for _, p := range []struct{ flag, v string }{{"spec", o.SpecPath}, {"--out", o.Out}, {"--data-dir", o.DataDir}, {"--binary", o.Binary}, {"script", o.Script}, {"trainer", o.Trainer}} {
+		if err := checkPath(p.flag, p.v); err != nil {
+			return err
+		}
+	}
+	return nil
 }
 
 // shellQuote quotes s for a POSIX shell.

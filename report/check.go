@@ -179,14 +179,7 @@ func Check(base, cur *Summary, opt CheckOptions) (*CheckReport, error) {
 	if err := sameGrid(base, cur); err != nil {
 		return nil, err
 	}
-	metrics := opt.Metrics
-	if len(metrics) == 0 {
-		for _, m := range base.Metrics {
-			if !experiments.MetricDiagnostic(m) {
-				metrics = append(metrics, m)
-			}
-		}
-	}
+	metrics := CheckedMetrics(base, opt.Metrics)
 	rep := &CheckReport{Terms: base.Terms, Metrics: metrics}
 	curIdx := make([]int, len(metrics))
 	baseIdx := make([]int, len(metrics))
@@ -237,8 +230,8 @@ func sameGrid(base, cur *Summary) error {
 	}
 	for i := range base.Points {
 		if !slices.Equal(base.Points[i].Lambdas, cur.Points[i].Lambdas) {
-			return incomparablef("grid point %d is %s in the baseline but %s in the results", i+1,
-				pointLabel(base.Terms, base.Points[i].Lambdas), pointLabel(cur.Terms, cur.Points[i].Lambdas))
+			lb, lc := distinctLabels(base.Terms, base.Points[i].Lambdas, cur.Points[i].Lambdas)
+			return incomparablef("grid point %d is %s in the baseline but %s in the results", i+1, lb, lc)
 		}
 	}
 	return nil
@@ -313,7 +306,8 @@ func checkPoint(m string, pi int, bp, cp Point, bi, ci int, tol Tolerance, label
 	}
 	if worse > pc.Band {
 		pc.Regressed = true
-		pc.Note = fmt.Sprintf("moved %s by %.4g, beyond the band %.4g", wrongWay(pc), math.Abs(pc.Delta), pc.Band)
+		b, n := DistinctFloats(bs.Mean, cs.Mean, 5)
+		pc.Note = fmt.Sprintf("moved %s by %.4g (%s → %s), beyond the band %.4g", wrongWay(pc), math.Abs(pc.Delta), b, n, pc.Band)
 	}
 	return pc
 }

@@ -1,6 +1,8 @@
 package report
 
 import (
+	"context"
+	"fmt"
 	"io"
 	"path/filepath"
 	"sync"
@@ -15,7 +17,8 @@ import (
 // (every figure function builds a new one per file).
 type figureWriter struct {
 	dir string
-	sem chan struct{} // nil: write on the caller's goroutine
+	ctx context.Context // nil: never stops; else write refuses once ctx is done
+	sem chan struct{}   // nil: write on the caller's goroutine
 	wg  sync.WaitGroup
 
 	mu     sync.Mutex
@@ -41,6 +44,11 @@ func newFigureWriter(dir string, workers int) *figureWriter {
 // the calls, and wait reports what failed.
 func (fw *figureWriter) write(name string, fig io.WriterTo, written *[]string) error {
 	path := filepath.Join(fw.dir, name)
+	if fw.ctx != nil {
+		if err := fw.ctx.Err(); err != nil {
+			return fmt.Errorf("report %s: stopped before %s: %w", fw.dir, name, err)
+		}
+	}
 	if fw.sem == nil {
 		if err := WriteFileAtomic(path, writeTo(fig)); err != nil {
 			return err

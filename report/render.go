@@ -1,7 +1,9 @@
 package report
 
 import (
+	"context"
 	"errors"
+	"fmt"
 	"path/filepath"
 	"slices"
 	"strings"
@@ -31,7 +33,26 @@ import (
 // written. An empty opts.Title defaults to the folder's name. With
 // opts.Workers > 1 the figures are drawn on that many goroutines at once;
 // every file is the same, byte for byte, as with one.
-func Render(dir string, opts PlotOptions) (err error) {
+func Render(dir string, opts PlotOptions) error {
+	return RenderContext(context.Background(), dir, opts)
+}
+
+// RenderContext is Render that stops when ctx is done: it checks ctx
+// between its stages and before each figure, and returns ctx.Err()
+// (wrapped) without starting more. Every file it wrote before is whole
+// (each is written atomically, and figures already being drawn finish);
+// report.html, written last, is then absent or the previous one. `lossexp
+// report DIR` rebuilds everything.
+func RenderContext(ctx context.Context, dir string, opts PlotOptions) (err error) {
+	stop := func(stage string) error {
+		if err := ctx.Err(); err != nil {
+			return fmt.Errorf("report %s: stopped before %s: %w", dir, stage, err)
+		}
+		return nil
+	}
+	if err := stop("summary.csv"); err != nil {
+		return err
+	}
 	runs, err := ReadRuns(filepath.Join(dir, RunsFile))
 	if err != nil {
 		return err
@@ -45,6 +66,9 @@ func Render(dir string, opts PlotOptions) (err error) {
 		if base := filepath.Base(filepath.Clean(dir)); base != "." && base != string(filepath.Separator) {
 			opts.Title = base
 		}
+	}
+	if err := stop("the analysis"); err != nil {
+		return err
 	}
 	a, err := Analyze(dir, runs, s)
 	if err != nil {
@@ -94,8 +118,12 @@ func Render(dir string, opts PlotOptions) (err error) {
 			}
 		}
 	}
+	if err := stop("the figures"); err != nil {
+		return err
+	}
 	figs := &Figures{}
 	fw := newFigureWriter(dir, opts.Workers)
+	fw.ctx = ctx
 	// Every figure handed over is written (or has failed) before Render
 	// returns, and before report.html links to it.
 	defer func() {
@@ -112,6 +140,9 @@ func Render(dir string, opts PlotOptions) (err error) {
 		return err
 	}
 	if err := fw.wait(); err != nil {
+		return err
+	}
+	if err := stop("report.html"); err != nil {
 		return err
 	}
 	return WriteHTML(dir, a, popts, figs)

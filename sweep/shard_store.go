@@ -9,6 +9,7 @@ import (
 	"os"
 	"path/filepath"
 	"slices"
+	"strings"
 	"time"
 
 	"github.com/lossexp/lossexp/internal/atomicfile"
@@ -27,8 +28,10 @@ import (
 // writing its own at the same moment.
 const ShardDir = "shards"
 
-// ShardRecordFormat is the version of the shard manifest layout.
-const ShardRecordFormat = 1
+// ShardRecordFormat is the version of the shard manifest layout. Format 2
+// added the checksum; an older manifest is refused (re-running the shard
+// rewrites it and retrains nothing it has stored).
+const ShardRecordFormat = 2
 
 // ShardRecord is a shard's manifest: which spec it ran (the spec file's
 // text, so merge needs nothing but the results folder), what identifies
@@ -64,6 +67,9 @@ type ShardRecord struct {
 	Workers     int       `json:"workers"`
 	Started     time.Time `json:"started"`
 	Ended       time.Time `json:"finished,omitzero"`
+	// Checksum is "sha256:<hex>" of the manifest's JSON encoding with this
+	// field empty; a manifest that fails it is refused.
+	Checksum string `json:"checksum"`
 }
 
 // Of returns the shard the record belongs to.
@@ -75,6 +81,11 @@ func SaveShardRecord(dir string, rec *ShardRecord) error {
 		return fmt.Errorf("create shard folder %s: %w", dir, unwrapPath(err))
 	}
 	rec.Format = ShardRecordFormat
+	sum, err := contentSum(rec, &rec.Checksum)
+	if err != nil {
+		return fmt.Errorf("encode shard %s: %w", rec.Of(), err)
+	}
+	rec.Checksum = sum
 	b, err := json.MarshalIndent(rec, "", "  ")
 	if err != nil {
 		return fmt.Errorf("encode shard %s: %w", rec.Of(), err)
@@ -101,8 +112,14 @@ func LoadShardRecords(dir string) ([]*ShardRecord, error) {
 		if err := dec.Decode(&r); err != nil {
 			return nil, fmt.Errorf("read shard manifest %s: %w", f, err)
 		}
+		if r.Format < ShardRecordFormat {
+			return nil, fmt.Errorf("read shard manifest %s: format %d, written by an older lossexp without a checksum: delete it and re-run shard %s (it reuses its stored runs)", f, r.Format, r.Of())
+		}
 		if r.Format != ShardRecordFormat {
 			return nil, fmt.Errorf("read shard manifest %s: format %d, want %d", f, r.Format, ShardRecordFormat)
+		}
+		if err := verifySum(&r, &r.Checksum); err != nil {
+			return nil, fmt.Errorf("read shard manifest %s: %w: refusing it; delete it and re-run shard %s (it reuses its stored runs)", f, err, r.Of())
 		}
 		if err := r.Of().Validate(); err != nil {
 			return nil, fmt.Errorf("read shard manifest %s: %w", f, err)
@@ -118,7 +135,46 @@ func LoadShardRecords(dir string) ([]*ShardRecord, error) {
 		}
 		return a.Shard - b.Shard
 	})
+	for _, r := range recs[min(1, len(recs)):] {
+		if err := ShardsAgree(recs[0], r); err != nil {
+			return nil, fmt.Errorf("read shard manifests in %s: %s and %s %w; every shard must run the same spec on the same data (re-run the odd one with the others' spec)",
+				dir, recs[0].Of().FileName(), r.Of().FileName(), err)
+		}
+	}
 	return recs, nil
+}
+
+// ShardsAgree reports how two shard manifests of one sweep disagree: the
+// spec text and its hashes, the run base (data, numerics, BLAS), the data
+// checksum, the columns and the sweep's size must be the same. The error
+// reads after the two manifests' names: "differ in the spec text".
+func ShardsAgree(a, b *ShardRecord) error {
+	var diff []string
+	if a.Spec != b.Spec {
+		diff = append(diff, "the spec text")
+	}
+	if a.SpecHash != b.SpecHash || a.ResultHash != b.ResultHash {
+		diff = append(diff, "the spec hash")
+	}
+	if a.RunBase != b.RunBase {
+		diff = append(diff, "the run base (spec, data, numerics or BLAS)")
+	}
+	if a.DataSHA256 != b.DataSHA256 {
+		diff = append(diff, "the data checksum")
+	}
+	if a.Numerics != b.Numerics {
+		diff = append(diff, "the numerics version")
+	}
+	if !slices.Equal(a.Terms, b.Terms) || !slices.Equal(a.MetricNames, b.MetricNames) || !slices.Equal(a.CurveNames, b.CurveNames) {
+		diff = append(diff, "the terms, metrics or curves")
+	}
+	if a.TotalRuns != b.TotalRuns {
+		diff = append(diff, fmt.Sprintf("the sweep's size (%d, %d runs)", a.TotalRuns, b.TotalRuns))
+	}
+	if len(diff) == 0 {
+		return nil
+	}
+	return fmt.Errorf("differ in %s", strings.Join(diff, ", "))
 }
 
 // OpenShardStore is OpenStore for a shard: it creates dir if needed and

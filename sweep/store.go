@@ -2,6 +2,8 @@ package sweep
 
 import (
 	"bytes"
+	"crypto/sha256"
+	"encoding/hex"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -20,8 +22,12 @@ import (
 // StoreDir is the run store's folder inside a results folder.
 const StoreDir = "runs"
 
-// RecordFormat is the version of the run record layout.
-const RecordFormat = 1
+// RecordFormat is the version of the run record layout. Format 2 added
+// the checksum; a format-1 record (no checksum) is retrained, with a note,
+// rather than trusted: a checksum that may be absent protects nothing,
+// since deleting it would pass any edit, and the store is a cache whose
+// loss costs compute but never a wrong number.
+const RecordFormat = 2
 
 // Store keeps every finished run of a results folder as one JSON file,
 // <dir>/<run-id>.json, written atomically (temporary file, sync, rename),
@@ -87,6 +93,10 @@ type Record struct {
 	// last step's weights and its learned parameters (log variances,
 	// GradNorm weights). Absent for static runs.
 	Balance *RecordBalance `json:"balance,omitempty"`
+	// Checksum is "sha256:<hex>" of the record's JSON encoding with this
+	// field empty: a record edited by hand or damaged on disk (a metric,
+	// the spec hash) fails it and is retrained, never used.
+	Checksum string `json:"checksum"`
 
 	// logs is the folder holding the run's logs (Result.LogDir), moved
 	// into the store by Save.
@@ -99,6 +109,39 @@ type RecordBalance struct {
 	Losses  []string          `json:"losses"`
 	Final   Floats            `json:"final_weights"`
 	Learned map[string]Floats `json:"learned,omitempty"`
+}
+
+// ErrChecksum reports a record or manifest whose content does not match
+// its checksum.
+var ErrChecksum = errors.New("sweep: checksum mismatch")
+
+// contentSum returns "sha256:<hex>" of v's JSON encoding with *sum
+// cleared; *sum is restored.
+func contentSum(v any, sum *string) (string, error) {
+	keep := *sum
+	*sum = ""
+	b, err := json.Marshal(v)
+	*sum = keep
+	if err != nil {
+		return "", err
+	}
+	h := sha256.Sum256(b)
+	return "sha256:" + hex.EncodeToString(h[:]), nil
+}
+
+// verifySum checks *sum against v's content.
+func verifySum(v any, sum *string) error {
+	if *sum == "" {
+		return fmt.Errorf("%w: no checksum", ErrChecksum)
+	}
+	want, err := contentSum(v, sum)
+	if err != nil {
+		return err
+	}
+	if want != *sum {
+		return fmt.Errorf("%w: the content was changed after it was written (checksum %.19s…, content %.19s…)", ErrChecksum, *sum, want)
+	}
+	return nil
 }
 
 // RecordSamples is experiments.Samples with NaN-safe rows.
@@ -171,6 +214,11 @@ func (s *Store) Save(rec *Record) error {
 		panic("sweep: Save of a record without a run id")
 	}
 	rec.Format = RecordFormat
+	sum, err := contentSum(rec, &rec.Checksum)
+	if err != nil {
+		return fmt.Errorf("encode run %s: %w", rec.RunID, err)
+	}
+	rec.Checksum = sum
 	b, err := json.Marshal(rec)
 	if err != nil {
 		return fmt.Errorf("encode run %s: %w", rec.RunID, err)
@@ -240,6 +288,8 @@ func (s *Store) Load(id string) (*Record, error) {
 
 func (r *Record) validate(id string) error {
 	switch {
+	case r.Format < RecordFormat:
+		return fmt.Errorf("record format %d, written by an older lossexp without a checksum (format %d)", r.Format, RecordFormat)
 	case r.Format != RecordFormat:
 		return fmt.Errorf("record format %d, want %d", r.Format, RecordFormat)
 	case r.RunID != id:
@@ -260,7 +310,7 @@ func (r *Record) validate(id string) error {
 			return fmt.Errorf("epoch %d has %d curve values for %d curves", e+1, len(c), len(r.CurveNames))
 		}
 	}
-	return nil
+	return verifySum(r, &r.Checksum)
 }
 
 // Fits reports whether rec can stand for a run of this sweep: the same

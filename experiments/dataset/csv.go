@@ -66,7 +66,7 @@ func (e *CSVError) Error() string {
 	if e.Column == "" {
 		return fmt.Sprintf("%s: row %d: %v", e.File, e.Row, e.Err)
 	}
-	return fmt.Sprintf("%s: row %d, column %q: %v", e.File, e.Row, e.Column, e.Err)
+	return fmt.Sprintf("%s: row %d, column %s: %v", e.File, e.Row, quoteCell(e.Column), e.Err)
 }
 
 func (e *CSVError) Unwrap() error { return e.Err }
@@ -79,7 +79,7 @@ var ErrMissingValue = errors.New("dataset: missing value")
 type missingValueError struct{ value string }
 
 func (e missingValueError) Error() string {
-	return fmt.Sprintf("missing value %q (use missing: drop to skip rows with missing values)", e.value)
+	return fmt.Sprintf("missing value %s (use missing: drop to skip rows with missing values)", quoteCell(e.value))
 }
 
 func (e missingValueError) Is(target error) bool { return target == ErrMissingValue }
@@ -313,10 +313,10 @@ func ReadCSV(r io.Reader, file string, opt CSVOptions) (*Table, error) {
 	parseNum := func(c int, v string) (float64, error) {
 		x, err := strconv.ParseFloat(v, 64)
 		if err != nil && !errors.Is(err, strconv.ErrRange) {
-			return 0, cellErr(c, v, fmt.Errorf("value %q is not a number", v))
+			return 0, cellErr(c, v, fmt.Errorf("value %s is not a number", quoteCell(v)))
 		}
 		if err != nil || math.IsNaN(x) || math.IsInf(x, 0) {
-			return 0, cellErr(c, v, fmt.Errorf("value %q is not a finite number", v))
+			return 0, cellErr(c, v, fmt.Errorf("value %s is not a finite number", quoteCell(v)))
 		}
 		return x, nil
 	}
@@ -337,7 +337,7 @@ rows:
 		for c := width; c < len(rec); c++ {
 			if v := strings.TrimSpace(rec[c]); v != "" {
 				line, _ := cr.FieldPos(c)
-				return nil, &CSVError{File: file, Row: line, Value: v, Err: fmt.Errorf("value %q in unnamed field %d", v, c+1)}
+				return nil, &CSVError{File: file, Row: line, Value: v, Err: fmt.Errorf("value %s in unnamed field %d", quoteCell(v), c+1)}
 			}
 		}
 		for _, c := range used {
@@ -354,7 +354,7 @@ rows:
 			if err != nil {
 				var ce *CSVError
 				if errors.As(err, &ce) && isText(ce.Value) {
-					ce.Err = fmt.Errorf("%w: column %q holds text; list it under dataset.categorical to one-hot encode it, or leave it out of dataset.features", ce.Err, names[c])
+					ce.Err = fmt.Errorf("%w: column %s holds text; list it under dataset.categorical to one-hot encode it, or leave it out of dataset.features", ce.Err, quoteCell(names[c]))
 				}
 				return nil, err
 			}
@@ -389,7 +389,12 @@ rows:
 			t.Y = append(t.Y, x)
 		} else {
 			if kn != nil && !slices.Contains(kn.classes, v) {
-				return nil, cellErr(target, v, fmt.Errorf("class %q does not occur in the training file %s (its classes: %s)", v, opt.Known.Name, strings.Join(kn.classes, ", ")))
+				return nil, cellErr(target, v, fmt.Errorf("class %s does not occur in the training file %s (its classes: %s)", quoteCell(v), opt.Known.Name, strings.Join(kn.classes, ", ")))
+			}
+			if _, seen := labels.idx[v]; !seen {
+				if err := checkClassLabel(v); err != nil {
+					return nil, cellErr(target, v, err)
+				}
 			}
 			yIdx = append(yIdx, labels.index(v))
 		}

@@ -17,6 +17,9 @@ func sharedDatasets(tb testing.TB) string {
 		dir = filepath.Join("..", "..", "..", "shared", "datasets")
 	}
 	if _, err := os.Stat(dir); err != nil {
+		if os.Getenv("LOSSEXP_REQUIRE_DATASETS") == "1" { // CI: missing is a failure
+			tb.Fatalf("shared datasets not found (%v); set LOSSEXP_SHARED_DATASETS", err)
+		}
 		tb.Skipf("shared datasets not found (%v); set LOSSEXP_SHARED_DATASETS", err)
 	}
 	return dir

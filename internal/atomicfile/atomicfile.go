@@ -32,6 +32,16 @@ const TempPattern = ".*.tmp-*"
 // returns fails the write at that step, as a full disk or a crash would.
 var hook func(step, path string) error
 
+// SetHook installs a fault hook (see hook) and returns the function that
+// removes it. For tests, here and in the packages that write through
+// atomicfile (a test there proves its saves stay whole when a write stops
+// at any step); not safe to call while writes are in flight.
+func SetHook(h func(step, path string) error) func() {
+	old := hook
+	hook = h
+	return func() { hook = old }
+}
+
 func step(name, path string) error {
 	if hook == nil {
 		return nil
