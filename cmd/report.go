@@ -57,7 +57,7 @@ whatever the number.`,
 			if runF != nil {
 				return runF(c.Context(), opts)
 			}
-			return reportRun(opts)
+			return reportRun(c.Context(), opts)
 		},
 	}
 	c.Flags().StringVar(&opts.X, "x", "", "term whose λ is the x axis (default: the spec's report.x, else the first swept)")
@@ -66,7 +66,7 @@ whatever the number.`,
 	return c
 }
 
-func reportRun(o *ReportOptions) error {
+func reportRun(ctx context.Context, o *ReportOptions) error {
 	runs := filepath.Join(o.Dir, "runs.csv")
 	if _, err := os.Stat(runs); err != nil {
 		if errors.Is(err, fs.ErrNotExist) {
@@ -94,7 +94,10 @@ func reportRun(o *ReportOptions) error {
 	} else if !errors.Is(err, fs.ErrNotExist) {
 		fmt.Fprintf(o.IO.Err, "note: ignoring %s: %v\n", filepath.Join(o.Dir, "spec.yaml"), err)
 	}
-	if err := report.Render(o.Dir, opt); err != nil {
+	if err := report.RenderContext(ctx, o.Dir, opt); err != nil {
+		if ctx.Err() != nil {
+			return err // interrupted: exit 130
+		}
 		return inputError(err)
 	}
 	files, _ := filepath.Glob(filepath.Join(o.Dir, "*.png"))

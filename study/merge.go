@@ -13,6 +13,7 @@ import (
 
 	"github.com/lossexp/lossexp/experiments"
 	"github.com/lossexp/lossexp/internal/atomicfile"
+	"github.com/lossexp/lossexp/report"
 	"github.com/lossexp/lossexp/sweep"
 )
 
@@ -192,7 +193,10 @@ func Merge(ctx context.Context, opt MergeOptions) (*MergeOutcome, error) {
 	}
 	renderStart := time.Now().Add(-time.Second)
 	if finished > 0 {
-		if err := st.Render(out); err != nil {
+		if err := st.Render(ctx, out); err != nil {
+			if ctx.Err() != nil {
+				return nil, fmt.Errorf("merge %s: interrupted while drawing the report (the tables are written; merge again to redraw): %w", s.Name, err)
+			}
 			if len(missing) == 0 {
 				return nil, fmt.Errorf("render report: %w", err)
 			}
@@ -235,6 +239,9 @@ func agreeingManifest(srcs []mergeSource) (*sweep.ShardRecord, string, error) {
 			case !slices.Equal(r.MetricNames, first.MetricNames) || !slices.Equal(r.CurveNames, first.CurveNames):
 				return nil, "", inputf("merge: %s and %s were written by tool versions with different metrics (%s, %s); re-run the older shards",
 					firstPath, p, first.Tool, r.Tool)
+			}
+			if err := sweep.ShardsAgree(first, r); err != nil {
+				return nil, "", inputf("merge: %s and %s disagree: %w; merge each study on its own, or re-run the shard whose manifest is wrong", firstPath, p, err)
 			}
 		}
 	}
@@ -281,8 +288,21 @@ func mergeStudy(srcs []mergeSource, first *sweep.ShardRecord, firstPath string, 
 		return nil, inputf("merge: open the spec and the data the runs were trained on (give --data-dir where it is): %w", err)
 	}
 	if first != nil && st.Base != first.RunBase {
-		return nil, inputf("merge: the data found here (%s, sha256 %s) is not what the shards trained on (%s, sha256 %s), or this lossexp differs from theirs (numerics or BLAS); merge where the shards' data is, or with their build",
-			st.DatasetLabel(), st.Data.Checksum(), first.Dataset, first.DataSHA256)
+		here, theirs := report.DistinctHashes(st.Data.Checksum(), first.DataSHA256, 12)
+		if st.Data.Checksum() == first.DataSHA256 {
+			why := fmt.Sprintf("the data is the same (sha256 %.12s), but this lossexp differs from the shards' build", here)
+			switch {
+			case first.Numerics != experiments.NumericsVersion:
+				why += fmt.Sprintf(": numerics version %d here, %d in the shards", experiments.NumericsVersion, first.Numerics)
+			case first.BLAS != opt.BLAS:
+				why += fmt.Sprintf(": BLAS %s here, %s in the shards", opt.BLAS, first.BLAS)
+			case first.Tool != opt.Tool:
+				why += fmt.Sprintf(": tool version %s here, %s in the shards", opt.Tool, first.Tool)
+			}
+			return nil, inputf("merge: %s; merge with the shards' build", why)
+		}
+		return nil, inputf("merge: the data found here (%s, sha256 %s) is not what the shards trained on (%s, sha256 %s); merge where the shards' data is",
+			st.DatasetLabel(), here, first.Dataset, theirs)
 	}
 	return st, nil
 }

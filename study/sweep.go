@@ -137,11 +137,16 @@ func Sweep(ctx context.Context, st *Study, opt SweepOptions) (*SweepOutcome, err
 	oc.Interrupted = runErr != nil && errors.Is(runErr, context.Canceled) && ctx.Err() != nil
 	renderStart := time.Now().Add(-time.Second) // file times may be coarse
 	if finished > 0 {
-		if err := st.Render(out); err != nil {
-			if runErr == nil {
+		if err := st.Render(ctx, out); err != nil {
+			switch {
+			case ctx.Err() != nil: // Ctrl-C while drawing: the tables are written, resume redraws
+				runErr, oc.RunErr, oc.Interrupted = ctx.Err(), ctx.Err(), true
+				oc.ReportErr = err
+			case runErr == nil:
 				return nil, fmt.Errorf("render report: %w", err)
+			default:
+				oc.ReportErr = err // too few runs for some figure: the tables are what matters
 			}
-			oc.ReportErr = err // too few runs for some figure: the tables are what matters
 		}
 	}
 	ended := time.Now()

@@ -215,8 +215,8 @@ func (st *Study) storedRuns(store *sweep.Store) (*report.Runs, error) {
 
 // Render writes summary.csv, the analysis tables, the figures and
 // report.html of dir from its runs.csv.
-func (st *Study) Render(dir string) error {
+func (st *Study) Render(ctx context.Context, dir string) error {
 	s := st.Spec
-	return report.Render(dir, report.PlotOptions{X: s.Report.X, Metrics: s.Report.Metrics, Title: s.Name, Description: s.Description,
+	return report.RenderContext(ctx, dir, report.PlotOptions{X: s.Report.X, Metrics: s.Report.Metrics, Title: s.Name, Description: s.Description,
 		Workers: st.limits.workers()}) // figures in parallel, the same bytes as one at a time
 }

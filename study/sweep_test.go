@@ -1,0 +1,55 @@
+package study
+
+import (
+	"context"
+	"errors"
+	"os"
+	"path/filepath"
+	"testing"
+
+	"github.com/lossexp/lossexp/experiments"
+)
+
+const tinySpec = `name: tiny
+seed: 1
+repeats: 2
+dataset: {builtin: moons, params: {samples: 60}}
+model: {kind: linear}
+train: {optimizer: sgd, epochs: 3, batch_size: 0}
+loss:
+  terms:
+    - {kind: l2, weight: [0.01, 0.1]}
+`
+
+// TestSweep_InterruptDuringReport: Ctrl-C after the last run, while the
+// report is drawn, still leaves the tables and an honest manifest, and
+// the sweep returns the context's error (exit 130), not a failure.
+func TestSweep_InterruptDuringReport(t *testing.T) {
+	dir := t.TempDir()
+	st, err := Plan([]byte(tinySpec), filepath.Join(dir, "s.yaml"), "", DefaultLimits())
+	if err != nil {
+		t.Fatal(err)
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	out := filepath.Join(dir, "o")
+	oc, err := Sweep(ctx, st, SweepOptions{
+		Out: out, Workers: 1,
+		Start: func(*Pass) (func(int, int, *experiments.Result), func()) {
+			return nil, cancel // the pass ends, then Ctrl-C arrives
+		},
+	})
+	if !errors.Is(err, context.Canceled) || oc == nil || !oc.Interrupted {
+		t.Fatalf("err = %v, outcome %+v; want an interruption", err, oc)
+	}
+	if _, err := os.Stat(filepath.Join(out, "runs.csv")); err != nil {
+		t.Errorf("runs.csv: %v", err)
+	}
+	m, err := ReadManifest(out)
+	if err != nil || m.Finished != 6 {
+		t.Fatalf("manifest %+v, %v", m, err)
+	}
+	if _, err := os.Stat(filepath.Join(out, "report.html")); err == nil {
+		t.Errorf("report.html written after the interruption")
+	}
+}
