@@ -168,7 +168,7 @@ func exportRun(o *ExportOptions, k8s bool) error {
 		if err != nil {
 			return inputError(err)
 		}
-		o.K8s.Name, o.K8s.SpecYAML, o.K8s.Runs = s.Name, raw, len(plans)
+		o.K8s.Name, o.K8s.SpecYAML, o.K8s.Runs = s.Name, raw, plans.Len()
 		if s.Trainer != nil {
 			o.K8s.Trainer = s.Trainer.Command[0]
 		}
@@ -184,7 +184,7 @@ func exportRun(o *ExportOptions, k8s bool) error {
 		if out, err = filepath.Abs(out); err != nil {
 			return inputError(err)
 		}
-		o.Slurm.Name, o.Slurm.SpecPath, o.Slurm.Out, o.Slurm.Runs = s.Name, abs, out, len(plans)
+		o.Slurm.Name, o.Slurm.SpecPath, o.Slurm.Out, o.Slurm.Runs = s.Name, abs, out, plans.Len()
 		if s.Trainer != nil {
 			o.Slurm.Trainer = s.Trainer.Command[0]
 		}

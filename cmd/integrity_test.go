@@ -31,12 +31,12 @@ func editJSON(t *testing.T, path string, f func(map[string]any)) {
 }
 
 // TestSweep_ResumeTrainsOnlyWhatIsMissingOrDamaged injects into a finished
-// store every kind of bad record — truncated, partial (a temporary file),
-// foreign (another run's record under this id, another study's record),
-// a metric or the spec hash edited by hand, an old record without a
-// checksum, a deleted record — and asserts exactly how many runs the
-// resume trains, that each damaged one is named in a note, and that the
-// tables come out as the same bytes.
+// store every kind of bad record — truncated, torn at the end of the
+// segment (a kill mid-write), foreign (another run's record in its place,
+// another study's record file), a metric or the spec hash edited by hand,
+// an old record file without a checksum, a deleted record — and asserts
+// exactly how many runs the resume trains, that the damage is named in
+// notes, and that the tables come out as the same bytes.
 func TestSweep_ResumeTrainsOnlyWhatIsMissingOrDamaged(t *testing.T) {
 	dir := t.TempDir()
 	out := filepath.Join(dir, "o")
@@ -51,45 +51,51 @@ func TestSweep_ResumeTrainsOnlyWhatIsMissingOrDamaged(t *testing.T) {
 	}
 	sweep()
 	want, _ := os.ReadFile(filepath.Join(out, "runs.csv"))
-	recs := mustGlob(t, filepath.Join(out, "runs", "*.json"))
+	seg, hdr, recs := segmentLines(t, out)
 	if len(recs) != 8 {
 		t.Fatalf("%d records, want 8", len(recs))
 	}
-	id := func(p string) string { return strings.TrimSuffix(filepath.Base(p), ".json") }
+	ids := make([]string, len(recs))
+	for i, r := range recs {
+		ids[i] = lineID(r)
+	}
 
-	// 0: truncated mid-way (a disk that lost the tail).
-	b, _ := os.ReadFile(recs[0])
-	os.WriteFile(recs[0], b[:len(b)/2], 0o644)
-	// 1: foreign: run 2's record under run 1's name.
-	b, _ = os.ReadFile(recs[2])
-	os.WriteFile(recs[1], b, 0o644)
+	// 0: truncated mid-way (a disk that lost the tail), then a newline.
+	recs[0] = append(recs[0][:len(recs[0])/2:len(recs[0])/2], '\n')
+	// 1: foreign: run 2's record in place of run 1's.
+	recs[1] = recs[2]
 	// 3: a metric edited by hand, the JSON still valid.
-	editJSON(t, recs[3], func(m map[string]any) { m["metrics"].([]any)[0] = 0.999 })
+	recs[3] = bytes.Replace(recs[3], []byte(`"metrics":[`), []byte(`"metrics":[0.999,`), 1)
+	recs[3] = bytes.Replace(recs[3], []byte(`,0.`), []byte(`,1.`), 1)
 	// 4: the spec hash edited, as if another spec had made it.
-	editJSON(t, recs[4], func(m map[string]any) { m["spec_hash"] = "0000" })
-	// 5: an old record (format 1, no checksum).
-	editJSON(t, recs[5], func(m map[string]any) { m["format"] = 1; delete(m, "checksum") })
-	// 6: deleted; a partial save of it left behind (temporary file).
-	os.Remove(recs[6])
-	os.WriteFile(filepath.Join(out, "runs", "."+id(recs[6])+".json.tmp-123"), []byte(`{"format":2,"run_id":"`), 0o644)
+	recs[4] = bytes.Replace(recs[4], []byte(`"spec_hash":"`), []byte(`"spec_hash":"0000`), 1)
+	// 5: an old record (one file per run, format 1, no checksum).
+	old := filepath.Join(out, "runs", ids[5]+".json")
+	os.WriteFile(old, []byte(`{"format":1,"run_id":"`+ids[5]+`"}`), 0o644)
+	recs[5] = nil
+	// 6: deleted; the last record cut short (a kill mid-write).
+	recs[6] = nil
+	recs[7] = recs[7][:len(recs[7])-9]
 	// Another study's record: not one of this sweep's ids, never read.
 	os.WriteFile(filepath.Join(out, "runs", "ffffffffffffffff.json"), []byte(`{"format":2}`), 0o644)
+	writeSegment(t, seg, hdr, recs)
 
 	msg := sweep()
-	if !strings.Contains(msg, "resuming: 2 of 8 runs") {
-		t.Errorf("want 2 of 8 runs reused (6 trained):\n%s", msg)
+	if !strings.Contains(msg, "resuming: 1 of 8 runs") {
+		t.Errorf("want 1 of 8 runs reused (7 trained):\n%s", msg)
 	}
-	for i, why := range map[int]string{0: "", 1: "holds run", 3: "checksum", 4: "checksum", 5: "without a checksum"} {
-		if !strings.Contains(msg, fmt.Sprintf("note: retraining run %s: ", id(recs[i]))) || !strings.Contains(msg, why) {
-			t.Errorf("record %d: no note naming it and %q:\n%s", i, why, msg)
-		}
+	if !strings.Contains(msg, "note: 4 damaged records in the run store ignored") {
+		t.Errorf("no note of the 4 damaged lines (0, 3, 4 and the torn 7):\n%s", msg)
+	}
+	if !strings.Contains(msg, fmt.Sprintf("note: retraining run %s: ", ids[5])) || !strings.Contains(msg, "without a checksum") {
+		t.Errorf("no note naming the old record:\n%s", msg)
 	}
 	got, _ := os.ReadFile(filepath.Join(out, "runs.csv"))
 	if !bytes.Equal(want, got) {
 		t.Error("runs.csv differs after retraining the damaged records")
 	}
-	if tmps := mustGlob(t, filepath.Join(out, "runs", ".*tmp*")); len(tmps) > 0 {
-		t.Errorf("temporary files left: %v", tmps)
+	if _, err := os.Stat(old); !os.IsNotExist(err) {
+		t.Errorf("the old record's file stays after its run was retrained: %v", err)
 	}
 	if msg := sweep(); !strings.Contains(msg, "all reused from the run store") {
 		t.Errorf("third sweep retrained:\n%s", msg)

@@ -10,6 +10,8 @@ import (
 	"syscall"
 	"testing"
 	"time"
+
+	"github.com/lossexp/lossexp/sweep"
 )
 
 // killSpec is sized so that a sweep on one worker takes a few seconds:
@@ -68,8 +70,7 @@ func TestSweep_KillResume(t *testing.T) {
 	deadline := time.Now().Add(20 * time.Second)
 	stored := 0
 	for time.Now().Before(deadline) {
-		files, _ := filepath.Glob(filepath.Join(store, "*.json"))
-		if stored = len(files); stored >= 6 {
+		if stored = sweep.CountRecords(store); stored >= 6 {
 			break
 		}
 		time.Sleep(5 * time.Millisecond)
@@ -81,7 +82,7 @@ func TestSweep_KillResume(t *testing.T) {
 	if ws, ok := c.ProcessState.Sys().(syscall.WaitStatus); !ok || !ws.Signaled() || ws.Signal() != syscall.SIGKILL {
 		t.Fatalf("the sweep was not killed part way (err %v, %d runs stored); stderr:\n%s", err, stored, stderr.String())
 	}
-	files, _ := filepath.Glob(filepath.Join(store, "*.json"))
+	files := make([]struct{}, sweep.CountRecords(store))
 	if len(files) == 0 || len(files) >= 40 {
 		t.Fatalf("%d runs stored at the kill, want some but not all 40", len(files))
 	}
@@ -136,7 +137,7 @@ func TestSweep_InterruptExit130(t *testing.T) {
 	}
 	deadline := time.Now().Add(20 * time.Second)
 	for time.Now().Before(deadline) {
-		if files, _ := filepath.Glob(filepath.Join(out, "runs", "*.json")); len(files) >= 3 {
+		if sweep.CountRecords(filepath.Join(out, "runs")) >= 3 {
 			break
 		}
 		time.Sleep(5 * time.Millisecond)

@@ -92,9 +92,9 @@ type ValidateAxis struct {
 // newValidateJSON describes a valid spec; plans and grid are what
 // sweep.Expand returned for it. The lead's validate command calls it for
 // --json: writeJSON(o.IO.Out, newValidateJSON(o.Spec, s, plans, grid)).
-func newValidateJSON(path string, s *experiments.Spec, plans []sweep.Plan, grid int) ValidateJSON {
+func newValidateJSON(path string, s *experiments.Spec, plans sweep.Source, grid int) ValidateJSON {
 	v := ValidateJSON{Spec: path, Valid: true, Name: s.Name, Dataset: describeData(s), Model: describeModel(s),
-		Terms: []ValidateTerm{}, Mode: s.Sweep.Mode, GridPoints: grid, Repeats: s.Repeats, Runs: len(plans)}
+		Terms: []ValidateTerm{}, Mode: s.Sweep.Mode, GridPoints: grid, Repeats: s.Repeats, Runs: plans.Len()}
 	for _, t := range s.Loss.Terms {
 		v.Terms = append(v.Terms, ValidateTerm{Name: t.Name, Kind: t.Kind, Swept: t.Weight.Swept, Lambdas: append([]float64{}, t.Weight.Values...)})
 	}

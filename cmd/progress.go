@@ -47,14 +47,15 @@ func newProgress(streams *IO, name string, total int, quiet bool) *progress {
 // setCosts weighs the runs by cost for the ETA: plans are the sweep's
 // plans (all of them, or only those to train), skip (nil: none) reports
 // those that will not be trained (taken from the run store).
-func (p *progress) setCosts(plans []sweep.Plan, cost sweep.CostFunc, skip func(sweep.Plan) bool) {
+func (p *progress) setCosts(plans sweep.Source, cost sweep.CostFunc, skip func(sweep.Plan) bool) {
 	n := 0
-	for _, pl := range plans {
-		n = max(n, pl.Index+1)
+	for i := range plans.Len() {
+		n = max(n, plans.At(i).Index+1)
 	}
 	p.cost = make([]int64, n)
 	p.totalCost = 0
-	for _, pl := range plans {
+	for i := range plans.Len() {
+		pl := plans.At(i)
 		if pl.Index < 0 || (skip != nil && skip(pl)) {
 			continue
 		}

@@ -146,11 +146,7 @@ func readShardManifest(t *testing.T, out string, sh sweep.Shard) *sweep.ShardRec
 
 func countRecords(t *testing.T, out string) int {
 	t.Helper()
-	files, err := filepath.Glob(filepath.Join(out, sweep.StoreDir, "*.json"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	return len(files)
+	return sweep.CountRecords(filepath.Join(out, sweep.StoreDir))
 }
 
 // identicalFiles are the files a merge must write byte for byte as a
@@ -291,13 +287,12 @@ func TestShard_KillRefill(t *testing.T) {
 	if ws, ok := c.ProcessState.Sys().(syscall.WaitStatus); !ok || !ws.Signaled() {
 		t.Fatalf("the shard finished before it could be killed:\n%s", stderr.String())
 	}
-	before := map[string]time.Time{}
-	files, _ := filepath.Glob(filepath.Join(out, sweep.StoreDir, "*.json"))
-	for _, f := range files {
-		st, _ := os.Stat(f)
-		before[f] = st.ModTime()
+	// What the killed shard stored: its segment, never written again.
+	before := map[string][]byte{}
+	for _, f := range storeSegments(t, out) {
+		before[f], _ = os.ReadFile(f)
 	}
-	kept := len(before)
+	kept := countRecords(t, out)
 	man := readShardManifest(t, out, sh)
 	if man.Complete || !man.Ended.IsZero() || man.Runs != 13 {
 		t.Fatalf("manifest of the killed shard: complete %v, ended %v, runs %d", man.Complete, man.Ended, man.Runs)
@@ -344,10 +339,9 @@ func TestShard_KillRefill(t *testing.T) {
 	if man.Trained != 13-kept || man.Reused != kept || !man.Complete {
 		t.Errorf("manifest after the re-run: trained %d reused %d complete %v; want %d, %d, true", man.Trained, man.Reused, man.Complete, 13-kept, kept)
 	}
-	for f, mt := range before {
-		st, err := os.Stat(f)
-		if err != nil || !st.ModTime().Equal(mt) {
-			t.Errorf("stored run %s was rewritten by the re-run", filepath.Base(f))
+	for f, b := range before {
+		if now, err := os.ReadFile(f); err != nil || !bytes.Equal(now, b) {
+			t.Errorf("segment %s was rewritten by the re-run", filepath.Base(f))
 		}
 	}
 

@@ -6,6 +6,8 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+
+	"github.com/lossexp/lossexp/sweep"
 )
 
 // TestSweep_StoreReuse: a second sweep reuses every stored run; a grown
@@ -44,9 +46,11 @@ func TestSweep_StoreReuse(t *testing.T) {
 		t.Errorf("grown grid did not reuse the 8 shared runs:\n%s", msg)
 	}
 
-	recs, _ := filepath.Glob(filepath.Join(out, "runs", "*.json"))
-	os.WriteFile(recs[0], []byte(`{"format":1,`), 0o644)
-	if msg := sweepOK(grown); !strings.Contains(msg, "note: retraining run") || !strings.Contains(msg, "resuming: 17 of 18 runs") {
+	// One record damaged (a metric edited in its segment).
+	segs := mustGlob(t, filepath.Join(out, "runs", "seg-*.jsonl"))
+	b, _ := os.ReadFile(segs[0])
+	os.WriteFile(segs[0], bytes.Replace(b, []byte(`"metrics":[`), []byte(`"metrics":[1,`), 1), 0o644)
+	if msg := sweepOK(grown); !strings.Contains(msg, "note: 1 damaged record in the run store ignored") || !strings.Contains(msg, "resuming: 17 of 18 runs") {
 		t.Errorf("corrupt record not retrained:\n%s", msg)
 	}
 	if msg := sweepOK(grown, "--fresh"); strings.Contains(msg, "resuming") || !strings.Contains(msg, "18 trained") {
@@ -59,7 +63,7 @@ func TestSweep_StoreReuse(t *testing.T) {
 		t.Fatalf("another spec: exit %d: %s", code, stderr)
 	}
 	sweepOK(other, "--force")
-	if n := len(mustGlob(t, filepath.Join(out, "runs", "*.json"))); n != 8 {
+	if n := sweep.CountRecords(filepath.Join(out, "runs")); n != 8 {
 		t.Errorf("after --force the store holds %d runs, want the new spec's 8", n)
 	}
 }

@@ -73,11 +73,8 @@ func TestSweep_AxesColumnsAndResume(t *testing.T) {
 	}
 
 	// Resume: drop half the stored runs and sweep again.
-	store := filepath.Join(dir, "1", "runs")
-	files, _ := filepath.Glob(filepath.Join(store, "*.json"))
-	for _, f := range files[:len(files)/2] {
-		os.Remove(f)
-	}
+	seg, hdr, lines := segmentLines(t, filepath.Join(dir, "1"))
+	writeSegment(t, seg, hdr, lines[len(lines)/2:])
 	if code, _, stderr := run(t, "sweep", spec, "--workers", "2", "--out", filepath.Join(dir, "1"), "-q"); code != 0 {
 		t.Fatalf("resume: exit %d: %s", code, stderr)
 	}

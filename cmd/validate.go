@@ -122,12 +122,12 @@ func validateRun(o *ValidateOptions) error {
 	if s.Folds() > 1 {
 		folds = fmt.Sprintf(" × %d folds", s.Folds())
 	}
-	fmt.Fprintf(w, "grid:     %d points (%s) × %d repeats%s = %d runs\n", len(grid), s.Sweep.Mode, s.Repeats, folds, len(plans)-methods)
+	fmt.Fprintf(w, "grid:     %d points (%s) × %d repeats%s = %d runs\n", len(grid), s.Sweep.Mode, s.Repeats, folds, plans.Len()-methods)
 	if s.Loss.Balance != nil || len(s.Sweep.Balance) > 0 {
 		fmt.Fprintf(w, "balance:  %s\n", s.BalanceSummary())
 	}
 	if methods > 0 {
-		fmt.Fprintf(w, "runs:     %d in all\n", len(plans))
+		fmt.Fprintf(w, "runs:     %d in all\n", plans.Len())
 	}
 	fmt.Fprintf(w, "select:   λ chosen on %s\n", selectionLabel(s))
 	fmt.Fprintf(w, "metrics:  %s\n", strings.Join(st.Layout.Metrics, ", "))

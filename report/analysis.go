@@ -1,12 +1,14 @@
 package report
 
 import (
+	"bufio"
 	"encoding/binary"
 	"encoding/csv"
 	"errors"
 	"fmt"
 	"io"
 	"io/fs"
+	"iter"
 	"math"
 	"os"
 	"path/filepath"
@@ -29,7 +31,8 @@ type Analysis struct {
 	Dir      string
 	Spec     *experiments.Spec // nil when spec.yaml is missing or unreadable
 	SpecText string            // spec.yaml as written; "" when missing
-	Runs     *Runs
+	Runs     *Runs             // nil: runs.csv is read a row at a time when needed
+	NRuns    int               // rows of runs.csv
 	Summary  *Summary
 	Task     MetricChoice // the task metric balance points are chosen on
 	// Test is the task metric on the test split (test.<metric>) when Task
@@ -45,6 +48,8 @@ type Analysis struct {
 	Methods  *Methods
 	Warnings []string
 	Notes    []string
+
+	epochAcc map[[2]int]*epochAcc // loadEpochMeans
 }
 
 // MetricChoice is a metric used by the analysis and the direction in which
@@ -83,8 +88,18 @@ type TermAnalysis struct {
 // Analyze reads the optional tables of dir (spec.yaml, curves.csv,
 // timings.csv) and computes the analysis of the runs. x is the plotting
 // term of PlotOptions; the analysis covers every swept term regardless.
+// With runs nil, the runs are read from dir/runs.csv a row at a time,
+// in as many passes as the analysis needs, and nRuns is their number.
 func Analyze(dir string, runs *Runs, s *Summary) (*Analysis, error) {
-	a := &Analysis{Dir: dir, Runs: runs, Summary: s}
+	n := 0
+	if runs != nil {
+		n = len(runs.Runs)
+	}
+	return analyze(dir, runs, n, s)
+}
+
+func analyze(dir string, runs *Runs, nRuns int, s *Summary) (*Analysis, error) {
+	a := &Analysis{Dir: dir, Runs: runs, NRuns: nRuns, Summary: s}
 	if b, err := os.ReadFile(filepath.Join(dir, SpecFile)); err == nil {
 		a.SpecText = string(b)
 		spec, err := experiments.Load(filepath.Join(dir, SpecFile))
@@ -135,11 +150,16 @@ func Analyze(dir string, runs *Runs, s *Summary) (*Analysis, error) {
 			continue
 		}
 		for _, ax := range axisTuples(s) {
-			a.analyzeTerm(runs, s, j, t, ax)
+			a.analyzeTerm(s, j, t, ax)
+		}
+	}
+	if a.Task.Name != "" {
+		if err := a.pairAll(); err != nil {
+			return nil, err
 		}
 	}
 	if a.Timings != nil {
-		c, err := costOf(a.Timings, runs, s)
+		c, err := a.costOf()
 		if err != nil {
 			return nil, err
 		}
@@ -153,7 +173,7 @@ func Analyze(dir string, runs *Runs, s *Summary) (*Analysis, error) {
 
 // analyzeTerm appends the analysis of term j on its slice at the axis
 // values ax (nil without axes).
-func (a *Analysis) analyzeTerm(runs *Runs, s *Summary, j int, t string, ax []string) {
+func (a *Analysis) analyzeTerm(s *Summary, j int, t string, ax []string) {
 	{
 		ta := TermAnalysis{Term: t, Index: j, Kind: a.termKind(t), Ref: -1, Axes: ax}
 		var tags []string
@@ -164,9 +184,8 @@ func (a *Analysis) analyzeTerm(runs *Runs, s *Summary, j int, t string, ax []str
 		ta.Fixed, ta.Points, ta.Ref = termSliceAt(s, j, ax)
 		ta.Metric = a.chooseTermMetric(&ta)
 		if a.Task.Name != "" {
-			ta.Balance = balanceOf(s, &ta, a.Task)
+			ta.Balance = balanceOf(s, &ta, a.Task) // ta.Paired: pairAll
 			ta.Optimism = optimismOf(s, &ta, a.Test)
-			ta.Paired = pairedOf(runs, s, &ta, a.Task)
 		}
 		ta.Grad = a.gradConflict(&ta)
 		a.Terms = append(a.Terms, ta)
@@ -413,10 +432,15 @@ func termSliceAt(s *Summary, j int, ax []string) (fixed string, pts []int, ref i
 }
 
 // Table is a CSV table read back by column name: curves.csv or timings.csv.
+// A table read by readOptionalTable holds its header alone and reads its
+// rows from the file on each Each (those tables have a row per run and
+// epoch: a million-run sweep's do not fit in memory); one built in a test
+// holds its Rows.
 type Table struct {
 	Header []string
 	Rows   [][]string
 	col    map[string]int
+	path   string // rows are read from here when Rows is nil
 }
 
 // Col returns the index of column name, or -1.
@@ -427,7 +451,49 @@ func (t *Table) Col(name string) int {
 	return -1
 }
 
-// readOptionalTable reads a CSV table; a missing file is (nil, nil).
+// Each calls f with every row in file order (line is its line number);
+// row is reused between calls.
+func (t *Table) Each(f func(line int, row []string) error) error {
+	if t.path == "" {
+		for k, row := range t.Rows {
+			if err := f(k+2, row); err != nil {
+				return err
+			}
+		}
+		return nil
+	}
+	fh, err := os.Open(t.path)
+	if err != nil {
+		return fmt.Errorf("read %s: %w", filepath.Base(t.path), err)
+	}
+	defer fh.Close()
+	cr := csv.NewReader(bufio.NewReaderSize(fh, 1<<16))
+	cr.ReuseRecord = true
+	cr.FieldsPerRecord = -1
+	for k := 0; ; k++ {
+		row, err := cr.Read()
+		if err == io.EOF {
+			return nil
+		}
+		if err != nil {
+			var pe *csv.ParseError
+			if errors.As(err, &pe) {
+				return fmt.Errorf("%s: line %d, column %d: %w", t.path, pe.Line, pe.Column, pe.Err)
+			}
+			return fmt.Errorf("%s: %w", t.path, err)
+		}
+		if k == 0 {
+			continue // the header
+		}
+		line, _ := cr.FieldPos(0)
+		if err := f(line, row); err != nil {
+			return err
+		}
+	}
+}
+
+// readOptionalTable reads a CSV table's header (its rows are read by
+// Each); a missing file is (nil, nil).
 func readOptionalTable(path string) (*Table, error) {
 	f, err := os.Open(path)
 	if errors.Is(err, fs.ErrNotExist) {
@@ -437,9 +503,21 @@ func readOptionalTable(path string) (*Table, error) {
 		return nil, fmt.Errorf("read %s: %w", filepath.Base(path), err)
 	}
 	defer f.Close()
-	t, err := parseTable(f, path)
+	cr := csv.NewReader(bufio.NewReader(f))
+	header, err := cr.Read()
+	if err == io.EOF {
+		return nil, fmt.Errorf("%s: empty file, want a header", path)
+	}
 	if err != nil {
-		return nil, err
+		var pe *csv.ParseError
+		if errors.As(err, &pe) {
+			return nil, fmt.Errorf("%s: line %d, column %d: %w", path, pe.Line, pe.Column, pe.Err)
+		}
+		return nil, fmt.Errorf("%s: %w", path, err)
+	}
+	t := &Table{Header: header, col: make(map[string]int, len(header)), path: path}
+	for i, h := range header {
+		t.col[h] = i
 	}
 	return t, nil
 }
@@ -466,19 +544,47 @@ func parseTable(r io.Reader, name string) (*Table, error) {
 	return t, nil
 }
 
-// pointOfRuns returns, for each run, the index of its grid point in s
-// (Summarize groups by identical λ tuple, bit for bit, and axis values).
-func pointOfRuns(runs *Runs, s *Summary) []int {
+// eachRun calls f with every run: those of a.Runs when the analysis was
+// given them, else the rows of runs.csv read one at a time.
+func (a *Analysis) eachRun(f func(r *Run) error) error {
+	if a.Runs != nil {
+		for i := range a.Runs.Runs {
+			if err := f(&a.Runs.Runs[i]); err != nil {
+				return err
+			}
+		}
+		return nil
+	}
+	return EachRun(filepath.Join(a.Dir, RunsFile), f)
+}
+
+// runSeq yields the runs as eachRun does, with the error of a bad row.
+func (a *Analysis) runSeq() iter.Seq2[*Run, error] {
+	return func(yield func(*Run, error) bool) {
+		stopped := errors.New("stopped")
+		err := a.eachRun(func(r *Run) error {
+			if !yield(r, nil) {
+				return stopped
+			}
+			return nil
+		})
+		if err != nil && err != stopped {
+			yield(nil, err)
+		}
+	}
+}
+
+// pointIndex maps a point's key (pointKey) to its index in s.
+func pointIndex(s *Summary) map[string]int {
 	index := make(map[string]int, len(s.Points))
 	for pi, p := range s.Points {
 		index[lambdaKey(p.Lambdas)+axisKey(p.Axes)] = pi
 	}
-	out := make([]int, len(runs.Runs))
-	for i, r := range runs.Runs {
-		out[i] = index[lambdaKey(r.Lambdas)+axisKey(r.Axes)]
-	}
-	return out
+	return index
 }
+
+// pointKey is the key of run r's point.
+func pointKey(r *Run) string { return lambdaKey(r.Lambdas) + axisKey(r.Axes) }
 
 // axisKey is the part of a point's key its axis values make ("" without
 // axes, so keys of specs without axes are unchanged).

@@ -1,6 +1,7 @@
 package report
 
 import (
+	"iter"
 	"math"
 	"slices"
 	"strconv"
@@ -137,41 +138,119 @@ func (a *Analysis) lastEpochRatios(ta *TermAnalysis) map[int][]float64 {
 	if idC < 0 || epC < 0 || taskC < 0 || termC < 0 {
 		return nil
 	}
-	pointOf := pointOfRuns(a.Runs, a.Summary)
-	runIdx := make(map[string]int, len(a.Runs.Runs))
-	for i, r := range a.Runs.Runs {
-		runIdx[r.RunID] = i
+	// curves.csv has a run's epochs together, in runs.csv's order: read
+	// the two in step, holding one run (and the ratios, 8 bytes a run).
+	index := pointIndex(a.Summary)
+	next, stop := iter.Pull2(a.runSeq())
+	defer stop()
+	out := map[int][]float64{}
+	var (
+		curID     string
+		curOK     bool
+		curPoint  int
+		seen      bool
+		lastEpoch int
+		lastRatio float64
+		misfit    bool
+	)
+	flush := func() {
+		if curID != "" && curOK && seen {
+			out[curPoint] = append(out[curPoint], lastRatio)
+		}
+	}
+	c.Each(func(_ int, row []string) error {
+		if misfit || len(row) != len(c.Header) {
+			return nil
+		}
+		if id := row[idC]; id != curID {
+			flush()
+			curID, seen = id, false
+			for {
+				r, err, ok := next()
+				if !ok || err != nil {
+					misfit = true
+					return nil
+				}
+				if r.RunID == id {
+					curOK, curPoint = r.Status == experiments.StatusOK, index[pointKey(r)]
+					break
+				}
+			}
+		}
+		if !curOK {
+			return nil
+		}
+		ep, err := strconv.Atoi(row[epC])
+		if err != nil {
+			return nil
+		}
+		gt, err1 := parseCell(row[taskC])
+		gterm, err2 := parseCell(row[termC])
+		if err1 != nil || err2 != nil || !isFinite(gt) || !isFinite(gterm) || gt <= 0 {
+			return nil
+		}
+		if !seen || ep > lastEpoch {
+			lastEpoch, lastRatio, seen = ep, gterm/gt, true
+		}
+		return nil
+	})
+	if misfit {
+		return a.lastEpochRatiosByID(c, idC, epC, taskC, termC)
+	}
+	flush()
+	return out
+}
+
+// lastEpochRatiosByID is lastEpochRatios for a curves.csv whose runs are
+// not in runs.csv's order: the runs are indexed by id, one entry a run.
+func (a *Analysis) lastEpochRatiosByID(c *Table, idC, epC, taskC, termC int) map[int][]float64 {
+	index := pointIndex(a.Summary)
+	type runInfo struct {
+		point int
+		ok    bool
+	}
+	var order []string
+	runIdx := map[string]runInfo{}
+	if err := a.eachRun(func(r *Run) error {
+		if _, seen := runIdx[r.RunID]; !seen {
+			order = append(order, r.RunID)
+		}
+		runIdx[r.RunID] = runInfo{index[pointKey(r)], r.Status == experiments.StatusOK}
+		return nil
+	}); err != nil {
+		return nil
 	}
 	type last struct {
 		epoch int
 		ratio float64
 	}
-	lasts := map[int]last{}
-	for _, row := range c.Rows {
+	lasts := map[string]last{}
+	c.Each(func(_ int, row []string) error {
 		if len(row) != len(c.Header) {
-			continue
+			return nil
 		}
-		i, ok := runIdx[row[idC]]
-		if !ok || a.Runs.Runs[i].Status != experiments.StatusOK {
-			continue
+		ri, ok := runIdx[row[idC]]
+		if !ok || !ri.ok {
+			return nil
 		}
 		ep, err := strconv.Atoi(row[epC])
 		if err != nil {
-			continue
+			return nil
 		}
 		gt, err1 := parseCell(row[taskC])
 		gterm, err2 := parseCell(row[termC])
 		if err1 != nil || err2 != nil || !isFinite(gt) || !isFinite(gterm) || gt <= 0 {
-			continue
+			return nil
 		}
-		if l, seen := lasts[i]; !seen || ep > l.epoch {
-			lasts[i] = last{ep, gterm / gt}
+		if l, seen := lasts[row[idC]]; !seen || ep > l.epoch {
+			lasts[row[idC]] = last{ep, gterm / gt}
 		}
-	}
+		return nil
+	})
 	out := map[int][]float64{}
-	for i := range a.Runs.Runs { // run order: deterministic
-		if l, ok := lasts[i]; ok {
-			out[pointOf[i]] = append(out[pointOf[i]], l.ratio)
+	for _, id := range order { // run order: deterministic
+		if l, ok := lasts[id]; ok {
+			out[runIdx[id].point] = append(out[runIdx[id].point], l.ratio)
 		}
 	}
 	return out

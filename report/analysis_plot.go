@@ -211,48 +211,86 @@ func (a *Analysis) TrainingLambdas(ta *TermAnalysis) []int {
 
 // epochMeans returns, for grid point pi, the mean over its ok runs of
 // curves.csv column col at each epoch (index e = epoch−1; NaN where no run
-// has a value).
+// has a value), from the means loadEpochMeans gathered.
 func (a *Analysis) epochMeans(pi int, col int) []float64 {
-	c := a.Curves
-	idC, epC := c.Col(ColRunID), c.Col(ColEpoch)
-	pointOf := pointOfRuns(a.Runs, a.Summary)
-	ok := map[string]bool{}
-	for i, r := range a.Runs.Runs {
-		if pointOf[i] == pi && r.Status == experiments.StatusOK {
-			ok[r.RunID] = true
-			for _, id := range r.FoldIDs { // the folds PoolFolds pooled
-				ok[id] = true
-			}
-		}
+	acc := a.epochAcc[[2]int{pi, col}]
+	if acc == nil {
+		return []float64{}
 	}
-	var sum []float64
-	var n []int
-	for _, row := range c.Rows {
-		if len(row) != len(c.Header) || !ok[row[idC]] {
-			continue
-		}
-		ep, err := strconv.Atoi(row[epC])
-		if err != nil || ep < 1 {
-			continue
-		}
-		v, err := parseCell(row[col])
-		if err != nil || !isFinite(v) {
-			continue
-		}
-		for len(sum) < ep {
-			sum, n = append(sum, 0), append(n, 0)
-		}
-		sum[ep-1] += v
-		n[ep-1]++
-	}
-	out := make([]float64, len(sum))
-	for i := range sum {
+	out := make([]float64, len(acc.sum))
+	for i := range acc.sum {
 		out[i] = math.NaN()
-		if n[i] > 0 {
-			out[i] = sum[i] / float64(n[i])
+		if acc.n[i] > 0 {
+			out[i] = acc.sum[i] / float64(acc.n[i])
 		}
 	}
 	return out
+}
+
+// epochAcc accumulates one column of curves.csv per epoch at one point.
+type epochAcc struct {
+	sum []float64
+	n   []int
+}
+
+// loadEpochMeans reads, in one pass over runs.csv and one over
+// curves.csv, the per-epoch sums of columns cols at points pts over their
+// ok runs; only the runs of those points are held.
+func (a *Analysis) loadEpochMeans(pts, cols []int) error {
+	a.epochAcc = map[[2]int]*epochAcc{}
+	if len(pts) == 0 || len(cols) == 0 {
+		return nil
+	}
+	index := pointIndex(a.Summary)
+	want := map[int]bool{}
+	for _, p := range pts {
+		want[p] = true
+	}
+	runPoint := map[string]int{}
+	if err := a.eachRun(func(r *Run) error {
+		if p, ok := index[pointKey(r)]; ok && want[p] && r.Status == experiments.StatusOK {
+			runPoint[r.RunID] = p
+			for _, id := range r.FoldIDs { // the folds PoolFolds pooled
+				runPoint[id] = p
+			}
+		}
+		return nil
+	}); err != nil {
+		return err
+	}
+	c := a.Curves
+	idC, epC := c.Col(ColRunID), c.Col(ColEpoch)
+	return c.Each(func(_ int, row []string) error {
+		if len(row) != len(c.Header) {
+			return nil
+		}
+		pi, ok := runPoint[row[idC]]
+		if !ok {
+			return nil
+		}
+		ep, err := strconv.Atoi(row[epC])
+		if err != nil || ep < 1 {
+			return nil
+		}
+		for _, col := range cols {
+			v, err := parseCell(row[col])
+			if err != nil || !isFinite(v) {
+				continue
+			}
+			k := [2]int{pi, col}
+			acc := a.epochAcc[k]
+			if acc == nil {
+				acc = &epochAcc{}
+				a.epochAcc[k] = acc
+			}
+			for len(acc.sum) < ep {
+				acc.sum, acc.n = append(acc.sum, 0), append(acc.n, 0)
+			}
+			acc.sum[ep-1] += v
+			acc.n[ep-1]++
+		}
+		return nil
+	})
 }
 
 // trainingFigures writes training_<term>_<k>.png for the points of
@@ -267,6 +305,29 @@ func (a *Analysis) trainingFigures(fw *figureWriter, opts PlotOptions) (map[stri
 	taskC, testC := a.Curves.Col("loss.task"), a.Curves.Col("test.loss")
 	if taskC < 0 {
 		return out, nil
+	}
+	// Every point and column the figures need, in one reading.
+	var pts, cols []int
+	for _, ta := range a.Terms {
+		for _, pi := range a.TrainingLambdas(&ta) {
+			if !slices.Contains(pts, pi) {
+				pts = append(pts, pi)
+			}
+		}
+	}
+	for _, c := range append([]int{taskC, testC}, func() []int {
+		var cs []int
+		for _, t := range a.Summary.Terms {
+			cs = append(cs, a.Curves.Col("loss."+t))
+		}
+		return cs
+	}()...) {
+		if c >= 0 && !slices.Contains(cols, c) {
+			cols = append(cols, c)
+		}
+	}
+	if err := a.loadEpochMeans(pts, cols); err != nil {
+		return out, err
 	}
 	for _, ta := range a.Terms {
 		for k, pi := range a.TrainingLambdas(&ta) {

@@ -2,6 +2,7 @@ package report
 
 import (
 	"cmp"
+	"errors"
 	"fmt"
 	"math"
 	"slices"
@@ -401,62 +402,157 @@ func HolmAdjust(p []float64) []float64 {
 	return out
 }
 
-// pairedOf compares every point of ta's slice with its λ = 0 point, run by
-// run, on the task metric and then on the term's metric.
-func pairedOf(runs *Runs, s *Summary, ta *TermAnalysis, task MetricChoice) []Paired {
-	if ta.Ref < 0 {
+// pairAll fills the paired comparisons of every term analysis: each point
+// of its slice against its λ = 0 point, run by run (repeat r with repeat
+// r), on the task metric and then on the term's metric. A first pass over
+// the runs keeps those of the reference points (one per term and axis
+// point); a second takes each point's runs as they come (a point's runs
+// are contiguous in runs.csv) and compares them. Only the reference
+// points and the point being read are held; a table whose points are not
+// contiguous is read whole instead.
+func (a *Analysis) pairAll() error {
+	s := a.Summary
+	index := pointIndex(s)
+	refs := map[int]map[int]*Run{} // reference point → repeat → run
+	compare := map[int][]int{}     // point → term analyses that compare it
+	for k, ta := range a.Terms {
+		if ta.Ref < 0 {
+			continue
+		}
+		refs[ta.Ref] = map[int]*Run{}
+		for _, pi := range ta.Points {
+			if pi != ta.Ref {
+				compare[pi] = append(compare[pi], k)
+			}
+		}
+	}
+	if len(refs) == 0 {
 		return nil
 	}
-	pointOf := pointOfRuns(runs, s)
-	byPoint := make(map[int]map[int]*Run) // point → repeat → run
-	for i := range runs.Runs {
-		p := pointOf[i]
-		if byPoint[p] == nil {
-			byPoint[p] = map[int]*Run{}
+	if err := a.eachRun(func(r *Run) error {
+		if p, ok := index[pointKey(r)]; ok && refs[p] != nil {
+			refs[p][r.Repeat] = r
 		}
-		byPoint[p][runs.Runs[i].Repeat] = &runs.Runs[i]
+		return nil
+	}); err != nil {
+		return err
 	}
-	metrics := []MetricChoice{task}
-	if ta.Metric.Index >= 0 {
-		metrics = append(metrics, ta.Metric)
+	type key struct{ k, m, p int }
+	results := map[key]Paired{}
+	metricsOf := func(ta *TermAnalysis) []MetricChoice {
+		ms := []MetricChoice{a.Task}
+		if ta.Metric.Index >= 0 {
+			ms = append(ms, ta.Metric)
+		}
+		return ms
 	}
-	var out []Paired
-	for _, m := range metrics {
-		start := len(out)
-		for _, pi := range ta.Points {
-			if pi == ta.Ref {
-				continue
+	finish := func(pi int, group map[int]*Run) {
+		for _, k := range compare[pi] {
+			ta := &a.Terms[k]
+			for mi, m := range metricsOf(ta) {
+				var x, ref []float64
+				for r := 0; r <= maxRepeat(group); r++ {
+					ra, rb := group[r], refs[ta.Ref][r]
+					if ra == nil || rb == nil || ra.Status != experiments.StatusOK || rb.Status != experiments.StatusOK {
+						continue
+					}
+					va, vb := ra.Metrics[m.Index], rb.Metrics[m.Index]
+					if !isFinite(va) || !isFinite(vb) {
+						continue
+					}
+					x, ref = append(x, va), append(ref, vb)
+				}
+				pr := Paired{Term: ta.Term, Fixed: ta.Fixed, Lambda: s.Points[pi].Lambdas[ta.Index], Point: pi,
+					Metric: m.Name, Higher: m.Higher, PairedDiff: PairedTest(x, ref)}
+				if d := s.Points[pi].Diverged; d > 0 {
+					pr.Note = strings.TrimPrefix(pr.Note+"; "+fmt.Sprintf("%d diverged run(s) left out", d), "; ")
+				}
+				results[key{k, mi, pi}] = pr
 			}
-			var x, ref []float64
-			for r := 0; r <= maxRepeat(byPoint[pi]); r++ {
-				a, b := byPoint[pi][r], byPoint[ta.Ref][r]
-				if a == nil || b == nil || a.Status != experiments.StatusOK || b.Status != experiments.StatusOK {
+		}
+	}
+	// Second pass: one point at a time; all of them if they are scattered.
+	pass := func(holdAll bool) (scattered bool, err error) {
+		groups := map[int]map[int]*Run{}
+		done := map[int]bool{}
+		cur := -1
+		err = a.eachRun(func(r *Run) error {
+			p, ok := index[pointKey(r)]
+			if !ok || compare[p] == nil {
+				return nil
+			}
+			if p != cur && !holdAll {
+				if cur >= 0 {
+					finish(cur, groups[cur])
+					delete(groups, cur)
+					done[cur] = true
+				}
+				if done[p] {
+					scattered = true
+					return errScattered
+				}
+				cur = p
+			}
+			if groups[p] == nil {
+				groups[p] = map[int]*Run{}
+			}
+			groups[p][r.Repeat] = r
+			return nil
+		})
+		if errors.Is(err, errScattered) {
+			return true, nil
+		}
+		if err != nil {
+			return false, err
+		}
+		for p, g := range groups {
+			finish(p, g)
+		}
+		return false, nil
+	}
+	scattered, err := pass(false)
+	if err != nil {
+		return err
+	}
+	if scattered {
+		if _, err := pass(true); err != nil {
+			return err
+		}
+	}
+	for k := range a.Terms {
+		ta := &a.Terms[k]
+		if ta.Ref < 0 {
+			continue
+		}
+		for mi := range metricsOf(ta) {
+			start := len(ta.Paired)
+			for _, pi := range ta.Points {
+				if pi == ta.Ref {
 					continue
 				}
-				va, vb := a.Metrics[m.Index], b.Metrics[m.Index]
-				if !isFinite(va) || !isFinite(vb) {
-					continue
+				pr, ok := results[key{k, mi, pi}]
+				if !ok {
+					finish(pi, nil)
+					pr = results[key{k, mi, pi}]
 				}
-				x, ref = append(x, va), append(ref, vb)
+				ta.Paired = append(ta.Paired, pr)
 			}
-			pr := Paired{Term: ta.Term, Fixed: ta.Fixed, Lambda: s.Points[pi].Lambdas[ta.Index], Point: pi,
-				Metric: m.Name, Higher: m.Higher, PairedDiff: PairedTest(x, ref)}
-			if d := s.Points[pi].Diverged; d > 0 {
-				pr.Note = strings.TrimPrefix(pr.Note+"; "+fmt.Sprintf("%d diverged run(s) left out", d), "; ")
+			// Holm's adjustment within the family (one term, one metric).
+			fam := ta.Paired[start:]
+			ps := make([]float64, len(fam))
+			for i := range fam {
+				ps[i] = fam[i].P
 			}
-			out = append(out, pr)
-		}
-		fam := out[start:]
-		ps := make([]float64, len(fam))
-		for i := range fam {
-			ps[i] = fam[i].P
-		}
-		for i, q := range HolmAdjust(ps) {
-			fam[i].PHolm = q
+			for i, q := range HolmAdjust(ps) {
+				fam[i].PHolm = q
+			}
 		}
 	}
-	return out
+	return nil
 }
+
+// errScattered stops a pass that found a point's runs not contiguous.
+var errScattered = errors.New("report: the runs of a point are not contiguous")
 
 func maxRepeat(m map[int]*Run) int {
 	hi := -1

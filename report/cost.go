@@ -4,6 +4,7 @@ import (
 	"encoding/csv"
 	"fmt"
 	"io"
+	"iter"
 	"math"
 	"strconv"
 
@@ -43,61 +44,130 @@ type TermCost struct {
 	Note      string
 }
 
-// costOf computes the cost from timings.csv.
-func costOf(t *Table, runs *Runs, s *Summary) (*Cost, error) {
+// costOf computes the cost from timings.csv, read in step with runs.csv:
+// both have the runs in the same order (the Writer writes a run's rows of
+// each together), so each run's timings are matched to its row without a
+// table of every run. Only the point being read is held; a timings.csv
+// whose runs are not in runs.csv's order, or whose points are scattered,
+// gives no cost section (a note says why).
+func (a *Analysis) costOf() (*Cost, error) {
+	t, s := a.Timings, a.Summary
 	idC, epC, secC := t.Col(ColRunID), t.Col(ColEpoch), t.Col(ColSeconds)
 	if idC < 0 || epC < 0 || secC < 0 {
 		return nil, fmt.Errorf("%s: missing column %s, %s or %s", TimingsFile, ColRunID, ColEpoch, ColSeconds)
 	}
-	runIdx := make(map[string]int, len(runs.Runs))
-	for i, r := range runs.Runs {
-		runIdx[r.RunID] = i
-	}
-	total := make([]float64, len(runs.Runs))
-	epSum := make([]float64, len(runs.Runs))
-	epN := make([]int, len(runs.Runs))
-	for i := range total {
-		total[i] = math.NaN()
-	}
 	c := &Cost{Ref: -1}
-	for k, row := range t.Rows {
-		if len(row) != len(t.Header) {
-			return nil, fmt.Errorf("%s: line %d: %d cells, want %d", TimingsFile, k+2, len(row), len(t.Header))
+	index := pointIndex(s)
+	totals := make([]Stat, len(s.Points))
+	epochs := make([]Stat, len(s.Points))
+	epSum := make([]float64, len(s.Points)) // sum and count of the per-run epoch means, per point
+	epCnt := make([]int, len(s.Points))
+	for p := range s.Points {
+		totals[p], epochs[p] = Describe(nil), Describe(nil)
+	}
+	// The runs, in step with the timings.
+	next, stop := iter.Pull2(a.runSeq())
+	defer stop()
+	var (
+		cur       *Run // the run whose timings are being read
+		curTotal  = math.NaN()
+		curEpSum  float64
+		curEpN    int
+		openPoint = -1
+		ptTotals  []float64
+		ptEpochs  []float64
+		donePts   = map[int]bool{}
+		misfit    string
+	)
+	closePoint := func() {
+		if openPoint < 0 {
+			return
 		}
-		i, ok := runIdx[row[idC]]
-		if !ok {
-			continue // a run runs.csv does not have (an interrupted sweep)
+		totals[openPoint], epochs[openPoint] = Describe(ptTotals), Describe(ptEpochs)
+		for _, v := range ptEpochs {
+			epSum[openPoint] += v
+		}
+		epCnt[openPoint] = len(ptEpochs)
+		donePts[openPoint] = true
+		ptTotals, ptEpochs, openPoint = ptTotals[:0], ptEpochs[:0], -1
+	}
+	finishRun := func() {
+		if cur == nil {
+			return
+		}
+		r := cur
+		cur = nil
+		p, ok := index[pointKey(r)]
+		if !ok || r.Status != experiments.StatusOK {
+			return
+		}
+		if p != openPoint {
+			closePoint()
+			if donePts[p] {
+				misfit = "the runs of a grid point are not contiguous in runs.csv"
+				return
+			}
+			openPoint = p
+		}
+		if isFinite(curTotal) {
+			ptTotals = append(ptTotals, curTotal)
+		}
+		if curEpN > 0 {
+			ptEpochs = append(ptEpochs, curEpSum/float64(curEpN))
+		}
+	}
+	err := t.Each(func(line int, row []string) error {
+		if misfit != "" {
+			return nil
+		}
+		if len(row) != len(t.Header) {
+			return fmt.Errorf("%s: line %d: %d cells, want %d", TimingsFile, line, len(row), len(t.Header))
+		}
+		id := row[idC]
+		if cur == nil || cur.RunID != id {
+			finishRun()
+			// Advance runs.csv to this run (runs without timings are
+			// skipped: they have none).
+			for {
+				r, err, ok := next()
+				if !ok {
+					misfit = "its runs are not in runs.csv's order (or runs.csv lacks run " + id + ")"
+					return nil
+				}
+				if err != nil {
+					return err
+				}
+				if r.RunID == id {
+					cur, curTotal, curEpSum, curEpN = r, math.NaN(), 0, 0
+					break
+				}
+			}
 		}
 		sec, err := parseCell(row[secC])
 		if err != nil {
-			return nil, fmt.Errorf("%s: line %d, column %q: %w", TimingsFile, k+2, ColSeconds, err)
+			return fmt.Errorf("%s: line %d, column %q: %w", TimingsFile, line, ColSeconds, err)
 		}
 		if row[epC] == EpochTotal {
-			total[i] = sec
+			curTotal = sec
 			if isFinite(sec) {
 				c.Seconds += sec
 			}
-			continue
+			return nil
 		}
 		if isFinite(sec) {
-			epSum[i] += sec
-			epN[i]++
+			curEpSum += sec
+			curEpN++
 		}
+		return nil
+	})
+	if err != nil {
+		return nil, err
 	}
-	pointOf := pointOfRuns(runs, s)
-	totals := make([][]float64, len(s.Points))
-	epochs := make([][]float64, len(s.Points))
-	for i, r := range runs.Runs {
-		if r.Status != experiments.StatusOK {
-			continue
-		}
-		p := pointOf[i]
-		if isFinite(total[i]) {
-			totals[p] = append(totals[p], total[i])
-		}
-		if epN[i] > 0 {
-			epochs[p] = append(epochs[p], epSum[i]/float64(epN[i]))
-		}
+	finishRun()
+	closePoint()
+	if misfit != "" {
+		a.Notes = append(a.Notes, TimingsFile+": "+misfit+": no cost section")
+		return nil, nil
 	}
 	axisRef := map[string]int{}
 	for pi, p := range s.Points {
@@ -113,7 +183,7 @@ func costOf(t *Table, runs *Runs, s *Summary) (*Cost, error) {
 		if allZero && c.Ref < 0 {
 			c.Ref = pi
 		}
-		c.Points = append(c.Points, CostPoint{Point: pi, Total: Describe(totals[pi]), Epoch: Describe(epochs[pi]), Rel: math.NaN()})
+		c.Points = append(c.Points, CostPoint{Point: pi, Total: totals[pi], Epoch: epochs[pi], Rel: math.NaN()})
 	}
 	for i := range c.Points {
 		r, ok := axisRef[axisKey(s.Points[i].Axes)]
@@ -127,25 +197,29 @@ func costOf(t *Table, runs *Runs, s *Summary) (*Cost, error) {
 		}
 		fixed, pts, refPt := termSlice(s, j)
 		tc := TermCost{Term: term, Extra: math.NaN(), RefEpoch: math.NaN(), OnEpoch: math.NaN()}
-		var on, ref []float64
+		// Means of the per-run epoch means over the points (sums per
+		// point, then over the points: cost.csv varies with the timings
+		// anyway, so the order of the additions is not kept).
+		var onSum, refSum float64
 		for _, pi := range pts {
 			if pi == refPt {
-				ref = append(ref, epochs[pi]...)
+				refSum += epSum[pi]
+				tc.RefN += epCnt[pi]
 			} else if s.Points[pi].Lambdas[j] > 0 {
-				on = append(on, epochs[pi]...)
+				onSum += epSum[pi]
+				tc.OnN += epCnt[pi]
 			}
 		}
-		tc.RefN, tc.OnN = len(ref), len(on)
-		if len(ref) > 0 {
-			tc.RefEpoch = mean(ref)
+		if tc.RefN > 0 {
+			tc.RefEpoch = refSum / float64(tc.RefN)
 		}
-		if len(on) > 0 {
-			tc.OnEpoch = mean(on)
+		if tc.OnN > 0 {
+			tc.OnEpoch = onSum / float64(tc.OnN)
 		}
 		switch {
 		case refPt < 0:
 			tc.Note = "no λ = 0 runs to compare with"
-		case len(ref) == 0 || len(on) == 0:
+		case tc.RefN == 0 || tc.OnN == 0:
 			tc.Note = "no timed ok runs on one side"
 		default:
 			tc.Extra = tc.OnEpoch/tc.RefEpoch - 1

@@ -16,11 +16,15 @@
 // varies between two identical sweeps.
 //
 // [Render] turns a folder's runs.csv into summary.csv and PNG figures, both
-// after a sweep and for `lossexp report DIR`: [ReadRuns] parses the table,
-// [Summarize] groups the runs by grid point (identical λ tuple, in order of
-// first appearance) and computes, over the runs with status ok, the mean,
-// the sample standard deviation and a 95% Student-t confidence interval of
-// every metric; [WriteSummary] writes summary.csv and [Plot] the figures.
+// after a sweep and for `lossexp report DIR`: [SummarizeFile] reads the
+// table a row at a time ([RunReader]) and groups the runs by grid point
+// (identical λ tuple, in order of first appearance), computing over the
+// runs with status ok the mean, the sample standard deviation and a 95%
+// Student-t confidence interval of every metric ([Summarizer] holds one
+// grid point at a time; [Summarize] does the same over a table in memory);
+// [WriteSummary] writes summary.csv and [Plot] the figures. The analyses
+// read runs.csv, curves.csv and timings.csv again as streams, so memory
+// does not grow with the number of runs.
 //
 // Every file is written atomically through internal/atomicfile: to a
 // temporary file in the destination folder, synced, closed, renamed and the

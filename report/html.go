@@ -103,7 +103,12 @@ type htmlPaired struct {
 type htmlTable struct {
 	Header []string
 	Rows   []htmlRow
+	More   int // rows left out (the page lists at most HTMLMaxRuns runs)
 }
+
+// HTMLMaxRuns bounds the runs report.html lists: a page of a million rows
+// helps no one, and runs.csv has them all.
+const HTMLMaxRuns = 2000
 
 type htmlRow struct {
 	Cells    []string
@@ -220,17 +225,21 @@ func (a *Analysis) htmlData(opts PlotOptions, figs *Figures) *htmlData {
 		addCol(ta.Metric.Index)
 	}
 	for _, m := range opts.Metrics {
-		addCol(slices.Index(a.Runs.Metrics, m))
+		addCol(slices.Index(a.Summary.Metrics, m))
 	}
 	d.Runs.Header = []string{"run", "repeat", "status"}
-	for _, t := range a.Runs.Terms {
+	for _, t := range a.Summary.Terms {
 		d.Runs.Header = append(d.Runs.Header, "λ "+t)
 	}
 	for _, c := range cols {
-		d.Runs.Header = append(d.Runs.Header, a.Runs.Metrics[c])
+		d.Runs.Header = append(d.Runs.Header, a.Summary.Metrics[c])
 	}
 	d.Runs.Header = append(d.Runs.Header, "reason")
-	for _, r := range a.Runs.Runs {
+	a.eachRun(func(r *Run) error {
+		if len(d.Runs.Rows) == HTMLMaxRuns {
+			d.Runs.More++
+			return nil
+		}
 		row := htmlRow{Cells: []string{r.RunID, fmt.Sprint(r.Repeat), r.Status}, Diverged: r.Status != experiments.StatusOK}
 		for _, l := range r.Lambdas {
 			row.Cells = append(row.Cells, formatLambda(l))
@@ -240,10 +249,11 @@ func (a *Analysis) htmlData(opts PlotOptions, figs *Figures) *htmlData {
 		}
 		row.Cells = append(row.Cells, r.Reason)
 		d.Runs.Rows = append(d.Runs.Rows, row)
-	}
+		return nil
+	})
 
 	if c := a.Cost; c != nil {
-		hc := &htmlCost{Total: fmt.Sprintf("%.1f s of training over %d runs", c.Seconds, len(a.Runs.Runs))}
+		hc := &htmlCost{Total: fmt.Sprintf("%.1f s of training over %d runs", c.Seconds, a.NRuns)}
 		for _, tc := range c.Terms {
 			extra := "—"
 			if isFinite(tc.Extra) {
@@ -651,6 +661,7 @@ Grid points with a diverged run are left out of every choice.</details>
 <tr>{{range .Runs.Header}}<th>{{.}}</th>{{end}}</tr>
 {{range .Runs.Rows}}<tr{{if .Diverged}} class="diverged"{{end}}>{{range .Cells}}<td>{{.}}</td>{{end}}</tr>
 {{end}}</table></div>
+{{if .Runs.More}}<p>… and {{.Runs.More}} more runs: see runs.csv.</p>{{end}}
 
 <h2 id="spec">Spec</h2>
 {{if .SpecText}}<pre>{{.SpecText}}</pre>{{else}}<p>No spec.yaml in the folder.</p>{{end}}

@@ -97,7 +97,7 @@ type MethodEpoch struct {
 // analyzeMethods builds a.Methods when runs.csv has adaptive methods.
 func (a *Analysis) analyzeMethods() {
 	runs, s := a.Runs, a.Summary
-	if len(runs.Methods) == 0 || a.Task.Index < 0 {
+	if runs == nil || len(runs.Methods) == 0 || a.Task.Index < 0 { // nil: streamed, no method column
 		return
 	}
 	var ta *TermAnalysis
@@ -113,7 +113,11 @@ func (a *Analysis) analyzeMethods() {
 	}
 	m := &Methods{Term: ta.Term, Task: testAxis(s, a.Task), Side: testAxis(s, ta.Metric), Axes: s.Axes}
 	secs := a.runSeconds()
-	pointOf := pointOfRuns(runs, s)
+	index := pointIndex(s)
+	pointOf := make([]int, len(runs.Runs)) // a sweep.balance study's runs are held whole (Render)
+	for i := range runs.Runs {
+		pointOf[i] = index[pointKey(&runs.Runs[i])]
+	}
 	staticMean := math.NaN() // seconds per static run at the axis point
 	orient := func(v float64, higher bool) float64 {
 		if higher {
@@ -313,13 +317,14 @@ func (a *Analysis) runSeconds() map[string]float64 {
 	if idC < 0 || epC < 0 || secC < 0 {
 		return out
 	}
-	for _, row := range t.Rows {
+	t.Each(func(_ int, row []string) error {
 		if len(row) == len(t.Header) && row[epC] == EpochTotal {
 			if v, err := parseCell(row[secC]); err == nil {
 				out[row[idC]] = v
 			}
 		}
-	}
+		return nil
+	})
 	return out
 }
 
@@ -355,17 +360,17 @@ func (a *Analysis) weightsOf(m *Methods) {
 	sums := map[key][]float64{}
 	ns := map[key]int{}
 	var order []key
-	for _, row := range c.Rows {
+	c.Each(func(_ int, row []string) error {
 		if len(row) != len(c.Header) {
-			continue
+			return nil
 		}
 		r := run[row[idC]]
 		if r == nil {
-			continue
+			return nil
 		}
 		ep, err := strconv.Atoi(row[epC])
 		if err != nil {
-			continue
+			return nil
 		}
 		k := key{r.Method, strings.Join(r.Axes, "\x00"), ep}
 		if _, ok := sums[k]; !ok {
@@ -377,7 +382,8 @@ func (a *Analysis) weightsOf(m *Methods) {
 			sums[k][j] += v
 		}
 		ns[k]++
-	}
+		return nil
+	})
 	// Methods in methods.csv order, epochs ascending.
 	rank := map[string]int{}
 	for i, r := range m.Rows {

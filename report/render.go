@@ -53,12 +53,34 @@ func RenderContext(ctx context.Context, dir string, opts PlotOptions) (err error
 	if err := stop("summary.csv"); err != nil {
 		return err
 	}
-	runs, err := ReadRuns(filepath.Join(dir, RunsFile))
+	// runs.csv is read a row at a time, once for the summary and again
+	// for each analysis that needs the runs themselves: memory does not
+	// grow with the number of runs. A sweep.balance study (a method
+	// column) is read whole: its methods are compared run by run with the
+	// static front (methods.go); so is a cross-validated one (a fold
+	// column), whose folds are pooled per grid point and repeat
+	// (PoolFolds) before anything else.
+	path := filepath.Join(dir, RunsFile)
+	rr, err := OpenRuns(path)
 	if err != nil {
 		return err
 	}
-	runs = PoolFolds(runs) // one run per grid point and repeat
-	s := Summarize(runs)
+	whole := rr.HasMethod || rr.Folds
+	rr.Close()
+	var (
+		s     *Summary
+		runs  *Runs
+		nRuns int
+	)
+	if whole {
+		if runs, err = ReadRuns(path); err != nil {
+			return err
+		}
+		runs = PoolFolds(runs) // one run per grid point and repeat
+		s, nRuns = Summarize(runs), len(runs.Runs)
+	} else if s, nRuns, err = SummarizeFile(path); err != nil {
+		return err
+	}
 	if err := WriteSummary(filepath.Join(dir, SummaryFile), s); err != nil {
 		return err
 	}
@@ -70,7 +92,7 @@ func RenderContext(ctx context.Context, dir string, opts PlotOptions) (err error
 	if err := stop("the analysis"); err != nil {
 		return err
 	}
-	a, err := Analyze(dir, runs, s)
+	a, err := analyze(dir, runs, nRuns, s)
 	if err != nil {
 		return err
 	}

@@ -1,6 +1,7 @@
 package report
 
 import (
+	"bufio"
 	"encoding/csv"
 	"errors"
 	"fmt"
@@ -75,6 +76,72 @@ func ReadRuns(path string) (*Runs, error) {
 
 // parseRuns reads runs.csv from r; name is used in messages.
 func parseRuns(r io.Reader, name string) (*Runs, error) {
+	rr, err := newRunReader(r, name)
+	if err != nil {
+		return nil, err
+	}
+	runs := &Runs{Terms: rr.Terms, Axes: rr.Axes, Metrics: rr.Metrics, HasMethod: rr.HasMethod, Folds: rr.Folds}
+	for {
+		run, err := rr.Next()
+		if err == io.EOF {
+			return runs, nil
+		}
+		if err != nil {
+			return nil, err
+		}
+		if run.Adaptive() {
+			runs.Methods = append(runs.Methods, *run)
+		} else {
+			runs.Runs = append(runs.Runs, *run)
+		}
+	}
+}
+
+// RunReader reads runs.csv one row at a time, so that nothing but the
+// current row is held: the report stage of a sweep of a million runs
+// reads it this way (OpenRuns), several times if it must, rather than
+// whole.
+type RunReader struct {
+	Terms   []string
+	Axes    []string
+	Metrics []string
+
+	name                                string
+	f                                   *os.File
+	cr                                  *csv.Reader
+	header                              []string
+	termCols, axisCols, metricCols      []int
+	idCol, repCol, statusCol, reasonCol int
+	methodCol, foldCol                  int
+	// HasMethod reports that the file has the method column (a
+	// sweep.balance study), Folds the fold column (dataset.split.cv).
+	HasMethod, Folds bool
+}
+
+// OpenRuns opens the runs.csv at path and reads its header; Close it.
+func OpenRuns(path string) (*RunReader, error) {
+	f, err := os.Open(path)
+	if err != nil {
+		return nil, fmt.Errorf("read runs: %w", err)
+	}
+	rr, err := newRunReader(bufio.NewReaderSize(f, 1<<16), path)
+	if err != nil {
+		f.Close()
+		return nil, err
+	}
+	rr.f = f
+	return rr, nil
+}
+
+// Close closes the file.
+func (rr *RunReader) Close() error {
+	if rr.f == nil {
+		return nil
+	}
+	return rr.f.Close()
+}
+
+func newRunReader(r io.Reader, name string) (*RunReader, error) {
 	cr := csv.NewReader(r)
 	cr.ReuseRecord = true
 	header, err := cr.Read()
@@ -86,13 +153,7 @@ func parseRuns(r io.Reader, name string) (*Runs, error) {
 	}
 	header = append([]string(nil), header...)
 
-	runs := &Runs{}
-	var (
-		termCols, axisCols, metricCols      []int
-		idCol, repCol, statusCol, reasonCol = -1, -1, -1, -1
-		methodCol                           = -1
-		foldCol                             = -1
-	)
+	rr := &RunReader{name: name, cr: cr, header: header, idCol: -1, repCol: -1, statusCol: -1, reasonCol: -1, methodCol: -1, foldCol: -1}
 	seen := make(map[string]bool, len(header))
 	for i, h := range header {
 		if seen[h] {
@@ -103,133 +164,162 @@ func parseRuns(r io.Reader, name string) (*Runs, error) {
 	for i, h := range header {
 		switch {
 		case h == ColRunID:
-			idCol = i
+			rr.idCol = i
 		case h == ColRepeat:
-			repCol = i
+			rr.repCol = i
 		case h == ColStatus:
-			statusCol = i
+			rr.statusCol = i
 		case h == ColFold:
-			foldCol = i
-			runs.Folds = true
+			rr.foldCol = i
+			rr.Folds = true
 		case h == ColReason:
-			reasonCol = i
-		case h == ColMethod && reasonCol < 0:
-			methodCol = i
-			runs.HasMethod = true
+			rr.reasonCol = i
+		case h == ColMethod && rr.reasonCol < 0:
+			rr.methodCol = i
+			rr.HasMethod = true
 		case strings.HasPrefix(h, LambdaPrefix):
 			term := strings.TrimPrefix(h, LambdaPrefix)
 			if term == "" {
 				return nil, fmt.Errorf("%s: line 1, column %d: %q names no term", name, i+1, h)
 			}
-			termCols = append(termCols, i)
-			runs.Terms = append(runs.Terms, term)
+			rr.termCols = append(rr.termCols, i)
+			rr.Terms = append(rr.Terms, term)
 		case strings.HasPrefix(h, AxisPrefix):
 			field := strings.TrimPrefix(h, AxisPrefix)
 			if field == "" {
 				return nil, fmt.Errorf("%s: line 1, column %d: %q names no axis", name, i+1, h)
 			}
-			axisCols = append(axisCols, i)
-			runs.Axes = append(runs.Axes, field)
+			rr.axisCols = append(rr.axisCols, i)
+			rr.Axes = append(rr.Axes, field)
 		case h == "":
 			return nil, fmt.Errorf("%s: line 1, column %d: empty column name", name, i+1)
 		default:
-			if reasonCol >= 0 {
+			if rr.reasonCol >= 0 {
 				continue // added after reason by a later version
 			}
-			metricCols = append(metricCols, i)
-			runs.Metrics = append(runs.Metrics, h)
+			rr.metricCols = append(rr.metricCols, i)
+			rr.Metrics = append(rr.Metrics, h)
 		}
 	}
 	for _, c := range []struct {
 		col  int
 		name string
-	}{{idCol, ColRunID}, {repCol, ColRepeat}, {statusCol, ColStatus}} {
+	}{{rr.idCol, ColRunID}, {rr.repCol, ColRepeat}, {rr.statusCol, ColStatus}} {
 		if c.col < 0 {
 			return nil, fmt.Errorf("%s: line 1: missing column %q", name, c.name)
 		}
 	}
+	return rr, nil
+}
 
-	for {
-		rec, err := cr.Read()
-		if err == io.EOF {
-			break
+// Next returns the next row (a new Run each time), or io.EOF after the
+// last.
+func (rr *RunReader) Next() (*Run, error) {
+	name := rr.name
+	rec, err := rr.cr.Read()
+	if err == io.EOF {
+		return nil, io.EOF
+	}
+	if err != nil {
+		var pe *csv.ParseError
+		if errors.As(err, &pe) {
+			return nil, fmt.Errorf("%s: line %d, column %d: %w", name, pe.Line, pe.Column, pe.Err)
 		}
-		if err != nil {
-			var pe *csv.ParseError
-			if errors.As(err, &pe) {
-				return nil, fmt.Errorf("%s: line %d, column %d: %w", name, pe.Line, pe.Column, pe.Err)
-			}
-			return nil, fmt.Errorf("%s: %w", name, err)
-		}
-		line, _ := cr.FieldPos(0)
-		cellErr := func(col int, err error) error {
-			return fmt.Errorf("%s: line %d, column %q: %w", name, line, header[col], err)
-		}
-		run := Run{
-			RunID:   rec[idCol],
-			Status:  rec[statusCol],
-			Lambdas: make([]float64, len(termCols)),
-			Metrics: make([]float64, len(metricCols)),
-			Line:    line,
-		}
-		if reasonCol >= 0 {
-			run.Reason = rec[reasonCol]
-		}
-		if run.RunID == "" {
-			return nil, cellErr(idCol, errors.New("empty run id"))
-		}
-		if run.Status == "" {
-			return nil, cellErr(statusCol, errors.New("empty status"))
-		}
-		adaptive := false
-		if methodCol >= 0 {
-			run.Method = rec[methodCol]
-			if run.Method == "" {
-				return nil, cellErr(methodCol, errors.New("empty method"))
-			}
-			adaptive = run.Method != MethodStatic
-		}
-		if run.Repeat, err = strconv.Atoi(rec[repCol]); err != nil || run.Repeat < 0 {
-			return nil, cellErr(repCol, fmt.Errorf("invalid repeat %q, want an integer ≥ 0", rec[repCol]))
-		}
-		if foldCol >= 0 {
-			if run.Fold, err = strconv.Atoi(rec[foldCol]); err != nil || run.Fold < 0 {
-				return nil, cellErr(foldCol, fmt.Errorf("invalid fold %q, want an integer ≥ 0", rec[foldCol]))
-			}
-		}
-		for j, c := range termCols {
-			v, err := parseCell(rec[c])
-			if err != nil {
-				return nil, cellErr(c, err)
-			}
-			if math.IsNaN(v) && !adaptive { // an adaptive method sets the balanced terms' λ
-				return nil, cellErr(c, errors.New("empty λ"))
-			}
-			run.Lambdas[j] = v
-		}
-		if len(axisCols) > 0 {
-			run.Axes = make([]string, len(axisCols))
-			for j, c := range axisCols {
-				if rec[c] == "" {
-					return nil, cellErr(c, errors.New("empty axis value"))
-				}
-				run.Axes[j] = rec[c]
-			}
-		}
-		for j, c := range metricCols {
-			v, err := parseCell(rec[c])
-			if err != nil {
-				return nil, cellErr(c, err)
-			}
-			run.Metrics[j] = v
-		}
-		if adaptive {
-			runs.Methods = append(runs.Methods, run)
-		} else {
-			runs.Runs = append(runs.Runs, run)
+		return nil, fmt.Errorf("%s: %w", name, err)
+	}
+	line, _ := rr.cr.FieldPos(0)
+	cellErr := func(col int, err error) error {
+		return fmt.Errorf("%s: line %d, column %q: %w", name, line, rr.header[col], err)
+	}
+	run := &Run{
+		RunID:   rec[rr.idCol],
+		Status:  rec[rr.statusCol],
+		Lambdas: make([]float64, len(rr.termCols)),
+		Metrics: make([]float64, len(rr.metricCols)),
+		Line:    line,
+	}
+	if rr.reasonCol >= 0 {
+		run.Reason = rec[rr.reasonCol]
+	}
+	if run.RunID == "" {
+		return nil, cellErr(rr.idCol, errors.New("empty run id"))
+	}
+	if run.Status == "" {
+		return nil, cellErr(rr.statusCol, errors.New("empty status"))
+	}
+	if rr.foldCol >= 0 {
+		if run.Fold, err = strconv.Atoi(rec[rr.foldCol]); err != nil || run.Fold < 0 {
+			return nil, cellErr(rr.foldCol, fmt.Errorf("invalid fold %q, want an integer ≥ 0", rec[rr.foldCol]))
 		}
 	}
-	return runs, nil
+	adaptive := false
+	if rr.methodCol >= 0 {
+		run.Method = rec[rr.methodCol]
+		if run.Method == "" {
+			return nil, cellErr(rr.methodCol, errors.New("empty method"))
+		}
+		adaptive = run.Method != MethodStatic
+	}
+	if run.Repeat, err = strconv.Atoi(rec[rr.repCol]); err != nil || run.Repeat < 0 {
+		return nil, cellErr(rr.repCol, fmt.Errorf("invalid repeat %q, want an integer ≥ 0", rec[rr.repCol]))
+	}
+	for j, c := range rr.termCols {
+		v, err := parseCell(rec[c])
+		if err != nil {
+			return nil, cellErr(c, err)
+		}
+		if math.IsNaN(v) && !adaptive { // an adaptive method sets the balanced terms' λ
+			return nil, cellErr(c, errors.New("empty λ"))
+		}
+		run.Lambdas[j] = v
+	}
+	if len(rr.axisCols) > 0 {
+		run.Axes = make([]string, len(rr.axisCols))
+		for j, c := range rr.axisCols {
+			if rec[c] == "" {
+				return nil, cellErr(c, errors.New("empty axis value"))
+			}
+			run.Axes[j] = rec[c]
+		}
+	}
+	for j, c := range rr.metricCols {
+		v, err := parseCell(rec[c])
+		if err != nil {
+			return nil, cellErr(c, err)
+		}
+		run.Metrics[j] = v
+	}
+	return run, nil
+}
+
+// Adaptive reports whether the row is an adaptive balancing method's
+// (Runs.Methods), not a static run of the λ grid.
+func (r *Run) Adaptive() bool { return r.Method != "" && r.Method != MethodStatic }
+
+// EachRun calls f with every static row of the runs.csv at path (those
+// ReadRuns puts in Runs.Runs; adaptive methods' rows are left out), in
+// file order, holding one row at a time.
+func EachRun(path string, f func(r *Run) error) error {
+	rr, err := OpenRuns(path)
+	if err != nil {
+		return err
+	}
+	defer rr.Close()
+	for {
+		r, err := rr.Next()
+		if err == io.EOF {
+			return nil
+		}
+		if err != nil {
+			return err
+		}
+		if r.Adaptive() {
+			continue
+		}
+		if err := f(r); err != nil {
+			return err
+		}
+	}
 }
 
 // parseCell parses a float cell: empty is NaN ("no value"); "+Inf",

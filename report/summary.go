@@ -203,3 +203,118 @@ func formatStat(v float64) string {
 	}
 	return strconv.FormatFloat(v, 'g', 10, 64)
 }
+
+// Summarizer computes the Summary of runs added one at a time in
+// runs.csv order, holding only the values of the grid point being read:
+// the runs of a point are contiguous in every runs.csv lossexp writes
+// (index order is point-major). The statistics are those of Summarize,
+// bit for bit (Describe over the same values in the same order). A point
+// that comes back after another began makes Summary report false; the
+// caller then summarizes the whole table (Summarize), which takes any
+// order.
+type Summarizer struct {
+	s         *Summary
+	index     map[string]int
+	key       []byte
+	cur       int         // the open point, -1 before the first run
+	vals      [][]float64 // per metric, the open point's ok values
+	scattered bool
+	n         int
+}
+
+// NewSummarizer starts a summary of runs with these columns.
+func NewSummarizer(terms, axes, metrics []string) *Summarizer {
+	return &Summarizer{s: &Summary{Terms: terms, Axes: axes, Metrics: metrics}, index: map[string]int{}, cur: -1,
+		vals: make([][]float64, len(metrics))}
+}
+
+// Add adds one run; r is not kept (its Lambdas and Axes are, for a point's
+// first run).
+func (z *Summarizer) Add(r *Run) {
+	z.n++
+	if z.scattered {
+		return
+	}
+	z.key = z.key[:0]
+	for _, l := range r.Lambdas {
+		z.key = binary.LittleEndian.AppendUint64(z.key, math.Float64bits(l))
+	}
+	for _, a := range r.Axes {
+		z.key = append(append(z.key, a...), 0)
+	}
+	p, ok := z.index[string(z.key)]
+	switch {
+	case !ok:
+		z.close()
+		p = len(z.s.Points)
+		z.index[string(z.key)] = p
+		z.s.Points = append(z.s.Points, Point{Lambdas: r.Lambdas, Axes: r.Axes})
+		z.cur = p
+	case p != z.cur:
+		z.scattered = true
+		return
+	}
+	pt := &z.s.Points[p]
+	pt.N++
+	if r.Status == experiments.StatusDiverged {
+		pt.Diverged++
+	}
+	if r.Status != experiments.StatusOK {
+		return
+	}
+	for m, v := range r.Metrics {
+		if !math.IsNaN(v) {
+			z.vals[m] = append(z.vals[m], v)
+		}
+	}
+}
+
+// close finishes the open point.
+func (z *Summarizer) close() {
+	if z.cur < 0 {
+		return
+	}
+	pt := &z.s.Points[z.cur]
+	pt.Stats = make([]Stat, len(z.s.Metrics))
+	for m := range z.s.Metrics {
+		pt.Stats[m] = Describe(z.vals[m])
+		z.vals[m] = z.vals[m][:0]
+	}
+	z.cur = -1
+}
+
+// Runs returns the number of runs added.
+func (z *Summarizer) Runs() int { return z.n }
+
+// Summary finishes the summary; false when a point's runs were not
+// contiguous (see Summarizer).
+func (z *Summarizer) Summary() (*Summary, bool) {
+	if z.scattered {
+		return nil, false
+	}
+	z.close()
+	return z.s, true
+}
+
+// SummarizeFile summarizes the runs.csv at path in one pass, holding one
+// grid point at a time (the whole table only when its points are not
+// contiguous), and returns the summary and the number of runs.
+func SummarizeFile(path string) (*Summary, int, error) {
+	rr, err := OpenRuns(path)
+	if err != nil {
+		return nil, 0, err
+	}
+	z := NewSummarizer(rr.Terms, rr.Axes, rr.Metrics)
+	rr.Close()
+	if err := EachRun(path, func(r *Run) error { z.Add(r); return nil }); err != nil {
+		return nil, 0, err
+	}
+	if s, ok := z.Summary(); ok {
+		return s, z.Runs(), nil
+	}
+	runs, err := ReadRuns(path)
+	if err != nil {
+		return nil, 0, err
+	}
+	return Summarize(runs), len(runs.Runs), nil
+}

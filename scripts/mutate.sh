@@ -109,8 +109,8 @@ mutant usable-accepts-infinite-std report/check_usable.go report 'Usable' \
 # --- ordering, atomicity, integrity ------------------------------------------
 mutant shards-dealt-shortest-first sweep/shard.go sweep 'Assign|Shard' \
 	'			if costs[a] > costs[b] {' '			if costs[a] < costs[b] {'
-mutant save-not-atomic sweep/store.go sweep 'Atomic' \
-	'if err := writeAtomic(s.Path(rec.RunID), b); err != nil {' 'if err := os.WriteFile(s.Path(rec.RunID), b, 0o644); err != nil {'
+mutant segment-line-checksum-unchecked sweep/segment.go sweep 'Segment|Torn' \
+	'err != nil || want != h {' 'err != nil || (want != h && false) {'
 mutant record-checksum-unchecked sweep/store.go sweep 'Checksum' \
 	'return verifySum(r, &r.Checksum)' 'return nil'
 mutant manifests-not-compared sweep/shard_store.go sweep 'Integrity' \

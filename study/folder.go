@@ -95,12 +95,10 @@ type Inventory struct {
 	Exists  bool
 	Ours    []string // names (relative to the folder) lossexp wrote
 	Foreign []string // everything else
-	Records []string // run records in the run store (paths relative to the folder)
+	Records []string // files of the run store: segments, and records of the one-file-per-run layout (paths relative to the folder)
 	Logs    []string // log folders of a training command's runs (runs/logs/<run-id>)
 	Results bool     // the folder holds results (tables, records, shard manifests)
 }
-
-var recordName = regexp.MustCompile(`^[0-9a-f]{16}\.json$`)
 
 // Take stock of dir. A file is ours when the manifest lists it, when it is
 // one of the names lossexp always writes, a run record or a shard
@@ -135,7 +133,7 @@ func takeInventory(dir string) (*Inventory, error) {
 		case isTemp(n), n == LockFile:
 			// lossexp's, but neither results nor worth naming
 		case n == sweep.StoreDir && e.IsDir():
-			if err := inv.scanSub(dir, n, func(name string) bool { return recordName.MatchString(name) }); err != nil {
+			if err := inv.scanSub(dir, n, sweep.IsStoreFile); err != nil {
 				return nil, err
 			}
 			if err := inv.scanLogs(dir); err != nil {
@@ -294,7 +292,8 @@ func removeOurs(dir string, inv *Inventory) error {
 }
 
 // ClearRecords removes the run records lossexp wrote in dir's run store
-// (--fresh); other files there are left alone.
+// (--fresh): its segments and the records of the one-file-per-run layout;
+// other files there are left alone.
 func ClearRecords(dir string) error {
 	inv, err := takeInventory(dir)
 	if err != nil {
@@ -418,7 +417,7 @@ func (st *Study) newManifest(specFile, tool, blas string, started time.Time) Man
 		ResultHash: s.ResultHash(), RunBase: st.Base, Numerics: experiments.NumericsVersion,
 		Tool: tool, GoVersion: runtime.Version(), BLAS: blas,
 		Dataset: st.DatasetLabel(), DataSHA256: st.Data.Checksum(),
-		GridPoints: len(st.Grid), Repeats: s.Repeats, Runs: len(st.Plans),
+		GridPoints: len(st.Grid), Repeats: s.Repeats, Runs: st.Plans.Len(),
 		Started: started.UTC(),
 	}
 }

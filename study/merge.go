@@ -76,7 +76,7 @@ func Merge(ctx context.Context, opt MergeOptions) (*MergeOutcome, error) {
 		if err != nil {
 			return nil, input(err)
 		}
-		srcs = append(srcs, mergeSource{dir: d, store: sweep.StoreAt(filepath.Join(d, sweep.StoreDir)), shards: recs})
+		srcs = append(srcs, mergeSource{dir: d, shards: recs})
 	}
 	first, firstPath, err := agreeingManifest(srcs)
 	if err != nil {
@@ -99,64 +99,91 @@ func Merge(ctx context.Context, opt MergeOptions) (*MergeOutcome, error) {
 			out, prevPath, prev.Name, s.Name, strings.Join(SpecDiff(prev, s), ", "))
 	}
 
-	// Where each run's record is: the first folder that holds one that fits.
-	from := make([]int, len(plans))
-	var missing []int
+	// The output folder's store first: opening it for writing moves the
+	// records of the one-file-per-run layout into a segment.
+	dst, err := sweep.OpenStore(filepath.Join(out, sweep.StoreDir))
+	if err != nil {
+		return nil, input(err)
+	}
+	defer dst.Close()
+	for k := range srcs {
+		if sameDir(srcs[k].dir, out) {
+			srcs[k].store = dst
+			continue
+		}
+		if srcs[k].store, err = sweep.ReadStore(filepath.Join(srcs[k].dir, sweep.StoreDir)); err != nil {
+			return nil, input(err)
+		}
+		defer srcs[k].store.Close()
+	}
+
+	// Where each run's record is: the first folder that holds one that
+	// fits. One pass over the plans, index lookups only.
 	notes := 0
-	for i, p := range plans {
-		from[i] = -1
+	locate := func(p sweep.Plan, note bool) int {
 		for k, src := range srcs {
-			rec, err := src.store.Load(p.ID)
-			if errors.Is(err, sweep.ErrNoRecord) {
+			if !src.store.Has(p.ID) {
 				continue
 			}
 			// A failed run's record fits the tables (its row says why):
 			// the merge writes it and exits 1, like the sweep.
-			if err != nil || !rec.Columns(p.Base, st.Layout.Metrics, st.Layout.Curves) {
+			if src.store.Columns(p.ID, p.Base, st.Layout.Metrics, st.Layout.Curves) {
+				return k
+			}
+			if note {
 				if notes < 5 {
+					_, err := src.store.Load(p.ID)
 					if err == nil {
 						err = errors.New("written by another tool version")
 					}
 					fmt.Fprintf(log, "note: not using run %s: %v\n", p.ID, err)
 				}
 				notes++
-				continue
 			}
-			from[i] = k
-			break
 		}
-		if from[i] < 0 {
-			missing = append(missing, i)
+		return -1
+	}
+	missing := sweep.NewBitset(plans.Len())
+	have := sweep.NewBitset(plans.Len()) // in the output store already
+	nMissing := 0
+	for p := range plans.All() {
+		if locate(p, true) < 0 {
+			missing.Set(p.Index)
+			nMissing++
+		}
+		if dst.Columns(p.ID, p.Base, st.Layout.Metrics, st.Layout.Curves) {
+			have.Set(p.Index)
 		}
 	}
-	oc := &MergeOutcome{Study: st, Out: out, Missing: len(missing), Folders: len(srcs)}
+	oc := &MergeOutcome{Study: st, Out: out, Missing: nMissing, Folders: len(srcs)}
 	for _, src := range srcs {
 		oc.Shards += len(src.shards)
 	}
-	if len(missing) > 0 {
-		reportMissing(log, st, missing, srcs, out)
+	if nMissing > 0 {
+		reportMissing(log, st, missing, nMissing, srcs, out)
 		if !opt.Partial {
 			return oc, &IncompleteError{fmt.Errorf("merge %s: %d of %d runs missing (%s); nothing written: re-run those shards (each trains only the runs it lacks) and merge again, or pass --partial to write the tables of the %d runs there are",
-				s.Name, len(missing), len(plans), strings.Join(missingShards(st, missing, srcs), ", "), len(plans)-len(missing))}
+				s.Name, nMissing, plans.Len(), strings.Join(missingShards(st, missing, srcs), ", "), plans.Len()-nMissing)}
 		}
 	}
 
-	// Gather every record in the output folder's store.
-	dst := sweep.StoreAt(filepath.Join(out, sweep.StoreDir))
-	if err := os.MkdirAll(dst.Dir(), 0o755); err != nil {
-		return nil, inputf("create run store %s: %w", dst.Dir(), unwrapPath(err))
-	}
-	for i, p := range plans {
-		if from[i] < 0 || sameDir(srcs[from[i]].dir, out) {
+	// Gather every record in the output folder's store (no lookup in it
+	// between its saves: each would sort the index again).
+	for p := range plans.All() {
+		if have.Has(p.Index) {
 			continue
 		}
-		ok, err := dst.Import(srcs[from[i]].store, p.ID)
-		if err != nil {
+		k := locate(p, false)
+		if k < 0 || srcs[k].store == dst {
+			continue
+		}
+		if err := dst.Copy(srcs[k].store, p.ID); err != nil {
 			return nil, err
 		}
-		if ok {
-			oc.Copied++
-		}
+		oc.Copied++
+	}
+	if err := dst.Sync(); err != nil {
+		return nil, input(err)
 	}
 	for _, src := range srcs {
 		if sameDir(src.dir, out) {
@@ -197,7 +224,7 @@ func Merge(ctx context.Context, opt MergeOptions) (*MergeOutcome, error) {
 			if ctx.Err() != nil {
 				return nil, fmt.Errorf("merge %s: interrupted while drawing the report (the tables are written; merge again to redraw): %w", s.Name, err)
 			}
-			if len(missing) == 0 {
+			if nMissing == 0 {
 				return nil, fmt.Errorf("render report: %w", err)
 			}
 			fmt.Fprintf(log, "note: plots of the partial merge: %v\n", err)
@@ -205,7 +232,7 @@ func Merge(ctx context.Context, opt MergeOptions) (*MergeOutcome, error) {
 	}
 	ended := time.Now()
 	m := st.newManifest(filepath.Join(out, SpecFile), opt.Tool, opt.BLAS, started)
-	m.Complete, m.Finished, m.Reused = finished == len(plans) && counts.Failed == 0, finished, finished
+	m.Complete, m.Finished, m.Reused = finished == plans.Len() && counts.Failed == 0, finished, finished
 	m.Diverged, m.Failed = counts.Diverged, counts.Failed
 	m.Ended, m.Seconds = ended.UTC(), ended.Sub(started).Seconds()
 	m.Files = outputFiles(out, renderStart, prevFiles)
@@ -214,7 +241,7 @@ func Merge(ctx context.Context, opt MergeOptions) (*MergeOutcome, error) {
 	}
 	oc.Manifest = m
 	if counts.Failed > 0 {
-		return oc, &FailedRunsError{Failed: counts.Failed, Runs: len(plans), IDs: counts.FailedIDs, Store: dst.Dir()}
+		return oc, &FailedRunsError{Failed: counts.Failed, Runs: plans.Len(), IDs: counts.FailedIDs, Store: dst.Dir()}
 	}
 	return oc, nil
 }
@@ -322,30 +349,22 @@ func shardCounts(srcs []mergeSource) []int {
 	return ns
 }
 
-// shardOf returns, for each number of shards n the manifests name, the
-// shard of every plan.
-func shardOf(st *Study, srcs []mergeSource) map[int][]int {
-	m := map[int][]int{}
-	for _, n := range shardCounts(srcs) {
-		m[n] = sweep.Assign(st.Plans, n, sweep.PlanCost(st.Spec))
-	}
-	return m
-}
-
 // missingShards names the shards that lack runs: "1/3", "2/3".
-func missingShards(st *Study, missing []int, srcs []mergeSource) []string {
-	of := shardOf(st, srcs)
-	if len(of) == 0 {
+func missingShards(st *Study, missing sweep.Bitset, srcs []mergeSource) []string {
+	counts := shardCounts(srcs)
+	if len(counts) == 0 {
 		return []string{"no shard manifests: the shards never started, or wrote elsewhere"}
 	}
 	var shards []sweep.Shard
-	for _, n := range shardCounts(srcs) {
-		for _, i := range missing {
-			sh := sweep.Shard{Index: of[n][i], Count: n}
-			if !slices.Contains(shards, sh) {
-				shards = append(shards, sh)
+	for _, n := range counts {
+		seen := make([]bool, n)
+		sweep.AssignStream(st.Plans, n, sweep.PlanCost(st.Spec), func(i, sh int) bool {
+			if missing.Has(i) && !seen[sh] {
+				seen[sh] = true
+				shards = append(shards, sweep.Shard{Index: sh, Count: n})
 			}
-		}
+			return true
+		})
 	}
 	slices.SortFunc(shards, func(a, b sweep.Shard) int {
 		if a.Count != b.Count {
@@ -367,23 +386,29 @@ func missingShards(st *Study, missing []int, srcs []mergeSource) []string {
 
 // reportMissing lists the missing runs by shard (under every number of
 // shards the manifests name), with what each shard's manifest says, and
-// the command that fills the holes.
-func reportMissing(w io.Writer, st *Study, missing []int, srcs []mergeSource, out string) {
+// the command that fills the holes. It lists at most 20 runs a shard and
+// holds nothing per run.
+func reportMissing(w io.Writer, st *Study, missing sweep.Bitset, nMissing int, srcs []mergeSource, out string) {
 	const maxListed = 20
 	s, plans := st.Spec, st.Plans
-	fmt.Fprintf(w, "merge %s: %d of %d runs missing:\n", s.Name, len(missing), len(plans))
+	fmt.Fprintf(w, "merge %s: %d of %d runs missing:\n", s.Name, nMissing, plans.Len())
 	line := func(i int) string {
-		p := plans[i]
+		p := plans.At(i)
 		return fmt.Sprintf("      %s  %s, repeat %d", p.ID, LambdaLabel(s, p.Lambdas), p.Repeat)
 	}
-	of := shardOf(st, srcs)
-	if len(of) == 0 {
-		for k, i := range missing {
+	counts := shardCounts(srcs)
+	if len(counts) == 0 {
+		k := 0
+		for i := range plans.Len() {
+			if !missing.Has(i) {
+				continue
+			}
 			if k == maxListed {
-				fmt.Fprintf(w, "      … and %d more\n", len(missing)-maxListed)
+				fmt.Fprintf(w, "      … and %d more\n", nMissing-maxListed)
 				break
 			}
 			fmt.Fprintln(w, line(i))
+			k++
 		}
 		return
 	}
@@ -400,30 +425,32 @@ func reportMissing(w io.Writer, st *Study, missing []int, srcs []mergeSource, ou
 		}
 	}
 	var rerun []sweep.Shard
-	for _, n := range shardCounts(srcs) {
-		byShard := make([][]int, n)
-		for _, i := range missing {
-			byShard[of[n][i]] = append(byShard[of[n][i]], i)
-		}
-		for sh, idx := range byShard {
-			if len(idx) == 0 {
+	for _, n := range counts {
+		runs := make([]int, n)
+		lost := make([]int, n)
+		listed := make([][]int, n)
+		sweep.AssignStream(plans, n, sweep.PlanCost(s), func(i, sh int) bool {
+			runs[sh]++
+			if missing.Has(i) {
+				lost[sh]++
+				if len(listed[sh]) < maxListed {
+					listed[sh] = append(listed[sh], i)
+				}
+			}
+			return true
+		})
+		for sh := range n {
+			if lost[sh] == 0 {
 				continue
 			}
 			shard := sweep.Shard{Index: sh, Count: n}
 			rerun = append(rerun, shard)
-			runs := 0
-			for _, a := range of[n] {
-				if a == sh {
-					runs++
-				}
-			}
-			fmt.Fprintf(w, "  shard %s: %d of its %d runs missing (%s)\n", shard, len(idx), runs, shardState(manifests[shard]))
-			for k, i := range idx {
-				if k == maxListed {
-					fmt.Fprintf(w, "      … and %d more\n", len(idx)-maxListed)
-					break
-				}
+			fmt.Fprintf(w, "  shard %s: %d of its %d runs missing (%s)\n", shard, lost[sh], runs[sh], shardState(manifests[shard]))
+			for _, i := range listed[sh] {
 				fmt.Fprintln(w, line(i))
+			}
+			if lost[sh] > maxListed {
+				fmt.Fprintf(w, "      … and %d more\n", lost[sh]-maxListed)
 			}
 		}
 	}

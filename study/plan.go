@@ -25,7 +25,7 @@ type Study struct {
 	DataDir  string // --data-dir: where CSV files are looked for after the spec's folder
 
 	Data   *experiments.DataSource
-	Plans  []sweep.Plan // in index order, ids assigned
+	Plans  *sweep.Plans // in index order, ids assigned, computed run by run
 	Grid   [][]float64  // one λ tuple per grid point (per axis point)
 	Layout report.Layout
 	Base   string // run base of the spec and its data
@@ -137,7 +137,7 @@ func (st *Study) plan(s *experiments.Spec) error {
 	}
 	// Sweep axes: each axis point's data before the ids, which cover it;
 	// the effective λ of scaled terms after.
-	if err := sweep.AttachData(plans, st.DataDir); err != nil {
+	if err := plans.AttachData(st.DataDir); err != nil {
 		return input(err)
 	}
 	sum := data.Checksum()
@@ -145,10 +145,10 @@ func (st *Study) plan(s *experiments.Spec) error {
 		return fmt.Errorf("plan %s: the data's checksum cannot be computed", s.Name)
 	}
 	base := s.RunBase(sum)
-	if err := sweep.AssignIDs(plans, base); err != nil {
+	if err := plans.AssignIDs(base); err != nil {
 		return err
 	}
-	if err := sweep.Scale(s, data, plans); err != nil {
+	if err := plans.Scale(data); err != nil {
 		return input(err)
 	}
 	st.Spec, st.Data, st.Plans, st.Grid, st.Layout, st.Base, st.RunMemory = s, data, plans, grid, layout, base, perRun

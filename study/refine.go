@@ -32,7 +32,7 @@ func (st *Study) refineRounds(ctx context.Context, store *sweep.Store, opt Sweep
 	trained := 0
 	for round := 0; round < r.Rounds; round++ {
 		var finish func()
-		stats, err := st.TrainMissing(ctx, store, st.Plans, TrainOptions{
+		stats, err := st.TrainMissing(ctx, store, nil, TrainOptions{
 			Workers: opt.Workers, Log: log, Tool: opt.Tool,
 			Start: func(pass *Pass) func(int, int, *experiments.Result) {
 				if opt.Start == nil || pass.ToTrain == 0 {
@@ -53,11 +53,11 @@ func (st *Study) refineRounds(ctx context.Context, store *sweep.Store, opt Sweep
 			}
 			return nil, trained, err
 		}
-		runs, err := st.storedRuns(store)
+		sum, err := st.storedSummary(store)
 		if err != nil {
 			return nil, trained, err
 		}
-		add := report.RefineLambdas(report.Summarize(report.PoolFolds(runs)), st.Spec, term.Name, term.Kind, r.Points)
+		add := report.RefineLambdas(sum, st.Spec, term.Name, term.Kind, r.Points)
 		if len(add) == 0 {
 			fmt.Fprintf(log, "sweep %s: refinement round %d of %d: no interval left to refine\n", s.Name, round+1, r.Rounds)
 			break

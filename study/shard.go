@@ -53,20 +53,12 @@ func Shard(ctx context.Context, st *Study, opt ShardOptions) (*ShardOutcome, err
 	if log == nil {
 		log = io.Discard
 	}
-	mine := sh.Plans(st.Plans, sweep.PlanCost(s))
-	ids := make([]string, len(mine))
-	for i, p := range mine {
-		ids[i] = p.ID
-	}
-	store, err := sweep.OpenShardStore(filepath.Join(out, sweep.StoreDir), ids)
+	mine, nMine := sh.Mine(st.Plans, sweep.PlanCost(s))
+	store, err := sweep.OpenShardStore(filepath.Join(out, sweep.StoreDir))
 	if err != nil {
 		return nil, input(err)
 	}
-	if opt.Fresh {
-		if err := store.Remove(ids); err != nil {
-			return nil, input(err)
-		}
-	}
+	defer store.Close()
 	host, _ := os.Hostname()
 	shardDir := filepath.Join(out, sweep.ShardDir)
 	workers := st.limits.workersOr(opt.Workers)
@@ -76,7 +68,7 @@ func Shard(ctx context.Context, st *Study, opt ShardOptions) (*ShardOutcome, err
 		Tool: opt.Tool, Numerics: experiments.NumericsVersion, BLAS: opt.BLAS,
 		Dataset: st.DatasetLabel(), DataSHA256: st.Data.Checksum(),
 		Terms: st.Layout.Terms, MetricNames: st.Layout.Metrics, CurveNames: st.Layout.Curves,
-		Runs: len(mine), TotalRuns: len(st.Plans), Workers: workers, Started: started.UTC(),
+		Runs: nMine, TotalRuns: st.Plans.Len(), Workers: workers, Started: started.UTC(),
 	}
 	var finish func()
 	src := ""
@@ -84,20 +76,20 @@ func Shard(ctx context.Context, st *Study, opt ShardOptions) (*ShardOutcome, err
 		src = " (" + opt.Source + ")"
 	}
 	stats, runErr := st.TrainMissing(ctx, store, mine, TrainOptions{
-		Workers: opt.Workers, Log: log, Tool: opt.Tool,
+		Workers: opt.Workers, Log: log, Tool: opt.Tool, Fresh: opt.Fresh,
 		Start: func(pass *Pass) func(int, int, *experiments.Result) {
 			reused, toTrain := pass.Reused, pass.ToTrain
-			man.Finished, man.Reused, man.Complete = reused, reused, reused == len(mine)
+			man.Finished, man.Reused, man.Complete = reused, reused, reused == nMine
 			// Written before training, so merge can tell a shard that
 			// started and died from one that never ran.
 			if err := sweep.SaveShardRecord(shardDir, man); err != nil {
 				fmt.Fprintf(log, "note: shard manifest: %v\n", err)
 			}
 			fmt.Fprintf(log, "sweep %s: shard %s%s: %d of %d runs on %s → %s\n",
-				s.Name, sh, src, len(mine), len(st.Plans), workersLabel(min(workers, max(toTrain, 1))), out)
+				s.Name, sh, src, nMine, st.Plans.Len(), workersLabel(min(workers, max(toTrain, 1))), out)
 			if reused > 0 {
 				fmt.Fprintf(log, "sweep %s: shard %s: resuming: %d of %d runs already in %s, %d to train\n",
-					s.Name, sh, reused, len(mine), store.Dir(), toTrain)
+					s.Name, sh, reused, nMine, store.Dir(), toTrain)
 			}
 			if opt.Start == nil {
 				return nil
@@ -114,14 +106,14 @@ func Shard(ctx context.Context, st *Study, opt ShardOptions) (*ShardOutcome, err
 	// Runs saved but not counted when the sweep stopped are in the store
 	// too: count what is there.
 	finished := 0
-	for _, id := range ids {
-		if _, err := os.Stat(store.Path(id)); err == nil {
+	for p := range st.Plans.All() {
+		if mine.Has(p.Index) && store.Columns(p.ID, p.Base, st.Layout.Metrics, st.Layout.Curves) {
 			finished++
 		}
 	}
 	ended := time.Now()
 	man.Finished, man.Trained, man.Diverged = finished, finished-stats.Reused, stats.Diverged+stats.Failed
-	man.Complete = finished == len(mine) && stats.Failed == 0
+	man.Complete = finished == nMine && stats.Failed == 0
 	man.Ended = ended.UTC()
 	if runErr != nil {
 		man.Error = runErr.Error()
@@ -133,7 +125,7 @@ func Shard(ctx context.Context, st *Study, opt ShardOptions) (*ShardOutcome, err
 	oc.Interrupted = runErr != nil && errors.Is(runErr, context.Canceled) && ctx.Err() != nil
 	switch {
 	case oc.Interrupted:
-		return oc, fmt.Errorf("sweep %s shard %s interrupted after %d of %d runs: %w", s.Name, sh, finished, len(mine), runErr)
+		return oc, fmt.Errorf("sweep %s shard %s interrupted after %d of %d runs: %w", s.Name, sh, finished, nMine, runErr)
 	case runErr != nil:
 		return oc, fmt.Errorf("%w (shard %s: the %d runs finished are kept in %s)", runErr, sh, finished, store.Dir())
 	case stats.Failed > 0:

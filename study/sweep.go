@@ -59,16 +59,17 @@ func Sweep(ctx context.Context, st *Study, opt SweepOptions) (*SweepOutcome, err
 	if m, err := ReadManifest(out); err == nil {
 		prevFiles = m.Files
 	}
-	store, err := sweep.OpenStore(filepath.Join(out, sweep.StoreDir))
-	if err != nil {
-		return nil, input(err)
-	}
 	atomicfile.RemoveTemps(out)
 	if opt.Fresh {
 		if err := ClearRecords(out); err != nil {
 			return nil, err
 		}
 	}
+	store, err := sweep.OpenStore(filepath.Join(out, sweep.StoreDir))
+	if err != nil {
+		return nil, input(err)
+	}
+	defer store.Close()
 	if err := atomicfile.WriteBytes(filepath.Join(out, SpecFile), st.SpecText); err != nil {
 		return nil, inputf("output folder %s: %w", out, err)
 	}
@@ -97,13 +98,13 @@ func Sweep(ctx context.Context, st *Study, opt SweepOptions) (*SweepOutcome, err
 	}
 	if m := s.BalanceRuns(); m > 0 {
 		fmt.Fprintf(log, "sweep %s: %d grid points × %d repeats%s + %d balancing-method runs = %d runs on %s → %s\n",
-			s.Name, len(st.Grid), s.Repeats, folds, m, len(st.Plans), workersLabel(st.limits.workersOr(opt.Workers)), out)
+			s.Name, len(st.Grid), s.Repeats, folds, m, st.Plans.Len(), workersLabel(st.limits.workersOr(opt.Workers)), out)
 	} else {
 		fmt.Fprintf(log, "sweep %s: %d grid points × %d repeats%s = %d runs on %s → %s\n",
-			s.Name, len(st.Grid), s.Repeats, folds, len(st.Plans), workersLabel(st.limits.workersOr(opt.Workers)), out)
+			s.Name, len(st.Grid), s.Repeats, folds, st.Plans.Len(), workersLabel(st.limits.workersOr(opt.Workers)), out)
 	}
 	var finish func()
-	stats, runErr := st.TrainMissing(ctx, store, st.Plans, TrainOptions{
+	stats, runErr := st.TrainMissing(ctx, store, nil, TrainOptions{
 		Workers: opt.Workers, Log: log, Tool: opt.Tool,
 		Start: func(pass *Pass) func(int, int, *experiments.Result) {
 			reused, toTrain := pass.Reused, pass.ToTrain
@@ -113,7 +114,7 @@ func Sweep(ctx context.Context, st *Study, opt SweepOptions) (*SweepOutcome, err
 					s.Name, preTrained, reused-preTrained, toTrain)
 			case reused > 0:
 				fmt.Fprintf(log, "sweep %s: resuming: %d of %d runs already in %s, %d to train\n",
-					s.Name, reused, len(st.Plans), store.Dir(), toTrain)
+					s.Name, reused, st.Plans.Len(), store.Dir(), toTrain)
 			}
 			if opt.Start == nil {
 				return nil
@@ -151,10 +152,10 @@ func Sweep(ctx context.Context, st *Study, opt SweepOptions) (*SweepOutcome, err
 	}
 	ended := time.Now()
 	m := orig.newManifest(st.SpecPath, opt.Tool, opt.BLAS, started)
-	m.GridPoints, m.Runs = len(st.Grid), len(st.Plans)
+	m.GridPoints, m.Runs = len(st.Grid), st.Plans.Len()
 	m.RunBase = st.Base
 	m.Dataset, m.DataSHA256 = st.DatasetLabel(), st.Data.Checksum()
-	m.Complete, m.Finished = finished == len(st.Plans) && counts.Failed == 0, finished
+	m.Complete, m.Finished = finished == st.Plans.Len() && counts.Failed == 0, finished
 	m.Trained, m.Reused = stats.Trained+preTrained, stats.Reused-preTrained
 	m.Diverged, m.Failed, m.Workers = counts.Diverged, counts.Failed, st.limits.workersOr(opt.Workers)
 	m.Ended, m.Seconds = ended.UTC(), ended.Sub(started).Seconds()
@@ -167,10 +168,10 @@ func Sweep(ctx context.Context, st *Study, opt SweepOptions) (*SweepOutcome, err
 		return oc, fmt.Errorf("%w (the %d runs finished are kept in %s; run the same command again to resume)", runErr, finished, store.Dir())
 	}
 	if oc.Interrupted {
-		return oc, fmt.Errorf("sweep %s interrupted after %d of %d runs: %w", s.Name, finished, len(st.Plans), runErr)
+		return oc, fmt.Errorf("sweep %s interrupted after %d of %d runs: %w", s.Name, finished, st.Plans.Len(), runErr)
 	}
 	if counts.Failed > 0 {
-		return oc, &FailedRunsError{Failed: counts.Failed, Runs: len(st.Plans), IDs: counts.FailedIDs, Store: store.Dir()}
+		return oc, &FailedRunsError{Failed: counts.Failed, Runs: st.Plans.Len(), IDs: counts.FailedIDs, Store: store.Dir()}
 	}
 	return oc, nil
 }

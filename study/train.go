@@ -24,6 +24,10 @@ type TrainOptions struct {
 	Start func(p *Pass) func(done, total int, r *experiments.Result)
 	// Tool is the tool version written into each record.
 	Tool string
+	// Fresh retrains every run, stored or not (a shard's --fresh: the
+	// new records supersede the old ones, which other shards' segments
+	// may hold beside them).
+	Fresh bool
 }
 
 // Pass is one training pass of TrainMissing, as its Start hook sees it.
@@ -31,10 +35,11 @@ type Pass struct {
 	Label   string // what trains: the spec's name, with the shard
 	Reused  int    // runs taken from the store
 	ToTrain int    // runs to train
-	// Plans are the pass's runs numbered from 0 (the Index progress
-	// callbacks see in a Result), Stored those that will not be trained,
-	// and Cost the relative cost of a run (sweep.PlanCost).
-	Plans  []sweep.Plan
+	// Plans are the sweep's runs (a Result's Index is the position of
+	// its run there), Stored those this pass will not train (another
+	// shard's, or reused from the store), and Cost the relative cost of a
+	// run (sweep.PlanCost).
+	Plans  sweep.Source
 	Stored func(sweep.Plan) bool
 	Cost   sweep.CostFunc
 }
@@ -48,53 +53,65 @@ type TrainStats struct {
 	Failed   int // of the trained runs, how many failed (a training command that did not report)
 }
 
-// TrainMissing trains the runs of plans that store lacks (or holds in a
-// form this study cannot use), saving each as soon as it finishes, and
-// returns what it did. It is the one training loop of a sweep, of each
-// refinement round and of each shard. The error is the first failure, or
-// ctx's error when interrupted; the runs saved before it are kept.
-func (st *Study) TrainMissing(ctx context.Context, store *sweep.Store, plans []sweep.Plan, opt TrainOptions) (TrainStats, error) {
-	stats := TrainStats{Runs: len(plans)}
-	stored := make([]bool, len(plans))
+// TrainMissing trains the runs of the study that store lacks (or holds in
+// a form this study cannot use), saving each as soon as it finishes, and
+// returns what it did. mine selects the runs (a shard's; nil: all of
+// them). It is the one training loop of a sweep, of each refinement round
+// and of each shard. The error is the first failure, or ctx's error when
+// interrupted; the runs saved before it are kept. Memory: one bit a run.
+func (st *Study) TrainMissing(ctx context.Context, store *sweep.Store, mine sweep.Bitset, opt TrainOptions) (TrainStats, error) {
+	var stats TrainStats
+	plans := st.Plans
+	reuse := sweep.NewBitset(plans.Len())
 	notes := 0
-	for i, p := range plans {
-		rec, err := store.Load(p.ID)
-		switch {
-		case errors.Is(err, sweep.ErrNoRecord):
-		case err != nil:
+	if n := store.Ignored(); n > 0 && opt.Log != nil {
+		what := "record"
+		if n > 1 {
+			what = "records"
+		}
+		fmt.Fprintf(opt.Log, "note: %d damaged %s in the run store ignored (cut short or edited after it was written: the checksum fails; or still being written by another process); this study's runs among them are retrained\n", n, what)
+	}
+	for p := range plans.All() {
+		if mine != nil && !mine.Has(p.Index) {
+			continue
+		}
+		stats.Runs++
+		if opt.Fresh || !store.Has(p.ID) {
+			continue
+		}
+		// The index knows the run base, the columns and the status of a
+		// record: a reused run is not read here (the tables read it).
+		if store.Usable(p.ID, p.Base, st.Layout.Metrics, st.Layout.Curves) {
+			reuse.Set(p.Index)
+			stats.Reused++
+			if store.Diverged(p.ID) {
+				stats.Diverged++
+			}
+			continue
+		}
+		if _, err := store.Load(p.ID); err != nil { // else another study's or tool version's record: retrained
 			if opt.Log != nil && notes < 5 {
 				fmt.Fprintf(opt.Log, "note: retraining run %s: %v\n", p.ID, err)
 			}
 			notes++
-		case rec.Fits(p.Base, st.Layout.Metrics, st.Layout.Curves):
-			stored[i] = true
-			stats.Reused++
-			if rec.Status == experiments.StatusDiverged {
-				stats.Diverged++
-			}
 		}
 	}
 	if notes > 5 && opt.Log != nil {
 		fmt.Fprintf(opt.Log, "note: %d more stored runs retrained\n", notes-5)
 	}
-	// sweep.Run numbers the runs it is given; plans may be a shard's
-	// subset, so the index into plans is the result's Index.
-	local := make([]sweep.Plan, len(plans))
-	for i, p := range plans {
-		local[i] = p
-		local[i].Index = i
-	}
+	// Runs not to train: another shard's, or reused from the store.
+	skip := func(p sweep.Plan) bool { return (mine != nil && !mine.Has(p.Index)) || reuse.Has(p.Index) }
 	var progress func(done, total int, r *experiments.Result)
 	if opt.Start != nil {
 		progress = opt.Start(&Pass{
-			Label: st.Spec.Name, Reused: stats.Reused, ToTrain: len(plans) - stats.Reused,
-			Plans: local, Stored: func(p sweep.Plan) bool { return stored[p.Index] }, Cost: sweep.PlanCost(st.Spec),
+			Label: st.Spec.Name, Reused: stats.Reused, ToTrain: stats.Runs - stats.Reused,
+			Plans: plans, Stored: skip, Cost: sweep.PlanCost(st.Spec),
 		})
 	}
 	specHash := st.Spec.ResultHash()
-	n, err := sweep.Run(ctx, st.Spec, st.Data, local, sweep.Options{
+	n, err := sweep.Run(ctx, st.Spec, st.Data, plans, sweep.Options{
 		Workers: opt.Workers,
-		Skip:    func(p sweep.Plan) bool { return stored[p.Index] },
+		Skip:    skip,
 		Progress: func(done, total int, r *experiments.Result) {
 			switch r.Status {
 			case experiments.StatusFailed:
@@ -107,13 +124,16 @@ func (st *Study) TrainMissing(ctx context.Context, store *sweep.Store, plans []s
 			}
 		},
 		Save: func(r *experiments.Result) error {
-			p := local[r.Index]
+			p := plans.At(r.Index)
 			rec := sweep.NewRecord(r, st.Layout.Terms, st.Layout.Metrics, st.Layout.Curves, p.Base, specHash, opt.Tool)
 			rec.LambdaEff = p.Effective
 			return store.Save(rec)
 		},
 	})
 	stats.Trained = n
+	if serr := store.Sync(); err == nil && serr != nil {
+		err = serr
+	}
 	return stats, err
 }
 
@@ -126,7 +146,7 @@ func (st *Study) WriteTables(dir string, store *sweep.Store) (n int, c Counts, e
 	if err != nil {
 		return 0, c, input(err)
 	}
-	for _, p := range st.Plans {
+	for p := range st.Plans.All() {
 		rec, err := store.Load(p.ID)
 		if errors.Is(err, sweep.ErrNoRecord) {
 			continue
@@ -134,6 +154,9 @@ func (st *Study) WriteTables(dir string, store *sweep.Store) (n int, c Counts, e
 		if err != nil {
 			w.Abort()
 			return 0, c, err
+		}
+		if !rec.Fits(p.Base, st.Layout.Metrics, st.Layout.Curves) {
+			continue // another study's record under this id: never in the tables
 		}
 		if err := w.AddRun(rec.Result(p), st.extra(p, rec)); err != nil {
 			w.Abort()
@@ -193,11 +216,44 @@ func (st *Study) extra(p sweep.Plan, rec *sweep.Record) report.Extra {
 	return x
 }
 
+// storedSummary summarizes the stored runs of the study as summary.csv
+// would (report.Summarizer), in index order, without writing a file and
+// holding one grid point at a time; a cross-validated study's runs are
+// read whole and their folds pooled first (report.PoolFolds).
+func (st *Study) storedSummary(store *sweep.Store) (*report.Summary, error) {
+	if st.Layout.Folds {
+		runs, err := st.storedRuns(store)
+		if err != nil {
+			return nil, err
+		}
+		return report.Summarize(report.PoolFolds(runs)), nil
+	}
+	z := report.NewSummarizer(st.Layout.Terms, st.Layout.Axes, st.Layout.Metrics)
+	for p := range st.Plans.All() {
+		rec, err := store.Load(p.ID)
+		if errors.Is(err, sweep.ErrNoRecord) {
+			continue
+		}
+		if err != nil {
+			return nil, err
+		}
+		z.Add(&report.Run{
+			RunID: rec.RunID, Repeat: p.Repeat, Status: rec.Status, Lambdas: p.Lambdas,
+			Axes: p.AxisValues, Metrics: rec.Metrics, Reason: rec.Reason,
+		})
+	}
+	s, ok := z.Summary()
+	if !ok { // index order is point-major: cannot happen
+		return nil, errors.New("study: stored runs not in point order")
+	}
+	return s, nil
+}
+
 // storedRuns reads the stored runs of the study into the form runs.csv
 // reads back as (report.Runs), in index order, without writing a file.
 func (st *Study) storedRuns(store *sweep.Store) (*report.Runs, error) {
 	runs := &report.Runs{Terms: st.Layout.Terms, Axes: st.Layout.Axes, Metrics: st.Layout.Metrics, Folds: st.Layout.Folds}
-	for _, p := range st.Plans {
+	for p := range st.Plans.All() {
 		rec, err := store.Load(p.ID)
 		if errors.Is(err, sweep.ErrNoRecord) {
 			continue

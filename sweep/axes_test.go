@@ -33,10 +33,11 @@ sweep:
 // repeats innermost), the formatted axis values and the effective specs.
 func TestExpand_Axes(t *testing.T) {
 	s := mustSpec(t, axesSpec)
-	plans, grid, err := Expand(s)
+	ps, grid, err := Expand(s)
 	if err != nil {
 		t.Fatal(err)
 	}
+	plans := ps.Collect()
 	// 4 axis points × 2 λ points (0 and 0.01) × 2 repeats.
 	if len(plans) != 16 || len(grid) != 8 {
 		t.Fatalf("%d plans, %d points; want 16, 8", len(plans), len(grid))
@@ -61,12 +62,13 @@ func TestExpand_Axes(t *testing.T) {
 
 	// Ids: distinct across axis points, and those of a spec that writes
 	// the axis point's values outright (no axes) for the same run.
-	if err := AttachData(plans, ""); err != nil {
+	if err := ps.AttachData(""); err != nil {
 		t.Fatal(err)
 	}
-	if err := AssignIDs(plans, "unused"); err != nil {
+	if err := ps.AssignIDs("unused"); err != nil {
 		t.Fatal(err)
 	}
+	plans = ps.Collect()
 	seen := map[string]bool{}
 	for _, p := range plans {
 		if seen[p.ID] {
@@ -108,21 +110,22 @@ func TestRun_AxesDeterministic(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		plans, _, err := Expand(s)
+		ps, _, err := Expand(s)
 		if err != nil {
 			t.Fatal(err)
 		}
-		if err := AttachData(plans, ""); err != nil {
+		if err := ps.AttachData(""); err != nil {
 			t.Fatal(err)
 		}
-		if err := AssignIDs(plans, s.RunBase(data.Checksum())); err != nil {
+		if err := ps.AssignIDs(s.RunBase(data.Checksum())); err != nil {
 			t.Fatal(err)
 		}
-		if err := Scale(s, data, plans); err != nil {
+		if err := ps.Scale(data); err != nil {
 			t.Fatal(err)
 		}
+		plans := ps.Collect()
 		var c collect
-		if _, err := Run(context.Background(), s, data, plans, Options{Workers: workers, Save: c.save}); err != nil {
+		if _, err := Run(context.Background(), s, data, PlanSlice(plans), Options{Workers: workers, Save: c.save}); err != nil {
 			t.Fatal(err)
 		}
 		return c.sorted(), plans

@@ -4,8 +4,8 @@ import (
 	"github.com/lossexp/lossexp/experiments"
 )
 
-// expandBalance adds the balancing methods of s to the plans Expand made
-// of its λ grid (points of them, static).
+// expandBalance adds the balancing methods of s to the points Expand made
+// of its λ grid (the static points).
 //
 // With sweep.balance, every adaptive method is one more point per axis
 // point, placed after every static point (axis-major, then the methods in
@@ -19,25 +19,23 @@ import (
 // the method weighs.
 //
 // With an adaptive loss.balance, the balanced terms' λ are NaN in every
-// plan. Specs without either are left alone, so their plans and ids are
-// what they were.
-func expandBalance(s *experiments.Spec, plans []Plan, points int) []Plan {
-	if s.Loss.Balance.Adaptive() {
-		for i := range plans {
-			plans[i].Lambdas = s.AdaptiveLambdas(plans[i].Lambdas)
-		}
-	}
+// plan (Expand). Specs without either are left alone, so their plans and
+// ids are what they were.
+func (ps *Plans) expandBalance(s *experiments.Spec, axes [][]experiments.AxisValue) error {
 	var methods []experiments.BalanceSpec
 	for _, b := range s.Sweep.Balance {
 		if b.Adaptive() {
 			methods = append(methods, b)
 		}
 	}
-	if len(methods) == 0 || len(plans) == 0 {
-		return plans
+	if len(methods) == 0 || ps.Len() == 0 {
+		return nil
 	}
-	lam := s.AdaptiveLambdas(plans[0].Lambdas)
-	for a, av := range s.AxisPoints() {
+	if ps.folds > 1 {
+		return s.Errorf("sweep.balance", "adaptive balancing methods cannot be swept with dataset.split.cv")
+	}
+	lam := s.AdaptiveLambdas(ps.points[0].lambdas)
+	for a, av := range axes {
 		base := s
 		var vals []string
 		if len(av) > 0 {
@@ -47,13 +45,9 @@ func expandBalance(s *experiments.Spec, plans []Plan, points int) []Plan {
 			}
 		}
 		for _, m := range methods {
-			eff := base.WithBalance(m)
-			for r := 0; r < s.Repeats; r++ {
-				plans = append(plans, Plan{Index: len(plans), Point: points, Repeat: r, Lambdas: lam,
-					Axis: a, AxisValues: vals, Spec: eff})
-			}
-			points++
+			ps.groups = append(ps.groups, groupPlan{axis: a, values: vals, spec: base.WithBalance(m), first: len(ps.points), n: 1})
+			ps.points = append(ps.points, pointPlan{lambdas: lam, group: len(ps.groups) - 1})
 		}
 	}
-	return plans
+	return nil
 }

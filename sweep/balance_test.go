@@ -27,22 +27,23 @@ loss:
 func TestExpand_Balance(t *testing.T) {
 	plain := mustSpec(t, balanceSpec)
 	withB := mustSpec(t, balanceSpec+"sweep:\n  balance: [static, mgda, {method: gradnorm, alpha: 1}]\n")
-	p0, g0, err := Expand(plain)
+	ps0, g0, err := Expand(plain)
 	if err != nil {
 		t.Fatal(err)
 	}
-	p1, g1, err := Expand(withB)
+	ps1, g1, err := Expand(withB)
 	if err != nil {
 		t.Fatal(err)
 	}
-	if len(g0) != len(g1) || len(p1) != len(p0)+2*3 {
-		t.Fatalf("%d plans (grid %d), want %d + 6 (grid %d)", len(p1), len(g1), len(p0), len(g0))
+	if len(g0) != len(g1) || ps1.Len() != ps0.Len()+2*3 {
+		t.Fatalf("%d plans (grid %d), want %d + 6 (grid %d)", ps1.Len(), len(g1), ps0.Len(), len(g0))
 	}
-	AssignIDs(p0, plain.RunBase("x"))
-	if err := AttachData(p1, ""); err != nil {
+	ps0.AssignIDs(plain.RunBase("x"))
+	if err := ps1.AttachData(""); err != nil {
 		t.Fatal(err)
 	}
-	AssignIDs(p1, withB.RunBase("x"))
+	ps1.AssignIDs(withB.RunBase("x"))
+	p0, p1 := ps0.Collect(), ps1.Collect()
 	ids := map[string]bool{}
 	for i, p := range p1 {
 		if p.Index != i {

@@ -293,6 +293,100 @@ func (sh Shard) Plans(plans []Plan, cost CostFunc) []Plan {
 	return mine
 }
 
+// AssignStream is Assign for a sweep's Plans, without a slice of every
+// run: it calls yield(i, shard) for every run in index order and gives
+// the same shards as Assign(ps.Collect(), n, cost) — the same bytes on
+// every machine, so shards and merge agree whichever of the two they
+// use. cost is evaluated once per group of runs with one effective spec
+// (an axis point's static runs, one balancing method's; on its first
+// run): it must not vary with λ or the repeat, which PlanCost does not.
+//
+// How: Assign deals runs sorted by (cost descending, index ascending).
+// The runs of a group are contiguous in index order and cost the same,
+// so that order is the groups sorted stably by cost descending, each in
+// index order. A first pass deals the groups in that order and keeps the
+// shards' loads (the heap as an array, exactly) before each; the second
+// walks the runs in index order, restarting each group from its saved
+// heap. Memory: shards × groups.
+func AssignStream(ps *Plans, n int, cost CostFunc, yield func(i, shard int) bool) {
+	if n < 1 {
+		panic("sweep: Assign to fewer than 1 shard")
+	}
+	ng := len(ps.groups)
+	costs := make([]int64, ng)
+	order := make([]int, ng)
+	for g := range ng {
+		if ps.groups[g].n > 0 && ps.per() > 0 {
+			costs[g] = max(cost(ps.At(ps.groups[g].first*ps.per())), 0)
+		}
+		order[g] = g
+	}
+	// Groups are listed in index order, so ties keep it.
+	slices.SortStableFunc(order, func(x, y int) int {
+		switch {
+		case costs[x] > costs[y]:
+			return -1
+		case costs[x] < costs[y]:
+			return 1
+		}
+		return x - y
+	})
+	h := make(loadHeap, n)
+	for i := range h {
+		h[i] = shardLoad{shard: i}
+	}
+	heap.Init(&h)
+	before := make([]loadHeap, ng)
+	for _, g := range order {
+		before[g] = slices.Clone(h)
+		for range ps.groups[g].n * ps.per() {
+			h[0].load += costs[g]
+			h[0].runs++
+			heap.Fix(&h, 0)
+		}
+	}
+	for g := range ng {
+		h := before[g]
+		first := ps.groups[g].first * ps.per()
+		for k := range ps.groups[g].n * ps.per() {
+			sh := h[0].shard
+			h[0].load += costs[g]
+			h[0].runs++
+			heap.Fix(&h, 0)
+			if !yield(first+k, sh) {
+				return
+			}
+		}
+	}
+}
+
+// Mine returns the runs of ps that belong to shard sh, as a set of
+// indices, and how many there are.
+func (sh Shard) Mine(ps *Plans, cost CostFunc) (Bitset, int) {
+	b := NewBitset(ps.Len())
+	n := 0
+	AssignStream(ps, sh.Count, cost, func(i, s int) bool {
+		if s == sh.Index {
+			b.Set(i)
+			n++
+		}
+		return true
+	})
+	return b, n
+}
+
+// Bitset is a set of run indices: one bit a run.
+type Bitset []uint64
+
+// NewBitset returns an empty set for n runs.
+func NewBitset(n int) Bitset { return make(Bitset, (n+63)/64) }
+
+// Set adds i.
+func (b Bitset) Set(i int) { b[i/64] |= 1 << (i % 64) }
+
+// Has reports whether i is in the set.
+func (b Bitset) Has(i int) bool { return b[i/64]&(1<<(i%64)) != 0 }
+
 type shardLoad struct {
 	shard int
 	load  int64

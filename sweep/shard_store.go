@@ -3,9 +3,7 @@ package sweep
 import (
 	"bytes"
 	"encoding/json"
-	"errors"
 	"fmt"
-	"io/fs"
 	"os"
 	"path/filepath"
 	"slices"
@@ -21,11 +19,11 @@ import (
 // # What a shard writes
 //
 // A sharded sweep writes only files no other shard writes: the records
-// of its own runs (runs/<run-id>.json; a run belongs to exactly one
-// shard) and its manifest. The tables, plots, spec.yaml and manifest.json
+// of its own runs (its own segment in runs/, see segment.go; a run
+// belongs to exactly one shard) and its manifest. The tables, plots, spec.yaml and manifest.json
 // are written by `lossexp merge` once, after the shards. A shard removes
-// no temporary file but those of its own runs, since another shard may be
-// writing its own at the same moment.
+// no temporary file, since another shard may be writing its own at the
+// same moment.
 const ShardDir = "shards"
 
 // ShardRecordFormat is the version of the shard manifest layout. Format 2
@@ -175,53 +173,6 @@ func ShardsAgree(a, b *ShardRecord) error {
 		return nil
 	}
 	return fmt.Errorf("differ in %s", strings.Join(diff, ", "))
-}
-
-// OpenShardStore is OpenStore for a shard: it creates dir if needed and
-// removes only the temporary files of the runs ids (this shard's), never
-// those another shard may be writing.
-func OpenShardStore(dir string, ids []string) (*Store, error) {
-	if err := os.MkdirAll(dir, 0o755); err != nil {
-		return nil, fmt.Errorf("create run store %s: %w", dir, unwrapPath(err))
-	}
-	s := &Store{dir: dir}
-	for _, id := range ids {
-		tmps, _ := filepath.Glob(filepath.Join(dir, "."+id+".json.tmp-*"))
-		for _, t := range tmps {
-			os.Remove(t)
-		}
-	}
-	return s, nil
-}
-
-// StoreAt returns the store in dir without creating the folder or
-// removing anything: for reading a store other processes may be writing.
-func StoreAt(dir string) *Store { return &Store{dir: dir} }
-
-// Remove deletes the records of ids (absent ones are fine).
-func (s *Store) Remove(ids []string) error {
-	for _, id := range ids {
-		if err := os.Remove(s.Path(id)); err != nil && !errors.Is(err, fs.ErrNotExist) {
-			return fmt.Errorf("remove stored run %s: %w", id, unwrapPath(err))
-		}
-	}
-	return nil
-}
-
-// Import copies the record of run id from the store src into s, atomically,
-// unless s holds it already. It reports whether it copied.
-func (s *Store) Import(src *Store, id string) (bool, error) {
-	if _, err := os.Stat(s.Path(id)); err == nil {
-		return false, nil
-	}
-	b, err := os.ReadFile(src.Path(id))
-	if err != nil {
-		return false, fmt.Errorf("copy stored run %s: %w", src.Path(id), unwrapPath(err))
-	}
-	if err := writeAtomic(s.Path(id), b); err != nil {
-		return false, err
-	}
-	return true, nil
 }
 
 // CopyFileAtomic copies src to dst through a temporary file and a rename.

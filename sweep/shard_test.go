@@ -171,3 +171,43 @@ func TestPlanCost_Positive(t *testing.T) {
 		t.Fatalf("cost %d", c)
 	}
 }
+
+// TestAssignStream_SameAsAssign: the streaming assignment gives every run
+// the shard Assign gives it over the slice of all plans, for a spec whose
+// axis points cost differently (model.hidden and the sample count vary)
+// and one without axes, for 1 to 7 shards. Merge and the shards must
+// agree, whichever of the two a build uses.
+func TestAssignStream_SameAsAssign(t *testing.T) {
+	for _, spec := range []string{axesSpec, tinySpec, balanceSpec + "sweep:\n  balance: [static, mgda, {method: gradnorm, alpha: 1}]\n  axes: {model.hidden: [4, [8, 8]]}\n"} {
+		s := mustSpec(t, spec)
+		ps, _, err := Expand(s)
+		if err != nil {
+			t.Fatal(err)
+		}
+		plans := ps.Collect()
+		for n := 1; n <= 7; n++ {
+			want := Assign(plans, n, PlanCost(s))
+			i := 0
+			AssignStream(ps, n, PlanCost(s), func(k, sh int) bool {
+				if k != i || sh != want[k] {
+					t.Fatalf("%s, %d shards: run %d (position %d) to shard %d, Assign says %d", s.Name, n, k, i, sh, want[k])
+				}
+				i++
+				return true
+			})
+			if i != len(plans) {
+				t.Fatalf("%d runs yielded, want %d", i, len(plans))
+			}
+			mine, cnt := Shard{n - 1, n}.Mine(ps, PlanCost(s))
+			got := Shard{n - 1, n}.Plans(plans, PlanCost(s))
+			if cnt != len(got) {
+				t.Fatalf("Mine counts %d, Plans %d", cnt, len(got))
+			}
+			for _, p := range got {
+				if !mine.Has(p.Index) {
+					t.Fatalf("run %d not in Mine", p.Index)
+				}
+			}
+		}
+	}
+}

@@ -13,7 +13,6 @@ import (
 	"path/filepath"
 	"slices"
 	"strconv"
-	"strings"
 
 	"github.com/lossexp/lossexp/experiments"
 	"github.com/lossexp/lossexp/internal/atomicfile"
@@ -22,43 +21,14 @@ import (
 // StoreDir is the run store's folder inside a results folder.
 const StoreDir = "runs"
 
-// RecordFormat is the version of the run record layout. Format 2 added
+// RecordFormat is the version of the one-file-per-run record layout
+// (<run-id>.json), still read and migrated (see segment.go); the store
+// now writes segments (SegmentFormat). Format 2 added
 // the checksum; a format-1 record (no checksum) is retrained, with a note,
 // rather than trusted: a checksum that may be absent protects nothing,
 // since deleting it would pass any edit, and the store is a cache whose
 // loss costs compute but never a wrong number.
 const RecordFormat = 2
-
-// Store keeps every finished run of a results folder as one JSON file,
-// <dir>/<run-id>.json, written atomically (temporary file, sync, rename),
-// so a crash at any moment leaves each record whole or absent. A sweep
-// skips the runs its store already holds; the tables are rebuilt from the
-// store in index order, so they are the same bytes whether a sweep ran in
-// one go or was resumed.
-//
-// Save may be called from several goroutines at once (different ids).
-type Store struct {
-	dir string
-}
-
-// OpenStore creates dir if needed and removes the temporary files a
-// killed process may have left in it.
-func OpenStore(dir string) (*Store, error) {
-	if err := os.MkdirAll(dir, 0o755); err != nil {
-		return nil, fmt.Errorf("create run store %s: %w", dir, unwrapPath(err))
-	}
-	tmps, _ := filepath.Glob(filepath.Join(dir, ".*.tmp-*"))
-	for _, t := range tmps {
-		os.Remove(t)
-	}
-	return &Store{dir: dir}, nil
-}
-
-// Dir returns the store's folder.
-func (s *Store) Dir() string { return s.dir }
-
-// Path returns the file of run id.
-func (s *Store) Path(id string) string { return filepath.Join(s.dir, id+".json") }
 
 // Record is a stored run: everything runs.csv, curves.csv and timings.csv
 // need, plus what identifies the run. Floats are exact (shortest decimal
@@ -181,6 +151,10 @@ func (f Floats) MarshalJSON() ([]byte, error) {
 
 // UnmarshalJSON reads what MarshalJSON writes.
 func (f *Floats) UnmarshalJSON(b []byte) error {
+	if out, ok := parseFloatsFast(b); ok {
+		*f = out
+		return nil
+	}
 	var raw []json.RawMessage
 	if err := json.Unmarshal(b, &raw); err != nil {
 		return err
@@ -204,34 +178,6 @@ func (f *Floats) UnmarshalJSON(b []byte) error {
 		}
 	}
 	*f = out
-	return nil
-}
-
-// Save writes rec atomically as <dir>/<rec.RunID>.json, replacing any
-// older record of the same id.
-func (s *Store) Save(rec *Record) error {
-	if rec.RunID == "" {
-		panic("sweep: Save of a record without a run id")
-	}
-	rec.Format = RecordFormat
-	sum, err := contentSum(rec, &rec.Checksum)
-	if err != nil {
-		return fmt.Errorf("encode run %s: %w", rec.RunID, err)
-	}
-	rec.Checksum = sum
-	b, err := json.Marshal(rec)
-	if err != nil {
-		return fmt.Errorf("encode run %s: %w", rec.RunID, err)
-	}
-	b = append(b, '\n')
-	if err := writeAtomic(s.Path(rec.RunID), b); err != nil {
-		return err
-	}
-	if rec.logs != "" && rec.logs != s.LogDir(rec.RunID) {
-		if err := moveDir(rec.logs, s.LogDir(rec.RunID)); err != nil {
-			return fmt.Errorf("keep the logs of run %s: %w", rec.RunID, err)
-		}
-	}
 	return nil
 }
 
@@ -260,32 +206,6 @@ func moveDir(src, dst string) error {
 	return os.RemoveAll(src)
 }
 
-// ErrNoRecord reports that the store holds no record of a run.
-var ErrNoRecord = errors.New("sweep: no stored record")
-
-// Load reads the record of run id. A missing record is ErrNoRecord; an
-// unreadable one is an error naming the file.
-func (s *Store) Load(id string) (*Record, error) {
-	path := s.Path(id)
-	b, err := os.ReadFile(path)
-	if err != nil {
-		if errors.Is(err, fs.ErrNotExist) {
-			return nil, ErrNoRecord
-		}
-		return nil, fmt.Errorf("read stored run %s: %w", path, unwrapPath(err))
-	}
-	var rec Record
-	dec := json.NewDecoder(bytes.NewReader(b))
-	dec.DisallowUnknownFields()
-	if err := dec.Decode(&rec); err != nil {
-		return nil, fmt.Errorf("read stored run %s: %w (delete the file, or sweep with --fresh)", path, err)
-	}
-	if err := rec.validate(id); err != nil {
-		return nil, fmt.Errorf("read stored run %s: %w (delete the file, or sweep with --fresh)", path, err)
-	}
-	return &rec, nil
-}
-
 func (r *Record) validate(id string) error {
 	switch {
 	case r.Format < RecordFormat:
@@ -294,6 +214,18 @@ func (r *Record) validate(id string) error {
 		return fmt.Errorf("record format %d, want %d", r.Format, RecordFormat)
 	case r.RunID != id:
 		return fmt.Errorf("holds run %q, not %q", r.RunID, id)
+	}
+	if err := r.check(); err != nil {
+		return err
+	}
+	return verifySum(r, &r.Checksum)
+}
+
+// check checks that the record's parts agree with one another.
+func (r *Record) check() error {
+	switch {
+	case r.RunID == "":
+		return errors.New("no run id")
 	case len(r.Lambdas) != len(r.Terms):
 		return fmt.Errorf("%d lambdas for %d terms", len(r.Lambdas), len(r.Terms))
 	case len(r.LambdaEff) != 0 && len(r.LambdaEff) != len(r.Terms):
@@ -310,7 +242,7 @@ func (r *Record) validate(id string) error {
 			return fmt.Errorf("epoch %d has %d curve values for %d curves", e+1, len(c), len(r.CurveNames))
 		}
 	}
-	return verifySum(r, &r.Checksum)
+	return nil
 }
 
 // Fits reports whether rec can stand for a run of this sweep: the same
@@ -392,41 +324,6 @@ func (r *Record) Result(p Plan) experiments.Result {
 	return res
 }
 
-// Clear removes every record from the store (the folder stays).
-func (s *Store) Clear() error {
-	files, err := filepath.Glob(filepath.Join(s.dir, "*.json"))
-	if err != nil {
-		return err
-	}
-	for _, f := range files {
-		if err := os.Remove(f); err != nil && !errors.Is(err, fs.ErrNotExist) {
-			return fmt.Errorf("clear run store: %w", err)
-		}
-	}
-	return nil
-}
-
-// Count returns the number of records in the store.
-func (s *Store) Count() int {
-	d, err := os.Open(s.dir)
-	if err != nil {
-		return 0
-	}
-	defer d.Close()
-	n := 0
-	for {
-		names, err := d.Readdirnames(1024)
-		for _, nm := range names {
-			if strings.HasSuffix(nm, ".json") && !strings.HasPrefix(nm, ".") {
-				n++
-			}
-		}
-		if err != nil {
-			return n
-		}
-	}
-}
-
 // writeAtomic writes b to path atomically (internal/atomicfile: a
 // synced temporary file renamed over path, then the folder synced).
 func writeAtomic(path string, b []byte) error {
@@ -455,4 +352,48 @@ func RunIDOf(s *experiments.Spec, lambdas []float64, repeat int) (string, error)
 		return "", fmt.Errorf("run id of %s: %w", s.Name, err)
 	}
 	return experiments.RunID(s.RunBase(d.Checksum()), lambdas, repeat), nil
+}
+
+// parseFloatsFast reads the compact form MarshalJSON writes ([1,null,
+// "+Inf",2.5], no spaces) without the generic decoder; false for anything
+// else, which the generic path then reads (or refuses).
+func parseFloatsFast(b []byte) (Floats, bool) {
+	if len(b) < 2 || b[0] != '[' || b[len(b)-1] != ']' {
+		return nil, false
+	}
+	b = b[1 : len(b)-1]
+	if len(b) == 0 {
+		return Floats{}, true
+	}
+	out := make(Floats, 0, 1+bytes.Count(b, []byte{','}))
+	for len(b) > 0 {
+		i := bytes.IndexByte(b, ',')
+		tok := b
+		if i >= 0 {
+			tok, b = b[:i], b[i+1:]
+			if len(b) == 0 {
+				return nil, false // a trailing comma
+			}
+		} else {
+			b = nil
+		}
+		switch string(tok) {
+		case "null":
+			out = append(out, math.NaN())
+		case `"+Inf"`:
+			out = append(out, math.Inf(1))
+		case `"-Inf"`:
+			out = append(out, math.Inf(-1))
+		default:
+			if len(tok) == 0 || !(tok[0] == '-' || tok[0] >= '0' && tok[0] <= '9') {
+				return nil, false
+			}
+			v, err := strconv.ParseFloat(string(tok), 64)
+			if err != nil || math.IsInf(v, 0) || math.IsNaN(v) {
+				return nil, false
+			}
+			out = append(out, v)
+		}
+	}
+	return out, true
 }

@@ -4,7 +4,6 @@ import (
 	"context"
 	"fmt"
 	"math"
-	"os"
 	"path/filepath"
 	"reflect"
 	"strings"
@@ -22,7 +21,8 @@ func TestRun_SkipLongPrefix(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	plans, _, _ := Expand(s)
+	ps, _, _ := Expand(s)
+	plans := PlanSlice(ps.Collect())
 	var c collect
 	skip := func(p Plan) bool { return p.Index < 20 || p.Index == 23 }
 	if _, err := Run(context.Background(), s, data, plans, Options{Workers: 1, Skip: skip, Save: c.save}); err != nil {
@@ -46,11 +46,12 @@ func TestRun_SaveAndResume(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	plans, _, _ := Expand(s)
+	ps, _, _ := Expand(s)
 	base := s.RunBase(data.Checksum())
-	if err := AssignIDs(plans, base); err != nil {
+	if err := ps.AssignIDs(base); err != nil {
 		t.Fatal(err)
 	}
+	plans := PlanSlice(ps.Collect())
 	store, err := OpenStore(filepath.Join(t.TempDir(), StoreDir))
 	if err != nil {
 		t.Fatal(err)
@@ -127,41 +128,6 @@ func TestFloats_RoundTrip(t *testing.T) {
 		if err := out.UnmarshalJSON([]byte(bad)); err == nil {
 			t.Errorf("%s: no error", bad)
 		}
-	}
-}
-
-func TestStore_LoadErrors(t *testing.T) {
-	dir := t.TempDir()
-	st, err := OpenStore(dir)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if _, err := st.Load("nope"); err != ErrNoRecord {
-		t.Fatalf("missing record: %v, want ErrNoRecord", err)
-	}
-	cases := map[string]string{
-		"trunc":   `{"format":1,"run_id":"trunc"`,
-		"other":   `{"format":1,"run_id":"x","terms":[],"lambdas":[],"status":"ok","metric_names":[],"metrics":[],"curve_names":[],"curves":[],"epoch_seconds":[]}`,
-		"format":  `{"format":9,"run_id":"format"}`,
-		"status":  `{"format":1,"run_id":"status","terms":[],"lambdas":[],"status":"odd","metric_names":[],"metrics":[],"curve_names":[],"curves":[],"epoch_seconds":[]}`,
-		"metrics": `{"format":1,"run_id":"metrics","terms":[],"lambdas":[],"status":"ok","metric_names":["a"],"metrics":[],"curve_names":[],"curves":[],"epoch_seconds":[]}`,
-		"unknown": `{"format":1,"run_id":"unknown","bogus":1}`,
-	}
-	for id, body := range cases {
-		os.WriteFile(st.Path(id), []byte(body), 0o644)
-		_, err := st.Load(id)
-		if err == nil || !strings.Contains(err.Error(), st.Path(id)) || !strings.Contains(err.Error(), "--fresh") {
-			t.Errorf("%s: error %v should name the file and the way out", id, err)
-		}
-	}
-	// Temporary files of a killed process are removed on open.
-	tmp := filepath.Join(dir, ".abc.json.tmp-123")
-	os.WriteFile(tmp, []byte("{"), 0o644)
-	if _, err := OpenStore(dir); err != nil {
-		t.Fatal(err)
-	}
-	if _, err := os.Stat(tmp); !os.IsNotExist(err) {
-		t.Errorf("temporary file left: %v", err)
 	}
 }
 

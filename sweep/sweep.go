@@ -67,71 +67,20 @@ type Plan struct {
 	Effective []float64
 }
 
-// AssignIDs sets every plan's ID and Base. A plan of an axis point takes
-// the run base of its effective spec and data (AttachData must have
-// run); the others take base (Spec.RunBase of the sweep's spec). A plan
-// of an axis point without its data is an error: its id would not cover
-// the data's checksum.
-func AssignIDs(plans []Plan, base string) error {
-	bases := map[*experiments.Spec]string{}
-	for i := range plans {
-		p := &plans[i]
-		p.Base = base
-		if p.Spec != nil {
-			b, ok := bases[p.Spec]
-			if !ok {
-				if p.Data == nil {
-					return fmt.Errorf("sweep: run %d (axis point %d) has no data attached: call AttachData before AssignIDs", p.Index, p.Axis)
-				}
-				b = p.Spec.RunBase(p.Data.Checksum())
-				bases[p.Spec] = b
-			}
-			p.Base = b
-		}
-		p.ID = experiments.RunID(p.Base, p.Lambdas, p.Repeat)
-		if p.Folded {
-			p.ID = experiments.RunIDFold(p.Base, p.Lambdas, p.Repeat, p.Fold)
-		}
-	}
-	return nil
+// Source is the runs a sweep trains: *Plans, or a PlanSlice.
+type Source interface {
+	Len() int
+	At(i int) Plan
 }
 
-// Expand returns the sweep's runs in index order: axis points outermost,
-// then the λ points of Spec.Grid, then repeats, cross-validation folds
-// innermost (one run per fold with dataset.split.cv). The grid it returns
-// has one λ tuple per point (the λ grid once per axis point).
-func Expand(s *experiments.Spec) ([]Plan, [][]float64, error) {
-	lgrid, err := s.Grid()
-	if err != nil {
-		return nil, nil, err
-	}
-	axes := s.AxisPoints()
-	grid := make([][]float64, 0, len(axes)*len(lgrid))
-	plans := make([]Plan, 0, len(axes)*len(lgrid)*s.Repeats)
-	for a, av := range axes {
-		var eff *experiments.Spec
-		var vals []string
-		if len(av) > 0 {
-			eff = s.WithAxes(av)
-			for _, v := range av {
-				vals = append(vals, v.String())
-			}
-		}
-		for _, lam := range lgrid {
-			p := len(grid)
-			grid = append(grid, lam)
-			for r := 0; r < s.Repeats; r++ {
-				for f := range s.Folds() {
-					plans = append(plans, Plan{Index: len(plans), Point: p, Repeat: r, Fold: f, Folded: s.Dataset.Split.CV > 0,
-						Lambdas: lam, Axis: a, AxisValues: vals, Spec: eff})
-				}
-			}
-		}
-	}
-	// Balancing methods (balance.go): sweep.balance adds one point per
-	// adaptive method after the static grid.
-	return expandBalance(s, plans, len(grid)), grid, nil
-}
+// PlanSlice is a Source of plans held in a slice (tests, small sweeps).
+type PlanSlice []Plan
+
+// Len returns the number of plans.
+func (ps PlanSlice) Len() int { return len(ps) }
+
+// At returns plan i.
+func (ps PlanSlice) At(i int) Plan { return ps[i] }
 
 // Options configure a sweep.
 type Options struct {
@@ -151,14 +100,16 @@ type Options struct {
 }
 
 // Run trains every plan that opt.Skip does not skip, saving each result
-// with opt.Save, and returns how many it trained and saved.
-func Run(ctx context.Context, s *experiments.Spec, data *experiments.DataSource, plans []Plan, opt Options) (int, error) {
+// with opt.Save, and returns how many it trained and saved. Skip is
+// called twice per plan (to count, then to dispatch) and must answer the
+// same both times. A result's Index is the plan's position in plans.
+func Run(ctx context.Context, s *experiments.Spec, data *experiments.DataSource, plans Source, opt Options) (int, error) {
 	if opt.Save == nil {
 		panic("sweep: Run without Options.Save")
 	}
 	total := 0
-	for _, p := range plans {
-		if opt.Skip == nil || !opt.Skip(p) {
+	for i := range plans.Len() {
+		if opt.Skip == nil || !opt.Skip(plans.At(i)) {
 			total++
 		}
 	}
@@ -184,7 +135,7 @@ func Run(ctx context.Context, s *experiments.Spec, data *experiments.DataSource,
 		go func() {
 			defer wg.Done()
 			for idx := range todo {
-				d := trainOne(wctx, s, data, plans[idx], idx, splits, opt.Save)
+				d := trainOne(wctx, s, data, plans.At(idx), idx, splits, opt.Save)
 				select {
 				case results <- d:
 				case <-ctx.Done():
@@ -195,8 +146,8 @@ func Run(ctx context.Context, s *experiments.Spec, data *experiments.DataSource,
 	}
 	go func() {
 		defer close(todo)
-		for idx := range plans {
-			if opt.Skip != nil && opt.Skip(plans[idx]) {
+		for idx := range plans.Len() {
+			if opt.Skip != nil && opt.Skip(plans.At(idx)) {
 				continue
 			}
 			select {

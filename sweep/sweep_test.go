@@ -63,7 +63,8 @@ func runSweep(t *testing.T, s *experiments.Spec, workers int) []experiments.Resu
 	if err != nil {
 		t.Fatal(err)
 	}
-	plans, _, err := Expand(s)
+	ps, _, err := Expand(s)
+	plans := PlanSlice(ps.Collect())
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -80,7 +81,8 @@ func runSweep(t *testing.T, s *experiments.Spec, workers int) []experiments.Resu
 
 func TestExpand_Order(t *testing.T) {
 	s := mustSpec(t, tinySpec)
-	plans, grid, err := Expand(s)
+	ps, grid, err := Expand(s)
+	plans := ps.Collect()
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -168,7 +170,8 @@ func TestRun_Cancel(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	plans, _, _ := Expand(s)
+	ps, _, _ := Expand(s)
+	plans := PlanSlice(ps.Collect())
 	ctx, cancel := context.WithCancel(context.Background())
 	var c collect
 	done := 0
@@ -194,7 +197,8 @@ func TestRun_Cancel(t *testing.T) {
 func TestRun_SaveError(t *testing.T) {
 	s := mustSpec(t, tinySpec)
 	data, _ := experiments.OpenData(s, "")
-	plans, _, _ := Expand(s)
+	ps, _, _ := Expand(s)
+	plans := PlanSlice(ps.Collect())
 	var mu sync.Mutex
 	n := 0
 	save := func(*experiments.Result) error {
