@@ -141,35 +141,49 @@ func checkLine(line []byte) error {
 type entry struct {
 	key  uint64 // runKey of the run id
 	loc  uint64 // segment index + 1 (0: a <run-id>.json file) << 40 | byte offset of the line
-	n    uint32 // line length without the newline; the top bit: the run diverged
+	n    uint32 // line length without the newline; the top two bits: the run diverged, failed
 	base uint32 // index in Store.bases
 }
 
 const (
 	offBits     = 40
 	divergedBit = 1 << 31
+	failedBit   = 1 << 30
+	statusBits  = divergedBit | failedBit
 )
 
-func mkEntry(key uint64, seg int32, off int64, n int, base int32, diverged bool) entry {
+func mkEntry(key uint64, seg int32, off int64, n int, base int32, status string) entry {
 	e := entry{key: key, loc: uint64(seg+1)<<offBits | uint64(off), n: uint32(n), base: uint32(base)}
-	if diverged {
+	switch status {
+	case experiments.StatusDiverged:
 		e.n |= divergedBit
+	case experiments.StatusFailed:
+		e.n |= failedBit
 	}
 	return e
 }
 
 func (e entry) seg() int32     { return int32(e.loc>>offBits) - 1 }
 func (e entry) off() int64     { return int64(e.loc & (1<<offBits - 1)) }
-func (e entry) size() int      { return int(e.n &^ divergedBit) }
+func (e entry) size() int      { return int(e.n &^ statusBits) }
 func (e entry) diverged() bool { return e.n&divergedBit != 0 }
+func (e entry) failed() bool   { return e.n&failedBit != 0 }
 
-// lineDiverged reads the status of a record line without decoding it:
-// the first "status" key (every field before it is a number, a hex
-// string or an array of numbers).
-func lineDiverged(b []byte) bool {
+// lineStatus reads the status of a record line without decoding it: the
+// first "status" key (every field before it is a number, a hex string or
+// an array of numbers).
+func lineStatus(b []byte) string {
 	const k = `,"status":"`
 	i := bytes.Index(b, []byte(k))
-	return i >= 0 && bytes.HasPrefix(b[i+len(k):], []byte(`diverged"`))
+	if i < 0 {
+		return ""
+	}
+	rest := b[i+len(k):]
+	j := bytes.IndexByte(rest, '"')
+	if j < 0 {
+		return ""
+	}
+	return string(rest[:j])
 }
 
 // runKey maps a run id to the index key: its 16 hex digits, else a hash
@@ -270,7 +284,7 @@ func readStore(dir string) (*Store, error) {
 		switch {
 		case legacyName.MatchString(n):
 			id := strings.TrimSuffix(n, ".json")
-			s.index = append(s.index, mkEntry(runKey(id), -1, 0, 0, 0, false))
+			s.index = append(s.index, mkEntry(runKey(id), -1, 0, 0, 0, ""))
 			s.legacy[runKey(id)] = id
 		case segmentName.MatchString(n):
 			if err := s.scan(n); err != nil {
@@ -353,7 +367,7 @@ func (s *Store) scan(name string) error {
 			s.segs = append(s.segs, &segment{name: name, hdr: hdr})
 			seg = int32(len(s.segs) - 1)
 		} else if id, base, ok := lineIDs(body); ok && checkLine(body) == nil {
-			s.index = append(s.index, mkEntry(runKey(id), seg, off, n-1, s.baseOf(base), lineDiverged(body)))
+			s.index = append(s.index, mkEntry(runKey(id), seg, off, n-1, s.baseOf(base), lineStatus(body)))
 		} else {
 			s.ignore(body)
 		}
@@ -464,8 +478,9 @@ func (s *Store) Has(id string) bool {
 }
 
 // Usable reports whether the newest record of run id fits the sweep (see
-// Record.Fits) without reading it, and so may be reused; a record of the
-// one-file-per-run layout is read.
+// Record.Fits: not a failed run, the same run base and columns) without
+// reading it, and so may be reused; a record of the one-file-per-run
+// layout is read.
 func (s *Store) Usable(id, base string, metrics, curves []string) bool {
 	s.mu.Lock()
 	es := s.lookup(runKey(id))
@@ -480,7 +495,7 @@ func (s *Store) Usable(id, base string, metrics, curves []string) bool {
 		return err == nil && rec.Fits(base, metrics, curves)
 	}
 	h := s.segs[e.seg()].hdr
-	ok := s.bases[e.base] == base && slices.Equal(h.MetricNames, metrics) && slices.Equal(h.CurveNames, curves)
+	ok := !e.failed() && s.bases[e.base] == base && slices.Equal(h.MetricNames, metrics) && slices.Equal(h.CurveNames, curves)
 	s.mu.Unlock()
 	return ok
 }
@@ -709,7 +724,7 @@ func (s *Store) Save(rec *Record) error {
 		os.Remove(s.legacyPath(rec.RunID))
 		delete(s.legacy, key)
 	}
-	s.pending = append(s.pending, mkEntry(key, s.wseg, s.wsize, len(line)-1, s.baseOf(rec.RunBase), rec.Status == experiments.StatusDiverged))
+	s.pending = append(s.pending, mkEntry(key, s.wseg, s.wsize, len(line)-1, s.baseOf(rec.RunBase), rec.Status))
 	s.wsize += int64(len(line))
 	if rec.logs != "" && rec.logs != s.LogDir(rec.RunID) {
 		if err := moveDir(rec.logs, s.LogDir(rec.RunID)); err != nil {

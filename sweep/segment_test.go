@@ -200,6 +200,15 @@ func TestStore_Usable(t *testing.T) {
 	s.Save(o)
 	s.Close()
 	r, _ = ReadStore(dir)
+	s, _ = OpenStore(dir)
+	f := testRecord(hexID(5))
+	f.Status, f.Reason = "failed", "the command exited 1"
+	s.Save(f)
+	s.Close()
+	r, _ = ReadStore(dir)
+	if r.Usable(hexID(5), "base", rec.MetricNames, rec.CurveNames) || !r.Has(hexID(5)) {
+		t.Error("a failed run's record is usable (it must be retried)")
+	}
 	if !r.Diverged(hexID(3)) || r.Diverged(hexID(4)) || r.Diverged(hexID(1)) {
 		t.Errorf("diverged: %v %v %v, want true false false", r.Diverged(hexID(3)), r.Diverged(hexID(4)), r.Diverged(hexID(1)))
 	}
