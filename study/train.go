@@ -155,7 +155,7 @@ func (st *Study) WriteTables(dir string, store *sweep.Store) (n int, c Counts, e
 			w.Abort()
 			return 0, c, err
 		}
-		if rec.RunBase != p.Base || !slices.Equal(rec.MetricNames, st.Layout.Metrics) || !slices.Equal(rec.CurveNames, st.Layout.Curves) {
+		if !rec.Columns(p.Base, st.Layout.Metrics, st.Layout.Curves) {
 			continue // another study's record under this id: never in the tables (a failed run's is: its row says why)
 		}
 		if err := w.AddRun(rec.Result(p), st.extra(p, rec)); err != nil {
