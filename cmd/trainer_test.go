@@ -13,6 +13,8 @@ import (
 
 	"github.com/lossexp/lossexp/experiments"
 	"github.com/lossexp/lossexp/internal/faketrainer"
+
+	"github.com/lossexp/lossexp/sweep"
 )
 
 // The command tests' binary doubles as the training command of the
@@ -186,15 +188,14 @@ func TestTrainer_KillResume(t *testing.T) {
 		t.Fatal(err)
 	}
 	for deadline := time.Now().Add(30 * time.Second); time.Now().Before(deadline); time.Sleep(5 * time.Millisecond) {
-		if files, _ := filepath.Glob(filepath.Join(killed, "runs", "*.json")); len(files) >= 5 {
+		if sweep.CountRecords(filepath.Join(killed, "runs")) >= 5 {
 			break
 		}
 	}
 	c.Process.Signal(syscall.SIGKILL)
 	c.Wait()
-	files, _ := filepath.Glob(filepath.Join(killed, "runs", "*.json"))
-	if len(files) == 0 || len(files) >= 20 {
-		t.Fatalf("%d of 20 runs stored at the kill; stderr:\n%s", len(files), stderr.String())
+	if n := sweep.CountRecords(filepath.Join(killed, "runs")); n == 0 || n >= 20 {
+		t.Fatalf("%d of 20 runs stored at the kill; stderr:\n%s", n, stderr.String())
 	}
 	out, err := exec.Command(bin, "sweep", spec, "--out", killed, "--workers", "3").CombinedOutput()
 	if err != nil || !strings.Contains(string(out), "resuming: ") {
@@ -273,8 +274,8 @@ func TestTrainer_CtrlCStopsChildren(t *testing.T) {
 		syscall.Kill(child, syscall.SIGKILL)
 		t.Errorf("the command's child %d survived Ctrl-C", child)
 	}
-	if files, _ := filepath.Glob(filepath.Join(out, "runs", "*.json")); len(files) != 0 {
-		t.Errorf("an interrupted run was stored: %v", files)
+	if n := sweep.CountRecords(filepath.Join(out, "runs")); n != 0 {
+		t.Errorf("an interrupted run was stored: %d records", n)
 	}
 }
 
