@@ -3,6 +3,7 @@ package sweep
 import (
 	"fmt"
 	"slices"
+	"strings"
 	"testing"
 
 	"github.com/lossexp/lossexp/experiments"
@@ -178,7 +179,11 @@ func TestPlanCost_Positive(t *testing.T) {
 // and one without axes, for 1 to 7 shards. Merge and the shards must
 // agree, whichever of the two a build uses.
 func TestAssignStream_SameAsAssign(t *testing.T) {
-	for _, spec := range []string{axesSpec, tinySpec, balanceSpec + "sweep:\n  balance: [static, mgda, {method: gradnorm, alpha: 1}]\n  axes: {model.hidden: [4, [8, 8]]}\n"} {
+	cv := strings.Replace(axesSpec, "  params: {samples: 80, noise: 0.3}\n", "  params: {samples: 80, noise: 0.3}\n  split: {cv: 3}\n", 1)
+	if cv == axesSpec {
+		t.Fatal("no cv variant of axesSpec")
+	}
+	for _, spec := range []string{axesSpec, tinySpec, cv, balanceSpec + "sweep:\n  balance: [static, mgda, {method: gradnorm, alpha: 1}]\n  axes: {model.hidden: [4, [8, 8]]}\n"} {
 		s := mustSpec(t, spec)
 		ps, _, err := Expand(s)
 		if err != nil {
