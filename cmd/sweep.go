@@ -59,7 +59,7 @@ workers, then write results/<name>/ (or --out):
 Results are a pure function of (spec, grid point, repeat): the CSVs other
 than timings.csv are byte-identical whatever --workers is.
 
-Every finished run is saved at once in runs/<run-id>.json. Running the same
+Every finished run is saved at once in the run store runs/ (seg-*.jsonl). Running the same
 command again after a crash, Ctrl-C or kill -9 trains only the runs not yet
 stored and writes the same bytes as an uninterrupted sweep; --fresh retrains
 everything. Ctrl-C stops handing out runs, writes the tables and plots of

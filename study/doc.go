@@ -24,7 +24,8 @@
 // # The folder contract
 //
 // A results folder holds what lossexp wrote there: the files manifest.json
-// lists, spec.yaml, manifest.json, the run store (runs/<run-id>.json), the
+// lists, spec.yaml, manifest.json, the run store (runs/seg-*.jsonl, and
+// runs/<run-id>.json of older versions, runs/logs/<run-id>/), the
 // shard manifests (shards/), the lock file (.lossexp.lock) and the
 // temporary files of a write in progress (.<name>.tmp-*). --force and
 // --fresh remove only those; a folder with other files is refused, never

@@ -138,9 +138,16 @@ func Sweep(ctx context.Context, st *Study, opt SweepOptions) (*SweepOutcome, err
 	oc.Interrupted = runErr != nil && errors.Is(runErr, context.Canceled) && ctx.Err() != nil
 	renderStart := time.Now().Add(-time.Second) // file times may be coarse
 	if finished > 0 {
-		if err := st.Render(ctx, out); err != nil {
+		// A sweep interrupted while training still draws the report of
+		// what finished (quick, and what the user asked for by stopping);
+		// Ctrl-C that arrives while a complete sweep draws stops it.
+		rctx := ctx
+		if oc.Interrupted {
+			rctx = context.WithoutCancel(ctx)
+		}
+		if err := st.Render(rctx, out); err != nil {
 			switch {
-			case ctx.Err() != nil: // Ctrl-C while drawing: the tables are written, resume redraws
+			case rctx.Err() != nil: // Ctrl-C while drawing: the tables are written, resume redraws
 				runErr, oc.RunErr, oc.Interrupted = ctx.Err(), ctx.Err(), true
 				oc.ReportErr = err
 			case runErr == nil:
