@@ -79,7 +79,7 @@ A CSV dataset path is resolved relative to the spec's folder, then to
 		Example: `  lossexp sweep configs/quickstart.yaml
   lossexp sweep configs/l1-sparsity.yaml --workers 2 --out /tmp/l1
   lossexp sweep configs/quickstart.yaml --fresh      # retrain, ignoring stored runs
-  LOSSEXP_DATA_DIR=../shared/datasets/sklearn lossexp sweep configs/bench-digits.yaml`,
+  LOSSEXP_DATA_DIR=$HOME/data lossexp sweep my-study.yaml   # CSVs looked for there after the spec's folder`,
 		Args: cobra.ExactArgs(1),
 		RunE: func(c *cobra.Command, args []string) error {
 			bind(v, c, "workers", "out", "results", "data-dir", "shard")

@@ -75,6 +75,21 @@ func CurveNames(s *Spec) []string {
 	if s.Trainer != nil {
 		return TrainerCurveNames(s)
 	}
+	names := lossCurveNames(s)
+	if s.HasBalance() {
+		// The effective weights of the epoch (train_balance.go).
+		names = append(names, "weight.task")
+		for _, t := range s.Loss.Terms {
+			names = append(names, "weight."+t.Name)
+		}
+	}
+	return names
+}
+
+// lossCurveNames are the per-epoch loss and gradient columns every
+// trainer shares: loss.total, loss.task, loss.<term>…, grad.task,
+// grad.<term>…, grad.cos.<term>…, test.loss.
+func lossCurveNames(s *Spec) []string {
 	names := []string{"loss.total", "loss.task"}
 	for _, t := range s.Loss.Terms {
 		names = append(names, "loss."+t.Name)
@@ -86,13 +101,5 @@ func CurveNames(s *Spec) []string {
 	for _, t := range s.Loss.Terms {
 		names = append(names, "grad.cos."+t.Name)
 	}
-	names = append(names, "test.loss")
-	if s.HasBalance() {
-		// The effective weights of the epoch (train_balance.go).
-		names = append(names, "weight.task")
-		for _, t := range s.Loss.Terms {
-			names = append(names, "weight."+t.Name)
-		}
-	}
-	return names
+	return append(names, "test.loss")
 }

@@ -471,18 +471,7 @@ func TrainerMetricNames(s *Spec) []string {
 // grad.<term>…, grad.cos.<term>…, test.loss), then trainer.metrics. An
 // epoch line fills the ones it reports; the others stay empty.
 func TrainerCurveNames(s *Spec) []string {
-	names := []string{"loss.total", "loss.task"}
-	for _, t := range s.Loss.Terms {
-		names = append(names, "loss."+t.Name)
-	}
-	names = append(names, "grad.task")
-	for _, t := range s.Loss.Terms {
-		names = append(names, "grad."+t.Name)
-	}
-	for _, t := range s.Loss.Terms {
-		names = append(names, "grad.cos."+t.Name)
-	}
-	names = append(names, "test.loss")
+	names := lossCurveNames(s)
 	for _, m := range s.Trainer.Metrics {
 		if !slices.Contains(names, m.Name) {
 			names = append(names, m.Name)

@@ -482,27 +482,17 @@ func (s *Store) Has(id string) bool {
 // reading it, and so may be reused; a record of the one-file-per-run
 // layout is read.
 func (s *Store) Usable(id, base string, metrics, curves []string) bool {
-	s.mu.Lock()
-	es := s.lookup(runKey(id))
-	if len(es) == 0 {
-		s.mu.Unlock()
-		return false
-	}
-	e := es[len(es)-1]
-	if e.seg() < 0 {
-		s.mu.Unlock()
-		rec, err := s.Load(id)
-		return err == nil && rec.Fits(base, metrics, curves)
-	}
-	h := s.segs[e.seg()].hdr
-	ok := !e.failed() && s.bases[e.base] == base && slices.Equal(h.MetricNames, metrics) && slices.Equal(h.CurveNames, curves)
-	s.mu.Unlock()
-	return ok
+	return s.fits(id, base, metrics, curves, true)
 }
 
 // Columns is Usable for a failed run's record too: the run base and the
 // columns are this sweep's (a merge writes a failed run's row).
 func (s *Store) Columns(id, base string, metrics, curves []string) bool {
+	return s.fits(id, base, metrics, curves, false)
+}
+
+// fits is Usable (reuse: a failed run never fits) or Columns.
+func (s *Store) fits(id, base string, metrics, curves []string, reuse bool) bool {
 	s.mu.Lock()
 	es := s.lookup(runKey(id))
 	if len(es) == 0 {
@@ -513,10 +503,16 @@ func (s *Store) Columns(id, base string, metrics, curves []string) bool {
 	if e.seg() < 0 {
 		s.mu.Unlock()
 		rec, err := s.Load(id)
-		return err == nil && rec.Columns(base, metrics, curves)
+		if err != nil {
+			return false
+		}
+		if reuse {
+			return rec.Fits(base, metrics, curves)
+		}
+		return rec.Columns(base, metrics, curves)
 	}
 	h := s.segs[e.seg()].hdr
-	ok := s.bases[e.base] == base && slices.Equal(h.MetricNames, metrics) && slices.Equal(h.CurveNames, curves)
+	ok := (!reuse || !e.failed()) && s.bases[e.base] == base && slices.Equal(h.MetricNames, metrics) && slices.Equal(h.CurveNames, curves)
 	s.mu.Unlock()
 	return ok
 }
