@@ -469,7 +469,7 @@ func Hypervolumes(ax, ay, bx, by []float64) (a, b float64) {
 		if hi[k] == lo[k] {
 			return 1
 		}
-		return (v - lo[k]) / (hi[k] - lo[k])
+		return unitScale(v, lo[k], hi[k])
 	}
 	hv := func(xs, ys []float64) float64 {
 		type pt struct{ x, y float64 }
@@ -495,9 +495,19 @@ func Hypervolumes(ax, ay, bx, by []float64) (a, b float64) {
 				ybest = p.y
 			}
 		}
-		return area / ((1 + m) * (1 + m))
+		// The strips sum to at most the box; rounding in the sum may
+		// overshoot it by an ulp, which must not read as "more than all".
+		return math.Min(1, area/((1+m)*(1+m)))
 	}
 	return hv(ax, ay), hv(bx, by)
+}
+
+// unitScale maps v in [lo, hi] (lo < hi, all finite) to [0, 1]. The
+// halves keep hi − lo finite when the range spans most of float64 (a
+// metric of ±1e308 would otherwise scale every point to 0), and the clamp
+// keeps a rounding at the ends inside the box.
+func unitScale(v, lo, hi float64) float64 {
+	return math.Min(1, math.Max(0, (v/2-lo/2)/(hi/2-lo/2)))
 }
 
 // FrontEpsilon returns the additive ε indicator of front b against front
@@ -523,7 +533,7 @@ func FrontEpsilon(ax, ay, bx, by []float64) float64 {
 		if hi[k] == lo[k] {
 			return 0
 		}
-		return (v - lo[k]) / (hi[k] - lo[k])
+		return unitScale(v, lo[k], hi[k])
 	}
 	front := ParetoFront(ax, ay)
 	eps := 0.0

@@ -58,6 +58,9 @@ func FuzzParseSummary(f *testing.F) {
 func FuzzCheck(f *testing.F) {
 	f.Add([]byte("lambda.l2,n,diverged,test.accuracy.mean,test.accuracy.std,weight_l2.mean,weight_l2.std\n0,5,0,0.8,0.03,500,50\n0.01,5,0,0.85,0.02,200,20\n1,5,0,0.5,0,1,0.1\n"), 0.05)
 	f.Add([]byte("lambda.l1,lambda.l2,n,diverged,test.loss.mean\n0,0,2,0,1\n0,1,2,1,\n1,0,2,0,2\n1,1,2,0,NaN\n"), -1.0)
+	// A range wider than float64 (hi − lo overflowed to +Inf and the
+	// hypervolume came out NaN, or a rounding put it above 1).
+	f.Add([]byte("lambda.l2,n,a.mean,b.mean\n0,1,-1e308,1e308\n1,1,1e308,-1e308\n2,1,0,0\n"), 1e292)
 	f.Fuzz(func(t *testing.T, data []byte, shift float64) {
 		s, err := parseSummary(bytes.NewReader(data), "fuzz.csv")
 		if err != nil {

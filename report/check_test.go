@@ -122,6 +122,22 @@ func TestHypervolumes_Bounds(t *testing.T) {
 	if a != b || a <= 0 || a > 1 {
 		t.Errorf("hypervolumes %v %v", a, b)
 	}
+	// Scale-free: the same fronts at ±1e308 (where hi − lo overflows)
+	// score as they do at their own scale, and a point at the best corner
+	// of both axes never scores above the whole box.
+	big := func(v []float64) []float64 {
+		out := make([]float64, len(v))
+		for i := range v {
+			out[i] = (2*v[i] - 1) * 1e308
+		}
+		return out
+	}
+	if c, _ := Hypervolumes(big(x), big(y), big(x), big(y)); !(math.Abs(c-a) <= 1e-12) {
+		t.Errorf("hypervolume at ±1e308 = %v, at [0, 1] = %v", c, a)
+	}
+	if e := FrontEpsilon(big(x), big(y), big([]float64{0.5, 0}), big([]float64{0, 1})); !(math.Abs(e-0.5) <= 1e-12) {
+		t.Errorf("ε at ±1e308 = %v, want 0.5", e)
+	}
 	if a, b := Hypervolumes(nil, nil, nil, nil); a != 0 || b != 0 {
 		t.Errorf("empty: %v %v", a, b)
 	}
