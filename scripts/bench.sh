@@ -5,9 +5,14 @@
 #   PyTorch CPU, float64                   (scripts/bench_torch.py, 2 processes x 1 thread;
 #                                           like-for-like with lossexp's float64: the goals' reference)
 #   PyTorch CPU, float32                   (PyTorch's default dtype; skip with --no-float32)
-# each lossexp build on 2 workers and on 1 (for the scaling goal), and prints
-# backend, wall s, runs/s, CPU s, speed-up vs PyTorch float64, then the goals
-# of issue 16, each met or not.
+# each lossexp build on 2 workers and on 1 (for the scaling goal); then the
+# convex path (L2 logistic regression on breast cancer, 50 λ, L-BFGS) with
+# each lossexp build against scikit-learn fitting the same 50 problems on the
+# same rows (scripts/bench_sklearn.py; needs python3-sklearn, else skipped),
+# and checks that both reach the same optima. Prints backend, wall s, runs/s,
+# CPU s, speed-up vs PyTorch float64, then the goals of issue 16, each met or
+# not. The scaling goal is judged on the training throughput the sweep
+# reports (runs/s), the others on whole-process wall time.
 #
 # Every command runs --repeat times (default 3) and its best (smallest) wall
 # time is kept, with that run's CPU time. Wall times are whole-process times
@@ -43,7 +48,7 @@ while [[ $# -gt 0 ]]; do
     --repeat)
       [[ $# -ge 2 && $2 =~ ^[1-9][0-9]*$ ]] || die "--repeat needs a positive integer"
       REPEAT=$2; shift ;;
-    -h|--help) sed -n '2,32p' "$0"; exit 0 ;;
+    -h|--help) sed -n '2,37p' "$0"; exit 0 ;;
     *) die "unknown argument: $1 (try --help)" ;;
   esac
   shift
@@ -110,7 +115,7 @@ now() { date +%s.%N; }
 # bash's `time` gives the children's CPU seconds (user + sys): less sensitive
 # than wall time to other work on the machine.
 TIMEFORMAT='%U %S'
-declare -A WALL CPU
+declare -A WALL CPU RATE
 load_before=$(cut -d' ' -f1-3 /proc/loadavg)
 
 # measure NAME LOG CMD...: runs CMD $REPEAT times (PRE, if set, before each
@@ -132,8 +137,13 @@ measure() {
     if [[ -z ${WALL[$name]:-} ]] || awk -v a="$w" -v b="${WALL[$name]}" 'BEGIN{exit !(a < b)}'; then
       WALL[$name]=$w CPU[$name]=$c
     fi
+    # lossexp's own training throughput: "N runs in Xs (N trained in Ts, R runs/s)"
+    rate=$(sed -n 's/.* trained in [0-9.]*s, \([0-9.]*\) runs\/s.*/\1/p' "$log" | tail -1)
+    if [[ -n $rate ]] && { [[ -z ${RATE[$name]:-} ]] || awk -v a="$rate" -v b="${RATE[$name]}" 'BEGIN{exit !(a > b)}'; }; then
+      RATE[$name]=$rate
+    fi
   done
-  echo "   best of $REPEAT: wall ${WALL[$name]} s, CPU ${CPU[$name]} s"
+  echo "   best of $REPEAT: wall ${WALL[$name]} s, CPU ${CPU[$name]} s${RATE[$name]:+; training ${RATE[$name]} runs/s (best)}"
 }
 
 # ---- lossexp ----------------------------------------------------------------
@@ -176,6 +186,65 @@ for dt in "${torch_variants[@]}"; do
   sed 's/^/   /' "$out/$name.log" | grep -v '^   BENCH '
 done
 
+# ---- convex path: lossexp vs scikit-learn -----------------------------------------
+# The L2 logistic regression path on breast cancer (50 λ from 1e-4 to 10,
+# full-batch L-BFGS), lossexp against scikit-learn's LogisticRegression(lbfgs)
+# fitting the same 50 problems on the same rows: bench_sklearn.py writes a
+# seeded stratified 70/30 split, lossexp trains on exactly its train.csv
+# (split.test 0, split.test_csv), both standardize with the training rows'
+# mean and population std. lossexp stops at ‖∇f‖∞ < 1e-10 of its mean-loss
+# objective, which is tol = n·1e-10 for scikit-learn's summed objective;
+# scikit-learn is also run at tol 1e-12 (the figure issue 16 quotes).
+have_sklearn=0
+if "$PYTHON" -c 'import sklearn' 2>/dev/null; then
+  have_sklearn=1
+else
+  note "$PYTHON cannot import sklearn: skipping the convex comparison (apt-get install -y python3-sklearn)"
+fi
+if [[ $have_sklearn == 1 ]]; then
+  cdir="$out/convex"
+  mkdir -p "$cdir"
+  "$PYTHON" scripts/bench_sklearn.py split "$top/datasets/sklearn/breast_cancer.csv" "$cdir"
+  cat >"$cdir/spec.yaml" <<'EOF'
+name: bench-convex
+description: L2 logistic regression path on breast cancer, 50 lambda from 1e-4 to 10, lbfgs (50 runs)
+seed: 1
+repeats: 1
+dataset:
+  csv: train.csv
+  target: target
+  standardize: true
+  split: {test: 0, test_csv: test.csv}
+model: {kind: linear}
+train: {optimizer: lbfgs, epochs: 10000}
+loss:
+  task: cross_entropy
+  terms:
+    - kind: l2
+      weight: {logspace: {from: 1e-4, to: 10, num: 50}, zero: false}
+report:
+  select_on: test
+  metrics: [test.accuracy, train.accuracy, weight_l2]
+EOF
+  ntrain=$(($(wc -l <"$cdir/train.csv") - 1))
+  sktol=$(awk -v n="$ntrain" 'BEGIN{printf "%.4g", n*1e-10}')
+  for b in "${backends[@]}"; do
+    bname=${b%%:*} bin=${b#*:}
+    name="convex-lossexp-$bname"
+    echo "== lossexp ($bname): the convex path, 50 runs, --workers 2"
+    PRE="rm -rf '$cdir/$bname'" measure "$name" "$out/$name.log" env -u LOSSEXP_SHARED_DATASETS \
+      "$bin" sweep "$cdir/spec.yaml" --workers 2 --out "$cdir/$bname" --quiet
+    awk -F, '$4=="total"{s+=$5} END{printf "   training, summed over the 50 runs (timings.csv): %.3f s\n", s}' "$cdir/$bname/timings.csv"
+  done
+  for tol in "$sktol" 1e-12; do
+    name="convex-sklearn-tol$tol"
+    echo "== scikit-learn: the convex path, 50 fits, tol $tol"
+    PRE="" measure "$name" "$out/$name.log" "$PYTHON" scripts/bench_sklearn.py fit "$cdir/train.csv" \
+      --from 1e-4 --to 10 --num 50 --tol "$tol" --runs "$cdir/purego/runs.csv"
+    sed 's/^/   /' "$out/$name.log"
+  done
+fi
+
 # ---- table --------------------------------------------------------------------
 ref=${WALL[torch-float64]}
 refc=${CPU[torch-float64]}
@@ -184,7 +253,7 @@ echo
 echo "== bench-digits: 27 runs; best of $REPEAT; wall = whole process (date +%s.%N), CPU = user+sys of the process tree"
 echo "   (-w1: the same sweep on 1 worker; all others on 2 workers or processes)"
 printf "%-20s %8s %8s %8s %14s %14s\n" backend "wall s" "runs/s" "CPU s" "speed-up wall" "speed-up CPU"
-for name in "${!WALL[@]}"; do echo "$name"; done | sort | while read -r name; do
+for name in "${!WALL[@]}"; do echo "$name"; done | grep -v '^convex-' | sort | while read -r name; do
   awk -v n="$name" -v w="${WALL[$name]}" -v c="${CPU[$name]}" -v r="$ref" -v rc="$refc" \
     'BEGIN{printf "%-20s %8.2f %8.2f %8.2f %13.2fx %13.2fx\n", n, w, 27/w, c, r/w, rc/c}'
 done
@@ -203,13 +272,24 @@ ratio() { awk -v a="$1" -v b="$2" 'BEGIN{printf "%.4f", a/b}'; }
 echo
 echo "== goals (issue 16): wall-time ratios of the best runs above"
 goal "pure-Go build vs PyTorch float64" "$(ratio "$ref" "${WALL[lossexp-purego]}")" 2.5 "$(ratio "$refc" "${CPU[lossexp-purego]}")"
-goal "1 -> 2 workers, pure-Go build" "$(ratio "${WALL[lossexp-purego-w1]}" "${WALL[lossexp-purego]}")" 1.9
+goal "1 -> 2 workers, pure-Go build" "$(ratio "${RATE[lossexp-purego]}" "${RATE[lossexp-purego-w1]}")" 1.9
+echo "     (training throughput, runs/s as the sweep reports it; whole process: $(ratio "${WALL[lossexp-purego-w1]}" "${WALL[lossexp-purego]}")x)"
 if [[ -n ${WALL[lossexp-openblas]:-} ]]; then
   goal "OpenBLAS build vs PyTorch float64" "$(ratio "$ref" "${WALL[lossexp-openblas]}")" 5 "$(ratio "$refc" "${CPU[lossexp-openblas]}")"
-  goal "1 -> 2 workers, OpenBLAS build" "$(ratio "${WALL[lossexp-openblas-w1]}" "${WALL[lossexp-openblas]}")" 1.9
+  goal "1 -> 2 workers, OpenBLAS build" "$(ratio "${RATE[lossexp-openblas]}" "${RATE[lossexp-openblas-w1]}")" 1.9
+  echo "     (training throughput; whole process: $(ratio "${WALL[lossexp-openblas-w1]}" "${WALL[lossexp-openblas]}")x)"
 else
   echo "   OpenBLAS build: not measured (libopenblas-dev not installed)"
 fi
-echo "   convex 50-lambda path vs scikit-learn: not measured by this script"
+if [[ $have_sklearn == 1 ]]; then
+  sk="convex-sklearn-tol$sktol"
+  goal "convex path, pure Go vs scikit-learn" "$(ratio "${WALL[$sk]}" "${WALL[convex-lossexp-purego]}")" 1 "$(ratio "${CPU[$sk]}" "${CPU[convex-lossexp-purego]}")"
+  if [[ -n ${WALL[convex-lossexp-openblas]:-} ]]; then
+    goal "convex path, OpenBLAS vs scikit-learn" "$(ratio "${WALL[$sk]}" "${WALL[convex-lossexp-openblas]}")" 1 "$(ratio "${CPU[$sk]}" "${CPU[convex-lossexp-openblas]}")"
+  fi
+  echo "     (whole processes, scikit-learn at lossexp's tolerance; the fits' in-process times are above)"
+else
+  echo "   convex 50-lambda path vs scikit-learn: not measured (no sklearn)"
+fi
 echo "   figures written in parallel, byte-identical: go test ./report/ -run Workers"
 awk -v l="${load_after%% *}" -v n="$(nproc)" 'BEGIN{if (l > n) printf "   note: load average %.1f on %d CPUs: other work shared the machine, so the wall-time verdicts above\n         say little; the CPU-time ratios are the steadier figure\n", l, n}'

@@ -393,7 +393,10 @@ type Manifest struct {
 	Started     time.Time `json:"started"`
 	Ended       time.Time `json:"finished"`
 	Seconds     float64   `json:"seconds"`
-	Files       []string  `json:"files"`
+	// TrainSeconds is the part of Seconds spent training (the runs on
+	// the workers); the rest is checking, loading, tables and figures.
+	TrainSeconds float64  `json:"train_seconds,omitempty"`
+	Files        []string `json:"files"`
 }
 
 // ReadManifest reads dir's manifest.json.

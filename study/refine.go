@@ -14,22 +14,22 @@ import (
 // for every round but the last adds the λ values report.RefineLambdas
 // proposes from the runs stored so far and trains them, and returns the
 // study of the last round (its grid holds every λ so far plus the last
-// round's) and how many runs it trained. The caller trains and writes
+// round's) and what it trained (runs and training seconds). The caller trains and writes
 // that last grid as any sweep, so a sweep with refinement ends like one
 // without, and every run is trained once: each round reuses the stored
 // runs by id. The proposals depend on the stored runs alone, so a resumed
 // or re-run sweep refines the same way. Interrupted, it returns the study
 // of the round in progress: the caller's sweep then stops at once and
 // writes what is stored.
-func (st *Study) refineRounds(ctx context.Context, store *sweep.Store, opt SweepOptions, log io.Writer) (*Study, int, error) {
+func (st *Study) refineRounds(ctx context.Context, store *sweep.Store, opt SweepOptions, log io.Writer) (*Study, TrainStats, error) {
 	s := st.Spec
 	r := s.Sweep.Refine
 	sw := s.SweptTerms()
 	if r == nil || len(sw) != 1 {
-		return st, 0, nil
+		return st, TrainStats{}, nil
 	}
 	term := s.Loss.Terms[sw[0]]
-	trained := 0
+	var trained TrainStats
 	for round := 0; round < r.Rounds; round++ {
 		var finish func()
 		stats, err := st.TrainMissing(ctx, store, nil, TrainOptions{
@@ -46,7 +46,8 @@ func (st *Study) refineRounds(ctx context.Context, store *sweep.Store, opt Sweep
 		if finish != nil {
 			finish()
 		}
-		trained += stats.Trained
+		trained.Trained += stats.Trained
+		trained.Seconds += stats.Seconds
 		if err != nil {
 			if ctx.Err() != nil {
 				return st, trained, nil

@@ -81,10 +81,10 @@ func Sweep(ctx context.Context, st *Study, opt SweepOptions) (*SweepOutcome, err
 
 	// sweep.refine: train the grid and all rounds but the last; the
 	// code below trains and writes the last round's grid.
-	preTrained := 0
+	preTrained, preSeconds := 0, 0.0
 	if st.Spec.Sweep.Refine != nil {
-		rs, n, err := st.refineRounds(ctx, store, opt, log)
-		preTrained = n
+		rs, pre, err := st.refineRounds(ctx, store, opt, log)
+		preTrained, preSeconds = pre.Trained, pre.Seconds
 		if err != nil {
 			return nil, err
 		}
@@ -166,6 +166,7 @@ func Sweep(ctx context.Context, st *Study, opt SweepOptions) (*SweepOutcome, err
 	m.Trained, m.Reused = stats.Trained+preTrained, stats.Reused-preTrained
 	m.Diverged, m.Failed, m.Workers = counts.Diverged, counts.Failed, st.limits.workersOr(opt.Workers)
 	m.Ended, m.Seconds = ended.UTC(), ended.Sub(started).Seconds()
+	m.TrainSeconds = stats.Seconds + preSeconds
 	m.Files = outputFiles(out, renderStart, prevFiles)
 	if err := writeManifest(out, &m); err != nil {
 		return nil, errors.Join(runErr, err)

@@ -53,3 +53,27 @@ func TestSweep_InterruptDuringReport(t *testing.T) {
 		t.Errorf("report.html written after the interruption")
 	}
 }
+
+// TestSweep_TrainSeconds: the manifest's train_seconds is the training
+// alone, inside the whole time, and zero when every run was reused.
+func TestSweep_TrainSeconds(t *testing.T) {
+	dir := t.TempDir()
+	st, err := Plan([]byte(tinySpec), filepath.Join(dir, "s.yaml"), "", DefaultLimits())
+	if err != nil {
+		t.Fatal(err)
+	}
+	out := filepath.Join(dir, "o")
+	for i, want := range []int{6, 0} {
+		oc, err := Sweep(context.Background(), st, SweepOptions{Out: out, Workers: 2})
+		if err != nil {
+			t.Fatal(err)
+		}
+		m := oc.Manifest
+		if m.Trained != want {
+			t.Fatalf("sweep %d trained %d runs, want %d", i, m.Trained, want)
+		}
+		if ok := (want > 0 && m.TrainSeconds > 0 && m.TrainSeconds < m.Seconds) || (want == 0 && m.TrainSeconds == 0); !ok {
+			t.Errorf("sweep %d (%d trained): train_seconds %v of seconds %v", i, want, m.TrainSeconds, m.Seconds)
+		}
+	}
+}

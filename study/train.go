@@ -7,6 +7,7 @@ import (
 	"io"
 	"math"
 	"slices"
+	"time"
 
 	"github.com/lossexp/lossexp/experiments"
 	"github.com/lossexp/lossexp/report"
@@ -51,6 +52,9 @@ type TrainStats struct {
 	Trained  int // trained and saved now
 	Diverged int // of the reused and trained runs, how many diverged
 	Failed   int // of the trained runs, how many failed (a training command that did not report)
+	// Seconds is the wall time of the training itself: from the first run
+	// handed to a worker to the last one saved (0 when nothing was trained).
+	Seconds float64
 }
 
 // TrainMissing trains the runs of the study that store lacks (or holds in
@@ -109,6 +113,7 @@ func (st *Study) TrainMissing(ctx context.Context, store *sweep.Store, mine swee
 		})
 	}
 	specHash := st.Spec.ResultHash()
+	trainStart := time.Now()
 	n, err := sweep.Run(ctx, st.Spec, st.Data, plans, sweep.Options{
 		Workers: opt.Workers,
 		Skip:    skip,
@@ -133,6 +138,9 @@ func (st *Study) TrainMissing(ctx context.Context, store *sweep.Store, mine swee
 	stats.Trained = n
 	if serr := store.Sync(); err == nil && serr != nil {
 		err = serr
+	}
+	if n > 0 {
+		stats.Seconds = time.Since(trainStart).Seconds()
 	}
 	return stats, err
 }
