@@ -30,6 +30,7 @@ const NumericsVersion = 3 // 3: matrix products as FMA chains (internal/kernel);
 // say whether the study itself changed.
 func (s *Spec) ResultHash() string {
 	c := withoutPos(*s)
+	c.Train = c.Train.hashed()
 	c.Name, c.Description = "", ""
 	c.Report = ReportSpec{}
 	c.Check = nil
@@ -40,6 +41,15 @@ func (s *Spec) ResultHash() string {
 		Spec
 		Carve float64 `json:",omitempty"`
 	}{c, s.CarveFraction()})
+}
+
+// hashed is t as the hashes see it: the default tolerance written out
+// hashes as no tolerance, so writing the default keeps the run ids.
+func (t TrainSpec) hashed() TrainSpec {
+	if t.Tolerance == DefaultTolerance {
+		t.Tolerance = 0
+	}
+	return t
 }
 
 // RunBase is the part of every run id that does not depend on the grid
@@ -81,7 +91,7 @@ func (s *Spec) RunBase(dataChecksum string) string {
 		Carve float64 `json:",omitempty"`
 	}{
 		Numerics: NumericsVersion, BLAS: model.BLASBackend(), Seed: s.Seed,
-		Dataset: s.Dataset, DataSHA256: dataChecksum, Model: s.Model, Train: s.Train,
+		Dataset: s.Dataset, DataSHA256: dataChecksum, Model: s.Model, Train: s.Train.hashed(),
 		Task: s.Loss.Task, HuberDelta: s.Loss.HuberDelta, Carve: s.CarveFraction(),
 	}
 	// The CSV path as written does not matter, its content does (the

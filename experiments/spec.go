@@ -130,6 +130,25 @@ type TrainSpec struct {
 	// EvalEvery is the number of epochs between evaluations of the test
 	// loss for curves.csv (default 1; 0 = never, the column stays empty).
 	EvalEvery int
+	// Tolerance is lbfgs's stopping threshold on the objective's gradient,
+	// ‖∇f‖∞ < Tolerance; 0 (unset) is DefaultTolerance. Not filled in by
+	// the defaults and omitted from the hashes when it is the default, so
+	// specs without it keep their run ids.
+	Tolerance float64 `json:",omitempty"`
+}
+
+// DefaultTolerance is train.tolerance when a spec does not set it: the
+// gradient of the mean loss plus penalties, in the ∞-norm, below which
+// lbfgs stops (about where double precision stops improving the objective
+// of a well-scaled problem).
+const DefaultTolerance = 1e-10
+
+// LBFGSTolerance is the gradient threshold lbfgs stops at.
+func (t TrainSpec) LBFGSTolerance() float64 {
+	if t.Tolerance > 0 {
+		return t.Tolerance
+	}
+	return DefaultTolerance
 }
 
 // LossSpec is the task loss and the added terms.

@@ -544,7 +544,7 @@ func (t *trainer) fitLBFGS(ctx context.Context, res *Result) (string, error) {
 	}
 	start := time.Now()
 	copy(full, t.param)
-	r, err := optim.LBFGS(ctx, fg, full, t.spec.Train.Epochs, 1e-10)
+	r, err := optim.LBFGS(ctx, fg, full, t.spec.Train.Epochs, t.spec.Train.LBFGSTolerance())
 	copy(t.param, full)
 	if err != nil {
 		if ctx.Err() != nil {

@@ -445,3 +445,47 @@ loss:
 		t.Errorf("grad.cos.l2 = %v at λ = 0; want no value", v)
 	}
 }
+
+// TestTrain_LBFGSTolerance: train.tolerance is lbfgs's stopping threshold
+// on ‖∇f‖∞. A looser one stops after fewer iterations at an objective
+// no lower than the default's, and only a little above it; the default
+// written out keeps the spec's hashes, another value changes them.
+func TestTrain_LBFGSTolerance(t *testing.T) {
+	const lambda = 1e-3
+	spec := func(tol string) *Spec {
+		return mustParse(t, `
+name: tol
+repeats: 1
+dataset: {csv: sklearn/breast_cancer.csv, target: target, split: {test: 0.3}}
+model: {kind: linear}
+train: {optimizer: lbfgs, epochs: 1000`+tol+`}
+loss:
+  terms: [{kind: l2, weight: 0.001}]
+`)
+	}
+	fit := func(s *Spec) (f float64, iters int) {
+		res, run := trainOne(t, s, []float64{lambda}, 0)
+		if res.Status != StatusOK {
+			t.Fatalf("status %s: %s", res.Status, res.Reason)
+		}
+		f = metric(t, s, run, res, "train.loss") + lambda*metric(t, s, run, res, "weight_l2")
+		return f, int(metric(t, s, run, res, "epochs_run"))
+	}
+	def, loose := spec(""), spec(", tolerance: 1e-3")
+	fDef, itDef := fit(def)
+	fLoose, itLoose := fit(loose)
+	t.Logf("default 1e-10: f %.15g after %d iterations; 1e-3: f %.15g after %d", fDef, itDef, fLoose, itLoose)
+	if itLoose >= itDef {
+		t.Errorf("tolerance 1e-3 ran %d iterations, the default %d: want fewer", itLoose, itDef)
+	}
+	if fLoose < fDef-1e-15 || fLoose-fDef > 1e-3 {
+		t.Errorf("objective %.15g at tolerance 1e-3, %.15g at the default: want a little above it", fLoose, fDef)
+	}
+	same := spec(", tolerance: 1e-10")
+	if def.ResultHash() != same.ResultHash() || def.RunBase("x") != same.RunBase("x") {
+		t.Errorf("writing the default tolerance changed the spec's hashes")
+	}
+	if def.ResultHash() == loose.ResultHash() || def.RunBase("x") == loose.RunBase("x") {
+		t.Errorf("tolerance 1e-3 kept the default's hashes: its runs would be reused")
+	}
+}

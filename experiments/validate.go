@@ -358,6 +358,9 @@ func (s *Spec) validateTrain(v *validator) {
 	v.inRange("train.beta1", t.Beta1, t.Beta1 >= 0 && t.Beta1 < 1, "in [0, 1)")
 	v.inRange("train.beta2", t.Beta2, t.Beta2 >= 0 && t.Beta2 < 1, "in [0, 1)")
 	v.inRange("train.epsilon", t.Epsilon, t.Epsilon > 0, "> 0")
+	if s.has("train.tolerance") {
+		v.inRange("train.tolerance", t.Tolerance, t.Tolerance > 0 && t.Tolerance <= 1, "in (0, 1]")
+	}
 	if !slices.Contains(optimizers, t.Optimizer) {
 		return
 	}
@@ -369,6 +372,7 @@ func (s *Spec) validateTrain(v *validator) {
 		}
 	}
 	only("momentum", "momentum")
+	only("tolerance", "lbfgs")
 	only("weight_decay", "adamw")
 	only("beta1", "adam", "adamw")
 	only("beta2", "adam", "adamw")
