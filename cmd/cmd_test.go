@@ -86,6 +86,8 @@ func TestMain_ExitCodes(t *testing.T) {
 		{"output under a file", []string{"sweep", good, "--out", filepath.Join(unwritable, "sub")}, ExitInput, "file"},
 		{"run with unknown term", []string{"run", good, "--set", "l9=0.1"}, ExitInput, `no term named "l9"`},
 		{"run with bad value", []string{"run", good, "--set", "l2=-1"}, ExitInput, "l2=-1"},
+		{"run with a fold and no cv", []string{"run", good, "--fold", "1"}, ExitInput, "has no cross-validation (dataset.split.cv)"},
+		{"run with a negative fold", []string{"run", good, "--fold", "-1"}, ExitInput, "--fold must be ≥ 0"},
 		{"report on an empty folder", []string{"report", t.TempDir()}, ExitInput, "no runs.csv"},
 		{"validate ok", []string{"validate", good}, ExitOK, ""},
 	}

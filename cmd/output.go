@@ -38,11 +38,12 @@ func jnum(v float64) *float64 {
 
 // RunJSON is the output of `lossexp run --json`.
 type RunJSON struct {
-	Spec    string              `json:"spec"`    // the spec's path ("-" for standard input)
-	Name    string              `json:"name"`    // the spec's name
-	Repeat  int                 `json:"repeat"`  // the repeat index trained
-	Lambdas map[string]float64  `json:"lambdas"` // λ of every term, by term name
-	Status  string              `json:"status"`  // ok | diverged
+	Spec    string              `json:"spec"`           // the spec's path ("-" for standard input)
+	Name    string              `json:"name"`           // the spec's name
+	Repeat  int                 `json:"repeat"`         // the repeat index trained
+	Fold    *int                `json:"fold,omitempty"` // the cross-validation fold (specs with dataset.split.cv only)
+	Lambdas map[string]float64  `json:"lambdas"`        // λ of every term, by term name
+	Status  string              `json:"status"`         // ok | diverged
 	Reason  string              `json:"reason,omitempty"`
 	Metrics map[string]*float64 `json:"metrics"` // by metric name; null = no value
 	Seconds float64             `json:"seconds"`

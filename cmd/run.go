@@ -20,6 +20,7 @@ type RunOptions struct {
 	Spec    string
 	Set     []string // term=λ
 	Repeat  int
+	Fold    int // cross-validation fold (specs with dataset.split.cv)
 	DataDir string
 	JSON    bool // print a RunJSON document instead of the table
 }
@@ -31,11 +32,13 @@ func newCmdRun(streams *IO, v *viper.Viper, runF func(context.Context, *RunOptio
 		Short: "Train one run of a spec and print its metrics",
 		Long: `Train a single run of SPEC, at the λ values given with --set (a swept term
 that is not set takes λ = 0; a fixed term keeps its value) and the repeat
-given with --repeat, and print its metrics. The run is the same one a sweep
-trains at that grid point and repeat: same data split, initialization and
-batch order.`,
+given with --repeat (and, for a spec with dataset.split.cv, the fold given
+with --fold), and print its metrics. The run is the same one a sweep trains
+at that grid point, repeat and fold: same data split, initialization and
+batch order, and the same metrics to the last bit.`,
 		Example: `  lossexp run configs/quickstart.yaml --set l2=0.001 --repeat 0
   lossexp run configs/quickstart.yaml --set l2=0.1 --json | jq .metrics
+  lossexp run my-cv-study.yaml --set l2=0.01 --repeat 1 --fold 2
   cat configs/quickstart.yaml | lossexp run - --set l2=0.01`,
 		Args: cobra.ExactArgs(1),
 		RunE: func(c *cobra.Command, args []string) error {
@@ -45,6 +48,9 @@ batch order.`,
 			if opts.Repeat < 0 {
 				return inputError(fmt.Errorf("--repeat must be ≥ 0, got %d", opts.Repeat))
 			}
+			if opts.Fold < 0 {
+				return inputError(fmt.Errorf("--fold must be ≥ 0, got %d", opts.Fold))
+			}
 			if runF != nil {
 				return runF(c.Context(), opts)
 			}
@@ -53,6 +59,7 @@ batch order.`,
 	}
 	c.Flags().StringArrayVar(&opts.Set, "set", nil, "λ of a term, as NAME=VALUE (repeatable)")
 	c.Flags().IntVar(&opts.Repeat, "repeat", 0, "repeat index (selects the data split, initialization and batch order)")
+	c.Flags().IntVar(&opts.Fold, "fold", 0, "cross-validation fold whose rows are the validation split (specs with dataset.split.cv: 0 ≤ fold < cv)")
 	c.Flags().String("data-dir", "", "folder to look for CSV datasets in after the spec's folder")
 	c.Flags().BoolVar(&opts.JSON, "json", false, "print the result as one JSON document (see the README, Machine-readable output)")
 	return c
@@ -94,25 +101,40 @@ func runRun(ctx context.Context, o *RunOptions) error {
 	if o.Repeat >= s.Repeats {
 		fmt.Fprintf(o.IO.Err, "note: repeat %d is beyond the spec's %d repeats; a sweep would not train it\n", o.Repeat, s.Repeats)
 	}
+	folds := s.Dataset.Split.CV // 0 without cross-validation
+	switch {
+	case folds == 0 && o.Fold != 0:
+		return inputError(fmt.Errorf("--fold %d: %s has no cross-validation (dataset.split.cv)", o.Fold, o.Spec))
+	case folds > 0 && o.Fold >= folds:
+		return inputError(fmt.Errorf("--fold %d: %s has %d folds (0 to %d)", o.Fold, o.Spec, folds, folds-1))
+	}
 	data, err := experiments.OpenData(s, o.DataDir)
 	if err != nil {
 		return inputError(err)
 	}
-	sp, err := data.Prepare(o.Repeat)
+	sp, err := data.PrepareFold(o.Repeat, o.Fold)
 	if err != nil {
 		return inputError(err)
 	}
-	run := &experiments.Run{Point: 0, Repeat: o.Repeat, Lambdas: lam, Spec: s, Data: sp}
+	run := &experiments.Run{Point: 0, Repeat: o.Repeat, Fold: o.Fold, Lambdas: lam, Spec: s, Data: sp}
 	res, err := experiments.Train(ctx, run)
 	if err != nil {
 		return err
 	}
 	names := experiments.MetricNames(s, sp)
 	if o.JSON {
-		return writeJSON(o.IO.Out, newRunJSON(o.Spec, s, o.Repeat, lam, names, &res))
+		out := newRunJSON(o.Spec, s, o.Repeat, lam, names, &res)
+		if folds > 0 {
+			out.Fold = &o.Fold
+		}
+		return writeJSON(o.IO.Out, out)
 	}
 	w := tabwriter.NewWriter(o.IO.Out, 0, 0, 2, ' ', 0)
-	fmt.Fprintf(w, "run\t%s repeat %d, %s\n", s.Name, o.Repeat, lambdaLabel(s, lam))
+	fold := ""
+	if folds > 0 {
+		fold = fmt.Sprintf(" fold %d of %d,", o.Fold, folds)
+	}
+	fmt.Fprintf(w, "run\t%s repeat %d,%s %s\n", s.Name, o.Repeat, fold, lambdaLabel(s, lam))
 	fmt.Fprintf(w, "status\t%s", res.Status)
 	if res.Reason != "" {
 		fmt.Fprintf(w, " (%s)", res.Reason)

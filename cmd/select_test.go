@@ -2,8 +2,12 @@ package cmd
 
 import (
 	"bytes"
+	"encoding/csv"
+	"encoding/json"
+	"math"
 	"os"
 	"path/filepath"
+	"strconv"
 	"strings"
 	"testing"
 )
@@ -98,6 +102,85 @@ func TestSweep_SelectsOnValidationByDefault(t *testing.T) {
 			}
 			if got := bytes.Contains(page, []byte("chosen on the test split")); got != tc.warn {
 				t.Errorf("report.html carries the test-split warning: %v, want %v", got, tc.warn)
+			}
+		})
+	}
+}
+
+// TestRun_SameAsSweep: `lossexp run` trains the very run a sweep trains at
+// that grid point, repeat and fold: its metrics are the runs.csv row's,
+// bit for bit (a carved validation split, and 3-fold cross-validation
+// with --fold), and --fold names the fold in its output.
+func TestRun_SameAsSweep(t *testing.T) {
+	for _, tc := range []struct {
+		name, spec string
+		fold       string // "" without cross-validation
+	}{{"carved validation", tinySpec, ""}, {"cv fold 2", cvSpec, "2"}} {
+		t.Run(tc.name, func(t *testing.T) {
+			spec := writeSpec(t, tc.spec)
+			out := filepath.Join(t.TempDir(), "o")
+			if code, _, stderr := run(t, "sweep", spec, "--out", out, "-q"); code != 0 {
+				t.Fatalf("sweep: exit %d\n%s", code, stderr)
+			}
+			args := []string{"run", spec, "--set", "l2=0.01", "--repeat", "1", "--json"}
+			if tc.fold != "" {
+				args = append(args, "--fold", tc.fold)
+			}
+			code, stdout, stderr := run(t, args...)
+			if code != 0 {
+				t.Fatalf("run: exit %d\n%s", code, stderr)
+			}
+			var got RunJSON
+			if err := json.Unmarshal([]byte(stdout), &got); err != nil {
+				t.Fatalf("run --json: %v\n%s", err, stdout)
+			}
+			if (got.Fold == nil) != (tc.fold == "") || (got.Fold != nil && strconv.Itoa(*got.Fold) != tc.fold) {
+				t.Errorf("run --json fold = %v, want %q", got.Fold, tc.fold)
+			}
+			f, err := os.Open(filepath.Join(out, "runs.csv"))
+			if err != nil {
+				t.Fatal(err)
+			}
+			defer f.Close()
+			rows, err := csv.NewReader(f).ReadAll()
+			if err != nil {
+				t.Fatal(err)
+			}
+			col := map[string]int{}
+			for i, h := range rows[0] {
+				col[h] = i
+			}
+			var row []string
+			for _, r := range rows[1:] {
+				if r[col["lambda.l2"]] == "0.01" && r[col["repeat"]] == "1" && (tc.fold == "" || r[col["fold"]] == tc.fold) {
+					row = r
+				}
+			}
+			if row == nil {
+				t.Fatal("no runs.csv row for l2=0.01, repeat 1")
+			}
+			compared := 0
+			for name, v := range got.Metrics {
+				i, ok := col[name]
+				if !ok {
+					t.Errorf("run's metric %s is not a runs.csv column", name)
+					continue
+				}
+				cell := row[i]
+				switch {
+				case v == nil && cell == "":
+				case v == nil || cell == "":
+					t.Errorf("%s: run %v, sweep %q", name, v, cell)
+				default:
+					want, err := strconv.ParseFloat(cell, 64)
+					if err != nil || math.Float64bits(want) != math.Float64bits(*v) {
+						t.Errorf("%s: run %v, sweep %s", name, *v, cell)
+					}
+				}
+				compared++
+			}
+			if compared < 10 {
+				t.Errorf("only %d metrics compared", compared)
 			}
 		})
 	}
