@@ -16,18 +16,7 @@ import (
 func perturbSummary(t *testing.T, dir, metric string, pick func(row int) bool, f func(float64) float64) {
 	t.Helper()
 	path := filepath.Join(dir, "summary.csv")
-	b, err := os.ReadFile(path)
-	if err != nil {
-		t.Fatal(err)
-	}
-	recs, err := csv.NewReader(strings.NewReader(string(b))).ReadAll()
-	if err != nil {
-		t.Fatal(err)
-	}
-	cols := map[string]int{}
-	for i, h := range recs[0] {
-		cols[h] = i
-	}
+	recs, cols := readTable(t, path)
 	for r := 1; r < len(recs); r++ {
 		if !pick(r - 1) {
 			continue

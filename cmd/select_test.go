@@ -2,7 +2,6 @@ package cmd
 
 import (
 	"bytes"
-	"encoding/csv"
 	"encoding/json"
 	"math"
 	"os"
@@ -137,19 +136,7 @@ func TestRun_SameAsSweep(t *testing.T) {
 			if (got.Fold == nil) != (tc.fold == "") || (got.Fold != nil && strconv.Itoa(*got.Fold) != tc.fold) {
 				t.Errorf("run --json fold = %v, want %q", got.Fold, tc.fold)
 			}
-			f, err := os.Open(filepath.Join(out, "runs.csv"))
-			if err != nil {
-				t.Fatal(err)
-			}
-			defer f.Close()
-			rows, err := csv.NewReader(f).ReadAll()
-			if err != nil {
-				t.Fatal(err)
-			}
-			col := map[string]int{}
-			for i, h := range rows[0] {
-				col[h] = i
-			}
+			rows, col := readTable(t, filepath.Join(out, "runs.csv"))
 			var row []string
 			for _, r := range rows[1:] {
 				if r[col["lambda.l2"]] == "0.01" && r[col["repeat"]] == "1" && (tc.fold == "" || r[col["fold"]] == tc.fold) {
