@@ -172,3 +172,48 @@ func TestRun_SameAsSweep(t *testing.T) {
 		})
 	}
 }
+
+// TestCheck_CVBalanceAsReport: with cross-validation, check chooses the
+// balance points from summary.csv with the report's standard error (the
+// folds' SE pooled over repeats, written as cv.<m>.se), not std/√n over
+// the repeats: its λ_best and λ_1se are balance.csv's. This spec's λ_1se
+// is 0.1 with the pooled SE and 0.01 with std/√n.
+func TestCheck_CVBalanceAsReport(t *testing.T) {
+	spec := writeSpec(t, strings.Replace(cvSpec, "report:\n  metrics: [test.accuracy, weight_l2]\n", "", 1))
+	dir := t.TempDir()
+	out, base := filepath.Join(dir, "o"), filepath.Join(dir, "b")
+	if code, _, stderr := run(t, "sweep", spec, "--out", out, "-q"); code != 0 {
+		t.Fatalf("sweep: exit %d\n%s", code, stderr)
+	}
+	if code, _, stderr := run(t, "baseline", out, "--to", base); code != 0 {
+		t.Fatalf("baseline: exit %d\n%s", code, stderr)
+	}
+	code, stdout, stderr := run(t, "check", out, "--baseline", base, "--json")
+	if code != 0 {
+		t.Fatalf("check: exit %d\n%s", code, stderr)
+	}
+	var rep CheckJSON
+	if err := json.Unmarshal([]byte(stdout), &rep); err != nil {
+		t.Fatal(err)
+	}
+	rows, col := readTable(t, filepath.Join(out, "balance.csv"))
+	want := map[string]string{}
+	for _, r := range rows[1:] {
+		want[r[col["point"]]] = r[col["lambda"]]
+	}
+	if want["lambda_1se"] != "0.1" {
+		t.Fatalf("balance.csv λ_1se = %q; the spec no longer separates the two SE rules", want["lambda_1se"])
+	}
+	for _, b := range rep.Balance {
+		got := "<undefined>"
+		if b.Baseline != nil {
+			got = strconv.FormatFloat(*b.Baseline, 'g', -1, 64)
+		}
+		if got != want[b.Point] {
+			t.Errorf("check's %s = %s, balance.csv's %s", b.Point, got, want[b.Point])
+		}
+	}
+	if len(rep.Balance) != 2 {
+		t.Errorf("%d balance checks, want λ_best and λ_1se", len(rep.Balance))
+	}
+}

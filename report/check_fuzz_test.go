@@ -18,6 +18,7 @@ func FuzzParseSummary(f *testing.F) {
 	f.Add([]byte("lambda.a,lambda.b,n,m.mean\n0,0,1,+Inf\n1,0,1,-Inf\n"))
 	f.Add([]byte("lambda.,n\n"))
 	f.Add([]byte("\xef\xbb\xbflambda.l2,n,m.mean\r\n0,1,\"1\"\r\n"))
+	f.Add([]byte("lambda.l2,n,diverged,cv.accuracy.mean,cv.accuracy.std,cv.accuracy.ci_low,cv.accuracy.ci_high,cv.accuracy.se\n0,2,0,0.83,0,0.83,0.83,0.034\n0.1,2,0,0.82,0.01,0.7,0.9,\n"))
 	f.Fuzz(func(t *testing.T, data []byte) {
 		s, err := parseSummary(bytes.NewReader(data), "fuzz.csv")
 		if err != nil {
@@ -43,6 +44,12 @@ func FuzzParseSummary(f *testing.F) {
 			t.Fatalf("round trip changed the shape")
 		}
 		for i := range s.Points {
+			for m, st := range s.Points[i].Stats {
+				st2 := s2.Points[i].Stats[m]
+				if st.Pooled != st2.Pooled || (st.Pooled && !sameStat(st.PooledSE, st2.PooledSE)) {
+					t.Fatalf("point %d, %s: pooled SE %v %v became %v %v", i, s.Metrics[m], st.Pooled, st.PooledSE, st2.Pooled, st2.PooledSE)
+				}
+			}
 			for j, l := range s.Points[i].Lambdas {
 				if math.Float64bits(l) != math.Float64bits(s2.Points[i].Lambdas[j]) && !(l == 0 && s2.Points[i].Lambdas[j] == 0) {
 					t.Fatalf("λ %v became %v", l, s2.Points[i].Lambdas[j])
@@ -99,3 +106,7 @@ func FuzzCheck(f *testing.F) {
 		}
 	})
 }
+
+// sameStat reports whether two statistics agree as summary.csv writes
+// them (10 significant digits; NaN as an empty cell).
+func sameStat(a, b float64) bool { return formatStat(a) == formatStat(b) }

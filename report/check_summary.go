@@ -13,7 +13,9 @@ import (
 
 // ReadSummary reads a summary.csv written by WriteSummary. Columns are
 // found by name: lambda.<term>…, n, diverged and, for every metric,
-// <metric>.mean, .std, .ci_low and .ci_high. Each Stat's N is the point's
+// <metric>.mean, .std, .ci_low and .ci_high, and .se for a metric pooled
+// over cross-validation folds (the Stat is then Pooled, so that the 1-SE
+// rule uses the same standard error as the report). Each Stat's N is the point's
 // ok runs when its mean has a value (summary.csv keeps no per-metric
 // count). Errors name the file, the line and the column.
 func ReadSummary(path string) (*Summary, error) {
@@ -37,7 +39,7 @@ func parseSummary(r io.Reader, name string) (*Summary, error) {
 	s := &Summary{}
 	var termCols, axisCols []int
 	nCol, divCol := -1, -1
-	type metricCols struct{ mean, std, lo, hi int }
+	type metricCols struct{ mean, std, lo, hi, se int }
 	var mcols []metricCols
 	index := map[string]int{}
 	seen := map[string]bool{}
@@ -69,6 +71,8 @@ func parseSummary(r io.Reader, name string) (*Summary, error) {
 				m, field = strings.TrimSuffix(h, SuffixCILow), 2
 			case strings.HasSuffix(h, SuffixCIHigh):
 				m, field = strings.TrimSuffix(h, SuffixCIHigh), 3
+			case strings.HasSuffix(h, SuffixSE):
+				m, field = strings.TrimSuffix(h, SuffixSE), 4
 			default:
 				continue // a column a later version added
 			}
@@ -77,7 +81,7 @@ func parseSummary(r io.Reader, name string) (*Summary, error) {
 				k = len(s.Metrics)
 				index[m] = k
 				s.Metrics = append(s.Metrics, m)
-				mcols = append(mcols, metricCols{-1, -1, -1, -1})
+				mcols = append(mcols, metricCols{-1, -1, -1, -1, -1})
 			}
 			switch field {
 			case 0:
@@ -88,6 +92,8 @@ func parseSummary(r io.Reader, name string) (*Summary, error) {
 				mcols[k].lo = i
 			case 3:
 				mcols[k].hi = i
+			case 4:
+				mcols[k].se = i
 			}
 		}
 	}
@@ -139,10 +145,11 @@ func parseSummary(r io.Reader, name string) (*Summary, error) {
 		}
 		for k, mc := range mcols {
 			st := Stat{Mean: math.NaN(), Std: math.NaN(), CILow: math.NaN(), CIHigh: math.NaN()}
+			st.Pooled = mc.se >= 0
 			for _, f := range []struct {
 				col int
 				dst *float64
-			}{{mc.mean, &st.Mean}, {mc.std, &st.Std}, {mc.lo, &st.CILow}, {mc.hi, &st.CIHigh}} {
+			}{{mc.mean, &st.Mean}, {mc.std, &st.Std}, {mc.lo, &st.CILow}, {mc.hi, &st.CIHigh}, {mc.se, &st.PooledSE}} {
 				if f.col < 0 {
 					continue
 				}

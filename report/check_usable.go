@@ -100,17 +100,18 @@ func UsableSummary(s *Summary, path string, metrics []string, base bool) error {
 }
 
 // VerifySummary checks that dir/summary.csv is, byte for byte, what
-// dir/runs.csv summarizes to, so that a runs.csv edited after its summary
-// (or the reverse) cannot pass a check. The error names the first line
-// and column that differ. A folder without runs.csv is fs.ErrNotExist.
+// dir/runs.csv summarizes to (as the report summarizes it: folds pooled),
+// so that a runs.csv edited after its summary (or the reverse) cannot pass
+// a check. The error names the first line and column that differ. A
+// folder without runs.csv is fs.ErrNotExist.
 func VerifySummary(dir string) error {
 	runsPath, sumPath := filepath.Join(dir, RunsFile), filepath.Join(dir, SummaryFile)
-	runs, err := ReadRuns(runsPath)
+	s, _, _, err := summarizeRuns(runsPath)
 	if err != nil {
 		return err
 	}
 	var want bytes.Buffer
-	if err := writeSummary(&want, Summarize(runs)); err != nil {
+	if err := writeSummary(&want, s); err != nil {
 		return err
 	}
 	got, err := os.ReadFile(sumPath)

@@ -60,25 +60,8 @@ func RenderContext(ctx context.Context, dir string, opts PlotOptions) (err error
 	// static front (methods.go); so is a cross-validated one (a fold
 	// column), whose folds are pooled per grid point and repeat
 	// (PoolFolds) before anything else.
-	path := filepath.Join(dir, RunsFile)
-	rr, err := OpenRuns(path)
+	s, runs, nRuns, err := summarizeRuns(filepath.Join(dir, RunsFile))
 	if err != nil {
-		return err
-	}
-	whole := rr.HasMethod || rr.Folds
-	rr.Close()
-	var (
-		s     *Summary
-		runs  *Runs
-		nRuns int
-	)
-	if whole {
-		if runs, err = ReadRuns(path); err != nil {
-			return err
-		}
-		runs = PoolFolds(runs) // one run per grid point and repeat
-		s, nRuns = Summarize(runs), len(runs.Runs)
-	} else if s, nRuns, err = SummarizeFile(path); err != nil {
 		return err
 	}
 	if err := WriteSummary(filepath.Join(dir, SummaryFile), s); err != nil {
@@ -228,4 +211,27 @@ func baseNames(paths []string) []string {
 		out[i] = filepath.Base(p)
 	}
 	return out
+}
+
+// summarizeRuns is the summary of the runs.csv at path, the one
+// summary.csv holds: a row at a time (runs is nil) unless the table has a
+// method column or a fold column; then it is read whole (runs), its folds
+// pooled per grid point and repeat (PoolFolds). nRuns counts the runs
+// summarized (after pooling).
+func summarizeRuns(path string) (s *Summary, runs *Runs, nRuns int, err error) {
+	rr, err := OpenRuns(path)
+	if err != nil {
+		return nil, nil, 0, err
+	}
+	whole := rr.HasMethod || rr.Folds
+	rr.Close()
+	if !whole {
+		s, nRuns, err = SummarizeFile(path)
+		return s, nil, nRuns, err
+	}
+	if runs, err = ReadRuns(path); err != nil {
+		return nil, nil, 0, err
+	}
+	runs = PoolFolds(runs) // one run per grid point and repeat
+	return Summarize(runs), runs, len(runs.Runs), nil
 }

@@ -147,12 +147,17 @@ const (
 	SuffixStd    = ".std"
 	SuffixCILow  = ".ci_low"
 	SuffixCIHigh = ".ci_high"
+	// SuffixSE follows .ci_high for a metric pooled over cross-validation
+	// folds only (cv.<metric>): its standard error pooled from the folds
+	// (Stat.PooledSE), the one the 1-SE rule uses, which is not .std/√n.
+	SuffixSE = ".se"
 )
 
 // WriteSummary writes s to path atomically, one row per grid point:
 //
-//	lambda.<term>…,[axis.<field>…,]n,diverged,<metric>.mean,<metric>.std,<metric>.ci_low,<metric>.ci_high…
+//	lambda.<term>…,[axis.<field>…,]n,diverged,<metric>.mean,<metric>.std,<metric>.ci_low,<metric>.ci_high[,<metric>.se]…
 //
+// with <metric>.se for the metrics pooled over cross-validation folds.
 // λ values are written exactly as in runs.csv, so the two tables join on
 // them; statistics with 10 significant digits; NaN as an empty cell.
 func WriteSummary(path string, s *Summary) error {
@@ -171,8 +176,17 @@ func writeSummary(w io.Writer, s *Summary) error {
 		row = append(row, AxisPrefix+a)
 	}
 	row = append(row, ColN, ColDiverged)
-	for _, m := range s.Metrics {
-		row = append(row, m+SuffixMean, m+SuffixStd, m+SuffixCILow, m+SuffixCIHigh)
+	pooled := make([]bool, len(s.Metrics))
+	for _, p := range s.Points {
+		for m, st := range p.Stats {
+			pooled[m] = pooled[m] || st.Pooled
+		}
+	}
+	for m, name := range s.Metrics {
+		row = append(row, name+SuffixMean, name+SuffixStd, name+SuffixCILow, name+SuffixCIHigh)
+		if pooled[m] {
+			row = append(row, name+SuffixSE)
+		}
 	}
 	if err := cw.Write(row); err != nil {
 		return err
@@ -184,8 +198,15 @@ func writeSummary(w io.Writer, s *Summary) error {
 		}
 		row = append(row, p.Axes...)
 		row = append(row, strconv.Itoa(p.N), strconv.Itoa(p.Diverged))
-		for _, st := range p.Stats {
+		for m, st := range p.Stats {
 			row = append(row, formatStat(st.Mean), formatStat(st.Std), formatStat(st.CILow), formatStat(st.CIHigh))
+			if pooled[m] {
+				se := math.NaN()
+				if st.Pooled {
+					se = st.PooledSE
+				}
+				row = append(row, formatStat(se))
+			}
 		}
 		if err := cw.Write(row); err != nil {
 			return err
