@@ -17,7 +17,8 @@ import (
 //   - Points: every checked metric at every grid point. The point
 //     regresses when its mean moves the wrong way by more than the band
 //     max(Abs, Rel·|baseline mean|, K·√(se_base² + se_new²)), se = std/√n
-//     over the ok runs. Higher-is-better metrics regress downwards,
+//     over the ok runs (for a cv.<metric> pooled over folds, its pooled SE,
+//     the .se column). Higher-is-better metrics regress downwards,
 //     lower-is-better ones upwards, two-sided ones either way. A point
 //     that has more diverged runs than in the baseline regresses too.
 //   - Balance points: lambda_best and lambda_1se of every swept term
@@ -319,9 +320,16 @@ func wrongWay(pc PointCheck) string {
 	return "up"
 }
 
-// stdErr is the standard error of a mean over the point's ok runs; 0 when
-// it has fewer than two.
+// stdErr is the standard error of a mean over the point's ok runs, or for
+// a metric pooled over cross-validation folds its pooled SE (the folds'
+// spread, defined with one repeat too); 0 when undefined.
 func stdErr(st Stat, p Point) float64 {
+	if st.Pooled {
+		if !isFinite(st.PooledSE) {
+			return 0
+		}
+		return st.PooledSE
+	}
 	n := st.N
 	if n == 0 {
 		n = p.N - p.Diverged

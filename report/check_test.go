@@ -165,3 +165,37 @@ func TestCheck_BalanceStepsOption(t *testing.T) {
 		}
 	}
 }
+
+// TestCheck_PooledSEBand: a cv.<metric> pooled over folds gets its band
+// from the pooled SE (the .se column), defined with one repeat where std
+// is not: a drop of 0.05 with pooled SE 0.05 stays inside 2·√2·0.05; the
+// same drop without the column (no SE) leaves the 0.01 band.
+func TestCheck_PooledSEBand(t *testing.T) {
+	const head = "lambda.l2,n,diverged,cv.accuracy.mean,cv.accuracy.std,cv.accuracy.ci_low,cv.accuracy.ci_high"
+	for _, tc := range []struct {
+		name, head, base, cur string
+		regressed             bool
+	}{
+		{"pooled", head + ",cv.accuracy.se", "0,1,0,0.80,,,,0.05\n", "0,1,0,0.75,,,,0.05\n", false},
+		{"no se column", head, "0,1,0,0.80,,,\n", "0,1,0,0.75,,,\n", true},
+	} {
+		base := mustSummary(t, tc.head+"\n"+tc.base)
+		cur := mustSummary(t, tc.head+"\n"+tc.cur)
+		rep, err := Check(base, cur, CheckOptions{Metrics: []string{"cv.accuracy"}})
+		if err != nil {
+			t.Fatal(err)
+		}
+		found := false
+		for _, p := range rep.Points {
+			if p.Metric == "cv.accuracy" {
+				found = true
+				if p.Regressed != tc.regressed {
+					t.Errorf("%s: %+v, want regressed %v", tc.name, p, tc.regressed)
+				}
+			}
+		}
+		if !found {
+			t.Errorf("%s: no cv.accuracy check in %+v", tc.name, rep.Points)
+		}
+	}
+}
