@@ -606,19 +606,23 @@ func (s *Spec) validateTermNeeds(v *validator, base string, t *TermSpec, info lo
 	case nd.Aux && gen == nil && len(ds.AuxTargets) == 0:
 		v.addf(base+".kind", "term %s needs auxiliary targets: set dataset.aux_targets to the columns that hold them", t.Name)
 	}
-	switch t.Kind {
-	case "temporal":
+	why := nd.Why
+	if why == "" {
+		why = "needs it"
+	}
+	if nd.Sequences {
 		if gen != nil && !gen.Sequences {
-			v.addf(base+".kind", "term %s compares consecutive frames of a sequence, and builtin %s has no sequences: use a builtin with sequences (e.g. sequences) or a csv with dataset.sequence", t.Name, ds.Builtin)
+			v.addf(base+".kind", "term %s %s, and builtin %s has no sequences: use a builtin with sequences (e.g. sequences) or a csv with dataset.sequence", t.Name, why, ds.Builtin)
 		} else if gen == nil && ds.Sequence == nil {
-			v.addf(base+".kind", "term %s compares consecutive frames of a sequence: set dataset.sequence: {id: <column>, order: <column>} for a csv in long format (one row per frame)", t.Name)
+			v.addf(base+".kind", "term %s %s: set dataset.sequence: {id: <column>, order: <column>} for a csv in long format (one row per frame)", t.Name, why)
 		}
-	case "adversarial":
+	}
+	if nd.Generator {
 		switch {
 		case gen != nil && gen.Task != dataset.Regression:
-			v.addf(base+".kind", "term %s trains the model as a conditional generator of a real-valued target, and builtin %s is a %s task: use a regression builtin (e.g. multimodal)", t.Name, ds.Builtin, gen.Task)
+			v.addf(base+".kind", "term %s %s, and builtin %s is a %s task: use a regression builtin (e.g. multimodal)", t.Name, why, ds.Builtin, gen.Task)
 		case gen == nil && ds.Task != "regression":
-			v.addf(base+".kind", "term %s trains the model as a conditional generator of a real-valued target: set dataset.task: regression", t.Name)
+			v.addf(base+".kind", "term %s %s: set dataset.task: regression", t.Name, why)
 		}
 		if s.Model.Noise == 0 {
 			field := base + ".kind"
@@ -627,11 +631,12 @@ func (s *Spec) validateTermNeeds(v *validator, base string, t *TermSpec, info lo
 			}
 			v.addf(field, "term %s needs noise inputs to generate from (a model without them can only predict one value per x): set model.noise to their number, e.g. 2", t.Name)
 		}
-	case "perceptual":
+	}
+	if nd.Images {
 		if gen != nil && !gen.Images {
-			v.addf(base+".kind", "term %s compares restored and clean images through a classifier of their classes, and builtin %s is not an image-restoration task with class labels: use builtin glyphs", t.Name, ds.Builtin)
+			v.addf(base+".kind", "term %s %s, and builtin %s is not an image-restoration task with class labels: use builtin glyphs", t.Name, why, ds.Builtin)
 		} else if gen == nil && ds.Image == nil {
-			v.addf(base+".kind", "term %s needs an image-restoration task (clean images as targets and class labels for its classifier): set dataset.image: {width, height} to declare the csv's features as pixels and its target as the class (or use builtin glyphs)", t.Name)
+			v.addf(base+".kind", "term %s %s, so it needs an image-restoration task (clean images as targets and class labels for its classifier): set dataset.image: {width, height} to declare the csv's features as pixels and its target as the class (or use builtin glyphs)", t.Name, why)
 		}
 	}
 	if nd.Hidden && (s.Model.Kind == "linear" || len(s.Model.Hidden) == 0) {

@@ -32,6 +32,7 @@ func init() {
 				Meaning: "adversarial term: fraction of the split's 2n rows, n real (x, y) and n generated (x, ŷ), that the discriminator labels right (D > ½ = real); ½ = it cannot tell them apart",
 				When:    func(c *MetricContext) bool { return c.is("regression") }},
 		},
+		Needs: InfoNeeds{Generator: true, Why: "trains the model as a conditional generator of a real-valued target"},
 		New: func(params map[string]any) (Term, error) {
 			if err := checkParamNames("adversarial", params, "hidden", "conditional", "optimizer", "learning_rate", "steps"); err != nil {
 				return nil, err

@@ -27,6 +27,7 @@ func init() {
 				Meaning: "perceptual term: accuracy of the frozen classifier (trained on clean images of the repeat's training split) on the restored images ŷ",
 				When:    func(c *MetricContext) bool { return c.Labels }},
 		},
+		Needs: InfoNeeds{Images: true, Why: "compares restored and clean images through a classifier of their classes"},
 		New: func(params map[string]any) (Term, error) {
 			if err := checkParamNames("perceptual", params, "layer", "hidden", "activation", "epochs", "learning_rate"); err != nil {
 				return nil, err

@@ -33,11 +33,26 @@ type Info struct {
 	New func(params map[string]any) (Term, error)
 }
 
-// InfoNeeds is what a term kind needs from a spec.
+// InfoNeeds is what a term kind needs from a spec. A spec that cannot
+// provide it is refused before training with a message that names the
+// term, says why it needs it (Why) and which field to set.
 type InfoNeeds struct {
 	Groups bool // a group column (dataset.group) or a generator with groups
 	Aux    bool // auxiliary targets (dataset.aux_targets) or a generator with them
 	Hidden bool // a hidden layer (model.kind: mlp)
+	// Sequences: rows that are frames of sequences, in order
+	// (dataset.sequence, or a generator with sequences).
+	Sequences bool
+	// Images: an image-restoration task with class labels (dataset.image,
+	// or a generator of images).
+	Images bool
+	// Generator: a conditional generator, a real-valued target
+	// (regression) and noise inputs (model.noise) to generate from.
+	Generator bool
+	// Why says what the term does with what it needs, completing "term
+	// <name> …" (e.g. "compares consecutive frames of a sequence"); the
+	// messages of Sequences, Images and Generator use it.
+	Why string
 }
 
 // ParamError is a bad inline parameter of a term.

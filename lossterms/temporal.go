@@ -33,6 +33,7 @@ func init() {
 			{Name: "on", Default: "probabilities (classification, segmentation); outputs (regression)", Meaning: "probabilities (σ of each logit, or the softmax over K > 2 classes) | outputs (the raw model outputs)"},
 		},
 		Metrics: flickerMetrics,
+		Needs:   InfoNeeds{Sequences: true, Why: "compares consecutive frames of a sequence"},
 		New: func(params map[string]any) (Term, error) {
 			if err := checkParamNames("temporal", params, "norm", "on"); err != nil {
 				return nil, err
