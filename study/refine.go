@@ -14,9 +14,9 @@ import (
 // for every round but the last adds the λ values report.RefineLambdas
 // proposes from the runs stored so far and trains them, and returns the
 // study of the last round (its grid holds every λ so far plus the last
-// round's) and what it trained (runs and training seconds). The caller trains and writes
-// that last grid as any sweep, so a sweep with refinement ends like one
-// without, and every run is trained once: each round reuses the stored
+// round's) and what it trained (runs and training seconds). The caller
+// trains and writes that last grid as any sweep, so a sweep with
+// refinement ends like one without, and every run is trained once: each round reuses the stored
 // runs by id. The proposals depend on the stored runs alone, so a resumed
 // or re-run sweep refines the same way. Interrupted, it returns the study
 // of the round in progress: the caller's sweep then stops at once and
