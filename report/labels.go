@@ -14,7 +14,9 @@ import (
 // first of eight positions around its point where it overlaps no label
 // placed before it, no marker and stays inside the plotting area; a label
 // with no free position is left out (the point keeps its marker, and the
-// labels that remain still tell the curve's λ).
+// labels that remain still tell the curve's λ). Points drawn on the same
+// spot (within half a marker's radius) share one label, their texts joined
+// in priority order ("0.3162, 1"), so that neither reads as the other.
 type pointLabels struct {
 	xys    []vg.Point // data coordinates, as X and Y
 	labels []string
@@ -29,12 +31,27 @@ func (l *pointLabels) add(x, y float64, label string, sty text.Style) {
 	l.styles = append(l.styles, sty)
 }
 
-// place returns, for each label, its rectangle on the canvas, or ok false
-// when it is left out. pts are the points' canvas positions, obstacles
-// those of other markers.
-func (l *pointLabels) place(pts, obstacles []vg.Point, area vg.Rectangle) (boxes []vg.Rectangle, ok []bool) {
+// place returns, for each label, its text (joined with those of the points
+// on the same spot, which get none) and its rectangle on the canvas, or ok
+// false when it is left out. pts are the points' canvas positions,
+// obstacles those of other markers.
+func (l *pointLabels) place(pts, obstacles []vg.Point, area vg.Rectangle) (texts []string, boxes []vg.Rectangle, ok []bool) {
 	boxes = make([]vg.Rectangle, len(pts))
 	ok = make([]bool, len(pts))
+	texts = slices.Clone(l.labels)
+	same := l.radius / 2
+	for i := range pts {
+		if texts[i] == "" {
+			continue
+		}
+		for j := i + 1; j < len(pts); j++ {
+			d := pts[j].Sub(pts[i])
+			if texts[j] != "" && d.X*d.X+d.Y*d.Y <= same*same {
+				texts[i] += ", " + texts[j]
+				texts[j] = ""
+			}
+		}
+	}
 	var taken []vg.Rectangle
 	r := l.radius
 	for _, p := range append(slices.Clip(pts), obstacles...) {
@@ -42,7 +59,10 @@ func (l *pointLabels) place(pts, obstacles []vg.Point, area vg.Rectangle) (boxes
 	}
 	gap := vg.Points(2)
 	for i, p := range pts {
-		w := l.styles[i].Width(l.labels[i])
+		if texts[i] == "" {
+			continue
+		}
+		w := l.styles[i].Width(texts[i])
 		h := l.styles[i].FontExtents().Height
 		d := r + gap
 		for _, off := range []vg.Point{
@@ -58,7 +78,7 @@ func (l *pointLabels) place(pts, obstacles []vg.Point, area vg.Rectangle) (boxes
 			break
 		}
 	}
-	return boxes, ok
+	return texts, boxes, ok
 }
 
 // Plot implements plot.Plotter.
@@ -72,13 +92,13 @@ func (l *pointLabels) Plot(c draw.Canvas, p *plot.Plot) {
 	for _, xy := range l.avoid {
 		obs = append(obs, vg.Point{X: trX(float64(xy.X)), Y: trY(float64(xy.Y))})
 	}
-	boxes, ok := l.place(pts, obs, c.Rectangle)
+	texts, boxes, ok := l.place(pts, obs, c.Rectangle)
 	for i := range boxes {
 		if ok[i] {
 			// FillText puts the baseline's left end at the point; the
 			// box's bottom is the descent below it.
 			base := boxes[i].Min.Add(vg.Point{Y: l.styles[i].FontExtents().Descent})
-			c.FillText(l.styles[i], base, l.labels[i])
+			c.FillText(l.styles[i], base, texts[i])
 		}
 	}
 }

@@ -21,7 +21,7 @@ func TestPointLabels_NoCollision(t *testing.T) {
 	l.add(0, 0, "1", textStyle(7, color.Black))
 	pts = append(pts, vg.Point{X: vg.Points(300), Y: vg.Points(50)})
 	area := vg.Rectangle{Max: vg.Point{X: vg.Points(400), Y: vg.Points(200)}}
-	boxes, ok := l.place(pts, nil, area)
+	_, boxes, ok := l.place(pts, nil, area)
 	placed := 0
 	for i := range boxes {
 		if !ok[i] {
@@ -48,5 +48,29 @@ func TestPointLabels_NoCollision(t *testing.T) {
 	}
 	if placed < 4 {
 		t.Errorf("only %d labels placed around a crowd of 6 points: too timid", placed)
+	}
+}
+
+// TestPointLabels_SameSpotShareALabel: two points drawn on one spot (the
+// quickstart's λ = 0.3162 and λ = 1, both at chance accuracy with almost
+// the same weights) get one label naming both, in priority order, instead
+// of the first hiding the second; a point a marker's width away keeps its
+// own.
+func TestPointLabels_SameSpotShareALabel(t *testing.T) {
+	l := &pointLabels{radius: vg.Points(4)}
+	for _, txt := range []string{"0.3162", "1", "0.1"} {
+		l.add(0, 0, txt, textStyle(7, color.Black))
+	}
+	pts := []vg.Point{{X: vg.Points(100), Y: vg.Points(50)}, {X: vg.Points(100), Y: vg.Points(50.2)}, {X: vg.Points(108), Y: vg.Points(50)}}
+	area := vg.Rectangle{Max: vg.Point{X: vg.Points(400), Y: vg.Points(200)}}
+	texts, _, ok := l.place(pts, nil, area)
+	if texts[0] != "0.3162, 1" || !ok[0] {
+		t.Errorf("the shared label is %q (placed %v), want \"0.3162, 1\"", texts[0], ok[0])
+	}
+	if texts[1] != "" || ok[1] {
+		t.Errorf("the second point on the spot has its own label %q", texts[1])
+	}
+	if texts[2] != "0.1" {
+		t.Errorf("a point a marker away lost its label: %q", texts[2])
 	}
 }
