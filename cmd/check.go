@@ -48,7 +48,8 @@ func newCmdCheck(streams *IO, runF func(context.Context, *CheckOptions) error) *
 		Long: `Compare RESULTS/summary.csv with BASELINE/summary.csv grid point by grid
 point and metric by metric. A point regresses when its mean moves the wrong
 way by more than max(abs, rel × |baseline mean|, k × √(se_base² + se_new²))
-(se: standard error over the repeats). Accuracy and r2 must not fall;
+(se: standard error over the repeats; for a cv.<metric>, the folds' SE
+pooled over the repeats, the .se column). Accuracy and r2 must not fall;
 loss, mse, gap and the fairness gaps must not rise; metrics without a
 direction (weight_l1, weight_l2, sparsity, near_zero) must not move either
 way. A grid point with more diverged runs than the baseline regresses.
