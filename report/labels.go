@@ -1,6 +1,7 @@
 package report
 
 import (
+	"image/color"
 	"slices"
 
 	"gonum.org/v1/plot"
@@ -16,7 +17,9 @@ import (
 // with no free position is left out (the point keeps its marker, and the
 // labels that remain still tell the curve's λ). Points drawn on the same
 // spot (within half a marker's radius) share one label, their texts joined
-// in priority order ("0.3162, 1"), so that neither reads as the other.
+// in priority order ("0.3162, 1") in the darkest of their colours (a
+// Pareto-optimal point's black over a dominated one's grey), so that
+// neither reads as the other.
 type pointLabels struct {
 	xys    []vg.Point // data coordinates, as X and Y
 	labels []string
@@ -25,30 +28,42 @@ type pointLabels struct {
 	avoid  []vg.Point // other points (data coordinates) labels keep clear of
 }
 
+// placedLabel is where place put a point's label.
+type placedLabel struct {
+	text  string // the point's label, joined with those on the same spot ("" for those)
+	style text.Style
+	box   vg.Rectangle // on the canvas
+	ok    bool         // false: left out
+}
+
 func (l *pointLabels) add(x, y float64, label string, sty text.Style) {
 	l.xys = append(l.xys, vg.Point{X: vg.Length(x), Y: vg.Length(y)})
 	l.labels = append(l.labels, label)
 	l.styles = append(l.styles, sty)
 }
 
-// place returns, for each label, its text (joined with those of the points
-// on the same spot, which get none) and its rectangle on the canvas, or ok
-// false when it is left out. pts are the points' canvas positions,
-// obstacles those of other markers.
-func (l *pointLabels) place(pts, obstacles []vg.Point, area vg.Rectangle) (texts []string, boxes []vg.Rectangle, ok []bool) {
-	boxes = make([]vg.Rectangle, len(pts))
-	ok = make([]bool, len(pts))
-	texts = slices.Clone(l.labels)
+// place returns, for each point, its label (joined with those of the
+// points on the same spot, which get none) and its rectangle on the
+// canvas, or ok false when it is left out. pts are the points' canvas
+// positions, obstacles those of other markers.
+func (l *pointLabels) place(pts, obstacles []vg.Point, area vg.Rectangle) []placedLabel {
+	out := make([]placedLabel, len(pts))
+	for i := range out {
+		out[i].text, out[i].style = l.labels[i], l.styles[i]
+	}
 	same := l.radius / 2
 	for i := range pts {
-		if texts[i] == "" {
+		if out[i].text == "" {
 			continue
 		}
 		for j := i + 1; j < len(pts); j++ {
 			d := pts[j].Sub(pts[i])
-			if texts[j] != "" && d.X*d.X+d.Y*d.Y <= same*same {
-				texts[i] += ", " + texts[j]
-				texts[j] = ""
+			if out[j].text != "" && d.X*d.X+d.Y*d.Y <= same*same {
+				out[i].text += ", " + out[j].text
+				out[j].text = ""
+				if luminance(out[j].style.Color) < luminance(out[i].style.Color) {
+					out[i].style.Color = out[j].style.Color
+				}
 			}
 		}
 	}
@@ -59,11 +74,12 @@ func (l *pointLabels) place(pts, obstacles []vg.Point, area vg.Rectangle) (texts
 	}
 	gap := vg.Points(2)
 	for i, p := range pts {
-		if texts[i] == "" {
+		lb := &out[i]
+		if lb.text == "" {
 			continue
 		}
-		w := l.styles[i].Width(texts[i])
-		h := l.styles[i].FontExtents().Height
+		w := lb.style.Width(lb.text)
+		h := lb.style.FontExtents().Height
 		d := r + gap
 		for _, off := range []vg.Point{
 			{X: d, Y: gap}, {X: d, Y: -h - gap}, {X: -d - w, Y: gap}, {X: -d - w, Y: -h - gap},
@@ -73,12 +89,21 @@ func (l *pointLabels) place(pts, obstacles []vg.Point, area vg.Rectangle) (texts
 			if !inside(b, area) || overlapsAny(b, taken) {
 				continue
 			}
-			boxes[i], ok[i] = b, true
+			lb.box, lb.ok = b, true
 			taken = append(taken, b)
 			break
 		}
 	}
-	return texts, boxes, ok
+	return out
+}
+
+// luminance is c's relative brightness, 0 (black) to 1 (white).
+func luminance(c color.Color) float64 {
+	if c == nil {
+		return 0
+	}
+	r, g, b, _ := c.RGBA()
+	return (0.2126*float64(r) + 0.7152*float64(g) + 0.0722*float64(b)) / 0xffff
 }
 
 // Plot implements plot.Plotter.
@@ -92,13 +117,12 @@ func (l *pointLabels) Plot(c draw.Canvas, p *plot.Plot) {
 	for _, xy := range l.avoid {
 		obs = append(obs, vg.Point{X: trX(float64(xy.X)), Y: trY(float64(xy.Y))})
 	}
-	texts, boxes, ok := l.place(pts, obs, c.Rectangle)
-	for i := range boxes {
-		if ok[i] {
+	for _, lb := range l.place(pts, obs, c.Rectangle) {
+		if lb.ok {
 			// FillText puts the baseline's left end at the point; the
 			// box's bottom is the descent below it.
-			base := boxes[i].Min.Add(vg.Point{Y: l.styles[i].FontExtents().Descent})
-			c.FillText(l.styles[i], base, texts[i])
+			base := lb.box.Min.Add(vg.Point{Y: lb.style.FontExtents().Descent})
+			c.FillText(lb.style, base, lb.text)
 		}
 	}
 }

@@ -21,13 +21,17 @@ func TestPointLabels_NoCollision(t *testing.T) {
 	l.add(0, 0, "1", textStyle(7, color.Black))
 	pts = append(pts, vg.Point{X: vg.Points(300), Y: vg.Points(50)})
 	area := vg.Rectangle{Max: vg.Point{X: vg.Points(400), Y: vg.Points(200)}}
-	_, boxes, ok := l.place(pts, nil, area)
-	placed := 0
+	placed := l.place(pts, nil, area)
+	boxes, ok := make([]vg.Rectangle, len(placed)), make([]bool, len(placed))
+	for i, lb := range placed {
+		boxes[i], ok[i] = lb.box, lb.ok
+	}
+	n := 0
 	for i := range boxes {
 		if !ok[i] {
 			continue
 		}
-		placed++
+		n++
 		if !inside(boxes[i], area) {
 			t.Errorf("label %q outside the area: %v", l.labels[i], boxes[i])
 		}
@@ -46,8 +50,8 @@ func TestPointLabels_NoCollision(t *testing.T) {
 	if !ok[0] || !ok[len(ok)-1] {
 		t.Errorf("the first (highest-priority) or the isolated label was dropped: %v", ok)
 	}
-	if placed < 4 {
-		t.Errorf("only %d labels placed around a crowd of 6 points: too timid", placed)
+	if n < 4 {
+		t.Errorf("only %d labels placed around a crowd of 6 points: too timid", n)
 	}
 }
 
@@ -57,20 +61,24 @@ func TestPointLabels_NoCollision(t *testing.T) {
 // of the first hiding the second; a point a marker's width away keeps its
 // own.
 func TestPointLabels_SameSpotShareALabel(t *testing.T) {
+	muted := color.NRGBA{170, 170, 170, 255}
 	l := &pointLabels{radius: vg.Points(4)}
-	for _, txt := range []string{"0.3162", "1", "0.1"} {
-		l.add(0, 0, txt, textStyle(7, color.Black))
-	}
+	l.add(0, 0, "0.3162", textStyle(7, muted)) // ringed, dominated: labelled first
+	l.add(0, 0, "1", textStyle(7, color.Black))
+	l.add(0, 0, "0.1", textStyle(7, color.Black))
 	pts := []vg.Point{{X: vg.Points(100), Y: vg.Points(50)}, {X: vg.Points(100), Y: vg.Points(50.2)}, {X: vg.Points(108), Y: vg.Points(50)}}
 	area := vg.Rectangle{Max: vg.Point{X: vg.Points(400), Y: vg.Points(200)}}
-	texts, _, ok := l.place(pts, nil, area)
-	if texts[0] != "0.3162, 1" || !ok[0] {
-		t.Errorf("the shared label is %q (placed %v), want \"0.3162, 1\"", texts[0], ok[0])
+	got := l.place(pts, nil, area)
+	if got[0].text != "0.3162, 1" || !got[0].ok {
+		t.Errorf("the shared label is %q (placed %v), want \"0.3162, 1\"", got[0].text, got[0].ok)
 	}
-	if texts[1] != "" || ok[1] {
-		t.Errorf("the second point on the spot has its own label %q", texts[1])
+	if r, g, b, _ := got[0].style.Color.RGBA(); r|g|b != 0 {
+		t.Errorf("the shared label is drawn in %v, want the optimal point's black", got[0].style.Color)
 	}
-	if texts[2] != "0.1" {
-		t.Errorf("a point a marker away lost its label: %q", texts[2])
+	if got[1].text != "" || got[1].ok {
+		t.Errorf("the second point on the spot has its own label %q", got[1].text)
+	}
+	if got[2].text != "0.1" {
+		t.Errorf("a point a marker away lost its label: %q", got[2].text)
 	}
 }
