@@ -78,7 +78,7 @@ mutant l2-half-strength-in-trainer experiments/train.go experiments 'OneStepByHa
 mutant penalty-on-biases-too experiments/train.go experiments 'OneStepByHand|BatchStepGradient' \
 	'pp.pen.AddGrad(t.grad[:t.nw], w, pp.lambda)' 'pp.pen.AddGrad(t.grad, t.param, pp.lambda)'
 mutant l2-gradient-sign lossterms/l2.go lossterms '.' \
-	's := 2 * scale' 's := -2 * scale'
+	'kernel.AddScaled(dst, w, 2*scale)' 'kernel.AddScaled(dst, w, -2*scale)'
 mutant l1-prox-threshold-doubled lossterms/l1.go lossterms '.' \
 	'a := math.Abs(v) - t' 'a := math.Abs(v) - 2*t'
 mutant momentum-dampened experiments/optim/optim.go experiments/optim '.' \
@@ -123,6 +123,22 @@ mutant shell-quote-keeps-quote export/slurm.go export 'Hostile' \
 	"strings.ReplaceAll(s, \"'\", \`'\\''\`)" 's'
 mutant slurm-mem-unchecked export/slurm.go export 'RefusesBadValues' \
 	'case o.Memory != "" && !slurmMem.MatchString(o.Memory):' 'case false:'
+
+# --- selection, checks and reporting (added with the cv and check fixes) --------
+mutant hypervolume-overflows report/check.go report 'Hypervolumes' \
+	'(v/2-lo/2)/(hi/2-lo/2)' '(v-lo)/(hi-lo)'
+mutant summary-drops-pooled-se report/summary.go report 'FuzzParseSummary' \
+	'pooled[m] = pooled[m] || st.Pooled' 'pooled[m] = pooled[m] && st.Pooled'
+mutant check-band-ignores-pooled-se report/check.go report 'PooledSEBand' \
+	'	if st.Pooled {' '	if false {'
+mutant verify-summary-unpooled report/check_usable.go cmd 'TestCheck_CVBalanceAsReport' \
+	's, _, _, err := summarizeRuns(runsPath)' 'runs, err := ReadRuns(runsPath); s := Summarize(runs)'
+mutant run-ignores-fold cmd/run.go cmd 'TestRun_SameAsSweep' \
+	'data.PrepareFold(o.Repeat, o.Fold)' 'data.Prepare(o.Repeat)'
+mutant lbfgs-ignores-tolerance experiments/train.go experiments 'LBFGSTolerance' \
+	't.spec.Train.LBFGSTolerance())' 'DefaultTolerance)'
+mutant same-spot-labels-not-merged report/labels.go report 'PointLabels' \
+	'd.X*d.X+d.Y*d.Y <= same*same' 'd.X*d.X+d.Y*d.Y < same*same-same*same'
 
 echo
 echo "=== mutation summary: $caught caught, $missed missed, $stale stale (of $((caught + missed + stale)))"
