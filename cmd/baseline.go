@@ -92,8 +92,10 @@ func baselineRun(o *BaselineOptions) error {
 		Tool: Version, Numerics: experiments.NumericsVersion, BLAS: model.BLASBackend(), GoVersion: runtime.Version(),
 		GridPoints: len(sum.Points), Created: time.Now().UTC().Truncate(time.Second),
 	}
+	// A cross-validated summary counts (grid point, repeat) pairs, each
+	// pooled from its folds' runs.
 	for _, p := range sum.Points {
-		info.Runs += p.N
+		info.Runs += p.N * spec.Folds()
 	}
 	var m Manifest
 	if b, err := os.ReadFile(filepath.Join(o.Results, "manifest.json")); err == nil && json.Unmarshal(b, &m) == nil {

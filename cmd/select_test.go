@@ -185,10 +185,14 @@ func TestCheck_CVBalanceAsReport(t *testing.T) {
 	if code, _, stderr := run(t, "sweep", spec, "--out", out, "-q"); code != 0 {
 		t.Fatalf("sweep: exit %d\n%s", code, stderr)
 	}
-	if code, _, stderr := run(t, "baseline", out, "--to", base); code != 0 {
+	code, stdout, stderr := run(t, "baseline", out, "--to", base)
+	if code != 0 {
 		t.Fatalf("baseline: exit %d\n%s", code, stderr)
 	}
-	code, stdout, stderr := run(t, "check", out, "--baseline", base, "--json")
+	if !strings.Contains(stdout, "(4 grid points, 24 runs,") { // 4 points × 2 repeats × 3 folds
+		t.Errorf("baseline counts the pooled rows, not the runs: %s", stdout)
+	}
+	code, stdout, stderr = run(t, "check", out, "--baseline", base, "--json")
 	if code != 0 {
 		t.Fatalf("check: exit %d\n%s", code, stderr)
 	}
