@@ -192,3 +192,16 @@ func TestRegistry_Catalogue(t *testing.T) {
 		}
 	}
 }
+
+// TestCatalogue_NeedsSayWhy: a term that needs sequences, images or a
+// conditional generator says what it does with them (InfoNeeds.Why),
+// which completes the refusal "term <name> …: set <field>"; one that
+// needs none of them leaves Why empty.
+func TestCatalogue_NeedsSayWhy(t *testing.T) {
+	for _, info := range Catalogue() {
+		nd := info.Needs
+		if special := nd.Sequences || nd.Images || nd.Generator; special != (nd.Why != "") {
+			t.Errorf("term %s: needs sequences %v, images %v, generator %v, but Why is %q", info.Kind, nd.Sequences, nd.Images, nd.Generator, nd.Why)
+		}
+	}
+}
