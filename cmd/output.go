@@ -42,6 +42,7 @@ type RunJSON struct {
 	Name    string              `json:"name"`           // the spec's name
 	Repeat  int                 `json:"repeat"`         // the repeat index trained
 	Fold    *int                `json:"fold,omitempty"` // the cross-validation fold (specs with dataset.split.cv only)
+	Axes    map[string]string   `json:"axes,omitempty"` // the axis point, by field, values as runs.csv writes them (specs with sweep.axes only)
 	Lambdas map[string]float64  `json:"lambdas"`        // λ of every term, by term name
 	Status  string              `json:"status"`         // ok | diverged
 	Reason  string              `json:"reason,omitempty"`

@@ -4,6 +4,8 @@ import (
 	"context"
 	"fmt"
 	"math"
+	"slices"
+	"strconv"
 	"strings"
 	"text/tabwriter"
 
@@ -20,7 +22,8 @@ type RunOptions struct {
 	Spec    string
 	Set     []string // term=λ
 	Repeat  int
-	Fold    int // cross-validation fold (specs with dataset.split.cv)
+	Fold    int      // cross-validation fold (specs with dataset.split.cv)
+	Axis    []string // FIELD=VALUE, one per sweep axis (specs with sweep.axes)
 	DataDir string
 	JSON    bool // print a RunJSON document instead of the table
 }
@@ -32,13 +35,15 @@ func newCmdRun(streams *IO, v *viper.Viper, runF func(context.Context, *RunOptio
 		Short: "Train one run of a spec and print its metrics",
 		Long: `Train a single run of SPEC, at the λ values given with --set (a swept term
 that is not set takes λ = 0; a fixed term keeps its value) and the repeat
-given with --repeat (and, for a spec with dataset.split.cv, the fold given
-with --fold), and print its metrics. The run is the same one a sweep trains
+given with --repeat (for a spec with dataset.split.cv, the fold given with
+--fold; for a spec with sweep.axes, the axis point given with --axis, each
+axis at its first value unless given), and print its metrics. The run is the same one a sweep trains
 at that grid point, repeat and fold: same data split, initialization and
 batch order, and the same metrics to the last bit.`,
 		Example: `  lossexp run configs/quickstart.yaml --set l2=0.001 --repeat 0
   lossexp run configs/quickstart.yaml --set l2=0.1 --json | jq .metrics
   lossexp run my-cv-study.yaml --set l2=0.01 --repeat 1 --fold 2
+  lossexp run my-axes-study.yaml --set l2=0.01 --axis model.hidden=64x64
   cat configs/quickstart.yaml | lossexp run - --set l2=0.01`,
 		Args: cobra.ExactArgs(1),
 		RunE: func(c *cobra.Command, args []string) error {
@@ -59,6 +64,7 @@ batch order, and the same metrics to the last bit.`,
 	}
 	c.Flags().StringArrayVar(&opts.Set, "set", nil, "λ of a term, as NAME=VALUE (repeatable)")
 	c.Flags().IntVar(&opts.Repeat, "repeat", 0, "repeat index (selects the data split, initialization and batch order)")
+	c.Flags().StringArrayVar(&opts.Axis, "axis", nil, "the value of a sweep axis, as FIELD=VALUE, VALUE as runs.csv writes it (model.hidden=64x64; repeatable)")
 	c.Flags().IntVar(&opts.Fold, "fold", 0, "cross-validation fold whose rows are the validation split (specs with dataset.split.cv: 0 ≤ fold < cv)")
 	c.Flags().String("data-dir", "", "folder to look for CSV datasets in after the spec's folder")
 	c.Flags().BoolVar(&opts.JSON, "json", false, "print the result as one JSON document (see the README, Machine-readable output)")
@@ -101,6 +107,18 @@ func runRun(ctx context.Context, o *RunOptions) error {
 	if o.Repeat >= s.Repeats {
 		fmt.Fprintf(o.IO.Err, "note: repeat %d is beyond the spec's %d repeats; a sweep would not train it\n", o.Repeat, s.Repeats)
 	}
+	axisNames := s.AxisNames()
+	axes, err := runAxisPoint(s, o.Spec, o.Axis)
+	if err != nil {
+		return inputError(err)
+	}
+	axisLabel := ""
+	if axes != nil {
+		s = s.WithAxes(axes)
+		for k, f := range axisNames {
+			axisLabel += fmt.Sprintf(" %s=%s,", f, axes[k])
+		}
+	}
 	folds := s.Dataset.Split.CV // 0 without cross-validation
 	switch {
 	case folds == 0 && o.Fold != 0:
@@ -127,6 +145,12 @@ func runRun(ctx context.Context, o *RunOptions) error {
 		if folds > 0 {
 			out.Fold = &o.Fold
 		}
+		if axes != nil {
+			out.Axes = map[string]string{}
+			for k, f := range axisNames {
+				out.Axes[f] = axes[k].String()
+			}
+		}
 		return writeJSON(o.IO.Out, out)
 	}
 	w := tabwriter.NewWriter(o.IO.Out, 0, 0, 2, ' ', 0)
@@ -134,7 +158,7 @@ func runRun(ctx context.Context, o *RunOptions) error {
 	if folds > 0 {
 		fold = fmt.Sprintf(" fold %d of %d,", o.Fold, folds)
 	}
-	fmt.Fprintf(w, "run\t%s repeat %d,%s %s\n", s.Name, o.Repeat, fold, lambdaLabel(s, lam))
+	fmt.Fprintf(w, "run\t%s repeat %d,%s%s %s\n", s.Name, o.Repeat, fold, axisLabel, lambdaLabel(s, lam))
 	fmt.Fprintf(w, "status\t%s", res.Status)
 	if res.Reason != "" {
 		fmt.Fprintf(w, " (%s)", res.Reason)
@@ -153,3 +177,45 @@ func runRun(ctx context.Context, o *RunOptions) error {
 }
 
 func lambdaLabel(s *experiments.Spec, lam []float64) string { return study.LambdaLabel(s, lam) }
+
+// runAxisPoint is the axis point `lossexp run` trains: for a spec with
+// sweep axes, each axis at the value --axis FIELD=VALUE gives (VALUE as
+// runs.csv writes it, and one of the axis' values, so that the run is one
+// the sweep trains), else at its first value; nil for a spec without axes.
+func runAxisPoint(s *experiments.Spec, spec string, given []string) ([]experiments.AxisValue, error) {
+	if len(s.Sweep.Axes) == 0 {
+		if len(given) > 0 {
+			return nil, fmt.Errorf("--axis %s: %s has no sweep axes", given[0], spec)
+		}
+		return nil, nil
+	}
+	pt := make([]experiments.AxisValue, len(s.Sweep.Axes))
+	for k, ax := range s.Sweep.Axes {
+		pt[k] = ax.Values[0]
+	}
+	names := s.AxisNames()
+	for _, kv := range given {
+		field, val, ok := strings.Cut(kv, "=")
+		if !ok {
+			return nil, fmt.Errorf("--axis %q: want FIELD=VALUE, e.g. %s=%s", kv, names[0], s.Sweep.Axes[0].Values[0])
+		}
+		k := slices.Index(names, field)
+		if k < 0 {
+			return nil, fmt.Errorf("--axis %s: %s is not an axis of %s (axes: %s)", kv, field, spec, strings.Join(names, ", "))
+		}
+		var vals []string
+		found := false
+		for _, v := range s.Sweep.Axes[k].Values {
+			vals = append(vals, v.String())
+			x, err := strconv.ParseFloat(val, 64)
+			if v.String() == val || (v.List == nil && err == nil && x == v.Num) {
+				pt[k], found = v, true
+				break
+			}
+		}
+		if !found {
+			return nil, fmt.Errorf("--axis %s: %s is not a value of axis %s (values: %s)", kv, val, field, strings.Join(vals, ", "))
+		}
+	}
+	return pt, nil
+}

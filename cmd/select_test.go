@@ -107,14 +107,21 @@ func TestSweep_SelectsOnValidationByDefault(t *testing.T) {
 }
 
 // TestRun_SameAsSweep: `lossexp run` trains the very run a sweep trains at
-// that grid point, repeat and fold: its metrics are the runs.csv row's,
-// bit for bit (a carved validation split, and 3-fold cross-validation
-// with --fold), and --fold names the fold in its output.
+// that grid point, repeat, fold and axis point: its metrics are the
+// runs.csv row's, bit for bit (a carved validation split, 3-fold
+// cross-validation with --fold, sweep axes with --axis), and --fold and
+// --axis name the fold and the axis point in its output.
 func TestRun_SameAsSweep(t *testing.T) {
+	axesSpec := strings.Replace(tinySpec, "report:", "sweep: {axes: {model.hidden: [4, [3, 3]], train.learning_rate: [0.05, 0.1]}}\nreport:", 1)
 	for _, tc := range []struct {
 		name, spec string
-		fold       string // "" without cross-validation
-	}{{"carved validation", tinySpec, ""}, {"cv fold 2", cvSpec, "2"}} {
+		fold       string   // "" without cross-validation
+		axis       []string // --axis values; their runs.csv columns must match
+	}{
+		{"carved validation", tinySpec, "", nil},
+		{"cv fold 2", cvSpec, "2", nil},
+		{"axes", axesSpec, "", []string{"model.hidden=3x3", "train.learning_rate=0.1"}},
+	} {
 		t.Run(tc.name, func(t *testing.T) {
 			spec := writeSpec(t, tc.spec)
 			out := filepath.Join(t.TempDir(), "o")
@@ -124,6 +131,9 @@ func TestRun_SameAsSweep(t *testing.T) {
 			args := []string{"run", spec, "--set", "l2=0.01", "--repeat", "1", "--json"}
 			if tc.fold != "" {
 				args = append(args, "--fold", tc.fold)
+			}
+			for _, a := range tc.axis {
+				args = append(args, "--axis", a)
 			}
 			code, stdout, stderr := run(t, args...)
 			if code != 0 {
@@ -137,9 +147,17 @@ func TestRun_SameAsSweep(t *testing.T) {
 				t.Errorf("run --json fold = %v, want %q", got.Fold, tc.fold)
 			}
 			rows, col := readTable(t, filepath.Join(out, "runs.csv"))
+			if len(got.Axes) != len(tc.axis) {
+				t.Errorf("run --json axes = %v, want %v", got.Axes, tc.axis)
+			}
 			var row []string
 			for _, r := range rows[1:] {
-				if r[col["lambda.l2"]] == "0.01" && r[col["repeat"]] == "1" && (tc.fold == "" || r[col["fold"]] == tc.fold) {
+				match := r[col["lambda.l2"]] == "0.01" && r[col["repeat"]] == "1" && (tc.fold == "" || r[col["fold"]] == tc.fold)
+				for _, a := range tc.axis {
+					f, v, _ := strings.Cut(a, "=")
+					match = match && r[col["axis."+f]] == v && got.Axes[f] == v
+				}
+				if match {
 					row = r
 				}
 			}
