@@ -135,6 +135,8 @@ mutant verify-summary-unpooled report/check_usable.go cmd 'TestCheck_CVBalanceAs
 	's, _, _, err := summarizeRuns(runsPath)' 'runs, err := ReadRuns(runsPath); s := Summarize(runs)'
 mutant run-ignores-fold cmd/run.go cmd 'TestRun_SameAsSweep' \
 	'data.PrepareFold(o.Repeat, o.Fold)' 'data.Prepare(o.Repeat)'
+mutant run-ignores-axes cmd/run.go cmd 'TestRun_SameAsSweep' \
+	'		s = s.WithAxes(axes)' '		_ = s.WithAxes(axes)'
 mutant lbfgs-ignores-tolerance experiments/train.go experiments 'LBFGSTolerance' \
 	't.spec.Train.LBFGSTolerance())' 'DefaultTolerance)'
 mutant same-spot-labels-not-merged report/labels.go report 'PointLabels' \
