@@ -205,10 +205,10 @@ func runAxisPoint(s *experiments.Spec, spec string, given []string) ([]experimen
 		}
 		var vals []string
 		found := false
+		x, xerr := strconv.ParseFloat(val, 64) // 0.010 names the value 0.01
 		for _, v := range s.Sweep.Axes[k].Values {
 			vals = append(vals, v.String())
-			x, err := strconv.ParseFloat(val, 64)
-			if v.String() == val || (v.List == nil && err == nil && x == v.Num) {
+			if v.String() == val || (v.List == nil && xerr == nil && x == v.Num) {
 				pt[k], found = v, true
 				break
 			}
