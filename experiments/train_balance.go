@@ -41,7 +41,7 @@ type balancer struct {
 	wN         int         // steps in wSum
 	loss       []float64   // this step's loss values
 	g          [][]float64 // per-loss gradients over the model parameters
-	gram, work []float64
+	gram, work []float64   // work: MinNorm's work space (mgda)
 	coef       []float64
 	perm       []int
 	wS, bS     int // shared parameters: weights [0, wS), biases [nw, bS)
@@ -91,7 +91,10 @@ func (t *trainer) initBalance(run *Run) error {
 	for i := range b.g {
 		b.g[i] = make([]float64, np)
 	}
-	b.gram, b.work, b.coef, b.perm = make([]float64, k*k), make([]float64, k), make([]float64, k*k), make([]int, k)
+	b.gram, b.coef, b.perm = make([]float64, k*k), make([]float64, k*k), make([]int, k)
+	if bs.Method == balance.MGDA {
+		b.work = make([]float64, balance.MinNormWorkLen(k))
+	}
 	b.wS, b.bS = t.nw, np
 	for _, p := range b.terms {
 		st := t.pens[p].batchTerm

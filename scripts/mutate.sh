@@ -142,6 +142,14 @@ mutant lbfgs-ignores-tolerance experiments/train.go experiments 'LBFGSTolerance'
 mutant same-spot-labels-not-merged report/labels.go report 'PointLabels' \
 	'd.X*d.X+d.Y*d.Y <= same*same' 'd.X*d.X+d.Y*d.Y < same*same-same*same'
 
+# --- issue 21: mgda exact, report ticks, store integrity ---
+mutant mgda-no-pairwise-fallback experiments/balance/balance.go experiments/balance 'MinNorm' \
+	'best, from, step := 0.0, -1, 0.0' 'best, from, step := math.Inf(1), -1, 0.0'
+mutant mgda-keeps-negative-weights experiments/balance/balance.go experiments/balance 'MinNorm' \
+	'if in[i] != 0 && mu[i] <= 0 {' 'if in[i] != 0 && mu[i] < -1 {'
+mutant mgda-stops-at-first-vertex experiments/balance/balance.go experiments/balance 'MinNorm' \
+	'		if xx-ga[t] <= tol {' '		if xx-ga[t] <= tol || true {'
+
 echo
 echo "=== mutation summary: $caught caught, $missed missed, $stale stale (of $((caught + missed + stale)))"
 printf '%s\n' "${report[@]}"
