@@ -1,0 +1,67 @@
+package cmd
+
+import (
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/lossexp/lossexp/study"
+)
+
+// singleLambdaSpec is tinySpec with its terms replaced by terms.
+func singleLambdaSpec(terms string) string {
+	i := strings.Index(tinySpec, "loss:\n")
+	j := strings.Index(tinySpec, "report:\n")
+	return tinySpec[:i] + "loss:\n  terms:\n" + terms + tinySpec[j:]
+}
+
+// TestSweep_SingleLambdaTerm: a swept weight with one value (weight: [0],
+// zero: false with one value) validated and trained, then failed at the
+// plot stage (exit 1, no manifest). It now finishes: the tables and
+// manifest are written, the λ figures are drawn against a term that
+// takes two values or more, and none when no term does. Naming such a
+// term in report.x is refused at validate.
+func TestSweep_SingleLambdaTerm(t *testing.T) {
+	tests := []struct {
+		name, terms string
+		figure      string // a figure that must be written, "" for none
+	}{
+		{"zero only", "    - {kind: l2, weight: [0]}\n", ""},
+		{"one value without zero", "    - {kind: l2, weight: {values: [0.1], zero: false}}\n", ""},
+		{"linspace of zeros", "    - {kind: l2, weight: {linspace: {from: 0, to: 0, num: 1}}}\n", ""},
+		{"beside a swept term", "    - {kind: l2, weight: [0]}\n    - {kind: l1, weight: [0, 0.01]}\n", "test.accuracy_vs_l1.png"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			spec := writeSpec(t, singleLambdaSpec(tt.terms))
+			out := filepath.Join(t.TempDir(), "out")
+			if code, _, stderr := run(t, "sweep", spec, "--out", out, "--quiet"); code != 0 {
+				t.Fatalf("sweep: exit %d: %s", code, stderr)
+			}
+			m, err := study.ReadManifest(out)
+			if err != nil || !m.Complete {
+				t.Fatalf("manifest: %+v, %v", m, err)
+			}
+			pngs, _ := filepath.Glob(filepath.Join(out, "*_vs_*.png"))
+			if tt.figure == "" && len(pngs) > 0 {
+				t.Errorf("figures against a term with one λ: %v", pngs)
+			}
+			if tt.figure != "" {
+				if _, err := os.Stat(filepath.Join(out, tt.figure)); err != nil {
+					t.Errorf("no %s: %v", tt.figure, err)
+				}
+			}
+			if code, _, stderr := run(t, "report", out); code != 0 {
+				t.Errorf("report: exit %d: %s", code, stderr)
+			}
+		})
+	}
+	t.Run("report.x names it", func(t *testing.T) {
+		spec := writeSpec(t, singleLambdaSpec("    - {kind: l2, weight: [0]}\n    - {kind: l1, weight: [0, 0.01]}\n")+"  x: l2\n")
+		code, _, stderr := run(t, "validate", spec)
+		if code != 2 || !strings.Contains(stderr, "spec.yaml:16:6: report.x: term \"l2\" takes a single λ (0)") {
+			t.Errorf("exit %d, want 2 naming file:line:col and report.x: %s", code, stderr)
+		}
+	})
+}
