@@ -1,8 +1,10 @@
 package cmd
 
 import (
+	"fmt"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 
@@ -64,4 +66,74 @@ func TestSweep_SingleLambdaTerm(t *testing.T) {
 			t.Errorf("exit %d, want 2 naming file:line:col and report.x: %s", code, stderr)
 		}
 	})
+}
+
+// TestCacheDirSetting_ReachesData: the cache-dir setting (--cache-dir,
+// LOSSEXP_CACHE_DIR, the config file's cache-dir) was read by lossexp
+// datasets only; validate, sweep, run and merge looked at the environment
+// alone, so a cache named by the flag or the config file was not found.
+func TestCacheDirSetting_ReachesData(t *testing.T) {
+	cache := t.TempDir()
+	var csv strings.Builder
+	csv.WriteString("a,b,target\n")
+	for i := range 60 {
+		fmt.Fprintf(&csv, "%d,%d,%d\n", i%7, i%5, i%2)
+	}
+	lib := filepath.Join(cache, "datasets", "compas", "compas.csv")
+	if err := os.MkdirAll(filepath.Dir(lib), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(lib, []byte(csv.String()), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	spec := writeSpec(t, `name: cached
+seed: 1
+repeats: 1
+dataset: {csv: compas/compas.csv, target: target}
+model: {kind: linear}
+train: {optimizer: adam, learning_rate: 0.05, epochs: 2, batch_size: 16}
+loss:
+  terms:
+    - {kind: l2, weight: [0, 0.1]}
+`)
+	config := filepath.Join(t.TempDir(), "lossexp.yaml")
+	if err := os.WriteFile(config, []byte("cache-dir: "+cache+"\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	t.Setenv("LOSSEXP_CACHE_DIR", "")
+	t.Setenv("XDG_CACHE_HOME", t.TempDir()) // the default cache: empty
+	for _, how := range []struct {
+		name  string
+		args  []string
+		env   string
+		fails bool
+	}{
+		{"flag", []string{"--cache-dir", cache}, "", false},
+		{"environment", nil, cache, false},
+		{"config file", []string{"--config", config}, "", false},
+		{"none", nil, "", true},
+	} {
+		for _, cmd := range [][]string{
+			{"validate", spec},
+			{"sweep", spec, "--out", "$OUT", "-q"},
+			{"run", spec, "--set", "l2=0.1"},
+		} {
+			t.Run(how.name+"/"+cmd[0], func(t *testing.T) {
+				t.Setenv("LOSSEXP_CACHE_DIR", how.env)
+				args := slices.Clone(cmd)
+				for i, a := range args {
+					if a == "$OUT" {
+						args[i] = filepath.Join(t.TempDir(), "out")
+					}
+				}
+				code, _, stderr := run(t, append(args, how.args...)...)
+				switch {
+				case how.fails && (code != 2 || !strings.Contains(stderr, "lossexp datasets fetch compas")):
+					t.Errorf("exit %d, want 2 naming the fetch: %s", code, stderr)
+				case !how.fails && code != 0:
+					t.Errorf("exit %d: %s", code, stderr)
+				}
+			})
+		}
+	}
 }

@@ -26,6 +26,7 @@ type SweepOptions struct {
 	Out     string // output folder; default <results>/<name>
 	Results string // results root
 	DataDir string
+	Cache   string // the fetch cache, resolved by cacheDirSetting
 	Quiet   bool
 	Fresh   bool // ignore (and clear) the run store: retrain every run
 	Force   bool // replace another spec's results in the output folder
@@ -82,12 +83,13 @@ A CSV dataset path is resolved relative to the spec's folder, then to
   LOSSEXP_DATA_DIR=$HOME/data lossexp sweep my-study.yaml   # CSVs looked for there after the spec's folder`,
 		Args: cobra.ExactArgs(1),
 		RunE: func(c *cobra.Command, args []string) error {
-			bind(v, c, "workers", "out", "results", "data-dir", "shard")
+			bind(v, c, "workers", "out", "results", "data-dir", "cache-dir", "shard")
 			opts.Spec = args[0]
 			opts.Workers = v.GetInt("workers")
 			opts.Out = v.GetString("out")
 			opts.Results = v.GetString("results")
 			opts.DataDir = v.GetString("data-dir")
+			opts.Cache = cacheDirSetting(v)
 			if opts.Workers < 0 {
 				return inputError(fmt.Errorf("--workers must be ≥ 0 (0 = number of CPUs), got %d", opts.Workers))
 			}
@@ -107,6 +109,7 @@ A CSV dataset path is resolved relative to the spec's folder, then to
 	c.Flags().StringP("out", "o", "", "output folder (default <results>/<spec name>)")
 	c.Flags().String("results", "results", "results root folder")
 	c.Flags().String("data-dir", "", "folder to look for CSV datasets in after the spec's folder")
+	addCacheDirFlag(c)
 	c.Flags().BoolVarP(&opts.Quiet, "quiet", "q", false, "no progress output")
 	c.Flags().BoolVar(&opts.Fresh, "fresh", false, "retrain every run: clear the run store instead of resuming from it")
 	c.Flags().BoolVar(&opts.Force, "force", false, "replace the results of another spec in the output folder (only lossexp's own files are removed)")
@@ -117,7 +120,7 @@ A CSV dataset path is resolved relative to the spec's folder, then to
 }
 
 func sweepRun(ctx context.Context, o *SweepOptions) error {
-	st, err := loadStudy(o.IO, o.Spec, o.DataDir, o.limits(o.Workers))
+	st, err := loadStudy(o.IO, o.Spec, experiments.Folders{Data: o.DataDir, Cache: o.Cache}, o.limits(o.Workers))
 	if err != nil {
 		return err
 	}
@@ -192,9 +195,9 @@ func shellQuote(s string) string { return study.ShellQuote(s) }
 // loadStudy plans the study of the spec at path, or of the spec read from
 // standard input when path is "-" (named <stdin> in messages; a relative
 // dataset path resolves against the working directory).
-func loadStudy(streams *IO, path, dataDir string, lim study.Limits) (*study.Study, error) {
+func loadStudy(streams *IO, path string, dirs experiments.Folders, lim study.Limits) (*study.Study, error) {
 	if path != experiments.Stdin {
-		return study.Load(path, dataDir, lim)
+		return study.Load(path, dirs, lim)
 	}
 	if streams == nil || streams.In == nil {
 		return nil, inputError(fmt.Errorf("spec -: no standard input"))
@@ -207,7 +210,7 @@ func loadStudy(streams *IO, path, dataDir string, lim study.Limits) (*study.Stud
 	if len(text) > maxSpec {
 		return nil, inputError(fmt.Errorf("spec from standard input: more than %d bytes", maxSpec))
 	}
-	return study.Plan(text, experiments.StdinName, dataDir, lim)
+	return study.Plan(text, experiments.StdinName, dirs, lim)
 }
 
 // limitFlags are the resource limits of commands that plan a study.

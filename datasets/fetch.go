@@ -15,17 +15,15 @@ import (
 	"time"
 )
 
-// CacheEnv is the environment variable that overrides the cache folder.
+// CacheEnv is the environment variable that overrides the cache folder
+// (read by the command, with --cache-dir and the config file's cache-dir).
 const CacheEnv = "LOSSEXP_CACHE_DIR"
 
-// CacheDir returns lossexp's cache folder: $LOSSEXP_CACHE_DIR when set,
-// else "lossexp" in the user's cache folder ($XDG_CACHE_HOME, or
-// ~/.cache on Linux; os.UserCacheDir elsewhere). Fetched files live in
-// its datasets/ subfolder, under their library paths.
-func CacheDir() (string, error) {
-	if d := os.Getenv(CacheEnv); d != "" {
-		return d, nil
-	}
+// DefaultCacheDir returns lossexp's cache folder when no setting names
+// one: "lossexp" in the user's cache folder ($XDG_CACHE_HOME, or ~/.cache
+// on Linux; os.UserCacheDir elsewhere). Fetched files live in its
+// datasets/ subfolder, under their library paths.
+func DefaultCacheDir() (string, error) {
 	d, err := os.UserCacheDir()
 	if err != nil {
 		return "", fmt.Errorf("no cache folder: %w (set %s)", err, CacheEnv)

@@ -301,7 +301,7 @@ func TestTrainerSpec_OpenData(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		d, err := OpenData(s, "")
+		d, err := OpenData(s, Folders{})
 		if err != nil {
 			return "", err
 		}
@@ -391,7 +391,7 @@ loss:
 	if err != nil {
 		b.Fatal(err)
 	}
-	d, err := OpenData(s, "")
+	d, err := OpenData(s, Folders{})
 	if err != nil {
 		b.Fatal(err)
 	}
@@ -453,7 +453,7 @@ func BenchmarkTrainCommand_Protocol(b *testing.B) {
 
 func TestTrainerSpec_Describe(t *testing.T) {
 	s := trainerSpec(t, "ok", "")
-	d, err := OpenData(s, "")
+	d, err := OpenData(s, Folders{})
 	if err != nil {
 		t.Fatal(err)
 	}
