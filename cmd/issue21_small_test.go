@@ -1,6 +1,7 @@
 package cmd
 
 import (
+	"encoding/json"
 	"fmt"
 	"os"
 	"path/filepath"
@@ -8,6 +9,8 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/lossexp/lossexp/experiments"
+	"github.com/lossexp/lossexp/experiments/model"
 	"github.com/lossexp/lossexp/study"
 )
 
@@ -66,6 +69,93 @@ func TestSweep_SingleLambdaTerm(t *testing.T) {
 			t.Errorf("exit %d, want 2 naming file:line:col and report.x: %s", code, stderr)
 		}
 	})
+}
+
+// TestBaseline_StableSourceAndBackendName: baseline.json recorded the
+// results folder as its source (a temporary path in every committed
+// baseline); it now records the spec the sweep ran, relative to the
+// working directory. And check printed a backend-mismatch note for the
+// pure-Go backend under its former name, "gonum (pure Go)".
+func TestBaseline_StableSourceAndBackendName(t *testing.T) {
+	dir := t.TempDir()
+	t.Chdir(dir)
+	if err := os.WriteFile("s.yaml", []byte(tinySpec), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	out := filepath.Join(t.TempDir(), "r") // a temporary results folder
+	if code, _, stderr := run(t, "sweep", "s.yaml", "--out", out, "-q"); code != 0 {
+		t.Fatalf("sweep: exit %d: %s", code, stderr)
+	}
+	if code, _, stderr := run(t, "baseline", out, "--to", "base"); code != 0 {
+		t.Fatalf("baseline: exit %d: %s", code, stderr)
+	}
+	info, err := readBaselineInfo("base")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if info.Source != "s.yaml" {
+		t.Errorf("source = %q, want the spec the sweep ran, s.yaml", info.Source)
+	}
+	m, err := study.ReadManifest(out)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, c := range []struct {
+		blas string
+		note bool
+	}{
+		{m.BLAS, false},
+		{formerName(m.BLAS), false},
+		{"some other BLAS", true},
+	} {
+		info.BLAS = c.blas
+		b, _ := json.Marshal(info)
+		if err := os.WriteFile(filepath.Join("base", BaselineFile), b, 0o644); err != nil {
+			t.Fatal(err)
+		}
+		code, _, stderr := run(t, "check", out, "--baseline", "base")
+		if code != 0 {
+			t.Fatalf("check: exit %d: %s", code, stderr)
+		}
+		if got := strings.Contains(stderr, "BLAS backend"); got != c.note {
+			t.Errorf("baseline blas %q, results %q: backend note %v, want %v:\n%s", c.blas, m.BLAS, got, c.note, stderr)
+		}
+	}
+}
+
+// formerName is a former name of backend, or backend itself when it had
+// none.
+func formerName(backend string) string {
+	if backend == "pure Go" {
+		return "gonum (pure Go)"
+	}
+	return backend
+}
+
+// TestCommittedBaselines_Current: the committed baselines were stored by a
+// stale binary (numerics_version 1, the pure-Go backend's former name, a
+// /tmp source). They must be made by the numerics they are checked with
+// and name a stable source.
+func TestCommittedBaselines_Current(t *testing.T) {
+	dirs, _ := filepath.Glob("../results/baselines/*")
+	if len(dirs) == 0 {
+		t.Fatal("no committed baselines")
+	}
+	for _, d := range dirs {
+		info, err := readBaselineInfo(d)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if info.Numerics != experiments.NumericsVersion {
+			t.Errorf("%s: numerics_version %d, this build %d: store it again", d, info.Numerics, experiments.NumericsVersion)
+		}
+		if model.CanonicalBackend(info.BLAS) != info.BLAS {
+			t.Errorf("%s: blas %q is a former name", d, info.BLAS)
+		}
+		if filepath.IsAbs(info.Source) || !filepath.IsLocal(info.Source) {
+			t.Errorf("%s: source %q is not a path in the repository", d, info.Source)
+		}
+	}
 }
 
 // TestCacheDirSetting_ReachesData: the cache-dir setting (--cache-dir,
