@@ -2,6 +2,7 @@ package cmd
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"io"
 	"net/http"
@@ -160,6 +161,9 @@ func datasetsFetchRun(ctx context.Context, opts *datasetsOptions, w io.Writer) e
 			fmt.Fprintf(w, "datasets fetch %s: "+format+"\n", append([]any{n}, args...)...)
 		}
 		if err := datasets.Fetch(ctx, opts.Client, cache, r, logf); err != nil {
+			if _, ok := errors.AsType[*datasets.CachePathError](err); ok {
+				return inputError(err)
+			}
 			return err
 		}
 	}

@@ -1,14 +1,20 @@
 package cmd
 
 import (
+	"context"
 	"encoding/json"
 	"fmt"
+	"io"
+	"net/http"
+	"net/http/httptest"
 	"os"
 	"path/filepath"
 	"slices"
 	"strings"
+	"syscall"
 	"testing"
 
+	"github.com/lossexp/lossexp/datasets"
 	"github.com/lossexp/lossexp/experiments"
 	"github.com/lossexp/lossexp/experiments/model"
 	"github.com/lossexp/lossexp/study"
@@ -225,5 +231,65 @@ loss:
 				}
 			})
 		}
+	}
+}
+
+// TestDatasetsFetch_CachePathNotAFolder: a cache path on a file exited 1
+// with "mkdir …: not a directory" after announcing the download. It is
+// now exit 2 before any request, naming the path, what it is and the
+// cure; nothing the user owns is touched.
+func TestDatasetsFetch_CachePathNotAFolder(t *testing.T) {
+	requests := 0
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		requests++
+		w.Write([]byte("a,target\n1,0\n"))
+	}))
+	defer srv.Close()
+	remotes := []datasets.Remote{{Name: "toy", Summary: "a toy", Terms: "none", Files: []datasets.RemoteFile{
+		{Path: "toy/toy.csv", SHA256: strings.Repeat("0", 64), URL: srv.URL + "/toy.csv", URLSHA256: strings.Repeat("0", 64), Size: 13},
+	}}}
+	root := t.TempDir()
+	file := filepath.Join(root, "notes.txt")
+	mk := func(p string, dir bool) {
+		t.Helper()
+		if err := os.MkdirAll(filepath.Dir(p), 0o755); err != nil {
+			t.Fatal(err)
+		}
+		if dir {
+			if err := os.Mkdir(p, 0o755); err != nil {
+				t.Fatal(err)
+			}
+		} else if err := os.WriteFile(p, []byte("mine"), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	mk(file, false)
+	mk(filepath.Join(root, "c2", "datasets"), false)
+	mk(filepath.Join(root, "c3", "datasets", "toy"), false)
+	mk(filepath.Join(root, "c4", "datasets", "toy", "toy.csv"), true)
+	fifo := filepath.Join(root, "c5")
+	if err := syscall.Mkfifo(fifo, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	for _, c := range []struct{ cache, path, what string }{
+		{file, file, "is a file, where a folder must go"},
+		{filepath.Join(file, "sub"), file, "is a file, where a folder must go"},
+		{filepath.Join(root, "c2"), filepath.Join(root, "c2", "datasets"), "is a file, where a folder must go"},
+		{filepath.Join(root, "c3"), filepath.Join(root, "c3", "datasets", "toy"), "is a file, where a folder must go"},
+		{filepath.Join(root, "c4"), filepath.Join(root, "c4", "datasets", "toy", "toy.csv"), "is a folder, where the downloaded file must go"},
+		{fifo, fifo, "is a named pipe, where a folder must go"},
+	} {
+		opts := &datasetsOptions{Names: []string{"toy"}, CacheDir: c.cache, Remotes: remotes, Client: srv.Client()}
+		err := datasetsFetchRun(context.Background(), opts, io.Discard)
+		want := "cache path " + c.path + " " + c.what + ": move it out of the way, or choose another cache folder (--cache-dir, LOSSEXP_CACHE_DIR"
+		if code := exitCode(context.Background(), err); code != ExitInput || !strings.Contains(err.Error(), want) {
+			t.Errorf("cache %s: exit %d, %v; want exit 2 with %q", c.cache, code, err, want)
+		}
+	}
+	if requests != 0 {
+		t.Errorf("%d downloads before the refusal", requests)
+	}
+	if b, err := os.ReadFile(file); err != nil || string(b) != "mine" {
+		t.Errorf("the user's file: %q, %v", b, err)
 	}
 }
