@@ -1,8 +1,10 @@
 package cmd
 
 import (
+	"bytes"
 	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"io"
 	"net/http"
@@ -291,5 +293,59 @@ func TestDatasetsFetch_CachePathNotAFolder(t *testing.T) {
 	}
 	if b, err := os.ReadFile(file); err != nil || string(b) != "mine" {
 		t.Errorf("the user's file: %q, %v", b, err)
+	}
+}
+
+// TestSweep_InterruptedAfterTraining: Ctrl-C that landed after the last
+// run, before or while the report was drawn, was reported as "tables and
+// plots written" when no plot was. The context is cancelled between
+// training and rendering (the progress display's finish, which the sweep
+// calls once training returns); the message must say what was written,
+// name lossexp report, and be true of the folder.
+func TestSweep_InterruptedAfterTraining(t *testing.T) {
+	spec := writeSpec(t, tinySpec)
+	out := filepath.Join(t.TempDir(), "out")
+	st, err := study.Load(spec, experiments.Folders{}, study.DefaultLimits())
+	if err != nil {
+		t.Fatal(err)
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	oc, err := study.Sweep(ctx, st, study.SweepOptions{Out: out, Workers: 2, Log: io.Discard,
+		Start: func(*study.Pass) (func(int, int, *experiments.Result), func()) { return nil, cancel }})
+	if !errors.Is(err, context.Canceled) || oc == nil || !oc.Interrupted {
+		t.Fatalf("sweep: %v, outcome %+v; want interrupted", err, oc)
+	}
+	var stderr bytes.Buffer
+	o := &SweepOptions{IO: &IO{Out: io.Discard, Err: &stderr}, Spec: spec, Out: out}
+	if err := o.printOutcome(oc, err); err != nil {
+		t.Fatal(err)
+	}
+	msg := stderr.String()
+	if strings.Contains(msg, "plots written") || strings.Contains(msg, "figures and report.html written") {
+		t.Errorf("claims plots that were not drawn:\n%s", msg)
+	}
+	for _, want := range []string{"8 of 8 runs finished", "runs.csv, curves.csv, timings.csv written from them", "lossexp report " + out + " draws them"} {
+		if !strings.Contains(msg, want) {
+			t.Errorf("message lacks %q:\n%s", want, msg)
+		}
+	}
+	if strings.Contains(msg, "resume with") || strings.Contains(msg, "context canceled") {
+		t.Errorf("every run finished: nothing to resume, no note about a cancelled context:\n%s", msg)
+	}
+	for _, f := range study.RunTableFiles {
+		if _, err := os.Stat(filepath.Join(out, f)); err != nil {
+			t.Errorf("said written, but: %v", err)
+		}
+	}
+	if _, err := os.Stat(filepath.Join(out, "report.html")); err == nil {
+		t.Error("report.html exists: the test did not stop the drawing")
+	}
+	// What it names draws the rest.
+	if code, _, stderr := run(t, "report", out); code != 0 {
+		t.Fatalf("lossexp report: exit %d: %s", code, stderr)
+	}
+	if _, err := os.Stat(filepath.Join(out, "report.html")); err != nil {
+		t.Error(err)
 	}
 }

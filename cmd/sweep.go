@@ -160,7 +160,7 @@ func (o *SweepOptions) startProgress(pass *study.Pass) (func(int, int, *experime
 // and the command that resumes an interrupted one.
 func (o *SweepOptions) printOutcome(oc *study.SweepOutcome, err error) error {
 	w, m, s := o.IO.Err, oc.Manifest, oc.Study.Spec
-	if oc.ReportErr != nil {
+	if oc.ReportErr != nil && !errors.Is(oc.ReportErr, context.Canceled) {
 		fmt.Fprintf(w, "note: plots of the partial sweep: %v\n", oc.ReportErr)
 	}
 	var failed *study.FailedRunsError
@@ -168,12 +168,30 @@ func (o *SweepOptions) printOutcome(oc *study.SweepOutcome, err error) error {
 		return nil
 	}
 	if oc.Interrupted {
-		fmt.Fprintf(w, "sweep %s: interrupted: %d of %d runs finished and kept in %s; tables and plots written from them\n",
-			s.Name, m.Finished, m.Runs, filepath.Join(oc.Out, sweep.StoreDir))
-		fmt.Fprintf(w, "resume with: %s\n", resumeCommand(o, oc.Out))
+		fmt.Fprintf(w, "sweep %s: interrupted: %d of %d runs finished and kept in %s; %s\n",
+			s.Name, m.Finished, m.Runs, filepath.Join(oc.Out, sweep.StoreDir), interruptedWritten(oc))
+		if m.Finished < m.Runs {
+			fmt.Fprintf(w, "resume with: %s\n", resumeCommand(o, oc.Out))
+		}
 		return nil
 	}
 	return printSweepResult(o.IO.Out, w, o.JSON, newSweepResult(oc.Out, m))
+}
+
+// interruptedWritten says what an interrupted sweep wrote: the tables of
+// the runs that finished always; the report (summary.csv, the analysis
+// tables, the figures, report.html) only when its drawing was not stopped
+// too, else the command that draws it.
+func interruptedWritten(oc *study.SweepOutcome) string {
+	tables := strings.Join(study.RunTableFiles, ", ")
+	switch {
+	case oc.Manifest.Finished == 0:
+		return tables + " written without runs; nothing to draw yet"
+	case oc.Rendered:
+		return tables + ", summary.csv, the analysis tables, the figures and report.html written from them"
+	}
+	return fmt.Sprintf("%s written from them; summary.csv, the figures and report.html were not (or only in part): lossexp report %s draws them",
+		tables, shellQuote(oc.Out))
 }
 
 // resumeCommand is the command line that resumes an interrupted sweep.
