@@ -25,7 +25,7 @@ const BaselineFile = "baseline.json"
 // BaselineInfo is written to <baseline>/baseline.json.
 type BaselineInfo struct {
 	Name       string    `json:"name"`
-	Source     string    `json:"source"`      // the results folder it was made from
+	Source     string    `json:"source"`      // the spec the results were swept from (stableSource)
 	SpecHash   string    `json:"spec_hash"`   // experiments.Spec.Hash
 	ResultHash string    `json:"result_hash"` // experiments.Spec.ResultHash
 	Tool       string    `json:"tool_version"`
@@ -88,7 +88,7 @@ func baselineRun(o *BaselineOptions) error {
 		return inputError(fmt.Errorf("a baseline needs the spec that made the results: %w", err))
 	}
 	info := BaselineInfo{
-		Name: spec.Name, Source: o.Results, SpecHash: spec.Hash(), ResultHash: spec.ResultHash(),
+		Name: spec.Name, Source: stableSource("", o.Results), SpecHash: spec.Hash(), ResultHash: spec.ResultHash(),
 		Tool: Version, Numerics: experiments.NumericsVersion, BLAS: model.BLASBackend(), GoVersion: runtime.Version(),
 		GridPoints: len(sum.Points), Created: time.Now().UTC().Truncate(time.Second),
 	}
@@ -100,6 +100,7 @@ func baselineRun(o *BaselineOptions) error {
 	var m Manifest
 	if b, err := os.ReadFile(filepath.Join(o.Results, "manifest.json")); err == nil && json.Unmarshal(b, &m) == nil {
 		info.Tool, info.BLAS, info.GoVersion = m.Tool, m.BLAS, m.GoVersion
+		info.Source = stableSource(m.SpecFile, o.Results)
 		if m.Numerics > 0 {
 			info.Numerics = m.Numerics
 		}
@@ -140,6 +141,25 @@ func baselineRun(o *BaselineOptions) error {
 	}
 	fmt.Fprintf(o.IO.Out, "stored baseline of %s (%d grid points, %d runs, %s BLAS) in %s\n", spec.Name, info.GridPoints, info.Runs, info.BLAS, o.To)
 	return nil
+}
+
+// stableSource is what baseline.json records as its source: the spec the
+// sweep ran (the manifest's spec_file, e.g. configs/quickstart.yaml), not
+// the results folder, which is often a temporary one; a path beneath the
+// working directory is made relative to it, so a committed baseline does
+// not name the machine it was made on. Without a spec file (the spec came
+// from stdin), the results folder.
+func stableSource(specFile, results string) string {
+	src := specFile
+	if src == "" || src == experiments.StdinName {
+		src = results
+	}
+	if wd, err := os.Getwd(); err == nil && filepath.IsAbs(src) {
+		if rel, err := filepath.Rel(wd, src); err == nil && filepath.IsLocal(rel) {
+			src = rel
+		}
+	}
+	return filepath.ToSlash(filepath.Clean(src))
 }
 
 // readBaselineInfo reads dir/baseline.json.

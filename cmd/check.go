@@ -18,6 +18,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/lossexp/lossexp/experiments"
+	"github.com/lossexp/lossexp/experiments/model"
 	"github.com/lossexp/lossexp/report"
 )
 
@@ -210,7 +211,7 @@ func checkRun(o *CheckOptions) error {
 		if m.Runs > 0 && !m.Complete {
 			fmt.Fprintf(o.IO.Err, "WARNING: %s holds an unfinished sweep (%d of %d runs)\n", o.Results, m.Finished, m.Runs)
 		}
-		if m.BLAS != "" && info.BLAS != "" && m.BLAS != info.BLAS {
+		if m.BLAS != "" && info.BLAS != "" && model.CanonicalBackend(m.BLAS) != model.CanonicalBackend(info.BLAS) {
 			fmt.Fprintf(o.IO.Err, "note: baseline made with the %s BLAS backend, results with %s: last-bit differences are expected and the tolerances absorb them\n", info.BLAS, m.BLAS)
 		}
 	}

@@ -44,15 +44,16 @@ func run(t *testing.T, args ...string) (code int, stdout, stderr string) {
 
 func TestSweep_FlagsToOptions(t *testing.T) {
 	t.Setenv("LOSSEXP_DATA_DIR", "/from/env")
+	t.Setenv("LOSSEXP_CACHE_DIR", "/cache/env")
 	t.Setenv("LOSSEXP_WORKERS", "3")
 	tests := []struct {
 		name string
 		args []string
 		want SweepOptions
 	}{
-		{"defaults and env", []string{"s.yaml"}, SweepOptions{Spec: "s.yaml", Workers: 3, Results: "results", DataDir: "/from/env"}},
-		{"flags win over env", []string{"s.yaml", "--workers", "8", "--data-dir", "d", "--out", "o"}, SweepOptions{Spec: "s.yaml", Workers: 8, Out: "o", Results: "results", DataDir: "d"}},
-		{"short flags", []string{"s.yaml", "-w", "1", "-o", "x", "-q"}, SweepOptions{Spec: "s.yaml", Workers: 1, Out: "x", Results: "results", DataDir: "/from/env", Quiet: true}},
+		{"defaults and env", []string{"s.yaml"}, SweepOptions{Spec: "s.yaml", Workers: 3, Results: "results", DataDir: "/from/env", Cache: "/cache/env"}},
+		{"flags win over env", []string{"s.yaml", "--workers", "8", "--data-dir", "d", "--out", "o", "--cache-dir", "c"}, SweepOptions{Spec: "s.yaml", Workers: 8, Out: "o", Results: "results", DataDir: "d", Cache: "c"}},
+		{"short flags", []string{"s.yaml", "-w", "1", "-o", "x", "-q"}, SweepOptions{Spec: "s.yaml", Workers: 1, Out: "x", Results: "results", DataDir: "/from/env", Cache: "/cache/env", Quiet: true}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

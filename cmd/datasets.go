@@ -2,6 +2,7 @@ package cmd
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"io"
 	"net/http"
@@ -19,7 +20,7 @@ import (
 // datasets fetch`.
 type datasetsOptions struct {
 	Names    []string // fetch: the datasets to fetch
-	CacheDir string   // "" = datasets.CacheDir()
+	CacheDir string   // cacheDirSetting
 	// Remotes and Client are the catalogue and HTTP client (tests serve
 	// their own); nil = datasets.Remotes and http.DefaultClient.
 	Remotes []datasets.Remote
@@ -30,7 +31,28 @@ func (o *datasetsOptions) cache() (string, error) {
 	if o.CacheDir != "" {
 		return o.CacheDir, nil
 	}
-	return datasets.CacheDir()
+	return datasets.DefaultCacheDir()
+}
+
+// cacheDirSetting resolves the fetch cache once, in the command, for
+// every command that reads data: --cache-dir over LOSSEXP_CACHE_DIR over
+// the config file's cache-dir, else lossexp's folder in the user's cache
+// folder; "" when there is none. The value is passed down (experiments.Folders);
+// nothing below cmd reads the setting.
+func cacheDirSetting(v *viper.Viper) string {
+	if d := v.GetString("cache-dir"); d != "" {
+		return d
+	}
+	d, err := datasets.DefaultCacheDir()
+	if err != nil {
+		return ""
+	}
+	return d
+}
+
+// addCacheDirFlag adds --cache-dir to a command that reads data.
+func addCacheDirFlag(c *cobra.Command) {
+	c.Flags().String("cache-dir", "", "folder of fetched datasets (env LOSSEXP_CACHE_DIR, config cache-dir; default ~/.cache/lossexp)")
 }
 
 func (o *datasetsOptions) remotes() []datasets.Remote {
@@ -89,7 +111,8 @@ the right checksum are not downloaded again. "lossexp datasets" lists the
 names.
 
 A spec then names the files by their library path (dataset.csv:
-compas/compas.csv); a sweep reads the cache from LOSSEXP_CACHE_DIR.`,
+compas/compas.csv); validate, sweep, run and merge read the cache from the same setting
+(--cache-dir, LOSSEXP_CACHE_DIR, or cache-dir in the config file).`,
 		Example: `  lossexp datasets fetch compas
   lossexp datasets fetch adult --cache-dir /data/lossexp-cache`,
 		Args: cobra.MinimumNArgs(1),
@@ -138,6 +161,9 @@ func datasetsFetchRun(ctx context.Context, opts *datasetsOptions, w io.Writer) e
 			fmt.Fprintf(w, "datasets fetch %s: "+format+"\n", append([]any{n}, args...)...)
 		}
 		if err := datasets.Fetch(ctx, opts.Client, cache, r, logf); err != nil {
+			if _, ok := errors.AsType[*datasets.CachePathError](err); ok {
+				return inputError(err)
+			}
 			return err
 		}
 	}

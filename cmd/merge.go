@@ -8,6 +8,7 @@ import (
 	"strings"
 
 	"github.com/spf13/cobra"
+	"github.com/spf13/viper"
 
 	"github.com/lossexp/lossexp/experiments/model"
 	"github.com/lossexp/lossexp/report"
@@ -22,10 +23,11 @@ type MergeOptions struct {
 	Out     string // folder to write; default Dirs[0]
 	Partial bool   // write the tables of the runs there are when some are missing
 	DataDir string // only for folders without shard manifests
+	Cache   string // the fetch cache, resolved by cacheDirSetting
 	JSON    bool
 }
 
-func newCmdMerge(streams *IO, runF func(context.Context, *MergeOptions) error) *cobra.Command {
+func newCmdMerge(streams *IO, v *viper.Viper, runF func(context.Context, *MergeOptions) error) *cobra.Command {
 	opts := &MergeOptions{IO: streams}
 	c := &cobra.Command{
 		Use:   "merge DIR [DIR...]",
@@ -52,6 +54,8 @@ other DIRs are copied into the output folder's run store.`,
 		Args: cobra.MinimumNArgs(1),
 		RunE: func(c *cobra.Command, args []string) error {
 			opts.Dirs = args
+			bind(v, c, "cache-dir")
+			opts.Cache = cacheDirSetting(v)
 			if runF != nil {
 				return runF(c.Context(), opts)
 			}
@@ -61,13 +65,14 @@ other DIRs are copied into the output folder's run store.`,
 	c.Flags().StringVarP(&opts.Out, "out", "o", "", "folder to write (default: the first DIR)")
 	c.Flags().BoolVar(&opts.Partial, "partial", false, "write the tables of the runs there are when some are missing (exit 0)")
 	c.Flags().StringVar(&opts.DataDir, "data-dir", "", "folder of CSV datasets, for folders without shard manifests")
+	addCacheDirFlag(c)
 	c.Flags().BoolVar(&opts.JSON, "json", false, "print the final summary (runs, files, balance points per term, report path) as one JSON document on standard output")
 	return c
 }
 
 func mergeRun(ctx context.Context, o *MergeOptions) error {
 	oc, err := study.Merge(ctx, study.MergeOptions{
-		Dirs: o.Dirs, Out: o.Out, Partial: o.Partial, DataDir: o.DataDir, Limits: study.DefaultLimits(),
+		Dirs: o.Dirs, Out: o.Out, Partial: o.Partial, DataDir: o.DataDir, Cache: o.Cache, Limits: study.DefaultLimits(),
 		Log: o.IO.Err, Tool: Version, BLAS: model.BLASBackend(),
 	})
 	if err != nil {

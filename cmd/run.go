@@ -25,7 +25,8 @@ type RunOptions struct {
 	Fold    int      // cross-validation fold (specs with dataset.split.cv)
 	Axis    []string // FIELD=VALUE, one per sweep axis (specs with sweep.axes)
 	DataDir string
-	JSON    bool // print a RunJSON document instead of the table
+	Cache   string // the fetch cache, resolved by cacheDirSetting
+	JSON    bool   // print a RunJSON document instead of the table
 }
 
 func newCmdRun(streams *IO, v *viper.Viper, runF func(context.Context, *RunOptions) error) *cobra.Command {
@@ -47,9 +48,10 @@ batch order, and the same metrics to the last bit.`,
   cat configs/quickstart.yaml | lossexp run - --set l2=0.01`,
 		Args: cobra.ExactArgs(1),
 		RunE: func(c *cobra.Command, args []string) error {
-			bind(v, c, "data-dir")
+			bind(v, c, "data-dir", "cache-dir")
 			opts.Spec = args[0]
 			opts.DataDir = v.GetString("data-dir")
+			opts.Cache = cacheDirSetting(v)
 			if opts.Repeat < 0 {
 				return inputError(fmt.Errorf("--repeat must be ≥ 0, got %d", opts.Repeat))
 			}
@@ -67,6 +69,7 @@ batch order, and the same metrics to the last bit.`,
 	c.Flags().StringArrayVar(&opts.Axis, "axis", nil, "the value of a sweep axis, as FIELD=VALUE, VALUE as runs.csv writes it (model.hidden=64x64; repeatable)")
 	c.Flags().IntVar(&opts.Fold, "fold", 0, "cross-validation fold whose rows are the validation split (specs with dataset.split.cv: 0 ≤ fold < cv)")
 	c.Flags().String("data-dir", "", "folder to look for CSV datasets in after the spec's folder")
+	addCacheDirFlag(c)
 	c.Flags().BoolVar(&opts.JSON, "json", false, "print the result as one JSON document (see the README, Machine-readable output)")
 	return c
 }
@@ -126,7 +129,7 @@ func runRun(ctx context.Context, o *RunOptions) error {
 	case folds > 0 && o.Fold >= folds:
 		return inputError(fmt.Errorf("--fold %d: %s has %d folds (0 to %d)", o.Fold, o.Spec, folds, folds-1))
 	}
-	data, err := experiments.OpenData(s, o.DataDir)
+	data, err := experiments.OpenData(s, experiments.Folders{Data: o.DataDir, Cache: o.Cache})
 	if err != nil {
 		return inputError(err)
 	}

@@ -26,6 +26,7 @@ type SweepOptions struct {
 	Out     string // output folder; default <results>/<name>
 	Results string // results root
 	DataDir string
+	Cache   string // the fetch cache, resolved by cacheDirSetting
 	Quiet   bool
 	Fresh   bool // ignore (and clear) the run store: retrain every run
 	Force   bool // replace another spec's results in the output folder
@@ -82,12 +83,13 @@ A CSV dataset path is resolved relative to the spec's folder, then to
   LOSSEXP_DATA_DIR=$HOME/data lossexp sweep my-study.yaml   # CSVs looked for there after the spec's folder`,
 		Args: cobra.ExactArgs(1),
 		RunE: func(c *cobra.Command, args []string) error {
-			bind(v, c, "workers", "out", "results", "data-dir", "shard")
+			bind(v, c, "workers", "out", "results", "data-dir", "cache-dir", "shard")
 			opts.Spec = args[0]
 			opts.Workers = v.GetInt("workers")
 			opts.Out = v.GetString("out")
 			opts.Results = v.GetString("results")
 			opts.DataDir = v.GetString("data-dir")
+			opts.Cache = cacheDirSetting(v)
 			if opts.Workers < 0 {
 				return inputError(fmt.Errorf("--workers must be ≥ 0 (0 = number of CPUs), got %d", opts.Workers))
 			}
@@ -107,6 +109,7 @@ A CSV dataset path is resolved relative to the spec's folder, then to
 	c.Flags().StringP("out", "o", "", "output folder (default <results>/<spec name>)")
 	c.Flags().String("results", "results", "results root folder")
 	c.Flags().String("data-dir", "", "folder to look for CSV datasets in after the spec's folder")
+	addCacheDirFlag(c)
 	c.Flags().BoolVarP(&opts.Quiet, "quiet", "q", false, "no progress output")
 	c.Flags().BoolVar(&opts.Fresh, "fresh", false, "retrain every run: clear the run store instead of resuming from it")
 	c.Flags().BoolVar(&opts.Force, "force", false, "replace the results of another spec in the output folder (only lossexp's own files are removed)")
@@ -117,7 +120,7 @@ A CSV dataset path is resolved relative to the spec's folder, then to
 }
 
 func sweepRun(ctx context.Context, o *SweepOptions) error {
-	st, err := loadStudy(o.IO, o.Spec, o.DataDir, o.limits(o.Workers))
+	st, err := loadStudy(o.IO, o.Spec, experiments.Folders{Data: o.DataDir, Cache: o.Cache}, o.limits(o.Workers))
 	if err != nil {
 		return err
 	}
@@ -157,7 +160,7 @@ func (o *SweepOptions) startProgress(pass *study.Pass) (func(int, int, *experime
 // and the command that resumes an interrupted one.
 func (o *SweepOptions) printOutcome(oc *study.SweepOutcome, err error) error {
 	w, m, s := o.IO.Err, oc.Manifest, oc.Study.Spec
-	if oc.ReportErr != nil {
+	if oc.ReportErr != nil && !errors.Is(oc.ReportErr, context.Canceled) {
 		fmt.Fprintf(w, "note: plots of the partial sweep: %v\n", oc.ReportErr)
 	}
 	var failed *study.FailedRunsError
@@ -165,12 +168,30 @@ func (o *SweepOptions) printOutcome(oc *study.SweepOutcome, err error) error {
 		return nil
 	}
 	if oc.Interrupted {
-		fmt.Fprintf(w, "sweep %s: interrupted: %d of %d runs finished and kept in %s; tables and plots written from them\n",
-			s.Name, m.Finished, m.Runs, filepath.Join(oc.Out, sweep.StoreDir))
-		fmt.Fprintf(w, "resume with: %s\n", resumeCommand(o, oc.Out))
+		fmt.Fprintf(w, "sweep %s: interrupted: %d of %d runs finished and kept in %s; %s\n",
+			s.Name, m.Finished, m.Runs, filepath.Join(oc.Out, sweep.StoreDir), interruptedWritten(oc))
+		if m.Finished < m.Runs {
+			fmt.Fprintf(w, "resume with: %s\n", resumeCommand(o, oc.Out))
+		}
 		return nil
 	}
 	return printSweepResult(o.IO.Out, w, o.JSON, newSweepResult(oc.Out, m))
+}
+
+// interruptedWritten says what an interrupted sweep wrote: the tables of
+// the runs that finished always; the report (summary.csv, the analysis
+// tables, the figures, report.html) only when its drawing was not stopped
+// too, else the command that draws it.
+func interruptedWritten(oc *study.SweepOutcome) string {
+	tables := strings.Join(study.RunTableFiles, ", ")
+	switch {
+	case oc.Manifest.Finished == 0:
+		return tables + " written without runs; nothing to draw yet"
+	case oc.Rendered:
+		return tables + ", summary.csv, the analysis tables, the figures and report.html written from them"
+	}
+	return fmt.Sprintf("%s written from them; summary.csv, the figures and report.html were not (or only in part): lossexp report %s draws them",
+		tables, shellQuote(oc.Out))
 }
 
 // resumeCommand is the command line that resumes an interrupted sweep.
@@ -192,9 +213,9 @@ func shellQuote(s string) string { return study.ShellQuote(s) }
 // loadStudy plans the study of the spec at path, or of the spec read from
 // standard input when path is "-" (named <stdin> in messages; a relative
 // dataset path resolves against the working directory).
-func loadStudy(streams *IO, path, dataDir string, lim study.Limits) (*study.Study, error) {
+func loadStudy(streams *IO, path string, dirs experiments.Folders, lim study.Limits) (*study.Study, error) {
 	if path != experiments.Stdin {
-		return study.Load(path, dataDir, lim)
+		return study.Load(path, dirs, lim)
 	}
 	if streams == nil || streams.In == nil {
 		return nil, inputError(fmt.Errorf("spec -: no standard input"))
@@ -207,7 +228,7 @@ func loadStudy(streams *IO, path, dataDir string, lim study.Limits) (*study.Stud
 	if len(text) > maxSpec {
 		return nil, inputError(fmt.Errorf("spec from standard input: more than %d bytes", maxSpec))
 	}
-	return study.Plan(text, experiments.StdinName, dataDir, lim)
+	return study.Plan(text, experiments.StdinName, dirs, lim)
 }
 
 // limitFlags are the resource limits of commands that plan a study.

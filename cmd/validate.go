@@ -17,7 +17,8 @@ type ValidateOptions struct {
 	IO      *IO
 	Spec    string
 	DataDir string
-	Workers int // for the memory estimate: runs trained at once
+	Cache   string // the fetch cache, resolved by cacheDirSetting
+	Workers int    // for the memory estimate: runs trained at once
 	JSON    bool
 
 	limitFlags
@@ -42,10 +43,11 @@ training is refused here with the same message.`,
   lossexp validate configs/fairness-compas.yaml --data-dir ~/data`,
 		Args: cobra.ExactArgs(1),
 		RunE: func(c *cobra.Command, args []string) error {
-			bind(v, c, "workers", "data-dir")
+			bind(v, c, "workers", "data-dir", "cache-dir")
 			opts.Spec = args[0]
 			opts.Workers = v.GetInt("workers")
 			opts.DataDir = v.GetString("data-dir")
+			opts.Cache = cacheDirSetting(v)
 			if opts.Workers < 0 {
 				return inputError(fmt.Errorf("--workers must be ≥ 0 (0 = number of CPUs), got %d", opts.Workers))
 			}
@@ -61,12 +63,13 @@ training is refused here with the same message.`,
 	c.Flags().IntP("workers", "w", 0, "runs a sweep would train at once, for the memory estimate (0 = GOMAXPROCS)")
 	c.Flags().BoolVar(&opts.JSON, "json", false, "print the plan as one JSON document")
 	c.Flags().String("data-dir", "", "folder to look for CSV datasets in after the spec's folder")
+	addCacheDirFlag(c)
 	opts.limitFlags.add(c)
 	return c
 }
 
 func validateRun(o *ValidateOptions) error {
-	st, err := loadStudy(o.IO, o.Spec, o.DataDir, o.limits(o.Workers))
+	st, err := loadStudy(o.IO, o.Spec, experiments.Folders{Data: o.DataDir, Cache: o.Cache}, o.limits(o.Workers))
 	if err != nil {
 		return err
 	}

@@ -15,17 +15,15 @@ import (
 	"time"
 )
 
-// CacheEnv is the environment variable that overrides the cache folder.
+// CacheEnv is the environment variable that overrides the cache folder
+// (read by the command, with --cache-dir and the config file's cache-dir).
 const CacheEnv = "LOSSEXP_CACHE_DIR"
 
-// CacheDir returns lossexp's cache folder: $LOSSEXP_CACHE_DIR when set,
-// else "lossexp" in the user's cache folder ($XDG_CACHE_HOME, or
-// ~/.cache on Linux; os.UserCacheDir elsewhere). Fetched files live in
-// its datasets/ subfolder, under their library paths.
-func CacheDir() (string, error) {
-	if d := os.Getenv(CacheEnv); d != "" {
-		return d, nil
-	}
+// DefaultCacheDir returns lossexp's cache folder when no setting names
+// one: "lossexp" in the user's cache folder ($XDG_CACHE_HOME, or ~/.cache
+// on Linux; os.UserCacheDir elsewhere). Fetched files live in its
+// datasets/ subfolder, under their library paths.
+func DefaultCacheDir() (string, error) {
 	d, err := os.UserCacheDir()
 	if err != nil {
 		return "", fmt.Errorf("no cache folder: %w (set %s)", err, CacheEnv)
@@ -102,6 +100,13 @@ func Fetch(ctx context.Context, client *http.Client, cache string, r *Remote, lo
 	if client == nil {
 		client = defaultClient
 	}
+	// A cache path that cannot hold the files is refused before any
+	// download, naming the path and the cure.
+	for i := range r.Files {
+		if err := checkCachePath(CachePath(cache, r.Files[i].Path)); err != nil {
+			return err
+		}
+	}
 	for i := range r.Files {
 		f := &r.Files[i]
 		dst := CachePath(cache, f.Path)
@@ -116,6 +121,64 @@ func Fetch(ctx context.Context, client *http.Client, cache string, r *Remote, lo
 		logf("%s: kept as %s (SHA-256 %s)", f.Path, dst, f.SHA256)
 	}
 	return nil
+}
+
+// CachePathError says that a path of the cache folder cannot hold the
+// fetched files: Path exists and is What where a folder (or, for the file
+// itself, a regular file) must be.
+type CachePathError struct {
+	Path string
+	What string // "a file", "a folder", "a named pipe", …
+	Want string // "a folder" or "the downloaded file"
+}
+
+func (e *CachePathError) Error() string {
+	return fmt.Sprintf("cache path %s is %s, where %s must go: move it out of the way, or choose another cache folder (--cache-dir, %s, or cache-dir in the config file)",
+		e.Path, e.What, e.Want, CacheEnv)
+}
+
+// checkCachePath checks that every existing folder on the way to dst is a
+// folder (links followed, as MkdirAll does) and that dst, when it
+// exists, is not a folder.
+func checkCachePath(dst string) error {
+	dst = filepath.Clean(dst)
+	var chain []string
+	for p := filepath.Dir(dst); ; p = filepath.Dir(p) {
+		chain = append(chain, p)
+		if filepath.Dir(p) == p {
+			break
+		}
+	}
+	for i := len(chain) - 1; i >= 0; i-- {
+		fi, err := os.Stat(chain[i])
+		if err != nil {
+			break // missing (MkdirAll creates it) or unreadable (reported by the fetch)
+		}
+		if !fi.IsDir() {
+			return &CachePathError{Path: chain[i], What: describeMode(fi.Mode()), Want: "a folder"}
+		}
+	}
+	if fi, err := os.Stat(dst); err == nil && !fi.Mode().IsRegular() {
+		return &CachePathError{Path: dst, What: describeMode(fi.Mode()), Want: "the downloaded file"}
+	}
+	return nil
+}
+
+// describeMode names what a file of mode m is.
+func describeMode(m os.FileMode) string {
+	switch {
+	case m.IsDir():
+		return "a folder"
+	case m.IsRegular():
+		return "a file"
+	case m&os.ModeNamedPipe != 0:
+		return "a named pipe"
+	case m&os.ModeSocket != 0:
+		return "a socket"
+	case m&os.ModeDevice != 0:
+		return "a device"
+	}
+	return "not a regular file"
 }
 
 // defaultClient gives up on a server that does not connect or answer

@@ -189,7 +189,7 @@ name: m
 dataset: {builtin: edges}
 loss: {task: mse}
 `)
-	d, _ := OpenData(s2, "")
+	d, _ := OpenData(s2, Folders{})
 	sp, _ := d.Prepare(0)
 	if _, err := newTrainer(&Run{Spec: s2, Data: sp}); err == nil || !strings.Contains(err.Error(), "segmentation") {
 		t.Errorf("mse on a segmentation task: err %v", err)
@@ -272,7 +272,7 @@ loss:
 // repeat's test IoU.
 func studyIoU(t *testing.T, s *Spec, lambda float64, repeats int) []float64 {
 	t.Helper()
-	d, err := OpenData(s, "")
+	d, err := OpenData(s, Folders{})
 	if err != nil {
 		t.Fatal(err)
 	}

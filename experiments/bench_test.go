@@ -25,7 +25,7 @@ func benchRun(b *testing.B, epochs string) *Run {
 	if err != nil {
 		b.Fatal(err)
 	}
-	d, err := OpenData(s, dir)
+	d, err := OpenData(s, Folders{Data: dir})
 	if err != nil {
 		b.Fatal(err)
 	}
@@ -84,7 +84,7 @@ loss:
 			if err != nil {
 				b.Fatal(err)
 			}
-			d, err := OpenData(s, "")
+			d, err := OpenData(s, Folders{})
 			if err != nil {
 				b.Fatal(err)
 			}

@@ -43,14 +43,14 @@ func writeFile(t *testing.T, p, text string) {
 // places tried.
 func TestOpenData_Lookup(t *testing.T) {
 	cache := t.TempDir()
-	t.Setenv(datasets.CacheEnv, cache)
+	in := Folders{Cache: cache} // the fetch cache, as the command resolved it
 	const iris = "name: x\ndataset: {csv: sklearn/iris.csv, target: target}\nloss: {terms: [{kind: l2, weight: 1}]}\n"
 	mini := "a,b,target\n1,2,x\n3,4,y\n"
 
 	// Shipped.
 	dir := t.TempDir()
 	s := writeSpec(t, dir, iris)
-	d, err := OpenData(s, "")
+	d, err := OpenData(s, in)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -66,18 +66,18 @@ func TestOpenData_Lookup(t *testing.T) {
 	// The data dir wins over the shipped file.
 	dataDir := t.TempDir()
 	writeFile(t, filepath.Join(dataDir, "sklearn", "iris.csv"), mini)
-	if d, err = OpenData(s, dataDir); err != nil || d.table.N != 2 || d.Path() != filepath.Join(dataDir, "sklearn", "iris.csv") {
+	if d, err = OpenData(s, Folders{Data: dataDir, Cache: cache}); err != nil || d.table.N != 2 || d.Path() != filepath.Join(dataDir, "sklearn", "iris.csv") {
 		t.Errorf("data dir: %v, path %q", err, d.Path())
 	}
 	// The spec's folder wins over both.
 	writeFile(t, filepath.Join(dir, "sklearn", "iris.csv"), mini+"5,6,x\n")
-	if d, err = OpenData(s, dataDir); err != nil || d.table.N != 3 {
+	if d, err = OpenData(s, Folders{Data: dataDir, Cache: cache}); err != nil || d.table.N != 3 {
 		t.Errorf("spec folder: %v", err)
 	}
 
 	// Not fetched: the spec's position and the command.
 	s = writeSpec(t, t.TempDir(), "name: x\ndataset:\n  csv: compas/compas.csv\n  target: target\nloss: {terms: [{kind: l2, weight: 1}]}\n")
-	_, err = OpenData(s, "")
+	_, err = OpenData(s, in)
 	var fe *FieldError
 	var nf *datasets.NotFetchedError
 	if !errors.As(err, &fe) || !errors.As(err, &nf) || fe.Line != 3 || fe.Col != 8 || !strings.Contains(err.Error(), "`lossexp datasets fetch compas`") {
@@ -85,13 +85,13 @@ func TestOpenData_Lookup(t *testing.T) {
 	}
 	// Fetched (a file in the cache).
 	writeFile(t, datasets.CachePath(cache, "compas/compas.csv"), mini)
-	if d, err = OpenData(s, ""); err != nil || d.Path() != datasets.CachePath(cache, "compas/compas.csv") {
+	if d, err = OpenData(s, in); err != nil || d.Path() != datasets.CachePath(cache, "compas/compas.csv") {
 		t.Errorf("cached: %v, path %q", err, d.Path())
 	}
 
 	// Nowhere.
 	s = writeSpec(t, dir, "name: x\ndataset: {csv: none/x.csv, target: target}\nloss: {terms: [{kind: l2, weight: 1}]}\n")
-	_, err = OpenData(s, "")
+	_, err = OpenData(s, in)
 	for _, w := range []string{"s.yaml:2:16", `file "none/x.csv" not found`, filepath.Join(dir, "none/x.csv"), "the datasets shipped with lossexp", datasets.CachePath(cache, "none/x.csv"), "--data-dir"} {
 		if err == nil || !strings.Contains(err.Error(), w) {
 			t.Errorf("not found: err = %v, want %q", err, w)
@@ -111,13 +111,13 @@ func TestOpenData_TestCSV(t *testing.T) {
 	if s.Dataset.Split.Test != 0 || s.Dataset.Split.Unseen != "error" {
 		t.Errorf("defaults with test_csv: test %v, unseen %q; want 0, error", s.Dataset.Split.Test, s.Dataset.Split.Unseen)
 	}
-	_, err := OpenData(s, "")
+	_, err := OpenData(s, Folders{})
 	var ce *dataset.CSVError
 	if !errors.As(err, &ce) || ce.Row != 3 || ce.Column != "c" || !strings.Contains(err.Error(), "s.yaml:7:") {
 		t.Fatalf("unseen level: err = %v, want the spec position and te.csv row 3, column c", err)
 	}
 	s = writeSpec(t, dir, strings.Replace(spec, "%s", ", unseen: zero", 1))
-	d, err := OpenData(s, "")
+	d, err := OpenData(s, Folders{})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -150,7 +150,7 @@ func TestOpenData_TestCSV(t *testing.T) {
 	base := s.RunBase(d.Checksum())
 	writeFile(t, filepath.Join(dir, "te2.csv"), "x,c,g,y\n7,a,m,1\n8,z,f,0\n")
 	s2 := writeSpec(t, dir, strings.Replace(strings.Replace(spec, "%s", ", unseen: zero", 1), "te.csv", "te2.csv", 1))
-	d2, err := OpenData(s2, "")
+	d2, err := OpenData(s2, Folders{})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -158,7 +158,7 @@ func TestOpenData_TestCSV(t *testing.T) {
 		t.Error("renaming the test file changed the run ids")
 	}
 	writeFile(t, filepath.Join(dir, "te2.csv"), "x,c,g,y\n7,a,m,1\n9,z,f,0\n")
-	if d2, _ = OpenData(s2, ""); s2.RunBase(d2.Checksum()) == base {
+	if d2, _ = OpenData(s2, Folders{}); s2.RunBase(d2.Checksum()) == base {
 		t.Error("changing the test file kept the run ids")
 	}
 }
@@ -167,7 +167,7 @@ func TestOpenData_TestCSV(t *testing.T) {
 // sequence dataset with its test file, and on the digits as images.
 func TestDescribe_Shipped(t *testing.T) {
 	s := loadStudy(t, "temporal-basicmotions")
-	d, err := OpenData(s, "")
+	d, err := OpenData(s, Folders{})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -184,7 +184,7 @@ func TestDescribe_Shipped(t *testing.T) {
 		}
 	}
 	s = loadStudy(t, "perceptual-digits")
-	if desc, err = DescribeData(s, ""); err != nil {
+	if desc, err = DescribeData(s, Folders{}); err != nil {
 		t.Fatal(err)
 	}
 	for _, w := range []string{
@@ -196,12 +196,11 @@ func TestDescribe_Shipped(t *testing.T) {
 			t.Errorf("Describe lacks %q:\n%s", w, desc)
 		}
 	}
-	t.Setenv(datasets.CacheEnv, t.TempDir())
-	if _, err := DescribeData(mustParse(t, "name: x\ndataset: {csv: compas/compas.csv, target: target}\n"), ""); err == nil || !strings.Contains(err.Error(), "lossexp datasets fetch compas") {
+	if _, err := DescribeData(mustParse(t, "name: x\ndataset: {csv: compas/compas.csv, target: target}\n"), Folders{Cache: t.TempDir()}); err == nil || !strings.Contains(err.Error(), "lossexp datasets fetch compas") {
 		t.Errorf("DescribeData of unfetched data: err = %v", err)
 	}
 	s = mustParse(t, "name: x\ndataset: {builtin: fair}\nloss: {terms: [{kind: l2, weight: 1}]}\n")
-	if d, err = OpenData(s, ""); err != nil {
+	if d, err = OpenData(s, Folders{}); err != nil {
 		t.Fatal(err)
 	}
 	if desc = d.Describe(); !strings.Contains(desc, "data: builtin fair (a fresh sample per repeat)") || !strings.Contains(desc, "groups (built-in): 2:") {

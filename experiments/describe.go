@@ -10,8 +10,8 @@ import (
 // DescribeData opens the spec's data (as OpenData, with the same lookup
 // and errors) and returns its Describe text: what `lossexp validate`
 // prints about the data.
-func DescribeData(s *Spec, dataDir string) (string, error) {
-	d, err := OpenData(s, dataDir)
+func DescribeData(s *Spec, dirs Folders) (string, error) {
+	d, err := OpenData(s, dirs)
 	if err != nil {
 		return "", err
 	}

@@ -16,7 +16,7 @@ import (
 func trainHand(t *testing.T, spec string, lambdas ...float64) (*trainer, map[string]float64) {
 	t.Helper()
 	s := mustParse(t, spec)
-	d, err := OpenData(s, "")
+	d, err := OpenData(s, Folders{})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -196,7 +196,7 @@ loss:
   task: mse
   terms: [{kind: perceptual, name: p, hidden: 6, epochs: 2, weight: [1]}]
 `)
-	d, err := OpenData(s, "")
+	d, err := OpenData(s, Folders{})
 	if err != nil {
 		t.Fatal(err)
 	}

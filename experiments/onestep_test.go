@@ -12,7 +12,7 @@ import (
 // mustPrepare opens s's data and prepares the splits of repeat r.
 func mustPrepare(t *testing.T, s *Spec, r int) *dataset.Splits {
 	t.Helper()
-	d, err := OpenData(s, "")
+	d, err := OpenData(s, Folders{})
 	if err != nil {
 		t.Fatal(err)
 	}

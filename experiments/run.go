@@ -57,18 +57,27 @@ type DataSource struct {
 	inputs   string // a trainer spec's inputs hash (HashInputs)
 }
 
+// Folders are where a spec's relative CSV paths are looked for after the
+// spec's own folder, as the command resolved them from its settings
+// (flags, LOSSEXP_* variables, the config file). "" = none.
+type Folders struct {
+	Data  string // --data-dir, LOSSEXP_DATA_DIR, data-dir
+	Cache string // the fetch cache: --cache-dir, LOSSEXP_CACHE_DIR, cache-dir
+}
+
 // OpenData resolves and loads the spec's dataset. A relative CSV path
 // (dataset.csv, dataset.split.test_csv) is looked for, in order: in the
-// spec's folder, in dataDir (--data-dir, LOSSEXP_DATA_DIR), among the
+// spec's folder, in dirs.Data (--data-dir, LOSSEXP_DATA_DIR), among the
 // datasets shipped with lossexp (datasets.Open: sklearn/digits.csv, …)
-// and in the fetch cache (datasets.CacheDir: LOSSEXP_CACHE_DIR, else the
-// user's cache folder). A file of a fetchable dataset that is not fetched
+// and in the fetch cache dirs.Cache (--cache-dir, LOSSEXP_CACHE_DIR, the
+// config file's cache-dir, else the user's cache folder: resolved by the
+// command, never read here). A file of a fetchable dataset that is not fetched
 // yet is an error naming `lossexp datasets fetch NAME`.
 //
 // A spec with a trainer has no data of its own: OpenData checks that the
 // program and the inputs exist and hashes the inputs, which then stand
 // for the data's checksum (and so enter every run id).
-func OpenData(s *Spec, dataDir string) (*DataSource, error) {
+func OpenData(s *Spec, dirs Folders) (*DataSource, error) {
 	if s.Trainer != nil {
 		return openTrainer(s)
 	}
@@ -82,7 +91,7 @@ func OpenData(s *Spec, dataDir string) (*DataSource, error) {
 		return d, nil
 	}
 	opt := csvOptions(s)
-	t, path, err := loadCSV(s, "dataset.csv", s.Dataset.CSV, dataDir, opt)
+	t, path, err := loadCSV(s, "dataset.csv", s.Dataset.CSV, dirs, opt)
 	if err != nil {
 		return nil, err
 	}
@@ -92,7 +101,7 @@ func OpenData(s *Spec, dataDir string) (*DataSource, error) {
 		if opt.Image != nil {
 			opt.Image.Seed = ^opt.Image.Seed // the test file's noise is its own
 		}
-		tt, tpath, err := loadCSV(s, "dataset.split.test_csv", tc, dataDir, opt)
+		tt, tpath, err := loadCSV(s, "dataset.split.test_csv", tc, dirs, opt)
 		if err != nil {
 			return nil, err
 		}
@@ -130,8 +139,8 @@ func csvOptions(s *Spec) dataset.CSVOptions {
 
 // loadCSV finds and reads one CSV file of the spec; field names the spec
 // key that gave its path, for errors.
-func loadCSV(s *Spec, field, p, dataDir string, opt dataset.CSVOptions) (*dataset.Table, string, error) {
-	path, shipped, err := resolveCSV(s, field, p, dataDir)
+func loadCSV(s *Spec, field, p string, dirs Folders, opt dataset.CSVOptions) (*dataset.Table, string, error) {
+	path, shipped, err := resolveCSV(s, field, p, dirs)
 	if err != nil {
 		return nil, "", err
 	}
@@ -152,7 +161,7 @@ func loadCSV(s *Spec, field, p, dataDir string, opt dataset.CSVOptions) (*datase
 // resolveCSV finds the file p names (see OpenData for the order).
 // shipped reports a file embedded in lossexp; path is then
 // "datasets/<library path>", for messages and the manifest.
-func resolveCSV(s *Spec, field, p, dataDir string) (path string, shipped bool, err error) {
+func resolveCSV(s *Spec, field, p string, dirs Folders) (path string, shipped bool, err error) {
 	var tried []string
 	try := func(c string) bool {
 		tried = append(tried, c)
@@ -168,15 +177,12 @@ func resolveCSV(s *Spec, field, p, dataDir string) (path string, shipped bool, e
 	if c := filepath.Join(filepath.Dir(s.File), p); try(c) {
 		return c, false, nil
 	}
-	if dataDir != "" {
-		if c := filepath.Join(dataDir, p); try(c) {
+	if dirs.Data != "" {
+		if c := filepath.Join(dirs.Data, p); try(c) {
 			return c, false, nil
 		}
 	}
-	cache, cerr := datasets.CacheDir()
-	if cerr != nil {
-		cache = ""
-	}
+	cache := dirs.Cache
 	lib, shipped, err := datasets.Find(p, cache)
 	if err != nil {
 		return "", false, s.Errorf(field, "%w", err)
@@ -189,7 +195,7 @@ func resolveCSV(s *Spec, field, p, dataDir string) (path string, shipped bool, e
 		tried = append(tried, datasets.CachePath(cache, p))
 	}
 	hint := ""
-	if dataDir == "" {
+	if dirs.Data == "" {
 		hint = " (set --data-dir or LOSSEXP_DATA_DIR to the folder that holds it; `lossexp datasets` lists the shipped and fetchable files)"
 	}
 	return "", false, s.Errorf(field, "file %q not found; tried %s%s", p, strings.Join(tried, ", "), hint)

@@ -28,7 +28,7 @@ loss:
 		src += "      scale: " + scale + "\n"
 	}
 	s := mustParse(t, src)
-	d, err := OpenData(s, "")
+	d, err := OpenData(s, Folders{})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -118,11 +118,11 @@ func TestSelect_RunIDs(t *testing.T) {
 func TestSelect_PrepareCarve(t *testing.T) {
 	src := "name: q\ndataset: {builtin: moons, params: {samples: 200}, standardize: false, split: {test: 0.5}}\nloss: {terms: [{kind: l2, weight: [0, 0.1]}]}\n"
 	carved, test := mustParse(t, src), mustParse(t, src+"report: {select_on: test}\n")
-	dc, err := OpenData(carved, "")
+	dc, err := OpenData(carved, Folders{})
 	if err != nil {
 		t.Fatal(err)
 	}
-	dt, err := OpenData(test, "")
+	dt, err := OpenData(test, Folders{})
 	if err != nil {
 		t.Fatal(err)
 	}

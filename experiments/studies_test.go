@@ -22,7 +22,7 @@ func loadStudy(t *testing.T, name string) *Spec {
 // "no value", are left out of a mean).
 func studyMeans(t *testing.T, s *Spec, dataDir string, lambdas []float64, repeats int, names ...string) map[string]float64 {
 	t.Helper()
-	d, err := OpenData(s, dataDir)
+	d, err := OpenData(s, Folders{Data: dataDir})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -18,7 +18,7 @@ train: {batch_size: 8}
 loss:
   terms: [{kind: temporal, weight: 0.1}]
 `)
-	d, err := OpenData(s, "")
+	d, err := OpenData(s, Folders{})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -128,7 +128,7 @@ func TestStudy_TemporalSmoothing(t *testing.T) {
 // named metrics.
 func studyRepeat(t *testing.T, s *Spec, lambda float64, r int, names ...string) map[string]float64 {
 	t.Helper()
-	d, err := OpenData(s, "")
+	d, err := OpenData(s, Folders{})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -24,7 +24,7 @@ loss:
 func balancedTrainer(t *testing.T, method string) (*trainer, *Run) {
 	t.Helper()
 	s := mustParse(t, strings.Replace(balanceFair, "METHOD", method, 1))
-	d, err := OpenData(s, "")
+	d, err := OpenData(s, Folders{})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -263,6 +263,9 @@ func TestTrainerSpec_Refused(t *testing.T) {
 		{"no command", "name: x\ntrainer:\n  metrics: {test.acc: higher}\n" + term, "t.yaml:3:3: trainer.command: required"},
 		{"empty program", "name: x\ntrainer:\n  command: [\"\", x]\n  metrics: {test.acc: higher}\n" + term, "t.yaml:3:13: trainer.command[0]: the program must not be empty"},
 		{"bad timeout", head + "  timeout: 30 minutes\n" + term, `t.yaml:5:12: trainer.timeout: "30 minutes" is not a duration`},
+		{"timeout out of range", head + "  timeout: 9999999h\n" + term, `t.yaml:5:12: trainer.timeout: "9999999h" is out of range: a duration is at most 2562047h47m16.854775807s (about 292 years)`},
+		{"grace in exponent notation", head + "  grace: 1e20s\n" + term, `t.yaml:5:10: trainer.grace: "1e20s" is not a duration`},
+		{"grace out of range", head + "  grace: 99999999999999999999ns\n" + term, `t.yaml:5:10: trainer.grace: "99999999999999999999ns" is out of range`},
 		{"negative timeout", head + "  timeout: -1s\n" + term, `t.yaml:5:12: trainer.timeout: must be > 0`},
 		{"retries", head + "  retries: -1\n" + term, "t.yaml:5:12: trainer.retries: must be between 0 and 100"},
 		{"no metrics", "name: x\ntrainer:\n  command: [prog]\n" + term, "trainer.metrics: required"},
@@ -298,7 +301,7 @@ func TestTrainerSpec_OpenData(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		d, err := OpenData(s, "")
+		d, err := OpenData(s, Folders{})
 		if err != nil {
 			return "", err
 		}
@@ -388,7 +391,7 @@ loss:
 	if err != nil {
 		b.Fatal(err)
 	}
-	d, err := OpenData(s, "")
+	d, err := OpenData(s, Folders{})
 	if err != nil {
 		b.Fatal(err)
 	}
@@ -450,7 +453,7 @@ func BenchmarkTrainCommand_Protocol(b *testing.B) {
 
 func TestTrainerSpec_Describe(t *testing.T) {
 	s := trainerSpec(t, "ok", "")
-	d, err := OpenData(s, "")
+	d, err := OpenData(s, Folders{})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -15,7 +15,7 @@ import (
 // prepareRun opens s's data and returns the run of repeat at lambdas.
 func prepareRun(t *testing.T, s *Spec, lambdas []float64, repeat int) *Run {
 	t.Helper()
-	d, err := OpenData(s, "")
+	d, err := OpenData(s, Folders{})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -207,7 +207,7 @@ dataset: {builtin: moons}
 model: {kind: mlp, hidden: [16]}
 train: {epochs: 100000}
 `)
-	d, _ := OpenData(s, "")
+	d, _ := OpenData(s, Folders{})
 	sp, _ := d.Prepare(0)
 	ctx, cancel := context.WithCancel(context.Background())
 	cancel()
@@ -226,7 +226,7 @@ func TestTrain_HotLoopDoesNotAllocate(t *testing.T) {
 		t.Run(tc.name, func(t *testing.T) {
 			mk := func(epochs string) *Run {
 				s := mustParse(t, strings.Replace(tc.spec, "EPOCHS", epochs, 1))
-				d, err := OpenData(s, "")
+				d, err := OpenData(s, Folders{})
 				if err != nil {
 					t.Fatal(err)
 				}
@@ -387,7 +387,7 @@ train: {optimizer: lbfgs, epochs: 200}
 loss:
   terms: [{kind: l2, weight: 0.01}]
 `)
-	d, err := OpenData(s, dir)
+	d, err := OpenData(s, Folders{Data: dir})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -412,7 +412,7 @@ dataset:
   csv: nowhere.csv
   target: y
 `)
-	_, err := OpenData(s, "")
+	_, err := OpenData(s, Folders{})
 	if err == nil || !strings.Contains(err.Error(), "t.yaml:4:8") || !strings.Contains(err.Error(), "nowhere.csv") {
 		t.Fatalf("err = %v; want it to name test.yaml:4:8 and the file", err)
 	}

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"io"
 	"io/fs"
+	"math"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -20,6 +21,11 @@ import (
 
 	"github.com/lossexp/lossexp/experiments/command"
 )
+
+// durationRE matches what time.ParseDuration reads (numbers with units,
+// sign optional), so a string it matches that does not parse is a
+// duration out of range, not a misspelling.
+var durationRE = regexp.MustCompile(`^[-+]?(([0-9]+(\.[0-9]*)?|\.[0-9]+)(ns|us|µs|μs|ms|s|m|h))+$`)
 
 // TrainerSpec is the spec's trainer section: the user's own training
 // command, run once per run instead of the built-in model (it replaces
@@ -133,6 +139,10 @@ func (t *TrainerSpec) decode(d *decoder, n *yaml.Node, path string) {
 			var s string
 			d.str(v, f, &s)
 			dur, err := time.ParseDuration(s)
+			if err != nil && durationRE.MatchString(s) {
+				d.errorf(v, f, "%q is out of range: a duration is at most %s (about 292 years)", s, time.Duration(math.MaxInt64))
+				return
+			}
 			if err != nil {
 				d.errorf(v, f, "%q is not a duration: write a number and a unit, such as 90s, 30m or 2h30m", s)
 				return

@@ -134,8 +134,13 @@ func (s *Spec) applyDefaults() {
 		s.Report.SelectOn = SelectCV
 	}
 	if s.Report.X == "" && !s.has("report.x") {
-		if sw := s.SweptTerms(); len(sw) > 0 {
-			s.Report.X = s.Loss.Terms[sw[0]].Name
+		// The first term with a curve: a swept weight of one value
+		// (weight: [0]) has nothing to plot against.
+		for _, i := range s.SweptTerms() {
+			if len(s.Loss.Terms[i].Weight.Values) > 1 {
+				s.Report.X = s.Loss.Terms[i].Name
+				break
+			}
 		}
 	}
 }
@@ -529,6 +534,9 @@ func (s *Spec) validateReport(v *validator) {
 	var sweptNames []string
 	for _, i := range swept {
 		sweptNames = append(sweptNames, s.Loss.Terms[i].Name)
+	}
+	if i := slices.Index(sweptNames, r.X); i >= 0 && len(s.Loss.Terms[swept[i]].Weight.Values) == 1 {
+		v.addf("report.x", "term %q takes a single λ (%g): there is nothing to plot against; sweep it over more values or leave report.x out", r.X, s.Loss.Terms[swept[i]].Weight.Values[0])
 	}
 	if r.X != "" && !slices.Contains(sweptNames, r.X) {
 		list := "there are no swept terms"

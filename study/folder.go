@@ -30,8 +30,11 @@ const (
 // TableFiles are the tables a sweep writes from the run store, and
 // ReportFiles what the report stage writes beside the figures.
 var (
-	TableFiles  = []string{report.RunsFile, report.SummaryFile, report.CurvesFile, report.TimingsFile}
-	ReportFiles = []string{report.BalanceFile, report.PairedFile, report.CostFile, report.MethodsFile, report.WeightsFile, report.HTMLFile}
+	TableFiles = []string{report.RunsFile, report.SummaryFile, report.CurvesFile, report.TimingsFile}
+	// RunTableFiles are the tables WriteTables writes from the run store
+	// (summary.csv is the report's).
+	RunTableFiles = []string{report.RunsFile, report.CurvesFile, report.TimingsFile}
+	ReportFiles   = []string{report.BalanceFile, report.PairedFile, report.CostFile, report.MethodsFile, report.WeightsFile, report.HTMLFile}
 )
 
 // knownFiles are the names lossexp writes in a results folder whatever

@@ -23,6 +23,7 @@ type MergeOptions struct {
 	Out     string   // folder to write; default Dirs[0]
 	Partial bool     // write the tables of the runs there are when some are missing
 	DataDir string   // for folders without shard manifests
+	Cache   string   // the fetch cache (the command's cache-dir setting)
 	Limits  Limits
 	Log     io.Writer
 	Tool    string
@@ -279,7 +280,7 @@ func agreeingManifest(srcs []mergeSource) (*sweep.ShardRecord, string, error) {
 // manifest carries (its text, and its path, against which a CSV dataset
 // is resolved as it was there), else from a plain sweep's spec.yaml.
 func mergeStudy(srcs []mergeSource, first *sweep.ShardRecord, firstPath string, opt MergeOptions) (*Study, error) {
-	dataDir := opt.DataDir
+	dirs := experiments.Folders{Data: opt.DataDir, Cache: opt.Cache}
 	var text []byte
 	var file string
 	if first != nil {
@@ -287,8 +288,8 @@ func mergeStudy(srcs []mergeSource, first *sweep.ShardRecord, firstPath string, 
 		if file == "" {
 			file = firstPath
 		}
-		if dataDir == "" {
-			dataDir = first.DataDir
+		if dirs.Data == "" {
+			dirs.Data = first.DataDir
 		}
 	} else {
 		for _, src := range srcs {
@@ -306,7 +307,7 @@ func mergeStudy(srcs []mergeSource, first *sweep.ShardRecord, firstPath string, 
 			return nil, err
 		}
 	}
-	st, err := Plan(text, file, dataDir, opt.Limits)
+	st, err := Plan(text, file, dirs, opt.Limits)
 	if err != nil {
 		var ie *InputError
 		if first != nil && !errors.As(err, &ie) {

@@ -20,9 +20,9 @@ import (
 // agree on every run, its id and the columns.
 type Study struct {
 	Spec     *experiments.Spec
-	SpecPath string // the file the spec came from (relative CSV paths resolve against it)
-	SpecText []byte // the spec file's bytes, copied to spec.yaml and into shard manifests
-	DataDir  string // --data-dir: where CSV files are looked for after the spec's folder
+	SpecPath string              // the file the spec came from (relative CSV paths resolve against it)
+	SpecText []byte              // the spec file's bytes, copied to spec.yaml and into shard manifests
+	Dirs     experiments.Folders // --data-dir and the fetch cache: where CSV files are looked for after the spec's folder
 
 	Data   *experiments.DataSource
 	Plans  *sweep.Plans // in index order, ids assigned, computed run by run
@@ -36,12 +36,12 @@ type Study struct {
 }
 
 // Load reads the spec file at path and plans it (see Plan).
-func Load(path, dataDir string, lim Limits) (*Study, error) {
+func Load(path string, dirs experiments.Folders, lim Limits) (*Study, error) {
 	text, err := readSpec(path)
 	if err != nil {
 		return nil, err
 	}
-	return Plan(text, path, dataDir, lim)
+	return Plan(text, path, dirs, lim)
 }
 
 // readSpec reads a spec file, refusing what is not a regular file (a
@@ -78,12 +78,12 @@ const maxSpecBytes = 4 << 20
 // estimates the memory, expands the runs and assigns their ids. Every
 // refusal of a sweep before its first run comes from here, so `lossexp
 // validate` refuses exactly what `lossexp sweep` would.
-func Plan(text []byte, file, dataDir string, lim Limits) (*Study, error) {
+func Plan(text []byte, file string, dirs experiments.Folders, lim Limits) (*Study, error) {
 	s, err := experiments.Parse(bytes.NewReader(text), file)
 	if err != nil {
 		return nil, input(err)
 	}
-	st := &Study{SpecPath: file, SpecText: text, DataDir: dataDir, limits: lim}
+	st := &Study{SpecPath: file, SpecText: text, Dirs: dirs, limits: lim}
 	if err := st.plan(s); err != nil {
 		return nil, err
 	}
@@ -103,7 +103,7 @@ func (st *Study) plan(s *experiments.Spec) error {
 	if _, err := countRuns(s, len(lgrid), lim.MaxRuns); err != nil {
 		return input(err)
 	}
-	data, err := experiments.OpenData(s, st.DataDir)
+	data, err := experiments.OpenData(s, st.Dirs)
 	if err != nil {
 		return input(err)
 	}
@@ -137,7 +137,7 @@ func (st *Study) plan(s *experiments.Spec) error {
 	}
 	// Sweep axes: each axis point's data before the ids, which cover it;
 	// the effective λ of scaled terms after.
-	if err := plans.AttachData(st.DataDir); err != nil {
+	if err := plans.AttachData(st.Dirs); err != nil {
 		return input(err)
 	}
 	sum := data.Checksum()
@@ -163,7 +163,7 @@ func (st *Study) Warnings() []string { return st.Data.Warnings() }
 // study with more λ values), with the same spec file, data folder and
 // limits.
 func (st *Study) Replan(s *experiments.Spec) (*Study, error) {
-	n := &Study{SpecPath: st.SpecPath, SpecText: st.SpecText, DataDir: st.DataDir, limits: st.limits}
+	n := &Study{SpecPath: st.SpecPath, SpecText: st.SpecText, Dirs: st.Dirs, limits: st.limits}
 	if err := n.plan(s); err != nil {
 		return nil, err
 	}

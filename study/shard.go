@@ -64,7 +64,7 @@ func Shard(ctx context.Context, st *Study, opt ShardOptions) (*ShardOutcome, err
 	workers := st.limits.workersOr(opt.Workers)
 	man := &sweep.ShardRecord{
 		Shard: sh.Index, Shards: sh.Count, Host: host,
-		SpecFile: absPath(st.SpecPath), DataDir: absPath(st.DataDir), Spec: string(st.SpecText), SpecHash: s.Hash(), ResultHash: s.ResultHash(), RunBase: st.Base,
+		SpecFile: absPath(st.SpecPath), DataDir: absPath(st.Dirs.Data), Spec: string(st.SpecText), SpecHash: s.Hash(), ResultHash: s.ResultHash(), RunBase: st.Base,
 		Tool: opt.Tool, Numerics: experiments.NumericsVersion, BLAS: opt.BLAS,
 		Dataset: st.DatasetLabel(), DataSHA256: st.Data.Checksum(),
 		Terms: st.Layout.Terms, MetricNames: st.Layout.Metrics, CurveNames: st.Layout.Curves,

@@ -35,6 +35,10 @@ type SweepOutcome struct {
 	Interrupted bool  // ctx was cancelled: the tables hold what finished
 	RunErr      error // the failure that stopped training, or ctx's error
 	ReportErr   error // a figure or analysis that could not be written for a partial sweep
+	// Rendered says the report (summary.csv, the analysis tables, the
+	// figures and report.html) was drawn whole; false when no run
+	// finished or Ctrl-C stopped the drawing (lossexp report DIR draws it).
+	Rendered bool
 }
 
 // Sweep trains the study into opt.Out and writes its tables, report and
@@ -145,7 +149,9 @@ func Sweep(ctx context.Context, st *Study, opt SweepOptions) (*SweepOutcome, err
 		if oc.Interrupted {
 			rctx = context.WithoutCancel(ctx)
 		}
-		if err := st.Render(rctx, out); err != nil {
+		err := st.Render(rctx, out)
+		oc.Rendered = err == nil
+		if err != nil {
 			switch {
 			case rctx.Err() != nil: // Ctrl-C while drawing: the tables are written, resume redraws
 				runErr, oc.RunErr, oc.Interrupted = ctx.Err(), ctx.Err(), true

@@ -24,7 +24,7 @@ loss:
 	if err != nil {
 		b.Fatal(err)
 	}
-	data, err := experiments.OpenData(s, "")
+	data, err := experiments.OpenData(s, experiments.Folders{})
 	if err != nil {
 		b.Fatal(err)
 	}

@@ -140,17 +140,17 @@ func (ps *Plans) Collect() []Plan {
 	return out
 }
 
-// AttachData opens the data of every effective spec once; dataDir is
+// AttachData opens the data of every effective spec once; dirs are
 // where CSV files are looked for after the spec's folder
 // (experiments.OpenData). Call it before AssignIDs: a run id covers the
 // data's checksum, which an axis such as dataset.params.samples changes.
-func (ps *Plans) AttachData(dataDir string) error {
+func (ps *Plans) AttachData(dirs experiments.Folders) error {
 	for k := range ps.groups {
 		g := &ps.groups[k]
 		if g.spec == nil {
 			continue
 		}
-		d, err := experiments.OpenData(g.spec, dataDir)
+		d, err := experiments.OpenData(g.spec, dirs)
 		if err != nil {
 			return err
 		}

@@ -347,7 +347,7 @@ func unwrapPath(err error) error {
 // the data checksum of s's dataset. It opens the data; a sweep computes
 // the base once and uses AssignIDs instead.
 func RunIDOf(s *experiments.Spec, lambdas []float64, repeat int) (string, error) {
-	d, err := experiments.OpenData(s, "")
+	d, err := experiments.OpenData(s, experiments.Folders{})
 	if err != nil {
 		return "", fmt.Errorf("run id of %s: %w", s.Name, err)
 	}

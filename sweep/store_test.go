@@ -17,7 +17,7 @@ import (
 // more), Run trains exactly the others.
 func TestRun_SkipLongPrefix(t *testing.T) {
 	s := mustSpec(t, tinySpec)
-	data, err := experiments.OpenData(s, "")
+	data, err := experiments.OpenData(s, experiments.Folders{})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -42,7 +42,7 @@ func TestRun_SkipLongPrefix(t *testing.T) {
 // of one uninterrupted sweep (bit for bit: equality is the point here).
 func TestRun_SaveAndResume(t *testing.T) {
 	s := mustSpec(t, tinySpec)
-	data, err := experiments.OpenData(s, "")
+	data, err := experiments.OpenData(s, experiments.Folders{})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -265,7 +265,7 @@ func (c *splitCache) opened(s *experiments.Spec) *experiments.DataSource {
 	if d, ok := c.byspec[s]; ok {
 		return d
 	}
-	d, err := experiments.OpenData(s, "")
+	d, err := experiments.OpenData(s, experiments.Folders{})
 	if err != nil {
 		d = nil
 	}

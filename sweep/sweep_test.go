@@ -59,7 +59,7 @@ func (c *collect) sorted() []experiments.Result {
 
 func runSweep(t *testing.T, s *experiments.Spec, workers int) []experiments.Result {
 	t.Helper()
-	data, err := experiments.OpenData(s, "")
+	data, err := experiments.OpenData(s, experiments.Folders{})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -166,7 +166,7 @@ loss:
 func TestRun_Cancel(t *testing.T) {
 	s := mustSpec(t, tinySpec)
 	s.Train.Epochs = 500
-	data, err := experiments.OpenData(s, "")
+	data, err := experiments.OpenData(s, experiments.Folders{})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -196,7 +196,7 @@ func TestRun_Cancel(t *testing.T) {
 // naming the run.
 func TestRun_SaveError(t *testing.T) {
 	s := mustSpec(t, tinySpec)
-	data, _ := experiments.OpenData(s, "")
+	data, _ := experiments.OpenData(s, experiments.Folders{})
 	ps, _, _ := Expand(s)
 	plans := PlanSlice(ps.Collect())
 	var mu sync.Mutex
