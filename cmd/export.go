@@ -2,15 +2,19 @@ package cmd
 
 import (
 	"bytes"
+	"errors"
 	"fmt"
 	"io"
 	"os"
 	"path/filepath"
+	"strings"
 
 	"github.com/spf13/cobra"
 
+	"github.com/lossexp/lossexp/experiments"
 	"github.com/lossexp/lossexp/export"
 	"github.com/lossexp/lossexp/report"
+	"github.com/lossexp/lossexp/study"
 	"github.com/lossexp/lossexp/sweep"
 )
 
@@ -124,11 +128,16 @@ func exportOutFlags(c *cobra.Command, o *ExportOptions, file string) {
 
 // exportFiles are the names export writes into the results folder.
 const (
-	exportK8sFile   = "job.yaml"
-	exportSlurmFile = "submit.sh"
+	exportK8sFile   = study.ExportK8sFile
+	exportSlurmFile = study.ExportSlurmFile
 )
 
 func exportRun(o *ExportOptions, k8s bool) error {
+	if !k8s && o.Spec == experiments.Stdin {
+		// The shards read the spec on the nodes, long after this command
+		// has gone: a spec on standard input is nowhere they could read it.
+		return inputError(errors.New("export slurm -: the shards read the spec from a file on the filesystem every node sees (relative paths in it resolve against its folder); save it there and pass its path, e.g. lossexp export slurm /shared/specs/study.yaml"))
+	}
 	s, err := loadSpec(o.Spec)
 	if err != nil {
 		return err
@@ -184,7 +193,19 @@ func exportRun(o *ExportOptions, k8s bool) error {
 		if out, err = filepath.Abs(out); err != nil {
 			return inputError(err)
 		}
-		o.Slurm.Name, o.Slurm.SpecPath, o.Slurm.Out, o.Slurm.Runs = s.Name, abs, out, plans.Len()
+		// The jobs run in the results folder (their logs go to
+		// OUT/slurm-logs): every path they use must be absolute.
+		if o.Slurm.DataDir != "" {
+			if o.Slurm.DataDir, err = filepath.Abs(o.Slurm.DataDir); err != nil {
+				return inputError(err)
+			}
+		}
+		if strings.Contains(o.Slurm.Binary, "/") {
+			if o.Slurm.Binary, err = filepath.Abs(o.Slurm.Binary); err != nil {
+				return inputError(err)
+			}
+		}
+		o.Slurm.Name, o.Slurm.SpecPath, o.Slurm.Out, o.Slurm.Runs, o.Slurm.LogDir = s.Name, abs, out, plans.Len(), study.ExportLogDir
 		if s.Trainer != nil {
 			o.Slurm.Trainer = s.Trainer.Command[0]
 		}
