@@ -1,6 +1,8 @@
 package cmd
 
 import (
+	"bytes"
+	"context"
 	"os"
 	"path/filepath"
 	"strings"
@@ -73,5 +75,62 @@ func TestExport_OutIsTheResultsFolder(t *testing.T) {
 		if code != 2 || !strings.Contains(stderr, tt.want) {
 			t.Errorf("%q: exit %d, stderr %q; want exit 2 naming %q", tt.args, code, stderr, tt.want)
 		}
+	}
+}
+
+// TestExport_ShardsAcceptTheFolder: the folder export writes into is one
+// the shards accept (submit.sh, job.yaml and the Slurm jobs' logs are
+// lossexp's), merge completes in it, and --force keeps export's files.
+// Before, every shard refused it: "is not empty and holds no lossexp
+// results (found submit.sh)".
+func TestExport_ShardsAcceptTheFolder(t *testing.T) {
+	spec := writeSpec(t, tinySpec)
+	out := filepath.Join(t.TempDir(), "res")
+	for _, args := range [][]string{
+		{"export", "slurm", spec, "--shards", "2", "--out", out},
+		{"export", "k8s", spec, "--shards", "2", "--image", "i:1", "--out", out},
+	} {
+		if code, _, stderr := run(t, args...); code != 0 {
+			t.Fatalf("%q: exit %d: %s", args, code, stderr)
+		}
+	}
+	// Slurm opens a task's log before the task runs.
+	logs := filepath.Join(out, "slurm-logs")
+	os.Mkdir(logs, 0o755)
+	os.WriteFile(filepath.Join(logs, "lossexp-tiny-7_0.log"), nil, 0o644)
+	for _, args := range [][]string{
+		{"sweep", spec, "--shard", "0/2", "--out", out, "--quiet"},
+		{"sweep", spec, "--shard", "1/2", "--out", out, "--quiet"},
+		{"merge", out},
+	} {
+		if code, _, stderr := run(t, args...); code != 0 {
+			t.Fatalf("%q: exit %d: %s", args, code, stderr)
+		}
+	}
+	other := writeSpec(t, strings.Replace(tinySpec, "seed: 2", "seed: 3", 1))
+	if code, _, stderr := run(t, "sweep", other, "--out", out, "--force", "--quiet"); code != 0 {
+		t.Fatalf("--force: exit %d: %s", code, stderr)
+	}
+	for _, f := range []string{"submit.sh", "job.yaml", "slurm-logs/lossexp-tiny-7_0.log"} {
+		if _, err := os.Stat(filepath.Join(out, f)); err != nil {
+			t.Errorf("--force removed export's %s: %v", f, err)
+		}
+	}
+}
+
+// TestExport_SlurmStdinRefused: the shards read the spec on the nodes, so
+// a spec on standard input is refused (exit 2, naming the cure) before
+// anything is read or written; it used to write a script that ran
+// "lossexp sweep <cwd>/-".
+func TestExport_SlurmStdinRefused(t *testing.T) {
+	out := filepath.Join(t.TempDir(), "res")
+	var o, e bytes.Buffer
+	in := strings.NewReader(tinySpec)
+	code := Main(context.Background(), []string{"export", "slurm", "-", "--shards", "2", "--out", out}, in, &o, &e)
+	if code != 2 || !strings.Contains(e.String(), "save it there and pass its path") {
+		t.Errorf("exit %d, stderr %q; want exit 2 naming the cure", code, e.String())
+	}
+	if _, err := os.Stat(out); err == nil {
+		t.Errorf("export slurm - wrote %s", out)
 	}
 }
