@@ -94,10 +94,18 @@ filesystem that every node sees.
 
 --out is the results folder the shards write to (default results/<name>,
 as for lossexp sweep); the script is written into it as OUT/submit.sh
-(--out - prints it instead). Every path in the script is single-quoted and
---mem, --time, --cpus, --partition and --shards (at most the number of
-runs) are checked before anything is written.`,
-		Example: `  lossexp export slurm configs/l1-sparsity.yaml --shards 8 --out /shared/results/l1 && bash /shared/results/l1/submit.sh`,
+(--out - prints it instead). The jobs run in OUT and log to OUT/slurm-logs/;
+the shards accept the folder and --force keeps these files. SPEC must be a
+file the nodes can read ("-" is refused). Every path in the script is
+single-quoted and --mem, --time, --cpus, --partition and --shards (at most
+the number of runs) are checked before anything is written.
+
+When a task fails or is cancelled, Slurm cancels the merge once the array
+has ended (--kill-on-invalid-dep=yes). "bash OUT/submit.sh 5" re-submits
+shard 5 alone (also 3,5 or 2-4) with a new merge after it; a re-run shard
+trains only the runs it lacks.`,
+		Example: `  lossexp export slurm configs/l1-sparsity.yaml --shards 8 --out /shared/results/l1 && bash /shared/results/l1/submit.sh
+  bash /shared/results/l1/submit.sh 5   # after task 5 failed or was cancelled: shard 5 again, then the merge`,
 		Args:    cobra.ExactArgs(1),
 		RunE: func(c *cobra.Command, args []string) error {
 			o.Spec = args[0]
