@@ -106,7 +106,7 @@ shard 5 alone (also 3,5 or 2-4) with a new merge after it; a re-run shard
 trains only the runs it lacks.`,
 		Example: `  lossexp export slurm configs/l1-sparsity.yaml --shards 8 --out /shared/results/l1 && bash /shared/results/l1/submit.sh
   bash /shared/results/l1/submit.sh 5   # after task 5 failed or was cancelled: shard 5 again, then the merge`,
-		Args:    cobra.ExactArgs(1),
+		Args: cobra.ExactArgs(1),
 		RunE: func(c *cobra.Command, args []string) error {
 			o.Spec = args[0]
 			return exportRun(o, false)

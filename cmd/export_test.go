@@ -5,8 +5,11 @@ import (
 	"context"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
+
+	"github.com/lossexp/lossexp/study"
 )
 
 // TestExport_OutIsTheResultsFolder: -o/--out means the results folder, as
@@ -82,10 +85,11 @@ func TestExport_OutIsTheResultsFolder(t *testing.T) {
 // the shards accept (submit.sh, job.yaml and the Slurm jobs' logs are
 // lossexp's), merge completes in it, and --force keeps export's files.
 // Before, every shard refused it: "is not empty and holds no lossexp
-// results (found submit.sh)".
+// results (found submit.sh)". The folder's name holds glob syntax: merge
+// found no shard manifests in it, and its manifest listed no figure.
 func TestExport_ShardsAcceptTheFolder(t *testing.T) {
 	spec := writeSpec(t, tinySpec)
-	out := filepath.Join(t.TempDir(), "res")
+	out := filepath.Join(t.TempDir(), `res [2] b\s*`)
 	for _, args := range [][]string{
 		{"export", "slurm", spec, "--shards", "2", "--out", out},
 		{"export", "k8s", spec, "--shards", "2", "--image", "i:1", "--out", out},
@@ -106,6 +110,9 @@ func TestExport_ShardsAcceptTheFolder(t *testing.T) {
 		if code, _, stderr := run(t, args...); code != 0 {
 			t.Fatalf("%q: exit %d: %s", args, code, stderr)
 		}
+	}
+	if m, err := study.ReadManifest(out); err != nil || !slices.ContainsFunc(m.Files, func(f string) bool { return strings.HasSuffix(f, ".png") }) {
+		t.Errorf("merge's manifest lists no figure: %v", err)
 	}
 	other := writeSpec(t, strings.Replace(tinySpec, "seed: 2", "seed: 3", 1))
 	if code, _, stderr := run(t, "sweep", other, "--out", out, "--force", "--quiet"); code != 0 {

@@ -87,6 +87,9 @@ func TestWriteSlurm_HostilePaths(t *testing.T) {
 			if !slices.Equal(shard, want) {
 				t.Errorf("shard argv\n got %q\nwant %q", shard, want)
 			}
+			if logs, _ := os.ReadDir(filepath.Join(o.Out, "slurm-logs")); len(logs) != 2 {
+				t.Errorf("want the shard's and the merge's log in %s/slurm-logs, got %v", o.Out, logs)
+			}
 			merge := strings.Split(strings.TrimSuffix(calls[1], "\n"), "\n")
 			if !slices.Equal(merge, []string{"merge", o.Out}) {
 				t.Errorf("merge argv %q", merge)

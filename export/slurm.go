@@ -71,7 +71,11 @@ array_id=$(sbatch --parsable --array="${tasks}{{if .MaxAtOnce}}%{{.MaxAtOnce}}{{
 #SBATCH --time={{.Time}}{{end}}
 {{- if .Partition}}
 #SBATCH --partition={{.Partition}}{{end}}
-#SBATCH --output={{.LogDir}}/lossexp-{{.Name}}-%A_%a.log
+#SBATCH --output=/dev/null
+# The log is opened here, not by Slurm (--output): Slurm expands % in the
+# whole path of a log, the results folder's name included.
+cd -- {{q .Out}} || exit 1
+exec >>"{{.LogDir}}/lossexp-{{.Name}}-${SLURM_ARRAY_JOB_ID:-}_${SLURM_ARRAY_TASK_ID:-}.log" 2>&1
 # The shard is SLURM_ARRAY_TASK_ID of LOSSEXP_SHARDS: re-submitting one task
 # (bash submit.sh 3) runs shard 3 again, filling only its missing runs.
 export LOSSEXP_SHARDS={{.Shards}}
@@ -86,7 +90,9 @@ merge_id=$(sbatch --parsable --dependency=afterok:${array_id} --kill-on-invalid-
 #SBATCH --cpus-per-task=1
 {{- if .Partition}}
 #SBATCH --partition={{.Partition}}{{end}}
-#SBATCH --output={{.LogDir}}/lossexp-{{.Name}}-merge-%j.log
+#SBATCH --output=/dev/null
+cd -- {{q .Out}} || exit 1
+exec >>"{{.LogDir}}/lossexp-{{.Name}}-merge-${SLURM_JOB_ID:-}.log" 2>&1
 exec {{q .Binary}} merge {{q .Out}}
 SBATCH
 )

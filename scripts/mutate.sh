@@ -153,6 +153,14 @@ mutant slurm-resubmit-unchecked export/slurm.go export 'TestWriteSlurm_Resubmit'
 	'	if ((t > {{.Last}})); then' '	if false; then'
 mutant slurm-stdin-spec-accepted cmd/export.go cmd 'TestExport_SlurmStdinRefused' \
 	'if !k8s && o.Spec == experiments.Stdin {' 'if !k8s && o.Spec == experiments.Stdin+"x" {'
+mutant shard-manifests-glob-folder sweep/shard_store.go sweep 'GlobIn' \
+	'atomicfile.GlobIn(dir, "shard-*-of-*.json")' 'filepath.Glob(filepath.Join(dir, "shard-*-of-*.json"))'
+mutant store-temps-glob-folder sweep/segment.go sweep 'GlobIn' \
+	'atomicfile.GlobIn(dir, atomicfile.TempPattern)' 'filepath.Glob(filepath.Join(dir, atomicfile.TempPattern))'
+mutant remove-temps-glob-folder internal/atomicfile/atomicfile.go internal/atomicfile 'RemoveTemps' \
+	'tmps, _ := GlobIn(dir, TempPattern)' 'tmps, _ := filepath.Glob(filepath.Join(dir, TempPattern))'
+mutant manifest-pngs-glob-folder study/folder.go cmd 'TestExport_ShardsAcceptTheFolder' \
+	'atomicfile.GlobIn(dir, "*.png")' 'filepath.Glob(filepath.Join(dir, "*.png"))'
 
 echo
 echo "=== mutation summary: $caught caught, $missed missed, $stale stale (of $((caught + missed + stale)))"

@@ -31,7 +31,7 @@ diagnostics() {
 	sq scontrol show job -o || true
 	say "--- slurmctld.log, slurmd.log (last lines)"
 	tail -n 30 /var/log/slurm/slurmctld.log /var/log/slurm/slurmd.log 2>/dev/null || true
-	for f in "$work"/*/slurm-logs/*.log; do
+	for f in "$work"/*/slurm-logs/*.log; do # "cancel 50% [x] 'q'" too: a glob's results are not globbed again
 		[ -e "$f" ] || continue
 		say "--- $f"
 		tail -n 30 "$f"
@@ -139,8 +139,11 @@ expect_states "$merge_id" "- COMPLETED None"
 same_tables "$work/all"
 
 say "2. one task cancelled while it waits, one while it runs; re-submitted alone"
-"$work/lossexp" export slurm "$work/spec.yaml" --shards 4 --cpus 1 --max-at-once 1 --binary "$work/lossexp" --out "$work/cancel"
-submit "$work/cancel"
+# A folder name Slurm and glob would act on: % (log file patterns), [ ] and
+# a quote; submit.sh and the jobs must take it literally.
+cancel="$work/cancel 50% [x] 'q'"
+"$work/lossexp" export slurm "$work/spec.yaml" --shards 4 --cpus 1 --max-at-once 1 --binary "$work/lossexp" --out "$cancel"
+submit "$cancel"
 first_array=$array_id first_merge=$merge_id
 sq scancel "${array_id}_3" # pending: one task at a time, and task 0 goes first
 while ! states "$array_id" | grep -q '^1 RUNNING'; do
@@ -157,12 +160,12 @@ $got"
 # Task 3, cancelled before it ran, may have left no record at all.
 ! grep -q '^3 \(COMPLETED\|FAILED\)' <<<"$got" || fail "array $first_array: task 3 ran although it was cancelled"
 expect_states "$first_merge" "- CANCELLED DependencyNeverSatisfied"
-[ ! -e "$work/cancel/runs.csv" ] || fail "the cancelled merge wrote tables"
-submit "$work/cancel" 1,3
+[ ! -e "$cancel/runs.csv" ] || fail "the cancelled merge wrote tables"
+submit "$cancel" 1,3
 wait_gone "$array_id" "$merge_id"
 expect_states "$array_id" "$(printf '%s COMPLETED None\n' 1 3)"
 expect_states "$merge_id" "- COMPLETED None"
-same_tables "$work/cancel"
+same_tables "$cancel"
 
 trap - INT TERM
 rm -rf "$work"

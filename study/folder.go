@@ -459,7 +459,7 @@ func outputFiles(dir string, since time.Time, before []string) []string {
 			files = append(files, f)
 		}
 	}
-	pngs, _ := filepath.Glob(filepath.Join(dir, "*.png"))
+	pngs, _ := atomicfile.GlobIn(dir, "*.png")
 	for _, p := range pngs {
 		st, err := os.Stat(p)
 		if err != nil {
