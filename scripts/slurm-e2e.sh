@@ -159,6 +159,10 @@ grep -q '^0 COMPLETED' <<<"$got" && grep -q '^1 CANCELLED' <<<"$got" && grep -q 
 $got"
 # Task 3, cancelled before it ran, may have left no record at all.
 ! grep -q '^3 \(COMPLETED\|FAILED\)' <<<"$got" || fail "array $first_array: task 3 ran although it was cancelled"
+for f in "$cancel/slurm-logs/lossexp-slurm-e2e-${first_array}_1.log"; do
+	[ -e "$f" ] && say "the log of task 1 (cancelled while running): $(tr '\n' '|' <"$f")"
+done
+say "its run store: $(cd "$cancel" && ls runs | tr '\n' ' ')"
 expect_states "$first_merge" "- CANCELLED DependencyNeverSatisfied"
 [ ! -e "$cancel/runs.csv" ] || fail "the cancelled merge wrote tables"
 submit "$cancel" 1,3
@@ -168,5 +172,5 @@ expect_states "$merge_id" "- COMPLETED None"
 same_tables "$cancel"
 
 trap - INT TERM
-rm -rf "$work"
+[ -n "${SLURM_E2E_KEEP:-}" ] || rm -rf "$work"
 say "ok in ${SECONDS}s"
