@@ -141,3 +141,23 @@ func TestExport_SlurmStdinRefused(t *testing.T) {
 		t.Errorf("export slurm - wrote %s", out)
 	}
 }
+
+// TestExport_SlurmPathsAbsolute: the jobs run in the results folder, so a
+// relative --binary or --data-dir is made absolute (against the folder
+// export ran in) before it reaches the script.
+func TestExport_SlurmPathsAbsolute(t *testing.T) {
+	spec := writeSpec(t, tinySpec)
+	dir := t.TempDir()
+	wd, _ := os.Getwd()
+	t.Cleanup(func() { os.Chdir(wd) })
+	os.Chdir(dir)
+	code, stdout, stderr := run(t, "export", "slurm", spec, "--shards", "2", "--binary", "./bin/lossexp", "--data-dir", "data", "--out", "-")
+	if code != 0 {
+		t.Fatalf("exit %d: %s", code, stderr)
+	}
+	for _, want := range []string{"exec " + filepath.Join(dir, "bin", "lossexp") + " sweep", "--data-dir " + filepath.Join(dir, "data")} {
+		if !strings.Contains(stdout, want) {
+			t.Errorf("script lacks %q:\n%s", want, stdout)
+		}
+	}
+}

@@ -161,6 +161,8 @@ mutant remove-temps-glob-folder internal/atomicfile/atomicfile.go internal/atomi
 	'tmps, _ := GlobIn(dir, TempPattern)' 'tmps, _ := filepath.Glob(filepath.Join(dir, TempPattern))'
 mutant manifest-pngs-glob-folder study/folder.go cmd 'TestExport_ShardsAcceptTheFolder' \
 	'atomicfile.GlobIn(dir, "*.png")' 'filepath.Glob(filepath.Join(dir, "*.png"))'
+mutant slurm-data-dir-relative cmd/export.go cmd 'TestExport_SlurmPathsAbsolute' \
+	'		if o.Slurm.DataDir != "" {' '		if false {'
 
 echo
 echo "=== mutation summary: $caught caught, $missed missed, $stale stale (of $((caught + missed + stale)))"
