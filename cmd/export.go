@@ -2,15 +2,19 @@ package cmd
 
 import (
 	"bytes"
+	"errors"
 	"fmt"
 	"io"
 	"os"
 	"path/filepath"
+	"strings"
 
 	"github.com/spf13/cobra"
 
+	"github.com/lossexp/lossexp/experiments"
 	"github.com/lossexp/lossexp/export"
 	"github.com/lossexp/lossexp/report"
+	"github.com/lossexp/lossexp/study"
 	"github.com/lossexp/lossexp/sweep"
 )
 
@@ -90,11 +94,19 @@ filesystem that every node sees.
 
 --out is the results folder the shards write to (default results/<name>,
 as for lossexp sweep); the script is written into it as OUT/submit.sh
-(--out - prints it instead). Every path in the script is single-quoted and
---mem, --time, --cpus, --partition and --shards (at most the number of
-runs) are checked before anything is written.`,
-		Example: `  lossexp export slurm configs/l1-sparsity.yaml --shards 8 --out /shared/results/l1 && bash /shared/results/l1/submit.sh`,
-		Args:    cobra.ExactArgs(1),
+(--out - prints it instead). The jobs run in OUT and log to OUT/slurm-logs/;
+the shards accept the folder and --force keeps these files. SPEC must be a
+file the nodes can read ("-" is refused). Every path in the script is
+single-quoted and --mem, --time, --cpus, --partition and --shards (at most
+the number of runs) are checked before anything is written.
+
+When a task fails or is cancelled, Slurm cancels the merge once the array
+has ended (--kill-on-invalid-dep=yes). "bash OUT/submit.sh 5" re-submits
+shard 5 alone (also 3,5 or 2-4) with a new merge after it; a re-run shard
+trains only the runs it lacks.`,
+		Example: `  lossexp export slurm configs/l1-sparsity.yaml --shards 8 --out /shared/results/l1 && bash /shared/results/l1/submit.sh
+  bash /shared/results/l1/submit.sh 5   # after task 5 failed or was cancelled: shard 5 again, then the merge`,
+		Args: cobra.ExactArgs(1),
 		RunE: func(c *cobra.Command, args []string) error {
 			o.Spec = args[0]
 			return exportRun(o, false)
@@ -124,11 +136,16 @@ func exportOutFlags(c *cobra.Command, o *ExportOptions, file string) {
 
 // exportFiles are the names export writes into the results folder.
 const (
-	exportK8sFile   = "job.yaml"
-	exportSlurmFile = "submit.sh"
+	exportK8sFile   = study.ExportK8sFile
+	exportSlurmFile = study.ExportSlurmFile
 )
 
 func exportRun(o *ExportOptions, k8s bool) error {
+	if !k8s && o.Spec == experiments.Stdin {
+		// The shards read the spec on the nodes, long after this command
+		// has gone: a spec on standard input is nowhere they could read it.
+		return inputError(errors.New("export slurm -: the shards read the spec from a file on the filesystem every node sees (relative paths in it resolve against its folder); save it there and pass its path, e.g. lossexp export slurm /shared/specs/study.yaml"))
+	}
 	s, err := loadSpec(o.Spec)
 	if err != nil {
 		return err
@@ -184,7 +201,19 @@ func exportRun(o *ExportOptions, k8s bool) error {
 		if out, err = filepath.Abs(out); err != nil {
 			return inputError(err)
 		}
-		o.Slurm.Name, o.Slurm.SpecPath, o.Slurm.Out, o.Slurm.Runs = s.Name, abs, out, plans.Len()
+		// The jobs run in the results folder (their logs go to
+		// OUT/slurm-logs): every path they use must be absolute.
+		if o.Slurm.DataDir != "" {
+			if o.Slurm.DataDir, err = filepath.Abs(o.Slurm.DataDir); err != nil {
+				return inputError(err)
+			}
+		}
+		if strings.Contains(o.Slurm.Binary, "/") {
+			if o.Slurm.Binary, err = filepath.Abs(o.Slurm.Binary); err != nil {
+				return inputError(err)
+			}
+		}
+		o.Slurm.Name, o.Slurm.SpecPath, o.Slurm.Out, o.Slurm.Runs, o.Slurm.LogDir = s.Name, abs, out, plans.Len(), study.ExportLogDir
 		if s.Trainer != nil {
 			o.Slurm.Trainer = s.Trainer.Command[0]
 		}

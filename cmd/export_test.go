@@ -1,10 +1,15 @@
 package cmd
 
 import (
+	"bytes"
+	"context"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
+
+	"github.com/lossexp/lossexp/study"
 )
 
 // TestExport_OutIsTheResultsFolder: -o/--out means the results folder, as
@@ -72,6 +77,87 @@ func TestExport_OutIsTheResultsFolder(t *testing.T) {
 		code, _, stderr := run(t, args...)
 		if code != 2 || !strings.Contains(stderr, tt.want) {
 			t.Errorf("%q: exit %d, stderr %q; want exit 2 naming %q", tt.args, code, stderr, tt.want)
+		}
+	}
+}
+
+// TestExport_ShardsAcceptTheFolder: the folder export writes into is one
+// the shards accept (submit.sh, job.yaml and the Slurm jobs' logs are
+// lossexp's), merge completes in it, and --force keeps export's files.
+// Before, every shard refused it: "is not empty and holds no lossexp
+// results (found submit.sh)". The folder's name holds glob syntax: merge
+// found no shard manifests in it, and its manifest listed no figure.
+func TestExport_ShardsAcceptTheFolder(t *testing.T) {
+	spec := writeSpec(t, tinySpec)
+	out := filepath.Join(t.TempDir(), `res [2] b\s*`)
+	for _, args := range [][]string{
+		{"export", "slurm", spec, "--shards", "2", "--out", out},
+		{"export", "k8s", spec, "--shards", "2", "--image", "i:1", "--out", out},
+	} {
+		if code, _, stderr := run(t, args...); code != 0 {
+			t.Fatalf("%q: exit %d: %s", args, code, stderr)
+		}
+	}
+	// Slurm opens a task's log before the task runs.
+	logs := filepath.Join(out, "slurm-logs")
+	os.Mkdir(logs, 0o755)
+	os.WriteFile(filepath.Join(logs, "lossexp-tiny-7_0.log"), nil, 0o644)
+	for _, args := range [][]string{
+		{"sweep", spec, "--shard", "0/2", "--out", out, "--quiet"},
+		{"sweep", spec, "--shard", "1/2", "--out", out, "--quiet"},
+		{"merge", out},
+	} {
+		if code, _, stderr := run(t, args...); code != 0 {
+			t.Fatalf("%q: exit %d: %s", args, code, stderr)
+		}
+	}
+	if m, err := study.ReadManifest(out); err != nil || !slices.ContainsFunc(m.Files, func(f string) bool { return strings.HasSuffix(f, ".png") }) {
+		t.Errorf("merge's manifest lists no figure: %v", err)
+	}
+	other := writeSpec(t, strings.Replace(tinySpec, "seed: 2", "seed: 3", 1))
+	if code, _, stderr := run(t, "sweep", other, "--out", out, "--force", "--quiet"); code != 0 {
+		t.Fatalf("--force: exit %d: %s", code, stderr)
+	}
+	for _, f := range []string{"submit.sh", "job.yaml", "slurm-logs/lossexp-tiny-7_0.log"} {
+		if _, err := os.Stat(filepath.Join(out, f)); err != nil {
+			t.Errorf("--force removed export's %s: %v", f, err)
+		}
+	}
+}
+
+// TestExport_SlurmStdinRefused: the shards read the spec on the nodes, so
+// a spec on standard input is refused (exit 2, naming the cure) before
+// anything is read or written; it used to write a script that ran
+// "lossexp sweep <cwd>/-".
+func TestExport_SlurmStdinRefused(t *testing.T) {
+	out := filepath.Join(t.TempDir(), "res")
+	var o, e bytes.Buffer
+	in := strings.NewReader(tinySpec)
+	code := Main(context.Background(), []string{"export", "slurm", "-", "--shards", "2", "--out", out}, in, &o, &e)
+	if code != 2 || !strings.Contains(e.String(), "save it there and pass its path") {
+		t.Errorf("exit %d, stderr %q; want exit 2 naming the cure", code, e.String())
+	}
+	if _, err := os.Stat(out); err == nil {
+		t.Errorf("export slurm - wrote %s", out)
+	}
+}
+
+// TestExport_SlurmPathsAbsolute: the jobs run in the results folder, so a
+// relative --binary or --data-dir is made absolute (against the folder
+// export ran in) before it reaches the script.
+func TestExport_SlurmPathsAbsolute(t *testing.T) {
+	spec := writeSpec(t, tinySpec)
+	dir := t.TempDir()
+	wd, _ := os.Getwd()
+	t.Cleanup(func() { os.Chdir(wd) })
+	os.Chdir(dir)
+	code, stdout, stderr := run(t, "export", "slurm", spec, "--shards", "2", "--binary", "./bin/lossexp", "--data-dir", "data", "--out", "-")
+	if code != 0 {
+		t.Fatalf("exit %d: %s", code, stderr)
+	}
+	for _, want := range []string{"exec " + filepath.Join(dir, "bin", "lossexp") + " sweep", "--data-dir " + filepath.Join(dir, "data")} {
+		if !strings.Contains(stdout, want) {
+			t.Errorf("script lacks %q:\n%s", want, stdout)
 		}
 	}
 }

@@ -12,6 +12,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/lossexp/lossexp/experiments"
+	"github.com/lossexp/lossexp/internal/atomicfile"
 	"github.com/lossexp/lossexp/report"
 	"github.com/lossexp/lossexp/study"
 )
@@ -100,7 +101,7 @@ func reportRun(ctx context.Context, o *ReportOptions) error {
 		}
 		return inputError(err)
 	}
-	files, _ := filepath.Glob(filepath.Join(o.Dir, "*.png"))
+	files, _ := atomicfile.GlobIn(o.Dir, "*.png")
 	for _, name := range []string{report.SummaryFile, report.BalanceFile, report.PairedFile, report.CostFile} {
 		if _, err := os.Stat(filepath.Join(o.Dir, name)); err == nil {
 			fmt.Fprintf(o.IO.Out, "wrote %s\n", filepath.Join(o.Dir, name))

@@ -112,7 +112,7 @@ func TestWriteSlurm(t *testing.T) {
 		t.Fatal(err)
 	}
 	s := buf.String()
-	for _, want := range []string{"#SBATCH --array=0-3%2", "#SBATCH --cpus-per-task=4", "#SBATCH --mem=4G", "#SBATCH --time=00:30:00",
+	for _, want := range []string{"tasks=${1:-0-3}", `--array="${tasks}%2"`, "--kill-on-invalid-dep=yes", "cd -- '/shared/results/quick start'", "#SBATCH --output=/dev/null", `exec >>"slurm-logs/lossexp-quickstart-${SLURM_ARRAY_JOB_ID:-}_${SLURM_ARRAY_TASK_ID:-}.log" 2>&1`, "#SBATCH --cpus-per-task=4", "#SBATCH --mem=4G", "#SBATCH --time=00:30:00",
 		"#SBATCH --partition=cpu", "export LOSSEXP_SHARDS=4", "--dependency=afterok:${array_id}", "lossexp merge '/shared/results/quick start'",
 		"sweep /shared/specs/q.yaml --shard auto --out '/shared/results/quick start' --workers 4"} {
 		if !strings.Contains(s, want) {

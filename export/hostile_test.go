@@ -51,6 +51,7 @@ func TestWriteSlurm_HostilePaths(t *testing.T) {
 				Binary: filepath.Join(bin, "fake lossexp"), CPUs: 2, Memory: "4G", Time: "1-00:00:00", Partition: "cpu",
 				Script: filepath.Join(dir, h, "submit.sh"),
 			}
+			os.MkdirAll(o.Out, 0o755) // the script sits there
 			var buf bytes.Buffer
 			if err := WriteSlurm(&buf, o); err != nil {
 				t.Fatal(err)
@@ -67,7 +68,7 @@ func TestWriteSlurm_HostilePaths(t *testing.T) {
 			if err != nil {
 				t.Fatalf("submit.sh: %v\n%s", err, out)
 			}
-			if _, err := os.Stat(filepath.Join(dir, "PWNED")); err == nil {
+			if fileExists(filepath.Join(dir, "PWNED")) || fileExists(filepath.Join(o.Out, "PWNED")) {
 				t.Fatalf("case %d: a path ran a command\n%s", i, buf.String())
 			}
 			if !strings.Contains(string(out), "results in "+o.Out) {
@@ -85,6 +86,9 @@ func TestWriteSlurm_HostilePaths(t *testing.T) {
 			want := []string{"sweep", o.SpecPath, "--shard", "auto", "--out", o.Out, "--workers", "2", "--quiet", "--data-dir", o.DataDir}
 			if !slices.Equal(shard, want) {
 				t.Errorf("shard argv\n got %q\nwant %q", shard, want)
+			}
+			if logs, _ := os.ReadDir(filepath.Join(o.Out, "slurm-logs")); len(logs) != 2 {
+				t.Errorf("want the shard's and the merge's log in %s/slurm-logs, got %v", o.Out, logs)
 			}
 			merge := strings.Split(strings.TrimSuffix(calls[1], "\n"), "\n")
 			if !slices.Equal(merge, []string{"merge", o.Out}) {
@@ -194,3 +198,71 @@ func writeExe(t *testing.T, path, body string) {
 }
 
 func shq(s string) string { return "'" + strings.ReplaceAll(s, "'", `'\''`) + "'" }
+
+func fileExists(p string) bool {
+	_, err := os.Stat(p)
+	return err == nil
+}
+
+// TestWriteSlurm_Resubmit runs the driver against a fake sbatch that
+// records its arguments: by default the whole array, then a merge that
+// depends on it and is cancelled when a task fails (--kill-on-invalid-dep);
+// with TASKS, only those shards and a new merge after them; a task that is
+// no shard, or a list that is no array range, is refused before sbatch.
+func TestWriteSlurm_Resubmit(t *testing.T) {
+	bash, err := exec.LookPath("bash")
+	if err != nil {
+		t.Skip("no bash")
+	}
+	dir := t.TempDir()
+	bin := filepath.Join(dir, "bin")
+	out := filepath.Join(dir, "res")
+	os.MkdirAll(bin, 0o755)
+	os.MkdirAll(out, 0o755)
+	sbatchLog := filepath.Join(dir, "sbatch.log")
+	writeExe(t, filepath.Join(bin, "sbatch"), "#!/bin/bash\ncat >/dev/null\necho \"$*\" >> "+shq(sbatchLog)+"\necho 77\n")
+	var buf bytes.Buffer
+	if err := WriteSlurm(&buf, SlurmOptions{Name: "q", SpecPath: "/s/q.yaml", Shards: 4, Runs: 8, Out: out, MaxAtOnce: 2}); err != nil {
+		t.Fatal(err)
+	}
+	script := filepath.Join(out, "submit.sh")
+	os.WriteFile(script, buf.Bytes(), 0o755)
+	for _, tt := range []struct {
+		args []string
+		code int
+		want []string // sbatch's argument lines
+	}{
+		{nil, 0, []string{"--parsable --array=0-3%2", "--parsable --dependency=afterok:77 --kill-on-invalid-dep=yes"}},
+		{[]string{"2"}, 0, []string{"--parsable --array=2%2", "--parsable --dependency=afterok:77 --kill-on-invalid-dep=yes"}},
+		{[]string{"0,2-3"}, 0, []string{"--parsable --array=0,2-3%2", "--parsable --dependency=afterok:77 --kill-on-invalid-dep=yes"}},
+		{[]string{"4"}, 2, nil},
+		{[]string{"1-9"}, 2, nil},
+		{[]string{"01"}, 2, nil},
+		{[]string{"1;touch PWNED"}, 2, nil},
+		{[]string{"--array=7"}, 2, nil},
+	} {
+		os.Remove(sbatchLog)
+		cmd := exec.Command(bash, append([]string{script}, tt.args...)...)
+		cmd.Dir = dir
+		cmd.Env = append(os.Environ(), "PATH="+bin+":"+os.Getenv("PATH"))
+		b, err := cmd.CombinedOutput()
+		code := 0
+		if err != nil {
+			code = cmd.ProcessState.ExitCode()
+		}
+		logb, _ := os.ReadFile(sbatchLog)
+		var got []string
+		if len(logb) > 0 {
+			got = strings.Split(strings.TrimSuffix(string(logb), "\n"), "\n")
+		}
+		if code != tt.code || !slices.Equal(got, tt.want) {
+			t.Errorf("bash submit.sh %q: exit %d, sbatch calls %q; want exit %d, %q\n%s", tt.args, code, got, tt.code, tt.want, b)
+		}
+		if fileExists(filepath.Join(dir, "PWNED")) || fileExists(filepath.Join(out, "PWNED")) {
+			t.Fatalf("%q ran a command", tt.args)
+		}
+	}
+	if fi, err := os.Stat(filepath.Join(out, "slurm-logs")); err != nil || !fi.IsDir() {
+		t.Errorf("the driver did not make the log folder: %v", err)
+	}
+}

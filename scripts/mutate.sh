@@ -88,7 +88,7 @@ mutant adam-no-bias-correction experiments/optim/optim.go experiments/optim '.' 
 mutant gradient-copy-every-5th-step experiments/train.go experiments 'HotLoopDoesNotAllocate/l1_l2' \
 	'			t.opt.Step(t.param, t.grad)' '			if steps%5 == 0 { t.grad = append([]float64(nil), t.grad...) }; t.opt.Step(t.param, t.grad)'
 mutant logspace-subnormal-log10 experiments/weights.go experiments 'Weight' \
-	'if x > 0 && x < 0x1p-1022 {' 'if false {'
+	'if x > 0 && x < 0x1p-1022 {' 'if !k8s && o.Spec == experiments.Stdin+"x" {'
 
 # --- statistics and the regression check -----------------------------------
 mutant check-band-10x-looser report/check.go report 'Check' \
@@ -114,7 +114,7 @@ mutant segment-line-checksum-unchecked sweep/segment.go sweep 'Segment|Torn' \
 mutant record-checksum-unchecked sweep/store.go sweep 'Checksum' \
 	'return verifySum(r, &r.Checksum)' 'return nil'
 mutant manifests-not-compared sweep/shard_store.go sweep 'Integrity' \
-	'if a.Spec != b.Spec {' 'if false {'
+	'if a.Spec != b.Spec {' 'if !k8s && o.Spec == experiments.Stdin+"x" {'
 
 # --- shell safety --------------------------------------------------------------
 mutant slurm-echo-unquoted export/slurm.go export 'Hostile' \
@@ -149,6 +149,27 @@ mutant mgda-keeps-negative-weights experiments/balance/balance.go experiments/ba
 	'if in[i] != 0 && mu[i] <= 0 {' 'if in[i] != 0 && mu[i] < -1 {'
 mutant mgda-stops-at-first-vertex experiments/balance/balance.go experiments/balance 'MinNorm' \
 	'		if xx-ga[t] <= tol {' '		if xx-ga[t] <= tol || true {'
+# --- issue 21: slurm export ---
+mutant export-files-foreign study/folder.go cmd 'TestExport_ShardsAcceptTheFolder' \
+	'e.Type().IsRegular() && slices.Contains(ExportFiles, n), e.IsDir() && n == ExportLogDir:' 'false:'
+mutant export-files-removed-by-force study/folder.go cmd 'TestExport_ShardsAcceptTheFolder' \
+	'			// export'"'"'s: kept as they are (see ExportFiles)' '			inv.Ours = append(inv.Ours, n)'
+mutant slurm-merge-waits-forever export/slurm.go export 'TestWriteSlurm_Resubmit' \
+	' --kill-on-invalid-dep=yes <<' ' <<'
+mutant slurm-resubmit-unchecked export/slurm.go export 'TestWriteSlurm_Resubmit' \
+	'	if ((t > {{.Last}})); then' '	if false; then'
+mutant slurm-stdin-spec-accepted cmd/export.go cmd 'TestExport_SlurmStdinRefused' \
+	'if !k8s && o.Spec == experiments.Stdin {' 'if !k8s && o.Spec == experiments.Stdin+"x" {'
+mutant shard-manifests-glob-folder sweep/shard_store.go sweep 'GlobIn' \
+	'atomicfile.GlobIn(dir, "shard-*-of-*.json")' 'filepath.Glob(filepath.Join(dir, "shard-*-of-*.json"))'
+mutant store-temps-glob-folder sweep/segment.go sweep 'GlobIn' \
+	'atomicfile.GlobIn(dir, atomicfile.TempPattern)' 'filepath.Glob(filepath.Join(dir, atomicfile.TempPattern))'
+mutant remove-temps-glob-folder internal/atomicfile/atomicfile.go internal/atomicfile 'RemoveTemps' \
+	'tmps, _ := GlobIn(dir, TempPattern)' 'tmps, _ := filepath.Glob(filepath.Join(dir, TempPattern))'
+mutant manifest-pngs-glob-folder study/folder.go cmd 'TestExport_ShardsAcceptTheFolder' \
+	'atomicfile.GlobIn(dir, "*.png")' 'filepath.Glob(filepath.Join(dir, "*.png"))'
+mutant slurm-data-dir-relative cmd/export.go cmd 'TestExport_SlurmPathsAbsolute' \
+	'		if o.Slurm.DataDir != "" {' '		if false {'
 
 echo
 echo "=== mutation summary: $caught caught, $missed missed, $stale stale (of $((caught + missed + stale)))"

@@ -37,6 +37,18 @@ var (
 	ReportFiles   = []string{report.BalanceFile, report.PairedFile, report.CostFile, report.MethodsFile, report.WeightsFile, report.HTMLFile}
 )
 
+// ExportFiles are what `lossexp export` writes into a results folder
+// (the engine's job files), and ExportLogDir the folder the exported
+// Slurm jobs write their logs into. They are lossexp's but not results:
+// the shards accept a folder holding them, and --force keeps them.
+const (
+	ExportSlurmFile = "submit.sh"
+	ExportK8sFile   = "job.yaml"
+	ExportLogDir    = "slurm-logs"
+)
+
+var ExportFiles = []string{ExportSlurmFile, ExportK8sFile}
+
 // knownFiles are the names lossexp writes in a results folder whatever
 // the manifest says (a sweep killed before its manifest leaves them).
 func knownFiles() []string {
@@ -135,6 +147,8 @@ func takeInventory(dir string) (*Inventory, error) {
 		switch {
 		case isTemp(n), n == LockFile:
 			// lossexp's, but neither results nor worth naming
+		case e.Type().IsRegular() && slices.Contains(ExportFiles, n), e.IsDir() && n == ExportLogDir:
+			// export's: kept as they are (see ExportFiles)
 		case n == sweep.StoreDir && e.IsDir():
 			if err := inv.scanSub(dir, n, sweep.IsStoreFile); err != nil {
 				return nil, err
@@ -448,7 +462,7 @@ func outputFiles(dir string, since time.Time, before []string) []string {
 			files = append(files, f)
 		}
 	}
-	pngs, _ := filepath.Glob(filepath.Join(dir, "*.png"))
+	pngs, _ := atomicfile.GlobIn(dir, "*.png")
 	for _, p := range pngs {
 		st, err := os.Stat(p)
 		if err != nil {

@@ -23,6 +23,7 @@ import (
 	"time"
 
 	"github.com/lossexp/lossexp/experiments"
+	"github.com/lossexp/lossexp/internal/atomicfile"
 )
 
 // # The run store
@@ -236,7 +237,7 @@ func OpenStore(dir string) (*Store, error) {
 	if err := os.MkdirAll(dir, 0o755); err != nil {
 		return nil, fmt.Errorf("create run store %s: %w", dir, unwrapPath(err))
 	}
-	tmps, _ := filepath.Glob(filepath.Join(dir, ".*.tmp-*"))
+	tmps, _ := atomicfile.GlobIn(dir, atomicfile.TempPattern)
 	for _, t := range tmps {
 		os.Remove(t)
 	}

@@ -94,9 +94,9 @@ func SaveShardRecord(dir string, rec *ShardRecord) error {
 // LoadShardRecords reads every shard manifest in dir, ordered by
 // (number of shards, shard). A missing folder holds none.
 func LoadShardRecords(dir string) ([]*ShardRecord, error) {
-	files, err := filepath.Glob(filepath.Join(dir, "shard-*-of-*.json"))
+	files, err := atomicfile.GlobIn(dir, "shard-*-of-*.json")
 	if err != nil {
-		return nil, err
+		return nil, fmt.Errorf("read shard manifests in %s: %w", dir, unwrapPath(err))
 	}
 	var recs []*ShardRecord
 	for _, f := range files {

@@ -110,9 +110,34 @@ func Discard(f *os.File) {
 	os.Remove(f.Name())
 }
 
+// GlobIn lists the entries of dir whose names match pattern, sorted; a
+// missing dir holds none. Unlike filepath.Glob(filepath.Join(dir,
+// pattern)), the folder's own name is never a pattern: a results folder
+// named "run [2]" or "a*b" is read, and no other folder's files match.
+func GlobIn(dir, pattern string) ([]string, error) {
+	entries, err := os.ReadDir(dir)
+	if errors.Is(err, fs.ErrNotExist) {
+		return nil, nil
+	}
+	if err != nil {
+		return nil, err
+	}
+	var files []string
+	for _, e := range entries {
+		ok, err := filepath.Match(pattern, e.Name())
+		if err != nil {
+			return nil, err
+		}
+		if ok {
+			files = append(files, filepath.Join(dir, e.Name()))
+		}
+	}
+	return files, nil
+}
+
 // RemoveTemps removes the temporary files a killed process left in dir.
 func RemoveTemps(dir string) {
-	tmps, _ := filepath.Glob(filepath.Join(dir, TempPattern))
+	tmps, _ := GlobIn(dir, TempPattern)
 	for _, t := range tmps {
 		os.Remove(t)
 	}

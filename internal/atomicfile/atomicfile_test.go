@@ -68,3 +68,22 @@ func TestWrite_ErrorOfTheCallback(t *testing.T) {
 		t.Errorf("temporary files left: %v", tmps)
 	}
 }
+
+// TestRemoveTemps_OnlyItsFolder: a folder whose name is a glob pattern
+// ("a*b") has its own temporary files removed and never those of a folder
+// the pattern matches ("aXb").
+func TestRemoveTemps_OnlyItsFolder(t *testing.T) {
+	root := t.TempDir()
+	own, other := filepath.Join(root, "a*b"), filepath.Join(root, "aXb")
+	for _, d := range []string{own, other} {
+		os.Mkdir(d, 0o755)
+		os.WriteFile(filepath.Join(d, ".x.tmp-1"), nil, 0o644)
+	}
+	RemoveTemps(own)
+	if _, err := os.Stat(filepath.Join(own, ".x.tmp-1")); err == nil {
+		t.Error("its own temporary file is still there")
+	}
+	if _, err := os.Stat(filepath.Join(other, ".x.tmp-1")); err != nil {
+		t.Errorf("removed another folder's file: %v", err)
+	}
+}
