@@ -114,7 +114,9 @@ func Discard(f *os.File) {
 func RemoveTemps(dir string) {
 	tmps, _ := filepath.Glob(filepath.Join(dir, TempPattern))
 	for _, t := range tmps {
-		os.Remove(t)
+		if st, err := os.Lstat(t); err == nil && st.Mode().IsRegular() {
+			os.Remove(t) // only a file: never a link or a folder of the user's
+		}
 	}
 }
 
