@@ -59,7 +59,7 @@ func TestFigureFileName(t *testing.T) {
 func TestPlot_HostileMetricNames(t *testing.T) {
 	root := t.TempDir()
 	dir := filepath.Join(root, "a", "b", "c", "study")
-	victim := filepath.Join(root, "victim")
+	victim := filepath.Join(root, "a", "victim") // where the path leads
 	for _, d := range []string{dir, victim} {
 		if err := os.MkdirAll(d, 0o755); err != nil {
 			t.Fatal(err)

@@ -271,3 +271,29 @@ func TestLockAccepted_NoLockInRefusedFolder(t *testing.T) {
 	}
 	l.Unlock()
 }
+
+// TestLockFolder_LinkRefused: a .lossexp.lock that is a link (to a file
+// outside, or dangling) is refused with a message naming it, and never
+// followed: the file it points to keeps its content, a dangling link
+// creates nothing (lossexp report locks the folder this way).
+func TestLockFolder_LinkRefused(t *testing.T) {
+	root := t.TempDir()
+	dir, victim := filepath.Join(root, "study"), filepath.Join(root, "victim.txt")
+	writeFile(t, victim, "victim")
+	for _, target := range []string{victim, filepath.Join(root, "created.txt")} {
+		symlink(t, target, filepath.Join(dir, LockFile))
+		l, err := LockFolder(dir, "report", true)
+		if err == nil {
+			l.Unlock()
+		}
+		if err == nil || !strings.Contains(err.Error(), LockFile) {
+			t.Errorf("lock file a link to %s: %v, want a refusal naming it", target, err)
+		}
+	}
+	if b, _ := os.ReadFile(victim); string(b) != "victim" {
+		t.Errorf("the file behind the link: %q", b)
+	}
+	if _, err := os.Lstat(filepath.Join(root, "created.txt")); !errors.Is(err, fs.ErrNotExist) {
+		t.Errorf("a dangling link was followed: %v", err)
+	}
+}
