@@ -88,8 +88,9 @@ func (fw *figureWriter) wait() error {
 }
 
 // maxFileName is the longest figure file name FigureFileName returns, in
-// bytes (file systems allow 255).
-const maxFileName = 240
+// bytes: file systems allow 255, and the temporary file of an atomic
+// write adds about 16 (".<name>.tmp-<digits>").
+const maxFileName = 200
 
 // FigureFileName turns a figure's name, built from metric, term and axis
 // names (<metric>_vs_<term>.png), into the name of a file of the results

@@ -33,7 +33,7 @@ func TestFigureFileName(t *testing.T) {
 	seen := map[string]string{}
 	for _, name := range hostile {
 		got := FigureFileName(name)
-		if got == "" || got == "." || got == ".." || strings.ContainsAny(got, "/\\\x00") || len(got) > 255 {
+		if got == "" || got == "." || got == ".." || strings.ContainsAny(got, "/\\\x00") || len(got) > maxFileName {
 			t.Errorf("FigureFileName(%q) = %q: not one file of the folder", name, got)
 		}
 		if filepath.Join("study", got) != "study/"+got {
@@ -59,7 +59,7 @@ func TestFigureFileName(t *testing.T) {
 func TestPlot_HostileMetricNames(t *testing.T) {
 	root := t.TempDir()
 	dir := filepath.Join(root, "a", "b", "c", "study")
-	victim := filepath.Join(root, "a", "victim") // where the path leads
+	victim := filepath.Join(root, "a", "victim") // where the first name leads
 	for _, d := range []string{dir, victim} {
 		if err := os.MkdirAll(d, 0o755); err != nil {
 			t.Fatal(err)
@@ -72,16 +72,20 @@ func TestPlot_HostileMetricNames(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	var got []string
-	for _, f := range files {
-		if filepath.Dir(f) != dir {
-			t.Errorf("figure %s outside %s", f, dir)
-		}
-		got = append(got, filepath.Base(f))
-	}
 	want := []string{"x%2F..%2F..%2F..%2F..%2Fvictim%2Fpwned_vs_l1.png", "val%2Facc_vs_l1.png", "val_acc_vs_l1.png"}
-	if !slices.Equal(got, want) {
+	if got := basenames(files); !slices.Equal(got, want) {
 		t.Errorf("figures %v, want %v", got, want)
+	}
+	// one hostile name at a time, in the first column
+	for _, name := range []string{
+		"/tmp/abs", "val//acc", "", ".", "..", "../", strings.Repeat("../", 40) + "etc/x", `..\..\x`,
+		"a\x00b", "a\nb", strings.Repeat("m", 300), strings.Repeat("é", 150), "%2F..%2F",
+	} {
+		s.Metrics[0] = name
+		files, err := Plot(dir, s, PlotOptions{Metrics: s.Metrics[:1]})
+		if err != nil || len(files) != 1 || filepath.Dir(files[0]) != dir {
+			t.Errorf("metric %q: figures %v, %v; want one in %s", name, files, err, dir)
+		}
 	}
 	filepath.WalkDir(root, func(p string, d fs.DirEntry, err error) error {
 		if p == dir {
