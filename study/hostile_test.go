@@ -145,6 +145,16 @@ func TestFolder_Hostile(t *testing.T) {
 			symlink(t, outside, filepath.Join(out, "shards"))
 			return nil
 		}, "shards", "shards"},
+		{"a shard manifest links out", func(t *testing.T, out, outside string) []string {
+			writeFile(t, filepath.Join(outside, "shard.json"), "victim")
+			symlink(t, filepath.Join(outside, "shard.json"), filepath.Join(out, "shards", "shard-0-of-2.json"))
+			return nil
+		}, "shard-0-of-2.json", "shard-0-of-2.json"},
+		{"the manifest links out", func(t *testing.T, out, outside string) []string {
+			writeFile(t, filepath.Join(outside, "m.json"), `{"files": ["../outside/m.json"]}`)
+			symlink(t, filepath.Join(outside, "m.json"), filepath.Join(out, ManifestFile))
+			return nil
+		}, ManifestFile, ManifestFile},
 		{"the lock file links out", func(t *testing.T, out, outside string) []string {
 			writeFile(t, filepath.Join(outside, "victim.txt"), "victim")
 			symlink(t, filepath.Join(outside, "victim.txt"), filepath.Join(out, LockFile))
