@@ -231,6 +231,8 @@ func (s *Spec) validateTrainer(v *validator) {
 			v.addf(f, "%q is a reserved key of metrics.jsonl, not a metric", m.Name)
 		case !trainerMetricRE.MatchString(m.Name):
 			v.addf(f, "%q is not a usable metric name (letters, digits, '.', '_', '-', ':', '/')", m.Name)
+		default:
+			v.fileNamePart(f, "metric", m.Name)
 		}
 		if !slices.Contains(trainerBetter, m.Better) {
 			v.add(f, oneOf(fmt.Sprintf("unknown direction %q", m.Better), m.Better, trainerBetter))

@@ -183,6 +183,28 @@ func (v *validator) inRange(field string, x float64, cond bool, want string) {
 	}
 }
 
+// maxNamePart is the longest metric name that may become part of a file
+// name (<metric>_vs_<term>.png must fit the 255 bytes of a file name).
+const maxNamePart = 100
+
+// fileNamePart checks a name that becomes part of a file name of the
+// results folder (a metric's figures): the report escapes '/', but a name
+// with an empty, '.' or '..' path segment, or too long for a file name,
+// is refused. It reports whether name passed.
+func (v *validator) fileNamePart(field, what, name string) bool {
+	for _, seg := range strings.Split(name, "/") {
+		if seg == "" || seg == "." || seg == ".." {
+			v.addf(field, "%s name %s has an empty, '.' or '..' path segment; it becomes part of file names (its figures): write it without one", what, clipValue(name))
+			return false
+		}
+	}
+	if len(name) > maxNamePart || strings.ContainsRune(name, 0) {
+		v.addf(field, "%s name %s is not usable in a file name (its figures): at most %d bytes, no NUL", what, clipValue(name), maxNamePart)
+		return false
+	}
+	return true
+}
+
 var (
 	nameRE     = regexp.MustCompile(`^[A-Za-z0-9_][A-Za-z0-9._-]*$`)
 	termNameRE = regexp.MustCompile(`^[A-Za-z0-9_][A-Za-z0-9_-]*$`)
@@ -553,11 +575,14 @@ func (s *Spec) validateReport(v *validator) {
 	seen := map[string]int{}
 	for i, m := range r.Metrics {
 		f := indexField("report.metrics", i)
-		if m == "" {
+		j, dup := seen[m]
+		switch {
+		case m == "":
 			v.addf(f, "empty metric name")
-		} else if j, dup := seen[m]; dup {
+		case !v.fileNamePart(f, "metric", m):
+		case dup:
 			v.addf(f, "metric %q listed twice (also report.metrics[%d])", m, j)
-		} else {
+		default:
 			seen[m] = i
 		}
 	}

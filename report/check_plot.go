@@ -49,7 +49,7 @@ func CheckFigures(dir string, base, cur *Summary, rep *CheckReport, x, title str
 			f.lam = append(f.lam, base.Points[p].Lambdas[xi])
 			f.checks = append(f.checks, *pc)
 		}
-		path := filepath.Join(dir, "check_"+fileSafe(m)+".png")
+		path := filepath.Join(dir, FigureFileName("check_"+fileSafe(m)+".png"))
 		if err := WriteFileAtomic(path, writeTo(f)); err != nil {
 			return files, err
 		}

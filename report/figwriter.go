@@ -2,9 +2,12 @@ package report
 
 import (
 	"context"
+	"crypto/sha256"
+	"encoding/hex"
 	"fmt"
 	"io"
 	"path/filepath"
+	"strings"
 	"sync"
 )
 
@@ -43,7 +46,7 @@ func newFigureWriter(dir string, workers int) *figureWriter {
 // being drawn) and appends the path at once: the lists keep the order of
 // the calls, and wait reports what failed.
 func (fw *figureWriter) write(name string, fig io.WriterTo, written *[]string) error {
-	path := filepath.Join(fw.dir, name)
+	path := filepath.Join(fw.dir, FigureFileName(name))
 	if fw.ctx != nil {
 		if err := fw.ctx.Err(); err != nil {
 			return fmt.Errorf("report %s: stopped before %s: %w", fw.dir, name, err)
@@ -82,4 +85,47 @@ func (fw *figureWriter) wait() error {
 	fw.mu.Lock()
 	defer fw.mu.Unlock()
 	return fw.err
+}
+
+// maxFileName is the longest figure file name FigureFileName returns, in
+// bytes: file systems allow 255, and the temporary file of an atomic
+// write adds about 16 (".<name>.tmp-<digits>").
+const maxFileName = 200
+
+// FigureFileName turns a figure's name, built from metric, term and axis
+// names (<metric>_vs_<term>.png), into the name of a file of the results
+// folder: never a path. '/', '\\', '%' and control characters become %XX
+// (so "val/acc_vs_l2.png" is "val%2Facc_vs_l2.png", and no two names
+// meet), and a name too long for a file system keeps its start, then a
+// hash of the whole, then its extension. Any other name, the names of
+// every built-in metric, term and axis, comes back unchanged.
+func FigureFileName(name string) string {
+	var b strings.Builder
+	for i := 0; i < len(name); i++ {
+		c := name[i]
+		if c == '/' || c == '\\' || c == '%' || c < 0x20 || c == 0x7f {
+			fmt.Fprintf(&b, "%%%02X", c)
+		} else {
+			b.WriteByte(c)
+		}
+	}
+	safe := b.String()
+	// Never the folder itself or its parent: '.' is escaped nowhere
+	// else, and a lone '%' is no escape, so no other name maps here.
+	switch safe {
+	case "":
+		return "%"
+	case ".", "..":
+		return strings.Repeat("%2E", len(safe))
+	}
+	if len(safe) <= maxFileName {
+		return safe
+	}
+	ext := filepath.Ext(safe)
+	if len(ext) > 8 {
+		ext = ""
+	}
+	sum := sha256.Sum256([]byte(name))
+	head := strings.ToValidUTF8(safe[:maxFileName-len(ext)-17], "")
+	return head + "-" + hex.EncodeToString(sum[:8]) + ext
 }

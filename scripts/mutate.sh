@@ -170,6 +170,27 @@ mutant manifest-pngs-glob-folder study/folder.go cmd 'TestExport_ShardsAcceptThe
 	'atomicfile.GlobIn(dir, "*.png")' 'filepath.Glob(filepath.Join(dir, "*.png"))'
 mutant slurm-data-dir-relative cmd/export.go cmd 'TestExport_SlurmPathsAbsolute' \
 	'		if o.Slurm.DataDir != "" {' '		if false {'
+# --- issue 21: nothing outside the folder, nothing of the user's ---------------
+mutant inventory-log-folder-all-ours study/folder.go study 'TestFolder_Hostile' \
+	'		case e.Type().IsRegular() && sweep.IsLogFile(e.Name()):' '		case true:'
+mutant inventory-follows-links study/folder.go study 'TestFolder_Hostile' \
+	'	if len(inv.Links) == 0 {' '	if true {'
+mutant lock-before-accept study/folder.go study 'TestLockAccepted' \
+	$'\t\treturn nil, err\n\t}\n\tl, err := LockFolder' $'\t}\n\tl, err := LockFolder'
+mutant lock-not-rechecked study/folder.go study 'TestLockAccepted' \
+	$'\tif err := accept(); err != nil {\n\t\tl.Unlock()' $'\tif err := error(nil); err != nil {\n\t\tl.Unlock()'
+mutant lock-follows-link study/folder.go study 'TestLockFolder_LinkRefused' \
+	'os.O_RDWR|os.O_CREATE|oNoFollow' 'os.O_RDWR|os.O_CREATE'
+mutant logs-move-removes-all sweep/store.go sweep 'TestMoveDir' \
+	'			if e.Type().IsRegular() && IsLogFile(e.Name()) {' '			if true {'
+mutant logs-move-follows-link sweep/store.go sweep 'TestMoveDir' \
+	'	case !st.IsDir():' '	case !st.IsDir() && false:'
+mutant figure-name-unescaped report/figwriter.go report 'HostileMetricNames' \
+	'filepath.Join(fw.dir, FigureFileName(name))' 'filepath.Join(fw.dir, name)'
+mutant figure-name-collides report/figwriter.go report 'TestFigureFileName' \
+	"c == '/' || c == '\\\\' || c == '%' ||" "c == '/' || c == '\\\\' ||"
+mutant validate-dotdot-segment experiments/validate.go experiments 'NamesThatBecomeFiles' \
+	'seg == "" || seg == "." || seg == ".."' 'seg == "" || seg == "."'
 
 echo
 echo "=== mutation summary: $caught caught, $missed missed, $stale stale (of $((caught + missed + stale)))"

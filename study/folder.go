@@ -75,8 +75,11 @@ func LockFolder(dir, what string, exclusive bool) (*Lock, error) {
 		return nil, inputf("create output folder %s: %w", dir, unwrapPath(err))
 	}
 	path := filepath.Join(dir, LockFile)
-	f, err := os.OpenFile(path, os.O_RDWR|os.O_CREATE, 0o644)
+	f, err := os.OpenFile(path, os.O_RDWR|os.O_CREATE|oNoFollow, 0o644)
 	if err != nil {
+		if st, lerr := os.Lstat(path); lerr == nil && !st.Mode().IsRegular() {
+			return nil, inputf("output folder %s: %s is not a file (a link?); lossexp never follows links in its results folder: remove it, or choose another --out", dir, path)
+		}
 		return nil, inputf("output folder %s: %w", dir, unwrapPath(err))
 	}
 	if err := flock(f, exclusive); err != nil {
@@ -95,6 +98,26 @@ func LockFolder(dir, what string, exclusive bool) (*Lock, error) {
 	return &Lock{f: f}, nil
 }
 
+// LockAccepted locks dir like LockFolder, but only once accept (which
+// must not write) has accepted it: a folder accept refuses is left as it
+// was, without a lock file. accept runs again under the lock, since
+// another process may have changed the folder between the two looks: the
+// second answer is the one that counts.
+func LockAccepted(dir, what string, exclusive bool, accept func() error) (*Lock, error) {
+	if err := accept(); err != nil {
+		return nil, err
+	}
+	l, err := LockFolder(dir, what, exclusive)
+	if err != nil {
+		return nil, err
+	}
+	if err := accept(); err != nil {
+		l.Unlock()
+		return nil, err
+	}
+	return l, nil
+}
+
 // Unlock releases the lock (nil-safe).
 func (l *Lock) Unlock() {
 	if l == nil || l.f == nil {
@@ -111,13 +134,17 @@ type Inventory struct {
 	Ours    []string // names (relative to the folder) lossexp wrote
 	Foreign []string // everything else
 	Records []string // files of the run store: segments, and records of the one-file-per-run layout (paths relative to the folder)
-	Logs    []string // log folders of a training command's runs (runs/logs/<run-id>)
+	Logs    []string // log folders of a training command's runs (runs/logs/<run-id>); their log files are in Ours, anything else in them in Foreign
+	Links   []string // symbolic links (or other non-regular files) where lossexp reads or writes: never followed, never removed; the folder is refused
 	Results bool     // the folder holds results (tables, records, shard manifests)
 }
 
 // Take stock of dir. A file is ours when the manifest lists it, when it is
 // one of the names lossexp always writes, a run record or a shard
-// manifest, or a temporary file of an atomic write.
+// manifest, a log file of a run, or a temporary file of an atomic write.
+// Only regular files and real folders are ours: a symbolic link at a name
+// lossexp uses is listed in Links, and nothing is ever read or removed
+// through one (dir itself, named by the user, may be a link).
 func takeInventory(dir string) (*Inventory, error) {
 	inv := &Inventory{}
 	st, err := os.Stat(dir)
@@ -145,7 +172,9 @@ func takeInventory(dir string) (*Inventory, error) {
 	for _, e := range entries {
 		n := e.Name()
 		switch {
-		case isTemp(n), n == LockFile:
+		case ownedName(n, listed, known) && !e.Type().IsRegular() && !e.IsDir():
+			inv.Links = append(inv.Links, n)
+		case isTemp(n) && e.Type().IsRegular(), n == LockFile:
 			// lossexp's, but neither results nor worth naming
 		case e.Type().IsRegular() && slices.Contains(ExportFiles, n), e.IsDir() && n == ExportLogDir:
 			// export's: kept as they are (see ExportFiles)
@@ -182,7 +211,9 @@ func (inv *Inventory) scanSub(dir, sub string, ours func(string) bool) error {
 	for _, e := range entries {
 		rel := filepath.Join(sub, e.Name())
 		switch {
-		case isTemp(e.Name()):
+		case e.Type()&fs.ModeSymlink != 0 && (ours(e.Name()) || sub == sweep.StoreDir && e.Name() == sweep.LogsDir):
+			inv.Links = append(inv.Links, rel)
+		case isTemp(e.Name()) && e.Type().IsRegular():
 		case e.Type().IsRegular() && ours(e.Name()):
 			inv.Ours = append(inv.Ours, rel)
 			inv.Results = true
@@ -196,28 +227,63 @@ func (inv *Inventory) scanSub(dir, sub string, ours func(string) bool) error {
 	return nil
 }
 
-// scanLogs sorts runs/logs/: a folder per run id is lossexp's (the logs
-// of a training command's attempts), anything else the user's.
+// scanLogs sorts runs/logs/: a folder per run id is lossexp's, and in it
+// the log files of a training command's attempts (sweep.IsLogFile);
+// anything else there is the user's. A link is never followed.
 func (inv *Inventory) scanLogs(dir string) error {
-	logs := filepath.Join(dir, sweep.StoreDir, sweep.LogsDir)
-	entries, err := os.ReadDir(logs)
-	if errors.Is(err, fs.ErrNotExist) {
-		return nil
+	logsRel := filepath.Join(sweep.StoreDir, sweep.LogsDir)
+	if st, err := os.Lstat(filepath.Join(dir, logsRel)); err != nil || !st.IsDir() {
+		return nil // absent, or a link or file scanSub listed
 	}
+	// the folder itself was listed as foreign by scanSub: take it back
+	inv.Foreign = slices.DeleteFunc(inv.Foreign, func(f string) bool { return f == logsRel })
+	entries, err := os.ReadDir(filepath.Join(dir, logsRel))
 	if err != nil {
 		return inputf("output folder %s: %w", dir, unwrapPath(err))
 	}
-	// the folder itself was listed as foreign by scanSub: take it back
-	inv.Foreign = slices.DeleteFunc(inv.Foreign, func(f string) bool { return f == filepath.Join(sweep.StoreDir, sweep.LogsDir) })
 	for _, e := range entries {
-		rel := filepath.Join(sweep.StoreDir, sweep.LogsDir, e.Name())
-		if e.IsDir() && runIDRE.MatchString(e.Name()) {
-			inv.Logs = append(inv.Logs, rel)
-		} else {
+		rel := filepath.Join(logsRel, e.Name())
+		switch {
+		case !runIDRE.MatchString(e.Name()):
 			inv.Foreign = append(inv.Foreign, rel)
+		case e.Type()&fs.ModeSymlink != 0:
+			inv.Links = append(inv.Links, rel)
+		case !e.IsDir():
+			inv.Foreign = append(inv.Foreign, rel)
+		default:
+			inv.Logs = append(inv.Logs, rel)
+			if err := inv.scanLogFolder(dir, rel); err != nil {
+				return err
+			}
 		}
 	}
 	return nil
+}
+
+// scanLogFolder sorts the files of one run's log folder rel.
+func (inv *Inventory) scanLogFolder(dir, rel string) error {
+	entries, err := os.ReadDir(filepath.Join(dir, rel))
+	if err != nil {
+		return inputf("output folder %s: %w", dir, unwrapPath(err))
+	}
+	for _, e := range entries {
+		f := filepath.Join(rel, e.Name())
+		switch {
+		case e.Type().IsRegular() && sweep.IsLogFile(e.Name()):
+			inv.Ours = append(inv.Ours, f)
+		case e.Type()&fs.ModeSymlink != 0 && sweep.IsLogFile(e.Name()):
+			inv.Links = append(inv.Links, f)
+		default:
+			inv.Foreign = append(inv.Foreign, f)
+		}
+	}
+	return nil
+}
+
+// ownedName reports whether lossexp writes the top-level name n of a
+// results folder (or reads it as its own).
+func ownedName(n string, listed map[string]bool, known []string) bool {
+	return listed[n] || slices.Contains(known, n) || n == sweep.StoreDir || n == sweep.ShardDir
 }
 
 var runIDRE = regexp.MustCompile(`^[0-9a-f]{16}$`)
@@ -240,32 +306,55 @@ type ClaimOptions struct {
 // report, grid or repeats) is fine. Another spec's results are refused
 // unless opt.Force, and then only what lossexp wrote is removed. A folder
 // with files lossexp did not write and no results of this study is
-// refused, force or not: nothing the user owns is ever removed.
+// refused, force or not: nothing the user owns is ever removed. A folder
+// with a symbolic link where lossexp reads or writes (runs, runs/logs, a
+// run's log folder, a table...) is refused, force or not: lossexp never
+// follows a link out of the folder, nor removes the user's link.
 func Claim(dir string, st *Study, opt ClaimOptions) error {
+	inv, err := checkClaim(dir, st, opt)
+	if err != nil || inv == nil {
+		return err
+	}
+	return removeOurs(dir, inv)
+}
+
+// CheckClaim is Claim without removing anything: what LockAccepted asks
+// before it creates the lock file.
+func CheckClaim(dir string, st *Study, opt ClaimOptions) error {
+	_, err := checkClaim(dir, st, opt)
+	return err
+}
+
+// checkClaim returns the inventory of what Claim must remove (nil when
+// nothing), or why the folder is refused.
+func checkClaim(dir string, st *Study, opt ClaimOptions) (*Inventory, error) {
 	inv, err := takeInventory(dir)
 	if err != nil {
-		return err
+		return nil, err
+	}
+	if err := inv.refuseLinks(dir); err != nil {
+		return nil, err
 	}
 	if !inv.Results {
 		if len(inv.Foreign) > 0 {
-			return inputf("output folder %s is not empty and holds no lossexp results (found %s); choose another --out",
+			return nil, inputf("output folder %s is not empty and holds no lossexp results (found %s); choose another --out",
 				dir, strings.Join(firstN(inv.Foreign, 3), ", "))
 		}
-		return nil
+		return nil, nil
 	}
 	prev, prevPath, err := previousSpec(dir)
 	same := err == nil && prev.RunBase("") == st.Spec.RunBase("")
 	if same {
-		return nil
+		return nil, nil
 	}
 	if opt.Shard {
 		if errors.Is(err, fs.ErrNotExist) {
-			return nil // only runs so far: a shard that started a moment ago
+			return nil, nil // only runs so far: a shard that started a moment ago
 		}
 		if err != nil {
-			return inputf("output folder %s holds results of a spec that cannot be read (%v); choose another --out", dir, err)
+			return nil, inputf("output folder %s holds results of a spec that cannot be read (%v); choose another --out", dir, err)
 		}
-		return inputf("output folder %s holds the results of another spec: %s (name %s, result hash %.12s) differs from %s (name %s, result hash %.12s) in %s; a shard never replaces results: choose another --out, or empty the folder before starting the shards",
+		return nil, inputf("output folder %s holds the results of another spec: %s (name %s, result hash %.12s) differs from %s (name %s, result hash %.12s) in %s; a shard never replaces results: choose another --out, or empty the folder before starting the shards",
 			dir, prevPath, prev.Name, prev.ResultHash(), st.SpecPath, st.Spec.Name, st.Spec.ResultHash(), strings.Join(SpecDiff(prev, st.Spec), ", "))
 	}
 	var why string
@@ -279,17 +368,28 @@ func Claim(dir string, st *Study, opt ClaimOptions) error {
 			dir, prevPath, prev.Name, prev.ResultHash(), st.SpecPath, st.Spec.Name, st.Spec.ResultHash(), strings.Join(SpecDiff(prev, st.Spec), ", "))
 	}
 	if !opt.Force {
-		return inputf("%s; pass --force to replace them, or choose another --out", why)
+		return nil, inputf("%s; pass --force to replace them, or choose another --out", why)
 	}
 	if len(inv.Foreign) > 0 {
-		return inputf("%s, and files lossexp did not write (%s); --force removes only lossexp's own files and never a folder with yours in it: move them away, or choose another --out",
+		return nil, inputf("%s, and files lossexp did not write (%s); --force removes only lossexp's own files and never a folder with yours in it: move them away, or choose another --out",
 			why, strings.Join(firstN(inv.Foreign, 3), ", "))
 	}
-	return removeOurs(dir, inv)
+	return inv, nil
 }
 
-// removeOurs removes what lossexp wrote in dir (inv.Ours), but the lock
-// file, which the caller holds.
+// refuseLinks refuses a folder with links where lossexp reads or writes.
+func (inv *Inventory) refuseLinks(dir string) error {
+	if len(inv.Links) == 0 {
+		return nil
+	}
+	return inputf("output folder %s has a symbolic link (or a special file) where lossexp keeps its own files: %s; lossexp never follows a link out of its results folder nor removes one of yours: replace it by the folder or file it points to, or choose another --out",
+		dir, strings.Join(firstN(inv.Links, 3), ", "))
+}
+
+// removeOurs removes what lossexp wrote in dir (inv.Ours: tables,
+// records, shard manifests, the files of the runs' log folders), but the
+// lock file, which the caller holds; then the folders this emptied. A
+// folder is removed only when empty: never with its contents.
 func removeOurs(dir string, inv *Inventory) error {
 	for _, rel := range inv.Ours {
 		if err := os.Remove(filepath.Join(dir, rel)); err != nil && !errors.Is(err, fs.ErrNotExist) {
@@ -297,9 +397,7 @@ func removeOurs(dir string, inv *Inventory) error {
 		}
 	}
 	for _, rel := range inv.Logs {
-		if err := os.RemoveAll(filepath.Join(dir, rel)); err != nil {
-			return inputf("replace results in %s: %w", dir, unwrapPath(err))
-		}
+		os.Remove(filepath.Join(dir, rel)) // only if now empty
 	}
 	os.Remove(filepath.Join(dir, sweep.StoreDir, sweep.LogsDir))
 	for _, sub := range []string{sweep.StoreDir, sweep.ShardDir} {
@@ -314,6 +412,9 @@ func removeOurs(dir string, inv *Inventory) error {
 func ClearRecords(dir string) error {
 	inv, err := takeInventory(dir)
 	if err != nil {
+		return err
+	}
+	if err := inv.refuseLinks(dir); err != nil {
 		return err
 	}
 	for _, rel := range inv.Records {

@@ -30,3 +30,6 @@ func flock(f *os.File, exclusive bool) error {
 		return err
 	}
 }
+
+// oNoFollow makes opening the lock file fail when it is a symbolic link.
+const oNoFollow = syscall.O_NOFOLLOW

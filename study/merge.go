@@ -89,16 +89,31 @@ func Merge(ctx context.Context, opt MergeOptions) (*MergeOutcome, error) {
 	}
 	s, plans := st.Spec, st.Plans
 
-	lock, err := LockFolder(out, "lossexp merge "+s.Name, true)
+	// The output folder must not hold another study's results, nor a
+	// link where the merge writes.
+	accept := func() error {
+		inv, err := takeInventory(out)
+		if err != nil {
+			return err
+		}
+		if err := inv.refuseLinks(out); err != nil {
+			return err
+		}
+		if !inv.Results && len(inv.Foreign) > 0 {
+			return inputf("merge: output folder %s is not empty and holds no lossexp results (found %s); choose another --out",
+				out, strings.Join(firstN(inv.Foreign, 3), ", "))
+		}
+		if prev, prevPath, err := previousSpec(out); err == nil && prev.RunBase("") != s.RunBase("") {
+			return inputf("merge: output folder %s holds the results of another spec: %s (name %s) differs from the shards' (name %s) in %s; choose another --out",
+				out, prevPath, prev.Name, s.Name, strings.Join(SpecDiff(prev, s), ", "))
+		}
+		return nil
+	}
+	lock, err := LockAccepted(out, "lossexp merge "+s.Name, true, accept)
 	if err != nil {
 		return nil, err
 	}
 	defer lock.Unlock()
-	// The output folder must not hold another study's results.
-	if prev, prevPath, err := previousSpec(out); err == nil && prev.RunBase("") != s.RunBase("") {
-		return nil, inputf("merge: output folder %s holds the results of another spec: %s (name %s) differs from the shards' (name %s) in %s; choose another --out",
-			out, prevPath, prev.Name, s.Name, strings.Join(SpecDiff(prev, s), ", "))
-	}
 
 	// The output folder's store first: opening it for writing moves the
 	// records of the one-file-per-run layout into a segment.

@@ -41,14 +41,12 @@ func Shard(ctx context.Context, st *Study, opt ShardOptions) (*ShardOutcome, err
 	if opt.Force {
 		return nil, inputf("--force cannot be used with --shard: shards share the output folder and never clear it; empty it before starting the shards, or choose another --out")
 	}
-	lock, err := LockFolder(out, fmt.Sprintf("lossexp sweep %s --shard %s", s.Name, sh), false)
+	claim := func() error { return Claim(out, st, ClaimOptions{Shard: true}) } // a shard's claim never removes anything
+	lock, err := LockAccepted(out, fmt.Sprintf("lossexp sweep %s --shard %s", s.Name, sh), false, claim)
 	if err != nil {
 		return nil, err
 	}
 	defer lock.Unlock()
-	if err := Claim(out, st, ClaimOptions{Shard: true}); err != nil {
-		return nil, err
-	}
 	log := opt.Log
 	if log == nil {
 		log = io.Discard

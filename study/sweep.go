@@ -51,12 +51,13 @@ type SweepOutcome struct {
 func Sweep(ctx context.Context, st *Study, opt SweepOptions) (*SweepOutcome, error) {
 	started := time.Now()
 	out := opt.Out
-	lock, err := LockFolder(out, "lossexp sweep "+st.Spec.Name, true)
+	claim := ClaimOptions{Force: opt.Force}
+	lock, err := LockAccepted(out, "lossexp sweep "+st.Spec.Name, true, func() error { return CheckClaim(out, st, claim) })
 	if err != nil {
 		return nil, err
 	}
 	defer lock.Unlock()
-	if err := Claim(out, st, ClaimOptions{Force: opt.Force}); err != nil {
+	if err := Claim(out, st, claim); err != nil {
 		return nil, err
 	}
 	prevFiles := []string{}

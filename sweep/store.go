@@ -11,6 +11,7 @@ import (
 	"math"
 	"os"
 	"path/filepath"
+	"regexp"
 	"slices"
 	"strconv"
 
@@ -188,20 +189,69 @@ const LogsDir = "logs"
 // LogDir returns the folder where Save keeps the logs of run id.
 func (s *Store) LogDir(id string) string { return filepath.Join(s.dir, LogsDir, id) }
 
-// moveDir replaces dst by src: a rename, or a copy and removal when they
-// are on different file systems.
+// logFileName matches the files a training command's attempt leaves in
+// its log folder (experiments: attempt-<k>.stdout, .stderr and
+// .metrics.jsonl): the only files of runs/logs/<run-id>/ that are
+// lossexp's.
+var logFileName = regexp.MustCompile(`^attempt-[0-9]+\.(stdout|stderr|metrics\.jsonl)$`)
+
+// IsLogFile reports whether name is a file lossexp writes in a run's log
+// folder.
+func IsLogFile(name string) bool { return logFileName.MatchString(name) }
+
+// moveDir puts the logs in src in place of lossexp's logs in dst: dst's
+// log files (IsLogFile) are removed, src's files moved in (a rename, or a
+// copy and removal across file systems), src removed. Nothing else in dst
+// is touched, and dst is never followed: a dst that is a link or a file
+// is refused.
 func moveDir(src, dst string) error {
 	if err := os.MkdirAll(filepath.Dir(dst), 0o755); err != nil {
 		return err
 	}
-	if err := os.RemoveAll(dst); err != nil {
+	if st, err := os.Lstat(filepath.Dir(dst)); err != nil || !st.IsDir() {
+		return fmt.Errorf("%s is not a folder (a link?); lossexp does not follow links in its results folder: replace it by a folder", filepath.Dir(dst))
+	}
+	st, err := os.Lstat(dst)
+	switch {
+	case errors.Is(err, fs.ErrNotExist):
+		if err := os.Rename(src, dst); err == nil {
+			return nil
+		}
+		if err := os.Mkdir(dst, 0o755); err != nil {
+			return err
+		}
+	case err != nil:
+		return err
+	case !st.IsDir():
+		return fmt.Errorf("%s is not a folder (a link or a file of yours?); lossexp does not follow or replace it: move it away", dst)
+	default:
+		old, err := os.ReadDir(dst)
+		if err != nil {
+			return err
+		}
+		for _, e := range old {
+			if e.Type().IsRegular() && IsLogFile(e.Name()) {
+				if err := os.Remove(filepath.Join(dst, e.Name())); err != nil {
+					return err
+				}
+			}
+		}
+	}
+	files, err := os.ReadDir(src)
+	if err != nil {
 		return err
 	}
-	if err := os.Rename(src, dst); err == nil {
-		return nil
-	}
-	if err := os.CopyFS(dst, os.DirFS(src)); err != nil {
-		return err
+	for _, e := range files {
+		from, to := filepath.Join(src, e.Name()), filepath.Join(dst, e.Name())
+		if _, err := os.Lstat(to); err == nil {
+			continue // a file of the user's under a name lossexp writes: kept
+		}
+		if os.Rename(from, to) == nil {
+			continue
+		}
+		if err := atomicfile.Copy(to, from); err != nil {
+			return err
+		}
 	}
 	return os.RemoveAll(src)
 }

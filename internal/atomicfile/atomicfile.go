@@ -139,7 +139,9 @@ func GlobIn(dir, pattern string) ([]string, error) {
 func RemoveTemps(dir string) {
 	tmps, _ := GlobIn(dir, TempPattern)
 	for _, t := range tmps {
-		os.Remove(t)
+		if st, err := os.Lstat(t); err == nil && st.Mode().IsRegular() {
+			os.Remove(t) // only a file: never a link or a folder of the user's
+		}
 	}
 }
 
