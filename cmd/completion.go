@@ -77,7 +77,12 @@ const exitStatusHelp = `lossexp's exit status:
   0    success
   1    a check that failed, or a run that could not be carried out
   2    bad input: usage, a spec, data or a setting (nothing was trained)
-  130  interrupted (Ctrl-C, SIGTERM): what finished is kept and written
+  130  interrupted by SIGINT (Ctrl-C): what finished is kept and written
+  143  terminated by SIGTERM (kill, Slurm's scancel, Kubernetes): the same
+
+Every wait and every long read (a spec on standard input, a large CSV,
+the trainer's inputs) ends on the first signal; a second one ends lossexp
+at once. Files are written whole or not at all.
 `
 
 // newCmdHelp replaces cobra's help command, which prints "Unknown help

@@ -82,7 +82,7 @@ func Merge(ctx context.Context, opt MergeOptions) (*MergeOutcome, error) {
 	if err != nil {
 		return nil, err
 	}
-	st, err := mergeStudy(srcs, first, firstPath, opt)
+	st, err := mergeStudy(ctx, srcs, first, firstPath, opt)
 	if err != nil {
 		return nil, err
 	}
@@ -278,7 +278,7 @@ func agreeingManifest(srcs []mergeSource) (*sweep.ShardRecord, string, error) {
 // mergeStudy plans the study the shards ran: from the spec a shard
 // manifest carries (its text, and its path, against which a CSV dataset
 // is resolved as it was there), else from a plain sweep's spec.yaml.
-func mergeStudy(srcs []mergeSource, first *sweep.ShardRecord, firstPath string, opt MergeOptions) (*Study, error) {
+func mergeStudy(ctx context.Context, srcs []mergeSource, first *sweep.ShardRecord, firstPath string, opt MergeOptions) (*Study, error) {
 	dataDir := opt.DataDir
 	var text []byte
 	var file string
@@ -306,7 +306,7 @@ func mergeStudy(srcs []mergeSource, first *sweep.ShardRecord, firstPath string, 
 			return nil, err
 		}
 	}
-	st, err := Plan(text, file, dataDir, opt.Limits)
+	st, err := Plan(ctx, text, file, dataDir, opt.Limits)
 	if err != nil {
 		var ie *InputError
 		if first != nil && !errors.As(err, &ie) {
