@@ -465,7 +465,7 @@ func HashInputs(ctx context.Context, dir string, inputs []string, bad func(i int
 			case err != nil || st.IsDir():
 				return nil // a link to a folder: not followed
 			case !st.Mode().IsRegular():
-				return fmt.Errorf("%s is a link to %s, which is %s, not a regular file", path, target, saferead.Kind(st.Mode()))
+				return &saferead.NotRegularError{Path: path, Mode: st.Mode(), Link: target}
 			case !within(root, target):
 				dest, err := os.Readlink(path)
 				if err != nil {

@@ -27,11 +27,26 @@ const MaxSpecBytes = 4 << 20
 // file: "data.csv is a named pipe (FIFO), not a regular file".
 type NotRegularError struct {
 	Path string
-	Mode fs.FileMode
+	Mode fs.FileMode // of the file Path names, after following links
+	// Link is where Path points when it is a symbolic link ("" if not):
+	// "weights.bin is a link to /dev/zero, which is a character device".
+	Link string
 }
 
 func (e *NotRegularError) Error() string {
+	if e.Link != "" {
+		return fmt.Sprintf("%s is a link to %s, which is %s, not a regular file", e.Path, e.Link, Kind(e.Mode))
+	}
 	return fmt.Sprintf("%s is %s, not a regular file", e.Path, Kind(e.Mode))
+}
+
+// notRegular is the error for path, whose (followed) mode is m.
+func notRegular(path string, m fs.FileMode) *NotRegularError {
+	e := &NotRegularError{Path: path, Mode: m}
+	if l, err := os.Readlink(path); err == nil {
+		e.Link = l
+	}
+	return e
 }
 
 // ErrNotRegular matches every *NotRegularError with errors.Is.
@@ -72,7 +87,7 @@ func Check(path string) (fs.FileInfo, error) {
 		return nil, err
 	}
 	if !st.Mode().IsRegular() {
-		return nil, &NotRegularError{Path: path, Mode: st.Mode()}
+		return nil, notRegular(path, st.Mode())
 	}
 	return st, nil
 }
@@ -103,7 +118,7 @@ func openChecked(path string) (*os.File, error) {
 	}
 	if !st.Mode().IsRegular() {
 		f.Close() // read-only
-		return nil, &NotRegularError{Path: path, Mode: st.Mode()}
+		return nil, notRegular(path, st.Mode())
 	}
 	return f, nil
 }

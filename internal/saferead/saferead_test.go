@@ -51,9 +51,9 @@ func TestOpen_RefusesWhatIsNotARegularFile(t *testing.T) {
 	toFifo, toZero, toReg := link("to-fifo", fifo), link("to-zero", "/dev/zero"), link("to-reg", reg)
 	for _, tc := range []struct{ path, want string }{
 		{fifo, "is a named pipe (FIFO), not a regular file"},
-		{toFifo, "is a named pipe (FIFO), not a regular file"},
+		{toFifo, "is a link to " + fifo + ", which is a named pipe (FIFO), not a regular file"},
 		{"/dev/zero", "is a character device, not a regular file"},
-		{toZero, "is a character device, not a regular file"},
+		{toZero, "is a link to /dev/zero, which is a character device, not a regular file"},
 		{dir, "is a directory, not a regular file"},
 	} {
 		err := within(t, "Open("+tc.path+")", func() error {
