@@ -80,9 +80,10 @@ const exitStatusHelp = `lossexp's exit status:
   130  interrupted by SIGINT (Ctrl-C): what finished is kept and written
   143  terminated by SIGTERM (kill, Slurm's scancel, Kubernetes): the same
 
-Every wait and every long read (a spec on standard input, a large CSV,
-the trainer's inputs) ends on the first signal; a second one ends lossexp
-at once. Files are written whole or not at all.
+The wait for a spec on standard input and the load of a large CSV or of
+the trainer's inputs end on the first signal; a command that got one never
+exits 0, and a second signal ends lossexp at once. Files are written whole
+or not at all.
 `
 
 // newCmdHelp replaces cobra's help command, which prints "Unknown help

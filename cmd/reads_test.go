@@ -283,3 +283,21 @@ func TestMain_SignalNeverExitsZero(t *testing.T) {
 		}
 	}
 }
+
+// TestReads_ResultsFolderFIFO: `lossexp report` on a results folder whose
+// runs.csv is a named pipe refuses it at once, naming it, instead of
+// blocking in the open.
+func TestReads_ResultsFolderFIFO(t *testing.T) {
+	spec := writeSpec(t, okSpec)
+	out := filepath.Join(t.TempDir(), "o")
+	if code, stderr := mainWithin(t, "", "sweep", spec, "--out", out, "-q", "-w", "1"); code != ExitOK {
+		t.Fatalf("sweep: exit %d\n%s", code, stderr)
+	}
+	runs := filepath.Join(out, "runs.csv")
+	os.Remove(runs)
+	mkfifo(t, runs)
+	code, stderr := mainWithin(t, "", "report", out)
+	if code == ExitOK || !strings.Contains(stderr, runs+" is a named pipe (FIFO), not a regular file") {
+		t.Errorf("report: exit %d\n%s", code, stderr)
+	}
+}

@@ -116,7 +116,7 @@ func openChecked(path string) (*os.File, error) {
 		f.Close() // read-only
 		return nil, err
 	}
-	if !st.Mode().IsRegular() {
+	if !st.Mode().IsRegular() { // swapped in after the stat
 		f.Close() // read-only
 		return nil, notRegular(path, st.Mode())
 	}
