@@ -3,6 +3,7 @@ package cmd
 import (
 	"bytes"
 	"context"
+	"fmt"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -300,4 +301,57 @@ func TestReads_ResultsFolderFIFO(t *testing.T) {
 	if code == ExitOK || !strings.Contains(stderr, runs+" is a named pipe (FIFO), not a regular file") {
 		t.Errorf("report: exit %d\n%s", code, stderr)
 	}
+}
+
+// TestSignals_SecondSignalEndsAtOnce: after the first Ctrl-C has
+// cancelled the context, a second one ends the process at once, killed
+// by SIGINT as a shell reports it (status 130), even while lossexp still
+// waits (here: a 20 s sleep stands for a trainer's grace). A real process
+// (this test binary, run as helperSecondSignal) receives real signals.
+func TestSignals_SecondSignalEndsAtOnce(t *testing.T) {
+	if os.Getenv("LOSSEXP_TEST_SECOND_SIGNAL") == "1" {
+		helperSecondSignal()
+		return
+	}
+	c := exec.Command(os.Args[0], "-test.run=^TestSignals_SecondSignalEndsAtOnce$")
+	c.Env = append(os.Environ(), "LOSSEXP_TEST_SECOND_SIGNAL=1")
+	var stdout bytes.Buffer
+	c.Stdout = &stdout
+	if err := c.Start(); err != nil {
+		t.Fatal(err)
+	}
+	done := make(chan struct{})
+	go func() { c.Wait(); close(done) }()
+	select {
+	case <-done:
+	case <-time.After(10 * time.Second):
+		c.Process.Kill()
+		<-done
+		t.Fatalf("a second SIGINT did not end the process\n%s", stdout.String())
+	}
+	if !strings.Contains(stdout.String(), "first signal cancelled the context") {
+		t.Errorf("the first signal did not cancel the context:\n%s", stdout.String())
+	}
+	if ws, ok := c.ProcessState.Sys().(syscall.WaitStatus); !ok || !ws.Signaled() || ws.Signal() != syscall.SIGINT {
+		t.Errorf("ended with %v, want killed by SIGINT\n%s", c.ProcessState, stdout.String())
+	}
+}
+
+// helperSecondSignal signals itself twice under NotifyContext; the second
+// signal must kill it before the sleep ends.
+func helperSecondSignal() {
+	ctx, stop := NotifyContext(context.Background())
+	defer stop()
+	syscall.Kill(os.Getpid(), syscall.SIGINT)
+	select {
+	case <-ctx.Done():
+		fmt.Println("first signal cancelled the context:", context.Cause(ctx))
+	case <-time.After(5 * time.Second):
+		fmt.Println("the first signal was lost")
+		os.Exit(3)
+	}
+	syscall.Kill(os.Getpid(), syscall.SIGINT)
+	time.Sleep(20 * time.Second)
+	fmt.Println("still alive after the second signal")
+	os.Exit(4)
 }

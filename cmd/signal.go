@@ -51,7 +51,7 @@ func NotifyContext(parent context.Context) (ctx context.Context, stop func()) {
 	go func() {
 		select {
 		case sig := <-ch:
-			signal.Stop(ch)
+			signal.Stop(ch) // a second signal has its default action
 			cancel(&Interrupted{Signal: sig})
 		case <-done:
 		}

@@ -158,6 +158,8 @@ mutant reads-sigterm-exits-130 cmd/signal.go cmd 'TestMain_SignalNeverExitsZero'
 	'if e.Signal == syscall.SIGTERM {' 'if false {'
 mutant reads-signal-after-work-exits-0 cmd/root.go cmd 'TestMain_SignalNeverExitsZero' \
 	'		if in := interruptedBy(ctx); in != nil {' '		if in := interruptedBy(ctx); false && in != nil {'
+mutant reads-second-signal-swallowed cmd/signal.go cmd 'TestSignals_SecondSignalEndsAtOnce' \
+	'signal.Stop(ch) // a second signal has its default action' '// swallowed'
 mutant reads-csv-load-not-cancellable experiments/dataset/csv.go experiments 'TestOpenDataContext_CancelStopsTheCSVLoad' \
 	'return ReadCSV(saferead.Reader(ctx, f), path, opt)' 'return ReadCSV(f, path, opt)'
 mutant reads-inputs-follow-links-out experiments/trainer.go experiments 'TestHashInputs_LinksOutOfAFolder' \
