@@ -32,6 +32,21 @@ func mainWithin(t *testing.T, in string, args ...string) (code int, stderr strin
 	}
 }
 
+// waitOrKill waits for the started c to end, at most d; past d it kills
+// c and returns false.
+func waitOrKill(c *exec.Cmd, d time.Duration) bool {
+	done := make(chan struct{})
+	go func() { c.Wait(); close(done) }()
+	select {
+	case <-done:
+		return true
+	case <-time.After(d):
+		c.Process.Kill()
+		<-done
+		return false
+	}
+}
+
 func mkfifo(t *testing.T, path string) string {
 	t.Helper()
 	if err := syscall.Mkfifo(path, 0o644); err != nil {
@@ -243,13 +258,7 @@ func TestSignals_ExitStatus(t *testing.T) {
 				time.Sleep(tc.wait)
 				c.Process.Signal(sig.s)
 				sent := time.Now()
-				done := make(chan struct{})
-				go func() { c.Wait(); close(done) }()
-				select {
-				case <-done:
-				case <-time.After(5 * time.Second):
-					c.Process.Kill()
-					<-done
+				if !waitOrKill(c, 5*time.Second) {
 					t.Fatalf("still running 5 s after %v", sig.s)
 				}
 				if code := c.ProcessState.ExitCode(); code != sig.code {
@@ -320,13 +329,7 @@ func TestSignals_SecondSignalEndsAtOnce(t *testing.T) {
 	if err := c.Start(); err != nil {
 		t.Fatal(err)
 	}
-	done := make(chan struct{})
-	go func() { c.Wait(); close(done) }()
-	select {
-	case <-done:
-	case <-time.After(10 * time.Second):
-		c.Process.Kill()
-		<-done
+	if !waitOrKill(c, 10*time.Second) {
 		t.Fatalf("a second SIGINT did not end the process\n%s", stdout.String())
 	}
 	if !strings.Contains(stdout.String(), "first signal cancelled the context") {
