@@ -16,6 +16,7 @@ import (
 
 	"github.com/lossexp/lossexp/experiments"
 	"github.com/lossexp/lossexp/experiments/model"
+	"github.com/lossexp/lossexp/internal/saferead"
 	"github.com/lossexp/lossexp/report"
 )
 
@@ -98,7 +99,7 @@ func baselineRun(o *BaselineOptions) error {
 		info.Runs += p.N * spec.Folds()
 	}
 	var m Manifest
-	if b, err := os.ReadFile(filepath.Join(o.Results, "manifest.json")); err == nil && json.Unmarshal(b, &m) == nil {
+	if b, err := saferead.ReadFile(filepath.Join(o.Results, "manifest.json"), 0); err == nil && json.Unmarshal(b, &m) == nil {
 		info.Tool, info.BLAS, info.GoVersion = m.Tool, m.BLAS, m.GoVersion
 		info.Source = stableSource(m.SpecFile, o.Results)
 		if m.Numerics > 0 {
@@ -165,7 +166,7 @@ func stableSource(specFile, results string) string {
 // readBaselineInfo reads dir/baseline.json.
 func readBaselineInfo(dir string) (*BaselineInfo, error) {
 	path := filepath.Join(dir, BaselineFile)
-	b, err := os.ReadFile(path)
+	b, err := saferead.ReadFile(path, 0)
 	if err != nil {
 		if errors.Is(err, fs.ErrNotExist) {
 			return nil, fmt.Errorf("%s is not a baseline: it has no %s (store one with: lossexp baseline RESULTS --to %s)", dir, BaselineFile, dir)
@@ -183,7 +184,7 @@ func readBaselineInfo(dir string) (*BaselineInfo, error) {
 }
 
 func copyFile(src, dst string) error {
-	b, err := os.ReadFile(src)
+	b, err := saferead.ReadFile(src, 0)
 	if err != nil {
 		return inputError(fmt.Errorf("copy %s: %w", src, unwrapPathErr(err)))
 	}

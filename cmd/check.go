@@ -19,6 +19,7 @@ import (
 
 	"github.com/lossexp/lossexp/experiments"
 	"github.com/lossexp/lossexp/experiments/model"
+	"github.com/lossexp/lossexp/internal/saferead"
 	"github.com/lossexp/lossexp/report"
 )
 
@@ -207,7 +208,7 @@ func checkRun(o *CheckOptions) error {
 		}
 	}
 	var m Manifest
-	if b, err := os.ReadFile(filepath.Join(o.Results, "manifest.json")); err == nil && json.Unmarshal(b, &m) == nil {
+	if b, err := saferead.ReadFile(filepath.Join(o.Results, "manifest.json"), 0); err == nil && json.Unmarshal(b, &m) == nil {
 		if m.Runs > 0 && !m.Complete {
 			fmt.Fprintf(o.IO.Err, "WARNING: %s holds an unfinished sweep (%d of %d runs)\n", o.Results, m.Finished, m.Runs)
 		}

@@ -77,7 +77,13 @@ const exitStatusHelp = `lossexp's exit status:
   0    success
   1    a check that failed, or a run that could not be carried out
   2    bad input: usage, a spec, data or a setting (nothing was trained)
-  130  interrupted (Ctrl-C, SIGTERM): what finished is kept and written
+  130  interrupted by SIGINT (Ctrl-C): what finished is kept and written
+  143  terminated by SIGTERM (kill, Slurm's scancel, Kubernetes): the same
+
+The wait for a spec on standard input and the load of a large CSV or of
+the trainer's inputs end on the first signal; a command that got one never
+exits 0, and a second signal ends lossexp at once. Files are written whole
+or not at all.
 `
 
 // newCmdHelp replaces cobra's help command, which prints "Unknown help

@@ -305,7 +305,7 @@ func TestDatasetsFetch_CachePathNotAFolder(t *testing.T) {
 func TestSweep_InterruptedAfterTraining(t *testing.T) {
 	spec := writeSpec(t, tinySpec)
 	out := filepath.Join(t.TempDir(), "out")
-	st, err := study.Load(spec, experiments.Folders{}, study.DefaultLimits())
+	st, err := study.Load(t.Context(), spec, experiments.Folders{}, study.DefaultLimits())
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -6,6 +6,7 @@
 package cmd
 
 import (
+	"bytes"
 	"context"
 	"errors"
 	"fmt"
@@ -18,15 +19,17 @@ import (
 
 	"github.com/lossexp/lossexp/experiments"
 	"github.com/lossexp/lossexp/experiments/dataset"
+	"github.com/lossexp/lossexp/internal/saferead"
 	"github.com/lossexp/lossexp/study"
 )
 
 // Exit codes.
 const (
-	ExitOK        = 0
-	ExitFailure   = 1   // a failed check or a run that could not be carried out
-	ExitInput     = 2   // usage and input errors
-	ExitInterrupt = 130 // SIGINT / SIGTERM
+	ExitOK         = 0
+	ExitFailure    = 1   // a failed check or a run that could not be carried out
+	ExitInput      = 2   // usage and input errors
+	ExitInterrupt  = 130 // SIGINT (Ctrl-C), or a cancelled context
+	ExitTerminated = 143 // SIGTERM
 )
 
 // IO is where a command reads and writes.
@@ -63,6 +66,12 @@ func Main(ctx context.Context, args []string, in io.Reader, out, errw io.Writer)
 	root.SetErr(errw)
 	err := root.ExecuteContext(ctx)
 	if err == nil {
+		// A signal that arrived while the command finished its work
+		// still ends lossexp as interrupted, never with status 0.
+		if in := interruptedBy(ctx); in != nil {
+			fmt.Fprintf(errw, "lossexp: %v\n", in)
+			return in.Code()
+		}
 		return ExitOK
 	}
 	code := exitCode(ctx, err)
@@ -78,6 +87,10 @@ func exitCode(ctx context.Context, err error) int {
 	var ie *study.InputError
 	var le *study.LockedError
 	var inc *study.IncompleteError
+	if in := interruptedBy(ctx); in != nil {
+		// Whatever failed, it failed because the user stopped it.
+		return in.Code()
+	}
 	switch {
 	case errors.Is(err, context.Canceled) && ctx.Err() != nil:
 		return ExitInterrupt
@@ -125,7 +138,8 @@ working directory). "lossexp help environment" lists them; an unknown
 LOSSEXP_ variable or config key is an error, not silently ignored.
 
 Exit status: 0 success, 1 a failed check or a run that could not be carried
-out, 2 bad input (usage, spec, data, settings), 130 interrupted.`,
+out, 2 bad input (usage, spec, data, settings), 130 interrupted (SIGINT,
+Ctrl-C), 143 terminated (SIGTERM).`,
 		Example: `  lossexp sweep configs/quickstart.yaml
   lossexp validate configs/l1-sparsity.yaml
   lossexp report results/quickstart
@@ -222,16 +236,38 @@ func loadSpec(path string) (*experiments.Spec, error) {
 	return s, nil
 }
 
-// loadSpecIO is loadSpec with "-" read from streams.In: the spec comes
-// from standard input, named <stdin> in messages, and a relative dataset
-// path resolves against the working directory.
-func loadSpecIO(streams *IO, path string) (*experiments.Spec, error) {
+// loadSpecIO is loadSpec with "-" read from streams.In (see
+// readSpecInput): the spec comes from standard input, named <stdin> in
+// messages, and a relative dataset path resolves against the working
+// directory.
+func loadSpecIO(ctx context.Context, streams *IO, path string) (*experiments.Spec, error) {
 	if path != experiments.Stdin || streams == nil || streams.In == nil {
 		return loadSpec(path)
 	}
-	s, err := experiments.Parse(streams.In, experiments.StdinName)
+	text, err := readSpecInput(ctx, streams)
+	if err != nil {
+		return nil, err
+	}
+	s, err := experiments.Parse(bytes.NewReader(text), experiments.StdinName)
 	if err != nil {
 		return nil, inputError(err)
 	}
 	return s, nil
+}
+
+// readSpecInput reads a spec from streams.In (a pipe, a terminal, a
+// file): at most saferead.MaxSpecBytes, and the read ends on Ctrl-C or
+// SIGTERM even while nothing arrives (`sleep 30 | lossexp validate -`).
+func readSpecInput(ctx context.Context, streams *IO) ([]byte, error) {
+	if streams == nil || streams.In == nil {
+		return nil, inputError(fmt.Errorf("spec -: no standard input"))
+	}
+	text, err := saferead.ReadAll(ctx, streams.In, saferead.MaxSpecBytes)
+	if err != nil {
+		if ctx.Err() != nil {
+			return nil, fmt.Errorf("read the spec from standard input: %w", err)
+		}
+		return nil, inputError(fmt.Errorf("read the spec from standard input: %w (a spec is at most 4 MiB)", err))
+	}
+	return text, nil
 }

@@ -75,7 +75,7 @@ batch order, and the same metrics to the last bit.`,
 }
 
 func runRun(ctx context.Context, o *RunOptions) error {
-	s, err := loadSpecIO(o.IO, o.Spec)
+	s, err := loadSpecIO(ctx, o.IO, o.Spec)
 	if err != nil {
 		return err
 	}

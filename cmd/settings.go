@@ -5,7 +5,6 @@ import (
 	"errors"
 	"fmt"
 	"io/fs"
-	"os"
 	"runtime"
 	"slices"
 	"sort"
@@ -17,6 +16,7 @@ import (
 
 	"github.com/lossexp/lossexp/datasets"
 	"github.com/lossexp/lossexp/experiments"
+	"github.com/lossexp/lossexp/internal/saferead"
 	"github.com/lossexp/lossexp/sweep"
 )
 
@@ -160,16 +160,22 @@ func checkValue(k settingKind, v string) error {
 	return nil
 }
 
+// maxConfigBytes bounds a config file: a handful of settings.
+const maxConfigBytes = 1 << 20
+
 // readConfigFile reads a YAML config file into v after checking that its
 // keys are known and its values well typed. Errors name the file (and the
 // line of a bad key or value).
 func readConfigFile(v *viper.Viper, path string) error {
-	data, err := os.ReadFile(path)
+	data, err := saferead.ReadFile(path, maxConfigBytes)
 	if err != nil {
 		if errors.Is(err, fs.ErrNotExist) {
 			return fmt.Errorf("config file %s does not exist (given by --config or LOSSEXP_CONFIG)", path)
 		}
-		return fmt.Errorf("read config file %s: %w", path, err)
+		if errors.Is(err, saferead.ErrNotRegular) {
+			return fmt.Errorf("config file: %w", err)
+		}
+		return fmt.Errorf("read config file %s: %w", path, unwrapPathErr(err))
 	}
 	if err := checkConfig(path, data); err != nil {
 		return err

@@ -4,7 +4,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"io"
 	"io/fs"
 	"path/filepath"
 	"strings"
@@ -120,7 +119,7 @@ A CSV dataset path is resolved relative to the spec's folder, then to
 }
 
 func sweepRun(ctx context.Context, o *SweepOptions) error {
-	st, err := loadStudy(o.IO, o.Spec, experiments.Folders{Data: o.DataDir, Cache: o.Cache}, o.limits(o.Workers))
+	st, err := loadStudy(ctx, o.IO, o.Spec, experiments.Folders{Data: o.DataDir, Cache: o.Cache}, o.limits(o.Workers))
 	if err != nil {
 		return err
 	}
@@ -212,23 +211,17 @@ func shellQuote(s string) string { return study.ShellQuote(s) }
 
 // loadStudy plans the study of the spec at path, or of the spec read from
 // standard input when path is "-" (named <stdin> in messages; a relative
-// dataset path resolves against the working directory).
-func loadStudy(streams *IO, path string, dirs experiments.Folders, lim study.Limits) (*study.Study, error) {
+// dataset path resolves against the working directory). ctx cancels the
+// read of standard input and the load of the data.
+func loadStudy(ctx context.Context, streams *IO, path string, dirs experiments.Folders, lim study.Limits) (*study.Study, error) {
 	if path != experiments.Stdin {
-		return study.Load(path, dirs, lim)
+		return study.Load(ctx, path, dirs, lim)
 	}
-	if streams == nil || streams.In == nil {
-		return nil, inputError(fmt.Errorf("spec -: no standard input"))
-	}
-	const maxSpec = 4 << 20
-	text, err := io.ReadAll(io.LimitReader(streams.In, maxSpec+1))
+	text, err := readSpecInput(ctx, streams)
 	if err != nil {
-		return nil, inputError(fmt.Errorf("read the spec from standard input: %w", err))
+		return nil, err
 	}
-	if len(text) > maxSpec {
-		return nil, inputError(fmt.Errorf("spec from standard input: more than %d bytes", maxSpec))
-	}
-	return study.Plan(text, experiments.StdinName, dirs, lim)
+	return study.Plan(ctx, text, experiments.StdinName, dirs, lim)
 }
 
 // limitFlags are the resource limits of commands that plan a study.

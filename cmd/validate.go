@@ -57,7 +57,7 @@ training is refused here with the same message.`,
 			if runF != nil {
 				return runF(c.Context(), opts)
 			}
-			return validateRun(opts)
+			return validateRun(c.Context(), opts)
 		},
 	}
 	c.Flags().IntP("workers", "w", 0, "runs a sweep would train at once, for the memory estimate (0 = GOMAXPROCS)")
@@ -68,8 +68,8 @@ training is refused here with the same message.`,
 	return c
 }
 
-func validateRun(o *ValidateOptions) error {
-	st, err := loadStudy(o.IO, o.Spec, experiments.Folders{Data: o.DataDir, Cache: o.Cache}, o.limits(o.Workers))
+func validateRun(ctx context.Context, o *ValidateOptions) error {
+	st, err := loadStudy(ctx, o.IO, o.Spec, experiments.Folders{Data: o.DataDir, Cache: o.Cache}, o.limits(o.Workers))
 	if err != nil {
 		return err
 	}

@@ -13,6 +13,8 @@ import (
 	"os"
 	"path/filepath"
 	"time"
+
+	"github.com/lossexp/lossexp/internal/saferead"
 )
 
 // CacheEnv is the environment variable that overrides the cache folder
@@ -283,7 +285,7 @@ func checkSum(what string, h hash.Hash, want string) error {
 
 // fileSHA256 returns the SHA-256 of the file at p.
 func fileSHA256(p string) (string, error) {
-	f, err := os.Open(p)
+	f, err := saferead.Open(p)
 	if err != nil {
 		return "", err
 	}

@@ -5,7 +5,6 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"io/fs"
 	"math"
 	"os"
 	"regexp"
@@ -13,10 +12,12 @@ import (
 	"strings"
 
 	"go.yaml.in/yaml/v3"
+
+	"github.com/lossexp/lossexp/internal/saferead"
 )
 
 // maxSpecBytes bounds what Parse reads: a spec is a page of YAML.
-const maxSpecBytes = 4 << 20
+const maxSpecBytes = saferead.MaxSpecBytes
 
 // Stdin is the path that names standard input: Load("-") parses the spec
 // from os.Stdin, with StdinName in messages and in Spec.File, so that a
@@ -34,31 +35,16 @@ func Load(path string) (*Spec, error) {
 	}
 	// A named pipe, a device or a socket would block the open or the read
 	// (a FIFO with no writer waits forever): only a regular file (or a
-	// symbolic link to one) is a spec, or "-". A folder says so on its own.
-	if st, err := os.Stat(path); err == nil && !st.Mode().IsRegular() && !st.IsDir() {
-		return nil, fmt.Errorf("load spec: %s is %s, not a regular file (give - to read the spec from standard input)", path, fileKind(st.Mode()))
+	// symbolic link to one) is a spec, or "-".
+	f, err := saferead.Open(path)
+	if errors.Is(err, saferead.ErrNotRegular) {
+		return nil, fmt.Errorf("load spec: %w (give - to read the spec from standard input)", err)
 	}
-	f, err := os.Open(path)
 	if err != nil {
 		return nil, fmt.Errorf("load spec: %w", err)
 	}
 	defer f.Close() // read-only: a close error cannot lose data
 	return Parse(f, path)
-}
-
-// fileKind names the type of a file that is not a regular file.
-func fileKind(m fs.FileMode) string {
-	switch {
-	case m&fs.ModeNamedPipe != 0:
-		return "a named pipe (FIFO)"
-	case m&fs.ModeSocket != 0:
-		return "a socket"
-	case m&fs.ModeCharDevice != 0:
-		return "a character device"
-	case m&fs.ModeDevice != 0:
-		return "a device"
-	}
-	return "not a plain file (" + m.Type().String() + ")"
 }
 
 // Parse decodes a spec strictly from r, applies the defaults (DefaultSpec,

@@ -1,6 +1,8 @@
 package experiments
 
 import (
+	"context"
+	"errors"
 	"fmt"
 	"math/rand/v2"
 	"os"
@@ -9,6 +11,7 @@ import (
 
 	"github.com/lossexp/lossexp/datasets"
 	"github.com/lossexp/lossexp/experiments/dataset"
+	"github.com/lossexp/lossexp/internal/saferead"
 )
 
 // Stream constants separate the random streams of one repeat: the data
@@ -78,8 +81,16 @@ type Folders struct {
 // program and the inputs exist and hashes the inputs, which then stand
 // for the data's checksum (and so enter every run id).
 func OpenData(s *Spec, dirs Folders) (*DataSource, error) {
+	return OpenDataContext(context.Background(), s, dirs)
+}
+
+// OpenDataContext is OpenData whose reading of the data (a CSV file, a
+// trainer's inputs) stops once ctx is done, with an error wrapping
+// context.Cause(ctx): Ctrl-C on a large CSV. OpenData is for tests and
+// callers with nothing to cancel.
+func OpenDataContext(ctx context.Context, s *Spec, dirs Folders) (*DataSource, error) {
 	if s.Trainer != nil {
-		return openTrainer(s)
+		return openTrainer(ctx, s)
 	}
 	d := &DataSource{spec: s}
 	if s.Dataset.Builtin != "" {
@@ -91,7 +102,7 @@ func OpenData(s *Spec, dirs Folders) (*DataSource, error) {
 		return d, nil
 	}
 	opt := csvOptions(s)
-	t, path, err := loadCSV(s, "dataset.csv", s.Dataset.CSV, dirs, opt)
+	t, path, err := loadCSV(ctx, s, "dataset.csv", s.Dataset.CSV, dirs, opt)
 	if err != nil {
 		return nil, err
 	}
@@ -101,7 +112,7 @@ func OpenData(s *Spec, dirs Folders) (*DataSource, error) {
 		if opt.Image != nil {
 			opt.Image.Seed = ^opt.Image.Seed // the test file's noise is its own
 		}
-		tt, tpath, err := loadCSV(s, "dataset.split.test_csv", tc, dirs, opt)
+		tt, tpath, err := loadCSV(ctx, s, "dataset.split.test_csv", tc, dirs, opt)
 		if err != nil {
 			return nil, err
 		}
@@ -139,7 +150,7 @@ func csvOptions(s *Spec) dataset.CSVOptions {
 
 // loadCSV finds and reads one CSV file of the spec; field names the spec
 // key that gave its path, for errors.
-func loadCSV(s *Spec, field, p string, dirs Folders, opt dataset.CSVOptions) (*dataset.Table, string, error) {
+func loadCSV(ctx context.Context, s *Spec, field, p string, dirs Folders, opt dataset.CSVOptions) (*dataset.Table, string, error) {
 	path, shipped, err := resolveCSV(s, field, p, dirs)
 	if err != nil {
 		return nil, "", err
@@ -148,11 +159,17 @@ func loadCSV(s *Spec, field, p string, dirs Folders, opt dataset.CSVOptions) (*d
 	if shipped {
 		rc, _ := datasets.Open(p)
 		defer rc.Close() // read-only
-		t, err = dataset.ReadCSV(rc, path, opt)
+		t, err = dataset.ReadCSV(saferead.Reader(ctx, rc), path, opt)
 	} else {
-		t, err = dataset.LoadCSV(path, opt)
+		t, err = dataset.LoadCSV(ctx, path, opt)
 	}
 	if err != nil {
+		if ctx.Err() != nil {
+			return nil, "", fmt.Errorf("load %s: %w", path, context.Cause(ctx))
+		}
+		if errors.Is(err, saferead.ErrNotRegular) {
+			return nil, "", s.Errorf(field, "%w (give the path of a CSV file; a pipe or a device cannot be read twice or sized)", err)
+		}
 		return nil, "", s.Errorf(field, "%w", err)
 	}
 	return t, path, nil

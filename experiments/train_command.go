@@ -130,7 +130,7 @@ func trainCommand(ctx context.Context, run *Run) (Result, error) {
 	for i := range res.Metrics {
 		res.Metrics[i] = math.NaN()
 	}
-	sum, err := s.inputsSum()
+	sum, err := s.inputsSum(ctx)
 	if err != nil {
 		return res, err
 	}

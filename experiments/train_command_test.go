@@ -85,7 +85,7 @@ func TestTrainCommand_OK(t *testing.T) {
 			t.Errorf("%s = %v, want %v", names[i], res.Metrics[i], w)
 		}
 	}
-	sum, _ := s.inputsSum()
+	sum, _ := s.inputsSum(t.Context())
 	id := RunID(s.RunBase(sum), []float64{0.5}, 1)
 	if res.RunID != id {
 		t.Errorf("run id %s, want %s", res.RunID, id)

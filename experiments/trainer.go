@@ -1,8 +1,10 @@
 package experiments
 
 import (
+	"context"
 	"crypto/sha256"
 	"encoding/hex"
+	"errors"
 	"fmt"
 	"io"
 	"io/fs"
@@ -20,6 +22,7 @@ import (
 	"go.yaml.in/yaml/v3"
 
 	"github.com/lossexp/lossexp/experiments/command"
+	"github.com/lossexp/lossexp/internal/saferead"
 )
 
 // durationRE matches what time.ParseDuration reads (numbers with units,
@@ -348,8 +351,8 @@ func (s *Spec) SpecDir() string {
 var inputsCache sync.Map // *Spec → string
 
 // openTrainer checks what a trainer spec needs from the machine (the
-// program, the inputs) and hashes the inputs.
-func openTrainer(s *Spec) (*DataSource, error) {
+// program, the inputs) and hashes the inputs; ctx cancels the hashing.
+func openTrainer(ctx context.Context, s *Spec) (*DataSource, error) {
 	prog := s.Trainer.Command[0]
 	if strings.ContainsRune(prog, '/') {
 		p := prog
@@ -364,7 +367,7 @@ func openTrainer(s *Spec) (*DataSource, error) {
 			return nil, s.Errorf("trainer.command[0]", "program %q not found in PATH", prog)
 		}
 	}
-	sum, err := s.inputsSum()
+	sum, err := s.inputsSum(ctx)
 	if err != nil {
 		return nil, err
 	}
@@ -372,11 +375,11 @@ func openTrainer(s *Spec) (*DataSource, error) {
 }
 
 // inputsSum returns the hash of the trainer's inputs, cached per spec.
-func (s *Spec) inputsSum() (string, error) {
+func (s *Spec) inputsSum(ctx context.Context) (string, error) {
 	if v, ok := inputsCache.Load(s); ok {
 		return v.(string), nil
 	}
-	sum, err := HashInputs(s.SpecDir(), s.Trainer.Inputs, func(i int, err error) error {
+	sum, err := HashInputs(ctx, s.SpecDir(), s.Trainer.Inputs, func(i int, err error) error {
 		return s.Errorf(indexField("trainer.inputs", i), "%v", err)
 	})
 	if err != nil {
@@ -393,20 +396,37 @@ func (s *Spec) inputsSum() (string, error) {
 // content. Names starting with '.' (.git, .DS_Store), __pycache__ folders
 // and *.pyc files are left out: they change when the program runs, not
 // when the study does. A missing input is an error made by bad(i, err).
-func HashInputs(dir string, inputs []string, bad func(i int, err error) error) (string, error) {
+//
+// Only regular files are read: an input, or an entry of a folder, that
+// is a named pipe, a device (/dev/zero) or a socket, or a link to one, is
+// an error made by bad (it would block or never end). A folder is walked
+// without following links out of it: a link to a file inside the folder
+// is hashed by the file's content, a link to a file outside by where it
+// points (its target as written), a link to a folder or a dangling link
+// is left out. Once ctx is done HashInputs returns context.Cause(ctx).
+func HashInputs(ctx context.Context, dir string, inputs []string, bad func(i int, err error) error) (string, error) {
 	h := sha256.New()
 	file := func(path, name string) error {
-		f, err := os.Open(path)
+		f, err := saferead.Open(path)
 		if err != nil {
 			return err
 		}
 		defer f.Close() // read-only
 		fh := sha256.New()
-		if _, err := io.Copy(fh, f); err != nil {
+		if _, err := io.Copy(fh, saferead.Reader(ctx, f)); err != nil {
 			return err
 		}
 		fmt.Fprintf(h, "file\x00%s\x00%x\n", filepath.ToSlash(name), fh.Sum(nil))
 		return nil
+	}
+	fail := func(i int, err error) (string, error) {
+		if ctx.Err() != nil {
+			return "", context.Cause(ctx)
+		}
+		if errors.Is(err, saferead.ErrNotRegular) {
+			err = fmt.Errorf("%w: the inputs are hashed into the run ids, so each must be a regular file or a folder of them (remove it, or list the files the trainer reads)", err)
+		}
+		return "", bad(i, err)
 	}
 	for i, in := range inputs {
 		p := in
@@ -420,9 +440,13 @@ func HashInputs(dir string, inputs []string, bad func(i int, err error) error) (
 		}
 		if !st.IsDir() {
 			if err := file(p, ""); err != nil {
-				return "", bad(i, err)
+				return fail(i, err)
 			}
 			continue
+		}
+		root, err := filepath.EvalSymlinks(p)
+		if err != nil {
+			return fail(i, err)
 		}
 		err = filepath.WalkDir(p, func(path string, e fs.DirEntry, err error) error {
 			if err != nil {
@@ -435,22 +459,46 @@ func HashInputs(dir string, inputs []string, bad func(i int, err error) error) (
 				}
 				return nil
 			}
-			if !e.Type().IsRegular() && !(e.Type()&fs.ModeSymlink != 0) {
+			rel, _ := filepath.Rel(p, path)
+			switch {
+			case e.IsDir():
+				return nil
+			case e.Type().IsRegular():
+				return file(path, rel)
+			case e.Type()&fs.ModeSymlink == 0:
+				return &saferead.NotRegularError{Path: path, Mode: e.Type()}
+			}
+			target, err := filepath.EvalSymlinks(path)
+			if err != nil {
+				return nil // a dangling link: not followed
+			}
+			st, err := os.Stat(target)
+			switch {
+			case err != nil || st.IsDir():
+				return nil // a link to a folder: not followed
+			case !st.Mode().IsRegular():
+				return &saferead.NotRegularError{Path: path, Mode: st.Mode(), Link: target}
+			case !within(root, target):
+				dest, err := os.Readlink(path)
+				if err != nil {
+					return err
+				}
+				fmt.Fprintf(h, "link\x00%s\x00%s\n", filepath.ToSlash(rel), dest)
 				return nil
 			}
-			if e.Type()&fs.ModeSymlink != 0 {
-				if st, err := os.Stat(path); err != nil || st.IsDir() {
-					return nil // a dangling link or a link to a folder: not followed
-				}
-			}
-			rel, _ := filepath.Rel(p, path)
 			return file(path, rel)
 		})
 		if err != nil {
-			return "", bad(i, err)
+			return fail(i, err)
 		}
 	}
 	return hex.EncodeToString(h.Sum(nil)), nil
+}
+
+// within reports whether path lies in the folder root (both resolved).
+func within(root, path string) bool {
+	rel, err := filepath.Rel(root, path)
+	return err == nil && rel != ".." && !strings.HasPrefix(rel, ".."+string(filepath.Separator))
 }
 
 // TrainerMetricNames returns the metric columns of a trainer spec:

@@ -10,12 +10,12 @@ import (
 	"io/fs"
 	"iter"
 	"math"
-	"os"
 	"path/filepath"
 	"slices"
 	"strings"
 
 	"github.com/lossexp/lossexp/experiments"
+	"github.com/lossexp/lossexp/internal/saferead"
 	"github.com/lossexp/lossexp/lossterms"
 )
 
@@ -100,7 +100,7 @@ func Analyze(dir string, runs *Runs, s *Summary) (*Analysis, error) {
 
 func analyze(dir string, runs *Runs, nRuns int, s *Summary) (*Analysis, error) {
 	a := &Analysis{Dir: dir, Runs: runs, NRuns: nRuns, Summary: s}
-	if b, err := os.ReadFile(filepath.Join(dir, SpecFile)); err == nil {
+	if b, err := saferead.ReadFile(filepath.Join(dir, SpecFile), 0); err == nil {
 		a.SpecText = string(b)
 		spec, err := experiments.Load(filepath.Join(dir, SpecFile))
 		if err != nil {
@@ -462,7 +462,7 @@ func (t *Table) Each(f func(line int, row []string) error) error {
 		}
 		return nil
 	}
-	fh, err := os.Open(t.path)
+	fh, err := saferead.Open(t.path)
 	if err != nil {
 		return fmt.Errorf("read %s: %w", filepath.Base(t.path), err)
 	}
@@ -495,7 +495,7 @@ func (t *Table) Each(f func(line int, row []string) error) error {
 // readOptionalTable reads a CSV table's header (its rows are read by
 // Each); a missing file is (nil, nil).
 func readOptionalTable(path string) (*Table, error) {
-	f, err := os.Open(path)
+	f, err := saferead.Open(path)
 	if errors.Is(err, fs.ErrNotExist) {
 		return nil, nil
 	}

@@ -11,6 +11,8 @@ import (
 	"strconv"
 	"strings"
 	"text/tabwriter"
+
+	"github.com/lossexp/lossexp/internal/saferead"
 )
 
 // Answer is what a study found, in a form to print at the end of a sweep
@@ -55,7 +57,7 @@ func ReadAnswer(dir string) (*Answer, error) {
 	if _, err := os.Stat(filepath.Join(dir, HTMLFile)); err == nil {
 		a.Report = filepath.Join(dir, HTMLFile)
 	}
-	f, err := os.Open(filepath.Join(dir, BalanceFile))
+	f, err := saferead.Open(filepath.Join(dir, BalanceFile))
 	if errors.Is(err, os.ErrNotExist) {
 		return a, nil
 	}

@@ -6,9 +6,10 @@ import (
 	"fmt"
 	"io"
 	"math"
-	"os"
 	"strconv"
 	"strings"
+
+	"github.com/lossexp/lossexp/internal/saferead"
 )
 
 // ReadSummary reads a summary.csv written by WriteSummary. Columns are
@@ -19,7 +20,7 @@ import (
 // ok runs when its mean has a value (summary.csv keeps no per-metric
 // count). Errors name the file, the line and the column.
 func ReadSummary(path string) (*Summary, error) {
-	f, err := os.Open(path)
+	f, err := saferead.Open(path)
 	if err != nil {
 		return nil, fmt.Errorf("read summary: %w", err)
 	}

@@ -5,12 +5,12 @@ import (
 	"errors"
 	"fmt"
 	"math"
-	"os"
 	"path/filepath"
 	"slices"
 	"strings"
 
 	"github.com/lossexp/lossexp/experiments"
+	"github.com/lossexp/lossexp/internal/saferead"
 )
 
 // ErrUnusable reports a summary that cannot support a comparison (no
@@ -114,7 +114,7 @@ func VerifySummary(dir string) error {
 	if err := writeSummary(&want, s); err != nil {
 		return err
 	}
-	got, err := os.ReadFile(sumPath)
+	got, err := saferead.ReadFile(sumPath, 0)
 	if err != nil {
 		return err
 	}

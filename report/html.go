@@ -7,12 +7,12 @@ import (
 	"html/template"
 	"io"
 	"math"
-	"os"
 	"path/filepath"
 	"slices"
 	"strings"
 
 	"github.com/lossexp/lossexp/experiments"
+	"github.com/lossexp/lossexp/internal/saferead"
 )
 
 // HTMLFile is the one-page report of a results folder.
@@ -128,7 +128,7 @@ func WriteHTML(dir string, a *Analysis, opts PlotOptions, figs *Figures) error {
 	d := a.htmlData(opts, figs)
 	d.Img = map[string]template.URL{}
 	for _, f := range figs.All() {
-		b, err := os.ReadFile(filepath.Join(dir, f))
+		b, err := saferead.ReadFile(filepath.Join(dir, f), 0)
 		if err != nil {
 			return fmt.Errorf("embed figure in %s: %w", HTMLFile, err)
 		}

@@ -10,6 +10,8 @@ import (
 	"os"
 	"strconv"
 	"strings"
+
+	"github.com/lossexp/lossexp/internal/saferead"
 )
 
 // Runs is runs.csv read back: one Run per row, in file order.
@@ -62,7 +64,7 @@ type Run struct {
 // written by later versions, which add columns there, still read. Errors
 // name the file, the line and the column.
 func ReadRuns(path string) (*Runs, error) {
-	f, err := os.Open(path)
+	f, err := saferead.Open(path)
 	if err != nil {
 		return nil, fmt.Errorf("read runs: %w", err)
 	}
@@ -120,7 +122,7 @@ type RunReader struct {
 
 // OpenRuns opens the runs.csv at path and reads its header; Close it.
 func OpenRuns(path string) (*RunReader, error) {
-	f, err := os.Open(path)
+	f, err := saferead.Open(path)
 	if err != nil {
 		return nil, fmt.Errorf("read runs: %w", err)
 	}

@@ -6,11 +6,11 @@ import (
 	"fmt"
 	"io"
 	"io/fs"
-	"os"
 	"path/filepath"
 	"strconv"
 
 	"github.com/lossexp/lossexp/experiments"
+	"github.com/lossexp/lossexp/internal/saferead"
 )
 
 // SamplesFile holds the figure samples of repeat 0's runs
@@ -88,7 +88,7 @@ type Samples struct {
 
 // ReadSamples reads a samples.csv; a missing file is (nil, nil).
 func ReadSamples(path string) (*Samples, error) {
-	f, err := os.Open(path)
+	f, err := saferead.Open(path)
 	if errors.Is(err, fs.ErrNotExist) {
 		return nil, nil
 	}

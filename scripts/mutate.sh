@@ -192,6 +192,32 @@ mutant figure-name-collides report/figwriter.go report 'TestFigureFileName' \
 mutant validate-dotdot-segment experiments/validate.go experiments 'NamesThatBecomeFiles' \
 	'seg == "" || seg == "." || seg == ".."' 'seg == "" || seg == "."'
 
+
+# --- issue 21: only regular files are read, reads and loads honour signals ---
+mutant reads-open-blocks-on-fifo internal/saferead/saferead.go internal/saferead 'TestOpen_ChecksTheOpenFile' \
+	'os.O_RDONLY|syscall.O_NONBLOCK' 'os.O_RDONLY|0*syscall.O_NONBLOCK'
+mutant reads-no-fstat-after-open internal/saferead/saferead.go internal/saferead 'TestOpen_ChecksTheOpenFile' \
+	'if !st.Mode().IsRegular() { // swapped in after the stat' 'if false {'
+mutant reads-reader-ignores-ctx internal/saferead/saferead.go internal/saferead 'TestReader_StopsOnCancel' \
+	'if c.ctx.Err() != nil {' 'if false {'
+mutant reads-stdin-read-not-cancellable internal/saferead/saferead.go internal/saferead 'TestReadAll_CancelledWhileBlocked' \
+	'case <-ctx.Done():' 'case <-make(chan struct{}):'
+mutant reads-spec-bound-doubled internal/saferead/saferead.go cmd 'TestReads_SpecFromStdinBound' \
+	'const MaxSpecBytes = 4 << 20' 'const MaxSpecBytes = 8 << 20'
+mutant reads-sigterm-exits-130 cmd/signal.go cmd 'TestMain_SignalNeverExitsZero' \
+	'if e.Signal == syscall.SIGTERM {' 'if false {'
+mutant reads-signal-after-work-exits-0 cmd/root.go cmd 'TestMain_SignalNeverExitsZero' \
+	'		if in := interruptedBy(ctx); in != nil {' '		if in := interruptedBy(ctx); false && in != nil {'
+mutant reads-second-signal-swallowed cmd/signal.go cmd 'TestSignals_SecondSignalEndsAtOnce' \
+	'signal.Stop(ch) // a second signal has its default action' '// swallowed'
+mutant reads-csv-load-not-cancellable experiments/dataset/csv.go experiments 'TestOpenDataContext_CancelStopsTheCSVLoad' \
+	'return ReadCSV(saferead.Reader(ctx, f), path, opt)' 'return ReadCSV(f, path, opt)'
+mutant reads-inputs-follow-links-out experiments/trainer.go experiments 'TestHashInputs_LinksOutOfAFolder' \
+	'case !within(root, target):' 'case !within(root, target) && false:'
+mutant reads-inputs-folder-fifo-skipped experiments/trainer.go cmd 'TestReads_OnlyRegularFiles' \
+	'return &saferead.NotRegularError{Path: path, Mode: e.Type()}' 'return nil'
+mutant reads-store-opens-fifo sweep/segment.go cmd 'TestReads_StoreSegmentNotRegular/fifo' \
+	'f, err := saferead.Open(path)' 'f, err := os.Open(path)'
 echo
 echo "=== mutation summary: $caught caught, $missed missed, $stale stale (of $((caught + missed + stale)))"
 printf '%s\n' "${report[@]}"

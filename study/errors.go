@@ -1,6 +1,7 @@
 package study
 
 import (
+	"context"
 	"errors"
 	"fmt"
 )
@@ -20,6 +21,9 @@ func input(err error) error {
 	var le *LockedError
 	if err == nil || errors.As(err, &ie) || errors.As(err, &le) {
 		return err
+	}
+	if errors.Is(err, context.Canceled) {
+		return err // interrupted, not bad input
 	}
 	return &InputError{Err: err}
 }

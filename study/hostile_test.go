@@ -10,6 +10,8 @@ import (
 	"slices"
 	"strings"
 	"testing"
+
+	"github.com/lossexp/lossexp/experiments"
 )
 
 // snapshot records every path under root (links not followed) with its
@@ -231,7 +233,7 @@ func TestFolder_Hostile(t *testing.T) {
 
 func planTiny(t *testing.T, spec, dir string) *Study {
 	t.Helper()
-	st, err := Plan([]byte(spec), filepath.Join(dir, "s.yaml"), "", DefaultLimits())
+	st, err := Plan(t.Context(), []byte(spec), filepath.Join(dir, "s.yaml"), experiments.Folders{}, DefaultLimits())
 	if err != nil {
 		t.Fatal(err)
 	}

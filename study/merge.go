@@ -83,7 +83,7 @@ func Merge(ctx context.Context, opt MergeOptions) (*MergeOutcome, error) {
 	if err != nil {
 		return nil, err
 	}
-	st, err := mergeStudy(srcs, first, firstPath, opt)
+	st, err := mergeStudy(ctx, srcs, first, firstPath, opt)
 	if err != nil {
 		return nil, err
 	}
@@ -294,7 +294,7 @@ func agreeingManifest(srcs []mergeSource) (*sweep.ShardRecord, string, error) {
 // mergeStudy plans the study the shards ran: from the spec a shard
 // manifest carries (its text, and its path, against which a CSV dataset
 // is resolved as it was there), else from a plain sweep's spec.yaml.
-func mergeStudy(srcs []mergeSource, first *sweep.ShardRecord, firstPath string, opt MergeOptions) (*Study, error) {
+func mergeStudy(ctx context.Context, srcs []mergeSource, first *sweep.ShardRecord, firstPath string, opt MergeOptions) (*Study, error) {
 	dirs := experiments.Folders{Data: opt.DataDir, Cache: opt.Cache}
 	var text []byte
 	var file string
@@ -322,7 +322,7 @@ func mergeStudy(srcs []mergeSource, first *sweep.ShardRecord, firstPath string, 
 			return nil, err
 		}
 	}
-	st, err := Plan(text, file, dirs, opt.Limits)
+	st, err := Plan(ctx, text, file, dirs, opt.Limits)
 	if err != nil {
 		var ie *InputError
 		if first != nil && !errors.As(err, &ie) {

@@ -2,14 +2,15 @@ package study
 
 import (
 	"bytes"
+	"context"
 	"errors"
 	"fmt"
 	"io/fs"
-	"os"
 	"slices"
 	"strings"
 
 	"github.com/lossexp/lossexp/experiments"
+	"github.com/lossexp/lossexp/internal/saferead"
 	"github.com/lossexp/lossexp/report"
 	"github.com/lossexp/lossexp/sweep"
 )
@@ -36,39 +37,28 @@ type Study struct {
 }
 
 // Load reads the spec file at path and plans it (see Plan).
-func Load(path string, dirs experiments.Folders, lim Limits) (*Study, error) {
+func Load(ctx context.Context, path string, dirs experiments.Folders, lim Limits) (*Study, error) {
 	text, err := readSpec(path)
 	if err != nil {
 		return nil, err
 	}
-	return Plan(text, path, dirs, lim)
+	return Plan(ctx, text, path, dirs, lim)
 }
 
 // readSpec reads a spec file, refusing what is not a regular file (a
 // FIFO would block forever, a folder is a mistake) and absurd sizes.
 func readSpec(path string) ([]byte, error) {
-	st, err := os.Stat(path)
-	if err != nil {
-		if errors.Is(err, fs.ErrNotExist) {
-			return nil, inputf("spec %s: no such file", path)
-		}
-		return nil, inputf("spec %s: %w", path, unwrapPath(err))
-	}
-	if !st.Mode().IsRegular() {
-		return nil, inputf("spec %s: not a regular file (%s)", path, st.Mode().Type())
-	}
-	if st.Size() > maxSpecBytes {
-		return nil, inputf("spec %s: %d bytes; a spec is at most %d", path, st.Size(), maxSpecBytes)
-	}
-	b, err := os.ReadFile(path)
-	if err != nil {
+	b, err := saferead.ReadFile(path, saferead.MaxSpecBytes)
+	switch {
+	case errors.Is(err, fs.ErrNotExist):
+		return nil, inputf("spec %s: no such file", path)
+	case errors.Is(err, saferead.ErrNotRegular):
+		return nil, inputf("spec: %w (give - to read the spec from standard input)", err)
+	case err != nil:
 		return nil, inputf("spec %s: %w", path, unwrapPath(err))
 	}
 	return b, nil
 }
-
-// maxSpecBytes bounds a spec file's size.
-const maxSpecBytes = 4 << 20
 
 // Plan parses the spec text (file names it in messages and anchors
 // relative CSV paths) and plans the study: it checks the resource limits
@@ -78,20 +68,23 @@ const maxSpecBytes = 4 << 20
 // estimates the memory, expands the runs and assigns their ids. Every
 // refusal of a sweep before its first run comes from here, so `lossexp
 // validate` refuses exactly what `lossexp sweep` would.
-func Plan(text []byte, file string, dirs experiments.Folders, lim Limits) (*Study, error) {
+//
+// ctx cancels the load of the data (Ctrl-C on a large CSV): Plan then
+// returns an error that wraps context.Cause(ctx).
+func Plan(ctx context.Context, text []byte, file string, dirs experiments.Folders, lim Limits) (*Study, error) {
 	s, err := experiments.Parse(bytes.NewReader(text), file)
 	if err != nil {
 		return nil, input(err)
 	}
 	st := &Study{SpecPath: file, SpecText: text, Dirs: dirs, limits: lim}
-	if err := st.plan(s); err != nil {
+	if err := st.plan(ctx, s); err != nil {
 		return nil, err
 	}
 	return st, nil
 }
 
 // plan fills st for spec s (the spec itself, or a refinement round's).
-func (st *Study) plan(s *experiments.Spec) error {
+func (st *Study) plan(ctx context.Context, s *experiments.Spec) error {
 	lim := st.limits
 	if lim.MaxRuns <= 0 {
 		lim.MaxRuns = DefaultMaxRuns
@@ -103,7 +96,7 @@ func (st *Study) plan(s *experiments.Spec) error {
 	if _, err := countRuns(s, len(lgrid), lim.MaxRuns); err != nil {
 		return input(err)
 	}
-	data, err := experiments.OpenData(s, st.Dirs)
+	data, err := experiments.OpenDataContext(ctx, s, st.Dirs)
 	if err != nil {
 		return input(err)
 	}
@@ -137,7 +130,7 @@ func (st *Study) plan(s *experiments.Spec) error {
 	}
 	// Sweep axes: each axis point's data before the ids, which cover it;
 	// the effective λ of scaled terms after.
-	if err := plans.AttachData(st.Dirs); err != nil {
+	if err := plans.AttachData(ctx, st.Dirs); err != nil {
 		return input(err)
 	}
 	sum := data.Checksum()
@@ -162,9 +155,9 @@ func (st *Study) Warnings() []string { return st.Data.Warnings() }
 // Replan returns the study of spec s (a refinement round's spec: the same
 // study with more λ values), with the same spec file, data folder and
 // limits.
-func (st *Study) Replan(s *experiments.Spec) (*Study, error) {
+func (st *Study) Replan(ctx context.Context, s *experiments.Spec) (*Study, error) {
 	n := &Study{SpecPath: st.SpecPath, SpecText: st.SpecText, Dirs: st.Dirs, limits: st.limits}
-	if err := n.plan(s); err != nil {
+	if err := n.plan(ctx, s); err != nil {
 		return nil, err
 	}
 	return n, nil

@@ -64,7 +64,7 @@ func (st *Study) refineRounds(ctx context.Context, store *sweep.Store, opt Sweep
 			break
 		}
 		fmt.Fprintf(log, "sweep %s: refinement round %d of %d: λ_%s += %v\n", s.Name, round+1, r.Rounds, term.Name, add)
-		next, err := st.Replan(sweep.WithLambdas(st.Spec, sw[0], add))
+		next, err := st.Replan(ctx, sweep.WithLambdas(st.Spec, sw[0], add))
 		if err != nil {
 			return nil, trained, err
 		}

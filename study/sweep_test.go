@@ -26,7 +26,7 @@ loss:
 // the sweep returns the context's error (exit 130), not a failure.
 func TestSweep_InterruptDuringReport(t *testing.T) {
 	dir := t.TempDir()
-	st, err := Plan([]byte(tinySpec), filepath.Join(dir, "s.yaml"), experiments.Folders{}, DefaultLimits())
+	st, err := Plan(t.Context(), []byte(tinySpec), filepath.Join(dir, "s.yaml"), experiments.Folders{}, DefaultLimits())
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -58,7 +58,7 @@ func TestSweep_InterruptDuringReport(t *testing.T) {
 // alone, inside the whole time, and zero when every run was reused.
 func TestSweep_TrainSeconds(t *testing.T) {
 	dir := t.TempDir()
-	st, err := Plan([]byte(tinySpec), filepath.Join(dir, "s.yaml"), experiments.Folders{}, DefaultLimits())
+	st, err := Plan(t.Context(), []byte(tinySpec), filepath.Join(dir, "s.yaml"), experiments.Folders{}, DefaultLimits())
 	if err != nil {
 		t.Fatal(err)
 	}

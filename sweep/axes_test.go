@@ -62,7 +62,7 @@ func TestExpand_Axes(t *testing.T) {
 
 	// Ids: distinct across axis points, and those of a spec that writes
 	// the axis point's values outright (no axes) for the same run.
-	if err := ps.AttachData(experiments.Folders{}); err != nil {
+	if err := ps.AttachData(t.Context(), experiments.Folders{}); err != nil {
 		t.Fatal(err)
 	}
 	if err := ps.AssignIDs("unused"); err != nil {
@@ -114,7 +114,7 @@ func TestRun_AxesDeterministic(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		if err := ps.AttachData(experiments.Folders{}); err != nil {
+		if err := ps.AttachData(t.Context(), experiments.Folders{}); err != nil {
 			t.Fatal(err)
 		}
 		if err := ps.AssignIDs(s.RunBase(data.Checksum())); err != nil {

@@ -41,7 +41,7 @@ func TestExpand_Balance(t *testing.T) {
 		t.Fatalf("%d plans (grid %d), want %d + 6 (grid %d)", ps1.Len(), len(g1), ps0.Len(), len(g0))
 	}
 	ps0.AssignIDs(plain.RunBase("x"))
-	if err := ps1.AttachData(experiments.Folders{}); err != nil {
+	if err := ps1.AttachData(t.Context(), experiments.Folders{}); err != nil {
 		t.Fatal(err)
 	}
 	ps1.AssignIDs(withB.RunBase("x"))

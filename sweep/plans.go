@@ -1,6 +1,7 @@
 package sweep
 
 import (
+	"context"
 	"fmt"
 	"iter"
 
@@ -144,13 +145,15 @@ func (ps *Plans) Collect() []Plan {
 // where CSV files are looked for after the spec's folder
 // (experiments.OpenData). Call it before AssignIDs: a run id covers the
 // data's checksum, which an axis such as dataset.params.samples changes.
-func (ps *Plans) AttachData(dirs experiments.Folders) error {
+//
+// ctx cancels the load of the data (experiments.OpenDataContext).
+func (ps *Plans) AttachData(ctx context.Context, dirs experiments.Folders) error {
 	for k := range ps.groups {
 		g := &ps.groups[k]
 		if g.spec == nil {
 			continue
 		}
-		d, err := experiments.OpenData(g.spec, dirs)
+		d, err := experiments.OpenDataContext(ctx, g.spec, dirs)
 		if err != nil {
 			return err
 		}

@@ -24,6 +24,7 @@ import (
 
 	"github.com/lossexp/lossexp/experiments"
 	"github.com/lossexp/lossexp/internal/atomicfile"
+	"github.com/lossexp/lossexp/internal/saferead"
 )
 
 // # The run store
@@ -327,11 +328,25 @@ func listDir(dir string) ([]string, error) {
 	return names, nil
 }
 
+// openStoreFile opens a file of the store for reading: only a regular
+// file (a named pipe would block, a link to /dev/zero never ends), with
+// the cure for anything else.
+func openStoreFile(path string) (*os.File, error) {
+	f, err := saferead.Open(path)
+	if errors.Is(err, saferead.ErrNotRegular) {
+		return nil, fmt.Errorf("read run store: %w: lossexp writes only regular files there; remove it (rm %s) and run again (its runs, if any, are retrained)", err, path)
+	}
+	if err != nil {
+		return nil, fmt.Errorf("read run store %s: %w", path, unwrapPath(err))
+	}
+	return f, nil
+}
+
 // scan reads segment name into the index.
 func (s *Store) scan(name string) error {
-	f, err := os.Open(filepath.Join(s.dir, name))
+	f, err := openStoreFile(filepath.Join(s.dir, name))
 	if err != nil {
-		return fmt.Errorf("read run store %s: %w", filepath.Join(s.dir, name), unwrapPath(err))
+		return err
 	}
 	defer f.Close()
 	r := bufio.NewReaderSize(f, 1<<16)
@@ -559,10 +574,10 @@ func (s *Store) Load(id string) (*Record, error) {
 	}
 	sg := s.segs[e.seg()]
 	if sg.f == nil {
-		f, err := os.Open(filepath.Join(s.dir, sg.name))
+		f, err := openStoreFile(filepath.Join(s.dir, sg.name))
 		if err != nil {
 			s.mu.Unlock()
-			return nil, fmt.Errorf("read run store %s: %w", filepath.Join(s.dir, sg.name), unwrapPath(err))
+			return nil, err
 		}
 		sg.f = f
 	}
@@ -613,11 +628,16 @@ func (s *Store) legacyPath(id string) string { return filepath.Join(s.dir, id+".
 // loadLegacy reads <id>.json (format 2).
 func (s *Store) loadLegacy(id string) (*Record, error) {
 	path := s.legacyPath(id)
-	b, err := os.ReadFile(path)
+	f, err := openStoreFile(path)
+	if errors.Is(err, fs.ErrNotExist) {
+		return nil, ErrNoRecord
+	}
 	if err != nil {
-		if errors.Is(err, fs.ErrNotExist) {
-			return nil, ErrNoRecord
-		}
+		return nil, err
+	}
+	b, err := io.ReadAll(f)
+	f.Close() // read-only
+	if err != nil {
 		return nil, fmt.Errorf("read stored run %s: %w", path, unwrapPath(err))
 	}
 	var rec Record

@@ -3,6 +3,7 @@ package sweep
 import (
 	"bytes"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"os"
 	"path/filepath"
@@ -11,6 +12,7 @@ import (
 	"time"
 
 	"github.com/lossexp/lossexp/internal/atomicfile"
+	"github.com/lossexp/lossexp/internal/saferead"
 )
 
 // ShardDir is the folder, beside StoreDir in a results folder, where each
@@ -100,7 +102,10 @@ func LoadShardRecords(dir string) ([]*ShardRecord, error) {
 	}
 	var recs []*ShardRecord
 	for _, f := range files {
-		b, err := os.ReadFile(f)
+		b, err := saferead.ReadFile(f, 0)
+		if errors.Is(err, saferead.ErrNotRegular) {
+			return nil, fmt.Errorf("read shard manifest: %w: lossexp writes only regular files there; remove it (rm %s) and re-run that shard (it reuses its stored runs)", err, f)
+		}
 		if err != nil {
 			return nil, fmt.Errorf("read shard manifest %s: %w", f, unwrapPath(err))
 		}

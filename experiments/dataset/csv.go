@@ -2,6 +2,7 @@ package dataset
 
 import (
 	"cmp"
+	"context"
 	"crypto/sha256"
 	"encoding/csv"
 	"encoding/hex"
@@ -9,10 +10,11 @@ import (
 	"fmt"
 	"io"
 	"math"
-	"os"
 	"slices"
 	"strconv"
 	"strings"
+
+	"github.com/lossexp/lossexp/internal/saferead"
 )
 
 // CSVOptions say how to read a CSV file into a Table.
@@ -96,14 +98,16 @@ func ParseTask(s string) (Task, error) {
 	return 0, fmt.Errorf("unknown task %q (valid: classification, regression)", s)
 }
 
-// LoadCSV reads the CSV file at path; see ReadCSV.
-func LoadCSV(path string, opt CSVOptions) (*Table, error) {
-	f, err := os.Open(path)
+// LoadCSV reads the CSV file at path; see ReadCSV. Only a regular file is
+// read (a named pipe or a device is refused, saferead.Open), and the read
+// stops with context.Cause(ctx) once ctx is done.
+func LoadCSV(ctx context.Context, path string, opt CSVOptions) (*Table, error) {
+	f, err := saferead.Open(path)
 	if err != nil {
 		return nil, err
 	}
 	defer f.Close() // read-only: a close error cannot lose data
-	return ReadCSV(f, path, opt)
+	return ReadCSV(saferead.Reader(ctx, f), path, opt)
 }
 
 // isMissing reports whether a (trimmed) cell counts as missing.

@@ -90,7 +90,7 @@ func TestLoadCSV_AuxTargets(t *testing.T) {
 	if err := os.WriteFile(p, []byte("x,e1,y,e2\n1,0.5,a,1\n2,1.5,b,0\n3,2.5,a,1\n"), 0o644); err != nil {
 		t.Fatal(err)
 	}
-	tab, err := LoadCSV(p, CSVOptions{Target: "y", AuxTargets: []string{"e2", "e1"}})
+	tab, err := LoadCSV(t.Context(), p, CSVOptions{Target: "y", AuxTargets: []string{"e2", "e1"}})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -115,7 +115,7 @@ func TestLoadCSV_AuxTargets(t *testing.T) {
 		{"also a feature", CSVOptions{Target: "y", Features: []string{"x", "e1"}, AuxTargets: []string{"e1"}}},
 		{"not numeric", CSVOptions{Target: "e2", AuxTargets: []string{"y"}}},
 	} {
-		if _, err := LoadCSV(p, tc.opt); err == nil {
+		if _, err := LoadCSV(t.Context(), p, tc.opt); err == nil {
 			t.Errorf("%s: accepted", tc.name)
 		}
 	}

@@ -59,7 +59,7 @@ func TestLoadCSV_Shared(t *testing.T) {
 	}
 	for _, tc := range tests {
 		t.Run(tc.file, func(t *testing.T) {
-			tab, err := LoadCSV(filepath.Join(dir, tc.file), tc.opt)
+			tab, err := LoadCSV(t.Context(), filepath.Join(dir, tc.file), tc.opt)
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -93,14 +93,14 @@ func TestLoadCSV_Shared(t *testing.T) {
 func TestLoadCSV_AdultMissingIsAnError(t *testing.T) {
 	dir := sharedDatasets(t)
 	path := filepath.Join(dir, "adult", "adult_train.csv")
-	_, err := LoadCSV(path, CSVOptions{Target: "target", Categorical: adultCategorical})
+	_, err := LoadCSV(t.Context(), path, CSVOptions{Target: "target", Categorical: adultCategorical})
 	// Line 16 of the file is the first with "?" (in native_country).
 	want := path + `: row 16, column "native_country": missing value "?" (use missing: drop to skip rows with missing values)`
 	if err == nil || err.Error() != want {
 		t.Errorf("got %v\nwant %s", err, want)
 	}
 	// Without the categorical list, text columns are reported as numbers.
-	_, err = LoadCSV(path, CSVOptions{Target: "target", Missing: "drop"})
+	_, err = LoadCSV(t.Context(), path, CSVOptions{Target: "target", Missing: "drop"})
 	want = path + `: row 2, column "workclass": value "State-gov" is not a number: column "workclass" holds text; list it under dataset.categorical to one-hot encode it, or leave it out of dataset.features`
 	if err == nil || err.Error() != want {
 		t.Errorf("got %v\nwant %s", err, want)
@@ -108,7 +108,7 @@ func TestLoadCSV_AdultMissingIsAnError(t *testing.T) {
 }
 
 func TestLoadCSV_NotFound(t *testing.T) {
-	_, err := LoadCSV(filepath.Join(t.TempDir(), "nope.csv"), CSVOptions{Target: "y"})
+	_, err := LoadCSV(t.Context(), filepath.Join(t.TempDir(), "nope.csv"), CSVOptions{Target: "y"})
 	if !os.IsNotExist(err) {
 		t.Errorf("got %v, want a not-exist error", err)
 	}
@@ -118,7 +118,7 @@ func BenchmarkLoadCSV_Adult(b *testing.B) {
 	path := filepath.Join(sharedDatasets(b), "adult", "adult_train.csv")
 	opt := CSVOptions{Target: "target", Categorical: adultCategorical, Missing: "drop", Group: "sex"}
 	for b.Loop() {
-		if _, err := LoadCSV(path, opt); err != nil {
+		if _, err := LoadCSV(b.Context(), path, opt); err != nil {
 			b.Fatal(err)
 		}
 	}
@@ -126,7 +126,7 @@ func BenchmarkLoadCSV_Adult(b *testing.B) {
 
 func BenchmarkPrepare_Adult(b *testing.B) {
 	path := filepath.Join(sharedDatasets(b), "adult", "adult_train.csv")
-	tab, err := LoadCSV(path, CSVOptions{Target: "target", Categorical: adultCategorical, Missing: "drop", Group: "sex"})
+	tab, err := LoadCSV(b.Context(), path, CSVOptions{Target: "target", Categorical: adultCategorical, Missing: "drop", Group: "sex"})
 	if err != nil {
 		b.Fatal(err)
 	}
