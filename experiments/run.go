@@ -141,6 +141,9 @@ func loadCSV(s *Spec, field, p, dataDir string, opt dataset.CSVOptions) (*datase
 		defer rc.Close() // read-only
 		t, err = dataset.ReadCSV(rc, path, opt)
 	} else {
+		if st, err := os.Stat(path); err == nil {
+			opt.SizeHint = st.Size() // room for the rows reserved once, not grown
+		}
 		t, err = dataset.LoadCSV(path, opt)
 	}
 	if err != nil {
