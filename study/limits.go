@@ -300,7 +300,7 @@ const (
 // encoded features, targets, auxiliary targets, group and label per row,
 // and Prepare's index slices), once when planning and once per repeat
 // and fold in a sweep; then the runs. Each peak is heapSlack × the bytes
-// live + processBytes.
+// live (in whole bytes) + processBytes.
 func EstimateMemory(s *experiments.Spec, train, test *dataset.CSVShape, workers int) MemoryEstimate {
 	sh := *train
 	n := sh.Rows
@@ -337,8 +337,8 @@ func EstimateMemory(s *experiments.Spec, train, test *dataset.CSVShape, workers 
 	validate := n * max(loadRow, tableRow+splitRow)
 	sweep := max(validate, n*(tableRow+float64(s.Repeats*s.Folds())*splitRow)+float64(workers)*perRun)
 	return MemoryEstimate{
-		Validate: heapSlack*validate + processBytes,
-		Sweep:    heapSlack*sweep + processBytes + reportBytes,
+		Validate: math.Ceil(heapSlack*validate) + processBytes,
+		Sweep:    math.Ceil(heapSlack*sweep) + processBytes + reportBytes,
 		PerRun:   perRun,
 		Workers:  workers,
 	}

@@ -311,6 +311,7 @@ func ReadCSV(r io.Reader, file string, opt CSVOptions) (*Table, error) {
 	var groups labelSet
 	var yIdx, gIdx []int32
 	var seqs seqReader
+	var badPixel error // the first pixel outside [0, max]
 	kn, err := newKnownLevels(opt, t.CatNames)
 	if err != nil {
 		return nil, fmt.Errorf("%s: %w", file, err)
@@ -368,8 +369,9 @@ rows:
 				}
 				return nil, err
 			}
-			if im := opt.Image; im != nil && !(x >= 0 && x <= im.Max) {
-				return nil, cellErr(c, strings.TrimSpace(rec[c]), fmt.Errorf("pixel value %v is outside [0, %v] (image max)", x, im.Max))
+			if im := opt.Image; im != nil && badPixel == nil && !(x >= 0 && x <= im.Max) {
+				// Reported once the image options are known to be sound.
+				badPixel = cellErr(c, strings.TrimSpace(rec[c]), fmt.Errorf("pixel value %v is outside [0, %v] (image max)", x, im.Max))
 			}
 			t.NumX = append(t.NumX, x)
 		}
@@ -487,7 +489,7 @@ rows:
 		}
 	}
 	if opt.Image != nil {
-		if err := buildImages(t, file, opt.Target, *opt.Image); err != nil {
+		if err := buildImages(t, file, opt.Target, *opt.Image, badPixel); err != nil {
 			return nil, err
 		}
 	}
