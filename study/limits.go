@@ -3,6 +3,7 @@ package study
 import (
 	"bufio"
 	"fmt"
+	"io"
 	"math"
 	"os"
 	"runtime"
@@ -33,15 +34,16 @@ type Limits struct {
 const DefaultMaxRuns = 2_000_000
 
 // DefaultLimits returns the limits a command uses unless told otherwise:
-// DefaultMaxRuns runs and three quarters of the memory this process may
-// use (the container's limit where there is one, else the machine's).
+// DefaultMaxRuns runs and DefaultMaxMemory.
 func DefaultLimits() Limits {
 	return Limits{MaxRuns: DefaultMaxRuns, MaxMemory: DefaultMaxMemory()}
 }
 
 // DefaultMaxMemory is three quarters of the memory available to this
-// process: the cgroup limit when one is set, else the machine's total
-// memory; 8 GiB when neither can be read.
+// process: the smaller of the machine's available memory (MemAvailable
+// in /proc/meminfo: free memory and what the kernel can reclaim without
+// swapping) and the cgroup's limit (memory.max, or cgroup v1's
+// memory.limit_in_bytes); 8 GiB when neither can be read.
 func DefaultMaxMemory() int64 {
 	avail := machineMemory()
 	if c := cgroupMemory(); c > 0 && (avail == 0 || c < avail) {
@@ -59,10 +61,16 @@ func machineMemory() int64 {
 		return 0
 	}
 	defer f.Close()
-	sc := bufio.NewScanner(f)
+	return memAvailable(f)
+}
+
+// memAvailable reads MemAvailable from /proc/meminfo's text, in bytes (0
+// when absent).
+func memAvailable(r io.Reader) int64 {
+	sc := bufio.NewScanner(r)
 	for sc.Scan() {
 		fs := strings.Fields(sc.Text())
-		if len(fs) >= 2 && fs[0] == "MemTotal:" {
+		if len(fs) >= 2 && fs[0] == "MemAvailable:" {
 			kb, err := strconv.ParseInt(fs[1], 10, 64)
 			if err == nil {
 				return kb << 10
@@ -278,12 +286,12 @@ const (
 	// its code, the runtime, the spec and the plan; a sweep holds
 	// reportBytes more (workers, the store, the report's fonts and
 	// figures).
-	processBytes = 20 << 20
+	processBytes = 24 << 20
 	reportBytes  = 24 << 20
 	// heapSlack is the resident memory per byte live: the runtime's heap
 	// overhead and the garbage not yet collected, which boundHeap keeps
 	// below the estimate.
-	heapSlack = 1.15
+	heapSlack = 1.25
 	// prepareRowBytes are Prepare's index slices per row (a permutation,
 	// a split tag, the rows of each split).
 	prepareRowBytes = 24
@@ -381,7 +389,7 @@ func boundHeap(bytes float64) {
 
 const (
 	// minHeapBound is the smallest estimate boundHeap applies.
-	minHeapBound = 64 << 20
+	minHeapBound = 32 << 20
 	// codeBytes is the part of processBytes outside the Go heap (the
 	// program's code and data pages), which the runtime's limit does not
 	// count.

@@ -43,8 +43,8 @@ func TestEstimateMemory(t *testing.T) {
 	const perRun = 70600.0
 	validate := 1000 * (68.0 + 80)                   // the table and repeat 0's splits
 	sweep := 1000*(68.0+2*80) + 2*perRun             // the table, 2 repeats' splits, 2 runs
-	wantV := math.Ceil(1.15*validate) + 20<<20       // heapSlack, processBytes
-	wantS := math.Ceil(1.15*sweep) + 20<<20 + 24<<20 // and reportBytes
+	wantV := math.Ceil(1.25*validate) + 24<<20       // heapSlack, processBytes
+	wantS := math.Ceil(1.25*sweep) + 24<<20 + 24<<20 // and reportBytes
 	if got.PerRun != perRun || got.Validate != wantV || got.Sweep != wantS || got.Workers != 2 {
 		t.Errorf("estimate %+v, want per run %v, validate %v, sweep %v", got, perRun, wantV, wantS)
 	}
@@ -52,14 +52,14 @@ func TestEstimateMemory(t *testing.T) {
 	// concatenation, more than the table and a split here only with
 	// wide categorical text.
 	two := EstimateMemory(s, sh, &dataset.CSVShape{Rows: 500}, 2)
-	if want := math.Ceil(1.15*1500*(68.0+80)) + 20<<20; two.Validate != want {
+	if want := math.Ceil(1.25*1500*(68.0+80)) + 24<<20; two.Validate != want {
 		t.Errorf("with a test file of 500 rows: validate %v, want %v", two.Validate, want)
 	}
 	img := EstimateMemory(s, &dataset.CSVShape{Rows: 1000, Numeric: 4, Targets: 4, Image: true}, nil, 1)
 	// The table (clean and degraded images, 16·4 + 8 label) and the
 	// splits (the same, + 24 indices) outweigh the load (pixels read,
 	// clean and degraded images: 24·4 + 12).
-	if want := math.Ceil(1.15*1000*((16*4+8)+(16*4+8+24))) + 20<<20; img.Validate != want {
+	if want := math.Ceil(1.25*1000*((16*4+8)+(16*4+8+24))) + 24<<20; img.Validate != want {
 		t.Errorf("image: validate %v, want %v", img.Validate, want)
 	}
 }
@@ -127,5 +127,17 @@ func TestPlan_MemoryRefusedBeforeReading(t *testing.T) {
 	// The load itself, allowed, reads the text the estimate never saw.
 	if _, err := Plan(text, p, "", Limits{Workers: 2, MaxMemory: limit}); err == nil || !strings.Contains(err.Error(), `"oops"`) {
 		t.Errorf("plan at the limit: %v, want the load's error about \"oops\"", err)
+	}
+}
+
+// TestMemAvailable: the default limit is judged from MemAvailable (what
+// the machine can give now), not MemTotal.
+func TestMemAvailable(t *testing.T) {
+	text := "MemTotal:       24000000 kB\nMemFree:         1000000 kB\nMemAvailable:   16000000 kB\n"
+	if got := memAvailable(strings.NewReader(text)); got != 16000000<<10 {
+		t.Errorf("memAvailable = %d, want %d", got, int64(16000000)<<10)
+	}
+	if got := memAvailable(strings.NewReader("MemTotal: 1 kB\n")); got != 0 {
+		t.Errorf("without MemAvailable: %d, want 0", got)
 	}
 }
