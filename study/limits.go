@@ -371,7 +371,7 @@ func checkDataMemory(s *experiments.Spec, dataDir string, l Limits) (est MemoryE
 		rows += test.Rows
 		size += test.Size
 	}
-	return est, true, s.Errorf("dataset.csv", "the study needs about %s of memory, more than the limit of %s: about %s rows × %d columns (%s of CSV, judged from its first rows) in %d repeats' splits, and %d workers; use a smaller file, fewer repeats or --workers, or raise --max-memory",
+	return est, true, s.Errorf("dataset.csv", "the study needs about %s of memory, more than the limit of %s: about %s rows × %d columns (%s of CSV, judged from its first rows), the splits of %d repeats and folds, %d workers at once; use a smaller file, fewer repeats or --workers, or raise --max-memory",
 		humanBytes(est.Sweep), humanBytes(float64(l.MaxMemory)), humanCount(math.Round(rows)), train.Numeric+train.Levels, humanBytes(float64(size)), s.Repeats*s.Folds(), l.workers())
 }
 
