@@ -135,7 +135,12 @@ func validateRun(ctx context.Context, o *ValidateOptions) error {
 	fmt.Fprintf(w, "select:   λ chosen on %s\n", selectionLabel(s))
 	fmt.Fprintf(w, "metrics:  %s\n", strings.Join(st.Layout.Metrics, ", "))
 	if s.Trainer == nil {
-		fmt.Fprintf(w, "memory:   about %s per run\n", humanBytes(st.RunMemory))
+		if m := st.Memory; m.Sweep > 0 {
+			fmt.Fprintf(w, "memory:   about %s to load and check, %s for a sweep on %s (about %s per run; judged before loading)\n",
+				humanBytes(m.Validate), humanBytes(m.Sweep), plural(m.Workers, "worker"), humanBytes(st.RunMemory))
+		} else {
+			fmt.Fprintf(w, "memory:   about %s per run\n", humanBytes(st.RunMemory))
+		}
 	}
 	return nil
 }

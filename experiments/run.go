@@ -161,6 +161,9 @@ func loadCSV(ctx context.Context, s *Spec, field, p string, dirs Folders, opt da
 		defer rc.Close() // read-only
 		t, err = dataset.ReadCSV(saferead.Reader(ctx, rc), path, opt)
 	} else {
+		if st, err := os.Stat(path); err == nil {
+			opt.SizeHint = st.Size() // room for the rows reserved once, not grown
+		}
 		t, err = dataset.LoadCSV(ctx, path, opt)
 	}
 	if err != nil {

@@ -3,9 +3,11 @@ package study
 import (
 	"bufio"
 	"fmt"
+	"io"
 	"math"
 	"os"
 	"runtime"
+	"runtime/debug"
 	"strconv"
 	"strings"
 
@@ -32,15 +34,16 @@ type Limits struct {
 const DefaultMaxRuns = 2_000_000
 
 // DefaultLimits returns the limits a command uses unless told otherwise:
-// DefaultMaxRuns runs and three quarters of the memory this process may
-// use (the container's limit where there is one, else the machine's).
+// DefaultMaxRuns runs and DefaultMaxMemory.
 func DefaultLimits() Limits {
 	return Limits{MaxRuns: DefaultMaxRuns, MaxMemory: DefaultMaxMemory()}
 }
 
 // DefaultMaxMemory is three quarters of the memory available to this
-// process: the cgroup limit when one is set, else the machine's total
-// memory; 8 GiB when neither can be read.
+// process: the smaller of the machine's available memory (MemAvailable
+// in /proc/meminfo: free memory and what the kernel can reclaim without
+// swapping) and the cgroup's limit (memory.max, or cgroup v1's
+// memory.limit_in_bytes); 8 GiB when neither can be read.
 func DefaultMaxMemory() int64 {
 	avail := machineMemory()
 	if c := cgroupMemory(); c > 0 && (avail == 0 || c < avail) {
@@ -58,10 +61,16 @@ func machineMemory() int64 {
 		return 0
 	}
 	defer f.Close()
-	sc := bufio.NewScanner(f)
+	return memAvailable(f)
+}
+
+// memAvailable reads MemAvailable from /proc/meminfo's text, in bytes (0
+// when absent).
+func memAvailable(r io.Reader) int64 {
+	sc := bufio.NewScanner(r)
 	for sc.Scan() {
 		fs := strings.Fields(sc.Text())
-		if len(fs) >= 2 && fs[0] == "MemTotal:" {
+		if len(fs) >= 2 && fs[0] == "MemAvailable:" {
 			kb, err := strconv.ParseInt(fs[1], 10, 64)
 			if err == nil {
 				return kb << 10
@@ -132,34 +141,42 @@ func countRuns(s *experiments.Spec, gridPoints, max int) (int, error) {
 // buffers, and the activations of a batch and of an evaluation pass over
 // the largest split.
 func runMemory(s *experiments.Spec, sp *dataset.Splits) float64 {
-	in := float64(sp.Train.D)
 	out := float64(max(1, sp.Train.T))
 	if len(sp.Classes) > 2 {
 		out = float64(len(sp.Classes))
-	}
-	sizes := []float64{in}
-	for _, h := range s.Model.Hidden {
-		sizes = append(sizes, float64(h))
-	}
-	sizes = append(sizes, out)
-	params, widths, widest := 0.0, 0.0, 0.0
-	for i := 1; i < len(sizes); i++ {
-		params += (sizes[i-1] + 1) * sizes[i]
-		widths += sizes[i]
-		widest = math.Max(widest, sizes[i])
 	}
 	rows := float64(sp.Train.N)
 	if sp.Test != nil {
 		rows = math.Max(rows, float64(sp.Test.N))
 	}
+	return runBytes(s, float64(sp.Train.D), out, float64(sp.Train.N), rows)
+}
+
+// runBytes is runMemory for in features, out outputs, train training
+// rows and rows in the largest split.
+//
+// evalRows are the rows of one evaluation pass (experiments.evalChunk).
+const evalRows = 512
+
+func runBytes(s *experiments.Spec, in, out, train, rows float64) float64 {
+	sizes := []float64{in}
+	for _, h := range s.Model.Hidden {
+		sizes = append(sizes, float64(h))
+	}
+	sizes = append(sizes, out)
+	params, widths := 0.0, 0.0
+	for i := 1; i < len(sizes); i++ {
+		params += (sizes[i-1] + 1) * sizes[i]
+		widths += sizes[i]
+	}
 	batch := float64(s.Train.BatchSize)
-	if batch <= 0 || batch > float64(sp.Train.N) {
-		batch = float64(sp.Train.N)
+	if batch <= 0 || batch > train {
+		batch = train
 	}
 	// parameters, gradient, two optimizer moments, a work copy; three
-	// buffers per layer of a batch (pre-activation, activation, delta);
-	// two of the widest layer for an evaluation pass over every row.
-	return 8 * (5*params + 3*batch*widths + 2*rows*widest)
+	// buffers per layer of a batch, or of a chunk of an evaluation pass
+	// (pre-activation, activation, delta); the outputs of every row.
+	return 8 * (5*params + 3*max(batch, evalRows)*widths + rows*out)
 }
 
 // splitMemory is the memory of one repeat's prepared splits.
@@ -247,3 +264,134 @@ func ParseBytes(v string) (int64, error) {
 	}
 	return int64(f * mult), nil
 }
+
+// MemoryEstimate is the resident memory a study is expected to reach at
+// its peak, in bytes, judged from its CSV files' sizes and first rows
+// before they are read (EstimateMemory).
+type MemoryEstimate struct {
+	// Validate is the peak of planning the study: loading the data and
+	// preparing repeat 0's splits (all that lossexp validate does).
+	Validate float64
+	// Sweep is the peak of a sweep: the data, every repeat's (and fold's)
+	// prepared splits, and Workers runs training at once.
+	Sweep float64
+	// PerRun is one run's share (runMemory); Workers the runs at once.
+	PerRun  float64
+	Workers int
+}
+
+// The factors of the memory estimate; TestEstimateMemory pins them.
+const (
+	// processBytes is the resident memory of lossexp holding no data:
+	// its code, the runtime, the spec and the plan; a sweep holds
+	// reportBytes more (workers, the store, the report's fonts and
+	// figures).
+	processBytes = 24 << 20
+	reportBytes  = 24 << 20
+	// heapSlack is the resident memory per byte live: the runtime's heap
+	// overhead and the garbage not yet collected, which boundHeap keeps
+	// below the estimate.
+	heapSlack = 1.25
+	// prepareRowBytes are Prepare's index slices per row (a permutation,
+	// a split tag, the rows of each split).
+	prepareRowBytes = 24
+)
+
+// EstimateMemory estimates the memory of a study on CSV data of the
+// given shapes (test nil without a test file) with workers runs at once:
+// per row, the table ReadCSV builds (float64 numeric features, targets
+// and auxiliary targets; a 4-byte index and a string header per
+// categorical cell; class and group indices) and its transients (a grown
+// slice's old copy; with a test file, both files' tables and their
+// concatenation; for images the pixels read, the clean and the degraded
+// images); then the prepared splits of one repeat (float64 one-hot
+// encoded features, targets, auxiliary targets, group and label per row,
+// and Prepare's index slices), once when planning and once per repeat
+// and fold in a sweep; then the runs. Each peak is heapSlack × the bytes
+// live (in whole bytes) + processBytes.
+func EstimateMemory(s *experiments.Spec, train, test *dataset.CSVShape, workers int) MemoryEstimate {
+	sh := *train
+	n := sh.Rows
+	if test != nil {
+		n += test.Rows
+	}
+	p, q, d := float64(sh.Numeric), float64(sh.Categorical), float64(sh.Numeric+sh.Levels)
+	t, a := float64(sh.Targets), float64(sh.Aux)
+	g := 0.0
+	if sh.Group {
+		g = 1
+	}
+	var tableRow, loadRow, splitRow float64
+	if sh.Image {
+		// ReadCSV's pixels, buildImages' clean and degraded images; the
+		// pixels go once the images are built; the class becomes a label.
+		tableRow = 16*p + 8 + 12*g
+		loadRow = 24*p + 12 + 12*g
+		splitRow = 16*p + 8 + 8*g
+	} else {
+		c := 0.0
+		if sh.Classification {
+			c = 4 // the class index beside the float64 label
+		}
+		tableRow = 8*p + 20*q + 8*t + c + 12*g + 8*a
+		loadRow = tableRow // ReadCSV reserves its slices once (CSVOptions.SizeHint)
+		splitRow = 8*d + 8*t + 8*a + 8*g
+	}
+	splitRow += prepareRowBytes
+	if test != nil {
+		loadRow = max(loadRow, 2*tableRow) // both files' tables and their concatenation
+	}
+	perRun := runBytes(s, max(d, 1), max(t, 1), n, n)
+	validate := n * max(loadRow, tableRow+splitRow)
+	sweep := max(validate, n*(tableRow+float64(s.Repeats*s.Folds())*splitRow)+float64(workers)*perRun)
+	return MemoryEstimate{
+		Validate: math.Ceil(heapSlack*validate) + processBytes,
+		Sweep:    math.Ceil(heapSlack*sweep) + processBytes + reportBytes,
+		PerRun:   perRun,
+		Workers:  workers,
+	}
+}
+
+// checkDataMemory estimates the memory of a study on CSV data before the
+// data is read, and refuses a study whose sweep would need more than
+// l.MaxMemory. ok is false when the data's shape is unknown (built-in
+// data, a trainer, first rows the reader refuses).
+func checkDataMemory(s *experiments.Spec, dirs experiments.Folders, l Limits) (est MemoryEstimate, ok bool, err error) {
+	train, test := experiments.SniffData(s, dirs)
+	if train == nil {
+		return est, false, nil
+	}
+	est = EstimateMemory(s, train, test, l.workers())
+	if l.MaxMemory <= 0 || est.Sweep <= float64(l.MaxMemory) {
+		return est, true, nil
+	}
+	rows := train.Rows
+	size := train.Size
+	if test != nil {
+		rows += test.Rows
+		size += test.Size
+	}
+	return est, true, s.Errorf("dataset.csv", "the study needs about %s of memory, more than the limit of %s: about %s rows × %d columns (%s of CSV, judged from its first rows), the splits of %d repeats and folds, %d workers at once; use a smaller file, fewer repeats or --workers, or raise --max-memory",
+		humanBytes(est.Sweep), humanBytes(float64(l.MaxMemory)), humanCount(math.Round(rows)), train.Numeric+train.Levels, humanBytes(float64(size)), s.Repeats*s.Folds(), l.workers())
+}
+
+// boundHeap sets the Go runtime's soft memory limit to an estimate of
+// the peak (MemoryEstimate), so that garbage is collected before the
+// resident memory passes it: without it the heap may grow to twice the
+// bytes live before the collector runs. Small estimates are left alone
+// (the collector's default pacing costs little memory there, and a tight
+// limit on a small heap only costs time).
+func boundHeap(bytes float64) {
+	if bytes >= minHeapBound && bytes < math.MaxInt64 {
+		debug.SetMemoryLimit(int64(bytes) - codeBytes)
+	}
+}
+
+const (
+	// minHeapBound is the smallest estimate boundHeap applies.
+	minHeapBound = 32 << 20
+	// codeBytes is the part of processBytes outside the Go heap (the
+	// program's code and data pages), which the runtime's limit does not
+	// count.
+	codeBytes = 12 << 20
+)

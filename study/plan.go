@@ -33,7 +33,11 @@ type Study struct {
 
 	// RunMemory is the estimated memory of one run in bytes.
 	RunMemory float64
-	limits    Limits
+	// Memory is the estimated peak memory of planning and of a sweep,
+	// judged before the data was read (zero unless the data is CSV files
+	// whose first rows could be read; see EstimateMemory).
+	Memory MemoryEstimate
+	limits Limits
 }
 
 // Load reads the spec file at path and plans it (see Plan).
@@ -96,6 +100,15 @@ func (st *Study) plan(ctx context.Context, s *experiments.Spec) error {
 	if _, err := countRuns(s, len(lgrid), lim.MaxRuns); err != nil {
 		return input(err)
 	}
+	// The memory of CSV data is judged from the files' sizes and first
+	// rows, and refused, before the data is read.
+	mem, sniffed, err := checkDataMemory(s, st.Dirs, lim)
+	if err != nil {
+		return input(err)
+	}
+	if sniffed {
+		boundHeap(mem.Validate)
+	}
 	data, err := experiments.OpenDataContext(ctx, s, st.Dirs)
 	if err != nil {
 		return input(err)
@@ -120,9 +133,11 @@ func (st *Study) plan(ctx context.Context, s *experiments.Spec) error {
 	if err := checkReportMetrics(s, layout.Metrics); err != nil {
 		return input(err)
 	}
-	perRun, err := checkMemory(s, sp0, lim)
-	if err != nil {
-		return input(err)
+	perRun := runMemory(s, sp0)
+	if !sniffed {
+		if perRun, err = checkMemory(s, sp0, lim); err != nil {
+			return input(err)
+		}
 	}
 	plans, grid, err := sweep.Expand(s)
 	if err != nil {
@@ -144,7 +159,7 @@ func (st *Study) plan(ctx context.Context, s *experiments.Spec) error {
 	if err := plans.Scale(data); err != nil {
 		return input(err)
 	}
-	st.Spec, st.Data, st.Plans, st.Grid, st.Layout, st.Base, st.RunMemory = s, data, plans, grid, layout, base, perRun
+	st.Spec, st.Data, st.Plans, st.Grid, st.Layout, st.Base, st.RunMemory, st.Memory = s, data, plans, grid, layout, base, perRun, mem
 	return nil
 }
 

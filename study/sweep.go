@@ -50,6 +50,7 @@ type SweepOutcome struct {
 // the outcome with Interrupted set and ctx's error.
 func Sweep(ctx context.Context, st *Study, opt SweepOptions) (*SweepOutcome, error) {
 	started := time.Now()
+	boundHeap(st.Memory.Sweep) // the runs and every repeat's splits, now
 	out := opt.Out
 	claim := ClaimOptions{Force: opt.Force}
 	lock, err := LockAccepted(out, "lossexp sweep "+st.Spec.Name, true, func() error { return CheckClaim(out, st, claim) })

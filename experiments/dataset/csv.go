@@ -53,6 +53,16 @@ type CSVOptions struct {
 	// the training file lacks becomes: "error" (also when empty) or
 	// "zero" (encoded as all zeros, counted in Table.Warnings).
 	Unseen string
+
+	// SizeHint, when > 0, is the size of the file in bytes: after its
+	// first rows the reader reserves room for the rows the rest of the
+	// file holds at the same bytes per row, instead of growing its slices
+	// (each growth holds the old copy and the new at once).
+	SizeHint int64
+
+	// sniff marks SniffCSV's read of a file's first rows: a sample may
+	// hold a single class, or a sequence's first frames only.
+	sniff bool
 }
 
 // CSVError reports a bad cell or row of a CSV file.
@@ -305,6 +315,7 @@ func ReadCSV(r io.Reader, file string, opt CSVOptions) (*Table, error) {
 	var groups labelSet
 	var yIdx, gIdx []int32
 	var seqs seqReader
+	var badPixel error // the first pixel outside [0, max]
 	kn, err := newKnownLevels(opt, t.CatNames)
 	if err != nil {
 		return nil, fmt.Errorf("%s: %w", file, err)
@@ -362,6 +373,10 @@ rows:
 				}
 				return nil, err
 			}
+			if im := opt.Image; im != nil && badPixel == nil && !(x >= 0 && x <= im.Max) {
+				// Reported once the image options are known to be sound.
+				badPixel = cellErr(c, strings.TrimSpace(rec[c]), fmt.Errorf("pixel value %v is outside [0, %v] (image max)", x, im.Max))
+			}
 			t.NumX = append(t.NumX, x)
 		}
 		for k, c := range catCols {
@@ -417,6 +432,20 @@ rows:
 			t.Aux = append(t.Aux, x)
 		}
 		t.N++
+		if t.N == reserveAfter && opt.SizeHint > 0 {
+			rows := int(float64(opt.SizeHint)/float64(cr.InputOffset())*reserveAfter*reserveMargin) - t.N
+			t.NumX = slices.Grow(t.NumX, rows*len(numCols))
+			t.Aux = slices.Grow(t.Aux, rows*len(aux))
+			catIdx = slices.Grow(catIdx, rows*len(catCols))
+			if task == Regression {
+				t.Y = slices.Grow(t.Y, rows)
+			} else {
+				yIdx = slices.Grow(yIdx, rows)
+			}
+			if group >= 0 {
+				gIdx = slices.Grow(gIdx, rows)
+			}
+		}
 	}
 	if t.N == 0 {
 		if t.Dropped > 0 {
@@ -435,7 +464,7 @@ rows:
 		t.Classes, remap = labels.sorted()
 		if kn != nil {
 			t.Classes, remap = kn.classes, kn.remap(labels.names, kn.classes)
-		} else if len(t.Classes) < 2 {
+		} else if len(t.Classes) < 2 && !opt.sniff {
 			return nil, fmt.Errorf("%s: target column %q has a single class %q (classification needs at least 2)", file, opt.Target, t.Classes[0])
 		}
 		t.Y = make([]float64, t.N)
@@ -458,24 +487,38 @@ rows:
 	if kn != nil {
 		t.Warnings = kn.warnings(file)
 	}
-	if seqCol >= 0 {
+	if seqCol >= 0 && !opt.sniff {
 		if err := seqs.finish(t, file, opt.Sequence); err != nil {
 			return nil, err
 		}
 	}
 	if opt.Image != nil {
-		if err := buildImages(t, file, opt.Target, *opt.Image); err != nil {
+		if err := buildImages(t, file, opt.Target, *opt.Image, badPixel); err != nil {
 			return nil, err
 		}
 	}
 	return t, nil
 }
 
+// ReadCSV reserves room for the rest of a file of known size
+// (CSVOptions.SizeHint) after reserveAfter rows, for reserveMargin × the
+// rows predicted (rows vary in length; room never touched costs no
+// resident memory).
+const (
+	reserveAfter  = 1000
+	reserveMargin = 1.05
+)
+
 // csvReadError turns an encoding/csv error into a CSVError when it knows
 // the line.
 func csvReadError(file string, err error) error {
 	var pe *csv.ParseError
 	if errors.As(err, &pe) {
+		if errors.Is(pe.Err, csv.ErrQuote) && pe.StartLine < pe.Line {
+			// A quote never closed runs to the end of the file, where the
+			// reader stops; the mistake is where the quoted field opens.
+			return &CSVError{File: file, Row: pe.StartLine, Err: fmt.Errorf("the quoted field that opens on this line runs to line %d: %w (is a closing quote missing?)", pe.Line, pe.Err)}
+		}
 		return &CSVError{File: file, Row: pe.Line, Err: pe.Err}
 	}
 	return fmt.Errorf("read %s: %w", file, err)

@@ -42,8 +42,10 @@ const imageStream = 0x696d6167656e6f69 // "imagenoi"
 const maxImageSide = 4096
 
 // buildImages turns a classification table whose numeric features are
-// pixels into the restoration task opt describes.
-func buildImages(t *Table, file, target string, opt ImageOptions) error {
+// pixels into the restoration task opt describes; badPixel, when not nil,
+// is the reader's error for the first pixel outside [0, opt.Max], returned
+// once the options are found sound.
+func buildImages(t *Table, file, target string, opt ImageOptions, badPixel error) error {
 	W, H, C := opt.Width, opt.Height, opt.Channels
 	P := W * H * C
 	switch {
@@ -61,6 +63,8 @@ func buildImages(t *Table, file, target string, opt ImageOptions) error {
 		return fmt.Errorf("%s: image downsample %d must be ≥ 1 and divide the width %d and the height %d", file, opt.Downsample, W, H)
 	case opt.Blur < 0 || math.IsNaN(opt.Blur) || math.IsInf(opt.Blur, 0) || opt.Noise < 0 || math.IsNaN(opt.Noise) || math.IsInf(opt.Noise, 0):
 		return fmt.Errorf("%s: image blur and noise must be finite and ≥ 0, got %v and %v", file, opt.Blur, opt.Noise)
+	case badPixel != nil:
+		return badPixel
 	}
 	clean := make([]float64, len(t.NumX))
 	for i, v := range t.NumX {
