@@ -459,3 +459,41 @@ func TestTrainerSpec_Describe(t *testing.T) {
 		t.Errorf("got %q, want %q", got, want)
 	}
 }
+
+// TestTrainCommand_MetricsNotAFile: a metrics.jsonl that is a named pipe,
+// a folder or a link to /dev/zero fails its run, saying what it is: it
+// neither blocks the sweep (a FIFO's open waits for a writer) nor aborts
+// it (a folder cannot be copied to the logs).
+func TestTrainCommand_MetricsNotAFile(t *testing.T) {
+	for kind, want := range map[string]string{
+		"fifo":    "metrics.jsonl is a named pipe (FIFO), not a regular file",
+		"dir":     "metrics.jsonl is a directory, not a regular file",
+		"devzero": "metrics.jsonl is a character device, not a regular file",
+	} {
+		t.Run(kind, func(t *testing.T) {
+			s := trainerSpec(t, "notafile:"+kind, "")
+			logs := t.TempDir()
+			type out struct {
+				res Result
+				err error
+			}
+			done := make(chan out, 1)
+			go func() {
+				res, err := trainFake(t, WithLogRoot(context.Background(), logs), s, 0.5, 0)
+				done <- out{res, err}
+			}()
+			var o out
+			select {
+			case o = <-done:
+			case <-time.After(30 * time.Second):
+				t.Fatal("the run did not end in 30 s: reading metrics.jsonl blocks")
+			}
+			if o.err != nil || o.res.Status != StatusFailed || o.res.Reason != want {
+				t.Errorf("got %s %q, %v; want failed %q", o.res.Status, o.res.Reason, o.err, want)
+			}
+			if _, err := os.Stat(filepath.Join(o.res.LogDir, "attempt-1.stderr")); err != nil {
+				t.Errorf("the attempt's logs were not kept: %v", err)
+			}
+		})
+	}
+}
