@@ -2,57 +2,127 @@
 
 package command
 
-// The attempt supervisor.
-//
-// On Linux every attempt runs under a supervisor of its own: lossexp's
+// On Linux every attempt runs under the attempt supervisor (package
+// internal/supervise): one process per lossexp process, lossexp's own
 // binary started again (/proc/self/exe, so a binary replaced on disk
-// during a sweep does not matter) with argv[0] = supervise.Arg0, which
-// this package's init recognises before anything else runs. The
-// supervisor
-//
-//   - makes itself a child subreaper (PR_SET_CHILD_SUBREAPER): whatever
-//     the program starts stays its descendant when the parent exits (a
-//     double fork, nohup);
-//   - starts the program in a process group of its own, with the
-//     parent-death signal SIGKILL (if the supervisor itself is killed,
-//     the kernel kills the program);
-//   - waits for the program to exit, for a stop request (a byte on the
-//     control pipe: timeout, Ctrl-C; or SIGTERM, SIGINT, SIGHUP sent to
-//     the supervisor) or for lossexp's end (EOF on the control pipe, whose
-//     only writer is lossexp: kill -9 included);
-//   - then stops every descendant still in its session (the program's
-//     group and any group its processes made): SIGTERM, the grace period,
-//     SIGKILL; at once with SIGKILL when lossexp is gone;
-//   - reaps them, writes its report (the program's wait status, the
-//     processes that left the session with setsid, which it leaves
-//     running) to the report pipe, and exits.
-//
-// Its file descriptors: 0 and 1 /dev/null, 2 lossexp's stderr (where it
-// names the processes it left running when lossexp is gone), 3 the
-// control pipe (read end), 4 the report pipe (write end), 5 and 6 the
-// program's stdout and stderr. Its arguments: the grace period, the
-// program's path, then the program's argv.
+// during a sweep does not matter) on the first attempt. It starts each
+// program in a session of its own and, as a child subreaper, keeps what
+// the program starts as its descendants; it stops the whole session when
+// the program exits or lossexp asks (timeout, Ctrl-C), and at once when
+// lossexp is gone, kill -9 included (EOF on their socket). Starting it
+// once keeps the cost per attempt to a message each way: lossexp's binary
+// is large, and exec'ing it per attempt cost ~35 ms of CPU.
 
 import (
-	"bytes"
 	"context"
+	"encoding/json"
 	"errors"
 	"fmt"
-	"io"
-	"io/fs"
 	"os"
 	"os/exec"
+	"strings"
+	"sync"
 	"syscall"
 	"time"
 
 	"github.com/lossexp/lossexp/internal/supervise"
 )
 
-// execute runs attempt a under a supervisor (see the top of this file).
-// Without /proc/self/exe it runs the program directly (runDirect).
+// sup is the connection to the attempt supervisor.
+var sup struct {
+	once    sync.Once
+	fd      int // our end of the socket; -1 when there is no supervisor
+	mu      sync.Mutex
+	next    uint64
+	waiting map[uint64]chan supervise.Report
+	broken  bool // the supervisor ended: later attempts run directly
+}
+
+// connect starts the supervisor once.
+func connect() {
+	sup.fd = -1
+	fds, err := syscall.Socketpair(syscall.AF_UNIX, syscall.SOCK_SEQPACKET|syscall.SOCK_CLOEXEC, 0)
+	if err != nil {
+		return
+	}
+	theirs := os.NewFile(uintptr(fds[1]), "supervisor")
+	defer theirs.Close()
+	c := &exec.Cmd{
+		Path:        "/proc/self/exe",
+		Args:        []string{supervise.Arg0},
+		Env:         []string{},
+		Stderr:      os.Stderr,
+		ExtraFiles:  []*os.File{theirs},
+		SysProcAttr: &syscall.SysProcAttr{Setpgid: true}, // Ctrl-C in a terminal reaches lossexp, which asks for the stops
+	}
+	if err := c.Start(); err != nil {
+		syscall.Close(fds[0])
+		return
+	}
+	sup.fd = fds[0]
+	sup.waiting = map[uint64]chan supervise.Report{}
+	go func() { c.Wait() }() // reaps it if it ends before lossexp
+	go receive()
+}
+
+// receive hands each report to the attempt waiting for it; when the
+// supervisor ends, every waiting attempt gets a report saying so.
+func receive() {
+	buf := make([]byte, 1<<20)
+	for {
+		n, _, _, _, err := syscall.Recvmsg(sup.fd, buf, nil, 0)
+		if err == syscall.EINTR {
+			continue
+		}
+		if err != nil || n == 0 {
+			break
+		}
+		var r supervise.Report
+		if json.Unmarshal(buf[:n], &r) != nil {
+			continue
+		}
+		sup.mu.Lock()
+		ch := sup.waiting[r.ID]
+		delete(sup.waiting, r.ID)
+		sup.mu.Unlock()
+		if ch != nil {
+			ch <- r
+		}
+	}
+	sup.mu.Lock()
+	sup.broken = true
+	for id, ch := range sup.waiting {
+		ch <- supervise.Report{ID: id, StartErr: "the attempt supervisor ended"}
+		delete(sup.waiting, id)
+	}
+	sup.mu.Unlock()
+}
+
+// send writes one message to the supervisor, with fds.
+func send(m supervise.Start, fds ...int) error {
+	b, err := json.Marshal(m)
+	if err != nil {
+		return err
+	}
+	var oob []byte
+	if len(fds) > 0 {
+		oob = syscall.UnixRights(fds...)
+	}
+	return syscall.Sendmsg(sup.fd, b, oob, nil, 0)
+}
+
+// execute runs attempt a under the supervisor; without one (no
+// /proc/self/exe) it runs the program directly (runDirect).
 func execute(ctx context.Context, a Attempt, grace time.Duration, outW, errW *os.File) (Outcome, error) {
+	sup.once.Do(connect)
+	sup.mu.Lock()
+	broken := sup.fd < 0 || sup.broken
+	sup.mu.Unlock()
+	if broken {
+		return runDirect(ctx, a, grace, outW, errW)
+	}
 	path := a.Argv[0]
-	if !bytes.ContainsRune([]byte(path), '/') {
+	if !strings.ContainsRune(path, '/') {
 		lp, err := exec.LookPath(path)
 		if err != nil {
 			outW.Close()
@@ -61,52 +131,25 @@ func execute(ctx context.Context, a Attempt, grace time.Duration, outW, errW *os
 		}
 		path = lp
 	}
-	ctlR, ctlW, err := os.Pipe()
-	if err != nil {
-		return runDirect(ctx, a, grace, outW, errW)
-	}
-	repR, repW, err := os.Pipe()
-	if err != nil {
-		ctlR.Close()
-		ctlW.Close()
-		return runDirect(ctx, a, grace, outW, errW)
-	}
 	env := a.Env
 	if env == nil {
 		env = []string{}
 	}
-	c := &exec.Cmd{
-		Path:        "/proc/self/exe",
-		Args:        append([]string{supervise.Arg0, grace.String(), path}, a.Argv...),
-		Dir:         a.Dir,
-		Env:         env,
-		Stderr:      os.Stderr,
-		ExtraFiles:  []*os.File{ctlR, repW, outW, errW},
-		SysProcAttr: &syscall.SysProcAttr{Setpgid: true}, // Ctrl-C in a terminal reaches lossexp, which asks for the stop
-	}
-	err = c.Start()
-	ctlR.Close()
-	repW.Close()
-	if err != nil {
-		ctlW.Close()
-		repR.Close()
-		if errors.Is(err, fs.ErrNotExist) && c.Process == nil {
-			if _, serr := os.Stat("/proc/self/exe"); serr != nil {
-				return runDirect(ctx, a, grace, outW, errW)
-			}
-		}
-		outW.Close()
-		errW.Close()
-		return Outcome{StartErr: err}, nil
-	}
-	outW.Close()
+	sup.mu.Lock()
+	sup.next++
+	id := sup.next
+	got := make(chan supervise.Report, 1)
+	sup.waiting[id] = got
+	sup.mu.Unlock()
+	err := send(supervise.Start{Op: "start", ID: id, Path: path, Argv: a.Argv, Env: env, Dir: a.Dir, Grace: grace}, int(outW.Fd()), int(errW.Fd()))
+	outW.Close() // the supervisor has its own copies
 	errW.Close()
-	got := make(chan []byte, 1)
-	go func() {
-		b, _ := io.ReadAll(io.LimitReader(repR, 1<<20))
-		repR.Close()
-		got <- b
-	}()
+	if err != nil { // too large a message (env), or the supervisor is gone
+		sup.mu.Lock()
+		delete(sup.waiting, id)
+		sup.mu.Unlock()
+		return Outcome{StartErr: fmt.Errorf("attempt supervisor: %w", err)}, nil
+	}
 	var timeout <-chan time.Time
 	if a.Timeout > 0 {
 		t := time.NewTimer(a.Timeout)
@@ -115,24 +158,17 @@ func execute(ctx context.Context, a Attempt, grace time.Duration, outW, errW *os
 	}
 	var o Outcome
 	var ctxErr error
-	var b []byte
+	var r supervise.Report
 	select {
-	case b = <-got:
+	case r = <-got:
 	case <-timeout:
 		o.TimedOut = true
-		ctlW.Write([]byte{'s'})
-		b = <-got
+		send(supervise.Start{Op: "stop", ID: id})
+		r = <-got
 	case <-ctx.Done():
 		ctxErr = ctx.Err()
-		ctlW.Write([]byte{'s'})
-		b = <-got
-	}
-	ctlW.Close()
-	waitErr := c.Wait()
-	r, err := supervise.ParseReport(b)
-	if err != nil {
-		o.StartErr = fmt.Errorf("the attempt supervisor ended without a report (%v)", waitErr)
-		return o, ctxErr
+		send(supervise.Start{Op: "stop", ID: id})
+		r = <-got
 	}
 	o.Pid = r.Pid
 	for _, p := range r.Escaped {
