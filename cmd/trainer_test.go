@@ -229,7 +229,19 @@ func TestTrainer_SpecErrors(t *testing.T) {
 			}
 		}
 	}
+	// A program exec would refuse (here a folder) stops validate and sweep
+	// before any run, naming the field, like a missing one.
+	q, _ := json.Marshal(os.Args[0])
+	folder := t.TempDir()
+	qf, _ := json.Marshal(folder)
 	p := filepath.Join(t.TempDir(), "s.yaml")
+	os.WriteFile(p, []byte(strings.Replace(string(b), string(q), string(qf), 1)), 0o644)
+	for _, args := range [][]string{{"validate", p}, {"sweep", p, "--out", filepath.Join(t.TempDir(), "o")}} {
+		code, _, stderr := run(t, args...)
+		if want := p + ":4:13: trainer.command[0]: program " + string(qf) + " is not executable: " + folder + " is a directory"; code != 2 || !strings.Contains(stderr, want) {
+			t.Errorf("%s: exit %d, want 2 and %s:\n%s", args[0], code, want, stderr)
+		}
+	}
 	empty := "name: e\ntrainer:\n  command: []\n  metrics: {a: higher}\nloss:\n  terms:\n    - {kind: external, name: f, weight: [0, 1]}\n"
 	os.WriteFile(p, []byte(empty), 0o644)
 	code, _, stderr := run(t, "validate", p)

@@ -2,11 +2,14 @@ package experiments
 
 import (
 	"context"
+	"debug/elf"
+	"encoding/binary"
 	"encoding/json"
 	"errors"
 	"math"
 	"os"
 	"path/filepath"
+	"runtime"
 	"slices"
 	"strings"
 	"testing"
@@ -493,6 +496,90 @@ func TestTrainCommand_MetricsNotAFile(t *testing.T) {
 			}
 			if _, err := os.Stat(filepath.Join(o.res.LogDir, "attempt-1.stderr")); err != nil {
 				t.Errorf("the attempt's logs were not kept: %v", err)
+			}
+		})
+	}
+}
+
+// miniELF returns a 64-bit little-endian ELF executable header for
+// machine, with a PT_INTERP naming interp when it is not empty: enough
+// for exec (and CheckProgram) to judge it.
+func miniELF(machine elf.Machine, interp string) []byte {
+	b := make([]byte, 64+56)
+	copy(b, elf.ELFMAG)
+	b[4], b[5], b[6] = byte(elf.ELFCLASS64), byte(elf.ELFDATA2LSB), byte(elf.EV_CURRENT)
+	le := binary.LittleEndian
+	le.PutUint16(b[16:], uint16(elf.ET_EXEC))
+	le.PutUint16(b[18:], uint16(machine))
+	le.PutUint32(b[20:], uint32(elf.EV_CURRENT))
+	le.PutUint16(b[52:], 64) // ehsize
+	le.PutUint16(b[54:], 56) // phentsize
+	if interp != "" {
+		le.PutUint64(b[32:], 64) // phoff
+		le.PutUint16(b[56:], 1)  // phnum
+		ph := b[64:]
+		le.PutUint32(ph[0:], uint32(elf.PT_INTERP))
+		le.PutUint64(ph[8:], uint64(len(b)))         // offset
+		le.PutUint64(ph[32:], uint64(len(interp)+1)) // filesz
+		le.PutUint64(ph[40:], uint64(len(interp)+1)) // memsz
+		b = append(append(b, interp...), 0)
+	}
+	return b
+}
+
+// TestTrainerSpec_ProgramRefused: a program exec would refuse is refused
+// before any run, naming trainer.command[0] at its line and column and
+// saying why; a program exec runs passes.
+func TestTrainerSpec_ProgramRefused(t *testing.T) {
+	if runtime.GOOS != "linux" || runtime.GOARCH != "amd64" {
+		t.Skip("the ELF cases are written for linux/amd64")
+	}
+	dir := t.TempDir()
+	file := func(name, content string, mode os.FileMode) {
+		if err := os.WriteFile(filepath.Join(dir, name), []byte(content), mode); err != nil {
+			t.Fatal(err)
+		}
+	}
+	os.Mkdir(filepath.Join(dir, "adir"), 0o755)
+	file("noexec.sh", "#!/bin/sh\necho hi\n", 0o644)
+	file("badinterp.sh", "#!/nonexistent/python3 -u\nprint(1)\n", 0o755)
+	file("nointerp.sh", "#!\necho\n", 0o755)
+	file("interpdir.sh", "#!"+filepath.Join(dir, "adir")+"\n", 0o755)
+	file("garbage.bin", "\x00\x01\x02 not a program", 0o755)
+	file("arm64.bin", string(miniELF(elf.EM_AARCH64, "")), 0o755)
+	file("loader.bin", string(miniELF(elf.EM_X86_64, "/nonexistent/ld-musl-x86_64.so.1")), 0o755)
+	file("good.sh", "#! /bin/sh -e\necho ok\n", 0o755)
+	file("nested.sh", "#!"+filepath.Join(dir, "good.sh")+"\n", 0o755)
+	file("static.bin", string(miniELF(elf.EM_X86_64, "")), 0o755)
+	for _, c := range []struct{ prog, want string }{
+		{"./adir", `s.yaml:3:13: trainer.command[0]: program "./adir" is not executable: ` + dir + `/adir is a directory`},
+		{"./noexec.sh", `program "./noexec.sh" is not executable: ` + dir + `/noexec.sh has no execute permission (chmod +x ` + dir + `/noexec.sh)`},
+		{"./badinterp.sh", `program "./badinterp.sh" is not executable: ` + dir + `/badinterp.sh: its #! interpreter /nonexistent/python3: not found`},
+		{"./nointerp.sh", `nointerp.sh: its #! line names no interpreter`},
+		{"./interpdir.sh", `interpdir.sh: its #! interpreter ` + dir + `/adir: ` + dir + `/adir is a directory`},
+		{"./garbage.bin", `garbage.bin is neither a binary (ELF) nor a script starting with #! (exec would say: exec format error)`},
+		{"./arm64.bin", `arm64.bin is a binary for another processor (EM_AARCH64; this machine is linux/amd64; exec would say: exec format error)`},
+		{"./loader.bin", `loader.bin needs the loader /nonexistent/ld-musl-x86_64.so.1, which this machine does not have`},
+		{"./missing.sh", `program "./missing.sh" not found (looked for ` + dir + `/missing.sh)`},
+		{"./good.sh", ""},
+		{"./nested.sh", ""},
+		{"./static.bin", ""},
+		{"sh", ""},
+		{"./{params.prog}", ""}, // checked when it runs
+	} {
+		t.Run(c.prog, func(t *testing.T) {
+			spec := filepath.Join(dir, "s.yaml")
+			os.WriteFile(spec, []byte("name: x\ntrainer:\n  command: ["+jsonQuote(c.prog)+"]\n  params: {prog: 1}\n  metrics: {a: higher}\nloss:\n  terms:\n    - {kind: external, name: f, weight: [0, 1]}\n"), 0o644)
+			s, err := Load(spec)
+			if err != nil {
+				t.Fatal(err)
+			}
+			_, err = OpenData(s, "")
+			switch {
+			case c.want == "" && err != nil:
+				t.Errorf("refused: %v", err)
+			case c.want != "" && (err == nil || !strings.Contains(err.Error(), c.want)):
+				t.Errorf("got %v\nwant …%s", err, c.want)
 			}
 		})
 	}
