@@ -291,39 +291,55 @@ func TestTrainer_CtrlCStopsChildren(t *testing.T) {
 	}
 }
 
-// TestTrainer_Kill9StopsCommand: when lossexp is killed with SIGKILL, the
-// kernel kills the training command it was running (the parent-death
-// signal); only what the command itself started can outlive it.
-func TestTrainer_Kill9StopsCommand(t *testing.T) {
+// TestTrainer_Kill9LeavesNoProcess: when lossexp is killed with SIGKILL
+// during a sweep, no process the training command started survives it by
+// more than a few seconds (children, a grandchild ignoring SIGTERM, a
+// nohup'd one, a double fork, one in a process group of its own), except
+// the one that left the session with setsid, which lossexp's stderr names.
+func TestTrainer_Kill9LeavesNoProcess(t *testing.T) {
 	if testing.Short() {
 		t.Skip("builds the binary")
 	}
 	bin := buildBinary(t)
-	pidFile := filepath.Join(t.TempDir(), "child.pid")
-	spec := fakeSpec(t, "child:"+pidFile, 1)
+	pidDir := t.TempDir()
+	q := func(s string) string { b, _ := json.Marshal(s); return string(b) }
+	spec := writeSpec(t, `name: tree
+trainer:
+  command: [sh, -c, `+q(strings.NewReplacer("{", "{{", "}", "}}").Replace(faketrainer.TreeScript))+`, sh, `+q(pidDir)+`, wait]
+  grace: 1h
+  metrics: {a: higher}
+loss:
+  terms:
+    - {kind: external, name: f, weight: [0, 1]}
+`)
+	stderr, err := os.Create(filepath.Join(t.TempDir(), "stderr"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer stderr.Close()
 	c := exec.Command(bin, "sweep", spec, "--out", filepath.Join(t.TempDir(), "o"), "--workers", "1", "-q")
+	c.Stderr = stderr
 	if err := c.Start(); err != nil {
 		t.Fatal(err)
 	}
-	var leader, child int
-	for deadline := time.Now().Add(20 * time.Second); time.Now().Before(deadline) && child == 0; time.Sleep(10 * time.Millisecond) {
-		if b, err := os.ReadFile(pidFile); err == nil && len(b) > 0 {
-			json.Unmarshal(b, &child)
-		}
-	}
-	b, _ := os.ReadFile(pidFile + ".leader")
-	json.Unmarshal(b, &leader)
+	defer c.Process.Kill()
+	pids := faketrainer.TreePids(t, pidDir)
 	c.Process.Signal(syscall.SIGKILL)
 	c.Wait()
-	defer syscall.Kill(-leader, syscall.SIGKILL) // the orphaned child, in the command's group
-	if leader == 0 || child == 0 {
-		t.Fatal("the command did not start")
+	if alive := faketrainer.WaitTreeGone(pids, 3*time.Second); len(alive) > 0 {
+		t.Errorf("still running 3 s after kill -9 of lossexp: %v", alive)
 	}
-	for i := 0; i < 200 && running(leader); i++ {
+	if !faketrainer.Alive(pids["setsid"]) {
+		t.Error("the process that left the session (setsid) was stopped")
+	}
+	want := "lossexp: process " + itoaCmd(pids["setsid"]) + " (sleep 1000), started by a training command, left its session (setsid) and is still running"
+	var b []byte
+	for i := 0; i < 300 && !strings.Contains(string(b), want); i++ {
 		time.Sleep(10 * time.Millisecond)
+		b, _ = os.ReadFile(stderr.Name())
 	}
-	if running(leader) {
-		t.Errorf("the training command %d outlived lossexp's kill -9", leader)
+	if !strings.Contains(string(b), want) {
+		t.Errorf("stderr does not name the process left running; want %q in:\n%s", want, b)
 	}
 }
 
