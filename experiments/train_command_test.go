@@ -6,6 +6,7 @@ import (
 	"encoding/binary"
 	"encoding/json"
 	"errors"
+	"fmt"
 	"math"
 	"os"
 	"path/filepath"
@@ -582,5 +583,40 @@ func TestTrainerSpec_ProgramRefused(t *testing.T) {
 				t.Errorf("got %v\nwant …%s", err, c.want)
 			}
 		})
+	}
+}
+
+// TestTrainCommand_TreeStopped: a command that exits leaving a tree of
+// processes behind is ok; the tree is stopped with the attempt, and the
+// one process that left the session (setsid) is left running and named
+// in the run's stderr log.
+func TestTrainCommand_TreeStopped(t *testing.T) {
+	if runtime.GOOS != "linux" {
+		t.Skip("the supervisor is Linux's")
+	}
+	pidDir := t.TempDir()
+	dir := t.TempDir()
+	script := strings.NewReplacer("{", "{{", "}", "}}").Replace(faketrainer.TreeScript)
+	spec := filepath.Join(dir, "s.yaml")
+	os.WriteFile(spec, []byte("name: x\ntrainer:\n  command: [sh, -c, "+jsonQuote(script)+", sh, "+jsonQuote(pidDir)+", exit]\n  grace: 300ms\n  metrics: {a: higher}\nloss:\n  terms:\n    - {kind: external, name: f, weight: [0, 1]}\n"), 0o644)
+	s, err := Load(spec)
+	if err != nil {
+		t.Fatal(err)
+	}
+	res, err := trainFake(t, WithLogRoot(context.Background(), t.TempDir()), s, 1, 0)
+	if err != nil || res.Status != StatusOK {
+		t.Fatalf("%s %q %v", res.Status, res.Reason, err)
+	}
+	pids := faketrainer.TreePids(t, pidDir)
+	if alive := faketrainer.WaitTreeGone(pids, time.Second); len(alive) > 0 {
+		t.Errorf("still running after the run: %v", alive)
+	}
+	if !faketrainer.Alive(pids["setsid"]) {
+		t.Error("the process that left the session (setsid) was stopped")
+	}
+	b, _ := os.ReadFile(filepath.Join(res.LogDir, "attempt-1.stderr"))
+	want := fmt.Sprintf("[lossexp: process %d (sleep 1000) left the run's session (setsid) and was left running]\n", pids["setsid"])
+	if !strings.HasSuffix(string(b), want) {
+		t.Errorf("the stderr log does not end with %q:\n%s", want, b)
 	}
 }

@@ -41,6 +41,7 @@ import (
 	"runtime"
 	"slices"
 	"strconv"
+	"strings"
 	"syscall"
 	"time"
 )
@@ -389,11 +390,28 @@ func hasEnv(pid int, env []string) bool {
 		have[string(e)] = true
 	}
 	for _, e := range env {
-		if !have[e] {
+		if !have[e] && !shellOwned(e) {
 			return false
 		}
 	}
 	return true
+}
+
+// shellOwned reports whether a shell between the program and an orphan
+// may have changed or dropped environment entry e: PWD, OLDPWD, SHLVL, _
+// and names that are not identifiers.
+func shellOwned(e string) bool {
+	k, _, _ := strings.Cut(e, "=")
+	switch k {
+	case "PWD", "OLDPWD", "SHLVL", "_":
+		return true
+	}
+	for i, c := range k {
+		if !(c == '_' || c >= 'A' && c <= 'Z' || c >= 'a' && c <= 'z' || i > 0 && c >= '0' && c <= '9') {
+			return true
+		}
+	}
+	return k == ""
 }
 
 // killAll ends every attempt's session with SIGKILL at once (lossexp is
