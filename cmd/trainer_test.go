@@ -312,35 +312,8 @@ loss:
   terms:
     - {kind: external, name: f, weight: [0, 1]}
 `)
-	stderr, err := os.Create(filepath.Join(t.TempDir(), "stderr"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer stderr.Close()
 	c := exec.Command(bin, "sweep", spec, "--out", filepath.Join(t.TempDir(), "o"), "--workers", "1", "-q")
-	c.Stderr = stderr
-	if err := c.Start(); err != nil {
-		t.Fatal(err)
-	}
-	defer c.Process.Kill()
-	pids := faketrainer.TreePids(t, pidDir)
-	c.Process.Signal(syscall.SIGKILL)
-	c.Wait()
-	if alive := faketrainer.WaitTreeGone(pids, 3*time.Second); len(alive) > 0 {
-		t.Errorf("still running 3 s after kill -9 of lossexp: %v", alive)
-	}
-	if !faketrainer.Alive(pids["setsid"]) {
-		t.Error("the process that left the session (setsid) was stopped")
-	}
-	want := "lossexp: process " + itoaCmd(pids["setsid"]) + " (sleep 1000), started by a training command, left its session (setsid) and is still running"
-	var b []byte
-	for i := 0; i < 300 && !strings.Contains(string(b), want); i++ {
-		time.Sleep(10 * time.Millisecond)
-		b, _ = os.ReadFile(stderr.Name())
-	}
-	if !strings.Contains(string(b), want) {
-		t.Errorf("stderr does not name the process left running; want %q in:\n%s", want, b)
-	}
+	faketrainer.Kill9Tree(t, c, pidDir)
 }
 
 // running reports whether pid is a live process (not a zombie).

@@ -150,7 +150,7 @@ mutant i21-sup-no-session internal/supervise/supervise_linux.go experiments/comm
 mutant i21-sup-eof-ignored internal/supervise/supervise_linux.go experiments/command 'TestRun_Kill9' \
 	'				s.killAll()' '				_ = s'
 mutant i21-sup-quiet-lies internal/supervise/supervise_linux.go experiments/command 'TestRun_Tree' \
-	'if a := s.attempts[pid]; a == nil || a.done {' 'if false {'
+	'if a := s.attempts[pid]; a == nil || a.done {' 'if a := s.attempts[pid]; a != nil && a == nil {'
 mutant i21-sup-escapee-unnamed internal/supervise/supervise_linux.go experiments/command 'TestRun_Tree' \
 	'			if q.Sid == a.pid {' '			if false {'
 mutant i21-sup-orphan-env-exact internal/supervise/supervise_linux.go experiments 'TestTrainCommand_TreeStopped' \

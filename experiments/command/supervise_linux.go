@@ -115,12 +115,6 @@ func send(m supervise.Start, fds ...int) error {
 // /proc/self/exe) it runs the program directly (runDirect).
 func execute(ctx context.Context, a Attempt, grace time.Duration, outW, errW *os.File) (Outcome, error) {
 	sup.once.Do(connect)
-	sup.mu.Lock()
-	broken := sup.fd < 0 || sup.broken
-	sup.mu.Unlock()
-	if broken {
-		return runDirect(ctx, a, grace, outW, errW)
-	}
 	path := a.Argv[0]
 	if !strings.ContainsRune(path, '/') {
 		lp, err := exec.LookPath(path)
@@ -136,6 +130,10 @@ func execute(ctx context.Context, a Attempt, grace time.Duration, outW, errW *os
 		env = []string{}
 	}
 	sup.mu.Lock()
+	if sup.fd < 0 || sup.broken { // checked under the lock receive's last reports are sent under
+		sup.mu.Unlock()
+		return runDirect(ctx, a, grace, outW, errW)
+	}
 	sup.next++
 	id := sup.next
 	got := make(chan supervise.Report, 1)

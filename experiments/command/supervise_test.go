@@ -9,8 +9,6 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
-	"strings"
-	"syscall"
 	"testing"
 	"time"
 
@@ -103,33 +101,5 @@ func TestRun_Kill9(t *testing.T) {
 	dir := t.TempDir()
 	c := exec.Command(os.Args[0], "-test.run=^$")
 	c.Env = append(os.Environ(), holderEnv+"="+dir)
-	stderr := filepath.Join(t.TempDir(), "stderr")
-	f, err := os.Create(stderr)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer f.Close()
-	c.Stderr = f
-	if err := c.Start(); err != nil {
-		t.Fatal(err)
-	}
-	defer c.Process.Kill()
-	pids := faketrainer.TreePids(t, dir)
-	c.Process.Signal(syscall.SIGKILL)
-	c.Wait()
-	if alive := faketrainer.WaitTreeGone(pids, 3*time.Second); len(alive) > 0 {
-		t.Errorf("still running 3 s after kill -9 of their lossexp: %v", alive)
-	}
-	if !faketrainer.Alive(pids["setsid"]) {
-		t.Errorf("the process that left the session (setsid) was stopped")
-	}
-	want := fmt.Sprintf("lossexp: process %d (sleep 1000), started by a training command, left its session (setsid) and is still running", pids["setsid"])
-	var b []byte
-	for i := 0; i < 300 && !strings.Contains(string(b), want); i++ {
-		time.Sleep(10 * time.Millisecond)
-		b, _ = os.ReadFile(stderr)
-	}
-	if !strings.Contains(string(b), want) {
-		t.Errorf("stderr does not name the escaped process; want %q in:\n%s", want, b)
-	}
+	faketrainer.Kill9Tree(t, c, dir)
 }

@@ -2,9 +2,12 @@ package faketrainer
 
 import (
 	"bytes"
+	"fmt"
 	"os"
+	"os/exec"
 	"path/filepath"
 	"strconv"
+	"strings"
 	"syscall"
 	"testing"
 	"time"
@@ -96,4 +99,40 @@ func Alive(pid int) bool {
 	}
 	i := bytes.LastIndexByte(b, ')')
 	return i > 0 && i+2 < len(b) && b[i+2] != 'Z' && b[i+2] != 'X'
+}
+
+// Kill9Tree starts c, a stand-in for lossexp running TreeScript with its
+// pids in pidDir, kills it with SIGKILL once the tree is up, and fails t
+// unless, within 3 s, every process of Tree has ended, the setsid'd one
+// still runs, and c's stderr names it.
+func Kill9Tree(t *testing.T, c *exec.Cmd, pidDir string) {
+	t.Helper()
+	stderr, err := os.Create(filepath.Join(t.TempDir(), "stderr"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer stderr.Close()
+	c.Stderr = stderr
+	if err := c.Start(); err != nil {
+		t.Fatal(err)
+	}
+	defer c.Process.Kill()
+	pids := TreePids(t, pidDir)
+	c.Process.Signal(syscall.SIGKILL)
+	c.Wait()
+	if alive := WaitTreeGone(pids, 3*time.Second); len(alive) > 0 {
+		t.Errorf("still running 3 s after kill -9 of lossexp: %v", alive)
+	}
+	if !Alive(pids["setsid"]) {
+		t.Error("the process that left the session (setsid) was stopped")
+	}
+	want := fmt.Sprintf("lossexp: process %d (sleep 1000), started by a training command, left its session (setsid) and is still running", pids["setsid"])
+	var b []byte
+	for i := 0; i < 300 && !strings.Contains(string(b), want); i++ {
+		time.Sleep(10 * time.Millisecond)
+		b, _ = os.ReadFile(stderr.Name())
+	}
+	if !strings.Contains(string(b), want) {
+		t.Errorf("stderr does not name the process left running; want %q in:\n%s", want, b)
+	}
 }

@@ -284,6 +284,10 @@ func (s *supervisor) sweep() {
 		if !a.cleaning {
 			continue
 		}
+		if now.After(a.deadline) && !a.done { // whatever /proc says
+			syscall.Kill(-a.pid, syscall.SIGKILL)
+			syscall.Kill(a.pid, syscall.SIGKILL)
+		}
 		live := 0
 		for _, p := range procs {
 			if p.Sid != a.pid || p.State == 'Z' || p.State == 'X' {
