@@ -229,7 +229,19 @@ func TestTrainer_SpecErrors(t *testing.T) {
 			}
 		}
 	}
+	// A program exec would refuse (here a folder) stops validate and sweep
+	// before any run, naming the field, like a missing one.
+	q, _ := json.Marshal(os.Args[0])
+	folder := t.TempDir()
+	qf, _ := json.Marshal(folder)
 	p := filepath.Join(t.TempDir(), "s.yaml")
+	os.WriteFile(p, []byte(strings.Replace(string(b), string(q), string(qf), 1)), 0o644)
+	for _, args := range [][]string{{"validate", p}, {"sweep", p, "--out", filepath.Join(t.TempDir(), "o")}} {
+		code, _, stderr := run(t, args...)
+		if want := p + ":4:13: trainer.command[0]: program " + string(qf) + " is not executable: " + folder + " is a directory"; code != 2 || !strings.Contains(stderr, want) {
+			t.Errorf("%s: exit %d, want 2 and %s:\n%s", args[0], code, want, stderr)
+		}
+	}
 	empty := "name: e\ntrainer:\n  command: []\n  metrics: {a: higher}\nloss:\n  terms:\n    - {kind: external, name: f, weight: [0, 1]}\n"
 	os.WriteFile(p, []byte(empty), 0o644)
 	code, _, stderr := run(t, "validate", p)
@@ -279,40 +291,29 @@ func TestTrainer_CtrlCStopsChildren(t *testing.T) {
 	}
 }
 
-// TestTrainer_Kill9StopsCommand: when lossexp is killed with SIGKILL, the
-// kernel kills the training command it was running (the parent-death
-// signal); only what the command itself started can outlive it.
-func TestTrainer_Kill9StopsCommand(t *testing.T) {
+// TestTrainer_Kill9LeavesNoProcess: when lossexp is killed with SIGKILL
+// during a sweep, no process the training command started survives it by
+// more than a few seconds (children, a grandchild ignoring SIGTERM, a
+// nohup'd one, a double fork, one in a process group of its own), except
+// the one that left the session with setsid, which lossexp's stderr names.
+func TestTrainer_Kill9LeavesNoProcess(t *testing.T) {
 	if testing.Short() {
 		t.Skip("builds the binary")
 	}
 	bin := buildBinary(t)
-	pidFile := filepath.Join(t.TempDir(), "child.pid")
-	spec := fakeSpec(t, "child:"+pidFile, 1)
+	pidDir := t.TempDir()
+	q := func(s string) string { b, _ := json.Marshal(s); return string(b) }
+	spec := writeSpec(t, `name: tree
+trainer:
+  command: [sh, -c, `+q(strings.NewReplacer("{", "{{", "}", "}}").Replace(faketrainer.TreeScript))+`, sh, `+q(pidDir)+`, wait]
+  grace: 1h
+  metrics: {a: higher}
+loss:
+  terms:
+    - {kind: external, name: f, weight: [0, 1]}
+`)
 	c := exec.Command(bin, "sweep", spec, "--out", filepath.Join(t.TempDir(), "o"), "--workers", "1", "-q")
-	if err := c.Start(); err != nil {
-		t.Fatal(err)
-	}
-	var leader, child int
-	for deadline := time.Now().Add(20 * time.Second); time.Now().Before(deadline) && child == 0; time.Sleep(10 * time.Millisecond) {
-		if b, err := os.ReadFile(pidFile); err == nil && len(b) > 0 {
-			json.Unmarshal(b, &child)
-		}
-	}
-	b, _ := os.ReadFile(pidFile + ".leader")
-	json.Unmarshal(b, &leader)
-	c.Process.Signal(syscall.SIGKILL)
-	c.Wait()
-	defer syscall.Kill(-leader, syscall.SIGKILL) // the orphaned child, in the command's group
-	if leader == 0 || child == 0 {
-		t.Fatal("the command did not start")
-	}
-	for i := 0; i < 200 && running(leader); i++ {
-		time.Sleep(10 * time.Millisecond)
-	}
-	if running(leader) {
-		t.Errorf("the training command %d outlived lossexp's kill -9", leader)
-	}
+	faketrainer.Kill9Tree(t, c, pidDir)
 }
 
 // running reports whether pid is a live process (not a zombie).

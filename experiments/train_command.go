@@ -12,6 +12,7 @@ import (
 	"path/filepath"
 	"strconv"
 	"strings"
+	"syscall"
 	"time"
 
 	"github.com/lossexp/lossexp/experiments/command"
@@ -196,9 +197,13 @@ func runAttempt(ctx context.Context, run *Run, id string, k int, logDir string) 
 		Argv: argv, Dir: s.SpecDir(), Env: env, Timeout: t.Timeout, Grace: t.Grace,
 	})
 	prefix := filepath.Join(logDir, fmt.Sprintf("attempt-%d", k))
+	var note []byte // what the stderr log says of processes left running
+	for _, p := range o.Escaped {
+		note = fmt.Appendf(note, "[lossexp: process %d (%s) left the run's session (setsid) and was left running]\n", p.Pid, p.Cmdline)
+	}
 	logErr := errors.Join(
 		writeLog(prefix+".stdout", o.Stdout, o.StdoutBytes),
-		writeLog(prefix+".stderr", o.Stderr, o.StderrBytes),
+		writeLog(prefix+".stderr", append(o.Stderr, note...), o.StderrBytes+int64(len(note))),
 		copyMetrics(filepath.Join(dir, metricsFile), prefix+".metrics.jsonl"),
 	)
 	if err != nil {
@@ -222,9 +227,13 @@ func runAttempt(ctx context.Context, run *Run, id string, k int, logDir string) 
 		a.reason = fmt.Sprintf("exit status %d%s", o.Exit, stderrTail(o.Stderr))
 		return a, nil
 	}
-	f, err := os.Open(filepath.Join(dir, metricsFile))
-	if err != nil {
+	f, err := openMetrics(filepath.Join(dir, metricsFile))
+	if errors.Is(err, os.ErrNotExist) {
 		a.reason = "no " + metricsFile + " written to $LOSSEXP_RUN_DIR"
+		return a, nil
+	}
+	if err != nil {
+		a.reason = err.Error()
 		return a, nil
 	}
 	rep, err := command.ParseMetrics(f)
@@ -500,9 +509,9 @@ func writeLog(path string, tail []byte, total int64) error {
 // copyMetrics keeps the attempt's metrics.jsonl (its first
 // maxMetricsCopy bytes); an absent file is not an error.
 func copyMetrics(src, dst string) error {
-	f, err := os.Open(src)
-	if errors.Is(err, os.ErrNotExist) {
-		return nil
+	f, err := openMetrics(src)
+	if errors.Is(err, os.ErrNotExist) || errors.Is(err, errNotRegular) {
+		return nil // the attempt fails, saying why (runAttempt)
 	}
 	if err != nil {
 		return err
@@ -514,6 +523,34 @@ func copyMetrics(src, dst string) error {
 	}
 	_, err = io.Copy(out, io.LimitReader(f, maxMetricsCopy))
 	return errors.Join(err, out.Close())
+}
+
+// errNotRegular marks a metrics.jsonl that is not a regular file.
+var errNotRegular = errors.New("not a regular file")
+
+// openMetrics opens a metrics.jsonl the command wrote, if it is a regular
+// file (a link to one is followed). Anything else fails the attempt
+// rather than the sweep: a named pipe would block the read forever (the
+// open does not wait for a writer: O_NONBLOCK), a device such as
+// /dev/zero would never end, a directory cannot be read.
+func openMetrics(path string) (*os.File, error) {
+	f, err := os.OpenFile(path, os.O_RDONLY|syscall.O_NONBLOCK, 0)
+	if err != nil {
+		return nil, err
+	}
+	st, err := f.Stat()
+	if err == nil && !st.Mode().IsRegular() {
+		kind := "a directory"
+		if !st.IsDir() {
+			kind = fileKind(st.Mode())
+		}
+		err = fmt.Errorf("%s is %s, %w", metricsFile, kind, errNotRegular)
+	}
+	if err != nil {
+		f.Close() // read-only
+		return nil, err
+	}
+	return f, nil
 }
 
 // axisValues returns the axis values of an effective spec (WithAxes), by

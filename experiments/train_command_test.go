@@ -2,11 +2,15 @@ package experiments
 
 import (
 	"context"
+	"debug/elf"
+	"encoding/binary"
 	"encoding/json"
 	"errors"
+	"fmt"
 	"math"
 	"os"
 	"path/filepath"
+	"runtime"
 	"slices"
 	"strings"
 	"testing"
@@ -460,5 +464,162 @@ func TestTrainerSpec_Describe(t *testing.T) {
 	want := "data: the training command's own (inputs train.py, sha256 " + d.Checksum()[:12] + ")\n"
 	if got := d.Describe(); got != want {
 		t.Errorf("got %q, want %q", got, want)
+	}
+}
+
+// TestTrainCommand_MetricsNotAFile: a metrics.jsonl that is a named pipe,
+// a folder or a link to /dev/zero fails its run, saying what it is: it
+// neither blocks the sweep (a FIFO's open waits for a writer) nor aborts
+// it (a folder cannot be copied to the logs).
+func TestTrainCommand_MetricsNotAFile(t *testing.T) {
+	for kind, want := range map[string]string{
+		"fifo":    "metrics.jsonl is a named pipe (FIFO), not a regular file",
+		"dir":     "metrics.jsonl is a directory, not a regular file",
+		"devzero": "metrics.jsonl is a character device, not a regular file",
+	} {
+		t.Run(kind, func(t *testing.T) {
+			s := trainerSpec(t, "notafile:"+kind, "")
+			logs := t.TempDir()
+			type out struct {
+				res Result
+				err error
+			}
+			done := make(chan out, 1)
+			go func() {
+				res, err := trainFake(t, WithLogRoot(context.Background(), logs), s, 0.5, 0)
+				done <- out{res, err}
+			}()
+			var o out
+			select {
+			case o = <-done:
+			case <-time.After(30 * time.Second):
+				t.Fatal("the run did not end in 30 s: reading metrics.jsonl blocks")
+			}
+			if o.err != nil || o.res.Status != StatusFailed || o.res.Reason != want {
+				t.Errorf("got %s %q, %v; want failed %q", o.res.Status, o.res.Reason, o.err, want)
+			}
+			if _, err := os.Stat(filepath.Join(o.res.LogDir, "attempt-1.stderr")); err != nil {
+				t.Errorf("the attempt's logs were not kept: %v", err)
+			}
+		})
+	}
+}
+
+// miniELF returns a 64-bit little-endian ELF executable header for
+// machine, with a PT_INTERP naming interp when it is not empty: enough
+// for exec (and CheckProgram) to judge it.
+func miniELF(machine elf.Machine, interp string) []byte {
+	b := make([]byte, 64+56)
+	copy(b, elf.ELFMAG)
+	b[4], b[5], b[6] = byte(elf.ELFCLASS64), byte(elf.ELFDATA2LSB), byte(elf.EV_CURRENT)
+	le := binary.LittleEndian
+	le.PutUint16(b[16:], uint16(elf.ET_EXEC))
+	le.PutUint16(b[18:], uint16(machine))
+	le.PutUint32(b[20:], uint32(elf.EV_CURRENT))
+	le.PutUint16(b[52:], 64) // ehsize
+	le.PutUint16(b[54:], 56) // phentsize
+	if interp != "" {
+		le.PutUint64(b[32:], 64) // phoff
+		le.PutUint16(b[56:], 1)  // phnum
+		ph := b[64:]
+		le.PutUint32(ph[0:], uint32(elf.PT_INTERP))
+		le.PutUint64(ph[8:], uint64(len(b)))         // offset
+		le.PutUint64(ph[32:], uint64(len(interp)+1)) // filesz
+		le.PutUint64(ph[40:], uint64(len(interp)+1)) // memsz
+		b = append(append(b, interp...), 0)
+	}
+	return b
+}
+
+// TestTrainerSpec_ProgramRefused: a program exec would refuse is refused
+// before any run, naming trainer.command[0] at its line and column and
+// saying why; a program exec runs passes.
+func TestTrainerSpec_ProgramRefused(t *testing.T) {
+	if runtime.GOOS != "linux" || runtime.GOARCH != "amd64" {
+		t.Skip("the ELF cases are written for linux/amd64")
+	}
+	dir := t.TempDir()
+	file := func(name, content string, mode os.FileMode) {
+		if err := os.WriteFile(filepath.Join(dir, name), []byte(content), mode); err != nil {
+			t.Fatal(err)
+		}
+	}
+	os.Mkdir(filepath.Join(dir, "adir"), 0o755)
+	file("noexec.sh", "#!/bin/sh\necho hi\n", 0o644)
+	file("badinterp.sh", "#!/nonexistent/python3 -u\nprint(1)\n", 0o755)
+	file("nointerp.sh", "#!\necho\n", 0o755)
+	file("interpdir.sh", "#!"+filepath.Join(dir, "adir")+"\n", 0o755)
+	file("garbage.bin", "\x00\x01\x02 not a program", 0o755)
+	file("arm64.bin", string(miniELF(elf.EM_AARCH64, "")), 0o755)
+	file("loader.bin", string(miniELF(elf.EM_X86_64, "/nonexistent/ld-musl-x86_64.so.1")), 0o755)
+	file("good.sh", "#! /bin/sh -e\necho ok\n", 0o755)
+	file("nested.sh", "#!"+filepath.Join(dir, "good.sh")+"\n", 0o755)
+	file("static.bin", string(miniELF(elf.EM_X86_64, "")), 0o755)
+	for _, c := range []struct{ prog, want string }{
+		{"./adir", `s.yaml:3:13: trainer.command[0]: program "./adir" is not executable: ` + dir + `/adir is a directory`},
+		{"./noexec.sh", `program "./noexec.sh" is not executable: ` + dir + `/noexec.sh has no execute permission (chmod +x ` + dir + `/noexec.sh)`},
+		{"./badinterp.sh", `program "./badinterp.sh" is not executable: ` + dir + `/badinterp.sh: its #! interpreter /nonexistent/python3: not found`},
+		{"./nointerp.sh", `nointerp.sh: its #! line names no interpreter`},
+		{"./interpdir.sh", `interpdir.sh: its #! interpreter ` + dir + `/adir: ` + dir + `/adir is a directory`},
+		{"./garbage.bin", `garbage.bin is neither a binary (ELF) nor a script starting with #! (exec would say: exec format error)`},
+		{"./arm64.bin", `arm64.bin is a binary for another processor (EM_AARCH64; this machine is linux/amd64; exec would say: exec format error)`},
+		{"./loader.bin", `loader.bin needs the loader /nonexistent/ld-musl-x86_64.so.1, which this machine does not have`},
+		{"./missing.sh", `program "./missing.sh" not found (looked for ` + dir + `/missing.sh)`},
+		{"./good.sh", ""},
+		{"./nested.sh", ""},
+		{"./static.bin", ""},
+		{"sh", ""},
+		{"./{params.prog}", ""}, // checked when it runs
+	} {
+		t.Run(c.prog, func(t *testing.T) {
+			spec := filepath.Join(dir, "s.yaml")
+			os.WriteFile(spec, []byte("name: x\ntrainer:\n  command: ["+jsonQuote(c.prog)+"]\n  params: {prog: 1}\n  metrics: {a: higher}\nloss:\n  terms:\n    - {kind: external, name: f, weight: [0, 1]}\n"), 0o644)
+			s, err := Load(spec)
+			if err != nil {
+				t.Fatal(err)
+			}
+			_, err = OpenData(s, "")
+			switch {
+			case c.want == "" && err != nil:
+				t.Errorf("refused: %v", err)
+			case c.want != "" && (err == nil || !strings.Contains(err.Error(), c.want)):
+				t.Errorf("got %v\nwant …%s", err, c.want)
+			}
+		})
+	}
+}
+
+// TestTrainCommand_TreeStopped: a command that exits leaving a tree of
+// processes behind is ok; the tree is stopped with the attempt, and the
+// one process that left the session (setsid) is left running and named
+// in the run's stderr log.
+func TestTrainCommand_TreeStopped(t *testing.T) {
+	if runtime.GOOS != "linux" {
+		t.Skip("the supervisor is Linux's")
+	}
+	pidDir := t.TempDir()
+	dir := t.TempDir()
+	script := strings.NewReplacer("{", "{{", "}", "}}").Replace(faketrainer.TreeScript)
+	spec := filepath.Join(dir, "s.yaml")
+	os.WriteFile(spec, []byte("name: x\ntrainer:\n  command: [sh, -c, "+jsonQuote(script)+", sh, "+jsonQuote(pidDir)+", exit]\n  grace: 300ms\n  metrics: {a: higher}\nloss:\n  terms:\n    - {kind: external, name: f, weight: [0, 1]}\n"), 0o644)
+	s, err := Load(spec)
+	if err != nil {
+		t.Fatal(err)
+	}
+	res, err := trainFake(t, WithLogRoot(context.Background(), t.TempDir()), s, 1, 0)
+	if err != nil || res.Status != StatusOK {
+		t.Fatalf("%s %q %v", res.Status, res.Reason, err)
+	}
+	pids := faketrainer.TreePids(t, pidDir)
+	if alive := faketrainer.WaitTreeGone(pids, time.Second); len(alive) > 0 {
+		t.Errorf("still running after the run: %v", alive)
+	}
+	if !faketrainer.Alive(pids["setsid"]) {
+		t.Error("the process that left the session (setsid) was stopped")
+	}
+	b, _ := os.ReadFile(filepath.Join(res.LogDir, "attempt-1.stderr"))
+	want := fmt.Sprintf("[lossexp: process %d (sleep 1000) left the run's session (setsid) and was left running]\n", pids["setsid"])
+	if !strings.HasSuffix(string(b), want) {
+		t.Errorf("the stderr log does not end with %q:\n%s", want, b)
 	}
 }

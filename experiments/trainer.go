@@ -353,25 +353,44 @@ var inputsCache sync.Map // *Spec → string
 // openTrainer checks what a trainer spec needs from the machine (the
 // program, the inputs) and hashes the inputs; ctx cancels the hashing.
 func openTrainer(ctx context.Context, s *Spec) (*DataSource, error) {
-	prog := s.Trainer.Command[0]
-	if strings.ContainsRune(prog, '/') {
-		p := prog
-		if !filepath.IsAbs(p) {
-			p = filepath.Join(s.SpecDir(), p)
-		}
-		if st, err := os.Stat(p); err != nil || st.IsDir() {
-			return nil, s.Errorf("trainer.command[0]", "program %q not found (looked for %s)", prog, p)
-		}
-	} else if !strings.ContainsRune(prog, '{') {
-		if _, err := exec.LookPath(prog); err != nil {
-			return nil, s.Errorf("trainer.command[0]", "program %q not found in PATH", prog)
-		}
+	if err := s.checkProgram(); err != nil {
+		return nil, err
 	}
 	sum, err := s.inputsSum(ctx)
 	if err != nil {
 		return nil, err
 	}
 	return &DataSource{spec: s, inputs: sum}, nil
+}
+
+// checkProgram refuses a program that is not there, or that exec would
+// refuse (command.CheckProgram: a directory, no execute permission, a
+// script whose #! interpreter is missing, a binary for another
+// processor…): otherwise every run would fail after validate passed.
+// A program holding a placeholder is checked when it runs.
+func (s *Spec) checkProgram() error {
+	prog := s.Trainer.Command[0]
+	if strings.ContainsRune(prog, '{') {
+		return nil
+	}
+	p := prog
+	if !strings.ContainsRune(prog, '/') {
+		lp, err := exec.LookPath(prog)
+		if err != nil {
+			return s.Errorf("trainer.command[0]", "program %q not found in PATH", prog)
+		}
+		p = lp
+	} else if !filepath.IsAbs(p) {
+		p = filepath.Join(s.SpecDir(), p)
+	}
+	err := command.CheckProgram(p, s.SpecDir())
+	switch {
+	case errors.Is(err, fs.ErrNotExist):
+		return s.Errorf("trainer.command[0]", "program %q not found (looked for %s)", prog, p)
+	case err != nil:
+		return s.Errorf("trainer.command[0]", "program %q is %v", prog, err)
+	}
+	return nil
 }
 
 // inputsSum returns the hash of the trainer's inputs, cached per spec.

@@ -237,6 +237,33 @@ mutant csv-quote-at-end-of-file experiments/dataset/csv.go dataset 'TestReadCSV_
 	'Row: pe.StartLine' 'Row: pe.Line'
 mutant image-pixel-over-max experiments/dataset/csv.go dataset 'TestReadCSV_ImagePixelRange' \
 	'!(x >= 0 && x <= im.Max)' '!(x >= 0)'
+# --- issue 21: supervisor, metrics.jsonl, program check ---
+mutant i21-sup-no-subreaper internal/supervise/supervise_linux.go experiments/command 'TestRun_Tree' \
+	'syscall.RawSyscall(syscall.SYS_PRCTL, prSetChildSubreaper, 1, 0)' 'syscall.RawSyscall(syscall.SYS_PRCTL, prSetChildSubreaper, 0, 0)'
+mutant i21-sup-no-session internal/supervise/supervise_linux.go experiments/command 'TestRun_Tree' \
+	'Sys:   &syscall.SysProcAttr{Setsid: true, Pdeathsig: syscall.SIGKILL},' 'Sys:   &syscall.SysProcAttr{Setpgid: true, Pdeathsig: syscall.SIGKILL},'
+mutant i21-sup-eof-ignored internal/supervise/supervise_linux.go experiments/command 'TestRun_Kill9' \
+	'				s.killAll()' '				_ = s'
+mutant i21-sup-quiet-lies internal/supervise/supervise_linux.go experiments/command 'TestRun_Tree' \
+	'if a := s.attempts[pid]; a == nil || a.done {' 'if a := s.attempts[pid]; a != nil && a == nil {'
+mutant i21-sup-escapee-unnamed internal/supervise/supervise_linux.go experiments/command 'TestRun_Tree' \
+	'			if q.Sid == a.pid {' '			if false {'
+mutant i21-sup-orphan-env-exact internal/supervise/supervise_linux.go experiments 'TestTrainCommand_TreeStopped' \
+	'if !have[e] && !shellOwned(e) {' 'if !have[e] {'
+mutant i21-metrics-fifo-blocks experiments/train_command.go experiments 'TestTrainCommand_MetricsNotAFile' \
+	'os.O_RDONLY|syscall.O_NONBLOCK' 'os.O_RDONLY'
+mutant i21-metrics-not-regular-read experiments/train_command.go experiments 'TestTrainCommand_MetricsNotAFile' \
+	'if err == nil && !st.Mode().IsRegular() {' 'if false {'
+mutant i21-program-no-x-check experiments/command/program.go experiments 'TestTrainerSpec_ProgramRefused' \
+	'if !executable(p, st) {' 'if false {'
+mutant i21-program-any-machine experiments/command/program.go experiments 'TestTrainerSpec_ProgramRefused' \
+	'ok = ok || ef.Machine == m' 'ok = true'
+mutant i21-program-interp-unchecked experiments/command/program.go experiments 'TestTrainerSpec_ProgramRefused' \
+	'if err := checkProgram(interp, dir, depth+1); err != nil {' 'if err := error(nil); err != nil {'
+mutant i21-program-loader-unchecked experiments/command/program.go experiments 'TestTrainerSpec_ProgramRefused' \
+	'if _, err := os.Stat(loader); err != nil {' 'if false {'
+mutant i21-program-any-format experiments/command/program.go experiments 'TestTrainerSpec_ProgramRefused' \
+	'return bad("%s is neither a binary (ELF) nor a script starting with #! (exec would say: exec format error)", p)' 'return nil'
 
 echo
 echo "=== mutation summary: $caught caught, $missed missed, $stale stale (of $((caught + missed + stale)))"

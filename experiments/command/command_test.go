@@ -15,7 +15,12 @@ import (
 	"github.com/lossexp/lossexp/internal/faketrainer"
 )
 
-func TestMain(m *testing.M) { faketrainer.TestMain(m) }
+func TestMain(m *testing.M) {
+	if dir := os.Getenv(holderEnv); dir != "" {
+		os.Exit(holder(dir))
+	}
+	faketrainer.TestMain(m)
+}
 
 func TestTemplate(t *testing.T) {
 	vals := map[string]string{"seed": "7", "lambda.fair-ness": "0.1", "worker": "2"}

@@ -47,6 +47,16 @@ type Outcome struct {
 	// Pid is the program's process id, which is also its process group
 	// id (0 when it did not start).
 	Pid int
+	// Escaped lists the processes the program started that left its
+	// session on purpose (setsid) and still ran when the attempt ended:
+	// they are left running, and named here (Linux only).
+	Escaped []Process
+}
+
+// Process names a running process.
+type Process struct {
+	Pid     int
+	Cmdline string // its arguments joined by spaces, at most 200 bytes
 }
 
 // Run executes a in a process group of its own and waits for it. When the
@@ -103,6 +113,22 @@ func Run(ctx context.Context, a Attempt) (Outcome, error) {
 		errR.Close()
 	}
 
+	o, ctxErr := execute(ctx, a, grace, outW, errW)
+	closeReaders()
+	o.Stdout, o.StdoutBytes = stdout.bytes()
+	o.Stderr, o.StderrBytes = stderr.bytes()
+	if ctxErr != nil {
+		return o, ctxErr
+	}
+	return o, nil
+}
+
+// runDirect starts a's program itself, in a process group of its own
+// (sysProcAttr), and waits for it: the way of systems without an attempt
+// supervisor. It closes outW and errW, the write ends of the output pipes,
+// once the program has them, and returns ctx's error if ctx ended the
+// attempt.
+func runDirect(ctx context.Context, a Attempt, grace time.Duration, outW, errW *os.File) (Outcome, error) {
 	c := exec.Command(a.Argv[0], a.Argv[1:]...)
 	c.Dir, c.Env = a.Dir, a.Env
 	if c.Env == nil {
@@ -111,11 +137,10 @@ func Run(ctx context.Context, a Attempt) (Outcome, error) {
 	c.Stdin = nil
 	c.Stdout, c.Stderr = outW, errW
 	c.SysProcAttr = sysProcAttr()
-	start := time.Now()
+	t0 := time.Now()
 	if err := startProcess(c); err != nil {
 		outW.Close()
 		errW.Close()
-		closeReaders()
 		return Outcome{StartErr: err}, nil
 	}
 	outW.Close()
@@ -131,31 +156,24 @@ func Run(ctx context.Context, a Attempt) (Outcome, error) {
 		timeout = t.C
 	}
 	var o Outcome
-	var waitErr, ctxErr error
+	var ctxErr error
 	select {
-	case waitErr = <-exited:
+	case <-exited:
 		stopGroup(pgid, grace, nil)
 	case <-timeout:
 		o.TimedOut = true
-		waitErr = stopGroup(pgid, grace, exited)
+		stopGroup(pgid, grace, exited)
 	case <-ctx.Done():
 		ctxErr = ctx.Err()
-		waitErr = stopGroup(pgid, grace, exited)
+		stopGroup(pgid, grace, exited)
 	}
-	o.Duration = time.Since(start)
+	o.Duration = time.Since(t0)
 	o.Pid = pgid
-	closeReaders()
-	o.Stdout, o.StdoutBytes = stdout.bytes()
-	o.Stderr, o.StderrBytes = stderr.bytes()
 	o.Exit = c.ProcessState.ExitCode()
 	if ws, ok := c.ProcessState.Sys().(syscall.WaitStatus); ok && ws.Signaled() {
 		o.Signal = ws.Signal().String()
 	}
-	_ = waitErr // the exit status is read from ProcessState
-	if ctxErr != nil {
-		return o, ctxErr
-	}
-	return o, nil
+	return o, ctxErr
 }
 
 // The kernel's parent-death signal (sysProcAttr's Pdeathsig) fires when

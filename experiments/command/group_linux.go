@@ -3,16 +3,15 @@
 package command
 
 import (
-	"bytes"
 	"os"
-	"strconv"
 	"syscall"
+
+	"github.com/lossexp/lossexp/internal/supervise"
 )
 
 // sysProcAttr starts the program as the leader of a new process group,
-// and has the kernel SIGKILL it if lossexp dies without stopping it
-// (kill -9): a trainer never outlives its sweep by more than its own
-// children, which lossexp can no longer reach.
+// and has the kernel SIGKILL it if lossexp dies without stopping it: the
+// settings of an attempt run without a supervisor (runDirect).
 func sysProcAttr() *syscall.SysProcAttr {
 	return &syscall.SysProcAttr{Setpgid: true, Pdeathsig: syscall.SIGKILL}
 }
@@ -20,32 +19,36 @@ func sysProcAttr() *syscall.SysProcAttr {
 // groupMembers returns the pids of the live (not zombie) processes of
 // process group pgid, from /proc.
 func groupMembers(pgid int) []int {
-	ents, err := os.ReadDir("/proc")
-	if err != nil {
+	var out []int
+	if !supervise.ForEachProc(func(st supervise.ProcStat) {
+		if st.Pgrp == pgid && st.State != 'Z' && st.State != 'X' {
+			out = append(out, st.Pid)
+		}
+	}) {
 		return []int{pgid} // cannot tell: assume alive
 	}
-	var out []int
-	for _, e := range ents {
-		pid, err := strconv.Atoi(e.Name())
-		if err != nil {
-			continue
-		}
-		b, err := os.ReadFile("/proc/" + e.Name() + "/stat")
-		if err != nil {
-			continue
-		}
-		// pid (comm) state ppid pgrp …; comm may hold spaces and parens.
-		i := bytes.LastIndexByte(b, ')')
-		if i < 0 {
-			continue
-		}
-		f := bytes.Fields(b[i+1:])
-		if len(f) < 3 || string(f[0]) == "Z" || string(f[0]) == "X" {
-			continue
-		}
-		if g, err := strconv.Atoi(string(f[2])); err == nil && g == pgid {
-			out = append(out, pid)
+	return out
+}
+
+// noexecMount reports whether p is on a file system mounted noexec.
+func noexecMount(p string) bool {
+	var fs syscall.Statfs_t
+	const stNoexec = 8 // ST_NOEXEC
+	return syscall.Statfs(p, &fs) == nil && fs.Flags&stNoexec != 0
+}
+
+// otherFormats reports whether binfmt_misc has handlers registered (qemu
+// for other processors, Java, Wine…): exec may then run files that are
+// neither ELF for this machine nor #! scripts.
+func otherFormats() bool {
+	names, err := os.ReadDir("/proc/sys/fs/binfmt_misc")
+	if err != nil {
+		return false
+	}
+	for _, n := range names {
+		if n.Name() != "register" && n.Name() != "status" {
+			return true
 		}
 	}
-	return out
+	return false
 }

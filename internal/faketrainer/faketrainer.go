@@ -53,6 +53,7 @@ func Active() bool { return os.Getenv(Env) != "" }
 //	crash      writes half of the final line, then SIGKILLs itself
 //	stderr     writes 1.5 MB to stderr, ending in a known line, then ok
 //	flaky:F    fails (exit 1) while file F holds fewer than 1 attempt, then ok
+//	notafile:K exits 0 leaving a metrics.jsonl that is a fifo, a dir or a link to /dev/zero (K)
 //	child:F    starts a child that ignores SIGTERM, writes its own pid to F.leader and the child's to F, then sleeps ignoring SIGTERM
 //	orphan:F   starts such a child, then exits 0 with metrics (the child must not outlive it)
 //	echo:D     ok, and writes argv, working folder and the LOSSEXP_ environment to D/echo-<run_id>.json
@@ -101,6 +102,22 @@ func Main(args []string) int {
 			fmt.Fprintln(os.Stderr, "flaky: transient failure")
 			return 1
 		}
+	case "notafile":
+		m := filepath.Join(dir, "metrics.jsonl")
+		var err error
+		switch arg {
+		case "fifo":
+			err = syscall.Mkfifo(m, 0o644)
+		case "dir":
+			err = os.Mkdir(m, 0o755)
+		case "devzero":
+			err = os.Symlink("/dev/zero", m)
+		}
+		if err != nil {
+			fmt.Fprintln(os.Stderr, err)
+			return 1
+		}
+		return 0
 	case "child", "orphan":
 		c := exec.Command(os.Args[0], "hang")
 		c.Env = append(os.Environ(), Env+"=1")
