@@ -12,10 +12,10 @@ import (
 	"path/filepath"
 	"strconv"
 	"strings"
-	"syscall"
 	"time"
 
 	"github.com/lossexp/lossexp/experiments/command"
+	"github.com/lossexp/lossexp/internal/saferead"
 )
 
 // The run protocol of a spec with a trainer: section.
@@ -534,23 +534,14 @@ var errNotRegular = errors.New("not a regular file")
 // open does not wait for a writer: O_NONBLOCK), a device such as
 // /dev/zero would never end, a directory cannot be read.
 func openMetrics(path string) (*os.File, error) {
-	f, err := os.OpenFile(path, os.O_RDONLY|syscall.O_NONBLOCK, 0)
-	if err != nil {
-		return nil, err
+	f, err := saferead.Open(path)
+	var nr *saferead.NotRegularError
+	if errors.As(err, &nr) {
+		// Named by its base name: the run folder's path is temporary, and
+		// the reason goes into runs.csv, which is the same every time.
+		return nil, fmt.Errorf("%s is %s, %w", metricsFile, saferead.Kind(nr.Mode), errNotRegular)
 	}
-	st, err := f.Stat()
-	if err == nil && !st.Mode().IsRegular() {
-		kind := "a directory"
-		if !st.IsDir() {
-			kind = fileKind(st.Mode())
-		}
-		err = fmt.Errorf("%s is %s, %w", metricsFile, kind, errNotRegular)
-	}
-	if err != nil {
-		f.Close() // read-only
-		return nil, err
-	}
-	return f, nil
+	return f, err
 }
 
 // axisValues returns the axis values of an effective spec (WithAxes), by

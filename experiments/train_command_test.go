@@ -578,7 +578,7 @@ func TestTrainerSpec_ProgramRefused(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			_, err = OpenData(s, "")
+			_, err = OpenData(s, Folders{})
 			switch {
 			case c.want == "" && err != nil:
 				t.Errorf("refused: %v", err)
