@@ -27,8 +27,8 @@ sq() { timeout 10 "$@"; } # a Slurm client never blocks the script for long
 diagnostics() {
 	say "--- squeue"
 	sq squeue -a || true
-	say "--- scontrol show job"
-	sq scontrol show job -o || true
+	say "--- scontrol show job (the jobs this script submitted)"
+	for id in "${jobs[@]}"; do sq scontrol show job -o "$id" || true; done
 	say "--- slurmctld.log, slurmd.log (last lines)"
 	tail -n 30 /var/log/slurm/slurmctld.log /var/log/slurm/slurmd.log 2>/dev/null || true
 	for f in "$work"/*/slurm-logs/*.log; do # "cancel 50% [x] 'q'" too: a glob's results are not globbed again
