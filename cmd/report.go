@@ -97,7 +97,7 @@ func reportRun(ctx context.Context, o *ReportOptions) error {
 	}
 	if err := report.RenderContext(ctx, o.Dir, opt); err != nil {
 		if ctx.Err() != nil {
-			return err // interrupted: exit 130
+			return err // interrupted: exit 130 or 143
 		}
 		return inputError(err)
 	}

@@ -75,7 +75,12 @@ func Main(ctx context.Context, args []string, in io.Reader, out, errw io.Writer)
 		return ExitOK
 	}
 	code := exitCode(ctx, err)
-	fmt.Fprintf(errw, "lossexp: %v\n", err)
+	msg := err.Error()
+	if in := interruptedBy(ctx); in != nil {
+		// "context canceled" says less than which signal it was.
+		msg = strings.Replace(msg, context.Canceled.Error(), in.Error(), 1)
+	}
+	fmt.Fprintf(errw, "lossexp: %s\n", msg)
 	return code
 }
 

@@ -63,7 +63,7 @@ Every finished run is saved at once in the run store runs/ (seg-*.jsonl). Runnin
 command again after a crash, Ctrl-C or kill -9 trains only the runs not yet
 stored and writes the same bytes as an uninterrupted sweep; --fresh retrains
 everything. Ctrl-C stops handing out runs, writes the tables and plots of
-what is finished and exits with status 130. An output folder holding the
+what is finished and exits with status 130 (143 for SIGTERM). An output folder holding the
 results of another spec is not touched without --force, and --force and
 --fresh remove only what lossexp wrote: a folder with other files in it is
 refused. While a sweep writes a folder it holds a lock on it; a second

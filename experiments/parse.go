@@ -38,13 +38,23 @@ func Load(path string) (*Spec, error) {
 	// symbolic link to one) is a spec, or "-".
 	f, err := saferead.Open(path)
 	if errors.Is(err, saferead.ErrNotRegular) {
-		return nil, fmt.Errorf("load spec: %w (give - to read the spec from standard input)", err)
+		return nil, fmt.Errorf("load spec: %w%s", err, StdinHint(err))
 	}
 	if err != nil {
 		return nil, fmt.Errorf("load spec: %w", err)
 	}
 	defer f.Close() // read-only: a close error cannot lose data
 	return Parse(f, path)
+}
+
+// StdinHint is the cure for a spec path that is a pipe or a device: a
+// spec that only a pipe gives is read from standard input.
+func StdinHint(err error) string {
+	var nr *saferead.NotRegularError
+	if errors.As(err, &nr) && !nr.Mode.IsDir() {
+		return " (give - to read the spec from standard input)"
+	}
+	return ""
 }
 
 // Parse decodes a spec strictly from r, applies the defaults (DefaultSpec,

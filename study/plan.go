@@ -57,7 +57,7 @@ func readSpec(path string) ([]byte, error) {
 	case errors.Is(err, fs.ErrNotExist):
 		return nil, inputf("spec %s: no such file", path)
 	case errors.Is(err, saferead.ErrNotRegular):
-		return nil, inputf("spec: %w (give - to read the spec from standard input)", err)
+		return nil, inputf("spec: %w%s", err, experiments.StdinHint(err))
 	case err != nil:
 		return nil, inputf("spec %s: %w", path, unwrapPath(err))
 	}

@@ -4,9 +4,9 @@
 // mistake), and Reader and ReadAll make a long or blocked read end when
 // its context is cancelled (Ctrl-C, SIGTERM).
 //
-// Every file lossexp reads by a path the user gave or left in a folder
-// (a spec, a dataset CSV, a trainer input, a run store segment, a shard
-// manifest, a config file) is opened here.
+// Specs, dataset CSVs, trainer inputs, run store segments, shard
+// manifests, the config file and the tables `report` and `check` read
+// are opened here.
 package saferead
 
 import (
