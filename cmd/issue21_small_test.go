@@ -349,3 +349,21 @@ func TestSweep_InterruptedAfterTraining(t *testing.T) {
 		t.Error(err)
 	}
 }
+
+// TestResumeCommand_CacheDir: the command that resumes an interrupted
+// sweep finds the data again: a cache folder other than the default is
+// named in it.
+func TestResumeCommand_CacheDir(t *testing.T) {
+	def, err := datasets.DefaultCacheDir()
+	if err != nil {
+		t.Skip(err)
+	}
+	o := &SweepOptions{Spec: "s.yaml", Out: "o", Results: "results", Cache: "/data/cache"}
+	if got, want := resumeCommand(o, "o"), "lossexp sweep s.yaml --out o --cache-dir /data/cache"; got != want {
+		t.Errorf("resume = %q, want %q", got, want)
+	}
+	o.Cache = def
+	if got, want := resumeCommand(o, "o"), "lossexp sweep s.yaml --out o"; got != want {
+		t.Errorf("default cache: resume = %q, want %q", got, want)
+	}
+}

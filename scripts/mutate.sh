@@ -165,6 +165,8 @@ mutant check-backend-former-name cmd/check.go cmd 'TestBaseline_StableSourceAndB
 	'model.CanonicalBackend(m.BLAS) != model.CanonicalBackend(info.BLAS)' 'model.CanonicalBackend(m.BLAS) != info.BLAS'
 mutant baseline-source-results-folder cmd/baseline.go cmd 'TestBaseline_StableSourceAndBackendName' \
 	'info.Source = stableSource(m.SpecFile, o.Results)' 'info.Source = o.Results'
+mutant resume-forgets-cache-dir cmd/sweep.go cmd 'TestResumeCommand_CacheDir' \
+	'o.Cache != "" && (err != nil || o.Cache != def)' 'o.Cache == "-" && (err != nil || o.Cache != def)'
 
 echo
 echo "=== mutation summary: $caught caught, $missed missed, $stale stale (of $((caught + missed + stale)))"
