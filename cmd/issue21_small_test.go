@@ -279,7 +279,7 @@ func TestDatasetsFetch_CachePathNotAFolder(t *testing.T) {
 		{filepath.Join(root, "c2"), filepath.Join(root, "c2", "datasets"), "is a file, where a folder must go"},
 		{filepath.Join(root, "c3"), filepath.Join(root, "c3", "datasets", "toy"), "is a file, where a folder must go"},
 		{filepath.Join(root, "c4"), filepath.Join(root, "c4", "datasets", "toy", "toy.csv"), "is a folder, where the downloaded file must go"},
-		{fifo, fifo, "is a named pipe, where a folder must go"},
+		{fifo, fifo, "is neither a file nor a folder (mode p---------), where a folder must go"},
 	} {
 		opts := &datasetsOptions{Names: []string{"toy"}, CacheDir: c.cache, Remotes: remotes, Client: srv.Client()}
 		err := datasetsFetchRun(context.Background(), opts, io.Discard)
@@ -347,5 +347,23 @@ func TestSweep_InterruptedAfterTraining(t *testing.T) {
 	}
 	if _, err := os.Stat(filepath.Join(out, "report.html")); err != nil {
 		t.Error(err)
+	}
+}
+
+// TestResumeCommand_CacheDir: the command that resumes an interrupted
+// sweep finds the data again: a cache folder other than the default is
+// named in it.
+func TestResumeCommand_CacheDir(t *testing.T) {
+	def, err := datasets.DefaultCacheDir()
+	if err != nil {
+		t.Skip(err)
+	}
+	o := &SweepOptions{Spec: "s.yaml", Out: "o", Results: "results", Cache: "/data/cache"}
+	if got, want := resumeCommand(o, "o"), "lossexp sweep s.yaml --out o --cache-dir /data/cache"; got != want {
+		t.Errorf("resume = %q, want %q", got, want)
+	}
+	o.Cache = def
+	if got, want := resumeCommand(o, "o"), "lossexp sweep s.yaml --out o"; got != want {
+		t.Errorf("default cache: resume = %q, want %q", got, want)
 	}
 }

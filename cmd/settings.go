@@ -47,7 +47,7 @@ var settings = []setting{
 	{"LOSSEXP_DATA_DIR", "data-dir", kindPath, "folder searched for CSV datasets after the spec's folder (as --data-dir)"},
 	{"LOSSEXP_RESULTS", "results", kindPath, "results root folder (as --results); default ./results"},
 	{"LOSSEXP_OUT", "out", kindPath, "output folder of a sweep (as --out); default <results>/<spec name>"},
-	{datasets.CacheEnv, "cache-dir", kindPath, "folder of fetched datasets (lossexp datasets fetch; as --cache-dir); default ~/.cache/lossexp"},
+	{datasets.CacheEnv, "cache-dir", kindPath, "folder of fetched datasets: where lossexp datasets fetch keeps them and validate, sweep, run and merge find them (as --cache-dir); default ~/.cache/lossexp"},
 	{sweep.EnvShards, "", kindCount, "number of shards for --shard auto (set by the exported Kubernetes Job and Slurm script)"},
 }
 

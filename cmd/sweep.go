@@ -11,6 +11,7 @@ import (
 	"github.com/spf13/cobra"
 	"github.com/spf13/viper"
 
+	"github.com/lossexp/lossexp/datasets"
 	"github.com/lossexp/lossexp/experiments"
 	"github.com/lossexp/lossexp/experiments/model"
 	"github.com/lossexp/lossexp/study"
@@ -203,6 +204,9 @@ func resumeCommand(o *SweepOptions, out string) string {
 	}
 	if o.DataDir != "" {
 		parts = append(parts, "--data-dir", shellQuote(o.DataDir))
+	}
+	if def, err := datasets.DefaultCacheDir(); o.Cache != "" && (err != nil || o.Cache != def) {
+		parts = append(parts, "--cache-dir", shellQuote(o.Cache))
 	}
 	return strings.Join(parts, " ")
 }

@@ -130,7 +130,7 @@ func Fetch(ctx context.Context, client *http.Client, cache string, r *Remote, lo
 // itself, a regular file) must be.
 type CachePathError struct {
 	Path string
-	What string // "a file", "a folder", "a named pipe", …
+	What string // "a file", "a folder", …
 	Want string // "a folder" or "the downloaded file"
 }
 
@@ -173,14 +173,8 @@ func describeMode(m os.FileMode) string {
 		return "a folder"
 	case m.IsRegular():
 		return "a file"
-	case m&os.ModeNamedPipe != 0:
-		return "a named pipe"
-	case m&os.ModeSocket != 0:
-		return "a socket"
-	case m&os.ModeDevice != 0:
-		return "a device"
 	}
-	return "not a regular file"
+	return "neither a file nor a folder (mode " + m.Type().String() + ")"
 }
 
 // defaultClient gives up on a server that does not connect or answer

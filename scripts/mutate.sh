@@ -264,6 +264,31 @@ mutant i21-program-loader-unchecked experiments/command/program.go experiments '
 	'if _, err := os.Stat(loader); err != nil {' 'if false {'
 mutant i21-program-any-format experiments/command/program.go experiments 'TestTrainerSpec_ProgramRefused' \
 	'return bad("%s is neither a binary (ELF) nor a script starting with #! (exec would say: exec format error)", p)' 'return nil'
+# --- issue 21: single-λ terms, durations, cache-dir, fetch cache path, interrupted message, baselines ---
+mutant single-lambda-default-x experiments/validate.go cmd 'TestSweep_SingleLambdaTerm' \
+	'if len(s.Loss.Terms[i].Weight.Values) > 1 {' 'if len(s.Loss.Terms[i].Weight.Values) > 0 {'
+mutant single-lambda-report-x-accepted experiments/validate.go cmd 'TestSweep_SingleLambdaTerm' \
+	'len(s.Loss.Terms[swept[i]].Weight.Values) == 1 {' 'len(s.Loss.Terms[swept[i]].Weight.Values) == 0 {'
+mutant duration-range-called-not-a-duration experiments/trainer.go experiments 'TestTrainerSpec_Refused' \
+	'err != nil && durationRE.MatchString(s)' 'err != nil && false'
+mutant cache-dir-setting-ignored cmd/datasets.go cmd 'TestCacheDirSetting_ReachesData' \
+	'if d := v.GetString("cache-dir"); d != "" {' 'if d := ""; d != "" {'
+mutant cache-dir-flag-unbound-in-validate cmd/validate.go cmd 'TestCacheDirSetting_ReachesData' \
+	'bind(v, c, "workers", "data-dir", "cache-dir")' 'bind(v, c, "workers", "data-dir")'
+mutant cache-dir-not-passed-down experiments/run.go cmd 'TestCacheDirSetting_ReachesData' \
+	'cache := dirs.Cache' 'cache := ""'
+mutant fetch-cache-path-unchecked datasets/fetch.go cmd 'TestDatasetsFetch_CachePathNotAFolder' \
+	'if err := checkCachePath(CachePath(cache, r.Files[i].Path)); err != nil {' 'if err := checkCachePath(CachePath(cache, r.Files[i].Path)); err != nil && i < 0 {'
+mutant fetch-cache-file-as-folder datasets/fetch.go cmd 'TestDatasetsFetch_CachePathNotAFolder' \
+	'if fi, err := os.Stat(dst); err == nil && !fi.Mode().IsRegular() {' 'if fi, err := os.Stat(dst); err == nil && fi.Mode().IsRegular() {'
+mutant interrupted-claims-report-drawn study/sweep.go cmd 'TestSweep_InterruptedAfterTraining' \
+	'oc.Rendered = err == nil' 'oc.Rendered = true'
+mutant check-backend-former-name cmd/check.go cmd 'TestBaseline_StableSourceAndBackendName' \
+	'model.CanonicalBackend(m.BLAS) != model.CanonicalBackend(info.BLAS)' 'model.CanonicalBackend(m.BLAS) != info.BLAS'
+mutant baseline-source-results-folder cmd/baseline.go cmd 'TestBaseline_StableSourceAndBackendName' \
+	'info.Source = stableSource(m.SpecFile, o.Results)' 'info.Source = o.Results'
+mutant resume-forgets-cache-dir cmd/sweep.go cmd 'TestResumeCommand_CacheDir' \
+	'o.Cache != "" && (err != nil || o.Cache != def)' 'o.Cache == "-" && (err != nil || o.Cache != def)'
 
 echo
 echo "=== mutation summary: $caught caught, $missed missed, $stale stale (of $((caught + missed + stale)))"
