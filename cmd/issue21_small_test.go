@@ -274,12 +274,12 @@ func TestDatasetsFetch_CachePathNotAFolder(t *testing.T) {
 		t.Fatal(err)
 	}
 	for _, c := range []struct{ cache, path, what string }{
-		{file, file, "is a file, where a folder must go"},
-		{filepath.Join(file, "sub"), file, "is a file, where a folder must go"},
-		{filepath.Join(root, "c2"), filepath.Join(root, "c2", "datasets"), "is a file, where a folder must go"},
-		{filepath.Join(root, "c3"), filepath.Join(root, "c3", "datasets", "toy"), "is a file, where a folder must go"},
-		{filepath.Join(root, "c4"), filepath.Join(root, "c4", "datasets", "toy", "toy.csv"), "is a folder, where the downloaded file must go"},
-		{fifo, fifo, "is neither a file nor a folder (mode p---------), where a folder must go"},
+		{file, file, "is a regular file, where a folder must go"},
+		{filepath.Join(file, "sub"), file, "is a regular file, where a folder must go"},
+		{filepath.Join(root, "c2"), filepath.Join(root, "c2", "datasets"), "is a regular file, where a folder must go"},
+		{filepath.Join(root, "c3"), filepath.Join(root, "c3", "datasets", "toy"), "is a regular file, where a folder must go"},
+		{filepath.Join(root, "c4"), filepath.Join(root, "c4", "datasets", "toy", "toy.csv"), "is a directory, where the downloaded file must go"},
+		{fifo, fifo, "is a named pipe (FIFO), where a folder must go"},
 	} {
 		opts := &datasetsOptions{Names: []string{"toy"}, CacheDir: c.cache, Remotes: remotes, Client: srv.Client()}
 		err := datasetsFetchRun(context.Background(), opts, io.Discard)

@@ -157,24 +157,13 @@ func checkCachePath(dst string) error {
 			break // missing (MkdirAll creates it) or unreadable (reported by the fetch)
 		}
 		if !fi.IsDir() {
-			return &CachePathError{Path: chain[i], What: describeMode(fi.Mode()), Want: "a folder"}
+			return &CachePathError{Path: chain[i], What: saferead.Kind(fi.Mode()), Want: "a folder"}
 		}
 	}
 	if fi, err := os.Stat(dst); err == nil && !fi.Mode().IsRegular() {
-		return &CachePathError{Path: dst, What: describeMode(fi.Mode()), Want: "the downloaded file"}
+		return &CachePathError{Path: dst, What: saferead.Kind(fi.Mode()), Want: "the downloaded file"}
 	}
 	return nil
-}
-
-// describeMode names what a file of mode m is.
-func describeMode(m os.FileMode) string {
-	switch {
-	case m.IsDir():
-		return "a folder"
-	case m.IsRegular():
-		return "a file"
-	}
-	return "neither a file nor a folder (mode " + m.Type().String() + ")"
 }
 
 // defaultClient gives up on a server that does not connect or answer
