@@ -2,6 +2,7 @@ package cmd
 
 import (
 	"bytes"
+	"context"
 	"errors"
 	"fmt"
 	"io"
@@ -65,7 +66,7 @@ folder lossexp sweep would use); --out - writes it to standard output.`,
 		Args:    cobra.ExactArgs(1),
 		RunE: func(c *cobra.Command, args []string) error {
 			o.Spec = args[0]
-			return exportRun(o, true)
+			return exportRun(c.Context(), o, true)
 		},
 	}
 	f := c.Flags()
@@ -109,7 +110,7 @@ trains only the runs it lacks.`,
 		Args: cobra.ExactArgs(1),
 		RunE: func(c *cobra.Command, args []string) error {
 			o.Spec = args[0]
-			return exportRun(o, false)
+			return exportRun(c.Context(), o, false)
 		},
 	}
 	f := c.Flags()
@@ -140,15 +141,21 @@ const (
 	exportSlurmFile = study.ExportSlurmFile
 )
 
-func exportRun(o *ExportOptions, k8s bool) error {
+func exportRun(ctx context.Context, o *ExportOptions, k8s bool) error {
 	if !k8s && o.Spec == experiments.Stdin {
 		// The shards read the spec on the nodes, long after this command
 		// has gone: a spec on standard input is nowhere they could read it.
 		return inputError(errors.New("export slurm -: the shards read the spec from a file on the filesystem every node sees (relative paths in it resolve against its folder); save it there and pass its path, e.g. lossexp export slurm /shared/specs/study.yaml"))
 	}
-	s, err := loadSpec(o.Spec)
+	// The spec's text goes into the Job's ConfigMap as it is: read it
+	// once (standard input too: the pods read the ConfigMap, not a path).
+	raw, err := readSpecText(ctx, o.IO, o.Spec)
 	if err != nil {
 		return err
+	}
+	s, err := experiments.Parse(bytes.NewReader(raw), specName(o.Spec))
+	if err != nil {
+		return inputError(err)
 	}
 	plans, _, err := sweep.Expand(s)
 	if err != nil {
@@ -181,10 +188,6 @@ func exportRun(o *ExportOptions, k8s bool) error {
 	}
 	var buf bytes.Buffer
 	if k8s {
-		raw, err := os.ReadFile(o.Spec)
-		if err != nil {
-			return inputError(err)
-		}
 		o.K8s.Name, o.K8s.SpecYAML, o.K8s.Runs = s.Name, raw, plans.Len()
 		if s.Trainer != nil {
 			o.K8s.Trainer = s.Trainer.Command[0]

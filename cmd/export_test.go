@@ -7,6 +7,7 @@ import (
 	"path/filepath"
 	"slices"
 	"strings"
+	"syscall"
 	"testing"
 
 	"github.com/lossexp/lossexp/study"
@@ -139,6 +140,29 @@ func TestExport_SlurmStdinRefused(t *testing.T) {
 	}
 	if _, err := os.Stat(out); err == nil {
 		t.Errorf("export slurm - wrote %s", out)
+	}
+}
+
+// TestExport_K8sSpecFromStdin: the Job carries the spec's text in its
+// ConfigMap, so `export k8s -` takes the spec from standard input (it
+// failed with "open -"); a spec path that is a named pipe is refused, not
+// read (the open would block).
+func TestExport_K8sSpecFromStdin(t *testing.T) {
+	var o, e bytes.Buffer
+	code := Main(context.Background(), []string{"export", "k8s", "-", "--shards", "2", "--image", "x", "--out", "-"}, strings.NewReader(tinySpec), &o, &e)
+	if code != 0 {
+		t.Fatalf("export k8s -: exit %d: %s", code, e.String())
+	}
+	if !strings.Contains(o.String(), "repeats: 2") || !strings.Contains(o.String(), "kind: ConfigMap") {
+		t.Errorf("the ConfigMap does not carry the spec read from standard input:\n%s", o.String())
+	}
+	fifo := filepath.Join(t.TempDir(), "spec.yaml")
+	if err := syscall.Mkfifo(fifo, 0o600); err != nil {
+		t.Fatal(err)
+	}
+	code, _, stderr := run(t, "export", "k8s", fifo, "--shards", "2", "--image", "x", "--out", "-")
+	if code != 2 || !strings.Contains(stderr, "named pipe") {
+		t.Errorf("spec FIFO: exit %d, %q; want exit 2 naming the pipe", code, stderr)
 	}
 }
 

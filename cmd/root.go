@@ -260,6 +260,31 @@ func loadSpecIO(ctx context.Context, streams *IO, path string) (*experiments.Spe
 	return s, nil
 }
 
+// readSpecText reads the text of the spec at path, or of the spec on
+// standard input when path is "-" (readSpecInput); a path must name a
+// regular file of at most saferead.MaxSpecBytes.
+func readSpecText(ctx context.Context, streams *IO, path string) ([]byte, error) {
+	if path == experiments.Stdin {
+		return readSpecInput(ctx, streams)
+	}
+	text, err := saferead.ReadFile(path, saferead.MaxSpecBytes)
+	switch {
+	case errors.Is(err, saferead.ErrNotRegular):
+		return nil, inputError(fmt.Errorf("load spec: %w%s", err, experiments.StdinHint(err)))
+	case err != nil:
+		return nil, inputError(fmt.Errorf("load spec %s: %w", path, err))
+	}
+	return text, nil
+}
+
+// specName is how messages name the spec at path ("<stdin>" for "-").
+func specName(path string) string {
+	if path == experiments.Stdin {
+		return experiments.StdinName
+	}
+	return path
+}
+
 // readSpecInput reads a spec from streams.In (a pipe, a terminal, a
 // file): at most saferead.MaxSpecBytes, and the read ends on Ctrl-C or
 // SIGTERM even while nothing arrives (`sleep 30 | lossexp validate -`).

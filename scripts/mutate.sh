@@ -290,6 +290,12 @@ mutant baseline-source-results-folder cmd/baseline.go cmd 'TestBaseline_StableSo
 mutant resume-forgets-cache-dir cmd/sweep.go cmd 'TestResumeCommand_CacheDir' \
 	'o.Cache != "" && (err != nil || o.Cache != def)' 'o.Cache == "-" && (err != nil || o.Cache != def)'
 
+# --- issue 21: integration (export k8s -) ---
+mutant export-k8s-stdin-read-as-path cmd/root.go cmd 'TestExport_K8sSpecFromStdin' \
+	'	if path == experiments.Stdin {
+		return readSpecInput(ctx, streams)' '	if false {
+		return readSpecInput(ctx, streams)'
+
 echo
 echo "=== mutation summary: $caught caught, $missed missed, $stale stale (of $((caught + missed + stale)))"
 printf '%s\n' "${report[@]}"
