@@ -67,7 +67,8 @@ everything. Ctrl-C stops handing out runs, writes the tables and plots of
 what is finished and exits with status 130 (143 for SIGTERM). An output folder holding the
 results of another spec is not touched without --force, and --force and
 --fresh remove only what lossexp wrote: a folder with other files in it is
-refused. While a sweep writes a folder it holds a lock on it; a second
+refused, and so is one with a symbolic link where lossexp keeps its files
+(runs, runs/logs…): lossexp never follows one out of the folder. While a sweep writes a folder it holds a lock on it; a second
 sweep, merge or report of the same folder is refused until it ends.
 
 Before anything is trained, the spec, the data and the resources are

@@ -12,6 +12,7 @@ import (
 	"runtime"
 	"slices"
 	"strings"
+	"syscall"
 	"time"
 
 	"github.com/lossexp/lossexp/experiments"
@@ -148,8 +149,8 @@ type Inventory struct {
 func takeInventory(dir string) (*Inventory, error) {
 	inv := &Inventory{}
 	st, err := os.Stat(dir)
-	if errors.Is(err, fs.ErrNotExist) {
-		return inv, nil
+	if errors.Is(err, fs.ErrNotExist) || errors.Is(err, syscall.ENOTDIR) {
+		return inv, nil // absent (or under a file): LockFolder creates it, or says why not
 	}
 	if err != nil {
 		return nil, inputf("output folder %s: %w", dir, unwrapPath(err))
