@@ -149,6 +149,16 @@ mutant mgda-keeps-negative-weights experiments/balance/balance.go experiments/ba
 	'if in[i] != 0 && mu[i] <= 0 {' 'if in[i] != 0 && mu[i] < -1 {'
 mutant mgda-stops-at-first-vertex experiments/balance/balance.go experiments/balance 'MinNorm' \
 	'		if xx-ga[t] <= tol {' '		if xx-ga[t] <= tol || true {'
+mutant ticks-flat-default-panics report/ticks.go report 'LinTicks|ExtremeValues' \
+	'	if hi == lo {' '	if hi == lo { return plot.DefaultTicks{}.Ticks(lo, hi) }; if false {'
+mutant ticks-overflowing-span report/ticks.go report 'LinTicks' \
+	'if math.IsInf(e, 0) {' 'if false {'
+mutant pad-flat-off report/ticks.go report 'PadFlat' \
+	'v == a.Max && v-1 == v' 'false && v == a.Max && v-1 == v'
+mutant figure-panic-not-recovered report/plot.go report 'PanicIsAnError' \
+	'if r := recover(); r != nil {' 'if r := any(nil); r != nil {'
+mutant atomic-temp-kept-on-panic internal/atomicfile/atomicfile.go internal/atomicfile 'PanicOfTheCallback' \
+	'if err != nil || !done {' 'if err != nil || !done && false {'
 
 echo
 echo "=== mutation summary: $caught caught, $missed missed, $stale stale (of $((caught + missed + stale)))"
