@@ -128,9 +128,19 @@ func plotMetrics(fw *figureWriter, s *Summary, opts PlotOptions) ([]string, erro
 	return written, nil
 }
 
+// writeTo returns a write function for WriteFileAtomic that draws wt. A
+// panic while drawing (gonum/plot panics on ranges it cannot tick) is a
+// bug in lossexp, not bad input: it becomes an error naming it as such,
+// so the temporary file is removed, the other figures are still written,
+// and the command exits 1, not 2.
 func writeTo(wt io.WriterTo) func(io.Writer) error {
-	return func(w io.Writer) error {
-		_, err := wt.WriteTo(w)
+	return func(w io.Writer) (err error) {
+		defer func() {
+			if r := recover(); r != nil {
+				err = fmt.Errorf("draw: internal error (a bug in lossexp; please report it): %v", r)
+			}
+		}()
+		_, err = wt.WriteTo(w)
 		return err
 	}
 }
@@ -507,6 +517,8 @@ func drawFramed(c draw.Canvas, title, subtitle string, build func() (*plot.Plot,
 		p.Y.Label.Text = ""
 		pc = draw.Crop(pc, h+p.Y.Label.Padding, 0, 0, 0)
 	}
+	padFlat(&p.X)
+	padFlat(&p.Y)
 	p.Draw(pc)
 	legend.Draw(legendC)
 	return nil

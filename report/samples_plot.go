@@ -171,6 +171,8 @@ func (f samplesFigure) WriteTo(w io.Writer) (int64, error) {
 		grid[i] = make([]*plot.Plot, cols)
 		for j := range grid[i] {
 			grid[i][j] = f.plots[i*cols+j]
+			padFlat(&grid[i][j].X)
+			padFlat(&grid[i][j].Y)
 		}
 	}
 	tiles := draw.Tiles{Rows: rows, Cols: cols, PadX: vg.Millimeter * 3, PadY: vg.Millimeter * 3,

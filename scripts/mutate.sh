@@ -295,6 +295,26 @@ mutant export-k8s-stdin-read-as-path cmd/root.go cmd 'TestExport_K8sSpecFromStdi
 	'	if path == experiments.Stdin {
 		return readSpecInput(ctx, streams)' '	if false {
 		return readSpecInput(ctx, streams)'
+mutant ticks-flat-default-panics report/ticks.go report 'LinTicks|ExtremeValues' \
+	'	if hi == lo {' '	if hi == lo { return plot.DefaultTicks{}.Ticks(lo, hi) }; if false {'
+mutant ticks-overflowing-span report/ticks.go report 'LinTicks' \
+	'if math.IsInf(e, 0) {' 'if false {'
+mutant pad-flat-off report/ticks.go report 'PadFlat' \
+	'v == a.Max && v-1 == v' 'false && v == a.Max && v-1 == v'
+mutant figure-panic-not-recovered report/plot.go report 'PanicIsAnError' \
+	'if r := recover(); r != nil {' 'if r := any(nil); r != nil {'
+mutant atomic-temp-kept-on-panic internal/atomicfile/atomicfile.go internal/atomicfile 'PanicOfTheCallback' \
+	'if err != nil || !done {' 'if err != nil || !done && false {'
+mutant store-conflict-silent sweep/segment.go sweep 'ConflictingRecords' \
+	'if ra.Status != rb.Status || !sameFloats(ra.Metrics, rb.Metrics) {' 'if false {'
+mutant store-conflict-failed-rerun sweep/segment.go sweep 'ConflictingRecords' \
+	'a.failed() || b.failed() {' 'false {'
+mutant store-where-no-lines sweep/segment.go sweep 'ConflictingRecords|BadPayload' \
+	'				line++' '				line += 0'
+mutant store-bad-payload-no-cure sweep/segment.go sweep 'BadPayload' \
+	'if checkLine(b) != nil { // changed since the store was read' 'if true {'
+mutant store-conflict-not-noted study/train.go cmd 'ConflictingRecordsNoted' \
+	'sweep.NoteConflicts(opt.Log, store)' '_ = store'
 
 echo
 echo "=== mutation summary: $caught caught, $missed missed, $stale stale (of $((caught + missed + stale)))"

@@ -132,6 +132,9 @@ func Merge(ctx context.Context, opt MergeOptions) (*MergeOutcome, error) {
 		}
 		defer srcs[k].store.Close()
 	}
+	for k := range srcs {
+		sweep.NoteConflicts(log, srcs[k].store)
+	}
 
 	// Where each run's record is: the first folder that holds one that
 	// fits. One pass over the plans, index lookups only.

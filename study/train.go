@@ -75,6 +75,9 @@ func (st *Study) TrainMissing(ctx context.Context, store *sweep.Store, mine swee
 		}
 		fmt.Fprintf(opt.Log, "note: %d damaged %s in the run store ignored (cut short or edited after it was written: the checksum fails; or still being written by another process); this study's runs among them are retrained\n", n, what)
 	}
+	if opt.Log != nil {
+		sweep.NoteConflicts(opt.Log, store)
+	}
 	for p := range plans.All() {
 		if mine != nil && !mine.Has(p.Index) {
 			continue

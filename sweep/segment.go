@@ -12,6 +12,7 @@ import (
 	"hash/fnv"
 	"io"
 	"io/fs"
+	"math"
 	"os"
 	"path/filepath"
 	"regexp"
@@ -49,7 +50,11 @@ import (
 // Opening a store reads every segment once, checking each checksum, and
 // keeps an index sorted by run id (24 bytes a run: the only memory that
 // grows with the number of runs); a run saved twice (retrained after a
-// damaged record, or by two processes) is read from its newest segment.
+// damaged record or a failure, or by two processes) is read from its
+// newest segment. Two whole records of one run whose results differ are a
+// Conflict: the newer is used, and the sweep and merge say so, naming
+// both. A whole record that does not decode is a BadRecordError naming
+// it and the cure.
 //
 // Records of lossexp 0.1 (one file per run, <run-id>.json, format 2) are
 // still read; a store opened for writing moves them into its segment
@@ -221,6 +226,9 @@ type Store struct {
 	legacy  map[uint64]string
 	bad     int      // ignored lines (and segments) of unknown run
 	badKeys []uint64 // run keys of the other ignored lines
+	// conflicts: runs with two whole records of different results (see
+	// Conflicts), found when the store is read.
+	conflicts []Conflict
 
 	// Writing.
 	w       *os.File
@@ -297,8 +305,130 @@ func readStore(dir string) (*Store, error) {
 	// Legacy entries come first (older than any segment); stable sort
 	// keeps the order of appearance among equal keys.
 	slices.SortStableFunc(s.index, func(a, b entry) int { return cmpKey(a.key, b.key) })
+	s.findConflicts()
 	return s, nil
 }
+
+// A Conflict is a run whose store holds two whole records (both pass
+// their checksums, neither failed) with different results: two trainings
+// of one run id that disagree (a nondeterministic training command, or a
+// record edited and resealed). The newer record is used; Kept and Dropped
+// name each as "<segment path> line <n> (byte <offset>)".
+type Conflict struct {
+	ID            string
+	Kept, Dropped string
+}
+
+func (c Conflict) String() string {
+	return fmt.Sprintf("run %s has two stored records with different results: using the newer, %s, not %s", c.ID, c.Kept, c.Dropped)
+}
+
+// Conflicts returns the runs found with two whole records of different
+// results when the store was read, one per run (the newest record
+// against the one before it), in run-key order.
+func (s *Store) Conflicts() []Conflict {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return slices.Clone(s.conflicts)
+}
+
+// NoteConflicts writes a note to w for each of the first 5 conflicts of
+// s (see Conflicts), and how many more there are.
+func NoteConflicts(w io.Writer, s *Store) {
+	cs := s.Conflicts()
+	for i, c := range cs {
+		if i == 5 {
+			fmt.Fprintf(w, "note: %d more runs with two stored records of different results (the newer is used)\n", len(cs)-5)
+			break
+		}
+		fmt.Fprintf(w, "note: %s\n", c)
+	}
+}
+
+// findConflicts compares, for every run saved more than once, its newest
+// record with the one before it. Only such runs are read (a rerun of a
+// failed run, or the same run saved by two processes, is rare).
+func (s *Store) findConflicts() {
+	for i := 1; i < len(s.index); i++ {
+		a, b := s.index[i-1], s.index[i]
+		if a.key != b.key || (i+1 < len(s.index) && s.index[i+1].key == b.key) {
+			continue // not a duplicate, or not the newest pair yet
+		}
+		if a.seg() < 0 || b.seg() < 0 || a.failed() || b.failed() {
+			continue // a retried failed run is no conflict
+		}
+		ra, erra := s.readEntry(a)
+		rb, errb := s.readEntry(b)
+		if erra != nil || errb != nil || ra.RunID != rb.RunID {
+			continue // unreadable records are reported when loaded
+		}
+		if ra.Status != rb.Status || !sameFloats(ra.Metrics, rb.Metrics) {
+			s.conflicts = append(s.conflicts, Conflict{ID: rb.RunID, Kept: s.where(b), Dropped: s.where(a)})
+		}
+	}
+}
+
+// sameFloats reports whether a and b hold the same values bit for bit
+// (NaN equal to NaN).
+func sameFloats(a, b []float64) bool {
+	return slices.EqualFunc(a, b, func(x, y float64) bool { return math.Float64bits(x) == math.Float64bits(y) })
+}
+
+// readEntry reads and decodes the record at e (a segment's), without the
+// store's lock or its open files.
+func (s *Store) readEntry(e entry) (*Record, error) {
+	sg := s.segs[e.seg()]
+	f, err := os.Open(filepath.Join(s.dir, sg.name))
+	if err != nil {
+		return nil, err
+	}
+	defer f.Close()
+	b := make([]byte, e.size())
+	if _, err := f.ReadAt(b, e.off()); err != nil {
+		return nil, err
+	}
+	return decodeLine(b, sg.hdr)
+}
+
+// where names the record at e: "<segment path> line <n> (byte <offset>)".
+// The line is counted by reading the segment up to the record.
+func (s *Store) where(e entry) string {
+	path := filepath.Join(s.dir, s.segs[e.seg()].name)
+	line := 1
+	if f, err := os.Open(path); err == nil {
+		r := bufio.NewReader(io.LimitReader(f, e.off()))
+		for {
+			b, err := r.ReadSlice('\n')
+			if len(b) > 0 && b[len(b)-1] == '\n' {
+				line++
+			}
+			if err != nil && !errors.Is(err, bufio.ErrBufferFull) {
+				break
+			}
+		}
+		f.Close()
+	}
+	return fmt.Sprintf("%s line %d (byte %d)", path, line, e.off())
+}
+
+// A BadRecordError is a whole record (its checksum holds) whose content
+// cannot be read: written by a lossexp whose records this one does not
+// know, or edited and resealed. It names the record and the cure.
+type BadRecordError struct {
+	ID     string
+	Where  string // "<segment path> line <n> (byte <offset>)"
+	Path   string // the segment
+	Others int    // the other runs recorded in that segment
+	Err    error
+}
+
+func (e *BadRecordError) Error() string {
+	return fmt.Sprintf("stored run %s, %s, passes its checksum but cannot be read: %v (written by another lossexp version, or edited and its checksum recomputed); "+
+		"to go on, remove %s (its %d other runs are then retrained by the next sweep; the runs in other segments are kept), or sweep again with --fresh to retrain every run",
+		e.ID, e.Where, e.Err, e.Path, e.Others)
+}
+
+func (e *BadRecordError) Unwrap() error { return e.Err }
 
 func cmpKey(a, b uint64) int {
 	switch {
@@ -590,7 +720,18 @@ func (s *Store) Load(id string) (*Record, error) {
 	}
 	rec, err := decodeLine(b, sg.hdr)
 	if err != nil {
-		return nil, fmt.Errorf("read stored run %s in %s at byte %d: %w", id, path, e.off(), err)
+		if checkLine(b) != nil { // changed since the store was read
+			return nil, fmt.Errorf("read stored run %s in %s at byte %d: %w", id, path, e.off(), err)
+		}
+		s.mu.Lock()
+		others := -1
+		for _, x := range s.index {
+			if x.seg() == e.seg() {
+				others++
+			}
+		}
+		s.mu.Unlock()
+		return nil, &BadRecordError{ID: id, Where: s.where(e), Path: path, Others: max(others, 0), Err: err}
 	}
 	if rec.RunID != id {
 		return nil, ErrNoRecord // another id with the same key

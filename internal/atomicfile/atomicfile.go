@@ -49,15 +49,16 @@ func step(name, path string) error {
 	return hook(name, path)
 }
 
-// Write writes path through write. On error the temporary file is removed
-// and path is left as it was.
+// Write writes path through write. On error, or when write panics, the
+// temporary file is removed and path is left as it was.
 func Write(path string, write func(io.Writer) error) (err error) {
 	f, err := createTemp(path)
 	if err != nil {
 		return err
 	}
+	done := false
 	defer func() {
-		if err != nil {
+		if err != nil || !done { // !done: write panicked
 			f.Close()
 			os.Remove(f.Name())
 		}
@@ -69,6 +70,7 @@ func Write(path string, write func(io.Writer) error) (err error) {
 	if err := bw.Flush(); err != nil {
 		return fmt.Errorf("write %s: %w", path, unwrap(err))
 	}
+	done = true
 	return commit(f, path)
 }
 

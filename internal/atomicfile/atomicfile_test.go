@@ -87,3 +87,28 @@ func TestRemoveTemps_OnlyItsFolder(t *testing.T) {
 		t.Errorf("removed another folder's file: %v", err)
 	}
 }
+
+// TestWrite_PanicOfTheCallback: a callback that panics (a bug while
+// drawing a figure, issue 21) leaves no temporary file and no destination;
+// the panic goes on to the caller.
+func TestWrite_PanicOfTheCallback(t *testing.T) {
+	dir := t.TempDir()
+	path := filepath.Join(dir, "f.png")
+	func() {
+		defer func() {
+			if r := recover(); r != "illegal range" {
+				t.Errorf("recovered %v, want the callback's panic", r)
+			}
+		}()
+		Write(path, func(w io.Writer) error {
+			w.Write([]byte("half"))
+			panic("illegal range")
+		})
+	}()
+	if _, serr := os.Stat(path); !errors.Is(serr, fs.ErrNotExist) {
+		t.Errorf("destination exists after a panicking write: %v", serr)
+	}
+	if tmps, _ := filepath.Glob(filepath.Join(dir, TempPattern)); len(tmps) != 0 {
+		t.Errorf("temporary files left: %v", tmps)
+	}
+}
