@@ -80,6 +80,7 @@ func reportRun(ctx context.Context, o *ReportOptions) error {
 		return err
 	}
 	defer lock.Unlock()
+	atomicfile.RemoveTemps(o.Dir) // a crashed draw's half-written files
 	opt := report.PlotOptions{X: o.X, Metrics: o.Metrics, Workers: o.Workers}
 	if opt.Workers == 0 {
 		opt.Workers = runtime.NumCPU()

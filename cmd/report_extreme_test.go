@@ -45,3 +45,30 @@ report:
 		})
 	}
 }
+
+// TestReport_RemovesStaleTemps: a study folder from a crashed draw (the
+// tick panic of issue 21 left .png.tmp-* files) is cleaned by the next
+// `lossexp report`, as a sweep cleans it, and a user's file stays.
+func TestReport_RemovesStaleTemps(t *testing.T) {
+	spec := writeSpec(t, tinySpec)
+	out := filepath.Join(t.TempDir(), "out")
+	if code, _, stderr := run(t, "sweep", spec, "--out", out, "-q"); code != 0 {
+		t.Fatalf("sweep: exit %d\n%s", code, stderr)
+	}
+	stale := filepath.Join(out, ".accuracy_vs_l2.png.tmp-1234")
+	mine := filepath.Join(out, "notes.tmp-1234")
+	for _, p := range []string{stale, mine} {
+		if err := os.WriteFile(p, []byte("half"), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if code, _, stderr := run(t, "report", out); code != 0 {
+		t.Fatalf("report: exit %d\n%s", code, stderr)
+	}
+	if _, err := os.Stat(stale); err == nil {
+		t.Errorf("report left the stale %s", filepath.Base(stale))
+	}
+	if _, err := os.Stat(mine); err != nil {
+		t.Errorf("report removed the user's %s: %v", filepath.Base(mine), err)
+	}
+}

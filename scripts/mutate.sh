@@ -316,6 +316,9 @@ mutant store-bad-payload-no-cure sweep/segment.go sweep 'BadPayload' \
 mutant store-conflict-not-noted study/train.go cmd 'ConflictingRecordsNoted' \
 	'sweep.NoteConflicts(opt.Log, store)' '_ = store'
 
+mutant report-keeps-stale-temps cmd/report.go cmd 'TestReport_RemovesStaleTemps' \
+	'	atomicfile.RemoveTemps(o.Dir)' '	_ = o.Dir'
+
 echo
 echo "=== mutation summary: $caught caught, $missed missed, $stale stale (of $((caught + missed + stale)))"
 printf '%s\n' "${report[@]}"
