@@ -72,3 +72,19 @@ func TestReport_RemovesStaleTemps(t *testing.T) {
 		t.Errorf("report removed the user's %s: %v", filepath.Base(mine), err)
 	}
 }
+
+// TestGuard_PanicIsAnInternalError: a panic on the command's goroutine
+// exits 1 naming an internal error, not 2 (the bad-input status the Go
+// runtime would use), and a normal return passes through.
+func TestGuard_PanicIsAnInternalError(t *testing.T) {
+	var e strings.Builder
+	if code := guard(&e, func() int { panic("illegal range") }); code != ExitFailure {
+		t.Errorf("panic: exit %d, want %d", code, ExitFailure)
+	}
+	if !strings.Contains(e.String(), "internal error") || !strings.Contains(e.String(), "illegal range") {
+		t.Errorf("message %q does not name the internal error and the panic", e.String())
+	}
+	if code := guard(&e, func() int { return ExitInput }); code != ExitInput {
+		t.Errorf("no panic: exit %d, want %d", code, ExitInput)
+	}
+}

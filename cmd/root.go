@@ -12,6 +12,7 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"runtime/debug"
 	"strings"
 
 	"github.com/spf13/cobra"
@@ -59,6 +60,24 @@ func inputError(err error) error {
 
 // Main runs the command line and returns the process exit status.
 func Main(ctx context.Context, args []string, in io.Reader, out, errw io.Writer) int {
+	return guard(errw, func() int { return execute(ctx, args, in, out, errw) })
+}
+
+// guard runs f and turns a panic on its goroutine (a bug of lossexp's,
+// never the input's fault) into exit status 1 with the panic and its
+// stack on errw; the Go runtime would exit 2, the status of bad input.
+func guard(errw io.Writer, f func() int) (code int) {
+	defer func() {
+		if r := recover(); r != nil {
+			fmt.Fprintf(errw, "lossexp: internal error (a bug in lossexp; please report it with this message): %v\n%s", r, debug.Stack())
+			code = ExitFailure
+		}
+	}()
+	return f()
+}
+
+// execute is Main without the guard.
+func execute(ctx context.Context, args []string, in io.Reader, out, errw io.Writer) int {
 	streams := &IO{In: in, Out: out, Err: errw, TTY: isTerminal(errw)}
 	root := NewRootCmd(streams)
 	root.SetArgs(args)

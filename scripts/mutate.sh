@@ -319,6 +319,9 @@ mutant store-conflict-not-noted study/train.go cmd 'ConflictingRecordsNoted' \
 mutant report-keeps-stale-temps cmd/report.go cmd 'TestReport_RemovesStaleTemps' \
 	'	atomicfile.RemoveTemps(o.Dir)' '	_ = o.Dir'
 
+mutant panic-exits-input cmd/root.go cmd 'TestGuard' \
+	'			code = ExitFailure' '			code = ExitInput'
+
 echo
 echo "=== mutation summary: $caught caught, $missed missed, $stale stale (of $((caught + missed + stale)))"
 printf '%s\n' "${report[@]}"
