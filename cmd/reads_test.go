@@ -138,7 +138,8 @@ func TestReads_OnlyRegularFiles(t *testing.T) {
 // TestReads_StoreSegmentNotRegular: a run store segment replaced by a
 // FIFO or by a link to /dev/zero is refused at once (before, the FIFO
 // hung and /dev/zero grew to 6 GB in 11 s), with the cure, and the
-// folder is left as it was.
+// folder is left as it was. (The link is refused by the folder's
+// inventory, before the store is opened.)
 func TestReads_StoreSegmentNotRegular(t *testing.T) {
 	spec := writeSpec(t, okSpec)
 	for _, kind := range []string{"fifo", "zero"} {
@@ -166,7 +167,13 @@ func TestReads_StoreSegmentNotRegular(t *testing.T) {
 				if code != ExitInput {
 					t.Errorf("%s: exit %d on a store whose segment is %s, want %d", args[0], code, kind, ExitInput)
 				}
-				for _, w := range []string{seg + " is a ", "not a regular file", "rm " + seg} {
+				want := []string{seg + " is a ", "not a regular file", "rm " + seg}
+				if kind == "zero" {
+					// The folder's inventory sees the link first: lossexp
+					// never follows one where it keeps its own files.
+					want = []string{"has a symbolic link", "runs/" + filepath.Base(seg), "replace it"}
+				}
+				for _, w := range want {
 					if !strings.Contains(stderr, w) {
 						t.Errorf("%s: stderr lacks %q:\n%s", args[0], w, stderr)
 					}
