@@ -182,14 +182,14 @@ func TestRun(t *testing.T) {
 	})
 	t.Run("hang ignoring SIGTERM is killed after the grace", func(t *testing.T) {
 		a, _ := fake(t, "hang")
-		a.Timeout = 200 * time.Millisecond
+		a.Timeout = time.Second // time for a slow start (-race, a loaded machine) to ignore SIGTERM
 		a.Grace = 300 * time.Millisecond
 		start := time.Now()
 		o, err := Run(ctx, a)
 		if err != nil || !o.TimedOut || o.Signal != "killed" {
 			t.Fatalf("%+v %v", o, err)
 		}
-		if d := time.Since(start); d < 500*time.Millisecond {
+		if d := time.Since(start); d < 1300*time.Millisecond {
 			t.Errorf("ended after %v: before timeout + grace", d)
 		}
 	})
