@@ -246,18 +246,18 @@ mutant i21-sup-eof-ignored internal/supervise/supervise_linux.go experiments/com
 	'				s.killAll()' '				_ = s'
 mutant i21-sup-quiet-lies internal/supervise/supervise_linux.go experiments/command 'TestRun_Tree' \
 	'if a := s.attempts[pid]; a == nil || a.done {' 'if a := s.attempts[pid]; a != nil && a == nil {'
-mutant i21-sup-escapee-unnamed internal/supervise/supervise_linux.go experiments/command 'TestRun_Tree' \
-	'			if q.Sid == a.pid {' '			if false {'
+mutant i21-sup-escapee-unreported internal/supervise/supervise_linux.go experiments/command 'TestRun_Tree' \
+	'Seconds: a.end.Sub(a.start).Seconds(), Escaped: stillRunning(a.escaped)})' 'Seconds: a.end.Sub(a.start).Seconds()})'
 mutant i21-sup-orphan-env-exact internal/supervise/supervise_linux.go experiments 'TestTrainCommand_TreeStopped' \
 	'if !have[e] && !shellOwned(e) {' 'if !have[e] {'
 mutant i21-metrics-fifo-blocks experiments/train_command.go experiments 'TestTrainCommand_MetricsNotAFile' \
-	'os.O_RDONLY|syscall.O_NONBLOCK' 'os.O_RDONLY'
+	'os.O_RDONLY|syscall.O_NONBLOCK' 'os.O_RDONLY|syscall.O_CLOEXEC'
 mutant i21-metrics-not-regular-read experiments/train_command.go experiments 'TestTrainCommand_MetricsNotAFile' \
 	'if err == nil && !st.Mode().IsRegular() {' 'if false {'
 mutant i21-program-no-x-check experiments/command/program.go experiments 'TestTrainerSpec_ProgramRefused' \
 	'if !executable(p, st) {' 'if false {'
 mutant i21-program-any-machine experiments/command/program.go experiments 'TestTrainerSpec_ProgramRefused' \
-	'ok = ok || ef.Machine == m' 'ok = true'
+	'ok = ok || ef.Machine == m' 'ok = ok || m != 0'
 mutant i21-program-interp-unchecked experiments/command/program.go experiments 'TestTrainerSpec_ProgramRefused' \
 	'if err := checkProgram(interp, dir, depth+1); err != nil {' 'if err := error(nil); err != nil {'
 mutant i21-program-loader-unchecked experiments/command/program.go experiments 'TestTrainerSpec_ProgramRefused' \

@@ -3,6 +3,7 @@ package command
 import (
 	"context"
 	"errors"
+	"fmt"
 	"math"
 	"os"
 	"path/filepath"
@@ -181,14 +182,14 @@ func TestRun(t *testing.T) {
 	})
 	t.Run("hang ignoring SIGTERM is killed after the grace", func(t *testing.T) {
 		a, _ := fake(t, "hang")
-		a.Timeout = 200 * time.Millisecond
+		a.Timeout = time.Second // time for a slow start (-race, a loaded machine) to ignore SIGTERM
 		a.Grace = 300 * time.Millisecond
 		start := time.Now()
 		o, err := Run(ctx, a)
 		if err != nil || !o.TimedOut || o.Signal != "killed" {
 			t.Fatalf("%+v %v", o, err)
 		}
-		if d := time.Since(start); d < 500*time.Millisecond {
+		if d := time.Since(start); d < 1300*time.Millisecond {
 			t.Errorf("ended after %v: before timeout + grace", d)
 		}
 	})
@@ -259,4 +260,20 @@ func TestRun_CancelledBeforeStart(t *testing.T) {
 	if _, err := Run(ctx, a); !errors.Is(err, context.Canceled) {
 		t.Errorf("got %v", err)
 	}
+}
+
+// holderEnv makes the test binary a stand-in for lossexp (TestMain): it
+// runs the tree script's attempt, writing its pids to the folder the
+// variable names, until it is killed.
+const holderEnv = "LOSSEXP_TEST_HOLDER"
+
+func holder(dir string) int {
+	a := Attempt{
+		Argv:  []string{"sh", "-c", faketrainer.TreeScript, "sh", dir, "wait"},
+		Env:   append(os.Environ(), "LOSSEXP_RUN_DIR="+dir, holderEnv+"="),
+		Grace: time.Hour,
+	}
+	o, err := Run(context.Background(), a)
+	fmt.Fprintf(os.Stderr, "the attempt ended: %+v %v\n", o, err)
+	return 1
 }

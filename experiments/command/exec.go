@@ -45,7 +45,7 @@ type Outcome struct {
 	StdoutBytes, StderrBytes int64
 	Duration                 time.Duration
 	// Pid is the program's process id, which is also its process group
-	// id (0 when it did not start).
+	// id (and on Linux its session id; 0 when it did not start).
 	Pid int
 	// Escaped lists the processes the program started that left its
 	// session on purpose (setsid) and still ran when the attempt ended:
@@ -59,12 +59,14 @@ type Process struct {
 	Cmdline string // its arguments joined by spaces, at most 200 bytes
 }
 
-// Run executes a in a process group of its own and waits for it. When the
-// program exits, any process it left in its group is stopped (SIGTERM,
-// grace, SIGKILL). On timeout, or when ctx is cancelled, the whole group
-// is stopped the same way; Run then returns the outcome with TimedOut set,
-// or ctx's error. No process of the group is left running when Run
-// returns, except one that left the group on its own (setsid).
+// Run executes a and waits for it: on Linux in a session of its own under
+// the attempt supervisor (supervise_linux.go), elsewhere in a process
+// group of its own. When the program exits, any process it left in its
+// session (group) is stopped (SIGTERM, grace, SIGKILL). On timeout, or
+// when ctx is cancelled, all of them are stopped the same way; Run then
+// returns the outcome with TimedOut set, or ctx's error. No process of
+// the attempt is left running when Run returns, except one that made a
+// session of its own (setsid; Outcome.Escaped names it on Linux).
 func Run(ctx context.Context, a Attempt) (Outcome, error) {
 	if len(a.Argv) == 0 {
 		return Outcome{}, errors.New("command: empty argv")

@@ -5,7 +5,6 @@ package command
 import (
 	"context"
 	"errors"
-	"fmt"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -74,22 +73,6 @@ func TestRun_Tree(t *testing.T) {
 		}
 		checkTree(t, faketrainer.TreePids(t, dir), o)
 	})
-}
-
-// holderEnv makes the test binary a stand-in for lossexp (TestMain): it
-// runs the tree script's attempt, writing its pids to the folder the
-// variable names, until it is killed.
-const holderEnv = "LOSSEXP_TEST_HOLDER"
-
-func holder(dir string) int {
-	a := Attempt{
-		Argv:  []string{"sh", "-c", faketrainer.TreeScript, "sh", dir, "wait"},
-		Env:   append(os.Environ(), "LOSSEXP_RUN_DIR="+dir, holderEnv+"="),
-		Grace: time.Hour,
-	}
-	o, err := Run(context.Background(), a)
-	fmt.Fprintf(os.Stderr, "the attempt ended: %+v %v\n", o, err)
-	return 1
 }
 
 // TestRun_Kill9: when the process running an attempt (lossexp) is killed
