@@ -29,7 +29,7 @@ nohup sleep 1000 >/dev/null 2>&1 & echo $! > "$d/nohup"
 sh -c 'sleep 1000 & echo $! > "$1/doublefork"' sh "$d"
 sh -c 'perl -e "setpgrp; exec q(sleep), 1000" & echo $! > "$1/owngroup"' sh "$d"
 setsid sleep 1000 & s=$!; echo $s > "$d/setsid"
-until [ -s "$d/grandchild" ] && [ "$(cut -d' ' -f6 /proc/$s/stat)" = $s ]; do sleep 0.01; done
+until [ -s "$d/grandchild" ] && [ "$(cut -d' ' -f6 /proc/$s/stat)" = $s ] && [ "$(cat /proc/$s/comm)" = sleep ]; do sleep 0.01; done
 echo ok > "$d/ready"
 if [ "$2" = exit ]; then
   echo '{"final": true, "a": 1}' > "$LOSSEXP_RUN_DIR/metrics.jsonl"
