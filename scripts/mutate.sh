@@ -153,13 +153,13 @@ mutant memory-judged-after-load study/limits.go study 'TestPlan_MemoryRefusedBef
 	'	if train == nil {' '	if true {'
 mutant memory-default-from-memtotal study/limits.go study 'TestMemAvailable' \
 	'fs[0] == "MemAvailable:"' 'fs[0] == "MemTotal:"'
-mutant sniff-counts-dropped-rows experiments/dataset/csv_estimate.go dataset 'TestSniffCSV' \
+mutant sniff-counts-dropped-rows experiments/dataset/csv_estimate.go experiments/dataset 'TestSniffCSV' \
 	' * float64(t.N) / float64(t.N+t.Dropped)' ''
-mutant csv-size-hint-ignored experiments/dataset/csv.go dataset 'TestReadCSV_SizeHint$' \
+mutant csv-size-hint-ignored experiments/dataset/csv.go experiments/dataset 'TestReadCSV_SizeHint$' \
 	'if t.N == reserveAfter && opt.SizeHint > 0 {' 'if false {'
-mutant csv-quote-at-end-of-file experiments/dataset/csv.go dataset 'TestReadCSV_UnterminatedQuote' \
+mutant csv-quote-at-end-of-file experiments/dataset/csv.go experiments/dataset 'TestReadCSV_UnterminatedQuote' \
 	'Row: pe.StartLine' 'Row: pe.Line'
-mutant image-pixel-over-max experiments/dataset/csv.go dataset 'TestReadCSV_ImagePixelRange' \
+mutant image-pixel-over-max experiments/dataset/csv.go experiments/dataset 'TestReadCSV_ImagePixelRange' \
 	'!(x >= 0 && x <= im.Max)' '!(x >= 0)'
 
 echo
