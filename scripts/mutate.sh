@@ -151,6 +151,8 @@ mutant memory-limit-equal-refused study/limits.go study 'TestPlan_MemoryRefusedB
 	'est.Sweep <= float64(l.MaxMemory)' 'est.Sweep < float64(l.MaxMemory)'
 mutant memory-judged-after-load study/limits.go study 'TestPlan_MemoryRefusedBeforeReading' \
 	'	if train == nil {' '	if true {'
+mutant memory-heap-not-bounded study/limits.go study 'TestBoundHeap' \
+	'	debug.SetMemoryLimit(limit)' '	_ = limit'
 mutant memory-default-from-memtotal study/limits.go study 'TestMemAvailable' \
 	'fs[0] == "MemAvailable:"' 'fs[0] == "MemTotal:"'
 mutant sniff-counts-dropped-rows experiments/dataset/csv_estimate.go experiments/dataset 'TestSniffCSV' \

@@ -7,6 +7,7 @@ import (
 	"math"
 	"os"
 	"path/filepath"
+	"runtime/debug"
 	"strings"
 	"testing"
 
@@ -139,5 +140,30 @@ func TestMemAvailable(t *testing.T) {
 	}
 	if got := memAvailable(strings.NewReader("MemTotal: 1 kB\n")); got != 0 {
 		t.Errorf("without MemAvailable: %d, want 0", got)
+	}
+}
+
+// TestBoundHeap: the runtime's soft memory limit is the estimate (less
+// the code pages) while a plan or sweep runs, and what it was after; a
+// small data estimate, or a lower one while a higher is set, changes
+// nothing.
+func TestBoundHeap(t *testing.T) {
+	prev := debug.SetMemoryLimit(-1)
+	restore := boundHeap(1<<30, processBytes)
+	if got := debug.SetMemoryLimit(-1); got != 1<<30-codeBytes {
+		t.Errorf("limit %d, want %d", got, 1<<30-codeBytes)
+	}
+	inner := boundHeap(512<<20, processBytes) // a refinement round planned inside a sweep
+	if got := debug.SetMemoryLimit(-1); got != 1<<30-codeBytes {
+		t.Errorf("a lower estimate inside: limit %d, want %d kept", got, 1<<30-codeBytes)
+	}
+	inner()
+	restore()
+	if got := debug.SetMemoryLimit(-1); got != prev {
+		t.Errorf("after: limit %d, want %d", got, prev)
+	}
+	boundHeap(processBytes+8<<20, processBytes)()
+	if got := debug.SetMemoryLimit(-1); got != prev {
+		t.Errorf("small data: limit %d, want %d untouched", got, prev)
 	}
 }

@@ -114,7 +114,7 @@ func (st *Study) plan(s *experiments.Spec) error {
 		return input(err)
 	}
 	if sniffed {
-		boundHeap(mem.Validate)
+		defer boundHeap(mem.Validate, processBytes)()
 	}
 	data, err := experiments.OpenData(s, st.DataDir)
 	if err != nil {

@@ -46,7 +46,7 @@ type SweepOutcome struct {
 // the outcome with Interrupted set and ctx's error.
 func Sweep(ctx context.Context, st *Study, opt SweepOptions) (*SweepOutcome, error) {
 	started := time.Now()
-	boundHeap(st.Memory.Sweep) // the runs and every repeat's splits, now
+	defer boundHeap(st.Memory.Sweep, processBytes+reportBytes)() // the runs and every repeat's splits, now
 	out := opt.Out
 	lock, err := LockFolder(out, "lossexp sweep "+st.Spec.Name, true)
 	if err != nil {
