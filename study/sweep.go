@@ -104,6 +104,9 @@ func Sweep(ctx context.Context, st *Study, opt SweepOptions) (*SweepOutcome, err
 		fmt.Fprintf(log, "sweep %s: %d grid points × %d repeats%s = %d runs on %s → %s\n",
 			s.Name, len(st.Grid), s.Repeats, folds, st.Plans.Len(), workersLabel(st.limits.workersOr(opt.Workers)), out)
 	}
+	if m := st.Memory; m.Sweep > 0 && st.limits.MaxMemory > 0 {
+		fmt.Fprintf(log, "sweep %s: memory about %s at the peak (judged before loading the data; --max-memory %s)\n", s.Name, humanBytes(m.Sweep), humanBytes(float64(st.limits.MaxMemory)))
+	}
 	var finish func()
 	stats, runErr := st.TrainMissing(ctx, store, nil, TrainOptions{
 		Workers: opt.Workers, Log: log, Tool: opt.Tool,
