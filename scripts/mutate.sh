@@ -144,7 +144,7 @@ mutant same-spot-labels-not-merged report/labels.go report 'PointLabels' \
 
 # --- issue 21: memory bounded before loading, CSV quote and pixel range ---
 mutant memory-no-heap-slack study/limits.go study 'TestEstimateMemory' \
-	'	heapSlack = 1.25' '	heapSlack = 1.0'
+	'	heapSlack = 1.3' '	heapSlack = 1.0'
 mutant memory-one-split-for-all-repeats study/limits.go study 'TestEstimateMemory' \
 	'float64(s.Repeats*s.Folds())*splitRow' 'splitRow'
 mutant memory-limit-equal-refused study/limits.go study 'TestPlan_MemoryRefusedBeforeReading' \

@@ -291,7 +291,7 @@ const (
 	// heapSlack is the resident memory per byte live: the runtime's heap
 	// overhead and the garbage not yet collected, which boundHeap keeps
 	// below the estimate.
-	heapSlack = 1.25
+	heapSlack = 1.3
 	// prepareRowBytes are Prepare's index slices per row (a permutation,
 	// a split tag, the rows of each split).
 	prepareRowBytes = 24
