@@ -400,5 +400,5 @@ const (
 	// codeBytes is the part of processBytes outside the Go heap (the
 	// program's code and data pages), which the runtime's limit does not
 	// count.
-	codeBytes = 12 << 20
+	codeBytes = 16 << 20
 )
