@@ -220,22 +220,24 @@ mutant reads-store-opens-fifo sweep/segment.go cmd 'TestReads_StoreSegmentNotReg
 	'f, err := saferead.Open(path)' 'f, err := os.Open(path)'
 # --- issue 21: memory bounded before loading, CSV quote and pixel range ---
 mutant memory-no-heap-slack study/limits.go study 'TestEstimateMemory' \
-	'	heapSlack = 1.25' '	heapSlack = 1.0'
+	'	heapSlack = 1.3' '	heapSlack = 1.0'
 mutant memory-one-split-for-all-repeats study/limits.go study 'TestEstimateMemory' \
 	'float64(s.Repeats*s.Folds())*splitRow' 'splitRow'
 mutant memory-limit-equal-refused study/limits.go study 'TestPlan_MemoryRefusedBeforeReading' \
 	'est.Sweep <= float64(l.MaxMemory)' 'est.Sweep < float64(l.MaxMemory)'
 mutant memory-judged-after-load study/limits.go study 'TestPlan_MemoryRefusedBeforeReading' \
 	'	if train == nil {' '	if true {'
+mutant memory-heap-not-bounded study/limits.go study 'TestBoundHeap' \
+	'	debug.SetMemoryLimit(limit)' '	_ = limit'
 mutant memory-default-from-memtotal study/limits.go study 'TestMemAvailable' \
 	'fs[0] == "MemAvailable:"' 'fs[0] == "MemTotal:"'
-mutant sniff-counts-dropped-rows experiments/dataset/csv_estimate.go dataset 'TestSniffCSV' \
+mutant sniff-counts-dropped-rows experiments/dataset/csv_estimate.go experiments/dataset 'TestSniffCSV' \
 	' * float64(t.N) / float64(t.N+t.Dropped)' ''
-mutant csv-size-hint-ignored experiments/dataset/csv.go dataset 'TestReadCSV_SizeHint$' \
+mutant csv-size-hint-ignored experiments/dataset/csv.go experiments/dataset 'TestReadCSV_SizeHint$' \
 	'if t.N == reserveAfter && opt.SizeHint > 0 {' 'if false {'
-mutant csv-quote-at-end-of-file experiments/dataset/csv.go dataset 'TestReadCSV_UnterminatedQuote' \
+mutant csv-quote-at-end-of-file experiments/dataset/csv.go experiments/dataset 'TestReadCSV_UnterminatedQuote' \
 	'Row: pe.StartLine' 'Row: pe.Line'
-mutant image-pixel-over-max experiments/dataset/csv.go dataset 'TestReadCSV_ImagePixelRange' \
+mutant image-pixel-over-max experiments/dataset/csv.go experiments/dataset 'TestReadCSV_ImagePixelRange' \
 	'!(x >= 0 && x <= im.Max)' '!(x >= 0)'
 # --- issue 21: supervisor, metrics.jsonl, program check ---
 mutant i21-sup-no-subreaper internal/supervise/supervise_linux.go experiments/command 'TestRun_Tree' \

@@ -291,7 +291,7 @@ const (
 	// heapSlack is the resident memory per byte live: the runtime's heap
 	// overhead and the garbage not yet collected, which boundHeap keeps
 	// below the estimate.
-	heapSlack = 1.25
+	heapSlack = 1.3
 	// prepareRowBytes are Prepare's index slices per row (a permutation,
 	// a split tag, the rows of each split).
 	prepareRowBytes = 24
@@ -376,22 +376,29 @@ func checkDataMemory(s *experiments.Spec, dirs experiments.Folders, l Limits) (e
 }
 
 // boundHeap sets the Go runtime's soft memory limit to an estimate of
-// the peak (MemoryEstimate), so that garbage is collected before the
-// resident memory passes it: without it the heap may grow to twice the
-// bytes live before the collector runs. Small estimates are left alone
-// (the collector's default pacing costs little memory there, and a tight
-// limit on a small heap only costs time).
-func boundHeap(bytes float64) {
-	if bytes >= minHeapBound && bytes < math.MaxInt64 {
-		debug.SetMemoryLimit(int64(bytes) - codeBytes)
+// the peak (MemoryEstimate) until restore is called, so that garbage is
+// collected before the resident memory passes it: without it the heap
+// may grow to twice the bytes live before the collector runs. base is
+// the part of the estimate that is not data: an estimate whose data
+// part is under minHeapBound is left alone (the collector's pacing costs
+// little there, and a tight limit on a small heap only costs time). A
+// limit already set and higher (a sweep's, while a refinement round is
+// planned) is kept.
+func boundHeap(bytes, base float64) (restore func()) {
+	prev := debug.SetMemoryLimit(-1)
+	limit := int64(bytes) - codeBytes
+	if bytes-base < minHeapBound || bytes >= math.MaxInt64 || limit <= 0 || (prev != math.MaxInt64 && prev >= limit) {
+		return func() {}
 	}
+	debug.SetMemoryLimit(limit)
+	return func() { debug.SetMemoryLimit(prev) }
 }
 
 const (
-	// minHeapBound is the smallest estimate boundHeap applies.
-	minHeapBound = 32 << 20
+	// minHeapBound is the smallest data estimate boundHeap applies.
+	minHeapBound = 16 << 20
 	// codeBytes is the part of processBytes outside the Go heap (the
 	// program's code and data pages), which the runtime's limit does not
 	// count.
-	codeBytes = 12 << 20
+	codeBytes = 16 << 20
 )

@@ -7,6 +7,7 @@ import (
 	"math"
 	"os"
 	"path/filepath"
+	"runtime/debug"
 	"strings"
 	"testing"
 
@@ -41,10 +42,10 @@ func TestEstimateMemory(t *testing.T) {
 	// A run: sizes 5 → 4 → 1, 29 parameters, batch 8 < 512 evaluation
 	// rows: 8·(5·29 + 3·512·5 + 1000·1) = 70600 bytes.
 	const perRun = 70600.0
-	validate := 1000 * (68.0 + 80)                   // the table and repeat 0's splits
-	sweep := 1000*(68.0+2*80) + 2*perRun             // the table, 2 repeats' splits, 2 runs
-	wantV := math.Ceil(1.25*validate) + 24<<20       // heapSlack, processBytes
-	wantS := math.Ceil(1.25*sweep) + 24<<20 + 24<<20 // and reportBytes
+	validate := 1000 * (68.0 + 80)                  // the table and repeat 0's splits
+	sweep := 1000*(68.0+2*80) + 2*perRun            // the table, 2 repeats' splits, 2 runs
+	wantV := math.Ceil(1.3*validate) + 24<<20       // heapSlack, processBytes
+	wantS := math.Ceil(1.3*sweep) + 24<<20 + 24<<20 // and reportBytes
 	if got.PerRun != perRun || got.Validate != wantV || got.Sweep != wantS || got.Workers != 2 {
 		t.Errorf("estimate %+v, want per run %v, validate %v, sweep %v", got, perRun, wantV, wantS)
 	}
@@ -52,14 +53,14 @@ func TestEstimateMemory(t *testing.T) {
 	// concatenation, more than the table and a split here only with
 	// wide categorical text.
 	two := EstimateMemory(s, sh, &dataset.CSVShape{Rows: 500}, 2)
-	if want := math.Ceil(1.25*1500*(68.0+80)) + 24<<20; two.Validate != want {
+	if want := math.Ceil(1.3*1500*(68.0+80)) + 24<<20; two.Validate != want {
 		t.Errorf("with a test file of 500 rows: validate %v, want %v", two.Validate, want)
 	}
 	img := EstimateMemory(s, &dataset.CSVShape{Rows: 1000, Numeric: 4, Targets: 4, Image: true}, nil, 1)
 	// The table (clean and degraded images, 16·4 + 8 label) and the
 	// splits (the same, + 24 indices) outweigh the load (pixels read,
 	// clean and degraded images: 24·4 + 12).
-	if want := math.Ceil(1.25*1000*((16*4+8)+(16*4+8+24))) + 24<<20; img.Validate != want {
+	if want := math.Ceil(1.3*1000*((16*4+8)+(16*4+8+24))) + 24<<20; img.Validate != want {
 		t.Errorf("image: validate %v, want %v", img.Validate, want)
 	}
 }
@@ -139,5 +140,30 @@ func TestMemAvailable(t *testing.T) {
 	}
 	if got := memAvailable(strings.NewReader("MemTotal: 1 kB\n")); got != 0 {
 		t.Errorf("without MemAvailable: %d, want 0", got)
+	}
+}
+
+// TestBoundHeap: the runtime's soft memory limit is the estimate (less
+// the code pages) while a plan or sweep runs, and what it was after; a
+// small data estimate, or a lower one while a higher is set, changes
+// nothing.
+func TestBoundHeap(t *testing.T) {
+	prev := debug.SetMemoryLimit(-1)
+	restore := boundHeap(1<<30, processBytes)
+	if got := debug.SetMemoryLimit(-1); got != 1<<30-codeBytes {
+		t.Errorf("limit %d, want %d", got, 1<<30-codeBytes)
+	}
+	inner := boundHeap(512<<20, processBytes) // a refinement round planned inside a sweep
+	if got := debug.SetMemoryLimit(-1); got != 1<<30-codeBytes {
+		t.Errorf("a lower estimate inside: limit %d, want %d kept", got, 1<<30-codeBytes)
+	}
+	inner()
+	restore()
+	if got := debug.SetMemoryLimit(-1); got != prev {
+		t.Errorf("after: limit %d, want %d", got, prev)
+	}
+	boundHeap(processBytes+8<<20, processBytes)()
+	if got := debug.SetMemoryLimit(-1); got != prev {
+		t.Errorf("small data: limit %d, want %d untouched", got, prev)
 	}
 }

@@ -107,7 +107,7 @@ func (st *Study) plan(ctx context.Context, s *experiments.Spec) error {
 		return input(err)
 	}
 	if sniffed {
-		boundHeap(mem.Validate)
+		defer boundHeap(mem.Validate, processBytes)()
 	}
 	data, err := experiments.OpenDataContext(ctx, s, st.Dirs)
 	if err != nil {

@@ -37,7 +37,7 @@ type ShardOutcome struct {
 // is refused while they run.
 func Shard(ctx context.Context, st *Study, opt ShardOptions) (*ShardOutcome, error) {
 	started := time.Now()
-	boundHeap(st.Memory.Sweep) // the runs and every repeat's splits, now
+	defer boundHeap(st.Memory.Sweep, processBytes+reportBytes)() // the runs and every repeat's splits, now
 	sh, out, s := opt.Shard, opt.Out, st.Spec
 	if opt.Force {
 		return nil, inputf("--force cannot be used with --shard: shards share the output folder and never clear it; empty it before starting the shards, or choose another --out")

@@ -50,7 +50,7 @@ type SweepOutcome struct {
 // the outcome with Interrupted set and ctx's error.
 func Sweep(ctx context.Context, st *Study, opt SweepOptions) (*SweepOutcome, error) {
 	started := time.Now()
-	boundHeap(st.Memory.Sweep) // the runs and every repeat's splits, now
+	defer boundHeap(st.Memory.Sweep, processBytes+reportBytes)() // the runs and every repeat's splits, now
 	out := opt.Out
 	claim := ClaimOptions{Force: opt.Force}
 	lock, err := LockAccepted(out, "lossexp sweep "+st.Spec.Name, true, func() error { return CheckClaim(out, st, claim) })
@@ -108,6 +108,9 @@ func Sweep(ctx context.Context, st *Study, opt SweepOptions) (*SweepOutcome, err
 	} else {
 		fmt.Fprintf(log, "sweep %s: %d grid points × %d repeats%s = %d runs on %s → %s\n",
 			s.Name, len(st.Grid), s.Repeats, folds, st.Plans.Len(), workersLabel(st.limits.workersOr(opt.Workers)), out)
+	}
+	if m := st.Memory; m.Sweep > 0 && st.limits.MaxMemory > 0 {
+		fmt.Fprintf(log, "sweep %s: memory about %s at the peak (judged before loading the data; --max-memory %s)\n", s.Name, humanBytes(m.Sweep), humanBytes(float64(st.limits.MaxMemory)))
 	}
 	var finish func()
 	stats, runErr := st.TrainMissing(ctx, store, nil, TrainOptions{

@@ -2,8 +2,10 @@ package dataset
 
 import (
 	"bytes"
+	"context"
 	"errors"
 	"fmt"
+	"io"
 	"math"
 	"os"
 	"path/filepath"
@@ -166,5 +168,36 @@ func TestReadCSV_ImagePixelRange(t *testing.T) {
 		if !errors.As(err, &ce) || ce.File != "i.csv" || ce.Row != 3 || ce.Column != "p1" || !strings.Contains(err.Error(), "outside [0, 255]") {
 			t.Errorf("pixel %s: %v, want i.csv row 3, column p1, outside [0, 255]", bad, err)
 		}
+	}
+}
+
+// cancelAfter reads n bytes of r, then fails as a cancelled read does
+// (saferead.Reader once Ctrl-C lands).
+type cancelAfter struct {
+	r io.Reader
+	n int
+}
+
+func (c *cancelAfter) Read(p []byte) (int, error) {
+	if c.n <= 0 {
+		return 0, context.Canceled
+	}
+	k, err := c.r.Read(p[:min(len(p), c.n)])
+	c.n -= k
+	return k, err
+}
+
+// TestReadCSV_CancelledRead: a read that fails mid-file (a cancelled
+// context) stops the load at once with an error that wraps the cause, so
+// the command can map it to exit 130.
+func TestReadCSV_CancelledRead(t *testing.T) {
+	data := fixedRows(100_000)
+	r := &cancelAfter{r: bytes.NewReader(data), n: len(data) / 3}
+	_, err := ReadCSV(r, "f.csv", CSVOptions{Target: "y", Categorical: []string{"c"}, Group: "g", SizeHint: int64(len(data))})
+	if !errors.Is(err, context.Canceled) {
+		t.Fatalf("err = %v, want one wrapping context.Canceled", err)
+	}
+	if r.n < 0 {
+		t.Fatalf("read past the cancellation")
 	}
 }
