@@ -8,6 +8,7 @@ import (
 
 	"github.com/lossexp/lossexp/datasets"
 	"github.com/lossexp/lossexp/experiments/dataset"
+	"github.com/lossexp/lossexp/internal/saferead"
 )
 
 // SniffData looks at the first rows of the spec's CSV files (see
@@ -45,14 +46,20 @@ func sniffCSV(s *Spec, field, p string, dirs Folders, opt dataset.CSVOptions) *d
 			err = fmt.Errorf("no size")
 		}
 		r = rc
-	} else if st, err = os.Stat(path); err == nil && st.Mode().IsRegular() {
-		// Stat before open: a named pipe would block the open.
-		r, err = os.Open(path)
+	} else {
+		// Only a regular file: a named pipe would block the open.
+		var f *os.File
+		if f, err = saferead.Open(path); err == nil {
+			r = f
+			st, err = f.Stat()
+		}
+	}
+	if r != nil {
+		defer r.Close() // read-only
 	}
 	if err != nil || r == nil {
 		return nil
 	}
-	defer r.Close() // read-only
 	if !st.Mode().IsRegular() {
 		return nil
 	}
