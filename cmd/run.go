@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"math"
+	"os"
 	"slices"
 	"strconv"
 	"strings"
@@ -137,6 +138,14 @@ func runRun(ctx context.Context, o *RunOptions) error {
 	if err != nil {
 		return inputError(err)
 	}
+	if s.Trainer != nil {
+		scratch, err := runScratch()
+		if err != nil {
+			return err
+		}
+		defer scratch.Close() // on every return: ok, failed, an error, Ctrl-C or SIGTERM
+		ctx = experiments.WithScratch(ctx, scratch.Dir())
+	}
 	run := &experiments.Run{Point: 0, Repeat: o.Repeat, Fold: o.Fold, Lambdas: lam, Spec: s, Data: sp}
 	res, err := experiments.Train(ctx, run)
 	if err != nil {
@@ -177,6 +186,24 @@ func runRun(ctx context.Context, o *RunOptions) error {
 	}
 	fmt.Fprintf(w, "seconds\t%.3f\n", res.Seconds)
 	return w.Flush()
+}
+
+// runScratchPrefix starts the name of the folder `lossexp run` makes in
+// the system's temporary folder for a training command's run folder and
+// logs.
+const runScratchPrefix = "lossexp-run-"
+
+// runScratch makes the temporary folder of `lossexp run` (its run folder
+// and logs; removed by Close on every exit lossexp sees), after removing
+// those that earlier `lossexp run`s, killed (kill -9, a second Ctrl-C),
+// left behind: only those whose owner is gone (study.SweepScratch).
+func runScratch() (*study.Scratch, error) {
+	study.SweepScratch(os.TempDir(), runScratchPrefix, false) // what is left is named by nothing: best effort
+	s, err := study.OpenScratch(os.TempDir(), runScratchPrefix)
+	if err != nil {
+		return nil, fmt.Errorf("temporary folder for the run: %w", err)
+	}
+	return s, nil
 }
 
 func lambdaLabel(s *experiments.Spec, lam []float64) string { return study.LambdaLabel(s, lam) }

@@ -114,6 +114,9 @@ func Merge(ctx context.Context, opt MergeOptions) (*MergeOutcome, error) {
 		return nil, err
 	}
 	defer lock.Unlock()
+	if err := sweepRunScratch(out, true, opt.Log); err != nil { // what killed shards left
+		return nil, err
+	}
 
 	// The output folder's store first: opening it for writing moves the
 	// records of the one-file-per-run layout into a segment.
