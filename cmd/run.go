@@ -41,7 +41,10 @@ given with --repeat (for a spec with dataset.split.cv, the fold given with
 --fold; for a spec with sweep.axes, the axis point given with --axis, each
 axis at its first value unless given), and print its metrics. The run is the same one a sweep trains
 at that grid point, repeat and fold: same data split, initialization and
-batch order, and the same metrics to the last bit.`,
+batch order, and the same metrics to the last bit. A training command's run
+folder and logs go to a temporary folder ($TMPDIR/lossexp-run-*) that is
+removed on exit, Ctrl-C and SIGTERM included (one a kill -9 left is removed
+by the next run).`,
 		Example: `  lossexp run configs/quickstart.yaml --set l2=0.001 --repeat 0
   lossexp run configs/quickstart.yaml --set l2=0.1 --json | jq .metrics
   lossexp run my-cv-study.yaml --set l2=0.01 --repeat 1 --fold 2

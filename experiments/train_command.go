@@ -74,12 +74,12 @@ func scratchDir(ctx context.Context) string {
 
 // tempPrefix returns where a run or log folder is made (the scratch
 // folder, or "" for the system's temporary folder) and the start of its
-// name: "" in the scratch folder, lossexp-<what>- in the system's.
-func tempPrefix(ctx context.Context, what string) (string, string) {
+// name: "" in the scratch folder, "lossexp-" in the system's.
+func tempPrefix(ctx context.Context) (string, string) {
 	if d := scratchDir(ctx); d != "" {
 		return d, ""
 	}
-	return "", "lossexp-" + what + "-"
+	return "", "lossexp-"
 }
 
 // WithWorker returns ctx carrying the index (0 … workers−1) of the pool
@@ -112,7 +112,7 @@ func WithLogRoot(ctx context.Context, root string) context.Context {
 func logDir(ctx context.Context, id string) (string, error) {
 	root, _ := ctx.Value(logRootKey{}).(string)
 	if root == "" {
-		dir, prefix := tempPrefix(ctx, "logs")
+		dir, prefix := tempPrefix(ctx)
 		return os.MkdirTemp(dir, prefix+id+"-logs-")
 	}
 	dir := filepath.Join(root, id)
@@ -217,7 +217,7 @@ func trainCommand(ctx context.Context, run *Run) (Result, error) {
 func runAttempt(ctx context.Context, run *Run, id string, k int, logDir string) (attempt, error) {
 	s := run.Spec
 	t := s.Trainer
-	scratch, tmp := tempPrefix(ctx, "run")
+	scratch, tmp := tempPrefix(ctx)
 	dir, err := os.MkdirTemp(scratch, fmt.Sprintf("%s%s-a%d-", tmp, id, k))
 	if err != nil {
 		return attempt{}, fmt.Errorf("create run folder: %w", err)
