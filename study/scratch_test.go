@@ -103,3 +103,27 @@ func TestSweep_ScratchLeftovers(t *testing.T) {
 		t.Errorf("runs/tmp after the next sweep: %v; want it removed", err)
 	}
 }
+
+// TestInventory_Scratch: runs/tmp is lossexp's whatever it holds (not
+// foreign, so a folder with a killed sweep's scratch is accepted), and a
+// runs/tmp that is a link is one lossexp refuses.
+func TestInventory_Scratch(t *testing.T) {
+	out := t.TempDir()
+	writeFile(t, filepath.Join(out, "runs", ScratchDir, "4242-x", "0123456789abcdef-a1-y", "whatever.bin"), "")
+	writeFile(t, filepath.Join(out, "runs", ScratchDir, "notes.txt"), "")
+	inv, err := takeInventory(out)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !inv.Scratch || len(inv.Foreign) != 0 || len(inv.Links) != 0 {
+		t.Errorf("scratch %v, foreign %v, links %v; want scratch and nothing else", inv.Scratch, inv.Foreign, inv.Links)
+	}
+	os.RemoveAll(filepath.Join(out, "runs", ScratchDir))
+	symlink(t, t.TempDir(), filepath.Join(out, "runs", ScratchDir))
+	if inv, err = takeInventory(out); err != nil {
+		t.Fatal(err)
+	}
+	if want := filepath.Join("runs", ScratchDir); !slices.Equal(inv.Links, []string{want}) {
+		t.Errorf("links %v, want [%s]", inv.Links, want)
+	}
+}
