@@ -337,6 +337,10 @@ mutant scratch-link-not-listed study/folder.go study 'Inventory_Scratch' \
 	'(e.Name() == sweep.LogsDir || e.Name() == ScratchDir)' '(e.Name() == sweep.LogsDir)'
 mutant scratch-foreign study/folder.go study 'Inventory_Scratch|Folder_Hostile' \
 	'inv.Scratch = true // never looked into' 'inv.Foreign = append(inv.Foreign, rel) // never looked into'
+mutant scratch-shard-removes-all study/shard.go study 'Shard_ScratchOfLiveShardKept' \
+	'openRunScratch(out, st, false, log)' 'openRunScratch(out, st, true, log)'
+mutant scratch-merge-not-swept study/merge.go study 'Shard_ScratchOfLiveShardKept' \
+	'sweepRunScratch(out, true, opt.Log)' 'sweepRunScratch(out, false, opt.Log)'
 mutant scratch-run-keeps-temp cmd/run.go cmd 'TestRun_NoTempLeft' \
 	'defer scratch.Close() // on every return' '// on every return'
 mutant scratch-run-no-stale-sweep cmd/run.go cmd 'TestRun_NoTempLeft' \

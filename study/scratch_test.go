@@ -8,6 +8,8 @@ import (
 	"path/filepath"
 	"slices"
 	"testing"
+
+	"github.com/lossexp/lossexp/sweep"
 )
 
 // TestSweepScratch_Rules: a shard's sweep (all = false) removes only the
@@ -125,5 +127,40 @@ func TestInventory_Scratch(t *testing.T) {
 	}
 	if want := filepath.Join("runs", ScratchDir); !slices.Equal(inv.Links, []string{want}) {
 		t.Errorf("links %v, want [%s]", inv.Links, want)
+	}
+}
+
+// TestShard_ScratchOfLiveShardKept: a shard removes from runs/tmp what a
+// shard that is gone left, never the folder of a shard that lives (whose
+// .owner is locked); the merge, which holds the exclusive lock, removes
+// the rest and runs/tmp.
+func TestShard_ScratchOfLiveShardKept(t *testing.T) {
+	root := t.TempDir()
+	out := filepath.Join(root, "out")
+	tmp := filepath.Join(out, "runs", ScratchDir)
+	live, err := OpenScratch(tmp, "")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer live.Close()
+	writeFile(t, filepath.Join(live.Dir(), "0123456789abcdef-a1-x", "metrics.jsonl"), "{}")
+	writeFile(t, filepath.Join(tmp, "4242-dead", scratchOwnerFile), "")
+	st := planTiny(t, tinySpec, root)
+	if _, err := Shard(context.Background(), st, ShardOptions{SweepOptions: SweepOptions{Out: out, Workers: 1}, Shard: sweep.Shard{Index: 0, Count: 1}}); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := os.Stat(filepath.Join(live.Dir(), "0123456789abcdef-a1-x", "metrics.jsonl")); err != nil {
+		t.Errorf("the shard removed a live shard's run folder: %v", err)
+	}
+	if _, err := os.Lstat(filepath.Join(tmp, "4242-dead")); !errors.Is(err, fs.ErrNotExist) {
+		t.Errorf("the shard left a dead shard's folder: %v", err)
+	}
+	live.Close()
+	writeFile(t, filepath.Join(tmp, "4243-dead", "x"), "")
+	if _, err := Merge(context.Background(), MergeOptions{Dirs: []string{out}}); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := os.Lstat(tmp); !errors.Is(err, fs.ErrNotExist) {
+		t.Errorf("runs/tmp after the merge: %v; want it removed", err)
 	}
 }
