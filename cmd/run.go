@@ -28,6 +28,7 @@ type RunOptions struct {
 	DataDir string
 	Cache   string // the fetch cache, resolved by cacheDirSetting
 	JSON    bool   // print a RunJSON document instead of the table
+	Out     string // a results folder whose runs/tmp/ holds a training command's run folder ("" for a temporary folder)
 }
 
 func newCmdRun(streams *IO, v *viper.Viper, runF func(context.Context, *RunOptions) error) *cobra.Command {
@@ -44,7 +45,8 @@ at that grid point, repeat and fold: same data split, initialization and
 batch order, and the same metrics to the last bit. A training command's run
 folder and logs go to a temporary folder ($TMPDIR/lossexp-run-*) that is
 removed on exit, Ctrl-C and SIGTERM included (one a kill -9 left is removed
-by the next run).`,
+by the next run); with --out, to OUT/runs/tmp/ instead (OUT is locked as a
+shard locks it: the run is refused while a sweep writes OUT).`,
 		Example: `  lossexp run configs/quickstart.yaml --set l2=0.001 --repeat 0
   lossexp run configs/quickstart.yaml --set l2=0.1 --json | jq .metrics
   lossexp run my-cv-study.yaml --set l2=0.01 --repeat 1 --fold 2
@@ -73,6 +75,7 @@ by the next run).`,
 	c.Flags().StringArrayVar(&opts.Axis, "axis", nil, "the value of a sweep axis, as FIELD=VALUE, VALUE as runs.csv writes it (model.hidden=64x64; repeatable)")
 	c.Flags().IntVar(&opts.Fold, "fold", 0, "cross-validation fold whose rows are the validation split (specs with dataset.split.cv: 0 ≤ fold < cv)")
 	c.Flags().String("data-dir", "", "folder to look for CSV datasets in after the spec's folder")
+	c.Flags().StringVarP(&opts.Out, "out", "o", "", "a training command's run folder in OUT/runs/tmp/ (removed after the run) instead of a temporary folder")
 	addCacheDirFlag(c)
 	c.Flags().BoolVar(&opts.JSON, "json", false, "print the result as one JSON document (see the README, Machine-readable output)")
 	return c
@@ -142,11 +145,11 @@ func runRun(ctx context.Context, o *RunOptions) error {
 		return inputError(err)
 	}
 	if s.Trainer != nil {
-		scratch, err := runScratch()
+		scratch, release, err := runScratch(o.Out)
 		if err != nil {
 			return err
 		}
-		defer scratch.Close() // on every return: ok, failed, an error, Ctrl-C or SIGTERM
+		defer release() // on every return: ok, failed, an error, Ctrl-C or SIGTERM
 		ctx = experiments.WithScratch(ctx, scratch.Dir())
 	}
 	run := &experiments.Run{Point: 0, Repeat: o.Repeat, Fold: o.Fold, Lambdas: lam, Spec: s, Data: sp}
@@ -196,17 +199,22 @@ func runRun(ctx context.Context, o *RunOptions) error {
 // logs.
 const runScratchPrefix = "lossexp-run-"
 
-// runScratch makes the temporary folder of `lossexp run` (its run folder
-// and logs; removed by Close on every exit lossexp sees), after removing
-// those that earlier `lossexp run`s, killed (kill -9, a second Ctrl-C),
-// left behind: only those whose owner is gone (study.SweepScratch).
-func runScratch() (*study.Scratch, error) {
+// runScratch makes the scratch folder of `lossexp run` (its run folder
+// and logs; removed by release on every exit lossexp sees): with --out,
+// in <out>/runs/tmp/ (study.OpenScratchIn); else in the system's
+// temporary folder, after removing those that earlier `lossexp run`s,
+// killed (kill -9, a second Ctrl-C), left behind: only those whose owner
+// is gone (study.SweepScratch).
+func runScratch(out string) (*study.Scratch, func(), error) {
+	if out != "" {
+		return study.OpenScratchIn(out, "lossexp run")
+	}
 	study.SweepScratch(os.TempDir(), runScratchPrefix, false) // what is left is named by nothing: best effort
 	s, err := study.OpenScratch(os.TempDir(), runScratchPrefix)
 	if err != nil {
-		return nil, fmt.Errorf("temporary folder for the run: %w", err)
+		return nil, nil, fmt.Errorf("temporary folder for the run: %w", err)
 	}
-	return s, nil
+	return s, func() { s.Close() }, nil
 }
 
 func lambdaLabel(s *experiments.Spec, lam []float64) string { return study.LambdaLabel(s, lam) }

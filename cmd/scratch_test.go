@@ -145,3 +145,47 @@ func TestSweep_Kill9NoTempLeft(t *testing.T) {
 		t.Errorf("$TMPDIR after the next lossexp run: %v", got)
 	}
 }
+
+// TestRun_OutScratch: `lossexp run --out DIR` makes the run folder in
+// DIR/runs/tmp/ (nothing in $TMPDIR) and removes it; it refuses a folder
+// of the user's files (leaving no lock file) and a folder a sweep holds.
+func TestRun_OutScratch(t *testing.T) {
+	tmp := t.TempDir()
+	t.Setenv("TMPDIR", tmp)
+	echo, out := t.TempDir(), filepath.Join(t.TempDir(), "out")
+	code, _, stderr := run(t, "run", fakeSpec(t, "echo:"+echo, 1), "--set", "l2=0.1", "--out", out)
+	if code != 0 {
+		t.Fatalf("exit %d\n%s", code, stderr)
+	}
+	files, _ := filepath.Glob(filepath.Join(echo, "echo-*.json"))
+	if len(files) != 1 {
+		t.Fatalf("echo files %v", files)
+	}
+	b, _ := os.ReadFile(files[0])
+	if want := filepath.Join(out, "runs", study.ScratchDir) + "/"; !strings.Contains(string(b), `"LOSSEXP_RUN_DIR":"`+want) {
+		t.Errorf("LOSSEXP_RUN_DIR not in %s: %s", want, b)
+	}
+	if es, err := os.ReadDir(filepath.Join(out, "runs", study.ScratchDir)); err != nil || len(es) != 0 {
+		t.Errorf("runs/tmp after the run: %v, %v; want it empty", es, err)
+	}
+	if got := lossexpTemps(t, tmp); len(got) > 0 {
+		t.Errorf("$TMPDIR: %v", got)
+	}
+
+	home := t.TempDir()
+	os.WriteFile(filepath.Join(home, "thesis.tex"), []byte("mine"), 0o644)
+	if code, _, stderr := run(t, "run", fakeSpec(t, "ok", 1), "--set", "l2=0.1", "--out", home); code != 2 || !strings.Contains(stderr, "thesis.tex") {
+		t.Errorf("a folder of the user's files: exit %d\n%s", code, stderr)
+	}
+	if es, _ := os.ReadDir(home); len(es) != 1 {
+		t.Errorf("the refused folder holds %v", es)
+	}
+	lock, err := study.LockFolder(out, "lossexp sweep fake", true)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer lock.Unlock()
+	if code, _, stderr := run(t, "run", fakeSpec(t, "ok", 1), "--set", "l2=0.1", "--out", out); code != 2 || !strings.Contains(stderr, "lossexp sweep fake") {
+		t.Errorf("a folder a sweep holds: exit %d\n%s", code, stderr)
+	}
+}

@@ -341,6 +341,8 @@ mutant scratch-shard-removes-all study/shard.go study 'Shard_ScratchOfLiveShardK
 	'openRunScratch(out, st, false, log)' 'openRunScratch(out, st, true, log)'
 mutant scratch-merge-not-swept study/merge.go study 'Shard_ScratchOfLiveShardKept' \
 	'sweepRunScratch(out, true, opt.Log)' 'sweepRunScratch(out, false, opt.Log)'
+mutant scratch-run-out-ignored cmd/run.go cmd 'TestRun_OutScratch' \
+	'	if out != "" {' '	if false {'
 mutant scratch-run-keeps-temp cmd/run.go cmd 'TestRun_NoTempLeft' \
 	'defer scratch.Close() // on every return' '// on every return'
 mutant scratch-run-no-stale-sweep cmd/run.go cmd 'TestRun_NoTempLeft' \

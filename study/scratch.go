@@ -219,3 +219,44 @@ func withScratch(ctx context.Context, s *Scratch) context.Context {
 	}
 	return experiments.WithScratch(ctx, s.Dir())
 }
+
+// acceptable refuses a folder lossexp must not write in: one with a link
+// where lossexp keeps its files, or one holding files of the user's and
+// no lossexp results. what starts the message ("merge: ", or "").
+func acceptable(dir, what string) error {
+	inv, err := takeInventory(dir)
+	if err != nil {
+		return err
+	}
+	if err := inv.refuseLinks(dir); err != nil {
+		return err
+	}
+	if !inv.Results && len(inv.Foreign) > 0 {
+		return inputf("%soutput folder %s is not empty and holds no lossexp results (found %s); choose another --out",
+			what, dir, strings.Join(firstN(inv.Foreign, 3), ", "))
+	}
+	return nil
+}
+
+// OpenScratchIn makes a scratch folder in dir's runs/tmp for a single
+// run (`lossexp run --out dir`, what names it in the lock file). dir is
+// locked shared, as a shard does: beside the shards of a sweep, never
+// while a sweep, merge or report writes it (nor they while the run
+// lasts); it must be empty or hold lossexp's files (acceptable). The
+// scratch of processes that are gone is swept first (a shard's rule).
+// release removes the scratch folder and unlocks dir.
+func OpenScratchIn(dir, what string) (s *Scratch, release func(), err error) {
+	lock, err := LockAccepted(dir, what, false, func() error { return acceptable(dir, "") })
+	if err != nil {
+		return nil, nil, err
+	}
+	if err := sweepRunScratch(dir, false, nil); err != nil {
+		lock.Unlock()
+		return nil, nil, err
+	}
+	if s, err = OpenScratch(scratchRoot(dir), ""); err != nil {
+		lock.Unlock()
+		return nil, nil, inputf("output folder %s: %w", dir, err)
+	}
+	return s, func() { s.Close(); lock.Unlock() }, nil
+}
