@@ -214,7 +214,12 @@ func trainCommand(ctx context.Context, run *Run) (Result, error) {
 }
 
 // runAttempt runs attempt k of run id and keeps its logs in logDir.
-func runAttempt(ctx context.Context, run *Run, id string, k int, logDir string) (attempt, error) {
+//
+// The run folder's path never enters the outcome: where the reason
+// quotes it (the command's stderr, an error opening metrics.jsonl) it
+// reads $LOSSEXP_RUN_DIR, so that runs.csv is the same whichever folder
+// the attempt ran in.
+func runAttempt(ctx context.Context, run *Run, id string, k int, logDir string) (a attempt, err error) {
 	s := run.Spec
 	t := s.Trainer
 	scratch, tmp := tempPrefix(ctx)
@@ -223,6 +228,7 @@ func runAttempt(ctx context.Context, run *Run, id string, k int, logDir string) 
 		return attempt{}, fmt.Errorf("create run folder: %w", err)
 	}
 	defer os.RemoveAll(dir)
+	defer func() { a.reason = strings.ReplaceAll(a.reason, dir, "$LOSSEXP_RUN_DIR") }()
 	argv, env, err := commandLine(ctx, run, id, k, dir)
 	if err != nil {
 		return attempt{}, err
@@ -246,7 +252,7 @@ func runAttempt(ctx context.Context, run *Run, id string, k int, logDir string) 
 	if logErr != nil {
 		return attempt{}, fmt.Errorf("keep the logs of run %s: %w", id, logErr)
 	}
-	a := attempt{status: StatusFailed, seconds: o.Duration.Seconds()}
+	a = attempt{status: StatusFailed, seconds: o.Duration.Seconds()}
 	switch {
 	case o.StartErr != nil:
 		a.reason = fmt.Sprintf("cannot start %s: %v", argv[0], unwrapExec(o.StartErr))

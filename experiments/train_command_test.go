@@ -681,3 +681,34 @@ func TestTrainCommand_Scratch(t *testing.T) {
 		t.Errorf("scratch holds %v after a cancelled run", es)
 	}
 }
+
+// TestTrainCommand_ReasonWithoutRunDir: a command whose stderr quotes
+// its run folder fails with a reason that reads $LOSSEXP_RUN_DIR there,
+// the same whatever folder the attempt ran in (runs.csv stays the same).
+func TestTrainCommand_ReasonWithoutRunDir(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "spec.yaml")
+	os.WriteFile(path, []byte(`name: quote
+trainer:
+  command: [sh, -c, 'echo "no data in $LOSSEXP_RUN_DIR/data" >&2; exit 3']
+  metrics: {a: higher}
+loss:
+  terms:
+    - {kind: external, name: l2, weight: [0, 1]}
+`), 0o644)
+	s, err := Load(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var reasons []string
+	for range 2 {
+		res, err := trainFake(t, WithScratch(context.Background(), t.TempDir()), s, 1, 0)
+		if err != nil {
+			t.Fatal(err)
+		}
+		reasons = append(reasons, res.Reason)
+	}
+	want := "exit status 3; stderr: no data in $LOSSEXP_RUN_DIR/data"
+	if reasons[0] != want || reasons[1] != want {
+		t.Errorf("reasons %q, want %q", reasons, want)
+	}
+}

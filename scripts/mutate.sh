@@ -343,6 +343,8 @@ mutant scratch-merge-not-swept study/merge.go study 'Shard_ScratchOfLiveShardKep
 	'sweepRunScratch(out, true, opt.Log)' 'sweepRunScratch(out, false, opt.Log)'
 mutant scratch-run-out-ignored cmd/run.go cmd 'TestRun_OutScratch' \
 	'	if out != "" {' '	if false {'
+mutant scratch-path-in-reason experiments/train_command.go experiments 'ReasonWithoutRunDir' \
+	'a.reason = strings.ReplaceAll(a.reason, dir, "$LOSSEXP_RUN_DIR")' '_ = dir'
 mutant scratch-run-keeps-temp cmd/run.go cmd 'TestRun_NoTempLeft' \
 	'defer scratch.Close() // on every return' '// on every return'
 mutant scratch-run-no-stale-sweep cmd/run.go cmd 'TestRun_NoTempLeft' \
