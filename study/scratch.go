@@ -19,7 +19,8 @@ import (
 // training command's attempts work: runs/tmp/. Everything in it is
 // scratch, lossexp's, removed once no live lossexp process owns it.
 //
-// The rule: each process that trains (a sweep, each shard) makes its
+// The rule: each process that trains (a sweep, each shard, `lossexp run
+// --out`) makes its
 // own folder there, runs/tmp/<pid>-<random>/, and holds an exclusive
 // advisory lock on its file .owner for as long as it lives (the kernel
 // drops it when the process dies, kill -9 included). In it each attempt
@@ -29,8 +30,8 @@ import (
 // What a killed process left is removed by the next process that opens
 // the folder: a sweep or a merge, which hold the results folder's
 // exclusive lock (so no other lossexp process works there), removes
-// everything in runs/tmp/; a shard, which shares the folder with the
-// other shards, removes only the folders whose .owner it can lock (their
+// everything in runs/tmp/; a shard (or a run), which shares the folder
+// with the other shards, removes only the folders whose .owner it can lock (their
 // owner is gone), never a live shard's. A folder being born
 // (.<pid>-<random>, before its lock is taken and it is renamed) is left
 // to the next sweep or merge.
