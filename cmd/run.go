@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"math"
+	"os"
 	"slices"
 	"strconv"
 	"strings"
@@ -27,6 +28,7 @@ type RunOptions struct {
 	DataDir string
 	Cache   string // the fetch cache, resolved by cacheDirSetting
 	JSON    bool   // print a RunJSON document instead of the table
+	Out     string // a results folder whose runs/tmp/ holds a training command's run folder ("" for a temporary folder)
 }
 
 func newCmdRun(streams *IO, v *viper.Viper, runF func(context.Context, *RunOptions) error) *cobra.Command {
@@ -40,7 +42,11 @@ given with --repeat (for a spec with dataset.split.cv, the fold given with
 --fold; for a spec with sweep.axes, the axis point given with --axis, each
 axis at its first value unless given), and print its metrics. The run is the same one a sweep trains
 at that grid point, repeat and fold: same data split, initialization and
-batch order, and the same metrics to the last bit.`,
+batch order, and the same metrics to the last bit. A training command's run
+folder and logs go to a temporary folder ($TMPDIR/lossexp-run-*) that is
+removed on exit, Ctrl-C and SIGTERM included (one a kill -9 left is removed
+by the next run); with --out, to OUT/runs/tmp/ instead (OUT is locked as a
+shard locks it: the run is refused while a sweep writes OUT).`,
 		Example: `  lossexp run configs/quickstart.yaml --set l2=0.001 --repeat 0
   lossexp run configs/quickstart.yaml --set l2=0.1 --json | jq .metrics
   lossexp run my-cv-study.yaml --set l2=0.01 --repeat 1 --fold 2
@@ -69,6 +75,7 @@ batch order, and the same metrics to the last bit.`,
 	c.Flags().StringArrayVar(&opts.Axis, "axis", nil, "the value of a sweep axis, as FIELD=VALUE, VALUE as runs.csv writes it (model.hidden=64x64; repeatable)")
 	c.Flags().IntVar(&opts.Fold, "fold", 0, "cross-validation fold whose rows are the validation split (specs with dataset.split.cv: 0 ≤ fold < cv)")
 	c.Flags().String("data-dir", "", "folder to look for CSV datasets in after the spec's folder")
+	c.Flags().StringVarP(&opts.Out, "out", "o", "", "a training command's run folder in OUT/runs/tmp/ (removed after the run) instead of a temporary folder")
 	addCacheDirFlag(c)
 	c.Flags().BoolVar(&opts.JSON, "json", false, "print the result as one JSON document (see the README, Machine-readable output)")
 	return c
@@ -137,6 +144,14 @@ func runRun(ctx context.Context, o *RunOptions) error {
 	if err != nil {
 		return inputError(err)
 	}
+	if s.Trainer != nil {
+		scratch, release, err := runScratch(o.Out)
+		if err != nil {
+			return err
+		}
+		defer release() // on every return: ok, failed, an error, Ctrl-C or SIGTERM
+		ctx = experiments.WithScratch(ctx, scratch.Dir())
+	}
 	run := &experiments.Run{Point: 0, Repeat: o.Repeat, Fold: o.Fold, Lambdas: lam, Spec: s, Data: sp}
 	res, err := experiments.Train(ctx, run)
 	if err != nil {
@@ -177,6 +192,29 @@ func runRun(ctx context.Context, o *RunOptions) error {
 	}
 	fmt.Fprintf(w, "seconds\t%.3f\n", res.Seconds)
 	return w.Flush()
+}
+
+// runScratchPrefix starts the name of the folder `lossexp run` makes in
+// the system's temporary folder for a training command's run folder and
+// logs.
+const runScratchPrefix = "lossexp-run-"
+
+// runScratch makes the scratch folder of `lossexp run` (its run folder
+// and logs; removed by release on every exit lossexp sees): with --out,
+// in <out>/runs/tmp/ (study.OpenScratchIn); else in the system's
+// temporary folder, after removing those that earlier `lossexp run`s,
+// killed (kill -9, a second Ctrl-C), left behind: only those whose owner
+// is gone (study.SweepScratch).
+func runScratch(out string) (*study.Scratch, func(), error) {
+	if out != "" {
+		return study.OpenScratchIn(out, "lossexp run")
+	}
+	study.SweepScratch(os.TempDir(), runScratchPrefix, false) // what is left is named by nothing: best effort
+	s, err := study.OpenScratch(os.TempDir(), runScratchPrefix)
+	if err != nil {
+		return nil, nil, fmt.Errorf("temporary folder for the run: %w", err)
+	}
+	return s, func() { s.Close() }, nil
 }
 
 func lambdaLabel(s *experiments.Spec, lam []float64) string { return study.LambdaLabel(s, lam) }

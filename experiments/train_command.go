@@ -41,15 +41,46 @@ import (
 //     metrics.jsonl, a malformed line, no final line, a missing metric),
 //     tried again up to trainer.retries times.
 //
-// The attempt's folder is removed afterwards; its stdout, stderr (the
-// last command.DefaultLogCap bytes of each) and metrics.jsonl are kept in
-// the run's log folder (WithLogRoot).
+// The attempt's folder is made in the scratch folder (WithScratch: a
+// sweep's <results>/runs/tmp/<owner>/, never $TMPDIR) and removed
+// afterwards; its stdout, stderr (the last command.DefaultLogCap bytes of
+// each) and metrics.jsonl are kept in the run's log folder, staged in the
+// scratch folder too (or under WithLogRoot).
 
 // Context keys.
 type (
 	workerKey  struct{}
 	logRootKey struct{}
+	scratchKey struct{}
 )
+
+// WithScratch returns ctx carrying the folder in which a training
+// command's attempts make their run folders ($LOSSEXP_RUN_DIR,
+// <run-id>-a<k>-<random>) and its runs stage their logs
+// (<run-id>-logs-<random>, unless WithLogRoot): a sweep's is in its
+// results folder (runs/tmp/), `lossexp run`'s a temporary folder it
+// removes. Without it they are made in the system's temporary folder.
+// The folder's path never enters a result: only the command sees it.
+func WithScratch(ctx context.Context, dir string) context.Context {
+	return context.WithValue(ctx, scratchKey{}, dir)
+}
+
+// scratchDir returns the folder WithScratch stored, "" for the system's
+// temporary folder.
+func scratchDir(ctx context.Context) string {
+	d, _ := ctx.Value(scratchKey{}).(string)
+	return d
+}
+
+// tempPrefix returns where a run or log folder is made (the scratch
+// folder, or "" for the system's temporary folder) and the start of its
+// name: "" in the scratch folder, "lossexp-" in the system's.
+func tempPrefix(ctx context.Context) (string, string) {
+	if d := scratchDir(ctx); d != "" {
+		return d, ""
+	}
+	return "", "lossexp-"
+}
 
 // WithWorker returns ctx carrying the index (0 … workers−1) of the pool
 // worker that trains the runs under it: a training command sees it as
@@ -70,8 +101,9 @@ func WorkerFrom(ctx context.Context) int {
 // WithLogRoot returns ctx carrying the folder under which a training
 // command's runs write their logs: <root>/<run-id>/attempt-<k>.stdout,
 // .stderr and .metrics.jsonl. Without it each run writes them to a fresh
-// temporary folder; either way Result.LogDir names the folder, and a
-// sweep's store moves it beside the run's record (runs/logs/<run-id>).
+// folder in the scratch folder (WithScratch); either way Result.LogDir
+// names the folder, and a sweep's store moves it beside the run's record
+// (runs/logs/<run-id>).
 func WithLogRoot(ctx context.Context, root string) context.Context {
 	return context.WithValue(ctx, logRootKey{}, root)
 }
@@ -80,7 +112,8 @@ func WithLogRoot(ctx context.Context, root string) context.Context {
 func logDir(ctx context.Context, id string) (string, error) {
 	root, _ := ctx.Value(logRootKey{}).(string)
 	if root == "" {
-		return os.MkdirTemp("", "lossexp-logs-"+id+"-")
+		dir, prefix := tempPrefix(ctx)
+		return os.MkdirTemp(dir, prefix+id+"-logs-")
 	}
 	dir := filepath.Join(root, id)
 	if err := os.RemoveAll(dir); err != nil {
@@ -181,14 +214,21 @@ func trainCommand(ctx context.Context, run *Run) (Result, error) {
 }
 
 // runAttempt runs attempt k of run id and keeps its logs in logDir.
-func runAttempt(ctx context.Context, run *Run, id string, k int, logDir string) (attempt, error) {
+//
+// The run folder's path never enters the outcome: where the reason
+// quotes it (the command's stderr, an error opening metrics.jsonl) it
+// reads $LOSSEXP_RUN_DIR, so that runs.csv is the same whichever folder
+// the attempt ran in.
+func runAttempt(ctx context.Context, run *Run, id string, k int, logDir string) (a attempt, err error) {
 	s := run.Spec
 	t := s.Trainer
-	dir, err := os.MkdirTemp("", "lossexp-run-")
+	scratch, tmp := tempPrefix(ctx)
+	dir, err := os.MkdirTemp(scratch, fmt.Sprintf("%s%s-a%d-", tmp, id, k))
 	if err != nil {
 		return attempt{}, fmt.Errorf("create run folder: %w", err)
 	}
 	defer os.RemoveAll(dir)
+	defer func() { a.reason = strings.ReplaceAll(a.reason, dir, "$LOSSEXP_RUN_DIR") }()
 	argv, env, err := commandLine(ctx, run, id, k, dir)
 	if err != nil {
 		return attempt{}, err
@@ -212,7 +252,7 @@ func runAttempt(ctx context.Context, run *Run, id string, k int, logDir string) 
 	if logErr != nil {
 		return attempt{}, fmt.Errorf("keep the logs of run %s: %w", id, logErr)
 	}
-	a := attempt{status: StatusFailed, seconds: o.Duration.Seconds()}
+	a = attempt{status: StatusFailed, seconds: o.Duration.Seconds()}
 	switch {
 	case o.StartErr != nil:
 		a.reason = fmt.Sprintf("cannot start %s: %v", argv[0], unwrapExec(o.StartErr))

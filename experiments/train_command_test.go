@@ -623,3 +623,92 @@ func TestTrainCommand_TreeStopped(t *testing.T) {
 		t.Errorf("the stderr log does not end with %q:\n%s", want, b)
 	}
 }
+
+// TestTrainCommand_Scratch: under WithScratch, the attempt's run folder
+// ($LOSSEXP_RUN_DIR, <run-id>-a<k>-…) and the run's log staging are made
+// in the scratch folder, the run folder is removed after the attempt,
+// nothing is made in $TMPDIR, and the folder's path enters no result.
+func TestTrainCommand_Scratch(t *testing.T) {
+	tmp := t.TempDir()
+	t.Setenv("TMPDIR", tmp)
+	echo, scratch := t.TempDir(), t.TempDir()
+	s := trainerSpec(t, "echo:"+echo, "")
+	res, err := trainFake(t, WithScratch(context.Background(), scratch), s, 0.5, 0)
+	if err != nil || res.Status != StatusOK {
+		t.Fatalf("%v %s %q", err, res.Status, res.Reason)
+	}
+	b, err := os.ReadFile(filepath.Join(echo, "echo-"+res.RunID+".json"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var got struct{ Env map[string]string }
+	if err := json.Unmarshal(b, &got); err != nil {
+		t.Fatal(err)
+	}
+	runDir := got.Env["LOSSEXP_RUN_DIR"]
+	if filepath.Dir(runDir) != scratch || !strings.HasPrefix(filepath.Base(runDir), res.RunID+"-a1-") {
+		t.Errorf("LOSSEXP_RUN_DIR = %s, want %s/%s-a1-…", runDir, scratch, res.RunID)
+	}
+	if filepath.Dir(res.LogDir) != scratch || !strings.HasPrefix(filepath.Base(res.LogDir), res.RunID+"-logs-") {
+		t.Errorf("logs staged in %s, want %s/%s-logs-…", res.LogDir, scratch, res.RunID)
+	}
+	es, _ := os.ReadDir(scratch)
+	if len(es) != 1 || es[0].Name() != filepath.Base(res.LogDir) {
+		t.Errorf("scratch holds %v after the run; want only the log staging", es)
+	}
+	if es, _ := os.ReadDir(tmp); len(es) != 0 {
+		t.Errorf("$TMPDIR holds %v", es)
+	}
+	if strings.Contains(res.Reason, scratch) {
+		t.Errorf("the reason names the scratch folder: %q", res.Reason)
+	}
+	// Cancelled mid-attempt: neither the run folder nor the staging is left.
+	os.RemoveAll(res.LogDir)
+	ctx, cancel := context.WithCancel(WithScratch(context.Background(), scratch))
+	go func() {
+		for i := 0; i < 500; i++ {
+			if es, _ := os.ReadDir(scratch); len(es) >= 2 {
+				break
+			}
+			time.Sleep(10 * time.Millisecond)
+		}
+		cancel()
+	}()
+	if _, err := trainFake(t, ctx, trainerSpec(t, "sleep", ""), 0.5, 1); err == nil {
+		t.Fatal("a cancelled run came back without an error")
+	}
+	if es, _ := os.ReadDir(scratch); len(es) != 0 {
+		t.Errorf("scratch holds %v after a cancelled run", es)
+	}
+}
+
+// TestTrainCommand_ReasonWithoutRunDir: a command whose stderr quotes
+// its run folder fails with a reason that reads $LOSSEXP_RUN_DIR there,
+// the same whatever folder the attempt ran in (runs.csv stays the same).
+func TestTrainCommand_ReasonWithoutRunDir(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "spec.yaml")
+	os.WriteFile(path, []byte(`name: quote
+trainer:
+  command: [sh, -c, 'echo "no data in $LOSSEXP_RUN_DIR/data" >&2; exit 3']
+  metrics: {a: higher}
+loss:
+  terms:
+    - {kind: external, name: l2, weight: [0, 1]}
+`), 0o644)
+	s, err := Load(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var reasons []string
+	for range 2 {
+		res, err := trainFake(t, WithScratch(context.Background(), t.TempDir()), s, 1, 0)
+		if err != nil {
+			t.Fatal(err)
+		}
+		reasons = append(reasons, res.Reason)
+	}
+	want := "exit status 3; stderr: no data in $LOSSEXP_RUN_DIR/data"
+	if reasons[0] != want || reasons[1] != want {
+		t.Errorf("reasons %q, want %q", reasons, want)
+	}
+}

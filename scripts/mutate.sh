@@ -324,6 +324,34 @@ mutant report-keeps-stale-temps cmd/report.go cmd 'TestReport_RemovesStaleTemps'
 mutant panic-exits-input cmd/root.go cmd 'TestGuard' \
 	'			code = ExitFailure' '			code = ExitInput'
 
+# --- issue 23: run folders and log staging in runs/tmp ---
+mutant scratch-attempts-in-tmpdir experiments/train_command.go experiments 'TrainCommand_Scratch' \
+	'if d := scratchDir(ctx); d != "" {' 'if d := scratchDir(ctx); false && d != "" {'
+mutant scratch-shard-removes-live-owner study/scratch.go study 'SweepScratch_Rules' \
+	'if flock(f, true) != nil {' 'if false {'
+mutant scratch-shard-removes-born study/scratch.go study 'SweepScratch_Rules' \
+	'continue // being born' '// being born'
+mutant scratch-kept-on-close study/scratch.go study 'SweepScratch_Rules' \
+	'err := os.RemoveAll(s.dir)' 'err := error(nil)'
+mutant scratch-not-swept-by-sweep study/scratch.go study 'Sweep_ScratchLeftovers' \
+	'SweepScratch(root, "", exclusive)' 'SweepScratch(root, "-", exclusive)'
+mutant scratch-link-not-listed study/folder.go study 'Inventory_Scratch' \
+	'(e.Name() == sweep.LogsDir || e.Name() == ScratchDir)' '(e.Name() == sweep.LogsDir)'
+mutant scratch-foreign study/folder.go study 'Inventory_Scratch|Folder_Hostile' \
+	'inv.Scratch = true // never looked into' 'inv.Foreign = append(inv.Foreign, rel) // never looked into'
+mutant scratch-shard-removes-all study/shard.go study 'Shard_ScratchOfLiveShardKept' \
+	'openRunScratch(out, st, false, log)' 'openRunScratch(out, st, true, log)'
+mutant scratch-merge-not-swept study/merge.go study 'Shard_ScratchOfLiveShardKept' \
+	'sweepRunScratch(out, true, opt.Log)' 'sweepRunScratch(out, false, opt.Log)'
+mutant scratch-run-out-ignored cmd/run.go cmd 'TestRun_OutScratch' \
+	'	if out != "" {' '	if false {'
+mutant scratch-path-in-reason experiments/train_command.go experiments 'ReasonWithoutRunDir' \
+	'a.reason = strings.ReplaceAll(a.reason, dir, "$LOSSEXP_RUN_DIR")' '_ = dir'
+mutant scratch-run-keeps-temp cmd/run.go cmd 'TestRun_NoTempLeft' \
+	'defer scratch.Close() // on every return' '// on every return'
+mutant scratch-run-no-stale-sweep cmd/run.go cmd 'TestRun_NoTempLeft' \
+	'study.SweepScratch(os.TempDir(), runScratchPrefix, false)' 'study.SweepScratch(os.TempDir(), runScratchPrefix+"-", false)'
+
 echo
 echo "=== mutation summary: $caught caught, $missed missed, $stale stale (of $((caught + missed + stale)))"
 printf '%s\n' "${report[@]}"

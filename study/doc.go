@@ -27,9 +27,10 @@
 // lists, spec.yaml, manifest.json, the run store (runs/seg-*.jsonl, and
 // runs/<run-id>.json of older versions, runs/logs/<run-id>/), the
 // shard manifests (shards/), the lock file (.lossexp.lock) and the
-// temporary files of a write in progress (.<name>.tmp-*). --force and
-// --fresh remove only those; a folder with other files is refused, never
-// emptied. While a sweep, merge or report writes a folder it holds an
+// temporary files of a write in progress (.<name>.tmp-*), and the
+// scratch of a training command's attempts (runs/tmp/, all lossexp's, see
+// ScratchDir). --force and --fresh remove only those; a folder with other
+// files is refused, never emptied. While a sweep, merge or report writes a folder it holds an
 // exclusive lock on .lossexp.lock (shards of one sweep share it); the
 // operating system drops the lock when its process dies, so a killed
 // sweep never blocks the next one.

@@ -136,6 +136,7 @@ type Inventory struct {
 	Foreign []string // everything else
 	Records []string // files of the run store: segments, and records of the one-file-per-run layout (paths relative to the folder)
 	Logs    []string // log folders of a training command's runs (runs/logs/<run-id>); their log files are in Ours, anything else in them in Foreign
+	Scratch bool     // runs/tmp is a folder: lossexp's scratch (see ScratchDir), whatever it holds
 	Links   []string // symbolic links (or other non-regular files) where lossexp reads or writes: never followed, never removed; the folder is refused
 	Results bool     // the folder holds results (tables, records, shard manifests)
 }
@@ -212,8 +213,10 @@ func (inv *Inventory) scanSub(dir, sub string, ours func(string) bool) error {
 	for _, e := range entries {
 		rel := filepath.Join(sub, e.Name())
 		switch {
-		case e.Type()&fs.ModeSymlink != 0 && (ours(e.Name()) || sub == sweep.StoreDir && e.Name() == sweep.LogsDir):
+		case e.Type()&fs.ModeSymlink != 0 && (ours(e.Name()) || sub == sweep.StoreDir && (e.Name() == sweep.LogsDir || e.Name() == ScratchDir)):
 			inv.Links = append(inv.Links, rel)
+		case sub == sweep.StoreDir && e.Name() == ScratchDir && e.IsDir():
+			inv.Scratch = true // never looked into: scratch, removed whole
 		case isTemp(e.Name()) && e.Type().IsRegular():
 		case e.Type().IsRegular() && ours(e.Name()):
 			inv.Ours = append(inv.Ours, rel)
@@ -388,7 +391,8 @@ func (inv *Inventory) refuseLinks(dir string) error {
 }
 
 // removeOurs removes what lossexp wrote in dir (inv.Ours: tables,
-// records, shard manifests, the files of the runs' log folders), but the
+// records, shard manifests, the files of the runs' log folders, the
+// scratch folder runs/tmp), but the
 // lock file, which the caller holds; then the folders this emptied. A
 // folder is removed only when empty: never with its contents.
 func removeOurs(dir string, inv *Inventory) error {
@@ -399,6 +403,14 @@ func removeOurs(dir string, inv *Inventory) error {
 	}
 	for _, rel := range inv.Logs {
 		os.Remove(filepath.Join(dir, rel)) // only if now empty
+	}
+	if inv.Scratch {
+		// The caller holds the exclusive lock: no live process owns any
+		// of it. Links in it are removed, never followed.
+		if _, err := SweepScratch(scratchRoot(dir), "", true); err != nil {
+			return inputf("replace results in %s: %w", dir, unwrapPath(err))
+		}
+		os.Remove(scratchRoot(dir))
 	}
 	os.Remove(filepath.Join(dir, sweep.StoreDir, sweep.LogsDir))
 	for _, sub := range []string{sweep.StoreDir, sweep.ShardDir} {

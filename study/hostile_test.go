@@ -172,6 +172,24 @@ func TestFolder_Hostile(t *testing.T) {
 			symlink(t, filepath.Join(outside, "data"), filepath.Join(out, "data"))
 			return []string{"data"}
 		}, "data", ""},
+		{"runs/tmp links out", func(t *testing.T, out, outside string) []string {
+			writeFile(t, filepath.Join(outside, "1-x", scratchOwnerFile), "")
+			writeFile(t, filepath.Join(outside, "thesis.tex"), "victim")
+			symlink(t, outside, filepath.Join(out, "runs", ScratchDir))
+			return nil
+		}, "runs/tmp", "runs/tmp"},
+		{"a killed sweep's scratch with links out", func(t *testing.T, out, outside string) []string {
+			writeFile(t, filepath.Join(outside, "data", "x.csv"), "victim")
+			writeFile(t, filepath.Join(outside, "victim.txt"), "victim")
+			owner := filepath.Join(out, "runs", ScratchDir, "4242-x")
+			writeFile(t, filepath.Join(owner, scratchOwnerFile), "")
+			writeFile(t, filepath.Join(owner, runID+"-a1-y", "params.json"), "{}")
+			symlink(t, filepath.Join(outside, "data"), filepath.Join(owner, runID+"-a1-y", "data"))
+			symlink(t, filepath.Join(outside, "victim.txt"), filepath.Join(owner, runID+"-logs-z", "attempt-1.stdout"))
+			symlink(t, outside, filepath.Join(out, "runs", ScratchDir, "link"))
+			writeFile(t, filepath.Join(out, "runs", ScratchDir, "notes.txt"), "scratch, removed")
+			return nil
+		}, "", ""},
 		{"only lossexp's logs", func(t *testing.T, out, _ string) []string {
 			writeFile(t, filepath.Join(out, logs, runID, "attempt-1.stdout"), "log")
 			writeFile(t, filepath.Join(out, logs, runID, "attempt-1.metrics.jsonl"), "log")

@@ -33,3 +33,6 @@ func flock(f *os.File, exclusive bool) error {
 
 // oNoFollow makes opening the lock file fail when it is a symbolic link.
 const oNoFollow = syscall.O_NOFOLLOW
+
+// locksWork says flock really locks here.
+const locksWork = true

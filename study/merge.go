@@ -92,16 +92,8 @@ func Merge(ctx context.Context, opt MergeOptions) (*MergeOutcome, error) {
 	// The output folder must not hold another study's results, nor a
 	// link where the merge writes.
 	accept := func() error {
-		inv, err := takeInventory(out)
-		if err != nil {
+		if err := acceptable(out, "merge: "); err != nil {
 			return err
-		}
-		if err := inv.refuseLinks(out); err != nil {
-			return err
-		}
-		if !inv.Results && len(inv.Foreign) > 0 {
-			return inputf("merge: output folder %s is not empty and holds no lossexp results (found %s); choose another --out",
-				out, strings.Join(firstN(inv.Foreign, 3), ", "))
 		}
 		if prev, prevPath, err := previousSpec(out); err == nil && prev.RunBase("") != s.RunBase("") {
 			return inputf("merge: output folder %s holds the results of another spec: %s (name %s) differs from the shards' (name %s) in %s; choose another --out",
@@ -114,6 +106,9 @@ func Merge(ctx context.Context, opt MergeOptions) (*MergeOutcome, error) {
 		return nil, err
 	}
 	defer lock.Unlock()
+	if err := sweepRunScratch(out, true, opt.Log); err != nil { // what killed shards left
+		return nil, err
+	}
 
 	// The output folder's store first: opening it for writing moves the
 	// records of the one-file-per-run layout into a segment.

@@ -52,6 +52,12 @@ func Shard(ctx context.Context, st *Study, opt ShardOptions) (*ShardOutcome, err
 	if log == nil {
 		log = io.Discard
 	}
+	scratch, err := openRunScratch(out, st, false, log) // never another live shard's
+	if err != nil {
+		return nil, err
+	}
+	defer closeRunScratch(out, scratch, false)
+	ctx = withScratch(ctx, scratch)
 	mine, nMine := sh.Mine(st.Plans, sweep.PlanCost(s))
 	store, err := sweep.OpenShardStore(filepath.Join(out, sweep.StoreDir))
 	if err != nil {

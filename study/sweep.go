@@ -66,6 +66,12 @@ func Sweep(ctx context.Context, st *Study, opt SweepOptions) (*SweepOutcome, err
 		prevFiles = m.Files
 	}
 	atomicfile.RemoveTemps(out)
+	scratch, err := openRunScratch(out, st, true, opt.Log)
+	if err != nil {
+		return nil, err
+	}
+	defer closeRunScratch(out, scratch, true)
+	ctx = withScratch(ctx, scratch)
 	if opt.Fresh {
 		if err := ClearRecords(out); err != nil {
 			return nil, err
