@@ -88,3 +88,28 @@ func TestGuard_PanicIsAnInternalError(t *testing.T) {
 		t.Errorf("no panic: exit %d, want %d", code, ExitInput)
 	}
 }
+
+// TestTrainer_RelativeOut: a training command runs in its spec's folder,
+// so the run folder it is given ($LOSSEXP_RUN_DIR, under the results
+// folder's runs/tmp) must be absolute: with `--out o` relative to the
+// working directory, every run failed with "Directory nonexistent".
+func TestTrainer_RelativeOut(t *testing.T) {
+	spec := writeSpec(t, `name: relout
+repeats: 2
+trainer:
+  command: [sh, -c, 'printf "{{\"final\": true, \"test.acc\": 0.5}}\n" > "$LOSSEXP_RUN_DIR/metrics.jsonl"']
+  metrics: {test.acc: higher}
+loss:
+  terms:
+    - {kind: external, name: t, weight: [0.1, 1]}
+`)
+	t.Chdir(t.TempDir())
+	code, _, stderr := run(t, "sweep", spec, "--out", "o", "-q")
+	if code != 0 {
+		t.Fatalf("sweep --out o: exit %d\n%s", code, stderr)
+	}
+	b, err := os.ReadFile(filepath.Join("o", "runs.csv"))
+	if err != nil || strings.Contains(string(b), "failed") {
+		t.Errorf("runs.csv: %v\n%s", err, b)
+	}
+}

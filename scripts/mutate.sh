@@ -352,6 +352,9 @@ mutant scratch-run-keeps-temp cmd/run.go cmd 'TestRun_NoTempLeft' \
 mutant scratch-run-no-stale-sweep cmd/run.go cmd 'TestRun_NoTempLeft' \
 	'study.SweepScratch(os.TempDir(), runScratchPrefix, false)' 'study.SweepScratch(os.TempDir(), runScratchPrefix+"-", false)'
 
+mutant scratch-relative-run-dir study/scratch.go cmd 'TestTrainer_RelativeOut' \
+	'	root, err := filepath.Abs(root)' '	root, err := root, error(nil)'
+
 echo
 echo "=== mutation summary: $caught caught, $missed missed, $stale stale (of $((caught + missed + stale)))"
 printf '%s\n' "${report[@]}"

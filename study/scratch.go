@@ -48,8 +48,14 @@ type Scratch struct {
 
 // OpenScratch makes this process's scratch folder in root (created if
 // needed): root/<prefix><pid>-<random>, holding the locked .owner. The
-// caller has made sure that root is not a link.
+// caller has made sure that root is not a link. The folder's path is
+// absolute: a training command runs in its spec's folder, where a path
+// relative to lossexp's working directory names another place.
 func OpenScratch(root, prefix string) (*Scratch, error) {
+	root, err := filepath.Abs(root)
+	if err != nil {
+		return nil, fmt.Errorf("scratch folder: %w", err)
+	}
 	if err := os.MkdirAll(root, 0o755); err != nil {
 		return nil, fmt.Errorf("scratch folder: %w", err)
 	}
