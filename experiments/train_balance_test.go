@@ -55,8 +55,8 @@ func TestBalanceStep_GradientOfWeightedObjective(t *testing.T) {
 		t.Run(tc.method, func(t *testing.T) {
 			tr, _ := balancedTrainer(t, tc.method)
 			b := tr.bal
-			if tc.method == balance.Uncertainty {
-				b.learn[0], b.learn[1] = 0.3, -0.7 // weights ½e^{-0.3}, ½e^{0.7}
+			if u, ok := b.method.(*balance.Uncertainty); ok {
+				u.LogVar[0], u.LogVar[1] = 0.3, -0.7 // weights ½e^{-0.3}, ½e^{0.7}
 			}
 			n := 32
 			for i := range tr.perm {
@@ -77,7 +77,7 @@ func TestBalanceStep_GradientOfWeightedObjective(t *testing.T) {
 			b.startEpoch()
 			tr.balanceStep(x, out, n, dout, loss, tc.measure)
 			w := append([]float64(nil), b.w...)
-			if tc.method == balance.MGDA && math.Abs(w[0]+w[1]-1) > 1e-12 {
+			if tc.method == "mgda" && math.Abs(w[0]+w[1]-1) > 1e-12 {
 				t.Errorf("mgda weights %v do not sum to 1", w)
 			}
 			got := append([]float64(nil), tr.grad...)
@@ -233,12 +233,12 @@ func TestParse_Balance(t *testing.T) {
 func TestGradNorm_Layer(t *testing.T) {
 	tr, _ := balancedTrainer(t, "gradnorm")
 	d := tr.din
-	if tr.bal.layerLo != d*6 || tr.bal.layerHi != d*6+6 {
-		t.Errorf("default layer [%d, %d), want [%d, %d)", tr.bal.layerLo, tr.bal.layerHi, d*6, d*6+6)
+	if lo, hi := tr.bal.method.(*balance.GradNorm).Layer(); lo != d*6 || hi != d*6+6 {
+		t.Errorf("default layer [%d, %d), want [%d, %d)", lo, hi, d*6, d*6+6)
 	}
 	tr, _ = balancedTrainer(t, "{method: gradnorm, layer: 0}")
-	if tr.bal.layerLo != 0 || tr.bal.layerHi != d*6 {
-		t.Errorf("layer 0: [%d, %d), want [0, %d)", tr.bal.layerLo, tr.bal.layerHi, d*6)
+	if lo, hi := tr.bal.method.(*balance.GradNorm).Layer(); lo != 0 || hi != d*6 {
+		t.Errorf("layer 0: [%d, %d), want [0, %d)", lo, hi, d*6)
 	}
 }
 
@@ -253,7 +253,7 @@ func TestStudy_BalancingMethods(t *testing.T) {
 	names := []string{"test.dp_diff", "test.accuracy"}
 	z := studyMeans(t, s, "", []float64{0}, 3, names...)
 	l := studyMeans(t, s, "", []float64{math.Sqrt(10)}, 3, names...)
-	u := s.WithBalance(BalanceSpec{Method: balance.Uncertainty})
+	u := s.WithBalance(BalanceSpec{Method: "uncertainty"})
 	um := studyMeans(t, u, "", []float64{math.NaN()}, 3, names...)
 	t.Logf("λ=0: %v; λ=3.16: %v; uncertainty: %v", z, l, um)
 	for r := range 3 {
