@@ -212,7 +212,11 @@ func (s *Spec) validateMethod(v *validator, f string, b *BalanceSpec, inSweep bo
 		}
 		p := info.Params[i]
 		v.inRange(pf, x, p.In(x), p.Valid)
-		if h := len(s.Model.Hidden); p.Layer && s.Model.Kind != "linear" && x > float64(h) {
+		h := len(s.Model.Hidden) // the last weight matrix
+		if s.Model.Kind == "linear" {
+			h = 0
+		}
+		if p.Layer && x > float64(h) {
 			v.addf(pf, "the model has %d weight matrices (0…%d), got %g", h+1, h, x)
 		}
 	}

@@ -230,10 +230,10 @@ func register(newMethod func() Method) {
 			p.Default = strconv.FormatFloat(p.Value, 'g', -1, 64)
 		}
 	}
-	if _, dup := Lookup(info.Name); dup || info.Order <= 0 {
-		panic("balance: method " + info.Name + " registered twice or with Order ≤ 0")
+	i, taken := slices.BinarySearchFunc(registry, info.Order, func(e entry, o int) int { return e.info.Order - o })
+	if _, dup := Lookup(info.Name); dup || taken || info.Order <= 0 {
+		panic("balance: method " + info.Name + ": registered twice, or its Order is taken or ≤ 0")
 	}
-	i, _ := slices.BinarySearchFunc(registry, info.Order, func(e entry, o int) int { return e.info.Order - o })
 	registry = slices.Insert(registry, i, entry{info, newMethod})
 }
 
