@@ -349,6 +349,11 @@ mutant balance-param-range-unchecked experiments/balance_spec.go experiments 'Te
 	'v.inRange(pf, x, p.In(x), p.Valid)' 'v.inRange(pf, x, true, p.Valid)'
 mutant balance-linear-layer-unchecked experiments/balance_spec.go experiments 'TestParse_Balance' \
 	'if p.Layer && x > float64(h) {' 'if p.Layer && s.Model.Kind != "linear" && x > float64(h) {'
+# --- issue 22: metric values placed by name, not position ---
+mutant metric-epochs-run-by-position experiments/metrics.go experiments 'EpochsRunByName' \
+	'if i := slices.Index(names, name); i >= 0 {' 'if i := slices.Index(names, name)*0 + len(names) - 1; i >= 0 {'
+mutant metric-epochs-run-command-by-position experiments/train_command.go experiments 'EpochsRunByName' \
+	'setMetric(names, res.Metrics, lossterms.EpochsRun, v)' 'res.Metrics[len(names)-1] = v'
 
 echo
 echo "=== mutation summary: $caught caught, $missed missed, $stale stale (of $((caught + missed + stale)))"
