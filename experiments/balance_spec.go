@@ -194,32 +194,7 @@ func (s *Spec) validateMethod(v *validator, f string, b *BalanceSpec, inSweep bo
 		v.add(f, oneOf(fmt.Sprintf("unknown balancing method %q", b.Method), b.Method, balance.Names()))
 		return
 	}
-	var valid []string
-	for _, p := range info.Params {
-		valid = append(valid, p.Name)
-	}
-	for _, k := range slices.Sorted(maps.Keys(b.Params)) {
-		x := b.Params[k]
-		pf := f + "." + k
-		i := slices.Index(valid, k)
-		if i < 0 {
-			if len(valid) == 0 {
-				v.addf(pf, "method %s has no parameters", b.Method)
-			} else {
-				v.add(pf, oneOf(fmt.Sprintf("unknown parameter of method %s", b.Method), k, valid))
-			}
-			continue
-		}
-		p := info.Params[i]
-		v.inRange(pf, x, p.In(x), p.Valid)
-		h := len(s.Model.Hidden) // the last weight matrix
-		if s.Model.Kind == "linear" {
-			h = 0
-		}
-		if p.Layer && x > float64(h) {
-			v.addf(pf, "the model has %d weight matrices (0…%d), got %g", h+1, h, x)
-		}
-	}
+	s.validateMethodParams(v, f, b, info)
 	if !b.Adaptive() {
 		return
 	}
@@ -248,6 +223,37 @@ func (s *Spec) validateMethod(v *validator, f string, b *BalanceSpec, inSweep bo
 		}
 		if !inSweep && t.Weight.Swept {
 			v.addf(tf+".weight", "loss.balance %s sets the weight of term %s itself: give it a fixed weight, or compare the method with the λ grid through sweep.balance", b.Method, t.Name)
+		}
+	}
+}
+
+// validateMethodParams checks that method b's parameters are the
+// method's, each in its valid range (and a layer within the model).
+func (s *Spec) validateMethodParams(v *validator, f string, b *BalanceSpec, info balance.Info) {
+	var valid []string
+	for _, p := range info.Params {
+		valid = append(valid, p.Name)
+	}
+	for _, k := range slices.Sorted(maps.Keys(b.Params)) {
+		x := b.Params[k]
+		pf := f + "." + k
+		i := slices.Index(valid, k)
+		if i < 0 {
+			if len(valid) == 0 {
+				v.addf(pf, "method %s has no parameters", b.Method)
+			} else {
+				v.add(pf, oneOf(fmt.Sprintf("unknown parameter of method %s", b.Method), k, valid))
+			}
+			continue
+		}
+		p := info.Params[i]
+		v.inRange(pf, x, p.In(x), p.Valid)
+		h := len(s.Model.Hidden) // the last weight matrix
+		if s.Model.Kind == "linear" {
+			h = 0
+		}
+		if p.Layer && x > float64(h) {
+			v.addf(pf, "the model has %d weight matrices (0…%d), got %g", h+1, h, x)
 		}
 	}
 }

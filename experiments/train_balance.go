@@ -86,30 +86,9 @@ func (t *trainer) initBalance(run *Run) error {
 	for i := range b.w {
 		b.w[i] = 1
 	}
-	// The weight matrices inside the shared weights.
-	var layers [][2]int
-	sizes := t.m.Sizes()
-	for l, lo := 0, 0; l+1 < len(sizes); l++ {
-		hi := lo + sizes[l]*sizes[l+1]
-		if hi <= b.wS {
-			layers = append(layers, [2]int{lo, hi})
-		}
-		lo = hi
-	}
-	tr := s.Train
 	m, err := balance.New(bs.Method, balance.Setup{
-		K: k, Params: bs.Params, LearningRate: tr.LearningRate, Layers: layers,
-		Rand: RepeatRand(s.Seed, run.Repeat, streamBalance),
-		NewOptimizer: func(n int, lr float64) optim.Optimizer {
-			switch tr.Optimizer {
-			case "sgd":
-				return optim.NewSGD(lr)
-			case "momentum":
-				return optim.NewMomentum(lr, tr.Momentum, n)
-			default:
-				return optim.NewAdam(lr, tr.Beta1, tr.Beta2, tr.Epsilon, n)
-			}
-		},
+		K: k, Params: bs.Params, LearningRate: s.Train.LearningRate, Layers: t.sharedLayers(b.wS),
+		Rand: RepeatRand(s.Seed, run.Repeat, streamBalance), NewOptimizer: s.Train.learnedOptimizer,
 	})
 	var pe *balance.ParamError
 	if errors.As(err, &pe) {
@@ -121,6 +100,34 @@ func (t *trainer) initBalance(run *Run) error {
 	b.method = m
 	t.bal = b
 	return nil
+}
+
+// sharedLayers returns the model's weight matrices inside the shared
+// weights [0, wS): [lo, hi) in the flat parameters, first layer first.
+func (t *trainer) sharedLayers(wS int) [][2]int {
+	var layers [][2]int
+	sizes := t.m.Sizes()
+	for l, lo := 0, 0; l+1 < len(sizes); l++ {
+		hi := lo + sizes[l]*sizes[l+1]
+		if hi <= wS {
+			layers = append(layers, [2]int{lo, hi})
+		}
+		lo = hi
+	}
+	return layers
+}
+
+// learnedOptimizer returns an optimizer of the run's kind (adamw → adam)
+// over n learned values of a balancing method, at learning rate lr.
+func (tr *TrainSpec) learnedOptimizer(n int, lr float64) optim.Optimizer {
+	switch tr.Optimizer {
+	case "sgd":
+		return optim.NewSGD(lr)
+	case "momentum":
+		return optim.NewMomentum(lr, tr.Momentum, n)
+	default:
+		return optim.NewAdam(lr, tr.Beta1, tr.Beta2, tr.Epsilon, n)
+	}
 }
 
 // startEpoch lets the method set the epoch's weights and clears the
@@ -258,17 +265,7 @@ func (t *trainer) perLossStep(x []float64, n int, dout []float64, measure bool) 
 
 	var gn float64
 	if measure {
-		for j, v := range b.g[0] {
-			t.grad[j] = b.w[0] * v
-		}
-		gn = norm(t.grad)
-		t.measureConflict(t.weights(), gn)
-		for i, p := range b.terms {
-			for j, v := range b.g[i+1] {
-				t.tgradAll[j] = b.w[i+1] * v
-			}
-			t.measureBatchTerm(&t.pens[p], gn)
-		}
+		gn = t.measureBalanced()
 	}
 
 	// The update direction: Σ w_i g_i; a SharedOnly method (pcgrad, mgda)
@@ -290,6 +287,25 @@ func (t *trainer) perLossStep(x []float64, n int, dout []float64, measure bool) 
 		t.grad[j] = s
 	}
 	b.sumWeights()
+	return gn
+}
+
+// measureBalanced records the norms and cosines of the weighted
+// per-loss gradients, as batchStep does, and returns the weighted task
+// gradient's norm.
+func (t *trainer) measureBalanced() float64 {
+	b := t.bal
+	for j, v := range b.g[0] {
+		t.grad[j] = b.w[0] * v
+	}
+	gn := norm(t.grad)
+	t.measureConflict(t.weights(), gn)
+	for i, p := range b.terms {
+		for j, v := range b.g[i+1] {
+			t.tgradAll[j] = b.w[i+1] * v
+		}
+		t.measureBatchTerm(&t.pens[p], gn)
+	}
 	return gn
 }
 
