@@ -47,14 +47,6 @@ func (b *BalanceSpec) Label() string {
 	return b.Method + "(" + strings.Join(parts, ",") + ")"
 }
 
-// Param returns parameter name, or def when the spec does not give it.
-func (b *BalanceSpec) Param(name string, def float64) float64 {
-	if v, ok := b.Params[name]; ok {
-		return v
-	}
-	return def
-}
-
 // HasBalance reports whether the spec names a balancing method
 // (loss.balance or sweep.balance): its curves then carry the effective
 // weights (weight.task, weight.<term>).
@@ -163,7 +155,7 @@ func (s *Spec) validateBalance(v *validator) {
 	}
 	if len(s.Sweep.Balance) == 0 {
 		if s.has("sweep.balance") {
-			v.addf("sweep.balance", "empty list: name the methods to compare, e.g. [static, uncertainty, gradnorm, dwa, pcgrad, mgda, rlw]")
+			v.addf("sweep.balance", "empty list: name the methods to compare, e.g. [%s]", strings.Join(balance.Names(), ", "))
 		}
 		return
 	}
@@ -202,33 +194,7 @@ func (s *Spec) validateMethod(v *validator, f string, b *BalanceSpec, inSweep bo
 		v.add(f, oneOf(fmt.Sprintf("unknown balancing method %q", b.Method), b.Method, balance.Names()))
 		return
 	}
-	var valid []string
-	for _, p := range info.Params {
-		valid = append(valid, p.Name)
-	}
-	for _, k := range slices.Sorted(maps.Keys(b.Params)) {
-		x := b.Params[k]
-		pf := f + "." + k
-		if !slices.Contains(valid, k) {
-			if len(valid) == 0 {
-				v.addf(pf, "method %s has no parameters", b.Method)
-			} else {
-				v.add(pf, oneOf(fmt.Sprintf("unknown parameter of method %s", b.Method), k, valid))
-			}
-			continue
-		}
-		switch k {
-		case "alpha":
-			v.inRange(pf, x, x >= 0, "≥ 0")
-		case "lr", "T":
-			v.inRange(pf, x, x > 0, "> 0")
-		case "layer":
-			v.inRange(pf, x, x >= 0 && x == math.Trunc(x), "an integer ≥ 0 (0 = the first weight matrix)")
-			if h := len(s.Model.Hidden); s.Model.Kind != "linear" && x > float64(h) {
-				v.addf(pf, "the model has %d weight matrices (0…%d), got %g", h+1, h, x)
-			}
-		}
-	}
+	s.validateMethodParams(v, f, b, info)
 	if !b.Adaptive() {
 		return
 	}
@@ -240,21 +206,68 @@ func (s *Spec) validateMethod(v *validator, f string, b *BalanceSpec, inSweep bo
 	if s.Train.Optimizer == "lbfgs" {
 		v.addf(f, "method %s sets the weights step by step, which lbfgs cannot follow; use sgd, momentum, adam or adamw", b.Method)
 	}
-	if l, ok := b.Params["layer"]; ok && s.Model.Kind != "linear" {
+	for _, p := range info.Params {
+		l, ok := b.Params[p.Name]
+		if !p.Layer || !ok || s.Model.Kind == "linear" {
+			continue
+		}
 		if shared := s.lastSharedLayer(balanced); l <= float64(len(s.Model.Hidden)) && l > float64(shared) {
-			v.addf(f+".layer", "gradnorm balances a weight matrix that every loss shares; here those are 0…%d (a term reads hidden layer %d), got %g", shared, shared, l)
+			v.addf(f+"."+p.Name, "%s balances a weight matrix that every loss shares; here those are 0…%d (a term reads hidden layer %d), got %g", b.Method, shared, shared, l)
 		}
 	}
 	for _, i := range balanced {
 		t := s.Loss.Terms[i]
 		tf := indexField("loss.terms", i)
 		if info.Losses && mayBeNegative(t) {
-			v.addf(f, "method %s reads the losses' values as positive losses, and the value of term %s (%s) may be negative; use pcgrad, mgda, rlw or static", b.Method, t.Name, t.Kind)
+			v.addf(f, "method %s reads the losses' values as positive losses, and the value of term %s (%s) may be negative; use %s or static", b.Method, t.Name, t.Kind, strings.Join(lossFree(), ", "))
 		}
 		if !inSweep && t.Weight.Swept {
 			v.addf(tf+".weight", "loss.balance %s sets the weight of term %s itself: give it a fixed weight, or compare the method with the λ grid through sweep.balance", b.Method, t.Name)
 		}
 	}
+}
+
+// validateMethodParams checks that method b's parameters are the
+// method's, each in its valid range (and a layer within the model).
+func (s *Spec) validateMethodParams(v *validator, f string, b *BalanceSpec, info balance.Info) {
+	var valid []string
+	for _, p := range info.Params {
+		valid = append(valid, p.Name)
+	}
+	for _, k := range slices.Sorted(maps.Keys(b.Params)) {
+		x := b.Params[k]
+		pf := f + "." + k
+		i := slices.Index(valid, k)
+		if i < 0 {
+			if len(valid) == 0 {
+				v.addf(pf, "method %s has no parameters", b.Method)
+			} else {
+				v.add(pf, oneOf(fmt.Sprintf("unknown parameter of method %s", b.Method), k, valid))
+			}
+			continue
+		}
+		p := info.Params[i]
+		v.inRange(pf, x, p.In(x), p.Valid)
+		h := len(s.Model.Hidden) // the last weight matrix
+		if s.Model.Kind == "linear" {
+			h = 0
+		}
+		if p.Layer && x > float64(h) {
+			v.addf(pf, "the model has %d weight matrices (0…%d), got %g", h+1, h, x)
+		}
+	}
+}
+
+// lossFree returns the adaptive methods that do not read the losses'
+// values.
+func lossFree() []string {
+	var out []string
+	for _, m := range balance.Methods() {
+		if m.Name != balance.Static && !m.Losses {
+			out = append(out, m.Name)
+		}
+	}
+	return out
 }
 
 // lastSharedLayer returns the last weight matrix (0 = the first) whose

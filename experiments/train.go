@@ -130,11 +130,11 @@ func Train(ctx context.Context, run *Run) (Result, error) {
 	res.Balance = t.balanceResult()
 	if reason != "" {
 		res.Status, res.Reason = StatusDiverged, reason
-		res.Metrics[len(names)-1] = float64(t.epochs)
+		setMetric(names, res.Metrics, lossterms.EpochsRun, float64(t.epochs))
 		return res, nil
 	}
 	t.metrics(names, res.Metrics)
-	res.Metrics[len(names)-1] = float64(t.epochs)
+	setMetric(names, res.Metrics, lossterms.EpochsRun, float64(t.epochs))
 	if run.Repeat == 0 && run.Fold == 0 {
 		res.Samples = t.samples()
 	}

@@ -23,7 +23,12 @@ loss:
 
 func balancedTrainer(t *testing.T, method string) (*trainer, *Run) {
 	t.Helper()
-	s := mustParse(t, strings.Replace(balanceFair, "METHOD", method, 1))
+	return specTrainer(t, strings.Replace(balanceFair, "METHOD", method, 1))
+}
+
+func specTrainer(t *testing.T, spec string) (*trainer, *Run) {
+	t.Helper()
+	s := mustParse(t, spec)
 	d, err := OpenData(s, Folders{})
 	if err != nil {
 		t.Fatal(err)
@@ -55,8 +60,8 @@ func TestBalanceStep_GradientOfWeightedObjective(t *testing.T) {
 		t.Run(tc.method, func(t *testing.T) {
 			tr, _ := balancedTrainer(t, tc.method)
 			b := tr.bal
-			if tc.method == balance.Uncertainty {
-				b.learn[0], b.learn[1] = 0.3, -0.7 // weights ½e^{-0.3}, ½e^{0.7}
+			if u, ok := b.method.(*balance.Uncertainty); ok {
+				u.LogVar[0], u.LogVar[1] = 0.3, -0.7 // weights ½e^{-0.3}, ½e^{0.7}
 			}
 			n := 32
 			for i := range tr.perm {
@@ -77,7 +82,12 @@ func TestBalanceStep_GradientOfWeightedObjective(t *testing.T) {
 			b.startEpoch()
 			tr.balanceStep(x, out, n, dout, loss, tc.measure)
 			w := append([]float64(nil), b.w...)
-			if tc.method == balance.MGDA && math.Abs(w[0]+w[1]-1) > 1e-12 {
+			if tc.method == "uncertainty" {
+				if want := []float64{0.5 * math.Exp(-0.3), 0.5 * math.Exp(0.7)}; math.Abs(w[0]-want[0]) > 1e-15 || math.Abs(w[1]-want[1]) > 1e-15 {
+					t.Errorf("uncertainty's weights %v, want ½e^(−s) = %v", w, want)
+				}
+			}
+			if tc.method == "mgda" && math.Abs(w[0]+w[1]-1) > 1e-12 {
 				t.Errorf("mgda weights %v do not sum to 1", w)
 			}
 			got := append([]float64(nil), tr.grad...)
@@ -215,7 +225,14 @@ func TestParse_Balance(t *testing.T) {
 		{"lbfgs", strings.Replace(strings.Replace(balanceFair, "METHOD", "pcgrad", 1), "optimizer: adam", "optimizer: lbfgs", 1), "lbfgs cannot follow"},
 		{"both", strings.Replace(balanceFair, "METHOD", "mgda", 1) + "sweep:\n  balance: [static, mgda]\n", "not both"},
 		{"gradnorm layer not shared", strings.Replace(strings.Replace(balanceFair, "METHOD", "{method: gradnorm, layer: 1}", 1), "{kind: fairness, weight: 1}", "{kind: aux, layer: 0, weight: 1}", 1) + "", "loss.balance.layer: gradnorm balances a weight matrix that every loss shares; here those are 0…0"},
-		{"negative term", strings.Replace(strings.Replace(balanceFair, "METHOD", "dwa", 1), "{kind: fairness, weight: 1}", "{kind: adversarial_debias, weight: 1}", 1), "the value of term adversarial_debias (adversarial_debias) may be negative"},
+		{"gradnorm layer of a linear model", strings.Replace(strings.Replace(balanceFair, "METHOD", "{method: gradnorm, layer: 1}", 1), "{kind: mlp, hidden: [6], activation: tanh}", "{kind: linear}", 1), "loss.balance.layer: the model has 1 weight matrices (0…0), got 1"},
+		{"gradnorm layer beyond the model", strings.Replace(balanceFair, "METHOD", "{method: gradnorm, layer: 2}", 1), "loss.balance.layer: the model has 2 weight matrices (0…1), got 2"},
+		{"gradnorm layer not an integer", strings.Replace(balanceFair, "METHOD", "{method: gradnorm, layer: 0.5}", 1), "loss.balance.layer: must be an integer ≥ 0 (0 = the first weight matrix), got 0.5"},
+		{"negative alpha", strings.Replace(balanceFair, "METHOD", "{method: gradnorm, alpha: -1}", 1), "loss.balance.alpha: must be ≥ 0, got -1"},
+		{"zero lr", strings.Replace(balanceFair, "METHOD", "{method: uncertainty, lr: 0}", 1), "loss.balance.lr: must be > 0, got 0"},
+		{"params of a method without", strings.Replace(balanceFair, "METHOD", "{method: mgda, T: 1}", 1), "loss.balance.T: method mgda has no parameters"},
+		{"empty sweep.balance", base + "sweep:\n  balance: []\n", "sweep.balance: empty list: name the methods to compare, e.g. [static, uncertainty, gradnorm, dwa, pcgrad, mgda, rlw"},
+		{"negative term", strings.Replace(strings.Replace(balanceFair, "METHOD", "dwa", 1), "{kind: fairness, weight: 1}", "{kind: adversarial_debias, weight: 1}", 1), "the value of term adversarial_debias (adversarial_debias) may be negative; use pcgrad, mgda, rlw"},
 		{"missing method", strings.Replace(balanceFair, "METHOD", "{alpha: 1}", 1), "missing key method"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
@@ -227,18 +244,94 @@ func TestParse_Balance(t *testing.T) {
 	}
 }
 
+// TestTrain_DWAWeighsByEpochMeans: dwa's weights (the curves' weight.*
+// columns) are 1 in the first two epochs, then 2·softmax(r/2) of the
+// ratios of the last two epochs' mean losses (the curves' loss.task and
+// loss.fairness): the trainer hands the method each epoch's means, and T
+// defaults to 2.
+func TestTrain_DWAWeighsByEpochMeans(t *testing.T) {
+	s := mustParse(t, strings.Replace(balanceFair, "METHOD", "dwa", 1))
+	r, _ := trainOne(t, s, []float64{1, 0.001}, 0)
+	col := map[string]int{}
+	for i, n := range CurveNames(s) {
+		col[n] = i
+	}
+	pair := func(e int, a, b string) []float64 { return []float64{r.Curves[e][col[a]], r.Curves[e][col[b]]} }
+	if len(r.Curves) != 4 {
+		t.Fatalf("%d epochs of curves, want 4", len(r.Curves))
+	}
+	for e := range r.Curves {
+		got := pair(e, "weight.task", "weight.fairness")
+		want := []float64{1, 1}
+		if e >= 2 {
+			balance.DWAWeights(want, pair(e-1, "loss.task", "loss.fairness"), pair(e-2, "loss.task", "loss.fairness"), 2)
+		}
+		for i := range want {
+			if math.Abs(got[i]-want[i]) > 1e-12 || (e >= 2 && want[i] == 1) {
+				t.Errorf("epoch %d: weights %v, want %v", e+1, got, want)
+			}
+		}
+	}
+}
+
+// TestBalanceStep_SharedOnly: under mgda (Info.SharedOnly) on an aux
+// head that reads the last hidden layer, the output layer belongs to the
+// task alone: its gradient is the task's own, unweighted; the shared
+// parameters take Σ w_i·g_i.
+func TestBalanceStep_SharedOnly(t *testing.T) {
+	tr, _ := specTrainer(t, `
+name: a
+repeats: 1
+dataset: {builtin: edges, params: {samples: 200}}
+model: {kind: mlp, hidden: [8, 6]}
+train: {optimizer: adam, batch_size: 16, epochs: 1}
+loss:
+  balance: mgda
+  terms: [{kind: aux, layer: -1, loss: bce, weight: 1}]
+`)
+	b := tr.bal
+	if b.wS >= tr.nw {
+		t.Fatalf("shared weights [0, %d) of %d: the output layer is shared", b.wS, tr.nw)
+	}
+	n := 16
+	for i := range tr.perm {
+		tr.perm[i] = i
+	}
+	x := tr.loadBatch(tr.data.Train, 0, n)
+	out := tr.m.Forward(tr.ws, tr.param, x, n)
+	dout := tr.dout[:n*tr.k]
+	loss := tr.task.LossGrad(dout, out, tr.yb[:n*tr.tpr], n, tr.k)
+	b.startEpoch()
+	tr.balanceStep(x, out, n, dout, loss, false)
+	sensitive := false
+	for j, got := range tr.grad {
+		want, weighted := b.g[0][j]+b.g[1][j], b.w[0]*b.g[0][j]+b.w[1]*b.g[1][j]
+		if j < b.wS || (j >= tr.nw && j < b.bS) {
+			want = weighted
+		} else if want != weighted {
+			sensitive = true
+		}
+		if got != want { // bit identity: the same sum in the same order
+			t.Fatalf("grad[%d] = %v, want %v (shared weights [0, %d), biases [%d, %d))", j, got, want, b.wS, tr.nw, b.bS)
+		}
+	}
+	if !sensitive {
+		t.Errorf("mgda weights %v: the weighted sum equals the plain one on the task's own parameters", b.w)
+	}
+}
+
 // TestGradNorm_Layer: by default GradNorm balances the last weight matrix
 // every loss shares (the fairness term reads the outputs: the output
 // matrix); layer: 0 names the first. The model is d-6-1.
 func TestGradNorm_Layer(t *testing.T) {
 	tr, _ := balancedTrainer(t, "gradnorm")
 	d := tr.din
-	if tr.bal.layerLo != d*6 || tr.bal.layerHi != d*6+6 {
-		t.Errorf("default layer [%d, %d), want [%d, %d)", tr.bal.layerLo, tr.bal.layerHi, d*6, d*6+6)
+	if lo, hi := tr.bal.method.(*balance.GradNorm).Layer(); lo != d*6 || hi != d*6+6 {
+		t.Errorf("default layer [%d, %d), want [%d, %d)", lo, hi, d*6, d*6+6)
 	}
 	tr, _ = balancedTrainer(t, "{method: gradnorm, layer: 0}")
-	if tr.bal.layerLo != 0 || tr.bal.layerHi != d*6 {
-		t.Errorf("layer 0: [%d, %d), want [0, %d)", tr.bal.layerLo, tr.bal.layerHi, d*6)
+	if lo, hi := tr.bal.method.(*balance.GradNorm).Layer(); lo != 0 || hi != d*6 {
+		t.Errorf("layer 0: [%d, %d), want [0, %d)", lo, hi, d*6)
 	}
 }
 
@@ -253,7 +346,7 @@ func TestStudy_BalancingMethods(t *testing.T) {
 	names := []string{"test.dp_diff", "test.accuracy"}
 	z := studyMeans(t, s, "", []float64{0}, 3, names...)
 	l := studyMeans(t, s, "", []float64{math.Sqrt(10)}, 3, names...)
-	u := s.WithBalance(BalanceSpec{Method: balance.Uncertainty})
+	u := s.WithBalance(BalanceSpec{Method: "uncertainty"})
 	um := studyMeans(t, u, "", []float64{math.NaN()}, 3, names...)
 	t.Logf("λ=0: %v; λ=3.16: %v; uncertainty: %v", z, l, um)
 	for r := range 3 {

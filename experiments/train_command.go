@@ -16,6 +16,7 @@ import (
 
 	"github.com/lossexp/lossexp/experiments/command"
 	"github.com/lossexp/lossexp/internal/saferead"
+	"github.com/lossexp/lossexp/lossterms"
 )
 
 // The run protocol of a spec with a trainer: section.
@@ -205,11 +206,11 @@ func trainCommand(ctx context.Context, run *Run) (Result, error) {
 		}
 	}
 	res.Curves = a.curves
-	if v, ok := a.final["epochs_run"]; ok {
-		res.Metrics[len(names)-1] = v
-	} else {
-		res.Metrics[len(names)-1] = float64(a.epochs)
+	v, ok := a.final[lossterms.EpochsRun]
+	if !ok {
+		v = float64(a.epochs)
 	}
+	setMetric(names, res.Metrics, lossterms.EpochsRun, v)
 	return res, nil
 }
 

@@ -23,6 +23,7 @@ import (
 
 	"github.com/lossexp/lossexp/experiments/command"
 	"github.com/lossexp/lossexp/internal/saferead"
+	"github.com/lossexp/lossexp/lossterms"
 )
 
 // durationRE matches what time.ParseDuration reads (numbers with units,
@@ -88,7 +89,7 @@ var (
 	envKeyRE         = regexp.MustCompile(`^[A-Za-z_][A-Za-z0-9_]*$`)
 	trainerMetricRE  = regexp.MustCompile(`^[A-Za-z0-9_][A-Za-z0-9_.:/-]*$`)
 	trainerParamRE   = regexp.MustCompile(`^[A-Za-z_][A-Za-z0-9_]*$`)
-	reservedMetricKs = []string{"epoch", "final", "epochs_run"}
+	reservedMetricKs = []string{"epoch", "final", lossterms.EpochsRun}
 )
 
 // TrainerPlaceholders lists the placeholders of trainer.command and
@@ -541,7 +542,7 @@ func TrainerMetricNames(s *Spec) []string {
 		add("grad.conflict." + t.Name)
 		add("grad.ratio." + t.Name)
 	}
-	add("epochs_run")
+	add(lossterms.EpochsRun)
 	return names
 }
 

@@ -117,10 +117,14 @@ var (
 			Meaning: "test.mse − train.mse: the overfitting gap",
 			When:    func(c *MetricContext) bool { return c.is("regression") }},
 	}, gradMetrics, []MetricDef{weightL1, weightL2, sparsity, nearZero,
-		{Pattern: "epochs_run", Order: 1300, Diagnostic: true, How: "the trainer's epoch count",
+		{Pattern: EpochsRun, Order: 1300, Diagnostic: true, How: "the trainer's epoch count",
 			Meaning: "epochs (or L-BFGS iterations) actually run"},
 	})
 )
+
+// EpochsRun is the metric every run reports, diverged or not: the epochs
+// (or L-BFGS iterations) it ran. The trainers set it by this name.
+const EpochsRun = "epochs_run"
 
 // MetricTable returns every metric a run can report, in column order:
 // the trainer's own metrics and those the terms of the catalogue describe

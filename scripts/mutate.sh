@@ -143,11 +143,11 @@ mutant same-spot-labels-not-merged report/labels.go report 'PointLabels' \
 	'd.X*d.X+d.Y*d.Y <= same*same' 'd.X*d.X+d.Y*d.Y < same*same-same*same'
 
 # --- issue 21: mgda exact, report ticks, store integrity ---
-mutant mgda-no-pairwise-fallback experiments/balance/balance.go experiments/balance 'MinNorm' \
+mutant mgda-no-pairwise-fallback experiments/balance/mgda.go experiments/balance 'MinNorm' \
 	'best, from, step := 0.0, -1, 0.0' 'best, from, step := math.Inf(1), -1, 0.0'
-mutant mgda-keeps-negative-weights experiments/balance/balance.go experiments/balance 'MinNorm' \
+mutant mgda-keeps-negative-weights experiments/balance/mgda.go experiments/balance 'MinNorm' \
 	'if in[i] != 0 && mu[i] <= 0 {' 'if in[i] != 0 && mu[i] < -1 {'
-mutant mgda-stops-at-first-vertex experiments/balance/balance.go experiments/balance 'MinNorm' \
+mutant mgda-stops-at-first-vertex experiments/balance/mgda.go experiments/balance 'MinNorm' \
 	'		if xx-ga[t] <= tol {' '		if xx-ga[t] <= tol || true {'
 # --- issue 21: slurm export ---
 mutant export-files-foreign study/folder.go cmd 'TestExport_ShardsAcceptTheFolder' \
@@ -354,6 +354,36 @@ mutant scratch-run-no-stale-sweep cmd/run.go cmd 'TestRun_NoTempLeft' \
 
 mutant scratch-relative-run-dir study/scratch.go cmd 'TestTrainer_RelativeOut' \
 	'	root, err := filepath.Abs(root)' '	root, err := root, error(nil)'
+# --- issue 22: balancing methods registered, not switched ---
+mutant balance-dwa-default-T experiments/balance/dwa.go experiments/balance 'DefaultTemperature' \
+	'Name: "T", Value: 2,' 'Name: "T", Value: 3,'
+mutant balance-gradnorm-default-alpha experiments/balance/gradnorm.go experiments/balance 'DefaultAlpha' \
+	'Name: "alpha", Value: 1.5,' 'Name: "alpha", Value: 2,'
+mutant balance-gradnorm-default-layer-first experiments/balance/gradnorm.go experiments 'TestGradNorm_Layer' \
+	'g.lo, g.hi = s.Layers[last][0], s.Layers[last][1]' 'g.lo, g.hi = s.Layers[0][0], s.Layers[0][1]'
+mutant balance-defaults-not-filled experiments/balance/balance.go experiments/balance 'DefaultTemperature|DefaultAlpha' \
+	'!ok && !math.IsNaN(p.Value) {' '!ok && false {'
+mutant balance-lr-param-ignored experiments/balance/balance.go experiments/balance 'DefaultAlpha' \
+	'lr, ok := s.Params["lr"]' 'lr, ok := s.Params["learning_rate"]'
+mutant balance-listing-order experiments/balance/balance.go experiments/balance 'Listing' \
+	'return e.info.Order - o' 'return o - e.info.Order'
+mutant balance-weigh-skipped experiments/train_balance.go experiments 'TestBalanceStep_GradientOfWeightedObjective' \
+	'	b.method.Weigh(b.w)' '	_ = b.w'
+mutant balance-epoch-means-lost experiments/train_balance.go experiments 'DWAWeighsByEpochMeans' \
+	'	b.method.EndEpoch(b.mean)' '	_ = b.mean'
+mutant balance-shared-only-ignored experiments/train_balance.go experiments 'TestBalanceStep_SharedOnly' \
+	'if shared || !b.info.SharedOnly {' 'if shared || true {'
+mutant balance-gram-not-shared experiments/balance/balance.go experiments/balance 'TestStep_Gram' \
+	'for _, r := range s.Shared {' 'for _, r := range [][2]int{{0, len(s.Grad[0])}} {'
+mutant balance-param-range-unchecked experiments/balance_spec.go experiments 'TestParse_Balance' \
+	'v.inRange(pf, x, p.In(x), p.Valid)' 'v.inRange(pf, x, true, p.Valid)'
+mutant balance-linear-layer-unchecked experiments/balance_spec.go experiments 'TestParse_Balance' \
+	'if p.Layer && x > float64(h) {' 'if p.Layer && s.Model.Kind != "linear" && x > float64(h) {'
+# --- issue 22: metric values placed by name, not position ---
+mutant metric-epochs-run-by-position experiments/metrics.go experiments 'EpochsRunByName' \
+	'if i := slices.Index(names, name); i >= 0 {' 'if i := slices.Index(names, name)*0 + len(names) - 1; i >= 0 {'
+mutant metric-epochs-run-command-by-position experiments/train_command.go experiments 'EpochsRunByName' \
+	'setMetric(names, res.Metrics, lossterms.EpochsRun, v)' 'res.Metrics[len(names)-1] = v'
 
 echo
 echo "=== mutation summary: $caught caught, $missed missed, $stale stale (of $((caught + missed + stale)))"

@@ -1,8 +1,8 @@
 // Package balance implements the loss-balancing methods of the built-in
-// trainer as pure functions: the weights (or, for PCGrad, the
-// coefficients) each method puts on K losses L_0 (the task) … L_{K−1}
-// (the added terms that are objectives of their own), and the updates of
-// the parameters some methods learn.
+// trainer: the weights (or, for PCGrad, the coefficients) each method
+// puts on K losses L_0 (the task) … L_{K−1} (the added terms that are
+// objectives of their own), and the updates of the parameters some
+// methods learn.
 //
 //   - static: fixed weights (1 on the task, the spec's λ on each term).
 //   - uncertainty (Kendall, Gal & Cipolla 2018): a learned log variance
@@ -26,34 +26,54 @@
 //   - rlw (Lin et al. 2022): w = softmax(z), z ~ N(0, I) drawn afresh at
 //     every step.
 //
-// Every function works on a Gram matrix or on per-loss scalars, never on
-// the gradients themselves: the trainer measures the Gram matrix G_ij =
-// g_i·g_j over the shared parameters. Nothing here allocates; randomness
-// comes from the caller's generator.
+// Each adaptive method is one type implementing [Method], in a file of
+// its own that registers it (its name, summary, parameters with their
+// defaults and valid ranges, what it reads) in its init; the spec's
+// validation, the trainer and `lossexp terms` know a method only through
+// this package's registry ([Lookup], [New]). The math of each method is
+// a pure function beside its type (DWAWeights, MinNorm, …) that works on
+// a Gram matrix or on per-loss scalars, never on the gradients
+// themselves: [Step.Gram] measures G_ij = g_i·g_j over the shared
+// parameters. Nothing here allocates after a method's Start; randomness
+// comes from the run's generator ([Setup.Rand]).
 package balance
 
 import (
 	"fmt"
+	"maps"
 	"math"
 	"math/rand/v2"
+	"slices"
+	"strconv"
+
+	"github.com/lossexp/lossexp/experiments/optim"
 )
 
-// Method names, as written in a spec.
-const (
-	Static      = "static"
-	Uncertainty = "uncertainty"
-	GradNorm    = "gradnorm"
-	DWA         = "dwa"
-	PCGrad      = "pcgrad"
-	MGDA        = "mgda"
-	RLW         = "rlw"
-)
+// Static is the method of fixed weights (the spec's λ grid): the
+// baseline every adaptive method is compared with. It has no [Method]
+// type; the trainer weighs the terms by their λ.
+const Static = "static"
 
-// Param documents one parameter of a method.
+// Param describes one parameter of a method, as the spec writes it
+// (`{method: gradnorm, alpha: 1.5}`).
 type Param struct {
-	Name    string
+	Name string
+	// Value is the default: the value a method reads in Setup.Params when
+	// the spec does not give one. NaN when there is no fixed default
+	// (Default says what happens then).
+	Value float64
+	// Default is the default as `lossexp terms` lists it; register writes
+	// Value's digits here when it is empty.
 	Default string
 	Meaning string
+	// Valid says which values In accepts, for the message that refuses
+	// another ("> 0").
+	Valid string
+	In    func(x float64) bool
+	// Layer: the value names a weight matrix of the model (0 = the first
+	// layer's) that every loss must share; the spec's validation checks it
+	// against the model and the terms.
+	Layer bool
 }
 
 // Info describes a method.
@@ -61,52 +81,225 @@ type Info struct {
 	Name    string
 	Summary string
 	Params  []Param
+	// Order is the method's place in listings (`lossexp terms`, the valid
+	// methods of an error message): static first (0), then by Order.
+	Order int
 	// Losses: the method reads the loss values (and needs them ≥ 0).
 	Losses bool
-	// Gradients: the method needs each loss's gradient separately.
+	// Gradients: the method needs each loss's gradient separately
+	// (Step.Grad, Step.Gram) on every step.
 	Gradients bool
+	// SharedOnly: the weights combine only the shared parameters' gradients;
+	// the other parameters take the plain sum of the gradients that reach
+	// them (the task-specific parameters of Sener & Koltun and LibMTL).
+	SharedOnly bool
 }
 
-var catalogue = []Info{
-	{Name: Static, Summary: "fixed weights: 1 on the task, the spec's λ on each term (the λ grid)"},
-	{Name: Uncertainty, Summary: "Kendall et al. 2018: a learned log variance s_i per loss, weight ½e^(−s_i), plus ½s_i in the objective",
-		Params: []Param{{"lr", "train.learning_rate", "learning rate of the log variances (optimizer of the run's kind)"}},
-		Losses: true},
-	{Name: GradNorm, Summary: "Chen et al. 2018: learned weights (sum K) that equalize the losses' gradient norms on a shared layer, scaled by r_i^alpha",
-		Params: []Param{
-			{"alpha", "1.5", "asymmetry: how strongly a slower-training loss gets a larger gradient norm"},
-			{"lr", "train.learning_rate", "learning rate of the weights (optimizer of the run's kind)"},
-			{"layer", "last shared", "the weight matrix (0 = first layer) whose gradient norms are balanced; it must be shared by every loss"},
-		},
-		Losses: true, Gradients: true},
-	{Name: DWA, Summary: "Liu et al. 2019: weights K·softmax(r_i/T), r_i the ratio of the last two epochs' mean losses",
-		Params: []Param{{"T", "2", "temperature: larger T, weights closer to 1"}},
-		Losses: true},
-	{Name: PCGrad, Summary: "Yu et al. 2020: each gradient projected off the gradients it conflicts with (random order), then summed", Gradients: true},
-	{Name: MGDA, Summary: "Sener & Koltun 2018: the min-norm convex combination of the losses' gradients over the shared parameters", Gradients: true},
-	{Name: RLW, Summary: "Lin et al. 2022: weights softmax(z), z ~ N(0, I) drawn at every step from the run's seeded stream"},
+// Method is an adaptive balancing method's state in one run. The trainer
+// calls Start once, then StartEpoch at every epoch, Weigh and Step at
+// every step of it, and EndEpoch after it; w (length K, the task first)
+// holds the step's effective weights, which the trainer applies to the
+// losses' gradients between Step and the next Weigh (and averages over the
+// epoch). w starts at 1 and keeps what a method last wrote into it.
+type Method interface {
+	// Info describes the method (it does not depend on the state).
+	Info() Info
+	// Start sets the method up for a run; it allocates everything the
+	// steps use. An error names a parameter that does not fit the run
+	// (*ParamError).
+	Start(s *Setup) error
+	// StartEpoch may set the weights of the epoch's steps (dwa).
+	StartEpoch(w []float64)
+	// Weigh may set the step's weights before the losses are computed
+	// (uncertainty, gradnorm and rlw weigh from their state).
+	Weigh(w []float64)
+	// Step sees the step's losses and, when Info.Gradients (or on a
+	// step the trainer measures), each loss's gradient: it may set the
+	// weights (mgda, pcgrad) and updates the learned parameters.
+	Step(w []float64, s *Step)
+	// EndEpoch receives the epoch's mean losses (the task first).
+	EndEpoch(mean []float64)
+	// Learned returns what the run record keeps of the learned
+	// parameters ("log_var", "weight", "projections_per_step"), nil if
+	// nothing.
+	Learned() map[string][]float64
+}
+
+// Setup is what a method learns of the run it balances.
+type Setup struct {
+	K int // the losses: the task, then the balanced terms
+	// Params holds the method's parameters: the spec's, and the default
+	// (Param.Value) of every one the spec does not give.
+	Params map[string]float64
+	// LearningRate is the default learning rate of learned parameters
+	// (train.learning_rate); parameter lr overrides it.
+	LearningRate float64
+	// NewOptimizer returns an optimizer of the run's kind over n values.
+	NewOptimizer func(n int, lr float64) optim.Optimizer
+	// Rand is the run's balancing stream (rlw's draws, pcgrad's orders).
+	Rand *rand.Rand
+	// Layers are the weight matrices every loss shares, first layer
+	// first: [lo, hi) in the flat parameters.
+	Layers [][2]int
+}
+
+// Optimizer returns an optimizer of the run's kind over n learned
+// values, at learning rate lr (the spec's parameter, else
+// Setup.LearningRate).
+func (s *Setup) Optimizer(n int) optim.Optimizer {
+	lr, ok := s.Params["lr"]
+	if !ok {
+		lr = s.LearningRate
+	}
+	return s.NewOptimizer(n, lr)
+}
+
+// ParamError is a parameter that does not fit the run.
+type ParamError struct {
+	Param string
+	Err   error
+}
+
+func (e *ParamError) Error() string { return e.Param + ": " + e.Err.Error() }
+func (e *ParamError) Unwrap() error { return e.Err }
+
+// Step is what a method sees of one training step. The trainer owns it
+// and reuses it across steps.
+type Step struct {
+	// Loss holds the step's loss values, the task first.
+	Loss []float64
+	// Grad holds each loss's gradient over the model parameters, nil on a
+	// step that did not compute them (a method without Info.Gradients, on
+	// a step the trainer does not measure).
+	Grad [][]float64
+	// Shared holds the parameters every loss shares: two ranges [lo, hi)
+	// of the flat parameters (the shared weights, the shared biases).
+	Shared [2][2]int
+	gram   []float64
+}
+
+// NewStep returns a Step for k losses over the shared ranges shared.
+func NewStep(k int, shared [2][2]int) *Step {
+	return &Step{Loss: make([]float64, k), Shared: shared, gram: make([]float64, k*k)}
+}
+
+// Gram returns the K×K Gram matrix (row-major) of the gradients over the
+// shared parameters, G_ij = g_i·g_j. It needs Grad; the slice is reused
+// by the next call.
+func (s *Step) Gram() []float64 {
+	k := len(s.Loss)
+	for i := range k {
+		for j := i; j < k; j++ {
+			var d float64
+			for _, r := range s.Shared {
+				gi, gj := s.Grad[i][r[0]:r[1]], s.Grad[j][r[0]:r[1]]
+				for m, v := range gi {
+					d += v * gj[m]
+				}
+			}
+			s.gram[i*k+j], s.gram[j*k+i] = d, d
+		}
+	}
+	return s.gram
+}
+
+// Base gives a method the Method methods it has nothing to do in:
+// embed it and define the others.
+type Base struct{}
+
+func (Base) StartEpoch([]float64)          {}
+func (Base) Weigh([]float64)               {}
+func (Base) Step([]float64, *Step)         {}
+func (Base) EndEpoch([]float64)            {}
+func (Base) Learned() map[string][]float64 { return nil }
+
+type entry struct {
+	info Info
+	new  func() Method // nil for static
+}
+
+// registry holds every method, in listing order (static first).
+var registry = []entry{{info: Info{Name: Static, Summary: "fixed weights: 1 on the task, the spec's λ on each term (the λ grid)"}}}
+
+// register adds the method newMethod makes; a method's file calls it in
+// its init.
+func register(newMethod func() Method) {
+	info := newMethod().Info()
+	for i := range info.Params {
+		if p := &info.Params[i]; p.Default == "" {
+			p.Default = strconv.FormatFloat(p.Value, 'g', -1, 64)
+		}
+	}
+	i, taken := slices.BinarySearchFunc(registry, info.Order, func(e entry, o int) int { return e.info.Order - o })
+	if _, dup := Lookup(info.Name); dup || taken || info.Order <= 0 {
+		panic("balance: method " + info.Name + ": registered twice, or its Order is taken or ≤ 0")
+	}
+	registry = slices.Insert(registry, i, entry{info, newMethod})
 }
 
 // Methods returns every method, static first.
-func Methods() []Info { return append([]Info(nil), catalogue...) }
+func Methods() []Info {
+	out := make([]Info, len(registry))
+	for i, e := range registry {
+		out[i] = e.info
+	}
+	return out
+}
 
 // Names returns the method names, static first.
 func Names() []string {
-	out := make([]string, len(catalogue))
-	for i, m := range catalogue {
-		out[i] = m.Name
+	out := make([]string, len(registry))
+	for i, e := range registry {
+		out[i] = e.info.Name
 	}
 	return out
 }
 
 // Lookup returns method name's entry.
 func Lookup(name string) (Info, bool) {
-	for _, m := range catalogue {
-		if m.Name == name {
-			return m, true
+	for _, e := range registry {
+		if e.info.Name == name {
+			return e.info, true
 		}
 	}
 	return Info{}, false
+}
+
+// New starts adaptive method name for a run: s.Params holds the spec's
+// parameters, to which New adds the defaults (into a copy).
+func New(name string, s Setup) (Method, error) {
+	for _, e := range registry {
+		if e.info.Name != name || e.new == nil {
+			continue
+		}
+		params := maps.Clone(s.Params)
+		if params == nil {
+			params = map[string]float64{}
+		}
+		for _, p := range e.info.Params {
+			if _, ok := params[p.Name]; !ok && !math.IsNaN(p.Value) {
+				params[p.Name] = p.Value
+			}
+		}
+		s.Params = params
+		m := e.new()
+		if err := m.Start(&s); err != nil {
+			return nil, err
+		}
+		return m, nil
+	}
+	return nil, fmt.Errorf("balance: %q is not an adaptive method", name)
+}
+
+// atLeast0 and above0 are the ranges of most parameters.
+func atLeast0(x float64) bool { return x >= 0 }
+func above0(x float64) bool   { return x > 0 }
+
+// lrParam is parameter lr, the learning rate of the learned parameters
+// (what): Setup.Optimizer reads it.
+func lrParam(what string) Param {
+	return Param{Name: "lr", Value: math.NaN(), Default: "train.learning_rate",
+		Meaning: "learning rate of " + what + " (optimizer of the run's kind)", Valid: "> 0", In: above0}
 }
 
 func checkK(name string, k int, lens ...int) {
@@ -117,371 +310,6 @@ func checkK(name string, k int, lens ...int) {
 	}
 }
 
-// MinNorm2 returns the α ∈ [0, 1] that minimises ‖α·g1 + (1−α)·g2‖²,
-// given g11 = ‖g1‖², g12 = g1·g2 and g22 = ‖g2‖² (Sener & Koltun 2018,
-// Algorithm 1): α = (g22 − g12)/(g11 − 2g12 + g22), clipped to [0, 1].
-// When g1 = g2 every α is optimal and ½ is returned.
-func MinNorm2(g11, g12, g22 float64) float64 {
-	if g12 >= g11 && g12 >= g22 {
-		return 0.5 // only when g1 = g2 (Cauchy–Schwarz)
-	}
-	if g12 >= g11 {
-		return 1
-	}
-	if g12 >= g22 {
-		return 0
-	}
-	return (g22 - g12) / (g11 - 2*g12 + g22)
-}
-
-// MinNormWorkLen returns the length of the work slice MinNorm needs for k
-// losses: (k+1)(k+2) + 4k.
-func MinNormWorkLen(k int) int { return (k+1)*(k+2) + 4*k }
-
-// minNormTol is the stopping rule of MinNorm for K > 2, relative to the
-// largest ‖g_i‖²: the Frank–Wolfe gap αᵀGα − min_t (Gα)_t bounds
-// ‖Σα_i g_i‖² − (the minimum) by twice itself.
-const minNormTol = 1e-13
-
-// MinNorm writes into alpha the point of the simplex that minimises
-// ‖Σ α_i g_i‖², given the K×K Gram matrix gram (row-major) of the
-// gradients. K = 2 takes the closed form of MinNorm2. K > 2 runs Wolfe's
-// nearest-point algorithm (Wolfe 1976; an active-set method, exact in a
-// finite number of steps, where the Frank–Wolfe iteration of Sener &
-// Koltun's Algorithm 2 stalls on a face of the simplex) on the Gram
-// matrix: from the vertex with the shortest gradient, each major step
-// adds the vertex t with the smallest (Gα)_t to the active set and moves
-// to the min-norm point of the active set's affine hull (a KKT system of
-// size |S|+1 solved by Gaussian elimination), dropping the vertices whose
-// weight that would make negative (minor steps), until the gap
-// αᵀGα − min_t (Gα)_t is at most 1e-13·max_i G_ii. When t is, to working
-// precision, in the active set's affine hull (a near-duplicate gradient),
-// a pairwise step moves weight to t from the active vertex whose exchange
-// lowers the norm most; it stops when that no longer lowers the norm in
-// floating point. The result is on the simplex (α ≥ 0, Σα = 1 to
-// rounding); tests hold it within 1e-11 × mean‖g_i‖² of an exact solve
-// for 3–5 losses, and its gap under 1e-9 × mean‖g_i‖² up to 32. work must
-// hold MinNormWorkLen(k) values; nothing is allocated.
-func MinNorm(alpha, gram []float64, k int, work []float64) {
-	checkK("MinNorm", k, len(alpha), len(gram)/k)
-	if len(work) < MinNormWorkLen(k) {
-		panic(fmt.Sprintf("balance: MinNorm: work of length %d for %d losses, want %d", len(work), k, MinNormWorkLen(k)))
-	}
-	switch k {
-	case 1:
-		alpha[0] = 1
-		return
-	case 2:
-		a := MinNorm2(gram[0], gram[1], gram[3])
-		alpha[0], alpha[1] = a, 1-a
-		return
-	}
-	ga, in, mu, prev := work[:k], work[k:2*k], work[2*k:3*k], work[3*k:4*k]
-	sys := work[4*k : 4*k+(k+1)*(k+2)]
-	// Start at the vertex with the shortest gradient; in[i] = 1 marks the
-	// active set S.
-	first, scale := 0, 0.0
-	for i := range k {
-		if gram[i*k+i] < gram[first*k+first] {
-			first = i
-		}
-		scale = max(scale, gram[i*k+i])
-	}
-	clear(alpha)
-	clear(in)
-	alpha[first], in[first] = 1, 1
-	if !(scale > 0) || math.IsInf(scale, 0) {
-		return // every gradient is zero (or the Gram matrix is not finite)
-	}
-	tol := minNormTol * scale
-	xx := minNormGa(ga, alpha, gram, k)
-	// Wolfe's algorithm is finite; the bound only guards against cycling
-	// in floating point.
-	for range 16*k + 64 {
-		t := 0
-		for i := 1; i < k; i++ {
-			if ga[i] < ga[t] {
-				t = i
-			}
-		}
-		if xx-ga[t] <= tol {
-			return
-		}
-		copy(prev, alpha)
-		added := in[t] == 0
-		in[t] = 1
-		if minNormMinor(alpha, mu, in, gram, k, scale, sys, t, added) {
-			if nxx := minNormGa(ga, alpha, gram, k); nxx < xx {
-				xx = nxx
-				continue
-			}
-		}
-		// No progress: t is (to working precision) in the affine hull of
-		// the active set, e.g. a near-duplicate of one of its vertices.
-		// Back to the previous point, then a pairwise step: move weight
-		// from the active vertex whose exchange with t lowers the norm most.
-		copy(alpha, prev)
-		for i := range k {
-			in[i] = 0
-			if alpha[i] > 0 {
-				in[i] = 1
-			}
-		}
-		minNormGa(ga, alpha, gram, k)
-		best, from, step := 0.0, -1, 0.0
-		for a := range k {
-			if in[a] == 0 || a == t {
-				continue
-			}
-			// ‖d + γ(g_t − g_a)‖² = xx − 2γ·slope + γ²·curv.
-			slope, curv := ga[a]-ga[t], gram[t*k+t]-2*gram[t*k+a]+gram[a*k+a]
-			g := alpha[a]
-			if curv > 0 && slope < g*curv {
-				g = slope / curv
-			}
-			if dec := 2*g*slope - g*g*curv; dec > best {
-				best, from, step = dec, a, g
-			}
-		}
-		if from < 0 {
-			return
-		}
-		alpha[t] += step
-		alpha[from] -= step
-		if step == prev[from] {
-			alpha[from], in[from] = 0, 0
-		}
-		in[t] = 1
-		nxx := minNormGa(ga, alpha, gram, k)
-		if !(nxx < xx) {
-			copy(alpha, prev) // no progress in floating point: keep the better point
-			return
-		}
-		xx = nxx
-	}
-}
-
-// minNormMinor runs the minor cycles of Wolfe's algorithm: alpha moves to
-// the min-norm point of the affine hull of the active set S = {i : in[i]
-// ≠ 0}, or as far towards it as keeps every weight ≥ 0, dropping the
-// vertex that reaches 0 and starting again, until the point is inside.
-// It reports false when a system is singular or when t, just added
-// (added), would leave at once.
-func minNormMinor(alpha, mu, in, gram []float64, k int, scale float64, sys []float64, t int, added bool) bool {
-	for minor := 0; ; minor++ {
-		if !minNormAffine(mu, in, gram, k, scale, sys) {
-			return false
-		}
-		// θ: the largest step from alpha towards mu that keeps every
-		// active weight ≥ 0.
-		theta, drop := 1.0, -1
-		for i := range k {
-			if in[i] != 0 && mu[i] <= 0 {
-				if th := alpha[i] / (alpha[i] - mu[i]); th < theta {
-					theta, drop = th, i
-				}
-			}
-		}
-		if drop < 0 {
-			copy(alpha, mu)
-			return true
-		}
-		if minor == 0 && added && drop == t {
-			return false
-		}
-		var sum float64
-		for i := range k {
-			if in[i] != 0 {
-				alpha[i] += theta * (mu[i] - alpha[i])
-				if i == drop || alpha[i] <= 0 {
-					alpha[i], in[i] = 0, 0
-				}
-				sum += alpha[i]
-			}
-		}
-		for i := range k {
-			alpha[i] /= sum
-		}
-	}
-}
-
-// minNormGa sets ga = Gα and returns αᵀGα.
-func minNormGa(ga, alpha, gram []float64, k int) float64 {
-	var xx float64
-	for i := range k {
-		var s float64
-		for j := range k {
-			s += gram[i*k+j] * alpha[j]
-		}
-		ga[i] = s
-		xx += alpha[i] * s
-	}
-	return xx
-}
-
-// minNormAffine writes into mu the weights (zero outside S, summing to 1)
-// of the min-norm point of the affine hull of the active set S = {i :
-// in[i] ≠ 0}: the solution of [G_S/scale 1; 1ᵀ 0][μ; λ] = [0; 1] (scale,
-// the largest G_ii, makes the system independent of the gradients' size),
-// by Gaussian elimination with partial pivoting in sys ((k+1)(k+2) values).
-// It reports false when the system is singular to working precision (the
-// active gradients are affinely dependent).
-func minNormAffine(mu, in, gram []float64, k int, scale float64, sys []float64) bool {
-	n := 0
-	for i := range k {
-		if in[i] != 0 {
-			n++
-		}
-	}
-	m := n + 1 // unknowns; row r of the augmented system has m+1 columns
-	w := m + 1
-	a := sys[:m*w]
-	r := 0
-	for i := range k {
-		if in[i] == 0 {
-			continue
-		}
-		c := 0
-		for j := range k {
-			if in[j] != 0 {
-				a[r*w+c] = gram[i*k+j] / scale
-				c++
-			}
-		}
-		a[r*w+n], a[r*w+m] = 1, 0
-		r++
-	}
-	for c := range n {
-		a[n*w+c] = 1
-	}
-	a[n*w+n], a[n*w+m] = 0, 1
-	// Every entry is at most 1 in size; a pivot below eps means an
-	// affinely dependent active set.
-	const eps = 1e-14
-	for c := range m {
-		p := c
-		for r := c + 1; r < m; r++ {
-			if math.Abs(a[r*w+c]) > math.Abs(a[p*w+c]) {
-				p = r
-			}
-		}
-		if !(math.Abs(a[p*w+c]) > eps) {
-			return false
-		}
-		if p != c {
-			for j := c; j < w; j++ {
-				a[p*w+j], a[c*w+j] = a[c*w+j], a[p*w+j]
-			}
-		}
-		for r := c + 1; r < m; r++ {
-			f := a[r*w+c] / a[c*w+c]
-			if f == 0 {
-				continue
-			}
-			for j := c; j < w; j++ {
-				a[r*w+j] -= f * a[c*w+j]
-			}
-		}
-	}
-	for c := m - 1; c >= 0; c-- {
-		s := a[c*w+m]
-		for j := c + 1; j < m; j++ {
-			s -= a[c*w+j] * a[j*w+m]
-		}
-		a[c*w+m] = s / a[c*w+c]
-	}
-	clear(mu)
-	r = 0
-	for i := range k {
-		if in[i] != 0 {
-			mu[i] = a[r*w+m]
-			r++
-		}
-	}
-	return true
-}
-
-// PCGradWeights writes into w the coefficient of each gradient in the PCGrad
-// direction Σ_i g_i^PC, given the K×K Gram matrix of the gradients: for
-// each i, g_i^PC starts at g_i and, for each j ≠ i in an order drawn from
-// rng, loses its component along g_j when g_i^PC·g_j < 0:
-// g_i^PC ← g_i^PC − (g_i^PC·g_j/‖g_j‖²)·g_j. Every g_i^PC is a linear
-// combination of the g_j, so the result is exact from the Gram matrix
-// alone. coef (K×K) and perm (K) are work space; rng draws one shuffle
-// per loss (K of them), whatever the conflicts. It returns the number of
-// projections made.
-func PCGradWeights(w, gram []float64, k int, coef []float64, perm []int, rng *rand.Rand) int {
-	checkK("PCGradWeights", k, len(w), len(gram)/k, len(coef)/k, len(perm))
-	clear(w)
-	proj := 0
-	for i := range k {
-		for j := range perm {
-			perm[j] = j
-		}
-		rng.Shuffle(k, func(a, b int) { perm[a], perm[b] = perm[b], perm[a] })
-		c := coef[i*k : (i+1)*k]
-		clear(c)
-		c[i] = 1
-		for _, j := range perm {
-			if j == i || gram[j*k+j] <= 0 {
-				continue
-			}
-			var d float64 // g_i^PC · g_j
-			for m := range k {
-				d += c[m] * gram[m*k+j]
-			}
-			if d < 0 {
-				c[j] -= d / gram[j*k+j]
-				proj++
-			}
-		}
-		for m := range k {
-			w[m] += c[m]
-		}
-	}
-	return proj
-}
-
-// GradNormGrad writes into dst the gradient with respect to the weights w
-// of GradNorm's loss L_grad = Σ_i |G_i − Ḡ·r_i^α| (Chen et al. 2018,
-// eq. 2), where G_i = w_i·n_i, n_i = ‖∇_W L_i‖ the norm of loss i's
-// unweighted gradient over the shared layer W, Ḡ the mean of the G_i,
-// r_i = L̃_i / mean_j L̃_j the relative inverse training rate and
-// L̃_i = L_i/L_i(0). The target Ḡ·r_i^α is held constant, as the paper
-// prescribes, so ∂L_grad/∂w_i = sign(G_i − target_i)·n_i. It returns
-// L_grad. A loss whose initial value L_i(0) is not positive counts as
-// training at the mean rate (r_i = 1).
-func GradNormGrad(dst, w, norms, loss, loss0 []float64, alpha float64) float64 {
-	k := len(w)
-	checkK("GradNormGrad", k, len(dst), len(norms), len(loss), len(loss0))
-	var gbar, rbar float64
-	for i := range k {
-		gbar += w[i] * norms[i]
-		rbar += ratio(loss[i], loss0[i])
-	}
-	gbar /= float64(k)
-	rbar /= float64(k)
-	var lg float64
-	for i := range k {
-		r := 1.0
-		if rbar > 0 {
-			r = ratio(loss[i], loss0[i]) / rbar
-		}
-		target := gbar * math.Pow(r, alpha)
-		d := w[i]*norms[i] - target
-		lg += math.Abs(d)
-		switch {
-		case d > 0:
-			dst[i] = norms[i]
-		case d < 0:
-			dst[i] = -norms[i]
-		default:
-			dst[i] = 0
-		}
-	}
-	return lg
-}
-
 // ratio is L/L0, 1 when L0 is not positive or the ratio is not finite.
 func ratio(l, l0 float64) float64 {
 	r := l / l0
@@ -489,89 +317,4 @@ func ratio(l, l0 float64) float64 {
 		return 1
 	}
 	return r
-}
-
-// WeightFloor is the smallest weight Renormalize leaves, as a fraction of
-// the total: GradNorm's step may push a weight to zero or below, and a
-// loss with weight ≤ 0 would be ascended or dropped.
-const WeightFloor = 1e-6
-
-// Renormalize clips every weight to at least WeightFloor·total and
-// rescales them to sum to total (GradNorm keeps Σw_i = K).
-func Renormalize(w []float64, total float64) {
-	floor := WeightFloor * total
-	var s float64
-	for i, v := range w {
-		if !(v >= floor) { // NaN included
-			v = floor
-		}
-		w[i] = v
-		s += v
-	}
-	for i := range w {
-		w[i] *= total / s
-	}
-}
-
-// UncertaintyWeights writes the weight ½e^{−s_i} of each loss for the
-// log variances s.
-func UncertaintyWeights(w, s []float64) {
-	checkK("UncertaintyWeights", len(w), len(s))
-	for i, v := range s {
-		w[i] = 0.5 * math.Exp(-v)
-	}
-}
-
-// UncertaintyGrad writes into dst ∂U/∂s_i = ½ − ½e^{−s_i}·L_i for the
-// objective U = Σ_i ½e^{−s_i}·L_i + ½s_i (Kendall et al. 2018, with
-// s_i = log σ_i²), and returns U.
-func UncertaintyGrad(dst, s, loss []float64) float64 {
-	checkK("UncertaintyGrad", len(s), len(dst), len(loss))
-	var u float64
-	for i, v := range s {
-		e := 0.5 * math.Exp(-v)
-		u += e*loss[i] + 0.5*v
-		dst[i] = 0.5 - e*loss[i]
-	}
-	return u
-}
-
-// DWAWeights writes K·softmax_i(r_i/T) into w, r_i = prev[i]/prev2[i]
-// the ratio of the mean losses of the last two epochs (Liu et al. 2019,
-// eq. 7); a ratio that is not finite or positive counts as 1.
-func DWAWeights(w, prev, prev2 []float64, temp float64) {
-	k := len(w)
-	checkK("DWAWeights", k, len(prev), len(prev2))
-	mx := math.Inf(-1)
-	for i := range k {
-		w[i] = ratio(prev[i], prev2[i]) / temp
-		mx = max(mx, w[i])
-	}
-	var s float64
-	for i := range k {
-		w[i] = math.Exp(w[i] - mx)
-		s += w[i]
-	}
-	for i := range k {
-		w[i] *= float64(k) / s
-	}
-}
-
-// RLWWeights draws z ~ N(0, I) from rng and writes softmax(z) into w
-// (Lin et al. 2022: random loss weighting with normal logits; the
-// weights sum to 1).
-func RLWWeights(w []float64, rng *rand.Rand) {
-	mx := math.Inf(-1)
-	for i := range w {
-		w[i] = rng.NormFloat64()
-		mx = max(mx, w[i])
-	}
-	var s float64
-	for i := range w {
-		w[i] = math.Exp(w[i] - mx)
-		s += w[i]
-	}
-	for i := range w {
-		w[i] /= s
-	}
 }
