@@ -253,9 +253,13 @@ mutant i21-sup-escapee-unreported internal/supervise/supervise_linux.go experime
 mutant i21-sup-orphan-env-exact internal/supervise/supervise_linux.go experiments 'TestTrainCommand_TreeStopped' \
 	'if !have[e] && !shellOwned(e) {' 'if !have[e] {'
 mutant i21-metrics-fifo-blocks experiments/train_command.go experiments 'TestTrainCommand_MetricsNotAFile' \
-	'os.O_RDONLY|syscall.O_NONBLOCK' 'os.O_RDONLY|syscall.O_CLOEXEC'
+	'	f, err := saferead.Open(path)
+	var nr' '	f, err := os.Open(path)
+	var nr'
 mutant i21-metrics-not-regular-read experiments/train_command.go experiments 'TestTrainCommand_MetricsNotAFile' \
-	'if err == nil && !st.Mode().IsRegular() {' 'if false {'
+	'	if errors.As(err, &nr) {
+		// Named by its base name' '	if false {
+		// Named by its base name'
 mutant i21-program-no-x-check experiments/command/program.go experiments 'TestTrainerSpec_ProgramRefused' \
 	'if !executable(p, st) {' 'if false {'
 mutant i21-program-any-machine experiments/command/program.go experiments 'TestTrainerSpec_ProgramRefused' \
@@ -348,7 +352,7 @@ mutant scratch-run-out-ignored cmd/run.go cmd 'TestRun_OutScratch' \
 mutant scratch-path-in-reason experiments/train_command.go experiments 'ReasonWithoutRunDir' \
 	'a.reason = strings.ReplaceAll(a.reason, dir, "$LOSSEXP_RUN_DIR")' '_ = dir'
 mutant scratch-run-keeps-temp cmd/run.go cmd 'TestRun_NoTempLeft' \
-	'defer scratch.Close() // on every return' '// on every return'
+	'defer release() // on every return' '_ = release // on every return'
 mutant scratch-run-no-stale-sweep cmd/run.go cmd 'TestRun_NoTempLeft' \
 	'study.SweepScratch(os.TempDir(), runScratchPrefix, false)' 'study.SweepScratch(os.TempDir(), runScratchPrefix+"-", false)'
 
