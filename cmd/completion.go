@@ -75,7 +75,8 @@ func newHelpTopic(name, short, text string) *cobra.Command {
 const exitStatusHelp = `lossexp's exit status:
 
   0    success
-  1    a check that failed, or a run that could not be carried out
+  1    a check that failed, a run that could not be carried out, or an
+       internal error (a bug of lossexp's: the message says so)
   2    bad input: usage, a spec, data or a setting (nothing was trained)
   130  interrupted by SIGINT (Ctrl-C): what finished is kept and written
   143  terminated by SIGTERM (kill, Slurm's scancel, Kubernetes): the same
