@@ -285,10 +285,10 @@ mutant fetch-cache-file-as-folder datasets/fetch.go cmd 'TestDatasetsFetch_Cache
 	'if fi, err := os.Stat(dst); err == nil && !fi.Mode().IsRegular() {' 'if fi, err := os.Stat(dst); err == nil && fi.Mode().IsRegular() {'
 mutant interrupted-claims-report-drawn study/sweep.go cmd 'TestSweep_InterruptedAfterTraining' \
 	'oc.Rendered = err == nil' 'oc.Rendered = true'
-mutant check-backend-former-name cmd/check.go cmd 'TestBaseline_StableSourceAndBackendName' \
+mutant check-backend-former-name study/check.go cmd 'TestBaseline_StableSourceAndBackendName' \
 	'model.CanonicalBackend(m.BLAS) != model.CanonicalBackend(info.BLAS)' 'model.CanonicalBackend(m.BLAS) != info.BLAS'
-mutant baseline-source-results-folder cmd/baseline.go cmd 'TestBaseline_StableSourceAndBackendName' \
-	'info.Source = stableSource(m.SpecFile, o.Results)' 'info.Source = o.Results'
+mutant baseline-source-results-folder study/baseline.go cmd 'TestBaseline_StableSourceAndBackendName' \
+	'info.Source = stableSource(m.SpecFile, results)' 'info.Source = results'
 mutant resume-forgets-cache-dir cmd/sweep.go cmd 'TestResumeCommand_CacheDir' \
 	'o.Cache != "" && (err != nil || o.Cache != def)' 'o.Cache == "-" && (err != nil || o.Cache != def)'
 
@@ -318,8 +318,8 @@ mutant store-bad-payload-no-cure sweep/segment.go sweep 'BadPayload' \
 mutant store-conflict-not-noted study/train.go cmd 'ConflictingRecordsNoted' \
 	'sweep.NoteConflicts(opt.Log, store)' '_ = store'
 
-mutant report-keeps-stale-temps cmd/report.go cmd 'TestReport_RemovesStaleTemps' \
-	'	atomicfile.RemoveTemps(o.Dir)' '	_ = o.Dir'
+mutant report-keeps-stale-temps study/report.go cmd 'TestReport_RemovesStaleTemps' \
+	'	atomicfile.RemoveTemps(dir)' '	_ = dir'
 
 mutant panic-exits-input cmd/root.go cmd 'TestGuard' \
 	'			code = ExitFailure' '			code = ExitInput'

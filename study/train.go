@@ -283,7 +283,6 @@ func (st *Study) storedRuns(store *sweep.Store) (*report.Runs, error) {
 // Render writes summary.csv, the analysis tables, the figures and
 // report.html of dir from its runs.csv.
 func (st *Study) Render(ctx context.Context, dir string) error {
-	s := st.Spec
-	return report.RenderContext(ctx, dir, report.PlotOptions{X: s.Report.X, Metrics: s.Report.Metrics, Title: s.Name, Description: s.Description,
-		Workers: st.limits.workers()}) // figures in parallel, the same bytes as one at a time
+	// Figures in parallel, the same bytes as one at a time.
+	return report.RenderContext(ctx, dir, plotOptions(st.Spec, ReportOptions{Workers: st.limits.workers()}))
 }
