@@ -15,7 +15,6 @@ import (
 	"strings"
 
 	"github.com/lossexp/lossexp/experiments"
-	"github.com/lossexp/lossexp/report"
 	"github.com/lossexp/lossexp/study"
 	"github.com/lossexp/lossexp/sweep"
 )
@@ -140,7 +139,7 @@ func newSweepResult(out string, m study.Manifest) SweepResult {
 // swept term and the report's path).
 type SweepJSON struct {
 	SweepResult
-	Answer *report.Answer `json:"answer"`
+	Answer *study.Answer `json:"answer"`
 }
 
 // printSweepResult ends a sweep or a merge. As text (on w, standard
@@ -149,7 +148,7 @@ type SweepJSON struct {
 // files are for errw (standard error), in one line each. As JSON: the
 // SweepJSON document on w and nothing on errw.
 func printSweepResult(w, errw io.Writer, asJSON bool, r SweepResult) error {
-	ans, err := report.ReadAnswer(r.Out)
+	ans, err := study.ReadAnswer(r.Out)
 	if err != nil {
 		return err
 	}
@@ -235,7 +234,7 @@ type CheckFrontJSON struct {
 	Note      string   `json:"note,omitempty"`
 }
 
-func newCheckJSON(name, results, baseline string, rep *report.CheckReport) CheckJSON {
+func newCheckJSON(name, results, baseline string, rep *study.CheckReport) CheckJSON {
 	c := CheckJSON{Name: name, Results: results, Baseline: baseline, Passed: rep.Regressions() == 0,
 		Checks: rep.Total(), Regressions: rep.Regressions(), Metrics: append([]string{}, rep.Metrics...),
 		Points: []CheckPointJSON{}, Balance: []CheckBalanceJSON{}, Fronts: []CheckFrontJSON{}, Warnings: append([]string{}, rep.Warnings...)}

@@ -13,7 +13,6 @@ import (
 
 	"github.com/lossexp/lossexp/datasets"
 	"github.com/lossexp/lossexp/experiments"
-	"github.com/lossexp/lossexp/experiments/model"
 	"github.com/lossexp/lossexp/study"
 	"github.com/lossexp/lossexp/sweep"
 )
@@ -134,7 +133,7 @@ func sweepRun(ctx context.Context, o *SweepOptions) error {
 	}
 	sopt := study.SweepOptions{
 		Out: out, Workers: o.Workers, Fresh: o.Fresh, Force: o.Force,
-		Log: o.IO.Err, Start: o.startProgress, Tool: Version, BLAS: model.BLASBackend(),
+		Log: o.IO.Err, Start: o.startProgress, Tool: Version, BLAS: study.BLAS(),
 	}
 	if o.Shard != "" {
 		return shardRun(ctx, o, st, sopt)

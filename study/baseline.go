@@ -12,7 +12,7 @@ import (
 	"time"
 
 	"github.com/lossexp/lossexp/experiments"
-	"github.com/lossexp/lossexp/experiments/model"
+	"github.com/lossexp/lossexp/internal/atomicfile"
 	"github.com/lossexp/lossexp/internal/saferead"
 	"github.com/lossexp/lossexp/report"
 )
@@ -55,7 +55,7 @@ func Baseline(results, to, tool string) (*BaselineInfo, error) {
 	}
 	info := BaselineInfo{
 		Name: spec.Name, Source: stableSource("", results), SpecHash: spec.Hash(), ResultHash: spec.ResultHash(),
-		Tool: tool, Numerics: experiments.NumericsVersion, BLAS: model.BLASBackend(), GoVersion: runtime.Version(),
+		Tool: tool, Numerics: experiments.NumericsVersion, BLAS: BLAS(), GoVersion: runtime.Version(),
 		GridPoints: len(sum.Points), Created: time.Now().UTC().Truncate(time.Second),
 	}
 	// A cross-validated summary counts (grid point, repeat) pairs, each
@@ -97,7 +97,7 @@ func Baseline(results, to, tool string) (*BaselineInfo, error) {
 			return nil, err
 		}
 	}
-	if err := report.WriteFileAtomic(filepath.Join(to, BaselineFile), func(w io.Writer) error {
+	if err := atomicfile.Write(filepath.Join(to, BaselineFile), func(w io.Writer) error {
 		enc := json.NewEncoder(w)
 		enc.SetIndent("", "  ")
 		return enc.Encode(info)
@@ -152,8 +152,5 @@ func copyFile(src, dst string) error {
 	if err != nil {
 		return inputf("copy %s: %w", src, unwrapPath(err))
 	}
-	return report.WriteFileAtomic(dst, func(w io.Writer) error {
-		_, err := w.Write(b)
-		return err
-	})
+	return atomicfile.WriteBytes(dst, b)
 }

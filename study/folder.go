@@ -16,6 +16,7 @@ import (
 	"time"
 
 	"github.com/lossexp/lossexp/experiments"
+	"github.com/lossexp/lossexp/experiments/model"
 	"github.com/lossexp/lossexp/internal/atomicfile"
 	"github.com/lossexp/lossexp/internal/saferead"
 	"github.com/lossexp/lossexp/report"
@@ -527,6 +528,10 @@ type Manifest struct {
 	TrainSeconds float64  `json:"train_seconds,omitempty"`
 	Files        []string `json:"files"`
 }
+
+// BLAS is the BLAS backend this build trains with, as manifests and
+// baselines record it.
+func BLAS() string { return model.BLASBackend() }
 
 // ReadManifest reads dir's manifest.json.
 func ReadManifest(dir string) (*Manifest, error) {

@@ -85,3 +85,11 @@ func plotOptions(spec *experiments.Spec, o ReportOptions) report.PlotOptions {
 	}
 	return opt
 }
+
+// Answer is what a study found: the balance points of every swept term
+// and the report's path.
+type Answer = report.Answer
+
+// ReadAnswer reads the answer of the results folder dir from its
+// balance.csv; a folder without one has an empty answer.
+func ReadAnswer(dir string) (*Answer, error) { return report.ReadAnswer(dir) }
