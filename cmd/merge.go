@@ -11,7 +11,6 @@ import (
 	"github.com/spf13/viper"
 
 	"github.com/lossexp/lossexp/study"
-	"github.com/lossexp/lossexp/sweep"
 )
 
 // MergeOptions are the settings of `lossexp merge`.
@@ -82,7 +81,7 @@ func mergeRun(ctx context.Context, o *MergeOptions) error {
 	}
 	fmt.Fprintf(w, "merge %s: %d of %d runs, from %s in %s", s.Name, m.Finished, m.Runs, plural(oc.Shards, "shard manifest"), plural(oc.Folders, "folder"))
 	if oc.Copied > 0 {
-		fmt.Fprintf(w, " (%d records copied into %s)", oc.Copied, filepath.Join(oc.Out, sweep.StoreDir))
+		fmt.Fprintf(w, " (%d records copied into %s)", oc.Copied, filepath.Join(oc.Out, study.StoreDir))
 	}
 	if m.Diverged > 0 {
 		fmt.Fprintf(w, ", %d diverged (see runs.csv, column reason)", m.Diverged)

@@ -54,7 +54,7 @@ func shardRun(ctx context.Context, o *SweepOptions, st *study.Study, sopt study.
 	}
 	w, s, out := o.IO.Err, st.Spec, sopt.Out
 	resume := resumeCommand(o, out) + " --shard " + sh.String()
-	store := filepath.Join(out, sweep.StoreDir)
+	store := filepath.Join(out, study.StoreDir)
 	switch {
 	case oc.Interrupted:
 		fmt.Fprintf(w, "sweep %s: shard %s interrupted: %d of its %d runs finished and kept in %s\n",
@@ -70,6 +70,6 @@ func shardRun(ctx context.Context, o *SweepOptions, st *study.Study, sopt study.
 		fmt.Fprintf(w, ", %d diverged", oc.Stats.Diverged)
 	}
 	fmt.Fprintf(w, "\nwrote %s and %s; when every shard is done: lossexp merge %s\n",
-		filepath.Join(out, sweep.ShardDir, sh.FileName()), store, shellQuote(out))
+		filepath.Join(out, study.ShardDir, sh.FileName()), store, shellQuote(out))
 	return nil
 }

@@ -169,7 +169,7 @@ func (o *SweepOptions) printOutcome(oc *study.SweepOutcome, err error) error {
 	}
 	if oc.Interrupted {
 		fmt.Fprintf(w, "sweep %s: interrupted: %d of %d runs finished and kept in %s; %s\n",
-			s.Name, m.Finished, m.Runs, filepath.Join(oc.Out, sweep.StoreDir), interruptedWritten(oc))
+			s.Name, m.Finished, m.Runs, filepath.Join(oc.Out, study.StoreDir), interruptedWritten(oc))
 		if m.Finished < m.Runs {
 			fmt.Fprintf(w, "resume with: %s\n", resumeCommand(o, oc.Out))
 		}

@@ -37,6 +37,8 @@ const (
 	PairedFile   = report.PairedFile
 	CostFile     = report.CostFile
 	HTMLFile     = report.HTMLFile
+	StoreDir     = sweep.StoreDir // the run store
+	ShardDir     = sweep.ShardDir // the shard manifests
 )
 
 // TableFiles are the tables a sweep writes from the run store, and
