@@ -326,13 +326,13 @@ mutant panic-exits-input cmd/root.go cmd 'TestGuard' \
 
 # --- issue 22: cmd talks to study (report, baseline, check, export) ---
 mutant manifest-read-blocks-on-fifo study/folder.go study 'TestReadManifest_FIFONoHang' \
-	'b, err := saferead.ReadFile(filepath.Join(dir, ManifestFile), 0)' 'b, err := os.ReadFile(filepath.Join(dir, ManifestFile))'
+	'b, err := saferead.ReadFile(filepath.Join(dir, ManifestFile), 0)' 'b, err := os.ReadFile(filepath.Join(dir, ManifestFile)); _ = saferead.ReadFile'
 mutant plot-options-spec-over-flag study/report.go study 'TestPlotOptions' \
 	'	if opt.X == "" {' '	if opt.X != "-" {'
 mutant outline-wrong-program study/outline.go study 'TestOutlineOf' \
 	'o.Trainer = s.Trainer.Command[0]' 'o.Trainer = s.Trainer.Command[1]'
 mutant is-input-misses-csv study/errors.go cmd 'BadInput|CSV' \
-	'return errors.As(err, &fe) || errors.As(err, &ce) ||' 'return errors.As(err, &fe) ||'
+	'return errors.As(err, &fe) || errors.As(err, &ce) ||' 'return errors.As(err, &fe) || (ce != nil && errors.As(err, &ce)) ||'
 
 echo
 echo "=== mutation summary: $caught caught, $missed missed, $stale stale (of $((caught + missed + stale)))"
