@@ -152,7 +152,7 @@ func sweepRun(ctx context.Context, o *SweepOptions) error {
 // training pass.
 func (o *SweepOptions) startProgress(pass *study.Pass) (func(int, int, *experiments.Result), func()) {
 	p := newProgress(o.IO, pass.Label, pass.ToTrain, o.Quiet)
-	p.setCosts(pass.Plans, pass.Cost, pass.Stored)
+	p.setCosts(pass.Costs())
 	return p.update, p.finish
 }
 

@@ -45,6 +45,25 @@ type Pass struct {
 	Cost   sweep.CostFunc
 }
 
+// Costs are the relative costs of the pass's runs for a progress
+// display's ETA, by a Result's Index: at least 1 for a run this pass
+// trains, 0 for one it does not (stored, another shard's).
+func (p *Pass) Costs() []int64 {
+	n := 0
+	for i := range p.Plans.Len() {
+		n = max(n, p.Plans.At(i).Index+1)
+	}
+	costs := make([]int64, n)
+	for i := range p.Plans.Len() {
+		pl := p.Plans.At(i)
+		if pl.Index < 0 || (p.Stored != nil && p.Stored(pl)) {
+			continue
+		}
+		costs[pl.Index] = max(p.Cost(pl), 1)
+	}
+	return costs
+}
+
 // TrainStats count what TrainMissing did.
 type TrainStats struct {
 	Runs     int // plans considered
