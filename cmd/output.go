@@ -16,7 +16,6 @@ import (
 
 	"github.com/lossexp/lossexp/experiments"
 	"github.com/lossexp/lossexp/study"
-	"github.com/lossexp/lossexp/sweep"
 )
 
 // writeJSON writes v as indented JSON and a newline.
@@ -90,12 +89,12 @@ type ValidateAxis struct {
 	Values []string `json:"values"`
 }
 
-// newValidateJSON describes a valid spec; plans and grid are what
-// sweep.Expand returned for it. The lead's validate command calls it for
-// --json: writeJSON(o.IO.Out, newValidateJSON(o.Spec, s, plans, grid)).
-func newValidateJSON(path string, s *experiments.Spec, plans sweep.Source, grid int) ValidateJSON {
+// newValidateJSON describes a valid spec of runs runs on grid grid
+// points (its study's Plans and Grid). The validate command calls it for
+// --json: writeJSON(o.IO.Out, newValidateJSON(o.Spec, s, runs, grid)).
+func newValidateJSON(path string, s *experiments.Spec, runs, grid int) ValidateJSON {
 	v := ValidateJSON{Spec: path, Valid: true, Name: s.Name, Dataset: describeData(s), Model: describeModel(s),
-		Terms: []ValidateTerm{}, Mode: s.Sweep.Mode, GridPoints: grid, Repeats: s.Repeats, Runs: plans.Len()}
+		Terms: []ValidateTerm{}, Mode: s.Sweep.Mode, GridPoints: grid, Repeats: s.Repeats, Runs: runs}
 	for _, t := range s.Loss.Terms {
 		v.Terms = append(v.Terms, ValidateTerm{Name: t.Name, Kind: t.Kind, Swept: t.Weight.Swept, Lambdas: append([]float64{}, t.Weight.Values...)})
 	}
