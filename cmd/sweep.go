@@ -14,7 +14,6 @@ import (
 	"github.com/lossexp/lossexp/datasets"
 	"github.com/lossexp/lossexp/experiments"
 	"github.com/lossexp/lossexp/study"
-	"github.com/lossexp/lossexp/sweep"
 )
 
 // SweepOptions are the settings of `lossexp sweep`.
@@ -33,8 +32,7 @@ type SweepOptions struct {
 	// Shard is the --shard value: "" (the whole sweep), "i/n" or "auto".
 	Shard string
 
-	shard       sweep.Shard // resolved from Shard
-	shardSource string      // where auto found it
+	shard *study.ShardOptions // the shard and where auto found it, resolved from Shard
 
 	limitFlags
 }

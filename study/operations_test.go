@@ -1,6 +1,7 @@
 package study
 
 import (
+	"errors"
 	"path/filepath"
 	"slices"
 	"strings"
@@ -77,5 +78,23 @@ loss:
 	}
 	if _, err := OutlineOf([]byte("name: o\nrepeatz: 2\n"), "o.yaml"); err == nil || !strings.Contains(err.Error(), "o.yaml:2") {
 		t.Errorf("bad spec: %v, want an error naming o.yaml:2", err)
+	}
+}
+
+// TestParseShard: "i/n" is parsed, "auto" is found in the engine's
+// environment with where it was found, and anything else is
+// ErrShardSyntax.
+func TestParseShard(t *testing.T) {
+	so, err := ParseShard("1/3", nil)
+	if err != nil || so.Shard.Index != 1 || so.Shard.Count != 3 || so.Source != "" {
+		t.Errorf(`ParseShard("1/3") = %+v, %v`, so, err)
+	}
+	env := map[string]string{"JOB_COMPLETION_INDEX": "2", EnvShards: "4"}
+	so, err = ParseShard("auto", func(k string) (string, bool) { v, ok := env[k]; return v, ok })
+	if err != nil || so.Shard.Index != 2 || so.Shard.Count != 4 || !strings.Contains(so.Source, "JOB_COMPLETION_INDEX") {
+		t.Errorf(`ParseShard("auto") = %+v, %v`, so, err)
+	}
+	if _, err := ParseShard("x", nil); !errors.Is(err, ErrShardSyntax) {
+		t.Errorf(`ParseShard("x") = %v, want ErrShardSyntax`, err)
 	}
 }
