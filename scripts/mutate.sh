@@ -333,7 +333,7 @@ mutant outline-wrong-program study/outline.go study 'TestOutlineOf' \
 	'o.Trainer = s.Trainer.Command[0]' 'o.Trainer = s.Trainer.Command[1]'
 mutant parse-shard-auto-literal study/shard.go study 'TestParseShard' \
 	'	if v == "auto" {' '	if v == "AUTO" {'
-mutant is-input-misses-csv study/errors.go cmd 'BadInput|CSV' \
+mutant is-input-misses-csv study/errors.go study 'TestIsInput' \
 	'return errors.As(err, &fe) || errors.As(err, &ce) ||' 'return errors.As(err, &fe) || (ce != nil && errors.As(err, &ce)) ||'
 
 echo

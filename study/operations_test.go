@@ -1,7 +1,9 @@
 package study
 
 import (
+	"context"
 	"errors"
+	"fmt"
 	"path/filepath"
 	"slices"
 	"strings"
@@ -10,6 +12,7 @@ import (
 	"time"
 
 	"github.com/lossexp/lossexp/experiments"
+	"github.com/lossexp/lossexp/experiments/dataset"
 )
 
 // TestReadManifest_FIFONoHang: a named pipe where manifest.json belongs
@@ -96,5 +99,26 @@ func TestParseShard(t *testing.T) {
 	}
 	if _, err := ParseShard("x", nil); !errors.Is(err, ErrShardSyntax) {
 		t.Errorf(`ParseShard("x") = %v, want ErrShardSyntax`, err)
+	}
+}
+
+// TestIsInput: the errors that are the input's fault, wrapped or not,
+// whichever room made them; a plain failure and an interruption are not.
+func TestIsInput(t *testing.T) {
+	plain := errors.New("disk full")
+	for _, c := range []struct {
+		err  error
+		want bool
+	}{
+		{&InputError{Err: plain}, true},
+		{&LockedError{Dir: "d"}, true},
+		{fmt.Errorf("load: %w", &experiments.FieldError{Field: "seed", Err: plain}), true},
+		{fmt.Errorf("read data: %w", &dataset.CSVError{File: "d.csv", Row: 3, Err: plain}), true},
+		{plain, false},
+		{context.Canceled, false},
+	} {
+		if got := IsInput(c.err); got != c.want {
+			t.Errorf("IsInput(%v) = %v, want %v", c.err, got, c.want)
+		}
 	}
 }
