@@ -2,25 +2,17 @@ package cmd
 
 import (
 	"context"
-	"encoding/json"
 	"errors"
 	"fmt"
-	"io/fs"
 	"math"
-	"os"
 	"path/filepath"
-	"slices"
-	"sort"
 	"strconv"
 	"strings"
 	"text/tabwriter"
 
 	"github.com/spf13/cobra"
 
-	"github.com/lossexp/lossexp/experiments"
-	"github.com/lossexp/lossexp/experiments/model"
-	"github.com/lossexp/lossexp/internal/saferead"
-	"github.com/lossexp/lossexp/report"
+	"github.com/lossexp/lossexp/study"
 )
 
 // CheckOptions are the settings of `lossexp check`.
@@ -28,18 +20,11 @@ type CheckOptions struct {
 	IO       *IO
 	Results  string
 	Baseline string
-	Metrics  []string // checked metrics (default: the spec's check.metrics, else report.metrics)
-	Abs      float64  // <0: not given
-	Rel      float64
-	K        float64
-	Tols     []string // METRIC=abs:X,rel:Y,k:Z,better:D
-	Steps    int
-	HVTol    float64
-	EpsTol   float64
-	JUnit    string
-	Plots    string // folder for the overlay PNGs (default RESULTS/check); "-" for none
-	Verbose  bool
-	JSON     bool // print a CheckJSON document instead of the table
+	study.CheckSettings
+	JUnit   string
+	Plots   string // folder for the overlay PNGs (default RESULTS/check); "-" for none
+	Verbose bool
+	JSON    bool // print a CheckJSON document instead of the table
 }
 
 func newCmdCheck(streams *IO, runF func(context.Context, *CheckOptions) error) *cobra.Command {
@@ -152,105 +137,21 @@ func (e *checkFailed) Error() string {
 }
 
 func checkRun(o *CheckOptions) error {
-	readSum := func(dir, what string) (*report.Summary, error) {
-		st, err := os.Stat(dir)
-		if err != nil || !st.IsDir() {
-			return nil, inputError(fmt.Errorf("%s folder %s does not exist", what, dir))
-		}
-		s, err := report.ReadSummary(filepath.Join(dir, report.SummaryFile))
-		if errors.Is(err, fs.ErrNotExist) {
-			return nil, inputError(fmt.Errorf("%s folder %s has no summary.csv", what, dir))
-		}
-		if err != nil {
-			return nil, inputError(err)
-		}
-		return s, nil
-	}
-	info, err := readBaselineInfo(o.Baseline)
-	if err != nil {
-		return inputError(err)
-	}
-	base, err := readSum(o.Baseline, "baseline")
+	c, err := study.Check(o.Results, o.Baseline, o.CheckSettings, o.IO.Err)
 	if err != nil {
 		return err
 	}
-	cur, err := readSum(o.Results, "results")
-	if err != nil {
-		return err
-	}
-
-	// The spec: the results' (its check section and report metrics), else
-	// the baseline's. The baseline's must be there and read: a baseline
-	// without the spec that made it cannot say what it measured. A
-	// results spec that exists but does not read is refused too.
-	baseSpec, err := experiments.Load(filepath.Join(o.Baseline, "spec.yaml"))
-	if err != nil {
-		if errors.Is(err, fs.ErrNotExist) {
-			return inputError(fmt.Errorf("baseline %s has no spec.yaml: it cannot say what it measured; store it again with: lossexp baseline RESULTS --to %s", o.Baseline, o.Baseline))
-		}
-		return inputError(fmt.Errorf("baseline %s: %w", o.Baseline, err))
-	}
-	spec := baseSpec
-	if s, err := experiments.Load(filepath.Join(o.Results, "spec.yaml")); err == nil {
-		spec = s
-	} else if !errors.Is(err, fs.ErrNotExist) {
-		return inputError(fmt.Errorf("results %s: %w", o.Results, err))
-	}
-	name := info.Name
-	if spec != nil {
-		name = spec.Name
-		if h := spec.ResultHash(); h != info.ResultHash {
-			msg := fmt.Sprintf("the spec changed since the baseline: result hash %.12s now, %.12s in %s", h, info.ResultHash, filepath.Join(o.Baseline, BaselineFile))
-			if old, err := experiments.Load(filepath.Join(o.Baseline, "spec.yaml")); err == nil {
-				msg += " (differs in " + strings.Join(specDiff(old, spec), ", ") + ")"
-			}
-			fmt.Fprintf(o.IO.Err, "WARNING: %s; a difference may be the change itself. Store a new baseline with: lossexp baseline %s --to %s\n", msg, o.Results, o.Baseline)
-		}
-	}
-	var m Manifest
-	if b, err := saferead.ReadFile(filepath.Join(o.Results, "manifest.json"), 0); err == nil && json.Unmarshal(b, &m) == nil {
-		if m.Runs > 0 && !m.Complete {
-			fmt.Fprintf(o.IO.Err, "WARNING: %s holds an unfinished sweep (%d of %d runs)\n", o.Results, m.Finished, m.Runs)
-		}
-		if m.BLAS != "" && info.BLAS != "" && model.CanonicalBackend(m.BLAS) != model.CanonicalBackend(info.BLAS) {
-			fmt.Fprintf(o.IO.Err, "note: baseline made with the %s BLAS backend, results with %s: last-bit differences are expected and the tolerances absorb them\n", info.BLAS, m.BLAS)
-		}
-	}
-
-	copt, err := checkOptions(o, spec, base)
-	if err != nil {
-		return inputError(err)
-	}
-	// Inputs that cannot support a comparison are refused before any
-	// verdict: a pass against them would mean nothing.
-	metrics := report.CheckedMetrics(base, copt.Metrics)
-	if err := report.UsableSummary(base, filepath.Join(o.Baseline, report.SummaryFile), metrics, true); err != nil {
-		return inputError(fmt.Errorf("unusable baseline: %w", err))
-	}
-	if err := report.UsableSummary(cur, filepath.Join(o.Results, report.SummaryFile), metrics, false); err != nil {
-		return inputError(fmt.Errorf("unusable results: %w", err))
-	}
-
-	rep, err := report.Check(base, cur, copt)
-	if err != nil {
-		return inputError(fmt.Errorf("compare %s with baseline %s: %w", o.Results, o.Baseline, err))
-	}
-	switch err := report.VerifySummary(o.Results); {
-	case errors.Is(err, fs.ErrNotExist):
-		fmt.Fprintf(o.IO.Err, "note: %s has no %s: %s is compared unverified\n", o.Results, report.RunsFile, report.SummaryFile)
-	case err != nil:
-		return inputError(err)
-	}
+	rep := c.Report
 	// With --json, standard output holds the JSON document alone.
 	notes := o.IO.Out
 	if o.JSON {
 		notes = o.IO.Err
 	} else {
-		printCheck(o, rep, base, name)
+		printCheck(o, c)
 	}
 
 	if o.JUnit != "" {
-		if err := report.WriteJUnit(o.JUnit, name, rep); err != nil {
+		if err := c.WriteJUnit(o.JUnit); err != nil {
 			return err
 		}
 		fmt.Fprintf(notes, "wrote %s\n", o.JUnit)
@@ -260,11 +161,7 @@ func checkRun(o *CheckOptions) error {
 		if dir == "" {
 			dir = filepath.Join(o.Results, "check")
 		}
-		x := ""
-		if spec != nil {
-			x = spec.Report.X
-		}
-		files, err := report.CheckFigures(dir, base, cur, rep, x, name)
+		files, err := c.Figures(dir)
 		if err != nil {
 			return err
 		}
@@ -273,7 +170,7 @@ func checkRun(o *CheckOptions) error {
 		}
 	}
 	if o.JSON {
-		if err := writeJSON(o.IO.Out, newCheckJSON(name, o.Results, o.Baseline, rep)); err != nil {
+		if err := writeJSON(o.IO.Out, newCheckJSON(c.Name, o.Results, o.Baseline, rep)); err != nil {
 			return err
 		}
 	}
@@ -284,128 +181,10 @@ func checkRun(o *CheckOptions) error {
 	return nil
 }
 
-// checkOptions layers the tolerances: defaults < spec check section < flags.
-func checkOptions(o *CheckOptions, spec *experiments.Spec, base *report.Summary) (report.CheckOptions, error) {
-	def := report.DefaultTolerance
-	c := report.CheckOptions{Tolerance: map[string]report.Tolerance{}, BalanceSteps: o.Steps, Spec: spec}
-	if o.Steps == 0 {
-		c.BalanceSteps = -1 // no move allowed
-	}
-	var per map[string]experiments.MetricCheck
-	if spec != nil && spec.Check != nil {
-		ck := spec.Check
-		if spec.Has("check.abs") {
-			def.Abs = ck.Abs
-		}
-		if spec.Has("check.rel") {
-			def.Rel = ck.Rel
-		}
-		if spec.Has("check.k") {
-			def.K = ck.K
-		}
-		per = ck.Metrics
-	}
-	if o.Abs >= 0 {
-		def.Abs = o.Abs
-	}
-	if o.Rel >= 0 {
-		def.Rel = o.Rel
-	}
-	if o.K >= 0 {
-		def.K = o.K
-	}
-	c.Default = def
-	if o.HVTol >= 0 {
-		c.HVTol = o.HVTol
-	}
-	if o.EpsTol >= 0 {
-		c.EpsTol = o.EpsTol
-	}
-	for m, mc := range per {
-		t := def
-		if mc.Abs != nil {
-			t.Abs = *mc.Abs
-		}
-		if mc.Rel != nil {
-			t.Rel = *mc.Rel
-		}
-		if mc.K != nil {
-			t.K = *mc.K
-		}
-		t.Better = mc.Better
-		c.Tolerance[m] = t
-	}
-	for _, kv := range o.Tols {
-		m, t, err := parseTol(kv, c.Tolerance, def)
-		if err != nil {
-			return c, err
-		}
-		c.Tolerance[m] = t
-	}
-	// The metrics checked.
-	switch {
-	case len(o.Metrics) > 0:
-		c.Metrics = o.Metrics
-	case len(per) > 0:
-		for m := range per {
-			c.Metrics = append(c.Metrics, m)
-		}
-		sort.Strings(c.Metrics)
-	case spec != nil && len(spec.Report.Metrics) > 0:
-		c.Metrics = spec.Report.Metrics
-	}
-	for _, m := range c.Metrics {
-		if !slices.Contains(base.Metrics, m) {
-			return c, fmt.Errorf("metric %s is not in the baseline's summary.csv (it has %s)", m, strings.Join(base.Metrics, ", "))
-		}
-	}
-	return c, nil
-}
-
-// parseTol parses METRIC=abs:X,rel:Y,k:Z,better:D.
-func parseTol(kv string, have map[string]report.Tolerance, def report.Tolerance) (string, report.Tolerance, error) {
-	m, spec, ok := strings.Cut(kv, "=")
-	if !ok || m == "" || spec == "" {
-		return "", def, fmt.Errorf("--tol %s: want METRIC=abs:X,rel:Y,k:Z,better:higher|lower|both", kv)
-	}
-	t, ok := have[m]
-	if !ok {
-		t = def
-	}
-	for _, part := range strings.Split(spec, ",") {
-		k, v, ok := strings.Cut(part, ":")
-		if !ok {
-			return "", t, fmt.Errorf("--tol %s: %q is not key:value", kv, part)
-		}
-		if k == "better" {
-			if v != "higher" && v != "lower" && v != "both" {
-				return "", t, fmt.Errorf("--tol %s: better must be higher, lower or both, got %q", kv, v)
-			}
-			t.Better = v
-			continue
-		}
-		x, err := strconv.ParseFloat(v, 64)
-		if err != nil || x < 0 || math.IsInf(x, 0) || math.IsNaN(x) {
-			return "", t, fmt.Errorf("--tol %s: %s must be a finite number ≥ 0, got %q", kv, k, v)
-		}
-		switch k {
-		case "abs":
-			t.Abs = x
-		case "rel":
-			t.Rel = x
-		case "k":
-			t.K = x
-		default:
-			return "", t, fmt.Errorf("--tol %s: unknown key %q (valid: abs, rel, k, better)", kv, k)
-		}
-	}
-	return m, t, nil
-}
-
-func printCheck(o *CheckOptions, rep *report.CheckReport, base *report.Summary, name string) {
-	out := o.IO.Out
+func printCheck(o *CheckOptions, c *study.Checked) {
+	out, rep := o.IO.Out, c.Report
 	fmt.Fprintf(out, "check %s: %s against baseline %s: %s × %s, %s, %s\n",
-		name, o.Results, o.Baseline, plural(len(base.Points), "grid point"), plural(len(rep.Metrics), "metric"),
+		c.Name, o.Results, o.Baseline, plural(c.GridPoints(), "grid point"), plural(len(rep.Metrics), "metric"),
 		plural(len(rep.Balance), "balance point"), plural(len(rep.Fronts), "front"))
 	for _, w := range rep.Warnings {
 		fmt.Fprintf(out, "note: %s\n", w)
@@ -424,7 +203,7 @@ func printCheck(o *CheckOptions, rep *report.CheckReport, base *report.Summary, 
 		if p.Regressed {
 			status = "REGRESSED"
 		}
-		b, n := fnumPair(p.Base, p.New)
+		b, n := study.FormatPair(p.Base, p.New)
 		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n", status, p.Metric, p.Label, b, n, signed(p.Delta), band(p.Band), p.Better)
 	}
 	tw.Flush()
@@ -474,22 +253,6 @@ func printCheck(o *CheckOptions, rep *report.CheckReport, base *report.Summary, 
 	if n := rep.Regressions(); n > 0 {
 		fmt.Fprintf(out, "\nFAIL: %d of %d checks regressed\n", n, rep.Total())
 	}
-}
-
-// fnumPair formats a baseline and a new value with 5 significant digits,
-// or as many more as two different values need to read differently.
-func fnumPair(a, b float64) (string, string) {
-	if math.IsNaN(a) || math.IsNaN(b) {
-		return fnum(a), fnum(b)
-	}
-	return report.DistinctFloats(a, b, 5)
-}
-
-func fnum(v float64) string {
-	if math.IsNaN(v) {
-		return "-"
-	}
-	return strconv.FormatFloat(v, 'g', 5, 64)
 }
 
 func signed(v float64) string {

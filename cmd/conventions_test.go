@@ -312,7 +312,7 @@ func TestValidateJSON(t *testing.T) {
 		t.Fatal(err)
 	}
 	var b bytes.Buffer
-	if err := writeJSON(&b, newValidateJSON("spec.yaml", s, plans, len(grid))); err != nil {
+	if err := writeJSON(&b, newValidateJSON("spec.yaml", s, plans.Len(), len(grid))); err != nil {
 		t.Fatal(err)
 	}
 	var v ValidateJSON

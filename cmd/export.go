@@ -5,7 +5,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"io"
 	"os"
 	"path/filepath"
 	"strings"
@@ -14,9 +13,8 @@ import (
 
 	"github.com/lossexp/lossexp/experiments"
 	"github.com/lossexp/lossexp/export"
-	"github.com/lossexp/lossexp/report"
+	"github.com/lossexp/lossexp/internal/atomicfile"
 	"github.com/lossexp/lossexp/study"
-	"github.com/lossexp/lossexp/sweep"
 )
 
 // ExportOptions are the settings of `lossexp export k8s|slurm`.
@@ -153,11 +151,7 @@ func exportRun(ctx context.Context, o *ExportOptions, k8s bool) error {
 	if err != nil {
 		return err
 	}
-	s, err := experiments.Parse(bytes.NewReader(raw), specName(o.Spec))
-	if err != nil {
-		return inputError(err)
-	}
-	plans, _, err := sweep.Expand(s)
+	s, err := study.OutlineOf(raw, specName(o.Spec))
 	if err != nil {
 		return inputError(err)
 	}
@@ -188,10 +182,7 @@ func exportRun(ctx context.Context, o *ExportOptions, k8s bool) error {
 	}
 	var buf bytes.Buffer
 	if k8s {
-		o.K8s.Name, o.K8s.SpecYAML, o.K8s.Runs = s.Name, raw, plans.Len()
-		if s.Trainer != nil {
-			o.K8s.Trainer = s.Trainer.Command[0]
-		}
+		o.K8s.Name, o.K8s.SpecYAML, o.K8s.Runs, o.K8s.Trainer = s.Name, raw, s.Runs, s.Trainer
 		err = export.WriteK8s(&buf, o.K8s)
 		if err != nil {
 			return inputError(err)
@@ -216,10 +207,8 @@ func exportRun(ctx context.Context, o *ExportOptions, k8s bool) error {
 				return inputError(err)
 			}
 		}
-		o.Slurm.Name, o.Slurm.SpecPath, o.Slurm.Out, o.Slurm.Runs, o.Slurm.LogDir = s.Name, abs, out, plans.Len(), study.ExportLogDir
-		if s.Trainer != nil {
-			o.Slurm.Trainer = s.Trainer.Command[0]
-		}
+		o.Slurm.Name, o.Slurm.SpecPath, o.Slurm.Out, o.Slurm.Runs, o.Slurm.LogDir = s.Name, abs, out, s.Runs, study.ExportLogDir
+		o.Slurm.Trainer = s.Trainer
 		if target != "" {
 			if o.Slurm.Script, err = filepath.Abs(target); err != nil {
 				return inputError(err)
@@ -236,7 +225,7 @@ func exportRun(ctx context.Context, o *ExportOptions, k8s bool) error {
 	if err := os.MkdirAll(filepath.Dir(target), 0o755); err != nil {
 		return inputError(fmt.Errorf("create %s: %w", filepath.Dir(target), unwrapPathErr(err)))
 	}
-	if err := report.WriteFileAtomic(target, func(w io.Writer) error { _, err := w.Write(buf.Bytes()); return err }); err != nil {
+	if err := atomicfile.WriteBytes(target, buf.Bytes()); err != nil {
 		return err
 	}
 	if !k8s {

@@ -97,7 +97,7 @@ func TestBaseline_StableSourceAndBackendName(t *testing.T) {
 	if code, _, stderr := run(t, "baseline", out, "--to", "base"); code != 0 {
 		t.Fatalf("baseline: exit %d: %s", code, stderr)
 	}
-	info, err := readBaselineInfo("base")
+	info, err := study.ReadBaselineInfo("base")
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -118,7 +118,7 @@ func TestBaseline_StableSourceAndBackendName(t *testing.T) {
 	} {
 		info.BLAS = c.blas
 		b, _ := json.Marshal(info)
-		if err := os.WriteFile(filepath.Join("base", BaselineFile), b, 0o644); err != nil {
+		if err := os.WriteFile(filepath.Join("base", study.BaselineFile), b, 0o644); err != nil {
 			t.Fatal(err)
 		}
 		code, _, stderr := run(t, "check", out, "--baseline", "base")
@@ -150,7 +150,7 @@ func TestCommittedBaselines_Current(t *testing.T) {
 		t.Fatal("no committed baselines")
 	}
 	for _, d := range dirs {
-		info, err := readBaselineInfo(d)
+		info, err := study.ReadBaselineInfo(d)
 		if err != nil {
 			t.Fatal(err)
 		}

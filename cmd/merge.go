@@ -10,10 +10,7 @@ import (
 	"github.com/spf13/cobra"
 	"github.com/spf13/viper"
 
-	"github.com/lossexp/lossexp/experiments/model"
-	"github.com/lossexp/lossexp/report"
 	"github.com/lossexp/lossexp/study"
-	"github.com/lossexp/lossexp/sweep"
 )
 
 // MergeOptions are the settings of `lossexp merge`.
@@ -73,7 +70,7 @@ other DIRs are copied into the output folder's run store.`,
 func mergeRun(ctx context.Context, o *MergeOptions) error {
 	oc, err := study.Merge(ctx, study.MergeOptions{
 		Dirs: o.Dirs, Out: o.Out, Partial: o.Partial, DataDir: o.DataDir, Cache: o.Cache, Limits: study.DefaultLimits(),
-		Log: o.IO.Err, Tool: Version, BLAS: model.BLASBackend(),
+		Log: o.IO.Err, Tool: Version, BLAS: study.BLAS(),
 	})
 	if err != nil {
 		return err
@@ -84,7 +81,7 @@ func mergeRun(ctx context.Context, o *MergeOptions) error {
 	}
 	fmt.Fprintf(w, "merge %s: %d of %d runs, from %s in %s", s.Name, m.Finished, m.Runs, plural(oc.Shards, "shard manifest"), plural(oc.Folders, "folder"))
 	if oc.Copied > 0 {
-		fmt.Fprintf(w, " (%d records copied into %s)", oc.Copied, filepath.Join(oc.Out, sweep.StoreDir))
+		fmt.Fprintf(w, " (%d records copied into %s)", oc.Copied, filepath.Join(oc.Out, study.StoreDir))
 	}
 	if m.Diverged > 0 {
 		fmt.Fprintf(w, ", %d diverged (see runs.csv, column reason)", m.Diverged)
@@ -93,7 +90,7 @@ func mergeRun(ctx context.Context, o *MergeOptions) error {
 	if oc.Missing > 0 {
 		fmt.Fprintf(w, "merge %s: partial: %d of %d runs missing (manifest.json: complete false)\n", s.Name, oc.Missing, m.Runs)
 	}
-	ans, err := report.ReadAnswer(oc.Out)
+	ans, err := study.ReadAnswer(oc.Out)
 	if err != nil {
 		return err
 	}

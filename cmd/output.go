@@ -15,9 +15,7 @@ import (
 	"strings"
 
 	"github.com/lossexp/lossexp/experiments"
-	"github.com/lossexp/lossexp/report"
 	"github.com/lossexp/lossexp/study"
-	"github.com/lossexp/lossexp/sweep"
 )
 
 // writeJSON writes v as indented JSON and a newline.
@@ -91,12 +89,12 @@ type ValidateAxis struct {
 	Values []string `json:"values"`
 }
 
-// newValidateJSON describes a valid spec; plans and grid are what
-// sweep.Expand returned for it. The lead's validate command calls it for
-// --json: writeJSON(o.IO.Out, newValidateJSON(o.Spec, s, plans, grid)).
-func newValidateJSON(path string, s *experiments.Spec, plans sweep.Source, grid int) ValidateJSON {
+// newValidateJSON describes a valid spec of runs runs on grid grid
+// points (its study's Plans and Grid). The validate command calls it for
+// --json: writeJSON(o.IO.Out, newValidateJSON(o.Spec, s, runs, grid)).
+func newValidateJSON(path string, s *experiments.Spec, runs, grid int) ValidateJSON {
 	v := ValidateJSON{Spec: path, Valid: true, Name: s.Name, Dataset: describeData(s), Model: describeModel(s),
-		Terms: []ValidateTerm{}, Mode: s.Sweep.Mode, GridPoints: grid, Repeats: s.Repeats, Runs: plans.Len()}
+		Terms: []ValidateTerm{}, Mode: s.Sweep.Mode, GridPoints: grid, Repeats: s.Repeats, Runs: runs}
 	for _, t := range s.Loss.Terms {
 		v.Terms = append(v.Terms, ValidateTerm{Name: t.Name, Kind: t.Kind, Swept: t.Weight.Swept, Lambdas: append([]float64{}, t.Weight.Values...)})
 	}
@@ -140,7 +138,7 @@ func newSweepResult(out string, m study.Manifest) SweepResult {
 // swept term and the report's path).
 type SweepJSON struct {
 	SweepResult
-	Answer *report.Answer `json:"answer"`
+	Answer *study.Answer `json:"answer"`
 }
 
 // printSweepResult ends a sweep or a merge. As text (on w, standard
@@ -149,7 +147,7 @@ type SweepJSON struct {
 // files are for errw (standard error), in one line each. As JSON: the
 // SweepJSON document on w and nothing on errw.
 func printSweepResult(w, errw io.Writer, asJSON bool, r SweepResult) error {
-	ans, err := report.ReadAnswer(r.Out)
+	ans, err := study.ReadAnswer(r.Out)
 	if err != nil {
 		return err
 	}
@@ -235,7 +233,7 @@ type CheckFrontJSON struct {
 	Note      string   `json:"note,omitempty"`
 }
 
-func newCheckJSON(name, results, baseline string, rep *report.CheckReport) CheckJSON {
+func newCheckJSON(name, results, baseline string, rep *study.CheckReport) CheckJSON {
 	c := CheckJSON{Name: name, Results: results, Baseline: baseline, Passed: rep.Regressions() == 0,
 		Checks: rep.Total(), Regressions: rep.Regressions(), Metrics: append([]string{}, rep.Metrics...),
 		Points: []CheckPointJSON{}, Balance: []CheckBalanceJSON{}, Fronts: []CheckFrontJSON{}, Warnings: append([]string{}, rep.Warnings...)}

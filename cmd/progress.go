@@ -11,7 +11,6 @@ import (
 	"golang.org/x/term"
 
 	"github.com/lossexp/lossexp/experiments"
-	"github.com/lossexp/lossexp/sweep"
 )
 
 // progress shows how far a sweep is: on a terminal, one line redrawn in
@@ -44,23 +43,12 @@ func newProgress(streams *IO, name string, total int, quiet bool) *progress {
 	return &progress{io: streams, name: name, total: total, start: now, last: now, quiet: quiet, width: func() int { return termWidth(streams.Err) }}
 }
 
-// setCosts weighs the runs by cost for the ETA: plans are the sweep's
-// plans (all of them, or only those to train), skip (nil: none) reports
-// those that will not be trained (taken from the run store).
-func (p *progress) setCosts(plans sweep.Source, cost sweep.CostFunc, skip func(sweep.Plan) bool) {
-	n := 0
-	for i := range plans.Len() {
-		n = max(n, plans.At(i).Index+1)
-	}
-	p.cost = make([]int64, n)
+// setCosts weighs the runs by cost for the ETA: costs are by a Result's
+// Index, 0 for a run that will not be trained (study.Pass.Costs).
+func (p *progress) setCosts(costs []int64) {
+	p.cost = costs
 	p.totalCost = 0
-	for i := range plans.Len() {
-		pl := plans.At(i)
-		if pl.Index < 0 || (skip != nil && skip(pl)) {
-			continue
-		}
-		c := max(cost(pl), 1)
-		p.cost[pl.Index] = c
+	for _, c := range costs {
 		p.totalCost += c
 	}
 }

@@ -9,6 +9,7 @@ import (
 	"unicode/utf8"
 
 	"github.com/lossexp/lossexp/experiments"
+	"github.com/lossexp/lossexp/study"
 	"github.com/lossexp/lossexp/sweep"
 )
 
@@ -62,7 +63,7 @@ func TestProgress_ETAByCost(t *testing.T) {
 	plans := []sweep.Plan{{Index: 0}, {Index: 1}, {Index: 2}}
 	costs := map[int]int64{0: 1, 1: 9, 2: 100}
 	p := newProgress(&IO{Err: &bytes.Buffer{}}, "s", 2, true)
-	p.setCosts(sweep.PlanSlice(plans), func(pl sweep.Plan) int64 { return costs[pl.Index] }, func(pl sweep.Plan) bool { return pl.Index == 2 })
+	p.setCosts((&study.Pass{Plans: sweep.PlanSlice(plans), Cost: func(pl sweep.Plan) int64 { return costs[pl.Index] }, Stored: func(pl sweep.Plan) bool { return pl.Index == 2 }}).Costs())
 	p.update(1, 2, &experiments.Result{Index: 0, Status: experiments.StatusOK})
 	if got := p.eta(1, 2, time.Second); got != 9*time.Second {
 		t.Errorf("ETA = %v, want 9s", got)
@@ -72,7 +73,7 @@ func TestProgress_ETAByCost(t *testing.T) {
 	}
 	// Only the plans to train, indices beyond their count.
 	r := newProgress(&IO{Err: &bytes.Buffer{}}, "s", 1, true)
-	r.setCosts(sweep.PlanSlice{{Index: 7}}, func(sweep.Plan) int64 { return 5 }, nil)
+	r.setCosts((&study.Pass{Plans: sweep.PlanSlice{{Index: 7}}, Cost: func(sweep.Plan) int64 { return 5 }}).Costs())
 	r.update(1, 1, &experiments.Result{Index: 7, Status: experiments.StatusOK})
 	if got := r.fraction(1, 1); got != 1 {
 		t.Errorf("fraction after the only plan = %g, want 1", got)

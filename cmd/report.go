@@ -2,18 +2,10 @@ package cmd
 
 import (
 	"context"
-	"errors"
 	"fmt"
-	"io/fs"
-	"os"
-	"path/filepath"
-	"runtime"
 
 	"github.com/spf13/cobra"
 
-	"github.com/lossexp/lossexp/experiments"
-	"github.com/lossexp/lossexp/internal/atomicfile"
-	"github.com/lossexp/lossexp/report"
 	"github.com/lossexp/lossexp/study"
 )
 
@@ -68,47 +60,10 @@ whatever the number.`,
 }
 
 func reportRun(ctx context.Context, o *ReportOptions) error {
-	runs := filepath.Join(o.Dir, "runs.csv")
-	if _, err := os.Stat(runs); err != nil {
-		if errors.Is(err, fs.ErrNotExist) {
-			return inputError(fmt.Errorf("%s has no runs.csv: is it a results folder written by lossexp sweep?", o.Dir))
-		}
-		return inputError(err)
-	}
-	lock, err := study.LockFolder(o.Dir, "lossexp report", true)
+	files, err := study.Report(ctx, o.Dir, study.ReportOptions{X: o.X, Metrics: o.Metrics, Workers: o.Workers}, o.IO.Err)
 	if err != nil {
 		return err
 	}
-	defer lock.Unlock()
-	atomicfile.RemoveTemps(o.Dir) // a crashed draw's half-written files
-	opt := report.PlotOptions{X: o.X, Metrics: o.Metrics, Workers: o.Workers}
-	if opt.Workers == 0 {
-		opt.Workers = runtime.NumCPU()
-	}
-	if s, err := experiments.Load(filepath.Join(o.Dir, "spec.yaml")); err == nil {
-		opt.Title, opt.Description = s.Name, s.Description
-		if opt.X == "" {
-			opt.X = s.Report.X
-		}
-		if len(opt.Metrics) == 0 {
-			opt.Metrics = s.Report.Metrics
-		}
-	} else if !errors.Is(err, fs.ErrNotExist) {
-		fmt.Fprintf(o.IO.Err, "note: ignoring %s: %v\n", filepath.Join(o.Dir, "spec.yaml"), err)
-	}
-	if err := report.RenderContext(ctx, o.Dir, opt); err != nil {
-		if ctx.Err() != nil {
-			return err // interrupted: exit 130 or 143
-		}
-		return inputError(err)
-	}
-	files, _ := atomicfile.GlobIn(o.Dir, "*.png")
-	for _, name := range []string{report.SummaryFile, report.BalanceFile, report.PairedFile, report.CostFile} {
-		if _, err := os.Stat(filepath.Join(o.Dir, name)); err == nil {
-			fmt.Fprintf(o.IO.Out, "wrote %s\n", filepath.Join(o.Dir, name))
-		}
-	}
-	files = append(files, filepath.Join(o.Dir, report.HTMLFile))
 	for _, f := range files {
 		fmt.Fprintf(o.IO.Out, "wrote %s\n", f)
 	}

@@ -19,7 +19,6 @@ import (
 	"github.com/spf13/viper"
 
 	"github.com/lossexp/lossexp/experiments"
-	"github.com/lossexp/lossexp/experiments/dataset"
 	"github.com/lossexp/lossexp/internal/saferead"
 	"github.com/lossexp/lossexp/study"
 )
@@ -106,10 +105,6 @@ func execute(ctx context.Context, args []string, in io.Reader, out, errw io.Writ
 // exitCode maps an error to the exit status: the one place that does.
 func exitCode(ctx context.Context, err error) int {
 	var ee *exitError
-	var fe *experiments.FieldError
-	var ce *dataset.CSVError
-	var ie *study.InputError
-	var le *study.LockedError
 	var inc *study.IncompleteError
 	if in := interruptedBy(ctx); in != nil {
 		// Whatever failed, it failed because the user stopped it.
@@ -122,7 +117,7 @@ func exitCode(ctx context.Context, err error) int {
 		return ee.code
 	case errors.As(err, &inc):
 		return ExitFailure
-	case errors.As(err, &fe), errors.As(err, &ce), errors.As(err, &ie), errors.As(err, &le):
+	case study.IsInput(err):
 		return ExitInput
 	case isUsageError(err):
 		return ExitInput

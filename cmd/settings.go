@@ -17,7 +17,7 @@ import (
 	"github.com/lossexp/lossexp/datasets"
 	"github.com/lossexp/lossexp/experiments"
 	"github.com/lossexp/lossexp/internal/saferead"
-	"github.com/lossexp/lossexp/sweep"
+	"github.com/lossexp/lossexp/study"
 )
 
 // setting is one setting lossexp reads from its environment and, when Key
@@ -48,7 +48,7 @@ var settings = []setting{
 	{"LOSSEXP_RESULTS", "results", kindPath, "results root folder (as --results); default ./results"},
 	{"LOSSEXP_OUT", "out", kindPath, "output folder of a sweep (as --out); default <results>/<spec name>"},
 	{datasets.CacheEnv, "cache-dir", kindPath, "folder of fetched datasets: where lossexp datasets fetch keeps them and validate, sweep, run and merge find them (as --cache-dir); default ~/.cache/lossexp"},
-	{sweep.EnvShards, "", kindCount, "number of shards for --shard auto (set by the exported Kubernetes Job and Slurm script)"},
+	{study.EnvShards, "", kindCount, "number of shards for --shard auto (set by the exported Kubernetes Job and Slurm script)"},
 }
 
 // configKeys are the keys a config file may hold: the settings whose value

@@ -9,7 +9,6 @@ import (
 	"strings"
 
 	"github.com/lossexp/lossexp/study"
-	"github.com/lossexp/lossexp/sweep"
 )
 
 // resolveShard checks the --shard value v and sets o.shard: "i/n", or
@@ -23,22 +22,16 @@ func (o *SweepOptions) resolveShard(v string) error {
 	if o.Force {
 		return inputError(fmt.Errorf("--force cannot be used with --shard: shards share the output folder and never clear it; empty it before starting the shards, or choose another --out"))
 	}
-	if o.Shard == "auto" {
-		sh, source, err := sweep.ShardFromEnv(os.LookupEnv)
-		if err != nil {
-			return inputError(fmt.Errorf("--shard auto: %w", err))
-		}
-		o.shard, o.shardSource = sh, source
-		return nil
-	}
-	sh, err := sweep.ParseShard(o.Shard)
+	sh, err := study.ParseShard(o.Shard, os.LookupEnv)
 	switch {
-	case errors.Is(err, sweep.ErrShardSyntax):
+	case err != nil && o.Shard == "auto":
+		return inputError(fmt.Errorf("--shard auto: %w", err))
+	case errors.Is(err, study.ErrShardSyntax):
 		return inputError(fmt.Errorf("--shard %s: want i/n with whole numbers 0 ≤ i < n (e.g. 0/4), or auto", o.Shard))
 	case err != nil:
 		return inputError(fmt.Errorf("--shard %s: %w", o.Shard, err))
 	}
-	o.shard, o.shardSource = sh, ""
+	o.shard = &sh
 	return nil
 }
 
@@ -47,14 +40,19 @@ func (o *SweepOptions) resolveShard(v string) error {
 // shard's manifest; `lossexp merge` writes the tables and plots once
 // every shard is done.
 func shardRun(ctx context.Context, o *SweepOptions, st *study.Study, sopt study.SweepOptions) error {
-	sh := o.shard
-	oc, err := study.Shard(ctx, st, study.ShardOptions{SweepOptions: sopt, Shard: sh, Source: o.shardSource})
+	var so study.ShardOptions
+	if o.shard != nil {
+		so = *o.shard
+	}
+	so.SweepOptions = sopt
+	sh := so.Shard
+	oc, err := study.Shard(ctx, st, so)
 	if oc == nil {
 		return err
 	}
 	w, s, out := o.IO.Err, st.Spec, sopt.Out
 	resume := resumeCommand(o, out) + " --shard " + sh.String()
-	store := filepath.Join(out, sweep.StoreDir)
+	store := filepath.Join(out, study.StoreDir)
 	switch {
 	case oc.Interrupted:
 		fmt.Fprintf(w, "sweep %s: shard %s interrupted: %d of its %d runs finished and kept in %s\n",
@@ -70,6 +68,6 @@ func shardRun(ctx context.Context, o *SweepOptions, st *study.Study, sopt study.
 		fmt.Fprintf(w, ", %d diverged", oc.Stats.Diverged)
 	}
 	fmt.Fprintf(w, "\nwrote %s and %s; when every shard is done: lossexp merge %s\n",
-		filepath.Join(out, sweep.ShardDir, sh.FileName()), store, shellQuote(out))
+		filepath.Join(out, study.ShardDir, sh.FileName()), store, shellQuote(out))
 	return nil
 }

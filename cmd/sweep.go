@@ -13,9 +13,7 @@ import (
 
 	"github.com/lossexp/lossexp/datasets"
 	"github.com/lossexp/lossexp/experiments"
-	"github.com/lossexp/lossexp/experiments/model"
 	"github.com/lossexp/lossexp/study"
-	"github.com/lossexp/lossexp/sweep"
 )
 
 // SweepOptions are the settings of `lossexp sweep`.
@@ -34,8 +32,7 @@ type SweepOptions struct {
 	// Shard is the --shard value: "" (the whole sweep), "i/n" or "auto".
 	Shard string
 
-	shard       sweep.Shard // resolved from Shard
-	shardSource string      // where auto found it
+	shard *study.ShardOptions // the shard and where auto found it, resolved from Shard
 
 	limitFlags
 }
@@ -134,7 +131,7 @@ func sweepRun(ctx context.Context, o *SweepOptions) error {
 	}
 	sopt := study.SweepOptions{
 		Out: out, Workers: o.Workers, Fresh: o.Fresh, Force: o.Force,
-		Log: o.IO.Err, Start: o.startProgress, Tool: Version, BLAS: model.BLASBackend(),
+		Log: o.IO.Err, Start: o.startProgress, Tool: Version, BLAS: study.BLAS(),
 	}
 	if o.Shard != "" {
 		return shardRun(ctx, o, st, sopt)
@@ -153,7 +150,7 @@ func sweepRun(ctx context.Context, o *SweepOptions) error {
 // training pass.
 func (o *SweepOptions) startProgress(pass *study.Pass) (func(int, int, *experiments.Result), func()) {
 	p := newProgress(o.IO, pass.Label, pass.ToTrain, o.Quiet)
-	p.setCosts(pass.Plans, pass.Cost, pass.Stored)
+	p.setCosts(pass.Costs())
 	return p.update, p.finish
 }
 
@@ -170,7 +167,7 @@ func (o *SweepOptions) printOutcome(oc *study.SweepOutcome, err error) error {
 	}
 	if oc.Interrupted {
 		fmt.Fprintf(w, "sweep %s: interrupted: %d of %d runs finished and kept in %s; %s\n",
-			s.Name, m.Finished, m.Runs, filepath.Join(oc.Out, sweep.StoreDir), interruptedWritten(oc))
+			s.Name, m.Finished, m.Runs, filepath.Join(oc.Out, study.StoreDir), interruptedWritten(oc))
 		if m.Finished < m.Runs {
 			fmt.Fprintf(w, "resume with: %s\n", resumeCommand(o, oc.Out))
 		}

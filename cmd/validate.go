@@ -74,7 +74,7 @@ func validateRun(ctx context.Context, o *ValidateOptions) error {
 		return err
 	}
 	if o.JSON {
-		return writeJSON(o.IO.Out, newValidateJSON(o.Spec, st.Spec, st.Plans, len(st.Grid)))
+		return writeJSON(o.IO.Out, newValidateJSON(o.Spec, st.Spec, st.Plans.Len(), len(st.Grid)))
 	}
 	s, plans, grid := st.Spec, st.Plans, st.Grid
 	w := o.IO.Out

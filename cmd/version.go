@@ -6,7 +6,7 @@ import (
 
 	"github.com/spf13/cobra"
 
-	"github.com/lossexp/lossexp/experiments/model"
+	"github.com/lossexp/lossexp/study"
 )
 
 // Version is the tool version, set at build time with
@@ -15,7 +15,7 @@ var Version = "0.1.0-dev"
 
 // versionString is what `lossexp version` and `lossexp --version` print.
 func versionString() string {
-	return fmt.Sprintf("lossexp %s (%s, %s/%s, BLAS: %s)", Version, runtime.Version(), runtime.GOOS, runtime.GOARCH, model.BLASBackend())
+	return fmt.Sprintf("lossexp %s (%s, %s/%s, BLAS: %s)", Version, runtime.Version(), runtime.GOOS, runtime.GOARCH, study.BLAS())
 }
 
 func newCmdVersion(streams *IO) *cobra.Command {

@@ -289,10 +289,10 @@ mutant fetch-cache-file-as-folder datasets/fetch.go cmd 'TestDatasetsFetch_Cache
 	'if fi, err := os.Stat(dst); err == nil && !fi.Mode().IsRegular() {' 'if fi, err := os.Stat(dst); err == nil && fi.Mode().IsRegular() {'
 mutant interrupted-claims-report-drawn study/sweep.go cmd 'TestSweep_InterruptedAfterTraining' \
 	'oc.Rendered = err == nil' 'oc.Rendered = true'
-mutant check-backend-former-name cmd/check.go cmd 'TestBaseline_StableSourceAndBackendName' \
+mutant check-backend-former-name study/check.go cmd 'TestBaseline_StableSourceAndBackendName' \
 	'model.CanonicalBackend(m.BLAS) != model.CanonicalBackend(info.BLAS)' 'model.CanonicalBackend(m.BLAS) != info.BLAS'
-mutant baseline-source-results-folder cmd/baseline.go cmd 'TestBaseline_StableSourceAndBackendName' \
-	'info.Source = stableSource(m.SpecFile, o.Results)' 'info.Source = o.Results'
+mutant baseline-source-results-folder study/baseline.go cmd 'TestBaseline_StableSourceAndBackendName' \
+	'info.Source = stableSource(m.SpecFile, results)' 'info.Source = results'
 mutant resume-forgets-cache-dir cmd/sweep.go cmd 'TestResumeCommand_CacheDir' \
 	'o.Cache != "" && (err != nil || o.Cache != def)' 'o.Cache == "-" && (err != nil || o.Cache != def)'
 
@@ -322,8 +322,8 @@ mutant store-bad-payload-no-cure sweep/segment.go sweep 'BadPayload' \
 mutant store-conflict-not-noted study/train.go cmd 'ConflictingRecordsNoted' \
 	'sweep.NoteConflicts(opt.Log, store)' '_ = store'
 
-mutant report-keeps-stale-temps cmd/report.go cmd 'TestReport_RemovesStaleTemps' \
-	'	atomicfile.RemoveTemps(o.Dir)' '	_ = o.Dir'
+mutant report-keeps-stale-temps study/report.go cmd 'TestReport_RemovesStaleTemps' \
+	'	atomicfile.RemoveTemps(dir)' '	_ = dir'
 
 mutant panic-exits-input cmd/root.go cmd 'TestGuard' \
 	'			code = ExitFailure' '			code = ExitInput'
@@ -388,6 +388,17 @@ mutant metric-epochs-run-by-position experiments/metrics.go experiments 'EpochsR
 	'if i := slices.Index(names, name); i >= 0 {' 'if i := slices.Index(names, name)*0 + len(names) - 1; i >= 0 {'
 mutant metric-epochs-run-command-by-position experiments/train_command.go experiments 'EpochsRunByName' \
 	'setMetric(names, res.Metrics, lossterms.EpochsRun, v)' 'res.Metrics[len(names)-1] = v'
+# --- issue 22: cmd talks to study (report, baseline, check, export) ---
+mutant manifest-read-blocks-on-fifo study/folder.go study 'TestReadManifest_FIFONoHang' \
+	'b, err := saferead.ReadFile(filepath.Join(dir, ManifestFile), 0)' 'b, err := os.ReadFile(filepath.Join(dir, ManifestFile)); _ = saferead.ReadFile'
+mutant plot-options-spec-over-flag study/report.go study 'TestPlotOptions' \
+	'	if opt.X == "" {' '	if opt.X != "-" {'
+mutant outline-wrong-program study/outline.go study 'TestOutlineOf' \
+	'o.Trainer = s.Trainer.Command[0]' 'o.Trainer = s.Trainer.Command[1]'
+mutant parse-shard-auto-literal study/shard.go study 'TestParseShard' \
+	'	if v == "auto" {' '	if v == "AUTO" {'
+mutant is-input-misses-csv study/errors.go study 'TestIsInput' \
+	'return errors.As(err, &fe) || errors.As(err, &ce) ||' 'return errors.As(err, &fe) || (ce != nil && errors.As(err, &ce)) ||'
 
 echo
 echo "=== mutation summary: $caught caught, $missed missed, $stale stale (of $((caught + missed + stale)))"

@@ -3,8 +3,10 @@
 // keeps the folder contract (what lossexp wrote there, the manifest, the
 // lock), trains the runs the run store lacks, writes the tables and the
 // report from the store, refines the grid, and runs shards and merges
-// them. Every command that runs or rebuilds a study goes through it, so
-// there is one copy of each of these rules.
+// them. It draws a folder's report again (Report), stores a folder as a
+// baseline (Baseline) and compares a folder with one (Check). Every
+// command that runs, rebuilds or reads a study goes through it, so there
+// is one copy of each of these rules.
 //
 // # Layers
 //
@@ -17,7 +19,8 @@
 //
 // Errors that are the user's input (a spec, a CSV, a flag, a folder that
 // may not be written) are *InputError, or *LockedError when another
-// lossexp holds the folder; cmd maps both to exit status 2. A merge with
+// lossexp holds the folder; cmd maps both to exit status 2 (IsInput
+// counts a spec's FieldError and a dataset's CSVError too). A merge with
 // runs missing is *IncompleteError (exit 1). Anything else is a failure
 // (exit 1), and a cancelled context an interruption.
 //

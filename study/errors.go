@@ -4,6 +4,9 @@ import (
 	"context"
 	"errors"
 	"fmt"
+
+	"github.com/lossexp/lossexp/experiments"
+	"github.com/lossexp/lossexp/experiments/dataset"
 )
 
 // InputError is an error in the user's input: the spec, the data, a flag
@@ -26,6 +29,17 @@ func input(err error) error {
 		return err // interrupted, not bad input
 	}
 	return &InputError{Err: err}
+}
+
+// IsInput reports whether err is the fault of the user's input: an
+// InputError or LockedError of study's, or a spec's FieldError or a
+// dataset's CSVError from below it.
+func IsInput(err error) bool {
+	var ie *InputError
+	var le *LockedError
+	var fe *experiments.FieldError
+	var ce *dataset.CSVError
+	return errors.As(err, &fe) || errors.As(err, &ce) || errors.As(err, &ie) || errors.As(err, &le)
 }
 
 // inputf is input(fmt.Errorf(...)).

@@ -16,16 +16,29 @@ import (
 	"time"
 
 	"github.com/lossexp/lossexp/experiments"
+	"github.com/lossexp/lossexp/experiments/model"
 	"github.com/lossexp/lossexp/internal/atomicfile"
+	"github.com/lossexp/lossexp/internal/saferead"
 	"github.com/lossexp/lossexp/report"
 	"github.com/lossexp/lossexp/sweep"
 )
 
-// Names in a results folder.
+// Names in a results folder: every name is defined once, here or (for
+// what the report stage reads and writes) in report, and used by name.
 const (
 	ManifestFile = "manifest.json"
-	SpecFile     = "spec.yaml"
+	SpecFile     = report.SpecFile
 	LockFile     = ".lossexp.lock"
+	RunsFile     = report.RunsFile
+	SummaryFile  = report.SummaryFile
+	CurvesFile   = report.CurvesFile
+	TimingsFile  = report.TimingsFile
+	BalanceFile  = report.BalanceFile
+	PairedFile   = report.PairedFile
+	CostFile     = report.CostFile
+	HTMLFile     = report.HTMLFile
+	StoreDir     = sweep.StoreDir // the run store
+	ShardDir     = sweep.ShardDir // the shard manifests
 )
 
 // TableFiles are the tables a sweep writes from the run store, and
@@ -530,9 +543,13 @@ type Manifest struct {
 	Files        []string `json:"files"`
 }
 
+// BLAS is the BLAS backend this build trains with, as manifests and
+// baselines record it.
+func BLAS() string { return model.BLASBackend() }
+
 // ReadManifest reads dir's manifest.json.
 func ReadManifest(dir string) (*Manifest, error) {
-	b, err := os.ReadFile(filepath.Join(dir, ManifestFile))
+	b, err := saferead.ReadFile(filepath.Join(dir, ManifestFile), 0)
 	if err != nil {
 		return nil, err
 	}

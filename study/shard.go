@@ -149,3 +149,23 @@ func absPath(p string) string {
 	}
 	return p
 }
+
+// EnvShards is the variable that gives "--shard auto" the shard count
+// (set by the exported Kubernetes Job and Slurm script).
+const EnvShards = sweep.EnvShards
+
+// ErrShardSyntax is ParseShard's error for a value that is not i/n.
+var ErrShardSyntax = sweep.ErrShardSyntax
+
+// ParseShard reads which shard of the sweep to train: "auto" finds it in
+// a batch engine's environment (lookup is os.LookupEnv in production;
+// Source says which engine), anything else is "i/n". The options it
+// returns carry the shard (SweepOptions still to fill) to Shard.
+func ParseShard(v string, lookup func(string) (string, bool)) (ShardOptions, error) {
+	if v == "auto" {
+		sh, source, err := sweep.ShardFromEnv(lookup)
+		return ShardOptions{Shard: sh, Source: source}, err
+	}
+	sh, err := sweep.ParseShard(v)
+	return ShardOptions{Shard: sh}, err
+}

@@ -45,6 +45,25 @@ type Pass struct {
 	Cost   sweep.CostFunc
 }
 
+// Costs are the relative costs of the pass's runs for a progress
+// display's ETA, by a Result's Index: at least 1 for a run this pass
+// trains, 0 for one it does not (stored, another shard's).
+func (p *Pass) Costs() []int64 {
+	n := 0
+	for i := range p.Plans.Len() {
+		n = max(n, p.Plans.At(i).Index+1)
+	}
+	costs := make([]int64, n)
+	for i := range p.Plans.Len() {
+		pl := p.Plans.At(i)
+		if pl.Index < 0 || (p.Stored != nil && p.Stored(pl)) {
+			continue
+		}
+		costs[pl.Index] = max(p.Cost(pl), 1)
+	}
+	return costs
+}
+
 // TrainStats count what TrainMissing did.
 type TrainStats struct {
 	Runs     int // plans considered
@@ -283,7 +302,6 @@ func (st *Study) storedRuns(store *sweep.Store) (*report.Runs, error) {
 // Render writes summary.csv, the analysis tables, the figures and
 // report.html of dir from its runs.csv.
 func (st *Study) Render(ctx context.Context, dir string) error {
-	s := st.Spec
-	return report.RenderContext(ctx, dir, report.PlotOptions{X: s.Report.X, Metrics: s.Report.Metrics, Title: s.Name, Description: s.Description,
-		Workers: st.limits.workers()}) // figures in parallel, the same bytes as one at a time
+	// Figures in parallel, the same bytes as one at a time.
+	return report.RenderContext(ctx, dir, plotOptions(st.Spec, ReportOptions{Workers: st.limits.workers()}))
 }

@@ -1,0 +1,95 @@
+package study
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"io/fs"
+	"os"
+	"path/filepath"
+	"runtime"
+
+	"github.com/lossexp/lossexp/experiments"
+	"github.com/lossexp/lossexp/internal/atomicfile"
+	"github.com/lossexp/lossexp/report"
+)
+
+// ReportOptions are what Report draws: the term whose λ is the x axis and
+// the metrics plotted ("" and nil: the spec's report section, else every
+// one), and the figures drawn at once (0: the number of CPUs).
+type ReportOptions struct {
+	X       string
+	Metrics []string
+	Workers int
+}
+
+// Report writes again, without training and under the folder's lock, the
+// tables, figures and report.html of the results folder dir from its
+// CSVs, and returns the files it wrote: the tables, the figures,
+// report.html. A spec.yaml that does not read is noted on log and
+// ignored.
+func Report(ctx context.Context, dir string, o ReportOptions, log io.Writer) ([]string, error) {
+	if _, err := os.Stat(filepath.Join(dir, RunsFile)); err != nil {
+		if errors.Is(err, fs.ErrNotExist) {
+			return nil, inputf("%s has no %s: is it a results folder written by lossexp sweep?", dir, RunsFile)
+		}
+		return nil, &InputError{Err: err}
+	}
+	lock, err := LockFolder(dir, "lossexp report", true)
+	if err != nil {
+		return nil, err
+	}
+	defer lock.Unlock()
+	atomicfile.RemoveTemps(dir) // a crashed draw's half-written files
+	if o.Workers == 0 {
+		o.Workers = runtime.NumCPU()
+	}
+	spec, err := experiments.Load(filepath.Join(dir, SpecFile))
+	if err != nil {
+		spec = nil
+	}
+	if err != nil && !errors.Is(err, fs.ErrNotExist) {
+		fmt.Fprintf(log, "note: ignoring %s: %v\n", filepath.Join(dir, SpecFile), err)
+	}
+	if err := report.RenderContext(ctx, dir, plotOptions(spec, o)); err != nil {
+		if ctx.Err() != nil {
+			return nil, err // interrupted: exit 130 or 143
+		}
+		return nil, &InputError{Err: err}
+	}
+	figures, _ := atomicfile.GlobIn(dir, "*.png")
+	var files []string
+	for _, name := range []string{SummaryFile, BalanceFile, PairedFile, CostFile} {
+		if _, err := os.Stat(filepath.Join(dir, name)); err == nil {
+			files = append(files, filepath.Join(dir, name))
+		}
+	}
+	return append(append(files, figures...), filepath.Join(dir, HTMLFile)), nil
+}
+
+// plotOptions are the report's options for spec (nil: none read): what o
+// gives, else the spec's report section; the title and description are
+// the spec's.
+func plotOptions(spec *experiments.Spec, o ReportOptions) report.PlotOptions {
+	opt := report.PlotOptions{X: o.X, Metrics: o.Metrics, Workers: o.Workers}
+	if spec == nil {
+		return opt
+	}
+	opt.Title, opt.Description = spec.Name, spec.Description
+	if opt.X == "" {
+		opt.X = spec.Report.X
+	}
+	if len(opt.Metrics) == 0 {
+		opt.Metrics = spec.Report.Metrics
+	}
+	return opt
+}
+
+// Answer is what a study found: the balance points of every swept term
+// and the report's path.
+type Answer = report.Answer
+
+// ReadAnswer reads the answer of the results folder dir from its
+// balance.csv; a folder without one has an empty answer.
+func ReadAnswer(dir string) (*Answer, error) { return report.ReadAnswer(dir) }
