@@ -12,7 +12,6 @@ import (
 	"time"
 
 	"github.com/lossexp/lossexp/study"
-	"github.com/lossexp/lossexp/sweep"
 )
 
 // lossexpTemps lists what of lossexp's is in the folder tmp.
@@ -87,22 +86,7 @@ func TestSweep_Kill9NoTempLeft(t *testing.T) {
 	if _, err := os.Lstat(filepath.Join(full, "runs", study.ScratchDir)); err == nil {
 		t.Error("a finished sweep left runs/tmp")
 	}
-	var stderr bytes.Buffer
-	c := command("sweep", spec, "--out", killed, "--workers", "2", "-q")
-	c.Stderr = &stderr
-	if err := c.Start(); err != nil {
-		t.Fatal(err)
-	}
-	for deadline := time.Now().Add(30 * time.Second); time.Now().Before(deadline); time.Sleep(5 * time.Millisecond) {
-		if sweep.CountRecords(filepath.Join(killed, "runs")) >= 3 {
-			break
-		}
-	}
-	c.Process.Signal(syscall.SIGKILL)
-	c.Wait()
-	if n := sweep.CountRecords(filepath.Join(killed, "runs")); n == 0 || n >= 15 {
-		t.Fatalf("%d of 15 runs stored at the kill; stderr:\n%s", n, stderr.String())
-	}
+	kill9AfterRecords(t, command("sweep", spec, "--out", killed, "--workers", "2", "-q"), killed, 3, 15)
 	time.Sleep(200 * time.Millisecond) // the supervisor ends the attempts
 	if got := lossexpTemps(t, tmp); len(got) > 0 {
 		t.Errorf("$TMPDIR after kill -9 of a sweep: %v", got)

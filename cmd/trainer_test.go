@@ -181,22 +181,7 @@ func TestTrainer_KillResume(t *testing.T) {
 	if out, err := exec.Command(bin, "sweep", spec, "--out", full, "--workers", "4", "-q").CombinedOutput(); err != nil {
 		t.Fatalf("uninterrupted sweep: %v\n%s", err, out)
 	}
-	var stderr bytes.Buffer
-	c := exec.Command(bin, "sweep", spec, "--out", killed, "--workers", "2", "-q")
-	c.Stderr = &stderr
-	if err := c.Start(); err != nil {
-		t.Fatal(err)
-	}
-	for deadline := time.Now().Add(30 * time.Second); time.Now().Before(deadline); time.Sleep(5 * time.Millisecond) {
-		if sweep.CountRecords(filepath.Join(killed, "runs")) >= 5 {
-			break
-		}
-	}
-	c.Process.Signal(syscall.SIGKILL)
-	c.Wait()
-	if n := sweep.CountRecords(filepath.Join(killed, "runs")); n == 0 || n >= 20 {
-		t.Fatalf("%d of 20 runs stored at the kill; stderr:\n%s", n, stderr.String())
-	}
+	kill9AfterRecords(t, exec.Command(bin, "sweep", spec, "--out", killed, "--workers", "2", "-q"), killed, 5, 20)
 	out, err := exec.Command(bin, "sweep", spec, "--out", killed, "--workers", "3").CombinedOutput()
 	if err != nil || !strings.Contains(string(out), "resuming: ") {
 		t.Fatalf("resume: %v\n%s", err, out)
@@ -389,5 +374,27 @@ loss:
 		"  metrics each run must report: test.acc (higher), test.dp (lower)\n"
 	if b.String() != want {
 		t.Errorf("got\n%s\nwant\n%s", b.String(), want)
+	}
+}
+
+// kill9AfterRecords starts the sweep c, whose results folder is dir, and
+// kill -9s it once at least min of its total runs are stored; it fails t
+// unless some but not all of them were stored by then.
+func kill9AfterRecords(t *testing.T, c *exec.Cmd, dir string, min, total int) {
+	t.Helper()
+	var stderr bytes.Buffer
+	c.Stderr = &stderr
+	if err := c.Start(); err != nil {
+		t.Fatal(err)
+	}
+	for deadline := time.Now().Add(30 * time.Second); time.Now().Before(deadline); time.Sleep(5 * time.Millisecond) {
+		if sweep.CountRecords(filepath.Join(dir, "runs")) >= min {
+			break
+		}
+	}
+	c.Process.Signal(syscall.SIGKILL)
+	c.Wait()
+	if n := sweep.CountRecords(filepath.Join(dir, "runs")); n == 0 || n >= total {
+		t.Fatalf("%d of %d runs stored at the kill; stderr:\n%s", n, total, stderr.String())
 	}
 }
