@@ -16,6 +16,7 @@ import (
 
 	"github.com/lossexp/lossexp/experiments"
 	"github.com/lossexp/lossexp/experiments/model"
+	"github.com/lossexp/lossexp/internal/atomicfile"
 	"github.com/lossexp/lossexp/internal/saferead"
 	"github.com/lossexp/lossexp/report"
 )
@@ -126,7 +127,7 @@ func baselineRun(o *BaselineOptions) error {
 		return inputError(fmt.Errorf("refusing to store a baseline that cannot support a check: %w", err))
 	}
 	if err := os.MkdirAll(o.To, 0o755); err != nil {
-		return inputError(fmt.Errorf("create baseline folder %s: %w", o.To, unwrapPathErr(err)))
+		return inputError(fmt.Errorf("create baseline folder %s: %w", o.To, atomicfile.UnwrapPath(err)))
 	}
 	for _, f := range []string{report.SummaryFile, "spec.yaml"} {
 		if err := copyFile(filepath.Join(o.Results, f), filepath.Join(o.To, f)); err != nil {
@@ -186,7 +187,7 @@ func readBaselineInfo(dir string) (*BaselineInfo, error) {
 func copyFile(src, dst string) error {
 	b, err := saferead.ReadFile(src, 0)
 	if err != nil {
-		return inputError(fmt.Errorf("copy %s: %w", src, unwrapPathErr(err)))
+		return inputError(fmt.Errorf("copy %s: %w", src, atomicfile.UnwrapPath(err)))
 	}
 	return report.WriteFileAtomic(dst, func(w io.Writer) error {
 		_, err := w.Write(b)

@@ -14,6 +14,7 @@ import (
 
 	"github.com/lossexp/lossexp/experiments"
 	"github.com/lossexp/lossexp/export"
+	"github.com/lossexp/lossexp/internal/atomicfile"
 	"github.com/lossexp/lossexp/report"
 	"github.com/lossexp/lossexp/study"
 	"github.com/lossexp/lossexp/sweep"
@@ -234,7 +235,7 @@ func exportRun(ctx context.Context, o *ExportOptions, k8s bool) error {
 		return err
 	}
 	if err := os.MkdirAll(filepath.Dir(target), 0o755); err != nil {
-		return inputError(fmt.Errorf("create %s: %w", filepath.Dir(target), unwrapPathErr(err)))
+		return inputError(fmt.Errorf("create %s: %w", filepath.Dir(target), atomicfile.UnwrapPath(err)))
 	}
 	if err := report.WriteFileAtomic(target, func(w io.Writer) error { _, err := w.Write(buf.Bytes()); return err }); err != nil {
 		return err

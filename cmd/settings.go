@@ -16,6 +16,7 @@ import (
 
 	"github.com/lossexp/lossexp/datasets"
 	"github.com/lossexp/lossexp/experiments"
+	"github.com/lossexp/lossexp/internal/atomicfile"
 	"github.com/lossexp/lossexp/internal/saferead"
 	"github.com/lossexp/lossexp/sweep"
 )
@@ -175,7 +176,7 @@ func readConfigFile(v *viper.Viper, path string) error {
 		if errors.Is(err, saferead.ErrNotRegular) {
 			return fmt.Errorf("config file: %w", err)
 		}
-		return fmt.Errorf("read config file %s: %w", path, unwrapPathErr(err))
+		return fmt.Errorf("read config file %s: %w", path, atomicfile.UnwrapPath(err))
 	}
 	if err := checkConfig(path, data); err != nil {
 		return err

@@ -68,7 +68,7 @@ func Merge(ctx context.Context, opt MergeOptions) (*MergeOutcome, error) {
 	for _, d := range opt.Dirs {
 		st, err := os.Stat(d)
 		if err != nil {
-			return nil, inputf("merge %s: %w", d, unwrapPath(err))
+			return nil, inputf("merge %s: %w", d, atomicfile.UnwrapPath(err))
 		}
 		if !st.IsDir() {
 			return nil, inputf("merge %s: a file, not a results folder", d)

@@ -10,6 +10,7 @@ import (
 	"strings"
 
 	"github.com/lossexp/lossexp/experiments"
+	"github.com/lossexp/lossexp/internal/atomicfile"
 	"github.com/lossexp/lossexp/internal/saferead"
 	"github.com/lossexp/lossexp/report"
 	"github.com/lossexp/lossexp/sweep"
@@ -59,7 +60,7 @@ func readSpec(path string) ([]byte, error) {
 	case errors.Is(err, saferead.ErrNotRegular):
 		return nil, inputf("spec: %w%s", err, experiments.StdinHint(err))
 	case err != nil:
-		return nil, inputf("spec %s: %w", path, unwrapPath(err))
+		return nil, inputf("spec %s: %w", path, atomicfile.UnwrapPath(err))
 	}
 	return b, nil
 }
@@ -235,12 +236,4 @@ func (st *Study) DatasetLabel() string {
 		return "builtin:" + st.Spec.Dataset.Builtin
 	}
 	return st.Data.Path()
-}
-
-func unwrapPath(err error) error {
-	var pe *fs.PathError
-	if errors.As(err, &pe) {
-		return pe.Err
-	}
-	return err
 }

@@ -244,7 +244,7 @@ type Store struct {
 // segment of this process.
 func OpenStore(dir string) (*Store, error) {
 	if err := os.MkdirAll(dir, 0o755); err != nil {
-		return nil, fmt.Errorf("create run store %s: %w", dir, unwrapPath(err))
+		return nil, fmt.Errorf("create run store %s: %w", dir, atomicfile.UnwrapPath(err))
 	}
 	tmps, _ := atomicfile.GlobIn(dir, atomicfile.TempPattern)
 	for _, t := range tmps {
@@ -264,7 +264,7 @@ func OpenStore(dir string) (*Store, error) {
 // write at the same time: it removes no temporary file.
 func OpenShardStore(dir string) (*Store, error) {
 	if err := os.MkdirAll(dir, 0o755); err != nil {
-		return nil, fmt.Errorf("create run store %s: %w", dir, unwrapPath(err))
+		return nil, fmt.Errorf("create run store %s: %w", dir, atomicfile.UnwrapPath(err))
 	}
 	s, err := readStore(dir)
 	if err != nil {
@@ -447,12 +447,12 @@ func listDir(dir string) ([]string, error) {
 		return nil, nil
 	}
 	if err != nil {
-		return nil, fmt.Errorf("read run store %s: %w", dir, unwrapPath(err))
+		return nil, fmt.Errorf("read run store %s: %w", dir, atomicfile.UnwrapPath(err))
 	}
 	defer d.Close()
 	names, err := d.Readdirnames(-1)
 	if err != nil {
-		return nil, fmt.Errorf("read run store %s: %w", dir, unwrapPath(err))
+		return nil, fmt.Errorf("read run store %s: %w", dir, atomicfile.UnwrapPath(err))
 	}
 	sort.Strings(names)
 	return names, nil
@@ -467,7 +467,7 @@ func openStoreFile(path string) (*os.File, error) {
 		return nil, fmt.Errorf("read run store: %w: lossexp writes only regular files there; remove it (rm %s) and run again (its runs, if any, are retrained)", err, path)
 	}
 	if err != nil {
-		return nil, fmt.Errorf("read run store %s: %w", path, unwrapPath(err))
+		return nil, fmt.Errorf("read run store %s: %w", path, atomicfile.UnwrapPath(err))
 	}
 	return f, nil
 }
@@ -495,7 +495,7 @@ func (s *Store) scan(name string) error {
 		}
 		if err != nil {
 			if err != io.EOF {
-				return fmt.Errorf("read run store %s: %w", filepath.Join(s.dir, name), unwrapPath(err))
+				return fmt.Errorf("read run store %s: %w", filepath.Join(s.dir, name), atomicfile.UnwrapPath(err))
 			}
 			if len(line) > 0 { // no newline: cut short, or still being written
 				s.ignore(line)
@@ -716,7 +716,7 @@ func (s *Store) Load(id string) (*Record, error) {
 	path := filepath.Join(s.dir, sg.name)
 	b := make([]byte, e.size())
 	if _, err := f.ReadAt(b, e.off()); err != nil {
-		return nil, fmt.Errorf("read stored run %s in %s: %w", id, path, unwrapPath(err))
+		return nil, fmt.Errorf("read stored run %s in %s: %w", id, path, atomicfile.UnwrapPath(err))
 	}
 	rec, err := decodeLine(b, sg.hdr)
 	if err != nil {
@@ -779,7 +779,7 @@ func (s *Store) loadLegacy(id string) (*Record, error) {
 	b, err := io.ReadAll(f)
 	f.Close() // read-only
 	if err != nil {
-		return nil, fmt.Errorf("read stored run %s: %w", path, unwrapPath(err))
+		return nil, fmt.Errorf("read stored run %s: %w", path, atomicfile.UnwrapPath(err))
 	}
 	var rec Record
 	dec := json.NewDecoder(bytes.NewReader(b))
@@ -873,7 +873,7 @@ func (s *Store) Save(rec *Record) error {
 	if _, err := s.w.Write(line); err != nil {
 		s.w.Truncate(s.wsize)
 		s.w.Seek(s.wsize, io.SeekStart)
-		return fmt.Errorf("save run %s to %s: %w", rec.RunID, path, unwrapPath(err))
+		return fmt.Errorf("save run %s to %s: %w", rec.RunID, path, atomicfile.UnwrapPath(err))
 	}
 	key := runKey(rec.RunID)
 	if s.legacy[key] == rec.RunID {
@@ -891,7 +891,7 @@ func (s *Store) Save(rec *Record) error {
 	}
 	if time.Since(s.synced) >= syncEvery {
 		if err := s.w.Sync(); err != nil {
-			s.wbroken = fmt.Errorf("sync %s: %w", path, unwrapPath(err))
+			s.wbroken = fmt.Errorf("sync %s: %w", path, atomicfile.UnwrapPath(err))
 			return s.wbroken
 		}
 		s.synced = time.Now()
@@ -908,7 +908,7 @@ func (s *Store) newSegment(rec *Record) error {
 		}
 	}
 	if err := os.MkdirAll(s.dir, 0o755); err != nil {
-		return fmt.Errorf("create run store %s: %w", s.dir, unwrapPath(err))
+		return fmt.Errorf("create run store %s: %w", s.dir, atomicfile.UnwrapPath(err))
 	}
 	h := SegmentHeader{Segment: SegmentFormat, Terms: rec.Terms, MetricNames: rec.MetricNames, CurveNames: rec.CurveNames, Tool: rec.Tool}
 	if h.Terms == nil {
@@ -931,17 +931,17 @@ func (s *Store) newSegment(rec *Record) error {
 		}
 	}
 	if err != nil {
-		return fmt.Errorf("create segment in %s: %w", s.dir, unwrapPath(err))
+		return fmt.Errorf("create segment in %s: %w", s.dir, atomicfile.UnwrapPath(err))
 	}
 	if _, err := f.Write(line); err != nil {
 		f.Close()
 		os.Remove(f.Name())
-		return fmt.Errorf("write %s: %w", f.Name(), unwrapPath(err))
+		return fmt.Errorf("write %s: %w", f.Name(), atomicfile.UnwrapPath(err))
 	}
 	if err := f.Sync(); err != nil {
 		f.Close()
 		os.Remove(f.Name())
-		return fmt.Errorf("sync %s: %w", f.Name(), unwrapPath(err))
+		return fmt.Errorf("sync %s: %w", f.Name(), atomicfile.UnwrapPath(err))
 	}
 	syncDir(s.dir)
 	hd, _ := parseHeader(line[:len(line)-1])
@@ -969,7 +969,7 @@ func (s *Store) closeWriter() error {
 	}
 	s.w = nil
 	if err != nil {
-		return fmt.Errorf("close %s: %w", path, unwrapPath(err))
+		return fmt.Errorf("close %s: %w", path, atomicfile.UnwrapPath(err))
 	}
 	return nil
 }
@@ -982,7 +982,7 @@ func (s *Store) Sync() error {
 		return s.wbroken
 	}
 	if err := s.w.Sync(); err != nil {
-		return fmt.Errorf("sync %s: %w", s.w.Name(), unwrapPath(err))
+		return fmt.Errorf("sync %s: %w", s.w.Name(), atomicfile.UnwrapPath(err))
 	}
 	s.synced = time.Now()
 	return nil

@@ -68,7 +68,7 @@ func Write(path string, write func(io.Writer) error) (err error) {
 		return fmt.Errorf("write %s: %w", path, err)
 	}
 	if err := bw.Flush(); err != nil {
-		return fmt.Errorf("write %s: %w", path, unwrap(err))
+		return fmt.Errorf("write %s: %w", path, UnwrapPath(err))
 	}
 	done = true
 	return commit(f, path)
@@ -86,7 +86,7 @@ func WriteBytes(path string, b []byte) error {
 func Copy(dst, src string) error {
 	b, err := os.ReadFile(src)
 	if err != nil {
-		return fmt.Errorf("copy %s: %w", src, unwrap(err))
+		return fmt.Errorf("copy %s: %w", src, UnwrapPath(err))
 	}
 	return WriteBytes(dst, b)
 }
@@ -154,7 +154,7 @@ func createTemp(path string) (*os.File, error) {
 	}
 	f, err := os.CreateTemp(dir, "."+base+".tmp-*")
 	if err != nil {
-		return nil, fmt.Errorf("create %s: %w", path, unwrap(err))
+		return nil, fmt.Errorf("create %s: %w", path, UnwrapPath(err))
 	}
 	return f, nil
 }
@@ -166,7 +166,7 @@ func commit(f *os.File, path string) error {
 	}
 	if err := f.Chmod(Perm); err != nil {
 		f.Close()
-		return fmt.Errorf("write %s: %w", path, unwrap(err))
+		return fmt.Errorf("write %s: %w", path, UnwrapPath(err))
 	}
 	if err := step("sync", path); err != nil {
 		f.Close()
@@ -174,20 +174,20 @@ func commit(f *os.File, path string) error {
 	}
 	if err := f.Sync(); err != nil {
 		f.Close()
-		return fmt.Errorf("sync %s: %w", path, unwrap(err))
+		return fmt.Errorf("sync %s: %w", path, UnwrapPath(err))
 	}
 	if err := step("close", path); err != nil {
 		f.Close()
 		return fmt.Errorf("close %s: %w", path, err)
 	}
 	if err := f.Close(); err != nil {
-		return fmt.Errorf("close %s: %w", path, unwrap(err))
+		return fmt.Errorf("close %s: %w", path, UnwrapPath(err))
 	}
 	if err := step("rename", path); err != nil {
 		return fmt.Errorf("rename %s: %w", path, err)
 	}
 	if err := os.Rename(f.Name(), path); err != nil {
-		return fmt.Errorf("rename %s: %w", path, unwrap(err))
+		return fmt.Errorf("rename %s: %w", path, UnwrapPath(err))
 	}
 	syncDir(filepath.Dir(path))
 	return nil
@@ -205,9 +205,11 @@ func syncDir(dir string) {
 	_ = d.Close()
 }
 
-// unwrap drops the *fs.PathError wrapper, whose path (often a temporary
-// name) the caller's message already replaces.
-func unwrap(err error) error {
+// UnwrapPath drops the *fs.PathError wrapper of err, whose path (often a
+// temporary name) the caller's message already names, and returns err
+// unchanged otherwise: "create run store runs: permission denied" rather
+// than "…: mkdir runs: permission denied".
+func UnwrapPath(err error) error {
 	var pe *fs.PathError
 	if errors.As(err, &pe) {
 		return pe.Err
