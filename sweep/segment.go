@@ -943,18 +943,11 @@ func (s *Store) newSegment(rec *Record) error {
 		os.Remove(f.Name())
 		return fmt.Errorf("sync %s: %w", f.Name(), atomicfile.UnwrapPath(err))
 	}
-	syncDir(s.dir)
+	atomicfile.SyncDir(s.dir)
 	hd, _ := parseHeader(line[:len(line)-1])
 	s.segs = append(s.segs, &segment{name: name, hdr: hd})
 	s.w, s.wseg, s.wsize, s.synced = f, int32(len(s.segs)-1), int64(len(line)), time.Now()
 	return nil
-}
-
-func syncDir(dir string) {
-	if d, err := os.Open(dir); err == nil {
-		d.Sync()
-		d.Close()
-	}
 }
 
 // closeWriter syncs and closes the segment being written; s.mu is held.

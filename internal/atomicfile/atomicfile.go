@@ -189,14 +189,14 @@ func commit(f *os.File, path string) error {
 	if err := os.Rename(f.Name(), path); err != nil {
 		return fmt.Errorf("rename %s: %w", path, UnwrapPath(err))
 	}
-	syncDir(filepath.Dir(path))
+	SyncDir(filepath.Dir(path))
 	return nil
 }
 
-// syncDir makes a rename in dir durable. Not every platform can sync a
-// folder, and the file itself is already synced, so failures here are not
-// errors.
-func syncDir(dir string) {
+// SyncDir makes a rename or a new file in dir durable. Not every platform
+// can sync a folder, and the file itself is already synced, so failures
+// here are not errors.
+func SyncDir(dir string) {
 	d, err := os.Open(dir)
 	if err != nil {
 		return
