@@ -206,7 +206,7 @@ func checkConfig(path string, data []byte) error {
 	seen := map[string]bool{}
 	for i := 0; i+1 < len(m.Content); i += 2 {
 		k, val := m.Content[i], m.Content[i+1]
-		if !contains(configKeys, k.Value) {
+		if !slices.Contains(configKeys, k.Value) {
 			msg := fmt.Sprintf("%s:%d: unknown key %q", path, k.Line, k.Value)
 			if g := experiments.Suggest(k.Value, configKeys); g != "" {
 				msg += fmt.Sprintf(", did you mean %q?", g)
@@ -233,15 +233,6 @@ func checkConfig(path string, data []byte) error {
 		}
 	}
 	return errors.Join(errs...)
-}
-
-func contains(list []string, s string) bool {
-	for _, x := range list {
-		if x == s {
-			return true
-		}
-	}
-	return false
 }
 
 // environmentHelp is the text of `lossexp help environment`.

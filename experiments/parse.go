@@ -8,6 +8,7 @@ import (
 	"math"
 	"os"
 	"regexp"
+	"slices"
 	"strconv"
 	"strings"
 
@@ -247,7 +248,7 @@ func (d *decoder) mapping(n *yaml.Node, path string, valid []string, fn func(key
 			continue
 		}
 		seen[k.Value] = k
-		if valid != nil && !contains(valid, k.Value) {
+		if valid != nil && !slices.Contains(valid, k.Value) {
 			d.errAt(k, field, unknownKey(path, k.Value, valid))
 			continue
 		}
@@ -263,21 +264,12 @@ func (d *decoder) mapping(n *yaml.Node, path string, valid []string, fn func(key
 func unknownKey(path, key string, valid []string) error {
 	if suggest(key, valid) == "" {
 		for _, sec := range sections {
-			if sec.path != path && contains(sec.keys, key) {
+			if sec.path != path && slices.Contains(sec.keys, key) {
 				return fmt.Errorf("unknown key, did you mean %s? (valid: %s)", joinField(sec.path, key), strings.Join(valid, ", "))
 			}
 		}
 	}
 	return oneOf("unknown key", key, valid)
-}
-
-func contains(list []string, s string) bool {
-	for _, x := range list {
-		if x == s {
-			return true
-		}
-	}
-	return false
 }
 
 // scalar checks that n is a non-null scalar.

@@ -7,9 +7,11 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"maps"
 	"math"
 	"os"
 	"path/filepath"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -368,7 +370,7 @@ func commandLine(ctx context.Context, run *Run, id string, k int, dir string) ([
 		argv[0] = filepath.Join(s.SpecDir(), p)
 	}
 	env := os.Environ()
-	for _, key := range sortedKeys(t.Env) {
+	for _, key := range slices.Sorted(maps.Keys(t.Env)) {
 		v, err := expand("trainer.env."+key, t.Env[key])
 		if err != nil {
 			return nil, nil, err
@@ -388,7 +390,7 @@ func commandLine(ctx context.Context, run *Run, id string, k int, dir string) ([
 	for _, term := range s.Loss.Terms {
 		env = append(env, "LOSSEXP_LAMBDA_"+EnvName(term.Name)+"="+fmtFloat(lambdas[term.Name]))
 	}
-	for _, n := range sortedKeys(t.Params) {
+	for _, n := range slices.Sorted(maps.Keys(t.Params)) {
 		env = append(env, "LOSSEXP_PARAM_"+EnvName(n)+"="+fmtFloat(t.Params[n]))
 	}
 	var required []string
