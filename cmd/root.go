@@ -1,8 +1,3 @@
-// Package cmd holds lossexp's cobra commands. Commands are thin: each parses
-// its flags into an options struct and calls a run function that does the
-// work against injected writers. Settings are layered by viper: flags over
-// LOSSEXP_* environment variables over an optional config file. Errors
-// become messages and exit codes in one place, Main.
 package cmd
 
 import (

@@ -1,13 +1,3 @@
-// Package atomicfile writes files so that a crash at any moment leaves
-// each one whole or absent: the bytes go to a temporary file in the
-// destination's folder, which is flushed, synced, closed and renamed over
-// the destination; then the folder is synced so the rename survives a
-// power loss. Every file lossexp writes (run records, shard manifests,
-// tables, figures, the manifest) goes through this package.
-//
-// Temporary files are named ".<base>.tmp-<random>" beside the destination,
-// so a folder can be swept of the leftovers of a killed process with
-// TempPattern.
 package atomicfile
 
 import (
