@@ -87,22 +87,10 @@ func Train(ctx context.Context, run *Run) (Result, error) {
 		return trainCommand(ctx, run)
 	}
 	s := run.Spec
-	res := Result{
-		Index:   run.Index,
-		RunID:   run.ID(),
-		Point:   run.Point,
-		Repeat:  run.Repeat,
-		Fold:    run.Fold,
-		Lambdas: append([]float64(nil), run.Lambdas...),
-		Status:  StatusOK,
-	}
+	names := MetricNames(s, run.Data)
+	res := newResult(run, len(names))
 	if s.Loss.Balance.Adaptive() {
 		res.Lambdas = s.AdaptiveLambdas(run.Lambdas)
-	}
-	names := MetricNames(s, run.Data)
-	res.Metrics = make([]float64, len(names))
-	for i := range res.Metrics {
-		res.Metrics[i] = math.NaN()
 	}
 	t, err := newTrainer(run)
 	if err != nil {

@@ -120,19 +120,8 @@ type attempt struct {
 // result is recorded.
 func trainCommand(ctx context.Context, run *Run) (Result, error) {
 	s := run.Spec
-	res := Result{
-		Index:   run.Index,
-		RunID:   run.ID(),
-		Point:   run.Point,
-		Repeat:  run.Repeat,
-		Lambdas: append([]float64(nil), run.Lambdas...),
-		Status:  StatusOK,
-	}
 	names := MetricNames(s, nil)
-	res.Metrics = make([]float64, len(names))
-	for i := range res.Metrics {
-		res.Metrics[i] = math.NaN()
-	}
+	res := newResult(run, len(names)) // Fold is 0: a trainer: spec has no dataset.split.cv
 	sum, err := s.inputsSum(ctx)
 	if err != nil {
 		return res, err
