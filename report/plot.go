@@ -790,6 +790,17 @@ func powerOfTen(k int) string {
 	return formatLambda(math.Pow10(k))
 }
 
+// tupleLabel writes the λ tuple lam of terms for a person, item(term, λ)
+// for each term joined by ", ": pointLabel and lambdaTitle differ only in
+// the item.
+func tupleLabel(terms []string, lam []float64, item func(term string, v float64) string) string {
+	parts := make([]string, len(terms))
+	for i, t := range terms {
+		parts[i] = item(t, lam[i])
+	}
+	return strings.Join(parts, ", ")
+}
+
 // formatLambda writes a weight for a person: 1e-4 rather than 0.0001,
 // 0.3 rather than 3e-01.
 func formatLambda(v float64) string {

@@ -180,12 +180,12 @@ func trainOne(ctx context.Context, s *experiments.Spec, data *experiments.DataSo
 	}
 	if d.err != nil {
 		if ctx.Err() == nil {
-			d.err = fmt.Errorf("train run %s (%s): %w", id, lambdaString(s, p.Lambdas), d.err)
+			d.err = fmt.Errorf("train run %s (%s): %w", id, s.LambdaLabel(p.Lambdas), d.err)
 		}
 		return d
 	}
 	if err := save(&d.res); err != nil {
-		d.err = fmt.Errorf("store run %s (%s): %w", id, lambdaString(s, p.Lambdas), err)
+		d.err = fmt.Errorf("store run %s (%s): %w", id, s.LambdaLabel(p.Lambdas), err)
 	}
 	return d
 }
@@ -246,15 +246,4 @@ func (c *splitCache) opened(s *experiments.Spec) *experiments.DataSource {
 	}
 	c.byspec[s] = d
 	return d
-}
-
-func lambdaString(s *experiments.Spec, lam []float64) string {
-	out := ""
-	for i, t := range s.Loss.Terms {
-		if i > 0 {
-			out += ", "
-		}
-		out += fmt.Sprintf("%s=%g", t.Name, lam[i])
-	}
-	return out
 }
