@@ -186,47 +186,12 @@ func checkReportMetrics(s *experiments.Spec, have []string) error {
 			continue
 		}
 		hint := ""
-		if c := closest(m, have); c != "" {
+		if c := experiments.Suggest(m, have); c != "" {
 			hint = fmt.Sprintf("did you mean %q? ", c)
 		}
 		return s.Errorf(fmt.Sprintf("report.metrics[%d]", i), "unknown metric %q for this spec; %sthe runs will have: %s", m, hint, strings.Join(have, ", "))
 	}
 	return nil
-}
-
-// closest returns the name in names nearest to m by edit distance, or ""
-// when none is close.
-func closest(m string, names []string) string {
-	best, bd := "", 1<<30
-	for _, n := range names {
-		if d := editDistance(m, n); d < bd {
-			best, bd = n, d
-		}
-	}
-	if bd > max(2, len(m)/3) {
-		return ""
-	}
-	return best
-}
-
-func editDistance(a, b string) int {
-	prev := make([]int, len(b)+1)
-	cur := make([]int, len(b)+1)
-	for j := range prev {
-		prev[j] = j
-	}
-	for i := 1; i <= len(a); i++ {
-		cur[0] = i
-		for j := 1; j <= len(b); j++ {
-			c := 1
-			if a[i-1] == b[j-1] {
-				c = 0
-			}
-			cur[j] = min(prev[j]+1, cur[j-1]+1, prev[j-1]+c)
-		}
-		prev, cur = cur, prev
-	}
-	return prev[len(b)]
 }
 
 // DatasetLabel names the study's data for manifests: builtin:<name> or
