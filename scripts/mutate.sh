@@ -324,6 +324,12 @@ mutant report-keeps-stale-temps cmd/report.go cmd 'TestReport_RemovesStaleTemps'
 mutant panic-exits-input cmd/root.go cmd 'TestGuard' \
 	'			code = ExitFailure' '			code = ExitInput'
 
+# --- issue 22: duplicates (one did-you-mean, one result constructor) ---
+mutant i22-report-metric-no-did-you-mean study/plan.go study 'TestCheckReportMetrics_DidYouMean' \
+	'if c := experiments.Suggest(m, have); c != "" {' 'if c := ""; c != "" {'
+mutant i22-new-result-drops-fold experiments/result.go experiments 'TestNewResult' \
+	'		Fold:    run.Fold,' ''
+
 echo
 echo "=== mutation summary: $caught caught, $missed missed, $stale stale (of $((caught + missed + stale)))"
 printf '%s\n' "${report[@]}"
