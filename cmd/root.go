@@ -311,7 +311,7 @@ func readSpecInput(ctx context.Context, streams *IO) ([]byte, error) {
 		if ctx.Err() != nil {
 			return nil, fmt.Errorf("read the spec from standard input: %w", err)
 		}
-		return nil, inputError(fmt.Errorf("read the spec from standard input: %w (a spec is at most 4 MiB)", err))
+		return nil, inputError(fmt.Errorf("read the spec from standard input: %w (a spec is at most %d MiB)", err, saferead.MaxSpecBytes>>20))
 	}
 	return text, nil
 }

@@ -17,9 +17,6 @@ import (
 	"github.com/lossexp/lossexp/internal/saferead"
 )
 
-// maxSpecBytes bounds what Parse reads: a spec is a page of YAML.
-const maxSpecBytes = saferead.MaxSpecBytes
-
 // Stdin is the path that names standard input: Load("-") parses the spec
 // from os.Stdin, with StdinName in messages and in Spec.File, so that a
 // relative dataset path resolves against the working directory.
@@ -72,12 +69,12 @@ func StdinHint(err error) string {
 // On success Spec.Pos holds the position of every value written in the
 // file, keyed by its dotted path ("loss.terms[1].weight").
 func Parse(r io.Reader, file string) (*Spec, error) {
-	data, err := io.ReadAll(io.LimitReader(r, maxSpecBytes+1))
+	data, err := io.ReadAll(io.LimitReader(r, saferead.MaxSpecBytes+1))
 	if err != nil {
 		return nil, &FieldError{File: file, Err: fmt.Errorf("read spec: %w", err)}
 	}
-	if len(data) > maxSpecBytes {
-		return nil, &FieldError{File: file, Err: fmt.Errorf("spec is larger than %d bytes", maxSpecBytes)}
+	if len(data) > saferead.MaxSpecBytes {
+		return nil, &FieldError{File: file, Err: fmt.Errorf("spec is larger than %d bytes", saferead.MaxSpecBytes)}
 	}
 	root, ferr := parseYAML(data, file)
 	if ferr != nil {
