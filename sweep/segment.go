@@ -242,29 +242,21 @@ type Store struct {
 // dir if needed, removes the temporary files of the one-file-per-run
 // layout, reads the index and moves the records of that layout into a
 // segment of this process.
-func OpenStore(dir string) (*Store, error) {
-	if err := os.MkdirAll(dir, 0o755); err != nil {
-		return nil, fmt.Errorf("create run store %s: %w", dir, atomicfile.UnwrapPath(err))
-	}
-	tmps, _ := atomicfile.GlobIn(dir, atomicfile.TempPattern)
-	for _, t := range tmps {
-		os.Remove(t)
-	}
-	s, err := readStore(dir)
-	if err != nil {
-		return nil, err
-	}
-	if err := s.migrate(); err != nil {
-		return nil, err
-	}
-	return s, nil
-}
+func OpenStore(dir string) (*Store, error) { return openStore(dir, true) }
 
 // OpenShardStore is OpenStore for a shard, whose folder other shards
 // write at the same time: it removes no temporary file.
-func OpenShardStore(dir string) (*Store, error) {
+func OpenShardStore(dir string) (*Store, error) { return openStore(dir, false) }
+
+func openStore(dir string, removeTemps bool) (*Store, error) {
 	if err := os.MkdirAll(dir, 0o755); err != nil {
 		return nil, fmt.Errorf("create run store %s: %w", dir, atomicfile.UnwrapPath(err))
+	}
+	if removeTemps {
+		tmps, _ := atomicfile.GlobIn(dir, atomicfile.TempPattern)
+		for _, t := range tmps {
+			os.Remove(t)
+		}
 	}
 	s, err := readStore(dir)
 	if err != nil {
