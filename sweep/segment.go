@@ -3,6 +3,7 @@ package sweep
 import (
 	"bufio"
 	"bytes"
+	"cmp"
 	"crypto/rand"
 	"crypto/sha256"
 	"encoding/hex"
@@ -296,7 +297,7 @@ func readStore(dir string) (*Store, error) {
 	}
 	// Legacy entries come first (older than any segment); stable sort
 	// keeps the order of appearance among equal keys.
-	slices.SortStableFunc(s.index, func(a, b entry) int { return cmpKey(a.key, b.key) })
+	slices.SortStableFunc(s.index, func(a, b entry) int { return cmp.Compare(a.key, b.key) })
 	s.findConflicts()
 	return s, nil
 }
@@ -421,16 +422,6 @@ func (e *BadRecordError) Error() string {
 }
 
 func (e *BadRecordError) Unwrap() error { return e.Err }
-
-func cmpKey(a, b uint64) int {
-	switch {
-	case a < b:
-		return -1
-	case a > b:
-		return 1
-	}
-	return 0
-}
 
 // listDir returns the names in dir, sorted; a missing folder is empty.
 func listDir(dir string) ([]string, error) {
@@ -574,7 +565,7 @@ func (s *Store) sortPending() {
 	if len(s.pending) == 0 {
 		return
 	}
-	slices.SortStableFunc(s.pending, func(a, b entry) int { return cmpKey(a.key, b.key) })
+	slices.SortStableFunc(s.pending, func(a, b entry) int { return cmp.Compare(a.key, b.key) })
 	if len(s.index) == 0 {
 		s.index, s.pending = s.pending, nil
 		return
