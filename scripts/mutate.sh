@@ -253,9 +253,9 @@ mutant i21-sup-escapee-unreported internal/supervise/supervise_linux.go experime
 mutant i21-sup-orphan-env-exact internal/supervise/supervise_linux.go experiments 'TestTrainCommand_TreeStopped' \
 	'if !have[e] && !shellOwned(e) {' 'if !have[e] {'
 mutant i21-metrics-fifo-blocks experiments/train_command.go experiments 'TestTrainCommand_MetricsNotAFile' \
-	'os.O_RDONLY|syscall.O_NONBLOCK' 'os.O_RDONLY|syscall.O_CLOEXEC'
+	'f, err := saferead.Open(path)' 'f, err := os.Open(path)'
 mutant i21-metrics-not-regular-read experiments/train_command.go experiments 'TestTrainCommand_MetricsNotAFile' \
-	'if err == nil && !st.Mode().IsRegular() {' 'if false {'
+	'if errors.As(err, &nr) {' 'if false {'
 mutant i21-program-no-x-check experiments/command/program.go experiments 'TestTrainerSpec_ProgramRefused' \
 	'if !executable(p, st) {' 'if false {'
 mutant i21-program-any-machine experiments/command/program.go experiments 'TestTrainerSpec_ProgramRefused' \
