@@ -560,15 +560,9 @@ func (f *figure) plot() (*plot.Plot, plot.Legend, error) {
 		p.Y.Scale = plot.LogScale{}
 		p.Y.Tick.Marker = clipTicks{logTicks{}}
 	}
-	p.Add(&plotter.Grid{
-		Vertical:   draw.LineStyle{Color: color.Gray{Y: 225}, Width: vg.Points(0.5)},
-		Horizontal: draw.LineStyle{Color: color.Gray{Y: 225}, Width: vg.Points(0.5)},
-	})
+	addGrid(p)
 
-	legend := plot.NewLegend()
-	legend.TextStyle = textStyle(legendSize, color.Black)
-	legend.Padding = vg.Points(3)
-	legend.ThumbnailWidth = vg.Points(22)
+	legend := newLegend()
 
 	// The x extent of the reference lines: the curves' λ range.
 	xmin, xmax := math.Inf(1), math.Inf(-1)
