@@ -223,7 +223,7 @@ func exportRun(ctx context.Context, o *ExportOptions, k8s bool) error {
 		return err
 	}
 	if err := os.MkdirAll(filepath.Dir(target), 0o755); err != nil {
-		return inputError(fmt.Errorf("create %s: %w", filepath.Dir(target), unwrapPathErr(err)))
+		return inputError(fmt.Errorf("create %s: %w", filepath.Dir(target), atomicfile.UnwrapPath(err)))
 	}
 	if err := atomicfile.WriteBytes(target, buf.Bytes()); err != nil {
 		return err

@@ -1,8 +1,3 @@
-// Package cmd holds lossexp's cobra commands. Commands are thin: each parses
-// its flags into an options struct and calls a run function that does the
-// work against injected writers. Settings are layered by viper: flags over
-// LOSSEXP_* environment variables over an optional config file. Errors
-// become messages and exit codes in one place, Main.
 package cmd
 
 import (
@@ -311,7 +306,7 @@ func readSpecInput(ctx context.Context, streams *IO) ([]byte, error) {
 		if ctx.Err() != nil {
 			return nil, fmt.Errorf("read the spec from standard input: %w", err)
 		}
-		return nil, inputError(fmt.Errorf("read the spec from standard input: %w (a spec is at most 4 MiB)", err))
+		return nil, inputError(fmt.Errorf("read the spec from standard input: %w (a spec is at most %d MiB)", err, saferead.MaxSpecBytes>>20))
 	}
 	return text, nil
 }

@@ -16,6 +16,7 @@ import (
 
 	"github.com/lossexp/lossexp/datasets"
 	"github.com/lossexp/lossexp/experiments"
+	"github.com/lossexp/lossexp/internal/atomicfile"
 	"github.com/lossexp/lossexp/internal/saferead"
 	"github.com/lossexp/lossexp/study"
 )
@@ -175,7 +176,7 @@ func readConfigFile(v *viper.Viper, path string) error {
 		if errors.Is(err, saferead.ErrNotRegular) {
 			return fmt.Errorf("config file: %w", err)
 		}
-		return fmt.Errorf("read config file %s: %w", path, unwrapPathErr(err))
+		return fmt.Errorf("read config file %s: %w", path, atomicfile.UnwrapPath(err))
 	}
 	if err := checkConfig(path, data); err != nil {
 		return err
@@ -205,7 +206,7 @@ func checkConfig(path string, data []byte) error {
 	seen := map[string]bool{}
 	for i := 0; i+1 < len(m.Content); i += 2 {
 		k, val := m.Content[i], m.Content[i+1]
-		if !contains(configKeys, k.Value) {
+		if !slices.Contains(configKeys, k.Value) {
 			msg := fmt.Sprintf("%s:%d: unknown key %q", path, k.Line, k.Value)
 			if g := experiments.Suggest(k.Value, configKeys); g != "" {
 				msg += fmt.Sprintf(", did you mean %q?", g)
@@ -232,15 +233,6 @@ func checkConfig(path string, data []byte) error {
 		}
 	}
 	return errors.Join(errs...)
-}
-
-func contains(list []string, s string) bool {
-	for _, x := range list {
-		if x == s {
-			return true
-		}
-	}
-	return false
 }
 
 // environmentHelp is the text of `lossexp help environment`.

@@ -4,7 +4,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"io/fs"
 	"path/filepath"
 	"strings"
 
@@ -269,11 +268,3 @@ func (l *limitFlags) limits(workers int) study.Limits {
 type Manifest = study.Manifest
 
 func specDiff(a, b *experiments.Spec) []string { return study.SpecDiff(a, b) }
-
-func unwrapPathErr(err error) error {
-	var pe *fs.PathError
-	if errors.As(err, &pe) {
-		return pe.Err
-	}
-	return err
-}

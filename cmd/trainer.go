@@ -39,7 +39,7 @@ func describeTrainer(w io.Writer, s *experiments.Spec) {
 	}
 	if len(t.Params) > 0 {
 		var ps []string
-		for _, k := range sortedKeys(t.Params) {
+		for _, k := range slices.Sorted(maps.Keys(t.Params)) {
 			ps = append(ps, k+"="+strconv.FormatFloat(t.Params[k], 'g', -1, 64))
 		}
 		fmt.Fprintf(w, "  params: %s\n", strings.Join(ps, ", "))

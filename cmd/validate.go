@@ -3,6 +3,8 @@ package cmd
 import (
 	"context"
 	"fmt"
+	"maps"
+	"slices"
 	"strconv"
 	"strings"
 
@@ -152,7 +154,7 @@ func describeData(s *experiments.Spec) string {
 		src = "builtin " + d.Builtin
 		if len(d.Params) > 0 {
 			var ps []string
-			for _, k := range sortedKeys(d.Params) {
+			for _, k := range slices.Sorted(maps.Keys(d.Params)) {
 				ps = append(ps, fmt.Sprintf("%s=%g", k, d.Params[k]))
 			}
 			src += " (" + strings.Join(ps, ", ") + ")"

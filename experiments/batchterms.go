@@ -332,20 +332,7 @@ func (t *trainer) measureBatchTerm(pp *penalty, gn float64) {
 			sn += g[i] * g[i]
 		}
 	}
-	tn, sn = math.Sqrt(tn), math.Sqrt(sn)
-	pp.gnorm += tn
-	if tn == 0 || sn == 0 || gn == 0 {
-		return
-	}
-	cos := dot / (tn * sn)
-	pp.ecos += cos
-	pp.emeas++
-	pp.cosSum += cos
-	pp.ratioSum += tn / gn
-	pp.measSteps++
-	if cos < 0 {
-		pp.negSteps++
-	}
+	pp.measureGrad(dot, math.Sqrt(tn), math.Sqrt(sn), gn)
 }
 
 // groupMetricName returns the column suffix of a group's label: letters,

@@ -8,6 +8,7 @@ import (
 	"math"
 	"os"
 	"regexp"
+	"slices"
 	"strconv"
 	"strings"
 
@@ -15,9 +16,6 @@ import (
 
 	"github.com/lossexp/lossexp/internal/saferead"
 )
-
-// maxSpecBytes bounds what Parse reads: a spec is a page of YAML.
-const maxSpecBytes = saferead.MaxSpecBytes
 
 // Stdin is the path that names standard input: Load("-") parses the spec
 // from os.Stdin, with StdinName in messages and in Spec.File, so that a
@@ -71,12 +69,12 @@ func StdinHint(err error) string {
 // On success Spec.Pos holds the position of every value written in the
 // file, keyed by its dotted path ("loss.terms[1].weight").
 func Parse(r io.Reader, file string) (*Spec, error) {
-	data, err := io.ReadAll(io.LimitReader(r, maxSpecBytes+1))
+	data, err := io.ReadAll(io.LimitReader(r, saferead.MaxSpecBytes+1))
 	if err != nil {
 		return nil, &FieldError{File: file, Err: fmt.Errorf("read spec: %w", err)}
 	}
-	if len(data) > maxSpecBytes {
-		return nil, &FieldError{File: file, Err: fmt.Errorf("spec is larger than %d bytes", maxSpecBytes)}
+	if len(data) > saferead.MaxSpecBytes {
+		return nil, &FieldError{File: file, Err: fmt.Errorf("spec is larger than %d bytes", saferead.MaxSpecBytes)}
 	}
 	root, ferr := parseYAML(data, file)
 	if ferr != nil {
@@ -247,7 +245,7 @@ func (d *decoder) mapping(n *yaml.Node, path string, valid []string, fn func(key
 			continue
 		}
 		seen[k.Value] = k
-		if valid != nil && !contains(valid, k.Value) {
+		if valid != nil && !slices.Contains(valid, k.Value) {
 			d.errAt(k, field, unknownKey(path, k.Value, valid))
 			continue
 		}
@@ -263,21 +261,12 @@ func (d *decoder) mapping(n *yaml.Node, path string, valid []string, fn func(key
 func unknownKey(path, key string, valid []string) error {
 	if suggest(key, valid) == "" {
 		for _, sec := range sections {
-			if sec.path != path && contains(sec.keys, key) {
+			if sec.path != path && slices.Contains(sec.keys, key) {
 				return fmt.Errorf("unknown key, did you mean %s? (valid: %s)", joinField(sec.path, key), strings.Join(valid, ", "))
 			}
 		}
 	}
 	return oneOf("unknown key", key, valid)
-}
-
-func contains(list []string, s string) bool {
-	for _, x := range list {
-		if x == s {
-			return true
-		}
-	}
-	return false
 }
 
 // scalar checks that n is a non-null scalar.

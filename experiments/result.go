@@ -1,5 +1,7 @@
 package experiments
 
+import "math"
+
 // Run status values, as written in runs.csv.
 const (
 	StatusOK       = "ok"
@@ -11,6 +13,25 @@ const (
 	// next sweep trains it again.
 	StatusFailed = "failed"
 )
+
+// newResult returns run's result before it is trained: its identity and
+// λ, status ok, and n metrics with no value (NaN) yet.
+func newResult(run *Run, n int) Result {
+	res := Result{
+		Index:   run.Index,
+		RunID:   run.ID(),
+		Point:   run.Point,
+		Repeat:  run.Repeat,
+		Fold:    run.Fold,
+		Lambdas: append([]float64(nil), run.Lambdas...),
+		Status:  StatusOK,
+		Metrics: make([]float64, n),
+	}
+	for i := range res.Metrics {
+		res.Metrics[i] = math.NaN()
+	}
+	return res
+}
 
 // Result is what one run produced. Every field but the timings is a pure
 // function of (spec, grid point, repeat).

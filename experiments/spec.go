@@ -5,6 +5,7 @@ import (
 	"encoding/hex"
 	"encoding/json"
 	"fmt"
+	"strings"
 )
 
 // Spec is one study: a dataset, a model, a training recipe and a weighted
@@ -261,6 +262,17 @@ func (s *Spec) CarveFraction() float64 {
 // cross-validation: every (grid point, repeat) trains Folds runs.
 func (s *Spec) Folds() int {
 	return max(1, s.Dataset.Split.CV)
+}
+
+// LambdaLabel names the λ tuple lam (one value per term of s, in spec
+// order) for messages: "l2=0.01, l1=0.001", or "" when s has no added
+// terms.
+func (s *Spec) LambdaLabel(lam []float64) string {
+	parts := make([]string, len(s.Loss.Terms))
+	for i, t := range s.Loss.Terms {
+		parts[i] = fmt.Sprintf("%s=%g", t.Name, lam[i])
+	}
+	return strings.Join(parts, ", ")
 }
 
 // SweptTerms returns the indices of the terms whose weight is swept, in

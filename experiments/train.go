@@ -87,22 +87,10 @@ func Train(ctx context.Context, run *Run) (Result, error) {
 		return trainCommand(ctx, run)
 	}
 	s := run.Spec
-	res := Result{
-		Index:   run.Index,
-		RunID:   run.ID(),
-		Point:   run.Point,
-		Repeat:  run.Repeat,
-		Fold:    run.Fold,
-		Lambdas: append([]float64(nil), run.Lambdas...),
-		Status:  StatusOK,
-	}
+	names := MetricNames(s, run.Data)
+	res := newResult(run, len(names))
 	if s.Loss.Balance.Adaptive() {
 		res.Lambdas = s.AdaptiveLambdas(run.Lambdas)
-	}
-	names := MetricNames(s, run.Data)
-	res.Metrics = make([]float64, len(names))
-	for i := range res.Metrics {
-		res.Metrics[i] = math.NaN()
 	}
 	t, err := newTrainer(run)
 	if err != nil {
@@ -446,20 +434,28 @@ func (t *trainer) measureConflict(w []float64, gn float64) {
 			dot += v * gw[i]
 			tn += v * v
 		}
-		tn = math.Sqrt(tn)
-		pp.gnorm += tn
-		if tn == 0 || gwn == 0 || gn == 0 {
-			continue // no direction to compare
-		}
-		cos := dot / (tn * gwn)
-		pp.ecos += cos
-		pp.emeas++
-		pp.cosSum += cos
-		pp.ratioSum += tn / gn
-		pp.measSteps++
-		if cos < 0 {
-			pp.negSteps++
-		}
+		pp.measureGrad(dot, math.Sqrt(tn), gwn, gn)
+	}
+}
+
+// measureGrad records one step's gradient telemetry of the term: tn is
+// the norm of its gradient, dot its dot product with the task gradient
+// over the parameters they share, sn the task gradient's norm there and
+// gn its norm over all parameters. The norm always counts; the cosine and
+// the ratio tn/gn only when no norm is 0 (no direction to compare).
+func (pp *penalty) measureGrad(dot, tn, sn, gn float64) {
+	pp.gnorm += tn
+	if tn == 0 || sn == 0 || gn == 0 {
+		return
+	}
+	cos := dot / (tn * sn)
+	pp.ecos += cos
+	pp.emeas++
+	pp.cosSum += cos
+	pp.ratioSum += tn / gn
+	pp.measSteps++
+	if cos < 0 {
+		pp.negSteps++
 	}
 }
 

@@ -7,9 +7,11 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"maps"
 	"math"
 	"os"
 	"path/filepath"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -152,19 +154,8 @@ type attempt struct {
 // result is recorded.
 func trainCommand(ctx context.Context, run *Run) (Result, error) {
 	s := run.Spec
-	res := Result{
-		Index:   run.Index,
-		RunID:   run.ID(),
-		Point:   run.Point,
-		Repeat:  run.Repeat,
-		Lambdas: append([]float64(nil), run.Lambdas...),
-		Status:  StatusOK,
-	}
 	names := MetricNames(s, nil)
-	res.Metrics = make([]float64, len(names))
-	for i := range res.Metrics {
-		res.Metrics[i] = math.NaN()
-	}
+	res := newResult(run, len(names)) // Fold is 0: a trainer: spec has no dataset.split.cv
 	sum, err := s.inputsSum(ctx)
 	if err != nil {
 		return res, err
@@ -409,7 +400,7 @@ func commandLine(ctx context.Context, run *Run, id string, k int, dir string) ([
 		argv[0] = filepath.Join(s.SpecDir(), p)
 	}
 	env := os.Environ()
-	for _, key := range sortedKeys(t.Env) {
+	for _, key := range slices.Sorted(maps.Keys(t.Env)) {
 		v, err := expand("trainer.env."+key, t.Env[key])
 		if err != nil {
 			return nil, nil, err
@@ -429,7 +420,7 @@ func commandLine(ctx context.Context, run *Run, id string, k int, dir string) ([
 	for _, term := range s.Loss.Terms {
 		env = append(env, "LOSSEXP_LAMBDA_"+EnvName(term.Name)+"="+fmtFloat(lambdas[term.Name]))
 	}
-	for _, n := range sortedKeys(t.Params) {
+	for _, n := range slices.Sorted(maps.Keys(t.Params)) {
 		env = append(env, "LOSSEXP_PARAM_"+EnvName(n)+"="+fmtFloat(t.Params[n]))
 	}
 	var required []string

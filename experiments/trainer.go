@@ -8,6 +8,7 @@ import (
 	"fmt"
 	"io"
 	"io/fs"
+	"maps"
 	"math"
 	"os"
 	"os/exec"
@@ -194,7 +195,7 @@ func (s *Spec) validateTrainer(v *validator) {
 	for i, arg := range t.Command {
 		s.checkTemplate(v, indexField("trainer.command", i), arg, valid)
 	}
-	for _, k := range sortedKeys(t.Env) {
+	for _, k := range slices.Sorted(maps.Keys(t.Env)) {
 		f := "trainer.env." + k
 		switch {
 		case !envKeyRE.MatchString(k):
@@ -215,7 +216,7 @@ func (s *Spec) validateTrainer(v *validator) {
 			seen[filepath.Clean(in)] = i
 		}
 	}
-	for _, k := range sortedKeys(t.Params) {
+	for _, k := range slices.Sorted(maps.Keys(t.Params)) {
 		f := "trainer.params." + k
 		if !trainerParamRE.MatchString(k) {
 			v.addf(f, "%q: use letters, digits and '_', not starting with a digit", k)
@@ -274,7 +275,7 @@ func (s *Spec) placeholderNames() []string {
 	for _, t := range s.Loss.Terms {
 		names = append(names, "lambda."+t.Name)
 	}
-	for _, k := range sortedKeys(s.Trainer.Params) {
+	for _, k := range slices.Sorted(maps.Keys(s.Trainer.Params)) {
 		names = append(names, "params."+k)
 	}
 	for _, ax := range s.Sweep.Axes {

@@ -3,6 +3,7 @@ package experiments
 import (
 	"errors"
 	"fmt"
+	"maps"
 	"math"
 	"regexp"
 	"slices"
@@ -310,7 +311,7 @@ func (s *Spec) validateDataset(v *validator) {
 			}
 		}
 	}
-	for _, k := range sortedKeys(ds.Params) {
+	for _, k := range slices.Sorted(maps.Keys(ds.Params)) {
 		x := ds.Params[k]
 		v.inRange("dataset.params."+k, x, true, "finite")
 	}
@@ -600,15 +601,6 @@ func (e paramError) Error() string {
 }
 
 func (e paramError) Unwrap() error { return e.pe }
-
-func sortedKeys[V any](m map[string]V) []string {
-	keys := make([]string, 0, len(m))
-	for k := range m {
-		keys = append(keys, k)
-	}
-	slices.Sort(keys)
-	return keys
-}
 
 // validateTermNeeds refuses a term whose dataset or model cannot feed it:
 // a fairness term without a group column, an auxiliary head without

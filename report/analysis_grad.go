@@ -180,17 +180,12 @@ func (a *Analysis) lastEpochRatios(ta *TermAnalysis) map[int][]float64 {
 		if !curOK {
 			return nil
 		}
-		ep, err := strconv.Atoi(row[epC])
-		if err != nil {
-			return nil
-		}
-		gt, err1 := parseCell(row[taskC])
-		gterm, err2 := parseCell(row[termC])
-		if err1 != nil || err2 != nil || !isFinite(gt) || !isFinite(gterm) || gt <= 0 {
+		ep, ratio, ok := gradRatio(row, epC, taskC, termC)
+		if !ok {
 			return nil
 		}
 		if !seen || ep > lastEpoch {
-			lastEpoch, lastRatio, seen = ep, gterm/gt, true
+			lastEpoch, lastRatio, seen = ep, ratio, true
 		}
 		return nil
 	})
@@ -233,17 +228,12 @@ func (a *Analysis) lastEpochRatiosByID(c *Table, idC, epC, taskC, termC int) map
 		if !ok || !ri.ok {
 			return nil
 		}
-		ep, err := strconv.Atoi(row[epC])
-		if err != nil {
-			return nil
-		}
-		gt, err1 := parseCell(row[taskC])
-		gterm, err2 := parseCell(row[termC])
-		if err1 != nil || err2 != nil || !isFinite(gt) || !isFinite(gterm) || gt <= 0 {
+		ep, ratio, ok := gradRatio(row, epC, taskC, termC)
+		if !ok {
 			return nil
 		}
 		if l, seen := lasts[row[idC]]; !seen || ep > l.epoch {
-			lasts[row[idC]] = last{ep, gterm / gt}
+			lasts[row[idC]] = last{ep, ratio}
 		}
 		return nil
 	})
@@ -254,6 +244,22 @@ func (a *Analysis) lastEpochRatiosByID(c *Table, idC, epC, taskC, termC int) map
 		}
 	}
 	return out
+}
+
+// gradRatio reads a curves.csv row's epoch and its ratio
+// grad.<term>/grad.task; ok is false when the epoch is not a number or a
+// gradient norm is missing, not finite, or (the task's) not positive.
+func gradRatio(row []string, epC, taskC, termC int) (ep int, ratio float64, ok bool) {
+	ep, err := strconv.Atoi(row[epC])
+	if err != nil {
+		return 0, 0, false
+	}
+	gt, err1 := parseCell(row[taskC])
+	gterm, err2 := parseCell(row[termC])
+	if err1 != nil || err2 != nil || !isFinite(gt) || !isFinite(gterm) || gt <= 0 {
+		return 0, 0, false
+	}
+	return ep, gterm / gt, true
 }
 
 // fmtNum writes a statistic for a person: 3 significant digits.

@@ -454,13 +454,19 @@ func newPlot(xl, yl string) *plot.Plot {
 		a.Tick.Length = vg.Points(5)
 		a.Tick.Marker = linTicks{}
 	}
+	addGrid(p)
+	return p
+}
+
+// addGrid draws the light grey grid of every figure.
+func addGrid(p *plot.Plot) {
 	p.Add(&plotter.Grid{
 		Vertical:   draw.LineStyle{Color: color.Gray{Y: 225}, Width: vg.Points(0.5)},
 		Horizontal: draw.LineStyle{Color: color.Gray{Y: 225}, Width: vg.Points(0.5)},
 	})
-	return p
 }
 
+// newLegend returns the legend style of every figure.
 func newLegend() plot.Legend {
 	legend := plot.NewLegend()
 	legend.TextStyle = textStyle(legendSize, color.Black)

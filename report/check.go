@@ -256,11 +256,7 @@ func pointLabel(terms []string, lam []float64) string {
 	if len(terms) == 0 {
 		return "(single point)"
 	}
-	parts := make([]string, len(terms))
-	for i, t := range terms {
-		parts[i] = t + "=" + formatLambda(lam[i])
-	}
-	return strings.Join(parts, ", ")
+	return tupleLabel(terms, lam, func(t string, v float64) string { return t + "=" + formatLambda(v) })
 }
 
 // direction returns the direction of metric m for a check: the spec's

@@ -157,14 +157,8 @@ func (f *overlayFig) plot() (*plot.Plot, plot.Legend, error) {
 		p.X.Tick.Marker = zeroLogTicks{zero: zero}
 		p.X.Label.Text = "λ (" + f.xTerm + ", log scale; λ = 0 set one decade left of the smallest λ)"
 	}
-	p.Add(&plotter.Grid{
-		Vertical:   draw.LineStyle{Color: color.Gray{Y: 225}, Width: vg.Points(0.5)},
-		Horizontal: draw.LineStyle{Color: color.Gray{Y: 225}, Width: vg.Points(0.5)},
-	})
-	legend := plot.NewLegend()
-	legend.TextStyle = textStyle(legendSize, color.Black)
-	legend.Padding = vg.Points(3)
-	legend.ThumbnailWidth = vg.Points(22)
+	addGrid(p)
+	legend := newLegend()
 
 	// A metric that spans more than two decades, all positive (weight_l2
 	// from λ = 0 to 1), reads on a log axis; the band's lower edge is

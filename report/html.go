@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"html/template"
 	"io"
+	"maps"
 	"math"
 	"path/filepath"
 	"slices"
@@ -34,20 +35,10 @@ type Figures struct {
 // All returns every figure in section order.
 func (f *Figures) All() []string {
 	out := slices.Concat(f.Metrics, f.Tradeoff, f.Methods, f.Grad, f.Cost)
-	for _, ta := range slices.Sorted(mapKeys(f.Training)) {
+	for _, ta := range slices.Sorted(maps.Keys(f.Training)) {
 		out = append(out, f.Training[ta]...)
 	}
 	return out
-}
-
-func mapKeys[V any](m map[string]V) func(func(string) bool) {
-	return func(yield func(string) bool) {
-		for k := range m {
-			if !yield(k) {
-				return
-			}
-		}
-	}
 }
 
 // htmlData is what the template reads.

@@ -4,6 +4,7 @@ import (
 	"encoding/csv"
 	"fmt"
 	"io"
+	"maps"
 	"math"
 	"path/filepath"
 	"slices"
@@ -247,7 +248,7 @@ func dominanceP(a, b [2]map[int]float64) float64 {
 	best := 1.0
 	for ax := range 2 {
 		var x, ref []float64
-		for _, r := range slices.Sorted(mapKeysInt(a[ax])) {
+		for _, r := range slices.Sorted(maps.Keys(a[ax])) {
 			if v, ok := b[ax][r]; ok {
 				x, ref = append(x, a[ax][r]), append(ref, v)
 			}
@@ -294,16 +295,6 @@ func holmBest(ps []float64) int {
 		}
 	}
 	return best
-}
-
-func mapKeysInt[V any](m map[int]V) func(func(int) bool) {
-	return func(yield func(int) bool) {
-		for k := range m {
-			if !yield(k) {
-				return
-			}
-		}
-	}
 }
 
 // runSeconds returns each run's total seconds from timings.csv.

@@ -560,15 +560,9 @@ func (f *figure) plot() (*plot.Plot, plot.Legend, error) {
 		p.Y.Scale = plot.LogScale{}
 		p.Y.Tick.Marker = clipTicks{logTicks{}}
 	}
-	p.Add(&plotter.Grid{
-		Vertical:   draw.LineStyle{Color: color.Gray{Y: 225}, Width: vg.Points(0.5)},
-		Horizontal: draw.LineStyle{Color: color.Gray{Y: 225}, Width: vg.Points(0.5)},
-	})
+	addGrid(p)
 
-	legend := plot.NewLegend()
-	legend.TextStyle = textStyle(legendSize, color.Black)
-	legend.Padding = vg.Points(3)
-	legend.ThumbnailWidth = vg.Points(22)
+	legend := newLegend()
 
 	// The x extent of the reference lines: the curves' λ range.
 	xmin, xmax := math.Inf(1), math.Inf(-1)
@@ -788,6 +782,17 @@ func (logTicks) Ticks(lo, hi float64) []plot.Tick {
 // LaTeX text handler does not typeset exponents.
 func powerOfTen(k int) string {
 	return formatLambda(math.Pow10(k))
+}
+
+// tupleLabel writes the λ tuple lam of terms for a person, item(term, λ)
+// for each term joined by ", ": pointLabel and lambdaTitle differ only in
+// the item.
+func tupleLabel(terms []string, lam []float64, item func(term string, v float64) string) string {
+	parts := make([]string, len(terms))
+	for i, t := range terms {
+		parts[i] = item(t, lam[i])
+	}
+	return strings.Join(parts, ", ")
 }
 
 // formatLambda writes a weight for a person: 1e-4 rather than 0.0001,

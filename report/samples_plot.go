@@ -123,14 +123,7 @@ func pickRuns(rs []SampleRun, k int) []SampleRun {
 }
 
 func lambdaTitle(terms []string, l []float64) string {
-	t := ""
-	for i, name := range terms {
-		if i > 0 {
-			t += ", "
-		}
-		t += fmt.Sprintf("λ(%s) = %.3g", name, l[i])
-	}
-	return t
+	return tupleLabel(terms, l, func(t string, v float64) string { return fmt.Sprintf("λ(%s) = %.3g", t, v) })
 }
 
 // samplesFigure lays its plots out in tiles, one column per plot when

@@ -399,6 +399,11 @@ mutant parse-shard-auto-literal study/shard.go study 'TestParseShard' \
 	'	if v == "auto" {' '	if v == "AUTO" {'
 mutant is-input-misses-csv study/errors.go study 'TestIsInput' \
 	'return errors.As(err, &fe) || errors.As(err, &ce) ||' 'return errors.As(err, &fe) || (ce != nil && errors.As(err, &ce)) ||'
+# --- issue 22: duplicates (one did-you-mean, one result constructor) ---
+mutant i22-report-metric-no-did-you-mean study/plan.go study 'TestCheckReportMetrics_DidYouMean' \
+	'if c := experiments.Suggest(m, have); c != "" {' 'if c := ""; c != "" {'
+mutant i22-new-result-drops-fold experiments/result.go experiments 'TestNewResult' \
+	'		Fold:    run.Fold,' ''
 
 echo
 echo "=== mutation summary: $caught caught, $missed missed, $stale stale (of $((caught + missed + stale)))"

@@ -86,7 +86,7 @@ func LockFolder(dir, what string, exclusive bool) (*Lock, error) {
 		return nil, inputf("output folder %s is a file, not a folder", dir)
 	}
 	if err := os.MkdirAll(dir, 0o755); err != nil {
-		return nil, inputf("create output folder %s: %w", dir, unwrapPath(err))
+		return nil, inputf("create output folder %s: %w", dir, atomicfile.UnwrapPath(err))
 	}
 	path := filepath.Join(dir, LockFile)
 	f, err := os.OpenFile(path, os.O_RDWR|os.O_CREATE|oNoFollow, 0o644)
@@ -94,7 +94,7 @@ func LockFolder(dir, what string, exclusive bool) (*Lock, error) {
 		if st, lerr := os.Lstat(path); lerr == nil && !st.Mode().IsRegular() {
 			return nil, inputf("output folder %s: %s is not a file (a link?); lossexp never follows links in its results folder: remove it, or choose another --out", dir, path)
 		}
-		return nil, inputf("output folder %s: %w", dir, unwrapPath(err))
+		return nil, inputf("output folder %s: %w", dir, atomicfile.UnwrapPath(err))
 	}
 	if err := flock(f, exclusive); err != nil {
 		f.Close()
@@ -167,7 +167,7 @@ func takeInventory(dir string) (*Inventory, error) {
 		return inv, nil // absent (or under a file): LockFolder creates it, or says why not
 	}
 	if err != nil {
-		return nil, inputf("output folder %s: %w", dir, unwrapPath(err))
+		return nil, inputf("output folder %s: %w", dir, atomicfile.UnwrapPath(err))
 	}
 	if !st.IsDir() {
 		return nil, inputf("output folder %s is a file, not a folder", dir)
@@ -175,7 +175,7 @@ func takeInventory(dir string) (*Inventory, error) {
 	inv.Exists = true
 	entries, err := os.ReadDir(dir)
 	if err != nil {
-		return nil, inputf("output folder %s: %w", dir, unwrapPath(err))
+		return nil, inputf("output folder %s: %w", dir, atomicfile.UnwrapPath(err))
 	}
 	listed := map[string]bool{}
 	if m, err := ReadManifest(dir); err == nil {
@@ -221,7 +221,7 @@ func takeInventory(dir string) (*Inventory, error) {
 func (inv *Inventory) scanSub(dir, sub string, ours func(string) bool) error {
 	entries, err := os.ReadDir(filepath.Join(dir, sub))
 	if err != nil {
-		return inputf("output folder %s: %w", dir, unwrapPath(err))
+		return inputf("output folder %s: %w", dir, atomicfile.UnwrapPath(err))
 	}
 	for _, e := range entries {
 		rel := filepath.Join(sub, e.Name())
@@ -256,7 +256,7 @@ func (inv *Inventory) scanLogs(dir string) error {
 	inv.Foreign = slices.DeleteFunc(inv.Foreign, func(f string) bool { return f == logsRel })
 	entries, err := os.ReadDir(filepath.Join(dir, logsRel))
 	if err != nil {
-		return inputf("output folder %s: %w", dir, unwrapPath(err))
+		return inputf("output folder %s: %w", dir, atomicfile.UnwrapPath(err))
 	}
 	for _, e := range entries {
 		rel := filepath.Join(logsRel, e.Name())
@@ -281,7 +281,7 @@ func (inv *Inventory) scanLogs(dir string) error {
 func (inv *Inventory) scanLogFolder(dir, rel string) error {
 	entries, err := os.ReadDir(filepath.Join(dir, rel))
 	if err != nil {
-		return inputf("output folder %s: %w", dir, unwrapPath(err))
+		return inputf("output folder %s: %w", dir, atomicfile.UnwrapPath(err))
 	}
 	for _, e := range entries {
 		f := filepath.Join(rel, e.Name())
@@ -411,7 +411,7 @@ func (inv *Inventory) refuseLinks(dir string) error {
 func removeOurs(dir string, inv *Inventory) error {
 	for _, rel := range inv.Ours {
 		if err := os.Remove(filepath.Join(dir, rel)); err != nil && !errors.Is(err, fs.ErrNotExist) {
-			return inputf("replace results in %s: %w", dir, unwrapPath(err))
+			return inputf("replace results in %s: %w", dir, atomicfile.UnwrapPath(err))
 		}
 	}
 	for _, rel := range inv.Logs {
@@ -445,7 +445,7 @@ func ClearRecords(dir string) error {
 	}
 	for _, rel := range inv.Records {
 		if err := os.Remove(filepath.Join(dir, rel)); err != nil && !errors.Is(err, fs.ErrNotExist) {
-			return inputf("clear the run store of %s: %w", dir, unwrapPath(err))
+			return inputf("clear the run store of %s: %w", dir, atomicfile.UnwrapPath(err))
 		}
 	}
 	return nil

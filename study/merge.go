@@ -68,7 +68,7 @@ func Merge(ctx context.Context, opt MergeOptions) (*MergeOutcome, error) {
 	for _, d := range opt.Dirs {
 		st, err := os.Stat(d)
 		if err != nil {
-			return nil, inputf("merge %s: %w", d, unwrapPath(err))
+			return nil, inputf("merge %s: %w", d, atomicfile.UnwrapPath(err))
 		}
 		if !st.IsDir() {
 			return nil, inputf("merge %s: a file, not a results folder", d)
@@ -508,14 +508,10 @@ func sameDir(a, b string) bool {
 
 // LambdaLabel names a λ tuple: "l2=0.01, l1=0.001".
 func LambdaLabel(s *experiments.Spec, lam []float64) string {
-	var parts []string
-	for i, t := range s.Loss.Terms {
-		parts = append(parts, fmt.Sprintf("%s=%g", t.Name, lam[i]))
-	}
-	if len(parts) == 0 {
+	if len(s.Loss.Terms) == 0 {
 		return "no added terms"
 	}
-	return strings.Join(parts, ", ")
+	return s.LambdaLabel(lam)
 }
 
 // ShellQuote quotes s for a POSIX shell when it needs quoting.

@@ -10,6 +10,7 @@ import (
 	"strings"
 
 	"github.com/lossexp/lossexp/experiments"
+	"github.com/lossexp/lossexp/internal/atomicfile"
 	"github.com/lossexp/lossexp/internal/saferead"
 	"github.com/lossexp/lossexp/report"
 	"github.com/lossexp/lossexp/sweep"
@@ -59,7 +60,7 @@ func readSpec(path string) ([]byte, error) {
 	case errors.Is(err, saferead.ErrNotRegular):
 		return nil, inputf("spec: %w%s", err, experiments.StdinHint(err))
 	case err != nil:
-		return nil, inputf("spec %s: %w", path, unwrapPath(err))
+		return nil, inputf("spec %s: %w", path, atomicfile.UnwrapPath(err))
 	}
 	return b, nil
 }
@@ -185,47 +186,12 @@ func checkReportMetrics(s *experiments.Spec, have []string) error {
 			continue
 		}
 		hint := ""
-		if c := closest(m, have); c != "" {
+		if c := experiments.Suggest(m, have); c != "" {
 			hint = fmt.Sprintf("did you mean %q? ", c)
 		}
 		return s.Errorf(fmt.Sprintf("report.metrics[%d]", i), "unknown metric %q for this spec; %sthe runs will have: %s", m, hint, strings.Join(have, ", "))
 	}
 	return nil
-}
-
-// closest returns the name in names nearest to m by edit distance, or ""
-// when none is close.
-func closest(m string, names []string) string {
-	best, bd := "", 1<<30
-	for _, n := range names {
-		if d := editDistance(m, n); d < bd {
-			best, bd = n, d
-		}
-	}
-	if bd > max(2, len(m)/3) {
-		return ""
-	}
-	return best
-}
-
-func editDistance(a, b string) int {
-	prev := make([]int, len(b)+1)
-	cur := make([]int, len(b)+1)
-	for j := range prev {
-		prev[j] = j
-	}
-	for i := 1; i <= len(a); i++ {
-		cur[0] = i
-		for j := 1; j <= len(b); j++ {
-			c := 1
-			if a[i-1] == b[j-1] {
-				c = 0
-			}
-			cur[j] = min(prev[j]+1, cur[j-1]+1, prev[j-1]+c)
-		}
-		prev, cur = cur, prev
-	}
-	return prev[len(b)]
 }
 
 // DatasetLabel names the study's data for manifests: builtin:<name> or
@@ -235,12 +201,4 @@ func (st *Study) DatasetLabel() string {
 		return "builtin:" + st.Spec.Dataset.Builtin
 	}
 	return st.Data.Path()
-}
-
-func unwrapPath(err error) error {
-	var pe *fs.PathError
-	if errors.As(err, &pe) {
-		return pe.Err
-	}
-	return err
 }

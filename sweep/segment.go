@@ -3,6 +3,7 @@ package sweep
 import (
 	"bufio"
 	"bytes"
+	"cmp"
 	"crypto/rand"
 	"crypto/sha256"
 	"encoding/hex"
@@ -242,29 +243,21 @@ type Store struct {
 // dir if needed, removes the temporary files of the one-file-per-run
 // layout, reads the index and moves the records of that layout into a
 // segment of this process.
-func OpenStore(dir string) (*Store, error) {
-	if err := os.MkdirAll(dir, 0o755); err != nil {
-		return nil, fmt.Errorf("create run store %s: %w", dir, unwrapPath(err))
-	}
-	tmps, _ := atomicfile.GlobIn(dir, atomicfile.TempPattern)
-	for _, t := range tmps {
-		os.Remove(t)
-	}
-	s, err := readStore(dir)
-	if err != nil {
-		return nil, err
-	}
-	if err := s.migrate(); err != nil {
-		return nil, err
-	}
-	return s, nil
-}
+func OpenStore(dir string) (*Store, error) { return openStore(dir, true) }
 
 // OpenShardStore is OpenStore for a shard, whose folder other shards
 // write at the same time: it removes no temporary file.
-func OpenShardStore(dir string) (*Store, error) {
+func OpenShardStore(dir string) (*Store, error) { return openStore(dir, false) }
+
+func openStore(dir string, removeTemps bool) (*Store, error) {
 	if err := os.MkdirAll(dir, 0o755); err != nil {
-		return nil, fmt.Errorf("create run store %s: %w", dir, unwrapPath(err))
+		return nil, fmt.Errorf("create run store %s: %w", dir, atomicfile.UnwrapPath(err))
+	}
+	if removeTemps {
+		tmps, _ := atomicfile.GlobIn(dir, atomicfile.TempPattern)
+		for _, t := range tmps {
+			os.Remove(t)
+		}
 	}
 	s, err := readStore(dir)
 	if err != nil {
@@ -304,7 +297,7 @@ func readStore(dir string) (*Store, error) {
 	}
 	// Legacy entries come first (older than any segment); stable sort
 	// keeps the order of appearance among equal keys.
-	slices.SortStableFunc(s.index, func(a, b entry) int { return cmpKey(a.key, b.key) })
+	slices.SortStableFunc(s.index, func(a, b entry) int { return cmp.Compare(a.key, b.key) })
 	s.findConflicts()
 	return s, nil
 }
@@ -430,16 +423,6 @@ func (e *BadRecordError) Error() string {
 
 func (e *BadRecordError) Unwrap() error { return e.Err }
 
-func cmpKey(a, b uint64) int {
-	switch {
-	case a < b:
-		return -1
-	case a > b:
-		return 1
-	}
-	return 0
-}
-
 // listDir returns the names in dir, sorted; a missing folder is empty.
 func listDir(dir string) ([]string, error) {
 	d, err := os.Open(dir)
@@ -447,12 +430,12 @@ func listDir(dir string) ([]string, error) {
 		return nil, nil
 	}
 	if err != nil {
-		return nil, fmt.Errorf("read run store %s: %w", dir, unwrapPath(err))
+		return nil, fmt.Errorf("read run store %s: %w", dir, atomicfile.UnwrapPath(err))
 	}
 	defer d.Close()
 	names, err := d.Readdirnames(-1)
 	if err != nil {
-		return nil, fmt.Errorf("read run store %s: %w", dir, unwrapPath(err))
+		return nil, fmt.Errorf("read run store %s: %w", dir, atomicfile.UnwrapPath(err))
 	}
 	sort.Strings(names)
 	return names, nil
@@ -467,7 +450,7 @@ func openStoreFile(path string) (*os.File, error) {
 		return nil, fmt.Errorf("read run store: %w: lossexp writes only regular files there; remove it (rm %s) and run again (its runs, if any, are retrained)", err, path)
 	}
 	if err != nil {
-		return nil, fmt.Errorf("read run store %s: %w", path, unwrapPath(err))
+		return nil, fmt.Errorf("read run store %s: %w", path, atomicfile.UnwrapPath(err))
 	}
 	return f, nil
 }
@@ -495,7 +478,7 @@ func (s *Store) scan(name string) error {
 		}
 		if err != nil {
 			if err != io.EOF {
-				return fmt.Errorf("read run store %s: %w", filepath.Join(s.dir, name), unwrapPath(err))
+				return fmt.Errorf("read run store %s: %w", filepath.Join(s.dir, name), atomicfile.UnwrapPath(err))
 			}
 			if len(line) > 0 { // no newline: cut short, or still being written
 				s.ignore(line)
@@ -582,7 +565,7 @@ func (s *Store) sortPending() {
 	if len(s.pending) == 0 {
 		return
 	}
-	slices.SortStableFunc(s.pending, func(a, b entry) int { return cmpKey(a.key, b.key) })
+	slices.SortStableFunc(s.pending, func(a, b entry) int { return cmp.Compare(a.key, b.key) })
 	if len(s.index) == 0 {
 		s.index, s.pending = s.pending, nil
 		return
@@ -716,7 +699,7 @@ func (s *Store) Load(id string) (*Record, error) {
 	path := filepath.Join(s.dir, sg.name)
 	b := make([]byte, e.size())
 	if _, err := f.ReadAt(b, e.off()); err != nil {
-		return nil, fmt.Errorf("read stored run %s in %s: %w", id, path, unwrapPath(err))
+		return nil, fmt.Errorf("read stored run %s in %s: %w", id, path, atomicfile.UnwrapPath(err))
 	}
 	rec, err := decodeLine(b, sg.hdr)
 	if err != nil {
@@ -779,7 +762,7 @@ func (s *Store) loadLegacy(id string) (*Record, error) {
 	b, err := io.ReadAll(f)
 	f.Close() // read-only
 	if err != nil {
-		return nil, fmt.Errorf("read stored run %s: %w", path, unwrapPath(err))
+		return nil, fmt.Errorf("read stored run %s: %w", path, atomicfile.UnwrapPath(err))
 	}
 	var rec Record
 	dec := json.NewDecoder(bytes.NewReader(b))
@@ -873,7 +856,7 @@ func (s *Store) Save(rec *Record) error {
 	if _, err := s.w.Write(line); err != nil {
 		s.w.Truncate(s.wsize)
 		s.w.Seek(s.wsize, io.SeekStart)
-		return fmt.Errorf("save run %s to %s: %w", rec.RunID, path, unwrapPath(err))
+		return fmt.Errorf("save run %s to %s: %w", rec.RunID, path, atomicfile.UnwrapPath(err))
 	}
 	key := runKey(rec.RunID)
 	if s.legacy[key] == rec.RunID {
@@ -891,7 +874,7 @@ func (s *Store) Save(rec *Record) error {
 	}
 	if time.Since(s.synced) >= syncEvery {
 		if err := s.w.Sync(); err != nil {
-			s.wbroken = fmt.Errorf("sync %s: %w", path, unwrapPath(err))
+			s.wbroken = fmt.Errorf("sync %s: %w", path, atomicfile.UnwrapPath(err))
 			return s.wbroken
 		}
 		s.synced = time.Now()
@@ -908,7 +891,7 @@ func (s *Store) newSegment(rec *Record) error {
 		}
 	}
 	if err := os.MkdirAll(s.dir, 0o755); err != nil {
-		return fmt.Errorf("create run store %s: %w", s.dir, unwrapPath(err))
+		return fmt.Errorf("create run store %s: %w", s.dir, atomicfile.UnwrapPath(err))
 	}
 	h := SegmentHeader{Segment: SegmentFormat, Terms: rec.Terms, MetricNames: rec.MetricNames, CurveNames: rec.CurveNames, Tool: rec.Tool}
 	if h.Terms == nil {
@@ -931,30 +914,23 @@ func (s *Store) newSegment(rec *Record) error {
 		}
 	}
 	if err != nil {
-		return fmt.Errorf("create segment in %s: %w", s.dir, unwrapPath(err))
+		return fmt.Errorf("create segment in %s: %w", s.dir, atomicfile.UnwrapPath(err))
 	}
 	if _, err := f.Write(line); err != nil {
 		f.Close()
 		os.Remove(f.Name())
-		return fmt.Errorf("write %s: %w", f.Name(), unwrapPath(err))
+		return fmt.Errorf("write %s: %w", f.Name(), atomicfile.UnwrapPath(err))
 	}
 	if err := f.Sync(); err != nil {
 		f.Close()
 		os.Remove(f.Name())
-		return fmt.Errorf("sync %s: %w", f.Name(), unwrapPath(err))
+		return fmt.Errorf("sync %s: %w", f.Name(), atomicfile.UnwrapPath(err))
 	}
-	syncDir(s.dir)
+	atomicfile.SyncDir(s.dir)
 	hd, _ := parseHeader(line[:len(line)-1])
 	s.segs = append(s.segs, &segment{name: name, hdr: hd})
 	s.w, s.wseg, s.wsize, s.synced = f, int32(len(s.segs)-1), int64(len(line)), time.Now()
 	return nil
-}
-
-func syncDir(dir string) {
-	if d, err := os.Open(dir); err == nil {
-		d.Sync()
-		d.Close()
-	}
 }
 
 // closeWriter syncs and closes the segment being written; s.mu is held.
@@ -969,7 +945,7 @@ func (s *Store) closeWriter() error {
 	}
 	s.w = nil
 	if err != nil {
-		return fmt.Errorf("close %s: %w", path, unwrapPath(err))
+		return fmt.Errorf("close %s: %w", path, atomicfile.UnwrapPath(err))
 	}
 	return nil
 }
@@ -982,7 +958,7 @@ func (s *Store) Sync() error {
 		return s.wbroken
 	}
 	if err := s.w.Sync(); err != nil {
-		return fmt.Errorf("sync %s: %w", s.w.Name(), unwrapPath(err))
+		return fmt.Errorf("sync %s: %w", s.w.Name(), atomicfile.UnwrapPath(err))
 	}
 	s.synced = time.Now()
 	return nil

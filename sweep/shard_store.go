@@ -78,7 +78,7 @@ func (r *ShardRecord) Of() Shard { return Shard{r.Shard, r.Shards} }
 // SaveShardRecord writes rec atomically as dir/<shard file>.
 func SaveShardRecord(dir string, rec *ShardRecord) error {
 	if err := os.MkdirAll(dir, 0o755); err != nil {
-		return fmt.Errorf("create shard folder %s: %w", dir, unwrapPath(err))
+		return fmt.Errorf("create shard folder %s: %w", dir, atomicfile.UnwrapPath(err))
 	}
 	rec.Format = ShardRecordFormat
 	sum, err := contentSum(rec, &rec.Checksum)
@@ -98,7 +98,7 @@ func SaveShardRecord(dir string, rec *ShardRecord) error {
 func LoadShardRecords(dir string) ([]*ShardRecord, error) {
 	files, err := atomicfile.GlobIn(dir, "shard-*-of-*.json")
 	if err != nil {
-		return nil, fmt.Errorf("read shard manifests in %s: %w", dir, unwrapPath(err))
+		return nil, fmt.Errorf("read shard manifests in %s: %w", dir, atomicfile.UnwrapPath(err))
 	}
 	var recs []*ShardRecord
 	for _, f := range files {
@@ -107,7 +107,7 @@ func LoadShardRecords(dir string) ([]*ShardRecord, error) {
 			return nil, fmt.Errorf("read shard manifest: %w: lossexp writes only regular files there; remove it (rm %s) and re-run that shard (it reuses its stored runs)", err, f)
 		}
 		if err != nil {
-			return nil, fmt.Errorf("read shard manifest %s: %w", f, unwrapPath(err))
+			return nil, fmt.Errorf("read shard manifest %s: %w", f, atomicfile.UnwrapPath(err))
 		}
 		var r ShardRecord
 		dec := json.NewDecoder(bytes.NewReader(b))

@@ -383,16 +383,6 @@ func writeAtomic(path string, b []byte) error {
 	return nil
 }
 
-// unwrapPath drops the *fs.PathError wrapper whose path (often a
-// temporary file) the message names already.
-func unwrapPath(err error) error {
-	var pe *fs.PathError
-	if errors.As(err, &pe) {
-		return pe.Err
-	}
-	return err
-}
-
 // RunIDOf returns the id of repeat r at λ tuple lambdas of spec s, with
 // the data checksum of s's dataset. It opens the data; a sweep computes
 // the base once and uses AssignIDs instead.

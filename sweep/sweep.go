@@ -1,28 +1,3 @@
-// Package sweep expands a spec into runs in a fixed order, trains them on a
-// bounded pool of goroutine workers and hands the results to a sink in
-// index order. It knows nothing of CSV or PNG.
-//
-// # Order and determinism
-//
-// Runs are numbered point-major: index = point·repeats + repeat. The
-// points are axis-major (axes.go): point = axis·len(Spec.Grid) + λ point,
-// so a spec without axes has the points of Spec.Grid. Every run's result
-// is a pure function of (spec, grid point, repeat). Run hands each result
-// to Options.Save as soon as it is trained, in completion order; the
-// tables are rebuilt from the run store in index order afterwards, so the
-// worker count and the order in which runs finish cannot change a byte.
-//
-// # Shutdown protocol
-//
-// One dispatcher goroutine sends run indices on an unbuffered channel and
-// selects on ctx.Done() for every send. Workers receive indices until the
-// channel closes, train with the shared ctx (checked between batches),
-// save the result themselves and send a done message on a channel the
-// collector (the calling goroutine) drains. On the first error (a failed
-// run, a failed save, or ctx cancelled) the collector cancels the pool's
-// context, the dispatcher stops sending and closes its channel, workers
-// finish or abandon their run and exit, and Run waits for all of them
-// before it returns the first error. Runs saved before the error are kept.
 package sweep
 
 import (
@@ -205,12 +180,12 @@ func trainOne(ctx context.Context, s *experiments.Spec, data *experiments.DataSo
 	}
 	if d.err != nil {
 		if ctx.Err() == nil {
-			d.err = fmt.Errorf("train run %s (%s): %w", id, lambdaString(s, p.Lambdas), d.err)
+			d.err = fmt.Errorf("train run %s (%s): %w", id, s.LambdaLabel(p.Lambdas), d.err)
 		}
 		return d
 	}
 	if err := save(&d.res); err != nil {
-		d.err = fmt.Errorf("store run %s (%s): %w", id, lambdaString(s, p.Lambdas), err)
+		d.err = fmt.Errorf("store run %s (%s): %w", id, s.LambdaLabel(p.Lambdas), err)
 	}
 	return d
 }
@@ -271,15 +246,4 @@ func (c *splitCache) opened(s *experiments.Spec) *experiments.DataSource {
 	}
 	c.byspec[s] = d
 	return d
-}
-
-func lambdaString(s *experiments.Spec, lam []float64) string {
-	out := ""
-	for i, t := range s.Loss.Terms {
-		if i > 0 {
-			out += ", "
-		}
-		out += fmt.Sprintf("%s=%g", t.Name, lam[i])
-	}
-	return out
 }

@@ -7,8 +7,9 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"maps"
 	"math"
-	"sort"
+	"slices"
 )
 
 // MaxLine bounds one line of metrics.jsonl.
@@ -102,7 +103,7 @@ func parseLine(b []byte) (ln Line, final, epoch bool, err error) {
 		return ln, false, false, errors.New("invalid JSON: text after the object")
 	}
 	ln.Values = make(map[string]float64, len(m))
-	for _, k := range sortedKeys(m) {
+	for _, k := range slices.Sorted(maps.Keys(m)) {
 		raw := m[k]
 		if k == "final" {
 			var f bool
@@ -217,13 +218,4 @@ func jsonMsg(err error) string {
 		return "the line ends inside the object (truncated?)"
 	}
 	return err.Error()
-}
-
-func sortedKeys[V any](m map[string]V) []string {
-	k := make([]string, 0, len(m))
-	for s := range m {
-		k = append(k, s)
-	}
-	sort.Strings(k)
-	return k
 }

@@ -1,13 +1,3 @@
-// Package atomicfile writes files so that a crash at any moment leaves
-// each one whole or absent: the bytes go to a temporary file in the
-// destination's folder, which is flushed, synced, closed and renamed over
-// the destination; then the folder is synced so the rename survives a
-// power loss. Every file lossexp writes (run records, shard manifests,
-// tables, figures, the manifest) goes through this package.
-//
-// Temporary files are named ".<base>.tmp-<random>" beside the destination,
-// so a folder can be swept of the leftovers of a killed process with
-// TempPattern.
 package atomicfile
 
 import (
@@ -68,7 +58,7 @@ func Write(path string, write func(io.Writer) error) (err error) {
 		return fmt.Errorf("write %s: %w", path, err)
 	}
 	if err := bw.Flush(); err != nil {
-		return fmt.Errorf("write %s: %w", path, unwrap(err))
+		return fmt.Errorf("write %s: %w", path, UnwrapPath(err))
 	}
 	done = true
 	return commit(f, path)
@@ -86,7 +76,7 @@ func WriteBytes(path string, b []byte) error {
 func Copy(dst, src string) error {
 	b, err := os.ReadFile(src)
 	if err != nil {
-		return fmt.Errorf("copy %s: %w", src, unwrap(err))
+		return fmt.Errorf("copy %s: %w", src, UnwrapPath(err))
 	}
 	return WriteBytes(dst, b)
 }
@@ -154,7 +144,7 @@ func createTemp(path string) (*os.File, error) {
 	}
 	f, err := os.CreateTemp(dir, "."+base+".tmp-*")
 	if err != nil {
-		return nil, fmt.Errorf("create %s: %w", path, unwrap(err))
+		return nil, fmt.Errorf("create %s: %w", path, UnwrapPath(err))
 	}
 	return f, nil
 }
@@ -166,7 +156,7 @@ func commit(f *os.File, path string) error {
 	}
 	if err := f.Chmod(Perm); err != nil {
 		f.Close()
-		return fmt.Errorf("write %s: %w", path, unwrap(err))
+		return fmt.Errorf("write %s: %w", path, UnwrapPath(err))
 	}
 	if err := step("sync", path); err != nil {
 		f.Close()
@@ -174,29 +164,29 @@ func commit(f *os.File, path string) error {
 	}
 	if err := f.Sync(); err != nil {
 		f.Close()
-		return fmt.Errorf("sync %s: %w", path, unwrap(err))
+		return fmt.Errorf("sync %s: %w", path, UnwrapPath(err))
 	}
 	if err := step("close", path); err != nil {
 		f.Close()
 		return fmt.Errorf("close %s: %w", path, err)
 	}
 	if err := f.Close(); err != nil {
-		return fmt.Errorf("close %s: %w", path, unwrap(err))
+		return fmt.Errorf("close %s: %w", path, UnwrapPath(err))
 	}
 	if err := step("rename", path); err != nil {
 		return fmt.Errorf("rename %s: %w", path, err)
 	}
 	if err := os.Rename(f.Name(), path); err != nil {
-		return fmt.Errorf("rename %s: %w", path, unwrap(err))
+		return fmt.Errorf("rename %s: %w", path, UnwrapPath(err))
 	}
-	syncDir(filepath.Dir(path))
+	SyncDir(filepath.Dir(path))
 	return nil
 }
 
-// syncDir makes a rename in dir durable. Not every platform can sync a
-// folder, and the file itself is already synced, so failures here are not
-// errors.
-func syncDir(dir string) {
+// SyncDir makes a rename or a new file in dir durable. Not every platform
+// can sync a folder, and the file itself is already synced, so failures
+// here are not errors.
+func SyncDir(dir string) {
 	d, err := os.Open(dir)
 	if err != nil {
 		return
@@ -205,9 +195,11 @@ func syncDir(dir string) {
 	_ = d.Close()
 }
 
-// unwrap drops the *fs.PathError wrapper, whose path (often a temporary
-// name) the caller's message already replaces.
-func unwrap(err error) error {
+// UnwrapPath drops the *fs.PathError wrapper of err, whose path (often a
+// temporary name) the caller's message already names, and returns err
+// unchanged otherwise: "create run store runs: permission denied" rather
+// than "…: mkdir runs: permission denied".
+func UnwrapPath(err error) error {
 	var pe *fs.PathError
 	if errors.As(err, &pe) {
 		return pe.Err
