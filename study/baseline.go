@@ -90,7 +90,7 @@ func Baseline(results, to, tool string) (*BaselineInfo, error) {
 		return nil, inputf("refusing to store a baseline that cannot support a check: %w", err)
 	}
 	if err := os.MkdirAll(to, 0o755); err != nil {
-		return nil, inputf("create baseline folder %s: %w", to, unwrapPath(err))
+		return nil, inputf("create baseline folder %s: %w", to, atomicfile.UnwrapPath(err))
 	}
 	for _, f := range []string{SummaryFile, SpecFile} {
 		if err := copyFile(filepath.Join(results, f), filepath.Join(to, f)); err != nil {
@@ -150,7 +150,7 @@ func ReadBaselineInfo(dir string) (*BaselineInfo, error) {
 func copyFile(src, dst string) error {
 	b, err := saferead.ReadFile(src, 0)
 	if err != nil {
-		return inputf("copy %s: %w", src, unwrapPath(err))
+		return inputf("copy %s: %w", src, atomicfile.UnwrapPath(err))
 	}
 	return atomicfile.WriteBytes(dst, b)
 }

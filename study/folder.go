@@ -421,7 +421,7 @@ func removeOurs(dir string, inv *Inventory) error {
 		// The caller holds the exclusive lock: no live process owns any
 		// of it. Links in it are removed, never followed.
 		if _, err := SweepScratch(scratchRoot(dir), "", true); err != nil {
-			return inputf("replace results in %s: %w", dir, unwrapPath(err))
+			return inputf("replace results in %s: %w", dir, atomicfile.UnwrapPath(err))
 		}
 		os.Remove(scratchRoot(dir))
 	}
