@@ -169,7 +169,10 @@ func runRun(ctx context.Context, o *RunOptions) error {
 				out.Axes[f] = axes[k].String()
 			}
 		}
-		return writeJSON(o.IO.Out, out)
+		if err := writeJSON(o.IO.Out, out); err != nil {
+			return err
+		}
+		return runFailed(&res)
 	}
 	w := tabwriter.NewWriter(o.IO.Out, 0, 0, 2, ' ', 0)
 	fold := ""
@@ -191,7 +194,20 @@ func runRun(ctx context.Context, o *RunOptions) error {
 		fmt.Fprintf(w, "%s\t%.6g\n", n, v)
 	}
 	fmt.Fprintf(w, "seconds\t%.3f\n", res.Seconds)
-	return w.Flush()
+	if err := w.Flush(); err != nil {
+		return err
+	}
+	return runFailed(&res)
+}
+
+// runFailed is the exit of `lossexp run` for its result: status 1 for a
+// failed run (a training command that could not report, issue 23), nil
+// for ok and diverged (a diverged run is a result, as in a sweep).
+func runFailed(res *experiments.Result) error {
+	if res.Status != experiments.StatusFailed {
+		return nil
+	}
+	return &exitError{code: ExitFailure, err: fmt.Errorf("the run failed: %s", res.Reason)}
 }
 
 // runScratchPrefix starts the name of the folder `lossexp run` makes in

@@ -173,3 +173,28 @@ func TestRun_OutScratch(t *testing.T) {
 		t.Errorf("a folder a sweep holds: exit %d\n%s", code, stderr)
 	}
 }
+
+// TestRun_ExitByStatus: `lossexp run` exits 1 for a failed run (it exited
+// 0, issue 23 item 9) and 0 for ok and diverged runs (a diverged run is a
+// result, as in a sweep), with and without --json; the status is printed
+// either way.
+func TestRun_ExitByStatus(t *testing.T) {
+	for _, c := range []struct {
+		mode, status string
+		code         int
+	}{{"ok", "ok", ExitOK}, {"nan", "diverged", ExitOK}, {"exit3", "failed", ExitFailure}} {
+		for _, json := range []bool{false, true} {
+			args := []string{"run", fakeSpec(t, c.mode, 1), "--set", "l2=0.1"}
+			if json {
+				args = append(args, "--json")
+			}
+			code, stdout, stderr := run(t, args...)
+			if code != c.code || !strings.Contains(stdout, c.status) {
+				t.Errorf("%s (json %v): exit %d, want %d with status %s\nstdout %s\nstderr %s", c.mode, json, code, c.code, c.status, stdout, stderr)
+			}
+			if c.code == ExitFailure && !strings.Contains(stderr, "the run failed: exit status 3") {
+				t.Errorf("%s: stderr %q does not say why the run failed", c.mode, stderr)
+			}
+		}
+	}
+}

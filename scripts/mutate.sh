@@ -405,6 +405,10 @@ mutant i22-report-metric-no-did-you-mean study/plan.go study 'TestCheckReportMet
 mutant i22-new-result-drops-fold experiments/result.go experiments 'TestNewResult' \
 	'		Fold:    run.Fold,' ''
 
+# --- issue 23: lossexp run exits 1 for a failed run ---
+mutant run-failed-exits-0 cmd/run.go cmd 'TestRun_ExitByStatus' \
+	'	if res.Status != experiments.StatusFailed {' '	if true {'
+
 echo
 echo "=== mutation summary: $caught caught, $missed missed, $stale stale (of $((caught + missed + stale)))"
 printf '%s\n' "${report[@]}"
