@@ -31,6 +31,7 @@ type progress struct {
 	quiet    bool
 	drawn    bool
 	diverged int
+	failed   int // a training command's runs that failed, apart from the diverged
 
 	cost      []int64 // by plan index; nil: every run costs the same
 	totalCost int64   // of the runs to train
@@ -55,7 +56,11 @@ func (p *progress) setCosts(costs []int64) {
 
 // update is called after each finished run, from one goroutine.
 func (p *progress) update(done, total int, r *experiments.Result) {
-	if r.Status != experiments.StatusOK {
+	switch r.Status {
+	case experiments.StatusOK:
+	case experiments.StatusFailed:
+		p.failed++
+	default:
 		p.diverged++
 	}
 	if p.cost != nil && r.Index >= 0 && r.Index < len(p.cost) {
@@ -74,13 +79,22 @@ func (p *progress) update(done, total int, r *experiments.Result) {
 	}
 	if done == total || now.Sub(p.last) >= 5*time.Second {
 		p.last = now
-		div := ""
-		if p.diverged > 0 {
-			div = fmt.Sprintf(", %d diverged", p.diverged)
-		}
 		fmt.Fprintf(p.io.Err, "sweep %s: %d/%d runs (%.0f%%), elapsed %s, ETA %s%s\n",
-			p.name, done, total, 100*p.fraction(done, total), round(elapsed), round(eta), div)
+			p.name, done, total, 100*p.fraction(done, total), round(elapsed), round(eta), p.notOK(","))
 	}
+}
+
+// notOK counts the runs that did not end ok so far, each after sep and a
+// space: ", 2 diverged, 3 failed"; "" when every run was ok.
+func (p *progress) notOK(sep string) string {
+	s := ""
+	if p.diverged > 0 {
+		s += fmt.Sprintf("%s %d diverged", sep, p.diverged)
+	}
+	if p.failed > 0 {
+		s += fmt.Sprintf("%s %d failed", sep, p.failed)
+	}
+	return s
 }
 
 // fraction is the share of the work done: by cost when known.
@@ -108,10 +122,7 @@ func (p *progress) line(done, total int, elapsed, eta time.Duration, width int) 
 	width = max(width-1, 10)
 	f := p.fraction(done, total)
 	counts := fmt.Sprintf(" %d/%d %3.0f%%", done, total, 100*f)
-	tail := fmt.Sprintf(" ETA %s", round(eta))
-	if p.diverged > 0 {
-		tail += fmt.Sprintf(" %d diverged", p.diverged)
-	}
+	tail := fmt.Sprintf(" ETA %s", round(eta)) + p.notOK("")
 	el := fmt.Sprintf(" %s", round(elapsed))
 	name := p.name
 	fixed := func() int { return cols(name) + cols(counts) + cols(el) + cols(tail) }

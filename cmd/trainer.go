@@ -26,7 +26,12 @@ func describeTrainer(w io.Writer, s *experiments.Spec) {
 	if t.Timeout > 0 {
 		fmt.Fprintf(w, ", timeout %s", experiments.ShortDuration(t.Timeout))
 	}
-	fmt.Fprintf(w, ", %d retries of a failed run\n", t.Retries)
+	fmt.Fprintf(w, ", %d retries of a failed run", t.Retries)
+	if n := t.FailFast(); n > 0 {
+		fmt.Fprintf(w, "; a sweep stops after %d alike failed attempts at its start (trainer.max_failures)\n", n)
+	} else {
+		fmt.Fprintln(w, "; every run is tried however many fail (trainer.max_failures: 0)")
+	}
 	if len(t.Inputs) > 0 {
 		fmt.Fprintf(w, "  inputs (their content enters every run id): %s\n", strings.Join(t.Inputs, ", "))
 	}

@@ -55,7 +55,21 @@ type (
 	workerKey  struct{}
 	logRootKey struct{}
 	scratchKey struct{}
+	attemptKey struct{}
 )
+
+// AttemptFunc is told of every attempt of a training command that ended
+// (not one stopped by ctx): the run's id, its status and its reason ("" when
+// ok). It is called from the worker that ran the attempt, so from several
+// goroutines at once.
+type AttemptFunc func(id, status, reason string)
+
+// WithAttempts returns ctx carrying f, which hears of every attempt of the
+// training commands run under ctx (a sweep's fail-fast rule,
+// trainer.max_failures, counts them). It never changes a result.
+func WithAttempts(ctx context.Context, f AttemptFunc) context.Context {
+	return context.WithValue(ctx, attemptKey{}, f)
+}
 
 // WithScratch returns ctx carrying the folder in which a training
 // command's attempts make their run folders ($LOSSEXP_RUN_DIR,
@@ -174,6 +188,9 @@ func trainCommand(ctx context.Context, run *Run) (Result, error) {
 				os.RemoveAll(logs) // an interrupted run leaves no temporary folder
 			}
 			return res, err
+		}
+		if f, ok := ctx.Value(attemptKey{}).(AttemptFunc); ok {
+			f(res.RunID, a.status, a.reason)
 		}
 		if a.status != StatusFailed {
 			break

@@ -43,6 +43,7 @@ var durationRE = regexp.MustCompile(`^[-+]?(([0-9]+(\.[0-9]*)?|\.[0-9]+)(ns|us|Â
 //	  params: {lr: 0.01}
 //	  timeout: 30m
 //	  retries: 1
+//	  max_failures: 3
 //	  metrics: {test.accuracy: higher, test.dp_diff: lower}
 type TrainerSpec struct {
 	// Command is the argv, run without a shell; each element may hold
@@ -62,6 +63,11 @@ type TrainerSpec struct {
 	// extra attempts of a run that failed (not one that diverged).
 	Timeout time.Duration `json:",omitempty"`
 	Retries int           `json:",omitempty"`
+	// MaxFailures stops a sweep whose first MaxFailures attempts all
+	// failed the same way (FailFast); nil is DefaultMaxFailures, 0 turns
+	// the rule off. Like Timeout and Retries it does not change what a run
+	// computes: it is left out of the run ids and of ResultHash.
+	MaxFailures *int `json:"-"`
 	// Grace is the time the command's process group has between SIGTERM
 	// and SIGKILL when a run is stopped (0 = command.DefaultGrace, 10s).
 	Grace time.Duration `json:",omitempty"`
@@ -84,8 +90,21 @@ type TrainerMetric struct {
 // MaxRetries bounds trainer.retries.
 const MaxRetries = 100
 
+// DefaultMaxFailures is trainer.max_failures when the spec leaves it out.
+const DefaultMaxFailures = 3
+
+// FailFast returns how many failed attempts, all alike, at the start of a
+// sweep stop it: trainer.max_failures, DefaultMaxFailures when left out;
+// 0 means never.
+func (t *TrainerSpec) FailFast() int {
+	if t.MaxFailures == nil {
+		return DefaultMaxFailures
+	}
+	return *t.MaxFailures
+}
+
 var (
-	trainerKeys      = []string{"command", "inputs", "env", "params", "timeout", "grace", "retries", "metrics"}
+	trainerKeys      = []string{"command", "inputs", "env", "params", "timeout", "grace", "retries", "max_failures", "metrics"}
 	trainerBetter    = []string{"higher", "lower"}
 	envKeyRE         = regexp.MustCompile(`^[A-Za-z_][A-Za-z0-9_]*$`)
 	trainerMetricRE  = regexp.MustCompile(`^[A-Za-z0-9_][A-Za-z0-9_.:/-]*$`)
@@ -163,6 +182,10 @@ func (t *TrainerSpec) decode(d *decoder, n *yaml.Node, path string) {
 			}
 		case "retries":
 			d.int(v, f, &t.Retries)
+		case "max_failures":
+			var n int
+			d.int(v, f, &n)
+			t.MaxFailures = &n
 		case "metrics":
 			ms := []TrainerMetric{}
 			if d.mapping(v, f, nil, func(k string, v *yaml.Node, fk string) {
@@ -225,6 +248,9 @@ func (s *Spec) validateTrainer(v *validator) {
 	}
 	if t.Retries < 0 || t.Retries > MaxRetries {
 		v.addf("trainer.retries", "must be between 0 and %d, got %d", MaxRetries, t.Retries)
+	}
+	if n := t.FailFast(); n < 0 {
+		v.addf("trainer.max_failures", "must be >= 0 (0: try every run however many fail), got %d", n)
 	}
 	if len(t.Metrics) == 0 {
 		v.addf("trainer.metrics", "required: the metrics every run reports and which way each is better, e.g. {test.accuracy: higher}")

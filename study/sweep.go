@@ -190,7 +190,11 @@ func Sweep(ctx context.Context, st *Study, opt SweepOptions) (*SweepOutcome, err
 	}
 	oc.Manifest = m
 	if runErr != nil && !oc.Interrupted {
-		return oc, fmt.Errorf("%w (the %d runs finished are kept in %s; run the same command again to resume)", runErr, finished, store.Dir())
+		again := "; run the same command again to resume"
+		if ff := (*FailFastError)(nil); errors.As(runErr, &ff) {
+			again = "" // the cure is in the message: fix the command first
+		}
+		return oc, fmt.Errorf("%w (the %d runs finished are kept in %s%s)", runErr, finished, store.Dir(), again)
 	}
 	if oc.Interrupted {
 		return oc, fmt.Errorf("sweep %s interrupted after %d of %d runs: %w", s.Name, finished, st.Plans.Len(), runErr)

@@ -6,7 +6,11 @@ import (
 	"fmt"
 	"io"
 	"math"
+	"regexp"
 	"slices"
+	"strconv"
+	"strings"
+	"sync"
 	"time"
 
 	"github.com/lossexp/lossexp/experiments"
@@ -136,6 +140,12 @@ func (st *Study) TrainMissing(ctx context.Context, store *sweep.Store, mine swee
 	}
 	specHash := st.Spec.ResultHash()
 	trainStart := time.Now()
+	ctx, stop := context.WithCancelCause(ctx)
+	defer stop(nil)
+	if st.Spec.Trainer != nil {
+		ff := &failFast{limit: st.Spec.Trainer.FailFast(), stop: stop, spec: st.SpecPath, store: store.Dir()}
+		ctx = experiments.WithAttempts(ctx, ff.attempt)
+	}
 	n, err := sweep.Run(ctx, st.Spec, st.Data, plans, sweep.Options{
 		Workers: opt.Workers,
 		Skip:    skip,
@@ -158,6 +168,15 @@ func (st *Study) TrainMissing(ctx context.Context, store *sweep.Store, mine swee
 		},
 	})
 	stats.Trained = n
+	if ff := (*FailFastError)(nil); errors.As(context.Cause(ctx), &ff) {
+		for p := range plans.All() {
+			if p.ID == ff.RunID {
+				ff.Try = st.runCommand(p)
+				break
+			}
+		}
+		err = ff // not an interruption: the runs saved are kept, the tables written
+	}
 	if serr := store.Sync(); err == nil && serr != nil {
 		err = serr
 	}
@@ -165,6 +184,88 @@ func (st *Study) TrainMissing(ctx context.Context, store *sweep.Store, mine swee
 		stats.Seconds = time.Since(trainStart).Seconds()
 	}
 	return stats, err
+}
+
+// failFast is trainer.max_failures: it stops a training pass whose first
+// limit attempts, in the order they end, all failed with the same first
+// line of reason, numbers (PIDs, sizes, exit statuses) and the run's id
+// aside; an attempt that ends otherwise turns it off for the rest of the
+// pass, so a command that fails on some runs only is never stopped.
+// Attempts end on several workers at once, hence the mutex; with one
+// worker the decision is a function of the attempts' order alone.
+type failFast struct {
+	limit       int
+	stop        context.CancelCauseFunc
+	spec, store string
+
+	mu     sync.Mutex
+	n      int    // failed attempts so far, all alike; -1: off
+	key    string // their reason, normalised
+	first  string // the first one's reason, as it was
+	firstR string // and its run id
+}
+
+var digitsRE = regexp.MustCompile(`[0-9]+`)
+
+func (f *failFast) attempt(id, status, reason string) {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	// Off, or stopped already (the attempts in flight end as cancelled).
+	if f.limit <= 0 || f.n < 0 || f.n >= f.limit {
+		return
+	}
+	line, _, _ := strings.Cut(reason, "\n")
+	key := digitsRE.ReplaceAllString(strings.ReplaceAll(line, id, "{run_id}"), "#")
+	if status != experiments.StatusFailed || (f.n > 0 && key != f.key) {
+		f.n = -1
+		return
+	}
+	if f.n == 0 {
+		f.key, f.first, f.firstR = key, line, id
+	}
+	f.n++
+	if f.n == f.limit {
+		f.stop(&FailFastError{Attempts: f.n, Reason: f.first, RunID: f.firstR, Try: "lossexp run " + f.spec, Store: f.store})
+	}
+}
+
+// FailFastError stops a sweep whose first attempts all failed the same way
+// (trainer.max_failures): the runs saved before it are kept.
+type FailFastError struct {
+	Attempts int
+	Reason   string // the first line of the first attempt's reason
+	RunID    string // the run of the first attempt
+	Try      string // the command that trains that run alone (lossexp run)
+	Store    string // the run store, whose logs/<run-id>/ hold the attempts' output
+}
+
+func (e *FailFastError) Error() string {
+	return fmt.Sprintf("sweep stopped: the first %d attempts all failed with: %s (output in %s/logs/%s/); fix the training command (try one run by hand: %s) and run the sweep again; trainer.max_failures: 0 tries every run however many fail",
+		e.Attempts, e.Reason, e.Store, e.RunID, e.Try)
+}
+
+// runCommand is the `lossexp run` command line that trains plan p alone.
+func (st *Study) runCommand(p sweep.Plan) string {
+	args := []string{"lossexp", "run", st.SpecPath}
+	for i, name := range st.Layout.Terms {
+		if i < len(p.Lambdas) {
+			args = append(args, "--set", name+"="+strconv.FormatFloat(p.Lambdas[i], 'g', -1, 64))
+		}
+	}
+	if p.Repeat != 0 {
+		args = append(args, "--repeat", strconv.Itoa(p.Repeat))
+	}
+	for i, name := range st.Layout.Axes {
+		if i < len(p.AxisValues) {
+			args = append(args, "--axis", name+"="+p.AxisValues[i])
+		}
+	}
+	for i, a := range args {
+		if a == "" || strings.ContainsAny(a, " \t\n'\"$`\\*?;&|<>()[]{}~#!") {
+			args[i] = "'" + strings.ReplaceAll(a, "'", `'\''`) + "'"
+		}
+	}
+	return strings.Join(args, " ")
 }
 
 // WriteTables writes runs.csv, curves.csv and timings.csv of dir from the
