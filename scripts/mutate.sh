@@ -409,6 +409,18 @@ mutant i22-new-result-drops-fold experiments/result.go experiments 'TestNewResul
 mutant run-failed-exits-0 cmd/run.go cmd 'TestRun_ExitByStatus' \
 	'	if res.Status != experiments.StatusFailed {' '	if true {'
 
+# --- issue 23: fail fast (trainer.max_failures) and the progress line ---
+mutant failfast-never-stops study/train.go study 'TestFailFast_Rule' \
+	'	if f.n == f.limit {' '	if f.n == f.limit+1 {'
+mutant failfast-streak-anywhere study/train.go study 'TestFailFast_Rule' \
+	'		f.n = -1' '		f.n = 0'
+mutant failfast-default-off experiments/trainer.go cmd 'TestSweep_FailFast$' \
+	'const DefaultMaxFailures = 3' 'const DefaultMaxFailures = 0'
+mutant failfast-in-result-hash experiments/trainer.go experiments 'TestTrainer_MaxFailures' \
+	'MaxFailures *int `json:"-"`' 'MaxFailures *int'
+mutant progress-failed-as-diverged cmd/progress.go cmd 'TestProgress_FailedApart' \
+	'		p.failed++' '		p.diverged++'
+
 echo
 echo "=== mutation summary: $caught caught, $missed missed, $stale stale (of $((caught + missed + stale)))"
 printf '%s\n' "${report[@]}"
