@@ -7,7 +7,7 @@
 # package that should catch it, and reports caught or MISSED. The working
 # tree is never touched.
 #
-#   scripts/mutate.sh              # every mutant (a few minutes on 2 cores)
+#   scripts/mutate.sh              # every mutant (about half an hour on 2 cores)
 #   scripts/mutate.sh prox l2      # only the mutants whose names match
 #   MUTATE_FULL=1 scripts/mutate.sh   # each package's whole -short suite
 #                                     # instead of the tests named per mutant
