@@ -38,73 +38,9 @@ func parseSummary(r io.Reader, name string) (*Summary, error) {
 		return nil, fmt.Errorf("%s: %w", name, err)
 	}
 	s := &Summary{}
-	var termCols, axisCols []int
-	nCol, divCol := -1, -1
-	type metricCols struct{ mean, std, lo, hi, se int }
-	var mcols []metricCols
-	index := map[string]int{}
-	seen := map[string]bool{}
-	for i, h := range header {
-		if seen[h] {
-			return nil, fmt.Errorf("%s: line 1, column %d: duplicate column %q", name, i+1, h)
-		}
-		seen[h] = true
-		switch {
-		case strings.HasPrefix(h, LambdaPrefix) && len(h) > len(LambdaPrefix):
-			termCols = append(termCols, i)
-			s.Terms = append(s.Terms, strings.TrimPrefix(h, LambdaPrefix))
-		case strings.HasPrefix(h, AxisPrefix) && len(h) > len(AxisPrefix):
-			axisCols = append(axisCols, i)
-			s.Axes = append(s.Axes, strings.TrimPrefix(h, AxisPrefix))
-		case h == ColN:
-			nCol = i
-		case h == ColDiverged:
-			divCol = i
-		default:
-			var m string
-			var field int
-			switch {
-			case strings.HasSuffix(h, SuffixMean):
-				m, field = strings.TrimSuffix(h, SuffixMean), 0
-			case strings.HasSuffix(h, SuffixStd):
-				m, field = strings.TrimSuffix(h, SuffixStd), 1
-			case strings.HasSuffix(h, SuffixCILow):
-				m, field = strings.TrimSuffix(h, SuffixCILow), 2
-			case strings.HasSuffix(h, SuffixCIHigh):
-				m, field = strings.TrimSuffix(h, SuffixCIHigh), 3
-			case strings.HasSuffix(h, SuffixSE):
-				m, field = strings.TrimSuffix(h, SuffixSE), 4
-			default:
-				continue // a column a later version added
-			}
-			k, ok := index[m]
-			if !ok {
-				k = len(s.Metrics)
-				index[m] = k
-				s.Metrics = append(s.Metrics, m)
-				mcols = append(mcols, metricCols{-1, -1, -1, -1, -1})
-			}
-			switch field {
-			case 0:
-				mcols[k].mean = i
-			case 1:
-				mcols[k].std = i
-			case 2:
-				mcols[k].lo = i
-			case 3:
-				mcols[k].hi = i
-			case 4:
-				mcols[k].se = i
-			}
-		}
-	}
-	if nCol < 0 {
-		return nil, fmt.Errorf("%s: line 1: missing column %q: is it a summary.csv written by lossexp?", name, ColN)
-	}
-	for k, m := range s.Metrics {
-		if mcols[k].mean < 0 {
-			return nil, fmt.Errorf("%s: line 1: metric %s has no %q column", name, m, m+SuffixMean)
-		}
+	l, err := readSummaryHeader(header, name, s)
+	if err != nil {
+		return nil, err
 	}
 	for {
 		rec, err := cr.Read()
@@ -119,51 +55,11 @@ func parseSummary(r io.Reader, name string) (*Summary, error) {
 			return nil, fmt.Errorf("%s: %w", name, err)
 		}
 		line, _ := cr.FieldPos(0)
-		cellErr := func(col int, err error) error {
+		p, err := l.point(rec, func(col int, err error) error {
 			return fmt.Errorf("%s: line %d, column %q: %w", name, line, header[col], err)
-		}
-		p := Point{Lambdas: make([]float64, len(termCols)), Stats: make([]Stat, len(s.Metrics))}
-		for j, c := range termCols {
-			v, err := parseCell(rec[c])
-			if err != nil {
-				return nil, cellErr(c, err)
-			}
-			if math.IsNaN(v) {
-				return nil, cellErr(c, errors.New("empty λ"))
-			}
-			p.Lambdas[j] = v
-		}
-		for _, c := range axisCols {
-			p.Axes = append(p.Axes, rec[c])
-		}
-		if p.N, err = strconv.Atoi(rec[nCol]); err != nil || p.N < 0 {
-			return nil, cellErr(nCol, fmt.Errorf("invalid count %q", rec[nCol]))
-		}
-		if divCol >= 0 {
-			if p.Diverged, err = strconv.Atoi(rec[divCol]); err != nil || p.Diverged < 0 || p.Diverged > p.N {
-				return nil, cellErr(divCol, fmt.Errorf("invalid count %q", rec[divCol]))
-			}
-		}
-		for k, mc := range mcols {
-			st := Stat{Mean: math.NaN(), Std: math.NaN(), CILow: math.NaN(), CIHigh: math.NaN()}
-			st.Pooled = mc.se >= 0
-			for _, f := range []struct {
-				col int
-				dst *float64
-			}{{mc.mean, &st.Mean}, {mc.std, &st.Std}, {mc.lo, &st.CILow}, {mc.hi, &st.CIHigh}, {mc.se, &st.PooledSE}} {
-				if f.col < 0 {
-					continue
-				}
-				v, err := parseCell(rec[f.col])
-				if err != nil {
-					return nil, cellErr(f.col, err)
-				}
-				*f.dst = v
-			}
-			if !math.IsNaN(st.Mean) {
-				st.N = p.N - p.Diverged
-			}
-			p.Stats[k] = st
+		})
+		if err != nil {
+			return nil, err
 		}
 		s.Points = append(s.Points, p)
 	}
@@ -171,6 +67,144 @@ func parseSummary(r io.Reader, name string) (*Summary, error) {
 		return nil, fmt.Errorf("%s: no grid points (header only)", name)
 	}
 	return s, nil
+}
+
+// statColumns are a metric's columns in summary.csv, in the order their
+// suffixes are tried: the suffix and the Stat field its cells fill. A new
+// per-metric column is one row here (and one in WriteSummary).
+var statColumns = []struct {
+	suffix string
+	field  func(*Stat) *float64
+}{
+	{SuffixMean, func(st *Stat) *float64 { return &st.Mean }},
+	{SuffixStd, func(st *Stat) *float64 { return &st.Std }},
+	{SuffixCILow, func(st *Stat) *float64 { return &st.CILow }},
+	{SuffixCIHigh, func(st *Stat) *float64 { return &st.CIHigh }},
+	{SuffixSE, func(st *Stat) *float64 { return &st.PooledSE }},
+}
+
+// Rows of statColumns the reader treats apart: the mean is required, the
+// standard error makes a Stat Pooled.
+const (
+	statMean = 0
+	statSE   = 4
+)
+
+// summaryLayout is where parseSummary finds each field in a row: column
+// indices, -1 for an absent column.
+type summaryLayout struct {
+	terms, axes []int
+	n, diverged int
+	metrics     [][]int // per metric, per row of statColumns
+}
+
+// readSummaryHeader finds the columns of header, appending the terms, axes
+// and metrics it names to s. Columns it does not know (a later version's)
+// are skipped.
+func readSummaryHeader(header []string, name string, s *Summary) (*summaryLayout, error) {
+	l := &summaryLayout{n: -1, diverged: -1}
+	index := map[string]int{}
+	seen := map[string]bool{}
+	for i, h := range header {
+		if seen[h] {
+			return nil, fmt.Errorf("%s: line 1, column %d: duplicate column %q", name, i+1, h)
+		}
+		seen[h] = true
+		switch {
+		case strings.HasPrefix(h, LambdaPrefix) && len(h) > len(LambdaPrefix):
+			l.terms = append(l.terms, i)
+			s.Terms = append(s.Terms, strings.TrimPrefix(h, LambdaPrefix))
+		case strings.HasPrefix(h, AxisPrefix) && len(h) > len(AxisPrefix):
+			l.axes = append(l.axes, i)
+			s.Axes = append(s.Axes, strings.TrimPrefix(h, AxisPrefix))
+		case h == ColN:
+			l.n = i
+		case h == ColDiverged:
+			l.diverged = i
+		default:
+			l.metricColumn(h, i, index, s)
+		}
+	}
+	if l.n < 0 {
+		return nil, fmt.Errorf("%s: line 1: missing column %q: is it a summary.csv written by lossexp?", name, ColN)
+	}
+	for k, m := range s.Metrics {
+		if l.metrics[k][statMean] < 0 {
+			return nil, fmt.Errorf("%s: line 1: metric %s has no %q column", name, m, m+SuffixMean)
+		}
+	}
+	return l, nil
+}
+
+// metricColumn records column i, named h, when its suffix is one of
+// statColumns, adding its metric to s (index maps a metric to its place)
+// the first time it is seen.
+func (l *summaryLayout) metricColumn(h string, i int, index map[string]int, s *Summary) {
+	for field, sc := range statColumns {
+		if !strings.HasSuffix(h, sc.suffix) {
+			continue
+		}
+		m := strings.TrimSuffix(h, sc.suffix)
+		k, ok := index[m]
+		if !ok {
+			k = len(s.Metrics)
+			index[m] = k
+			s.Metrics = append(s.Metrics, m)
+			cols := make([]int, len(statColumns))
+			for j := range cols {
+				cols[j] = -1
+			}
+			l.metrics = append(l.metrics, cols)
+		}
+		l.metrics[k][field] = i
+		return
+	}
+}
+
+// point reads one row; cellErr names the row and the column in an error.
+func (l *summaryLayout) point(rec []string, cellErr func(col int, err error) error) (Point, error) {
+	p := Point{Lambdas: make([]float64, len(l.terms)), Stats: make([]Stat, len(l.metrics))}
+	for j, c := range l.terms {
+		v, err := parseCell(rec[c])
+		if err != nil {
+			return p, cellErr(c, err)
+		}
+		if math.IsNaN(v) {
+			return p, cellErr(c, errors.New("empty λ"))
+		}
+		p.Lambdas[j] = v
+	}
+	for _, c := range l.axes {
+		p.Axes = append(p.Axes, rec[c])
+	}
+	var err error
+	if p.N, err = strconv.Atoi(rec[l.n]); err != nil || p.N < 0 {
+		return p, cellErr(l.n, fmt.Errorf("invalid count %q", rec[l.n]))
+	}
+	if l.diverged >= 0 {
+		if p.Diverged, err = strconv.Atoi(rec[l.diverged]); err != nil || p.Diverged < 0 || p.Diverged > p.N {
+			return p, cellErr(l.diverged, fmt.Errorf("invalid count %q", rec[l.diverged]))
+		}
+	}
+	for k, cols := range l.metrics {
+		st := Stat{Mean: math.NaN(), Std: math.NaN(), CILow: math.NaN(), CIHigh: math.NaN()}
+		st.Pooled = cols[statSE] >= 0
+		for field, col := range cols {
+			if col < 0 {
+				continue
+			}
+			v, err := parseCell(rec[col])
+			if err != nil {
+				return p, cellErr(col, err)
+			}
+			*statColumns[field].field(&st) = v
+		}
+		if !math.IsNaN(st.Mean) {
+			st.N = p.N - p.Diverged
+		}
+		p.Stats[k] = st
+	}
+	return p, nil
 }
 
 // ParseSummary reads a summary.csv from r; name is used in messages.
