@@ -278,80 +278,15 @@ func MetricFigure(s *Summary, xi int, mis []int, opts PlotOptions) (io.WriterTo,
 			others = append(others, j)
 		}
 	}
-	positive, nonneg := 0, true
-	seen := map[float64]bool{}
-	for _, p := range s.Points {
-		x := p.Lambdas[xi]
-		if x < 0 || !isFinite(x) {
-			nonneg = false
-		}
-		if x > 0 && !seen[x] {
-			positive++
-		}
-		seen[x] = true
+	logX, err := logXAxis(s, xi)
+	if err != nil {
+		return nil, err
 	}
-	logX := nonneg && positive >= 2
-	if len(seen) < 2 {
-		return nil, fmt.Errorf("λ of %s takes a single value", xname)
-	}
-
-	// Group points by the λ of the other swept terms and by the axis
-	// values (one curve per axis value), in grid order.
-	type group struct {
-		key    []float64
-		axes   []string
-		points []int
-	}
-	var groups []group
-	for pi, p := range s.Points {
-		key := make([]float64, len(others))
-		for k, j := range others {
-			key[k] = p.Lambdas[j]
-		}
-		g := slices.IndexFunc(groups, func(g group) bool { return slices.Equal(g.key, key) && slices.Equal(g.axes, p.Axes) })
-		if g < 0 {
-			g = len(groups)
-			groups = append(groups, group{key: key, axes: p.Axes})
-		}
-		groups[g].points = append(groups[g].points, pi)
-	}
-
+	groups := groupPoints(s, others)
 	f := &figure{logX: logX}
 	for _, mi := range mis {
 		for _, g := range groups {
-			var labels []string
-			if len(mis) > 1 {
-				labels = append(labels, s.Metrics[mi])
-			}
-			for k, j := range others {
-				labels = append(labels, s.Terms[j]+" = "+formatLambda(g.key[k]))
-			}
-			for k, a := range g.axes {
-				labels = append(labels, AxisLabel(s.Axes[k])+" = "+a)
-			}
-			sr := series{label: strings.Join(labels, ", ")}
-			idx := slices.Clone(g.points)
-			slices.SortStableFunc(idx, func(a, b int) int {
-				return cmpFloat(s.Points[a].Lambdas[xi], s.Points[b].Lambdas[xi])
-			})
-			for _, pi := range idx {
-				st := s.Points[pi].Stats[mi]
-				x := s.Points[pi].Lambdas[xi]
-				if !isFinite(st.Mean) {
-					// No value: the point is missing. When its runs all
-					// diverged, the axis says so with a mark.
-					if p := s.Points[pi]; p.N > 0 && p.Diverged == p.N && !(logX && x == 0) && !slices.Contains(f.diverged, x) {
-						f.diverged = append(f.diverged, x)
-					}
-					continue
-				}
-				if logX && x == 0 {
-					sr.ref = &st
-					continue
-				}
-				sr.xs = append(sr.xs, x)
-				sr.pts = append(sr.pts, st)
-			}
+			sr := f.seriesOf(s, xi, mi, g, seriesLabel(s, mis, mi, others, g))
 			if len(sr.pts) == 0 && sr.ref == nil {
 				continue
 			}
@@ -374,7 +309,108 @@ func MetricFigure(s *Summary, xi int, mis []int, opts PlotOptions) (io.WriterTo,
 		}
 	}
 	f.refEntry = len(f.series) > 1
+	f.labelMetrics(s, xname, mis, opts)
+	return f, nil
+}
 
+// logXAxis reports whether the λ of term xi go on a log axis: all
+// non-negative and finite, at least two of them positive. It is an error
+// when they take a single value.
+func logXAxis(s *Summary, xi int) (bool, error) {
+	positive, nonneg := 0, true
+	seen := map[float64]bool{}
+	for _, p := range s.Points {
+		x := p.Lambdas[xi]
+		if x < 0 || !isFinite(x) {
+			nonneg = false
+		}
+		if x > 0 && !seen[x] {
+			positive++
+		}
+		seen[x] = true
+	}
+	if len(seen) < 2 {
+		return false, fmt.Errorf("λ of %s takes a single value", s.Terms[xi])
+	}
+	return nonneg && positive >= 2, nil
+}
+
+// pointGroup is the points of one curve: those sharing the λ of the other
+// swept terms (key) and the axis values.
+type pointGroup struct {
+	key    []float64
+	axes   []string
+	points []int
+}
+
+// groupPoints groups the points of s by the λ of the terms others and by
+// their axis values (one curve per axis value), in grid order.
+func groupPoints(s *Summary, others []int) []pointGroup {
+	var groups []pointGroup
+	for pi, p := range s.Points {
+		key := make([]float64, len(others))
+		for k, j := range others {
+			key[k] = p.Lambdas[j]
+		}
+		g := slices.IndexFunc(groups, func(g pointGroup) bool { return slices.Equal(g.key, key) && slices.Equal(g.axes, p.Axes) })
+		if g < 0 {
+			g = len(groups)
+			groups = append(groups, pointGroup{key: key, axes: p.Axes})
+		}
+		groups[g].points = append(groups[g].points, pi)
+	}
+	return groups
+}
+
+// seriesLabel is the legend entry of the curve of metric mi over group g:
+// the metric when the figure has several, the other terms' λ, the axes.
+func seriesLabel(s *Summary, mis []int, mi int, others []int, g pointGroup) string {
+	var labels []string
+	if len(mis) > 1 {
+		labels = append(labels, s.Metrics[mi])
+	}
+	for k, j := range others {
+		labels = append(labels, s.Terms[j]+" = "+formatLambda(g.key[k]))
+	}
+	for k, a := range g.axes {
+		labels = append(labels, AxisLabel(s.Axes[k])+" = "+a)
+	}
+	return strings.Join(labels, ", ")
+}
+
+// seriesOf is the curve of metric mi over the points of g, λ of term xi
+// ascending: the λ = 0 point is its reference on a log axis, and a point
+// without a value whose runs all diverged is added to f.diverged.
+func (f *figure) seriesOf(s *Summary, xi, mi int, g pointGroup, label string) series {
+	sr := series{label: label}
+	idx := slices.Clone(g.points)
+	slices.SortStableFunc(idx, func(a, b int) int {
+		return cmpFloat(s.Points[a].Lambdas[xi], s.Points[b].Lambdas[xi])
+	})
+	for _, pi := range idx {
+		st := s.Points[pi].Stats[mi]
+		x := s.Points[pi].Lambdas[xi]
+		if !isFinite(st.Mean) {
+			// No value: the point is missing. When its runs all
+			// diverged, the axis says so with a mark.
+			if p := s.Points[pi]; p.N > 0 && p.Diverged == p.N && !(f.logX && x == 0) && !slices.Contains(f.diverged, x) {
+				f.diverged = append(f.diverged, x)
+			}
+			continue
+		}
+		if f.logX && x == 0 {
+			sr.ref = &st
+			continue
+		}
+		sr.xs = append(sr.xs, x)
+		sr.pts = append(sr.pts, st)
+	}
+	return sr
+}
+
+// labelMetrics sets the title, the axis labels and the marks of the figure
+// of metrics mis against term xname.
+func (f *figure) labelMetrics(s *Summary, xname string, mis []int, opts PlotOptions) {
 	name := s.Metrics[mis[0]]
 	if len(mis) > 1 {
 		_, base, _ := strings.Cut(name, ".")
@@ -391,7 +427,7 @@ func MetricFigure(s *Summary, xi int, mis []int, opts PlotOptions) (io.WriterTo,
 		f.title = opts.Title + ": " + f.title
 	}
 	f.subtitle = opts.Description
-	if logX {
+	if f.logX {
 		f.xLabel = "λ (" + xname + ", log scale)"
 	} else {
 		f.xLabel = "λ (" + xname + ")"
@@ -402,7 +438,6 @@ func MetricFigure(s *Summary, xi int, mis []int, opts PlotOptions) (io.WriterTo,
 			f.marks = append(f.marks, m)
 		}
 	}
-	return f, nil
 }
 
 // AxisLabel is the short name of an axis in legends: the last part of its
@@ -544,14 +579,7 @@ func legendWidth(l plot.Legend) vg.Length {
 
 // plot builds the gonum plot and its legend (drawn apart by Draw).
 func (f *figure) plot() (*plot.Plot, plot.Legend, error) {
-	p := plot.New()
-	p.X.Label.Text, p.Y.Label.Text = f.xLabel, f.yLabel
-	for _, a := range []*plot.Axis{&p.X, &p.Y} {
-		a.Label.TextStyle.Font.Size = labelSize
-		a.Tick.Label.Font.Size = tickSize
-		a.Tick.Length = vg.Points(5)
-	}
-	p.X.Tick.Marker, p.Y.Tick.Marker = linTicks{}, linTicks{}
+	p := newPlot(f.xLabel, f.yLabel)
 	if f.logX {
 		p.X.Scale = plot.LogScale{}
 		p.X.Tick.Marker = logTicks{}
@@ -560,8 +588,6 @@ func (f *figure) plot() (*plot.Plot, plot.Legend, error) {
 		p.Y.Scale = plot.LogScale{}
 		p.Y.Tick.Marker = clipTicks{logTicks{}}
 	}
-	addGrid(p)
-
 	legend := newLegend()
 
 	// The x extent of the reference lines: the curves' λ range.
@@ -576,8 +602,30 @@ func (f *figure) plot() (*plot.Plot, plot.Legend, error) {
 	}
 
 	// Bands first so that lines and markers are drawn over them.
-	var refs []plot.Plotter
-	var refThumbs []plot.Thumbnailer // legend entry of a single reference
+	refs, refThumbs := f.references(p, xmin, xmax)
+	lines := f.curves(p, &legend)
+	if refThumbs != nil {
+		legendAdd(&legend, RefLabel, refThumbs...)
+	}
+	if f.refEntry && len(refs) > 0 {
+		legendAdd(&legend, RefLabel, hline(0, 1, 0, refGray))
+	}
+	for _, h := range f.hlines {
+		l := hline(xmin, xmax, h.y, h.col)
+		refs = append(refs, l)
+		legendAdd(&legend, h.label, l)
+	}
+	p.Add(refs...)
+	p.Add(lines...)
+	f.addMarks(p, &legend)
+	return p, legend, nil
+}
+
+// references adds to p the bands of the λ = 0 references from xmin to
+// xmax and returns their lines, to be added over the curves' bands, and,
+// when the figure has no generic reference entry, the legend entry of the
+// (single) reference.
+func (f *figure) references(p *plot.Plot, xmin, xmax float64) (refs []plot.Plotter, thumbs []plot.Thumbnailer) {
 	for _, sr := range f.series {
 		if sr.ref == nil {
 			continue
@@ -594,9 +642,15 @@ func (f *figure) plot() (*plot.Plot, plot.Legend, error) {
 		line := hline(xmin, xmax, sr.ref.Mean, refCol)
 		refs = append(refs, line)
 		if !f.refEntry {
-			refThumbs = []plot.Thumbnailer{band, line}
+			thumbs = []plot.Thumbnailer{band, line}
 		}
 	}
+	return refs, thumbs
+}
+
+// curves adds to p the confidence bands of the series and returns their
+// lines and markers, entering each series in legend.
+func (f *figure) curves(p *plot.Plot, legend *plot.Legend) []plot.Plotter {
 	var lines []plot.Plotter
 	for _, sr := range f.series {
 		var band plot.Thumbnailer
@@ -619,37 +673,28 @@ func (f *figure) plot() (*plot.Plot, plot.Legend, error) {
 		marks := &plotter.Scatter{XYs: xys, GlyphStyle: draw.GlyphStyle{Color: sr.col, Radius: vg.Points(2.5), Shape: draw.CircleGlyph{}}}
 		lines = append(lines, line, marks)
 		if band != nil {
-			legendAdd(&legend, sr.label, band, line, marks)
+			legendAdd(legend, sr.label, band, line, marks)
 		} else {
-			legendAdd(&legend, sr.label, line, marks)
+			legendAdd(legend, sr.label, line, marks)
 		}
 	}
-	if refThumbs != nil {
-		legendAdd(&legend, RefLabel, refThumbs...)
-	}
-	if f.refEntry && len(refs) > 0 {
-		legendAdd(&legend, RefLabel, hline(0, 1, 0, refGray))
-	}
-	for _, h := range f.hlines {
-		l := hline(xmin, xmax, h.y, h.col)
-		refs = append(refs, l)
-		legendAdd(&legend, h.label, l)
-	}
-	p.Add(refs...)
-	p.Add(lines...)
+	return lines
+}
+
+// addMarks adds to p and legend the diverged points and the λ marks.
+func (f *figure) addMarks(p *plot.Plot, legend *plot.Legend) {
 	if len(f.diverged) > 0 {
 		dm := &divergedMarks{xs: f.diverged}
 		p.Add(dm)
-		legendAdd(&legend, "all runs diverged", dm)
+		legendAdd(legend, "all runs diverged", dm)
 	}
 	for _, m := range f.marks {
 		v := &vLine{x: m.Lambda, style: markStyle(m)}
 		if !(f.logX && m.Lambda <= 0) {
 			p.Add(v)
 		}
-		legendAdd(&legend, m.Label, v)
+		legendAdd(legend, m.Label, v)
 	}
-	return p, legend, nil
 }
 
 func legendAdd(l *plot.Legend, name string, thumbs ...plot.Thumbnailer) {
@@ -750,9 +795,14 @@ func (logTicks) Ticks(lo, hi float64) []plot.Tick {
 			}
 		}
 	}
-	// An axis inside one decade (0.69 to 0.93) may hold no power of ten
-	// and no 2× or 5×: label every tick in the range, and when fewer
-	// than three fall in it, use round linear steps instead.
+	return labelInside(ticks, lo, hi)
+}
+
+// labelInside makes sure the log ticks of [lo, hi] label at least two
+// values. An axis inside one decade (0.69 to 0.93) may hold no power of
+// ten and no 2× or 5×: label every tick in the range, and when fewer than
+// three fall in it, use round linear steps instead.
+func labelInside(ticks []plot.Tick, lo, hi float64) []plot.Tick {
 	in := func(v float64) bool { return v >= lo*(1-1e-9) && v <= hi*(1+1e-9) }
 	labelled, inside := 0, 0
 	for _, t := range ticks {
