@@ -143,21 +143,12 @@ func (f *overlayFig) xPos() (xs []float64, zero float64, logX bool) {
 }
 
 func (f *overlayFig) plot() (*plot.Plot, plot.Legend, error) {
-	p := plot.New()
-	p.X.Label.Text = "λ (" + f.xTerm + ")"
-	p.Y.Label.Text = f.metric
-	for _, a := range []*plot.Axis{&p.X, &p.Y} {
-		a.Label.TextStyle.Font.Size = labelSize
-		a.Tick.Label.Font.Size = tickSize
-		a.Tick.Length = vg.Points(5)
-	}
-	p.X.Tick.Marker, p.Y.Tick.Marker = linTicks{}, linTicks{}
+	p := newPlot("λ ("+f.xTerm+")", f.metric)
 	xs, zero, logX := f.xPos()
 	if logX {
 		p.X.Tick.Marker = zeroLogTicks{zero: zero}
 		p.X.Label.Text = "λ (" + f.xTerm + ", log scale; λ = 0 set one decade left of the smallest λ)"
 	}
-	addGrid(p)
 	legend := newLegend()
 
 	// A metric that spans more than two decades, all positive (weight_l2
@@ -174,39 +165,7 @@ func (f *overlayFig) plot() (*plot.Plot, plot.Legend, error) {
 		}
 		return v
 	}
-
-	// The tolerance band around the baseline mean, over the runs of
-	// consecutive points that have one.
-	var band []plotter.XYs
-	var cur plotter.XYs
-	var lowers plotter.XYs
-	flush := func() {
-		if len(cur) > 0 {
-			ring := slices.Clone(cur)
-			for i := len(lowers) - 1; i >= 0; i-- {
-				ring = append(ring, lowers[i])
-			}
-			band = append(band, ring)
-		}
-		cur, lowers = nil, nil
-	}
-	var baseXY, newXY, badXY plotter.XYs
-	for i, pc := range f.checks {
-		if isFinite(pc.Base) {
-			baseXY = append(baseXY, plotter.XY{X: xs[i], Y: pc.Base})
-			cur = append(cur, plotter.XY{X: xs[i], Y: pc.Base + pc.Band})
-			lowers = append(lowers, plotter.XY{X: xs[i], Y: lower(pc.Base - pc.Band)})
-		} else {
-			flush()
-		}
-		if isFinite(pc.New) {
-			newXY = append(newXY, plotter.XY{X: xs[i], Y: pc.New})
-			if pc.Regressed {
-				badXY = append(badXY, plotter.XY{X: xs[i], Y: pc.New})
-			}
-		}
-	}
-	flush()
+	band, baseXY, newXY, badXY := f.points(xs, lower)
 	if len(baseXY) == 0 {
 		return nil, legend, errTooFewPoints
 	}
@@ -227,28 +186,73 @@ func (f *overlayFig) plot() (*plot.Plot, plot.Legend, error) {
 	if bandPoly != nil {
 		legendAdd(&legend, "tolerance band", bandPoly)
 	}
+	if err := addSweepAndRegressed(p, &legend, newXY, badXY); err != nil {
+		return nil, legend, err
+	}
+	return p, legend, nil
+}
+
+// points places the checks at xs: the rings of the tolerance band around
+// the baseline mean (over the runs of consecutive points that have one,
+// its lower edge through lower), the baseline's means, this sweep's means,
+// and the regressed ones.
+func (f *overlayFig) points(xs []float64, lower func(float64) float64) (band []plotter.XYs, baseXY, newXY, badXY plotter.XYs) {
+	var cur plotter.XYs
+	var lowers plotter.XYs
+	flush := func() {
+		if len(cur) > 0 {
+			ring := slices.Clone(cur)
+			for i := len(lowers) - 1; i >= 0; i-- {
+				ring = append(ring, lowers[i])
+			}
+			band = append(band, ring)
+		}
+		cur, lowers = nil, nil
+	}
+	for i, pc := range f.checks {
+		if isFinite(pc.Base) {
+			baseXY = append(baseXY, plotter.XY{X: xs[i], Y: pc.Base})
+			cur = append(cur, plotter.XY{X: xs[i], Y: pc.Base + pc.Band})
+			lowers = append(lowers, plotter.XY{X: xs[i], Y: lower(pc.Base - pc.Band)})
+		} else {
+			flush()
+		}
+		if isFinite(pc.New) {
+			newXY = append(newXY, plotter.XY{X: xs[i], Y: pc.New})
+			if pc.Regressed {
+				badXY = append(badXY, plotter.XY{X: xs[i], Y: pc.New})
+			}
+		}
+	}
+	flush()
+	return band, baseXY, newXY, badXY
+}
+
+// addSweepAndRegressed adds to p and legend this sweep's means newXY and
+// the regressed points badXY, when there are any.
+func addSweepAndRegressed(p *plot.Plot, legend *plot.Legend, newXY, badXY plotter.XYs) error {
 	if len(newXY) > 0 {
 		nl, np, err := plotter.NewLinePoints(newXY)
 		if err != nil {
-			return nil, legend, err
+			return err
 		}
 		nl.LineStyle = draw.LineStyle{Color: newBlue, Width: vg.Points(1.8)}
 		np.Shape, np.Color, np.Radius = draw.CircleGlyph{}, newBlue, vg.Points(2.5)
 		p.Add(nl, np)
-		legendAdd(&legend, "this sweep", nl, np)
+		legendAdd(legend, "this sweep", nl, np)
 	}
 	if len(badXY) > 0 {
 		rs, err := plotter.NewScatter(badXY)
 		if err != nil {
-			return nil, legend, err
+			return err
 		}
 		rs.GlyphStyle = draw.GlyphStyle{Shape: thickCross{}, Color: regressRed, Radius: vg.Points(6)}
 		ring, _ := plotter.NewScatter(badXY)
 		ring.GlyphStyle = draw.GlyphStyle{Shape: draw.RingGlyph{}, Color: regressRed, Radius: vg.Points(7)}
 		p.Add(rs, ring)
-		legendAdd(&legend, fmt.Sprintf("regressed (%d)", len(badXY)), rs)
+		legendAdd(legend, fmt.Sprintf("regressed (%d)", len(badXY)), rs)
 	}
-	return p, legend, nil
+	return nil
 }
 
 // thickCross is a × drawn with 2-point strokes, readable over a line.
