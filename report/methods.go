@@ -113,74 +113,18 @@ func (a *Analysis) analyzeMethods() {
 		return
 	}
 	m := &Methods{Term: ta.Term, Task: testAxis(s, a.Task), Side: testAxis(s, ta.Metric), Axes: s.Axes}
-	secs := a.runSeconds()
+	b := &methodsBuilder{m: m, secs: a.runSeconds(), staticMean: math.NaN()}
 	index := pointIndex(s)
-	pointOf := make([]int, len(runs.Runs)) // a sweep.balance study's runs are held whole (Render)
+	b.pointOf = make([]int, len(runs.Runs)) // a sweep.balance study's runs are held whole (Render)
 	for i := range runs.Runs {
-		pointOf[i] = index[pointKey(&runs.Runs[i])]
-	}
-	staticMean := math.NaN() // seconds per static run at the axis point
-	orient := func(v float64, higher bool) float64 {
-		if higher {
-			return v
-		}
-		return -v
-	}
-	collect := func(rs []Run, keep func(i int, r *Run) bool) (MethodRow, []float64) {
-		row := MethodRow{DominatedBy: math.NaN(), DomP: math.NaN(), Beats: math.NaN(), BeatsP: math.NaN(), Cost: math.NaN()}
-		row.byRepeat = [2]map[int]float64{{}, {}}
-		var tv, sv, sec []float64
-		for i := range rs {
-			r := &rs[i]
-			if !keep(i, r) || r.Status != experiments.StatusOK {
-				continue
-			}
-			row.N++
-			x, y := r.Metrics[m.Task.Index], r.Metrics[m.Side.Index]
-			if !math.IsNaN(x) {
-				tv = append(tv, x)
-				row.byRepeat[0][r.Repeat] = orient(x, m.Task.Higher)
-			}
-			if !math.IsNaN(y) {
-				sv = append(sv, y)
-				row.byRepeat[1][r.Repeat] = orient(y, m.Side.Higher)
-			}
-			if v := secs[r.RunID]; isFinite(v) {
-				sec = append(sec, v)
-			}
-		}
-		row.Task, row.Side = Describe(tv), Describe(sv)
-		if staticMean > 0 && len(sec) > 0 {
-			row.Cost = mean(sec) / staticMean
-		}
-		return row, sec
+		b.pointOf[i] = index[pointKey(&runs.Runs[i])]
 	}
 	for _, tai := range a.Terms {
 		if tai.Term != ta.Term {
 			continue
 		}
 		ax := tai.Axes
-		var static []MethodRow
-		var ox, oy []float64
-		for _, pi := range tai.Points {
-			row, _ := collect(runs.Runs, func(i int, _ *Run) bool { return pointOf[i] == pi })
-			row.Method, row.Lambda, row.Axes = MethodStatic, s.Points[pi].Lambdas[tai.Index], ax
-			row.Cost = math.NaN()
-			static = append(static, row)
-			ox = append(ox, orient(row.Task.Mean, m.Task.Higher))
-			oy = append(oy, orient(row.Side.Mean, m.Side.Higher))
-		}
-		var staticSecs []float64
-		for _, r := range runs.Runs {
-			if r.Status == experiments.StatusOK && slices.Equal(r.Axes, ax) && isFinite(secs[r.RunID]) {
-				staticSecs = append(staticSecs, secs[r.RunID])
-			}
-		}
-		staticMean = mean(staticSecs)
-		front := paretoFinite(ox, oy)
-		for i := range static {
-			static[i].Pareto = front[i]
-		}
+		static := b.staticRows(s, runs.Runs, tai)
 		m.Rows = append(m.Rows, static...)
 		var labels []string
 		for _, r := range runs.Methods {
@@ -189,37 +133,121 @@ func (a *Analysis) analyzeMethods() {
 			}
 		}
 		for _, lab := range labels {
-			row, _ := collect(runs.Methods, func(_ int, r *Run) bool { return r.Method == lab && slices.Equal(r.Axes, ax) })
+			row := b.collect(runs.Methods, func(_ int, r *Run) bool { return r.Method == lab && slices.Equal(r.Axes, ax) })
 			row.Method, row.Lambda, row.Axes = lab, math.NaN(), ax
-			// Is the method dominated by a static λ, and does it dominate
-			// a Pareto-optimal one? Each family of tests Holm-adjusted.
-			var by, over []MethodRow
-			var pBy, pOver []float64
-			for _, st := range static {
-				by, pBy = append(by, st), append(pBy, dominanceP(st.byRepeat, row.byRepeat))
-				if st.Pareto {
-					over, pOver = append(over, st), append(pOver, dominanceP(row.byRepeat, st.byRepeat))
-				}
-			}
-			if i := holmBest(pBy); i >= 0 {
-				row.DominatedBy, row.DomP = by[i].Lambda, holm(pBy)[i]
-			}
-			if i := holmBest(pOver); i >= 0 {
-				row.Beats, row.BeatsP = over[i].Lambda, holm(pOver)[i]
-			}
-			switch {
-			case !math.IsNaN(row.DominatedBy):
-				row.Position = PosBehind
-			case !math.IsNaN(row.Beats):
-				row.Position = PosBeyond
-			default:
-				row.Position = PosOn
-			}
+			compareWithFront(&row, static)
 			m.Rows = append(m.Rows, row)
 		}
 	}
 	a.weightsOf(m)
 	a.Methods = m
+}
+
+// methodsBuilder holds what analyzeMethods needs to make the rows of m.
+type methodsBuilder struct {
+	m          *Methods
+	secs       map[string]float64 // each run's total seconds (timings.csv)
+	pointOf    []int              // each static run's point in the summary
+	staticMean float64            // seconds per static run at the current axis point
+}
+
+// orient turns v so that higher is better.
+func orient(v float64, higher bool) float64 {
+	if higher {
+		return v
+	}
+	return -v
+}
+
+// collect is the row of the ok runs of rs that keep accepts: their count,
+// the statistics of both axes, their oriented values by repeat, and their
+// cost relative to b.staticMean.
+func (b *methodsBuilder) collect(rs []Run, keep func(i int, r *Run) bool) MethodRow {
+	m := b.m
+	row := MethodRow{DominatedBy: math.NaN(), DomP: math.NaN(), Beats: math.NaN(), BeatsP: math.NaN(), Cost: math.NaN()}
+	row.byRepeat = [2]map[int]float64{{}, {}}
+	var tv, sv, sec []float64
+	for i := range rs {
+		r := &rs[i]
+		if !keep(i, r) || r.Status != experiments.StatusOK {
+			continue
+		}
+		row.N++
+		x, y := r.Metrics[m.Task.Index], r.Metrics[m.Side.Index]
+		if !math.IsNaN(x) {
+			tv = append(tv, x)
+			row.byRepeat[0][r.Repeat] = orient(x, m.Task.Higher)
+		}
+		if !math.IsNaN(y) {
+			sv = append(sv, y)
+			row.byRepeat[1][r.Repeat] = orient(y, m.Side.Higher)
+		}
+		if v := b.secs[r.RunID]; isFinite(v) {
+			sec = append(sec, v)
+		}
+	}
+	row.Task, row.Side = Describe(tv), Describe(sv)
+	if b.staticMean > 0 && len(sec) > 0 {
+		row.Cost = mean(sec) / b.staticMean
+	}
+	return row
+}
+
+// staticRows returns the rows of the static λ of tai's slice, Pareto
+// marked, and sets b.staticMean to the seconds per static run at its axis
+// point.
+func (b *methodsBuilder) staticRows(s *Summary, runs []Run, tai TermAnalysis) []MethodRow {
+	m, ax := b.m, tai.Axes
+	var static []MethodRow
+	var ox, oy []float64
+	for _, pi := range tai.Points {
+		row := b.collect(runs, func(i int, _ *Run) bool { return b.pointOf[i] == pi })
+		row.Method, row.Lambda, row.Axes = MethodStatic, s.Points[pi].Lambdas[tai.Index], ax
+		row.Cost = math.NaN()
+		static = append(static, row)
+		ox = append(ox, orient(row.Task.Mean, m.Task.Higher))
+		oy = append(oy, orient(row.Side.Mean, m.Side.Higher))
+	}
+	var staticSecs []float64
+	for _, r := range runs {
+		if r.Status == experiments.StatusOK && slices.Equal(r.Axes, ax) && isFinite(b.secs[r.RunID]) {
+			staticSecs = append(staticSecs, b.secs[r.RunID])
+		}
+	}
+	b.staticMean = mean(staticSecs)
+	front := paretoFinite(ox, oy)
+	for i := range static {
+		static[i].Pareto = front[i]
+	}
+	return static
+}
+
+// compareWithFront fills the adaptive row's DominatedBy, Beats and
+// Position. Is the method dominated by a static λ, and does it dominate a
+// Pareto-optimal one? Each family of tests Holm-adjusted.
+func compareWithFront(row *MethodRow, static []MethodRow) {
+	var by, over []MethodRow
+	var pBy, pOver []float64
+	for _, st := range static {
+		by, pBy = append(by, st), append(pBy, dominanceP(st.byRepeat, row.byRepeat))
+		if st.Pareto {
+			over, pOver = append(over, st), append(pOver, dominanceP(row.byRepeat, st.byRepeat))
+		}
+	}
+	if i := holmBest(pBy); i >= 0 {
+		row.DominatedBy, row.DomP = by[i].Lambda, holm(pBy)[i]
+	}
+	if i := holmBest(pOver); i >= 0 {
+		row.Beats, row.BeatsP = over[i].Lambda, holm(pOver)[i]
+	}
+	switch {
+	case !math.IsNaN(row.DominatedBy):
+		row.Position = PosBehind
+	case !math.IsNaN(row.Beats):
+		row.Position = PosBeyond
+	default:
+		row.Position = PosOn
+	}
 }
 
 // paretoFinite is ParetoFront with points that have a NaN coordinate
@@ -338,43 +366,13 @@ func (a *Analysis) weightsOf(m *Methods) {
 		m.WeightCols = nil
 		return
 	}
-	type key struct {
-		method, axes string
-		epoch        int
-	}
 	run := map[string]*Run{}
 	for i := range a.Runs.Methods {
 		if r := &a.Runs.Methods[i]; r.Status == experiments.StatusOK {
 			run[r.RunID] = r
 		}
 	}
-	sums := map[key][]float64{}
-	ns := map[key]int{}
-	var order []key
-	c.Each(func(_ int, row []string) error {
-		if len(row) != len(c.Header) {
-			return nil
-		}
-		r := run[row[idC]]
-		if r == nil {
-			return nil
-		}
-		ep, err := strconv.Atoi(row[epC])
-		if err != nil {
-			return nil
-		}
-		k := key{r.Method, strings.Join(r.Axes, "\x00"), ep}
-		if _, ok := sums[k]; !ok {
-			sums[k] = make([]float64, len(cols))
-			order = append(order, k)
-		}
-		for j, ci := range cols {
-			v, _ := parseCell(row[ci])
-			sums[k][j] += v
-		}
-		ns[k]++
-		return nil
-	})
+	sums, ns, order := sumWeights(c, idC, epC, cols, run)
 	// Methods in methods.csv order, epochs ascending.
 	rank := map[string]int{}
 	for i, r := range m.Rows {
@@ -383,7 +381,7 @@ func (a *Analysis) weightsOf(m *Methods) {
 			rank[k] = i
 		}
 	}
-	slices.SortStableFunc(order, func(x, y key) int {
+	slices.SortStableFunc(order, func(x, y weightKey) int {
 		rx, ry := rank[x.method+"\x01"+x.axes], rank[y.method+"\x01"+y.axes]
 		if rx != ry {
 			return rx - ry
@@ -401,6 +399,46 @@ func (a *Analysis) weightsOf(m *Methods) {
 		}
 		m.Weights = append(m.Weights, MethodEpoch{Method: k.method, Axes: ax, Epoch: k.epoch, N: ns[k], Weights: w})
 	}
+}
+
+// weightKey is a method's epoch at one axis point (axes joined by NUL).
+type weightKey struct {
+	method, axes string
+	epoch        int
+}
+
+// sumWeights sums, over the curves.csv rows of the runs in run, the
+// weight columns cols by method, axis point and epoch; it returns the sums,
+// the number of rows of each, and the keys in the order first seen.
+func sumWeights(c *Table, idC, epC int, cols []int, run map[string]*Run) (map[weightKey][]float64, map[weightKey]int, []weightKey) {
+	sums := map[weightKey][]float64{}
+	ns := map[weightKey]int{}
+	var order []weightKey
+	c.Each(func(_ int, row []string) error {
+		if len(row) != len(c.Header) {
+			return nil
+		}
+		r := run[row[idC]]
+		if r == nil {
+			return nil
+		}
+		ep, err := strconv.Atoi(row[epC])
+		if err != nil {
+			return nil
+		}
+		k := weightKey{r.Method, strings.Join(r.Axes, "\x00"), ep}
+		if _, ok := sums[k]; !ok {
+			sums[k] = make([]float64, len(cols))
+			order = append(order, k)
+		}
+		for j, ci := range cols {
+			v, _ := parseCell(row[ci])
+			sums[k][j] += v
+		}
+		ns[k]++
+		return nil
+	})
+	return sums, ns, order
 }
 
 // WriteMethods writes methods.csv: one row per static λ of the front's
