@@ -43,7 +43,7 @@ func Render(dir string, opts PlotOptions) error {
 // (each is written atomically, and figures already being drawn finish);
 // report.html, written last, is then absent or the previous one. `lossexp
 // report DIR` rebuilds everything.
-func RenderContext(ctx context.Context, dir string, opts PlotOptions) (err error) {
+func RenderContext(ctx context.Context, dir string, opts PlotOptions) error {
 	stop := func(stage string) error {
 		if err := ctx.Err(); err != nil {
 			return fmt.Errorf("report %s: stopped before %s: %w", dir, stage, err)
@@ -82,6 +82,26 @@ func RenderContext(ctx context.Context, dir string, opts PlotOptions) (err error
 	if opts.Description == "" && a.Spec != nil {
 		opts.Description = a.Spec.Description
 	}
+	if err := writeTables(dir, s, a); err != nil {
+		return err
+	}
+	popts := figureOptions(s, a, opts)
+	if err := stop("the figures"); err != nil {
+		return err
+	}
+	figs, err := renderFigures(ctx, dir, s, a, opts, popts)
+	if err != nil {
+		return err
+	}
+	if err := stop("report.html"); err != nil {
+		return err
+	}
+	return WriteHTML(dir, a, popts, figs)
+}
+
+// writeTables writes the analysis tables of a into dir: balance.csv,
+// paired.csv, and when they apply cost.csv, methods.csv and weights.csv.
+func writeTables(dir string, s *Summary, a *Analysis) error {
 	if err := WriteBalance(filepath.Join(dir, BalanceFile), a); err != nil {
 		return err
 	}
@@ -98,9 +118,13 @@ func RenderContext(ctx context.Context, dir string, opts PlotOptions) (err error
 			return err
 		}
 	}
+	return nil
+}
 
-	// The metric figures, with the task metric and the terms' metrics
-	// among them when the caller chose a list that lacks them.
+// figureOptions are the options of the metric figures: opts with the
+// balance points marked, and the task metric and the terms' metrics among
+// the metrics when the caller chose a list that lacks them.
+func figureOptions(s *Summary, a *Analysis, opts PlotOptions) PlotOptions {
 	popts := opts
 	popts.Marks = append(slices.Clip(opts.Marks), a.BalanceMarks()...)
 	if len(popts.Metrics) == 0 {
@@ -111,26 +135,29 @@ func RenderContext(ctx context.Context, dir string, opts PlotOptions) (err error
 				popts.Metrics = append(popts.Metrics, m)
 			}
 		}
-	} else {
-		popts.Metrics = slices.Clone(popts.Metrics)
-		want := []string{a.Task.Name}
-		for _, ta := range a.Terms {
-			want = append(want, ta.Metric.Name)
-		}
-		for _, m := range want {
-			if m != "" && !slices.Contains(popts.Metrics, m) {
-				popts.Metrics = append(popts.Metrics, m)
-			}
+		return popts
+	}
+	popts.Metrics = slices.Clone(popts.Metrics)
+	want := []string{a.Task.Name}
+	for _, ta := range a.Terms {
+		want = append(want, ta.Metric.Name)
+	}
+	for _, m := range want {
+		if m != "" && !slices.Contains(popts.Metrics, m) {
+			popts.Metrics = append(popts.Metrics, m)
 		}
 	}
-	if err := stop("the figures"); err != nil {
-		return err
-	}
-	figs := &Figures{}
+	return popts
+}
+
+// renderFigures draws every figure into dir, the metric figures with
+// popts and the analysis figures with opts, and returns them. Every
+// figure handed over is written (or has failed) before it returns, and so
+// before report.html links to it.
+func renderFigures(ctx context.Context, dir string, s *Summary, a *Analysis, opts, popts PlotOptions) (figs *Figures, err error) {
+	figs = &Figures{}
 	fw := newFigureWriter(dir, opts.Workers)
 	fw.ctx = ctx
-	// Every figure handed over is written (or has failed) before Render
-	// returns, and before report.html links to it.
 	defer func() {
 		if werr := fw.wait(); err == nil {
 			err = werr
@@ -138,19 +165,16 @@ func RenderContext(ctx context.Context, dir string, opts PlotOptions) (err error
 	}()
 	paths, err := plotMetrics(fw, s, popts)
 	if err != nil && !(opts.X == "" && errors.Is(err, ErrNoSweptTerm)) {
-		return err
+		return nil, err
 	}
 	figs.Metrics = baseNames(paths)
 	if err := a.writeFigures(fw, opts, figs); err != nil {
-		return err
+		return nil, err
 	}
 	if err := fw.wait(); err != nil {
-		return err
+		return nil, err
 	}
-	if err := stop("report.html"); err != nil {
-		return err
-	}
-	return WriteHTML(dir, a, popts, figs)
+	return figs, nil
 }
 
 // writeFigures writes the analysis figures and records them in figs.
