@@ -18,6 +18,18 @@ import (
 // maxSamplePanels is the most λ values a samples figure shows.
 const maxSamplePanels = 4
 
+// sampleKinds are the kinds of samples.csv that have a figure: its file
+// name and how the panel of one run is drawn on p (titled already). A new
+// kind is one row here.
+var sampleKinds = map[string]struct {
+	file  string
+	panel func(p *plot.Plot, r SampleRun) error
+}{
+	"scatter":  {"samples_adversarial.png", scatterPanel},
+	"images":   {"samples_perceptual.png", imagesPanel},
+	"sequence": {"samples_temporal.png", sequencePanel},
+}
+
 // samplesFigures draws the figure of dir/samples.csv, when present:
 // samples_adversarial.png (real and generated (x, y) at a few λ),
 // samples_perceptual.png (input / restored / target images at a few λ)
@@ -28,71 +40,17 @@ func samplesFigures(fw *figureWriter) ([]string, error) {
 	if err != nil || s == nil || len(s.Runs) == 0 {
 		return nil, err
 	}
+	kind, ok := sampleKinds[s.Kind]
+	if !ok {
+		return nil, nil
+	}
 	runs := pickRuns(s.Runs, maxSamplePanels)
 	var plots []*plot.Plot
-	var name string
 	for _, r := range runs {
 		p := plot.New()
 		p.Title.Text = lambdaTitle(s.Terms, r.Lambdas)
-		switch s.Kind {
-		case "scatter":
-			name = "samples_adversarial.png"
-			real, fake := make(plotter.XYs, len(r.Rows)), make(plotter.XYs, len(r.Rows))
-			for i, row := range r.Rows {
-				real[i] = plotter.XY{X: row[0], Y: row[1]}
-				fake[i] = plotter.XY{X: row[0], Y: row[2]}
-			}
-			for j, xy := range []plotter.XYs{real, fake} {
-				sc, err := plotter.NewScatter(xy)
-				if err != nil {
-					return nil, fmt.Errorf("samples figure: %w", err)
-				}
-				sc.GlyphStyle.Radius = vg.Points(1.6)
-				sc.GlyphStyle.Color = []color.Color{color.Gray{Y: 150}, color.RGBA{R: 214, G: 39, B: 40, A: 255}}[j]
-				p.Add(sc)
-				p.Legend.Add([]string{"real (x, y)", "generated (x, ŷ)"}[j], sc)
-			}
-			p.X.Label.Text, p.Y.Label.Text = "x (standardized)", "y"
-			p.Legend.Top, p.Legend.Left = true, true
-			// Headroom above the data so the legend does not hide points.
-			p.Y.Max += 0.35 * (p.Y.Max - p.Y.Min)
-		case "images":
-			name = "samples_perceptual.png"
-			p.Add(&imageStrip{rows: r.Rows})
-			p.HideAxes()
-			p.Title.Text += "    (input | restored | target)"
-		case "sequence":
-			name = "samples_temporal.png"
-			truth, pred := make(plotter.XYs, len(r.Rows)), make(plotter.XYs, len(r.Rows))
-			for i, row := range r.Rows {
-				truth[i] = plotter.XY{X: row[0], Y: row[1]}
-				pred[i] = plotter.XY{X: row[0], Y: row[2] + 0.08}
-			}
-			for j, xy := range []plotter.XYs{truth, pred} {
-				l, err := plotter.NewLine(xy)
-				if err != nil {
-					return nil, fmt.Errorf("samples figure: %w", err)
-				}
-				l.StepStyle = plotter.PreStep
-				l.Color = []color.Color{color.Black, color.RGBA{R: 31, G: 119, B: 180, A: 255}}[j]
-				l.Width = vg.Points([]float64{1.5, 1}[j])
-				p.Add(l)
-				p.Legend.Add([]string{"true label", "predicted"}[j], l)
-			}
-			p.X.Label.Text, p.Y.Label.Text = "frame", "label"
-			p.Legend.Top = true
-			// Headroom above the labels so the legend does not hide the
-			// last frames' steps.
-			top := p.Y.Max
-			p.Y.Min, p.Y.Max = math.Min(p.Y.Min, 0), top+1.2*(top-math.Min(p.Y.Min, 0))
-			// Ticks at the labels that exist, not in the headroom.
-			var ticks []plot.Tick
-			for v := 0.0; v <= math.Floor(top); v++ {
-				ticks = append(ticks, plot.Tick{Value: v, Label: strconv.Itoa(int(v))})
-			}
-			p.Y.Tick.Marker = plot.ConstantTicks(ticks)
-		default:
-			return nil, nil
+		if err := kind.panel(p, r); err != nil {
+			return nil, fmt.Errorf("samples figure: %w", err)
 		}
 		plots = append(plots, p)
 	}
@@ -105,8 +63,75 @@ func samplesFigures(fw *figureWriter) ([]string, error) {
 		fig.cols = len(plots)
 	}
 	var written []string
-	err = fw.write(name, fig, &written)
+	err = fw.write(kind.file, fig, &written)
 	return written, err
+}
+
+// scatterPanel draws the real and the generated (x, y) of an adversarial
+// run.
+func scatterPanel(p *plot.Plot, r SampleRun) error {
+	real, fake := make(plotter.XYs, len(r.Rows)), make(plotter.XYs, len(r.Rows))
+	for i, row := range r.Rows {
+		real[i] = plotter.XY{X: row[0], Y: row[1]}
+		fake[i] = plotter.XY{X: row[0], Y: row[2]}
+	}
+	for j, xy := range []plotter.XYs{real, fake} {
+		sc, err := plotter.NewScatter(xy)
+		if err != nil {
+			return err
+		}
+		sc.GlyphStyle.Radius = vg.Points(1.6)
+		sc.GlyphStyle.Color = []color.Color{color.Gray{Y: 150}, color.RGBA{R: 214, G: 39, B: 40, A: 255}}[j]
+		p.Add(sc)
+		p.Legend.Add([]string{"real (x, y)", "generated (x, ŷ)"}[j], sc)
+	}
+	p.X.Label.Text, p.Y.Label.Text = "x (standardized)", "y"
+	p.Legend.Top, p.Legend.Left = true, true
+	// Headroom above the data so the legend does not hide points.
+	p.Y.Max += 0.35 * (p.Y.Max - p.Y.Min)
+	return nil
+}
+
+// imagesPanel draws the input, restored and target images of a
+// perceptual run.
+func imagesPanel(p *plot.Plot, r SampleRun) error {
+	p.Add(&imageStrip{rows: r.Rows})
+	p.HideAxes()
+	p.Title.Text += "    (input | restored | target)"
+	return nil
+}
+
+// sequencePanel draws a test sequence's true and predicted labels.
+func sequencePanel(p *plot.Plot, r SampleRun) error {
+	truth, pred := make(plotter.XYs, len(r.Rows)), make(plotter.XYs, len(r.Rows))
+	for i, row := range r.Rows {
+		truth[i] = plotter.XY{X: row[0], Y: row[1]}
+		pred[i] = plotter.XY{X: row[0], Y: row[2] + 0.08}
+	}
+	for j, xy := range []plotter.XYs{truth, pred} {
+		l, err := plotter.NewLine(xy)
+		if err != nil {
+			return err
+		}
+		l.StepStyle = plotter.PreStep
+		l.Color = []color.Color{color.Black, color.RGBA{R: 31, G: 119, B: 180, A: 255}}[j]
+		l.Width = vg.Points([]float64{1.5, 1}[j])
+		p.Add(l)
+		p.Legend.Add([]string{"true label", "predicted"}[j], l)
+	}
+	p.X.Label.Text, p.Y.Label.Text = "frame", "label"
+	p.Legend.Top = true
+	// Headroom above the labels so the legend does not hide the
+	// last frames' steps.
+	top := p.Y.Max
+	p.Y.Min, p.Y.Max = math.Min(p.Y.Min, 0), top+1.2*(top-math.Min(p.Y.Min, 0))
+	// Ticks at the labels that exist, not in the headroom.
+	var ticks []plot.Tick
+	for v := 0.0; v <= math.Floor(top); v++ {
+		ticks = append(ticks, plot.Tick{Value: v, Label: strconv.Itoa(int(v))})
+	}
+	p.Y.Tick.Marker = plot.ConstantTicks(ticks)
+	return nil
 }
 
 // pickRuns returns up to k runs spread evenly over rs (the first and the
