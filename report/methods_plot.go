@@ -66,20 +66,7 @@ func (a *Analysis) methodsFigures(fw *figureWriter, opts PlotOptions) ([]string,
 			// As the other figures of an axis point: _samples-400.
 			suffix = "_" + fileSafe(strings.ReplaceAll(strings.Join(parts, ","), "=", "-"))
 		}
-		f := &methodsFig{subtitle: opts.Description, taskHigher: m.Task.Higher, sideHigher: m.Side.Higher, term: m.Term}
-		for _, r := range m.Rows {
-			if !slices.Equal(r.Axes, ax) {
-				continue
-			}
-			if r.Method == MethodStatic {
-				f.static = append(f.static, r)
-			} else if isFinite(r.Task.Mean) && isFinite(r.Side.Mean) {
-				f.methods = append(f.methods, r)
-			}
-		}
-		f.title = titled(opts, "balancing methods against the static λ_"+m.Term+" front"+tag)
-		f.xLabel = m.Task.Name + " (mean, 95% CI; " + better(m.Task.Higher) + " is better)"
-		f.yLabel = m.Side.Name + " (mean, 95% CI; " + better(m.Side.Higher) + " is better)"
+		f := methodsFront(m, ax, opts, tag)
 		if err := fw.write("methods_front"+suffix+".png", f, &written); err != nil {
 			return nil, err
 		}
@@ -89,31 +76,9 @@ func (a *Analysis) methodsFigures(fw *figureWriter, opts PlotOptions) ([]string,
 			if term == "task" {
 				continue
 			}
-			wf := &methodsWeightsFig{subtitle: opts.Description, term: term}
-			wf.title = titled(opts, "effective weight of "+term+" relative to the task over training"+tag)
-			ti := slices.Index(m.WeightCols, "weight.task")
-			var cur *weightSeries
-			for _, e := range m.Weights {
-				if !slices.Equal(e.Axes, ax) && !(len(ax) == 0 && len(e.Axes) == 0) {
-					continue
-				}
-				r := e.Weights[j] / e.Weights[ti]
-				if !isFinite(r) || r <= 0 {
-					continue // a method that ignores the term in this epoch
-				}
-				if cur == nil || cur.method != e.Method {
-					wf.series = append(wf.series, weightSeries{method: e.Method})
-					cur = &wf.series[len(wf.series)-1]
-				}
-				cur.xy = append(cur.xy, plotter.XY{X: float64(e.Epoch), Y: r})
-			}
-			if len(wf.series) == 0 {
+			wf := methodsWeights(m, j, ax, f.static, opts, tag)
+			if wf == nil {
 				continue
-			}
-			for _, r := range f.static {
-				if r.Lambda > 0 {
-					wf.lambdas = append(wf.lambdas, r.Lambda)
-				}
 			}
 			if err := fw.write("methods_weights_"+fileSafe(term)+suffix+".png", wf, &written); err != nil {
 				return nil, err
@@ -121,6 +86,60 @@ func (a *Analysis) methodsFigures(fw *figureWriter, opts PlotOptions) ([]string,
 		}
 	}
 	return written, nil
+}
+
+// methodsFront is the figure of m's rows at the axis point ax (tag names
+// it in the title).
+func methodsFront(m *Methods, ax []string, opts PlotOptions, tag string) *methodsFig {
+	f := &methodsFig{subtitle: opts.Description, taskHigher: m.Task.Higher, sideHigher: m.Side.Higher, term: m.Term}
+	for _, r := range m.Rows {
+		if !slices.Equal(r.Axes, ax) {
+			continue
+		}
+		if r.Method == MethodStatic {
+			f.static = append(f.static, r)
+		} else if isFinite(r.Task.Mean) && isFinite(r.Side.Mean) {
+			f.methods = append(f.methods, r)
+		}
+	}
+	f.title = titled(opts, "balancing methods against the static λ_"+m.Term+" front"+tag)
+	f.xLabel = m.Task.Name + " (mean, 95% CI; " + better(m.Task.Higher) + " is better)"
+	f.yLabel = m.Side.Name + " (mean, 95% CI; " + better(m.Side.Higher) + " is better)"
+	return f
+}
+
+// methodsWeights is the figure of the effective weight in m.WeightCols[j]
+// relative to the task's at the axis point ax, with the positive λ of
+// static as references; nil when no method has a ratio to draw.
+func methodsWeights(m *Methods, j int, ax []string, static []MethodRow, opts PlotOptions, tag string) *methodsWeightsFig {
+	term := strings.TrimPrefix(m.WeightCols[j], "weight.")
+	wf := &methodsWeightsFig{subtitle: opts.Description, term: term}
+	wf.title = titled(opts, "effective weight of "+term+" relative to the task over training"+tag)
+	ti := slices.Index(m.WeightCols, "weight.task")
+	var cur *weightSeries
+	for _, e := range m.Weights {
+		if !slices.Equal(e.Axes, ax) && !(len(ax) == 0 && len(e.Axes) == 0) {
+			continue
+		}
+		r := e.Weights[j] / e.Weights[ti]
+		if !isFinite(r) || r <= 0 {
+			continue // a method that ignores the term in this epoch
+		}
+		if cur == nil || cur.method != e.Method {
+			wf.series = append(wf.series, weightSeries{method: e.Method})
+			cur = &wf.series[len(wf.series)-1]
+		}
+		cur.xy = append(cur.xy, plotter.XY{X: float64(e.Epoch), Y: r})
+	}
+	if len(wf.series) == 0 {
+		return nil
+	}
+	for _, r := range static {
+		if r.Lambda > 0 {
+			wf.lambdas = append(wf.lambdas, r.Lambda)
+		}
+	}
+	return wf
 }
 
 // WriteTo draws the figure and writes it as a PNG.
@@ -152,36 +171,7 @@ func ciErr(st Stat) struct{ Low, High float64 } {
 func (f *methodsFig) plot() (*plot.Plot, plot.Legend, error) {
 	p := newPlot(f.xLabel, f.yLabel)
 	legend := newLegend()
-	muted := color.NRGBA{150, 150, 150, 255}
-	var front, rest plotter.XYs
-	lab := &plotter.Labels{Offset: vg.Point{X: vg.Points(4), Y: vg.Points(2)}}
-	for _, r := range f.static {
-		if !isFinite(r.Task.Mean) || !isFinite(r.Side.Mean) {
-			continue
-		}
-		pt := plotter.XY{X: r.Task.Mean, Y: r.Side.Mean}
-		if r.Pareto {
-			front = append(front, pt)
-		} else {
-			rest = append(rest, pt)
-		}
-		lab.XYs = append(lab.XYs, pt)
-		lab.Labels = append(lab.Labels, "λ="+formatLambda(r.Lambda))
-		lab.TextStyle = append(lab.TextStyle, textStyle(7, muted))
-	}
-	slices.SortFunc(front, func(a, b plotter.XY) int { return cmpFloat(a.X, b.X) })
-	if len(rest) > 0 {
-		sc := &plotter.Scatter{XYs: rest, GlyphStyle: draw.GlyphStyle{Color: muted, Radius: vg.Points(2.5), Shape: draw.CircleGlyph{}}}
-		p.Add(sc)
-		legendAdd(&legend, "static λ, dominated", sc)
-	}
-	if len(front) > 0 {
-		line := &plotter.Line{XYs: front, LineStyle: draw.LineStyle{Color: refGray, Width: vg.Points(1.5)}}
-		sc := &plotter.Scatter{XYs: front, GlyphStyle: draw.GlyphStyle{Color: refGray, Radius: vg.Points(3), Shape: draw.CircleGlyph{}}}
-		p.Add(line, sc)
-		legendAdd(&legend, "static λ front (means)", line, sc)
-	}
-	p.Add(lab)
+	f.addStatic(p, &legend)
 	shapes := []draw.GlyphDrawer{draw.SquareGlyph{}, draw.TriangleGlyph{}, draw.PyramidGlyph{}, draw.CrossGlyph{}, draw.PlusGlyph{}, draw.BoxGlyph{}, draw.RingGlyph{}}
 	for i, r := range f.methods {
 		col := palette[i%len(palette)]
@@ -211,6 +201,41 @@ func (f *methodsFig) plot() (*plot.Plot, plot.Legend, error) {
 	p.X.Max += 0.1 * (p.X.Max - p.X.Min)
 	p.Y.Max += 0.04 * (p.Y.Max - p.Y.Min)
 	return p, legend, nil
+}
+
+// addStatic adds to p and legend the static λ: the dominated ones, the
+// front joined by a line, and each one's λ as a label.
+func (f *methodsFig) addStatic(p *plot.Plot, legend *plot.Legend) {
+	muted := color.NRGBA{150, 150, 150, 255}
+	var front, rest plotter.XYs
+	lab := &plotter.Labels{Offset: vg.Point{X: vg.Points(4), Y: vg.Points(2)}}
+	for _, r := range f.static {
+		if !isFinite(r.Task.Mean) || !isFinite(r.Side.Mean) {
+			continue
+		}
+		pt := plotter.XY{X: r.Task.Mean, Y: r.Side.Mean}
+		if r.Pareto {
+			front = append(front, pt)
+		} else {
+			rest = append(rest, pt)
+		}
+		lab.XYs = append(lab.XYs, pt)
+		lab.Labels = append(lab.Labels, "λ="+formatLambda(r.Lambda))
+		lab.TextStyle = append(lab.TextStyle, textStyle(7, muted))
+	}
+	slices.SortFunc(front, func(a, b plotter.XY) int { return cmpFloat(a.X, b.X) })
+	if len(rest) > 0 {
+		sc := &plotter.Scatter{XYs: rest, GlyphStyle: draw.GlyphStyle{Color: muted, Radius: vg.Points(2.5), Shape: draw.CircleGlyph{}}}
+		p.Add(sc)
+		legendAdd(legend, "static λ, dominated", sc)
+	}
+	if len(front) > 0 {
+		line := &plotter.Line{XYs: front, LineStyle: draw.LineStyle{Color: refGray, Width: vg.Points(1.5)}}
+		sc := &plotter.Scatter{XYs: front, GlyphStyle: draw.GlyphStyle{Color: refGray, Radius: vg.Points(3), Shape: draw.CircleGlyph{}}}
+		p.Add(line, sc)
+		legendAdd(legend, "static λ front (means)", line, sc)
+	}
+	p.Add(lab)
 }
 
 // WriteTo draws the figure and writes it as a PNG.
