@@ -186,31 +186,7 @@ func (f *tradeoffFig) plot() (*plot.Plot, plot.Legend, error) {
 	}
 	legend := newLegend()
 	muted := color.NRGBA{170, 170, 170, 255}
-	var front, dominated plotter.XYs
-	for _, pt := range f.pts {
-		if pt.optimal {
-			front = append(front, plotter.XY{X: pt.x, Y: pt.y})
-		} else {
-			dominated = append(dominated, plotter.XY{X: pt.x, Y: pt.y})
-		}
-	}
-	slices.SortFunc(front, func(a, b plotter.XY) int {
-		if c := cmpFloat(a.X, b.X); c != 0 {
-			return c
-		}
-		return cmpFloat(a.Y, b.Y)
-	})
-	if len(dominated) > 0 {
-		sc := &plotter.Scatter{XYs: dominated, GlyphStyle: draw.GlyphStyle{Color: muted, Radius: vg.Points(2.5), Shape: draw.CircleGlyph{}}}
-		p.Add(sc)
-		legendAdd(&legend, "dominated", sc)
-	}
-	if len(front) > 0 {
-		line := &plotter.Line{XYs: front, LineStyle: draw.LineStyle{Color: palette[0], Width: vg.Points(1.5)}}
-		sc := &plotter.Scatter{XYs: front, GlyphStyle: draw.GlyphStyle{Color: palette[0], Radius: vg.Points(3), Shape: draw.CircleGlyph{}}}
-		p.Add(line, sc)
-		legendAdd(&legend, "Pareto-optimal", line, sc)
-	}
+	f.addFront(p, &legend, muted)
 	// λ labels beside the points, muted for dominated ones, placed so
 	// that none collides with another or with a point: the ringed
 	// balance points first, then the ends of the λ range, the rest of
@@ -235,7 +211,43 @@ func (f *tradeoffFig) plot() (*plot.Plot, plot.Legend, error) {
 	if f.note != "" {
 		legend.Add(f.note)
 	}
-	// Room for the labels on the right and on top.
+	f.roomForLabels(p)
+	return p, legend, nil
+}
+
+// addFront adds to p and legend the dominated points (in muted) and the
+// Pareto-optimal ones joined by a line in x order.
+func (f *tradeoffFig) addFront(p *plot.Plot, legend *plot.Legend, muted color.Color) {
+	var front, dominated plotter.XYs
+	for _, pt := range f.pts {
+		if pt.optimal {
+			front = append(front, plotter.XY{X: pt.x, Y: pt.y})
+		} else {
+			dominated = append(dominated, plotter.XY{X: pt.x, Y: pt.y})
+		}
+	}
+	slices.SortFunc(front, func(a, b plotter.XY) int {
+		if c := cmpFloat(a.X, b.X); c != 0 {
+			return c
+		}
+		return cmpFloat(a.Y, b.Y)
+	})
+	if len(dominated) > 0 {
+		sc := &plotter.Scatter{XYs: dominated, GlyphStyle: draw.GlyphStyle{Color: muted, Radius: vg.Points(2.5), Shape: draw.CircleGlyph{}}}
+		p.Add(sc)
+		legendAdd(legend, "dominated", sc)
+	}
+	if len(front) > 0 {
+		line := &plotter.Line{XYs: front, LineStyle: draw.LineStyle{Color: palette[0], Width: vg.Points(1.5)}}
+		sc := &plotter.Scatter{XYs: front, GlyphStyle: draw.GlyphStyle{Color: palette[0], Radius: vg.Points(3), Shape: draw.CircleGlyph{}}}
+		p.Add(line, sc)
+		legendAdd(legend, "Pareto-optimal", line, sc)
+	}
+}
+
+// roomForLabels widens p's ranges to make room for the labels on the
+// right and on top.
+func (f *tradeoffFig) roomForLabels(p *plot.Plot) {
 	if p.X.Min == p.X.Max {
 		p.X.Min, p.X.Max = p.X.Min-0.01, p.X.Max+0.01
 	}
@@ -248,7 +260,6 @@ func (f *tradeoffFig) plot() (*plot.Plot, plot.Legend, error) {
 	default:
 		p.Y.Max += 0.04 * (p.Y.Max - p.Y.Min)
 	}
-	return p, legend, nil
 }
 
 // heatFig is a metric over the grid of two swept terms: one cell per
@@ -293,31 +304,7 @@ func (a *Analysis) heatmapFigures(fw *figureWriter, opts PlotOptions) ([]string,
 			metrics = append(metrics, ta.Metric)
 		}
 	}
-	// Points on the (t1, t2) plane: every other swept term at reference.
-	_, slice1, _ := termSlice(s, t1.Index)
-	var plane []int
-	for pi, p := range s.Points {
-		ok := slices.Equal(p.Axes, t1.Axes)
-		for _, ta := range terms[2:] {
-			if p.Lambdas[ta.Index] != s.Points[slice1[0]].Lambdas[ta.Index] {
-				ok = false
-			}
-		}
-		if ok {
-			plane = append(plane, pi)
-		}
-	}
-	var xs, ys []float64
-	for _, pi := range plane {
-		if x := s.Points[pi].Lambdas[t1.Index]; !slices.Contains(xs, x) {
-			xs = append(xs, x)
-		}
-		if y := s.Points[pi].Lambdas[t2.Index]; !slices.Contains(ys, y) {
-			ys = append(ys, y)
-		}
-	}
-	slices.Sort(xs)
-	slices.Sort(ys)
+	plane, xs, ys := heatPlane(s, t1, t2, terms[2:])
 	var written []string
 	for _, m := range metrics {
 		h := &heatFig{xs: xs, ys: ys, xTerm: t1.Term, yTerm: t2.Term, higher: m.Higher, metric: m.Name, subtitle: opts.Description}
@@ -342,6 +329,35 @@ func (a *Analysis) heatmapFigures(fw *figureWriter, opts PlotOptions) ([]string,
 		}
 	}
 	return written, nil
+}
+
+// heatPlane returns the points of s on the (t1, t2) plane, every other
+// swept term (rest) at its reference λ, and the distinct λ of t1 (xs) and
+// t2 (ys) there, ascending.
+func heatPlane(s *Summary, t1, t2 TermAnalysis, rest []TermAnalysis) (plane []int, xs, ys []float64) {
+	_, slice1, _ := termSlice(s, t1.Index)
+	for pi, p := range s.Points {
+		ok := slices.Equal(p.Axes, t1.Axes)
+		for _, ta := range rest {
+			if p.Lambdas[ta.Index] != s.Points[slice1[0]].Lambdas[ta.Index] {
+				ok = false
+			}
+		}
+		if ok {
+			plane = append(plane, pi)
+		}
+	}
+	for _, pi := range plane {
+		if x := s.Points[pi].Lambdas[t1.Index]; !slices.Contains(xs, x) {
+			xs = append(xs, x)
+		}
+		if y := s.Points[pi].Lambdas[t2.Index]; !slices.Contains(ys, y) {
+			ys = append(ys, y)
+		}
+	}
+	slices.Sort(xs)
+	slices.Sort(ys)
+	return plane, xs, ys
 }
 
 // WriteTo draws the heatmap and writes it as a PNG.
