@@ -144,56 +144,67 @@ func (a *Analysis) lastEpochRatios(ta *TermAnalysis) map[int][]float64 {
 	next, stop := iter.Pull2(a.runSeq())
 	defer stop()
 	out := map[int][]float64{}
-	var (
-		curID     string
-		curOK     bool
-		curPoint  int
-		seen      bool
-		lastEpoch int
-		lastRatio float64
-		misfit    bool
-	)
-	flush := func() {
-		if curID != "" && curOK && seen {
-			out[curPoint] = append(out[curPoint], lastRatio)
-		}
-	}
+	var cur runLast
+	misfit := false
 	c.Each(func(_ int, row []string) error {
 		if misfit || len(row) != len(c.Header) {
 			return nil
 		}
-		if id := row[idC]; id != curID {
-			flush()
-			curID, seen = id, false
-			for {
-				r, err, ok := next()
-				if !ok || err != nil {
-					misfit = true
-					return nil
-				}
-				if r.RunID == id {
-					curOK, curPoint = r.Status == experiments.StatusOK, index[pointKey(r)]
-					break
-				}
+		if id := row[idC]; id != cur.id {
+			cur.flushTo(out)
+			r := nextRun(next, id)
+			if r == nil {
+				misfit = true
+				return nil
 			}
+			cur = runLast{id: id, ok: r.Status == experiments.StatusOK, point: index[pointKey(r)]}
 		}
-		if !curOK {
+		if !cur.ok {
 			return nil
 		}
-		ep, ratio, ok := gradRatio(row, epC, taskC, termC)
-		if !ok {
-			return nil
-		}
-		if !seen || ep > lastEpoch {
-			lastEpoch, lastRatio, seen = ep, ratio, true
+		if ep, ratio, ok := gradRatio(row, epC, taskC, termC); ok && (!cur.seen || ep > cur.epoch) {
+			cur.epoch, cur.ratio, cur.seen = ep, ratio, true
 		}
 		return nil
 	})
 	if misfit {
 		return a.lastEpochRatiosByID(c, idC, epC, taskC, termC)
 	}
-	flush()
+	cur.flushTo(out)
 	return out
+}
+
+// runLast is the run lastEpochRatios reads: its id, whether it is ok, its
+// grid point, and its last epoch with a ratio so far (seen).
+type runLast struct {
+	id    string
+	ok    bool
+	point int
+	seen  bool
+	epoch int
+	ratio float64
+}
+
+// flushTo adds the run's last ratio to its point in out when it is an ok
+// run with one.
+func (l *runLast) flushTo(out map[int][]float64) {
+	if l.id != "" && l.ok && l.seen {
+		out[l.point] = append(out[l.point], l.ratio)
+	}
+}
+
+// nextRun advances next to the run id and returns it; nil when the runs
+// end (or fail) first.
+func nextRun(next func() (*Run, error, bool), id string) *Run {
+	for {
+		r, err, ok := next()
+		if !ok || err != nil {
+			return nil
+		}
+		if r.RunID == id {
+			return r
+		}
+	}
 }
 
 // lastEpochRatiosByID is lastEpochRatios for a curves.csv whose runs are
