@@ -177,42 +177,72 @@ func renderFigures(ctx context.Context, dir string, s *Summary, a *Analysis, opt
 	return figs, nil
 }
 
+// htmlSection is the section of report.html that shows a figure; each is
+// a field of Figures.
+type htmlSection int
+
+const (
+	sectionTradeoff htmlSection = iota // Figures.Tradeoff
+	sectionMethods                     // Figures.Methods
+	sectionGrad                        // Figures.Grad
+	sectionCost                        // Figures.Cost
+)
+
+// figureFamily is one family of analysis figures: how they are drawn
+// (returning the files written, none when they do not apply) and where
+// report.html shows them.
+type figureFamily struct {
+	name    string // what the figures show, for readers of this table
+	draw    func(a *Analysis, fw *figureWriter, opts PlotOptions) ([]string, error)
+	section htmlSection
+}
+
+// figureFamilies are the analysis figures, registered once, in the order
+// they are drawn and shown within their section. A new figure is a
+// function and one row here. The metric figures (plotMetrics) and the
+// training curves (per term, Figures.Training) are drawn apart.
+var figureFamilies = []figureFamily{
+	{"trade-off of each term's metric against the task", (*Analysis).tradeoffFigures, sectionTradeoff},
+	{"heatmaps over two swept terms", (*Analysis).heatmapFigures, sectionTradeoff},
+	{"comparison figures", (*Analysis).compareFigures, sectionTradeoff},
+	{"balancing methods against the static front", (*Analysis).methodsFigures, sectionMethods},
+	{"gradient ratio and conflict", (*Analysis).gradFigures, sectionGrad},
+	{"cost per run", (*Analysis).costFigures, sectionCost},
+	{"samples of the trained models", func(_ *Analysis, fw *figureWriter, _ PlotOptions) ([]string, error) { return samplesFigures(fw) }, sectionTradeoff},
+}
+
+// add records the figure files paths in section sec.
+func (f *Figures) add(sec htmlSection, paths []string) {
+	names := baseNames(paths)
+	switch sec {
+	case sectionTradeoff:
+		f.Tradeoff = append(f.Tradeoff, names...)
+	case sectionMethods:
+		f.Methods = append(f.Methods, names...)
+	case sectionGrad:
+		f.Grad = append(f.Grad, names...)
+	case sectionCost:
+		f.Cost = append(f.Cost, names...)
+	default:
+		panic(fmt.Sprintf("report: figure section %d has no field in Figures", sec))
+	}
+}
+
 // writeFigures writes the analysis figures and records them in figs.
 func (a *Analysis) writeFigures(fw *figureWriter, opts PlotOptions, figs *Figures) error {
-	for _, ta := range a.Terms {
-		if f := a.tradeoffFigure(&ta, opts); f != nil {
-			var w []string
-			if err := fw.write("tradeoff_"+ta.FileName()+".png", f, &w); err != nil {
-				return err
-			}
-			figs.Tradeoff = append(figs.Tradeoff, baseNames(w)...)
+	for _, fam := range figureFamilies {
+		paths, err := fam.draw(a, fw, opts)
+		if err != nil {
+			return err
 		}
+		figs.add(fam.section, paths)
 	}
-	heat, err := a.heatmapFigures(fw, opts)
-	if err != nil {
-		return err
-	}
-	figs.Tradeoff = append(figs.Tradeoff, baseNames(heat)...)
-	cmp, err := a.compareFigures(fw, opts)
-	if err != nil {
-		return err
-	}
-	figs.Tradeoff = append(figs.Tradeoff, baseNames(cmp)...)
-	meth, err := a.methodsFigures(fw, opts)
-	if err != nil {
-		return err
-	}
-	figs.Methods = baseNames(meth)
-	grad, err := a.gradFigures(fw, opts)
-	if err != nil {
-		return err
-	}
-	figs.Grad = baseNames(grad)
-	cost, err := a.costFigures(fw, opts)
-	if err != nil {
-		return err
-	}
-	figs.Cost = baseNames(cost)
+	return a.writeTrainingFigures(fw, opts, figs)
+}
+
+// writeTrainingFigures writes the training curves of each term and records
+// them in figs.Training.
+func (a *Analysis) writeTrainingFigures(fw *figureWriter, opts PlotOptions, figs *Figures) error {
 	train, err := a.trainingFigures(fw, opts)
 	if err != nil {
 		return err
@@ -221,11 +251,6 @@ func (a *Analysis) writeFigures(fw *figureWriter, opts PlotOptions, figs *Figure
 	for t, ps := range train {
 		figs.Training[t] = baseNames(ps)
 	}
-	samples, err := samplesFigures(fw)
-	if err != nil {
-		return err
-	}
-	figs.Tradeoff = append(figs.Tradeoff, baseNames(samples)...)
 	return nil
 }
 

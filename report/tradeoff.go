@@ -72,6 +72,19 @@ type ring struct {
 	col   color.Color
 }
 
+// tradeoffFigures writes tradeoff_<term>.png for every term that has one.
+func (a *Analysis) tradeoffFigures(fw *figureWriter, opts PlotOptions) ([]string, error) {
+	var written []string
+	for _, ta := range a.Terms {
+		if f := a.tradeoffFigure(&ta, opts); f != nil {
+			if err := fw.write("tradeoff_"+ta.FileName()+".png", f, &written); err != nil {
+				return written, err
+			}
+		}
+	}
+	return written, nil
+}
+
 // tradeoffFigure builds the trade-off figure of ta; nil when the term has
 // no metric or fewer than two points with both values.
 func (a *Analysis) tradeoffFigure(ta *TermAnalysis, opts PlotOptions) *tradeoffFig {
