@@ -148,6 +148,22 @@ func TestRender_Analysis(t *testing.T) {
 		}
 	}
 	checkSelfContained(t, page)
+	// Each figure in its section of the page (figureFamilies): between its
+	// heading and the next.
+	for _, c := range []struct{ fig, section, next string }{
+		{"tradeoff_l1.png", "tradeoff", "paired"},
+		{"heat_sparsity.png", "tradeoff", "paired"},
+		{"grad_ratio_vs_l1.png", "grad", "cost"},
+		{"grad_cos_vs_l1.png", "grad", "cost"},
+		{"cost_vs_l1.png", "cost", "training"},
+		{"training_l1_1.png", "training", "runs"},
+	} {
+		p := string(page)
+		at, from, to := strings.Index(p, `alt="`+c.fig+`"`), strings.Index(p, `<h2 id="`+c.section+`">`), strings.Index(p, `<h2 id="`+c.next+`">`)
+		if at < 0 || from < 0 || to < 0 || at < from || at > to {
+			t.Errorf("report.html: %s at %d, want it in section %s (%d to %d)", c.fig, at, c.section, from, to)
+		}
+	}
 	cost, err := os.ReadFile(filepath.Join(dir, CostFile))
 	if err != nil {
 		t.Fatal(err)

@@ -179,3 +179,53 @@ func TestWriter_MethodColumn(t *testing.T) {
 		t.Errorf("empty static λ: err = %v", err)
 	}
 }
+
+// TestMethods_Cost: a method's cost is its mean seconds per run over the
+// mean seconds per static run of the same axis point (timings.csv's total
+// rows): static runs take 1, 2 and 1 s by repeat, the method's 3 s, so
+// 3 / (4/3) = 2.25.
+func TestMethods_Cost(t *testing.T) {
+	dir := t.TempDir()
+	var runs, timings strings.Builder
+	runs.WriteString("run_id,repeat,status,method,lambda.fairness,test.accuracy,test.dp_diff,reason\n")
+	timings.WriteString("run_id,epoch,seconds\n")
+	id := 0
+	for _, l := range []float64{0, 1, 10} {
+		for r := range 3 {
+			fmt.Fprintf(&runs, "r%d,%d,ok,static,%g,%g,%g,\n", id, r, l, 0.8-0.01*l+0.001*float64(r), 0.4-0.03*l+0.002*float64(r))
+			fmt.Fprintf(&timings, "r%d,1,%d\nr%d,total,%d\n", id, 1+r%2, id, 1+r%2)
+			id++
+		}
+	}
+	for r := range 3 {
+		fmt.Fprintf(&runs, "r%d,%d,ok,gradnorm,,%g,%g,\n", id, r, 0.79+0.001*float64(r), 0.3+0.002*float64(r))
+		fmt.Fprintf(&timings, "r%d,1,3\nr%d,total,3\n", id, id)
+		id++
+	}
+	for name, text := range map[string]string{RunsFile: runs.String(), TimingsFile: timings.String()} {
+		if err := os.WriteFile(filepath.Join(dir, name), []byte(text), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if err := Render(dir, PlotOptions{}); err != nil {
+		t.Fatal(err)
+	}
+	f, err := os.Open(filepath.Join(dir, MethodsFile))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	rows, err := csv.NewReader(f).ReadAll()
+	if err != nil {
+		t.Fatal(err)
+	}
+	last := rows[len(rows)-1]
+	if last[0] != "gradnorm" || last[len(last)-1] != "2.25" {
+		t.Errorf("method row %v: want gradnorm with cost 2.25 (3 s against 4/3 s per static run)", last)
+	}
+	for _, r := range rows[1 : len(rows)-1] {
+		if c := r[len(r)-1]; c != "" {
+			t.Errorf("static row %v: cost %q, want empty", r, c)
+		}
+	}
+}

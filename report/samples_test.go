@@ -52,3 +52,22 @@ func TestSamples_RoundTripAndFigure(t *testing.T) {
 		os.WriteFile(os.Getenv("LOSSEXP_KEEP_SAMPLES"), b, 0o644)
 	}
 }
+
+// TestSampleKinds_FileNames: each kind of samples.csv has its figure under
+// the name README.md gives it (users' scripts and the examples' pages
+// link to these files).
+func TestSampleKinds_FileNames(t *testing.T) {
+	want := map[string]string{
+		"scatter":  "samples_adversarial.png",
+		"images":   "samples_perceptual.png",
+		"sequence": "samples_temporal.png",
+	}
+	if len(sampleKinds) != len(want) {
+		t.Errorf("%d sample kinds, want %d", len(sampleKinds), len(want))
+	}
+	for kind, file := range want {
+		if got := sampleKinds[kind].file; got != file {
+			t.Errorf("kind %s: figure %q, want %q", kind, got, file)
+		}
+	}
+}

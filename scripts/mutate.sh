@@ -421,6 +421,24 @@ mutant failfast-in-result-hash experiments/trainer.go experiments 'TestTrainer_M
 mutant progress-failed-as-diverged cmd/progress.go cmd 'TestProgress_FailedApart' \
 	'		p.failed++' '		p.diverged++'
 
+# --- issue 22: report functions under 60 lines (summary columns and figures as tables) ---
+mutant i22-summary-ci-columns-swapped report/check_summary.go report 'Summary|Check|Usable' \
+	'{SuffixCILow, func(st *Stat) *float64 { return &st.CILow }},' '{SuffixCILow, func(st *Stat) *float64 { return &st.CIHigh }},'
+mutant i22-summary-se-not-pooled report/check_summary.go report 'Summary|Check|Usable' \
+	'st.Pooled = cols[statSE] >= 0' 'st.Pooled = false'
+mutant i22-figure-family-wrong-section report/render.go report 'TestRender_Analysis$' \
+	'(*Analysis).gradFigures, sectionGrad}' '(*Analysis).gradFigures, sectionCost}'
+mutant i22-figure-family-dropped report/render.go report 'TestRender_Analysis$' \
+	'	{"heatmaps over two swept terms", (*Analysis).heatmapFigures, sectionTradeoff},' ''
+mutant i22-sample-kind-file-name report/samples_plot.go report 'TestSampleKinds' \
+	'{"samples_temporal.png", sequencePanel}' '{"samples_sequence.png", sequencePanel}'
+mutant i22-metric-series-ref-dropped report/plot.go report 'Plot|Figure' \
+	'		if f.logX && x == 0 {
+			sr.ref = &st' '		if false && f.logX && x == 0 {
+			sr.ref = &st'
+mutant i22-methods-static-cost-kept report/methods.go report 'TestMethods_Cost' \
+	'	b.staticMean = mean(staticSecs)' '	b.staticMean = math.NaN()'
+
 echo
 echo "=== mutation summary: $caught caught, $missed missed, $stale stale (of $((caught + missed + stale)))"
 printf '%s\n' "${report[@]}"
