@@ -47,21 +47,7 @@ func TestMethods_Positions(t *testing.T) {
 			id++
 		}
 	}
-	if err := os.WriteFile(filepath.Join(dir, RunsFile), []byte(b.String()), 0o644); err != nil {
-		t.Fatal(err)
-	}
-	if err := Render(dir, PlotOptions{}); err != nil {
-		t.Fatal(err)
-	}
-	f, err := os.Open(filepath.Join(dir, MethodsFile))
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer f.Close()
-	rows, err := csv.NewReader(f).ReadAll()
-	if err != nil {
-		t.Fatal(err)
-	}
+	rows := renderMethods(t, dir, map[string]string{RunsFile: b.String()})
 	col := map[string]int{}
 	for i, h := range rows[0] {
 		col[h] = i
@@ -202,7 +188,23 @@ func TestMethods_Cost(t *testing.T) {
 		fmt.Fprintf(&timings, "r%d,1,3\nr%d,total,3\n", id, id)
 		id++
 	}
-	for name, text := range map[string]string{RunsFile: runs.String(), TimingsFile: timings.String()} {
+	rows := renderMethods(t, dir, map[string]string{RunsFile: runs.String(), TimingsFile: timings.String()})
+	last := rows[len(rows)-1]
+	if last[0] != "gradnorm" || last[len(last)-1] != "2.25" {
+		t.Errorf("method row %v: want gradnorm with cost 2.25 (3 s against 4/3 s per static run)", last)
+	}
+	for _, r := range rows[1 : len(rows)-1] {
+		if c := r[len(r)-1]; c != "" {
+			t.Errorf("static row %v: cost %q, want empty", r, c)
+		}
+	}
+}
+
+// renderMethods writes files (name to text) into dir, renders it and
+// returns methods.csv's rows, header first.
+func renderMethods(t *testing.T, dir string, files map[string]string) [][]string {
+	t.Helper()
+	for name, text := range files {
 		if err := os.WriteFile(filepath.Join(dir, name), []byte(text), 0o644); err != nil {
 			t.Fatal(err)
 		}
@@ -219,13 +221,5 @@ func TestMethods_Cost(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	last := rows[len(rows)-1]
-	if last[0] != "gradnorm" || last[len(last)-1] != "2.25" {
-		t.Errorf("method row %v: want gradnorm with cost 2.25 (3 s against 4/3 s per static run)", last)
-	}
-	for _, r := range rows[1 : len(rows)-1] {
-		if c := r[len(r)-1]; c != "" {
-			t.Errorf("static row %v: cost %q, want empty", r, c)
-		}
-	}
+	return rows
 }
