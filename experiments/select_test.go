@@ -6,6 +6,7 @@ import (
 	"testing"
 
 	"github.com/lossexp/lossexp/experiments/model"
+	"github.com/lossexp/lossexp/spec"
 )
 
 const selBase = "name: q\ndataset: {builtin: moons}\nloss: {terms: [{kind: l2, weight: [0, 0.1]}]}\n"
@@ -18,11 +19,11 @@ func TestSelect_Defaults(t *testing.T) {
 		carve    float64
 		folds    int
 	}{
-		{"default carves", selBase, SelectValidation, 0.2, 1},
-		{"own fraction", selBase + "report: {validation: 0.3}\n", SelectValidation, 0.3, 1},
-		{"own validation split", "name: q\ndataset: {builtin: moons, split: {validation: 0.1}}\n", SelectValidation, 0, 1},
-		{"cv defaults to select_on cv", "name: q\ndataset: {builtin: moons, split: {cv: 5}}\n", SelectCV, 0, 5},
-		{"select on test", selBase + "report: {select_on: test}\n", SelectTest, 0, 1},
+		{"default carves", selBase, spec.SelectValidation, 0.2, 1},
+		{"own fraction", selBase + "report: {validation: 0.3}\n", spec.SelectValidation, 0.3, 1},
+		{"own validation split", "name: q\ndataset: {builtin: moons, split: {validation: 0.1}}\n", spec.SelectValidation, 0, 1},
+		{"cv defaults to select_on cv", "name: q\ndataset: {builtin: moons, split: {cv: 5}}\n", spec.SelectCV, 0, 5},
+		{"select on test", selBase + "report: {select_on: test}\n", spec.SelectTest, 0, 1},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
@@ -57,7 +58,7 @@ func TestSelect_Refused(t *testing.T) {
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
-			_, err := Parse(strings.NewReader(tc.src), "t.yaml")
+			_, err := spec.Parse(strings.NewReader(tc.src), "t.yaml")
 			if err == nil || !strings.Contains(err.Error(), tc.want) {
 				t.Errorf("err = %v\nwant it to contain %s", err, tc.want)
 			}
@@ -79,7 +80,7 @@ func TestSelect_RunIDs(t *testing.T) {
 		if b := own.RunBase("c"); b != wantBase {
 			t.Errorf("run base of a spec with its own validation split changed: %s, want %s", b, wantBase)
 		}
-		if id := RunID(own.RunBase("c"), []float64{0.1}, 2); id != "5f6055c3534c6133" {
+		if id := spec.RunID(own.RunBase("c"), []float64{0.1}, 2); id != "5f6055c3534c6133" {
 			t.Errorf("run id changed: %s, want 5f6055c3534c6133", id)
 		}
 		if h := own.ResultHash(); h != "db77f6e5b109e8ef9cc6ee44a515902c787c99ab5ea91b5ac80fe807f9c1cc5d" {
@@ -99,9 +100,9 @@ func TestSelect_RunIDs(t *testing.T) {
 		t.Error("the carve fraction does not change the run base")
 	}
 	b := carved.RunBase("c")
-	ids := map[string]bool{RunID(b, []float64{0.1}, 0): true}
+	ids := map[string]bool{spec.RunID(b, []float64{0.1}, 0): true}
 	for f := range 3 {
-		ids[RunIDFold(b, []float64{0.1}, 0, f)] = true
+		ids[spec.RunIDFold(b, []float64{0.1}, 0, f)] = true
 	}
 	if len(ids) != 4 {
 		t.Errorf("fold ids collide with each other or with the id without folds: %v", ids)

@@ -1,4 +1,4 @@
-package experiments
+package spec
 
 import (
 	"errors"
@@ -358,15 +358,15 @@ func (s *Spec) validateModel(v *validator) {
 	}
 	v.choice("model.activation", "activation", m.Activation, activations)
 	switch {
-	case m.Noise < 0 || m.Noise > maxNoise:
-		v.addf("model.noise", "must be between 0 and %d noise inputs per row, got %d", maxNoise, m.Noise)
+	case m.Noise < 0 || m.Noise > MaxNoise:
+		v.addf("model.noise", "must be between 0 and %d noise inputs per row, got %d", MaxNoise, m.Noise)
 	case m.Noise > 0 && s.Train.Optimizer == "lbfgs":
 		v.addf("model.noise", "noise inputs are drawn afresh on every step, which lbfgs (one fixed objective) cannot follow; use sgd, momentum, adam or adamw")
 	}
 }
 
-// maxNoise bounds model.noise.
-const maxNoise = 1024
+// MaxNoise bounds model.noise.
+const MaxNoise = 1024
 
 func (s *Spec) validateTrain(v *validator) {
 	t := &s.Train

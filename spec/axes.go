@@ -1,4 +1,4 @@
-package experiments
+package spec
 
 import (
 	"fmt"
@@ -302,4 +302,14 @@ func (s *Spec) validateAxes(v *validator) {
 			}
 		}
 	}
+}
+
+// AxisValues returns the axis values of an effective spec (WithAxes), by
+// field; empty without axes.
+func (s *Spec) AxisValues() map[string]float64 {
+	out := make(map[string]float64, len(s.axisPoint))
+	for _, a := range s.axisPoint {
+		out[a.field] = a.value
+	}
+	return out
 }

@@ -1,4 +1,4 @@
-package experiments
+package spec
 
 import (
 	"context"
@@ -339,7 +339,7 @@ const trainerParamsPrefix = "trainer.params."
 
 // trainerRunBase is RunBase for a spec with a trainer: the command, the
 // environment settings, the parameters, the content of the inputs
-// (inputsSum), the seed and the terms' names. Timeout, retries and the
+// (InputsSum), the seed and the terms' names. Timeout, retries and the
 // metric directions are left out: they do not change what a run
 // computes.
 func (s *Spec) trainerRunBase(inputsSum string) string {
@@ -378,25 +378,12 @@ func (s *Spec) SpecDir() string {
 // a file changes while the sweep runs.
 var inputsCache sync.Map // *Spec → string
 
-// openTrainer checks what a trainer spec needs from the machine (the
-// program, the inputs) and hashes the inputs; ctx cancels the hashing.
-func openTrainer(ctx context.Context, s *Spec) (*DataSource, error) {
-	if err := s.checkProgram(); err != nil {
-		return nil, err
-	}
-	sum, err := s.inputsSum(ctx)
-	if err != nil {
-		return nil, err
-	}
-	return &DataSource{spec: s, inputs: sum}, nil
-}
-
-// checkProgram refuses a program that is not there, or that exec would
+// CheckProgram refuses a program that is not there, or that exec would
 // refuse (command.CheckProgram: a directory, no execute permission, a
 // script whose #! interpreter is missing, a binary for another
 // processor…): otherwise every run would fail after validate passed.
 // A program holding a placeholder is checked when it runs.
-func (s *Spec) checkProgram() error {
+func (s *Spec) CheckProgram() error {
 	prog := s.Trainer.Command[0]
 	if strings.ContainsRune(prog, '{') {
 		return nil
@@ -421,8 +408,8 @@ func (s *Spec) checkProgram() error {
 	return nil
 }
 
-// inputsSum returns the hash of the trainer's inputs, cached per spec.
-func (s *Spec) inputsSum(ctx context.Context) (string, error) {
+// InputsSum returns the hash of the trainer's inputs, cached per spec.
+func (s *Spec) InputsSum(ctx context.Context) (string, error) {
 	if v, ok := inputsCache.Load(s); ok {
 		return v.(string), nil
 	}
@@ -546,45 +533,6 @@ func HashInputs(ctx context.Context, dir string, inputs []string, bad func(i int
 func within(root, path string) bool {
 	rel, err := filepath.Rel(root, path)
 	return err == nil && rel != ".." && !strings.HasPrefix(rel, ".."+string(filepath.Separator))
-}
-
-// TrainerMetricNames returns the metric columns of a trainer spec:
-// trainer.metrics in the order written, report.metrics not listed there,
-// grad.cos/grad.conflict/grad.ratio of every term, and epochs_run.
-func TrainerMetricNames(s *Spec) []string {
-	var names []string
-	add := func(n string) {
-		if !slices.Contains(names, n) {
-			names = append(names, n)
-		}
-	}
-	for _, m := range s.Trainer.Metrics {
-		add(m.Name)
-	}
-	for _, m := range s.Report.Metrics {
-		add(m)
-	}
-	for _, t := range s.Loss.Terms {
-		add("grad.cos." + t.Name)
-		add("grad.conflict." + t.Name)
-		add("grad.ratio." + t.Name)
-	}
-	add(lossterms.EpochsRun)
-	return names
-}
-
-// TrainerCurveNames returns the curves.csv columns of a trainer spec: the
-// built-in trainer's (loss.total, loss.task, loss.<term>…, grad.task,
-// grad.<term>…, grad.cos.<term>…, test.loss), then trainer.metrics. An
-// epoch line fills the ones it reports; the others stay empty.
-func TrainerCurveNames(s *Spec) []string {
-	names := lossCurveNames(s)
-	for _, m := range s.Trainer.Metrics {
-		if !slices.Contains(names, m.Name) {
-			names = append(names, m.Name)
-		}
-	}
-	return names
 }
 
 // MetricDirection returns the direction in which metric improves for this
