@@ -6,6 +6,7 @@ import (
 	"encoding/hex"
 	"errors"
 	"fmt"
+	"hash"
 	"io"
 	"io/fs"
 	"maps"
@@ -202,12 +203,21 @@ func (t *TrainerSpec) decode(d *decoder, n *yaml.Node, path string) {
 // validateTrainer checks the trainer section and the rest of the spec
 // against it: no dataset, model or train; external terms only.
 func (s *Spec) validateTrainer(v *validator) {
-	t := s.Trainer
 	for _, sec := range []string{"dataset", "model", "train", "loss.task", "loss.huber_delta"} {
 		if s.has(sec) {
 			v.addf(sec, "not used with trainer: (the training command owns its data, model and training); remove %s", sec)
 		}
 	}
+	s.validateTrainerCommand(v)
+	s.validateTrainerInputs(v)
+	s.validateTrainerMetrics(v)
+	s.validateTrainerTerms(v)
+}
+
+// validateTrainerCommand checks trainer.command and trainer.env: a
+// program, known placeholders, usable variable names.
+func (s *Spec) validateTrainerCommand(v *validator) {
+	t := s.Trainer
 	switch {
 	case len(t.Command) == 0:
 		v.addf("trainer.command", "required: the program and its arguments as a list, e.g. [python3, train.py, \"--lambda={lambda.<name>}\"]")
@@ -228,6 +238,12 @@ func (s *Spec) validateTrainer(v *validator) {
 		}
 		s.checkTemplate(v, f, t.Env[k], valid)
 	}
+}
+
+// validateTrainerInputs checks trainer.inputs, trainer.params,
+// trainer.retries and trainer.max_failures.
+func (s *Spec) validateTrainerInputs(v *validator) {
+	t := s.Trainer
 	seen := map[string]int{}
 	for i, in := range t.Inputs {
 		f := indexField("trainer.inputs", i)
@@ -252,6 +268,12 @@ func (s *Spec) validateTrainer(v *validator) {
 	if n := t.FailFast(); n < 0 {
 		v.addf("trainer.max_failures", "must be >= 0 (0: try every run however many fail), got %d", n)
 	}
+}
+
+// validateTrainerMetrics checks trainer.metrics: given, usable names,
+// a direction each.
+func (s *Spec) validateTrainerMetrics(v *validator) {
+	t := s.Trainer
 	if len(t.Metrics) == 0 {
 		v.addf("trainer.metrics", "required: the metrics every run reports and which way each is better, e.g. {test.accuracy: higher}")
 	}
@@ -269,6 +291,13 @@ func (s *Spec) validateTrainer(v *validator) {
 			v.add(f, oneOf(fmt.Sprintf("unknown direction %q", m.Better), m.Better, trainerBetter))
 		}
 	}
+}
+
+// validateTrainerTerms refuses what a training command cannot do: terms
+// other than external, adaptive balancing, axes other than seed and
+// trainer.params.
+func (s *Spec) validateTrainerTerms(v *validator) {
+	t := s.Trainer
 	for i, ts := range s.Loss.Terms {
 		base := indexField("loss.terms", i)
 		if ts.Kind != "" && ts.Kind != "external" {
@@ -439,20 +468,7 @@ func (s *Spec) InputsSum(ctx context.Context) (string, error) {
 // points (its target as written), a link to a folder or a dangling link
 // is left out. Once ctx is done HashInputs returns context.Cause(ctx).
 func HashInputs(ctx context.Context, dir string, inputs []string, bad func(i int, err error) error) (string, error) {
-	h := sha256.New()
-	file := func(path, name string) error {
-		f, err := saferead.Open(path)
-		if err != nil {
-			return err
-		}
-		defer f.Close() // read-only
-		fh := sha256.New()
-		if _, err := io.Copy(fh, saferead.Reader(ctx, f)); err != nil {
-			return err
-		}
-		fmt.Fprintf(h, "file\x00%s\x00%x\n", filepath.ToSlash(name), fh.Sum(nil))
-		return nil
-	}
+	ih := &inputHasher{ctx: ctx, h: sha256.New()}
 	fail := func(i int, err error) (string, error) {
 		if ctx.Err() != nil {
 			return "", context.Cause(ctx)
@@ -467,66 +483,98 @@ func HashInputs(ctx context.Context, dir string, inputs []string, bad func(i int
 		if !filepath.IsAbs(p) {
 			p = filepath.Join(dir, p)
 		}
-		fmt.Fprintf(h, "input\x00%s\n", in)
+		fmt.Fprintf(ih.h, "input\x00%s\n", in)
 		st, err := os.Stat(p)
 		if err != nil {
 			return "", bad(i, fmt.Errorf("input %q not found (looked for %s)", in, p))
 		}
-		if !st.IsDir() {
-			if err := file(p, ""); err != nil {
-				return fail(i, err)
-			}
-			continue
+		if st.IsDir() {
+			err = ih.folder(p)
+		} else {
+			err = ih.file(p, "")
 		}
-		root, err := filepath.EvalSymlinks(p)
-		if err != nil {
-			return fail(i, err)
-		}
-		err = filepath.WalkDir(p, func(path string, e fs.DirEntry, err error) error {
-			if err != nil {
-				return err
-			}
-			name := e.Name()
-			if path != p && (strings.HasPrefix(name, ".") || name == "__pycache__" || strings.HasSuffix(name, ".pyc")) {
-				if e.IsDir() {
-					return filepath.SkipDir
-				}
-				return nil
-			}
-			rel, _ := filepath.Rel(p, path)
-			switch {
-			case e.IsDir():
-				return nil
-			case e.Type().IsRegular():
-				return file(path, rel)
-			case e.Type()&fs.ModeSymlink == 0:
-				return &saferead.NotRegularError{Path: path, Mode: e.Type()}
-			}
-			target, err := filepath.EvalSymlinks(path)
-			if err != nil {
-				return nil // a dangling link: not followed
-			}
-			st, err := os.Stat(target)
-			switch {
-			case err != nil || st.IsDir():
-				return nil // a link to a folder: not followed
-			case !st.Mode().IsRegular():
-				return &saferead.NotRegularError{Path: path, Mode: st.Mode(), Link: target}
-			case !within(root, target):
-				dest, err := os.Readlink(path)
-				if err != nil {
-					return err
-				}
-				fmt.Fprintf(h, "link\x00%s\x00%s\n", filepath.ToSlash(rel), dest)
-				return nil
-			}
-			return file(path, rel)
-		})
 		if err != nil {
 			return fail(i, err)
 		}
 	}
-	return hex.EncodeToString(h.Sum(nil)), nil
+	return hex.EncodeToString(ih.h.Sum(nil)), nil
+}
+
+// inputHasher writes the inputs of HashInputs into h.
+type inputHasher struct {
+	ctx context.Context
+	h   hash.Hash
+}
+
+// file hashes the content of the file at path, named name in the hash.
+func (ih *inputHasher) file(path, name string) error {
+	f, err := saferead.Open(path)
+	if err != nil {
+		return err
+	}
+	defer f.Close() // read-only
+	fh := sha256.New()
+	if _, err := io.Copy(fh, saferead.Reader(ih.ctx, f)); err != nil {
+		return err
+	}
+	fmt.Fprintf(ih.h, "file\x00%s\x00%x\n", filepath.ToSlash(name), fh.Sum(nil))
+	return nil
+}
+
+// folder hashes every file below the folder p, by relative path in
+// lexical order, leaving out hidden names and Python's caches.
+func (ih *inputHasher) folder(p string) error {
+	root, err := filepath.EvalSymlinks(p)
+	if err != nil {
+		return err
+	}
+	return filepath.WalkDir(p, func(path string, e fs.DirEntry, err error) error {
+		if err != nil {
+			return err
+		}
+		name := e.Name()
+		if path != p && (strings.HasPrefix(name, ".") || name == "__pycache__" || strings.HasSuffix(name, ".pyc")) {
+			if e.IsDir() {
+				return filepath.SkipDir
+			}
+			return nil
+		}
+		rel, _ := filepath.Rel(p, path)
+		switch {
+		case e.IsDir():
+			return nil
+		case e.Type().IsRegular():
+			return ih.file(path, rel)
+		case e.Type()&fs.ModeSymlink == 0:
+			return &saferead.NotRegularError{Path: path, Mode: e.Type()}
+		}
+		return ih.link(root, path, rel)
+	})
+}
+
+// link hashes the link at path (rel below the folder root): a link to a
+// file inside root by the file's content, one to a file outside by its
+// target as written; a link to a folder or a dangling link is left out.
+func (ih *inputHasher) link(root, path, rel string) error {
+	target, err := filepath.EvalSymlinks(path)
+	if err != nil {
+		return nil // a dangling link: not followed
+	}
+	st, err := os.Stat(target)
+	switch {
+	case err != nil || st.IsDir():
+		return nil // a link to a folder: not followed
+	case !st.Mode().IsRegular():
+		return &saferead.NotRegularError{Path: path, Mode: st.Mode(), Link: target}
+	case !within(root, target):
+		dest, err := os.Readlink(path)
+		if err != nil {
+			return err
+		}
+		fmt.Fprintf(ih.h, "link\x00%s\x00%s\n", filepath.ToSlash(rel), dest)
+		return nil
+	}
+	return ih.file(path, rel)
 }
 
 // within reports whether path lies in the folder root (both resolved).

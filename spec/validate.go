@@ -238,7 +238,22 @@ func (s *Spec) validate() []*FieldError {
 	return v.errs
 }
 
+// validateDataset checks the dataset section: its source, its columns,
+// its generator parameters and its splits.
 func (s *Spec) validateDataset(v *validator) {
+	ds := &s.Dataset
+	s.validateDataSource(v)
+	s.validateColumns(v)
+	for _, k := range slices.Sorted(maps.Keys(ds.Params)) {
+		x := ds.Params[k]
+		v.inRange("dataset.params."+k, x, true, "finite")
+	}
+	s.validateSplit(v)
+}
+
+// validateDataSource checks that the dataset is a builtin or a csv, not
+// both, with the keys of its kind, and its task and missing mode.
+func (s *Spec) validateDataSource(v *validator) {
 	ds := &s.Dataset
 	// A field that was written but failed to decode still counts as given.
 	builtin := ds.Builtin != "" || s.has("dataset.builtin")
@@ -279,7 +294,12 @@ func (s *Spec) validateDataset(v *validator) {
 		v.choice("dataset.task", "task", ds.Task, tasks)
 	}
 	v.choice("dataset.missing", "missing mode", ds.Missing, missingModes)
+}
 
+// validateColumns checks the column lists: no empty or repeated name, the
+// target in none, every categorical column among the features.
+func (s *Spec) validateColumns(v *validator) {
+	ds := &s.Dataset
 	columns := func(field string, names []string) {
 		seen := map[string]int{}
 		for i, n := range names {
@@ -311,11 +331,12 @@ func (s *Spec) validateDataset(v *validator) {
 			}
 		}
 	}
-	for _, k := range slices.Sorted(maps.Keys(ds.Params)) {
-		x := ds.Params[k]
-		v.inRange("dataset.params."+k, x, true, "finite")
-	}
-	sp := ds.Split
+}
+
+// validateSplit checks dataset.split: the fractions, the extras
+// (validateDataExtras) and the cross-validation folds.
+func (s *Spec) validateSplit(v *validator) {
+	sp := s.Dataset.Split
 	v.inRange("dataset.split.test", sp.Test, sp.Test >= 0 && sp.Test < 1, "in [0, 1)")
 	v.inRange("dataset.split.validation", sp.Validation, sp.Validation >= 0 && sp.Validation < 1, "in [0, 1)")
 	if sp.Test >= 0 && sp.Test < 1 && sp.Validation >= 0 && sp.Validation < 1 && sp.Test+sp.Validation >= 1 {
