@@ -572,12 +572,7 @@ func (ds *DatasetSpec) decode(d *decoder, n *yaml.Node, path string) {
 		case "image":
 			ds.Image = d.image(v, f)
 		case "params":
-			params := map[string]float64{}
-			if d.mapping(v, f, nil, func(key string, v *yaml.Node, f string) {
-				var x float64
-				d.float(v, f, &x)
-				params[key] = x
-			}) {
+			if params, ok := d.floatMap(v, f); ok {
 				ds.Params = params
 			}
 		case "standardize":
@@ -586,6 +581,18 @@ func (ds *DatasetSpec) decode(d *decoder, n *yaml.Node, path string) {
 			ds.Split.decode(d, v, f)
 		}
 	})
+}
+
+// floatMap decodes a mapping of names to numbers (dataset.params,
+// trainer.params); ok is false when n is not a mapping.
+func (d *decoder) floatMap(n *yaml.Node, path string) (m map[string]float64, ok bool) {
+	m = map[string]float64{}
+	ok = d.mapping(n, path, nil, func(key string, v *yaml.Node, f string) {
+		var x float64
+		d.float(v, f, &x)
+		m[key] = x
+	})
+	return m, ok
 }
 
 // sequence decodes dataset.sequence.

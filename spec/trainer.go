@@ -152,35 +152,13 @@ func (t *TrainerSpec) decode(d *decoder, n *yaml.Node, path string) {
 				t.Env = env
 			}
 		case "params":
-			ps := map[string]float64{}
-			if d.mapping(v, f, nil, func(k string, v *yaml.Node, fk string) {
-				var x float64
-				d.float(v, fk, &x)
-				ps[k] = x
-			}) {
+			if ps, ok := d.floatMap(v, f); ok {
 				t.Params = ps
 			}
-		case "timeout", "grace":
-			var s string
-			d.str(v, f, &s)
-			dur, err := time.ParseDuration(s)
-			if err != nil && durationRE.MatchString(s) {
-				d.errorf(v, f, "%q is out of range: a duration is at most %s (about 292 years)", s, time.Duration(math.MaxInt64))
-				return
-			}
-			if err != nil {
-				d.errorf(v, f, "%q is not a duration: write a number and a unit, such as 90s, 30m or 2h30m", s)
-				return
-			}
-			if dur <= 0 {
-				d.errorf(v, f, "must be > 0 (leave %s out for the default), got %s", key, s)
-				return
-			}
-			if key == "grace" {
-				t.Grace = dur
-			} else {
-				t.Timeout = dur
-			}
+		case "timeout":
+			d.duration(v, f, key, &t.Timeout)
+		case "grace":
+			d.duration(v, f, key, &t.Grace)
 		case "retries":
 			d.int(v, f, &t.Retries)
 		case "max_failures":
@@ -198,6 +176,27 @@ func (t *TrainerSpec) decode(d *decoder, n *yaml.Node, path string) {
 			}
 		}
 	})
+}
+
+// duration decodes a positive duration (trainer.timeout, trainer.grace)
+// into dst; dst is left alone on an error.
+func (d *decoder) duration(v *yaml.Node, f, key string, dst *time.Duration) {
+	var s string
+	d.str(v, f, &s)
+	dur, err := time.ParseDuration(s)
+	if err != nil && durationRE.MatchString(s) {
+		d.errorf(v, f, "%q is out of range: a duration is at most %s (about 292 years)", s, time.Duration(math.MaxInt64))
+		return
+	}
+	if err != nil {
+		d.errorf(v, f, "%q is not a duration: write a number and a unit, such as 90s, 30m or 2h30m", s)
+		return
+	}
+	if dur <= 0 {
+		d.errorf(v, f, "must be > 0 (leave %s out for the default), got %s", key, s)
+		return
+	}
+	*dst = dur
 }
 
 // validateTrainer checks the trainer section and the rest of the spec
