@@ -120,16 +120,7 @@ func (s *Spec) applyDefaults() {
 		}
 	}
 	if s.Sweep.Mode == "simplex" {
-		if !s.has("sweep.total") {
-			s.Sweep.Total = defaultSimplexTotal
-		}
-		if n := s.simplexN(); n >= 1 && s.Sweep.Total > 0 {
-			for i := range s.Loss.Terms {
-				if w := &s.Loss.Terms[i].Weight; w.Simplex {
-					w.Values = simplexValues(s.Sweep.Total, n)
-				}
-			}
-		}
+		s.simplexDefaults()
 	}
 	if s.Dataset.Split.CV > 0 && !s.has("report.select_on") {
 		s.Report.SelectOn = SelectCV
@@ -629,17 +620,9 @@ func (e paramError) Unwrap() error { return e.pe }
 // under lbfgs. The message names the term and the field to set.
 func (s *Spec) validateTermNeeds(v *validator, base string, t *TermSpec, info lossterms.Info, term lossterms.Term) {
 	ds := &s.Dataset
-	var gen *dataset.GeneratorInfo
-	if ds.Builtin != "" {
-		for _, g := range dataset.Builtins() {
-			if g.Name == ds.Builtin {
-				gen = &g
-				break
-			}
-		}
-		if gen == nil {
-			return // an unknown builtin is reported when the data is opened
-		}
+	gen, known := builtinInfo(ds.Builtin)
+	if !known {
+		return // an unknown builtin is reported when the data is opened
 	}
 	nd := info.Needs
 	switch {
@@ -691,6 +674,20 @@ func (s *Spec) validateTermNeeds(v *validator, base string, t *TermSpec, info lo
 	if _, ok := term.(lossterms.BatchTerm); ok && s.Train.Optimizer == "lbfgs" {
 		v.addf("train.optimizer", "lbfgs cannot train term %s, which is computed per batch; use sgd, momentum, adam or adamw", t.Name)
 	}
+}
+
+// builtinInfo returns the generator named name: nil for "" (a csv),
+// known false for a name that is no builtin.
+func builtinInfo(name string) (gen *dataset.GeneratorInfo, known bool) {
+	if name == "" {
+		return nil, true
+	}
+	for _, g := range dataset.Builtins() {
+		if g.Name == name {
+			return &g, true
+		}
+	}
+	return nil, false
 }
 
 // validateSimplex checks sweep mode simplex and the fields only it uses
