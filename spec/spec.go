@@ -182,7 +182,7 @@ type Weight struct {
 	// λ it takes there (total·c/points, c = 0…points).
 	Simplex bool `json:",omitempty"`
 	// Scale is "" (λ as written), ScaleInitialLoss or ScaleInitialGrad:
-	// λ is then relative to the task at initialization (see scale.go).
+	// λ is then relative to the task at initialization (see experiments/scale.go).
 	// Written beside the weight as the term's `scale:` key.
 	Scale string `json:",omitempty"`
 }

@@ -35,7 +35,7 @@ var durationRE = regexp.MustCompile(`^[-+]?(([0-9]+(\.[0-9]*)?|\.[0-9]+)(ns|us|Â
 
 // TrainerSpec is the spec's trainer section: the user's own training
 // command, run once per run instead of the built-in model (it replaces
-// dataset, model and train). See train_command.go for the protocol.
+// dataset, model and train). See experiments/train_command.go for the protocol.
 //
 //	trainer:
 //	  command: [python3, train.py, "--fairness={lambda.fairness}", "--seed={seed}"]

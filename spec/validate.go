@@ -768,7 +768,7 @@ func (s *Spec) validateRefine(v *validator) {
 }
 
 // validateScale checks a term's scale: it must be known, and the term must
-// be a weight penalty (scale.go measures R(w) at initialization).
+// be a weight penalty (experiments/scale.go measures R(w) at initialization).
 func (s *Spec) validateScale(v *validator, base string, t *TermSpec) {
 	sc := t.Weight.Scale
 	if sc == "" && !s.has(base+".scale") {
