@@ -1,12 +1,10 @@
-package experiments
+package spec
 
 import (
-	"slices"
 	"strings"
 	"testing"
 
 	"github.com/lossexp/lossexp/experiments/model"
-	"github.com/lossexp/lossexp/spec"
 )
 
 const selBase = "name: q\ndataset: {builtin: moons}\nloss: {terms: [{kind: l2, weight: [0, 0.1]}]}\n"
@@ -19,11 +17,11 @@ func TestSelect_Defaults(t *testing.T) {
 		carve    float64
 		folds    int
 	}{
-		{"default carves", selBase, spec.SelectValidation, 0.2, 1},
-		{"own fraction", selBase + "report: {validation: 0.3}\n", spec.SelectValidation, 0.3, 1},
-		{"own validation split", "name: q\ndataset: {builtin: moons, split: {validation: 0.1}}\n", spec.SelectValidation, 0, 1},
-		{"cv defaults to select_on cv", "name: q\ndataset: {builtin: moons, split: {cv: 5}}\n", spec.SelectCV, 0, 5},
-		{"select on test", selBase + "report: {select_on: test}\n", spec.SelectTest, 0, 1},
+		{"default carves", selBase, SelectValidation, 0.2, 1},
+		{"own fraction", selBase + "report: {validation: 0.3}\n", SelectValidation, 0.3, 1},
+		{"own validation split", "name: q\ndataset: {builtin: moons, split: {validation: 0.1}}\n", SelectValidation, 0, 1},
+		{"cv defaults to select_on cv", "name: q\ndataset: {builtin: moons, split: {cv: 5}}\n", SelectCV, 0, 5},
+		{"select on test", selBase + "report: {select_on: test}\n", SelectTest, 0, 1},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
@@ -58,7 +56,7 @@ func TestSelect_Refused(t *testing.T) {
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
-			_, err := spec.Parse(strings.NewReader(tc.src), "t.yaml")
+			_, err := Parse(strings.NewReader(tc.src), "t.yaml")
 			if err == nil || !strings.Contains(err.Error(), tc.want) {
 				t.Errorf("err = %v\nwant it to contain %s", err, tc.want)
 			}
@@ -80,7 +78,7 @@ func TestSelect_RunIDs(t *testing.T) {
 		if b := own.RunBase("c"); b != wantBase {
 			t.Errorf("run base of a spec with its own validation split changed: %s, want %s", b, wantBase)
 		}
-		if id := spec.RunID(own.RunBase("c"), []float64{0.1}, 2); id != "5f6055c3534c6133" {
+		if id := RunID(own.RunBase("c"), []float64{0.1}, 2); id != "5f6055c3534c6133" {
 			t.Errorf("run id changed: %s, want 5f6055c3534c6133", id)
 		}
 		if h := own.ResultHash(); h != "db77f6e5b109e8ef9cc6ee44a515902c787c99ab5ea91b5ac80fe807f9c1cc5d" {
@@ -100,60 +98,11 @@ func TestSelect_RunIDs(t *testing.T) {
 		t.Error("the carve fraction does not change the run base")
 	}
 	b := carved.RunBase("c")
-	ids := map[string]bool{spec.RunID(b, []float64{0.1}, 0): true}
+	ids := map[string]bool{RunID(b, []float64{0.1}, 0): true}
 	for f := range 3 {
-		ids[spec.RunIDFold(b, []float64{0.1}, 0, f)] = true
+		ids[RunIDFold(b, []float64{0.1}, 0, f)] = true
 	}
 	if len(ids) != 4 {
 		t.Errorf("fold ids collide with each other or with the id without folds: %v", ids)
-	}
-}
-
-// TestSelect_PrepareCarve checks the data a carving spec trains on: the
-// test split is the one of the same spec selecting on test, row for row
-// (unstandardized: standardization fits on the training rows, which
-// change);
-// the validation split is carved from the training rows (0.2 of them) and
-// is the same at every call for a repeat; the runs have validation
-// metrics.
-func TestSelect_PrepareCarve(t *testing.T) {
-	src := "name: q\ndataset: {builtin: moons, params: {samples: 200}, standardize: false, split: {test: 0.5}}\nloss: {terms: [{kind: l2, weight: [0, 0.1]}]}\n"
-	carved, test := mustParse(t, src), mustParse(t, src+"report: {select_on: test}\n")
-	dc, err := OpenData(carved, Folders{})
-	if err != nil {
-		t.Fatal(err)
-	}
-	dt, err := OpenData(test, Folders{})
-	if err != nil {
-		t.Fatal(err)
-	}
-	for r := range 2 {
-		a, err := dc.Prepare(r)
-		if err != nil {
-			t.Fatal(err)
-		}
-		b, err := dt.Prepare(r)
-		if err != nil {
-			t.Fatal(err)
-		}
-		if b.Validation != nil || a.Validation == nil {
-			t.Fatalf("repeat %d: validation split %v with select_on test, %v carved; want none and one", r, b.Validation != nil, a.Validation != nil)
-		}
-		if a.Test.N != b.Test.N || !slices.Equal(a.Test.X, b.Test.X) || !slices.Equal(a.Test.Y, b.Test.Y) {
-			t.Errorf("repeat %d: the carve changed the test split", r)
-		}
-		if a.Validation.N != 20 || a.Train.N != 80 || b.Train.N != 100 {
-			t.Errorf("repeat %d: train %d + validation %d (of %d), want 80 + 20", r, a.Train.N, a.Validation.N, b.Train.N)
-		}
-		again, err := dc.Prepare(r)
-		if err != nil {
-			t.Fatal(err)
-		}
-		if !slices.Equal(again.Validation.X, a.Validation.X) {
-			t.Errorf("repeat %d: the carved rows differ between two calls", r)
-		}
-		if !slices.Contains(MetricNames(carved, a), "validation.accuracy") {
-			t.Errorf("a carving spec's runs lack validation.accuracy: %v", MetricNames(carved, a))
-		}
 	}
 }
