@@ -8,8 +8,8 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/lossexp/lossexp/experiments"
 	"github.com/lossexp/lossexp/lossterms"
+	"github.com/lossexp/lossexp/spec"
 )
 
 var printBadInput = flag.Bool("print-bad-input", false, "print the messages of the bad-input catalogue instead of checking them")
@@ -37,7 +37,7 @@ var noMetricsSpec = strings.Replace(okSpec, "report:\n  metrics: [test.accuracy]
 
 // baselineJSON is a baseline.json for spec src.
 func baselineJSON(t *testing.T, src string) string {
-	s, err := experiments.Parse(strings.NewReader(src), "spec.yaml")
+	s, err := spec.Parse(strings.NewReader(src), "spec.yaml")
 	if err != nil {
 		t.Fatal(err)
 	}

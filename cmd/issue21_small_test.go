@@ -19,6 +19,7 @@ import (
 	"github.com/lossexp/lossexp/datasets"
 	"github.com/lossexp/lossexp/experiments"
 	"github.com/lossexp/lossexp/experiments/model"
+	"github.com/lossexp/lossexp/spec"
 	"github.com/lossexp/lossexp/study"
 )
 
@@ -154,8 +155,8 @@ func TestCommittedBaselines_Current(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		if info.Numerics != experiments.NumericsVersion {
-			t.Errorf("%s: numerics_version %d, this build %d: store it again", d, info.Numerics, experiments.NumericsVersion)
+		if info.Numerics != spec.NumericsVersion {
+			t.Errorf("%s: numerics_version %d, this build %d: store it again", d, info.Numerics, spec.NumericsVersion)
 		}
 		if model.CanonicalBackend(info.BLAS) != info.BLAS {
 			t.Errorf("%s: blas %q is a former name", d, info.BLAS)

@@ -14,6 +14,7 @@ import (
 	"github.com/spf13/viper"
 
 	"github.com/lossexp/lossexp/experiments"
+	"github.com/lossexp/lossexp/spec"
 	"github.com/lossexp/lossexp/study"
 )
 
@@ -108,7 +109,7 @@ func runRun(ctx context.Context, o *RunOptions) error {
 		if idx < 0 {
 			return inputError(fmt.Errorf("--set %s: no term named %q in %s (terms: %s)", kv, name, o.Spec, strings.Join(names, ", ")))
 		}
-		w, err := experiments.ParseWeightString(val)
+		w, err := spec.ParseWeightString(val)
 		if err != nil || len(w.Values) != 1 {
 			return inputError(fmt.Errorf("--set %s: λ must be one number ≥ 0: %v", kv, err))
 		}
@@ -233,20 +234,20 @@ func runScratch(out string) (*study.Scratch, func(), error) {
 	return s, func() { s.Close() }, nil
 }
 
-func lambdaLabel(s *experiments.Spec, lam []float64) string { return study.LambdaLabel(s, lam) }
+func lambdaLabel(s *spec.Spec, lam []float64) string { return study.LambdaLabel(s, lam) }
 
 // runAxisPoint is the axis point `lossexp run` trains: for a spec with
 // sweep axes, each axis at the value --axis FIELD=VALUE gives (VALUE as
 // runs.csv writes it, and one of the axis' values, so that the run is one
 // the sweep trains), else at its first value; nil for a spec without axes.
-func runAxisPoint(s *experiments.Spec, spec string, given []string) ([]experiments.AxisValue, error) {
+func runAxisPoint(s *spec.Spec, specFile string, given []string) ([]spec.AxisValue, error) {
 	if len(s.Sweep.Axes) == 0 {
 		if len(given) > 0 {
-			return nil, fmt.Errorf("--axis %s: %s has no sweep axes", given[0], spec)
+			return nil, fmt.Errorf("--axis %s: %s has no sweep axes", given[0], specFile)
 		}
 		return nil, nil
 	}
-	pt := make([]experiments.AxisValue, len(s.Sweep.Axes))
+	pt := make([]spec.AxisValue, len(s.Sweep.Axes))
 	for k, ax := range s.Sweep.Axes {
 		pt[k] = ax.Values[0]
 	}
@@ -258,7 +259,7 @@ func runAxisPoint(s *experiments.Spec, spec string, given []string) ([]experimen
 		}
 		k := slices.Index(names, field)
 		if k < 0 {
-			return nil, fmt.Errorf("--axis %s: %s is not an axis of %s (axes: %s)", kv, field, spec, strings.Join(names, ", "))
+			return nil, fmt.Errorf("--axis %s: %s is not an axis of %s (axes: %s)", kv, field, specFile, strings.Join(names, ", "))
 		}
 		var vals []string
 		found := false

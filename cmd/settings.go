@@ -15,9 +15,9 @@ import (
 	"go.yaml.in/yaml/v3"
 
 	"github.com/lossexp/lossexp/datasets"
-	"github.com/lossexp/lossexp/experiments"
 	"github.com/lossexp/lossexp/internal/atomicfile"
 	"github.com/lossexp/lossexp/internal/saferead"
+	"github.com/lossexp/lossexp/spec"
 	"github.com/lossexp/lossexp/study"
 )
 
@@ -94,7 +94,7 @@ func checkEnv(environ []string) error {
 		s := lookupSetting(name)
 		if s == nil {
 			msg := fmt.Sprintf("unknown environment variable %s", name)
-			if g := experiments.Suggest(strings.ToLower(name), known); g != "" {
+			if g := spec.Suggest(strings.ToLower(name), known); g != "" {
 				msg += fmt.Sprintf(", did you mean %s?", strings.ToUpper(g))
 			}
 			errs = append(errs, fmt.Errorf("%s (lossexp reads %s; unset it or fix its name)", msg, strings.Join(settingNames(), ", ")))
@@ -208,7 +208,7 @@ func checkConfig(path string, data []byte) error {
 		k, val := m.Content[i], m.Content[i+1]
 		if !slices.Contains(configKeys, k.Value) {
 			msg := fmt.Sprintf("%s:%d: unknown key %q", path, k.Line, k.Value)
-			if g := experiments.Suggest(k.Value, configKeys); g != "" {
+			if g := spec.Suggest(k.Value, configKeys); g != "" {
 				msg += fmt.Sprintf(", did you mean %q?", g)
 			}
 			errs = append(errs, fmt.Errorf("%s (valid: %s)", msg, strings.Join(configKeys, ", ")))

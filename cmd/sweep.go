@@ -12,6 +12,7 @@ import (
 
 	"github.com/lossexp/lossexp/datasets"
 	"github.com/lossexp/lossexp/experiments"
+	"github.com/lossexp/lossexp/spec"
 	"github.com/lossexp/lossexp/study"
 )
 
@@ -215,14 +216,14 @@ func shellQuote(s string) string { return study.ShellQuote(s) }
 // dataset path resolves against the working directory). ctx cancels the
 // read of standard input and the load of the data.
 func loadStudy(ctx context.Context, streams *IO, path string, dirs experiments.Folders, lim study.Limits) (*study.Study, error) {
-	if path != experiments.Stdin {
+	if path != spec.Stdin {
 		return study.Load(ctx, path, dirs, lim)
 	}
 	text, err := readSpecInput(ctx, streams)
 	if err != nil {
 		return nil, err
 	}
-	return study.Plan(ctx, text, experiments.StdinName, dirs, lim)
+	return study.Plan(ctx, text, spec.StdinName, dirs, lim)
 }
 
 // limitFlags are the resource limits of commands that plan a study.
@@ -267,4 +268,4 @@ func (l *limitFlags) limits(workers int) study.Limits {
 // Manifest is manifest.json (study.Manifest).
 type Manifest = study.Manifest
 
-func specDiff(a, b *experiments.Spec) []string { return study.SpecDiff(a, b) }
+func specDiff(a, b *spec.Spec) []string { return study.SpecDiff(a, b) }

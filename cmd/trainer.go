@@ -9,13 +9,14 @@ import (
 	"strings"
 
 	"github.com/lossexp/lossexp/experiments"
+	"github.com/lossexp/lossexp/spec"
 )
 
 // describeTrainer prints what `lossexp validate` says of a spec with a
 // trainer: section, in place of its dataset, model and train lines: the
 // command as written (placeholders kept), where it runs, the inputs, the
 // environment it adds, the limits and the metrics every run must report.
-func describeTrainer(w io.Writer, s *experiments.Spec) {
+func describeTrainer(w io.Writer, s *spec.Spec) {
 	t := s.Trainer
 	args := make([]string, len(t.Command))
 	for i, a := range t.Command {

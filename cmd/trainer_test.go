@@ -11,9 +11,9 @@ import (
 	"testing"
 	"time"
 
-	"github.com/lossexp/lossexp/experiments"
 	"github.com/lossexp/lossexp/internal/faketrainer"
 
+	"github.com/lossexp/lossexp/spec"
 	"github.com/lossexp/lossexp/sweep"
 )
 
@@ -360,7 +360,7 @@ loss:
   terms:
     - {kind: external, name: f, weight: [0, 1]}
 `)
-	s, err := experiments.Load(p)
+	s, err := spec.Load(p)
 	if err != nil {
 		t.Fatal(err)
 	}

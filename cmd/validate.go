@@ -12,6 +12,7 @@ import (
 	"github.com/spf13/viper"
 
 	"github.com/lossexp/lossexp/experiments"
+	"github.com/lossexp/lossexp/spec"
 )
 
 // ValidateOptions are the settings of `lossexp validate`.
@@ -147,7 +148,7 @@ func validateRun(ctx context.Context, o *ValidateOptions) error {
 	return nil
 }
 
-func describeData(s *experiments.Spec) string {
+func describeData(s *spec.Spec) string {
 	d := s.Dataset
 	src := "csv " + d.CSV + " (target " + d.Target + ")"
 	if d.Builtin != "" {
@@ -170,7 +171,7 @@ func describeData(s *experiments.Spec) string {
 	return src + ", split " + split
 }
 
-func describeModel(s *experiments.Spec) string {
+func describeModel(s *spec.Spec) string {
 	if s.Model.Kind == "linear" {
 		return "linear"
 	}
@@ -224,11 +225,11 @@ func indent(text, pre string) string {
 }
 
 // selectionLabel says which split chooses λ.
-func selectionLabel(s *experiments.Spec) string {
+func selectionLabel(s *spec.Spec) string {
 	switch {
-	case s.Report.SelectOn == experiments.SelectCV:
+	case s.Report.SelectOn == spec.SelectCV:
 		return fmt.Sprintf("%d-fold cross-validation inside each repeat (test held out)", s.Folds())
-	case s.Report.SelectOn == experiments.SelectTest:
+	case s.Report.SelectOn == spec.SelectTest:
 		return "the test split (report.select_on: test: the test score at the chosen λ is optimistic)"
 	case s.Trainer != nil:
 		return "the validation metrics the command reports"

@@ -8,6 +8,7 @@ import (
 
 	"github.com/lossexp/lossexp/internal/gradcheck"
 	"github.com/lossexp/lossexp/lossterms"
+	"github.com/lossexp/lossexp/spec"
 )
 
 // stepObjective returns, for the trainer's current batch (loadBatch of
@@ -270,7 +271,7 @@ loss:
 
 // studyIoU trains repeats 0..repeats-1 of s at λ and returns each
 // repeat's test IoU.
-func studyIoU(t *testing.T, s *Spec, lambda float64, repeats int) []float64 {
+func studyIoU(t *testing.T, s *spec.Spec, lambda float64, repeats int) []float64 {
 	t.Helper()
 	d, err := OpenData(s, Folders{})
 	if err != nil {

@@ -4,6 +4,8 @@ import (
 	"context"
 	"strings"
 	"testing"
+
+	"github.com/lossexp/lossexp/spec"
 )
 
 // digitsBench is the yardstick network of the README's speed section:
@@ -21,7 +23,7 @@ loss:
 func benchRun(b *testing.B, epochs string) *Run {
 	b.Helper()
 	dir := "" // the digits shipped with lossexp
-	s, err := Parse(strings.NewReader(strings.Replace(digitsBench, "EPOCHS", epochs, 1)), "bench.yaml")
+	s, err := spec.Parse(strings.NewReader(strings.Replace(digitsBench, "EPOCHS", epochs, 1)), "bench.yaml")
 	if err != nil {
 		b.Fatal(err)
 	}
@@ -72,7 +74,7 @@ func BenchmarkTrain_ConvexPath(b *testing.B) {
 			name = "tolerance=1e-7"
 		}
 		b.Run(name, func(b *testing.B) {
-			s, err := Parse(strings.NewReader(`
+			s, err := spec.Parse(strings.NewReader(`
 name: convex
 repeats: 1
 dataset: {csv: sklearn/breast_cancer.csv, target: target, split: {test: 0.3}}

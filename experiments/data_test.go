@@ -10,16 +10,17 @@ import (
 
 	"github.com/lossexp/lossexp/datasets"
 	"github.com/lossexp/lossexp/experiments/dataset"
+	"github.com/lossexp/lossexp/spec"
 )
 
 // writeSpec writes spec text to dir/s.yaml and loads it.
-func writeSpec(t *testing.T, dir, text string) *Spec {
+func writeSpec(t *testing.T, dir, text string) *spec.Spec {
 	t.Helper()
 	p := filepath.Join(dir, "s.yaml")
 	if err := os.WriteFile(p, []byte(text), 0o644); err != nil {
 		t.Fatal(err)
 	}
-	s, err := Load(p)
+	s, err := spec.Load(p)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -78,7 +79,7 @@ func TestOpenData_Lookup(t *testing.T) {
 	// Not fetched: the spec's position and the command.
 	s = writeSpec(t, t.TempDir(), "name: x\ndataset:\n  csv: compas/compas.csv\n  target: target\nloss: {terms: [{kind: l2, weight: 1}]}\n")
 	_, err = OpenData(s, in)
-	var fe *FieldError
+	var fe *spec.FieldError
 	var nf *datasets.NotFetchedError
 	if !errors.As(err, &fe) || !errors.As(err, &nf) || fe.Line != 3 || fe.Col != 8 || !strings.Contains(err.Error(), "`lossexp datasets fetch compas`") {
 		t.Fatalf("not fetched: err = %v, want a FieldError at 3:8 naming the fetch command", err)
@@ -106,8 +107,8 @@ func TestOpenData_TestCSV(t *testing.T) {
 	dir := t.TempDir()
 	writeFile(t, filepath.Join(dir, "tr.csv"), "x,c,g,y\n1,a,m,0\n2,b,f,1\n3,a,f,0\n4,b,m,1\n5,a,m,1\n6,b,f,0\n")
 	writeFile(t, filepath.Join(dir, "te.csv"), "x,c,g,y\n7,a,m,1\n8,z,f,0\n")
-	spec := "name: x\ndataset:\n  csv: tr.csv\n  target: y\n  categorical: [c]\n  group: g\n  split: {test_csv: te.csv%s}\nloss: {terms: [{kind: l2, weight: 1}]}\n"
-	s := writeSpec(t, dir, strings.Replace(spec, "%s", "", 1))
+	src := "name: x\ndataset:\n  csv: tr.csv\n  target: y\n  categorical: [c]\n  group: g\n  split: {test_csv: te.csv%s}\nloss: {terms: [{kind: l2, weight: 1}]}\n"
+	s := writeSpec(t, dir, strings.Replace(src, "%s", "", 1))
 	if s.Dataset.Split.Test != 0 || s.Dataset.Split.Unseen != "error" {
 		t.Errorf("defaults with test_csv: test %v, unseen %q; want 0, error", s.Dataset.Split.Test, s.Dataset.Split.Unseen)
 	}
@@ -116,7 +117,7 @@ func TestOpenData_TestCSV(t *testing.T) {
 	if !errors.As(err, &ce) || ce.Row != 3 || ce.Column != "c" || !strings.Contains(err.Error(), "s.yaml:7:") {
 		t.Fatalf("unseen level: err = %v, want the spec position and te.csv row 3, column c", err)
 	}
-	s = writeSpec(t, dir, strings.Replace(spec, "%s", ", unseen: zero", 1))
+	s = writeSpec(t, dir, strings.Replace(src, "%s", ", unseen: zero", 1))
 	d, err := OpenData(s, Folders{})
 	if err != nil {
 		t.Fatal(err)
@@ -149,7 +150,7 @@ func TestOpenData_TestCSV(t *testing.T) {
 	// The run ids follow the content of both files, not their paths.
 	base := s.RunBase(d.Checksum())
 	writeFile(t, filepath.Join(dir, "te2.csv"), "x,c,g,y\n7,a,m,1\n8,z,f,0\n")
-	s2 := writeSpec(t, dir, strings.Replace(strings.Replace(spec, "%s", ", unseen: zero", 1), "te.csv", "te2.csv", 1))
+	s2 := writeSpec(t, dir, strings.Replace(strings.Replace(src, "%s", ", unseen: zero", 1), "te.csv", "te2.csv", 1))
 	d2, err := OpenData(s2, Folders{})
 	if err != nil {
 		t.Fatal(err)
@@ -246,10 +247,10 @@ func TestValidate_DataExtras(t *testing.T) {
 func TestParse_DataExtras(t *testing.T) {
 	s := mustParse(t, "name: x\ndataset:\n  csv: a.csv\n  target: y\n  sequence: {id: s, order: t, context: 3}\n  image: {width: 8, height: 4}\n  split: {test_csv: b.csv, unseen: zero}\nloss: {terms: [{kind: l2, weight: 1}]}\n")
 	ds := s.Dataset
-	if *ds.Sequence != (SequenceSpec{ID: "s", Order: "t", Context: 3}) {
+	if *ds.Sequence != (spec.SequenceSpec{ID: "s", Order: "t", Context: 3}) {
 		t.Errorf("sequence %+v", *ds.Sequence)
 	}
-	if *ds.Image != (ImageSpec{Width: 8, Height: 4, Channels: 1, Max: 1, Blur: 1, Downsample: 2, Noise: 0.1}) {
+	if *ds.Image != (spec.ImageSpec{Width: 8, Height: 4, Channels: 1, Max: 1, Blur: 1, Downsample: 2, Noise: 0.1}) {
 		t.Errorf("image %+v", *ds.Image)
 	}
 	if ds.Split.TestCSV != "b.csv" || ds.Split.Unseen != "zero" || ds.Split.Test != 0 {

@@ -5,12 +5,13 @@ import (
 	"strings"
 
 	"github.com/lossexp/lossexp/experiments/dataset"
+	"github.com/lossexp/lossexp/spec"
 )
 
 // DescribeData opens the spec's data (as OpenData, with the same lookup
 // and errors) and returns its Describe text: what `lossexp validate`
 // prints about the data.
-func DescribeData(s *Spec, dirs Folders) (string, error) {
+func DescribeData(s *spec.Spec, dirs Folders) (string, error) {
 	d, err := OpenData(s, dirs)
 	if err != nil {
 		return "", err
@@ -130,7 +131,7 @@ func (d *DataSource) Describe() string {
 	return b.String()
 }
 
-func targetName(s *Spec) string {
+func targetName(s *spec.Spec) string {
 	if s.Dataset.Target != "" {
 		return s.Dataset.Target
 	}

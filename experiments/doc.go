@@ -1,41 +1,6 @@
-// Package experiments defines one experiment: the spec, its strict
-// decoding and validation, the λ grid it spans, the datasets, models and
-// optimizers it names, and the training of one run.
-//
-// # Specs
-//
-// A spec is a YAML file (see DESIGN.md, "The spec"). Parse and Load decode
-// it strictly from yaml.Node trees, so every value keeps its line and
-// column: an unknown key (with a "did you mean" for near misses and the
-// valid keys), a duplicate key, a value of the wrong type, malformed YAML,
-// an alias or an empty file is an error. Parse then applies the defaults
-// (DefaultSpec and those that depend on other fields) and calls Validate.
-// All problems are reported at once, one *FieldError per line in file
-// order:
-//
-//	quick.yaml:7:3: dataset.sampels: unknown key (valid: builtin, csv, target, …)
-//	quick.yaml:12:15: loss.terms[0].weight: λ must be ≥ 0, got -0.1
-//
-// Spec.Pos keeps the position of every value written, keyed by its dotted
-// path ("loss.terms[1].weight"); Spec.Errorf positions errors found later
-// (a CSV column that does not exist) at the field, or at its nearest
-// written parent.
-//
-// Decisions a spec author may want to know: model.hidden: 32 means one
-// hidden layer, [32]; integers are required where counts are (epochs: 1e3
-// is an error); a term's keys other than kind, name and weight are its own
-// parameters, checked by the term's constructor in package lossterms.
-//
-// # Weights and the grid
-//
-// A term's weight is a number (fixed λ), a list of numbers, {values: […]},
-// {logspace: {from, to, num}} or {linspace: {from, to, num}}, the last
-// three optionally with zero: false beside them. Swept values are sorted
-// ascending and start with λ = 0, the reference run without the term,
-// unless zero: false is given. logspace values at integer exponents are
-// exact (math.Pow10) and both ends are exactly from and to. Spec.Grid
-// expands the weights into grid points, the cartesian product with the
-// last swept term varying fastest (sweep mode grid) or the i-th value of
-// each swept term (mode zip). Spec.Hash identifies the decoded spec
-// independently of layout, key order, comments and defaults written out.
+// Package experiments trains one run of a spec (package spec): it opens
+// the spec's data (OpenData, DataSource), builds the model, the terms and
+// the optimizer, and runs the built-in trainer, the balancing trainer or
+// the user's training command (trainer:), returning a Result whose
+// metrics and curves are a pure function of (spec, grid point, repeat).
 package experiments

@@ -13,9 +13,9 @@ import (
 // trainHand trains repeat 0 of spec at the given λ and returns the trainer
 // after training (for hand computations of its metrics) and the metrics
 // by name.
-func trainHand(t *testing.T, spec string, lambdas ...float64) (*trainer, map[string]float64) {
+func trainHand(t *testing.T, src string, lambdas ...float64) (*trainer, map[string]float64) {
 	t.Helper()
-	s := mustParse(t, spec)
+	s := mustParse(t, src)
 	d, err := OpenData(s, Folders{})
 	if err != nil {
 		t.Fatal(err)

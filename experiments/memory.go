@@ -9,6 +9,7 @@ import (
 	"github.com/lossexp/lossexp/datasets"
 	"github.com/lossexp/lossexp/experiments/dataset"
 	"github.com/lossexp/lossexp/internal/saferead"
+	"github.com/lossexp/lossexp/spec"
 )
 
 // SniffData looks at the first rows of the spec's CSV files (see
@@ -17,7 +18,7 @@ import (
 // returns nil shapes for a built-in generator, a trainer, and a file that
 // is not a regular file or whose first rows the reader refuses (the load
 // itself then says why); test is nil without dataset.split.test_csv.
-func SniffData(s *Spec, dirs Folders) (train, test *dataset.CSVShape) {
+func SniffData(s *spec.Spec, dirs Folders) (train, test *dataset.CSVShape) {
 	if s.Trainer != nil || s.Dataset.Builtin != "" {
 		return nil, nil
 	}
@@ -31,7 +32,7 @@ func SniffData(s *Spec, dirs Folders) (train, test *dataset.CSVShape) {
 	return train, test
 }
 
-func sniffCSV(s *Spec, field, p string, dirs Folders, opt dataset.CSVOptions) *dataset.CSVShape {
+func sniffCSV(s *spec.Spec, field, p string, dirs Folders, opt dataset.CSVOptions) *dataset.CSVShape {
 	path, shipped, err := resolveCSV(s, field, p, dirs)
 	if err != nil {
 		return nil

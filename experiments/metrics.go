@@ -5,6 +5,7 @@ import (
 
 	"github.com/lossexp/lossexp/experiments/dataset"
 	"github.com/lossexp/lossexp/lossterms"
+	"github.com/lossexp/lossexp/spec"
 )
 
 // MetricInfo documents one metric for `lossexp metrics`: a row of the
@@ -36,7 +37,7 @@ func MetricCatalogue() []MetricInfo {
 // (lossterms.MetricColumns).
 //
 // A trainer spec's columns are TrainerMetricNames (d is not read).
-func MetricNames(s *Spec, d *dataset.Splits) []string {
+func MetricNames(s *spec.Spec, d *dataset.Splits) []string {
 	if s.Trainer != nil {
 		return TrainerMetricNames(s)
 	}
@@ -52,7 +53,7 @@ func setMetric(names []string, dst []float64, name string, v float64) {
 }
 
 // metricContext describes the spec's data and terms to the metric table.
-func metricContext(s *Spec, d *dataset.Splits) *lossterms.MetricContext {
+func metricContext(s *spec.Spec, d *dataset.Splits) *lossterms.MetricContext {
 	c := &lossterms.MetricContext{Task: d.Task.String(), Splits: []string{"train"}}
 	if s.Dataset.Split.Validation > 0 || s.CarveFraction() > 0 || s.Dataset.Split.CV > 0 { // own, carved or the fold
 		c.Splits = append(c.Splits, "validation")
@@ -81,7 +82,7 @@ func metricContext(s *Spec, d *dataset.Splits) *lossterms.MetricContext {
 // train.eval_every epochs).
 //
 // A trainer spec's columns are TrainerCurveNames.
-func CurveNames(s *Spec) []string {
+func CurveNames(s *spec.Spec) []string {
 	if s.Trainer != nil {
 		return TrainerCurveNames(s)
 	}
@@ -99,7 +100,7 @@ func CurveNames(s *Spec) []string {
 // lossCurveNames are the per-epoch loss and gradient columns every
 // trainer shares: loss.total, loss.task, loss.<term>…, grad.task,
 // grad.<term>…, grad.cos.<term>…, test.loss.
-func lossCurveNames(s *Spec) []string {
+func lossCurveNames(s *spec.Spec) []string {
 	names := []string{"loss.total", "loss.task"}
 	for _, t := range s.Loss.Terms {
 		names = append(names, "loss."+t.Name)

@@ -7,10 +7,11 @@ import (
 	"testing"
 
 	"github.com/lossexp/lossexp/experiments/dataset"
+	"github.com/lossexp/lossexp/spec"
 )
 
 // mustPrepare opens s's data and prepares the splits of repeat r.
-func mustPrepare(t *testing.T, s *Spec, r int) *dataset.Splits {
+func mustPrepare(t *testing.T, s *spec.Spec, r int) *dataset.Splits {
 	t.Helper()
 	d, err := OpenData(s, Folders{})
 	if err != nil {
@@ -33,7 +34,7 @@ func mustPrepare(t *testing.T, s *Spec, r int) *dataset.Splits {
 // lr·λ, a penalty on the biases, a momentum or Adam formula off by a
 // factor: each moves a parameter by far more than the tolerance.
 func TestTrain_OneStepByHand(t *testing.T) {
-	const spec = `
+	const src = `
 name: onestep
 dataset: {builtin: blobs, params: {samples: 40, features: 6, classes: 3, spread: 3}}
 model: {kind: linear}
@@ -52,7 +53,7 @@ loss:
 		{"momentum_prox_l1", "momentum", "{kind: l2, weight: 0}, {kind: l1, weight: 1.2}", []float64{0, 1.2}},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
-			s := mustParse(t, strings.NewReplacer("OPT", tc.opt, "TERMS", tc.terms).Replace(spec))
+			s := mustParse(t, strings.NewReplacer("OPT", tc.opt, "TERMS", tc.terms).Replace(src))
 			sp := mustPrepare(t, s, 0)
 			tr, err := newTrainer(&Run{Spec: s, Data: sp, Lambdas: tc.lambdas})
 			if err != nil {

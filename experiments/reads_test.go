@@ -8,6 +8,8 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/lossexp/lossexp/spec"
 )
 
 // TestOpenDataContext_CancelStopsTheCSVLoad: a CSV load under a cancelled
@@ -25,8 +27,8 @@ func TestOpenDataContext_CancelStopsTheCSVLoad(t *testing.T) {
 	if err := os.WriteFile(filepath.Join(dir, "data.csv"), []byte(b.String()), 0o644); err != nil {
 		t.Fatal(err)
 	}
-	spec := "name: c\ndataset:\n  csv: data.csv\n  target: y\nmodel: {kind: linear}\ntrain: {epochs: 1}\n"
-	s, err := Parse(strings.NewReader(spec), filepath.Join(dir, "spec.yaml"))
+	src := "name: c\ndataset:\n  csv: data.csv\n  target: y\nmodel: {kind: linear}\ntrain: {epochs: 1}\n"
+	s, err := spec.Parse(strings.NewReader(src), filepath.Join(dir, "spec.yaml"))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -66,7 +68,7 @@ func TestHashInputs_LinksOutOfAFolder(t *testing.T) {
 	bad := func(i int, err error) error { return err }
 	hash := func() string {
 		t.Helper()
-		h, err := HashInputs(t.Context(), root, []string{"model"}, bad)
+		h, err := spec.HashInputs(t.Context(), root, []string{"model"}, bad)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -89,7 +91,7 @@ func TestHashInputs_LinksOutOfAFolder(t *testing.T) {
 	}
 	os.Symlink("/dev/zero", filepath.Join(dir, "zero"))
 	done := make(chan error, 1)
-	go func() { _, err := HashInputs(t.Context(), root, []string{"model"}, bad); done <- err }()
+	go func() { _, err := spec.HashInputs(t.Context(), root, []string{"model"}, bad); done <- err }()
 	select {
 	case err := <-done:
 		if err == nil || !strings.Contains(err.Error(), "zero is a link to /dev/zero, which is a character device, not a regular file") {

@@ -12,6 +12,7 @@ import (
 	"github.com/lossexp/lossexp/datasets"
 	"github.com/lossexp/lossexp/experiments/dataset"
 	"github.com/lossexp/lossexp/internal/saferead"
+	"github.com/lossexp/lossexp/spec"
 )
 
 // Stream constants separate the random streams of one repeat: the data
@@ -44,7 +45,7 @@ type Run struct {
 	// split (0 without cross-validation; see Spec.Folds).
 	Fold    int
 	Lambdas []float64 // λ of every term, in spec order
-	Spec    *Spec
+	Spec    *spec.Spec
 	Data    *dataset.Splits
 }
 
@@ -53,7 +54,7 @@ func (r *Run) ID() string { return fmt.Sprintf("p%03d-r%02d", r.Point, r.Repeat)
 
 // DataSource loads a spec's data once and prepares it per repeat.
 type DataSource struct {
-	spec     *Spec
+	spec     *spec.Spec
 	table    *dataset.Table // CSV table (with the test file's rows), shared by every repeat (nil for builtins)
 	csvPath  string
 	testPath string
@@ -80,7 +81,7 @@ type Folders struct {
 // A spec with a trainer has no data of its own: OpenData checks that the
 // program and the inputs exist and hashes the inputs, which then stand
 // for the data's checksum (and so enter every run id).
-func OpenData(s *Spec, dirs Folders) (*DataSource, error) {
+func OpenData(s *spec.Spec, dirs Folders) (*DataSource, error) {
 	return OpenDataContext(context.Background(), s, dirs)
 }
 
@@ -88,7 +89,7 @@ func OpenData(s *Spec, dirs Folders) (*DataSource, error) {
 // trainer's inputs) stops once ctx is done, with an error wrapping
 // context.Cause(ctx): Ctrl-C on a large CSV. OpenData is for tests and
 // callers with nothing to cancel.
-func OpenDataContext(ctx context.Context, s *Spec, dirs Folders) (*DataSource, error) {
+func OpenDataContext(ctx context.Context, s *spec.Spec, dirs Folders) (*DataSource, error) {
 	if s.Trainer != nil {
 		return openTrainer(ctx, s)
 	}
@@ -126,7 +127,7 @@ func OpenDataContext(ctx context.Context, s *Spec, dirs Folders) (*DataSource, e
 }
 
 // csvOptions are the reader's options for the spec's CSV files.
-func csvOptions(s *Spec) dataset.CSVOptions {
+func csvOptions(s *spec.Spec) dataset.CSVOptions {
 	ds := &s.Dataset
 	opt := dataset.CSVOptions{
 		Target:      ds.Target,
@@ -150,7 +151,7 @@ func csvOptions(s *Spec) dataset.CSVOptions {
 
 // loadCSV finds and reads one CSV file of the spec; field names the spec
 // key that gave its path, for errors.
-func loadCSV(ctx context.Context, s *Spec, field, p string, dirs Folders, opt dataset.CSVOptions) (*dataset.Table, string, error) {
+func loadCSV(ctx context.Context, s *spec.Spec, field, p string, dirs Folders, opt dataset.CSVOptions) (*dataset.Table, string, error) {
 	path, shipped, err := resolveCSV(s, field, p, dirs)
 	if err != nil {
 		return nil, "", err
@@ -181,7 +182,7 @@ func loadCSV(ctx context.Context, s *Spec, field, p string, dirs Folders, opt da
 // resolveCSV finds the file p names (see OpenData for the order).
 // shipped reports a file embedded in lossexp; path is then
 // "datasets/<library path>", for messages and the manifest.
-func resolveCSV(s *Spec, field, p string, dirs Folders) (path string, shipped bool, err error) {
+func resolveCSV(s *spec.Spec, field, p string, dirs Folders) (path string, shipped bool, err error) {
 	var tried []string
 	try := func(c string) bool {
 		tried = append(tried, c)

@@ -2,6 +2,8 @@ package experiments
 
 import (
 	"math"
+
+	"github.com/lossexp/lossexp/spec"
 )
 
 // λ on the scale of the task. A term may carry `scale:` beside its weight:
@@ -30,34 +32,6 @@ import (
 // records λ_eff in lambda_eff.<term>; lambda.<term> keeps the λ of the
 // grid. Scale is supported for weight penalties only (the terms whose
 // value at θ0 depends on the weights alone); Validate refuses the others.
-
-// Scale names, for a term's `scale:` key.
-const (
-	ScaleInitialLoss = "initial_loss"
-	ScaleInitialGrad = "initial_grad"
-)
-
-// HasScale reports whether any term of s has a scale.
-func (s *Spec) HasScale() bool {
-	for _, t := range s.Loss.Terms {
-		if t.Weight.Scale != "" {
-			return true
-		}
-	}
-	return false
-}
-
-// ScaledTerms returns the indices of the terms with a scale, in spec
-// order.
-func (s *Spec) ScaledTerms() []int {
-	var idx []int
-	for i, t := range s.Loss.Terms {
-		if t.Weight.Scale != "" {
-			idx = append(idx, i)
-		}
-	}
-	return idx
-}
 
 // InitialScales returns, for every term of run's spec, the factor its λ
 // is multiplied by (1 for a term without scale): see above. run.Lambdas
@@ -112,22 +86,22 @@ func (t *trainer) initialScales() ([]float64, error) {
 			}
 		}
 		if pp == nil || pp.pen == nil {
-			return nil, s.Errorf(indexField("loss.terms", i)+".scale", "scale is supported for weight penalties only; term %s is not one", ts.Name)
+			return nil, s.Errorf(spec.IndexField("loss.terms", i)+".scale", "scale is supported for weight penalties only; term %s is not one", ts.Name)
 		}
 		var num, den float64
 		switch ts.Weight.Scale {
-		case ScaleInitialLoss:
+		case spec.ScaleInitialLoss:
 			num, den = loss, pp.pen.Value(w)
-		case ScaleInitialGrad:
+		case spec.ScaleInitialGrad:
 			clear(tg)
 			pp.pen.AddGrad(tg, w, 1)
 			num, den = gnorm, norm(tg)
 		default:
-			return nil, s.Errorf(indexField("loss.terms", i)+".scale", "unknown scale %q", ts.Weight.Scale)
+			return nil, s.Errorf(spec.IndexField("loss.terms", i)+".scale", "unknown scale %q", ts.Weight.Scale)
 		}
 		r := num / den
 		if den == 0 || math.IsNaN(r) || math.IsInf(r, 0) {
-			return nil, s.Errorf(indexField("loss.terms", i)+".scale",
+			return nil, s.Errorf(spec.IndexField("loss.terms", i)+".scale",
 				"scale %s of term %s is undefined: task %g and term %g at initialization", ts.Weight.Scale, ts.Name, num, den)
 		}
 		f[i] = r

@@ -8,6 +8,7 @@ import (
 	"testing"
 
 	"github.com/lossexp/lossexp/experiments/model"
+	"github.com/lossexp/lossexp/spec"
 )
 
 // scaleRun prepares repeat r of a linear logistic regression on moons with
@@ -45,7 +46,7 @@ loss:
 // mean(σ(z) − y); R = Σw², ∇R = 2w (zero on b).
 func TestInitialScales(t *testing.T) {
 	for r := range 2 {
-		run := scaleRun(t, ScaleInitialLoss, 0.5, r)
+		run := scaleRun(t, spec.ScaleInitialLoss, 0.5, r)
 		tr := run.Data.Train
 		m := model.New([]int{tr.D, 1}, model.Identity)
 		theta := make([]float64, m.NumParams())
@@ -87,7 +88,7 @@ func TestInitialScales(t *testing.T) {
 		if math.Abs(got[0]-wantLoss) > 1e-9*wantLoss {
 			t.Errorf("repeat %d: initial_loss factor %g, want %g", r, got[0], wantLoss)
 		}
-		got, err = InitialScales(scaleRun(t, ScaleInitialGrad, 0.5, r))
+		got, err = InitialScales(scaleRun(t, spec.ScaleInitialGrad, 0.5, r))
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -105,7 +106,7 @@ func TestInitialScales(t *testing.T) {
 // unscaled one at λ·factor (bit-identical metrics: both train with the
 // same float64 λ, so == is the point here).
 func TestTrain_ScaleIsEffectiveLambda(t *testing.T) {
-	scaled := scaleRun(t, ScaleInitialLoss, 0.5, 1)
+	scaled := scaleRun(t, spec.ScaleInitialLoss, 0.5, 1)
 	f, err := InitialScales(scaled)
 	if err != nil {
 		t.Fatal(err)

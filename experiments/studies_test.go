@@ -5,12 +5,14 @@ import (
 	"math"
 	"path/filepath"
 	"testing"
+
+	"github.com/lossexp/lossexp/spec"
 )
 
 // loadStudy loads configs/<name>.yaml.
-func loadStudy(t *testing.T, name string) *Spec {
+func loadStudy(t *testing.T, name string) *spec.Spec {
 	t.Helper()
-	s, err := Load(filepath.Join("..", "configs", name+".yaml"))
+	s, err := spec.Load(filepath.Join("..", "configs", name+".yaml"))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -20,7 +22,7 @@ func loadStudy(t *testing.T, name string) *Spec {
 // studyMeans trains repeats 0..repeats-1 of s at the given λ of every term
 // and returns the mean over the repeats of each named metric (NaN values,
 // "no value", are left out of a mean).
-func studyMeans(t *testing.T, s *Spec, dataDir string, lambdas []float64, repeats int, names ...string) map[string]float64 {
+func studyMeans(t *testing.T, s *spec.Spec, dataDir string, lambdas []float64, repeats int, names ...string) map[string]float64 {
 	t.Helper()
 	d, err := OpenData(s, Folders{Data: dataDir})
 	if err != nil {
@@ -66,7 +68,7 @@ func studyMeans(t *testing.T, s *Spec, dataDir string, lambdas []float64, repeat
 }
 
 // largest returns the largest λ of term i's weight.
-func largest(s *Spec, i int) float64 {
+func largest(s *spec.Spec, i int) float64 {
 	v := s.Loss.Terms[i].Weight.Values
 	return v[len(v)-1]
 }

@@ -5,6 +5,8 @@ import (
 	"math/rand/v2"
 	"slices"
 	"testing"
+
+	"github.com/lossexp/lossexp/spec"
 )
 
 // TestTrain_SequenceWindows: sequence data is split by sequence (no
@@ -126,7 +128,7 @@ func TestStudy_TemporalSmoothing(t *testing.T) {
 
 // studyRepeat trains repeat r of s at λ for its one term and returns the
 // named metrics.
-func studyRepeat(t *testing.T, s *Spec, lambda float64, r int, names ...string) map[string]float64 {
+func studyRepeat(t *testing.T, s *spec.Spec, lambda float64, r int, names ...string) map[string]float64 {
 	t.Helper()
 	d, err := OpenData(s, Folders{})
 	if err != nil {

@@ -10,6 +10,7 @@ import (
 	"github.com/lossexp/lossexp/experiments/model"
 	"github.com/lossexp/lossexp/experiments/optim"
 	"github.com/lossexp/lossexp/lossterms"
+	"github.com/lossexp/lossexp/spec"
 )
 
 // evalChunk is the number of rows evaluated per forward pass when metrics
@@ -44,7 +45,7 @@ type penalty struct {
 // trainer owns every buffer of one run; the training step reuses them, so
 // the hot loop does not allocate.
 type trainer struct {
-	spec  *Spec
+	spec  *spec.Spec
 	data  *dataset.Splits
 	m     *model.MLP
 	ws    *model.Workspace
@@ -136,8 +137,8 @@ func newTrainer(run *Run) (*trainer, error) {
 	}
 	k := d.K()
 	noise := s.Model.Noise
-	if noise < 0 || noise > maxNoise {
-		return nil, s.Errorf("model.noise", "must be between 0 and %d, got %d", maxNoise, noise)
+	if noise < 0 || noise > spec.MaxNoise {
+		return nil, s.Errorf("model.noise", "must be between 0 and %d, got %d", spec.MaxNoise, noise)
 	}
 	if noise > 0 && s.Train.Optimizer == "lbfgs" {
 		return nil, s.Errorf("model.noise", "noise inputs are drawn afresh on every step, which lbfgs cannot follow; use sgd, momentum, adam or adamw")
@@ -258,7 +259,7 @@ func newTrainer(run *Run) (*trainer, error) {
 
 // useProx reports whether an l1-like term is applied as a proximal step:
 // its method parameter says so, or it is "auto" under sgd or momentum.
-func useProx(ts TermSpec, optimizer string) bool {
+func useProx(ts spec.TermSpec, optimizer string) bool {
 	switch m, _ := ts.Params["method"].(string); m {
 	case "proximal":
 		return true

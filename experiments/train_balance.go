@@ -6,6 +6,7 @@ import (
 
 	"github.com/lossexp/lossexp/experiments/balance"
 	"github.com/lossexp/lossexp/experiments/optim"
+	"github.com/lossexp/lossexp/spec"
 )
 
 // streamBalance is the random stream of a balancing method: RLW's weights
@@ -31,7 +32,7 @@ type BalanceResult struct {
 // balancer is the trainer's state for an adaptive balancing method. Loss
 // 0 is the task; loss k ≥ 1 is the balanced term t.pens[terms[k-1]].
 type balancer struct {
-	spec   BalanceSpec
+	spec   spec.BalanceSpec
 	info   balance.Info
 	method balance.Method
 	k      int
@@ -88,7 +89,7 @@ func (t *trainer) initBalance(run *Run) error {
 	}
 	m, err := balance.New(bs.Method, balance.Setup{
 		K: k, Params: bs.Params, LearningRate: s.Train.LearningRate, Layers: t.sharedLayers(b.wS),
-		Rand: RepeatRand(s.Seed, run.Repeat, streamBalance), NewOptimizer: s.Train.learnedOptimizer,
+		Rand: RepeatRand(s.Seed, run.Repeat, streamBalance), NewOptimizer: func(n int, lr float64) optim.Optimizer { return learnedOptimizer(&s.Train, n, lr) },
 	})
 	var pe *balance.ParamError
 	if errors.As(err, &pe) {
@@ -117,9 +118,9 @@ func (t *trainer) sharedLayers(wS int) [][2]int {
 	return layers
 }
 
-// learnedOptimizer returns an optimizer of the run's kind (adamw → adam)
+// learnedOptimizer returns an optimizer of tr's kind (adamw → adam)
 // over n learned values of a balancing method, at learning rate lr.
-func (tr *TrainSpec) learnedOptimizer(n int, lr float64) optim.Optimizer {
+func learnedOptimizer(tr *spec.TrainSpec, n int, lr float64) optim.Optimizer {
 	switch tr.Optimizer {
 	case "sgd":
 		return optim.NewSGD(lr)

@@ -8,6 +8,7 @@ import (
 
 	"github.com/lossexp/lossexp/experiments/balance"
 	"github.com/lossexp/lossexp/internal/gradcheck"
+	"github.com/lossexp/lossexp/spec"
 )
 
 const balanceFair = `
@@ -26,9 +27,9 @@ func balancedTrainer(t *testing.T, method string) (*trainer, *Run) {
 	return specTrainer(t, strings.Replace(balanceFair, "METHOD", method, 1))
 }
 
-func specTrainer(t *testing.T, spec string) (*trainer, *Run) {
+func specTrainer(t *testing.T, src string) (*trainer, *Run) {
 	t.Helper()
-	s := mustParse(t, spec)
+	s := mustParse(t, src)
 	d, err := OpenData(s, Folders{})
 	if err != nil {
 		t.Fatal(err)
@@ -236,7 +237,7 @@ func TestParse_Balance(t *testing.T) {
 		{"missing method", strings.Replace(balanceFair, "METHOD", "{alpha: 1}", 1), "missing key method"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
-			_, err := Parse(strings.NewReader(tc.spec), "t.yaml")
+			_, err := spec.Parse(strings.NewReader(tc.spec), "t.yaml")
 			if err == nil || !strings.Contains(err.Error(), tc.want) {
 				t.Errorf("err = %v, want it to contain %q", err, tc.want)
 			}
@@ -346,7 +347,7 @@ func TestStudy_BalancingMethods(t *testing.T) {
 	names := []string{"test.dp_diff", "test.accuracy"}
 	z := studyMeans(t, s, "", []float64{0}, 3, names...)
 	l := studyMeans(t, s, "", []float64{math.Sqrt(10)}, 3, names...)
-	u := s.WithBalance(BalanceSpec{Method: "uncertainty"})
+	u := s.WithBalance(spec.BalanceSpec{Method: "uncertainty"})
 	um := studyMeans(t, u, "", []float64{math.NaN()}, 3, names...)
 	t.Logf("λ=0: %v; λ=3.16: %v; uncertainty: %v", z, l, um)
 	for r := range 3 {

@@ -19,6 +19,7 @@ import (
 	"github.com/lossexp/lossexp/experiments/command"
 	"github.com/lossexp/lossexp/internal/saferead"
 	"github.com/lossexp/lossexp/lossterms"
+	"github.com/lossexp/lossexp/spec"
 )
 
 // The run protocol of a spec with a trainer: section.
@@ -170,11 +171,11 @@ func trainCommand(ctx context.Context, run *Run) (Result, error) {
 	s := run.Spec
 	names := MetricNames(s, nil)
 	res := newResult(run, len(names)) // Fold is 0: a trainer: spec has no dataset.split.cv
-	sum, err := s.inputsSum(ctx)
+	sum, err := s.InputsSum(ctx)
 	if err != nil {
 		return res, err
 	}
-	res.RunID = RunID(s.RunBase(sum), run.Lambdas, run.Repeat)
+	res.RunID = spec.RunID(s.RunBase(sum), run.Lambdas, run.Repeat)
 	logs, err := logDir(ctx, res.RunID)
 	if err != nil {
 		return res, fmt.Errorf("log folder of run %s: %w", res.RunID, err)
@@ -297,7 +298,7 @@ func runAttempt(ctx context.Context, run *Run, id string, k int, logDir string) 
 
 // judge sets a's status, reason, final metrics and curves from a report of
 // a command that exited with status 0.
-func judge(s *Spec, rep *command.Report, a *attempt) {
+func judge(s *spec.Spec, rep *command.Report, a *attempt) {
 	if rep.Final == nil {
 		a.reason = metricsFile + `: no line with "final": true`
 		return
@@ -407,7 +408,7 @@ func commandLine(ctx context.Context, run *Run, id string, k int, dir string) ([
 	}
 	argv := make([]string, len(t.Command))
 	for i, a := range t.Command {
-		v, err := expand(indexField("trainer.command", i), a)
+		v, err := expand(spec.IndexField("trainer.command", i), a)
 		if err != nil {
 			return nil, nil, err
 		}
@@ -463,7 +464,7 @@ func commandLine(ctx context.Context, run *Run, id string, k int, dir string) ([
 		Axes    map[string]float64 `json:"axes"`
 		Spec    string             `json:"spec"`
 		Report  []string           `json:"required_metrics"`
-	}{id, run.Repeat, seed, worker, k, dir, filepath.Join(dir, metricsFile), lambdas, t.Params, s.axisValues(), specPath, required}
+	}{id, run.Repeat, seed, worker, k, dir, filepath.Join(dir, metricsFile), lambdas, t.Params, s.AxisValues(), specPath, required}
 	if p.Params == nil {
 		p.Params = map[string]float64{}
 	}
@@ -591,14 +592,4 @@ func openMetrics(path string) (*os.File, error) {
 		return nil, fmt.Errorf("%s is %s, %w", metricsFile, saferead.Kind(nr.Mode), errNotRegular)
 	}
 	return f, err
-}
-
-// axisValues returns the axis values of an effective spec (WithAxes), by
-// field; empty without axes.
-func (s *Spec) axisValues() map[string]float64 {
-	out := make(map[string]float64, len(s.axisPoint))
-	for _, a := range s.axisPoint {
-		out[a.field] = a.value
-	}
-	return out
 }

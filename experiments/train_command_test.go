@@ -19,13 +19,14 @@ import (
 	"github.com/lossexp/lossexp/experiments/command"
 	"github.com/lossexp/lossexp/experiments/model"
 	"github.com/lossexp/lossexp/internal/faketrainer"
+	"github.com/lossexp/lossexp/spec"
 )
 
 func TestMain(m *testing.M) { faketrainer.TestMain(m) }
 
 // trainerSpec writes a spec running the fake trainer (this test binary)
 // in mode into a fresh folder with an input file, and loads it.
-func trainerSpec(t *testing.T, mode, extra string) *Spec {
+func trainerSpec(t *testing.T, mode, extra string) *spec.Spec {
 	t.Helper()
 	dir := t.TempDir()
 	os.WriteFile(filepath.Join(dir, "train.py"), []byte("print('v1')\n"), 0o644)
@@ -46,7 +47,7 @@ loss:
 	if err := os.WriteFile(path, []byte(text), 0o644); err != nil {
 		t.Fatal(err)
 	}
-	s, err := Load(path)
+	s, err := spec.Load(path)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -56,7 +57,7 @@ loss:
 func jsonQuote(s string) string { b, _ := json.Marshal(s); return string(b) }
 
 // trainFake trains repeat r at λ index p of s.
-func trainFake(t *testing.T, ctx context.Context, s *Spec, lambda float64, repeat int) (Result, error) {
+func trainFake(t *testing.T, ctx context.Context, s *spec.Spec, lambda float64, repeat int) (Result, error) {
 	t.Helper()
 	return Train(ctx, prepareRun(t, s, []float64{lambda}, repeat))
 }
@@ -89,8 +90,8 @@ func TestTrainCommand_OK(t *testing.T) {
 			t.Errorf("%s = %v, want %v", names[i], res.Metrics[i], w)
 		}
 	}
-	sum, _ := s.inputsSum(t.Context())
-	id := RunID(s.RunBase(sum), []float64{0.5}, 1)
+	sum, _ := s.InputsSum(t.Context())
+	id := spec.RunID(s.RunBase(sum), []float64{0.5}, 1)
 	if res.RunID != id {
 		t.Errorf("run id %s, want %s", res.RunID, id)
 	}
@@ -296,12 +297,12 @@ func TestTrainerSpec_OpenData(t *testing.T) {
 	os.MkdirAll(filepath.Join(dir, "model", "__pycache__"), 0o755)
 	os.WriteFile(filepath.Join(dir, "train.py"), []byte("v1"), 0o644)
 	os.WriteFile(filepath.Join(dir, "model", "net.py"), []byte("net"), 0o644)
-	spec := filepath.Join(dir, "s.yaml")
+	specPath := filepath.Join(dir, "s.yaml")
 	write := func(inputs, prog string) {
-		os.WriteFile(spec, []byte("name: x\ntrainer:\n  command: ["+prog+"]\n  inputs: "+inputs+"\n  metrics: {a: higher}\nloss:\n  terms:\n    - {kind: external, name: f, weight: [0, 1]}\n"), 0o644)
+		os.WriteFile(specPath, []byte("name: x\ntrainer:\n  command: ["+prog+"]\n  inputs: "+inputs+"\n  metrics: {a: higher}\nloss:\n  terms:\n    - {kind: external, name: f, weight: [0, 1]}\n"), 0o644)
 	}
 	open := func() (string, error) {
-		s, err := Load(spec)
+		s, err := spec.Load(specPath)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -360,14 +361,14 @@ func TestRunBase_Pinned(t *testing.T) {
 	if !strings.HasPrefix(model.BLASBackend(), "gonum") {
 		t.Skipf("pinned with the gonum BLAS backend, this build uses %s", model.BLASBackend())
 	}
-	s, err := Parse(strings.NewReader("name: pin\ndataset: {builtin: moons, params: {samples: 100}}\nmodel: {kind: mlp, hidden: [8]}\nloss:\n  terms:\n    - {kind: l2, weight: [0, 0.1]}\n"), "pin.yaml")
+	s, err := spec.Parse(strings.NewReader("name: pin\ndataset: {builtin: moons, params: {samples: 100}}\nmodel: {kind: mlp, hidden: [8]}\nloss:\n  terms:\n    - {kind: l2, weight: [0, 0.1]}\n"), "pin.yaml")
 	if err != nil {
 		t.Fatal(err)
 	}
 	b := s.RunBase("abc")
 	for _, c := range []struct{ got, want string }{
 		{b, "4e8c34fd6591b6d235c24731a096e20ad962d00e2eb6e006838a03dce6bfde5a"},
-		{RunID(b, []float64{0.1}, 2), "e546487a9441c112"},
+		{spec.RunID(b, []float64{0.1}, 2), "e546487a9441c112"},
 		{s.Hash(), "9d47e0fab66d0de02bf0f6f60456b4f4add35f68b0ecec8b651de5692bed9c83"},
 		{s.ResultHash(), "bcb1be5f482273e76be5af72a47d488ab02fa7d42a24ddbb2598a06c6d8cc0ac"},
 	} {
@@ -391,7 +392,7 @@ loss:
   terms:
     - {kind: external, name: f, weight: [0, 1]}
 `), 0o644)
-	s, err := Load(path)
+	s, err := spec.Load(path)
 	if err != nil {
 		b.Fatal(err)
 	}
@@ -572,9 +573,9 @@ func TestTrainerSpec_ProgramRefused(t *testing.T) {
 		{"./{params.prog}", ""}, // checked when it runs
 	} {
 		t.Run(c.prog, func(t *testing.T) {
-			spec := filepath.Join(dir, "s.yaml")
-			os.WriteFile(spec, []byte("name: x\ntrainer:\n  command: ["+jsonQuote(c.prog)+"]\n  params: {prog: 1}\n  metrics: {a: higher}\nloss:\n  terms:\n    - {kind: external, name: f, weight: [0, 1]}\n"), 0o644)
-			s, err := Load(spec)
+			specPath := filepath.Join(dir, "s.yaml")
+			os.WriteFile(specPath, []byte("name: x\ntrainer:\n  command: ["+jsonQuote(c.prog)+"]\n  params: {prog: 1}\n  metrics: {a: higher}\nloss:\n  terms:\n    - {kind: external, name: f, weight: [0, 1]}\n"), 0o644)
+			s, err := spec.Load(specPath)
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -600,9 +601,9 @@ func TestTrainCommand_TreeStopped(t *testing.T) {
 	pidDir := t.TempDir()
 	dir := t.TempDir()
 	script := strings.NewReplacer("{", "{{", "}", "}}").Replace(faketrainer.TreeScript)
-	spec := filepath.Join(dir, "s.yaml")
-	os.WriteFile(spec, []byte("name: x\ntrainer:\n  command: [sh, -c, "+jsonQuote(script)+", sh, "+jsonQuote(pidDir)+", exit]\n  grace: 300ms\n  metrics: {a: higher}\nloss:\n  terms:\n    - {kind: external, name: f, weight: [0, 1]}\n"), 0o644)
-	s, err := Load(spec)
+	specPath := filepath.Join(dir, "s.yaml")
+	os.WriteFile(specPath, []byte("name: x\ntrainer:\n  command: [sh, -c, "+jsonQuote(script)+", sh, "+jsonQuote(pidDir)+", exit]\n  grace: 300ms\n  metrics: {a: higher}\nloss:\n  terms:\n    - {kind: external, name: f, weight: [0, 1]}\n"), 0o644)
+	s, err := spec.Load(specPath)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -695,7 +696,7 @@ loss:
   terms:
     - {kind: external, name: l2, weight: [0, 1]}
 `), 0o644)
-	s, err := Load(path)
+	s, err := spec.Load(path)
 	if err != nil {
 		t.Fatal(err)
 	}

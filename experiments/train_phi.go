@@ -8,6 +8,7 @@ import (
 	"github.com/lossexp/lossexp/experiments/model"
 	"github.com/lossexp/lossexp/experiments/optim"
 	"github.com/lossexp/lossexp/lossterms"
+	"github.com/lossexp/lossexp/spec"
 )
 
 // streamFrozen is the first random stream of the networks trained once
@@ -23,7 +24,7 @@ const streamFrozen = 0x6c6f737365787030
 // size. It is called once per repeat, from DataSource.Prepare, so every
 // run of a repeat, at any λ, shares the same frozen network; the
 // training is a pure function of (spec, repeat).
-func prepareFrozen(s *Spec, sp *dataset.Splits, repeat int) error {
+func prepareFrozen(s *spec.Spec, sp *dataset.Splits, repeat int) error {
 	for i, ts := range s.Loss.Terms {
 		field := fmt.Sprintf("loss.terms[%d]", i)
 		info, err := lossterms.Lookup(ts.Kind)
@@ -57,7 +58,7 @@ func prepareFrozen(s *Spec, sp *dataset.Splits, repeat int) error {
 // trainClassifier fits a model.MLP [T, hidden…, K] (K = 1 logit for two
 // classes, else one per class) with cross-entropy to the training split's
 // clean targets and labels.
-func trainClassifier(s *Spec, sp *dataset.Splits, p lossterms.ClassifierSpec, repeat int, stream uint64) (*dataset.Network, error) {
+func trainClassifier(s *spec.Spec, sp *dataset.Splits, p lossterms.ClassifierSpec, repeat int, stream uint64) (*dataset.Network, error) {
 	tr := sp.Train
 	in, classes := tr.T, len(sp.LabelNames)
 	k := classes

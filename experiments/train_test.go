@@ -10,10 +10,12 @@ import (
 	"testing"
 
 	"gonum.org/v1/gonum/mat"
+
+	"github.com/lossexp/lossexp/spec"
 )
 
 // prepareRun opens s's data and returns the run of repeat at lambdas.
-func prepareRun(t *testing.T, s *Spec, lambdas []float64, repeat int) *Run {
+func prepareRun(t *testing.T, s *spec.Spec, lambdas []float64, repeat int) *Run {
 	t.Helper()
 	d, err := OpenData(s, Folders{})
 	if err != nil {
@@ -26,7 +28,7 @@ func prepareRun(t *testing.T, s *Spec, lambdas []float64, repeat int) *Run {
 	return &Run{Repeat: repeat, Lambdas: lambdas, Spec: s, Data: sp}
 }
 
-func trainOne(t *testing.T, s *Spec, lambdas []float64, repeat int) (Result, *Run) {
+func trainOne(t *testing.T, s *spec.Spec, lambdas []float64, repeat int) (Result, *Run) {
 	t.Helper()
 	run := prepareRun(t, s, lambdas, repeat)
 	res, err := Train(context.Background(), run)
@@ -36,7 +38,7 @@ func trainOne(t *testing.T, s *Spec, lambdas []float64, repeat int) (Result, *Ru
 	return res, run
 }
 
-func metric(t *testing.T, s *Spec, run *Run, res Result, name string) float64 {
+func metric(t *testing.T, s *spec.Spec, run *Run, res Result, name string) float64 {
 	t.Helper()
 	for i, n := range MetricNames(s, run.Data) {
 		if n == name {
@@ -452,7 +454,7 @@ loss:
 // written out keeps the spec's hashes, another value changes them.
 func TestTrain_LBFGSTolerance(t *testing.T) {
 	const lambda = 1e-3
-	spec := func(tol string) *Spec {
+	specAt := func(tol string) *spec.Spec {
 		return mustParse(t, `
 name: tol
 repeats: 1
@@ -463,7 +465,7 @@ loss:
   terms: [{kind: l2, weight: 0.001}]
 `)
 	}
-	fit := func(s *Spec) (f float64, iters int) {
+	fit := func(s *spec.Spec) (f float64, iters int) {
 		res, run := trainOne(t, s, []float64{lambda}, 0)
 		if res.Status != StatusOK {
 			t.Fatalf("status %s: %s", res.Status, res.Reason)
@@ -471,7 +473,7 @@ loss:
 		f = metric(t, s, run, res, "train.loss") + lambda*metric(t, s, run, res, "weight_l2")
 		return f, int(metric(t, s, run, res, "epochs_run"))
 	}
-	def, loose := spec(""), spec(", tolerance: 1e-3")
+	def, loose := specAt(""), specAt(", tolerance: 1e-3")
 	fDef, itDef := fit(def)
 	fLoose, itLoose := fit(loose)
 	t.Logf("default 1e-10: f %.15g after %d iterations; 1e-3: f %.15g after %d", fDef, itDef, fLoose, itLoose)
@@ -481,7 +483,7 @@ loss:
 	if fLoose < fDef-1e-15 || fLoose-fDef > 1e-3 {
 		t.Errorf("objective %.15g at tolerance 1e-3, %.15g at the default: want a little above it", fLoose, fDef)
 	}
-	same := spec(", tolerance: 1e-10")
+	same := specAt(", tolerance: 1e-10")
 	if def.ResultHash() != same.ResultHash() || def.RunBase("x") != same.RunBase("x") {
 		t.Errorf("writing the default tolerance changed the spec's hashes")
 	}

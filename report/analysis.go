@@ -14,9 +14,9 @@ import (
 	"slices"
 	"strings"
 
-	"github.com/lossexp/lossexp/experiments"
 	"github.com/lossexp/lossexp/internal/saferead"
 	"github.com/lossexp/lossexp/lossterms"
+	"github.com/lossexp/lossexp/spec"
 )
 
 // SpecFile is the spec a sweep copies into its results folder.
@@ -29,10 +29,10 @@ const SpecFile = "spec.yaml"
 // and spec.yaml alone.
 type Analysis struct {
 	Dir      string
-	Spec     *experiments.Spec // nil when spec.yaml is missing or unreadable
-	SpecText string            // spec.yaml as written; "" when missing
-	Runs     *Runs             // nil: runs.csv is read a row at a time when needed
-	NRuns    int               // rows of runs.csv
+	Spec     *spec.Spec // nil when spec.yaml is missing or unreadable
+	SpecText string     // spec.yaml as written; "" when missing
+	Runs     *Runs      // nil: runs.csv is read a row at a time when needed
+	NRuns    int        // rows of runs.csv
 	Summary  *Summary
 	Task     MetricChoice // the task metric balance points are chosen on
 	// Test is the task metric on the test split (test.<metric>) when Task
@@ -102,7 +102,7 @@ func analyze(dir string, runs *Runs, nRuns int, s *Summary) (*Analysis, error) {
 	a := &Analysis{Dir: dir, Runs: runs, NRuns: nRuns, Summary: s}
 	if b, err := saferead.ReadFile(filepath.Join(dir, SpecFile), 0); err == nil {
 		a.SpecText = string(b)
-		spec, err := experiments.Load(filepath.Join(dir, SpecFile))
+		spec, err := spec.Load(filepath.Join(dir, SpecFile))
 		if err != nil {
 			a.Warnings = append(a.Warnings, fmt.Sprintf("%s could not be read (%v): term kinds are guessed from their names", SpecFile, err))
 		} else {
@@ -135,7 +135,7 @@ func analyze(dir string, runs *Runs, nRuns int, s *Summary) (*Analysis, error) {
 	switch {
 	case a.Task.Name == "":
 		a.Warnings = append(a.Warnings, "no task metric (accuracy, r2, mse or loss of the validation or test split) has values: no balance points")
-	case strings.HasPrefix(a.Task.Name, "test.") && selectOn == experiments.SelectTest:
+	case strings.HasPrefix(a.Task.Name, "test.") && selectOn == spec.SelectTest:
 		a.Warnings = append(a.Warnings, fmt.Sprintf(
 			"balance points are chosen on the test split (%s), as report.select_on: test asks: the test set is then no longer an unbiased estimate for the chosen λ. Select on validation (the default) or cv to keep it untouched.", a.Task.Name))
 	case strings.HasPrefix(a.Task.Name, "test."):
@@ -244,7 +244,7 @@ var taskCandidates = []string{"iou", "accuracy", "r2", "mse", "loss"}
 // trainer.metrics, and when none of those names is present the task
 // metric is the first of trainer.metrics with values that no term
 // names as its own (an external term's metric parameter).
-func chooseTaskMetric(s *Summary, spec *experiments.Spec) MetricChoice {
+func chooseTaskMetric(s *Summary, spec *spec.Spec) MetricChoice {
 	selectOn := ""
 	if spec != nil {
 		selectOn = spec.Report.SelectOn
@@ -292,7 +292,7 @@ func chooseTaskMetric(s *Summary, spec *experiments.Spec) MetricChoice {
 // betterHigher returns the direction of a metric: "higher", "lower" or ""
 // (neither, or unknown), from the spec's trainer.metrics when it has
 // them (spec may be nil), else from the catalogue.
-func betterHigher(spec *experiments.Spec, metric string) string {
+func betterHigher(spec *spec.Spec, metric string) string {
 	return spec.MetricDirection(metric)
 }
 
@@ -352,7 +352,7 @@ func (a *Analysis) chooseTermMetric(ta *TermAnalysis) MetricChoice {
 	}
 	mc := MetricChoice{Name: name, Index: slices.Index(a.Summary.Metrics, name)}
 	source := "catalogue"
-	if a.Spec != nil && a.Spec.Trainer != nil && experiments.MetricBetter(name) != betterHigher(a.Spec, name) {
+	if a.Spec != nil && a.Spec.Trainer != nil && spec.MetricBetter(name) != betterHigher(a.Spec, name) {
 		source = "trainer.metrics"
 	}
 	switch betterHigher(a.Spec, name) {

@@ -8,7 +8,7 @@ import (
 	"sort"
 	"strings"
 
-	"github.com/lossexp/lossexp/experiments"
+	"github.com/lossexp/lossexp/spec"
 )
 
 // Regression checks of a sweep against a stored baseline (`lossexp
@@ -72,7 +72,7 @@ type CheckOptions struct {
 	EpsTol float64
 	// Spec, when non-nil, names the kinds of the terms, from which each
 	// term's own metric is chosen for its front.
-	Spec *experiments.Spec
+	Spec *spec.Spec
 }
 
 // PointCheck is the check of one metric at one grid point.
@@ -261,7 +261,7 @@ func pointLabel(terms []string, lam []float64) string {
 
 // direction returns the direction of metric m for a check: the spec's
 // (trainer.metrics, then the catalogue; spec may be nil), else "both".
-func direction(spec *experiments.Spec, m string) string {
+func direction(spec *spec.Spec, m string) string {
 	switch spec.MetricDirection(m) {
 	case "higher":
 		return "higher"

@@ -9,8 +9,8 @@ import (
 	"slices"
 	"strings"
 
-	"github.com/lossexp/lossexp/experiments"
 	"github.com/lossexp/lossexp/internal/saferead"
+	"github.com/lossexp/lossexp/spec"
 )
 
 // ErrUnusable reports a summary that cannot support a comparison (no
@@ -26,14 +26,14 @@ func (e *unusable) Error() string        { return e.msg }
 func (e *unusable) Is(target error) bool { return target == ErrUnusable }
 
 // CheckedMetrics returns the metrics Check compares: metrics, else every
-// metric of base but the diagnostics (experiments.MetricDiagnostic).
+// metric of base but the diagnostics (spec.MetricDiagnostic).
 func CheckedMetrics(base *Summary, metrics []string) []string {
 	if len(metrics) > 0 {
 		return metrics
 	}
 	var out []string
 	for _, m := range base.Metrics {
-		if !experiments.MetricDiagnostic(m) {
+		if !spec.MetricDiagnostic(m) {
 			out = append(out, m)
 		}
 	}

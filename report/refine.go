@@ -5,7 +5,7 @@ import (
 	"slices"
 	"strconv"
 
-	"github.com/lossexp/lossexp/experiments"
+	"github.com/lossexp/lossexp/spec"
 )
 
 // Adaptive refinement of a swept term's λ grid (sweep.refine: {rounds: R,
@@ -36,7 +36,7 @@ import (
 // The result is ascending and depends on summary.csv alone, so refinement
 // is the same whatever the worker count, and a resumed sweep refines the
 // same way.
-func RefineLambdas(s *Summary, spec *experiments.Spec, term, kind string, p int) []float64 {
+func RefineLambdas(s *Summary, spec *spec.Spec, term, kind string, p int) []float64 {
 	j := slices.Index(s.Terms, term)
 	task := chooseTaskMetric(s, spec)
 	if j < 0 || task.Name == "" || p < 1 {

@@ -4,7 +4,7 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/lossexp/lossexp/experiments"
+	"github.com/lossexp/lossexp/spec"
 )
 
 // TestChoose_TrainerDirections: with a training command, directions come
@@ -13,7 +13,7 @@ import (
 // trainer.metrics no term claims, and an external term's own metric is
 // its metric parameter.
 func TestChoose_TrainerDirections(t *testing.T) {
-	spec, err := experiments.Parse(strings.NewReader(`name: x
+	spec, err := spec.Parse(strings.NewReader(`name: x
 trainer:
   command: [prog]
   metrics: {score: higher, test.loss: higher, unfair: lower}

@@ -39,7 +39,7 @@ const (
 	LambdaPrefix = "lambda."
 
 	// AxisPrefix starts the column of every sweep axis: axis.<field>
-	// (experiments.AxisPrefix).
+	// (spec.AxisPrefix).
 	AxisPrefix = "axis."
 
 	// LambdaEffPrefix starts the runs.csv column of a scaled term's
@@ -65,7 +65,7 @@ type Layout struct {
 	Scaled []string
 	// Method adds runs.csv's method column (after status): the balancing
 	// method of each run of a sweep.balance study ("static" for the λ
-	// grid; experiments.BalanceSpec.Label otherwise). False for any other
+	// grid; spec.BalanceSpec.Label otherwise). False for any other
 	// spec, whose tables keep their columns.
 	Method bool
 	// Folds is set for a spec with dataset.split.cv: runs.csv has a fold

@@ -11,7 +11,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 secs=${1:-60}
 [[ $secs =~ ^[1-9][0-9]*$ ]] || { echo "fuzz.sh: SECONDS must be a positive integer, got $secs" >&2; exit 2; }
-for t in experiments:FuzzParse experiments:FuzzParseWeight experiments/dataset:FuzzReadCSV \
+for t in spec:FuzzParse spec:FuzzParseWeight experiments/dataset:FuzzReadCSV \
 	experiments/dataset:FuzzReadCSVSequence experiments/command:FuzzParseMetrics \
 	sweep:FuzzLoadRecord report:FuzzParseSummary report:FuzzCheck; do
 	echo "== ${t%%:*} ${t#*:} (${secs}s)"

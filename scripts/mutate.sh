@@ -87,7 +87,7 @@ mutant adam-no-bias-correction experiments/optim/optim.go experiments/optim '.' 
 	'c1 := 1 / (1 - s.b1t) // bias corrections' 'c1 := 1.0'
 mutant gradient-copy-every-5th-step experiments/train.go experiments 'HotLoopDoesNotAllocate/l1_l2' \
 	'			t.opt.Step(t.param, t.grad)' '			if steps%5 == 0 { t.grad = append([]float64(nil), t.grad...) }; t.opt.Step(t.param, t.grad)'
-mutant logspace-subnormal-log10 experiments/weights.go experiments 'Weight' \
+mutant logspace-subnormal-log10 spec/weights.go spec 'Weight' \
 	'if x > 0 && x < 0x1p-1022 {' 'if false {'
 
 # --- statistics and the regression check -----------------------------------
@@ -159,7 +159,7 @@ mutant slurm-merge-waits-forever export/slurm.go export 'TestWriteSlurm_Resubmit
 mutant slurm-resubmit-unchecked export/slurm.go export 'TestWriteSlurm_Resubmit' \
 	'	if ((t > {{.Last}})); then' '	if false; then'
 mutant slurm-stdin-spec-accepted cmd/export.go cmd 'TestExport_SlurmStdinRefused' \
-	'if !k8s && o.Spec == experiments.Stdin {' 'if !k8s && o.Spec == experiments.Stdin+"x" {'
+	'if !k8s && o.Spec == spec.Stdin {' 'if !k8s && o.Spec == spec.Stdin+"x" {'
 mutant shard-manifests-glob-folder sweep/shard_store.go sweep 'GlobIn' \
 	'atomicfile.GlobIn(dir, "shard-*-of-*.json")' 'filepath.Glob(filepath.Join(dir, "shard-*-of-*.json"))'
 mutant store-temps-glob-folder sweep/segment.go sweep 'GlobIn' \
@@ -189,7 +189,7 @@ mutant figure-name-unescaped report/figwriter.go report 'HostileMetricNames' \
 	'filepath.Join(fw.dir, FigureFileName(name))' 'filepath.Join(fw.dir, name)'
 mutant figure-name-collides report/figwriter.go report 'TestFigureFileName' \
 	"c == '/' || c == '\\\\' || c == '%' ||" "c == '/' || c == '\\\\' ||"
-mutant validate-dotdot-segment experiments/validate.go experiments 'NamesThatBecomeFiles' \
+mutant validate-dotdot-segment spec/validate.go spec 'NamesThatBecomeFiles' \
 	'seg == "" || seg == "." || seg == ".."' 'seg == "" || seg == "."'
 
 
@@ -212,9 +212,9 @@ mutant reads-second-signal-swallowed cmd/signal.go cmd 'TestSignals_SecondSignal
 	'signal.Stop(ch) // a second signal has its default action' '// swallowed'
 mutant reads-csv-load-not-cancellable experiments/dataset/csv.go experiments 'TestOpenDataContext_CancelStopsTheCSVLoad' \
 	'return ReadCSV(saferead.Reader(ctx, f), path, opt)' 'return ReadCSV(f, path, opt)'
-mutant reads-inputs-follow-links-out experiments/trainer.go experiments 'TestHashInputs_LinksOutOfAFolder' \
+mutant reads-inputs-follow-links-out spec/trainer.go experiments 'TestHashInputs_LinksOutOfAFolder' \
 	'case !within(root, target):' 'case !within(root, target) && false:'
-mutant reads-inputs-folder-fifo-skipped experiments/trainer.go cmd 'TestReads_OnlyRegularFiles' \
+mutant reads-inputs-folder-fifo-skipped spec/trainer.go cmd 'TestReads_OnlyRegularFiles' \
 	'return &saferead.NotRegularError{Path: path, Mode: e.Type()}' 'return nil'
 mutant reads-store-opens-fifo sweep/segment.go cmd 'TestReads_StoreSegmentNotRegular/fifo' \
 	'f, err := saferead.Open(path)' 'f, err := os.Open(path)'
@@ -271,11 +271,11 @@ mutant i21-program-loader-unchecked experiments/command/program.go experiments '
 mutant i21-program-any-format experiments/command/program.go experiments 'TestTrainerSpec_ProgramRefused' \
 	'return bad("%s is neither a binary (ELF) nor a script starting with #! (exec would say: exec format error)", p)' 'return nil'
 # --- issue 21: single-λ terms, durations, cache-dir, fetch cache path, interrupted message, baselines ---
-mutant single-lambda-default-x experiments/validate.go cmd 'TestSweep_SingleLambdaTerm' \
+mutant single-lambda-default-x spec/validate.go cmd 'TestSweep_SingleLambdaTerm' \
 	'if len(s.Loss.Terms[i].Weight.Values) > 1 {' 'if len(s.Loss.Terms[i].Weight.Values) > 0 {'
-mutant single-lambda-report-x-accepted experiments/validate.go cmd 'TestSweep_SingleLambdaTerm' \
+mutant single-lambda-report-x-accepted spec/validate.go cmd 'TestSweep_SingleLambdaTerm' \
 	'len(s.Loss.Terms[swept[i]].Weight.Values) == 1 {' 'len(s.Loss.Terms[swept[i]].Weight.Values) == 0 {'
-mutant duration-range-called-not-a-duration experiments/trainer.go experiments 'TestTrainerSpec_Refused' \
+mutant duration-range-called-not-a-duration spec/trainer.go experiments 'TestTrainerSpec_Refused' \
 	'err != nil && durationRE.MatchString(s)' 'err != nil && false'
 mutant cache-dir-setting-ignored cmd/datasets.go cmd 'TestCacheDirSetting_ReachesData' \
 	'if d := v.GetString("cache-dir"); d != "" {' 'if d := ""; d != "" {'
@@ -298,7 +298,7 @@ mutant resume-forgets-cache-dir cmd/sweep.go cmd 'TestResumeCommand_CacheDir' \
 
 # --- issue 21: integration (export k8s -) ---
 mutant export-k8s-stdin-read-as-path cmd/root.go cmd 'TestExport_K8sSpecFromStdin' \
-	'	if path == experiments.Stdin {
+	'	if path == spec.Stdin {
 		return readSpecInput(ctx, streams)' '	if false {
 		return readSpecInput(ctx, streams)'
 mutant ticks-flat-default-panics report/ticks.go report 'LinTicks|ExtremeValues' \
@@ -379,9 +379,9 @@ mutant balance-shared-only-ignored experiments/train_balance.go experiments 'Tes
 	'if shared || !b.info.SharedOnly {' 'if shared || true {'
 mutant balance-gram-not-shared experiments/balance/balance.go experiments/balance 'TestStep_Gram' \
 	'for _, r := range s.Shared {' 'for _, r := range [][2]int{{0, len(s.Grad[0])}} {'
-mutant balance-param-range-unchecked experiments/balance_spec.go experiments 'TestParse_Balance' \
+mutant balance-param-range-unchecked spec/balance_spec.go experiments 'TestParse_Balance' \
 	'v.inRange(pf, x, p.In(x), p.Valid)' 'v.inRange(pf, x, true, p.Valid)'
-mutant balance-linear-layer-unchecked experiments/balance_spec.go experiments 'TestParse_Balance' \
+mutant balance-linear-layer-unchecked spec/balance_spec.go experiments 'TestParse_Balance' \
 	'if p.Layer && x > float64(h) {' 'if p.Layer && s.Model.Kind != "linear" && x > float64(h) {'
 # --- issue 22: metric values placed by name, not position ---
 mutant metric-epochs-run-by-position experiments/metrics.go experiments 'EpochsRunByName' \
@@ -401,7 +401,7 @@ mutant is-input-misses-csv study/errors.go study 'TestIsInput' \
 	'return errors.As(err, &fe) || errors.As(err, &ce) ||' 'return errors.As(err, &fe) || (ce != nil && errors.As(err, &ce)) ||'
 # --- issue 22: duplicates (one did-you-mean, one result constructor) ---
 mutant i22-report-metric-no-did-you-mean study/plan.go study 'TestCheckReportMetrics_DidYouMean' \
-	'if c := experiments.Suggest(m, have); c != "" {' 'if c := ""; c != "" {'
+	'if c := spec.Suggest(m, have); c != "" {' 'if c := ""; c != "" {'
 mutant i22-new-result-drops-fold experiments/result.go experiments 'TestNewResult' \
 	'		Fold:    run.Fold,' ''
 
@@ -414,9 +414,9 @@ mutant failfast-never-stops study/train.go study 'TestFailFast_Rule' \
 	'	if f.n == f.limit {' '	if f.n == f.limit+1 {'
 mutant failfast-streak-anywhere study/train.go study 'TestFailFast_Rule' \
 	'		f.n = -1' '		f.n = 0'
-mutant failfast-default-off experiments/trainer.go cmd 'TestSweep_FailFast$' \
+mutant failfast-default-off spec/trainer.go cmd 'TestSweep_FailFast$' \
 	'const DefaultMaxFailures = 3' 'const DefaultMaxFailures = 0'
-mutant failfast-in-result-hash experiments/trainer.go experiments 'TestTrainer_MaxFailures' \
+mutant failfast-in-result-hash spec/trainer.go experiments 'TestTrainer_MaxFailures' \
 	'MaxFailures *int `json:"-"`' 'MaxFailures *int'
 mutant progress-failed-as-diverged cmd/progress.go cmd 'TestProgress_FailedApart' \
 	'		p.failed++' '		p.diverged++'

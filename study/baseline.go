@@ -11,10 +11,10 @@ import (
 	"runtime"
 	"time"
 
-	"github.com/lossexp/lossexp/experiments"
 	"github.com/lossexp/lossexp/internal/atomicfile"
 	"github.com/lossexp/lossexp/internal/saferead"
 	"github.com/lossexp/lossexp/report"
+	"github.com/lossexp/lossexp/spec"
 )
 
 // BaselineFile describes a stored baseline.
@@ -24,8 +24,8 @@ const BaselineFile = "baseline.json"
 type BaselineInfo struct {
 	Name       string    `json:"name"`
 	Source     string    `json:"source"`      // the spec the results were swept from (stableSource)
-	SpecHash   string    `json:"spec_hash"`   // experiments.Spec.Hash
-	ResultHash string    `json:"result_hash"` // experiments.Spec.ResultHash
+	SpecHash   string    `json:"spec_hash"`   // spec.Spec.Hash
+	ResultHash string    `json:"result_hash"` // spec.Spec.ResultHash
 	Tool       string    `json:"tool_version"`
 	Numerics   int       `json:"numerics_version"`
 	BLAS       string    `json:"blas"`
@@ -49,19 +49,19 @@ func Baseline(results, to, tool string) (*BaselineInfo, error) {
 		}
 		return nil, &InputError{Err: err}
 	}
-	spec, err := experiments.Load(filepath.Join(results, SpecFile))
+	sp, err := spec.Load(filepath.Join(results, SpecFile))
 	if err != nil {
 		return nil, inputf("a baseline needs the spec that made the results: %w", err)
 	}
 	info := BaselineInfo{
-		Name: spec.Name, Source: stableSource("", results), SpecHash: spec.Hash(), ResultHash: spec.ResultHash(),
-		Tool: tool, Numerics: experiments.NumericsVersion, BLAS: BLAS(), GoVersion: runtime.Version(),
+		Name: sp.Name, Source: stableSource("", results), SpecHash: sp.Hash(), ResultHash: sp.ResultHash(),
+		Tool: tool, Numerics: spec.NumericsVersion, BLAS: BLAS(), GoVersion: runtime.Version(),
 		GridPoints: len(sum.Points), Created: time.Now().UTC().Truncate(time.Second),
 	}
 	// A cross-validated summary counts (grid point, repeat) pairs, each
 	// pooled from its folds' runs.
 	for _, p := range sum.Points {
-		info.Runs += p.N * spec.Folds()
+		info.Runs += p.N * sp.Folds()
 	}
 	if m, err := ReadManifest(results); err == nil {
 		info.Tool, info.BLAS, info.GoVersion = m.Tool, m.BLAS, m.GoVersion
@@ -82,7 +82,7 @@ func Baseline(results, to, tool string) (*BaselineInfo, error) {
 		}
 		return nil, &InputError{Err: err}
 	}
-	copt, err := checkOptions(DefaultCheckSettings(), spec, sum)
+	copt, err := checkOptions(DefaultCheckSettings(), sp, sum)
 	if err != nil {
 		return nil, &InputError{Err: err}
 	}
@@ -115,7 +115,7 @@ func Baseline(results, to, tool string) (*BaselineInfo, error) {
 // from stdin), the results folder.
 func stableSource(specFile, results string) string {
 	src := specFile
-	if src == "" || src == experiments.StdinName {
+	if src == "" || src == spec.StdinName {
 		src = results
 	}
 	if wd, err := os.Getwd(); err == nil && filepath.IsAbs(src) {

@@ -13,9 +13,9 @@ import (
 	"strconv"
 	"strings"
 
-	"github.com/lossexp/lossexp/experiments"
 	"github.com/lossexp/lossexp/experiments/model"
 	"github.com/lossexp/lossexp/report"
+	"github.com/lossexp/lossexp/spec"
 )
 
 // CheckSettings are the tolerances and metrics of a check as the user
@@ -80,22 +80,22 @@ func Check(results, baseline string, set CheckSettings, log io.Writer) (*Checked
 	// the baseline's. The baseline's must be there and read: a baseline
 	// without the spec that made it cannot say what it measured. A
 	// results spec that exists but does not read is refused too.
-	baseSpec, err := experiments.Load(filepath.Join(baseline, SpecFile))
+	baseSpec, err := spec.Load(filepath.Join(baseline, SpecFile))
 	if err != nil {
 		if errors.Is(err, fs.ErrNotExist) {
 			return nil, inputf("baseline %s has no %s: it cannot say what it measured; store it again with: lossexp baseline RESULTS --to %s", baseline, SpecFile, baseline)
 		}
 		return nil, inputf("baseline %s: %w", baseline, err)
 	}
-	spec := baseSpec
-	if s, err := experiments.Load(filepath.Join(results, SpecFile)); err == nil {
-		spec = s
+	sp := baseSpec
+	if s, err := spec.Load(filepath.Join(results, SpecFile)); err == nil {
+		sp = s
 	} else if !errors.Is(err, fs.ErrNotExist) {
 		return nil, inputf("results %s: %w", results, err)
 	}
-	if h := spec.ResultHash(); h != info.ResultHash {
+	if h := sp.ResultHash(); h != info.ResultHash {
 		msg := fmt.Sprintf("the spec changed since the baseline: result hash %.12s now, %.12s in %s", h, info.ResultHash, filepath.Join(baseline, BaselineFile))
-		msg += " (differs in " + strings.Join(SpecDiff(baseSpec, spec), ", ") + ")"
+		msg += " (differs in " + strings.Join(SpecDiff(baseSpec, sp), ", ") + ")"
 		fmt.Fprintf(log, "WARNING: %s; a difference may be the change itself. Store a new baseline with: lossexp baseline %s --to %s\n", msg, results, baseline)
 	}
 	if m, err := ReadManifest(results); err == nil {
@@ -107,7 +107,7 @@ func Check(results, baseline string, set CheckSettings, log io.Writer) (*Checked
 		}
 	}
 
-	copt, err := checkOptions(set, spec, base)
+	copt, err := checkOptions(set, sp, base)
 	if err != nil {
 		return nil, &InputError{Err: err}
 	}
@@ -130,7 +130,7 @@ func Check(results, baseline string, set CheckSettings, log io.Writer) (*Checked
 	case err != nil:
 		return nil, &InputError{Err: err}
 	}
-	return &Checked{Name: spec.Name, Report: rep, Base: base, Cur: cur, x: spec.Report.X}, nil
+	return &Checked{Name: sp.Name, Report: rep, Base: base, Cur: cur, x: sp.Report.X}, nil
 }
 
 // readCheckedSummary reads the summary.csv of dir, the what ("baseline",
@@ -152,22 +152,22 @@ func readCheckedSummary(dir, what string) (*report.Summary, error) {
 
 // checkOptions layers the tolerances: defaults < spec check section <
 // settings.
-func checkOptions(o CheckSettings, spec *experiments.Spec, base *report.Summary) (report.CheckOptions, error) {
+func checkOptions(o CheckSettings, sp *spec.Spec, base *report.Summary) (report.CheckOptions, error) {
 	def := report.DefaultTolerance
-	c := report.CheckOptions{Tolerance: map[string]report.Tolerance{}, BalanceSteps: o.Steps, Spec: spec}
+	c := report.CheckOptions{Tolerance: map[string]report.Tolerance{}, BalanceSteps: o.Steps, Spec: sp}
 	if o.Steps == 0 {
 		c.BalanceSteps = -1 // no move allowed
 	}
-	var per map[string]experiments.MetricCheck
-	if spec != nil && spec.Check != nil {
-		ck := spec.Check
-		if spec.Has("check.abs") {
+	var per map[string]spec.MetricCheck
+	if sp != nil && sp.Check != nil {
+		ck := sp.Check
+		if sp.Has("check.abs") {
 			def.Abs = ck.Abs
 		}
-		if spec.Has("check.rel") {
+		if sp.Has("check.rel") {
 			def.Rel = ck.Rel
 		}
-		if spec.Has("check.k") {
+		if sp.Has("check.k") {
 			def.K = ck.K
 		}
 		per = ck.Metrics
@@ -218,8 +218,8 @@ func checkOptions(o CheckSettings, spec *experiments.Spec, base *report.Summary)
 			c.Metrics = append(c.Metrics, m)
 		}
 		sort.Strings(c.Metrics)
-	case spec != nil && len(spec.Report.Metrics) > 0:
-		c.Metrics = spec.Report.Metrics
+	case sp != nil && len(sp.Report.Metrics) > 0:
+		c.Metrics = sp.Report.Metrics
 	}
 	for _, m := range c.Metrics {
 		if !slices.Contains(base.Metrics, m) {

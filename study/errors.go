@@ -5,8 +5,8 @@ import (
 	"errors"
 	"fmt"
 
-	"github.com/lossexp/lossexp/experiments"
 	"github.com/lossexp/lossexp/experiments/dataset"
+	"github.com/lossexp/lossexp/spec"
 )
 
 // InputError is an error in the user's input: the spec, the data, a flag
@@ -37,7 +37,7 @@ func input(err error) error {
 func IsInput(err error) bool {
 	var ie *InputError
 	var le *LockedError
-	var fe *experiments.FieldError
+	var fe *spec.FieldError
 	var ce *dataset.CSVError
 	return errors.As(err, &fe) || errors.As(err, &ce) || errors.As(err, &ie) || errors.As(err, &le)
 }

@@ -15,11 +15,11 @@ import (
 	"syscall"
 	"time"
 
-	"github.com/lossexp/lossexp/experiments"
 	"github.com/lossexp/lossexp/experiments/model"
 	"github.com/lossexp/lossexp/internal/atomicfile"
 	"github.com/lossexp/lossexp/internal/saferead"
 	"github.com/lossexp/lossexp/report"
+	"github.com/lossexp/lossexp/spec"
 	"github.com/lossexp/lossexp/sweep"
 )
 
@@ -455,9 +455,9 @@ func ClearRecords(dir string) error {
 // spec.yaml (written by sweep and merge), else the spec a shard manifest
 // carries. fs.ErrNotExist when there is neither; path names spec.yaml
 // then.
-func previousSpec(dir string) (*experiments.Spec, string, error) {
+func previousSpec(dir string) (*spec.Spec, string, error) {
 	path := filepath.Join(dir, SpecFile)
-	s, err := experiments.Load(path)
+	s, err := spec.Load(path)
 	if !errors.Is(err, fs.ErrNotExist) {
 		return s, path, err
 	}
@@ -469,12 +469,12 @@ func previousSpec(dir string) (*experiments.Spec, string, error) {
 		return nil, path, err
 	}
 	mpath := filepath.Join(dir, sweep.ShardDir, recs[0].Of().FileName())
-	s, err = experiments.Parse(strings.NewReader(recs[0].Spec), mpath)
+	s, err = spec.Parse(strings.NewReader(recs[0].Spec), mpath)
 	return s, mpath, err
 }
 
 // SpecDiff names the result-relevant sections in which a and b differ.
-func SpecDiff(a, b *experiments.Spec) []string {
+func SpecDiff(a, b *spec.Spec) []string {
 	js := func(v any) string { j, _ := json.Marshal(v); return string(j) }
 	var d []string
 	if a.Seed != b.Seed {
@@ -565,7 +565,7 @@ func (st *Study) newManifest(specFile, tool, blas string, started time.Time) Man
 	s := st.Spec
 	return Manifest{
 		Name: s.Name, Description: s.Description, SpecFile: specFile, SpecHash: s.Hash(),
-		ResultHash: s.ResultHash(), RunBase: st.Base, Numerics: experiments.NumericsVersion,
+		ResultHash: s.ResultHash(), RunBase: st.Base, Numerics: spec.NumericsVersion,
 		Tool: tool, GoVersion: runtime.Version(), BLAS: blas,
 		Dataset: st.DatasetLabel(), DataSHA256: st.Data.Checksum(),
 		GridPoints: len(st.Grid), Repeats: s.Repeats, Runs: st.Plans.Len(),

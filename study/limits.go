@@ -13,6 +13,7 @@ import (
 
 	"github.com/lossexp/lossexp/experiments"
 	"github.com/lossexp/lossexp/experiments/dataset"
+	"github.com/lossexp/lossexp/spec"
 )
 
 // Limits bound what a study may ask of the machine. They are checked in
@@ -104,7 +105,7 @@ func (l Limits) workers() int {
 // countRuns returns grid points × axis points × repeats (× folds) of s without
 // building any of them, or an error naming the field that makes the
 // count exceed max.
-func countRuns(s *experiments.Spec, gridPoints, max int) (int, error) {
+func countRuns(s *spec.Spec, gridPoints, max int) (int, error) {
 	axes := 1.0
 	for _, ax := range s.Sweep.Axes {
 		axes *= float64(len(ax.Values))
@@ -140,7 +141,7 @@ func countRuns(s *experiments.Spec, gridPoints, max int) (int, error) {
 // network's parameters with their gradients, optimizer state and work
 // buffers, and the activations of a batch and of an evaluation pass over
 // the largest split.
-func runMemory(s *experiments.Spec, sp *dataset.Splits) float64 {
+func runMemory(s *spec.Spec, sp *dataset.Splits) float64 {
 	out := float64(max(1, sp.Train.T))
 	if len(sp.Classes) > 2 {
 		out = float64(len(sp.Classes))
@@ -158,7 +159,7 @@ func runMemory(s *experiments.Spec, sp *dataset.Splits) float64 {
 // evalRows are the rows of one evaluation pass (experiments.evalChunk).
 const evalRows = 512
 
-func runBytes(s *experiments.Spec, in, out, train, rows float64) float64 {
+func runBytes(s *spec.Spec, in, out, train, rows float64) float64 {
 	sizes := []float64{in}
 	for _, h := range s.Model.Hidden {
 		sizes = append(sizes, float64(h))
@@ -193,7 +194,7 @@ func splitMemory(sp *dataset.Splits) float64 {
 
 // checkMemory refuses a study whose estimated memory exceeds l.MaxMemory,
 // naming the field that drives the estimate.
-func checkMemory(s *experiments.Spec, sp *dataset.Splits, l Limits) (perRun float64, err error) {
+func checkMemory(s *spec.Spec, sp *dataset.Splits, l Limits) (perRun float64, err error) {
 	if l.MaxMemory <= 0 {
 		return 0, nil
 	}
@@ -213,7 +214,7 @@ func checkMemory(s *experiments.Spec, sp *dataset.Splits, l Limits) (perRun floa
 		humanBytes(total), humanBytes(float64(l.MaxMemory)), why, int(workers))
 }
 
-func describeSizes(s *experiments.Spec) string {
+func describeSizes(s *spec.Spec) string {
 	if len(s.Model.Hidden) == 0 {
 		return s.Model.Kind
 	}
@@ -309,7 +310,7 @@ const (
 // and Prepare's index slices), once when planning and once per repeat
 // and fold in a sweep; then the runs. Each peak is heapSlack × the bytes
 // live (in whole bytes) + processBytes.
-func EstimateMemory(s *experiments.Spec, train, test *dataset.CSVShape, workers int) MemoryEstimate {
+func EstimateMemory(s *spec.Spec, train, test *dataset.CSVShape, workers int) MemoryEstimate {
 	sh := *train
 	n := sh.Rows
 	if test != nil {
@@ -356,7 +357,7 @@ func EstimateMemory(s *experiments.Spec, train, test *dataset.CSVShape, workers 
 // data is read, and refuses a study whose sweep would need more than
 // l.MaxMemory. ok is false when the data's shape is unknown (built-in
 // data, a trainer, first rows the reader refuses).
-func checkDataMemory(s *experiments.Spec, dirs experiments.Folders, l Limits) (est MemoryEstimate, ok bool, err error) {
+func checkDataMemory(s *spec.Spec, dirs experiments.Folders, l Limits) (est MemoryEstimate, ok bool, err error) {
 	train, test := experiments.SniffData(s, dirs)
 	if train == nil {
 		return est, false, nil

@@ -13,6 +13,7 @@ import (
 
 	"github.com/lossexp/lossexp/experiments"
 	"github.com/lossexp/lossexp/experiments/dataset"
+	"github.com/lossexp/lossexp/spec"
 )
 
 const memSpec = `name: mem
@@ -30,7 +31,7 @@ loss:
 // hand: 1000 rows of 3 numeric features, one categorical feature of 2
 // levels, a class and a group; 2 repeats, 2 workers, mlp [4].
 func TestEstimateMemory(t *testing.T) {
-	s, err := experiments.Parse(strings.NewReader(memSpec), "mem.yaml")
+	s, err := spec.Parse(strings.NewReader(memSpec), "mem.yaml")
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -97,7 +98,7 @@ func writeMemStudy(t *testing.T, rows int) string {
 func TestPlan_MemoryRefusedBeforeReading(t *testing.T) {
 	p := writeMemStudy(t, 200_000)
 	text, _ := os.ReadFile(p)
-	s, err := experiments.Parse(bytes.NewReader(text), p)
+	s, err := spec.Parse(bytes.NewReader(text), p)
 	if err != nil {
 		t.Fatal(err)
 	}

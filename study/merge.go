@@ -14,6 +14,7 @@ import (
 	"github.com/lossexp/lossexp/experiments"
 	"github.com/lossexp/lossexp/internal/atomicfile"
 	"github.com/lossexp/lossexp/report"
+	"github.com/lossexp/lossexp/spec"
 	"github.com/lossexp/lossexp/sweep"
 )
 
@@ -333,8 +334,8 @@ func mergeStudy(ctx context.Context, srcs []mergeSource, first *sweep.ShardRecor
 		if st.Data.Checksum() == first.DataSHA256 {
 			why := fmt.Sprintf("the data is the same (sha256 %.12s), but this lossexp differs from the shards' build", here)
 			switch {
-			case first.Numerics != experiments.NumericsVersion:
-				why += fmt.Sprintf(": numerics version %d here, %d in the shards", experiments.NumericsVersion, first.Numerics)
+			case first.Numerics != spec.NumericsVersion:
+				why += fmt.Sprintf(": numerics version %d here, %d in the shards", spec.NumericsVersion, first.Numerics)
 			case first.BLAS != opt.BLAS:
 				why += fmt.Sprintf(": BLAS %s here, %s in the shards", opt.BLAS, first.BLAS)
 			case first.Tool != opt.Tool:
@@ -507,7 +508,7 @@ func sameDir(a, b string) bool {
 }
 
 // LambdaLabel names a λ tuple: "l2=0.01, l1=0.001".
-func LambdaLabel(s *experiments.Spec, lam []float64) string {
+func LambdaLabel(s *spec.Spec, lam []float64) string {
 	if len(s.Loss.Terms) == 0 {
 		return "no added terms"
 	}

@@ -11,8 +11,8 @@ import (
 	"testing"
 	"time"
 
-	"github.com/lossexp/lossexp/experiments"
 	"github.com/lossexp/lossexp/experiments/dataset"
+	"github.com/lossexp/lossexp/spec"
 )
 
 // TestReadManifest_FIFONoHang: a named pipe where manifest.json belongs
@@ -44,7 +44,7 @@ func TestReadManifest_FIFONoHang(t *testing.T) {
 // rest; the title and description are the spec's; without a spec the
 // options are what was given.
 func TestPlotOptions(t *testing.T) {
-	s := &experiments.Spec{Name: "n", Description: "d"}
+	s := &spec.Spec{Name: "n", Description: "d"}
 	s.Report.X, s.Report.Metrics = "l2", []string{"test.accuracy"}
 	got := plotOptions(s, ReportOptions{Workers: 3})
 	if got.X != "l2" || !slices.Equal(got.Metrics, []string{"test.accuracy"}) || got.Title != "n" || got.Description != "d" || got.Workers != 3 {
@@ -112,7 +112,7 @@ func TestIsInput(t *testing.T) {
 	}{
 		{&InputError{Err: plain}, true},
 		{&LockedError{Dir: "d"}, true},
-		{fmt.Errorf("load: %w", &experiments.FieldError{Field: "seed", Err: plain}), true},
+		{fmt.Errorf("load: %w", &spec.FieldError{Field: "seed", Err: plain}), true},
 		{fmt.Errorf("read data: %w", &dataset.CSVError{File: "d.csv", Row: 3, Err: plain}), true},
 		{plain, false},
 		{context.Canceled, false},

@@ -3,7 +3,7 @@ package study
 import (
 	"bytes"
 
-	"github.com/lossexp/lossexp/experiments"
+	"github.com/lossexp/lossexp/spec"
 	"github.com/lossexp/lossexp/sweep"
 )
 
@@ -19,7 +19,7 @@ type Outline struct {
 // OutlineOf reads the spec text (named name in messages) and expands its
 // grid.
 func OutlineOf(text []byte, name string) (*Outline, error) {
-	s, err := experiments.Parse(bytes.NewReader(text), name)
+	s, err := spec.Parse(bytes.NewReader(text), name)
 	if err != nil {
 		return nil, err
 	}

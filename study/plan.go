@@ -13,6 +13,7 @@ import (
 	"github.com/lossexp/lossexp/internal/atomicfile"
 	"github.com/lossexp/lossexp/internal/saferead"
 	"github.com/lossexp/lossexp/report"
+	"github.com/lossexp/lossexp/spec"
 	"github.com/lossexp/lossexp/sweep"
 )
 
@@ -21,7 +22,7 @@ import (
 // merge and `lossexp validate` all derive it the same way, so that they
 // agree on every run, its id and the columns.
 type Study struct {
-	Spec     *experiments.Spec
+	Spec     *spec.Spec
 	SpecPath string              // the file the spec came from (relative CSV paths resolve against it)
 	SpecText []byte              // the spec file's bytes, copied to spec.yaml and into shard manifests
 	Dirs     experiments.Folders // --data-dir and the fetch cache: where CSV files are looked for after the spec's folder
@@ -58,7 +59,7 @@ func readSpec(path string) ([]byte, error) {
 	case errors.Is(err, fs.ErrNotExist):
 		return nil, inputf("spec %s: no such file", path)
 	case errors.Is(err, saferead.ErrNotRegular):
-		return nil, inputf("spec: %w%s", err, experiments.StdinHint(err))
+		return nil, inputf("spec: %w%s", err, spec.StdinHint(err))
 	case err != nil:
 		return nil, inputf("spec %s: %w", path, atomicfile.UnwrapPath(err))
 	}
@@ -77,7 +78,7 @@ func readSpec(path string) ([]byte, error) {
 // ctx cancels the load of the data (Ctrl-C on a large CSV): Plan then
 // returns an error that wraps context.Cause(ctx).
 func Plan(ctx context.Context, text []byte, file string, dirs experiments.Folders, lim Limits) (*Study, error) {
-	s, err := experiments.Parse(bytes.NewReader(text), file)
+	s, err := spec.Parse(bytes.NewReader(text), file)
 	if err != nil {
 		return nil, input(err)
 	}
@@ -89,7 +90,7 @@ func Plan(ctx context.Context, text []byte, file string, dirs experiments.Folder
 }
 
 // plan fills st for spec s (the spec itself, or a refinement round's).
-func (st *Study) plan(ctx context.Context, s *experiments.Spec) error {
+func (st *Study) plan(ctx context.Context, s *spec.Spec) error {
 	lim := st.limits
 	if lim.MaxRuns <= 0 {
 		lim.MaxRuns = DefaultMaxRuns
@@ -171,7 +172,7 @@ func (st *Study) Warnings() []string { return st.Data.Warnings() }
 // Replan returns the study of spec s (a refinement round's spec: the same
 // study with more λ values), with the same spec file, data folder and
 // limits.
-func (st *Study) Replan(ctx context.Context, s *experiments.Spec) (*Study, error) {
+func (st *Study) Replan(ctx context.Context, s *spec.Spec) (*Study, error) {
 	n := &Study{SpecPath: st.SpecPath, SpecText: st.SpecText, Dirs: st.Dirs, limits: st.limits}
 	if err := n.plan(ctx, s); err != nil {
 		return nil, err
@@ -180,13 +181,13 @@ func (st *Study) Replan(ctx context.Context, s *experiments.Spec) (*Study, error
 }
 
 // checkReportMetrics refuses report.metrics names the runs will not have.
-func checkReportMetrics(s *experiments.Spec, have []string) error {
+func checkReportMetrics(s *spec.Spec, have []string) error {
 	for i, m := range s.Report.Metrics {
 		if slices.Contains(have, m) {
 			continue
 		}
 		hint := ""
-		if c := experiments.Suggest(m, have); c != "" {
+		if c := spec.Suggest(m, have); c != "" {
 			hint = fmt.Sprintf("did you mean %q? ", c)
 		}
 		return s.Errorf(fmt.Sprintf("report.metrics[%d]", i), "unknown metric %q for this spec; %sthe runs will have: %s", m, hint, strings.Join(have, ", "))

@@ -4,11 +4,11 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/lossexp/lossexp/experiments"
+	"github.com/lossexp/lossexp/spec"
 )
 
 // TestCheckReportMetrics_DidYouMean: an unknown report.metrics name gets
-// the did-you-mean of every other name in a spec (experiments.Suggest):
+// the did-you-mean of every other name in a spec (spec.Suggest):
 // a near miss (one or two edits, a transposition counting one) or another
 // case is named, a name three or more edits away is not.
 func TestCheckReportMetrics_DidYouMean(t *testing.T) {
@@ -21,8 +21,8 @@ func TestCheckReportMetrics_DidYouMean(t *testing.T) {
 		{"tst.acurcy", ""}, // three edits: not a typo (the old closest guessed at it)
 	} {
 		t.Run(c.metric, func(t *testing.T) {
-			spec := strings.Replace(tinySpec, "loss:", "report: {metrics: ["+c.metric+"]}\nloss:", 1)
-			s, err := experiments.Parse(strings.NewReader(spec), "s.yaml")
+			src := strings.Replace(tinySpec, "loss:", "report: {metrics: ["+c.metric+"]}\nloss:", 1)
+			s, err := spec.Parse(strings.NewReader(src), "s.yaml")
 			if err != nil {
 				t.Fatal(err)
 			}

@@ -10,9 +10,9 @@ import (
 	"path/filepath"
 	"runtime"
 
-	"github.com/lossexp/lossexp/experiments"
 	"github.com/lossexp/lossexp/internal/atomicfile"
 	"github.com/lossexp/lossexp/report"
+	"github.com/lossexp/lossexp/spec"
 )
 
 // ReportOptions are what Report draws: the term whose λ is the x axis and
@@ -45,7 +45,7 @@ func Report(ctx context.Context, dir string, o ReportOptions, log io.Writer) ([]
 	if o.Workers == 0 {
 		o.Workers = runtime.NumCPU()
 	}
-	spec, err := experiments.Load(filepath.Join(dir, SpecFile))
+	spec, err := spec.Load(filepath.Join(dir, SpecFile))
 	if err != nil {
 		spec = nil
 	}
@@ -71,7 +71,7 @@ func Report(ctx context.Context, dir string, o ReportOptions, log io.Writer) ([]
 // plotOptions are the report's options for spec (nil: none read): what o
 // gives, else the spec's report section; the title and description are
 // the spec's.
-func plotOptions(spec *experiments.Spec, o ReportOptions) report.PlotOptions {
+func plotOptions(spec *spec.Spec, o ReportOptions) report.PlotOptions {
 	opt := report.PlotOptions{X: o.X, Metrics: o.Metrics, Workers: o.Workers}
 	if spec == nil {
 		return opt

@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"github.com/lossexp/lossexp/experiments"
+	"github.com/lossexp/lossexp/spec"
 	"github.com/lossexp/lossexp/sweep"
 )
 
@@ -70,7 +71,7 @@ func Shard(ctx context.Context, st *Study, opt ShardOptions) (*ShardOutcome, err
 	man := &sweep.ShardRecord{
 		Shard: sh.Index, Shards: sh.Count, Host: host,
 		SpecFile: absPath(st.SpecPath), DataDir: absPath(st.Dirs.Data), Spec: string(st.SpecText), SpecHash: s.Hash(), ResultHash: s.ResultHash(), RunBase: st.Base,
-		Tool: opt.Tool, Numerics: experiments.NumericsVersion, BLAS: opt.BLAS,
+		Tool: opt.Tool, Numerics: spec.NumericsVersion, BLAS: opt.BLAS,
 		Dataset: st.DatasetLabel(), DataSHA256: st.Data.Checksum(),
 		Terms: st.Layout.Terms, MetricNames: st.Layout.Metrics, CurveNames: st.Layout.Curves,
 		Runs: nMine, TotalRuns: st.Plans.Len(), Workers: workers, Started: started.UTC(),

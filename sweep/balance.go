@@ -1,7 +1,7 @@
 package sweep
 
 import (
-	"github.com/lossexp/lossexp/experiments"
+	"github.com/lossexp/lossexp/spec"
 )
 
 // expandBalance adds the balancing methods of s to the points Expand made
@@ -21,8 +21,8 @@ import (
 // With an adaptive loss.balance, the balanced terms' λ are NaN in every
 // plan (Expand). Specs without either are left alone, so their plans and
 // ids are what they were.
-func (ps *Plans) expandBalance(s *experiments.Spec, axes [][]experiments.AxisValue) error {
-	var methods []experiments.BalanceSpec
+func (ps *Plans) expandBalance(s *spec.Spec, axes [][]spec.AxisValue) error {
+	var methods []spec.BalanceSpec
 	for _, b := range s.Sweep.Balance {
 		if b.Adaptive() {
 			methods = append(methods, b)

@@ -6,13 +6,14 @@ import (
 	"testing"
 
 	"github.com/lossexp/lossexp/experiments"
+	"github.com/lossexp/lossexp/spec"
 )
 
 // BenchmarkSweep_Small runs a whole 27-run sweep (9 grid points × 3
 // repeats of a small MLP on moons) on 2 workers per iteration and reports
 // runs/s.
 func BenchmarkSweep_Small(b *testing.B) {
-	s, err := experiments.Parse(strings.NewReader(`
+	s, err := spec.Parse(strings.NewReader(`
 name: bench-small
 repeats: 3
 dataset: {builtin: moons, params: {samples: 400}}

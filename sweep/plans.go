@@ -6,6 +6,7 @@ import (
 	"iter"
 
 	"github.com/lossexp/lossexp/experiments"
+	"github.com/lossexp/lossexp/spec"
 )
 
 // Plans is a sweep's runs in index order, computed on demand: nothing
@@ -20,7 +21,7 @@ import (
 // spec (an axis point's static points; one method point) form a group,
 // whose runs are contiguous.
 type Plans struct {
-	spec    *experiments.Spec
+	spec    *spec.Spec
 	grid    [][]float64 // the static points' λ tuples, as Expand returns them
 	points  []pointPlan
 	groups  []groupPlan
@@ -43,8 +44,8 @@ type pointPlan struct {
 // spec share.
 type groupPlan struct {
 	axis   int
-	values []string          // axis values as runs.csv writes them (nil without axes)
-	spec   *experiments.Spec // the effective spec (nil: the sweep's own)
+	values []string   // axis values as runs.csv writes them (nil without axes)
+	spec   *spec.Spec // the effective spec (nil: the sweep's own)
 	data   *experiments.DataSource
 	base   string
 	first  int // first point
@@ -55,7 +56,7 @@ type groupPlan struct {
 // points of Spec.Grid, repeats innermost; then the adaptive methods of
 // sweep.balance) and its grid, one λ tuple per static point (the λ grid
 // once per axis point).
-func Expand(s *experiments.Spec) (*Plans, [][]float64, error) {
+func Expand(s *spec.Spec) (*Plans, [][]float64, error) {
 	lgrid, err := s.Grid()
 	if err != nil {
 		return nil, nil, err
@@ -106,9 +107,9 @@ func (ps *Plans) At(i int) Plan {
 		AxisValues: g.values, Spec: g.spec, Data: g.data, Base: g.base}
 	if ps.ids {
 		if p.Folded {
-			p.ID = experiments.RunIDFold(p.Base, p.Lambdas, r, f)
+			p.ID = spec.RunIDFold(p.Base, p.Lambdas, r, f)
 		} else {
-			p.ID = experiments.RunID(p.Base, p.Lambdas, r)
+			p.ID = spec.RunID(p.Base, p.Lambdas, r)
 		}
 	}
 	if ps.factors != nil {

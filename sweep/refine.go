@@ -3,7 +3,7 @@ package sweep
 import (
 	"slices"
 
-	"github.com/lossexp/lossexp/experiments"
+	"github.com/lossexp/lossexp/spec"
 )
 
 // WithLambdas returns a copy of s whose term i is swept over its values
@@ -12,7 +12,7 @@ import (
 // modified. Runs the smaller grid trained keep their ids: an id is the
 // run's λ tuple and repeat under the run base, which the weights do not
 // enter.
-func WithLambdas(s *experiments.Spec, i int, add []float64) *experiments.Spec {
+func WithLambdas(s *spec.Spec, i int, add []float64) *spec.Spec {
 	c := *s
 	c.Loss.Terms = slices.Clone(s.Loss.Terms)
 	w := &c.Loss.Terms[i].Weight

@@ -9,7 +9,7 @@ import (
 	"strconv"
 	"strings"
 
-	"github.com/lossexp/lossexp/experiments"
+	"github.com/lossexp/lossexp/spec"
 )
 
 // Shard is one of Count deterministic, disjoint slices of a sweep's runs,
@@ -212,7 +212,7 @@ type CostFunc func(Plan) int64
 // dealt out in index order, round robin. Unknown factors (the rows of a
 // CSV, the input width) count as 1: they are the same for every run of
 // the spec.
-func PlanCost(s *experiments.Spec) CostFunc {
+func PlanCost(s *spec.Spec) CostFunc {
 	base := specCost(s)
 	return func(p Plan) int64 {
 		if p.Spec != nil { // an axis point's effective spec
@@ -222,7 +222,7 @@ func PlanCost(s *experiments.Spec) CostFunc {
 	}
 }
 
-func specCost(s *experiments.Spec) int64 {
+func specCost(s *spec.Spec) int64 {
 	c := int64(1)
 	mul := func(f float64) {
 		if f >= 1 && !math.IsInf(f, 0) && c < math.MaxInt64/int64(min(f, 1<<20)) {

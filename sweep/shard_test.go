@@ -6,7 +6,7 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/lossexp/lossexp/experiments"
+	"github.com/lossexp/lossexp/spec"
 )
 
 func TestParseShard(t *testing.T) {
@@ -167,7 +167,7 @@ func TestAssign_Balanced(t *testing.T) {
 
 func TestPlanCost_Positive(t *testing.T) {
 	// PlanCost never returns a cost below 1, whatever the spec leaves out.
-	cost := PlanCost(&experiments.Spec{})
+	cost := PlanCost(&spec.Spec{})
 	if c := cost(Plan{}); c < 1 {
 		t.Fatalf("cost %d", c)
 	}

@@ -17,6 +17,7 @@ import (
 
 	"github.com/lossexp/lossexp/experiments"
 	"github.com/lossexp/lossexp/internal/atomicfile"
+	"github.com/lossexp/lossexp/spec"
 )
 
 // StoreDir is the run store's folder inside a results folder.
@@ -39,8 +40,8 @@ const RecordFormat = 2
 type Record struct {
 	Format       int      `json:"format"`
 	RunID        string   `json:"run_id"`
-	RunBase      string   `json:"run_base"`  // experiments.Spec.RunBase of the spec that ran it
-	SpecHash     string   `json:"spec_hash"` // experiments.Spec.ResultHash of that spec
+	RunBase      string   `json:"run_base"`  // spec.Spec.RunBase of the spec that ran it
+	SpecHash     string   `json:"spec_hash"` // spec.Spec.ResultHash of that spec
 	Tool         string   `json:"tool_version,omitempty"`
 	Point        int      `json:"point"` // grid point in the sweep that ran it (informative)
 	Repeat       int      `json:"repeat"`
@@ -386,12 +387,12 @@ func writeAtomic(path string, b []byte) error {
 // RunIDOf returns the id of repeat r at λ tuple lambdas of spec s, with
 // the data checksum of s's dataset. It opens the data; a sweep computes
 // the base once and uses AssignIDs instead.
-func RunIDOf(s *experiments.Spec, lambdas []float64, repeat int) (string, error) {
+func RunIDOf(s *spec.Spec, lambdas []float64, repeat int) (string, error) {
 	d, err := experiments.OpenData(s, experiments.Folders{})
 	if err != nil {
 		return "", fmt.Errorf("run id of %s: %w", s.Name, err)
 	}
-	return experiments.RunID(s.RunBase(d.Checksum()), lambdas, repeat), nil
+	return spec.RunID(s.RunBase(d.Checksum()), lambdas, repeat), nil
 }
 
 // parseFloatsFast reads the compact form MarshalJSON writes ([1,null,

@@ -8,6 +8,7 @@ import (
 
 	"github.com/lossexp/lossexp/experiments"
 	"github.com/lossexp/lossexp/experiments/dataset"
+	"github.com/lossexp/lossexp/spec"
 )
 
 // Plan is one run of a sweep before its data is attached.
@@ -19,22 +20,22 @@ type Plan struct {
 	// cross-validation).
 	Fold    int
 	Lambdas []float64
-	// ID is the run's stable id (experiments.RunID), set by AssignIDs;
+	// ID is the run's stable id (spec.RunID), set by AssignIDs;
 	// "" leaves the trainer's own id in the result.
 	ID string
 
-	// Axis is the plan's axis point (experiments.Spec.AxisPoints) and
+	// Axis is the plan's axis point (spec.Spec.AxisPoints) and
 	// AxisValues its values as runs.csv writes them; Spec is the
 	// effective spec of that point (nil without axes: the sweep's spec)
 	// and Data its data (nil: the sweep's data; see AttachData).
 	Axis       int
 	AxisValues []string
-	Spec       *experiments.Spec
+	Spec       *spec.Spec
 	Data       *experiments.DataSource
 	// Base is the run base the ID was derived from (set by AssignIDs).
 	Base string
 	// Folded marks a run of a spec with dataset.split.cv: its id covers
-	// the fold (experiments.RunIDFold).
+	// the fold (spec.RunIDFold).
 	Folded bool
 	// Effective is the λ tuple the trainer uses when a term has a scale
 	// (experiments/scale.go; set by Scale, nil otherwise). Train applies
@@ -78,7 +79,7 @@ type Options struct {
 // with opt.Save, and returns how many it trained and saved. Skip is
 // called twice per plan (to count, then to dispatch) and must answer the
 // same both times. A result's Index is the plan's position in plans.
-func Run(ctx context.Context, s *experiments.Spec, data *experiments.DataSource, plans Source, opt Options) (int, error) {
+func Run(ctx context.Context, s *spec.Spec, data *experiments.DataSource, plans Source, opt Options) (int, error) {
 	if opt.Save == nil {
 		panic("sweep: Run without Options.Save")
 	}
@@ -162,7 +163,7 @@ type done struct {
 }
 
 // trainOne trains plan p (run index idx) and saves its result.
-func trainOne(ctx context.Context, s *experiments.Spec, data *experiments.DataSource, p Plan, idx int, splits *splitCache, save func(*experiments.Result) error) (d done) {
+func trainOne(ctx context.Context, s *spec.Spec, data *experiments.DataSource, p Plan, idx int, splits *splitCache, save func(*experiments.Result) error) (d done) {
 	rs, rd := s, data
 	if p.Spec != nil {
 		rs, rd = p.Spec, p.Data
@@ -197,7 +198,7 @@ type splitCache struct {
 	repeats int // repeats × folds slots
 	mu      sync.Mutex
 	sources map[*experiments.DataSource]*repeatSplits
-	byspec  map[*experiments.Spec]*experiments.DataSource
+	byspec  map[*spec.Spec]*experiments.DataSource
 }
 
 type repeatSplits struct {
@@ -213,7 +214,7 @@ func newSplitCache(repeats int) *splitCache {
 // get returns the splits of repeat r and fold f of d, opening d from s
 // first when it is nil (an axis point whose data AttachData did not
 // open).
-func (c *splitCache) get(s *experiments.Spec, d *experiments.DataSource, r, f int) (*dataset.Splits, error) {
+func (c *splitCache) get(s *spec.Spec, d *experiments.DataSource, r, f int) (*dataset.Splits, error) {
 	c.mu.Lock()
 	if d == nil {
 		d = c.opened(s)
@@ -233,9 +234,9 @@ func (c *splitCache) get(s *experiments.Spec, d *experiments.DataSource, r, f in
 }
 
 // opened opens (once) the data of an effective spec; c.mu is held.
-func (c *splitCache) opened(s *experiments.Spec) *experiments.DataSource {
+func (c *splitCache) opened(s *spec.Spec) *experiments.DataSource {
 	if c.byspec == nil {
-		c.byspec = map[*experiments.Spec]*experiments.DataSource{}
+		c.byspec = map[*spec.Spec]*experiments.DataSource{}
 	}
 	if d, ok := c.byspec[s]; ok {
 		return d

@@ -10,6 +10,7 @@ import (
 	"testing"
 
 	"github.com/lossexp/lossexp/experiments"
+	"github.com/lossexp/lossexp/spec"
 )
 
 const tinySpec = `
@@ -29,9 +30,9 @@ loss:
       weight: {linspace: {from: 0.001, to: 0.01, num: 2}}
 `
 
-func mustSpec(t *testing.T, src string) *experiments.Spec {
+func mustSpec(t *testing.T, src string) *spec.Spec {
 	t.Helper()
-	s, err := experiments.Parse(strings.NewReader(src), "tiny.yaml")
+	s, err := spec.Parse(strings.NewReader(src), "tiny.yaml")
 	if err != nil {
 		t.Fatalf("parse spec: %v", err)
 	}
@@ -57,7 +58,7 @@ func (c *collect) sorted() []experiments.Result {
 	return c.got
 }
 
-func runSweep(t *testing.T, s *experiments.Spec, workers int) []experiments.Result {
+func runSweep(t *testing.T, s *spec.Spec, workers int) []experiments.Result {
 	t.Helper()
 	data, err := experiments.OpenData(s, experiments.Folders{})
 	if err != nil {

@@ -1,4 +1,4 @@
-package experiments
+package spec
 
 import (
 	"fmt"
@@ -152,46 +152,9 @@ func (d *decoder) decodeAxes(n *yaml.Node, path string) []Axis {
 		ax := Axis{Field: field}
 		seen := map[string]int{}
 		d.list(v, f, "values", func(i int, item *yaml.Node, fi string) {
-			var av AxisValue
-			if af.list {
-				// A scalar is one layer; a list is the layer sizes.
-				if item.Kind == yaml.ScalarNode {
-					var h int
-					before := len(d.errs)
-					d.int(item, fi, &h)
-					if len(d.errs) > before {
-						return
-					}
-					av.List = []int{h}
-				} else {
-					hidden := []int{}
-					ok := d.list(item, fi, "integers", func(_ int, it *yaml.Node, fj string) {
-						var h int
-						d.int(it, fj, &h)
-						hidden = append(hidden, h)
-					})
-					if !ok {
-						return
-					}
-					av.List = hidden
-				}
-			} else if af.integer {
-				var x int64
-				x, ok := d.integer(item, fi)
-				if !ok {
-					return
-				}
-				if x < 0 && field == "seed" {
-					d.errorf(item, fi, "expected a non-negative integer, got %d", x)
-					return
-				}
-				av.Num = float64(x)
-			} else {
-				x, ok := d.number(item, fi)
-				if !ok {
-					return
-				}
-				av.Num = x
+			av, ok := d.axisValue(item, fi, field, af)
+			if !ok {
+				return
 			}
 			key := av.String()
 			if j, dup := seen[key]; dup {
@@ -212,6 +175,50 @@ func (d *decoder) decodeAxes(n *yaml.Node, path string) []Axis {
 		axes = append(axes, ax)
 	})
 	return axes
+}
+
+// axisValue decodes one value of the axis field (af describes it): a
+// layer list for model.hidden, an integer, or a number; ok is false
+// after an error.
+func (d *decoder) axisValue(item *yaml.Node, fi, field string, af axisField) (av AxisValue, ok bool) {
+	switch {
+	case af.list && item.Kind == yaml.ScalarNode:
+		// A scalar is one layer; a list is the layer sizes.
+		var h int
+		before := len(d.errs)
+		d.int(item, fi, &h)
+		if len(d.errs) > before {
+			return av, false
+		}
+		av.List = []int{h}
+	case af.list:
+		hidden := []int{}
+		if !d.list(item, fi, "integers", func(_ int, it *yaml.Node, fj string) {
+			var h int
+			d.int(it, fj, &h)
+			hidden = append(hidden, h)
+		}) {
+			return av, false
+		}
+		av.List = hidden
+	case af.integer:
+		x, ok := d.integer(item, fi)
+		if !ok {
+			return av, false
+		}
+		if x < 0 && field == "seed" {
+			d.errorf(item, fi, "expected a non-negative integer, got %d", x)
+			return av, false
+		}
+		av.Num = float64(x)
+	default:
+		x, ok := d.number(item, fi)
+		if !ok {
+			return av, false
+		}
+		av.Num = x
+	}
+	return av, true
 }
 
 // AxisPoints returns the axis points in their fixed order: the cartesian
@@ -302,4 +309,14 @@ func (s *Spec) validateAxes(v *validator) {
 			}
 		}
 	}
+}
+
+// AxisValues returns the axis values of an effective spec (WithAxes), by
+// field; empty without axes.
+func (s *Spec) AxisValues() map[string]float64 {
+	out := make(map[string]float64, len(s.axisPoint))
+	for _, a := range s.axisPoint {
+		out[a.field] = a.value
+	}
+	return out
 }

@@ -1,4 +1,4 @@
-package experiments
+package spec
 
 import (
 	"errors"
@@ -120,16 +120,7 @@ func (s *Spec) applyDefaults() {
 		}
 	}
 	if s.Sweep.Mode == "simplex" {
-		if !s.has("sweep.total") {
-			s.Sweep.Total = defaultSimplexTotal
-		}
-		if n := s.simplexN(); n >= 1 && s.Sweep.Total > 0 {
-			for i := range s.Loss.Terms {
-				if w := &s.Loss.Terms[i].Weight; w.Simplex {
-					w.Values = simplexValues(s.Sweep.Total, n)
-				}
-			}
-		}
+		s.simplexDefaults()
 	}
 	if s.Dataset.Split.CV > 0 && !s.has("report.select_on") {
 		s.Report.SelectOn = SelectCV
@@ -238,7 +229,22 @@ func (s *Spec) validate() []*FieldError {
 	return v.errs
 }
 
+// validateDataset checks the dataset section: its source, its columns,
+// its generator parameters and its splits.
 func (s *Spec) validateDataset(v *validator) {
+	ds := &s.Dataset
+	s.validateDataSource(v)
+	s.validateColumns(v)
+	for _, k := range slices.Sorted(maps.Keys(ds.Params)) {
+		x := ds.Params[k]
+		v.inRange("dataset.params."+k, x, true, "finite")
+	}
+	s.validateSplit(v)
+}
+
+// validateDataSource checks that the dataset is a builtin or a csv, not
+// both, with the keys of its kind, and its task and missing mode.
+func (s *Spec) validateDataSource(v *validator) {
 	ds := &s.Dataset
 	// A field that was written but failed to decode still counts as given.
 	builtin := ds.Builtin != "" || s.has("dataset.builtin")
@@ -279,7 +285,12 @@ func (s *Spec) validateDataset(v *validator) {
 		v.choice("dataset.task", "task", ds.Task, tasks)
 	}
 	v.choice("dataset.missing", "missing mode", ds.Missing, missingModes)
+}
 
+// validateColumns checks the column lists: no empty or repeated name, the
+// target in none, every categorical column among the features.
+func (s *Spec) validateColumns(v *validator) {
+	ds := &s.Dataset
 	columns := func(field string, names []string) {
 		seen := map[string]int{}
 		for i, n := range names {
@@ -311,11 +322,12 @@ func (s *Spec) validateDataset(v *validator) {
 			}
 		}
 	}
-	for _, k := range slices.Sorted(maps.Keys(ds.Params)) {
-		x := ds.Params[k]
-		v.inRange("dataset.params."+k, x, true, "finite")
-	}
-	sp := ds.Split
+}
+
+// validateSplit checks dataset.split: the fractions, the extras
+// (validateDataExtras) and the cross-validation folds.
+func (s *Spec) validateSplit(v *validator) {
+	sp := s.Dataset.Split
 	v.inRange("dataset.split.test", sp.Test, sp.Test >= 0 && sp.Test < 1, "in [0, 1)")
 	v.inRange("dataset.split.validation", sp.Validation, sp.Validation >= 0 && sp.Validation < 1, "in [0, 1)")
 	if sp.Test >= 0 && sp.Test < 1 && sp.Validation >= 0 && sp.Validation < 1 && sp.Test+sp.Validation >= 1 {
@@ -358,15 +370,15 @@ func (s *Spec) validateModel(v *validator) {
 	}
 	v.choice("model.activation", "activation", m.Activation, activations)
 	switch {
-	case m.Noise < 0 || m.Noise > maxNoise:
-		v.addf("model.noise", "must be between 0 and %d noise inputs per row, got %d", maxNoise, m.Noise)
+	case m.Noise < 0 || m.Noise > MaxNoise:
+		v.addf("model.noise", "must be between 0 and %d noise inputs per row, got %d", MaxNoise, m.Noise)
 	case m.Noise > 0 && s.Train.Optimizer == "lbfgs":
 		v.addf("model.noise", "noise inputs are drawn afresh on every step, which lbfgs (one fixed objective) cannot follow; use sgd, momentum, adam or adamw")
 	}
 }
 
-// maxNoise bounds model.noise.
-const maxNoise = 1024
+// MaxNoise bounds model.noise.
+const MaxNoise = 1024
 
 func (s *Spec) validateTrain(v *validator) {
 	t := &s.Train
@@ -608,17 +620,9 @@ func (e paramError) Unwrap() error { return e.pe }
 // under lbfgs. The message names the term and the field to set.
 func (s *Spec) validateTermNeeds(v *validator, base string, t *TermSpec, info lossterms.Info, term lossterms.Term) {
 	ds := &s.Dataset
-	var gen *dataset.GeneratorInfo
-	if ds.Builtin != "" {
-		for _, g := range dataset.Builtins() {
-			if g.Name == ds.Builtin {
-				gen = &g
-				break
-			}
-		}
-		if gen == nil {
-			return // an unknown builtin is reported when the data is opened
-		}
+	gen, known := builtinInfo(ds.Builtin)
+	if !known {
+		return // an unknown builtin is reported when the data is opened
 	}
 	nd := info.Needs
 	switch {
@@ -670,6 +674,20 @@ func (s *Spec) validateTermNeeds(v *validator, base string, t *TermSpec, info lo
 	if _, ok := term.(lossterms.BatchTerm); ok && s.Train.Optimizer == "lbfgs" {
 		v.addf("train.optimizer", "lbfgs cannot train term %s, which is computed per batch; use sgd, momentum, adam or adamw", t.Name)
 	}
+}
+
+// builtinInfo returns the generator named name: nil for "" (a csv),
+// known false for a name that is no builtin.
+func builtinInfo(name string) (gen *dataset.GeneratorInfo, known bool) {
+	if name == "" {
+		return nil, true
+	}
+	for _, g := range dataset.Builtins() {
+		if g.Name == name {
+			return &g, true
+		}
+	}
+	return nil, false
 }
 
 // validateSimplex checks sweep mode simplex and the fields only it uses
@@ -750,7 +768,7 @@ func (s *Spec) validateRefine(v *validator) {
 }
 
 // validateScale checks a term's scale: it must be known, and the term must
-// be a weight penalty (scale.go measures R(w) at initialization).
+// be a weight penalty (experiments/scale.go measures R(w) at initialization).
 func (s *Spec) validateScale(v *validator, base string, t *TermSpec) {
 	sc := t.Weight.Scale
 	if sc == "" && !s.has(base+".scale") {

@@ -1,4 +1,4 @@
-package experiments
+package spec
 
 import (
 	"errors"
@@ -226,18 +226,8 @@ func (d *decoder) space(n *yaml.Node, field string, log bool) ([]float64, bool) 
 		return nil, false
 	}
 	at := func(key string) *yaml.Node { return d.child(n, key) }
-	for _, c := range []struct {
-		key string
-		v   float64
-	}{{"from", from}, {"to", to}} {
-		if math.IsNaN(c.v) || math.IsInf(c.v, 0) {
-			d.errorf(at(c.key), joinField(field, c.key), "must be finite, got %g", c.v)
-		} else if log && c.v <= 0 {
-			d.errorf(at(c.key), joinField(field, c.key), "logspace needs a value > 0, got %g (λ = 0 is added automatically)", c.v)
-		} else if c.v < 0 {
-			d.errorf(at(c.key), joinField(field, c.key), "λ must be ≥ 0, got %g", c.v)
-		}
-	}
+	d.spaceEnd(at("from"), joinField(field, "from"), from, log)
+	d.spaceEnd(at("to"), joinField(field, "to"), to, log)
 	if len(d.errs) > before {
 		return nil, false
 	}
@@ -256,6 +246,18 @@ func (d *decoder) space(n *yaml.Node, field string, log bool) ([]float64, bool) 
 		return logspace(from, to, num), true
 	}
 	return linspace(from, to, num), true
+}
+
+// spaceEnd checks from or to (at n, the field f) of a logspace (log) or
+// linspace: finite, ≥ 0, > 0 for logspace.
+func (d *decoder) spaceEnd(n *yaml.Node, f string, x float64, log bool) {
+	if math.IsNaN(x) || math.IsInf(x, 0) {
+		d.errorf(n, f, "must be finite, got %g", x)
+	} else if log && x <= 0 {
+		d.errorf(n, f, "logspace needs a value > 0, got %g (λ = 0 is added automatically)", x)
+	} else if x < 0 {
+		d.errorf(n, f, "λ must be ≥ 0, got %g", x)
+	}
 }
 
 // child returns the value node of key in the mapping n (n itself when

@@ -1,4 +1,4 @@
-package experiments
+package spec
 
 import (
 	"crypto/sha256"
@@ -182,7 +182,7 @@ type Weight struct {
 	// λ it takes there (total·c/points, c = 0…points).
 	Simplex bool `json:",omitempty"`
 	// Scale is "" (λ as written), ScaleInitialLoss or ScaleInitialGrad:
-	// λ is then relative to the task at initialization (see scale.go).
+	// λ is then relative to the task at initialization (see experiments/scale.go).
 	// Written beside the weight as the term's `scale:` key.
 	Scale string `json:",omitempty"`
 }
@@ -335,25 +335,31 @@ func (s *Spec) Grid() ([][]float64, error) {
 	}
 	points := make([][]float64, n)
 	for p := range points {
-		pt := make([]float64, len(s.Loss.Terms))
-		rest := p // mixed-radix digits of p, last swept term least significant
-		for k := len(swept) - 1; k >= 0; k-- {
-			vals := s.Loss.Terms[swept[k]].Weight.Values
-			if s.Sweep.Mode == "zip" {
-				pt[swept[k]] = vals[p]
-			} else {
-				pt[swept[k]] = vals[rest%len(vals)]
-				rest /= len(vals)
-			}
-		}
-		for i, t := range s.Loss.Terms {
-			if !t.Weight.Swept {
-				pt[i] = t.Weight.Values[0]
-			}
-		}
-		points[p] = pt
+		points[p] = s.gridPoint(p, swept)
 	}
 	return points, nil
+}
+
+// gridPoint returns the λ tuple of grid point p (Grid): the p-th value of
+// each swept term in mode zip, else the mixed-radix digits of p.
+func (s *Spec) gridPoint(p int, swept []int) []float64 {
+	pt := make([]float64, len(s.Loss.Terms))
+	rest := p // mixed-radix digits of p, last swept term least significant
+	for k := len(swept) - 1; k >= 0; k-- {
+		vals := s.Loss.Terms[swept[k]].Weight.Values
+		if s.Sweep.Mode == "zip" {
+			pt[swept[k]] = vals[p]
+		} else {
+			pt[swept[k]] = vals[rest%len(vals)]
+			rest /= len(vals)
+		}
+	}
+	for i, t := range s.Loss.Terms {
+		if !t.Weight.Swept {
+			pt[i] = t.Weight.Values[0]
+		}
+	}
+	return pt
 }
 
 // Hash returns the SHA-256 (hex) of a canonical JSON encoding of the

@@ -1,4 +1,4 @@
-package experiments
+package spec
 
 import (
 	"cmp"
@@ -195,3 +195,6 @@ func editDistance(a, b string) int {
 // Suggest returns the choice closest to got when got is a plausible typo of
 // it (see suggest), or "". The command line uses it for setting names.
 func Suggest(got string, choices []string) string { return suggest(got, choices) }
+
+// IndexField returns the field of item i of the list at path: "loss.terms[1]".
+func IndexField(path string, i int) string { return indexField(path, i) }

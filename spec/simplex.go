@@ -1,4 +1,4 @@
-package experiments
+package spec
 
 import (
 	"math"
@@ -59,6 +59,21 @@ func (s *Spec) simplexTerms() []int {
 		}
 	}
 	return idx
+}
+
+// simplexDefaults applies the defaults of sweep mode simplex: the total
+// and the values of each simplex weight.
+func (s *Spec) simplexDefaults() {
+	if !s.has("sweep.total") {
+		s.Sweep.Total = defaultSimplexTotal
+	}
+	if n := s.simplexN(); n >= 1 && s.Sweep.Total > 0 {
+		for i := range s.Loss.Terms {
+			if w := &s.Loss.Terms[i].Weight; w.Simplex {
+				w.Values = simplexValues(s.Sweep.Total, n)
+			}
+		}
+	}
 }
 
 // simplexValues returns the λ values one simplex coordinate takes:

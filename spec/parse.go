@@ -1,4 +1,4 @@
-package experiments
+package spec
 
 import (
 	"bytes"
@@ -568,67 +568,89 @@ func (ds *DatasetSpec) decode(d *decoder, n *yaml.Node, path string) {
 		case "aux_targets":
 			d.strList(v, f, &ds.AuxTargets)
 		case "sequence":
-			sq := &SequenceSpec{}
-			d.mapping(v, f, seqKeys, func(key string, v *yaml.Node, f string) {
-				switch key {
-				case "id":
-					d.str(v, f, &sq.ID)
-				case "order":
-					d.str(v, f, &sq.Order)
-				case "context":
-					d.int(v, f, &sq.Context)
-				}
-			})
-			ds.Sequence = sq
+			ds.Sequence = d.sequence(v, f)
 		case "image":
-			im := &ImageSpec{Channels: 1, Max: 1, Blur: 1, Downsample: 2, Noise: 0.1}
-			d.mapping(v, f, imageKeys, func(key string, v *yaml.Node, f string) {
-				switch key {
-				case "width":
-					d.int(v, f, &im.Width)
-				case "height":
-					d.int(v, f, &im.Height)
-				case "channels":
-					d.int(v, f, &im.Channels)
-				case "max":
-					d.float(v, f, &im.Max)
-				case "blur":
-					d.float(v, f, &im.Blur)
-				case "downsample":
-					d.int(v, f, &im.Downsample)
-				case "noise":
-					d.float(v, f, &im.Noise)
-				}
-			})
-			ds.Image = im
+			ds.Image = d.image(v, f)
 		case "params":
-			params := map[string]float64{}
-			if d.mapping(v, f, nil, func(key string, v *yaml.Node, f string) {
-				var x float64
-				d.float(v, f, &x)
-				params[key] = x
-			}) {
+			if params, ok := d.floatMap(v, f); ok {
 				ds.Params = params
 			}
 		case "standardize":
 			d.bool(v, f, &ds.Standardize)
 		case "split":
-			d.mapping(v, f, splitKeys, func(key string, v *yaml.Node, f string) {
-				switch key {
-				case "test":
-					d.float(v, f, &ds.Split.Test)
-				case "validation":
-					d.float(v, f, &ds.Split.Validation)
-				case "stratify":
-					d.bool(v, f, &ds.Split.Stratify)
-				case "test_csv":
-					d.str(v, f, &ds.Split.TestCSV)
-				case "unseen":
-					d.str(v, f, &ds.Split.Unseen)
-				case "cv":
-					d.int(v, f, &ds.Split.CV)
-				}
-			})
+			ds.Split.decode(d, v, f)
+		}
+	})
+}
+
+// floatMap decodes a mapping of names to numbers (dataset.params,
+// trainer.params); ok is false when n is not a mapping.
+func (d *decoder) floatMap(n *yaml.Node, path string) (m map[string]float64, ok bool) {
+	m = map[string]float64{}
+	ok = d.mapping(n, path, nil, func(key string, v *yaml.Node, f string) {
+		var x float64
+		d.float(v, f, &x)
+		m[key] = x
+	})
+	return m, ok
+}
+
+// sequence decodes dataset.sequence.
+func (d *decoder) sequence(n *yaml.Node, path string) *SequenceSpec {
+	sq := &SequenceSpec{}
+	d.mapping(n, path, seqKeys, func(key string, v *yaml.Node, f string) {
+		switch key {
+		case "id":
+			d.str(v, f, &sq.ID)
+		case "order":
+			d.str(v, f, &sq.Order)
+		case "context":
+			d.int(v, f, &sq.Context)
+		}
+	})
+	return sq
+}
+
+// image decodes dataset.image, with its defaults.
+func (d *decoder) image(n *yaml.Node, path string) *ImageSpec {
+	im := &ImageSpec{Channels: 1, Max: 1, Blur: 1, Downsample: 2, Noise: 0.1}
+	d.mapping(n, path, imageKeys, func(key string, v *yaml.Node, f string) {
+		switch key {
+		case "width":
+			d.int(v, f, &im.Width)
+		case "height":
+			d.int(v, f, &im.Height)
+		case "channels":
+			d.int(v, f, &im.Channels)
+		case "max":
+			d.float(v, f, &im.Max)
+		case "blur":
+			d.float(v, f, &im.Blur)
+		case "downsample":
+			d.int(v, f, &im.Downsample)
+		case "noise":
+			d.float(v, f, &im.Noise)
+		}
+	})
+	return im
+}
+
+// decode decodes dataset.split.
+func (sp *SplitSpec) decode(d *decoder, n *yaml.Node, path string) {
+	d.mapping(n, path, splitKeys, func(key string, v *yaml.Node, f string) {
+		switch key {
+		case "test":
+			d.float(v, f, &sp.Test)
+		case "validation":
+			d.float(v, f, &sp.Validation)
+		case "stratify":
+			d.bool(v, f, &sp.Stratify)
+		case "test_csv":
+			d.str(v, f, &sp.TestCSV)
+		case "unseen":
+			d.str(v, f, &sp.Unseen)
+		case "cv":
+			d.int(v, f, &sp.CV)
 		}
 	})
 }

@@ -1,4 +1,4 @@
-package experiments
+package spec
 
 import (
 	"context"
@@ -6,6 +6,7 @@ import (
 	"encoding/hex"
 	"errors"
 	"fmt"
+	"hash"
 	"io"
 	"io/fs"
 	"maps"
@@ -34,7 +35,7 @@ var durationRE = regexp.MustCompile(`^[-+]?(([0-9]+(\.[0-9]*)?|\.[0-9]+)(ns|us|�
 
 // TrainerSpec is the spec's trainer section: the user's own training
 // command, run once per run instead of the built-in model (it replaces
-// dataset, model and train). See train_command.go for the protocol.
+// dataset, model and train). See experiments/train_command.go for the protocol.
 //
 //	trainer:
 //	  command: [python3, train.py, "--fairness={lambda.fairness}", "--seed={seed}"]
@@ -151,35 +152,13 @@ func (t *TrainerSpec) decode(d *decoder, n *yaml.Node, path string) {
 				t.Env = env
 			}
 		case "params":
-			ps := map[string]float64{}
-			if d.mapping(v, f, nil, func(k string, v *yaml.Node, fk string) {
-				var x float64
-				d.float(v, fk, &x)
-				ps[k] = x
-			}) {
+			if ps, ok := d.floatMap(v, f); ok {
 				t.Params = ps
 			}
-		case "timeout", "grace":
-			var s string
-			d.str(v, f, &s)
-			dur, err := time.ParseDuration(s)
-			if err != nil && durationRE.MatchString(s) {
-				d.errorf(v, f, "%q is out of range: a duration is at most %s (about 292 years)", s, time.Duration(math.MaxInt64))
-				return
-			}
-			if err != nil {
-				d.errorf(v, f, "%q is not a duration: write a number and a unit, such as 90s, 30m or 2h30m", s)
-				return
-			}
-			if dur <= 0 {
-				d.errorf(v, f, "must be > 0 (leave %s out for the default), got %s", key, s)
-				return
-			}
-			if key == "grace" {
-				t.Grace = dur
-			} else {
-				t.Timeout = dur
-			}
+		case "timeout":
+			d.duration(v, f, key, &t.Timeout)
+		case "grace":
+			d.duration(v, f, key, &t.Grace)
 		case "retries":
 			d.int(v, f, &t.Retries)
 		case "max_failures":
@@ -199,15 +178,45 @@ func (t *TrainerSpec) decode(d *decoder, n *yaml.Node, path string) {
 	})
 }
 
+// duration decodes a positive duration (trainer.timeout, trainer.grace)
+// into dst; dst is left alone on an error.
+func (d *decoder) duration(v *yaml.Node, f, key string, dst *time.Duration) {
+	var s string
+	d.str(v, f, &s)
+	dur, err := time.ParseDuration(s)
+	if err != nil && durationRE.MatchString(s) {
+		d.errorf(v, f, "%q is out of range: a duration is at most %s (about 292 years)", s, time.Duration(math.MaxInt64))
+		return
+	}
+	if err != nil {
+		d.errorf(v, f, "%q is not a duration: write a number and a unit, such as 90s, 30m or 2h30m", s)
+		return
+	}
+	if dur <= 0 {
+		d.errorf(v, f, "must be > 0 (leave %s out for the default), got %s", key, s)
+		return
+	}
+	*dst = dur
+}
+
 // validateTrainer checks the trainer section and the rest of the spec
 // against it: no dataset, model or train; external terms only.
 func (s *Spec) validateTrainer(v *validator) {
-	t := s.Trainer
 	for _, sec := range []string{"dataset", "model", "train", "loss.task", "loss.huber_delta"} {
 		if s.has(sec) {
 			v.addf(sec, "not used with trainer: (the training command owns its data, model and training); remove %s", sec)
 		}
 	}
+	s.validateTrainerCommand(v)
+	s.validateTrainerInputs(v)
+	s.validateTrainerMetrics(v)
+	s.validateTrainerTerms(v)
+}
+
+// validateTrainerCommand checks trainer.command and trainer.env: a
+// program, known placeholders, usable variable names.
+func (s *Spec) validateTrainerCommand(v *validator) {
+	t := s.Trainer
 	switch {
 	case len(t.Command) == 0:
 		v.addf("trainer.command", "required: the program and its arguments as a list, e.g. [python3, train.py, \"--lambda={lambda.<name>}\"]")
@@ -228,6 +237,12 @@ func (s *Spec) validateTrainer(v *validator) {
 		}
 		s.checkTemplate(v, f, t.Env[k], valid)
 	}
+}
+
+// validateTrainerInputs checks trainer.inputs, trainer.params,
+// trainer.retries and trainer.max_failures.
+func (s *Spec) validateTrainerInputs(v *validator) {
+	t := s.Trainer
 	seen := map[string]int{}
 	for i, in := range t.Inputs {
 		f := indexField("trainer.inputs", i)
@@ -252,6 +267,12 @@ func (s *Spec) validateTrainer(v *validator) {
 	if n := t.FailFast(); n < 0 {
 		v.addf("trainer.max_failures", "must be >= 0 (0: try every run however many fail), got %d", n)
 	}
+}
+
+// validateTrainerMetrics checks trainer.metrics: given, usable names,
+// a direction each.
+func (s *Spec) validateTrainerMetrics(v *validator) {
+	t := s.Trainer
 	if len(t.Metrics) == 0 {
 		v.addf("trainer.metrics", "required: the metrics every run reports and which way each is better, e.g. {test.accuracy: higher}")
 	}
@@ -269,6 +290,13 @@ func (s *Spec) validateTrainer(v *validator) {
 			v.add(f, oneOf(fmt.Sprintf("unknown direction %q", m.Better), m.Better, trainerBetter))
 		}
 	}
+}
+
+// validateTrainerTerms refuses what a training command cannot do: terms
+// other than external, adaptive balancing, axes other than seed and
+// trainer.params.
+func (s *Spec) validateTrainerTerms(v *validator) {
+	t := s.Trainer
 	for i, ts := range s.Loss.Terms {
 		base := indexField("loss.terms", i)
 		if ts.Kind != "" && ts.Kind != "external" {
@@ -339,7 +367,7 @@ const trainerParamsPrefix = "trainer.params."
 
 // trainerRunBase is RunBase for a spec with a trainer: the command, the
 // environment settings, the parameters, the content of the inputs
-// (inputsSum), the seed and the terms' names. Timeout, retries and the
+// (InputsSum), the seed and the terms' names. Timeout, retries and the
 // metric directions are left out: they do not change what a run
 // computes.
 func (s *Spec) trainerRunBase(inputsSum string) string {
@@ -378,25 +406,12 @@ func (s *Spec) SpecDir() string {
 // a file changes while the sweep runs.
 var inputsCache sync.Map // *Spec → string
 
-// openTrainer checks what a trainer spec needs from the machine (the
-// program, the inputs) and hashes the inputs; ctx cancels the hashing.
-func openTrainer(ctx context.Context, s *Spec) (*DataSource, error) {
-	if err := s.checkProgram(); err != nil {
-		return nil, err
-	}
-	sum, err := s.inputsSum(ctx)
-	if err != nil {
-		return nil, err
-	}
-	return &DataSource{spec: s, inputs: sum}, nil
-}
-
-// checkProgram refuses a program that is not there, or that exec would
+// CheckProgram refuses a program that is not there, or that exec would
 // refuse (command.CheckProgram: a directory, no execute permission, a
 // script whose #! interpreter is missing, a binary for another
 // processor…): otherwise every run would fail after validate passed.
 // A program holding a placeholder is checked when it runs.
-func (s *Spec) checkProgram() error {
+func (s *Spec) CheckProgram() error {
 	prog := s.Trainer.Command[0]
 	if strings.ContainsRune(prog, '{') {
 		return nil
@@ -421,8 +436,8 @@ func (s *Spec) checkProgram() error {
 	return nil
 }
 
-// inputsSum returns the hash of the trainer's inputs, cached per spec.
-func (s *Spec) inputsSum(ctx context.Context) (string, error) {
+// InputsSum returns the hash of the trainer's inputs, cached per spec.
+func (s *Spec) InputsSum(ctx context.Context) (string, error) {
 	if v, ok := inputsCache.Load(s); ok {
 		return v.(string), nil
 	}
@@ -452,20 +467,7 @@ func (s *Spec) inputsSum(ctx context.Context) (string, error) {
 // points (its target as written), a link to a folder or a dangling link
 // is left out. Once ctx is done HashInputs returns context.Cause(ctx).
 func HashInputs(ctx context.Context, dir string, inputs []string, bad func(i int, err error) error) (string, error) {
-	h := sha256.New()
-	file := func(path, name string) error {
-		f, err := saferead.Open(path)
-		if err != nil {
-			return err
-		}
-		defer f.Close() // read-only
-		fh := sha256.New()
-		if _, err := io.Copy(fh, saferead.Reader(ctx, f)); err != nil {
-			return err
-		}
-		fmt.Fprintf(h, "file\x00%s\x00%x\n", filepath.ToSlash(name), fh.Sum(nil))
-		return nil
-	}
+	ih := &inputHasher{ctx: ctx, h: sha256.New()}
 	fail := func(i int, err error) (string, error) {
 		if ctx.Err() != nil {
 			return "", context.Cause(ctx)
@@ -480,111 +482,104 @@ func HashInputs(ctx context.Context, dir string, inputs []string, bad func(i int
 		if !filepath.IsAbs(p) {
 			p = filepath.Join(dir, p)
 		}
-		fmt.Fprintf(h, "input\x00%s\n", in)
+		fmt.Fprintf(ih.h, "input\x00%s\n", in)
 		st, err := os.Stat(p)
 		if err != nil {
 			return "", bad(i, fmt.Errorf("input %q not found (looked for %s)", in, p))
 		}
-		if !st.IsDir() {
-			if err := file(p, ""); err != nil {
-				return fail(i, err)
-			}
-			continue
+		if st.IsDir() {
+			err = ih.folder(p)
+		} else {
+			err = ih.file(p, "")
 		}
-		root, err := filepath.EvalSymlinks(p)
-		if err != nil {
-			return fail(i, err)
-		}
-		err = filepath.WalkDir(p, func(path string, e fs.DirEntry, err error) error {
-			if err != nil {
-				return err
-			}
-			name := e.Name()
-			if path != p && (strings.HasPrefix(name, ".") || name == "__pycache__" || strings.HasSuffix(name, ".pyc")) {
-				if e.IsDir() {
-					return filepath.SkipDir
-				}
-				return nil
-			}
-			rel, _ := filepath.Rel(p, path)
-			switch {
-			case e.IsDir():
-				return nil
-			case e.Type().IsRegular():
-				return file(path, rel)
-			case e.Type()&fs.ModeSymlink == 0:
-				return &saferead.NotRegularError{Path: path, Mode: e.Type()}
-			}
-			target, err := filepath.EvalSymlinks(path)
-			if err != nil {
-				return nil // a dangling link: not followed
-			}
-			st, err := os.Stat(target)
-			switch {
-			case err != nil || st.IsDir():
-				return nil // a link to a folder: not followed
-			case !st.Mode().IsRegular():
-				return &saferead.NotRegularError{Path: path, Mode: st.Mode(), Link: target}
-			case !within(root, target):
-				dest, err := os.Readlink(path)
-				if err != nil {
-					return err
-				}
-				fmt.Fprintf(h, "link\x00%s\x00%s\n", filepath.ToSlash(rel), dest)
-				return nil
-			}
-			return file(path, rel)
-		})
 		if err != nil {
 			return fail(i, err)
 		}
 	}
-	return hex.EncodeToString(h.Sum(nil)), nil
+	return hex.EncodeToString(ih.h.Sum(nil)), nil
+}
+
+// inputHasher writes the inputs of HashInputs into h.
+type inputHasher struct {
+	ctx context.Context
+	h   hash.Hash
+}
+
+// file hashes the content of the file at path, named name in the hash.
+func (ih *inputHasher) file(path, name string) error {
+	f, err := saferead.Open(path)
+	if err != nil {
+		return err
+	}
+	defer f.Close() // read-only
+	fh := sha256.New()
+	if _, err := io.Copy(fh, saferead.Reader(ih.ctx, f)); err != nil {
+		return err
+	}
+	fmt.Fprintf(ih.h, "file\x00%s\x00%x\n", filepath.ToSlash(name), fh.Sum(nil))
+	return nil
+}
+
+// folder hashes every file below the folder p, by relative path in
+// lexical order, leaving out hidden names and Python's caches.
+func (ih *inputHasher) folder(p string) error {
+	root, err := filepath.EvalSymlinks(p)
+	if err != nil {
+		return err
+	}
+	return filepath.WalkDir(p, func(path string, e fs.DirEntry, err error) error {
+		if err != nil {
+			return err
+		}
+		name := e.Name()
+		if path != p && (strings.HasPrefix(name, ".") || name == "__pycache__" || strings.HasSuffix(name, ".pyc")) {
+			if e.IsDir() {
+				return filepath.SkipDir
+			}
+			return nil
+		}
+		rel, _ := filepath.Rel(p, path)
+		switch {
+		case e.IsDir():
+			return nil
+		case e.Type().IsRegular():
+			return ih.file(path, rel)
+		case e.Type()&fs.ModeSymlink == 0:
+			return &saferead.NotRegularError{Path: path, Mode: e.Type()}
+		}
+		return ih.link(root, path, rel)
+	})
+}
+
+// link hashes the link at path (rel below the folder root): a link to a
+// file inside root by the file's content, one to a file outside by its
+// target as written; a link to a folder or a dangling link is left out.
+func (ih *inputHasher) link(root, path, rel string) error {
+	target, err := filepath.EvalSymlinks(path)
+	if err != nil {
+		return nil // a dangling link: not followed
+	}
+	st, err := os.Stat(target)
+	switch {
+	case err != nil || st.IsDir():
+		return nil // a link to a folder: not followed
+	case !st.Mode().IsRegular():
+		return &saferead.NotRegularError{Path: path, Mode: st.Mode(), Link: target}
+	case !within(root, target):
+		dest, err := os.Readlink(path)
+		if err != nil {
+			return err
+		}
+		fmt.Fprintf(ih.h, "link\x00%s\x00%s\n", filepath.ToSlash(rel), dest)
+		return nil
+	}
+	return ih.file(path, rel)
 }
 
 // within reports whether path lies in the folder root (both resolved).
 func within(root, path string) bool {
 	rel, err := filepath.Rel(root, path)
 	return err == nil && rel != ".." && !strings.HasPrefix(rel, ".."+string(filepath.Separator))
-}
-
-// TrainerMetricNames returns the metric columns of a trainer spec:
-// trainer.metrics in the order written, report.metrics not listed there,
-// grad.cos/grad.conflict/grad.ratio of every term, and epochs_run.
-func TrainerMetricNames(s *Spec) []string {
-	var names []string
-	add := func(n string) {
-		if !slices.Contains(names, n) {
-			names = append(names, n)
-		}
-	}
-	for _, m := range s.Trainer.Metrics {
-		add(m.Name)
-	}
-	for _, m := range s.Report.Metrics {
-		add(m)
-	}
-	for _, t := range s.Loss.Terms {
-		add("grad.cos." + t.Name)
-		add("grad.conflict." + t.Name)
-		add("grad.ratio." + t.Name)
-	}
-	add(lossterms.EpochsRun)
-	return names
-}
-
-// TrainerCurveNames returns the curves.csv columns of a trainer spec: the
-// built-in trainer's (loss.total, loss.task, loss.<term>…, grad.task,
-// grad.<term>…, grad.cos.<term>…, test.loss), then trainer.metrics. An
-// epoch line fills the ones it reports; the others stay empty.
-func TrainerCurveNames(s *Spec) []string {
-	names := lossCurveNames(s)
-	for _, m := range s.Trainer.Metrics {
-		if !slices.Contains(names, m.Name) {
-			names = append(names, m.Name)
-		}
-	}
-	return names
 }
 
 // MetricDirection returns the direction in which metric improves for this
