@@ -11,7 +11,6 @@ import (
 
 	"github.com/spf13/cobra"
 
-	"github.com/lossexp/lossexp/experiments"
 	"github.com/lossexp/lossexp/export"
 	"github.com/lossexp/lossexp/internal/atomicfile"
 	"github.com/lossexp/lossexp/study"
@@ -140,7 +139,7 @@ const (
 )
 
 func exportRun(ctx context.Context, o *ExportOptions, k8s bool) error {
-	if !k8s && o.Spec == experiments.Stdin {
+	if !k8s && o.Spec == study.Stdin {
 		// The shards read the spec on the nodes, long after this command
 		// has gone: a spec on standard input is nowhere they could read it.
 		return inputError(errors.New("export slurm -: the shards read the spec from a file on the filesystem every node sees (relative paths in it resolve against its folder); save it there and pass its path, e.g. lossexp export slurm /shared/specs/study.yaml"))

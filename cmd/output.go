@@ -14,7 +14,6 @@ import (
 	"slices"
 	"strings"
 
-	"github.com/lossexp/lossexp/experiments"
 	"github.com/lossexp/lossexp/study"
 )
 
@@ -48,7 +47,7 @@ type RunJSON struct {
 	Seconds float64             `json:"seconds"`
 }
 
-func newRunJSON(spec string, s *experiments.Spec, repeat int, lam []float64, names []string, res *experiments.Result) RunJSON {
+func newRunJSON(spec string, s *study.Spec, repeat int, lam []float64, names []string, res *study.Result) RunJSON {
 	out := RunJSON{Spec: spec, Name: s.Name, Repeat: repeat, Lambdas: map[string]float64{}, Status: string(res.Status),
 		Reason: res.Reason, Metrics: map[string]*float64{}, Seconds: res.Seconds}
 	for i, t := range s.Loss.Terms {
@@ -92,7 +91,7 @@ type ValidateAxis struct {
 // newValidateJSON describes a valid spec of runs runs on grid grid
 // points (its study's Plans and Grid). The validate command calls it for
 // --json: writeJSON(o.IO.Out, newValidateJSON(o.Spec, s, runs, grid)).
-func newValidateJSON(path string, s *experiments.Spec, runs, grid int) ValidateJSON {
+func newValidateJSON(path string, s *study.Spec, runs, grid int) ValidateJSON {
 	v := ValidateJSON{Spec: path, Valid: true, Name: s.Name, Dataset: describeData(s), Model: describeModel(s),
 		Terms: []ValidateTerm{}, Mode: s.Sweep.Mode, GridPoints: grid, Repeats: s.Repeats, Runs: runs}
 	for _, t := range s.Loss.Terms {
