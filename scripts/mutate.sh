@@ -133,10 +133,10 @@ mutant check-band-ignores-pooled-se report/check.go report 'PooledSEBand' \
 	'	if st.Pooled {' '	if false {'
 mutant verify-summary-unpooled report/check_usable.go cmd 'TestCheck_CVBalanceAsReport' \
 	's, _, _, err := summarizeRuns(runsPath)' 'runs, err := ReadRuns(runsPath); s := Summarize(runs)'
-mutant run-ignores-fold cmd/run.go cmd 'TestRun_SameAsSweep' \
-	'data.PrepareFold(o.Repeat, o.Fold)' 'data.Prepare(o.Repeat)'
-mutant run-ignores-axes cmd/run.go cmd 'TestRun_SameAsSweep' \
-	'		s = s.WithAxes(axes)' '		_ = s.WithAxes(axes)'
+mutant run-ignores-fold study/one.go cmd 'TestRun_SameAsSweep' \
+	'st.Plans.At(req.Repeat*max(folds, 1) + req.Fold)' 'st.Plans.At(req.Repeat*max(folds, 1))'
+mutant run-ignores-axes study/one.go cmd 'TestRun_SameAsSweep' \
+	'Values: pt[k : k+1]})' 'Values: ax.Values[:1]})'
 mutant lbfgs-ignores-tolerance experiments/train.go experiments 'LBFGSTolerance' \
 	't.spec.Train.LBFGSTolerance())' 'DefaultTolerance)'
 mutant same-spot-labels-not-merged report/labels.go report 'PointLabels' \
@@ -298,7 +298,7 @@ mutant resume-forgets-cache-dir cmd/sweep.go cmd 'TestResumeCommand_CacheDir' \
 
 # --- issue 21: integration (export k8s -) ---
 mutant export-k8s-stdin-read-as-path cmd/root.go cmd 'TestExport_K8sSpecFromStdin' \
-	'	if path == experiments.Stdin {
+	'	if path == study.Stdin {
 		return readSpecInput(ctx, streams)' '	if false {
 		return readSpecInput(ctx, streams)'
 mutant ticks-flat-default-panics report/ticks.go report 'LinTicks|ExtremeValues' \
@@ -407,7 +407,7 @@ mutant i22-new-result-drops-fold experiments/result.go experiments 'TestNewResul
 
 # --- issue 23: lossexp run exits 1 for a failed run ---
 mutant run-failed-exits-0 cmd/run.go cmd 'TestRun_ExitByStatus' \
-	'	if res.Status != experiments.StatusFailed {' '	if true {'
+	'	if res.Status != study.StatusFailed {' '	if true {'
 
 # --- issue 23: fail fast (trainer.max_failures) and the progress line ---
 mutant failfast-never-stops study/train.go study 'TestFailFast_Rule' \
@@ -420,6 +420,13 @@ mutant failfast-in-result-hash experiments/trainer.go experiments 'TestTrainer_M
 	'MaxFailures *int `json:"-"`' 'MaxFailures *int'
 mutant progress-failed-as-diverged cmd/progress.go cmd 'TestProgress_FailedApart' \
 	'		p.failed++' '		p.diverged++'
+
+# --- issue 22: cmd imports study only; lossexp run is the sweep's one-run plan ---
+mutant i22-cmd-imports-experiments cmd/version.go cmd 'TestCmd_ImportsStudyOnly' \
+	'import (' 'import (
+	_ "github.com/lossexp/lossexp/experiments"'
+mutant i22-run-plans-repeat-0 study/one.go cmd 'TestRun_SameAsSweep' \
+	'st.Plans.At(req.Repeat*max(folds, 1) + req.Fold)' 'st.Plans.At(req.Fold)'
 
 echo
 echo "=== mutation summary: $caught caught, $missed missed, $stale stale (of $((caught + missed + stale)))"
