@@ -159,7 +159,7 @@ mutant slurm-merge-waits-forever export/slurm.go export 'TestWriteSlurm_Resubmit
 mutant slurm-resubmit-unchecked export/slurm.go export 'TestWriteSlurm_Resubmit' \
 	'	if ((t > {{.Last}})); then' '	if false; then'
 mutant slurm-stdin-spec-accepted cmd/export.go cmd 'TestExport_SlurmStdinRefused' \
-	'if !k8s && o.Spec == experiments.Stdin {' 'if !k8s && o.Spec == experiments.Stdin+"x" {'
+	'if !k8s && o.Spec == study.Stdin {' 'if !k8s && o.Spec == study.Stdin+"x" {'
 mutant shard-manifests-glob-folder sweep/shard_store.go sweep 'GlobIn' \
 	'atomicfile.GlobIn(dir, "shard-*-of-*.json")' 'filepath.Glob(filepath.Join(dir, "shard-*-of-*.json"))'
 mutant store-temps-glob-folder sweep/segment.go sweep 'GlobIn' \
@@ -169,7 +169,7 @@ mutant remove-temps-glob-folder internal/atomicfile/atomicfile.go internal/atomi
 mutant manifest-pngs-glob-folder study/folder.go cmd 'TestExport_ShardsAcceptTheFolder' \
 	'atomicfile.GlobIn(dir, "*.png")' 'filepath.Glob(filepath.Join(dir, "*.png"))'
 mutant slurm-data-dir-relative cmd/export.go cmd 'TestExport_SlurmPathsAbsolute' \
-	'		if o.Slurm.DataDir != "" {' '		if false {'
+	'	if o.Slurm.DataDir != "" {' '	if false {'
 # --- issue 21: nothing outside the folder, nothing of the user's ---------------
 mutant inventory-log-folder-all-ours study/folder.go study 'TestFolder_Hostile' \
 	'		case e.Type().IsRegular() && sweep.IsLogFile(e.Name()):' '		case true:'

@@ -64,17 +64,9 @@ func Shard(ctx context.Context, st *Study, opt ShardOptions) (*ShardOutcome, err
 		return nil, input(err)
 	}
 	defer store.Close()
-	host, _ := os.Hostname()
 	shardDir := filepath.Join(out, sweep.ShardDir)
 	workers := st.limits.workersOr(opt.Workers)
-	man := &sweep.ShardRecord{
-		Shard: sh.Index, Shards: sh.Count, Host: host,
-		SpecFile: absPath(st.SpecPath), DataDir: absPath(st.Dirs.Data), Spec: string(st.SpecText), SpecHash: s.Hash(), ResultHash: s.ResultHash(), RunBase: st.Base,
-		Tool: opt.Tool, Numerics: experiments.NumericsVersion, BLAS: opt.BLAS,
-		Dataset: st.DatasetLabel(), DataSHA256: st.Data.Checksum(),
-		Terms: st.Layout.Terms, MetricNames: st.Layout.Metrics, CurveNames: st.Layout.Curves,
-		Runs: nMine, TotalRuns: st.Plans.Len(), Workers: workers, Started: started.UTC(),
-	}
+	man := st.shardRecord(opt, nMine, workers, started)
 	var finish func()
 	src := ""
 	if opt.Source != "" {
@@ -108,14 +100,7 @@ func Shard(ctx context.Context, st *Study, opt ShardOptions) (*ShardOutcome, err
 	if finish != nil {
 		finish()
 	}
-	// Runs saved but not counted when the sweep stopped are in the store
-	// too: count what is there.
-	finished := 0
-	for p := range st.Plans.All() {
-		if mine.Has(p.Index) && store.Columns(p.ID, p.Base, st.Layout.Metrics, st.Layout.Curves) {
-			finished++
-		}
-	}
+	finished := st.countStored(store, mine)
 	ended := time.Now()
 	man.Finished, man.Trained, man.Diverged = finished, finished-stats.Reused, stats.Diverged+stats.Failed
 	man.Complete = finished == nMine && stats.Failed == 0
@@ -128,15 +113,48 @@ func Shard(ctx context.Context, st *Study, opt ShardOptions) (*ShardOutcome, err
 	}
 	oc := &ShardOutcome{Manifest: man, Stats: stats, Finished: finished, Seconds: ended.Sub(started).Seconds()}
 	oc.Interrupted = runErr != nil && errors.Is(runErr, context.Canceled) && ctx.Err() != nil
+	return oc, shardError(oc, runErr, s.Name, sh, nMine, store.Dir())
+}
+
+// shardRecord is the shard's manifest as it starts: nMine of the
+// study's runs on workers workers.
+func (st *Study) shardRecord(opt ShardOptions, nMine, workers int, started time.Time) *sweep.ShardRecord {
+	host, _ := os.Hostname()
+	s, sh := st.Spec, opt.Shard
+	return &sweep.ShardRecord{
+		Shard: sh.Index, Shards: sh.Count, Host: host,
+		SpecFile: absPath(st.SpecPath), DataDir: absPath(st.Dirs.Data), Spec: string(st.SpecText), SpecHash: s.Hash(), ResultHash: s.ResultHash(), RunBase: st.Base,
+		Tool: opt.Tool, Numerics: experiments.NumericsVersion, BLAS: opt.BLAS,
+		Dataset: st.DatasetLabel(), DataSHA256: st.Data.Checksum(),
+		Terms: st.Layout.Terms, MetricNames: st.Layout.Metrics, CurveNames: st.Layout.Curves,
+		Runs: nMine, TotalRuns: st.Plans.Len(), Workers: workers, Started: started.UTC(),
+	}
+}
+
+// countStored counts the runs of mine the store holds: runs saved but
+// not counted when the sweep stopped are in the store too.
+func (st *Study) countStored(store *sweep.Store, mine sweep.Bitset) int {
+	n := 0
+	for p := range st.Plans.All() {
+		if mine.Has(p.Index) && store.Columns(p.ID, p.Base, st.Layout.Metrics, st.Layout.Curves) {
+			n++
+		}
+	}
+	return n
+}
+
+// shardError is the error Shard returns with its outcome: an
+// interruption, what stopped training, or the runs that failed.
+func shardError(oc *ShardOutcome, runErr error, name string, sh sweep.Shard, nMine int, storeDir string) error {
 	switch {
 	case oc.Interrupted:
-		return oc, fmt.Errorf("sweep %s shard %s interrupted after %d of %d runs: %w", s.Name, sh, finished, nMine, runErr)
+		return fmt.Errorf("sweep %s shard %s interrupted after %d of %d runs: %w", name, sh, oc.Finished, nMine, runErr)
 	case runErr != nil:
-		return oc, fmt.Errorf("%w (shard %s: the %d runs finished are kept in %s)", runErr, sh, finished, store.Dir())
-	case stats.Failed > 0:
-		return oc, fmt.Errorf("shard %s: %d runs failed (their records and logs are in %s); run the same command again to retry only them", sh, stats.Failed, store.Dir())
+		return fmt.Errorf("%w (shard %s: the %d runs finished are kept in %s)", runErr, sh, oc.Finished, storeDir)
+	case oc.Stats.Failed > 0:
+		return fmt.Errorf("shard %s: %d runs failed (their records and logs are in %s); run the same command again to retry only them", sh, oc.Stats.Failed, storeDir)
 	}
-	return oc, nil
+	return nil
 }
 
 // absPath makes p absolute ("" stays ""), for paths another process reads.
