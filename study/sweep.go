@@ -93,10 +93,10 @@ func Sweep(ctx context.Context, st *Study, opt SweepOptions) (*SweepOutcome, err
 
 	// sweep.refine: train the grid and all rounds but the last; the
 	// code below trains and writes the last round's grid.
-	preTrained, preSeconds := 0, 0.0
+	var pre TrainStats // the earlier rounds' training
 	if st.Spec.Sweep.Refine != nil {
-		rs, pre, err := st.refineRounds(ctx, store, opt, log)
-		preTrained, preSeconds = pre.Trained, pre.Seconds
+		rs, rpre, err := st.refineRounds(ctx, store, opt, log)
+		pre = rpre
 		if err != nil {
 			return nil, err
 		}
@@ -104,7 +104,7 @@ func Sweep(ctx context.Context, st *Study, opt SweepOptions) (*SweepOutcome, err
 	}
 
 	st.logPlan(log, opt.Workers, out)
-	stats, runErr := st.trainSweep(ctx, store, opt, log, preTrained)
+	stats, runErr := st.trainSweep(ctx, store, opt, log, pre.Trained)
 
 	// Whatever happened, the tables come from the store in index order:
 	// the same bytes whether the sweep ran in one go or was resumed.
@@ -121,22 +121,29 @@ func Sweep(ctx context.Context, st *Study, opt SweepOptions) (*SweepOutcome, err
 		}
 		runErr = oc.RunErr
 	}
-	ended := time.Now()
 	m := orig.newManifest(st.SpecPath, opt.Tool, opt.BLAS, started)
-	m.GridPoints, m.Runs = len(st.Grid), st.Plans.Len()
-	m.RunBase = st.Base
-	m.Dataset, m.DataSHA256 = st.DatasetLabel(), st.Data.Checksum()
-	m.Complete, m.Finished = finished == st.Plans.Len() && counts.Failed == 0, finished
-	m.Trained, m.Reused = stats.Trained+preTrained, stats.Reused-preTrained
-	m.Diverged, m.Failed, m.Workers = counts.Diverged, counts.Failed, st.limits.workersOr(opt.Workers)
-	m.Ended, m.Seconds = ended.UTC(), ended.Sub(started).Seconds()
-	m.TrainSeconds = stats.Seconds + preSeconds
+	st.fillManifest(&m, opt.Workers, started, finished, counts, stats, pre)
 	m.Files = outputFiles(out, renderStart, prevFiles)
 	if err := writeManifest(out, &m); err != nil {
 		return nil, errors.Join(runErr, err)
 	}
 	oc.Manifest = m
 	return oc, st.sweepError(oc, finished, counts, store.Dir())
+}
+
+// fillManifest fills what the sweep of st did into its manifest m:
+// finished runs (counts: their tables' counts), what this pass trained
+// (stats) and what the earlier refinement rounds did (pre).
+func (st *Study) fillManifest(m *Manifest, workers int, started time.Time, finished int, counts Counts, stats, pre TrainStats) {
+	ended := time.Now()
+	m.GridPoints, m.Runs = len(st.Grid), st.Plans.Len()
+	m.RunBase = st.Base
+	m.Dataset, m.DataSHA256 = st.DatasetLabel(), st.Data.Checksum()
+	m.Complete, m.Finished = finished == st.Plans.Len() && counts.Failed == 0, finished
+	m.Trained, m.Reused = stats.Trained+pre.Trained, stats.Reused-pre.Trained
+	m.Diverged, m.Failed, m.Workers = counts.Diverged, counts.Failed, st.limits.workersOr(workers)
+	m.Ended, m.Seconds = ended.UTC(), ended.Sub(started).Seconds()
+	m.TrainSeconds = stats.Seconds + pre.Seconds
 }
 
 // logPlan tells what the sweep will train, and with how much memory.
