@@ -427,6 +427,8 @@ mutant i22-cmd-imports-experiments cmd/version.go cmd 'TestCmd_ImportsStudyOnly'
 	_ "github.com/lossexp/lossexp/experiments"'
 mutant i22-run-plans-repeat-0 study/one.go cmd 'TestRun_SameAsSweep' \
 	'st.Plans.At(req.Repeat*max(folds, 1) + req.Fold)' 'st.Plans.At(req.Fold)'
+mutant i22-protocol-env-unlisted experiments/command/protocol.go experiments 'TestCommandLine_ProtocolNames' \
+	'EnvRunDir, EnvParams, EnvAttempt}' 'EnvRunDir, EnvParams}'
 
 echo
 echo "=== mutation summary: $caught caught, $missed missed, $stale stale (of $((caught + missed + stale)))"
