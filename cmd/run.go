@@ -83,7 +83,9 @@ func runRun(ctx context.Context, o *RunOptions) error {
 		return err
 	}
 	req := study.RunRequest{Name: o.Spec, Set: o.Set, Repeat: o.Repeat, Fold: o.Fold, Axis: o.Axis}
-	one, err := study.PlanRun(ctx, s, req, study.Folders{Data: o.DataDir, Cache: o.Cache}, study.DefaultLimits())
+	lim := study.DefaultLimits()
+	lim.Workers = 1 // one run trains
+	one, err := study.PlanRun(ctx, s, req, study.Folders{Data: o.DataDir, Cache: o.Cache}, lim)
 	if err != nil {
 		return err
 	}
