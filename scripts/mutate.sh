@@ -136,7 +136,7 @@ mutant verify-summary-unpooled report/check_usable.go cmd 'TestCheck_CVBalanceAs
 mutant run-ignores-fold study/one.go cmd 'TestRun_SameAsSweep' \
 	'st.Plans.At(req.Repeat*max(folds, 1) + req.Fold)' 'st.Plans.At(req.Repeat*max(folds, 1))'
 mutant run-ignores-axes study/one.go cmd 'TestRun_SameAsSweep' \
-	'Values: pt[k : k+1]})' 'Values: ax.Values[:1]})'
+	'Values: pt[k : k+1]})' 'Values: ax.Values[k-k : k-k+1]})'
 mutant lbfgs-ignores-tolerance experiments/train.go experiments 'LBFGSTolerance' \
 	't.spec.Train.LBFGSTolerance())' 'DefaultTolerance)'
 mutant same-spot-labels-not-merged report/labels.go report 'PointLabels' \
