@@ -106,9 +106,7 @@ func Merge(ctx context.Context, opt MergeOptions) (*MergeOutcome, error) {
 	if nMissing > 0 {
 		reportMissing(log, st, missing, nMissing, srcs, out)
 		if !opt.Partial {
-			n := st.Plans.Len()
-			return oc, &IncompleteError{fmt.Errorf("merge %s: %d of %d runs missing (%s); nothing written: re-run those shards (each trains only the runs it lacks) and merge again, or pass --partial to write the tables of the %d runs there are",
-				st.Spec.Name, nMissing, n, strings.Join(missingShards(st, missing, srcs), ", "), n-nMissing)}
+			return oc, st.incomplete(missing, nMissing, srcs)
 		}
 	}
 	if oc.Copied, err = idx.gather(dst, have); err != nil {
@@ -128,6 +126,14 @@ func Merge(ctx context.Context, opt MergeOptions) (*MergeOutcome, error) {
 		return oc, &FailedRunsError{Failed: counts.Failed, Runs: st.Plans.Len(), IDs: counts.FailedIDs, Store: dst.Dir()}
 	}
 	return oc, nil
+}
+
+// incomplete is the refusal of a merge with nMissing runs missing and
+// no --partial: which shards to re-run.
+func (st *Study) incomplete(missing sweep.Bitset, nMissing int, srcs []mergeSource) error {
+	n := st.Plans.Len()
+	return &IncompleteError{fmt.Errorf("merge %s: %d of %d runs missing (%s); nothing written: re-run those shards (each trains only the runs it lacks) and merge again, or pass --partial to write the tables of the %d runs there are",
+		st.Spec.Name, nMissing, n, strings.Join(missingShards(st, missing, srcs), ", "), n-nMissing)}
 }
 
 // openMergeSources reads the shard records of each folder merged.
