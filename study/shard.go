@@ -67,38 +67,12 @@ func Shard(ctx context.Context, st *Study, opt ShardOptions) (*ShardOutcome, err
 	shardDir := filepath.Join(out, sweep.ShardDir)
 	workers := st.limits.workersOr(opt.Workers)
 	man := st.shardRecord(opt, nMine, workers, started)
-	var finish func()
-	src := ""
-	if opt.Source != "" {
-		src = " (" + opt.Source + ")"
-	}
+	sp := &shardPass{st: st, opt: opt, man: man, dir: shardDir, nMine: nMine, workers: workers, store: store.Dir(), log: log}
 	stats, runErr := st.TrainMissing(ctx, store, mine, TrainOptions{
-		Workers: opt.Workers, Log: log, Tool: opt.Tool, Fresh: opt.Fresh,
-		Start: func(pass *Pass) func(int, int, *experiments.Result) {
-			reused, toTrain := pass.Reused, pass.ToTrain
-			man.Finished, man.Reused, man.Complete = reused, reused, reused == nMine
-			// Written before training, so merge can tell a shard that
-			// started and died from one that never ran.
-			if err := sweep.SaveShardRecord(shardDir, man); err != nil {
-				fmt.Fprintf(log, "note: shard manifest: %v\n", err)
-			}
-			fmt.Fprintf(log, "sweep %s: shard %s%s: %d of %d runs on %s → %s\n",
-				s.Name, sh, src, nMine, st.Plans.Len(), workersLabel(min(workers, max(toTrain, 1))), out)
-			if reused > 0 {
-				fmt.Fprintf(log, "sweep %s: shard %s: resuming: %d of %d runs already in %s, %d to train\n",
-					s.Name, sh, reused, nMine, store.Dir(), toTrain)
-			}
-			if opt.Start == nil {
-				return nil
-			}
-			var progress func(int, int, *experiments.Result)
-			pass.Label = s.Name + " " + sh.String()
-			progress, finish = opt.Start(pass)
-			return progress
-		},
+		Workers: opt.Workers, Log: log, Tool: opt.Tool, Fresh: opt.Fresh, Start: sp.start,
 	})
-	if finish != nil {
-		finish()
+	if sp.finish != nil {
+		sp.finish()
 	}
 	finished := st.countStored(store, mine)
 	ended := time.Now()
@@ -114,6 +88,48 @@ func Shard(ctx context.Context, st *Study, opt ShardOptions) (*ShardOutcome, err
 	oc := &ShardOutcome{Manifest: man, Stats: stats, Finished: finished, Seconds: ended.Sub(started).Seconds()}
 	oc.Interrupted = runErr != nil && errors.Is(runErr, context.Canceled) && ctx.Err() != nil
 	return oc, shardError(oc, runErr, s.Name, sh, nMine, store.Dir())
+}
+
+// shardPass starts a shard's training pass: it writes the shard's
+// record before training (so merge can tell a shard that started and
+// died from one that never ran), tells what the shard trains and starts
+// the progress of opt.Start.
+type shardPass struct {
+	st      *Study
+	opt     ShardOptions
+	man     *sweep.ShardRecord
+	dir     string // the folder of shard records
+	nMine   int
+	workers int
+	store   string
+	log     io.Writer
+	finish  func() // opt.Start's, once started
+}
+
+func (sp *shardPass) start(pass *Pass) func(int, int, *experiments.Result) {
+	s, sh, log := sp.st.Spec, sp.opt.Shard, sp.log
+	reused, toTrain := pass.Reused, pass.ToTrain
+	sp.man.Finished, sp.man.Reused, sp.man.Complete = reused, reused, reused == sp.nMine
+	if err := sweep.SaveShardRecord(sp.dir, sp.man); err != nil {
+		fmt.Fprintf(log, "note: shard manifest: %v\n", err)
+	}
+	src := ""
+	if sp.opt.Source != "" {
+		src = " (" + sp.opt.Source + ")"
+	}
+	fmt.Fprintf(log, "sweep %s: shard %s%s: %d of %d runs on %s → %s\n",
+		s.Name, sh, src, sp.nMine, sp.st.Plans.Len(), workersLabel(min(sp.workers, max(toTrain, 1))), sp.opt.Out)
+	if reused > 0 {
+		fmt.Fprintf(log, "sweep %s: shard %s: resuming: %d of %d runs already in %s, %d to train\n",
+			s.Name, sh, reused, sp.nMine, sp.store, toTrain)
+	}
+	if sp.opt.Start == nil {
+		return nil
+	}
+	var progress func(int, int, *experiments.Result)
+	pass.Label = s.Name + " " + sh.String()
+	progress, sp.finish = sp.opt.Start(pass)
+	return progress
 }
 
 // shardRecord is the shard's manifest as it starts: nMine of the
