@@ -301,10 +301,7 @@ func copyShardRecords(srcs []mergeSource, out string) error {
 // oc.Manifest); it returns the tables' counts.
 func (st *Study) writeMerged(ctx context.Context, oc *MergeOutcome, dst *sweep.Store, opt MergeOptions, started time.Time, log io.Writer) (Counts, error) {
 	out, plans := oc.Out, st.Plans
-	prevFiles := []string{}
-	if m, err := ReadManifest(out); err == nil {
-		prevFiles = m.Files
-	}
+	prevFiles := previousFiles(out)
 	if err := atomicfile.WriteBytes(filepath.Join(out, SpecFile), st.SpecText); err != nil {
 		return Counts{}, err
 	}

@@ -61,10 +61,7 @@ func Sweep(ctx context.Context, st *Study, opt SweepOptions) (*SweepOutcome, err
 	if err := Claim(out, st, claim); err != nil {
 		return nil, err
 	}
-	prevFiles := []string{}
-	if m, err := ReadManifest(out); err == nil {
-		prevFiles = m.Files
-	}
+	prevFiles := previousFiles(out)
 	atomicfile.RemoveTemps(out)
 	scratch, err := openRunScratch(out, st, true, opt.Log)
 	if err != nil {
@@ -241,6 +238,15 @@ func (st *Study) sweepError(oc *SweepOutcome, finished int, counts Counts, store
 		return &FailedRunsError{Failed: counts.Failed, Runs: st.Plans.Len(), IDs: counts.FailedIDs, Store: storeDir}
 	}
 	return nil
+}
+
+// previousFiles are the files the folder's manifest lists (none without
+// one): what an earlier sweep or merge wrote there.
+func previousFiles(out string) []string {
+	if m, err := ReadManifest(out); err == nil {
+		return m.Files
+	}
+	return []string{}
 }
 
 func (l Limits) workersOr(w int) int {
