@@ -7,9 +7,8 @@ import (
 
 	"github.com/spf13/cobra"
 
-	"github.com/lossexp/lossexp/experiments"
-	"github.com/lossexp/lossexp/experiments/balance"
 	"github.com/lossexp/lossexp/lossterms"
+	"github.com/lossexp/lossexp/study"
 )
 
 func newCmdTerms(streams *IO) *cobra.Command {
@@ -45,7 +44,7 @@ parameters.`,
 			}
 			fmt.Fprintln(w)
 			fmt.Fprintln(w, "BALANCING METHOD\t\tMEANING (loss.balance, sweep.balance)")
-			for _, m := range balance.Methods() {
+			for _, m := range study.BalanceMethods() {
 				fmt.Fprintf(w, "%s\t\t%s\n", m.Name, m.Summary)
 				for _, p := range m.Params {
 					fmt.Fprintf(w, "\t\t  %s: %s (default %s)\n", p.Name, p.Meaning, p.Default)
@@ -71,7 +70,7 @@ supports it).`,
 		RunE: func(*cobra.Command, []string) error {
 			w := tabwriter.NewWriter(streams.Out, 0, 0, 2, ' ', 0)
 			fmt.Fprintln(w, "METRIC\tTASK\tBETTER\tTERM\tMEANING (COMPUTED BY)")
-			for _, m := range experiments.MetricCatalogue() {
+			for _, m := range study.MetricCatalogue() {
 				task, better, term := m.Task, m.Better, m.Term
 				if task == "" {
 					task = "any"

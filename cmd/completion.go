@@ -6,7 +6,7 @@ import (
 
 	"github.com/spf13/cobra"
 
-	"github.com/lossexp/lossexp/spec"
+	"github.com/lossexp/lossexp/study"
 )
 
 func newCmdCompletion(streams *IO) *cobra.Command {
@@ -116,7 +116,7 @@ func newCmdHelp(root *cobra.Command) *cobra.Command {
 				}
 				topic := strings.Join(args, " ")
 				if len(names) > 0 {
-					if s := spec.Suggest(topic, names); s != "" {
+					if s := study.Suggest(topic, names); s != "" {
 						return inputError(fmt.Errorf("unknown help topic %q, did you mean %q? (commands and topics: %s)", topic, s, strings.Join(names, ", ")))
 					}
 				}

@@ -13,7 +13,7 @@ import (
 	"github.com/spf13/viper"
 
 	"github.com/lossexp/lossexp/datasets"
-	"github.com/lossexp/lossexp/experiments/dataset"
+	"github.com/lossexp/lossexp/study"
 )
 
 // datasetsOptions are the settings of `lossexp datasets` and `lossexp
@@ -37,7 +37,7 @@ func (o *datasetsOptions) cache() (string, error) {
 // cacheDirSetting resolves the fetch cache once, in the command, for
 // every command that reads data: --cache-dir over LOSSEXP_CACHE_DIR over
 // the config file's cache-dir, else lossexp's folder in the user's cache
-// folder; "" when there is none. The value is passed down (experiments.Folders);
+// folder; "" when there is none. The value is passed down (study.Folders);
 // nothing below cmd reads the setting.
 func cacheDirSetting(v *viper.Viper) string {
 	if d := v.GetString("cache-dir"); d != "" {
@@ -174,7 +174,7 @@ func datasetsFetchRun(ctx context.Context, opts *datasetsOptions, w io.Writer) e
 func datasetsRun(opts *datasetsOptions, out io.Writer) error {
 	w := tabwriter.NewWriter(out, 0, 0, 2, ' ', 0)
 	fmt.Fprintln(w, "BUILTIN\tTASK\tMEANING")
-	for _, g := range dataset.Builtins() {
+	for _, g := range study.BuiltinDatasets() {
 		fmt.Fprintf(w, "%s\t%s\t%s\n", g.Name, g.Task, g.Summary)
 		for _, p := range g.Params {
 			fmt.Fprintf(w, "\t\t  %s = %g: %s\n", p.Name, p.Default, p.Meaning)

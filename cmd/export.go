@@ -13,7 +13,6 @@ import (
 
 	"github.com/lossexp/lossexp/export"
 	"github.com/lossexp/lossexp/internal/atomicfile"
-	"github.com/lossexp/lossexp/spec"
 	"github.com/lossexp/lossexp/study"
 )
 
@@ -140,7 +139,7 @@ const (
 )
 
 func exportRun(ctx context.Context, o *ExportOptions, k8s bool) error {
-	if !k8s && o.Spec == spec.Stdin {
+	if !k8s && o.Spec == study.Stdin {
 		// The shards read the spec on the nodes, long after this command
 		// has gone: a spec on standard input is nowhere they could read it.
 		return inputError(errors.New("export slurm -: the shards read the spec from a file on the filesystem every node sees (relative paths in it resolve against its folder); save it there and pass its path, e.g. lossexp export slurm /shared/specs/study.yaml"))
@@ -158,15 +157,8 @@ func exportRun(ctx context.Context, o *ExportOptions, k8s bool) error {
 	if !k8s && o.Slurm.CPUs < 1 {
 		return inputError(fmt.Errorf("--cpus must be ≥ 1, got %d", o.Slurm.CPUs))
 	}
-	// --out is a folder now; a name that looks like the file of earlier
-	// versions' -o FILE is almost surely one.
-	if o.Out != "" && o.Out != "-" {
-		if st, err := os.Stat(o.Out); err == nil && !st.IsDir() {
-			return inputError(fmt.Errorf("--out %s is a file: --out is the results folder (the script goes into it); use --out - for standard output", o.Out))
-		}
-		if ext := filepath.Ext(o.Out); ext == ".sh" || ext == ".yaml" || ext == ".yml" {
-			return inputError(fmt.Errorf("--out %s looks like a file name: -o/--out is the results folder now (export writes %s into it); use --out - for standard output", o.Out, map[bool]string{true: exportK8sFile, false: exportSlurmFile}[k8s]))
-		}
+	if err := checkExportOut(o.Out, k8s); err != nil {
+		return err
 	}
 	out := o.Out
 	if out == "" || out == "-" {
@@ -187,54 +179,83 @@ func exportRun(ctx context.Context, o *ExportOptions, k8s bool) error {
 		if err != nil {
 			return inputError(err)
 		}
-	} else {
-		abs, err := filepath.Abs(o.Spec)
-		if err != nil {
-			return inputError(err)
-		}
-		if out, err = filepath.Abs(out); err != nil {
-			return inputError(err)
-		}
-		// The jobs run in the results folder (their logs go to
-		// OUT/slurm-logs): every path they use must be absolute.
-		if o.Slurm.DataDir != "" {
-			if o.Slurm.DataDir, err = filepath.Abs(o.Slurm.DataDir); err != nil {
-				return inputError(err)
-			}
-		}
-		if strings.Contains(o.Slurm.Binary, "/") {
-			if o.Slurm.Binary, err = filepath.Abs(o.Slurm.Binary); err != nil {
-				return inputError(err)
-			}
-		}
-		o.Slurm.Name, o.Slurm.SpecPath, o.Slurm.Out, o.Slurm.Runs, o.Slurm.LogDir = s.Name, abs, out, s.Runs, study.ExportLogDir
-		o.Slurm.Trainer = s.Trainer
-		if target != "" {
-			if o.Slurm.Script, err = filepath.Abs(target); err != nil {
-				return inputError(err)
-			}
-		}
-		if err := export.WriteSlurm(&buf, o.Slurm); err != nil {
+	} else if err := writeSlurmScript(&buf, o, s, out, target); err != nil {
+		return err
+	}
+	return saveExport(o.IO, buf.Bytes(), target, k8s)
+}
+
+// checkExportOut refuses an --out that is a file: --out is a folder now;
+// a name that looks like the file of earlier versions' -o FILE is almost
+// surely one.
+func checkExportOut(out string, k8s bool) error {
+	if out == "" || out == "-" {
+		return nil
+	}
+	if st, err := os.Stat(out); err == nil && !st.IsDir() {
+		return inputError(fmt.Errorf("--out %s is a file: --out is the results folder (the script goes into it); use --out - for standard output", out))
+	}
+	if ext := filepath.Ext(out); ext == ".sh" || ext == ".yaml" || ext == ".yml" {
+		return inputError(fmt.Errorf("--out %s looks like a file name: -o/--out is the results folder now (export writes %s into it); use --out - for standard output", out, map[bool]string{true: exportK8sFile, false: exportSlurmFile}[k8s]))
+	}
+	return nil
+}
+
+// writeSlurmScript writes the Slurm script of spec s into buf, for the
+// results folder out and the script's own path target ("" for standard
+// output). The jobs run in the results folder (their logs go to
+// OUT/slurm-logs): every path they use must be absolute.
+func writeSlurmScript(buf *bytes.Buffer, o *ExportOptions, s *study.Outline, out, target string) error {
+	abs, err := filepath.Abs(o.Spec)
+	if err != nil {
+		return inputError(err)
+	}
+	if out, err = filepath.Abs(out); err != nil {
+		return inputError(err)
+	}
+	if o.Slurm.DataDir != "" {
+		if o.Slurm.DataDir, err = filepath.Abs(o.Slurm.DataDir); err != nil {
 			return inputError(err)
 		}
 	}
+	if strings.Contains(o.Slurm.Binary, "/") {
+		if o.Slurm.Binary, err = filepath.Abs(o.Slurm.Binary); err != nil {
+			return inputError(err)
+		}
+	}
+	o.Slurm.Name, o.Slurm.SpecPath, o.Slurm.Out, o.Slurm.Runs, o.Slurm.LogDir = s.Name, abs, out, s.Runs, study.ExportLogDir
+	o.Slurm.Trainer = s.Trainer
+	if target != "" {
+		if o.Slurm.Script, err = filepath.Abs(target); err != nil {
+			return inputError(err)
+		}
+	}
+	if err := export.WriteSlurm(buf, o.Slurm); err != nil {
+		return inputError(err)
+	}
+	return nil
+}
+
+// saveExport writes the script or manifest b to target (standard output
+// when target is "") and tells how to submit it.
+func saveExport(streams *IO, b []byte, target string, k8s bool) error {
 	if target == "" {
-		_, err := o.IO.Out.Write(buf.Bytes())
+		_, err := streams.Out.Write(b)
 		return err
 	}
 	if err := os.MkdirAll(filepath.Dir(target), 0o755); err != nil {
 		return inputError(fmt.Errorf("create %s: %w", filepath.Dir(target), atomicfile.UnwrapPath(err)))
 	}
-	if err := atomicfile.WriteBytes(target, buf.Bytes()); err != nil {
+	if err := atomicfile.WriteBytes(target, b); err != nil {
 		return err
 	}
 	if !k8s {
 		if err := os.Chmod(target, 0o755); err != nil {
 			return err
 		}
-		fmt.Fprintf(o.IO.Err, "wrote %s; submit with: bash %s\n", target, shellQuote(target))
+		fmt.Fprintf(streams.Err, "wrote %s; submit with: bash %s\n", target, shellQuote(target))
 		return nil
 	}
-	fmt.Fprintf(o.IO.Err, "wrote %s; apply with: kubectl apply -f %s\n", target, shellQuote(target))
+	fmt.Fprintf(streams.Err, "wrote %s; apply with: kubectl apply -f %s\n", target, shellQuote(target))
 	return nil
 }

@@ -14,8 +14,6 @@ import (
 	"slices"
 	"strings"
 
-	"github.com/lossexp/lossexp/experiments"
-	"github.com/lossexp/lossexp/spec"
 	"github.com/lossexp/lossexp/study"
 )
 
@@ -49,14 +47,23 @@ type RunJSON struct {
 	Seconds float64             `json:"seconds"`
 }
 
-func newRunJSON(spec string, s *spec.Spec, repeat int, lam []float64, names []string, res *experiments.Result) RunJSON {
-	out := RunJSON{Spec: spec, Name: s.Name, Repeat: repeat, Lambdas: map[string]float64{}, Status: string(res.Status),
+func newRunJSON(spec string, one *study.OneRun, res *study.Result) RunJSON {
+	out := RunJSON{Spec: spec, Name: one.Spec.Name, Repeat: one.Repeat, Lambdas: map[string]float64{}, Status: string(res.Status),
 		Reason: res.Reason, Metrics: map[string]*float64{}, Seconds: res.Seconds}
-	for i, t := range s.Loss.Terms {
-		out.Lambdas[t.Name] = lam[i]
+	for i, t := range one.Spec.Loss.Terms {
+		out.Lambdas[t.Name] = one.Lambdas[i]
 	}
-	for i, n := range names {
+	for i, n := range one.Metrics {
 		out.Metrics[n] = jnum(res.Metrics[i])
+	}
+	if one.Folds > 0 {
+		out.Fold = &one.Fold
+	}
+	if one.AxisNames != nil {
+		out.Axes = map[string]string{}
+		for k, f := range one.AxisNames {
+			out.Axes[f] = one.AxisValues[k]
+		}
 	}
 	return out
 }
@@ -93,7 +100,7 @@ type ValidateAxis struct {
 // newValidateJSON describes a valid spec of runs runs on grid grid
 // points (its study's Plans and Grid). The validate command calls it for
 // --json: writeJSON(o.IO.Out, newValidateJSON(o.Spec, s, runs, grid)).
-func newValidateJSON(path string, s *spec.Spec, runs, grid int) ValidateJSON {
+func newValidateJSON(path string, s *study.Spec, runs, grid int) ValidateJSON {
 	v := ValidateJSON{Spec: path, Valid: true, Name: s.Name, Dataset: describeData(s), Model: describeModel(s),
 		Terms: []ValidateTerm{}, Mode: s.Sweep.Mode, GridPoints: grid, Repeats: s.Repeats, Runs: runs}
 	for _, t := range s.Loss.Terms {

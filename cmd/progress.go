@@ -10,7 +10,7 @@ import (
 
 	"golang.org/x/term"
 
-	"github.com/lossexp/lossexp/experiments"
+	"github.com/lossexp/lossexp/study"
 )
 
 // progress shows how far a sweep is: on a terminal, one line redrawn in
@@ -55,10 +55,10 @@ func (p *progress) setCosts(costs []int64) {
 }
 
 // update is called after each finished run, from one goroutine.
-func (p *progress) update(done, total int, r *experiments.Result) {
+func (p *progress) update(done, total int, r *study.Result) {
 	switch r.Status {
-	case experiments.StatusOK:
-	case experiments.StatusFailed:
+	case study.StatusOK:
+	case study.StatusFailed:
 		p.failed++
 	default:
 		p.diverged++

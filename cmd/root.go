@@ -1,7 +1,6 @@
 package cmd
 
 import (
-	"bytes"
 	"context"
 	"errors"
 	"fmt"
@@ -14,7 +13,6 @@ import (
 	"github.com/spf13/viper"
 
 	"github.com/lossexp/lossexp/internal/saferead"
-	"github.com/lossexp/lossexp/spec"
 	"github.com/lossexp/lossexp/study"
 )
 
@@ -240,10 +238,10 @@ func bind(v *viper.Viper, c *cobra.Command, names ...string) {
 }
 
 // loadSpec reads and validates a spec; its errors are input errors. Path
-// "-" is os.Stdin (see spec.Stdin); loadSpecIO reads the command's
+// "-" is os.Stdin (see study.Stdin); loadSpecIO reads the command's
 // own input instead.
-func loadSpec(path string) (*spec.Spec, error) {
-	s, err := spec.Load(path)
+func loadSpec(path string) (*study.Spec, error) {
+	s, err := study.LoadSpec(path)
 	if err != nil {
 		return nil, inputError(err)
 	}
@@ -254,15 +252,15 @@ func loadSpec(path string) (*spec.Spec, error) {
 // readSpecInput): the spec comes from standard input, named <stdin> in
 // messages, and a relative dataset path resolves against the working
 // directory.
-func loadSpecIO(ctx context.Context, streams *IO, path string) (*spec.Spec, error) {
-	if path != spec.Stdin || streams == nil || streams.In == nil {
+func loadSpecIO(ctx context.Context, streams *IO, path string) (*study.Spec, error) {
+	if path != study.Stdin || streams == nil || streams.In == nil {
 		return loadSpec(path)
 	}
 	text, err := readSpecInput(ctx, streams)
 	if err != nil {
 		return nil, err
 	}
-	s, err := spec.Parse(bytes.NewReader(text), spec.StdinName)
+	s, err := study.ParseSpec(text, study.StdinName)
 	if err != nil {
 		return nil, inputError(err)
 	}
@@ -273,13 +271,13 @@ func loadSpecIO(ctx context.Context, streams *IO, path string) (*spec.Spec, erro
 // standard input when path is "-" (readSpecInput); a path must name a
 // regular file of at most saferead.MaxSpecBytes.
 func readSpecText(ctx context.Context, streams *IO, path string) ([]byte, error) {
-	if path == spec.Stdin {
+	if path == study.Stdin {
 		return readSpecInput(ctx, streams)
 	}
 	text, err := saferead.ReadFile(path, saferead.MaxSpecBytes)
 	switch {
 	case errors.Is(err, saferead.ErrNotRegular):
-		return nil, inputError(fmt.Errorf("load spec: %w%s", err, spec.StdinHint(err)))
+		return nil, inputError(fmt.Errorf("load spec: %w%s", err, study.StdinHint(err)))
 	case err != nil:
 		return nil, inputError(fmt.Errorf("load spec %s: %w", path, err))
 	}
@@ -288,8 +286,8 @@ func readSpecText(ctx context.Context, streams *IO, path string) ([]byte, error)
 
 // specName is how messages name the spec at path ("<stdin>" for "-").
 func specName(path string) string {
-	if path == spec.Stdin {
-		return spec.StdinName
+	if path == study.Stdin {
+		return study.StdinName
 	}
 	return path
 }

@@ -5,16 +5,11 @@ import (
 	"fmt"
 	"math"
 	"os"
-	"slices"
-	"strconv"
-	"strings"
 	"text/tabwriter"
 
 	"github.com/spf13/cobra"
 	"github.com/spf13/viper"
 
-	"github.com/lossexp/lossexp/experiments"
-	"github.com/lossexp/lossexp/spec"
 	"github.com/lossexp/lossexp/study"
 )
 
@@ -87,106 +82,56 @@ func runRun(ctx context.Context, o *RunOptions) error {
 	if err != nil {
 		return err
 	}
-	lam := make([]float64, len(s.Loss.Terms))
-	for i, t := range s.Loss.Terms {
-		if !t.Weight.Swept && len(t.Weight.Values) == 1 {
-			lam[i] = t.Weight.Values[0]
-		}
-	}
-	for _, kv := range o.Set {
-		name, val, ok := strings.Cut(kv, "=")
-		if !ok {
-			return inputError(fmt.Errorf("--set %q: want NAME=VALUE, e.g. l2=0.001", kv))
-		}
-		idx := -1
-		var names []string
-		for i, t := range s.Loss.Terms {
-			names = append(names, t.Name)
-			if t.Name == name {
-				idx = i
-			}
-		}
-		if idx < 0 {
-			return inputError(fmt.Errorf("--set %s: no term named %q in %s (terms: %s)", kv, name, o.Spec, strings.Join(names, ", ")))
-		}
-		w, err := spec.ParseWeightString(val)
-		if err != nil || len(w.Values) != 1 {
-			return inputError(fmt.Errorf("--set %s: λ must be one number ≥ 0: %v", kv, err))
-		}
-		lam[idx] = w.Values[0]
+	req := study.RunRequest{Name: o.Spec, Set: o.Set, Repeat: o.Repeat, Fold: o.Fold, Axis: o.Axis}
+	lim := study.DefaultLimits()
+	lim.Workers = 1 // one run trains
+	one, err := study.PlanRun(ctx, s, req, study.Folders{Data: o.DataDir, Cache: o.Cache}, lim)
+	if err != nil {
+		return err
 	}
 	if o.Repeat >= s.Repeats {
 		fmt.Fprintf(o.IO.Err, "note: repeat %d is beyond the spec's %d repeats; a sweep would not train it\n", o.Repeat, s.Repeats)
 	}
-	axisNames := s.AxisNames()
-	axes, err := runAxisPoint(s, o.Spec, o.Axis)
-	if err != nil {
-		return inputError(err)
-	}
-	axisLabel := ""
-	if axes != nil {
-		s = s.WithAxes(axes)
-		for k, f := range axisNames {
-			axisLabel += fmt.Sprintf(" %s=%s,", f, axes[k])
-		}
-	}
-	folds := s.Dataset.Split.CV // 0 without cross-validation
-	switch {
-	case folds == 0 && o.Fold != 0:
-		return inputError(fmt.Errorf("--fold %d: %s has no cross-validation (dataset.split.cv)", o.Fold, o.Spec))
-	case folds > 0 && o.Fold >= folds:
-		return inputError(fmt.Errorf("--fold %d: %s has %d folds (0 to %d)", o.Fold, o.Spec, folds, folds-1))
-	}
-	data, err := experiments.OpenData(s, experiments.Folders{Data: o.DataDir, Cache: o.Cache})
-	if err != nil {
-		return inputError(err)
-	}
-	sp, err := data.PrepareFold(o.Repeat, o.Fold)
-	if err != nil {
-		return inputError(err)
-	}
-	if s.Trainer != nil {
-		scratch, release, err := runScratch(o.Out)
+	var scratch *study.Scratch
+	if one.NeedsScratch() {
+		sc, release, err := runScratch(o.Out)
 		if err != nil {
 			return err
 		}
 		defer release() // on every return: ok, failed, an error, Ctrl-C or SIGTERM
-		ctx = experiments.WithScratch(ctx, scratch.Dir())
+		scratch = sc
 	}
-	run := &experiments.Run{Point: 0, Repeat: o.Repeat, Fold: o.Fold, Lambdas: lam, Spec: s, Data: sp}
-	res, err := experiments.Train(ctx, run)
+	res, err := one.Train(ctx, scratch)
 	if err != nil {
 		return err
 	}
-	names := experiments.MetricNames(s, sp)
 	if o.JSON {
-		out := newRunJSON(o.Spec, s, o.Repeat, lam, names, &res)
-		if folds > 0 {
-			out.Fold = &o.Fold
-		}
-		if axes != nil {
-			out.Axes = map[string]string{}
-			for k, f := range axisNames {
-				out.Axes[f] = axes[k].String()
-			}
-		}
-		if err := writeJSON(o.IO.Out, out); err != nil {
+		if err := writeJSON(o.IO.Out, newRunJSON(o.Spec, one, &res)); err != nil {
 			return err
 		}
-		return runFailed(&res)
+	} else if err := printRun(o, one, &res); err != nil {
+		return err
 	}
+	return runFailed(&res)
+}
+
+// printRun prints the run's result as the table of `lossexp run`.
+func printRun(o *RunOptions, one *study.OneRun, res *study.Result) error {
 	w := tabwriter.NewWriter(o.IO.Out, 0, 0, 2, ' ', 0)
-	fold := ""
-	if folds > 0 {
-		fold = fmt.Sprintf(" fold %d of %d,", o.Fold, folds)
+	fold, axisLabel := "", ""
+	if one.Folds > 0 {
+		fold = fmt.Sprintf(" fold %d of %d,", one.Fold, one.Folds)
 	}
-	fmt.Fprintf(w, "run\t%s repeat %d,%s%s %s\n", s.Name, o.Repeat, fold, axisLabel, lambdaLabel(s, lam))
+	for k, f := range one.AxisNames {
+		axisLabel += fmt.Sprintf(" %s=%s,", f, one.AxisValues[k])
+	}
+	fmt.Fprintf(w, "run\t%s repeat %d,%s%s %s\n", one.Spec.Name, one.Repeat, fold, axisLabel, lambdaLabel(one.Spec, one.Lambdas))
 	fmt.Fprintf(w, "status\t%s", res.Status)
 	if res.Reason != "" {
 		fmt.Fprintf(w, " (%s)", res.Reason)
 	}
 	fmt.Fprintln(w)
-	for i, n := range names {
+	for i, n := range one.Metrics {
 		v := res.Metrics[i]
 		if math.IsNaN(v) {
 			fmt.Fprintf(w, "%s\t-\n", n)
@@ -195,17 +140,14 @@ func runRun(ctx context.Context, o *RunOptions) error {
 		fmt.Fprintf(w, "%s\t%.6g\n", n, v)
 	}
 	fmt.Fprintf(w, "seconds\t%.3f\n", res.Seconds)
-	if err := w.Flush(); err != nil {
-		return err
-	}
-	return runFailed(&res)
+	return w.Flush()
 }
 
 // runFailed is the exit of `lossexp run` for its result: status 1 for a
 // failed run (a training command that could not report, issue 23), nil
 // for ok and diverged (a diverged run is a result, as in a sweep).
-func runFailed(res *experiments.Result) error {
-	if res.Status != experiments.StatusFailed {
+func runFailed(res *study.Result) error {
+	if res.Status != study.StatusFailed {
 		return nil
 	}
 	return &exitError{code: ExitFailure, err: fmt.Errorf("the run failed: %s", res.Reason)}
@@ -234,46 +176,4 @@ func runScratch(out string) (*study.Scratch, func(), error) {
 	return s, func() { s.Close() }, nil
 }
 
-func lambdaLabel(s *spec.Spec, lam []float64) string { return study.LambdaLabel(s, lam) }
-
-// runAxisPoint is the axis point `lossexp run` trains: for a spec with
-// sweep axes, each axis at the value --axis FIELD=VALUE gives (VALUE as
-// runs.csv writes it, and one of the axis' values, so that the run is one
-// the sweep trains), else at its first value; nil for a spec without axes.
-func runAxisPoint(s *spec.Spec, specFile string, given []string) ([]spec.AxisValue, error) {
-	if len(s.Sweep.Axes) == 0 {
-		if len(given) > 0 {
-			return nil, fmt.Errorf("--axis %s: %s has no sweep axes", given[0], specFile)
-		}
-		return nil, nil
-	}
-	pt := make([]spec.AxisValue, len(s.Sweep.Axes))
-	for k, ax := range s.Sweep.Axes {
-		pt[k] = ax.Values[0]
-	}
-	names := s.AxisNames()
-	for _, kv := range given {
-		field, val, ok := strings.Cut(kv, "=")
-		if !ok {
-			return nil, fmt.Errorf("--axis %q: want FIELD=VALUE, e.g. %s=%s", kv, names[0], s.Sweep.Axes[0].Values[0])
-		}
-		k := slices.Index(names, field)
-		if k < 0 {
-			return nil, fmt.Errorf("--axis %s: %s is not an axis of %s (axes: %s)", kv, field, specFile, strings.Join(names, ", "))
-		}
-		var vals []string
-		found := false
-		x, xerr := strconv.ParseFloat(val, 64) // 0.010 names the value 0.01
-		for _, v := range s.Sweep.Axes[k].Values {
-			vals = append(vals, v.String())
-			if v.String() == val || (v.List == nil && xerr == nil && x == v.Num) {
-				pt[k], found = v, true
-				break
-			}
-		}
-		if !found {
-			return nil, fmt.Errorf("--axis %s: %s is not a value of axis %s (values: %s)", kv, val, field, strings.Join(vals, ", "))
-		}
-	}
-	return pt, nil
-}
+func lambdaLabel(s *study.Spec, lam []float64) string { return study.LambdaLabel(s, lam) }

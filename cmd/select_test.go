@@ -113,6 +113,7 @@ func TestSweep_SelectsOnValidationByDefault(t *testing.T) {
 // --axis name the fold and the axis point in its output.
 func TestRun_SameAsSweep(t *testing.T) {
 	axesSpec := strings.Replace(tinySpec, "report:", "sweep: {axes: {model.hidden: [4, [3, 3]], train.learning_rate: [0.05, 0.1]}}\nreport:", 1)
+	scaledSpec := strings.Replace(tinySpec, "num: 3}}\n", "num: 3}}\n      scale: initial_loss\n", 1)
 	for _, tc := range []struct {
 		name, spec string
 		fold       string   // "" without cross-validation
@@ -121,6 +122,7 @@ func TestRun_SameAsSweep(t *testing.T) {
 		{"carved validation", tinySpec, "", nil},
 		{"cv fold 2", cvSpec, "2", nil},
 		{"axes", axesSpec, "", []string{"model.hidden=3x3", "train.learning_rate=0.1"}},
+		{"scaled term", scaledSpec, "", nil},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			spec := writeSpec(t, tc.spec)

@@ -17,7 +17,6 @@ import (
 	"github.com/lossexp/lossexp/datasets"
 	"github.com/lossexp/lossexp/internal/atomicfile"
 	"github.com/lossexp/lossexp/internal/saferead"
-	"github.com/lossexp/lossexp/spec"
 	"github.com/lossexp/lossexp/study"
 )
 
@@ -62,8 +61,7 @@ var configKeys = []string{"workers", "data-dir", "results", "cache-dir"}
 // trainer that itself runs a sweep) inherits them: they are accepted and
 // ignored, never refused. childEnvPrefixes are the families of them.
 var (
-	childEnv         = []string{"LOSSEXP_RUN_ID", "LOSSEXP_REPEAT", "LOSSEXP_SEED", "LOSSEXP_WORKER", "LOSSEXP_RUN_DIR", "LOSSEXP_PARAMS", "LOSSEXP_ATTEMPT"}
-	childEnvPrefixes = []string{"LOSSEXP_LAMBDA_", "LOSSEXP_PARAM_"}
+	childEnv, childEnvPrefixes = study.TrainerEnv() // the trainer protocol's own list (experiments/command)
 )
 
 // testEnv are the variables of lossexp's own test suite and scripts
@@ -94,7 +92,7 @@ func checkEnv(environ []string) error {
 		s := lookupSetting(name)
 		if s == nil {
 			msg := fmt.Sprintf("unknown environment variable %s", name)
-			if g := spec.Suggest(strings.ToLower(name), known); g != "" {
+			if g := study.Suggest(strings.ToLower(name), known); g != "" {
 				msg += fmt.Sprintf(", did you mean %s?", strings.ToUpper(g))
 			}
 			errs = append(errs, fmt.Errorf("%s (lossexp reads %s; unset it or fix its name)", msg, strings.Join(settingNames(), ", ")))
@@ -208,7 +206,7 @@ func checkConfig(path string, data []byte) error {
 		k, val := m.Content[i], m.Content[i+1]
 		if !slices.Contains(configKeys, k.Value) {
 			msg := fmt.Sprintf("%s:%d: unknown key %q", path, k.Line, k.Value)
-			if g := spec.Suggest(k.Value, configKeys); g != "" {
+			if g := study.Suggest(k.Value, configKeys); g != "" {
 				msg += fmt.Sprintf(", did you mean %q?", g)
 			}
 			errs = append(errs, fmt.Errorf("%s (valid: %s)", msg, strings.Join(configKeys, ", ")))

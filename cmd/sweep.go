@@ -11,8 +11,6 @@ import (
 	"github.com/spf13/viper"
 
 	"github.com/lossexp/lossexp/datasets"
-	"github.com/lossexp/lossexp/experiments"
-	"github.com/lossexp/lossexp/spec"
 	"github.com/lossexp/lossexp/study"
 )
 
@@ -118,7 +116,7 @@ A CSV dataset path is resolved relative to the spec's folder, then to
 }
 
 func sweepRun(ctx context.Context, o *SweepOptions) error {
-	st, err := loadStudy(ctx, o.IO, o.Spec, experiments.Folders{Data: o.DataDir, Cache: o.Cache}, o.limits(o.Workers))
+	st, err := loadStudy(ctx, o.IO, o.Spec, study.Folders{Data: o.DataDir, Cache: o.Cache}, o.limits(o.Workers))
 	if err != nil {
 		return err
 	}
@@ -148,7 +146,7 @@ func sweepRun(ctx context.Context, o *SweepOptions) error {
 
 // startProgress is study.SweepOptions.Start: a progress display per
 // training pass.
-func (o *SweepOptions) startProgress(pass *study.Pass) (func(int, int, *experiments.Result), func()) {
+func (o *SweepOptions) startProgress(pass *study.Pass) (func(int, int, *study.Result), func()) {
 	p := newProgress(o.IO, pass.Label, pass.ToTrain, o.Quiet)
 	p.setCosts(pass.Costs())
 	return p.update, p.finish
@@ -215,15 +213,15 @@ func shellQuote(s string) string { return study.ShellQuote(s) }
 // standard input when path is "-" (named <stdin> in messages; a relative
 // dataset path resolves against the working directory). ctx cancels the
 // read of standard input and the load of the data.
-func loadStudy(ctx context.Context, streams *IO, path string, dirs experiments.Folders, lim study.Limits) (*study.Study, error) {
-	if path != spec.Stdin {
+func loadStudy(ctx context.Context, streams *IO, path string, dirs study.Folders, lim study.Limits) (*study.Study, error) {
+	if path != study.Stdin {
 		return study.Load(ctx, path, dirs, lim)
 	}
 	text, err := readSpecInput(ctx, streams)
 	if err != nil {
 		return nil, err
 	}
-	return study.Plan(ctx, text, spec.StdinName, dirs, lim)
+	return study.Plan(ctx, text, study.StdinName, dirs, lim)
 }
 
 // limitFlags are the resource limits of commands that plan a study.
@@ -268,4 +266,4 @@ func (l *limitFlags) limits(workers int) study.Limits {
 // Manifest is manifest.json (study.Manifest).
 type Manifest = study.Manifest
 
-func specDiff(a, b *spec.Spec) []string { return study.SpecDiff(a, b) }
+func specDiff(a, b *study.Spec) []string { return study.SpecDiff(a, b) }

@@ -8,15 +8,14 @@ import (
 	"strconv"
 	"strings"
 
-	"github.com/lossexp/lossexp/experiments"
-	"github.com/lossexp/lossexp/spec"
+	"github.com/lossexp/lossexp/study"
 )
 
 // describeTrainer prints what `lossexp validate` says of a spec with a
 // trainer: section, in place of its dataset, model and train lines: the
 // command as written (placeholders kept), where it runs, the inputs, the
 // environment it adds, the limits and the metrics every run must report.
-func describeTrainer(w io.Writer, s *spec.Spec) {
+func describeTrainer(w io.Writer, s *study.Spec) {
 	t := s.Trainer
 	args := make([]string, len(t.Command))
 	for i, a := range t.Command {
@@ -25,7 +24,7 @@ func describeTrainer(w io.Writer, s *spec.Spec) {
 	fmt.Fprintf(w, "trainer:  %s\n", strings.Join(args, " "))
 	fmt.Fprintf(w, "  runs in %s, one process group per run", s.SpecDir())
 	if t.Timeout > 0 {
-		fmt.Fprintf(w, ", timeout %s", experiments.ShortDuration(t.Timeout))
+		fmt.Fprintf(w, ", timeout %s", study.ShortDuration(t.Timeout))
 	}
 	fmt.Fprintf(w, ", %d retries of a failed run", t.Retries)
 	if n := t.FailFast(); n > 0 {

@@ -11,8 +11,7 @@ import (
 	"github.com/spf13/cobra"
 	"github.com/spf13/viper"
 
-	"github.com/lossexp/lossexp/experiments"
-	"github.com/lossexp/lossexp/spec"
+	"github.com/lossexp/lossexp/study"
 )
 
 // ValidateOptions are the settings of `lossexp validate`.
@@ -72,7 +71,7 @@ training is refused here with the same message.`,
 }
 
 func validateRun(ctx context.Context, o *ValidateOptions) error {
-	st, err := loadStudy(ctx, o.IO, o.Spec, experiments.Folders{Data: o.DataDir, Cache: o.Cache}, o.limits(o.Workers))
+	st, err := loadStudy(ctx, o.IO, o.Spec, study.Folders{Data: o.DataDir, Cache: o.Cache}, o.limits(o.Workers))
 	if err != nil {
 		return err
 	}
@@ -148,7 +147,7 @@ func validateRun(ctx context.Context, o *ValidateOptions) error {
 	return nil
 }
 
-func describeData(s *spec.Spec) string {
+func describeData(s *study.Spec) string {
 	d := s.Dataset
 	src := "csv " + d.CSV + " (target " + d.Target + ")"
 	if d.Builtin != "" {
@@ -171,7 +170,7 @@ func describeData(s *spec.Spec) string {
 	return src + ", split " + split
 }
 
-func describeModel(s *spec.Spec) string {
+func describeModel(s *study.Spec) string {
 	if s.Model.Kind == "linear" {
 		return "linear"
 	}
@@ -225,11 +224,11 @@ func indent(text, pre string) string {
 }
 
 // selectionLabel says which split chooses λ.
-func selectionLabel(s *spec.Spec) string {
+func selectionLabel(s *study.Spec) string {
 	switch {
-	case s.Report.SelectOn == spec.SelectCV:
+	case s.Report.SelectOn == study.SelectCV:
 		return fmt.Sprintf("%d-fold cross-validation inside each repeat (test held out)", s.Folds())
-	case s.Report.SelectOn == spec.SelectTest:
+	case s.Report.SelectOn == study.SelectTest:
 		return "the test split (report.select_on: test: the test score at the chosen λ is optimistic)"
 	case s.Trainer != nil:
 		return "the validation metrics the command reports"

@@ -373,23 +373,23 @@ func commandLine(ctx context.Context, run *Run, id string, k int, dir string) ([
 	}
 	lookup := func(name string) (string, bool) {
 		switch name {
-		case "seed":
+		case command.PlaceholderSeed:
 			return strconv.FormatUint(seed, 10), true
-		case "repeat":
+		case command.PlaceholderRepeat:
 			return strconv.Itoa(run.Repeat), true
-		case "run_id":
+		case command.PlaceholderRunID:
 			return id, true
-		case "run_dir":
+		case command.PlaceholderRunDir:
 			return dir, true
-		case "worker":
+		case command.PlaceholderWorker:
 			return strconv.Itoa(worker), true
 		}
-		if n, ok := strings.CutPrefix(name, "lambda."); ok {
+		if n, ok := strings.CutPrefix(name, command.PlaceholderLambda); ok {
 			if l, ok := lambdas[n]; ok {
 				return fmtFloat(l), true
 			}
 		}
-		if n, ok := strings.CutPrefix(name, "params."); ok {
+		if n, ok := strings.CutPrefix(name, command.PlaceholderParam); ok {
 			if p, ok := t.Params[n]; ok {
 				return fmtFloat(p), true
 			}
@@ -427,19 +427,19 @@ func commandLine(ctx context.Context, run *Run, id string, k int, dir string) ([
 	}
 	paramsPath := filepath.Join(dir, "params.json")
 	env = append(env,
-		"LOSSEXP_RUN_ID="+id,
-		"LOSSEXP_REPEAT="+strconv.Itoa(run.Repeat),
-		"LOSSEXP_SEED="+strconv.FormatUint(seed, 10),
-		"LOSSEXP_WORKER="+strconv.Itoa(worker),
-		"LOSSEXP_RUN_DIR="+dir,
-		"LOSSEXP_PARAMS="+paramsPath,
-		"LOSSEXP_ATTEMPT="+strconv.Itoa(k),
+		command.EnvRunID+"="+id,
+		command.EnvRepeat+"="+strconv.Itoa(run.Repeat),
+		command.EnvSeed+"="+strconv.FormatUint(seed, 10),
+		command.EnvWorker+"="+strconv.Itoa(worker),
+		command.EnvRunDir+"="+dir,
+		command.EnvParams+"="+paramsPath,
+		command.EnvAttempt+"="+strconv.Itoa(k),
 	)
 	for _, term := range s.Loss.Terms {
-		env = append(env, "LOSSEXP_LAMBDA_"+EnvName(term.Name)+"="+fmtFloat(lambdas[term.Name]))
+		env = append(env, command.EnvLambda+EnvName(term.Name)+"="+fmtFloat(lambdas[term.Name]))
 	}
 	for _, n := range slices.Sorted(maps.Keys(t.Params)) {
-		env = append(env, "LOSSEXP_PARAM_"+EnvName(n)+"="+fmtFloat(t.Params[n]))
+		env = append(env, command.EnvParam+EnvName(n)+"="+fmtFloat(t.Params[n]))
 	}
 	var required []string
 	for _, m := range t.Metrics {

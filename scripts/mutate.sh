@@ -133,10 +133,10 @@ mutant check-band-ignores-pooled-se report/check.go report 'PooledSEBand' \
 	'	if st.Pooled {' '	if false {'
 mutant verify-summary-unpooled report/check_usable.go cmd 'TestCheck_CVBalanceAsReport' \
 	's, _, _, err := summarizeRuns(runsPath)' 'runs, err := ReadRuns(runsPath); s := Summarize(runs)'
-mutant run-ignores-fold cmd/run.go cmd 'TestRun_SameAsSweep' \
-	'data.PrepareFold(o.Repeat, o.Fold)' 'data.Prepare(o.Repeat)'
-mutant run-ignores-axes cmd/run.go cmd 'TestRun_SameAsSweep' \
-	'		s = s.WithAxes(axes)' '		_ = s.WithAxes(axes)'
+mutant run-ignores-fold study/one.go cmd 'TestRun_SameAsSweep' \
+	'st.Plans.At(req.Repeat*max(folds, 1) + req.Fold)' 'st.Plans.At(req.Repeat*max(folds, 1))'
+mutant run-ignores-axes study/one.go cmd 'TestRun_SameAsSweep' \
+	'Values: pt[k : k+1]})' 'Values: ax.Values[k-k : k-k+1]})'
 mutant lbfgs-ignores-tolerance experiments/train.go experiments 'LBFGSTolerance' \
 	't.spec.Train.LBFGSTolerance())' 'DefaultTolerance)'
 mutant same-spot-labels-not-merged report/labels.go report 'PointLabels' \
@@ -159,7 +159,7 @@ mutant slurm-merge-waits-forever export/slurm.go export 'TestWriteSlurm_Resubmit
 mutant slurm-resubmit-unchecked export/slurm.go export 'TestWriteSlurm_Resubmit' \
 	'	if ((t > {{.Last}})); then' '	if false; then'
 mutant slurm-stdin-spec-accepted cmd/export.go cmd 'TestExport_SlurmStdinRefused' \
-	'if !k8s && o.Spec == spec.Stdin {' 'if !k8s && o.Spec == spec.Stdin+"x" {'
+	'if !k8s && o.Spec == study.Stdin {' 'if !k8s && o.Spec == study.Stdin+"x" {'
 mutant shard-manifests-glob-folder sweep/shard_store.go sweep 'GlobIn' \
 	'atomicfile.GlobIn(dir, "shard-*-of-*.json")' 'filepath.Glob(filepath.Join(dir, "shard-*-of-*.json"))'
 mutant store-temps-glob-folder sweep/segment.go sweep 'GlobIn' \
@@ -169,7 +169,7 @@ mutant remove-temps-glob-folder internal/atomicfile/atomicfile.go internal/atomi
 mutant manifest-pngs-glob-folder study/folder.go cmd 'TestExport_ShardsAcceptTheFolder' \
 	'atomicfile.GlobIn(dir, "*.png")' 'filepath.Glob(filepath.Join(dir, "*.png"))'
 mutant slurm-data-dir-relative cmd/export.go cmd 'TestExport_SlurmPathsAbsolute' \
-	'		if o.Slurm.DataDir != "" {' '		if false {'
+	'	if o.Slurm.DataDir != "" {' '	if false {'
 # --- issue 21: nothing outside the folder, nothing of the user's ---------------
 mutant inventory-log-folder-all-ours study/folder.go study 'TestFolder_Hostile' \
 	'		case e.Type().IsRegular() && sweep.IsLogFile(e.Name()):' '		case true:'
@@ -298,7 +298,7 @@ mutant resume-forgets-cache-dir cmd/sweep.go cmd 'TestResumeCommand_CacheDir' \
 
 # --- issue 21: integration (export k8s -) ---
 mutant export-k8s-stdin-read-as-path cmd/root.go cmd 'TestExport_K8sSpecFromStdin' \
-	'	if path == spec.Stdin {
+	'	if path == study.Stdin {
 		return readSpecInput(ctx, streams)' '	if false {
 		return readSpecInput(ctx, streams)'
 mutant ticks-flat-default-panics report/ticks.go report 'LinTicks|ExtremeValues' \
@@ -407,7 +407,7 @@ mutant i22-new-result-drops-fold experiments/result.go experiments 'TestNewResul
 
 # --- issue 23: lossexp run exits 1 for a failed run ---
 mutant run-failed-exits-0 cmd/run.go cmd 'TestRun_ExitByStatus' \
-	'	if res.Status != experiments.StatusFailed {' '	if true {'
+	'	if res.Status != study.StatusFailed {' '	if true {'
 
 # --- issue 23: fail fast (trainer.max_failures) and the progress line ---
 mutant failfast-never-stops study/train.go study 'TestFailFast_Rule' \
@@ -438,6 +438,14 @@ mutant i22-metric-series-ref-dropped report/plot.go report 'Plot|Figure' \
 			sr.ref = &st'
 mutant i22-methods-static-cost-kept report/methods.go report 'TestMethods_Cost' \
 	'	b.staticMean = mean(staticSecs)' '	b.staticMean = math.NaN()'
+# --- issue 22: cmd imports study only; lossexp run is the sweep's one-run plan ---
+mutant i22-cmd-imports-experiments cmd/version.go cmd 'TestCmd_ImportsStudyOnly' \
+	'import (' 'import (
+	_ "github.com/lossexp/lossexp/experiments"'
+mutant i22-run-plans-repeat-0 study/one.go cmd 'TestRun_SameAsSweep' \
+	'st.Plans.At(req.Repeat*max(folds, 1) + req.Fold)' 'st.Plans.At(req.Fold)'
+mutant i22-protocol-env-unlisted experiments/command/protocol.go experiments 'TestCommandLine_ProtocolNames' \
+	'EnvRunDir, EnvParams, EnvAttempt}' 'EnvRunDir, EnvParams}'
 
 echo
 echo "=== mutation summary: $caught caught, $missed missed, $stale stale (of $((caught + missed + stale)))"

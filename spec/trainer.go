@@ -117,7 +117,7 @@ var (
 // trainer.env values; <name> is a term's name, <param> a key of
 // trainer.params.
 func TrainerPlaceholders() []string {
-	return []string{"lambda.<name>", "params.<param>", "seed", "repeat", "run_id", "run_dir", "worker"}
+	return append([]string{command.PlaceholderLambda + "<name>", command.PlaceholderParam + "<param>"}, command.Placeholders()...)
 }
 
 func (t *TrainerSpec) decode(d *decoder, n *yaml.Node, path string) {
@@ -325,16 +325,16 @@ func (s *Spec) validateTrainerTerms(v *validator) {
 
 // placeholderNames returns the valid placeholders of this spec.
 func (s *Spec) placeholderNames() []string {
-	names := []string{"seed", "repeat", "run_id", "run_dir", "worker"}
+	names := command.Placeholders()
 	for _, t := range s.Loss.Terms {
-		names = append(names, "lambda."+t.Name)
+		names = append(names, command.PlaceholderLambda+t.Name)
 	}
 	for _, k := range slices.Sorted(maps.Keys(s.Trainer.Params)) {
-		names = append(names, "params."+k)
+		names = append(names, command.PlaceholderParam+k)
 	}
 	for _, ax := range s.Sweep.Axes {
-		if p, ok := strings.CutPrefix(ax.Field, trainerParamsPrefix); ok && !slices.Contains(names, "params."+p) {
-			names = append(names, "params."+p)
+		if p, ok := strings.CutPrefix(ax.Field, trainerParamsPrefix); ok && !slices.Contains(names, command.PlaceholderParam+p) {
+			names = append(names, command.PlaceholderParam+p)
 		}
 	}
 	return names

@@ -4,9 +4,12 @@
 // lock), trains the runs the run store lacks, writes the tables and the
 // report from the store, refines the grid, and runs shards and merges
 // them. It draws a folder's report again (Report), stores a folder as a
-// baseline (Baseline) and compares a folder with one (Check). Every
-// command that runs, rebuilds or reads a study goes through it, so there
-// is one copy of each of these rules.
+// baseline (Baseline) and compares a folder with one (Check); it trains
+// the one run `lossexp run` asks for as a one-run plan of the sweep's own
+// planner (PlanRun). Every command that runs, rebuilds or reads a study
+// goes through it, so there is one copy of each of these rules; what the
+// commands read of the spec, the results and the catalogues comes
+// through it too (catalogue.go), so cmd imports no training package.
 //
 // # Layers
 //

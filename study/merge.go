@@ -65,20 +65,9 @@ func Merge(ctx context.Context, opt MergeOptions) (*MergeOutcome, error) {
 	if log == nil {
 		log = io.Discard
 	}
-	var srcs []mergeSource
-	for _, d := range opt.Dirs {
-		st, err := os.Stat(d)
-		if err != nil {
-			return nil, inputf("merge %s: %w", d, atomicfile.UnwrapPath(err))
-		}
-		if !st.IsDir() {
-			return nil, inputf("merge %s: a file, not a results folder", d)
-		}
-		recs, err := sweep.LoadShardRecords(filepath.Join(d, sweep.ShardDir))
-		if err != nil {
-			return nil, input(err)
-		}
-		srcs = append(srcs, mergeSource{dir: d, shards: recs})
+	srcs, err := openMergeSources(opt.Dirs)
+	if err != nil {
+		return nil, err
 	}
 	first, firstPath, err := agreeingManifest(srcs)
 	if err != nil {
@@ -88,21 +77,7 @@ func Merge(ctx context.Context, opt MergeOptions) (*MergeOutcome, error) {
 	if err != nil {
 		return nil, err
 	}
-	s, plans := st.Spec, st.Plans
-
-	// The output folder must not hold another study's results, nor a
-	// link where the merge writes.
-	accept := func() error {
-		if err := acceptable(out, "merge: "); err != nil {
-			return err
-		}
-		if prev, prevPath, err := previousSpec(out); err == nil && prev.RunBase("") != s.RunBase("") {
-			return inputf("merge: output folder %s holds the results of another spec: %s (name %s) differs from the shards' (name %s) in %s; choose another --out",
-				out, prevPath, prev.Name, s.Name, strings.Join(SpecDiff(prev, s), ", "))
-		}
-		return nil
-	}
-	lock, err := LockAccepted(out, "lossexp merge "+s.Name, true, accept)
+	lock, err := LockAccepted(out, "lossexp merge "+st.Spec.Name, true, mergeAccept(out, st.Spec))
 	if err != nil {
 		return nil, err
 	}
@@ -118,58 +93,13 @@ func Merge(ctx context.Context, opt MergeOptions) (*MergeOutcome, error) {
 		return nil, input(err)
 	}
 	defer dst.Close()
-	for k := range srcs {
-		if sameDir(srcs[k].dir, out) {
-			srcs[k].store = dst
-			continue
-		}
-		if srcs[k].store, err = sweep.ReadStore(filepath.Join(srcs[k].dir, sweep.StoreDir)); err != nil {
-			return nil, input(err)
-		}
-		defer srcs[k].store.Close()
+	closeSrcs, err := openSourceStores(srcs, out, dst, log)
+	defer closeSrcs()
+	if err != nil {
+		return nil, err
 	}
-	for k := range srcs {
-		sweep.NoteConflicts(log, srcs[k].store)
-	}
-
-	// Where each run's record is: the first folder that holds one that
-	// fits. One pass over the plans, index lookups only.
-	notes := 0
-	locate := func(p sweep.Plan, note bool) int {
-		for k, src := range srcs {
-			if !src.store.Has(p.ID) {
-				continue
-			}
-			// A failed run's record fits the tables (its row says why):
-			// the merge writes it and exits 1, like the sweep.
-			if src.store.Columns(p.ID, p.Base, st.Layout.Metrics, st.Layout.Curves) {
-				return k
-			}
-			if note {
-				if notes < 5 {
-					_, err := src.store.Load(p.ID)
-					if err == nil {
-						err = errors.New("written by another tool version")
-					}
-					fmt.Fprintf(log, "note: not using run %s: %v\n", p.ID, err)
-				}
-				notes++
-			}
-		}
-		return -1
-	}
-	missing := sweep.NewBitset(plans.Len())
-	have := sweep.NewBitset(plans.Len()) // in the output store already
-	nMissing := 0
-	for p := range plans.All() {
-		if locate(p, true) < 0 {
-			missing.Set(p.Index)
-			nMissing++
-		}
-		if dst.Columns(p.ID, p.Base, st.Layout.Metrics, st.Layout.Curves) {
-			have.Set(p.Index)
-		}
-	}
+	idx := &mergeIndex{st: st, srcs: srcs, log: log}
+	missing, have, nMissing := idx.survey(dst)
 	oc := &MergeOutcome{Study: st, Out: out, Missing: nMissing, Folders: len(srcs)}
 	for _, src := range srcs {
 		oc.Shards += len(src.shards)
@@ -177,29 +107,176 @@ func Merge(ctx context.Context, opt MergeOptions) (*MergeOutcome, error) {
 	if nMissing > 0 {
 		reportMissing(log, st, missing, nMissing, srcs, out)
 		if !opt.Partial {
-			return oc, &IncompleteError{fmt.Errorf("merge %s: %d of %d runs missing (%s); nothing written: re-run those shards (each trains only the runs it lacks) and merge again, or pass --partial to write the tables of the %d runs there are",
-				s.Name, nMissing, plans.Len(), strings.Join(missingShards(st, missing, srcs), ", "), plans.Len()-nMissing)}
+			return oc, st.incomplete(missing, nMissing, srcs)
 		}
 	}
+	if oc.Copied, err = idx.gather(dst, have); err != nil {
+		return nil, err
+	}
+	if err := copyShardRecords(srcs, out); err != nil {
+		return nil, err
+	}
+	if err := ctx.Err(); err != nil {
+		return nil, err
+	}
+	counts, err := st.writeMerged(ctx, oc, dst, opt, started, log)
+	if err != nil {
+		return nil, err
+	}
+	if counts.Failed > 0 {
+		return oc, &FailedRunsError{Failed: counts.Failed, Runs: st.Plans.Len(), IDs: counts.FailedIDs, Store: dst.Dir()}
+	}
+	return oc, nil
+}
 
-	// Gather every record in the output folder's store (no lookup in it
-	// between its saves: each would sort the index again).
+// incomplete is the refusal of a merge with nMissing runs missing and
+// no --partial: which shards to re-run.
+func (st *Study) incomplete(missing sweep.Bitset, nMissing int, srcs []mergeSource) error {
+	n := st.Plans.Len()
+	return &IncompleteError{fmt.Errorf("merge %s: %d of %d runs missing (%s); nothing written: re-run those shards (each trains only the runs it lacks) and merge again, or pass --partial to write the tables of the %d runs there are",
+		st.Spec.Name, nMissing, n, strings.Join(missingShards(st, missing, srcs), ", "), n-nMissing)}
+}
+
+// openMergeSources reads the shard records of each folder merged.
+func openMergeSources(dirs []string) ([]mergeSource, error) {
+	var srcs []mergeSource
+	for _, d := range dirs {
+		st, err := os.Stat(d)
+		if err != nil {
+			return nil, inputf("merge %s: %w", d, atomicfile.UnwrapPath(err))
+		}
+		if !st.IsDir() {
+			return nil, inputf("merge %s: a file, not a results folder", d)
+		}
+		recs, err := sweep.LoadShardRecords(filepath.Join(d, sweep.ShardDir))
+		if err != nil {
+			return nil, input(err)
+		}
+		srcs = append(srcs, mergeSource{dir: d, shards: recs})
+	}
+	return srcs, nil
+}
+
+// mergeAccept is the check of the output folder under its lock: it must
+// not hold another study's results, nor a link where the merge writes.
+func mergeAccept(out string, s *spec.Spec) func() error {
+	return func() error {
+		if err := acceptable(out, "merge: "); err != nil {
+			return err
+		}
+		if prev, prevPath, err := previousSpec(out); err == nil && prev.RunBase("") != s.RunBase("") {
+			return inputf("merge: output folder %s holds the results of another spec: %s (name %s) differs from the shards' (name %s) in %s; choose another --out",
+				out, prevPath, prev.Name, s.Name, strings.Join(SpecDiff(prev, s), ", "))
+		}
+		return nil
+	}
+}
+
+// openSourceStores opens every source's store for reading (the output
+// folder's is dst) and notes their conflicts; the returned function
+// closes what it opened.
+func openSourceStores(srcs []mergeSource, out string, dst *sweep.Store, log io.Writer) (func(), error) {
+	var opened []*sweep.Store
+	closeAll := func() {
+		for _, s := range opened {
+			s.Close()
+		}
+	}
+	for k := range srcs {
+		if sameDir(srcs[k].dir, out) {
+			srcs[k].store = dst
+			continue
+		}
+		s, err := sweep.ReadStore(filepath.Join(srcs[k].dir, sweep.StoreDir))
+		if err != nil {
+			return closeAll, input(err)
+		}
+		srcs[k].store = s
+		opened = append(opened, s)
+	}
+	for k := range srcs {
+		sweep.NoteConflicts(log, srcs[k].store)
+	}
+	return closeAll, nil
+}
+
+// mergeIndex finds where each run's record is: the first folder that
+// holds one that fits. One pass over the plans, index lookups only.
+type mergeIndex struct {
+	st    *Study
+	srcs  []mergeSource
+	log   io.Writer
+	notes int // records not used, noted (the first 5 are told)
+}
+
+// locate returns the source of run p's record, -1 when none fits; note
+// tells why a record is not used.
+func (x *mergeIndex) locate(p sweep.Plan, note bool) int {
+	lay := x.st.Layout
+	for k, src := range x.srcs {
+		if !src.store.Has(p.ID) {
+			continue
+		}
+		// A failed run's record fits the tables (its row says why):
+		// the merge writes it and exits 1, like the sweep.
+		if src.store.Columns(p.ID, p.Base, lay.Metrics, lay.Curves) {
+			return k
+		}
+		if note {
+			if x.notes < 5 {
+				_, err := src.store.Load(p.ID)
+				if err == nil {
+					err = errors.New("written by another tool version")
+				}
+				fmt.Fprintf(x.log, "note: not using run %s: %v\n", p.ID, err)
+			}
+			x.notes++
+		}
+	}
+	return -1
+}
+
+// survey returns the runs no source holds and those dst holds already.
+func (x *mergeIndex) survey(dst *sweep.Store) (missing, have sweep.Bitset, nMissing int) {
+	plans, lay := x.st.Plans, x.st.Layout
+	missing, have = sweep.NewBitset(plans.Len()), sweep.NewBitset(plans.Len())
 	for p := range plans.All() {
+		if x.locate(p, true) < 0 {
+			missing.Set(p.Index)
+			nMissing++
+		}
+		if dst.Columns(p.ID, p.Base, lay.Metrics, lay.Curves) {
+			have.Set(p.Index)
+		}
+	}
+	return missing, have, nMissing
+}
+
+// gather copies every record dst lacks into it (no lookup in it between
+// its saves: each would sort the index again) and syncs it.
+func (x *mergeIndex) gather(dst *sweep.Store, have sweep.Bitset) (copied int, err error) {
+	for p := range x.st.Plans.All() {
 		if have.Has(p.Index) {
 			continue
 		}
-		k := locate(p, false)
-		if k < 0 || srcs[k].store == dst {
+		k := x.locate(p, false)
+		if k < 0 || x.srcs[k].store == dst {
 			continue
 		}
-		if err := dst.Copy(srcs[k].store, p.ID); err != nil {
-			return nil, err
+		if err := dst.Copy(x.srcs[k].store, p.ID); err != nil {
+			return copied, err
 		}
-		oc.Copied++
+		copied++
 	}
 	if err := dst.Sync(); err != nil {
-		return nil, input(err)
+		return copied, input(err)
 	}
+	return copied, nil
+}
+
+// copyShardRecords copies the shard records of the other folders into
+// out's.
+func copyShardRecords(srcs []mergeSource, out string) error {
 	for _, src := range srcs {
 		if sameDir(src.dir, out) {
 			continue
@@ -210,37 +287,37 @@ func Merge(ctx context.Context, opt MergeOptions) (*MergeOutcome, error) {
 				continue
 			}
 			if err := os.MkdirAll(filepath.Dir(to), 0o755); err != nil {
-				return nil, err
+				return err
 			}
 			if err := atomicfile.Copy(to, filepath.Join(src.dir, sweep.ShardDir, r.Of().FileName())); err != nil {
-				return nil, err
+				return err
 			}
 		}
 	}
-	if err := ctx.Err(); err != nil {
-		return nil, err
-	}
+	return nil
+}
 
-	// The same files, written the same way, as a single sweep's.
-	prevFiles := []string{}
-	if m, err := ReadManifest(out); err == nil {
-		prevFiles = m.Files
-	}
+// writeMerged writes the same files, the same way, as a single sweep's:
+// spec.yaml, the tables from dst, the report, the manifest (into
+// oc.Manifest); it returns the tables' counts.
+func (st *Study) writeMerged(ctx context.Context, oc *MergeOutcome, dst *sweep.Store, opt MergeOptions, started time.Time, log io.Writer) (Counts, error) {
+	out, plans := oc.Out, st.Plans
+	prevFiles := previousFiles(out)
 	if err := atomicfile.WriteBytes(filepath.Join(out, SpecFile), st.SpecText); err != nil {
-		return nil, err
+		return Counts{}, err
 	}
 	finished, counts, err := st.WriteTables(out, dst)
 	if err != nil {
-		return nil, err
+		return counts, err
 	}
 	renderStart := time.Now().Add(-time.Second)
 	if finished > 0 {
 		if err := st.Render(ctx, out); err != nil {
 			if ctx.Err() != nil {
-				return nil, fmt.Errorf("merge %s: interrupted while drawing the report (the tables are written; merge again to redraw): %w", s.Name, err)
+				return counts, fmt.Errorf("merge %s: interrupted while drawing the report (the tables are written; merge again to redraw): %w", st.Spec.Name, err)
 			}
-			if nMissing == 0 {
-				return nil, fmt.Errorf("render report: %w", err)
+			if oc.Missing == 0 {
+				return counts, fmt.Errorf("render report: %w", err)
 			}
 			fmt.Fprintf(log, "note: plots of the partial merge: %v\n", err)
 		}
@@ -252,13 +329,10 @@ func Merge(ctx context.Context, opt MergeOptions) (*MergeOutcome, error) {
 	m.Ended, m.Seconds = ended.UTC(), ended.Sub(started).Seconds()
 	m.Files = outputFiles(out, renderStart, prevFiles)
 	if err := writeManifest(out, &m); err != nil {
-		return nil, err
+		return counts, err
 	}
 	oc.Manifest = m
-	if counts.Failed > 0 {
-		return oc, &FailedRunsError{Failed: counts.Failed, Runs: plans.Len(), IDs: counts.FailedIDs, Store: dst.Dir()}
-	}
-	return oc, nil
+	return counts, nil
 }
 
 // agreeingManifest returns the first shard manifest of srcs (nil when

@@ -65,58 +65,17 @@ func Shard(ctx context.Context, st *Study, opt ShardOptions) (*ShardOutcome, err
 		return nil, input(err)
 	}
 	defer store.Close()
-	host, _ := os.Hostname()
 	shardDir := filepath.Join(out, sweep.ShardDir)
 	workers := st.limits.workersOr(opt.Workers)
-	man := &sweep.ShardRecord{
-		Shard: sh.Index, Shards: sh.Count, Host: host,
-		SpecFile: absPath(st.SpecPath), DataDir: absPath(st.Dirs.Data), Spec: string(st.SpecText), SpecHash: s.Hash(), ResultHash: s.ResultHash(), RunBase: st.Base,
-		Tool: opt.Tool, Numerics: spec.NumericsVersion, BLAS: opt.BLAS,
-		Dataset: st.DatasetLabel(), DataSHA256: st.Data.Checksum(),
-		Terms: st.Layout.Terms, MetricNames: st.Layout.Metrics, CurveNames: st.Layout.Curves,
-		Runs: nMine, TotalRuns: st.Plans.Len(), Workers: workers, Started: started.UTC(),
-	}
-	var finish func()
-	src := ""
-	if opt.Source != "" {
-		src = " (" + opt.Source + ")"
-	}
+	man := st.shardRecord(opt, nMine, workers, started)
+	sp := &shardPass{st: st, opt: opt, man: man, dir: shardDir, nMine: nMine, workers: workers, store: store.Dir(), log: log}
 	stats, runErr := st.TrainMissing(ctx, store, mine, TrainOptions{
-		Workers: opt.Workers, Log: log, Tool: opt.Tool, Fresh: opt.Fresh,
-		Start: func(pass *Pass) func(int, int, *experiments.Result) {
-			reused, toTrain := pass.Reused, pass.ToTrain
-			man.Finished, man.Reused, man.Complete = reused, reused, reused == nMine
-			// Written before training, so merge can tell a shard that
-			// started and died from one that never ran.
-			if err := sweep.SaveShardRecord(shardDir, man); err != nil {
-				fmt.Fprintf(log, "note: shard manifest: %v\n", err)
-			}
-			fmt.Fprintf(log, "sweep %s: shard %s%s: %d of %d runs on %s → %s\n",
-				s.Name, sh, src, nMine, st.Plans.Len(), workersLabel(min(workers, max(toTrain, 1))), out)
-			if reused > 0 {
-				fmt.Fprintf(log, "sweep %s: shard %s: resuming: %d of %d runs already in %s, %d to train\n",
-					s.Name, sh, reused, nMine, store.Dir(), toTrain)
-			}
-			if opt.Start == nil {
-				return nil
-			}
-			var progress func(int, int, *experiments.Result)
-			pass.Label = s.Name + " " + sh.String()
-			progress, finish = opt.Start(pass)
-			return progress
-		},
+		Workers: opt.Workers, Log: log, Tool: opt.Tool, Fresh: opt.Fresh, Start: sp.start,
 	})
-	if finish != nil {
-		finish()
+	if sp.finish != nil {
+		sp.finish()
 	}
-	// Runs saved but not counted when the sweep stopped are in the store
-	// too: count what is there.
-	finished := 0
-	for p := range st.Plans.All() {
-		if mine.Has(p.Index) && store.Columns(p.ID, p.Base, st.Layout.Metrics, st.Layout.Curves) {
-			finished++
-		}
-	}
+	finished := st.countStored(store, mine)
 	ended := time.Now()
 	man.Finished, man.Trained, man.Diverged = finished, finished-stats.Reused, stats.Diverged+stats.Failed
 	man.Complete = finished == nMine && stats.Failed == 0
@@ -129,15 +88,90 @@ func Shard(ctx context.Context, st *Study, opt ShardOptions) (*ShardOutcome, err
 	}
 	oc := &ShardOutcome{Manifest: man, Stats: stats, Finished: finished, Seconds: ended.Sub(started).Seconds()}
 	oc.Interrupted = runErr != nil && errors.Is(runErr, context.Canceled) && ctx.Err() != nil
+	return oc, shardError(oc, runErr, s.Name, sh, nMine, store.Dir())
+}
+
+// shardPass starts a shard's training pass: it writes the shard's
+// record before training (so merge can tell a shard that started and
+// died from one that never ran), tells what the shard trains and starts
+// the progress of opt.Start.
+type shardPass struct {
+	st      *Study
+	opt     ShardOptions
+	man     *sweep.ShardRecord
+	dir     string // the folder of shard records
+	nMine   int
+	workers int
+	store   string
+	log     io.Writer
+	finish  func() // opt.Start's, once started
+}
+
+func (sp *shardPass) start(pass *Pass) func(int, int, *experiments.Result) {
+	s, sh, log := sp.st.Spec, sp.opt.Shard, sp.log
+	reused, toTrain := pass.Reused, pass.ToTrain
+	sp.man.Finished, sp.man.Reused, sp.man.Complete = reused, reused, reused == sp.nMine
+	if err := sweep.SaveShardRecord(sp.dir, sp.man); err != nil {
+		fmt.Fprintf(log, "note: shard manifest: %v\n", err)
+	}
+	src := ""
+	if sp.opt.Source != "" {
+		src = " (" + sp.opt.Source + ")"
+	}
+	fmt.Fprintf(log, "sweep %s: shard %s%s: %d of %d runs on %s → %s\n",
+		s.Name, sh, src, sp.nMine, sp.st.Plans.Len(), workersLabel(min(sp.workers, max(toTrain, 1))), sp.opt.Out)
+	if reused > 0 {
+		fmt.Fprintf(log, "sweep %s: shard %s: resuming: %d of %d runs already in %s, %d to train\n",
+			s.Name, sh, reused, sp.nMine, sp.store, toTrain)
+	}
+	if sp.opt.Start == nil {
+		return nil
+	}
+	var progress func(int, int, *experiments.Result)
+	pass.Label = s.Name + " " + sh.String()
+	progress, sp.finish = sp.opt.Start(pass)
+	return progress
+}
+
+// shardRecord is the shard's manifest as it starts: nMine of the
+// study's runs on workers workers.
+func (st *Study) shardRecord(opt ShardOptions, nMine, workers int, started time.Time) *sweep.ShardRecord {
+	host, _ := os.Hostname()
+	s, sh := st.Spec, opt.Shard
+	return &sweep.ShardRecord{
+		Shard: sh.Index, Shards: sh.Count, Host: host,
+		SpecFile: absPath(st.SpecPath), DataDir: absPath(st.Dirs.Data), Spec: string(st.SpecText), SpecHash: s.Hash(), ResultHash: s.ResultHash(), RunBase: st.Base,
+		Tool: opt.Tool, Numerics: spec.NumericsVersion, BLAS: opt.BLAS,
+		Dataset: st.DatasetLabel(), DataSHA256: st.Data.Checksum(),
+		Terms: st.Layout.Terms, MetricNames: st.Layout.Metrics, CurveNames: st.Layout.Curves,
+		Runs: nMine, TotalRuns: st.Plans.Len(), Workers: workers, Started: started.UTC(),
+	}
+}
+
+// countStored counts the runs of mine the store holds: runs saved but
+// not counted when the sweep stopped are in the store too.
+func (st *Study) countStored(store *sweep.Store, mine sweep.Bitset) int {
+	n := 0
+	for p := range st.Plans.All() {
+		if mine.Has(p.Index) && store.Columns(p.ID, p.Base, st.Layout.Metrics, st.Layout.Curves) {
+			n++
+		}
+	}
+	return n
+}
+
+// shardError is the error Shard returns with its outcome: an
+// interruption, what stopped training, or the runs that failed.
+func shardError(oc *ShardOutcome, runErr error, name string, sh sweep.Shard, nMine int, storeDir string) error {
 	switch {
 	case oc.Interrupted:
-		return oc, fmt.Errorf("sweep %s shard %s interrupted after %d of %d runs: %w", s.Name, sh, finished, nMine, runErr)
+		return fmt.Errorf("sweep %s shard %s interrupted after %d of %d runs: %w", name, sh, oc.Finished, nMine, runErr)
 	case runErr != nil:
-		return oc, fmt.Errorf("%w (shard %s: the %d runs finished are kept in %s)", runErr, sh, finished, store.Dir())
-	case stats.Failed > 0:
-		return oc, fmt.Errorf("shard %s: %d runs failed (their records and logs are in %s); run the same command again to retry only them", sh, stats.Failed, store.Dir())
+		return fmt.Errorf("%w (shard %s: the %d runs finished are kept in %s)", runErr, sh, oc.Finished, storeDir)
+	case oc.Stats.Failed > 0:
+		return fmt.Errorf("shard %s: %d runs failed (their records and logs are in %s); run the same command again to retry only them", sh, oc.Stats.Failed, storeDir)
 	}
-	return oc, nil
+	return nil
 }
 
 // absPath makes p absolute ("" stays ""), for paths another process reads.

@@ -61,10 +61,7 @@ func Sweep(ctx context.Context, st *Study, opt SweepOptions) (*SweepOutcome, err
 	if err := Claim(out, st, claim); err != nil {
 		return nil, err
 	}
-	prevFiles := []string{}
-	if m, err := ReadManifest(out); err == nil {
-		prevFiles = m.Files
-	}
+	prevFiles := previousFiles(out)
 	atomicfile.RemoveTemps(out)
 	scratch, err := openRunScratch(out, st, true, opt.Log)
 	if err != nil {
@@ -93,16 +90,61 @@ func Sweep(ctx context.Context, st *Study, opt SweepOptions) (*SweepOutcome, err
 
 	// sweep.refine: train the grid and all rounds but the last; the
 	// code below trains and writes the last round's grid.
-	preTrained, preSeconds := 0, 0.0
+	var pre TrainStats // the earlier rounds' training
 	if st.Spec.Sweep.Refine != nil {
-		rs, pre, err := st.refineRounds(ctx, store, opt, log)
-		preTrained, preSeconds = pre.Trained, pre.Seconds
+		rs, rpre, err := st.refineRounds(ctx, store, opt, log)
+		pre = rpre
 		if err != nil {
 			return nil, err
 		}
 		st = rs
 	}
 
+	st.logPlan(log, opt.Workers, out)
+	stats, runErr := st.trainSweep(ctx, store, opt, log, pre.Trained)
+
+	// Whatever happened, the tables come from the store in index order:
+	// the same bytes whether the sweep ran in one go or was resumed.
+	finished, counts, err := st.WriteTables(out, store)
+	if err != nil {
+		return nil, errors.Join(runErr, err)
+	}
+	oc := &SweepOutcome{Study: st, Out: out, RunErr: runErr}
+	oc.Interrupted = runErr != nil && errors.Is(runErr, context.Canceled) && ctx.Err() != nil
+	renderStart := time.Now().Add(-time.Second) // file times may be coarse
+	if finished > 0 {
+		if err := st.renderSweep(ctx, oc); err != nil {
+			return nil, err
+		}
+		runErr = oc.RunErr
+	}
+	m := orig.newManifest(st.SpecPath, opt.Tool, opt.BLAS, started)
+	st.fillManifest(&m, opt.Workers, started, finished, counts, stats, pre)
+	m.Files = outputFiles(out, renderStart, prevFiles)
+	if err := writeManifest(out, &m); err != nil {
+		return nil, errors.Join(runErr, err)
+	}
+	oc.Manifest = m
+	return oc, st.sweepError(oc, finished, counts, store.Dir())
+}
+
+// fillManifest fills what the sweep of st did into its manifest m:
+// finished runs (counts: their tables' counts), what this pass trained
+// (stats) and what the earlier refinement rounds did (pre).
+func (st *Study) fillManifest(m *Manifest, workers int, started time.Time, finished int, counts Counts, stats, pre TrainStats) {
+	ended := time.Now()
+	m.GridPoints, m.Runs = len(st.Grid), st.Plans.Len()
+	m.RunBase = st.Base
+	m.Dataset, m.DataSHA256 = st.DatasetLabel(), st.Data.Checksum()
+	m.Complete, m.Finished = finished == st.Plans.Len() && counts.Failed == 0, finished
+	m.Trained, m.Reused = stats.Trained+pre.Trained, stats.Reused-pre.Trained
+	m.Diverged, m.Failed, m.Workers = counts.Diverged, counts.Failed, st.limits.workersOr(workers)
+	m.Ended, m.Seconds = ended.UTC(), ended.Sub(started).Seconds()
+	m.TrainSeconds = stats.Seconds + pre.Seconds
+}
+
+// logPlan tells what the sweep will train, and with how much memory.
+func (st *Study) logPlan(log io.Writer, workers int, out string) {
 	s := st.Spec
 	folds := ""
 	if s.Dataset.Split.CV > 0 {
@@ -110,14 +152,21 @@ func Sweep(ctx context.Context, st *Study, opt SweepOptions) (*SweepOutcome, err
 	}
 	if m := s.BalanceRuns(); m > 0 {
 		fmt.Fprintf(log, "sweep %s: %d grid points × %d repeats%s + %d balancing-method runs = %d runs on %s → %s\n",
-			s.Name, len(st.Grid), s.Repeats, folds, m, st.Plans.Len(), workersLabel(st.limits.workersOr(opt.Workers)), out)
+			s.Name, len(st.Grid), s.Repeats, folds, m, st.Plans.Len(), workersLabel(st.limits.workersOr(workers)), out)
 	} else {
 		fmt.Fprintf(log, "sweep %s: %d grid points × %d repeats%s = %d runs on %s → %s\n",
-			s.Name, len(st.Grid), s.Repeats, folds, st.Plans.Len(), workersLabel(st.limits.workersOr(opt.Workers)), out)
+			s.Name, len(st.Grid), s.Repeats, folds, st.Plans.Len(), workersLabel(st.limits.workersOr(workers)), out)
 	}
 	if m := st.Memory; m.Sweep > 0 && st.limits.MaxMemory > 0 {
 		fmt.Fprintf(log, "sweep %s: memory about %s at the peak (judged before loading the data; --max-memory %s)\n", s.Name, humanBytes(m.Sweep), humanBytes(float64(st.limits.MaxMemory)))
 	}
+}
+
+// trainSweep trains the runs the store lacks, telling what it reuses
+// (preTrained: the runs of earlier refinement rounds) and reporting
+// progress through opt.Start.
+func (st *Study) trainSweep(ctx context.Context, store *sweep.Store, opt SweepOptions, log io.Writer, preTrained int) (TrainStats, error) {
+	s := st.Spec
 	var finish func()
 	stats, runErr := st.TrainMissing(ctx, store, nil, TrainOptions{
 		Workers: opt.Workers, Log: log, Tool: opt.Tool,
@@ -142,67 +191,62 @@ func Sweep(ctx context.Context, st *Study, opt SweepOptions) (*SweepOutcome, err
 	if finish != nil {
 		finish()
 	}
+	return stats, runErr
+}
 
-	// Whatever happened, the tables come from the store in index order:
-	// the same bytes whether the sweep ran in one go or was resumed.
-	finished, counts, err := st.WriteTables(out, store)
-	if err != nil {
-		return nil, errors.Join(runErr, err)
+// renderSweep draws the report of what finished into oc.Out. A sweep
+// interrupted while training still draws it (quick, and what the user
+// asked for by stopping); Ctrl-C that arrives while a complete sweep
+// draws stops it (oc.Interrupted, oc.RunErr set). An error is returned
+// only when a complete sweep's report cannot be drawn.
+func (st *Study) renderSweep(ctx context.Context, oc *SweepOutcome) error {
+	rctx := ctx
+	if oc.Interrupted {
+		rctx = context.WithoutCancel(ctx)
 	}
-	oc := &SweepOutcome{Study: st, Out: out, RunErr: runErr}
-	oc.Interrupted = runErr != nil && errors.Is(runErr, context.Canceled) && ctx.Err() != nil
-	renderStart := time.Now().Add(-time.Second) // file times may be coarse
-	if finished > 0 {
-		// A sweep interrupted while training still draws the report of
-		// what finished (quick, and what the user asked for by stopping);
-		// Ctrl-C that arrives while a complete sweep draws stops it.
-		rctx := ctx
-		if oc.Interrupted {
-			rctx = context.WithoutCancel(ctx)
-		}
-		err := st.Render(rctx, out)
-		oc.Rendered = err == nil
-		if err != nil {
-			switch {
-			case rctx.Err() != nil: // Ctrl-C while drawing: the tables are written, resume redraws
-				runErr, oc.RunErr, oc.Interrupted = ctx.Err(), ctx.Err(), true
-				oc.ReportErr = err
-			case runErr == nil:
-				return nil, fmt.Errorf("render report: %w", err)
-			default:
-				oc.ReportErr = err // too few runs for some figure: the tables are what matters
-			}
-		}
+	err := st.Render(rctx, oc.Out)
+	oc.Rendered = err == nil
+	switch {
+	case err == nil:
+	case rctx.Err() != nil: // Ctrl-C while drawing: the tables are written, resume redraws
+		oc.RunErr, oc.Interrupted = ctx.Err(), true
+		oc.ReportErr = err
+	case oc.RunErr == nil:
+		return fmt.Errorf("render report: %w", err)
+	default:
+		oc.ReportErr = err // too few runs for some figure: the tables are what matters
 	}
-	ended := time.Now()
-	m := orig.newManifest(st.SpecPath, opt.Tool, opt.BLAS, started)
-	m.GridPoints, m.Runs = len(st.Grid), st.Plans.Len()
-	m.RunBase = st.Base
-	m.Dataset, m.DataSHA256 = st.DatasetLabel(), st.Data.Checksum()
-	m.Complete, m.Finished = finished == st.Plans.Len() && counts.Failed == 0, finished
-	m.Trained, m.Reused = stats.Trained+preTrained, stats.Reused-preTrained
-	m.Diverged, m.Failed, m.Workers = counts.Diverged, counts.Failed, st.limits.workersOr(opt.Workers)
-	m.Ended, m.Seconds = ended.UTC(), ended.Sub(started).Seconds()
-	m.TrainSeconds = stats.Seconds + preSeconds
-	m.Files = outputFiles(out, renderStart, prevFiles)
-	if err := writeManifest(out, &m); err != nil {
-		return nil, errors.Join(runErr, err)
-	}
-	oc.Manifest = m
+	return nil
+}
+
+// sweepError is the error Sweep returns with its outcome: what stopped
+// training (with where the finished runs are kept), an interruption, or
+// the runs that failed; nil for a sweep whose every run finished.
+func (st *Study) sweepError(oc *SweepOutcome, finished int, counts Counts, storeDir string) error {
+	runErr := oc.RunErr
 	if runErr != nil && !oc.Interrupted {
 		again := "; run the same command again to resume"
 		if ff := (*FailFastError)(nil); errors.As(runErr, &ff) {
 			again = "" // the cure is in the message: fix the command first
 		}
-		return oc, fmt.Errorf("%w (the %d runs finished are kept in %s%s)", runErr, finished, store.Dir(), again)
+		return fmt.Errorf("%w (the %d runs finished are kept in %s%s)", runErr, finished, storeDir, again)
 	}
 	if oc.Interrupted {
-		return oc, fmt.Errorf("sweep %s interrupted after %d of %d runs: %w", s.Name, finished, st.Plans.Len(), runErr)
+		return fmt.Errorf("sweep %s interrupted after %d of %d runs: %w", st.Spec.Name, finished, st.Plans.Len(), runErr)
 	}
 	if counts.Failed > 0 {
-		return oc, &FailedRunsError{Failed: counts.Failed, Runs: st.Plans.Len(), IDs: counts.FailedIDs, Store: store.Dir()}
+		return &FailedRunsError{Failed: counts.Failed, Runs: st.Plans.Len(), IDs: counts.FailedIDs, Store: storeDir}
 	}
-	return oc, nil
+	return nil
+}
+
+// previousFiles are the files the folder's manifest lists (none without
+// one): what an earlier sweep or merge wrote there.
+func previousFiles(out string) []string {
+	if m, err := ReadManifest(out); err == nil {
+		return m.Files
+	}
+	return []string{}
 }
 
 func (l Limits) workersOr(w int) int {

@@ -87,48 +87,8 @@ type TrainStats struct {
 // and of each shard. The error is the first failure, or ctx's error when
 // interrupted; the runs saved before it are kept. Memory: one bit a run.
 func (st *Study) TrainMissing(ctx context.Context, store *sweep.Store, mine sweep.Bitset, opt TrainOptions) (TrainStats, error) {
-	var stats TrainStats
 	plans := st.Plans
-	reuse := sweep.NewBitset(plans.Len())
-	notes := 0
-	if n := store.Ignored(); n > 0 && opt.Log != nil {
-		what := "record"
-		if n > 1 {
-			what = "records"
-		}
-		fmt.Fprintf(opt.Log, "note: %d damaged %s in the run store ignored (cut short or edited after it was written: the checksum fails; or still being written by another process); this study's runs among them are retrained\n", n, what)
-	}
-	if opt.Log != nil {
-		sweep.NoteConflicts(opt.Log, store)
-	}
-	for p := range plans.All() {
-		if mine != nil && !mine.Has(p.Index) {
-			continue
-		}
-		stats.Runs++
-		if opt.Fresh || !store.Has(p.ID) {
-			continue
-		}
-		// The index knows the run base, the columns and the status of a
-		// record: a reused run is not read here (the tables read it).
-		if store.Usable(p.ID, p.Base, st.Layout.Metrics, st.Layout.Curves) {
-			reuse.Set(p.Index)
-			stats.Reused++
-			if store.Diverged(p.ID) {
-				stats.Diverged++
-			}
-			continue
-		}
-		if _, err := store.Load(p.ID); err != nil { // else another study's or tool version's record: retrained
-			if opt.Log != nil && notes < 5 {
-				fmt.Fprintf(opt.Log, "note: retraining run %s: %v\n", p.ID, err)
-			}
-			notes++
-		}
-	}
-	if notes > 5 && opt.Log != nil {
-		fmt.Fprintf(opt.Log, "note: %d more stored runs retrained\n", notes-5)
-	}
+	stats, reuse := st.surveyStore(store, mine, opt)
 	// Runs not to train: another shard's, or reused from the store.
 	skip := func(p sweep.Plan) bool { return (mine != nil && !mine.Has(p.Index)) || reuse.Has(p.Index) }
 	var progress func(done, total int, r *experiments.Result)
@@ -184,6 +144,55 @@ func (st *Study) TrainMissing(ctx context.Context, store *sweep.Store, mine swee
 		stats.Seconds = time.Since(trainStart).Seconds()
 	}
 	return stats, err
+}
+
+// surveyStore counts the runs to train (mine: nil for every run) and
+// returns those the store holds usable (reused unless opt.Fresh), noting
+// on opt.Log the damaged, conflicting and unusable records.
+func (st *Study) surveyStore(store *sweep.Store, mine sweep.Bitset, opt TrainOptions) (TrainStats, sweep.Bitset) {
+	var stats TrainStats
+	plans := st.Plans
+	reuse := sweep.NewBitset(plans.Len())
+	notes := 0
+	if n := store.Ignored(); n > 0 && opt.Log != nil {
+		what := "record"
+		if n > 1 {
+			what = "records"
+		}
+		fmt.Fprintf(opt.Log, "note: %d damaged %s in the run store ignored (cut short or edited after it was written: the checksum fails; or still being written by another process); this study's runs among them are retrained\n", n, what)
+	}
+	if opt.Log != nil {
+		sweep.NoteConflicts(opt.Log, store)
+	}
+	for p := range plans.All() {
+		if mine != nil && !mine.Has(p.Index) {
+			continue
+		}
+		stats.Runs++
+		if opt.Fresh || !store.Has(p.ID) {
+			continue
+		}
+		// The index knows the run base, the columns and the status of a
+		// record: a reused run is not read here (the tables read it).
+		if store.Usable(p.ID, p.Base, st.Layout.Metrics, st.Layout.Curves) {
+			reuse.Set(p.Index)
+			stats.Reused++
+			if store.Diverged(p.ID) {
+				stats.Diverged++
+			}
+			continue
+		}
+		if _, err := store.Load(p.ID); err != nil { // else another study's or tool version's record: retrained
+			if opt.Log != nil && notes < 5 {
+				fmt.Fprintf(opt.Log, "note: retraining run %s: %v\n", p.ID, err)
+			}
+			notes++
+		}
+	}
+	if notes > 5 && opt.Log != nil {
+		fmt.Fprintf(opt.Log, "note: %d more stored runs retrained\n", notes-5)
+	}
+	return stats, reuse
 }
 
 // failFast is trainer.max_failures: it stops a training pass whose first
