@@ -285,14 +285,39 @@ func runAttempt(ctx context.Context, run *Run, id string, k int, logDir string) 
 		a.reason = err.Error()
 		return a, nil
 	}
-	rep, err := command.ParseMetrics(f)
+	rep, err := command.ParseMetrics(f, watchedLosses...)
 	f.Close() // read-only
 	if err != nil {
 		a.reason = metricsFile + ": " + err.Error()
 		return a, nil
 	}
+	if rep.Thinned() {
+		if err := appendLog(prefix+".stderr", thinNote(rep)); err != nil {
+			return attempt{}, fmt.Errorf("keep the logs of run %s: %w", id, err)
+		}
+	}
 	judge(s, rep, &a)
 	return a, nil
+}
+
+// watchedLosses are the epoch-line values of which a non-finite one makes
+// a run diverged.
+var watchedLosses = []string{"loss.total", "loss.task"}
+
+// thinNote is what the stderr log of an attempt says of a thinned curve.
+func thinNote(rep *command.Report) string {
+	return fmt.Sprintf("[lossexp: %s has %d epoch lines; the training curves keep %d of them (at most %d): every %d-th from the first, and the last]\n",
+		metricsFile, rep.EpochLines, len(rep.Epochs), command.MaxEpochs, rep.Stride)
+}
+
+// appendLog adds text to the end of a log file.
+func appendLog(path, text string) error {
+	f, err := os.OpenFile(path, os.O_WRONLY|os.O_APPEND, 0)
+	if err != nil {
+		return err
+	}
+	_, err = f.WriteString(text)
+	return errors.Join(err, f.Close())
 }
 
 // judge sets a's status, reason, final metrics and curves from a report of
@@ -302,31 +327,22 @@ func judge(s *Spec, rep *command.Report, a *attempt) {
 		a.reason = metricsFile + `: no line with "final": true`
 		return
 	}
-	var missing, notNum []string
+	var missing []string
 	for _, m := range s.Trainer.Metrics {
-		if _, ok := rep.Final.Values[m.Name]; ok {
-			continue
-		}
-		if raw, ok := rep.Final.Other[m.Name]; ok {
-			notNum = append(notNum, fmt.Sprintf("%s is %s", m.Name, raw))
-		} else {
+		if _, ok := rep.Final.Values[m.Name]; !ok {
 			missing = append(missing, m.Name)
 		}
 	}
 	switch {
 	case len(missing) == 1:
 		a.reason = "missing metric " + missing[0]
+		return
 	case len(missing) > 1:
 		a.reason = "missing metrics " + strings.Join(missing, ", ")
-	}
-	if len(notNum) > 0 {
-		a.reason = strings.TrimPrefix(a.reason+"; ", "; ") + fmt.Sprintf("%s: line %d: not a number: %s", metricsFile, rep.Final.No, strings.Join(notNum, ", "))
-	}
-	if a.reason != "" {
 		return
 	}
 	a.final = rep.Final.Values
-	a.epochs = len(rep.Epochs)
+	a.epochs = rep.EpochLines
 	curves := CurveNames(s)
 	a.curves = make([][]float64, len(rep.Epochs))
 	for e, ln := range rep.Epochs {
@@ -341,8 +357,8 @@ func judge(s *Spec, rep *command.Report, a *attempt) {
 		a.curves[e] = row
 	}
 	a.status = StatusOK
-	for _, ln := range rep.Epochs {
-		for _, n := range []string{"loss.total", "loss.task"} {
+	if ln := rep.NonFinite; ln != nil {
+		for _, n := range watchedLosses {
 			if v, ok := ln.Values[n]; ok && (math.IsNaN(v) || math.IsInf(v, 0)) {
 				a.status = StatusDiverged
 				a.reason = fmt.Sprintf("%s is %s at epoch %s (%s line %d)", n, fmtFloat(v), fmtFloat(ln.Values["epoch"]), metricsFile, ln.No)
