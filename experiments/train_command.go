@@ -46,9 +46,10 @@ import (
 //
 // The attempt's folder is made in the scratch folder (WithScratch: a
 // sweep's <results>/runs/tmp/<owner>/, never $TMPDIR) and removed
-// afterwards; its stdout, stderr (the last command.DefaultLogCap bytes of
-// each) and metrics.jsonl are kept in the run's log folder, staged in the
-// scratch folder too (or under WithLogRoot).
+// afterwards; its command line (attempt-<k>.cmd.json), stdout, stderr (the
+// last command.DefaultLogCap bytes of each) and metrics.jsonl are kept in
+// the run's log folder, staged in the scratch folder too (or under
+// WithLogRoot); attempt numbers continue across sweeps (attempts.go).
 
 // Context keys.
 type (
@@ -116,8 +117,8 @@ func WorkerFrom(ctx context.Context) int {
 }
 
 // WithLogRoot returns ctx carrying the folder under which a training
-// command's runs write their logs: <root>/<run-id>/attempt-<k>.stdout,
-// .stderr and .metrics.jsonl. Without it each run writes them to a fresh
+// command's runs write their logs: <root>/<run-id>/attempt-<k>.cmd.json,
+// .stdout, .stderr and .metrics.jsonl (attempts.go). Without it each run writes them to a fresh
 // folder in the scratch folder (WithScratch); either way Result.LogDir
 // names the folder, and a sweep's store moves it beside the run's record
 // (runs/logs/<run-id>).
@@ -125,17 +126,15 @@ func WithLogRoot(ctx context.Context, root string) context.Context {
 	return context.WithValue(ctx, logRootKey{}, root)
 }
 
-// logDir returns a fresh log folder for run id under ctx (WithLogRoot).
+// logDir returns the log folder for run id under ctx (WithLogRoot), a
+// fresh one without it.
 func logDir(ctx context.Context, id string) (string, error) {
 	root, _ := ctx.Value(logRootKey{}).(string)
 	if root == "" {
 		dir, prefix := tempPrefix(ctx)
 		return os.MkdirTemp(dir, prefix+id+"-logs-")
 	}
-	dir := filepath.Join(root, id)
-	if err := os.RemoveAll(dir); err != nil {
-		return "", err
-	}
+	dir := filepath.Join(root, id) // earlier attempts' logs stay: numbers continue (firstAttempt)
 	return dir, os.MkdirAll(dir, 0o755)
 }
 
@@ -180,8 +179,9 @@ func trainCommand(ctx context.Context, run *Run) (Result, error) {
 		return res, fmt.Errorf("log folder of run %s: %w", res.RunID, err)
 	}
 	tries := 1 + s.Trainer.Retries
+	first := firstAttempt(ctx, res.RunID, logs) // numbers continue across sweeps
 	var a attempt
-	for k := 1; k <= tries; k++ {
+	for k := first; k < first+tries; k++ {
 		a, err = runAttempt(ctx, run, res.RunID, k, logs)
 		if err != nil {
 			if _, set := ctx.Value(logRootKey{}).(string); !set {
@@ -242,10 +242,13 @@ func runAttempt(ctx context.Context, run *Run, id string, k int, logDir string) 
 	if err != nil {
 		return attempt{}, err
 	}
+	prefix := filepath.Join(logDir, fmt.Sprintf("attempt-%d", k))
+	if err := writeCmdLog(prefix+".cmd.json", k, argv, s.SpecDir(), env, t.Env); err != nil {
+		return attempt{}, fmt.Errorf("keep the logs of run %s: %w", id, err)
+	}
 	o, err := command.Run(ctx, command.Attempt{
 		Argv: argv, Dir: s.SpecDir(), Env: env, Timeout: t.Timeout, Grace: t.Grace,
 	})
-	prefix := filepath.Join(logDir, fmt.Sprintf("attempt-%d", k))
 	var note []byte // what the stderr log says of processes left running
 	for _, p := range o.Escaped {
 		note = fmt.Appendf(note, "[lossexp: process %d (%s) left the run's session (setsid) and was left running]\n", p.Pid, p.Cmdline)
