@@ -102,7 +102,7 @@ func TestTrainCommand_ThinnedCurve(t *testing.T) {
 		t.Errorf("epochs_run %v, want %d", ep, n)
 	}
 	log, err := os.ReadFile(filepath.Join(logs, res.RunID, "attempt-1.stderr"))
-	want := fmt.Sprintf("[lossexp: metrics.jsonl has %d epoch lines; the training curves keep %d of them (at most %d): every 2-th from the first, and the last]\n", n, len(res.Curves), command.MaxEpochs)
+	want := fmt.Sprintf("[lossexp: metrics.jsonl has %d epoch lines; the training curves keep %d of them (at most %d): one line in 2 from the first, and the last]\n", n, len(res.Curves), command.MaxEpochs)
 	if err != nil || !strings.Contains(string(log), want) {
 		t.Errorf("stderr log %q (%v), want %q", log, err, want)
 	}

@@ -309,7 +309,7 @@ var watchedLosses = []string{"loss.total", "loss.task"}
 
 // thinNote is what the stderr log of an attempt says of a thinned curve.
 func thinNote(rep *command.Report) string {
-	return fmt.Sprintf("[lossexp: %s has %d epoch lines; the training curves keep %d of them (at most %d): every %d-th from the first, and the last]\n",
+	return fmt.Sprintf("[lossexp: %s has %d epoch lines; the training curves keep %d of them (at most %d): one line in %d from the first, and the last]\n",
 		metricsFile, rep.EpochLines, len(rep.Epochs), command.MaxEpochs, rep.Stride)
 }
 
