@@ -288,7 +288,7 @@ func runAttempt(ctx context.Context, run *Run, id string, k int, logDir string) 
 		a.reason = err.Error()
 		return a, nil
 	}
-	rep, err := command.ParseMetrics(f, watchedLosses...)
+	rep, err := command.ParseMetricsWith(f, command.Options{Watch: watchedLosses, Curve: CurveNames(s)})
 	f.Close() // read-only
 	if err != nil {
 		a.reason = metricsFile + ": " + err.Error()

@@ -447,7 +447,9 @@ mutant thin-bound-doubled experiments/command/metrics.go experiments/command 'Te
 mutant thin-drops-last experiments/command/metrics.go experiments 'TestTrainCommand_ThinnedCurve' \
 	'return append(t.kept, t.last), t.n, max(t.stride, 1)' 'return t.kept, t.n, max(t.stride, 1)'
 mutant thin-misses-nan experiments/command/metrics.go experiments 'TestTrainCommand_ThinnedCurve' \
-	'if rep.NonFinite == nil && nonFinite(ln, watch) {' 'if rep.NonFinite == nil && nonFinite(ln, watch) && ln.No%2 == 1 {'
+	'if rep.NonFinite == nil && nonFinite(ln, opt.Watch) {' 'if rep.NonFinite == nil && nonFinite(ln, opt.Watch) && ln.No%2 == 1 {'
+mutant thin-keeps-wide-lines experiments/command/metrics.go experiments/command 'TestParseMetrics_Thinned' \
+	'th.add(pick(ln, opt.Curve))' 'th.add(ln)'
 mutant thin-no-note experiments/train_command.go experiments 'TestTrainCommand_ThinnedCurve' \
 	'	if rep.Thinned() {' '	if false {'
 mutant thin-epochs-run-kept-only experiments/train_command.go experiments 'TestTrainCommand_ThinnedCurve' \

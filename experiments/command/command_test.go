@@ -73,7 +73,7 @@ func TestParseMetrics(t *testing.T) {
 {"other": 1, "note": "free text: not the protocol's", "s": "NaN is a word"}
 {"final": true, "test.accuracy": 0.9, "z": null, "big": 1e400, "epochs_run": 0}
 `
-	rep, err := ParseMetrics(strings.NewReader(in), "loss.total")
+	rep, err := ParseMetricsWith(strings.NewReader(in), Options{Watch: []string{"loss.total"}})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -169,11 +169,14 @@ func TestParseMetrics_Thinned(t *testing.T) {
 		if c.n > 2 {
 			in = strings.Replace(in, "\"loss.total\": 2}", "\"loss.total\": NaN}", 1)
 		}
-		rep, err := ParseMetrics(strings.NewReader(in), "loss.total")
+		rep, err := ParseMetricsWith(strings.NewReader(in), Options{Watch: []string{"loss.total"}, Curve: []string{"other"}})
 		if err != nil {
 			t.Fatal(err)
 		}
 		ep := rep.Epochs
+		if len(ep[0].Values) != 1 {
+			t.Fatalf("kept epoch line holds %v, want the epoch only (Curve)", ep[0].Values)
+		}
 		if rep.EpochLines != c.n || rep.Stride != c.stride || len(ep) > MaxEpochs || rep.Thinned() != (c.n > MaxEpochs) {
 			t.Fatalf("%d lines: %d read, stride %d, %d kept; want stride %d", c.n, rep.EpochLines, rep.Stride, len(ep), c.stride)
 		}

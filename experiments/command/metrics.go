@@ -67,6 +67,17 @@ type LineError struct {
 func (e *LineError) Error() string { return fmt.Sprintf("line %d: %v", e.Line, e.Err) }
 func (e *LineError) Unwrap() error { return e.Err }
 
+// Options tunes ParseMetricsWith.
+type Options struct {
+	// Watch names the keys whose first non-finite value on an epoch line
+	// is reported (Report.NonFinite).
+	Watch []string
+	// Curve, when not empty, names the only keys (besides "epoch") that
+	// the kept epoch lines hold, so that the memory of a report is
+	// bounded by MaxEpochs × len(Curve) however wide the lines.
+	Curve []string
+}
+
 // ParseMetrics reads the metrics.jsonl protocol: one JSON object per
 // line; blank lines are skipped. A line with "final": true holds the
 // run's metrics (at most one such line); a line with "epoch" is a curve
@@ -77,9 +88,11 @@ func (e *LineError) Unwrap() error { return e.Err }
 // number ≥ 0. Other lines are allowed and ignored. No line may hold a key
 // twice. The first malformed line ends the parse with a *LineError:
 // invalid JSON, a broken rule above, a second final line, a line longer
-// than MaxLine. watch names the keys whose first non-finite value on an
-// epoch line is reported (Report.NonFinite).
-func ParseMetrics(r io.Reader, watch ...string) (*Report, error) {
+// than MaxLine.
+func ParseMetrics(r io.Reader) (*Report, error) { return ParseMetricsWith(r, Options{}) }
+
+// ParseMetricsWith is ParseMetrics with options.
+func ParseMetricsWith(r io.Reader, opt Options) (*Report, error) {
 	sc := bufio.NewScanner(r)
 	sc.Buffer(make([]byte, 0, 64<<10), MaxLine)
 	rep := &Report{Stride: 1}
@@ -112,10 +125,10 @@ func ParseMetrics(r io.Reader, watch ...string) (*Report, error) {
 			return rep, &LineError{no, fmt.Errorf(`"epoch" must increase from line to line: %s after %s (line %d)`, fmtNum(e), fmtNum(p), prev.No)}
 		}
 		prev = ln
-		if rep.NonFinite == nil && nonFinite(ln, watch) {
+		if rep.NonFinite == nil && nonFinite(ln, opt.Watch) {
 			rep.NonFinite = &ln
 		}
-		th.add(ln)
+		th.add(pick(ln, opt.Curve))
 	}
 	if err := sc.Err(); err != nil {
 		if errors.Is(err, bufio.ErrTooLong) {
@@ -134,6 +147,22 @@ func nonFinite(ln Line, keys []string) bool {
 		}
 	}
 	return false
+}
+
+// pick returns ln holding only "epoch" and the keys named (ln itself when
+// none are named).
+func pick(ln Line, keys []string) Line {
+	if len(keys) == 0 {
+		return ln
+	}
+	out := Line{No: ln.No, Values: make(map[string]float64, len(keys)+1)}
+	out.Values[keyEpoch] = ln.Values[keyEpoch]
+	for _, k := range keys {
+		if v, ok := ln.Values[k]; ok {
+			out.Values[k] = v
+		}
+	}
+	return out
 }
 
 // thinner holds at most MaxEpochs epoch lines of a stream of any length:
