@@ -118,10 +118,10 @@ func WorkerFrom(ctx context.Context) int {
 
 // WithLogRoot returns ctx carrying the folder under which a training
 // command's runs write their logs: <root>/<run-id>/attempt-<k>.cmd.json,
-// .stdout, .stderr and .metrics.jsonl (attempts.go). Without it each run writes them to a fresh
-// folder in the scratch folder (WithScratch); either way Result.LogDir
-// names the folder, and a sweep's store moves it beside the run's record
-// (runs/logs/<run-id>).
+// .stdout, .stderr and .metrics.jsonl (attempts.go). Without it each run
+// writes them to a fresh folder in the scratch folder (WithScratch);
+// either way Result.LogDir names the folder, and a sweep's store moves
+// it beside the run's record (runs/logs/<run-id>).
 func WithLogRoot(ctx context.Context, root string) context.Context {
 	return context.WithValue(ctx, logRootKey{}, root)
 }
