@@ -47,9 +47,10 @@ import (
 //
 // The attempt's folder is made in the scratch folder (WithScratch: a
 // sweep's <results>/runs/tmp/<owner>/, never $TMPDIR) and removed
-// afterwards; its stdout, stderr (the last command.DefaultLogCap bytes of
-// each) and metrics.jsonl are kept in the run's log folder, staged in the
-// scratch folder too (or under WithLogRoot).
+// afterwards; its command line (attempt-<k>.cmd.json), stdout, stderr (the
+// last command.DefaultLogCap bytes of each) and metrics.jsonl are kept in
+// the run's log folder, staged in the scratch folder too (or under
+// WithLogRoot); attempt numbers continue across sweeps (attempts.go).
 
 // Context keys.
 type (
@@ -117,26 +118,24 @@ func WorkerFrom(ctx context.Context) int {
 }
 
 // WithLogRoot returns ctx carrying the folder under which a training
-// command's runs write their logs: <root>/<run-id>/attempt-<k>.stdout,
-// .stderr and .metrics.jsonl. Without it each run writes them to a fresh
-// folder in the scratch folder (WithScratch); either way Result.LogDir
-// names the folder, and a sweep's store moves it beside the run's record
-// (runs/logs/<run-id>).
+// command's runs write their logs: <root>/<run-id>/attempt-<k>.cmd.json,
+// .stdout, .stderr and .metrics.jsonl (attempts.go). Without it each run
+// writes them to a fresh folder in the scratch folder (WithScratch);
+// either way Result.LogDir names the folder, and a sweep's store moves
+// it beside the run's record (runs/logs/<run-id>).
 func WithLogRoot(ctx context.Context, root string) context.Context {
 	return context.WithValue(ctx, logRootKey{}, root)
 }
 
-// logDir returns a fresh log folder for run id under ctx (WithLogRoot).
+// logDir returns the log folder for run id under ctx (WithLogRoot), a
+// fresh one without it.
 func logDir(ctx context.Context, id string) (string, error) {
 	root, _ := ctx.Value(logRootKey{}).(string)
 	if root == "" {
 		dir, prefix := tempPrefix(ctx)
 		return os.MkdirTemp(dir, prefix+id+"-logs-")
 	}
-	dir := filepath.Join(root, id)
-	if err := os.RemoveAll(dir); err != nil {
-		return "", err
-	}
+	dir := filepath.Join(root, id) // earlier attempts' logs stay: numbers continue (firstAttempt)
 	return dir, os.MkdirAll(dir, 0o755)
 }
 
@@ -181,8 +180,9 @@ func trainCommand(ctx context.Context, run *Run) (Result, error) {
 		return res, fmt.Errorf("log folder of run %s: %w", res.RunID, err)
 	}
 	tries := 1 + s.Trainer.Retries
+	first := firstAttempt(ctx, res.RunID, logs) // numbers continue across sweeps
 	var a attempt
-	for k := 1; k <= tries; k++ {
+	for k := first; k < first+tries; k++ {
 		a, err = runAttempt(ctx, run, res.RunID, k, logs)
 		if err != nil {
 			if _, set := ctx.Value(logRootKey{}).(string); !set {
@@ -243,10 +243,13 @@ func runAttempt(ctx context.Context, run *Run, id string, k int, logDir string) 
 	if err != nil {
 		return attempt{}, err
 	}
+	prefix := filepath.Join(logDir, fmt.Sprintf("attempt-%d", k))
+	if err := writeCmdLog(prefix+".cmd.json", k, argv, s.SpecDir(), env, t.Env); err != nil {
+		return attempt{}, fmt.Errorf("keep the logs of run %s: %w", id, err)
+	}
 	o, err := command.Run(ctx, command.Attempt{
 		Argv: argv, Dir: s.SpecDir(), Env: env, Timeout: t.Timeout, Grace: t.Grace,
 	})
-	prefix := filepath.Join(logDir, fmt.Sprintf("attempt-%d", k))
 	var note []byte // what the stderr log says of processes left running
 	for _, p := range o.Escaped {
 		note = fmt.Appendf(note, "[lossexp: process %d (%s) left the run's session (setsid) and was left running]\n", p.Pid, p.Cmdline)
@@ -286,14 +289,39 @@ func runAttempt(ctx context.Context, run *Run, id string, k int, logDir string) 
 		a.reason = err.Error()
 		return a, nil
 	}
-	rep, err := command.ParseMetrics(f)
+	rep, err := command.ParseMetricsWith(f, command.Options{Watch: watchedLosses, Curve: CurveNames(s)})
 	f.Close() // read-only
 	if err != nil {
 		a.reason = metricsFile + ": " + err.Error()
 		return a, nil
 	}
+	if rep.Thinned() {
+		if err := appendLog(prefix+".stderr", thinNote(rep)); err != nil {
+			return attempt{}, fmt.Errorf("keep the logs of run %s: %w", id, err)
+		}
+	}
 	judge(s, rep, &a)
 	return a, nil
+}
+
+// watchedLosses are the epoch-line values of which a non-finite one makes
+// a run diverged.
+var watchedLosses = []string{"loss.total", "loss.task"}
+
+// thinNote is what the stderr log of an attempt says of a thinned curve.
+func thinNote(rep *command.Report) string {
+	return fmt.Sprintf("[lossexp: %s has %d epoch lines; the training curves keep %d of them (at most %d): one line in %d from the first, and the last]\n",
+		metricsFile, rep.EpochLines, len(rep.Epochs), command.MaxEpochs, rep.Stride)
+}
+
+// appendLog adds text to the end of a log file.
+func appendLog(path, text string) error {
+	f, err := os.OpenFile(path, os.O_WRONLY|os.O_APPEND, 0)
+	if err != nil {
+		return err
+	}
+	_, err = f.WriteString(text)
+	return errors.Join(err, f.Close())
 }
 
 // judge sets a's status, reason, final metrics and curves from a report of
@@ -303,31 +331,22 @@ func judge(s *spec.Spec, rep *command.Report, a *attempt) {
 		a.reason = metricsFile + `: no line with "final": true`
 		return
 	}
-	var missing, notNum []string
+	var missing []string
 	for _, m := range s.Trainer.Metrics {
-		if _, ok := rep.Final.Values[m.Name]; ok {
-			continue
-		}
-		if raw, ok := rep.Final.Other[m.Name]; ok {
-			notNum = append(notNum, fmt.Sprintf("%s is %s", m.Name, raw))
-		} else {
+		if _, ok := rep.Final.Values[m.Name]; !ok {
 			missing = append(missing, m.Name)
 		}
 	}
 	switch {
 	case len(missing) == 1:
 		a.reason = "missing metric " + missing[0]
+		return
 	case len(missing) > 1:
 		a.reason = "missing metrics " + strings.Join(missing, ", ")
-	}
-	if len(notNum) > 0 {
-		a.reason = strings.TrimPrefix(a.reason+"; ", "; ") + fmt.Sprintf("%s: line %d: not a number: %s", metricsFile, rep.Final.No, strings.Join(notNum, ", "))
-	}
-	if a.reason != "" {
 		return
 	}
 	a.final = rep.Final.Values
-	a.epochs = len(rep.Epochs)
+	a.epochs = rep.EpochLines
 	curves := CurveNames(s)
 	a.curves = make([][]float64, len(rep.Epochs))
 	for e, ln := range rep.Epochs {
@@ -342,8 +361,8 @@ func judge(s *spec.Spec, rep *command.Report, a *attempt) {
 		a.curves[e] = row
 	}
 	a.status = StatusOK
-	for _, ln := range rep.Epochs {
-		for _, n := range []string{"loss.total", "loss.task"} {
+	if ln := rep.NonFinite; ln != nil {
+		for _, n := range watchedLosses {
 			if v, ok := ln.Values[n]; ok && (math.IsNaN(v) || math.IsInf(v, 0)) {
 				a.status = StatusDiverged
 				a.reason = fmt.Sprintf("%s is %s at epoch %s (%s line %d)", n, fmtFloat(v), fmtFloat(ln.Values["epoch"]), metricsFile, ln.No)

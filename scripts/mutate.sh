@@ -446,6 +446,45 @@ mutant i22-run-plans-repeat-0 study/one.go cmd 'TestRun_SameAsSweep' \
 	'st.Plans.At(req.Repeat*max(folds, 1) + req.Fold)' 'st.Plans.At(req.Fold)'
 mutant i22-protocol-env-unlisted experiments/command/protocol.go experiments 'TestCommandLine_ProtocolNames' \
 	'EnvRunDir, EnvParams, EnvAttempt}' 'EnvRunDir, EnvParams}'
+# --- issue 23: the strict trainer protocol, its thinning bound, attempt numbering ---
+mutant proto-quoted-number-read experiments/command/metrics.go experiments/command 'TestParseMetrics_Strict' \
+	'return 0, fmt.Errorf("%q must be a JSON number, got %s (%s)", key, shown(raw), jsonKind(raw))' 'return 0, nil'
+mutant proto-epoch-any-number experiments/command/metrics.go experiments/command 'TestParseMetrics_Strict' \
+	'case key == keyEpoch && (!whole || v < 1):' 'case key == keyEpoch && v < 0:'
+mutant proto-epoch-may-repeat experiments/command/metrics.go experiments 'TestTrainCommand_StrictProtocol' \
+	'prev.No > 0 && e <= p' 'prev.No > 0 && e < p'
+mutant proto-duplicate-keys experiments/command/metrics.go experiments/command 'TestParseMetrics_Strict' \
+	'		if seen[k] {' '		if false {'
+mutant proto-epochs-run-negative experiments/command/metrics.go experiments 'TestTrainCommand_StrictProtocol' \
+	'case key == lossterms.EpochsRun && (!whole || v < 0):' 'case key == lossterms.EpochsRun && !whole:'
+mutant proto-keys-not-names experiments/command/metrics.go experiments/command 'TestParseMetrics_Strict' \
+	'if err := CheckMetricName(m.key); err != nil {' 'if err := CheckMetricName("x"); err != nil {'
+mutant proto-name-any-char experiments/command/names.go experiments/command 'TestParseMetrics_Strict' \
+	'	if !ok {' '	if false {'
+mutant proto-name-dotdot experiments/command/names.go experiments 'TestTrainCommand_StrictProtocol' \
+	'if seg == "" || seg == "." || seg == ".." {' 'if seg == "" || seg == "." {'
+mutant proto-name-long experiments/command/names.go experiments/command 'TestParseMetrics_Strict' \
+	'if len(name) > MaxMetricName {' 'if len(name) > 2*MaxMetricName {'
+mutant proto-validate-skips-names spec/trainer.go spec 'TestSpec_NamesThatBecomeFiles' \
+	'case command.CheckMetricName(m.Name) != nil:' 'case false:'
+mutant thin-bound-doubled experiments/command/metrics.go experiments/command 'TestParseMetrics_Thinned' \
+	'if len(t.kept) >= MaxEpochs {' 'if len(t.kept) >= 2*MaxEpochs {'
+mutant thin-drops-last experiments/command/metrics.go experiments 'TestTrainCommand_ThinnedCurve' \
+	'return append(t.kept, t.last), t.n, max(t.stride, 1)' 'return t.kept, t.n, max(t.stride, 1)'
+mutant thin-misses-nan experiments/command/metrics.go experiments 'TestTrainCommand_ThinnedCurve' \
+	'if rep.NonFinite == nil && nonFinite(ln, opt.Watch) {' 'if rep.NonFinite == nil && nonFinite(ln, opt.Watch) && ln.No%2 == 1 {'
+mutant thin-keeps-wide-lines experiments/command/metrics.go experiments/command 'TestParseMetrics_Thinned' \
+	'th.add(pick(ln, opt.Curve))' 'th.add(ln)'
+mutant thin-no-note experiments/train_command.go experiments 'TestTrainCommand_ThinnedCurve' \
+	'	if rep.Thinned() {' '	if false {'
+mutant thin-epochs-run-kept-only experiments/train_command.go experiments 'TestTrainCommand_ThinnedCurve' \
+	'a.epochs = rep.EpochLines' 'a.epochs = len(rep.Epochs)'
+mutant attempt-restarts-at-1 experiments/attempts.go cmd 'TestTrainer_AttemptsContinue' \
+	'	return last + 1' '	return 1'
+mutant attempt-sweep-forgets-kept-logs study/scratch.go cmd 'TestTrainer_AttemptsContinue' \
+	's.logs = filepath.Join(dir, sweep.StoreDir, sweep.LogsDir)' 's.logs = ""'
+mutant attempt-cmd-log-whole-env experiments/attempts.go experiments 'TestTrainCommand_CmdLog' \
+	'set || strings.HasPrefix(key, "LOSSEXP_")' 'set || key != ""'
 
 echo
 echo "=== mutation summary: $caught caught, $missed missed, $stale stale (of $((caught + missed + stale)))"

@@ -108,7 +108,6 @@ var (
 	trainerKeys      = []string{"command", "inputs", "env", "params", "timeout", "grace", "retries", "max_failures", "metrics"}
 	trainerBetter    = []string{"higher", "lower"}
 	envKeyRE         = regexp.MustCompile(`^[A-Za-z_][A-Za-z0-9_]*$`)
-	trainerMetricRE  = regexp.MustCompile(`^[A-Za-z0-9_][A-Za-z0-9_.:/-]*$`)
 	trainerParamRE   = regexp.MustCompile(`^[A-Za-z_][A-Za-z0-9_]*$`)
 	reservedMetricKs = []string{"epoch", "final", lossterms.EpochsRun}
 )
@@ -281,10 +280,8 @@ func (s *Spec) validateTrainerMetrics(v *validator) {
 		switch {
 		case slices.Contains(reservedMetricKs, m.Name):
 			v.addf(f, "%q is a reserved key of metrics.jsonl, not a metric", m.Name)
-		case !trainerMetricRE.MatchString(m.Name):
-			v.addf(f, "%q is not a usable metric name (letters, digits, '.', '_', '-', ':', '/')", m.Name)
-		default:
-			v.fileNamePart(f, "metric", m.Name)
+		case command.CheckMetricName(m.Name) != nil:
+			v.addf(f, "%v", command.CheckMetricName(m.Name))
 		}
 		if !slices.Contains(trainerBetter, m.Better) {
 			v.add(f, oneOf(fmt.Sprintf("unknown direction %q", m.Better), m.Better, trainerBetter))

@@ -44,6 +44,7 @@ const scratchOwnerFile = ".owner"
 type Scratch struct {
 	dir  string
 	lock *os.File
+	logs string // the results folder's runs/logs ("": none)
 }
 
 // OpenScratch makes this process's scratch folder in root (created if
@@ -206,6 +207,7 @@ func openRunScratch(dir string, st *Study, exclusive bool, log io.Writer) (*Scra
 	if err != nil {
 		return nil, inputf("output folder %s: %w", dir, err)
 	}
+	s.logs = filepath.Join(dir, sweep.StoreDir, sweep.LogsDir)
 	return s, nil
 }
 
@@ -219,10 +221,15 @@ func closeRunScratch(dir string, s *Scratch, exclusive bool) {
 }
 
 // withScratch returns ctx carrying s's folder for the attempts
-// (experiments.WithScratch); ctx itself for a nil s.
+// (experiments.WithScratch) and, when s is a results folder's, its
+// runs/logs, where the attempts' numbers continue
+// (experiments.WithKeptLogs); ctx itself for a nil s.
 func withScratch(ctx context.Context, s *Scratch) context.Context {
 	if s == nil {
 		return ctx
+	}
+	if s.logs != "" {
+		ctx = experiments.WithKeptLogs(ctx, s.logs)
 	}
 	return experiments.WithScratch(ctx, s.Dir())
 }

@@ -7,9 +7,10 @@ import (
 	"testing"
 )
 
-// TestMoveDir_KeepsUserFiles: keeping a retrained run's logs replaces
-// lossexp's log files in runs/logs/<run-id>/ and nothing else (a user's
-// notes.txt and folder stay), and never follows a link: a log folder, or
+// TestMoveDir_KeepsUserFiles: keeping a retrained run's logs adds them to
+// runs/logs/<run-id>/, replacing only a log file of lossexp's of the same
+// name: earlier attempts' logs (attempt-3.stderr) and a user's notes.txt
+// and folder stay; it never follows a link: a log folder, or
 // a logs folder, that is a link out of the store is refused and what it
 // points to is untouched.
 func TestMoveDir_KeepsUserFiles(t *testing.T) {
@@ -47,7 +48,7 @@ func TestMoveDir_KeepsUserFiles(t *testing.T) {
 	if err := moveDir(src, dst); err != nil {
 		t.Fatal(err)
 	}
-	if got, want := names(dst), []string{"attempt-1.stdout", "drafts", "notes.txt"}; !slices.Equal(got, want) {
+	if got, want := names(dst), []string{"attempt-1.stdout", "attempt-3.stderr", "drafts", "notes.txt"}; !slices.Equal(got, want) {
 		t.Errorf("log folder holds %v, want %v", got, want)
 	}
 	if b, _ := os.ReadFile(filepath.Join(dst, "attempt-1.stdout")); string(b) != "new" {

@@ -191,20 +191,22 @@ const LogsDir = "logs"
 func (s *Store) LogDir(id string) string { return filepath.Join(s.dir, LogsDir, id) }
 
 // logFileName matches the files a training command's attempt leaves in
-// its log folder (experiments: attempt-<k>.stdout, .stderr and
+// its log folder (experiments: attempt-<k>.cmd.json, .stdout, .stderr and
 // .metrics.jsonl): the only files of runs/logs/<run-id>/ that are
 // lossexp's.
-var logFileName = regexp.MustCompile(`^attempt-[0-9]+\.(stdout|stderr|metrics\.jsonl)$`)
+var logFileName = regexp.MustCompile(`^attempt-[0-9]+\.(cmd\.json|stdout|stderr|metrics\.jsonl)$`)
 
 // IsLogFile reports whether name is a file lossexp writes in a run's log
 // folder.
 func IsLogFile(name string) bool { return logFileName.MatchString(name) }
 
-// moveDir puts the logs in src in place of lossexp's logs in dst: dst's
-// log files (IsLogFile) are removed, src's files moved in (a rename, or a
-// copy and removal across file systems), src removed. Nothing else in dst
-// is touched, and dst is never followed: a dst that is a link or a file
-// is refused.
+// moveDir adds the logs in src to dst: src's files are moved in (a
+// rename, or a copy and removal across file systems), replacing a log
+// file of lossexp's (IsLogFile) of the same name, and src is removed.
+// The logs of earlier attempts stay (their numbers differ: the attempts
+// of a run are numbered on across sweeps), and so does everything else
+// in dst; dst is never followed: a dst that is a link or a file is
+// refused.
 func moveDir(src, dst string) error {
 	if err := os.MkdirAll(filepath.Dir(dst), 0o755); err != nil {
 		return err
@@ -225,18 +227,6 @@ func moveDir(src, dst string) error {
 		return err
 	case !st.IsDir():
 		return fmt.Errorf("%s is not a folder (a link or a file of yours?); lossexp does not follow or replace it: move it away", dst)
-	default:
-		old, err := os.ReadDir(dst)
-		if err != nil {
-			return err
-		}
-		for _, e := range old {
-			if e.Type().IsRegular() && IsLogFile(e.Name()) {
-				if err := os.Remove(filepath.Join(dst, e.Name())); err != nil {
-					return err
-				}
-			}
-		}
 	}
 	files, err := os.ReadDir(src)
 	if err != nil {
@@ -244,7 +234,7 @@ func moveDir(src, dst string) error {
 	}
 	for _, e := range files {
 		from, to := filepath.Join(src, e.Name()), filepath.Join(dst, e.Name())
-		if _, err := os.Lstat(to); err == nil {
+		if st, err := os.Lstat(to); err == nil && !(st.Mode().IsRegular() && IsLogFile(e.Name())) {
 			continue // a file of the user's under a name lossexp writes: kept
 		}
 		if os.Rename(from, to) == nil {

@@ -67,44 +67,129 @@ func TestTemplate(t *testing.T) {
 }
 
 func TestParseMetrics(t *testing.T) {
-	in := `{"epoch": 1, "loss.total": 2.5, "note": "warm-up"}
+	in := `{"epoch": 1, "loss.total": 2.5, "val/acc": 0.5}
 
-{"epoch": 2, "loss.total": NaN, "x": -Infinity, "y": Infinity, "s": "NaN is a word"}
-{"other": 1}
-{"final": true, "test.accuracy": 0.9, "z": null, "big": 1e400}
+{"epoch": 2, "loss.total": NaN, "x": -Infinity, "y": Infinity, "v:1": 1.0}
+{"other": 1, "note": "free text: not the protocol's", "s": "NaN is a word"}
+{"final": true, "test.accuracy": 0.9, "z": null, "big": 1e400, "epochs_run": 0}
 `
-	rep, err := ParseMetrics(strings.NewReader(in))
+	rep, err := ParseMetricsWith(strings.NewReader(in), Options{Watch: []string{"loss.total"}})
 	if err != nil {
 		t.Fatal(err)
 	}
-	if len(rep.Epochs) != 2 || rep.Final == nil || rep.Final.No != 5 || rep.Lines != 5 {
+	if len(rep.Epochs) != 2 || rep.EpochLines != 2 || rep.Thinned() || rep.Final == nil || rep.Final.No != 5 || rep.Lines != 5 {
 		t.Fatalf("report %+v", rep)
 	}
 	e2 := rep.Epochs[1].Values
-	if !math.IsNaN(e2["loss.total"]) || !math.IsInf(e2["x"], -1) || !math.IsInf(e2["y"], 1) || rep.Epochs[1].Other["s"] != `"NaN is a word"` {
-		t.Errorf("epoch 2: %v %v", e2, rep.Epochs[1].Other)
+	if !math.IsNaN(e2["loss.total"]) || !math.IsInf(e2["x"], -1) || !math.IsInf(e2["y"], 1) || e2["v:1"] != 1 {
+		t.Errorf("epoch 2: %v", e2)
+	}
+	if rep.NonFinite == nil || rep.NonFinite.No != 3 {
+		t.Errorf("non-finite watched line %+v, want line 3", rep.NonFinite)
 	}
 	f := rep.Final.Values
 	if f["test.accuracy"] != 0.9 || !math.IsNaN(f["z"]) || !math.IsInf(f["big"], 1) {
 		t.Errorf("final %v", f)
 	}
-	if rep.Epochs[0].Other["note"] != `"warm-up"` || rep.Epochs[0].No != 1 {
+	if rep.Epochs[0].Values["val/acc"] != 0.5 || rep.Epochs[0].No != 1 {
 		t.Errorf("epoch 1 %+v", rep.Epochs[0])
 	}
-	for _, c := range []struct{ in, want string }{
-		{"{\"epoch\": 1}\n{\"epoch\": 2, oops}\n", "line 2: invalid JSON"},
-		{"{\"epoch\": 1}\n{\"final\": true, \"test.accu", "line 2: invalid JSON: the line ends inside the object (truncated?)"},
-		{"[1, 2]\n", "line 1: invalid JSON: want an object"},
-		{"{\"a\": 1} {\"b\": 2}\n", "line 1: invalid JSON: text after the object"},
-		{"{\"final\": \"yes\"}\n", `line 1: "final" must be true or false`},
-		{"{\"epoch\": \"one\"}\n", `line 1: "epoch" must be a number`},
-		{"{\"final\": true}\n\n{\"final\": true}\n", `line 3: a second line with "final": true (the first is line 1)`},
-		{"{\"a\": \"" + strings.Repeat("x", MaxLine) + "\"}\n", "line 1: longer than"},
+}
+
+// TestParseMetrics_Strict: every rule of the protocol, and its message
+// with the line number.
+func TestParseMetrics_Strict(t *testing.T) {
+	for _, c := range []struct{ name, in, want string }{
+		{"invalid JSON", "{\"epoch\": 1}\n{\"epoch\": 2, oops}\n", "line 2: invalid JSON"},
+		{"truncated", "{\"epoch\": 1}\n{\"final\": true, \"test.accu", "line 2: invalid JSON: the line ends inside the object (truncated?)"},
+		{"not an object", "[1, 2]\n", "line 1: invalid JSON: want an object"},
+		{"two objects", "{\"a\": 1} {\"b\": 2}\n", "line 1: invalid JSON: text after the object"},
+		{"final not a boolean", "{\"final\": \"yes\"}\n", `line 1: "final" must be true or false, got "yes"`},
+		{"second final", "{\"final\": true}\n\n{\"final\": true}\n", `line 3: a second line with "final": true (the first is line 1)`},
+		{"too long", "{\"a\": \"" + strings.Repeat("x", MaxLine) + "\"}\n", "line 1: longer than"},
+		{"quoted number", "{\"final\": true, \"test.accuracy\": \"0.9\"}\n", `line 1: "test.accuracy" must be a JSON number, got "0.9" (a string: write numbers without quotes)`},
+		{"boolean value", "{\"epoch\": 1, \"loss.total\": true}\n", `line 1: "loss.total" must be a JSON number, got true (a boolean)`},
+		{"list value", "{\"epoch\": 1, \"loss.total\": [NaN]}\n", `line 1: "loss.total" must be a JSON number, got [NaN] (a list)`},
+		{"quoted epoch", "{\"epoch\": \"1\"}\n", `line 1: "epoch" must be a JSON number, got "1" (a string`},
+		{"epoch zero", "{\"epoch\": 0}\n", `line 1: "epoch" must be a whole number >= 1 (1, 2, …), got 0`},
+		{"epoch fraction", "{\"epoch\": 1.5}\n", `line 1: "epoch" must be a whole number >= 1 (1, 2, …), got 1.5`},
+		{"epoch NaN", "{\"epoch\": NaN}\n", `line 1: "epoch" must be a whole number >= 1 (1, 2, …), got NaN`},
+		{"epoch huge", "{\"epoch\": 1e300}\n", `line 1: "epoch" must be a whole number >= 1`},
+		{"epoch repeated", "{\"epoch\": 1}\n{\"epoch\": 2}\n{\"other\": 0}\n{\"epoch\": 2}\n", `line 4: "epoch" must increase from line to line: 2 after 2 (line 2)`},
+		{"epoch back", "{\"epoch\": 5}\n{\"epoch\": 3}\n", `line 2: "epoch" must increase from line to line: 3 after 5 (line 1)`},
+		{"duplicate key", "{\"epoch\": 1, \"loss.total\": 1, \"loss.total\": 2}\n", `line 1: key "loss.total" appears twice`},
+		{"duplicate key, ignored line", "{\"a\": 1, \"a\": 1}\n", `line 1: key "a" appears twice`},
+		{"epochs_run negative", "{\"final\": true, \"epochs_run\": -5}\n", `line 1: "epochs_run" must be a whole number >= 0, got -5`},
+		{"epochs_run fraction", "{\"final\": true, \"epochs_run\": 2.5}\n", `line 1: "epochs_run" must be a whole number >= 0, got 2.5`},
+		{"epochs_run infinite", "{\"final\": true, \"epochs_run\": Infinity}\n", `line 1: "epochs_run" must be a whole number >= 0, got Infinity`},
+		{"name with dot-dot", "{\"final\": true, \"x/../../y\": 1}\n", `line 1: key metric name "x/../../y" has an empty, '.' or '..' path segment`},
+		{"name with empty segment", "{\"epoch\": 1, \"val//acc\": 1}\n", `line 1: key metric name "val//acc" has an empty`},
+		{"name with a space", "{\"final\": true, \"test accuracy\": 1}\n", `line 1: key "test accuracy" is not a usable metric name (letters, digits, '.', '_', '-', ':', '/')`},
+		{"absolute name", "{\"final\": true, \"/etc/passwd\": 1}\n", `line 1: key "/etc/passwd" is not a usable metric name`},
+		{"empty name", "{\"final\": true, \"\": 1}\n", `line 1: key "" is not a usable metric name`},
+		{"long name", "{\"final\": true, \"" + strings.Repeat("m", 101) + "\": 1}\n", `is not usable in a file name (its figures): at most 100 bytes`},
 	} {
-		_, err := ParseMetrics(strings.NewReader(c.in))
-		var le *LineError
-		if err == nil || !errors.As(err, &le) || !strings.Contains(err.Error(), c.want) {
-			t.Errorf("%.40q: got %v, want %q", c.in, err, c.want)
+		t.Run(c.name, func(t *testing.T) {
+			_, err := ParseMetrics(strings.NewReader(c.in))
+			var le *LineError
+			if err == nil || !errors.As(err, &le) || !strings.Contains(err.Error(), c.want) {
+				t.Errorf("%.60q: got %v, want %q", c.in, err, c.want)
+			}
+		})
+	}
+	// At the limits: accepted.
+	for _, in := range []string{
+		"{\"epoch\": 1.0, \"e\": 1E2}\n{\"epoch\": 3}\n{\"final\": true, \"epochs_run\": 0, \"" + strings.Repeat("m", 100) + "\": -0.5}\n",
+		"{\"epoch\": 9007199254740992}\n",
+		"{\"final\": false, \"x\": \"a note\"}\n{\"note\": [1, {\"a\": \"b\"}], \"x y\": \"free\"}\n",
+	} {
+		if _, err := ParseMetrics(strings.NewReader(in)); err != nil {
+			t.Errorf("%.60q: %v", in, err)
+		}
+	}
+}
+
+// TestParseMetrics_Thinned: beyond MaxEpochs epoch lines the curve keeps
+// every stride-th line from the first and the last, never more than
+// MaxEpochs; up to MaxEpochs it keeps them all. NonFinite sees a line
+// thinning dropped.
+func TestParseMetrics_Thinned(t *testing.T) {
+	if MaxEpochs != 10000 {
+		t.Fatalf("MaxEpochs = %d; the README promises 10,000 epoch lines", MaxEpochs)
+	}
+	for _, c := range []struct{ n, stride int }{{1, 1}, {MaxEpochs, 1}, {MaxEpochs + 1, 2}, {2*MaxEpochs - 1, 2}, {2 * MaxEpochs, 4}, {45678, 8}} {
+		var b strings.Builder
+		for e := 1; e <= c.n; e++ {
+			fmt.Fprintf(&b, "{\"epoch\": %d, \"loss.total\": %d}\n", e, e)
+			if e == 1 {
+				b.WriteString("{\"not\": \"an epoch\"}\n")
+			}
+		}
+		in := b.String()
+		if c.n > 2 {
+			in = strings.Replace(in, "\"loss.total\": 2}", "\"loss.total\": NaN}", 1)
+		}
+		rep, err := ParseMetricsWith(strings.NewReader(in), Options{Watch: []string{"loss.total"}, Curve: []string{"other"}})
+		if err != nil {
+			t.Fatal(err)
+		}
+		ep := rep.Epochs
+		if len(ep[0].Values) != 1 {
+			t.Fatalf("kept epoch line holds %v, want the epoch only (Curve)", ep[0].Values)
+		}
+		if rep.EpochLines != c.n || rep.Stride != c.stride || len(ep) > MaxEpochs || rep.Thinned() != (c.n > MaxEpochs) {
+			t.Fatalf("%d lines: %d read, stride %d, %d kept; want stride %d", c.n, rep.EpochLines, rep.Stride, len(ep), c.stride)
+		}
+		for i, ln := range ep[:len(ep)-1] {
+			if got, want := int(ln.Values["epoch"]), 1+i*c.stride; got != want {
+				t.Fatalf("%d lines: kept line %d is epoch %d, want %d", c.n, i, got, want)
+			}
+		}
+		if last := ep[len(ep)-1]; int(last.Values["epoch"]) != c.n {
+			t.Errorf("%d lines: the last kept is epoch %v", c.n, last.Values["epoch"])
+		}
+		if c.n > 2 && (rep.NonFinite == nil || rep.NonFinite.Values["epoch"] != 2) {
+			t.Errorf("%d lines: non-finite line %+v, want epoch 2", c.n, rep.NonFinite)
 		}
 	}
 }

@@ -21,8 +21,11 @@
 //     without running it (validate's check of trainer.command[0]).
 //   - ParseMetrics (metrics.go): the metrics.jsonl protocol, one JSON
 //     object per line; lines with "epoch" are curve points, the line with
-//     "final": true holds the run's metrics. Python's NaN, Infinity and
-//     -Infinity tokens are accepted; problems name their line.
+//     "final": true holds the run's metrics. Strict: their keys are metric
+//     names (CheckMetricName, names.go), their values JSON numbers
+//     (Python's NaN, Infinity and -Infinity tokens are accepted), epochs
+//     whole and increasing, no key twice; problems name their line. At
+//     most MaxEpochs epoch lines are held (thinned evenly beyond).
 //
 // The package knows nothing of specs, run ids or result tables:
 // experiments/train_command.go builds the attempts from a spec and turns

@@ -25,9 +25,13 @@ func ExampleParseTemplate() {
 func ExampleParseMetrics() {
 	rep, err := command.ParseMetrics(strings.NewReader(`{"epoch": 1, "loss.total": 0.9}
 {"epoch": 2, "loss.total": NaN}
-{"final": true, "test.accuracy": 0.84, "note": "done"}
+{"note": "a line without epoch or final is the trainer's own: ignored"}
+{"final": true, "test.accuracy": 0.84, "val/f1": 0.8}
 `))
-	fmt.Println(len(rep.Epochs), rep.Epochs[1].Values["loss.total"], rep.Final.No, rep.Final.Values["test.accuracy"], rep.Final.Other["note"], err)
+	fmt.Println(len(rep.Epochs), rep.Epochs[1].Values["loss.total"], rep.Final.No, rep.Final.Values["test.accuracy"], rep.Final.Values["val/f1"], err)
+	_, err = command.ParseMetrics(strings.NewReader(`{"final": true, "test.accuracy": "0.84"}`))
+	fmt.Println(err)
 	// Output:
-	// 2 NaN 3 0.84 "done" <nil>
+	// 2 NaN 4 0.84 0.8 <nil>
+	// line 1: "test.accuracy" must be a JSON number, got "0.84" (a string: write numbers without quotes)
 }

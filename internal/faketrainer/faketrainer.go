@@ -51,6 +51,7 @@ func Active() bool { return os.Getenv(Env) != "" }
 //	noop       writes the final line only (for overhead benchmarks)
 //	slow       sleeps 150 ms, then ok
 //	failif:F   fails (exit 4) when the sum of λ is above 0.4 and file F does not exist, else ok
+//	file:F     writes the content of file F as its metrics.jsonl and exits 0
 func Main(args []string) int {
 	if len(args) == 0 {
 		fmt.Fprintln(os.Stderr, "faketrainer: mode missing")
@@ -73,6 +74,13 @@ func Main(args []string) int {
 		return 0
 	case "slow":
 		time.Sleep(150 * time.Millisecond)
+	case "file":
+		b, err := os.ReadFile(arg)
+		if err != nil {
+			fmt.Fprintln(os.Stderr, err)
+			return 1
+		}
+		return write(dir, string(b))
 	case "badjson":
 		return write(dir, "{\"epoch\": 1, \"loss.total\": 1}\n{\"epoch\": 2}\n{\"epoch\": 3, oops}\n{\"final\": true}\n")
 	case "crash":
@@ -182,7 +190,7 @@ func ok(dir, mode, arg string, rest []string) int {
 	for _, n := range names {
 		fmt.Fprintf(&out, `, "grad.cos.%s": -0.3, "grad.conflict.%s": 0.6, "grad.ratio.%s": %g`, n, n, n, p.Lambda[n])
 	}
-	out.WriteString(", \"extra\": \"not a number\"}\n")
+	out.WriteString("}\n{\"note\": \"not a number: a line of the trainer's own (neither epoch nor final), ignored\"}\n")
 	if mode == "echo" {
 		env := map[string]string{}
 		for _, kv := range os.Environ() {
