@@ -421,6 +421,18 @@ mutant failfast-in-result-hash experiments/trainer.go experiments 'TestTrainer_M
 mutant progress-failed-as-diverged cmd/progress.go cmd 'TestProgress_FailedApart' \
 	'		p.failed++' '		p.diverged++'
 
+# --- issue 23: report.task_metric and honest selection for a trainer ---
+mutant taskmetric-lower-as-higher report/analysis.go cmd 'TestTrainer_TaskMetric$' \
+	'betterHigher(spec, name) != "lower", Why: why}' 'betterHigher(spec, name) != "lowr", Why: why}'
+mutant taskmetric-name-ignored experiments/taskmetric.go cmd 'TestTrainer_TaskMetric$' \
+	'		cands, by = []string{named}, TaskByName' '		by = TaskByName'
+mutant taskmetric-test-split-accepted experiments/taskmetric.go cmd 'TestTrainer_TaskMetricRefused' \
+	'	if name == "" || !ok || got == split {' '	if name == "" || !ok || got != "" {'
+mutant taskmetric-unknown-accepted experiments/taskmetric.go cmd 'TestTrainer_TaskMetricRefused' \
+	'		if slices.Contains(avail, tm) {' '		if tm != "" {'
+mutant taskmetric-not-checked study/plan.go cmd 'TestTrainer_TaskMetricRefused' \
+	'	if err := s.CheckTaskMetric(layout.Metrics); err != nil {' '	if err := s.CheckTaskMetric(layout.Metrics); false && err != nil {'
+
 echo
 echo "=== mutation summary: $caught caught, $missed missed, $stale stale (of $((caught + missed + stale)))"
 printf '%s\n' "${report[@]}"
