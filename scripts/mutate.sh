@@ -430,6 +430,8 @@ mutant taskmetric-test-split-accepted experiments/taskmetric.go cmd 'TestTrainer
 	'	if name == "" || !ok || got == split {' '	if name == "" || !ok || got != "" {'
 mutant taskmetric-unknown-accepted experiments/taskmetric.go cmd 'TestTrainer_TaskMetricRefused' \
 	'		if slices.Contains(avail, tm) {' '		if tm != "" {'
+mutant taskmetric-trainer-split-last experiments/taskmetric.go experiments 'TestSpec_TaskMetric' \
+	'		if named != "" || s == nil || s.Trainer == nil {' '		if true {'
 mutant taskmetric-not-checked study/plan.go cmd 'TestTrainer_TaskMetricRefused' \
 	'	if err := s.CheckTaskMetric(layout.Metrics); err != nil {' '	if err := s.CheckTaskMetric(layout.Metrics); false && err != nil {'
 
