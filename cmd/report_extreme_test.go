@@ -25,6 +25,7 @@ loss:
     - {kind: external, name: t, weight: [0.1, 1, 10]}
 report:
   metrics: [test.big, test.acc]
+  select_on: test
 `)
 			out := filepath.Join(t.TempDir(), "out")
 			for _, args := range [][]string{{"sweep", spec, "--out", out, "-q"}, {"report", out}} {
@@ -102,6 +103,7 @@ trainer:
 loss:
   terms:
     - {kind: external, name: t, weight: [0.1, 1]}
+report: {select_on: test}
 `)
 	t.Chdir(t.TempDir())
 	code, _, stderr := run(t, "sweep", spec, "--out", "o", "-q")

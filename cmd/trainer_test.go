@@ -43,6 +43,7 @@ loss:
     - {kind: external, name: l2, weight: [0, 0.1, 0.3, 1, 3], metric: test.penalty}
 report:
   metrics: [test.accuracy, test.penalty]
+  select_on: test
 `
 	p := filepath.Join(dir, "spec.yaml")
 	if err := os.WriteFile(p, []byte(spec), 0o644); err != nil {

@@ -134,7 +134,7 @@ func validateRun(ctx context.Context, o *ValidateOptions) error {
 	if methods > 0 {
 		fmt.Fprintf(w, "runs:     %d in all\n", plans.Len())
 	}
-	fmt.Fprintf(w, "select:   λ chosen on %s\n", selectionLabel(s))
+	fmt.Fprintf(w, "select:   λ chosen on %s\n", selectionLabel(s, st.Layout.Metrics))
 	fmt.Fprintf(w, "metrics:  %s\n", strings.Join(st.Layout.Metrics, ", "))
 	if s.Trainer == nil {
 		if m := st.Memory; m.Sweep > 0 {
@@ -224,16 +224,40 @@ func indent(text, pre string) string {
 }
 
 // selectionLabel says which split chooses λ.
-func selectionLabel(s *study.Spec) string {
+func selectionLabel(s *study.Spec, have []string) string {
+	if s.Trainer != nil || s.Report.TaskMetric != "" {
+		return taskLabel(s, have)
+	}
 	switch {
 	case s.Report.SelectOn == study.SelectCV:
 		return fmt.Sprintf("%d-fold cross-validation inside each repeat (test held out)", s.Folds())
 	case s.Report.SelectOn == study.SelectTest:
 		return "the test split (report.select_on: test: the test score at the chosen λ is optimistic)"
-	case s.Trainer != nil:
-		return "the validation metrics the command reports"
 	case s.Dataset.Split.Validation > 0:
 		return "the validation split"
 	}
 	return fmt.Sprintf("a validation split carved from the training rows (report.validation %g)", s.Report.Validation)
+}
+
+// taskLabel says which metric chooses λ when the spec names it
+// (report.task_metric) or a training command reports it: the metric as
+// the runs will have it, on which split and why.
+func taskLabel(s *study.Spec, have []string) string {
+	name, _ := s.TaskMetric(func(m string) bool { return slices.Contains(have, m) })
+	better := s.MetricDirection(name)
+	if s.Report.SelectOn == study.SelectCV && name != "" {
+		name = "cv." + strings.TrimPrefix(name, "validation.") + " (the folds' validation." + strings.TrimPrefix(name, "validation.") + ")"
+	}
+	label := name + ", " + better + " is better"
+	switch {
+	case name == "":
+		return "none of the metrics the runs will have"
+	case strings.HasPrefix(name, "test."):
+		label += " (report.select_on: test: the test score at the chosen λ is optimistic)"
+	case s.Trainer != nil && strings.HasPrefix(name, "validation."):
+		label += " (the validation metric the command reports)"
+	case s.Trainer != nil:
+		label += " (the command's own metric; it names no split)"
+	}
+	return label
 }

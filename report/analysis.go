@@ -133,6 +133,8 @@ func analyze(dir string, runs *Runs, nRuns int, s *Summary) (*Analysis, error) {
 		}
 	}
 	switch {
+	case a.Task.Name == "" && a.Spec != nil && a.Spec.Report.TaskMetric != "":
+		a.Warnings = append(a.Warnings, fmt.Sprintf("report.task_metric %s has no values on any split: no balance points", a.Spec.Report.TaskMetric))
 	case a.Task.Name == "":
 		a.Warnings = append(a.Warnings, "no task metric (accuracy, r2, mse or loss of the validation or test split) has values: no balance points")
 	case strings.HasPrefix(a.Task.Name, "test.") && selectOn == spec.SelectTest:
@@ -232,61 +234,42 @@ func (a *Analysis) termKind(name string) string {
 	return name
 }
 
-// taskCandidates are the task metrics in order of preference, per split.
-var taskCandidates = []string{"iou", "accuracy", "r2", "mse", "loss"}
-
-// chooseTaskMetric picks the split of report.select_on first (spec may
-// be nil), then the cross-validation folds (cv.*) when they have values,
-// else the validation split, else test, else train; on it iou (a
-// segmentation task), else accuracy, else r2, else mse, else loss.
+// chooseTaskMetric picks the metric that chooses λ (spec may be nil):
+// report.task_metric, else iou, accuracy, r2, mse or loss, on the split
+// of report.select_on first, then the cross-validation folds (cv.*) when
+// they have values, else the validation split, else test, else train
+// (experiments.Spec.TaskMetric).
 //
 // With a training command (spec.Trainer), directions come from
 // trainer.metrics, and when none of those names is present the task
 // metric is the first of trainer.metrics with values that no term
-// names as its own (an external term's metric parameter).
-func chooseTaskMetric(s *Summary, spec *spec.Spec) MetricChoice {
+// names as its own, on the first split that has one.
+func chooseTaskMetric(s *Summary, sp *spec.Spec) MetricChoice {
 	selectOn := ""
-	if spec != nil {
-		selectOn = spec.Report.SelectOn
+	if sp != nil {
+		selectOn = sp.Report.SelectOn
 	}
-	order := []string{"cv", "validation", "test", "train"}
-	if selectOn != "" {
-		order = append([]string{selectOn}, slices.DeleteFunc(order, func(o string) bool { return o == selectOn })...)
+	name, by := sp.TaskMetric(func(name string) bool {
+		mi := slices.Index(s.Metrics, name)
+		return mi >= 0 && hasValues(s, mi)
+	})
+	if name == "" {
+		return MetricChoice{Index: -1}
 	}
-	for _, split := range order {
-		for _, base := range taskCandidates {
-			name := split + "." + base
-			mi := slices.Index(s.Metrics, name)
-			if mi < 0 || !hasValues(s, mi) {
-				continue
-			}
-			why := "the " + split + " split"
-			switch {
-			case split == "cv":
-				why = "cross-validation: the mean over the folds of each repeat, SE pooled from the folds as cv.glmnet"
-			case split == selectOn:
-				why += " (report.select_on)"
-			}
-			return MetricChoice{Name: name, Index: mi, Higher: betterHigher(spec, name) != "lower", Why: why}
-		}
+	split, _, _ := strings.Cut(name, ".")
+	why := "the " + split + " split"
+	switch {
+	case by == spec.TaskByTrainer:
+		why = "the first of trainer.metrics that no term names as its own"
+	case split == "cv":
+		why = "cross-validation: the mean over the folds of each repeat, SE pooled from the folds as cv.glmnet"
+	case split == selectOn:
+		why += " (report.select_on)"
 	}
-	if spec != nil && spec.Trainer != nil {
-		own := map[string]bool{}
-		for _, t := range spec.Loss.Terms {
-			if m, ok := t.Params["metric"].(string); ok {
-				own[m] = true
-			}
-		}
-		for _, m := range spec.Trainer.Metrics {
-			mi := slices.Index(s.Metrics, m.Name)
-			if own[m.Name] || mi < 0 || !hasValues(s, mi) {
-				continue
-			}
-			return MetricChoice{Name: m.Name, Index: mi, Higher: m.Better != "lower",
-				Why: "the first of trainer.metrics that no term names as its own"}
-		}
+	if by == spec.TaskByName {
+		why += ", named by report.task_metric"
 	}
-	return MetricChoice{Index: -1}
+	return MetricChoice{Name: name, Index: slices.Index(s.Metrics, name), Higher: betterHigher(sp, name) != "lower", Why: why}
 }
 
 // betterHigher returns the direction of a metric: "higher", "lower" or ""

@@ -137,6 +137,9 @@ func (a *Answer) WriteText(w io.Writer) error {
 			fmt.Fprintln(w, "no balance points: no task metric has values")
 		} else {
 			fmt.Fprintf(w, "balance points, chosen on %s (%s is better)", a.TaskMetric, a.TaskBetter)
+			if strings.HasPrefix(a.TaskMetric, "test.") {
+				fmt.Fprint(w, ", on the test split as report.select_on: test asks (the test score at these λ is optimistic)")
+			}
 			if a.TestMetric != "" {
 				fmt.Fprintf(w, ", %s there in parentheses", a.TestMetric)
 			}

@@ -485,6 +485,19 @@ mutant attempt-sweep-forgets-kept-logs study/scratch.go cmd 'TestTrainer_Attempt
 	's.logs = filepath.Join(dir, sweep.StoreDir, sweep.LogsDir)' 's.logs = ""'
 mutant attempt-cmd-log-whole-env experiments/attempts.go experiments 'TestTrainCommand_CmdLog' \
 	'set || strings.HasPrefix(key, "LOSSEXP_")' 'set || key != ""'
+# --- issue 23: report.task_metric and honest selection for a trainer ---
+mutant taskmetric-lower-as-higher report/analysis.go cmd 'TestTrainer_TaskMetric$' \
+	'betterHigher(spec, name) != "lower", Why: why}' 'betterHigher(spec, name) != "lowr", Why: why}'
+mutant taskmetric-name-ignored spec/taskmetric.go cmd 'TestTrainer_TaskMetric$' \
+	'		cands, by = []string{named}, TaskByName' '		by = TaskByName'
+mutant taskmetric-test-split-accepted spec/taskmetric.go cmd 'TestTrainer_TaskMetricRefused' \
+	'	if name == "" || !ok || got == split {' '	if name == "" || !ok || got != "" {'
+mutant taskmetric-unknown-accepted spec/taskmetric.go cmd 'TestTrainer_TaskMetricRefused' \
+	'		if slices.Contains(avail, tm) {' '		if tm != "" {'
+mutant taskmetric-trainer-split-last spec/taskmetric.go spec 'TestSpec_TaskMetric' \
+	'		if named != "" || s == nil || s.Trainer == nil {' '		if true {'
+mutant taskmetric-not-checked study/plan.go cmd 'TestTrainer_TaskMetricRefused' \
+	'	if err := s.CheckTaskMetric(layout.Metrics); err != nil {' '	if err := s.CheckTaskMetric(layout.Metrics); false && err != nil {'
 
 echo
 echo "=== mutation summary: $caught caught, $missed missed, $stale stale (of $((caught + missed + stale)))"

@@ -439,7 +439,7 @@ var (
 	lossKeys    = []string{"task", "huber_delta", "terms", "balance"}
 	sweepKeys   = []string{"mode", "total", "points", "step", "axes", "refine", "balance"}
 	refineKeys  = []string{"rounds", "points"}
-	reportKeys  = []string{"x", "metrics", "select_on", "validation"}
+	reportKeys  = []string{"x", "metrics", "select_on", "task_metric", "validation"}
 )
 
 // sections lists where each key belongs, for unknownKey.
@@ -487,6 +487,8 @@ func (s *Spec) decode(d *decoder, n *yaml.Node) {
 					d.strList(v, f, &s.Report.Metrics)
 				case "select_on":
 					d.str(v, f, &s.Report.SelectOn)
+				case "task_metric":
+					d.str(v, f, &s.Report.TaskMetric)
 				case "validation":
 					d.float(v, f, &s.Report.Validation)
 				}

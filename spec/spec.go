@@ -229,6 +229,10 @@ type ReportSpec struct {
 	// (λ_best, λ_1se, the knee): SelectValidation (the default),
 	// SelectCV (the default with dataset.split.cv) or SelectTest.
 	SelectOn string `json:",omitempty"`
+	// TaskMetric names the metric that chooses λ on the selection split,
+	// without the split ("f1" for validation.f1); "" = the default
+	// (TaskCandidates, Spec.TaskMetric).
+	TaskMetric string `json:",omitempty"`
 	// Validation is the fraction of the training rows held out for
 	// validation when SelectOn is SelectValidation and the spec has no
 	// validation split of its own (see Spec.CarveFraction); default 0.2.

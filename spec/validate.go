@@ -551,8 +551,11 @@ func (s *Spec) validateReport(v *validator) {
 		v.addf("report.select_on", "select_on cv needs dataset.split.cv: the number of folds (for example 5)")
 	case r.SelectOn == SelectValidation && cv > 0:
 		v.addf("report.select_on", "with dataset.split.cv (%d folds) λ is chosen on the folds: select_on cv (the default), not validation", cv)
-	case r.SelectOn == SelectTest && s.Dataset.Split.Test == 0 && s.Dataset.Split.TestCSV == "" && !s.axisSets("dataset.split.test"):
+	case r.SelectOn == SelectTest && s.Trainer == nil && s.Dataset.Split.Test == 0 && s.Dataset.Split.TestCSV == "" && !s.axisSets("dataset.split.test"):
 		v.addf("report.select_on", "select_on test needs a test split (dataset.split.test > 0)")
+	}
+	if r.TaskMetric == "" && s.has("report.task_metric") {
+		v.addf("report.task_metric", "must not be empty (leave it out for the default)")
 	}
 	v.inRange("report.validation", r.Validation, r.Validation > 0 && r.Validation < 1, "in (0, 1)")
 	if s.has("report.validation") && r.Validation > 0 && r.Validation < 1 && s.CarveFraction() == 0 && !s.axisSets("dataset.split.validation") {

@@ -135,6 +135,9 @@ func (st *Study) plan(ctx context.Context, s *spec.Spec) error {
 	if err := checkReportMetrics(s, layout.Metrics); err != nil {
 		return input(err)
 	}
+	if err := s.CheckTaskMetric(layout.Metrics); err != nil {
+		return input(err)
+	}
 	perRun := runMemory(s, sp0)
 	if !sniffed {
 		if perRun, err = checkMemory(s, sp0, lim); err != nil {

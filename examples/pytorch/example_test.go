@@ -14,53 +14,89 @@ import (
 	"github.com/lossexp/lossexp/cmd"
 )
 
-// torchPython returns a python3 that imports torch: the one on PATH, else
-// Debian's /usr/bin/python3 (python3-torch), else "".
-func torchPython() string {
-	for _, p := range []string{"python3", "/usr/bin/python3"} {
-		if path, err := exec.LookPath(p); err == nil && exec.Command(path, "-c", "import torch").Run() == nil {
-			return path
+// interpreter is the python digits.yaml names: Debian's python3-torch is
+// for it, and a python3 first on PATH (pyenv, a venv) may lack torch.
+const interpreter = "/usr/bin/python3"
+
+// readmeCommand returns the argv (without "lossexp") of the sweep the
+// README's PyTorch example tells the reader to run.
+func readmeCommand(t *testing.T) []string {
+	t.Helper()
+	b, err := os.ReadFile("../../README.md")
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, sec, ok := strings.Cut(string(b), "### Example: a PyTorch MLP with two terms")
+	if !ok {
+		t.Fatal("README.md has no PyTorch example section")
+	}
+	for _, line := range strings.Split(sec, "\n") {
+		if cmdline, ok := strings.CutPrefix(line, "    lossexp sweep "); ok {
+			return append([]string{"sweep"}, strings.Fields(cmdline)...)
 		}
 	}
-	return ""
+	t.Fatal("the README's PyTorch example gives no `lossexp sweep` command")
+	return nil
 }
 
-// TestDigitsExample sweeps a reduced digits.yaml (2×2 grid, 2 repeats,
-// 4 epochs) with the real PyTorch trainer and checks the protocol end to
-// end: every run ok, the metrics in range, the curves filled, the
+// TestDigitsExample_NamesItsPython: digits.yaml runs train.py with
+// /usr/bin/python3, not the first python3 on PATH, and train.py run by a
+// python without torch exits at once with the cure (fail fast then stops
+// the sweep with it).
+func TestDigitsExample_NamesItsPython(t *testing.T) {
+	spec, err := os.ReadFile("digits.yaml")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(string(spec), "command: ["+interpreter+", train.py,") {
+		t.Errorf("digits.yaml does not run train.py with %s", interpreter)
+	}
+	if _, err := os.Stat(interpreter); err != nil {
+		t.Skip(err)
+	}
+	// -S: without site-packages, this python has no torch.
+	out, err := exec.Command(interpreter, "-S", "train.py", "--recon=0", "--decay=0", "--seed=1").CombinedOutput()
+	if err == nil || !strings.Contains(string(out), "cannot import torch") || !strings.Contains(string(out), "apt-get install python3-torch") {
+		t.Errorf("train.py without torch: %v, %s; want exit 1 naming the cure", err, out)
+	}
+}
+
+// TestDigitsExample runs the README's command (README.md, "Example: a
+// PyTorch MLP") on a reduced copy of digits.yaml (2×2 grid, 2 repeats, 4
+// epochs) in the same layout, with a python3 lacking torch first on PATH,
+// and checks the protocol end to end: every run ok, λ chosen on
+// validation.accuracy, the metrics in range, the curves filled, the
 // gradient conflict measured where λ > 0 and empty where λ = 0.
 func TestDigitsExample(t *testing.T) {
 	if testing.Short() {
 		t.Skip("trains 8 PyTorch runs")
 	}
-	py := torchPython()
-	if py == "" {
-		t.Skip("no python3 that imports torch (on Debian: apt-get install python3-torch)")
+	if exec.Command(interpreter, "-c", "import torch").Run() != nil {
+		t.Skip("no torch for " + interpreter + " (on Debian: apt-get install python3-torch)")
 	}
-	dir := t.TempDir()
-	bin := filepath.Join(dir, "bin")
+	argv := readmeCommand(t)
+	root := t.TempDir()
+	ex := filepath.Join(root, "examples", "pytorch")
+	os.MkdirAll(ex, 0o755)
+	os.MkdirAll(filepath.Join(root, "datasets", "sklearn"), 0o755)
+	for _, f := range []string{"train.py", "../../datasets/sklearn/digits.csv"} {
+		b, err := os.ReadFile(f)
+		if err != nil {
+			t.Fatal(err)
+		}
+		os.WriteFile(filepath.Join(ex, f), b, 0o644)
+	}
+	// A python3 first on PATH that lacks torch, as pyenv's shim here.
+	bin := filepath.Join(root, "bin")
 	os.Mkdir(bin, 0o755)
-	if err := os.Symlink(py, filepath.Join(bin, "python3")); err != nil {
-		t.Fatal(err)
-	}
+	os.WriteFile(filepath.Join(bin, "python3"), []byte("#!/bin/sh\necho 'No module named torch' >&2\nexit 1\n"), 0o755)
 	t.Setenv("PATH", bin+string(os.PathListSeparator)+os.Getenv("PATH"))
-	src, err := os.ReadFile("train.py")
-	if err != nil {
-		t.Fatal(err)
-	}
-	os.WriteFile(filepath.Join(dir, "train.py"), src, 0o644)
 	spec, err := os.ReadFile("digits.yaml")
 	if err != nil {
 		t.Fatal(err)
 	}
 	s := string(spec)
-	data, err := filepath.Abs("../../datasets/sklearn/digits.csv")
-	if err != nil {
-		t.Fatal(err)
-	}
 	for _, r := range [][2]string{
-		{"../../datasets/sklearn/digits.csv,", data + ","},
-		{"../../datasets/sklearn/digits.csv]", data + "]"},
 		{"repeats: 3", "repeats: 2"},
 		{`"--seed={seed}"]`, `"--seed={seed}", "--epochs=4"]`},
 		{"weight: [0, 0.1, 0.3, 1, 3, 10]", "weight: [0, 1]"},
@@ -71,13 +107,16 @@ func TestDigitsExample(t *testing.T) {
 		}
 		s = strings.Replace(s, r[0], r[1], 1)
 	}
-	os.WriteFile(filepath.Join(dir, "digits.yaml"), []byte(s), 0o644)
-	out := filepath.Join(dir, "out")
+	os.WriteFile(filepath.Join(ex, "digits.yaml"), []byte(s), 0o644)
+	t.Chdir(root)
+	out := filepath.Join(root, "out")
 	var stdout, stderr bytes.Buffer
-	code := cmd.Main(context.Background(), []string{"sweep", filepath.Join(dir, "digits.yaml"), "--out", out, "--workers", "2", "-q"},
-		strings.NewReader(""), &stdout, &stderr)
+	code := cmd.Main(context.Background(), append(argv, "--out", out, "-q"), strings.NewReader(""), &stdout, &stderr)
 	if code != 0 {
-		t.Fatalf("exit %d\n%s", code, stderr.String())
+		t.Fatalf("lossexp %s: exit %d\n%s", strings.Join(argv, " "), code, stderr.String())
+	}
+	if b, _ := os.ReadFile(filepath.Join(out, "balance.csv")); !strings.Contains(string(b), ",validation.accuracy,higher,") {
+		t.Errorf("balance.csv: λ not chosen on validation.accuracy:\n%s", b)
 	}
 	f, err := os.Open(filepath.Join(out, "runs.csv"))
 	if err != nil {

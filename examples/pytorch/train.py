@@ -20,6 +20,9 @@ gradient and each term's weighted gradient and the ratio of their norms:
 lossexp's gradient-conflict analysis reads grad.cos.<term>,
 grad.ratio.<term> and grad.conflict.<term>.
 
+The 300 training rows are followed by 500 validation rows (lossexp chooses λ
+on validation.accuracy) and the rest for test.
+
 Data: by default a generated set of 8x8 digit glyphs (10 stroke templates,
 random shifts, stroke widths and pixel noise, drawn from the run's seed), so
 that the example needs nothing but torch. --data PATH reads a CSV with
@@ -33,8 +36,13 @@ import os
 import sys
 import time
 
-import torch
-import torch.nn.functional as F
+try:
+    import torch
+    import torch.nn.functional as F
+except ImportError as err:
+    sys.exit(f"train.py: {sys.executable} cannot import torch ({err}): install torch for it "
+             "(Debian: apt-get install python3-torch, for /usr/bin/python3) or name a python "
+             "that has torch in trainer.command[0] of digits.yaml")
 
 TEMPLATES = [  # 8x8 strokes of the digits 0-9
     ["..####..", ".#....#.", ".#....#.", ".#....#.", ".#....#.", ".#....#.", ".#....#.", "..####.."],
@@ -102,6 +110,7 @@ def main():
     p.add_argument("--epochs", type=int, default=40)
     p.add_argument("--hidden", type=int, default=24)
     p.add_argument("--train", type=int, default=300, help="training rows")
+    p.add_argument("--validation", type=int, default=500, help="validation rows (after the training rows; the rest is test)")
     p.add_argument("--lr", type=float, default=0.01)
     p.add_argument("--data", help="CSV p0..p63,target (default: generated glyphs)")
     a = p.parse_args()
@@ -116,11 +125,12 @@ def main():
         perm = torch.randperm(len(y), generator=gen)
         x, y = x[perm], y[perm]
     else:
-        x, y = glyphs(a.train + 1000, gen)
+        x, y = glyphs(a.train + a.validation + 1000, gen)
     x = x / 16.0
-    xtr, ytr, xte, yte = x[: a.train], y[: a.train], x[a.train:], y[a.train:]
+    v = a.train + a.validation
+    xtr, ytr, xva, yva, xte, yte = x[: a.train], y[: a.train], x[a.train:v], y[a.train:v], x[v:], y[v:]
     mean, std = xtr.mean(0), xtr.std(0) + 1e-3
-    xtr, xte = (xtr - mean) / std, (xte - mean) / std
+    xtr, xva, xte = (xtr - mean) / std, (xva - mean) / std, (xte - mean) / std
 
     net = Net(a.hidden)
     opt = torch.optim.Adam(net.parameters(), lr=a.lr)
@@ -193,8 +203,11 @@ def main():
 
     with torch.no_grad():
         logits, rec = net(xte)
+        vlogits, _ = net(xva)
         final = {
             "final": True,
+            "validation.accuracy": (vlogits.argmax(1) == yva).float().mean().item(),
+            "validation.loss": F.cross_entropy(vlogits, yva).item(),
             "test.accuracy": (logits.argmax(1) == yte).float().mean().item(),
             "test.loss": F.cross_entropy(logits, yte).item(),
             "test.recon_mse": F.mse_loss(rec, xte).item(),

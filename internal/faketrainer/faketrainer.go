@@ -52,6 +52,8 @@ func Active() bool { return os.Getenv(Env) != "" }
 //	slow       sleeps 150 ms, then ok
 //	failif:F   fails (exit 4) when the sum of λ is above 0.4 and file F does not exist, else ok
 //	file:F     writes the content of file F as its metrics.jsonl and exits 0
+//	multi      ok, and the final line adds validation.accuracy 0.9-(s-0.3)², validation.f1 and
+//	           test.f1 0.8-(s-0.1)², validation.loss 0.2+(s-1)² (s the sum of λ; no noise)
 func Main(args []string) int {
 	if len(args) == 0 {
 		fmt.Fprintln(os.Stderr, "faketrainer: mode missing")
@@ -186,6 +188,11 @@ func ok(dir, mode, arg string, rest []string) int {
 	fmt.Fprintf(&out, `{"final": true, "test.accuracy": %s`, accText)
 	if mode != "missing" {
 		fmt.Fprintf(&out, `, "test.penalty": %g`, pen)
+	}
+	if mode == "multi" {
+		f1 := 0.8 - (sum-0.1)*(sum-0.1)
+		fmt.Fprintf(&out, `, "validation.accuracy": %g, "validation.f1": %g, "test.f1": %g, "validation.loss": %g`,
+			0.9-(sum-0.3)*(sum-0.3), f1, f1, 0.2+(sum-1)*(sum-1))
 	}
 	for _, n := range names {
 		fmt.Fprintf(&out, `, "grad.cos.%s": -0.3, "grad.conflict.%s": 0.6, "grad.ratio.%s": %g`, n, n, n, p.Lambda[n])
