@@ -487,7 +487,7 @@ mutant attempt-cmd-log-whole-env experiments/attempts.go experiments 'TestTrainC
 	'set || strings.HasPrefix(key, "LOSSEXP_")' 'set || key != ""'
 # --- issue 23: report.task_metric and honest selection for a trainer ---
 mutant taskmetric-lower-as-higher report/analysis.go cmd 'TestTrainer_TaskMetric$' \
-	'betterHigher(spec, name) != "lower", Why: why}' 'betterHigher(spec, name) != "lowr", Why: why}'
+	'betterHigher(sp, name) != "lower", Why: why}' 'betterHigher(sp, name) != "lowr", Why: why}'
 mutant taskmetric-name-ignored spec/taskmetric.go cmd 'TestTrainer_TaskMetric$' \
 	'		cands, by = []string{named}, TaskByName' '		by = TaskByName'
 mutant taskmetric-test-split-accepted spec/taskmetric.go cmd 'TestTrainer_TaskMetricRefused' \

@@ -5,10 +5,10 @@ import (
 	"time"
 
 	"github.com/lossexp/lossexp/experiments"
-	"github.com/lossexp/lossexp/spec"
 	"github.com/lossexp/lossexp/experiments/balance"
 	"github.com/lossexp/lossexp/experiments/command"
 	"github.com/lossexp/lossexp/experiments/dataset"
+	"github.com/lossexp/lossexp/spec"
 )
 
 // What the commands need of the spec, the results and the catalogues,
