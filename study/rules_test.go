@@ -136,11 +136,7 @@ func TestReport_LockExclusive(t *testing.T) {
 	dir := t.TempDir()
 	os.WriteFile(filepath.Join(dir, RunsFile), []byte("run_id,repeat,status\n"), 0o644)
 	os.WriteFile(filepath.Join(dir, LockFile), nil, 0o644)
-	holder := exec.Command("flock", "-s", filepath.Join(dir, LockFile), "sleep", "30")
-	if err := holder.Start(); err != nil {
-		t.Fatal(err)
-	}
-	defer func() { holder.Process.Kill(); holder.Wait() }()
+	holdLock(t, dir)
 	for i := 0; !probeLockHeld(t, dir); i++ {
 		if i == 200 {
 			t.Fatal("flock -s never took the lock")
@@ -152,6 +148,23 @@ func TestReport_LockExclusive(t *testing.T) {
 	if !errors.As(err, &le) {
 		t.Fatalf("report beside a shared lock: %v, want a *LockedError", err)
 	}
+}
+
+// holdLock starts flock(1) holding a shared lock of dir's lock file (its
+// command, cat, waits on a pipe the test closes at the end, and does not
+// inherit the lock: -o); killing the returned process drops the lock.
+func holdLock(t *testing.T, dir string) *exec.Cmd {
+	t.Helper()
+	holder := exec.Command("flock", "-o", "-s", filepath.Join(dir, LockFile), "cat")
+	in, err := holder.StdinPipe()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := holder.Start(); err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { in.Close(); holder.Process.Kill(); holder.Wait() })
+	return holder
 }
 
 // probeLockHeld reports whether someone holds a lock of dir's lock file.
@@ -249,5 +262,51 @@ func TestEstimateMemory_RegressionTestFileFolds(t *testing.T) {
 	// table row 60 + 40 = 100, load 200 > 100 + 88.
 	if want := math.Ceil(1.3*n*200) + 24<<20; got.Validate != want {
 		t.Errorf("wide: validate %v, want %v", got.Validate, want)
+	}
+}
+
+// TestSweep_LockedFolderForcedAndKilledHolder is the short-mode guard of
+// cmd's TestSweep_LockedFolder: a sweep with --force into a folder
+// another process holds (flock(1), shared, as a shard does) is refused
+// with a *LockedError and removes nothing; once the holder is killed with
+// SIGKILL the kernel drops its lock and the same sweep runs.
+func TestSweep_LockedFolderForcedAndKilledHolder(t *testing.T) {
+	if _, err := exec.LookPath("flock"); err != nil {
+		t.Skip("no flock(1)")
+	}
+	dir := t.TempDir()
+	st, err := Plan(t.Context(), []byte(tinySpec), filepath.Join(dir, "s.yaml"), experiments.Folders{}, DefaultLimits())
+	if err != nil {
+		t.Fatal(err)
+	}
+	out := filepath.Join(dir, "o")
+	os.MkdirAll(out, 0o755)
+	// Another spec's results: --force would replace them, unlocked.
+	other := "name: other\nrepeats: 1\ndataset: {builtin: moons}\nmodel: {kind: linear}\ntrain: {optimizer: sgd, epochs: 1}\nloss:\n  terms:\n    - {kind: l2, weight: [0.5]}\n"
+	os.WriteFile(filepath.Join(out, SpecFile), []byte(other), 0o644)
+	os.WriteFile(filepath.Join(out, RunsFile), []byte("run_id,repeat,status\n"), 0o644)
+	os.WriteFile(filepath.Join(out, LockFile), nil, 0o644)
+	holder := holdLock(t, out)
+	for i := 0; !probeLockHeld(t, out); i++ {
+		if i == 200 {
+			t.Fatal("flock -s never took the lock")
+		}
+		time.Sleep(10 * time.Millisecond)
+	}
+	_, err = Sweep(context.Background(), st, SweepOptions{Out: out, Workers: 1, Force: true})
+	var le *LockedError
+	if !errors.As(err, &le) {
+		t.Fatalf("forced sweep into a locked folder: %v, want a *LockedError", err)
+	}
+	if b, _ := os.ReadFile(filepath.Join(out, SpecFile)); string(b) != other {
+		t.Errorf("the refused sweep changed spec.yaml")
+	}
+	if _, err := os.Stat(filepath.Join(out, RunsFile)); err != nil {
+		t.Errorf("the refused sweep removed runs.csv: %v", err)
+	}
+	holder.Process.Kill() // SIGKILL: the kernel drops the lock
+	holder.Wait()
+	if _, err := Sweep(context.Background(), st, SweepOptions{Out: out, Workers: 1, Force: true}); err != nil {
+		t.Fatalf("sweep after the holder was killed: %v", err)
 	}
 }

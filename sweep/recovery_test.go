@@ -111,4 +111,3 @@ func TestStore_HalfWrittenRecordChild(t *testing.T) {
 	}
 	fmt.Println("child: done")
 }
-
