@@ -24,7 +24,12 @@ import (
 // (the lock neither ours nor foreign), spec.yaml alone is not results,
 // the export's files are kept aside, a near miss of any name is foreign.
 func TestInventory_EveryKnownName(t *testing.T) {
-	for _, n := range knownFiles() {
+	names := []string{"runs.csv", "summary.csv", "curves.csv", "timings.csv", "balance.csv", "paired.csv", "cost.csv",
+		"methods.csv", "weights.csv", "report.html", "manifest.json", "spec.yaml", ".lossexp.lock", "samples.csv"}
+	if got := slices.Sorted(slices.Values(knownFiles())); !slices.Equal(got, slices.Sorted(slices.Values(names))) {
+		t.Errorf("knownFiles() = %v, want %v", got, names)
+	}
+	for _, n := range names {
 		dir := t.TempDir()
 		os.WriteFile(filepath.Join(dir, n), []byte("x"), 0o644)
 		inv, err := takeInventory(dir)
