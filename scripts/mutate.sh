@@ -498,6 +498,85 @@ mutant taskmetric-trainer-split-last spec/taskmetric.go spec 'TestSpec_TaskMetri
 	'		if named != "" || s == nil || s.Trainer == nil {' '		if true {'
 mutant taskmetric-not-checked study/plan.go cmd 'TestTrainer_TaskMetricRefused' \
 	'	if err := s.CheckTaskMetric(layout.Metrics); err != nil {' '	if err := s.CheckTaskMetric(layout.Metrics); false && err != nil {'
+# --- issue 26: the rules of the newer code (study, trainer command, balancing, methods, store, CSV warnings) ---
+mutant i26-inventory-spec-is-results study/folder.go study 'TestInventory_EveryKnownName' \
+	'			if n != SpecFile {' '			if true {'
+mutant i26-inventory-temp-without-dot study/folder.go study 'TestInventory_EveryKnownName' \
+	'strings.HasPrefix(name, ".") && strings.Contains(name, ".tmp-")' 'strings.Contains(name, ".tmp-")'
+mutant i26-inventory-export-any-type study/folder.go study 'TestInventory_EveryKnownName' \
+	'e.Type().IsRegular() && slices.Contains(ExportFiles, n), e.IsDir() && n == ExportLogDir:' 'slices.Contains(ExportFiles, n), n == ExportLogDir:'
+mutant i26-inventory-shard-any-suffix study/folder.go study 'TestInventory_EveryKnownName' \
+	'strings.HasPrefix(name, "shard-") && strings.HasSuffix(name, ".json")' 'strings.HasPrefix(name, "shard-")'
+mutant i26-inventory-samples-foreign study/folder.go study 'TestInventory_EveryKnownName' \
+	'LockFile, report.SamplesFile}' 'LockFile}'
+mutant i26-sweep-lock-shared study/sweep.go study 'LockExclusiveSeenFromAnotherProcess' \
+	'"lossexp sweep "+st.Spec.Name, true,' '"lossexp sweep "+st.Spec.Name, false,'
+mutant i26-report-lock-shared study/report.go study 'TestReport_LockExclusive' \
+	'LockFolder(dir, "lossexp report", true)' 'LockFolder(dir, "lossexp report", false)'
+mutant i26-lock-never-refuses study/folder.go study 'LockedFolderForcedAndKilledHolder' \
+	'	if err := flock(f, exclusive); err != nil {' '	if err := flock(f, exclusive); err != nil && false {'
+mutant i26-max-runs-equal-refused study/limits.go study 'TestCountRuns_Boundary' \
+	'if total <= float64(max) {' 'if total < float64(max) {'
+mutant i26-max-runs-methods-uncounted study/limits.go study 'TestCountRuns_Boundary' \
+	'gridPoints += methods' 'gridPoints += 0 * methods'
+mutant i26-max-runs-blames-grid-at-limit study/limits.go study 'TestCountRuns_Boundary' \
+	'case float64(gridPoints)*axes > float64(max):' 'case float64(gridPoints)*axes >= float64(max):'
+mutant i26-max-runs-folds-uncounted study/limits.go study 'TestCountRuns_Boundary' \
+	'float64(s.Repeats) * float64(s.Folds())' 'float64(s.Repeats)'
+mutant i26-memory-one-table-with-test-file study/limits.go study 'TestEstimateMemory' \
+	'loadRow = max(loadRow, 2*tableRow)' 'loadRow = max(loadRow, tableRow)'
+mutant i26-memory-split-no-aux study/limits.go study 'TestEstimateMemory' \
+	'8*d + 8*t + 8*a + 8*g' '8*d + 8*t + 8*g'
+mutant i26-memory-table-no-aux study/limits.go study 'TestEstimateMemory' \
+	'12*g + 8*a' '12*g'
+mutant i26-memory-splits-no-folds study/limits.go study 'TestEstimateMemory' \
+	'float64(s.Repeats*s.Folds())*splitRow' 'float64(s.Repeats)*splitRow'
+mutant i26-memory-one-worker study/limits.go study 'TestEstimateMemory' \
+	'float64(workers)*perRun' 'perRun'
+mutant i26-diverged-epoch-nan-only experiments/train_command.go experiments 'TestJudge_Rules' \
+	'ok && (math.IsNaN(v) || math.IsInf(v, 0))' 'ok && math.IsNaN(v)'
+mutant i26-diverged-final-nan-only experiments/train_command.go experiments 'TestJudge_Rules' \
+	'if v := a.final[m.Name]; math.IsNaN(v) || math.IsInf(v, 0) {' 'if v := a.final[m.Name]; math.IsNaN(v) {'
+mutant i26-diverged-task-loss-unchecked experiments/train_command.go experiments 'TestJudge_Rules' \
+	'[]string{"loss.total", "loss.task"}' '[]string{"loss.total"}'
+mutant i26-diverged-retried experiments/train_command.go experiments 'TestTrainCommand_AttemptsPerOutcome' \
+	'		if a.status != StatusFailed {' '		if a.status == StatusOK {'
+mutant i26-command-seed-32-bits experiments/train_command.go experiments 'TestCommandSeed_Range' \
+	'return RepeatSeed(seed, repeat) >> 33' 'return RepeatSeed(seed, repeat) >> 32'
+mutant i26-metrics-overflow-sign experiments/command/metrics.go experiments/command 'TestParseMetrics_SignsAndFinal' \
+	"if len(n) > 0 && n[0] == '-' {" "if len(n) > 0 && n[0] == '+' {"
+mutant i26-metrics-final-false-is-final experiments/command/metrics.go experiments/command 'TestParseMetrics_SignsAndFinal' \
+	'			final = f' '			final = true'
+mutant i26-gradnorm-floor-not-scaled experiments/balance/gradnorm.go experiments/balance 'FlooredStep|Renormalize_Floor' \
+	'floor := WeightFloor * total' 'floor := WeightFloor'
+mutant i26-gradnorm-floor-misses-nan experiments/balance/gradnorm.go experiments/balance 'Renormalize_Floor' \
+	'if !(v >= floor) {' 'if v < floor {'
+mutant i26-gradnorm-floor-value experiments/balance/gradnorm.go experiments/balance 'FlooredStep|Renormalize_Floor' \
+	'const WeightFloor = 1e-6' 'const WeightFloor = 1e-4'
+mutant i26-gradnorm-tie-moves experiments/balance/gradnorm.go experiments/balance 'GradNormGrad_Ties' \
+	'		case d > 0:' '		case d >= 0:'
+mutant i26-gradnorm-zero-rate experiments/balance/gradnorm.go experiments/balance 'GradNormGrad_Ties' \
+	'		if rbar > 0 {' '		if rbar >= 0 {'
+mutant i26-dwa-factor-two experiments/balance/dwa.go experiments/balance 'TestDWA_EpochByEpoch' \
+	'w[i] *= float64(k) / s' 'w[i] *= 2 / s'
+mutant i26-dwa-three-epochs-of-ones experiments/balance/dwa.go experiments/balance 'TestDWA_EpochByEpoch' \
+	'if d.epochs >= 2 {' 'if d.epochs >= 3 {'
+mutant i26-dwa-window-not-slid experiments/balance/dwa.go experiments/balance 'TestDWA_EpochByEpoch' \
+	'copy(d.prev2, d.prev)' 'copy(d.prev2, mean)'
+mutant i26-methods-beats-any-static report/methods.go report 'TestMethods_BeatsParetoOptimalOnly' \
+	'				if st.Pareto {' '				if true {'
+mutant i26-methods-alpha-inclusive report/methods.go report 'TestHolmBest_AtAlpha' \
+	'p < DominanceAlpha &&' 'p <= DominanceAlpha &&'
+mutant i26-methods-cv-not-on-test report/methods.go report 'TestTestAxis' \
+	'(split != "validation" && split != "cv")' '(split != "validation")'
+mutant i26-methods-test-without-values report/methods.go report 'TestTestAxis' \
+	'mi >= 0 && hasValues(s, mi)' 'mi >= 0'
+mutant i26-store-half-write-kept sweep/segment.go sweep 'TestStore_WriteFailsHalfWay' \
+	'		s.w.Truncate(s.wsize)' '		_ = s.wsize'
+mutant i26-csv-warning-counts-levels experiments/dataset/csv_seq.go experiments/dataset 'TestReadCSV_WarningCounts' \
+	'rows += kn.count[key]' 'rows++'
+mutant i26-csv-warning-first-line-lost experiments/dataset/csv_seq.go experiments/dataset 'TestReadCSV_WarningCounts' \
+	'		kn.first[key] = line' '		_ = line'
 
 echo
 echo "=== mutation summary: $caught caught, $missed missed, $stale stale (of $((caught + missed + stale)))"

@@ -10,7 +10,7 @@ import (
 
 func near(t *testing.T, what string, got, want, tol float64) {
 	t.Helper()
-	if math.Abs(got-want) > tol {
+	if !(math.Abs(got-want) <= tol) { // NaN fails
 		t.Errorf("%s = %.15g, want %.15g", what, got, want)
 	}
 }
