@@ -13,7 +13,8 @@ import (
 )
 
 // ReadSummary reads a summary.csv written by WriteSummary. Columns are
-// found by name: lambda.<term>…, n, diverged and, for every metric,
+// found by name: lambda.<term>…, n, diverged, failed (absent in tables
+// of earlier versions) and, for every metric,
 // <metric>.mean, .std, .ci_low and .ci_high, and .se for a metric pooled
 // over cross-validation folds (the Stat is then Pooled, so that the 1-SE
 // rule uses the same standard error as the report). Each Stat's N is the point's
@@ -39,7 +40,7 @@ func parseSummary(r io.Reader, name string) (*Summary, error) {
 	}
 	s := &Summary{}
 	var termCols, axisCols []int
-	nCol, divCol := -1, -1
+	nCol, divCol, failCol := -1, -1, -1
 	type metricCols struct{ mean, std, lo, hi, se int }
 	var mcols []metricCols
 	index := map[string]int{}
@@ -60,6 +61,8 @@ func parseSummary(r io.Reader, name string) (*Summary, error) {
 			nCol = i
 		case h == ColDiverged:
 			divCol = i
+		case h == ColFailed: // absent before issue 23: no failed run
+			failCol = i
 		default:
 			var m string
 			var field int
@@ -144,6 +147,11 @@ func parseSummary(r io.Reader, name string) (*Summary, error) {
 				return nil, cellErr(divCol, fmt.Errorf("invalid count %q", rec[divCol]))
 			}
 		}
+		if failCol >= 0 {
+			if p.Failed, err = strconv.Atoi(rec[failCol]); err != nil || p.Failed < 0 || p.Diverged+p.Failed > p.N {
+				return nil, cellErr(failCol, fmt.Errorf("invalid count %q", rec[failCol]))
+			}
+		}
 		for k, mc := range mcols {
 			st := Stat{Mean: math.NaN(), Std: math.NaN(), CILow: math.NaN(), CIHigh: math.NaN()}
 			st.Pooled = mc.se >= 0
@@ -161,7 +169,7 @@ func parseSummary(r io.Reader, name string) (*Summary, error) {
 				*f.dst = v
 			}
 			if !math.IsNaN(st.Mean) {
-				st.N = p.N - p.Diverged
+				st.N = p.N - p.Diverged - p.Failed
 			}
 			p.Stats[k] = st
 		}

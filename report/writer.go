@@ -34,6 +34,7 @@ const (
 	ColSeconds  = "seconds"
 	ColN        = "n"
 	ColDiverged = "diverged"
+	ColFailed   = "failed" // summary.csv, after diverged: runs of the point that failed
 
 	// LambdaPrefix starts the column of every term's weight: lambda.<term>.
 	LambdaPrefix = "lambda."
