@@ -30,6 +30,9 @@ func newResult(run *Run, n int) Result {
 	for i := range res.Metrics {
 		res.Metrics[i] = math.NaN()
 	}
+	if run.Spec != nil {
+		res.Seed = run.Spec.RunSeed(run.Repeat)
+	}
 	return res
 }
 
@@ -40,6 +43,7 @@ type Result struct {
 	RunID   string    // stable id, e.g. "p003-r1"
 	Point   int       // grid point index
 	Repeat  int       // repeat index
+	Seed    uint64    // the run's seed (Spec.RunSeed)
 	Fold    int       // cross-validation fold (0 without)
 	Lambdas []float64 // λ of every term, in spec order (fixed ones too)
 	Status  string

@@ -77,7 +77,7 @@ func sampleResults() []experiments.Result {
 	for p, l1 := range []float64{0, 1e-5, 0.1} {
 		for r := range 2 {
 			res := experiments.Result{
-				Index: i, RunID: fmt.Sprintf("p%03d-r%d", p, r), Point: p, Repeat: r,
+				Index: i, RunID: fmt.Sprintf("p%03d-r%d", p, r), Point: p, Repeat: r, Seed: uint64(1e12) + uint64(r),
 				Lambdas: []float64{l1, 1e-4},
 				Status:  experiments.StatusOK,
 				Metrics: []float64{0.9 - float64(p)/10 + float64(r)/100, 0.8 + float64(r)/3, float64(p) / 7},
@@ -285,6 +285,7 @@ func TestReadRuns(t *testing.T) {
 	}{
 		{"extra column after reason", "run_id,repeat,status,lambda.l1,test.accuracy,reason,seed\na,0,ok,0.1,0.5,,17\n", ""},
 		{"no reason column", "run_id,repeat,status,lambda.l1,test.accuracy\na,0,ok,0.1,0.5\n", ""},
+		{"seed column, not a metric", "run_id,repeat,seed,status,lambda.l1,test.accuracy,reason\na,0,1234567,ok,0.1,0.5,\n", ""},
 		{"bad number", "run_id,repeat,status,lambda.l1,test.accuracy,reason\na,0,ok,0.1,0.5,\nb,1,ok,0.1,zero,\n", `runs.csv: line 3, column "test.accuracy": invalid number "zero"`},
 		{"bad repeat", "run_id,repeat,status,lambda.l1,reason\na,x,ok,0.1,\n", `runs.csv: line 2, column "repeat": invalid repeat "x"`},
 		{"empty lambda", "run_id,repeat,status,lambda.l1,reason\na,0,ok,,\n", `runs.csv: line 2, column "lambda.l1": empty λ`},
@@ -413,7 +414,7 @@ func ExampleWriter() {
 	runs, _ := os.ReadFile(filepath.Join(dir, RunsFile))
 	fmt.Print(string(runs))
 	// Output:
-	// run_id,repeat,status,lambda.l1,test.accuracy,reason
-	// p000-r0,0,ok,0,0.9,
-	// p001-r0,0,ok,0.001,0.899,
+	// run_id,repeat,seed,status,lambda.l1,test.accuracy,reason
+	// p000-r0,0,0,ok,0,0.9,
+	// p001-r0,0,0,ok,0.001,0.899,
 }

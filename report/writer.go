@@ -27,6 +27,7 @@ const (
 const (
 	ColRunID    = "run_id"
 	ColRepeat   = "repeat"
+	ColSeed     = "seed" // runs.csv, after repeat: the run's seed (experiments.Result.Seed)
 	ColFold     = "fold" // runs.csv of a spec with dataset.split.cv, after repeat
 	ColStatus   = "status"
 	ColReason   = "reason"
@@ -142,7 +143,7 @@ func NewWriter(dir string, layout Layout) (*Writer, error) {
 		fold = []string{ColFold}
 	}
 	headers := [3][]string{
-		concat([]string{ColRunID, ColRepeat}, fold, []string{ColStatus}, method(layout), terms, eff, layout.Metrics, []string{ColReason}),
+		concat([]string{ColRunID, ColRepeat, ColSeed}, fold, []string{ColStatus}, method(layout), terms, eff, layout.Metrics, []string{ColReason}),
 		concat([]string{ColRunID, ColRepeat}, terms, []string{ColEpoch}, layout.Curves),
 		concat([]string{ColRunID, ColRepeat}, terms, []string{ColEpoch, ColSeconds}),
 	}
@@ -215,7 +216,7 @@ func (w *Writer) AddRun(r experiments.Result, x Extra) error {
 	}
 	// runs.csv
 	row := w.row[:0]
-	row = append(row, r.RunID, strconv.Itoa(r.Repeat))
+	row = append(row, r.RunID, strconv.Itoa(r.Repeat), strconv.FormatUint(r.Seed, 10))
 	if w.layout.Folds {
 		row = append(row, strconv.Itoa(r.Fold))
 	}

@@ -289,7 +289,15 @@ func (st *Study) WriteTables(dir string, store *sweep.Store) (n int, c Counts, e
 		if !rec.Columns(p.Base, st.Layout.Metrics, st.Layout.Curves) {
 			continue // another study's record under this id: never in the tables (a failed run's is: its row says why)
 		}
-		if err := w.AddRun(rec.Result(p), st.extra(p, rec)); err != nil {
+		res := rec.Result(p)
+		if rec.Seed == nil { // stored before seeds were kept: the plan's, the same by construction
+			spec := p.Spec
+			if spec == nil {
+				spec = st.Spec
+			}
+			res.Seed = spec.RunSeed(p.Repeat)
+		}
+		if err := w.AddRun(res, st.extra(p, rec)); err != nil {
 			w.Abort()
 			return 0, c, err
 		}

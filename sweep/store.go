@@ -37,13 +37,17 @@ const RecordFormat = 2
 // NaN ("no value") is null and the infinities are the strings "+Inf" and
 // "-Inf".
 type Record struct {
-	Format       int      `json:"format"`
-	RunID        string   `json:"run_id"`
-	RunBase      string   `json:"run_base"`  // experiments.Spec.RunBase of the spec that ran it
-	SpecHash     string   `json:"spec_hash"` // experiments.Spec.ResultHash of that spec
-	Tool         string   `json:"tool_version,omitempty"`
-	Point        int      `json:"point"` // grid point in the sweep that ran it (informative)
-	Repeat       int      `json:"repeat"`
+	Format   int    `json:"format"`
+	RunID    string `json:"run_id"`
+	RunBase  string `json:"run_base"`  // experiments.Spec.RunBase of the spec that ran it
+	SpecHash string `json:"spec_hash"` // experiments.Spec.ResultHash of that spec
+	Tool     string `json:"tool_version,omitempty"`
+	Point    int    `json:"point"` // grid point in the sweep that ran it (informative)
+	Repeat   int    `json:"repeat"`
+	// Seed is the run's seed (experiments.Result.Seed); nil in a record
+	// of a version before it was kept, whose seed the plan gives
+	// (study.WriteTables).
+	Seed         *uint64  `json:"seed,omitempty"`
 	Fold         int      `json:"fold,omitempty"` // cross-validation fold (dataset.split.cv); absent without
 	Terms        []string `json:"terms"`
 	Lambdas      Floats   `json:"lambdas"`
@@ -313,9 +317,10 @@ func (r *Record) Columns(base string, metrics, curves []string) bool {
 
 // NewRecord turns a result into a record.
 func NewRecord(r *experiments.Result, terms, metrics, curves []string, base, specHash, tool string) *Record {
+	seed := r.Seed
 	rec := &Record{
 		RunID: r.RunID, RunBase: base, SpecHash: specHash, Tool: tool,
-		Point: r.Point, Repeat: r.Repeat, Fold: r.Fold, Terms: terms, Lambdas: r.Lambdas,
+		Point: r.Point, Repeat: r.Repeat, Seed: &seed, Fold: r.Fold, Terms: terms, Lambdas: r.Lambdas,
 		Status: r.Status, Reason: r.Reason,
 		MetricNames: metrics, Metrics: r.Metrics,
 		CurveNames: curves, Curves: make([]Floats, len(r.Curves)),
@@ -344,13 +349,17 @@ func NewRecord(r *experiments.Result, terms, metrics, curves []string, base, spe
 	return rec
 }
 
-// Result turns a record back into the result of plan p.
+// Result turns a record back into the result of plan p. A record without
+// a seed (see Record.Seed) gives seed 0: the caller sets the plan's.
 func (r *Record) Result(p Plan) experiments.Result {
 	res := experiments.Result{
 		Index: p.Index, RunID: r.RunID, Point: p.Point, Repeat: p.Repeat, Fold: p.Fold,
 		Lambdas: p.Lambdas, Status: r.Status, Reason: r.Reason,
 		Metrics: r.Metrics, Curves: make([][]float64, len(r.Curves)),
 		Seconds: r.Seconds, EpochSeconds: r.EpochSeconds,
+	}
+	if r.Seed != nil {
+		res.Seed = *r.Seed
 	}
 	for i, c := range r.Curves {
 		res.Curves[i] = c
