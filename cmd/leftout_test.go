@@ -19,14 +19,7 @@ func TestTrainer_FailedPointVisible(t *testing.T) {
 	if code != 1 {
 		t.Fatalf("exit %d, want 1 (failed runs)\n%s", code, stderr)
 	}
-	read := func(name string) string {
-		t.Helper()
-		b, err := os.ReadFile(filepath.Join(out, name))
-		if err != nil {
-			t.Fatal(err)
-		}
-		return string(b)
-	}
+	read := func(name string) string { return readOut(t, out, name) }
 	sum := strings.Split(read("summary.csv"), "\n")
 	if !strings.HasPrefix(sum[0], "lambda.l2,n,diverged,failed,test.accuracy.mean,") {
 		t.Errorf("summary.csv header = %s", sum[0])
@@ -53,4 +46,14 @@ func TestTrainer_FailedPointVisible(t *testing.T) {
 	if html := read("report.html"); !strings.Contains(html, "Left out of the choice: λ=1: all 2 runs failed.") {
 		t.Errorf("report.html does not name the failed point")
 	}
+}
+
+// readOut returns the file name of the results folder out.
+func readOut(t *testing.T, out, name string) string {
+	t.Helper()
+	b, err := os.ReadFile(filepath.Join(out, name))
+	if err != nil {
+		t.Fatal(err)
+	}
+	return string(b)
 }

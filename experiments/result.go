@@ -53,6 +53,11 @@ type Result struct {
 	// value" (for example test metrics when the spec has no test split)
 	// and is written as an empty cell.
 	Metrics []float64
+	// ExtraNames are the metrics a training command's final line held
+	// beyond MetricNames, in name order, and Extra their values (nil for
+	// the built-in trainer): runs.csv lists them after the others.
+	ExtraNames []string
+	Extra      []float64
 
 	// Curves has one row per epoch, aligned with CurveNames.
 	Curves [][]float64

@@ -75,6 +75,11 @@ func (a *Analysis) gradConflict(ta *TermAnalysis) GradConflict {
 		}
 	case a.Curves != nil:
 		ratios := a.lastEpochRatios(ta)
+		if ri >= 0 && len(ratios) == 0 {
+			// The columns are there, empty: not an older sweep.
+			g.Note = "not reported by the trainer: runs.csv's " + GradRatioPrefix + ta.Term + " and curves.csv's grad.task and grad." + ta.Term + " have no value: no gradient diagnostics"
+			return g
+		}
 		if ratios == nil {
 			g.Note = "curves.csv has no grad.task and grad." + ta.Term + " columns: no gradient diagnostics"
 			return g
@@ -85,6 +90,12 @@ func (a *Analysis) gradConflict(ta *TermAnalysis) GradConflict {
 		}
 		g.Note = "runs.csv has no grad.cos/grad.conflict/grad.ratio columns (a sweep from an older version): " +
 			"the ratio ‖λ∇L_" + ta.Term + "‖/‖∇L_task‖ is taken from the last epoch of curves.csv (mean norms over up to 8 sampled steps); the cosine is unavailable"
+		if ri >= 0 {
+			g.Note = GradRatioPrefix + ta.Term + " not reported by the trainer: the ratio ‖λ∇L_" + ta.Term + "‖/‖∇L_task‖ is taken from the last epoch of curves.csv (grad.task and grad." + ta.Term + ")"
+		}
+	case ri >= 0:
+		g.Note = "not reported by the trainer: runs.csv's " + GradRatioPrefix + ta.Term + " has no value: no gradient diagnostics"
+		return g
 	default:
 		g.Note = "neither runs.csv nor curves.csv has gradient columns: no gradient diagnostics"
 		return g

@@ -271,9 +271,19 @@ func (st *Study) runCommand(p sweep.Plan) string {
 // WriteTables writes runs.csv, curves.csv and timings.csv of dir from the
 // run store, one stored run at a time in index order (runs not stored are
 // left out), and returns how many runs it wrote and how many of them
-// diverged or failed. Memory does not grow with the number of runs.
+// diverged or failed. Memory does not grow with the number of runs: the
+// metrics a training command reported beyond the spec's (runs.csv's last
+// metric columns) are found by a first pass over the store.
 func (st *Study) WriteTables(dir string, store *sweep.Store) (n int, c Counts, err error) {
-	w, err := report.NewWriter(dir, st.Layout)
+	layout := st.Layout
+	if layout.Extras, err = st.extraColumns(store); err != nil {
+		return 0, c, err
+	}
+	extraCol := map[string]int{}
+	for i, name := range layout.Extras {
+		extraCol[name] = i
+	}
+	w, err := report.NewWriter(dir, layout)
 	if err != nil {
 		return 0, c, input(err)
 	}
@@ -297,7 +307,9 @@ func (st *Study) WriteTables(dir string, store *sweep.Store) (n int, c Counts, e
 			}
 			res.Seed = spec.RunSeed(p.Repeat)
 		}
-		if err := w.AddRun(res, st.extra(p, rec)); err != nil {
+		x := st.extra(p, rec)
+		x.Metrics = extraValues(rec, layout.Extras, extraCol)
+		if err := w.AddRun(res, x); err != nil {
 			w.Abort()
 			return 0, c, err
 		}

@@ -105,6 +105,8 @@ type segRecord struct {
 	Status       string         `json:"status"`
 	Reason       string         `json:"reason,omitempty"`
 	Metrics      Floats         `json:"metrics"`
+	ExtraNames   []string       `json:"extra_names,omitempty"`
+	Extra        Floats         `json:"extra,omitempty"`
 	Curves       []Floats       `json:"curves"`
 	Seconds      float64        `json:"seconds"`
 	EpochSeconds Floats         `json:"epoch_seconds"`
@@ -737,7 +739,7 @@ func decodeLine(b []byte, h *SegmentHeader) (*Record, error) {
 	rec := &Record{
 		Format: SegmentFormat, RunID: sr.RunID, RunBase: sr.RunBase, SpecHash: sr.SpecHash, Tool: h.Tool,
 		Point: sr.Point, Repeat: sr.Repeat, Seed: sr.Seed, Fold: sr.Fold, Terms: h.Terms, Lambdas: sr.Lambdas, LambdaEff: sr.LambdaEff,
-		Status: sr.Status, Reason: sr.Reason, MetricNames: h.MetricNames, Metrics: sr.Metrics,
+		Status: sr.Status, Reason: sr.Reason, MetricNames: h.MetricNames, Metrics: sr.Metrics, ExtraNames: sr.ExtraNames, Extra: sr.Extra,
 		CurveNames: h.CurveNames, Curves: sr.Curves, Seconds: sr.Seconds, EpochSeconds: sr.EpochSeconds,
 		Samples: sr.Samples, Balance: sr.Balance, Checksum: sr.Checksum,
 	}
@@ -829,7 +831,7 @@ func (s *Store) Save(rec *Record) error {
 	sr := segRecord{
 		RunID: rec.RunID, RunBase: rec.RunBase, SpecHash: rec.SpecHash, Point: rec.Point, Repeat: rec.Repeat, Seed: rec.Seed, Fold: rec.Fold,
 		Lambdas: rec.Lambdas, LambdaEff: rec.LambdaEff, Status: rec.Status, Reason: rec.Reason,
-		Metrics: rec.Metrics, Curves: rec.Curves, Seconds: rec.Seconds, EpochSeconds: rec.EpochSeconds,
+		Metrics: rec.Metrics, ExtraNames: rec.ExtraNames, Extra: rec.Extra, Curves: rec.Curves, Seconds: rec.Seconds, EpochSeconds: rec.EpochSeconds,
 		Samples: rec.Samples, Balance: rec.Balance,
 	}
 	if sr.Curves == nil {

@@ -47,15 +47,19 @@ type Record struct {
 	// Seed is the run's seed (experiments.Result.Seed); nil in a record
 	// of a version before it was kept, whose seed the plan gives
 	// (study.WriteTables).
-	Seed         *uint64  `json:"seed,omitempty"`
-	Fold         int      `json:"fold,omitempty"` // cross-validation fold (dataset.split.cv); absent without
-	Terms        []string `json:"terms"`
-	Lambdas      Floats   `json:"lambdas"`
-	LambdaEff    Floats   `json:"lambda_eff,omitempty"` // effective λ of every term when a term has a scale (Plan.Effective)
-	Status       string   `json:"status"`
-	Reason       string   `json:"reason,omitempty"`
-	MetricNames  []string `json:"metric_names"`
-	Metrics      Floats   `json:"metrics"`
+	Seed        *uint64  `json:"seed,omitempty"`
+	Fold        int      `json:"fold,omitempty"` // cross-validation fold (dataset.split.cv); absent without
+	Terms       []string `json:"terms"`
+	Lambdas     Floats   `json:"lambdas"`
+	LambdaEff   Floats   `json:"lambda_eff,omitempty"` // effective λ of every term when a term has a scale (Plan.Effective)
+	Status      string   `json:"status"`
+	Reason      string   `json:"reason,omitempty"`
+	MetricNames []string `json:"metric_names"`
+	Metrics     Floats   `json:"metrics"`
+	// ExtraNames and Extra are experiments.Result's: a training
+	// command's final-line metrics beyond MetricNames (absent if none).
+	ExtraNames   []string `json:"extra_names,omitempty"`
+	Extra        Floats   `json:"extra,omitempty"`
 	CurveNames   []string `json:"curve_names"`
 	Curves       []Floats `json:"curves"`
 	Seconds      float64  `json:"seconds"`
@@ -286,6 +290,8 @@ func (r *Record) check() error {
 		return fmt.Errorf("%d effective lambdas for %d terms", len(r.LambdaEff), len(r.Terms))
 	case len(r.Metrics) != len(r.MetricNames):
 		return fmt.Errorf("%d metric values for %d metrics", len(r.Metrics), len(r.MetricNames))
+	case len(r.Extra) != len(r.ExtraNames):
+		return fmt.Errorf("%d extra metric values for %d extra metrics", len(r.Extra), len(r.ExtraNames))
 	case r.Status != experiments.StatusOK && r.Status != experiments.StatusDiverged && r.Status != experiments.StatusFailed:
 		return fmt.Errorf("unknown status %q", r.Status)
 	case r.Repeat < 0:
@@ -322,7 +328,7 @@ func NewRecord(r *experiments.Result, terms, metrics, curves []string, base, spe
 		RunID: r.RunID, RunBase: base, SpecHash: specHash, Tool: tool,
 		Point: r.Point, Repeat: r.Repeat, Seed: &seed, Fold: r.Fold, Terms: terms, Lambdas: r.Lambdas,
 		Status: r.Status, Reason: r.Reason,
-		MetricNames: metrics, Metrics: r.Metrics,
+		MetricNames: metrics, Metrics: r.Metrics, ExtraNames: r.ExtraNames, Extra: r.Extra,
 		CurveNames: curves, Curves: make([]Floats, len(r.Curves)),
 		Seconds: r.Seconds, EpochSeconds: r.EpochSeconds,
 	}
@@ -355,7 +361,7 @@ func (r *Record) Result(p Plan) experiments.Result {
 	res := experiments.Result{
 		Index: p.Index, RunID: r.RunID, Point: p.Point, Repeat: p.Repeat, Fold: p.Fold,
 		Lambdas: p.Lambdas, Status: r.Status, Reason: r.Reason,
-		Metrics: r.Metrics, Curves: make([][]float64, len(r.Curves)),
+		Metrics: r.Metrics, ExtraNames: r.ExtraNames, Extra: r.Extra, Curves: make([][]float64, len(r.Curves)),
 		Seconds: r.Seconds, EpochSeconds: r.EpochSeconds,
 	}
 	if r.Seed != nil {
