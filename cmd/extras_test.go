@@ -66,7 +66,7 @@ func TestTrainer_KeepsWhatItSaid(t *testing.T) {
 		t.Errorf("no training figure from loss.total: %v", err)
 	}
 	html := read("report.html")
-	for _, want := range []string{"not reported by the trainer", " (2 runs)</td>"} {
+	for _, want := range []string{"not reported by the trainer", "have no value: no gradient diagnostics", " (2 runs)</td>"} {
 		if !strings.Contains(html, want) {
 			t.Errorf("report.html lacks %q", want)
 		}

@@ -439,7 +439,7 @@ mutant i23-store-drops-seed sweep/segment.go cmd 'TestSeed_Builtin' \
 mutant i23-old-store-no-seed study/train.go cmd 'TestSeed_TrainerCommand' \
 	'			res.Seed = spec.RunSeed(p.Repeat)' '			res.Seed = 0'
 mutant i23-extra-metrics-dropped study/extras.go cmd 'TestTrainer_KeepsWhatItSaid' \
-	'				set[n] = true' '				set[n] = false'
+	'	return slices.Sorted(maps.Keys(set)), nil' '	return slices.Sorted(maps.Keys(set))[:0], nil'
 mutant i23-cost-no-epochs-run report/cost.go cmd 'TestTrainer_KeepsWhatItSaid' \
 	'		return total / n' '		return math.NaN()'
 mutant i23-training-needs-loss-task report/analysis_plot.go cmd 'TestTrainer_KeepsWhatItSaid' \
