@@ -43,7 +43,7 @@ func TestSweep_CrossValidation(t *testing.T) {
 		t.Fatal(err)
 	}
 	lines := strings.Split(strings.TrimSpace(string(runs)), "\n")
-	if !strings.HasPrefix(lines[0], "run_id,repeat,fold,status,") || len(lines) != 1+24 {
+	if !strings.HasPrefix(lines[0], "run_id,repeat,seed,fold,status,") || len(lines) != 1+24 {
 		t.Errorf("runs.csv: header %q and %d rows, want the fold column and 24 rows", lines[0], len(lines)-1)
 	}
 	ids := map[string]bool{}

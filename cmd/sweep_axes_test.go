@@ -56,15 +56,15 @@ func TestSweep_AxesColumnsAndResume(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if h := recs[0][:7]; !slices.Equal(h, []string{"run_id", "repeat", "status", "lambda.l2", "axis.dataset.params.samples", "lambda_eff.l2", "train.accuracy"}) {
+	if h := recs[0][:8]; !slices.Equal(h, []string{"run_id", "repeat", "seed", "status", "lambda.l2", "axis.dataset.params.samples", "lambda_eff.l2", "train.accuracy"}) {
 		t.Errorf("runs.csv header starts %v", h)
 	}
 	// 2 samples × 3 λ × 2 repeats, axis-major.
-	if len(recs) != 13 || recs[1][4] != "60" || recs[7][4] != "120" || recs[1][3] != "0" || recs[1][5] != "0" {
-		t.Errorf("rows: %v … %v", recs[1][:6], recs[len(recs)-1][:6])
+	if len(recs) != 13 || recs[1][5] != "60" || recs[7][5] != "120" || recs[1][4] != "0" || recs[1][6] != "0" {
+		t.Errorf("rows: %v … %v", recs[1][:7], recs[len(recs)-1][:7])
 	}
 	sum := strings.SplitN(string(read("1", "summary.csv")), "\n", 2)[0]
-	if !strings.HasPrefix(sum, "lambda.l2,axis.dataset.params.samples,n,diverged,lambda_eff.l2.mean,") {
+	if !strings.HasPrefix(sum, "lambda.l2,axis.dataset.params.samples,n,diverged,failed,lambda_eff.l2.mean,") {
 		t.Errorf("summary.csv header %s", sum)
 	}
 	bal := string(read("1", "balance.csv"))

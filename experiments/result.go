@@ -30,6 +30,9 @@ func newResult(run *Run, n int) Result {
 	for i := range res.Metrics {
 		res.Metrics[i] = math.NaN()
 	}
+	if run.Spec != nil {
+		res.Seed = RunSeed(run.Spec, run.Repeat)
+	}
 	return res
 }
 
@@ -40,6 +43,7 @@ type Result struct {
 	RunID   string    // stable id, e.g. "p003-r1"
 	Point   int       // grid point index
 	Repeat  int       // repeat index
+	Seed    uint64    // the run's seed (RunSeed)
 	Fold    int       // cross-validation fold (0 without)
 	Lambdas []float64 // λ of every term, in spec order (fixed ones too)
 	Status  string
@@ -49,6 +53,11 @@ type Result struct {
 	// value" (for example test metrics when the spec has no test split)
 	// and is written as an empty cell.
 	Metrics []float64
+	// ExtraNames are the metrics a training command's final line held
+	// beyond MetricNames, in name order, and Extra their values (nil for
+	// the built-in trainer): runs.csv lists them after the others.
+	ExtraNames []string
+	Extra      []float64
 
 	// Curves has one row per epoch, aligned with CurveNames.
 	Curves [][]float64

@@ -213,6 +213,7 @@ func trainCommand(ctx context.Context, run *Run) (Result, error) {
 				res.Metrics[i] = v
 			}
 		}
+		res.ExtraNames, res.Extra = extraMetrics(a.final, names)
 	}
 	res.Curves = a.curves
 	v, ok := a.final[lossterms.EpochsRun]

@@ -75,6 +75,11 @@ func (a *Analysis) gradConflict(ta *TermAnalysis) GradConflict {
 		}
 	case a.Curves != nil:
 		ratios := a.lastEpochRatios(ta)
+		if ri >= 0 && len(ratios) == 0 {
+			// The columns are there, empty: not an older sweep.
+			g.Note = "not reported by the trainer: runs.csv's " + GradRatioPrefix + ta.Term + " and curves.csv's grad.task and grad." + ta.Term + " have no value: no gradient diagnostics"
+			return g
+		}
 		if ratios == nil {
 			g.Note = "curves.csv has no grad.task and grad." + ta.Term + " columns: no gradient diagnostics"
 			return g
@@ -83,8 +88,10 @@ func (a *Analysis) gradConflict(ta *TermAnalysis) GradConflict {
 		for _, pi := range ta.Points {
 			g.Points = append(g.Points, GradPoint{Point: pi, Lambda: s.Points[pi].Lambdas[ta.Index], Cos: empty, Conflict: empty, Ratio: Describe(ratios[pi])})
 		}
-		g.Note = "runs.csv has no grad.cos/grad.conflict/grad.ratio columns (a sweep from an older version): " +
-			"the ratio ‖λ∇L_" + ta.Term + "‖/‖∇L_task‖ is taken from the last epoch of curves.csv (mean norms over up to 8 sampled steps); the cosine is unavailable"
+		g.Note = curvesRatioNote(ta.Term, ri >= 0)
+	case ri >= 0:
+		g.Note = "not reported by the trainer: runs.csv's " + GradRatioPrefix + ta.Term + " has no value: no gradient diagnostics"
+		return g
 	default:
 		g.Note = "neither runs.csv nor curves.csv has gradient columns: no gradient diagnostics"
 		return g
@@ -102,6 +109,17 @@ func (a *Analysis) gradConflict(ta *TermAnalysis) GradConflict {
 	}
 	g.Crossing, g.CrossNote = ratioCrossing(g.Points)
 	return g
+}
+
+// curvesRatioNote says why the ratio of term comes from curves.csv: runs.csv
+// has its column, empty (the trainer did not report it), or has none (a
+// sweep from an older version).
+func curvesRatioNote(term string, column bool) string {
+	if column {
+		return GradRatioPrefix + term + " not reported by the trainer: the ratio ‖λ∇L_" + term + "‖/‖∇L_task‖ is taken from the last epoch of curves.csv (grad.task and grad." + term + ")"
+	}
+	return "runs.csv has no grad.cos/grad.conflict/grad.ratio columns (a sweep from an older version): " +
+		"the ratio ‖λ∇L_" + term + "‖/‖∇L_task‖ is taken from the last epoch of curves.csv (mean norms over up to 8 sampled steps); the cosine is unavailable"
 }
 
 // ratioCrossing finds where the mean ratio first reaches 1 along λ > 0.

@@ -302,8 +302,8 @@ func (a *Analysis) trainingFigures(fw *figureWriter, opts PlotOptions) (map[stri
 	if a.Curves == nil {
 		return out, nil
 	}
-	taskC, testC := a.Curves.Col("loss.task"), a.Curves.Col("test.loss")
-	if taskC < 0 {
+	taskC, testC, totalC := a.Curves.Col("loss.task"), a.Curves.Col("test.loss"), a.Curves.Col("loss.total")
+	if taskC < 0 && totalC < 0 {
 		return out, nil
 	}
 	// Every point and column the figures need, in one reading.
@@ -315,7 +315,7 @@ func (a *Analysis) trainingFigures(fw *figureWriter, opts PlotOptions) (map[stri
 			}
 		}
 	}
-	for _, c := range append([]int{taskC, testC}, func() []int {
+	for _, c := range append([]int{taskC, testC, totalC}, func() []int {
 		var cs []int
 		for _, t := range a.Summary.Terms {
 			cs = append(cs, a.Curves.Col("loss."+t))
@@ -352,7 +352,11 @@ func (a *Analysis) trainingFigures(fw *figureWriter, opts PlotOptions) (map[stri
 					lf.notes = append(lf.notes, label+": ≤ 0, not shown")
 				}
 			}
-			addLine("task loss (train batches)", a.epochMeans(pi, taskC), 1, palette[0], nil)
+			if task := a.epochMeans(pi, taskC); anyFinite(task) || totalC < 0 {
+				addLine("task loss (train batches)", task, 1, palette[0], nil)
+			} else { // a training command that reports loss.total alone
+				addLine("total loss (train batches; no loss.task reported)", a.epochMeans(pi, totalC), 1, palette[0], nil)
+			}
 			for j, t := range a.Summary.Terms {
 				c := a.Curves.Col("loss." + t)
 				if c < 0 || p.Lambdas[j] == 0 {
@@ -374,6 +378,11 @@ func (a *Analysis) trainingFigures(fw *figureWriter, opts PlotOptions) (map[stri
 		}
 	}
 	return out, nil
+}
+
+// anyFinite reports whether x holds a finite value.
+func anyFinite(x []float64) bool {
+	return slices.ContainsFunc(x, isFinite)
 }
 
 // lineFigDecades is how many decades below its largest value a log axis of

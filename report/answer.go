@@ -37,6 +37,10 @@ type TermAnswer struct {
 	OneSE      AnswerPoint `json:"lambda_1se"`
 	Knee       AnswerPoint `json:"knee"`
 	Overshadow AnswerPoint `json:"lambda_overshadow"`
+	// LeftOut names the grid points of the slice left out of every choice
+	// and why ("λ=1 (all 3 runs failed)"), from balance.csv's note; ""
+	// when none.
+	LeftOut string `json:"left_out,omitempty"`
 }
 
 // AnswerPoint is one balance point; Lambda is nil when it is undefined
@@ -110,7 +114,7 @@ func (a *Answer) readBalance(r io.Reader) error {
 		default:
 			return fmt.Errorf("row %d: unknown point %q", i+2, point)
 		}
-		p.Note = row[noteCol]
+		p.Note, ta.LeftOut = splitLeftOut(row[noteCol])
 		a.TestMetric = row[testCol]
 		var errs [4]error
 		p.Lambda, errs[0] = num(row[3])
@@ -130,7 +134,8 @@ func (a *Answer) readBalance(r io.Reader) error {
 }
 
 // WriteText prints the answer for a reader: one line per swept term with
-// its four balance points ("-" where undefined), then the report's path.
+// its four balance points ("-" where undefined), a line per term naming
+// the grid points left out of the choice, then the report's path.
 func (a *Answer) WriteText(w io.Writer) error {
 	if len(a.Terms) > 0 {
 		if a.TaskMetric == "" {
@@ -146,15 +151,16 @@ func (a *Answer) WriteText(w io.Writer) error {
 			fmt.Fprintln(w, ":")
 			tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)
 			for _, t := range a.Terms {
-				name := t.Term
-				if t.Fixed != "" {
-					name += " (" + t.Fixed + ")"
-				}
-				fmt.Fprintf(tw, "  %s\tλ_best %s\tλ_1se %s\tknee %s\tλ_overshadow %s\n", name,
+				fmt.Fprintf(tw, "  %s\tλ_best %s\tλ_1se %s\tknee %s\tλ_overshadow %s\n", t.label(),
 					t.Best.text(), t.OneSE.text(), t.Knee.text(), t.Overshadow.text())
 			}
 			if err := tw.Flush(); err != nil {
 				return err
+			}
+			for _, t := range a.Terms {
+				if t.LeftOut != "" {
+					fmt.Fprintf(w, "  %s: left out of the choice: %s\n", t.label(), t.LeftOut)
+				}
 			}
 		}
 	}
@@ -163,6 +169,14 @@ func (a *Answer) WriteText(w io.Writer) error {
 		return err
 	}
 	return nil
+}
+
+// label names the term and its slice: "l2 (l1=0)".
+func (t TermAnswer) label() string {
+	if t.Fixed != "" {
+		return t.Term + " (" + t.Fixed + ")"
+	}
+	return t.Term
 }
 
 func (p AnswerPoint) text() string {

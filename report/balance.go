@@ -85,6 +85,10 @@ func balanceOf(s *Summary, ta *TermAnalysis, task MetricChoice) Balance {
 		switch {
 		case p.Diverged > 0:
 			cp.Excluded = fmt.Sprintf("%d of %d runs diverged", p.Diverged, p.N)
+		case cp.Task.N == 0 && p.Failed == p.N:
+			cp.Excluded = fmt.Sprintf("all %d runs failed", p.N)
+		case cp.Task.N == 0 && p.Failed > 0:
+			cp.Excluded = fmt.Sprintf("%d of %d runs failed, no %s value in the others", p.Failed, p.N, task.Name)
 		case cp.Task.N == 0 || !isFinite(cp.Task.Mean):
 			cp.Excluded = "no " + task.Name + " value"
 		}

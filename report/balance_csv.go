@@ -35,7 +35,9 @@ const (
 //	term_metric  the term's own metric (the knee's other axis); empty if none
 //	term_better  higher | lower: the direction the term pushes it
 //	term_mean    its mean at the point
-//	note         why the point is undefined, or a qualification
+//	note         why the point is undefined, or a qualification; then, on
+//	             every row of the term, the grid points left out of the
+//	             choice and why ("left out: λ=1 (all 3 runs failed)")
 var BalanceHeader = []string{"term", "fixed", "point", "lambda", "task_metric", "task_better", "task_mean", "task_se", "n",
 	"test_metric", "test_mean", "test_ci_low", "test_ci_high",
 	"term_metric", "term_better", "term_mean", "note"}
@@ -87,7 +89,7 @@ func writeBalance(w io.Writer, a *Analysis) error {
 		}{{BalanceBest, b.Best}, {Balance1SE, b.OneSE}, {BalanceKnee, b.Knee}, {BalanceOvershadow, b.Overshadow}} {
 			row := []string{ta.Term, ta.Fixed, bp.name, "", a.Task.Name, better(a.Task.Higher), "", "", "",
 				a.Test.Name, "", "", "",
-				ta.Metric.Name, "", "", bp.p.Note}
+				ta.Metric.Name, "", "", withLeftOut(bp.p.Note, b.Excluded)}
 			if ta.Metric.Name != "" {
 				row[14] = better(ta.Metric.Higher)
 			}

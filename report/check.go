@@ -328,7 +328,7 @@ func stdErr(st Stat, p Point) float64 {
 	}
 	n := st.N
 	if n == 0 {
-		n = p.N - p.Diverged
+		n = p.N - p.Diverged - p.Failed
 	}
 	if n < 2 || !isFinite(st.Std) {
 		return 0

@@ -13,7 +13,7 @@ import (
 )
 
 // ReadSummary reads a summary.csv written by WriteSummary. Columns are
-// found by name: lambda.<term>…, n, diverged and, for every metric,
+// found by name: lambda.<term>…, n, diverged, failed (absent before issue 23) and, for every metric,
 // <metric>.mean, .std, .ci_low and .ci_high, and .se for a metric pooled
 // over cross-validation folds (the Stat is then Pooled, so that the 1-SE
 // rule uses the same standard error as the report). Each Stat's N is the point's
@@ -93,16 +93,16 @@ const (
 // summaryLayout is where parseSummary finds each field in a row: column
 // indices, -1 for an absent column.
 type summaryLayout struct {
-	terms, axes []int
-	n, diverged int
-	metrics     [][]int // per metric, per row of statColumns
+	terms, axes         []int
+	n, diverged, failed int
+	metrics             [][]int // per metric, per row of statColumns
 }
 
 // readSummaryHeader finds the columns of header, appending the terms, axes
 // and metrics it names to s. Columns it does not know (a later version's)
 // are skipped.
 func readSummaryHeader(header []string, name string, s *Summary) (*summaryLayout, error) {
-	l := &summaryLayout{n: -1, diverged: -1}
+	l := &summaryLayout{n: -1, diverged: -1, failed: -1}
 	index := map[string]int{}
 	seen := map[string]bool{}
 	for i, h := range header {
@@ -121,6 +121,8 @@ func readSummaryHeader(header []string, name string, s *Summary) (*summaryLayout
 			l.n = i
 		case h == ColDiverged:
 			l.diverged = i
+		case h == ColFailed: // absent before issue 23: no failed run
+			l.failed = i
 		default:
 			l.metricColumn(h, i, index, s)
 		}
@@ -186,6 +188,11 @@ func (l *summaryLayout) point(rec []string, cellErr func(col int, err error) err
 			return p, cellErr(l.diverged, fmt.Errorf("invalid count %q", rec[l.diverged]))
 		}
 	}
+	if l.failed >= 0 {
+		if p.Failed, err = strconv.Atoi(rec[l.failed]); err != nil || p.Failed < 0 || p.Diverged+p.Failed > p.N {
+			return p, cellErr(l.failed, fmt.Errorf("invalid count %q", rec[l.failed]))
+		}
+	}
 	for k, cols := range l.metrics {
 		st := Stat{Mean: math.NaN(), Std: math.NaN(), CILow: math.NaN(), CIHigh: math.NaN()}
 		st.Pooled = cols[statSE] >= 0
@@ -200,7 +207,7 @@ func (l *summaryLayout) point(rec []string, cellErr func(col int, err error) err
 			*statColumns[field].field(&st) = v
 		}
 		if !math.IsNaN(st.Mean) {
-			st.N = p.N - p.Diverged
+			st.N = p.N - p.Diverged - p.Failed
 		}
 		p.Stats[k] = st
 	}

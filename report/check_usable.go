@@ -62,7 +62,7 @@ func UsableSummary(s *Summary, path string, metrics []string, base bool) error {
 		if p.N == 0 {
 			return fail(pi, "n = 0: no runs to compare")
 		}
-		ok += p.N - p.Diverged
+		ok += p.N - p.Diverged - p.Failed
 		for i, m := range metrics {
 			if idx[i] < 0 {
 				continue // Check names a missing metric itself

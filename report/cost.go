@@ -6,9 +6,11 @@ import (
 	"io"
 	"iter"
 	"math"
+	"slices"
 	"strconv"
 
 	"github.com/lossexp/lossexp/experiments"
+	"github.com/lossexp/lossexp/lossterms"
 )
 
 // CostFile is the cost table written next to timings.csv.
@@ -17,6 +19,8 @@ const CostFile = "cost.csv"
 // Cost is the wall time of a sweep's runs per grid point, from
 // timings.csv, and what each swept term adds per epoch relative to its
 // λ = 0 runs. Runs that diverged are left out (their epochs stop early).
+// A run of a training command has no epoch timings: its seconds per epoch
+// are its whole time over its epochs_run.
 type Cost struct {
 	Points  []CostPoint // grid order
 	Terms   []TermCost  // swept terms, runs.csv order
@@ -58,6 +62,7 @@ func (a *Analysis) costOf() (*Cost, error) {
 	}
 	c := &Cost{Ref: -1}
 	index := pointIndex(s)
+	epochsCol := slices.Index(s.Metrics, lossterms.EpochsRun)
 	totals := make([]Stat, len(s.Points))
 	epochs := make([]Stat, len(s.Points))
 	epSum := make([]float64, len(s.Points)) // sum and count of the per-run epoch means, per point
@@ -114,6 +119,8 @@ func (a *Analysis) costOf() (*Cost, error) {
 		}
 		if curEpN > 0 {
 			ptEpochs = append(ptEpochs, curEpSum/float64(curEpN))
+		} else if v := perEpoch(r, curTotal, epochsCol); isFinite(v) {
+			ptEpochs = append(ptEpochs, v)
 		}
 	}
 	err := t.Each(func(line int, row []string) error {
@@ -230,6 +237,20 @@ func (a *Analysis) costOf() (*Cost, error) {
 		c.Terms = append(c.Terms, tc)
 	}
 	return c, nil
+}
+
+// perEpoch returns the seconds per epoch of run r, whose timings.csv has
+// no epoch rows (a training command's run: lossexp times the whole
+// attempt), from its total and its epochs_run (column col of runs.csv);
+// NaN when either is missing.
+func perEpoch(r *Run, total float64, col int) float64 {
+	if col < 0 || !isFinite(total) {
+		return math.NaN()
+	}
+	if n := r.Metrics[col]; isFinite(n) && n >= 1 {
+		return total / n
+	}
+	return math.NaN()
 }
 
 func mean(x []float64) float64 {

@@ -148,7 +148,7 @@ func TestWriter_MethodColumn(t *testing.T) {
 		t.Fatal(err)
 	}
 	b, _ := os.ReadFile(filepath.Join(dir, RunsFile))
-	want := "run_id,repeat,status,method,lambda.fairness,test.accuracy,reason\na,0,ok,static,1,0.8,\nb,0,ok,gradnorm(alpha=1),,0.7,\n"
+	want := "run_id,repeat,seed,status,method,lambda.fairness,test.accuracy,reason\na,0,0,ok,static,1,0.8,\nb,0,0,ok,gradnorm(alpha=1),,0.7,\n"
 	if string(b) != want {
 		t.Errorf("runs.csv:\n%s\nwant:\n%s", b, want)
 	}

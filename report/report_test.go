@@ -77,7 +77,7 @@ func sampleResults() []experiments.Result {
 	for p, l1 := range []float64{0, 1e-5, 0.1} {
 		for r := range 2 {
 			res := experiments.Result{
-				Index: i, RunID: fmt.Sprintf("p%03d-r%d", p, r), Point: p, Repeat: r,
+				Index: i, RunID: fmt.Sprintf("p%03d-r%d", p, r), Point: p, Repeat: r, Seed: uint64(1e12) + uint64(r),
 				Lambdas: []float64{l1, 1e-4},
 				Status:  experiments.StatusOK,
 				Metrics: []float64{0.9 - float64(p)/10 + float64(r)/100, 0.8 + float64(r)/3, float64(p) / 7},
@@ -219,6 +219,7 @@ func TestSummarize(t *testing.T) {
 			{RunID: "d", Status: "diverged", Lambdas: []float64{0.1}, Metrics: []float64{100, nan}},
 			{RunID: "e", Status: "ok", Lambdas: []float64{0.1}, Metrics: []float64{nan, 0.5}},
 			{RunID: "f", Status: "ok", Lambdas: []float64{1e-3}, Metrics: []float64{4, nan}},
+			{RunID: "g", Status: "failed", Lambdas: []float64{0.1}, Metrics: []float64{nan, nan}},
 		},
 	}
 	s := Summarize(runs)
@@ -230,10 +231,10 @@ func TestSummarize(t *testing.T) {
 		t.Fatalf("point order = %v, want [0.1 0 0.001]", order)
 	}
 	p := s.Points[0]
-	if p.N != 4 || p.Diverged != 1 {
-		t.Errorf("n, diverged = %d, %d, want 4, 1", p.N, p.Diverged)
+	if p.N != 5 || p.Diverged != 1 || p.Failed != 1 {
+		t.Errorf("n, diverged, failed = %d, %d, %d, want 5, 1, 1", p.N, p.Diverged, p.Failed)
 	}
-	// The diverged run and the NaN value are left out: values 1 and 3.
+	// The diverged and failed runs and the NaN value are left out: values 1 and 3.
 	if st := p.Stats[0]; st.N != 2 || !closeTo(st.Mean, 2, 1e-12) || !closeTo(st.Std, math.Sqrt2, 1e-12) {
 		t.Errorf("test.accuracy = %+v, want n=2 mean=2 std=√2", st)
 	}
@@ -248,12 +249,33 @@ func TestSummarize(t *testing.T) {
 	if err := writeSummary(&buf, s); err != nil {
 		t.Fatal(err)
 	}
-	want := "lambda.l1,n,diverged,test.accuracy.mean,test.accuracy.std,test.accuracy.ci_low,test.accuracy.ci_high,test.f1.mean,test.f1.std,test.f1.ci_low,test.f1.ci_high\n" +
-		"0.1,4,1,2,1.414213562,-10.70620474,14.70620474,0.5,,,\n" +
-		"0,1,0,2,,,,,,,\n" +
-		"0.001,1,0,4,,,,,,,\n"
+	want := "lambda.l1,n,diverged,failed,test.accuracy.mean,test.accuracy.std,test.accuracy.ci_low,test.accuracy.ci_high,test.f1.mean,test.f1.std,test.f1.ci_low,test.f1.ci_high\n" +
+		"0.1,5,1,1,2,1.414213562,-10.70620474,14.70620474,0.5,,,\n" +
+		"0,1,0,0,2,,,,,,,\n" +
+		"0.001,1,0,0,4,,,,,,,\n"
 	if buf.String() != want {
 		t.Errorf("summary.csv =\n%s\nwant\n%s", buf.String(), want)
+	}
+	// The streaming Summarizer (runs of a point contiguous) counts the same.
+	z := NewSummarizer(runs.Terms, nil, runs.Metrics)
+	for _, i := range []int{0, 2, 3, 4, 6, 1, 5} {
+		z.Add(&runs.Runs[i])
+	}
+	if zs, ok := z.Summary(); !ok || zs.Points[0].N != 5 || zs.Points[0].Diverged != 1 || zs.Points[0].Failed != 1 {
+		t.Errorf("Summarizer: %v, %+v; want n, diverged, failed = 5, 1, 1", ok, zs)
+	}
+	// check reads the column back, and tables without it.
+	back, err := ParseSummary(strings.NewReader(buf.String()), "summary.csv")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if b := back.Points[0]; b.N != 5 || b.Diverged != 1 || b.Failed != 1 || b.Stats[0].N != 3 {
+		t.Errorf("read back n, diverged, failed, ok = %d, %d, %d, %d; want 5, 1, 1, 3", b.N, b.Diverged, b.Failed, b.Stats[0].N)
+	}
+	old := strings.ReplaceAll(strings.Replace(buf.String(), "diverged,failed,", "diverged,", 1), ",1,1,2,", ",1,2,")
+	old = strings.ReplaceAll(strings.ReplaceAll(old, "0,1,0,0,", "0,1,0,"), "0.001,1,0,0,", "0.001,1,0,")
+	if back, err = ParseSummary(strings.NewReader(old), "summary.csv"); err != nil || back.Points[0].Failed != 0 || back.Points[0].Stats[0].N != 4 {
+		t.Errorf("summary.csv without failed: %v, %+v", err, back)
 	}
 }
 
@@ -263,6 +285,7 @@ func TestReadRuns(t *testing.T) {
 	}{
 		{"extra column after reason", "run_id,repeat,status,lambda.l1,test.accuracy,reason,seed\na,0,ok,0.1,0.5,,17\n", ""},
 		{"no reason column", "run_id,repeat,status,lambda.l1,test.accuracy\na,0,ok,0.1,0.5\n", ""},
+		{"seed column, not a metric", "run_id,repeat,seed,status,lambda.l1,test.accuracy,reason\na,0,1234567,ok,0.1,0.5,\n", ""},
 		{"bad number", "run_id,repeat,status,lambda.l1,test.accuracy,reason\na,0,ok,0.1,0.5,\nb,1,ok,0.1,zero,\n", `runs.csv: line 3, column "test.accuracy": invalid number "zero"`},
 		{"bad repeat", "run_id,repeat,status,lambda.l1,reason\na,x,ok,0.1,\n", `runs.csv: line 2, column "repeat": invalid repeat "x"`},
 		{"empty lambda", "run_id,repeat,status,lambda.l1,reason\na,0,ok,,\n", `runs.csv: line 2, column "lambda.l1": empty λ`},
@@ -391,7 +414,7 @@ func ExampleWriter() {
 	runs, _ := os.ReadFile(filepath.Join(dir, RunsFile))
 	fmt.Print(string(runs))
 	// Output:
-	// run_id,repeat,status,lambda.l1,test.accuracy,reason
-	// p000-r0,0,ok,0,0.9,
-	// p001-r0,0,ok,0.001,0.899,
+	// run_id,repeat,seed,status,lambda.l1,test.accuracy,reason
+	// p000-r0,0,0,ok,0,0.9,
+	// p001-r0,0,0,ok,0.001,0.899,
 }

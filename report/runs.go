@@ -60,7 +60,8 @@ type Run struct {
 //
 // Columns are found by name. The fixed columns run_id, repeat and status
 // are required; lambda.<term> columns give the terms; every other column
-// before reason is a metric. Columns after reason are ignored, so tables
+// before reason but seed (absent in tables of earlier versions) is a
+// metric. Columns after reason are ignored, so tables
 // written by later versions, which add columns there, still read. Errors
 // name the file, the line and the column.
 func ReadRuns(path string) (*Runs, error) {
@@ -171,6 +172,7 @@ func newRunReader(r io.Reader, name string) (*RunReader, error) {
 			rr.repCol = i
 		case h == ColStatus:
 			rr.statusCol = i
+		case h == ColSeed && rr.reasonCol < 0: // after repeat since issue 23; not a metric
 		case h == ColFold:
 			rr.foldCol = i
 			rr.Folds = true

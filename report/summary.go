@@ -29,6 +29,7 @@ type Point struct {
 	Axes     []string  // the point's axis values, aligned with Summary.Axes
 	N        int       // runs at the point, whatever their status
 	Diverged int       // runs with status diverged
+	Failed   int       // runs with status failed (a training command's run that did not report)
 	Stats    []Stat    // aligned with Summary.Metrics
 }
 
@@ -94,9 +95,7 @@ func Summarize(runs *Runs) *Summary {
 		pt.Stats = make([]Stat, len(s.Metrics))
 		for _, i := range members[p] {
 			pt.N++
-			if runs.Runs[i].Status == experiments.StatusDiverged {
-				pt.Diverged++
-			}
+			pt.count(runs.Runs[i].Status)
 		}
 		for m := range s.Metrics {
 			values = values[:0]
@@ -121,6 +120,17 @@ func Summarize(runs *Runs) *Summary {
 		}
 	}
 	return s
+}
+
+// count counts a run of status st among the point's diverged or failed
+// runs.
+func (pt *Point) count(st string) {
+	switch st {
+	case experiments.StatusDiverged:
+		pt.Diverged++
+	case experiments.StatusFailed:
+		pt.Failed++
+	}
 }
 
 // Describe returns the mean, sample standard deviation and 95% Student-t
@@ -155,7 +165,7 @@ const (
 
 // WriteSummary writes s to path atomically, one row per grid point:
 //
-//	lambda.<term>…,[axis.<field>…,]n,diverged,<metric>.mean,<metric>.std,<metric>.ci_low,<metric>.ci_high[,<metric>.se]…
+//	lambda.<term>…,[axis.<field>…,]n,diverged,failed,<metric>.mean,<metric>.std,<metric>.ci_low,<metric>.ci_high[,<metric>.se]…
 //
 // with <metric>.se for the metrics pooled over cross-validation folds.
 // λ values are written exactly as in runs.csv, so the two tables join on
@@ -175,7 +185,7 @@ func writeSummary(w io.Writer, s *Summary) error {
 	for _, a := range s.Axes {
 		row = append(row, AxisPrefix+a)
 	}
-	row = append(row, ColN, ColDiverged)
+	row = append(row, ColN, ColDiverged, ColFailed)
 	pooled := make([]bool, len(s.Metrics))
 	for _, p := range s.Points {
 		for m, st := range p.Stats {
@@ -197,7 +207,7 @@ func writeSummary(w io.Writer, s *Summary) error {
 			row = append(row, formatExact(l))
 		}
 		row = append(row, p.Axes...)
-		row = append(row, strconv.Itoa(p.N), strconv.Itoa(p.Diverged))
+		row = append(row, strconv.Itoa(p.N), strconv.Itoa(p.Diverged), strconv.Itoa(p.Failed))
 		for m, st := range p.Stats {
 			row = append(row, formatStat(st.Mean), formatStat(st.Std), formatStat(st.CILow), formatStat(st.CIHigh))
 			if pooled[m] {
@@ -277,9 +287,7 @@ func (z *Summarizer) Add(r *Run) {
 	}
 	pt := &z.s.Points[p]
 	pt.N++
-	if r.Status == experiments.StatusDiverged {
-		pt.Diverged++
-	}
+	pt.count(r.Status)
 	if r.Status != experiments.StatusOK {
 		return
 	}

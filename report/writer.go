@@ -27,6 +27,7 @@ const (
 const (
 	ColRunID    = "run_id"
 	ColRepeat   = "repeat"
+	ColSeed     = "seed" // runs.csv, after repeat: the run's seed (experiments.Result.Seed)
 	ColFold     = "fold" // runs.csv of a spec with dataset.split.cv, after repeat
 	ColStatus   = "status"
 	ColReason   = "reason"
@@ -34,6 +35,7 @@ const (
 	ColSeconds  = "seconds"
 	ColN        = "n"
 	ColDiverged = "diverged"
+	ColFailed   = "failed" // summary.csv, after diverged: runs of the point that failed
 
 	// LambdaPrefix starts the column of every term's weight: lambda.<term>.
 	LambdaPrefix = "lambda."
@@ -71,6 +73,10 @@ type Layout struct {
 	// Folds is set for a spec with dataset.split.cv: runs.csv has a fold
 	// column after repeat (tables of other specs keep their columns).
 	Folds bool
+	// Extras are the metrics training commands reported beyond Metrics
+	// (experiments.Result.ExtraNames of every stored run, in name order):
+	// runs.csv columns after Metrics. Empty for the built-in trainer.
+	Extras []string
 }
 
 // Extra holds a run's values of the optional columns: its axis values
@@ -79,6 +85,7 @@ type Layout struct {
 type Extra struct {
 	Axes      []string
 	LambdaEff []float64
+	Metrics   []float64 // aligned with Layout.Extras (NaN: the run did not report it)
 }
 
 // Writer streams a sweep's results to runs.csv, curves.csv and
@@ -141,7 +148,7 @@ func NewWriter(dir string, layout Layout) (*Writer, error) {
 		fold = []string{ColFold}
 	}
 	headers := [3][]string{
-		concat([]string{ColRunID, ColRepeat}, fold, []string{ColStatus}, method(layout), terms, eff, layout.Metrics, []string{ColReason}),
+		concat([]string{ColRunID, ColRepeat, ColSeed}, fold, []string{ColStatus}, method(layout), terms, eff, layout.Metrics, layout.Extras, []string{ColReason}),
 		concat([]string{ColRunID, ColRepeat}, terms, []string{ColEpoch}, layout.Curves),
 		concat([]string{ColRunID, ColRepeat}, terms, []string{ColEpoch, ColSeconds}),
 	}
@@ -208,13 +215,13 @@ func (w *Writer) AddRun(r experiments.Result, x Extra) error {
 	if err := w.check(r); err != nil {
 		return err
 	}
-	if len(x.Axes) != len(w.layout.Axes) || len(x.LambdaEff) != len(w.layout.Scaled) {
-		return fmt.Errorf("add run %s: %d axis values for %d axes, %d effective λ for %d scaled terms",
-			r.RunID, len(x.Axes), len(w.layout.Axes), len(x.LambdaEff), len(w.layout.Scaled))
+	if len(x.Axes) != len(w.layout.Axes) || len(x.LambdaEff) != len(w.layout.Scaled) || len(x.Metrics) != len(w.layout.Extras) {
+		return fmt.Errorf("add run %s: %d axis values for %d axes, %d effective λ for %d scaled terms, %d extra metric values for %d",
+			r.RunID, len(x.Axes), len(w.layout.Axes), len(x.LambdaEff), len(w.layout.Scaled), len(x.Metrics), len(w.layout.Extras))
 	}
 	// runs.csv
 	row := w.row[:0]
-	row = append(row, r.RunID, strconv.Itoa(r.Repeat))
+	row = append(row, r.RunID, strconv.Itoa(r.Repeat), strconv.FormatUint(r.Seed, 10))
 	if w.layout.Folds {
 		row = append(row, strconv.Itoa(r.Fold))
 	}
@@ -230,6 +237,9 @@ func (w *Writer) AddRun(r experiments.Result, x Extra) error {
 		row = append(row, formatExact(v))
 	}
 	for _, v := range r.Metrics {
+		row = append(row, formatExact(v))
+	}
+	for _, v := range x.Metrics {
 		row = append(row, formatExact(v))
 	}
 	row = append(row, r.Reason)

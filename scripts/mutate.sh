@@ -577,6 +577,31 @@ mutant i26-csv-warning-counts-levels experiments/dataset/csv_seq.go experiments/
 	'rows += kn.count[key]' 'rows++'
 mutant i26-csv-warning-first-line-lost experiments/dataset/csv_seq.go experiments/dataset 'TestReadCSV_WarningCounts' \
 	'		kn.first[key] = line' '		_ = line'
+# --- issue 23: failed points visible, the seed, what a trainer said ---
+mutant i23-summary-failed-not-counted report/summary.go report 'TestSummarize$' \
+	'		pt.Failed++' '		pt.Failed += 0'
+mutant i23-check-ok-runs-count-failed report/check_summary.go report 'TestSummarize$' \
+	'				st.N = p.N - p.Diverged - p.Failed' '				st.N = p.N - p.Diverged'
+mutant i23-failed-point-unnamed report/balance.go cmd 'TestTrainer_FailedPointVisible' \
+	'		case cp.Task.N == 0 && p.Failed == p.N:' '		case false:'
+mutant i23-balance-note-no-left-out report/balance_csv.go cmd 'TestTrainer_FailedPointVisible' \
+	'withLeftOut(bp.p.Note, b.Excluded)' 'bp.p.Note'
+mutant i23-answer-no-left-out report/answer.go cmd 'TestTrainer_FailedPointVisible' \
+	'				if t.LeftOut != "" {' '				if false {'
+mutant i23-runs-csv-seed-zero report/writer.go cmd 'TestSeed_' \
+	'strconv.FormatUint(r.Seed, 10)' '"0"'
+mutant i23-store-drops-seed sweep/segment.go cmd 'TestSeed_Builtin' \
+	'Repeat: rec.Repeat, Seed: rec.Seed,' 'Repeat: rec.Repeat,'
+mutant i23-old-store-no-seed study/train.go cmd 'TestSeed_TrainerCommand' \
+	'			res.Seed = spec.RunSeed(p.Repeat)' '			res.Seed = 0'
+mutant i23-extra-metrics-dropped study/extras.go cmd 'TestTrainer_KeepsWhatItSaid' \
+	'	return slices.Sorted(maps.Keys(set)), nil' '	return slices.Sorted(maps.Keys(set))[:0], nil'
+mutant i23-cost-no-epochs-run report/cost.go cmd 'TestTrainer_KeepsWhatItSaid' \
+	'		return total / n' '		return math.NaN()'
+mutant i23-training-needs-loss-task report/analysis_plot.go cmd 'TestTrainer_KeepsWhatItSaid' \
+	'anyFinite(task) || totalC < 0' 'true'
+mutant i23-grad-note-older-version report/analysis_grad.go cmd 'TestTrainer_KeepsWhatItSaid' \
+	'		if ri >= 0 && len(ratios) == 0 {' '		if false {'
 
 echo
 echo "=== mutation summary: $caught caught, $missed missed, $stale stale (of $((caught + missed + stale)))"

@@ -280,9 +280,19 @@ func (st *Study) runCommand(p sweep.Plan) string {
 // WriteTables writes runs.csv, curves.csv and timings.csv of dir from the
 // run store, one stored run at a time in index order (runs not stored are
 // left out), and returns how many runs it wrote and how many of them
-// diverged or failed. Memory does not grow with the number of runs.
+// diverged or failed. Memory does not grow with the number of runs: the
+// metrics a training command reported beyond the spec's (runs.csv's last
+// metric columns) are found by a first pass over the store.
 func (st *Study) WriteTables(dir string, store *sweep.Store) (n int, c Counts, err error) {
-	w, err := report.NewWriter(dir, st.Layout)
+	layout := st.Layout
+	if layout.Extras, err = st.extraColumns(store); err != nil {
+		return 0, c, err
+	}
+	extraCol := map[string]int{}
+	for i, name := range layout.Extras {
+		extraCol[name] = i
+	}
+	w, err := report.NewWriter(dir, layout)
 	if err != nil {
 		return 0, c, input(err)
 	}
@@ -298,7 +308,17 @@ func (st *Study) WriteTables(dir string, store *sweep.Store) (n int, c Counts, e
 		if !rec.Columns(p.Base, st.Layout.Metrics, st.Layout.Curves) {
 			continue // another study's record under this id: never in the tables (a failed run's is: its row says why)
 		}
-		if err := w.AddRun(rec.Result(p), st.extra(p, rec)); err != nil {
+		res := rec.Result(p)
+		if rec.Seed == nil { // stored before seeds were kept: the plan's, the same by construction
+			sp := p.Spec
+			if sp == nil {
+				sp = st.Spec
+			}
+			res.Seed = experiments.RunSeed(sp, p.Repeat)
+		}
+		x := st.extra(p, rec)
+		x.Metrics = extraValues(rec, layout.Extras, extraCol)
+		if err := w.AddRun(res, x); err != nil {
 			w.Abort()
 			return 0, c, err
 		}

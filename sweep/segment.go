@@ -98,12 +98,15 @@ type segRecord struct {
 	SpecHash     string         `json:"spec_hash"`
 	Point        int            `json:"point"`
 	Repeat       int            `json:"repeat"`
+	Seed         *uint64        `json:"seed,omitempty"` // absent in records of versions before issue 23
 	Fold         int            `json:"fold,omitempty"`
 	Lambdas      Floats         `json:"lambdas"`
 	LambdaEff    Floats         `json:"lambda_eff,omitempty"`
 	Status       string         `json:"status"`
 	Reason       string         `json:"reason,omitempty"`
 	Metrics      Floats         `json:"metrics"`
+	ExtraNames   []string       `json:"extra_names,omitempty"`
+	Extra        Floats         `json:"extra,omitempty"`
 	Curves       []Floats       `json:"curves"`
 	Seconds      float64        `json:"seconds"`
 	EpochSeconds Floats         `json:"epoch_seconds"`
@@ -735,8 +738,8 @@ func decodeLine(b []byte, h *SegmentHeader) (*Record, error) {
 	}
 	rec := &Record{
 		Format: SegmentFormat, RunID: sr.RunID, RunBase: sr.RunBase, SpecHash: sr.SpecHash, Tool: h.Tool,
-		Point: sr.Point, Repeat: sr.Repeat, Fold: sr.Fold, Terms: h.Terms, Lambdas: sr.Lambdas, LambdaEff: sr.LambdaEff,
-		Status: sr.Status, Reason: sr.Reason, MetricNames: h.MetricNames, Metrics: sr.Metrics,
+		Point: sr.Point, Repeat: sr.Repeat, Seed: sr.Seed, Fold: sr.Fold, Terms: h.Terms, Lambdas: sr.Lambdas, LambdaEff: sr.LambdaEff,
+		Status: sr.Status, Reason: sr.Reason, MetricNames: h.MetricNames, Metrics: sr.Metrics, ExtraNames: sr.ExtraNames, Extra: sr.Extra,
 		CurveNames: h.CurveNames, Curves: sr.Curves, Seconds: sr.Seconds, EpochSeconds: sr.EpochSeconds,
 		Samples: sr.Samples, Balance: sr.Balance, Checksum: sr.Checksum,
 	}
@@ -826,9 +829,9 @@ func (s *Store) Save(rec *Record) error {
 		panic("sweep: Save of a record without a run id")
 	}
 	sr := segRecord{
-		RunID: rec.RunID, RunBase: rec.RunBase, SpecHash: rec.SpecHash, Point: rec.Point, Repeat: rec.Repeat, Fold: rec.Fold,
+		RunID: rec.RunID, RunBase: rec.RunBase, SpecHash: rec.SpecHash, Point: rec.Point, Repeat: rec.Repeat, Seed: rec.Seed, Fold: rec.Fold,
 		Lambdas: rec.Lambdas, LambdaEff: rec.LambdaEff, Status: rec.Status, Reason: rec.Reason,
-		Metrics: rec.Metrics, Curves: rec.Curves, Seconds: rec.Seconds, EpochSeconds: rec.EpochSeconds,
+		Metrics: rec.Metrics, ExtraNames: rec.ExtraNames, Extra: rec.Extra, Curves: rec.Curves, Seconds: rec.Seconds, EpochSeconds: rec.EpochSeconds,
 		Samples: rec.Samples, Balance: rec.Balance,
 	}
 	if sr.Curves == nil {

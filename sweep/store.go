@@ -38,21 +38,29 @@ const RecordFormat = 2
 // NaN ("no value") is null and the infinities are the strings "+Inf" and
 // "-Inf".
 type Record struct {
-	Format       int      `json:"format"`
-	RunID        string   `json:"run_id"`
-	RunBase      string   `json:"run_base"`  // spec.Spec.RunBase of the spec that ran it
-	SpecHash     string   `json:"spec_hash"` // spec.Spec.ResultHash of that spec
-	Tool         string   `json:"tool_version,omitempty"`
-	Point        int      `json:"point"` // grid point in the sweep that ran it (informative)
-	Repeat       int      `json:"repeat"`
-	Fold         int      `json:"fold,omitempty"` // cross-validation fold (dataset.split.cv); absent without
-	Terms        []string `json:"terms"`
-	Lambdas      Floats   `json:"lambdas"`
-	LambdaEff    Floats   `json:"lambda_eff,omitempty"` // effective λ of every term when a term has a scale (Plan.Effective)
-	Status       string   `json:"status"`
-	Reason       string   `json:"reason,omitempty"`
-	MetricNames  []string `json:"metric_names"`
-	Metrics      Floats   `json:"metrics"`
+	Format   int    `json:"format"`
+	RunID    string `json:"run_id"`
+	RunBase  string `json:"run_base"`  // spec.Spec.RunBase of the spec that ran it
+	SpecHash string `json:"spec_hash"` // spec.Spec.ResultHash of that spec
+	Tool     string `json:"tool_version,omitempty"`
+	Point    int    `json:"point"` // grid point in the sweep that ran it (informative)
+	Repeat   int    `json:"repeat"`
+	// Seed is the run's seed (experiments.Result.Seed); nil in a record
+	// of a version before it was kept, whose seed the plan gives
+	// (study.WriteTables).
+	Seed        *uint64  `json:"seed,omitempty"`
+	Fold        int      `json:"fold,omitempty"` // cross-validation fold (dataset.split.cv); absent without
+	Terms       []string `json:"terms"`
+	Lambdas     Floats   `json:"lambdas"`
+	LambdaEff   Floats   `json:"lambda_eff,omitempty"` // effective λ of every term when a term has a scale (Plan.Effective)
+	Status      string   `json:"status"`
+	Reason      string   `json:"reason,omitempty"`
+	MetricNames []string `json:"metric_names"`
+	Metrics     Floats   `json:"metrics"`
+	// ExtraNames and Extra are experiments.Result's: a training
+	// command's final-line metrics beyond MetricNames (absent if none).
+	ExtraNames   []string `json:"extra_names,omitempty"`
+	Extra        Floats   `json:"extra,omitempty"`
 	CurveNames   []string `json:"curve_names"`
 	Curves       []Floats `json:"curves"`
 	Seconds      float64  `json:"seconds"`
@@ -273,6 +281,8 @@ func (r *Record) check() error {
 		return fmt.Errorf("%d effective lambdas for %d terms", len(r.LambdaEff), len(r.Terms))
 	case len(r.Metrics) != len(r.MetricNames):
 		return fmt.Errorf("%d metric values for %d metrics", len(r.Metrics), len(r.MetricNames))
+	case len(r.Extra) != len(r.ExtraNames):
+		return fmt.Errorf("%d extra metric values for %d extra metrics", len(r.Extra), len(r.ExtraNames))
 	case r.Status != experiments.StatusOK && r.Status != experiments.StatusDiverged && r.Status != experiments.StatusFailed:
 		return fmt.Errorf("unknown status %q", r.Status)
 	case r.Repeat < 0:
@@ -304,11 +314,12 @@ func (r *Record) Columns(base string, metrics, curves []string) bool {
 
 // NewRecord turns a result into a record.
 func NewRecord(r *experiments.Result, terms, metrics, curves []string, base, specHash, tool string) *Record {
+	seed := r.Seed
 	rec := &Record{
 		RunID: r.RunID, RunBase: base, SpecHash: specHash, Tool: tool,
-		Point: r.Point, Repeat: r.Repeat, Fold: r.Fold, Terms: terms, Lambdas: r.Lambdas,
+		Point: r.Point, Repeat: r.Repeat, Seed: &seed, Fold: r.Fold, Terms: terms, Lambdas: r.Lambdas,
 		Status: r.Status, Reason: r.Reason,
-		MetricNames: metrics, Metrics: r.Metrics,
+		MetricNames: metrics, Metrics: r.Metrics, ExtraNames: r.ExtraNames, Extra: r.Extra,
 		CurveNames: curves, Curves: make([]Floats, len(r.Curves)),
 		Seconds: r.Seconds, EpochSeconds: r.EpochSeconds,
 	}
@@ -335,13 +346,17 @@ func NewRecord(r *experiments.Result, terms, metrics, curves []string, base, spe
 	return rec
 }
 
-// Result turns a record back into the result of plan p.
+// Result turns a record back into the result of plan p. A record without
+// a seed (see Record.Seed) gives seed 0: the caller sets the plan's.
 func (r *Record) Result(p Plan) experiments.Result {
 	res := experiments.Result{
 		Index: p.Index, RunID: r.RunID, Point: p.Point, Repeat: p.Repeat, Fold: p.Fold,
 		Lambdas: p.Lambdas, Status: r.Status, Reason: r.Reason,
-		Metrics: r.Metrics, Curves: make([][]float64, len(r.Curves)),
+		Metrics: r.Metrics, ExtraNames: r.ExtraNames, Extra: r.Extra, Curves: make([][]float64, len(r.Curves)),
 		Seconds: r.Seconds, EpochSeconds: r.EpochSeconds,
+	}
+	if r.Seed != nil {
+		res.Seed = *r.Seed
 	}
 	for i, c := range r.Curves {
 		res.Curves[i] = c
