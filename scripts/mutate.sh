@@ -593,7 +593,7 @@ mutant i23-runs-csv-seed-zero report/writer.go cmd 'TestSeed_' \
 mutant i23-store-drops-seed sweep/segment.go cmd 'TestSeed_Builtin' \
 	'Repeat: rec.Repeat, Seed: rec.Seed,' 'Repeat: rec.Repeat,'
 mutant i23-old-store-no-seed study/train.go cmd 'TestSeed_TrainerCommand' \
-	'			res.Seed = spec.RunSeed(p.Repeat)' '			res.Seed = 0'
+	'			res.Seed = experiments.RunSeed(sp, p.Repeat)' '			res.Seed = 0'
 mutant i23-extra-metrics-dropped study/extras.go cmd 'TestTrainer_KeepsWhatItSaid' \
 	'	return slices.Sorted(maps.Keys(set)), nil' '	return slices.Sorted(maps.Keys(set))[:0], nil'
 mutant i23-cost-no-epochs-run report/cost.go cmd 'TestTrainer_KeepsWhatItSaid' \
