@@ -21,6 +21,7 @@ loss:
   terms:
     - {kind: external, name: l2, weight: [0, 0.1, 1], metric: test.penalty}
 report:
+  select_on: test
   metrics: [test.accuracy, test.penalty]
 `
 

@@ -38,7 +38,7 @@ func TestJudge_Rules(t *testing.T) {
 		{"missing", `{"final": true, "test.accuracy": 0.9}`, StatusFailed, "missing metric test.penalty"},
 	} {
 		t.Run(c.name, func(t *testing.T) {
-			rep, err := command.ParseMetrics(strings.NewReader(c.text))
+			rep, err := command.ParseMetricsWith(strings.NewReader(c.text), metricsOptions(s))
 			if err != nil {
 				t.Fatal(err)
 			}

@@ -146,6 +146,12 @@ func CommandSeed(seed uint64, repeat int) uint64 {
 	return RepeatSeed(seed, repeat) >> 33
 }
 
+// metricsOptions are the options metrics.jsonl is read with for spec s:
+// the losses whose non-finite values make a run diverged, and the curves kept.
+func metricsOptions(s *spec.Spec) command.Options {
+	return command.Options{Watch: watchedLosses, Curve: CurveNames(s)}
+}
+
 // metricsFile is the file a command writes in its run folder.
 const metricsFile = "metrics.jsonl"
 
@@ -290,7 +296,7 @@ func runAttempt(ctx context.Context, run *Run, id string, k int, logDir string) 
 		a.reason = err.Error()
 		return a, nil
 	}
-	rep, err := command.ParseMetricsWith(f, command.Options{Watch: watchedLosses, Curve: CurveNames(s)})
+	rep, err := command.ParseMetricsWith(f, metricsOptions(s))
 	f.Close() // read-only
 	if err != nil {
 		a.reason = metricsFile + ": " + err.Error()
