@@ -335,88 +335,10 @@ func (t *trainer) measureBatchTerm(pp *penalty, gn float64) {
 	pp.measureGrad(dot, math.Sqrt(tn), math.Sqrt(sn), gn)
 }
 
-// groupMetricName returns the column suffix of a group's label: letters,
-// digits, '-', '_' and '.' kept, anything else turned into '_'.
-func groupMetricName(g string) string { return lossterms.GroupColumnName(g) }
-
 // hasGroups reports whether the run's data carries a sensitive attribute
 // that the group metrics can be computed on.
 func hasGroups(d *dataset.Splits) bool {
 	return d != nil && d.Task == dataset.Classification && len(d.GroupNames) > 0 && d.Train != nil && d.Train.Group != nil
-}
-
-// batchMetrics adds the metrics of the group column and of the batch
-// terms to vals.
-func (t *trainer) batchMetrics(vals map[string]float64) {
-	d := t.data
-	splits := []struct {
-		name string
-		ds   *dataset.Dataset
-	}{{"train", d.Train}, {"validation", d.Validation}, {"test", d.Test}}
-	for _, sp := range splits {
-		ds := sp.ds
-		if ds == nil || ds.N == 0 {
-			continue
-		}
-		t.termMetrics(vals, sp.name, ds)
-		if ds.Seq != nil && d.Task == dataset.Classification {
-			out := t.outputs(ds)
-			pred, truth := make([]int, ds.N), make([]int, ds.N)
-			lossterms.PredictedLabels(pred, out, ds.N, t.k)
-			for i, y := range ds.Y {
-				truth[i] = int(y)
-			}
-			vals[sp.name+".flicker"] = lossterms.Flicker(pred, ds.Seq)
-			vals[sp.name+".flicker_excess"] = lossterms.FlickerExcess(pred, truth, ds.Seq)
-		}
-		if hasGroups(d) {
-			out := t.outputs(ds)
-			G := len(d.GroupNames)
-			if t.k == 1 {
-				vals[sp.name+".dp_diff"] = lossterms.DPDiff(out, ds.Group, ds.N, G)
-				vals[sp.name+".eo_diff"] = lossterms.EODiff(out, ds.Y, ds.Group, ds.N, G)
-			}
-			acc := make([]float64, G)
-			lossterms.GroupAccuracy(acc, out, ds.Y, ds.Group, ds.N, t.k)
-			vals[sp.name+".accuracy_diff"] = lossterms.Spread(acc)
-			for g, name := range d.GroupNames {
-				vals[sp.name+".accuracy."+groupMetricName(name)] = acc[g]
-			}
-		}
-	}
-}
-
-// termMetrics adds the metrics the batch terms report of their own
-// (lossterms.SplitMetricer) on split ds to vals, in spec order; a metric
-// two terms report keeps the first term's value.
-func (t *trainer) termMetrics(vals map[string]float64, split string, ds *dataset.Dataset) {
-	var v *lossterms.SplitView
-	for _, p := range t.pens {
-		st := p.batchTerm
-		if st == nil {
-			continue
-		}
-		m, ok := st.term.(lossterms.SplitMetricer)
-		if !ok {
-			continue
-		}
-		if v == nil {
-			v = &lossterms.SplitView{
-				Split: split, Task: t.data.Task.String(), N: ds.N, D: ds.D, K: t.k,
-				X: ds.X, Y: ds.Y, Out: t.outputs(ds), A: ds.A, Aux: ds.Aux, F: ds.F, Factors: ds.Factors,
-				Labels: ds.Label,
-				Hidden: func(l int) ([]float64, int) { return t.hiddenOf(ds, l) },
-			}
-		}
-		v.Own = st.ownP
-		got := map[string]float64{}
-		m.SplitMetrics(got, v)
-		for k, x := range got {
-			if _, dup := vals[k]; !dup {
-				vals[k] = x
-			}
-		}
-	}
 }
 
 // sampler returns the first batch term whose figures need samples

@@ -35,7 +35,7 @@ func trainHand(t *testing.T, spec string, lambdas ...float64) (*trainer, map[str
 	}
 	names := MetricNames(s, sp)
 	vals := make([]float64, len(names))
-	tr.metrics(names, vals)
+	tr.metrics(run, vals, false)
 	m := map[string]float64{}
 	for i, n := range names {
 		m[n] = vals[i]

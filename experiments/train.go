@@ -118,11 +118,10 @@ func Train(ctx context.Context, run *Run) (Result, error) {
 	res.Balance = t.balanceResult()
 	if reason != "" {
 		res.Status, res.Reason = StatusDiverged, reason
-		setMetric(names, res.Metrics, lossterms.EpochsRun, float64(t.epochs))
+		t.metrics(run, res.Metrics, true)
 		return res, nil
 	}
-	t.metrics(names, res.Metrics)
-	setMetric(names, res.Metrics, lossterms.EpochsRun, float64(t.epochs))
+	t.metrics(run, res.Metrics, false)
 	if run.Repeat == 0 && run.Fold == 0 {
 		res.Samples = t.samples()
 	}
@@ -576,55 +575,46 @@ func (t *trainer) outputs(ds *dataset.Dataset) []float64 {
 	return buf
 }
 
-// metrics fills dst (aligned with names) from the final parameters.
-func (t *trainer) metrics(names []string, dst []float64) {
-	vals := map[string]float64{}
-	split := func(name string, ds *dataset.Dataset) {
-		if ds == nil || ds.N == 0 {
-			return
-		}
-		out := t.outputs(ds)
-		vals[name+".loss"] = t.task.Loss(out, ds.Y, ds.N, t.k)
-		switch t.data.Task {
-		case dataset.Regression:
-			// Over every value: per pixel for an image (T > 1).
-			vals[name+".mse"] = lossterms.MSEMetric(out, ds.Y, ds.N*t.k)
-			vals[name+".r2"] = lossterms.R2(out, ds.Y, ds.N*t.k)
-		case dataset.Segmentation:
-			vals[name+".accuracy"] = lossterms.PositionAccuracy(out, ds.Y, ds.N, t.k)
-			vals[name+".iou"] = lossterms.IoU(out, ds.Y, ds.N, t.k)
-			vals[name+".boundary_f1"] = lossterms.BoundaryF1(out, ds.Y, ds.N, t.k)
-		default:
-			vals[name+".accuracy"] = lossterms.Accuracy(out, ds.Y, ds.N, t.k)
+// metrics fills dst (aligned with MetricNames) from the final
+// parameters: each column's value is computed by its row of the metric
+// table (lossterms.MetricValues); a diverged run reports epochs_run only.
+func (t *trainer) metrics(run *Run, dst []float64, diverged bool) {
+	e := &lossterms.MetricEval{Epochs: t.epochs, Diverged: diverged}
+	if !diverged {
+		t.metricEval(e)
+	}
+	lossterms.MetricValues(metricContext(run.Spec, run.Data), e, dst)
+}
+
+// metricEval fills e with the run's splits, weights, gradient telemetry
+// and batch terms at the end of training.
+func (t *trainer) metricEval(e *lossterms.MetricEval) {
+	d := t.data
+	e.Splits = map[string]*lossterms.SplitView{}
+	for _, sp := range []struct {
+		name string
+		ds   *dataset.Dataset
+	}{{"train", d.Train}, {"validation", d.Validation}, {"test", d.Test}} {
+		if ds := sp.ds; ds != nil && ds.N > 0 {
+			e.Splits[sp.name] = &lossterms.SplitView{
+				Split: sp.name, Task: d.Task.String(), N: ds.N, D: ds.D, K: t.k,
+				X: ds.X, Y: ds.Y, Out: t.outputs(ds), A: ds.A, Aux: ds.Aux, F: ds.F, Factors: ds.Factors,
+				Labels: ds.Label, Group: ds.Group, Seq: ds.Seq,
+				Hidden: func(l int) ([]float64, int) { return t.hiddenOf(ds, l) },
+			}
 		}
 	}
-	split("train", t.data.Train)
-	split("validation", t.data.Validation)
-	split("test", t.data.Test)
-	if t.data.Test != nil {
-		if t.data.Task == dataset.Regression {
-			vals["gap.mse"] = vals["test.mse"] - vals["train.mse"]
-		} else {
-			vals["gap.accuracy"] = vals["train.accuracy"] - vals["test.accuracy"]
-		}
+	e.Test = d.Test != nil
+	if hasGroups(d) {
+		e.Groups = len(d.GroupNames)
 	}
+	e.Loss = t.task.Loss
+	e.Weights = t.weights()
+	e.Grad = map[string]lossterms.GradStats{}
 	for _, p := range t.pens {
-		if p.measSteps > 0 {
-			m := float64(p.measSteps)
-			vals["grad.cos."+p.name] = p.cosSum / m
-			vals["grad.conflict."+p.name] = float64(p.negSteps) / m
-			vals["grad.ratio."+p.name] = p.ratioSum / m
-		}
-	}
-	t.batchMetrics(vals)
-	w := t.weights()
-	vals["weight_l1"] = lossterms.WeightL1(w)
-	vals["weight_l2"] = lossterms.WeightL2(w)
-	vals["sparsity"] = lossterms.Sparsity(w)
-	vals["near_zero"] = lossterms.NearZero(w)
-	for i, n := range names {
-		if v, ok := vals[n]; ok {
-			dst[i] = v
+		e.Grad[p.name] = lossterms.GradStats{Steps: p.measSteps, Negative: p.negSteps, CosSum: p.cosSum, RatioSum: p.ratioSum}
+		if st := p.batchTerm; st != nil {
+			e.Terms = append(e.Terms, lossterms.EvalTerm{Term: st.term, Own: st.ownP})
 		}
 	}
 }

@@ -33,9 +33,11 @@ func init() {
 		},
 		Metrics: []MetricDef{
 			{Pattern: "<split>.aux_accuracy", Better: "higher", Order: 400, How: "Aux.Accuracy",
-				Meaning: "accuracy of the aux term's head on the auxiliary targets: fraction of targets labelled right (loss bce) or of rows whose argmax is right (ce); empty for mse"},
+				Meaning: "accuracy of the aux term's head on the auxiliary targets: fraction of targets labelled right (loss bce) or of rows whose argmax is right (ce); empty for mse",
+				Value:   auxValue(func(x *Aux, pred []float64, v *SplitView) float64 { return x.Accuracy(pred, v.Aux, v.N) })},
 			{Pattern: "<split>.aux_loss", Better: "lower", Order: 401, How: "Aux.RowsLoss",
-				Meaning: "the aux term's loss on the split (its head's bce, ce or mse)"},
+				Meaning: "the aux term's loss on the split (its head's bce, ce or mse)",
+				Value:   auxValue(func(x *Aux, pred []float64, v *SplitView) float64 { return x.RowsLoss(pred, v.Aux, v.N) })},
 		},
 		Needs: InfoNeeds{Aux: true, Hidden: true},
 		New: func(params map[string]any) (Term, error) {
@@ -123,21 +125,6 @@ func (x *Aux) Setup(s Shape) error {
 
 // Needs: the hidden layer and the auxiliary targets.
 func (x *Aux) Needs() Needs { return Needs{Layer: x.layer, Aux: true} }
-
-// SplitMetrics adds <split>.aux_accuracy and <split>.aux_loss of the
-// head on the split's auxiliary targets (none when the split has none).
-func (x *Aux) SplitMetrics(dst map[string]float64, v *SplitView) {
-	if v.A == 0 {
-		return
-	}
-	h, _ := v.Hidden(x.layer)
-	pred := make([]float64, v.N*v.A)
-	x.Predict(pred, h, v.Own, v.N)
-	dst[v.Split+".aux_accuracy"] = x.Accuracy(pred, v.Aux, v.N)
-	dst[v.Split+".aux_loss"] = x.RowsLoss(pred, v.Aux, v.N)
-}
-
-var _ SplitMetricer = (*Aux)(nil)
 
 // ResolvedLayer returns the resolved hidden layer the head reads; valid after
 // Setup.
@@ -401,4 +388,19 @@ func (x *Aux) eval(dh, down []float64, b *Batch, scale float64) float64 {
 		}
 	}
 	return sum * invN
+}
+
+// auxValue is a metric of the run's first aux head on the split's
+// auxiliary targets (none when the split has none).
+func auxValue(f func(x *Aux, pred []float64, v *SplitView) float64) func(*MetricEval, *SplitView, *MetricColumn) (float64, bool) {
+	return func(e *MetricEval, v *SplitView, _ *MetricColumn) (float64, bool) {
+		x, own, ok := evalTerm[*Aux](e)
+		if !ok || v.A == 0 {
+			return 0, false
+		}
+		h, _ := v.Hidden(x.layer)
+		pred := make([]float64, v.N*v.A)
+		x.Predict(pred, h, own, v.N)
+		return f(x, pred, v), true
+	}
 }
