@@ -305,23 +305,8 @@ func checkTable(t *Table) error {
 			return fmt.Errorf("prepare %s: row %d has group index %d, want 0..%d", t.Name, i, g, len(t.GroupNames)-1)
 		}
 	}
-	tpr := t.targetsPerRow()
-	for i, v := range t.Y {
-		if t.Task == Segmentation && t.maskMissing(i/tpr) {
-			if !math.IsNaN(v) {
-				return fmt.Errorf("prepare %s: row %d has a missing mask (NaN) but mask value %v at position %d: a mask is missing whole or not at all", t.Name, i/tpr, v, i%tpr)
-			}
-			continue
-		}
-		if math.IsNaN(v) || math.IsInf(v, 0) {
-			return fmt.Errorf("prepare %s: row %d has target %v", t.Name, i/tpr, v)
-		}
-		if t.Task == Segmentation && !(v >= 0 && v <= 1) {
-			return fmt.Errorf("prepare %s: row %d has mask value %v at position %d, want a value in [0, 1]", t.Name, i/tpr, v, i%tpr)
-		}
-		if t.Task == Classification && (v != math.Trunc(v) || v < 0 || int(v) >= len(t.Classes)) {
-			return fmt.Errorf("prepare %s: row %d has class index %v, want an integer in 0..%d", t.Name, i, v, len(t.Classes)-1)
-		}
+	if err := checkTargets(t); err != nil {
+		return err
 	}
 	for i, v := range t.NumX {
 		if math.IsNaN(v) || math.IsInf(v, 0) {
@@ -365,45 +350,7 @@ func checkFractions(opt PrepareOptions) error {
 // perm (sequences in an order drawn from rng, which the split has
 // finished using).
 func holdOut(t *Table, opt PrepareOptions, rng *rand.Rand, perm []int, which []uint8) error {
-	// groups of units; a unit is a list of rows.
-	var groups [][][]int
-	switch {
-	case t.SeqID != nil:
-		rows := map[int][]int{}
-		var ids []int
-		for i, q := range t.SeqID {
-			if which[i] != inTrain {
-				continue
-			}
-			if rows[q] == nil {
-				ids = append(ids, q)
-			}
-			rows[q] = append(rows[q], i)
-		}
-		slices.Sort(ids)
-		rng.Shuffle(len(ids), func(i, j int) { ids[i], ids[j] = ids[j], ids[i] })
-		var g [][]int
-		for _, q := range ids {
-			g = append(g, rows[q])
-		}
-		groups = [][][]int{g}
-	case opt.Stratify && t.Task == Classification:
-		groups = make([][][]int, len(t.Classes))
-		for _, i := range perm {
-			if which[i] == inTrain {
-				c := int(t.Y[i])
-				groups[c] = append(groups[c], []int{i})
-			}
-		}
-	default:
-		var g [][]int
-		for _, i := range perm {
-			if which[i] == inTrain && !(t.Task == Segmentation && t.maskMissing(i)) {
-				g = append(g, []int{i})
-			}
-		}
-		groups = [][][]int{g}
-	}
+	groups := holdOutUnits(t, opt, rng, perm, which)
 	unit := "rows"
 	if t.SeqID != nil {
 		unit = "sequences"
@@ -686,4 +633,72 @@ func looksContinuous(classes []string, rows int) bool {
 		frac = frac || x != math.Trunc(x)
 	}
 	return frac || 4*len(classes) > rows
+}
+
+// holdOutUnits returns the training rows that may be held out, as groups
+// (one per class when stratified) of units (a sequence's rows, or a row),
+// in shuffled order.
+func holdOutUnits(t *Table, opt PrepareOptions, rng *rand.Rand, perm []int, which []uint8) [][][]int {
+	var groups [][][]int
+	switch {
+	case t.SeqID != nil:
+		rows := map[int][]int{}
+		var ids []int
+		for i, q := range t.SeqID {
+			if which[i] != inTrain {
+				continue
+			}
+			if rows[q] == nil {
+				ids = append(ids, q)
+			}
+			rows[q] = append(rows[q], i)
+		}
+		slices.Sort(ids)
+		rng.Shuffle(len(ids), func(i, j int) { ids[i], ids[j] = ids[j], ids[i] })
+		var g [][]int
+		for _, q := range ids {
+			g = append(g, rows[q])
+		}
+		groups = [][][]int{g}
+	case opt.Stratify && t.Task == Classification:
+		groups = make([][][]int, len(t.Classes))
+		for _, i := range perm {
+			if which[i] == inTrain {
+				c := int(t.Y[i])
+				groups[c] = append(groups[c], []int{i})
+			}
+		}
+	default:
+		var g [][]int
+		for _, i := range perm {
+			if which[i] == inTrain && !(t.Task == Segmentation && t.maskMissing(i)) {
+				g = append(g, []int{i})
+			}
+		}
+		groups = [][][]int{g}
+	}
+	return groups
+}
+
+// checkTargets checks the table's target values against its task.
+func checkTargets(t *Table) error {
+	tpr := t.targetsPerRow()
+	for i, v := range t.Y {
+		if t.Task == Segmentation && t.maskMissing(i/tpr) {
+			if !math.IsNaN(v) {
+				return fmt.Errorf("prepare %s: row %d has a missing mask (NaN) but mask value %v at position %d: a mask is missing whole or not at all", t.Name, i/tpr, v, i%tpr)
+			}
+			continue
+		}
+		if math.IsNaN(v) || math.IsInf(v, 0) {
+			return fmt.Errorf("prepare %s: row %d has target %v", t.Name, i/tpr, v)
+		}
+		if t.Task == Segmentation && !(v >= 0 && v <= 1) {
+			return fmt.Errorf("prepare %s: row %d has mask value %v at position %d, want a value in [0, 1]", t.Name, i/tpr, v, i%tpr)
+		}
+		if t.Task == Classification && (v != math.Trunc(v) || v < 0 || int(v) >= len(t.Classes)) {
+			return fmt.Errorf("prepare %s: row %d has class index %v, want an integer in 0..%d", t.Name, i, v, len(t.Classes)-1)
+		}
+	}
+	return nil
 }
