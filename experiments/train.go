@@ -134,24 +134,78 @@ func newTrainer(run *Run) (*trainer, error) {
 		return nil, fmt.Errorf("run %s: empty training split", run.ID())
 	}
 	k := d.K()
+	m, din, err := newModel(s, d)
+	if err != nil {
+		return nil, err
+	}
+	task, err := newTaskLoss(s, d)
+	if err != nil {
+		return nil, err
+	}
+	batch := s.Train.BatchSize
+	if batch <= 0 || batch > d.Train.N || s.Train.Optimizer == "lbfgs" {
+		batch = d.Train.N
+	}
+	np, nw := m.NumParams(), m.NumWeights()
+	t := &trainer{
+		spec: s, data: d, m: m, k: k, nw: nw, task: task,
+		ws:    m.NewWorkspace(max(batch, evalChunk)),
+		param: make([]float64, np),
+		grad:  make([]float64, np),
+		tgrad: make([]float64, nw),
+		xb:    make([]float64, batch*din),
+		din:   din,
+		yb:    make([]float64, batch*max(d.Train.T, 1)),
+		tpr:   max(d.Train.T, 1),
+		dout:  make([]float64, max(batch, evalChunk)*k),
+		perm:  make([]int, d.Train.N),
+		evals: map[*dataset.Dataset][]float64{},
+	}
+	t.initGen(run, batch)
+	if err := t.addTerms(run, batch); err != nil {
+		return nil, err
+	}
+	if err := t.initOptimizer(); err != nil {
+		return nil, err
+	}
+	t.initWindows(batch)
+	if err := t.initBalance(run); err != nil {
+		return nil, err
+	}
+	if err := t.finishBatchTerms(run); err != nil {
+		return nil, err
+	}
+	m.Init(t.param, RepeatRand(s.Seed, run.Repeat, streamInit))
+	t.initOwn(run)
+	return t, nil
+}
+
+// newModel returns the spec's model for data d and its inputs per row
+// (the features, then model.noise noise inputs).
+func newModel(s *Spec, d *dataset.Splits) (*model.MLP, int, error) {
 	noise := s.Model.Noise
 	if noise < 0 || noise > maxNoise {
-		return nil, s.Errorf("model.noise", "must be between 0 and %d, got %d", maxNoise, noise)
+		return nil, 0, s.Errorf("model.noise", "must be between 0 and %d, got %d", maxNoise, noise)
 	}
 	if noise > 0 && s.Train.Optimizer == "lbfgs" {
-		return nil, s.Errorf("model.noise", "noise inputs are drawn afresh on every step, which lbfgs cannot follow; use sgd, momentum, adam or adamw")
+		return nil, 0, s.Errorf("model.noise", "noise inputs are drawn afresh on every step, which lbfgs cannot follow; use sgd, momentum, adam or adamw")
 	}
 	din := d.Train.D + noise
 	sizes := []int{din}
 	if s.Model.Kind != "linear" {
 		sizes = append(sizes, s.Model.Hidden...)
 	}
-	sizes = append(sizes, k)
+	sizes = append(sizes, d.K())
 	act, err := model.ParseActivation(s.Model.Activation)
 	if err != nil {
-		return nil, s.Errorf("model.activation", "%v", err)
+		return nil, 0, s.Errorf("model.activation", "%v", err)
 	}
-	m := model.New(sizes, act)
+	return model.New(sizes, act), din, nil
+}
+
+// newTaskLoss returns the spec's task loss, checked against the data's
+// task (default: cross_entropy, mse for regression).
+func newTaskLoss(s *Spec, d *dataset.Splits) (lossterms.TaskLoss, error) {
 	taskName := s.Loss.Task
 	if taskName == "" {
 		taskName = "cross_entropy"
@@ -175,44 +229,32 @@ func newTrainer(run *Run) (*trainer, error) {
 	if d.Task == dataset.Segmentation {
 		task = lossterms.MultiLabelCrossEntropy{}
 	}
-	batch := s.Train.BatchSize
-	if batch <= 0 || batch > d.Train.N || s.Train.Optimizer == "lbfgs" {
-		batch = d.Train.N
-	}
-	np, nw := m.NumParams(), m.NumWeights()
-	t := &trainer{
-		spec: s, data: d, m: m, k: k, nw: nw, task: task,
-		ws:    m.NewWorkspace(max(batch, evalChunk)),
-		param: make([]float64, np),
-		grad:  make([]float64, np),
-		tgrad: make([]float64, nw),
-		xb:    make([]float64, batch*din),
-		din:   din,
-		yb:    make([]float64, batch*max(d.Train.T, 1)),
-		tpr:   max(d.Train.T, 1),
-		dout:  make([]float64, max(batch, evalChunk)*k),
-		perm:  make([]int, d.Train.N),
-		evals: map[*dataset.Dataset][]float64{},
-	}
-	t.initGen(run, batch)
+	return task, nil
+}
+
+// addTerms adds the spec's terms: batch terms (batchterms.go) and weight
+// penalties, the proximal ones as a proximal step where the optimizer
+// allows it.
+func (t *trainer) addTerms(run *Run, batch int) error {
+	s := t.spec
 	for i, ts := range s.Loss.Terms {
 		info, err := lossterms.Lookup(ts.Kind)
 		if err != nil {
-			return nil, s.Errorf(fmt.Sprintf("loss.terms[%d].kind", i), "%v", err)
+			return s.Errorf(fmt.Sprintf("loss.terms[%d].kind", i), "%v", err)
 		}
 		term, err := info.New(ts.Params)
 		if err != nil {
-			return nil, s.Errorf(fmt.Sprintf("loss.terms[%d]", i), "%v", err)
+			return s.Errorf(fmt.Sprintf("loss.terms[%d]", i), "%v", err)
 		}
 		if bt, ok := term.(lossterms.BatchTerm); ok {
 			if err := t.addBatchTerm(run, i, bt, batch); err != nil {
-				return nil, err
+				return err
 			}
 			continue
 		}
 		wp, ok := term.(lossterms.WeightPenalty)
 		if !ok {
-			return nil, s.Errorf(fmt.Sprintf("loss.terms[%d].kind", i), "term kind %s is not supported by the trainer yet", ts.Kind)
+			return s.Errorf(fmt.Sprintf("loss.terms[%d].kind", i), "term kind %s is not supported by the trainer yet", ts.Kind)
 		}
 		p := penalty{name: ts.Name, lambda: run.Lambdas[i], pen: wp}
 		if px, ok := term.(lossterms.Proximal); ok && useProx(ts, s.Train.Optimizer) {
@@ -220,7 +262,13 @@ func newTrainer(run *Run) (*trainer, error) {
 		}
 		t.pens = append(t.pens, p)
 	}
-	tr := s.Train
+	return nil
+}
+
+// initOptimizer makes the spec's optimizer over the parameters; lbfgs
+// takes neither proximal steps nor batch terms.
+func (t *trainer) initOptimizer() error {
+	s, tr, np, nw := t.spec, t.spec.Train, len(t.param), t.nw
 	t.lr = tr.LearningRate
 	switch tr.Optimizer {
 	case "sgd":
@@ -234,25 +282,16 @@ func newTrainer(run *Run) (*trainer, error) {
 	case "lbfgs":
 		for i, p := range t.pens {
 			if p.prox != nil {
-				return nil, s.Errorf("train.optimizer", "lbfgs cannot take the proximal step of term %s", p.name)
+				return s.Errorf("train.optimizer", "lbfgs cannot take the proximal step of term %s", p.name)
 			}
 			if p.batchTerm != nil {
-				return nil, s.Errorf(fmt.Sprintf("loss.terms[%d].kind", i), "term %s is computed per batch and is not supported with optimizer lbfgs; use sgd, momentum, adam or adamw", p.name)
+				return s.Errorf(fmt.Sprintf("loss.terms[%d].kind", i), "term %s is computed per batch and is not supported with optimizer lbfgs; use sgd, momentum, adam or adamw", p.name)
 			}
 		}
 	default:
-		return nil, s.Errorf("train.optimizer", "unknown optimizer %q", tr.Optimizer)
+		return s.Errorf("train.optimizer", "unknown optimizer %q", tr.Optimizer)
 	}
-	t.initWindows(batch)
-	if err := t.initBalance(run); err != nil {
-		return nil, err
-	}
-	if err := t.finishBatchTerms(run); err != nil {
-		return nil, err
-	}
-	m.Init(t.param, RepeatRand(s.Seed, run.Repeat, streamInit))
-	t.initOwn(run)
-	return t, nil
+	return nil
 }
 
 // useProx reports whether an l1-like term is applied as a proximal step:
