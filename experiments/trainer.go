@@ -6,6 +6,7 @@ import (
 	"encoding/hex"
 	"errors"
 	"fmt"
+	"hash"
 	"io"
 	"io/fs"
 	"maps"
@@ -452,20 +453,7 @@ func (s *Spec) inputsSum(ctx context.Context) (string, error) {
 // points (its target as written), a link to a folder or a dangling link
 // is left out. Once ctx is done HashInputs returns context.Cause(ctx).
 func HashInputs(ctx context.Context, dir string, inputs []string, bad func(i int, err error) error) (string, error) {
-	h := sha256.New()
-	file := func(path, name string) error {
-		f, err := saferead.Open(path)
-		if err != nil {
-			return err
-		}
-		defer f.Close() // read-only
-		fh := sha256.New()
-		if _, err := io.Copy(fh, saferead.Reader(ctx, f)); err != nil {
-			return err
-		}
-		fmt.Fprintf(h, "file\x00%s\x00%x\n", filepath.ToSlash(name), fh.Sum(nil))
-		return nil
-	}
+	ih := &inputHasher{ctx: ctx, h: sha256.New()}
 	fail := func(i int, err error) (string, error) {
 		if ctx.Err() != nil {
 			return "", context.Cause(ctx)
@@ -480,66 +468,97 @@ func HashInputs(ctx context.Context, dir string, inputs []string, bad func(i int
 		if !filepath.IsAbs(p) {
 			p = filepath.Join(dir, p)
 		}
-		fmt.Fprintf(h, "input\x00%s\n", in)
+		fmt.Fprintf(ih.h, "input\x00%s\n", in)
 		st, err := os.Stat(p)
 		if err != nil {
 			return "", bad(i, fmt.Errorf("input %q not found (looked for %s)", in, p))
 		}
 		if !st.IsDir() {
-			if err := file(p, ""); err != nil {
-				return fail(i, err)
-			}
-			continue
+			err = ih.file(p, "")
+		} else {
+			err = ih.folder(p)
 		}
-		root, err := filepath.EvalSymlinks(p)
-		if err != nil {
-			return fail(i, err)
-		}
-		err = filepath.WalkDir(p, func(path string, e fs.DirEntry, err error) error {
-			if err != nil {
-				return err
-			}
-			name := e.Name()
-			if path != p && (strings.HasPrefix(name, ".") || name == "__pycache__" || strings.HasSuffix(name, ".pyc")) {
-				if e.IsDir() {
-					return filepath.SkipDir
-				}
-				return nil
-			}
-			rel, _ := filepath.Rel(p, path)
-			switch {
-			case e.IsDir():
-				return nil
-			case e.Type().IsRegular():
-				return file(path, rel)
-			case e.Type()&fs.ModeSymlink == 0:
-				return &saferead.NotRegularError{Path: path, Mode: e.Type()}
-			}
-			target, err := filepath.EvalSymlinks(path)
-			if err != nil {
-				return nil // a dangling link: not followed
-			}
-			st, err := os.Stat(target)
-			switch {
-			case err != nil || st.IsDir():
-				return nil // a link to a folder: not followed
-			case !st.Mode().IsRegular():
-				return &saferead.NotRegularError{Path: path, Mode: st.Mode(), Link: target}
-			case !within(root, target):
-				dest, err := os.Readlink(path)
-				if err != nil {
-					return err
-				}
-				fmt.Fprintf(h, "link\x00%s\x00%s\n", filepath.ToSlash(rel), dest)
-				return nil
-			}
-			return file(path, rel)
-		})
 		if err != nil {
 			return fail(i, err)
 		}
 	}
-	return hex.EncodeToString(h.Sum(nil)), nil
+	return hex.EncodeToString(ih.h.Sum(nil)), nil
+}
+
+// inputHasher hashes the trainer's inputs into h (HashInputs).
+type inputHasher struct {
+	ctx context.Context
+	h   hash.Hash
+}
+
+// file hashes the contents of the file at path under name.
+func (ih *inputHasher) file(path, name string) error {
+	f, err := saferead.Open(path)
+	if err != nil {
+		return err
+	}
+	defer f.Close() // read-only
+	fh := sha256.New()
+	if _, err := io.Copy(fh, saferead.Reader(ih.ctx, f)); err != nil {
+		return err
+	}
+	fmt.Fprintf(ih.h, "file\x00%s\x00%x\n", filepath.ToSlash(name), fh.Sum(nil))
+	return nil
+}
+
+// folder hashes the files of folder p, leaving out hidden files and
+// Python caches; a link to a file inside the folder counts as the file,
+// one out of it as its destination.
+func (ih *inputHasher) folder(p string) error {
+	root, err := filepath.EvalSymlinks(p)
+	if err != nil {
+		return err
+	}
+	return filepath.WalkDir(p, func(path string, e fs.DirEntry, err error) error {
+		if err != nil {
+			return err
+		}
+		name := e.Name()
+		if path != p && (strings.HasPrefix(name, ".") || name == "__pycache__" || strings.HasSuffix(name, ".pyc")) {
+			if e.IsDir() {
+				return filepath.SkipDir
+			}
+			return nil
+		}
+		rel, _ := filepath.Rel(p, path)
+		switch {
+		case e.IsDir():
+			return nil
+		case e.Type().IsRegular():
+			return ih.file(path, rel)
+		case e.Type()&fs.ModeSymlink == 0:
+			return &saferead.NotRegularError{Path: path, Mode: e.Type()}
+		}
+		return ih.link(root, path, rel)
+	})
+}
+
+// link hashes the link at path (rel in the folder root).
+func (ih *inputHasher) link(root, path, rel string) error {
+	target, err := filepath.EvalSymlinks(path)
+	if err != nil {
+		return nil // a dangling link: not followed
+	}
+	st, err := os.Stat(target)
+	switch {
+	case err != nil || st.IsDir():
+		return nil // a link to a folder: not followed
+	case !st.Mode().IsRegular():
+		return &saferead.NotRegularError{Path: path, Mode: st.Mode(), Link: target}
+	case !within(root, target):
+		dest, err := os.Readlink(path)
+		if err != nil {
+			return err
+		}
+		fmt.Fprintf(ih.h, "link\x00%s\x00%s\n", filepath.ToSlash(rel), dest)
+		return nil
+	}
+	return ih.file(path, rel)
 }
 
 // within reports whether path lies in the folder root (both resolved).
