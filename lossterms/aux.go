@@ -334,57 +334,17 @@ func (x *Aux) eval(dh, down []float64, b *Batch, scale float64) float64 {
 		if !grad {
 			continue
 		}
+		var dhi []float64 // the gradient in this row's hidden layer
+		if dh != nil {
+			dhi = dh[i*H : (i+1)*H]
+		}
 		in := h
 		if U > 0 {
 			in = x.u
 		}
-		// Head layer: ∂/∂W2 = in ⊗ dz, ∂/∂in = W2·dz.
-		for k, v := range in {
-			row := w2[k*A : (k+1)*A]
-			var d float64
-			for j, w := range row {
-				d += w * dz[j]
-			}
-			if down != nil {
-				grow := gw2[k*A : (k+1)*A]
-				for j, g := range dz {
-					grow[j] += v * g
-				}
-			}
-			if U > 0 {
-				x.du[k] = d * (1 - v*v) // tanh'
-			} else if dh != nil {
-				dh[i*H+k] += scale * d
-			}
-		}
-		if down != nil {
-			for j, g := range dz {
-				gb2[j] += g
-			}
-		}
-		if U == 0 {
-			continue
-		}
-		for k, hv := range h {
-			row := w1[k*U : (k+1)*U]
-			var d float64
-			for j, w := range row {
-				d += w * x.du[j]
-			}
-			if down != nil {
-				grow := gw1[k*U : (k+1)*U]
-				for j, g := range x.du {
-					grow[j] += hv * g
-				}
-			}
-			if dh != nil {
-				dh[i*H+k] += scale * d
-			}
-		}
-		if down != nil {
-			for j, g := range x.du {
-				gb1[j] += g
-			}
+		x.backHead(in, dz, w2, gw2, gb2, dhi, scale)
+		if U > 0 {
+			x.backHidden(h, w1, gw1, gb1, dhi, scale)
 		}
 	}
 	return sum * invN
@@ -402,5 +362,63 @@ func auxValue(f func(x *Aux, pred []float64, v *SplitView) float64) func(*Metric
 		pred := make([]float64, v.N*v.A)
 		x.Predict(pred, h, own, v.N)
 		return f(x, pred, v), true
+	}
+}
+
+// backHead propagates dz through the head layer from its input in:
+// ∂/∂W2 = in ⊗ dz into gw2 and gb2 (nil: not wanted), ∂/∂in = W2·dz into
+// x.du through tanh (a hidden layer) or, times scale, into dhi.
+func (x *Aux) backHead(in, dz, w2, gw2, gb2, dhi []float64, scale float64) {
+	U, A := x.Hidden, x.a
+	for k, v := range in {
+		row := w2[k*A : (k+1)*A]
+		var d float64
+		for j, w := range row {
+			d += w * dz[j]
+		}
+		if gw2 != nil {
+			grow := gw2[k*A : (k+1)*A]
+			for j, g := range dz {
+				grow[j] += v * g
+			}
+		}
+		if U > 0 {
+			x.du[k] = d * (1 - v*v) // tanh'
+		} else if dhi != nil {
+			dhi[k] += scale * d
+		}
+	}
+	if gb2 != nil {
+		for j, g := range dz {
+			gb2[j] += g
+		}
+	}
+}
+
+// backHidden propagates x.du through the head's hidden layer from the
+// model's layer h: into gw1 and gb1 (nil: not wanted) and, times scale,
+// into dhi.
+func (x *Aux) backHidden(h, w1, gw1, gb1, dhi []float64, scale float64) {
+	U := x.Hidden
+	for k, hv := range h {
+		row := w1[k*U : (k+1)*U]
+		var d float64
+		for j, w := range row {
+			d += w * x.du[j]
+		}
+		if gw1 != nil {
+			grow := gw1[k*U : (k+1)*U]
+			for j, g := range x.du {
+				grow[j] += hv * g
+			}
+		}
+		if dhi != nil {
+			dhi[k] += scale * d
+		}
+	}
+	if gb1 != nil {
+		for j, g := range x.du {
+			gb1[j] += g
+		}
 	}
 }
