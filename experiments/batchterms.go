@@ -233,40 +233,54 @@ func (t *trainer) fillBatch(st *batchTerm, out []float64, n int) {
 func (t *trainer) batchStep(x, out []float64, n int, dout []float64, measure bool) (float64, bool) {
 	t.stepOwn(out, n)
 	if !measure {
-		for l, d := range t.dh {
-			if d != nil {
-				clear(d[:n*t.widths[l]])
-			}
-		}
-		for p := range t.pens {
-			pp := &t.pens[p]
-			st := pp.batchTerm
-			if st == nil {
-				continue
-			}
-			var v float64
-			if pp.lambda == 0 {
-				v = st.term.Value(&st.b)
-			} else {
-				var do, dh []float64
-				if st.needs.Outputs {
-					do = dout
-				}
-				if l := st.needs.Layer; l >= 0 {
-					dh = t.dh[l][:n*st.h]
-				}
-				v = st.term.AddGrad(do, dh, &st.b, pp.lambda)
-			}
-			st.valSum += v
-			st.valN++
-		}
-		if t.hiddenGrad {
-			t.m.BackwardHidden(t.ws, t.param, x, dout, t.dh, n, t.grad)
-		} else {
-			t.m.Backward(t.ws, t.param, x, dout, n, t.grad)
-		}
+		t.batchGrad(x, n, dout)
 		return 0, false
 	}
+	return t.batchGradMeasured(x, n, dout), true
+}
+
+// batchGrad adds the batch terms' gradients to dout and the hidden
+// layers' gradients, and backpropagates them with the task's into
+// t.grad.
+func (t *trainer) batchGrad(x []float64, n int, dout []float64) {
+	for l, d := range t.dh {
+		if d != nil {
+			clear(d[:n*t.widths[l]])
+		}
+	}
+	for p := range t.pens {
+		pp := &t.pens[p]
+		st := pp.batchTerm
+		if st == nil {
+			continue
+		}
+		var v float64
+		if pp.lambda == 0 {
+			v = st.term.Value(&st.b)
+		} else {
+			var do, dh []float64
+			if st.needs.Outputs {
+				do = dout
+			}
+			if l := st.needs.Layer; l >= 0 {
+				dh = t.dh[l][:n*st.h]
+			}
+			v = st.term.AddGrad(do, dh, &st.b, pp.lambda)
+		}
+		st.valSum += v
+		st.valN++
+	}
+	if t.hiddenGrad {
+		t.m.BackwardHidden(t.ws, t.param, x, dout, t.dh, n, t.grad)
+	} else {
+		t.m.Backward(t.ws, t.param, x, dout, n, t.grad)
+	}
+}
+
+// batchGradMeasured is batchGrad on a measured step: each term's
+// gradient is backpropagated on its own for the telemetry (the norm of
+// the task's gradient is returned).
+func (t *trainer) batchGradMeasured(x []float64, n int, dout []float64) float64 {
 	t.m.Backward(t.ws, t.param, x, dout, n, t.grad)
 	gn := norm(t.grad)
 	t.measureConflict(t.weights(), gn)
@@ -306,7 +320,7 @@ func (t *trainer) batchStep(x, out []float64, n int, dout []float64, measure boo
 	for i, v := range t.bgrad {
 		t.grad[i] += v
 	}
-	return gn, true
+	return gn
 }
 
 func btoi(b bool) int {
