@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"math"
+	"math/rand/v2"
 	"time"
 
 	"github.com/lossexp/lossexp/experiments/dataset"
@@ -308,6 +309,33 @@ func useProx(ts TermSpec, optimizer string) bool {
 
 func (t *trainer) weights() []float64 { return t.param[:t.nw] }
 
+// startEpoch shuffles the training rows (or arranges the sequence
+// windows) and resets the epoch's sums.
+func (t *trainer) startEpoch(rng *rand.Rand) {
+	if t.win == nil {
+		rng.Shuffle(len(t.perm), func(i, j int) { t.perm[i], t.perm[j] = t.perm[j], t.perm[i] })
+	} else {
+		t.arrangeWindows(rng)
+	}
+	if t.bal != nil {
+		t.bal.startEpoch()
+	}
+	for p := range t.pens {
+		t.pens[p].gnorm, t.pens[p].ecos, t.pens[p].emeas = 0, 0, 0
+		if bt := t.pens[p].batchTerm; bt != nil {
+			bt.valSum, bt.valN = 0, 0
+		}
+	}
+}
+
+// batchRows returns the first row in t.perm and the rows of batch bi.
+func (t *trainer) batchRows(bi, batch int) (lo, n int) {
+	if t.win != nil {
+		return t.bounds[bi], t.bounds[bi+1] - t.bounds[bi]
+	}
+	return bi * batch, min(batch, t.data.Train.N-bi*batch)
+}
+
 // DivergeFactor bounds the task loss of a training run: a run whose batch
 // loss exceeds DivergeFactor × max(its first batch's loss, 1) has
 // diverged (as one whose loss is NaN or ±Inf), with the reason in
@@ -350,30 +378,14 @@ func (t *trainer) fitSGD(ctx context.Context, res *Result) (string, error) {
 	bound := math.Inf(1)
 	for epoch := 0; epoch < s.Train.Epochs; epoch++ {
 		estart := time.Now()
-		if t.win == nil {
-			rng.Shuffle(len(t.perm), func(i, j int) { t.perm[i], t.perm[j] = t.perm[j], t.perm[i] })
-		} else {
-			t.arrangeWindows(rng)
-		}
+		t.startEpoch(rng)
 		var lossSum, gnormSum float64
 		steps, measured := 0, 0
-		if t.bal != nil {
-			t.bal.startEpoch()
-		}
-		for p := range t.pens {
-			t.pens[p].gnorm, t.pens[p].ecos, t.pens[p].emeas = 0, 0, 0
-			if bt := t.pens[p].batchTerm; bt != nil {
-				bt.valSum, bt.valN = 0, 0
-			}
-		}
 		for bi := range nb {
 			if err := ctx.Err(); err != nil {
 				return "", err
 			}
-			lo, n := bi*batch, min(batch, tr.N-bi*batch)
-			if t.win != nil {
-				lo, n = t.bounds[bi], t.bounds[bi+1]-t.bounds[bi]
-			}
+			lo, n := t.batchRows(bi, batch)
 			x := t.loadBatch(tr, lo, n)
 			out := t.m.Forward(t.ws, t.param, x, n)
 			dout := t.dout[:n*t.k]
