@@ -108,27 +108,8 @@ func (t *trainer) addBatchTerm(run *Run, i int, bt lossterms.BatchTerm, batch in
 		}
 	}
 	if own, ok := bt.(lossterms.OwnParams); ok {
-		ot := own.OwnTraining()
-		st.own, st.ownSteps = own, max(ot.Steps, 1)
-		st.ownP = make([]float64, own.NumOwn())
-		st.ownG = make([]float64, own.NumOwn())
-		name, lr := ot.Optimizer, ot.LearningRate
-		if name == "" {
-			name = s.Train.Optimizer
-		}
-		if lr == 0 {
-			lr = s.Train.LearningRate
-		}
-		tr := s.Train
-		switch name {
-		case "sgd":
-			st.ownOpt = optim.NewSGD(lr)
-		case "momentum":
-			st.ownOpt = optim.NewMomentum(lr, tr.Momentum, len(st.ownP))
-		case "adam", "adamw":
-			st.ownOpt = optim.NewAdam(lr, tr.Beta1, tr.Beta2, tr.Epsilon, len(st.ownP))
-		default:
-			return s.Errorf(field, "term %s: its own parameters cannot be trained with optimizer %s", s.Loss.Terms[i].Name, name)
+		if err := t.setOwn(st, own, s.Loss.Terms[i].Name, field); err != nil {
+			return err
 		}
 	}
 	t.pens = append(t.pens, penalty{name: s.Loss.Terms[i].Name, lambda: run.Lambdas[i], batchTerm: st})
@@ -415,4 +396,33 @@ func (t *trainer) arrangeWindows(rng *rand.Rand) {
 		}
 	}
 	t.bounds[len(t.win)] = k
+}
+
+// setOwn sets up the own parameters of batch term st (named name, its
+// spec field field) and their optimizer: the term's, else the run's.
+func (t *trainer) setOwn(st *batchTerm, own lossterms.OwnParams, name, field string) error {
+	s := t.spec
+	ot := own.OwnTraining()
+	st.own, st.ownSteps = own, max(ot.Steps, 1)
+	st.ownP = make([]float64, own.NumOwn())
+	st.ownG = make([]float64, own.NumOwn())
+	opt, lr := ot.Optimizer, ot.LearningRate
+	if opt == "" {
+		opt = s.Train.Optimizer
+	}
+	if lr == 0 {
+		lr = s.Train.LearningRate
+	}
+	tr := s.Train
+	switch opt {
+	case "sgd":
+		st.ownOpt = optim.NewSGD(lr)
+	case "momentum":
+		st.ownOpt = optim.NewMomentum(lr, tr.Momentum, len(st.ownP))
+	case "adam", "adamw":
+		st.ownOpt = optim.NewAdam(lr, tr.Beta1, tr.Beta2, tr.Epsilon, len(st.ownP))
+	default:
+		return s.Errorf(field, "term %s: its own parameters cannot be trained with optimizer %s", name, opt)
+	}
+	return nil
 }
