@@ -463,33 +463,8 @@ func fitEncoder(t *Table, train []int, standardize bool) (*encoder, error) {
 	}
 	if standardize {
 		for j := range p {
-			first := t.NumX[train[0]*p+j]
-			constant := true
-			sum := 0.0
-			for _, i := range train {
-				v := t.NumX[i*p+j]
-				sum += v
-				constant = constant && v == first
-			}
-			if constant {
-				// Centering on the exact value keeps the column at exact
-				// zeros; the scale stays 1.
-				e.mean[j] = first
-				continue
-			}
-			mean := sum / float64(len(train))
-			ss := 0.0
-			for _, i := range train {
-				d := t.NumX[i*p+j] - mean
-				ss += d * d
-			}
-			sd := math.Sqrt(ss / float64(len(train)))
-			if math.IsInf(mean, 0) || math.IsInf(sd, 0) || math.IsNaN(sd) {
-				return nil, fmt.Errorf("prepare %s: feature %q is too large to standardize (values near ±1e308)", t.Name, t.NumNames[j])
-			}
-			e.mean[j] = mean
-			if sd > 0 {
-				e.scale[j] = sd
+			if err := e.standardize(t, train, j); err != nil {
+				return nil, err
 			}
 		}
 	}
@@ -699,6 +674,41 @@ func checkTargets(t *Table) error {
 		if t.Task == Classification && (v != math.Trunc(v) || v < 0 || int(v) >= len(t.Classes)) {
 			return fmt.Errorf("prepare %s: row %d has class index %v, want an integer in 0..%d", t.Name, i, v, len(t.Classes)-1)
 		}
+	}
+	return nil
+}
+
+// standardize sets the mean and scale of numeric column j from the
+// training rows.
+func (e *encoder) standardize(t *Table, train []int, j int) error {
+	p := len(t.NumNames)
+	first := t.NumX[train[0]*p+j]
+	constant := true
+	sum := 0.0
+	for _, i := range train {
+		v := t.NumX[i*p+j]
+		sum += v
+		constant = constant && v == first
+	}
+	if constant {
+		// Centering on the exact value keeps the column at exact
+		// zeros; the scale stays 1.
+		e.mean[j] = first
+		return nil
+	}
+	mean := sum / float64(len(train))
+	ss := 0.0
+	for _, i := range train {
+		d := t.NumX[i*p+j] - mean
+		ss += d * d
+	}
+	sd := math.Sqrt(ss / float64(len(train)))
+	if math.IsInf(mean, 0) || math.IsInf(sd, 0) || math.IsNaN(sd) {
+		return fmt.Errorf("prepare %s: feature %q is too large to standardize (values near ±1e308)", t.Name, t.NumNames[j])
+	}
+	e.mean[j] = mean
+	if sd > 0 {
+		e.scale[j] = sd
 	}
 	return nil
 }
