@@ -177,7 +177,8 @@ var (
 )
 
 // EpochsRun is the metric every run reports, diverged or not: the epochs
-// (or L-BFGS iterations) it ran. Its row computes it for the built-in trainer; a training command's runner sets it by this name.
+// (or L-BFGS iterations) it ran. Its row computes it for the built-in
+// trainer; the runner of a training command sets it by this name.
 const EpochsRun = "epochs_run"
 
 // MetricTable returns every metric a run can report, in column order:
