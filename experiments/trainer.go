@@ -209,26 +209,7 @@ func (s *Spec) validateTrainer(v *validator) {
 			v.addf(sec, "not used with trainer: (the training command owns its data, model and training); remove %s", sec)
 		}
 	}
-	switch {
-	case len(t.Command) == 0:
-		v.addf("trainer.command", "required: the program and its arguments as a list, e.g. [python3, train.py, \"--lambda={lambda.<name>}\"]")
-	case t.Command[0] == "":
-		v.addf("trainer.command[0]", "the program must not be empty")
-	}
-	valid := s.placeholderNames()
-	for i, arg := range t.Command {
-		s.checkTemplate(v, indexField("trainer.command", i), arg, valid)
-	}
-	for _, k := range slices.Sorted(maps.Keys(t.Env)) {
-		f := "trainer.env." + k
-		switch {
-		case !envKeyRE.MatchString(k):
-			v.addf(f, "%q is not an environment variable name (letters, digits and '_', not starting with a digit)", k)
-		case strings.HasPrefix(k, "LOSSEXP_"):
-			v.addf(f, "LOSSEXP_* variables are set by lossexp for every run; choose another name")
-		}
-		s.checkTemplate(v, f, t.Env[k], valid)
-	}
+	s.validateTrainerCommand(v)
 	seen := map[string]int{}
 	for i, in := range t.Inputs {
 		f := indexField("trainer.inputs", i)
@@ -253,6 +234,39 @@ func (s *Spec) validateTrainer(v *validator) {
 	if n := t.FailFast(); n < 0 {
 		v.addf("trainer.max_failures", "must be >= 0 (0: try every run however many fail), got %d", n)
 	}
+	s.validateTrainerMetrics(v)
+	s.validateTrainerNoLoop(v)
+}
+
+// validateTrainerCommand checks the command and its environment: each
+// argument and value a template of known placeholders.
+func (s *Spec) validateTrainerCommand(v *validator) {
+	t := s.Trainer
+	switch {
+	case len(t.Command) == 0:
+		v.addf("trainer.command", "required: the program and its arguments as a list, e.g. [python3, train.py, \"--lambda={lambda.<name>}\"]")
+	case t.Command[0] == "":
+		v.addf("trainer.command[0]", "the program must not be empty")
+	}
+	valid := s.placeholderNames()
+	for i, arg := range t.Command {
+		s.checkTemplate(v, indexField("trainer.command", i), arg, valid)
+	}
+	for _, k := range slices.Sorted(maps.Keys(t.Env)) {
+		f := "trainer.env." + k
+		switch {
+		case !envKeyRE.MatchString(k):
+			v.addf(f, "%q is not an environment variable name (letters, digits and '_', not starting with a digit)", k)
+		case strings.HasPrefix(k, "LOSSEXP_"):
+			v.addf(f, "LOSSEXP_* variables are set by lossexp for every run; choose another name")
+		}
+		s.checkTemplate(v, f, t.Env[k], valid)
+	}
+}
+
+// validateTrainerMetrics checks the metrics the command reports.
+func (s *Spec) validateTrainerMetrics(v *validator) {
+	t := s.Trainer
 	if len(t.Metrics) == 0 {
 		v.addf("trainer.metrics", "required: the metrics every run reports and which way each is better, e.g. {test.accuracy: higher}")
 	}
@@ -270,6 +284,13 @@ func (s *Spec) validateTrainer(v *validator) {
 			v.add(f, oneOf(fmt.Sprintf("unknown direction %q", m.Better), m.Better, trainerBetter))
 		}
 	}
+}
+
+// validateTrainerNoLoop refuses what needs lossexp's own training loop:
+// built-in terms, adaptive balancing, axes other than the seed and
+// trainer.params.
+func (s *Spec) validateTrainerNoLoop(v *validator) {
+	t := s.Trainer
 	for i, ts := range s.Loss.Terms {
 		base := indexField("loss.terms", i)
 		if ts.Kind != "" && ts.Kind != "external" {
