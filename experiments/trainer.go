@@ -130,15 +130,7 @@ func (t *TrainerSpec) decode(d *decoder, n *yaml.Node, path string) {
 	d.mapping(n, path, trainerKeys, func(key string, v *yaml.Node, f string) {
 		switch key {
 		case "command":
-			cmd := []string{}
-			if d.list(v, f, "strings (the program, then its arguments)", func(_ int, item *yaml.Node, fi string) {
-				var s string
-				d.str(item, fi, &s)
-				shift(item, fi)
-				cmd = append(cmd, s)
-			}) {
-				t.Command = cmd
-			}
+			t.decodeCommand(d, v, f, shift)
 		case "inputs":
 			d.strList(v, f, &t.Inputs)
 		case "env":
@@ -161,19 +153,8 @@ func (t *TrainerSpec) decode(d *decoder, n *yaml.Node, path string) {
 				t.Params = ps
 			}
 		case "timeout", "grace":
-			var s string
-			d.str(v, f, &s)
-			dur, err := time.ParseDuration(s)
-			if err != nil && durationRE.MatchString(s) {
-				d.errorf(v, f, "%q is out of range: a duration is at most %s (about 292 years)", s, time.Duration(math.MaxInt64))
-				return
-			}
-			if err != nil {
-				d.errorf(v, f, "%q is not a duration: write a number and a unit, such as 90s, 30m or 2h30m", s)
-				return
-			}
-			if dur <= 0 {
-				d.errorf(v, f, "must be > 0 (leave %s out for the default), got %s", key, s)
+			dur, ok := decodeDuration(d, v, f, key)
+			if !ok {
 				return
 			}
 			if key == "grace" {
@@ -198,6 +179,41 @@ func (t *TrainerSpec) decode(d *decoder, n *yaml.Node, path string) {
 			}
 		}
 	})
+}
+
+// decodeCommand decodes trainer.command, a list of strings; shift notes
+// the quoted ones (their columns in error messages).
+func (t *TrainerSpec) decodeCommand(d *decoder, v *yaml.Node, f string, shift func(v *yaml.Node, f string)) {
+	cmd := []string{}
+	if d.list(v, f, "strings (the program, then its arguments)", func(_ int, item *yaml.Node, fi string) {
+		var s string
+		d.str(item, fi, &s)
+		shift(item, fi)
+		cmd = append(cmd, s)
+	}) {
+		t.Command = cmd
+	}
+}
+
+// decodeDuration decodes a positive duration such as 90s or 2h30m
+// (trainer.timeout, trainer.grace); ok is false after an error.
+func decodeDuration(d *decoder, v *yaml.Node, f, key string) (time.Duration, bool) {
+	var s string
+	d.str(v, f, &s)
+	dur, err := time.ParseDuration(s)
+	if err != nil && durationRE.MatchString(s) {
+		d.errorf(v, f, "%q is out of range: a duration is at most %s (about 292 years)", s, time.Duration(math.MaxInt64))
+		return 0, false
+	}
+	if err != nil {
+		d.errorf(v, f, "%q is not a duration: write a number and a unit, such as 90s, 30m or 2h30m", s)
+		return 0, false
+	}
+	if dur <= 0 {
+		d.errorf(v, f, "must be > 0 (leave %s out for the default), got %s", key, s)
+		return 0, false
+	}
+	return dur, true
 }
 
 // validateTrainer checks the trainer section and the rest of the spec
