@@ -251,11 +251,7 @@ func (t *trainer) batchGrad(x []float64, n int, dout []float64) {
 		st.valSum += v
 		st.valN++
 	}
-	if t.hiddenGrad {
-		t.m.BackwardHidden(t.ws, t.param, x, dout, t.dh, n, t.grad)
-	} else {
-		t.m.Backward(t.ws, t.param, x, dout, n, t.grad)
-	}
+	t.backward(x, dout, n)
 }
 
 // batchGradMeasured is batchGrad on a measured step: each term's
@@ -425,4 +421,14 @@ func (t *trainer) setOwn(st *batchTerm, own lossterms.OwnParams, name, field str
 		return s.Errorf(field, "term %s: its own parameters cannot be trained with optimizer %s", name, opt)
 	}
 	return nil
+}
+
+// backward backpropagates dout, and the hidden layers' gradients t.dh
+// when a batch term adds to them, into t.grad.
+func (t *trainer) backward(x, dout []float64, n int) {
+	if t.hiddenGrad {
+		t.m.BackwardHidden(t.ws, t.param, x, dout, t.dh, n, t.grad)
+	} else {
+		t.m.Backward(t.ws, t.param, x, dout, n, t.grad)
+	}
 }
