@@ -88,8 +88,9 @@ func Train(ctx context.Context, run *Run) (Result, error) {
 		return trainCommand(ctx, run)
 	}
 	s := run.Spec
-	names := MetricNames(s, run.Data)
-	res := newResult(run, len(names))
+	// The metric columns (MetricNames), each with the row computing it.
+	cols := lossterms.ExpandMetrics(metricContext(s, run.Data))
+	res := newResult(run, len(cols))
 	if s.Loss.Balance.Adaptive() {
 		res.Lambdas = s.AdaptiveLambdas(run.Lambdas)
 	}
@@ -119,10 +120,10 @@ func Train(ctx context.Context, run *Run) (Result, error) {
 	res.Balance = t.balanceResult()
 	if reason != "" {
 		res.Status, res.Reason = StatusDiverged, reason
-		t.metrics(run, res.Metrics, true)
+		t.metrics(cols, res.Metrics, true)
 		return res, nil
 	}
-	t.metrics(run, res.Metrics, false)
+	t.metrics(cols, res.Metrics, false)
 	if run.Repeat == 0 && run.Fold == 0 {
 		res.Samples = t.samples()
 	}
@@ -626,15 +627,16 @@ func (t *trainer) outputs(ds *dataset.Dataset) []float64 {
 	return buf
 }
 
-// metrics fills dst (aligned with MetricNames) from the final
-// parameters: each column's value is computed by its row of the metric
-// table (lossterms.MetricValues); a diverged run reports epochs_run only.
-func (t *trainer) metrics(run *Run, dst []float64, diverged bool) {
+// metrics fills dst (aligned with cols, the run's MetricNames) from the
+// final parameters: each column's value is computed by its row of the
+// metric table (lossterms.MetricValues); a diverged run reports
+// epochs_run only.
+func (t *trainer) metrics(cols []lossterms.MetricColumn, dst []float64, diverged bool) {
 	e := &lossterms.MetricEval{Epochs: t.epochs, Diverged: diverged}
 	if !diverged {
 		t.metricEval(e)
 	}
-	lossterms.MetricValues(metricContext(run.Spec, run.Data), e, dst)
+	lossterms.MetricValues(cols, e, dst)
 }
 
 // metricEval fills e with the run's splits, weights, gradient telemetry

@@ -52,18 +52,19 @@ type EvalTerm struct {
 // expanded to one split, group or term.
 type MetricColumn struct {
 	Name  string
-	Def   MetricDef
+	Def   *MetricDef
 	Split string // the split of a "<split>." row
 	Group int    // the group index of a "<group>" row
 	Term  string // the term name of a "<term>" row
 }
 
-// MetricValues fills dst (aligned with MetricColumns(c)) with the value
-// of each column, computed by the column's own row; a column whose row
-// has no value for the run (an empty split, a diverged run) is left as
-// it is.
-func MetricValues(c *MetricContext, e *MetricEval, dst []float64) {
-	for i, col := range metricColumns(c) {
+// MetricValues fills dst (aligned with cols, ExpandMetrics of the
+// sweep) with the value of each column, computed by the column's own row;
+// a column whose row has no value for the run (an empty split, a
+// diverged run) is left as it is.
+func MetricValues(cols []MetricColumn, e *MetricEval, dst []float64) {
+	for i := range cols {
+		col := &cols[i]
 		if e.Diverged && !col.Def.EveryRun {
 			continue
 		}
@@ -73,7 +74,7 @@ func MetricValues(c *MetricContext, e *MetricEval, dst []float64) {
 				continue
 			}
 		}
-		if x, ok := col.Def.Value(e, v, &col); ok {
+		if x, ok := col.Def.Value(e, v, col); ok {
 			dst[i] = x
 		}
 	}
@@ -84,7 +85,7 @@ func MetricValues(c *MetricContext, e *MetricEval, dst []float64) {
 // "<group>" expands to each group (made safe for a column name), and the
 // "<term>" metrics to each term in spec order, term by term.
 func MetricColumns(c *MetricContext) []string {
-	cols := metricColumns(c)
+	cols := ExpandMetrics(c)
 	names := make([]string, len(cols))
 	for i, col := range cols {
 		names[i] = col.Name
@@ -92,7 +93,9 @@ func MetricColumns(c *MetricContext) []string {
 	return names
 }
 
-func metricColumns(c *MetricContext) []MetricColumn {
+// ExpandMetrics returns the metric columns of a sweep of data and terms
+// c, each with its row (MetricColumns are their names).
+func ExpandMetrics(c *MetricContext) []MetricColumn {
 	split, other := activeRows(c)
 	var cols []MetricColumn
 	for _, sp := range c.Splits {
@@ -128,8 +131,10 @@ func metricColumns(c *MetricContext) []MetricColumn {
 
 // activeRows returns the table's rows a sweep of c reports: the split
 // metrics and the others.
-func activeRows(c *MetricContext) (split, other []MetricDef) {
-	for _, m := range MetricTable() {
+func activeRows(c *MetricContext) (split, other []*MetricDef) {
+	table := MetricTable()
+	for i := range table {
+		m := &table[i]
 		if m.When != nil && !m.When(c) {
 			continue
 		}

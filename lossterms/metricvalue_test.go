@@ -36,12 +36,12 @@ func TestMetricValues_ByRow(t *testing.T) {
 		Loss: func(out, y []float64, n, k int) float64 { return float64(n) },
 		Grad: map[string]GradStats{"l2": {Steps: 4, Negative: 1, CosSum: 2, RatioSum: 6}},
 	}
-	names := MetricColumns(c)
+	names, cols := MetricColumns(c), ExpandMetrics(c)
 	got := make([]float64, len(names))
 	for i := range got {
 		got[i] = math.NaN()
 	}
-	MetricValues(c, e, got)
+	MetricValues(cols, e, got)
 	col := map[string]float64{}
 	for i, n := range names {
 		col[n] = got[i]
@@ -80,7 +80,7 @@ func TestMetricValues_ByRow(t *testing.T) {
 	for i := range got {
 		got[i] = math.NaN()
 	}
-	MetricValues(c, &MetricEval{Epochs: 3, Diverged: true}, got)
+	MetricValues(cols, &MetricEval{Epochs: 3, Diverged: true}, got)
 	for i, n := range names {
 		if n == EpochsRun {
 			if got[i] != 3 {
