@@ -108,27 +108,8 @@ func (t *trainer) addBatchTerm(run *Run, i int, bt lossterms.BatchTerm, batch in
 		}
 	}
 	if own, ok := bt.(lossterms.OwnParams); ok {
-		ot := own.OwnTraining()
-		st.own, st.ownSteps = own, max(ot.Steps, 1)
-		st.ownP = make([]float64, own.NumOwn())
-		st.ownG = make([]float64, own.NumOwn())
-		name, lr := ot.Optimizer, ot.LearningRate
-		if name == "" {
-			name = s.Train.Optimizer
-		}
-		if lr == 0 {
-			lr = s.Train.LearningRate
-		}
-		tr := s.Train
-		switch name {
-		case "sgd":
-			st.ownOpt = optim.NewSGD(lr)
-		case "momentum":
-			st.ownOpt = optim.NewMomentum(lr, tr.Momentum, len(st.ownP))
-		case "adam", "adamw":
-			st.ownOpt = optim.NewAdam(lr, tr.Beta1, tr.Beta2, tr.Epsilon, len(st.ownP))
-		default:
-			return s.Errorf(field, "term %s: its own parameters cannot be trained with optimizer %s", s.Loss.Terms[i].Name, name)
+		if err := t.setOwn(st, own, s.Loss.Terms[i].Name, field); err != nil {
+			return err
 		}
 	}
 	t.pens = append(t.pens, penalty{name: s.Loss.Terms[i].Name, lambda: run.Lambdas[i], batchTerm: st})
@@ -233,40 +214,50 @@ func (t *trainer) fillBatch(st *batchTerm, out []float64, n int) {
 func (t *trainer) batchStep(x, out []float64, n int, dout []float64, measure bool) (float64, bool) {
 	t.stepOwn(out, n)
 	if !measure {
-		for l, d := range t.dh {
-			if d != nil {
-				clear(d[:n*t.widths[l]])
-			}
-		}
-		for p := range t.pens {
-			pp := &t.pens[p]
-			st := pp.batchTerm
-			if st == nil {
-				continue
-			}
-			var v float64
-			if pp.lambda == 0 {
-				v = st.term.Value(&st.b)
-			} else {
-				var do, dh []float64
-				if st.needs.Outputs {
-					do = dout
-				}
-				if l := st.needs.Layer; l >= 0 {
-					dh = t.dh[l][:n*st.h]
-				}
-				v = st.term.AddGrad(do, dh, &st.b, pp.lambda)
-			}
-			st.valSum += v
-			st.valN++
-		}
-		if t.hiddenGrad {
-			t.m.BackwardHidden(t.ws, t.param, x, dout, t.dh, n, t.grad)
-		} else {
-			t.m.Backward(t.ws, t.param, x, dout, n, t.grad)
-		}
+		t.batchGrad(x, n, dout)
 		return 0, false
 	}
+	return t.batchGradMeasured(x, n, dout), true
+}
+
+// batchGrad adds the batch terms' gradients to dout and the hidden
+// layers' gradients, and backpropagates them with the task's into
+// t.grad.
+func (t *trainer) batchGrad(x []float64, n int, dout []float64) {
+	for l, d := range t.dh {
+		if d != nil {
+			clear(d[:n*t.widths[l]])
+		}
+	}
+	for p := range t.pens {
+		pp := &t.pens[p]
+		st := pp.batchTerm
+		if st == nil {
+			continue
+		}
+		var v float64
+		if pp.lambda == 0 {
+			v = st.term.Value(&st.b)
+		} else {
+			var do, dh []float64
+			if st.needs.Outputs {
+				do = dout
+			}
+			if l := st.needs.Layer; l >= 0 {
+				dh = t.dh[l][:n*st.h]
+			}
+			v = st.term.AddGrad(do, dh, &st.b, pp.lambda)
+		}
+		st.valSum += v
+		st.valN++
+	}
+	t.backward(x, dout, n)
+}
+
+// batchGradMeasured is batchGrad on a measured step: each term's
+// gradient is backpropagated on its own for the telemetry (the norm of
+// the task's gradient is returned).
+func (t *trainer) batchGradMeasured(x []float64, n int, dout []float64) float64 {
 	t.m.Backward(t.ws, t.param, x, dout, n, t.grad)
 	gn := norm(t.grad)
 	t.measureConflict(t.weights(), gn)
@@ -306,7 +297,7 @@ func (t *trainer) batchStep(x, out []float64, n int, dout []float64, measure boo
 	for i, v := range t.bgrad {
 		t.grad[i] += v
 	}
-	return gn, true
+	return gn
 }
 
 func btoi(b bool) int {
@@ -335,88 +326,10 @@ func (t *trainer) measureBatchTerm(pp *penalty, gn float64) {
 	pp.measureGrad(dot, math.Sqrt(tn), math.Sqrt(sn), gn)
 }
 
-// groupMetricName returns the column suffix of a group's label: letters,
-// digits, '-', '_' and '.' kept, anything else turned into '_'.
-func groupMetricName(g string) string { return lossterms.GroupColumnName(g) }
-
 // hasGroups reports whether the run's data carries a sensitive attribute
 // that the group metrics can be computed on.
 func hasGroups(d *dataset.Splits) bool {
 	return d != nil && d.Task == dataset.Classification && len(d.GroupNames) > 0 && d.Train != nil && d.Train.Group != nil
-}
-
-// batchMetrics adds the metrics of the group column and of the batch
-// terms to vals.
-func (t *trainer) batchMetrics(vals map[string]float64) {
-	d := t.data
-	splits := []struct {
-		name string
-		ds   *dataset.Dataset
-	}{{"train", d.Train}, {"validation", d.Validation}, {"test", d.Test}}
-	for _, sp := range splits {
-		ds := sp.ds
-		if ds == nil || ds.N == 0 {
-			continue
-		}
-		t.termMetrics(vals, sp.name, ds)
-		if ds.Seq != nil && d.Task == dataset.Classification {
-			out := t.outputs(ds)
-			pred, truth := make([]int, ds.N), make([]int, ds.N)
-			lossterms.PredictedLabels(pred, out, ds.N, t.k)
-			for i, y := range ds.Y {
-				truth[i] = int(y)
-			}
-			vals[sp.name+".flicker"] = lossterms.Flicker(pred, ds.Seq)
-			vals[sp.name+".flicker_excess"] = lossterms.FlickerExcess(pred, truth, ds.Seq)
-		}
-		if hasGroups(d) {
-			out := t.outputs(ds)
-			G := len(d.GroupNames)
-			if t.k == 1 {
-				vals[sp.name+".dp_diff"] = lossterms.DPDiff(out, ds.Group, ds.N, G)
-				vals[sp.name+".eo_diff"] = lossterms.EODiff(out, ds.Y, ds.Group, ds.N, G)
-			}
-			acc := make([]float64, G)
-			lossterms.GroupAccuracy(acc, out, ds.Y, ds.Group, ds.N, t.k)
-			vals[sp.name+".accuracy_diff"] = lossterms.Spread(acc)
-			for g, name := range d.GroupNames {
-				vals[sp.name+".accuracy."+groupMetricName(name)] = acc[g]
-			}
-		}
-	}
-}
-
-// termMetrics adds the metrics the batch terms report of their own
-// (lossterms.SplitMetricer) on split ds to vals, in spec order; a metric
-// two terms report keeps the first term's value.
-func (t *trainer) termMetrics(vals map[string]float64, split string, ds *dataset.Dataset) {
-	var v *lossterms.SplitView
-	for _, p := range t.pens {
-		st := p.batchTerm
-		if st == nil {
-			continue
-		}
-		m, ok := st.term.(lossterms.SplitMetricer)
-		if !ok {
-			continue
-		}
-		if v == nil {
-			v = &lossterms.SplitView{
-				Split: split, Task: t.data.Task.String(), N: ds.N, D: ds.D, K: t.k,
-				X: ds.X, Y: ds.Y, Out: t.outputs(ds), A: ds.A, Aux: ds.Aux, F: ds.F, Factors: ds.Factors,
-				Labels: ds.Label,
-				Hidden: func(l int) ([]float64, int) { return t.hiddenOf(ds, l) },
-			}
-		}
-		v.Own = st.ownP
-		got := map[string]float64{}
-		m.SplitMetrics(got, v)
-		for k, x := range got {
-			if _, dup := vals[k]; !dup {
-				vals[k] = x
-			}
-		}
-	}
 }
 
 // sampler returns the first batch term whose figures need samples
@@ -479,4 +392,43 @@ func (t *trainer) arrangeWindows(rng *rand.Rand) {
 		}
 	}
 	t.bounds[len(t.win)] = k
+}
+
+// setOwn sets up the own parameters of batch term st (named name, its
+// spec field field) and their optimizer: the term's, else the run's.
+func (t *trainer) setOwn(st *batchTerm, own lossterms.OwnParams, name, field string) error {
+	s := t.spec
+	ot := own.OwnTraining()
+	st.own, st.ownSteps = own, max(ot.Steps, 1)
+	st.ownP = make([]float64, own.NumOwn())
+	st.ownG = make([]float64, own.NumOwn())
+	opt, lr := ot.Optimizer, ot.LearningRate
+	if opt == "" {
+		opt = s.Train.Optimizer
+	}
+	if lr == 0 {
+		lr = s.Train.LearningRate
+	}
+	tr := s.Train
+	switch opt {
+	case "sgd":
+		st.ownOpt = optim.NewSGD(lr)
+	case "momentum":
+		st.ownOpt = optim.NewMomentum(lr, tr.Momentum, len(st.ownP))
+	case "adam", "adamw":
+		st.ownOpt = optim.NewAdam(lr, tr.Beta1, tr.Beta2, tr.Epsilon, len(st.ownP))
+	default:
+		return s.Errorf(field, "term %s: its own parameters cannot be trained with optimizer %s", name, opt)
+	}
+	return nil
+}
+
+// backward backpropagates dout, and the hidden layers' gradients t.dh
+// when a batch term adds to them, into t.grad.
+func (t *trainer) backward(x, dout []float64, n int) {
+	if t.hiddenGrad {
+		t.m.BackwardHidden(t.ws, t.param, x, dout, t.dh, n, t.grad)
+	} else {
+		t.m.Backward(t.ws, t.param, x, dout, n, t.grad)
+	}
 }

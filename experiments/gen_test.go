@@ -8,6 +8,7 @@ import (
 	"testing"
 
 	"github.com/lossexp/lossexp/experiments/model"
+	"github.com/lossexp/lossexp/lossterms"
 )
 
 // trainHand trains repeat 0 of spec at the given λ and returns the trainer
@@ -35,7 +36,7 @@ func trainHand(t *testing.T, src string, lambdas ...float64) (*trainer, map[stri
 	}
 	names := MetricNames(s, sp)
 	vals := make([]float64, len(names))
-	tr.metrics(names, vals)
+	tr.metrics(lossterms.ExpandMetrics(metricContext(s, sp)), vals, false)
 	m := map[string]float64{}
 	for i, n := range names {
 		m[n] = vals[i]

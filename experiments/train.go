@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"math"
+	"math/rand/v2"
 	"time"
 
 	"github.com/lossexp/lossexp/experiments/dataset"
@@ -88,8 +89,9 @@ func Train(ctx context.Context, run *Run) (Result, error) {
 		return trainCommand(ctx, run)
 	}
 	s := run.Spec
-	names := MetricNames(s, run.Data)
-	res := newResult(run, len(names))
+	// The metric columns (MetricNames), each with the row computing it.
+	cols := lossterms.ExpandMetrics(metricContext(s, run.Data))
+	res := newResult(run, len(cols))
 	if s.Loss.Balance.Adaptive() {
 		res.Lambdas = s.AdaptiveLambdas(run.Lambdas)
 	}
@@ -119,11 +121,10 @@ func Train(ctx context.Context, run *Run) (Result, error) {
 	res.Balance = t.balanceResult()
 	if reason != "" {
 		res.Status, res.Reason = StatusDiverged, reason
-		setMetric(names, res.Metrics, lossterms.EpochsRun, float64(t.epochs))
+		t.metrics(cols, res.Metrics, true)
 		return res, nil
 	}
-	t.metrics(names, res.Metrics)
-	setMetric(names, res.Metrics, lossterms.EpochsRun, float64(t.epochs))
+	t.metrics(cols, res.Metrics, false)
 	if run.Repeat == 0 && run.Fold == 0 {
 		res.Samples = t.samples()
 	}
@@ -136,24 +137,78 @@ func newTrainer(run *Run) (*trainer, error) {
 		return nil, fmt.Errorf("run %s: empty training split", run.ID())
 	}
 	k := d.K()
+	m, din, err := newModel(s, d)
+	if err != nil {
+		return nil, err
+	}
+	task, err := newTaskLoss(s, d)
+	if err != nil {
+		return nil, err
+	}
+	batch := s.Train.BatchSize
+	if batch <= 0 || batch > d.Train.N || s.Train.Optimizer == "lbfgs" {
+		batch = d.Train.N
+	}
+	np, nw := m.NumParams(), m.NumWeights()
+	t := &trainer{
+		spec: s, data: d, m: m, k: k, nw: nw, task: task,
+		ws:    m.NewWorkspace(max(batch, evalChunk)),
+		param: make([]float64, np),
+		grad:  make([]float64, np),
+		tgrad: make([]float64, nw),
+		xb:    make([]float64, batch*din),
+		din:   din,
+		yb:    make([]float64, batch*max(d.Train.T, 1)),
+		tpr:   max(d.Train.T, 1),
+		dout:  make([]float64, max(batch, evalChunk)*k),
+		perm:  make([]int, d.Train.N),
+		evals: map[*dataset.Dataset][]float64{},
+	}
+	t.initGen(run, batch)
+	if err := t.addTerms(run, batch); err != nil {
+		return nil, err
+	}
+	if err := t.initOptimizer(); err != nil {
+		return nil, err
+	}
+	t.initWindows(batch)
+	if err := t.initBalance(run); err != nil {
+		return nil, err
+	}
+	if err := t.finishBatchTerms(run); err != nil {
+		return nil, err
+	}
+	m.Init(t.param, RepeatRand(s.Seed, run.Repeat, streamInit))
+	t.initOwn(run)
+	return t, nil
+}
+
+// newModel returns the spec's model for data d and its inputs per row
+// (the features, then model.noise noise inputs).
+func newModel(s *spec.Spec, d *dataset.Splits) (*model.MLP, int, error) {
 	noise := s.Model.Noise
 	if noise < 0 || noise > spec.MaxNoise {
-		return nil, s.Errorf("model.noise", "must be between 0 and %d, got %d", spec.MaxNoise, noise)
+		return nil, 0, s.Errorf("model.noise", "must be between 0 and %d, got %d", spec.MaxNoise, noise)
 	}
 	if noise > 0 && s.Train.Optimizer == "lbfgs" {
-		return nil, s.Errorf("model.noise", "noise inputs are drawn afresh on every step, which lbfgs cannot follow; use sgd, momentum, adam or adamw")
+		return nil, 0, s.Errorf("model.noise", "noise inputs are drawn afresh on every step, which lbfgs cannot follow; use sgd, momentum, adam or adamw")
 	}
 	din := d.Train.D + noise
 	sizes := []int{din}
 	if s.Model.Kind != "linear" {
 		sizes = append(sizes, s.Model.Hidden...)
 	}
-	sizes = append(sizes, k)
+	sizes = append(sizes, d.K())
 	act, err := model.ParseActivation(s.Model.Activation)
 	if err != nil {
-		return nil, s.Errorf("model.activation", "%v", err)
+		return nil, 0, s.Errorf("model.activation", "%v", err)
 	}
-	m := model.New(sizes, act)
+	return model.New(sizes, act), din, nil
+}
+
+// newTaskLoss returns the spec's task loss, checked against the data's
+// task (default: cross_entropy, mse for regression).
+func newTaskLoss(s *spec.Spec, d *dataset.Splits) (lossterms.TaskLoss, error) {
 	taskName := s.Loss.Task
 	if taskName == "" {
 		taskName = "cross_entropy"
@@ -177,44 +232,32 @@ func newTrainer(run *Run) (*trainer, error) {
 	if d.Task == dataset.Segmentation {
 		task = lossterms.MultiLabelCrossEntropy{}
 	}
-	batch := s.Train.BatchSize
-	if batch <= 0 || batch > d.Train.N || s.Train.Optimizer == "lbfgs" {
-		batch = d.Train.N
-	}
-	np, nw := m.NumParams(), m.NumWeights()
-	t := &trainer{
-		spec: s, data: d, m: m, k: k, nw: nw, task: task,
-		ws:    m.NewWorkspace(max(batch, evalChunk)),
-		param: make([]float64, np),
-		grad:  make([]float64, np),
-		tgrad: make([]float64, nw),
-		xb:    make([]float64, batch*din),
-		din:   din,
-		yb:    make([]float64, batch*max(d.Train.T, 1)),
-		tpr:   max(d.Train.T, 1),
-		dout:  make([]float64, max(batch, evalChunk)*k),
-		perm:  make([]int, d.Train.N),
-		evals: map[*dataset.Dataset][]float64{},
-	}
-	t.initGen(run, batch)
+	return task, nil
+}
+
+// addTerms adds the spec's terms: batch terms (batchterms.go) and weight
+// penalties, the proximal ones as a proximal step where the optimizer
+// allows it.
+func (t *trainer) addTerms(run *Run, batch int) error {
+	s := t.spec
 	for i, ts := range s.Loss.Terms {
 		info, err := lossterms.Lookup(ts.Kind)
 		if err != nil {
-			return nil, s.Errorf(fmt.Sprintf("loss.terms[%d].kind", i), "%v", err)
+			return s.Errorf(fmt.Sprintf("loss.terms[%d].kind", i), "%v", err)
 		}
 		term, err := info.New(ts.Params)
 		if err != nil {
-			return nil, s.Errorf(fmt.Sprintf("loss.terms[%d]", i), "%v", err)
+			return s.Errorf(fmt.Sprintf("loss.terms[%d]", i), "%v", err)
 		}
 		if bt, ok := term.(lossterms.BatchTerm); ok {
 			if err := t.addBatchTerm(run, i, bt, batch); err != nil {
-				return nil, err
+				return err
 			}
 			continue
 		}
 		wp, ok := term.(lossterms.WeightPenalty)
 		if !ok {
-			return nil, s.Errorf(fmt.Sprintf("loss.terms[%d].kind", i), "term kind %s is not supported by the trainer yet", ts.Kind)
+			return s.Errorf(fmt.Sprintf("loss.terms[%d].kind", i), "term kind %s is not supported by the trainer yet", ts.Kind)
 		}
 		p := penalty{name: ts.Name, lambda: run.Lambdas[i], pen: wp}
 		if px, ok := term.(lossterms.Proximal); ok && useProx(ts, s.Train.Optimizer) {
@@ -222,7 +265,13 @@ func newTrainer(run *Run) (*trainer, error) {
 		}
 		t.pens = append(t.pens, p)
 	}
-	tr := s.Train
+	return nil
+}
+
+// initOptimizer makes the spec's optimizer over the parameters; lbfgs
+// takes neither proximal steps nor batch terms.
+func (t *trainer) initOptimizer() error {
+	s, tr, np, nw := t.spec, t.spec.Train, len(t.param), t.nw
 	t.lr = tr.LearningRate
 	switch tr.Optimizer {
 	case "sgd":
@@ -236,25 +285,16 @@ func newTrainer(run *Run) (*trainer, error) {
 	case "lbfgs":
 		for i, p := range t.pens {
 			if p.prox != nil {
-				return nil, s.Errorf("train.optimizer", "lbfgs cannot take the proximal step of term %s", p.name)
+				return s.Errorf("train.optimizer", "lbfgs cannot take the proximal step of term %s", p.name)
 			}
 			if p.batchTerm != nil {
-				return nil, s.Errorf(fmt.Sprintf("loss.terms[%d].kind", i), "term %s is computed per batch and is not supported with optimizer lbfgs; use sgd, momentum, adam or adamw", p.name)
+				return s.Errorf(fmt.Sprintf("loss.terms[%d].kind", i), "term %s is computed per batch and is not supported with optimizer lbfgs; use sgd, momentum, adam or adamw", p.name)
 			}
 		}
 	default:
-		return nil, s.Errorf("train.optimizer", "unknown optimizer %q", tr.Optimizer)
+		return s.Errorf("train.optimizer", "unknown optimizer %q", tr.Optimizer)
 	}
-	t.initWindows(batch)
-	if err := t.initBalance(run); err != nil {
-		return nil, err
-	}
-	if err := t.finishBatchTerms(run); err != nil {
-		return nil, err
-	}
-	m.Init(t.param, RepeatRand(s.Seed, run.Repeat, streamInit))
-	t.initOwn(run)
-	return t, nil
+	return nil
 }
 
 // useProx reports whether an l1-like term is applied as a proximal step:
@@ -270,6 +310,33 @@ func useProx(ts spec.TermSpec, optimizer string) bool {
 }
 
 func (t *trainer) weights() []float64 { return t.param[:t.nw] }
+
+// startEpoch shuffles the training rows (or arranges the sequence
+// windows) and resets the epoch's sums.
+func (t *trainer) startEpoch(rng *rand.Rand) {
+	if t.win == nil {
+		rng.Shuffle(len(t.perm), func(i, j int) { t.perm[i], t.perm[j] = t.perm[j], t.perm[i] })
+	} else {
+		t.arrangeWindows(rng)
+	}
+	if t.bal != nil {
+		t.bal.startEpoch()
+	}
+	for p := range t.pens {
+		t.pens[p].gnorm, t.pens[p].ecos, t.pens[p].emeas = 0, 0, 0
+		if bt := t.pens[p].batchTerm; bt != nil {
+			bt.valSum, bt.valN = 0, 0
+		}
+	}
+}
+
+// batchRows returns the first row in t.perm and the rows of batch bi.
+func (t *trainer) batchRows(bi, batch int) (lo, n int) {
+	if t.win != nil {
+		return t.bounds[bi], t.bounds[bi+1] - t.bounds[bi]
+	}
+	return bi * batch, min(batch, t.data.Train.N-bi*batch)
+}
 
 // DivergeFactor bounds the task loss of a training run: a run whose batch
 // loss exceeds DivergeFactor × max(its first batch's loss, 1) has
@@ -313,30 +380,14 @@ func (t *trainer) fitSGD(ctx context.Context, res *Result) (string, error) {
 	bound := math.Inf(1)
 	for epoch := 0; epoch < s.Train.Epochs; epoch++ {
 		estart := time.Now()
-		if t.win == nil {
-			rng.Shuffle(len(t.perm), func(i, j int) { t.perm[i], t.perm[j] = t.perm[j], t.perm[i] })
-		} else {
-			t.arrangeWindows(rng)
-		}
+		t.startEpoch(rng)
 		var lossSum, gnormSum float64
 		steps, measured := 0, 0
-		if t.bal != nil {
-			t.bal.startEpoch()
-		}
-		for p := range t.pens {
-			t.pens[p].gnorm, t.pens[p].ecos, t.pens[p].emeas = 0, 0, 0
-			if bt := t.pens[p].batchTerm; bt != nil {
-				bt.valSum, bt.valN = 0, 0
-			}
-		}
 		for bi := range nb {
 			if err := ctx.Err(); err != nil {
 				return "", err
 			}
-			lo, n := bi*batch, min(batch, tr.N-bi*batch)
-			if t.win != nil {
-				lo, n = t.bounds[bi], t.bounds[bi+1]-t.bounds[bi]
-			}
+			lo, n := t.batchRows(bi, batch)
 			x := t.loadBatch(tr, lo, n)
 			out := t.m.Forward(t.ws, t.param, x, n)
 			dout := t.dout[:n*t.k]
@@ -577,55 +628,47 @@ func (t *trainer) outputs(ds *dataset.Dataset) []float64 {
 	return buf
 }
 
-// metrics fills dst (aligned with names) from the final parameters.
-func (t *trainer) metrics(names []string, dst []float64) {
-	vals := map[string]float64{}
-	split := func(name string, ds *dataset.Dataset) {
-		if ds == nil || ds.N == 0 {
-			return
-		}
-		out := t.outputs(ds)
-		vals[name+".loss"] = t.task.Loss(out, ds.Y, ds.N, t.k)
-		switch t.data.Task {
-		case dataset.Regression:
-			// Over every value: per pixel for an image (T > 1).
-			vals[name+".mse"] = lossterms.MSEMetric(out, ds.Y, ds.N*t.k)
-			vals[name+".r2"] = lossterms.R2(out, ds.Y, ds.N*t.k)
-		case dataset.Segmentation:
-			vals[name+".accuracy"] = lossterms.PositionAccuracy(out, ds.Y, ds.N, t.k)
-			vals[name+".iou"] = lossterms.IoU(out, ds.Y, ds.N, t.k)
-			vals[name+".boundary_f1"] = lossterms.BoundaryF1(out, ds.Y, ds.N, t.k)
-		default:
-			vals[name+".accuracy"] = lossterms.Accuracy(out, ds.Y, ds.N, t.k)
+// metrics fills dst (aligned with cols, the run's MetricNames) from the
+// final parameters: each column's value is computed by its row of the
+// metric table (lossterms.MetricValues); a diverged run reports
+// epochs_run only.
+func (t *trainer) metrics(cols []lossterms.MetricColumn, dst []float64, diverged bool) {
+	e := &lossterms.MetricEval{Epochs: t.epochs, Diverged: diverged}
+	if !diverged {
+		t.metricEval(e)
+	}
+	lossterms.MetricValues(cols, e, dst)
+}
+
+// metricEval fills e with the run's splits, weights, gradient telemetry
+// and batch terms at the end of training.
+func (t *trainer) metricEval(e *lossterms.MetricEval) {
+	d := t.data
+	e.Splits = map[string]*lossterms.SplitView{}
+	for _, sp := range []struct {
+		name string
+		ds   *dataset.Dataset
+	}{{"train", d.Train}, {"validation", d.Validation}, {"test", d.Test}} {
+		if ds := sp.ds; ds != nil && ds.N > 0 {
+			e.Splits[sp.name] = &lossterms.SplitView{
+				Split: sp.name, Task: d.Task.String(), N: ds.N, D: ds.D, K: t.k,
+				X: ds.X, Y: ds.Y, Out: t.outputs(ds), A: ds.A, Aux: ds.Aux, F: ds.F, Factors: ds.Factors,
+				Labels: ds.Label, Group: ds.Group, Seq: ds.Seq,
+				Hidden: func(l int) ([]float64, int) { return t.hiddenOf(ds, l) },
+			}
 		}
 	}
-	split("train", t.data.Train)
-	split("validation", t.data.Validation)
-	split("test", t.data.Test)
-	if t.data.Test != nil {
-		if t.data.Task == dataset.Regression {
-			vals["gap.mse"] = vals["test.mse"] - vals["train.mse"]
-		} else {
-			vals["gap.accuracy"] = vals["train.accuracy"] - vals["test.accuracy"]
-		}
+	e.Test = d.Test != nil
+	if hasGroups(d) {
+		e.Groups = len(d.GroupNames)
 	}
+	e.Loss = t.task.Loss
+	e.Weights = t.weights()
+	e.Grad = map[string]lossterms.GradStats{}
 	for _, p := range t.pens {
-		if p.measSteps > 0 {
-			m := float64(p.measSteps)
-			vals["grad.cos."+p.name] = p.cosSum / m
-			vals["grad.conflict."+p.name] = float64(p.negSteps) / m
-			vals["grad.ratio."+p.name] = p.ratioSum / m
-		}
-	}
-	t.batchMetrics(vals)
-	w := t.weights()
-	vals["weight_l1"] = lossterms.WeightL1(w)
-	vals["weight_l2"] = lossterms.WeightL2(w)
-	vals["sparsity"] = lossterms.Sparsity(w)
-	vals["near_zero"] = lossterms.NearZero(w)
-	for i, n := range names {
-		if v, ok := vals[n]; ok {
-			dst[i] = v
+		e.Grad[p.name] = lossterms.GradStats{Steps: p.measSteps, Negative: p.negSteps, CosSum: p.cosSum, RatioSum: p.ratioSum}
+		if st := p.batchTerm; st != nil {
+			e.Terms = append(e.Terms, lossterms.EvalTerm{Term: st.term, Own: st.ownP})
 		}
 	}
 }

@@ -223,11 +223,7 @@ func (t *trainer) fusedStep(x []float64, n int, dout []float64) {
 		st.valSum += v
 		st.valN++
 	}
-	if t.hiddenGrad {
-		t.m.BackwardHidden(t.ws, t.param, x, dout, t.dh, n, t.grad)
-	} else {
-		t.m.Backward(t.ws, t.param, x, dout, n, t.grad)
-	}
+	t.backward(x, dout, n)
 	b.step.Grad = nil
 	b.method.Step(b.w, b.step)
 	b.sumWeights()

@@ -79,15 +79,7 @@ func trainClassifier(s *spec.Spec, sp *dataset.Splits, p lossterms.ClassifierSpe
 	if lr == 0 {
 		lr = s.Train.LearningRate
 	}
-	var opt optim.Optimizer
-	switch t := s.Train; t.Optimizer {
-	case "sgd":
-		opt = optim.NewSGD(lr)
-	case "momentum":
-		opt = optim.NewMomentum(lr, t.Momentum, np)
-	default: // adam, adamw (without decay), lbfgs (refused for batch terms)
-		opt = optim.NewAdam(lr, t.Beta1, t.Beta2, t.Epsilon, np)
-	}
+	opt := classifierOptimizer(s, lr, np)
 	batch := s.Train.BatchSize
 	if batch <= 0 || batch > tr.N {
 		batch = tr.N
@@ -118,6 +110,25 @@ func trainClassifier(s *spec.Spec, sp *dataset.Splits, p lossterms.ClassifierSpe
 			opt.Step(param, grad)
 		}
 	}
+	return classifierNet(sp, sizes, act, param)
+}
+
+// classifierOptimizer is the run's optimizer for a frozen classifier:
+// adamw without decay, and lbfgs (refused for batch terms), are adam.
+func classifierOptimizer(s *spec.Spec, lr float64, np int) optim.Optimizer {
+	switch t := s.Train; t.Optimizer {
+	case "sgd":
+		return optim.NewSGD(lr)
+	case "momentum":
+		return optim.NewMomentum(lr, t.Momentum, np)
+	default: // adam, adamw (without decay), lbfgs (refused for batch terms)
+		return optim.NewAdam(lr, t.Beta1, t.Beta2, t.Epsilon, np)
+	}
+}
+
+// classifierNet is the trained classifier with its accuracy on the
+// training and the test split.
+func classifierNet(sp *dataset.Splits, sizes []int, act model.Activation, param []float64) (*dataset.Network, error) {
 	net := &dataset.Network{Sizes: sizes, Activation: act.String(), Params: param, TestAccuracy: math.NaN()}
 	acc := func(ds *dataset.Dataset) float64 {
 		f, err := lossterms.NewFrozenMLP(sizes, net.Activation, param)
@@ -129,7 +140,7 @@ func trainClassifier(s *spec.Spec, sp *dataset.Splits, p lossterms.ClassifierSpe
 	if !finite(param) {
 		return nil, fmt.Errorf("parameters are not finite after training; lower the term's learning_rate")
 	}
-	net.Accuracy = acc(tr)
+	net.Accuracy = acc(sp.Train)
 	if sp.Test != nil && sp.Test.N > 0 {
 		net.TestAccuracy = acc(sp.Test)
 	}

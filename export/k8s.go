@@ -58,57 +58,12 @@ func objectName(name string) string {
 
 // K8sObjects returns the ConfigMap holding the spec and the Indexed Job.
 func K8sObjects(o K8sOptions) (*corev1.ConfigMap, *batchv1.Job, error) {
-	if err := checkName(o.Name); err != nil {
+	if err := checkK8sOptions(&o); err != nil {
 		return nil, nil, err
 	}
-	if err := checkShards(o.Shards, o.Runs); err != nil {
+	res, err := k8sResources(o)
+	if err != nil {
 		return nil, nil, err
-	}
-	if o.Parallelism < 0 {
-		return nil, nil, fmt.Errorf("--parallelism must be ≥ 0 (0: all shards at once), got %d", o.Parallelism)
-	}
-	for _, f := range []struct{ flag, v string }{{"--namespace", o.Namespace}, {"--pvc", o.PVC}} {
-		if f.v != "" && !dns1123.MatchString(f.v) {
-			return nil, nil, fmt.Errorf("%s %s: want a Kubernetes name (lower-case letters, digits, '-' and '.')", f.flag, Clip(f.v))
-		}
-	}
-	for _, p := range []struct{ what, v string }{{"--data-dir", o.DataDir}, {"the trainer program", o.Trainer}} {
-		if err := checkPath(p.what, p.v); err != nil {
-			return nil, nil, err
-		}
-	}
-	if strings.IndexFunc(o.Image, func(r rune) bool { return r <= ' ' || r == 0x7f }) >= 0 {
-		return nil, nil, fmt.Errorf("--image %s: holds a space or a control character", Clip(o.Image))
-	}
-	if o.Image == "" {
-		return nil, nil, fmt.Errorf("--image is required: the container image with the lossexp binary")
-	}
-	if o.Parallelism <= 0 || o.Parallelism > o.Shards {
-		o.Parallelism = o.Shards
-	}
-	if o.BackoffPerIndex < 0 {
-		return nil, nil, fmt.Errorf("--backoff-per-index must be ≥ 0")
-	}
-	res := corev1.ResourceList{}
-	if o.CPU != "" {
-		q, err := resource.ParseQuantity(o.CPU)
-		if err != nil {
-			return nil, nil, fmt.Errorf("--cpu %s: %w", Clip(o.CPU), err)
-		}
-		if q.Sign() <= 0 {
-			return nil, nil, fmt.Errorf("--cpu %s: must be more than 0", Clip(o.CPU))
-		}
-		res[corev1.ResourceCPU] = q
-	}
-	if o.Memory != "" {
-		q, err := resource.ParseQuantity(o.Memory)
-		if err != nil {
-			return nil, nil, fmt.Errorf("--memory %s: %w", Clip(o.Memory), err)
-		}
-		if q.Sign() <= 0 {
-			return nil, nil, fmt.Errorf("--memory %s: must be more than 0", Clip(o.Memory))
-		}
-		res[corev1.ResourceMemory] = q
 	}
 	name := objectName(o.Name)
 	labels := map[string]string{"app.kubernetes.io/name": "lossexp", "lossexp/spec": dnsLabel.ReplaceAllString(strings.ToLower(o.Name), "-")}
@@ -117,6 +72,89 @@ func K8sObjects(o K8sOptions) (*corev1.ConfigMap, *batchv1.Job, error) {
 		ObjectMeta: metav1.ObjectMeta{Name: name + "-spec", Namespace: o.Namespace, Labels: labels},
 		Data:       map[string]string{"spec.yaml": string(o.SpecYAML)},
 	}
+	mode := batchv1.IndexedCompletion
+	completions, parallelism := int32(o.Shards), int32(o.Parallelism)
+	backoff := o.BackoffPerIndex
+	job := &batchv1.Job{
+		TypeMeta:   metav1.TypeMeta{APIVersion: "batch/v1", Kind: "Job"},
+		ObjectMeta: metav1.ObjectMeta{Name: name, Namespace: o.Namespace, Labels: labels},
+		Spec: batchv1.JobSpec{
+			CompletionMode:       &mode,
+			Completions:          &completions,
+			Parallelism:          &parallelism,
+			BackoffLimitPerIndex: &backoff,
+			Template: corev1.PodTemplateSpec{
+				ObjectMeta: metav1.ObjectMeta{Labels: labels},
+				Spec:       k8sPod(o, cm.Name, res),
+			},
+		},
+	}
+	return cm, job, nil
+}
+
+// checkK8sOptions checks o's flags and settles its parallelism (0: all
+// shards at once).
+func checkK8sOptions(o *K8sOptions) error {
+	if err := checkName(o.Name); err != nil {
+		return err
+	}
+	if err := checkShards(o.Shards, o.Runs); err != nil {
+		return err
+	}
+	if o.Parallelism < 0 {
+		return fmt.Errorf("--parallelism must be ≥ 0 (0: all shards at once), got %d", o.Parallelism)
+	}
+	for _, f := range []struct{ flag, v string }{{"--namespace", o.Namespace}, {"--pvc", o.PVC}} {
+		if f.v != "" && !dns1123.MatchString(f.v) {
+			return fmt.Errorf("%s %s: want a Kubernetes name (lower-case letters, digits, '-' and '.')", f.flag, Clip(f.v))
+		}
+	}
+	for _, p := range []struct{ what, v string }{{"--data-dir", o.DataDir}, {"the trainer program", o.Trainer}} {
+		if err := checkPath(p.what, p.v); err != nil {
+			return err
+		}
+	}
+	if strings.IndexFunc(o.Image, func(r rune) bool { return r <= ' ' || r == 0x7f }) >= 0 {
+		return fmt.Errorf("--image %s: holds a space or a control character", Clip(o.Image))
+	}
+	if o.Image == "" {
+		return fmt.Errorf("--image is required: the container image with the lossexp binary")
+	}
+	if o.Parallelism <= 0 || o.Parallelism > o.Shards {
+		o.Parallelism = o.Shards
+	}
+	if o.BackoffPerIndex < 0 {
+		return fmt.Errorf("--backoff-per-index must be ≥ 0")
+	}
+	return nil
+}
+
+// k8sResources returns the pod's requests and limits of --cpu and
+// --memory.
+func k8sResources(o K8sOptions) (corev1.ResourceList, error) {
+	res := corev1.ResourceList{}
+	for _, r := range []struct {
+		flag, v string
+		name    corev1.ResourceName
+	}{{"--cpu", o.CPU, corev1.ResourceCPU}, {"--memory", o.Memory, corev1.ResourceMemory}} {
+		if r.v == "" {
+			continue
+		}
+		q, err := resource.ParseQuantity(r.v)
+		if err != nil {
+			return nil, fmt.Errorf("%s %s: %w", r.flag, Clip(r.v), err)
+		}
+		if q.Sign() <= 0 {
+			return nil, fmt.Errorf("%s %s: must be more than 0", r.flag, Clip(r.v))
+		}
+		res[r.name] = q
+	}
+	return res, nil
+}
+
+// k8sPod is the pod of each shard: lossexp sweep --shard auto on the
+// spec of ConfigMap cm, writing to the results volume.
+func k8sPod(o K8sOptions, cm string, res corev1.ResourceList) corev1.PodSpec {
 	out := resultsMount + "/" + o.Name
 	args := []string{"sweep", specMount + "/spec.yaml", "--shard", "auto", "--out", out, "--quiet"}
 	if o.DataDir != "" {
@@ -136,50 +174,33 @@ func K8sObjects(o K8sOptions) (*corev1.ConfigMap, *batchv1.Job, error) {
 		resultsVol.VolumeSource = corev1.VolumeSource{EmptyDir: &corev1.EmptyDirVolumeSource{}}
 	}
 	nonRoot, uid := true, int64(65532)
-	mode := batchv1.IndexedCompletion
-	completions, parallelism := int32(o.Shards), int32(o.Parallelism)
-	backoff := o.BackoffPerIndex
-	job := &batchv1.Job{
-		TypeMeta:   metav1.TypeMeta{APIVersion: "batch/v1", Kind: "Job"},
-		ObjectMeta: metav1.ObjectMeta{Name: name, Namespace: o.Namespace, Labels: labels},
-		Spec: batchv1.JobSpec{
-			CompletionMode:       &mode,
-			Completions:          &completions,
-			Parallelism:          &parallelism,
-			BackoffLimitPerIndex: &backoff,
-			Template: corev1.PodTemplateSpec{
-				ObjectMeta: metav1.ObjectMeta{Labels: labels},
-				Spec: corev1.PodSpec{
-					RestartPolicy: corev1.RestartPolicyNever,
-					// The image runs as the distroless non-root user; fsGroup
-					// lets it write to the results volume.
-					SecurityContext: &corev1.PodSecurityContext{RunAsNonRoot: &nonRoot, RunAsUser: &uid, FSGroup: &uid},
-					Containers: []corev1.Container{{
-						Name:    "lossexp",
-						Image:   o.Image,
-						Command: []string{"lossexp"},
-						Args:    args,
-						Env: []corev1.EnvVar{
-							// JOB_COMPLETION_INDEX is set by Kubernetes for
-							// Indexed Jobs; the count comes from here.
-							{Name: "LOSSEXP_SHARDS", Value: strconv.Itoa(o.Shards)},
-						},
-						Resources: corev1.ResourceRequirements{Requests: res, Limits: res},
-						VolumeMounts: []corev1.VolumeMount{
-							{Name: "spec", MountPath: specMount, ReadOnly: true},
-							{Name: "results", MountPath: resultsMount},
-						},
-					}},
-					Volumes: []corev1.Volume{
-						{Name: "spec", VolumeSource: corev1.VolumeSource{ConfigMap: &corev1.ConfigMapVolumeSource{
-							LocalObjectReference: corev1.LocalObjectReference{Name: cm.Name}}}},
-						resultsVol,
-					},
-				},
+	return corev1.PodSpec{
+		RestartPolicy: corev1.RestartPolicyNever,
+		// The image runs as the distroless non-root user; fsGroup
+		// lets it write to the results volume.
+		SecurityContext: &corev1.PodSecurityContext{RunAsNonRoot: &nonRoot, RunAsUser: &uid, FSGroup: &uid},
+		Containers: []corev1.Container{{
+			Name:    "lossexp",
+			Image:   o.Image,
+			Command: []string{"lossexp"},
+			Args:    args,
+			Env: []corev1.EnvVar{
+				// JOB_COMPLETION_INDEX is set by Kubernetes for
+				// Indexed Jobs; the count comes from here.
+				{Name: "LOSSEXP_SHARDS", Value: strconv.Itoa(o.Shards)},
 			},
+			Resources: corev1.ResourceRequirements{Requests: res, Limits: res},
+			VolumeMounts: []corev1.VolumeMount{
+				{Name: "spec", MountPath: specMount, ReadOnly: true},
+				{Name: "results", MountPath: resultsMount},
+			},
+		}},
+		Volumes: []corev1.Volume{
+			{Name: "spec", VolumeSource: corev1.VolumeSource{ConfigMap: &corev1.ConfigMapVolumeSource{
+				LocalObjectReference: corev1.LocalObjectReference{Name: cm}}}},
+			resultsVol,
 		},
 	}
-	return cm, job, nil
 }
 
 // WriteK8s writes the ConfigMap and the Job as one multi-document YAML

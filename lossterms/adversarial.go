@@ -167,7 +167,6 @@ func (a *Adversarial) eval(dout, down []float64, b *Batch, scale float64) float6
 	if len(b.Own) != a.NumOwn() {
 		panic(fmt.Sprintf("lossterms: adversarial_debias: len(Own) = %d, want %d", len(b.Own), a.NumOwn()))
 	}
-	H, G := a.Hidden, a.groups
 	invN := 1 / float64(b.N)
 	var in [2]float64
 	var sum float64
@@ -176,45 +175,10 @@ func (a *Adversarial) eval(dout, down []float64, b *Batch, scale float64) float6
 		if a.in == 2 {
 			in[1] = b.Y[i]
 		}
-		// Forward: logits s over the groups.
-		var w2, b2 []float64
-		if H == 0 {
-			w2, b2 = b.Own[:a.in*G], b.Own[a.in*G:]
-			copy(a.s, b2)
-			for j := range a.in {
-				for g := range G {
-					a.s[g] += in[j] * w2[j*G+g]
-				}
-			}
-		} else {
-			var w1, b1 []float64
-			w1, b1, w2, b2 = a.split(b.Own)
-			for u := range H {
-				v := b1[u]
-				for j := range a.in {
-					v += in[j] * w1[j*H+u]
-				}
-				a.h[u] = math.Tanh(v)
-			}
-			copy(a.s, b2)
-			for u, hv := range a.h {
-				row := w2[u*G : (u+1)*G]
-				for g, w := range row {
-					a.s[g] += hv * w
-				}
-			}
-		}
-		m := a.s[0]
-		for _, v := range a.s[1:] {
-			m = math.Max(m, v)
-		}
-		var e float64
-		for g, v := range a.s {
-			a.ds[g] = math.Exp(v - m)
-			e += a.ds[g]
-		}
+		a.forward(&in, b.Own)
 		grp := b.Group[i]
-		sum += m + math.Log(e) - a.s[grp]
+		loss, e := a.softmax(grp)
+		sum += loss
 		if dout == nil && down == nil {
 			continue
 		}
@@ -223,57 +187,111 @@ func (a *Adversarial) eval(dout, down []float64, b *Batch, scale float64) float6
 			a.ds[g] *= invN / e
 		}
 		a.ds[grp] -= invN
-		var din [2]float64
-		if H == 0 {
-			for j := range a.in {
-				for g, d := range a.ds {
-					din[j] += d * w2[j*G+g]
-					if down != nil {
-						down[j*G+g] += in[j] * d
-					}
-				}
-			}
-			if down != nil {
-				for g, d := range a.ds {
-					down[a.in*G+g] += d
-				}
-			}
-		} else {
-			w1, _, _, _ := a.split(b.Own)
-			var gw1, gb1, gw2, gb2 []float64
-			if down != nil {
-				gw1, gb1, gw2, gb2 = a.split(down)
-			}
-			for u, hv := range a.h {
-				row := w2[u*G : (u+1)*G]
-				var d float64
-				for g, w := range row {
-					d += a.ds[g] * w
-					if down != nil {
-						gw2[u*G+g] += hv * a.ds[g]
-					}
-				}
-				d *= 1 - hv*hv // tanh'
-				a.dh[u] = d
-				for j := range a.in {
-					din[j] += d * w1[j*H+u]
-					if down != nil {
-						gw1[j*H+u] += in[j] * d
-					}
-				}
-				if down != nil {
-					gb1[u] += d
-				}
-			}
-			if down != nil {
-				for g, d := range a.ds {
-					gb2[g] += d
-				}
-			}
-		}
+		din := a.backward(&in, b.Own, down)
 		if dout != nil {
 			dout[i] += scale * din[0]
 		}
 	}
 	return sum * invN
+}
+
+// forward computes the adversary's logits a.s over the groups (and its
+// hidden units a.h) from its inputs in and parameters own.
+func (a *Adversarial) forward(in *[2]float64, own []float64) {
+	H, G := a.Hidden, a.groups
+	if H == 0 {
+		w2, b2 := own[:a.in*G], own[a.in*G:]
+		copy(a.s, b2)
+		for j := range a.in {
+			for g := range G {
+				a.s[g] += in[j] * w2[j*G+g]
+			}
+		}
+		return
+	}
+	w1, b1, w2, b2 := a.split(own)
+	for u := range H {
+		v := b1[u]
+		for j := range a.in {
+			v += in[j] * w1[j*H+u]
+		}
+		a.h[u] = math.Tanh(v)
+	}
+	copy(a.s, b2)
+	for u, hv := range a.h {
+		row := w2[u*G : (u+1)*G]
+		for g, w := range row {
+			a.s[g] += hv * w
+		}
+	}
+}
+
+// softmax turns the logits into a.ds = exp(s − max s) and returns the
+// cross-entropy of group grp and the normaliser Σ a.ds.
+func (a *Adversarial) softmax(grp int) (loss, e float64) {
+	m := a.s[0]
+	for _, v := range a.s[1:] {
+		m = math.Max(m, v)
+	}
+	for g, v := range a.s {
+		a.ds[g] = math.Exp(v - m)
+		e += a.ds[g]
+	}
+	return m + math.Log(e) - a.s[grp], e
+}
+
+// backward propagates a.ds (the loss's gradient in the logits) to the
+// adversary's inputs, returned, and adds it to its parameters' gradient
+// down (nil: not wanted).
+func (a *Adversarial) backward(in *[2]float64, own, down []float64) (din [2]float64) {
+	H, G := a.Hidden, a.groups
+	if H == 0 {
+		w2 := own[:a.in*G]
+		for j := range a.in {
+			for g, d := range a.ds {
+				din[j] += d * w2[j*G+g]
+				if down != nil {
+					down[j*G+g] += in[j] * d
+				}
+			}
+		}
+		if down != nil {
+			for g, d := range a.ds {
+				down[a.in*G+g] += d
+			}
+		}
+		return din
+	}
+	w1, _, w2, _ := a.split(own)
+	var gw1, gb1, gw2, gb2 []float64
+	if down != nil {
+		gw1, gb1, gw2, gb2 = a.split(down)
+	}
+	for u, hv := range a.h {
+		row := w2[u*G : (u+1)*G]
+		var d float64
+		for g, w := range row {
+			d += a.ds[g] * w
+			if down != nil {
+				gw2[u*G+g] += hv * a.ds[g]
+			}
+		}
+		d *= 1 - hv*hv // tanh'
+		a.dh[u] = d
+		for j := range a.in {
+			din[j] += d * w1[j*H+u]
+			if down != nil {
+				gw1[j*H+u] += in[j] * d
+			}
+		}
+		if down != nil {
+			gb1[u] += d
+		}
+	}
+	if down != nil {
+		for g, d := range a.ds {
+			gb2[g] += d
+		}
+	}
+	return din
 }

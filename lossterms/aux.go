@@ -33,9 +33,11 @@ func init() {
 		},
 		Metrics: []MetricDef{
 			{Pattern: "<split>.aux_accuracy", Better: "higher", Order: 400, How: "Aux.Accuracy",
-				Meaning: "accuracy of the aux term's head on the auxiliary targets: fraction of targets labelled right (loss bce) or of rows whose argmax is right (ce); empty for mse"},
+				Meaning: "accuracy of the aux term's head on the auxiliary targets: fraction of targets labelled right (loss bce) or of rows whose argmax is right (ce); empty for mse",
+				Value:   auxValue(func(x *Aux, pred []float64, v *SplitView) float64 { return x.Accuracy(pred, v.Aux, v.N) })},
 			{Pattern: "<split>.aux_loss", Better: "lower", Order: 401, How: "Aux.RowsLoss",
-				Meaning: "the aux term's loss on the split (its head's bce, ce or mse)"},
+				Meaning: "the aux term's loss on the split (its head's bce, ce or mse)",
+				Value:   auxValue(func(x *Aux, pred []float64, v *SplitView) float64 { return x.RowsLoss(pred, v.Aux, v.N) })},
 		},
 		Needs: InfoNeeds{Aux: true, Hidden: true},
 		New: func(params map[string]any) (Term, error) {
@@ -123,21 +125,6 @@ func (x *Aux) Setup(s Shape) error {
 
 // Needs: the hidden layer and the auxiliary targets.
 func (x *Aux) Needs() Needs { return Needs{Layer: x.layer, Aux: true} }
-
-// SplitMetrics adds <split>.aux_accuracy and <split>.aux_loss of the
-// head on the split's auxiliary targets (none when the split has none).
-func (x *Aux) SplitMetrics(dst map[string]float64, v *SplitView) {
-	if v.A == 0 {
-		return
-	}
-	h, _ := v.Hidden(x.layer)
-	pred := make([]float64, v.N*v.A)
-	x.Predict(pred, h, v.Own, v.N)
-	dst[v.Split+".aux_accuracy"] = x.Accuracy(pred, v.Aux, v.N)
-	dst[v.Split+".aux_loss"] = x.RowsLoss(pred, v.Aux, v.N)
-}
-
-var _ SplitMetricer = (*Aux)(nil)
 
 // ResolvedLayer returns the resolved hidden layer the head reads; valid after
 // Setup.
@@ -347,58 +334,91 @@ func (x *Aux) eval(dh, down []float64, b *Batch, scale float64) float64 {
 		if !grad {
 			continue
 		}
+		var dhi []float64 // the gradient in this row's hidden layer
+		if dh != nil {
+			dhi = dh[i*H : (i+1)*H]
+		}
 		in := h
 		if U > 0 {
 			in = x.u
 		}
-		// Head layer: ∂/∂W2 = in ⊗ dz, ∂/∂in = W2·dz.
-		for k, v := range in {
-			row := w2[k*A : (k+1)*A]
-			var d float64
-			for j, w := range row {
-				d += w * dz[j]
-			}
-			if down != nil {
-				grow := gw2[k*A : (k+1)*A]
-				for j, g := range dz {
-					grow[j] += v * g
-				}
-			}
-			if U > 0 {
-				x.du[k] = d * (1 - v*v) // tanh'
-			} else if dh != nil {
-				dh[i*H+k] += scale * d
-			}
-		}
-		if down != nil {
-			for j, g := range dz {
-				gb2[j] += g
-			}
-		}
-		if U == 0 {
-			continue
-		}
-		for k, hv := range h {
-			row := w1[k*U : (k+1)*U]
-			var d float64
-			for j, w := range row {
-				d += w * x.du[j]
-			}
-			if down != nil {
-				grow := gw1[k*U : (k+1)*U]
-				for j, g := range x.du {
-					grow[j] += hv * g
-				}
-			}
-			if dh != nil {
-				dh[i*H+k] += scale * d
-			}
-		}
-		if down != nil {
-			for j, g := range x.du {
-				gb1[j] += g
-			}
+		x.backHead(in, dz, w2, gw2, gb2, dhi, scale)
+		if U > 0 {
+			x.backHidden(h, w1, gw1, gb1, dhi, scale)
 		}
 	}
 	return sum * invN
+}
+
+// auxValue is a metric of the run's first aux head on the split's
+// auxiliary targets (none when the split has none).
+func auxValue(f func(x *Aux, pred []float64, v *SplitView) float64) func(*MetricEval, *SplitView, *MetricColumn) (float64, bool) {
+	return func(e *MetricEval, v *SplitView, _ *MetricColumn) (float64, bool) {
+		x, own, ok := evalTerm[*Aux](e)
+		if !ok || v.A == 0 {
+			return 0, false
+		}
+		h, _ := v.Hidden(x.layer)
+		pred := make([]float64, v.N*v.A)
+		x.Predict(pred, h, own, v.N)
+		return f(x, pred, v), true
+	}
+}
+
+// backHead propagates dz through the head layer from its input in:
+// ∂/∂W2 = in ⊗ dz into gw2 and gb2 (nil: not wanted), ∂/∂in = W2·dz into
+// x.du through tanh (a hidden layer) or, times scale, into dhi.
+func (x *Aux) backHead(in, dz, w2, gw2, gb2, dhi []float64, scale float64) {
+	U, A := x.Hidden, x.a
+	for k, v := range in {
+		row := w2[k*A : (k+1)*A]
+		var d float64
+		for j, w := range row {
+			d += w * dz[j]
+		}
+		if gw2 != nil {
+			grow := gw2[k*A : (k+1)*A]
+			for j, g := range dz {
+				grow[j] += v * g
+			}
+		}
+		if U > 0 {
+			x.du[k] = d * (1 - v*v) // tanh'
+		} else if dhi != nil {
+			dhi[k] += scale * d
+		}
+	}
+	if gb2 != nil {
+		for j, g := range dz {
+			gb2[j] += g
+		}
+	}
+}
+
+// backHidden propagates x.du through the head's hidden layer from the
+// model's layer h: into gw1 and gb1 (nil: not wanted) and, times scale,
+// into dhi.
+func (x *Aux) backHidden(h, w1, gw1, gb1, dhi []float64, scale float64) {
+	U := x.Hidden
+	for k, hv := range h {
+		row := w1[k*U : (k+1)*U]
+		var d float64
+		for j, w := range row {
+			d += w * x.du[j]
+		}
+		if gw1 != nil {
+			grow := gw1[k*U : (k+1)*U]
+			for j, g := range x.du {
+				grow[j] += hv * g
+			}
+		}
+		if dhi != nil {
+			dhi[k] += scale * d
+		}
+	}
+	if gb1 != nil {
+		for j, g := range x.du {
+			gb1[j] += g
+		}
+	}
 }

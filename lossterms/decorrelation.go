@@ -21,9 +21,15 @@ func init() {
 		Metrics: []MetricDef{
 			{Pattern: "<split>.gap_score", Better: "higher", Order: 701, How: "GapScore",
 				Meaning: "per generating factor of a builtin, the largest minus the second largest |correlation| with a unit of the decorrelation term's layer, averaged over factors: 1 = each factor has a unit of its own",
-				When:    func(c *MetricContext) bool { return c.Factors }},
+				When:    func(c *MetricContext) bool { return c.Factors },
+				Value: decorrelationValue(func(h []float64, w int, v *SplitView) (float64, bool) {
+					return GapScore(h, v.N, w, v.Factors, v.F), v.F > 0
+				})},
 			{Pattern: "<split>.mean_abs_corr", Better: "lower", Order: 700, How: "MeanAbsCorr",
-				Meaning: "mean over pairs of units of the decorrelation term's hidden layer of |correlation| of their activations on the split (constant units left out)"},
+				Meaning: "mean over pairs of units of the decorrelation term's hidden layer of |correlation| of their activations on the split (constant units left out)",
+				Value: decorrelationValue(func(h []float64, w int, v *SplitView) (float64, bool) {
+					return MeanAbsCorr(h, v.N, w), true
+				})},
 		},
 		Needs: InfoNeeds{Hidden: true},
 		New: func(params map[string]any) (Term, error) {
@@ -68,18 +74,6 @@ func (d *Decorrelation) Setup(s Shape) error {
 
 // Needs: the hidden layer.
 func (d *Decorrelation) Needs() Needs { return Needs{Layer: d.layer} }
-
-// SplitMetrics adds <split>.mean_abs_corr of the term's layer and, when
-// the data has generating factors, <split>.gap_score.
-func (d *Decorrelation) SplitMetrics(dst map[string]float64, v *SplitView) {
-	h, w := v.Hidden(d.layer)
-	dst[v.Split+".mean_abs_corr"] = MeanAbsCorr(h, v.N, w)
-	if v.F > 0 {
-		dst[v.Split+".gap_score"] = GapScore(h, v.N, w, v.Factors, v.F)
-	}
-}
-
-var _ SplitMetricer = (*Decorrelation)(nil)
 
 // Value returns ½·Σ_{a≠b} C_ab².
 func (d *Decorrelation) Value(b *Batch) float64 { return d.eval(nil, b, 0) }
@@ -251,4 +245,17 @@ func GapScore(h []float64, n, w int, f []float64, nf int) float64 {
 		return math.NaN()
 	}
 	return s / float64(m)
+}
+
+// decorrelationValue is a metric of the run's first decorrelation term's
+// layer (h, of width w) on the split.
+func decorrelationValue(f func(h []float64, w int, v *SplitView) (float64, bool)) func(*MetricEval, *SplitView, *MetricColumn) (float64, bool) {
+	return func(e *MetricEval, v *SplitView, _ *MetricColumn) (float64, bool) {
+		d, _, ok := evalTerm[*Decorrelation](e)
+		if !ok {
+			return 0, false
+		}
+		h, w := v.Hidden(d.layer)
+		return f(h, w, v)
+	}
 }

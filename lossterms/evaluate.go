@@ -1,13 +1,14 @@
 package lossterms
 
 // The hooks below are how the trainer reaches what a term does beyond its
-// value and gradient: its metrics on each split, the frozen classifier it
-// reads, the figure samples it wants. The trainer asks for these
+// value and gradient: the frozen classifier it reads, the figure samples
+// it wants (its metrics are rows of its Info.Metrics, each computing its
+// value). The trainer asks for these
 // interfaces and never for a concrete term type or kind, so adding a term
 // touches this package, a config and the docs.
 
-// SplitView is one split of a run's data as a term's metrics see it, at
-// the end of training.
+// SplitView is one split of a run's data as the metrics see it, at the
+// end of training (MetricDef.Value).
 type SplitView struct {
 	Split   string // train, validation or test: the prefix of the metric names
 	Task    string // classification, regression or segmentation
@@ -19,18 +20,12 @@ type SplitView struct {
 	F       int       // generating factors per row
 	Factors []float64 // N × F
 	Labels  []int     // class labels besides the target; nil when none
+	Group   []int     // group of dataset.group per row; nil when none
+	Seq     []int     // sequence index per row; nil when the data has none
 	Own     []float64 // the term's own parameters (OwnParams), at their final values
 	// Hidden returns the activations of hidden layer l over the rows
 	// (N × width, row-major) and the layer's width.
 	Hidden func(l int) ([]float64, int)
-}
-
-// SplitMetricer is a term that reports metrics of its own on each split:
-// rows of its Info.Metrics, named <split>.<metric>.
-type SplitMetricer interface {
-	// SplitMetrics adds the term's metrics on v to dst. It leaves out
-	// what v cannot support (no auxiliary targets, no labels).
-	SplitMetrics(dst map[string]float64, v *SplitView)
 }
 
 // ClassifierSpec is how a term wants its frozen classifier trained.

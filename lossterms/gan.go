@@ -27,10 +27,22 @@ func init() {
 		Metrics: []MetricDef{
 			{Pattern: "<split>.realism", Task: "regression", Better: "lower", Order: 500, How: "Realism",
 				Meaning: "adversarial term: energy distance (V-statistic, Euclidean) between the real joint sample {(x_i, y_i)} and the generated one {(x_i, ŷ_i)} of the split, x the standardized features and ŷ generated with one fixed draw of the noise inputs; 0 = the same points",
-				When:    func(c *MetricContext) bool { return c.is("regression") }},
+				When:    func(c *MetricContext) bool { return c.is("regression") },
+				Value: func(e *MetricEval, v *SplitView, _ *MetricColumn) (float64, bool) {
+					_, _, ok := evalTerm[*GAN](e)
+					return Realism(v.X, v.D, v.Y, v.Out, v.K), ok && v.Task == "regression"
+				}},
 			{Pattern: "<split>.disc_accuracy", Task: "regression", Order: 501, How: "GAN.DiscriminatorAccuracy",
 				Meaning: "adversarial term: fraction of the split's 2n rows, n real (x, y) and n generated (x, ŷ), that the discriminator labels right (D > ½ = real); ½ = it cannot tell them apart",
-				When:    func(c *MetricContext) bool { return c.is("regression") }},
+				When:    func(c *MetricContext) bool { return c.is("regression") },
+				Value: func(e *MetricEval, v *SplitView, _ *MetricColumn) (float64, bool) {
+					g, own, ok := evalTerm[*GAN](e)
+					if !ok || v.Task != "regression" {
+						return 0, false
+					}
+					g.SetInputs(v.X)
+					return g.DiscriminatorAccuracy(&Batch{N: v.N, K: v.K, Out: v.Out, Y: v.Y, Own: own}), true
+				}},
 		},
 		Needs: InfoNeeds{Generator: true, Why: "trains the model as a conditional generator of a real-valued target"},
 		New: func(params map[string]any) (Term, error) {
@@ -105,22 +117,8 @@ func (*GAN) Kind() string { return "adversarial" }
 // SampleKind asks for real and generated points.
 func (g *GAN) SampleKind() string { return SampleScatter }
 
-// SplitMetrics adds <split>.realism (energy distance between the real and
-// the generated joint sample) and <split>.disc_accuracy (the
-// discriminator's accuracy on both) for a regression split.
-func (g *GAN) SplitMetrics(dst map[string]float64, v *SplitView) {
-	if v.Task != "regression" {
-		return
-	}
-	dst[v.Split+".realism"] = Realism(v.X, v.D, v.Y, v.Out, v.K)
-	g.SetInputs(v.X)
-	b := Batch{N: v.N, K: v.K, Out: v.Out, Y: v.Y, Own: v.Own}
-	dst[v.Split+".disc_accuracy"] = g.DiscriminatorAccuracy(&b)
-}
-
 var (
-	_ SplitMetricer = (*GAN)(nil)
-	_ Sampler       = (*GAN)(nil)
+	_ Sampler = (*GAN)(nil)
 )
 
 // SetInputDim sets the number of conditioning features per row; call it

@@ -30,6 +30,12 @@ type MetricDef struct {
 	// When says whether a sweep of this data reports the metric; nil:
 	// always. For a term's metrics the term must also be in the spec.
 	When func(c *MetricContext) bool
+	// Value computes the metric's value for column c of a run e; v is
+	// the column's split for a "<split>." row (nil for the others). ok is
+	// false when the run has no value for it (the cell stays empty).
+	Value func(e *MetricEval, v *SplitView, c *MetricColumn) (x float64, ok bool)
+	// EveryRun metrics are reported by a diverged run too.
+	EveryRun bool
 
 	// Term is the kind of the term whose metric it is ("" for the
 	// trainer's own); set by the table.
@@ -58,72 +64,121 @@ func (c *MetricContext) groups() bool        { return len(c.Groups) > 0 && c.Tas
 var (
 	splitAccuracy = MetricDef{Pattern: "<split>.accuracy", Task: "classification", Better: "higher", Order: 100,
 		Meaning: "fraction of rows whose predicted class is the true class (split = train, validation, test); for segmentation, the fraction of mask positions labelled right (logit > 0)",
-		How:     "Accuracy", When: func(c *MetricContext) bool { return !c.is("regression") }}
+		How:     "Accuracy", When: func(c *MetricContext) bool { return !c.is("regression") },
+		Value: func(_ *MetricEval, v *SplitView, _ *MetricColumn) (float64, bool) { return splitAccuracyOf(v) }}
 	groupMetrics = []MetricDef{
 		{Pattern: "<split>.dp_diff", Task: "classification", Better: "lower", Order: 200, How: "DPDiff",
 			Meaning: "demographic-parity difference: max − min over the groups of dataset.group of the rate of predicted positives (binary classification)",
-			When:    func(c *MetricContext) bool { return c.groups() && c.Binary }},
+			When:    func(c *MetricContext) bool { return c.groups() && c.Binary },
+			Value: func(e *MetricEval, v *SplitView, _ *MetricColumn) (float64, bool) {
+				if v.K != 1 {
+					return 0, false
+				}
+				return DPDiff(v.Out, v.Group, v.N, e.Groups), true
+			}},
 		{Pattern: "<split>.eo_diff", Task: "classification", Better: "lower", Order: 201, How: "EODiff",
 			Meaning: "equalized-odds difference: the larger of the max − min over groups of the true-positive rate and of the false-positive rate (a group without rows of a label is left out of that rate)",
-			When:    func(c *MetricContext) bool { return c.groups() && c.Binary }},
+			When:    func(c *MetricContext) bool { return c.groups() && c.Binary },
+			Value: func(e *MetricEval, v *SplitView, _ *MetricColumn) (float64, bool) {
+				if v.K != 1 {
+					return 0, false
+				}
+				return EODiff(v.Out, v.Y, v.Group, v.N, e.Groups), true
+			}},
 		{Pattern: "<split>.accuracy_diff", Task: "classification", Better: "lower", Order: 202, How: "GroupAccuracy, Spread",
 			Meaning: "max − min over the groups of dataset.group of the group's accuracy",
-			When:    (*MetricContext).groups},
+			When:    (*MetricContext).groups,
+			Value: func(e *MetricEval, v *SplitView, _ *MetricColumn) (float64, bool) {
+				return Spread(groupAccuracies(e, v)), true
+			}},
 		{Pattern: "<split>.accuracy.<group>", Task: "classification", Better: "higher", Order: 203, How: "GroupAccuracy",
 			Meaning: "accuracy on the rows of one group of dataset.group (empty when the split has none)",
-			When:    (*MetricContext).groups},
+			When:    (*MetricContext).groups,
+			Value: func(e *MetricEval, v *SplitView, c *MetricColumn) (float64, bool) {
+				return groupAccuracies(e, v)[c.Group], true
+			}},
 	}
 	flickerMetrics = []MetricDef{
 		{Pattern: "<split>.flicker", Task: "classification", Better: "lower", Order: 300, How: "Flicker",
 			Meaning: "sequence data: fraction of consecutive frame pairs of a sequence whose predicted label changes",
-			When:    func(c *MetricContext) bool { return c.Seq && c.is("classification") }},
+			When:    func(c *MetricContext) bool { return c.Seq && c.is("classification") },
+			Value: func(_ *MetricEval, v *SplitView, _ *MetricColumn) (float64, bool) {
+				pred, _, ok := frameLabels(v)
+				return Flicker(pred, v.Seq), ok
+			}},
 		{Pattern: "<split>.flicker_excess", Task: "classification", Order: 301, How: "FlickerExcess",
 			Meaning: "sequence data: flicker minus the rate at which the true label changes (0: as often as the truth; negative: predictions lag or skip transitions)",
-			When:    func(c *MetricContext) bool { return c.Seq && c.is("classification") }},
+			When:    func(c *MetricContext) bool { return c.Seq && c.is("classification") },
+			Value: func(_ *MetricEval, v *SplitView, _ *MetricColumn) (float64, bool) {
+				pred, truth, ok := frameLabels(v)
+				return FlickerExcess(pred, truth, v.Seq), ok
+			}},
 	}
 	gradMetrics = []MetricDef{
 		{Pattern: "grad.cos.<term>", Order: 1100, Diagnostic: true, How: "the trainer's gradient telemetry",
-			Meaning: "mean cosine between the task gradient and the term's gradient over the weights they share, on sampled steps (empty at λ = 0)"},
+			Meaning: "mean cosine between the task gradient and the term's gradient over the weights they share, on sampled steps (empty at λ = 0)",
+			Value:   gradValue(func(g GradStats) float64 { return g.CosSum })},
 		{Pattern: "grad.conflict.<term>", Better: "lower", Order: 1101, Diagnostic: true, How: "the trainer's gradient telemetry",
-			Meaning: "fraction of sampled steps where that cosine is negative: the term pulls against the task"},
+			Meaning: "fraction of sampled steps where that cosine is negative: the term pulls against the task",
+			Value:   gradValue(func(g GradStats) float64 { return float64(g.Negative) })},
 		{Pattern: "grad.ratio.<term>", Order: 1102, Diagnostic: true, How: "the trainer's gradient telemetry",
-			Meaning: "mean ‖λ·∇term‖ / ‖∇task‖ on sampled steps: above 1 the term's gradient dominates"},
+			Meaning: "mean ‖λ·∇term‖ / ‖∇task‖ on sampled steps: above 1 the term's gradient dominates",
+			Value:   gradValue(func(g GradStats) float64 { return g.RatioSum })},
 	}
-	weightL1   = MetricDef{Pattern: "weight_l1", Order: 1200, How: "L1.Value", Meaning: "Σ|w| over the weight matrices (biases excluded) at the end of training"}
-	weightL2   = MetricDef{Pattern: "weight_l2", Order: 1201, How: "L2.Value", Meaning: "Σw² over the weight matrices (biases excluded) at the end of training"}
-	sparsity   = MetricDef{Pattern: "sparsity", Order: 1202, How: "Sparsity", Meaning: "fraction of weights that are exactly zero"}
-	nearZero   = MetricDef{Pattern: "near_zero", Order: 1203, How: "NearZero", Meaning: "fraction of weights with |w| < 1e-3·max|w|"}
+	weightL1   = MetricDef{Pattern: "weight_l1", Order: 1200, How: "L1.Value", Meaning: "Σ|w| over the weight matrices (biases excluded) at the end of training", Value: weightValue(WeightL1)}
+	weightL2   = MetricDef{Pattern: "weight_l2", Order: 1201, How: "L2.Value", Meaning: "Σw² over the weight matrices (biases excluded) at the end of training", Value: weightValue(WeightL2)}
+	sparsity   = MetricDef{Pattern: "sparsity", Order: 1202, How: "Sparsity", Meaning: "fraction of weights that are exactly zero", Value: weightValue(Sparsity)}
+	nearZero   = MetricDef{Pattern: "near_zero", Order: 1203, How: "NearZero", Meaning: "fraction of weights with |w| < 1e-3·max|w|", Value: weightValue(NearZero)}
 	trainerOwn = slices.Concat([]MetricDef{
 		splitAccuracy,
 		{Pattern: "<split>.loss", Better: "lower", Order: 101, How: "the task loss's Value",
-			Meaning: "mean task loss (cross-entropy, MSE or Huber, without added terms) on the split"},
+			Meaning: "mean task loss (cross-entropy, MSE or Huber, without added terms) on the split",
+			Value: func(e *MetricEval, v *SplitView, _ *MetricColumn) (float64, bool) {
+				return e.Loss(v.Out, v.Y, v.N, v.K), true
+			}},
 		{Pattern: "<split>.mse", Task: "regression", Better: "lower", Order: 102, How: "MSE",
 			Meaning: "mean squared error of the predictions on the split (over every value: per pixel for an image target)",
-			When:    func(c *MetricContext) bool { return c.is("regression") }},
+			When:    func(c *MetricContext) bool { return c.is("regression") },
+			Value:   func(_ *MetricEval, v *SplitView, _ *MetricColumn) (float64, bool) { return splitMSEOf(v) }},
 		{Pattern: "<split>.r2", Task: "regression", Better: "higher", Order: 103, How: "R2",
 			Meaning: "coefficient of determination 1 − SS_res/SS_tot on the split",
-			When:    func(c *MetricContext) bool { return c.is("regression") }},
+			When:    func(c *MetricContext) bool { return c.is("regression") },
+			Value: func(_ *MetricEval, v *SplitView, _ *MetricColumn) (float64, bool) {
+				return R2(v.Out, v.Y, v.N*v.K), v.Task == "regression"
+			}},
 		{Pattern: "<split>.iou", Task: "segmentation", Better: "higher", Order: 104, How: "IoU",
 			Meaning: "intersection over union of the predicted and true foreground, pooled over the split's rows (1 when both are empty)",
-			When:    func(c *MetricContext) bool { return c.is("segmentation") }},
+			When:    func(c *MetricContext) bool { return c.is("segmentation") },
+			Value: func(_ *MetricEval, v *SplitView, _ *MetricColumn) (float64, bool) {
+				return IoU(v.Out, v.Y, v.N, v.K), v.Task == "segmentation"
+			}},
 		{Pattern: "<split>.boundary_f1", Task: "segmentation", Better: "higher", Order: 105, How: "BoundaryF1",
 			Meaning: "F1 of the predicted mask boundaries (label changes between neighbouring positions) against the true ones, a match within 1 position, pooled over the split",
-			When:    func(c *MetricContext) bool { return c.is("segmentation") }},
+			When:    func(c *MetricContext) bool { return c.is("segmentation") },
+			Value: func(_ *MetricEval, v *SplitView, _ *MetricColumn) (float64, bool) {
+				return BoundaryF1(v.Out, v.Y, v.N, v.K), v.Task == "segmentation"
+			}},
 	}, groupMetrics, flickerMetrics, []MetricDef{
 		{Pattern: "gap.accuracy", Task: "classification", Better: "lower", Order: 1000, How: "train.accuracy − test.accuracy",
 			Meaning: "train.accuracy − test.accuracy: the overfitting gap",
-			When:    func(c *MetricContext) bool { return !c.is("regression") }},
+			When:    func(c *MetricContext) bool { return !c.is("regression") },
+			Value: func(e *MetricEval, _ *SplitView, _ *MetricColumn) (float64, bool) {
+				return gapOf(e, splitAccuracyOf, false)
+			}},
 		{Pattern: "gap.mse", Task: "regression", Better: "lower", Order: 1001, How: "test.mse − train.mse",
 			Meaning: "test.mse − train.mse: the overfitting gap",
-			When:    func(c *MetricContext) bool { return c.is("regression") }},
+			When:    func(c *MetricContext) bool { return c.is("regression") },
+			Value:   func(e *MetricEval, _ *SplitView, _ *MetricColumn) (float64, bool) { return gapOf(e, splitMSEOf, true) }},
 	}, gradMetrics, []MetricDef{weightL1, weightL2, sparsity, nearZero,
 		{Pattern: EpochsRun, Order: 1300, Diagnostic: true, How: "the trainer's epoch count",
-			Meaning: "epochs (or L-BFGS iterations) actually run"},
+			Meaning: "epochs (or L-BFGS iterations) actually run", EveryRun: true,
+			Value: func(e *MetricEval, _ *SplitView, _ *MetricColumn) (float64, bool) { return float64(e.Epochs), true }},
 	})
 )
 
 // EpochsRun is the metric every run reports, diverged or not: the epochs
-// (or L-BFGS iterations) it ran. The trainers set it by this name.
+// (or L-BFGS iterations) it ran. Its row computes it for the built-in
+// trainer; the runner of a training command sets it by this name.
 const EpochsRun = "epochs_run"
 
 // MetricTable returns every metric a run can report, in column order:
@@ -142,57 +197,6 @@ func MetricTable() []MetricDef {
 	}
 	slices.SortStableFunc(rows, func(a, b MetricDef) int { return a.Order - b.Order })
 	return rows
-}
-
-// MetricColumns returns the metric columns of a sweep of data and terms c,
-// in the table's order: the split metrics split by split, then the others;
-// "<group>" expands to each group (made safe for a column name), and the
-// "<term>" metrics to each term in spec order, term by term.
-func MetricColumns(c *MetricContext) []string {
-	var split, other []MetricDef
-	for _, m := range MetricTable() {
-		if m.When != nil && !m.When(c) {
-			continue
-		}
-		if m.Term != "" && !slices.Contains(c.Kinds, m.Term) {
-			continue
-		}
-		if strings.HasPrefix(m.Pattern, "<split>.") {
-			split = append(split, m)
-		} else {
-			other = append(other, m)
-		}
-	}
-	var names []string
-	for _, sp := range c.Splits {
-		for _, m := range split {
-			name := sp + strings.TrimPrefix(m.Pattern, "<split>")
-			if strings.Contains(name, "<group>") {
-				for _, g := range c.Groups {
-					names = append(names, strings.ReplaceAll(name, "<group>", GroupColumnName(g)))
-				}
-				continue
-			}
-			names = append(names, name)
-		}
-	}
-	for i := 0; i < len(other); i++ {
-		if !strings.Contains(other[i].Pattern, "<term>") {
-			names = append(names, other[i].Pattern)
-			continue
-		}
-		j := i
-		for j < len(other) && strings.Contains(other[j].Pattern, "<term>") {
-			j++
-		}
-		for _, t := range c.Terms {
-			for _, m := range other[i:j] {
-				names = append(names, strings.ReplaceAll(m.Pattern, "<term>", t))
-			}
-		}
-		i = j - 1
-	}
-	return names
 }
 
 // GroupColumnName makes a group name safe inside a metric column name.

@@ -22,10 +22,16 @@ func init() {
 		Metrics: []MetricDef{
 			{Pattern: "<split>.perceptual", Task: "regression", Better: "lower", Order: 600, How: "Perceptual.Value",
 				Meaning: "perceptual term: mean over the split's images of ‖φ(ŷ) − φ(y)‖², φ the chosen layer of the frozen classifier",
-				When:    func(c *MetricContext) bool { return c.Labels }},
+				When:    func(c *MetricContext) bool { return c.Labels },
+				Value: perceptualValue(func(p *Perceptual, v *SplitView) float64 {
+					return p.Value(&Batch{N: v.N, K: v.K, Out: v.Out, Y: v.Y})
+				})},
 			{Pattern: "<split>.recognizability", Task: "regression", Better: "higher", Order: 601, How: "Recognizability",
 				Meaning: "perceptual term: accuracy of the frozen classifier (trained on clean images of the repeat's training split) on the restored images ŷ",
-				When:    func(c *MetricContext) bool { return c.Labels }},
+				When:    func(c *MetricContext) bool { return c.Labels },
+				Value: perceptualValue(func(p *Perceptual, v *SplitView) float64 {
+					return Recognizability(p.Extractor(), v.Out, labelsAsFloats(v.Labels), v.N)
+				})},
 		},
 		Needs: InfoNeeds{Images: true, Why: "compares restored and clean images through a classifier of their classes"},
 		New: func(params map[string]any) (Term, error) {
@@ -186,18 +192,6 @@ func (p *Perceptual) Classifier() ClassifierSpec {
 // SampleKind asks for input, restored and target images.
 func (p *Perceptual) SampleKind() string { return SampleImages }
 
-// SplitMetrics adds <split>.perceptual (the term's value over the split)
-// and <split>.recognizability (the frozen classifier's accuracy on the
-// restored images) when the split has labels.
-func (p *Perceptual) SplitMetrics(dst map[string]float64, v *SplitView) {
-	if v.Labels == nil {
-		return
-	}
-	b := Batch{N: v.N, K: v.K, Out: v.Out, Y: v.Y}
-	dst[v.Split+".perceptual"] = p.Value(&b)
-	dst[v.Split+".recognizability"] = Recognizability(p.Extractor(), v.Out, labelsAsFloats(v.Labels), v.N)
-}
-
 func labelsAsFloats(l []int) []float64 {
 	y := make([]float64, len(l))
 	for i, c := range l {
@@ -208,7 +202,6 @@ func labelsAsFloats(l []int) []float64 {
 
 var (
 	_ ClassifierUser = (*Perceptual)(nil)
-	_ SplitMetricer  = (*Perceptual)(nil)
 	_ Sampler        = (*Perceptual)(nil)
 )
 
@@ -299,4 +292,16 @@ func (p *Perceptual) eval(dout []float64, b *Batch, scale float64) float64 {
 		}
 	}
 	return sum / float64(b.N)
+}
+
+// perceptualValue is a metric of the run's first perceptual term on a
+// split with labels.
+func perceptualValue(f func(p *Perceptual, v *SplitView) float64) func(*MetricEval, *SplitView, *MetricColumn) (float64, bool) {
+	return func(e *MetricEval, v *SplitView, _ *MetricColumn) (float64, bool) {
+		p, _, ok := evalTerm[*Perceptual](e)
+		if !ok || v.Labels == nil {
+			return 0, false
+		}
+		return f(p, v), true
+	}
 }

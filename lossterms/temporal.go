@@ -149,20 +149,7 @@ func (t *Temporal) eval(dout []float64, b *Batch, scale float64) float64 {
 	if dout != nil && len(dout) != n*K {
 		panic(fmt.Sprintf("lossterms: temporal: len(dout) = %d, want %d", len(dout), n*K))
 	}
-	y := b.Out
-	if t.on == OnProbabilities {
-		y = t.p[:n*K]
-		for i := range n {
-			row, pr := b.Out[i*K:(i+1)*K], y[i*K:(i+1)*K]
-			if t.soft {
-				softmaxRow(pr, row)
-			} else {
-				for j, z := range row {
-					pr[j] = sigmoid(z)
-				}
-			}
-		}
-	}
+	y := t.smoothed(b)
 	var dp []float64
 	if dout != nil {
 		dp = t.dp[:n*K]
@@ -176,80 +163,115 @@ func (t *Temporal) eval(dout []float64, b *Batch, scale float64) float64 {
 		}
 		pairs++
 		a, c := y[i*K:(i+1)*K], y[(i+1)*K:(i+2)*K]
-		var v float64
-		switch t.Norm {
-		case NormL1:
-			for j := range a {
-				v += math.Abs(c[j] - a[j])
-			}
-		default: // l2, l2_squared
-			for j := range a {
-				d := c[j] - a[j]
-				v += d * d
-			}
-		}
-		norm := v
-		if t.Norm == NormL2 {
-			norm = math.Sqrt(v)
-		}
+		norm := t.pairNorm(a, c)
 		sum += norm
 		if dp == nil {
 			continue
 		}
-		// g = ∂‖d‖/∂d, added to row i+1 and subtracted from row i.
-		da, dc := dp[i*K:(i+1)*K], dp[(i+1)*K:(i+2)*K]
-		for j := range a {
-			d := c[j] - a[j]
-			var g float64
-			switch t.Norm {
-			case NormL1:
-				if d > 0 {
-					g = 1
-				} else if d < 0 {
-					g = -1
-				}
-			case NormL2:
-				if norm > 0 {
-					g = d / norm
-				}
-			default:
-				g = 2 * d
-			}
-			dc[j] += g
-			da[j] -= g
-		}
+		t.addPairGrad(dp[i*K:(i+1)*K], dp[(i+1)*K:(i+2)*K], a, c, norm)
 	}
 	if pairs == 0 {
 		return 0
 	}
 	inv := 1 / float64(pairs)
 	if dout != nil {
-		s := scale * inv
-		for i := range n {
-			g, dz := dp[i*K:(i+1)*K], dout[i*K:(i+1)*K]
-			switch {
-			case t.on == OnOutputs:
-				for j, v := range g {
-					dz[j] += s * v
-				}
-			case t.soft:
-				pr := y[i*K : (i+1)*K]
-				var dot float64
-				for j, v := range g {
-					dot += pr[j] * v
-				}
-				for j, v := range g {
-					dz[j] += s * pr[j] * (v - dot)
-				}
-			default:
-				pr := y[i*K : (i+1)*K]
-				for j, v := range g {
-					dz[j] += s * pr[j] * (1 - pr[j]) * v
-				}
+		t.chain(dout, dp, y, n, K, scale*inv)
+	}
+	return sum * inv
+}
+
+// smoothed returns what the term smooths: the batch's outputs, or their
+// probabilities (in t.p).
+func (t *Temporal) smoothed(b *Batch) []float64 {
+	if t.on != OnProbabilities {
+		return b.Out
+	}
+	n, K := b.N, b.K
+	y := t.p[:n*K]
+	for i := range n {
+		row, pr := b.Out[i*K:(i+1)*K], y[i*K:(i+1)*K]
+		if t.soft {
+			softmaxRow(pr, row)
+		} else {
+			for j, z := range row {
+				pr[j] = sigmoid(z)
 			}
 		}
 	}
-	return sum * inv
+	return y
+}
+
+// pairNorm is the term's norm of c − a for consecutive frames a, c.
+func (t *Temporal) pairNorm(a, c []float64) float64 {
+	var v float64
+	switch t.Norm {
+	case NormL1:
+		for j := range a {
+			v += math.Abs(c[j] - a[j])
+		}
+	default: // l2, l2_squared
+		for j := range a {
+			d := c[j] - a[j]
+			v += d * d
+		}
+	}
+	if t.Norm == NormL2 {
+		return math.Sqrt(v)
+	}
+	return v
+}
+
+// addPairGrad adds g = ∂‖d‖/∂d (d = c − a, of norm norm) to dc, the
+// gradient of row i+1, and subtracts it from da, that of row i.
+func (t *Temporal) addPairGrad(da, dc, a, c []float64, norm float64) {
+	for j := range a {
+		d := c[j] - a[j]
+		var g float64
+		switch t.Norm {
+		case NormL1:
+			if d > 0 {
+				g = 1
+			} else if d < 0 {
+				g = -1
+			}
+		case NormL2:
+			if norm > 0 {
+				g = d / norm
+			}
+		default:
+			g = 2 * d
+		}
+		dc[j] += g
+		da[j] -= g
+	}
+}
+
+// chain adds s times the gradient dp in the smoothed values y to dout,
+// the gradient in the outputs, through the softmax or sigmoid.
+func (t *Temporal) chain(dout, dp, y []float64, n, K int, s float64) {
+	for i := range n {
+		g, dz := dp[i*K:(i+1)*K], dout[i*K:(i+1)*K]
+		switch {
+		case t.on == OnOutputs:
+			for j, v := range g {
+				dz[j] += s * v
+			}
+		case t.soft:
+			pr := y[i*K : (i+1)*K]
+			var dot float64
+			for j, v := range g {
+				dot += pr[j] * v
+			}
+			for j, v := range g {
+				dz[j] += s * pr[j] * (v - dot)
+			}
+		default:
+			pr := y[i*K : (i+1)*K]
+			for j, v := range g {
+				dz[j] += s * pr[j] * (1 - pr[j]) * v
+			}
+		}
+	}
 }
 
 // softmaxRow writes softmax(z) to dst, subtracting the maximum first.

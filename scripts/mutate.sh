@@ -602,6 +602,25 @@ mutant i23-training-needs-loss-task report/analysis_plot.go cmd 'TestTrainer_Kee
 	'anyFinite(task) || totalC < 0' 'true'
 mutant i23-grad-note-older-version report/analysis_grad.go cmd 'TestTrainer_KeepsWhatItSaid' \
 	'		if ri >= 0 && len(ratios) == 0 {' '		if false {'
+# --- issue 22: metric rows compute their values; shorter functions ---
+mutant i22m-group-spread-dropped lossterms/metrictable.go lossterms 'TestMetricValues_ByRow' \
+	'return Spread(groupAccuracies(e, v)), true' 'return Spread(groupAccuracies(e, v)), false'
+mutant i22m-group-column-first lossterms/metrictable.go lossterms 'TestMetricValues_ByRow' \
+	'return groupAccuracies(e, v)[c.Group], true' 'return groupAccuracies(e, v)[0], true'
+mutant i22m-diverged-reports-all lossterms/metricvalue.go lossterms 'TestMetricValues_ByRow' \
+	'if e.Diverged && !col.Def.EveryRun {' 'if false {'
+mutant i22m-epochs-not-every-run lossterms/metrictable.go lossterms 'TestMetricValues_ByRow' \
+	'EveryRun: true,' 'EveryRun: false,'
+mutant i22m-conflict-as-cosine lossterms/metrictable.go lossterms 'TestMetricValues_ByRow' \
+	'return float64(g.Negative)' 'return g.CosSum'
+mutant i22l-adversarial-tanh-derivative lossterms/adversarial.go lossterms 'Adversarial' \
+	'd *= 1 - hv*hv' 'd *= 1 - hv'
+mutant i22l-temporal-l2-unnormalised lossterms/temporal.go lossterms 'Temporal' \
+	'g = d / norm' 'g = d'
+mutant i22l-csv-missing-accepted experiments/dataset/csv.go experiments/dataset 'ReadCSV' \
+	'return false, rd.cellErr(c, v, missingValueError{v})' 'return false, nil'
+mutant i22l-slurm-array-step-ignored sweep/shard.go sweep 'Shard' \
+	's := Shard{(i - lo) / step, n}' 's := Shard{i - lo, n}'
 
 echo
 echo "=== mutation summary: $caught caught, $missed missed, $stale stale (of $((caught + missed + stale)))"

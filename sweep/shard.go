@@ -93,99 +93,14 @@ const (
 // When both engines' variables are set they must name the same shard.
 // source describes where the shard came from, for messages.
 func ShardFromEnv(lookup func(string) (string, bool)) (sh Shard, source string, err error) {
-	get := func(k string) (string, bool) {
-		v, ok := lookup(k)
-		return strings.TrimSpace(v), ok && strings.TrimSpace(v) != ""
+	e := shardEnv(lookup)
+	k8s, k8sSrc, err := e.k8s()
+	if err != nil {
+		return Shard{}, "", err
 	}
-	num := func(k string) (int, error) {
-		v, _ := get(k)
-		n, err := strconv.Atoi(v)
-		if err != nil {
-			return 0, fmt.Errorf("%s=%q is not a whole number", k, v)
-		}
-		return n, nil
-	}
-	shards, haveShards := get(EnvShards)
-
-	var k8s, slurm *Shard
-	var k8sSrc, slurmSrc string
-	if idx, ok := get(EnvK8sIndex); ok {
-		if !haveShards {
-			return Shard{}, "", fmt.Errorf("%s=%s is set (a Kubernetes Indexed Job) but %s is not: set it to the Job's completions", EnvK8sIndex, idx, EnvShards)
-		}
-		i, err := num(EnvK8sIndex)
-		if err != nil {
-			return Shard{}, "", err
-		}
-		n, err := num(EnvShards)
-		if err != nil {
-			return Shard{}, "", err
-		}
-		s := Shard{i, n}
-		k8sSrc = fmt.Sprintf("%s=%s, %s=%s", EnvK8sIndex, idx, EnvShards, shards)
-		if err := s.Validate(); err != nil {
-			return Shard{}, "", fmt.Errorf("%s: %w", k8sSrc, err)
-		}
-		k8s = &s
-	}
-	if id, ok := get(EnvSlurmID); ok {
-		i, err := num(EnvSlurmID)
-		if err != nil {
-			return Shard{}, "", err
-		}
-		var s Shard
-		if haveShards {
-			n, err := num(EnvShards)
-			if err != nil {
-				return Shard{}, "", err
-			}
-			s = Shard{i, n}
-			slurmSrc = fmt.Sprintf("%s=%s, %s=%s", EnvSlurmID, id, EnvShards, shards)
-			if err := s.Validate(); err != nil {
-				return Shard{}, "", fmt.Errorf("%s: %w (with %s set, array task ids are shard numbers: submit --array=0-%d)", slurmSrc, err, EnvShards, max(n-1, 0))
-			}
-		} else {
-			cnt, ok := get(EnvSlurmCount)
-			if !ok {
-				return Shard{}, "", fmt.Errorf("%s=%s is set (a Slurm job array) but neither %s nor %s is", EnvSlurmID, id, EnvSlurmCount, EnvShards)
-			}
-			n, err := num(EnvSlurmCount)
-			if err != nil {
-				return Shard{}, "", err
-			}
-			lo, step := 0, 1
-			if _, ok := get(EnvSlurmMin); ok {
-				if lo, err = num(EnvSlurmMin); err != nil {
-					return Shard{}, "", err
-				}
-			}
-			if _, ok := get(EnvSlurmStep); ok {
-				if step, err = num(EnvSlurmStep); err != nil {
-					return Shard{}, "", err
-				}
-				if step < 1 {
-					step = 1
-				}
-			}
-			slurmSrc = fmt.Sprintf("%s=%s, %s=%s, %s=%d", EnvSlurmID, id, EnvSlurmCount, cnt, EnvSlurmMin, lo)
-			if hi, ok := get(EnvSlurmMax); ok {
-				h, err := num(EnvSlurmMax)
-				if err != nil {
-					return Shard{}, "", err
-				}
-				if (h-lo)%step != 0 || (h-lo)/step+1 != n {
-					return Shard{}, "", fmt.Errorf("%s, %s=%s: the array is not one evenly stepped range, so its task ids do not name shards: set %s to the number of shards and submit --array=0-(n-1)", slurmSrc, EnvSlurmMax, hi, EnvShards)
-				}
-			}
-			if (i-lo)%step != 0 {
-				return Shard{}, "", fmt.Errorf("%s: task id is not on the array's step %d", slurmSrc, step)
-			}
-			s = Shard{(i - lo) / step, n}
-			if err := s.Validate(); err != nil {
-				return Shard{}, "", fmt.Errorf("%s: %w", slurmSrc, err)
-			}
-		}
-		slurm = &s
+	slurm, slurmSrc, err := e.slurm()
+	if err != nil {
+		return Shard{}, "", err
 	}
 	switch {
 	case k8s != nil && slurm != nil && *k8s != *slurm:
@@ -197,6 +112,126 @@ func ShardFromEnv(lookup func(string) (string, bool)) (sh Shard, source string, 
 	}
 	return Shard{}, "", fmt.Errorf("no shard in the environment: neither %s (Kubernetes Indexed Job, with %s) nor %s (Slurm job array) is set; give --shard i/n",
 		EnvK8sIndex, EnvShards, EnvSlurmID)
+}
+
+// shardEnv looks up the environment's variables.
+type shardEnv func(string) (string, bool)
+
+// get returns a variable's value, trimmed; ok when it is set and not
+// blank.
+func (e shardEnv) get(k string) (string, bool) {
+	v, ok := e(k)
+	return strings.TrimSpace(v), ok && strings.TrimSpace(v) != ""
+}
+
+// num returns a variable's value as a whole number.
+func (e shardEnv) num(k string) (int, error) {
+	v, _ := e.get(k)
+	n, err := strconv.Atoi(v)
+	if err != nil {
+		return 0, fmt.Errorf("%s=%q is not a whole number", k, v)
+	}
+	return n, nil
+}
+
+// k8s returns the shard of a Kubernetes Indexed Job (nil: none) and the
+// variables that say so.
+func (e shardEnv) k8s() (*Shard, string, error) {
+	idx, ok := e.get(EnvK8sIndex)
+	if !ok {
+		return nil, "", nil
+	}
+	shards, haveShards := e.get(EnvShards)
+	if !haveShards {
+		return nil, "", fmt.Errorf("%s=%s is set (a Kubernetes Indexed Job) but %s is not: set it to the Job's completions", EnvK8sIndex, idx, EnvShards)
+	}
+	i, err := e.num(EnvK8sIndex)
+	if err != nil {
+		return nil, "", err
+	}
+	n, err := e.num(EnvShards)
+	if err != nil {
+		return nil, "", err
+	}
+	s := Shard{i, n}
+	src := fmt.Sprintf("%s=%s, %s=%s", EnvK8sIndex, idx, EnvShards, shards)
+	if err := s.Validate(); err != nil {
+		return nil, "", fmt.Errorf("%s: %w", src, err)
+	}
+	return &s, src, nil
+}
+
+// slurm returns the shard of a Slurm job array task (nil: none) and the
+// variables that say so: with LOSSEXP_SHARDS the task id is the shard
+// number, else the task's place in the array.
+func (e shardEnv) slurm() (*Shard, string, error) {
+	id, ok := e.get(EnvSlurmID)
+	if !ok {
+		return nil, "", nil
+	}
+	i, err := e.num(EnvSlurmID)
+	if err != nil {
+		return nil, "", err
+	}
+	shards, haveShards := e.get(EnvShards)
+	if !haveShards {
+		return e.slurmArray(i, id)
+	}
+	n, err := e.num(EnvShards)
+	if err != nil {
+		return nil, "", err
+	}
+	s := Shard{i, n}
+	src := fmt.Sprintf("%s=%s, %s=%s", EnvSlurmID, id, EnvShards, shards)
+	if err := s.Validate(); err != nil {
+		return nil, "", fmt.Errorf("%s: %w (with %s set, array task ids are shard numbers: submit --array=0-%d)", src, err, EnvShards, max(n-1, 0))
+	}
+	return &s, src, nil
+}
+
+// slurmArray returns the shard of array task i (id as set): its place in
+// the array's evenly stepped range of task ids.
+func (e shardEnv) slurmArray(i int, id string) (*Shard, string, error) {
+	cnt, ok := e.get(EnvSlurmCount)
+	if !ok {
+		return nil, "", fmt.Errorf("%s=%s is set (a Slurm job array) but neither %s nor %s is", EnvSlurmID, id, EnvSlurmCount, EnvShards)
+	}
+	n, err := e.num(EnvSlurmCount)
+	if err != nil {
+		return nil, "", err
+	}
+	lo, step := 0, 1
+	if _, ok := e.get(EnvSlurmMin); ok {
+		if lo, err = e.num(EnvSlurmMin); err != nil {
+			return nil, "", err
+		}
+	}
+	if _, ok := e.get(EnvSlurmStep); ok {
+		if step, err = e.num(EnvSlurmStep); err != nil {
+			return nil, "", err
+		}
+		if step < 1 {
+			step = 1
+		}
+	}
+	src := fmt.Sprintf("%s=%s, %s=%s, %s=%d", EnvSlurmID, id, EnvSlurmCount, cnt, EnvSlurmMin, lo)
+	if hi, ok := e.get(EnvSlurmMax); ok {
+		h, err := e.num(EnvSlurmMax)
+		if err != nil {
+			return nil, "", err
+		}
+		if (h-lo)%step != 0 || (h-lo)/step+1 != n {
+			return nil, "", fmt.Errorf("%s, %s=%s: the array is not one evenly stepped range, so its task ids do not name shards: set %s to the number of shards and submit --array=0-(n-1)", src, EnvSlurmMax, hi, EnvShards)
+		}
+	}
+	if (i-lo)%step != 0 {
+		return nil, "", fmt.Errorf("%s: task id is not on the array's step %d", src, step)
+	}
+	s := Shard{(i - lo) / step, n}
+	if err := s.Validate(); err != nil {
+		return nil, "", fmt.Errorf("%s: %w", src, err)
+	}
+	return &s, src, nil
 }
 
 // CostFunc estimates the relative cost of training one run: only ratios

@@ -85,7 +85,7 @@ func Run(ctx context.Context, s *spec.Spec, data *experiments.DataSource, plans 
 	}
 	total := 0
 	for i := range plans.Len() {
-		if opt.Skip == nil || !opt.Skip(plans.At(i)) {
+		if !skipped(opt, plans, i) {
 			total++
 		}
 	}
@@ -104,35 +104,10 @@ func Run(ctx context.Context, s *spec.Spec, data *experiments.DataSource, plans 
 	todo := make(chan int)
 	results := make(chan done)
 
-	var wg sync.WaitGroup
-	for w := 0; w < workers; w++ {
-		wg.Add(1)
-		wctx := experiments.WithWorker(ctx, w) // {worker} and LOSSEXP_WORKER of a training command
-		go func() {
-			defer wg.Done()
-			for idx := range todo {
-				d := trainOne(wctx, s, data, plans.At(idx), idx, splits, opt.Save)
-				select {
-				case results <- d:
-				case <-ctx.Done():
-					return
-				}
-			}
-		}()
-	}
-	go func() {
-		defer close(todo)
-		for idx := range plans.Len() {
-			if opt.Skip != nil && opt.Skip(plans.At(idx)) {
-				continue
-			}
-			select {
-			case todo <- idx:
-			case <-ctx.Done():
-				return
-			}
-		}
-	}()
+	wg := startWorkers(ctx, workers, todo, results, func(wctx context.Context, idx int) done {
+		return trainOne(wctx, s, data, plans.At(idx), idx, splits, opt.Save)
+	})
+	go feed(ctx, todo, plans, opt)
 
 	finished := 0
 	var firstErr error
@@ -154,6 +129,50 @@ func Run(ctx context.Context, s *spec.Spec, data *experiments.DataSource, plans 
 	cancel()
 	wg.Wait()
 	return finished, firstErr
+}
+
+// startWorkers starts workers goroutines that train the runs of todo
+// and send each outcome to results; they stop when todo is closed or ctx
+// is done.
+func startWorkers(ctx context.Context, workers int, todo <-chan int, results chan<- done, train func(ctx context.Context, idx int) done) *sync.WaitGroup {
+	var wg sync.WaitGroup
+	for w := 0; w < workers; w++ {
+		wg.Add(1)
+		wctx := experiments.WithWorker(ctx, w) // {worker} and LOSSEXP_WORKER of a training command
+		go func() {
+			defer wg.Done()
+			for idx := range todo {
+				d := train(wctx, idx)
+				select {
+				case results <- d:
+				case <-ctx.Done():
+					return
+				}
+			}
+		}()
+	}
+	return &wg
+}
+
+// skipped reports whether run i of plans is left out (Options.Skip).
+func skipped(opt Options, plans Source, i int) bool {
+	return opt.Skip != nil && opt.Skip(plans.At(i))
+}
+
+// feed sends the index of every run not skipped to todo, in order, and
+// closes it; it stops when ctx is done.
+func feed(ctx context.Context, todo chan<- int, plans Source, opt Options) {
+	defer close(todo)
+	for idx := range plans.Len() {
+		if skipped(opt, plans, idx) {
+			continue
+		}
+		select {
+		case todo <- idx:
+		case <-ctx.Done():
+			return
+		}
+	}
 }
 
 // done is a worker's report of one run.

@@ -92,18 +92,7 @@ func MinNorm(alpha, gram []float64, k int, work []float64) {
 	}
 	ga, in, mu, prev := work[:k], work[k:2*k], work[2*k:3*k], work[3*k:4*k]
 	sys := work[4*k : 4*k+(k+1)*(k+2)]
-	// Start at the vertex with the shortest gradient; in[i] = 1 marks the
-	// active set S.
-	first, scale := 0, 0.0
-	for i := range k {
-		if gram[i*k+i] < gram[first*k+first] {
-			first = i
-		}
-		scale = max(scale, gram[i*k+i])
-	}
-	clear(alpha)
-	clear(in)
-	alpha[first], in[first] = 1, 1
+	scale := minNormStart(alpha, in, gram, k)
 	if !(scale > 0) || math.IsInf(scale, 0) {
 		return // every gradient is zero (or the Gram matrix is not finite)
 	}
@@ -112,7 +101,7 @@ func MinNorm(alpha, gram []float64, k int, work []float64) {
 	// Wolfe's algorithm is finite; the bound only guards against cycling
 	// in floating point.
 	for range 16*k + 64 {
-		t := 0
+		t := 0 // the vertex most opposed to the current point
 		for i := 1; i < k; i++ {
 			if ga[i] < ga[t] {
 				t = i
@@ -132,47 +121,74 @@ func MinNorm(alpha, gram []float64, k int, work []float64) {
 		}
 		// No progress: t is (to working precision) in the affine hull of
 		// the active set, e.g. a near-duplicate of one of its vertices.
-		// Back to the previous point, then a pairwise step: move weight
-		// from the active vertex whose exchange with t lowers the norm most.
+		// Back to the previous point, then a pairwise step.
 		copy(alpha, prev)
-		for i := range k {
-			in[i] = 0
-			if alpha[i] > 0 {
-				in[i] = 1
-			}
-		}
-		minNormGa(ga, alpha, gram, k)
-		best, from, step := 0.0, -1, 0.0
-		for a := range k {
-			if in[a] == 0 || a == t {
-				continue
-			}
-			// ‖d + γ(g_t − g_a)‖² = xx − 2γ·slope + γ²·curv.
-			slope, curv := ga[a]-ga[t], gram[t*k+t]-2*gram[t*k+a]+gram[a*k+a]
-			g := alpha[a]
-			if curv > 0 && slope < g*curv {
-				g = slope / curv
-			}
-			if dec := 2*g*slope - g*g*curv; dec > best {
-				best, from, step = dec, a, g
-			}
-		}
-		if from < 0 {
+		nxx, ok := minNormPairwise(alpha, ga, in, prev, gram, k, t)
+		if !ok {
 			return
 		}
-		alpha[t] += step
-		alpha[from] -= step
-		if step == prev[from] {
-			alpha[from], in[from] = 0, 0
-		}
-		in[t] = 1
-		nxx := minNormGa(ga, alpha, gram, k)
 		if !(nxx < xx) {
 			copy(alpha, prev) // no progress in floating point: keep the better point
 			return
 		}
 		xx = nxx
 	}
+}
+
+// minNormStart starts at the vertex with the shortest gradient (in[i] =
+// 1 marks the active set S) and returns the largest squared gradient
+// norm, the scale of the Gram matrix.
+func minNormStart(alpha, in, gram []float64, k int) (scale float64) {
+	first := 0
+	for i := range k {
+		if gram[i*k+i] < gram[first*k+first] {
+			first = i
+		}
+		scale = max(scale, gram[i*k+i])
+	}
+	clear(alpha)
+	clear(in)
+	alpha[first], in[first] = 1, 1
+	return scale
+}
+
+// minNormPairwise takes a pairwise step from alpha (equal to prev): it
+// moves weight to vertex t from the active vertex whose exchange with t
+// lowers the norm most, and returns the new squared norm; ok is false
+// when no exchange lowers it.
+func minNormPairwise(alpha, ga, in, prev, gram []float64, k, t int) (nxx float64, ok bool) {
+	for i := range k {
+		in[i] = 0
+		if alpha[i] > 0 {
+			in[i] = 1
+		}
+	}
+	minNormGa(ga, alpha, gram, k)
+	best, from, step := 0.0, -1, 0.0
+	for a := range k {
+		if in[a] == 0 || a == t {
+			continue
+		}
+		// ‖d + γ(g_t − g_a)‖² = xx − 2γ·slope + γ²·curv.
+		slope, curv := ga[a]-ga[t], gram[t*k+t]-2*gram[t*k+a]+gram[a*k+a]
+		g := alpha[a]
+		if curv > 0 && slope < g*curv {
+			g = slope / curv
+		}
+		if dec := 2*g*slope - g*g*curv; dec > best {
+			best, from, step = dec, a, g
+		}
+	}
+	if from < 0 {
+		return 0, false
+	}
+	alpha[t] += step
+	alpha[from] -= step
+	if step == prev[from] {
+		alpha[from], in[from] = 0, 0
+	}
+	in[t] = 1
+	return minNormGa(ga, alpha, gram, k), true
 }
 
 // minNormMinor runs the minor cycles of Wolfe's algorithm: alpha moves to
@@ -269,6 +285,24 @@ func minNormAffine(mu, in, gram []float64, k int, scale float64, sys []float64) 
 		a[n*w+c] = 1
 	}
 	a[n*w+n], a[n*w+m] = 0, 1
+	if !solveAugmented(a, m, w) {
+		return false
+	}
+	clear(mu)
+	r = 0
+	for i := range k {
+		if in[i] != 0 {
+			mu[i] = a[r*w+m]
+			r++
+		}
+	}
+	return true
+}
+
+// solveAugmented solves the augmented m × (m+1) system a (row stride w)
+// in place by Gaussian elimination with partial pivoting, leaving the
+// solution in its last column; false when a pivot is (near) zero.
+func solveAugmented(a []float64, m, w int) bool {
 	// Every entry is at most 1 in size; a pivot below eps means an
 	// affinely dependent active set.
 	const eps = 1e-14
@@ -303,14 +337,6 @@ func minNormAffine(mu, in, gram []float64, k int, scale float64, sys []float64) 
 			s -= a[c*w+j] * a[j*w+m]
 		}
 		a[c*w+m] = s / a[c*w+c]
-	}
-	clear(mu)
-	r = 0
-	for i := range k {
-		if in[i] != 0 {
-			mu[i] = a[r*w+m]
-			r++
-		}
 	}
 	return true
 }

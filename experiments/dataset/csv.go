@@ -140,18 +140,72 @@ func ReadCSV(r io.Reader, file string, opt CSVOptions) (*Table, error) {
 	default:
 		return nil, fmt.Errorf("%s: unknown missing policy %q (valid: error, drop)", file, opt.Missing)
 	}
-
 	h := sha256.New()
 	cr := csv.NewReader(io.TeeReader(r, h))
 	cr.FieldsPerRecord = -1 // row widths are checked below, with names
 	cr.ReuseRecord = true
+	rd := &csvReader{file: file, opt: opt, task: task, drop: drop, cr: cr}
+	if err := rd.readHeader(); err != nil {
+		return nil, err
+	}
+	if err := rd.resolve(); err != nil {
+		return nil, err
+	}
+	if err := rd.readRows(); err != nil {
+		return nil, err
+	}
+	if err := rd.finish(); err != nil {
+		return nil, err
+	}
+	rd.t.Checksum = hex.EncodeToString(h.Sum(nil))
+	return rd.t, rd.finishExtras()
+}
 
-	rec, err := cr.Read()
+// csvReader is ReadCSV's state: the header, the roles of the columns and
+// the rows read so far.
+type csvReader struct {
+	file string
+	opt  CSVOptions
+	task Task
+	drop bool
+	cr   *csv.Reader
+
+	names     []string // the named header fields
+	width     int      // len(names)
+	fullWidth int      // the header's fields, unnamed trailing ones included
+	col       map[string]int
+
+	target, group    int // group -1: none
+	aux              []int
+	seqCol, ordCol   int // -1: no sequences
+	feats            []int
+	numCols, catCols []int
+	used             []int // the columns a row must have a value in
+
+	t *Table
+	// Categorical values, labels and groups repeat a lot: rows store small
+	// indices into per-column sets of distinct texts, and the string slices
+	// are built once at the end (fewer pointers for the GC to chase while
+	// reading).
+	cats       []labelSet
+	catIdx     []int32
+	labels     labelSet
+	groups     labelSet
+	yIdx, gIdx []int32
+	seqs       seqReader
+	badPixel   error // the first pixel outside [0, max]
+	kn         *knownLevels
+}
+
+// readHeader reads the header row: the column names.
+func (rd *csvReader) readHeader() error {
+	file := rd.file
+	rec, err := rd.cr.Read()
 	if err == io.EOF {
-		return nil, fmt.Errorf("%s: empty file (a header row is required)", file)
+		return fmt.Errorf("%s: empty file (a header row is required)", file)
 	}
 	if err != nil {
-		return nil, csvReadError(file, err)
+		return csvReadError(file, err)
 	}
 	names := make([]string, len(rec))
 	for i, s := range rec {
@@ -166,36 +220,55 @@ func ReadCSV(r io.Reader, file string, opt CSVOptions) (*Table, error) {
 	}
 	names = names[:width]
 	if width == 0 {
-		return nil, fmt.Errorf("%s: the header row has no column names", file)
+		return fmt.Errorf("%s: the header row has no column names", file)
 	}
-	fullWidth := len(rec)
-	col := make(map[string]int, width)
+	rd.names, rd.width, rd.fullWidth = names, width, len(rec)
+	rd.col = make(map[string]int, width)
 	for i, n := range names {
 		if n == "" {
-			return nil, &CSVError{File: file, Row: 1, Err: fmt.Errorf("header field %d has no name", i+1)}
+			return &CSVError{File: file, Row: 1, Err: fmt.Errorf("header field %d has no name", i+1)}
 		}
-		if j, dup := col[n]; dup {
-			return nil, &CSVError{File: file, Row: 1, Column: n, Err: fmt.Errorf("column name appears twice (fields %d and %d)", j+1, i+1)}
+		if j, dup := rd.col[n]; dup {
+			return &CSVError{File: file, Row: 1, Column: n, Err: fmt.Errorf("column name appears twice (fields %d and %d)", j+1, i+1)}
 		}
-		col[n] = i
+		rd.col[n] = i
 	}
-	cols := func() string { return strings.Join(names, ", ") }
+	return nil
+}
 
-	// Resolve the used columns.
+func (rd *csvReader) cols() string { return strings.Join(rd.names, ", ") }
+
+// resolve finds the columns of each role and lays out the table.
+func (rd *csvReader) resolve() error {
+	if err := rd.resolveTargets(); err != nil {
+		return err
+	}
+	if err := rd.resolveSequence(); err != nil {
+		return err
+	}
+	if err := rd.resolveFeatures(); err != nil {
+		return err
+	}
+	return rd.layout()
+}
+
+// resolveTargets finds the target, group and auxiliary target columns.
+func (rd *csvReader) resolveTargets() error {
+	file, opt, col := rd.file, rd.opt, rd.col
 	if opt.Target == "" {
-		return nil, fmt.Errorf("%s: no target column given (columns: %s)", file, cols())
+		return fmt.Errorf("%s: no target column given (columns: %s)", file, rd.cols())
 	}
 	target, ok := col[opt.Target]
 	if !ok {
-		return nil, fmt.Errorf("%s: target column %q not found (columns: %s)", file, opt.Target, cols())
+		return fmt.Errorf("%s: target column %q not found (columns: %s)", file, opt.Target, rd.cols())
 	}
 	group := -1
 	if opt.Group != "" {
 		if group, ok = col[opt.Group]; !ok {
-			return nil, fmt.Errorf("%s: group column %q not found (columns: %s)", file, opt.Group, cols())
+			return fmt.Errorf("%s: group column %q not found (columns: %s)", file, opt.Group, rd.cols())
 		}
 		if group == target {
-			return nil, fmt.Errorf("%s: column %q cannot be both target and group", file, opt.Group)
+			return fmt.Errorf("%s: column %q cannot be both target and group", file, opt.Group)
 		}
 	}
 	var aux []int
@@ -203,301 +276,372 @@ func ReadCSV(r io.Reader, file string, opt CSVOptions) (*Table, error) {
 		i, ok := col[a]
 		switch {
 		case !ok:
-			return nil, fmt.Errorf("%s: auxiliary target column %q not found (columns: %s)", file, a, cols())
+			return fmt.Errorf("%s: auxiliary target column %q not found (columns: %s)", file, a, rd.cols())
 		case i == target:
-			return nil, fmt.Errorf("%s: column %q cannot be both target and auxiliary target", file, a)
+			return fmt.Errorf("%s: column %q cannot be both target and auxiliary target", file, a)
 		case i == group:
-			return nil, fmt.Errorf("%s: column %q cannot be both group and auxiliary target", file, a)
+			return fmt.Errorf("%s: column %q cannot be both group and auxiliary target", file, a)
 		case slices.Contains(aux, i):
-			return nil, fmt.Errorf("%s: auxiliary target column %q is listed twice", file, a)
+			return fmt.Errorf("%s: auxiliary target column %q is listed twice", file, a)
 		}
 		aux = append(aux, i)
 	}
-	seqCol, ordCol := -1, -1
-	if sq := opt.Sequence; sq != nil {
-		for _, c := range []struct {
-			role, name string
-			dst        *int
-		}{{"sequence id", sq.ID, &seqCol}, {"sequence order", sq.Order, &ordCol}} {
-			i, ok := col[c.name]
-			switch {
-			case c.name == "":
-				return nil, fmt.Errorf("%s: no %s column given", file, c.role)
-			case !ok:
-				return nil, fmt.Errorf("%s: %s column %q not found (columns: %s)", file, c.role, c.name, cols())
-			case i == target:
-				return nil, fmt.Errorf("%s: column %q cannot be both target and %s", file, c.name, c.role)
-			case i == group:
-				return nil, fmt.Errorf("%s: column %q cannot be both group and %s", file, c.name, c.role)
-			case slices.Contains(aux, i):
-				return nil, fmt.Errorf("%s: column %q cannot be both auxiliary target and %s", file, c.name, c.role)
-			}
-			*c.dst = i
-		}
-		if seqCol == ordCol {
-			return nil, fmt.Errorf("%s: column %q cannot be both sequence id and sequence order", file, sq.ID)
-		}
+	rd.target, rd.group, rd.aux = target, group, aux
+	return nil
+}
+
+// resolveSequence finds the sequence id and order columns, if any.
+func (rd *csvReader) resolveSequence() error {
+	file := rd.file
+	rd.seqCol, rd.ordCol = -1, -1
+	sq := rd.opt.Sequence
+	if sq == nil {
+		return nil
 	}
-	var feats []int
+	for _, c := range []struct {
+		role, name string
+		dst        *int
+	}{{"sequence id", sq.ID, &rd.seqCol}, {"sequence order", sq.Order, &rd.ordCol}} {
+		i, ok := rd.col[c.name]
+		switch {
+		case c.name == "":
+			return fmt.Errorf("%s: no %s column given", file, c.role)
+		case !ok:
+			return fmt.Errorf("%s: %s column %q not found (columns: %s)", file, c.role, c.name, rd.cols())
+		case i == rd.target:
+			return fmt.Errorf("%s: column %q cannot be both target and %s", file, c.name, c.role)
+		case i == rd.group:
+			return fmt.Errorf("%s: column %q cannot be both group and %s", file, c.name, c.role)
+		case slices.Contains(rd.aux, i):
+			return fmt.Errorf("%s: column %q cannot be both auxiliary target and %s", file, c.name, c.role)
+		}
+		*c.dst = i
+	}
+	if rd.seqCol == rd.ordCol {
+		return fmt.Errorf("%s: column %q cannot be both sequence id and sequence order", file, sq.ID)
+	}
+	return nil
+}
+
+// resolveFeatures finds the feature columns: those listed, or every
+// column without another role.
+func (rd *csvReader) resolveFeatures() error {
+	file, opt := rd.file, rd.opt
 	if len(opt.Features) == 0 {
 		// The group column is left out unless it is listed as categorical;
 		// auxiliary targets are never features.
-		for i, n := range names {
-			if i != target && !slices.Contains(aux, i) && i != seqCol && i != ordCol && (i != group || slices.Contains(opt.Categorical, n)) {
-				feats = append(feats, i)
+		for i, n := range rd.names {
+			if i != rd.target && !slices.Contains(rd.aux, i) && i != rd.seqCol && i != rd.ordCol && (i != rd.group || slices.Contains(opt.Categorical, n)) {
+				rd.feats = append(rd.feats, i)
 			}
 		}
 	} else {
 		seen := make(map[int]bool, len(opt.Features))
 		for _, f := range opt.Features {
-			i, ok := col[f]
+			i, ok := rd.col[f]
 			switch {
 			case !ok:
-				return nil, fmt.Errorf("%s: feature column %q not found (columns: %s)", file, f, cols())
-			case i == target:
-				return nil, fmt.Errorf("%s: column %q cannot be both target and feature", file, f)
-			case slices.Contains(aux, i):
-				return nil, fmt.Errorf("%s: column %q cannot be both auxiliary target and feature", file, f)
+				return fmt.Errorf("%s: feature column %q not found (columns: %s)", file, f, rd.cols())
+			case i == rd.target:
+				return fmt.Errorf("%s: column %q cannot be both target and feature", file, f)
+			case slices.Contains(rd.aux, i):
+				return fmt.Errorf("%s: column %q cannot be both auxiliary target and feature", file, f)
 			case seen[i]:
-				return nil, fmt.Errorf("%s: feature column %q is listed twice", file, f)
-			case i == seqCol || i == ordCol:
-				return nil, fmt.Errorf("%s: column %q cannot be both sequence column and feature", file, f)
+				return fmt.Errorf("%s: feature column %q is listed twice", file, f)
+			case i == rd.seqCol || i == rd.ordCol:
+				return fmt.Errorf("%s: column %q cannot be both sequence column and feature", file, f)
 			}
 			seen[i] = true
-			feats = append(feats, i)
+			rd.feats = append(rd.feats, i)
 		}
 	}
-	if len(feats) == 0 {
-		return nil, fmt.Errorf("%s: no feature columns (columns: %s)", file, cols())
+	if len(rd.feats) == 0 {
+		return fmt.Errorf("%s: no feature columns (columns: %s)", file, rd.cols())
 	}
+	return nil
+}
+
+// layout splits the features into numeric and categorical ones and
+// starts the table.
+func (rd *csvReader) layout() error {
+	file, opt, feats := rd.file, rd.opt, rd.feats
 	isCat := make(map[int]bool, len(opt.Categorical))
 	for _, c := range opt.Categorical {
-		i, ok := col[c]
+		i, ok := rd.col[c]
 		if !ok {
-			return nil, fmt.Errorf("%s: categorical column %q not found (columns: %s)", file, c, cols())
+			return fmt.Errorf("%s: categorical column %q not found (columns: %s)", file, c, rd.cols())
 		}
 		if !slices.Contains(feats, i) {
-			return nil, fmt.Errorf("%s: categorical column %q is not among the features", file, c)
+			return fmt.Errorf("%s: categorical column %q is not among the features", file, c)
 		}
 		isCat[i] = true
 	}
-	var numCols, catCols []int
-	t := &Table{Name: file, Task: task, Columns: width}
+	t := &Table{Name: file, Task: rd.task, Columns: rd.width}
 	for _, i := range feats {
 		if isCat[i] {
-			catCols = append(catCols, i)
-			t.CatNames = append(t.CatNames, names[i])
+			rd.catCols = append(rd.catCols, i)
+			t.CatNames = append(t.CatNames, rd.names[i])
 		} else {
-			numCols = append(numCols, i)
-			t.NumNames = append(t.NumNames, names[i])
+			rd.numCols = append(rd.numCols, i)
+			t.NumNames = append(t.NumNames, rd.names[i])
 		}
 	}
 	used := slices.Clone(feats)
-	used = append(used, target)
-	if group >= 0 && !slices.Contains(used, group) {
-		used = append(used, group)
+	used = append(used, rd.target)
+	if rd.group >= 0 && !slices.Contains(used, rd.group) {
+		used = append(used, rd.group)
 	}
-	used = append(used, aux...)
-	if seqCol >= 0 {
-		used = append(used, seqCol, ordCol)
+	used = append(used, rd.aux...)
+	if rd.seqCol >= 0 {
+		used = append(used, rd.seqCol, rd.ordCol)
 	}
-	for _, i := range aux {
-		t.AuxNames = append(t.AuxNames, names[i])
+	rd.used = used
+	for _, i := range rd.aux {
+		t.AuxNames = append(t.AuxNames, rd.names[i])
 	}
-
-	// Categorical values, labels and groups repeat a lot: rows store small
-	// indices into per-column sets of distinct texts, and the string slices
-	// are built once at the end (fewer pointers for the GC to chase while
-	// reading).
-	cats := make([]labelSet, len(catCols))
-	var catIdx []int32
-	var labels labelSet
-	var groups labelSet
-	var yIdx, gIdx []int32
-	var seqs seqReader
-	var badPixel error // the first pixel outside [0, max]
+	rd.t = t
+	rd.cats = make([]labelSet, len(rd.catCols))
 	kn, err := newKnownLevels(opt, t.CatNames)
 	if err != nil {
-		return nil, fmt.Errorf("%s: %w", file, err)
+		return fmt.Errorf("%s: %w", file, err)
 	}
+	rd.kn = kn
+	return nil
+}
 
-	cellErr := func(c int, v string, err error) error {
-		line, _ := cr.FieldPos(c)
-		return &CSVError{File: file, Row: line, Column: names[c], Value: v, Err: err}
-	}
-	parseNum := func(c int, v string) (float64, error) {
-		x, err := strconv.ParseFloat(v, 64)
-		if err != nil && !errors.Is(err, strconv.ErrRange) {
-			return 0, cellErr(c, v, fmt.Errorf("value %s is not a number", quoteCell(v)))
-		}
-		if err != nil || math.IsNaN(x) || math.IsInf(x, 0) {
-			return 0, cellErr(c, v, fmt.Errorf("value %s is not a finite number", quoteCell(v)))
-		}
-		return x, nil
-	}
+func (rd *csvReader) cellErr(c int, v string, err error) error {
+	line, _ := rd.cr.FieldPos(c)
+	return &CSVError{File: rd.file, Row: line, Column: rd.names[c], Value: v, Err: err}
+}
 
-rows:
+func (rd *csvReader) parseNum(c int, v string) (float64, error) {
+	x, err := strconv.ParseFloat(v, 64)
+	if err != nil && !errors.Is(err, strconv.ErrRange) {
+		return 0, rd.cellErr(c, v, fmt.Errorf("value %s is not a number", quoteCell(v)))
+	}
+	if err != nil || math.IsNaN(x) || math.IsInf(x, 0) {
+		return 0, rd.cellErr(c, v, fmt.Errorf("value %s is not a finite number", quoteCell(v)))
+	}
+	return x, nil
+}
+
+// readRows reads the data rows.
+func (rd *csvReader) readRows() error {
+	t, opt := rd.t, rd.opt
 	for {
-		rec, err := cr.Read()
+		rec, err := rd.cr.Read()
 		if err == io.EOF {
-			break
+			return nil
 		}
 		if err != nil {
-			return nil, csvReadError(file, err)
+			return csvReadError(rd.file, err)
 		}
-		if len(rec) != width && len(rec) != fullWidth {
-			line, _ := cr.FieldPos(0)
-			return nil, &CSVError{File: file, Row: line, Err: fmt.Errorf("row has %d fields, the header has %d", len(rec), width)}
-		}
-		for c := width; c < len(rec); c++ {
-			if v := strings.TrimSpace(rec[c]); v != "" {
-				line, _ := cr.FieldPos(c)
-				return nil, &CSVError{File: file, Row: line, Value: v, Err: fmt.Errorf("value %s in unnamed field %d", quoteCell(v), c+1)}
-			}
-		}
-		for _, c := range used {
-			if v := strings.TrimSpace(rec[c]); isMissing(v) {
-				if drop {
-					t.Dropped++
-					continue rows
-				}
-				return nil, cellErr(c, v, missingValueError{v})
-			}
-		}
-		for _, c := range numCols {
-			x, err := parseNum(c, strings.TrimSpace(rec[c]))
+		if dropped, err := rd.checkRow(rec); err != nil || dropped {
 			if err != nil {
-				var ce *CSVError
-				if errors.As(err, &ce) && isText(ce.Value) {
-					ce.Err = fmt.Errorf("%w: column %s holds text; list it under dataset.categorical to one-hot encode it, or leave it out of dataset.features", ce.Err, quoteCell(names[c]))
-				}
-				return nil, err
+				return err
 			}
-			if im := opt.Image; im != nil && badPixel == nil && !(x >= 0 && x <= im.Max) {
-				// Reported once the image options are known to be sound.
-				badPixel = cellErr(c, strings.TrimSpace(rec[c]), fmt.Errorf("pixel value %v is outside [0, %v] (image max)", x, im.Max))
-			}
-			t.NumX = append(t.NumX, x)
+			t.Dropped++
+			continue
 		}
-		for k, c := range catCols {
-			v := strings.TrimSpace(rec[c])
-			if kn != nil && !kn.cat(k, v) {
-				line, _ := cr.FieldPos(c)
-				if err := kn.unseen(file, line, names[c], v); err != nil {
-					return nil, err
-				}
-			}
-			catIdx = append(catIdx, cats[k].index(v))
-		}
-		if seqCol >= 0 {
-			line, _ := cr.FieldPos(ordCol)
-			if err := seqs.add(strings.TrimSpace(rec[seqCol]), strings.TrimSpace(rec[ordCol]), line); err != nil {
-				return nil, cellErr(ordCol, strings.TrimSpace(rec[ordCol]), err)
-			}
-		}
-		v := strings.TrimSpace(rec[target])
-		if task == Regression {
-			x, err := parseNum(target, v)
-			if err != nil {
-				var ce *CSVError
-				if errors.As(err, &ce) {
-					ce.Err = fmt.Errorf("%w (task regression needs a numeric target)", ce.Err)
-				}
-				return nil, err
-			}
-			t.Y = append(t.Y, x)
-		} else {
-			if kn != nil && !slices.Contains(kn.classes, v) {
-				return nil, cellErr(target, v, fmt.Errorf("class %s does not occur in the training file %s (its classes: %s)", quoteCell(v), opt.Known.Name, strings.Join(kn.classes, ", ")))
-			}
-			if _, seen := labels.idx[v]; !seen {
-				if err := checkClassLabel(v); err != nil {
-					return nil, cellErr(target, v, err)
-				}
-			}
-			yIdx = append(yIdx, labels.index(v))
-		}
-		if group >= 0 {
-			g := strings.TrimSpace(rec[group])
-			if kn != nil && !slices.Contains(kn.groups, g) {
-				return nil, cellErr(group, g, fmt.Errorf("group %q does not occur in the training file %s (its groups: %s)", g, opt.Known.Name, strings.Join(kn.groups, ", ")))
-			}
-			gIdx = append(gIdx, groups.index(g))
-		}
-		for _, c := range aux {
-			x, err := parseNum(c, strings.TrimSpace(rec[c]))
-			if err != nil {
-				return nil, err
-			}
-			t.Aux = append(t.Aux, x)
+		if err := rd.readRow(rec); err != nil {
+			return err
 		}
 		t.N++
 		if t.N == reserveAfter && opt.SizeHint > 0 {
-			rows := int(float64(opt.SizeHint)/float64(cr.InputOffset())*reserveAfter*reserveMargin) - t.N
-			t.NumX = slices.Grow(t.NumX, rows*len(numCols))
-			t.Aux = slices.Grow(t.Aux, rows*len(aux))
-			catIdx = slices.Grow(catIdx, rows*len(catCols))
-			if task == Regression {
-				t.Y = slices.Grow(t.Y, rows)
-			} else {
-				yIdx = slices.Grow(yIdx, rows)
-			}
-			if group >= 0 {
-				gIdx = slices.Grow(gIdx, rows)
-			}
+			rd.reserve(int(float64(opt.SizeHint)/float64(rd.cr.InputOffset())*reserveAfter*reserveMargin) - t.N)
 		}
 	}
+}
+
+// checkRow checks a row's width and its missing values: dropped when it
+// lacks a value and missing is drop.
+func (rd *csvReader) checkRow(rec []string) (dropped bool, err error) {
+	if len(rec) != rd.width && len(rec) != rd.fullWidth {
+		line, _ := rd.cr.FieldPos(0)
+		return false, &CSVError{File: rd.file, Row: line, Err: fmt.Errorf("row has %d fields, the header has %d", len(rec), rd.width)}
+	}
+	for c := rd.width; c < len(rec); c++ {
+		if v := strings.TrimSpace(rec[c]); v != "" {
+			line, _ := rd.cr.FieldPos(c)
+			return false, &CSVError{File: rd.file, Row: line, Value: v, Err: fmt.Errorf("value %s in unnamed field %d", quoteCell(v), c+1)}
+		}
+	}
+	for _, c := range rd.used {
+		if v := strings.TrimSpace(rec[c]); isMissing(v) {
+			if rd.drop {
+				return true, nil
+			}
+			return false, rd.cellErr(c, v, missingValueError{v})
+		}
+	}
+	return false, nil
+}
+
+// readRow adds a complete row to the table.
+func (rd *csvReader) readRow(rec []string) error {
+	if err := rd.readFeatures(rec); err != nil {
+		return err
+	}
+	if rd.seqCol >= 0 {
+		line, _ := rd.cr.FieldPos(rd.ordCol)
+		if err := rd.seqs.add(strings.TrimSpace(rec[rd.seqCol]), strings.TrimSpace(rec[rd.ordCol]), line); err != nil {
+			return rd.cellErr(rd.ordCol, strings.TrimSpace(rec[rd.ordCol]), err)
+		}
+	}
+	if err := rd.readTarget(strings.TrimSpace(rec[rd.target])); err != nil {
+		return err
+	}
+	if group := rd.group; group >= 0 {
+		g, kn := strings.TrimSpace(rec[group]), rd.kn
+		if kn != nil && !slices.Contains(kn.groups, g) {
+			return rd.cellErr(group, g, fmt.Errorf("group %q does not occur in the training file %s (its groups: %s)", g, rd.opt.Known.Name, strings.Join(kn.groups, ", ")))
+		}
+		rd.gIdx = append(rd.gIdx, rd.groups.index(g))
+	}
+	for _, c := range rd.aux {
+		x, err := rd.parseNum(c, strings.TrimSpace(rec[c]))
+		if err != nil {
+			return err
+		}
+		rd.t.Aux = append(rd.t.Aux, x)
+	}
+	return nil
+}
+
+// readFeatures adds a row's numeric and categorical features.
+func (rd *csvReader) readFeatures(rec []string) error {
+	t, kn := rd.t, rd.kn
+	for _, c := range rd.numCols {
+		x, err := rd.parseNum(c, strings.TrimSpace(rec[c]))
+		if err != nil {
+			var ce *CSVError
+			if errors.As(err, &ce) && isText(ce.Value) {
+				ce.Err = fmt.Errorf("%w: column %s holds text; list it under dataset.categorical to one-hot encode it, or leave it out of dataset.features", ce.Err, quoteCell(rd.names[c]))
+			}
+			return err
+		}
+		if im := rd.opt.Image; im != nil && rd.badPixel == nil && !(x >= 0 && x <= im.Max) {
+			// Reported once the image options are known to be sound.
+			rd.badPixel = rd.cellErr(c, strings.TrimSpace(rec[c]), fmt.Errorf("pixel value %v is outside [0, %v] (image max)", x, im.Max))
+		}
+		t.NumX = append(t.NumX, x)
+	}
+	for k, c := range rd.catCols {
+		v := strings.TrimSpace(rec[c])
+		if kn != nil && !kn.cat(k, v) {
+			line, _ := rd.cr.FieldPos(c)
+			if err := kn.unseen(rd.file, line, rd.names[c], v); err != nil {
+				return err
+			}
+		}
+		rd.catIdx = append(rd.catIdx, rd.cats[k].index(v))
+	}
+	return nil
+}
+
+// readTarget adds a row's target v.
+func (rd *csvReader) readTarget(v string) error {
+	target, kn := rd.target, rd.kn
+	if rd.task == Regression {
+		x, err := rd.parseNum(target, v)
+		if err != nil {
+			var ce *CSVError
+			if errors.As(err, &ce) {
+				ce.Err = fmt.Errorf("%w (task regression needs a numeric target)", ce.Err)
+			}
+			return err
+		}
+		rd.t.Y = append(rd.t.Y, x)
+		return nil
+	}
+	if kn != nil && !slices.Contains(kn.classes, v) {
+		return rd.cellErr(target, v, fmt.Errorf("class %s does not occur in the training file %s (its classes: %s)", quoteCell(v), rd.opt.Known.Name, strings.Join(kn.classes, ", ")))
+	}
+	if _, seen := rd.labels.idx[v]; !seen {
+		if err := checkClassLabel(v); err != nil {
+			return rd.cellErr(target, v, err)
+		}
+	}
+	rd.yIdx = append(rd.yIdx, rd.labels.index(v))
+	return nil
+}
+
+// reserve grows the row slices for rows more rows (opt.SizeHint).
+func (rd *csvReader) reserve(rows int) {
+	t := rd.t
+	t.NumX = slices.Grow(t.NumX, rows*len(rd.numCols))
+	t.Aux = slices.Grow(t.Aux, rows*len(rd.aux))
+	rd.catIdx = slices.Grow(rd.catIdx, rows*len(rd.catCols))
+	if rd.task == Regression {
+		t.Y = slices.Grow(t.Y, rows)
+	} else {
+		rd.yIdx = slices.Grow(rd.yIdx, rows)
+	}
+	if rd.group >= 0 {
+		rd.gIdx = slices.Grow(rd.gIdx, rows)
+	}
+}
+
+// finish builds the categorical values, classes and groups from the rows'
+// indices.
+func (rd *csvReader) finish() error {
+	t, kn, file, opt := rd.t, rd.kn, rd.file, rd.opt
 	if t.N == 0 {
 		if t.Dropped > 0 {
-			return nil, fmt.Errorf("%s: no rows left after dropping %d rows with missing values", file, t.Dropped)
+			return fmt.Errorf("%s: no rows left after dropping %d rows with missing values", file, t.Dropped)
 		}
-		return nil, fmt.Errorf("%s: no data rows after the header", file)
+		return fmt.Errorf("%s: no data rows after the header", file)
 	}
-	if q := len(catCols); q > 0 {
-		t.CatX = make([]string, len(catIdx))
-		for i, k := range catIdx {
-			t.CatX[i] = cats[i%q].names[k]
+	if q := len(rd.catCols); q > 0 {
+		t.CatX = make([]string, len(rd.catIdx))
+		for i, k := range rd.catIdx {
+			t.CatX[i] = rd.cats[i%q].names[k]
 		}
 	}
-	if task == Classification {
+	if rd.task == Classification {
 		var remap []int32
-		t.Classes, remap = labels.sorted()
+		t.Classes, remap = rd.labels.sorted()
 		if kn != nil {
-			t.Classes, remap = kn.classes, kn.remap(labels.names, kn.classes)
+			t.Classes, remap = kn.classes, kn.remap(rd.labels.names, kn.classes)
 		} else if len(t.Classes) < 2 && !opt.sniff {
-			return nil, fmt.Errorf("%s: target column %q has a single class %q (classification needs at least 2)", file, opt.Target, t.Classes[0])
+			return fmt.Errorf("%s: target column %q has a single class %q (classification needs at least 2)", file, opt.Target, t.Classes[0])
 		}
 		t.Y = make([]float64, t.N)
-		for i, k := range yIdx {
+		for i, k := range rd.yIdx {
 			t.Y[i] = float64(remap[k])
 		}
 	}
-	if group >= 0 {
+	if rd.group >= 0 {
 		var remap []int32
-		t.GroupNames, remap = groups.sorted()
+		t.GroupNames, remap = rd.groups.sorted()
 		if kn != nil {
-			t.GroupNames, remap = kn.groups, kn.remap(groups.names, kn.groups)
+			t.GroupNames, remap = kn.groups, kn.remap(rd.groups.names, kn.groups)
 		}
 		t.Group = make([]int, t.N)
-		for i, k := range gIdx {
+		for i, k := range rd.gIdx {
 			t.Group[i] = int(remap[k])
 		}
 	}
-	t.Checksum = hex.EncodeToString(h.Sum(nil))
-	if kn != nil {
-		t.Warnings = kn.warnings(file)
+	return nil
+}
+
+// finishExtras adds the warnings, the sequences and the images.
+func (rd *csvReader) finishExtras() error {
+	t, file, opt := rd.t, rd.file, rd.opt
+	if rd.kn != nil {
+		t.Warnings = rd.kn.warnings(file)
 	}
-	if seqCol >= 0 && !opt.sniff {
-		if err := seqs.finish(t, file, opt.Sequence); err != nil {
-			return nil, err
+	if rd.seqCol >= 0 && !opt.sniff {
+		if err := rd.seqs.finish(t, file, opt.Sequence); err != nil {
+			return err
 		}
 	}
 	if opt.Image != nil {
-		if err := buildImages(t, file, opt.Target, *opt.Image, badPixel); err != nil {
-			return nil, err
+		if err := buildImages(t, file, opt.Target, *opt.Image, rd.badPixel); err != nil {
+			return err
 		}
 	}
-	return t, nil
+	return nil
 }
 
 // ReadCSV reserves room for the rest of a file of known size

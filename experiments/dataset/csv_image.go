@@ -107,57 +107,69 @@ func DegradeImage(dst, img []float64, w, h, c int, sigma float64, down int, tmp 
 	if w < 1 || h < 1 || c < 1 || len(dst) != P || len(img) != P || len(tmp) != P || down < 1 || w%down != 0 || h%down != 0 || sigma < 0 {
 		panic(fmt.Sprintf("dataset: degrade image: %d×%d×%d, len(dst) = %d, len(img) = %d, len(tmp) = %d, down = %d, sigma = %v", w, h, c, len(dst), len(img), len(tmp), down, sigma))
 	}
-	at := func(r, col, k int) int { return (r*w+col)*c + k }
 	copy(dst, img)
 	if sigma > 0 {
-		S := max(w, h)
-		rad := min(int(math.Ceil(3*sigma)), S)
-		wt := make([]float64, 2*rad+1)
-		for k := -rad; k <= rad; k++ {
-			wt[k+rad] = math.Exp(-float64(k*k) / (2 * sigma * sigma))
+		blurImage(dst, img, tmp, w, h, c, sigma)
+	}
+	if down > 1 {
+		downsampleImage(dst, w, h, c, down)
+	}
+}
+
+// blurImage sets dst to img blurred by a Gaussian of width sigma, rows
+// then columns (tmp holds the rows' pass).
+func blurImage(dst, img, tmp []float64, w, h, c int, sigma float64) {
+	at := func(r, col, k int) int { return (r*w+col)*c + k }
+	S := max(w, h)
+	rad := min(int(math.Ceil(3*sigma)), S)
+	wt := make([]float64, 2*rad+1)
+	for k := -rad; k <= rad; k++ {
+		wt[k+rad] = math.Exp(-float64(k*k) / (2 * sigma * sigma))
+	}
+	// Rows: img → tmp; columns: tmp → dst.
+	for pass := range 2 {
+		src, out := img, tmp
+		if pass == 1 {
+			src, out = tmp, dst
 		}
-		// Rows: img → tmp; columns: tmp → dst.
-		for pass := range 2 {
-			src, out := img, tmp
-			if pass == 1 {
-				src, out = tmp, dst
-			}
-			for ch := range c {
-				for r := range h {
-					for col := range w {
-						var s, z float64
-						for k := -rad; k <= rad; k++ {
-							rr, cc := r, col+k
-							if pass == 1 {
-								rr, cc = r+k, col
-							}
-							if rr < 0 || rr >= h || cc < 0 || cc >= w {
-								continue
-							}
-							s += wt[k+rad] * src[at(rr, cc, ch)]
-							z += wt[k+rad]
+		for ch := range c {
+			for r := range h {
+				for col := range w {
+					var s, z float64
+					for k := -rad; k <= rad; k++ {
+						rr, cc := r, col+k
+						if pass == 1 {
+							rr, cc = r+k, col
 						}
-						out[at(r, col, ch)] = s / z
+						if rr < 0 || rr >= h || cc < 0 || cc >= w {
+							continue
+						}
+						s += wt[k+rad] * src[at(rr, cc, ch)]
+						z += wt[k+rad]
 					}
+					out[at(r, col, ch)] = s / z
 				}
 			}
 		}
 	}
-	if down > 1 {
-		for ch := range c {
-			for br := 0; br < h; br += down {
-				for bc := 0; bc < w; bc += down {
-					var s float64
-					for r := br; r < br+down; r++ {
-						for col := bc; col < bc+down; col++ {
-							s += dst[at(r, col, ch)]
-						}
+}
+
+// downsampleImage replaces each down×down block of dst by its mean.
+func downsampleImage(dst []float64, w, h, c, down int) {
+	at := func(r, col, k int) int { return (r*w+col)*c + k }
+	for ch := range c {
+		for br := 0; br < h; br += down {
+			for bc := 0; bc < w; bc += down {
+				var s float64
+				for r := br; r < br+down; r++ {
+					for col := bc; col < bc+down; col++ {
+						s += dst[at(r, col, ch)]
 					}
-					s /= float64(down * down)
-					for r := br; r < br+down; r++ {
-						for col := bc; col < bc+down; col++ {
-							dst[at(r, col, ch)] = s
-						}
+				}
+				s /= float64(down * down)
+				for r := br; r < br+down; r++ {
+					for col := bc; col < bc+down; col++ {
+						dst[at(r, col, ch)] = s
 					}
 				}
 			}

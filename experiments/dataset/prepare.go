@@ -78,66 +78,20 @@ func Prepare(t *Table, opt PrepareOptions, seed uint64) (*Splits, error) {
 	for i := n; i < t.N; i++ {
 		which[i] = inTest
 	}
-
-	// Rows of a segmentation table whose mask is missing (semi-supervised
-	// data: auxiliary targets only) all train; the held-out fractions are
-	// of the labeled rows, so test and validation rows are all labeled.
-	// With every row labeled this is the plain split.
-	nl := n
-	if t.Task == Segmentation {
-		nl = 0
-		for i := range n {
-			if !t.maskMissing(i) {
-				nl++
-			}
-		}
+	nl, nTest, nVal, err := heldOutSizes(t, opt, n)
+	if err != nil {
+		return nil, err
 	}
-	nTest := int(math.Round(opt.Test * float64(nl)))
-	nVal := int(math.Round(opt.Validation * float64(nl)))
-	if opt.Test > 0 && nTest == 0 {
-		return nil, fmt.Errorf("prepare %s: test fraction %v of %d rows leaves the test split empty", t.Name, opt.Test, n)
-	}
-	if opt.Validation > 0 && nVal == 0 {
-		return nil, fmt.Errorf("prepare %s: validation fraction %v of %d rows leaves the validation split empty", t.Name, opt.Validation, n)
-	}
-	if nTest+nVal >= n {
-		return nil, fmt.Errorf("prepare %s: test %v and validation %v of %d rows leave no rows for training", t.Name, opt.Test, opt.Validation, n)
-	}
-
-	k := len(t.Classes)
-	if t.SeqID != nil {
+	switch {
+	case t.SeqID != nil:
 		// Split by sequence: whole sequences go to test, validation and
 		// train, in the shuffled order of their ids.
 		if err := splitSequences(t, n, opt, rng, which); err != nil {
 			return nil, err
 		}
-	} else if opt.Stratify && t.Task == Classification {
-		byClass := make([][]int, k)
-		for _, i := range perm {
-			c := int(t.Y[i])
-			byClass[c] = append(byClass[c], i)
-		}
-		sizes := make([]int, k)
-		for c := range byClass {
-			sizes[c] = len(byClass[c])
-		}
-		testC := apportion(nTest, opt.Test, sizes)
-		left := make([]int, k)
-		for c := range left {
-			left[c] = sizes[c] - testC[c]
-		}
-		valC := apportionCapped(nVal, opt.Validation, sizes, left)
-		for c, rows := range byClass {
-			for j, i := range rows {
-				switch {
-				case j < testC[c]:
-					which[i] = inTest
-				case j < testC[c]+valC[c]:
-					which[i] = inValidation
-				}
-			}
-		}
-	} else {
+	case opt.Stratify && t.Task == Classification:
+		stratify(t, opt, perm, nTest, nVal, which)
+	default:
 		j := 0 // index among the labeled rows, in shuffled order
 		for _, i := range perm {
 			if nl < n && t.maskMissing(i) {
@@ -152,14 +106,78 @@ func Prepare(t *Table, opt PrepareOptions, seed uint64) (*Splits, error) {
 			j++
 		}
 	}
-
 	if opt.Carve > 0 || opt.Folds > 0 {
 		if err := holdOut(t, opt, rng, perm, which); err != nil {
 			return nil, err
 		}
 	}
+	return splitRows(t, opt, n, perm, which)
+}
 
-	// Row lists in shuffled order.
+// heldOutSizes returns the rows that count for the held-out fractions
+// (nl) and the sizes of the test and validation splits. Rows of a
+// segmentation table whose mask is missing (semi-supervised data:
+// auxiliary targets only) all train; the held-out fractions are of the
+// labeled rows, so test and validation rows are all labeled. With every
+// row labeled this is the plain split.
+func heldOutSizes(t *Table, opt PrepareOptions, n int) (nl, nTest, nVal int, err error) {
+	nl = n
+	if t.Task == Segmentation {
+		nl = 0
+		for i := range n {
+			if !t.maskMissing(i) {
+				nl++
+			}
+		}
+	}
+	nTest = int(math.Round(opt.Test * float64(nl)))
+	nVal = int(math.Round(opt.Validation * float64(nl)))
+	if opt.Test > 0 && nTest == 0 {
+		return 0, 0, 0, fmt.Errorf("prepare %s: test fraction %v of %d rows leaves the test split empty", t.Name, opt.Test, n)
+	}
+	if opt.Validation > 0 && nVal == 0 {
+		return 0, 0, 0, fmt.Errorf("prepare %s: validation fraction %v of %d rows leaves the validation split empty", t.Name, opt.Validation, n)
+	}
+	if nTest+nVal >= n {
+		return 0, 0, 0, fmt.Errorf("prepare %s: test %v and validation %v of %d rows leave no rows for training", t.Name, opt.Test, opt.Validation, n)
+	}
+	return nl, nTest, nVal, nil
+}
+
+// stratify marks nTest test and nVal validation rows of perm, class by
+// class in proportion to the class sizes.
+func stratify(t *Table, opt PrepareOptions, perm []int, nTest, nVal int, which []uint8) {
+	k := len(t.Classes)
+	byClass := make([][]int, k)
+	for _, i := range perm {
+		c := int(t.Y[i])
+		byClass[c] = append(byClass[c], i)
+	}
+	sizes := make([]int, k)
+	for c := range byClass {
+		sizes[c] = len(byClass[c])
+	}
+	testC := apportion(nTest, opt.Test, sizes)
+	left := make([]int, k)
+	for c := range left {
+		left[c] = sizes[c] - testC[c]
+	}
+	valC := apportionCapped(nVal, opt.Validation, sizes, left)
+	for c, rows := range byClass {
+		for j, i := range rows {
+			switch {
+			case j < testC[c]:
+				which[i] = inTest
+			case j < testC[c]+valC[c]:
+				which[i] = inValidation
+			}
+		}
+	}
+}
+
+// splitRows gathers the rows of each split (in shuffled order, or by
+// sequence), checks them and encodes them.
+func splitRows(t *Table, opt PrepareOptions, n int, perm []int, which []uint8) (*Splits, error) {
 	var train, val, test []int
 	for _, i := range perm {
 		switch which[i] {
@@ -174,29 +192,8 @@ func Prepare(t *Table, opt PrepareOptions, seed uint64) (*Splits, error) {
 	for i := n; i < t.N; i++ {
 		test = append(test, i)
 	}
-	if t.Task == Classification {
-		counts := make([]int, k)
-		for _, i := range train {
-			counts[int(t.Y[i])]++
-		}
-		for c, m := range counts {
-			if m == 0 {
-				total := 0
-				for i := range n {
-					if int(t.Y[i]) == c {
-						total++
-					}
-				}
-				hint := "lower the test/validation fractions"
-				if !opt.Stratify {
-					hint += " or enable stratify"
-				}
-				if looksContinuous(t.Classes, n) {
-					hint = fmt.Sprintf("the target has %d distinct values for %d rows, such as %q: it looks numeric, so set dataset.task: regression (a classification target has a few classes)", k, n, t.Classes[c])
-				}
-				return nil, fmt.Errorf("prepare %s: the training split has no rows of class %q (%d in the table); %s", t.Name, t.Classes[c], total, hint)
-			}
-		}
+	if err := checkTrainClasses(t, opt, n, train); err != nil {
+		return nil, err
 	}
 	if (opt.Validation > 0 || opt.Carve > 0 || opt.Folds > 0) && len(val) == 0 {
 		return nil, fmt.Errorf("prepare %s: the validation split is empty", t.Name)
@@ -212,7 +209,6 @@ func Prepare(t *Table, opt PrepareOptions, seed uint64) (*Splits, error) {
 		slices.SortFunc(val, bySeq)
 		slices.SortFunc(test, bySeq)
 	}
-
 	enc, err := fitEncoder(t, train, opt.Standardize)
 	if err != nil {
 		return nil, err
@@ -233,6 +229,39 @@ func Prepare(t *Table, opt PrepareOptions, seed uint64) (*Splits, error) {
 		s.Test = enc.apply(t, test)
 	}
 	return s, nil
+}
+
+// checkTrainClasses checks that the training split has rows of every
+// class of a classification table (of its first n rows).
+func checkTrainClasses(t *Table, opt PrepareOptions, n int, train []int) error {
+	if t.Task != Classification {
+		return nil
+	}
+	k := len(t.Classes)
+	counts := make([]int, k)
+	for _, i := range train {
+		counts[int(t.Y[i])]++
+	}
+	for c, m := range counts {
+		if m != 0 {
+			continue
+		}
+		total := 0
+		for i := range n {
+			if int(t.Y[i]) == c {
+				total++
+			}
+		}
+		hint := "lower the test/validation fractions"
+		if !opt.Stratify {
+			hint += " or enable stratify"
+		}
+		if looksContinuous(t.Classes, n) {
+			hint = fmt.Sprintf("the target has %d distinct values for %d rows, such as %q: it looks numeric, so set dataset.task: regression (a classification target has a few classes)", k, n, t.Classes[c])
+		}
+		return fmt.Errorf("prepare %s: the training split has no rows of class %q (%d in the table); %s", t.Name, t.Classes[c], total, hint)
+	}
+	return nil
 }
 
 // checkTable validates the shape and contents of a Table, so that Prepare
@@ -276,23 +305,8 @@ func checkTable(t *Table) error {
 			return fmt.Errorf("prepare %s: row %d has group index %d, want 0..%d", t.Name, i, g, len(t.GroupNames)-1)
 		}
 	}
-	tpr := t.targetsPerRow()
-	for i, v := range t.Y {
-		if t.Task == Segmentation && t.maskMissing(i/tpr) {
-			if !math.IsNaN(v) {
-				return fmt.Errorf("prepare %s: row %d has a missing mask (NaN) but mask value %v at position %d: a mask is missing whole or not at all", t.Name, i/tpr, v, i%tpr)
-			}
-			continue
-		}
-		if math.IsNaN(v) || math.IsInf(v, 0) {
-			return fmt.Errorf("prepare %s: row %d has target %v", t.Name, i/tpr, v)
-		}
-		if t.Task == Segmentation && !(v >= 0 && v <= 1) {
-			return fmt.Errorf("prepare %s: row %d has mask value %v at position %d, want a value in [0, 1]", t.Name, i/tpr, v, i%tpr)
-		}
-		if t.Task == Classification && (v != math.Trunc(v) || v < 0 || int(v) >= len(t.Classes)) {
-			return fmt.Errorf("prepare %s: row %d has class index %v, want an integer in 0..%d", t.Name, i, v, len(t.Classes)-1)
-		}
+	if err := checkTargets(t); err != nil {
+		return err
 	}
 	for i, v := range t.NumX {
 		if math.IsNaN(v) || math.IsInf(v, 0) {
@@ -336,45 +350,7 @@ func checkFractions(opt PrepareOptions) error {
 // perm (sequences in an order drawn from rng, which the split has
 // finished using).
 func holdOut(t *Table, opt PrepareOptions, rng *rand.Rand, perm []int, which []uint8) error {
-	// groups of units; a unit is a list of rows.
-	var groups [][][]int
-	switch {
-	case t.SeqID != nil:
-		rows := map[int][]int{}
-		var ids []int
-		for i, q := range t.SeqID {
-			if which[i] != inTrain {
-				continue
-			}
-			if rows[q] == nil {
-				ids = append(ids, q)
-			}
-			rows[q] = append(rows[q], i)
-		}
-		slices.Sort(ids)
-		rng.Shuffle(len(ids), func(i, j int) { ids[i], ids[j] = ids[j], ids[i] })
-		var g [][]int
-		for _, q := range ids {
-			g = append(g, rows[q])
-		}
-		groups = [][][]int{g}
-	case opt.Stratify && t.Task == Classification:
-		groups = make([][][]int, len(t.Classes))
-		for _, i := range perm {
-			if which[i] == inTrain {
-				c := int(t.Y[i])
-				groups[c] = append(groups[c], []int{i})
-			}
-		}
-	default:
-		var g [][]int
-		for _, i := range perm {
-			if which[i] == inTrain && !(t.Task == Segmentation && t.maskMissing(i)) {
-				g = append(g, []int{i})
-			}
-		}
-		groups = [][][]int{g}
-	}
+	groups := holdOutUnits(t, opt, rng, perm, which)
 	unit := "rows"
 	if t.SeqID != nil {
 		unit = "sequences"
@@ -487,33 +463,8 @@ func fitEncoder(t *Table, train []int, standardize bool) (*encoder, error) {
 	}
 	if standardize {
 		for j := range p {
-			first := t.NumX[train[0]*p+j]
-			constant := true
-			sum := 0.0
-			for _, i := range train {
-				v := t.NumX[i*p+j]
-				sum += v
-				constant = constant && v == first
-			}
-			if constant {
-				// Centering on the exact value keeps the column at exact
-				// zeros; the scale stays 1.
-				e.mean[j] = first
-				continue
-			}
-			mean := sum / float64(len(train))
-			ss := 0.0
-			for _, i := range train {
-				d := t.NumX[i*p+j] - mean
-				ss += d * d
-			}
-			sd := math.Sqrt(ss / float64(len(train)))
-			if math.IsInf(mean, 0) || math.IsInf(sd, 0) || math.IsNaN(sd) {
-				return nil, fmt.Errorf("prepare %s: feature %q is too large to standardize (values near ±1e308)", t.Name, t.NumNames[j])
-			}
-			e.mean[j] = mean
-			if sd > 0 {
-				e.scale[j] = sd
+			if err := e.standardize(t, train, j); err != nil {
+				return nil, err
 			}
 		}
 	}
@@ -657,4 +608,107 @@ func looksContinuous(classes []string, rows int) bool {
 		frac = frac || x != math.Trunc(x)
 	}
 	return frac || 4*len(classes) > rows
+}
+
+// holdOutUnits returns the training rows that may be held out, as groups
+// (one per class when stratified) of units (a sequence's rows, or a row),
+// in shuffled order.
+func holdOutUnits(t *Table, opt PrepareOptions, rng *rand.Rand, perm []int, which []uint8) [][][]int {
+	var groups [][][]int
+	switch {
+	case t.SeqID != nil:
+		rows := map[int][]int{}
+		var ids []int
+		for i, q := range t.SeqID {
+			if which[i] != inTrain {
+				continue
+			}
+			if rows[q] == nil {
+				ids = append(ids, q)
+			}
+			rows[q] = append(rows[q], i)
+		}
+		slices.Sort(ids)
+		rng.Shuffle(len(ids), func(i, j int) { ids[i], ids[j] = ids[j], ids[i] })
+		var g [][]int
+		for _, q := range ids {
+			g = append(g, rows[q])
+		}
+		groups = [][][]int{g}
+	case opt.Stratify && t.Task == Classification:
+		groups = make([][][]int, len(t.Classes))
+		for _, i := range perm {
+			if which[i] == inTrain {
+				c := int(t.Y[i])
+				groups[c] = append(groups[c], []int{i})
+			}
+		}
+	default:
+		var g [][]int
+		for _, i := range perm {
+			if which[i] == inTrain && !(t.Task == Segmentation && t.maskMissing(i)) {
+				g = append(g, []int{i})
+			}
+		}
+		groups = [][][]int{g}
+	}
+	return groups
+}
+
+// checkTargets checks the table's target values against its task.
+func checkTargets(t *Table) error {
+	tpr := t.targetsPerRow()
+	for i, v := range t.Y {
+		if t.Task == Segmentation && t.maskMissing(i/tpr) {
+			if !math.IsNaN(v) {
+				return fmt.Errorf("prepare %s: row %d has a missing mask (NaN) but mask value %v at position %d: a mask is missing whole or not at all", t.Name, i/tpr, v, i%tpr)
+			}
+			continue
+		}
+		if math.IsNaN(v) || math.IsInf(v, 0) {
+			return fmt.Errorf("prepare %s: row %d has target %v", t.Name, i/tpr, v)
+		}
+		if t.Task == Segmentation && !(v >= 0 && v <= 1) {
+			return fmt.Errorf("prepare %s: row %d has mask value %v at position %d, want a value in [0, 1]", t.Name, i/tpr, v, i%tpr)
+		}
+		if t.Task == Classification && (v != math.Trunc(v) || v < 0 || int(v) >= len(t.Classes)) {
+			return fmt.Errorf("prepare %s: row %d has class index %v, want an integer in 0..%d", t.Name, i, v, len(t.Classes)-1)
+		}
+	}
+	return nil
+}
+
+// standardize sets the mean and scale of numeric column j from the
+// training rows.
+func (e *encoder) standardize(t *Table, train []int, j int) error {
+	p := len(t.NumNames)
+	first := t.NumX[train[0]*p+j]
+	constant := true
+	sum := 0.0
+	for _, i := range train {
+		v := t.NumX[i*p+j]
+		sum += v
+		constant = constant && v == first
+	}
+	if constant {
+		// Centering on the exact value keeps the column at exact
+		// zeros; the scale stays 1.
+		e.mean[j] = first
+		return nil
+	}
+	mean := sum / float64(len(train))
+	ss := 0.0
+	for _, i := range train {
+		d := t.NumX[i*p+j] - mean
+		ss += d * d
+	}
+	sd := math.Sqrt(ss / float64(len(train)))
+	if math.IsInf(mean, 0) || math.IsInf(sd, 0) || math.IsNaN(sd) {
+		return fmt.Errorf("prepare %s: feature %q is too large to standardize (values near ±1e308)", t.Name, t.NumNames[j])
+	}
+	e.mean[j] = mean
+	if sd > 0 {
+		e.scale[j] = sd
+	}
+	return nil
 }

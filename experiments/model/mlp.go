@@ -248,6 +248,41 @@ func (m *MLP) BackwardHidden(ws *Workspace, params, x, dout []float64, dhidden [
 	m.backward(ws, params, x, dout, dhidden, n, grad)
 }
 
+// hiddenGrad returns the first rows of dhidden[l] (nil: none given).
+func hiddenGrad(dhidden [][]float64, l, rows int) []float64 {
+	if l >= len(dhidden) || dhidden[l] == nil {
+		return nil
+	}
+	dh := dhidden[l]
+	if len(dh) < rows {
+		panic(fmt.Sprintf("model: len(dhidden[%d]) = %d, want at least %d", l, len(dh), rows))
+	}
+	return dh[:rows]
+}
+
+// deltaBelow sets d (n×in) to ∂L/∂A of the layer below weights w (in×out):
+// cur·Wᵀ (cur nil: zero) plus dh (nil: zero).
+func deltaBelow(ws *Workspace, d, cur, w, dh []float64, n, in, out int) {
+	switch {
+	case cur == nil:
+		copy(d, dh)
+	case !kern.transposeB(n, in, out):
+		gemm(false, true, n, in, out, cur, out, w, out, d, in)
+	default:
+		// δ·Wᵀ as δ·(Wᵀ): the pure-Go kernel streams rows of its
+		// right operand, so W is transposed first (in·out copies
+		// against n·in·out multiply-adds).
+		wt := ws.wt[:in*out]
+		transpose(wt, w, in, out)
+		gemm(false, false, n, in, out, cur, out, wt, in, d, in)
+	}
+	if dh != nil && cur != nil {
+		for i, v := range dh {
+			d[i] += v
+		}
+	}
+}
+
 func (m *MLP) backward(ws *Workspace, params, x, dout []float64, dhidden [][]float64, n int, grad []float64) {
 	m.checkCall(ws, params, x, n)
 	m.checkLen("grad", grad, m.numParams)
@@ -287,37 +322,13 @@ func (m *MLP) backward(ws *Workspace, params, x, dout []float64, dhidden [][]flo
 			break // no gradient with respect to the input
 		}
 		// ∂L/∂A of layer l-1 = δ·Wᵀ (+ dhidden), then ⊙ act'(Z).
-		var dh []float64
-		if l-1 < len(dhidden) && dhidden[l-1] != nil {
-			dh = dhidden[l-1]
-			if len(dh) < n*in {
-				panic(fmt.Sprintf("model: len(dhidden[%d]) = %d, want at least %d", l-1, len(dh), n*in))
-			}
-			dh = dh[:n*in]
-		}
+		dh := hiddenGrad(dhidden, l-1, n*in)
 		if cur == nil && dh == nil {
 			continue
 		}
 		d := ws.delta[next][:n*in]
 		next ^= 1
-		switch {
-		case cur == nil:
-			copy(d, dh)
-		case !kern.transposeB(n, in, out):
-			gemm(false, true, n, in, out, cur, out, params[wo:wo+in*out], out, d, in)
-		default:
-			// δ·Wᵀ as δ·(Wᵀ): the pure-Go kernel streams rows of its
-			// right operand, so W is transposed first (in·out copies
-			// against n·in·out multiply-adds).
-			wt := ws.wt[:in*out]
-			transpose(wt, params[wo:wo+in*out], in, out)
-			gemm(false, false, n, in, out, cur, out, wt, in, d, in)
-		}
-		if dh != nil && cur != nil {
-			for i, v := range dh {
-				d[i] += v
-			}
-		}
+		deltaBelow(ws, d, cur, params[wo:wo+in*out], dh, n, in, out)
 		mulDerivative(m.act, d, ws.act[l-1][:n*in])
 		cur = d
 	}

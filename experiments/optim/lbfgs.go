@@ -75,17 +75,7 @@ func LBFGS(ctx context.Context, fg func(grad, x []float64) float64, x []float64,
 			return optimize.NotTerminated, nil
 		},
 	}
-	thr := gradTol
-	if !(thr > 0) {
-		thr = 0 // gonum: Settings unchecked, LBFGS.GradStopThreshold defaults to 1e-12
-	}
-	settings := &optimize.Settings{
-		GradientThreshold: thr,
-		Converger:         &optimize.FunctionConverge{Iterations: 20},
-	}
-	if maxIter > 0 {
-		settings.MajorIterations = maxIter + 1 // gonum counts the starting point
-	}
+	settings, thr := lbfgsSettings(maxIter, gradTol)
 	res, err := optimize.Minimize(prob, x, settings, &optimize.LBFGS{GradStopThreshold: thr})
 	if res == nil { // failed before the first evaluation
 		if err == nil {
@@ -109,16 +99,39 @@ func LBFGS(ctx context.Context, fg func(grad, x []float64) float64, x []float64,
 		return out, c.err
 	}
 	if err != nil {
-		stalled := errors.Is(err, optimize.ErrLinesearcherFailure) ||
-			errors.Is(err, optimize.ErrNoProgress) ||
-			errors.Is(err, optimize.ErrNonDescentDirection)
-		if stalled && res.Gradient != nil && normInf(res.Gradient) <= stallGradTol*math.Max(1, math.Abs(res.F)) {
+		if stalledAtOptimum(res, err) {
 			out.Status = StatusStalled
 			return out, nil
 		}
 		return out, fmt.Errorf("optim: lbfgs after %d iterations (f = %g): %w", out.Iterations, out.F, err)
 	}
 	return out, nil
+}
+
+// lbfgsSettings are gonum's settings for at most maxIter iterations
+// (0: no bound) down to a gradient norm of gradTol, and the threshold.
+func lbfgsSettings(maxIter int, gradTol float64) (*optimize.Settings, float64) {
+	thr := gradTol
+	if !(thr > 0) {
+		thr = 0 // gonum: Settings unchecked, LBFGS.GradStopThreshold defaults to 1e-12
+	}
+	settings := &optimize.Settings{
+		GradientThreshold: thr,
+		Converger:         &optimize.FunctionConverge{Iterations: 20},
+	}
+	if maxIter > 0 {
+		settings.MajorIterations = maxIter + 1 // gonum counts the starting point
+	}
+	return settings, thr
+}
+
+// stalledAtOptimum reports whether gonum's error err says the line search
+// stalled where the gradient is already negligible.
+func stalledAtOptimum(res *optimize.Result, err error) bool {
+	stalled := errors.Is(err, optimize.ErrLinesearcherFailure) ||
+		errors.Is(err, optimize.ErrNoProgress) ||
+		errors.Is(err, optimize.ErrNonDescentDirection)
+	return stalled && res.Gradient != nil && normInf(res.Gradient) <= stallGradTol*math.Max(1, math.Abs(res.F))
 }
 
 func normInf(v []float64) float64 {

@@ -104,37 +104,52 @@ func Main(args []string) int {
 			return 1
 		}
 	case "notafile":
-		m := filepath.Join(dir, "metrics.jsonl")
-		var err error
-		switch arg {
-		case "fifo":
-			err = syscall.Mkfifo(m, 0o644)
-		case "dir":
-			err = os.Mkdir(m, 0o755)
-		case "devzero":
-			err = os.Symlink("/dev/zero", m)
-		}
-		if err != nil {
-			fmt.Fprintln(os.Stderr, err)
-			return 1
-		}
-		return 0
+		return notAFile(dir, arg)
 	case "child", "orphan":
-		c := exec.Command(os.Args[0], "hang")
-		c.Env = append(os.Environ(), Env+"=1")
-		if err := c.Start(); err != nil {
-			fmt.Fprintln(os.Stderr, err)
-			return 1
-		}
-		os.WriteFile(arg+".leader", []byte(strconv.Itoa(os.Getpid())), 0o644)
-		os.WriteFile(arg, []byte(strconv.Itoa(c.Process.Pid)), 0o644)
-		if mode == "child" {
-			signal.Ignore(syscall.SIGTERM)
-			time.Sleep(time.Hour)
-			return 0
+		if code, done := spawn(mode, arg); done {
+			return code
 		}
 	}
 	return ok(dir, mode, arg, args[1:])
+}
+
+// notAFile puts what arg names (a fifo, a folder, a link to /dev/zero)
+// where the metrics file goes.
+func notAFile(dir, arg string) int {
+	m := filepath.Join(dir, "metrics.jsonl")
+	var err error
+	switch arg {
+	case "fifo":
+		err = syscall.Mkfifo(m, 0o644)
+	case "dir":
+		err = os.Mkdir(m, 0o755)
+	case "devzero":
+		err = os.Symlink("/dev/zero", m)
+	}
+	if err != nil {
+		fmt.Fprintln(os.Stderr, err)
+		return 1
+	}
+	return 0
+}
+
+// spawn starts a child that hangs and writes its pid to arg (and ours to
+// arg.leader); mode child then hangs too (done), orphan goes on.
+func spawn(mode, arg string) (code int, done bool) {
+	c := exec.Command(os.Args[0], "hang")
+	c.Env = append(os.Environ(), Env+"=1")
+	if err := c.Start(); err != nil {
+		fmt.Fprintln(os.Stderr, err)
+		return 1, true
+	}
+	os.WriteFile(arg+".leader", []byte(strconv.Itoa(os.Getpid())), 0o644)
+	os.WriteFile(arg, []byte(strconv.Itoa(c.Process.Pid)), 0o644)
+	if mode == "child" {
+		signal.Ignore(syscall.SIGTERM)
+		time.Sleep(time.Hour)
+		return 0, true
+	}
+	return 0, false
 }
 
 // params is the part of LOSSEXP_PARAMS the fake reads.
