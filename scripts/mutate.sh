@@ -182,7 +182,7 @@ mutant lock-not-rechecked study/folder.go study 'TestLockAccepted' \
 mutant lock-follows-link study/folder.go study 'TestLockFolder_LinkRefused' \
 	'os.O_RDWR|os.O_CREATE|oNoFollow' 'os.O_RDWR|os.O_CREATE'
 mutant logs-move-removes-all sweep/store.go sweep 'TestMoveDir' \
-	'			if e.Type().IsRegular() && IsLogFile(e.Name()) {' '			if true {'
+	'if st, err := os.Lstat(to); err == nil && !(st.Mode().IsRegular() && IsLogFile(e.Name())) {' 'if st, err := os.Lstat(to); err == nil && st == nil {'
 mutant logs-move-follows-link sweep/store.go sweep 'TestMoveDir' \
 	'	case !st.IsDir():' '	case !st.IsDir() && false:'
 mutant figure-name-unescaped report/figwriter.go report 'HostileMetricNames' \
@@ -544,9 +544,9 @@ mutant i26-diverged-retried experiments/train_command.go experiments 'TestTrainC
 mutant i26-command-seed-32-bits experiments/train_command.go experiments 'TestCommandSeed_Range' \
 	'return RepeatSeed(seed, repeat) >> 33' 'return RepeatSeed(seed, repeat) >> 32'
 mutant i26-metrics-overflow-sign experiments/command/metrics.go experiments/command 'TestParseMetrics_SignsAndFinal' \
-	"if len(n) > 0 && n[0] == '-' {" "if len(n) > 0 && n[0] == '+' {"
+	'		v, _ = strconv.ParseFloat(s, 64)' '		v, _ = strconv.ParseFloat(s, 64); v = math.Abs(v)'
 mutant i26-metrics-final-false-is-final experiments/command/metrics.go experiments/command 'TestParseMetrics_SignsAndFinal' \
-	'			final = f' '			final = true'
+	'			if json.Unmarshal(m.raw, &final) != nil {' '			if final = true; json.Unmarshal(m.raw, new(bool)) != nil {'
 mutant i26-gradnorm-floor-not-scaled experiments/balance/gradnorm.go experiments/balance 'FlooredStep|Renormalize_Floor' \
 	'floor := WeightFloor * total' 'floor := WeightFloor'
 mutant i26-gradnorm-floor-misses-nan experiments/balance/gradnorm.go experiments/balance 'Renormalize_Floor' \
@@ -564,7 +564,7 @@ mutant i26-dwa-three-epochs-of-ones experiments/balance/dwa.go experiments/balan
 mutant i26-dwa-window-not-slid experiments/balance/dwa.go experiments/balance 'TestDWA_EpochByEpoch' \
 	'copy(d.prev2, d.prev)' 'copy(d.prev2, mean)'
 mutant i26-methods-beats-any-static report/methods.go report 'TestMethods_BeatsParetoOptimalOnly' \
-	'				if st.Pareto {' '				if true {'
+	'		if st.Pareto {' '		if true {'
 mutant i26-methods-alpha-inclusive report/methods.go report 'TestHolmBest_AtAlpha' \
 	'p < DominanceAlpha &&' 'p <= DominanceAlpha &&'
 mutant i26-methods-cv-not-on-test report/methods.go report 'TestTestAxis' \
@@ -581,7 +581,7 @@ mutant i26-csv-warning-first-line-lost experiments/dataset/csv_seq.go experiment
 mutant i23-summary-failed-not-counted report/summary.go report 'TestSummarize$' \
 	'		pt.Failed++' '		pt.Failed += 0'
 mutant i23-check-ok-runs-count-failed report/check_summary.go report 'TestSummarize$' \
-	'				st.N = p.N - p.Diverged - p.Failed' '				st.N = p.N - p.Diverged'
+	'			st.N = p.N - p.Diverged - p.Failed' '			st.N = p.N - p.Diverged'
 mutant i23-failed-point-unnamed report/balance.go cmd 'TestTrainer_FailedPointVisible' \
 	'		case cp.Task.N == 0 && p.Failed == p.N:' '		case false:'
 mutant i23-balance-note-no-left-out report/balance_csv.go cmd 'TestTrainer_FailedPointVisible' \
