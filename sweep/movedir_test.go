@@ -85,3 +85,38 @@ func TestMoveDir_KeepsUserFiles(t *testing.T) {
 		os.MkdirAll(link, 0o755)
 	}
 }
+
+// TestMoveDir_KeepsUserLinkUnderLogName: a link of the user's standing
+// under a log file's name in the log folder is theirs: moving new logs in
+// keeps the link (and what it points to) instead of replacing it.
+func TestMoveDir_KeepsUserLinkUnderLogName(t *testing.T) {
+	root := t.TempDir()
+	dst := filepath.Join(root, "runs", "logs", "0123456789abcdef")
+	if err := os.MkdirAll(dst, 0o755); err != nil {
+		t.Fatal(err)
+	}
+	mine := filepath.Join(root, "mine.txt")
+	if err := os.WriteFile(mine, []byte("mine"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	link := filepath.Join(dst, "attempt-1.stdout")
+	if err := os.Symlink(mine, link); err != nil {
+		t.Fatal(err)
+	}
+	src := filepath.Join(root, "new")
+	if err := os.MkdirAll(src, 0o755); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(filepath.Join(src, "attempt-1.stdout"), []byte("new"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if err := moveDir(src, dst); err != nil {
+		t.Fatal(err)
+	}
+	if st, err := os.Lstat(link); err != nil || st.Mode()&os.ModeSymlink == 0 {
+		t.Errorf("the user's link %s was replaced (%v)", link, err)
+	}
+	if b, _ := os.ReadFile(mine); string(b) != "mine" {
+		t.Errorf("the link's target holds %q, want the user's text", b)
+	}
+}
