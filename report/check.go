@@ -252,25 +252,6 @@ func listSome(s []string) string {
 	return listOr(s)
 }
 
-func pointLabel(terms []string, lam []float64) string {
-	if len(terms) == 0 {
-		return "(single point)"
-	}
-	return tupleLabel(terms, lam, func(t string, v float64) string { return t + "=" + formatLambda(v) })
-}
-
-// direction returns the direction of metric m for a check: the spec's
-// (trainer.metrics, then the catalogue; spec may be nil), else "both".
-func direction(spec *spec.Spec, m string) string {
-	switch spec.MetricDirection(m) {
-	case "higher":
-		return "higher"
-	case "lower":
-		return "lower"
-	}
-	return "both"
-}
-
 func checkPoint(m string, pi int, bp, cp Point, bi, ci int, tol Tolerance, label string) PointCheck {
 	bs, cs := bp.Stats[bi], cp.Stats[ci]
 	pc := PointCheck{Metric: m, Point: pi, Lambdas: bp.Lambdas, Label: label, Better: tol.Better,

@@ -8,7 +8,6 @@ import (
 	"os"
 	"path/filepath"
 	"slices"
-	"strings"
 
 	"gonum.org/v1/plot"
 	"gonum.org/v1/plot/plotter"
@@ -65,15 +64,6 @@ func findCheck(rep *CheckReport, m string, point int) *PointCheck {
 		}
 	}
 	return nil
-}
-
-func fileSafe(s string) string {
-	return strings.Map(func(r rune) rune {
-		if r == '/' || r == '\\' || r == ' ' || r == ':' {
-			return '_'
-		}
-		return r
-	}, s)
 }
 
 // overlayFig is the baseline-versus-sweep figure of one metric.
@@ -253,20 +243,6 @@ func addSweepAndRegressed(p *plot.Plot, legend *plot.Legend, newXY, badXY plotte
 		legendAdd(legend, fmt.Sprintf("regressed (%d)", len(badXY)), rs)
 	}
 	return nil
-}
-
-// thickCross is a × drawn with 2-point strokes, readable over a line.
-type thickCross struct{}
-
-func (thickCross) DrawGlyph(c *draw.Canvas, sty draw.GlyphStyle, pt vg.Point) {
-	c.SetLineStyle(draw.LineStyle{Color: sty.Color, Width: vg.Points(2)})
-	r := sty.Radius * 0.75
-	var p vg.Path
-	p.Move(vg.Point{X: pt.X - r, Y: pt.Y - r})
-	p.Line(vg.Point{X: pt.X + r, Y: pt.Y + r})
-	p.Move(vg.Point{X: pt.X - r, Y: pt.Y + r})
-	p.Line(vg.Point{X: pt.X + r, Y: pt.Y - r})
-	c.Stroke(p)
 }
 
 // zeroLogTicks labels an axis in log10 λ units: integers as powers of
