@@ -1,17 +1,19 @@
-package report
+package check
 
 import (
 	"errors"
 	"math"
 	"strings"
 	"testing"
+
+	"github.com/lossexp/lossexp/report"
 )
 
 // onePoint is a summary of one grid point (λ = 0.1) with one metric.
-func onePoint(metric string, mean, std float64, n int) *Summary {
-	return &Summary{Terms: []string{"l2"}, Metrics: []string{metric}, Points: []Point{{
+func onePoint(metric string, mean, std float64, n int) *report.Summary {
+	return &report.Summary{Terms: []string{"l2"}, Metrics: []string{metric}, Points: []report.Point{{
 		Lambdas: []float64{0.1}, N: n,
-		Stats: []Stat{{N: n, Mean: mean, Std: std, CILow: math.NaN(), CIHigh: math.NaN()}},
+		Stats: []report.Stat{{N: n, Mean: mean, Std: std, CILow: math.NaN(), CIHigh: math.NaN()}},
 	}}}
 }
 
