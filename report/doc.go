@@ -30,4 +30,8 @@
 // temporary file in the destination folder, synced, closed, renamed and the
 // folder synced ([WriteFileAtomic]), so a reader never sees half a table and
 // an interrupted sweep never leaves a truncated one.
+//
+// The regression check against a baseline (`lossexp check`) is package
+// report/check, which reads the tables through this package; exports.go
+// names what it reuses. This package does not import it.
 package report

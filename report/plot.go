@@ -931,3 +931,17 @@ func (d *divergedMarks) DataRange() (xmin, xmax, ymin, ymax float64) {
 func (d *divergedMarks) Thumbnail(c *draw.Canvas) {
 	c.DrawGlyph(draw.GlyphStyle{Shape: thickCross{}, Color: divergedRed, Radius: vg.Points(4)}, c.Center())
 }
+
+// thickCross is a × drawn with 2-point strokes, readable over a line.
+type thickCross struct{}
+
+func (thickCross) DrawGlyph(c *draw.Canvas, sty draw.GlyphStyle, pt vg.Point) {
+	c.SetLineStyle(draw.LineStyle{Color: sty.Color, Width: vg.Points(2)})
+	r := sty.Radius * 0.75
+	var p vg.Path
+	p.Move(vg.Point{X: pt.X - r, Y: pt.Y - r})
+	p.Line(vg.Point{X: pt.X + r, Y: pt.Y + r})
+	p.Move(vg.Point{X: pt.X - r, Y: pt.Y + r})
+	p.Line(vg.Point{X: pt.X + r, Y: pt.Y - r})
+	c.Stroke(p)
+}

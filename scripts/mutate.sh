@@ -91,19 +91,19 @@ mutant logspace-subnormal-log10 spec/weights.go spec 'Weight' \
 	'if x > 0 && x < 0x1p-1022 {' 'if false {'
 
 # --- statistics and the regression check -----------------------------------
-mutant check-band-10x-looser report/check.go report 'Check' \
+mutant check-band-10x-looser report/check/check.go report/check 'Check' \
 	'tol.K*se))' 'tol.K*se*10))'
-mutant check-se-summed-not-hypot report/check.go report 'Check' \
+mutant check-se-summed-not-hypot report/check/check.go report/check 'Check' \
 	'se := math.Hypot(stdErr(bs, bp), stdErr(cs, cp))' 'se := stdErr(bs, bp) + stdErr(cs, cp)'
-mutant stderr-off-by-one report/check.go report 'Check' \
+mutant stderr-off-by-one report/check/check.go report/check 'Check' \
 	'return st.Std / math.Sqrt(float64(n))' 'return st.Std / math.Sqrt(float64(n-1))'
-mutant check-direction-flipped report/check.go report 'Check' \
+mutant check-direction-flipped report/check/check.go report/check 'Check' \
 	'		worse = -pc.Delta' '		worse = pc.Delta'
-mutant check-diverged-one-allowed report/check.go report 'Check' \
+mutant check-diverged-one-allowed report/check/check.go report/check 'Check' \
 	'if cp.Diverged > bp.Diverged {' 'if cp.Diverged > bp.Diverged+1 {'
 mutant ci-student-t-dof report/summary.go report 'Describe' \
 	'Nu: float64(len(x) - 1)' 'Nu: float64(len(x))'
-mutant usable-accepts-infinite-std report/check_usable.go report 'Usable' \
+mutant usable-accepts-infinite-std report/check/usable.go report/check 'Usable' \
 	'case math.IsInf(st.Std, 0) || st.Std < 0:' 'case st.Std < 0:'
 
 # --- ordering, atomicity, integrity ------------------------------------------
@@ -125,14 +125,14 @@ mutant slurm-mem-unchecked export/slurm.go export 'RefusesBadValues' \
 	'case o.Memory != "" && !slurmMem.MatchString(o.Memory):' 'case false:'
 
 # --- selection, checks and reporting (added with the cv and check fixes) --------
-mutant hypervolume-overflows report/check.go report 'Hypervolumes' \
+mutant hypervolume-overflows report/check/check.go report/check 'Hypervolumes' \
 	'(v/2-lo/2)/(hi/2-lo/2)' '(v-lo)/(hi-lo)'
 mutant summary-drops-pooled-se report/summary.go report 'FuzzParseSummary' \
 	'pooled[m] = pooled[m] || st.Pooled' 'pooled[m] = pooled[m] && st.Pooled'
-mutant check-band-ignores-pooled-se report/check.go report 'PooledSEBand' \
+mutant check-band-ignores-pooled-se report/check/check.go report/check 'PooledSEBand' \
 	'	if st.Pooled {' '	if false {'
-mutant verify-summary-unpooled report/check_usable.go cmd 'TestCheck_CVBalanceAsReport' \
-	's, _, _, err := summarizeRuns(runsPath)' 'runs, err := ReadRuns(runsPath); s := Summarize(runs)'
+mutant verify-summary-unpooled report/check/usable.go cmd 'TestCheck_CVBalanceAsReport' \
+	's, _, _, err := report.SummarizeRuns(runsPath)' 'runs, err := report.ReadRuns(runsPath); s := report.Summarize(runs)'
 mutant run-ignores-fold study/one.go cmd 'TestRun_SameAsSweep' \
 	'st.Plans.At(req.Repeat*max(folds, 1) + req.Fold)' 'st.Plans.At(req.Repeat*max(folds, 1))'
 mutant run-ignores-axes study/one.go cmd 'TestRun_SameAsSweep' \
@@ -422,9 +422,9 @@ mutant progress-failed-as-diverged cmd/progress.go cmd 'TestProgress_FailedApart
 	'		p.failed++' '		p.diverged++'
 
 # --- issue 22: report functions under 60 lines (summary columns and figures as tables) ---
-mutant i22-summary-ci-columns-swapped report/check_summary.go report 'Summary|Check|Usable' \
+mutant i22-summary-ci-columns-swapped report/summary_read.go report 'Summary|Check|Usable' \
 	'{SuffixCILow, func(st *Stat) *float64 { return &st.CILow }},' '{SuffixCILow, func(st *Stat) *float64 { return &st.CIHigh }},'
-mutant i22-summary-se-not-pooled report/check_summary.go report 'Summary|Check|Usable' \
+mutant i22-summary-se-not-pooled report/summary_read.go report 'Summary|Check|Usable' \
 	'st.Pooled = cols[statSE] >= 0' 'st.Pooled = false'
 mutant i22-figure-family-wrong-section report/render.go report 'TestRender_Analysis$' \
 	'(*Analysis).gradFigures, sectionGrad}' '(*Analysis).gradFigures, sectionCost}'
@@ -580,7 +580,7 @@ mutant i26-csv-warning-first-line-lost experiments/dataset/csv_seq.go experiment
 # --- issue 23: failed points visible, the seed, what a trainer said ---
 mutant i23-summary-failed-not-counted report/summary.go report 'TestSummarize$' \
 	'		pt.Failed++' '		pt.Failed += 0'
-mutant i23-check-ok-runs-count-failed report/check_summary.go report 'TestSummarize$' \
+mutant i23-check-ok-runs-count-failed report/summary_read.go report 'TestSummarize$' \
 	'			st.N = p.N - p.Diverged - p.Failed' '			st.N = p.N - p.Diverged'
 mutant i23-failed-point-unnamed report/balance.go cmd 'TestTrainer_FailedPointVisible' \
 	'		case cp.Task.N == 0 && p.Failed == p.N:' '		case false:'

@@ -14,6 +14,7 @@ import (
 	"github.com/lossexp/lossexp/internal/atomicfile"
 	"github.com/lossexp/lossexp/internal/saferead"
 	"github.com/lossexp/lossexp/report"
+	"github.com/lossexp/lossexp/report/check"
 	"github.com/lossexp/lossexp/spec"
 )
 
@@ -76,7 +77,7 @@ func Baseline(results, to, tool string) (*BaselineInfo, error) {
 	// What check would compare must be there: a summary that matches its
 	// runs, runs at every point, finite spreads, values of every checked
 	// metric and a run that did not diverge.
-	if err := report.VerifySummary(results); err != nil {
+	if err := check.VerifySummary(results); err != nil {
 		if errors.Is(err, fs.ErrNotExist) {
 			return nil, inputf("%s has no %s: a baseline is stored from a results folder whose summary can be verified against its runs", results, RunsFile)
 		}
@@ -86,7 +87,7 @@ func Baseline(results, to, tool string) (*BaselineInfo, error) {
 	if err != nil {
 		return nil, &InputError{Err: err}
 	}
-	if err := report.UsableSummary(sum, sumPath, report.CheckedMetrics(sum, copt.Metrics), true); err != nil {
+	if err := check.UsableSummary(sum, sumPath, check.CheckedMetrics(sum, copt.Metrics), true); err != nil {
 		return nil, inputf("refusing to store a baseline that cannot support a check: %w", err)
 	}
 	if err := os.MkdirAll(to, 0o755); err != nil {

@@ -15,6 +15,7 @@ import (
 
 	"github.com/lossexp/lossexp/experiments/model"
 	"github.com/lossexp/lossexp/report"
+	"github.com/lossexp/lossexp/report/check"
 	"github.com/lossexp/lossexp/spec"
 )
 
@@ -35,7 +36,7 @@ func DefaultCheckSettings() CheckSettings {
 }
 
 // CheckReport is the outcome of every comparison of a check.
-type CheckReport = report.CheckReport
+type CheckReport = check.CheckReport
 
 // Checked is what Check compared and found.
 type Checked struct {
@@ -49,12 +50,12 @@ type Checked struct {
 func (c *Checked) GridPoints() int { return len(c.Base.Points) }
 
 // WriteJUnit writes the check as JUnit XML to path.
-func (c *Checked) WriteJUnit(path string) error { return report.WriteJUnit(path, c.Name, c.Report) }
+func (c *Checked) WriteJUnit(path string) error { return check.WriteJUnit(path, c.Name, c.Report) }
 
 // Figures writes an overlay PNG per checked metric into dir and returns
 // the files written.
 func (c *Checked) Figures(dir string) ([]string, error) {
-	return report.CheckFigures(dir, c.Base, c.Cur, c.Report, c.x, c.Name)
+	return check.CheckFigures(dir, c.Base, c.Cur, c.Report, c.x, c.Name)
 }
 
 // Check compares the summary of the results folder results with the
@@ -113,18 +114,18 @@ func Check(results, baseline string, set CheckSettings, log io.Writer) (*Checked
 	}
 	// Inputs that cannot support a comparison are refused before any
 	// verdict: a pass against them would mean nothing.
-	metrics := report.CheckedMetrics(base, copt.Metrics)
-	if err := report.UsableSummary(base, filepath.Join(baseline, SummaryFile), metrics, true); err != nil {
+	metrics := check.CheckedMetrics(base, copt.Metrics)
+	if err := check.UsableSummary(base, filepath.Join(baseline, SummaryFile), metrics, true); err != nil {
 		return nil, inputf("unusable baseline: %w", err)
 	}
-	if err := report.UsableSummary(cur, filepath.Join(results, SummaryFile), metrics, false); err != nil {
+	if err := check.UsableSummary(cur, filepath.Join(results, SummaryFile), metrics, false); err != nil {
 		return nil, inputf("unusable results: %w", err)
 	}
-	rep, err := report.Check(base, cur, copt)
+	rep, err := check.Check(base, cur, copt)
 	if err != nil {
 		return nil, inputf("compare %s with baseline %s: %w", results, baseline, err)
 	}
-	switch err := report.VerifySummary(results); {
+	switch err := check.VerifySummary(results); {
 	case errors.Is(err, fs.ErrNotExist):
 		fmt.Fprintf(log, "note: %s has no %s: %s is compared unverified\n", results, RunsFile, SummaryFile)
 	case err != nil:
@@ -152,9 +153,9 @@ func readCheckedSummary(dir, what string) (*report.Summary, error) {
 
 // checkOptions layers the tolerances: defaults < spec check section <
 // settings.
-func checkOptions(o CheckSettings, sp *spec.Spec, base *report.Summary) (report.CheckOptions, error) {
-	def := report.DefaultTolerance
-	c := report.CheckOptions{Tolerance: map[string]report.Tolerance{}, BalanceSteps: o.Steps, Spec: sp}
+func checkOptions(o CheckSettings, sp *spec.Spec, base *report.Summary) (check.CheckOptions, error) {
+	def := check.DefaultTolerance
+	c := check.CheckOptions{Tolerance: map[string]check.Tolerance{}, BalanceSteps: o.Steps, Spec: sp}
 	if o.Steps == 0 {
 		c.BalanceSteps = -1 // no move allowed
 	}
@@ -230,7 +231,7 @@ func checkOptions(o CheckSettings, sp *spec.Spec, base *report.Summary) (report.
 }
 
 // parseTol parses METRIC=abs:X,rel:Y,k:Z,better:D.
-func parseTol(kv string, have map[string]report.Tolerance, def report.Tolerance) (string, report.Tolerance, error) {
+func parseTol(kv string, have map[string]check.Tolerance, def check.Tolerance) (string, check.Tolerance, error) {
 	m, spec, ok := strings.Cut(kv, "=")
 	if !ok || m == "" || spec == "" {
 		return "", def, fmt.Errorf("--tol %s: want METRIC=abs:X,rel:Y,k:Z,better:higher|lower|both", kv)

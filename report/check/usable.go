@@ -1,4 +1,4 @@
-package report
+package check
 
 import (
 	"bytes"
@@ -11,6 +11,8 @@ import (
 
 	"github.com/lossexp/lossexp/internal/saferead"
 	"github.com/lossexp/lossexp/spec"
+
+	"github.com/lossexp/lossexp/report"
 )
 
 // ErrUnusable reports a summary that cannot support a comparison (no
@@ -27,7 +29,7 @@ func (e *unusable) Is(target error) bool { return target == ErrUnusable }
 
 // CheckedMetrics returns the metrics Check compares: metrics, else every
 // metric of base but the diagnostics (spec.MetricDiagnostic).
-func CheckedMetrics(base *Summary, metrics []string) []string {
+func CheckedMetrics(base *report.Summary, metrics []string) []string {
 	if len(metrics) > 0 {
 		return metrics
 	}
@@ -48,10 +50,10 @@ func CheckedMetrics(base *Summary, metrics []string) []string {
 // least one run that did not diverge: a comparison with nothing is no
 // check. (A results summary whose runs all diverged is a regression,
 // which Check reports, not unusable input.)
-func UsableSummary(s *Summary, path string, metrics []string, base bool) error {
+func UsableSummary(s *report.Summary, path string, metrics []string, base bool) error {
 	fail := func(pi int, format string, args ...any) error {
 		p := s.Points[pi]
-		return &unusable{fmt.Sprintf("%s: line %d (grid point %d, %s): %s", path, pi+2, pi+1, pointLabel(s.Terms, p.Lambdas), fmt.Sprintf(format, args...))}
+		return &unusable{fmt.Sprintf("%s: line %d (grid point %d, %s): %s", path, pi+2, pi+1, report.PointLabel(s.Terms, p.Lambdas), fmt.Sprintf(format, args...))}
 	}
 	idx := make([]int, len(metrics))
 	for i, m := range metrics {
@@ -91,9 +93,9 @@ func UsableSummary(s *Summary, path string, metrics []string, base bool) error {
 		if idx[i] < 0 {
 			continue
 		}
-		has := slices.ContainsFunc(s.Points, func(p Point) bool { return !math.IsNaN(p.Stats[idx[i]].Mean) })
+		has := slices.ContainsFunc(s.Points, func(p report.Point) bool { return !math.IsNaN(p.Stats[idx[i]].Mean) })
 		if !has {
-			return &unusable{fmt.Sprintf("%s: column %s%s is empty at every grid point: %s cannot be checked (leave it out with --metric, or store a baseline that has it)", path, m, SuffixMean, m)}
+			return &unusable{fmt.Sprintf("%s: column %s%s is empty at every grid point: %s cannot be checked (leave it out with --metric, or store a baseline that has it)", path, m, report.SuffixMean, m)}
 		}
 	}
 	return nil
@@ -105,13 +107,13 @@ func UsableSummary(s *Summary, path string, metrics []string, base bool) error {
 // a check. The error names the first line and column that differ. A
 // folder without runs.csv is fs.ErrNotExist.
 func VerifySummary(dir string) error {
-	runsPath, sumPath := filepath.Join(dir, RunsFile), filepath.Join(dir, SummaryFile)
-	s, _, _, err := summarizeRuns(runsPath)
+	runsPath, sumPath := filepath.Join(dir, report.RunsFile), filepath.Join(dir, report.SummaryFile)
+	s, _, _, err := report.SummarizeRuns(runsPath)
 	if err != nil {
 		return err
 	}
 	var want bytes.Buffer
-	if err := writeSummary(&want, s); err != nil {
+	if err := report.WriteSummaryTo(&want, s); err != nil {
 		return err
 	}
 	got, err := saferead.ReadFile(sumPath, 0)

@@ -1,17 +1,19 @@
-package report
+package check
 
 import (
 	"errors"
 	"math"
 	"strings"
 	"testing"
+
+	"github.com/lossexp/lossexp/report"
 )
 
 // onePoint is a summary of one grid point (λ = 0.1) with one metric.
-func onePoint(metric string, mean, std float64, n int) *Summary {
-	return &Summary{Terms: []string{"l2"}, Metrics: []string{metric}, Points: []Point{{
+func onePoint(metric string, mean, std float64, n int) *report.Summary {
+	return &report.Summary{Terms: []string{"l2"}, Metrics: []string{metric}, Points: []report.Point{{
 		Lambdas: []float64{0.1}, N: n,
-		Stats: []Stat{{N: n, Mean: mean, Std: std, CILow: math.NaN(), CIHigh: math.NaN()}},
+		Stats: []report.Stat{{N: n, Mean: mean, Std: std, CILow: math.NaN(), CIHigh: math.NaN()}},
 	}}}
 }
 
@@ -92,52 +94,6 @@ func TestCheck_DivergedBoundary(t *testing.T) {
 				t.Errorf("%d diverged against 1: regressed = %v", tt.diverged, p.Regressed)
 			}
 		}
-	}
-}
-
-func TestDistinctFloats(t *testing.T) {
-	for _, tt := range []struct {
-		a, b   float64
-		prec   int
-		wa, wb string
-	}{
-		{3.7281e-4, 3.7289e-4, 4, "0.0003728", "0.0003729"},
-		{3.72801e-4, 3.72809e-4, 4, "0.0003728", "0.00037281"},
-		{1, 1, 4, "1", "1"},
-		{0.1, math.Nextafter(0.1, 1), 4, "0.1", "0.10000000000000002"},
-		{1, 2, 5, "1", "2"},
-	} {
-		a, b := DistinctFloats(tt.a, tt.b, tt.prec)
-		if tt.a != tt.b && a == b {
-			t.Errorf("DistinctFloats(%v, %v) = %s, %s: the same text for different values", tt.a, tt.b, a, b)
-		}
-		if tt.wa != "" && !(a == tt.wa && b == tt.wb) {
-			t.Errorf("DistinctFloats(%v, %v, %d) = %s, %s; want %s, %s", tt.a, tt.b, tt.prec, a, b, tt.wa, tt.wb)
-		}
-	}
-}
-
-func TestDistinctHashes(t *testing.T) {
-	a := "370cb5d1e2f3a4b5c6d7e8f9aa"
-	b := "370cb5d1e2f3a4b5c6d7e8f9ab"
-	x, y := DistinctHashes(a, b, 12)
-	if x == y {
-		t.Errorf("DistinctHashes = %s, %s: the same", x, y)
-	}
-	if x != a || y != b {
-		t.Errorf("DistinctHashes = %s, %s; want the whole hashes (they differ in the last character)", x, y)
-	}
-	x, y = DistinctHashes("abcdef0123456789xyz", "abcdef0123456789xyz", 12)
-	if x != "abcdef012345…" || x != y {
-		t.Errorf("equal hashes: %s, %s", x, y)
-	}
-	x, y = DistinctHashes("aaaa1aaaaaaaaaaaaaaaa", "aaaa2aaaaaaaaaaaaaaaa", 12)
-	if x != "aaaa1aaaaaaa…" || y != "aaaa2aaaaaaa…" {
-		t.Errorf("early difference: %s, %s", x, y)
-	}
-	lb, lc := distinctLabels([]string{"l2"}, []float64{3.7281e-4}, []float64{3.7289e-4})
-	if lb == lc {
-		t.Errorf("distinctLabels: %s, %s", lb, lc)
 	}
 }
 

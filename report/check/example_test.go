@@ -1,4 +1,4 @@
-package report_test
+package check_test
 
 import (
 	"fmt"
@@ -6,6 +6,7 @@ import (
 	"strings"
 
 	"github.com/lossexp/lossexp/report"
+	"github.com/lossexp/lossexp/report/check"
 )
 
 // Two fronts of a trade-off, larger being better on both axes: the second
@@ -18,8 +19,8 @@ func ExampleHypervolumes() {
 	sparsity := []float64{0.10, 0.60, 0.90}
 	accuracy2 := []float64{0.80, 0.84, 0.70}
 	sparsity2 := []float64{0.10, 0.62, 0.92}
-	a, b := report.Hypervolumes(accuracy, sparsity, accuracy2, sparsity2)
-	eps := report.FrontEpsilon(accuracy, sparsity, accuracy2, sparsity2)
+	a, b := check.Hypervolumes(accuracy, sparsity, accuracy2, sparsity2)
+	eps := check.FrontEpsilon(accuracy, sparsity, accuracy2, sparsity2)
 	fmt.Printf("hypervolume: baseline %.3f, new %.3f; ε %.2f\n", a, b, eps)
 	// Output: hypervolume: baseline 0.549, new 0.516; ε 0.30
 }
@@ -32,7 +33,7 @@ func ExampleCheck() {
 	cur := strings.NewReader("lambda.l2,n,diverged,test.accuracy.mean,test.accuracy.std\n0,5,0,0.80,0.01\n0.1,5,0,0.85,0.01\n1,5,0,0.50,0.02\n")
 	b, _ := report.ParseSummary(base, "baseline")
 	c, _ := report.ParseSummary(cur, "results")
-	rep, err := report.Check(b, c, report.CheckOptions{Metrics: []string{"test.accuracy"}})
+	rep, err := check.Check(b, c, check.CheckOptions{Metrics: []string{"test.accuracy"}})
 	if err != nil {
 		fmt.Println(err)
 		return

@@ -1,4 +1,4 @@
-package report
+package check
 
 import (
 	"errors"
@@ -9,6 +9,8 @@ import (
 	"strings"
 
 	"github.com/lossexp/lossexp/spec"
+
+	"github.com/lossexp/lossexp/report"
 )
 
 // Regression checks of a sweep against a stored baseline (`lossexp
@@ -161,7 +163,7 @@ const MetricDiverged = "diverged"
 // Check compares cur (a sweep's summary) with base (the baseline's),
 // grid point by grid point; see the comment at the top of this file. An
 // error wrapping ErrIncomparable means the two cannot be compared.
-func Check(base, cur *Summary, opt CheckOptions) (*CheckReport, error) {
+func Check(base, cur *report.Summary, opt CheckOptions) (*CheckReport, error) {
 	switch {
 	case opt.BalanceSteps == 0:
 		opt.BalanceSteps = 1
@@ -197,14 +199,14 @@ func Check(base, cur *Summary, opt CheckOptions) (*CheckReport, error) {
 
 	for pi, bp := range base.Points {
 		cp := cur.Points[pi]
-		label := pointLabel(base.Terms, bp.Lambdas)
+		label := report.PointLabel(base.Terms, bp.Lambdas)
 		for i, m := range metrics {
 			tol, ok := opt.Tolerance[m]
 			if !ok {
 				tol = opt.Default
 			}
 			if tol.Better == "" {
-				tol.Better = direction(opt.Spec, m)
+				tol.Better = report.Direction(opt.Spec, m)
 			}
 			rep.Points = append(rep.Points, checkPoint(m, pi, bp, cp, baseIdx[i], curIdx[i], tol, label))
 		}
@@ -222,7 +224,7 @@ func Check(base, cur *Summary, opt CheckOptions) (*CheckReport, error) {
 
 // sameGrid reports (wrapping ErrIncomparable) how two summaries' grids
 // differ.
-func sameGrid(base, cur *Summary) error {
+func sameGrid(base, cur *report.Summary) error {
 	if !slices.Equal(base.Terms, cur.Terms) {
 		return incomparablef("the baseline's terms are %s, the results' %s", listOr(base.Terms), listOr(cur.Terms))
 	}
@@ -231,7 +233,7 @@ func sameGrid(base, cur *Summary) error {
 	}
 	for i := range base.Points {
 		if !slices.Equal(base.Points[i].Lambdas, cur.Points[i].Lambdas) {
-			lb, lc := distinctLabels(base.Terms, base.Points[i].Lambdas, cur.Points[i].Lambdas)
+			lb, lc := report.DistinctLabels(base.Terms, base.Points[i].Lambdas, cur.Points[i].Lambdas)
 			return incomparablef("grid point %d is %s in the baseline but %s in the results", i+1, lb, lc)
 		}
 	}
@@ -252,26 +254,7 @@ func listSome(s []string) string {
 	return listOr(s)
 }
 
-func pointLabel(terms []string, lam []float64) string {
-	if len(terms) == 0 {
-		return "(single point)"
-	}
-	return tupleLabel(terms, lam, func(t string, v float64) string { return t + "=" + formatLambda(v) })
-}
-
-// direction returns the direction of metric m for a check: the spec's
-// (trainer.metrics, then the catalogue; spec may be nil), else "both".
-func direction(spec *spec.Spec, m string) string {
-	switch spec.MetricDirection(m) {
-	case "higher":
-		return "higher"
-	case "lower":
-		return "lower"
-	}
-	return "both"
-}
-
-func checkPoint(m string, pi int, bp, cp Point, bi, ci int, tol Tolerance, label string) PointCheck {
+func checkPoint(m string, pi int, bp, cp report.Point, bi, ci int, tol Tolerance, label string) PointCheck {
 	bs, cs := bp.Stats[bi], cp.Stats[ci]
 	pc := PointCheck{Metric: m, Point: pi, Lambdas: bp.Lambdas, Label: label, Better: tol.Better,
 		Base: bs.Mean, New: cs.Mean, Delta: cs.Mean - bs.Mean}
@@ -303,7 +286,7 @@ func checkPoint(m string, pi int, bp, cp Point, bi, ci int, tol Tolerance, label
 	}
 	if worse > pc.Band {
 		pc.Regressed = true
-		b, n := DistinctFloats(bs.Mean, cs.Mean, 5)
+		b, n := report.DistinctFloats(bs.Mean, cs.Mean, 5)
 		pc.Note = fmt.Sprintf("moved %s by %.4g (%s → %s), beyond the band %.4g", wrongWay(pc), math.Abs(pc.Delta), b, n, pc.Band)
 	}
 	return pc
@@ -319,9 +302,9 @@ func wrongWay(pc PointCheck) string {
 // stdErr is the standard error of a mean over the point's ok runs, or for
 // a metric pooled over cross-validation folds its pooled SE (the folds'
 // spread, defined with one repeat too); 0 when undefined.
-func stdErr(st Stat, p Point) float64 {
+func stdErr(st report.Stat, p report.Point) float64 {
 	if st.Pooled {
-		if !isFinite(st.PooledSE) {
+		if !report.IsFinite(st.PooledSE) {
 			return 0
 		}
 		return st.PooledSE
@@ -330,7 +313,7 @@ func stdErr(st Stat, p Point) float64 {
 	if n == 0 {
 		n = p.N - p.Diverged - p.Failed
 	}
-	if n < 2 || !isFinite(st.Std) {
+	if n < 2 || !report.IsFinite(st.Std) {
 		return 0
 	}
 	return st.Std / math.Sqrt(float64(n))
@@ -340,8 +323,8 @@ func stdErr(st Stat, p Point) float64 {
 // It uses the analysis' own choices (chooseTaskMetric, termSlice,
 // balanceOf), made on the baseline and applied to both summaries so that
 // the two are judged alike.
-func checkCurves(rep *CheckReport, base, cur *Summary, opt CheckOptions) {
-	task := chooseTaskMetric(base, opt.Spec)
+func checkCurves(rep *CheckReport, base, cur *report.Summary, opt CheckOptions) {
+	task := report.ChooseTaskMetric(base, opt.Spec)
 	if task.Name == "" {
 		rep.Warnings = append(rep.Warnings, "no task metric with values in the baseline: no balance-point or front checks")
 		return
@@ -352,24 +335,24 @@ func checkCurves(rep *CheckReport, base, cur *Summary, opt CheckOptions) {
 		rep.Warnings = append(rep.Warnings, "the results have no "+task.Name+": no balance-point or front checks")
 		return
 	}
-	an := &Analysis{Spec: opt.Spec, Summary: base, Task: task}
+	an := &report.Analysis{Spec: opt.Spec, Summary: base, Task: task}
 	for j, term := range base.Terms {
-		if distinct(base, j) < 2 {
+		if report.Distinct(base, j) < 2 {
 			continue
 		}
-		ta := TermAnalysis{Term: term, Index: j, Kind: an.termKind(term)}
-		ta.Fixed, ta.Points, ta.Ref = termSlice(base, j)
-		ta.Metric = an.chooseTermMetric(&ta)
+		ta := report.TermAnalysis{Term: term, Index: j, Kind: an.TermKind(term)}
+		ta.Fixed, ta.Points, ta.Ref = report.TermSlice(base, j)
+		ta.Metric = an.ChooseTermMetric(&ta)
 		tc := ta
 		if tc.Metric.Index >= 0 {
 			tc.Metric.Index = slices.Index(cur.Metrics, ta.Metric.Name)
 		}
-		bb := balanceOf(base, &ta, task)
-		cb := balanceOf(cur, &tc, curTask)
+		bb := report.BalanceOf(base, &ta, task)
+		cb := report.BalanceOf(cur, &tc, curTask)
 		for _, w := range []struct {
 			name   string
-			bp, cp BalancePoint
-		}{{BalanceBest, bb.Best, cb.Best}, {Balance1SE, bb.OneSE, cb.OneSE}} {
+			bp, cp report.BalancePoint
+		}{{report.BalanceBest, bb.Best, cb.Best}, {report.Balance1SE, bb.OneSE, cb.OneSE}} {
 			rep.Balance = append(rep.Balance, balanceCheck(term, w.name, ta.Points, base, j, w.bp, w.cp, opt.BalanceSteps))
 		}
 		if ta.Metric.Index < 0 || tc.Metric.Index < 0 {
@@ -395,7 +378,7 @@ func checkCurves(rep *CheckReport, base, cur *Summary, opt CheckOptions) {
 	}
 }
 
-func balanceCheck(term, which string, slice []int, base *Summary, j int, bp, cp BalancePoint, steps int) BalanceCheck {
+func balanceCheck(term, which string, slice []int, base *report.Summary, j int, bp, cp report.BalancePoint, steps int) BalanceCheck {
 	bc := BalanceCheck{Term: term, Which: which, Base: math.NaN(), New: math.NaN(), Steps: -1}
 	bi, ci := slices.Index(slice, bp.Point), slices.Index(slice, cp.Point)
 	if bp.Point >= 0 {
@@ -430,7 +413,7 @@ func abs(i int) int {
 
 // frontPoints returns the slice's (task, term metric) means, each oriented
 // so that larger is better.
-func frontPoints(s *Summary, pts []int, xi, yi int, xHigher, yHigher bool) (x, y []float64) {
+func frontPoints(s *report.Summary, pts []int, xi, yi int, xHigher, yHigher bool) (x, y []float64) {
 	for _, p := range pts {
 		vx, vy := s.Points[p].Stats[xi].Mean, s.Points[p].Stats[yi].Mean
 		if !xHigher {
@@ -458,7 +441,7 @@ func Hypervolumes(ax, ay, bx, by []float64) (a, b float64) {
 	for _, set := range [][2][]float64{{ax, ay}, {bx, by}} {
 		for i := range set[0] {
 			v := [2]float64{set[0][i], set[1][i]}
-			if !isFinite(v[0]) || !isFinite(v[1]) {
+			if !report.IsFinite(v[0]) || !report.IsFinite(v[1]) {
 				continue
 			}
 			for k := range 2 {
@@ -479,7 +462,7 @@ func Hypervolumes(ax, ay, bx, by []float64) (a, b float64) {
 		type pt struct{ x, y float64 }
 		var ps []pt
 		for i := range xs {
-			if isFinite(xs[i]) && isFinite(ys[i]) {
+			if report.IsFinite(xs[i]) && report.IsFinite(ys[i]) {
 				ps = append(ps, pt{scale(xs[i], 0), scale(ys[i], 1)})
 			}
 		}
@@ -525,7 +508,7 @@ func FrontEpsilon(ax, ay, bx, by []float64) float64 {
 	hi := [2]float64{math.Inf(-1), math.Inf(-1)}
 	for _, set := range [][2][]float64{{ax, ay}, {bx, by}} {
 		for i := range set[0] {
-			if isFinite(set[0][i]) && isFinite(set[1][i]) {
+			if report.IsFinite(set[0][i]) && report.IsFinite(set[1][i]) {
 				for k := range 2 {
 					v := set[k][i]
 					lo[k], hi[k] = math.Min(lo[k], v), math.Max(hi[k], v)
@@ -539,7 +522,7 @@ func FrontEpsilon(ax, ay, bx, by []float64) float64 {
 		}
 		return unitScale(v, lo[k], hi[k])
 	}
-	front := ParetoFront(ax, ay)
+	front := report.ParetoFront(ax, ay)
 	eps := 0.0
 	for i := range ax {
 		if !front[i] {
@@ -548,7 +531,7 @@ func FrontEpsilon(ax, ay, bx, by []float64) float64 {
 		px, py := scale(ax[i], 0), scale(ay[i], 1)
 		best := math.Inf(1)
 		for j := range bx {
-			if !isFinite(bx[j]) || !isFinite(by[j]) {
+			if !report.IsFinite(bx[j]) || !report.IsFinite(by[j]) {
 				continue
 			}
 			best = math.Min(best, math.Max(px-scale(bx[j], 0), py-scale(by[j], 1)))

@@ -1,14 +1,16 @@
-package report
+package check
 
 import (
 	"math"
 	"strings"
 	"testing"
+
+	"github.com/lossexp/lossexp/report"
 )
 
-func mustSummary(t *testing.T, src string) *Summary {
+func mustSummary(t *testing.T, src string) *report.Summary {
 	t.Helper()
-	s, err := ParseSummary(strings.NewReader(src), "t.csv")
+	s, err := report.ParseSummary(strings.NewReader(src), "t.csv")
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -106,7 +108,7 @@ func TestCheck_BalanceMoved(t *testing.T) {
 	}
 	var best *BalanceCheck
 	for i := range rep.Balance {
-		if rep.Balance[i].Which == BalanceBest {
+		if rep.Balance[i].Which == report.BalanceBest {
 			best = &rep.Balance[i]
 		}
 	}
@@ -159,7 +161,7 @@ func TestCheck_BalanceStepsOption(t *testing.T) {
 			t.Fatal(err)
 		}
 		for _, b := range rep.Balance {
-			if b.Which == BalanceBest && b.Regressed != tt.regress {
+			if b.Which == report.BalanceBest && b.Regressed != tt.regress {
 				t.Errorf("BalanceSteps %d: lambda_best %v → %v regressed = %v, want %v", tt.steps, b.Base, b.New, b.Regressed, tt.regress)
 			}
 		}

@@ -1,4 +1,4 @@
-package report
+package check
 
 import (
 	"fmt"
@@ -8,13 +8,14 @@ import (
 	"os"
 	"path/filepath"
 	"slices"
-	"strings"
 
 	"gonum.org/v1/plot"
 	"gonum.org/v1/plot/plotter"
 	"gonum.org/v1/plot/vg"
 	"gonum.org/v1/plot/vg/draw"
 	"gonum.org/v1/plot/vg/vgimg"
+
+	"github.com/lossexp/lossexp/report"
 )
 
 // CheckFigures writes one overlay PNG per checked metric into dir,
@@ -22,22 +23,22 @@ import (
 // sweep's mean, and the regressed points marked. x is the term on the x
 // axis ("" = the first swept term); the other swept terms are held at
 // their reference λ. It returns the files written.
-func CheckFigures(dir string, base, cur *Summary, rep *CheckReport, x, title string) ([]string, error) {
+func CheckFigures(dir string, base, cur *report.Summary, rep *CheckReport, x, title string) ([]string, error) {
 	if x == "" {
-		x = DefaultX(base)
+		x = report.DefaultX(base)
 	}
 	xi := slices.Index(base.Terms, x)
-	if xi < 0 || distinct(base, xi) < 2 {
+	if xi < 0 || report.Distinct(base, xi) < 2 {
 		return nil, nil // nothing swept: the table says it all
 	}
-	fixed, pts, _ := termSlice(base, xi)
+	fixed, pts, _ := report.TermSlice(base, xi)
 	if err := os.MkdirAll(dir, 0o755); err != nil {
 		return nil, fmt.Errorf("create %s: %w", dir, err)
 	}
 	var files []string
 	for _, m := range rep.Metrics {
 		bi, ci := slices.Index(base.Metrics, m), slices.Index(cur.Metrics, m)
-		if bi < 0 || ci < 0 || !hasValues(base, bi) {
+		if bi < 0 || ci < 0 || !report.HasValues(base, bi) {
 			continue
 		}
 		f := &overlayFig{metric: m, xTerm: x, fixed: fixed, title: title}
@@ -49,8 +50,8 @@ func CheckFigures(dir string, base, cur *Summary, rep *CheckReport, x, title str
 			f.lam = append(f.lam, base.Points[p].Lambdas[xi])
 			f.checks = append(f.checks, *pc)
 		}
-		path := filepath.Join(dir, FigureFileName("check_"+fileSafe(m)+".png"))
-		if err := WriteFileAtomic(path, writeTo(f)); err != nil {
+		path := filepath.Join(dir, report.FigureFileName("check_"+report.FileSafe(m)+".png"))
+		if err := report.WriteFileAtomic(path, report.WriteTo(f)); err != nil {
 			return files, err
 		}
 		files = append(files, path)
@@ -67,15 +68,6 @@ func findCheck(rep *CheckReport, m string, point int) *PointCheck {
 	return nil
 }
 
-func fileSafe(s string) string {
-	return strings.Map(func(r rune) rune {
-		if r == '/' || r == '\\' || r == ' ' || r == ':' {
-			return '_'
-		}
-		return r
-	}, s)
-}
-
 // overlayFig is the baseline-versus-sweep figure of one metric.
 type overlayFig struct {
 	metric, xTerm, fixed, title string
@@ -86,12 +78,12 @@ type overlayFig struct {
 var (
 	baseGray   = color.NRGBA{70, 70, 70, 255}
 	bandFill   = color.NRGBA{150, 150, 150, 70}
-	newBlue    = palette[0]
+	newBlue    = report.Palette[0]
 	regressRed = color.NRGBA{213, 0, 0, 255}
 )
 
 func (f *overlayFig) WriteTo(w io.Writer) (int64, error) {
-	c := vgimg.NewWith(vgimg.UseWH(FigureWidth, FigureHeight), vgimg.UseDPI(FigureDPI))
+	c := vgimg.NewWith(vgimg.UseWH(report.FigureWidth, report.FigureHeight), vgimg.UseDPI(report.FigureDPI))
 	n := 0
 	for _, pc := range f.checks {
 		if pc.Regressed {
@@ -107,7 +99,7 @@ func (f *overlayFig) WriteTo(w io.Writer) (int64, error) {
 	if f.title != "" {
 		title = f.title + " — " + title
 	}
-	if err := drawFramed(draw.New(c), title, sub, f.plot); err != nil {
+	if err := report.DrawFramed(draw.New(c), title, sub, f.plot); err != nil {
 		return 0, err
 	}
 	return vgimg.PngCanvas{Canvas: c}.WriteTo(w)
@@ -143,13 +135,13 @@ func (f *overlayFig) xPos() (xs []float64, zero float64, logX bool) {
 }
 
 func (f *overlayFig) plot() (*plot.Plot, plot.Legend, error) {
-	p := newPlot("λ ("+f.xTerm+")", f.metric)
+	p := report.NewPlot("λ ("+f.xTerm+")", f.metric)
 	xs, zero, logX := f.xPos()
 	if logX {
 		p.X.Tick.Marker = zeroLogTicks{zero: zero}
 		p.X.Label.Text = "λ (" + f.xTerm + ", log scale; λ = 0 set one decade left of the smallest λ)"
 	}
-	legend := newLegend()
+	legend := report.NewLegend()
 
 	// A metric that spans more than two decades, all positive (weight_l2
 	// from λ = 0 to 1), reads on a log axis; the band's lower edge is
@@ -157,7 +149,7 @@ func (f *overlayFig) plot() (*plot.Plot, plot.Legend, error) {
 	logY, floor := f.logY()
 	if logY {
 		p.Y.Scale = plot.LogScale{}
-		p.Y.Tick.Marker = logTicks{}
+		p.Y.Tick.Marker = report.LogTicks{}
 	}
 	lower := func(v float64) float64 {
 		if logY {
@@ -167,7 +159,7 @@ func (f *overlayFig) plot() (*plot.Plot, plot.Legend, error) {
 	}
 	band, baseXY, newXY, badXY := f.points(xs, lower)
 	if len(baseXY) == 0 {
-		return nil, legend, errTooFewPoints
+		return nil, legend, report.ErrTooFewPoints
 	}
 	var bandPoly *plotter.Polygon
 	if len(band) > 0 {
@@ -182,9 +174,9 @@ func (f *overlayFig) plot() (*plot.Plot, plot.Legend, error) {
 	bl.LineStyle = draw.LineStyle{Color: baseGray, Width: vg.Points(1.2), Dashes: []vg.Length{vg.Points(5), vg.Points(3)}}
 	bp.Shape, bp.Color, bp.Radius = draw.CircleGlyph{}, baseGray, vg.Points(2)
 	p.Add(bl, bp)
-	legendAdd(&legend, "baseline mean", bl, bp)
+	report.LegendAdd(&legend, "baseline mean", bl, bp)
 	if bandPoly != nil {
-		legendAdd(&legend, "tolerance band", bandPoly)
+		report.LegendAdd(&legend, "tolerance band", bandPoly)
 	}
 	if err := addSweepAndRegressed(p, &legend, newXY, badXY); err != nil {
 		return nil, legend, err
@@ -210,14 +202,14 @@ func (f *overlayFig) points(xs []float64, lower func(float64) float64) (band []p
 		cur, lowers = nil, nil
 	}
 	for i, pc := range f.checks {
-		if isFinite(pc.Base) {
+		if report.IsFinite(pc.Base) {
 			baseXY = append(baseXY, plotter.XY{X: xs[i], Y: pc.Base})
 			cur = append(cur, plotter.XY{X: xs[i], Y: pc.Base + pc.Band})
 			lowers = append(lowers, plotter.XY{X: xs[i], Y: lower(pc.Base - pc.Band)})
 		} else {
 			flush()
 		}
-		if isFinite(pc.New) {
+		if report.IsFinite(pc.New) {
 			newXY = append(newXY, plotter.XY{X: xs[i], Y: pc.New})
 			if pc.Regressed {
 				badXY = append(badXY, plotter.XY{X: xs[i], Y: pc.New})
@@ -239,34 +231,20 @@ func addSweepAndRegressed(p *plot.Plot, legend *plot.Legend, newXY, badXY plotte
 		nl.LineStyle = draw.LineStyle{Color: newBlue, Width: vg.Points(1.8)}
 		np.Shape, np.Color, np.Radius = draw.CircleGlyph{}, newBlue, vg.Points(2.5)
 		p.Add(nl, np)
-		legendAdd(legend, "this sweep", nl, np)
+		report.LegendAdd(legend, "this sweep", nl, np)
 	}
 	if len(badXY) > 0 {
 		rs, err := plotter.NewScatter(badXY)
 		if err != nil {
 			return err
 		}
-		rs.GlyphStyle = draw.GlyphStyle{Shape: thickCross{}, Color: regressRed, Radius: vg.Points(6)}
+		rs.GlyphStyle = draw.GlyphStyle{Shape: report.ThickCross{}, Color: regressRed, Radius: vg.Points(6)}
 		ring, _ := plotter.NewScatter(badXY)
 		ring.GlyphStyle = draw.GlyphStyle{Shape: draw.RingGlyph{}, Color: regressRed, Radius: vg.Points(7)}
 		p.Add(rs, ring)
-		legendAdd(legend, fmt.Sprintf("regressed (%d)", len(badXY)), rs)
+		report.LegendAdd(legend, fmt.Sprintf("regressed (%d)", len(badXY)), rs)
 	}
 	return nil
-}
-
-// thickCross is a × drawn with 2-point strokes, readable over a line.
-type thickCross struct{}
-
-func (thickCross) DrawGlyph(c *draw.Canvas, sty draw.GlyphStyle, pt vg.Point) {
-	c.SetLineStyle(draw.LineStyle{Color: sty.Color, Width: vg.Points(2)})
-	r := sty.Radius * 0.75
-	var p vg.Path
-	p.Move(vg.Point{X: pt.X - r, Y: pt.Y - r})
-	p.Line(vg.Point{X: pt.X + r, Y: pt.Y + r})
-	p.Move(vg.Point{X: pt.X - r, Y: pt.Y + r})
-	p.Line(vg.Point{X: pt.X + r, Y: pt.Y - r})
-	c.Stroke(p)
 }
 
 // zeroLogTicks labels an axis in log10 λ units: integers as powers of
@@ -276,7 +254,7 @@ type zeroLogTicks struct{ zero float64 }
 func (t zeroLogTicks) Ticks(lo, hi float64) []plot.Tick {
 	ticks := []plot.Tick{{Value: t.zero, Label: "0"}}
 	for k := math.Ceil(t.zero + 0.5); k <= math.Floor(hi); k++ {
-		ticks = append(ticks, plot.Tick{Value: k, Label: powerOfTen(int(k))})
+		ticks = append(ticks, plot.Tick{Value: k, Label: report.PowerOfTen(int(k))})
 	}
 	return ticks
 }

@@ -1,4 +1,4 @@
-package report
+package check
 
 import (
 	"encoding/xml"
@@ -6,6 +6,8 @@ import (
 	"io"
 	"math"
 	"strconv"
+
+	"github.com/lossexp/lossexp/report"
 )
 
 // JUnit XML, the format every CI system reads: one test suite per kind of
@@ -43,7 +45,7 @@ type junitFailure struct {
 // WriteJUnit writes rep as JUnit XML to path (atomically); name names the
 // study ("quickstart").
 func WriteJUnit(path, name string, rep *CheckReport) error {
-	return WriteFileAtomic(path, func(w io.Writer) error { return writeJUnit(w, name, rep) })
+	return report.WriteFileAtomic(path, func(w io.Writer) error { return writeJUnit(w, name, rep) })
 }
 
 func writeJUnit(w io.Writer, name string, rep *CheckReport) error {
