@@ -51,6 +51,12 @@ type liveState struct {
 	PassStart time.Time      `json:"pass_start"`
 	LastDone  time.Time      `json:"last_done"`
 	Running   []liveRunState `json:"running"`
+	// SpecPath is the spec file the sweep read (absolute: its relative
+	// paths resolve against it) and Data, Cache the folders where it
+	// looked for CSV files: a partial report plans the study as it did.
+	SpecPath string `json:"spec_path"`
+	Data     string `json:"data_dir,omitempty"`
+	Cache    string `json:"cache_dir,omitempty"`
 }
 
 // liveRunState is a running run as state.json has it.
@@ -87,7 +93,7 @@ type livePubKey struct{}
 // runs (experiments.WithLive) and the training passes, and the function
 // that stops publishing and removes the folder. Watching is best effort:
 // a folder that cannot be made leaves the sweep unwatched, never stopped.
-func openLive(ctx context.Context, dir, what string) (context.Context, func()) {
+func openLive(ctx context.Context, dir, what string, st *Study) (context.Context, func()) {
 	s, err := OpenScratch(scratchRoot(dir), livePrefix)
 	if err != nil {
 		return ctx, func() {}
@@ -97,6 +103,10 @@ func openLive(ctx context.Context, dir, what string) (context.Context, func()) {
 	p := &livePub{scratch: s, running: map[*liveRun]struct{}{}, dirty: true,
 		stop: make(chan struct{}), done: make(chan struct{}),
 		state: liveState{PID: os.Getpid(), Host: host, What: what, Started: now, PassStart: now, Done: map[string]int{}}}
+	if abs, err := filepath.Abs(st.SpecPath); err == nil && st.SpecPath != "" && st.SpecPath != "-" {
+		p.state.SpecPath = abs
+	}
+	p.state.Data, p.state.Cache = st.Dirs.Data, st.Dirs.Cache
 	p.flush()
 	go p.loop()
 	ctx = context.WithValue(ctx, livePubKey{}, p)
