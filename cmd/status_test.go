@@ -80,14 +80,14 @@ poll:
 		default:
 		}
 		s, _ := readStatusJSON(t, out)
-		if s.State == "running" && len(s.Running) > 0 && s.Running[0].LastEpoch != nil {
+		if s.State == "running" && len(s.Running) > 0 && s.Running[0].LastEpoch != nil && s.Counts["ok"] > 0 {
 			seen = s
 			break
 		}
 		time.Sleep(100 * time.Millisecond)
 	}
 	if seen.State == "" {
-		t.Fatalf("status never showed a running run with a last epoch (sweep ended: %q)", finished)
+		t.Fatalf("status never showed a run done and a running run with a last epoch (sweep ended: %q)", finished)
 	}
 	r := seen.Running[0]
 	if !strings.HasPrefix(r.RunID, "") || r.RunID == "" || r.Repeat == nil || r.Attempt != 1 || r.Elapsed == nil || r.Rung != nil {
@@ -101,7 +101,7 @@ poll:
 	}
 	c := seen.Counts
 	if sum := c["ok"] + c["diverged"] + c["failed"] + c["running"] + c["pending"]; sum != 5 || seen.Runs != 5 || c["running"] < 1 {
-		t.Errorf("counts mid-sweep: %v (runs %d), want 5 runs in all, one running at least", c, seen.Runs)
+		t.Errorf("counts mid-sweep: %v (runs %d), want 5 runs in all, one done and one running at least", c, seen.Runs)
 	}
 	if finished == "" {
 		select {
