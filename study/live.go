@@ -163,6 +163,21 @@ func (p *livePub) pass(plans sweep.Source, stats TrainStats) {
 	p.dirty = true
 }
 
+// watch starts a training pass (pass) and returns progress wrapped to
+// count each run saved (stored) before it passes the run on.
+func (p *livePub) watch(plans sweep.Source, stats TrainStats, progress func(int, int, *experiments.Result)) func(int, int, *experiments.Result) {
+	if p == nil {
+		return progress
+	}
+	p.pass(plans, stats)
+	return func(done, total int, r *experiments.Result) {
+		p.stored(r.Status)
+		if progress != nil {
+			progress(done, total, r)
+		}
+	}
+}
+
 // stored counts a run of the pass saved with status.
 func (p *livePub) stored(status string) {
 	if p == nil {

@@ -89,8 +89,6 @@ type TrainStats struct {
 func (st *Study) TrainMissing(ctx context.Context, store *sweep.Store, mine sweep.Bitset, opt TrainOptions) (TrainStats, error) {
 	plans := st.Plans
 	stats, reuse := st.surveyStore(store, mine, opt)
-	live := livePubFrom(ctx) // lossexp status
-	live.pass(plans, stats)
 	// Runs not to train: another shard's, or reused from the store.
 	skip := func(p sweep.Plan) bool { return (mine != nil && !mine.Has(p.Index)) || reuse.Has(p.Index) }
 	var progress func(done, total int, r *experiments.Result)
@@ -100,6 +98,7 @@ func (st *Study) TrainMissing(ctx context.Context, store *sweep.Store, mine swee
 			Plans: plans, Stored: skip, Cost: sweep.PlanCost(st.Spec),
 		})
 	}
+	progress = livePubFrom(ctx).watch(plans, stats, progress) // lossexp status
 	specHash := st.Spec.ResultHash()
 	trainStart := time.Now()
 	ctx, stop := context.WithCancelCause(ctx)
@@ -112,7 +111,6 @@ func (st *Study) TrainMissing(ctx context.Context, store *sweep.Store, mine swee
 		Workers: opt.Workers,
 		Skip:    skip,
 		Progress: func(done, total int, r *experiments.Result) {
-			live.stored(r.Status)
 			switch r.Status {
 			case experiments.StatusFailed:
 				stats.Failed++
