@@ -245,3 +245,17 @@ func topFiles(t *testing.T, dir string) map[string]string {
 	}
 	return m
 }
+
+// TestStatus_BadFolder: a folder that is absent, a file, or holds no
+// sweep is bad input (exit 2) named in the message.
+func TestStatus_BadFolder(t *testing.T) {
+	dir := t.TempDir()
+	file := filepath.Join(dir, "f")
+	os.WriteFile(file, []byte("x"), 0o644)
+	for _, p := range []string{filepath.Join(dir, "absent"), file, dir} {
+		code, _, stderr := run(t, "status", p)
+		if code != ExitInput || !strings.Contains(stderr, p) {
+			t.Errorf("status %s: exit %d, %q; want exit 2 naming it", p, code, stderr)
+		}
+	}
+}

@@ -72,13 +72,13 @@ const (
 func ReadStatus(dir string, now time.Time) (*SweepStatus, error) {
 	st, err := os.Stat(dir)
 	if err != nil {
-		return nil, inputf("status: %w", atomicfile.UnwrapPath(err))
+		return nil, inputf("status: %s: %w", dir, atomicfile.UnwrapPath(err))
 	}
 	if !st.IsDir() {
 		return nil, inputf("status: %s is a file, not a results folder", dir)
 	}
 	live, stale := readLiveStates(dir)
-	out := &SweepStatus{Dir: dir, Counts: map[string]int{}, Running: []RunningRun{}}
+	out := &SweepStatus{Dir: dir, Sweeps: []SweepProcess{}, Counts: map[string]int{}, Running: []RunningRun{}}
 	for _, k := range []string{experiments.StatusOK, experiments.StatusDiverged, experiments.StatusFailed, StateRunning, "pending"} {
 		out.Counts[k] = 0
 	}
