@@ -46,6 +46,7 @@ type penalty struct {
 // trainer owns every buffer of one run; the training step reuses them, so
 // the hot loop does not allocate.
 type trainer struct {
+	live  LiveRun // hears of each epoch (lossexp status)
 	spec  *spec.Spec
 	data  *dataset.Splits
 	m     *model.MLP
@@ -85,6 +86,8 @@ type trainer struct {
 // A spec with a trainer: section runs the user's command instead
 // (train_command.go).
 func Train(ctx context.Context, run *Run) (Result, error) {
+	ctx, live := startLive(ctx, run) // lossexp status
+	defer live.End()
 	if run.Spec.Trainer != nil {
 		return trainCommand(ctx, run)
 	}
@@ -99,6 +102,7 @@ func Train(ctx context.Context, run *Run) (Result, error) {
 	if err != nil {
 		return res, err
 	}
+	t.live = live
 	// Terms with scale: (scale.go) train with λ relative to the task at
 	// the initial parameters: measure it now, before the first step.
 	if err := t.applyScales(); err != nil {
@@ -415,6 +419,9 @@ func (t *trainer) fitSGD(ctx context.Context, res *Result) (string, error) {
 		evalTest := s.Train.EvalEvery > 0 && (t.epochs%s.Train.EvalEvery == 0 || t.epochs == s.Train.Epochs)
 		t.appendCurve(res, lossSum/float64(steps), gnormSum/float64(measured), measured, ncurve, evalTest)
 		res.EpochSeconds = append(res.EpochSeconds, time.Since(estart).Seconds())
+		if t.live != nil {
+			t.live.Epoch(t.epochs, res.Curves[len(res.Curves)-1])
+		}
 		if tot := res.Curves[len(res.Curves)-1][0]; math.IsNaN(tot) || math.IsInf(tot, 0) {
 			return fmt.Sprintf("objective is %v at the end of epoch %d", tot, epoch+1), nil
 		}

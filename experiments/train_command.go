@@ -254,6 +254,7 @@ func runAttempt(ctx context.Context, run *Run, id string, k int, logDir string) 
 	if err := writeCmdLog(prefix+".cmd.json", k, argv, s.SpecDir(), env, t.Env); err != nil {
 		return attempt{}, fmt.Errorf("keep the logs of run %s: %w", id, err)
 	}
+	liveAttempt(ctx, k, filepath.Join(dir, metricsFile)) // lossexp status
 	o, err := command.Run(ctx, command.Attempt{
 		Argv: argv, Dir: s.SpecDir(), Env: env, Timeout: t.Timeout, Grace: t.Grace,
 	})

@@ -622,6 +622,29 @@ mutant i22l-csv-missing-accepted experiments/dataset/csv.go experiments/dataset 
 mutant i22l-slurm-array-step-ignored sweep/shard.go sweep 'Shard' \
 	's := Shard{(i - lo) / step, n}' 's := Shard{i - lo, n}'
 
+# --- issue 24: watching a sweep (status, partial report) ---
+mutant i24s-counts-ignore-done study/status.go cmd 'TestStatus_WatchesARunningSweep' \
+	'left := max(s.Runs-done, 0)' 'left := max(s.Runs, 0)'
+mutant i24s-manifest-counts-failed-as-ok study/status.go study 'TestReadStatus_ManifestAndStaleState' \
+	'm.Finished - m.Diverged - m.Failed' 'm.Finished - m.Failed'
+mutant i24s-stale-shown-running study/status.go cmd 'TestStatus_KilledSweepIsNotRunning' \
+	'return errors.Is(flock(f, true), errWouldBlock)' 'return true'
+mutant i24s-stale-running-counted study/status.go cmd 'TestStatus_KilledSweepIsNotRunning' \
+	'		if running {
+			n := min(len(s.Running), left)' '		if true {
+			n := min(len(s.Running), left)'
+mutant i24s-eta-ignores-pace study/status.go study 'TestReadStatus_ManifestAndStaleState' \
+	'per*float64(left)-now.Sub(s.LastDone).Seconds()' 'per*float64(left)'
+mutant i24s-partial-takes-sweep-lock study/partial.go cmd 'TestReport_PartialWhileRunning' \
+	'LockAccepted(out, ' 'LockAccepted(dir, '
+mutant i24s-partial-not-marked study/partial.go cmd 'TestReport_PartialWhileRunning' \
+	'"%s (partial: %d of %d runs)"' '"%s (partial: %d runs)"'
+mutant i24s-builtin-epoch-unpublished experiments/train.go study 'TestLive_BuiltinSweepPublishesEpochs' \
+	't.live.Epoch(t.epochs, res.Curves[len(res.Curves)-1])' '_ = t.epochs'
+mutant i24s-live-state-left study/live.go study 'TestLive_BuiltinSweepPublishesEpochs' \
+	'	<-p.done
+	p.scratch.Close()' '	<-p.done'
+
 echo
 echo "=== mutation summary: $caught caught, $missed missed, $stale stale (of $((caught + missed + stale)))"
 printf '%s\n' "${report[@]}"

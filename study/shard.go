@@ -59,6 +59,8 @@ func Shard(ctx context.Context, st *Study, opt ShardOptions) (*ShardOutcome, err
 	}
 	defer closeRunScratch(out, scratch, false)
 	ctx = withScratch(ctx, scratch)
+	ctx, closeLive := openLive(ctx, out, fmt.Sprintf("sweep %s --shard %s", s.Name, sh), st)
+	defer closeLive()
 	mine, nMine := sh.Mine(st.Plans, sweep.PlanCost(s))
 	store, err := sweep.OpenShardStore(filepath.Join(out, sweep.StoreDir))
 	if err != nil {

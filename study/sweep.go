@@ -69,6 +69,8 @@ func Sweep(ctx context.Context, st *Study, opt SweepOptions) (*SweepOutcome, err
 	}
 	defer closeRunScratch(out, scratch, true)
 	ctx = withScratch(ctx, scratch)
+	ctx, closeLive := openLive(ctx, out, "sweep "+st.Spec.Name, st)
+	defer closeLive()
 	if opt.Fresh {
 		if err := ClearRecords(out); err != nil {
 			return nil, err

@@ -98,6 +98,7 @@ func (st *Study) TrainMissing(ctx context.Context, store *sweep.Store, mine swee
 			Plans: plans, Stored: skip, Cost: sweep.PlanCost(st.Spec),
 		})
 	}
+	progress = livePubFrom(ctx).watch(plans, stats, progress) // lossexp status
 	specHash := st.Spec.ResultHash()
 	trainStart := time.Now()
 	ctx, stop := context.WithCancelCause(ctx)

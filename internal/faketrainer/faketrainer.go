@@ -50,6 +50,7 @@ func Active() bool { return os.Getenv(Env) != "" }
 //	echo:D     ok, and writes argv, working folder and the LOSSEXP_ environment to D/echo-<run_id>.json
 //	noop       writes the final line only (for overhead benchmarks)
 //	slow       sleeps 150 ms, then ok
+//	paced:MS   ok, but writes its epoch lines one at a time, MS milliseconds apart (a slow model to watch)
 //	failif:F   fails (exit 4) when the sum of λ is above 0.4 and file F does not exist, else ok
 //	file:F     writes the content of file F as its metrics.jsonl and exits 0
 //	multi      ok, and the final line adds validation.accuracy 0.9-(s-0.3)², validation.f1 and
@@ -224,7 +225,32 @@ func ok(dir, mode, arg string, rest []string) int {
 		j, _ := json.Marshal(map[string]any{"argv": os.Args[1:], "env": env, "wd": wd, "rest": rest, "params": json.RawMessage(b)})
 		os.WriteFile(filepath.Join(arg, "echo-"+p.RunID+".json"), j, 0o644)
 	}
+	if mode == "paced" {
+		return paced(dir, out.String(), arg)
+	}
 	return write(dir, out.String())
+}
+
+// paced writes s to metrics.jsonl line by line, sleeping ms milliseconds
+// after each epoch line.
+func paced(dir, s, ms string) int {
+	d, err := strconv.Atoi(ms)
+	f, ferr := os.Create(filepath.Join(dir, "metrics.jsonl"))
+	if err != nil || ferr != nil {
+		fmt.Fprintln(os.Stderr, "faketrainer: paced:", err, ferr)
+		return 1
+	}
+	defer f.Close()
+	for line := range strings.Lines(s) {
+		if _, err := f.WriteString(line); err != nil {
+			fmt.Fprintln(os.Stderr, "faketrainer:", err)
+			return 1
+		}
+		if strings.HasPrefix(line, `{"epoch"`) {
+			time.Sleep(time.Duration(d) * time.Millisecond)
+		}
+	}
+	return 0
 }
 
 func write(dir, s string) int {

@@ -1,0 +1,111 @@
+package study
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io/fs"
+	"os"
+	"path/filepath"
+	"runtime"
+
+	"github.com/lossexp/lossexp/experiments"
+	"github.com/lossexp/lossexp/internal/atomicfile"
+	"github.com/lossexp/lossexp/internal/saferead"
+	"github.com/lossexp/lossexp/report"
+	"github.com/lossexp/lossexp/sweep"
+)
+
+// PartialDir is where `lossexp report DIR` writes the partial report of
+// a sweep still running in DIR (unless --out).
+const PartialDir = "partial"
+
+// Partial is a partial report: K of the study's N runs were stored when
+// it was drawn.
+type Partial struct {
+	Out   string
+	K, N  int
+	Files []string
+}
+
+// Running reports whether a sweep (or a shard) publishes a live state in
+// the results folder dir: it trains there now.
+func Running(dir string) bool {
+	live, _ := readLiveStates(dir)
+	return len(live) > 0
+}
+
+// PartialReport writes to out (dir/partial when "") the tables, figures
+// and report.html of the runs that the sweep training dir has stored so
+// far, titled "k of n runs". It reads dir (its spec.yaml, its run store)
+// and never writes there but out; it takes no lock of dir's, so the
+// sweep goes on, and out's own lock. The study is planned as the sweep
+// planned it: its spec.yaml, read against the spec file and data folders
+// the sweep's live state names.
+func PartialReport(ctx context.Context, dir, out string, o ReportOptions) (*Partial, error) {
+	st, err := partialStudy(ctx, dir)
+	if err != nil {
+		return nil, err
+	}
+	store, err := sweep.ReadStore(filepath.Join(dir, sweep.StoreDir))
+	if err != nil {
+		return nil, input(err)
+	}
+	if out == "" {
+		out = filepath.Join(dir, PartialDir)
+	}
+	lock, err := LockAccepted(out, "lossexp report (partial) "+dir, true, func() error { return acceptable(out, "") })
+	if err != nil {
+		return nil, err
+	}
+	defer lock.Unlock()
+	atomicfile.RemoveTemps(out)
+	k, _, err := st.WriteTables(out, store)
+	if err != nil {
+		return nil, err
+	}
+	pr := &Partial{Out: out, K: k, N: st.Plans.Len()}
+	if k == 0 {
+		return nil, inputf("%s: no run of the sweep is stored yet (0 of %d runs): nothing to report", dir, pr.N)
+	}
+	if o.Workers == 0 {
+		o.Workers = runtime.NumCPU()
+	}
+	opt := plotOptions(st.Spec, o)
+	opt.Title = fmt.Sprintf("%s (partial: %d of %d runs)", st.Spec.Name, k, pr.N)
+	if err := report.RenderContext(ctx, out, opt); err != nil {
+		if ctx.Err() != nil {
+			return nil, err
+		}
+		return nil, inputf("partial report of %s (%d of %d runs): %w", dir, k, pr.N, err)
+	}
+	figures, _ := atomicfile.GlobIn(out, "*.png")
+	for _, name := range append(append([]string{}, TableFiles...), BalanceFile, PairedFile, CostFile) {
+		if _, err := os.Stat(filepath.Join(out, name)); err == nil {
+			pr.Files = append(pr.Files, filepath.Join(out, name))
+		}
+	}
+	pr.Files = append(append(pr.Files, figures...), filepath.Join(out, HTMLFile))
+	return pr, nil
+}
+
+// partialStudy plans the study of the sweep training dir.
+func partialStudy(ctx context.Context, dir string) (*Study, error) {
+	text, err := saferead.ReadFile(filepath.Join(dir, SpecFile), 0)
+	if errors.Is(err, fs.ErrNotExist) {
+		return nil, inputf("%s has no %s: is it a results folder written by lossexp sweep?", dir, SpecFile)
+	}
+	if err != nil {
+		return nil, input(err)
+	}
+	file, dirs := filepath.Join(dir, SpecFile), experiments.Folders{}
+	live, stale := readLiveStates(dir)
+	if s := append(live, stale...); len(s) > 0 && s[0].SpecPath != "" {
+		file, dirs = s[0].SpecPath, experiments.Folders{Data: s[0].Data, Cache: s[0].Cache}
+	}
+	st, err := Plan(ctx, text, file, dirs, DefaultLimits())
+	if err != nil {
+		return nil, fmt.Errorf("plan the study of %s: %w", dir, err)
+	}
+	return st, nil
+}
