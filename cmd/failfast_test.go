@@ -70,7 +70,7 @@ func TestSweep_FailFast(t *testing.T) {
 				"the first " + itoaCmd(attempts) + " attempts all failed with: exit status 3; stderr: loading data | Traceback (most recent call last): | RuntimeError: CUDA out of memory",
 				"try one run by hand: lossexp run " + spec + " --set l2=0)",
 				"trainer.max_failures: 0 tries every run",
-				"runs finished are kept in " + filepath.Join(out, study.StoreDir),
+				finishedWords(c.runs) + filepath.Join(out, study.StoreDir),
 			} {
 				if !strings.Contains(stderr, want) {
 					t.Errorf("exit %d; stderr lacks %q:\n%s", code, want, stderr)
@@ -182,4 +182,13 @@ func TestProgress_FailedApart(t *testing.T) {
 	if out := errb.String(); strings.Contains(out, "failed") || strings.Contains(out, "diverged") {
 		t.Errorf("all ok: %q", out)
 	}
+}
+
+// finishedWords starts what the fail-fast message says of the n runs kept
+// before the stop ("the 1 run finished is kept in ", not "the 1 runs").
+func finishedWords(n int) string {
+	if n == 1 {
+		return "the 1 run finished is kept in "
+	}
+	return "the " + itoaCmd(n) + " runs finished are kept in "
 }

@@ -38,6 +38,7 @@ type RunJSON struct {
 	Spec    string              `json:"spec"`           // the spec's path ("-" for standard input)
 	Name    string              `json:"name"`           // the spec's name
 	Repeat  int                 `json:"repeat"`         // the repeat index trained
+	Seed    uint64              `json:"seed"`           // the run's seed, as runs.csv's seed column holds it
 	Fold    *int                `json:"fold,omitempty"` // the cross-validation fold (specs with dataset.split.cv only)
 	Axes    map[string]string   `json:"axes,omitempty"` // the axis point, by field, values as runs.csv writes them (specs with sweep.axes only)
 	Lambdas map[string]float64  `json:"lambdas"`        // λ of every term, by term name
@@ -48,7 +49,7 @@ type RunJSON struct {
 }
 
 func newRunJSON(spec string, one *study.OneRun, res *study.Result) RunJSON {
-	out := RunJSON{Spec: spec, Name: one.Spec.Name, Repeat: one.Repeat, Lambdas: map[string]float64{}, Status: string(res.Status),
+	out := RunJSON{Spec: spec, Name: one.Spec.Name, Repeat: one.Repeat, Seed: res.Seed, Lambdas: map[string]float64{}, Status: string(res.Status),
 		Reason: res.Reason, Metrics: map[string]*float64{}, Seconds: res.Seconds}
 	for i, t := range one.Spec.Loss.Terms {
 		out.Lambdas[t.Name] = one.Lambdas[i]

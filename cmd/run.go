@@ -126,6 +126,7 @@ func printRun(o *RunOptions, one *study.OneRun, res *study.Result) error {
 		axisLabel += fmt.Sprintf(" %s=%s,", f, one.AxisValues[k])
 	}
 	fmt.Fprintf(w, "run\t%s repeat %d,%s%s %s\n", one.Spec.Name, one.Repeat, fold, axisLabel, lambdaLabel(one.Spec, one.Lambdas))
+	fmt.Fprintf(w, "seed\t%d\n", res.Seed)
 	fmt.Fprintf(w, "status\t%s", res.Status)
 	if res.Reason != "" {
 		fmt.Fprintf(w, " (%s)", res.Reason)

@@ -65,11 +65,11 @@ var (
 )
 
 // testEnv are the variables of lossexp's own test suite and scripts
-// (where the shared reference datasets are, whether their absence fails
-// the tests, the peak-memory test's size); the binary never reads them,
-// and a go test run that sets them must not have its commands refuse
-// them.
-var testEnv = []string{"LOSSEXP_SHARED_DATASETS", "LOSSEXP_REQUIRE_DATASETS", "LOSSEXP_MEMTEST"}
+// (where the shared reference datasets are, whether their absence, or
+// that of Chromium or torch, fails the tests, the peak-memory test's
+// size); the binary never reads them, and a go test run that sets them
+// must not have its commands refuse them.
+var testEnv = []string{"LOSSEXP_SHARED_DATASETS", "LOSSEXP_REQUIRE_DATASETS", "LOSSEXP_REQUIRE_CHROMIUM", "LOSSEXP_REQUIRE_TORCH", "LOSSEXP_MEMTEST"}
 
 // defaultWorkers is the worker count when none is set: the CPUs this
 // process may run on. GOMAXPROCS honours the container's CPU limit (Go ≥

@@ -41,6 +41,10 @@ type TermAnswer struct {
 	// and why ("λ=1 (all 3 runs failed)"), from balance.csv's note; ""
 	// when none.
 	LeftOut string `json:"left_out,omitempty"`
+	// PartlyFailed names the grid points of the slice that take part
+	// although some of their runs failed ("λ=1: 1 of 3 runs failed"),
+	// from balance.csv's note; "" when none.
+	PartlyFailed string `json:"partly_failed,omitempty"`
 }
 
 // AnswerPoint is one balance point; Lambda is nil when it is undefined
@@ -114,7 +118,9 @@ func (a *Answer) readBalance(r io.Reader) error {
 		default:
 			return fmt.Errorf("row %d: unknown point %q", i+2, point)
 		}
-		p.Note, ta.LeftOut = splitLeftOut(row[noteCol])
+		var note string
+		note, ta.PartlyFailed = splitPartlyFailed(row[noteCol])
+		p.Note, ta.LeftOut = splitLeftOut(note)
 		a.TestMetric = row[testCol]
 		var errs [4]error
 		p.Lambda, errs[0] = num(row[3])
@@ -160,6 +166,9 @@ func (a *Answer) WriteText(w io.Writer) error {
 			for _, t := range a.Terms {
 				if t.LeftOut != "" {
 					fmt.Fprintf(w, "  %s: left out of the choice: %s\n", t.label(), t.LeftOut)
+				}
+				if t.PartlyFailed != "" {
+					fmt.Fprintf(w, "  %s: some runs failed, the mean is over the others: %s\n", t.label(), t.PartlyFailed)
 				}
 			}
 		}

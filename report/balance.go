@@ -45,6 +45,10 @@ import (
 type Balance struct {
 	Best, OneSE, Knee, Overshadow BalancePoint
 	Excluded                      []string // "λ=0.1: 2 of 5 runs diverged"
+	// PartlyFailed lists the points that take part although some of
+	// their runs failed (their mean is over the others): "λ=1: 1 of 3
+	// runs failed".
+	PartlyFailed []string
 }
 
 // BalancePoint is one balance point; Point is -1 when it is undefined, and
@@ -98,6 +102,11 @@ func balanceOf(s *Summary, ta *TermAnalysis, task MetricChoice) Balance {
 		pts[k] = cp
 	}
 	b := balancePoints(pts, ref, task.Higher, ta.Metric.Higher)
+	for k, pi := range ta.Points {
+		if p := s.Points[pi]; p.Failed > 0 && pts[k].Excluded == "" {
+			b.PartlyFailed = append(b.PartlyFailed, fmt.Sprintf("λ=%s: %d of %d runs failed", formatLambda(pts[k].Lambda), p.Failed, p.N))
+		}
+	}
 	for _, bp := range []*BalancePoint{&b.Best, &b.OneSE, &b.Knee, &b.Overshadow} {
 		if bp.Point >= 0 {
 			bp.Point = ta.Points[bp.Point]

@@ -89,7 +89,7 @@ func writeBalance(w io.Writer, a *Analysis) error {
 		}{{BalanceBest, b.Best}, {Balance1SE, b.OneSE}, {BalanceKnee, b.Knee}, {BalanceOvershadow, b.Overshadow}} {
 			row := []string{ta.Term, ta.Fixed, bp.name, "", a.Task.Name, better(a.Task.Higher), "", "", "",
 				a.Test.Name, "", "", "",
-				ta.Metric.Name, "", "", withLeftOut(bp.p.Note, b.Excluded)}
+				ta.Metric.Name, "", "", withPartlyFailed(withLeftOut(bp.p.Note, b.Excluded), b.PartlyFailed)}
 			if ta.Metric.Name != "" {
 				row[14] = better(ta.Metric.Higher)
 			}

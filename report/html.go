@@ -75,6 +75,7 @@ type htmlTerm struct {
 	Metric            MetricChoice
 	Balance           []htmlBalance
 	Excluded          []string
+	PartlyFailed      []string
 	Paired            []htmlPaired
 	PairedTerm        []htmlPaired
 	Grad              GradConflict
@@ -147,7 +148,7 @@ func (a *Analysis) htmlData(opts PlotOptions, figs *Figures) *htmlData {
 	d.Reading = a.Reading()
 	s := a.Summary
 	for _, ta := range a.Terms {
-		ht := htmlTerm{Term: ta.Term, Kind: ta.Kind, Fixed: ta.Fixed, Metric: ta.Metric, Excluded: ta.Balance.Excluded, Grad: ta.Grad,
+		ht := htmlTerm{Term: ta.Term, Kind: ta.Kind, Fixed: ta.Fixed, Metric: ta.Metric, Excluded: ta.Balance.Excluded, PartlyFailed: ta.Balance.PartlyFailed, Grad: ta.Grad,
 			Training: figs.Training[ta.FileName()]}
 		if a.Task.Index >= 0 {
 			for _, bp := range []struct {
@@ -573,6 +574,7 @@ dl dd { margin: 0 0 0.5em 1.2em; }
 {{range .Balance}}<tr><td>{{.Name}}</td><td class="num">{{.Lambda}}</td><td class="num">{{.Task}}</td><td class="num">{{.Term}}</td><td>{{.Note}}</td></tr>
 {{end}}</table>{{end}}
 {{range .Excluded}}<div class="note">Left out of the choice: {{.}}.</div>{{end}}
+{{range .PartlyFailed}}<div class="note">Some runs failed, the mean is over the others: {{.}}.</div>{{end}}
 {{end}}
 <details><summary>How the balance points are defined</summary>
 <dl>

@@ -1,6 +1,9 @@
 package report
 
-import "strings"
+import (
+	"regexp"
+	"strings"
+)
 
 // leftOutPrefix starts the part of a balance.csv note that names the grid
 // points of the term's slice left out of every choice (Balance.Excluded):
@@ -34,4 +37,30 @@ func splitLeftOut(note string) (own, leftOut string) {
 		return note, ""
 	}
 	return strings.TrimSuffix(note[:i], "; "), note[i+len(leftOutPrefix):]
+}
+
+// partlyFailedItem is one item of a balance.csv note that names a point
+// whose runs partly failed: "λ=1: 1 of 3 runs failed". The items come
+// last in the note, after the left-out list, each after "; ".
+var partlyFailedItem = regexp.MustCompile(`^λ=[^ :;]+: [0-9]+ of [0-9]+ runs failed$`)
+
+// withPartlyFailed returns note followed by the points of partly (as
+// Balance.PartlyFailed lists them).
+func withPartlyFailed(note string, partly []string) string {
+	items := append([]string{}, partly...)
+	if note != "" {
+		items = append([]string{note}, items...)
+	}
+	return strings.Join(items, "; ")
+}
+
+// splitPartlyFailed splits a balance.csv note into what comes before its
+// partly-failed points and those points ("; "-separated, "" when none).
+func splitPartlyFailed(note string) (rest, partly string) {
+	parts := strings.Split(note, "; ")
+	i := len(parts)
+	for i > 0 && partlyFailedItem.MatchString(parts[i-1]) {
+		i--
+	}
+	return strings.Join(parts[:i], "; "), strings.Join(parts[i:], "; ")
 }

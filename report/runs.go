@@ -87,7 +87,7 @@ func parseRuns(r io.Reader, name string) (*Runs, error) {
 	for {
 		run, err := rr.Next()
 		if err == io.EOF {
-			return runs, nil
+			return oneMethod(runs), nil
 		}
 		if err != nil {
 			return nil, err
@@ -98,6 +98,23 @@ func parseRuns(r io.Reader, name string) (*Runs, error) {
 			runs.Runs = append(runs.Runs, *run)
 		}
 	}
+}
+
+// oneMethod makes the runs of a table whose every row is one adaptive
+// method's (a study with an adaptive loss.balance and no sweep.balance:
+// nothing to compare them with) the study's runs: a single grid point
+// whose balanced terms' λ are empty.
+func oneMethod(runs *Runs) *Runs {
+	if len(runs.Runs) > 0 || len(runs.Methods) == 0 {
+		return runs
+	}
+	for _, r := range runs.Methods {
+		if r.Method != runs.Methods[0].Method {
+			return runs
+		}
+	}
+	runs.Runs, runs.Methods = runs.Methods, nil
+	return runs
 }
 
 // RunReader reads runs.csv one row at a time, so that nothing but the

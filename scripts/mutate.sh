@@ -645,6 +645,23 @@ mutant i24s-live-state-left study/live.go study 'TestLive_BuiltinSweepPublishesE
 	'	<-p.done
 	p.scratch.Close()' '	<-p.done'
 
+# --- issue 23: gaps (failed rise in check, partly failed points, loss.balance report, run's seed) ---
+mutant i23g-check-failed-rise-ignored report/check/check.go report/check 'TestCheck_FailedBoundary' \
+	'countCheck(MetricFailed, pi, label, bp, cp, bp.Failed, cp.Failed)' 'countCheck(MetricFailed, pi, label, bp, cp, cp.Failed, cp.Failed)'
+mutant i23g-partly-failed-unnamed report/balance.go cmd 'TestTrainer_PartlyFailedPointNamed' \
+	'p.Failed > 0 && pts[k].Excluded == ""' 'p.Failed > 1 && pts[k].Excluded == ""'
+mutant i23g-partly-failed-not-split report/leftout.go report 'TestNote_PartlyFailedRoundTrip' \
+	'for i > 0 && partlyFailedItem' 'for i > len(parts) && partlyFailedItem'
+mutant i23g-loss-balance-no-method-column study/plan.go cmd 'TestLossBalance_SweepRendersAndRunAgrees' \
+	'len(s.Sweep.Balance) > 0 || s.Loss.Balance.Adaptive()' 'len(s.Sweep.Balance) > 0'
+mutant i23g-loss-balance-runs-as-methods report/runs.go cmd 'TestLossBalance_SweepRendersAndRunAgrees' \
+	'if len(runs.Runs) > 0 || len(runs.Methods) == 0 {' 'if true {'
+mutant i23g-run-json-no-seed cmd/output.go cmd 'TestRun_PrintsSeed' \
+	'Repeat: one.Repeat, Seed: res.Seed,' 'Repeat: one.Repeat,'
+mutant i23g-run-table-no-seed cmd/run.go cmd 'TestRun_PrintsSeed' \
+	'fmt.Fprintf(w, "seed\t%d\n", res.Seed)' 'fmt.Fprintf(w, "seed\t%d\n", res.Repeat)'
+mutant i23g-one-run-finished-plural study/finished.go study 'TestFinishedKept' \
+	'	case 1:' '	case -1:'
 echo
 echo "=== mutation summary: $caught caught, $missed missed, $stale stale (of $((caught + missed + stale)))"
 printf '%s\n' "${report[@]}"

@@ -123,7 +123,7 @@ func (st *Study) plan(ctx context.Context, s *spec.Spec) error {
 		Metrics: experiments.MetricNames(s, sp0),
 		Curves:  experiments.CurveNames(s),
 		Axes:    s.AxisNames(),
-		Method:  len(s.Sweep.Balance) > 0, // runs.csv's method column (sweep.balance)
+		Method:  len(s.Sweep.Balance) > 0 || s.Loss.Balance.Adaptive(), // runs.csv's method column (sweep.balance, an adaptive loss.balance)
 		Folds:   s.Dataset.Split.CV > 0,
 	}
 	for _, t := range s.Loss.Terms {

@@ -169,7 +169,7 @@ func shardError(oc *ShardOutcome, runErr error, name string, sh sweep.Shard, nMi
 	case oc.Interrupted:
 		return fmt.Errorf("sweep %s shard %s interrupted after %d of %d runs: %w", name, sh, oc.Finished, nMine, runErr)
 	case runErr != nil:
-		return fmt.Errorf("%w (shard %s: the %d runs finished are kept in %s)", runErr, sh, oc.Finished, storeDir)
+		return fmt.Errorf("%w (shard %s: %s)", runErr, sh, finishedKept(oc.Finished, storeDir))
 	case oc.Stats.Failed > 0:
 		return fmt.Errorf("shard %s: %d runs failed (their records and logs are in %s); run the same command again to retry only them", sh, oc.Stats.Failed, storeDir)
 	}

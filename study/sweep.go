@@ -231,7 +231,7 @@ func (st *Study) sweepError(oc *SweepOutcome, finished int, counts Counts, store
 		if ff := (*FailFastError)(nil); errors.As(runErr, &ff) {
 			again = "" // the cure is in the message: fix the command first
 		}
-		return fmt.Errorf("%w (the %d runs finished are kept in %s%s)", runErr, finished, storeDir, again)
+		return fmt.Errorf("%w (%s%s)", runErr, finishedKept(finished, storeDir), again)
 	}
 	if oc.Interrupted {
 		return fmt.Errorf("sweep %s interrupted after %d of %d runs: %w", st.Spec.Name, finished, st.Plans.Len(), runErr)

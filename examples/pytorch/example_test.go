@@ -52,6 +52,9 @@ func TestDigitsExample_NamesItsPython(t *testing.T) {
 		t.Errorf("digits.yaml does not run train.py with %s", interpreter)
 	}
 	if _, err := os.Stat(interpreter); err != nil {
+		if os.Getenv("LOSSEXP_REQUIRE_TORCH") == "1" {
+			t.Fatal(err)
+		}
 		t.Skip(err)
 	}
 	// -S: without site-packages, this python has no torch.
@@ -71,7 +74,12 @@ func TestDigitsExample(t *testing.T) {
 	if testing.Short() {
 		t.Skip("trains 8 PyTorch runs")
 	}
-	if exec.Command(interpreter, "-c", "import torch").Run() != nil {
+	if err := exec.Command(interpreter, "-c", "import torch").Run(); err != nil {
+		// .ci/run installs python3-torch and sets LOSSEXP_REQUIRE_TORCH=1:
+		// there a missing torch fails rather than skips.
+		if os.Getenv("LOSSEXP_REQUIRE_TORCH") == "1" {
+			t.Fatalf("no torch for %s and LOSSEXP_REQUIRE_TORCH=1 (on Debian: apt-get install python3-torch): %v", interpreter, err)
+		}
 		t.Skip("no torch for " + interpreter + " (on Debian: apt-get install python3-torch)")
 	}
 	argv := readmeCommand(t)

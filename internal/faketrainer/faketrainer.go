@@ -47,6 +47,7 @@ func Active() bool { return os.Getenv(Env) != "" }
 //	notafile:K exits 0 leaving a metrics.jsonl that is a fifo, a dir or a link to /dev/zero (K)
 //	child:F    starts a child that ignores SIGTERM, writes its own pid to F.leader and the child's to F, then sleeps ignoring SIGTERM
 //	orphan:F   starts such a child, then exits 0 with metrics (the child must not outlive it)
+//	childonce:F as child while file F does not exist (the first attempt of a sweep), then ok
 //	echo:D     ok, and writes argv, working folder and the LOSSEXP_ environment to D/echo-<run_id>.json
 //	noop       writes the final line only (for overhead benchmarks)
 //	slow       sleeps 150 ms, then ok
@@ -108,6 +109,11 @@ func Main(args []string) int {
 		return notAFile(dir, arg)
 	case "child", "orphan":
 		if code, done := spawn(mode, arg); done {
+			return code
+		}
+	case "childonce":
+		if _, err := os.Stat(arg); err != nil { // the first attempt: as child
+			code, _ := spawn("child", arg)
 			return code
 		}
 	}

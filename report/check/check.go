@@ -22,7 +22,8 @@ import (
 //     over the ok runs (for a cv.<metric> pooled over folds, its pooled SE,
 //     the .se column). Higher-is-better metrics regress downwards,
 //     lower-is-better ones upwards, two-sided ones either way. A point
-//     that has more diverged runs than in the baseline regresses too.
+//     that has more diverged runs, or more failed runs, than in the
+//     baseline regresses too.
 //   - Balance points: lambda_best and lambda_1se of every swept term
 //     (chosen as the report's analysis chooses them) regress when they
 //     move by more than BalanceSteps grid steps along the term's slice.
@@ -157,8 +158,12 @@ func incomparablef(format string, args ...any) error {
 	return &incomparable{fmt.Sprintf(format, args...)}
 }
 
-// MetricDiverged is the pseudo-metric of the check on diverged runs.
-const MetricDiverged = "diverged"
+// MetricDiverged and MetricFailed are the pseudo-metrics of the checks
+// on diverged and on failed runs.
+const (
+	MetricDiverged = "diverged"
+	MetricFailed   = "failed"
+)
 
 // Check compares cur (a sweep's summary) with base (the baseline's),
 // grid point by grid point; see the comment at the top of this file. An
@@ -210,16 +215,24 @@ func Check(base, cur *report.Summary, opt CheckOptions) (*CheckReport, error) {
 			}
 			rep.Points = append(rep.Points, checkPoint(m, pi, bp, cp, baseIdx[i], curIdx[i], tol, label))
 		}
-		pc := PointCheck{Metric: MetricDiverged, Point: pi, Lambdas: bp.Lambdas, Label: label, Better: "lower",
-			Base: float64(bp.Diverged), New: float64(cp.Diverged), Delta: float64(cp.Diverged - bp.Diverged)}
-		if cp.Diverged > bp.Diverged {
-			pc.Regressed = true
-			pc.Note = fmt.Sprintf("%d of %d runs diverged, baseline %d of %d", cp.Diverged, cp.N, bp.Diverged, bp.N)
-		}
-		rep.Points = append(rep.Points, pc)
+		rep.Points = append(rep.Points,
+			countCheck(MetricDiverged, pi, label, bp, cp, bp.Diverged, cp.Diverged),
+			countCheck(MetricFailed, pi, label, bp, cp, bp.Failed, cp.Failed))
 	}
 	checkCurves(rep, base, cur, opt)
 	return rep, nil
+}
+
+// countCheck is the check of a count of bad runs (diverged or failed) at
+// one grid point: more than the baseline's regresses.
+func countCheck(metric string, pi int, label string, bp, cp report.Point, base, cur int) PointCheck {
+	pc := PointCheck{Metric: metric, Point: pi, Lambdas: bp.Lambdas, Label: label, Better: "lower",
+		Base: float64(base), New: float64(cur), Delta: float64(cur - base)}
+	if cur > base {
+		pc.Regressed = true
+		pc.Note = fmt.Sprintf("%d of %d runs %s, baseline %d of %d", cur, cp.N, metric, base, bp.N)
+	}
+	return pc
 }
 
 // sameGrid reports (wrapping ErrIncomparable) how two summaries' grids

@@ -46,5 +46,5 @@ func ExampleCheck() {
 	fmt.Println(rep.Regressions(), "of", rep.Total(), "checks regressed;", math.IsNaN(rep.Points[0].Delta))
 	// Output:
 	// test.accuracy at l2=1: 0.60 → 0.50 (band 0.0253)
-	// 1 of 8 checks regressed; false
+	// 1 of 11 checks regressed; false
 }
