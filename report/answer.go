@@ -41,6 +41,9 @@ type TermAnswer struct {
 	// and why ("λ=1 (all 3 runs failed)"), from balance.csv's note; ""
 	// when none.
 	LeftOut string `json:"left_out,omitempty"`
+	// Stability says how sure λ_best, λ_1se and the knee are, from
+	// stability.csv (answer_stability.go); none without it.
+	Stability []AnswerStability `json:"stability,omitempty"`
 }
 
 // AnswerPoint is one balance point; Lambda is nil when it is undefined
@@ -71,6 +74,9 @@ func ReadAnswer(dir string) (*Answer, error) {
 	defer f.Close() // read-only
 	if err := a.readBalance(f); err != nil {
 		return nil, fmt.Errorf("read %s: %w", filepath.Join(dir, BalanceFile), err)
+	}
+	if err := a.readStability(dir); err != nil {
+		return nil, err
 	}
 	return a, nil
 }
@@ -160,6 +166,9 @@ func (a *Answer) WriteText(w io.Writer) error {
 			for _, t := range a.Terms {
 				if t.LeftOut != "" {
 					fmt.Fprintf(w, "  %s: left out of the choice: %s\n", t.label(), t.LeftOut)
+				}
+				for _, st := range t.Stability {
+					fmt.Fprintf(w, "  %s: %s\n", t.label(), st.Line)
 				}
 			}
 		}
