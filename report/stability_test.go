@@ -279,3 +279,75 @@ func TestStabilityLine(t *testing.T) {
 		t.Errorf("got %q, want %q", got, want)
 	}
 }
+
+// TestAnswer_Stability: the printed answer reads stability.csv back and
+// says each point's share in one line, the same line report.html has.
+func TestAnswer_Stability(t *testing.T) {
+	a := stabilityFixture(t, []float64{0, 1}, [][]float64{{0.5, 0.7, 0.9}, {0.6, 0.6, 0.6}})
+	dir := t.TempDir()
+	if err := a.writeStability(filepath.Join(dir, StabilityFile)); err != nil {
+		t.Fatal(err)
+	}
+	if err := WriteBalance(filepath.Join(dir, BalanceFile), a); err != nil {
+		t.Fatal(err)
+	}
+	ans, err := ReadAnswer(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var got []string
+	for _, st := range ans.Terms[0].Stability {
+		got = append(got, st.Line)
+	}
+	if want := a.Terms[0].stabilityLines(); !slices.Equal(got, want) || len(want) != 3 {
+		t.Errorf("answer lines %q, report.html's %q", got, want)
+	}
+	var buf bytes.Buffer
+	if err := ans.WriteText(&buf); err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(buf.String(), "l2: knee undefined, as in 100% of resamples") {
+		t.Errorf("answer:\n%s", buf.String())
+	}
+}
+
+// TestStability_CVWholeRepeats: under cross-validation a resample draws
+// whole repeats (the folds pooled per repeat, PoolFolds), and the
+// identity draw rebuilds summary.csv's statistics bit for bit, the folds'
+// pooled SE included (exact comparison on purpose: the same arithmetic).
+func TestStability_CVWholeRepeats(t *testing.T) {
+	runs := &Runs{Terms: []string{"l2"}, Metrics: []string{"validation.accuracy"}, Folds: true}
+	for i, l := range []float64{0, 0.1, 1} {
+		for r := range 3 {
+			for f := range 4 {
+				v := 0.8 - 0.05*float64(i*i) + 0.01*float64(r) + 0.003*float64(f*(r+1))
+				runs.Runs = append(runs.Runs, Run{RunID: strconv.Itoa(len(runs.Runs)), Repeat: r, Fold: f, Status: experiments.StatusOK,
+					Lambdas: []float64{l}, Metrics: []float64{v}})
+			}
+		}
+	}
+	pooled := PoolFolds(runs)
+	s := Summarize(pooled)
+	a, err := Analyze(t.TempDir(), pooled, s)
+	if err != nil {
+		t.Fatal(err)
+	}
+	rs, err := newResampler(a)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for pi, byRep := range rs.byPoint {
+		for pos, rr := range byRep {
+			if len(rr) != 1 || rr[0].ses == nil {
+				t.Fatalf("point %d repeat %d: %d runs (ses %v), want the repeat's folds pooled in one", pi, pos, len(rr), rr[0].ses)
+			}
+		}
+	}
+	got := rs.summary([]int{0, 1, 2})
+	for pi := range s.Points {
+		g, w := got.Points[pi].Stats[a.Task.Index], s.Points[pi].Stats[a.Task.Index]
+		if g != w || !w.Pooled {
+			t.Errorf("point %d: resampled %+v, summary %+v", pi, g, w)
+		}
+	}
+}
