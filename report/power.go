@@ -3,6 +3,8 @@ package report
 import (
 	"fmt"
 	"math"
+	"strconv"
+	"strings"
 
 	"gonum.org/v1/gonum/stat/distuv"
 )
@@ -74,7 +76,12 @@ func (a *Analysis) powerLines(ta *TermAnalysis) []string {
 		out = append(out, fmt.Sprintf("With n = %d paired repeats, the smallest difference from λ = 0 on %s that a two-sided paired t-test (α = 0.05) detects with 80%% power is %s: δ = (t(0.975, n−1) + t(0.80, n−1))·s_d/√n, s_d = %s the SD of the paired differences pooled over the slice's λ.",
 			pw.N, a.Task.Name, fmtNum(pw.Delta), fmtNum(pw.SD)))
 	}
-	how := fmt.Sprintf("estimated by resampling at larger n: n' repeats drawn with replacement from the study's %d, n' = %d×, %d resamples at each", st.Repeats, StabilityLevels, levelResamples)
+	levels := make([]string, len(StabilityLevels))
+	for i, l := range StabilityLevels {
+		levels[i] = strconv.Itoa(l * st.Repeats)
+	}
+	how := fmt.Sprintf("estimated by resampling at larger n: n′ = %s repeats drawn with replacement from the study's %d, %d resamples at each, the first n′ where λ_best keeps its λ in 80%% of them",
+		strings.Join(levels, ", "), st.Repeats, levelResamples)
 	switch {
 	case st.NeedRepeats == 0:
 		out = append(out, "λ_best keeps its λ in at least 80% of the resamples already at the study's repeats.")

@@ -351,3 +351,34 @@ func TestStability_CVWholeRepeats(t *testing.T) {
 		}
 	}
 }
+
+// TestPower_Pooled: the detectable difference pools the paired
+// differences' SD over the slice's λ > 0 as √(mean s_d²), and λ_best's
+// repeats are 0 (enough already) for a clear winner, -1 for a tie no
+// number of repeats settles.
+func TestPower_Pooled(t *testing.T) {
+	acc := [][]float64{{0.5, 0.6, 0.7}, {0.9, 0.9, 0.95}, {0.6, 0.7, 0.9}}
+	a := stabilityFixture(t, []float64{0, 1, 2}, acc)
+	if err := a.computeStability(); err != nil {
+		t.Fatal(err)
+	}
+	st := a.Terms[0].Stability
+	// d(λ=1) = 0.4, 0.3, 0.25: sd 0.0763763; d(λ=2) = 0.1, 0.1, 0.2: sd 0.0577350.
+	sd := math.Sqrt((0.0763762615825973*0.0763762615825973 + 0.0577350269189626*0.0577350269189626) / 2)
+	if st.Power.N != 3 || math.Abs(st.Power.SD-sd) > 1e-9 || math.Abs(st.Power.Delta-DetectableDiff(3, sd)) > 1e-12 {
+		t.Errorf("power %+v, want n 3, sd %g", st.Power, sd)
+	}
+	if st.NeedRepeats != 0 {
+		t.Errorf("clear winner: need %d repeats, want 0", st.NeedRepeats)
+	}
+	tie := stabilityFixture(t, []float64{0, 1}, [][]float64{{0.5, 0.9, 0.7}, {0.9, 0.5, 0.7}})
+	if err := tie.computeStability(); err != nil {
+		t.Fatal(err)
+	}
+	if got := tie.Terms[0].Stability.NeedRepeats; got != -1 {
+		t.Errorf("exchangeable tie: need %d repeats, want -1", got)
+	}
+	if lines := tie.powerLines(&tie.Terms[0]); len(lines) != 2 || !strings.Contains(lines[1], "Even 48 repeats") {
+		t.Errorf("lines %q", lines)
+	}
+}

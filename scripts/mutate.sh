@@ -633,6 +633,8 @@ mutant i25-power-formula report/power.go report 'TestDetectableDiff' \
 	'return (t.Quantile(1-PowerAlpha/2) + t.Quantile(PowerTarget))' 'return (t.Quantile(1-PowerAlpha) + t.Quantile(PowerTarget))'
 mutant i25-stability-cv-se report/stability.go report 'TestStability_CVWholeRepeats' \
 	'pt.Stats[m].Pooled, pt.Stats[m].PooledSE = true, pooledSE(rs.ses)' 'pt.Stats[m].Pooled, pt.Stats[m].PooledSE = true, pooledSE(rs.ses[:1])'
+mutant i25-power-pooled-sd report/power.go report 'TestPower_Pooled' \
+	'ss += pr.Std * pr.Std' 'ss += pr.Std'
 mutant i25-resamples-unchecked spec/validate.go spec 'TestValidate_ReportResamples' \
 	'r.Resamples >= 0 && r.Resamples <= 100000' 'true'
 
