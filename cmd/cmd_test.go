@@ -144,7 +144,7 @@ func TestSweep_WorkersByteIdentical(t *testing.T) {
 			t.Fatalf("workers %s: exit %d: %s", w, code, stderr)
 		}
 	}
-	for _, f := range []string{"runs.csv", "summary.csv", "curves.csv"} {
+	for _, f := range []string{"runs.csv", "summary.csv", "curves.csv", "stability.csv"} {
 		a, err := os.ReadFile(filepath.Join(dir, "1", f))
 		if err != nil {
 			t.Fatal(err)

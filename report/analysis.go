@@ -83,6 +83,9 @@ type TermAnalysis struct {
 	Optimism Optimism
 	Paired   []Paired // paired comparisons with λ = 0, task metric then term metric
 	Grad     GradConflict
+	// Stability is the balance points' bootstrap over the repeats
+	// (stability.go); nil until Render computes it.
+	Stability *TermStability
 }
 
 // Analyze reads the optional tables of dir (spec.yaml, curves.csv,

@@ -45,6 +45,9 @@ type TermAnswer struct {
 	// although some of their runs failed ("λ=1: 1 of 3 runs failed"),
 	// from balance.csv's note; "" when none.
 	PartlyFailed string `json:"partly_failed,omitempty"`
+	// Stability says how sure λ_best, λ_1se and the knee are, from
+	// stability.csv (answer_stability.go); none without it.
+	Stability []AnswerStability `json:"stability,omitempty"`
 }
 
 // AnswerPoint is one balance point; Lambda is nil when it is undefined
@@ -75,6 +78,9 @@ func ReadAnswer(dir string) (*Answer, error) {
 	defer f.Close() // read-only
 	if err := a.readBalance(f); err != nil {
 		return nil, fmt.Errorf("read %s: %w", filepath.Join(dir, BalanceFile), err)
+	}
+	if err := a.readStability(dir); err != nil {
+		return nil, err
 	}
 	return a, nil
 }
@@ -169,6 +175,9 @@ func (a *Answer) WriteText(w io.Writer) error {
 				}
 				if t.PartlyFailed != "" {
 					fmt.Fprintf(w, "  %s: some runs failed, the mean is over the others: %s\n", t.label(), t.PartlyFailed)
+				}
+				for _, st := range t.Stability {
+					fmt.Fprintf(w, "  %s: %s\n", t.label(), st.Line)
 				}
 			}
 		}

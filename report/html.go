@@ -82,6 +82,7 @@ type htmlTerm struct {
 	GradHead          []string
 	GradRows          [][]string
 	Training          []string
+	Stability         []string // stability.go, power.go
 }
 
 type htmlBalance struct {
@@ -149,7 +150,7 @@ func (a *Analysis) htmlData(opts PlotOptions, figs *Figures) *htmlData {
 	s := a.Summary
 	for _, ta := range a.Terms {
 		ht := htmlTerm{Term: ta.Term, Kind: ta.Kind, Fixed: ta.Fixed, Metric: ta.Metric, Excluded: ta.Balance.Excluded, PartlyFailed: ta.Balance.PartlyFailed, Grad: ta.Grad,
-			Training: figs.Training[ta.FileName()]}
+			Training: figs.Training[ta.FileName()], Stability: append(ta.stabilityLines(), a.powerLines(&ta)...)}
 		if a.Task.Index >= 0 {
 			for _, bp := range []struct {
 				name string
@@ -272,7 +273,7 @@ func (a *Analysis) htmlData(opts PlotOptions, figs *Figures) *htmlData {
 		}
 		d.Cost = hc
 	}
-	d.Files = []string{RunsFile, SummaryFile, BalanceFile, PairedFile, CurvesFile, TimingsFile}
+	d.Files = []string{RunsFile, SummaryFile, BalanceFile, PairedFile, StabilityFile, CurvesFile, TimingsFile}
 	if a.Cost != nil {
 		d.Files = append(d.Files, CostFile)
 	}
@@ -575,6 +576,7 @@ dl dd { margin: 0 0 0.5em 1.2em; }
 {{end}}</table>{{end}}
 {{range .Excluded}}<div class="note">Left out of the choice: {{.}}.</div>{{end}}
 {{range .PartlyFailed}}<div class="note">Some runs failed, the mean is over the others: {{.}}.</div>{{end}}
+{{with .Stability}}<p>How sure: the repeats resampled with replacement, paired across λ (<code>stability.csv</code>).</p><ul>{{range .}}<li>{{.}}</li>{{end}}</ul>{{end}}
 {{end}}
 <details><summary>How the balance points are defined</summary>
 <dl>
@@ -583,6 +585,7 @@ dl dd { margin: 0 0 0.5em 1.2em; }
 <dt>knee</dt><dd>Kneedle (Satopää et al., 2011): both metrics oriented so larger is better and min–max normalised over the slice; the knee is the point furthest above the chord of a pure trade-off, the maximum of x̂ + ŷ − 1. None when no point is above the chord or a metric is flat.</dd>
 <dt>λ_overshadow</dt><dd>the smallest λ &gt; 0 whose mean task metric is worse than at λ = 0 beyond the 95% CI of the λ = 0 runs: where the term starts to overshadow the task.</dd>
 <dt>paired tests</dt><dd>runs with the same repeat index share data split, initialisation and batch order at every λ, so each λ is compared with λ = 0 repeat by repeat: mean paired difference, its 95% Student-t CI and a two-sided paired t-test. The p-values of one term and metric are adjusted for multiple comparisons by Holm's method; "better" and "worse" mean the adjusted p is below 0.05.</dd>
+<dt>stability</dt><dd>each resample draws the study's n repeats with replacement (the same drawn repeats at every λ, so runs stay paired; under cross-validation a repeat with all its folds) and recomputes λ_best, λ_1se and the knee by the rules above; the share of a λ is the fraction of resamples that chose it, and "90% within a–b" is the shortest run of grid λ holding at least 90% of the resamples where the point is defined (report.resamples, seeded by the spec's seed).</dd>
 </dl>
 Grid points with a diverged run are left out of every choice.</details>
 

@@ -15,6 +15,8 @@ import (
 //	summary.csv        statistics per grid point (WriteSummary)
 //	balance.csv        balance points per swept term (WriteBalance)
 //	paired.csv         paired comparisons with λ = 0 (WritePaired)
+//	stability.csv      the balance points' shares over resamples of the
+//	                   repeats (stability.go)
 //	cost.csv           seconds per run and per epoch (WriteCost; needs timings.csv)
 //	*.png              the figures of Plot, with the balance points marked,
 //	                   and the analysis figures: tradeoff_<term>.png,
@@ -106,6 +108,9 @@ func writeTables(dir string, s *Summary, a *Analysis) error {
 		return err
 	}
 	if err := WritePaired(filepath.Join(dir, PairedFile), a); err != nil {
+		return err
+	}
+	if err := a.writeStability(filepath.Join(dir, StabilityFile)); err != nil {
 		return err
 	}
 	if a.Cost != nil {

@@ -135,7 +135,16 @@ func (pt *Point) count(st string) {
 
 // Describe returns the mean, sample standard deviation and 95% Student-t
 // confidence interval of the mean of x, which must not contain NaN.
-func Describe(x []float64) Stat {
+func Describe(x []float64) Stat { return describe(x, t975) }
+
+// t975 is Student's t 0.975 quantile with df degrees of freedom.
+func t975(df int) float64 {
+	return distuv.StudentsT{Mu: 0, Sigma: 1, Nu: float64(df)}.Quantile(0.975)
+}
+
+// describe is Describe with the t quantile from tq (a cache of t975 in
+// the resampling of stability.go).
+func describe(x []float64, tq func(df int) float64) Stat {
 	st := Stat{N: len(x), Mean: math.NaN(), Std: math.NaN(), CILow: math.NaN(), CIHigh: math.NaN()}
 	switch len(x) {
 	case 0:
@@ -145,8 +154,7 @@ func Describe(x []float64) Stat {
 		return st
 	}
 	st.Mean, st.Std = stat.MeanStdDev(x, nil) // unbiased: divides by n−1
-	t := distuv.StudentsT{Mu: 0, Sigma: 1, Nu: float64(len(x) - 1)}.Quantile(0.975)
-	half := t * st.Std / math.Sqrt(float64(len(x)))
+	half := tq(len(x)-1) * st.Std / math.Sqrt(float64(len(x)))
 	st.CILow, st.CIHigh = st.Mean-half, st.Mean+half
 	return st
 }

@@ -662,6 +662,22 @@ mutant i23g-run-table-no-seed cmd/run.go cmd 'TestRun_PrintsSeed' \
 	'fmt.Fprintf(w, "seed\t%d\n", res.Seed)' 'fmt.Fprintf(w, "seed\t%d\n", res.Repeat)'
 mutant i23g-one-run-finished-plural study/finished.go study 'TestFinishedKept' \
 	'	case 1:' '	case -1:'
+# --- issue 25: stability of the balance points, repeats that suffice ---
+mutant i25-stability-unpaired report/stability.go report 'TestStability_' \
+	'pt := &rs.s.Points[pi]' 'pt := &rs.s.Points[pi]; draw := slices.Clone(draw); for i := range draw { draw[i] = (draw[i] + pi) % len(byRep) }'
+mutant i25-stability-share-sum report/stability.go report 'TestStability_CSV' \
+	'if st.Undefined > 0 {' 'if st.Undefined > st.B {'
+mutant i25-stability-run90 report/stability.go report 'TestRun90' \
+	'if 10*sum >= 9*total {' 'if 10*sum >= 8*total {'
+mutant i25-power-formula report/power.go report 'TestDetectableDiff' \
+	'return (t.Quantile(1-PowerAlpha/2) + t.Quantile(PowerTarget))' 'return (t.Quantile(1-PowerAlpha) + t.Quantile(PowerTarget))'
+mutant i25-stability-cv-se report/stability.go report 'TestStability_CVWholeRepeats' \
+	'pt.Stats[m].Pooled, pt.Stats[m].PooledSE = true, pooledSE(rs.ses)' 'pt.Stats[m].Pooled, pt.Stats[m].PooledSE = true, pooledSE(rs.ses[:1])'
+mutant i25-power-pooled-sd report/power.go report 'TestPower_Pooled' \
+	'ss += pr.Std * pr.Std' 'ss += pr.Std'
+mutant i25-resamples-unchecked spec/validate.go spec 'TestValidate_ReportResamples' \
+	'r.Resamples >= 0 && r.Resamples <= 100000' 'true'
+
 echo
 echo "=== mutation summary: $caught caught, $missed missed, $stale stale (of $((caught + missed + stale)))"
 printf '%s\n' "${report[@]}"

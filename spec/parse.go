@@ -439,7 +439,7 @@ var (
 	lossKeys    = []string{"task", "huber_delta", "terms", "balance"}
 	sweepKeys   = []string{"mode", "total", "points", "step", "axes", "refine", "balance"}
 	refineKeys  = []string{"rounds", "points"}
-	reportKeys  = []string{"x", "metrics", "select_on", "task_metric", "validation"}
+	reportKeys  = []string{"x", "metrics", "select_on", "task_metric", "validation", "resamples"}
 )
 
 // sections lists where each key belongs, for unknownKey.
@@ -491,6 +491,8 @@ func (s *Spec) decode(d *decoder, n *yaml.Node) {
 					d.str(v, f, &s.Report.TaskMetric)
 				case "validation":
 					d.float(v, f, &s.Report.Validation)
+				case "resamples":
+					d.int(v, f, &s.Report.Resamples)
 				}
 			})
 		case "check":

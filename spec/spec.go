@@ -237,7 +237,14 @@ type ReportSpec struct {
 	// validation when SelectOn is SelectValidation and the spec has no
 	// validation split of its own (see Spec.CarveFraction); default 0.2.
 	Validation float64 `json:",omitempty"`
+	// Resamples is the number of bootstrap resamples of the repeats that
+	// measure how stable each balance point is (stability.csv); default
+	// DefaultResamples, 0 turns the resampling off.
+	Resamples int `json:",omitempty"`
 }
+
+// DefaultResamples is report.resamples when the spec does not set it.
+const DefaultResamples = 1000
 
 // Values of report.select_on.
 const (

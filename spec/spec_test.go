@@ -41,7 +41,7 @@ func TestParse_Defaults(t *testing.T) {
 			Terms:      []TermSpec{{Kind: "l2", Name: "l2", Weight: Weight{Values: []float64{0, 0.1}, Swept: true}}},
 		},
 		Sweep:  SweepSpec{Mode: "grid"},
-		Report: ReportSpec{X: "l2", SelectOn: SelectValidation, Validation: 0.2},
+		Report: ReportSpec{X: "l2", SelectOn: SelectValidation, Validation: 0.2, Resamples: DefaultResamples},
 	}
 	got := *s
 	got.Pos = nil
@@ -127,7 +127,7 @@ func TestSpec_LoadFull(t *testing.T) {
 			{Kind: "l2", Name: "l2fixed", Weight: Weight{Values: []float64{1e-3}}},
 		}},
 		Sweep:  SweepSpec{Mode: "grid"},
-		Report: ReportSpec{X: "l2", Metrics: []string{"test.accuracy", "sparsity"}, SelectOn: SelectValidation, Validation: 0.2},
+		Report: ReportSpec{X: "l2", Metrics: []string{"test.accuracy", "sparsity"}, SelectOn: SelectValidation, Validation: 0.2, Resamples: DefaultResamples},
 	}
 	got := *s
 	got.Pos = nil

@@ -69,7 +69,7 @@ func DefaultSpec() Spec {
 		},
 		Loss:   LossSpec{HuberDelta: 1},
 		Sweep:  SweepSpec{Mode: "grid"},
-		Report: ReportSpec{SelectOn: SelectValidation, Validation: defaultCarve},
+		Report: ReportSpec{SelectOn: SelectValidation, Validation: defaultCarve, Resamples: DefaultResamples},
 	}
 }
 
@@ -558,6 +558,7 @@ func (s *Spec) validateReport(v *validator) {
 		v.addf("report.task_metric", "must not be empty (leave it out for the default)")
 	}
 	v.inRange("report.validation", r.Validation, r.Validation > 0 && r.Validation < 1, "in (0, 1)")
+	v.inRange("report.resamples", float64(r.Resamples), r.Resamples >= 0 && r.Resamples <= 100000, "in [0, 100000]")
 	if s.has("report.validation") && r.Validation > 0 && r.Validation < 1 && s.CarveFraction() == 0 && !s.axisSets("dataset.split.validation") {
 		why := "the spec has its own validation split (dataset.split.validation)"
 		switch {

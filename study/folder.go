@@ -48,7 +48,7 @@ var (
 	// RunTableFiles are the tables WriteTables writes from the run store
 	// (summary.csv is the report's).
 	RunTableFiles = []string{report.RunsFile, report.CurvesFile, report.TimingsFile}
-	ReportFiles   = []string{report.BalanceFile, report.PairedFile, report.CostFile, report.MethodsFile, report.WeightsFile, report.HTMLFile}
+	ReportFiles   = []string{report.BalanceFile, report.PairedFile, report.StabilityFile, report.CostFile, report.MethodsFile, report.WeightsFile, report.HTMLFile}
 )
 
 // ExportFiles are what `lossexp export` writes into a results folder

@@ -60,7 +60,7 @@ func Report(ctx context.Context, dir string, o ReportOptions, log io.Writer) ([]
 	}
 	figures, _ := atomicfile.GlobIn(dir, "*.png")
 	var files []string
-	for _, name := range []string{SummaryFile, BalanceFile, PairedFile, CostFile} {
+	for _, name := range []string{SummaryFile, BalanceFile, PairedFile, report.StabilityFile, CostFile} {
 		if _, err := os.Stat(filepath.Join(dir, name)); err == nil {
 			files = append(files, filepath.Join(dir, name))
 		}

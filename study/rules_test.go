@@ -24,7 +24,7 @@ import (
 // (the lock neither ours nor foreign), spec.yaml alone is not results,
 // the export's files are kept aside, a near miss of any name is foreign.
 func TestInventory_EveryKnownName(t *testing.T) {
-	names := []string{"runs.csv", "summary.csv", "curves.csv", "timings.csv", "balance.csv", "paired.csv", "cost.csv",
+	names := []string{"runs.csv", "summary.csv", "curves.csv", "timings.csv", "balance.csv", "paired.csv", "stability.csv", "cost.csv",
 		"methods.csv", "weights.csv", "report.html", "manifest.json", "spec.yaml", ".lossexp.lock", "samples.csv"}
 	if got := slices.Sorted(slices.Values(knownFiles())); !slices.Equal(got, slices.Sorted(slices.Values(names))) {
 		t.Errorf("knownFiles() = %v, want %v", got, names)
