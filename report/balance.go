@@ -119,12 +119,6 @@ func balancePoints(pts []curvePoint, ref int, taskHigher, termHigher bool) Balan
 		Best: BalancePoint{Point: -1}, OneSE: BalancePoint{Point: -1},
 		Knee: BalancePoint{Point: -1}, Overshadow: BalancePoint{Point: -1},
 	}
-	orient := func(v float64, higher bool) float64 {
-		if higher {
-			return v
-		}
-		return -v
-	}
 	var ok []int
 	for i, p := range pts {
 		if p.Excluded != "" {
@@ -138,9 +132,21 @@ func balancePoints(pts []curvePoint, ref int, taskHigher, termHigher bool) Balan
 		b.Best.Note, b.OneSE.Note, b.Knee.Note, b.Overshadow.Note = note, note, note, note
 		return b
 	}
-	set := func(bp *BalancePoint, i int) { bp.Point, bp.Lambda = i, pts[i].Lambda }
+	b.Best = bestPoint(pts, ok, taskHigher)
+	b.OneSE = oneSEPoint(pts, ok, b.Best.Point, taskHigher)
+	// Knee (Kneedle).
+	b.Knee = knee(pts, ok, taskHigher, termHigher)
+	b.Overshadow = overshadowPoint(pts, ok, ref, taskHigher)
+	return b
+}
 
-	// Best: ties go to the larger λ.
+// atPoint is the balance point at pts[i].
+func atPoint(pts []curvePoint, i int) BalancePoint {
+	return BalancePoint{Point: i, Lambda: pts[i].Lambda}
+}
+
+// bestPoint is λ_best among the usable points ok: ties go to the larger λ.
+func bestPoint(pts []curvePoint, ok []int, taskHigher bool) BalancePoint {
 	best := ok[0]
 	for _, i := range ok[1:] {
 		v, bv := orient(pts[i].Task.Mean, taskHigher), orient(pts[best].Task.Mean, taskHigher)
@@ -148,7 +154,7 @@ func balancePoints(pts []curvePoint, ref int, taskHigher, termHigher bool) Balan
 			best = i
 		}
 	}
-	set(&b.Best, best)
+	bp := atPoint(pts, best)
 	flat := true
 	for _, i := range ok {
 		if !sameMean(pts[i].Task.Mean, pts[best].Task.Mean) {
@@ -156,57 +162,56 @@ func balancePoints(pts []curvePoint, ref int, taskHigher, termHigher bool) Balan
 		}
 	}
 	if flat && len(ok) > 1 {
-		b.Best.Note = "flat: every λ ties for the best mean; the largest is reported"
+		bp.Note = "flat: every λ ties for the best mean; the largest is reported"
 	}
+	return bp
+}
 
-	// One standard error.
+// oneSEPoint is λ_1se: the largest λ whose mean is within one standard
+// error of the best's.
+func oneSEPoint(pts []curvePoint, ok []int, best int, taskHigher bool) BalancePoint {
 	bs := pts[best].Task
 	if !isFinite(bs.StdErr()) {
-		b.OneSE.Note = "single run at λ_best: no standard error, so no 1-SE rule"
-	} else {
-		se := bs.StdErr()
-		thr := orient(bs.Mean, taskHigher) - se
-		pick := best
-		for _, i := range ok {
-			v := orient(pts[i].Task.Mean, taskHigher)
-			if (v >= thr || sameMean(v, thr)) && pts[i].Lambda > pts[pick].Lambda {
-				pick = i
-			}
-		}
-		set(&b.OneSE, pick)
-		if pick == best && best != ok[len(ok)-1] {
-			b.OneSE.Note = "no larger λ is within 1 SE of the best"
+		return BalancePoint{Point: -1, Note: "single run at λ_best: no standard error, so no 1-SE rule"}
+	}
+	se := bs.StdErr()
+	thr := orient(bs.Mean, taskHigher) - se
+	pick := best
+	for _, i := range ok {
+		v := orient(pts[i].Task.Mean, taskHigher)
+		if (v >= thr || sameMean(v, thr)) && pts[i].Lambda > pts[pick].Lambda {
+			pick = i
 		}
 	}
+	bp := atPoint(pts, pick)
+	if pick == best && best != ok[len(ok)-1] {
+		bp.Note = "no larger λ is within 1 SE of the best"
+	}
+	return bp
+}
 
-	// Knee (Kneedle).
-	b.Knee = knee(pts, ok, taskHigher, termHigher)
-
-	// Overshadow.
+// overshadowPoint is λ_overshadow: the smallest λ > 0 whose mean is worse
+// than the λ = 0 point (ref) beyond its 95% interval.
+func overshadowPoint(pts []curvePoint, ok []int, ref int, taskHigher bool) BalancePoint {
 	switch {
 	case ref < 0:
-		b.Overshadow.Note = "no λ = 0 run in the grid to compare with"
+		return BalancePoint{Point: -1, Note: "no λ = 0 run in the grid to compare with"}
 	case pts[ref].Excluded != "":
-		b.Overshadow.Note = "the λ = 0 point is left out (" + pts[ref].Excluded + ")"
+		return BalancePoint{Point: -1, Note: "the λ = 0 point is left out (" + pts[ref].Excluded + ")"}
 	case !isFinite(pts[ref].Task.CILow):
-		b.Overshadow.Note = "single run at λ = 0: no 95% interval to compare with"
-	default:
-		r := pts[ref].Task
-		for _, i := range ok {
-			if pts[i].Lambda <= 0 {
-				continue
-			}
-			m := pts[i].Task.Mean
-			if (taskHigher && m < r.CILow && !sameMean(m, r.CILow)) || (!taskHigher && m > r.CIHigh && !sameMean(m, r.CIHigh)) {
-				set(&b.Overshadow, i)
-				break
-			}
+		return BalancePoint{Point: -1, Note: "single run at λ = 0: no 95% interval to compare with"}
+	}
+	r := pts[ref].Task
+	for _, i := range ok {
+		if pts[i].Lambda <= 0 {
+			continue
 		}
-		if b.Overshadow.Point < 0 {
-			b.Overshadow.Note = "no λ in the grid is worse than λ = 0 beyond its 95% CI"
+		m := pts[i].Task.Mean
+		if (taskHigher && m < r.CILow && !sameMean(m, r.CILow)) || (!taskHigher && m > r.CIHigh && !sameMean(m, r.CIHigh)) {
+			return atPoint(pts, i)
 		}
 	}
-	return b
+	return BalancePoint{Point: -1, Note: "no λ in the grid is worse than λ = 0 beyond its 95% CI"}
 }
 
 // knee finds the Kneedle knee of the (term metric, task metric) curve over
