@@ -2,7 +2,6 @@ package report
 
 import (
 	"fmt"
-	"os"
 	"path/filepath"
 	"slices"
 	"strings"
@@ -21,22 +20,7 @@ func TestAnalyze_ScatteredPoints(t *testing.T) {
 	analyses := map[string]*Analysis{}
 	for name, rs := range map[string][]experiments.Result{"grid": tradeoffResults(), "scattered": byRepeat} {
 		dir := t.TempDir()
-		w, err := NewWriter(dir, tradeoffLayout)
-		if err != nil {
-			t.Fatal(err)
-		}
-		for i, r := range rs {
-			r.Index = i
-			if err := w.Add(r); err != nil {
-				t.Fatal(err)
-			}
-		}
-		if err := w.Close(); err != nil {
-			t.Fatal(err)
-		}
-		if err := os.WriteFile(filepath.Join(dir, SpecFile), []byte(tradeoffSpec), 0o644); err != nil {
-			t.Fatal(err)
-		}
+		writeTradeoffRuns(t, dir, rs)
 		runs, err := ReadRuns(filepath.Join(dir, RunsFile))
 		if err != nil {
 			t.Fatal(err)
