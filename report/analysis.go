@@ -103,6 +103,40 @@ func Analyze(dir string, runs *Runs, s *Summary) (*Analysis, error) {
 
 func analyze(dir string, runs *Runs, nRuns int, s *Summary) (*Analysis, error) {
 	a := &Analysis{Dir: dir, Runs: runs, NRuns: nRuns, Summary: s}
+	if err := a.readInputs(); err != nil {
+		return nil, err
+	}
+	a.chooseMetrics()
+	for j, t := range s.Terms {
+		if distinct(s, j) < 2 {
+			continue
+		}
+		for _, ax := range axisTuples(s) {
+			a.analyzeTerm(s, j, t, ax)
+		}
+	}
+	if a.Task.Name != "" {
+		if err := a.pairAll(); err != nil {
+			return nil, err
+		}
+	}
+	if a.Timings != nil {
+		c, err := a.costOf()
+		if err != nil {
+			return nil, err
+		}
+		a.Cost = c
+	} else {
+		a.Notes = append(a.Notes, "the folder has no timings.csv: no cost section")
+	}
+	a.analyzeMethods()
+	return a, nil
+}
+
+// readInputs reads the folder's spec.yaml (a warning when it is missing
+// or unreadable), curves.csv and timings.csv (each nil when missing).
+func (a *Analysis) readInputs() error {
+	dir := a.Dir
 	if b, err := saferead.ReadFile(filepath.Join(dir, SpecFile), 0); err == nil {
 		a.SpecText = string(b)
 		spec, err := spec.Load(filepath.Join(dir, SpecFile))
@@ -112,18 +146,23 @@ func analyze(dir string, runs *Runs, nRuns int, s *Summary) (*Analysis, error) {
 			a.Spec = spec
 		}
 	} else if !errors.Is(err, fs.ErrNotExist) {
-		return nil, fmt.Errorf("read spec: %w", err)
+		return fmt.Errorf("read spec: %w", err)
 	} else {
 		a.Warnings = append(a.Warnings, "the folder has no spec.yaml: term kinds are guessed from their names")
 	}
 	var err error
 	if a.Curves, err = readOptionalTable(filepath.Join(dir, CurvesFile)); err != nil {
-		return nil, err
+		return err
 	}
-	if a.Timings, err = readOptionalTable(filepath.Join(dir, TimingsFile)); err != nil {
-		return nil, err
-	}
+	a.Timings, err = readOptionalTable(filepath.Join(dir, TimingsFile))
+	return err
+}
 
+// chooseMetrics chooses the task metric and the test metric reported at
+// the chosen λ, and warns when the selection split makes the test set
+// biased (or there is no task metric).
+func (a *Analysis) chooseMetrics() {
+	s := a.Summary
 	selectOn := ""
 	if a.Spec != nil {
 		selectOn = a.Spec.Report.SelectOn
@@ -149,31 +188,6 @@ func analyze(dir string, runs *Runs, nRuns int, s *Summary) (*Analysis, error) {
 	case strings.HasPrefix(a.Task.Name, "train."):
 		a.Warnings = append(a.Warnings, fmt.Sprintf("the spec has no validation or test split: balance points are chosen on the training split (%s), which rewards overfitting", a.Task.Name))
 	}
-
-	for j, t := range s.Terms {
-		if distinct(s, j) < 2 {
-			continue
-		}
-		for _, ax := range axisTuples(s) {
-			a.analyzeTerm(s, j, t, ax)
-		}
-	}
-	if a.Task.Name != "" {
-		if err := a.pairAll(); err != nil {
-			return nil, err
-		}
-	}
-	if a.Timings != nil {
-		c, err := a.costOf()
-		if err != nil {
-			return nil, err
-		}
-		a.Cost = c
-	} else {
-		a.Notes = append(a.Notes, "the folder has no timings.csv: no cost section")
-	}
-	a.analyzeMethods()
-	return a, nil
 }
 
 // analyzeTerm appends the analysis of term j on its slice at the axis
@@ -303,17 +317,7 @@ func (a *Analysis) chooseTermMetric(ta *TermAnalysis) MetricChoice {
 		all = append(all, md.Pattern)
 	}
 	if ta.Kind == "external" {
-		// A training command's term: its own metric is the one the spec
-		// names (loss.terms[i].metric).
-		all = nil
-		if a.Spec != nil {
-			for _, t := range a.Spec.Loss.Terms {
-				if m, ok := t.Params["metric"].(string); ok && t.Name == ta.Term {
-					all = []string{m}
-				}
-			}
-		}
-		if len(all) == 0 {
+		if all = a.externalTermMetric(ta.Term); len(all) == 0 {
 			return MetricChoice{Index: -1, Why: fmt.Sprintf("term %s names no metric of its own (set metric: on the term)", ta.Term)}
 		}
 	}
@@ -337,6 +341,29 @@ func (a *Analysis) chooseTermMetric(ta *TermAnalysis) MetricChoice {
 		}
 	}
 	mc := MetricChoice{Name: name, Index: slices.Index(a.Summary.Metrics, name)}
+	a.termMetricDirection(ta, &mc)
+	return mc
+}
+
+// externalTermMetric is a training command's term's own metric: the one
+// the spec names (loss.terms[i].metric); nil when none is named.
+func (a *Analysis) externalTermMetric(term string) []string {
+	var all []string
+	if a.Spec != nil {
+		for _, t := range a.Spec.Loss.Terms {
+			if m, ok := t.Params["metric"].(string); ok && t.Name == term {
+				all = []string{m}
+			}
+		}
+	}
+	return all
+}
+
+// termMetricDirection sets mc's direction and why: the spec's or the
+// catalogue's, else the way the metric moves from the smallest to the
+// largest λ of ta.
+func (a *Analysis) termMetricDirection(ta *TermAnalysis, mc *MetricChoice) {
+	name := mc.Name
 	source := "catalogue"
 	if a.Spec != nil && a.Spec.Trainer != nil && spec.MetricBetter(name) != betterHigher(a.Spec, name) {
 		source = "trainer.metrics"
@@ -363,7 +390,6 @@ func (a *Analysis) chooseTermMetric(ta *TermAnalysis) MetricChoice {
 		}
 		mc.Why = "the term's goal: " + name + " " + dir + " from the smallest to the largest λ"
 	}
-	return mc
 }
 
 // termSlice is termSliceAt at the first axis point (every point without

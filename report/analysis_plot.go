@@ -90,61 +90,80 @@ func (a *Analysis) gradFigures(fw *figureWriter, opts PlotOptions) ([]string, er
 		if g.Source == "" || len(g.Points) == 0 {
 			continue
 		}
-		// Ratio.
-		f := &figure{logY: true, subtitle: opts.Description}
-		sr := series{label: "mean ± 95% CI", col: palette[0]}
-		for _, gp := range g.Points {
-			st := gp.Ratio
-			if !(st.Mean > 0) || !isFinite(st.Mean) {
-				continue // λ = 0 (ratio 0) cannot stand on a log axis
-			}
-			if !(st.CILow > 0) {
-				st.CILow, st.CIHigh = math.NaN(), math.NaN()
-			}
-			sr.xs, sr.pts = append(sr.xs, gp.Lambda), append(sr.pts, st)
-		}
-		if len(sr.xs) >= 2 {
-			f.logX = sr.xs[0] > 0
-			f.series = []series{sr}
-			f.hlines = []hLine{{1, "ratio = 1", refGray}}
-			if isFinite(g.Crossing) {
-				f.marks = []Mark{{Term: ta.Term, Label: "crosses 1 at λ ≈ " + formatLambda(g.Crossing), Lambda: g.Crossing, Color: colCross, Dashes: []vg.Length{vg.Points(4), vg.Points(2)}}}
-			}
-			f.title = titled(opts, "gradient norm ratio ‖λ·grad L_"+ta.Term+"‖ / ‖grad L_task‖")
-			f.xLabel = xLabel(ta.Term, f.logX)
-			f.yLabel = "gradient norm ratio (log scale, " + f.nLabel() + ")"
-			if g.Source == CurvesFile {
-				f.yLabel = "gradient norm ratio, last epoch (log, " + f.nLabel() + ")"
-			}
+		if f := gradRatioFig(&ta, opts); f != nil {
 			if err := fw.write("grad_ratio_vs_"+ta.FileName()+".png", f, &written); err != nil {
 				return written, err
 			}
 		}
-		// Cosine and conflict.
 		if !g.HasCos || g.NoShared {
 			continue
 		}
-		names := []string{"mean cosine", "fraction of steps with cosine < 0"}
-		ss := sliceSummary(a.Summary, ta.Points, names, func(k, m int) Stat {
-			if m == 0 {
-				return g.Points[k].Cos
+		if cf := a.gradCosFig(&ta, opts); cf != nil {
+			if err := fw.write("grad_cos_vs_"+ta.FileName()+".png", cf, &written); err != nil {
+				return written, err
 			}
-			return g.Points[k].Conflict
-		})
-		fig, err := MetricFigure(ss, ta.Index, []int{0, 1}, PlotOptions{})
-		if err != nil {
-			continue // fewer than two λ with a value
-		}
-		cf := fig.(*figure)
-		cf.title = titled(opts, "cosine between the task gradient and the "+ta.Term+" gradient")
-		cf.subtitle = opts.Description
-		cf.yLabel = "cosine / fraction (mean ± 95% CI, " + cf.nLabel() + ")"
-		cf.hlines = []hLine{{0, "cosine = 0", refGray}}
-		if err := fw.write("grad_cos_vs_"+ta.FileName()+".png", cf, &written); err != nil {
-			return written, err
 		}
 	}
 	return written, nil
+}
+
+// gradRatioFig is the gradient norm ratio of term ta against λ (log–log,
+// the line ratio = 1 and the crossing marked); nil with fewer than two λ
+// that a log axis can show.
+func gradRatioFig(ta *TermAnalysis, opts PlotOptions) *figure {
+	g := ta.Grad
+	f := &figure{logY: true, subtitle: opts.Description}
+	sr := series{label: "mean ± 95% CI", col: palette[0]}
+	for _, gp := range g.Points {
+		st := gp.Ratio
+		if !(st.Mean > 0) || !isFinite(st.Mean) {
+			continue // λ = 0 (ratio 0) cannot stand on a log axis
+		}
+		if !(st.CILow > 0) {
+			st.CILow, st.CIHigh = math.NaN(), math.NaN()
+		}
+		sr.xs, sr.pts = append(sr.xs, gp.Lambda), append(sr.pts, st)
+	}
+	if len(sr.xs) < 2 {
+		return nil
+	}
+	f.logX = sr.xs[0] > 0
+	f.series = []series{sr}
+	f.hlines = []hLine{{1, "ratio = 1", refGray}}
+	if isFinite(g.Crossing) {
+		f.marks = []Mark{{Term: ta.Term, Label: "crosses 1 at λ ≈ " + formatLambda(g.Crossing), Lambda: g.Crossing, Color: colCross, Dashes: []vg.Length{vg.Points(4), vg.Points(2)}}}
+	}
+	f.title = titled(opts, "gradient norm ratio ‖λ·grad L_"+ta.Term+"‖ / ‖grad L_task‖")
+	f.xLabel = xLabel(ta.Term, f.logX)
+	f.yLabel = "gradient norm ratio (log scale, " + f.nLabel() + ")"
+	if g.Source == CurvesFile {
+		f.yLabel = "gradient norm ratio, last epoch (log, " + f.nLabel() + ")"
+	}
+	return f
+}
+
+// gradCosFig is the mean cosine between the task's and term ta's
+// gradients and the fraction of conflicting steps against λ; nil with
+// fewer than two λ with a value.
+func (a *Analysis) gradCosFig(ta *TermAnalysis, opts PlotOptions) *figure {
+	g := ta.Grad
+	names := []string{"mean cosine", "fraction of steps with cosine < 0"}
+	ss := sliceSummary(a.Summary, ta.Points, names, func(k, m int) Stat {
+		if m == 0 {
+			return g.Points[k].Cos
+		}
+		return g.Points[k].Conflict
+	})
+	fig, err := MetricFigure(ss, ta.Index, []int{0, 1}, PlotOptions{})
+	if err != nil {
+		return nil // fewer than two λ with a value
+	}
+	cf := fig.(*figure)
+	cf.title = titled(opts, "cosine between the task gradient and the "+ta.Term+" gradient")
+	cf.subtitle = opts.Description
+	cf.yLabel = "cosine / fraction (mean ± 95% CI, " + cf.nLabel() + ")"
+	cf.hlines = []hLine{{0, "cosine = 0", refGray}}
+	return cf
 }
 
 func titled(opts PlotOptions, t string) string {
@@ -302,71 +321,16 @@ func (a *Analysis) trainingFigures(fw *figureWriter, opts PlotOptions) (map[stri
 	if a.Curves == nil {
 		return out, nil
 	}
-	taskC, testC, totalC := a.Curves.Col("loss.task"), a.Curves.Col("test.loss"), a.Curves.Col("loss.total")
-	if taskC < 0 && totalC < 0 {
+	lc := lossCols{task: a.Curves.Col("loss.task"), test: a.Curves.Col("test.loss"), total: a.Curves.Col("loss.total")}
+	if lc.task < 0 && lc.total < 0 {
 		return out, nil
 	}
-	// Every point and column the figures need, in one reading.
-	var pts, cols []int
-	for _, ta := range a.Terms {
-		for _, pi := range a.TrainingLambdas(&ta) {
-			if !slices.Contains(pts, pi) {
-				pts = append(pts, pi)
-			}
-		}
-	}
-	for _, c := range append([]int{taskC, testC, totalC}, func() []int {
-		var cs []int
-		for _, t := range a.Summary.Terms {
-			cs = append(cs, a.Curves.Col("loss."+t))
-		}
-		return cs
-	}()...) {
-		if c >= 0 && !slices.Contains(cols, c) {
-			cols = append(cols, c)
-		}
-	}
-	if err := a.loadEpochMeans(pts, cols); err != nil {
+	if err := a.loadTrainingMeans(lc); err != nil {
 		return out, err
 	}
 	for _, ta := range a.Terms {
 		for k, pi := range a.TrainingLambdas(&ta) {
-			p := a.Summary.Points[pi]
-			lf := &lineFig{logY: true, xLabel: "epoch", yLabel: "loss (mean over ok runs, log scale)", subtitle: opts.Description}
-			lf.title = titled(opts, fmt.Sprintf("loss components per epoch at λ_%s = %s", ta.Term, formatLambda(p.Lambdas[ta.Index])))
-			addLine := func(label string, ys []float64, scale float64, col color.Color, dashes []vg.Length) {
-				var xys plotter.XYs
-				nonPos := 0
-				for e, y := range ys {
-					switch v := scale * y; {
-					case isFinite(v) && v > 0:
-						xys = append(xys, plotter.XY{X: float64(e + 1), Y: v})
-					case isFinite(v):
-						nonPos++
-					}
-				}
-				switch {
-				case len(xys) >= 1:
-					lf.lines = append(lf.lines, lineSeries{label: label, xys: xys, col: col, dashes: dashes})
-				case nonPos > 0: // a log axis cannot show it: say so
-					lf.notes = append(lf.notes, label+": ≤ 0, not shown")
-				}
-			}
-			if task := a.epochMeans(pi, taskC); anyFinite(task) || totalC < 0 {
-				addLine("task loss (train batches)", task, 1, palette[0], nil)
-			} else { // a training command that reports loss.total alone
-				addLine("total loss (train batches; no loss.task reported)", a.epochMeans(pi, totalC), 1, palette[0], nil)
-			}
-			for j, t := range a.Summary.Terms {
-				c := a.Curves.Col("loss." + t)
-				if c < 0 || p.Lambdas[j] == 0 {
-					continue
-				}
-				addLine("λ·L_"+t+" (λ = "+formatLambda(p.Lambdas[j])+")", a.epochMeans(pi, c), p.Lambdas[j], palette[(2+j)%len(palette)], nil)
-			}
-			if testC >= 0 {
-				addLine("test loss", a.epochMeans(pi, testC), 1, palette[1], []vg.Length{vg.Points(5), vg.Points(3)})
-			}
+			lf := a.trainingFig(&ta, pi, lc, opts)
 			if len(lf.lines) == 0 {
 				continue
 			}
@@ -378,6 +342,79 @@ func (a *Analysis) trainingFigures(fw *figureWriter, opts PlotOptions) (map[stri
 		}
 	}
 	return out, nil
+}
+
+// lossCols are the curves.csv columns of the training figures' losses
+// (-1 where absent).
+type lossCols struct{ task, test, total int }
+
+// loadTrainingMeans loads, in one reading, the epoch means of every point
+// and loss column the training figures need.
+func (a *Analysis) loadTrainingMeans(lc lossCols) error {
+	var pts, cols []int
+	for _, ta := range a.Terms {
+		for _, pi := range a.TrainingLambdas(&ta) {
+			if !slices.Contains(pts, pi) {
+				pts = append(pts, pi)
+			}
+		}
+	}
+	cs := []int{lc.task, lc.test, lc.total}
+	for _, t := range a.Summary.Terms {
+		cs = append(cs, a.Curves.Col("loss."+t))
+	}
+	for _, c := range cs {
+		if c >= 0 && !slices.Contains(cols, c) {
+			cols = append(cols, c)
+		}
+	}
+	return a.loadEpochMeans(pts, cols)
+}
+
+// trainingFig is the loss-components figure of term ta at point pi.
+func (a *Analysis) trainingFig(ta *TermAnalysis, pi int, lc lossCols, opts PlotOptions) *lineFig {
+	p := a.Summary.Points[pi]
+	lf := &lineFig{logY: true, xLabel: "epoch", yLabel: "loss (mean over ok runs, log scale)", subtitle: opts.Description}
+	lf.title = titled(opts, fmt.Sprintf("loss components per epoch at λ_%s = %s", ta.Term, formatLambda(p.Lambdas[ta.Index])))
+	taskC, testC, totalC := lc.task, lc.test, lc.total
+	if task := a.epochMeans(pi, taskC); anyFinite(task) || totalC < 0 {
+		lf.addLogLine("task loss (train batches)", task, 1, palette[0], nil)
+	} else { // a training command that reports loss.total alone
+		lf.addLogLine("total loss (train batches; no loss.task reported)", a.epochMeans(pi, totalC), 1, palette[0], nil)
+	}
+	for j, t := range a.Summary.Terms {
+		c := a.Curves.Col("loss." + t)
+		if c < 0 || p.Lambdas[j] == 0 {
+			continue
+		}
+		lf.addLogLine("λ·L_"+t+" (λ = "+formatLambda(p.Lambdas[j])+")", a.epochMeans(pi, c), p.Lambdas[j], palette[(2+j)%len(palette)], nil)
+	}
+	if testC >= 0 {
+		lf.addLogLine("test loss", a.epochMeans(pi, testC), 1, palette[1], []vg.Length{vg.Points(5), vg.Points(3)})
+	}
+	return lf
+}
+
+// addLogLine adds the line of scale·ys per epoch (1-based) for a log
+// axis: values ≤ 0 are left out, and a line with nothing else is named in
+// a note.
+func (lf *lineFig) addLogLine(label string, ys []float64, scale float64, col color.Color, dashes []vg.Length) {
+	var xys plotter.XYs
+	nonPos := 0
+	for e, y := range ys {
+		switch v := scale * y; {
+		case isFinite(v) && v > 0:
+			xys = append(xys, plotter.XY{X: float64(e + 1), Y: v})
+		case isFinite(v):
+			nonPos++
+		}
+	}
+	switch {
+	case len(xys) >= 1:
+		lf.lines = append(lf.lines, lineSeries{label: label, xys: xys, col: col, dashes: dashes})
+	case nonPos > 0: // a log axis cannot show it: say so
+		lf.notes = append(lf.notes, label+": ≤ 0, not shown")
+	}
 }
 
 // anyFinite reports whether x holds a finite value.

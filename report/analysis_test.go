@@ -83,11 +83,19 @@ func tradeoffResults() []experiments.Result {
 
 func writeTradeoff(t *testing.T, dir string) {
 	t.Helper()
+	writeTradeoffRuns(t, dir, tradeoffResults())
+}
+
+// writeTradeoffRuns writes rs (tradeoffLayout's) and the spec into dir,
+// in the order given.
+func writeTradeoffRuns(t *testing.T, dir string, rs []experiments.Result) {
+	t.Helper()
 	w, err := NewWriter(dir, tradeoffLayout)
 	if err != nil {
 		t.Fatal(err)
 	}
-	for _, r := range tradeoffResults() {
+	for i, r := range rs {
+		r.Index = i
 		if err := w.Add(r); err != nil {
 			t.Fatal(err)
 		}

@@ -128,12 +128,6 @@ func balancePoints(pts []curvePoint, ref int, taskHigher, termHigher bool) Balan
 		Best: BalancePoint{Point: -1}, OneSE: BalancePoint{Point: -1},
 		Knee: BalancePoint{Point: -1}, Overshadow: BalancePoint{Point: -1},
 	}
-	orient := func(v float64, higher bool) float64 {
-		if higher {
-			return v
-		}
-		return -v
-	}
 	var ok []int
 	for i, p := range pts {
 		if p.Excluded != "" {
@@ -147,9 +141,21 @@ func balancePoints(pts []curvePoint, ref int, taskHigher, termHigher bool) Balan
 		b.Best.Note, b.OneSE.Note, b.Knee.Note, b.Overshadow.Note = note, note, note, note
 		return b
 	}
-	set := func(bp *BalancePoint, i int) { bp.Point, bp.Lambda = i, pts[i].Lambda }
+	b.Best = bestPoint(pts, ok, taskHigher)
+	b.OneSE = oneSEPoint(pts, ok, b.Best.Point, taskHigher)
+	// Knee (Kneedle).
+	b.Knee = knee(pts, ok, taskHigher, termHigher)
+	b.Overshadow = overshadowPoint(pts, ok, ref, taskHigher)
+	return b
+}
 
-	// Best: ties go to the larger λ.
+// atPoint is the balance point at pts[i].
+func atPoint(pts []curvePoint, i int) BalancePoint {
+	return BalancePoint{Point: i, Lambda: pts[i].Lambda}
+}
+
+// bestPoint is λ_best among the usable points ok: ties go to the larger λ.
+func bestPoint(pts []curvePoint, ok []int, taskHigher bool) BalancePoint {
 	best := ok[0]
 	for _, i := range ok[1:] {
 		v, bv := orient(pts[i].Task.Mean, taskHigher), orient(pts[best].Task.Mean, taskHigher)
@@ -157,7 +163,7 @@ func balancePoints(pts []curvePoint, ref int, taskHigher, termHigher bool) Balan
 			best = i
 		}
 	}
-	set(&b.Best, best)
+	bp := atPoint(pts, best)
 	flat := true
 	for _, i := range ok {
 		if !sameMean(pts[i].Task.Mean, pts[best].Task.Mean) {
@@ -165,57 +171,56 @@ func balancePoints(pts []curvePoint, ref int, taskHigher, termHigher bool) Balan
 		}
 	}
 	if flat && len(ok) > 1 {
-		b.Best.Note = "flat: every λ ties for the best mean; the largest is reported"
+		bp.Note = "flat: every λ ties for the best mean; the largest is reported"
 	}
+	return bp
+}
 
-	// One standard error.
+// oneSEPoint is λ_1se: the largest λ whose mean is within one standard
+// error of the best's.
+func oneSEPoint(pts []curvePoint, ok []int, best int, taskHigher bool) BalancePoint {
 	bs := pts[best].Task
 	if !isFinite(bs.StdErr()) {
-		b.OneSE.Note = "single run at λ_best: no standard error, so no 1-SE rule"
-	} else {
-		se := bs.StdErr()
-		thr := orient(bs.Mean, taskHigher) - se
-		pick := best
-		for _, i := range ok {
-			v := orient(pts[i].Task.Mean, taskHigher)
-			if (v >= thr || sameMean(v, thr)) && pts[i].Lambda > pts[pick].Lambda {
-				pick = i
-			}
-		}
-		set(&b.OneSE, pick)
-		if pick == best && best != ok[len(ok)-1] {
-			b.OneSE.Note = "no larger λ is within 1 SE of the best"
+		return BalancePoint{Point: -1, Note: "single run at λ_best: no standard error, so no 1-SE rule"}
+	}
+	se := bs.StdErr()
+	thr := orient(bs.Mean, taskHigher) - se
+	pick := best
+	for _, i := range ok {
+		v := orient(pts[i].Task.Mean, taskHigher)
+		if (v >= thr || sameMean(v, thr)) && pts[i].Lambda > pts[pick].Lambda {
+			pick = i
 		}
 	}
+	bp := atPoint(pts, pick)
+	if pick == best && best != ok[len(ok)-1] {
+		bp.Note = "no larger λ is within 1 SE of the best"
+	}
+	return bp
+}
 
-	// Knee (Kneedle).
-	b.Knee = knee(pts, ok, taskHigher, termHigher)
-
-	// Overshadow.
+// overshadowPoint is λ_overshadow: the smallest λ > 0 whose mean is worse
+// than the λ = 0 point (ref) beyond its 95% interval.
+func overshadowPoint(pts []curvePoint, ok []int, ref int, taskHigher bool) BalancePoint {
 	switch {
 	case ref < 0:
-		b.Overshadow.Note = "no λ = 0 run in the grid to compare with"
+		return BalancePoint{Point: -1, Note: "no λ = 0 run in the grid to compare with"}
 	case pts[ref].Excluded != "":
-		b.Overshadow.Note = "the λ = 0 point is left out (" + pts[ref].Excluded + ")"
+		return BalancePoint{Point: -1, Note: "the λ = 0 point is left out (" + pts[ref].Excluded + ")"}
 	case !isFinite(pts[ref].Task.CILow):
-		b.Overshadow.Note = "single run at λ = 0: no 95% interval to compare with"
-	default:
-		r := pts[ref].Task
-		for _, i := range ok {
-			if pts[i].Lambda <= 0 {
-				continue
-			}
-			m := pts[i].Task.Mean
-			if (taskHigher && m < r.CILow && !sameMean(m, r.CILow)) || (!taskHigher && m > r.CIHigh && !sameMean(m, r.CIHigh)) {
-				set(&b.Overshadow, i)
-				break
-			}
+		return BalancePoint{Point: -1, Note: "single run at λ = 0: no 95% interval to compare with"}
+	}
+	r := pts[ref].Task
+	for _, i := range ok {
+		if pts[i].Lambda <= 0 {
+			continue
 		}
-		if b.Overshadow.Point < 0 {
-			b.Overshadow.Note = "no λ in the grid is worse than λ = 0 beyond its 95% CI"
+		m := pts[i].Task.Mean
+		if (taskHigher && m < r.CILow && !sameMean(m, r.CILow)) || (!taskHigher && m > r.CIHigh && !sameMean(m, r.CIHigh)) {
+			return atPoint(pts, i)
 		}
 	}
-	return b
+	return BalancePoint{Point: -1, Note: "no λ in the grid is worse than λ = 0 beyond its 95% CI"}
 }
 
 // knee finds the Kneedle knee of the (term metric, task metric) curve over
@@ -424,144 +429,176 @@ func HolmAdjust(p []float64) []float64 {
 // points and the point being read are held; a table whose points are not
 // contiguous is read whole instead.
 func (a *Analysis) pairAll() error {
-	s := a.Summary
-	index := pointIndex(s)
-	refs := map[int]map[int]*Run{} // reference point → repeat → run
-	compare := map[int][]int{}     // point → term analyses that compare it
+	pp := &pairer{a: a, index: pointIndex(a.Summary),
+		refs: map[int]map[int]*Run{}, compare: map[int][]int{}, results: map[pairKey]Paired{}}
 	for k, ta := range a.Terms {
 		if ta.Ref < 0 {
 			continue
 		}
-		refs[ta.Ref] = map[int]*Run{}
+		pp.refs[ta.Ref] = map[int]*Run{}
 		for _, pi := range ta.Points {
 			if pi != ta.Ref {
-				compare[pi] = append(compare[pi], k)
+				pp.compare[pi] = append(pp.compare[pi], k)
 			}
 		}
 	}
-	if len(refs) == 0 {
+	if len(pp.refs) == 0 {
 		return nil
 	}
 	if err := a.eachRun(func(r *Run) error {
-		if p, ok := index[pointKey(r)]; ok && refs[p] != nil {
-			refs[p][r.Repeat] = r
+		if p, ok := pp.index[pointKey(r)]; ok && pp.refs[p] != nil {
+			pp.refs[p][r.Repeat] = r
 		}
 		return nil
 	}); err != nil {
 		return err
 	}
-	type key struct{ k, m, p int }
-	results := map[key]Paired{}
-	metricsOf := func(ta *TermAnalysis) []MetricChoice {
-		ms := []MetricChoice{a.Task}
-		if ta.Metric.Index >= 0 {
-			ms = append(ms, ta.Metric)
-		}
-		return ms
-	}
-	finish := func(pi int, group map[int]*Run) {
-		for _, k := range compare[pi] {
-			ta := &a.Terms[k]
-			for mi, m := range metricsOf(ta) {
-				var x, ref []float64
-				for r := 0; r <= maxRepeat(group); r++ {
-					ra, rb := group[r], refs[ta.Ref][r]
-					if ra == nil || rb == nil || ra.Status != experiments.StatusOK || rb.Status != experiments.StatusOK {
-						continue
-					}
-					va, vb := ra.Metrics[m.Index], rb.Metrics[m.Index]
-					if !isFinite(va) || !isFinite(vb) {
-						continue
-					}
-					x, ref = append(x, va), append(ref, vb)
-				}
-				pr := Paired{Term: ta.Term, Fixed: ta.Fixed, Lambda: s.Points[pi].Lambdas[ta.Index], Point: pi,
-					Metric: m.Name, Higher: m.Higher, PairedDiff: PairedTest(x, ref)}
-				if d := s.Points[pi].Diverged; d > 0 {
-					pr.Note = strings.TrimPrefix(pr.Note+"; "+fmt.Sprintf("%d diverged run(s) left out", d), "; ")
-				}
-				results[key{k, mi, pi}] = pr
-			}
-		}
-	}
 	// Second pass: one point at a time; all of them if they are scattered.
-	pass := func(holdAll bool) (scattered bool, err error) {
-		groups := map[int]map[int]*Run{}
-		done := map[int]bool{}
-		cur := -1
-		err = a.eachRun(func(r *Run) error {
-			p, ok := index[pointKey(r)]
-			if !ok || compare[p] == nil {
-				return nil
-			}
-			if p != cur && !holdAll {
-				if cur >= 0 {
-					finish(cur, groups[cur])
-					delete(groups, cur)
-					done[cur] = true
-				}
-				if done[p] {
-					scattered = true
-					return errScattered
-				}
-				cur = p
-			}
-			if groups[p] == nil {
-				groups[p] = map[int]*Run{}
-			}
-			groups[p][r.Repeat] = r
-			return nil
-		})
-		if errors.Is(err, errScattered) {
-			return true, nil
-		}
-		if err != nil {
-			return false, err
-		}
-		for p, g := range groups {
-			finish(p, g)
-		}
-		return false, nil
-	}
-	scattered, err := pass(false)
+	scattered, err := pp.pass(false)
 	if err != nil {
 		return err
 	}
 	if scattered {
-		if _, err := pass(true); err != nil {
+		if _, err := pp.pass(true); err != nil {
 			return err
 		}
 	}
+	pp.fill()
+	return nil
+}
+
+// pairer holds pairAll's state: the reference points' runs by repeat,
+// the term analyses that compare each point, and the comparisons made.
+type pairer struct {
+	a       *Analysis
+	index   map[string]int
+	refs    map[int]map[int]*Run // reference point → repeat → run
+	compare map[int][]int        // point → term analyses that compare it
+	results map[pairKey]Paired
+}
+
+// pairKey names one comparison: term analysis k, its metric m (0 the
+// task's, 1 the term's), point p.
+type pairKey struct{ k, m, p int }
+
+// pairedMetrics are the metrics a term's points are compared on: the task
+// metric, then the term's metric when it has one.
+func (a *Analysis) pairedMetrics(ta *TermAnalysis) []MetricChoice {
+	ms := []MetricChoice{a.Task}
+	if ta.Metric.Index >= 0 {
+		ms = append(ms, ta.Metric)
+	}
+	return ms
+}
+
+// finish compares point pi's runs (group: repeat → run) with the
+// reference runs of every term analysis that compares it.
+func (pp *pairer) finish(pi int, group map[int]*Run) {
+	s := pp.a.Summary
+	for _, k := range pp.compare[pi] {
+		ta := &pp.a.Terms[k]
+		for mi, m := range pp.a.pairedMetrics(ta) {
+			var x, ref []float64
+			for r := 0; r <= maxRepeat(group); r++ {
+				ra, rb := group[r], pp.refs[ta.Ref][r]
+				if ra == nil || rb == nil || ra.Status != experiments.StatusOK || rb.Status != experiments.StatusOK {
+					continue
+				}
+				va, vb := ra.Metrics[m.Index], rb.Metrics[m.Index]
+				if !isFinite(va) || !isFinite(vb) {
+					continue
+				}
+				x, ref = append(x, va), append(ref, vb)
+			}
+			pr := Paired{Term: ta.Term, Fixed: ta.Fixed, Lambda: s.Points[pi].Lambdas[ta.Index], Point: pi,
+				Metric: m.Name, Higher: m.Higher, PairedDiff: PairedTest(x, ref)}
+			if d := s.Points[pi].Diverged; d > 0 {
+				pr.Note = strings.TrimPrefix(pr.Note+"; "+fmt.Sprintf("%d diverged run(s) left out", d), "; ")
+			}
+			pp.results[pairKey{k, mi, pi}] = pr
+		}
+	}
+}
+
+// pass reads the runs once and compares each point's runs: one point at a
+// time (its runs contiguous), or with holdAll every point's at the end.
+// scattered says a point's runs came apart (try again with holdAll).
+func (pp *pairer) pass(holdAll bool) (scattered bool, err error) {
+	groups := map[int]map[int]*Run{}
+	done := map[int]bool{}
+	cur := -1
+	err = pp.a.eachRun(func(r *Run) error {
+		p, ok := pp.index[pointKey(r)]
+		if !ok || pp.compare[p] == nil {
+			return nil
+		}
+		if p != cur && !holdAll {
+			if cur >= 0 {
+				pp.finish(cur, groups[cur])
+				delete(groups, cur)
+				done[cur] = true
+			}
+			if done[p] {
+				scattered = true
+				return errScattered
+			}
+			cur = p
+		}
+		if groups[p] == nil {
+			groups[p] = map[int]*Run{}
+		}
+		groups[p][r.Repeat] = r
+		return nil
+	})
+	if errors.Is(err, errScattered) {
+		return true, nil
+	}
+	if err != nil {
+		return false, err
+	}
+	for p, g := range groups {
+		pp.finish(p, g)
+	}
+	return false, nil
+}
+
+// fill appends each term analysis's comparisons in its slice's order, per
+// metric, and adjusts each family's p-values (Holm).
+func (pp *pairer) fill() {
+	a := pp.a
 	for k := range a.Terms {
 		ta := &a.Terms[k]
 		if ta.Ref < 0 {
 			continue
 		}
-		for mi := range metricsOf(ta) {
+		for mi := range a.pairedMetrics(ta) {
 			start := len(ta.Paired)
 			for _, pi := range ta.Points {
 				if pi == ta.Ref {
 					continue
 				}
-				pr, ok := results[key{k, mi, pi}]
+				pr, ok := pp.results[pairKey{k, mi, pi}]
 				if !ok {
-					finish(pi, nil)
-					pr = results[key{k, mi, pi}]
+					pp.finish(pi, nil)
+					pr = pp.results[pairKey{k, mi, pi}]
 				}
 				ta.Paired = append(ta.Paired, pr)
 			}
-			// Holm's adjustment within the family (one term, one metric).
-			fam := ta.Paired[start:]
-			ps := make([]float64, len(fam))
-			for i := range fam {
-				ps[i] = fam[i].P
-			}
-			for i, q := range HolmAdjust(ps) {
-				fam[i].PHolm = q
-			}
+			holmFamily(ta.Paired[start:])
 		}
 	}
-	return nil
+}
+
+// holmFamily sets PHolm by Holm's adjustment within one family (one term,
+// one metric).
+func holmFamily(fam []Paired) {
+	ps := make([]float64, len(fam))
+	for i := range fam {
+		ps[i] = fam[i].P
+	}
+	for i, q := range HolmAdjust(ps) {
+		fam[i].PHolm = q
+	}
 }
 
 // errScattered stops a pass that found a point's runs not contiguous.

@@ -55,127 +55,187 @@ type TermCost struct {
 // whose runs are not in runs.csv's order, or whose points are scattered,
 // gives no cost section (a note says why).
 func (a *Analysis) costOf() (*Cost, error) {
+	s := a.Summary
+	tr, err := a.readTimings()
+	if err != nil {
+		return nil, err
+	}
+	if tr.misfit != "" {
+		a.Notes = append(a.Notes, TimingsFile+": "+tr.misfit+": no cost section")
+		return nil, nil
+	}
+	c := &Cost{Ref: -1, Seconds: tr.seconds}
+	c.addPoints(s, tr.totals, tr.epochs)
+	for j := range s.Terms {
+		if distinct(s, j) < 2 {
+			continue
+		}
+		c.Terms = append(c.Terms, termCost(s, j, tr.epSum, tr.epCnt))
+	}
+	return c, nil
+}
+
+// timingReader reads timings.csv in step with runs.csv for costOf: the
+// run being read, the point being gathered, and each point's statistics.
+type timingReader struct {
+	index     map[string]int
+	epochsCol int
+	next      func() (*Run, error, bool)
+
+	totals, epochs []Stat
+	epSum          []float64 // sum and count of the per-run epoch means, per point
+	epCnt          []int
+	seconds        float64 // sum of the total seconds of every run
+
+	cur       *Run // the run whose timings are being read
+	curTotal  float64
+	curEpSum  float64
+	curEpN    int
+	openPoint int
+	ptTotals  []float64
+	ptEpochs  []float64
+	donePts   map[int]bool
+	misfit    string
+}
+
+// readTimings reads timings.csv, in step with the runs, into per-point
+// statistics; a misfit (runs out of order, scattered points) is said in
+// the reader's misfit.
+func (a *Analysis) readTimings() (*timingReader, error) {
 	t, s := a.Timings, a.Summary
 	idC, epC, secC := t.Col(ColRunID), t.Col(ColEpoch), t.Col(ColSeconds)
 	if idC < 0 || epC < 0 || secC < 0 {
 		return nil, fmt.Errorf("%s: missing column %s, %s or %s", TimingsFile, ColRunID, ColEpoch, ColSeconds)
 	}
-	c := &Cost{Ref: -1}
-	index := pointIndex(s)
-	epochsCol := slices.Index(s.Metrics, lossterms.EpochsRun)
-	totals := make([]Stat, len(s.Points))
-	epochs := make([]Stat, len(s.Points))
-	epSum := make([]float64, len(s.Points)) // sum and count of the per-run epoch means, per point
-	epCnt := make([]int, len(s.Points))
+	tr := &timingReader{
+		index:     pointIndex(s),
+		epochsCol: slices.Index(s.Metrics, lossterms.EpochsRun),
+		totals:    make([]Stat, len(s.Points)),
+		epochs:    make([]Stat, len(s.Points)),
+		epSum:     make([]float64, len(s.Points)),
+		epCnt:     make([]int, len(s.Points)),
+		curTotal:  math.NaN(),
+		openPoint: -1,
+		donePts:   map[int]bool{},
+	}
 	for p := range s.Points {
-		totals[p], epochs[p] = Describe(nil), Describe(nil)
+		tr.totals[p], tr.epochs[p] = Describe(nil), Describe(nil)
 	}
 	// The runs, in step with the timings.
 	next, stop := iter.Pull2(a.runSeq())
 	defer stop()
-	var (
-		cur       *Run // the run whose timings are being read
-		curTotal  = math.NaN()
-		curEpSum  float64
-		curEpN    int
-		openPoint = -1
-		ptTotals  []float64
-		ptEpochs  []float64
-		donePts   = map[int]bool{}
-		misfit    string
-	)
-	closePoint := func() {
-		if openPoint < 0 {
-			return
-		}
-		totals[openPoint], epochs[openPoint] = Describe(ptTotals), Describe(ptEpochs)
-		for _, v := range ptEpochs {
-			epSum[openPoint] += v
-		}
-		epCnt[openPoint] = len(ptEpochs)
-		donePts[openPoint] = true
-		ptTotals, ptEpochs, openPoint = ptTotals[:0], ptEpochs[:0], -1
-	}
-	finishRun := func() {
-		if cur == nil {
-			return
-		}
-		r := cur
-		cur = nil
-		p, ok := index[pointKey(r)]
-		if !ok || r.Status != experiments.StatusOK {
-			return
-		}
-		if p != openPoint {
-			closePoint()
-			if donePts[p] {
-				misfit = "the runs of a grid point are not contiguous in runs.csv"
-				return
-			}
-			openPoint = p
-		}
-		if isFinite(curTotal) {
-			ptTotals = append(ptTotals, curTotal)
-		}
-		if curEpN > 0 {
-			ptEpochs = append(ptEpochs, curEpSum/float64(curEpN))
-		} else if v := perEpoch(r, curTotal, epochsCol); isFinite(v) {
-			ptEpochs = append(ptEpochs, v)
-		}
-	}
+	tr.next = next
 	err := t.Each(func(line int, row []string) error {
-		if misfit != "" {
+		if tr.misfit != "" {
 			return nil
 		}
 		if len(row) != len(t.Header) {
 			return fmt.Errorf("%s: line %d: %d cells, want %d", TimingsFile, line, len(row), len(t.Header))
 		}
-		id := row[idC]
-		if cur == nil || cur.RunID != id {
-			finishRun()
-			// Advance runs.csv to this run (runs without timings are
-			// skipped: they have none).
-			for {
-				r, err, ok := next()
-				if !ok {
-					misfit = "its runs are not in runs.csv's order (or runs.csv lacks run " + id + ")"
-					return nil
-				}
-				if err != nil {
-					return err
-				}
-				if r.RunID == id {
-					cur, curTotal, curEpSum, curEpN = r, math.NaN(), 0, 0
-					break
-				}
-			}
+		if err := tr.advance(row[idC]); err != nil || tr.cur == nil {
+			return err // no current run: runs.csv ran out (a misfit)
 		}
 		sec, err := parseCell(row[secC])
 		if err != nil {
 			return fmt.Errorf("%s: line %d, column %q: %w", TimingsFile, line, ColSeconds, err)
 		}
-		if row[epC] == EpochTotal {
-			curTotal = sec
-			if isFinite(sec) {
-				c.Seconds += sec
-			}
-			return nil
-		}
-		if isFinite(sec) {
-			curEpSum += sec
-			curEpN++
-		}
+		tr.add(row[epC], sec)
 		return nil
 	})
 	if err != nil {
 		return nil, err
 	}
-	finishRun()
-	closePoint()
-	if misfit != "" {
-		a.Notes = append(a.Notes, TimingsFile+": "+misfit+": no cost section")
-		return nil, nil
+	tr.finishRun()
+	tr.closePoint()
+	return tr, nil
+}
+
+// advance makes run id the current run: it finishes the one before and
+// advances runs.csv to id (runs without timings are skipped: they have
+// none).
+func (tr *timingReader) advance(id string) error {
+	if tr.cur != nil && tr.cur.RunID == id {
+		return nil
 	}
+	tr.finishRun()
+	for {
+		r, err, ok := tr.next()
+		if !ok {
+			tr.misfit = "its runs are not in runs.csv's order (or runs.csv lacks run " + id + ")"
+			return nil
+		}
+		if err != nil {
+			return err
+		}
+		if r.RunID == id {
+			tr.cur, tr.curTotal, tr.curEpSum, tr.curEpN = r, math.NaN(), 0, 0
+			return nil
+		}
+	}
+}
+
+// add takes one timings row of the current run: its total or one epoch.
+func (tr *timingReader) add(epoch string, sec float64) {
+	if epoch == EpochTotal {
+		tr.curTotal = sec
+		if isFinite(sec) {
+			tr.seconds += sec
+		}
+		return
+	}
+	if isFinite(sec) {
+		tr.curEpSum += sec
+		tr.curEpN++
+	}
+}
+
+// closePoint turns the open point's gathered runs into its statistics.
+func (tr *timingReader) closePoint() {
+	p := tr.openPoint
+	if p < 0 {
+		return
+	}
+	tr.totals[p], tr.epochs[p] = Describe(tr.ptTotals), Describe(tr.ptEpochs)
+	for _, v := range tr.ptEpochs {
+		tr.epSum[p] += v
+	}
+	tr.epCnt[p] = len(tr.ptEpochs)
+	tr.donePts[p] = true
+	tr.ptTotals, tr.ptEpochs, tr.openPoint = tr.ptTotals[:0], tr.ptEpochs[:0], -1
+}
+
+// finishRun adds the current run, if ok, to its point's gathered runs.
+func (tr *timingReader) finishRun() {
+	if tr.cur == nil {
+		return
+	}
+	r := tr.cur
+	tr.cur = nil
+	p, ok := tr.index[pointKey(r)]
+	if !ok || r.Status != experiments.StatusOK {
+		return
+	}
+	if p != tr.openPoint {
+		tr.closePoint()
+		if tr.donePts[p] {
+			tr.misfit = "the runs of a grid point are not contiguous in runs.csv"
+			return
+		}
+		tr.openPoint = p
+	}
+	if isFinite(tr.curTotal) {
+		tr.ptTotals = append(tr.ptTotals, tr.curTotal)
+	}
+	if tr.curEpN > 0 {
+		tr.ptEpochs = append(tr.ptEpochs, tr.curEpSum/float64(tr.curEpN))
+	} else if v := perEpoch(r, tr.curTotal, tr.epochsCol); isFinite(v) {
+		tr.ptEpochs = append(tr.ptEpochs, v)
+	}
+}
+
+// addPoints fills c.Points in grid order, c.Ref, and each point's Rel
+// against the point of its axes where every swept λ is 0.
+func (c *Cost) addPoints(s *Summary, totals, epochs []Stat) {
 	axisRef := map[string]int{}
 	for pi, p := range s.Points {
 		allZero := true
@@ -198,45 +258,44 @@ func (a *Analysis) costOf() (*Cost, error) {
 			c.Points[i].Rel = c.Points[i].Epoch.Mean/ref - 1
 		}
 	}
-	for j, term := range s.Terms {
-		if distinct(s, j) < 2 {
-			continue
+}
+
+// termCost is the extra time per epoch of swept term j, from the per-point
+// sums and counts of the per-run epoch means.
+func termCost(s *Summary, j int, epSum []float64, epCnt []int) TermCost {
+	fixed, pts, refPt := termSlice(s, j)
+	tc := TermCost{Term: s.Terms[j], Extra: math.NaN(), RefEpoch: math.NaN(), OnEpoch: math.NaN()}
+	// Means of the per-run epoch means over the points (sums per
+	// point, then over the points: cost.csv varies with the timings
+	// anyway, so the order of the additions is not kept).
+	var onSum, refSum float64
+	for _, pi := range pts {
+		if pi == refPt {
+			refSum += epSum[pi]
+			tc.RefN += epCnt[pi]
+		} else if s.Points[pi].Lambdas[j] > 0 {
+			onSum += epSum[pi]
+			tc.OnN += epCnt[pi]
 		}
-		fixed, pts, refPt := termSlice(s, j)
-		tc := TermCost{Term: term, Extra: math.NaN(), RefEpoch: math.NaN(), OnEpoch: math.NaN()}
-		// Means of the per-run epoch means over the points (sums per
-		// point, then over the points: cost.csv varies with the timings
-		// anyway, so the order of the additions is not kept).
-		var onSum, refSum float64
-		for _, pi := range pts {
-			if pi == refPt {
-				refSum += epSum[pi]
-				tc.RefN += epCnt[pi]
-			} else if s.Points[pi].Lambdas[j] > 0 {
-				onSum += epSum[pi]
-				tc.OnN += epCnt[pi]
-			}
-		}
-		if tc.RefN > 0 {
-			tc.RefEpoch = refSum / float64(tc.RefN)
-		}
-		if tc.OnN > 0 {
-			tc.OnEpoch = onSum / float64(tc.OnN)
-		}
-		switch {
-		case refPt < 0:
-			tc.Note = "no λ = 0 runs to compare with"
-		case tc.RefN == 0 || tc.OnN == 0:
-			tc.Note = "no timed ok runs on one side"
-		default:
-			tc.Extra = tc.OnEpoch/tc.RefEpoch - 1
-		}
-		if fixed != "" {
-			tc.Note = joinNote(tc.Note, "with "+fixed)
-		}
-		c.Terms = append(c.Terms, tc)
 	}
-	return c, nil
+	if tc.RefN > 0 {
+		tc.RefEpoch = refSum / float64(tc.RefN)
+	}
+	if tc.OnN > 0 {
+		tc.OnEpoch = onSum / float64(tc.OnN)
+	}
+	switch {
+	case refPt < 0:
+		tc.Note = "no λ = 0 runs to compare with"
+	case tc.RefN == 0 || tc.OnN == 0:
+		tc.Note = "no timed ok runs on one side"
+	default:
+		tc.Extra = tc.OnEpoch/tc.RefEpoch - 1
+	}
+	if fixed != "" {
+		tc.Note = joinNote(tc.Note, "with "+fixed)
+	}
+	return tc
 }
 
 // perEpoch returns the seconds per epoch of run r, whose timings.csv has

@@ -147,66 +147,109 @@ func (a *Analysis) htmlData(opts PlotOptions, figs *Figures) *htmlData {
 		d.Description = a.Spec.Description
 	}
 	d.Reading = a.Reading()
-	s := a.Summary
-	for _, ta := range a.Terms {
-		ht := htmlTerm{Term: ta.Term, Kind: ta.Kind, Fixed: ta.Fixed, Metric: ta.Metric, Excluded: ta.Balance.Excluded, PartlyFailed: ta.Balance.PartlyFailed, Grad: ta.Grad,
-			Training: figs.Training[ta.FileName()], Stability: append(ta.stabilityLines(), a.powerLines(&ta)...)}
-		if a.Task.Index >= 0 {
-			for _, bp := range []struct {
-				name string
-				p    BalancePoint
-			}{{"λ_best", ta.Balance.Best}, {"λ_1se", ta.Balance.OneSE}, {"knee", ta.Balance.Knee}, {"λ_overshadow", ta.Balance.Overshadow}} {
-				hb := htmlBalance{Name: bp.name, Lambda: "—", Note: bp.p.Note}
-				if bp.p.Point >= 0 {
-					p := s.Points[bp.p.Point]
-					st := p.Stats[a.Task.Index]
-					hb.Lambda = formatLambda(bp.p.Lambda)
-					hb.Task = fmtNum(st.Mean)
-					if isFinite(st.StdErr()) {
-						hb.Task += " ± " + fmtNum(st.StdErr()) + " SE"
-					}
-					hb.Task += fmt.Sprintf(" (n=%d)", st.N)
-					if ta.Metric.Index >= 0 {
-						hb.Term = fmtNum(p.Stats[ta.Metric.Index].Mean)
-					}
-				}
-				ht.Balance = append(ht.Balance, hb)
-			}
-		}
-		for _, p := range ta.Paired {
-			hp := htmlPaired{Lambda: formatLambda(p.Lambda), N: fmt.Sprint(p.N), Diff: signed(p.Mean), Effect: p.Effect(), Note: p.Note}
-			if isFinite(p.CILow) {
-				hp.CI = "[" + signed(p.CILow) + ", " + signed(p.CIHigh) + "]"
-			}
-			if !math.IsNaN(p.P) {
-				hp.P = fmtP(p.P)
-			}
-			if !math.IsNaN(p.PHolm) {
-				hp.PHolm = fmtP(p.PHolm)
-			}
-			if p.Metric == a.Task.Name {
-				ht.Paired = append(ht.Paired, hp)
-			} else {
-				ht.PairedTerm = append(ht.PairedTerm, hp)
-			}
-		}
-		if ta.Grad.HasCos {
-			ht.GradHead = []string{"λ", "mean cosine [95% CI]", "conflicting steps [95% CI]", "norm ratio [95% CI]"}
-		} else {
-			ht.GradHead = []string{"λ", "norm ratio, last epoch [95% CI]"}
-		}
-		for _, gp := range ta.Grad.Points {
-			row := []string{formatLambda(gp.Lambda)}
-			if ta.Grad.HasCos {
-				row = append(row, statCell(gp.Cos), statCell(gp.Conflict))
-			}
-			ht.GradRows = append(ht.GradRows, append(row, statCell(gp.Ratio)))
-		}
-		d.Terms = append(d.Terms, ht)
+	for i := range a.Terms {
+		d.Terms = append(d.Terms, a.htmlTermOf(&a.Terms[i], figs))
 	}
+	d.Runs = a.htmlRuns(opts)
+	if a.Cost != nil {
+		d.Cost = a.htmlCostOf(a.Cost)
+	}
+	d.Files = []string{RunsFile, SummaryFile, BalanceFile, PairedFile, StabilityFile, CurvesFile, TimingsFile}
+	if a.Cost != nil {
+		d.Files = append(d.Files, CostFile)
+	}
+	if a.SpecText != "" {
+		d.Files = append(d.Files, SpecFile)
+	}
+	if m := a.Methods; m != nil {
+		d.Methods = htmlMethodsOf(m, figs)
+		d.Files = append(d.Files, MethodsFile)
+		if m.WeightCols != nil {
+			d.Files = append(d.Files, WeightsFile)
+		}
+	}
+	return d
+}
 
-	// Runs table: run id, repeat, status, λ, the task metric, the terms'
-	// metrics and the report metrics, reason.
+// htmlTermOf is one swept term's section: its balance points, paired
+// tests, gradient table and training curves.
+func (a *Analysis) htmlTermOf(ta *TermAnalysis, figs *Figures) htmlTerm {
+	ht := htmlTerm{Term: ta.Term, Kind: ta.Kind, Fixed: ta.Fixed, Metric: ta.Metric, Excluded: ta.Balance.Excluded, PartlyFailed: ta.Balance.PartlyFailed, Grad: ta.Grad,
+		Training: figs.Training[ta.FileName()], Stability: append(ta.stabilityLines(), a.powerLines(ta)...)}
+	if a.Task.Index >= 0 {
+		ht.Balance = a.htmlBalances(ta)
+	}
+	for _, p := range ta.Paired {
+		hp := htmlPairedOf(p)
+		if p.Metric == a.Task.Name {
+			ht.Paired = append(ht.Paired, hp)
+		} else {
+			ht.PairedTerm = append(ht.PairedTerm, hp)
+		}
+	}
+	if ta.Grad.HasCos {
+		ht.GradHead = []string{"λ", "mean cosine [95% CI]", "conflicting steps [95% CI]", "norm ratio [95% CI]"}
+	} else {
+		ht.GradHead = []string{"λ", "norm ratio, last epoch [95% CI]"}
+	}
+	for _, gp := range ta.Grad.Points {
+		row := []string{formatLambda(gp.Lambda)}
+		if ta.Grad.HasCos {
+			row = append(row, statCell(gp.Cos), statCell(gp.Conflict))
+		}
+		ht.GradRows = append(ht.GradRows, append(row, statCell(gp.Ratio)))
+	}
+	return ht
+}
+
+// htmlBalances is the balance-point table of one term: λ, the task
+// metric's mean ± SE and the term metric's mean at each point.
+func (a *Analysis) htmlBalances(ta *TermAnalysis) []htmlBalance {
+	s := a.Summary
+	var out []htmlBalance
+	for _, bp := range []struct {
+		name string
+		p    BalancePoint
+	}{{"λ_best", ta.Balance.Best}, {"λ_1se", ta.Balance.OneSE}, {"knee", ta.Balance.Knee}, {"λ_overshadow", ta.Balance.Overshadow}} {
+		hb := htmlBalance{Name: bp.name, Lambda: "—", Note: bp.p.Note}
+		if bp.p.Point >= 0 {
+			p := s.Points[bp.p.Point]
+			st := p.Stats[a.Task.Index]
+			hb.Lambda = formatLambda(bp.p.Lambda)
+			hb.Task = fmtNum(st.Mean)
+			if isFinite(st.StdErr()) {
+				hb.Task += " ± " + fmtNum(st.StdErr()) + " SE"
+			}
+			hb.Task += fmt.Sprintf(" (n=%d)", st.N)
+			if ta.Metric.Index >= 0 {
+				hb.Term = fmtNum(p.Stats[ta.Metric.Index].Mean)
+			}
+		}
+		out = append(out, hb)
+	}
+	return out
+}
+
+// htmlPairedOf is one paired test's row.
+func htmlPairedOf(p Paired) htmlPaired {
+	hp := htmlPaired{Lambda: formatLambda(p.Lambda), N: fmt.Sprint(p.N), Diff: signed(p.Mean), Effect: p.Effect(), Note: p.Note}
+	if isFinite(p.CILow) {
+		hp.CI = "[" + signed(p.CILow) + ", " + signed(p.CIHigh) + "]"
+	}
+	if !math.IsNaN(p.P) {
+		hp.P = fmtP(p.P)
+	}
+	if !math.IsNaN(p.PHolm) {
+		hp.PHolm = fmtP(p.PHolm)
+	}
+	return hp
+}
+
+// htmlRuns is the runs table: run id, repeat, status, λ, the task metric,
+// the terms' metrics and the report metrics, reason; at most HTMLMaxRuns
+// rows.
+func (a *Analysis) htmlRuns(opts PlotOptions) htmlTable {
+	var t htmlTable
 	cols := []int{}
 	addCol := func(i int) {
 		if i >= 0 && !slices.Contains(cols, i) {
@@ -220,17 +263,17 @@ func (a *Analysis) htmlData(opts PlotOptions, figs *Figures) *htmlData {
 	for _, m := range opts.Metrics {
 		addCol(slices.Index(a.Summary.Metrics, m))
 	}
-	d.Runs.Header = []string{"run", "repeat", "status"}
-	for _, t := range a.Summary.Terms {
-		d.Runs.Header = append(d.Runs.Header, "λ "+t)
+	t.Header = []string{"run", "repeat", "status"}
+	for _, term := range a.Summary.Terms {
+		t.Header = append(t.Header, "λ "+term)
 	}
 	for _, c := range cols {
-		d.Runs.Header = append(d.Runs.Header, a.Summary.Metrics[c])
+		t.Header = append(t.Header, a.Summary.Metrics[c])
 	}
-	d.Runs.Header = append(d.Runs.Header, "reason")
+	t.Header = append(t.Header, "reason")
 	a.eachRun(func(r *Run) error {
-		if len(d.Runs.Rows) == HTMLMaxRuns {
-			d.Runs.More++
+		if len(t.Rows) == HTMLMaxRuns {
+			t.More++
 			return nil
 		}
 		row := htmlRow{Cells: []string{r.RunID, fmt.Sprint(r.Repeat), r.Status}, Diverged: r.Status != experiments.StatusOK}
@@ -241,78 +284,77 @@ func (a *Analysis) htmlData(opts PlotOptions, figs *Figures) *htmlData {
 			row.Cells = append(row.Cells, fmtNum(r.Metrics[c]))
 		}
 		row.Cells = append(row.Cells, r.Reason)
-		d.Runs.Rows = append(d.Runs.Rows, row)
+		t.Rows = append(t.Rows, row)
 		return nil
 	})
+	return t
+}
 
-	if c := a.Cost; c != nil {
-		hc := &htmlCost{Total: fmt.Sprintf("%.1f s of training over %d runs", c.Seconds, a.NRuns)}
-		for _, tc := range c.Terms {
-			extra := "—"
-			if isFinite(tc.Extra) {
-				extra = fmt.Sprintf("%+.1f%%", 100*tc.Extra)
-			}
-			hc.Terms = append(hc.Terms, []string{tc.Term, secs(tc.RefEpoch) + fmt.Sprintf(" (%d runs)", tc.RefN),
-				secs(tc.OnEpoch) + fmt.Sprintf(" (%d runs)", tc.OnN), extra, tc.Note})
+// htmlCostOf is the cost section: the total, each term's extra time per
+// epoch, and each point's times.
+func (a *Analysis) htmlCostOf(c *Cost) *htmlCost {
+	s := a.Summary
+	hc := &htmlCost{Total: fmt.Sprintf("%.1f s of training over %d runs", c.Seconds, a.NRuns)}
+	for _, tc := range c.Terms {
+		extra := "—"
+		if isFinite(tc.Extra) {
+			extra = fmt.Sprintf("%+.1f%%", 100*tc.Extra)
 		}
-		for _, t := range s.Terms {
-			hc.Head = append(hc.Head, "λ "+t)
-		}
-		hc.Head = append(hc.Head, "n", "s per run", "s per epoch", "vs all λ = 0")
-		for _, cp := range c.Points {
-			var row []string
-			for _, l := range s.Points[cp.Point].Lambdas {
-				row = append(row, formatLambda(l))
-			}
-			rel := "—"
-			if isFinite(cp.Rel) {
-				rel = fmt.Sprintf("%+.1f%%", 100*cp.Rel)
-			}
-			row = append(row, fmt.Sprint(cp.Total.N), secs(cp.Total.Mean), secs(cp.Epoch.Mean), rel)
-			hc.Rows = append(hc.Rows, row)
-		}
-		d.Cost = hc
+		hc.Terms = append(hc.Terms, []string{tc.Term, secs(tc.RefEpoch) + fmt.Sprintf(" (%d runs)", tc.RefN),
+			secs(tc.OnEpoch) + fmt.Sprintf(" (%d runs)", tc.OnN), extra, tc.Note})
 	}
-	d.Files = []string{RunsFile, SummaryFile, BalanceFile, PairedFile, StabilityFile, CurvesFile, TimingsFile}
-	if a.Cost != nil {
-		d.Files = append(d.Files, CostFile)
+	for _, t := range s.Terms {
+		hc.Head = append(hc.Head, "λ "+t)
 	}
-	if a.SpecText != "" {
-		d.Files = append(d.Files, SpecFile)
-	}
-	if m := a.Methods; m != nil {
-		hm := &htmlMethods{Term: m.Term, Task: m.Task.Name, Side: m.Side.Name, Sentences: m.Sentences(), Figs: figs.Methods}
-		hm.Head = []string{"method", "λ_" + m.Term, "n", m.Task.Name + " (95% CI)", m.Side.Name + " (95% CI)", "position", "dominated by", "cost"}
-		for _, r := range m.Rows {
-			lam := formatLambda(r.Lambda)
-			if !isFinite(r.Lambda) {
-				lam = "—"
-			}
-			pos := r.Position
-			if r.Method == MethodStatic && r.Pareto {
-				pos = "Pareto-optimal"
-			}
-			dom := "—"
-			if isFinite(r.DominatedBy) {
-				dom = "λ = " + formatLambda(r.DominatedBy) + " (p = " + fmtP(r.DomP) + ")"
-			}
-			cost := "—"
-			if isFinite(r.Cost) {
-				cost = fmtNum(r.Cost) + "×"
-			}
-			method := r.Method
-			if len(r.Axes) > 0 {
-				method += " [" + strings.Join(r.Axes, ", ") + "]"
-			}
-			hm.Rows = append(hm.Rows, []string{method, lam, fmt.Sprint(r.N), statCell(r.Task), statCell(r.Side), pos, dom, cost})
+	hc.Head = append(hc.Head, "n", "s per run", "s per epoch", "vs all λ = 0")
+	for _, cp := range c.Points {
+		var row []string
+		for _, l := range s.Points[cp.Point].Lambdas {
+			row = append(row, formatLambda(l))
 		}
-		d.Methods = hm
-		d.Files = append(d.Files, MethodsFile)
-		if m.WeightCols != nil {
-			d.Files = append(d.Files, WeightsFile)
+		rel := "—"
+		if isFinite(cp.Rel) {
+			rel = fmt.Sprintf("%+.1f%%", 100*cp.Rel)
 		}
+		row = append(row, fmt.Sprint(cp.Total.N), secs(cp.Total.Mean), secs(cp.Epoch.Mean), rel)
+		hc.Rows = append(hc.Rows, row)
 	}
-	return d
+	return hc
+}
+
+// htmlMethodsOf is the balancing-methods section.
+func htmlMethodsOf(m *Methods, figs *Figures) *htmlMethods {
+	hm := &htmlMethods{Term: m.Term, Task: m.Task.Name, Side: m.Side.Name, Sentences: m.Sentences(), Figs: figs.Methods}
+	hm.Head = []string{"method", "λ_" + m.Term, "n", m.Task.Name + " (95% CI)", m.Side.Name + " (95% CI)", "position", "dominated by", "cost"}
+	for _, r := range m.Rows {
+		hm.Rows = append(hm.Rows, methodRowCells(r))
+	}
+	return hm
+}
+
+// methodRowCells is one method's row of the balancing-methods table.
+func methodRowCells(r MethodRow) []string {
+	lam := formatLambda(r.Lambda)
+	if !isFinite(r.Lambda) {
+		lam = "—"
+	}
+	pos := r.Position
+	if r.Method == MethodStatic && r.Pareto {
+		pos = "Pareto-optimal"
+	}
+	dom := "—"
+	if isFinite(r.DominatedBy) {
+		dom = "λ = " + formatLambda(r.DominatedBy) + " (p = " + fmtP(r.DomP) + ")"
+	}
+	cost := "—"
+	if isFinite(r.Cost) {
+		cost = fmtNum(r.Cost) + "×"
+	}
+	method := r.Method
+	if len(r.Axes) > 0 {
+		method += " [" + strings.Join(r.Axes, ", ") + "]"
+	}
+	return []string{method, lam, fmt.Sprint(r.N), statCell(r.Task), statCell(r.Side), pos, dom, cost}
 }
 
 func statCell(st Stat) string {
@@ -401,91 +443,123 @@ func (a *Analysis) selectionSentence(ta *TermAnalysis) string {
 // crosses 1, and the term's cost.
 func (a *Analysis) Reading() []string {
 	var out []string
-	s := a.Summary
 	if a.Task.Index < 0 {
 		return nil
 	}
-	task := a.Task.Name
-	mean := func(pi, mi int) float64 { return s.Points[pi].Stats[mi].Mean }
 	for _, ta := range a.Terms {
-		b := ta.Balance
-		lam := "λ_" + ta.Term
-		tm := ta.Metric
-		termAt := func(pi int) string {
-			if tm.Index < 0 {
-				return ""
+		out = append(out, a.balanceReading(&ta)...)
+		out = append(out, a.gradReading(&ta)...)
+		out = append(out, a.costReading(&ta)...)
+	}
+	return out
+}
+
+// taskMean is the mean of metric mi at grid point pi.
+func (a *Analysis) taskMean(pi, mi int) float64 { return a.Summary.Points[pi].Stats[mi].Mean }
+
+// balanceReading is what one term's balance points say: λ_best, λ_1se,
+// the selection, the knee and overshadowing.
+func (a *Analysis) balanceReading(ta *TermAnalysis) []string {
+	var out []string
+	s, task, mean := a.Summary, a.Task.Name, a.taskMean
+	b := ta.Balance
+	lam := "λ_" + ta.Term
+	tm := ta.Metric
+	termAt := func(pi int) string {
+		if tm.Index < 0 {
+			return ""
+		}
+		return tm.Name + " " + fmtNum(mean(pi, tm.Index))
+	}
+	if b.Best.Point >= 0 {
+		out = append(out, a.bestSentence(ta))
+	}
+	if b.OneSE.Point >= 0 && b.OneSE.Point != b.Best.Point {
+		txt := fmt.Sprintf("%s = %s is the largest λ that keeps %s within 1 SE of the best (%s)", lam, formatLambda(b.OneSE.Lambda), task, fmtNum(mean(b.OneSE.Point, a.Task.Index)))
+		if tm.Index >= 0 && ta.Ref >= 0 {
+			from, to := mean(ta.Ref, tm.Index), mean(b.OneSE.Point, tm.Index)
+			verb := "raising"
+			if to < from {
+				verb = "lowering"
 			}
-			return tm.Name + " " + fmtNum(mean(pi, tm.Index))
+			txt += fmt.Sprintf(" while %s %s to %s (%s at λ = 0)", verb, tm.Name, fmtNum(to), fmtNum(from))
 		}
-		if b.Best.Point >= 0 {
-			txt := fmt.Sprintf("The best mean %s is %s at %s = %s", task, fmtNum(mean(b.Best.Point, a.Task.Index)), lam, formatLambda(b.Best.Lambda))
-			if ta.Ref >= 0 && ta.Ref != b.Best.Point && isFinite(mean(ta.Ref, a.Task.Index)) {
-				txt += fmt.Sprintf(", against %s without the term", fmtNum(mean(ta.Ref, a.Task.Index)))
-				if p := a.pairedAt(&ta, b.Best.Point, task); p != nil && isFinite(p.CILow) {
-					txt += fmt.Sprintf(" (paired difference %s, 95%% CI [%s, %s]", signed(p.Mean), signed(p.CILow), signed(p.CIHigh))
-					if !math.IsNaN(p.P) {
-						txt += ", p = " + fmtP(p.P)
-					}
-					txt += ")"
-				}
+		out = append(out, txt+".")
+	} else if b.OneSE.Note != "" && b.Best.Point >= 0 {
+		out = append(out, "1-SE rule for "+lam+": "+b.OneSE.Note+".")
+	}
+	if txt := a.selectionSentence(ta); txt != "" {
+		out = append(out, txt)
+	}
+	if b.Knee.Point >= 0 {
+		out = append(out, fmt.Sprintf("The knee of the trade-off between %s and %s is at %s = %s (%s, %s %s).",
+			orNone(tm.Name), task, lam, formatLambda(b.Knee.Lambda), termAt(b.Knee.Point), task, fmtNum(mean(b.Knee.Point, a.Task.Index))))
+	}
+	if b.Overshadow.Point >= 0 && ta.Ref >= 0 {
+		r := s.Points[ta.Ref].Stats[a.Task.Index]
+		out = append(out, fmt.Sprintf("From %s = %s the term overshadows the task: %s falls to %s, outside the λ = 0 interval [%s, %s].",
+			lam, formatLambda(b.Overshadow.Lambda), task, fmtNum(mean(b.Overshadow.Point, a.Task.Index)), fmtNum(r.CILow), fmtNum(r.CIHigh)))
+	} else if b.Overshadow.Note != "" {
+		out = append(out, "Overshadowing ("+lam+"): "+b.Overshadow.Note+".")
+	}
+	return out
+}
+
+// bestSentence says where the best mean task metric is, against the
+// term's λ = 0 runs with the paired difference when there is one.
+func (a *Analysis) bestSentence(ta *TermAnalysis) string {
+	task, mean, b := a.Task.Name, a.taskMean, ta.Balance
+	txt := fmt.Sprintf("The best mean %s is %s at %s = %s", task, fmtNum(mean(b.Best.Point, a.Task.Index)), "λ_"+ta.Term, formatLambda(b.Best.Lambda))
+	if ta.Ref >= 0 && ta.Ref != b.Best.Point && isFinite(mean(ta.Ref, a.Task.Index)) {
+		txt += fmt.Sprintf(", against %s without the term", fmtNum(mean(ta.Ref, a.Task.Index)))
+		if p := a.pairedAt(ta, b.Best.Point, task); p != nil && isFinite(p.CILow) {
+			txt += fmt.Sprintf(" (paired difference %s, 95%% CI [%s, %s]", signed(p.Mean), signed(p.CILow), signed(p.CIHigh))
+			if !math.IsNaN(p.P) {
+				txt += ", p = " + fmtP(p.P)
 			}
-			if b.Best.Note != "" {
-				txt += " — " + b.Best.Note
-			}
-			out = append(out, txt+".")
+			txt += ")"
 		}
-		if b.OneSE.Point >= 0 && b.OneSE.Point != b.Best.Point {
-			txt := fmt.Sprintf("%s = %s is the largest λ that keeps %s within 1 SE of the best (%s)", lam, formatLambda(b.OneSE.Lambda), task, fmtNum(mean(b.OneSE.Point, a.Task.Index)))
-			if tm.Index >= 0 && ta.Ref >= 0 {
-				from, to := mean(ta.Ref, tm.Index), mean(b.OneSE.Point, tm.Index)
-				verb := "raising"
-				if to < from {
-					verb = "lowering"
-				}
-				txt += fmt.Sprintf(" while %s %s to %s (%s at λ = 0)", verb, tm.Name, fmtNum(to), fmtNum(from))
-			}
-			out = append(out, txt+".")
-		} else if b.OneSE.Note != "" && b.Best.Point >= 0 {
-			out = append(out, "1-SE rule for "+lam+": "+b.OneSE.Note+".")
-		}
-		if txt := a.selectionSentence(&ta); txt != "" {
-			out = append(out, txt)
-		}
-		if b.Knee.Point >= 0 {
-			out = append(out, fmt.Sprintf("The knee of the trade-off between %s and %s is at %s = %s (%s, %s %s).",
-				orNone(tm.Name), task, lam, formatLambda(b.Knee.Lambda), termAt(b.Knee.Point), task, fmtNum(mean(b.Knee.Point, a.Task.Index))))
-		}
-		if b.Overshadow.Point >= 0 && ta.Ref >= 0 {
-			r := s.Points[ta.Ref].Stats[a.Task.Index]
-			out = append(out, fmt.Sprintf("From %s = %s the term overshadows the task: %s falls to %s, outside the λ = 0 interval [%s, %s].",
-				lam, formatLambda(b.Overshadow.Lambda), task, fmtNum(mean(b.Overshadow.Point, a.Task.Index)), fmtNum(r.CILow), fmtNum(r.CIHigh)))
-		} else if b.Overshadow.Note != "" {
-			out = append(out, "Overshadowing ("+lam+"): "+b.Overshadow.Note+".")
-		}
-		g := ta.Grad
-		switch {
-		case g.NoShared:
-			out = append(out, "Gradient conflict: "+g.Note+".")
-		case isFinite(g.Crossing):
-			out = append(out, fmt.Sprintf("The weighted gradient of %s becomes as large as the task's at %s ≈ %s (%s).", ta.Term, lam, formatLambda(g.Crossing), g.CrossNote))
-		case g.CrossNote != "":
-			out = append(out, "Gradient ratio ("+ta.Term+"): "+g.CrossNote+".")
-		}
-		if g.HasCos && !g.NoShared && b.Best.Point >= 0 {
-			for _, gp := range g.Points {
-				if gp.Point == b.Best.Point && isFinite(gp.Cos.Mean) {
-					out = append(out, fmt.Sprintf("At λ_best the mean cosine between the task and %s gradients is %s and %s of the measured steps conflict (cosine < 0).",
-						ta.Term, fmtNum(gp.Cos.Mean), pct(gp.Conflict.Mean)))
-				}
+	}
+	if b.Best.Note != "" {
+		txt += " — " + b.Best.Note
+	}
+	return txt + "."
+}
+
+// gradReading is what one term's gradient telemetry says: where its
+// weighted gradient matches the task's, and the conflict at λ_best.
+func (a *Analysis) gradReading(ta *TermAnalysis) []string {
+	var out []string
+	g, b, lam := ta.Grad, ta.Balance, "λ_"+ta.Term
+	switch {
+	case g.NoShared:
+		out = append(out, "Gradient conflict: "+g.Note+".")
+	case isFinite(g.Crossing):
+		out = append(out, fmt.Sprintf("The weighted gradient of %s becomes as large as the task's at %s ≈ %s (%s).", ta.Term, lam, formatLambda(g.Crossing), g.CrossNote))
+	case g.CrossNote != "":
+		out = append(out, "Gradient ratio ("+ta.Term+"): "+g.CrossNote+".")
+	}
+	if g.HasCos && !g.NoShared && b.Best.Point >= 0 {
+		for _, gp := range g.Points {
+			if gp.Point == b.Best.Point && isFinite(gp.Cos.Mean) {
+				out = append(out, fmt.Sprintf("At λ_best the mean cosine between the task and %s gradients is %s and %s of the measured steps conflict (cosine < 0).",
+					ta.Term, fmtNum(gp.Cos.Mean), pct(gp.Conflict.Mean)))
 			}
 		}
-		if a.Cost != nil {
-			for _, tc := range a.Cost.Terms {
-				if tc.Term == ta.Term && isFinite(tc.Extra) {
-					out = append(out, fmt.Sprintf("Cost: an epoch with %s takes %+.1f%% time relative to λ = 0 (%s against %s per epoch; timings are noisy at this scale).",
-						ta.Term, 100*tc.Extra, secs(tc.OnEpoch), secs(tc.RefEpoch)))
-				}
-			}
+	}
+	return out
+}
+
+// costReading is what the cost table says of one term.
+func (a *Analysis) costReading(ta *TermAnalysis) []string {
+	if a.Cost == nil {
+		return nil
+	}
+	var out []string
+	for _, tc := range a.Cost.Terms {
+		if tc.Term == ta.Term && isFinite(tc.Extra) {
+			out = append(out, fmt.Sprintf("Cost: an epoch with %s takes %+.1f%% time relative to λ = 0 (%s against %s per epoch; timings are noisy at this scale).",
+				ta.Term, 100*tc.Extra, secs(tc.OnEpoch), secs(tc.RefEpoch)))
 		}
 	}
 	return out

@@ -182,44 +182,8 @@ func newRunReader(r io.Reader, name string) (*RunReader, error) {
 		seen[h] = true
 	}
 	for i, h := range header {
-		switch {
-		case h == ColRunID:
-			rr.idCol = i
-		case h == ColRepeat:
-			rr.repCol = i
-		case h == ColStatus:
-			rr.statusCol = i
-		case h == ColSeed && rr.reasonCol < 0: // after repeat since issue 23; not a metric
-		case h == ColFold:
-			rr.foldCol = i
-			rr.Folds = true
-		case h == ColReason:
-			rr.reasonCol = i
-		case h == ColMethod && rr.reasonCol < 0:
-			rr.methodCol = i
-			rr.HasMethod = true
-		case strings.HasPrefix(h, LambdaPrefix):
-			term := strings.TrimPrefix(h, LambdaPrefix)
-			if term == "" {
-				return nil, fmt.Errorf("%s: line 1, column %d: %q names no term", name, i+1, h)
-			}
-			rr.termCols = append(rr.termCols, i)
-			rr.Terms = append(rr.Terms, term)
-		case strings.HasPrefix(h, AxisPrefix):
-			field := strings.TrimPrefix(h, AxisPrefix)
-			if field == "" {
-				return nil, fmt.Errorf("%s: line 1, column %d: %q names no axis", name, i+1, h)
-			}
-			rr.axisCols = append(rr.axisCols, i)
-			rr.Axes = append(rr.Axes, field)
-		case h == "":
-			return nil, fmt.Errorf("%s: line 1, column %d: empty column name", name, i+1)
-		default:
-			if rr.reasonCol >= 0 {
-				continue // added after reason by a later version
-			}
-			rr.metricCols = append(rr.metricCols, i)
-			rr.Metrics = append(rr.Metrics, h)
+		if err := rr.addColumn(i, h); err != nil {
+			return nil, err
 		}
 	}
 	for _, c := range []struct {
@@ -231,6 +195,41 @@ func newRunReader(r io.Reader, name string) (*RunReader, error) {
 		}
 	}
 	return rr, nil
+}
+
+// addColumn takes header column i, named h: an identifying column, a λ,
+// an axis or a metric.
+func (rr *RunReader) addColumn(i int, h string) error {
+	switch {
+	case h == ColRunID:
+		rr.idCol = i
+	case h == ColRepeat:
+		rr.repCol = i
+	case h == ColStatus:
+		rr.statusCol = i
+	case h == ColSeed && rr.reasonCol < 0: // after repeat since issue 23; not a metric
+	case h == ColFold:
+		rr.foldCol = i
+		rr.Folds = true
+	case h == ColReason:
+		rr.reasonCol = i
+	case h == ColMethod && rr.reasonCol < 0:
+		rr.methodCol = i
+		rr.HasMethod = true
+	case strings.HasPrefix(h, LambdaPrefix):
+		return rr.addNamed(i, h, LambdaPrefix, "term", &rr.termCols, &rr.Terms)
+	case strings.HasPrefix(h, AxisPrefix):
+		return rr.addNamed(i, h, AxisPrefix, "axis", &rr.axisCols, &rr.Axes)
+	case h == "":
+		return fmt.Errorf("%s: line 1, column %d: empty column name", rr.name, i+1)
+	default:
+		if rr.reasonCol >= 0 {
+			return nil // added after reason by a later version
+		}
+		rr.metricCols = append(rr.metricCols, i)
+		rr.Metrics = append(rr.Metrics, h)
+	}
+	return nil
 }
 
 // Next returns the next row (a new Run each time), or io.EOF after the
@@ -249,9 +248,6 @@ func (rr *RunReader) Next() (*Run, error) {
 		return nil, fmt.Errorf("%s: %w", name, err)
 	}
 	line, _ := rr.cr.FieldPos(0)
-	cellErr := func(col int, err error) error {
-		return fmt.Errorf("%s: line %d, column %q: %w", name, line, rr.header[col], err)
-	}
 	run := &Run{
 		RunID:   rec[rr.idCol],
 		Status:  rec[rr.statusCol],
@@ -262,35 +258,70 @@ func (rr *RunReader) Next() (*Run, error) {
 	if rr.reasonCol >= 0 {
 		run.Reason = rec[rr.reasonCol]
 	}
+	adaptive, err := rr.readIdentity(rec, run)
+	if err != nil {
+		return nil, err
+	}
+	if err := rr.readValues(rec, run, adaptive); err != nil {
+		return nil, err
+	}
+	return run, nil
+}
+
+// addNamed takes column i, named h = prefix + a term's or an axis's
+// name, into cols and names.
+func (rr *RunReader) addNamed(i int, h, prefix, what string, cols *[]int, names *[]string) error {
+	name := strings.TrimPrefix(h, prefix)
+	if name == "" {
+		return fmt.Errorf("%s: line 1, column %d: %q names no %s", rr.name, i+1, h, what)
+	}
+	*cols = append(*cols, i)
+	*names = append(*names, name)
+	return nil
+}
+
+// cellErr is err in column col of the record at run's line.
+func (rr *RunReader) cellErr(run *Run, col int, err error) error {
+	return fmt.Errorf("%s: line %d, column %q: %w", rr.name, run.Line, rr.header[col], err)
+}
+
+// readIdentity checks the run's id and status and reads its fold, method
+// and repeat; adaptive says the run is an adaptive method's.
+func (rr *RunReader) readIdentity(rec []string, run *Run) (adaptive bool, err error) {
 	if run.RunID == "" {
-		return nil, cellErr(rr.idCol, errors.New("empty run id"))
+		return false, rr.cellErr(run, rr.idCol, errors.New("empty run id"))
 	}
 	if run.Status == "" {
-		return nil, cellErr(rr.statusCol, errors.New("empty status"))
+		return false, rr.cellErr(run, rr.statusCol, errors.New("empty status"))
 	}
 	if rr.foldCol >= 0 {
 		if run.Fold, err = strconv.Atoi(rec[rr.foldCol]); err != nil || run.Fold < 0 {
-			return nil, cellErr(rr.foldCol, fmt.Errorf("invalid fold %q, want an integer ≥ 0", rec[rr.foldCol]))
+			return false, rr.cellErr(run, rr.foldCol, fmt.Errorf("invalid fold %q, want an integer ≥ 0", rec[rr.foldCol]))
 		}
 	}
-	adaptive := false
 	if rr.methodCol >= 0 {
 		run.Method = rec[rr.methodCol]
 		if run.Method == "" {
-			return nil, cellErr(rr.methodCol, errors.New("empty method"))
+			return false, rr.cellErr(run, rr.methodCol, errors.New("empty method"))
 		}
 		adaptive = run.Method != MethodStatic
 	}
 	if run.Repeat, err = strconv.Atoi(rec[rr.repCol]); err != nil || run.Repeat < 0 {
-		return nil, cellErr(rr.repCol, fmt.Errorf("invalid repeat %q, want an integer ≥ 0", rec[rr.repCol]))
+		return false, rr.cellErr(run, rr.repCol, fmt.Errorf("invalid repeat %q, want an integer ≥ 0", rec[rr.repCol]))
 	}
+	return adaptive, nil
+}
+
+// readValues reads the run's λ (empty only for an adaptive method's),
+// axis values and metrics.
+func (rr *RunReader) readValues(rec []string, run *Run, adaptive bool) error {
 	for j, c := range rr.termCols {
 		v, err := parseCell(rec[c])
 		if err != nil {
-			return nil, cellErr(c, err)
+			return rr.cellErr(run, c, err)
 		}
 		if math.IsNaN(v) && !adaptive { // an adaptive method sets the balanced terms' λ
-			return nil, cellErr(c, errors.New("empty λ"))
+			return rr.cellErr(run, c, errors.New("empty λ"))
 		}
 		run.Lambdas[j] = v
 	}
@@ -298,7 +329,7 @@ func (rr *RunReader) Next() (*Run, error) {
 		run.Axes = make([]string, len(rr.axisCols))
 		for j, c := range rr.axisCols {
 			if rec[c] == "" {
-				return nil, cellErr(c, errors.New("empty axis value"))
+				return rr.cellErr(run, c, errors.New("empty axis value"))
 			}
 			run.Axes[j] = rec[c]
 		}
@@ -306,11 +337,11 @@ func (rr *RunReader) Next() (*Run, error) {
 	for j, c := range rr.metricCols {
 		v, err := parseCell(rec[c])
 		if err != nil {
-			return nil, cellErr(c, err)
+			return rr.cellErr(run, c, err)
 		}
 		run.Metrics[j] = v
 	}
-	return run, nil
+	return nil
 }
 
 // Adaptive reports whether the row is an adaptive balancing method's

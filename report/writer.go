@@ -219,7 +219,18 @@ func (w *Writer) AddRun(r experiments.Result, x Extra) error {
 		return fmt.Errorf("add run %s: %d axis values for %d axes, %d effective λ for %d scaled terms, %d extra metric values for %d",
 			r.RunID, len(x.Axes), len(w.layout.Axes), len(x.LambdaEff), len(w.layout.Scaled), len(x.Metrics), len(w.layout.Extras))
 	}
-	// runs.csv
+	if err := w.write(0, w.runsRow(&r, x)); err != nil {
+		return err
+	}
+	if err := w.writeEpochs(&r, x); err != nil {
+		return err
+	}
+	w.samples.add(r)
+	return nil
+}
+
+// runsRow is run r's row of runs.csv, in w's reused row buffer.
+func (w *Writer) runsRow(r *experiments.Result, x Extra) []string {
 	row := w.row[:0]
 	row = append(row, r.RunID, strconv.Itoa(r.Repeat), strconv.FormatUint(r.Seed, 10))
 	if w.layout.Folds {
@@ -227,7 +238,7 @@ func (w *Writer) AddRun(r experiments.Result, x Extra) error {
 	}
 	row = append(row, r.Status)
 	if w.layout.Method {
-		row = append(row, MethodOf(&r))
+		row = append(row, MethodOf(r))
 	}
 	for _, v := range r.Lambdas {
 		row = append(row, formatExact(v))
@@ -243,17 +254,20 @@ func (w *Writer) AddRun(r experiments.Result, x Extra) error {
 		row = append(row, formatExact(v))
 	}
 	row = append(row, r.Reason)
-	if err := w.write(0, row); err != nil {
-		return err
-	}
+	w.row = row
+	return row
+}
 
-	// curves.csv and timings.csv rows start with run_id, repeat, λ….
-	row = append(row[:0], r.RunID, strconv.Itoa(r.Repeat))
+// writeEpochs writes run r's rows of curves.csv and timings.csv; they
+// start with run_id, repeat, λ….
+func (w *Writer) writeEpochs(r *experiments.Result, x Extra) error {
+	row := append(w.row[:0], r.RunID, strconv.Itoa(r.Repeat))
 	for _, v := range r.Lambdas {
 		row = append(row, formatExact(v))
 	}
 	row = append(row, x.Axes...)
 	prefix := len(row)
+	defer func() { w.row = row }()
 	for e, c := range r.Curves {
 		row = append(row[:prefix], strconv.Itoa(e+1))
 		for _, v := range c {
@@ -263,7 +277,6 @@ func (w *Writer) AddRun(r experiments.Result, x Extra) error {
 			return err
 		}
 	}
-
 	for e, s := range r.EpochSeconds {
 		row = append(row[:prefix], strconv.Itoa(e+1), formatSeconds(s))
 		if err := w.write(2, row); err != nil {
@@ -271,12 +284,7 @@ func (w *Writer) AddRun(r experiments.Result, x Extra) error {
 		}
 	}
 	row = append(row[:prefix], EpochTotal, formatSeconds(r.Seconds))
-	if err := w.write(2, row); err != nil {
-		return err
-	}
-	w.row = row
-	w.samples.add(r)
-	return nil
+	return w.write(2, row)
 }
 
 // check validates r against the layout before anything of it is written.

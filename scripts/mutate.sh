@@ -677,6 +677,15 @@ mutant i25-power-pooled-sd report/power.go report 'TestPower_Pooled' \
 	'ss += pr.Std * pr.Std' 'ss += pr.Std'
 mutant i25-resamples-unchecked spec/validate.go spec 'TestValidate_ReportResamples' \
 	'r.Resamples >= 0 && r.Resamples <= 100000' 'true'
+# --- issue 22: report bodies shortened (costOf, pairAll, balancePoints) ---
+mutant i22r-pairs-scattered-not-reread report/balance.go report 'TestAnalyze_ScatteredPoints$' \
+	'		return true, nil' '		return false, nil'
+mutant i22r-cost-scattered-point-kept report/cost.go report 'TestAnalyze_ScatteredPoints$' \
+	'		if tr.donePts[p] {' '		if false {'
+mutant i22r-holm-not-applied report/balance.go report 'TestRender_Analysis$' \
+	'	for i, q := range HolmAdjust(ps) {' '	for i, q := range ps {'
+mutant i22r-one-se-smallest-lambda report/balance.go report 'TestBalancePoints$' \
+	'&& pts[i].Lambda > pts[pick].Lambda {' '&& pts[i].Lambda < pts[pick].Lambda {'
 
 echo
 echo "=== mutation summary: $caught caught, $missed missed, $stale stale (of $((caught + missed + stale)))"
