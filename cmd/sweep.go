@@ -95,6 +95,7 @@ A CSV dataset path is resolved relative to the spec's folder, then to
 			if err := opts.limitFlags.resolve(opts.Workers); err != nil {
 				return err
 			}
+			opts.workersDefault = !workersGiven(v, c)
 			if runF != nil {
 				return runF(c.Context(), opts)
 			}
@@ -116,7 +117,7 @@ A CSV dataset path is resolved relative to the spec's folder, then to
 }
 
 func sweepRun(ctx context.Context, o *SweepOptions) error {
-	st, err := loadStudy(ctx, o.IO, o.Spec, study.Folders{Data: o.DataDir, Cache: o.Cache}, o.limits(o.Workers))
+	st, err := loadStudy(ctx, o.IO, o.Spec, study.Folders{Data: o.DataDir, Cache: o.Cache}, o.limits(o.sweepWorkers()))
 	if err != nil {
 		return err
 	}
@@ -128,7 +129,7 @@ func sweepRun(ctx context.Context, o *SweepOptions) error {
 		out = filepath.Join(o.Results, st.Spec.Name)
 	}
 	sopt := study.SweepOptions{
-		Out: out, Workers: o.Workers, Fresh: o.Fresh, Force: o.Force,
+		Out: out, Workers: o.sweepWorkers(), Fresh: o.Fresh, Force: o.Force,
 		Log: o.IO.Err, Start: o.startProgress, Tool: Version, BLAS: study.BLAS(),
 	}
 	if o.Shard != "" {
@@ -229,6 +230,8 @@ type limitFlags struct {
 	maxRuns   int
 	maxMemory string
 	lim       study.Limits
+	// workersDefault: no worker count was set (sweepWorkers).
+	workersDefault bool
 }
 
 func (l *limitFlags) add(c *cobra.Command) {
