@@ -188,7 +188,7 @@ func TestDevices_SpecEnvWins(t *testing.T) {
 // devices, end; none of them ran beside another on its device.
 func TestDevices_ReleasedOnFailure(t *testing.T) {
 	sp, log := deviceSpec(t, "devfail", "  devices: [\"0\", \"1\"]\n  retries: 1\n  max_failures: 0\n")
-	code, stderr := sweepWithin(t, time.Minute, "sweep", sp, "--out", filepath.Join(t.TempDir(), "out"), "--workers", "4", "-q")
+	code, stderr := sweepWithin(t, 30*time.Second, "sweep", sp, "--out", filepath.Join(t.TempDir(), "out"), "--workers", "4", "-q")
 	if code == 0 {
 		t.Fatalf("exit 0 for failing runs\n%s", stderr)
 	}

@@ -102,7 +102,7 @@ A CSV dataset path is resolved relative to the spec's folder, then to
 			return sweepRun(c.Context(), opts)
 		},
 	}
-	c.Flags().IntP("workers", "w", 0, "number of runs trained at once (0 = the CPUs this process may use, GOMAXPROCS)")
+	c.Flags().IntP("workers", "w", 0, "number of runs trained at once (0 = the CPUs this process may use, GOMAXPROCS; not given, with trainer.devices: one per device slot)")
 	c.Flags().StringP("out", "o", "", "output folder (default <results>/<spec name>)")
 	c.Flags().String("results", "results", "results root folder")
 	c.Flags().String("data-dir", "", "folder to look for CSV datasets in after the spec's folder")
