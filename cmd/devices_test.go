@@ -217,3 +217,18 @@ func TestDevices_DefaultWorkers(t *testing.T) {
 		t.Errorf("warned of waiting workers with the default count:\n%s", stderr)
 	}
 }
+
+// TestDevices_Validate: validate describes the device slots, and refuses
+// a device listed twice with exit 2 and the spec's line.
+func TestDevices_Validate(t *testing.T) {
+	sp, _ := deviceSpec(t, "devices", "  devices: [\"0\", \"1\", \"2\"]\n  devices_per_run: 2\n")
+	code, stdout, stderr := run(t, "validate", sp)
+	if want := "devices: 0, 1, 2; 2 per run: at most 1 run at once, each holding its own as {devices} and CUDA_VISIBLE_DEVICES (2 never used)"; code != 0 || !strings.Contains(stdout, want) {
+		t.Errorf("exit %d, want 0 and %q in:\n%s%s", code, want, stdout, stderr)
+	}
+	sp, _ = deviceSpec(t, "devices", "  devices: [\"0\", \"1\", \"0\"]\n")
+	code, _, stderr = run(t, "validate", sp)
+	if want := sp + `:8:`; code != 2 || !strings.Contains(stderr, want) || !strings.Contains(stderr, `trainer.devices[2]: device "0" listed twice`) {
+		t.Errorf("exit %d, want 2 and %s… trainer.devices[2] in:\n%s", code, want, stderr)
+	}
+}
