@@ -171,12 +171,22 @@ func TestDevices_Exclusive(t *testing.T) {
 }
 
 // TestDevices_SpecEnvWins: trainer.env's CUDA_VISIBLE_DEVICES is the one
-// the command gets (it may use {devices} itself).
+// the command gets (it may use {devices} itself); without it, the slot
+// replaces a CUDA_VISIBLE_DEVICES lossexp inherited (exported in the
+// shell).
 func TestDevices_SpecEnvWins(t *testing.T) {
+	t.Setenv("CUDA_VISIBLE_DEVICES", "7")
+	sp0, log0 := deviceSpec(t, "devices", "  devices: [\"0\", \"1\"]\n")
+	code, stderr := sweepWithin(t, time.Minute, "sweep", sp0, "--out", filepath.Join(t.TempDir(), "out"), "--workers", "2", "-q")
+	if code != 0 {
+		t.Fatalf("exit %d\n%s", code, stderr)
+	}
+	checkExclusive(t, deviceUses(t, log0), []string{"0", "1"}, 1, func(s string) string { return s })
+
 	sp, log := deviceSpec(t, "devices", "  devices: [\"0\", \"1\"]\n")
 	text, _ := os.ReadFile(sp)
 	os.WriteFile(sp, bytes.Replace(text, []byte(`env: {`), []byte(`env: {CUDA_VISIBLE_DEVICES: "gpu{devices}", `), 1), 0o644)
-	code, stderr := sweepWithin(t, time.Minute, "sweep", sp, "--out", filepath.Join(t.TempDir(), "out"), "--workers", "2", "-q")
+	code, stderr = sweepWithin(t, time.Minute, "sweep", sp, "--out", filepath.Join(t.TempDir(), "out"), "--workers", "2", "-q")
 	if code != 0 {
 		t.Fatalf("exit %d\n%s", code, stderr)
 	}

@@ -630,6 +630,8 @@ mutant i24d-kept-after-failure experiments/train_command.go cmd 'TestDevices_Rel
 	'defer release()' 'defer func() { if a.status == StatusOK { release() } }()'
 mutant i24d-spec-env-overridden experiments/devices.go cmd 'TestDevices_SpecEnvWins' \
 	'if _, set := trainerEnv[command.EnvDevices]; set {' 'if _, set := trainerEnv[command.EnvDevices]; set && false {'
+mutant i24d-inherited-env-wins experiments/command/exec.go cmd 'TestDevices_SpecEnvWins' \
+	'a.Env = dedupEnv(a.Env)' 'a.Env = append(a.Env[:0:0], a.Env...)'
 mutant i24d-workers-not-slots study/devices.go cmd 'TestDevices_DefaultWorkers' \
 	'lim.Workers = n' 'lim.Workers = 0'
 mutant i24d-workers-default-lost cmd/devices.go cmd 'TestDevices_DefaultWorkers' \
