@@ -55,6 +55,13 @@ func attemptDevices(ctx context.Context) []string {
 	return slot
 }
 
+// devicesValue is the {devices} of the attempt under ctx: its slot,
+// comma-joined; not known (false) when it holds none.
+func devicesValue(ctx context.Context) (string, bool) {
+	slot := attemptDevices(ctx)
+	return command.JoinDevices(slot), slot != nil
+}
+
 // deviceEnv returns the variables an attempt holding devices gets besides
 // trainer.env: CUDA_VISIBLE_DEVICES, unless trainer.env sets it.
 func deviceEnv(ctx context.Context, trainerEnv map[string]string) []string {

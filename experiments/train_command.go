@@ -415,9 +415,7 @@ func commandLine(ctx context.Context, run *Run, id string, k int, dir string) ([
 		case command.PlaceholderWorker:
 			return strconv.Itoa(worker), true
 		case command.PlaceholderDevices:
-			if d := attemptDevices(ctx); d != nil {
-				return command.JoinDevices(d), true
-			}
+			return devicesValue(ctx)
 		}
 		if n, ok := strings.CutPrefix(name, command.PlaceholderLambda); ok {
 			if l, ok := lambdas[n]; ok {
