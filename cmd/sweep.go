@@ -95,13 +95,14 @@ A CSV dataset path is resolved relative to the spec's folder, then to
 			if err := opts.limitFlags.resolve(opts.Workers); err != nil {
 				return err
 			}
+			opts.workersDefault = !workersGiven(v, c)
 			if runF != nil {
 				return runF(c.Context(), opts)
 			}
 			return sweepRun(c.Context(), opts)
 		},
 	}
-	c.Flags().IntP("workers", "w", 0, "number of runs trained at once (0 = the CPUs this process may use, GOMAXPROCS)")
+	c.Flags().IntP("workers", "w", 0, "number of runs trained at once (0 = the CPUs this process may use, GOMAXPROCS; not given, with trainer.devices: one per device slot)")
 	c.Flags().StringP("out", "o", "", "output folder (default <results>/<spec name>)")
 	c.Flags().String("results", "results", "results root folder")
 	c.Flags().String("data-dir", "", "folder to look for CSV datasets in after the spec's folder")
@@ -116,7 +117,7 @@ A CSV dataset path is resolved relative to the spec's folder, then to
 }
 
 func sweepRun(ctx context.Context, o *SweepOptions) error {
-	st, err := loadStudy(ctx, o.IO, o.Spec, study.Folders{Data: o.DataDir, Cache: o.Cache}, o.limits(o.Workers))
+	st, err := loadStudy(ctx, o.IO, o.Spec, study.Folders{Data: o.DataDir, Cache: o.Cache}, o.limits(o.sweepWorkers()))
 	if err != nil {
 		return err
 	}
@@ -128,7 +129,7 @@ func sweepRun(ctx context.Context, o *SweepOptions) error {
 		out = filepath.Join(o.Results, st.Spec.Name)
 	}
 	sopt := study.SweepOptions{
-		Out: out, Workers: o.Workers, Fresh: o.Fresh, Force: o.Force,
+		Out: out, Workers: o.sweepWorkers(), Fresh: o.Fresh, Force: o.Force,
 		Log: o.IO.Err, Start: o.startProgress, Tool: Version, BLAS: study.BLAS(),
 	}
 	if o.Shard != "" {
@@ -229,6 +230,8 @@ type limitFlags struct {
 	maxRuns   int
 	maxMemory string
 	lim       study.Limits
+	// workersDefault: no worker count was set (sweepWorkers).
+	workersDefault bool
 }
 
 func (l *limitFlags) add(c *cobra.Command) {

@@ -42,6 +42,7 @@ func describeTrainer(w io.Writer, s *study.Spec) {
 		}
 		fmt.Fprintf(w, "  env: %s\n", strings.Join(env, " "))
 	}
+	describeDevices(w, s)
 	if len(t.Params) > 0 {
 		var ps []string
 		for _, k := range slices.Sorted(maps.Keys(t.Params)) {

@@ -8,6 +8,8 @@ import (
 	"path/filepath"
 	"strconv"
 	"strings"
+
+	"github.com/lossexp/lossexp/experiments/command"
 )
 
 // What a run keeps of each attempt, so that it can be reproduced and its
@@ -78,20 +80,23 @@ type cmdLog struct {
 	Argv    []string          `json:"argv"`
 	Dir     string            `json:"dir"`
 	Env     map[string]string `json:"env"`
+	// Devices are the devices the attempt held (trainer.devices).
+	Devices []string `json:"devices,omitempty"`
 }
 
 // writeCmdLog writes what reproduces attempt k to path: argv, the working
 // folder dir (absolute) and, of env, every LOSSEXP_ variable and the keys
-// of trainer.env (the last value of a key, as exec uses it). The rest of
+// of trainer.env (the last value of a key, as exec uses it), and the
+// devices the attempt holds with their CUDA_VISIBLE_DEVICES. The rest of
 // lossexp's environment is not written (it may hold secrets).
-func writeCmdLog(path string, k int, argv []string, dir string, env []string, trainerEnv map[string]string) error {
+func writeCmdLog(path string, k int, argv []string, dir string, env []string, trainerEnv map[string]string, devices []string) error {
 	if abs, err := filepath.Abs(dir); err == nil {
 		dir = abs
 	}
-	c := cmdLog{Attempt: k, Argv: argv, Dir: dir, Env: map[string]string{}}
+	c := cmdLog{Attempt: k, Argv: argv, Dir: dir, Env: map[string]string{}, Devices: devices}
 	for _, kv := range env {
 		key, v, _ := strings.Cut(kv, "=")
-		if _, set := trainerEnv[key]; set || strings.HasPrefix(key, "LOSSEXP_") {
+		if _, set := trainerEnv[key]; set || strings.HasPrefix(key, "LOSSEXP_") || devices != nil && key == command.EnvDevices {
 			c.Env[key] = v
 		}
 	}

@@ -239,6 +239,11 @@ func trainCommand(ctx context.Context, run *Run) (Result, error) {
 func runAttempt(ctx context.Context, run *Run, id string, k int, logDir string) (a attempt, err error) {
 	s := run.Spec
 	t := s.Trainer
+	ctx, release, err := acquireDevices(ctx, s) // held until the attempt ends, however it ends
+	if err != nil {
+		return attempt{}, err
+	}
+	defer release()
 	scratch, tmp := tempPrefix(ctx)
 	dir, err := os.MkdirTemp(scratch, fmt.Sprintf("%s%s-a%d-", tmp, id, k))
 	if err != nil {
@@ -251,7 +256,7 @@ func runAttempt(ctx context.Context, run *Run, id string, k int, logDir string) 
 		return attempt{}, err
 	}
 	prefix := filepath.Join(logDir, fmt.Sprintf("attempt-%d", k))
-	if err := writeCmdLog(prefix+".cmd.json", k, argv, s.SpecDir(), env, t.Env); err != nil {
+	if err := writeCmdLog(prefix+".cmd.json", k, argv, s.SpecDir(), env, t.Env, attemptDevices(ctx)); err != nil {
 		return attempt{}, fmt.Errorf("keep the logs of run %s: %w", id, err)
 	}
 	liveAttempt(ctx, k, filepath.Join(dir, metricsFile)) // lossexp status
@@ -410,6 +415,8 @@ func commandLine(ctx context.Context, run *Run, id string, k int, dir string) ([
 			return dir, true
 		case command.PlaceholderWorker:
 			return strconv.Itoa(worker), true
+		case command.PlaceholderDevices:
+			return devicesValue(ctx)
 		}
 		if n, ok := strings.CutPrefix(name, command.PlaceholderLambda); ok {
 			if l, ok := lambdas[n]; ok {
@@ -452,6 +459,7 @@ func commandLine(ctx context.Context, run *Run, id string, k int, dir string) ([
 		}
 		env = append(env, key+"="+v)
 	}
+	env = append(env, deviceEnv(ctx, t.Env)...)
 	paramsPath := filepath.Join(dir, "params.json")
 	env = append(env,
 		command.EnvRunID+"="+id,

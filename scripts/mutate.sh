@@ -621,6 +621,23 @@ mutant i22l-csv-missing-accepted experiments/dataset/csv.go experiments/dataset 
 	'return false, rd.cellErr(c, v, missingValueError{v})' 'return false, nil'
 mutant i22l-slurm-array-step-ignored sweep/shard.go sweep 'Shard' \
 	's := Shard{(i - lo) / step, n}' 's := Shard{i - lo, n}'
+# --- issue 24: devices ---
+mutant i24d-pool-not-shared experiments/devices.go cmd 'TestDevices_Exclusive' \
+	'pool, _ := ctx.Value(devicePoolKey{}).(*command.DevicePool)' 'var pool *command.DevicePool'
+mutant i24d-acquire-keeps-slot-free experiments/command/devices.go experiments/command 'TestDevicePool' \
+	'case slot := <-p.free:' 'case slot := <-p.free: p.free <- slot;'
+mutant i24d-kept-after-failure experiments/train_command.go cmd 'TestDevices_ReleasedOnFailure' \
+	'defer release()' 'defer func() { if a.status == StatusOK { release() } }()'
+mutant i24d-spec-env-overridden experiments/devices.go cmd 'TestDevices_SpecEnvWins' \
+	'if _, set := trainerEnv[command.EnvDevices]; set {' 'if _, set := trainerEnv[command.EnvDevices]; set && false {'
+mutant i24d-inherited-env-wins experiments/command/exec.go cmd 'TestDevices_SpecEnvWins' \
+	'a.Env = dedupEnv(a.Env)' 'a.Env = append(a.Env[:0:0], a.Env...)'
+mutant i24d-workers-not-slots study/devices.go cmd 'TestDevices_DefaultWorkers' \
+	'lim.Workers = n' 'lim.Workers = 0'
+mutant i24d-workers-default-lost cmd/devices.go cmd 'TestDevices_DefaultWorkers' \
+	'if o.limitFlags.workersDefault {' 'if false {'
+mutant i24d-duplicate-device spec/devices.go spec 'TestSpec_Devices' \
+	'if j, dup := seen[d]; dup {' 'if j, dup := seen[d]; dup && false {'
 
 # --- issue 24: watching a sweep (status, partial report) ---
 mutant i24s-counts-ignore-done study/status.go cmd 'TestStatus_WatchesARunningSweep' \

@@ -75,6 +75,12 @@ type TrainerSpec struct {
 	// Metrics are the metrics every run must report, with the direction
 	// in which each improves ("higher" or "lower"), in the order written.
 	Metrics []TrainerMetric
+	// Devices are the devices (GPU indices, usually) the runs share,
+	// DevicesPerRun (0 = 1) how many each attempt holds (devices.go).
+	// Like MaxFailures they do not change what a run computes: they are
+	// left out of the run ids and of ResultHash.
+	Devices       []string `json:"-"`
+	DevicesPerRun int      `json:"-"`
 
 	// shift is, per field (trainer.command[i], trainer.env.<KEY>), the
 	// column of the value's first character relative to the node's (1
@@ -105,7 +111,7 @@ func (t *TrainerSpec) FailFast() int {
 }
 
 var (
-	trainerKeys      = []string{"command", "inputs", "env", "params", "timeout", "grace", "retries", "max_failures", "metrics"}
+	trainerKeys      = []string{"command", "inputs", "env", "params", "timeout", "grace", "retries", "max_failures", "metrics", "devices", "devices_per_run"}
 	trainerBetter    = []string{"higher", "lower"}
 	envKeyRE         = regexp.MustCompile(`^[A-Za-z_][A-Za-z0-9_]*$`)
 	trainerParamRE   = regexp.MustCompile(`^[A-Za-z_][A-Za-z0-9_]*$`)
@@ -164,6 +170,10 @@ func (t *TrainerSpec) decode(d *decoder, n *yaml.Node, path string) {
 			var n int
 			d.int(v, f, &n)
 			t.MaxFailures = &n
+		case "devices":
+			d.strList(v, f, &t.Devices)
+		case "devices_per_run":
+			d.int(v, f, &t.DevicesPerRun)
 		case "metrics":
 			ms := []TrainerMetric{}
 			if d.mapping(v, f, nil, func(k string, v *yaml.Node, fk string) {
@@ -201,12 +211,16 @@ func (d *decoder) duration(v *yaml.Node, f, key string, dst *time.Duration) {
 // validateTrainer checks the trainer section and the rest of the spec
 // against it: no dataset, model or train; external terms only.
 func (s *Spec) validateTrainer(v *validator) {
+	if s.devicesWithoutCommand(v) {
+		return
+	}
 	for _, sec := range []string{"dataset", "model", "train", "loss.task", "loss.huber_delta"} {
 		if s.has(sec) {
 			v.addf(sec, "not used with trainer: (the training command owns its data, model and training); remove %s", sec)
 		}
 	}
 	s.validateTrainerCommand(v)
+	s.validateTrainerDevices(v)
 	s.validateTrainerInputs(v)
 	s.validateTrainerMetrics(v)
 	s.validateTrainerTerms(v)
@@ -323,6 +337,9 @@ func (s *Spec) validateTrainerTerms(v *validator) {
 // placeholderNames returns the valid placeholders of this spec.
 func (s *Spec) placeholderNames() []string {
 	names := command.Placeholders()
+	if len(s.Trainer.Devices) > 0 {
+		names = append(names, command.PlaceholderDevices)
+	}
 	for _, t := range s.Loss.Terms {
 		names = append(names, command.PlaceholderLambda+t.Name)
 	}

@@ -82,7 +82,7 @@ func Plan(ctx context.Context, text []byte, file string, dirs experiments.Folder
 	if err != nil {
 		return nil, input(err)
 	}
-	st := &Study{SpecPath: file, SpecText: text, Dirs: dirs, limits: lim}
+	st := &Study{SpecPath: file, SpecText: text, Dirs: dirs, limits: deviceLimits(s, lim)}
 	if err := st.plan(ctx, s); err != nil {
 		return nil, err
 	}
@@ -170,7 +170,7 @@ func (st *Study) plan(ctx context.Context, s *spec.Spec) error {
 
 // Warnings are what the data reader accepted but the user should hear
 // about (test-file levels unseen in training, encoded as zeros).
-func (st *Study) Warnings() []string { return st.Data.Warnings() }
+func (st *Study) Warnings() []string { return append(st.Data.Warnings(), st.deviceWarnings()...) }
 
 // Replan returns the study of spec s (a refinement round's spec: the same
 // study with more λ values), with the same spec file, data folder and

@@ -106,9 +106,10 @@ func (st *Study) TrainMissing(ctx context.Context, store *sweep.Store, mine swee
 	if st.Spec.Trainer != nil {
 		ff := &failFast{limit: st.Spec.Trainer.FailFast(), stop: stop, spec: st.SpecPath, store: store.Dir()}
 		ctx = experiments.WithAttempts(ctx, ff.attempt)
+		ctx = withDevicePool(ctx, st.Spec)
 	}
 	n, err := sweep.Run(ctx, st.Spec, st.Data, plans, sweep.Options{
-		Workers: opt.Workers,
+		Workers: st.limits.workersOr(opt.Workers),
 		Skip:    skip,
 		Progress: func(done, total int, r *experiments.Result) {
 			switch r.Status {

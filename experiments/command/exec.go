@@ -82,6 +82,7 @@ func Run(ctx context.Context, a Attempt) (Outcome, error) {
 	if err := ctx.Err(); err != nil {
 		return Outcome{}, err
 	}
+	a.Env = dedupEnv(a.Env) // the last value of a variable wins, as with os/exec
 	// Pipes of our own, so that Wait returns when the program exits even
 	// if a child it left behind still holds them open.
 	outR, outW, err := os.Pipe()

@@ -16,6 +16,9 @@ const (
 	EnvAttempt = "LOSSEXP_ATTEMPT" // the attempt, 0 then each retry
 	EnvLambda  = "LOSSEXP_LAMBDA_" // + a term's name (EnvName): its λ
 	EnvParam   = "LOSSEXP_PARAM_"  // + a trainer.params key (EnvName): its value
+	// EnvDevices is set to the attempt's devices (comma-joined) when the
+	// spec has trainer.devices, unless trainer.env sets it (devices.go).
+	EnvDevices = "CUDA_VISIBLE_DEVICES"
 )
 
 // The placeholders of trainer.command and trainer.env values, besides
@@ -28,6 +31,9 @@ const (
 	PlaceholderWorker = "worker"
 	PlaceholderLambda = "lambda." // + a term's name
 	PlaceholderParam  = "params." // + a trainer.params key
+	// PlaceholderDevices is the attempt's devices, comma-joined; valid
+	// only in a spec with trainer.devices (devices.go).
+	PlaceholderDevices = "devices"
 )
 
 // ChildEnv returns the variables set for every attempt, one per run.

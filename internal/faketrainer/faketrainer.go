@@ -54,6 +54,9 @@ func Active() bool { return os.Getenv(Env) != "" }
 //	paced:MS   ok, but writes its epoch lines one at a time, MS milliseconds apart (a slow model to watch)
 //	failif:F   fails (exit 4) when the sum of λ is above 0.4 and file F does not exist, else ok
 //	file:F     writes the content of file F as its metrics.jsonl and exits 0
+//	devices:F  sleeps 30 ms, appends a line to F (devices.go: start, end, {devices} as the
+//	           second argument, CUDA_VISIBLE_DEVICES), then ok
+//	devfail:F  the same, then fails (exit 5)
 //	multi      ok, and the final line adds validation.accuracy 0.9-(s-0.3)², validation.f1 and
 //	           test.f1 0.8-(s-0.1)², validation.loss 0.2+(s-1)² (s the sum of λ; no noise)
 func Main(args []string) int {
@@ -107,6 +110,10 @@ func Main(args []string) int {
 		}
 	case "notafile":
 		return notAFile(dir, arg)
+	case "devices", "devfail":
+		if code := recordDevices(arg, args[1:]); code != 0 || mode == "devfail" {
+			return max(code, 5)
+		}
 	case "child", "orphan":
 		if code, done := spawn(mode, arg); done {
 			return code
