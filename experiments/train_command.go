@@ -222,12 +222,23 @@ func trainCommand(ctx context.Context, run *Run) (Result, error) {
 		res.ExtraNames, res.Extra = extraMetrics(a.final, names)
 	}
 	res.Curves = a.curves
-	v, ok := a.final[lossterms.EpochsRun]
-	if !ok {
-		v = float64(a.epochs)
+	if i := slices.Index(names, lossterms.EpochsRun); i >= 0 {
+		res.Metrics[i] = epochsRun(&a)
 	}
-	setMetric(names, res.Metrics, lossterms.EpochsRun, v)
 	return res, nil
+}
+
+// epochsRun is the value of the epochs_run row of the metric table for
+// attempt a: the epochs the command reported (a whole number ≤ 2⁵³, the
+// parser checked), else the epoch lines it wrote.
+func epochsRun(a *attempt) float64 {
+	n := a.epochs
+	if v, ok := a.final[lossterms.EpochsRun]; ok {
+		n = int(v)
+	}
+	row, _ := lossterms.LookupMetric(lossterms.EpochsRun)
+	v, _ := row.Value(&lossterms.MetricEval{Epochs: n}, nil, nil)
+	return v
 }
 
 // runAttempt runs attempt k of run id and keeps its logs in logDir.
