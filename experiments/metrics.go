@@ -1,7 +1,6 @@
 package experiments
 
 import (
-
 	"github.com/lossexp/lossexp/experiments/dataset"
 	"github.com/lossexp/lossexp/lossterms"
 	"github.com/lossexp/lossexp/spec"
