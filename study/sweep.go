@@ -119,16 +119,17 @@ type sweepFolder struct {
 // openSweepFolder locks and claims opt.Out for st, opens the runs'
 // scratch and the run store (emptied with opt.Fresh) and copies the spec
 // in. On error nothing stays held.
-func openSweepFolder(st *Study, opt SweepOptions) (f *sweepFolder, err error) {
+func openSweepFolder(st *Study, opt SweepOptions) (*sweepFolder, error) {
 	out := opt.Out
 	claim := ClaimOptions{Force: opt.Force}
 	lock, err := LockAccepted(out, "lossexp sweep "+st.Spec.Name, true, func() error { return CheckClaim(out, st, claim) })
 	if err != nil {
 		return nil, err
 	}
-	f = &sweepFolder{out: out, lock: lock}
+	f := &sweepFolder{out: out, lock: lock}
+	held := false // f is handed over: the caller closes it
 	defer func() {
-		if err != nil {
+		if !held {
 			f.close()
 		}
 	}()
@@ -151,6 +152,7 @@ func openSweepFolder(st *Study, opt SweepOptions) (f *sweepFolder, err error) {
 	if err := atomicfile.WriteBytes(filepath.Join(out, SpecFile), st.SpecText); err != nil {
 		return nil, inputf("output folder %s: %w", out, err)
 	}
+	held = true
 	return f, nil
 }
 
