@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"io"
 	"math"
 	"path/filepath"
 	"strconv"
@@ -30,9 +31,59 @@ type CheckOptions struct {
 func newCmdCheck(streams *IO, runF func(context.Context, *CheckOptions) error) *cobra.Command {
 	opts := &CheckOptions{IO: streams}
 	c := &cobra.Command{
-		Use:   "check RESULTS --baseline BASELINE",
-		Short: "Compare a sweep's curves with a stored baseline; exit 1 on a regression",
-		Long: `Compare RESULTS/summary.csv with BASELINE/summary.csv grid point by grid
+		Use:     "check RESULTS --baseline BASELINE",
+		Short:   "Compare a sweep's curves with a stored baseline; exit 1 on a regression",
+		Long:    checkLong,
+		Example: checkExample,
+		Args:    cobra.ExactArgs(1),
+		RunE: func(c *cobra.Command, args []string) error {
+			if err := opts.fromArgs(args); err != nil {
+				return err
+			}
+			if runF != nil {
+				return runF(c.Context(), opts)
+			}
+			return checkRun(opts)
+		},
+	}
+	c.Flags().StringVarP(&opts.Baseline, "baseline", "b", "", "baseline folder written by lossexp baseline (required)")
+	c.Flags().StringArrayVar(&opts.Metrics, "metric", nil, "metric to check (repeatable; default: the spec's check.metrics, else report.metrics)")
+	opts.Abs, opts.Rel, opts.K, opts.HVTol, opts.EpsTol = -1, -1, -1, -1, -1
+	c.Flags().Var(optionalFloat{&opts.Abs}, "abs", "absolute tolerance of every metric (default: the spec's check section, else 0.01)")
+	c.Flags().Var(optionalFloat{&opts.Rel}, "rel", "relative tolerance (× |baseline mean|) of every metric (default: the spec's check section, else 0.01)")
+	c.Flags().Var(optionalFloat{&opts.K}, "k", "tolerance in combined standard errors of every metric (default: the spec's check section, else 2)")
+	c.Flags().StringArrayVar(&opts.Tols, "tol", nil, "one metric's tolerance: METRIC=abs:X,rel:Y,k:Z,better:higher|lower|both (repeatable)")
+	c.Flags().IntVar(&opts.Steps, "balance-steps", 1, "grid steps a balance point may move")
+	c.Flags().Var(optionalFloat{&opts.HVTol}, "hv-tol", "largest allowed drop of a front's normalized hypervolume (default: the spec's check section, else 0.05)")
+	c.Flags().Var(optionalFloat{&opts.EpsTol}, "front-tol", "largest allowed ε (share of each axis' range) by which the new front may fall short of any part of the baseline's (default: the spec's check section, else 0.1)")
+	c.Flags().StringVar(&opts.JUnit, "junit", "", "write JUnit XML to this file")
+	c.Flags().StringVar(&opts.Plots, "plots", "", `folder for the overlay PNGs (default RESULTS/check; "-" for none)`)
+	c.Flags().BoolVarP(&opts.Verbose, "verbose", "v", false, "list every check, not only the regressions")
+	c.Flags().BoolVar(&opts.JSON, "json", false, "print every check as one JSON document on standard output (see the README, Machine-readable output); the exit status is unchanged")
+	return c
+}
+
+// fromArgs takes the results folder from args and checks the flags.
+func (o *CheckOptions) fromArgs(args []string) error {
+	o.Results = args[0]
+	if o.Baseline == "" {
+		return inputError(errors.New("--baseline BASELINE is required: the folder lossexp baseline stored"))
+	}
+	for _, f := range []struct {
+		name string
+		v    float64
+	}{{"--abs", o.Abs}, {"--rel", o.Rel}, {"--k", o.K}, {"--hv-tol", o.HVTol}, {"--front-tol", o.EpsTol}} {
+		if f.v != -1 && (f.v < 0 || math.IsNaN(f.v) || math.IsInf(f.v, 0)) {
+			return inputError(fmt.Errorf("%s must be a finite number ≥ 0, got %g", f.name, f.v))
+		}
+	}
+	if o.Steps < 0 {
+		return inputError(fmt.Errorf("--balance-steps must be ≥ 0, got %d", o.Steps))
+	}
+	return nil
+}
+
+const checkLong = `Compare RESULTS/summary.csv with BASELINE/summary.csv grid point by grid
 point and metric by metric. A point regresses when its mean moves the wrong
 way by more than max(abs, rel × |baseline mean|, k × √(se_base² + se_new²))
 (se: standard error over the repeats; for a cv.<metric>, the folds' SE
@@ -62,49 +113,11 @@ defaults abs 0.01, rel 0.01, k 2; the flags override both:
 Writes an overlay PNG per checked metric (baseline band, new curve,
 regressions marked) into RESULTS/check/ and, with --junit, JUnit XML with
 one test case per metric × grid point. Exit status: 0 pass, 1 regression,
-2 unusable input (different grids, missing files).`,
-		Example: `  lossexp check results/quickstart --baseline results/baselines/quickstart
+2 unusable input (different grids, missing files).`
+
+const checkExample = `  lossexp check results/quickstart --baseline results/baselines/quickstart
   lossexp check out/l1 --baseline results/baselines/l1-sparsity --junit report.xml
-  lossexp check out/q --baseline b/q --metric test.accuracy --tol test.accuracy=abs:0.03`,
-		Args: cobra.ExactArgs(1),
-		RunE: func(c *cobra.Command, args []string) error {
-			opts.Results = args[0]
-			if opts.Baseline == "" {
-				return inputError(errors.New("--baseline BASELINE is required: the folder lossexp baseline stored"))
-			}
-			for _, f := range []struct {
-				name string
-				v    float64
-			}{{"--abs", opts.Abs}, {"--rel", opts.Rel}, {"--k", opts.K}, {"--hv-tol", opts.HVTol}, {"--front-tol", opts.EpsTol}} {
-				if f.v != -1 && (f.v < 0 || math.IsNaN(f.v) || math.IsInf(f.v, 0)) {
-					return inputError(fmt.Errorf("%s must be a finite number ≥ 0, got %g", f.name, f.v))
-				}
-			}
-			if opts.Steps < 0 {
-				return inputError(fmt.Errorf("--balance-steps must be ≥ 0, got %d", opts.Steps))
-			}
-			if runF != nil {
-				return runF(c.Context(), opts)
-			}
-			return checkRun(opts)
-		},
-	}
-	c.Flags().StringVarP(&opts.Baseline, "baseline", "b", "", "baseline folder written by lossexp baseline (required)")
-	c.Flags().StringArrayVar(&opts.Metrics, "metric", nil, "metric to check (repeatable; default: the spec's check.metrics, else report.metrics)")
-	opts.Abs, opts.Rel, opts.K, opts.HVTol, opts.EpsTol = -1, -1, -1, -1, -1
-	c.Flags().Var(optionalFloat{&opts.Abs}, "abs", "absolute tolerance of every metric (default: the spec's check section, else 0.01)")
-	c.Flags().Var(optionalFloat{&opts.Rel}, "rel", "relative tolerance (× |baseline mean|) of every metric (default: the spec's check section, else 0.01)")
-	c.Flags().Var(optionalFloat{&opts.K}, "k", "tolerance in combined standard errors of every metric (default: the spec's check section, else 2)")
-	c.Flags().StringArrayVar(&opts.Tols, "tol", nil, "one metric's tolerance: METRIC=abs:X,rel:Y,k:Z,better:higher|lower|both (repeatable)")
-	c.Flags().IntVar(&opts.Steps, "balance-steps", 1, "grid steps a balance point may move")
-	c.Flags().Var(optionalFloat{&opts.HVTol}, "hv-tol", "largest allowed drop of a front's normalized hypervolume (default: the spec's check section, else 0.05)")
-	c.Flags().Var(optionalFloat{&opts.EpsTol}, "front-tol", "largest allowed ε (share of each axis' range) by which the new front may fall short of any part of the baseline's (default: the spec's check section, else 0.1)")
-	c.Flags().StringVar(&opts.JUnit, "junit", "", "write JUnit XML to this file")
-	c.Flags().StringVar(&opts.Plots, "plots", "", `folder for the overlay PNGs (default RESULTS/check; "-" for none)`)
-	c.Flags().BoolVarP(&opts.Verbose, "verbose", "v", false, "list every check, not only the regressions")
-	c.Flags().BoolVar(&opts.JSON, "json", false, "print every check as one JSON document on standard output (see the README, Machine-readable output); the exit status is unchanged")
-	return c
-}
+  lossexp check out/q --baseline b/q --metric test.accuracy --tol test.accuracy=abs:0.03`
 
 // optionalFloat is a float flag whose "not given" is a negative value, so
 // that the spec's check section can supply the default; its help shows
@@ -189,10 +202,22 @@ func printCheck(o *CheckOptions, c *study.Checked) {
 	for _, w := range rep.Warnings {
 		fmt.Fprintf(out, "note: %s\n", w)
 	}
+	printCheckPoints(out, rep, o.Verbose)
+	fmt.Fprintln(out)
+	printCheckMetrics(out, rep)
+	printCheckBalance(out, rep)
+	if n := rep.Regressions(); n > 0 {
+		fmt.Fprintf(out, "\nFAIL: %d of %d checks regressed\n", n, rep.Total())
+	}
+}
+
+// printCheckPoints lists the regressed grid points (every one with
+// verbose) in a table.
+func printCheckPoints(out io.Writer, rep *study.CheckReport, verbose bool) {
 	tw := tabwriter.NewWriter(out, 0, 0, 2, ' ', 0)
 	header := false
 	for _, p := range rep.Points {
-		if !p.Regressed && !o.Verbose {
+		if !p.Regressed && !verbose {
 			continue
 		}
 		if !header {
@@ -207,8 +232,10 @@ func printCheck(o *CheckOptions, c *study.Checked) {
 		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n", status, p.Metric, p.Label, b, n, signed(p.Delta), band(p.Band), p.Better)
 	}
 	tw.Flush()
-	// Per metric, one line.
-	fmt.Fprintln(out)
+}
+
+// printCheckMetrics prints one line per metric: its points and verdict.
+func printCheckMetrics(out io.Writer, rep *study.CheckReport) {
 	perMetric := map[string][2]int{}
 	var order []string
 	for _, p := range rep.Points {
@@ -222,7 +249,7 @@ func printCheck(o *CheckOptions, c *study.Checked) {
 		}
 		perMetric[p.Metric] = c
 	}
-	tw = tabwriter.NewWriter(out, 0, 0, 2, ' ', 0)
+	tw := tabwriter.NewWriter(out, 0, 0, 2, ' ', 0)
 	for _, m := range order {
 		c := perMetric[m]
 		verdict := "ok"
@@ -232,7 +259,11 @@ func printCheck(o *CheckOptions, c *study.Checked) {
 		fmt.Fprintf(tw, "%s\t%d points\t%s\n", m, c[1], verdict)
 	}
 	tw.Flush()
-	tw = tabwriter.NewWriter(out, 0, 0, 2, ' ', 0)
+}
+
+// printCheckBalance prints one line per balance point and per front.
+func printCheckBalance(out io.Writer, rep *study.CheckReport) {
+	tw := tabwriter.NewWriter(out, 0, 0, 2, ' ', 0)
 	for _, b := range rep.Balance {
 		verdict := "ok"
 		if b.Regressed {
@@ -250,9 +281,6 @@ func printCheck(o *CheckOptions, c *study.Checked) {
 		fmt.Fprintf(tw, "front of %s (%s vs %s)\thypervolume %.4f → %.4f, ε %.3f\t%s\n", f.Term, f.Task, f.Metric, f.Base, f.New, f.Epsilon, verdict)
 	}
 	tw.Flush()
-	if n := rep.Regressions(); n > 0 {
-		fmt.Fprintf(out, "\nFAIL: %d of %d checks regressed\n", n, rep.Total())
-	}
 }
 
 func signed(v float64) string {

@@ -76,7 +76,7 @@ folder lossexp sweep would use); --out - writes it to standard output.`,
 	f.StringVar(&o.K8s.Memory, "memory", "1Gi", "memory request and limit per pod")
 	f.Int32Var(&o.K8s.BackoffPerIndex, "backoff-per-index", 2, "retries of a failed shard (backoffLimitPerIndex)")
 	f.StringVar(&o.K8s.Namespace, "namespace", "", "namespace of the objects")
-	exportOutFlags(c, o, "job.yaml")
+	exportOutFlags(c, o, exportK8sFile)
 	return c
 }
 
@@ -119,7 +119,7 @@ trains only the runs it lacks.`,
 	f.IntVar(&o.Slurm.CPUs, "cpus", 2, "CPUs per shard (also --workers)")
 	f.StringVar(&o.Slurm.Memory, "mem", "", "memory per shard, e.g. 4G")
 	f.IntVar(&o.Slurm.MaxAtOnce, "max-at-once", 0, "run at most this many shards at once (%N)")
-	exportOutFlags(c, o, "submit.sh")
+	exportOutFlags(c, o, exportSlurmFile)
 	return c
 }
 

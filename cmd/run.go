@@ -125,7 +125,7 @@ func printRun(o *RunOptions, one *study.OneRun, res *study.Result) error {
 	for k, f := range one.AxisNames {
 		axisLabel += fmt.Sprintf(" %s=%s,", f, one.AxisValues[k])
 	}
-	fmt.Fprintf(w, "run\t%s repeat %d,%s%s %s\n", one.Spec.Name, one.Repeat, fold, axisLabel, lambdaLabel(one.Spec, one.Lambdas))
+	fmt.Fprintf(w, "run\t%s repeat %d,%s%s %s\n", one.Spec.Name, one.Repeat, fold, axisLabel, study.LambdaLabel(one.Spec, one.Lambdas))
 	fmt.Fprintf(w, "seed\t%d\n", res.Seed)
 	fmt.Fprintf(w, "status\t%s", res.Status)
 	if res.Reason != "" {
@@ -176,5 +176,3 @@ func runScratch(out string) (*study.Scratch, func(), error) {
 	}
 	return s, func() { s.Close() }, nil
 }
-
-func lambdaLabel(s *study.Spec, lam []float64) string { return study.LambdaLabel(s, lam) }

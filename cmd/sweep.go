@@ -38,9 +38,59 @@ type SweepOptions struct {
 func newCmdSweep(streams *IO, v *viper.Viper, runF func(context.Context, *SweepOptions) error) *cobra.Command {
 	opts := &SweepOptions{IO: streams}
 	c := &cobra.Command{
-		Use:   "sweep SPEC",
-		Short: "Train the λ grid of a spec and write tables and plots",
-		Long: `Train one model per grid point and repeat of SPEC on a pool of goroutine
+		Use:     "sweep SPEC",
+		Short:   "Train the λ grid of a spec and write tables and plots",
+		Long:    sweepLong,
+		Example: sweepExample,
+		Args:    cobra.ExactArgs(1),
+		RunE: func(c *cobra.Command, args []string) error {
+			if err := opts.fromFlags(v, c, args); err != nil {
+				return err
+			}
+			if runF != nil {
+				return runF(c.Context(), opts)
+			}
+			return sweepRun(c.Context(), opts)
+		},
+	}
+	c.Flags().IntP("workers", "w", 0, "number of runs trained at once (0 = the CPUs this process may use, GOMAXPROCS; not given, with trainer.devices: one per device slot)")
+	c.Flags().StringP("out", "o", "", "output folder (default <results>/<spec name>)")
+	c.Flags().String("results", "results", "results root folder")
+	c.Flags().String("data-dir", "", "folder to look for CSV datasets in after the spec's folder")
+	addCacheDirFlag(c)
+	c.Flags().BoolVarP(&opts.Quiet, "quiet", "q", false, "no progress output")
+	c.Flags().BoolVar(&opts.Fresh, "fresh", false, "retrain every run: clear the run store instead of resuming from it")
+	c.Flags().BoolVar(&opts.Force, "force", false, "replace the results of another spec in the output folder (only lossexp's own files are removed)")
+	c.Flags().BoolVar(&opts.JSON, "json", false, "print the final summary (runs, files, balance points per term, report path) as one JSON document on standard output")
+	c.Flags().String("shard", "", "train only shard i/n of the runs (0 ≤ i < n), or auto from JOB_COMPLETION_INDEX + LOSSEXP_SHARDS or SLURM_ARRAY_TASK_ID; then lossexp merge")
+	opts.limitFlags.add(c)
+	return c
+}
+
+// fromFlags fills o from the flags and settings of c (bound in v) and
+// the spec argument, and checks them.
+func (o *SweepOptions) fromFlags(v *viper.Viper, c *cobra.Command, args []string) error {
+	bind(v, c, "workers", "out", "results", "data-dir", "cache-dir", "shard")
+	o.Spec = args[0]
+	o.Workers = v.GetInt("workers")
+	o.Out = v.GetString("out")
+	o.Results = v.GetString("results")
+	o.DataDir = v.GetString("data-dir")
+	o.Cache = cacheDirSetting(v)
+	if o.Workers < 0 {
+		return inputError(fmt.Errorf("--workers must be ≥ 0 (0 = number of CPUs), got %d", o.Workers))
+	}
+	if err := o.resolveShard(v.GetString("shard")); err != nil {
+		return err
+	}
+	if err := o.limitFlags.resolve(o.Workers); err != nil {
+		return err
+	}
+	o.workersDefault = !workersGiven(v, c)
+	return nil
+}
+
+const sweepLong = `Train one model per grid point and repeat of SPEC on a pool of goroutine
 workers, then write results/<name>/ (or --out):
 
   runs.csv       one row per run: λ of every term, status, every metric
@@ -72,49 +122,12 @@ checked (exactly what "lossexp validate" checks): the number of runs
 quarters of the machine's or container's memory).
 
 A CSV dataset path is resolved relative to the spec's folder, then to
---data-dir (LOSSEXP_DATA_DIR).`,
-		Example: `  lossexp sweep configs/quickstart.yaml
+--data-dir (LOSSEXP_DATA_DIR).`
+
+const sweepExample = `  lossexp sweep configs/quickstart.yaml
   lossexp sweep configs/l1-sparsity.yaml --workers 2 --out /tmp/l1
   lossexp sweep configs/quickstart.yaml --fresh      # retrain, ignoring stored runs
-  LOSSEXP_DATA_DIR=$HOME/data lossexp sweep my-study.yaml   # CSVs looked for there after the spec's folder`,
-		Args: cobra.ExactArgs(1),
-		RunE: func(c *cobra.Command, args []string) error {
-			bind(v, c, "workers", "out", "results", "data-dir", "cache-dir", "shard")
-			opts.Spec = args[0]
-			opts.Workers = v.GetInt("workers")
-			opts.Out = v.GetString("out")
-			opts.Results = v.GetString("results")
-			opts.DataDir = v.GetString("data-dir")
-			opts.Cache = cacheDirSetting(v)
-			if opts.Workers < 0 {
-				return inputError(fmt.Errorf("--workers must be ≥ 0 (0 = number of CPUs), got %d", opts.Workers))
-			}
-			if err := opts.resolveShard(v.GetString("shard")); err != nil {
-				return err
-			}
-			if err := opts.limitFlags.resolve(opts.Workers); err != nil {
-				return err
-			}
-			opts.workersDefault = !workersGiven(v, c)
-			if runF != nil {
-				return runF(c.Context(), opts)
-			}
-			return sweepRun(c.Context(), opts)
-		},
-	}
-	c.Flags().IntP("workers", "w", 0, "number of runs trained at once (0 = the CPUs this process may use, GOMAXPROCS; not given, with trainer.devices: one per device slot)")
-	c.Flags().StringP("out", "o", "", "output folder (default <results>/<spec name>)")
-	c.Flags().String("results", "results", "results root folder")
-	c.Flags().String("data-dir", "", "folder to look for CSV datasets in after the spec's folder")
-	addCacheDirFlag(c)
-	c.Flags().BoolVarP(&opts.Quiet, "quiet", "q", false, "no progress output")
-	c.Flags().BoolVar(&opts.Fresh, "fresh", false, "retrain every run: clear the run store instead of resuming from it")
-	c.Flags().BoolVar(&opts.Force, "force", false, "replace the results of another spec in the output folder (only lossexp's own files are removed)")
-	c.Flags().BoolVar(&opts.JSON, "json", false, "print the final summary (runs, files, balance points per term, report path) as one JSON document on standard output")
-	c.Flags().String("shard", "", "train only shard i/n of the runs (0 ≤ i < n), or auto from JOB_COMPLETION_INDEX + LOSSEXP_SHARDS or SLURM_ARRAY_TASK_ID; then lossexp merge")
-	opts.limitFlags.add(c)
-	return c
-}
+  LOSSEXP_DATA_DIR=$HOME/data lossexp sweep my-study.yaml   # CSVs looked for there after the spec's folder`
 
 func sweepRun(ctx context.Context, o *SweepOptions) error {
 	st, err := loadStudy(ctx, o.IO, o.Spec, study.Folders{Data: o.DataDir, Cache: o.Cache}, o.limits(o.sweepWorkers()))

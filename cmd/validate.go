@@ -3,6 +3,7 @@ package cmd
 import (
 	"context"
 	"fmt"
+	"io"
 	"maps"
 	"slices"
 	"strconv"
@@ -78,7 +79,7 @@ func validateRun(ctx context.Context, o *ValidateOptions) error {
 	if o.JSON {
 		return writeJSON(o.IO.Out, newValidateJSON(o.Spec, st.Spec, st.Plans.Len(), len(st.Grid)))
 	}
-	s, plans, grid := st.Spec, st.Plans, st.Grid
+	s := st.Spec
 	w := o.IO.Out
 	fmt.Fprintf(w, "%s: valid\n", o.Spec)
 	fmt.Fprintf(w, "name:     %s\n", s.Name)
@@ -93,6 +94,14 @@ func validateRun(ctx context.Context, o *ValidateOptions) error {
 		fmt.Fprintf(w, "model:    %s\n", describeModel(s))
 		fmt.Fprintf(w, "train:    %s, learning rate %g, %d epochs, batch %s\n", s.Train.Optimizer, s.Train.LearningRate, s.Train.Epochs, batchString(s.Train.BatchSize))
 	}
+	printValidateLoss(w, s)
+	printValidateRuns(w, st)
+	return nil
+}
+
+// printValidateLoss prints the loss of s: its task loss, its terms with
+// their λ values, the other axes and the refinement.
+func printValidateLoss(w io.Writer, s *study.Spec) {
 	task := s.Loss.Task
 	switch {
 	case s.Trainer != nil:
@@ -122,6 +131,12 @@ func validateRun(ctx context.Context, o *ValidateOptions) error {
 	if r := s.Sweep.Refine; r != nil {
 		fmt.Fprintf(w, "  refine: %d rounds of up to %d λ values each, after the grid (not counted below)\n", r.Rounds, r.Points)
 	}
+}
+
+// printValidateRuns prints the runs of st: grid, balancing, selection,
+// metrics and memory.
+func printValidateRuns(w io.Writer, st *study.Study) {
+	s, plans, grid := st.Spec, st.Plans, st.Grid
 	methods := s.BalanceRuns()
 	folds := ""
 	if s.Folds() > 1 {
@@ -144,7 +159,6 @@ func validateRun(ctx context.Context, o *ValidateOptions) error {
 			fmt.Fprintf(w, "memory:   about %s per run\n", humanBytes(st.RunMemory))
 		}
 	}
-	return nil
 }
 
 func describeData(s *study.Spec) string {

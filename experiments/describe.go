@@ -47,47 +47,16 @@ func (d *DataSource) Describe() string {
 		return fmt.Sprintf("data: the training command's own (%s, sha256 %.12s)\n", in, d.inputs)
 	}
 	var b strings.Builder
-	t := d.table
+	t, msg := d.describeSource(&b)
 	if t == nil {
-		var err error
-		t, err = dataset.Builtin(s.Dataset.Builtin, s.Dataset.Params, RepeatSeed(s.Seed, 0))
-		if err != nil {
-			return fmt.Sprintf("data: builtin %s: %v\n", s.Dataset.Builtin, err)
-		}
-		fmt.Fprintf(&b, "data: builtin %s (a fresh sample per repeat): %d rows\n", s.Dataset.Builtin, t.N)
-	} else {
-		nTrain := t.N
-		if t.TestFrom > 0 {
-			nTrain = t.TestFrom
-		}
-		fmt.Fprintf(&b, "data: %s: %d rows, %d columns", d.csvPath, nTrain, t.Columns)
-		if t.Dropped > 0 {
-			fmt.Fprintf(&b, " (%d rows with missing values dropped)", t.Dropped)
-		}
-		b.WriteString("\n")
-		if t.TestFrom > 0 {
-			fmt.Fprintf(&b, "  test split: %s: %d rows\n", d.testPath, t.N-t.TestFrom)
-		}
+		return msg
 	}
 	fmt.Fprintf(&b, "  features: %d numeric", len(t.NumNames))
 	if len(t.CatNames) > 0 {
 		fmt.Fprintf(&b, ", %d categorical (%s; one-hot on the training rows)", len(t.CatNames), strings.Join(t.CatNames, ", "))
 	}
 	b.WriteString("\n")
-	switch {
-	case t.Label != nil && t.Task == dataset.Regression && s.Dataset.Image != nil:
-		im := s.Dataset.Image
-		fmt.Fprintf(&b, "  images: %d×%d, %d channel(s): the clean image (%d values) is the target, the input its degraded copy\n", im.Width, im.Height, im.Channels, t.T)
-		fmt.Fprintf(&b, "  image classes (%s, for the perceptual term's classifier): %s\n", s.Dataset.Target, counts(t.LabelNames, t.N, func(i int) int { return t.Label[i] }))
-	case t.Task == dataset.Classification:
-		fmt.Fprintf(&b, "  classes (%s): %s\n", targetName(s), counts(t.Classes, t.N, func(i int) int { return int(t.Y[i]) }))
-	case t.Task == dataset.Regression && t.T > 1:
-		fmt.Fprintf(&b, "  target: %d values per row (regression)\n", t.T)
-	case t.Task == dataset.Segmentation:
-		fmt.Fprintf(&b, "  target: a mask of %d positions per row (segmentation)\n", t.T)
-	default:
-		fmt.Fprintf(&b, "  target (%s): regression\n", targetName(s))
-	}
+	describeTarget(&b, s, t)
 	if t.Group != nil {
 		name := s.Dataset.Group
 		if name == "" {
@@ -98,37 +67,91 @@ func (d *DataSource) Describe() string {
 	if len(t.AuxNames) > 0 {
 		fmt.Fprintf(&b, "  auxiliary targets: %d\n", len(t.AuxNames))
 	}
-	if t.SeqID != nil {
-		seqs := map[int]int{}
-		for _, q := range t.SeqID {
-			seqs[q]++
-		}
-		lo, hi := t.N, 0
-		for _, n := range seqs {
-			lo, hi = min(lo, n), max(hi, n)
-		}
-		frames := fmt.Sprintf("%d frames", lo)
-		if hi != lo {
-			frames = fmt.Sprintf("%d to %d frames", lo, hi)
-		}
-		inTest := ""
-		if t.TestFrom > 0 {
-			test := map[int]bool{}
-			for _, q := range t.SeqID[t.TestFrom:] {
-				test[q] = true
-			}
-			inTest = fmt.Sprintf(", %d of them in the test file", len(test))
-		}
-		fmt.Fprintf(&b, "  sequences: %d of %s%s (splits by sequence)", len(seqs), frames, inTest)
-		if sq := s.Dataset.Sequence; sq != nil && sq.Context > 0 {
-			fmt.Fprintf(&b, "; context ±%d frames", sq.Context)
-		}
-		b.WriteString("\n")
-	}
+	describeSequences(&b, s, t)
 	for _, w := range t.Warnings {
 		fmt.Fprintf(&b, "  warning: %s\n", w)
 	}
 	return b.String()
+}
+
+// describeSource writes the data's first lines (where it comes from, its
+// rows) to b and returns its table; a built-in that cannot be sampled
+// gives no table and the line saying why.
+func (d *DataSource) describeSource(b *strings.Builder) (*dataset.Table, string) {
+	s := d.spec
+	t := d.table
+	if t == nil {
+		var err error
+		t, err = dataset.Builtin(s.Dataset.Builtin, s.Dataset.Params, RepeatSeed(s.Seed, 0))
+		if err != nil {
+			return nil, fmt.Sprintf("data: builtin %s: %v\n", s.Dataset.Builtin, err)
+		}
+		fmt.Fprintf(b, "data: builtin %s (a fresh sample per repeat): %d rows\n", s.Dataset.Builtin, t.N)
+	} else {
+		nTrain := t.N
+		if t.TestFrom > 0 {
+			nTrain = t.TestFrom
+		}
+		fmt.Fprintf(b, "data: %s: %d rows, %d columns", d.csvPath, nTrain, t.Columns)
+		if t.Dropped > 0 {
+			fmt.Fprintf(b, " (%d rows with missing values dropped)", t.Dropped)
+		}
+		b.WriteString("\n")
+		if t.TestFrom > 0 {
+			fmt.Fprintf(b, "  test split: %s: %d rows\n", d.testPath, t.N-t.TestFrom)
+		}
+	}
+	return t, ""
+}
+
+// describeTarget writes the line on t's target (classes, values, mask).
+func describeTarget(b *strings.Builder, s *spec.Spec, t *dataset.Table) {
+	switch {
+	case t.Label != nil && t.Task == dataset.Regression && s.Dataset.Image != nil:
+		im := s.Dataset.Image
+		fmt.Fprintf(b, "  images: %d×%d, %d channel(s): the clean image (%d values) is the target, the input its degraded copy\n", im.Width, im.Height, im.Channels, t.T)
+		fmt.Fprintf(b, "  image classes (%s, for the perceptual term's classifier): %s\n", s.Dataset.Target, counts(t.LabelNames, t.N, func(i int) int { return t.Label[i] }))
+	case t.Task == dataset.Classification:
+		fmt.Fprintf(b, "  classes (%s): %s\n", targetName(s), counts(t.Classes, t.N, func(i int) int { return int(t.Y[i]) }))
+	case t.Task == dataset.Regression && t.T > 1:
+		fmt.Fprintf(b, "  target: %d values per row (regression)\n", t.T)
+	case t.Task == dataset.Segmentation:
+		fmt.Fprintf(b, "  target: a mask of %d positions per row (segmentation)\n", t.T)
+	default:
+		fmt.Fprintf(b, "  target (%s): regression\n", targetName(s))
+	}
+}
+
+// describeSequences writes the line on t's sequences, if it has any.
+func describeSequences(b *strings.Builder, s *spec.Spec, t *dataset.Table) {
+	if t.SeqID == nil {
+		return
+	}
+	seqs := map[int]int{}
+	for _, q := range t.SeqID {
+		seqs[q]++
+	}
+	lo, hi := t.N, 0
+	for _, n := range seqs {
+		lo, hi = min(lo, n), max(hi, n)
+	}
+	frames := fmt.Sprintf("%d frames", lo)
+	if hi != lo {
+		frames = fmt.Sprintf("%d to %d frames", lo, hi)
+	}
+	inTest := ""
+	if t.TestFrom > 0 {
+		test := map[int]bool{}
+		for _, q := range t.SeqID[t.TestFrom:] {
+			test[q] = true
+		}
+		inTest = fmt.Sprintf(", %d of them in the test file", len(test))
+	}
+	fmt.Fprintf(b, "  sequences: %d of %s%s (splits by sequence)", len(seqs), frames, inTest)
+	if sq := s.Dataset.Sequence; sq != nil && sq.Context > 0 {
+		fmt.Fprintf(b, "; context ±%d frames", sq.Context)
+	}
+	b.WriteString("\n")
 }
 
 func targetName(s *spec.Spec) string {

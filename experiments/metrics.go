@@ -1,8 +1,6 @@
 package experiments
 
 import (
-	"slices"
-
 	"github.com/lossexp/lossexp/experiments/dataset"
 	"github.com/lossexp/lossexp/lossterms"
 	"github.com/lossexp/lossexp/spec"
@@ -42,14 +40,6 @@ func MetricNames(s *spec.Spec, d *dataset.Splits) []string {
 		return TrainerMetricNames(s)
 	}
 	return lossterms.MetricColumns(metricContext(s, d))
-}
-
-// setMetric sets the column of metric name in dst (aligned with names),
-// if the sweep has one: a value is placed by its name, never by position.
-func setMetric(names []string, dst []float64, name string, v float64) {
-	if i := slices.Index(names, name); i >= 0 {
-		dst[i] = v
-	}
 }
 
 // metricContext describes the spec's data and terms to the metric table.

@@ -222,12 +222,23 @@ func trainCommand(ctx context.Context, run *Run) (Result, error) {
 		res.ExtraNames, res.Extra = extraMetrics(a.final, names)
 	}
 	res.Curves = a.curves
-	v, ok := a.final[lossterms.EpochsRun]
-	if !ok {
-		v = float64(a.epochs)
+	if i := slices.Index(names, lossterms.EpochsRun); i >= 0 {
+		res.Metrics[i] = epochsRun(&a)
 	}
-	setMetric(names, res.Metrics, lossterms.EpochsRun, v)
 	return res, nil
+}
+
+// epochsRun is the value of the epochs_run row of the metric table for
+// attempt a: the epochs the command reported (a whole number ≤ 2⁵³, the
+// parser checked), else the epoch lines it wrote.
+func epochsRun(a *attempt) float64 {
+	n := a.epochs
+	if v, ok := a.final[lossterms.EpochsRun]; ok {
+		n = int(v)
+	}
+	row, _ := lossterms.LookupMetric(lossterms.EpochsRun)
+	v, _ := row.Value(&lossterms.MetricEval{Epochs: n}, nil, nil)
+	return v
 }
 
 // runAttempt runs attempt k of run id and keeps its logs in logDir.
@@ -263,15 +274,7 @@ func runAttempt(ctx context.Context, run *Run, id string, k int, logDir string) 
 	o, err := command.Run(ctx, command.Attempt{
 		Argv: argv, Dir: s.SpecDir(), Env: env, Timeout: t.Timeout, Grace: t.Grace,
 	})
-	var note []byte // what the stderr log says of processes left running
-	for _, p := range o.Escaped {
-		note = fmt.Appendf(note, "[lossexp: process %d (%s) left the run's session (setsid) and was left running]\n", p.Pid, p.Cmdline)
-	}
-	logErr := errors.Join(
-		writeLog(prefix+".stdout", o.Stdout, o.StdoutBytes),
-		writeLog(prefix+".stderr", append(o.Stderr, note...), o.StderrBytes+int64(len(note))),
-		copyMetrics(filepath.Join(dir, metricsFile), prefix+".metrics.jsonl"),
-	)
+	logErr := keepAttemptLogs(prefix, dir, &o)
 	if err != nil {
 		return attempt{}, err // cancelled: not a result
 	}
@@ -279,18 +282,7 @@ func runAttempt(ctx context.Context, run *Run, id string, k int, logDir string) 
 		return attempt{}, fmt.Errorf("keep the logs of run %s: %w", id, logErr)
 	}
 	a = attempt{status: StatusFailed, seconds: o.Duration.Seconds()}
-	switch {
-	case o.StartErr != nil:
-		a.reason = fmt.Sprintf("cannot start %s: %v", argv[0], unwrapExec(o.StartErr))
-		return a, nil
-	case o.TimedOut:
-		a.reason = "timeout after " + ShortDuration(t.Timeout) + stderrTail(o.Stderr)
-		return a, nil
-	case o.Signal != "":
-		a.reason = "ended by signal " + o.Signal + stderrTail(o.Stderr)
-		return a, nil
-	case o.Exit != 0:
-		a.reason = fmt.Sprintf("exit status %d%s", o.Exit, stderrTail(o.Stderr))
+	if a.reason = exitReason(&o, argv[0], t.Timeout); a.reason != "" {
 		return a, nil
 	}
 	f, err := openMetrics(filepath.Join(dir, metricsFile))
@@ -320,6 +312,36 @@ func runAttempt(ctx context.Context, run *Run, id string, k int, logDir string) 
 // watchedLosses are the epoch-line values of which a non-finite one makes
 // a run diverged.
 var watchedLosses = []string{"loss.total", "loss.task"}
+
+// keepAttemptLogs writes the attempt's stdout and stderr logs (with a
+// note on processes left running) and its metrics.jsonl beside prefix.
+func keepAttemptLogs(prefix, dir string, o *command.Outcome) error {
+	var note []byte // what the stderr log says of processes left running
+	for _, p := range o.Escaped {
+		note = fmt.Appendf(note, "[lossexp: process %d (%s) left the run's session (setsid) and was left running]\n", p.Pid, p.Cmdline)
+	}
+	return errors.Join(
+		writeLog(prefix+".stdout", o.Stdout, o.StdoutBytes),
+		writeLog(prefix+".stderr", append(o.Stderr, note...), o.StderrBytes+int64(len(note))),
+		copyMetrics(filepath.Join(dir, metricsFile), prefix+".metrics.jsonl"),
+	)
+}
+
+// exitReason is why the command (program argv0, limit timeout) failed
+// by how it ended, or "" when it exited 0.
+func exitReason(o *command.Outcome, argv0 string, timeout time.Duration) string {
+	switch {
+	case o.StartErr != nil:
+		return fmt.Sprintf("cannot start %s: %v", argv0, unwrapExec(o.StartErr))
+	case o.TimedOut:
+		return "timeout after " + ShortDuration(timeout) + stderrTail(o.Stderr)
+	case o.Signal != "":
+		return "ended by signal " + o.Signal + stderrTail(o.Stderr)
+	case o.Exit != 0:
+		return fmt.Sprintf("exit status %d%s", o.Exit, stderrTail(o.Stderr))
+	}
+	return ""
+}
 
 // thinNote is what the stderr log of an attempt says of a thinned curve.
 func thinNote(rep *command.Report) string {
@@ -395,87 +417,148 @@ func judge(s *spec.Spec, rep *command.Report, a *attempt) {
 // commandLine returns the argv and the environment of attempt k, and
 // writes params.json into the run folder dir.
 func commandLine(ctx context.Context, run *Run, id string, k int, dir string) ([]string, []string, error) {
+	inv := newInvocation(ctx, run, id, k, dir)
+	argv, err := inv.argv()
+	if err != nil {
+		return nil, nil, err
+	}
+	env, err := inv.env()
+	if err != nil {
+		return nil, nil, err
+	}
+	if err := inv.writeParams(); err != nil {
+		return nil, nil, err
+	}
+	return argv, env, nil
+}
+
+// invocation is one attempt of a training command: what its placeholders,
+// environment and params.json say.
+type invocation struct {
+	run     *Run
+	s       *spec.Spec
+	id, dir string
+	k       int
+	seed    uint64
+	worker  int
+	lambdas map[string]float64 // by term name
+	// devices is the attempt's device slot comma-joined ({devices}),
+	// haveDevices whether it holds one; deviceEnv sets CUDA_VISIBLE_DEVICES
+	// unless trainer.env does (devices.go).
+	devices     string
+	haveDevices bool
+	deviceEnv   []string
+}
+
+func newInvocation(ctx context.Context, run *Run, id string, k int, dir string) *invocation {
 	s := run.Spec
-	t := s.Trainer
-	seed := CommandSeed(s.Seed, run.Repeat)
-	worker := WorkerFrom(ctx)
-	lambdas := make(map[string]float64, len(s.Loss.Terms))
+	inv := &invocation{run: run, s: s, id: id, dir: dir, k: k,
+		seed: CommandSeed(s.Seed, run.Repeat), worker: WorkerFrom(ctx),
+		lambdas: make(map[string]float64, len(s.Loss.Terms))}
 	for i, term := range s.Loss.Terms {
-		lambdas[term.Name] = run.Lambdas[i]
+		inv.lambdas[term.Name] = run.Lambdas[i]
 	}
-	lookup := func(name string) (string, bool) {
-		switch name {
-		case command.PlaceholderSeed:
-			return strconv.FormatUint(seed, 10), true
-		case command.PlaceholderRepeat:
-			return strconv.Itoa(run.Repeat), true
-		case command.PlaceholderRunID:
-			return id, true
-		case command.PlaceholderRunDir:
-			return dir, true
-		case command.PlaceholderWorker:
-			return strconv.Itoa(worker), true
-		case command.PlaceholderDevices:
-			return devicesValue(ctx)
-		}
-		if n, ok := strings.CutPrefix(name, command.PlaceholderLambda); ok {
-			if l, ok := lambdas[n]; ok {
-				return fmtFloat(l), true
-			}
-		}
-		if n, ok := strings.CutPrefix(name, command.PlaceholderParam); ok {
-			if p, ok := t.Params[n]; ok {
-				return fmtFloat(p), true
-			}
-		}
-		return "", false
+	inv.devices, inv.haveDevices = devicesValue(ctx)
+	inv.deviceEnv = deviceEnv(ctx, s.Trainer.Env)
+	return inv
+}
+
+// lookup is the value of the placeholder name.
+func (inv *invocation) lookup(name string) (string, bool) {
+	switch name {
+	case command.PlaceholderSeed:
+		return strconv.FormatUint(inv.seed, 10), true
+	case command.PlaceholderRepeat:
+		return strconv.Itoa(inv.run.Repeat), true
+	case command.PlaceholderRunID:
+		return inv.id, true
+	case command.PlaceholderRunDir:
+		return inv.dir, true
+	case command.PlaceholderWorker:
+		return strconv.Itoa(inv.worker), true
+	case command.PlaceholderDevices:
+		return inv.devices, inv.haveDevices
 	}
-	expand := func(field, v string) (string, error) {
-		tpl, err := command.ParseTemplate(v)
-		if err == nil {
-			v, err = tpl.Expand(lookup)
+	if n, ok := strings.CutPrefix(name, command.PlaceholderLambda); ok {
+		if l, ok := inv.lambdas[n]; ok {
+			return fmtFloat(l), true
 		}
-		if err != nil {
-			return "", s.Errorf(field, "%v", err)
-		}
-		return v, nil
 	}
+	if n, ok := strings.CutPrefix(name, command.PlaceholderParam); ok {
+		if p, ok := inv.s.Trainer.Params[n]; ok {
+			return fmtFloat(p), true
+		}
+	}
+	return "", false
+}
+
+// expand fills the placeholders of v, the spec's field.
+func (inv *invocation) expand(field, v string) (string, error) {
+	tpl, err := command.ParseTemplate(v)
+	if err == nil {
+		v, err = tpl.Expand(inv.lookup)
+	}
+	if err != nil {
+		return "", inv.s.Errorf(field, "%v", err)
+	}
+	return v, nil
+}
+
+// argv is trainer.command expanded, a relative program path resolved
+// against the spec's folder.
+func (inv *invocation) argv() ([]string, error) {
+	t := inv.s.Trainer
 	argv := make([]string, len(t.Command))
 	for i, a := range t.Command {
-		v, err := expand(spec.IndexField("trainer.command", i), a)
+		v, err := inv.expand(spec.IndexField("trainer.command", i), a)
 		if err != nil {
-			return nil, nil, err
+			return nil, err
 		}
 		argv[i] = v
 	}
 	if p := argv[0]; strings.ContainsRune(p, '/') && !filepath.IsAbs(p) {
-		argv[0] = filepath.Join(s.SpecDir(), p)
+		argv[0] = filepath.Join(inv.s.SpecDir(), p)
 	}
+	return argv, nil
+}
+
+// paramsPath is params.json in the run folder.
+func (inv *invocation) paramsPath() string { return filepath.Join(inv.dir, "params.json") }
+
+// env is lossexp's environment, then trainer.env expanded, then the
+// protocol's variables.
+func (inv *invocation) env() ([]string, error) {
+	t := inv.s.Trainer
 	env := os.Environ()
 	for _, key := range slices.Sorted(maps.Keys(t.Env)) {
-		v, err := expand("trainer.env."+key, t.Env[key])
+		v, err := inv.expand("trainer.env."+key, t.Env[key])
 		if err != nil {
-			return nil, nil, err
+			return nil, err
 		}
 		env = append(env, key+"="+v)
 	}
-	env = append(env, deviceEnv(ctx, t.Env)...)
-	paramsPath := filepath.Join(dir, "params.json")
+	env = append(env, inv.deviceEnv...)
 	env = append(env,
-		command.EnvRunID+"="+id,
-		command.EnvRepeat+"="+strconv.Itoa(run.Repeat),
-		command.EnvSeed+"="+strconv.FormatUint(seed, 10),
-		command.EnvWorker+"="+strconv.Itoa(worker),
-		command.EnvRunDir+"="+dir,
-		command.EnvParams+"="+paramsPath,
-		command.EnvAttempt+"="+strconv.Itoa(k),
+		command.EnvRunID+"="+inv.id,
+		command.EnvRepeat+"="+strconv.Itoa(inv.run.Repeat),
+		command.EnvSeed+"="+strconv.FormatUint(inv.seed, 10),
+		command.EnvWorker+"="+strconv.Itoa(inv.worker),
+		command.EnvRunDir+"="+inv.dir,
+		command.EnvParams+"="+inv.paramsPath(),
+		command.EnvAttempt+"="+strconv.Itoa(inv.k),
 	)
-	for _, term := range s.Loss.Terms {
-		env = append(env, command.EnvLambda+EnvName(term.Name)+"="+fmtFloat(lambdas[term.Name]))
+	for _, term := range inv.s.Loss.Terms {
+		env = append(env, command.EnvLambda+EnvName(term.Name)+"="+fmtFloat(inv.lambdas[term.Name]))
 	}
 	for _, n := range slices.Sorted(maps.Keys(t.Params)) {
 		env = append(env, command.EnvParam+EnvName(n)+"="+fmtFloat(t.Params[n]))
 	}
+	return env, nil
+}
+
+// writeParams writes params.json into the run folder.
+func (inv *invocation) writeParams() error {
+	s, t := inv.s, inv.s.Trainer
 	var required []string
 	for _, m := range t.Metrics {
 		required = append(required, m.Name)
@@ -499,18 +582,18 @@ func commandLine(ctx context.Context, run *Run, id string, k int, dir string) ([
 		Axes    map[string]float64 `json:"axes"`
 		Spec    string             `json:"spec"`
 		Report  []string           `json:"required_metrics"`
-	}{id, run.Repeat, seed, worker, k, dir, filepath.Join(dir, metricsFile), lambdas, t.Params, s.AxisValues(), specPath, required}
+	}{inv.id, inv.run.Repeat, inv.seed, inv.worker, inv.k, inv.dir, filepath.Join(inv.dir, metricsFile), inv.lambdas, t.Params, s.AxisValues(), specPath, required}
 	if p.Params == nil {
 		p.Params = map[string]float64{}
 	}
 	b, err := json.MarshalIndent(p, "", "  ")
 	if err != nil {
-		return nil, nil, fmt.Errorf("run %s: params.json: %w", id, err)
+		return fmt.Errorf("run %s: params.json: %w", inv.id, err)
 	}
-	if err := os.WriteFile(paramsPath, append(b, '\n'), 0o644); err != nil {
-		return nil, nil, fmt.Errorf("run %s: %w", id, err)
+	if err := os.WriteFile(inv.paramsPath(), append(b, '\n'), 0o644); err != nil {
+		return fmt.Errorf("run %s: %w", inv.id, err)
 	}
-	return argv, env, nil
+	return nil
 }
 
 // EnvName turns a term or parameter name into the tail of an environment

@@ -177,8 +177,9 @@ var (
 )
 
 // EpochsRun is the metric every run reports, diverged or not: the epochs
-// (or L-BFGS iterations) it ran. Its row computes it for the built-in
-// trainer; the runner of a training command sets it by this name.
+// (or L-BFGS iterations) it ran. Its row computes it for both trainers:
+// from the built-in trainer's count, and from what a training command
+// reported (or the epoch lines it wrote).
 const EpochsRun = "epochs_run"
 
 // MetricTable returns every metric a run can report, in column order:

@@ -14,13 +14,11 @@ import (
 	"slices"
 	"strings"
 
+	"github.com/lossexp/lossexp/internal/layout"
 	"github.com/lossexp/lossexp/internal/saferead"
 	"github.com/lossexp/lossexp/lossterms"
 	"github.com/lossexp/lossexp/spec"
 )
-
-// SpecFile is the spec a sweep copies into its results folder.
-const SpecFile = "spec.yaml"
 
 // Analysis is what Render derives from a results folder beyond
 // summary.csv: the task metric, one TermAnalysis per swept term (balance
@@ -137,11 +135,11 @@ func analyze(dir string, runs *Runs, nRuns int, s *Summary) (*Analysis, error) {
 // or unreadable), curves.csv and timings.csv (each nil when missing).
 func (a *Analysis) readInputs() error {
 	dir := a.Dir
-	if b, err := saferead.ReadFile(filepath.Join(dir, SpecFile), 0); err == nil {
+	if b, err := saferead.ReadFile(filepath.Join(dir, layout.SpecFile), 0); err == nil {
 		a.SpecText = string(b)
-		spec, err := spec.Load(filepath.Join(dir, SpecFile))
+		spec, err := spec.Load(filepath.Join(dir, layout.SpecFile))
 		if err != nil {
-			a.Warnings = append(a.Warnings, fmt.Sprintf("%s could not be read (%v): term kinds are guessed from their names", SpecFile, err))
+			a.Warnings = append(a.Warnings, fmt.Sprintf("%s could not be read (%v): term kinds are guessed from their names", layout.SpecFile, err))
 		} else {
 			a.Spec = spec
 		}

@@ -12,6 +12,7 @@ import (
 	"testing"
 
 	"github.com/lossexp/lossexp/experiments"
+	"github.com/lossexp/lossexp/internal/layout"
 )
 
 // tradeoffSpec is a two-term study whose spec validates; the analysis
@@ -103,7 +104,7 @@ func writeTradeoffRuns(t *testing.T, dir string, rs []experiments.Result) {
 	if err := w.Close(); err != nil {
 		t.Fatal(err)
 	}
-	if err := os.WriteFile(filepath.Join(dir, SpecFile), []byte(tradeoffSpec), 0o644); err != nil {
+	if err := os.WriteFile(filepath.Join(dir, layout.SpecFile), []byte(tradeoffSpec), 0o644); err != nil {
 		t.Fatal(err)
 	}
 }
@@ -265,7 +266,7 @@ func TestAnalyze_NoCurvesNoTimings(t *testing.T) {
 	writeTradeoff(t, dir)
 	os.Remove(filepath.Join(dir, CurvesFile))
 	os.Remove(filepath.Join(dir, TimingsFile))
-	os.Remove(filepath.Join(dir, SpecFile))
+	os.Remove(filepath.Join(dir, layout.SpecFile))
 	if err := Render(dir, PlotOptions{}); err != nil {
 		t.Fatal(err)
 	}

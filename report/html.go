@@ -13,6 +13,7 @@ import (
 	"strings"
 
 	"github.com/lossexp/lossexp/experiments"
+	"github.com/lossexp/lossexp/internal/layout"
 	"github.com/lossexp/lossexp/internal/saferead"
 )
 
@@ -159,7 +160,7 @@ func (a *Analysis) htmlData(opts PlotOptions, figs *Figures) *htmlData {
 		d.Files = append(d.Files, CostFile)
 	}
 	if a.SpecText != "" {
-		d.Files = append(d.Files, SpecFile)
+		d.Files = append(d.Files, layout.SpecFile)
 	}
 	if m := a.Methods; m != nil {
 		d.Methods = htmlMethodsOf(m, figs)

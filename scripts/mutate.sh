@@ -384,10 +384,10 @@ mutant balance-param-range-unchecked spec/balance_spec.go experiments 'TestParse
 mutant balance-linear-layer-unchecked spec/balance_spec.go experiments 'TestParse_Balance' \
 	'if p.Layer && x > float64(h) {' 'if p.Layer && s.Model.Kind != "linear" && x > float64(h) {'
 # --- issue 22: metric values placed by name, not position ---
-mutant metric-epochs-run-by-position experiments/metrics.go experiments 'EpochsRunByName' \
-	'if i := slices.Index(names, name); i >= 0 {' 'if i := slices.Index(names, name)*0 + len(names) - 1; i >= 0 {'
+mutant metric-epochs-run-by-position experiments/train_command.go experiments 'EpochsRunByName' \
+	'if i := slices.Index(names, lossterms.EpochsRun); i >= 0 {' 'if i := slices.Index(names, lossterms.EpochsRun)*0 + len(names) - 1; i >= 0 {'
 mutant metric-epochs-run-command-by-position experiments/train_command.go experiments 'EpochsRunByName' \
-	'setMetric(names, res.Metrics, lossterms.EpochsRun, v)' 'res.Metrics[len(names)-1] = v'
+	'res.Metrics[i] = epochsRun(&a)' 'res.Metrics[len(names)-1] = epochsRun(&a)'
 # --- issue 22: cmd talks to study (report, baseline, check, export) ---
 mutant manifest-read-blocks-on-fifo study/folder.go study 'TestReadManifest_FIFONoHang' \
 	'b, err := saferead.ReadFile(filepath.Join(dir, ManifestFile), 0)' 'b, err := os.ReadFile(filepath.Join(dir, ManifestFile)); _ = saferead.ReadFile'

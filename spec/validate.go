@@ -569,6 +569,26 @@ func (s *Spec) validateReport(v *validator) {
 		}
 		v.addf("report.validation", "report.validation is the fraction of the training rows carved out for validation when the spec has no validation split; it is not used here: %s", why)
 	}
+	s.validateReportX(v)
+	seen := map[string]int{}
+	for i, m := range r.Metrics {
+		f := indexField("report.metrics", i)
+		j, dup := seen[m]
+		switch {
+		case m == "":
+			v.addf(f, "empty metric name")
+		case !v.fileNamePart(f, "metric", m):
+		case dup:
+			v.addf(f, "metric %q listed twice (also report.metrics[%d])", m, j)
+		default:
+			seen[m] = i
+		}
+	}
+}
+
+// validateReportX checks report.x: a swept term taking more than one λ.
+func (s *Spec) validateReportX(v *validator) {
+	r := &s.Report
 	swept := s.SweptTerms()
 	var sweptNames []string
 	for _, i := range swept {
@@ -587,20 +607,6 @@ func (s *Spec) validateReport(v *validator) {
 			v.addf("report.x", "term %q is not swept (its weight is fixed); %s", r.X, list)
 		} else {
 			v.addf("report.x", "no term named %q; %s", r.X, list)
-		}
-	}
-	seen := map[string]int{}
-	for i, m := range r.Metrics {
-		f := indexField("report.metrics", i)
-		j, dup := seen[m]
-		switch {
-		case m == "":
-			v.addf(f, "empty metric name")
-		case !v.fileNamePart(f, "metric", m):
-		case dup:
-			v.addf(f, "metric %q listed twice (also report.metrics[%d])", m, j)
-		default:
-			seen[m] = i
 		}
 	}
 }

@@ -74,21 +74,8 @@ func Baseline(results, to, tool string) (*BaselineInfo, error) {
 			return nil, inputf("%s holds an unfinished sweep (%d of %d runs): finish it before storing a baseline", results, m.Finished, m.Runs)
 		}
 	}
-	// What check would compare must be there: a summary that matches its
-	// runs, runs at every point, finite spreads, values of every checked
-	// metric and a run that did not diverge.
-	if err := check.VerifySummary(results); err != nil {
-		if errors.Is(err, fs.ErrNotExist) {
-			return nil, inputf("%s has no %s: a baseline is stored from a results folder whose summary can be verified against its runs", results, RunsFile)
-		}
-		return nil, &InputError{Err: err}
-	}
-	copt, err := checkOptions(DefaultCheckSettings(), sp, sum)
-	if err != nil {
-		return nil, &InputError{Err: err}
-	}
-	if err := check.UsableSummary(sum, sumPath, check.CheckedMetrics(sum, copt.Metrics), true); err != nil {
-		return nil, inputf("refusing to store a baseline that cannot support a check: %w", err)
+	if err := usableForBaseline(results, sumPath, sp, sum); err != nil {
+		return nil, err
 	}
 	if err := os.MkdirAll(to, 0o755); err != nil {
 		return nil, inputf("create baseline folder %s: %w", to, atomicfile.UnwrapPath(err))
@@ -106,6 +93,28 @@ func Baseline(results, to, tool string) (*BaselineInfo, error) {
 		return nil, err
 	}
 	return &info, nil
+}
+
+// usableForBaseline refuses a results folder whose summary sum (read from
+// sumPath; sp: its spec) could not support a check.
+func usableForBaseline(results, sumPath string, sp *spec.Spec, sum *report.Summary) error {
+	// What check would compare must be there: a summary that matches its
+	// runs, runs at every point, finite spreads, values of every checked
+	// metric and a run that did not diverge.
+	if err := check.VerifySummary(results); err != nil {
+		if errors.Is(err, fs.ErrNotExist) {
+			return inputf("%s has no %s: a baseline is stored from a results folder whose summary can be verified against its runs", results, RunsFile)
+		}
+		return &InputError{Err: err}
+	}
+	copt, err := checkOptions(DefaultCheckSettings(), sp, sum)
+	if err != nil {
+		return &InputError{Err: err}
+	}
+	if err := check.UsableSummary(sum, sumPath, check.CheckedMetrics(sum, copt.Metrics), true); err != nil {
+		return inputf("refusing to store a baseline that cannot support a check: %w", err)
+	}
+	return nil
 }
 
 // stableSource is what baseline.json records as its source: the spec the

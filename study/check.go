@@ -77,36 +77,11 @@ func Check(results, baseline string, set CheckSettings, log io.Writer) (*Checked
 		return nil, err
 	}
 
-	// The spec: the results' (its check section and report metrics), else
-	// the baseline's. The baseline's must be there and read: a baseline
-	// without the spec that made it cannot say what it measured. A
-	// results spec that exists but does not read is refused too.
-	baseSpec, err := spec.Load(filepath.Join(baseline, SpecFile))
+	sp, err := checkSpec(results, baseline, info, log)
 	if err != nil {
-		if errors.Is(err, fs.ErrNotExist) {
-			return nil, inputf("baseline %s has no %s: it cannot say what it measured; store it again with: lossexp baseline RESULTS --to %s", baseline, SpecFile, baseline)
-		}
-		return nil, inputf("baseline %s: %w", baseline, err)
+		return nil, err
 	}
-	sp := baseSpec
-	if s, err := spec.Load(filepath.Join(results, SpecFile)); err == nil {
-		sp = s
-	} else if !errors.Is(err, fs.ErrNotExist) {
-		return nil, inputf("results %s: %w", results, err)
-	}
-	if h := sp.ResultHash(); h != info.ResultHash {
-		msg := fmt.Sprintf("the spec changed since the baseline: result hash %.12s now, %.12s in %s", h, info.ResultHash, filepath.Join(baseline, BaselineFile))
-		msg += " (differs in " + strings.Join(SpecDiff(baseSpec, sp), ", ") + ")"
-		fmt.Fprintf(log, "WARNING: %s; a difference may be the change itself. Store a new baseline with: lossexp baseline %s --to %s\n", msg, results, baseline)
-	}
-	if m, err := ReadManifest(results); err == nil {
-		if m.Runs > 0 && !m.Complete {
-			fmt.Fprintf(log, "WARNING: %s holds an unfinished sweep (%d of %d runs)\n", results, m.Finished, m.Runs)
-		}
-		if m.BLAS != "" && info.BLAS != "" && model.CanonicalBackend(m.BLAS) != model.CanonicalBackend(info.BLAS) {
-			fmt.Fprintf(log, "note: baseline made with the %s BLAS backend, results with %s: last-bit differences are expected and the tolerances absorb them\n", info.BLAS, m.BLAS)
-		}
-	}
+	warnCheckedRun(results, info, log)
 
 	copt, err := checkOptions(set, sp, base)
 	if err != nil {
@@ -134,6 +109,48 @@ func Check(results, baseline string, set CheckSettings, log io.Writer) (*Checked
 	return &Checked{Name: sp.Name, Report: rep, Base: base, Cur: cur, x: sp.Report.X}, nil
 }
 
+// checkSpec is the spec a check reads: the results' (its check section
+// and report metrics), else the baseline's; a changed spec is warned of
+// on log.
+func checkSpec(results, baseline string, info *BaselineInfo, log io.Writer) (*spec.Spec, error) {
+	// The spec: the results' (its check section and report metrics), else
+	// the baseline's. The baseline's must be there and read: a baseline
+	// without the spec that made it cannot say what it measured. A
+	// results spec that exists but does not read is refused too.
+	baseSpec, err := spec.Load(filepath.Join(baseline, SpecFile))
+	if err != nil {
+		if errors.Is(err, fs.ErrNotExist) {
+			return nil, inputf("baseline %s has no %s: it cannot say what it measured; store it again with: lossexp baseline RESULTS --to %s", baseline, SpecFile, baseline)
+		}
+		return nil, inputf("baseline %s: %w", baseline, err)
+	}
+	sp := baseSpec
+	if s, err := spec.Load(filepath.Join(results, SpecFile)); err == nil {
+		sp = s
+	} else if !errors.Is(err, fs.ErrNotExist) {
+		return nil, inputf("results %s: %w", results, err)
+	}
+	if h := sp.ResultHash(); h != info.ResultHash {
+		msg := fmt.Sprintf("the spec changed since the baseline: result hash %.12s now, %.12s in %s", h, info.ResultHash, filepath.Join(baseline, BaselineFile))
+		msg += " (differs in " + strings.Join(SpecDiff(baseSpec, sp), ", ") + ")"
+		fmt.Fprintf(log, "WARNING: %s; a difference may be the change itself. Store a new baseline with: lossexp baseline %s --to %s\n", msg, results, baseline)
+	}
+	return sp, nil
+}
+
+// warnCheckedRun warns on log of an unfinished sweep in results and
+// notes another BLAS backend than the baseline's.
+func warnCheckedRun(results string, info *BaselineInfo, log io.Writer) {
+	if m, err := ReadManifest(results); err == nil {
+		if m.Runs > 0 && !m.Complete {
+			fmt.Fprintf(log, "WARNING: %s holds an unfinished sweep (%d of %d runs)\n", results, m.Finished, m.Runs)
+		}
+		if m.BLAS != "" && info.BLAS != "" && model.CanonicalBackend(m.BLAS) != model.CanonicalBackend(info.BLAS) {
+			fmt.Fprintf(log, "note: baseline made with the %s BLAS backend, results with %s: last-bit differences are expected and the tolerances absorb them\n", info.BLAS, m.BLAS)
+		}
+	}
+}
+
 // readCheckedSummary reads the summary.csv of dir, the what ("baseline",
 // "results") folder of a check.
 func readCheckedSummary(dir, what string) (*report.Summary, error) {
@@ -154,34 +171,15 @@ func readCheckedSummary(dir, what string) (*report.Summary, error) {
 // checkOptions layers the tolerances: defaults < spec check section <
 // settings.
 func checkOptions(o CheckSettings, sp *spec.Spec, base *report.Summary) (check.CheckOptions, error) {
-	def := check.DefaultTolerance
 	c := check.CheckOptions{Tolerance: map[string]check.Tolerance{}, BalanceSteps: o.Steps, Spec: sp}
 	if o.Steps == 0 {
 		c.BalanceSteps = -1 // no move allowed
 	}
 	var per map[string]spec.MetricCheck
 	if sp != nil && sp.Check != nil {
-		ck := sp.Check
-		if sp.Has("check.abs") {
-			def.Abs = ck.Abs
-		}
-		if sp.Has("check.rel") {
-			def.Rel = ck.Rel
-		}
-		if sp.Has("check.k") {
-			def.K = ck.K
-		}
-		per = ck.Metrics
+		per = sp.Check.Metrics
 	}
-	if o.Abs >= 0 {
-		def.Abs = o.Abs
-	}
-	if o.Rel >= 0 {
-		def.Rel = o.Rel
-	}
-	if o.K >= 0 {
-		def.K = o.K
-	}
+	def := defaultTolerance(o, sp)
 	c.Default = def
 	if o.HVTol >= 0 {
 		c.HVTol = o.HVTol
@@ -210,24 +208,61 @@ func checkOptions(o CheckSettings, sp *spec.Spec, base *report.Summary) (check.C
 		}
 		c.Tolerance[m] = t
 	}
-	// The metrics checked.
+	var err error
+	c.Metrics, err = checkedMetrics(o, per, sp, base)
+	return c, err
+}
+
+// defaultTolerance is every metric's tolerance: report's default < the
+// spec's check section < the settings.
+func defaultTolerance(o CheckSettings, sp *spec.Spec) check.Tolerance {
+	def := check.DefaultTolerance
+	if sp != nil && sp.Check != nil {
+		ck := sp.Check
+		if sp.Has("check.abs") {
+			def.Abs = ck.Abs
+		}
+		if sp.Has("check.rel") {
+			def.Rel = ck.Rel
+		}
+		if sp.Has("check.k") {
+			def.K = ck.K
+		}
+	}
+	if o.Abs >= 0 {
+		def.Abs = o.Abs
+	}
+	if o.Rel >= 0 {
+		def.Rel = o.Rel
+	}
+	if o.K >= 0 {
+		def.K = o.K
+	}
+	return def
+}
+
+// checkedMetrics are the metrics checked: the settings', else those of
+// the spec's check section (per), else the report's; each must be in the
+// baseline's summary.
+func checkedMetrics(o CheckSettings, per map[string]spec.MetricCheck, sp *spec.Spec, base *report.Summary) ([]string, error) {
+	var metrics []string
 	switch {
 	case len(o.Metrics) > 0:
-		c.Metrics = o.Metrics
+		metrics = o.Metrics
 	case len(per) > 0:
 		for m := range per {
-			c.Metrics = append(c.Metrics, m)
+			metrics = append(metrics, m)
 		}
-		sort.Strings(c.Metrics)
+		sort.Strings(metrics)
 	case sp != nil && len(sp.Report.Metrics) > 0:
-		c.Metrics = sp.Report.Metrics
+		metrics = sp.Report.Metrics
 	}
-	for _, m := range c.Metrics {
+	for _, m := range metrics {
 		if !slices.Contains(base.Metrics, m) {
-			return c, fmt.Errorf("metric %s is not in the baseline's summary.csv (it has %s)", m, strings.Join(base.Metrics, ", "))
+			return metrics, fmt.Errorf("metric %s is not in the baseline's summary.csv (it has %s)", m, strings.Join(base.Metrics, ", "))
 		}
 	}
-	return c, nil
+	return metrics, nil
 }
 
 // parseTol parses METRIC=abs:X,rel:Y,k:Z,better:D.

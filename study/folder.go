@@ -17,6 +17,7 @@ import (
 
 	"github.com/lossexp/lossexp/experiments/model"
 	"github.com/lossexp/lossexp/internal/atomicfile"
+	"github.com/lossexp/lossexp/internal/layout"
 	"github.com/lossexp/lossexp/internal/saferead"
 	"github.com/lossexp/lossexp/report"
 	"github.com/lossexp/lossexp/spec"
@@ -27,7 +28,7 @@ import (
 // what the report stage reads and writes) in report, and used by name.
 const (
 	ManifestFile = "manifest.json"
-	SpecFile     = report.SpecFile
+	SpecFile     = layout.SpecFile
 	LockFile     = ".lossexp.lock"
 	RunsFile     = report.RunsFile
 	SummaryFile  = report.SummaryFile

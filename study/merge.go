@@ -65,15 +65,7 @@ func Merge(ctx context.Context, opt MergeOptions) (*MergeOutcome, error) {
 	if log == nil {
 		log = io.Discard
 	}
-	srcs, err := openMergeSources(opt.Dirs)
-	if err != nil {
-		return nil, err
-	}
-	first, firstPath, err := agreeingManifest(srcs)
-	if err != nil {
-		return nil, err
-	}
-	st, err := mergeStudy(ctx, srcs, first, firstPath, opt)
+	srcs, st, err := planMerge(ctx, opt)
 	if err != nil {
 		return nil, err
 	}
@@ -98,23 +90,9 @@ func Merge(ctx context.Context, opt MergeOptions) (*MergeOutcome, error) {
 	if err != nil {
 		return nil, err
 	}
-	idx := &mergeIndex{st: st, srcs: srcs, log: log}
-	missing, have, nMissing := idx.survey(dst)
-	oc := &MergeOutcome{Study: st, Out: out, Missing: nMissing, Folders: len(srcs)}
-	for _, src := range srcs {
-		oc.Shards += len(src.shards)
-	}
-	if nMissing > 0 {
-		reportMissing(log, st, missing, nMissing, srcs, out)
-		if !opt.Partial {
-			return oc, st.incomplete(missing, nMissing, srcs)
-		}
-	}
-	if oc.Copied, err = idx.gather(dst, have); err != nil {
-		return nil, err
-	}
-	if err := copyShardRecords(srcs, out); err != nil {
-		return nil, err
+	oc, err := st.gatherMerge(srcs, dst, out, opt.Partial, log)
+	if err != nil {
+		return oc, err
 	}
 	if err := ctx.Err(); err != nil {
 		return nil, err
@@ -127,6 +105,50 @@ func Merge(ctx context.Context, opt MergeOptions) (*MergeOutcome, error) {
 		return oc, &FailedRunsError{Failed: counts.Failed, Runs: st.Plans.Len(), IDs: counts.FailedIDs, Store: dst.Dir()}
 	}
 	return oc, nil
+}
+
+// gatherMerge copies into the store dst of out the runs srcs hold and it
+// lacks; missing runs are listed on log and refused unless partial (the
+// outcome then says how many).
+func (st *Study) gatherMerge(srcs []mergeSource, dst *sweep.Store, out string, partial bool, log io.Writer) (*MergeOutcome, error) {
+	idx := &mergeIndex{st: st, srcs: srcs, log: log}
+	missing, have, nMissing := idx.survey(dst)
+	oc := &MergeOutcome{Study: st, Out: out, Missing: nMissing, Folders: len(srcs)}
+	for _, src := range srcs {
+		oc.Shards += len(src.shards)
+	}
+	if nMissing > 0 {
+		reportMissing(log, st, missing, nMissing, srcs, out)
+		if !partial {
+			return oc, st.incomplete(missing, nMissing, srcs)
+		}
+	}
+	var err error
+	if oc.Copied, err = idx.gather(dst, have); err != nil {
+		return nil, err
+	}
+	if err := copyShardRecords(srcs, out); err != nil {
+		return nil, err
+	}
+	return oc, nil
+}
+
+// planMerge opens the shard folders of opt and plans their study, which
+// their manifests must agree on.
+func planMerge(ctx context.Context, opt MergeOptions) ([]mergeSource, *Study, error) {
+	srcs, err := openMergeSources(opt.Dirs)
+	if err != nil {
+		return nil, nil, err
+	}
+	first, firstPath, err := agreeingManifest(srcs)
+	if err != nil {
+		return nil, nil, err
+	}
+	st, err := mergeStudy(ctx, srcs, first, firstPath, opt)
+	if err != nil {
+		return nil, nil, err
+	}
+	return srcs, st, nil
 }
 
 // incomplete is the refusal of a merge with nMissing runs missing and
@@ -478,29 +500,93 @@ func missingShards(st *Study, missing sweep.Bitset, srcs []mergeSource) []string
 // the command that fills the holes. It lists at most 20 runs a shard and
 // holds nothing per run.
 func reportMissing(w io.Writer, st *Study, missing sweep.Bitset, nMissing int, srcs []mergeSource, out string) {
-	const maxListed = 20
-	s, plans := st.Spec, st.Plans
-	fmt.Fprintf(w, "merge %s: %d of %d runs missing:\n", s.Name, nMissing, plans.Len())
-	line := func(i int) string {
-		p := plans.At(i)
-		return fmt.Sprintf("      %s  %s, repeat %d", p.ID, LambdaLabel(s, p.Lambdas), p.Repeat)
-	}
+	m := &missingList{w: w, st: st, missing: missing}
+	fmt.Fprintf(w, "merge %s: %d of %d runs missing:\n", st.Spec.Name, nMissing, st.Plans.Len())
 	counts := shardCounts(srcs)
 	if len(counts) == 0 {
-		k := 0
-		for i := range plans.Len() {
-			if !missing.Has(i) {
-				continue
-			}
-			if k == maxListed {
-				fmt.Fprintf(w, "      … and %d more\n", nMissing-maxListed)
-				break
-			}
-			fmt.Fprintln(w, line(i))
-			k++
-		}
+		m.listUnsharded(nMissing)
 		return
 	}
+	manifests, specFile := shardManifests(srcs)
+	var rerun []sweep.Shard
+	for _, n := range counts {
+		rerun = append(rerun, m.listShards(n, manifests)...)
+	}
+	fmt.Fprintln(w, "fill the holes with (each trains only the runs its shard lacks), then merge again:")
+	for _, sh := range rerun {
+		fmt.Fprintf(w, "  lossexp sweep %s --shard %s --out %s\n", ShellQuote(specFile), sh, ShellQuote(out))
+	}
+}
+
+// maxListed is the number of missing runs listed (per shard).
+const maxListed = 20
+
+// missingList writes the runs of st a merge misses to w.
+type missingList struct {
+	w       io.Writer
+	st      *Study
+	missing sweep.Bitset
+}
+
+// line is run i's line: id, λ, repeat.
+func (m *missingList) line(i int) string {
+	p := m.st.Plans.At(i)
+	return fmt.Sprintf("      %s  %s, repeat %d", p.ID, LambdaLabel(m.st.Spec, p.Lambdas), p.Repeat)
+}
+
+// listUnsharded lists the first missing runs of the nMissing.
+func (m *missingList) listUnsharded(nMissing int) {
+	k := 0
+	for i := range m.st.Plans.Len() {
+		if !m.missing.Has(i) {
+			continue
+		}
+		if k == maxListed {
+			fmt.Fprintf(m.w, "      … and %d more\n", nMissing-maxListed)
+			break
+		}
+		fmt.Fprintln(m.w, m.line(i))
+		k++
+	}
+}
+
+// listShards lists, for the n-shard split, each shard's missing runs and
+// returns the shards to rerun.
+func (m *missingList) listShards(n int, manifests map[sweep.Shard]*sweep.ShardRecord) []sweep.Shard {
+	runs := make([]int, n)
+	lost := make([]int, n)
+	listed := make([][]int, n)
+	sweep.AssignStream(m.st.Plans, n, sweep.PlanCost(m.st.Spec), func(i, sh int) bool {
+		runs[sh]++
+		if m.missing.Has(i) {
+			lost[sh]++
+			if len(listed[sh]) < maxListed {
+				listed[sh] = append(listed[sh], i)
+			}
+		}
+		return true
+	})
+	var rerun []sweep.Shard
+	for sh := range n {
+		if lost[sh] == 0 {
+			continue
+		}
+		shard := sweep.Shard{Index: sh, Count: n}
+		rerun = append(rerun, shard)
+		fmt.Fprintf(m.w, "  shard %s: %d of its %d runs missing (%s)\n", shard, lost[sh], runs[sh], shardState(manifests[shard]))
+		for _, i := range listed[sh] {
+			fmt.Fprintln(m.w, m.line(i))
+		}
+		if lost[sh] > maxListed {
+			fmt.Fprintf(m.w, "      … and %d more\n", lost[sh]-maxListed)
+		}
+	}
+	return rerun
+}
+
+// shardManifests are the first manifest of each shard in srcs, and the
+// spec file the first one names.
+func shardManifests(srcs []mergeSource) (map[sweep.Shard]*sweep.ShardRecord, string) {
 	manifests := map[sweep.Shard]*sweep.ShardRecord{}
 	specFile := ""
 	for _, src := range srcs {
@@ -513,40 +599,7 @@ func reportMissing(w io.Writer, st *Study, missing sweep.Bitset, nMissing int, s
 			}
 		}
 	}
-	var rerun []sweep.Shard
-	for _, n := range counts {
-		runs := make([]int, n)
-		lost := make([]int, n)
-		listed := make([][]int, n)
-		sweep.AssignStream(plans, n, sweep.PlanCost(s), func(i, sh int) bool {
-			runs[sh]++
-			if missing.Has(i) {
-				lost[sh]++
-				if len(listed[sh]) < maxListed {
-					listed[sh] = append(listed[sh], i)
-				}
-			}
-			return true
-		})
-		for sh := range n {
-			if lost[sh] == 0 {
-				continue
-			}
-			shard := sweep.Shard{Index: sh, Count: n}
-			rerun = append(rerun, shard)
-			fmt.Fprintf(w, "  shard %s: %d of its %d runs missing (%s)\n", shard, lost[sh], runs[sh], shardState(manifests[shard]))
-			for _, i := range listed[sh] {
-				fmt.Fprintln(w, line(i))
-			}
-			if lost[sh] > maxListed {
-				fmt.Fprintf(w, "      … and %d more\n", lost[sh]-maxListed)
-			}
-		}
-	}
-	fmt.Fprintln(w, "fill the holes with (each trains only the runs its shard lacks), then merge again:")
-	for _, sh := range rerun {
-		fmt.Fprintf(w, "  lossexp sweep %s --shard %s --out %s\n", ShellQuote(specFile), sh, ShellQuote(out))
-	}
+	return manifests, specFile
 }
 
 // shardState says what a shard's manifest tells about it.

@@ -10,6 +10,7 @@ import (
 	"strings"
 
 	"github.com/lossexp/lossexp/experiments"
+	"github.com/lossexp/lossexp/experiments/dataset"
 	"github.com/lossexp/lossexp/internal/atomicfile"
 	"github.com/lossexp/lossexp/internal/saferead"
 	"github.com/lossexp/lossexp/report"
@@ -119,6 +120,53 @@ func (st *Study) plan(ctx context.Context, s *spec.Spec) error {
 	if err != nil {
 		return input(err)
 	}
+	layout, err := runLayout(s, sp0)
+	if err != nil {
+		return input(err)
+	}
+	perRun := runMemory(s, sp0)
+	if !sniffed {
+		if perRun, err = checkMemory(s, sp0, lim); err != nil {
+			return input(err)
+		}
+	}
+	plans, grid, base, err := expandRuns(ctx, s, st.Dirs, data)
+	if err != nil {
+		return err
+	}
+	st.Spec, st.Data, st.Plans, st.Grid, st.Layout, st.Base, st.RunMemory, st.Memory = s, data, plans, grid, layout, base, perRun, mem
+	return nil
+}
+
+// expandRuns expands s into its runs with their data, ids (base: the run
+// base of s and data) and effective λ.
+func expandRuns(ctx context.Context, s *spec.Spec, dirs experiments.Folders, data *experiments.DataSource) (*sweep.Plans, [][]float64, string, error) {
+	plans, grid, err := sweep.Expand(s)
+	if err != nil {
+		return nil, nil, "", input(err)
+	}
+	// Sweep axes: each axis point's data before the ids, which cover it;
+	// the effective λ of scaled terms after.
+	if err := plans.AttachData(ctx, dirs); err != nil {
+		return nil, nil, "", input(err)
+	}
+	sum := data.Checksum()
+	if sum == "" {
+		return nil, nil, "", fmt.Errorf("plan %s: the data's checksum cannot be computed", s.Name)
+	}
+	base := s.RunBase(sum)
+	if err := plans.AssignIDs(base); err != nil {
+		return nil, nil, "", err
+	}
+	if err := plans.Scale(data); err != nil {
+		return nil, nil, "", input(err)
+	}
+	return plans, grid, base, nil
+}
+
+// runLayout is the columns of s's tables (sp0: the first repeat's data);
+// the report's metrics and the task metric must be among them.
+func runLayout(s *spec.Spec, sp0 *dataset.Splits) (report.Layout, error) {
 	layout := report.Layout{
 		Metrics: experiments.MetricNames(s, sp0),
 		Curves:  experiments.CurveNames(s),
@@ -133,39 +181,12 @@ func (st *Study) plan(ctx context.Context, s *spec.Spec) error {
 		layout.Scaled = append(layout.Scaled, s.Loss.Terms[i].Name)
 	}
 	if err := checkReportMetrics(s, layout.Metrics); err != nil {
-		return input(err)
+		return report.Layout{}, err
 	}
 	if err := s.CheckTaskMetric(layout.Metrics); err != nil {
-		return input(err)
+		return report.Layout{}, err
 	}
-	perRun := runMemory(s, sp0)
-	if !sniffed {
-		if perRun, err = checkMemory(s, sp0, lim); err != nil {
-			return input(err)
-		}
-	}
-	plans, grid, err := sweep.Expand(s)
-	if err != nil {
-		return input(err)
-	}
-	// Sweep axes: each axis point's data before the ids, which cover it;
-	// the effective λ of scaled terms after.
-	if err := plans.AttachData(ctx, st.Dirs); err != nil {
-		return input(err)
-	}
-	sum := data.Checksum()
-	if sum == "" {
-		return fmt.Errorf("plan %s: the data's checksum cannot be computed", s.Name)
-	}
-	base := s.RunBase(sum)
-	if err := plans.AssignIDs(base); err != nil {
-		return err
-	}
-	if err := plans.Scale(data); err != nil {
-		return input(err)
-	}
-	st.Spec, st.Data, st.Plans, st.Grid, st.Layout, st.Base, st.RunMemory, st.Memory = s, data, plans, grid, layout, base, perRun, mem
-	return nil
+	return layout, nil
 }
 
 // Warnings are what the data reader accepted but the user should hear

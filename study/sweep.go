@@ -52,38 +52,15 @@ func Sweep(ctx context.Context, st *Study, opt SweepOptions) (*SweepOutcome, err
 	started := time.Now()
 	defer boundHeap(st.Memory.Sweep, processBytes+reportBytes)() // the runs and every repeat's splits, now
 	out := opt.Out
-	claim := ClaimOptions{Force: opt.Force}
-	lock, err := LockAccepted(out, "lossexp sweep "+st.Spec.Name, true, func() error { return CheckClaim(out, st, claim) })
+	f, err := openSweepFolder(st, opt)
 	if err != nil {
 		return nil, err
 	}
-	defer lock.Unlock()
-	if err := Claim(out, st, claim); err != nil {
-		return nil, err
-	}
-	prevFiles := previousFiles(out)
-	atomicfile.RemoveTemps(out)
-	scratch, err := openRunScratch(out, st, true, opt.Log)
-	if err != nil {
-		return nil, err
-	}
-	defer closeRunScratch(out, scratch, true)
-	ctx = withScratch(ctx, scratch)
+	defer f.close()
+	ctx = withScratch(ctx, f.scratch)
 	ctx, closeLive := openLive(ctx, out, "sweep "+st.Spec.Name, st)
 	defer closeLive()
-	if opt.Fresh {
-		if err := ClearRecords(out); err != nil {
-			return nil, err
-		}
-	}
-	store, err := sweep.OpenStore(filepath.Join(out, sweep.StoreDir))
-	if err != nil {
-		return nil, input(err)
-	}
-	defer store.Close()
-	if err := atomicfile.WriteBytes(filepath.Join(out, SpecFile), st.SpecText); err != nil {
-		return nil, inputf("output folder %s: %w", out, err)
-	}
+	store, prevFiles := f.store, f.prevFiles
 	orig := st
 	log := opt.Log
 	if log == nil {
@@ -128,6 +105,68 @@ func Sweep(ctx context.Context, st *Study, opt SweepOptions) (*SweepOutcome, err
 	}
 	oc.Manifest = m
 	return oc, st.sweepError(oc, finished, counts, store.Dir())
+}
+
+// sweepFolder is a sweep's hold on its results folder: the lock, the
+// runs' scratch, the run store, and the files the folder's manifest
+// listed before.
+type sweepFolder struct {
+	out       string
+	lock      *Lock
+	scratch   *Scratch
+	store     *sweep.Store
+	prevFiles []string
+}
+
+// openSweepFolder locks and claims opt.Out for st, opens the runs'
+// scratch and the run store (emptied with opt.Fresh) and copies the spec
+// in. On error nothing stays held.
+func openSweepFolder(st *Study, opt SweepOptions) (*sweepFolder, error) {
+	out := opt.Out
+	claim := ClaimOptions{Force: opt.Force}
+	lock, err := LockAccepted(out, "lossexp sweep "+st.Spec.Name, true, func() error { return CheckClaim(out, st, claim) })
+	if err != nil {
+		return nil, err
+	}
+	f := &sweepFolder{out: out, lock: lock}
+	held := false // f is handed over: the caller closes it
+	defer func() {
+		if !held {
+			f.close()
+		}
+	}()
+	if err := Claim(out, st, claim); err != nil {
+		return nil, err
+	}
+	f.prevFiles = previousFiles(out)
+	atomicfile.RemoveTemps(out)
+	if f.scratch, err = openRunScratch(out, st, true, opt.Log); err != nil {
+		return nil, err
+	}
+	if opt.Fresh {
+		if err := ClearRecords(out); err != nil {
+			return nil, err
+		}
+	}
+	if f.store, err = sweep.OpenStore(filepath.Join(out, sweep.StoreDir)); err != nil {
+		return nil, input(err)
+	}
+	if err := atomicfile.WriteBytes(filepath.Join(out, SpecFile), st.SpecText); err != nil {
+		return nil, inputf("output folder %s: %w", out, err)
+	}
+	held = true
+	return f, nil
+}
+
+// close releases what openSweepFolder took, in the reverse order.
+func (f *sweepFolder) close() {
+	if f.store != nil {
+		f.store.Close()
+	}
+	if f.scratch != nil {
+		closeRunScratch(f.out, f.scratch, true)
+	}
+	f.lock.Unlock()
 }
 
 // fillManifest fills what the sweep of st did into its manifest m:

@@ -69,30 +69,7 @@ func checkProgram(path, dir string, depth int) error {
 	head = head[:n]
 	switch {
 	case bytes.HasPrefix(head, []byte("#!")):
-		line := head[2:]
-		eol := bytes.IndexByte(line, '\n')
-		if eol >= 0 {
-			line = line[:eol]
-		}
-		line = bytes.TrimLeft(line, " \t")
-		end := bytes.IndexAny(line, " \t")
-		if end < 0 {
-			end = len(line)
-			if eol < 0 && n == len(head) && n == 256 {
-				return bad("%s: its #! line is longer than 256 bytes", p)
-			}
-		}
-		interp := string(line[:end])
-		if interp == "" {
-			return bad("%s: its #! line names no interpreter", p)
-		}
-		if depth+1 >= maxInterpDepth {
-			return bad("%s: more than %d nested #! interpreters", p, maxInterpDepth)
-		}
-		if err := checkProgram(interp, dir, depth+1); err != nil {
-			return bad("%s: its #! interpreter %s: %v", p, interp, unwrapNotExec(err))
-		}
-		return nil
+		return checkShebang(head, p, dir, depth, bad)
 	case bytes.HasPrefix(head, []byte(elf.ELFMAG)):
 		if otherFormats() {
 			return nil
@@ -103,6 +80,36 @@ func checkProgram(path, dir string, depth int) error {
 		return nil
 	}
 	return bad("%s is neither a binary (ELF) nor a script starting with #! (exec would say: exec format error)", p)
+}
+
+// checkShebang checks the interpreter that the #! line of head (the
+// first bytes of the script p) names, as checkProgram does (depth: the
+// script's own nesting).
+func checkShebang(head []byte, p, dir string, depth int, bad func(string, ...any) error) error {
+	line := head[2:]
+	eol := bytes.IndexByte(line, '\n')
+	if eol >= 0 {
+		line = line[:eol]
+	}
+	line = bytes.TrimLeft(line, " \t")
+	end := bytes.IndexAny(line, " \t")
+	if end < 0 {
+		end = len(line)
+		if eol < 0 && len(head) == 256 {
+			return bad("%s: its #! line is longer than 256 bytes", p)
+		}
+	}
+	interp := string(line[:end])
+	if interp == "" {
+		return bad("%s: its #! line names no interpreter", p)
+	}
+	if depth+1 >= maxInterpDepth {
+		return bad("%s: more than %d nested #! interpreters", p, maxInterpDepth)
+	}
+	if err := checkProgram(interp, dir, depth+1); err != nil {
+		return bad("%s: its #! interpreter %s: %v", p, interp, unwrapNotExec(err))
+	}
+	return nil
 }
 
 // unwrapNotExec drops ErrNotExecutable's prefix from a nested error.

@@ -148,19 +148,25 @@ func execute(ctx context.Context, a Attempt, grace time.Duration, outW, errW *os
 		sup.mu.Unlock()
 		return Outcome{StartErr: fmt.Errorf("attempt supervisor: %w", err)}, nil
 	}
-	var timeout <-chan time.Time
-	if a.Timeout > 0 {
-		t := time.NewTimer(a.Timeout)
+	r, timedOut, ctxErr := awaitReport(ctx, id, got, a.Timeout)
+	o := reportOutcome(&r, path)
+	o.TimedOut = timedOut
+	return o, ctxErr
+}
+
+// awaitReport waits for the supervisor's report on attempt id (on got),
+// asking it to stop the attempt when timeout (0: none) passes or ctx ends.
+func awaitReport(ctx context.Context, id uint64, got <-chan supervise.Report, timeout time.Duration) (r supervise.Report, timedOut bool, ctxErr error) {
+	var expire <-chan time.Time
+	if timeout > 0 {
+		t := time.NewTimer(timeout)
 		defer t.Stop()
-		timeout = t.C
+		expire = t.C
 	}
-	var o Outcome
-	var ctxErr error
-	var r supervise.Report
 	select {
 	case r = <-got:
-	case <-timeout:
-		o.TimedOut = true
+	case <-expire:
+		timedOut = true
 		send(supervise.Start{Op: "stop", ID: id})
 		r = <-got
 	case <-ctx.Done():
@@ -168,6 +174,13 @@ func execute(ctx context.Context, a Attempt, grace time.Duration, outW, errW *os
 		send(supervise.Start{Op: "stop", ID: id})
 		r = <-got
 	}
+	return r, timedOut, ctxErr
+}
+
+// reportOutcome is the outcome the supervisor's report r says of the
+// program path.
+func reportOutcome(r *supervise.Report, path string) Outcome {
+	var o Outcome
 	o.Pid = r.Pid
 	for _, p := range r.Escaped {
 		o.Escaped = append(o.Escaped, Process(p))
@@ -185,5 +198,5 @@ func execute(ctx context.Context, a Attempt, grace time.Duration, outW, errW *os
 			o.Signal = ws.Signal().String()
 		}
 	}
-	return o, ctxErr
+	return o
 }

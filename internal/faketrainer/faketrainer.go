@@ -228,15 +228,7 @@ func ok(dir, mode, arg string, rest []string) int {
 	}
 	out.WriteString("}\n{\"note\": \"not a number: a line of the trainer's own (neither epoch nor final), ignored\"}\n")
 	if mode == "echo" {
-		env := map[string]string{}
-		for _, kv := range os.Environ() {
-			if k, v, _ := strings.Cut(kv, "="); strings.HasPrefix(k, "LOSSEXP_") || k == "FAKE_FROM_SPEC" {
-				env[k] = v
-			}
-		}
-		wd, _ := os.Getwd()
-		j, _ := json.Marshal(map[string]any{"argv": os.Args[1:], "env": env, "wd": wd, "rest": rest, "params": json.RawMessage(b)})
-		os.WriteFile(filepath.Join(arg, "echo-"+p.RunID+".json"), j, 0o644)
+		echo(arg, rest, b, p.RunID)
 	}
 	if mode == "paced" {
 		return paced(dir, out.String(), arg)
@@ -264,6 +256,20 @@ func paced(dir, s, ms string) int {
 		}
 	}
 	return 0
+}
+
+// echo writes into the folder arg what the trainer was given: argv, the
+// LOSSEXP_ environment, its working folder, rest and params.json.
+func echo(arg string, rest []string, params []byte, runID string) {
+	env := map[string]string{}
+	for _, kv := range os.Environ() {
+		if k, v, _ := strings.Cut(kv, "="); strings.HasPrefix(k, "LOSSEXP_") || k == "FAKE_FROM_SPEC" {
+			env[k] = v
+		}
+	}
+	wd, _ := os.Getwd()
+	j, _ := json.Marshal(map[string]any{"argv": os.Args[1:], "env": env, "wd": wd, "rest": rest, "params": json.RawMessage(params)})
+	os.WriteFile(filepath.Join(arg, "echo-"+runID+".json"), j, 0o644)
 }
 
 func write(dir, s string) int {
