@@ -100,9 +100,9 @@ mutant stderr-off-by-one report/check/check.go report/check 'Check' \
 mutant check-direction-flipped report/check/check.go report/check 'Check' \
 	'		worse = -pc.Delta' '		worse = pc.Delta'
 mutant check-diverged-one-allowed report/check/check.go report/check 'Check' \
-	'if cp.Diverged > bp.Diverged {' 'if cp.Diverged > bp.Diverged+1 {'
+	'	if cur > base {' '	if cur > base+1 {'
 mutant ci-student-t-dof report/summary.go report 'Describe' \
-	'Nu: float64(len(x) - 1)' 'Nu: float64(len(x))'
+	'half := tq(len(x)-1) * st.Std' 'half := tq(len(x)) * st.Std'
 mutant usable-accepts-infinite-std report/check/usable.go report/check 'Usable' \
 	'case math.IsInf(st.Std, 0) || st.Std < 0:' 'case st.Std < 0:'
 
