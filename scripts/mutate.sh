@@ -704,6 +704,10 @@ mutant i22r-holm-not-applied report/balance.go report 'TestRender_Analysis$' \
 mutant i22r-one-se-smallest-lambda report/balance.go report 'TestBalancePoints$' \
 	'&& pts[i].Lambda > pts[pick].Lambda {' '&& pts[i].Lambda < pts[pick].Lambda {'
 
+# --- integration: a built-in sweep's live state and runs/tmp ---
+mutant live-runs-tmp-left study/sweep.go study 'TestSweep_ScratchLeftovers' \
+	'	f.scratchSwept = true' ''
+
 echo
 echo "=== mutation summary: $caught caught, $missed missed, $stale stale (of $((caught + missed + stale)))"
 printf '%s\n' "${report[@]}"

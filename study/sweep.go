@@ -111,11 +111,14 @@ func Sweep(ctx context.Context, st *Study, opt SweepOptions) (*SweepOutcome, err
 // runs' scratch, the run store, and the files the folder's manifest
 // listed before.
 type sweepFolder struct {
-	out       string
-	lock      *Lock
-	scratch   *Scratch
-	store     *sweep.Store
-	prevFiles []string
+	out     string
+	lock    *Lock
+	scratch *Scratch
+	// scratchSwept: runs/tmp was swept of stale scratch (openRunScratch),
+	// so close removes it when empty.
+	scratchSwept bool
+	store        *sweep.Store
+	prevFiles    []string
 }
 
 // openSweepFolder locks and claims opt.Out for st, opens the runs'
@@ -143,6 +146,7 @@ func openSweepFolder(st *Study, opt SweepOptions) (*sweepFolder, error) {
 	if f.scratch, err = openRunScratch(out, st, true, opt.Log); err != nil {
 		return nil, err
 	}
+	f.scratchSwept = true
 	if opt.Fresh {
 		if err := ClearRecords(out); err != nil {
 			return nil, err
@@ -163,7 +167,9 @@ func (f *sweepFolder) close() {
 	if f.store != nil {
 		f.store.Close()
 	}
-	if f.scratch != nil {
+	if f.scratch != nil || f.scratchSwept {
+		// runs/tmp goes when empty, also for a built-in sweep that had no
+		// scratch of its own but held the live state there (live.go).
 		closeRunScratch(f.out, f.scratch, true)
 	}
 	f.lock.Unlock()
