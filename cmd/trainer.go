@@ -26,7 +26,11 @@ func describeTrainer(w io.Writer, s *study.Spec) {
 	if t.Timeout > 0 {
 		fmt.Fprintf(w, ", timeout %s", study.ShortDuration(t.Timeout))
 	}
-	fmt.Fprintf(w, ", %d retries of a failed run", t.Retries)
+	retries := "retries"
+	if t.Retries == 1 {
+		retries = "retry"
+	}
+	fmt.Fprintf(w, ", %d %s of a failed run", t.Retries, retries)
 	if n := t.FailFast(); n > 0 {
 		fmt.Fprintf(w, "; a sweep stops after %d alike failed attempts at its start (trainer.max_failures)\n", n)
 	} else {

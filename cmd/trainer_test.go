@@ -368,7 +368,7 @@ loss:
 	var b bytes.Buffer
 	describeTrainer(&b, s)
 	want := "trainer:  python3 train.py '--l={lambda.f}' 'a b'\n" +
-		"  runs in " + filepath.Dir(p) + ", one process group per run, timeout 30m, 1 retries of a failed run; a sweep stops after 3 alike failed attempts at its start (trainer.max_failures)\n" +
+		"  runs in " + filepath.Dir(p) + ", one process group per run, timeout 30m, 1 retry of a failed run; a sweep stops after 3 alike failed attempts at its start (trainer.max_failures)\n" +
 		"  inputs (their content enters every run id): train.py\n" +
 		"  env: CUDA_VISIBLE_DEVICES='{worker}'\n" +
 		"  params: lr=0.01\n" +

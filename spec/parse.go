@@ -259,6 +259,9 @@ func (d *decoder) mapping(n *yaml.Node, path string, valid []string, fn func(key
 // belongs to ("epochs" at the top level is train.epochs), then the valid
 // keys.
 func unknownKey(path, key string, valid []string) error {
+	if path == "dataset.split" && key == "train" {
+		return fmt.Errorf("unknown key: the training rows are those test and validation leave, no fraction to give (valid: %s)", strings.Join(valid, ", "))
+	}
 	if suggest(key, valid) == "" {
 		for _, sec := range sections {
 			if sec.path != path && slices.Contains(sec.keys, key) {

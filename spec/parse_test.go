@@ -25,6 +25,8 @@ func TestParse_Errors(t *testing.T) {
 			"bad.yaml:3:1: epochs: unknown key, did you mean train.epochs? (valid: name, description, seed, repeats, dataset, model, train, trainer, loss, sweep, report, check)"},
 		{"unknown nested key", "name: q\ndataset:\n  builtin: moons\n  sampels: 600\n",
 			"bad.yaml:4:3: dataset.sampels: unknown key (valid: builtin, csv, target, task, features, categorical, missing, group, aux_targets, sequence, image, params, standardize, split)"},
+		{"a train fraction", "name: q\ndataset:\n  builtin: moons\n  split: {train: 0.5, test: 0.3}\n",
+			"bad.yaml:4:11: dataset.split.train: unknown key: the training rows are those test and validation leave, no fraction to give (valid: test, validation, stratify, test_csv, unseen, cv)"},
 		{"near miss", base + "train:\n  learning-rate: 0.1\n",
 			`bad.yaml:4:3: train.learning-rate: unknown key, did you mean "learning_rate"? (valid: optimizer, learning_rate, epochs, batch_size, momentum, weight_decay, beta1, beta2, epsilon, eval_every, tolerance)`},
 		{"wrong type word for integer", base + "train:\n  epochs: ten\n",
