@@ -53,7 +53,7 @@ func PoolFolds(runs *Runs) *Runs {
 		if !ok {
 			g = len(out.Runs)
 			index[key] = g
-			out.Runs = append(out.Runs, Run{RunID: r.RunID, Repeat: r.Repeat, Status: experiments.StatusOK,
+			out.Runs = append(out.Runs, Run{RunID: r.RunID, Repeat: r.Repeat, Seed: r.Seed, Status: experiments.StatusOK,
 				Lambdas: r.Lambdas, Axes: r.Axes, Line: r.Line})
 			members = append(members, nil)
 		}

@@ -37,7 +37,8 @@ type Runs struct {
 type Run struct {
 	RunID   string
 	Repeat  int
-	Fold    int // cross-validation fold; 0 without the fold column
+	Seed    string // the seed column as written ("" without it): runs pair across studies by seed, repeat and fold
+	Fold    int    // cross-validation fold; 0 without the fold column
 	Status  string
 	Lambdas []float64 // aligned with Runs.Terms
 	Axes    []string  // axis values as written, aligned with Runs.Axes
@@ -132,7 +133,7 @@ type RunReader struct {
 	header                              []string
 	termCols, axisCols, metricCols      []int
 	idCol, repCol, statusCol, reasonCol int
-	methodCol, foldCol                  int
+	methodCol, foldCol, seedCol         int
 	// HasMethod reports that the file has the method column (a
 	// sweep.balance study), Folds the fold column (dataset.split.cv).
 	HasMethod, Folds bool
@@ -173,7 +174,7 @@ func newRunReader(r io.Reader, name string) (*RunReader, error) {
 	}
 	header = append([]string(nil), header...)
 
-	rr := &RunReader{name: name, cr: cr, header: header, idCol: -1, repCol: -1, statusCol: -1, reasonCol: -1, methodCol: -1, foldCol: -1}
+	rr := &RunReader{name: name, cr: cr, header: header, idCol: -1, repCol: -1, statusCol: -1, reasonCol: -1, methodCol: -1, foldCol: -1, seedCol: -1}
 	seen := make(map[string]bool, len(header))
 	for i, h := range header {
 		if seen[h] {
@@ -208,6 +209,7 @@ func (rr *RunReader) addColumn(i int, h string) error {
 	case h == ColStatus:
 		rr.statusCol = i
 	case h == ColSeed && rr.reasonCol < 0: // after repeat since issue 23; not a metric
+		rr.seedCol = i
 	case h == ColFold:
 		rr.foldCol = i
 		rr.Folds = true
@@ -293,6 +295,9 @@ func (rr *RunReader) readIdentity(rec []string, run *Run) (adaptive bool, err er
 	}
 	if run.Status == "" {
 		return false, rr.cellErr(run, rr.statusCol, errors.New("empty status"))
+	}
+	if rr.seedCol >= 0 {
+		run.Seed = rec[rr.seedCol]
 	}
 	if rr.foldCol >= 0 {
 		if run.Fold, err = strconv.Atoi(rec[rr.foldCol]); err != nil || run.Fold < 0 {
