@@ -96,7 +96,7 @@ func readCompared(dir, label string) (*compare.Study, error) {
 	case errors.Is(err, fs.ErrNotExist) && Running(dir):
 		return nil, inputf("%s: %s has no %s yet (a sweep is running there): write a partial report with lossexp report %s --out DIR and compare DIR", label, dir, RunsFile, dir)
 	case errors.Is(err, fs.ErrNotExist):
-		return nil, inputf("%s: %s has no %s: is it a results folder written by lossexp sweep?", label, dir, path)
+		return nil, inputf("%s: no %s: is %s a results folder written by lossexp sweep?", label, path, dir)
 	case err != nil:
 		return nil, inputf("%s: %w", label, err)
 	}
