@@ -708,6 +708,25 @@ mutant i22r-one-se-smallest-lambda report/balance.go report 'TestBalancePoints$'
 mutant live-runs-tmp-left study/sweep.go study 'TestSweep_ScratchLeftovers' \
 	'	f.scratchSwept = true' ''
 
+# --- issue 25: compare ---
+mutant i25c-always-welch report/compare/stats.go report/compare 'TestCompare_PairedAgainstReference$' \
+	'if r.Pairs >= 2 {' 'if r.Pairs >= 1000 {'
+mutant i25c-never-welch report/compare/stats.go report/compare 'TestCompare_WelchWhenRunsDoNotPair$' \
+	'if sa.N < 2 || sb.N < 2 {' 'if true {'
+mutant i25c-holm-not-applied report/compare/stats.go report/compare 'TestCompare_Holm$' \
+	'		rows[i].PHolm = v' '		rows[i].PHolm = p[i]'
+mutant i25c-zero-lambda-counts report/compare/compare.go report/compare 'TestCompare_Incomparable$' \
+	'func(v float64) bool { return v != 0 }' 'func(v float64) bool { return true }'
+mutant i25c-diff-a-minus-b report/compare/stats.go report/compare 'TestCompare_PairedAgainstReference$' \
+	'r.Diff = r.B.Mean - r.A.Mean' 'r.Diff = r.A.Mean - r.B.Mean'
+mutant i25c-paired-a-minus-b report/compare/stats.go report/compare 'TestCompare_PairedAgainstReference$' \
+	'd := report.PairedTest(xb, xa) // d = B − A' 'd := report.PairedTest(xa, xb) // d = B − A'
+mutant i25c-welch-a-minus-b report/compare/stats.go report/compare 'TestCompare_WelchWhenRunsDoNotPair$' \
+	'w := WelchTest{Diff: mb - ma,' 'w := WelchTest{Diff: ma - mb,'
+mutant i25c-pair-key-without-seed report/compare/stats.go report/compare 'TestCompare_WelchWhenRunsDoNotPair$' \
+	'pk := r.Seed + "\x00" +' 'pk := "\x00" +'
+mutant i25c-out-inside-allowed study/compare.go study 'TestCompare_Refused$' \
+	'if err == nil && rel != ".." &&' 'if false && rel != ".." &&'
 echo
 echo "=== mutation summary: $caught caught, $missed missed, $stale stale (of $((caught + missed + stale)))"
 printf '%s\n' "${report[@]}"
