@@ -241,3 +241,17 @@ func TestCompare_LeftOutNamed(t *testing.T) {
 		t.Errorf("%d rows, want 2 (λ = 0 and 0.1)", n)
 	}
 }
+
+// TestDocs_EveryColumn checks that docs/compare.md documents every
+// column of compare.csv.
+func TestDocs_EveryColumn(t *testing.T) {
+	b, err := os.ReadFile("../../docs/compare.md")
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, col := range slices.Concat(Head, Tail, []string{"lambda.<term>", "axis.<field>"}) {
+		if !strings.Contains(string(b), "`"+col+"`") {
+			t.Errorf("docs/compare.md does not document column %s", col)
+		}
+	}
+}
