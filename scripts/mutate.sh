@@ -714,7 +714,7 @@ mutant i25c-always-welch report/compare/stats.go report/compare 'TestCompare_Pai
 mutant i25c-never-welch report/compare/stats.go report/compare 'TestCompare_WelchWhenRunsDoNotPair$' \
 	'if sa.N < 2 || sb.N < 2 {' 'if true {'
 mutant i25c-holm-not-applied report/compare/stats.go report/compare 'TestCompare_Holm$' \
-	'		rows[i].PHolm = v' '		rows[i].PHolm = p[i]'
+	'for i, v := range report.HolmAdjust(p) {' 'for i, v := range p {'
 mutant i25c-zero-lambda-counts report/compare/compare.go report/compare 'TestCompare_Incomparable$' \
 	'func(v float64) bool { return v != 0 }' 'func(v float64) bool { return true }'
 mutant i25c-diff-a-minus-b report/compare/stats.go report/compare 'TestCompare_PairedAgainstReference$' \
@@ -726,7 +726,7 @@ mutant i25c-welch-a-minus-b report/compare/stats.go report/compare 'TestCompare_
 mutant i25c-pair-key-without-seed report/compare/stats.go report/compare 'TestCompare_WelchWhenRunsDoNotPair$' \
 	'pk := r.Seed + "\x00" +' 'pk := "\x00" +'
 mutant i25c-out-inside-allowed study/compare.go study 'TestCompare_Refused$' \
-	'if err == nil && rel != ".." &&' 'if false && rel != ".." &&'
+	'rel, err := filepath.Rel(realAbs(d), ao)' 'rel, err := filepath.Rel(realAbs(d), "/nowhere"+ao)'
 echo
 echo "=== mutation summary: $caught caught, $missed missed, $stale stale (of $((caught + missed + stale)))"
 printf '%s\n' "${report[@]}"

@@ -255,3 +255,33 @@ func TestDocs_EveryColumn(t *testing.T) {
 		}
 	}
 }
+
+// TestWrite_HostileMetricName writes the files of metrics whose names
+// are paths: every file lands in the output folder, named as the report
+// names its figures.
+func TestWrite_HostileMetricName(t *testing.T) {
+	grid := []float64{0, 0.1, 1}
+	const metric = "../val/acc"
+	c, err := Compare(study(t, "A", side{seed: "1", lambdas: grid, at01: sampleA, metric: metric}),
+		study(t, "B", side{seed: "1", lambdas: grid, at01: sampleB, metric: metric}))
+	if err != nil {
+		t.Fatal(err)
+	}
+	out := t.TempDir()
+	files, err := c.Write(out)
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := filepath.Join(out, report.FigureFileName("compare_"+metric+".png"))
+	if !slices.Contains(files, want) {
+		t.Errorf("files %v lack %s", files, want)
+	}
+	for _, f := range files {
+		if filepath.Dir(f) != out {
+			t.Errorf("%s written outside %s", f, out)
+		}
+		if _, err := os.Stat(f); err != nil {
+			t.Error(err)
+		}
+	}
+}

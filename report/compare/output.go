@@ -102,73 +102,84 @@ func jsonNum(v float64) *float64 {
 	return &v
 }
 
+// jsonEst, jsonRow and jsonBalance are the JSON forms of an Estimate, a
+// Row and a BalanceRow: undefined values are null.
+type jsonEst struct {
+	N      int      `json:"n"`
+	Mean   *float64 `json:"mean"`
+	CILow  *float64 `json:"ci_low"`
+	CIHigh *float64 `json:"ci_high"`
+}
+
+type jsonRow struct {
+	Metric  string             `json:"metric"`
+	Lambdas map[string]float64 `json:"lambda"`
+	Axes    map[string]string  `json:"axes,omitempty"`
+	A       jsonEst            `json:"a"`
+	B       jsonEst            `json:"b"`
+	Diff    *float64           `json:"diff"`
+	Test    string             `json:"test"`
+	Pairs   int                `json:"pairs"`
+	DMean   *float64           `json:"d_mean"`
+	DLow    *float64           `json:"d_ci_low"`
+	DHigh   *float64           `json:"d_ci_high"`
+	T       *float64           `json:"t"`
+	DF      *float64           `json:"df"`
+	P       *float64           `json:"p"`
+	PHolm   *float64           `json:"p_holm"`
+	Note    string             `json:"note,omitempty"`
+}
+
+type jsonBalance struct {
+	Term  string   `json:"term"`
+	Fixed string   `json:"fixed,omitempty"`
+	Tag   string   `json:"axes,omitempty"`
+	Point string   `json:"point"`
+	A     *float64 `json:"a"`
+	B     *float64 `json:"b"`
+	NoteA string   `json:"note_a,omitempty"`
+	NoteB string   `json:"note_b,omitempty"`
+}
+
+func jsonEstOf(e Estimate) jsonEst {
+	return jsonEst{e.N, jsonNum(e.Mean), jsonNum(e.CILow), jsonNum(e.CIHigh)}
+}
+
+// jsonRowOf is r in JSON form, its λ and axes keyed by name.
+func (c *Comparison) jsonRowOf(r Row) jsonRow {
+	jr := jsonRow{Metric: r.Metric, Lambdas: map[string]float64{}, Test: r.Test, Pairs: r.Pairs, Note: r.Note,
+		A: jsonEstOf(r.A), B: jsonEstOf(r.B), Diff: jsonNum(r.Diff), DMean: jsonNum(r.DMean), DLow: jsonNum(r.DLow),
+		DHigh: jsonNum(r.DHigh), T: jsonNum(r.T), DF: jsonNum(r.DF), P: jsonNum(r.P), PHolm: jsonNum(r.PHolm)}
+	for i, t := range c.Terms {
+		jr.Lambdas[t] = r.Lambdas[i]
+	}
+	if len(c.Axes) > 0 {
+		jr.Axes = map[string]string{}
+		for i, a := range c.Axes {
+			jr.Axes[a] = r.Axes[i]
+		}
+	}
+	return jr
+}
+
 // MarshalJSON encodes the comparison for `lossexp compare --json`.
 func (c *Comparison) MarshalJSON() ([]byte, error) {
-	type est struct {
-		N      int      `json:"n"`
-		Mean   *float64 `json:"mean"`
-		CILow  *float64 `json:"ci_low"`
-		CIHigh *float64 `json:"ci_high"`
-	}
-	type row struct {
-		Metric  string             `json:"metric"`
-		Lambdas map[string]float64 `json:"lambda"`
-		Axes    map[string]string  `json:"axes,omitempty"`
-		A       est                `json:"a"`
-		B       est                `json:"b"`
-		Diff    *float64           `json:"diff"`
-		Test    string             `json:"test"`
-		Pairs   int                `json:"pairs"`
-		DMean   *float64           `json:"d_mean"`
-		DLow    *float64           `json:"d_ci_low"`
-		DHigh   *float64           `json:"d_ci_high"`
-		T       *float64           `json:"t"`
-		DF      *float64           `json:"df"`
-		P       *float64           `json:"p"`
-		PHolm   *float64           `json:"p_holm"`
-		Note    string             `json:"note,omitempty"`
-	}
-	type bal struct {
-		Term  string   `json:"term"`
-		Fixed string   `json:"fixed,omitempty"`
-		Tag   string   `json:"axes,omitempty"`
-		Point string   `json:"point"`
-		A     *float64 `json:"a"`
-		B     *float64 `json:"b"`
-		NoteA string   `json:"note_a,omitempty"`
-		NoteB string   `json:"note_b,omitempty"`
-	}
 	doc := struct {
-		A, B    Side     `json:"-"`
-		Studies [2]Side  `json:"studies"`
-		Task    string   `json:"task_metric,omitempty"`
-		Terms   []string `json:"terms"`
-		Metrics []string `json:"metrics"`
-		Balance []bal    `json:"balance"`
-		Rows    []row    `json:"rows"`
-		LeftOut LeftOut  `json:"left_out"`
-		Notes   []string `json:"notes,omitempty"`
+		Studies [2]Side       `json:"studies"`
+		Task    string        `json:"task_metric,omitempty"`
+		Terms   []string      `json:"terms"`
+		Metrics []string      `json:"metrics"`
+		Balance []jsonBalance `json:"balance"`
+		Rows    []jsonRow     `json:"rows"`
+		LeftOut LeftOut       `json:"left_out"`
+		Notes   []string      `json:"notes,omitempty"`
 	}{Studies: [2]Side{c.A, c.B}, Task: c.Task, Terms: c.Terms, Metrics: c.Metrics, LeftOut: c.LeftOut, Notes: c.Notes,
-		Balance: []bal{}, Rows: []row{}}
+		Balance: []jsonBalance{}, Rows: []jsonRow{}}
 	for _, b := range c.Balance {
-		doc.Balance = append(doc.Balance, bal{b.Term, b.Fixed, b.Tag, b.Point, jsonNum(b.A), jsonNum(b.B), b.NoteA, b.NoteB})
+		doc.Balance = append(doc.Balance, jsonBalance{b.Term, b.Fixed, b.Tag, b.Point, jsonNum(b.A), jsonNum(b.B), b.NoteA, b.NoteB})
 	}
 	for _, r := range c.Rows {
-		jr := row{Metric: r.Metric, Lambdas: map[string]float64{}, Test: r.Test, Pairs: r.Pairs, Note: r.Note,
-			A:    est{r.A.N, jsonNum(r.A.Mean), jsonNum(r.A.CILow), jsonNum(r.A.CIHigh)},
-			B:    est{r.B.N, jsonNum(r.B.Mean), jsonNum(r.B.CILow), jsonNum(r.B.CIHigh)},
-			Diff: jsonNum(r.Diff), DMean: jsonNum(r.DMean), DLow: jsonNum(r.DLow), DHigh: jsonNum(r.DHigh),
-			T: jsonNum(r.T), DF: jsonNum(r.DF), P: jsonNum(r.P), PHolm: jsonNum(r.PHolm)}
-		for i, t := range c.Terms {
-			jr.Lambdas[t] = r.Lambdas[i]
-		}
-		if len(c.Axes) > 0 {
-			jr.Axes = map[string]string{}
-			for i, a := range c.Axes {
-				jr.Axes[a] = r.Axes[i]
-			}
-		}
-		doc.Rows = append(doc.Rows, jr)
+		doc.Rows = append(doc.Rows, c.jsonRowOf(r))
 	}
 	return json.Marshal(doc)
 }
