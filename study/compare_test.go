@@ -137,3 +137,27 @@ func TestCompareOut_HostileNames(t *testing.T) {
 		}
 	}
 }
+
+// TestCompare_RunningSweep compares a folder whose sweep holds its lock
+// and has stored 6 of its 10 runs: compare takes no lock, reads what is
+// stored and says so.
+func TestCompare_RunningSweep(t *testing.T) {
+	root := t.TempDir()
+	a := compareFolder(t, root, "a", []float64{0, 0.1}, 0)
+	b := compareFolder(t, root, "b", []float64{0, 0.1}, 0.02)
+	if err := os.WriteFile(filepath.Join(a, ManifestFile), []byte(`{"runs": 10, "complete": false, "runs_finished": 6}`), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	lock, err := LockFolder(a, "sweep a", true)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer lock.Unlock()
+	c, err := Compare(a, b, filepath.Join(root, "out"))
+	if err != nil {
+		t.Fatalf("compare of a locked folder: %v", err)
+	}
+	if !strings.Contains(strings.Join(c.Notes, "\n"), "holds 6 of 10 runs") {
+		t.Errorf("notes %q do not say 6 of 10 runs", c.Notes)
+	}
+}

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"io"
 	"slices"
+	"strings"
 
 	"github.com/lossexp/lossexp/report"
 )
@@ -109,7 +110,7 @@ func suffix(t *report.TermAnalysis) string {
 	if t.Fixed != "" {
 		s += "_" + t.Fixed
 	}
-	if t.Tag() != "" {
+	if t.Tag() != "" && !strings.Contains(t.Fixed, t.Tag()) {
 		s += "_" + t.Tag()
 	}
 	return s
