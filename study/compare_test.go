@@ -95,6 +95,9 @@ func TestCompare_Refused(t *testing.T) {
 	user := filepath.Join(root, "mine")
 	os.MkdirAll(user, 0o755)
 	os.WriteFile(filepath.Join(user, "notes.txt"), []byte("mine"), 0o644)
+	bad := filepath.Join(root, "bad")
+	os.MkdirAll(bad, 0o755)
+	os.WriteFile(filepath.Join(bad, RunsFile), []byte("run_id,repeat,seed,status,lambda.l2,test.accuracy,reason\n1,x,1,ok,0,0.8,\n"), 0o644)
 	notResults := filepath.Join(root, "empty")
 	os.MkdirAll(notResults, 0o755)
 	tests := []struct {
@@ -106,6 +109,7 @@ func TestCompare_Refused(t *testing.T) {
 		{"out holds user files", a, b, user, "notes.txt"},
 		{"out holds results", a, b, c, "holds results"},
 		{"A is no results folder", notResults, b, filepath.Join(root, "o1"), filepath.Join(notResults, RunsFile)},
+		{"B's runs.csv does not read", a, bad, filepath.Join(root, "o4"), filepath.Join(bad, RunsFile) + `: line 2, column "repeat"`},
 		{"A is missing", filepath.Join(root, "nope"), b, filepath.Join(root, "o2"), "is not a folder"},
 		{"no common λ but 0", a, c, filepath.Join(root, "o3"), "no λ besides λ = 0"},
 	}

@@ -90,7 +90,7 @@ func (c *Comparison) tradeoffFigures() ([]Figure, error) {
 			name = report.FigureFileName(fmt.Sprintf("compare_tradeoff_%s%s.png", p.a.Term, suffix(p.a)))
 		}
 		wt := report.FrontsFigure("compare: "+c.Task+" against "+p.a.Metric.Name+", both studies (labels: λ)", fixedOf(p.a),
-			p.a.Metric.Name+" (mean)", c.Task+" (mean)",
+			p.a.Metric.Name+" (mean; "+better(p.a.Metric.Higher)+" is better)", c.Task+" (mean; "+better(c.a.Analysis.Task.Higher)+" is better)",
 			[]report.FrontCurve{front(c.a, p.a, c.Task), front(c.b, p.b, c.Task)})
 		if wt == nil {
 			c.Notes = append(c.Notes, fmt.Sprintf("no trade-off figure of %s: fewer than two points with both metrics", p.a.Term))
@@ -103,6 +103,13 @@ func (c *Comparison) tradeoffFigures() ([]Figure, error) {
 		figs = append(figs, f)
 	}
 	return figs, nil
+}
+
+func better(higher bool) string {
+	if higher {
+		return "higher"
+	}
+	return "lower"
 }
 
 func suffix(t *report.TermAnalysis) string {
