@@ -14,8 +14,8 @@ import (
 )
 
 // Reference values below come from an independent computation with
-// mpmath at 30 digits (the t distribution through the regularized
-// incomplete beta function), on the samples
+// mpmath at 30 digits, testdata/reference.py (the t distribution through
+// the regularized incomplete beta function), on the samples
 //
 //	A = 0.80 0.82 0.85 0.79 0.84   B = 0.83 0.86 0.84 0.85 0.88
 //
