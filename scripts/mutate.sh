@@ -717,6 +717,8 @@ mutant i25c-holm-not-applied report/compare/stats.go report/compare 'TestCompare
 	'for i, v := range report.HolmAdjust(p) {' 'for i, v := range p {'
 mutant i25c-zero-lambda-counts report/compare/compare.go report/compare 'TestCompare_Incomparable$' \
 	'func(v float64) bool { return v != 0 }' 'func(v float64) bool { return true }'
+mutant i25c-tuple-first-term-only report/compare/compare.go report/compare 'TestCompare_FullTuple$' \
+	'for _, j := range k.terms {' 'for _, j := range k.terms[:1] {'
 mutant i25c-diff-a-minus-b report/compare/stats.go report/compare 'TestCompare_PairedAgainstReference$' \
 	'r.Diff = r.B.Mean - r.A.Mean' 'r.Diff = r.A.Mean - r.B.Mean'
 mutant i25c-paired-a-minus-b report/compare/stats.go report/compare 'TestCompare_PairedAgainstReference$' \

@@ -285,3 +285,60 @@ func TestWrite_HostileMetricName(t *testing.T) {
 		}
 	}
 }
+
+// studyCSV reads runs.csv text as study does.
+func studyCSV(t *testing.T, label, text string) *Study {
+	t.Helper()
+	dir := filepath.Join(t.TempDir(), label)
+	os.MkdirAll(dir, 0o755)
+	if err := os.WriteFile(filepath.Join(dir, report.RunsFile), []byte(text), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	runs, err := report.ReadRuns(filepath.Join(dir, report.RunsFile))
+	if err != nil {
+		t.Fatal(err)
+	}
+	sum := report.Summarize(runs)
+	return &Study{Label: label, Name: label, Dir: dir, Runs: runs, Summary: sum, Stored: len(runs.Runs)}
+}
+
+// TestCompare_FullTuple matches multi-term grids by the whole λ tuple; a
+// term one study does not sweep is at λ = 0 there.
+func TestCompare_FullTuple(t *testing.T) {
+	var a, b strings.Builder
+	a.WriteString("run_id,repeat,seed,status,lambda.l2,lambda.l1,test.accuracy,reason\n")
+	b.WriteString("run_id,repeat,seed,status,lambda.l2,test.accuracy,reason\n")
+	for i, p := range [][2]float64{{0, 0}, {0.1, 0}, {0, 0.1}, {0.1, 0.1}} {
+		for r := range 3 {
+			fmt.Fprintf(&a, "a%d%d,%d,1,ok,%g,%g,%g,\n", i, r, r, p[0], p[1], 0.8+0.01*float64(r))
+		}
+	}
+	for i, l := range []float64{0, 0.1, 1} {
+		for r := range 3 {
+			fmt.Fprintf(&b, "b%d%d,%d,1,ok,%g,%g,\n", i, r, r, l, 0.81+0.02*float64(r))
+		}
+	}
+	c, err := Compare(studyCSV(t, "A", a.String()), studyCSV(t, "B", b.String()))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !slices.Equal(c.Terms, []string{"l2", "l1"}) {
+		t.Errorf("terms %v, want [l2 l1]", c.Terms)
+	}
+	var got []string
+	for _, r := range c.Rows {
+		got = append(got, c.label(r.Lambdas, r.Axes))
+	}
+	if want := []string{"l2=0, l1=0", "l2=0.1, l1=0"}; !slices.Equal(got, want) {
+		t.Errorf("rows at %v, want %v", got, want)
+	}
+	if want := []string{"l2=0, l1=0.1", "l2=0.1, l1=0.1"}; !slices.Equal(c.LeftOut.PointsA, want) {
+		t.Errorf("left out of A %v, want %v", c.LeftOut.PointsA, want)
+	}
+	if want := []string{"l2=1, l1=0"}; !slices.Equal(c.LeftOut.PointsB, want) {
+		t.Errorf("left out of B %v, want %v", c.LeftOut.PointsB, want)
+	}
+	if r := c.Rows[1]; r.Test != TestPaired || r.Pairs != 3 {
+		t.Errorf("l2=0.1: test %q with %d pairs, want paired with 3", r.Test, r.Pairs)
+	}
+}
