@@ -6,6 +6,8 @@ import (
 	"fmt"
 	"io"
 	"math"
+	"os"
+	"path/filepath"
 	"regexp"
 	"slices"
 	"strconv"
@@ -107,6 +109,9 @@ func (st *Study) TrainMissing(ctx context.Context, store *sweep.Store, mine swee
 		ff := &failFast{limit: st.Spec.Trainer.FailFast(), stop: stop, spec: st.SpecPath, store: store.Dir()}
 		ctx = experiments.WithAttempts(ctx, ff.attempt)
 		ctx = withDevicePool(ctx, st.Spec)
+		ckpts := filepath.Join(filepath.Dir(store.Dir()), CheckpointsDir)
+		ctx = experiments.WithCheckpoints(ctx, ckpts)
+		defer os.Remove(ckpts) // only if empty: every run final, none kept
 	}
 	n, err := sweep.Run(ctx, st.Spec, st.Data, plans, sweep.Options{
 		Workers: st.limits.workersOr(opt.Workers),
