@@ -173,6 +173,14 @@ func TestBudget_KeepCheckpoints(t *testing.T) {
 			t.Errorf("kept checkpoint %s: %q, %v; want the trainer's state at epoch 6", name, b, err)
 		}
 	}
+	// Kept checkpoints are results: a folder holding nothing else is not
+	// taken by a sweep that cannot tell whose they are.
+	only := filepath.Join(t.TempDir(), "only")
+	os.MkdirAll(filepath.Join(only, "checkpoints", "p000-r00"), 0o755)
+	os.WriteFile(filepath.Join(only, "checkpoints", "p000-r00", faketrainer.BudgetState), []byte(`{"epoch": 6}`), 0o644)
+	if code, _, stderr := run(t, "sweep", p, "--out", only, "-q"); code != 2 || !strings.Contains(stderr, "no spec.yaml") {
+		t.Errorf("a folder of checkpoints only: exit %d, want 2 (whose are they?)\n%s", code, stderr)
+	}
 	// Kept checkpoints are lossexp's: a second spec with --force replaces them.
 	other := budgetSpec(t, "", "  keep_checkpoints: true\n  params: {lr: 1}\n")
 	if code, _, stderr := run(t, "sweep", other, "--out", out, "-q"); code != 2 || !strings.Contains(stderr, "--force") {
