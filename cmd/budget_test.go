@@ -9,7 +9,9 @@ import (
 	"syscall"
 	"testing"
 
+	"github.com/lossexp/lossexp/experiments/command"
 	"github.com/lossexp/lossexp/internal/faketrainer"
+	"github.com/lossexp/lossexp/spec"
 )
 
 // budgetSpec writes a spec running the fake trainer's budget mode (with
@@ -270,5 +272,24 @@ func TestBudget_SpecErrors(t *testing.T) {
 	code, stdout, stderr := run(t, "validate", p)
 	if code != 0 || !strings.Contains(stdout, "budget: 6 epochs a run ({epochs}, LOSSEXP_EPOCHS); checkpoint folder per (point, repeat) ({checkpoint_dir}) removed once the run is final") {
 		t.Errorf("validate: exit %d, no budget line\n%s%s", code, stdout, stderr)
+	}
+}
+
+// TestBudget_Doc: docs/trainer-budget.md shows validate's budget line as
+// validate prints it, and names every protocol name it documents.
+func TestBudget_Doc(t *testing.T) {
+	b, err := os.ReadFile("../docs/trainer-budget.md")
+	if err != nil {
+		t.Fatal(err)
+	}
+	doc := string(b)
+	ts := &spec.TrainerSpec{MaxEpochs: 40}
+	if line := strings.TrimSpace(ts.DescribeBudget()); !strings.Contains(doc, "    "+line+"\n") {
+		t.Errorf("the doc does not show validate's line %q", line)
+	}
+	for _, name := range []string{"{" + command.PlaceholderEpochs + "}", "{" + command.PlaceholderCheckpointDir + "}", command.EnvEpochs, command.EnvCheckpointDir, "max_epochs", "keep_checkpoints", "epochs_trained"} {
+		if !strings.Contains(doc, name) {
+			t.Errorf("the doc does not name %s", name)
+		}
 	}
 }
