@@ -194,25 +194,15 @@ func trainCommand(ctx context.Context, run *Run) (Result, error) {
 		return res, err
 	}
 	tries := 1 + s.Trainer.Retries
-	first := firstAttempt(ctx, res.RunID, logs) // numbers continue across sweeps
-	var a attempt
-	for k := first; k < first+tries; k++ {
-		a, err = runAttempt(ctx, run, res.RunID, k, logs, ckpt)
-		if err != nil {
-			if _, set := ctx.Value(logRootKey{}).(string); !set {
-				os.RemoveAll(logs) // an interrupted run leaves no temporary folder
-			}
-			if tempCkpt {
-				os.RemoveAll(ckpt)
-			}
-			return res, err // interrupted: a sweep's checkpoint folder stays for the resumed run
+	a, err := tryAttempts(ctx, run, res.RunID, logs, ckpt, tries)
+	if err != nil {
+		if _, set := ctx.Value(logRootKey{}).(string); !set {
+			os.RemoveAll(logs) // an interrupted run leaves no temporary folder
 		}
-		if f, ok := ctx.Value(attemptKey{}).(AttemptFunc); ok {
-			f(res.RunID, a.status, a.reason)
+		if tempCkpt {
+			os.RemoveAll(ckpt)
 		}
-		if a.status != StatusFailed {
-			break
-		}
+		return res, err // interrupted: a sweep's checkpoint folder stays for the resumed run
 	}
 	res.Status, res.Seconds, res.LogDir = a.status, a.seconds, logs
 	res.EpochsTrained = a.added
@@ -242,6 +232,25 @@ func trainCommand(ctx context.Context, run *Run) (Result, error) {
 		res.Metrics[i] = epochsRun(&a)
 	}
 	return res, nil
+}
+
+// tryAttempts runs attempts of run id until one does not fail, at most
+// tries; each is told to WithAttempts's function. The error is one that
+// stopped an attempt (ctx cancelled): no result.
+func tryAttempts(ctx context.Context, run *Run, id, logs, ckpt string, tries int) (a attempt, err error) {
+	first := firstAttempt(ctx, id, logs) // numbers continue across sweeps
+	for k := first; k < first+tries; k++ {
+		if a, err = runAttempt(ctx, run, id, k, logs, ckpt); err != nil {
+			return a, err
+		}
+		if f, ok := ctx.Value(attemptKey{}).(AttemptFunc); ok {
+			f(id, a.status, a.reason)
+		}
+		if a.status != StatusFailed {
+			break
+		}
+	}
+	return a, nil
 }
 
 // epochsRun is the value of the epochs_run row of the metric table for
@@ -277,12 +286,7 @@ func runAttempt(ctx context.Context, run *Run, id string, k int, logDir, ckpt st
 		return attempt{}, fmt.Errorf("create run folder: %w", err)
 	}
 	defer os.RemoveAll(dir)
-	defer func() {
-		a.reason = strings.ReplaceAll(a.reason, dir, "$"+command.EnvRunDir)
-		if ckpt != "" {
-			a.reason = strings.ReplaceAll(a.reason, ckpt, "$"+command.EnvCheckpointDir)
-		}
-	}()
+	defer hideFolders(&a, dir, ckpt)
 	argv, env, err := commandLine(ctx, run, id, k, dir, ckpt)
 	if err != nil {
 		return attempt{}, err
@@ -327,8 +331,17 @@ func runAttempt(ctx context.Context, run *Run, id string, k int, logDir, ckpt st
 		}
 	}
 	judge(s, rep, &a)
-	a.added = epochsAdded(rep)
 	return a, nil
+}
+
+// hideFolders names the run folder dir and the checkpoint folder ckpt in
+// a's reason by their variables, so that runs.csv is the same whichever
+// folders the attempt ran with.
+func hideFolders(a *attempt, dir, ckpt string) {
+	a.reason = strings.ReplaceAll(a.reason, dir, "$"+command.EnvRunDir)
+	if ckpt != "" {
+		a.reason = strings.ReplaceAll(a.reason, ckpt, "$"+command.EnvCheckpointDir)
+	}
 }
 
 // epochsAdded is the number of epochs an attempt's epoch lines cover:
@@ -393,9 +406,10 @@ func appendLog(path, text string) error {
 	return errors.Join(err, f.Close())
 }
 
-// judge sets a's status, reason, final metrics and curves from a report of
+// judge sets a's status, reason, final metrics, curves and epochs added from a report of
 // a command that exited with status 0.
 func judge(s *spec.Spec, rep *command.Report, a *attempt) {
+	a.added = epochsAdded(rep)
 	if rep.Final == nil {
 		a.reason = metricsFile + `: no line with "final": true`
 		return

@@ -57,3 +57,14 @@ func (t *TrainerSpec) DescribeBudget() string {
 	}
 	return ""
 }
+
+// intField is the field of a whole-number trainer key.
+func (t *TrainerSpec) intField(key string) *int {
+	switch key {
+	case "retries":
+		return &t.Retries
+	case "devices_per_run":
+		return &t.DevicesPerRun
+	}
+	return &t.MaxEpochs
+}

@@ -171,18 +171,14 @@ func (t *TrainerSpec) decode(d *decoder, n *yaml.Node, path string) {
 			d.duration(v, f, key, &t.Timeout)
 		case "grace":
 			d.duration(v, f, key, &t.Grace)
-		case "retries":
-			d.int(v, f, &t.Retries)
+		case "retries", "devices_per_run", "max_epochs":
+			d.int(v, f, t.intField(key))
 		case "max_failures":
 			var n int
 			d.int(v, f, &n)
 			t.MaxFailures = &n
 		case "devices":
 			d.strList(v, f, &t.Devices)
-		case "devices_per_run":
-			d.int(v, f, &t.DevicesPerRun)
-		case "max_epochs":
-			d.int(v, f, &t.MaxEpochs)
 		case "keep_checkpoints":
 			d.bool(v, f, &t.KeepCheckpoints)
 		case "metrics":

@@ -120,8 +120,6 @@ func Main(args []string) int {
 		if code, done := spawn(mode, arg); done {
 			return code
 		}
-	case "budget":
-		return budget(dir, arg)
 	case "childonce":
 		if _, err := os.Stat(arg); err != nil { // the first attempt: as child
 			code, _ := spawn("child", arg)
@@ -181,6 +179,9 @@ type params struct {
 // ok writes a deterministic report: test.accuracy falls and test.penalty
 // falls with the sum of λ, a little noise from the seed, 5 epoch lines.
 func ok(dir, mode, arg string, rest []string) int {
+	if mode == "budget" {
+		return budget(dir, arg)
+	}
 	p, b, err := readParams()
 	if err != nil {
 		fmt.Fprintln(os.Stderr, "faketrainer: LOSSEXP_PARAMS:", err)
