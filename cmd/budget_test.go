@@ -4,10 +4,12 @@ import (
 	"bufio"
 	"encoding/json"
 	"os"
+	"os/exec"
 	"path/filepath"
 	"strings"
 	"syscall"
 	"testing"
+	"time"
 
 	"github.com/lossexp/lossexp/experiments/command"
 	"github.com/lossexp/lossexp/internal/faketrainer"
@@ -291,5 +293,70 @@ func TestBudget_Doc(t *testing.T) {
 		if !strings.Contains(doc, name) {
 			t.Errorf("the doc does not name %s", name)
 		}
+	}
+}
+
+// TestBudget_Kill9Continues: lossexp killed with SIGKILL while a slow
+// trainer is part way through its epochs; the resumed sweep's attempt
+// continues from the checkpoint folder the killed one left (its epoch
+// lines start above 1, its record counts only the epochs it added), the
+// runs end with the metrics of an uninterrupted sweep, and the folders go
+// once the runs are final.
+func TestBudget_Kill9Continues(t *testing.T) {
+	if testing.Short() {
+		t.Skip("builds the binary and kills a sweep")
+	}
+	bin := buildBinary(t)
+	p := budgetSpec(t, "", "")
+	b, _ := os.ReadFile(p)
+	s := strings.Replace(string(b), `FAKE_LOSSEXP_TRAINER: "1"`, `FAKE_LOSSEXP_TRAINER: "1", FAKE_EPOCH_MS: "150"`, 1)
+	s = strings.Replace(s, "max_epochs: 6", "max_epochs: 12", 1)
+	os.WriteFile(p, []byte(s), 0o644)
+	dir := t.TempDir()
+	full, killed := filepath.Join(dir, "full"), filepath.Join(dir, "killed")
+	if out, err := exec.Command(bin, "sweep", p, "--out", full, "--workers", "2", "-q").CombinedOutput(); err != nil {
+		t.Fatalf("uninterrupted sweep: %v\n%s", err, out)
+	}
+	c := exec.Command(bin, "sweep", p, "--out", killed, "--workers", "2", "-q")
+	if err := c.Start(); err != nil {
+		t.Fatal(err)
+	}
+	state := filepath.Join(killed, "checkpoints", "p000-r00", faketrainer.BudgetState)
+	for deadline := time.Now().Add(30 * time.Second); time.Now().Before(deadline); time.Sleep(10 * time.Millisecond) {
+		if b, err := os.ReadFile(state); err == nil && strings.Contains(string(b), `"epoch": 4`) {
+			break
+		}
+	}
+	c.Process.Signal(syscall.SIGKILL)
+	c.Wait()
+	time.Sleep(300 * time.Millisecond) // the trainer is stopped with its supervisor
+	if b, err := os.ReadFile(state); err != nil {
+		t.Fatalf("no checkpoint at the kill: %v", err)
+	} else if strings.Contains(string(b), `"epoch": 12`) {
+		t.Fatalf("the run finished before the kill: %s", b)
+	}
+	if out, err := exec.Command(bin, "sweep", p, "--out", killed, "--workers", "2").CombinedOutput(); err != nil {
+		t.Fatalf("resume: %v\n%s", err, out)
+	}
+	id := ""
+	for rid, n := range storedEpochs(t, killed) {
+		if n < 12 {
+			id = rid
+		}
+	}
+	if id == "" {
+		t.Fatalf("no run continued: epochs_trained %v", storedEpochs(t, killed))
+	}
+	attempts, _ := filepath.Glob(filepath.Join(killed, "runs", "logs", id, "attempt-*.metrics.jsonl"))
+	if first := firstEpoch(t, attempts[len(attempts)-1]); first < 5 {
+		t.Errorf("the resumed attempt of %s starts at epoch %d, want after the checkpoint's 4", id, first)
+	}
+	a, _ := os.ReadFile(filepath.Join(full, "runs.csv"))
+	k, _ := os.ReadFile(filepath.Join(killed, "runs.csv"))
+	if len(a) == 0 || string(a) != string(k) {
+		t.Errorf("runs.csv of the killed-and-resumed sweep differs:\n%s\nuninterrupted:\n%s", k, a)
+	}
+	if _, err := os.Lstat(filepath.Join(killed, "checkpoints")); err == nil {
+		t.Error("checkpoints/ left after the resumed sweep")
 	}
 }

@@ -4,11 +4,13 @@ import (
 	"context"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"syscall"
 	"testing"
 
 	"github.com/lossexp/lossexp/internal/faketrainer"
+	"github.com/lossexp/lossexp/lossterms"
 )
 
 // budgetRun returns run (λ, repeat 0) of a spec running the fake
@@ -45,6 +47,9 @@ func TestCheckpoint_RemovedWhenFinal(t *testing.T) {
 	}
 	if _, err := os.Lstat(dir); err == nil {
 		t.Error("the checkpoint folder is left after the full-budget run")
+	}
+	if got := res.Metrics[slices.Index(MetricNames(run.Spec, nil), lossterms.EpochsRun)]; got != 6 {
+		t.Errorf("epochs_run of the continued run = %v, want 6 (2 before, 4 added)", got)
 	}
 	// A run failed for good (here: its command exits 3) loses its folder.
 	failing := trainerSpec(t, "exit3", "  max_epochs: 6\n")

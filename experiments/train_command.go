@@ -255,7 +255,9 @@ func tryAttempts(ctx context.Context, run *Run, id, logs, ckpt string, tries int
 
 // epochsRun is the value of the epochs_run row of the metric table for
 // attempt a: the epochs the command reported (a whole number ≤ 2⁵³, the
-// parser checked), else the epoch lines it wrote.
+// parser checked), else the epoch lines it wrote plus the epochs before
+// its first (an attempt that continued from its checkpoint at epoch k+1
+// had trained k).
 func epochsRun(a *attempt) float64 {
 	n := a.epochs
 	if v, ok := a.final[lossterms.EpochsRun]; ok {
@@ -430,6 +432,9 @@ func judge(s *spec.Spec, rep *command.Report, a *attempt) {
 	}
 	a.final = rep.Final.Values
 	a.epochs = rep.EpochLines
+	if len(rep.Epochs) > 0 { // a continued attempt starts above 1: count what its checkpoint held
+		a.epochs += int(rep.Epochs[0].Values["epoch"]) - 1
+	}
 	curves := CurveNames(s)
 	a.curves = make([][]float64, len(rep.Epochs))
 	for e, ln := range rep.Epochs {

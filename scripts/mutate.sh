@@ -717,6 +717,8 @@ mutant i24b-checkpoint-keep-ignored experiments/checkpoint.go experiments 'TestC
 	'(status != StatusOK || full) && !run.Spec.Trainer.KeepCheckpoints' '(status != StatusOK || full)'
 mutant i24b-epochs-added-total experiments/train_command.go experiments 'TestCheckpoint_RemovedWhenFinal$' \
 	'first := rep.Epochs[0].Values["epoch"]' 'first := 1.0'
+mutant i24b-epochs-run-continued experiments/train_command.go experiments 'TestCheckpoint_RemovedWhenFinal$' \
+	'a.epochs += int(rep.Epochs[0].Values["epoch"]) - 1' 'a.epochs += 0'
 mutant i24b-epochs-placeholder-unbudgeted spec/trainer.go cmd 'TestBudget_SpecErrors$' \
 	'	if s.Trainer.MaxEpochs > 0 {
 		names = append(names, command.PlaceholderEpochs)' '	if true {

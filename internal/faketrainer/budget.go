@@ -8,6 +8,7 @@ import (
 	"path/filepath"
 	"strconv"
 	"strings"
+	"time"
 )
 
 // BudgetState is the file the budget mode keeps in
@@ -33,6 +34,7 @@ func BudgetAccuracy(s float64, e int, seed uint64) float64 {
 // (test.accuracy, validation.accuracy, test.penalty). With failOnce (a
 // file path) it stops with exit status 6 halfway through the epochs the
 // first time (while failOnce does not exist), as a preempted job would.
+// $FAKE_EPOCH_MS makes each epoch last that many milliseconds.
 func budget(dir string, failOnce string) int {
 	p, _, err := readParams()
 	if err != nil {
@@ -58,7 +60,9 @@ func budget(dir string, failOnce string) int {
 		sum += l
 	}
 	var out strings.Builder
+	pace, _ := strconv.Atoi(os.Getenv("FAKE_EPOCH_MS"))
 	for e := start; e <= stop; e++ {
+		time.Sleep(time.Duration(pace) * time.Millisecond)
 		task := 1/float64(e) + 0.1*sum
 		fmt.Fprintf(&out, `{"epoch": %d, "loss.task": %g, "loss.total": %g, "test.accuracy": %g}`+"\n",
 			e, task, task+0.1*sum, BudgetAccuracy(sum, e, p.Seed))

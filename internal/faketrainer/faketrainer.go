@@ -57,7 +57,7 @@ func Active() bool { return os.Getenv(Env) != "" }
 //	devices:F  sleeps 30 ms, appends a line to F (devices.go: start, end, {devices} as the
 //	           second argument, CUDA_VISIBLE_DEVICES), then ok
 //	devfail:F  the same, then fails (exit 5)
-//	budget[:F] an expensive model (budget.go): trains to $LOSSEXP_EPOCHS epochs, continuing from
+//	budget[:F] an expensive model (budget.go): trains to $LOSSEXP_EPOCHS epochs ($FAKE_EPOCH_MS each), continuing from
 //	           $LOSSEXP_CHECKPOINT_DIR; with F, stops (exit 6) halfway the first time
 //	multi      ok, and the final line adds validation.accuracy 0.9-(s-0.3)², validation.f1 and
 //	           test.f1 0.8-(s-0.1)², validation.loss 0.2+(s-1)² (s the sum of λ; no noise)
