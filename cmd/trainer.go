@@ -47,6 +47,7 @@ func describeTrainer(w io.Writer, s *study.Spec) {
 		fmt.Fprintf(w, "  env: %s\n", strings.Join(env, " "))
 	}
 	describeDevices(w, s)
+	fmt.Fprint(w, t.DescribeBudget())
 	if len(t.Params) > 0 {
 		var ps []string
 		for _, k := range slices.Sorted(maps.Keys(t.Params)) {

@@ -16,8 +16,8 @@ import (
 // every name the protocol lists is set: the runner and the settings read
 // one list.
 func TestCommandLine_ProtocolNames(t *testing.T) {
-	s := trainerSpec(t, "ok", "  params: {lr: 0.1}")
-	_, env, err := commandLine(context.Background(), prepareRun(t, s, []float64{0.5}, 1), "0123456789abcdef", 0, t.TempDir())
+	s := trainerSpec(t, "ok", "  params: {lr: 0.1}\n  max_epochs: 7")
+	_, env, err := commandLine(context.Background(), prepareRun(t, s, []float64{0.5}, 1), "0123456789abcdef", 0, t.TempDir(), t.TempDir())
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -77,6 +77,13 @@ type Result struct {
 	Seconds      float64
 	EpochSeconds []float64
 
+	// EpochsTrained is how many epochs a training command's run trained
+	// in the attempt that gave its result: its last epoch line's epoch
+	// minus its first's plus one (a trainer that continued from its
+	// checkpoint starts above 1), else its budget (Run.EpochBudget); 0 for
+	// the built-in trainer. Successive halving sums it (epochs_budgeted).
+	EpochsTrained int
+
 	// LogDir is the folder holding the logs of a training command's run
 	// (stdout, stderr and metrics.jsonl of each attempt); "" for the
 	// built-in trainer. A store keeps them beside the run's record

@@ -47,10 +47,23 @@ type Run struct {
 	Lambdas []float64 // λ of every term, in spec order
 	Spec    *spec.Spec
 	Data    *dataset.Splits
+	// Budget is the epochs this run trains to, 0 for the spec's full
+	// budget (successive halving sets a rung's).
+	Budget int
 }
 
 // ID returns the run's stable identifier.
 func (r *Run) ID() string { return fmt.Sprintf("p%03d-r%02d", r.Point, r.Repeat) }
+
+// EpochBudget returns the epochs this run trains to: Budget, else the
+// full budget (train.epochs for the built-in trainer, trainer.max_epochs
+// for a command; 0 for a command whose spec has no max_epochs).
+func (r *Run) EpochBudget() int {
+	if r.Budget > 0 {
+		return r.Budget
+	}
+	return r.Spec.FullEpochs()
+}
 
 // DataSource loads a spec's data once and prepares it per repeat.
 type DataSource struct {

@@ -164,7 +164,10 @@ type attempt struct {
 	final          map[string]float64
 	curves         [][]float64
 	epochs         int
-	seconds        float64
+	// added is the epochs the attempt trained by its epoch lines (last
+	// epoch − first + 1; 0 without epoch lines).
+	added   int
+	seconds float64
 }
 
 // trainCommand trains one run with the spec's training command. A run
@@ -180,30 +183,33 @@ func trainCommand(ctx context.Context, run *Run) (Result, error) {
 	if err != nil {
 		return res, err
 	}
-	res.RunID = spec.RunID(s.RunBase(sum), run.Lambdas, run.Repeat)
+	key := spec.RunID(s.RunBase(sum), run.Lambdas, run.Repeat) // the (λ, repeat) of its checkpoint folder
+	res.RunID = key
 	logs, err := logDir(ctx, res.RunID)
 	if err != nil {
 		return res, fmt.Errorf("log folder of run %s: %w", res.RunID, err)
 	}
+	ckpt, tempCkpt, err := openCheckpoint(ctx, run, key)
+	if err != nil {
+		return res, err
+	}
 	tries := 1 + s.Trainer.Retries
-	first := firstAttempt(ctx, res.RunID, logs) // numbers continue across sweeps
-	var a attempt
-	for k := first; k < first+tries; k++ {
-		a, err = runAttempt(ctx, run, res.RunID, k, logs)
-		if err != nil {
-			if _, set := ctx.Value(logRootKey{}).(string); !set {
-				os.RemoveAll(logs) // an interrupted run leaves no temporary folder
-			}
-			return res, err
+	a, err := tryAttempts(ctx, run, res.RunID, logs, ckpt, tries)
+	if err != nil {
+		if _, set := ctx.Value(logRootKey{}).(string); !set {
+			os.RemoveAll(logs) // an interrupted run leaves no temporary folder
 		}
-		if f, ok := ctx.Value(attemptKey{}).(AttemptFunc); ok {
-			f(res.RunID, a.status, a.reason)
+		if tempCkpt {
+			os.RemoveAll(ckpt)
 		}
-		if a.status != StatusFailed {
-			break
-		}
+		return res, err // interrupted: a sweep's checkpoint folder stays for the resumed run
 	}
 	res.Status, res.Seconds, res.LogDir = a.status, a.seconds, logs
+	res.EpochsTrained = a.added
+	if a.added == 0 {
+		res.EpochsTrained = run.EpochBudget() // no epoch lines: the budget it was given
+	}
+	closeCheckpoint(run, ckpt, tempCkpt, a.status)
 	switch a.status {
 	case StatusFailed:
 		res.Reason = a.reason
@@ -228,9 +234,30 @@ func trainCommand(ctx context.Context, run *Run) (Result, error) {
 	return res, nil
 }
 
+// tryAttempts runs attempts of run id until one does not fail, at most
+// tries; each is told to WithAttempts's function. The error is one that
+// stopped an attempt (ctx cancelled): no result.
+func tryAttempts(ctx context.Context, run *Run, id, logs, ckpt string, tries int) (a attempt, err error) {
+	first := firstAttempt(ctx, id, logs) // numbers continue across sweeps
+	for k := first; k < first+tries; k++ {
+		if a, err = runAttempt(ctx, run, id, k, logs, ckpt); err != nil {
+			return a, err
+		}
+		if f, ok := ctx.Value(attemptKey{}).(AttemptFunc); ok {
+			f(id, a.status, a.reason)
+		}
+		if a.status != StatusFailed {
+			break
+		}
+	}
+	return a, nil
+}
+
 // epochsRun is the value of the epochs_run row of the metric table for
 // attempt a: the epochs the command reported (a whole number ≤ 2⁵³, the
-// parser checked), else the epoch lines it wrote.
+// parser checked), else the epoch lines it wrote plus the epochs before
+// its first (an attempt that continued from its checkpoint at epoch k+1
+// had trained k).
 func epochsRun(a *attempt) float64 {
 	n := a.epochs
 	if v, ok := a.final[lossterms.EpochsRun]; ok {
@@ -247,7 +274,7 @@ func epochsRun(a *attempt) float64 {
 // quotes it (the command's stderr, an error opening metrics.jsonl) it
 // reads $LOSSEXP_RUN_DIR, so that runs.csv is the same whichever folder
 // the attempt ran in.
-func runAttempt(ctx context.Context, run *Run, id string, k int, logDir string) (a attempt, err error) {
+func runAttempt(ctx context.Context, run *Run, id string, k int, logDir, ckpt string) (a attempt, err error) {
 	s := run.Spec
 	t := s.Trainer
 	ctx, release, err := acquireDevices(ctx, s) // held until the attempt ends, however it ends
@@ -261,8 +288,8 @@ func runAttempt(ctx context.Context, run *Run, id string, k int, logDir string) 
 		return attempt{}, fmt.Errorf("create run folder: %w", err)
 	}
 	defer os.RemoveAll(dir)
-	defer func() { a.reason = strings.ReplaceAll(a.reason, dir, "$LOSSEXP_RUN_DIR") }()
-	argv, env, err := commandLine(ctx, run, id, k, dir)
+	defer hideFolders(&a, dir, ckpt)
+	argv, env, err := commandLine(ctx, run, id, k, dir, ckpt)
 	if err != nil {
 		return attempt{}, err
 	}
@@ -307,6 +334,28 @@ func runAttempt(ctx context.Context, run *Run, id string, k int, logDir string) 
 	}
 	judge(s, rep, &a)
 	return a, nil
+}
+
+// hideFolders names the run folder dir and the checkpoint folder ckpt in
+// a's reason by their variables, so that runs.csv is the same whichever
+// folders the attempt ran with.
+func hideFolders(a *attempt, dir, ckpt string) {
+	a.reason = strings.ReplaceAll(a.reason, dir, "$"+command.EnvRunDir)
+	if ckpt != "" {
+		a.reason = strings.ReplaceAll(a.reason, ckpt, "$"+command.EnvCheckpointDir)
+	}
+}
+
+// epochsAdded is the number of epochs an attempt's epoch lines cover:
+// the last epoch − the first + 1 (a trainer that continued from its
+// checkpoint starts above 1), 0 without epoch lines.
+func epochsAdded(rep *command.Report) int {
+	if len(rep.Epochs) == 0 {
+		return 0
+	}
+	first := rep.Epochs[0].Values["epoch"]
+	last := rep.Epochs[len(rep.Epochs)-1].Values["epoch"]
+	return int(last-first) + 1
 }
 
 // watchedLosses are the epoch-line values of which a non-finite one makes
@@ -359,9 +408,10 @@ func appendLog(path, text string) error {
 	return errors.Join(err, f.Close())
 }
 
-// judge sets a's status, reason, final metrics and curves from a report of
+// judge sets a's status, reason, final metrics, curves and epochs added from a report of
 // a command that exited with status 0.
 func judge(s *spec.Spec, rep *command.Report, a *attempt) {
+	a.added = epochsAdded(rep)
 	if rep.Final == nil {
 		a.reason = metricsFile + `: no line with "final": true`
 		return
@@ -382,6 +432,9 @@ func judge(s *spec.Spec, rep *command.Report, a *attempt) {
 	}
 	a.final = rep.Final.Values
 	a.epochs = rep.EpochLines
+	if len(rep.Epochs) > 0 { // a continued attempt starts above 1: count what its checkpoint held
+		a.epochs += int(rep.Epochs[0].Values["epoch"]) - 1
+	}
 	curves := CurveNames(s)
 	a.curves = make([][]float64, len(rep.Epochs))
 	for e, ln := range rep.Epochs {
@@ -416,8 +469,9 @@ func judge(s *spec.Spec, rep *command.Report, a *attempt) {
 
 // commandLine returns the argv and the environment of attempt k, and
 // writes params.json into the run folder dir.
-func commandLine(ctx context.Context, run *Run, id string, k int, dir string) ([]string, []string, error) {
+func commandLine(ctx context.Context, run *Run, id string, k int, dir, ckpt string) ([]string, []string, error) {
 	inv := newInvocation(ctx, run, id, k, dir)
+	inv.ckpt = ckpt
 	argv, err := inv.argv()
 	if err != nil {
 		return nil, nil, err
@@ -448,6 +502,7 @@ type invocation struct {
 	devices     string
 	haveDevices bool
 	deviceEnv   []string
+	ckpt        string // the run's checkpoint folder ({checkpoint_dir})
 }
 
 func newInvocation(ctx context.Context, run *Run, id string, k int, dir string) *invocation {
@@ -478,6 +533,11 @@ func (inv *invocation) lookup(name string) (string, bool) {
 		return strconv.Itoa(inv.worker), true
 	case command.PlaceholderDevices:
 		return inv.devices, inv.haveDevices
+	case command.PlaceholderCheckpointDir:
+		return inv.ckpt, true
+	case command.PlaceholderEpochs:
+		n := inv.run.EpochBudget()
+		return strconv.Itoa(n), n > 0
 	}
 	if n, ok := strings.CutPrefix(name, command.PlaceholderLambda); ok {
 		if l, ok := inv.lambdas[n]; ok {
@@ -546,7 +606,11 @@ func (inv *invocation) env() ([]string, error) {
 		command.EnvRunDir+"="+inv.dir,
 		command.EnvParams+"="+inv.paramsPath(),
 		command.EnvAttempt+"="+strconv.Itoa(inv.k),
+		command.EnvCheckpointDir+"="+inv.ckpt,
 	)
+	if n := inv.run.EpochBudget(); n > 0 {
+		env = append(env, command.EnvEpochs+"="+strconv.Itoa(n))
+	}
 	for _, term := range inv.s.Loss.Terms {
 		env = append(env, command.EnvLambda+EnvName(term.Name)+"="+fmtFloat(inv.lambdas[term.Name]))
 	}
@@ -582,7 +646,9 @@ func (inv *invocation) writeParams() error {
 		Axes    map[string]float64 `json:"axes"`
 		Spec    string             `json:"spec"`
 		Report  []string           `json:"required_metrics"`
-	}{inv.id, inv.run.Repeat, inv.seed, inv.worker, inv.k, inv.dir, filepath.Join(inv.dir, metricsFile), inv.lambdas, t.Params, s.AxisValues(), specPath, required}
+		Epochs  int                `json:"epochs,omitempty"` // the budget ({epochs}), absent without one
+		Ckpt    string             `json:"checkpoint_dir"`
+	}{inv.id, inv.run.Repeat, inv.seed, inv.worker, inv.k, inv.dir, filepath.Join(inv.dir, metricsFile), inv.lambdas, t.Params, s.AxisValues(), specPath, required, inv.run.EpochBudget(), inv.ckpt}
 	if p.Params == nil {
 		p.Params = map[string]float64{}
 	}

@@ -434,7 +434,7 @@ func BenchmarkTrainCommand_Protocol(b *testing.B) {
 		if err != nil {
 			b.Fatal(err)
 		}
-		if _, _, err := commandLine(context.Background(), run, "0123456789abcdef", 1, dir); err != nil {
+		if _, _, err := commandLine(context.Background(), run, "0123456789abcdef", 1, dir, logs); err != nil {
 			b.Fatal(err)
 		}
 		os.WriteFile(filepath.Join(dir, metricsFile), metrics, 0o644) // the command's part

@@ -729,6 +729,25 @@ mutant i25c-pair-key-without-seed report/compare/stats.go report/compare 'TestCo
 	'pk := r.Seed + "\x00" +' 'pk := "\x00" +'
 mutant i25c-out-inside-allowed study/compare.go study 'TestCompare_Refused$' \
 	'rel, err := filepath.Rel(realAbs(d), ao)' 'rel, err := filepath.Rel(realAbs(d), "/nowhere"+ao)'
+# --- issue 24: command budget ---
+mutant i24b-checkpoint-rung-removed experiments/checkpoint.go experiments 'TestCheckpoint_RemovedWhenFinal$' \
+	'full := run.EpochBudget() >= run.Spec.Trainer.MaxEpochs' 'full := true'
+mutant i24b-checkpoint-failed-kept experiments/checkpoint.go experiments 'TestCheckpoint_RemovedWhenFinal$' \
+	'(status != StatusOK || full) && !run.Spec.Trainer.KeepCheckpoints' 'full && !run.Spec.Trainer.KeepCheckpoints'
+mutant i24b-checkpoint-keep-ignored experiments/checkpoint.go experiments 'TestCheckpoint_RemovedWhenFinal$' \
+	'(status != StatusOK || full) && !run.Spec.Trainer.KeepCheckpoints' '(status != StatusOK || full)'
+mutant i24b-epochs-added-total experiments/train_command.go experiments 'TestCheckpoint_RemovedWhenFinal$' \
+	'first := rep.Epochs[0].Values["epoch"]' 'first := 1.0'
+mutant i24b-epochs-run-continued experiments/train_command.go experiments 'TestCheckpoint_RemovedWhenFinal$' \
+	'a.epochs += int(rep.Epochs[0].Values["epoch"]) - 1' 'a.epochs += 0'
+mutant i24b-epochs-placeholder-unbudgeted spec/trainer.go cmd 'TestBudget_SpecErrors$' \
+	'	if s.Trainer.MaxEpochs > 0 {
+		names = append(names, command.PlaceholderEpochs)' '	if true {
+		names = append(names, command.PlaceholderEpochs)'
+mutant i24b-checkpoint-not-ours study/folder.go cmd 'TestBudget_KeepCheckpoints$' \
+	'			inv.Checkpoints = append(inv.Checkpoints, rel)
+			inv.Results = true' '			inv.Checkpoints = append(inv.Checkpoints, rel)'
+
 echo
 echo "=== mutation summary: $caught caught, $missed missed, $stale stale (of $((caught + missed + stale)))"
 printf '%s\n' "${report[@]}"

@@ -81,6 +81,13 @@ type TrainerSpec struct {
 	// left out of the run ids and of ResultHash.
 	Devices       []string `json:"-"`
 	DevicesPerRun int      `json:"-"`
+	// MaxEpochs is the full training budget (trainer.max_epochs, 0 = not
+	// given) a command gets as {epochs} and LOSSEXP_EPOCHS; it changes
+	// what a run computes, so it enters the run ids (budget.go).
+	// KeepCheckpoints keeps a run's checkpoint folder once the run is
+	// final; it changes nothing a run computes.
+	MaxEpochs       int  `json:",omitempty"`
+	KeepCheckpoints bool `json:"-"`
 
 	// shift is, per field (trainer.command[i], trainer.env.<KEY>), the
 	// column of the value's first character relative to the node's (1
@@ -111,7 +118,7 @@ func (t *TrainerSpec) FailFast() int {
 }
 
 var (
-	trainerKeys      = []string{"command", "inputs", "env", "params", "timeout", "grace", "retries", "max_failures", "metrics", "devices", "devices_per_run"}
+	trainerKeys      = []string{"command", "inputs", "env", "params", "timeout", "grace", "retries", "max_failures", "metrics", "devices", "devices_per_run", "max_epochs", "keep_checkpoints"}
 	trainerBetter    = []string{"higher", "lower"}
 	envKeyRE         = regexp.MustCompile(`^[A-Za-z_][A-Za-z0-9_]*$`)
 	trainerParamRE   = regexp.MustCompile(`^[A-Za-z_][A-Za-z0-9_]*$`)
@@ -164,16 +171,16 @@ func (t *TrainerSpec) decode(d *decoder, n *yaml.Node, path string) {
 			d.duration(v, f, key, &t.Timeout)
 		case "grace":
 			d.duration(v, f, key, &t.Grace)
-		case "retries":
-			d.int(v, f, &t.Retries)
+		case "retries", "devices_per_run", "max_epochs":
+			d.int(v, f, t.intField(key))
 		case "max_failures":
 			var n int
 			d.int(v, f, &n)
 			t.MaxFailures = &n
 		case "devices":
 			d.strList(v, f, &t.Devices)
-		case "devices_per_run":
-			d.int(v, f, &t.DevicesPerRun)
+		case "keep_checkpoints":
+			d.bool(v, f, &t.KeepCheckpoints)
 		case "metrics":
 			ms := []TrainerMetric{}
 			if d.mapping(v, f, nil, func(k string, v *yaml.Node, fk string) {
@@ -221,6 +228,7 @@ func (s *Spec) validateTrainer(v *validator) {
 	}
 	s.validateTrainerCommand(v)
 	s.validateTrainerDevices(v)
+	s.validateTrainerBudget(v)
 	s.validateTrainerInputs(v)
 	s.validateTrainerMetrics(v)
 	s.validateTrainerTerms(v)
@@ -340,6 +348,9 @@ func (s *Spec) placeholderNames() []string {
 	if len(s.Trainer.Devices) > 0 {
 		names = append(names, command.PlaceholderDevices)
 	}
+	if s.Trainer.MaxEpochs > 0 {
+		names = append(names, command.PlaceholderEpochs)
+	}
 	for _, t := range s.Loss.Terms {
 		names = append(names, command.PlaceholderLambda+t.Name)
 	}
@@ -371,6 +382,10 @@ func (s *Spec) checkTemplate(v *validator, field, val string, valid []string) {
 		return
 	}
 	for _, p := range tpl.Placeholders() {
+		if p.Name == command.PlaceholderEpochs && !slices.Contains(valid, p.Name) {
+			at(p.Offset, errEpochsWithoutBudget)
+			continue
+		}
 		if !slices.Contains(valid, p.Name) {
 			at(p.Offset, oneOf(fmt.Sprintf("unknown placeholder {%s}", p.Name), p.Name, valid))
 		}
@@ -393,9 +408,10 @@ func (s *Spec) trainerRunBase(inputsSum string) string {
 		Command      []string
 		Env          map[string]string  `json:",omitempty"`
 		Params       map[string]float64 `json:",omitempty"`
+		MaxEpochs    int                `json:",omitempty"` // absent before issue 24: the run ids stay
 		InputsSHA256 string
 		Terms        []term
-	}{Numerics: NumericsVersion, Seed: s.Seed, Command: t.Command, Env: t.Env, Params: t.Params, InputsSHA256: inputsSum}
+	}{Numerics: NumericsVersion, Seed: s.Seed, Command: t.Command, Env: t.Env, Params: t.Params, MaxEpochs: t.MaxEpochs, InputsSHA256: inputsSum}
 	for _, ts := range s.Loss.Terms {
 		k.Terms = append(k.Terms, term{ts.Kind, ts.Name})
 	}

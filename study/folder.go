@@ -40,6 +40,9 @@ const (
 	HTMLFile     = report.HTMLFile
 	StoreDir     = sweep.StoreDir // the run store
 	ShardDir     = sweep.ShardDir // the shard manifests
+	// CheckpointsDir holds a training command's checkpoint folders,
+	// one per (grid point, repeat) (experiments/checkpoint.go).
+	CheckpointsDir = layout.CheckpointsDir
 )
 
 // TableFiles are the tables a sweep writes from the run store, and
@@ -150,9 +153,13 @@ type Inventory struct {
 	Foreign []string // everything else
 	Records []string // files of the run store: segments, and records of the one-file-per-run layout (paths relative to the folder)
 	Logs    []string // log folders of a training command's runs (runs/logs/<run-id>); their log files are in Ours, anything else in them in Foreign
-	Scratch bool     // runs/tmp is a folder: lossexp's scratch (see ScratchDir), whatever it holds
-	Links   []string // symbolic links (or other non-regular files) where lossexp reads or writes: never followed, never removed; the folder is refused
-	Results bool     // the folder holds results (tables, records, shard manifests)
+	// Checkpoints are the checkpoint folders of a training command's
+	// runs (checkpoints/p003-r01): lossexp's, whatever the trainer wrote
+	// in them (removed whole, links in them removed, never followed).
+	Checkpoints []string
+	Scratch     bool     // runs/tmp is a folder: lossexp's scratch (see ScratchDir), whatever it holds
+	Links       []string // symbolic links (or other non-regular files) where lossexp reads or writes: never followed, never removed; the folder is refused
+	Results     bool     // the folder holds results (tables, records, shard manifests)
 }
 
 // Take stock of dir. A file is ours when the manifest lists it, when it is
@@ -199,6 +206,10 @@ func takeInventory(dir string) (*Inventory, error) {
 				return nil, err
 			}
 			if err := inv.scanLogs(dir); err != nil {
+				return nil, err
+			}
+		case n == CheckpointsDir && e.IsDir():
+			if err := inv.scanCheckpoints(dir); err != nil {
 				return nil, err
 			}
 		case n == sweep.ShardDir && e.IsDir():
@@ -298,10 +309,34 @@ func (inv *Inventory) scanLogFolder(dir, rel string) error {
 	return nil
 }
 
+// scanCheckpoints sorts checkpoints/: a folder per (point, repeat) is
+// lossexp's (a sweep's results: a new spec must not continue from it);
+// a link or a special file at such a name is refused; anything else is
+// the user's.
+func (inv *Inventory) scanCheckpoints(dir string) error {
+	entries, err := os.ReadDir(filepath.Join(dir, CheckpointsDir))
+	if err != nil {
+		return inputf("output folder %s: %w", dir, atomicfile.UnwrapPath(err))
+	}
+	for _, e := range entries {
+		rel := filepath.Join(CheckpointsDir, e.Name())
+		switch {
+		case !layout.IsCheckpointName(e.Name()):
+			inv.Foreign = append(inv.Foreign, rel)
+		case !e.IsDir():
+			inv.Links = append(inv.Links, rel)
+		default:
+			inv.Checkpoints = append(inv.Checkpoints, rel)
+			inv.Results = true
+		}
+	}
+	return nil
+}
+
 // ownedName reports whether lossexp writes the top-level name n of a
 // results folder (or reads it as its own).
 func ownedName(n string, listed map[string]bool, known []string) bool {
-	return listed[n] || slices.Contains(known, n) || n == sweep.StoreDir || n == sweep.ShardDir
+	return listed[n] || slices.Contains(known, n) || n == sweep.StoreDir || n == sweep.ShardDir || n == CheckpointsDir
 }
 
 var runIDRE = regexp.MustCompile(`^[0-9a-f]{16}$`)
@@ -426,6 +461,9 @@ func removeOurs(dir string, inv *Inventory) error {
 		}
 		os.Remove(scratchRoot(dir))
 	}
+	if err := removeCheckpoints(dir, inv); err != nil {
+		return inputf("replace results in %s: %w", dir, atomicfile.UnwrapPath(err))
+	}
 	os.Remove(filepath.Join(dir, sweep.StoreDir, sweep.LogsDir))
 	for _, sub := range []string{sweep.StoreDir, sweep.ShardDir} {
 		os.Remove(filepath.Join(dir, sub)) // only if now empty
@@ -449,6 +487,23 @@ func ClearRecords(dir string) error {
 			return inputf("clear the run store of %s: %w", dir, atomicfile.UnwrapPath(err))
 		}
 	}
+	// A retrained run starts over: it must not continue from a checkpoint.
+	if err := removeCheckpoints(dir, inv); err != nil {
+		return inputf("clear the checkpoints of %s: %w", dir, atomicfile.UnwrapPath(err))
+	}
+	return nil
+}
+
+// removeCheckpoints removes the checkpoint folders of inv (whole: what a
+// trainer wrote in them is lossexp's to remove; os.RemoveAll removes a
+// link, never follows it), then checkpoints/ once empty.
+func removeCheckpoints(dir string, inv *Inventory) error {
+	for _, rel := range inv.Checkpoints {
+		if err := os.RemoveAll(filepath.Join(dir, rel)); err != nil {
+			return err
+		}
+	}
+	os.Remove(filepath.Join(dir, CheckpointsDir)) // only if now empty
 	return nil
 }
 

@@ -212,11 +212,13 @@ func openRunScratch(dir string, st *Study, exclusive bool, log io.Writer) (*Scra
 }
 
 // closeRunScratch removes this process's scratch folder, and runs/tmp
-// once empty when exclusive (a shard leaves it to the other shards).
+// and checkpoints/ once empty when exclusive (a shard leaves them to the
+// other shards).
 func closeRunScratch(dir string, s *Scratch, exclusive bool) {
 	s.Close()
 	if exclusive {
-		os.Remove(scratchRoot(dir)) // only if empty
+		os.Remove(scratchRoot(dir))                   // only if empty
+		os.Remove(filepath.Join(dir, CheckpointsDir)) // only if empty: every run final, none kept
 	}
 }
 

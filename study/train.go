@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"io"
 	"math"
+	"path/filepath"
 	"regexp"
 	"slices"
 	"strconv"
@@ -106,7 +107,7 @@ func (st *Study) TrainMissing(ctx context.Context, store *sweep.Store, mine swee
 	if st.Spec.Trainer != nil {
 		ff := &failFast{limit: st.Spec.Trainer.FailFast(), stop: stop, spec: st.SpecPath, store: store.Dir()}
 		ctx = experiments.WithAttempts(ctx, ff.attempt)
-		ctx = withDevicePool(ctx, st.Spec)
+		ctx = experiments.WithCheckpoints(withDevicePool(ctx, st.Spec), filepath.Join(filepath.Dir(store.Dir()), CheckpointsDir))
 	}
 	n, err := sweep.Run(ctx, st.Spec, st.Data, plans, sweep.Options{
 		Workers: st.limits.workersOr(opt.Workers),

@@ -110,6 +110,7 @@ type segRecord struct {
 	Curves       []Floats       `json:"curves"`
 	Seconds      float64        `json:"seconds"`
 	EpochSeconds Floats         `json:"epoch_seconds"`
+	EpochsTrain  int            `json:"epochs_trained,omitempty"` // a training command's (Record.EpochsTrained)
 	Samples      *RecordSamples `json:"samples,omitempty"`
 	Balance      *RecordBalance `json:"balance,omitempty"`
 	Checksum     string         `json:"checksum"`
@@ -740,7 +741,7 @@ func decodeLine(b []byte, h *SegmentHeader) (*Record, error) {
 		Format: SegmentFormat, RunID: sr.RunID, RunBase: sr.RunBase, SpecHash: sr.SpecHash, Tool: h.Tool,
 		Point: sr.Point, Repeat: sr.Repeat, Seed: sr.Seed, Fold: sr.Fold, Terms: h.Terms, Lambdas: sr.Lambdas, LambdaEff: sr.LambdaEff,
 		Status: sr.Status, Reason: sr.Reason, MetricNames: h.MetricNames, Metrics: sr.Metrics, ExtraNames: sr.ExtraNames, Extra: sr.Extra,
-		CurveNames: h.CurveNames, Curves: sr.Curves, Seconds: sr.Seconds, EpochSeconds: sr.EpochSeconds,
+		CurveNames: h.CurveNames, Curves: sr.Curves, Seconds: sr.Seconds, EpochSeconds: sr.EpochSeconds, EpochsTrained: sr.EpochsTrain,
 		Samples: sr.Samples, Balance: sr.Balance, Checksum: sr.Checksum,
 	}
 	if err := rec.check(); err != nil {
@@ -832,7 +833,7 @@ func (s *Store) Save(rec *Record) error {
 		RunID: rec.RunID, RunBase: rec.RunBase, SpecHash: rec.SpecHash, Point: rec.Point, Repeat: rec.Repeat, Seed: rec.Seed, Fold: rec.Fold,
 		Lambdas: rec.Lambdas, LambdaEff: rec.LambdaEff, Status: rec.Status, Reason: rec.Reason,
 		Metrics: rec.Metrics, ExtraNames: rec.ExtraNames, Extra: rec.Extra, Curves: rec.Curves, Seconds: rec.Seconds, EpochSeconds: rec.EpochSeconds,
-		Samples: rec.Samples, Balance: rec.Balance,
+		EpochsTrain: rec.EpochsTrained, Samples: rec.Samples, Balance: rec.Balance,
 	}
 	if sr.Curves == nil {
 		sr.Curves = []Floats{}

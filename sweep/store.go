@@ -65,6 +65,10 @@ type Record struct {
 	Curves       []Floats `json:"curves"`
 	Seconds      float64  `json:"seconds"`
 	EpochSeconds Floats   `json:"epoch_seconds"`
+	// EpochsTrained is experiments.Result's: the epochs a training
+	// command's run trained in its last attempt (absent for the built-in
+	// trainer and in records before issue 24).
+	EpochsTrained int `json:"epochs_trained,omitempty"`
 	// Samples are the run's figure samples (repeat 0 of terms that draw
 	// figures), kept so a resumed or merged sweep draws the same figures.
 	Samples *RecordSamples `json:"samples,omitempty"`
@@ -321,7 +325,7 @@ func NewRecord(r *experiments.Result, terms, metrics, curves []string, base, spe
 		Status: r.Status, Reason: r.Reason,
 		MetricNames: metrics, Metrics: r.Metrics, ExtraNames: r.ExtraNames, Extra: r.Extra,
 		CurveNames: curves, Curves: make([]Floats, len(r.Curves)),
-		Seconds: r.Seconds, EpochSeconds: r.EpochSeconds,
+		Seconds: r.Seconds, EpochSeconds: r.EpochSeconds, EpochsTrained: r.EpochsTrained,
 	}
 	for i, c := range r.Curves {
 		rec.Curves[i] = c
@@ -353,7 +357,7 @@ func (r *Record) Result(p Plan) experiments.Result {
 		Index: p.Index, RunID: r.RunID, Point: p.Point, Repeat: p.Repeat, Fold: p.Fold,
 		Lambdas: p.Lambdas, Status: r.Status, Reason: r.Reason,
 		Metrics: r.Metrics, ExtraNames: r.ExtraNames, Extra: r.Extra, Curves: make([][]float64, len(r.Curves)),
-		Seconds: r.Seconds, EpochSeconds: r.EpochSeconds,
+		Seconds: r.Seconds, EpochSeconds: r.EpochSeconds, EpochsTrained: r.EpochsTrained,
 	}
 	if r.Seed != nil {
 		res.Seed = *r.Seed

@@ -66,7 +66,7 @@ func TestDigitsExample_NamesItsPython(t *testing.T) {
 
 // TestDigitsExample runs the README's command (README.md, "Example: a
 // PyTorch MLP") on a reduced copy of digits.yaml (2×2 grid, 2 repeats, 4
-// epochs) in the same layout, with a python3 lacking torch first on PATH,
+// epochs: max_epochs, which train.py reads as LOSSEXP_EPOCHS) in the same layout, with a python3 lacking torch first on PATH,
 // and checks the protocol end to end: every run ok, λ chosen on
 // validation.accuracy, the metrics in range, the curves filled, the
 // gradient conflict measured where λ > 0 and empty where λ = 0.
@@ -106,7 +106,7 @@ func TestDigitsExample(t *testing.T) {
 	s := string(spec)
 	for _, r := range [][2]string{
 		{"repeats: 3", "repeats: 2"},
-		{`"--seed={seed}"]`, `"--seed={seed}", "--epochs=4"]`},
+		{"max_epochs: 40", "max_epochs: 4"},
 		{"weight: [0, 0.1, 0.3, 1, 3, 10]", "weight: [0, 1]"},
 		{"weight: [0, 0.001, 0.01]", "weight: [0, 0.01]"},
 	} {
@@ -176,5 +176,48 @@ func TestDigitsExample(t *testing.T) {
 	curves, _ := os.ReadFile(filepath.Join(out, "curves.csv"))
 	if n := strings.Count(string(curves), "\n"); n != 1+8*4 {
 		t.Errorf("curves.csv has %d lines, want 1 + 8 runs × 4 epochs", n)
+	}
+}
+
+// TestTrainPy_Continues: train.py trains $LOSSEXP_EPOCHS epochs and keeps
+// its state in $LOSSEXP_CHECKPOINT_DIR; run for 2 epochs and then for 4 in
+// the same folder, the second run starts at epoch 3 and ends with the
+// metrics of an uninterrupted 4-epoch run, to the bit (same model,
+// optimizer and random state).
+func TestTrainPy_Continues(t *testing.T) {
+	if testing.Short() {
+		t.Skip("trains 3 PyTorch runs")
+	}
+	if err := exec.Command(interpreter, "-c", "import torch").Run(); err != nil {
+		if os.Getenv("LOSSEXP_REQUIRE_TORCH") == "1" {
+			t.Fatalf("no torch for %s and LOSSEXP_REQUIRE_TORCH=1: %v", interpreter, err)
+		}
+		t.Skip("no torch for " + interpreter)
+	}
+	train := func(runDir, ckpt, epochs string) []string {
+		t.Helper()
+		c := exec.Command(interpreter, "train.py", "--recon=0.3", "--decay=0.01", "--seed=5", "--data", "../../datasets/sklearn/digits.csv")
+		c.Env = append(os.Environ(), "LOSSEXP_RUN_DIR="+runDir, "LOSSEXP_CHECKPOINT_DIR="+ckpt, "LOSSEXP_EPOCHS="+epochs)
+		if out, err := c.CombinedOutput(); err != nil {
+			t.Fatalf("train.py: %v\n%s", err, out)
+		}
+		b, err := os.ReadFile(filepath.Join(runDir, "metrics.jsonl"))
+		if err != nil {
+			t.Fatal(err)
+		}
+		return strings.Split(strings.TrimSpace(string(b)), "\n")
+	}
+	whole := train(t.TempDir(), t.TempDir(), "4")
+	ckpt := t.TempDir()
+	first := train(t.TempDir(), ckpt, "2")
+	rest := train(t.TempDir(), ckpt, "4")
+	if len(whole) != 5 || len(first) != 3 || len(rest) != 3 {
+		t.Fatalf("lines: %d, %d, %d; want 4 epochs + final, 2 + final, 2 + final", len(whole), len(first), len(rest))
+	}
+	if !strings.HasPrefix(rest[0], `{"epoch": 3,`) {
+		t.Errorf("the continued run starts with %.40s, want epoch 3", rest[0])
+	}
+	if rest[2] != whole[4] || rest[1] != whole[3] {
+		t.Errorf("continued run ends\n%s\nthe uninterrupted one\n%s", rest[2], whole[4])
 	}
 }

@@ -20,6 +20,14 @@ gradient and each term's weighted gradient and the ratio of their norms:
 lossexp's gradient-conflict analysis reads grad.cos.<term>,
 grad.ratio.<term> and grad.conflict.<term>.
 
+Budget and checkpoints: it trains $LOSSEXP_EPOCHS epochs (lossexp sets it
+from trainer.max_epochs, or a halving rung's budget; --epochs overrides it,
+40 without either). After every epoch it saves the model, the optimizer, the
+epoch and the random state to $LOSSEXP_CHECKPOINT_DIR/state.pt, and when it
+finds that file it continues after the saved epoch: a retried attempt or the
+next halving rung trains only the epochs it adds, and ends where an
+uninterrupted run would.
+
 The 300 training rows are followed by 500 validation rows (lossexp chooses λ
 on validation.accuracy) and the rest for test.
 
@@ -102,18 +110,51 @@ class Net(torch.nn.Module):
         return self.cls(h), self.dec(h)
 
 
+STATE = "state.pt"
+
+
+def load_state(ckpt, net, opt, gen, sums):
+    """Restores what save_state kept in the folder ckpt; returns the epoch it
+    had finished (0 when there is nothing to continue from)."""
+    path = os.path.join(ckpt or "", STATE)
+    if not ckpt or not os.path.isfile(path):
+        return 0
+    st = torch.load(path, weights_only=False)
+    net.load_state_dict(st["model"])
+    opt.load_state_dict(st["optimizer"])
+    gen.set_state(st["generator"])
+    torch.set_rng_state(st["torch_rng"])
+    sums.update(st["sums"])
+    return st["epoch"]
+
+
+def save_state(ckpt, net, opt, gen, sums, epoch):
+    """Saves the model, the optimizer, the random state and the gradient
+    statistics after epoch in the folder ckpt (a temporary file renamed over
+    the last state: a kill mid-write leaves the previous one)."""
+    if not ckpt:
+        return
+    tmp = os.path.join(ckpt, STATE + ".tmp")
+    torch.save({"model": net.state_dict(), "optimizer": opt.state_dict(), "epoch": epoch,
+                "generator": gen.get_state(), "torch_rng": torch.get_rng_state(), "sums": sums}, tmp)
+    os.replace(tmp, os.path.join(ckpt, STATE))
+
+
 def main():
     p = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     p.add_argument("--recon", type=float, required=True, help="λ of the reconstruction term")
     p.add_argument("--decay", type=float, required=True, help="λ of weight decay")
     p.add_argument("--seed", type=int, required=True)
-    p.add_argument("--epochs", type=int, default=40)
+    p.add_argument("--epochs", type=int, default=None,
+                   help="epochs to train (default: $LOSSEXP_EPOCHS, else 40)")
     p.add_argument("--hidden", type=int, default=24)
     p.add_argument("--train", type=int, default=300, help="training rows")
     p.add_argument("--validation", type=int, default=500, help="validation rows (after the training rows; the rest is test)")
     p.add_argument("--lr", type=float, default=0.01)
     p.add_argument("--data", help="CSV p0..p63,target (default: generated glyphs)")
     a = p.parse_args()
+    if a.epochs is None:
+        a.epochs = int(os.environ.get("LOSSEXP_EPOCHS") or 40)
     run_dir = os.environ.get("LOSSEXP_RUN_DIR", ".")
     out = open(os.path.join(run_dir, "metrics.jsonl"), "w")
 
@@ -147,10 +188,13 @@ def main():
             "decay": sum((w * w).sum() for w in decayed),
         }
 
+    ckpt = os.environ.get("LOSSEXP_CHECKPOINT_DIR")
+    first = 1 + load_state(ckpt, net, opt, gen, sums)
+
     batch = 32
     steps = (a.train + batch - 1) // batch
     measure = set(range(0, steps, max(1, steps // 4)))  # 4 steps per epoch
-    for epoch in range(1, a.epochs + 1):
+    for epoch in range(first, a.epochs + 1):
         order = torch.randperm(a.train, generator=gen)
         ep = {"task": 0.0, "gtask": 0.0, "n": 0, "m": 0}
         ecos = {t: [0.0, 0] for t in lam}
@@ -200,6 +244,7 @@ def main():
             if ecos[t][1]:
                 line["grad.cos." + t] = ecos[t][0] / ecos[t][1]
         out.write(json.dumps(line) + "\n")
+        save_state(ckpt, net, opt, gen, sums, epoch)
 
     with torch.no_grad():
         logits, rec = net(xte)

@@ -19,6 +19,15 @@ const (
 	// EnvDevices is set to the attempt's devices (comma-joined) when the
 	// spec has trainer.devices, unless trainer.env sets it (devices.go).
 	EnvDevices = "CUDA_VISIBLE_DEVICES"
+	// EnvEpochs is the attempt's epoch budget: the spec's
+	// trainer.max_epochs, or a halving rung's budget; not set when the
+	// spec has no trainer.max_epochs.
+	EnvEpochs = "LOSSEXP_EPOCHS"
+	// EnvCheckpointDir is the run's checkpoint folder, one per (grid
+	// point, repeat), kept across attempts and halving rungs: a trainer
+	// that saves its state there and loads it when it finds it continues
+	// instead of starting over.
+	EnvCheckpointDir = "LOSSEXP_CHECKPOINT_DIR"
 )
 
 // The placeholders of trainer.command and trainer.env values, besides
@@ -34,11 +43,18 @@ const (
 	// PlaceholderDevices is the attempt's devices, comma-joined; valid
 	// only in a spec with trainer.devices (devices.go).
 	PlaceholderDevices = "devices"
+	// PlaceholderEpochs is the attempt's epoch budget (EnvEpochs); valid
+	// only in a spec with trainer.max_epochs.
+	PlaceholderEpochs = "epochs"
+	// PlaceholderCheckpointDir is the run's checkpoint folder
+	// (EnvCheckpointDir).
+	PlaceholderCheckpointDir = "checkpoint_dir"
 )
 
-// ChildEnv returns the variables set for every attempt, one per run.
+// ChildEnv returns the variables set for every attempt, one per run
+// (EnvEpochs only when the spec gives a budget).
 func ChildEnv() []string {
-	return []string{EnvRunID, EnvRepeat, EnvSeed, EnvWorker, EnvRunDir, EnvParams, EnvAttempt}
+	return []string{EnvRunID, EnvRepeat, EnvSeed, EnvWorker, EnvRunDir, EnvParams, EnvAttempt, EnvEpochs, EnvCheckpointDir}
 }
 
 // ChildEnvPrefixes returns the families of variables set per term and
@@ -48,5 +64,5 @@ func ChildEnvPrefixes() []string { return []string{EnvLambda, EnvParam} }
 // Placeholders returns the placeholders every run has, besides those of
 // its terms and parameters.
 func Placeholders() []string {
-	return []string{PlaceholderSeed, PlaceholderRepeat, PlaceholderRunID, PlaceholderRunDir, PlaceholderWorker}
+	return []string{PlaceholderSeed, PlaceholderRepeat, PlaceholderRunID, PlaceholderRunDir, PlaceholderWorker, PlaceholderCheckpointDir}
 }

@@ -57,6 +57,8 @@ func Active() bool { return os.Getenv(Env) != "" }
 //	devices:F  sleeps 30 ms, appends a line to F (devices.go: start, end, {devices} as the
 //	           second argument, CUDA_VISIBLE_DEVICES), then ok
 //	devfail:F  the same, then fails (exit 5)
+//	budget[:F] an expensive model (budget.go): trains to $LOSSEXP_EPOCHS epochs ($FAKE_EPOCH_MS each), continuing from
+//	           $LOSSEXP_CHECKPOINT_DIR; with F, stops (exit 6) halfway the first time
 //	multi      ok, and the final line adds validation.accuracy 0.9-(s-0.3)², validation.f1 and
 //	           test.f1 0.8-(s-0.1)², validation.loss 0.2+(s-1)² (s the sum of λ; no noise)
 func Main(args []string) int {
@@ -177,11 +179,10 @@ type params struct {
 // ok writes a deterministic report: test.accuracy falls and test.penalty
 // falls with the sum of λ, a little noise from the seed, 5 epoch lines.
 func ok(dir, mode, arg string, rest []string) int {
-	var p params
-	b, err := os.ReadFile(os.Getenv("LOSSEXP_PARAMS"))
-	if err == nil {
-		err = json.Unmarshal(b, &p)
+	if mode == "budget" {
+		return budget(dir, arg)
 	}
+	p, b, err := readParams()
 	if err != nil {
 		fmt.Fprintln(os.Stderr, "faketrainer: LOSSEXP_PARAMS:", err)
 		return 1
