@@ -113,3 +113,11 @@ func (e errPoints) keepLabelsOff(lab *pointLabels) {
 		lab.avoidLine(xy.X, xy.Y-yl, xy.X, xy.Y+yh)
 	}
 }
+
+// keepLabelsOffLine makes the labels of lab keep clear, where they can, of
+// the polyline through xys.
+func keepLabelsOffLine(lab *pointLabels, xys plotter.XYs) {
+	for i := 1; i < len(xys); i++ {
+		lab.avoidLine(xys[i-1].X, xys[i-1].Y, xys[i].X, xys[i].Y)
+	}
+}

@@ -39,6 +39,13 @@ type pointLabels struct {
 	// lines are segments (data coordinates: whiskers) labels cross only
 	// when no position clear of them is free.
 	lines [][2]vg.Point
+
+	// drawn is what the last Plot did, on the canvas: the labels placed
+	// and the markers' boxes they kept clear of (tests read it).
+	drawn struct {
+		labels []placedLabel
+		marks  []vg.Rectangle
+	}
 }
 
 // labelMark is a marker at a data position with its radius on the canvas.
@@ -97,7 +104,9 @@ func (l *pointLabels) place(pts, obstacles []vg.Point, area vg.Rectangle) []plac
 // placeAmong is place with the markers' boxes given: taken holds every
 // marker's box (the points' own included), which no label may cover;
 // lines are segments a label crosses only when no position clear of them
-// is free (a first pass avoids them, a second does not).
+// is free. A first pass also wants the label nearer its own point than any
+// other (so that it cannot be read as another's); a second pass drops
+// both wishes.
 func (l *pointLabels) placeAmong(pts []vg.Point, taken []vg.Rectangle, lines [][2]vg.Point, area vg.Rectangle) []placedLabel {
 	out := l.joinSameSpot(pts)
 	taken = slices.Clone(taken)
@@ -113,12 +122,12 @@ func (l *pointLabels) placeAmong(pts []vg.Point, taken []vg.Rectangle, lines [][
 		for pass := 0; pass < 2 && !lb.ok; pass++ {
 			for _, c := range labelCandidates(r, w, h) {
 				b := vg.Rectangle{Min: p.Add(c.off), Max: p.Add(c.off).Add(vg.Point{X: w, Y: h})}
-				if !inside(b, area) || overlapsAny(b, taken) || crossesAny(b, leaders) || (pass == 0 && crossesAny(b, lines)) {
+				if !inside(b, area) || overlapsAny(b, taken) || crossesAny(b, leaders) || (pass == 0 && (crossesAny(b, lines) || !l.nearestTo(i, b, pts))) {
 					continue
 				}
 				if c.leader {
 					from, to := leaderEnds(p, r, b)
-					if segmentHits(from, to, taken, markBox(p, r)) {
+					if segmentHits(from, to, taken, p) {
 						continue
 					}
 					lb.leader = [2]vg.Point{from, to}
@@ -131,6 +140,28 @@ func (l *pointLabels) placeAmong(pts []vg.Point, taken []vg.Rectangle, lines [][
 		}
 	}
 	return out
+}
+
+// nearestTo reports whether box b is nearer pts[i] than any other point
+// (points on pts[i]'s spot, which share its label, aside).
+func (l *pointLabels) nearestTo(i int, b vg.Rectangle, pts []vg.Point) bool {
+	own := boxDist(pts[i], b)
+	for j, q := range pts {
+		if d := q.Sub(pts[i]); j == i || d.X*d.X+d.Y*d.Y <= l.radius*l.radius/4 {
+			continue
+		}
+		if boxDist(q, b) < own {
+			return false
+		}
+	}
+	return true
+}
+
+// boxDist is the distance from p to the nearest point of b (0 inside it).
+func boxDist(p vg.Point, b vg.Rectangle) vg.Length {
+	dx := max(b.Min.X-p.X, 0, p.X-b.Max.X)
+	dy := max(b.Min.Y-p.Y, 0, p.Y-b.Max.Y)
+	return vg.Length(math.Hypot(float64(dx), float64(dy)))
 }
 
 // ownRadius is the radius of the largest marker of taken drawn on p's spot
@@ -217,9 +248,14 @@ func crossesAny(b vg.Rectangle, segs [][2]vg.Point) bool {
 }
 
 // segmentHits reports whether the segment from–to passes through a box of
-// taken that own (the labelled point's markers) does not hold.
-func segmentHits(from, to vg.Point, taken []vg.Rectangle, own vg.Rectangle) bool {
-	return slices.ContainsFunc(taken, func(b vg.Rectangle) bool { return !inside(b, own) && segmentCrosses(from, to, b) })
+// taken other than those that hold p (the labelled point's own markers,
+// and a ring drawn around a neighbour that p sits in: a leader has to
+// leave it).
+func segmentHits(from, to vg.Point, taken []vg.Rectangle, p vg.Point) bool {
+	return slices.ContainsFunc(taken, func(b vg.Rectangle) bool {
+		holdsP := p.X >= b.Min.X && p.X <= b.Max.X && p.Y >= b.Min.Y && p.Y <= b.Max.Y
+		return !holdsP && segmentCrosses(from, to, b)
+	})
 }
 
 // segmentCrosses reports whether the segment a–b passes through the inside
@@ -279,7 +315,9 @@ func (l *pointLabels) Plot(c draw.Canvas, p *plot.Plot) {
 			{X: trX(float64(ln[0].X)), Y: trY(float64(ln[0].Y))}, {X: trX(float64(ln[1].X)), Y: trY(float64(ln[1].Y))}})
 	}
 	leaderStyle := draw.LineStyle{Width: vg.Points(0.5)}
-	for _, lb := range l.placeAmong(pts, taken, lines, c.Rectangle) {
+	placed := l.placeAmong(pts, taken, lines, c.Rectangle)
+	l.drawn.labels, l.drawn.marks = placed, taken
+	for _, lb := range placed {
 		if lb.ok {
 			if lb.leader != [2]vg.Point{} {
 				leaderStyle.Color = lb.style.Color

@@ -22,6 +22,7 @@ type methodsFig struct {
 	static, methods                 []MethodRow
 	taskHigher, sideHigher          bool
 	term                            string
+	labels                          *pointLabels // the static λ's labels of the last plot (tests read where they went)
 }
 
 // methodsWeightsFig is the effective weight of a balanced term relative to
@@ -158,6 +159,7 @@ func (f *methodsFig) plot() (*plot.Plot, plot.Legend, error) {
 	if err != nil {
 		return nil, legend, err
 	}
+	f.labels = lab
 	shapes := []draw.GlyphDrawer{draw.SquareGlyph{}, draw.TriangleGlyph{}, draw.PyramidGlyph{}, draw.CrossGlyph{}, draw.PlusGlyph{}, draw.BoxGlyph{}, draw.RingGlyph{}}
 	for i, r := range f.methods {
 		col := palette[i%len(palette)]
@@ -235,6 +237,7 @@ func (f *methodsFig) addStatic(p *plot.Plot, legend *plot.Legend) (*pointLabels,
 		legendAdd(legend, "static λ, dominated", sc)
 	}
 	if len(front) > 0 {
+		keepLabelsOffLine(lab, front)
 		line := &plotter.Line{XYs: front, LineStyle: draw.LineStyle{Color: refGray, Width: vg.Points(1.5)}}
 		sc := &plotter.Scatter{XYs: front, GlyphStyle: draw.GlyphStyle{Color: refGray, Radius: vg.Points(3), Shape: draw.CircleGlyph{}}}
 		p.Add(line, sc)

@@ -65,8 +65,9 @@ type tradeoffFig struct {
 	pts             []tradeoffPoint
 	rings           []ring
 	note            string
-	logY            bool // the term's metric spans more than 1.5 decades, all positive
-	cut             int  // lower whiskers a log y axis cannot show (they reach 0)
+	logY            bool         // the term's metric spans more than 1.5 decades, all positive
+	cut             int          // lower whiskers a log y axis cannot show (they reach 0)
+	labels          *pointLabels // the λ labels of the last plot (tests read where they went)
 }
 
 type ring struct {
@@ -203,10 +204,11 @@ func (f *tradeoffFig) plot() (*plot.Plot, plot.Legend, error) {
 	legend := newLegend()
 	muted := color.NRGBA{170, 170, 170, 255}
 	lab := &pointLabels{radius: vg.Points(4)}
+	f.labels = lab
 	if err := f.addWhiskers(p, lab, muted); err != nil {
 		return nil, legend, err
 	}
-	f.addFront(p, &legend, muted)
+	keepLabelsOffLine(lab, f.addFront(p, &legend, muted))
 	// λ labels beside the points, muted for dominated ones, placed so
 	// that none collides with another or with a point: the ringed
 	// balance points first, then the ends of the λ range, the rest of
@@ -285,8 +287,8 @@ func (f *tradeoffFig) holdIntervals(p *plot.Plot) {
 }
 
 // addFront adds to p and legend the dominated points (in muted) and the
-// Pareto-optimal ones joined by a line in x order.
-func (f *tradeoffFig) addFront(p *plot.Plot, legend *plot.Legend, muted color.Color) {
+// Pareto-optimal ones joined by a line in x order, which it returns.
+func (f *tradeoffFig) addFront(p *plot.Plot, legend *plot.Legend, muted color.Color) plotter.XYs {
 	var front, dominated plotter.XYs
 	for _, pt := range f.pts {
 		if pt.optimal {
@@ -312,6 +314,7 @@ func (f *tradeoffFig) addFront(p *plot.Plot, legend *plot.Legend, muted color.Co
 		p.Add(line, sc)
 		legendAdd(legend, "Pareto-optimal", line, sc)
 	}
+	return front
 }
 
 // roomForLabels widens p's ranges to make room for the labels on the
