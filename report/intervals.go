@@ -109,8 +109,12 @@ func (e errPoints) keepLabelsOff(lab *pointLabels) {
 	for i, xy := range e.XYs {
 		xl, xh := e.XError(i)
 		yl, yh := e.YError(i)
-		lab.avoidLine(xy.X-xl, xy.Y, xy.X+xh, xy.Y)
-		lab.avoidLine(xy.X, xy.Y-yl, xy.X, xy.Y+yh)
+		if xl+xh > 0 { // an undefined CI draws no whisker
+			lab.avoidLine(xy.X-xl, xy.Y, xy.X+xh, xy.Y)
+		}
+		if yl+yh > 0 {
+			lab.avoidLine(xy.X, xy.Y-yl, xy.X, xy.Y+yh)
+		}
 	}
 }
 

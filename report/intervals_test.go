@@ -313,21 +313,36 @@ func TestPointLabels_Hostile(t *testing.T) {
 	}
 }
 
-// drawnLabels draws wt (to nowhere) and checks where lab put its labels.
-func drawnLabels(t *testing.T, name string, wt io.WriterTo, lab func() *pointLabels) []placedLabel {
+// drawnLabels draws wt (to nowhere) and checks where lab put its labels:
+// clear of one another and of the markers the placer kept clear of, and
+// of the glyphs (data coordinates, radius) the figure draws besides.
+func drawnLabels(t *testing.T, name string, wt io.WriterTo, lab func() *pointLabels, glyphs []labelMark) []placedLabel {
 	t.Helper()
 	if _, err := wt.WriteTo(io.Discard); err != nil {
 		t.Fatal(err)
 	}
 	l := lab()
 	var pts []vg.Point
-	for _, m := range l.drawn.marks[:len(l.xys)] { // the points' own boxes come first
-		pts = append(pts, vg.Point{X: (m.Min.X + m.Max.X) / 2, Y: (m.Min.Y + m.Max.Y) / 2})
+	for _, xy := range l.xys {
+		pts = append(pts, l.drawn.at(float64(xy.X), float64(xy.Y)))
+	}
+	marks := slices.Clone(l.drawn.marks)
+	for _, g := range glyphs {
+		marks = append(marks, markBox(l.drawn.at(float64(g.xy.X), float64(g.xy.Y)), g.r))
 	}
 	var area vg.Rectangle // the labels' boxes stay inside the figure
 	area.Max = vg.Point{X: FigureWidth, Y: FigureHeight}
-	checkLabels(t, name, l.drawn.labels, pts, l.drawn.marks, area)
+	checkLabels(t, name, l.drawn.labels, pts, marks, area)
 	return l.drawn.labels
+}
+
+// methodGlyphs are the markers of f's methods (radius 3.5 points).
+func methodGlyphs(f *methodsFig) []labelMark {
+	var gs []labelMark
+	for _, r := range f.methods {
+		gs = append(gs, labelMark{xy: vg.Point{X: vg.Length(r.Task.Mean), Y: vg.Length(r.Side.Mean)}, r: vg.Points(3.5)})
+	}
+	return gs
 }
 
 // TestMethodsFront_Labels: on the methods front two static λ whose means
@@ -343,12 +358,14 @@ func TestMethodsFront_Labels(t *testing.T) {
 	} {
 		f.static = append(f.static, MethodRow{Method: MethodStatic, Lambda: r.lam, Task: st(r.x, 0.02), Side: st(r.y, 0.04), Pareto: r.lam != 10})
 	}
-	// A method right where "λ=10" was printed (beside its point), one on λ=1.
+	// A method right where "λ=10" was printed (beside its point), without
+	// whiskers (one repeat: no CI), and one on λ=1.
+	nan := math.NaN()
 	f.methods = []MethodRow{
-		{Method: "uncertainty", Position: "on", Task: st(0.706, 0.03), Side: st(0.10, 0.04)},
+		{Method: "uncertainty", Position: "on", Task: Stat{Mean: 0.706, CILow: nan, CIHigh: nan}, Side: Stat{Mean: 0.10, CILow: nan, CIHigh: nan}},
 		{Method: "dwa", Position: "on", Task: st(0.80, 0.01), Side: st(0.262, 0.04)},
 	}
-	placed := drawnLabels(t, "hostile front", f, func() *pointLabels { return f.labels })
+	placed := drawnLabels(t, "hostile front", f, func() *pointLabels { return f.labels }, methodGlyphs(f))
 	for _, lb := range placed {
 		if !lb.ok && lb.text != "" {
 			t.Errorf("label %q left out", lb.text)
@@ -357,13 +374,13 @@ func TestMethodsFront_Labels(t *testing.T) {
 
 	a := balancingStudy(t)
 	mf := methodsFront(a.Methods, nil, PlotOptions{}, "")
-	for _, lb := range drawnLabels(t, "balancing front", mf, func() *pointLabels { return mf.labels }) {
+	for _, lb := range drawnLabels(t, "balancing front", mf, func() *pointLabels { return mf.labels }, methodGlyphs(mf)) {
 		if !lb.ok && lb.text != "" {
 			t.Errorf("balancing front: label %q left out", lb.text)
 		}
 	}
 	tf := a.tradeoffFigure(&a.Terms[0], PlotOptions{})
-	drawnLabels(t, "balancing trade-off", tf, func() *pointLabels { return tf.labels })
+	drawnLabels(t, "balancing trade-off", tf, func() *pointLabels { return tf.labels }, nil)
 }
 
 var _ = plot.New // the package is used by the figures' plot methods above

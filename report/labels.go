@@ -45,6 +45,7 @@ type pointLabels struct {
 	drawn struct {
 		labels []placedLabel
 		marks  []vg.Rectangle
+		at     func(x, y float64) vg.Point // data to canvas
 	}
 }
 
@@ -317,6 +318,7 @@ func (l *pointLabels) Plot(c draw.Canvas, p *plot.Plot) {
 	leaderStyle := draw.LineStyle{Width: vg.Points(0.5)}
 	placed := l.placeAmong(pts, taken, lines, c.Rectangle)
 	l.drawn.labels, l.drawn.marks = placed, taken
+	l.drawn.at = func(x, y float64) vg.Point { return vg.Point{X: trX(x), Y: trY(y)} }
 	for _, lb := range placed {
 		if lb.ok {
 			if lb.leader != [2]vg.Point{} {
