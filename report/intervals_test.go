@@ -9,7 +9,6 @@ import (
 	"slices"
 	"testing"
 
-	"gonum.org/v1/plot"
 	"gonum.org/v1/plot/vg"
 )
 
@@ -382,5 +381,3 @@ func TestMethodsFront_Labels(t *testing.T) {
 	tf := a.tradeoffFigure(&a.Terms[0], PlotOptions{})
 	drawnLabels(t, "balancing trade-off", tf, func() *pointLabels { return tf.labels }, nil)
 }
-
-var _ = plot.New // the package is used by the figures' plot methods above
