@@ -88,19 +88,37 @@ func (e *errPoints) addCI(x, y Stat, logY bool) bool {
 }
 
 // whiskers returns the error bars of e on both axes, drawn in style with
-// caps capWidth wide.
-func (e errPoints) whiskers(style draw.LineStyle, capWidth vg.Length) (*plotter.XErrorBars, *plotter.YErrorBars, error) {
-	xb, err := plotter.NewXErrorBars(e)
-	if err != nil {
-		return nil, nil, err
+// caps capWidth wide. A point whose CI on an axis is undefined or of no
+// width gets no bar on that axis (gonum would draw its two caps on the
+// marker, a cross that reads as a glyph).
+func (e errPoints) whiskers(style draw.LineStyle, capWidth vg.Length) ([]plot.Plotter, error) {
+	var xs, ys errPoints
+	for i, xy := range e.XYs {
+		if e.xe[i].Low+e.xe[i].High > 0 {
+			xs.XYs, xs.xe, xs.ye = append(xs.XYs, xy), append(xs.xe, e.xe[i]), append(xs.ye, e.ye[i])
+		}
+		if e.ye[i].Low+e.ye[i].High > 0 {
+			ys.XYs, ys.xe, ys.ye = append(ys.XYs, xy), append(ys.xe, e.xe[i]), append(ys.ye, e.ye[i])
+		}
 	}
-	yb, err := plotter.NewYErrorBars(e)
-	if err != nil {
-		return nil, nil, err
+	var bars []plot.Plotter
+	if len(xs.XYs) > 0 {
+		xb, err := plotter.NewXErrorBars(xs)
+		if err != nil {
+			return nil, err
+		}
+		xb.LineStyle, xb.CapWidth = style, capWidth
+		bars = append(bars, xb)
 	}
-	xb.LineStyle, yb.LineStyle = style, style
-	xb.CapWidth, yb.CapWidth = capWidth, capWidth
-	return xb, yb, nil
+	if len(ys.XYs) > 0 {
+		yb, err := plotter.NewYErrorBars(ys)
+		if err != nil {
+			return nil, err
+		}
+		yb.LineStyle, yb.CapWidth = style, capWidth
+		bars = append(bars, yb)
+	}
+	return bars, nil
 }
 
 // keepLabelsOff makes the labels of lab keep clear, where they can, of

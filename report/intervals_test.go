@@ -9,7 +9,9 @@ import (
 	"slices"
 	"testing"
 
+	"gonum.org/v1/plot/plotter"
 	"gonum.org/v1/plot/vg"
+	"gonum.org/v1/plot/vg/draw"
 )
 
 // balancingStudy is the analysis of configs/balancing-methods.yaml's
@@ -380,4 +382,35 @@ func TestMethodsFront_Labels(t *testing.T) {
 	}
 	tf := a.tradeoffFigure(&a.Terms[0], PlotOptions{})
 	drawnLabels(t, "balancing trade-off", tf, func() *pointLabels { return tf.labels }, nil)
+}
+
+// TestWhiskers_UndefinedCIDrawsNone: a point without a CI (one repeat)
+// gets no bar on that axis, rather than its two caps drawn across its
+// marker; the other points keep theirs.
+func TestWhiskers_UndefinedCIDrawsNone(t *testing.T) {
+	nan := math.NaN()
+	var e errPoints
+	e.addCI(Stat{Mean: 1, CILow: nan, CIHigh: nan}, Stat{Mean: 2, CILow: 1.5, CIHigh: 2.5}, false)
+	e.addCI(Stat{Mean: 3, CILow: 2, CIHigh: 4}, Stat{Mean: 5, CILow: nan, CIHigh: nan}, false)
+	e.addCI(Stat{Mean: 6, CILow: nan, CIHigh: nan}, Stat{Mean: 7, CILow: nan, CIHigh: nan}, false)
+	bars, err := e.whiskers(draw.LineStyle{Width: 1}, 3)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var xs, ys []float64
+	for _, b := range bars {
+		switch b := b.(type) {
+		case *plotter.XErrorBars:
+			for _, xy := range b.XYs {
+				xs = append(xs, xy.X)
+			}
+		case *plotter.YErrorBars:
+			for _, xy := range b.XYs {
+				ys = append(ys, xy.X)
+			}
+		}
+	}
+	if !slices.Equal(xs, []float64{3}) || !slices.Equal(ys, []float64{1}) {
+		t.Errorf("x bars at x = %v, y bars at x = %v; want [3] and [1]", xs, ys)
+	}
 }

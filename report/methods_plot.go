@@ -165,12 +165,13 @@ func (f *methodsFig) plot() (*plot.Plot, plot.Legend, error) {
 		col := palette[i%len(palette)]
 		var ep errPoints
 		ep.addCI(r.Task, r.Side, false)
-		xb, yb, err := ep.whiskers(draw.LineStyle{Color: col, Width: vg.Points(1)}, plotter.DefaultCapWidth)
+		bars, err := ep.whiskers(draw.LineStyle{Color: col, Width: vg.Points(1)}, plotter.DefaultCapWidth)
 		if err != nil {
 			return nil, legend, err
 		}
 		sc := &plotter.Scatter{XYs: ep.XYs, GlyphStyle: draw.GlyphStyle{Color: col, Radius: vg.Points(3.5), Shape: shapes[i%len(shapes)]}}
-		p.Add(xb, yb, sc)
+		p.Add(bars...)
+		p.Add(sc)
 		legendAdd(&legend, r.Method+" ("+r.Position+")", sc)
 		// The glyph's half-width and its stroke: no λ label covers it.
 		lab.avoidMark(r.Task.Mean, r.Side.Mean, vg.Points(4.5))
@@ -223,11 +224,11 @@ func (f *methodsFig) addStatic(p *plot.Plot, legend *plot.Legend) (*pointLabels,
 		lab.add(pt.X, pt.Y, "λ="+formatLambda(r.Lambda), textStyle(7, muted))
 	}
 	if len(ci.XYs) > 0 {
-		xb, yb, err := ci.whiskers(draw.LineStyle{Color: color.NRGBA{190, 190, 190, 255}, Width: vg.Points(0.8)}, vg.Points(3))
+		bars, err := ci.whiskers(draw.LineStyle{Color: color.NRGBA{190, 190, 190, 255}, Width: vg.Points(0.8)}, vg.Points(3))
 		if err != nil {
 			return nil, err
 		}
-		p.Add(xb, yb)
+		p.Add(bars...)
 		ci.keepLabelsOff(lab)
 	}
 	slices.SortFunc(front, func(a, b plotter.XY) int { return cmpFloat(a.X, b.X) })

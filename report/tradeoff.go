@@ -264,11 +264,11 @@ func (f *tradeoffFig) addWhiskers(p *plot.Plot, lab *pointLabels, muted color.Co
 		if len(w.e.XYs) == 0 {
 			continue
 		}
-		xb, yb, err := w.e.whiskers(draw.LineStyle{Color: w.col, Width: vg.Points(0.8)}, vg.Points(3))
+		bars, err := w.e.whiskers(draw.LineStyle{Color: w.col, Width: vg.Points(0.8)}, vg.Points(3))
 		if err != nil {
 			return err
 		}
-		p.Add(xb, yb)
+		p.Add(bars...)
 		w.e.keepLabelsOff(lab)
 	}
 	return nil
