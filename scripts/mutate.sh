@@ -719,6 +719,8 @@ mutant i25f-label-under-method-marker report/methods_plot.go report 'TestMethods
 	'lab.avoidMark(r.Task.Mean, r.Side.Mean, vg.Points(4.5))' '_ = vg.Points(4.5)'
 mutant i25f-leader-crosses report/labels.go report 'TestPointLabels_Hostile' \
 	'return !holdsP && segmentCrosses(from, to, b)' 'return !holdsP && false'
+mutant i25f-whisker-caps-on-undefined report/intervals.go report 'TestWhiskers_UndefinedCIDrawsNone' \
+	'if e.xe[i].Low+e.xe[i].High > 0 {' 'if true {'
 
 # --- integration: a built-in sweep's live state and runs/tmp ---
 mutant live-runs-tmp-left study/sweep.go study 'TestSweep_ScratchLeftovers' \
