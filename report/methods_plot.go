@@ -22,6 +22,7 @@ type methodsFig struct {
 	static, methods                 []MethodRow
 	taskHigher, sideHigher          bool
 	term                            string
+	labels                          *pointLabels // the static λ's labels of the last plot (tests read where they went)
 }
 
 // methodsWeightsFig is the effective weight of a balanced term relative to
@@ -151,47 +152,33 @@ func (f *methodsFig) WriteTo(w io.Writer) (int64, error) {
 	return vgimg.PngCanvas{Canvas: c}.WriteTo(w)
 }
 
-// errPoints are points with asymmetric error bars on both axes.
-type errPoints struct {
-	plotter.XYs
-	xe, ye plotter.Errors
-}
-
-func (e errPoints) XError(i int) (float64, float64) { return e.xe[i].Low, e.xe[i].High }
-func (e errPoints) YError(i int) (float64, float64) { return e.ye[i].Low, e.ye[i].High }
-
-func ciErr(st Stat) struct{ Low, High float64 } {
-	lo, hi := st.Mean-st.CILow, st.CIHigh-st.Mean
-	if !isFinite(lo) || !isFinite(hi) {
-		lo, hi = 0, 0
-	}
-	return struct{ Low, High float64 }{lo, hi}
-}
-
 func (f *methodsFig) plot() (*plot.Plot, plot.Legend, error) {
 	p := newPlot(f.xLabel, f.yLabel)
 	legend := newLegend()
-	f.addStatic(p, &legend)
+	lab, err := f.addStatic(p, &legend)
+	if err != nil {
+		return nil, legend, err
+	}
+	f.labels = lab
 	shapes := []draw.GlyphDrawer{draw.SquareGlyph{}, draw.TriangleGlyph{}, draw.PyramidGlyph{}, draw.CrossGlyph{}, draw.PlusGlyph{}, draw.BoxGlyph{}, draw.RingGlyph{}}
 	for i, r := range f.methods {
 		col := palette[i%len(palette)]
-		ep := errPoints{XYs: plotter.XYs{{X: r.Task.Mean, Y: r.Side.Mean}}}
-		ep.xe = plotter.Errors{ciErr(r.Task)}
-		ep.ye = plotter.Errors{ciErr(r.Side)}
-		xb, err := plotter.NewXErrorBars(ep)
+		var ep errPoints
+		ep.addCI(r.Task, r.Side, false)
+		bars, err := ep.whiskers(draw.LineStyle{Color: col, Width: vg.Points(1)}, plotter.DefaultCapWidth)
 		if err != nil {
 			return nil, legend, err
 		}
-		yb, err := plotter.NewYErrorBars(ep)
-		if err != nil {
-			return nil, legend, err
-		}
-		xb.LineStyle.Color, yb.LineStyle.Color = col, col
-		xb.LineStyle.Width, yb.LineStyle.Width = vg.Points(1), vg.Points(1)
 		sc := &plotter.Scatter{XYs: ep.XYs, GlyphStyle: draw.GlyphStyle{Color: col, Radius: vg.Points(3.5), Shape: shapes[i%len(shapes)]}}
-		p.Add(xb, yb, sc)
+		p.Add(bars...)
+		p.Add(sc)
 		legendAdd(&legend, r.Method+" ("+r.Position+")", sc)
+		// The glyph's half-width and its stroke: no λ label covers it.
+		lab.avoidMark(r.Task.Mean, r.Side.Mean, vg.Points(4.5))
+		ep.keepLabelsOff(lab)
 	}
+	p.Add(lab)
+	f.holdIntervals(p)
 	if p.X.Min == p.X.Max {
 		p.X.Min, p.X.Max = p.X.Min-0.01, p.X.Max+0.01
 	}
@@ -203,25 +190,46 @@ func (f *methodsFig) plot() (*plot.Plot, plot.Legend, error) {
 	return p, legend, nil
 }
 
-// addStatic adds to p and legend the static λ: the dominated ones, the
-// front joined by a line, and each one's λ as a label.
-func (f *methodsFig) addStatic(p *plot.Plot, legend *plot.Legend) {
+// holdIntervals widens p's ranges to hold every mean and CI end of the
+// static λ and the methods, with a margin.
+func (f *methodsFig) holdIntervals(p *plot.Plot) {
+	ex, ey := newExtent(false), newExtent(false)
+	for _, r := range slices.Concat(f.static, f.methods) {
+		if isFinite(r.Task.Mean) && isFinite(r.Side.Mean) {
+			ex.addStat(r.Task)
+			ey.addStat(r.Side)
+		}
+	}
+	ex.hold(&p.X)
+	ey.hold(&p.Y)
+}
+
+// addStatic adds to p and legend the static λ with their 95% CIs on both
+// axes as whiskers: the dominated ones, the front joined by a line. It
+// returns their λ labels, to be added last (over everything) once the
+// methods' markers they must keep clear of are known.
+func (f *methodsFig) addStatic(p *plot.Plot, legend *plot.Legend) (*pointLabels, error) {
 	muted := color.NRGBA{150, 150, 150, 255}
 	var front, rest plotter.XYs
-	lab := &plotter.Labels{Offset: vg.Point{X: vg.Points(4), Y: vg.Points(2)}}
-	for _, r := range f.static {
-		if !isFinite(r.Task.Mean) || !isFinite(r.Side.Mean) {
-			continue
-		}
+	var ci errPoints
+	lab := &pointLabels{radius: vg.Points(4)}
+	for _, r := range f.staticOrder() {
 		pt := plotter.XY{X: r.Task.Mean, Y: r.Side.Mean}
 		if r.Pareto {
 			front = append(front, pt)
 		} else {
 			rest = append(rest, pt)
 		}
-		lab.XYs = append(lab.XYs, pt)
-		lab.Labels = append(lab.Labels, "λ="+formatLambda(r.Lambda))
-		lab.TextStyle = append(lab.TextStyle, textStyle(7, muted))
+		ci.addCI(r.Task, r.Side, false)
+		lab.add(pt.X, pt.Y, "λ="+formatLambda(r.Lambda), textStyle(7, muted))
+	}
+	if len(ci.XYs) > 0 {
+		bars, err := ci.whiskers(draw.LineStyle{Color: color.NRGBA{190, 190, 190, 255}, Width: vg.Points(0.8)}, vg.Points(3))
+		if err != nil {
+			return nil, err
+		}
+		p.Add(bars...)
+		ci.keepLabelsOff(lab)
 	}
 	slices.SortFunc(front, func(a, b plotter.XY) int { return cmpFloat(a.X, b.X) })
 	if len(rest) > 0 {
@@ -230,12 +238,32 @@ func (f *methodsFig) addStatic(p *plot.Plot, legend *plot.Legend) {
 		legendAdd(legend, "static λ, dominated", sc)
 	}
 	if len(front) > 0 {
+		keepLabelsOffLine(lab, front)
 		line := &plotter.Line{XYs: front, LineStyle: draw.LineStyle{Color: refGray, Width: vg.Points(1.5)}}
 		sc := &plotter.Scatter{XYs: front, GlyphStyle: draw.GlyphStyle{Color: refGray, Radius: vg.Points(3), Shape: draw.CircleGlyph{}}}
 		p.Add(line, sc)
 		legendAdd(legend, "static λ front (means)", line, sc)
 	}
-	p.Add(lab)
+	return lab, nil
+}
+
+// staticOrder is the static λ with both means, in the order their labels
+// are placed: that of the trade-off figure's λ labels (the ends of the λ
+// range, the front, the dominated ones; λ ascending within each).
+func (f *methodsFig) staticOrder() []MethodRow {
+	var rows []MethodRow
+	var tf tradeoffFig
+	for _, r := range f.static {
+		if isFinite(r.Task.Mean) && isFinite(r.Side.Mean) {
+			rows = append(rows, r)
+			tf.pts = append(tf.pts, tradeoffPoint{lambda: r.Lambda, x: r.Task.Mean, y: r.Side.Mean, optimal: r.Pareto})
+		}
+	}
+	out := make([]MethodRow, 0, len(rows))
+	for _, i := range tf.labelOrder() {
+		out = append(out, rows[i])
+	}
+	return out
 }
 
 // WriteTo draws the figure and writes it as a PNG.

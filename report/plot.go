@@ -618,7 +618,26 @@ func (f *figure) plot() (*plot.Plot, plot.Legend, error) {
 	p.Add(refs...)
 	p.Add(lines...)
 	f.addMarks(p, &legend)
+	f.yExtent().hold(&p.Y)
 	return p, legend, nil
+}
+
+// yExtent is what the y axis must hold: every mean and CI end of the
+// curves and the λ = 0 references, and the horizontal reference lines.
+func (f *figure) yExtent() extent {
+	e := newExtent(f.logY)
+	for _, sr := range f.series {
+		for _, st := range sr.pts {
+			e.addStat(st)
+		}
+		if sr.ref != nil {
+			e.addStat(*sr.ref)
+		}
+	}
+	for _, h := range f.hlines {
+		e.add(h.y)
+	}
+	return e
 }
 
 // references adds to p the bands of the λ = 0 references from xmin to

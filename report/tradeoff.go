@@ -52,18 +52,22 @@ type tradeoffPoint struct {
 	lambda  float64
 	x, y    float64 // task metric, term metric (means)
 	optimal bool
+	cx, cy  Stat // their statistics: the 95% CIs drawn as whiskers
 }
 
 // tradeoffFig is the term's metric against the task metric, one point per
-// grid point of the term's slice labelled with λ; the Pareto-optimal
-// points are joined, the dominated ones muted; balance points are ringed.
+// grid point of the term's slice labelled with λ, with the 95% CIs of both
+// metrics as whiskers; the Pareto-optimal points are joined, the dominated
+// ones muted; balance points are ringed.
 type tradeoffFig struct {
 	title, subtitle string
 	xLabel, yLabel  string
 	pts             []tradeoffPoint
 	rings           []ring
 	note            string
-	logY            bool // the term's metric spans more than 1.5 decades, all positive
+	logY            bool         // the term's metric spans more than 1.5 decades, all positive
+	cut             int          // lower whiskers a log y axis cannot show (they reach 0)
+	labels          *pointLabels // the λ labels of the last plot (tests read where they went)
 }
 
 type ring struct {
@@ -101,7 +105,7 @@ func (a *Analysis) tradeoffFigure(ta *TermAnalysis, opts PlotOptions) *tradeoffF
 			excluded++
 			continue
 		}
-		f.pts = append(f.pts, tradeoffPoint{lambda: p.Lambdas[ta.Index], x: x, y: y})
+		f.pts = append(f.pts, tradeoffPoint{lambda: p.Lambdas[ta.Index], x: x, y: y, cx: p.Stats[a.Task.Index], cy: p.Stats[ta.Metric.Index]})
 		ox, oy := x, y
 		if !a.Task.Higher {
 			ox = -ox
@@ -135,10 +139,10 @@ func (a *Analysis) tradeoffFigure(ta *TermAnalysis, opts PlotOptions) *tradeoffF
 		f.rings = append(f.rings, ring{p.Stats[a.Task.Index].Mean, p.Stats[ta.Metric.Index].Mean, r.name + " = " + formatLambda(r.p.Lambda), r.col})
 	}
 	f.title = titled(opts, ta.Metric.Name+" against "+a.Task.Name+" as λ_"+ta.Term+" grows")
-	f.xLabel = a.Task.Name + " (mean; " + better(a.Task.Higher) + " is better)"
-	f.yLabel = ta.Metric.Name + " (mean; " + better(ta.Metric.Higher) + " is better for " + ta.Term + ")"
+	f.xLabel = a.Task.Name + " (mean, 95% CI; " + better(a.Task.Higher) + " is better)"
+	f.yLabel = ta.Metric.Name + " (mean, 95% CI; " + better(ta.Metric.Higher) + " is better for " + ta.Term + ")"
 	if f.logY {
-		f.yLabel = ta.Metric.Name + " (mean, log scale; " + better(ta.Metric.Higher) + " is better for " + ta.Term + ")"
+		f.yLabel = ta.Metric.Name + " (mean, 95% CI, log scale; " + better(ta.Metric.Higher) + " is better for " + ta.Term + ")"
 	}
 	if excluded > 0 {
 		f.note = fmt.Sprintf("%d point(s) left out (diverged runs or no value)", excluded)
@@ -199,13 +203,17 @@ func (f *tradeoffFig) plot() (*plot.Plot, plot.Legend, error) {
 	}
 	legend := newLegend()
 	muted := color.NRGBA{170, 170, 170, 255}
-	f.addFront(p, &legend, muted)
+	lab := &pointLabels{radius: vg.Points(4)}
+	f.labels = lab
+	if err := f.addWhiskers(p, lab, muted); err != nil {
+		return nil, legend, err
+	}
+	keepLabelsOffLine(lab, f.addFront(p, &legend, muted))
 	// λ labels beside the points, muted for dominated ones, placed so
 	// that none collides with another or with a point: the ringed
 	// balance points first, then the ends of the λ range, the rest of
 	// the front and the dominated points; a label with no room left is
 	// left out.
-	lab := &pointLabels{radius: vg.Points(4)}
 	for _, i := range f.labelOrder() {
 		pt := f.pts[i]
 		col := color.Color(color.Black)
@@ -214,23 +222,73 @@ func (f *tradeoffFig) plot() (*plot.Plot, plot.Legend, error) {
 		}
 		lab.add(pt.x, pt.y, formatLambda(pt.lambda), textStyle(7, col))
 	}
-	p.Add(lab)
 	for i, r := range f.rings {
+		rad := vg.Points(4.5 + 1.2*float64(i))
 		sc := &plotter.Scatter{XYs: plotter.XYs{{X: r.x, Y: r.y}},
-			GlyphStyle: draw.GlyphStyle{Color: r.col, Radius: vg.Points(4.5 + 1.2*float64(i)), Shape: draw.RingGlyph{}}}
+			GlyphStyle: draw.GlyphStyle{Color: r.col, Radius: rad, Shape: draw.RingGlyph{}}}
 		p.Add(sc)
 		legendAdd(&legend, r.label, sc)
+		lab.avoidMark(r.x, r.y, rad+vg.Points(0.5)) // the ring and its stroke
 	}
+	p.Add(lab) // over everything, clear of the rings
 	if f.note != "" {
 		legend.Add(f.note)
 	}
+	if f.cut > 0 {
+		legend.Add(fmt.Sprintf("%d lower whisker(s) reach 0: not shown on the log axis", f.cut))
+	}
+	f.holdIntervals(p)
 	f.roomForLabels(p)
 	return p, legend, nil
 }
 
+// addWhiskers adds to p the 95% CIs of both metrics at every point as
+// whiskers (in the front's colour, lighter, or muted for dominated
+// points), below the markers, and makes lab's labels keep clear of them.
+func (f *tradeoffFig) addWhiskers(p *plot.Plot, lab *pointLabels, muted color.Color) error {
+	var front, dominated errPoints
+	f.cut = 0
+	for _, pt := range f.pts {
+		e := &dominated
+		if pt.optimal {
+			e = &front
+		}
+		if !e.addCI(pt.cx, pt.cy, f.logY) {
+			f.cut++
+		}
+	}
+	for _, w := range []struct {
+		e   errPoints
+		col color.Color
+	}{{dominated, withAlpha(muted, 200)}, {front, withAlpha(palette[0], 150)}} {
+		if len(w.e.XYs) == 0 {
+			continue
+		}
+		bars, err := w.e.whiskers(draw.LineStyle{Color: w.col, Width: vg.Points(0.8)}, vg.Points(3))
+		if err != nil {
+			return err
+		}
+		p.Add(bars...)
+		w.e.keepLabelsOff(lab)
+	}
+	return nil
+}
+
+// holdIntervals widens p's ranges to hold every mean and CI end, with a
+// margin.
+func (f *tradeoffFig) holdIntervals(p *plot.Plot) {
+	ex, ey := newExtent(false), newExtent(f.logY)
+	for _, pt := range f.pts {
+		ex.addStat(pt.cx)
+		ey.addStat(pt.cy)
+	}
+	ex.hold(&p.X)
+	ey.hold(&p.Y)
+}
+
 // addFront adds to p and legend the dominated points (in muted) and the
-// Pareto-optimal ones joined by a line in x order.
-func (f *tradeoffFig) addFront(p *plot.Plot, legend *plot.Legend, muted color.Color) {
+// Pareto-optimal ones joined by a line in x order, which it returns.
+func (f *tradeoffFig) addFront(p *plot.Plot, legend *plot.Legend, muted color.Color) plotter.XYs {
 	var front, dominated plotter.XYs
 	for _, pt := range f.pts {
 		if pt.optimal {
@@ -256,6 +314,7 @@ func (f *tradeoffFig) addFront(p *plot.Plot, legend *plot.Legend, muted color.Co
 		p.Add(line, sc)
 		legendAdd(legend, "Pareto-optimal", line, sc)
 	}
+	return front
 }
 
 // roomForLabels widens p's ranges to make room for the labels on the

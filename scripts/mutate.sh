@@ -704,6 +704,24 @@ mutant i22r-holm-not-applied report/balance.go report 'TestRender_Analysis$' \
 mutant i22r-one-se-smallest-lambda report/balance.go report 'TestBalancePoints$' \
 	'&& pts[i].Lambda > pts[pick].Lambda {' '&& pts[i].Lambda < pts[pick].Lambda {'
 
+# --- issue 25: figure intervals and labels ---
+mutant i25f-range-band-ends report/plot.go report 'TestFigureRanges_HoldBandsAndWhiskers' \
+	'			e.addStat(st)' '			e.add(st.Mean)'
+mutant i25f-range-tradeoff-whiskers report/tradeoff.go report 'TestFigureRanges_HoldBandsAndWhiskers' \
+	'ex.addStat(pt.cx)' 'ex.add(pt.cx.Mean)'
+mutant i25f-range-methods-whiskers report/methods_plot.go report 'TestFigureRanges_HoldBandsAndWhiskers' \
+	'ey.addStat(r.Side)' 'ey.add(r.Side.Mean)'
+mutant i25f-label-overlap-test report/labels.go report 'TestPointLabels_Hostile|TestPointLabels_NoCollision|TestMethodsFront_Labels' \
+	'b.Min.X < r.Max.X && r.Min.X < b.Max.X' 'b.Min.X < r.Max.X && r.Min.X > b.Max.X'
+mutant i25f-whisker-half-width report/intervals.go report 'TestWhiskers_AreTheCIs' \
+	'lo, hi := st.Mean-st.CILow, st.CIHigh-st.Mean' 'lo, hi := (st.Mean-st.CILow)/2, (st.CIHigh-st.Mean)/2'
+mutant i25f-label-under-method-marker report/methods_plot.go report 'TestMethodsFront_Labels' \
+	'lab.avoidMark(r.Task.Mean, r.Side.Mean, vg.Points(4.5))' '_ = vg.Points(4.5)'
+mutant i25f-leader-crosses report/labels.go report 'TestPointLabels_Hostile' \
+	'return !holdsP && segmentCrosses(from, to, b)' 'return !holdsP && false'
+mutant i25f-whisker-caps-on-undefined report/intervals.go report 'TestWhiskers_UndefinedCIDrawsNone' \
+	'if e.xe[i].Low+e.xe[i].High > 0 {' 'if true {'
+
 # --- integration: a built-in sweep's live state and runs/tmp ---
 mutant live-runs-tmp-left study/sweep.go study 'TestSweep_ScratchLeftovers' \
 	'	f.scratchSwept = true' ''
