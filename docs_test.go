@@ -1,0 +1,196 @@
+package main
+
+// Tests of the user docs: README.md stays a short front page, and every
+// relative link in README.md and docs/ leads to a file (and, with a
+// #fragment, to a heading of that file).
+
+import (
+	"bufio"
+	"io/fs"
+	"os"
+	"path"
+	"path/filepath"
+	"regexp"
+	"strconv"
+	"strings"
+	"testing"
+	"unicode"
+)
+
+// maxREADMELines is the README's length limit (issue 27): install, the two
+// commands, a tour and the map of docs/; the rest is in docs/.
+const maxREADMELines = 400
+
+func TestDocs_READMEShort(t *testing.T) {
+	b, err := os.ReadFile("README.md")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if n := strings.Count(string(b), "\n"); n > maxREADMELines {
+		t.Errorf("README.md has %d lines, at most %d: move the detail to a page of docs/", n, maxREADMELines)
+	}
+}
+
+// pendingPages are pages written on other branches at the same time as the
+// docs map that links them; a link to one is not an error while the page
+// is missing (once it exists, it and its anchors are checked as any other).
+var pendingPages = map[string]bool{
+	"docs/halving.md":        true,
+	"docs/trainer-budget.md": true,
+	"docs/compare.md":        true,
+}
+
+func TestDocs_Links(t *testing.T) {
+	files := []string{"README.md"}
+	err := filepath.WalkDir("docs", func(p string, d fs.DirEntry, err error) error {
+		if err == nil && !d.IsDir() && strings.HasSuffix(p, ".md") {
+			files = append(files, filepath.ToSlash(p))
+		}
+		return err
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	anchors := map[string]map[string]bool{} // file → heading anchors
+	anchorsOf := func(file string) map[string]bool {
+		if a, ok := anchors[file]; ok {
+			return a
+		}
+		a, err := headingAnchors(file)
+		if err != nil {
+			t.Errorf("read %s: %v", file, err)
+		}
+		anchors[file] = a
+		return a
+	}
+	checked := 0
+	for _, file := range files {
+		links, err := markdownLinks(file)
+		if err != nil {
+			t.Fatalf("read %s: %v", file, err)
+		}
+		for _, l := range links {
+			target, frag, _ := strings.Cut(l.target, "#")
+			if strings.Contains(target, "://") || strings.HasPrefix(target, "mailto:") {
+				continue
+			}
+			checked++
+			dest := file
+			if target != "" {
+				dest = path.Clean(path.Join(path.Dir(file), target))
+				if strings.HasPrefix(dest, "../") {
+					t.Errorf("%s:%d: link %q leaves the repository", file, l.line, l.target)
+					continue
+				}
+				st, err := os.Stat(dest)
+				if err != nil {
+					if pendingPages[dest] {
+						t.Logf("%s:%d: %s is written on another branch", file, l.line, dest)
+						continue
+					}
+					t.Errorf("%s:%d: link %q: no file %s", file, l.line, l.target, dest)
+					continue
+				}
+				if st.IsDir() {
+					if frag != "" {
+						t.Errorf("%s:%d: link %q: an anchor into a folder", file, l.line, l.target)
+					}
+					continue
+				}
+			}
+			if frag == "" {
+				continue
+			}
+			if !strings.HasSuffix(dest, ".md") {
+				t.Errorf("%s:%d: link %q: an anchor into %s, not a Markdown page", file, l.line, l.target, dest)
+				continue
+			}
+			if !anchorsOf(dest)[frag] {
+				t.Errorf("%s:%d: link %q: %s has no heading with anchor #%s", file, l.line, l.target, dest, frag)
+			}
+		}
+	}
+	if checked == 0 {
+		t.Error("no relative link found: the link parser is broken")
+	}
+}
+
+type mdLink struct {
+	target string
+	line   int
+}
+
+var (
+	linkRE = regexp.MustCompile(`\]\(([^()\s]+)(?:\s+"[^"]*")?\)`)
+	codeRE = regexp.MustCompile("`[^`]*`")
+)
+
+// markdownLinks returns the targets of the inline links and images of a
+// Markdown file, outside fenced code blocks and code spans.
+func markdownLinks(file string) ([]mdLink, error) {
+	f, err := os.Open(file)
+	if err != nil {
+		return nil, err
+	}
+	defer f.Close()
+	var links []mdLink
+	fenced := false
+	sc := bufio.NewScanner(f)
+	for n := 1; sc.Scan(); n++ {
+		line := sc.Text()
+		if strings.HasPrefix(strings.TrimSpace(line), "```") {
+			fenced = !fenced
+			continue
+		}
+		if fenced {
+			continue
+		}
+		for _, m := range linkRE.FindAllStringSubmatch(codeRE.ReplaceAllString(line, ""), -1) {
+			links = append(links, mdLink{m[1], n})
+		}
+	}
+	return links, sc.Err()
+}
+
+// headingAnchors returns the anchors GitHub gives the headings of a
+// Markdown file: lower case, spaces to '-', letters, digits, '-' and '_'
+// kept, everything else dropped; a repeated anchor gets -1, -2, ….
+func headingAnchors(file string) (map[string]bool, error) {
+	b, err := os.ReadFile(file)
+	if err != nil {
+		return nil, err
+	}
+	anchors := map[string]bool{}
+	seen := map[string]int{}
+	fenced := false
+	for _, line := range strings.Split(string(b), "\n") {
+		if strings.HasPrefix(strings.TrimSpace(line), "```") {
+			fenced = !fenced
+		}
+		if fenced || !strings.HasPrefix(line, "#") {
+			continue
+		}
+		a := slug(strings.TrimLeft(line, "#"))
+		if k := seen[a]; k > 0 {
+			seen[a]++
+			a += "-" + strconv.Itoa(k)
+		} else {
+			seen[a] = 1
+		}
+		anchors[a] = true
+	}
+	return anchors, nil
+}
+
+func slug(heading string) string {
+	var b strings.Builder
+	for _, r := range strings.ToLower(strings.TrimSpace(heading)) {
+		switch {
+		case r == ' ':
+			b.WriteByte('-')
+		case r == '-' || r == '_' || unicode.IsLetter(r) || unicode.IsDigit(r):
+			b.WriteRune(r)
+		}
+	}
+	return b.String()
+}
