@@ -1,0 +1,234 @@
+#!/usr/bin/env python3
+"""Rewrite the generated blocks of README.md and docs/ from study results.
+
+Called by scripts/docs.sh, which runs the studies first:
+
+    scripts/docs.py RESULTS [--check]
+
+RESULTS holds one folder per study (RESULTS/<name>/summary.csv, …) and the
+answer each sweep printed (RESULTS/<name>.out). A generated block is
+
+    <!-- generated: NAME -->
+    …
+    <!-- end: NAME -->
+
+and its text is what GENERATORS[NAME] returns. Figures a block shows are
+copied to docs/figures/<study>_<file>. With --check nothing is written: a
+block or figure that differs from what the results give is shown as a diff
+and the exit status is 1.
+"""
+
+import csv
+import difflib
+import filecmp
+import glob
+import math
+import os
+import re
+import shutil
+import sys
+
+ROOT = os.path.normpath(os.path.join(os.path.dirname(os.path.abspath(__file__)), ".."))
+BLOCK = re.compile(r"(<!-- generated: ([\w.-]+) -->\n)(.*?)(<!-- end: \2 -->)", re.S)
+
+results = None  # set by main
+figures = {}  # docs/figures/<name> -> source file
+
+
+def table(study, name):
+    with open(os.path.join(results, study, name), newline="") as f:
+        return list(csv.DictReader(f))
+
+
+def summary(study):
+    return table(study, "summary.csv")
+
+
+def num(s):
+    return float(s) if s not in ("", None) else math.nan
+
+
+def g(x, sig=4):
+    """λ as lossexp prints it: 4 significant digits."""
+    if x == 0:
+        return "0"
+    return "%.*g" % (sig, x)
+
+
+def f(x, d=3):
+    if math.isnan(x):
+        return "–"
+    s = "%.*f" % (d, x)
+    return s.replace("-", "−") if x < 0 and float(s) != 0 else s.lstrip("-")
+
+
+def pm(row, metric, d=3):
+    """mean ± half-width of the 95% CI over the repeats, from summary.csv."""
+    m = num(row[metric + ".mean"])
+    half = num(row[metric + ".ci_high"]) - m
+    if math.isnan(half):
+        return f(m, d)
+    return "%s ± %s" % (f(m, d), f(half, d))
+
+
+def md(header, rows):
+    out = ["| " + " | ".join(header) + " |", "|" + "---|" * len(header)]
+    out += ["| " + " | ".join(r) + " |" for r in rows]
+    return "\n".join(out) + "\n"
+
+
+def lam_rows(study, term, keep=None):
+    rows = summary(study)
+    if keep is not None:
+        rows = [r for r in rows if g(num(r["lambda." + term])) in keep]
+    return rows
+
+
+def metric_table(study, term, cols, keep=None, d=3):
+    """λ then mean ± CI half-width of each metric in cols [(metric, header, digits)]."""
+    header = ["λ"] + [h for _, h, _ in cols]
+    rows = []
+    for r in lam_rows(study, term, keep):
+        rows.append([g(num(r["lambda." + term]))] + [pm(r, m, dd) for m, _, dd in cols])
+    return md(header, rows)
+
+
+def paired_note(study, term, metric):
+    """λ → "+0.010 [−0.023, +0.043], n.s." from paired.csv for one metric."""
+    out = {}
+    for r in table(study, "paired.csv"):
+        if r["term"] == term and r["metric"] == metric:
+            sign = lambda x: ("+" if x >= 0 else "") + f(x)
+            out[g(num(r["lambda"]))] = "%s [%s, %s], %s" % (
+                sign(num(r["mean_diff"])), sign(num(r["ci_low"])), sign(num(r["ci_high"])), r["effect"])
+    return out
+
+
+def balance(study, term, point):
+    for r in table(study, "balance.csv"):
+        if r["term"] == term and r["point"] == point and r["fixed"] == "":
+            return r
+    raise SystemExit("docs.py: %s/balance.csv has no %s %s" % (study, term, point))
+
+
+def figure(study, name, alt):
+    """An image line for docs/<page> (page depth given by the caller's prefix)."""
+    dest = "%s_%s" % (study, name)
+    figures[dest] = os.path.join(results, study, name)
+    return alt, "figures/" + dest
+
+
+def image(study, name, alt, up=""):
+    alt, path = figure(study, name, alt)
+    return "![%s](%s%s)\n" % (alt, up, path)
+
+
+def answer(study):
+    """The answer the sweep printed, as a user sees it from the repository."""
+    text = open(os.path.join(results, study + ".out")).read()
+    return text.replace(os.path.join(results, ""), "results/")
+
+
+# --- the blocks ---------------------------------------------------------
+
+def tour_sweep():
+    rows = summary("quickstart")
+    runs = sum(int(r["n"]) for r in rows)
+    reps = int(rows[0]["n"])
+    out = "It trains %d λ × %d repeats = %d runs and ends by printing its answer:\n\n" % (len(rows), reps, runs)
+    return out + "".join("    " + l + "\n" for l in answer("quickstart").rstrip("\n").split("\n"))
+
+
+def tour_answer():
+    best = balance("quickstart", "l2", "lambda_best")
+    se = balance("quickstart", "l2", "lambda_1se")
+    over = balance("quickstart", "l2", "lambda_overshadow")
+    return (
+        "The best validation accuracy is at λ_best = %s (test accuracy there\n"
+        "%s); the largest λ within one standard error of it, λ_1se = %s, is the\n"
+        "answer to quote (test accuracy %s [%s, %s]); from\n"
+        "λ_overshadow = %s on, the penalty overshadows the task (test accuracy\n"
+        "%s).\n" % (
+            g(num(best["lambda"])), f(num(best["test_mean"])), g(num(se["lambda"])),
+            f(num(se["test_mean"])), f(num(se["test_ci_low"])), f(num(se["test_ci_high"])),
+            g(num(over["lambda"])), f(num(over["test_mean"]))))
+
+
+def tour_figure():
+    rows = summary("quickstart")
+    zero = rows[0]
+    assert num(zero["lambda.l2"]) == 0
+    acc = [num(r["test.accuracy.mean"]) for r in rows[1:]]
+    pts = {p: g(num(balance("quickstart", "l2", p)["lambda"])) for p in ("lambda_best", "lambda_1se", "knee", "lambda_overshadow")}
+    alt = ("Test accuracy against the L2 weight λ on a log axis, mean of %d repeats with a 95%% band, "
+           "between %s and %s up to λ_1se = %s and %s at the largest λ; a dashed line at the λ = 0 mean %s; "
+           "vertical lines at λ_best = %s, λ_1se = %s, the knee %s and λ_overshadow = %s") % (
+        int(zero["n"]), f(min(acc[:-2])), f(max(acc[:-2])), pts["lambda_1se"], f(acc[-1]),
+        f(num(zero["test.accuracy.mean"])), pts["lambda_best"], pts["lambda_1se"], pts["knee"], pts["lambda_overshadow"])
+    alt, path = figure("quickstart", "test.accuracy_vs_l2.png", alt)
+    return "![%s](docs/%s)\n" % (alt, path)
+
+
+GENERATORS = {
+    "tour-sweep": tour_sweep,
+    "tour-answer": tour_answer,
+    "tour-figure": tour_figure,
+}
+
+
+def pages():
+    out = [os.path.join(ROOT, "README.md")]
+    out += sorted(glob.glob(os.path.join(ROOT, "docs", "**", "*.md"), recursive=True))
+    return out
+
+
+def main(argv):
+    global results
+    if len(argv) < 2 or argv[1].startswith("-"):
+        sys.exit("usage: docs.py RESULTS [--check]")
+    results = os.path.abspath(argv[1])
+    check = "--check" in argv[2:]
+    differ = False
+    used = set()
+    for page in pages():
+        text = open(page, encoding="utf-8").read()
+
+        def repl(m):
+            name = m.group(2)
+            if name not in GENERATORS:
+                sys.exit("docs.py: %s: unknown generated block %r" % (os.path.relpath(page, ROOT), name))
+            used.add(name)
+            return m.group(1) + GENERATORS[name]() + m.group(4)
+
+        new = BLOCK.sub(repl, text)
+        if new != text:
+            rel = os.path.relpath(page, ROOT)
+            if check:
+                differ = True
+                sys.stdout.writelines(difflib.unified_diff(
+                    text.splitlines(True), new.splitlines(True), "a/" + rel, "b/" + rel))
+            else:
+                with open(page, "w", encoding="utf-8") as w:
+                    w.write(new)
+                print("docs.py: rewrote", rel)
+    unused = sorted(set(GENERATORS) - used)
+    if unused:
+        sys.exit("docs.py: generators without a block in the docs: " + ", ".join(unused))
+    for dest, src in sorted(figures.items()):
+        path = os.path.join(ROOT, "docs", "figures", dest)
+        if os.path.exists(path) and filecmp.cmp(src, path, shallow=False):
+            continue
+        if check:
+            differ = True
+            print("docs/figures/%s differs from the figure the study draws now (%s)" % (dest, os.path.relpath(src, results)))
+        else:
+            shutil.copyfile(src, path)
+            print("docs.py: copied docs/figures/" + dest)
+    if differ:
+        print("docs: the blocks above differ from what the code produces now: run scripts/docs.sh and commit")
+        return 1
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv))
