@@ -129,6 +129,34 @@ def answer(study):
     return text.replace(os.path.join(results, ""), "results/")
 
 
+def sample_lambdas(study, term, k=4):
+    """The λ of the panels of samples_<term>.png: up to k runs of repeat 0
+    spread evenly over samples.csv (report.pickRuns)."""
+    seen = []
+    for r in table(study, "samples.csv"):
+        if r["run_id"] not in [x[0] for x in seen]:
+            seen.append((r["run_id"], g(num(r["lambda." + term]))))
+    if len(seen) > k:
+        seen = [seen[int(round(i * (len(seen) - 1) / (k - 1)))] for i in range(k)]
+    lams = [l for _, l in seen]
+    return ", ".join(lams[:-1]) + " and " + lams[-1]
+
+
+def with_column(table_md, header, cells):
+    """Adds a column to a table md() made: cells by λ (first column)."""
+    lines = table_md.rstrip("\n").split("\n")
+    lines[0] += " %s |" % header
+    lines[1] += "---|"
+    for i in range(2, len(lines)):
+        lam = lines[i].split("|")[1].strip()
+        lines[i] += " %s |" % cells.get(lam, "")
+    return "\n".join(lines) + "\n"
+
+
+def point(study, term, name):
+    return g(num(balance(study, term, name)["lambda"]))
+
+
 # --- the blocks ---------------------------------------------------------
 
 def tour_sweep():
@@ -169,10 +197,65 @@ def tour_figure():
     return "![%s](docs/%s)\n" % (alt, path)
 
 
+def temporal_smoothing_table():
+    t = metric_table("temporal-smoothing", "temporal", [
+        ("test.accuracy", "test accuracy", 3), ("test.flicker", "test flicker", 3),
+        ("test.flicker_excess", "test flicker_excess", 3)])
+    return with_column(t, "validation accuracy vs λ = 0, paired (95% CI)",
+                       paired_note("temporal-smoothing", "temporal", "validation.accuracy"))
+
+
+def temporal_smoothing_answer():
+    st = "temporal-smoothing"
+    return ("Chosen on validation: λ_best = %s, λ_1se = %s, the knee %s, λ_overshadow = %s.\n" % (
+        point(st, "temporal", "lambda_best"), point(st, "temporal", "lambda_1se"),
+        point(st, "temporal", "knee"), point(st, "temporal", "lambda_overshadow")))
+
+
+def temporal_basicmotions_table():
+    t = metric_table("temporal-basicmotions", "temporal", [
+        ("test.accuracy", "test accuracy", 3), ("test.flicker", "test flicker", 3),
+        ("train.accuracy", "train accuracy", 3)])
+    return with_column(t, "validation flicker vs λ = 0, paired (95% CI)",
+                       paired_note("temporal-basicmotions", "temporal", "validation.flicker"))
+
+
+def temporal_basicmotions_answer():
+    st = "temporal-basicmotions"
+    rows = {g(num(r["lambda.temporal"])): r for r in summary(st)}
+    top = max(rows, key=float)
+    best, se = balance(st, "temporal", "lambda_best"), balance(st, "temporal", "lambda_1se")
+    there = "%s at both" % f(num(best["test_mean"]))
+    if f(num(best["test_mean"])) != f(num(se["test_mean"])):
+        there = "%s and %s" % (f(num(best["test_mean"])), f(num(se["test_mean"])))
+    return ("Chosen on the 8 validation recordings: λ_best = %s, λ_1se = %s, the knee\n"
+            "%s, test accuracy %s. At λ = %s the term overshadows the\n"
+            "task: training accuracy falls to %s and test accuracy to %s, with a\n"
+            "flicker (%s) that no longer says anything: with near-uniform\n"
+            "probabilities a small change flips the argmax, while the term measures\n"
+            "the change of the probabilities, not of the labels.\n" % (
+                g(num(best["lambda"])), g(num(se["lambda"])), point(st, "temporal", "knee"),
+                there, top,
+                f(num(rows[top]["train.accuracy.mean"]), 2), f(num(rows[top]["test.accuracy.mean"]), 2),
+                pm(rows[top], "test.flicker")))
+
+
+def temporal_basicmotions_figures():
+    st, up = "temporal-basicmotions", "../"
+    return (image(st, "test.flicker_vs_temporal.png", "test flicker against λ, BasicMotions", up) +
+            image(st, "tradeoff_temporal.png", "validation flicker against validation accuracy as λ grows (the split λ is chosen on), BasicMotions", up) +
+            image(st, "samples_temporal.png", "one test recording's true and predicted labels at λ = %s" % sample_lambdas(st, "temporal"), up))
+
+
 GENERATORS = {
     "tour-sweep": tour_sweep,
     "tour-answer": tour_answer,
     "tour-figure": tour_figure,
+    "temporal-smoothing-table": temporal_smoothing_table,
+    "temporal-smoothing-answer": temporal_smoothing_answer,
+    "temporal-basicmotions-table": temporal_basicmotions_table,
+    "temporal-basicmotions-answer": temporal_basicmotions_answer,
+    "temporal-basicmotions-figures": temporal_basicmotions_figures,
 }
 
 
