@@ -247,6 +247,20 @@ def temporal_basicmotions_figures():
             image(st, "samples_temporal.png", "one test recording's true and predicted labels at λ = %s" % sample_lambdas(st, "temporal"), up))
 
 
+def fairness_table():
+    return metric_table("fairness", "fairness", [
+        ("test.accuracy", "test accuracy", 3), ("test.dp_diff", "test dp_diff", 3)])
+
+
+def fairness_methods_answer():
+    rows = {(g(num(r["lambda.fairness"])), g(num(r["lambda.adversary"]))): r for r in summary("fairness-methods")}
+    top = max((k[0] for k in rows), key=float)
+    at = lambda k: "dp_diff %s at accuracy %s" % (f(num(rows[k]["test.dp_diff.mean"])), f(num(rows[k]["test.accuracy.mean"])))
+    return ("At the largest λ (%s), the penalty reaches test %s, the\n"
+            "adversary %s (from %s without either).\n" % (
+                top, at((top, "0")), at(("0", top)), at(("0", "0"))))
+
+
 GENERATORS = {
     "tour-sweep": tour_sweep,
     "tour-answer": tour_answer,
@@ -256,6 +270,8 @@ GENERATORS = {
     "temporal-basicmotions-table": temporal_basicmotions_table,
     "temporal-basicmotions-answer": temporal_basicmotions_answer,
     "temporal-basicmotions-figures": temporal_basicmotions_figures,
+    "fairness-table": fairness_table,
+    "fairness-methods-answer": fairness_methods_answer,
 }
 
 
