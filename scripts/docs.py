@@ -49,10 +49,12 @@ def num(s):
 
 
 def g(x, sig=4):
-    """λ as lossexp prints it: 4 significant digits."""
+    """λ as lossexp prints it: 4 significant digits, whole numbers in full."""
     if x == 0:
         return "0"
-    return "%.*g" % (sig, x)
+    if x == int(x) and abs(x) < 1e7:
+        return str(int(x))
+    return re.sub(r"e([+-])0*(\d)", r"e\1\2", "%.*g" % (sig, x)).replace("e+", "e")
 
 
 def f(x, d=3):
@@ -155,6 +157,38 @@ def with_column(table_md, header, cells):
 
 def point(study, term, name):
     return g(num(balance(study, term, name)["lambda"]))
+
+
+# Student's t 0.975 quantiles by degrees of freedom (1–30).
+T975 = [12.706, 4.303, 3.182, 2.776, 2.571, 2.447, 2.365, 2.306, 2.262, 2.228,
+        2.201, 2.179, 2.160, 2.145, 2.131, 2.120, 2.110, 2.101, 2.093, 2.086,
+        2.080, 2.074, 2.069, 2.064, 2.060, 2.056, 2.052, 2.048, 2.045, 2.042]
+
+
+def paired_runs(study, term, metric):
+    """λ → (mean difference from λ = 0, 95% CI low, high, repeats up, n) of a
+    metric, repeat by repeat from runs.csv (paired.csv pairs only the
+    selection split)."""
+    by = {}
+    for r in table(study, "runs.csv"):
+        if r["status"] == "ok":
+            by.setdefault(g(num(r["lambda." + term])), {})[r["repeat"]] = num(r[metric])
+    base = by["0"]
+    out = {}
+    for lam, reps in by.items():
+        if lam == "0":
+            continue
+        d = [v - base[k] for k, v in reps.items() if k in base]
+        n = len(d)
+        mean = sum(d) / n
+        sd = math.sqrt(sum((x - mean) ** 2 for x in d) / (n - 1))
+        half = T975[n - 2] * sd / math.sqrt(n)
+        out[lam] = (mean, mean - half, mean + half, sum(x > 0 for x in d), n)
+    return out
+
+
+def signed(x, d=3):
+    return ("+" if x >= 0 else "") + f(x, d) if f(x, d) != "0.000" else "0.000"
 
 
 # --- the blocks ---------------------------------------------------------
@@ -326,6 +360,25 @@ def perceptual_digits_figures():
             image(st, "samples_perceptual.png", "input, restored and target digits at λ = %s" % sample_lambdas(st, "perceptual"), up))
 
 
+def aux_table():
+    t = metric_table("aux-segmentation", "aux", [
+        ("test.iou", "test IoU", 3), ("test.boundary_f1", "test boundary F1", 3),
+        ("test.aux_accuracy", "test aux_accuracy", 3), ("train.iou", "train IoU", 3)])
+    cells = {lam: "%s [%s, %s]; %d of %d up" % (signed(m), signed(lo), signed(hi), up, n)
+             for lam, (m, lo, hi, up, n) in paired_runs("aux-segmentation", "aux", "test.iou").items()}
+    return with_column(t, "test IoU vs λ = 0, paired (95% CI)", cells)
+
+
+def aux_answer():
+    st = "aux-segmentation"
+    best = balance(st, "aux", "lambda_best")
+    return ("Chosen on the 35 validation masks: λ_best = %s (test IoU there %s\n"
+            "[%s, %s]), λ_1se = %s, the knee %s; the validation split is too small\n"
+            "to place a λ_overshadow.\n" % (
+                g(num(best["lambda"])), f(num(best["test_mean"])), f(num(best["test_ci_low"])),
+                f(num(best["test_ci_high"])), point(st, "aux", "lambda_1se"), point(st, "aux", "knee")))
+
+
 GENERATORS = {
     "tour-sweep": tour_sweep,
     "tour-answer": tour_answer,
@@ -344,6 +397,8 @@ GENERATORS = {
     "perceptual-digits-table": perceptual_digits_table,
     "perceptual-digits-answer": perceptual_digits_answer,
     "perceptual-digits-figures": perceptual_digits_figures,
+    "aux-table": aux_table,
+    "aux-answer": aux_answer,
 }
 
 

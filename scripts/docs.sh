@@ -23,7 +23,8 @@ esac
 
 # The studies the docs quote (configs/<name>.yaml).
 studies=(quickstart temporal-basicmotions temporal-smoothing adversarial-realism
-	perceptual-digits perceptual-glyphs fairness fairness-methods decorrelation)
+	perceptual-digits perceptual-glyphs fairness fairness-methods decorrelation
+	aux-segmentation)
 
 tmp="$(mktemp -d)"
 mkdir "$tmp/results"
