@@ -15,6 +15,8 @@ import (
 	"strings"
 	"testing"
 	"unicode"
+
+	"github.com/lossexp/lossexp/experiments/command"
 )
 
 // maxREADMELines is the README's length limit (issue 27): install, the two
@@ -193,4 +195,25 @@ func slug(heading string) string {
 		}
 	}
 	return b.String()
+}
+
+// TestDocs_TrainerEnv: the pages that list the variables lossexp sets for
+// a training command name every one the protocol defines
+// (experiments/command/protocol.go), so a new one cannot go unsaid.
+func TestDocs_TrainerEnv(t *testing.T) {
+	names := command.ChildEnv()
+	for _, p := range command.ChildEnvPrefixes() {
+		names = append(names, p+"<")
+	}
+	for _, page := range []string{"docs/trainer.md", "docs/commands.md"} {
+		b, err := os.ReadFile(page)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, n := range names {
+			if !strings.Contains(string(b), "`"+n) {
+				t.Errorf("%s does not name %s among the variables a training command gets", page, strings.TrimSuffix(n, "<"))
+			}
+		}
+	}
 }
