@@ -10,6 +10,7 @@ import (
 	"os"
 	"path"
 	"path/filepath"
+	"reflect"
 	"regexp"
 	"strconv"
 	"strings"
@@ -17,6 +18,7 @@ import (
 	"unicode"
 
 	"github.com/lossexp/lossexp/experiments/command"
+	"github.com/lossexp/lossexp/spec"
 )
 
 // maxREADMELines is the README's length limit (issue 27): install, the two
@@ -214,6 +216,44 @@ func TestDocs_TrainerEnv(t *testing.T) {
 			if !strings.Contains(string(b), "`"+n) {
 				t.Errorf("%s does not name %s among the variables a training command gets", page, strings.TrimSuffix(n, "<"))
 			}
+		}
+	}
+}
+
+// TestDocs_SpecTour: the spec docs/specs.md tours is configs/l1-sparsity.yaml
+// ("its values exactly"), and the tour's quickstart spec in README.md is
+// configs/quickstart.yaml but for what the README says it leaves out.
+func TestDocs_SpecTour(t *testing.T) {
+	for _, c := range []struct{ page, config string }{
+		{"docs/specs.md", "configs/l1-sparsity.yaml"},
+		{"README.md", "configs/quickstart.yaml"},
+	} {
+		b, err := os.ReadFile(c.page)
+		if err != nil {
+			t.Fatal(err)
+		}
+		_, yml, ok := strings.Cut(string(b), "```yaml\n")
+		if !ok {
+			t.Fatalf("%s has no yaml block", c.page)
+		}
+		yml, _, _ = strings.Cut(yml, "```")
+		shown, err := spec.Parse(strings.NewReader(yml), c.page)
+		if err != nil {
+			t.Fatalf("%s: the spec shown does not parse: %v", c.page, err)
+		}
+		want, err := spec.Load(c.config)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if c.config == "configs/quickstart.yaml" {
+			// README: "the file says the same with a description and standardize: true".
+			shown.Description = want.Description
+			shown.Dataset.Standardize = want.Dataset.Standardize
+		}
+		// Where each field was written (file, line, column) is not the spec.
+		shown.File, shown.Pos = want.File, want.Pos
+		if !reflect.DeepEqual(shown, want) {
+			t.Errorf("%s shows a spec that is not %s:\n%+v\n%+v", c.page, c.config, *shown, *want)
 		}
 	}
 }
