@@ -474,6 +474,32 @@ def worked_l1_text():
                 a, b))
 
 
+def methods_table(study, m1, h1, m2, h2):
+    """methods.csv: the static λ front, then each method, its position and
+    the static λ it beats or is beaten by (paired, adjusted p)."""
+    rows = []
+    for r in table(study, "methods.csv"):
+        static = r["method"] == "static"
+        name = "static λ = %s" % g(num(r["lambda"])) if static else r["method"]
+        pos = "" if static else r["position"]
+        if r["beats"]:
+            pos += ": beats λ = %s (p = %.2g)" % (g(num(r["beats"])), num(r["beats_p"]))
+        if r["dominated_by"]:
+            pos += ": behind λ = %s (p = %.2g)" % (g(num(r["dominated_by"])), num(r["dominated_p"]))
+        if static:
+            pos = "on the front" if r["pareto"] == "1" else "dominated"
+        rows.append([name, f(num(r[m1 + ".mean"])), f(num(r[m2 + ".mean"])), pos])
+    return md(["run", h1, h2, "position"], rows)
+
+
+def balancing_fair_table():
+    return methods_table("balancing-methods", "test.accuracy", "test accuracy", "test.dp_diff", "test dp_diff")
+
+
+def balancing_edges_table():
+    return methods_table("balancing-methods-edges", "test.iou", "test IoU", "test.aux_accuracy", "test aux accuracy")
+
+
 GENERATORS = {
     "tour-sweep": tour_sweep,
     "tour-answer": tour_answer,
@@ -497,6 +523,8 @@ GENERATORS = {
     "worked-quickstart-table": worked_quickstart_table,
     "worked-quickstart-text": worked_quickstart_text,
     "worked-l1-text": worked_l1_text,
+    "balancing-fair-table": balancing_fair_table,
+    "balancing-edges-table": balancing_edges_table,
 }
 
 

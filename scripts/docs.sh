@@ -24,7 +24,7 @@ esac
 # The studies the docs quote (configs/<name>.yaml).
 studies=(quickstart temporal-basicmotions temporal-smoothing adversarial-realism
 	perceptual-digits perceptual-glyphs fairness fairness-methods decorrelation
-	aux-segmentation l1-sparsity)
+	aux-segmentation l1-sparsity balancing-methods balancing-methods-edges)
 
 tmp="$(mktemp -d)"
 mkdir "$tmp/results"
