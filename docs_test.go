@@ -257,3 +257,35 @@ func TestDocs_SpecTour(t *testing.T) {
 		}
 	}
 }
+
+// TestDocs_TwoCommandsInCI: the README's two commands (the main job and the
+// tests) are what .ci/run runs, so the front page and CI cannot drift apart.
+func TestDocs_TwoCommandsInCI(t *testing.T) {
+	readme, err := os.ReadFile("README.md")
+	if err != nil {
+		t.Fatal(err)
+	}
+	ci, err := os.ReadFile(".ci/run")
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, sec, ok := strings.Cut(string(readme), "## The two commands")
+	if !ok {
+		t.Fatal(`README.md has no "## The two commands" section`)
+	}
+	sec, _, _ = strings.Cut(sec, "\n## ")
+	var cmds []string
+	for _, line := range strings.Split(sec, "\n") {
+		if c, ok := strings.CutPrefix(line, "    "); ok {
+			cmds = append(cmds, strings.TrimSpace(c))
+		}
+	}
+	if len(cmds) != 2 {
+		t.Fatalf("README's two commands: found %q", cmds)
+	}
+	for _, c := range cmds {
+		if !strings.Contains(string(ci), c) {
+			t.Errorf(".ci/run does not run the README's command %q", c)
+		}
+	}
+}
