@@ -36,8 +36,20 @@ results = None  # set by main
 figures = {}  # docs/figures/<name> -> source file
 
 
+# Studies the check does not run (they need torch and minutes): their
+# tables are committed in docs/data/<study>/ by `scripts/docs.sh --stored
+# DIR`, which also copies their figures; blocks are generated from them.
+STORED = {"pytorch-digits"}
+
+
+def source(study):
+    if study in STORED:
+        return os.path.join(ROOT, "docs", "data", study)
+    return os.path.join(results, study)
+
+
 def table(study, name):
-    with open(os.path.join(results, study, name), newline="") as f:
+    with open(os.path.join(source(study), name), newline="") as f:
         return list(csv.DictReader(f))
 
 
@@ -107,9 +119,9 @@ def paired_note(study, term, metric):
     return out
 
 
-def balance(study, term, point):
+def balance(study, term, point, fixed=""):
     for r in table(study, "balance.csv"):
-        if r["term"] == term and r["point"] == point and r["fixed"] == "":
+        if r["term"] == term and r["point"] == point and r["fixed"] == fixed:
             return r
     raise SystemExit("docs.py: %s/balance.csv has no %s %s" % (study, term, point))
 
@@ -117,7 +129,10 @@ def balance(study, term, point):
 def figure(study, name, alt):
     """An image line for docs/<page> (page depth given by the caller's prefix)."""
     dest = "%s_%s" % (study, name)
-    figures[dest] = os.path.join(results, study, name)
+    if study not in STORED:
+        figures[dest] = os.path.join(results, study, name)
+    elif not os.path.exists(os.path.join(ROOT, "docs", "figures", dest)):
+        sys.exit("docs.py: docs/figures/%s is missing: run scripts/docs.sh --stored on a %s sweep" % (dest, study))
     return alt, "figures/" + dest
 
 
@@ -156,8 +171,8 @@ def with_column(table_md, header, cells):
     return "\n".join(lines) + "\n"
 
 
-def point(study, term, name):
-    return g(num(balance(study, term, name)["lambda"]))
+def point(study, term, name, fixed=""):
+    return g(num(balance(study, term, name, fixed)["lambda"]))
 
 
 # Student's t 0.975 quantiles by degrees of freedom (1–30).
@@ -500,6 +515,61 @@ def balancing_edges_table():
     return methods_table("balancing-methods-edges", "test.iou", "test IoU", "test.aux_accuracy", "test aux accuracy")
 
 
+def pytorch_rows():
+    return {(g(num(r["lambda.recon"])), g(num(r["lambda.decay"]))): r for r in summary("pytorch-digits")}
+
+
+def pytorch_table():
+    rows = pytorch_rows()
+    lams = sorted({k[0] for k in rows}, key=float)
+    m = lambda lam, col: num(rows[(lam, "0")][col + ".mean"])
+    line = lambda head, fn: "| %s | %s |" % (head, " | ".join(fn(l) for l in lams))
+    out = ["| λ recon (decay 0) | %s |" % " | ".join(lams), "| --- |" + " --- |" * len(lams),
+           line("validation accuracy (chooses λ)", lambda l: f(m(l, "validation.accuracy"))),
+           line("test accuracy", lambda l: f(m(l, "test.accuracy"))),
+           line("test reconstruction MSE (standardized pixels)", lambda l: f(m(l, "test.recon_mse"), 2)),
+           line("cosine with the task gradient", lambda l: "–" if l == "0" else f(m(l, "grad.cos.recon"), 2)),
+           line("steps with cosine < 0", lambda l: "–" if l == "0" else "%.1f %%" % (100 * m(l, "grad.conflict.recon"))),
+           line("‖λ∇recon‖ / ‖∇task‖", lambda l: "–" if l == "0" else f(m(l, "grad.ratio.recon"), 2))]
+    return "\n".join(out) + "\n"
+
+
+def pytorch_answer():
+    st = "pytorch-digits"
+    return ("λ_best = %s, the knee %s, λ_1se = %s (chosen on validation accuracy;\n"
+            "the standard error of 3 repeats is wider than the differences).\n" % (
+                point(st, "recon", "lambda_best", "decay=0"), point(st, "recon", "knee", "decay=0"),
+                point(st, "recon", "lambda_1se", "decay=0")))
+
+
+def pytorch_figures():
+    st = "pytorch-digits"
+    out = []
+    for name, alt in (("tradeoff_recon.png", "trade-off: validation accuracy against test reconstruction MSE as λ recon grows"),
+                      ("test.accuracy_vs_recon.png", "test accuracy against λ recon with its 95 % band and the λ = 0 reference"),
+                      ("grad_cos_vs_recon.png", "cosine between the task and the reconstruction gradient against λ recon"),
+                      ("training_recon.png", "loss components per epoch at the largest λ recon")):
+        alt, path = figure(st, name, alt)
+        out.append("![%s](%s)" % (alt, path))
+    return "\n".join(out) + "\n"
+
+
+def pytorch_decay():
+    rows = pytorch_rows()
+    m = lambda k, col: num(rows[k][col + ".mean"])
+    pr = {g(num(r["lambda"])): r for r in table("pytorch-digits", "paired.csv")
+          if r["term"] == "decay" and r["metric"] == "validation.accuracy"}
+    return ("Weight decay shrinks Σw² from %.0f to %.0f (0.001) and %.0f (0.01) and changes\n"
+            "validation accuracy by %s and %s (p = %.2g and %.2g, with 3 repeats;\n"
+            "test accuracy %s and %s against %s); with it, recon at 3 reaches test\n"
+            "accuracy %s (decay 0.01) against %s without.\n" % (
+                m(("0", "0"), "weight_l2"), m(("0", "0.001"), "weight_l2"), m(("0", "0.01"), "weight_l2"),
+                signed(num(pr["0.001"]["mean_diff"])), signed(num(pr["0.01"]["mean_diff"])),
+                num(pr["0.001"]["p_value"]), num(pr["0.01"]["p_value"]),
+                f(m(("0", "0.001"), "test.accuracy")), f(m(("0", "0.01"), "test.accuracy")), f(m(("0", "0"), "test.accuracy")),
+                f(m(("3", "0.01"), "test.accuracy")), f(m(("3", "0"), "test.accuracy"))))
+
+
 GENERATORS = {
     "tour-sweep": tour_sweep,
     "tour-answer": tour_answer,
@@ -525,6 +595,10 @@ GENERATORS = {
     "worked-l1-text": worked_l1_text,
     "balancing-fair-table": balancing_fair_table,
     "balancing-edges-table": balancing_edges_table,
+    "pytorch-table": pytorch_table,
+    "pytorch-answer": pytorch_answer,
+    "pytorch-figures": pytorch_figures,
+    "pytorch-decay": pytorch_decay,
 }
 
 

@@ -7,6 +7,10 @@
 # --check writes nothing: it fails (exit 1, showing the diff) when a block
 # or figure differs from what the code produces now. CI runs it.
 #
+# --stored DIR keeps a sweep the check cannot run (the PyTorch example:
+# torch, minutes) in docs/data/pytorch-digits/; its blocks are generated
+# from those committed tables.
+#
 # The studies are the shipped configs that run in seconds, built with the
 # pure-Go backend (results are a pure function of the spec; --workers does
 # not change a byte). Timings are never generated here: the docs quote
@@ -17,8 +21,26 @@ cd "$(dirname "$0")/.."
 check=
 case "${1:-}" in
 --check) check=--check ;;
+--stored)
+	# scripts/docs.sh --stored DIR: DIR is a sweep of
+	# examples/pytorch/digits.yaml (torch, minutes: not run by the check).
+	# Its tables go to docs/data/pytorch-digits/, its figures to
+	# docs/figures/; the blocks are generated from them from then on.
+	dir="${2:?usage: scripts/docs.sh --stored DIR (a sweep of examples/pytorch/digits.yaml)}"
+	data=docs/data/pytorch-digits
+	mkdir -p "$data"
+	for f in summary.csv balance.csv paired.csv; do cp "$dir/$f" "$data/$f"; done
+	for f in tradeoff_recon.png test.accuracy_vs_recon.png grad_cos_vs_recon.png; do
+		cp "$dir/$f" "docs/figures/pytorch-digits_$f"
+	done
+	# training_recon_<k>.png: the last is the largest λ.
+	last="$(ls "$dir"/training_recon_*.png | sort -t_ -k3 -n | tail -1)"
+	cp "$last" docs/figures/pytorch-digits_training_recon.png
+	echo "docs: stored $dir in $data and docs/figures/; now run scripts/docs.sh"
+	exit 0
+	;;
 "") ;;
-*) echo "usage: scripts/docs.sh [--check]" >&2; exit 2 ;;
+*) echo "usage: scripts/docs.sh [--check | --stored DIR]" >&2; exit 2 ;;
 esac
 
 # The studies the docs quote (configs/<name>.yaml).
