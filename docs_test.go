@@ -17,6 +17,7 @@ import (
 	"testing"
 	"unicode"
 
+	"github.com/lossexp/lossexp/cmd"
 	"github.com/lossexp/lossexp/experiments/command"
 	"github.com/lossexp/lossexp/spec"
 )
@@ -286,6 +287,46 @@ func TestDocs_TwoCommandsInCI(t *testing.T) {
 	for _, c := range cmds {
 		if !strings.Contains(string(ci), c) {
 			t.Errorf(".ci/run does not run the README's command %q", c)
+		}
+	}
+}
+
+// TestDocs_HelpEnvironment: every variable `lossexp help environment` lists
+// has a row in the settings table of docs/commands.md, and every row there
+// is one the help lists (one source: the settings table of cmd/settings.go).
+func TestDocs_HelpEnvironment(t *testing.T) {
+	var out, errw strings.Builder
+	if code := cmd.Main(t.Context(), []string{"help", "environment"}, strings.NewReader(""), &out, &errw); code != 0 {
+		t.Fatalf("lossexp help environment: exit %d: %s", code, errw.String())
+	}
+	help := map[string]bool{}
+	for _, line := range strings.Split(out.String(), "\n") {
+		if f := strings.Fields(line); len(f) > 0 && strings.HasPrefix(f[0], "LOSSEXP_") && strings.HasPrefix(line, "  ") {
+			help[f[0]] = true
+		}
+	}
+	b, err := os.ReadFile("docs/commands.md")
+	if err != nil {
+		t.Fatal(err)
+	}
+	docs := map[string]bool{}
+	for _, line := range strings.Split(string(b), "\n") {
+		if name, ok := strings.CutPrefix(line, "| `LOSSEXP_"); ok {
+			name, _, _ = strings.Cut(name, "`")
+			docs["LOSSEXP_"+name] = true
+		}
+	}
+	if len(help) == 0 {
+		t.Fatal("no variable found in lossexp help environment: the parser is broken")
+	}
+	for n := range help {
+		if !docs[n] {
+			t.Errorf("docs/commands.md has no row for %s, which lossexp help environment lists", n)
+		}
+	}
+	for n := range docs {
+		if !help[n] {
+			t.Errorf("docs/commands.md lists %s, which lossexp help environment does not", n)
 		}
 	}
 }
