@@ -330,3 +330,31 @@ func TestDocs_HelpEnvironment(t *testing.T) {
 		}
 	}
 }
+
+// TestDocs_JSONFields: every field of the --json documents (the types of
+// cmd/output.go) is named in the docs (docs/json.md, or the page of the
+// command that prints it), so a field added to the code is also documented.
+func TestDocs_JSONFields(t *testing.T) {
+	src, err := os.ReadFile("cmd/output.go")
+	if err != nil {
+		t.Fatal(err)
+	}
+	var docs strings.Builder
+	pages, _ := filepath.Glob("docs/*.md")
+	for _, p := range pages {
+		b, err := os.ReadFile(p)
+		if err != nil {
+			t.Fatal(err)
+		}
+		docs.Write(b)
+	}
+	tags := regexp.MustCompile(`json:"([a-z0-9_]+)`).FindAllStringSubmatch(string(src), -1)
+	if len(tags) == 0 {
+		t.Fatal("no json tag found in cmd/output.go")
+	}
+	for _, m := range tags {
+		if !regexp.MustCompile(`\b` + m[1] + `\b`).MatchString(docs.String()) {
+			t.Errorf("the --json field %q (cmd/output.go) is not named in docs/", m[1])
+		}
+	}
+}
