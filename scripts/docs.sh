@@ -46,7 +46,7 @@ esac
 # The studies the docs quote (configs/<name>.yaml).
 studies=(quickstart temporal-basicmotions temporal-smoothing adversarial-realism
 	perceptual-digits perceptual-glyphs fairness fairness-methods decorrelation
-	aux-segmentation l1-sparsity balancing-methods balancing-methods-edges)
+	aux-segmentation l1-sparsity balancing-methods balancing-methods-edges l2-data-size)
 
 tmp="$(mktemp -d)"
 mkdir "$tmp/results"
