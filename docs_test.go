@@ -358,3 +358,17 @@ func TestDocs_JSONFields(t *testing.T) {
 		}
 	}
 }
+
+// TestDocs_Specs: the specs only the docs use (docs/data/specs/, run by
+// scripts/docs.sh) are valid specs.
+func TestDocs_Specs(t *testing.T) {
+	files, _ := filepath.Glob("docs/data/specs/*.yaml")
+	if len(files) == 0 {
+		t.Fatal("no spec in docs/data/specs/")
+	}
+	for _, f := range files {
+		if _, err := spec.Load(f); err != nil {
+			t.Error(err)
+		}
+	}
+}

@@ -614,6 +614,21 @@ def data_size_text():
                 small, f(num(rows[small][lo]["test.accuracy.mean"]))))
 
 
+def refine_text():
+    def found(study):
+        rows = summary(study)
+        lams = sorted(num(r["lambda.l2"]) for r in rows)
+        se = num(balance(study, "l2", "lambda_1se")["lambda"])
+        nxt = min(l for l in lams if l > se)
+        return sum(int(r["n"]) for r in rows), "%s bracketed in [%s, %s)" % (
+            "%.2g" % se, "%.2g" % se, "%.3g" % nxt)
+    rn, rf = found("quickstart-refine")
+    gn, gf = found("quickstart-grid30")
+    return ("On the quickstart study (5 repeats, chosen on its carved validation\n"
+            "split; `docs/data/specs/`), the 7 + 2×4 grid (%d runs) finds λ_1se =\n"
+            "%s; a 30-point grid (%d runs) finds %s.\n" % (rn, rf, gn, gf))
+
+
 GENERATORS = {
     "tour-sweep": tour_sweep,
     "tour-answer": tour_answer,
@@ -645,6 +660,7 @@ GENERATORS = {
     "pytorch-decay": pytorch_decay,
     "data-size-table": data_size_table,
     "data-size-text": data_size_text,
+    "refine-text": refine_text,
 }
 
 

@@ -43,19 +43,23 @@ case "${1:-}" in
 *) echo "usage: scripts/docs.sh [--check | --stored DIR]" >&2; exit 2 ;;
 esac
 
-# The studies the docs quote (configs/<name>.yaml).
+# The studies the docs quote: configs/<name>.yaml, and specs that only the
+# docs use (docs/data/specs/<name>.yaml).
 studies=(quickstart temporal-basicmotions temporal-smoothing adversarial-realism
 	perceptual-digits perceptual-glyphs fairness fairness-methods decorrelation
-	aux-segmentation l1-sparsity balancing-methods balancing-methods-edges l2-data-size)
+	aux-segmentation l1-sparsity balancing-methods balancing-methods-edges l2-data-size
+	docs/data/specs/quickstart-refine.yaml docs/data/specs/quickstart-grid30.yaml)
 
 tmp="$(mktemp -d)"
 mkdir "$tmp/results"
 trap 'rm -rf "$tmp"' EXIT
 CGO_ENABLED=0 go build -o "$tmp/lossexp" .
 for s in "${studies[@]}"; do
-	"$tmp/lossexp" sweep "configs/$s.yaml" --out "$tmp/results/$s" --workers 2 \
+	spec="configs/$s.yaml"
+	case "$s" in *.yaml) spec="$s" s="$(basename "$s" .yaml)" ;; esac
+	"$tmp/lossexp" sweep "$spec" --out "$tmp/results/$s" --workers 2 \
 		>"$tmp/results/$s.out" 2>"$tmp/$s.err" || {
-		echo "docs: configs/$s.yaml failed:" >&2
+		echo "docs: $spec failed:" >&2
 		cat "$tmp/$s.err" >&2
 		exit 1
 	}
