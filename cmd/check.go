@@ -59,7 +59,7 @@ func newCmdCheck(streams *IO, runF func(context.Context, *CheckOptions) error) *
 	c.Flags().StringVar(&opts.JUnit, "junit", "", "write JUnit XML to this file")
 	c.Flags().StringVar(&opts.Plots, "plots", "", `folder for the overlay PNGs (default RESULTS/check; "-" for none)`)
 	c.Flags().BoolVarP(&opts.Verbose, "verbose", "v", false, "list every check, not only the regressions")
-	c.Flags().BoolVar(&opts.JSON, "json", false, "print every check as one JSON document on standard output (see the README, Machine-readable output); the exit status is unchanged")
+	c.Flags().BoolVar(&opts.JSON, "json", false, "print every check as one JSON document on standard output (see docs/json.md); the exit status is unchanged")
 	return c
 }
 

@@ -2,7 +2,7 @@ package cmd
 
 // Machine-readable output: what `--json` prints on standard output, one
 // JSON document per command (indented, ending in a newline). The types
-// below are the schema; the README's "Machine-readable output" section
+// below are the schema; docs/json.md (Machine-readable output)
 // documents them. A number that has no value (NaN) is null, never a
 // string, so every document is valid JSON. Fields are only ever added.
 

@@ -73,7 +73,7 @@ shard locks it: the run is refused while a sweep writes OUT).`,
 	c.Flags().String("data-dir", "", "folder to look for CSV datasets in after the spec's folder")
 	c.Flags().StringVarP(&opts.Out, "out", "o", "", "a training command's run folder in OUT/runs/tmp/ (removed after the run) instead of a temporary folder")
 	addCacheDirFlag(c)
-	c.Flags().BoolVar(&opts.JSON, "json", false, "print the result as one JSON document (see the README, Machine-readable output)")
+	c.Flags().BoolVar(&opts.JSON, "json", false, "print the result as one JSON document (see docs/json.md)")
 	return c
 }
 

@@ -25,7 +25,7 @@ import (
 // a LOSSEXP_ variable or config-file key that is not here (or in
 // childEnv) is refused with exit status 2, so a typo never silently falls
 // back to a default. To add a setting, add a row; `lossexp help
-// environment` and the README's settings table list these rows.
+// environment` and the settings table of docs/commands.md list these rows.
 type setting struct {
 	Env  string // environment variable, LOSSEXP_…
 	Key  string // viper key = flag name = config-file key; "" = environment only

@@ -19,23 +19,23 @@ import (
 const interpreter = "/usr/bin/python3"
 
 // readmeCommand returns the argv (without "lossexp") of the sweep the
-// README's PyTorch example tells the reader to run.
+// PyTorch example of docs/trainer.md tells the reader to run.
 func readmeCommand(t *testing.T) []string {
 	t.Helper()
-	b, err := os.ReadFile("../../README.md")
+	b, err := os.ReadFile("../../docs/trainer.md")
 	if err != nil {
 		t.Fatal(err)
 	}
-	_, sec, ok := strings.Cut(string(b), "### Example: a PyTorch MLP with two terms")
+	_, sec, ok := strings.Cut(string(b), "## Example: a PyTorch MLP with two terms")
 	if !ok {
-		t.Fatal("README.md has no PyTorch example section")
+		t.Fatal("docs/trainer.md has no PyTorch example section")
 	}
 	for _, line := range strings.Split(sec, "\n") {
 		if cmdline, ok := strings.CutPrefix(line, "    lossexp sweep "); ok {
 			return append([]string{"sweep"}, strings.Fields(cmdline)...)
 		}
 	}
-	t.Fatal("the README's PyTorch example gives no `lossexp sweep` command")
+	t.Fatal("the PyTorch example of docs/trainer.md gives no `lossexp sweep` command")
 	return nil
 }
 
@@ -64,9 +64,10 @@ func TestDigitsExample_NamesItsPython(t *testing.T) {
 	}
 }
 
-// TestDigitsExample runs the README's command (README.md, "Example: a
-// PyTorch MLP") on a reduced copy of digits.yaml (2×2 grid, 2 repeats, 4
-// epochs: max_epochs, which train.py reads as LOSSEXP_EPOCHS) in the same layout, with a python3 lacking torch first on PATH,
+// TestDigitsExample runs the documented command (docs/trainer.md, "Example:
+// a PyTorch MLP") on a reduced copy of digits.yaml (2×2 grid, 2 repeats, 4
+// epochs: max_epochs, which train.py reads as LOSSEXP_EPOCHS) in the same
+// layout, with a python3 lacking torch first on PATH,
 // and checks the protocol end to end: every run ok, λ chosen on
 // validation.accuracy, the metrics in range, the curves filled, the
 // gradient conflict measured where λ > 0 and empty where λ = 0.

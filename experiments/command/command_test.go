@@ -155,7 +155,7 @@ func TestParseMetrics_Strict(t *testing.T) {
 // thinning dropped.
 func TestParseMetrics_Thinned(t *testing.T) {
 	if MaxEpochs != 10000 {
-		t.Fatalf("MaxEpochs = %d; the README promises 10,000 epoch lines", MaxEpochs)
+		t.Fatalf("MaxEpochs = %d; docs/trainer.md promises 10,000 epoch lines", MaxEpochs)
 	}
 	for _, c := range []struct{ n, stride int }{{1, 1}, {MaxEpochs, 1}, {MaxEpochs + 1, 2}, {2*MaxEpochs - 1, 2}, {2 * MaxEpochs, 4}, {45678, 8}} {
 		var b strings.Builder
