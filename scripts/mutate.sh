@@ -807,24 +807,24 @@ mutant i26n-leftout-split-keeps-sep report/leftout.go report 'TestLeftOutRules_'
 	'strings.TrimSuffix(note[:i], "; ")' 'note[:i]'
 mutant i26n-partly-empty-note report/leftout.go report 'TestLeftOutRules_' \
 	'	if note != "" {' '	if true {'
-mutant i26n-seed-command-repeat experiments/seed.go experiments 'TestSeed' \
+mutant i26n-seed-command-repeat experiments/seed.go experiments 'TestSeedRules_' \
 	'return CommandSeed(s.Seed, r)' 'return CommandSeed(s.Seed, 0)'
-mutant i26n-seed-builtin-repeat experiments/seed.go experiments 'TestSeed' \
+mutant i26n-seed-builtin-repeat experiments/seed.go experiments 'TestSeedRules_' \
 	'	return s.Seed
 }' '	return CommandSeed(s.Seed, r)
 }'
-mutant i26n-attempt-counts-files experiments/attempts.go experiments 'TestAttemptRules_' \
+mutant i26n-attempt-counts-files experiments/attempts.go experiments 'TestAttemptRules_|TestFirstAttempt' \
 	'if k := attemptNo(e.Name()); k > last {
 				last = k' 'if k := attemptNo(e.Name()); k > 0 {
 				last++'
-mutant i26n-attempt-kept-folder-ignored experiments/attempts.go experiments 'TestAttemptRules_' \
+mutant i26n-attempt-kept-folder-ignored experiments/attempts.go experiments 'TestAttemptRules_|TestFirstAttempt' \
 	'dirs = append(dirs, filepath.Join(root, id))' 'dirs = append(dirs, root)'
-mutant i26n-attempt-link-followed experiments/attempts.go experiments 'TestAttemptRules_' \
+mutant i26n-attempt-link-followed experiments/attempts.go experiments 'TestAttemptRules_|TestFirstAttempt' \
 	'if st, err := os.Lstat(d); err != nil || !st.IsDir() {' 'if st, err := os.Stat(d); err != nil || !st.IsDir() {'
-mutant i26n-attempt-long-number experiments/attempts.go experiments 'TestAttemptRules_' \
+mutant i26n-attempt-long-number experiments/attempts.go experiments 'TestAttemptRules_|TestFirstAttempt' \
 	'len(digits) > 9' 'len(digits) > 2'
-mutant i26n-cmdlog-devices-env experiments/attempts.go experiments 'TestAttemptRules_' \
-	'devices != nil && key == command.EnvDevices' 'false'
+mutant i26n-cmdlog-devices-env experiments/attempts.go experiments 'TestAttemptRules_|TestFirstAttempt' \
+	'devices != nil && key == command.EnvDevices' 'devices != nil && key == "_"+command.EnvDevices'
 mutant i26n-thin-kept-odd experiments/command/metrics.go experiments/command 'TestThinRules_' \
 	'				t.kept[j] = t.kept[2*j]' '				t.kept[j] = t.kept[2*j+1]'
 mutant i26n-thin-phase experiments/command/metrics.go experiments/command 'TestThinRules_' \
