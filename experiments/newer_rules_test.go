@@ -124,3 +124,33 @@ func TestSeedRules_RunSeed(t *testing.T) {
 		t.Errorf("built-in seed of repeat 2: %d, want 5", got)
 	}
 }
+
+// liveRec records what a Live hears.
+type liveRec struct{ got []string }
+
+func (l *liveRec) Start(run *Run) LiveRun {
+	l.got = append(l.got, fmt.Sprintf("start %d", run.Index))
+	return l
+}
+func (l *liveRec) Attempt(k int, m string)    { l.got = append(l.got, fmt.Sprintf("attempt %d %s", k, m)) }
+func (l *liveRec) Epoch(e int, row []float64) { l.got = append(l.got, fmt.Sprintf("epoch %d", e)) }
+func (l *liveRec) End()                       { l.got = append(l.got, "end") }
+
+// TestLiveRules_Hooks: the Live of a context hears a run's start and each
+// of its attempts (through the run's context); without a Live, nothing
+// is called and the context is unchanged.
+func TestLiveRules_Hooks(t *testing.T) {
+	rec := &liveRec{}
+	ctx, lr := startLive(WithLive(context.Background(), rec), &Run{Index: 4})
+	liveAttempt(ctx, 3, "m.jsonl")
+	lr.End()
+	if want := []string{"start 4", "attempt 3 m.jsonl", "end"}; !slices.Equal(rec.got, want) {
+		t.Errorf("heard %q, want %q", rec.got, want)
+	}
+	bg := context.Background()
+	ctx, lr = startLive(bg, &Run{})
+	if _, ok := lr.(noLive); !ok || ctx != bg {
+		t.Errorf("no Live: %T, ctx changed %v", lr, ctx != bg)
+	}
+	liveAttempt(ctx, 1, "x") // nobody to tell: no panic
+}

@@ -751,7 +751,7 @@ mutant i26n-live-run-id-not-plan study/live.go study 'TestLiveRules_' \
 	'			r.st.RunID = id' '			_ = id'
 mutant i26n-live-pass-trained-carried study/live.go study 'TestLiveRules_' \
 	's.Runs, s.Trained, s.PassStart, s.LastDone = stats.Runs, 0, time.Now().UTC(), time.Time{}' 's.Runs, s.PassStart, s.LastDone = stats.Runs, time.Now().UTC(), time.Time{}'
-mutant i26n-live-attempt-not-told experiments/live.go experiments 'TestLive' \
+mutant i26n-live-attempt-not-told experiments/live.go experiments 'TestLiveRules_' \
 	'		lr.Attempt(k, metrics)' '		_ = lr'
 mutant i26n-partial-spec-path-ignored study/partial.go study 'TestPartial' \
 	'len(s) > 0 && s[0].SpecPath != ""' 'false'
@@ -777,8 +777,8 @@ mutant i26n-pool-slots-overlap experiments/command/devices.go experiments/comman
 	'p.free <- devices[i*perRun : (i+1)*perRun : (i+1)*perRun]' 'p.free <- devices[i : i+perRun : i+perRun]'
 mutant i26n-run90-tie-last report/stability.go report 'TestStabilityRules_|TestRun90' \
 	'(n == bestLen && sum > bestSum)' '(n == bestLen && sum >= bestSum)'
-mutant i26n-stability-diverged-values report/stability.go report 'TestStabilityRules_' \
-	'if r.status != experiments.StatusOK || math.IsNaN(r.vals[k]) {' 'if math.IsNaN(r.vals[k]) {'
+mutant i26n-stability-diverged-not-counted report/stability.go report 'TestStabilityRules_' \
+	'				pt.count(r.status)' '				_ = r.status'
 mutant i26n-stability-need-level report/stability.go report 'TestStabilityRules_' \
 	'				out[k] = level * r' '				out[k] = level'
 mutant i26n-stability-need-threshold report/stability.go report 'TestStabilityRules_' \
@@ -793,12 +793,12 @@ mutant i26n-power-other-metric report/power.go report 'TestStabilityRules_|TestP
 	'if pr.Metric != a.Task.Name || pr.N < 2 || !isFinite(pr.Std) {' 'if pr.N < 2 || !isFinite(pr.Std) {'
 mutant i26n-power-line-levels report/power.go report 'TestStabilityRules_' \
 	'levels[i] = strconv.Itoa(l * st.Repeats)' 'levels[i] = strconv.Itoa(l)'
-mutant i26n-power-line-even report/power.go report 'TestStabilityRules_' \
+mutant i26n-power-line-even report/power.go report 'TestStabilityRules_|TestPower_Pooled' \
 	'StabilityLevels[len(StabilityLevels)-1]*st.Repeats, how))' 'StabilityLevels[len(StabilityLevels)-1], how))'
 mutant i26n-answer-share-any-row report/answer_stability.go report 'TestStabilityRules_|TestAnswer' \
-	'if (lam == nil && p.Lambda == nil) || (lam != nil && p.Lambda != nil && *lam == *p.Lambda) {' 'if true {'
+	'if (lam == nil && p.Lambda == nil) || (lam != nil && p.Lambda != nil && *lam == *p.Lambda) {' 'if (lam == nil) == (p.Lambda == nil) {'
 mutant i26n-leftout-raw-item report/leftout.go report 'TestLeftOutRules_' \
-	'items[i] = at + " (" + why + ")"' 'items[i] = e'
+	'items[i] = at + " (" + why + ")"' 'items[i] = at + ": " + why'
 mutant i26n-leftout-empty-note report/leftout.go report 'TestLeftOutRules_' \
 	'	if note == "" {
 		return lo' '	if false {
