@@ -846,21 +846,19 @@ mutant i26n-proto-name-dot-first experiments/command/names.go experiments/comman
 
 mutant i26n-partial-into-sweep-folder study/partial.go study 'TestPartialRules_' \
 	'		out = filepath.Join(dir, PartialDir)' '		out = dir'
-mutant i26n-tm-select-on-not-first spec/taskmetric.go spec 'TestTaskMetricRules_' \
+mutant i26n-tm-select-on-not-first spec/taskmetric.go spec 'TestTaskMetricRules_|TestSpec_TaskMetric' \
 	'	if selectOn != "" {' '	if false {'
-mutant i26n-tm-term-metric-as-task spec/taskmetric.go spec 'TestTaskMetricRules_' \
+mutant i26n-tm-term-metric-as-task spec/taskmetric.go spec 'TestTaskMetricRules_|TestSpec_TaskMetric' \
 	'if strings.HasPrefix(m.Name, split+".") && !own[m.Name] && has(m.Name) {' 'if strings.HasPrefix(m.Name, split+".") && has(m.Name) {'
-mutant i26n-tm-unsplit-first spec/taskmetric.go spec 'TestTaskMetricRules_' \
-	'if _, ok := metricSplit(m.Name); !ok && !own[m.Name] && has(m.Name) {' 'if !own[m.Name] && has(m.Name) {'
-mutant i26n-tm-cv-columns spec/taskmetric.go spec 'TestTaskMetricRules_' \
+mutant i26n-tm-cv-columns spec/taskmetric.go spec 'TestTaskMetricRules_|TestSpec_TaskMetric' \
 	'		return "validation"' '		return SelectCV'
-mutant i26n-tm-split-prefixed-hint spec/taskmetric.go spec 'TestTaskMetricRules_' \
+mutant i26n-tm-split-prefixed-hint spec/taskmetric.go spec 'TestTaskMetricRules_|TestSpec_TaskMetric' \
 	'if _, base, ok := strings.Cut(tm, "."); ok && slices.Contains(avail, base) {' 'if _, base, ok := strings.Cut(tm, "."); ok && slices.Contains(avail, base) && false {'
-mutant i26n-tm-no-direction-ok spec/taskmetric.go spec 'TestTaskMetricRules_' \
+mutant i26n-tm-no-direction-ok spec/taskmetric.go spec 'TestTaskMetricRules_|TestSpec_TaskMetric' \
 	'if ok && s.MetricDirection(m) != "" && !slices.Contains(avail, base) {' 'if ok && !slices.Contains(avail, base) {'
-mutant i26n-tm-test-choice-message spec/taskmetric.go spec 'TestTaskMetricRules_' \
+mutant i26n-tm-test-choice-message spec/taskmetric.go spec 'TestTaskMetricRules_|TestSpec_TaskMetric' \
 	'	if s.Report.SelectOn == SelectTest {' '	if false {'
-mutant i26n-tm-builtin-checked spec/taskmetric.go spec 'TestTaskMetricRules_' \
+mutant i26n-tm-builtin-checked spec/taskmetric.go spec 'TestTaskMetricRules_|TestSpec_TaskMetric' \
 	'	if s.Trainer == nil {
 		return nil
 	}
@@ -868,9 +866,9 @@ mutant i26n-tm-builtin-checked spec/taskmetric.go spec 'TestTaskMetricRules_' \
 		return nil
 	}
 	name, by'
-mutant i26n-tm-unsplit-refused spec/taskmetric.go spec 'TestTaskMetricRules_' \
-	'	if name == "" || !ok || got == split {' '	if name == "" || got == split {'
-mutant i26n-direction-diagnostic spec/direction.go spec 'TestTaskMetricRules_' \
+mutant i26n-tm-unsplit-refused spec/taskmetric.go spec 'TestTaskMetricRules_|TestSpec_TaskMetric' \
+	'	if name == "" || !ok || got == split {' '	if name == "" || (!ok && false) || got == split {'
+mutant i26n-direction-diagnostic spec/direction.go spec 'TestTaskMetricRules_|TestSpec_TaskMetric' \
 	'	return m.Diagnostic' '	return !m.Diagnostic'
 echo
 echo "=== mutation summary: $caught caught, $missed missed, $stale stale (of $((caught + missed + stale)))"
