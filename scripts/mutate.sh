@@ -870,6 +870,10 @@ mutant i26n-tm-unsplit-refused spec/taskmetric.go spec 'TestTaskMetricRules_|Tes
 	'	if name == "" || !ok || got == split {' '	if name == "" || (!ok && false) || got == split {'
 mutant i26n-direction-diagnostic spec/direction.go spec 'TestTaskMetricRules_|TestSpec_TaskMetric' \
 	'	return m.Diagnostic' '	return !m.Diagnostic'
+mutant i26n-failfast-default-zero spec/trainer.go spec 'TestFailFastRules_' \
+	'		return DefaultMaxFailures' '		return 0'
+mutant i26n-failfast-negative-kept spec/trainer.go spec 'TestFailFastRules_' \
+	'if n := t.FailFast(); n < 0 {' 'if n := t.FailFast(); n < -1 {'
 echo
 echo "=== mutation summary: $caught caught, $missed missed, $stale stale (of $((caught + missed + stale)))"
 printf '%s\n' "${report[@]}"
