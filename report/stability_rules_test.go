@@ -141,3 +141,22 @@ func TestLeftOutRules_Notes(t *testing.T) {
 		t.Errorf("nothing partly failed: %q, %q", rest, p)
 	}
 }
+
+// TestStabilityRules_EmptyFileRefused: an empty stability.csv beside a
+// good balance.csv is an error naming the file, not a panic (it sliced
+// the rows after the header of a file without one).
+func TestStabilityRules_EmptyFileRefused(t *testing.T) {
+	a := stabilityFixture(t, []float64{0, 1}, [][]float64{{0.5, 0.6, 0.7}, {0.8, 0.9, 1.0}})
+	dir := t.TempDir()
+	if err := WriteBalance(filepath.Join(dir, BalanceFile), a); err != nil {
+		t.Fatal(err)
+	}
+	path := filepath.Join(dir, StabilityFile)
+	if err := os.WriteFile(path, nil, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	_, err := ReadAnswer(dir)
+	if err == nil || !strings.Contains(err.Error(), path) || !strings.Contains(err.Error(), "header") {
+		t.Errorf("empty stability.csv: %v, want an error naming %s and its header", err, path)
+	}
+}

@@ -874,6 +874,8 @@ mutant i26n-failfast-default-zero spec/trainer.go spec 'TestFailFastRules_' \
 	'		return DefaultMaxFailures' '		return 0'
 mutant i26n-failfast-negative-kept spec/trainer.go spec 'TestFailFastRules_' \
 	'if n := t.FailFast(); n < 0 {' 'if n := t.FailFast(); n < -1 {'
+mutant i26n-answer-empty-stability-panics report/answer_stability.go report 'TestStabilityRules_' \
+	'	if len(rows) == 0 {' '	if false {'
 echo
 echo "=== mutation summary: $caught caught, $missed missed, $stale stale (of $((caught + missed + stale)))"
 printf '%s\n' "${report[@]}"
