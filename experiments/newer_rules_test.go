@@ -4,9 +4,11 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"math"
 	"os"
 	"path/filepath"
 	"slices"
+	"strings"
 	"testing"
 
 	"github.com/lossexp/lossexp/experiments/command"
@@ -153,4 +155,29 @@ func TestLiveRules_Hooks(t *testing.T) {
 		t.Errorf("no Live: %T, ctx changed %v", lr, ctx != bg)
 	}
 	liveAttempt(ctx, 1, "x") // nobody to tell: no panic
+}
+
+// TestJudgeRules_MissingAndGaps: two required metrics missing are named
+// both, in trainer.metrics order; an epoch line without a curve's value
+// leaves NaN in that curve (not 0), and epochs_run counts the lines read.
+func TestJudgeRules_MissingAndGaps(t *testing.T) {
+	s := trainerSpec(t, "noop", "")
+	judged := func(text string) attempt {
+		t.Helper()
+		rep, err := command.ParseMetricsWith(strings.NewReader(text), metricsOptions(s))
+		if err != nil {
+			t.Fatal(err)
+		}
+		a := attempt{status: StatusFailed}
+		judge(s, rep, &a)
+		return a
+	}
+	if a := judged(`{"final": true, "other": 1}`); a.status != StatusFailed || a.reason != "missing metrics test.accuracy, test.penalty" {
+		t.Errorf("two missing: %s %q", a.status, a.reason)
+	}
+	a := judged(`{"epoch": 1, "loss.total": 2}` + "\n" + `{"epoch": 2, "loss.total": 1, "loss.task": 0.5}` + "\n" + `{"final": true, "test.accuracy": 0.9, "test.penalty": 0.1}`)
+	task := slices.Index(CurveNames(s), "loss.task")
+	if a.status != StatusOK || a.epochs != 2 || len(a.curves) != 2 || task < 0 || !math.IsNaN(a.curves[0][task]) || a.curves[1][task] != 0.5 {
+		t.Errorf("gap: %s %q, %d epochs, curves %v (loss.task at %d)", a.status, a.reason, a.epochs, a.curves, task)
+	}
 }

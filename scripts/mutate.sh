@@ -876,6 +876,12 @@ mutant i26n-failfast-negative-kept spec/trainer.go spec 'TestFailFastRules_' \
 	'if n := t.FailFast(); n < 0 {' 'if n := t.FailFast(); n < -1 {'
 mutant i26n-answer-empty-stability-panics report/answer_stability.go report 'TestStabilityRules_' \
 	'	if len(rows) == 0 {' '	if false {'
+mutant i26n-judge-missing-one-named experiments/train_command.go experiments 'TestJudgeRules_|TestJudge_Rules' \
+	'		a.reason = "missing metrics " + strings.Join(missing, ", ")' '		a.reason = "missing metric " + missing[0]'
+mutant i26n-judge-gap-zero experiments/train_command.go experiments 'TestJudgeRules_|TestJudge_Rules' \
+	'				v = math.NaN()' '				v = 0'
+mutant i26n-judge-epochs-kept experiments/train_command.go experiments 'TestJudgeRules_|TestJudge_Rules|TestTrainCommand_ThinnedCurve' \
+	'	a.epochs = rep.EpochLines' '	a.epochs = len(rep.Epochs)'
 echo
 echo "=== mutation summary: $caught caught, $missed missed, $stale stale (of $((caught + missed + stale)))"
 printf '%s\n' "${report[@]}"
