@@ -8,6 +8,7 @@ import (
 	"path/filepath"
 	"slices"
 	"strconv"
+	"strings"
 
 	"github.com/lossexp/lossexp/internal/saferead"
 )
@@ -39,6 +40,9 @@ func (a *Answer) readStability(dir string) error {
 	rows, err := csv.NewReader(f).ReadAll()
 	if err != nil {
 		return fmt.Errorf("read %s: %w", path, err)
+	}
+	if len(rows) == 0 {
+		return fmt.Errorf("read %s: empty: no header %s", path, strings.Join(StabilityHeader, ","))
 	}
 	fixed := len(rows) > 0 && len(rows[0]) == len(StabilityHeader)+1
 	for i, row := range rows[1:] {

@@ -766,6 +766,180 @@ mutant i24b-checkpoint-not-ours study/folder.go cmd 'TestBudget_KeepCheckpoints$
 	'			inv.Checkpoints = append(inv.Checkpoints, rel)
 			inv.Results = true' '			inv.Checkpoints = append(inv.Checkpoints, rel)'
 
+# --- issue 26: newer code ---
+mutant i26n-status-stale-always-newer study/status.go study 'TestStatusRules_' \
+	'(merr != nil || stale[0].Updated.After(m.Ended))' '(merr != nil || true)'
+mutant i26n-status-never-finished study/status.go study 'TestStatusRules_' \
+	'	if m.Complete {' '	if false {'
+mutant i26n-status-shard-runs-not-summed study/status.go study 'TestStatusRules_' \
+	'out.Runs += s.Runs' 'out.Runs = s.Runs'
+mutant i26n-status-running-over-left study/status.go study 'TestStatusRules_' \
+	'n := min(len(s.Running), left)' 'n := len(s.Running)'
+mutant i26n-status-eta-fastest-shard study/status.go study 'TestStatusRules_' \
+	'eta > *out.ETA' 'eta < *out.ETA'
+mutant i26n-status-eta-before-first-run study/status.go study 'TestStatusRules_' \
+	'if s.Trained == 0 || s.LastDone.IsZero() {' 'if s.Trained < 0 {'
+mutant i26n-status-eta-negative study/status.go study 'TestStatusRules_' \
+	'max(per*float64(left)-now.Sub(s.LastDone).Seconds(), 0)' 'per*float64(left)-now.Sub(s.LastDone).Seconds()'
+mutant i26n-status-elapsed-negative study/status.go study 'TestStatusRules_' \
+	'Elapsed: max(now.Sub(r.Started).Seconds(), 0)' 'Elapsed: now.Sub(r.Started).Seconds()'
+mutant i26n-status-stale-oldest-first study/status.go study 'TestStatusRules_' \
+	'newest := func(a, b liveState) int { return b.Updated.Compare(a.Updated) }' 'newest := func(a, b liveState) int { return a.Updated.Compare(b.Updated) }'
+mutant i26n-status-reads-other-scratch study/status.go study 'TestStatusRules_' \
+	'if !e.IsDir() || !strings.HasPrefix(e.Name(), livePrefix) {' 'if !e.IsDir() {'
+mutant i26n-status-ownerless-lives study/status.go study 'TestStatusRules_' \
+	'os.O_RDONLY|oNoFollow, 0)
+	if err != nil {
+		return false' 'os.O_RDONLY|oNoFollow, 0)
+	if err != nil {
+		return true'
+mutant i26n-live-reused-diverged-ok study/live.go study 'TestLiveRules_' \
+	'experiments.StatusOK: stats.Reused - stats.Diverged' 'experiments.StatusOK: stats.Reused'
+mutant i26n-live-stored-not-trained study/live.go study 'TestLiveRules_' \
+	'	p.state.Trained++' ''
+mutant i26n-live-attempt-keeps-epoch study/live.go study 'TestLiveRules_' \
+	'r.st.Attempt, r.st.Started, r.st.LastEpoch, r.metrics = k, time.Now().UTC(), nil, metrics' 'r.st.Attempt, r.st.Started, r.metrics = k, time.Now().UTC(), metrics'
+mutant i26n-live-attempt-start-kept study/live.go study 'TestLiveRules_' \
+	'r.st.Attempt, r.st.Started, r.st.LastEpoch, r.metrics = k, time.Now().UTC(), nil, metrics' 'r.st.Attempt, r.st.LastEpoch, r.metrics = k, nil, metrics'
+mutant i26n-live-epoch-nan-unmarshalable study/live.go study 'TestLiveRules_' \
+	'line[r.names[i]] = finiteOrNil(v)' 'line[r.names[i]] = v'
+mutant i26n-live-end-kept-running study/live.go study 'TestLiveRules_' \
+	'	delete(r.p.running, r)' ''
+mutant i26n-live-run-id-not-plan study/live.go study 'TestLiveRules_' \
+	'			r.st.RunID = id' '			_ = id'
+mutant i26n-live-pass-trained-carried study/live.go study 'TestLiveRules_' \
+	's.Runs, s.Trained, s.PassStart, s.LastDone = stats.Runs, 0, time.Now().UTC(), time.Time{}' 's.Runs, s.PassStart, s.LastDone = stats.Runs, time.Now().UTC(), time.Time{}'
+mutant i26n-live-attempt-not-told experiments/live.go experiments 'TestLiveRules_' \
+	'		lr.Attempt(k, metrics)' '		_ = lr'
+mutant i26n-partial-spec-path-ignored study/partial.go study 'TestPartial' \
+	'len(s) > 0 && s[0].SpecPath != ""' 'false'
+mutant i26n-partial-none-stored study/partial.go study 'TestPartial' \
+	'	if k == 0 {' '	if k < 0 {'
+mutant i26n-devices-warn-at-slots study/devices.go study 'TestDeviceRules_' \
+	'workers > slots' 'workers >= slots'
+mutant i26n-devices-warn-rest study/devices.go study 'TestDeviceRules_' \
+	'rest := n - slots*per; rest > 0' 'rest := n - slots; rest > 0'
+mutant i26n-devices-workers-overridden study/devices.go study 'TestDeviceRules_' \
+	'n > 0 && lim.Workers <= 0' 'n > 0'
+mutant i26n-spec-per-run-default spec/devices.go spec 'TestDeviceRules_' \
+	'if t.DevicesPerRun == 0 {' 'if t.DevicesPerRun == -1 {'
+mutant i26n-spec-slots-round-up spec/devices.go spec 'TestDeviceRules_' \
+	'return len(s.Trainer.Devices) / s.Trainer.PerRun()' 'return (len(s.Trainer.Devices) + s.Trainer.PerRun() - 1) / s.Trainer.PerRun()'
+mutant i26n-spec-per-run-all-refused spec/devices.go spec 'TestDeviceRules_' \
+	'case n > len(t.Devices):' 'case n >= len(t.Devices):'
+mutant i26n-spec-device-space spec/devices.go spec 'TestDeviceRules_' \
+	'strings.ContainsAny(d, ", \t\n")' 'strings.ContainsAny(d, ",")'
+mutant i26n-devices-env-first-only experiments/devices.go experiments 'TestDeviceRules_' \
+	'return []string{command.EnvDevices + "=" + command.JoinDevices(slot)}' 'return []string{command.EnvDevices + "=" + slot[0]}'
+mutant i26n-pool-slots-overlap experiments/command/devices.go experiments/command 'TestDevicePool' \
+	'p.free <- devices[i*perRun : (i+1)*perRun : (i+1)*perRun]' 'p.free <- devices[i : i+perRun : i+perRun]'
+mutant i26n-run90-tie-last report/stability.go report 'TestStabilityRules_|TestRun90' \
+	'(n == bestLen && sum > bestSum)' '(n == bestLen && sum >= bestSum)'
+mutant i26n-stability-diverged-not-counted report/stability.go report 'TestStabilityRules_' \
+	'				pt.count(r.status)' '				_ = r.status'
+mutant i26n-stability-need-level report/stability.go report 'TestStabilityRules_' \
+	'				out[k] = level * r' '				out[k] = level'
+mutant i26n-stability-need-threshold report/stability.go report 'TestStabilityRules_' \
+	'case shares[k][0].Share(best) >= 0.8:' 'case shares[k][0].Share(best) > 0.8:'
+mutant i26n-stability-zero-rows report/stability.go report 'TestStabilityRules_' \
+	'				if c > 0 {' '				if c >= 0 {'
+mutant i26n-stability-line-at report/stability.go report 'TestStabilityRules_' \
+	'		if *lo == *hi {' '		if false {'
+mutant i26n-power-max-n report/power.go report 'TestStabilityRules_|TestPower' \
+	'if p.N == 0 || pr.N < p.N {' 'if p.N == 0 || pr.N > p.N {'
+mutant i26n-power-other-metric report/power.go report 'TestStabilityRules_|TestPower' \
+	'if pr.Metric != a.Task.Name || pr.N < 2 || !isFinite(pr.Std) {' 'if pr.N < 2 || !isFinite(pr.Std) {'
+mutant i26n-power-line-levels report/power.go report 'TestStabilityRules_' \
+	'levels[i] = strconv.Itoa(l * st.Repeats)' 'levels[i] = strconv.Itoa(l)'
+mutant i26n-power-line-even report/power.go report 'TestStabilityRules_|TestPower_Pooled' \
+	'StabilityLevels[len(StabilityLevels)-1]*st.Repeats, how))' 'StabilityLevels[len(StabilityLevels)-1], how))'
+mutant i26n-answer-share-any-row report/answer_stability.go report 'TestStabilityRules_|TestAnswer' \
+	'if (lam == nil && p.Lambda == nil) || (lam != nil && p.Lambda != nil && *lam == *p.Lambda) {' 'if (lam == nil) == (p.Lambda == nil) {'
+mutant i26n-leftout-raw-item report/leftout.go report 'TestLeftOutRules_' \
+	'items[i] = at + " (" + why + ")"' 'items[i] = at + ": " + why'
+mutant i26n-leftout-empty-note report/leftout.go report 'TestLeftOutRules_' \
+	'	if note == "" {
+		return lo' '	if false {
+		return lo'
+mutant i26n-leftout-split-keeps-sep report/leftout.go report 'TestLeftOutRules_' \
+	'strings.TrimSuffix(note[:i], "; ")' 'note[:i]'
+mutant i26n-partly-empty-note report/leftout.go report 'TestLeftOutRules_' \
+	'	if note != "" {' '	if true {'
+mutant i26n-seed-command-repeat experiments/seed.go experiments 'TestSeedRules_' \
+	'return CommandSeed(s.Seed, r)' 'return CommandSeed(s.Seed, 0)'
+mutant i26n-seed-builtin-repeat experiments/seed.go experiments 'TestSeedRules_' \
+	'	return s.Seed
+}' '	return CommandSeed(s.Seed, r)
+}'
+mutant i26n-attempt-counts-files experiments/attempts.go experiments 'TestAttemptRules_|TestFirstAttempt' \
+	'if k := attemptNo(e.Name()); k > last {
+				last = k' 'if k := attemptNo(e.Name()); k > 0 {
+				last++'
+mutant i26n-attempt-kept-folder-ignored experiments/attempts.go experiments 'TestAttemptRules_|TestFirstAttempt' \
+	'dirs = append(dirs, filepath.Join(root, id))' 'dirs = append(dirs, root)'
+mutant i26n-attempt-link-followed experiments/attempts.go experiments 'TestAttemptRules_|TestFirstAttempt' \
+	'if st, err := os.Lstat(d); err != nil || !st.IsDir() {' 'if st, err := os.Stat(d); err != nil || !st.IsDir() {'
+mutant i26n-attempt-long-number experiments/attempts.go experiments 'TestAttemptRules_|TestFirstAttempt' \
+	'len(digits) > 9' 'len(digits) > 2'
+mutant i26n-cmdlog-devices-env experiments/attempts.go experiments 'TestAttemptRules_|TestFirstAttempt' \
+	'devices != nil && key == command.EnvDevices' 'devices != nil && key == "_"+command.EnvDevices'
+mutant i26n-thin-kept-odd experiments/command/metrics.go experiments/command 'TestThinRules_' \
+	'				t.kept[j] = t.kept[2*j]' '				t.kept[j] = t.kept[2*j+1]'
+mutant i26n-thin-phase experiments/command/metrics.go experiments/command 'TestThinRules_' \
+	'if t.n > 0 && (t.n-1)%t.stride == 0 {' 'if t.n > 0 && t.n%t.stride == 0 {'
+mutant i26n-thin-stride-triples experiments/command/metrics.go experiments/command 'TestThinRules_' \
+	'			t.stride *= 2' '			t.stride *= 3'
+mutant i26n-proto-huge-epoch experiments/command/metrics.go experiments/command 'TestProtocolRules_' \
+	'v == math.Trunc(v) && math.Abs(v) <= 1<<53' 'v == math.Trunc(v)'
+mutant i26n-proto-null-refused experiments/command/metrics.go experiments/command 'TestProtocolRules_' \
+	'case s == "null" || s == nanTok:' 'case s == nanTok:'
+mutant i26n-proto-long-line-number experiments/command/metrics.go experiments/command 'TestProtocolRules_' \
+	'return rep, &LineError{no + 1, fmt.Errorf("longer than %d bytes", MaxLine)}' 'return rep, &LineError{no, fmt.Errorf("longer than %d bytes", MaxLine)}'
+mutant i26n-proto-second-final experiments/command/metrics.go experiments/command 'TestProtocolRules_' \
+	'			if rep.Final != nil {' '			if false {'
+mutant i26n-proto-nonfinite-first experiments/command/metrics.go experiments/command 'TestProtocolRules_' \
+	'if rep.NonFinite == nil && nonFinite(ln, opt.Watch) {' 'if nonFinite(ln, opt.Watch) {'
+mutant i26n-proto-name-dot-first experiments/command/names.go experiments/command 'TestProtocolRules_' \
+	"i > 0 && (c == '.' || c == '-' || c == ':' || c == '/')" "(c == '.' || c == '-' || c == ':' || c == '/')"
+
+mutant i26n-partial-into-sweep-folder study/partial.go study 'TestPartialRules_' \
+	'		out = filepath.Join(dir, PartialDir)' '		out = dir'
+mutant i26n-tm-select-on-not-first spec/taskmetric.go spec 'TestTaskMetricRules_|TestSpec_TaskMetric' \
+	'	if selectOn != "" {' '	if false {'
+mutant i26n-tm-term-metric-as-task spec/taskmetric.go spec 'TestTaskMetricRules_|TestSpec_TaskMetric' \
+	'if strings.HasPrefix(m.Name, split+".") && !own[m.Name] && has(m.Name) {' 'if strings.HasPrefix(m.Name, split+".") && has(m.Name) {'
+mutant i26n-tm-cv-columns spec/taskmetric.go spec 'TestTaskMetricRules_|TestSpec_TaskMetric' \
+	'		return "validation"' '		return SelectCV'
+mutant i26n-tm-split-prefixed-hint spec/taskmetric.go spec 'TestTaskMetricRules_|TestSpec_TaskMetric' \
+	'if _, base, ok := strings.Cut(tm, "."); ok && slices.Contains(avail, base) {' 'if _, base, ok := strings.Cut(tm, "."); ok && slices.Contains(avail, base) && false {'
+mutant i26n-tm-no-direction-ok spec/taskmetric.go spec 'TestTaskMetricRules_|TestSpec_TaskMetric' \
+	'if ok && s.MetricDirection(m) != "" && !slices.Contains(avail, base) {' 'if ok && !slices.Contains(avail, base) {'
+mutant i26n-tm-test-choice-message spec/taskmetric.go spec 'TestTaskMetricRules_|TestSpec_TaskMetric' \
+	'	if s.Report.SelectOn == SelectTest {' '	if false {'
+mutant i26n-tm-builtin-checked spec/taskmetric.go spec 'TestTaskMetricRules_|TestSpec_TaskMetric' \
+	'	if s.Trainer == nil {
+		return nil
+	}
+	name, by' '	if false {
+		return nil
+	}
+	name, by'
+mutant i26n-tm-unsplit-refused spec/taskmetric.go spec 'TestTaskMetricRules_|TestSpec_TaskMetric' \
+	'	if name == "" || !ok || got == split {' '	if name == "" || (!ok && false) || got == split {'
+mutant i26n-direction-diagnostic spec/direction.go spec 'TestTaskMetricRules_|TestSpec_TaskMetric' \
+	'	return m.Diagnostic' '	return !m.Diagnostic'
+mutant i26n-failfast-default-zero spec/trainer.go spec 'TestFailFastRules_' \
+	'		return DefaultMaxFailures' '		return 0'
+mutant i26n-failfast-negative-kept spec/trainer.go spec 'TestFailFastRules_' \
+	'if n := t.FailFast(); n < 0 {' 'if n := t.FailFast(); n < -1 {'
+mutant i26n-answer-empty-stability-panics report/answer_stability.go report 'TestStabilityRules_' \
+	'	if len(rows) == 0 {' '	if false {'
+mutant i26n-judge-missing-one-named experiments/train_command.go experiments 'TestJudgeRules_|TestJudge_Rules' \
+	'		a.reason = "missing metrics " + strings.Join(missing, ", ")' '		a.reason = "missing metric " + missing[0]'
+mutant i26n-judge-gap-zero experiments/train_command.go experiments 'TestJudgeRules_|TestJudge_Rules' \
+	'				v = math.NaN()' '				v = 0'
+mutant i26n-judge-epochs-kept experiments/train_command.go experiments 'TestJudgeRules_|TestJudge_Rules|TestTrainCommand_ThinnedCurve' \
+	'	a.epochs = rep.EpochLines' '	a.epochs = len(rep.Epochs)'
 echo
 echo "=== mutation summary: $caught caught, $missed missed, $stale stale (of $((caught + missed + stale)))"
 printf '%s\n' "${report[@]}"
