@@ -350,7 +350,7 @@ mutant scratch-merge-not-swept study/merge.go study 'Shard_ScratchOfLiveShardKep
 mutant scratch-run-out-ignored cmd/run.go cmd 'TestRun_OutScratch' \
 	'	if out != "" {' '	if false {'
 mutant scratch-path-in-reason experiments/train_command.go experiments 'ReasonWithoutRunDir' \
-	'a.reason = strings.ReplaceAll(a.reason, dir, "$LOSSEXP_RUN_DIR")' '_ = dir'
+	'a.reason = strings.ReplaceAll(a.reason, dir, "$"+command.EnvRunDir)' '_ = dir'
 mutant scratch-run-keeps-temp cmd/run.go cmd 'TestRun_NoTempLeft' \
 	'defer release() // on every return' '_ = release // on every return'
 mutant scratch-run-no-stale-sweep cmd/run.go cmd 'TestRun_NoTempLeft' \
@@ -445,7 +445,7 @@ mutant i22-cmd-imports-experiments cmd/version.go cmd 'TestCmd_ImportsStudyOnly'
 mutant i22-run-plans-repeat-0 study/one.go cmd 'TestRun_SameAsSweep' \
 	'st.Plans.At(req.Repeat*max(folds, 1) + req.Fold)' 'st.Plans.At(req.Fold)'
 mutant i22-protocol-env-unlisted experiments/command/protocol.go experiments 'TestCommandLine_ProtocolNames' \
-	'EnvRunDir, EnvParams, EnvAttempt}' 'EnvRunDir, EnvParams}'
+	'EnvRunDir, EnvParams, EnvAttempt, EnvEpochs' 'EnvRunDir, EnvParams, EnvEpochs'
 # --- issue 23: the strict trainer protocol, its thinning bound, attempt numbering ---
 mutant proto-quoted-number-read experiments/command/metrics.go experiments/command 'TestParseMetrics_Strict' \
 	'return 0, fmt.Errorf("%q must be a JSON number, got %s (%s)", key, shown(raw), jsonKind(raw))' 'return 0, nil'
