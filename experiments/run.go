@@ -47,6 +47,18 @@ type Run struct {
 	Lambdas []float64 // λ of every term, in spec order
 	Spec    *spec.Spec
 	Data    *dataset.Splits
+	// Budget is the number of epochs this attempt trains to (a rung of
+	// sweep.halving); 0 = the spec's full budget (EpochBudget).
+	Budget int
+}
+
+// EpochBudget returns the epochs this run trains to: Budget, or the
+// spec's full budget (train.epochs; trainer.max_epochs for a command).
+func (r *Run) EpochBudget() int {
+	if r.Budget > 0 {
+		return r.Budget
+	}
+	return r.Spec.FullEpochs()
 }
 
 // ID returns the run's stable identifier.

@@ -81,6 +81,9 @@ type TrainerSpec struct {
 	// left out of the run ids and of ResultHash.
 	Devices       []string `json:"-"`
 	DevicesPerRun int      `json:"-"`
+	// MaxEpochs is trainer.max_epochs, the command's full budget
+	// (sweep.halving's last rung; {epochs}); 0 = not given.
+	MaxEpochs int `json:",omitempty"`
 
 	// shift is, per field (trainer.command[i], trainer.env.<KEY>), the
 	// column of the value's first character relative to the node's (1
