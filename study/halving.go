@@ -156,11 +156,12 @@ type rungPoint struct {
 	ref   bool    // the λ = 0 reference (every λ zero)
 }
 
-// keepAfterRung is the keep rule: the best ceil(n/eta) of the n points
-// by mean, every point within keepSE standard errors of the best's mean
-// (the best's SE, as the 1-SE rule), and the λ = 0 reference; in point
-// order. A point whose mean is unusable (diverged, no value) is kept only
-// as the reference.
+// keepAfterRung is the keep rule: the λ = 0 reference, the best
+// ceil(n/eta) of the n points by mean (the reference aside), every point
+// within keepSE standard errors of the best's mean (the best's SE, as the
+// 1-SE rule), and at least two points, so that the full budget still
+// draws a curve; in point order. A point whose mean is unusable
+// (diverged, no value) is kept only as the reference.
 func keepAfterRung(pts []rungPoint, eta int, keepSE float64) []int {
 	var order []int
 	for i, p := range pts {
@@ -170,9 +171,21 @@ func keepAfterRung(pts []rungPoint, eta int, keepSE float64) []int {
 	}
 	slices.SortStableFunc(order, func(a, b int) int { return cmp.Compare(pts[b].mean, pts[a].mean) })
 	keep := make([]bool, len(pts))
-	top := (len(pts) + eta - 1) / eta
-	for _, i := range order[:min(top, len(order))] {
-		keep[i] = true
+	kept := 0
+	for i, p := range pts {
+		if p.ref {
+			keep[i] = true
+			kept++
+		}
+	}
+	for top := (len(pts) + eta - 1) / eta; kept < len(pts) && (top > 0 || kept < 2); {
+		i := slices.IndexFunc(order, func(i int) bool { return !keep[i] })
+		if i < 0 {
+			break
+		}
+		keep[order[i]] = true
+		kept++
+		top--
 	}
 	if len(order) > 0 {
 		if best := pts[order[0]]; !math.IsNaN(best.se) && !math.IsInf(best.se, 0) {
@@ -186,7 +199,7 @@ func keepAfterRung(pts []rungPoint, eta int, keepSE float64) []int {
 	}
 	var out []int
 	for i, p := range pts {
-		if keep[i] || p.ref {
+		if keep[i] {
 			out = append(out, p.point)
 		}
 	}
