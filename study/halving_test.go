@@ -2,6 +2,7 @@ package study
 
 import (
 	"bytes"
+	"context"
 	"encoding/csv"
 	"math"
 	"os"
@@ -10,6 +11,7 @@ import (
 	"strconv"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/lossexp/lossexp/experiments"
 	"github.com/lossexp/lossexp/sweep"
@@ -236,5 +238,34 @@ func TestHalving_DecisionsFromStore(t *testing.T) {
 	}
 	if st.Plans.WithBudget(27) != st.Plans {
 		t.Error("the full budget's plans are not the plain plans")
+	}
+}
+
+// TestLive_HalvingRung: lossexp status shows the rung of a running run of
+// a halving sweep (1 for the first), null without halving (TestLive_*).
+func TestLive_HalvingRung(t *testing.T) {
+	defer func(d time.Duration) { liveEvery = d }(liveEvery)
+	liveEvery = 20 * time.Millisecond
+	root := t.TempDir()
+	out := root + "/res"
+	text := strings.Replace(slowBuiltinSpec, "loss:", "sweep: {halving: {min_epochs: 1000, eta: 3}}\nloss:", 1)
+	st := planTiny(t, text, root)
+	ctx, cancel := context.WithCancel(t.Context())
+	defer cancel()
+	done := make(chan error, 1)
+	go func() {
+		_, err := Sweep(ctx, st, SweepOptions{Out: out, Workers: 1})
+		done <- err
+	}()
+	var rung *int
+	for deadline := time.Now().Add(60 * time.Second); time.Now().Before(deadline) && rung == nil; time.Sleep(10 * time.Millisecond) {
+		if s, err := ReadStatus(out, time.Now()); err == nil && len(s.Running) == 1 {
+			rung = s.Running[0].Rung
+		}
+	}
+	cancel()
+	<-done
+	if rung == nil || *rung != 1 {
+		t.Fatalf("rung of the first running run: %v, want 1", rung)
 	}
 }
