@@ -87,3 +87,21 @@ func TestHalving_Kill9Resume(t *testing.T) {
 		}
 	}
 }
+
+// TestHalving_ShardRefused: --shard with sweep.halving is refused before
+// any work, exit 2, with the reason; so is an export (its jobs are shards).
+func TestHalving_ShardRefused(t *testing.T) {
+	spec := writeSpec(t, halvingKillSpec)
+	out := filepath.Join(t.TempDir(), "o")
+	code, _, stderr := run(t, "sweep", spec, "--shard", "1/2", "--out", out)
+	if code != 2 || !strings.Contains(stderr, "--shard cannot be used with sweep.halving") || !strings.Contains(stderr, "a rung needs every shard's previous rung") {
+		t.Errorf("exit %d, stderr %q", code, stderr)
+	}
+	if _, err := os.Stat(filepath.Join(out, "runs")); err == nil {
+		t.Error("the refused shard made a run store")
+	}
+	code, _, stderr = run(t, "export", "slurm", spec, "--out", "-")
+	if code != 2 || !strings.Contains(stderr, "sweep.halving: an exported job runs the sweep as shards") {
+		t.Errorf("export: exit %d, stderr %q", code, stderr)
+	}
+}

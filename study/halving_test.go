@@ -53,6 +53,7 @@ func TestKeepAfterRung(t *testing.T) {
 	}{
 		{"top third", []rungPoint{pt(0, 1, 0), pt(1, 5, 0), pt(2, 3, 0), pt(3, 4, 0), pt(4, 2, 0), pt(5, 0, 0)}, 3, 1, []int{1, 3}},
 		{"ceil", []rungPoint{pt(0, 1, 0), pt(1, 5, 0), pt(2, 3, 0), pt(3, 4, 0)}, 3, 1, []int{1, 3}},
+		{"ceil of 7/3", []rungPoint{pt(0, 1, 0), pt(1, 5, 0), pt(2, 3, 0), pt(3, 4, 0), pt(4, 2, 0), pt(5, 0, 0), pt(6, 0.5, 0)}, 3, 1, []int{1, 2, 3}},
 		{"within one SE of the best", []rungPoint{pt(0, 1, 0.1), pt(1, 5, 0.5), pt(2, 4.5, 0.1), pt(3, 4.4, 0.1), pt(4, 2, 0.1), pt(5, 4.6, 0.1)}, 3, 1, []int{1, 2, 5}},
 		{"keep_se 2", []rungPoint{pt(0, 1, 0.1), pt(1, 5, 0.5), pt(2, 4.5, 0.1), pt(3, 4.1, 0.1), pt(4, 2, 0.1), pt(5, 3.9, 0.1)}, 3, 2, []int{1, 2, 3}},
 		{"keep_se 0", []rungPoint{pt(0, 1, 0.1), pt(1, 5, 0.5), pt(2, 4.9, 0.1), pt(3, 4.1, 0.1)}, 3, 0, []int{1, 2}},
