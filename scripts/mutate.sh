@@ -714,7 +714,7 @@ mutant i24-halving-topk-floor study/halving.go study 'TestKeepAfterRung$' \
 mutant i24-halving-keep-se-ignored study/halving.go study 'TestKeepAfterRung$' \
 	'thr := best.mean - keepSE*best.se' 'thr := best.mean - best.se'
 mutant i24-halving-reference-dropped study/halving.go study 'TestKeepAfterRung$|TestHalving_Sweep$' \
-	'		if p.ref {' '		if false {'
+	'		if p.ref {' '		if p.ref && false {'
 mutant i24-halving-two-at-least study/halving.go study 'TestKeepAfterRung$' \
 	'(top > 0 || kept < 2)' '(top > 0)'
 mutant i24-halving-rung-budgets spec/halving.go spec 'TestSpec_Rungs$' \
@@ -724,7 +724,7 @@ mutant i24-halving-min-epochs-at-full spec/halving.go spec 'TestHalving_Validate
 mutant i24-halving-not-pruned study/halving.go study 'TestHalving_Sweep$' \
 	'return st.Plans.WithBudget(b).At(p.Index), b, experiments.StatusPruned' 'return st.Plans.WithBudget(b).At(p.Index), b, ""'
 mutant i24-halving-pruned-read report/runs.go report 'TestReadRuns_PrunedLeftOut$' \
-	'if err != nil || run.Status != experiments.StatusPruned {' 'if true {'
+	'if err != nil || run.Status != experiments.StatusPruned {' 'if err != nil || run.Status != experiments.StatusPruned+"?" {'
 mutant i24-halving-budget-not-in-id sweep/plans.go study 'TestHalving_DecisionsFromStore$' \
 	'p.ID = spec.BudgetRunID(p.ID, ps.budget)' 'p.ID = p.ID + ""'
 mutant i24-halving-budget-not-trained experiments/train.go experiments 'TestTrain_Budget$' \
