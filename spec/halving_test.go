@@ -1,6 +1,7 @@
 package spec
 
 import (
+	"os"
 	"slices"
 	"strings"
 	"testing"
@@ -62,5 +63,27 @@ func TestSpec_Rungs(t *testing.T) {
 	}
 	if got := (&Spec{Train: TrainSpec{Epochs: 9}}).Rungs(); got != nil {
 		t.Errorf("rungs without halving: %v", got)
+	}
+}
+
+// TestDocs_HalvingExample: the example of docs/halving.md parses, and its
+// rungs are the ones the page states.
+func TestDocs_HalvingExample(t *testing.T) {
+	b, err := os.ReadFile("../docs/halving.md")
+	if err != nil {
+		t.Fatal(err)
+	}
+	doc := string(b)
+	_, rest, ok := strings.Cut(doc, "```yaml\n")
+	block, _, ok2 := strings.Cut(rest, "```")
+	if !ok || !ok2 {
+		t.Fatal("docs/halving.md has no yaml example")
+	}
+	s, err := Parse(strings.NewReader(selBase+block), "halving.md")
+	if err != nil {
+		t.Fatalf("the example does not parse: %v", err)
+	}
+	if got := s.Rungs(); !slices.Equal(got, []int{6, 18, 54, 150}) || !strings.Contains(doc, "gives 6, 18, 54, 150") {
+		t.Errorf("the example's rungs %v, not what the page says", got)
 	}
 }
