@@ -710,7 +710,7 @@ mutant live-runs-tmp-left study/sweep.go study 'TestSweep_ScratchLeftovers' \
 
 # --- issue 24: halving ---
 mutant i24-halving-topk-floor study/halving.go study 'TestKeepAfterRung$' \
-	'for top := (len(pts) + eta - 1) / eta;' 'for top := len(pts) / eta;'
+	'for top := (len(pts) - kept + eta - 1) / eta;' 'for top := (len(pts) - kept) / eta;'
 mutant i24-halving-keep-se-ignored study/halving.go study 'TestKeepAfterRung$' \
 	'thr := best.mean - keepSE*best.se' 'thr := best.mean - best.se'
 mutant i24-halving-reference-dropped study/halving.go study 'TestKeepAfterRung$|TestHalving_Sweep$' \

@@ -157,7 +157,7 @@ type rungPoint struct {
 }
 
 // keepAfterRung is the keep rule: the λ = 0 reference, the best
-// ceil(n/eta) of the n points by mean (the reference aside), every point
+// ceil(n/eta) of the n other points by mean, every point
 // within keepSE standard errors of the best's mean (the best's SE, as the
 // 1-SE rule), and at least two points, so that the full budget still
 // draws a curve; in point order. A point whose mean is unusable
@@ -178,7 +178,7 @@ func keepAfterRung(pts []rungPoint, eta int, keepSE float64) []int {
 			kept++
 		}
 	}
-	for top := (len(pts) + eta - 1) / eta; kept < len(pts) && (top > 0 || kept < 2); {
+	for top := (len(pts) - kept + eta - 1) / eta; kept < len(pts) && (top > 0 || kept < 2); {
 		i := slices.IndexFunc(order, func(i int) bool { return !keep[i] })
 		if i < 0 {
 			break

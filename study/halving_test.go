@@ -58,6 +58,7 @@ func TestKeepAfterRung(t *testing.T) {
 		{"keep_se 2", []rungPoint{pt(0, 1, 0.1), pt(1, 5, 0.5), pt(2, 4.5, 0.1), pt(3, 4.1, 0.1), pt(4, 2, 0.1), pt(5, 3.9, 0.1)}, 3, 2, []int{1, 2, 3}},
 		{"keep_se 0", []rungPoint{pt(0, 1, 0.1), pt(1, 5, 0.5), pt(2, 4.9, 0.1), pt(3, 4.1, 0.1)}, 3, 0, []int{1, 2}},
 		{"no SE: top-k alone, two at least", []rungPoint{pt(0, 1, nan), pt(1, 5, nan), pt(2, 4.99, nan)}, 3, 1, []int{1, 2}},
+		{"top third of the points beside the reference", []rungPoint{{point: 0, mean: 0, se: 0, ref: true}, pt(1, 6, 0), pt(2, 5, 0), pt(3, 4, 0), pt(4, 3, 0), pt(5, 2, 0), pt(6, 1, 0)}, 3, 1, []int{0, 1, 2}},
 		{"the best reference aside", []rungPoint{{point: 0, mean: 9, se: 0, ref: true}, pt(1, 3, 0), pt(2, 5, 0), pt(3, 4, 0), pt(4, 1, 0), pt(5, 2, 0)}, 3, 1, []int{0, 2, 3}},
 		{"reference kept", []rungPoint{{point: 0, mean: -1, se: 0, ref: true}, pt(1, 5, 0), pt(2, 3, 0), pt(3, 1, 0)}, 2, 1, []int{0, 1, 2}},
 		{"unusable pruned", []rungPoint{pt(0, nan, nan), pt(1, 5, 0), pt(2, 3, 0)}, 2, 1, []int{1, 2}},
