@@ -105,3 +105,11 @@ func TestHalving_ShardRefused(t *testing.T) {
 		t.Errorf("export: exit %d, stderr %q", code, stderr)
 	}
 }
+
+// TestHalving_Validate: validate shows the rungs of a halving spec.
+func TestHalving_Validate(t *testing.T) {
+	code, stdout, stderr := run(t, "validate", writeSpec(t, halvingKillSpec))
+	if code != 0 || !strings.Contains(stdout+stderr, "halving:  rungs of 3, 9, 27 epochs (eta 3, keep_se 1; docs/halving.md)") {
+		t.Errorf("exit %d, output:\n%s%s", code, stdout, stderr)
+	}
+}
