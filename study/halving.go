@@ -33,6 +33,9 @@ type halvingState struct {
 	// entry per rung reached: alive[k+1] was decided after rung k, whose
 	// every run was stored.
 	alive [][]int
+	// refs are the λ = 0 reference points: never pruned, they train at
+	// the full budget only (their lower rungs would decide nothing).
+	refs []int
 }
 
 // rungStudy is st with the plans of the rung that trains to budget.
@@ -70,9 +73,13 @@ func (st *Study) runIndices(points []int) []int {
 func (st *Study) halvingReplay(store *sweep.Store, train func(rs *Study, mine sweep.Bitset) error) (*halvingState, error) {
 	rungs := st.Spec.Rungs()
 	hs := &halvingState{rungs: rungs}
-	alive := make([]int, st.Plans.Static())
-	for i := range alive {
-		alive[i] = i
+	var alive []int
+	for pt := range st.Plans.Static() {
+		if allZero(st.Plans.At(pt * st.Plans.PerPoint()).Lambdas) {
+			hs.refs = append(hs.refs, pt)
+		} else {
+			alive = append(alive, pt)
+		}
 	}
 	for k, b := range rungs {
 		hs.alive = append(hs.alive, alive)
@@ -90,7 +97,7 @@ func (st *Study) halvingReplay(store *sweep.Store, train func(rs *Study, mine sw
 			return hs, err
 		}
 		h := st.Spec.Sweep.Halving
-		alive = keepAfterRung(pts, h.Eta, h.KeepSE)
+		alive = keepAfterRung(pts, h.Eta, h.KeepSE, max(1, 2-len(hs.refs)))
 	}
 	return hs, nil
 }
@@ -102,11 +109,7 @@ func (st *Study) fullRuns(hs *halvingState) sweep.Bitset {
 	if len(hs.alive) < len(hs.rungs) {
 		return sweep.NewBitset(st.Plans.Len())
 	}
-	pts := slices.Clone(hs.alive[len(hs.alive)-1])
-	for p := st.Plans.Static(); p < st.Plans.Points(); p++ {
-		pts = append(pts, p)
-	}
-	return st.pointRuns(pts)
+	return st.pointRuns(hs.fullPoints(st))
 }
 
 // prunedAt returns, for a static point dropped after a rung, that rung's
@@ -127,7 +130,7 @@ func (st *Study) halvingEpochs(store *sweep.Store, hs *halvingState) (budgeted, 
 	for k, pts := range hs.alive {
 		ps := st.Plans.WithBudget(hs.rungs[k])
 		if k == len(hs.rungs)-1 {
-			pts = append(slices.Clone(pts), methodPoints(st.Plans)...)
+			pts = hs.fullPoints(st)
 		}
 		for _, i := range st.runIndices(pts) {
 			if store.Has(ps.At(i).ID) {
@@ -138,12 +141,15 @@ func (st *Study) halvingEpochs(store *sweep.Store, hs *halvingState) (budgeted, 
 	return budgeted, full
 }
 
-// methodPoints are the adaptive balancing methods' points (sweep.balance).
-func methodPoints(ps *sweep.Plans) []int {
-	var pts []int
-	for p := ps.Static(); p < ps.Points(); p++ {
+// fullPoints are the points the full budget's rung trains: the last
+// rung's survivors, the λ = 0 reference and the adaptive balancing
+// methods' points (sweep.balance), in point order.
+func (hs *halvingState) fullPoints(st *Study) []int {
+	pts := append(slices.Clone(hs.alive[len(hs.alive)-1]), hs.refs...)
+	for p := st.Plans.Static(); p < st.Plans.Points(); p++ {
 		pts = append(pts, p)
 	}
+	slices.Sort(pts)
 	return pts
 }
 
@@ -159,10 +165,10 @@ type rungPoint struct {
 // keepAfterRung is the keep rule: the λ = 0 reference, the best
 // ceil(n/eta) of the n other points by mean, every point
 // within keepSE standard errors of the best's mean (the best's SE, as the
-// 1-SE rule), and at least two points, so that the full budget still
-// draws a curve; in point order. A point whose mean is unusable
+// 1-SE rule), and at least least points (with the reference, two make
+// a curve at the full budget); in point order. A point whose mean is unusable
 // (diverged, no value) is kept only as the reference.
-func keepAfterRung(pts []rungPoint, eta int, keepSE float64) []int {
+func keepAfterRung(pts []rungPoint, eta int, keepSE float64, least int) []int {
 	var order []int
 	for i, p := range pts {
 		if !math.IsNaN(p.mean) && !math.IsInf(p.mean, 0) {
@@ -178,7 +184,7 @@ func keepAfterRung(pts []rungPoint, eta int, keepSE float64) []int {
 			kept++
 		}
 	}
-	for top := (len(pts) - kept + eta - 1) / eta; kept < len(pts) && (top > 0 || kept < 2); {
+	for top := (len(pts) - kept + eta - 1) / eta; kept < len(pts) && (top > 0 || kept < least); {
 		i := slices.IndexFunc(order, func(i int) bool { return !keep[i] })
 		if i < 0 {
 			break
@@ -286,8 +292,8 @@ func (st *Study) halvingRungs(ctx context.Context, store *sweep.Store, opt Sweep
 		}
 		return trained, nil, err
 	}
-	last := hs.alive[len(hs.alive)-1]
-	fmt.Fprintf(log, "sweep %s: halving: %d of %d grid points reach the full budget (%d epochs)\n", s.Name, len(last), st.Plans.Static(), hs.rungs[len(hs.rungs)-1])
+	last := len(hs.alive[len(hs.alive)-1]) + len(hs.refs)
+	fmt.Fprintf(log, "sweep %s: halving: %d of %d grid points reach the full budget (%d epochs)\n", s.Name, last, st.Plans.Static(), hs.rungs[len(hs.rungs)-1])
 	return trained, st.fullRuns(hs), nil
 }
 
