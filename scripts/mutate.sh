@@ -716,7 +716,9 @@ mutant i24-halving-keep-se-ignored study/halving.go study 'TestKeepAfterRung$' \
 mutant i24-halving-reference-dropped study/halving.go study 'TestKeepAfterRung$|TestHalving_Sweep$' \
 	'		if p.ref {' '		if p.ref && false {'
 mutant i24-halving-two-at-least study/halving.go study 'TestKeepAfterRung$' \
-	'(top > 0 || kept < 2)' '(top > 0)'
+	'(top > 0 || kept < least)' '(top > 0)'
+mutant i24-halving-reference-in-rungs study/halving.go study 'TestHalving_DecisionsFromStore$' \
+	'if allZero(st.Plans.At(pt * st.Plans.PerPoint()).Lambdas) {' 'if false {'
 mutant i24-halving-rung-budgets spec/halving.go spec 'TestSpec_Rungs$' \
 	'b *= h.Eta {' 'b *= h.Eta + 1 {'
 mutant i24-halving-min-epochs-at-full spec/halving.go spec 'TestHalving_Validate$' \
