@@ -130,8 +130,12 @@ type SweepResult struct {
 	Complete bool    `json:"complete"`
 	Seconds  float64 `json:"seconds"`
 	// TrainSeconds is the part of Seconds spent training the runs.
-	TrainSeconds float64  `json:"train_seconds,omitempty"`
-	Files        []string `json:"files"`
+	TrainSeconds float64 `json:"train_seconds,omitempty"`
+	// EpochsBudgeted and EpochsFullGrid are sweep.halving's epochs
+	// against the full grid's (the manifest's; 0 without halving).
+	EpochsBudgeted int      `json:"epochs_budgeted,omitempty"`
+	EpochsFullGrid int      `json:"epochs_full_grid,omitempty"`
+	Files          []string `json:"files"`
 }
 
 // newSweepResult is the SweepResult of a sweep or merge that wrote out
@@ -139,6 +143,7 @@ type SweepResult struct {
 func newSweepResult(out string, m study.Manifest) SweepResult {
 	return SweepResult{Name: m.Name, Out: out, Runs: m.Runs, Finished: m.Finished, Trained: m.Trained, Reused: m.Reused,
 		Diverged: m.Diverged, Complete: m.Complete, Seconds: m.Seconds, TrainSeconds: m.TrainSeconds,
+		EpochsBudgeted: m.EpochsBudgeted, EpochsFullGrid: m.EpochsFullGrid,
 		Files: append(slices.Clone(m.Files), study.ManifestFile)}
 }
 
@@ -185,6 +190,9 @@ func printSweepResult(w, errw io.Writer, asJSON bool, r SweepResult) error {
 	}
 	if r.Diverged > 0 {
 		fmt.Fprintf(errw, ", %d diverged (see runs.csv, column reason)", r.Diverged)
+	}
+	if r.EpochsFullGrid > 0 {
+		fmt.Fprintf(errw, "\nhalving: %s", HalvingLine(r.EpochsBudgeted, r.EpochsFullGrid))
 	}
 	fmt.Fprintf(errw, "\nwrote %s: %s\n", r.Out, strings.Join(r.Files, ", "))
 	return ans.WriteText(w)
@@ -259,4 +267,9 @@ func newCheckJSON(name, results, baseline string, rep *study.CheckReport) CheckJ
 			New: jnum(f.New), Epsilon: jnum(f.Epsilon), Regressed: f.Regressed, Note: f.Note})
 	}
 	return c
+}
+
+// HalvingLine says what sweep.halving spent: "N of M epochs (x%)".
+func HalvingLine(budgeted, full int) string {
+	return fmt.Sprintf("%d of %d epochs (%.1f%%)", budgeted, full, 100*float64(budgeted)/float64(max(full, 1)))
 }

@@ -94,7 +94,11 @@ func writeStatus(w io.Writer, s *study.SweepStatus) {
 	}
 	fmt.Fprintln(w)
 	for _, r := range s.Running {
-		fmt.Fprintf(w, "  %s  %s  repeat %d  attempt %d  %s  %s\n", r.RunID, r.Label, r.Repeat, r.Attempt,
+		rung := ""
+		if r.Rung != nil {
+			rung = fmt.Sprintf("  rung %d", *r.Rung)
+		}
+		fmt.Fprintf(w, "  %s  %s  repeat %d  attempt %d%s  %s  %s\n", r.RunID, r.Label, r.Repeat, r.Attempt, rung,
 			(time.Duration(r.Elapsed) * time.Second).String(), epochLine(r.LastEpoch))
 	}
 }

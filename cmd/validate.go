@@ -149,6 +149,9 @@ func printValidateRuns(w io.Writer, st *study.Study) {
 	if methods > 0 {
 		fmt.Fprintf(w, "runs:     %d in all\n", plans.Len())
 	}
+	if h := s.Sweep.Halving; h != nil {
+		fmt.Fprintf(w, "halving:  rungs of %s epochs (eta %d, keep_se %g; docs/halving.md)\n", intList(s.Rungs()), h.Eta, h.KeepSE)
+	}
 	fmt.Fprintf(w, "select:   λ chosen on %s\n", selectionLabel(s, st.Layout.Metrics))
 	fmt.Fprintf(w, "metrics:  %s\n", strings.Join(st.Layout.Metrics, ", "))
 	if s.Trainer == nil {
@@ -274,4 +277,13 @@ func taskLabel(s *study.Spec, have []string) string {
 		label += " (the command's own metric; it names no split)"
 	}
 	return label
+}
+
+// intList joins integers with ", ".
+func intList(v []int) string {
+	parts := make([]string, len(v))
+	for i, x := range v {
+		parts[i] = strconv.Itoa(x)
+	}
+	return strings.Join(parts, ", ")
 }

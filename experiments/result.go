@@ -12,6 +12,11 @@ const (
 	// is not a result: a sweep stores it so its tables show it, and the
 	// next sweep trains it again.
 	StatusFailed = "failed"
+	// StatusPruned marks, in runs.csv of a sweep.halving study, the runs
+	// of a grid point dropped after a rung below the full budget: their
+	// metrics are at that rung's budget (column budget), and no table
+	// or figure of the study uses them.
+	StatusPruned = "pruned"
 )
 
 // newResult returns run's result before it is trained: its identity and

@@ -46,23 +46,26 @@ type penalty struct {
 // trainer owns every buffer of one run; the training step reuses them, so
 // the hot loop does not allocate.
 type trainer struct {
-	live  LiveRun // hears of each epoch (lossexp status)
-	spec  *spec.Spec
-	data  *dataset.Splits
-	m     *model.MLP
-	ws    *model.Workspace
-	k     int
-	nw    int
-	task  lossterms.TaskLoss
-	pens  []penalty
-	opt   optim.Optimizer
-	lr    float64
-	param []float64
-	grad  []float64
-	tgrad []float64 // one term's weighted gradient
-	xb    []float64 // batch rows (batch × din)
-	yb    []float64 // batch targets (batch × tpr)
-	din   int       // model inputs per row: the features, then model.noise noise inputs
+	live LiveRun // hears of each epoch (lossexp status)
+	spec *spec.Spec
+	// budget is what the run trains to (Run.EpochBudget): train.epochs,
+	// or a rung's budget under sweep.halving.
+	budget int
+	data   *dataset.Splits
+	m      *model.MLP
+	ws     *model.Workspace
+	k      int
+	nw     int
+	task   lossterms.TaskLoss
+	pens   []penalty
+	opt    optim.Optimizer
+	lr     float64
+	param  []float64
+	grad   []float64
+	tgrad  []float64 // one term's weighted gradient
+	xb     []float64 // batch rows (batch × din)
+	yb     []float64 // batch targets (batch × tpr)
+	din    int       // model inputs per row: the features, then model.noise noise inputs
 
 	gen        // conditional generator state (train_gen.go): noise inputs, conditioned terms
 	tpr    int // targets per row
@@ -155,7 +158,7 @@ func newTrainer(run *Run) (*trainer, error) {
 	}
 	np, nw := m.NumParams(), m.NumWeights()
 	t := &trainer{
-		spec: s, data: d, m: m, k: k, nw: nw, task: task,
+		spec: s, data: d, m: m, k: k, nw: nw, task: task, budget: run.EpochBudget(),
 		ws:    m.NewWorkspace(max(batch, evalChunk)),
 		param: make([]float64, np),
 		grad:  make([]float64, np),
@@ -382,7 +385,7 @@ func (t *trainer) fitSGD(ctx context.Context, res *Result) (string, error) {
 	// steps), so they cost little on long epochs.
 	stride := max(1, nb/normSamples)
 	bound := math.Inf(1)
-	for epoch := 0; epoch < s.Train.Epochs; epoch++ {
+	for epoch := 0; epoch < t.budget; epoch++ {
 		estart := time.Now()
 		t.startEpoch(rng)
 		var lossSum, gnormSum float64
@@ -416,7 +419,7 @@ func (t *trainer) fitSGD(ctx context.Context, res *Result) (string, error) {
 		if t.bal != nil {
 			t.endBalanceEpoch(lossSum / float64(steps))
 		}
-		evalTest := s.Train.EvalEvery > 0 && (t.epochs%s.Train.EvalEvery == 0 || t.epochs == s.Train.Epochs)
+		evalTest := s.Train.EvalEvery > 0 && (t.epochs%s.Train.EvalEvery == 0 || t.epochs == t.budget)
 		t.appendCurve(res, lossSum/float64(steps), gnormSum/float64(measured), measured, ncurve, evalTest)
 		res.EpochSeconds = append(res.EpochSeconds, time.Since(estart).Seconds())
 		if t.live != nil {
@@ -599,7 +602,7 @@ func (t *trainer) fitLBFGS(ctx context.Context, res *Result) (string, error) {
 	}
 	start := time.Now()
 	copy(full, t.param)
-	r, err := optim.LBFGS(ctx, fg, full, t.spec.Train.Epochs, t.spec.Train.LBFGSTolerance())
+	r, err := optim.LBFGS(ctx, fg, full, t.budget, t.spec.Train.LBFGSTolerance())
 	copy(t.param, full)
 	if err != nil {
 		if ctx.Err() != nil {

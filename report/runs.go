@@ -11,6 +11,7 @@ import (
 	"strconv"
 	"strings"
 
+	"github.com/lossexp/lossexp/experiments"
 	"github.com/lossexp/lossexp/internal/saferead"
 )
 
@@ -235,8 +236,20 @@ func (rr *RunReader) addColumn(i int, h string) error {
 }
 
 // Next returns the next row (a new Run each time), or io.EOF after the
-// last.
+// last. The rows of pruned runs (status pruned: a sweep.halving study's
+// points dropped below the full budget) are passed over: every table and
+// figure uses the full budget's runs alone.
 func (rr *RunReader) Next() (*Run, error) {
+	for {
+		run, err := rr.next()
+		if err != nil || run.Status != experiments.StatusPruned {
+			return run, err
+		}
+	}
+}
+
+// next returns the next row, pruned or not.
+func (rr *RunReader) next() (*Run, error) {
 	name := rr.name
 	rec, err := rr.cr.Read()
 	if err == io.EOF {

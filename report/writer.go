@@ -36,6 +36,7 @@ const (
 	ColN        = "n"
 	ColDiverged = "diverged"
 	ColFailed   = "failed" // summary.csv, after diverged: runs of the point that failed
+	ColBudget   = "budget" // runs.csv of a sweep.halving study, after reason: the epochs the run trained to
 
 	// LambdaPrefix starts the column of every term's weight: lambda.<term>.
 	LambdaPrefix = "lambda."
@@ -77,6 +78,10 @@ type Layout struct {
 	// (experiments.Result.ExtraNames of every stored run, in name order):
 	// runs.csv columns after Metrics. Empty for the built-in trainer.
 	Extras []string
+	// Budget adds runs.csv's budget column, after reason (a sweep.halving
+	// study: the epochs each run trained to, Extra.Budget). False for any
+	// other spec, whose tables keep their columns.
+	Budget bool
 }
 
 // Extra holds a run's values of the optional columns: its axis values
@@ -86,6 +91,7 @@ type Extra struct {
 	Axes      []string
 	LambdaEff []float64
 	Metrics   []float64 // aligned with Layout.Extras (NaN: the run did not report it)
+	Budget    int       // the epochs the run trained to (Layout.Budget)
 }
 
 // Writer streams a sweep's results to runs.csv, curves.csv and
@@ -148,7 +154,7 @@ func NewWriter(dir string, layout Layout) (*Writer, error) {
 		fold = []string{ColFold}
 	}
 	headers := [3][]string{
-		concat([]string{ColRunID, ColRepeat, ColSeed}, fold, []string{ColStatus}, method(layout), terms, eff, layout.Metrics, layout.Extras, []string{ColReason}),
+		concat([]string{ColRunID, ColRepeat, ColSeed}, fold, []string{ColStatus}, method(layout), terms, eff, layout.Metrics, layout.Extras, []string{ColReason}, budget(layout)),
 		concat([]string{ColRunID, ColRepeat}, terms, []string{ColEpoch}, layout.Curves),
 		concat([]string{ColRunID, ColRepeat}, terms, []string{ColEpoch, ColSeconds}),
 	}
@@ -159,6 +165,15 @@ func NewWriter(dir string, layout Layout) (*Writer, error) {
 		}
 	}
 	return w, nil
+}
+
+// budget is runs.csv's budget column of a sweep.halving study (none
+// otherwise).
+func budget(l Layout) []string {
+	if l.Budget {
+		return []string{ColBudget}
+	}
+	return nil
 }
 
 // folderError reports that dir cannot be created or written to, naming
@@ -222,6 +237,9 @@ func (w *Writer) AddRun(r experiments.Result, x Extra) error {
 	if err := w.write(0, w.runsRow(&r, x)); err != nil {
 		return err
 	}
+	if r.Status == experiments.StatusPruned {
+		return nil // a pruned run is in runs.csv alone: no curve, no figure
+	}
 	if err := w.writeEpochs(&r, x); err != nil {
 		return err
 	}
@@ -254,6 +272,9 @@ func (w *Writer) runsRow(r *experiments.Result, x Extra) []string {
 		row = append(row, formatExact(v))
 	}
 	row = append(row, r.Reason)
+	if w.layout.Budget {
+		row = append(row, strconv.Itoa(x.Budget))
+	}
 	w.row = row
 	return row
 }

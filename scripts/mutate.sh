@@ -940,6 +940,34 @@ mutant i26n-judge-gap-zero experiments/train_command.go experiments 'TestJudgeRu
 	'				v = math.NaN()' '				v = 0'
 mutant i26n-judge-epochs-kept experiments/train_command.go experiments 'TestJudgeRules_|TestJudge_Rules|TestTrainCommand_ThinnedCurve' \
 	'	a.epochs = rep.EpochLines' '	a.epochs = len(rep.Epochs)'
+# --- issue 24: halving ---
+mutant i24-halving-topk-floor study/halving.go study 'TestKeepAfterRung$' \
+	'for top := (len(pts) - kept + eta - 1) / eta;' 'for top := (len(pts) - kept) / eta;'
+mutant i24-halving-keep-se-ignored study/halving.go study 'TestKeepAfterRung$' \
+	'thr := best.mean - keepSE*best.se' 'thr := best.mean - best.se'
+mutant i24-halving-reference-dropped study/halving.go study 'TestKeepAfterRung$|TestHalving_Sweep$' \
+	'		if p.ref {' '		if p.ref && false {'
+mutant i24-halving-two-at-least study/halving.go study 'TestKeepAfterRung$' \
+	'(top > 0 || kept < least)' '(top > 0)'
+mutant i24-halving-reference-in-rungs study/halving.go study 'TestHalving_DecisionsFromStore$' \
+	'if allZero(st.Plans.At(pt * st.Plans.PerPoint()).Lambdas) {' 'if false {'
+mutant i24-halving-rung-budgets spec/halving.go spec 'TestSpec_Rungs$' \
+	'b *= h.Eta {' 'b *= h.Eta + 1 {'
+mutant i24-halving-min-epochs-at-full spec/halving.go spec 'TestHalving_Validate$' \
+	'full >= 1 && h.MinEpochs >= full' 'full >= 1 && h.MinEpochs > full'
+mutant i24-halving-not-pruned study/halving.go study 'TestHalving_Sweep$' \
+	'return st.Plans.WithBudget(b).At(p.Index), b, experiments.StatusPruned' 'return st.Plans.WithBudget(b).At(p.Index), b, ""'
+mutant i24-halving-pruned-read report/runs.go report 'TestReadRuns_PrunedLeftOut$' \
+	'if err != nil || run.Status != experiments.StatusPruned {' 'if err != nil || run.Status != experiments.StatusPruned+"?" {'
+mutant i24-halving-budget-not-in-id sweep/plans.go study 'TestHalving_DecisionsFromStore$' \
+	'p.ID = spec.BudgetRunID(p.ID, ps.budget)' 'p.ID = p.ID + ""'
+mutant i24-halving-budget-not-trained experiments/train.go experiments 'TestTrain_Budget$' \
+	'budget: run.EpochBudget(),' 'budget: s.Train.Epochs,'
+mutant i24-halving-status-rung study/live.go study 'TestLive_HalvingRung$' \
+	'		r.st.Rung = &k' ''
+mutant i24-halving-shard-allowed study/shard.go cmd 'TestHalving_ShardRefused$' \
+	'	if s.Sweep.Halving != nil {' '	if false {'
+
 echo
 echo "=== mutation summary: $caught caught, $missed missed, $stale stale (of $((caught + missed + stale)))"
 printf '%s\n' "${report[@]}"

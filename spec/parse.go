@@ -440,7 +440,7 @@ var (
 	modelKeys   = []string{"kind", "hidden", "activation", "noise"}
 	trainKeys   = []string{"optimizer", "learning_rate", "epochs", "batch_size", "momentum", "weight_decay", "beta1", "beta2", "epsilon", "eval_every", "tolerance"}
 	lossKeys    = []string{"task", "huber_delta", "terms", "balance"}
-	sweepKeys   = []string{"mode", "total", "points", "step", "axes", "refine", "balance"}
+	sweepKeys   = []string{"mode", "total", "points", "step", "axes", "refine", "balance", "halving"}
 	refineKeys  = []string{"rounds", "points"}
 	reportKeys  = []string{"x", "metrics", "select_on", "task_metric", "validation", "resamples"}
 )
@@ -454,7 +454,7 @@ var sections = []struct {
 	{"dataset.sequence", seqKeys}, {"dataset.image", imageKeys},
 	{"model", modelKeys}, {"train", trainKeys}, {"trainer", trainerKeys}, {"loss", lossKeys},
 	// sweep.step is left out: a step in a logspace is not a sweep step.
-	{"sweep", []string{"mode", "total", "points", "axes", "refine", "balance"}}, {"sweep.refine", refineKeys}, {"report", reportKeys}, {"check", checkKeys},
+	{"sweep", []string{"mode", "total", "points", "axes", "refine", "balance", "halving"}}, {"sweep.refine", refineKeys}, {"sweep.halving", halvingKeys}, {"report", reportKeys}, {"check", checkKeys},
 }
 
 func (s *Spec) decode(d *decoder, n *yaml.Node) {
@@ -549,6 +549,8 @@ func (sw *SweepSpec) decode(d *decoder, n *yaml.Node, path string) {
 				}
 			})
 			sw.Refine = r
+		case "halving":
+			sw.Halving = d.halvingSpec(v, f)
 		}
 	})
 }

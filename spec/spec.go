@@ -207,6 +207,10 @@ type SweepSpec struct {
 	// nil = none.
 	Refine *RefineSpec `json:",omitempty"`
 
+	// Halving asks for successive halving over the λ grid (halving.go);
+	// nil = every point trains to the full budget.
+	Halving *HalvingSpec `json:",omitempty"`
+
 	// Balance lists the balancing methods a study compares
 	// (balance_spec.go): static is the λ grid, every adaptive method one
 	// more point per repeat, paired with the static runs.

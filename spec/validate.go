@@ -529,6 +529,7 @@ func (s *Spec) validateSweep(v *validator) {
 	}
 	s.validateAxes(v)
 	s.validateRefine(v)
+	s.validateHalving(v)
 	for _, t := range s.Loss.Terms {
 		if len(t.Weight.Values) == 0 || !slices.Contains(sweepModes, s.Sweep.Mode) {
 			return // reported above; there is no grid to check

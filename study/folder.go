@@ -595,8 +595,13 @@ type Manifest struct {
 	Seconds     float64   `json:"seconds"`
 	// TrainSeconds is the part of Seconds spent training (the runs on
 	// the workers); the rest is checking, loading, tables and figures.
-	TrainSeconds float64  `json:"train_seconds,omitempty"`
-	Files        []string `json:"files"`
+	TrainSeconds float64 `json:"train_seconds,omitempty"`
+	// EpochsBudgeted are the epochs sweep.halving's stored attempts
+	// trained (each its budget), EpochsFullGrid those of every run at the
+	// full budget; both 0 (left out) without halving.
+	EpochsBudgeted int      `json:"epochs_budgeted,omitempty"`
+	EpochsFullGrid int      `json:"epochs_full_grid,omitempty"`
+	Files          []string `json:"files"`
 }
 
 // BLAS is the BLAS backend this build trains with, as manifests and

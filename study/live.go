@@ -6,6 +6,7 @@ import (
 	"math"
 	"os"
 	"path/filepath"
+	"slices"
 	"sync"
 	"time"
 
@@ -70,7 +71,7 @@ type liveRunState struct {
 	// LastEpoch is the run's last epoch line ("epoch" and the curve
 	// values; a non-finite value is null), nil before the first.
 	LastEpoch map[string]any `json:"last_epoch"`
-	Rung      *int           `json:"rung"` // successive halving's rung (none yet: null)
+	Rung      *int           `json:"rung"` // sweep.halving's rung, 1 for the first (null without halving)
 }
 
 // livePub publishes a process's live state; every method is nil-safe
@@ -201,6 +202,10 @@ func (p *livePub) Start(run *experiments.Run) experiments.LiveRun {
 		if i < len(run.Lambdas) {
 			r.st.Lambda[t.Name] = run.Lambdas[i]
 		}
+	}
+	if k := slices.Index(s.Rungs(), run.EpochBudget()); k >= 0 { // sweep.halving: rung 1, 2, …
+		k++
+		r.st.Rung = &k
 	}
 	p.mu.Lock()
 	defer p.mu.Unlock()

@@ -23,6 +23,9 @@ func OutlineOf(text []byte, name string) (*Outline, error) {
 	if err != nil {
 		return nil, err
 	}
+	if s.Sweep.Halving != nil {
+		return nil, s.Errorf("sweep.halving", "an exported job runs the sweep as shards (--shard), and a halving study cannot be sharded: a rung needs every shard's previous rung; run lossexp sweep on one machine, or remove sweep.halving")
+	}
 	plans, _, err := sweep.Expand(s)
 	if err != nil {
 		return nil, err

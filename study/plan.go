@@ -173,6 +173,7 @@ func runLayout(s *spec.Spec, sp0 *dataset.Splits) (report.Layout, error) {
 		Axes:    s.AxisNames(),
 		Method:  len(s.Sweep.Balance) > 0 || s.Loss.Balance.Adaptive(), // runs.csv's method column (sweep.balance, an adaptive loss.balance)
 		Folds:   s.Dataset.Split.CV > 0,
+		Budget:  s.Sweep.Halving != nil, // runs.csv's budget column
 	}
 	for _, t := range s.Loss.Terms {
 		layout.Terms = append(layout.Terms, t.Name)

@@ -40,6 +40,9 @@ func Shard(ctx context.Context, st *Study, opt ShardOptions) (*ShardOutcome, err
 	started := time.Now()
 	defer boundHeap(st.Memory.Sweep, processBytes+reportBytes)() // the runs and every repeat's splits, now
 	sh, out, s := opt.Shard, opt.Out, st.Spec
+	if s.Sweep.Halving != nil {
+		return nil, inputf("--shard cannot be used with sweep.halving (%s): a rung needs every shard's previous rung, so shards cannot run apart; run the sweep without --shard (with more --workers), or remove sweep.halving", st.SpecPath)
+	}
 	if opt.Force {
 		return nil, inputf("--force cannot be used with --shard: shards share the output folder and never clear it; empty it before starting the shards, or choose another --out")
 	}

@@ -67,20 +67,14 @@ func Sweep(ctx context.Context, st *Study, opt SweepOptions) (*SweepOutcome, err
 		log = io.Discard
 	}
 
-	// sweep.refine: train the grid and all rounds but the last; the
-	// code below trains and writes the last round's grid.
-	var pre TrainStats // the earlier rounds' training
-	if st.Spec.Sweep.Refine != nil {
-		rs, rpre, err := st.refineRounds(ctx, store, opt, log)
-		pre = rpre
-		if err != nil {
-			return nil, err
-		}
-		st = rs
+	// sweep.refine, sweep.halving: the rounds or rungs before the last.
+	st, pre, mine, err := st.earlierRounds(ctx, store, opt, log)
+	if err != nil {
+		return nil, err
 	}
 
 	st.logPlan(log, opt.Workers, out)
-	stats, runErr := st.trainSweep(ctx, store, opt, log, pre.Trained)
+	stats, runErr := st.trainSweep(ctx, store, opt, log, pre.Trained, mine)
 
 	// Whatever happened, the tables come from the store in index order:
 	// the same bytes whether the sweep ran in one go or was resumed.
@@ -99,12 +93,32 @@ func Sweep(ctx context.Context, st *Study, opt SweepOptions) (*SweepOutcome, err
 	}
 	m := orig.newManifest(st.SpecPath, opt.Tool, opt.BLAS, started)
 	st.fillManifest(&m, opt.Workers, started, finished, counts, stats, pre)
+	if err := st.fillHalving(&m, store); err != nil {
+		return nil, errors.Join(runErr, err)
+	}
 	m.Files = outputFiles(out, renderStart, prevFiles)
 	if err := writeManifest(out, &m); err != nil {
 		return nil, errors.Join(runErr, err)
 	}
 	oc.Manifest = m
 	return oc, st.sweepError(oc, finished, counts, store.Dir())
+}
+
+// earlierRounds trains what comes before a sweep's last pass: with
+// sweep.refine the grid and all rounds but the last (it returns the last
+// round's study), with sweep.halving the rungs below the full budget (it
+// returns the full budget's runs as mine; nil: every run). pre is what
+// they trained.
+func (st *Study) earlierRounds(ctx context.Context, store *sweep.Store, opt SweepOptions, log io.Writer) (last *Study, pre TrainStats, mine sweep.Bitset, err error) {
+	switch {
+	case st.Spec.Sweep.Refine != nil:
+		last, pre, err = st.refineRounds(ctx, store, opt, log)
+		return last, pre, nil, err
+	case st.Spec.Sweep.Halving != nil:
+		pre, mine, err = st.halvingRungs(ctx, store, opt, log)
+		return st, pre, mine, err
+	}
+	return st, pre, nil, nil
 }
 
 // sweepFolder is a sweep's hold on its results folder: the lock, the
@@ -185,6 +199,9 @@ func (st *Study) fillManifest(m *Manifest, workers int, started time.Time, finis
 	m.Dataset, m.DataSHA256 = st.DatasetLabel(), st.Data.Checksum()
 	m.Complete, m.Finished = finished == st.Plans.Len() && counts.Failed == 0, finished
 	m.Trained, m.Reused = stats.Trained+pre.Trained, stats.Reused-pre.Trained
+	if st.Spec.Sweep.Halving != nil {
+		m.Reused = stats.Reused // the lower rungs' runs are not the full budget's
+	}
 	m.Diverged, m.Failed, m.Workers = counts.Diverged, counts.Failed, st.limits.workersOr(workers)
 	m.Ended, m.Seconds = ended.UTC(), ended.Sub(started).Seconds()
 	m.TrainSeconds = stats.Seconds + pre.Seconds
@@ -212,14 +229,17 @@ func (st *Study) logPlan(log io.Writer, workers int, out string) {
 // trainSweep trains the runs the store lacks, telling what it reuses
 // (preTrained: the runs of earlier refinement rounds) and reporting
 // progress through opt.Start.
-func (st *Study) trainSweep(ctx context.Context, store *sweep.Store, opt SweepOptions, log io.Writer, preTrained int) (TrainStats, error) {
+func (st *Study) trainSweep(ctx context.Context, store *sweep.Store, opt SweepOptions, log io.Writer, preTrained int, mine sweep.Bitset) (TrainStats, error) {
 	s := st.Spec
 	var finish func()
-	stats, runErr := st.TrainMissing(ctx, store, nil, TrainOptions{
+	stats, runErr := st.TrainMissing(ctx, store, mine, TrainOptions{
 		Workers: opt.Workers, Log: log, Tool: opt.Tool,
 		Start: func(pass *Pass) func(int, int, *experiments.Result) {
 			reused, toTrain := pass.Reused, pass.ToTrain
 			switch {
+			case preTrained > 0 && s.Sweep.Halving != nil:
+				fmt.Fprintf(log, "sweep %s: halving: %d runs trained in the lower rungs, %d of the full budget's reused, %d to train\n",
+					s.Name, preTrained, reused, toTrain)
 			case preTrained > 0:
 				fmt.Fprintf(log, "sweep %s: refinement: %d runs trained in the earlier rounds, %d reused, %d to train\n",
 					s.Name, preTrained, reused-preTrained, toTrain)

@@ -1,6 +1,7 @@
 package study
 
 import (
+	"cmp"
 	"context"
 	"errors"
 	"fmt"
@@ -288,8 +289,9 @@ func (st *Study) runCommand(p sweep.Plan) string {
 // metric columns) are found by a first pass over the store.
 func (st *Study) WriteTables(dir string, store *sweep.Store) (n int, c Counts, err error) {
 	layout := st.Layout
-	if layout.Extras, err = st.extraColumns(store); err != nil {
-		return 0, c, err
+	hs, herr := st.tablesHalving(store) // sweep.halving: the pruned points' rows
+	if layout.Extras, err = st.extraColumns(store); err != nil || herr != nil {
+		return 0, c, errors.Join(err, herr)
 	}
 	extraCol := map[string]int{}
 	for i, name := range layout.Extras {
@@ -300,6 +302,7 @@ func (st *Study) WriteTables(dir string, store *sweep.Store) (n int, c Counts, e
 		return 0, c, input(err)
 	}
 	for p := range st.Plans.All() {
+		p, budget, status := hs.tableRow(st, p)
 		rec, err := store.Load(p.ID)
 		if errors.Is(err, sweep.ErrNoRecord) {
 			continue
@@ -319,8 +322,9 @@ func (st *Study) WriteTables(dir string, store *sweep.Store) (n int, c Counts, e
 			}
 			res.Seed = experiments.RunSeed(sp, p.Repeat)
 		}
+		res.Status = cmp.Or(status, res.Status)
 		x := st.extra(p, rec)
-		x.Metrics = extraValues(rec, layout.Extras, extraCol)
+		x.Metrics, x.Budget = extraValues(rec, layout.Extras, extraCol), budget
 		if err := w.AddRun(res, x); err != nil {
 			w.Abort()
 			return 0, c, err

@@ -32,6 +32,9 @@ type Plans struct {
 	// (nil without a scaled term).
 	factors [][]float64
 	ids     bool
+	// budget is the epochs of a rung of sweep.halving (WithBudget): every
+	// plan's Budget, and part of its id; 0 = the full budget.
+	budget int
 }
 
 // pointPlan is one grid point.
@@ -112,6 +115,12 @@ func (ps *Plans) At(i int) Plan {
 			p.ID = spec.RunID(p.Base, p.Lambdas, r)
 		}
 	}
+	if ps.budget > 0 {
+		p.Budget = ps.budget
+		if p.ID != "" {
+			p.ID = spec.BudgetRunID(p.ID, ps.budget)
+		}
+	}
 	if ps.factors != nil {
 		f := ps.factors[pt.group*ps.repeats+r]
 		p.Effective = make([]float64, len(p.Lambdas))
@@ -121,6 +130,30 @@ func (ps *Plans) At(i int) Plan {
 	}
 	return p
 }
+
+// WithBudget returns the plans of a rung of sweep.halving that trains to
+// budget epochs: the same runs, each with Budget set and the budget in its
+// id (spec.BudgetRunID). A budget of 0 or the spec's full budget returns
+// ps itself: the full budget's runs are the plain sweep's, id for id.
+func (ps *Plans) WithBudget(budget int) *Plans {
+	if budget <= 0 || budget == ps.spec.FullEpochs() {
+		return ps
+	}
+	c := *ps
+	c.budget = budget
+	return &c
+}
+
+// Points returns the number of grid points (static and adaptive methods'),
+// Static the number of static ones (the first Static points), and PerPoint
+// the runs of one point (repeats × folds), contiguous in index order.
+func (ps *Plans) Points() int { return len(ps.points) }
+
+// Static returns the number of static grid points (see Points).
+func (ps *Plans) Static() int { return len(ps.grid) }
+
+// PerPoint returns the runs of one point (see Points).
+func (ps *Plans) PerPoint() int { return ps.per() }
 
 // All yields every run in index order.
 func (ps *Plans) All() iter.Seq[Plan] {

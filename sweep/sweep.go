@@ -41,6 +41,9 @@ type Plan struct {
 	// (experiments/scale.go; set by Scale, nil otherwise). Train applies
 	// the scale itself: this is what runs.csv records.
 	Effective []float64
+	// Budget is the epochs of a rung of sweep.halving (Plans.WithBudget);
+	// 0 = the full budget.
+	Budget int
 }
 
 // Source is the runs a sweep trains: *Plans, or a PlanSlice.
@@ -192,7 +195,7 @@ func trainOne(ctx context.Context, s *spec.Spec, data *experiments.DataSource, p
 		d.err = err
 		return d
 	}
-	run := &experiments.Run{Index: idx, Point: p.Point, Repeat: p.Repeat, Fold: p.Fold, Lambdas: p.Lambdas, Spec: rs, Data: sp}
+	run := &experiments.Run{Index: idx, Point: p.Point, Repeat: p.Repeat, Fold: p.Fold, Lambdas: p.Lambdas, Spec: rs, Data: sp, Budget: p.Budget}
 	d.res, d.err = experiments.Train(ctx, run)
 	id := run.ID()
 	if p.ID != "" {
