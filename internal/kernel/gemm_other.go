@@ -17,3 +17,7 @@ func panel4(k, n int, a []float64, sai, sap int, b []float64, ldb int, c []float
 	return false
 }
 func addScaledAVX(dst, x *float64, n4 int, s float64) { panic("kernel: no AVX2") }
+
+func spanel4(k, n int, a []float32, sai, sap int, b []float32, ldb int, c []float32, ldc int) bool {
+	return false
+}
