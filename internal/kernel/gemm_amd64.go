@@ -57,3 +57,9 @@ func spanel4(k, n int, a []float32, sai, sap int, b []float32, ldb int, c []floa
 	sgemmPanel4FMA(k, n, &a[0], sai, sap, &b[0], ldb, &c[0], ldc)
 	return true
 }
+
+//go:noescape
+func biasReLU32AVX(z *float32, n, w, w8 int, b *float32)
+
+//go:noescape
+func reluMask32AVX(d, a *float32, n8 int)

@@ -6,6 +6,8 @@ import (
 	"math/big"
 	"math/rand/v2"
 	"testing"
+
+	"github.com/lossexp/lossexp/internal/gradcheck"
 )
 
 // fma32Exact is x·y + z rounded once to float32, computed exactly with
@@ -83,12 +85,7 @@ func elem32(t bool, x []float32, ld, r, c int) float32 {
 }
 
 func random32(seed uint64, n int) []float32 {
-	x := random(seed, n)
-	y := make([]float32, n)
-	for i, v := range x {
-		y[i] = float32(v)
-	}
-	return y
+	return gradcheck.Float32s(random(seed, n))
 }
 
 // sshapes add to shapes the float32 kernel's 16-column blocks and its
