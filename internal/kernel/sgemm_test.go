@@ -46,6 +46,19 @@ func TestFMA32(t *testing.T) {
 			t.Fatalf("fma32(%v, %v, %v) = %v, want %v", x, y, z, got, want)
 		}
 	}
+	// x·y = 1 + 2^-11 + 2^-24 lies exactly halfway between two float32
+	// values; a z far below float64's precision decides the rounding,
+	// which a float64 sum rounded to nearest would lose (and round the
+	// tie to even).
+	x := float32(1 + math.Ldexp(1, -12))
+	for _, c := range []struct{ z, want float64 }{
+		{math.Ldexp(1, -70), 1 + math.Ldexp(1, -11) + math.Ldexp(1, -23)},
+		{-math.Ldexp(1, -70), 1 + math.Ldexp(1, -11)},
+	} {
+		if got := fma32(x, x, float32(c.z)); float64(got) != c.want {
+			t.Errorf("fma32(x, x, %g) = %v, want %v (the exact value is just past a tie)", c.z, got, c.want)
+		}
+	}
 	// Special values pass through as the instruction passes them.
 	inf := float32(math.Inf(1))
 	if v := fma32(inf, 1, 1); !math.IsInf(float64(v), 1) {
