@@ -29,11 +29,7 @@ func panel4(k, n int, a []float64, sai, sap int, b []float64, ldb int, c []float
 	if !hasFMA {
 		return false
 	}
-	// The kernel reads A(3,k-1), B(k-1,n-1) and writes C(3,n-1): check
-	// them here so that a bad call panics instead of touching memory.
-	_ = a[3*sai+(k-1)*sap]
-	_ = b[(k-1)*ldb+n-1]
-	_ = c[3*ldc+n-1]
+	checkPanel(k, n, a, sai, sap, b, ldb, c, ldc)
 	gemmPanel4FMA(k, n, &a[0], sai, sap, &b[0], ldb, &c[0], ldc)
 	return true
 }
@@ -51,9 +47,7 @@ func spanel4(k, n int, a []float32, sai, sap int, b []float32, ldb int, c []floa
 	if !hasFMA {
 		return false
 	}
-	_ = a[3*sai+(k-1)*sap]
-	_ = b[(k-1)*ldb+n-1]
-	_ = c[3*ldc+n-1]
+	checkPanel(k, n, a, sai, sap, b, ldb, c, ldc)
 	sgemmPanel4FMA(k, n, &a[0], sai, sap, &b[0], ldb, &c[0], ldc)
 	return true
 }

@@ -16,14 +16,7 @@ func Sgemm(ta, tb bool, m, n, k int, a []float32, lda int, b []float32, ldb int,
 	if m <= 0 || n <= 0 {
 		return
 	}
-	sai, sap := lda, 1
-	if ta {
-		sai, sap = 1, lda
-	}
-	sbp, sbj := ldb, 1
-	if tb {
-		sbp, sbj = 1, ldb
-	}
+	sai, sap, sbp, sbj := strides(ta, tb, lda, ldb)
 	i := 0
 	if !tb && k > 0 {
 		for ; i+4 <= m; i += 4 {
