@@ -12,7 +12,6 @@ import (
 	"github.com/spf13/cobra"
 	"github.com/spf13/viper"
 
-	"github.com/lossexp/lossexp/spec"
 	"github.com/lossexp/lossexp/study"
 )
 
@@ -93,7 +92,12 @@ func validateRun(ctx context.Context, o *ValidateOptions) error {
 		fmt.Fprintf(w, "dataset:  %s\n", describeData(s))
 		fmt.Fprint(w, indent(st.Data.Describe(), "  "))
 		fmt.Fprintf(w, "model:    %s\n", describeModel(s))
-		fmt.Fprintf(w, "train:    %s, learning rate %g, %d epochs, batch %s%s\n", s.Train.Optimizer, s.Train.LearningRate, s.Train.Epochs, batchString(s.Train.BatchSize), precisionString(s))
+		// A written train.precision is shown; a spec without it reads as before.
+		prec := ""
+		if s.Has("train.precision") {
+			prec = ", " + s.Train.Precision
+		}
+		fmt.Fprintf(w, "train:    %s, learning rate %g, %d epochs, batch %s%s\n", s.Train.Optimizer, s.Train.LearningRate, s.Train.Epochs, batchString(s.Train.BatchSize), prec)
 	}
 	printValidateLoss(w, s)
 	printValidateRuns(w, st)
@@ -275,14 +279,4 @@ func taskLabel(s *study.Spec, have []string) string {
 		label += " (the command's own metric; it names no split)"
 	}
 	return label
-}
-
-// precisionString is ", float32" (or ", float64") when the spec writes
-// train.precision, and "" otherwise, so the plan of a spec without it
-// reads as before.
-func precisionString(s *spec.Spec) string {
-	if !s.Has("train.precision") {
-		return ""
-	}
-	return ", " + s.Train.Precision
 }
