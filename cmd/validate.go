@@ -92,7 +92,12 @@ func validateRun(ctx context.Context, o *ValidateOptions) error {
 		fmt.Fprintf(w, "dataset:  %s\n", describeData(s))
 		fmt.Fprint(w, indent(st.Data.Describe(), "  "))
 		fmt.Fprintf(w, "model:    %s\n", describeModel(s))
-		fmt.Fprintf(w, "train:    %s, learning rate %g, %d epochs, batch %s\n", s.Train.Optimizer, s.Train.LearningRate, s.Train.Epochs, batchString(s.Train.BatchSize))
+		// A written train.precision is shown; a spec without it reads as before.
+		prec := ""
+		if s.Has("train.precision") {
+			prec = ", " + s.Train.Precision
+		}
+		fmt.Fprintf(w, "train:    %s, learning rate %g, %d epochs, batch %s%s\n", s.Train.Optimizer, s.Train.LearningRate, s.Train.Epochs, batchString(s.Train.BatchSize), prec)
 	}
 	printValidateLoss(w, s)
 	printValidateRuns(w, st)

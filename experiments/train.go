@@ -79,6 +79,8 @@ type trainer struct {
 	batchState // batch terms' buffers (batchterms.go); empty without them
 
 	bal *balancer // adaptive balancing method (train_balance.go); nil = static
+
+	f32 *prec32 // float32 training (train32.go); nil = float64
 }
 
 // Train trains one run and returns its result. A run whose loss becomes
@@ -185,7 +187,13 @@ func newTrainer(run *Run) (*trainer, error) {
 	if err := t.finishBatchTerms(run); err != nil {
 		return nil, err
 	}
+	if err := t.initPrec32(batch); err != nil {
+		return nil, err
+	}
 	m.Init(t.param, RepeatRand(s.Seed, run.Repeat, streamInit))
+	if t.f32 != nil {
+		t.f32.start(t.param)
+	}
 	t.initOwn(run)
 	return t, nil
 }
@@ -396,9 +404,7 @@ func (t *trainer) fitSGD(ctx context.Context, res *Result) (string, error) {
 			}
 			lo, n := t.batchRows(bi, batch)
 			x := t.loadBatch(tr, lo, n)
-			out := t.m.Forward(t.ws, t.param, x, n)
-			dout := t.dout[:n*t.k]
-			loss := t.task.LossGrad(dout, out, t.yb[:n*t.tpr], n, t.k)
+			out, dout, loss := t.forwardLoss(x, n)
 			if why := diverged(loss, bound, epoch+1, steps+1); why != "" {
 				t.appendCurve(res, lossSum/float64(max(steps, 1)), gnormSum/float64(max(measured, 1)), measured, ncurve, false)
 				return why, nil
@@ -406,12 +412,10 @@ func (t *trainer) fitSGD(ctx context.Context, res *Result) (string, error) {
 			if epoch == 0 && steps == 0 {
 				bound = lossBound(loss)
 			}
-			if gn, ok := t.stepGrad(x, out, n, dout, loss, steps%stride == 0); ok {
+			if gn, ok := t.update(x, out, n, dout, loss, steps%stride == 0); ok {
 				gnormSum += gn
 				measured++
 			}
-			t.opt.Step(t.param, t.grad)
-			t.proxStep()
 			lossSum += loss
 			steps++
 		}
@@ -524,6 +528,9 @@ func (pp *penalty) measureGrad(dot, tn, sn, gn float64) {
 // appendCurve adds one curves.csv row: loss.total, loss.task, loss.<term>…,
 // grad.task, grad.<term>…, test.loss (evaluated when evalTest).
 func (t *trainer) appendCurve(res *Result, taskLoss, gnorm float64, steps, ncurve int, evalTest bool) {
+	if t.f32 != nil {
+		t.f32.sync(t.param)
+	}
 	row := make([]float64, 0, ncurve)
 	total := taskLoss
 	w := t.weights()

@@ -968,6 +968,25 @@ mutant i24-halving-status-rung study/live.go study 'TestLive_HalvingRung$' \
 mutant i24-halving-shard-allowed study/shard.go cmd 'TestHalving_ShardRefused$' \
 	'	if s.Sweep.Halving != nil {' '	if false {'
 
+# --- issue 28: float32 ---
+mutant i28-f32-precision-not-in-runid spec/runid.go spec 'TestPrecision_' \
+	'	if t.Precision == PrecisionFloat64 {' '	if t.Precision != "" {'
+mutant i28-f32-float64-written-changes-runid spec/runid.go spec 'TestPrecision_' \
+	'	if t.Precision == PrecisionFloat64 {' '	if false {'
+mutant i28-f32-lbfgs-not-refused spec/precision.go spec 'TestPrecision_' \
+	'	case t.Optimizer == "lbfgs":' '	case false:'
+mutant i28-f32-term-not-refused spec/precision.go spec 'TestPrecision_' \
+	'if _, ok := t.(lossterms.WeightPenalty32); err == nil && !ok {' 'if _, ok := t.(lossterms.WeightPenalty32); err == nil && ok && !ok {'
+mutant i28-f32-kernel-row-index internal/kernel/sgemm_amd64.s internal/kernel 'TestSgemm' \
+	'VFMADD231PS  Y9, Y12, Y5' 'VFMADD231PS  Y9, Y11, Y5'
+mutant i28-f32-loops-accumulation internal/kernel/sgemm.go internal/kernel 'TestSgemm_Generic' \
+	'row[j] = fma32(aip, bp[j*sbj], row[j])' 'row[j] = fma32(aip, bp[j*sbj], 0)'
+mutant i28-f32-fma32-double-rounding internal/kernel/sgemm.go internal/kernel 'TestFMA32' \
+	'		if bits&1 == 0 {' '		if false {'
+mutant i28-f32-bias-grad-row experiments/model/mlp32.go experiments/model 'TestBackward32_' \
+	'		colSums32(gb, cur, n)' '		colSums32(gb, cur, n-1)'
+mutant i28-f32-adam-kernel-order experiments/optim/adam32_amd64.s experiments/optim 'TestAdam32' \
+	'	VMULPS  Y13, Y3, Y3    // vi*c2' '	VMULPS  Y12, Y3, Y3    // vi*c2'
 echo
 echo "=== mutation summary: $caught caught, $missed missed, $stale stale (of $((caught + missed + stale)))"
 printf '%s\n' "${report[@]}"

@@ -438,7 +438,7 @@ var (
 	seqKeys     = []string{"id", "order", "context"}
 	imageKeys   = []string{"width", "height", "channels", "max", "blur", "downsample", "noise"}
 	modelKeys   = []string{"kind", "hidden", "activation", "noise"}
-	trainKeys   = []string{"optimizer", "learning_rate", "epochs", "batch_size", "momentum", "weight_decay", "beta1", "beta2", "epsilon", "eval_every", "tolerance"}
+	trainKeys   = []string{"optimizer", "learning_rate", "epochs", "batch_size", "momentum", "weight_decay", "beta1", "beta2", "epsilon", "eval_every", "tolerance", "precision"}
 	lossKeys    = []string{"task", "huber_delta", "terms", "balance"}
 	sweepKeys   = []string{"mode", "total", "points", "step", "axes", "refine", "balance", "halving"}
 	refineKeys  = []string{"rounds", "points"}
@@ -718,6 +718,8 @@ func (t *TrainSpec) decode(d *decoder, n *yaml.Node, path string) {
 			d.int(v, f, &t.EvalEvery)
 		case "tolerance":
 			d.float(v, f, &t.Tolerance)
+		case "precision":
+			d.str(v, f, &t.Precision)
 		}
 	})
 }

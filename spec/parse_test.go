@@ -28,7 +28,7 @@ func TestParse_Errors(t *testing.T) {
 		{"a train fraction", "name: q\ndataset:\n  builtin: moons\n  split: {train: 0.5, test: 0.3}\n",
 			"bad.yaml:4:11: dataset.split.train: unknown key: the training rows are those test and validation leave, no fraction to give (valid: test, validation, stratify, test_csv, unseen, cv)"},
 		{"near miss", base + "train:\n  learning-rate: 0.1\n",
-			`bad.yaml:4:3: train.learning-rate: unknown key, did you mean "learning_rate"? (valid: optimizer, learning_rate, epochs, batch_size, momentum, weight_decay, beta1, beta2, epsilon, eval_every, tolerance)`},
+			`bad.yaml:4:3: train.learning-rate: unknown key, did you mean "learning_rate"? (valid: optimizer, learning_rate, epochs, batch_size, momentum, weight_decay, beta1, beta2, epsilon, eval_every, tolerance, precision)`},
 		{"wrong type word for integer", base + "train:\n  epochs: ten\n",
 			`bad.yaml:4:11: train.epochs: expected an integer, got "ten"`},
 		{"wrong type fraction for integer", base + "repeats: 2.5\n",

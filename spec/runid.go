@@ -43,11 +43,14 @@ func (s *Spec) ResultHash() string {
 	}{c, s.CarveFraction()})
 }
 
-// hashed is t as the hashes see it: the default tolerance written out
-// hashes as no tolerance, so writing the default keeps the run ids.
+// hashed is t as the hashes see it: the default tolerance and precision
+// written out hash as none, so writing a default keeps the run ids.
 func (t TrainSpec) hashed() TrainSpec {
 	if t.Tolerance == DefaultTolerance {
 		t.Tolerance = 0
+	}
+	if t.Precision == PrecisionFloat64 {
+		t.Precision = ""
 	}
 	return t
 }

@@ -136,6 +136,11 @@ type TrainSpec struct {
 	// the defaults and omitted from the hashes when it is the default, so
 	// specs without it keep their run ids.
 	Tolerance float64 `json:",omitempty"`
+	// Precision is the floating-point type of training: "float64" (the
+	// default, also when "") or "float32" (precision.go). Not filled in by
+	// the defaults and omitted from the hashes when float64, so specs
+	// without it, or with float64 written, keep their run ids.
+	Precision string `json:",omitempty"`
 }
 
 // DefaultTolerance is train.tolerance when a spec does not set it: the

@@ -401,6 +401,7 @@ func (s *Spec) validateTrain(v *validator) {
 	if s.has("train.tolerance") {
 		v.inRange("train.tolerance", t.Tolerance, t.Tolerance > 0 && t.Tolerance <= 1, "in (0, 1]")
 	}
+	s.validatePrecision(v)
 	if !slices.Contains(optimizers, t.Optimizer) {
 		return
 	}

@@ -24,3 +24,9 @@ func adamUpdate(p, m, v, g []float64, k *adamConsts) {
 		adamGeneric(p[done:], m[done:], v[done:], g[done:], k)
 	}
 }
+
+// adam32AVX updates the first len(g) &^ 7 float32 elements and returns
+// how many it did.
+//
+//go:noescape
+func adam32AVX(p, m, v, g []float32, k *adamConsts32) int

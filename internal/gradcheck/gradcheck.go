@@ -22,6 +22,15 @@ const Tol = 1e-6
 // non-differentiable points (ReLU kinks, |w| at 0).
 func Check(t testing.TB, f func(x []float64) float64, grad func(dst, x []float64), x []float64, tol float64) {
 	t.Helper()
+	CheckStep(t, f, grad, x, Step, tol)
+}
+
+// CheckStep is Check with central differences of step h instead of Step,
+// for functions computed in a lower precision (float32), whose rounding
+// error needs a larger step.
+func CheckStep(t testing.TB, f func(x []float64) float64, grad func(dst, x []float64), x []float64, h, tol float64) {
+	t.Helper()
+	Step := h
 	if tol == 0 {
 		tol = Tol
 	}
@@ -72,4 +81,13 @@ func Random(seed uint64, n int, lo, hi float64) []float64 {
 		v[i] = lo + (hi-lo)*r.Float64()
 	}
 	return v
+}
+
+// Float32s returns x rounded to float32, for the float32 code's tests.
+func Float32s(x []float64) []float32 {
+	y := make([]float32, len(x))
+	for i, v := range x {
+		y[i] = float32(v)
+	}
+	return y
 }

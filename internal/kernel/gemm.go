@@ -24,15 +24,7 @@ func Dgemm(ta, tb bool, m, n, k int, a []float64, lda int, b []float64, ldb int,
 	if m <= 0 || n <= 0 {
 		return
 	}
-	// A(i,p) = a[i*sai + p*sap]; B(p,j) = b[p*sbp + j*sbj].
-	sai, sap := lda, 1
-	if ta {
-		sai, sap = 1, lda
-	}
-	sbp, sbj := ldb, 1
-	if tb {
-		sbp, sbj = 1, ldb
-	}
+	sai, sap, sbp, sbj := strides(ta, tb, lda, ldb)
 	i := 0
 	if !tb && k > 0 {
 		for ; i+4 <= m; i += 4 {
@@ -42,6 +34,29 @@ func Dgemm(ta, tb bool, m, n, k int, a []float64, lda int, b []float64, ldb int,
 		}
 	}
 	generic(m-i, n, k, a[i*sai:], sai, sap, b, sbp, sbj, c[i*ldc:], ldc)
+}
+
+// strides returns the element strides of op(a) and op(b): A(i,p) =
+// a[i*sai + p*sap], B(p,j) = b[p*sbp + j*sbj].
+func strides(ta, tb bool, lda, ldb int) (sai, sap, sbp, sbj int) {
+	sai, sap = lda, 1
+	if ta {
+		sai, sap = 1, lda
+	}
+	sbp, sbj = ldb, 1
+	if tb {
+		sbp, sbj = 1, ldb
+	}
+	return sai, sap, sbp, sbj
+}
+
+// checkPanel panics unless the 4×n panel the assembly kernels touch
+// (A(3,k-1), B(k-1,n-1), C(3,n-1)) lies inside a, b and c, so that a bad
+// call panics instead of touching memory.
+func checkPanel[T float32 | float64](k, n int, a []T, sai, sap int, b []T, ldb int, c []T, ldc int) {
+	_ = a[3*sai+(k-1)*sap]
+	_ = b[(k-1)*ldb+n-1]
+	_ = c[3*ldc+n-1]
 }
 
 // generic sets the m×n block of C at c to A·B with A(i,p) =

@@ -29,14 +29,31 @@ func panel4(k, n int, a []float64, sai, sap int, b []float64, ldb int, c []float
 	if !hasFMA {
 		return false
 	}
-	// The kernel reads A(3,k-1), B(k-1,n-1) and writes C(3,n-1): check
-	// them here so that a bad call panics instead of touching memory.
-	_ = a[3*sai+(k-1)*sap]
-	_ = b[(k-1)*ldb+n-1]
-	_ = c[3*ldc+n-1]
+	checkPanel(k, n, a, sai, sap, b, ldb, c, ldc)
 	gemmPanel4FMA(k, n, &a[0], sai, sap, &b[0], ldb, &c[0], ldc)
 	return true
 }
 
 //go:noescape
 func addScaledAVX(dst, x *float64, n4 int, s float64)
+
+// sgemmPanel4FMA sets a 4×n block of float32 C to A·B (see sgemm_amd64.s).
+//
+//go:noescape
+func sgemmPanel4FMA(k, n int, a *float32, sai, sap int, b *float32, ldb int, c *float32, ldc int)
+
+// spanel4 is panel4 for float32.
+func spanel4(k, n int, a []float32, sai, sap int, b []float32, ldb int, c []float32, ldc int) bool {
+	if !hasFMA {
+		return false
+	}
+	checkPanel(k, n, a, sai, sap, b, ldb, c, ldc)
+	sgemmPanel4FMA(k, n, &a[0], sai, sap, &b[0], ldb, &c[0], ldc)
+	return true
+}
+
+//go:noescape
+func biasReLU32AVX(z *float32, n, w, w8 int, b *float32)
+
+//go:noescape
+func reluMask32AVX(d, a *float32, n8 int)

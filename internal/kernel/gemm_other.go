@@ -17,3 +17,9 @@ func panel4(k, n int, a []float64, sai, sap int, b []float64, ldb int, c []float
 	return false
 }
 func addScaledAVX(dst, x *float64, n4 int, s float64) { panic("kernel: no AVX2") }
+
+func spanel4(k, n int, a []float32, sai, sap int, b []float32, ldb int, c []float32, ldc int) bool {
+	return false
+}
+func biasReLU32AVX(z *float32, n, w, w8 int, b *float32) { panic("kernel: no AVX2") }
+func reluMask32AVX(d, a *float32, n8 int)                { panic("kernel: no AVX2") }

@@ -1,0 +1,54 @@
+package kernel
+
+import "math"
+
+// vectorPart32 is how many of w float32 columns the AVX2 kernels take:
+// whole vectors of 8, or none without AVX2.
+func vectorPart32(w int) int {
+	if !hasAVX2 {
+		return 0
+	}
+	return w &^ 7
+}
+
+// BiasReLU32 is BiasReLU for float32: z + b < 0 becomes +0, anything
+// else (NaN and -0 included) is kept.
+func BiasReLU32(z []float32, n int, b []float32) {
+	w := len(b)
+	if n <= 0 || w == 0 {
+		return
+	}
+	_ = z[n*w-1]
+	w8 := vectorPart32(w)
+	if w8 > 0 {
+		biasReLU32AVX(&z[0], n, w, w8, &b[0])
+	}
+	if w8 == w {
+		return
+	}
+	for i := 0; i < n; i++ {
+		row := z[i*w+w8 : i*w+w]
+		for j, bj := range b[w8:] {
+			if v := row[j] + bj; v < 0 {
+				row[j] = 0
+			} else {
+				row[j] = v
+			}
+		}
+	}
+}
+
+// ReLUMask32 is ReLUMask for float32: d[i] is kept exactly when the bits
+// of a[i], read as an int32, are positive (a[i] > 0 for post-ReLU values).
+func ReLUMask32(d, a []float32) {
+	a = a[:len(d)]
+	n8 := vectorPart32(len(d))
+	if n8 > 0 {
+		reluMask32AVX(&d[0], &a[0], n8)
+	}
+	for i := n8; i < len(d); i++ {
+		x := int32(math.Float32bits(a[i]))
+		mask := ^uint32((x | (x - 1)) >> 31) // see ReLUMask
+		d[i] = math.Float32frombits(math.Float32bits(d[i]) & mask)
+	}
+}

@@ -1,0 +1,200 @@
+#include "textflag.h"
+
+// Masks for the last 1-8 columns of a float32 row panel: entry r-1 keeps r lanes.
+DATA sgemmMask<>+0(SB)/4, $-1
+DATA sgemmMask<>+4(SB)/4, $0
+DATA sgemmMask<>+8(SB)/4, $0
+DATA sgemmMask<>+12(SB)/4, $0
+DATA sgemmMask<>+16(SB)/4, $0
+DATA sgemmMask<>+20(SB)/4, $0
+DATA sgemmMask<>+24(SB)/4, $0
+DATA sgemmMask<>+28(SB)/4, $0
+DATA sgemmMask<>+32(SB)/4, $-1
+DATA sgemmMask<>+36(SB)/4, $-1
+DATA sgemmMask<>+40(SB)/4, $0
+DATA sgemmMask<>+44(SB)/4, $0
+DATA sgemmMask<>+48(SB)/4, $0
+DATA sgemmMask<>+52(SB)/4, $0
+DATA sgemmMask<>+56(SB)/4, $0
+DATA sgemmMask<>+60(SB)/4, $0
+DATA sgemmMask<>+64(SB)/4, $-1
+DATA sgemmMask<>+68(SB)/4, $-1
+DATA sgemmMask<>+72(SB)/4, $-1
+DATA sgemmMask<>+76(SB)/4, $0
+DATA sgemmMask<>+80(SB)/4, $0
+DATA sgemmMask<>+84(SB)/4, $0
+DATA sgemmMask<>+88(SB)/4, $0
+DATA sgemmMask<>+92(SB)/4, $0
+DATA sgemmMask<>+96(SB)/4, $-1
+DATA sgemmMask<>+100(SB)/4, $-1
+DATA sgemmMask<>+104(SB)/4, $-1
+DATA sgemmMask<>+108(SB)/4, $-1
+DATA sgemmMask<>+112(SB)/4, $0
+DATA sgemmMask<>+116(SB)/4, $0
+DATA sgemmMask<>+120(SB)/4, $0
+DATA sgemmMask<>+124(SB)/4, $0
+DATA sgemmMask<>+128(SB)/4, $-1
+DATA sgemmMask<>+132(SB)/4, $-1
+DATA sgemmMask<>+136(SB)/4, $-1
+DATA sgemmMask<>+140(SB)/4, $-1
+DATA sgemmMask<>+144(SB)/4, $-1
+DATA sgemmMask<>+148(SB)/4, $0
+DATA sgemmMask<>+152(SB)/4, $0
+DATA sgemmMask<>+156(SB)/4, $0
+DATA sgemmMask<>+160(SB)/4, $-1
+DATA sgemmMask<>+164(SB)/4, $-1
+DATA sgemmMask<>+168(SB)/4, $-1
+DATA sgemmMask<>+172(SB)/4, $-1
+DATA sgemmMask<>+176(SB)/4, $-1
+DATA sgemmMask<>+180(SB)/4, $-1
+DATA sgemmMask<>+184(SB)/4, $0
+DATA sgemmMask<>+188(SB)/4, $0
+DATA sgemmMask<>+192(SB)/4, $-1
+DATA sgemmMask<>+196(SB)/4, $-1
+DATA sgemmMask<>+200(SB)/4, $-1
+DATA sgemmMask<>+204(SB)/4, $-1
+DATA sgemmMask<>+208(SB)/4, $-1
+DATA sgemmMask<>+212(SB)/4, $-1
+DATA sgemmMask<>+216(SB)/4, $-1
+DATA sgemmMask<>+220(SB)/4, $0
+DATA sgemmMask<>+224(SB)/4, $-1
+DATA sgemmMask<>+228(SB)/4, $-1
+DATA sgemmMask<>+232(SB)/4, $-1
+DATA sgemmMask<>+236(SB)/4, $-1
+DATA sgemmMask<>+240(SB)/4, $-1
+DATA sgemmMask<>+244(SB)/4, $-1
+DATA sgemmMask<>+248(SB)/4, $-1
+DATA sgemmMask<>+252(SB)/4, $-1
+GLOBL sgemmMask<>(SB), RODATA|NOPTR, $256
+
+// func sgemmPanel4FMA(k, n int, a *float32, sai, sap int, b *float32, ldb int, c *float32, ldc int)
+//
+// gemmPanel4FMA (gemm_amd64.s) for float32: sets the 4×n block of C at c
+// (row stride ldc) to A·B, where A(i,p) is a[i*sai + p*sap] (i < 4,
+// p < k) and B(p,j) is b[p*ldb + j]; strides are in elements, k ≥ 1,
+// n ≥ 1. Every element is the chain c = fma32(A(i,p), B(p,j), c) over
+// p = 0..k-1 from 0, exactly what sgeneric computes with fma32, so both
+// give the same bits. Columns go 16 at a time (8 accumulators: 4 rows × 2
+// vectors of 8), then up to 8 at a time with a lane mask for the last 1-15.
+TEXT ·sgemmPanel4FMA(SB), NOSPLIT, $0-72
+	MOVQ k+0(FP), AX
+	MOVQ n+8(FP), CX
+	MOVQ a+16(FP), SI
+	MOVQ sai+24(FP), R9
+	SHLQ $2, R9               // row stride of A in bytes
+	LEAQ (R9)(R9*2), R10      // 3 rows
+	MOVQ sap+32(FP), R11
+	SHLQ $2, R11              // step of A along p in bytes
+	MOVQ b+40(FP), BX
+	MOVQ ldb+48(FP), DX
+	SHLQ $2, DX
+	MOVQ c+56(FP), DI
+	MOVQ ldc+64(FP), R8
+	SHLQ $2, R8
+
+blk16:
+	CMPQ CX, $16
+	JLT  tail
+	VXORPS Y0, Y0, Y0
+	VXORPS Y1, Y1, Y1
+	VXORPS Y2, Y2, Y2
+	VXORPS Y3, Y3, Y3
+	VXORPS Y4, Y4, Y4
+	VXORPS Y5, Y5, Y5
+	VXORPS Y6, Y6, Y6
+	VXORPS Y7, Y7, Y7
+	MOVQ SI, R12
+	MOVQ BX, R13
+	MOVQ AX, R14
+
+loop16:
+	VMOVUPS      (R13), Y8
+	VMOVUPS      32(R13), Y9
+	VBROADCASTSS (R12), Y10
+	VFMADD231PS  Y8, Y10, Y0
+	VFMADD231PS  Y9, Y10, Y1
+	VBROADCASTSS (R12)(R9*1), Y11
+	VFMADD231PS  Y8, Y11, Y2
+	VFMADD231PS  Y9, Y11, Y3
+	VBROADCASTSS (R12)(R9*2), Y12
+	VFMADD231PS  Y8, Y12, Y4
+	VFMADD231PS  Y9, Y12, Y5
+	VBROADCASTSS (R12)(R10*1), Y13
+	VFMADD231PS  Y8, Y13, Y6
+	VFMADD231PS  Y9, Y13, Y7
+	ADDQ         R11, R12
+	ADDQ         DX, R13
+	DECQ         R14
+	JNZ          loop16
+
+	VMOVUPS Y0, (DI)
+	VMOVUPS Y1, 32(DI)
+	VMOVUPS Y2, (DI)(R8*1)
+	VMOVUPS Y3, 32(DI)(R8*1)
+	LEAQ    (DI)(R8*2), R14
+	VMOVUPS Y4, (R14)
+	VMOVUPS Y5, 32(R14)
+	ADDQ    R8, R14
+	VMOVUPS Y6, (R14)
+	VMOVUPS Y7, 32(R14)
+	ADDQ    $64, BX
+	ADDQ    $64, DI
+	SUBQ    $16, CX
+	JMP     blk16
+
+tail:
+	// 1-15 columns left: blocks of up to 8 under a lane mask.
+	CMPQ CX, $0
+	JLE  done
+	MOVQ CX, R14
+	CMPQ R14, $8
+	JLE  masked
+	MOVQ $8, R14
+
+masked:
+	// R14 = columns in this block (1-8); Y15 = its mask.
+	LEAQ    sgemmMask<>(SB), R12
+	MOVQ    R14, R13
+	DECQ    R13
+	SHLQ    $5, R13
+	VMOVUPS (R12)(R13*1), Y15
+	SUBQ    R14, CX
+	VXORPS  Y0, Y0, Y0
+	VXORPS  Y2, Y2, Y2
+	VXORPS  Y4, Y4, Y4
+	VXORPS  Y6, Y6, Y6
+	MOVQ    SI, R12
+	MOVQ    BX, R13
+	MOVQ    R14, X14
+	MOVQ    AX, R14
+
+loopm:
+	VMASKMOVPS   (R13), Y15, Y8
+	VBROADCASTSS (R12), Y10
+	VFMADD231PS  Y8, Y10, Y0
+	VBROADCASTSS (R12)(R9*1), Y11
+	VFMADD231PS  Y8, Y11, Y2
+	VBROADCASTSS (R12)(R9*2), Y12
+	VFMADD231PS  Y8, Y12, Y4
+	VBROADCASTSS (R12)(R10*1), Y13
+	VFMADD231PS  Y8, Y13, Y6
+	ADDQ         R11, R12
+	ADDQ         DX, R13
+	DECQ         R14
+	JNZ          loopm
+
+	MOVQ       X14, R14
+	VMASKMOVPS Y0, Y15, (DI)
+	VMASKMOVPS Y2, Y15, (DI)(R8*1)
+	LEAQ       (DI)(R8*2), R12
+	VMASKMOVPS Y4, Y15, (R12)
+	ADDQ       R8, R12
+	VMASKMOVPS Y6, Y15, (R12)
+	SHLQ       $2, R14
+	ADDQ       R14, BX
+	ADDQ       R14, DI
+	JMP        tail
+
+done:
+	VZEROUPPER
+	RET
