@@ -9,6 +9,7 @@ import (
 	"image/png"
 	"os"
 	"path/filepath"
+	"strings"
 	"testing"
 
 	"github.com/lossexp/lossexp/report"
@@ -33,8 +34,9 @@ import (
 // anti-aliasing of an edge by a few levels (absorbed by the channel delta)
 // or shift an edge here and there by a pixel (absorbed by the share). It is
 // tight enough that each planted bug of scripts/mutate.sh's issue 26 golden
-// section fails it by a wide margin: the smallest, a λ label moved by a
-// few points, changes about 400 pixels, several times the 56 allowed.
+// section fails it by a wide margin: the smallest, a λ label moved by 2
+// points, changes about 500 pixels of the methods front, nine times the 55
+// allowed (a colour changed by 22 levels: 768).
 const (
 	goldenChannelDelta = 8      // of 255
 	goldenMaxShare     = 0.0001 // 0.01%: 55 of the 558,495 pixels of a 945×591 figure
@@ -148,9 +150,9 @@ func TestGoldenFigures_Deterministic(t *testing.T) {
 }
 
 // checkGoldenPNG compares the PNG at got with the golden image want, or,
-// with -update, rewrites want from it. On failure it leaves got.png and
-// diff.png (the differing pixels in red over a faded copy of want) in a
-// temporary folder and names them.
+// with -update, rewrites want from it. On failure it leaves the new figure
+// and a diff image (the differing pixels in red over a faded copy of want)
+// in a temporary folder (keepFailure) and names them.
 func checkGoldenPNG(t *testing.T, got, want string) {
 	t.Helper()
 	gb, err := os.ReadFile(got)
@@ -183,7 +185,7 @@ func checkGoldenPNG(t *testing.T, got, want string) {
 	}
 	d := comparePixels(gi, wi, goldenChannelDelta)
 	if share := float64(d.n) / float64(d.total); share > goldenMaxShare {
-		keep, err := keepFailure(filepath.Base(got), gb, d.img)
+		keep, err := keepFailure(want, gb, d.img)
 		if err != nil {
 			t.Logf("could not keep the images: %v", err)
 		}
@@ -232,14 +234,19 @@ func absDiff(a, b uint8) int {
 	return int(b - a)
 }
 
-// keepFailure writes the figure name's got.png and diff.png to a new temporary folder (left
-// in place for the reader) and returns a sentence naming them.
-func keepFailure(name string, got []byte, diff image.Image) (string, error) {
-	dir, err := os.MkdirTemp("", "lossexp-golden-"+name+"-")
-	if err != nil {
+// keepFailure writes the new figure and the diff image of the golden
+// image want to <temp>/lossexp-golden/<study>/<figure>.got.png and
+// .diff.png (one place per figure, rewritten by the next failure, so that
+// repeated runs such as scripts/mutate.sh's leave nothing behind) and
+// returns a sentence naming them.
+func keepFailure(want string, got []byte, diff image.Image) (string, error) {
+	study := filepath.Base(filepath.Dir(filepath.Dir(want)))
+	dir := filepath.Join(os.TempDir(), "lossexp-golden", study)
+	if err := os.MkdirAll(dir, 0o755); err != nil {
 		return "", err
 	}
-	gp, dp := filepath.Join(dir, "got.png"), filepath.Join(dir, "diff.png")
+	base := strings.TrimSuffix(filepath.Base(want), ".png")
+	gp, dp := filepath.Join(dir, base+".got.png"), filepath.Join(dir, base+".diff.png")
 	if err := os.WriteFile(gp, got, 0o644); err != nil {
 		return "", err
 	}
@@ -251,4 +258,41 @@ func keepFailure(name string, got []byte, diff image.Image) (string, error) {
 		return "", err
 	}
 	return fmt.Sprintf("the new figure is %s, the differing pixels (red) %s", gp, dp), nil
+}
+
+// TestGoldenCompare_Tolerance pins the comparison itself: a channel
+// difference of goldenChannelDelta is the same pixel, one more a differing
+// one, in any channel alpha included; the box and the largest difference
+// are those of the differing pixels.
+func TestGoldenCompare_Tolerance(t *testing.T) {
+	base := image.NewNRGBA(image.Rect(0, 0, 20, 10))
+	for i := range base.Pix {
+		base.Pix[i] = 200
+	}
+	for _, tc := range []struct {
+		name    string
+		channel int // 0 R, 1 G, 2 B, 3 A
+		delta   int
+		want    int
+	}{
+		{"equal", 0, 0, 0},
+		{"red at the delta", 0, goldenChannelDelta, 0},
+		{"red one past", 0, goldenChannelDelta + 1, 1},
+		{"blue one past, downwards", 2, -(goldenChannelDelta + 1), 1},
+		{"alpha one past", 3, goldenChannelDelta + 1, 1},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			got := image.NewNRGBA(base.Rect)
+			copy(got.Pix, base.Pix)
+			i := got.PixOffset(7, 3) + tc.channel
+			got.Pix[i] = uint8(int(got.Pix[i]) + tc.delta)
+			d := comparePixels(got, base, goldenChannelDelta)
+			if d.n != tc.want || d.total != 200 || d.maxDelta != max(tc.delta, -tc.delta) {
+				t.Errorf("n, total, largest = %d, %d, %d, want %d, 200, %d", d.n, d.total, d.maxDelta, tc.want, max(tc.delta, -tc.delta))
+			}
+			if wantBox := image.Rect(7, 3, 8, 4); tc.want == 1 && d.box != wantBox {
+				t.Errorf("box = %v, want %v", d.box, wantBox)
+			}
+		})
+	}
 }
