@@ -987,6 +987,30 @@ mutant i28-f32-bias-grad-row experiments/model/mlp32.go experiments/model 'TestB
 	'		colSums32(gb, cur, n)' '		colSums32(gb, cur, n-1)'
 mutant i28-f32-adam-kernel-order experiments/optim/adam32_amd64.s experiments/optim 'TestAdam32' \
 	'	VMULPS  Y13, Y3, Y3    // vi*c2' '	VMULPS  Y12, Y3, Y3    // vi*c2'
+# --- issue 26: golden images ---
+# The figures a reader trusts, drawn wrong: report/golden_test.go compares
+# them with the frozen images (each of these is missed by every other test
+# of report; swapped trade-off axes and missing whiskers are caught by
+# TestWhiskers_AreTheCIs, TestWhiskers_UndefinedCIDrawsNone and
+# TestMethodsFront_Labels already).
+mutant i26g-band-at-mean report/plot.go report 'TestGoldenFigures$' \
+	'ring = append(ring, plotter.XY{X: xs[i], Y: st.CIHigh})' 'ring = append(ring, plotter.XY{X: xs[i], Y: st.Mean})'
+mutant i26g-ref-band-from-mean report/plot.go report 'TestGoldenFigures$' \
+	'[]Stat{*sr.ref, *sr.ref}' '[]Stat{{Mean: sr.ref.Mean, CILow: sr.ref.Mean, CIHigh: sr.ref.CIHigh}, {Mean: sr.ref.Mean, CILow: sr.ref.Mean, CIHigh: sr.ref.CIHigh}}'
+mutant i26g-methods-axes-swapped report/methods_plot.go report 'TestGoldenFigures$' \
+	'ep.addCI(r.Task, r.Side, false)' 'ep.addCI(r.Side, r.Task, false)'
+mutant i26g-label-moved report/labels.go report 'TestGoldenFigures$' \
+	'{X: d, Y: gap + extra}' '{X: d + gap, Y: gap + extra}'
+mutant i26g-colour-blue report/plot.go report 'TestGoldenFigures$' \
+	'{0, 114, 178, 255},   // blue' '{0, 114, 200, 255},   // blue'
+mutant i26g-colour-test-loss report/analysis_plot.go report 'TestGoldenFigures$' \
+	'"test loss", a.epochMeans(pi, testC), 1, palette[1]' '"test loss", a.epochMeans(pi, testC), 1, palette[4]'
+mutant i26g-colour-dominated report/tradeoff.go report 'TestGoldenFigures$' \
+	'muted := color.NRGBA{170, 170, 170, 255}' 'muted := color.NRGBA{120, 120, 120, 255}'
+mutant i26g-training-term-unscaled report/analysis_plot.go report 'TestGoldenFigures$' \
+	'a.epochMeans(pi, c), p.Lambdas[j], palette' 'a.epochMeans(pi, c), 1, palette'
+mutant i26g-methods-whisker-caps-missing report/methods_plot.go report 'TestGoldenFigures$' \
+	'Width: vg.Points(1)}, plotter.DefaultCapWidth)' 'Width: vg.Points(1)}, 0)'
 echo
 echo "=== mutation summary: $caught caught, $missed missed, $stale stale (of $((caught + missed + stale)))"
 printf '%s\n' "${report[@]}"
