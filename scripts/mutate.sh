@@ -1097,7 +1097,30 @@ mutant i26c-safe-base-long study/compare.go study 'TestCompare_|TestCompareOut_|
 	'	if len(b) > 60 {' '	if len(b) > 600 {'
 mutant i26c-out-compare-name-link-replaced study/compare.go study 'TestCompareRules_' \
 	'} else if st, err := os.Lstat(filepath.Join(out, n)); err == nil && !st.Mode().IsRegular() {' '} else if st, err := os.Lstat(filepath.Join(out, n)); err == nil && false && !st.Mode().IsRegular() {'
-
+mutant i26f-ci-one-side-undefined report/intervals.go report 'TestIntervalRules_|TestWhiskers_' \
+	'if !isFinite(lo) || !isFinite(hi) {' 'if !isFinite(lo) && !isFinite(hi) {'
+mutant i26f-log-low-end-zero report/intervals.go report 'TestIntervalRules_|TestWhiskers_' \
+	'if logY && !(y.Mean-ye.Low > 0) {' 'if logY && y.Mean-ye.Low < 0 {'
+mutant i26f-log-extent-zero report/intervals.go report 'TestIntervalRules_|TestFigureRanges_' \
+	'if isFinite(v) && (!e.log || v > 0) {' 'if isFinite(v) && (!e.log || v >= 0) {'
+mutant i26f-log-margin-inward report/intervals.go report 'TestIntervalRules_|TestFigureRanges_' \
+	'a.Min, a.Max = min(a.Min, e.lo/f), max(a.Max, e.hi*f)' 'a.Min, a.Max = min(a.Min, e.lo*f), max(a.Max, e.hi/f)'
+mutant i26f-range-margin report/intervals.go report 'TestIntervalRules_|TestFigureRanges_' \
+	'const rangeMargin = 0.04' 'const rangeMargin = 0.02'
+mutant i26f-segment-touch-crosses report/labels.go report 'TestLabelRules_|TestPointLabels_' \
+	'	return t0 < t1' '	return t0 <= t1'
+mutant i26f-segment-along-edge report/labels.go report 'TestLabelRules_|TestPointLabels_' \
+	'			if q <= 0 {' '			if q < 0 {'
+mutant i26f-inside-strict report/labels.go report 'TestLabelRules_|TestPointLabels_' \
+	'b.Min.X >= area.Min.X && b.Min.Y >= area.Min.Y' 'b.Min.X > area.Min.X && b.Min.Y > area.Min.Y'
+mutant i26f-leader-from-centre report/labels.go report 'TestLabelRules_|TestPointLabels_' \
+	'	return p.Add(d.Scale(r / n)), to' '	return p, to'
+mutant i26f-candidates-left-first report/labels.go report 'TestLabelRules_|TestPointLabels_' \
+	'{X: d, Y: -h / 2}, {X: -d - w, Y: -h / 2},' '{X: -d - w, Y: -h / 2}, {X: d, Y: -h / 2},'
+mutant i26f-same-spot-strict report/labels.go report 'TestLabelRules_|TestPointLabels_' \
+	'if out[j].text != "" && d.X*d.X+d.Y*d.Y <= same*same {' 'if out[j].text != "" && d.X*d.X+d.Y*d.Y < same*same {'
+mutant i26f-same-spot-lighter report/labels.go report 'TestLabelRules_|TestPointLabels_' \
+	'if luminance(out[j].style.Color) < luminance(out[i].style.Color) {' 'if luminance(out[j].style.Color) > luminance(out[i].style.Color) {'
 echo
 echo "=== mutation summary: $caught caught, $missed missed, $stale stale (of $((caught + missed + stale)))"
 printf '%s\n' "${report[@]}"
