@@ -969,31 +969,31 @@ mutant i24-halving-shard-allowed study/shard.go cmd 'TestHalving_ShardRefused$' 
 	'	if s.Sweep.Halving != nil {' '	if false {'
 
 # --- issue 26: halving, budget, compare ---
-mutant i26h-keep-sorted-worst-first study/halving.go study 'TestKeepAfterRung$|TestHalving_|TestHalvingRules_' \
+mutant i26h-keep-sorted-worst-first study/halving.go study 'TestKeepAfterRung$' \
 	'cmp.Compare(pts[b].mean, pts[a].mean)' 'cmp.Compare(pts[a].mean, pts[b].mean)'
-mutant i26h-keep-se-boundary study/halving.go study 'TestKeepAfterRung$|TestHalving_|TestHalvingRules_' \
+mutant i26h-keep-se-boundary study/halving.go study 'TestKeepAfterRung$' \
 	'if pts[i].mean >= thr {' 'if pts[i].mean > thr {'
-mutant i26h-least-one-without-reference study/halving.go study 'TestKeepAfterRung$|TestHalving_|TestHalvingRules_' \
+mutant i26h-least-one-without-reference study/halving.go study 'TestHalvingRules_LeastTwoWithoutReference$' \
 	'max(1, 2-len(hs.refs))' '1'
-mutant i26h-decide-on-incomplete-rung study/halving.go study 'TestKeepAfterRung$|TestHalving_|TestHalvingRules_' \
+mutant i26h-decide-on-incomplete-rung study/halving.go study 'TestHalvingRules_EmptyStoreDecidesNothing$' \
 	'		if err != nil || !complete {
 			return hs, err' '		if err != nil {
 			return hs, err'
-mutant i26h-full-rung-before-decided study/halving.go study 'TestKeepAfterRung$|TestHalving_|TestHalvingRules_' \
+mutant i26h-full-rung-before-decided study/halving.go study 'TestHalvingRules_EmptyStoreDecidesNothing$' \
 	'	if len(hs.alive) < len(hs.rungs) {' '	if false {'
-mutant i26h-pruned-at-next-rung study/halving.go study 'TestKeepAfterRung$|TestHalving_|TestHalvingRules_' \
+mutant i26h-pruned-at-next-rung study/halving.go study 'TestHalvingRules_PrunedAtAndFullPoints$' \
 	'			return hs.rungs[k]' '			return hs.rungs[k+1]'
-mutant i26h-epochs-count-runs study/halving.go study 'TestKeepAfterRung$|TestHalving_|TestHalvingRules_' \
+mutant i26h-epochs-count-runs study/halving.go study 'TestHalvingRules_EpochsExact$' \
 	'				budgeted += hs.rungs[k]' '				budgeted += hs.rungs[len(hs.rungs)-1]'
-mutant i26h-epochs-refs-uncounted study/halving.go study 'TestKeepAfterRung$|TestHalving_|TestHalvingRules_' \
+mutant i26h-epochs-refs-uncounted study/halving.go study 'TestHalvingRules_EpochsExact$' \
 	'		if k == len(hs.rungs)-1 {
 			pts = hs.fullPoints(st)' '		if false {
 			pts = hs.fullPoints(st)'
-mutant i26h-epochs-full-grid study/halving.go study 'TestKeepAfterRung$|TestHalving_|TestHalvingRules_' \
+mutant i26h-epochs-full-grid study/halving.go study 'TestHalvingRules_EmptyStoreDecidesNothing$' \
 	'full = st.Plans.Len() * hs.rungs[len(hs.rungs)-1]' 'full = st.Plans.Static() * st.Plans.PerPoint() * hs.rungs[0]'
-mutant i26h-lower-better-not-flipped study/halving.go study 'TestKeepAfterRung$|TestHalving_|TestHalvingRules_' \
+mutant i26h-lower-better-not-flipped study/halving.go study 'TestHalvingRules_LowerIsBetter$' \
 	'			if !task.Higher {' '			if false {'
-mutant i26h-methods-pruned study/halving.go study 'TestKeepAfterRung$|TestHalving_|TestHalvingRules_' \
+mutant i26h-methods-pruned study/halving.go study 'TestHalvingRules_MethodsAtFullBudget$' \
 	'	for p := st.Plans.Static(); p < st.Plans.Points(); p++ {' '	for p := st.Plans.Points(); p < st.Plans.Points(); p++ {'
 mutant i26h-rungs-include-full spec/halving.go spec 'TestHalving_Validate$|TestSpec_Rungs$|TestHalvingRules_' \
 	'for b := h.MinEpochs; b < full; b *= h.Eta {' 'for b := h.MinEpochs; b <= full; b *= h.Eta {'
