@@ -86,3 +86,24 @@ func TestBudgetRules_RemoveCheckpointWithoutRoot(t *testing.T) {
 		t.Errorf("RemoveCheckpoint without a root touched %s: %q %v", mine, b, err)
 	}
 }
+
+// TestBudgetRules_TemporaryAlwaysRemoved: without a results folder
+// (lossexp run) the temporary checkpoint folder goes when the run ends,
+// whatever the run: with trainer.keep_checkpoints (which keeps a sweep's
+// folders, not a scratch one) and at a budget below the full one.
+func TestBudgetRules_TemporaryAlwaysRemoved(t *testing.T) {
+	for _, tc := range []struct {
+		name   string
+		budget int
+		extra  string
+	}{{"keep_checkpoints", 0, "  keep_checkpoints: true\n"}, {"a rung's budget", 2, ""}} {
+		scratch := t.TempDir()
+		res, err := Train(WithScratch(context.Background(), scratch), budgetRun(t, 0.3, tc.budget, tc.extra))
+		if err != nil || res.Status != StatusOK {
+			t.Fatalf("%s: %v %s", tc.name, err, res.Status)
+		}
+		if left, _ := filepath.Glob(filepath.Join(scratch, "*-checkpoint-*")); len(left) != 0 {
+			t.Errorf("%s: temporary checkpoint folders left: %v", tc.name, left)
+		}
+	}
+}

@@ -977,7 +977,7 @@ mutant i26h-least-one-without-reference study/halving.go study 'TestHalvingRules
 	'max(1, 2-len(hs.refs))' '1'
 mutant i26h-decide-on-incomplete-rung study/halving.go study 'TestHalvingRules_EmptyStoreDecidesNothing$' \
 	'		if err != nil || !complete {
-			return hs, err' '		if err != nil {
+			return hs, err' '		if err != nil || !complete && false {
 			return hs, err'
 mutant i26h-full-rung-before-decided study/halving.go study 'TestHalvingRules_EmptyStoreDecidesNothing$' \
 	'	if len(hs.alive) < len(hs.rungs) {' '	if false {'
@@ -1064,7 +1064,7 @@ mutant i26c-welch-one-sided report/compare/stats.go report/compare 'TestCompare_
 mutant i26c-welch-no-variance report/compare/stats.go report/compare 'TestCompare_|TestCompareRules_' \
 	'	if !(se2 > 0) {' '	if se2 < 0 {'
 mutant i26c-diverged-paired report/compare/stats.go report/compare 'TestCompare_|TestCompareRules_' \
-	'if r.Status != experiments.StatusOK || !isFinite(v) {' 'if !isFinite(v) {'
+	'if r.Status != experiments.StatusOK || !isFinite(v) {' 'if r.Status == experiments.StatusFailed || !isFinite(v) {'
 mutant i26c-dup-last-wins report/compare/stats.go report/compare 'TestCompare_|TestCompareRules_' \
 	'		if _, dup := out[key][pk]; !dup {' '		if true {'
 mutant i26c-metric-one-side-values report/compare/compare.go report/compare 'TestCompare_|TestCompareRules_' \
