@@ -1041,8 +1041,6 @@ mutant i26h-ckpt-mark-link-followed experiments/checkpoint.go experiments 'TestC
 		return nil, err'
 mutant i26h-epochs-env-zero experiments/train_command.go experiments 'TestCheckpoint_|TestBudgetRules_|TestTrain_Budget$' \
 	'if n := inv.run.EpochBudget(); n > 0 {' 'if n := inv.run.EpochBudget(); n >= 0 {'
-mutant i26h-epochs-placeholder-zero experiments/train_command.go experiments 'TestCheckpoint_|TestBudgetRules_|TestTrain_Budget$' \
-	'return strconv.Itoa(n), n > 0' 'return strconv.Itoa(n), true'
 mutant i26h-epochs-trained-none experiments/train_command.go experiments 'TestCheckpoint_|TestBudgetRules_|TestTrain_Budget$' \
 	'		res.EpochsTrained = run.EpochBudget() // no epoch lines' '		res.EpochsTrained = 0 // no epoch lines'
 mutant i26h-run-budget-ignored experiments/run.go experiments 'TestCheckpoint_|TestBudgetRules_|TestTrain_Budget$' \
