@@ -53,3 +53,12 @@ func TestCompareRules_OutRefused(t *testing.T) {
 		t.Errorf("a new output folder: %v", err)
 	}
 }
+
+// TestCompareRules_OutNameBounded: a folder's base name enters the
+// default output folder's name cut to 60 bytes.
+func TestCompareRules_OutNameBounded(t *testing.T) {
+	long := strings.Repeat("a", 100)
+	if got, want := CompareOut(long, "b"), filepath.Join("results", "compare-"+strings.Repeat("a", 60)+"-b"); got != want {
+		t.Errorf("CompareOut of a 100-byte name = %q, want %q", got, want)
+	}
+}
