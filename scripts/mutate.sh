@@ -1011,6 +1011,157 @@ mutant i26g-training-term-unscaled report/analysis_plot.go report 'TestGoldenFig
 	'a.epochMeans(pi, c), p.Lambdas[j], palette' 'a.epochMeans(pi, c), 1, palette'
 mutant i26g-methods-whisker-caps-missing report/methods_plot.go report 'TestGoldenFigures$' \
 	'Width: vg.Points(1)}, plotter.DefaultCapWidth)' 'Width: vg.Points(1)}, 0)'
+# --- issue 26: halving, budget, compare ---
+mutant i26h-keep-sorted-worst-first study/halving.go study 'TestKeepAfterRung$' \
+	'cmp.Compare(pts[b].mean, pts[a].mean)' 'cmp.Compare(pts[a].mean, pts[b].mean)'
+mutant i26h-keep-se-boundary study/halving.go study 'TestKeepAfterRung$' \
+	'if pts[i].mean >= thr {' 'if pts[i].mean > thr {'
+mutant i26h-least-one-without-reference study/halving.go study 'TestHalvingRules_LeastTwoWithoutReference$' \
+	'max(1, 2-len(hs.refs))' '1'
+mutant i26h-decide-on-incomplete-rung study/halving.go study 'TestHalvingRules_EmptyStoreDecidesNothing$' \
+	'		if err != nil || !complete {
+			return hs, err' '		if err != nil || !complete && false {
+			return hs, err'
+mutant i26h-full-rung-before-decided study/halving.go study 'TestHalvingRules_EmptyStoreDecidesNothing$' \
+	'	if len(hs.alive) < len(hs.rungs) {' '	if false {'
+mutant i26h-pruned-at-next-rung study/halving.go study 'TestHalvingRules_PrunedAtAndFullPoints$' \
+	'			return hs.rungs[k]' '			return hs.rungs[k+1]'
+mutant i26h-epochs-count-runs study/halving.go study 'TestHalvingRules_EpochsExact$' \
+	'				budgeted += hs.rungs[k]' '				budgeted += hs.rungs[len(hs.rungs)-1]'
+mutant i26h-epochs-refs-uncounted study/halving.go study 'TestHalvingRules_EpochsExact$' \
+	'		if k == len(hs.rungs)-1 {
+			pts = hs.fullPoints(st)' '		if false {
+			pts = hs.fullPoints(st)'
+mutant i26h-epochs-full-grid study/halving.go study 'TestHalvingRules_EmptyStoreDecidesNothing$' \
+	'full = st.Plans.Len() * hs.rungs[len(hs.rungs)-1]' 'full = st.Plans.Static() * st.Plans.PerPoint() * hs.rungs[0]'
+mutant i26h-lower-better-not-flipped study/halving.go study 'TestHalvingRules_LowerIsBetter$' \
+	'			if !task.Higher {' '			if false {'
+mutant i26h-methods-pruned study/halving.go study 'TestHalvingRules_MethodsAtFullBudget$' \
+	'	for p := st.Plans.Static(); p < st.Plans.Points(); p++ {' '	for p := st.Plans.Points(); p < st.Plans.Points(); p++ {'
+mutant i26h-rungs-include-full spec/halving.go spec 'TestHalving_Validate$|TestSpec_Rungs$|TestHalvingRules_' \
+	'for b := h.MinEpochs; b < full; b *= h.Eta {' 'for b := h.MinEpochs; b <= full; b *= h.Eta {'
+mutant i26h-default-eta spec/halving.go spec 'TestHalving_Validate$|TestSpec_Rungs$|TestHalvingRules_' \
+	'	DefaultHalvingEta    = 3' '	DefaultHalvingEta    = 2'
+mutant i26h-default-keep-se spec/halving.go spec 'TestHalving_Validate$|TestSpec_Rungs$|TestHalvingRules_' \
+	'	DefaultHalvingKeepSE = 1' '	DefaultHalvingKeepSE = 0'
+mutant i26h-eta-two-refused spec/halving.go spec 'TestHalving_Validate$|TestSpec_Rungs$|TestHalvingRules_' \
+	'	if h.Eta < 2 {' '	if h.Eta < 3 {'
+mutant i26h-keep-se-zero-refused spec/halving.go spec 'TestHalving_Validate$|TestSpec_Rungs$|TestHalvingRules_' \
+	'h.KeepSE >= 0, "a finite' 'h.KeepSE > 0, "a finite'
+mutant i26h-min-epochs-zero spec/halving.go spec 'TestHalving_Validate$|TestSpec_Rungs$|TestHalvingRules_' \
+	'	case h.MinEpochs < 1:' '	case h.MinEpochs < 0:'
+mutant i26h-budget-id-same spec/halving.go spec 'TestHalving_Validate$|TestSpec_Rungs$|TestHalvingRules_' \
+	'binary.LittleEndian.PutUint64(b[:], uint64(budget))' 'binary.LittleEndian.PutUint64(b[:], 0)'
+mutant i26h-refine-combined spec/halving.go spec 'TestHalving_Validate$|TestSpec_Rungs$|TestHalvingRules_' \
+	'	case s.Sweep.Refine != nil:' '	case false:'
+mutant i26h-max-epochs-zero spec/budget.go spec 'TestHalving_Validate$|TestSpec_Rungs$|TestHalvingRules_' \
+	'if n := s.Trainer.MaxEpochs; n < 1 || n > MaxEpochsLimit {' 'if n := s.Trainer.MaxEpochs; n < 0 || n > MaxEpochsLimit {'
+mutant i26h-max-epochs-limit spec/budget.go spec 'TestHalving_Validate$|TestSpec_Rungs$|TestHalvingRules_' \
+	'if n := s.Trainer.MaxEpochs; n < 1 || n > MaxEpochsLimit {' 'if n := s.Trainer.MaxEpochs; n < 1 || n >= MaxEpochsLimit {'
+mutant i26h-full-epochs-builtin spec/budget.go spec 'TestHalving_Validate$|TestSpec_Rungs$|TestHalvingRules_' \
+	'		return s.Trainer.MaxEpochs
+	}
+	return s.Train.Epochs' '		return s.Train.Epochs
+	}
+	return s.Train.Epochs'
+mutant i26h-ckpt-full-strict experiments/checkpoint.go experiments 'TestCheckpoint_|TestBudgetRules_|TestTrain_Budget$' \
+	'full := run.EpochBudget() >= run.Spec.Trainer.MaxEpochs' 'full := run.EpochBudget() > run.Spec.Trainer.MaxEpochs'
+mutant i26h-ckpt-temp-kept experiments/checkpoint.go experiments 'TestCheckpoint_|TestBudgetRules_|TestTrain_Budget$' \
+	'	if temp || (status' '	if (status'
+mutant i26h-ckpt-remove-keep-ignored experiments/checkpoint.go experiments 'TestCheckpoint_|TestBudgetRules_|TestTrain_Budget$' \
+	'if t := run.Spec.Trainer; t == nil || t.KeepCheckpoints || root == "" {' 'if t := run.Spec.Trainer; t == nil || root == "" {'
+mutant i26h-ckpt-remove-no-root experiments/checkpoint.go experiments 'TestCheckpoint_|TestBudgetRules_|TestTrain_Budget$' \
+	'if t := run.Spec.Trainer; t == nil || t.KeepCheckpoints || root == "" {' 'if t := run.Spec.Trainer; t == nil || t.KeepCheckpoints {'
+mutant i26h-ckpt-other-key-continued experiments/checkpoint.go experiments 'TestCheckpoint_|TestBudgetRules_|TestTrain_Budget$' \
+	'if b, err := readMark(mark); err == nil && string(b) == key {' 'if b, err := readMark(mark); err == nil && len(b) > 0 {'
+mutant i26h-ckpt-marker-unwritten experiments/checkpoint.go experiments 'TestCheckpoint_|TestBudgetRules_|TestTrain_Budget$' \
+	'	if err := os.WriteFile(mark, []byte(key), 0o644); err != nil {' '	if err := os.WriteFile(mark, []byte("x"), 0o644); err != nil {'
+mutant i26h-ckpt-mark-link-followed experiments/checkpoint.go experiments 'TestCheckpoint_|TestBudgetRules_|TestTrain_Budget$' \
+	'	st, err := os.Lstat(path)
+	if err != nil {
+		return nil, err' '	st, err := os.Stat(path)
+	if err != nil {
+		return nil, err'
+mutant i26h-epochs-env-zero experiments/train_command.go experiments 'TestCheckpoint_|TestBudgetRules_|TestTrain_Budget$' \
+	'if n := inv.run.EpochBudget(); n > 0 {' 'if n := inv.run.EpochBudget(); n >= 0 {'
+mutant i26h-epochs-trained-none experiments/train_command.go experiments 'TestCheckpoint_|TestBudgetRules_|TestTrain_Budget$' \
+	'		res.EpochsTrained = run.EpochBudget() // no epoch lines' '		res.EpochsTrained = 0 // no epoch lines'
+mutant i26h-run-budget-ignored experiments/run.go experiments 'TestCheckpoint_|TestBudgetRules_|TestTrain_Budget$' \
+	'	if r.Budget > 0 {
+		return r.Budget' '	if r.Budget > 1<<40 {
+		return r.Budget'
+mutant i26h-pruned-curves-written report/writer.go study 'TestHalvingRules_EpochsExact$' \
+	'	if r.Status == experiments.StatusPruned {
+		return nil // a pruned' '	if false {
+		return nil // a pruned'
+mutant i26c-one-pair-paired report/compare/stats.go report/compare 'TestCompare_|TestCompareRules_' \
+	'if r.Pairs >= 2 {' 'if r.Pairs >= 1 {'
+mutant i26c-welch-one-value report/compare/stats.go report/compare 'TestCompare_|TestCompareRules_' \
+	'if sa.N < 2 || sb.N < 2 {' 'if sa.N < 2 && sb.N < 2 {'
+mutant i26c-welch-df-n report/compare/stats.go report/compare 'TestCompare_|TestCompareRules_' \
+	'va*va/float64(na-1)' 'va*va/float64(na)'
+mutant i26c-welch-one-sided report/compare/stats.go report/compare 'TestCompare_|TestCompareRules_' \
+	'w.P = 2 * t.Survival(math.Abs(w.T))' 'w.P = t.Survival(math.Abs(w.T))'
+mutant i26c-welch-no-variance report/compare/stats.go report/compare 'TestCompare_|TestCompareRules_' \
+	'	if !(se2 > 0) {' '	if se2 < 0 {'
+mutant i26c-diverged-paired report/compare/stats.go report/compare 'TestCompare_|TestCompareRules_' \
+	'if r.Status != experiments.StatusOK || !isFinite(v) {' 'if r.Status == experiments.StatusFailed || !isFinite(v) {'
+mutant i26c-dup-last-wins report/compare/stats.go report/compare 'TestCompare_|TestCompareRules_' \
+	'		if _, dup := out[key][pk]; !dup {' '		if true {'
+mutant i26c-metric-one-side-values report/compare/compare.go report/compare 'TestCompare_|TestCompareRules_' \
+	'		if hasA && hasB {' '		if hasA || hasB {'
+mutant i26c-partial-note-at-planned report/compare/compare.go report/compare 'TestCompare_|TestCompareRules_' \
+	'if s.Planned > 0 && s.Stored < s.Planned {' 'if s.Planned > 0 && s.Stored <= s.Planned {'
+mutant i26c-task-differs-compared report/compare/compare.go report/compare 'TestCompare_|TestCompareRules_' \
+	'	if taskA == taskB {' '	if true {'
+mutant i26c-balance-b-only-dropped report/compare/compare.go report/compare 'TestCompare_|TestCompareRules_' \
+	'			add(nil, &tb[j])' '			_ = j'
+mutant i26c-balance-undefined-lambda report/compare/compare.go report/compare 'TestCompare_|TestCompareRules_' \
+	'	if bp.Point < 0 {' '	if bp.Point < -1 {'
+mutant i26c-leftout-b-points report/compare/compare.go report/compare 'TestCompare_|TestCompareRules_' \
+	'		if !seen[kb.key(p.Lambdas, p.Axes)] {' '		if false {'
+mutant i26c-out-compare-file-any-png study/compare.go study 'TestCompare_|TestCompareOut_|TestCompareRules_' \
+	'strings.HasPrefix(name, "compare_") && strings.HasSuffix(name, ".png")' 'strings.HasPrefix(name, "compare_") || strings.HasSuffix(name, ".png")'
+mutant i26c-out-rerun-refused study/compare.go study 'TestCompare_|TestCompareOut_|TestCompareRules_' \
+	'		if !isCompareFile(n) {' '		if true {'
+mutant i26c-out-results-allowed study/compare.go study 'TestCompare_|TestCompareOut_|TestCompareRules_' \
+	'	if inv.Results {' '	if false {'
+mutant i26c-out-links-followed study/compare.go study 'TestCompare_|TestCompareOut_|TestCompareRules_' \
+	'	if err := inv.refuseLinks(out); err != nil {' '	if err := inv.refuseLinks(out); false {'
+mutant i26c-out-parent-link-not-resolved study/compare.go study 'TestCompare_|TestCompareOut_|TestCompareRules_' \
+	'		if r, err := filepath.EvalSymlinks(p); err == nil {' '		if r, err := p, error(nil); err == nil {'
+mutant i26c-partial-stored-planned study/compare.go study 'TestCompare_|TestCompareOut_|TestCompareRules_' \
+	'm.Runs > 0 && !m.Complete {' 'm.Runs > 0 && m.Complete {'
+mutant i26c-safe-base-dot-first study/compare.go study 'TestCompare_|TestCompareOut_|TestCompareRules_' \
+	"c == '.' && i > 0" "c == '.'"
+mutant i26c-safe-base-long study/compare.go study 'TestCompareRules_OutNameBounded$' \
+	'	if len(b) > 60 {' '	if len(b) > 600 {'
+mutant i26c-out-compare-name-link-replaced study/compare.go study 'TestCompareRules_' \
+	'} else if st, err := os.Lstat(filepath.Join(out, n)); err == nil && !st.Mode().IsRegular() {' '} else if st, err := os.Lstat(filepath.Join(out, n)); err == nil && false && !st.Mode().IsRegular() {'
+mutant i26f-ci-one-side-undefined report/intervals.go report 'TestIntervalRules_|TestWhiskers_' \
+	'if !isFinite(lo) || !isFinite(hi) {' 'if !isFinite(lo) && !isFinite(hi) {'
+mutant i26f-log-low-end-zero report/intervals.go report 'TestIntervalRules_|TestWhiskers_' \
+	'if logY && !(y.Mean-ye.Low > 0) {' 'if logY && y.Mean-ye.Low < 0 {'
+mutant i26f-log-extent-zero report/intervals.go report 'TestIntervalRules_|TestFigureRanges_' \
+	'if isFinite(v) && (!e.log || v > 0) {' 'if isFinite(v) && (!e.log || v >= 0) {'
+mutant i26f-log-margin-inward report/intervals.go report 'TestIntervalRules_|TestFigureRanges_' \
+	'a.Min, a.Max = min(a.Min, e.lo/f), max(a.Max, e.hi*f)' 'a.Min, a.Max = min(a.Min, e.lo*f), max(a.Max, e.hi/f)'
+mutant i26f-range-margin report/intervals.go report 'TestIntervalRules_|TestFigureRanges_' \
+	'const rangeMargin = 0.04' 'const rangeMargin = 0.02'
+mutant i26f-segment-touch-crosses report/labels.go report 'TestLabelRules_|TestPointLabels_' \
+	'	return t0 < t1' '	return t0 <= t1'
+mutant i26f-segment-along-edge report/labels.go report 'TestLabelRules_|TestPointLabels_' \
+	'			if q <= 0 {' '			if q < 0 {'
+mutant i26f-inside-strict report/labels.go report 'TestLabelRules_|TestPointLabels_' \
+	'b.Min.X >= area.Min.X && b.Min.Y >= area.Min.Y' 'b.Min.X > area.Min.X && b.Min.Y > area.Min.Y'
+mutant i26f-leader-from-centre report/labels.go report 'TestLabelRules_|TestPointLabels_' \
+	'	return p.Add(d.Scale(r / n)), to' '	return p, to'
+mutant i26f-candidates-left-first report/labels.go report 'TestLabelRules_|TestPointLabels_' \
+	'{X: d, Y: -h / 2}, {X: -d - w, Y: -h / 2},' '{X: -d - w, Y: -h / 2}, {X: d, Y: -h / 2},'
+mutant i26f-same-spot-strict report/labels.go report 'TestLabelRules_|TestPointLabels_' \
+	'if out[j].text != "" && d.X*d.X+d.Y*d.Y <= same*same {' 'if out[j].text != "" && d.X*d.X+d.Y*d.Y < same*same {'
+mutant i26f-same-spot-lighter report/labels.go report 'TestLabelRules_|TestPointLabels_' \
+	'if luminance(out[j].style.Color) < luminance(out[i].style.Color) {' 'if luminance(out[j].style.Color) > luminance(out[i].style.Color) {'
 echo
 echo "=== mutation summary: $caught caught, $missed missed, $stale stale (of $((caught + missed + stale)))"
 printf '%s\n' "${report[@]}"

@@ -132,9 +132,6 @@ func claimCompareOut(out string, dirs ...string) error {
 	if err != nil {
 		return err
 	}
-	if err := inv.refuseLinks(out); err != nil {
-		return err
-	}
 	if inv.Results {
 		return inputf("output folder %s holds results (%s): choose another --out", out, strings.Join(firstN(inv.Ours, 3), ", "))
 	}
@@ -142,7 +139,12 @@ func claimCompareOut(out string, dirs ...string) error {
 	for _, n := range inv.Foreign {
 		if !isCompareFile(n) {
 			foreign = append(foreign, n)
+		} else if st, err := os.Lstat(filepath.Join(out, n)); err == nil && !st.Mode().IsRegular() {
+			inv.Links = append(inv.Links, n) // a comparison's name, not a file it wrote: never replaced
 		}
+	}
+	if err := inv.refuseLinks(out); err != nil {
+		return err
 	}
 	if len(foreign) > 0 {
 		return inputf("output folder %s is not empty and holds no comparison (found %s); choose another --out", out, strings.Join(firstN(foreign, 3), ", "))
