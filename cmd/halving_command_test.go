@@ -144,6 +144,17 @@ func TestHalving_Command(t *testing.T) {
 			if want := map[int]int{1: 8*3 + 3, 4: 3 * 3, 10: 3}; !mapsEqual(starts, want) {
 				t.Errorf("attempts by first epoch %v, want %v (rung 9 continues at 4, rung 27 at 10)", starts, want)
 			}
+			if !keep { // the answer: the plain grid's λ_best and λ_1se
+				plain := filepath.Join(t.TempDir(), "plain")
+				b, _ := os.ReadFile(p)
+				ps := writeSpec(t, strings.Replace(string(b), "sweep:\n  halving: {min_epochs: 3, eta: 3}\n", "", 1))
+				if code, _, stderr := run(t, "sweep", ps, "--out", plain, "-q", "--workers", "2"); code != 0 {
+					t.Fatalf("plain sweep: exit %d\n%s", code, stderr)
+				}
+				if h, g := balanceAnswers(t, out), balanceAnswers(t, plain); !mapsEqual(h, g) || g["lambda_best"] != "0.3" {
+					t.Errorf("λ_best, λ_1se with halving %v, plain %v (at %d of %d epochs): want the same, λ_best 0.3", h, g, budgeted, full)
+				}
+			}
 			ckpts, _ := os.ReadDir(filepath.Join(out, "checkpoints"))
 			if keep {
 				if len(ckpts) != 9*3 {
@@ -158,6 +169,19 @@ func TestHalving_Command(t *testing.T) {
 			}
 		})
 	}
+}
+
+// balanceAnswers returns balance.csv's λ_best and λ_1se of out.
+func balanceAnswers(t *testing.T, out string) map[string]string {
+	t.Helper()
+	rows, col := readTable(t, filepath.Join(out, "balance.csv"))
+	got := map[string]string{}
+	for _, r := range rows[1:] {
+		if p := r[col["point"]]; p == "lambda_best" || p == "lambda_1se" {
+			got[p] = r[col["lambda"]]
+		}
+	}
+	return got
 }
 
 func mapsEqual[K comparable, V comparable](a, b map[K]V) bool {

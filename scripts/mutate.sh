@@ -974,7 +974,7 @@ mutant i24h2-added-epochs-sum study/halving.go cmd 'TestHalving_Command$' \
 mutant i24h2-pruned-checkpoints-kept study/halving.go cmd 'TestHalving_Command$' \
 	'if rerr := st.removePruned(store, hs); err == nil {' 'if rerr := error(nil); err == nil {'
 mutant i24h2-keep-checkpoints-ignored experiments/checkpoint.go cmd 'TestHalving_Command$' \
-	'(t != nil && t.KeepCheckpoints) || root == ""' 'root == ""'
+	'(t != nil && t.KeepCheckpoints) || root == ""' 't == nil && root == ""'
 mutant i24h2-continue-epoch-offset experiments/train_continue.go study 'TestHalving_Continues$' \
 	'	return st.Epochs, st.Bound, nil' '	return st.Epochs-1, st.Bound, nil'
 mutant i24h2-continue-from-scratch experiments/train_continue.go study 'TestHalving_Continues$' \
