@@ -18,7 +18,7 @@ import (
 
 // halvingCommandSpec writes a spec running the fake trainer's budget mode
 // (metrics from λ, the epochs and the seed; it continues from its
-// checkpoint folder) over 9 grid points × 3 repeats with sweep.halving
+// checkpoint folder) over 9 grid points × 2 repeats with sweep.halving
 // {min_epochs: 3, eta: 3} and trainer.max_epochs 27: rungs 3, 9, 27.
 // With keep, trainer.keep_checkpoints; epochMS paces the epochs.
 func halvingCommandSpec(t *testing.T, keep bool, epochMS int) string {
@@ -29,7 +29,7 @@ func halvingCommandSpec(t *testing.T, keep bool, epochMS int) string {
 		extra = "  keep_checkpoints: true\n"
 	}
 	return writeSpec(t, `name: halving-command
-repeats: 3
+repeats: 2
 trainer:
   command: [`+q(os.Args[0])+`, "budget", "--epochs={epochs}", "--ckpt={checkpoint_dir}"]
   env: {FAKE_LOSSEXP_TRAINER: "1", FAKE_EPOCH_MS: "`+strconv.Itoa(epochMS)+`"}
@@ -106,9 +106,9 @@ var halvingCommandWant = map[string]string{
 
 // halvingCommandEpochs is the epochs the attempts of halvingCommandSpec
 // add, by hand: every rung continues from the previous one's checkpoint,
-// 3 repeats each. Rung 3: 8 points × 3 epochs; rung 9: 3 points × 6
+// 2 repeats each. Rung 3: 8 points × 3 epochs; rung 9: 3 points × 6
 // added; rung 27: λ = 0.3 × 18 added, λ = 0 × 27 from scratch.
-const halvingCommandEpochs = 3 * (8*3 + 3*6 + 1*18 + 1*27) // 261 of 729
+const halvingCommandEpochs = 2 * (8*3 + 3*6 + 1*18 + 1*27) // 174 of 486
 
 // TestHalving_Command: successive halving with a training command that
 // continues from its checkpoint folder. Each rung's attempt gets the
@@ -131,8 +131,8 @@ func TestHalving_Command(t *testing.T) {
 				t.Errorf("runs.csv status@budget by λ:\n got %v\nwant %v", got, halvingCommandWant)
 			}
 			budgeted, full := manifestEpochs(t, out)
-			if budgeted != halvingCommandEpochs || full != 9*3*27 {
-				t.Errorf("manifest: epochs_budgeted %d, epochs_full_grid %d; want %d (the epochs added) and %d", budgeted, full, halvingCommandEpochs, 9*3*27)
+			if budgeted != halvingCommandEpochs || full != 9*2*27 {
+				t.Errorf("manifest: epochs_budgeted %d, epochs_full_grid %d; want %d (the epochs added) and %d", budgeted, full, halvingCommandEpochs, 9*2*27)
 			}
 			// The runs of a point's later rungs start after the rung
 			// before: rung 9 at epoch 4, rung 27 at epoch 10.
@@ -141,7 +141,7 @@ func TestHalving_Command(t *testing.T) {
 			for _, l := range logs {
 				starts[firstEpoch(t, l)]++
 			}
-			if want := map[int]int{1: 8*3 + 3, 4: 3 * 3, 10: 3}; !mapsEqual(starts, want) {
+			if want := map[int]int{1: 8*2 + 2, 4: 3 * 2, 10: 2}; !mapsEqual(starts, want) {
 				t.Errorf("attempts by first epoch %v, want %v (rung 9 continues at 4, rung 27 at 10)", starts, want)
 			}
 			if !keep { // the answer: the plain grid's λ_best and λ_1se
@@ -157,8 +157,8 @@ func TestHalving_Command(t *testing.T) {
 			}
 			ckpts, _ := os.ReadDir(filepath.Join(out, "checkpoints"))
 			if keep {
-				if len(ckpts) != 9*3 {
-					t.Errorf("keep_checkpoints: %d checkpoint folders left, want 27", len(ckpts))
+				if len(ckpts) != 9*2 {
+					t.Errorf("keep_checkpoints: %d checkpoint folders left, want 18", len(ckpts))
 				}
 				state, err := os.ReadFile(filepath.Join(out, "checkpoints", "p001-r00", faketrainer.BudgetState))
 				if err != nil || !strings.Contains(string(state), `"epoch": 3`) {
@@ -244,7 +244,7 @@ func TestHalving_CommandKill9(t *testing.T) {
 	}
 	// The killed attempt's epochs are in no record: the resumed one
 	// counts what it added after the checkpoint.
-	if b, _ := manifestEpochs(t, killed); b > halvingCommandEpochs || b < halvingCommandEpochs-3*6 {
+	if b, _ := manifestEpochs(t, killed); b > halvingCommandEpochs || b < halvingCommandEpochs-2*6 {
 		t.Errorf("epochs_budgeted %d after the kill, want at most %d", b, halvingCommandEpochs)
 	}
 	if left, _ := os.ReadDir(filepath.Join(killed, "checkpoints")); len(left) != 0 {
