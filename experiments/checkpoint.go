@@ -59,7 +59,7 @@ func CheckpointDir(root string, run *Run) string {
 // checkpoints (trainer.keep_checkpoints); a link is removed, never
 // followed.
 func RemoveCheckpoint(root string, run *Run) error {
-	if t := run.Spec.Trainer; t == nil || t.KeepCheckpoints || root == "" {
+	if t := run.Spec.Trainer; (t != nil && t.KeepCheckpoints) || root == "" {
 		return nil
 	}
 	if err := os.RemoveAll(CheckpointDir(root, run)); err != nil {

@@ -27,7 +27,12 @@ const (
 
 // RepeatRand returns the generator of one stream of repeat r.
 func RepeatRand(seed uint64, repeat int, stream uint64) *rand.Rand {
-	return rand.New(rand.NewPCG(seed^stream, uint64(repeat)*0x9e3779b97f4a7c15+stream))
+	return rand.New(repeatPCG(seed, repeat, stream))
+}
+
+// repeatPCG is RepeatRand's source.
+func repeatPCG(seed uint64, repeat int, stream uint64) *rand.PCG {
+	return rand.NewPCG(seed^stream, uint64(repeat)*0x9e3779b97f4a7c15+stream)
 }
 
 // RepeatSeed returns a 64-bit seed for repeat r's data stream.
@@ -50,6 +55,11 @@ type Run struct {
 	// Budget is the epochs this run trains to, 0 for the spec's full
 	// budget (successive halving sets a rung's).
 	Budget int
+	// Key is the id of the run of its (λ, repeat) at the full budget: a
+	// sweep sets it, the key of the checkpoint folder the built-in
+	// trainer continues from across halving's rungs (train_continue.go);
+	// "" never continues.
+	Key string
 }
 
 // ID returns the run's stable identifier.

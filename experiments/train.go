@@ -80,7 +80,8 @@ type trainer struct {
 
 	bal *balancer // adaptive balancing method (train_balance.go); nil = static
 
-	f32 *prec32 // float32 training (train32.go); nil = float64
+	f32  *prec32       // float32 training (train32.go); nil = float64
+	cont *continuation // sweep.halving's rungs (train_continue.go); nil = from scratch
 }
 
 // Train trains one run and returns its result. A run whose loss becomes
@@ -113,6 +114,9 @@ func Train(ctx context.Context, run *Run) (Result, error) {
 	if err := t.applyScales(); err != nil {
 		return res, err
 	}
+	if t.cont, err = t.openContinuation(ctx, run); err != nil { // sweep.halving's rungs (train_continue.go)
+		return res, err
+	}
 	start := time.Now()
 	var reason string
 	if s.Train.Optimizer == "lbfgs" {
@@ -126,6 +130,9 @@ func Train(ctx context.Context, run *Run) (Result, error) {
 	}
 	if reason == "" && !finite(t.param) {
 		reason = "parameters are not finite at the end of training"
+	}
+	if err := t.cont.finish(t, &res, reason == ""); err != nil {
+		return res, err
 	}
 	res.Balance = t.balanceResult()
 	if reason != "" {
@@ -378,9 +385,9 @@ func diverged(loss, bound float64, epoch, step int) string {
 // fitSGD runs the epochs of a first-order optimizer.
 func (t *trainer) fitSGD(ctx context.Context, res *Result) (string, error) {
 	s, tr := t.spec, t.data.Train
-	rng := RepeatRand(s.Seed, res.Repeat, streamBatch)
-	for i := range t.perm {
-		t.perm[i] = i
+	rng, first, bound, err := t.startFit(res)
+	if err != nil {
+		return "", err
 	}
 	batch := len(t.yb) / t.tpr
 	nb := (tr.N + batch - 1) / batch
@@ -392,8 +399,7 @@ func (t *trainer) fitSGD(ctx context.Context, res *Result) (string, error) {
 	// normSamples evenly spaced steps of each epoch (always the same
 	// steps), so they cost little on long epochs.
 	stride := max(1, nb/normSamples)
-	bound := math.Inf(1)
-	for epoch := 0; epoch < t.budget; epoch++ {
+	for epoch := first; epoch < t.budget; epoch++ {
 		estart := time.Now()
 		t.startEpoch(rng)
 		var lossSum, gnormSum float64
@@ -433,7 +439,21 @@ func (t *trainer) fitSGD(ctx context.Context, res *Result) (string, error) {
 			return fmt.Sprintf("objective is %v at the end of epoch %d", tot, epoch+1), nil
 		}
 	}
+	t.cont.keepBound(bound)
 	return "", nil
+}
+
+// startFit prepares fitSGD's epochs: the identity permutation and the
+// repeat's batch-order stream, or the state the previous rung of
+// sweep.halving left (train_continue.go). It returns the generator, the
+// first epoch to run and the loss bound (+Inf until the first batch).
+func (t *trainer) startFit(res *Result) (*rand.Rand, int, float64, error) {
+	src := repeatPCG(t.spec.Seed, res.Repeat, streamBatch)
+	for i := range t.perm {
+		t.perm[i] = i
+	}
+	first, bound, err := t.cont.restore(t, src, res)
+	return rand.New(src), first, bound, err
 }
 
 // stepGrad fills t.grad with the gradient, at t.param, of one step's

@@ -95,4 +95,3 @@ func BenchmarkTrain_RunPrecision(b *testing.B) {
 		})
 	}
 }
-

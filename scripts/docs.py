@@ -30,6 +30,11 @@ import shutil
 import sys
 
 ROOT = os.path.normpath(os.path.join(os.path.dirname(os.path.abspath(__file__)), ".."))
+# Blocks another script writes (with the machine and the date), left as
+# they are: halving-agreement is DOCS=1 scripts/halving.sh's (minutes of
+# sweeps).
+WRITTEN_ELSEWHERE = {"halving-agreement"}
+
 BLOCK = re.compile(r"^(<!-- generated: ([\w.-]+) -->\n)(.*?)^(<!-- end: \2 -->)", re.S | re.M)
 
 results = None  # set by main
@@ -683,6 +688,8 @@ def main(argv):
 
         def repl(m):
             name = m.group(2)
+            if name in WRITTEN_ELSEWHERE:
+                return m.group(0)
             if name not in GENERATORS:
                 sys.exit("docs.py: %s: unknown generated block %r" % (os.path.relpath(page, ROOT), name))
             used.add(name)

@@ -15,13 +15,22 @@
 # up: the studies where both agree, and the mean fraction.
 #
 # Environment: LOSSEXP (a lossexp binary; default: built from this
-# checkout), WORKERS (default 2), KEEP=1 keeps the results folder.
+# checkout), WORKERS (default 2), KEEP=1 keeps the results folder, WORK=DIR
+# works in DIR and keeps it (run again, it resumes the sweeps there), DOCS=1
+# writes the agreement table (with the machine and the date) into
+# docs/halving.md between <!-- generated: halving-agreement --> and
+# <!-- end: halving-agreement --> (scripts/docs.sh does not run it again).
 # Exit status: 0 when it ran, 1 when a sweep failed, 3 when this lossexp has
 # no sweep.halving (successive halving is not built in yet).
 set -u
 cd "$(dirname "$0")/.."
-tmp=$(mktemp -d /tmp/halving.XXXX)
-[ "${KEEP:-}" = 1 ] || trap 'rm -rf "$tmp"' EXIT
+if [ -n "${WORK:-}" ]; then
+	tmp=$WORK # kept; its finished sweeps are resumed, not trained again
+	mkdir -p "$tmp" || exit 1
+else
+	tmp=$(mktemp -d /tmp/halving.XXXX)
+	[ "${KEEP:-}" = 1 ] || trap 'rm -rf "$tmp"' EXIT
+fi
 bin=${LOSSEXP:-}
 if [ -z "$bin" ]; then
 	bin=$tmp/lossexp
@@ -69,7 +78,7 @@ b, f = m.get("epochs_budgeted"), m.get("epochs_full_grid")
 print("%.3f" % (b / f) if b is not None and f else "?")' "$1/manifest.json"
 }
 
-agree_n=0 studies=0 fracs=() failed=0
+agree_n=0 studies=0 fracs=() failed=0 md=()
 echo "studies with at least 7 grid points:"
 for c in "${cfgs[@]}"; do
 	n=$(basename "$c" .yaml)
@@ -96,6 +105,10 @@ for c in "${cfgs[@]}"; do
 			echo "this lossexp ($bin) has no sweep.halving: successive halving is not built in yet; nothing to measure" >&2
 			exit 3
 		fi
+		if grep -q "sweep.halving: halving does not apply\|sweep.halving: halving and .* do not combine" "$tmp/v.out"; then
+			echo "  $n: skipped (halving does not apply: $(grep -o 'halving d.*' "$tmp/v.out" | head -1))"
+			continue
+		fi
 		echo "  $n: the spec with halving is refused:" >&2
 		cat "$tmp/v.out" >&2
 		failed=1
@@ -111,7 +124,7 @@ for c in "${cfgs[@]}"; do
 	frac=$(fraction "$tmp/halving-$n")
 	studies=$((studies + 1))
 	fracs+=("$frac")
-	ok=yes
+	ok=yes cells=""
 	printf '    %-24s %-12s %-22s %-22s %s\n' term point plain halving agree
 	while IFS=, read -r term fixed point lambda; do
 		h=$(answers "$tmp/halving-$n" | awk -F, -v t="$term" -v f="$fixed" -v p="$point" '$1 == t && $2 == f && $3 == p { print $4 }')
@@ -121,11 +134,35 @@ for c in "${cfgs[@]}"; do
 		label=$term
 		[ -n "$fixed" ] && label="$term ($fixed)"
 		printf '    %-24s %-12s %-22s %-22s %s\n' "$label" "$point" "$lambda" "${h:-none}" "$a"
+		cells="$cells${cells:+; }$label ${point#lambda_}: $(printf '%.3g' "$lambda")"
+		[ $a = yes ] || cells="$cells → $([ -n "$h" ] && printf '%.3g' "$h" || echo none)"
 	done < <(answers "$tmp/plain-$n")
 	echo "    agree: $ok; epochs: $frac of the full grid's"
+	md+=("| $n | $points | $full | $e0 | $cells | $ok | $(awk -v f="$frac" 'BEGIN { if (f == "?") print "?"; else printf "%.1f%%", 100 * f }') |")
 	[ $ok = yes ] && agree_n=$((agree_n + 1))
 done
 mean=?
 [ ${#fracs[@]} -gt 0 ] && mean=$(printf '%s\n' "${fracs[@]}" | awk '$1 != "?" { s += $1; n++ } END { if (n) printf "%.3f", s / n; else print "?" }')
 echo "summary: λ_best and λ_1se agree on $agree_n of $studies studies; mean epochs fraction $mean"
+if [ "${DOCS:-}" = 1 ]; then
+	{
+		echo "Written by \`DOCS=1 scripts/halving.sh\` on $(hostname) ($(nproc) cores), $(date -u '+%Y-%m-%d %H:%M UTC'), lossexp $(git rev-parse --short HEAD 2>/dev/null || echo '?'); \`{min_epochs: full/9, eta: 3, keep_se: 1}\`. The λ are the full grid's; \`→\` gives the halving sweep's where it differs."
+		echo
+		echo "| study | grid points | full budget | min_epochs | λ_best, λ_1se | agree | epochs spent |"
+		echo "| --- | --- | --- | --- | --- | --- | --- |"
+		printf '%s\n' "${md[@]}"
+		echo
+		echo "Both agree on $agree_n of $studies studies; mean epochs spent $(awk -v f="$mean" 'BEGIN { if (f == "?") print "?"; else printf "%.1f%%", 100 * f }') of the full grid's."
+	} >"$tmp/table.md"
+	python3 - docs/halving.md "$tmp/table.md" <<'EOF2'
+import sys
+doc, table = sys.argv[1], open(sys.argv[2]).read()
+text = open(doc).read()
+start, end = "<!-- generated: halving-agreement -->\n", "<!-- end: halving-agreement -->"
+i, j = text.find(start), text.find(end)
+if i < 0 or j < i:
+    sys.exit("%s: no %s … %s block" % (doc, start.strip(), end))
+open(doc, "w").write(text[:i + len(start)] + table + text[j:])
+EOF2
+fi
 exit $failed

@@ -1162,6 +1162,34 @@ mutant i26f-same-spot-strict report/labels.go report 'TestLabelRules_|TestPointL
 	'if out[j].text != "" && d.X*d.X+d.Y*d.Y <= same*same {' 'if out[j].text != "" && d.X*d.X+d.Y*d.Y < same*same {'
 mutant i26f-same-spot-lighter report/labels.go report 'TestLabelRules_|TestPointLabels_' \
 	'if luminance(out[j].style.Color) < luminance(out[i].style.Color) {' 'if luminance(out[j].style.Color) > luminance(out[i].style.Color) {'
+# --- issue 24: halving with commands and continuation ---
+mutant i24h2-added-epochs-sum study/halving.go cmd 'TestHalving_Command$' \
+	'	if trained > 0 {' '	if trained < 0 {'
+mutant i24h2-pruned-checkpoints-kept study/halving.go cmd 'TestHalving_Command$' \
+	'if rerr := st.removePruned(store, hs); err == nil {' 'if rerr := error(nil); err == nil {'
+mutant i24h2-keep-checkpoints-ignored experiments/checkpoint.go cmd 'TestHalving_Command$' \
+	'(t != nil && t.KeepCheckpoints) || root == ""' 't == nil && root == ""'
+mutant i24h2-continue-epoch-offset experiments/train_continue.go study 'TestHalving_Continues$' \
+	'	return st.Epochs, st.Bound, nil' '	return st.Epochs-1, st.Bound, nil'
+mutant i24h2-continue-from-scratch experiments/train_continue.go study 'TestHalving_Continues$' \
+	'		c.from = st' '		c.from = nil'
+mutant i24h2-continue-epochs-added experiments/train_continue.go study 'TestHalving_Continues$' \
+	'	res.EpochsTrained = t.budget - st.Epochs' '	res.EpochsTrained = t.budget'
+mutant i24h2-continue-rng-not-restored experiments/train_continue.go study 'TestHalving_Continues$' \
+	'	if err := src.UnmarshalBinary(st.Rng); err != nil {' '	if err := error(nil); err != nil {'
+mutant i24h2-continue-optimizer-not-restored experiments/train_continue.go study 'TestHalving_Continues$' \
+	'	if err := optim.Restore(t.opt, st.Opt); err != nil {' '	if err := error(nil); err != nil {'
+mutant i24h2-continue-eval-row-kept experiments/train_continue.go study 'TestHalving_Continues$' \
+	'		last[testLossColumn(len(t.pens))] = math.NaN()' ''
+mutant i24h2-continue-link-followed experiments/train_continue.go study 'TestHalving_ContinueHostile$' \
+	'	if !fi.Mode().IsRegular() {' '	if false {'
+mutant i24h2-continue-state-left experiments/train_continue.go study 'TestHalving_Continues$' \
+	'		return os.RemoveAll(c.dir)
+	}
+	opt, _' '		return nil
+	}
+	opt, _'
+
 echo
 echo "=== mutation summary: $caught caught, $missed missed, $stale stale (of $((caught + missed + stale)))"
 printf '%s\n' "${report[@]}"

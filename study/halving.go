@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"io"
 	"math"
+	"path/filepath"
 	"slices"
 
 	"github.com/lossexp/lossexp/experiments"
@@ -123,9 +124,12 @@ func (hs *halvingState) prunedAt(point int) int {
 	return 0
 }
 
-// epochs returns the epochs the stored attempts of the rungs trained (each
-// run its budget) and the full grid's (every run at the full budget).
-func (st *Study) halvingEpochs(store *sweep.Store, hs *halvingState) (budgeted, full int) {
+// halvingEpochs returns the epochs the stored attempts of the rungs
+// trained and the full grid's (every run at the full budget). A run that
+// continued from its checkpoint (a training command's, or the built-in
+// trainer's from the previous rung) counts the epochs it added, its
+// record's EpochsTrained; any other its budget.
+func (st *Study) halvingEpochs(store *sweep.Store, hs *halvingState) (budgeted, full int, err error) {
 	full = st.Plans.Len() * hs.rungs[len(hs.rungs)-1]
 	for k, pts := range hs.alive {
 		ps := st.Plans.WithBudget(hs.rungs[k])
@@ -133,12 +137,48 @@ func (st *Study) halvingEpochs(store *sweep.Store, hs *halvingState) (budgeted, 
 			pts = hs.fullPoints(st)
 		}
 		for _, i := range st.runIndices(pts) {
-			if store.Has(ps.At(i).ID) {
-				budgeted += hs.rungs[k]
+			id := ps.At(i).ID
+			if !store.Has(id) {
+				continue
+			}
+			rec, err := store.Load(id)
+			if err != nil {
+				return 0, 0, err
+			}
+			budgeted += addedEpochs(rec.EpochsTrained, hs.rungs[k])
+		}
+	}
+	return budgeted, full, nil
+}
+
+// addedEpochs is what a stored run of a rung of budget epochs trained:
+// the epochs its record says it added (trained, a continued run's
+// EpochsTrained), else the whole budget.
+func addedEpochs(trained, budget int) int {
+	if trained > 0 {
+		return trained
+	}
+	return budget
+}
+
+// removePruned removes the checkpoint folders (checkpoints/p003-r01/) of
+// every run of the points pruned so far: they never train again. A spec
+// with trainer.keep_checkpoints keeps them (experiments.RemoveCheckpoint).
+func (st *Study) removePruned(store *sweep.Store, hs *halvingState) error {
+	root := filepath.Join(filepath.Dir(store.Dir()), CheckpointsDir)
+	for pt := range st.Plans.Static() {
+		if hs.prunedAt(pt) == 0 {
+			continue
+		}
+		for _, i := range st.runIndices([]int{pt}) {
+			p := st.Plans.At(i)
+			run := &experiments.Run{Index: i, Point: p.Point, Repeat: p.Repeat, Fold: p.Fold, Lambdas: p.Lambdas, Spec: cmp.Or(p.Spec, st.Spec)}
+			if err := experiments.RemoveCheckpoint(root, run); err != nil {
+				return err
 			}
 		}
 	}
-	return budgeted, full
+	return nil
 }
 
 // fullPoints are the points the full budget's rung trains: the last
@@ -286,6 +326,11 @@ func (st *Study) halvingRungs(ctx context.Context, store *sweep.Store, opt Sweep
 		k++
 		return err
 	})
+	if hs != nil {
+		if rerr := st.removePruned(store, hs); err == nil {
+			err = rerr
+		}
+	}
 	if err != nil {
 		if ctx.Err() != nil && errors.Is(err, context.Canceled) {
 			return trained, sweep.NewBitset(st.Plans.Len()), nil
@@ -344,6 +389,6 @@ func (st *Study) fillHalving(m *Manifest, store *sweep.Store) error {
 	if hs == nil || err != nil {
 		return err
 	}
-	m.EpochsBudgeted, m.EpochsFullGrid = st.halvingEpochs(store, hs)
-	return nil
+	m.EpochsBudgeted, m.EpochsFullGrid, err = st.halvingEpochs(store, hs)
+	return err
 }

@@ -43,7 +43,7 @@ func TestHalvingRules_EmptyStoreDecidesNothing(t *testing.T) {
 			t.Errorf("point %d pruned at %d before any rung is stored", pt, b)
 		}
 	}
-	if b, f := st.halvingEpochs(store, hs); b != 0 || f != 24*27 {
+	if b, f, err := st.halvingEpochs(store, hs); err != nil || b != 0 || f != 24*27 {
 		t.Errorf("epochs %d of %d, want 0 of %d", b, f, 24*27)
 	}
 	p := st.Plans.At(5)

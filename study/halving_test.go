@@ -155,7 +155,9 @@ func TestHalving_Sweep(t *testing.T) {
 		t.Errorf("summary.csv has %d points, want the %d of the full budget", len(sum)-1, len(full))
 	}
 	m := oc.Manifest
-	if m.EpochsFullGrid != 24*27 || m.EpochsBudgeted <= epochs || m.EpochsBudgeted >= m.EpochsFullGrid || !m.Complete {
+	// Each rung continues the one before: every (point, repeat) trained
+	// once to its row's budget.
+	if m.EpochsFullGrid != 24*27 || m.EpochsBudgeted != epochs || !m.Complete {
 		t.Errorf("manifest: epochs %d of %d (the rows' last budgets sum to %d), complete %v", m.EpochsBudgeted, m.EpochsFullGrid, epochs, m.Complete)
 	}
 	t.Logf("halving: %d of %d epochs; full budget at %v", m.EpochsBudgeted, m.EpochsFullGrid, full)
@@ -165,51 +167,6 @@ func TestHalving_Sweep(t *testing.T) {
 	after, _ := os.ReadFile(filepath.Join(out, "runs.csv"))
 	if again.Manifest.Trained != 0 || !bytes.Equal(before, after) || again.Manifest.EpochsBudgeted != m.EpochsBudgeted {
 		t.Errorf("second sweep trained %d runs, runs.csv same bytes %v, epochs %d then %d: want a pure resume", again.Manifest.Trained, bytes.Equal(before, after), m.EpochsBudgeted, again.Manifest.EpochsBudgeted)
-	}
-}
-
-// TestHalving_FullBudgetBitIdentical: a full-budget run of a halving
-// study is the plain sweep's run of that point and repeat, bit for bit
-// (same id, same metric bits: bit-identity is the point here).
-func TestHalving_FullBudgetBitIdentical(t *testing.T) {
-	dir := t.TempDir()
-	hv := sweepText(t, halvingSpec, filepath.Join(dir, "h"), 2)
-	pl := sweepText(t, plainSpec(), filepath.Join(dir, "p"), 2)
-	hs, err := sweep.OpenStore(filepath.Join(dir, "h", sweep.StoreDir))
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer hs.Close()
-	ps, err := sweep.OpenStore(filepath.Join(dir, "p", sweep.StoreDir))
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer ps.Close()
-	same := 0
-	for p := range pl.Study.Plans.All() {
-		if !hs.Has(p.ID) {
-			continue // pruned in the halving study
-		}
-		a, err := hs.Load(p.ID)
-		if err != nil {
-			t.Fatal(err)
-		}
-		b, err := ps.Load(p.ID)
-		if err != nil {
-			t.Fatal(err)
-		}
-		for i := range b.Metrics {
-			if math.Float64bits(a.Metrics[i]) != math.Float64bits(b.Metrics[i]) {
-				t.Errorf("run %s (point %d, repeat %d), %s: %v with halving, %v plain", p.ID, p.Point, p.Repeat, b.MetricNames[i], a.Metrics[i], b.Metrics[i])
-			}
-		}
-		same++
-	}
-	if same == 0 || same == pl.Study.Plans.Len() {
-		t.Fatalf("%d of %d runs at the full budget in the halving study: want some, not all", same, pl.Study.Plans.Len())
-	}
-	if hv.Study.Plans.Len() != pl.Study.Plans.Len() {
-		t.Errorf("plans %d with halving, %d plain", hv.Study.Plans.Len(), pl.Study.Plans.Len())
 	}
 }
 

@@ -109,6 +109,8 @@ func (st *Study) TrainMissing(ctx context.Context, store *sweep.Store, mine swee
 		ff := &failFast{limit: st.Spec.Trainer.FailFast(), stop: stop, spec: st.SpecPath, store: store.Dir()}
 		ctx = experiments.WithAttempts(ctx, ff.attempt)
 		ctx = experiments.WithCheckpoints(withDevicePool(ctx, st.Spec), filepath.Join(filepath.Dir(store.Dir()), CheckpointsDir))
+	} else if st.Spec.Sweep.Halving != nil { // the built-in trainer continues across the rungs
+		ctx = experiments.WithCheckpoints(ctx, filepath.Join(filepath.Dir(store.Dir()), CheckpointsDir))
 	}
 	n, err := sweep.Run(ctx, st.Spec, st.Data, plans, sweep.Options{
 		Workers: st.limits.workersOr(opt.Workers),

@@ -195,7 +195,10 @@ func trainOne(ctx context.Context, s *spec.Spec, data *experiments.DataSource, p
 		d.err = err
 		return d
 	}
-	run := &experiments.Run{Index: idx, Point: p.Point, Repeat: p.Repeat, Fold: p.Fold, Lambdas: p.Lambdas, Spec: rs, Data: sp, Budget: p.Budget}
+	run := &experiments.Run{Index: idx, Point: p.Point, Repeat: p.Repeat, Fold: p.Fold, Lambdas: p.Lambdas, Spec: rs, Data: sp, Budget: p.Budget, Key: p.ID}
+	if p.Budget > 0 && p.ID != "" && !p.Folded {
+		run.Key = spec.RunID(p.Base, p.Lambdas, p.Repeat) // the full budget's id, the same at every rung
+	}
 	d.res, d.err = experiments.Train(ctx, run)
 	id := run.ID()
 	if p.ID != "" {
