@@ -85,8 +85,8 @@ mutant momentum-dampened experiments/optim/optim.go experiments/optim '.' \
 	'v[i] = mu*v[i] + g' 'v[i] = mu*v[i] + (1-mu)*g'
 mutant adam-no-bias-correction experiments/optim/optim.go experiments/optim '.' \
 	'c1 := 1 / (1 - s.b1t) // bias corrections' 'c1 := 1.0'
-mutant gradient-copy-every-5th-step experiments/train.go experiments 'HotLoopDoesNotAllocate/l1_l2' \
-	'			t.opt.Step(t.param, t.grad)' '			if steps%5 == 0 { t.grad = append([]float64(nil), t.grad...) }; t.opt.Step(t.param, t.grad)'
+mutant gradient-copy-every-5th-step experiments/train32.go experiments 'HotLoopDoesNotAllocate/l1_l2' \
+	'	t.opt.Step(t.param, t.grad)' '	if n%5 == 0 { t.grad = append([]float64(nil), t.grad...) }; t.opt.Step(t.param, t.grad)'
 mutant logspace-subnormal-log10 spec/weights.go spec 'Weight' \
 	'if x > 0 && x < 0x1p-1022 {' 'if false {'
 
@@ -1027,7 +1027,7 @@ mutant i26h-full-rung-before-decided study/halving.go study 'TestHalvingRules_Em
 mutant i26h-pruned-at-next-rung study/halving.go study 'TestHalvingRules_PrunedAtAndFullPoints$' \
 	'			return hs.rungs[k]' '			return hs.rungs[k+1]'
 mutant i26h-epochs-count-runs study/halving.go study 'TestHalvingRules_EpochsExact$' \
-	'				budgeted += hs.rungs[k]' '				budgeted += hs.rungs[len(hs.rungs)-1]'
+	'budgeted += addedEpochs(rec.EpochsTrained, hs.rungs[k])' 'budgeted += hs.rungs[len(hs.rungs)-1]'
 mutant i26h-epochs-refs-uncounted study/halving.go study 'TestHalvingRules_EpochsExact$' \
 	'		if k == len(hs.rungs)-1 {
 			pts = hs.fullPoints(st)' '		if false {
@@ -1069,9 +1069,9 @@ mutant i26h-ckpt-full-strict experiments/checkpoint.go experiments 'TestCheckpoi
 mutant i26h-ckpt-temp-kept experiments/checkpoint.go experiments 'TestCheckpoint_|TestBudgetRules_|TestTrain_Budget$' \
 	'	if temp || (status' '	if (status'
 mutant i26h-ckpt-remove-keep-ignored experiments/checkpoint.go experiments 'TestCheckpoint_|TestBudgetRules_|TestTrain_Budget$' \
-	'if t := run.Spec.Trainer; t == nil || t.KeepCheckpoints || root == "" {' 'if t := run.Spec.Trainer; t == nil || root == "" {'
+	'if t := run.Spec.Trainer; (t != nil && t.KeepCheckpoints) || root == "" {' 'if root == "" {'
 mutant i26h-ckpt-remove-no-root experiments/checkpoint.go experiments 'TestCheckpoint_|TestBudgetRules_|TestTrain_Budget$' \
-	'if t := run.Spec.Trainer; t == nil || t.KeepCheckpoints || root == "" {' 'if t := run.Spec.Trainer; t == nil || t.KeepCheckpoints {'
+	'if t := run.Spec.Trainer; (t != nil && t.KeepCheckpoints) || root == "" {' 'if t := run.Spec.Trainer; t != nil && t.KeepCheckpoints {'
 mutant i26h-ckpt-other-key-continued experiments/checkpoint.go experiments 'TestCheckpoint_|TestBudgetRules_|TestTrain_Budget$' \
 	'if b, err := readMark(mark); err == nil && string(b) == key {' 'if b, err := readMark(mark); err == nil && len(b) > 0 {'
 mutant i26h-ckpt-marker-unwritten experiments/checkpoint.go experiments 'TestCheckpoint_|TestBudgetRules_|TestTrain_Budget$' \
