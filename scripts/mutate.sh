@@ -1026,7 +1026,7 @@ mutant i26h-full-rung-before-decided study/halving.go study 'TestHalvingRules_Em
 	'	if len(hs.alive) < len(hs.rungs) {' '	if false {'
 mutant i26h-pruned-at-next-rung study/halving.go study 'TestHalvingRules_PrunedAtAndFullPoints$' \
 	'			return hs.rungs[k]' '			return hs.rungs[k+1]'
-mutant i26h-epochs-count-runs study/halving.go study 'TestHalvingRules_EpochsExact$' \
+mutant i26h-epochs-count-runs study/halving.go study 'TestHalvingRules_EpochsExact$|TestHalving_Continues$' \
 	'budgeted += addedEpochs(rec.EpochsTrained, hs.rungs[k])' 'budgeted += addedEpochs(0*rec.EpochsTrained, hs.rungs[k])'
 mutant i26h-epochs-refs-uncounted study/halving.go study 'TestHalvingRules_EpochsExact$' \
 	'		if k == len(hs.rungs)-1 {
