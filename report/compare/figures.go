@@ -97,7 +97,7 @@ func (c *Comparison) tradeoffFigures() ([]Figure, error) {
 			c.Notes = append(c.Notes, fmt.Sprintf("no trade-off figure of %s: fewer than two points with both metrics", p.a.Term))
 			continue
 		}
-		f, err := draw(name, "trade-off of "+p.a.Term+": "+c.Task+" against "+p.a.Metric.Name, wt)
+		f, err := draw(name, "trade-off of "+p.a.Term+": "+p.a.Metric.Name+" (y) against "+c.Task+" (x), means with 95% CIs, labels λ", wt)
 		if err != nil {
 			return nil, err
 		}

@@ -126,7 +126,7 @@ func (f *frontsFig) plot() (*plot.Plot, plot.Legend, error) {
 	legend.Add("lighter: dominated")
 	legend.Add("labels: λ")
 	if cut > 0 {
-		legend.Add(fmt.Sprintf("%d lower whisker(s) reach 0: not shown on the log axis", cut))
+		legend.Add(fmt.Sprintf("%d lower whisker(s) reach 0: not drawn", cut))
 	}
 	report.HoldStats(&p.X, false, xs...)
 	report.HoldStats(&p.Y, f.logY, ys...)
