@@ -83,7 +83,7 @@ func compareRun(o *CompareOptions) error {
 // printCompare prints what was compared, the balance points side by
 // side and per metric the points where B differs from A after Holm.
 func printCompare(out io.Writer, c *study.Compared) {
-	fmt.Fprintf(out, "compare %s (A) with %s (B): %s, %s\n", c.A.Dir, c.B.Dir,
+	fmt.Fprintf(out, "compare A = %s with B = %s: %s, %s\n", c.A.Title(), c.B.Title(),
 		plural(len(c.Rows)/max(1, len(c.Metrics)), "common grid point"), plural(len(c.Metrics), "metric"))
 	for _, n := range c.Notes {
 		fmt.Fprintf(out, "note: %s\n", n)

@@ -53,6 +53,10 @@ func TestCompare_EndToEnd(t *testing.T) {
 			t.Errorf("%s: %v", f, err)
 		}
 	}
+	// the studies named by their spec's name and their folder's
+	if want := "compare A = quickstart (quickstart) with B = quickstart (quickstart-small):"; !strings.HasPrefix(stdout, want) {
+		t.Errorf("stdout does not start %q:\n%s", want, stdout)
+	}
 	if !strings.Contains(stdout, "lambda_best") || !strings.Contains(stdout, "test.accuracy") {
 		t.Errorf("stdout lacks the balance points or the metrics:\n%s", stdout)
 	}
@@ -69,6 +73,9 @@ func TestCompare_EndToEnd(t *testing.T) {
 	html, _ := os.ReadFile(filepath.Join(out, "compare.html"))
 	if !strings.Contains(string(html), "data:image/png;base64,") || strings.Contains(string(html), `src="compare_`) {
 		t.Error("compare.html does not embed its figures")
+	}
+	if want := "<h1>quickstart (quickstart) vs quickstart (quickstart-small)</h1>"; !strings.Contains(string(html), want) {
+		t.Errorf("compare.html lacks %s", want)
 	}
 
 	code, stdout, errs = run(t, "compare", a, b, "--out", out, "--json")

@@ -39,6 +39,9 @@ type pointLabels struct {
 	// lines are segments (data coordinates: whiskers) labels cross only
 	// when no position clear of them is free.
 	lines [][2]vg.Point
+	// groups is each label's group (none: all in group 0): labels on the
+	// same spot are joined only within a group (Labels.Add).
+	groups []int
 
 	// drawn is what the last Plot did, on the canvas: the labels placed
 	// and the markers' boxes they kept clear of (tests read it).
@@ -193,7 +196,7 @@ func (l *pointLabels) joinSameSpot(pts []vg.Point) []placedLabel {
 		}
 		for j := i + 1; j < len(pts); j++ {
 			d := pts[j].Sub(pts[i])
-			if out[j].text != "" && d.X*d.X+d.Y*d.Y <= same*same {
+			if out[j].text != "" && d.X*d.X+d.Y*d.Y <= same*same && l.group(i) == l.group(j) {
 				out[i].text += ", " + out[j].text
 				out[j].text = ""
 				if luminance(out[j].style.Color) < luminance(out[i].style.Color) {
@@ -203,6 +206,14 @@ func (l *pointLabels) joinSameSpot(pts []vg.Point) []placedLabel {
 		}
 	}
 	return out
+}
+
+// group is label i's group.
+func (l *pointLabels) group(i int) int {
+	if i < len(l.groups) {
+		return l.groups[i]
+	}
+	return 0
 }
 
 // labelCandidate is an offset of a label box's lower-left corner from its

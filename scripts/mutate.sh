@@ -1190,6 +1190,29 @@ mutant i24h2-continue-state-left experiments/train_continue.go study 'TestHalvin
 	}
 	opt, _'
 
+# --- issue 25: compare figures ---
+mutant i25cf-log-threshold report/compare/fronts.go report/compare 'TestFronts_AxesFollowSweep$' \
+	'f.logY = lo > 0 && hi/lo > 30' 'f.logY = lo > 0 && hi/lo > 3000'
+mutant i25cf-log-negative report/compare/fronts.go report/compare 'TestFronts_AxesFollowSweep$' \
+	'f.logY = lo > 0 && hi/lo > 30' 'f.logY = hi/lo > 30 || hi/lo < -30'
+mutant i25cf-log-scale-unset report/compare/fronts.go report/compare 'TestFronts_AxesFollowSweep$' \
+	'		p.Y.Scale = plot.LogScale{}' ''
+mutant i25cf-axes-swapped report/compare/figures.go report/compare 'TestFronts_AxesFollowSweep$' \
+	'		fr.x = append(fr.x, p.Stats[ti])' '		fr.x = append(fr.x, p.Stats[t.Metric.Index])'
+mutant i25cf-whisker-y-is-x report/compare/fronts.go report/compare 'TestFronts_WhiskersAreCIs$' \
+	'report.Whiskers(s.x, s.y, f.logY,' 'report.Whiskers(s.x, s.x, f.logY,'
+mutant i25cf-pareto-direction report/compare/fronts.go report/compare 'TestFronts_WhiskersAreCIs$' \
+	'orient(s.y[i].Mean, t.Metric.Higher)' 'orient(s.y[i].Mean, !t.Metric.Higher)'
+mutant i25cf-labels-one-group report/compare/fronts.go report/compare 'TestFronts_LabelsPerStudy$' \
+	'lab.Add(g, s.x[i].Mean,' 'lab.Add(0, s.x[i].Mean,'
+mutant i25cf-join-across-groups report/labels.go report/compare 'TestFronts_LabelsPerStudy$' \
+	' && l.group(i) == l.group(j) {' ' {'
+mutant i25cf-label-colour-shared report/compare/fronts.go report/compare 'TestFronts_LabelsPerStudy$' \
+	'	col := report.Palette[g%len(report.Palette)]' '	col := report.Palette[0]'
+mutant i25cf-title-without-spec report/compare/compare.go report/compare 'TestFronts_LabelsPerStudy$' \
+	'	if spec == "" {' '	if true {'
+mutant i25cf-spec-name-unread study/compare.go cmd 'TestCompare_EndToEnd$' \
+	'		cs.Spec = an.Spec.Name' '		cs.Spec = ""'
 echo
 echo "=== mutation summary: $caught caught, $missed missed, $stale stale (of $((caught + missed + stale)))"
 printf '%s\n' "${report[@]}"

@@ -110,6 +110,9 @@ func readCompared(dir, label string) (*compare.Study, error) {
 		return nil, inputf("%s: %s: %w", label, dir, err)
 	}
 	cs := &compare.Study{Label: label, Name: filepath.Base(filepath.Clean(dir)), Dir: dir, Runs: runs, Summary: s, Analysis: an, Stored: len(runs.Runs)}
+	if an.Spec != nil {
+		cs.Spec = an.Spec.Name
+	}
 	if m, err := ReadManifest(dir); err == nil && m.Runs > 0 && !m.Complete {
 		cs.Stored, cs.Planned = m.Finished, m.Runs
 	}

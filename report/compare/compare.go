@@ -15,6 +15,7 @@ import (
 type Study struct {
 	Label    string          // "A" or "B"
 	Name     string          // the folder's base name
+	Spec     string          // the spec's name (spec.yaml's name:), "" when unknown
 	Dir      string          // the folder
 	Runs     *report.Runs    // runs.csv, folds pooled (report.PoolFolds)
 	Summary  *report.Summary // report.Summarize(Runs): what summary.csv holds
@@ -24,9 +25,19 @@ type Study struct {
 	Stored, Planned int
 }
 
-// title is the study's name in legends and headings: "A (quickstart)".
+// title is the study's name in figures and notes: Title with no '.',
+// which separates a figure's study from its metric.
 func (s *Study) title() string {
-	return s.Label + " (" + strings.ReplaceAll(s.Name, ".", "_") + ")"
+	return strings.ReplaceAll(heading(s.Spec, s.Label, s.Name), ".", "_")
+}
+
+// heading names a study by its spec's name and its folder,
+// "quickstart (a)"; by its label when the spec's name is unknown, "A (a)".
+func heading(spec, label, folder string) string {
+	if spec == "" {
+		spec = label
+	}
+	return spec + " (" + folder + ")"
 }
 
 // Comparison is what Compare found.
@@ -49,10 +60,15 @@ type Comparison struct {
 type Side struct {
 	Label   string `json:"label"`
 	Name    string `json:"name"`
+	Spec    string `json:"spec,omitempty"`
 	Dir     string `json:"dir"`
 	Stored  int    `json:"runs"`
 	Planned int    `json:"runs_planned,omitempty"`
 }
+
+// Title is the study's heading: "quickstart (a)" (its spec's name and its
+// folder's), "A (a)" when the spec's name is unknown.
+func (s Side) Title() string { return heading(s.Spec, s.Label, s.Name) }
 
 // LeftOut is what one study has and the other has not: grid points
 // (labelled by their λ tuple) and metrics.
@@ -137,8 +153,8 @@ func union(a, b []string) []string {
 // common to both.
 func Compare(a, b *Study) (*Comparison, error) {
 	c := &Comparison{a: a, b: b,
-		A:     Side{Label: a.Label, Name: a.Name, Dir: a.Dir, Stored: a.Stored, Planned: a.Planned},
-		B:     Side{Label: b.Label, Name: b.Name, Dir: b.Dir, Stored: b.Stored, Planned: b.Planned},
+		A:     Side{Label: a.Label, Name: a.Name, Spec: a.Spec, Dir: a.Dir, Stored: a.Stored, Planned: a.Planned},
+		B:     Side{Label: b.Label, Name: b.Name, Spec: b.Spec, Dir: b.Dir, Stored: b.Stored, Planned: b.Planned},
 		Terms: union(a.Summary.Terms, b.Summary.Terms),
 		Axes:  union(a.Summary.Axes, b.Summary.Axes),
 	}

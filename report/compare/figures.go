@@ -37,12 +37,15 @@ func (c *Comparison) merged(m string) *report.Summary {
 	return s
 }
 
-// Figures draws compare_<metric>.png for every compared metric (both
-// studies' means and bands against the λ of the first term swept at the
-// common points) and the trade-off figures (figures skipped for want of
-// points are named in Notes).
+// Figures draws the trade-off figures and compare_<metric>.png for every
+// compared metric (both studies' means and bands against the λ of the
+// first term swept at the common points); figures skipped for want of
+// points are named in Notes.
 func (c *Comparison) Figures() ([]Figure, error) {
-	var figs []Figure
+	figs, err := c.tradeoffFigures() // first: the page opens with the fronts
+	if err != nil {
+		return nil, err
+	}
 	for _, m := range c.Metrics {
 		s := c.merged(m)
 		x := report.DefaultX(s)
@@ -61,8 +64,7 @@ func (c *Comparison) Figures() ([]Figure, error) {
 		}
 		figs = append(figs, f)
 	}
-	fronts, err := c.tradeoffFigures()
-	return append(figs, fronts...), err
+	return figs, nil
 }
 
 // tradeoffFigures draws, for every term both studies analysed on the
@@ -89,14 +91,13 @@ func (c *Comparison) tradeoffFigures() ([]Figure, error) {
 		if len(pairs) > 1 {
 			name = report.FigureFileName(fmt.Sprintf("compare_tradeoff_%s%s.png", p.a.Term, suffix(p.a)))
 		}
-		wt := report.FrontsFigure("compare: "+c.Task+" against "+p.a.Metric.Name+", both studies (labels: λ)", fixedOf(p.a),
-			p.a.Metric.Name+" (mean; "+better(p.a.Metric.Higher)+" is better)", c.Task+" (mean; "+better(c.a.Analysis.Task.Higher)+" is better)",
-			[]report.FrontCurve{front(c.a, p.a, c.Task), front(c.b, p.b, c.Task)})
+		wt := newFrontsFig(c.a.title()+" vs "+c.b.title()+": trade-off as λ_"+p.a.Term+" grows", fixedOf(p.a),
+			c.Task, c.a.Analysis.Task.Higher, p.a, []studyFront{front(c.a, p.a, c.Task), front(c.b, p.b, c.Task)})
 		if wt == nil {
 			c.Notes = append(c.Notes, fmt.Sprintf("no trade-off figure of %s: fewer than two points with both metrics", p.a.Term))
 			continue
 		}
-		f, err := draw(name, "trade-off of "+p.a.Term+": "+c.Task+" against "+p.a.Metric.Name, wt)
+		f, err := draw(name, "trade-off of "+p.a.Term+": "+p.a.Metric.Name+" (y) against "+c.Task+" (x), means with 95% CIs, labels λ", wt)
 		if err != nil {
 			return nil, err
 		}
@@ -130,21 +131,22 @@ func fixedOf(t *report.TermAnalysis) string {
 	return "on the slice " + t.Fixed
 }
 
-// front is a study's trade-off curve along term t: task against the
-// term's metric at its slice's points without a diverged run.
-func front(s *Study, t *report.TermAnalysis, task string) report.FrontCurve {
-	fc := report.FrontCurve{Term: t.Term, Label: s.Label + ": " + s.Name}
+// front is a study's trade-off points along term t: the task metric and
+// the term's metric at its slice's points without a diverged run and with
+// both means.
+func front(s *Study, t *report.TermAnalysis, task string) studyFront {
+	fr := studyFront{name: s.title()}
 	ti := slices.Index(s.Summary.Metrics, task)
 	for _, pi := range t.Points {
 		p := s.Summary.Points[pi]
-		if p.Diverged > 0 || ti < 0 {
+		if p.Diverged > 0 || ti < 0 || !isFinite(p.Stats[ti].Mean) || !isFinite(p.Stats[t.Metric.Index].Mean) {
 			continue
 		}
-		fc.Lambda = append(fc.Lambda, p.Lambdas[t.Index])
-		fc.X = append(fc.X, p.Stats[t.Metric.Index].Mean)
-		fc.Y = append(fc.Y, p.Stats[ti].Mean)
+		fr.lambda = append(fr.lambda, p.Lambdas[t.Index])
+		fr.x = append(fr.x, p.Stats[ti])
+		fr.y = append(fr.y, p.Stats[t.Metric.Index])
 	}
-	return fc
+	return fr
 }
 
 // draw renders wt to PNG bytes. A panic while drawing (gonum/plot panics

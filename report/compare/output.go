@@ -199,11 +199,11 @@ var htmlPage = template.Must(template.New("compare").Funcs(template.FuncMap{
 		return strconv.FormatFloat(v, 'g', 4, 64)
 	},
 }).Parse(`<!DOCTYPE html>
-<html lang="en"><head><meta charset="utf-8"><title>lossexp compare: {{.C.A.Name}} vs {{.C.B.Name}}</title>
+<html lang="en"><head><meta charset="utf-8"><title>lossexp compare: {{.C.A.Title}} vs {{.C.B.Title}}</title>
 <style>body{font-family:sans-serif;max-width:70em;margin:1em auto;padding:0 1em}table{border-collapse:collapse;font-size:90%}td,th{border:1px solid #ccc;padding:2px 6px;text-align:right}th{background:#eee}td.l{text-align:left}img{max-width:100%}</style>
 </head><body>
-<h1>{{.C.A.Label}} ({{.C.A.Name}}) vs {{.C.B.Label}} ({{.C.B.Name}})</h1>
-<p>A: <code>{{.C.A.Dir}}</code> ({{.C.A.Stored}} runs{{if .C.A.Planned}} of {{.C.A.Planned}}{{end}}); B: <code>{{.C.B.Dir}}</code> ({{.C.B.Stored}} runs{{if .C.B.Planned}} of {{.C.B.Planned}}{{end}}). Differences are B − A.</p>
+<h1>{{.C.A.Title}} vs {{.C.B.Title}}</h1>
+<p>A = {{.C.A.Title}}: <code>{{.C.A.Dir}}</code> ({{.C.A.Stored}} runs{{if .C.A.Planned}} of {{.C.A.Planned}}{{end}}); B = {{.C.B.Title}}: <code>{{.C.B.Dir}}</code> ({{.C.B.Stored}} runs{{if .C.B.Planned}} of {{.C.B.Planned}}{{end}}). Differences are B − A.</p>
 {{range .C.Notes}}<p><b>Note:</b> {{.}}</p>{{end}}
 {{with .C.LeftOut}}{{if .PointsA}}<p>Grid points only in A (left out): {{range $i, $p := .PointsA}}{{if $i}}; {{end}}{{$p}}{{end}}</p>{{end}}
 {{if .PointsB}}<p>Grid points only in B (left out): {{range $i, $p := .PointsB}}{{if $i}}; {{end}}{{$p}}{{end}}</p>{{end}}
@@ -211,7 +211,7 @@ var htmlPage = template.Must(template.New("compare").Funcs(template.FuncMap{
 {{if .MetricsB}}<p>Metrics only in B (left out): {{range $i, $p := .MetricsB}}{{if $i}}, {{end}}{{$p}}{{end}}</p>{{end}}
 {{if .NoValues}}<p>Metrics without values at the common points in one study (left out): {{range $i, $p := .NoValues}}{{if $i}}, {{end}}{{$p}}{{end}}</p>{{end}}{{end}}
 <h2>Balance points{{if .C.Task}} (chosen on {{.C.Task}}){{end}}</h2>
-<table><tr><th>term</th><th>point</th><th>A</th><th>B</th><th>notes</th></tr>
+<table><tr><th>term</th><th>point</th><th>A: {{.C.A.Title}}</th><th>B: {{.C.B.Title}}</th><th>notes</th></tr>
 {{range .C.Balance}}<tr><td class="l">{{.Term}}{{if .Fixed}} ({{.Fixed}}){{end}}{{if .Tag}} [{{.Tag}}]{{end}}</td><td class="l">{{.Point}}</td><td>{{lam .A}}</td><td>{{lam .B}}</td><td class="l">{{if .NoteA}}A: {{.NoteA}} {{end}}{{if .NoteB}}B: {{.NoteB}}{{end}}</td></tr>
 {{end}}</table>
 <h2>Figures</h2>
