@@ -1213,6 +1213,10 @@ mutant i25cf-title-without-spec report/compare/compare.go report/compare 'TestFr
 	'	if spec == "" {' '	if true {'
 mutant i25cf-spec-name-unread study/compare.go cmd 'TestCompare_EndToEnd$' \
 	'		cs.Spec = an.Spec.Name' '		cs.Spec = ""'
+# --- issue 25: compare, a term at λ = 0 is the unswept term ---
+mutant i25m-fixed-zero-kept report/compare/compare.go report/compare 'TestCompareRules_BalanceSideBySide$' \
+	'if p != "" && !strings.HasSuffix(p, "=0") {' 'if p != "" {'
+
 echo
 echo "=== mutation summary: $caught caught, $missed missed, $stale stale (of $((caught + missed + stale)))"
 printf '%s\n' "${report[@]}"

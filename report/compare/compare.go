@@ -313,7 +313,7 @@ func (c *Comparison) balance() {
 		c.Notes = append(c.Notes, fmt.Sprintf("the studies choose their balance points on different task metrics (%s: %s, %s: %s): they are set side by side, not compared", c.a.title(), orNone(taskA), c.b.title(), orNone(taskB)))
 	}
 	same := func(x, y report.TermAnalysis) bool {
-		return x.Term == y.Term && x.Fixed == y.Fixed && x.Tag() == y.Tag()
+		return x.Term == y.Term && fixedKey(x.Fixed) == fixedKey(y.Fixed) && x.Tag() == y.Tag()
 	}
 	add := func(x, y *report.TermAnalysis) {
 		t := x
@@ -345,6 +345,19 @@ func (c *Comparison) balance() {
 			add(nil, &tb[j])
 		}
 	}
+}
+
+// fixedKey is a term slice's fixed λ without the terms held at λ = 0: a
+// term at 0 is the same slice as a study that does not sweep it (A sweeps
+// l2; B sweeps l2 and l1: B's l2 slice at l1=0 is A's l2 curve).
+func fixedKey(fixed string) string {
+	var keep []string
+	for p := range strings.SplitSeq(fixed, ";") {
+		if p != "" && !strings.HasSuffix(p, "=0") {
+			keep = append(keep, p)
+		}
+	}
+	return strings.Join(keep, ";")
 }
 
 // pointOf is a term's balance point: its λ, or NaN and why not.

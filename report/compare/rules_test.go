@@ -163,7 +163,12 @@ func TestCompareRules_BalanceSideBySide(t *testing.T) {
 	if !math.IsNaN(knee.A) || !strings.Contains(knee.NoteA, "fewer than 3 points") {
 		t.Errorf("A's knee on two points: %+v; want NaN and the reason", knee)
 	}
-	if r := got["l2||"+report.BalanceBest]; r.A != 0.1 {
-		t.Errorf("A's λ_best %v, want 0.1", r.A)
+	if r := got["l2||"+report.BalanceBest]; r.A != 0.1 || r.B != 0.1 || r.NoteB != "" {
+		t.Errorf("l2's λ_best A %v, B %v (%q); want 0.1 both: B's l2 slice at l1=0 is A's l2 curve", r.A, r.B, r.NoteB)
+	}
+	for k := range got {
+		if strings.HasPrefix(k, "l2|l1=0|") {
+			t.Errorf("B's l2 slice at l1=0 has a row of its own (%s): it is A's l2 curve", k)
+		}
 	}
 }
