@@ -47,7 +47,7 @@ type Analysis struct {
 	Warnings []string
 	Notes    []string
 
-	epochAcc map[[2]int]*epochAcc // loadEpochMeans
+	EpochAcc map[[2]int]*EpochAcc // loadEpochMeans
 }
 
 // MetricChoice is a metric used by the analysis and the direction in which
@@ -96,17 +96,17 @@ func Analyze(dir string, runs *Runs, s *Summary) (*Analysis, error) {
 	if runs != nil {
 		n = len(runs.Runs)
 	}
-	return analyze(dir, runs, n, s)
+	return AnalyzeStream(dir, runs, n, s)
 }
 
-func analyze(dir string, runs *Runs, nRuns int, s *Summary) (*Analysis, error) {
+func AnalyzeStream(dir string, runs *Runs, nRuns int, s *Summary) (*Analysis, error) {
 	a := &Analysis{Dir: dir, Runs: runs, NRuns: nRuns, Summary: s}
 	if err := a.readInputs(); err != nil {
 		return nil, err
 	}
 	a.chooseMetrics()
 	for j, t := range s.Terms {
-		if distinct(s, j) < 2 {
+		if Distinct(s, j) < 2 {
 			continue
 		}
 		for _, ax := range axisTuples(s) {
@@ -165,10 +165,10 @@ func (a *Analysis) chooseMetrics() {
 	if a.Spec != nil {
 		selectOn = a.Spec.Report.SelectOn
 	}
-	a.Task = chooseTaskMetric(s, a.Spec)
+	a.Task = ChooseTaskMetric(s, a.Spec)
 	a.Test = MetricChoice{Index: -1}
 	if split, base, ok := strings.Cut(a.Task.Name, "."); ok && split != "test" {
-		if mi := slices.Index(s.Metrics, "test."+base); mi >= 0 && hasValues(s, mi) {
+		if mi := slices.Index(s.Metrics, "test."+base); mi >= 0 && HasValues(s, mi) {
 			a.Test = MetricChoice{Name: "test." + base, Index: mi, Higher: a.Task.Higher, Why: "the test split at the chosen λ"}
 		}
 	}
@@ -192,16 +192,16 @@ func (a *Analysis) chooseMetrics() {
 // values ax (nil without axes).
 func (a *Analysis) analyzeTerm(s *Summary, j int, t string, ax []string) {
 	{
-		ta := TermAnalysis{Term: t, Index: j, Kind: a.termKind(t), Ref: -1, Axes: ax}
+		ta := TermAnalysis{Term: t, Index: j, Kind: a.TermKind(t), Ref: -1, Axes: ax}
 		var tags []string
 		for k, v := range ax {
 			tags = append(tags, AxisLabel(s.Axes[k])+"="+v)
 		}
 		ta.tag = strings.Join(tags, ",")
 		ta.Fixed, ta.Points, ta.Ref = termSliceAt(s, j, ax)
-		ta.Metric = a.chooseTermMetric(&ta)
+		ta.Metric = a.ChooseTermMetric(&ta)
 		if a.Task.Name != "" {
-			ta.Balance = balanceOf(s, &ta, a.Task) // ta.Paired: pairAll
+			ta.Balance = BalanceOf(s, &ta, a.Task) // ta.Paired: pairAll
 			ta.Optimism = optimismOf(s, &ta, a.Test)
 		}
 		ta.Grad = a.gradConflict(&ta)
@@ -230,15 +230,15 @@ func (ta *TermAnalysis) FileName() string {
 	if len(ta.Axes) == 0 {
 		return ta.Term
 	}
-	return ta.Term + "_" + fileSafe(strings.ReplaceAll(ta.Tag(), "=", "-"))
+	return ta.Term + "_" + FileSafe(strings.ReplaceAll(ta.Tag(), "=", "-"))
 }
 
 // Tag describes the analysis' axis values, "samples=100" ("" without
 // axes), with the summary's axis names.
 func (ta *TermAnalysis) Tag() string { return ta.tag }
 
-// termKind returns the kind of term name from spec.yaml, else the name.
-func (a *Analysis) termKind(name string) string {
+// TermKind returns the kind of term name from spec.yaml, else the name.
+func (a *Analysis) TermKind(name string) string {
 	if a.Spec != nil {
 		for _, t := range a.Spec.Loss.Terms {
 			if t.Name == name {
@@ -249,7 +249,7 @@ func (a *Analysis) termKind(name string) string {
 	return name
 }
 
-// chooseTaskMetric picks the metric that chooses λ (spec may be nil):
+// ChooseTaskMetric picks the metric that chooses λ (spec may be nil):
 // report.task_metric, else iou, accuracy, r2, mse or loss, on the split
 // of report.select_on first, then the cross-validation folds (cv.*) when
 // they have values, else the validation split, else test, else train
@@ -259,14 +259,14 @@ func (a *Analysis) termKind(name string) string {
 // trainer.metrics, and when none of those names is present the task
 // metric is the first of trainer.metrics with values that no term
 // names as its own, on the first split that has one.
-func chooseTaskMetric(s *Summary, sp *spec.Spec) MetricChoice {
+func ChooseTaskMetric(s *Summary, sp *spec.Spec) MetricChoice {
 	selectOn := ""
 	if sp != nil {
 		selectOn = sp.Report.SelectOn
 	}
 	name, by := sp.TaskMetric(func(name string) bool {
 		mi := slices.Index(s.Metrics, name)
-		return mi >= 0 && hasValues(s, mi)
+		return mi >= 0 && HasValues(s, mi)
 	})
 	if name == "" {
 		return MetricChoice{Index: -1}
@@ -284,22 +284,22 @@ func chooseTaskMetric(s *Summary, sp *spec.Spec) MetricChoice {
 	if by == spec.TaskByName {
 		why += ", named by report.task_metric"
 	}
-	return MetricChoice{Name: name, Index: slices.Index(s.Metrics, name), Higher: betterHigher(sp, name) != "lower", Why: why}
+	return MetricChoice{Name: name, Index: slices.Index(s.Metrics, name), Higher: BetterHigher(sp, name) != "lower", Why: why}
 }
 
-// betterHigher returns the direction of a metric: "higher", "lower" or ""
+// BetterHigher returns the direction of a metric: "higher", "lower" or ""
 // (neither, or unknown), from the spec's trainer.metrics when it has
 // them (spec may be nil), else from the catalogue.
-func betterHigher(spec *spec.Spec, metric string) string {
+func BetterHigher(spec *spec.Spec, metric string) string {
 	return spec.MetricDirection(metric)
 }
 
-// chooseTermMetric picks the term's own metric: among the metrics its kind
+// ChooseTermMetric picks the term's own metric: among the metrics its kind
 // adds (lossterms catalogue) that have values, the first the spec's report
 // section lists, else the first. Its direction is the catalogue's, else
 // the direction the metric moves from the smallest to the largest λ: the
 // term pushes its own metric where more weight takes it.
-func (a *Analysis) chooseTermMetric(ta *TermAnalysis) MetricChoice {
+func (a *Analysis) ChooseTermMetric(ta *TermAnalysis) MetricChoice {
 	info, err := lossterms.Lookup(ta.Kind)
 	if err != nil {
 		return MetricChoice{Index: -1, Why: fmt.Sprintf("term kind %q is not in the catalogue", ta.Kind)}
@@ -322,7 +322,7 @@ func (a *Analysis) chooseTermMetric(ta *TermAnalysis) MetricChoice {
 	var cands []string
 	for _, pattern := range all {
 		m := strings.ReplaceAll(pattern, "<split>", split)
-		if mi := slices.Index(a.Summary.Metrics, m); mi >= 0 && hasValues(a.Summary, mi) {
+		if mi := slices.Index(a.Summary.Metrics, m); mi >= 0 && HasValues(a.Summary, mi) {
 			cands = append(cands, m)
 		}
 	}
@@ -363,10 +363,10 @@ func (a *Analysis) externalTermMetric(term string) []string {
 func (a *Analysis) termMetricDirection(ta *TermAnalysis, mc *MetricChoice) {
 	name := mc.Name
 	source := "catalogue"
-	if a.Spec != nil && a.Spec.Trainer != nil && spec.MetricBetter(name) != betterHigher(a.Spec, name) {
+	if a.Spec != nil && a.Spec.Trainer != nil && spec.MetricBetter(name) != BetterHigher(a.Spec, name) {
 		source = "trainer.metrics"
 	}
-	switch betterHigher(a.Spec, name) {
+	switch BetterHigher(a.Spec, name) {
 	case "higher":
 		mc.Higher, mc.Why = true, "higher is better ("+source+")"
 	case "lower":
@@ -374,7 +374,7 @@ func (a *Analysis) termMetricDirection(ta *TermAnalysis, mc *MetricChoice) {
 	default:
 		first, last := math.NaN(), math.NaN()
 		for _, p := range ta.Points {
-			if v := a.Summary.Points[p].Stats[mc.Index].Mean; isFinite(v) {
+			if v := a.Summary.Points[p].Stats[mc.Index].Mean; IsFinite(v) {
 				if math.IsNaN(first) {
 					first = v
 				}
@@ -390,9 +390,9 @@ func (a *Analysis) termMetricDirection(ta *TermAnalysis, mc *MetricChoice) {
 	}
 }
 
-// termSlice is termSliceAt at the first axis point (every point without
+// TermSlice is termSliceAt at the first axis point (every point without
 // axes).
-func termSlice(s *Summary, j int) (fixed string, pts []int, ref int) {
+func TermSlice(s *Summary, j int) (fixed string, pts []int, ref int) {
 	return termSliceAt(s, j, axisTuples(s)[0])
 }
 
@@ -404,7 +404,7 @@ func termSliceAt(s *Summary, j int, ax []string) (fixed string, pts []int, ref i
 	refs := make([]float64, len(s.Terms))
 	var parts []string
 	for k := range s.Terms {
-		if k == j || distinct(s, k) < 2 {
+		if k == j || Distinct(s, k) < 2 {
 			continue
 		}
 		refs[k] = math.Inf(1)
@@ -413,7 +413,7 @@ func termSliceAt(s *Summary, j int, ax []string) (fixed string, pts []int, ref i
 				refs[k] = l
 			}
 		}
-		parts = append(parts, s.Terms[k]+"="+formatLambda(refs[k]))
+		parts = append(parts, s.Terms[k]+"="+FormatLambda(refs[k]))
 	}
 	for k, v := range ax {
 		parts = append(parts, AxisLabel(s.Axes[k])+"="+v)
@@ -422,7 +422,7 @@ func termSliceAt(s *Summary, j int, ax []string) (fixed string, pts []int, ref i
 	for pi, p := range s.Points {
 		ok := slices.Equal(p.Axes, ax)
 		for k := range s.Terms {
-			if k != j && distinct(s, k) > 1 && p.Lambdas[k] != refs[k] {
+			if k != j && Distinct(s, k) > 1 && p.Lambdas[k] != refs[k] {
 				ok = false
 				break
 			}
@@ -431,7 +431,7 @@ func termSliceAt(s *Summary, j int, ax []string) (fixed string, pts []int, ref i
 			pts = append(pts, pi)
 		}
 	}
-	slices.SortStableFunc(pts, func(a, b int) int { return cmpFloat(s.Points[a].Lambdas[j], s.Points[b].Lambdas[j]) })
+	slices.SortStableFunc(pts, func(a, b int) int { return CmpFloat(s.Points[a].Lambdas[j], s.Points[b].Lambdas[j]) })
 	for _, pi := range pts {
 		if s.Points[pi].Lambdas[j] == 0 {
 			ref = pi
@@ -554,9 +554,9 @@ func parseTable(r io.Reader, name string) (*Table, error) {
 	return t, nil
 }
 
-// eachRun calls f with every run: those of a.Runs when the analysis was
+// EachRun calls f with every run: those of a.Runs when the analysis was
 // given them, else the rows of runs.csv read one at a time.
-func (a *Analysis) eachRun(f func(r *Run) error) error {
+func (a *Analysis) EachRun(f func(r *Run) error) error {
 	if a.Runs != nil {
 		for i := range a.Runs.Runs {
 			if err := f(&a.Runs.Runs[i]); err != nil {
@@ -572,7 +572,7 @@ func (a *Analysis) eachRun(f func(r *Run) error) error {
 func (a *Analysis) runSeq() iter.Seq2[*Run, error] {
 	return func(yield func(*Run, error) bool) {
 		stopped := errors.New("stopped")
-		err := a.eachRun(func(r *Run) error {
+		err := a.EachRun(func(r *Run) error {
 			if !yield(r, nil) {
 				return stopped
 			}
@@ -584,8 +584,8 @@ func (a *Analysis) runSeq() iter.Seq2[*Run, error] {
 	}
 }
 
-// pointIndex maps a point's key (pointKey) to its index in s.
-func pointIndex(s *Summary) map[string]int {
+// PointIndex maps a point's key (pointKey) to its index in s.
+func PointIndex(s *Summary) map[string]int {
 	index := make(map[string]int, len(s.Points))
 	for pi, p := range s.Points {
 		index[lambdaKey(p.Lambdas)+axisKey(p.Axes)] = pi
@@ -593,8 +593,8 @@ func pointIndex(s *Summary) map[string]int {
 	return index
 }
 
-// pointKey is the key of run r's point.
-func pointKey(r *Run) string { return lambdaKey(r.Lambdas) + axisKey(r.Axes) }
+// PointKey is the key of run r's point.
+func PointKey(r *Run) string { return lambdaKey(r.Lambdas) + axisKey(r.Axes) }
 
 // axisKey is the part of a point's key its axis values make ("" without
 // axes, so keys of specs without axes are unchanged).
@@ -639,13 +639,13 @@ func optimismOf(s *Summary, ta *TermAnalysis, test MetricChoice) Optimism {
 		return -v
 	}
 	at := s.Points[ta.Balance.Best.Point].Stats[test.Index].Mean
-	if !isFinite(at) {
+	if !IsFinite(at) {
 		return o
 	}
 	for _, pi := range ta.Points {
 		p := s.Points[pi]
 		v := p.Stats[test.Index].Mean
-		if p.Diverged > 0 || !isFinite(v) {
+		if p.Diverged > 0 || !IsFinite(v) {
 			continue // left out of every choice, as in balanceOf
 		}
 		if math.IsNaN(o.BestTest) || orient(v) > orient(o.BestTest) {
@@ -654,4 +654,10 @@ func optimismOf(s *Summary, ta *TermAnalysis, test MetricChoice) Optimism {
 	}
 	o.Value = orient(o.BestTest) - orient(at)
 	return o
+}
+
+// EpochAcc accumulates one column of curves.csv per epoch at one point.
+type EpochAcc struct {
+	Sum []float64
+	N   []int
 }

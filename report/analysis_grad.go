@@ -66,7 +66,7 @@ func (a *Analysis) gradConflict(ta *TermAnalysis) GradConflict {
 		return p.Stats[i]
 	}
 	switch {
-	case ri >= 0 && hasValues(s, ri):
+	case ri >= 0 && HasValues(s, ri):
 		g.Source = RunsFile
 		g.HasCos = ci >= 0
 		for _, pi := range ta.Points {
@@ -99,7 +99,7 @@ func (a *Analysis) gradConflict(ta *TermAnalysis) GradConflict {
 	if g.HasCos {
 		g.NoShared = true
 		for _, gp := range g.Points {
-			if gp.Lambda > 0 && isFinite(gp.Cos.Mean) {
+			if gp.Lambda > 0 && IsFinite(gp.Cos.Mean) {
 				g.NoShared = false
 			}
 		}
@@ -126,7 +126,7 @@ func curvesRatioNote(term string, column bool) string {
 func ratioCrossing(pts []GradPoint) (float64, string) {
 	var xs, ys []float64
 	for _, p := range pts {
-		if p.Lambda > 0 && isFinite(p.Ratio.Mean) && p.Ratio.Mean > 0 {
+		if p.Lambda > 0 && IsFinite(p.Ratio.Mean) && p.Ratio.Mean > 0 {
 			xs, ys = append(xs, p.Lambda), append(ys, p.Ratio.Mean)
 		}
 	}
@@ -134,18 +134,18 @@ func ratioCrossing(pts []GradPoint) (float64, string) {
 		return math.NaN(), "no ratio at λ > 0"
 	}
 	if ys[0] >= 1 {
-		return math.NaN(), "the ratio is ≥ 1 already at the smallest λ > 0 (" + formatLambda(xs[0]) + "): the term's gradient dominates everywhere on the grid"
+		return math.NaN(), "the ratio is ≥ 1 already at the smallest λ > 0 (" + FormatLambda(xs[0]) + "): the term's gradient dominates everywhere on the grid"
 	}
 	for i := 1; i < len(xs); i++ {
 		if ys[i] >= 1 {
 			t := (0 - math.Log(ys[i-1])) / (math.Log(ys[i]) - math.Log(ys[i-1]))
 			x := math.Exp(math.Log(xs[i-1]) + t*(math.Log(xs[i])-math.Log(xs[i-1])))
-			return x, "interpolated on log–log axes between λ = " + formatLambda(xs[i-1]) + " (ratio " + fmtNum(ys[i-1]) +
-				") and λ = " + formatLambda(xs[i]) + " (ratio " + fmtNum(ys[i]) + ")"
+			return x, "interpolated on log–log axes between λ = " + FormatLambda(xs[i-1]) + " (ratio " + FormatNum(ys[i-1]) +
+				") and λ = " + FormatLambda(xs[i]) + " (ratio " + FormatNum(ys[i]) + ")"
 		}
 	}
 	hi := slices.Max(ys)
-	return math.NaN(), "the ratio stays below 1 on the whole grid (at most " + fmtNum(hi) + "): the task gradient dominates"
+	return math.NaN(), "the ratio stays below 1 on the whole grid (at most " + FormatNum(hi) + "): the task gradient dominates"
 }
 
 // lastEpochRatios returns, per grid point, the ratio grad.<term>/grad.task
@@ -158,7 +158,7 @@ func (a *Analysis) lastEpochRatios(ta *TermAnalysis) map[int][]float64 {
 	}
 	// curves.csv has a run's epochs together, in runs.csv's order: read
 	// the two in step, holding one run (and the ratios, 8 bytes a run).
-	index := pointIndex(a.Summary)
+	index := PointIndex(a.Summary)
 	next, stop := iter.Pull2(a.runSeq())
 	defer stop()
 	out := map[int][]float64{}
@@ -175,7 +175,7 @@ func (a *Analysis) lastEpochRatios(ta *TermAnalysis) map[int][]float64 {
 				misfit = true
 				return nil
 			}
-			cur = runLast{id: id, ok: r.Status == experiments.StatusOK, point: index[pointKey(r)]}
+			cur = runLast{id: id, ok: r.Status == experiments.StatusOK, point: index[PointKey(r)]}
 		}
 		if !cur.ok {
 			return nil
@@ -228,18 +228,18 @@ func nextRun(next func() (*Run, error, bool), id string) *Run {
 // lastEpochRatiosByID is lastEpochRatios for a curves.csv whose runs are
 // not in runs.csv's order: the runs are indexed by id, one entry a run.
 func (a *Analysis) lastEpochRatiosByID(c *Table, idC, epC, taskC, termC int) map[int][]float64 {
-	index := pointIndex(a.Summary)
+	index := PointIndex(a.Summary)
 	type runInfo struct {
 		point int
 		ok    bool
 	}
 	var order []string
 	runIdx := map[string]runInfo{}
-	if err := a.eachRun(func(r *Run) error {
+	if err := a.EachRun(func(r *Run) error {
 		if _, seen := runIdx[r.RunID]; !seen {
 			order = append(order, r.RunID)
 		}
-		runIdx[r.RunID] = runInfo{index[pointKey(r)], r.Status == experiments.StatusOK}
+		runIdx[r.RunID] = runInfo{index[PointKey(r)], r.Status == experiments.StatusOK}
 		return nil
 	}); err != nil {
 		return nil
@@ -283,16 +283,16 @@ func gradRatio(row []string, epC, taskC, termC int) (ep int, ratio float64, ok b
 	if err != nil {
 		return 0, 0, false
 	}
-	gt, err1 := parseCell(row[taskC])
-	gterm, err2 := parseCell(row[termC])
-	if err1 != nil || err2 != nil || !isFinite(gt) || !isFinite(gterm) || gt <= 0 {
+	gt, err1 := ParseCell(row[taskC])
+	gterm, err2 := ParseCell(row[termC])
+	if err1 != nil || err2 != nil || !IsFinite(gt) || !IsFinite(gterm) || gt <= 0 {
 		return 0, 0, false
 	}
 	return ep, gterm / gt, true
 }
 
-// fmtNum writes a statistic for a person: 3 significant digits.
-func fmtNum(v float64) string {
+// FormatNum writes a statistic for a person: 3 significant digits.
+func FormatNum(v float64) string {
 	switch {
 	case math.IsNaN(v):
 		return "–"
@@ -303,7 +303,7 @@ func fmtNum(v float64) string {
 	}
 	a := math.Abs(v)
 	if v != 0 && (a < 1e-3 || a >= 1e5) {
-		return formatLambda(v)
+		return FormatLambda(v)
 	}
 	return strconv.FormatFloat(v, 'g', 3, 64)
 }

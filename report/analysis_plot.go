@@ -39,8 +39,8 @@ func (a *Analysis) BalanceMarks() []Mark {
 			k := seen[ta.Term]
 			seen[ta.Term]++
 			if b.OneSE.Point >= 0 {
-				ms = append(ms, Mark{Term: ta.Term, Label: "λ_1se (" + ta.Tag() + ") = " + formatLambda(b.OneSE.Lambda),
-					Lambda: b.OneSE.Lambda, Color: palette[k%len(palette)], Dashes: []vg.Length{vg.Points(2), vg.Points(2)}})
+				ms = append(ms, Mark{Term: ta.Term, Label: "λ_1se (" + ta.Tag() + ") = " + FormatLambda(b.OneSE.Lambda),
+					Lambda: b.OneSE.Lambda, Color: Palette[k%len(Palette)], Dashes: []vg.Length{vg.Points(2), vg.Points(2)}})
 			}
 			continue
 		}
@@ -58,7 +58,7 @@ func (a *Analysis) BalanceMarks() []Mark {
 			if m.p.Point < 0 {
 				continue
 			}
-			ms = append(ms, Mark{Term: ta.Term, Label: m.label + " = " + formatLambda(m.p.Lambda), Lambda: m.p.Lambda, Color: m.col, Dashes: m.dash})
+			ms = append(ms, Mark{Term: ta.Term, Label: m.label + " = " + FormatLambda(m.p.Lambda), Lambda: m.p.Lambda, Color: m.col, Dashes: m.dash})
 		}
 	}
 	return ms
@@ -113,10 +113,10 @@ func (a *Analysis) gradFigures(fw *figureWriter, opts PlotOptions) ([]string, er
 func gradRatioFig(ta *TermAnalysis, opts PlotOptions) *figure {
 	g := ta.Grad
 	f := &figure{logY: true, subtitle: opts.Description}
-	sr := series{label: "mean ± 95% CI", col: palette[0]}
+	sr := series{label: "mean ± 95% CI", col: Palette[0]}
 	for _, gp := range g.Points {
 		st := gp.Ratio
-		if !(st.Mean > 0) || !isFinite(st.Mean) {
+		if !(st.Mean > 0) || !IsFinite(st.Mean) {
 			continue // λ = 0 (ratio 0) cannot stand on a log axis
 		}
 		if !(st.CILow > 0) {
@@ -130,8 +130,8 @@ func gradRatioFig(ta *TermAnalysis, opts PlotOptions) *figure {
 	f.logX = sr.xs[0] > 0
 	f.series = []series{sr}
 	f.hlines = []hLine{{1, "ratio = 1", refGray}}
-	if isFinite(g.Crossing) {
-		f.marks = []Mark{{Term: ta.Term, Label: "crosses 1 at λ ≈ " + formatLambda(g.Crossing), Lambda: g.Crossing, Color: colCross, Dashes: []vg.Length{vg.Points(4), vg.Points(2)}}}
+	if IsFinite(g.Crossing) {
+		f.marks = []Mark{{Term: ta.Term, Label: "crosses 1 at λ ≈ " + FormatLambda(g.Crossing), Lambda: g.Crossing, Color: colCross, Dashes: []vg.Length{vg.Points(4), vg.Points(2)}}}
 	}
 	f.title = titled(opts, "gradient norm ratio ‖λ·grad L_"+ta.Term+"‖ / ‖grad L_task‖")
 	f.xLabel = xLabel(ta.Term, f.logX)
@@ -223,7 +223,7 @@ func (a *Analysis) TrainingLambdas(ta *TermAnalysis) []int {
 		add(ta.Points[len(ta.Points)/2])
 	}
 	slices.SortFunc(pts, func(x, y int) int {
-		return cmpFloat(a.Summary.Points[x].Lambdas[ta.Index], a.Summary.Points[y].Lambdas[ta.Index])
+		return CmpFloat(a.Summary.Points[x].Lambdas[ta.Index], a.Summary.Points[y].Lambdas[ta.Index])
 	})
 	return pts
 }
@@ -232,42 +232,36 @@ func (a *Analysis) TrainingLambdas(ta *TermAnalysis) []int {
 // curves.csv column col at each epoch (index e = epoch−1; NaN where no run
 // has a value), from the means loadEpochMeans gathered.
 func (a *Analysis) epochMeans(pi int, col int) []float64 {
-	acc := a.epochAcc[[2]int{pi, col}]
+	acc := a.EpochAcc[[2]int{pi, col}]
 	if acc == nil {
 		return []float64{}
 	}
-	out := make([]float64, len(acc.sum))
-	for i := range acc.sum {
+	out := make([]float64, len(acc.Sum))
+	for i := range acc.Sum {
 		out[i] = math.NaN()
-		if acc.n[i] > 0 {
-			out[i] = acc.sum[i] / float64(acc.n[i])
+		if acc.N[i] > 0 {
+			out[i] = acc.Sum[i] / float64(acc.N[i])
 		}
 	}
 	return out
-}
-
-// epochAcc accumulates one column of curves.csv per epoch at one point.
-type epochAcc struct {
-	sum []float64
-	n   []int
 }
 
 // loadEpochMeans reads, in one pass over runs.csv and one over
 // curves.csv, the per-epoch sums of columns cols at points pts over their
 // ok runs; only the runs of those points are held.
 func (a *Analysis) loadEpochMeans(pts, cols []int) error {
-	a.epochAcc = map[[2]int]*epochAcc{}
+	a.EpochAcc = map[[2]int]*EpochAcc{}
 	if len(pts) == 0 || len(cols) == 0 {
 		return nil
 	}
-	index := pointIndex(a.Summary)
+	index := PointIndex(a.Summary)
 	want := map[int]bool{}
 	for _, p := range pts {
 		want[p] = true
 	}
 	runPoint := map[string]int{}
-	if err := a.eachRun(func(r *Run) error {
-		if p, ok := index[pointKey(r)]; ok && want[p] && r.Status == experiments.StatusOK {
+	if err := a.EachRun(func(r *Run) error {
+		if p, ok := index[PointKey(r)]; ok && want[p] && r.Status == experiments.StatusOK {
 			runPoint[r.RunID] = p
 			for _, id := range r.FoldIDs { // the folds PoolFolds pooled
 				runPoint[id] = p
@@ -292,21 +286,21 @@ func (a *Analysis) loadEpochMeans(pts, cols []int) error {
 			return nil
 		}
 		for _, col := range cols {
-			v, err := parseCell(row[col])
-			if err != nil || !isFinite(v) {
+			v, err := ParseCell(row[col])
+			if err != nil || !IsFinite(v) {
 				continue
 			}
 			k := [2]int{pi, col}
-			acc := a.epochAcc[k]
+			acc := a.EpochAcc[k]
 			if acc == nil {
-				acc = &epochAcc{}
-				a.epochAcc[k] = acc
+				acc = &EpochAcc{}
+				a.EpochAcc[k] = acc
 			}
-			for len(acc.sum) < ep {
-				acc.sum, acc.n = append(acc.sum, 0), append(acc.n, 0)
+			for len(acc.Sum) < ep {
+				acc.Sum, acc.N = append(acc.Sum, 0), append(acc.N, 0)
 			}
-			acc.sum[ep-1] += v
-			acc.n[ep-1]++
+			acc.Sum[ep-1] += v
+			acc.N[ep-1]++
 		}
 		return nil
 	})
@@ -375,22 +369,22 @@ func (a *Analysis) loadTrainingMeans(lc lossCols) error {
 func (a *Analysis) trainingFig(ta *TermAnalysis, pi int, lc lossCols, opts PlotOptions) *lineFig {
 	p := a.Summary.Points[pi]
 	lf := &lineFig{logY: true, xLabel: "epoch", yLabel: "loss (mean over ok runs, log scale)", subtitle: opts.Description}
-	lf.title = titled(opts, fmt.Sprintf("loss components per epoch at λ_%s = %s", ta.Term, formatLambda(p.Lambdas[ta.Index])))
+	lf.title = titled(opts, fmt.Sprintf("loss components per epoch at λ_%s = %s", ta.Term, FormatLambda(p.Lambdas[ta.Index])))
 	taskC, testC, totalC := lc.task, lc.test, lc.total
 	if task := a.epochMeans(pi, taskC); anyFinite(task) || totalC < 0 {
-		lf.addLogLine("task loss (train batches)", task, 1, palette[0], nil)
+		lf.addLogLine("task loss (train batches)", task, 1, Palette[0], nil)
 	} else { // a training command that reports loss.total alone
-		lf.addLogLine("total loss (train batches; no loss.task reported)", a.epochMeans(pi, totalC), 1, palette[0], nil)
+		lf.addLogLine("total loss (train batches; no loss.task reported)", a.epochMeans(pi, totalC), 1, Palette[0], nil)
 	}
 	for j, t := range a.Summary.Terms {
 		c := a.Curves.Col("loss." + t)
 		if c < 0 || p.Lambdas[j] == 0 {
 			continue
 		}
-		lf.addLogLine("λ·L_"+t+" (λ = "+formatLambda(p.Lambdas[j])+")", a.epochMeans(pi, c), p.Lambdas[j], palette[(2+j)%len(palette)], nil)
+		lf.addLogLine("λ·L_"+t+" (λ = "+FormatLambda(p.Lambdas[j])+")", a.epochMeans(pi, c), p.Lambdas[j], Palette[(2+j)%len(Palette)], nil)
 	}
 	if testC >= 0 {
-		lf.addLogLine("test loss", a.epochMeans(pi, testC), 1, palette[1], []vg.Length{vg.Points(5), vg.Points(3)})
+		lf.addLogLine("test loss", a.epochMeans(pi, testC), 1, Palette[1], []vg.Length{vg.Points(5), vg.Points(3)})
 	}
 	return lf
 }
@@ -403,9 +397,9 @@ func (lf *lineFig) addLogLine(label string, ys []float64, scale float64, col col
 	nonPos := 0
 	for e, y := range ys {
 		switch v := scale * y; {
-		case isFinite(v) && v > 0:
+		case IsFinite(v) && v > 0:
 			xys = append(xys, plotter.XY{X: float64(e + 1), Y: v})
-		case isFinite(v):
+		case IsFinite(v):
 			nonPos++
 		}
 	}
@@ -419,7 +413,7 @@ func (lf *lineFig) addLogLine(label string, ys []float64, scale float64, col col
 
 // anyFinite reports whether x holds a finite value.
 func anyFinite(x []float64) bool {
-	return slices.ContainsFunc(x, isFinite)
+	return slices.ContainsFunc(x, IsFinite)
 }
 
 // lineFigDecades is how many decades below its largest value a log axis of
@@ -445,18 +439,18 @@ type lineSeries struct {
 // WriteTo draws the figure and writes it as a PNG.
 func (f *lineFig) WriteTo(w io.Writer) (int64, error) {
 	c := vgimg.NewWith(vgimg.UseWH(FigureWidth, FigureHeight), vgimg.UseDPI(FigureDPI))
-	if err := drawFramed(draw.New(c), f.title, f.subtitle, f.plot); err != nil {
+	if err := DrawFramed(draw.New(c), f.title, f.subtitle, f.plot); err != nil {
 		return 0, err
 	}
 	return vgimg.PngCanvas{Canvas: c}.WriteTo(w)
 }
 
 func (f *lineFig) plot() (*plot.Plot, plot.Legend, error) {
-	p := newPlot(f.xLabel, f.yLabel)
+	p := NewPlot(f.xLabel, f.yLabel)
 	floor := math.Inf(-1)
 	if f.logY {
 		p.Y.Scale = plot.LogScale{}
-		p.Y.Tick.Marker = clipTicks{logTicks{}}
+		p.Y.Tick.Marker = clipTicks{LogTicks{}}
 		// A curve that falls towards 0 (a penalty driven to 1e-110) would
 		// squeeze every other curve into a band at the top: the axis
 		// spans at most lineFigDecades below the largest value, and the
@@ -469,14 +463,14 @@ func (f *lineFig) plot() (*plot.Plot, plot.Legend, error) {
 		}
 		if f := hi * math.Pow10(-lineFigDecades); lo < f {
 			floor = f
-			p.Y.Label.Text += fmt.Sprintf("; below %s not shown", formatLambda(floor))
+			p.Y.Label.Text += fmt.Sprintf("; below %s not shown", FormatLambda(floor))
 		}
 	}
-	legend := newLegend()
+	legend := NewLegend()
 	for _, l := range f.lines {
 		line := &plotter.Line{XYs: l.xys, LineStyle: draw.LineStyle{Color: l.col, Width: vg.Points(1.5), Dashes: l.dashes}}
 		p.Add(line)
-		legendAdd(&legend, l.label, line)
+		LegendAdd(&legend, l.label, line)
 	}
 	for _, n := range f.notes {
 		legend.Add(n)
@@ -490,8 +484,8 @@ func (f *lineFig) plot() (*plot.Plot, plot.Legend, error) {
 	return p, legend, nil
 }
 
-// newPlot returns a plot with the house style: labels, ticks and a grid.
-func newPlot(xl, yl string) *plot.Plot {
+// NewPlot returns a plot with the house style: labels, ticks and a grid.
+func NewPlot(xl, yl string) *plot.Plot {
 	p := plot.New()
 	p.X.Label.Text, p.Y.Label.Text = xl, yl
 	for _, a := range []*plot.Axis{&p.X, &p.Y} {
@@ -512,8 +506,8 @@ func addGrid(p *plot.Plot) {
 	})
 }
 
-// newLegend returns the legend style of every figure.
-func newLegend() plot.Legend {
+// NewLegend returns the legend style of every figure.
+func NewLegend() plot.Legend {
 	legend := plot.NewLegend()
 	legend.TextStyle = textStyle(legendSize, color.Black)
 	legend.Padding = vg.Points(3)

@@ -76,8 +76,8 @@ type curvePoint struct {
 	Excluded string // non-empty: why the point takes no part
 }
 
-// balanceOf computes the balance points of ta along its slice.
-func balanceOf(s *Summary, ta *TermAnalysis, task MetricChoice) Balance {
+// BalanceOf computes the balance points of ta along its slice.
+func BalanceOf(s *Summary, ta *TermAnalysis, task MetricChoice) Balance {
 	pts := make([]curvePoint, len(ta.Points))
 	ref := -1
 	for k, pi := range ta.Points {
@@ -93,7 +93,7 @@ func balanceOf(s *Summary, ta *TermAnalysis, task MetricChoice) Balance {
 			cp.Excluded = fmt.Sprintf("all %d runs failed", p.N)
 		case cp.Task.N == 0 && p.Failed > 0:
 			cp.Excluded = fmt.Sprintf("%d of %d runs failed, no %s value in the others", p.Failed, p.N, task.Name)
-		case cp.Task.N == 0 || !isFinite(cp.Task.Mean):
+		case cp.Task.N == 0 || !IsFinite(cp.Task.Mean):
 			cp.Excluded = "no " + task.Name + " value"
 		}
 		if pi == ta.Ref {
@@ -104,7 +104,7 @@ func balanceOf(s *Summary, ta *TermAnalysis, task MetricChoice) Balance {
 	b := balancePoints(pts, ref, task.Higher, ta.Metric.Higher)
 	for k, pi := range ta.Points {
 		if p := s.Points[pi]; p.Failed > 0 && pts[k].Excluded == "" {
-			b.PartlyFailed = append(b.PartlyFailed, fmt.Sprintf("λ=%s: %d of %d runs failed", formatLambda(pts[k].Lambda), p.Failed, p.N))
+			b.PartlyFailed = append(b.PartlyFailed, fmt.Sprintf("λ=%s: %d of %d runs failed", FormatLambda(pts[k].Lambda), p.Failed, p.N))
 		}
 	}
 	for _, bp := range []*BalancePoint{&b.Best, &b.OneSE, &b.Knee, &b.Overshadow} {
@@ -131,7 +131,7 @@ func balancePoints(pts []curvePoint, ref int, taskHigher, termHigher bool) Balan
 	var ok []int
 	for i, p := range pts {
 		if p.Excluded != "" {
-			b.Excluded = append(b.Excluded, "λ="+formatLambda(p.Lambda)+": "+p.Excluded)
+			b.Excluded = append(b.Excluded, "λ="+FormatLambda(p.Lambda)+": "+p.Excluded)
 			continue
 		}
 		ok = append(ok, i)
@@ -180,7 +180,7 @@ func bestPoint(pts []curvePoint, ok []int, taskHigher bool) BalancePoint {
 // error of the best's.
 func oneSEPoint(pts []curvePoint, ok []int, best int, taskHigher bool) BalancePoint {
 	bs := pts[best].Task
-	if !isFinite(bs.StdErr()) {
+	if !IsFinite(bs.StdErr()) {
 		return BalancePoint{Point: -1, Note: "single run at λ_best: no standard error, so no 1-SE rule"}
 	}
 	se := bs.StdErr()
@@ -207,7 +207,7 @@ func overshadowPoint(pts []curvePoint, ok []int, ref int, taskHigher bool) Balan
 		return BalancePoint{Point: -1, Note: "no λ = 0 run in the grid to compare with"}
 	case pts[ref].Excluded != "":
 		return BalancePoint{Point: -1, Note: "the λ = 0 point is left out (" + pts[ref].Excluded + ")"}
-	case !isFinite(pts[ref].Task.CILow):
+	case !IsFinite(pts[ref].Task.CILow):
 		return BalancePoint{Point: -1, Note: "single run at λ = 0: no 95% interval to compare with"}
 	}
 	r := pts[ref].Task
@@ -229,7 +229,7 @@ func knee(pts []curvePoint, ok []int, taskHigher, termHigher bool) BalancePoint 
 	bp := BalancePoint{Point: -1}
 	var idx []int
 	for _, i := range ok {
-		if isFinite(pts[i].Term.Mean) {
+		if IsFinite(pts[i].Term.Mean) {
 			idx = append(idx, i)
 		}
 	}
@@ -367,11 +367,11 @@ func PairedTest(x, ref []float64) PairedDiff {
 func (p *Paired) Effect() string {
 	sign := 0
 	switch {
-	case isFinite(p.PHolm):
+	case IsFinite(p.PHolm):
 		if p.PHolm < 0.05 {
 			sign = cmpSign(p.Mean)
 		}
-	case isFinite(p.CILow) && p.CILow == p.CIHigh: // constant difference
+	case IsFinite(p.CILow) && p.CILow == p.CIHigh: // constant difference
 		sign = cmpSign(p.Mean)
 	default:
 		return ""
@@ -405,7 +405,7 @@ func HolmAdjust(p []float64) []float64 {
 	var idx []int
 	for i, v := range p {
 		out[i] = math.NaN()
-		if isFinite(v) {
+		if IsFinite(v) {
 			idx = append(idx, i)
 		}
 	}
@@ -429,7 +429,7 @@ func HolmAdjust(p []float64) []float64 {
 // points and the point being read are held; a table whose points are not
 // contiguous is read whole instead.
 func (a *Analysis) pairAll() error {
-	pp := &pairer{a: a, index: pointIndex(a.Summary),
+	pp := &pairer{a: a, index: PointIndex(a.Summary),
 		refs: map[int]map[int]*Run{}, compare: map[int][]int{}, results: map[pairKey]Paired{}}
 	for k, ta := range a.Terms {
 		if ta.Ref < 0 {
@@ -445,8 +445,8 @@ func (a *Analysis) pairAll() error {
 	if len(pp.refs) == 0 {
 		return nil
 	}
-	if err := a.eachRun(func(r *Run) error {
-		if p, ok := pp.index[pointKey(r)]; ok && pp.refs[p] != nil {
+	if err := a.EachRun(func(r *Run) error {
+		if p, ok := pp.index[PointKey(r)]; ok && pp.refs[p] != nil {
 			pp.refs[p][r.Repeat] = r
 		}
 		return nil
@@ -505,7 +505,7 @@ func (pp *pairer) finish(pi int, group map[int]*Run) {
 					continue
 				}
 				va, vb := ra.Metrics[m.Index], rb.Metrics[m.Index]
-				if !isFinite(va) || !isFinite(vb) {
+				if !IsFinite(va) || !IsFinite(vb) {
 					continue
 				}
 				x, ref = append(x, va), append(ref, vb)
@@ -527,8 +527,8 @@ func (pp *pairer) pass(holdAll bool) (scattered bool, err error) {
 	groups := map[int]map[int]*Run{}
 	done := map[int]bool{}
 	cur := -1
-	err = pp.a.eachRun(func(r *Run) error {
-		p, ok := pp.index[pointKey(r)]
+	err = pp.a.EachRun(func(r *Run) error {
+		p, ok := pp.index[PointKey(r)]
 		if !ok || pp.compare[p] == nil {
 			return nil
 		}
@@ -610,4 +610,35 @@ func maxRepeat(m map[int]*Run) int {
 		hi = max(hi, r)
 	}
 	return hi
+}
+
+// ParetoFront returns, for points (x[i], y[i]) where larger is better on
+// both axes, whether each point is Pareto-optimal: no other point is at
+// least as good on both axes and strictly better on one. Equal points are
+// all optimal. NaN points are never optimal and dominate nothing.
+func ParetoFront(x, y []float64) []bool {
+	if len(x) != len(y) {
+		panic("report: ParetoFront: slices of different lengths")
+	}
+	opt := make([]bool, len(x))
+	for i := range x {
+		if !IsFinite(x[i]) || !IsFinite(y[i]) {
+			continue
+		}
+		opt[i] = true
+		for j := range x {
+			if j == i || !IsFinite(x[j]) || !IsFinite(y[j]) {
+				continue
+			}
+			geX := x[j] > x[i] || sameMean(x[j], x[i])
+			geY := y[j] > y[i] || sameMean(y[j], y[i])
+			gtX := x[j] > x[i] && !sameMean(x[j], x[i])
+			gtY := y[j] > y[i] && !sameMean(y[j], y[i])
+			if geX && geY && (gtX || gtY) {
+				opt[i] = false
+				break
+			}
+		}
+	}
+	return opt
 }

@@ -87,11 +87,11 @@ func writeBalance(w io.Writer, a *Analysis) error {
 			name string
 			p    BalancePoint
 		}{{BalanceBest, b.Best}, {Balance1SE, b.OneSE}, {BalanceKnee, b.Knee}, {BalanceOvershadow, b.Overshadow}} {
-			row := []string{ta.Term, ta.Fixed, bp.name, "", a.Task.Name, better(a.Task.Higher), "", "", "",
+			row := []string{ta.Term, ta.Fixed, bp.name, "", a.Task.Name, Better(a.Task.Higher), "", "", "",
 				a.Test.Name, "", "", "",
 				ta.Metric.Name, "", "", withPartlyFailed(withLeftOut(bp.p.Note, b.Excluded), b.PartlyFailed)}
 			if ta.Metric.Name != "" {
-				row[14] = better(ta.Metric.Higher)
+				row[14] = Better(ta.Metric.Higher)
 			}
 			if bp.p.Point >= 0 {
 				pt := a.Summary.Points[bp.p.Point]
@@ -129,7 +129,7 @@ func writePaired(w io.Writer, a *Analysis) error {
 	}
 	for _, ta := range a.Terms {
 		for _, p := range ta.Paired {
-			row := []string{p.Term, p.Fixed, formatExact(p.Lambda), p.Metric, better(p.Higher), strconv.Itoa(p.N),
+			row := []string{p.Term, p.Fixed, formatExact(p.Lambda), p.Metric, Better(p.Higher), strconv.Itoa(p.N),
 				formatStat(p.Mean), formatStat(p.Std), formatStat(p.CILow), formatStat(p.CIHigh),
 				formatStat(p.T), strconv.Itoa(p.DF), formatStat(p.P), formatStat(p.PHolm), p.Effect(), p.Note}
 			if err := cw.Write(row); err != nil {
@@ -141,7 +141,7 @@ func writePaired(w io.Writer, a *Analysis) error {
 	return cw.Error()
 }
 
-func better(higher bool) string {
+func Better(higher bool) string {
 	if higher {
 		return "higher"
 	}

@@ -79,7 +79,7 @@ func (a *Analysis) compareFigure(metric string, opts PlotOptions) *compareFig {
 		for _, pi := range ta.Points {
 			p := a.Summary.Points[pi]
 			x, y := p.Stats[mi].Mean, p.Stats[a.Task.Index].Mean
-			if !isFinite(x) || !isFinite(y) || p.Diverged > 0 {
+			if !IsFinite(x) || !IsFinite(y) || p.Diverged > 0 {
 				continue
 			}
 			if pi == ta.Ref {
@@ -95,29 +95,29 @@ func (a *Analysis) compareFigure(metric string, opts PlotOptions) *compareFig {
 	if len(f.curves) < 2 {
 		return nil
 	}
-	dir := betterHigher(a.Spec, metric)
+	dir := BetterHigher(a.Spec, metric)
 	f.title = titled(opts, a.Task.Name+" against "+metric+", one curve per term (labels: λ)")
 	f.xLabel = metric + " (mean"
 	if dir != "" {
 		f.xLabel += "; " + dir + " is better"
 	}
 	f.xLabel += ")"
-	f.yLabel = a.Task.Name + " (mean; " + better(a.Task.Higher) + " is better)"
+	f.yLabel = a.Task.Name + " (mean; " + Better(a.Task.Higher) + " is better)"
 	return f
 }
 
 // WriteTo draws the figure and writes it as a PNG.
 func (f *compareFig) WriteTo(w io.Writer) (int64, error) {
 	c := vgimg.NewWith(vgimg.UseWH(FigureWidth, FigureHeight), vgimg.UseDPI(FigureDPI))
-	if err := drawFramed(draw.New(c), f.title, f.subtitle, f.plot); err != nil {
+	if err := DrawFramed(draw.New(c), f.title, f.subtitle, f.plot); err != nil {
 		return 0, err
 	}
 	return vgimg.PngCanvas{Canvas: c}.WriteTo(w)
 }
 
 func (f *compareFig) plot() (*plot.Plot, plot.Legend, error) {
-	p := newPlot(f.xLabel, f.yLabel)
-	legend := newLegend()
+	p := NewPlot(f.xLabel, f.yLabel)
+	legend := NewLegend()
 	shapes := []draw.GlyphDrawer{draw.CircleGlyph{}, draw.TriangleGlyph{}, draw.SquareGlyph{}, draw.PyramidGlyph{}, draw.CrossGlyph{}}
 	// One set of λ labels for every curve, so that no two collide: the
 	// ends of each curve first, then the points between.
@@ -131,7 +131,7 @@ func (f *compareFig) plot() (*plot.Plot, plot.Legend, error) {
 	}
 	var order []labelled
 	for i, c := range f.curves {
-		col := palette[i%len(palette)]
+		col := Palette[i%len(Palette)]
 		xy := make(plotter.XYs, 0, len(c.pts)+1)
 		if f.ref != nil {
 			xy = append(xy, *f.ref)
@@ -151,17 +151,17 @@ func (f *compareFig) plot() (*plot.Plot, plot.Legend, error) {
 		if c.fixed != "" {
 			name += " (" + c.fixed + ")"
 		}
-		legendAdd(&legend, name, line, sc)
+		LegendAdd(&legend, name, line, sc)
 	}
 	slices.SortStableFunc(order, func(a, b labelled) int { return cmp.Compare(a.rank, b.rank) })
 	for _, o := range order {
-		lab.add(o.pt.x, o.pt.y, formatLambda(o.pt.lambda), textStyle(7, palette[o.curve%len(palette)]))
+		lab.add(o.pt.x, o.pt.y, FormatLambda(o.pt.lambda), textStyle(7, Palette[o.curve%len(Palette)]))
 	}
 	p.Add(lab)
 	if f.ref != nil {
 		sc := &plotter.Scatter{XYs: plotter.XYs{*f.ref}, GlyphStyle: draw.GlyphStyle{Color: color.Black, Radius: vg.Points(4.5), Shape: draw.RingGlyph{}}}
 		p.Add(sc)
-		legendAdd(&legend, "λ = 0 (no term)", sc)
+		LegendAdd(&legend, "λ = 0 (no term)", sc)
 	}
 	if p.X.Min == p.X.Max {
 		p.X.Min, p.X.Max = p.X.Min-0.01, p.X.Max+0.01

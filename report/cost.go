@@ -67,7 +67,7 @@ func (a *Analysis) costOf() (*Cost, error) {
 	c := &Cost{Ref: -1, Seconds: tr.seconds}
 	c.addPoints(s, tr.totals, tr.epochs)
 	for j := range s.Terms {
-		if distinct(s, j) < 2 {
+		if Distinct(s, j) < 2 {
 			continue
 		}
 		c.Terms = append(c.Terms, termCost(s, j, tr.epSum, tr.epCnt))
@@ -108,7 +108,7 @@ func (a *Analysis) readTimings() (*timingReader, error) {
 		return nil, fmt.Errorf("%s: missing column %s, %s or %s", TimingsFile, ColRunID, ColEpoch, ColSeconds)
 	}
 	tr := &timingReader{
-		index:     pointIndex(s),
+		index:     PointIndex(s),
 		epochsCol: slices.Index(s.Metrics, lossterms.EpochsRun),
 		totals:    make([]Stat, len(s.Points)),
 		epochs:    make([]Stat, len(s.Points)),
@@ -135,7 +135,7 @@ func (a *Analysis) readTimings() (*timingReader, error) {
 		if err := tr.advance(row[idC]); err != nil || tr.cur == nil {
 			return err // no current run: runs.csv ran out (a misfit)
 		}
-		sec, err := parseCell(row[secC])
+		sec, err := ParseCell(row[secC])
 		if err != nil {
 			return fmt.Errorf("%s: line %d, column %q: %w", TimingsFile, line, ColSeconds, err)
 		}
@@ -178,12 +178,12 @@ func (tr *timingReader) advance(id string) error {
 func (tr *timingReader) add(epoch string, sec float64) {
 	if epoch == EpochTotal {
 		tr.curTotal = sec
-		if isFinite(sec) {
+		if IsFinite(sec) {
 			tr.seconds += sec
 		}
 		return
 	}
-	if isFinite(sec) {
+	if IsFinite(sec) {
 		tr.curEpSum += sec
 		tr.curEpN++
 	}
@@ -211,7 +211,7 @@ func (tr *timingReader) finishRun() {
 	}
 	r := tr.cur
 	tr.cur = nil
-	p, ok := tr.index[pointKey(r)]
+	p, ok := tr.index[PointKey(r)]
 	if !ok || r.Status != experiments.StatusOK {
 		return
 	}
@@ -223,12 +223,12 @@ func (tr *timingReader) finishRun() {
 		}
 		tr.openPoint = p
 	}
-	if isFinite(tr.curTotal) {
+	if IsFinite(tr.curTotal) {
 		tr.ptTotals = append(tr.ptTotals, tr.curTotal)
 	}
 	if tr.curEpN > 0 {
 		tr.ptEpochs = append(tr.ptEpochs, tr.curEpSum/float64(tr.curEpN))
-	} else if v := perEpoch(r, tr.curTotal, tr.epochsCol); isFinite(v) {
+	} else if v := perEpoch(r, tr.curTotal, tr.epochsCol); IsFinite(v) {
 		tr.ptEpochs = append(tr.ptEpochs, v)
 	}
 }
@@ -240,7 +240,7 @@ func (c *Cost) addPoints(s *Summary, totals, epochs []Stat) {
 	for pi, p := range s.Points {
 		allZero := true
 		for j, l := range p.Lambdas {
-			if distinct(s, j) > 1 && l != 0 {
+			if Distinct(s, j) > 1 && l != 0 {
 				allZero = false
 			}
 		}
@@ -263,7 +263,7 @@ func (c *Cost) addPoints(s *Summary, totals, epochs []Stat) {
 // termCost is the extra time per epoch of swept term j, from the per-point
 // sums and counts of the per-run epoch means.
 func termCost(s *Summary, j int, epSum []float64, epCnt []int) TermCost {
-	fixed, pts, refPt := termSlice(s, j)
+	fixed, pts, refPt := TermSlice(s, j)
 	tc := TermCost{Term: s.Terms[j], Extra: math.NaN(), RefEpoch: math.NaN(), OnEpoch: math.NaN()}
 	// Means of the per-run epoch means over the points (sums per
 	// point, then over the points: cost.csv varies with the timings
@@ -303,10 +303,10 @@ func termCost(s *Summary, j int, epSum []float64, epCnt []int) TermCost {
 // attempt), from its total and its epochs_run (column col of runs.csv);
 // NaN when either is missing.
 func perEpoch(r *Run, total float64, col int) float64 {
-	if col < 0 || !isFinite(total) {
+	if col < 0 || !IsFinite(total) {
 		return math.NaN()
 	}
-	if n := r.Metrics[col]; isFinite(n) && n >= 1 {
+	if n := r.Metrics[col]; IsFinite(n) && n >= 1 {
 		return total / n
 	}
 	return math.NaN()

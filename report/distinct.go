@@ -43,16 +43,16 @@ func DistinctHashes(a, b string, n int) (string, string) {
 	return cut(a), cut(b)
 }
 
-// distinctLabels is pointLabel for two λ tuples, with enough digits that
+// DistinctLabels is pointLabel for two λ tuples, with enough digits that
 // tuples that differ read differently.
-func distinctLabels(terms []string, a, b []float64) (string, string) {
-	la, lb := pointLabel(terms, a), pointLabel(terms, b)
+func DistinctLabels(terms []string, a, b []float64) (string, string) {
+	la, lb := PointLabel(terms, a), PointLabel(terms, b)
 	if la != lb || len(a) != len(b) {
 		return la, lb
 	}
 	pa, pb := make([]string, len(terms)), make([]string, len(terms))
 	for i, t := range terms {
-		x, y := formatLambda(a[i]), formatLambda(b[i])
+		x, y := FormatLambda(a[i]), FormatLambda(b[i])
 		if a[i] != b[i] {
 			x, y = DistinctFloats(a[i], b[i], 4)
 		}

@@ -45,7 +45,7 @@ func TestDistinctHashes(t *testing.T) {
 	if x != "aaaa1aaaaaaa…" || y != "aaaa2aaaaaaa…" {
 		t.Errorf("early difference: %s, %s", x, y)
 	}
-	lb, lc := distinctLabels([]string{"l2"}, []float64{3.7281e-4}, []float64{3.7289e-4})
+	lb, lc := DistinctLabels([]string{"l2"}, []float64{3.7281e-4}, []float64{3.7289e-4})
 	if lb == lc {
 		t.Errorf("distinctLabels: %s, %s", lb, lc)
 	}

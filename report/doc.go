@@ -32,6 +32,6 @@
 // an interrupted sweep never leaves a truncated one.
 //
 // The regression check against a baseline (`lossexp check`) is package
-// report/check, which reads the tables through this package; exports.go
-// names what it reuses. This package does not import it.
+// report/check, which reads the tables and draws through this package's
+// exported functions. This package does not import it.
 package report

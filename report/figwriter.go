@@ -53,7 +53,7 @@ func (fw *figureWriter) write(name string, fig io.WriterTo, written *[]string) e
 		}
 	}
 	if fw.sem == nil {
-		if err := WriteFileAtomic(path, writeTo(fig)); err != nil {
+		if err := WriteFileAtomic(path, WriteTo(fig)); err != nil {
 			return err
 		}
 		*written = append(*written, path)
@@ -65,7 +65,7 @@ func (fw *figureWriter) write(name string, fig io.WriterTo, written *[]string) e
 	fw.wg.Add(1)
 	go func() {
 		defer func() { <-fw.sem; fw.wg.Done() }()
-		if err := WriteFileAtomic(path, writeTo(fig)); err != nil {
+		if err := WriteFileAtomic(path, WriteTo(fig)); err != nil {
 			fw.mu.Lock()
 			if fw.err == nil || seq < fw.errSeq {
 				fw.err, fw.errSeq = err, seq

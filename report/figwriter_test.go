@@ -124,7 +124,7 @@ func TestRender_WorkersError(t *testing.T) {
 // gonum's ±1 widening went below 0 and panicked.
 func TestLineFig_SingleValueLogAxis(t *testing.T) {
 	f := &lineFig{logY: true, xLabel: "epoch", yLabel: "loss", title: "one epoch"}
-	f.lines = []lineSeries{{label: "task loss", xys: plotter.XYs{{X: 1, Y: 0.07}}, col: palette[0]}}
+	f.lines = []lineSeries{{label: "task loss", xys: plotter.XYs{{X: 1, Y: 0.07}}, col: Palette[0]}}
 	var buf bytes.Buffer
 	if _, err := f.WriteTo(&buf); err != nil {
 		t.Fatal(err)

@@ -26,7 +26,7 @@ func FrontsFigure(title, subtitle, xLabel, yLabel string, curves []FrontCurve) i
 	for _, c := range curves {
 		cc := compareCurve{term: c.Term, fixed: c.Label}
 		for i := range c.Lambda {
-			if isFinite(c.X[i]) && isFinite(c.Y[i]) && !math.IsNaN(c.Lambda[i]) {
+			if IsFinite(c.X[i]) && IsFinite(c.Y[i]) && !math.IsNaN(c.Lambda[i]) {
 				cc.pts = append(cc.pts, tradeoffPoint{lambda: c.Lambda[i], x: c.X[i], y: c.Y[i]})
 			}
 		}
@@ -39,7 +39,3 @@ func FrontsFigure(title, subtitle, xLabel, yLabel string, curves []FrontCurve) i
 	}
 	return f
 }
-
-// FormatLambda formats a λ as the figures and tables label it: 4
-// significant digits, 1e-4 rather than 0.0001.
-func FormatLambda(v float64) string { return formatLambda(v) }

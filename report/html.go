@@ -17,9 +17,6 @@ import (
 	"github.com/lossexp/lossexp/internal/saferead"
 )
 
-// HTMLFile is the one-page report of a results folder.
-const HTMLFile = "report.html"
-
 var pngMagic = []byte("\x89PNG\r\n\x1a\n")
 
 // Figures lists the PNG files of a report by section, as base names
@@ -176,7 +173,7 @@ func (a *Analysis) htmlData(opts PlotOptions, figs *Figures) *htmlData {
 // tests, gradient table and training curves.
 func (a *Analysis) htmlTermOf(ta *TermAnalysis, figs *Figures) htmlTerm {
 	ht := htmlTerm{Term: ta.Term, Kind: ta.Kind, Fixed: ta.Fixed, Metric: ta.Metric, Excluded: ta.Balance.Excluded, PartlyFailed: ta.Balance.PartlyFailed, Grad: ta.Grad,
-		Training: figs.Training[ta.FileName()], Stability: append(ta.stabilityLines(), a.powerLines(ta)...)}
+		Training: figs.Training[ta.FileName()], Stability: append(ta.StabilityLines(), a.PowerLines(ta)...)}
 	if a.Task.Index >= 0 {
 		ht.Balance = a.htmlBalances(ta)
 	}
@@ -194,7 +191,7 @@ func (a *Analysis) htmlTermOf(ta *TermAnalysis, figs *Figures) htmlTerm {
 		ht.GradHead = []string{"λ", "norm ratio, last epoch [95% CI]"}
 	}
 	for _, gp := range ta.Grad.Points {
-		row := []string{formatLambda(gp.Lambda)}
+		row := []string{FormatLambda(gp.Lambda)}
 		if ta.Grad.HasCos {
 			row = append(row, statCell(gp.Cos), statCell(gp.Conflict))
 		}
@@ -216,14 +213,14 @@ func (a *Analysis) htmlBalances(ta *TermAnalysis) []htmlBalance {
 		if bp.p.Point >= 0 {
 			p := s.Points[bp.p.Point]
 			st := p.Stats[a.Task.Index]
-			hb.Lambda = formatLambda(bp.p.Lambda)
-			hb.Task = fmtNum(st.Mean)
-			if isFinite(st.StdErr()) {
-				hb.Task += " ± " + fmtNum(st.StdErr()) + " SE"
+			hb.Lambda = FormatLambda(bp.p.Lambda)
+			hb.Task = FormatNum(st.Mean)
+			if IsFinite(st.StdErr()) {
+				hb.Task += " ± " + FormatNum(st.StdErr()) + " SE"
 			}
 			hb.Task += fmt.Sprintf(" (n=%d)", st.N)
 			if ta.Metric.Index >= 0 {
-				hb.Term = fmtNum(p.Stats[ta.Metric.Index].Mean)
+				hb.Term = FormatNum(p.Stats[ta.Metric.Index].Mean)
 			}
 		}
 		out = append(out, hb)
@@ -233,15 +230,15 @@ func (a *Analysis) htmlBalances(ta *TermAnalysis) []htmlBalance {
 
 // htmlPairedOf is one paired test's row.
 func htmlPairedOf(p Paired) htmlPaired {
-	hp := htmlPaired{Lambda: formatLambda(p.Lambda), N: fmt.Sprint(p.N), Diff: signed(p.Mean), Effect: p.Effect(), Note: p.Note}
-	if isFinite(p.CILow) {
+	hp := htmlPaired{Lambda: FormatLambda(p.Lambda), N: fmt.Sprint(p.N), Diff: signed(p.Mean), Effect: p.Effect(), Note: p.Note}
+	if IsFinite(p.CILow) {
 		hp.CI = "[" + signed(p.CILow) + ", " + signed(p.CIHigh) + "]"
 	}
 	if !math.IsNaN(p.P) {
-		hp.P = fmtP(p.P)
+		hp.P = FormatP(p.P)
 	}
 	if !math.IsNaN(p.PHolm) {
-		hp.PHolm = fmtP(p.PHolm)
+		hp.PHolm = FormatP(p.PHolm)
 	}
 	return hp
 }
@@ -272,17 +269,17 @@ func (a *Analysis) htmlRuns(opts PlotOptions) htmlTable {
 		t.Header = append(t.Header, a.Summary.Metrics[c])
 	}
 	t.Header = append(t.Header, "reason")
-	a.eachRun(func(r *Run) error {
+	a.EachRun(func(r *Run) error {
 		if len(t.Rows) == HTMLMaxRuns {
 			t.More++
 			return nil
 		}
 		row := htmlRow{Cells: []string{r.RunID, fmt.Sprint(r.Repeat), r.Status}, Diverged: r.Status != experiments.StatusOK}
 		for _, l := range r.Lambdas {
-			row.Cells = append(row.Cells, formatLambda(l))
+			row.Cells = append(row.Cells, FormatLambda(l))
 		}
 		for _, c := range cols {
-			row.Cells = append(row.Cells, fmtNum(r.Metrics[c]))
+			row.Cells = append(row.Cells, FormatNum(r.Metrics[c]))
 		}
 		row.Cells = append(row.Cells, r.Reason)
 		t.Rows = append(t.Rows, row)
@@ -298,7 +295,7 @@ func (a *Analysis) htmlCostOf(c *Cost) *htmlCost {
 	hc := &htmlCost{Total: fmt.Sprintf("%.1f s of training over %d runs", c.Seconds, a.NRuns)}
 	for _, tc := range c.Terms {
 		extra := "—"
-		if isFinite(tc.Extra) {
+		if IsFinite(tc.Extra) {
 			extra = fmt.Sprintf("%+.1f%%", 100*tc.Extra)
 		}
 		hc.Terms = append(hc.Terms, []string{tc.Term, secs(tc.RefEpoch) + fmt.Sprintf(" (%d runs)", tc.RefN),
@@ -311,10 +308,10 @@ func (a *Analysis) htmlCostOf(c *Cost) *htmlCost {
 	for _, cp := range c.Points {
 		var row []string
 		for _, l := range s.Points[cp.Point].Lambdas {
-			row = append(row, formatLambda(l))
+			row = append(row, FormatLambda(l))
 		}
 		rel := "—"
-		if isFinite(cp.Rel) {
+		if IsFinite(cp.Rel) {
 			rel = fmt.Sprintf("%+.1f%%", 100*cp.Rel)
 		}
 		row = append(row, fmt.Sprint(cp.Total.N), secs(cp.Total.Mean), secs(cp.Epoch.Mean), rel)
@@ -335,8 +332,8 @@ func htmlMethodsOf(m *Methods, figs *Figures) *htmlMethods {
 
 // methodRowCells is one method's row of the balancing-methods table.
 func methodRowCells(r MethodRow) []string {
-	lam := formatLambda(r.Lambda)
-	if !isFinite(r.Lambda) {
+	lam := FormatLambda(r.Lambda)
+	if !IsFinite(r.Lambda) {
 		lam = "—"
 	}
 	pos := r.Position
@@ -344,12 +341,12 @@ func methodRowCells(r MethodRow) []string {
 		pos = "Pareto-optimal"
 	}
 	dom := "—"
-	if isFinite(r.DominatedBy) {
-		dom = "λ = " + formatLambda(r.DominatedBy) + " (p = " + fmtP(r.DomP) + ")"
+	if IsFinite(r.DominatedBy) {
+		dom = "λ = " + FormatLambda(r.DominatedBy) + " (p = " + FormatP(r.DomP) + ")"
 	}
 	cost := "—"
-	if isFinite(r.Cost) {
-		cost = fmtNum(r.Cost) + "×"
+	if IsFinite(r.Cost) {
+		cost = FormatNum(r.Cost) + "×"
 	}
 	method := r.Method
 	if len(r.Axes) > 0 {
@@ -359,31 +356,24 @@ func methodRowCells(r MethodRow) []string {
 }
 
 func statCell(st Stat) string {
-	if !isFinite(st.Mean) {
+	if !IsFinite(st.Mean) {
 		return "—"
 	}
-	if isFinite(st.CILow) {
-		return fmtNum(st.Mean) + " [" + fmtNum(st.CILow) + ", " + fmtNum(st.CIHigh) + "]"
+	if IsFinite(st.CILow) {
+		return FormatNum(st.Mean) + " [" + FormatNum(st.CILow) + ", " + FormatNum(st.CIHigh) + "]"
 	}
-	return fmtNum(st.Mean)
+	return FormatNum(st.Mean)
 }
 
 func signed(v float64) string {
 	if math.IsNaN(v) {
 		return "—"
 	}
-	s := fmtNum(v)
+	s := FormatNum(v)
 	if v > 0 {
 		s = "+" + s
 	}
 	return s
-}
-
-func fmtP(p float64) string {
-	if p < 1e-4 {
-		return "< 1e-4"
-	}
-	return fmt.Sprintf("%.3g", p)
 }
 
 func secs(v float64) string {
@@ -417,9 +407,9 @@ func (a *Analysis) selectionSentence(ta *TermAnalysis) string {
 			continue
 		}
 		st := a.Summary.Points[bp.p.Point].Stats[a.Test.Index]
-		txt := fmt.Sprintf("%s = %s, test %s there = %s", bp.name, formatLambda(bp.p.Lambda), base, fmtNum(st.Mean))
-		if isFinite(st.CILow) {
-			txt += fmt.Sprintf(" [%s, %s]", fmtNum(st.CILow), fmtNum(st.CIHigh))
+		txt := fmt.Sprintf("%s = %s, test %s there = %s", bp.name, FormatLambda(bp.p.Lambda), base, FormatNum(st.Mean))
+		if IsFinite(st.CILow) {
+			txt += fmt.Sprintf(" [%s, %s]", FormatNum(st.CILow), FormatNum(st.CIHigh))
 		}
 		parts = append(parts, txt)
 	}
@@ -431,9 +421,9 @@ func (a *Analysis) selectionSentence(ta *TermAnalysis) string {
 		where = fmt.Sprintf("cross-validation (%s)", a.Task.Name)
 	}
 	txt := "Chosen on " + where + ": " + strings.Join(parts, "; ")
-	if o := ta.Optimism; isFinite(o.Value) {
+	if o := ta.Optimism; IsFinite(o.Value) {
 		txt += fmt.Sprintf(". Optimism: the best test mean over the grid (%s at λ = %s) minus the test mean at λ_best chosen on %s is %s, what choosing on the test split would have added",
-			fmtNum(o.BestTest), formatLambda(o.BestLambda), split, fmtNum(o.Value))
+			FormatNum(o.BestTest), FormatLambda(o.BestLambda), split, FormatNum(o.Value))
 	}
 	return txt + "."
 }
@@ -470,20 +460,20 @@ func (a *Analysis) balanceReading(ta *TermAnalysis) []string {
 		if tm.Index < 0 {
 			return ""
 		}
-		return tm.Name + " " + fmtNum(mean(pi, tm.Index))
+		return tm.Name + " " + FormatNum(mean(pi, tm.Index))
 	}
 	if b.Best.Point >= 0 {
 		out = append(out, a.bestSentence(ta))
 	}
 	if b.OneSE.Point >= 0 && b.OneSE.Point != b.Best.Point {
-		txt := fmt.Sprintf("%s = %s is the largest λ that keeps %s within 1 SE of the best (%s)", lam, formatLambda(b.OneSE.Lambda), task, fmtNum(mean(b.OneSE.Point, a.Task.Index)))
+		txt := fmt.Sprintf("%s = %s is the largest λ that keeps %s within 1 SE of the best (%s)", lam, FormatLambda(b.OneSE.Lambda), task, FormatNum(mean(b.OneSE.Point, a.Task.Index)))
 		if tm.Index >= 0 && ta.Ref >= 0 {
 			from, to := mean(ta.Ref, tm.Index), mean(b.OneSE.Point, tm.Index)
 			verb := "raising"
 			if to < from {
 				verb = "lowering"
 			}
-			txt += fmt.Sprintf(" while %s %s to %s (%s at λ = 0)", verb, tm.Name, fmtNum(to), fmtNum(from))
+			txt += fmt.Sprintf(" while %s %s to %s (%s at λ = 0)", verb, tm.Name, FormatNum(to), FormatNum(from))
 		}
 		out = append(out, txt+".")
 	} else if b.OneSE.Note != "" && b.Best.Point >= 0 {
@@ -494,12 +484,12 @@ func (a *Analysis) balanceReading(ta *TermAnalysis) []string {
 	}
 	if b.Knee.Point >= 0 {
 		out = append(out, fmt.Sprintf("The knee of the trade-off between %s and %s is at %s = %s (%s, %s %s).",
-			orNone(tm.Name), task, lam, formatLambda(b.Knee.Lambda), termAt(b.Knee.Point), task, fmtNum(mean(b.Knee.Point, a.Task.Index))))
+			orNone(tm.Name), task, lam, FormatLambda(b.Knee.Lambda), termAt(b.Knee.Point), task, FormatNum(mean(b.Knee.Point, a.Task.Index))))
 	}
 	if b.Overshadow.Point >= 0 && ta.Ref >= 0 {
 		r := s.Points[ta.Ref].Stats[a.Task.Index]
 		out = append(out, fmt.Sprintf("From %s = %s the term overshadows the task: %s falls to %s, outside the λ = 0 interval [%s, %s].",
-			lam, formatLambda(b.Overshadow.Lambda), task, fmtNum(mean(b.Overshadow.Point, a.Task.Index)), fmtNum(r.CILow), fmtNum(r.CIHigh)))
+			lam, FormatLambda(b.Overshadow.Lambda), task, FormatNum(mean(b.Overshadow.Point, a.Task.Index)), FormatNum(r.CILow), FormatNum(r.CIHigh)))
 	} else if b.Overshadow.Note != "" {
 		out = append(out, "Overshadowing ("+lam+"): "+b.Overshadow.Note+".")
 	}
@@ -510,13 +500,13 @@ func (a *Analysis) balanceReading(ta *TermAnalysis) []string {
 // term's λ = 0 runs with the paired difference when there is one.
 func (a *Analysis) bestSentence(ta *TermAnalysis) string {
 	task, mean, b := a.Task.Name, a.taskMean, ta.Balance
-	txt := fmt.Sprintf("The best mean %s is %s at %s = %s", task, fmtNum(mean(b.Best.Point, a.Task.Index)), "λ_"+ta.Term, formatLambda(b.Best.Lambda))
-	if ta.Ref >= 0 && ta.Ref != b.Best.Point && isFinite(mean(ta.Ref, a.Task.Index)) {
-		txt += fmt.Sprintf(", against %s without the term", fmtNum(mean(ta.Ref, a.Task.Index)))
-		if p := a.pairedAt(ta, b.Best.Point, task); p != nil && isFinite(p.CILow) {
+	txt := fmt.Sprintf("The best mean %s is %s at %s = %s", task, FormatNum(mean(b.Best.Point, a.Task.Index)), "λ_"+ta.Term, FormatLambda(b.Best.Lambda))
+	if ta.Ref >= 0 && ta.Ref != b.Best.Point && IsFinite(mean(ta.Ref, a.Task.Index)) {
+		txt += fmt.Sprintf(", against %s without the term", FormatNum(mean(ta.Ref, a.Task.Index)))
+		if p := a.pairedAt(ta, b.Best.Point, task); p != nil && IsFinite(p.CILow) {
 			txt += fmt.Sprintf(" (paired difference %s, 95%% CI [%s, %s]", signed(p.Mean), signed(p.CILow), signed(p.CIHigh))
 			if !math.IsNaN(p.P) {
-				txt += ", p = " + fmtP(p.P)
+				txt += ", p = " + FormatP(p.P)
 			}
 			txt += ")"
 		}
@@ -535,16 +525,16 @@ func (a *Analysis) gradReading(ta *TermAnalysis) []string {
 	switch {
 	case g.NoShared:
 		out = append(out, "Gradient conflict: "+g.Note+".")
-	case isFinite(g.Crossing):
-		out = append(out, fmt.Sprintf("The weighted gradient of %s becomes as large as the task's at %s ≈ %s (%s).", ta.Term, lam, formatLambda(g.Crossing), g.CrossNote))
+	case IsFinite(g.Crossing):
+		out = append(out, fmt.Sprintf("The weighted gradient of %s becomes as large as the task's at %s ≈ %s (%s).", ta.Term, lam, FormatLambda(g.Crossing), g.CrossNote))
 	case g.CrossNote != "":
 		out = append(out, "Gradient ratio ("+ta.Term+"): "+g.CrossNote+".")
 	}
 	if g.HasCos && !g.NoShared && b.Best.Point >= 0 {
 		for _, gp := range g.Points {
-			if gp.Point == b.Best.Point && isFinite(gp.Cos.Mean) {
+			if gp.Point == b.Best.Point && IsFinite(gp.Cos.Mean) {
 				out = append(out, fmt.Sprintf("At λ_best the mean cosine between the task and %s gradients is %s and %s of the measured steps conflict (cosine < 0).",
-					ta.Term, fmtNum(gp.Cos.Mean), pct(gp.Conflict.Mean)))
+					ta.Term, FormatNum(gp.Cos.Mean), pct(gp.Conflict.Mean)))
 			}
 		}
 	}
@@ -558,7 +548,7 @@ func (a *Analysis) costReading(ta *TermAnalysis) []string {
 	}
 	var out []string
 	for _, tc := range a.Cost.Terms {
-		if tc.Term == ta.Term && isFinite(tc.Extra) {
+		if tc.Term == ta.Term && IsFinite(tc.Extra) {
 			out = append(out, fmt.Sprintf("Cost: an epoch with %s takes %+.1f%% time relative to λ = 0 (%s against %s per epoch; timings are noisy at this scale).",
 				ta.Term, 100*tc.Extra, secs(tc.OnEpoch), secs(tc.RefEpoch)))
 		}
@@ -567,7 +557,7 @@ func (a *Analysis) costReading(ta *TermAnalysis) []string {
 }
 
 func pct(v float64) string {
-	if !isFinite(v) {
+	if !IsFinite(v) {
 		return "—"
 	}
 	return fmt.Sprintf("%.0f%%", 100*v)

@@ -28,7 +28,7 @@ func newExtent(log bool) extent { return extent{lo: math.Inf(1), hi: math.Inf(-1
 // add takes in the finite values of vs.
 func (e *extent) add(vs ...float64) {
 	for _, v := range vs {
-		if isFinite(v) && (!e.log || v > 0) {
+		if IsFinite(v) && (!e.log || v > 0) {
 			e.lo, e.hi = min(e.lo, v), max(e.hi, v)
 		}
 	}
@@ -57,7 +57,7 @@ func (e extent) hold(a *plot.Axis) {
 // the mean (0 and 0 when the CI is undefined).
 func ciErr(st Stat) struct{ Low, High float64 } {
 	lo, hi := st.Mean-st.CILow, st.CIHigh-st.Mean
-	if !isFinite(lo) || !isFinite(hi) {
+	if !IsFinite(lo) || !IsFinite(hi) {
 		lo, hi = 0, 0
 	}
 	return struct{ Low, High float64 }{lo, hi}

@@ -20,11 +20,11 @@ import (
 func balancingStudy(t *testing.T) *Analysis {
 	t.Helper()
 	dir := filepath.Join("testdata", "balancing-methods")
-	s, runs, n, err := summarizeRuns(filepath.Join(dir, RunsFile))
+	s, runs, n, err := SummarizeRuns(filepath.Join(dir, RunsFile))
 	if err != nil {
 		t.Fatal(err)
 	}
-	a, err := analyze(dir, runs, n, s)
+	a, err := AnalyzeStream(dir, runs, n, s)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -62,7 +62,7 @@ func TestFigureRanges_HoldBandsAndWhiskers(t *testing.T) {
 	s := a.Summary
 	xi := slices.Index(s.Terms, "fairness")
 	for mi, m := range s.Metrics {
-		if !hasValues(s, mi) {
+		if !HasValues(s, mi) {
 			continue
 		}
 		fig, err := MetricFigure(s, xi, []int{mi}, PlotOptions{})
@@ -98,7 +98,7 @@ func TestFigureRanges_HoldBandsAndWhiskers(t *testing.T) {
 		t.Fatal(err)
 	}
 	for _, r := range a.Methods.Rows {
-		name := r.Method + " λ=" + formatLambda(r.Lambda)
+		name := r.Method + " λ=" + FormatLambda(r.Lambda)
 		holds(t, "methods front x, "+name, p.X.Min, p.X.Max, false, r.Task.Mean, r.Task.CILow, r.Task.CIHigh)
 		holds(t, "methods front y, "+name, p.Y.Min, p.Y.Max, false, r.Side.Mean, r.Side.CILow, r.Side.CIHigh)
 	}
@@ -108,7 +108,7 @@ func TestFigureRanges_HoldBandsAndWhiskers(t *testing.T) {
 // band, from 1e-3 to 40, with a margin in decades; a band end at or below
 // 0 has no place on it and does not break the range.
 func TestFigureRanges_LogAxis(t *testing.T) {
-	sr := series{label: "mean ± 95% CI", col: palette[0], xs: []float64{0.01, 0.1, 1}, pts: []Stat{
+	sr := series{label: "mean ± 95% CI", col: Palette[0], xs: []float64{0.01, 0.1, 1}, pts: []Stat{
 		{Mean: 0.01, CILow: 1e-3, CIHigh: 0.05, N: 5},
 		{Mean: 0.5, CILow: 0.2, CIHigh: 0.9, N: 5},
 		{Mean: 20, CILow: 5, CIHigh: 40, N: 5},
@@ -289,7 +289,7 @@ func TestPointLabels_Hostile(t *testing.T) {
 		t.Run(tc.name, func(t *testing.T) {
 			l := &pointLabels{radius: vg.Points(4)}
 			for i := range tc.pts {
-				l.add(0, 0, "λ="+formatLambda(math.Pow(10, -float64(i)/2)), textStyle(7, color.Black))
+				l.add(0, 0, "λ="+FormatLambda(math.Pow(10, -float64(i)/2)), textStyle(7, color.Black))
 			}
 			var marks []vg.Rectangle
 			for _, p := range tc.pts {

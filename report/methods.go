@@ -114,10 +114,10 @@ func (a *Analysis) analyzeMethods() {
 	}
 	m := &Methods{Term: ta.Term, Task: testAxis(s, a.Task), Side: testAxis(s, ta.Metric), Axes: s.Axes}
 	b := &methodsBuilder{m: m, secs: a.runSeconds(), staticMean: math.NaN()}
-	index := pointIndex(s)
+	index := PointIndex(s)
 	b.pointOf = make([]int, len(runs.Runs)) // a sweep.balance study's runs are held whole (Render)
 	for i := range runs.Runs {
-		b.pointOf[i] = index[pointKey(&runs.Runs[i])]
+		b.pointOf[i] = index[PointKey(&runs.Runs[i])]
 	}
 	for _, tai := range a.Terms {
 		if tai.Term != ta.Term {
@@ -182,7 +182,7 @@ func (b *methodsBuilder) collect(rs []Run, keep func(i int, r *Run) bool) Method
 			sv = append(sv, y)
 			row.byRepeat[1][r.Repeat] = orient(y, m.Side.Higher)
 		}
-		if v := b.secs[r.RunID]; isFinite(v) {
+		if v := b.secs[r.RunID]; IsFinite(v) {
 			sec = append(sec, v)
 		}
 	}
@@ -210,7 +210,7 @@ func (b *methodsBuilder) staticRows(s *Summary, runs []Run, tai TermAnalysis) []
 	}
 	var staticSecs []float64
 	for _, r := range runs {
-		if r.Status == experiments.StatusOK && slices.Equal(r.Axes, ax) && isFinite(b.secs[r.RunID]) {
+		if r.Status == experiments.StatusOK && slices.Equal(r.Axes, ax) && IsFinite(b.secs[r.RunID]) {
 			staticSecs = append(staticSecs, b.secs[r.RunID])
 		}
 	}
@@ -256,7 +256,7 @@ func paretoFinite(x, y []float64) []bool {
 	var xs, ys []float64
 	var idx []int
 	for i := range x {
-		if isFinite(x[i]) && isFinite(y[i]) {
+		if IsFinite(x[i]) && IsFinite(y[i]) {
 			xs, ys, idx = append(xs, x[i]), append(ys, y[i]), append(idx, i)
 		}
 	}
@@ -288,7 +288,7 @@ func dominanceP(a, b [2]map[int]float64) float64 {
 		if !(d.Mean >= 0) {
 			return 1
 		}
-		if d.Mean > 0 && isFinite(d.P) {
+		if d.Mean > 0 && IsFinite(d.P) {
 			best = min(best, 2*d.P)
 		}
 	}
@@ -303,7 +303,7 @@ func holm(ps []float64) []float64 {
 	for i := range idx {
 		idx[i] = i
 	}
-	slices.SortStableFunc(idx, func(a, b int) int { return cmpFloat(ps[a], ps[b]) })
+	slices.SortStableFunc(idx, func(a, b int) int { return CmpFloat(ps[a], ps[b]) })
 	out := make([]float64, m)
 	run := 0.0
 	for j, i := range idx {
@@ -338,7 +338,7 @@ func (a *Analysis) runSeconds() map[string]float64 {
 	}
 	t.Each(func(_ int, row []string) error {
 		if len(row) == len(t.Header) && row[epC] == EpochTotal {
-			if v, err := parseCell(row[secC]); err == nil {
+			if v, err := ParseCell(row[secC]); err == nil {
 				out[row[idC]] = v
 			}
 		}
@@ -432,7 +432,7 @@ func sumWeights(c *Table, idC, epC int, cols []int, run map[string]*Run) (map[we
 			order = append(order, k)
 		}
 		for j, ci := range cols {
-			v, _ := parseCell(row[ci])
+			v, _ := ParseCell(row[ci])
 			sums[k][j] += v
 		}
 		ns[k]++
@@ -541,14 +541,14 @@ func (m *Methods) Sentences() []string {
 		if len(r.Axes) > 0 {
 			where = " (at " + strings.Join(r.Axes, ", ") + ")"
 		}
-		stats := fmt.Sprintf("%s %s, %s %s over %d runs", m.Task.Name, fmtNum(r.Task.Mean), m.Side.Name, fmtNum(r.Side.Mean), r.N)
+		stats := fmt.Sprintf("%s %s, %s %s over %d runs", m.Task.Name, FormatNum(r.Task.Mean), m.Side.Name, FormatNum(r.Side.Mean), r.N)
 		switch r.Position {
 		case PosBehind:
 			out = append(out, fmt.Sprintf("%s%s lies behind the static front: λ_%s = %s is at least as good on both axes and better on one by a paired test (p = %s); %s.",
-				r.Method, where, m.Term, formatLambda(r.DominatedBy), fmtP(r.DomP), stats))
+				r.Method, where, m.Term, FormatLambda(r.DominatedBy), FormatP(r.DomP), stats))
 		case PosBeyond:
 			out = append(out, fmt.Sprintf("%s%s lies beyond the static front: it is at least as good as the Pareto-optimal λ_%s = %s on both axes and better on one by a paired test (p = %s); %s.",
-				r.Method, where, m.Term, formatLambda(r.Beats), fmtP(r.BeatsP), stats))
+				r.Method, where, m.Term, FormatLambda(r.Beats), FormatP(r.BeatsP), stats))
 		default:
 			out = append(out, fmt.Sprintf("%s%s lies on the static front: no static λ beats it on both axes by a paired test, and it beats no Pareto-optimal λ; %s.",
 				r.Method, where, stats))
@@ -558,7 +558,7 @@ func (m *Methods) Sentences() []string {
 }
 
 // methodsFiles lists the tables WriteMethodsTables writes.
-func methodsTables(dir string, m *Methods) error {
+func MethodsTables(dir string, m *Methods) error {
 	if err := WriteMethods(filepath.Join(dir, MethodsFile), m); err != nil {
 		return err
 	}
@@ -577,8 +577,15 @@ func testAxis(s *Summary, m MetricChoice) MetricChoice {
 	if !ok || (split != "validation" && split != "cv") {
 		return m
 	}
-	if mi := slices.Index(s.Metrics, "test."+base); mi >= 0 && hasValues(s, mi) {
+	if mi := slices.Index(s.Metrics, "test."+base); mi >= 0 && HasValues(s, mi) {
 		m.Name, m.Index = "test."+base, mi
 	}
 	return m
+}
+
+func FormatP(p float64) string {
+	if p < 1e-4 {
+		return "< 1e-4"
+	}
+	return fmt.Sprintf("%.3g", p)
 }

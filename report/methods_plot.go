@@ -65,7 +65,7 @@ func (a *Analysis) methodsFigures(fw *figureWriter, opts PlotOptions) ([]string,
 			}
 			tag = " (" + strings.Join(parts, ", ") + ")"
 			// As the other figures of an axis point: _samples-400.
-			suffix = "_" + fileSafe(strings.ReplaceAll(strings.Join(parts, ","), "=", "-"))
+			suffix = "_" + FileSafe(strings.ReplaceAll(strings.Join(parts, ","), "=", "-"))
 		}
 		f := methodsFront(m, ax, opts, tag)
 		if err := fw.write("methods_front"+suffix+".png", f, &written); err != nil {
@@ -81,7 +81,7 @@ func (a *Analysis) methodsFigures(fw *figureWriter, opts PlotOptions) ([]string,
 			if wf == nil {
 				continue
 			}
-			if err := fw.write("methods_weights_"+fileSafe(term)+suffix+".png", wf, &written); err != nil {
+			if err := fw.write("methods_weights_"+FileSafe(term)+suffix+".png", wf, &written); err != nil {
 				return nil, err
 			}
 		}
@@ -99,13 +99,13 @@ func methodsFront(m *Methods, ax []string, opts PlotOptions, tag string) *method
 		}
 		if r.Method == MethodStatic {
 			f.static = append(f.static, r)
-		} else if isFinite(r.Task.Mean) && isFinite(r.Side.Mean) {
+		} else if IsFinite(r.Task.Mean) && IsFinite(r.Side.Mean) {
 			f.methods = append(f.methods, r)
 		}
 	}
 	f.title = titled(opts, "balancing methods against the static λ_"+m.Term+" front"+tag)
-	f.xLabel = m.Task.Name + " (mean, 95% CI; " + better(m.Task.Higher) + " is better)"
-	f.yLabel = m.Side.Name + " (mean, 95% CI; " + better(m.Side.Higher) + " is better)"
+	f.xLabel = m.Task.Name + " (mean, 95% CI; " + Better(m.Task.Higher) + " is better)"
+	f.yLabel = m.Side.Name + " (mean, 95% CI; " + Better(m.Side.Higher) + " is better)"
 	return f
 }
 
@@ -123,7 +123,7 @@ func methodsWeights(m *Methods, j int, ax []string, static []MethodRow, opts Plo
 			continue
 		}
 		r := e.Weights[j] / e.Weights[ti]
-		if !isFinite(r) || r <= 0 {
+		if !IsFinite(r) || r <= 0 {
 			continue // a method that ignores the term in this epoch
 		}
 		if cur == nil || cur.method != e.Method {
@@ -146,15 +146,15 @@ func methodsWeights(m *Methods, j int, ax []string, static []MethodRow, opts Plo
 // WriteTo draws the figure and writes it as a PNG.
 func (f *methodsFig) WriteTo(w io.Writer) (int64, error) {
 	c := vgimg.NewWith(vgimg.UseWH(FigureWidth, FigureHeight), vgimg.UseDPI(FigureDPI))
-	if err := drawFramed(draw.New(c), f.title, f.subtitle, f.plot); err != nil {
+	if err := DrawFramed(draw.New(c), f.title, f.subtitle, f.plot); err != nil {
 		return 0, err
 	}
 	return vgimg.PngCanvas{Canvas: c}.WriteTo(w)
 }
 
 func (f *methodsFig) plot() (*plot.Plot, plot.Legend, error) {
-	p := newPlot(f.xLabel, f.yLabel)
-	legend := newLegend()
+	p := NewPlot(f.xLabel, f.yLabel)
+	legend := NewLegend()
 	lab, err := f.addStatic(p, &legend)
 	if err != nil {
 		return nil, legend, err
@@ -162,7 +162,7 @@ func (f *methodsFig) plot() (*plot.Plot, plot.Legend, error) {
 	f.labels = lab
 	shapes := []draw.GlyphDrawer{draw.SquareGlyph{}, draw.TriangleGlyph{}, draw.PyramidGlyph{}, draw.CrossGlyph{}, draw.PlusGlyph{}, draw.BoxGlyph{}, draw.RingGlyph{}}
 	for i, r := range f.methods {
-		col := palette[i%len(palette)]
+		col := Palette[i%len(Palette)]
 		var ep errPoints
 		ep.addCI(r.Task, r.Side, false)
 		bars, err := ep.whiskers(draw.LineStyle{Color: col, Width: vg.Points(1)}, plotter.DefaultCapWidth)
@@ -172,7 +172,7 @@ func (f *methodsFig) plot() (*plot.Plot, plot.Legend, error) {
 		sc := &plotter.Scatter{XYs: ep.XYs, GlyphStyle: draw.GlyphStyle{Color: col, Radius: vg.Points(3.5), Shape: shapes[i%len(shapes)]}}
 		p.Add(bars...)
 		p.Add(sc)
-		legendAdd(&legend, r.Method+" ("+r.Position+")", sc)
+		LegendAdd(&legend, r.Method+" ("+r.Position+")", sc)
 		// The glyph's half-width and its stroke: no λ label covers it.
 		lab.avoidMark(r.Task.Mean, r.Side.Mean, vg.Points(4.5))
 		ep.keepLabelsOff(lab)
@@ -195,7 +195,7 @@ func (f *methodsFig) plot() (*plot.Plot, plot.Legend, error) {
 func (f *methodsFig) holdIntervals(p *plot.Plot) {
 	ex, ey := newExtent(false), newExtent(false)
 	for _, r := range slices.Concat(f.static, f.methods) {
-		if isFinite(r.Task.Mean) && isFinite(r.Side.Mean) {
+		if IsFinite(r.Task.Mean) && IsFinite(r.Side.Mean) {
 			ex.addStat(r.Task)
 			ey.addStat(r.Side)
 		}
@@ -221,7 +221,7 @@ func (f *methodsFig) addStatic(p *plot.Plot, legend *plot.Legend) (*pointLabels,
 			rest = append(rest, pt)
 		}
 		ci.addCI(r.Task, r.Side, false)
-		lab.add(pt.X, pt.Y, "λ="+formatLambda(r.Lambda), textStyle(7, muted))
+		lab.add(pt.X, pt.Y, "λ="+FormatLambda(r.Lambda), textStyle(7, muted))
 	}
 	if len(ci.XYs) > 0 {
 		bars, err := ci.whiskers(draw.LineStyle{Color: color.NRGBA{190, 190, 190, 255}, Width: vg.Points(0.8)}, vg.Points(3))
@@ -231,18 +231,18 @@ func (f *methodsFig) addStatic(p *plot.Plot, legend *plot.Legend) (*pointLabels,
 		p.Add(bars...)
 		ci.keepLabelsOff(lab)
 	}
-	slices.SortFunc(front, func(a, b plotter.XY) int { return cmpFloat(a.X, b.X) })
+	slices.SortFunc(front, func(a, b plotter.XY) int { return CmpFloat(a.X, b.X) })
 	if len(rest) > 0 {
 		sc := &plotter.Scatter{XYs: rest, GlyphStyle: draw.GlyphStyle{Color: muted, Radius: vg.Points(2.5), Shape: draw.CircleGlyph{}}}
 		p.Add(sc)
-		legendAdd(legend, "static λ, dominated", sc)
+		LegendAdd(legend, "static λ, dominated", sc)
 	}
 	if len(front) > 0 {
 		keepLabelsOffLine(lab, front)
 		line := &plotter.Line{XYs: front, LineStyle: draw.LineStyle{Color: refGray, Width: vg.Points(1.5)}}
 		sc := &plotter.Scatter{XYs: front, GlyphStyle: draw.GlyphStyle{Color: refGray, Radius: vg.Points(3), Shape: draw.CircleGlyph{}}}
 		p.Add(line, sc)
-		legendAdd(legend, "static λ front (means)", line, sc)
+		LegendAdd(legend, "static λ front (means)", line, sc)
 	}
 	return lab, nil
 }
@@ -254,7 +254,7 @@ func (f *methodsFig) staticOrder() []MethodRow {
 	var rows []MethodRow
 	var tf tradeoffFig
 	for _, r := range f.static {
-		if isFinite(r.Task.Mean) && isFinite(r.Side.Mean) {
+		if IsFinite(r.Task.Mean) && IsFinite(r.Side.Mean) {
 			rows = append(rows, r)
 			tf.pts = append(tf.pts, tradeoffPoint{lambda: r.Lambda, x: r.Task.Mean, y: r.Side.Mean, optimal: r.Pareto})
 		}
@@ -269,24 +269,24 @@ func (f *methodsFig) staticOrder() []MethodRow {
 // WriteTo draws the figure and writes it as a PNG.
 func (f *methodsWeightsFig) WriteTo(w io.Writer) (int64, error) {
 	c := vgimg.NewWith(vgimg.UseWH(FigureWidth, FigureHeight), vgimg.UseDPI(FigureDPI))
-	if err := drawFramed(draw.New(c), f.title, f.subtitle, f.plot); err != nil {
+	if err := DrawFramed(draw.New(c), f.title, f.subtitle, f.plot); err != nil {
 		return 0, err
 	}
 	return vgimg.PngCanvas{Canvas: c}.WriteTo(w)
 }
 
 func (f *methodsWeightsFig) plot() (*plot.Plot, plot.Legend, error) {
-	p := newPlot("epoch", "w_"+f.term+" / w_task (ratio of the mean weights; log scale)")
+	p := NewPlot("epoch", "w_"+f.term+" / w_task (ratio of the mean weights; log scale)")
 	p.Y.Scale = plot.LogScale{}
-	p.Y.Tick.Marker = clipTicks{logTicks{}}
-	legend := newLegend()
+	p.Y.Tick.Marker = clipTicks{LogTicks{}}
+	legend := NewLegend()
 	lo, hi := math.Inf(1), math.Inf(-1)
 	x0, x1 := math.Inf(1), math.Inf(-1)
 	for i, s := range f.series {
-		col := palette[i%len(palette)]
+		col := Palette[i%len(Palette)]
 		line := &plotter.Line{XYs: s.xy, LineStyle: draw.LineStyle{Color: col, Width: vg.Points(1.5)}}
 		p.Add(line)
-		legendAdd(&legend, s.method, line)
+		LegendAdd(&legend, s.method, line)
 		for _, q := range s.xy {
 			lo, hi = min(lo, q.Y), max(hi, q.Y)
 			x0, x1 = min(x0, q.X), max(x1, q.X)
@@ -302,12 +302,12 @@ func (f *methodsWeightsFig) plot() (*plot.Plot, plot.Legend, error) {
 		ln.LineStyle.Dashes = []vg.Length{vg.Points(3), vg.Points(3)}
 		ln.LineStyle.Width = vg.Points(0.8)
 		p.Add(ln)
-		lab := &plotter.Labels{XYs: plotter.XYs{{X: x1, Y: l}}, Labels: []string{"λ=" + formatLambda(l)},
+		lab := &plotter.Labels{XYs: plotter.XYs{{X: x1, Y: l}}, Labels: []string{"λ=" + FormatLambda(l)},
 			Offset: vg.Point{X: vg.Points(2), Y: vg.Points(1)}, TextStyle: []draw.TextStyle{textStyle(7, refGray)}}
 		p.Add(lab)
 		lo, hi = min(lo, l), max(hi, l)
 		if !shown {
-			legendAdd(&legend, "static λ grid", ln)
+			LegendAdd(&legend, "static λ grid", ln)
 			shown = true
 		}
 	}

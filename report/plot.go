@@ -60,9 +60,9 @@ const RefLabel = "λ = 0 (no term)"
 // there is nothing to plot against.
 var ErrNoSweptTerm = errors.New("report: no term is swept")
 
-// errTooFewPoints says a metric has values at fewer than two λ of the x
+// ErrTooFewPoints says a metric has values at fewer than two λ of the x
 // term: there is no curve to draw, so Plot writes no file for it.
-var errTooFewPoints = errors.New("fewer than two λ with a value")
+var ErrTooFewPoints = errors.New("fewer than two λ with a value")
 
 // Plot writes into dir one PNG per metric, <metric>_vs_<term>.png: the mean
 // of the metric against the λ of the term opts.X, with its 95% confidence
@@ -99,11 +99,11 @@ func plotMetrics(fw *figureWriter, s *Summary, opts PlotOptions) ([]string, erro
 		if mi < 0 {
 			return written, fmt.Errorf("plot %s: no such metric in runs.csv (have %s)", m, strings.Join(s.Metrics, ", "))
 		}
-		if !hasValues(s, mi) {
+		if !HasValues(s, mi) {
 			continue
 		}
 		fig, err := MetricFigure(s, xi, []int{mi}, opts)
-		if errors.Is(err, errTooFewPoints) {
+		if errors.Is(err, ErrTooFewPoints) {
 			continue
 		}
 		if err != nil {
@@ -115,7 +115,7 @@ func plotMetrics(fw *figureWriter, s *Summary, opts PlotOptions) ([]string, erro
 	}
 	if base, train, other, ok := trainVsOther(s); ok {
 		fig, err := MetricFigure(s, xi, []int{train, other}, opts)
-		if errors.Is(err, errTooFewPoints) {
+		if errors.Is(err, ErrTooFewPoints) {
 			return written, nil
 		}
 		if err != nil {
@@ -128,12 +128,12 @@ func plotMetrics(fw *figureWriter, s *Summary, opts PlotOptions) ([]string, erro
 	return written, nil
 }
 
-// writeTo returns a write function for WriteFileAtomic that draws wt. A
+// WriteTo returns a write function for WriteFileAtomic that draws wt. A
 // panic while drawing (gonum/plot panics on ranges it cannot tick) is a
 // bug in lossexp, not bad input: it becomes an error naming it as such,
 // so the temporary file is removed, the other figures are still written,
 // and the command exits 1, not 2.
-func writeTo(wt io.WriterTo) func(io.Writer) error {
+func WriteTo(wt io.WriterTo) func(io.Writer) error {
 	return func(w io.Writer) (err error) {
 		defer func() {
 			if r := recover(); r != nil {
@@ -149,7 +149,7 @@ func writeTo(wt io.WriterTo) func(io.Writer) error {
 // when no term is swept.
 func DefaultX(s *Summary) string {
 	for j, t := range s.Terms {
-		if distinct(s, j) > 1 {
+		if Distinct(s, j) > 1 {
 			return t
 		}
 	}
@@ -167,28 +167,10 @@ func xTerm(s *Summary, x string) (int, error) {
 	if xi < 0 {
 		return -1, fmt.Errorf("plot against %s: no such term in runs.csv (have %s)", x, strings.Join(s.Terms, ", "))
 	}
-	if distinct(s, xi) < 2 {
-		return -1, fmt.Errorf("plot against %s: λ takes a single value (%s), nothing to plot against", x, formatLambda(s.Points[0].Lambdas[xi]))
+	if Distinct(s, xi) < 2 {
+		return -1, fmt.Errorf("plot against %s: λ takes a single value (%s), nothing to plot against", x, FormatLambda(s.Points[0].Lambdas[xi]))
 	}
 	return xi, nil
-}
-
-func distinct(s *Summary, j int) int {
-	seen := map[float64]bool{}
-	for _, p := range s.Points {
-		seen[p.Lambdas[j]] = true
-	}
-	return len(seen)
-}
-
-// hasValues reports whether metric mi has a finite mean at some point.
-func hasValues(s *Summary, mi int) bool {
-	for _, p := range s.Points {
-		if isFinite(p.Stats[mi].Mean) {
-			return true
-		}
-	}
-	return false
 }
 
 // trainVsOther finds the metric pair of the train-vs-test figure: train
@@ -196,12 +178,12 @@ func hasValues(s *Summary, mi int) bool {
 func trainVsOther(s *Summary) (base string, train, other int, ok bool) {
 	for _, base := range []string{"accuracy", "loss", "r2"} {
 		train := slices.Index(s.Metrics, "train."+base)
-		if train < 0 || !hasValues(s, train) {
+		if train < 0 || !HasValues(s, train) {
 			continue
 		}
 		for _, split := range []string{"test", "validation"} {
 			other := slices.Index(s.Metrics, split+"."+base)
-			if other >= 0 && hasValues(s, other) {
+			if other >= 0 && HasValues(s, other) {
 				return base, train, other, true
 			}
 		}
@@ -213,8 +195,6 @@ func splitOf(metric string) string {
 	split, _, _ := strings.Cut(metric, ".")
 	return split
 }
-
-func isFinite(v float64) bool { return !math.IsNaN(v) && !math.IsInf(v, 0) }
 
 // series is one curve of a figure: a metric at the points that share the
 // λ of every swept term but x.
@@ -248,7 +228,7 @@ type hLine struct {
 }
 
 // Colors: the Okabe–Ito palette, safe for color-blind readers.
-var palette = []color.NRGBA{
+var Palette = []color.NRGBA{
 	{0, 114, 178, 255},   // blue
 	{213, 94, 0, 255},    // vermillion
 	{0, 158, 115, 255},   // bluish green
@@ -274,7 +254,7 @@ func MetricFigure(s *Summary, xi int, mis []int, opts PlotOptions) (io.WriterTo,
 	xname := s.Terms[xi]
 	var others []int // other swept terms
 	for j := range s.Terms {
-		if j != xi && distinct(s, j) > 1 {
+		if j != xi && Distinct(s, j) > 1 {
 			others = append(others, j)
 		}
 	}
@@ -300,10 +280,10 @@ func MetricFigure(s *Summary, xi int, mis []int, opts PlotOptions) (io.WriterTo,
 		}
 	}
 	if len(xs) < 2 {
-		return nil, errTooFewPoints
+		return nil, ErrTooFewPoints
 	}
 	for i := range f.series {
-		f.series[i].col = palette[i%len(palette)]
+		f.series[i].col = Palette[i%len(Palette)]
 		if len(f.series) == 1 && f.series[i].label == "" {
 			f.series[i].label = "mean ± 95% CI"
 		}
@@ -321,7 +301,7 @@ func logXAxis(s *Summary, xi int) (bool, error) {
 	seen := map[float64]bool{}
 	for _, p := range s.Points {
 		x := p.Lambdas[xi]
-		if x < 0 || !isFinite(x) {
+		if x < 0 || !IsFinite(x) {
 			nonneg = false
 		}
 		if x > 0 && !seen[x] {
@@ -370,7 +350,7 @@ func seriesLabel(s *Summary, mis []int, mi int, others []int, g pointGroup) stri
 		labels = append(labels, s.Metrics[mi])
 	}
 	for k, j := range others {
-		labels = append(labels, s.Terms[j]+" = "+formatLambda(g.key[k]))
+		labels = append(labels, s.Terms[j]+" = "+FormatLambda(g.key[k]))
 	}
 	for k, a := range g.axes {
 		labels = append(labels, AxisLabel(s.Axes[k])+" = "+a)
@@ -385,12 +365,12 @@ func (f *figure) seriesOf(s *Summary, xi, mi int, g pointGroup, label string) se
 	sr := series{label: label}
 	idx := slices.Clone(g.points)
 	slices.SortStableFunc(idx, func(a, b int) int {
-		return cmpFloat(s.Points[a].Lambdas[xi], s.Points[b].Lambdas[xi])
+		return CmpFloat(s.Points[a].Lambdas[xi], s.Points[b].Lambdas[xi])
 	})
 	for _, pi := range idx {
 		st := s.Points[pi].Stats[mi]
 		x := s.Points[pi].Lambdas[xi]
-		if !isFinite(st.Mean) {
+		if !IsFinite(st.Mean) {
 			// No value: the point is missing. When its runs all
 			// diverged, the axis says so with a mark.
 			if p := s.Points[pi]; p.N > 0 && p.Diverged == p.N && !(f.logX && x == 0) && !slices.Contains(f.diverged, x) {
@@ -434,29 +414,10 @@ func (f *figure) labelMetrics(s *Summary, xname string, mis []int, opts PlotOpti
 	}
 	f.yLabel = name + " (mean ± 95% CI, " + f.nLabel() + ")"
 	for _, m := range opts.Marks {
-		if m.Term == xname && isFinite(m.Lambda) {
+		if m.Term == xname && IsFinite(m.Lambda) {
 			f.marks = append(f.marks, m)
 		}
 	}
-}
-
-// AxisLabel is the short name of an axis in legends: the last part of its
-// field (dataset.params.samples → samples).
-func AxisLabel(field string) string {
-	if i := strings.LastIndexByte(field, '.'); i >= 0 {
-		return field[i+1:]
-	}
-	return field
-}
-
-func cmpFloat(a, b float64) int {
-	switch {
-	case a < b:
-		return -1
-	case a > b:
-		return 1
-	}
-	return 0
 }
 
 // nLabel says how many runs each mean is over: "n=5", or "n=3–5" when
@@ -507,11 +468,11 @@ func (f *figure) WriteTo(w io.Writer) (int64, error) {
 // Draw draws the figure on c: title and subtitle on top, the legend in a
 // strip on the right so it never hides data, the plot in the rest.
 func (f *figure) Draw(c draw.Canvas) error {
-	return drawFramed(c, f.title, f.subtitle, f.plot)
+	return DrawFramed(c, f.title, f.subtitle, f.plot)
 }
 
-// drawFramed draws a titled figure whose plot and legend build returns.
-func drawFramed(c draw.Canvas, title, subtitle string, build func() (*plot.Plot, plot.Legend, error)) error {
+// DrawFramed draws a titled figure whose plot and legend build returns.
+func DrawFramed(c draw.Canvas, title, subtitle string, build func() (*plot.Plot, plot.Legend, error)) error {
 	c.SetColor(color.White)
 	c.Fill(c.Rectangle.Path())
 	const margin = 0.3 * vg.Centimeter
@@ -579,16 +540,16 @@ func legendWidth(l plot.Legend) vg.Length {
 
 // plot builds the gonum plot and its legend (drawn apart by Draw).
 func (f *figure) plot() (*plot.Plot, plot.Legend, error) {
-	p := newPlot(f.xLabel, f.yLabel)
+	p := NewPlot(f.xLabel, f.yLabel)
 	if f.logX {
 		p.X.Scale = plot.LogScale{}
-		p.X.Tick.Marker = logTicks{}
+		p.X.Tick.Marker = LogTicks{}
 	}
 	if f.logY {
 		p.Y.Scale = plot.LogScale{}
-		p.Y.Tick.Marker = clipTicks{logTicks{}}
+		p.Y.Tick.Marker = clipTicks{LogTicks{}}
 	}
-	legend := newLegend()
+	legend := NewLegend()
 
 	// The x extent of the reference lines: the curves' λ range.
 	xmin, xmax := math.Inf(1), math.Inf(-1)
@@ -598,22 +559,22 @@ func (f *figure) plot() (*plot.Plot, plot.Legend, error) {
 		}
 	}
 	if !(xmin < xmax) {
-		return nil, legend, errTooFewPoints
+		return nil, legend, ErrTooFewPoints
 	}
 
 	// Bands first so that lines and markers are drawn over them.
 	refs, refThumbs := f.references(p, xmin, xmax)
 	lines := f.curves(p, &legend)
 	if refThumbs != nil {
-		legendAdd(&legend, RefLabel, refThumbs...)
+		LegendAdd(&legend, RefLabel, refThumbs...)
 	}
 	if f.refEntry && len(refs) > 0 {
-		legendAdd(&legend, RefLabel, hline(0, 1, 0, refGray))
+		LegendAdd(&legend, RefLabel, hline(0, 1, 0, refGray))
 	}
 	for _, h := range f.hlines {
 		l := hline(xmin, xmax, h.y, h.col)
 		refs = append(refs, l)
-		legendAdd(&legend, h.label, l)
+		LegendAdd(&legend, h.label, l)
 	}
 	p.Add(refs...)
 	p.Add(lines...)
@@ -654,7 +615,7 @@ func (f *figure) references(p *plot.Plot, xmin, xmax float64) (refs []plot.Plott
 			refCol = refGray
 		}
 		var band *plotter.Polygon
-		if isFinite(sr.ref.CILow) {
+		if IsFinite(sr.ref.CILow) {
 			band = polygon([]float64{xmin, xmax}, []Stat{*sr.ref, *sr.ref}, withAlpha(refCol, 28))
 			p.Add(band)
 		}
@@ -692,9 +653,9 @@ func (f *figure) curves(p *plot.Plot, legend *plot.Legend) []plot.Plotter {
 		marks := &plotter.Scatter{XYs: xys, GlyphStyle: draw.GlyphStyle{Color: sr.col, Radius: vg.Points(2.5), Shape: draw.CircleGlyph{}}}
 		lines = append(lines, line, marks)
 		if band != nil {
-			legendAdd(legend, sr.label, band, line, marks)
+			LegendAdd(legend, sr.label, band, line, marks)
 		} else {
-			legendAdd(legend, sr.label, line, marks)
+			LegendAdd(legend, sr.label, line, marks)
 		}
 	}
 	return lines
@@ -705,18 +666,18 @@ func (f *figure) addMarks(p *plot.Plot, legend *plot.Legend) {
 	if len(f.diverged) > 0 {
 		dm := &divergedMarks{xs: f.diverged}
 		p.Add(dm)
-		legendAdd(legend, "all runs diverged", dm)
+		LegendAdd(legend, "all runs diverged", dm)
 	}
 	for _, m := range f.marks {
 		v := &vLine{x: m.Lambda, style: markStyle(m)}
 		if !(f.logX && m.Lambda <= 0) {
 			p.Add(v)
 		}
-		legendAdd(legend, m.Label, v)
+		LegendAdd(legend, m.Label, v)
 	}
 }
 
-func legendAdd(l *plot.Legend, name string, thumbs ...plot.Thumbnailer) {
+func LegendAdd(l *plot.Legend, name string, thumbs ...plot.Thumbnailer) {
 	var ts []plot.Thumbnailer
 	for _, t := range thumbs {
 		if t != nil && !isNilPolygon(t) {
@@ -737,7 +698,7 @@ func finiteRuns(pts []Stat) [][2]int {
 	var runs [][2]int
 	start := -1
 	for i := 0; i <= len(pts); i++ {
-		ok := i < len(pts) && isFinite(pts[i].CILow) && isFinite(pts[i].CIHigh)
+		ok := i < len(pts) && IsFinite(pts[i].CILow) && IsFinite(pts[i].CIHigh)
 		switch {
 		case ok && start < 0:
 			start = i
@@ -773,12 +734,12 @@ func hline(x0, x1, y float64, c color.Color) *plotter.Line {
 	}
 }
 
-// logTicks marks every power of ten, labelled 1e-5 … 1e-1, with unlabelled
+// LogTicks marks every power of ten, labelled 1e-5 … 1e-1, with unlabelled
 // minor ticks between; when the range spans less than two decades it
 // labels 2× and 5× too, so that an axis always has several labels.
-type logTicks struct{}
+type LogTicks struct{}
 
-func (logTicks) Ticks(lo, hi float64) []plot.Tick {
+func (LogTicks) Ticks(lo, hi float64) []plot.Tick {
 	if lo <= 0 || hi <= 0 || lo > hi {
 		return nil
 	}
@@ -802,9 +763,9 @@ func (logTicks) Ticks(lo, hi float64) []plot.Tick {
 			t := plot.Tick{Value: base * float64(i)}
 			switch {
 			case i == 1 && (k-k0)%step == 0:
-				t.Label = powerOfTen(k)
+				t.Label = PowerOfTen(k)
 			case decades < 2 && (i == 2 || i == 5):
-				t.Label = formatLambda(t.Value)
+				t.Label = FormatLambda(t.Value)
 			}
 			if t.Label != "" || (i == 1 && k1-k0 <= 40) || (i > 1 && minor) {
 				ticks = append(ticks, t)
@@ -837,7 +798,7 @@ func labelInside(ticks []plot.Tick, lo, hi float64) []plot.Tick {
 	case inside >= 3:
 		for i := range ticks {
 			if in(ticks[i].Value) {
-				ticks[i].Label = formatLambda(ticks[i].Value)
+				ticks[i].Label = FormatLambda(ticks[i].Value)
 			}
 		}
 	default:
@@ -846,45 +807,11 @@ func labelInside(ticks []plot.Tick, lo, hi float64) []plot.Tick {
 	return ticks
 }
 
-// powerOfTen writes 10^k as 1e-5, the notation of the legends: the
+// PowerOfTen writes 10^k as 1e-5, the notation of the legends: the
 // bundled fonts have superscript digits but no superscript minus, and the
 // LaTeX text handler does not typeset exponents.
-func powerOfTen(k int) string {
-	return formatLambda(math.Pow10(k))
-}
-
-// tupleLabel writes the λ tuple lam of terms for a person, item(term, λ)
-// for each term joined by ", ": pointLabel and lambdaTitle differ only in
-// the item.
-func tupleLabel(terms []string, lam []float64, item func(term string, v float64) string) string {
-	parts := make([]string, len(terms))
-	for i, t := range terms {
-		parts[i] = item(t, lam[i])
-	}
-	return strings.Join(parts, ", ")
-}
-
-// formatLambda writes a weight for a person: 1e-4 rather than 0.0001,
-// 0.3 rather than 3e-01.
-func formatLambda(v float64) string {
-	if math.IsNaN(v) || math.IsInf(v, 0) {
-		return strconv.FormatFloat(v, 'g', -1, 64)
-	}
-	a := math.Abs(v)
-	if v == 0 || (a >= 1e-2 && a < 1e4) {
-		return strconv.FormatFloat(v, 'g', 4, 64)
-	}
-	s := strconv.FormatFloat(v, 'e', 3, 64) // 1.000e-04
-	mant, exp, _ := strings.Cut(s, "e")
-	if strings.Contains(mant, ".") {
-		mant = strings.TrimRight(strings.TrimRight(mant, "0"), ".")
-	}
-	sign := exp[:1]
-	exp = strings.TrimLeft(exp[1:], "0")
-	if sign == "+" {
-		sign = ""
-	}
-	return mant + "e" + sign + exp
+func PowerOfTen(k int) string {
+	return FormatLambda(math.Pow10(k))
 }
 
 // markStyle is the line style of a mark: its color (default dark gray),
@@ -929,7 +856,7 @@ var divergedRed = color.NRGBA{213, 0, 0, 255}
 
 func (d *divergedMarks) Plot(c draw.Canvas, plt *plot.Plot) {
 	trX, _ := plt.Transforms(&c)
-	sty := draw.GlyphStyle{Shape: thickCross{}, Color: divergedRed, Radius: vg.Points(5)}
+	sty := draw.GlyphStyle{Shape: ThickCross{}, Color: divergedRed, Radius: vg.Points(5)}
 	for _, x := range d.xs {
 		pt := vg.Point{X: trX(x), Y: c.Min.Y + vg.Points(7)}
 		if c.Contains(pt) {
@@ -948,13 +875,13 @@ func (d *divergedMarks) DataRange() (xmin, xmax, ymin, ymax float64) {
 }
 
 func (d *divergedMarks) Thumbnail(c *draw.Canvas) {
-	c.DrawGlyph(draw.GlyphStyle{Shape: thickCross{}, Color: divergedRed, Radius: vg.Points(4)}, c.Center())
+	c.DrawGlyph(draw.GlyphStyle{Shape: ThickCross{}, Color: divergedRed, Radius: vg.Points(4)}, c.Center())
 }
 
-// thickCross is a × drawn with 2-point strokes, readable over a line.
-type thickCross struct{}
+// ThickCross is a × drawn with 2-point strokes, readable over a line.
+type ThickCross struct{}
 
-func (thickCross) DrawGlyph(c *draw.Canvas, sty draw.GlyphStyle, pt vg.Point) {
+func (ThickCross) DrawGlyph(c *draw.Canvas, sty draw.GlyphStyle, pt vg.Point) {
 	c.SetLineStyle(draw.LineStyle{Color: sty.Color, Width: vg.Points(2)})
 	r := sty.Radius * 0.75
 	var p vg.Path

@@ -35,7 +35,7 @@ const (
 
 // DetectableDiff is δ for n pairs of standard deviation sd (NaN for n < 2).
 func DetectableDiff(n int, sd float64) float64 {
-	if n < 2 || !isFinite(sd) {
+	if n < 2 || !IsFinite(sd) {
 		return math.NaN()
 	}
 	t := distuv.StudentsT{Mu: 0, Sigma: 1, Nu: float64(n - 1)}
@@ -47,7 +47,7 @@ func (a *Analysis) powerOf(ta *TermAnalysis) Power {
 	p := Power{Delta: math.NaN(), SD: math.NaN()}
 	ss, k := 0.0, 0
 	for _, pr := range ta.Paired {
-		if pr.Metric != a.Task.Name || pr.N < 2 || !isFinite(pr.Std) {
+		if pr.Metric != a.Task.Name || pr.N < 2 || !IsFinite(pr.Std) {
 			continue
 		}
 		ss += pr.Std * pr.Std
@@ -64,17 +64,17 @@ func (a *Analysis) powerOf(ta *TermAnalysis) Power {
 	return p
 }
 
-// powerLines say, for report.html, what the repeats detect and how many
+// PowerLines say, for report.html, what the repeats detect and how many
 // would make λ_best firm.
-func (a *Analysis) powerLines(ta *TermAnalysis) []string {
+func (a *Analysis) PowerLines(ta *TermAnalysis) []string {
 	st := ta.Stability
 	if st == nil {
 		return nil
 	}
 	var out []string
-	if pw := st.Power; isFinite(pw.Delta) {
+	if pw := st.Power; IsFinite(pw.Delta) {
 		out = append(out, fmt.Sprintf("With n = %d paired repeats, the smallest difference from λ = 0 on %s that a two-sided paired t-test (α = 0.05) detects with 80%% power is %s: δ = (t(0.975, n−1) + t(0.80, n−1))·s_d/√n, s_d = %s the SD of the paired differences pooled over the slice's λ.",
-			pw.N, a.Task.Name, fmtNum(pw.Delta), fmtNum(pw.SD)))
+			pw.N, a.Task.Name, FormatNum(pw.Delta), FormatNum(pw.SD)))
 	}
 	levels := make([]string, len(StabilityLevels))
 	for i, l := range StabilityLevels {

@@ -38,7 +38,7 @@ import (
 // same way.
 func RefineLambdas(s *Summary, spec *spec.Spec, term, kind string, p int) []float64 {
 	j := slices.Index(s.Terms, term)
-	task := chooseTaskMetric(s, spec)
+	task := ChooseTaskMetric(s, spec)
 	if j < 0 || task.Name == "" || p < 1 {
 		return nil
 	}
@@ -51,8 +51,8 @@ func RefineLambdas(s *Summary, spec *spec.Spec, term, kind string, p int) []floa
 	for _, ax := range axisTuples(s) {
 		ta := TermAnalysis{Term: term, Index: j, Kind: kind, Ref: -1, Axes: ax}
 		ta.Fixed, ta.Points, ta.Ref = termSliceAt(s, j, ax)
-		ta.Metric = a.chooseTermMetric(&ta)
-		b := balanceOf(s, &ta, task)
+		ta.Metric = a.ChooseTermMetric(&ta)
+		b := BalanceOf(s, &ta, task)
 		lists = append(lists, refineCandidates(s, &ta, task, b, p))
 	}
 	var out []float64
@@ -82,7 +82,7 @@ func refineCandidates(s *Summary, ta *TermAnalysis, task MetricChoice, b Balance
 	for _, pi := range ta.Points {
 		pt := s.Points[pi]
 		l, m := pt.Lambdas[ta.Index], pt.Stats[task.Index].Mean
-		if l <= 0 || pt.Diverged > 0 || !isFinite(m) {
+		if l <= 0 || pt.Diverged > 0 || !IsFinite(m) {
 			continue
 		}
 		lam, mean = append(lam, l), append(mean, m)
@@ -127,7 +127,7 @@ func refineCandidates(s *Summary, ta *TermAnalysis, task MetricChoice, b Balance
 		order[i] = i
 	}
 	slices.SortStableFunc(order, func(x, y int) int {
-		return cmpFloat(math.Abs(mean[y+1]-mean[y]), math.Abs(mean[x+1]-mean[x]))
+		return CmpFloat(math.Abs(mean[y+1]-mean[y]), math.Abs(mean[x+1]-mean[x]))
 	})
 	for _, i := range order {
 		split(i, 1)

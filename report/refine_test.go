@@ -42,11 +42,11 @@ func refineSummary(lams []float64) *Summary {
 func oneSE(t *testing.T, lams []float64) float64 {
 	t.Helper()
 	s := refineSummary(lams)
-	a := &Analysis{Summary: s, Task: chooseTaskMetric(s, nil)}
+	a := &Analysis{Summary: s, Task: ChooseTaskMetric(s, nil)}
 	ta := TermAnalysis{Term: "l2", Index: 0, Kind: "l2", Ref: -1}
-	ta.Fixed, ta.Points, ta.Ref = termSlice(s, 0)
-	ta.Metric = a.chooseTermMetric(&ta)
-	b := balanceOf(s, &ta, a.Task)
+	ta.Fixed, ta.Points, ta.Ref = TermSlice(s, 0)
+	ta.Metric = a.ChooseTermMetric(&ta)
+	b := BalanceOf(s, &ta, a.Task)
 	if b.OneSE.Point < 0 {
 		t.Fatalf("no λ_1se on %v: %s", lams, b.OneSE.Note)
 	}

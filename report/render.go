@@ -62,7 +62,7 @@ func RenderContext(ctx context.Context, dir string, opts PlotOptions) error {
 	// static front (methods.go); so is a cross-validated one (a fold
 	// column), whose folds are pooled per grid point and repeat
 	// (PoolFolds) before anything else.
-	s, runs, nRuns, err := summarizeRuns(filepath.Join(dir, RunsFile))
+	s, runs, nRuns, err := SummarizeRuns(filepath.Join(dir, RunsFile))
 	if err != nil {
 		return err
 	}
@@ -77,7 +77,7 @@ func RenderContext(ctx context.Context, dir string, opts PlotOptions) error {
 	if err := stop("the analysis"); err != nil {
 		return err
 	}
-	a, err := analyze(dir, runs, nRuns, s)
+	a, err := AnalyzeStream(dir, runs, nRuns, s)
 	if err != nil {
 		return err
 	}
@@ -110,7 +110,7 @@ func writeTables(dir string, s *Summary, a *Analysis) error {
 	if err := WritePaired(filepath.Join(dir, PairedFile), a); err != nil {
 		return err
 	}
-	if err := a.writeStability(filepath.Join(dir, StabilityFile)); err != nil {
+	if err := a.WriteStability(filepath.Join(dir, StabilityFile)); err != nil {
 		return err
 	}
 	if a.Cost != nil {
@@ -119,7 +119,7 @@ func writeTables(dir string, s *Summary, a *Analysis) error {
 		}
 	}
 	if a.Methods != nil {
-		if err := methodsTables(dir, a.Methods); err != nil {
+		if err := MethodsTables(dir, a.Methods); err != nil {
 			return err
 		}
 	}
@@ -267,12 +267,12 @@ func baseNames(paths []string) []string {
 	return out
 }
 
-// summarizeRuns is the summary of the runs.csv at path, the one
+// SummarizeRuns is the summary of the runs.csv at path, the one
 // summary.csv holds: a row at a time (runs is nil) unless the table has a
 // method column or a fold column; then it is read whole (runs), its folds
 // pooled per grid point and repeat (PoolFolds). nRuns counts the runs
 // summarized (after pooling).
-func summarizeRuns(path string) (s *Summary, runs *Runs, nRuns int, err error) {
+func SummarizeRuns(path string) (s *Summary, runs *Runs, nRuns int, err error) {
 	rr, err := OpenRuns(path)
 	if err != nil {
 		return nil, nil, 0, err

@@ -2,7 +2,6 @@ package report
 
 import (
 	"bytes"
-	"flag"
 	"fmt"
 	"math"
 	"os"
@@ -12,16 +11,6 @@ import (
 
 	"github.com/lossexp/lossexp/experiments"
 )
-
-var update = flag.Bool("update", false, "rewrite the golden files under testdata/")
-
-var nan = math.NaN()
-
-// sameFloat reports whether a and b are the same value, NaN equal to NaN.
-// Bit-level equality is the point here: the tables must round-trip exactly.
-func sameFloat(a, b float64) bool {
-	return a == b || (math.IsNaN(a) && math.IsNaN(b))
-}
 
 // closeTo compares within tol; used for statistics against hand-computed
 // values given to 7–8 significant digits.
@@ -169,44 +158,6 @@ func TestWriter_Deterministic(t *testing.T) {
 	}
 }
 
-// checkGolden compares got with testdata/<name> exactly, or rewrites it
-// with -update.
-func checkGolden(t *testing.T, name string, got []byte) {
-	t.Helper()
-	path := filepath.Join("testdata", name)
-	if *update {
-		if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
-			t.Fatal(err)
-		}
-		if err := os.WriteFile(path, got, 0o644); err != nil {
-			t.Fatal(err)
-		}
-		return
-	}
-	want, err := os.ReadFile(path)
-	if err != nil {
-		t.Fatalf("%v (run go test ./report/ -update to create it)", err)
-	}
-	if !bytes.Equal(got, want) {
-		t.Errorf("%s differs from the golden file:\n--- got\n%s\n--- want\n%s", path, got, want)
-	}
-}
-
-func TestGolden(t *testing.T) {
-	dir := t.TempDir()
-	writeSample(t, dir)
-	if err := Render(dir, PlotOptions{Title: "sample"}); err != nil {
-		t.Fatal(err)
-	}
-	for _, name := range []string{RunsFile, CurvesFile, TimingsFile, SummaryFile} {
-		got, err := os.ReadFile(filepath.Join(dir, name))
-		if err != nil {
-			t.Fatal(err)
-		}
-		checkGolden(t, filepath.Join("sample", name), got)
-	}
-}
-
 func TestSummarize(t *testing.T) {
 	// Points appear in the order of first appearance, not sorted.
 	runs := &Runs{
@@ -246,7 +197,7 @@ func TestSummarize(t *testing.T) {
 	}
 
 	var buf bytes.Buffer
-	if err := writeSummary(&buf, s); err != nil {
+	if err := WriteSummaryTo(&buf, s); err != nil {
 		t.Fatal(err)
 	}
 	want := "lambda.l1,n,diverged,failed,test.accuracy.mean,test.accuracy.std,test.accuracy.ci_low,test.accuracy.ci_high,test.f1.mean,test.f1.std,test.f1.ci_low,test.f1.ci_high\n" +
@@ -372,21 +323,9 @@ func TestWriter_AbortAndMismatch(t *testing.T) {
 
 func TestFormatLambda(t *testing.T) {
 	for v, want := range map[float64]string{0: "0", 1e-4: "1e-4", 1e-5: "1e-5", 3e-3: "3e-3", 0.01: "0.01", 0.3: "0.3", 2.5e-4: "2.5e-4", 1e5: "1e5"} {
-		if got := formatLambda(v); got != want {
+		if got := FormatLambda(v); got != want {
 			t.Errorf("formatLambda(%g) = %q, want %q", v, got, want)
 		}
-	}
-}
-
-func TestLogTicks(t *testing.T) {
-	var labels []string
-	for _, tk := range (logTicks{}).Ticks(1e-5, 1e-1) {
-		if tk.Label != "" && tk.Value >= 1e-5 && tk.Value <= 1e-1 {
-			labels = append(labels, tk.Label)
-		}
-	}
-	if got := strings.Join(labels, " "); got != "1e-5 1e-4 1e-3 0.01 0.1" {
-		t.Errorf("labels = %s", got)
 	}
 }
 
@@ -417,4 +356,12 @@ func ExampleWriter() {
 	// run_id,repeat,seed,status,lambda.l1,test.accuracy,reason
 	// p000-r0,0,0,ok,0,0.9,
 	// p001-r0,0,0,ok,0.001,0.899,
+}
+
+var nan = math.NaN()
+
+// sameFloat reports whether a and b are the same value, NaN equal to NaN.
+// Bit-level equality is the point here: the tables must round-trip exactly.
+func sameFloat(a, b float64) bool {
+	return a == b || (math.IsNaN(a) && math.IsNaN(b))
 }

@@ -321,7 +321,7 @@ func (rr *RunReader) readIdentity(rec []string, run *Run) (adaptive bool, err er
 // axis values and metrics.
 func (rr *RunReader) readValues(rec []string, run *Run, adaptive bool) error {
 	for j, c := range rr.termCols {
-		v, err := parseCell(rec[c])
+		v, err := ParseCell(rec[c])
 		if err != nil {
 			return rr.cellErr(run, c, err)
 		}
@@ -340,7 +340,7 @@ func (rr *RunReader) readValues(rec []string, run *Run, adaptive bool) error {
 		}
 	}
 	for j, c := range rr.metricCols {
-		v, err := parseCell(rec[c])
+		v, err := ParseCell(rec[c])
 		if err != nil {
 			return rr.cellErr(run, c, err)
 		}
@@ -379,10 +379,10 @@ func EachRun(path string, f func(r *Run) error) error {
 	}
 }
 
-// parseCell parses a float cell: empty is NaN ("no value"); "+Inf",
+// ParseCell parses a float cell: empty is NaN ("no value"); "+Inf",
 // "-Inf" and "Inf" are the infinities. A "NaN" literal is rejected: the
 // tables write missing values as empty cells.
-func parseCell(s string) (float64, error) {
+func ParseCell(s string) (float64, error) {
 	if s == "" {
 		return math.NaN(), nil
 	}

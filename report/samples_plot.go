@@ -148,7 +148,7 @@ func pickRuns(rs []SampleRun, k int) []SampleRun {
 }
 
 func lambdaTitle(terms []string, l []float64) string {
-	return tupleLabel(terms, l, func(t string, v float64) string { return fmt.Sprintf("λ(%s) = %.3g", t, v) })
+	return TupleLabel(terms, l, func(t string, v float64) string { return fmt.Sprintf("λ(%s) = %.3g", t, v) })
 }
 
 // samplesFigure lays its plots out in tiles, one column per plot when

@@ -124,14 +124,14 @@ func newResampler(a *Analysis) (*resampler, error) {
 			rs.metrics = append(rs.metrics, ta.Metric.Index)
 		}
 	}
-	index := pointIndex(s)
+	index := PointIndex(s)
 	type keyed struct {
 		pi, rep int
 		run     *repeatRun
 	}
 	var all []keyed
-	err := a.eachRun(func(r *Run) error {
-		pi, ok := index[pointKey(r)]
+	err := a.EachRun(func(r *Run) error {
+		pi, ok := index[PointKey(r)]
 		if !ok || !need[pi] {
 			return nil
 		}
@@ -246,7 +246,7 @@ func (rs *resampler) stabilityOf(draws [][]int) [][]Stability {
 		s := rs.summary(d)
 		for k := range rs.a.Terms {
 			ta := &rs.a.Terms[k]
-			b := balanceOf(s, ta, rs.a.Task)
+			b := BalanceOf(s, ta, rs.a.Task)
 			for j, bp := range []BalancePoint{b.Best, b.OneSE, b.Knee} {
 				st := &out[k][j]
 				if i := slices.Index(ta.Points, bp.Point); bp.Point >= 0 && i >= 0 {
@@ -357,8 +357,8 @@ func (a *Analysis) computeStability() error {
 	return nil
 }
 
-// writeStability computes the stability and writes stability.csv.
-func (a *Analysis) writeStability(path string) error {
+// WriteStability computes the stability and writes stability.csv.
+func (a *Analysis) WriteStability(path string) error {
 	if err := a.computeStability(); err != nil {
 		return err
 	}
@@ -420,13 +420,13 @@ func StabilityLine(point string, lambda *float64, share float64, lo, hi *float64
 	if lambda == nil {
 		fmt.Fprintf(&b, "%s undefined, as in %s of resamples", name, percent(share))
 	} else {
-		fmt.Fprintf(&b, "%s = %s, chosen in %s of resamples", name, formatLambda(*lambda), percent(share))
+		fmt.Fprintf(&b, "%s = %s, chosen in %s of resamples", name, FormatLambda(*lambda), percent(share))
 	}
 	if lo != nil && hi != nil {
 		if *lo == *hi {
-			fmt.Fprintf(&b, "; 90%% at %s", formatLambda(*lo))
+			fmt.Fprintf(&b, "; 90%% at %s", FormatLambda(*lo))
 		} else {
-			fmt.Fprintf(&b, "; 90%% within %s–%s", formatLambda(*lo), formatLambda(*hi))
+			fmt.Fprintf(&b, "; 90%% within %s–%s", FormatLambda(*lo), FormatLambda(*hi))
 		}
 	}
 	return b.String()
@@ -434,8 +434,8 @@ func StabilityLine(point string, lambda *float64, share float64, lo, hi *float64
 
 func percent(v float64) string { return strconv.FormatFloat(100*v, 'f', 0, 64) + "%" }
 
-// stabilityLines are StabilityLine for each resampled point of ta.
-func (ta *TermAnalysis) stabilityLines() []string {
+// StabilityLines are StabilityLine for each resampled point of ta.
+func (ta *TermAnalysis) StabilityLines() []string {
 	if ta.Stability == nil {
 		return nil
 	}

@@ -46,7 +46,7 @@ func TestStabilityRules_DivergedDrawn(t *testing.T) {
 func TestStabilityRules_CSVRows(t *testing.T) {
 	a := stabilityFixture(t, []float64{0, 1}, [][]float64{{0.5, 0.6, 0.7}, {0.8, 0.9, 1.0}})
 	path := filepath.Join(t.TempDir(), StabilityFile)
-	if err := a.writeStability(path); err != nil {
+	if err := a.WriteStability(path); err != nil {
 		t.Fatal(err)
 	}
 	b, _ := os.ReadFile(path)
@@ -54,7 +54,7 @@ func TestStabilityRules_CSVRows(t *testing.T) {
 	if string(b) != want {
 		t.Errorf("stability.csv:\n%s\nwant:\n%s", b, want)
 	}
-	lines := a.Terms[0].stabilityLines()
+	lines := a.Terms[0].StabilityLines()
 	if len(lines) != 3 || lines[0] != "λ_best = 1, chosen in 100% of resamples; 90% at 1" {
 		t.Errorf("lines %q", lines)
 	}
@@ -74,7 +74,7 @@ func TestStabilityRules_NeedRepeats(t *testing.T) {
 	if st.NeedRepeats <= 0 || st.NeedRepeats%3 != 0 {
 		t.Fatalf("need %d repeats, want a multiple of the study's 3 (share at 3: %v)", st.NeedRepeats, st.Points[0].Counts)
 	}
-	lines := a.powerLines(&a.Terms[0])
+	lines := a.PowerLines(&a.Terms[0])
 	want := "About " + strconv.Itoa(st.NeedRepeats) + " repeats would make λ_best's share reach 0.8 (estimated by resampling at larger n: n′ = 6, 12, 24, 48 repeats drawn with replacement from the study's 3, 200 resamples at each"
 	if len(lines) != 2 || !strings.HasPrefix(lines[1], want) {
 		t.Errorf("lines %q\nwant %q…", lines, want)

@@ -201,11 +201,11 @@ func TestStability_CSV(t *testing.T) {
 	// Two λ: no knee, so every resample has it undefined.
 	a := stabilityFixture(t, []float64{0, 1}, [][]float64{{0.80, 0.71, 0.83}, {0.81, 0.70, 0.84}})
 	path := filepath.Join(t.TempDir(), StabilityFile)
-	if err := a.writeStability(path); err != nil {
+	if err := a.WriteStability(path); err != nil {
 		t.Fatal(err)
 	}
 	b1, _ := os.ReadFile(path)
-	if err := a.writeStability(path); err != nil {
+	if err := a.WriteStability(path); err != nil {
 		t.Fatal(err)
 	}
 	if b2, _ := os.ReadFile(path); !bytes.Equal(b1, b2) {
@@ -238,7 +238,7 @@ func TestStability_CSV(t *testing.T) {
 			t.Errorf("%s: shares sum to %g", p, s)
 		}
 	}
-	lines := a.Terms[0].stabilityLines()
+	lines := a.Terms[0].StabilityLines()
 	if len(lines) != 3 || !strings.Contains(lines[0], "% of resamples") {
 		t.Errorf("lines %q", lines)
 	}
@@ -285,7 +285,7 @@ func TestStabilityLine(t *testing.T) {
 func TestAnswer_Stability(t *testing.T) {
 	a := stabilityFixture(t, []float64{0, 1}, [][]float64{{0.5, 0.7, 0.9}, {0.6, 0.6, 0.6}})
 	dir := t.TempDir()
-	if err := a.writeStability(filepath.Join(dir, StabilityFile)); err != nil {
+	if err := a.WriteStability(filepath.Join(dir, StabilityFile)); err != nil {
 		t.Fatal(err)
 	}
 	if err := WriteBalance(filepath.Join(dir, BalanceFile), a); err != nil {
@@ -299,7 +299,7 @@ func TestAnswer_Stability(t *testing.T) {
 	for _, st := range ans.Terms[0].Stability {
 		got = append(got, st.Line)
 	}
-	if want := a.Terms[0].stabilityLines(); !slices.Equal(got, want) || len(want) != 3 {
+	if want := a.Terms[0].StabilityLines(); !slices.Equal(got, want) || len(want) != 3 {
 		t.Errorf("answer lines %q, report.html's %q", got, want)
 	}
 	var buf bytes.Buffer
@@ -378,7 +378,7 @@ func TestPower_Pooled(t *testing.T) {
 	if got := tie.Terms[0].Stability.NeedRepeats; got != -1 {
 		t.Errorf("exchangeable tie: need %d repeats, want -1", got)
 	}
-	if lines := tie.powerLines(&tie.Terms[0]); len(lines) != 2 || !strings.Contains(lines[1], "Even 48 repeats") {
+	if lines := tie.PowerLines(&tie.Terms[0]); len(lines) != 2 || !strings.Contains(lines[1], "Even 48 repeats") {
 		t.Errorf("lines %q", lines)
 	}
 }

@@ -49,12 +49,12 @@ func TestSummarizeFile_SameBytesAsSummarize(t *testing.T) {
 				t.Fatal(err)
 			}
 			var want, got bytes.Buffer
-			writeSummary(&want, Summarize(runs))
+			WriteSummaryTo(&want, Summarize(runs))
 			s, n, err := SummarizeFile(path)
 			if err != nil || n != len(tt.rows) {
 				t.Fatalf("SummarizeFile: %v, %d runs", err, n)
 			}
-			writeSummary(&got, s)
+			WriteSummaryTo(&got, s)
 			if !bytes.Equal(want.Bytes(), got.Bytes()) {
 				t.Errorf("summary differs:\n%s\nwant\n%s", got.String(), want.String())
 			}

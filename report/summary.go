@@ -180,11 +180,11 @@ const (
 // them; statistics with 10 significant digits; NaN as an empty cell.
 func WriteSummary(path string, s *Summary) error {
 	return WriteFileAtomic(path, func(w io.Writer) error {
-		return writeSummary(w, s)
+		return WriteSummaryTo(w, s)
 	})
 }
 
-func writeSummary(w io.Writer, s *Summary) error {
+func WriteSummaryTo(w io.Writer, s *Summary) error {
 	cw := csv.NewWriter(w)
 	row := make([]string, 0, len(s.Terms)+2+4*len(s.Metrics))
 	for _, t := range s.Terms {
@@ -354,4 +354,34 @@ func SummarizeFile(path string) (*Summary, int, error) {
 		return nil, 0, err
 	}
 	return Summarize(runs), len(runs.Runs), nil
+}
+
+func CmpFloat(a, b float64) int {
+	switch {
+	case a < b:
+		return -1
+	case a > b:
+		return 1
+	}
+	return 0
+}
+
+func IsFinite(v float64) bool { return !math.IsNaN(v) && !math.IsInf(v, 0) }
+
+// HasValues reports whether metric mi has a finite mean at some point.
+func HasValues(s *Summary, mi int) bool {
+	for _, p := range s.Points {
+		if IsFinite(p.Stats[mi].Mean) {
+			return true
+		}
+	}
+	return false
+}
+
+func Distinct(s *Summary, j int) int {
+	seen := map[float64]bool{}
+	for _, p := range s.Points {
+		seen[p.Lambdas[j]] = true
+	}
+	return len(seen)
 }

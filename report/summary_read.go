@@ -167,7 +167,7 @@ func (l *summaryLayout) metricColumn(h string, i int, index map[string]int, s *S
 func (l *summaryLayout) point(rec []string, cellErr func(col int, err error) error) (Point, error) {
 	p := Point{Lambdas: make([]float64, len(l.terms)), Stats: make([]Stat, len(l.metrics))}
 	for j, c := range l.terms {
-		v, err := parseCell(rec[c])
+		v, err := ParseCell(rec[c])
 		if err != nil {
 			return p, cellErr(c, err)
 		}
@@ -200,7 +200,7 @@ func (l *summaryLayout) point(rec []string, cellErr func(col int, err error) err
 			if col < 0 {
 				continue
 			}
-			v, err := parseCell(rec[col])
+			v, err := ParseCell(rec[col])
 			if err != nil {
 				return p, cellErr(col, err)
 			}

@@ -33,7 +33,7 @@ func FuzzParseSummary(f *testing.F) {
 			}
 		}
 		var buf bytes.Buffer
-		if err := writeSummary(&buf, s); err != nil {
+		if err := WriteSummaryTo(&buf, s); err != nil {
 			t.Fatalf("write back: %v", err)
 		}
 		s2, err := parseSummary(bytes.NewReader(buf.Bytes()), "again.csv")

@@ -41,7 +41,7 @@ func TestLinTicks(t *testing.T) {
 // TestLogTicks_WideRange: an axis from 1e-110 to 10 gets a readable
 // number of ticks, not a solid bar of minor ones.
 func TestLogTicks_WideRange(t *testing.T) {
-	ticks := logTicks{}.Ticks(1e-110, 10)
+	ticks := LogTicks{}.Ticks(1e-110, 10)
 	labelled := 0
 	for _, tk := range ticks {
 		if tk.Label != "" {
@@ -52,7 +52,7 @@ func TestLogTicks_WideRange(t *testing.T) {
 		t.Errorf("%d ticks, %d labelled, for 111 decades", len(ticks), labelled)
 	}
 	// A narrow axis keeps its minor ticks and 2×, 5× labels.
-	if n := len(logTicks{}.Ticks(0.01, 1)); n < 15 {
+	if n := len(LogTicks{}.Ticks(0.01, 1)); n < 15 {
 		t.Errorf("two decades: %d ticks", n)
 	}
 }
@@ -78,7 +78,7 @@ func TestLineFig_FloorsWideLogAxis(t *testing.T) {
 func TestLogTicks_InsideOneDecade(t *testing.T) {
 	for _, r := range [][2]float64{{0.688, 0.93}, {0.688, 0.7}, {2.1, 4.4}} {
 		n := 0
-		for _, tk := range (clipTicks{logTicks{}}).Ticks(r[0], r[1]) {
+		for _, tk := range (clipTicks{LogTicks{}}).Ticks(r[0], r[1]) {
 			if tk.Label != "" {
 				n++
 			}
@@ -129,5 +129,17 @@ func TestMetricFigure_DivergedMarked(t *testing.T) {
 	}
 	if _, err := f.WriteTo(io.Discard); err != nil {
 		t.Fatal(err)
+	}
+}
+
+func TestLogTicks(t *testing.T) {
+	var labels []string
+	for _, tk := range (LogTicks{}).Ticks(1e-5, 1e-1) {
+		if tk.Label != "" && tk.Value >= 1e-5 && tk.Value <= 1e-1 {
+			labels = append(labels, tk.Label)
+		}
+	}
+	if got := strings.Join(labels, " "); got != "1e-5 1e-4 1e-3 0.01 0.1" {
+		t.Errorf("labels = %s", got)
 	}
 }

@@ -16,37 +16,6 @@ import (
 	"gonum.org/v1/plot/vg/vgimg"
 )
 
-// ParetoFront returns, for points (x[i], y[i]) where larger is better on
-// both axes, whether each point is Pareto-optimal: no other point is at
-// least as good on both axes and strictly better on one. Equal points are
-// all optimal. NaN points are never optimal and dominate nothing.
-func ParetoFront(x, y []float64) []bool {
-	if len(x) != len(y) {
-		panic("report: ParetoFront: slices of different lengths")
-	}
-	opt := make([]bool, len(x))
-	for i := range x {
-		if !isFinite(x[i]) || !isFinite(y[i]) {
-			continue
-		}
-		opt[i] = true
-		for j := range x {
-			if j == i || !isFinite(x[j]) || !isFinite(y[j]) {
-				continue
-			}
-			geX := x[j] > x[i] || sameMean(x[j], x[i])
-			geY := y[j] > y[i] || sameMean(y[j], y[i])
-			gtX := x[j] > x[i] && !sameMean(x[j], x[i])
-			gtY := y[j] > y[i] && !sameMean(y[j], y[i])
-			if geX && geY && (gtX || gtY) {
-				opt[i] = false
-				break
-			}
-		}
-	}
-	return opt
-}
-
 // tradeoffPoint is one grid point of a trade-off figure.
 type tradeoffPoint struct {
 	lambda  float64
@@ -101,7 +70,7 @@ func (a *Analysis) tradeoffFigure(ta *TermAnalysis, opts PlotOptions) *tradeoffF
 	for _, pi := range ta.Points {
 		p := a.Summary.Points[pi]
 		x, y := p.Stats[a.Task.Index].Mean, p.Stats[ta.Metric.Index].Mean
-		if !isFinite(x) || !isFinite(y) || p.Diverged > 0 {
+		if !IsFinite(x) || !IsFinite(y) || p.Diverged > 0 {
 			excluded++
 			continue
 		}
@@ -136,13 +105,13 @@ func (a *Analysis) tradeoffFigure(ta *TermAnalysis, opts PlotOptions) *tradeoffF
 			continue
 		}
 		p := a.Summary.Points[r.p.Point]
-		f.rings = append(f.rings, ring{p.Stats[a.Task.Index].Mean, p.Stats[ta.Metric.Index].Mean, r.name + " = " + formatLambda(r.p.Lambda), r.col})
+		f.rings = append(f.rings, ring{p.Stats[a.Task.Index].Mean, p.Stats[ta.Metric.Index].Mean, r.name + " = " + FormatLambda(r.p.Lambda), r.col})
 	}
 	f.title = titled(opts, ta.Metric.Name+" against "+a.Task.Name+" as λ_"+ta.Term+" grows")
-	f.xLabel = a.Task.Name + " (mean, 95% CI; " + better(a.Task.Higher) + " is better)"
-	f.yLabel = ta.Metric.Name + " (mean, 95% CI; " + better(ta.Metric.Higher) + " is better for " + ta.Term + ")"
+	f.xLabel = a.Task.Name + " (mean, 95% CI; " + Better(a.Task.Higher) + " is better)"
+	f.yLabel = ta.Metric.Name + " (mean, 95% CI; " + Better(ta.Metric.Higher) + " is better for " + ta.Term + ")"
 	if f.logY {
-		f.yLabel = ta.Metric.Name + " (mean, 95% CI, log scale; " + better(ta.Metric.Higher) + " is better for " + ta.Term + ")"
+		f.yLabel = ta.Metric.Name + " (mean, 95% CI, log scale; " + Better(ta.Metric.Higher) + " is better for " + ta.Term + ")"
 	}
 	if excluded > 0 {
 		f.note = fmt.Sprintf("%d point(s) left out (diverged runs or no value)", excluded)
@@ -153,7 +122,7 @@ func (a *Analysis) tradeoffFigure(ta *TermAnalysis, opts PlotOptions) *tradeoffF
 // WriteTo draws the figure and writes it as a PNG.
 func (f *tradeoffFig) WriteTo(w io.Writer) (int64, error) {
 	c := vgimg.NewWith(vgimg.UseWH(FigureWidth, FigureHeight), vgimg.UseDPI(FigureDPI))
-	if err := drawFramed(draw.New(c), f.title, f.subtitle, f.plot); err != nil {
+	if err := DrawFramed(draw.New(c), f.title, f.subtitle, f.plot); err != nil {
 		return 0, err
 	}
 	return vgimg.PngCanvas{Canvas: c}.WriteTo(w)
@@ -196,12 +165,12 @@ func (f *tradeoffFig) labelOrder() []int {
 }
 
 func (f *tradeoffFig) plot() (*plot.Plot, plot.Legend, error) {
-	p := newPlot(f.xLabel, f.yLabel)
+	p := NewPlot(f.xLabel, f.yLabel)
 	if f.logY {
 		p.Y.Scale = plot.LogScale{}
-		p.Y.Tick.Marker = clipTicks{logTicks{}}
+		p.Y.Tick.Marker = clipTicks{LogTicks{}}
 	}
-	legend := newLegend()
+	legend := NewLegend()
 	muted := color.NRGBA{170, 170, 170, 255}
 	lab := &pointLabels{radius: vg.Points(4)}
 	f.labels = lab
@@ -220,14 +189,14 @@ func (f *tradeoffFig) plot() (*plot.Plot, plot.Legend, error) {
 		if !pt.optimal {
 			col = muted
 		}
-		lab.add(pt.x, pt.y, formatLambda(pt.lambda), textStyle(7, col))
+		lab.add(pt.x, pt.y, FormatLambda(pt.lambda), textStyle(7, col))
 	}
 	for i, r := range f.rings {
 		rad := vg.Points(4.5 + 1.2*float64(i))
 		sc := &plotter.Scatter{XYs: plotter.XYs{{X: r.x, Y: r.y}},
 			GlyphStyle: draw.GlyphStyle{Color: r.col, Radius: rad, Shape: draw.RingGlyph{}}}
 		p.Add(sc)
-		legendAdd(&legend, r.label, sc)
+		LegendAdd(&legend, r.label, sc)
 		lab.avoidMark(r.x, r.y, rad+vg.Points(0.5)) // the ring and its stroke
 	}
 	p.Add(lab) // over everything, clear of the rings
@@ -260,7 +229,7 @@ func (f *tradeoffFig) addWhiskers(p *plot.Plot, lab *pointLabels, muted color.Co
 	for _, w := range []struct {
 		e   errPoints
 		col color.Color
-	}{{dominated, withAlpha(muted, 200)}, {front, withAlpha(palette[0], 150)}} {
+	}{{dominated, withAlpha(muted, 200)}, {front, withAlpha(Palette[0], 150)}} {
 		if len(w.e.XYs) == 0 {
 			continue
 		}
@@ -298,21 +267,21 @@ func (f *tradeoffFig) addFront(p *plot.Plot, legend *plot.Legend, muted color.Co
 		}
 	}
 	slices.SortFunc(front, func(a, b plotter.XY) int {
-		if c := cmpFloat(a.X, b.X); c != 0 {
+		if c := CmpFloat(a.X, b.X); c != 0 {
 			return c
 		}
-		return cmpFloat(a.Y, b.Y)
+		return CmpFloat(a.Y, b.Y)
 	})
 	if len(dominated) > 0 {
 		sc := &plotter.Scatter{XYs: dominated, GlyphStyle: draw.GlyphStyle{Color: muted, Radius: vg.Points(2.5), Shape: draw.CircleGlyph{}}}
 		p.Add(sc)
-		legendAdd(legend, "dominated", sc)
+		LegendAdd(legend, "dominated", sc)
 	}
 	if len(front) > 0 {
-		line := &plotter.Line{XYs: front, LineStyle: draw.LineStyle{Color: palette[0], Width: vg.Points(1.5)}}
-		sc := &plotter.Scatter{XYs: front, GlyphStyle: draw.GlyphStyle{Color: palette[0], Radius: vg.Points(3), Shape: draw.CircleGlyph{}}}
+		line := &plotter.Line{XYs: front, LineStyle: draw.LineStyle{Color: Palette[0], Width: vg.Points(1.5)}}
+		sc := &plotter.Scatter{XYs: front, GlyphStyle: draw.GlyphStyle{Color: Palette[0], Radius: vg.Points(3), Shape: draw.CircleGlyph{}}}
 		p.Add(line, sc)
-		legendAdd(legend, "Pareto-optimal", line, sc)
+		LegendAdd(legend, "Pareto-optimal", line, sc)
 	}
 	return front
 }
@@ -407,7 +376,7 @@ func (a *Analysis) heatmapFigures(fw *figureWriter, opts PlotOptions) ([]string,
 // swept term (rest) at its reference λ, and the distinct λ of t1 (xs) and
 // t2 (ys) there, ascending.
 func heatPlane(s *Summary, t1, t2 TermAnalysis, rest []TermAnalysis) (plane []int, xs, ys []float64) {
-	_, slice1, _ := termSlice(s, t1.Index)
+	_, slice1, _ := TermSlice(s, t1.Index)
 	for pi, p := range s.Points {
 		ok := slices.Equal(p.Axes, t1.Axes)
 		for _, ta := range rest {
@@ -435,7 +404,7 @@ func heatPlane(s *Summary, t1, t2 TermAnalysis, rest []TermAnalysis) (plane []in
 // WriteTo draws the heatmap and writes it as a PNG.
 func (h *heatFig) WriteTo(w io.Writer) (int64, error) {
 	c := vgimg.NewWith(vgimg.UseWH(FigureWidth, FigureHeight), vgimg.UseDPI(FigureDPI))
-	if err := drawFramed(draw.New(c), h.title, h.subtitle, h.plot); err != nil {
+	if err := DrawFramed(draw.New(c), h.title, h.subtitle, h.plot); err != nil {
 		return 0, err
 	}
 	return vgimg.PngCanvas{Canvas: c}.WriteTo(w)
@@ -472,16 +441,16 @@ type heatColors []color.Color
 func (c heatColors) Colors() []color.Color { return c }
 
 func (h *heatFig) plot() (*plot.Plot, plot.Legend, error) {
-	p := newPlot("λ ("+h.xTerm+")", "λ ("+h.yTerm+")")
+	p := NewPlot("λ ("+h.xTerm+")", "λ ("+h.yTerm+")")
 	lo, hi := math.Inf(1), math.Inf(-1)
 	for _, row := range h.z {
 		for _, v := range row {
-			if isFinite(v) {
+			if IsFinite(v) {
 				lo, hi = min(lo, v), max(hi, v)
 			}
 		}
 	}
-	legend := newLegend()
+	legend := NewLegend()
 	if !(lo <= hi) {
 		return nil, legend, fmt.Errorf("heatmap %s: no value", h.metric)
 	}
@@ -494,8 +463,8 @@ func (h *heatFig) plot() (*plot.Plot, plot.Legend, error) {
 	lab := &plotter.Labels{}
 	for r, row := range h.z {
 		for c, v := range row {
-			txt := fmtNum(v)
-			if !isFinite(v) {
+			txt := FormatNum(v)
+			if !IsFinite(v) {
 				txt = "n/a"
 			}
 			st := textStyle(7, color.Black)
@@ -511,7 +480,7 @@ func (h *heatFig) plot() (*plot.Plot, plot.Legend, error) {
 	p.X.Min, p.X.Max = -0.5, float64(len(h.xs))-0.5
 	p.Y.Min, p.Y.Max = -0.5, float64(len(h.ys))-0.5
 	legend.Add("cell = mean " + h.metric)
-	legend.Add("bluer = better (" + better(h.higher) + ")")
+	legend.Add("bluer = better (" + Better(h.higher) + ")")
 	legend.Add("white = no value")
 	return p, legend, nil
 }
@@ -522,7 +491,7 @@ type indexTicks []float64
 func (t indexTicks) Ticks(lo, hi float64) []plot.Tick {
 	var ts []plot.Tick
 	for i, v := range t {
-		ts = append(ts, plot.Tick{Value: float64(i), Label: formatLambda(v)})
+		ts = append(ts, plot.Tick{Value: float64(i), Label: FormatLambda(v)})
 	}
 	return ts
 }

@@ -28,30 +28,30 @@ loss:
 		{Lambdas: []float64{0}, Stats: []Stat{{N: 1, Mean: 0.3}, {N: 1, Mean: 0.9}}},
 		{Lambdas: []float64{1}, Stats: []Stat{{N: 1, Mean: 0.1}, {N: 1, Mean: 0.8}}},
 	}}
-	task := chooseTaskMetric(s, spec)
+	task := ChooseTaskMetric(s, spec)
 	if task.Name != "score" || !task.Higher {
 		t.Errorf("task metric %+v, want score, higher", task)
 	}
-	if got := chooseTaskMetric(s, nil); got.Name != "" {
+	if got := ChooseTaskMetric(s, nil); got.Name != "" {
 		t.Errorf("without the spec: %+v", got)
 	}
-	if d := betterHigher(spec, "test.loss"); d != "higher" {
+	if d := BetterHigher(spec, "test.loss"); d != "higher" {
 		t.Errorf("test.loss: %q, want the spec's higher over the catalogue's lower", d)
 	}
-	if d := betterHigher(nil, "test.loss"); d != "lower" {
+	if d := BetterHigher(nil, "test.loss"); d != "lower" {
 		t.Errorf("test.loss without spec: %q", d)
 	}
 	a := &Analysis{Summary: s, Spec: spec, Task: task}
 	ta := TermAnalysis{Term: "fair", Kind: "external", Points: []int{0, 1}}
-	mc := a.chooseTermMetric(&ta)
+	mc := a.ChooseTermMetric(&ta)
 	if mc.Name != "unfair" || mc.Higher || mc.Why != "lower is better (trainer.metrics)" {
 		t.Errorf("term metric %+v", mc)
 	}
 	spec.Loss.Terms[0].Params = nil
-	if mc := a.chooseTermMetric(&ta); mc.Index != -1 || !strings.Contains(mc.Why, "names no metric") {
+	if mc := a.ChooseTermMetric(&ta); mc.Index != -1 || !strings.Contains(mc.Why, "names no metric") {
 		t.Errorf("term without metric: %+v", mc)
 	}
-	if d := direction(spec, "unfair"); d != "lower" {
+	if d := Direction(spec, "unfair"); d != "lower" {
 		t.Errorf("check direction %q", d)
 	}
 }

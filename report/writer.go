@@ -395,3 +395,6 @@ func formatSeconds(v float64) string {
 	}
 	return strconv.FormatFloat(v, 'g', 6, 64)
 }
+
+// HTMLFile is the one-page report of a results folder.
+const HTMLFile = "report.html"

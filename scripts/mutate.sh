@@ -487,7 +487,7 @@ mutant attempt-cmd-log-whole-env experiments/attempts.go experiments 'TestTrainC
 	'set || strings.HasPrefix(key, "LOSSEXP_")' 'set || key != ""'
 # --- issue 23: report.task_metric and honest selection for a trainer ---
 mutant taskmetric-lower-as-higher report/analysis.go cmd 'TestTrainer_TaskMetric$' \
-	'betterHigher(sp, name) != "lower", Why: why}' 'betterHigher(sp, name) != "lowr", Why: why}'
+	'BetterHigher(sp, name) != "lower", Why: why}' 'BetterHigher(sp, name) != "lowr", Why: why}'
 mutant taskmetric-name-ignored spec/taskmetric.go cmd 'TestTrainer_TaskMetric$' \
 	'		cands, by = []string{named}, TaskByName' '		by = TaskByName'
 mutant taskmetric-test-split-accepted spec/taskmetric.go cmd 'TestTrainer_TaskMetricRefused' \
@@ -570,7 +570,7 @@ mutant i26-methods-alpha-inclusive report/methods.go report 'TestHolmBest_AtAlph
 mutant i26-methods-cv-not-on-test report/methods.go report 'TestTestAxis' \
 	'(split != "validation" && split != "cv")' '(split != "validation")'
 mutant i26-methods-test-without-values report/methods.go report 'TestTestAxis' \
-	'mi >= 0 && hasValues(s, mi)' 'mi >= 0'
+	'mi >= 0 && HasValues(s, mi)' 'mi >= 0'
 mutant i26-store-half-write-kept sweep/segment.go sweep 'TestStore_WriteFailsHalfWay' \
 	'		s.w.Truncate(s.wsize)' '		_ = s.wsize'
 mutant i26-csv-warning-counts-levels experiments/dataset/csv_seq.go experiments/dataset 'TestReadCSV_WarningCounts' \
@@ -848,7 +848,7 @@ mutant i26n-stability-line-at report/stability.go report 'TestStabilityRules_' \
 mutant i26n-power-max-n report/power.go report 'TestStabilityRules_|TestPower' \
 	'if p.N == 0 || pr.N < p.N {' 'if p.N == 0 || pr.N > p.N {'
 mutant i26n-power-other-metric report/power.go report 'TestStabilityRules_|TestPower' \
-	'if pr.Metric != a.Task.Name || pr.N < 2 || !isFinite(pr.Std) {' 'if pr.N < 2 || !isFinite(pr.Std) {'
+	'if pr.Metric != a.Task.Name || pr.N < 2 || !IsFinite(pr.Std) {' 'if pr.N < 2 || !IsFinite(pr.Std) {'
 mutant i26n-power-line-levels report/power.go report 'TestStabilityRules_' \
 	'levels[i] = strconv.Itoa(l * st.Repeats)' 'levels[i] = strconv.Itoa(l)'
 mutant i26n-power-line-even report/power.go report 'TestStabilityRules_|TestPower_Pooled' \
