@@ -15,6 +15,7 @@ import (
 	"gonum.org/v1/plot/vg/vgimg"
 
 	"github.com/lossexp/lossexp/experiments"
+	"github.com/lossexp/lossexp/report/table"
 )
 
 // Colors and dashes of the balance-point marks.
@@ -27,7 +28,7 @@ var (
 )
 
 // BalanceMarks returns the balance points of a as marks for PlotOptions.
-func (a *Analysis) BalanceMarks() []Mark {
+func BalanceMarks(a *table.Analysis) []Mark {
 	var ms []Mark
 	seen := map[string]int{} // axis points of each term so far
 	for _, ta := range a.Terms {
@@ -39,14 +40,14 @@ func (a *Analysis) BalanceMarks() []Mark {
 			k := seen[ta.Term]
 			seen[ta.Term]++
 			if b.OneSE.Point >= 0 {
-				ms = append(ms, Mark{Term: ta.Term, Label: "λ_1se (" + ta.Tag() + ") = " + FormatLambda(b.OneSE.Lambda),
+				ms = append(ms, Mark{Term: ta.Term, Label: "λ_1se (" + ta.Tag() + ") = " + table.FormatLambda(b.OneSE.Lambda),
 					Lambda: b.OneSE.Lambda, Color: Palette[k%len(Palette)], Dashes: []vg.Length{vg.Points(2), vg.Points(2)}})
 			}
 			continue
 		}
 		for _, m := range []struct {
 			label string
-			p     BalancePoint
+			p     table.BalancePoint
 			col   color.Color
 			dash  []vg.Length
 		}{
@@ -58,7 +59,7 @@ func (a *Analysis) BalanceMarks() []Mark {
 			if m.p.Point < 0 {
 				continue
 			}
-			ms = append(ms, Mark{Term: ta.Term, Label: m.label + " = " + FormatLambda(m.p.Lambda), Lambda: m.p.Lambda, Color: m.col, Dashes: m.dash})
+			ms = append(ms, Mark{Term: ta.Term, Label: m.label + " = " + table.FormatLambda(m.p.Lambda), Lambda: m.p.Lambda, Color: m.col, Dashes: m.dash})
 		}
 	}
 	return ms
@@ -67,10 +68,10 @@ func (a *Analysis) BalanceMarks() []Mark {
 // sliceSummary is a Summary over the points pts of s with the metrics
 // names, whose statistics stat gives: it lets MetricFigure draw derived
 // quantities (gradient statistics, seconds) against λ.
-func sliceSummary(s *Summary, pts []int, names []string, stat func(k, m int) Stat) *Summary {
-	out := &Summary{Terms: s.Terms, Metrics: names}
+func sliceSummary(s *table.Summary, pts []int, names []string, stat func(k, m int) table.Stat) *table.Summary {
+	out := &table.Summary{Terms: s.Terms, Metrics: names}
 	for k, pi := range pts {
-		p := Point{Lambdas: s.Points[pi].Lambdas, N: s.Points[pi].N, Diverged: s.Points[pi].Diverged}
+		p := table.Point{Lambdas: s.Points[pi].Lambdas, N: s.Points[pi].N, Diverged: s.Points[pi].Diverged}
 		for m := range names {
 			p.Stats = append(p.Stats, stat(k, m))
 		}
@@ -83,7 +84,7 @@ func sliceSummary(s *Summary, pts []int, names []string, stat func(k, m int) Sta
 // grad_ratio_vs_<term>.png (log–log, the line ratio = 1 and the crossing
 // marked) and, when the cosine is measured, grad_cos_vs_<term>.png (mean
 // cosine and fraction of conflicting steps).
-func (a *Analysis) gradFigures(fw *figureWriter, opts PlotOptions) ([]string, error) {
+func gradFigures(a *table.Analysis, fw *figureWriter, opts PlotOptions) ([]string, error) {
 	var written []string
 	for _, ta := range a.Terms {
 		g := ta.Grad
@@ -98,7 +99,7 @@ func (a *Analysis) gradFigures(fw *figureWriter, opts PlotOptions) ([]string, er
 		if !g.HasCos || g.NoShared {
 			continue
 		}
-		if cf := a.gradCosFig(&ta, opts); cf != nil {
+		if cf := gradCosFig(a, &ta, opts); cf != nil {
 			if err := fw.write("grad_cos_vs_"+ta.FileName()+".png", cf, &written); err != nil {
 				return written, err
 			}
@@ -110,13 +111,13 @@ func (a *Analysis) gradFigures(fw *figureWriter, opts PlotOptions) ([]string, er
 // gradRatioFig is the gradient norm ratio of term ta against λ (log–log,
 // the line ratio = 1 and the crossing marked); nil with fewer than two λ
 // that a log axis can show.
-func gradRatioFig(ta *TermAnalysis, opts PlotOptions) *figure {
+func gradRatioFig(ta *table.TermAnalysis, opts PlotOptions) *figure {
 	g := ta.Grad
 	f := &figure{logY: true, subtitle: opts.Description}
 	sr := series{label: "mean ± 95% CI", col: Palette[0]}
 	for _, gp := range g.Points {
 		st := gp.Ratio
-		if !(st.Mean > 0) || !IsFinite(st.Mean) {
+		if !(st.Mean > 0) || !table.IsFinite(st.Mean) {
 			continue // λ = 0 (ratio 0) cannot stand on a log axis
 		}
 		if !(st.CILow > 0) {
@@ -130,13 +131,13 @@ func gradRatioFig(ta *TermAnalysis, opts PlotOptions) *figure {
 	f.logX = sr.xs[0] > 0
 	f.series = []series{sr}
 	f.hlines = []hLine{{1, "ratio = 1", refGray}}
-	if IsFinite(g.Crossing) {
-		f.marks = []Mark{{Term: ta.Term, Label: "crosses 1 at λ ≈ " + FormatLambda(g.Crossing), Lambda: g.Crossing, Color: colCross, Dashes: []vg.Length{vg.Points(4), vg.Points(2)}}}
+	if table.IsFinite(g.Crossing) {
+		f.marks = []Mark{{Term: ta.Term, Label: "crosses 1 at λ ≈ " + table.FormatLambda(g.Crossing), Lambda: g.Crossing, Color: colCross, Dashes: []vg.Length{vg.Points(4), vg.Points(2)}}}
 	}
 	f.title = titled(opts, "gradient norm ratio ‖λ·grad L_"+ta.Term+"‖ / ‖grad L_task‖")
 	f.xLabel = xLabel(ta.Term, f.logX)
 	f.yLabel = "gradient norm ratio (log scale, " + f.nLabel() + ")"
-	if g.Source == CurvesFile {
+	if g.Source == table.CurvesFile {
 		f.yLabel = "gradient norm ratio, last epoch (log, " + f.nLabel() + ")"
 	}
 	return f
@@ -145,10 +146,10 @@ func gradRatioFig(ta *TermAnalysis, opts PlotOptions) *figure {
 // gradCosFig is the mean cosine between the task's and term ta's
 // gradients and the fraction of conflicting steps against λ; nil with
 // fewer than two λ with a value.
-func (a *Analysis) gradCosFig(ta *TermAnalysis, opts PlotOptions) *figure {
+func gradCosFig(a *table.Analysis, ta *table.TermAnalysis, opts PlotOptions) *figure {
 	g := ta.Grad
 	names := []string{"mean cosine", "fraction of steps with cosine < 0"}
-	ss := sliceSummary(a.Summary, ta.Points, names, func(k, m int) Stat {
+	ss := sliceSummary(a.Summary, ta.Points, names, func(k, m int) table.Stat {
 		if m == 0 {
 			return g.Points[k].Cos
 		}
@@ -182,13 +183,13 @@ func xLabel(term string, logX bool) string {
 
 // costFigures writes cost_vs_<term>.png per swept term: seconds per epoch
 // against λ along the term's slice.
-func (a *Analysis) costFigures(fw *figureWriter, opts PlotOptions) ([]string, error) {
+func costFigures(a *table.Analysis, fw *figureWriter, opts PlotOptions) ([]string, error) {
 	var written []string
 	if a.Cost == nil {
 		return nil, nil
 	}
 	for _, ta := range a.Terms {
-		ss := sliceSummary(a.Summary, ta.Points, []string{"seconds per epoch"}, func(k, _ int) Stat {
+		ss := sliceSummary(a.Summary, ta.Points, []string{"seconds per epoch"}, func(k, _ int) table.Stat {
 			return a.Cost.Points[ta.Points[k]].Epoch
 		})
 		fig, err := MetricFigure(ss, ta.Index, []int{0}, PlotOptions{Title: opts.Title, Description: opts.Description})
@@ -204,7 +205,7 @@ func (a *Analysis) costFigures(fw *figureWriter, opts PlotOptions) ([]string, er
 
 // TrainingLambdas returns the λ of term ta whose training curves the report
 // shows: 0, the balance points and the largest λ, at most five, ascending.
-func (a *Analysis) TrainingLambdas(ta *TermAnalysis) []int {
+func TrainingLambdas(a *table.Analysis, ta *table.TermAnalysis) []int {
 	var pts []int
 	add := func(pi int) {
 		if pi >= 0 && !slices.Contains(pts, pi) && len(pts) < 5 {
@@ -223,7 +224,7 @@ func (a *Analysis) TrainingLambdas(ta *TermAnalysis) []int {
 		add(ta.Points[len(ta.Points)/2])
 	}
 	slices.SortFunc(pts, func(x, y int) int {
-		return CmpFloat(a.Summary.Points[x].Lambdas[ta.Index], a.Summary.Points[y].Lambdas[ta.Index])
+		return table.CmpFloat(a.Summary.Points[x].Lambdas[ta.Index], a.Summary.Points[y].Lambdas[ta.Index])
 	})
 	return pts
 }
@@ -231,7 +232,7 @@ func (a *Analysis) TrainingLambdas(ta *TermAnalysis) []int {
 // epochMeans returns, for grid point pi, the mean over its ok runs of
 // curves.csv column col at each epoch (index e = epoch−1; NaN where no run
 // has a value), from the means loadEpochMeans gathered.
-func (a *Analysis) epochMeans(pi int, col int) []float64 {
+func epochMeans(a *table.Analysis, pi int, col int) []float64 {
 	acc := a.EpochAcc[[2]int{pi, col}]
 	if acc == nil {
 		return []float64{}
@@ -249,19 +250,19 @@ func (a *Analysis) epochMeans(pi int, col int) []float64 {
 // loadEpochMeans reads, in one pass over runs.csv and one over
 // curves.csv, the per-epoch sums of columns cols at points pts over their
 // ok runs; only the runs of those points are held.
-func (a *Analysis) loadEpochMeans(pts, cols []int) error {
-	a.EpochAcc = map[[2]int]*EpochAcc{}
+func loadEpochMeans(a *table.Analysis, pts, cols []int) error {
+	a.EpochAcc = map[[2]int]*table.EpochAcc{}
 	if len(pts) == 0 || len(cols) == 0 {
 		return nil
 	}
-	index := PointIndex(a.Summary)
+	index := table.PointIndex(a.Summary)
 	want := map[int]bool{}
 	for _, p := range pts {
 		want[p] = true
 	}
 	runPoint := map[string]int{}
-	if err := a.EachRun(func(r *Run) error {
-		if p, ok := index[PointKey(r)]; ok && want[p] && r.Status == experiments.StatusOK {
+	if err := a.EachRun(func(r *table.Run) error {
+		if p, ok := index[table.PointKey(r)]; ok && want[p] && r.Status == experiments.StatusOK {
 			runPoint[r.RunID] = p
 			for _, id := range r.FoldIDs { // the folds PoolFolds pooled
 				runPoint[id] = p
@@ -272,7 +273,7 @@ func (a *Analysis) loadEpochMeans(pts, cols []int) error {
 		return err
 	}
 	c := a.Curves
-	idC, epC := c.Col(ColRunID), c.Col(ColEpoch)
+	idC, epC := c.Col(table.ColRunID), c.Col(table.ColEpoch)
 	return c.Each(func(_ int, row []string) error {
 		if len(row) != len(c.Header) {
 			return nil
@@ -286,14 +287,14 @@ func (a *Analysis) loadEpochMeans(pts, cols []int) error {
 			return nil
 		}
 		for _, col := range cols {
-			v, err := ParseCell(row[col])
-			if err != nil || !IsFinite(v) {
+			v, err := table.ParseCell(row[col])
+			if err != nil || !table.IsFinite(v) {
 				continue
 			}
 			k := [2]int{pi, col}
 			acc := a.EpochAcc[k]
 			if acc == nil {
-				acc = &EpochAcc{}
+				acc = &table.EpochAcc{}
 				a.EpochAcc[k] = acc
 			}
 			for len(acc.Sum) < ep {
@@ -310,7 +311,7 @@ func (a *Analysis) loadEpochMeans(pts, cols []int) error {
 // TrainingLambdas: the loss components per epoch (mean over the ok runs):
 // the task loss on the batches, λ·L_term of every term with λ > 0, and
 // the test loss, on a log axis.
-func (a *Analysis) trainingFigures(fw *figureWriter, opts PlotOptions) (map[string][]string, error) {
+func trainingFigures(a *table.Analysis, fw *figureWriter, opts PlotOptions) (map[string][]string, error) {
 	out := map[string][]string{}
 	if a.Curves == nil {
 		return out, nil
@@ -319,12 +320,12 @@ func (a *Analysis) trainingFigures(fw *figureWriter, opts PlotOptions) (map[stri
 	if lc.task < 0 && lc.total < 0 {
 		return out, nil
 	}
-	if err := a.loadTrainingMeans(lc); err != nil {
+	if err := loadTrainingMeans(a, lc); err != nil {
 		return out, err
 	}
 	for _, ta := range a.Terms {
-		for k, pi := range a.TrainingLambdas(&ta) {
-			lf := a.trainingFig(&ta, pi, lc, opts)
+		for k, pi := range TrainingLambdas(a, &ta) {
+			lf := trainingFig(a, &ta, pi, lc, opts)
 			if len(lf.lines) == 0 {
 				continue
 			}
@@ -344,10 +345,10 @@ type lossCols struct{ task, test, total int }
 
 // loadTrainingMeans loads, in one reading, the epoch means of every point
 // and loss column the training figures need.
-func (a *Analysis) loadTrainingMeans(lc lossCols) error {
+func loadTrainingMeans(a *table.Analysis, lc lossCols) error {
 	var pts, cols []int
 	for _, ta := range a.Terms {
-		for _, pi := range a.TrainingLambdas(&ta) {
+		for _, pi := range TrainingLambdas(a, &ta) {
 			if !slices.Contains(pts, pi) {
 				pts = append(pts, pi)
 			}
@@ -362,29 +363,29 @@ func (a *Analysis) loadTrainingMeans(lc lossCols) error {
 			cols = append(cols, c)
 		}
 	}
-	return a.loadEpochMeans(pts, cols)
+	return loadEpochMeans(a, pts, cols)
 }
 
 // trainingFig is the loss-components figure of term ta at point pi.
-func (a *Analysis) trainingFig(ta *TermAnalysis, pi int, lc lossCols, opts PlotOptions) *lineFig {
+func trainingFig(a *table.Analysis, ta *table.TermAnalysis, pi int, lc lossCols, opts PlotOptions) *lineFig {
 	p := a.Summary.Points[pi]
 	lf := &lineFig{logY: true, xLabel: "epoch", yLabel: "loss (mean over ok runs, log scale)", subtitle: opts.Description}
-	lf.title = titled(opts, fmt.Sprintf("loss components per epoch at λ_%s = %s", ta.Term, FormatLambda(p.Lambdas[ta.Index])))
+	lf.title = titled(opts, fmt.Sprintf("loss components per epoch at λ_%s = %s", ta.Term, table.FormatLambda(p.Lambdas[ta.Index])))
 	taskC, testC, totalC := lc.task, lc.test, lc.total
-	if task := a.epochMeans(pi, taskC); anyFinite(task) || totalC < 0 {
+	if task := epochMeans(a, pi, taskC); anyFinite(task) || totalC < 0 {
 		lf.addLogLine("task loss (train batches)", task, 1, Palette[0], nil)
 	} else { // a training command that reports loss.total alone
-		lf.addLogLine("total loss (train batches; no loss.task reported)", a.epochMeans(pi, totalC), 1, Palette[0], nil)
+		lf.addLogLine("total loss (train batches; no loss.task reported)", epochMeans(a, pi, totalC), 1, Palette[0], nil)
 	}
 	for j, t := range a.Summary.Terms {
 		c := a.Curves.Col("loss." + t)
 		if c < 0 || p.Lambdas[j] == 0 {
 			continue
 		}
-		lf.addLogLine("λ·L_"+t+" (λ = "+FormatLambda(p.Lambdas[j])+")", a.epochMeans(pi, c), p.Lambdas[j], Palette[(2+j)%len(Palette)], nil)
+		lf.addLogLine("λ·L_"+t+" (λ = "+table.FormatLambda(p.Lambdas[j])+")", epochMeans(a, pi, c), p.Lambdas[j], Palette[(2+j)%len(Palette)], nil)
 	}
 	if testC >= 0 {
-		lf.addLogLine("test loss", a.epochMeans(pi, testC), 1, Palette[1], []vg.Length{vg.Points(5), vg.Points(3)})
+		lf.addLogLine("test loss", epochMeans(a, pi, testC), 1, Palette[1], []vg.Length{vg.Points(5), vg.Points(3)})
 	}
 	return lf
 }
@@ -397,9 +398,9 @@ func (lf *lineFig) addLogLine(label string, ys []float64, scale float64, col col
 	nonPos := 0
 	for e, y := range ys {
 		switch v := scale * y; {
-		case IsFinite(v) && v > 0:
+		case table.IsFinite(v) && v > 0:
 			xys = append(xys, plotter.XY{X: float64(e + 1), Y: v})
-		case IsFinite(v):
+		case table.IsFinite(v):
 			nonPos++
 		}
 	}
@@ -413,7 +414,7 @@ func (lf *lineFig) addLogLine(label string, ys []float64, scale float64, col col
 
 // anyFinite reports whether x holds a finite value.
 func anyFinite(x []float64) bool {
-	return slices.ContainsFunc(x, IsFinite)
+	return slices.ContainsFunc(x, table.IsFinite)
 }
 
 // lineFigDecades is how many decades below its largest value a log axis of
@@ -463,7 +464,7 @@ func (f *lineFig) plot() (*plot.Plot, plot.Legend, error) {
 		}
 		if f := hi * math.Pow10(-lineFigDecades); lo < f {
 			floor = f
-			p.Y.Label.Text += fmt.Sprintf("; below %s not shown", FormatLambda(floor))
+			p.Y.Label.Text += fmt.Sprintf("; below %s not shown", table.FormatLambda(floor))
 		}
 	}
 	legend := NewLegend()

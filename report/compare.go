@@ -11,6 +11,8 @@ import (
 	"gonum.org/v1/plot/vg"
 	"gonum.org/v1/plot/vg/draw"
 	"gonum.org/v1/plot/vg/vgimg"
+
+	"github.com/lossexp/lossexp/report/table"
 )
 
 // compareFig puts several swept terms on one trade-off plot: for a metric
@@ -35,7 +37,7 @@ type compareCurve struct {
 // compareFigures writes compare_<metric>.png for every metric shared by
 // two or more swept terms' slices (the terms' own metrics, and the
 // spec's report metrics other than the task metric).
-func (a *Analysis) compareFigures(fw *figureWriter, opts PlotOptions) ([]string, error) {
+func compareFigures(a *table.Analysis, fw *figureWriter, opts PlotOptions) ([]string, error) {
 	if len(a.Terms) < 2 || a.Task.Index < 0 {
 		return nil, nil
 	}
@@ -52,7 +54,7 @@ func (a *Analysis) compareFigures(fw *figureWriter, opts PlotOptions) ([]string,
 	}
 	var files []string
 	for _, m := range metrics {
-		f := a.compareFigure(m, opts)
+		f := compareFigure(a, m, opts)
 		if f == nil {
 			continue
 		}
@@ -63,7 +65,7 @@ func (a *Analysis) compareFigures(fw *figureWriter, opts PlotOptions) ([]string,
 	return files, nil
 }
 
-func (a *Analysis) compareFigure(metric string, opts PlotOptions) *compareFig {
+func compareFigure(a *table.Analysis, metric string, opts PlotOptions) *compareFig {
 	mi := slices.Index(a.Summary.Metrics, metric)
 	if mi < 0 {
 		return nil
@@ -79,7 +81,7 @@ func (a *Analysis) compareFigure(metric string, opts PlotOptions) *compareFig {
 		for _, pi := range ta.Points {
 			p := a.Summary.Points[pi]
 			x, y := p.Stats[mi].Mean, p.Stats[a.Task.Index].Mean
-			if !IsFinite(x) || !IsFinite(y) || p.Diverged > 0 {
+			if !table.IsFinite(x) || !table.IsFinite(y) || p.Diverged > 0 {
 				continue
 			}
 			if pi == ta.Ref {
@@ -95,14 +97,14 @@ func (a *Analysis) compareFigure(metric string, opts PlotOptions) *compareFig {
 	if len(f.curves) < 2 {
 		return nil
 	}
-	dir := BetterHigher(a.Spec, metric)
+	dir := table.BetterHigher(a.Spec, metric)
 	f.title = titled(opts, a.Task.Name+" against "+metric+", one curve per term (labels: λ)")
 	f.xLabel = metric + " (mean"
 	if dir != "" {
 		f.xLabel += "; " + dir + " is better"
 	}
 	f.xLabel += ")"
-	f.yLabel = a.Task.Name + " (mean; " + Better(a.Task.Higher) + " is better)"
+	f.yLabel = a.Task.Name + " (mean; " + table.Better(a.Task.Higher) + " is better)"
 	return f
 }
 
@@ -155,7 +157,7 @@ func (f *compareFig) plot() (*plot.Plot, plot.Legend, error) {
 	}
 	slices.SortStableFunc(order, func(a, b labelled) int { return cmp.Compare(a.rank, b.rank) })
 	for _, o := range order {
-		lab.add(o.pt.x, o.pt.y, FormatLambda(o.pt.lambda), textStyle(7, Palette[o.curve%len(Palette)]))
+		lab.add(o.pt.x, o.pt.y, table.FormatLambda(o.pt.lambda), textStyle(7, Palette[o.curve%len(Palette)]))
 	}
 	p.Add(lab)
 	if f.ref != nil {

@@ -9,6 +9,8 @@ import (
 	"path/filepath"
 	"strings"
 	"sync"
+
+	"github.com/lossexp/lossexp/report/table"
 )
 
 // figureWriter writes the figures of one Render (or Plot) into dir. With
@@ -53,7 +55,7 @@ func (fw *figureWriter) write(name string, fig io.WriterTo, written *[]string) e
 		}
 	}
 	if fw.sem == nil {
-		if err := WriteFileAtomic(path, WriteTo(fig)); err != nil {
+		if err := table.WriteFileAtomic(path, WriteTo(fig)); err != nil {
 			return err
 		}
 		*written = append(*written, path)
@@ -65,7 +67,7 @@ func (fw *figureWriter) write(name string, fig io.WriterTo, written *[]string) e
 	fw.wg.Add(1)
 	go func() {
 		defer func() { <-fw.sem; fw.wg.Done() }()
-		if err := WriteFileAtomic(path, WriteTo(fig)); err != nil {
+		if err := table.WriteFileAtomic(path, WriteTo(fig)); err != nil {
 			fw.mu.Lock()
 			if fw.err == nil || seq < fw.errSeq {
 				fw.err, fw.errSeq = err, seq

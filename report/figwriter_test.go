@@ -11,6 +11,8 @@ import (
 	"testing"
 
 	"gonum.org/v1/plot/plotter"
+
+	"github.com/lossexp/lossexp/report/table"
 )
 
 // renderFiles renders a copy of a results folder made by fill with the
@@ -89,7 +91,7 @@ func TestRender_WorkersError(t *testing.T) {
 		if len(pngs) < 3 {
 			t.Fatalf("only %d figures", len(pngs))
 		}
-		for _, f := range append(pngs, filepath.Join(dir, HTMLFile)) {
+		for _, f := range append(pngs, filepath.Join(dir, table.HTMLFile)) {
 			if err := os.Remove(f); err != nil {
 				t.Fatal(err)
 			}
@@ -110,7 +112,7 @@ func TestRender_WorkersError(t *testing.T) {
 			t.Fatalf("%d workers: Render succeeded with a folder in the way", workers)
 		}
 		msgs = append(msgs, tmpName.ReplaceAllString(strings.ReplaceAll(err.Error(), dir, "DIR"), ".tmp-N"))
-		if _, err := os.Stat(filepath.Join(dir, HTMLFile)); err == nil {
+		if _, err := os.Stat(filepath.Join(dir, table.HTMLFile)); err == nil {
 			t.Errorf("%d workers: report.html written although a figure failed", workers)
 		}
 	}

@@ -3,6 +3,8 @@ package report
 import (
 	"io"
 	"math"
+
+	"github.com/lossexp/lossexp/report/table"
 )
 
 // FrontCurve is one curve of a FrontsFigure: a study's trade-off along a
@@ -26,7 +28,7 @@ func FrontsFigure(title, subtitle, xLabel, yLabel string, curves []FrontCurve) i
 	for _, c := range curves {
 		cc := compareCurve{term: c.Term, fixed: c.Label}
 		for i := range c.Lambda {
-			if IsFinite(c.X[i]) && IsFinite(c.Y[i]) && !math.IsNaN(c.Lambda[i]) {
+			if table.IsFinite(c.X[i]) && table.IsFinite(c.Y[i]) && !math.IsNaN(c.Lambda[i]) {
 				cc.pts = append(cc.pts, tradeoffPoint{lambda: c.Lambda[i], x: c.X[i], y: c.Y[i]})
 			}
 		}

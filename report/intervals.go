@@ -7,6 +7,8 @@ import (
 	"gonum.org/v1/plot/plotter"
 	"gonum.org/v1/plot/vg"
 	"gonum.org/v1/plot/vg/draw"
+
+	"github.com/lossexp/lossexp/report/table"
 )
 
 // rangeMargin is the share of an axis's span (on a log axis, of its span
@@ -28,14 +30,14 @@ func newExtent(log bool) extent { return extent{lo: math.Inf(1), hi: math.Inf(-1
 // add takes in the finite values of vs.
 func (e *extent) add(vs ...float64) {
 	for _, v := range vs {
-		if IsFinite(v) && (!e.log || v > 0) {
+		if table.IsFinite(v) && (!e.log || v > 0) {
 			e.lo, e.hi = min(e.lo, v), max(e.hi, v)
 		}
 	}
 }
 
 // addStat takes in a mean and both ends of its 95% CI.
-func (e *extent) addStat(st Stat) { e.add(st.Mean, st.CILow, st.CIHigh) }
+func (e *extent) addStat(st table.Stat) { e.add(st.Mean, st.CILow, st.CIHigh) }
 
 // hold widens axis a (already ranged by gonum over what was added to the
 // plot) so that it holds e with rangeMargin on each side; an empty extent
@@ -55,9 +57,9 @@ func (e extent) hold(a *plot.Axis) {
 
 // ciErr is the whisker of st: how far its 95% CI reaches below and above
 // the mean (0 and 0 when the CI is undefined).
-func ciErr(st Stat) struct{ Low, High float64 } {
+func ciErr(st table.Stat) struct{ Low, High float64 } {
 	lo, hi := st.Mean-st.CILow, st.CIHigh-st.Mean
-	if !IsFinite(lo) || !IsFinite(hi) {
+	if !table.IsFinite(lo) || !table.IsFinite(hi) {
 		lo, hi = 0, 0
 	}
 	return struct{ Low, High float64 }{lo, hi}
@@ -75,7 +77,7 @@ func (e errPoints) YError(i int) (float64, float64) { return e.ye[i].Low, e.ye[i
 // addCI appends the point (x.Mean, y.Mean) with the 95% CIs of x and y as
 // its whiskers. On a log y axis (logY) a lower whisker reaching 0 or below
 // has no place: it is left out, and addCI returns false.
-func (e *errPoints) addCI(x, y Stat, logY bool) bool {
+func (e *errPoints) addCI(x, y table.Stat, logY bool) bool {
 	e.XYs = append(e.XYs, plotter.XY{X: x.Mean, Y: y.Mean})
 	e.xe = append(e.xe, ciErr(x))
 	ye := ciErr(y)

@@ -12,19 +12,21 @@ import (
 	"gonum.org/v1/plot/plotter"
 	"gonum.org/v1/plot/vg"
 	"gonum.org/v1/plot/vg/draw"
+
+	"github.com/lossexp/lossexp/report/table"
 )
 
 // balancingStudy is the analysis of configs/balancing-methods.yaml's
 // study (8 repeats, λ 0 and 0.1–10, six adaptive methods), from its
 // runs.csv and spec.yaml in testdata/balancing-methods.
-func balancingStudy(t *testing.T) *Analysis {
+func balancingStudy(t *testing.T) *table.Analysis {
 	t.Helper()
 	dir := filepath.Join("testdata", "balancing-methods")
-	s, runs, n, err := SummarizeRuns(filepath.Join(dir, RunsFile))
+	s, runs, n, err := SummarizeRuns(filepath.Join(dir, table.RunsFile))
 	if err != nil {
 		t.Fatal(err)
 	}
-	a, err := AnalyzeStream(dir, runs, n, s)
+	a, err := table.AnalyzeStream(dir, runs, n, s)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -62,7 +64,7 @@ func TestFigureRanges_HoldBandsAndWhiskers(t *testing.T) {
 	s := a.Summary
 	xi := slices.Index(s.Terms, "fairness")
 	for mi, m := range s.Metrics {
-		if !HasValues(s, mi) {
+		if !table.HasValues(s, mi) {
 			continue
 		}
 		fig, err := MetricFigure(s, xi, []int{mi}, PlotOptions{})
@@ -80,7 +82,7 @@ func TestFigureRanges_HoldBandsAndWhiskers(t *testing.T) {
 	}
 
 	ta := &a.Terms[0]
-	tf := a.tradeoffFigure(ta, PlotOptions{})
+	tf := tradeoffFigure(a, ta, PlotOptions{})
 	p, _, err := tf.plot()
 	if err != nil {
 		t.Fatal(err)
@@ -98,7 +100,7 @@ func TestFigureRanges_HoldBandsAndWhiskers(t *testing.T) {
 		t.Fatal(err)
 	}
 	for _, r := range a.Methods.Rows {
-		name := r.Method + " λ=" + FormatLambda(r.Lambda)
+		name := r.Method + " λ=" + table.FormatLambda(r.Lambda)
 		holds(t, "methods front x, "+name, p.X.Min, p.X.Max, false, r.Task.Mean, r.Task.CILow, r.Task.CIHigh)
 		holds(t, "methods front y, "+name, p.Y.Min, p.Y.Max, false, r.Side.Mean, r.Side.CILow, r.Side.CIHigh)
 	}
@@ -108,7 +110,7 @@ func TestFigureRanges_HoldBandsAndWhiskers(t *testing.T) {
 // band, from 1e-3 to 40, with a margin in decades; a band end at or below
 // 0 has no place on it and does not break the range.
 func TestFigureRanges_LogAxis(t *testing.T) {
-	sr := series{label: "mean ± 95% CI", col: Palette[0], xs: []float64{0.01, 0.1, 1}, pts: []Stat{
+	sr := series{label: "mean ± 95% CI", col: Palette[0], xs: []float64{0.01, 0.1, 1}, pts: []table.Stat{
 		{Mean: 0.01, CILow: 1e-3, CIHigh: 0.05, N: 5},
 		{Mean: 0.5, CILow: 0.2, CIHigh: 0.9, N: 5},
 		{Mean: 20, CILow: 5, CIHigh: 40, N: 5},
@@ -149,7 +151,7 @@ func TestWhiskers_AreTheCIs(t *testing.T) {
 	a := balancingStudy(t)
 	s := a.Summary
 	ta := &a.Terms[0]
-	tf := a.tradeoffFigure(ta, PlotOptions{})
+	tf := tradeoffFigure(a, ta, PlotOptions{})
 	if _, _, err := tf.plot(); err != nil {
 		t.Fatal(err)
 	}
@@ -289,7 +291,7 @@ func TestPointLabels_Hostile(t *testing.T) {
 		t.Run(tc.name, func(t *testing.T) {
 			l := &pointLabels{radius: vg.Points(4)}
 			for i := range tc.pts {
-				l.add(0, 0, "λ="+FormatLambda(math.Pow(10, -float64(i)/2)), textStyle(7, color.Black))
+				l.add(0, 0, "λ="+table.FormatLambda(math.Pow(10, -float64(i)/2)), textStyle(7, color.Black))
 			}
 			var marks []vg.Rectangle
 			for _, p := range tc.pts {
@@ -352,18 +354,18 @@ func methodGlyphs(f *methodsFig) []labelMark {
 // left uncovered; on the balancing study's own front and trade-off figure
 // no label overlaps another or a marker, and every static λ is labelled.
 func TestMethodsFront_Labels(t *testing.T) {
-	st := func(m, h float64) Stat { return Stat{Mean: m, CILow: m - h, CIHigh: m + h, N: 8} }
+	st := func(m, h float64) table.Stat { return table.Stat{Mean: m, CILow: m - h, CIHigh: m + h, N: 8} }
 	f := &methodsFig{title: "hostile", xLabel: "x", yLabel: "y"}
 	for _, r := range []struct{ lam, x, y float64 }{
 		{0, 0.83, 0.47}, {0.01, 0.8290, 0.4650}, {0.05623, 0.8286, 0.4640}, {0.3162, 0.82, 0.38}, {1, 0.80, 0.26}, {3.162, 0.757, 0.09}, {10, 0.70, 0.10},
 	} {
-		f.static = append(f.static, MethodRow{Method: MethodStatic, Lambda: r.lam, Task: st(r.x, 0.02), Side: st(r.y, 0.04), Pareto: r.lam != 10})
+		f.static = append(f.static, table.MethodRow{Method: table.MethodStatic, Lambda: r.lam, Task: st(r.x, 0.02), Side: st(r.y, 0.04), Pareto: r.lam != 10})
 	}
 	// A method right where "λ=10" was printed (beside its point), without
 	// whiskers (one repeat: no CI), and one on λ=1.
 	nan := math.NaN()
-	f.methods = []MethodRow{
-		{Method: "uncertainty", Position: "on", Task: Stat{Mean: 0.706, CILow: nan, CIHigh: nan}, Side: Stat{Mean: 0.10, CILow: nan, CIHigh: nan}},
+	f.methods = []table.MethodRow{
+		{Method: "uncertainty", Position: "on", Task: table.Stat{Mean: 0.706, CILow: nan, CIHigh: nan}, Side: table.Stat{Mean: 0.10, CILow: nan, CIHigh: nan}},
 		{Method: "dwa", Position: "on", Task: st(0.80, 0.01), Side: st(0.262, 0.04)},
 	}
 	placed := drawnLabels(t, "hostile front", f, func() *pointLabels { return f.labels }, methodGlyphs(f))
@@ -380,7 +382,7 @@ func TestMethodsFront_Labels(t *testing.T) {
 			t.Errorf("balancing front: label %q left out", lb.text)
 		}
 	}
-	tf := a.tradeoffFigure(&a.Terms[0], PlotOptions{})
+	tf := tradeoffFigure(a, &a.Terms[0], PlotOptions{})
 	drawnLabels(t, "balancing trade-off", tf, func() *pointLabels { return tf.labels }, nil)
 }
 
@@ -390,9 +392,9 @@ func TestMethodsFront_Labels(t *testing.T) {
 func TestWhiskers_UndefinedCIDrawsNone(t *testing.T) {
 	nan := math.NaN()
 	var e errPoints
-	e.addCI(Stat{Mean: 1, CILow: nan, CIHigh: nan}, Stat{Mean: 2, CILow: 1.5, CIHigh: 2.5}, false)
-	e.addCI(Stat{Mean: 3, CILow: 2, CIHigh: 4}, Stat{Mean: 5, CILow: nan, CIHigh: nan}, false)
-	e.addCI(Stat{Mean: 6, CILow: nan, CIHigh: nan}, Stat{Mean: 7, CILow: nan, CIHigh: nan}, false)
+	e.addCI(table.Stat{Mean: 1, CILow: nan, CIHigh: nan}, table.Stat{Mean: 2, CILow: 1.5, CIHigh: 2.5}, false)
+	e.addCI(table.Stat{Mean: 3, CILow: 2, CIHigh: 4}, table.Stat{Mean: 5, CILow: nan, CIHigh: nan}, false)
+	e.addCI(table.Stat{Mean: 6, CILow: nan, CIHigh: nan}, table.Stat{Mean: 7, CILow: nan, CIHigh: nan}, false)
 	bars, err := e.whiskers(draw.LineStyle{Width: 1}, 3)
 	if err != nil {
 		t.Fatal(err)

@@ -12,6 +12,8 @@ import (
 	"gonum.org/v1/plot/vg"
 	"gonum.org/v1/plot/vg/draw"
 	"gonum.org/v1/plot/vg/vgimg"
+
+	"github.com/lossexp/lossexp/report/table"
 )
 
 // methodsFig is the trade-off figure of a sweep.balance study at one axis
@@ -19,7 +21,7 @@ import (
 // joined) and every adaptive method's mean with its 95% CI on both axes.
 type methodsFig struct {
 	title, subtitle, xLabel, yLabel string
-	static, methods                 []MethodRow
+	static, methods                 []table.MethodRow
 	taskHigher, sideHigher          bool
 	term                            string
 	labels                          *pointLabels // the static λ's labels of the last plot (tests read where they went)
@@ -43,7 +45,7 @@ type weightSeries struct {
 
 // methodsFigures writes methods_front[_<axes>].png and
 // methods_weights_<term>[_<axes>].png.
-func (a *Analysis) methodsFigures(fw *figureWriter, opts PlotOptions) ([]string, error) {
+func methodsFigures(a *table.Analysis, fw *figureWriter, opts PlotOptions) ([]string, error) {
 	m := a.Methods
 	if m == nil {
 		return nil, nil
@@ -61,11 +63,11 @@ func (a *Analysis) methodsFigures(fw *figureWriter, opts PlotOptions) ([]string,
 		if len(ax) > 0 {
 			var parts []string
 			for k, v := range ax {
-				parts = append(parts, AxisLabel(m.Axes[k])+"="+v)
+				parts = append(parts, table.AxisLabel(m.Axes[k])+"="+v)
 			}
 			tag = " (" + strings.Join(parts, ", ") + ")"
 			// As the other figures of an axis point: _samples-400.
-			suffix = "_" + FileSafe(strings.ReplaceAll(strings.Join(parts, ","), "=", "-"))
+			suffix = "_" + table.FileSafe(strings.ReplaceAll(strings.Join(parts, ","), "=", "-"))
 		}
 		f := methodsFront(m, ax, opts, tag)
 		if err := fw.write("methods_front"+suffix+".png", f, &written); err != nil {
@@ -81,7 +83,7 @@ func (a *Analysis) methodsFigures(fw *figureWriter, opts PlotOptions) ([]string,
 			if wf == nil {
 				continue
 			}
-			if err := fw.write("methods_weights_"+FileSafe(term)+suffix+".png", wf, &written); err != nil {
+			if err := fw.write("methods_weights_"+table.FileSafe(term)+suffix+".png", wf, &written); err != nil {
 				return nil, err
 			}
 		}
@@ -91,28 +93,28 @@ func (a *Analysis) methodsFigures(fw *figureWriter, opts PlotOptions) ([]string,
 
 // methodsFront is the figure of m's rows at the axis point ax (tag names
 // it in the title).
-func methodsFront(m *Methods, ax []string, opts PlotOptions, tag string) *methodsFig {
+func methodsFront(m *table.Methods, ax []string, opts PlotOptions, tag string) *methodsFig {
 	f := &methodsFig{subtitle: opts.Description, taskHigher: m.Task.Higher, sideHigher: m.Side.Higher, term: m.Term}
 	for _, r := range m.Rows {
 		if !slices.Equal(r.Axes, ax) {
 			continue
 		}
-		if r.Method == MethodStatic {
+		if r.Method == table.MethodStatic {
 			f.static = append(f.static, r)
-		} else if IsFinite(r.Task.Mean) && IsFinite(r.Side.Mean) {
+		} else if table.IsFinite(r.Task.Mean) && table.IsFinite(r.Side.Mean) {
 			f.methods = append(f.methods, r)
 		}
 	}
 	f.title = titled(opts, "balancing methods against the static λ_"+m.Term+" front"+tag)
-	f.xLabel = m.Task.Name + " (mean, 95% CI; " + Better(m.Task.Higher) + " is better)"
-	f.yLabel = m.Side.Name + " (mean, 95% CI; " + Better(m.Side.Higher) + " is better)"
+	f.xLabel = m.Task.Name + " (mean, 95% CI; " + table.Better(m.Task.Higher) + " is better)"
+	f.yLabel = m.Side.Name + " (mean, 95% CI; " + table.Better(m.Side.Higher) + " is better)"
 	return f
 }
 
 // methodsWeights is the figure of the effective weight in m.WeightCols[j]
 // relative to the task's at the axis point ax, with the positive λ of
 // static as references; nil when no method has a ratio to draw.
-func methodsWeights(m *Methods, j int, ax []string, static []MethodRow, opts PlotOptions, tag string) *methodsWeightsFig {
+func methodsWeights(m *table.Methods, j int, ax []string, static []table.MethodRow, opts PlotOptions, tag string) *methodsWeightsFig {
 	term := strings.TrimPrefix(m.WeightCols[j], "weight.")
 	wf := &methodsWeightsFig{subtitle: opts.Description, term: term}
 	wf.title = titled(opts, "effective weight of "+term+" relative to the task over training"+tag)
@@ -123,7 +125,7 @@ func methodsWeights(m *Methods, j int, ax []string, static []MethodRow, opts Plo
 			continue
 		}
 		r := e.Weights[j] / e.Weights[ti]
-		if !IsFinite(r) || r <= 0 {
+		if !table.IsFinite(r) || r <= 0 {
 			continue // a method that ignores the term in this epoch
 		}
 		if cur == nil || cur.method != e.Method {
@@ -195,7 +197,7 @@ func (f *methodsFig) plot() (*plot.Plot, plot.Legend, error) {
 func (f *methodsFig) holdIntervals(p *plot.Plot) {
 	ex, ey := newExtent(false), newExtent(false)
 	for _, r := range slices.Concat(f.static, f.methods) {
-		if IsFinite(r.Task.Mean) && IsFinite(r.Side.Mean) {
+		if table.IsFinite(r.Task.Mean) && table.IsFinite(r.Side.Mean) {
 			ex.addStat(r.Task)
 			ey.addStat(r.Side)
 		}
@@ -221,7 +223,7 @@ func (f *methodsFig) addStatic(p *plot.Plot, legend *plot.Legend) (*pointLabels,
 			rest = append(rest, pt)
 		}
 		ci.addCI(r.Task, r.Side, false)
-		lab.add(pt.X, pt.Y, "λ="+FormatLambda(r.Lambda), textStyle(7, muted))
+		lab.add(pt.X, pt.Y, "λ="+table.FormatLambda(r.Lambda), textStyle(7, muted))
 	}
 	if len(ci.XYs) > 0 {
 		bars, err := ci.whiskers(draw.LineStyle{Color: color.NRGBA{190, 190, 190, 255}, Width: vg.Points(0.8)}, vg.Points(3))
@@ -231,7 +233,7 @@ func (f *methodsFig) addStatic(p *plot.Plot, legend *plot.Legend) (*pointLabels,
 		p.Add(bars...)
 		ci.keepLabelsOff(lab)
 	}
-	slices.SortFunc(front, func(a, b plotter.XY) int { return CmpFloat(a.X, b.X) })
+	slices.SortFunc(front, func(a, b plotter.XY) int { return table.CmpFloat(a.X, b.X) })
 	if len(rest) > 0 {
 		sc := &plotter.Scatter{XYs: rest, GlyphStyle: draw.GlyphStyle{Color: muted, Radius: vg.Points(2.5), Shape: draw.CircleGlyph{}}}
 		p.Add(sc)
@@ -250,16 +252,16 @@ func (f *methodsFig) addStatic(p *plot.Plot, legend *plot.Legend) (*pointLabels,
 // staticOrder is the static λ with both means, in the order their labels
 // are placed: that of the trade-off figure's λ labels (the ends of the λ
 // range, the front, the dominated ones; λ ascending within each).
-func (f *methodsFig) staticOrder() []MethodRow {
-	var rows []MethodRow
+func (f *methodsFig) staticOrder() []table.MethodRow {
+	var rows []table.MethodRow
 	var tf tradeoffFig
 	for _, r := range f.static {
-		if IsFinite(r.Task.Mean) && IsFinite(r.Side.Mean) {
+		if table.IsFinite(r.Task.Mean) && table.IsFinite(r.Side.Mean) {
 			rows = append(rows, r)
 			tf.pts = append(tf.pts, tradeoffPoint{lambda: r.Lambda, x: r.Task.Mean, y: r.Side.Mean, optimal: r.Pareto})
 		}
 	}
-	out := make([]MethodRow, 0, len(rows))
+	out := make([]table.MethodRow, 0, len(rows))
 	for _, i := range tf.labelOrder() {
 		out = append(out, rows[i])
 	}
@@ -302,7 +304,7 @@ func (f *methodsWeightsFig) plot() (*plot.Plot, plot.Legend, error) {
 		ln.LineStyle.Dashes = []vg.Length{vg.Points(3), vg.Points(3)}
 		ln.LineStyle.Width = vg.Points(0.8)
 		p.Add(ln)
-		lab := &plotter.Labels{XYs: plotter.XYs{{X: x1, Y: l}}, Labels: []string{"λ=" + FormatLambda(l)},
+		lab := &plotter.Labels{XYs: plotter.XYs{{X: x1, Y: l}}, Labels: []string{"λ=" + table.FormatLambda(l)},
 			Offset: vg.Point{X: vg.Points(2), Y: vg.Points(1)}, TextStyle: []draw.TextStyle{textStyle(7, refGray)}}
 		p.Add(lab)
 		lo, hi = min(lo, l), max(hi, l)

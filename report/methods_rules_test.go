@@ -7,6 +7,8 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+
+	"github.com/lossexp/lossexp/report/table"
 )
 
 // The rules of methods.csv pinned (issue 26): what a method "beats" (a
@@ -50,13 +52,13 @@ func TestMethods_BeatsParetoOptimalOnly(t *testing.T) {
 			row(r, m, "", meth[m][0], meth[m][1])
 		}
 	}
-	if err := os.WriteFile(filepath.Join(dir, RunsFile), []byte(b.String()), 0o644); err != nil {
+	if err := os.WriteFile(filepath.Join(dir, table.RunsFile), []byte(b.String()), 0o644); err != nil {
 		t.Fatal(err)
 	}
 	if err := Render(dir, PlotOptions{}); err != nil {
 		t.Fatal(err)
 	}
-	f, err := os.Open(filepath.Join(dir, MethodsFile))
+	f, err := os.Open(filepath.Join(dir, table.MethodsFile))
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -7,6 +7,8 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+
+	"github.com/lossexp/lossexp/report/table"
 )
 
 // TestMethods_Positions builds a runs.csv by hand: three static λ of a
@@ -44,7 +46,7 @@ func TestMethods_Positions(t *testing.T) {
 			id++
 		}
 	}
-	rows := renderMethods(t, dir, map[string]string{RunsFile: b.String()})
+	rows := renderMethods(t, dir, map[string]string{table.RunsFile: b.String()})
 	col := map[string]int{}
 	for i, h := range rows[0] {
 		col[h] = i
@@ -67,7 +69,7 @@ func TestMethods_Positions(t *testing.T) {
 		t.Errorf("behind: accuracy mean %s, want 0.7805", got)
 	}
 	// The static tables see the static runs only.
-	s, err := os.ReadFile(filepath.Join(dir, SummaryFile))
+	s, err := os.ReadFile(filepath.Join(dir, table.SummaryFile))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -79,7 +81,7 @@ func TestMethods_Positions(t *testing.T) {
 			t.Errorf("no %s: %v", fig, err)
 		}
 	}
-	html, _ := os.ReadFile(filepath.Join(dir, HTMLFile))
+	html, _ := os.ReadFile(filepath.Join(dir, table.HTMLFile))
 	for _, want := range []string{"behind lies behind the static front", "beyond lies beyond the static front", "on lies on the static front"} {
 		if !strings.Contains(string(html), want) {
 			t.Errorf("report.html lacks %q", want)
@@ -109,7 +111,7 @@ func TestMethods_Cost(t *testing.T) {
 		fmt.Fprintf(&timings, "r%d,1,3\nr%d,total,3\n", id, id)
 		id++
 	}
-	rows := renderMethods(t, dir, map[string]string{RunsFile: runs.String(), TimingsFile: timings.String()})
+	rows := renderMethods(t, dir, map[string]string{table.RunsFile: runs.String(), table.TimingsFile: timings.String()})
 	last := rows[len(rows)-1]
 	if last[0] != "gradnorm" || last[len(last)-1] != "2.25" {
 		t.Errorf("method row %v: want gradnorm with cost 2.25 (3 s against 4/3 s per static run)", last)
@@ -133,7 +135,7 @@ func renderMethods(t *testing.T, dir string, files map[string]string) [][]string
 	if err := Render(dir, PlotOptions{}); err != nil {
 		t.Fatal(err)
 	}
-	f, err := os.Open(filepath.Join(dir, MethodsFile))
+	f, err := os.Open(filepath.Join(dir, table.MethodsFile))
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -17,6 +17,8 @@ import (
 	"gonum.org/v1/plot/vg"
 	"gonum.org/v1/plot/vg/draw"
 	"gonum.org/v1/plot/vg/vgimg"
+
+	"github.com/lossexp/lossexp/report/table"
 )
 
 // PlotOptions selects what Plot draws.
@@ -74,7 +76,7 @@ var ErrTooFewPoints = errors.New("fewer than two λ with a value")
 //
 // Metrics without any value (test metrics without a test split), or with
 // values at fewer than two λ, get no file. Plot returns the paths written, in order.
-func Plot(dir string, s *Summary, opts PlotOptions) ([]string, error) {
+func Plot(dir string, s *table.Summary, opts PlotOptions) ([]string, error) {
 	fw := newFigureWriter(dir, opts.Workers)
 	written, err := plotMetrics(fw, s, opts)
 	if werr := fw.wait(); err == nil && werr != nil {
@@ -84,7 +86,7 @@ func Plot(dir string, s *Summary, opts PlotOptions) ([]string, error) {
 }
 
 // plotMetrics is Plot writing through fw.
-func plotMetrics(fw *figureWriter, s *Summary, opts PlotOptions) ([]string, error) {
+func plotMetrics(fw *figureWriter, s *table.Summary, opts PlotOptions) ([]string, error) {
 	xi, err := xTerm(s, opts.X)
 	if err != nil {
 		return nil, err
@@ -99,7 +101,7 @@ func plotMetrics(fw *figureWriter, s *Summary, opts PlotOptions) ([]string, erro
 		if mi < 0 {
 			return written, fmt.Errorf("plot %s: no such metric in runs.csv (have %s)", m, strings.Join(s.Metrics, ", "))
 		}
-		if !HasValues(s, mi) {
+		if !table.HasValues(s, mi) {
 			continue
 		}
 		fig, err := MetricFigure(s, xi, []int{mi}, opts)
@@ -147,9 +149,9 @@ func WriteTo(wt io.WriterTo) func(io.Writer) error {
 
 // DefaultX returns the first term with more than one distinct λ, or ""
 // when no term is swept.
-func DefaultX(s *Summary) string {
+func DefaultX(s *table.Summary) string {
 	for j, t := range s.Terms {
-		if Distinct(s, j) > 1 {
+		if table.Distinct(s, j) > 1 {
 			return t
 		}
 	}
@@ -157,7 +159,7 @@ func DefaultX(s *Summary) string {
 }
 
 // xTerm resolves the x-axis term.
-func xTerm(s *Summary, x string) (int, error) {
+func xTerm(s *table.Summary, x string) (int, error) {
 	if x == "" {
 		if x = DefaultX(s); x == "" {
 			return -1, ErrNoSweptTerm
@@ -167,23 +169,23 @@ func xTerm(s *Summary, x string) (int, error) {
 	if xi < 0 {
 		return -1, fmt.Errorf("plot against %s: no such term in runs.csv (have %s)", x, strings.Join(s.Terms, ", "))
 	}
-	if Distinct(s, xi) < 2 {
-		return -1, fmt.Errorf("plot against %s: λ takes a single value (%s), nothing to plot against", x, FormatLambda(s.Points[0].Lambdas[xi]))
+	if table.Distinct(s, xi) < 2 {
+		return -1, fmt.Errorf("plot against %s: λ takes a single value (%s), nothing to plot against", x, table.FormatLambda(s.Points[0].Lambdas[xi]))
 	}
 	return xi, nil
 }
 
 // trainVsOther finds the metric pair of the train-vs-test figure: train
 // and test (else validation) of accuracy, else loss, else r2.
-func trainVsOther(s *Summary) (base string, train, other int, ok bool) {
+func trainVsOther(s *table.Summary) (base string, train, other int, ok bool) {
 	for _, base := range []string{"accuracy", "loss", "r2"} {
 		train := slices.Index(s.Metrics, "train."+base)
-		if train < 0 || !HasValues(s, train) {
+		if train < 0 || !table.HasValues(s, train) {
 			continue
 		}
 		for _, split := range []string{"test", "validation"} {
 			other := slices.Index(s.Metrics, split+"."+base)
-			if other >= 0 && HasValues(s, other) {
+			if other >= 0 && table.HasValues(s, other) {
 				return base, train, other, true
 			}
 		}
@@ -201,9 +203,9 @@ func splitOf(metric string) string {
 type series struct {
 	label string
 	col   color.Color
-	pts   []Stat    // curve points, x ascending
-	xs    []float64 // their λ
-	ref   *Stat     // the λ = 0 point, drawn as a reference line; nil if none
+	pts   []table.Stat // curve points, x ascending
+	xs    []float64    // their λ
+	ref   *table.Stat  // the λ = 0 point, drawn as a reference line; nil if none
 }
 
 // figure is a rendered-on-demand chart; its WriteTo writes a PNG.
@@ -250,11 +252,11 @@ func withAlpha(c color.Color, a uint8) color.NRGBA {
 // against the λ of term xi; it draws nothing until written with WriteTo.
 // One metric gives one curve per value of the other swept terms; several
 // metrics (train vs test) one curve per metric and value.
-func MetricFigure(s *Summary, xi int, mis []int, opts PlotOptions) (io.WriterTo, error) {
+func MetricFigure(s *table.Summary, xi int, mis []int, opts PlotOptions) (io.WriterTo, error) {
 	xname := s.Terms[xi]
 	var others []int // other swept terms
 	for j := range s.Terms {
-		if j != xi && Distinct(s, j) > 1 {
+		if j != xi && table.Distinct(s, j) > 1 {
 			others = append(others, j)
 		}
 	}
@@ -296,12 +298,12 @@ func MetricFigure(s *Summary, xi int, mis []int, opts PlotOptions) (io.WriterTo,
 // logXAxis reports whether the λ of term xi go on a log axis: all
 // non-negative and finite, at least two of them positive. It is an error
 // when they take a single value.
-func logXAxis(s *Summary, xi int) (bool, error) {
+func logXAxis(s *table.Summary, xi int) (bool, error) {
 	positive, nonneg := 0, true
 	seen := map[float64]bool{}
 	for _, p := range s.Points {
 		x := p.Lambdas[xi]
-		if x < 0 || !IsFinite(x) {
+		if x < 0 || !table.IsFinite(x) {
 			nonneg = false
 		}
 		if x > 0 && !seen[x] {
@@ -325,7 +327,7 @@ type pointGroup struct {
 
 // groupPoints groups the points of s by the λ of the terms others and by
 // their axis values (one curve per axis value), in grid order.
-func groupPoints(s *Summary, others []int) []pointGroup {
+func groupPoints(s *table.Summary, others []int) []pointGroup {
 	var groups []pointGroup
 	for pi, p := range s.Points {
 		key := make([]float64, len(others))
@@ -344,16 +346,16 @@ func groupPoints(s *Summary, others []int) []pointGroup {
 
 // seriesLabel is the legend entry of the curve of metric mi over group g:
 // the metric when the figure has several, the other terms' λ, the axes.
-func seriesLabel(s *Summary, mis []int, mi int, others []int, g pointGroup) string {
+func seriesLabel(s *table.Summary, mis []int, mi int, others []int, g pointGroup) string {
 	var labels []string
 	if len(mis) > 1 {
 		labels = append(labels, s.Metrics[mi])
 	}
 	for k, j := range others {
-		labels = append(labels, s.Terms[j]+" = "+FormatLambda(g.key[k]))
+		labels = append(labels, s.Terms[j]+" = "+table.FormatLambda(g.key[k]))
 	}
 	for k, a := range g.axes {
-		labels = append(labels, AxisLabel(s.Axes[k])+" = "+a)
+		labels = append(labels, table.AxisLabel(s.Axes[k])+" = "+a)
 	}
 	return strings.Join(labels, ", ")
 }
@@ -361,16 +363,16 @@ func seriesLabel(s *Summary, mis []int, mi int, others []int, g pointGroup) stri
 // seriesOf is the curve of metric mi over the points of g, λ of term xi
 // ascending: the λ = 0 point is its reference on a log axis, and a point
 // without a value whose runs all diverged is added to f.diverged.
-func (f *figure) seriesOf(s *Summary, xi, mi int, g pointGroup, label string) series {
+func (f *figure) seriesOf(s *table.Summary, xi, mi int, g pointGroup, label string) series {
 	sr := series{label: label}
 	idx := slices.Clone(g.points)
 	slices.SortStableFunc(idx, func(a, b int) int {
-		return CmpFloat(s.Points[a].Lambdas[xi], s.Points[b].Lambdas[xi])
+		return table.CmpFloat(s.Points[a].Lambdas[xi], s.Points[b].Lambdas[xi])
 	})
 	for _, pi := range idx {
 		st := s.Points[pi].Stats[mi]
 		x := s.Points[pi].Lambdas[xi]
-		if !IsFinite(st.Mean) {
+		if !table.IsFinite(st.Mean) {
 			// No value: the point is missing. When its runs all
 			// diverged, the axis says so with a mark.
 			if p := s.Points[pi]; p.N > 0 && p.Diverged == p.N && !(f.logX && x == 0) && !slices.Contains(f.diverged, x) {
@@ -390,7 +392,7 @@ func (f *figure) seriesOf(s *Summary, xi, mi int, g pointGroup, label string) se
 
 // labelMetrics sets the title, the axis labels and the marks of the figure
 // of metrics mis against term xname.
-func (f *figure) labelMetrics(s *Summary, xname string, mis []int, opts PlotOptions) {
+func (f *figure) labelMetrics(s *table.Summary, xname string, mis []int, opts PlotOptions) {
 	name := s.Metrics[mis[0]]
 	if len(mis) > 1 {
 		_, base, _ := strings.Cut(name, ".")
@@ -414,7 +416,7 @@ func (f *figure) labelMetrics(s *Summary, xname string, mis []int, opts PlotOpti
 	}
 	f.yLabel = name + " (mean ± 95% CI, " + f.nLabel() + ")"
 	for _, m := range opts.Marks {
-		if m.Term == xname && IsFinite(m.Lambda) {
+		if m.Term == xname && table.IsFinite(m.Lambda) {
 			f.marks = append(f.marks, m)
 		}
 	}
@@ -424,7 +426,7 @@ func (f *figure) labelMetrics(s *Summary, xname string, mis []int, opts PlotOpti
 // divergences or missing values make it vary.
 func (f *figure) nLabel() string {
 	lo, hi := math.MaxInt, 0
-	add := func(st Stat) { lo, hi = min(lo, st.N), max(hi, st.N) }
+	add := func(st table.Stat) { lo, hi = min(lo, st.N), max(hi, st.N) }
 	for _, sr := range f.series {
 		for _, st := range sr.pts {
 			add(st)
@@ -615,8 +617,8 @@ func (f *figure) references(p *plot.Plot, xmin, xmax float64) (refs []plot.Plott
 			refCol = refGray
 		}
 		var band *plotter.Polygon
-		if IsFinite(sr.ref.CILow) {
-			band = polygon([]float64{xmin, xmax}, []Stat{*sr.ref, *sr.ref}, withAlpha(refCol, 28))
+		if table.IsFinite(sr.ref.CILow) {
+			band = polygon([]float64{xmin, xmax}, []table.Stat{*sr.ref, *sr.ref}, withAlpha(refCol, 28))
 			p.Add(band)
 		}
 		line := hline(xmin, xmax, sr.ref.Mean, refCol)
@@ -694,11 +696,11 @@ func isNilPolygon(t plot.Thumbnailer) bool {
 
 // finiteRuns returns the [start, end) ranges of consecutive points whose
 // confidence interval is defined: a band is drawn over each.
-func finiteRuns(pts []Stat) [][2]int {
+func finiteRuns(pts []table.Stat) [][2]int {
 	var runs [][2]int
 	start := -1
 	for i := 0; i <= len(pts); i++ {
-		ok := i < len(pts) && IsFinite(pts[i].CILow) && IsFinite(pts[i].CIHigh)
+		ok := i < len(pts) && table.IsFinite(pts[i].CILow) && table.IsFinite(pts[i].CIHigh)
 		switch {
 		case ok && start < 0:
 			start = i
@@ -711,7 +713,7 @@ func finiteRuns(pts []Stat) [][2]int {
 }
 
 // polygon returns the band between the CI bounds of pts over xs.
-func polygon(xs []float64, pts []Stat, fill color.Color) *plotter.Polygon {
+func polygon(xs []float64, pts []table.Stat, fill color.Color) *plotter.Polygon {
 	ring := make(plotter.XYs, 0, 2*len(pts))
 	for i, st := range pts {
 		ring = append(ring, plotter.XY{X: xs[i], Y: st.CIHigh})
@@ -765,7 +767,7 @@ func (LogTicks) Ticks(lo, hi float64) []plot.Tick {
 			case i == 1 && (k-k0)%step == 0:
 				t.Label = PowerOfTen(k)
 			case decades < 2 && (i == 2 || i == 5):
-				t.Label = FormatLambda(t.Value)
+				t.Label = table.FormatLambda(t.Value)
 			}
 			if t.Label != "" || (i == 1 && k1-k0 <= 40) || (i > 1 && minor) {
 				ticks = append(ticks, t)
@@ -798,7 +800,7 @@ func labelInside(ticks []plot.Tick, lo, hi float64) []plot.Tick {
 	case inside >= 3:
 		for i := range ticks {
 			if in(ticks[i].Value) {
-				ticks[i].Label = FormatLambda(ticks[i].Value)
+				ticks[i].Label = table.FormatLambda(ticks[i].Value)
 			}
 		}
 	default:
@@ -811,7 +813,7 @@ func labelInside(ticks []plot.Tick, lo, hi float64) []plot.Tick {
 // bundled fonts have superscript digits but no superscript minus, and the
 // LaTeX text handler does not typeset exponents.
 func PowerOfTen(k int) string {
-	return FormatLambda(math.Pow10(k))
+	return table.FormatLambda(math.Pow10(k))
 }
 
 // markStyle is the line style of a mark: its color (default dark gray),

@@ -9,24 +9,26 @@ import (
 	"slices"
 	"strings"
 	"testing"
+
+	"github.com/lossexp/lossexp/report/table"
 )
 
 // gridSummary is a synthetic sweep over l1 (with λ = 0) and, when l2s has
 // several values, l2; test.f1 has no value anywhere.
-func gridSummary(l1s, l2s []float64) *Summary {
-	runs := &Runs{Terms: []string{"l1", "l2"}, Metrics: []string{"train.accuracy", "test.accuracy", "test.f1", "sparsity"}}
+func gridSummary(l1s, l2s []float64) *table.Summary {
+	runs := &table.Runs{Terms: []string{"l1", "l2"}, Metrics: []string{"train.accuracy", "test.accuracy", "test.f1", "sparsity"}}
 	for _, l2 := range l2s {
 		for _, l1 := range l1s {
 			for r := range 3 {
 				d := float64(r-1) / 100
-				runs.Runs = append(runs.Runs, Run{
+				runs.Runs = append(runs.Runs, table.Run{
 					Status: "ok", Repeat: r, Lambdas: []float64{l1, l2},
 					Metrics: []float64{0.95 - 2*l1 + d, 0.85 + l1 - 10*l2 + d, nan, math.Min(1, 10*l1) + d},
 				})
 			}
 		}
 	}
-	return Summarize(runs)
+	return table.Summarize(runs)
 }
 
 // checkPNG decodes path and checks its size and that it is not blank.
@@ -141,7 +143,7 @@ func TestRender(t *testing.T) {
 	if err := Render(dir, PlotOptions{}); err != nil {
 		t.Fatal(err)
 	}
-	for _, name := range []string{SummaryFile, "train.accuracy_vs_l1.png", "accuracy_train_vs_test.png"} {
+	for _, name := range []string{table.SummaryFile, "train.accuracy_vs_l1.png", "accuracy_train_vs_test.png"} {
 		if _, err := os.Stat(filepath.Join(dir, name)); err != nil {
 			t.Error(err)
 		}

@@ -7,6 +7,8 @@ import (
 	"path/filepath"
 	"slices"
 	"strings"
+
+	"github.com/lossexp/lossexp/report/table"
 )
 
 // Render reads dir/runs.csv (and, when present, spec.yaml, curves.csv and
@@ -62,11 +64,11 @@ func RenderContext(ctx context.Context, dir string, opts PlotOptions) error {
 	// static front (methods.go); so is a cross-validated one (a fold
 	// column), whose folds are pooled per grid point and repeat
 	// (PoolFolds) before anything else.
-	s, runs, nRuns, err := SummarizeRuns(filepath.Join(dir, RunsFile))
+	s, runs, nRuns, err := SummarizeRuns(filepath.Join(dir, table.RunsFile))
 	if err != nil {
 		return err
 	}
-	if err := WriteSummary(filepath.Join(dir, SummaryFile), s); err != nil {
+	if err := table.WriteSummary(filepath.Join(dir, table.SummaryFile), s); err != nil {
 		return err
 	}
 	if opts.Title == "" {
@@ -77,7 +79,7 @@ func RenderContext(ctx context.Context, dir string, opts PlotOptions) error {
 	if err := stop("the analysis"); err != nil {
 		return err
 	}
-	a, err := AnalyzeStream(dir, runs, nRuns, s)
+	a, err := table.AnalyzeStream(dir, runs, nRuns, s)
 	if err != nil {
 		return err
 	}
@@ -103,23 +105,23 @@ func RenderContext(ctx context.Context, dir string, opts PlotOptions) error {
 
 // writeTables writes the analysis tables of a into dir: balance.csv,
 // paired.csv, and when they apply cost.csv, methods.csv and weights.csv.
-func writeTables(dir string, s *Summary, a *Analysis) error {
-	if err := WriteBalance(filepath.Join(dir, BalanceFile), a); err != nil {
+func writeTables(dir string, s *table.Summary, a *table.Analysis) error {
+	if err := table.WriteBalance(filepath.Join(dir, table.BalanceFile), a); err != nil {
 		return err
 	}
-	if err := WritePaired(filepath.Join(dir, PairedFile), a); err != nil {
+	if err := table.WritePaired(filepath.Join(dir, table.PairedFile), a); err != nil {
 		return err
 	}
-	if err := a.WriteStability(filepath.Join(dir, StabilityFile)); err != nil {
+	if err := a.WriteStability(filepath.Join(dir, table.StabilityFile)); err != nil {
 		return err
 	}
 	if a.Cost != nil {
-		if err := WriteCost(filepath.Join(dir, CostFile), s, a.Cost); err != nil {
+		if err := table.WriteCost(filepath.Join(dir, table.CostFile), s, a.Cost); err != nil {
 			return err
 		}
 	}
 	if a.Methods != nil {
-		if err := MethodsTables(dir, a.Methods); err != nil {
+		if err := table.MethodsTables(dir, a.Methods); err != nil {
 			return err
 		}
 	}
@@ -129,9 +131,9 @@ func writeTables(dir string, s *Summary, a *Analysis) error {
 // figureOptions are the options of the metric figures: opts with the
 // balance points marked, and the task metric and the terms' metrics among
 // the metrics when the caller chose a list that lacks them.
-func figureOptions(s *Summary, a *Analysis, opts PlotOptions) PlotOptions {
+func figureOptions(s *table.Summary, a *table.Analysis, opts PlotOptions) PlotOptions {
 	popts := opts
-	popts.Marks = append(slices.Clip(opts.Marks), a.BalanceMarks()...)
+	popts.Marks = append(slices.Clip(opts.Marks), BalanceMarks(a)...)
 	if len(popts.Metrics) == 0 {
 		// Every metric but the gradient diagnostics, which have figures
 		// of their own.
@@ -159,7 +161,7 @@ func figureOptions(s *Summary, a *Analysis, opts PlotOptions) PlotOptions {
 // popts and the analysis figures with opts, and returns them. Every
 // figure handed over is written (or has failed) before it returns, and so
 // before report.html links to it.
-func renderFigures(ctx context.Context, dir string, s *Summary, a *Analysis, opts, popts PlotOptions) (figs *Figures, err error) {
+func renderFigures(ctx context.Context, dir string, s *table.Summary, a *table.Analysis, opts, popts PlotOptions) (figs *Figures, err error) {
 	figs = &Figures{}
 	fw := newFigureWriter(dir, opts.Workers)
 	fw.ctx = ctx
@@ -173,7 +175,7 @@ func renderFigures(ctx context.Context, dir string, s *Summary, a *Analysis, opt
 		return nil, err
 	}
 	figs.Metrics = baseNames(paths)
-	if err := a.writeFigures(fw, opts, figs); err != nil {
+	if err := writeFigures(a, fw, opts, figs); err != nil {
 		return nil, err
 	}
 	if err := fw.wait(); err != nil {
@@ -198,7 +200,7 @@ const (
 // report.html shows them.
 type figureFamily struct {
 	name    string // what the figures show, for readers of this table
-	draw    func(a *Analysis, fw *figureWriter, opts PlotOptions) ([]string, error)
+	draw    func(a *table.Analysis, fw *figureWriter, opts PlotOptions) ([]string, error)
 	section htmlSection
 }
 
@@ -207,13 +209,13 @@ type figureFamily struct {
 // function and one row here. The metric figures (plotMetrics) and the
 // training curves (per term, Figures.Training) are drawn apart.
 var figureFamilies = []figureFamily{
-	{"trade-off of each term's metric against the task", (*Analysis).tradeoffFigures, sectionTradeoff},
-	{"heatmaps over two swept terms", (*Analysis).heatmapFigures, sectionTradeoff},
-	{"comparison figures", (*Analysis).compareFigures, sectionTradeoff},
-	{"balancing methods against the static front", (*Analysis).methodsFigures, sectionMethods},
-	{"gradient ratio and conflict", (*Analysis).gradFigures, sectionGrad},
-	{"cost per run", (*Analysis).costFigures, sectionCost},
-	{"samples of the trained models", func(_ *Analysis, fw *figureWriter, _ PlotOptions) ([]string, error) { return samplesFigures(fw) }, sectionTradeoff},
+	{"trade-off of each term's metric against the task", tradeoffFigures, sectionTradeoff},
+	{"heatmaps over two swept terms", heatmapFigures, sectionTradeoff},
+	{"comparison figures", compareFigures, sectionTradeoff},
+	{"balancing methods against the static front", methodsFigures, sectionMethods},
+	{"gradient ratio and conflict", gradFigures, sectionGrad},
+	{"cost per run", costFigures, sectionCost},
+	{"samples of the trained models", func(_ *table.Analysis, fw *figureWriter, _ PlotOptions) ([]string, error) { return samplesFigures(fw) }, sectionTradeoff},
 }
 
 // add records the figure files paths in section sec.
@@ -234,7 +236,7 @@ func (f *Figures) add(sec htmlSection, paths []string) {
 }
 
 // writeFigures writes the analysis figures and records them in figs.
-func (a *Analysis) writeFigures(fw *figureWriter, opts PlotOptions, figs *Figures) error {
+func writeFigures(a *table.Analysis, fw *figureWriter, opts PlotOptions, figs *Figures) error {
 	for _, fam := range figureFamilies {
 		paths, err := fam.draw(a, fw, opts)
 		if err != nil {
@@ -242,13 +244,13 @@ func (a *Analysis) writeFigures(fw *figureWriter, opts PlotOptions, figs *Figure
 		}
 		figs.add(fam.section, paths)
 	}
-	return a.writeTrainingFigures(fw, opts, figs)
+	return writeTrainingFigures(a, fw, opts, figs)
 }
 
 // writeTrainingFigures writes the training curves of each term and records
 // them in figs.Training.
-func (a *Analysis) writeTrainingFigures(fw *figureWriter, opts PlotOptions, figs *Figures) error {
-	train, err := a.trainingFigures(fw, opts)
+func writeTrainingFigures(a *table.Analysis, fw *figureWriter, opts PlotOptions, figs *Figures) error {
+	train, err := trainingFigures(a, fw, opts)
 	if err != nil {
 		return err
 	}
@@ -272,20 +274,20 @@ func baseNames(paths []string) []string {
 // method column or a fold column; then it is read whole (runs), its folds
 // pooled per grid point and repeat (PoolFolds). nRuns counts the runs
 // summarized (after pooling).
-func SummarizeRuns(path string) (s *Summary, runs *Runs, nRuns int, err error) {
-	rr, err := OpenRuns(path)
+func SummarizeRuns(path string) (s *table.Summary, runs *table.Runs, nRuns int, err error) {
+	rr, err := table.OpenRuns(path)
 	if err != nil {
 		return nil, nil, 0, err
 	}
 	whole := rr.HasMethod || rr.Folds
 	rr.Close()
 	if !whole {
-		s, nRuns, err = SummarizeFile(path)
+		s, nRuns, err = table.SummarizeFile(path)
 		return s, nil, nRuns, err
 	}
-	if runs, err = ReadRuns(path); err != nil {
+	if runs, err = table.ReadRuns(path); err != nil {
 		return nil, nil, 0, err
 	}
-	runs = PoolFolds(runs) // one run per grid point and repeat
-	return Summarize(runs), runs, len(runs.Runs), nil
+	runs = table.PoolFolds(runs) // one run per grid point and repeat
+	return table.Summarize(runs), runs, len(runs.Runs), nil
 }

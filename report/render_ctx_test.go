@@ -6,6 +6,8 @@ import (
 	"os"
 	"path/filepath"
 	"testing"
+
+	"github.com/lossexp/lossexp/report/table"
 )
 
 // doneAfter is a context that reports itself cancelled from its n-th Err
@@ -34,7 +36,7 @@ func TestRenderContext_Stops(t *testing.T) {
 	if err := RenderContext(ctx, dir, PlotOptions{}); !errors.Is(err, context.Canceled) {
 		t.Fatalf("cancelled before: %v", err)
 	}
-	if _, err := os.Stat(filepath.Join(dir, SummaryFile)); err == nil {
+	if _, err := os.Stat(filepath.Join(dir, table.SummaryFile)); err == nil {
 		t.Error("summary.csv written after cancellation")
 	}
 	for _, n := range []int{1, 3, 4, 6} {

@@ -6,6 +6,8 @@ import (
 	"os"
 	"path/filepath"
 	"testing"
+
+	"github.com/lossexp/lossexp/report/table"
 )
 
 var update = flag.Bool("update", false, "rewrite the golden files under testdata/")
@@ -39,7 +41,7 @@ func TestGolden(t *testing.T) {
 	if err := Render(dir, PlotOptions{Title: "sample"}); err != nil {
 		t.Fatal(err)
 	}
-	for _, name := range []string{RunsFile, CurvesFile, TimingsFile, SummaryFile} {
+	for _, name := range []string{table.RunsFile, table.CurvesFile, table.TimingsFile, table.SummaryFile} {
 		got, err := os.ReadFile(filepath.Join(dir, name))
 		if err != nil {
 			t.Fatal(err)

@@ -13,6 +13,8 @@ import (
 	"gonum.org/v1/plot/vg"
 	"gonum.org/v1/plot/vg/draw"
 	"gonum.org/v1/plot/vg/vgimg"
+
+	"github.com/lossexp/lossexp/report/table"
 )
 
 // maxSamplePanels is the most λ values a samples figure shows.
@@ -23,7 +25,7 @@ const maxSamplePanels = 4
 // kind is one row here.
 var sampleKinds = map[string]struct {
 	file  string
-	panel func(p *plot.Plot, r SampleRun) error
+	panel func(p *plot.Plot, r table.SampleRun) error
 }{
 	"scatter":  {"samples_adversarial.png", scatterPanel},
 	"images":   {"samples_perceptual.png", imagesPanel},
@@ -36,7 +38,7 @@ var sampleKinds = map[string]struct {
 // or samples_temporal.png (one test sequence's true and predicted labels
 // at a few λ). It returns the files written.
 func samplesFigures(fw *figureWriter) ([]string, error) {
-	s, err := ReadSamples(filepath.Join(fw.dir, SamplesFile))
+	s, err := table.ReadSamples(filepath.Join(fw.dir, table.SamplesFile))
 	if err != nil || s == nil || len(s.Runs) == 0 {
 		return nil, err
 	}
@@ -69,7 +71,7 @@ func samplesFigures(fw *figureWriter) ([]string, error) {
 
 // scatterPanel draws the real and the generated (x, y) of an adversarial
 // run.
-func scatterPanel(p *plot.Plot, r SampleRun) error {
+func scatterPanel(p *plot.Plot, r table.SampleRun) error {
 	real, fake := make(plotter.XYs, len(r.Rows)), make(plotter.XYs, len(r.Rows))
 	for i, row := range r.Rows {
 		real[i] = plotter.XY{X: row[0], Y: row[1]}
@@ -94,7 +96,7 @@ func scatterPanel(p *plot.Plot, r SampleRun) error {
 
 // imagesPanel draws the input, restored and target images of a
 // perceptual run.
-func imagesPanel(p *plot.Plot, r SampleRun) error {
+func imagesPanel(p *plot.Plot, r table.SampleRun) error {
 	p.Add(&imageStrip{rows: r.Rows})
 	p.HideAxes()
 	p.Title.Text += "    (input | restored | target)"
@@ -102,7 +104,7 @@ func imagesPanel(p *plot.Plot, r SampleRun) error {
 }
 
 // sequencePanel draws a test sequence's true and predicted labels.
-func sequencePanel(p *plot.Plot, r SampleRun) error {
+func sequencePanel(p *plot.Plot, r table.SampleRun) error {
 	truth, pred := make(plotter.XYs, len(r.Rows)), make(plotter.XYs, len(r.Rows))
 	for i, row := range r.Rows {
 		truth[i] = plotter.XY{X: row[0], Y: row[1]}
@@ -136,11 +138,11 @@ func sequencePanel(p *plot.Plot, r SampleRun) error {
 
 // pickRuns returns up to k runs spread evenly over rs (the first and the
 // last included): the λ = 0 reference and the largest λ.
-func pickRuns(rs []SampleRun, k int) []SampleRun {
+func pickRuns(rs []table.SampleRun, k int) []table.SampleRun {
 	if len(rs) <= k {
 		return rs
 	}
-	out := make([]SampleRun, k)
+	out := make([]table.SampleRun, k)
 	for i := range k {
 		out[i] = rs[int(math.Round(float64(i)*float64(len(rs)-1)/float64(k-1)))]
 	}
@@ -148,7 +150,7 @@ func pickRuns(rs []SampleRun, k int) []SampleRun {
 }
 
 func lambdaTitle(terms []string, l []float64) string {
-	return TupleLabel(terms, l, func(t string, v float64) string { return fmt.Sprintf("λ(%s) = %.3g", t, v) })
+	return table.TupleLabel(terms, l, func(t string, v float64) string { return fmt.Sprintf("λ(%s) = %.3g", t, v) })
 }
 
 // samplesFigure lays its plots out in tiles, one column per plot when

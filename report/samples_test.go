@@ -8,6 +8,7 @@ import (
 	"testing"
 
 	"github.com/lossexp/lossexp/experiments"
+	"github.com/lossexp/lossexp/report/table"
 )
 
 // TestSamples_RoundTripAndFigure: the Writer keeps repeat 0's samples,
@@ -15,7 +16,7 @@ import (
 // alone.
 func TestSamples_RoundTripAndFigure(t *testing.T) {
 	dir := t.TempDir()
-	w, err := NewWriter(dir, Layout{Terms: []string{"adversarial"}, Metrics: []string{"test.mse"}})
+	w, err := table.NewWriter(dir, table.Layout{Terms: []string{"adversarial"}, Metrics: []string{"test.mse"}})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -33,7 +34,7 @@ func TestSamples_RoundTripAndFigure(t *testing.T) {
 	if err := w.Close(); err != nil {
 		t.Fatal(err)
 	}
-	s, err := ReadSamples(filepath.Join(dir, SamplesFile))
+	s, err := table.ReadSamples(filepath.Join(dir, table.SamplesFile))
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -10,6 +10,8 @@ import (
 	"testing"
 
 	"gonum.org/v1/plot"
+
+	"github.com/lossexp/lossexp/report/table"
 )
 
 // extremeRanges are axis ranges a metric can put on a figure: constant
@@ -91,17 +93,17 @@ func FuzzLinTicks(f *testing.F) {
 // with no panic and no temporary file left.
 func TestMetricFigure_ExtremeValues(t *testing.T) {
 	for _, r := range extremeRanges {
-		runs := &Runs{Terms: []string{"l2"}, Metrics: []string{"test.big"}}
+		runs := &table.Runs{Terms: []string{"l2"}, Metrics: []string{"test.big"}}
 		for i, l := range []float64{0, 0.01, 0.1, 1} {
 			for rep := range 2 {
 				v := r[0]
 				if i%2 == 1 {
 					v = r[1]
 				}
-				runs.Runs = append(runs.Runs, Run{Status: "ok", Repeat: rep, Lambdas: []float64{l}, Metrics: []float64{v}})
+				runs.Runs = append(runs.Runs, table.Run{Status: "ok", Repeat: rep, Lambdas: []float64{l}, Metrics: []float64{v}})
 			}
 		}
-		wt, err := MetricFigure(Summarize(runs), 0, []int{0}, PlotOptions{})
+		wt, err := MetricFigure(table.Summarize(runs), 0, []int{0}, PlotOptions{})
 		if err != nil {
 			// Summarize's mean of two values beyond MaxFloat64/2 overflows:
 			// no value to draw, and MetricFigure says so (an error, not a

@@ -7,6 +7,8 @@ import (
 	"testing"
 
 	"gonum.org/v1/plot/plotter"
+
+	"github.com/lossexp/lossexp/report/table"
 )
 
 func TestLinTicks(t *testing.T) {
@@ -109,17 +111,17 @@ func TestLinTicks_Count(t *testing.T) {
 // TestMetricFigure_DivergedMarked: a λ whose runs all diverged has no
 // mean to draw; the figure marks it instead of dropping it silently.
 func TestMetricFigure_DivergedMarked(t *testing.T) {
-	runs := &Runs{Terms: []string{"l2"}, Metrics: []string{"test.accuracy"}}
+	runs := &table.Runs{Terms: []string{"l2"}, Metrics: []string{"test.accuracy"}}
 	for _, l := range []float64{0, 0.01, 0.1, 1} {
 		for r := range 2 {
-			run := Run{Status: "ok", Repeat: r, Lambdas: []float64{l}, Metrics: []float64{0.9 - l/10}}
+			run := table.Run{Status: "ok", Repeat: r, Lambdas: []float64{l}, Metrics: []float64{0.9 - l/10}}
 			if l == 1 {
 				run.Status, run.Metrics = "diverged", []float64{math.NaN()}
 			}
 			runs.Runs = append(runs.Runs, run)
 		}
 	}
-	wt, err := MetricFigure(Summarize(runs), 0, []int{0}, PlotOptions{})
+	wt, err := MetricFigure(table.Summarize(runs), 0, []int{0}, PlotOptions{})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -14,6 +14,8 @@ import (
 	"gonum.org/v1/plot/vg"
 	"gonum.org/v1/plot/vg/draw"
 	"gonum.org/v1/plot/vg/vgimg"
+
+	"github.com/lossexp/lossexp/report/table"
 )
 
 // tradeoffPoint is one grid point of a trade-off figure.
@@ -21,7 +23,7 @@ type tradeoffPoint struct {
 	lambda  float64
 	x, y    float64 // task metric, term metric (means)
 	optimal bool
-	cx, cy  Stat // their statistics: the 95% CIs drawn as whiskers
+	cx, cy  table.Stat // their statistics: the 95% CIs drawn as whiskers
 }
 
 // tradeoffFig is the term's metric against the task metric, one point per
@@ -46,10 +48,10 @@ type ring struct {
 }
 
 // tradeoffFigures writes tradeoff_<term>.png for every term that has one.
-func (a *Analysis) tradeoffFigures(fw *figureWriter, opts PlotOptions) ([]string, error) {
+func tradeoffFigures(a *table.Analysis, fw *figureWriter, opts PlotOptions) ([]string, error) {
 	var written []string
 	for _, ta := range a.Terms {
-		if f := a.tradeoffFigure(&ta, opts); f != nil {
+		if f := tradeoffFigure(a, &ta, opts); f != nil {
 			if err := fw.write("tradeoff_"+ta.FileName()+".png", f, &written); err != nil {
 				return written, err
 			}
@@ -60,7 +62,7 @@ func (a *Analysis) tradeoffFigures(fw *figureWriter, opts PlotOptions) ([]string
 
 // tradeoffFigure builds the trade-off figure of ta; nil when the term has
 // no metric or fewer than two points with both values.
-func (a *Analysis) tradeoffFigure(ta *TermAnalysis, opts PlotOptions) *tradeoffFig {
+func tradeoffFigure(a *table.Analysis, ta *table.TermAnalysis, opts PlotOptions) *tradeoffFig {
 	if ta.Metric.Index < 0 || a.Task.Index < 0 {
 		return nil
 	}
@@ -70,7 +72,7 @@ func (a *Analysis) tradeoffFigure(ta *TermAnalysis, opts PlotOptions) *tradeoffF
 	for _, pi := range ta.Points {
 		p := a.Summary.Points[pi]
 		x, y := p.Stats[a.Task.Index].Mean, p.Stats[ta.Metric.Index].Mean
-		if !IsFinite(x) || !IsFinite(y) || p.Diverged > 0 {
+		if !table.IsFinite(x) || !table.IsFinite(y) || p.Diverged > 0 {
 			excluded++
 			continue
 		}
@@ -92,26 +94,26 @@ func (a *Analysis) tradeoffFigure(ta *TermAnalysis, opts PlotOptions) *tradeoffF
 		lo, hi = min(lo, pt.y), max(hi, pt.y)
 	}
 	f.logY = lo > 0 && hi/lo > 30
-	for i, o := range ParetoFront(xs, ys) {
+	for i, o := range table.ParetoFront(xs, ys) {
 		f.pts[i].optimal = o
 	}
 	b := ta.Balance
 	for _, r := range []struct {
 		name string
-		p    BalancePoint
+		p    table.BalancePoint
 		col  color.Color
 	}{{"λ_best", b.Best, colBest}, {"λ_1se", b.OneSE, col1SE}, {"knee", b.Knee, colKnee}, {"λ_overshadow", b.Overshadow, colOvershadow}} {
 		if r.p.Point < 0 {
 			continue
 		}
 		p := a.Summary.Points[r.p.Point]
-		f.rings = append(f.rings, ring{p.Stats[a.Task.Index].Mean, p.Stats[ta.Metric.Index].Mean, r.name + " = " + FormatLambda(r.p.Lambda), r.col})
+		f.rings = append(f.rings, ring{p.Stats[a.Task.Index].Mean, p.Stats[ta.Metric.Index].Mean, r.name + " = " + table.FormatLambda(r.p.Lambda), r.col})
 	}
 	f.title = titled(opts, ta.Metric.Name+" against "+a.Task.Name+" as λ_"+ta.Term+" grows")
-	f.xLabel = a.Task.Name + " (mean, 95% CI; " + Better(a.Task.Higher) + " is better)"
-	f.yLabel = ta.Metric.Name + " (mean, 95% CI; " + Better(ta.Metric.Higher) + " is better for " + ta.Term + ")"
+	f.xLabel = a.Task.Name + " (mean, 95% CI; " + table.Better(a.Task.Higher) + " is better)"
+	f.yLabel = ta.Metric.Name + " (mean, 95% CI; " + table.Better(ta.Metric.Higher) + " is better for " + ta.Term + ")"
 	if f.logY {
-		f.yLabel = ta.Metric.Name + " (mean, 95% CI, log scale; " + Better(ta.Metric.Higher) + " is better for " + ta.Term + ")"
+		f.yLabel = ta.Metric.Name + " (mean, 95% CI, log scale; " + table.Better(ta.Metric.Higher) + " is better for " + ta.Term + ")"
 	}
 	if excluded > 0 {
 		f.note = fmt.Sprintf("%d point(s) left out (diverged runs or no value)", excluded)
@@ -189,7 +191,7 @@ func (f *tradeoffFig) plot() (*plot.Plot, plot.Legend, error) {
 		if !pt.optimal {
 			col = muted
 		}
-		lab.add(pt.x, pt.y, FormatLambda(pt.lambda), textStyle(7, col))
+		lab.add(pt.x, pt.y, table.FormatLambda(pt.lambda), textStyle(7, col))
 	}
 	for i, r := range f.rings {
 		rad := vg.Points(4.5 + 1.2*float64(i))
@@ -267,10 +269,10 @@ func (f *tradeoffFig) addFront(p *plot.Plot, legend *plot.Legend, muted color.Co
 		}
 	}
 	slices.SortFunc(front, func(a, b plotter.XY) int {
-		if c := CmpFloat(a.X, b.X); c != 0 {
+		if c := table.CmpFloat(a.X, b.X); c != 0 {
 			return c
 		}
-		return CmpFloat(a.Y, b.Y)
+		return table.CmpFloat(a.Y, b.Y)
 	})
 	if len(dominated) > 0 {
 		sc := &plotter.Scatter{XYs: dominated, GlyphStyle: draw.GlyphStyle{Color: muted, Radius: vg.Points(2.5), Shape: draw.CircleGlyph{}}}
@@ -322,10 +324,10 @@ func (h *heatFig) Y(r int) float64    { return float64(r) }
 // heatmapFigures writes heat_<metric>.png for the task metric and each
 // swept term's metric over the first two swept terms, the other swept
 // terms (if any) at their reference λ.
-func (a *Analysis) heatmapFigures(fw *figureWriter, opts PlotOptions) ([]string, error) {
+func heatmapFigures(a *table.Analysis, fw *figureWriter, opts PlotOptions) ([]string, error) {
 	// The terms of the first axis point (all of them without axes): a
 	// term analysed at several axis values is still one term.
-	var terms []TermAnalysis
+	var terms []table.TermAnalysis
 	for _, ta := range a.Terms {
 		if len(a.Terms) > 0 && slices.Equal(ta.Axes, a.Terms[0].Axes) {
 			terms = append(terms, ta)
@@ -336,12 +338,12 @@ func (a *Analysis) heatmapFigures(fw *figureWriter, opts PlotOptions) ([]string,
 	}
 	t1, t2 := terms[0], terms[1]
 	s := a.Summary
-	var metrics []MetricChoice
+	var metrics []table.MetricChoice
 	if a.Task.Index >= 0 {
 		metrics = append(metrics, a.Task)
 	}
 	for _, ta := range terms[:2] {
-		if ta.Metric.Index >= 0 && !slices.ContainsFunc(metrics, func(m MetricChoice) bool { return m.Name == ta.Metric.Name }) {
+		if ta.Metric.Index >= 0 && !slices.ContainsFunc(metrics, func(m table.MetricChoice) bool { return m.Name == ta.Metric.Name }) {
 			metrics = append(metrics, ta.Metric)
 		}
 	}
@@ -375,8 +377,8 @@ func (a *Analysis) heatmapFigures(fw *figureWriter, opts PlotOptions) ([]string,
 // heatPlane returns the points of s on the (t1, t2) plane, every other
 // swept term (rest) at its reference λ, and the distinct λ of t1 (xs) and
 // t2 (ys) there, ascending.
-func heatPlane(s *Summary, t1, t2 TermAnalysis, rest []TermAnalysis) (plane []int, xs, ys []float64) {
-	_, slice1, _ := TermSlice(s, t1.Index)
+func heatPlane(s *table.Summary, t1, t2 table.TermAnalysis, rest []table.TermAnalysis) (plane []int, xs, ys []float64) {
+	_, slice1, _ := table.TermSlice(s, t1.Index)
 	for pi, p := range s.Points {
 		ok := slices.Equal(p.Axes, t1.Axes)
 		for _, ta := range rest {
@@ -445,7 +447,7 @@ func (h *heatFig) plot() (*plot.Plot, plot.Legend, error) {
 	lo, hi := math.Inf(1), math.Inf(-1)
 	for _, row := range h.z {
 		for _, v := range row {
-			if IsFinite(v) {
+			if table.IsFinite(v) {
 				lo, hi = min(lo, v), max(hi, v)
 			}
 		}
@@ -463,8 +465,8 @@ func (h *heatFig) plot() (*plot.Plot, plot.Legend, error) {
 	lab := &plotter.Labels{}
 	for r, row := range h.z {
 		for c, v := range row {
-			txt := FormatNum(v)
-			if !IsFinite(v) {
+			txt := table.FormatNum(v)
+			if !table.IsFinite(v) {
 				txt = "n/a"
 			}
 			st := textStyle(7, color.Black)
@@ -480,7 +482,7 @@ func (h *heatFig) plot() (*plot.Plot, plot.Legend, error) {
 	p.X.Min, p.X.Max = -0.5, float64(len(h.xs))-0.5
 	p.Y.Min, p.Y.Max = -0.5, float64(len(h.ys))-0.5
 	legend.Add("cell = mean " + h.metric)
-	legend.Add("bluer = better (" + Better(h.higher) + ")")
+	legend.Add("bluer = better (" + table.Better(h.higher) + ")")
 	legend.Add("white = no value")
 	return p, legend, nil
 }
@@ -491,7 +493,7 @@ type indexTicks []float64
 func (t indexTicks) Ticks(lo, hi float64) []plot.Tick {
 	var ts []plot.Tick
 	for i, v := range t {
-		ts = append(ts, plot.Tick{Value: float64(i), Label: FormatLambda(v)})
+		ts = append(ts, plot.Tick{Value: float64(i), Label: table.FormatLambda(v)})
 	}
 	return ts
 }

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"github.com/lossexp/lossexp/report/table"
 	"io"
 	"io/fs"
 	"os"
@@ -60,7 +61,7 @@ func Report(ctx context.Context, dir string, o ReportOptions, log io.Writer) ([]
 	}
 	figures, _ := atomicfile.GlobIn(dir, "*.png")
 	var files []string
-	for _, name := range []string{SummaryFile, BalanceFile, PairedFile, report.StabilityFile, CostFile} {
+	for _, name := range []string{SummaryFile, BalanceFile, PairedFile, table.StabilityFile, CostFile} {
 		if _, err := os.Stat(filepath.Join(dir, name)); err == nil {
 			files = append(files, filepath.Join(dir, name))
 		}
@@ -88,8 +89,8 @@ func plotOptions(spec *spec.Spec, o ReportOptions) report.PlotOptions {
 
 // Answer is what a study found: the balance points of every swept term
 // and the report's path.
-type Answer = report.Answer
+type Answer = table.Answer
 
 // ReadAnswer reads the answer of the results folder dir from its
 // balance.csv; a folder without one has an empty answer.
-func ReadAnswer(dir string) (*Answer, error) { return report.ReadAnswer(dir) }
+func ReadAnswer(dir string) (*Answer, error) { return table.ReadAnswer(dir) }

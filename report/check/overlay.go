@@ -2,6 +2,7 @@ package check
 
 import (
 	"fmt"
+	"github.com/lossexp/lossexp/report/table"
 	"image/color"
 	"io"
 	"math"
@@ -23,22 +24,22 @@ import (
 // sweep's mean, and the regressed points marked. x is the term on the x
 // axis ("" = the first swept term); the other swept terms are held at
 // their reference λ. It returns the files written.
-func CheckFigures(dir string, base, cur *report.Summary, rep *CheckReport, x, title string) ([]string, error) {
+func CheckFigures(dir string, base, cur *table.Summary, rep *CheckReport, x, title string) ([]string, error) {
 	if x == "" {
 		x = report.DefaultX(base)
 	}
 	xi := slices.Index(base.Terms, x)
-	if xi < 0 || report.Distinct(base, xi) < 2 {
+	if xi < 0 || table.Distinct(base, xi) < 2 {
 		return nil, nil // nothing swept: the table says it all
 	}
-	fixed, pts, _ := report.TermSlice(base, xi)
+	fixed, pts, _ := table.TermSlice(base, xi)
 	if err := os.MkdirAll(dir, 0o755); err != nil {
 		return nil, fmt.Errorf("create %s: %w", dir, err)
 	}
 	var files []string
 	for _, m := range rep.Metrics {
 		bi, ci := slices.Index(base.Metrics, m), slices.Index(cur.Metrics, m)
-		if bi < 0 || ci < 0 || !report.HasValues(base, bi) {
+		if bi < 0 || ci < 0 || !table.HasValues(base, bi) {
 			continue
 		}
 		f := &overlayFig{metric: m, xTerm: x, fixed: fixed, title: title}
@@ -50,8 +51,8 @@ func CheckFigures(dir string, base, cur *report.Summary, rep *CheckReport, x, ti
 			f.lam = append(f.lam, base.Points[p].Lambdas[xi])
 			f.checks = append(f.checks, *pc)
 		}
-		path := filepath.Join(dir, report.FigureFileName("check_"+report.FileSafe(m)+".png"))
-		if err := report.WriteFileAtomic(path, report.WriteTo(f)); err != nil {
+		path := filepath.Join(dir, report.FigureFileName("check_"+table.FileSafe(m)+".png"))
+		if err := table.WriteFileAtomic(path, report.WriteTo(f)); err != nil {
 			return files, err
 		}
 		files = append(files, path)
@@ -202,14 +203,14 @@ func (f *overlayFig) points(xs []float64, lower func(float64) float64) (band []p
 		cur, lowers = nil, nil
 	}
 	for i, pc := range f.checks {
-		if report.IsFinite(pc.Base) {
+		if table.IsFinite(pc.Base) {
 			baseXY = append(baseXY, plotter.XY{X: xs[i], Y: pc.Base})
 			cur = append(cur, plotter.XY{X: xs[i], Y: pc.Base + pc.Band})
 			lowers = append(lowers, plotter.XY{X: xs[i], Y: lower(pc.Base - pc.Band)})
 		} else {
 			flush()
 		}
-		if report.IsFinite(pc.New) {
+		if table.IsFinite(pc.New) {
 			newXY = append(newXY, plotter.XY{X: xs[i], Y: pc.New})
 			if pc.Regressed {
 				badXY = append(badXY, plotter.XY{X: xs[i], Y: pc.New})

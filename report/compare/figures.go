@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"errors"
 	"fmt"
+	"github.com/lossexp/lossexp/report/table"
 	"io"
 	"slices"
 	"strings"
@@ -21,17 +22,17 @@ type Figure struct {
 // merged is the summary of metric m at the common points with two
 // metrics, A's and B's ("A (name).m", "B (name).m"): report.MetricFigure
 // then draws both curves with their bands on one figure.
-func (c *Comparison) merged(m string) *report.Summary {
+func (c *Comparison) merged(m string) *table.Summary {
 	sa, sb := c.a.Summary, c.b.Summary
 	ia, ib := slices.Index(sa.Metrics, m), slices.Index(sb.Metrics, m)
 	ka := newKeyer(sa, c.Terms, c.Axes)
-	s := &report.Summary{Terms: c.Terms, Axes: c.Axes, Metrics: []string{c.a.title() + "." + m, c.b.title() + "." + m}}
+	s := &table.Summary{Terms: c.Terms, Axes: c.Axes, Metrics: []string{c.a.title() + "." + m, c.b.title() + "." + m}}
 	for _, pp := range c.common {
 		pa, pb := sa.Points[pp[0]], sb.Points[pp[1]]
-		s.Points = append(s.Points, report.Point{
+		s.Points = append(s.Points, table.Point{
 			Lambdas: ka.lambdas(pa.Lambdas), Axes: ka.axisValues(pa.Axes),
 			N: pa.N + pb.N, Diverged: pa.Diverged + pb.Diverged, Failed: pa.Failed + pb.Failed,
-			Stats: []report.Stat{pa.Stats[ia], pb.Stats[ib]},
+			Stats: []table.Stat{pa.Stats[ia], pb.Stats[ib]},
 		})
 	}
 	return s
@@ -72,7 +73,7 @@ func (c *Comparison) tradeoffFigures() ([]Figure, error) {
 	if c.a.Analysis == nil || c.b.Analysis == nil || c.Task == "" {
 		return nil, nil
 	}
-	type pair struct{ a, b *report.TermAnalysis }
+	type pair struct{ a, b *table.TermAnalysis }
 	var pairs []pair
 	for i := range c.a.Analysis.Terms {
 		ta := &c.a.Analysis.Terms[i]
@@ -112,7 +113,7 @@ func better(higher bool) string {
 	return "lower"
 }
 
-func suffix(t *report.TermAnalysis) string {
+func suffix(t *table.TermAnalysis) string {
 	s := ""
 	if t.Fixed != "" {
 		s += "_" + t.Fixed
@@ -123,7 +124,7 @@ func suffix(t *report.TermAnalysis) string {
 	return s
 }
 
-func fixedOf(t *report.TermAnalysis) string {
+func fixedOf(t *table.TermAnalysis) string {
 	if t.Fixed == "" {
 		return ""
 	}
@@ -132,7 +133,7 @@ func fixedOf(t *report.TermAnalysis) string {
 
 // front is a study's trade-off curve along term t: task against the
 // term's metric at its slice's points without a diverged run.
-func front(s *Study, t *report.TermAnalysis, task string) report.FrontCurve {
+func front(s *Study, t *table.TermAnalysis, task string) report.FrontCurve {
 	fc := report.FrontCurve{Term: t.Term, Label: s.Label + ": " + s.Name}
 	ti := slices.Index(s.Summary.Metrics, task)
 	for _, pi := range t.Points {
