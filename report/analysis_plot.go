@@ -84,7 +84,7 @@ func sliceSummary(s *table.Summary, pts []int, names []string, stat func(k, m in
 // grad_ratio_vs_<term>.png (log–log, the line ratio = 1 and the crossing
 // marked) and, when the cosine is measured, grad_cos_vs_<term>.png (mean
 // cosine and fraction of conflicting steps).
-func gradFigures(a *table.Analysis, fw *figureWriter, opts PlotOptions) ([]string, error) {
+func gradFigures(a *table.Analysis, fw *Writer, opts PlotOptions) ([]string, error) {
 	var written []string
 	for _, ta := range a.Terms {
 		g := ta.Grad
@@ -183,7 +183,7 @@ func xLabel(term string, logX bool) string {
 
 // costFigures writes cost_vs_<term>.png per swept term: seconds per epoch
 // against λ along the term's slice.
-func costFigures(a *table.Analysis, fw *figureWriter, opts PlotOptions) ([]string, error) {
+func costFigures(a *table.Analysis, fw *Writer, opts PlotOptions) ([]string, error) {
 	var written []string
 	if a.Cost == nil {
 		return nil, nil
@@ -307,11 +307,11 @@ func loadEpochMeans(a *table.Analysis, pts, cols []int) error {
 	})
 }
 
-// trainingFigures writes training_<term>_<k>.png for the points of
+// TrainingFigures writes training_<term>_<k>.png for the points of
 // TrainingLambdas: the loss components per epoch (mean over the ok runs):
 // the task loss on the batches, λ·L_term of every term with λ > 0, and
 // the test loss, on a log axis.
-func trainingFigures(a *table.Analysis, fw *figureWriter, opts PlotOptions) (map[string][]string, error) {
+func TrainingFigures(a *table.Analysis, fw *Writer, opts PlotOptions) (map[string][]string, error) {
 	out := map[string][]string{}
 	if a.Curves == nil {
 		return out, nil

@@ -37,7 +37,7 @@ type compareCurve struct {
 // compareFigures writes compare_<metric>.png for every metric shared by
 // two or more swept terms' slices (the terms' own metrics, and the
 // spec's report metrics other than the task metric).
-func compareFigures(a *table.Analysis, fw *figureWriter, opts PlotOptions) ([]string, error) {
+func compareFigures(a *table.Analysis, fw *Writer, opts PlotOptions) ([]string, error) {
 	if len(a.Terms) < 2 || a.Task.Index < 0 {
 		return nil, nil
 	}

@@ -13,16 +13,16 @@ import (
 	"github.com/lossexp/lossexp/report/table"
 )
 
-// figureWriter writes the figures of one Render (or Plot) into dir. With
+// Writer writes the figures of one Render (or Plot) into dir. With
 // one worker it draws and writes each figure when it is handed over, as
 // before; with more, each is drawn on a goroutine of its own, at most
 // workers at a time, while the caller goes on building the next. A
 // figure's bytes depend only on the figure value, so the files are the
 // same either way: the values handed over must not change afterwards
 // (every figure function builds a new one per file).
-type figureWriter struct {
+type Writer struct {
 	dir string
-	ctx context.Context // nil: never stops; else write refuses once ctx is done
+	Ctx context.Context // nil: never stops; else write refuses once ctx is done
 	sem chan struct{}   // nil: write on the caller's goroutine
 	wg  sync.WaitGroup
 
@@ -32,11 +32,11 @@ type figureWriter struct {
 	err    error // the error of the earliest failed figure
 }
 
-// newFigureWriter returns a writer into dir drawing up to workers figures
+// NewWriter returns a writer into dir drawing up to workers figures
 // at once; workers ≤ 1 writes them one after another on the caller's
 // goroutine.
-func newFigureWriter(dir string, workers int) *figureWriter {
-	fw := &figureWriter{dir: dir}
+func NewWriter(dir string, workers int) *Writer {
+	fw := &Writer{dir: dir}
 	if workers > 1 {
 		fw.sem = make(chan struct{}, workers)
 	}
@@ -47,10 +47,10 @@ func newFigureWriter(dir string, workers int) *figureWriter {
 // workers it only starts the work (waiting first while workers figures are
 // being drawn) and appends the path at once: the lists keep the order of
 // the calls, and wait reports what failed.
-func (fw *figureWriter) write(name string, fig io.WriterTo, written *[]string) error {
+func (fw *Writer) write(name string, fig io.WriterTo, written *[]string) error {
 	path := filepath.Join(fw.dir, FigureFileName(name))
-	if fw.ctx != nil {
-		if err := fw.ctx.Err(); err != nil {
+	if fw.Ctx != nil {
+		if err := fw.Ctx.Err(); err != nil {
 			return fmt.Errorf("report %s: stopped before %s: %w", fw.dir, name, err)
 		}
 	}
@@ -82,17 +82,17 @@ func (fw *figureWriter) write(name string, fig io.WriterTo, written *[]string) e
 // wait returns when every figure handed over is written, with the error of
 // the earliest one (in the order of the write calls) that failed: the one a
 // serial writer would have stopped at.
-func (fw *figureWriter) wait() error {
+func (fw *Writer) Wait() error {
 	fw.wg.Wait()
 	fw.mu.Lock()
 	defer fw.mu.Unlock()
 	return fw.err
 }
 
-// maxFileName is the longest figure file name FigureFileName returns, in
+// MaxFileName is the longest figure file name FigureFileName returns, in
 // bytes: file systems allow 255, and the temporary file of an atomic
 // write adds about 16 (".<name>.tmp-<digits>").
-const maxFileName = 200
+const MaxFileName = 200
 
 // FigureFileName turns a figure's name, built from metric, term and axis
 // names (<metric>_vs_<term>.png), into the name of a file of the results
@@ -120,7 +120,7 @@ func FigureFileName(name string) string {
 	case ".", "..":
 		return strings.Repeat("%2E", len(safe))
 	}
-	if len(safe) <= maxFileName {
+	if len(safe) <= MaxFileName {
 		return safe
 	}
 	ext := filepath.Ext(safe)
@@ -128,6 +128,6 @@ func FigureFileName(name string) string {
 		ext = ""
 	}
 	sum := sha256.Sum256([]byte(name))
-	head := strings.ToValidUTF8(safe[:maxFileName-len(ext)-17], "")
+	head := strings.ToValidUTF8(safe[:MaxFileName-len(ext)-17], "")
 	return head + "-" + hex.EncodeToString(sum[:8]) + ext
 }

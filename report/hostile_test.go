@@ -33,7 +33,7 @@ func TestFigureFileName(t *testing.T) {
 	seen := map[string]string{}
 	for _, name := range hostile {
 		got := FigureFileName(name)
-		if got == "" || got == "." || got == ".." || strings.ContainsAny(got, "/\\\x00") || len(got) > maxFileName {
+		if got == "" || got == "." || got == ".." || strings.ContainsAny(got, "/\\\x00") || len(got) > MaxFileName {
 			t.Errorf("FigureFileName(%q) = %q: not one file of the folder", name, got)
 		}
 		if filepath.Join("study", got) != "study/"+got {

@@ -22,7 +22,7 @@ import (
 func balancingStudy(t *testing.T) *table.Analysis {
 	t.Helper()
 	dir := filepath.Join("testdata", "balancing-methods")
-	s, runs, n, err := SummarizeRuns(filepath.Join(dir, table.RunsFile))
+	s, runs, n, err := table.SummarizeRuns(filepath.Join(dir, table.RunsFile))
 	if err != nil {
 		t.Fatal(err)
 	}

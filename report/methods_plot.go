@@ -45,7 +45,7 @@ type weightSeries struct {
 
 // methodsFigures writes methods_front[_<axes>].png and
 // methods_weights_<term>[_<axes>].png.
-func methodsFigures(a *table.Analysis, fw *figureWriter, opts PlotOptions) ([]string, error) {
+func methodsFigures(a *table.Analysis, fw *Writer, opts PlotOptions) ([]string, error) {
 	m := a.Methods
 	if m == nil {
 		return nil, nil

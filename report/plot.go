@@ -77,16 +77,16 @@ var ErrTooFewPoints = errors.New("fewer than two λ with a value")
 // Metrics without any value (test metrics without a test split), or with
 // values at fewer than two λ, get no file. Plot returns the paths written, in order.
 func Plot(dir string, s *table.Summary, opts PlotOptions) ([]string, error) {
-	fw := newFigureWriter(dir, opts.Workers)
-	written, err := plotMetrics(fw, s, opts)
-	if werr := fw.wait(); err == nil && werr != nil {
+	fw := NewWriter(dir, opts.Workers)
+	written, err := PlotMetrics(fw, s, opts)
+	if werr := fw.Wait(); err == nil && werr != nil {
 		return written, werr
 	}
 	return written, err
 }
 
-// plotMetrics is Plot writing through fw.
-func plotMetrics(fw *figureWriter, s *table.Summary, opts PlotOptions) ([]string, error) {
+// PlotMetrics is Plot writing through fw.
+func PlotMetrics(fw *Writer, s *table.Summary, opts PlotOptions) ([]string, error) {
 	xi, err := xTerm(s, opts.X)
 	if err != nil {
 		return nil, err

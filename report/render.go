@@ -64,7 +64,7 @@ func RenderContext(ctx context.Context, dir string, opts PlotOptions) error {
 	// static front (methods.go); so is a cross-validated one (a fold
 	// column), whose folds are pooled per grid point and repeat
 	// (PoolFolds) before anything else.
-	s, runs, nRuns, err := SummarizeRuns(filepath.Join(dir, table.RunsFile))
+	s, runs, nRuns, err := table.SummarizeRuns(filepath.Join(dir, table.RunsFile))
 	if err != nil {
 		return err
 	}
@@ -163,14 +163,14 @@ func figureOptions(s *table.Summary, a *table.Analysis, opts PlotOptions) PlotOp
 // before report.html links to it.
 func renderFigures(ctx context.Context, dir string, s *table.Summary, a *table.Analysis, opts, popts PlotOptions) (figs *Figures, err error) {
 	figs = &Figures{}
-	fw := newFigureWriter(dir, opts.Workers)
-	fw.ctx = ctx
+	fw := NewWriter(dir, opts.Workers)
+	fw.Ctx = ctx
 	defer func() {
-		if werr := fw.wait(); err == nil {
+		if werr := fw.Wait(); err == nil {
 			err = werr
 		}
 	}()
-	paths, err := plotMetrics(fw, s, popts)
+	paths, err := PlotMetrics(fw, s, popts)
 	if err != nil && !(opts.X == "" && errors.Is(err, ErrNoSweptTerm)) {
 		return nil, err
 	}
@@ -178,57 +178,23 @@ func renderFigures(ctx context.Context, dir string, s *table.Summary, a *table.A
 	if err := writeFigures(a, fw, opts, figs); err != nil {
 		return nil, err
 	}
-	if err := fw.wait(); err != nil {
+	if err := fw.Wait(); err != nil {
 		return nil, err
 	}
 	return figs, nil
 }
 
-// htmlSection is the section of report.html that shows a figure; each is
-// a field of Figures.
-type htmlSection int
-
-const (
-	sectionTradeoff htmlSection = iota // Figures.Tradeoff
-	sectionMethods                     // Figures.Methods
-	sectionGrad                        // Figures.Grad
-	sectionCost                        // Figures.Cost
-)
-
-// figureFamily is one family of analysis figures: how they are drawn
-// (returning the files written, none when they do not apply) and where
-// report.html shows them.
-type figureFamily struct {
-	name    string // what the figures show, for readers of this table
-	draw    func(a *table.Analysis, fw *figureWriter, opts PlotOptions) ([]string, error)
-	section htmlSection
-}
-
-// figureFamilies are the analysis figures, registered once, in the order
-// they are drawn and shown within their section. A new figure is a
-// function and one row here. The metric figures (plotMetrics) and the
-// training curves (per term, Figures.Training) are drawn apart.
-var figureFamilies = []figureFamily{
-	{"trade-off of each term's metric against the task", tradeoffFigures, sectionTradeoff},
-	{"heatmaps over two swept terms", heatmapFigures, sectionTradeoff},
-	{"comparison figures", compareFigures, sectionTradeoff},
-	{"balancing methods against the static front", methodsFigures, sectionMethods},
-	{"gradient ratio and conflict", gradFigures, sectionGrad},
-	{"cost per run", costFigures, sectionCost},
-	{"samples of the trained models", func(_ *table.Analysis, fw *figureWriter, _ PlotOptions) ([]string, error) { return samplesFigures(fw) }, sectionTradeoff},
-}
-
 // add records the figure files paths in section sec.
-func (f *Figures) add(sec htmlSection, paths []string) {
+func (f *Figures) add(sec Section, paths []string) {
 	names := baseNames(paths)
 	switch sec {
-	case sectionTradeoff:
+	case SectionTradeoff:
 		f.Tradeoff = append(f.Tradeoff, names...)
-	case sectionMethods:
+	case SectionMethods:
 		f.Methods = append(f.Methods, names...)
-	case sectionGrad:
+	case SectionGrad:
 		f.Grad = append(f.Grad, names...)
-	case sectionCost:
+	case SectionCost:
 		f.Cost = append(f.Cost, names...)
 	default:
 		panic(fmt.Sprintf("report: figure section %d has no field in Figures", sec))
@@ -236,21 +202,21 @@ func (f *Figures) add(sec htmlSection, paths []string) {
 }
 
 // writeFigures writes the analysis figures and records them in figs.
-func writeFigures(a *table.Analysis, fw *figureWriter, opts PlotOptions, figs *Figures) error {
-	for _, fam := range figureFamilies {
-		paths, err := fam.draw(a, fw, opts)
+func writeFigures(a *table.Analysis, fw *Writer, opts PlotOptions, figs *Figures) error {
+	for _, fam := range Families {
+		paths, err := fam.Draw(a, fw, opts)
 		if err != nil {
 			return err
 		}
-		figs.add(fam.section, paths)
+		figs.add(fam.Section, paths)
 	}
 	return writeTrainingFigures(a, fw, opts, figs)
 }
 
 // writeTrainingFigures writes the training curves of each term and records
 // them in figs.Training.
-func writeTrainingFigures(a *table.Analysis, fw *figureWriter, opts PlotOptions, figs *Figures) error {
-	train, err := trainingFigures(a, fw, opts)
+func writeTrainingFigures(a *table.Analysis, fw *Writer, opts PlotOptions, figs *Figures) error {
+	train, err := TrainingFigures(a, fw, opts)
 	if err != nil {
 		return err
 	}
@@ -267,27 +233,4 @@ func baseNames(paths []string) []string {
 		out[i] = filepath.Base(p)
 	}
 	return out
-}
-
-// SummarizeRuns is the summary of the runs.csv at path, the one
-// summary.csv holds: a row at a time (runs is nil) unless the table has a
-// method column or a fold column; then it is read whole (runs), its folds
-// pooled per grid point and repeat (PoolFolds). nRuns counts the runs
-// summarized (after pooling).
-func SummarizeRuns(path string) (s *table.Summary, runs *table.Runs, nRuns int, err error) {
-	rr, err := table.OpenRuns(path)
-	if err != nil {
-		return nil, nil, 0, err
-	}
-	whole := rr.HasMethod || rr.Folds
-	rr.Close()
-	if !whole {
-		s, nRuns, err = table.SummarizeFile(path)
-		return s, nil, nRuns, err
-	}
-	if runs, err = table.ReadRuns(path); err != nil {
-		return nil, nil, 0, err
-	}
-	runs = table.PoolFolds(runs) // one run per grid point and repeat
-	return table.Summarize(runs), runs, len(runs.Runs), nil
 }

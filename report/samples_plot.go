@@ -37,7 +37,7 @@ var sampleKinds = map[string]struct {
 // samples_perceptual.png (input / restored / target images at a few λ)
 // or samples_temporal.png (one test sequence's true and predicted labels
 // at a few λ). It returns the files written.
-func samplesFigures(fw *figureWriter) ([]string, error) {
+func samplesFigures(fw *Writer) ([]string, error) {
 	s, err := table.ReadSamples(filepath.Join(fw.dir, table.SamplesFile))
 	if err != nil || s == nil || len(s.Runs) == 0 {
 		return nil, err

@@ -41,7 +41,7 @@ func TestSamples_RoundTripAndFigure(t *testing.T) {
 	if s.Kind != "scatter" || !slices.Equal(s.Terms, []string{"adversarial"}) || len(s.Runs) != 3 || len(s.Runs[2].Rows) != 60 || s.Runs[2].Lambdas[0] != 1 {
 		t.Fatalf("read back %+v", s)
 	}
-	paths, err := samplesFigures(newFigureWriter(dir, 1))
+	paths, err := samplesFigures(NewWriter(dir, 1))
 	if err != nil || len(paths) != 1 {
 		t.Fatalf("figures %v, %v", paths, err)
 	}

@@ -115,7 +115,7 @@ func TestMetricFigure_ExtremeValues(t *testing.T) {
 		}
 		dir := t.TempDir()
 		var written []string
-		if err := newFigureWriter(dir, 1).write("test.big_vs_l2.png", wt, &written); err != nil {
+		if err := NewWriter(dir, 1).write("test.big_vs_l2.png", wt, &written); err != nil {
 			t.Errorf("[%g, %g]: %v", r[0], r[1], err)
 		}
 		noTemps(t, dir)
@@ -155,10 +155,10 @@ func TestFigureWriter_PanicIsAnError(t *testing.T) {
 	for _, workers := range []int{1, 3} {
 		for _, fig := range []io.WriterTo{panicFig{}, failFig{}} {
 			dir := t.TempDir()
-			fw := newFigureWriter(dir, workers)
+			fw := NewWriter(dir, workers)
 			var written []string
 			err := fw.write("x.png", fig, &written)
-			if werr := fw.wait(); err == nil {
+			if werr := fw.Wait(); err == nil {
 				err = werr
 			}
 			if err == nil || !strings.Contains(err.Error(), filepath.Join(dir, "x.png")) {

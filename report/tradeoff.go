@@ -48,7 +48,7 @@ type ring struct {
 }
 
 // tradeoffFigures writes tradeoff_<term>.png for every term that has one.
-func tradeoffFigures(a *table.Analysis, fw *figureWriter, opts PlotOptions) ([]string, error) {
+func tradeoffFigures(a *table.Analysis, fw *Writer, opts PlotOptions) ([]string, error) {
 	var written []string
 	for _, ta := range a.Terms {
 		if f := tradeoffFigure(a, &ta, opts); f != nil {
@@ -324,7 +324,7 @@ func (h *heatFig) Y(r int) float64    { return float64(r) }
 // heatmapFigures writes heat_<metric>.png for the task metric and each
 // swept term's metric over the first two swept terms, the other swept
 // terms (if any) at their reference λ.
-func heatmapFigures(a *table.Analysis, fw *figureWriter, opts PlotOptions) ([]string, error) {
+func heatmapFigures(a *table.Analysis, fw *Writer, opts PlotOptions) ([]string, error) {
 	// The terms of the first axis point (all of them without axes): a
 	// term analysed at several axis values is still one term.
 	var terms []table.TermAnalysis

@@ -132,7 +132,7 @@ mutant summary-drops-pooled-se report/table/summary.go report/table 'FuzzParseSu
 mutant check-band-ignores-pooled-se report/check/check.go report/check 'PooledSEBand' \
 	'	if st.Pooled {' '	if false {'
 mutant verify-summary-unpooled report/check/usable.go cmd 'TestCheck_CVBalanceAsReport' \
-	's, _, _, err := report.SummarizeRuns(runsPath)' 'runs, err := report.ReadRuns(runsPath); s := report.Summarize(runs)'
+	's, _, _, err := table.SummarizeRuns(runsPath)' 'runs, err := table.ReadRuns(runsPath); s := table.Summarize(runs)'
 mutant run-ignores-fold study/one.go cmd 'TestRun_SameAsSweep' \
 	'st.Plans.At(req.Repeat*max(folds, 1) + req.Fold)' 'st.Plans.At(req.Repeat*max(folds, 1))'
 mutant run-ignores-axes study/one.go cmd 'TestRun_SameAsSweep' \
@@ -426,10 +426,10 @@ mutant i22-summary-ci-columns-swapped report/table/summary_read.go report/table 
 	'{SuffixCILow, func(st *Stat) *float64 { return &st.CILow }},' '{SuffixCILow, func(st *Stat) *float64 { return &st.CIHigh }},'
 mutant i22-summary-se-not-pooled report/table/summary_read.go report/table 'Summary|Check|Usable' \
 	'st.Pooled = cols[statSE] >= 0' 'st.Pooled = false'
-mutant i22-figure-family-wrong-section report/render.go report 'TestRender_Analysis$' \
-	'gradFigures, sectionGrad}' 'gradFigures, sectionCost}'
-mutant i22-figure-family-dropped report/render.go report 'TestRender_Analysis$' \
-	'	{"heatmaps over two swept terms", heatmapFigures, sectionTradeoff},' ''
+mutant i22-figure-family-wrong-section report/registry.go report 'TestRender_Analysis$' \
+	'gradFigures, SectionGrad}' 'gradFigures, SectionCost}'
+mutant i22-figure-family-dropped report/registry.go report 'TestRender_Analysis$' \
+	'	{"heatmaps over two swept terms", heatmapFigures, SectionTradeoff},' ''
 mutant i22-sample-kind-file-name report/samples_plot.go report 'TestSampleKinds' \
 	'{"samples_temporal.png", sequencePanel}' '{"samples_sequence.png", sequencePanel}'
 mutant i22-metric-series-ref-dropped report/plot.go report 'Plot|Figure' \

@@ -12,8 +12,6 @@ import (
 
 	"github.com/lossexp/lossexp/internal/saferead"
 	"github.com/lossexp/lossexp/spec"
-
-	"github.com/lossexp/lossexp/report"
 )
 
 // ErrUnusable reports a summary that cannot support a comparison (no
@@ -109,7 +107,7 @@ func UsableSummary(s *table.Summary, path string, metrics []string, base bool) e
 // folder without runs.csv is fs.ErrNotExist.
 func VerifySummary(dir string) error {
 	runsPath, sumPath := filepath.Join(dir, table.RunsFile), filepath.Join(dir, table.SummaryFile)
-	s, _, _, err := report.SummarizeRuns(runsPath)
+	s, _, _, err := table.SummarizeRuns(runsPath)
 	if err != nil {
 		return err
 	}

@@ -385,3 +385,26 @@ func Distinct(s *Summary, j int) int {
 	}
 	return len(seen)
 }
+
+// SummarizeRuns is the summary of the runs.csv at path, the one
+// summary.csv holds: a row at a time (runs is nil) unless the table has a
+// method column or a fold column; then it is read whole (runs), its folds
+// pooled per grid point and repeat (PoolFolds). nRuns counts the runs
+// summarized (after pooling).
+func SummarizeRuns(path string) (s *Summary, runs *Runs, nRuns int, err error) {
+	rr, err := OpenRuns(path)
+	if err != nil {
+		return nil, nil, 0, err
+	}
+	whole := rr.HasMethod || rr.Folds
+	rr.Close()
+	if !whole {
+		s, nRuns, err = SummarizeFile(path)
+		return s, nil, nRuns, err
+	}
+	if runs, err = ReadRuns(path); err != nil {
+		return nil, nil, 0, err
+	}
+	runs = PoolFolds(runs) // one run per grid point and repeat
+	return Summarize(runs), runs, len(runs.Runs), nil
+}
