@@ -13,6 +13,7 @@ import (
 
 	"github.com/lossexp/lossexp/experiments"
 	"github.com/lossexp/lossexp/internal/layout"
+	"github.com/lossexp/lossexp/report/figure"
 	"github.com/lossexp/lossexp/report/table"
 )
 
@@ -113,7 +114,7 @@ func writeTradeoffRuns(t *testing.T, dir string, rs []experiments.Result) {
 func TestRender_Analysis(t *testing.T) {
 	dir := t.TempDir()
 	writeTradeoff(t, dir)
-	if err := Render(dir, PlotOptions{}); err != nil {
+	if err := Render(dir, figure.PlotOptions{}); err != nil {
 		t.Fatal(err)
 	}
 	for _, name := range []string{table.BalanceFile, table.PairedFile} {
@@ -188,7 +189,7 @@ func TestRender_Analysis(t *testing.T) {
 		os.Remove(png)
 	}
 	os.Remove(filepath.Join(dir, table.HTMLFile))
-	if err := Render(dir, PlotOptions{}); err != nil {
+	if err := Render(dir, figure.PlotOptions{}); err != nil {
 		t.Fatal(err)
 	}
 	again, _ := os.ReadFile(filepath.Join(dir, table.BalanceFile))
@@ -268,7 +269,7 @@ func TestAnalyze_NoCurvesNoTimings(t *testing.T) {
 	os.Remove(filepath.Join(dir, table.CurvesFile))
 	os.Remove(filepath.Join(dir, table.TimingsFile))
 	os.Remove(filepath.Join(dir, layout.SpecFile))
-	if err := Render(dir, PlotOptions{}); err != nil {
+	if err := Render(dir, figure.PlotOptions{}); err != nil {
 		t.Fatal(err)
 	}
 	page, err := os.ReadFile(filepath.Join(dir, table.HTMLFile))

@@ -3,9 +3,10 @@
 // writes summary.csv and the other tables, draws the PNG figures and writes
 // report.html, the one page that shows them. It never trains.
 //
-// Every figure family is registered once, in figureFamilies (render.go),
-// with the function that draws it and the section of report.html that shows
-// it. The regression check against a baseline (`lossexp check`) is package
-// report/check, the comparison of two studies (`lossexp compare`) package
-// report/compare; this package imports neither.
+// Every figure family is registered once, in figure.Families (package
+// report/figure), with the function that draws it and the section of
+// report.html that shows it. The regression check against a baseline
+// (`lossexp check`) is package report/check, the comparison of two
+// studies (`lossexp compare`) package report/compare; this package
+// imports neither.
 package report

@@ -10,6 +10,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/lossexp/lossexp/report/figure"
 	"github.com/lossexp/lossexp/report/table"
 )
 
@@ -19,7 +20,7 @@ func renderFiles(t *testing.T, fill func(*testing.T, string), workers int) map[s
 	t.Helper()
 	dir := t.TempDir()
 	fill(t, dir)
-	if err := Render(dir, PlotOptions{Title: "t", Workers: workers}); err != nil {
+	if err := Render(dir, figure.PlotOptions{Title: "t", Workers: workers}); err != nil {
 		t.Fatalf("Render with %d workers: %v", workers, err)
 	}
 	entries, err := os.ReadDir(dir)
@@ -82,7 +83,7 @@ func TestRender_WorkersError(t *testing.T) {
 	for _, workers := range []int{1, 4} {
 		dir := t.TempDir()
 		writeSample(t, dir)
-		if err := Render(dir, PlotOptions{Title: "t"}); err != nil {
+		if err := Render(dir, figure.PlotOptions{Title: "t"}); err != nil {
 			t.Fatal(err)
 		}
 		pngs, _ := filepath.Glob(filepath.Join(dir, "*.png"))
@@ -105,7 +106,7 @@ func TestRender_WorkersError(t *testing.T) {
 				t.Fatal(err)
 			}
 		}
-		err := Render(dir, PlotOptions{Title: "t", Workers: workers})
+		err := Render(dir, figure.PlotOptions{Title: "t", Workers: workers})
 		if err == nil {
 			t.Fatalf("%d workers: Render succeeded with a folder in the way", workers)
 		}

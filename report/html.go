@@ -15,6 +15,7 @@ import (
 	"github.com/lossexp/lossexp/experiments"
 	"github.com/lossexp/lossexp/internal/layout"
 	"github.com/lossexp/lossexp/internal/saferead"
+	"github.com/lossexp/lossexp/report/figure"
 	"github.com/lossexp/lossexp/report/table"
 )
 
@@ -116,7 +117,7 @@ type htmlCost struct {
 
 // WriteHTML writes dir/report.html: a self-contained page (inline CSS, no
 // script, figures linked as files of the same folder) that reads offline.
-func WriteHTML(dir string, a *table.Analysis, opts PlotOptions, figs *Figures) error {
+func WriteHTML(dir string, a *table.Analysis, opts figure.PlotOptions, figs *Figures) error {
 	d := pageData(a, opts, figs)
 	d.Img = map[string]template.URL{}
 	for _, f := range figs.All() {
@@ -136,7 +137,7 @@ func WriteHTML(dir string, a *table.Analysis, opts PlotOptions, figs *Figures) e
 	})
 }
 
-func pageData(a *table.Analysis, opts PlotOptions, figs *Figures) *htmlData {
+func pageData(a *table.Analysis, opts figure.PlotOptions, figs *Figures) *htmlData {
 	d := &htmlData{Title: opts.Title, Description: opts.Description, Dir: a.Dir, Warnings: a.Warnings, Notes: a.Notes,
 		Task: a.Task, Figs: figs, SpecText: a.SpecText}
 	if d.Title == "" {
@@ -247,7 +248,7 @@ func htmlPairedOf(p table.Paired) htmlPaired {
 // htmlRuns is the runs table: run id, repeat, status, λ, the task metric,
 // the terms' metrics and the report metrics, reason; at most HTMLMaxRuns
 // rows.
-func htmlRuns(a *table.Analysis, opts PlotOptions) htmlTable {
+func htmlRuns(a *table.Analysis, opts figure.PlotOptions) htmlTable {
 	var t htmlTable
 	cols := []int{}
 	addCol := func(i int) {

@@ -12,6 +12,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/lossexp/lossexp/report/figure"
 	"github.com/lossexp/lossexp/report/table"
 )
 
@@ -71,7 +72,7 @@ func TestHTML_ChromiumShowsEveryFigure(t *testing.T) {
 	}
 	dir := t.TempDir()
 	writeTradeoff(t, dir)
-	if err := Render(dir, PlotOptions{}); err != nil {
+	if err := Render(dir, figure.PlotOptions{}); err != nil {
 		t.Fatal(err)
 	}
 	page, err := os.ReadFile(filepath.Join(dir, table.HTMLFile))

@@ -8,6 +8,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/lossexp/lossexp/report/figure"
 	"github.com/lossexp/lossexp/report/table"
 )
 
@@ -55,7 +56,7 @@ func TestMethods_BeatsParetoOptimalOnly(t *testing.T) {
 	if err := os.WriteFile(filepath.Join(dir, table.RunsFile), []byte(b.String()), 0o644); err != nil {
 		t.Fatal(err)
 	}
-	if err := Render(dir, PlotOptions{}); err != nil {
+	if err := Render(dir, figure.PlotOptions{}); err != nil {
 		t.Fatal(err)
 	}
 	f, err := os.Open(filepath.Join(dir, table.MethodsFile))

@@ -8,6 +8,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/lossexp/lossexp/report/figure"
 	"github.com/lossexp/lossexp/report/table"
 )
 
@@ -132,7 +133,7 @@ func renderMethods(t *testing.T, dir string, files map[string]string) [][]string
 			t.Fatal(err)
 		}
 	}
-	if err := Render(dir, PlotOptions{}); err != nil {
+	if err := Render(dir, figure.PlotOptions{}); err != nil {
 		t.Fatal(err)
 	}
 	f, err := os.Open(filepath.Join(dir, table.MethodsFile))

@@ -10,6 +10,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/lossexp/lossexp/report/figure"
 	"github.com/lossexp/lossexp/report/table"
 )
 
@@ -78,23 +79,23 @@ func TestPlot(t *testing.T) {
 	for _, tc := range []struct {
 		name     string
 		l1s, l2s []float64
-		opts     PlotOptions
+		opts     figure.PlotOptions
 		want     []string
 	}{
-		{"1-D", logspace, []float64{1e-4}, PlotOptions{Title: "l1"},
+		{"1-D", logspace, []float64{1e-4}, figure.PlotOptions{Title: "l1"},
 			[]string{"train.accuracy_vs_l1.png", "test.accuracy_vs_l1.png", "sparsity_vs_l1.png", "accuracy_train_vs_test.png"}},
-		{"2-D", logspace, []float64{0, 1e-4, 1e-2}, PlotOptions{X: "l1", Metrics: []string{"test.accuracy"}, Title: "grid", Description: "l1 against l2"},
+		{"2-D", logspace, []float64{0, 1e-4, 1e-2}, figure.PlotOptions{X: "l1", Metrics: []string{"test.accuracy"}, Title: "grid", Description: "l1 against l2"},
 			[]string{"test.accuracy_vs_l1.png", "accuracy_train_vs_test.png"}},
-		{"2-D against l2", logspace, []float64{0, 1e-4, 1e-2}, PlotOptions{X: "l2", Metrics: []string{"sparsity"}},
+		{"2-D against l2", logspace, []float64{0, 1e-4, 1e-2}, figure.PlotOptions{X: "l2", Metrics: []string{"sparsity"}},
 			[]string{"sparsity_vs_l2.png", "accuracy_train_vs_test.png"}},
-		{"no zero", logspace[1:], []float64{1e-4}, PlotOptions{Metrics: []string{"test.accuracy"}},
+		{"no zero", logspace[1:], []float64{1e-4}, figure.PlotOptions{Metrics: []string{"test.accuracy"}},
 			[]string{"test.accuracy_vs_l1.png", "accuracy_train_vs_test.png"}},
-		{"linear axis", []float64{0, 0.5}, []float64{1e-4}, PlotOptions{Metrics: []string{"test.accuracy"}},
+		{"linear axis", []float64{0, 0.5}, []float64{1e-4}, figure.PlotOptions{Metrics: []string{"test.accuracy"}},
 			[]string{"test.accuracy_vs_l1.png", "accuracy_train_vs_test.png"}},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			dir := t.TempDir()
-			files, err := Plot(dir, gridSummary(tc.l1s, tc.l2s), tc.opts)
+			files, err := figure.Plot(dir, gridSummary(tc.l1s, tc.l2s), tc.opts)
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -116,22 +117,22 @@ func TestPlot_Errors(t *testing.T) {
 	s := gridSummary([]float64{0, 1e-3, 1e-2}, []float64{1e-4})
 	for _, tc := range []struct {
 		name string
-		opts PlotOptions
+		opts figure.PlotOptions
 		err  string
 	}{
-		{"unknown term", PlotOptions{X: "l3"}, "plot against l3: no such term in runs.csv (have l1, l2)"},
-		{"single value", PlotOptions{X: "l2"}, "plot against l2: λ takes a single value (1e-4)"},
-		{"unknown metric", PlotOptions{Metrics: []string{"test.auc"}}, "plot test.auc: no such metric"},
+		{"unknown term", figure.PlotOptions{X: "l3"}, "plot against l3: no such term in runs.csv (have l1, l2)"},
+		{"single value", figure.PlotOptions{X: "l2"}, "plot against l2: λ takes a single value (1e-4)"},
+		{"unknown metric", figure.PlotOptions{Metrics: []string{"test.auc"}}, "plot test.auc: no such metric"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
-			_, err := Plot(t.TempDir(), s, tc.opts)
+			_, err := figure.Plot(t.TempDir(), s, tc.opts)
 			if err == nil || !strings.Contains(err.Error(), tc.err) {
 				t.Errorf("error = %v, want it to contain %q", err, tc.err)
 			}
 		})
 	}
 	// The all-NaN test.f1 is asked for: no file, no error.
-	files, err := Plot(t.TempDir(), s, PlotOptions{Metrics: []string{"test.f1"}})
+	files, err := figure.Plot(t.TempDir(), s, figure.PlotOptions{Metrics: []string{"test.f1"}})
 	if err != nil || slices.Contains(basenames(files), "test.f1_vs_l1.png") {
 		t.Errorf("all-NaN metric: files %v, error %v", files, err)
 	}
@@ -140,7 +141,7 @@ func TestPlot_Errors(t *testing.T) {
 func TestRender(t *testing.T) {
 	dir := t.TempDir()
 	writeSample(t, dir)
-	if err := Render(dir, PlotOptions{}); err != nil {
+	if err := Render(dir, figure.PlotOptions{}); err != nil {
 		t.Fatal(err)
 	}
 	for _, name := range []string{table.SummaryFile, "train.accuracy_vs_l1.png", "accuracy_train_vs_test.png"} {
@@ -152,7 +153,7 @@ func TestRender(t *testing.T) {
 	if _, err := os.Stat(filepath.Join(dir, "sparsity_vs_l1.png")); err == nil {
 		t.Error("sparsity_vs_l1.png written for a single finite point")
 	}
-	if err := Render(t.TempDir(), PlotOptions{}); err == nil || !strings.Contains(err.Error(), "runs.csv") {
+	if err := Render(t.TempDir(), figure.PlotOptions{}); err == nil || !strings.Contains(err.Error(), "runs.csv") {
 		t.Errorf("Render of an empty folder: error = %v", err)
 	}
 }

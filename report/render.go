@@ -8,8 +8,14 @@ import (
 	"slices"
 	"strings"
 
+	"github.com/lossexp/lossexp/report/figure"
 	"github.com/lossexp/lossexp/report/table"
 )
+
+// PlotOptions are the options of Render: those of the figures
+// (package report/figure), named here so that a caller of Render needs
+// this package only.
+type PlotOptions = figure.PlotOptions
 
 // Render reads dir/runs.csv (and, when present, spec.yaml, curves.csv and
 // timings.csv) and writes, from them alone:
@@ -37,7 +43,7 @@ import (
 // written. An empty opts.Title defaults to the folder's name. With
 // opts.Workers > 1 the figures are drawn on that many goroutines at once;
 // every file is the same, byte for byte, as with one.
-func Render(dir string, opts PlotOptions) error {
+func Render(dir string, opts figure.PlotOptions) error {
 	return RenderContext(context.Background(), dir, opts)
 }
 
@@ -47,7 +53,7 @@ func Render(dir string, opts PlotOptions) error {
 // (each is written atomically, and figures already being drawn finish);
 // report.html, written last, is then absent or the previous one. `lossexp
 // report DIR` rebuilds everything.
-func RenderContext(ctx context.Context, dir string, opts PlotOptions) error {
+func RenderContext(ctx context.Context, dir string, opts figure.PlotOptions) error {
 	stop := func(stage string) error {
 		if err := ctx.Err(); err != nil {
 			return fmt.Errorf("report %s: stopped before %s: %w", dir, stage, err)
@@ -131,9 +137,9 @@ func writeTables(dir string, s *table.Summary, a *table.Analysis) error {
 // figureOptions are the options of the metric figures: opts with the
 // balance points marked, and the task metric and the terms' metrics among
 // the metrics when the caller chose a list that lacks them.
-func figureOptions(s *table.Summary, a *table.Analysis, opts PlotOptions) PlotOptions {
+func figureOptions(s *table.Summary, a *table.Analysis, opts figure.PlotOptions) figure.PlotOptions {
 	popts := opts
-	popts.Marks = append(slices.Clip(opts.Marks), BalanceMarks(a)...)
+	popts.Marks = append(slices.Clip(opts.Marks), figure.BalanceMarks(a)...)
 	if len(popts.Metrics) == 0 {
 		// Every metric but the gradient diagnostics, which have figures
 		// of their own.
@@ -161,17 +167,17 @@ func figureOptions(s *table.Summary, a *table.Analysis, opts PlotOptions) PlotOp
 // popts and the analysis figures with opts, and returns them. Every
 // figure handed over is written (or has failed) before it returns, and so
 // before report.html links to it.
-func renderFigures(ctx context.Context, dir string, s *table.Summary, a *table.Analysis, opts, popts PlotOptions) (figs *Figures, err error) {
+func renderFigures(ctx context.Context, dir string, s *table.Summary, a *table.Analysis, opts, popts figure.PlotOptions) (figs *Figures, err error) {
 	figs = &Figures{}
-	fw := NewWriter(dir, opts.Workers)
+	fw := figure.NewWriter(dir, opts.Workers)
 	fw.Ctx = ctx
 	defer func() {
 		if werr := fw.Wait(); err == nil {
 			err = werr
 		}
 	}()
-	paths, err := PlotMetrics(fw, s, popts)
-	if err != nil && !(opts.X == "" && errors.Is(err, ErrNoSweptTerm)) {
+	paths, err := figure.PlotMetrics(fw, s, popts)
+	if err != nil && !(opts.X == "" && errors.Is(err, figure.ErrNoSweptTerm)) {
 		return nil, err
 	}
 	figs.Metrics = baseNames(paths)
@@ -185,16 +191,16 @@ func renderFigures(ctx context.Context, dir string, s *table.Summary, a *table.A
 }
 
 // add records the figure files paths in section sec.
-func (f *Figures) add(sec Section, paths []string) {
+func (f *Figures) add(sec figure.Section, paths []string) {
 	names := baseNames(paths)
 	switch sec {
-	case SectionTradeoff:
+	case figure.SectionTradeoff:
 		f.Tradeoff = append(f.Tradeoff, names...)
-	case SectionMethods:
+	case figure.SectionMethods:
 		f.Methods = append(f.Methods, names...)
-	case SectionGrad:
+	case figure.SectionGrad:
 		f.Grad = append(f.Grad, names...)
-	case SectionCost:
+	case figure.SectionCost:
 		f.Cost = append(f.Cost, names...)
 	default:
 		panic(fmt.Sprintf("report: figure section %d has no field in Figures", sec))
@@ -202,8 +208,8 @@ func (f *Figures) add(sec Section, paths []string) {
 }
 
 // writeFigures writes the analysis figures and records them in figs.
-func writeFigures(a *table.Analysis, fw *Writer, opts PlotOptions, figs *Figures) error {
-	for _, fam := range Families {
+func writeFigures(a *table.Analysis, fw *figure.Writer, opts figure.PlotOptions, figs *Figures) error {
+	for _, fam := range figure.Families {
 		paths, err := fam.Draw(a, fw, opts)
 		if err != nil {
 			return err
@@ -215,8 +221,8 @@ func writeFigures(a *table.Analysis, fw *Writer, opts PlotOptions, figs *Figures
 
 // writeTrainingFigures writes the training curves of each term and records
 // them in figs.Training.
-func writeTrainingFigures(a *table.Analysis, fw *Writer, opts PlotOptions, figs *Figures) error {
-	train, err := TrainingFigures(a, fw, opts)
+func writeTrainingFigures(a *table.Analysis, fw *figure.Writer, opts figure.PlotOptions, figs *Figures) error {
+	train, err := figure.TrainingFigures(a, fw, opts)
 	if err != nil {
 		return err
 	}

@@ -7,6 +7,7 @@ import (
 	"path/filepath"
 	"testing"
 
+	"github.com/lossexp/lossexp/report/figure"
 	"github.com/lossexp/lossexp/report/table"
 )
 
@@ -38,7 +39,7 @@ func checkGolden(t *testing.T, name string, got []byte) {
 func TestGolden(t *testing.T) {
 	dir := t.TempDir()
 	writeSample(t, dir)
-	if err := Render(dir, PlotOptions{Title: "sample"}); err != nil {
+	if err := Render(dir, figure.PlotOptions{Title: "sample"}); err != nil {
 		t.Fatal(err)
 	}
 	for _, name := range []string{table.RunsFile, table.CurvesFile, table.TimingsFile, table.SummaryFile} {

@@ -139,7 +139,7 @@ mutant run-ignores-axes study/one.go cmd 'TestRun_SameAsSweep' \
 	'Values: pt[k : k+1]})' 'Values: ax.Values[k-k : k-k+1]})'
 mutant lbfgs-ignores-tolerance experiments/train.go experiments 'LBFGSTolerance' \
 	't.spec.Train.LBFGSTolerance())' 'DefaultTolerance)'
-mutant same-spot-labels-not-merged report/labels.go report 'PointLabels' \
+mutant same-spot-labels-not-merged report/figure/labels.go report/figure 'PointLabels' \
 	'd.X*d.X+d.Y*d.Y <= same*same' 'd.X*d.X+d.Y*d.Y < same*same-same*same'
 
 # --- issue 21: mgda exact, report ticks, store integrity ---
@@ -185,9 +185,9 @@ mutant logs-move-removes-all sweep/store.go sweep 'TestMoveDir' \
 	'if st, err := os.Lstat(to); err == nil && !(st.Mode().IsRegular() && IsLogFile(e.Name())) {' 'if st, err := os.Lstat(to); err == nil && st == nil {'
 mutant logs-move-follows-link sweep/store.go sweep 'TestMoveDir' \
 	'	case !st.IsDir():' '	case !st.IsDir() && false:'
-mutant figure-name-unescaped report/figwriter.go report 'HostileMetricNames' \
+mutant figure-name-unescaped report/figure/figwriter.go report 'HostileMetricNames' \
 	'filepath.Join(fw.dir, FigureFileName(name))' 'filepath.Join(fw.dir, name)'
-mutant figure-name-collides report/figwriter.go report 'TestFigureFileName' \
+mutant figure-name-collides report/figure/figwriter.go report 'TestFigureFileName' \
 	"c == '/' || c == '\\\\' || c == '%' ||" "c == '/' || c == '\\\\' ||"
 mutant validate-dotdot-segment spec/validate.go spec 'NamesThatBecomeFiles' \
 	'seg == "" || seg == "." || seg == ".."' 'seg == "" || seg == "."'
@@ -301,13 +301,13 @@ mutant export-k8s-stdin-read-as-path cmd/root.go cmd 'TestExport_K8sSpecFromStdi
 	'	if path == study.Stdin {
 		return readSpecInput(ctx, streams)' '	if false {
 		return readSpecInput(ctx, streams)'
-mutant ticks-flat-default-panics report/ticks.go report 'LinTicks|ExtremeValues' \
+mutant ticks-flat-default-panics report/figure/ticks.go report/figure 'LinTicks|ExtremeValues' \
 	'	if hi == lo {' '	if hi == lo { return plot.DefaultTicks{}.Ticks(lo, hi) }; if false {'
-mutant ticks-overflowing-span report/ticks.go report 'LinTicks' \
+mutant ticks-overflowing-span report/figure/ticks.go report/figure 'LinTicks' \
 	'if math.IsInf(e, 0) {' 'if false {'
-mutant pad-flat-off report/ticks.go report 'PadFlat' \
+mutant pad-flat-off report/figure/ticks.go report/figure 'PadFlat' \
 	'v == a.Max && v-1 == v' 'false && v == a.Max && v-1 == v'
-mutant figure-panic-not-recovered report/plot.go report 'PanicIsAnError' \
+mutant figure-panic-not-recovered report/figure/plot.go report/figure 'PanicIsAnError' \
 	'if r := recover(); r != nil {' 'if r := any(nil); r != nil {'
 mutant atomic-temp-kept-on-panic internal/atomicfile/atomicfile.go internal/atomicfile 'PanicOfTheCallback' \
 	'if err != nil || !done {' 'if err != nil || !done && false {'
@@ -426,13 +426,13 @@ mutant i22-summary-ci-columns-swapped report/table/summary_read.go report/table 
 	'{SuffixCILow, func(st *Stat) *float64 { return &st.CILow }},' '{SuffixCILow, func(st *Stat) *float64 { return &st.CIHigh }},'
 mutant i22-summary-se-not-pooled report/table/summary_read.go report/table 'Summary|Check|Usable' \
 	'st.Pooled = cols[statSE] >= 0' 'st.Pooled = false'
-mutant i22-figure-family-wrong-section report/registry.go report 'TestRender_Analysis$' \
+mutant i22-figure-family-wrong-section report/figure/registry.go report 'TestRender_Analysis$' \
 	'gradFigures, SectionGrad}' 'gradFigures, SectionCost}'
-mutant i22-figure-family-dropped report/registry.go report 'TestRender_Analysis$' \
+mutant i22-figure-family-dropped report/figure/registry.go report 'TestRender_Analysis$' \
 	'	{"heatmaps over two swept terms", heatmapFigures, SectionTradeoff},' ''
-mutant i22-sample-kind-file-name report/samples_plot.go report 'TestSampleKinds' \
+mutant i22-sample-kind-file-name report/figure/samples_plot.go report/figure 'TestSampleKinds' \
 	'{"samples_temporal.png", sequencePanel}' '{"samples_sequence.png", sequencePanel}'
-mutant i22-metric-series-ref-dropped report/plot.go report 'Plot|Figure' \
+mutant i22-metric-series-ref-dropped report/figure/plot.go report 'Plot|Figure' \
 	'		if f.logX && x == 0 {
 			sr.ref = &st' '		if false && f.logX && x == 0 {
 			sr.ref = &st'
@@ -598,7 +598,7 @@ mutant i23-extra-metrics-dropped study/extras.go cmd 'TestTrainer_KeepsWhatItSai
 	'	return slices.Sorted(maps.Keys(set)), nil' '	return slices.Sorted(maps.Keys(set))[:0], nil'
 mutant i23-cost-no-epochs-run report/table/cost.go cmd 'TestTrainer_KeepsWhatItSaid' \
 	'		return total / n' '		return math.NaN()'
-mutant i23-training-needs-loss-task report/analysis_plot.go cmd 'TestTrainer_KeepsWhatItSaid' \
+mutant i23-training-needs-loss-task report/figure/analysis_plot.go cmd 'TestTrainer_KeepsWhatItSaid' \
 	'anyFinite(task) || totalC < 0' 'true'
 mutant i23-grad-note-older-version report/table/analysis_grad.go cmd 'TestTrainer_KeepsWhatItSaid' \
 	'		if ri >= 0 && len(ratios) == 0 {' '		if false {'
@@ -705,21 +705,21 @@ mutant i22r-one-se-smallest-lambda report/table/balance.go report/table 'TestBal
 	'&& pts[i].Lambda > pts[pick].Lambda {' '&& pts[i].Lambda < pts[pick].Lambda {'
 
 # --- issue 25: figure intervals and labels ---
-mutant i25f-range-band-ends report/plot.go report 'TestFigureRanges_HoldBandsAndWhiskers' \
+mutant i25f-range-band-ends report/figure/plot.go report/figure 'TestFigureRanges_HoldBandsAndWhiskers' \
 	'			e.addStat(st)' '			e.add(st.Mean)'
-mutant i25f-range-tradeoff-whiskers report/tradeoff.go report 'TestFigureRanges_HoldBandsAndWhiskers' \
+mutant i25f-range-tradeoff-whiskers report/figure/tradeoff.go report/figure 'TestFigureRanges_HoldBandsAndWhiskers' \
 	'ex.addStat(pt.cx)' 'ex.add(pt.cx.Mean)'
-mutant i25f-range-methods-whiskers report/methods_plot.go report 'TestFigureRanges_HoldBandsAndWhiskers' \
+mutant i25f-range-methods-whiskers report/figure/methods_plot.go report/figure 'TestFigureRanges_HoldBandsAndWhiskers' \
 	'ey.addStat(r.Side)' 'ey.add(r.Side.Mean)'
-mutant i25f-label-overlap-test report/labels.go report 'TestPointLabels_Hostile|TestPointLabels_NoCollision|TestMethodsFront_Labels' \
+mutant i25f-label-overlap-test report/figure/labels.go report/figure 'TestPointLabels_Hostile|TestPointLabels_NoCollision|TestMethodsFront_Labels' \
 	'b.Min.X < r.Max.X && r.Min.X < b.Max.X' 'b.Min.X < r.Max.X && r.Min.X > b.Max.X'
-mutant i25f-whisker-half-width report/intervals.go report 'TestWhiskers_AreTheCIs' \
+mutant i25f-whisker-half-width report/figure/intervals.go report/figure 'TestWhiskers_AreTheCIs' \
 	'lo, hi := st.Mean-st.CILow, st.CIHigh-st.Mean' 'lo, hi := (st.Mean-st.CILow)/2, (st.CIHigh-st.Mean)/2'
-mutant i25f-label-under-method-marker report/methods_plot.go report 'TestMethodsFront_Labels' \
+mutant i25f-label-under-method-marker report/figure/methods_plot.go report/figure 'TestMethodsFront_Labels' \
 	'lab.avoidMark(r.Task.Mean, r.Side.Mean, vg.Points(4.5))' '_ = vg.Points(4.5)'
-mutant i25f-leader-crosses report/labels.go report 'TestPointLabels_Hostile' \
+mutant i25f-leader-crosses report/figure/labels.go report/figure 'TestPointLabels_Hostile' \
 	'return !holdsP && segmentCrosses(from, to, b)' 'return !holdsP && false'
-mutant i25f-whisker-caps-on-undefined report/intervals.go report 'TestWhiskers_UndefinedCIDrawsNone' \
+mutant i25f-whisker-caps-on-undefined report/figure/intervals.go report/figure 'TestWhiskers_UndefinedCIDrawsNone' \
 	'if e.xe[i].Low+e.xe[i].High > 0 {' 'if true {'
 
 # --- integration: a built-in sweep's live state and runs/tmp ---

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"github.com/lossexp/lossexp/report/figure"
 	"github.com/lossexp/lossexp/report/table"
 	"io"
 	"io/fs"
@@ -72,8 +73,8 @@ func Report(ctx context.Context, dir string, o ReportOptions, log io.Writer) ([]
 // plotOptions are the report's options for spec (nil: none read): what o
 // gives, else the spec's report section; the title and description are
 // the spec's.
-func plotOptions(spec *spec.Spec, o ReportOptions) report.PlotOptions {
-	opt := report.PlotOptions{X: o.X, Metrics: o.Metrics, Workers: o.Workers}
+func plotOptions(spec *spec.Spec, o ReportOptions) figure.PlotOptions {
+	opt := figure.PlotOptions{X: o.X, Metrics: o.Metrics, Workers: o.Workers}
 	if spec == nil {
 		return opt
 	}

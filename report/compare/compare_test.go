@@ -3,6 +3,7 @@ package compare
 import (
 	"errors"
 	"fmt"
+	"github.com/lossexp/lossexp/report/figure"
 	"github.com/lossexp/lossexp/report/table"
 	"math"
 	"os"
@@ -10,8 +11,6 @@ import (
 	"slices"
 	"strings"
 	"testing"
-
-	"github.com/lossexp/lossexp/report"
 )
 
 // Reference values below come from an independent computation with
@@ -273,7 +272,7 @@ func TestWrite_HostileMetricName(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	want := filepath.Join(out, report.FigureFileName("compare_"+metric+".png"))
+	want := filepath.Join(out, figure.FigureFileName("compare_"+metric+".png"))
 	if !slices.Contains(files, want) {
 		t.Errorf("files %v lack %s", files, want)
 	}

@@ -4,12 +4,11 @@ import (
 	"bytes"
 	"errors"
 	"fmt"
+	"github.com/lossexp/lossexp/report/figure"
 	"github.com/lossexp/lossexp/report/table"
 	"io"
 	"slices"
 	"strings"
-
-	"github.com/lossexp/lossexp/report"
 )
 
 // Figure is a drawn figure: its file name and its PNG bytes.
@@ -20,7 +19,7 @@ type Figure struct {
 }
 
 // merged is the summary of metric m at the common points with two
-// metrics, A's and B's ("A (name).m", "B (name).m"): report.MetricFigure
+// metrics, A's and B's ("A (name).m", "B (name).m"): figure.MetricFigure
 // then draws both curves with their bands on one figure.
 func (c *Comparison) merged(m string) *table.Summary {
 	sa, sb := c.a.Summary, c.b.Summary
@@ -46,17 +45,17 @@ func (c *Comparison) Figures() ([]Figure, error) {
 	var figs []Figure
 	for _, m := range c.Metrics {
 		s := c.merged(m)
-		x := report.DefaultX(s)
+		x := figure.DefaultX(s)
 		if x == "" {
 			c.Notes = append(c.Notes, fmt.Sprintf("no figure of %s: the common points take a single λ", m))
 			continue
 		}
-		wt, err := report.MetricFigure(s, slices.Index(s.Terms, x), []int{0, 1}, report.PlotOptions{Title: "compare"})
+		wt, err := figure.MetricFigure(s, slices.Index(s.Terms, x), []int{0, 1}, figure.PlotOptions{Title: "compare"})
 		if err != nil {
 			c.Notes = append(c.Notes, fmt.Sprintf("no figure of %s: %v", m, err))
 			continue
 		}
-		f, err := draw(report.FigureFileName("compare_"+m+".png"), m+" against λ of "+x+", both studies", wt)
+		f, err := draw(figure.FigureFileName("compare_"+m+".png"), m+" against λ of "+x+", both studies", wt)
 		if err != nil {
 			return nil, err
 		}
@@ -88,11 +87,11 @@ func (c *Comparison) tradeoffFigures() ([]Figure, error) {
 	for _, p := range pairs {
 		name := "compare_tradeoff.png"
 		if len(pairs) > 1 {
-			name = report.FigureFileName(fmt.Sprintf("compare_tradeoff_%s%s.png", p.a.Term, suffix(p.a)))
+			name = figure.FigureFileName(fmt.Sprintf("compare_tradeoff_%s%s.png", p.a.Term, suffix(p.a)))
 		}
-		wt := report.FrontsFigure("compare: "+c.Task+" against "+p.a.Metric.Name+", both studies (labels: λ)", fixedOf(p.a),
+		wt := figure.FrontsFigure("compare: "+c.Task+" against "+p.a.Metric.Name+", both studies (labels: λ)", fixedOf(p.a),
 			p.a.Metric.Name+" (mean; "+better(p.a.Metric.Higher)+" is better)", c.Task+" (mean; "+better(c.a.Analysis.Task.Higher)+" is better)",
-			[]report.FrontCurve{front(c.a, p.a, c.Task), front(c.b, p.b, c.Task)})
+			[]figure.FrontCurve{front(c.a, p.a, c.Task), front(c.b, p.b, c.Task)})
 		if wt == nil {
 			c.Notes = append(c.Notes, fmt.Sprintf("no trade-off figure of %s: fewer than two points with both metrics", p.a.Term))
 			continue
@@ -133,8 +132,8 @@ func fixedOf(t *table.TermAnalysis) string {
 
 // front is a study's trade-off curve along term t: task against the
 // term's metric at its slice's points without a diverged run.
-func front(s *Study, t *table.TermAnalysis, task string) report.FrontCurve {
-	fc := report.FrontCurve{Term: t.Term, Label: s.Label + ": " + s.Name}
+func front(s *Study, t *table.TermAnalysis, task string) figure.FrontCurve {
+	fc := figure.FrontCurve{Term: t.Term, Label: s.Label + ": " + s.Name}
 	ti := slices.Index(s.Summary.Metrics, task)
 	for _, pi := range t.Points {
 		p := s.Summary.Points[pi]
