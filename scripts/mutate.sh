@@ -940,6 +940,12 @@ mutant i26n-judge-gap-zero experiments/train_command.go experiments 'TestJudgeRu
 	'				v = math.NaN()' '				v = 0'
 mutant i26n-judge-epochs-kept experiments/train_command.go experiments 'TestJudgeRules_|TestJudge_Rules|TestTrainCommand_ThinnedCurve' \
 	'	a.epochs = rep.EpochLines' '	a.epochs = len(rep.Epochs)'
+# --- issue 22: report split (figure registry) ---
+mutant i22s-family-pattern-wrong report/figure/registry.go report/figure 'TestFamilies_FileNames' \
+	'methodsFigures, SectionMethods, "methods_*.png"}' 'methodsFigures, SectionMethods, "method_*.png"}'
+mutant i22s-family-draw-swapped report/figure/registry.go report/figure 'TestFamilies_FileNames' \
+	'tradeoffFigures, SectionTradeoff, "tradeoff_*.png"}' 'compareFigures, SectionTradeoff, "tradeoff_*.png"}'
+
 echo
 echo "=== mutation summary: $caught caught, $missed missed, $stale stale (of $((caught + missed + stale)))"
 printf '%s\n' "${report[@]}"

@@ -14,12 +14,15 @@ const (
 )
 
 // Family is one family of analysis figures: how they are drawn
-// (returning the files written, none when they do not apply) and where
-// report.html shows them.
+// (returning the files written, none when they do not apply), the names
+// of those files and where report.html shows them.
 type Family struct {
 	Name    string // what the figures show, for readers of this table
 	Draw    func(a *table.Analysis, fw *Writer, opts PlotOptions) ([]string, error)
 	Section Section
+	// Files is the pattern (filepath.Match) every file Draw writes
+	// matches; TestFamilies_FileNames holds Draw to it.
+	Files string
 }
 
 // Families are the analysis figures, registered once, in the order
@@ -27,11 +30,11 @@ type Family struct {
 // function and one row here. The metric figures (plotMetrics) and the
 // training curves (per term, Figures.Training) are drawn apart.
 var Families = []Family{
-	{"trade-off of each term's metric against the task", tradeoffFigures, SectionTradeoff},
-	{"heatmaps over two swept terms", heatmapFigures, SectionTradeoff},
-	{"comparison figures", compareFigures, SectionTradeoff},
-	{"balancing methods against the static front", methodsFigures, SectionMethods},
-	{"gradient ratio and conflict", gradFigures, SectionGrad},
-	{"cost per run", costFigures, SectionCost},
-	{"samples of the trained models", func(_ *table.Analysis, fw *Writer, _ PlotOptions) ([]string, error) { return samplesFigures(fw) }, SectionTradeoff},
+	{"trade-off of each term's metric against the task", tradeoffFigures, SectionTradeoff, "tradeoff_*.png"},
+	{"heatmaps over two swept terms", heatmapFigures, SectionTradeoff, "heat_*.png"},
+	{"comparison figures", compareFigures, SectionTradeoff, "compare_*.png"},
+	{"balancing methods against the static front", methodsFigures, SectionMethods, "methods_*.png"},
+	{"gradient ratio and conflict", gradFigures, SectionGrad, "grad_*_vs_*.png"},
+	{"cost per run", costFigures, SectionCost, "cost_vs_*.png"},
+	{"samples of the trained models", func(_ *table.Analysis, fw *Writer, _ PlotOptions) ([]string, error) { return samplesFigures(fw) }, SectionTradeoff, "samples_*.png"},
 }
