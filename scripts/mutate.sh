@@ -944,7 +944,7 @@ mutant i26n-judge-epochs-kept experiments/train_command.go experiments 'TestJudg
 mutant i22s-family-pattern-wrong report/figure/registry.go report/figure 'TestFamilies_FileNames' \
 	'methodsFigures, SectionMethods, "methods_*.png"}' 'methodsFigures, SectionMethods, "method_*.png"}'
 mutant i22s-family-draw-swapped report/figure/registry.go report/figure 'TestFamilies_FileNames' \
-	'tradeoffFigures, SectionTradeoff, "tradeoff_*.png"}' 'compareFigures, SectionTradeoff, "tradeoff_*.png"}'
+	'tradeoffFigures, SectionTradeoff, "tradeoff_*.png"}' 'methodsFigures, SectionTradeoff, "tradeoff_*.png"}'
 
 echo
 echo "=== mutation summary: $caught caught, $missed missed, $stale stale (of $((caught + missed + stale)))"
