@@ -427,9 +427,9 @@ mutant i22-summary-ci-columns-swapped report/table/summary_read.go report/table 
 mutant i22-summary-se-not-pooled report/table/summary_read.go report/table 'Summary|Check|Usable' \
 	'st.Pooled = cols[statSE] >= 0' 'st.Pooled = false'
 mutant i22-figure-family-wrong-section report/figure/registry.go report 'TestRender_Analysis$' \
-	'gradFigures, SectionGrad}' 'gradFigures, SectionCost}'
+	'gradFigures, SectionGrad,' 'gradFigures, SectionCost,'
 mutant i22-figure-family-dropped report/figure/registry.go report 'TestRender_Analysis$' \
-	'	{"heatmaps over two swept terms", heatmapFigures, SectionTradeoff},' ''
+	'	{"heatmaps over two swept terms", heatmapFigures, SectionTradeoff, "heat_*.png"},' ''
 mutant i22-sample-kind-file-name report/figure/samples_plot.go report/figure 'TestSampleKinds' \
 	'{"samples_temporal.png", sequencePanel}' '{"samples_sequence.png", sequencePanel}'
 mutant i22-metric-series-ref-dropped report/figure/plot.go report 'Plot|Figure' \
