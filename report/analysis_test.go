@@ -13,6 +13,8 @@ import (
 
 	"github.com/lossexp/lossexp/experiments"
 	"github.com/lossexp/lossexp/internal/layout"
+	"github.com/lossexp/lossexp/report/figure"
+	"github.com/lossexp/lossexp/report/table"
 )
 
 // tradeoffSpec is a two-term study whose spec validates; the analysis
@@ -39,7 +41,7 @@ report:
   metrics: [test.accuracy, sparsity]
 `
 
-var tradeoffLayout = Layout{
+var tradeoffLayout = table.Layout{
 	Terms: []string{"l1", "l2"},
 	Metrics: []string{"train.accuracy", "test.accuracy", "weight_l1", "weight_l2", "sparsity",
 		"grad.cos.l1", "grad.conflict.l1", "grad.ratio.l1", "grad.cos.l2", "grad.conflict.l2", "grad.ratio.l2"},
@@ -91,7 +93,7 @@ func writeTradeoff(t *testing.T, dir string) {
 // in the order given.
 func writeTradeoffRuns(t *testing.T, dir string, rs []experiments.Result) {
 	t.Helper()
-	w, err := NewWriter(dir, tradeoffLayout)
+	w, err := table.NewWriter(dir, tradeoffLayout)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -112,10 +114,10 @@ func writeTradeoffRuns(t *testing.T, dir string, rs []experiments.Result) {
 func TestRender_Analysis(t *testing.T) {
 	dir := t.TempDir()
 	writeTradeoff(t, dir)
-	if err := Render(dir, PlotOptions{}); err != nil {
+	if err := Render(dir, figure.PlotOptions{}); err != nil {
 		t.Fatal(err)
 	}
-	for _, name := range []string{BalanceFile, PairedFile} {
+	for _, name := range []string{table.BalanceFile, table.PairedFile} {
 		got, err := os.ReadFile(filepath.Join(dir, name))
 		if err != nil {
 			t.Fatal(err)
@@ -131,7 +133,7 @@ func TestRender_Analysis(t *testing.T) {
 	if _, err := os.Stat(filepath.Join(dir, "grad_cos_vs_l2.png")); err == nil {
 		t.Error("grad_cos_vs_l2.png written for a term with no cosine")
 	}
-	page, err := os.ReadFile(filepath.Join(dir, HTMLFile))
+	page, err := os.ReadFile(filepath.Join(dir, table.HTMLFile))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -173,7 +175,7 @@ func TestRender_Analysis(t *testing.T) {
 			t.Errorf("report.html: %s at %d, want it in section %s (%d to %d)", c.fig, at, c.section, from, to)
 		}
 	}
-	cost, err := os.ReadFile(filepath.Join(dir, CostFile))
+	cost, err := os.ReadFile(filepath.Join(dir, table.CostFile))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -182,19 +184,19 @@ func TestRender_Analysis(t *testing.T) {
 	}
 
 	// Render again from the CSVs alone: the same bytes.
-	first, _ := os.ReadFile(filepath.Join(dir, BalanceFile))
+	first, _ := os.ReadFile(filepath.Join(dir, table.BalanceFile))
 	for _, png := range mustGlob(t, filepath.Join(dir, "*.png")) {
 		os.Remove(png)
 	}
-	os.Remove(filepath.Join(dir, HTMLFile))
-	if err := Render(dir, PlotOptions{}); err != nil {
+	os.Remove(filepath.Join(dir, table.HTMLFile))
+	if err := Render(dir, figure.PlotOptions{}); err != nil {
 		t.Fatal(err)
 	}
-	again, _ := os.ReadFile(filepath.Join(dir, BalanceFile))
+	again, _ := os.ReadFile(filepath.Join(dir, table.BalanceFile))
 	if !bytes.Equal(first, again) {
 		t.Error("balance.csv differs between two renders")
 	}
-	if _, err := os.Stat(filepath.Join(dir, HTMLFile)); err != nil {
+	if _, err := os.Stat(filepath.Join(dir, table.HTMLFile)); err != nil {
 		t.Error(err)
 	}
 }
@@ -211,11 +213,11 @@ func mustGlob(t *testing.T, pattern string) []string {
 func TestAnalyze_Choices(t *testing.T) {
 	dir := t.TempDir()
 	writeTradeoff(t, dir)
-	runs, err := ReadRuns(filepath.Join(dir, RunsFile))
+	runs, err := table.ReadRuns(filepath.Join(dir, table.RunsFile))
 	if err != nil {
 		t.Fatal(err)
 	}
-	a, err := Analyze(dir, runs, Summarize(runs))
+	a, err := table.Analyze(dir, runs, table.Summarize(runs))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -243,7 +245,7 @@ func TestAnalyze_Choices(t *testing.T) {
 	if b := l1.Balance; b.Best.Lambda != 0.01 || b.OneSE.Lambda != 0.1 || b.Overshadow.Lambda != 1 {
 		t.Errorf("l1 balance: best %g, 1se %g, overshadow %g; want 0.01, 0.1, 1", b.Best.Lambda, b.OneSE.Lambda, b.Overshadow.Lambda)
 	}
-	if !l2.Grad.NoShared || l1.Grad.NoShared || l1.Grad.Source != RunsFile {
+	if !l2.Grad.NoShared || l1.Grad.NoShared || l1.Grad.Source != table.RunsFile {
 		t.Errorf("grad: l1 %+v, l2 NoShared %v", l1.Grad, l2.Grad.NoShared)
 	}
 	// l1's ratio is 20λ: 0.2 at 0.01, 2 at 0.1; crossing at 0.01·10^(log 5/log 10)… = 0.05.
@@ -253,7 +255,7 @@ func TestAnalyze_Choices(t *testing.T) {
 	// Paired at l1 = 0.01: differences 0.05, 0.06, 0.07: mean 0.06, std
 	// 0.01, t = 0.06/(0.01/√3) on 2 df, whose two-sided p is
 	// 1 − t/√(2 + t²) in closed form.
-	p := a.pairedAt(&l1, l1.Points[1], "test.accuracy")
+	p := pairedAt(a, &l1, l1.Points[1], "test.accuracy")
 	tt := 0.06 / (0.01 / math.Sqrt(3))
 	if p == nil || p.N != 3 || !closeTo(p.Mean, 0.06, 1e-12) || !closeTo(p.Std, 0.01, 1e-12) ||
 		!closeTo(p.T, tt, 1e-9) || !closeTo(p.P, 1-tt/math.Sqrt(2+tt*tt), 1e-9) || p.Effect() != "better" {
@@ -264,13 +266,13 @@ func TestAnalyze_Choices(t *testing.T) {
 func TestAnalyze_NoCurvesNoTimings(t *testing.T) {
 	dir := t.TempDir()
 	writeTradeoff(t, dir)
-	os.Remove(filepath.Join(dir, CurvesFile))
-	os.Remove(filepath.Join(dir, TimingsFile))
+	os.Remove(filepath.Join(dir, table.CurvesFile))
+	os.Remove(filepath.Join(dir, table.TimingsFile))
 	os.Remove(filepath.Join(dir, layout.SpecFile))
-	if err := Render(dir, PlotOptions{}); err != nil {
+	if err := Render(dir, figure.PlotOptions{}); err != nil {
 		t.Fatal(err)
 	}
-	page, err := os.ReadFile(filepath.Join(dir, HTMLFile))
+	page, err := os.ReadFile(filepath.Join(dir, table.HTMLFile))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -287,7 +289,7 @@ func TestAnalyze_RatioFromCurves(t *testing.T) {
 	layout := tradeoffLayout
 	layout.Metrics = layout.Metrics[:5]
 	dir := t.TempDir()
-	w, err := NewWriter(dir, layout)
+	w, err := table.NewWriter(dir, layout)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -300,16 +302,16 @@ func TestAnalyze_RatioFromCurves(t *testing.T) {
 	if err := w.Close(); err != nil {
 		t.Fatal(err)
 	}
-	runs, err := ReadRuns(filepath.Join(dir, RunsFile))
+	runs, err := table.ReadRuns(filepath.Join(dir, table.RunsFile))
 	if err != nil {
 		t.Fatal(err)
 	}
-	a, err := Analyze(dir, runs, Summarize(runs))
+	a, err := table.Analyze(dir, runs, table.Summarize(runs))
 	if err != nil {
 		t.Fatal(err)
 	}
 	g := a.Terms[0].Grad
-	if g.Source != CurvesFile || g.HasCos || !strings.Contains(g.Note, "cosine is unavailable") {
+	if g.Source != table.CurvesFile || g.HasCos || !strings.Contains(g.Note, "cosine is unavailable") {
 		t.Fatalf("grad = %+v", g)
 	}
 	if got := g.Points[2].Ratio.Mean; !closeTo(got, 1, 1e-12) {

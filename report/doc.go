@@ -1,37 +1,12 @@
-// Package report writes the tables and figures of a sweep and reads them
-// back. It never trains.
+// Package report turns a results folder into its report: [Render] reads
+// runs.csv through package report/table (the tables and their statistics),
+// writes summary.csv and the other tables, draws the PNG figures and writes
+// report.html, the one page that shows them. It never trains.
 //
-// A study (package study) streams its stored runs, in index order, through
-// a [Writer], which writes three tables to the output folder:
-//
-//	runs.csv     run_id,repeat,status,lambda.<term>…,<metric>…,reason
-//	curves.csv   run_id,repeat,lambda.<term>…,epoch,<curve>…
-//	timings.csv  run_id,repeat,lambda.<term>…,epoch,seconds
-//
-// Epochs are numbered from 1; timings.csv adds one row per run whose epoch
-// is "total". Floats in runs.csv and curves.csv are written with the
-// shortest representation that round-trips (strconv 'g', -1), so the same
-// result always gives the same bytes; NaN ("no value") is an empty cell and
-// infinities are "+Inf" and "-Inf". timings.csv is the only table that
-// varies between two identical sweeps.
-//
-// [Render] turns a folder's runs.csv into summary.csv and PNG figures, both
-// after a sweep and for `lossexp report DIR`: [SummarizeFile] reads the
-// table a row at a time ([RunReader]) and groups the runs by grid point
-// (identical λ tuple, in order of first appearance), computing over the
-// runs with status ok the mean, the sample standard deviation and a 95%
-// Student-t confidence interval of every metric ([Summarizer] holds one
-// grid point at a time; [Summarize] does the same over a table in memory);
-// [WriteSummary] writes summary.csv and [Plot] the figures. The analyses
-// read runs.csv, curves.csv and timings.csv again as streams, so memory
-// does not grow with the number of runs.
-//
-// Every file is written atomically through internal/atomicfile: to a
-// temporary file in the destination folder, synced, closed, renamed and the
-// folder synced ([WriteFileAtomic]), so a reader never sees half a table and
-// an interrupted sweep never leaves a truncated one.
-//
-// The regression check against a baseline (`lossexp check`) is package
-// report/check, which reads the tables through this package; exports.go
-// names what it reuses. This package does not import it.
+// Every figure family is registered once, in figure.Families (package
+// report/figure), with the function that draws it and the section of
+// report.html that shows it. The regression check against a baseline
+// (`lossexp check`) is package report/check, the comparison of two
+// studies (`lossexp compare`) package report/compare; this package
+// imports neither.
 package report

@@ -10,7 +10,8 @@ import (
 	"strings"
 	"testing"
 
-	"gonum.org/v1/plot/plotter"
+	"github.com/lossexp/lossexp/report/figure"
+	"github.com/lossexp/lossexp/report/table"
 )
 
 // renderFiles renders a copy of a results folder made by fill with the
@@ -19,7 +20,7 @@ func renderFiles(t *testing.T, fill func(*testing.T, string), workers int) map[s
 	t.Helper()
 	dir := t.TempDir()
 	fill(t, dir)
-	if err := Render(dir, PlotOptions{Title: "t", Workers: workers}); err != nil {
+	if err := Render(dir, figure.PlotOptions{Title: "t", Workers: workers}); err != nil {
 		t.Fatalf("Render with %d workers: %v", workers, err)
 	}
 	entries, err := os.ReadDir(dir)
@@ -82,14 +83,14 @@ func TestRender_WorkersError(t *testing.T) {
 	for _, workers := range []int{1, 4} {
 		dir := t.TempDir()
 		writeSample(t, dir)
-		if err := Render(dir, PlotOptions{Title: "t"}); err != nil {
+		if err := Render(dir, figure.PlotOptions{Title: "t"}); err != nil {
 			t.Fatal(err)
 		}
 		pngs, _ := filepath.Glob(filepath.Join(dir, "*.png"))
 		if len(pngs) < 3 {
 			t.Fatalf("only %d figures", len(pngs))
 		}
-		for _, f := range append(pngs, filepath.Join(dir, HTMLFile)) {
+		for _, f := range append(pngs, filepath.Join(dir, table.HTMLFile)) {
 			if err := os.Remove(f); err != nil {
 				t.Fatal(err)
 			}
@@ -105,31 +106,16 @@ func TestRender_WorkersError(t *testing.T) {
 				t.Fatal(err)
 			}
 		}
-		err := Render(dir, PlotOptions{Title: "t", Workers: workers})
+		err := Render(dir, figure.PlotOptions{Title: "t", Workers: workers})
 		if err == nil {
 			t.Fatalf("%d workers: Render succeeded with a folder in the way", workers)
 		}
 		msgs = append(msgs, tmpName.ReplaceAllString(strings.ReplaceAll(err.Error(), dir, "DIR"), ".tmp-N"))
-		if _, err := os.Stat(filepath.Join(dir, HTMLFile)); err == nil {
+		if _, err := os.Stat(filepath.Join(dir, table.HTMLFile)); err == nil {
 			t.Errorf("%d workers: report.html written although a figure failed", workers)
 		}
 	}
 	if msgs[0] != msgs[1] {
 		t.Errorf("errors differ:\n 1 worker:  %s\n 4 workers: %s", msgs[0], msgs[1])
-	}
-}
-
-// TestLineFig_SingleValueLogAxis: training curves of a full-batch run have
-// one epoch, so every line may be one point at one value; on a log axis
-// gonum's ±1 widening went below 0 and panicked.
-func TestLineFig_SingleValueLogAxis(t *testing.T) {
-	f := &lineFig{logY: true, xLabel: "epoch", yLabel: "loss", title: "one epoch"}
-	f.lines = []lineSeries{{label: "task loss", xys: plotter.XYs{{X: 1, Y: 0.07}}, col: palette[0]}}
-	var buf bytes.Buffer
-	if _, err := f.WriteTo(&buf); err != nil {
-		t.Fatal(err)
-	}
-	if buf.Len() == 0 {
-		t.Fatal("no PNG written")
 	}
 }

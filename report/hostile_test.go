@@ -7,6 +7,8 @@ import (
 	"slices"
 	"strings"
 	"testing"
+
+	"github.com/lossexp/lossexp/report/figure"
 )
 
 // TestFigureFileName: the names of figures of ordinary metrics, terms and
@@ -20,7 +22,7 @@ func TestFigureFileName(t *testing.T) {
 		"methods_weights_aux_samples-100.png", "compare_test.acc:top5.png", "val-acc_vs_λ.png",
 		"test.accuracy.group.Über 50_vs_fair.png", "samples_temporal.png",
 	} {
-		if got := FigureFileName(name); got != name {
+		if got := figure.FigureFileName(name); got != name {
 			t.Errorf("FigureFileName(%q) = %q, want it unchanged", name, got)
 		}
 	}
@@ -32,8 +34,8 @@ func TestFigureFileName(t *testing.T) {
 	}
 	seen := map[string]string{}
 	for _, name := range hostile {
-		got := FigureFileName(name)
-		if got == "" || got == "." || got == ".." || strings.ContainsAny(got, "/\\\x00") || len(got) > maxFileName {
+		got := figure.FigureFileName(name)
+		if got == "" || got == "." || got == ".." || strings.ContainsAny(got, "/\\\x00") || len(got) > figure.MaxFileName {
 			t.Errorf("FigureFileName(%q) = %q: not one file of the folder", name, got)
 		}
 		if filepath.Join("study", got) != "study/"+got {
@@ -43,11 +45,11 @@ func TestFigureFileName(t *testing.T) {
 			t.Errorf("FigureFileName(%q) = FigureFileName(%q) = %q", name, prev, got)
 		}
 		seen[got] = name
-		if again := FigureFileName(name); again != got {
+		if again := figure.FigureFileName(name); again != got {
 			t.Errorf("FigureFileName(%q) not deterministic: %q then %q", name, got, again)
 		}
 	}
-	if got := FigureFileName("val/acc_vs_l2.png"); got != "val%2Facc_vs_l2.png" {
+	if got := figure.FigureFileName("val/acc_vs_l2.png"); got != "val%2Facc_vs_l2.png" {
 		t.Errorf("val/acc: %q", got)
 	}
 }
@@ -68,7 +70,7 @@ func TestPlot_HostileMetricNames(t *testing.T) {
 	s := gridSummary([]float64{0, 1e-3, 1e-2}, []float64{1e-4})
 	// the third column (test.f1's) has no value, hence no figure
 	s.Metrics = []string{"x/../../../../victim/pwned", "val/acc", "../none", "val_acc"}
-	files, err := Plot(dir, s, PlotOptions{Metrics: s.Metrics})
+	files, err := figure.Plot(dir, s, figure.PlotOptions{Metrics: s.Metrics})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -82,7 +84,7 @@ func TestPlot_HostileMetricNames(t *testing.T) {
 		"a\x00b", "a\nb", strings.Repeat("m", 300), strings.Repeat("é", 150), "%2F..%2F",
 	} {
 		s.Metrics[0] = name
-		files, err := Plot(dir, s, PlotOptions{Metrics: s.Metrics[:1]})
+		files, err := figure.Plot(dir, s, figure.PlotOptions{Metrics: s.Metrics[:1]})
 		if err != nil || len(files) != 1 || filepath.Dir(files[0]) != dir {
 			t.Errorf("metric %q: figures %v, %v; want one in %s", name, files, err, dir)
 		}

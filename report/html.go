@@ -15,10 +15,9 @@ import (
 	"github.com/lossexp/lossexp/experiments"
 	"github.com/lossexp/lossexp/internal/layout"
 	"github.com/lossexp/lossexp/internal/saferead"
+	"github.com/lossexp/lossexp/report/figure"
+	"github.com/lossexp/lossexp/report/table"
 )
-
-// HTMLFile is the one-page report of a results folder.
-const HTMLFile = "report.html"
 
 var pngMagic = []byte("\x89PNG\r\n\x1a\n")
 
@@ -48,7 +47,7 @@ type htmlData struct {
 	Dir                string
 	Warnings, Notes    []string
 	Reading            []string
-	Task               MetricChoice
+	Task               table.MetricChoice
 	Terms              []htmlTerm
 	Figs               *Figures
 	Runs               htmlTable
@@ -73,13 +72,13 @@ type htmlMethods struct {
 
 type htmlTerm struct {
 	Term, Kind, Fixed string
-	Metric            MetricChoice
+	Metric            table.MetricChoice
 	Balance           []htmlBalance
 	Excluded          []string
 	PartlyFailed      []string
 	Paired            []htmlPaired
 	PairedTerm        []htmlPaired
-	Grad              GradConflict
+	Grad              table.GradConflict
 	GradHead          []string
 	GradRows          [][]string
 	Training          []string
@@ -118,27 +117,27 @@ type htmlCost struct {
 
 // WriteHTML writes dir/report.html: a self-contained page (inline CSS, no
 // script, figures linked as files of the same folder) that reads offline.
-func WriteHTML(dir string, a *Analysis, opts PlotOptions, figs *Figures) error {
-	d := a.htmlData(opts, figs)
+func WriteHTML(dir string, a *table.Analysis, opts figure.PlotOptions, figs *Figures) error {
+	d := pageData(a, opts, figs)
 	d.Img = map[string]template.URL{}
 	for _, f := range figs.All() {
 		b, err := saferead.ReadFile(filepath.Join(dir, f), 0)
 		if err != nil {
-			return fmt.Errorf("embed figure in %s: %w", HTMLFile, err)
+			return fmt.Errorf("embed figure in %s: %w", table.HTMLFile, err)
 		}
 		// The bytes are PNG (checked, not trusted) and base64 has no
 		// character that could end the attribute: the URL is safe.
 		if !bytes.HasPrefix(b, pngMagic) {
-			return fmt.Errorf("embed figure in %s: %s is not a PNG file", HTMLFile, f)
+			return fmt.Errorf("embed figure in %s: %s is not a PNG file", table.HTMLFile, f)
 		}
 		d.Img[f] = template.URL("data:image/png;base64," + base64.StdEncoding.EncodeToString(b))
 	}
-	return WriteFileAtomic(filepath.Join(dir, HTMLFile), func(w io.Writer) error {
+	return table.WriteFileAtomic(filepath.Join(dir, table.HTMLFile), func(w io.Writer) error {
 		return pageTemplate.Execute(w, d)
 	})
 }
 
-func (a *Analysis) htmlData(opts PlotOptions, figs *Figures) *htmlData {
+func pageData(a *table.Analysis, opts figure.PlotOptions, figs *Figures) *htmlData {
 	d := &htmlData{Title: opts.Title, Description: opts.Description, Dir: a.Dir, Warnings: a.Warnings, Notes: a.Notes,
 		Task: a.Task, Figs: figs, SpecText: a.SpecText}
 	if d.Title == "" {
@@ -147,26 +146,26 @@ func (a *Analysis) htmlData(opts PlotOptions, figs *Figures) *htmlData {
 	if d.Description == "" && a.Spec != nil {
 		d.Description = a.Spec.Description
 	}
-	d.Reading = a.Reading()
+	d.Reading = Reading(a)
 	for i := range a.Terms {
-		d.Terms = append(d.Terms, a.htmlTermOf(&a.Terms[i], figs))
+		d.Terms = append(d.Terms, htmlTermOf(a, &a.Terms[i], figs))
 	}
-	d.Runs = a.htmlRuns(opts)
+	d.Runs = htmlRuns(a, opts)
 	if a.Cost != nil {
-		d.Cost = a.htmlCostOf(a.Cost)
+		d.Cost = htmlCostOf(a, a.Cost)
 	}
-	d.Files = []string{RunsFile, SummaryFile, BalanceFile, PairedFile, StabilityFile, CurvesFile, TimingsFile}
+	d.Files = []string{table.RunsFile, table.SummaryFile, table.BalanceFile, table.PairedFile, table.StabilityFile, table.CurvesFile, table.TimingsFile}
 	if a.Cost != nil {
-		d.Files = append(d.Files, CostFile)
+		d.Files = append(d.Files, table.CostFile)
 	}
 	if a.SpecText != "" {
 		d.Files = append(d.Files, layout.SpecFile)
 	}
 	if m := a.Methods; m != nil {
 		d.Methods = htmlMethodsOf(m, figs)
-		d.Files = append(d.Files, MethodsFile)
+		d.Files = append(d.Files, table.MethodsFile)
 		if m.WeightCols != nil {
-			d.Files = append(d.Files, WeightsFile)
+			d.Files = append(d.Files, table.WeightsFile)
 		}
 	}
 	return d
@@ -174,11 +173,11 @@ func (a *Analysis) htmlData(opts PlotOptions, figs *Figures) *htmlData {
 
 // htmlTermOf is one swept term's section: its balance points, paired
 // tests, gradient table and training curves.
-func (a *Analysis) htmlTermOf(ta *TermAnalysis, figs *Figures) htmlTerm {
+func htmlTermOf(a *table.Analysis, ta *table.TermAnalysis, figs *Figures) htmlTerm {
 	ht := htmlTerm{Term: ta.Term, Kind: ta.Kind, Fixed: ta.Fixed, Metric: ta.Metric, Excluded: ta.Balance.Excluded, PartlyFailed: ta.Balance.PartlyFailed, Grad: ta.Grad,
-		Training: figs.Training[ta.FileName()], Stability: append(ta.stabilityLines(), a.powerLines(ta)...)}
+		Training: figs.Training[ta.FileName()], Stability: append(ta.StabilityLines(), a.PowerLines(ta)...)}
 	if a.Task.Index >= 0 {
-		ht.Balance = a.htmlBalances(ta)
+		ht.Balance = htmlBalances(a, ta)
 	}
 	for _, p := range ta.Paired {
 		hp := htmlPairedOf(p)
@@ -194,7 +193,7 @@ func (a *Analysis) htmlTermOf(ta *TermAnalysis, figs *Figures) htmlTerm {
 		ht.GradHead = []string{"λ", "norm ratio, last epoch [95% CI]"}
 	}
 	for _, gp := range ta.Grad.Points {
-		row := []string{formatLambda(gp.Lambda)}
+		row := []string{table.FormatLambda(gp.Lambda)}
 		if ta.Grad.HasCos {
 			row = append(row, statCell(gp.Cos), statCell(gp.Conflict))
 		}
@@ -205,25 +204,25 @@ func (a *Analysis) htmlTermOf(ta *TermAnalysis, figs *Figures) htmlTerm {
 
 // htmlBalances is the balance-point table of one term: λ, the task
 // metric's mean ± SE and the term metric's mean at each point.
-func (a *Analysis) htmlBalances(ta *TermAnalysis) []htmlBalance {
+func htmlBalances(a *table.Analysis, ta *table.TermAnalysis) []htmlBalance {
 	s := a.Summary
 	var out []htmlBalance
 	for _, bp := range []struct {
 		name string
-		p    BalancePoint
+		p    table.BalancePoint
 	}{{"λ_best", ta.Balance.Best}, {"λ_1se", ta.Balance.OneSE}, {"knee", ta.Balance.Knee}, {"λ_overshadow", ta.Balance.Overshadow}} {
 		hb := htmlBalance{Name: bp.name, Lambda: "—", Note: bp.p.Note}
 		if bp.p.Point >= 0 {
 			p := s.Points[bp.p.Point]
 			st := p.Stats[a.Task.Index]
-			hb.Lambda = formatLambda(bp.p.Lambda)
-			hb.Task = fmtNum(st.Mean)
-			if isFinite(st.StdErr()) {
-				hb.Task += " ± " + fmtNum(st.StdErr()) + " SE"
+			hb.Lambda = table.FormatLambda(bp.p.Lambda)
+			hb.Task = table.FormatNum(st.Mean)
+			if table.IsFinite(st.StdErr()) {
+				hb.Task += " ± " + table.FormatNum(st.StdErr()) + " SE"
 			}
 			hb.Task += fmt.Sprintf(" (n=%d)", st.N)
 			if ta.Metric.Index >= 0 {
-				hb.Term = fmtNum(p.Stats[ta.Metric.Index].Mean)
+				hb.Term = table.FormatNum(p.Stats[ta.Metric.Index].Mean)
 			}
 		}
 		out = append(out, hb)
@@ -232,16 +231,16 @@ func (a *Analysis) htmlBalances(ta *TermAnalysis) []htmlBalance {
 }
 
 // htmlPairedOf is one paired test's row.
-func htmlPairedOf(p Paired) htmlPaired {
-	hp := htmlPaired{Lambda: formatLambda(p.Lambda), N: fmt.Sprint(p.N), Diff: signed(p.Mean), Effect: p.Effect(), Note: p.Note}
-	if isFinite(p.CILow) {
+func htmlPairedOf(p table.Paired) htmlPaired {
+	hp := htmlPaired{Lambda: table.FormatLambda(p.Lambda), N: fmt.Sprint(p.N), Diff: signed(p.Mean), Effect: p.Effect(), Note: p.Note}
+	if table.IsFinite(p.CILow) {
 		hp.CI = "[" + signed(p.CILow) + ", " + signed(p.CIHigh) + "]"
 	}
 	if !math.IsNaN(p.P) {
-		hp.P = fmtP(p.P)
+		hp.P = table.FormatP(p.P)
 	}
 	if !math.IsNaN(p.PHolm) {
-		hp.PHolm = fmtP(p.PHolm)
+		hp.PHolm = table.FormatP(p.PHolm)
 	}
 	return hp
 }
@@ -249,7 +248,7 @@ func htmlPairedOf(p Paired) htmlPaired {
 // htmlRuns is the runs table: run id, repeat, status, λ, the task metric,
 // the terms' metrics and the report metrics, reason; at most HTMLMaxRuns
 // rows.
-func (a *Analysis) htmlRuns(opts PlotOptions) htmlTable {
+func htmlRuns(a *table.Analysis, opts figure.PlotOptions) htmlTable {
 	var t htmlTable
 	cols := []int{}
 	addCol := func(i int) {
@@ -272,17 +271,17 @@ func (a *Analysis) htmlRuns(opts PlotOptions) htmlTable {
 		t.Header = append(t.Header, a.Summary.Metrics[c])
 	}
 	t.Header = append(t.Header, "reason")
-	a.eachRun(func(r *Run) error {
+	a.EachRun(func(r *table.Run) error {
 		if len(t.Rows) == HTMLMaxRuns {
 			t.More++
 			return nil
 		}
 		row := htmlRow{Cells: []string{r.RunID, fmt.Sprint(r.Repeat), r.Status}, Diverged: r.Status != experiments.StatusOK}
 		for _, l := range r.Lambdas {
-			row.Cells = append(row.Cells, formatLambda(l))
+			row.Cells = append(row.Cells, table.FormatLambda(l))
 		}
 		for _, c := range cols {
-			row.Cells = append(row.Cells, fmtNum(r.Metrics[c]))
+			row.Cells = append(row.Cells, table.FormatNum(r.Metrics[c]))
 		}
 		row.Cells = append(row.Cells, r.Reason)
 		t.Rows = append(t.Rows, row)
@@ -293,12 +292,12 @@ func (a *Analysis) htmlRuns(opts PlotOptions) htmlTable {
 
 // htmlCostOf is the cost section: the total, each term's extra time per
 // epoch, and each point's times.
-func (a *Analysis) htmlCostOf(c *Cost) *htmlCost {
+func htmlCostOf(a *table.Analysis, c *table.Cost) *htmlCost {
 	s := a.Summary
 	hc := &htmlCost{Total: fmt.Sprintf("%.1f s of training over %d runs", c.Seconds, a.NRuns)}
 	for _, tc := range c.Terms {
 		extra := "—"
-		if isFinite(tc.Extra) {
+		if table.IsFinite(tc.Extra) {
 			extra = fmt.Sprintf("%+.1f%%", 100*tc.Extra)
 		}
 		hc.Terms = append(hc.Terms, []string{tc.Term, secs(tc.RefEpoch) + fmt.Sprintf(" (%d runs)", tc.RefN),
@@ -311,10 +310,10 @@ func (a *Analysis) htmlCostOf(c *Cost) *htmlCost {
 	for _, cp := range c.Points {
 		var row []string
 		for _, l := range s.Points[cp.Point].Lambdas {
-			row = append(row, formatLambda(l))
+			row = append(row, table.FormatLambda(l))
 		}
 		rel := "—"
-		if isFinite(cp.Rel) {
+		if table.IsFinite(cp.Rel) {
 			rel = fmt.Sprintf("%+.1f%%", 100*cp.Rel)
 		}
 		row = append(row, fmt.Sprint(cp.Total.N), secs(cp.Total.Mean), secs(cp.Epoch.Mean), rel)
@@ -324,7 +323,7 @@ func (a *Analysis) htmlCostOf(c *Cost) *htmlCost {
 }
 
 // htmlMethodsOf is the balancing-methods section.
-func htmlMethodsOf(m *Methods, figs *Figures) *htmlMethods {
+func htmlMethodsOf(m *table.Methods, figs *Figures) *htmlMethods {
 	hm := &htmlMethods{Term: m.Term, Task: m.Task.Name, Side: m.Side.Name, Sentences: m.Sentences(), Figs: figs.Methods}
 	hm.Head = []string{"method", "λ_" + m.Term, "n", m.Task.Name + " (95% CI)", m.Side.Name + " (95% CI)", "position", "dominated by", "cost"}
 	for _, r := range m.Rows {
@@ -334,22 +333,22 @@ func htmlMethodsOf(m *Methods, figs *Figures) *htmlMethods {
 }
 
 // methodRowCells is one method's row of the balancing-methods table.
-func methodRowCells(r MethodRow) []string {
-	lam := formatLambda(r.Lambda)
-	if !isFinite(r.Lambda) {
+func methodRowCells(r table.MethodRow) []string {
+	lam := table.FormatLambda(r.Lambda)
+	if !table.IsFinite(r.Lambda) {
 		lam = "—"
 	}
 	pos := r.Position
-	if r.Method == MethodStatic && r.Pareto {
+	if r.Method == table.MethodStatic && r.Pareto {
 		pos = "Pareto-optimal"
 	}
 	dom := "—"
-	if isFinite(r.DominatedBy) {
-		dom = "λ = " + formatLambda(r.DominatedBy) + " (p = " + fmtP(r.DomP) + ")"
+	if table.IsFinite(r.DominatedBy) {
+		dom = "λ = " + table.FormatLambda(r.DominatedBy) + " (p = " + table.FormatP(r.DomP) + ")"
 	}
 	cost := "—"
-	if isFinite(r.Cost) {
-		cost = fmtNum(r.Cost) + "×"
+	if table.IsFinite(r.Cost) {
+		cost = table.FormatNum(r.Cost) + "×"
 	}
 	method := r.Method
 	if len(r.Axes) > 0 {
@@ -358,32 +357,25 @@ func methodRowCells(r MethodRow) []string {
 	return []string{method, lam, fmt.Sprint(r.N), statCell(r.Task), statCell(r.Side), pos, dom, cost}
 }
 
-func statCell(st Stat) string {
-	if !isFinite(st.Mean) {
+func statCell(st table.Stat) string {
+	if !table.IsFinite(st.Mean) {
 		return "—"
 	}
-	if isFinite(st.CILow) {
-		return fmtNum(st.Mean) + " [" + fmtNum(st.CILow) + ", " + fmtNum(st.CIHigh) + "]"
+	if table.IsFinite(st.CILow) {
+		return table.FormatNum(st.Mean) + " [" + table.FormatNum(st.CILow) + ", " + table.FormatNum(st.CIHigh) + "]"
 	}
-	return fmtNum(st.Mean)
+	return table.FormatNum(st.Mean)
 }
 
 func signed(v float64) string {
 	if math.IsNaN(v) {
 		return "—"
 	}
-	s := fmtNum(v)
+	s := table.FormatNum(v)
 	if v > 0 {
 		s = "+" + s
 	}
 	return s
-}
-
-func fmtP(p float64) string {
-	if p < 1e-4 {
-		return "< 1e-4"
-	}
-	return fmt.Sprintf("%.3g", p)
 }
 
 func secs(v float64) string {
@@ -402,7 +394,7 @@ func secs(v float64) string {
 // test split says there: "chosen on validation: λ_1se = 0.1, test
 // accuracy there = 0.84 [0.83, 0.85]", with the optimism of the test
 // split when λ was not chosen on it; "" without a test metric.
-func (a *Analysis) selectionSentence(ta *TermAnalysis) string {
+func selectionSentence(a *table.Analysis, ta *table.TermAnalysis) string {
 	if a.Test.Index < 0 {
 		return ""
 	}
@@ -411,15 +403,15 @@ func (a *Analysis) selectionSentence(ta *TermAnalysis) string {
 	var parts []string
 	for _, bp := range []struct {
 		name string
-		p    BalancePoint
+		p    table.BalancePoint
 	}{{"λ_1se", b.OneSE}, {"λ_best", b.Best}} {
 		if bp.p.Point < 0 {
 			continue
 		}
 		st := a.Summary.Points[bp.p.Point].Stats[a.Test.Index]
-		txt := fmt.Sprintf("%s = %s, test %s there = %s", bp.name, formatLambda(bp.p.Lambda), base, fmtNum(st.Mean))
-		if isFinite(st.CILow) {
-			txt += fmt.Sprintf(" [%s, %s]", fmtNum(st.CILow), fmtNum(st.CIHigh))
+		txt := fmt.Sprintf("%s = %s, test %s there = %s", bp.name, table.FormatLambda(bp.p.Lambda), base, table.FormatNum(st.Mean))
+		if table.IsFinite(st.CILow) {
+			txt += fmt.Sprintf(" [%s, %s]", table.FormatNum(st.CILow), table.FormatNum(st.CIHigh))
 		}
 		parts = append(parts, txt)
 	}
@@ -431,9 +423,9 @@ func (a *Analysis) selectionSentence(ta *TermAnalysis) string {
 		where = fmt.Sprintf("cross-validation (%s)", a.Task.Name)
 	}
 	txt := "Chosen on " + where + ": " + strings.Join(parts, "; ")
-	if o := ta.Optimism; isFinite(o.Value) {
+	if o := ta.Optimism; table.IsFinite(o.Value) {
 		txt += fmt.Sprintf(". Optimism: the best test mean over the grid (%s at λ = %s) minus the test mean at λ_best chosen on %s is %s, what choosing on the test split would have added",
-			fmtNum(o.BestTest), formatLambda(o.BestLambda), split, fmtNum(o.Value))
+			table.FormatNum(o.BestTest), table.FormatLambda(o.BestLambda), split, table.FormatNum(o.Value))
 	}
 	return txt + "."
 }
@@ -442,27 +434,27 @@ func (a *Analysis) selectionSentence(ta *TermAnalysis) string {
 // the balance points with the task and term metrics there, the paired
 // comparison of λ_best and λ_1se with λ = 0, where the gradient ratio
 // crosses 1, and the term's cost.
-func (a *Analysis) Reading() []string {
+func Reading(a *table.Analysis) []string {
 	var out []string
 	if a.Task.Index < 0 {
 		return nil
 	}
 	for _, ta := range a.Terms {
-		out = append(out, a.balanceReading(&ta)...)
-		out = append(out, a.gradReading(&ta)...)
-		out = append(out, a.costReading(&ta)...)
+		out = append(out, balanceReading(a, &ta)...)
+		out = append(out, gradReading(a, &ta)...)
+		out = append(out, costReading(a, &ta)...)
 	}
 	return out
 }
 
 // taskMean is the mean of metric mi at grid point pi.
-func (a *Analysis) taskMean(pi, mi int) float64 { return a.Summary.Points[pi].Stats[mi].Mean }
+func taskMean(a *table.Analysis, pi, mi int) float64 { return a.Summary.Points[pi].Stats[mi].Mean }
 
 // balanceReading is what one term's balance points say: λ_best, λ_1se,
 // the selection, the knee and overshadowing.
-func (a *Analysis) balanceReading(ta *TermAnalysis) []string {
+func balanceReading(a *table.Analysis, ta *table.TermAnalysis) []string {
 	var out []string
-	s, task, mean := a.Summary, a.Task.Name, a.taskMean
+	s, task, mean := a.Summary, a.Task.Name, func(pi, mi int) float64 { return taskMean(a, pi, mi) }
 	b := ta.Balance
 	lam := "λ_" + ta.Term
 	tm := ta.Metric
@@ -470,36 +462,36 @@ func (a *Analysis) balanceReading(ta *TermAnalysis) []string {
 		if tm.Index < 0 {
 			return ""
 		}
-		return tm.Name + " " + fmtNum(mean(pi, tm.Index))
+		return tm.Name + " " + table.FormatNum(mean(pi, tm.Index))
 	}
 	if b.Best.Point >= 0 {
-		out = append(out, a.bestSentence(ta))
+		out = append(out, bestSentence(a, ta))
 	}
 	if b.OneSE.Point >= 0 && b.OneSE.Point != b.Best.Point {
-		txt := fmt.Sprintf("%s = %s is the largest λ that keeps %s within 1 SE of the best (%s)", lam, formatLambda(b.OneSE.Lambda), task, fmtNum(mean(b.OneSE.Point, a.Task.Index)))
+		txt := fmt.Sprintf("%s = %s is the largest λ that keeps %s within 1 SE of the best (%s)", lam, table.FormatLambda(b.OneSE.Lambda), task, table.FormatNum(mean(b.OneSE.Point, a.Task.Index)))
 		if tm.Index >= 0 && ta.Ref >= 0 {
 			from, to := mean(ta.Ref, tm.Index), mean(b.OneSE.Point, tm.Index)
 			verb := "raising"
 			if to < from {
 				verb = "lowering"
 			}
-			txt += fmt.Sprintf(" while %s %s to %s (%s at λ = 0)", verb, tm.Name, fmtNum(to), fmtNum(from))
+			txt += fmt.Sprintf(" while %s %s to %s (%s at λ = 0)", verb, tm.Name, table.FormatNum(to), table.FormatNum(from))
 		}
 		out = append(out, txt+".")
 	} else if b.OneSE.Note != "" && b.Best.Point >= 0 {
 		out = append(out, "1-SE rule for "+lam+": "+b.OneSE.Note+".")
 	}
-	if txt := a.selectionSentence(ta); txt != "" {
+	if txt := selectionSentence(a, ta); txt != "" {
 		out = append(out, txt)
 	}
 	if b.Knee.Point >= 0 {
 		out = append(out, fmt.Sprintf("The knee of the trade-off between %s and %s is at %s = %s (%s, %s %s).",
-			orNone(tm.Name), task, lam, formatLambda(b.Knee.Lambda), termAt(b.Knee.Point), task, fmtNum(mean(b.Knee.Point, a.Task.Index))))
+			orNone(tm.Name), task, lam, table.FormatLambda(b.Knee.Lambda), termAt(b.Knee.Point), task, table.FormatNum(mean(b.Knee.Point, a.Task.Index))))
 	}
 	if b.Overshadow.Point >= 0 && ta.Ref >= 0 {
 		r := s.Points[ta.Ref].Stats[a.Task.Index]
 		out = append(out, fmt.Sprintf("From %s = %s the term overshadows the task: %s falls to %s, outside the λ = 0 interval [%s, %s].",
-			lam, formatLambda(b.Overshadow.Lambda), task, fmtNum(mean(b.Overshadow.Point, a.Task.Index)), fmtNum(r.CILow), fmtNum(r.CIHigh)))
+			lam, table.FormatLambda(b.Overshadow.Lambda), task, table.FormatNum(mean(b.Overshadow.Point, a.Task.Index)), table.FormatNum(r.CILow), table.FormatNum(r.CIHigh)))
 	} else if b.Overshadow.Note != "" {
 		out = append(out, "Overshadowing ("+lam+"): "+b.Overshadow.Note+".")
 	}
@@ -508,15 +500,15 @@ func (a *Analysis) balanceReading(ta *TermAnalysis) []string {
 
 // bestSentence says where the best mean task metric is, against the
 // term's λ = 0 runs with the paired difference when there is one.
-func (a *Analysis) bestSentence(ta *TermAnalysis) string {
-	task, mean, b := a.Task.Name, a.taskMean, ta.Balance
-	txt := fmt.Sprintf("The best mean %s is %s at %s = %s", task, fmtNum(mean(b.Best.Point, a.Task.Index)), "λ_"+ta.Term, formatLambda(b.Best.Lambda))
-	if ta.Ref >= 0 && ta.Ref != b.Best.Point && isFinite(mean(ta.Ref, a.Task.Index)) {
-		txt += fmt.Sprintf(", against %s without the term", fmtNum(mean(ta.Ref, a.Task.Index)))
-		if p := a.pairedAt(ta, b.Best.Point, task); p != nil && isFinite(p.CILow) {
+func bestSentence(a *table.Analysis, ta *table.TermAnalysis) string {
+	task, mean, b := a.Task.Name, func(pi, mi int) float64 { return taskMean(a, pi, mi) }, ta.Balance
+	txt := fmt.Sprintf("The best mean %s is %s at %s = %s", task, table.FormatNum(mean(b.Best.Point, a.Task.Index)), "λ_"+ta.Term, table.FormatLambda(b.Best.Lambda))
+	if ta.Ref >= 0 && ta.Ref != b.Best.Point && table.IsFinite(mean(ta.Ref, a.Task.Index)) {
+		txt += fmt.Sprintf(", against %s without the term", table.FormatNum(mean(ta.Ref, a.Task.Index)))
+		if p := pairedAt(a, ta, b.Best.Point, task); p != nil && table.IsFinite(p.CILow) {
 			txt += fmt.Sprintf(" (paired difference %s, 95%% CI [%s, %s]", signed(p.Mean), signed(p.CILow), signed(p.CIHigh))
 			if !math.IsNaN(p.P) {
-				txt += ", p = " + fmtP(p.P)
+				txt += ", p = " + table.FormatP(p.P)
 			}
 			txt += ")"
 		}
@@ -529,22 +521,22 @@ func (a *Analysis) bestSentence(ta *TermAnalysis) string {
 
 // gradReading is what one term's gradient telemetry says: where its
 // weighted gradient matches the task's, and the conflict at λ_best.
-func (a *Analysis) gradReading(ta *TermAnalysis) []string {
+func gradReading(a *table.Analysis, ta *table.TermAnalysis) []string {
 	var out []string
 	g, b, lam := ta.Grad, ta.Balance, "λ_"+ta.Term
 	switch {
 	case g.NoShared:
 		out = append(out, "Gradient conflict: "+g.Note+".")
-	case isFinite(g.Crossing):
-		out = append(out, fmt.Sprintf("The weighted gradient of %s becomes as large as the task's at %s ≈ %s (%s).", ta.Term, lam, formatLambda(g.Crossing), g.CrossNote))
+	case table.IsFinite(g.Crossing):
+		out = append(out, fmt.Sprintf("The weighted gradient of %s becomes as large as the task's at %s ≈ %s (%s).", ta.Term, lam, table.FormatLambda(g.Crossing), g.CrossNote))
 	case g.CrossNote != "":
 		out = append(out, "Gradient ratio ("+ta.Term+"): "+g.CrossNote+".")
 	}
 	if g.HasCos && !g.NoShared && b.Best.Point >= 0 {
 		for _, gp := range g.Points {
-			if gp.Point == b.Best.Point && isFinite(gp.Cos.Mean) {
+			if gp.Point == b.Best.Point && table.IsFinite(gp.Cos.Mean) {
 				out = append(out, fmt.Sprintf("At λ_best the mean cosine between the task and %s gradients is %s and %s of the measured steps conflict (cosine < 0).",
-					ta.Term, fmtNum(gp.Cos.Mean), pct(gp.Conflict.Mean)))
+					ta.Term, table.FormatNum(gp.Cos.Mean), pct(gp.Conflict.Mean)))
 			}
 		}
 	}
@@ -552,13 +544,13 @@ func (a *Analysis) gradReading(ta *TermAnalysis) []string {
 }
 
 // costReading is what the cost table says of one term.
-func (a *Analysis) costReading(ta *TermAnalysis) []string {
+func costReading(a *table.Analysis, ta *table.TermAnalysis) []string {
 	if a.Cost == nil {
 		return nil
 	}
 	var out []string
 	for _, tc := range a.Cost.Terms {
-		if tc.Term == ta.Term && isFinite(tc.Extra) {
+		if tc.Term == ta.Term && table.IsFinite(tc.Extra) {
 			out = append(out, fmt.Sprintf("Cost: an epoch with %s takes %+.1f%% time relative to λ = 0 (%s against %s per epoch; timings are noisy at this scale).",
 				ta.Term, 100*tc.Extra, secs(tc.OnEpoch), secs(tc.RefEpoch)))
 		}
@@ -567,7 +559,7 @@ func (a *Analysis) costReading(ta *TermAnalysis) []string {
 }
 
 func pct(v float64) string {
-	if !isFinite(v) {
+	if !table.IsFinite(v) {
 		return "—"
 	}
 	return fmt.Sprintf("%.0f%%", 100*v)
@@ -581,7 +573,7 @@ func orNone(s string) string {
 }
 
 // pairedAt returns the paired comparison of point pi on metric.
-func (a *Analysis) pairedAt(ta *TermAnalysis, pi int, metric string) *Paired {
+func pairedAt(a *table.Analysis, ta *table.TermAnalysis, pi int, metric string) *table.Paired {
 	for i := range ta.Paired {
 		if ta.Paired[i].Point == pi && ta.Paired[i].Metric == metric {
 			return &ta.Paired[i]

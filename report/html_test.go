@@ -11,6 +11,9 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/lossexp/lossexp/report/figure"
+	"github.com/lossexp/lossexp/report/table"
 )
 
 var (
@@ -69,10 +72,10 @@ func TestHTML_ChromiumShowsEveryFigure(t *testing.T) {
 	}
 	dir := t.TempDir()
 	writeTradeoff(t, dir)
-	if err := Render(dir, PlotOptions{}); err != nil {
+	if err := Render(dir, figure.PlotOptions{}); err != nil {
 		t.Fatal(err)
 	}
-	page, err := os.ReadFile(filepath.Join(dir, HTMLFile))
+	page, err := os.ReadFile(filepath.Join(dir, table.HTMLFile))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -86,7 +89,7 @@ func TestHTML_ChromiumShowsEveryFigure(t *testing.T) {
   p.textContent = JSON.stringify({n: imgs.length, bad: bad});
   document.body.appendChild(p);
 });</script>`
-	alone := filepath.Join(t.TempDir(), HTMLFile)
+	alone := filepath.Join(t.TempDir(), table.HTMLFile)
 	if err := os.WriteFile(alone, bytes.Replace(page, []byte("</body>"), []byte(probe+"</body>"), 1), 0o644); err != nil {
 		t.Fatal(err)
 	}

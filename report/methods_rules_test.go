@@ -3,67 +3,18 @@ package report
 import (
 	"encoding/csv"
 	"fmt"
-	"math"
 	"os"
 	"path/filepath"
 	"strings"
 	"testing"
+
+	"github.com/lossexp/lossexp/report/figure"
+	"github.com/lossexp/lossexp/report/table"
 )
 
 // The rules of methods.csv pinned (issue 26): what a method "beats" (a
 // Pareto-optimal static λ only, at p < DominanceAlpha, in the metrics'
 // directions) and which split the methods are compared on.
-
-// TestTestAxis: a metric chosen on the validation split or on the
-// cross-validation folds is compared on the test split when the runs
-// have test values; otherwise, and for any other split, it is kept.
-func TestTestAxis(t *testing.T) {
-	s := &Summary{Metrics: []string{"validation.accuracy", "cv.accuracy", "test.accuracy", "train.loss", "test.loss", "cv.r2", "test.r2"}}
-	nan := math.NaN()
-	s.Points = []Point{{Stats: []Stat{{Mean: 0.8}, {Mean: 0.8}, {Mean: 0.7}, {Mean: 1}, {Mean: 2}, {Mean: 0.5}, {Mean: nan}}}}
-	for _, c := range []struct {
-		in, want string
-		index    int
-	}{
-		{"validation.accuracy", "test.accuracy", 2},
-		{"cv.accuracy", "test.accuracy", 2},
-		{"test.accuracy", "test.accuracy", 2},
-		{"train.loss", "train.loss", 3},
-		{"cv.r2", "cv.r2", 5}, // test.r2 has no values
-	} {
-		in := MetricChoice{Name: c.in, Index: indexOf(s.Metrics, c.in), Higher: true, Why: "w"}
-		got := testAxis(s, in)
-		if got.Name != c.want || got.Index != c.index || !got.Higher || got.Why != "w" {
-			t.Errorf("testAxis(%s) = %+v, want %s at %d", c.in, got, c.want, c.index)
-		}
-	}
-}
-
-func indexOf(names []string, n string) int {
-	for i, m := range names {
-		if m == n {
-			return i
-		}
-	}
-	return -1
-}
-
-// TestHolmBest_AtAlpha: an adjusted p equal to DominanceAlpha is not
-// below it; one just under is.
-func TestHolmBest_AtAlpha(t *testing.T) {
-	if i := holmBest([]float64{DominanceAlpha}); i != -1 {
-		t.Errorf("p = α: holmBest = %d, want -1", i)
-	}
-	if i := holmBest([]float64{0.0499}); i != 0 {
-		t.Errorf("p = 0.0499: holmBest = %d, want 0", i)
-	}
-	if i := holmBest([]float64{0.025, 0.9}); i != -1 { // adjusted 0.05
-		t.Errorf("p = (0.025, 0.9): holmBest = %d, want -1 (0.025·2 = α)", i)
-	}
-	if DominanceAlpha != 0.05 {
-		t.Errorf("DominanceAlpha = %v, want 0.05", DominanceAlpha)
-	}
-}
 
 // TestMethods_BeatsParetoOptimalOnly: three static λ of a fairness term,
 // accuracy higher is better, dp_diff lower: λ = 0 (0.85, 0.40) and λ = 1
@@ -102,13 +53,13 @@ func TestMethods_BeatsParetoOptimalOnly(t *testing.T) {
 			row(r, m, "", meth[m][0], meth[m][1])
 		}
 	}
-	if err := os.WriteFile(filepath.Join(dir, RunsFile), []byte(b.String()), 0o644); err != nil {
+	if err := os.WriteFile(filepath.Join(dir, table.RunsFile), []byte(b.String()), 0o644); err != nil {
 		t.Fatal(err)
 	}
-	if err := Render(dir, PlotOptions{}); err != nil {
+	if err := Render(dir, figure.PlotOptions{}); err != nil {
 		t.Fatal(err)
 	}
-	f, err := os.Open(filepath.Join(dir, MethodsFile))
+	f, err := os.Open(filepath.Join(dir, table.MethodsFile))
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -3,13 +3,13 @@ package report
 import (
 	"encoding/csv"
 	"fmt"
-	"math"
 	"os"
 	"path/filepath"
 	"strings"
 	"testing"
 
-	"github.com/lossexp/lossexp/experiments"
+	"github.com/lossexp/lossexp/report/figure"
+	"github.com/lossexp/lossexp/report/table"
 )
 
 // TestMethods_Positions builds a runs.csv by hand: three static λ of a
@@ -47,7 +47,7 @@ func TestMethods_Positions(t *testing.T) {
 			id++
 		}
 	}
-	rows := renderMethods(t, dir, map[string]string{RunsFile: b.String()})
+	rows := renderMethods(t, dir, map[string]string{table.RunsFile: b.String()})
 	col := map[string]int{}
 	for i, h := range rows[0] {
 		col[h] = i
@@ -70,7 +70,7 @@ func TestMethods_Positions(t *testing.T) {
 		t.Errorf("behind: accuracy mean %s, want 0.7805", got)
 	}
 	// The static tables see the static runs only.
-	s, err := os.ReadFile(filepath.Join(dir, SummaryFile))
+	s, err := os.ReadFile(filepath.Join(dir, table.SummaryFile))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -82,87 +82,11 @@ func TestMethods_Positions(t *testing.T) {
 			t.Errorf("no %s: %v", fig, err)
 		}
 	}
-	html, _ := os.ReadFile(filepath.Join(dir, HTMLFile))
+	html, _ := os.ReadFile(filepath.Join(dir, table.HTMLFile))
 	for _, want := range []string{"behind lies behind the static front", "beyond lies beyond the static front", "on lies on the static front"} {
 		if !strings.Contains(string(html), want) {
 			t.Errorf("report.html lacks %q", want)
 		}
-	}
-}
-
-// TestHolm_HandValues: p = (0.01, 0.04, 0.03), m = 3: sorted 0.01·3 =
-// 0.03, 0.03·2 = 0.06, max(0.06, 0.04·1) = 0.06.
-func TestHolm_HandValues(t *testing.T) {
-	got := holm([]float64{0.01, 0.04, 0.03})
-	want := []float64{0.03, 0.06, 0.06}
-	for i := range want {
-		if d := got[i] - want[i]; d > 1e-15 || d < -1e-15 {
-			t.Errorf("holm = %v, want %v", got, want)
-		}
-	}
-	if i := holmBest([]float64{0.2, 0.01, 0.04}); i != 1 { // adjusted 0.2, 0.03, 0.08
-		t.Errorf("holmBest = %d, want 1", i)
-	}
-	if i := holmBest([]float64{0.2, 0.03, 0.04}); i != -1 { // adjusted 0.2, 0.09, 0.09
-		t.Errorf("holmBest = %d, want -1", i)
-	}
-}
-
-// TestDominanceP: a is better on axis 0 by 1 ± a small wobble and equal
-// on axis 1 (exact ties, no p): the p is that of axis 0, doubled; worse
-// on average on one axis means no dominance (1).
-func TestDominanceP(t *testing.T) {
-	a := [2]map[int]float64{{0: 2, 1: 3.1, 2: 4}, {0: 1, 1: 1, 2: 1}}
-	b := [2]map[int]float64{{0: 1, 1: 2, 2: 3}, {0: 1, 1: 1, 2: 1}}
-	d := PairedTest([]float64{2, 3.1, 4}, []float64{1, 2, 3})
-	if got := dominanceP(a, b); got != min(1, 2*d.P) || !(got < 0.05) {
-		t.Errorf("dominanceP = %v, want 2·%v", got, d.P)
-	}
-	if got := dominanceP(b, a); got != 1 {
-		t.Errorf("reverse dominanceP = %v, want 1", got)
-	}
-}
-
-// TestWriter_MethodColumn: with Layout.Method, runs.csv has a method
-// column after status ("static" for a run without a BalanceResult, the
-// label otherwise; the balanced term's λ empty), and ReadRuns keeps the
-// static rows in Runs and the adaptive ones in Methods. (The header without
-// it is what the golden tests of the writer pin.)
-func TestWriter_MethodColumn(t *testing.T) {
-	dir := t.TempDir()
-	w, err := NewWriter(dir, Layout{Terms: []string{"fairness"}, Metrics: []string{"test.accuracy"}, Method: true})
-	if err != nil {
-		t.Fatal(err)
-	}
-	nan := math.NaN()
-	for i, r := range []experiments.Result{
-		{RunID: "a", Lambdas: []float64{1}, Status: "ok", Metrics: []float64{0.8}},
-		{RunID: "b", Lambdas: []float64{nan}, Status: "ok", Metrics: []float64{0.7}, Balance: &experiments.BalanceResult{Method: "gradnorm(alpha=1)"}},
-	} {
-		r.Index = i
-		if err := w.Add(r); err != nil {
-			t.Fatal(err)
-		}
-	}
-	if err := w.Close(); err != nil {
-		t.Fatal(err)
-	}
-	b, _ := os.ReadFile(filepath.Join(dir, RunsFile))
-	want := "run_id,repeat,seed,status,method,lambda.fairness,test.accuracy,reason\na,0,0,ok,static,1,0.8,\nb,0,0,ok,gradnorm(alpha=1),,0.7,\n"
-	if string(b) != want {
-		t.Errorf("runs.csv:\n%s\nwant:\n%s", b, want)
-	}
-	runs, err := ReadRuns(filepath.Join(dir, RunsFile))
-	if err != nil {
-		t.Fatal(err)
-	}
-	if !runs.HasMethod || len(runs.Runs) != 1 || runs.Runs[0].RunID != "a" || len(runs.Methods) != 1 || runs.Methods[0].Method != "gradnorm(alpha=1)" || !math.IsNaN(runs.Methods[0].Lambdas[0]) {
-		t.Errorf("ReadRuns: %+v", runs)
-	}
-	// An empty λ stays an error for a static row.
-	bad := strings.Replace(want, "static,1,", "static,,", 1)
-	if _, err := parseRuns(strings.NewReader(bad), "runs.csv"); err == nil || !strings.Contains(err.Error(), "empty λ") {
-		t.Errorf("empty static λ: err = %v", err)
 	}
 }
 
@@ -188,7 +112,7 @@ func TestMethods_Cost(t *testing.T) {
 		fmt.Fprintf(&timings, "r%d,1,3\nr%d,total,3\n", id, id)
 		id++
 	}
-	rows := renderMethods(t, dir, map[string]string{RunsFile: runs.String(), TimingsFile: timings.String()})
+	rows := renderMethods(t, dir, map[string]string{table.RunsFile: runs.String(), table.TimingsFile: timings.String()})
 	last := rows[len(rows)-1]
 	if last[0] != "gradnorm" || last[len(last)-1] != "2.25" {
 		t.Errorf("method row %v: want gradnorm with cost 2.25 (3 s against 4/3 s per static run)", last)
@@ -209,10 +133,10 @@ func renderMethods(t *testing.T, dir string, files map[string]string) [][]string
 			t.Fatal(err)
 		}
 	}
-	if err := Render(dir, PlotOptions{}); err != nil {
+	if err := Render(dir, figure.PlotOptions{}); err != nil {
 		t.Fatal(err)
 	}
-	f, err := os.Open(filepath.Join(dir, MethodsFile))
+	f, err := os.Open(filepath.Join(dir, table.MethodsFile))
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -9,24 +9,27 @@ import (
 	"slices"
 	"strings"
 	"testing"
+
+	"github.com/lossexp/lossexp/report/figure"
+	"github.com/lossexp/lossexp/report/table"
 )
 
 // gridSummary is a synthetic sweep over l1 (with λ = 0) and, when l2s has
 // several values, l2; test.f1 has no value anywhere.
-func gridSummary(l1s, l2s []float64) *Summary {
-	runs := &Runs{Terms: []string{"l1", "l2"}, Metrics: []string{"train.accuracy", "test.accuracy", "test.f1", "sparsity"}}
+func gridSummary(l1s, l2s []float64) *table.Summary {
+	runs := &table.Runs{Terms: []string{"l1", "l2"}, Metrics: []string{"train.accuracy", "test.accuracy", "test.f1", "sparsity"}}
 	for _, l2 := range l2s {
 		for _, l1 := range l1s {
 			for r := range 3 {
 				d := float64(r-1) / 100
-				runs.Runs = append(runs.Runs, Run{
+				runs.Runs = append(runs.Runs, table.Run{
 					Status: "ok", Repeat: r, Lambdas: []float64{l1, l2},
 					Metrics: []float64{0.95 - 2*l1 + d, 0.85 + l1 - 10*l2 + d, nan, math.Min(1, 10*l1) + d},
 				})
 			}
 		}
 	}
-	return Summarize(runs)
+	return table.Summarize(runs)
 }
 
 // checkPNG decodes path and checks its size and that it is not blank.
@@ -76,23 +79,23 @@ func TestPlot(t *testing.T) {
 	for _, tc := range []struct {
 		name     string
 		l1s, l2s []float64
-		opts     PlotOptions
+		opts     figure.PlotOptions
 		want     []string
 	}{
-		{"1-D", logspace, []float64{1e-4}, PlotOptions{Title: "l1"},
+		{"1-D", logspace, []float64{1e-4}, figure.PlotOptions{Title: "l1"},
 			[]string{"train.accuracy_vs_l1.png", "test.accuracy_vs_l1.png", "sparsity_vs_l1.png", "accuracy_train_vs_test.png"}},
-		{"2-D", logspace, []float64{0, 1e-4, 1e-2}, PlotOptions{X: "l1", Metrics: []string{"test.accuracy"}, Title: "grid", Description: "l1 against l2"},
+		{"2-D", logspace, []float64{0, 1e-4, 1e-2}, figure.PlotOptions{X: "l1", Metrics: []string{"test.accuracy"}, Title: "grid", Description: "l1 against l2"},
 			[]string{"test.accuracy_vs_l1.png", "accuracy_train_vs_test.png"}},
-		{"2-D against l2", logspace, []float64{0, 1e-4, 1e-2}, PlotOptions{X: "l2", Metrics: []string{"sparsity"}},
+		{"2-D against l2", logspace, []float64{0, 1e-4, 1e-2}, figure.PlotOptions{X: "l2", Metrics: []string{"sparsity"}},
 			[]string{"sparsity_vs_l2.png", "accuracy_train_vs_test.png"}},
-		{"no zero", logspace[1:], []float64{1e-4}, PlotOptions{Metrics: []string{"test.accuracy"}},
+		{"no zero", logspace[1:], []float64{1e-4}, figure.PlotOptions{Metrics: []string{"test.accuracy"}},
 			[]string{"test.accuracy_vs_l1.png", "accuracy_train_vs_test.png"}},
-		{"linear axis", []float64{0, 0.5}, []float64{1e-4}, PlotOptions{Metrics: []string{"test.accuracy"}},
+		{"linear axis", []float64{0, 0.5}, []float64{1e-4}, figure.PlotOptions{Metrics: []string{"test.accuracy"}},
 			[]string{"test.accuracy_vs_l1.png", "accuracy_train_vs_test.png"}},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			dir := t.TempDir()
-			files, err := Plot(dir, gridSummary(tc.l1s, tc.l2s), tc.opts)
+			files, err := figure.Plot(dir, gridSummary(tc.l1s, tc.l2s), tc.opts)
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -114,22 +117,22 @@ func TestPlot_Errors(t *testing.T) {
 	s := gridSummary([]float64{0, 1e-3, 1e-2}, []float64{1e-4})
 	for _, tc := range []struct {
 		name string
-		opts PlotOptions
+		opts figure.PlotOptions
 		err  string
 	}{
-		{"unknown term", PlotOptions{X: "l3"}, "plot against l3: no such term in runs.csv (have l1, l2)"},
-		{"single value", PlotOptions{X: "l2"}, "plot against l2: λ takes a single value (1e-4)"},
-		{"unknown metric", PlotOptions{Metrics: []string{"test.auc"}}, "plot test.auc: no such metric"},
+		{"unknown term", figure.PlotOptions{X: "l3"}, "plot against l3: no such term in runs.csv (have l1, l2)"},
+		{"single value", figure.PlotOptions{X: "l2"}, "plot against l2: λ takes a single value (1e-4)"},
+		{"unknown metric", figure.PlotOptions{Metrics: []string{"test.auc"}}, "plot test.auc: no such metric"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
-			_, err := Plot(t.TempDir(), s, tc.opts)
+			_, err := figure.Plot(t.TempDir(), s, tc.opts)
 			if err == nil || !strings.Contains(err.Error(), tc.err) {
 				t.Errorf("error = %v, want it to contain %q", err, tc.err)
 			}
 		})
 	}
 	// The all-NaN test.f1 is asked for: no file, no error.
-	files, err := Plot(t.TempDir(), s, PlotOptions{Metrics: []string{"test.f1"}})
+	files, err := figure.Plot(t.TempDir(), s, figure.PlotOptions{Metrics: []string{"test.f1"}})
 	if err != nil || slices.Contains(basenames(files), "test.f1_vs_l1.png") {
 		t.Errorf("all-NaN metric: files %v, error %v", files, err)
 	}
@@ -138,10 +141,10 @@ func TestPlot_Errors(t *testing.T) {
 func TestRender(t *testing.T) {
 	dir := t.TempDir()
 	writeSample(t, dir)
-	if err := Render(dir, PlotOptions{}); err != nil {
+	if err := Render(dir, figure.PlotOptions{}); err != nil {
 		t.Fatal(err)
 	}
-	for _, name := range []string{SummaryFile, "train.accuracy_vs_l1.png", "accuracy_train_vs_test.png"} {
+	for _, name := range []string{table.SummaryFile, "train.accuracy_vs_l1.png", "accuracy_train_vs_test.png"} {
 		if _, err := os.Stat(filepath.Join(dir, name)); err != nil {
 			t.Error(err)
 		}
@@ -150,7 +153,7 @@ func TestRender(t *testing.T) {
 	if _, err := os.Stat(filepath.Join(dir, "sparsity_vs_l1.png")); err == nil {
 		t.Error("sparsity_vs_l1.png written for a single finite point")
 	}
-	if err := Render(t.TempDir(), PlotOptions{}); err == nil || !strings.Contains(err.Error(), "runs.csv") {
+	if err := Render(t.TempDir(), figure.PlotOptions{}); err == nil || !strings.Contains(err.Error(), "runs.csv") {
 		t.Errorf("Render of an empty folder: error = %v", err)
 	}
 }

@@ -7,7 +7,15 @@ import (
 	"path/filepath"
 	"slices"
 	"strings"
+
+	"github.com/lossexp/lossexp/report/figure"
+	"github.com/lossexp/lossexp/report/table"
 )
+
+// PlotOptions are the options of Render: those of the figures
+// (package report/figure), named here so that a caller of Render needs
+// this package only.
+type PlotOptions = figure.PlotOptions
 
 // Render reads dir/runs.csv (and, when present, spec.yaml, curves.csv and
 // timings.csv) and writes, from them alone:
@@ -35,7 +43,7 @@ import (
 // written. An empty opts.Title defaults to the folder's name. With
 // opts.Workers > 1 the figures are drawn on that many goroutines at once;
 // every file is the same, byte for byte, as with one.
-func Render(dir string, opts PlotOptions) error {
+func Render(dir string, opts figure.PlotOptions) error {
 	return RenderContext(context.Background(), dir, opts)
 }
 
@@ -45,7 +53,7 @@ func Render(dir string, opts PlotOptions) error {
 // (each is written atomically, and figures already being drawn finish);
 // report.html, written last, is then absent or the previous one. `lossexp
 // report DIR` rebuilds everything.
-func RenderContext(ctx context.Context, dir string, opts PlotOptions) error {
+func RenderContext(ctx context.Context, dir string, opts figure.PlotOptions) error {
 	stop := func(stage string) error {
 		if err := ctx.Err(); err != nil {
 			return fmt.Errorf("report %s: stopped before %s: %w", dir, stage, err)
@@ -62,11 +70,11 @@ func RenderContext(ctx context.Context, dir string, opts PlotOptions) error {
 	// static front (methods.go); so is a cross-validated one (a fold
 	// column), whose folds are pooled per grid point and repeat
 	// (PoolFolds) before anything else.
-	s, runs, nRuns, err := summarizeRuns(filepath.Join(dir, RunsFile))
+	s, runs, nRuns, err := table.SummarizeRuns(filepath.Join(dir, table.RunsFile))
 	if err != nil {
 		return err
 	}
-	if err := WriteSummary(filepath.Join(dir, SummaryFile), s); err != nil {
+	if err := table.WriteSummary(filepath.Join(dir, table.SummaryFile), s); err != nil {
 		return err
 	}
 	if opts.Title == "" {
@@ -77,7 +85,7 @@ func RenderContext(ctx context.Context, dir string, opts PlotOptions) error {
 	if err := stop("the analysis"); err != nil {
 		return err
 	}
-	a, err := analyze(dir, runs, nRuns, s)
+	a, err := table.AnalyzeStream(dir, runs, nRuns, s)
 	if err != nil {
 		return err
 	}
@@ -103,23 +111,23 @@ func RenderContext(ctx context.Context, dir string, opts PlotOptions) error {
 
 // writeTables writes the analysis tables of a into dir: balance.csv,
 // paired.csv, and when they apply cost.csv, methods.csv and weights.csv.
-func writeTables(dir string, s *Summary, a *Analysis) error {
-	if err := WriteBalance(filepath.Join(dir, BalanceFile), a); err != nil {
+func writeTables(dir string, s *table.Summary, a *table.Analysis) error {
+	if err := table.WriteBalance(filepath.Join(dir, table.BalanceFile), a); err != nil {
 		return err
 	}
-	if err := WritePaired(filepath.Join(dir, PairedFile), a); err != nil {
+	if err := table.WritePaired(filepath.Join(dir, table.PairedFile), a); err != nil {
 		return err
 	}
-	if err := a.writeStability(filepath.Join(dir, StabilityFile)); err != nil {
+	if err := a.WriteStability(filepath.Join(dir, table.StabilityFile)); err != nil {
 		return err
 	}
 	if a.Cost != nil {
-		if err := WriteCost(filepath.Join(dir, CostFile), s, a.Cost); err != nil {
+		if err := table.WriteCost(filepath.Join(dir, table.CostFile), s, a.Cost); err != nil {
 			return err
 		}
 	}
 	if a.Methods != nil {
-		if err := methodsTables(dir, a.Methods); err != nil {
+		if err := table.MethodsTables(dir, a.Methods); err != nil {
 			return err
 		}
 	}
@@ -129,9 +137,9 @@ func writeTables(dir string, s *Summary, a *Analysis) error {
 // figureOptions are the options of the metric figures: opts with the
 // balance points marked, and the task metric and the terms' metrics among
 // the metrics when the caller chose a list that lacks them.
-func figureOptions(s *Summary, a *Analysis, opts PlotOptions) PlotOptions {
+func figureOptions(s *table.Summary, a *table.Analysis, opts figure.PlotOptions) figure.PlotOptions {
 	popts := opts
-	popts.Marks = append(slices.Clip(opts.Marks), a.BalanceMarks()...)
+	popts.Marks = append(slices.Clip(opts.Marks), figure.BalanceMarks(a)...)
 	if len(popts.Metrics) == 0 {
 		// Every metric but the gradient diagnostics, which have figures
 		// of their own.
@@ -159,74 +167,40 @@ func figureOptions(s *Summary, a *Analysis, opts PlotOptions) PlotOptions {
 // popts and the analysis figures with opts, and returns them. Every
 // figure handed over is written (or has failed) before it returns, and so
 // before report.html links to it.
-func renderFigures(ctx context.Context, dir string, s *Summary, a *Analysis, opts, popts PlotOptions) (figs *Figures, err error) {
+func renderFigures(ctx context.Context, dir string, s *table.Summary, a *table.Analysis, opts, popts figure.PlotOptions) (figs *Figures, err error) {
 	figs = &Figures{}
-	fw := newFigureWriter(dir, opts.Workers)
-	fw.ctx = ctx
+	fw := figure.NewWriter(dir, opts.Workers)
+	fw.Ctx = ctx
 	defer func() {
-		if werr := fw.wait(); err == nil {
+		if werr := fw.Wait(); err == nil {
 			err = werr
 		}
 	}()
-	paths, err := plotMetrics(fw, s, popts)
-	if err != nil && !(opts.X == "" && errors.Is(err, ErrNoSweptTerm)) {
+	paths, err := figure.PlotMetrics(fw, s, popts)
+	if err != nil && !(opts.X == "" && errors.Is(err, figure.ErrNoSweptTerm)) {
 		return nil, err
 	}
 	figs.Metrics = baseNames(paths)
-	if err := a.writeFigures(fw, opts, figs); err != nil {
+	if err := writeFigures(a, fw, opts, figs); err != nil {
 		return nil, err
 	}
-	if err := fw.wait(); err != nil {
+	if err := fw.Wait(); err != nil {
 		return nil, err
 	}
 	return figs, nil
 }
 
-// htmlSection is the section of report.html that shows a figure; each is
-// a field of Figures.
-type htmlSection int
-
-const (
-	sectionTradeoff htmlSection = iota // Figures.Tradeoff
-	sectionMethods                     // Figures.Methods
-	sectionGrad                        // Figures.Grad
-	sectionCost                        // Figures.Cost
-)
-
-// figureFamily is one family of analysis figures: how they are drawn
-// (returning the files written, none when they do not apply) and where
-// report.html shows them.
-type figureFamily struct {
-	name    string // what the figures show, for readers of this table
-	draw    func(a *Analysis, fw *figureWriter, opts PlotOptions) ([]string, error)
-	section htmlSection
-}
-
-// figureFamilies are the analysis figures, registered once, in the order
-// they are drawn and shown within their section. A new figure is a
-// function and one row here. The metric figures (plotMetrics) and the
-// training curves (per term, Figures.Training) are drawn apart.
-var figureFamilies = []figureFamily{
-	{"trade-off of each term's metric against the task", (*Analysis).tradeoffFigures, sectionTradeoff},
-	{"heatmaps over two swept terms", (*Analysis).heatmapFigures, sectionTradeoff},
-	{"comparison figures", (*Analysis).compareFigures, sectionTradeoff},
-	{"balancing methods against the static front", (*Analysis).methodsFigures, sectionMethods},
-	{"gradient ratio and conflict", (*Analysis).gradFigures, sectionGrad},
-	{"cost per run", (*Analysis).costFigures, sectionCost},
-	{"samples of the trained models", func(_ *Analysis, fw *figureWriter, _ PlotOptions) ([]string, error) { return samplesFigures(fw) }, sectionTradeoff},
-}
-
 // add records the figure files paths in section sec.
-func (f *Figures) add(sec htmlSection, paths []string) {
+func (f *Figures) add(sec figure.Section, paths []string) {
 	names := baseNames(paths)
 	switch sec {
-	case sectionTradeoff:
+	case figure.SectionTradeoff:
 		f.Tradeoff = append(f.Tradeoff, names...)
-	case sectionMethods:
+	case figure.SectionMethods:
 		f.Methods = append(f.Methods, names...)
-	case sectionGrad:
+	case figure.SectionGrad:
 		f.Grad = append(f.Grad, names...)
-	case sectionCost:
+	case figure.SectionCost:
 		f.Cost = append(f.Cost, names...)
 	default:
 		panic(fmt.Sprintf("report: figure section %d has no field in Figures", sec))
@@ -234,21 +208,21 @@ func (f *Figures) add(sec htmlSection, paths []string) {
 }
 
 // writeFigures writes the analysis figures and records them in figs.
-func (a *Analysis) writeFigures(fw *figureWriter, opts PlotOptions, figs *Figures) error {
-	for _, fam := range figureFamilies {
-		paths, err := fam.draw(a, fw, opts)
+func writeFigures(a *table.Analysis, fw *figure.Writer, opts figure.PlotOptions, figs *Figures) error {
+	for _, fam := range figure.Families {
+		paths, err := fam.Draw(a, fw, opts)
 		if err != nil {
 			return err
 		}
-		figs.add(fam.section, paths)
+		figs.add(fam.Section, paths)
 	}
-	return a.writeTrainingFigures(fw, opts, figs)
+	return writeTrainingFigures(a, fw, opts, figs)
 }
 
 // writeTrainingFigures writes the training curves of each term and records
 // them in figs.Training.
-func (a *Analysis) writeTrainingFigures(fw *figureWriter, opts PlotOptions, figs *Figures) error {
-	train, err := a.trainingFigures(fw, opts)
+func writeTrainingFigures(a *table.Analysis, fw *figure.Writer, opts figure.PlotOptions, figs *Figures) error {
+	train, err := figure.TrainingFigures(a, fw, opts)
 	if err != nil {
 		return err
 	}
@@ -265,27 +239,4 @@ func baseNames(paths []string) []string {
 		out[i] = filepath.Base(p)
 	}
 	return out
-}
-
-// summarizeRuns is the summary of the runs.csv at path, the one
-// summary.csv holds: a row at a time (runs is nil) unless the table has a
-// method column or a fold column; then it is read whole (runs), its folds
-// pooled per grid point and repeat (PoolFolds). nRuns counts the runs
-// summarized (after pooling).
-func summarizeRuns(path string) (s *Summary, runs *Runs, nRuns int, err error) {
-	rr, err := OpenRuns(path)
-	if err != nil {
-		return nil, nil, 0, err
-	}
-	whole := rr.HasMethod || rr.Folds
-	rr.Close()
-	if !whole {
-		s, nRuns, err = SummarizeFile(path)
-		return s, nil, nRuns, err
-	}
-	if runs, err = ReadRuns(path); err != nil {
-		return nil, nil, 0, err
-	}
-	runs = PoolFolds(runs) // one run per grid point and repeat
-	return Summarize(runs), runs, len(runs.Runs), nil
 }

@@ -6,6 +6,9 @@ import (
 	"os"
 	"path/filepath"
 	"testing"
+
+	"github.com/lossexp/lossexp/report/figure"
+	"github.com/lossexp/lossexp/report/table"
 )
 
 // doneAfter is a context that reports itself cancelled from its n-th Err
@@ -31,14 +34,14 @@ func TestRenderContext_Stops(t *testing.T) {
 	writeSample(t, dir)
 	ctx, cancel := context.WithCancel(context.Background())
 	cancel()
-	if err := RenderContext(ctx, dir, PlotOptions{}); !errors.Is(err, context.Canceled) {
+	if err := RenderContext(ctx, dir, figure.PlotOptions{}); !errors.Is(err, context.Canceled) {
 		t.Fatalf("cancelled before: %v", err)
 	}
-	if _, err := os.Stat(filepath.Join(dir, SummaryFile)); err == nil {
+	if _, err := os.Stat(filepath.Join(dir, table.SummaryFile)); err == nil {
 		t.Error("summary.csv written after cancellation")
 	}
 	for _, n := range []int{1, 3, 4, 6} {
-		err := RenderContext(&doneAfter{context.Background(), n}, dir, PlotOptions{})
+		err := RenderContext(&doneAfter{context.Background(), n}, dir, figure.PlotOptions{})
 		if !errors.Is(err, context.Canceled) {
 			t.Fatalf("cancelled after %d checks: %v", n, err)
 		}
@@ -49,7 +52,7 @@ func TestRenderContext_Stops(t *testing.T) {
 			t.Errorf("temporary files left: %v", tmps)
 		}
 	}
-	if err := RenderContext(context.Background(), dir, PlotOptions{}); err != nil {
+	if err := RenderContext(context.Background(), dir, figure.PlotOptions{}); err != nil {
 		t.Fatal(err)
 	}
 	if _, err := os.Stat(filepath.Join(dir, "report.html")); err != nil {

@@ -2,7 +2,6 @@ package report
 
 import (
 	"bytes"
-	"flag"
 	"fmt"
 	"math"
 	"os"
@@ -11,17 +10,8 @@ import (
 	"testing"
 
 	"github.com/lossexp/lossexp/experiments"
+	"github.com/lossexp/lossexp/report/table"
 )
-
-var update = flag.Bool("update", false, "rewrite the golden files under testdata/")
-
-var nan = math.NaN()
-
-// sameFloat reports whether a and b are the same value, NaN equal to NaN.
-// Bit-level equality is the point here: the tables must round-trip exactly.
-func sameFloat(a, b float64) bool {
-	return a == b || (math.IsNaN(a) && math.IsNaN(b))
-}
 
 // closeTo compares within tol; used for statistics against hand-computed
 // values given to 7–8 significant digits.
@@ -49,7 +39,7 @@ func TestDescribe(t *testing.T) {
 		{"none", nil, 0, nan, nan, nan, nan},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
-			got := Describe(tc.x)
+			got := table.Describe(tc.x)
 			if got.N != tc.n || !closeTo(got.Mean, tc.mean, tol) || !closeTo(got.Std, tc.std, tol) ||
 				!closeTo(got.CILow, tc.ciLow, tol) || !closeTo(got.CIHigh, tc.ciHigh, tol) {
 				t.Errorf("Describe(%v) = %+v, want n=%d mean=%g std=%g ci=[%g, %g]",
@@ -58,14 +48,14 @@ func TestDescribe(t *testing.T) {
 		})
 	}
 	// The half width of the first case, 2.054260…, written out.
-	if got := Describe([]float64{1, 2, 3, 4}); !closeTo(got.CIHigh-got.Mean, 2.0542603, 1e-6) {
+	if got := table.Describe([]float64{1, 2, 3, 4}); !closeTo(got.CIHigh-got.Mean, 2.0542603, 1e-6) {
 		t.Errorf("half width = %.8f, want 2.0542603", got.CIHigh-got.Mean)
 	}
 }
 
 // sampleLayout and sampleResults are a small 2-term sweep with a diverged
 // run, a missing (NaN) metric and infinite values.
-var sampleLayout = Layout{
+var sampleLayout = table.Layout{
 	Terms:   []string{"l1", "l2"},
 	Metrics: []string{"train.accuracy", "test.accuracy", "sparsity"},
 	Curves:  []string{"loss.total", "loss.task"},
@@ -103,7 +93,7 @@ func sampleResults() []experiments.Result {
 
 func writeSample(t *testing.T, dir string) {
 	t.Helper()
-	w, err := NewWriter(dir, sampleLayout)
+	w, err := table.NewWriter(dir, sampleLayout)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -120,7 +110,7 @@ func writeSample(t *testing.T, dir string) {
 func TestWriter_RoundTrip(t *testing.T) {
 	dir := t.TempDir()
 	writeSample(t, dir)
-	runs, err := ReadRuns(filepath.Join(dir, RunsFile))
+	runs, err := table.ReadRuns(filepath.Join(dir, table.RunsFile))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -160,7 +150,7 @@ func TestWriter_Deterministic(t *testing.T) {
 	a, b := t.TempDir(), t.TempDir()
 	writeSample(t, a)
 	writeSample(t, b)
-	for _, name := range []string{RunsFile, CurvesFile, TimingsFile} {
+	for _, name := range []string{table.RunsFile, table.CurvesFile, table.TimingsFile} {
 		x, _ := os.ReadFile(filepath.Join(a, name))
 		y, _ := os.ReadFile(filepath.Join(b, name))
 		if len(x) == 0 || !bytes.Equal(x, y) {
@@ -169,50 +159,12 @@ func TestWriter_Deterministic(t *testing.T) {
 	}
 }
 
-// checkGolden compares got with testdata/<name> exactly, or rewrites it
-// with -update.
-func checkGolden(t *testing.T, name string, got []byte) {
-	t.Helper()
-	path := filepath.Join("testdata", name)
-	if *update {
-		if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
-			t.Fatal(err)
-		}
-		if err := os.WriteFile(path, got, 0o644); err != nil {
-			t.Fatal(err)
-		}
-		return
-	}
-	want, err := os.ReadFile(path)
-	if err != nil {
-		t.Fatalf("%v (run go test ./report/ -update to create it)", err)
-	}
-	if !bytes.Equal(got, want) {
-		t.Errorf("%s differs from the golden file:\n--- got\n%s\n--- want\n%s", path, got, want)
-	}
-}
-
-func TestGolden(t *testing.T) {
-	dir := t.TempDir()
-	writeSample(t, dir)
-	if err := Render(dir, PlotOptions{Title: "sample"}); err != nil {
-		t.Fatal(err)
-	}
-	for _, name := range []string{RunsFile, CurvesFile, TimingsFile, SummaryFile} {
-		got, err := os.ReadFile(filepath.Join(dir, name))
-		if err != nil {
-			t.Fatal(err)
-		}
-		checkGolden(t, filepath.Join("sample", name), got)
-	}
-}
-
 func TestSummarize(t *testing.T) {
 	// Points appear in the order of first appearance, not sorted.
-	runs := &Runs{
+	runs := &table.Runs{
 		Terms:   []string{"l1"},
 		Metrics: []string{"test.accuracy", "test.f1"},
-		Runs: []Run{
+		Runs: []table.Run{
 			{RunID: "a", Status: "ok", Lambdas: []float64{0.1}, Metrics: []float64{1, nan}},
 			{RunID: "b", Status: "ok", Lambdas: []float64{0}, Metrics: []float64{2, nan}},
 			{RunID: "c", Status: "ok", Lambdas: []float64{0.1}, Metrics: []float64{3, nan}},
@@ -222,7 +174,7 @@ func TestSummarize(t *testing.T) {
 			{RunID: "g", Status: "failed", Lambdas: []float64{0.1}, Metrics: []float64{nan, nan}},
 		},
 	}
-	s := Summarize(runs)
+	s := table.Summarize(runs)
 	var order []float64
 	for _, p := range s.Points {
 		order = append(order, p.Lambdas[0])
@@ -246,7 +198,7 @@ func TestSummarize(t *testing.T) {
 	}
 
 	var buf bytes.Buffer
-	if err := writeSummary(&buf, s); err != nil {
+	if err := table.WriteSummaryTo(&buf, s); err != nil {
 		t.Fatal(err)
 	}
 	want := "lambda.l1,n,diverged,failed,test.accuracy.mean,test.accuracy.std,test.accuracy.ci_low,test.accuracy.ci_high,test.f1.mean,test.f1.std,test.f1.ci_low,test.f1.ci_high\n" +
@@ -257,7 +209,7 @@ func TestSummarize(t *testing.T) {
 		t.Errorf("summary.csv =\n%s\nwant\n%s", buf.String(), want)
 	}
 	// The streaming Summarizer (runs of a point contiguous) counts the same.
-	z := NewSummarizer(runs.Terms, nil, runs.Metrics)
+	z := table.NewSummarizer(runs.Terms, nil, runs.Metrics)
 	for _, i := range []int{0, 2, 3, 4, 6, 1, 5} {
 		z.Add(&runs.Runs[i])
 	}
@@ -265,7 +217,7 @@ func TestSummarize(t *testing.T) {
 		t.Errorf("Summarizer: %v, %+v; want n, diverged, failed = 5, 1, 1", ok, zs)
 	}
 	// check reads the column back, and tables without it.
-	back, err := ParseSummary(strings.NewReader(buf.String()), "summary.csv")
+	back, err := table.ParseSummary(strings.NewReader(buf.String()), "summary.csv")
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -274,7 +226,7 @@ func TestSummarize(t *testing.T) {
 	}
 	old := strings.ReplaceAll(strings.Replace(buf.String(), "diverged,failed,", "diverged,", 1), ",1,1,2,", ",1,2,")
 	old = strings.ReplaceAll(strings.ReplaceAll(old, "0,1,0,0,", "0,1,0,"), "0.001,1,0,0,", "0.001,1,0,")
-	if back, err = ParseSummary(strings.NewReader(old), "summary.csv"); err != nil || back.Points[0].Failed != 0 || back.Points[0].Stats[0].N != 4 {
+	if back, err = table.ParseSummary(strings.NewReader(old), "summary.csv"); err != nil || back.Points[0].Failed != 0 || back.Points[0].Stats[0].N != 4 {
 		t.Errorf("summary.csv without failed: %v, %+v", err, back)
 	}
 }
@@ -298,7 +250,7 @@ func TestReadRuns(t *testing.T) {
 			if err := os.WriteFile(path, []byte(tc.csv), 0o644); err != nil {
 				t.Fatal(err)
 			}
-			runs, err := ReadRuns(path)
+			runs, err := table.ReadRuns(path)
 			if tc.err == "" {
 				if err != nil {
 					t.Fatal(err)
@@ -322,7 +274,7 @@ func TestNewWriter_Unwritable(t *testing.T) {
 			t.Fatal(err)
 		}
 		dir := filepath.Join(file, "x")
-		_, err := NewWriter(dir, sampleLayout)
+		_, err := table.NewWriter(dir, sampleLayout)
 		want := "create output folder " + dir + ": "
 		if err == nil || !strings.HasPrefix(err.Error(), want) || !strings.HasSuffix(err.Error(), "not a directory") {
 			t.Errorf("error = %v, want %q", err, want)
@@ -343,7 +295,7 @@ func TestNewWriter_Unwritable(t *testing.T) {
 		} else if err := os.Mkdir(dir, 0o500); err != nil {
 			t.Fatal(err)
 		}
-		_, err := NewWriter(dir, sampleLayout)
+		_, err := table.NewWriter(dir, sampleLayout)
 		if err == nil || !strings.HasPrefix(err.Error(), want) {
 			t.Errorf("error = %v, want %q", err, want)
 		}
@@ -352,7 +304,7 @@ func TestNewWriter_Unwritable(t *testing.T) {
 
 func TestWriter_AbortAndMismatch(t *testing.T) {
 	dir := t.TempDir()
-	w, err := NewWriter(dir, sampleLayout)
+	w, err := table.NewWriter(dir, sampleLayout)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -372,21 +324,9 @@ func TestWriter_AbortAndMismatch(t *testing.T) {
 
 func TestFormatLambda(t *testing.T) {
 	for v, want := range map[float64]string{0: "0", 1e-4: "1e-4", 1e-5: "1e-5", 3e-3: "3e-3", 0.01: "0.01", 0.3: "0.3", 2.5e-4: "2.5e-4", 1e5: "1e5"} {
-		if got := formatLambda(v); got != want {
+		if got := table.FormatLambda(v); got != want {
 			t.Errorf("formatLambda(%g) = %q, want %q", v, got, want)
 		}
-	}
-}
-
-func TestLogTicks(t *testing.T) {
-	var labels []string
-	for _, tk := range (logTicks{}).Ticks(1e-5, 1e-1) {
-		if tk.Label != "" && tk.Value >= 1e-5 && tk.Value <= 1e-1 {
-			labels = append(labels, tk.Label)
-		}
-	}
-	if got := strings.Join(labels, " "); got != "1e-5 1e-4 1e-3 0.01 0.1" {
-		t.Errorf("labels = %s", got)
 	}
 }
 
@@ -394,7 +334,7 @@ func ExampleWriter() {
 	dir, _ := os.MkdirTemp("", "lossexp-example")
 	defer os.RemoveAll(dir)
 
-	w, err := NewWriter(dir, Layout{Terms: []string{"l1"}, Metrics: []string{"test.accuracy"}, Curves: []string{"loss.total"}})
+	w, err := table.NewWriter(dir, table.Layout{Terms: []string{"l1"}, Metrics: []string{"test.accuracy"}, Curves: []string{"loss.total"}})
 	if err != nil {
 		fmt.Println(err)
 		return
@@ -411,10 +351,18 @@ func ExampleWriter() {
 		fmt.Println(err)
 		return
 	}
-	runs, _ := os.ReadFile(filepath.Join(dir, RunsFile))
+	runs, _ := os.ReadFile(filepath.Join(dir, table.RunsFile))
 	fmt.Print(string(runs))
 	// Output:
 	// run_id,repeat,seed,status,lambda.l1,test.accuracy,reason
 	// p000-r0,0,0,ok,0,0.9,
 	// p001-r0,0,0,ok,0.001,0.899,
+}
+
+var nan = math.NaN()
+
+// sameFloat reports whether a and b are the same value, NaN equal to NaN.
+// Bit-level equality is the point here: the tables must round-trip exactly.
+func sameFloat(a, b float64) bool {
+	return a == b || (math.IsNaN(a) && math.IsNaN(b))
 }

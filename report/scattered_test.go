@@ -8,6 +8,7 @@ import (
 	"testing"
 
 	"github.com/lossexp/lossexp/experiments"
+	"github.com/lossexp/lossexp/report/table"
 )
 
 // TestAnalyze_ScatteredPoints: a runs.csv whose grid points are not
@@ -17,15 +18,15 @@ import (
 func TestAnalyze_ScatteredPoints(t *testing.T) {
 	byRepeat := tradeoffResults()
 	slices.SortStableFunc(byRepeat, func(a, b experiments.Result) int { return a.Repeat - b.Repeat })
-	analyses := map[string]*Analysis{}
+	analyses := map[string]*table.Analysis{}
 	for name, rs := range map[string][]experiments.Result{"grid": tradeoffResults(), "scattered": byRepeat} {
 		dir := t.TempDir()
 		writeTradeoffRuns(t, dir, rs)
-		runs, err := ReadRuns(filepath.Join(dir, RunsFile))
+		runs, err := table.ReadRuns(filepath.Join(dir, table.RunsFile))
 		if err != nil {
 			t.Fatal(err)
 		}
-		if analyses[name], err = Analyze(dir, runs, Summarize(runs)); err != nil {
+		if analyses[name], err = table.Analyze(dir, runs, table.Summarize(runs)); err != nil {
 			t.Fatal(err)
 		}
 	}

@@ -101,7 +101,7 @@ mutant check-direction-flipped report/check/check.go report/check 'Check' \
 	'		worse = -pc.Delta' '		worse = pc.Delta'
 mutant check-diverged-one-allowed report/check/check.go report/check 'Check' \
 	'	if cur > base {' '	if cur > base+1 {'
-mutant ci-student-t-dof report/summary.go report 'Describe' \
+mutant ci-student-t-dof report/table/summary.go report 'Describe' \
 	'half := tq(len(x)-1) * st.Std' 'half := tq(len(x)) * st.Std'
 mutant usable-accepts-infinite-std report/check/usable.go report/check 'Usable' \
 	'case math.IsInf(st.Std, 0) || st.Std < 0:' 'case st.Std < 0:'
@@ -127,19 +127,19 @@ mutant slurm-mem-unchecked export/slurm.go export 'RefusesBadValues' \
 # --- selection, checks and reporting (added with the cv and check fixes) --------
 mutant hypervolume-overflows report/check/check.go report/check 'Hypervolumes' \
 	'(v/2-lo/2)/(hi/2-lo/2)' '(v-lo)/(hi-lo)'
-mutant summary-drops-pooled-se report/summary.go report 'FuzzParseSummary' \
+mutant summary-drops-pooled-se report/table/summary.go report/table 'FuzzParseSummary' \
 	'pooled[m] = pooled[m] || st.Pooled' 'pooled[m] = pooled[m] && st.Pooled'
 mutant check-band-ignores-pooled-se report/check/check.go report/check 'PooledSEBand' \
 	'	if st.Pooled {' '	if false {'
 mutant verify-summary-unpooled report/check/usable.go cmd 'TestCheck_CVBalanceAsReport' \
-	's, _, _, err := report.SummarizeRuns(runsPath)' 'runs, err := report.ReadRuns(runsPath); s := report.Summarize(runs)'
+	's, _, _, err := table.SummarizeRuns(runsPath)' 'runs, err := table.ReadRuns(runsPath); s := table.Summarize(runs)'
 mutant run-ignores-fold study/one.go cmd 'TestRun_SameAsSweep' \
 	'st.Plans.At(req.Repeat*max(folds, 1) + req.Fold)' 'st.Plans.At(req.Repeat*max(folds, 1))'
 mutant run-ignores-axes study/one.go cmd 'TestRun_SameAsSweep' \
 	'Values: pt[k : k+1]})' 'Values: ax.Values[k-k : k-k+1]})'
 mutant lbfgs-ignores-tolerance experiments/train.go experiments 'LBFGSTolerance' \
 	't.spec.Train.LBFGSTolerance())' 'DefaultTolerance)'
-mutant same-spot-labels-not-merged report/labels.go report 'PointLabels' \
+mutant same-spot-labels-not-merged report/figure/labels.go report/figure 'PointLabels' \
 	'd.X*d.X+d.Y*d.Y <= same*same' 'd.X*d.X+d.Y*d.Y < same*same-same*same'
 
 # --- issue 21: mgda exact, report ticks, store integrity ---
@@ -185,9 +185,9 @@ mutant logs-move-removes-all sweep/store.go sweep 'TestMoveDir' \
 	'if st, err := os.Lstat(to); err == nil && !(st.Mode().IsRegular() && IsLogFile(e.Name())) {' 'if st, err := os.Lstat(to); err == nil && st == nil {'
 mutant logs-move-follows-link sweep/store.go sweep 'TestMoveDir' \
 	'	case !st.IsDir():' '	case !st.IsDir() && false:'
-mutant figure-name-unescaped report/figwriter.go report 'HostileMetricNames' \
+mutant figure-name-unescaped report/figure/figwriter.go report 'HostileMetricNames' \
 	'filepath.Join(fw.dir, FigureFileName(name))' 'filepath.Join(fw.dir, name)'
-mutant figure-name-collides report/figwriter.go report 'TestFigureFileName' \
+mutant figure-name-collides report/figure/figwriter.go report 'TestFigureFileName' \
 	"c == '/' || c == '\\\\' || c == '%' ||" "c == '/' || c == '\\\\' ||"
 mutant validate-dotdot-segment spec/validate.go spec 'NamesThatBecomeFiles' \
 	'seg == "" || seg == "." || seg == ".."' 'seg == "" || seg == "."'
@@ -301,13 +301,13 @@ mutant export-k8s-stdin-read-as-path cmd/root.go cmd 'TestExport_K8sSpecFromStdi
 	'	if path == study.Stdin {
 		return readSpecInput(ctx, streams)' '	if false {
 		return readSpecInput(ctx, streams)'
-mutant ticks-flat-default-panics report/ticks.go report 'LinTicks|ExtremeValues' \
+mutant ticks-flat-default-panics report/figure/ticks.go report/figure 'LinTicks|ExtremeValues' \
 	'	if hi == lo {' '	if hi == lo { return plot.DefaultTicks{}.Ticks(lo, hi) }; if false {'
-mutant ticks-overflowing-span report/ticks.go report 'LinTicks' \
+mutant ticks-overflowing-span report/figure/ticks.go report/figure 'LinTicks' \
 	'if math.IsInf(e, 0) {' 'if false {'
-mutant pad-flat-off report/ticks.go report 'PadFlat' \
+mutant pad-flat-off report/figure/ticks.go report/figure 'PadFlat' \
 	'v == a.Max && v-1 == v' 'false && v == a.Max && v-1 == v'
-mutant figure-panic-not-recovered report/plot.go report 'PanicIsAnError' \
+mutant figure-panic-not-recovered report/figure/plot.go report/figure 'PanicIsAnError' \
 	'if r := recover(); r != nil {' 'if r := any(nil); r != nil {'
 mutant atomic-temp-kept-on-panic internal/atomicfile/atomicfile.go internal/atomicfile 'PanicOfTheCallback' \
 	'if err != nil || !done {' 'if err != nil || !done && false {'
@@ -422,21 +422,21 @@ mutant progress-failed-as-diverged cmd/progress.go cmd 'TestProgress_FailedApart
 	'		p.failed++' '		p.diverged++'
 
 # --- issue 22: report functions under 60 lines (summary columns and figures as tables) ---
-mutant i22-summary-ci-columns-swapped report/summary_read.go report 'Summary|Check|Usable' \
+mutant i22-summary-ci-columns-swapped report/table/summary_read.go report/table 'Summary|Check|Usable' \
 	'{SuffixCILow, func(st *Stat) *float64 { return &st.CILow }},' '{SuffixCILow, func(st *Stat) *float64 { return &st.CIHigh }},'
-mutant i22-summary-se-not-pooled report/summary_read.go report 'Summary|Check|Usable' \
+mutant i22-summary-se-not-pooled report/table/summary_read.go report/table 'Summary|Check|Usable' \
 	'st.Pooled = cols[statSE] >= 0' 'st.Pooled = false'
-mutant i22-figure-family-wrong-section report/render.go report 'TestRender_Analysis$' \
-	'(*Analysis).gradFigures, sectionGrad}' '(*Analysis).gradFigures, sectionCost}'
-mutant i22-figure-family-dropped report/render.go report 'TestRender_Analysis$' \
-	'	{"heatmaps over two swept terms", (*Analysis).heatmapFigures, sectionTradeoff},' ''
-mutant i22-sample-kind-file-name report/samples_plot.go report 'TestSampleKinds' \
+mutant i22-figure-family-wrong-section report/figure/registry.go report 'TestRender_Analysis$' \
+	'gradFigures, SectionGrad,' 'gradFigures, SectionCost,'
+mutant i22-figure-family-dropped report/figure/registry.go report 'TestRender_Analysis$' \
+	'	{"heatmaps over two swept terms", heatmapFigures, SectionTradeoff, "heat_*.png"},' ''
+mutant i22-sample-kind-file-name report/figure/samples_plot.go report/figure 'TestSampleKinds' \
 	'{"samples_temporal.png", sequencePanel}' '{"samples_sequence.png", sequencePanel}'
-mutant i22-metric-series-ref-dropped report/plot.go report 'Plot|Figure' \
+mutant i22-metric-series-ref-dropped report/figure/plot.go report 'Plot|Figure' \
 	'		if f.logX && x == 0 {
 			sr.ref = &st' '		if false && f.logX && x == 0 {
 			sr.ref = &st'
-mutant i22-methods-static-cost-kept report/methods.go report 'TestMethods_Cost' \
+mutant i22-methods-static-cost-kept report/table/methods.go report 'TestMethods_Cost' \
 	'	b.staticMean = mean(staticSecs)' '	b.staticMean = math.NaN()'
 # --- issue 22: cmd imports study only; lossexp run is the sweep's one-run plan ---
 mutant i22-cmd-imports-experiments cmd/version.go cmd 'TestCmd_ImportsStudyOnly' \
@@ -486,8 +486,8 @@ mutant attempt-sweep-forgets-kept-logs study/scratch.go cmd 'TestTrainer_Attempt
 mutant attempt-cmd-log-whole-env experiments/attempts.go experiments 'TestTrainCommand_CmdLog' \
 	'set || strings.HasPrefix(key, "LOSSEXP_")' 'set || key != ""'
 # --- issue 23: report.task_metric and honest selection for a trainer ---
-mutant taskmetric-lower-as-higher report/analysis.go cmd 'TestTrainer_TaskMetric$' \
-	'betterHigher(sp, name) != "lower", Why: why}' 'betterHigher(sp, name) != "lowr", Why: why}'
+mutant taskmetric-lower-as-higher report/table/analysis.go cmd 'TestTrainer_TaskMetric$' \
+	'BetterHigher(sp, name) != "lower", Why: why}' 'BetterHigher(sp, name) != "lowr", Why: why}'
 mutant taskmetric-name-ignored spec/taskmetric.go cmd 'TestTrainer_TaskMetric$' \
 	'		cands, by = []string{named}, TaskByName' '		by = TaskByName'
 mutant taskmetric-test-split-accepted spec/taskmetric.go cmd 'TestTrainer_TaskMetricRefused' \
@@ -508,7 +508,7 @@ mutant i26-inventory-export-any-type study/folder.go study 'TestInventory_EveryK
 mutant i26-inventory-shard-any-suffix study/folder.go study 'TestInventory_EveryKnownName' \
 	'strings.HasPrefix(name, "shard-") && strings.HasSuffix(name, ".json")' 'strings.HasPrefix(name, "shard-")'
 mutant i26-inventory-samples-foreign study/folder.go study 'TestInventory_EveryKnownName' \
-	'LockFile, report.SamplesFile}' 'LockFile}'
+	'LockFile, table.SamplesFile}' 'LockFile}'
 mutant i26-sweep-lock-shared study/sweep.go study 'LockExclusiveSeenFromAnotherProcess' \
 	'"lossexp sweep "+st.Spec.Name, true,' '"lossexp sweep "+st.Spec.Name, false,'
 mutant i26-report-lock-shared study/report.go study 'TestReport_LockExclusive' \
@@ -563,14 +563,14 @@ mutant i26-dwa-three-epochs-of-ones experiments/balance/dwa.go experiments/balan
 	'if d.epochs >= 2 {' 'if d.epochs >= 3 {'
 mutant i26-dwa-window-not-slid experiments/balance/dwa.go experiments/balance 'TestDWA_EpochByEpoch' \
 	'copy(d.prev2, d.prev)' 'copy(d.prev2, mean)'
-mutant i26-methods-beats-any-static report/methods.go report 'TestMethods_BeatsParetoOptimalOnly' \
+mutant i26-methods-beats-any-static report/table/methods.go report 'TestMethods_BeatsParetoOptimalOnly' \
 	'		if st.Pareto {' '		if true {'
-mutant i26-methods-alpha-inclusive report/methods.go report 'TestHolmBest_AtAlpha' \
+mutant i26-methods-alpha-inclusive report/table/methods.go report/table 'TestHolmBest_AtAlpha' \
 	'p < DominanceAlpha &&' 'p <= DominanceAlpha &&'
-mutant i26-methods-cv-not-on-test report/methods.go report 'TestTestAxis' \
+mutant i26-methods-cv-not-on-test report/table/methods.go report/table 'TestTestAxis' \
 	'(split != "validation" && split != "cv")' '(split != "validation")'
-mutant i26-methods-test-without-values report/methods.go report 'TestTestAxis' \
-	'mi >= 0 && hasValues(s, mi)' 'mi >= 0'
+mutant i26-methods-test-without-values report/table/methods.go report/table 'TestTestAxis' \
+	'mi >= 0 && HasValues(s, mi)' 'mi >= 0'
 mutant i26-store-half-write-kept sweep/segment.go sweep 'TestStore_WriteFailsHalfWay' \
 	'		s.w.Truncate(s.wsize)' '		_ = s.wsize'
 mutant i26-csv-warning-counts-levels experiments/dataset/csv_seq.go experiments/dataset 'TestReadCSV_WarningCounts' \
@@ -578,17 +578,17 @@ mutant i26-csv-warning-counts-levels experiments/dataset/csv_seq.go experiments/
 mutant i26-csv-warning-first-line-lost experiments/dataset/csv_seq.go experiments/dataset 'TestReadCSV_WarningCounts' \
 	'		kn.first[key] = line' '		_ = line'
 # --- issue 23: failed points visible, the seed, what a trainer said ---
-mutant i23-summary-failed-not-counted report/summary.go report 'TestSummarize$' \
+mutant i23-summary-failed-not-counted report/table/summary.go report 'TestSummarize$' \
 	'		pt.Failed++' '		pt.Failed += 0'
-mutant i23-check-ok-runs-count-failed report/summary_read.go report 'TestSummarize$' \
+mutant i23-check-ok-runs-count-failed report/table/summary_read.go report 'TestSummarize$' \
 	'			st.N = p.N - p.Diverged - p.Failed' '			st.N = p.N - p.Diverged'
-mutant i23-failed-point-unnamed report/balance.go cmd 'TestTrainer_FailedPointVisible' \
+mutant i23-failed-point-unnamed report/table/balance.go cmd 'TestTrainer_FailedPointVisible' \
 	'		case cp.Task.N == 0 && p.Failed == p.N:' '		case false:'
-mutant i23-balance-note-no-left-out report/balance_csv.go cmd 'TestTrainer_FailedPointVisible' \
+mutant i23-balance-note-no-left-out report/table/balance_csv.go cmd 'TestTrainer_FailedPointVisible' \
 	'withLeftOut(bp.p.Note, b.Excluded)' 'bp.p.Note'
-mutant i23-answer-no-left-out report/answer.go cmd 'TestTrainer_FailedPointVisible' \
+mutant i23-answer-no-left-out report/table/answer.go cmd 'TestTrainer_FailedPointVisible' \
 	'				if t.LeftOut != "" {' '				if false {'
-mutant i23-runs-csv-seed-zero report/writer.go cmd 'TestSeed_' \
+mutant i23-runs-csv-seed-zero report/table/writer.go cmd 'TestSeed_' \
 	'strconv.FormatUint(r.Seed, 10)' '"0"'
 mutant i23-store-drops-seed sweep/segment.go cmd 'TestSeed_Builtin' \
 	'Repeat: rec.Repeat, Seed: rec.Seed,' 'Repeat: rec.Repeat,'
@@ -596,11 +596,11 @@ mutant i23-old-store-no-seed study/train.go cmd 'TestSeed_TrainerCommand' \
 	'			res.Seed = experiments.RunSeed(sp, p.Repeat)' '			res.Seed = 0'
 mutant i23-extra-metrics-dropped study/extras.go cmd 'TestTrainer_KeepsWhatItSaid' \
 	'	return slices.Sorted(maps.Keys(set)), nil' '	return slices.Sorted(maps.Keys(set))[:0], nil'
-mutant i23-cost-no-epochs-run report/cost.go cmd 'TestTrainer_KeepsWhatItSaid' \
+mutant i23-cost-no-epochs-run report/table/cost.go cmd 'TestTrainer_KeepsWhatItSaid' \
 	'		return total / n' '		return math.NaN()'
-mutant i23-training-needs-loss-task report/analysis_plot.go cmd 'TestTrainer_KeepsWhatItSaid' \
+mutant i23-training-needs-loss-task report/figure/analysis_plot.go cmd 'TestTrainer_KeepsWhatItSaid' \
 	'anyFinite(task) || totalC < 0' 'true'
-mutant i23-grad-note-older-version report/analysis_grad.go cmd 'TestTrainer_KeepsWhatItSaid' \
+mutant i23-grad-note-older-version report/table/analysis_grad.go cmd 'TestTrainer_KeepsWhatItSaid' \
 	'		if ri >= 0 && len(ratios) == 0 {' '		if false {'
 # --- issue 22: metric rows compute their values; shorter functions ---
 mutant i22m-group-spread-dropped lossterms/metrictable.go lossterms 'TestMetricValues_ByRow' \
@@ -665,13 +665,13 @@ mutant i24s-live-state-left study/live.go study 'TestLive_BuiltinSweepPublishesE
 # --- issue 23: gaps (failed rise in check, partly failed points, loss.balance report, run's seed) ---
 mutant i23g-check-failed-rise-ignored report/check/check.go report/check 'TestCheck_FailedBoundary' \
 	'countCheck(MetricFailed, pi, label, bp, cp, bp.Failed, cp.Failed)' 'countCheck(MetricFailed, pi, label, bp, cp, cp.Failed, cp.Failed)'
-mutant i23g-partly-failed-unnamed report/balance.go cmd 'TestTrainer_PartlyFailedPointNamed' \
+mutant i23g-partly-failed-unnamed report/table/balance.go cmd 'TestTrainer_PartlyFailedPointNamed' \
 	'p.Failed > 0 && pts[k].Excluded == ""' 'p.Failed > 1 && pts[k].Excluded == ""'
-mutant i23g-partly-failed-not-split report/leftout.go report 'TestNote_PartlyFailedRoundTrip' \
+mutant i23g-partly-failed-not-split report/table/leftout.go report/table 'TestNote_PartlyFailedRoundTrip' \
 	'for i > 0 && partlyFailedItem' 'for i > len(parts) && partlyFailedItem'
 mutant i23g-loss-balance-no-method-column study/plan.go cmd 'TestLossBalance_SweepRendersAndRunAgrees' \
 	'len(s.Sweep.Balance) > 0 || s.Loss.Balance.Adaptive()' 'len(s.Sweep.Balance) > 0'
-mutant i23g-loss-balance-runs-as-methods report/runs.go cmd 'TestLossBalance_SweepRendersAndRunAgrees' \
+mutant i23g-loss-balance-runs-as-methods report/table/runs.go cmd 'TestLossBalance_SweepRendersAndRunAgrees' \
 	'if len(runs.Runs) > 0 || len(runs.Methods) == 0 {' 'if true {'
 mutant i23g-run-json-no-seed cmd/output.go cmd 'TestRun_PrintsSeed' \
 	'Repeat: one.Repeat, Seed: res.Seed,' 'Repeat: one.Repeat,'
@@ -680,46 +680,46 @@ mutant i23g-run-table-no-seed cmd/run.go cmd 'TestRun_PrintsSeed' \
 mutant i23g-one-run-finished-plural study/finished.go study 'TestFinishedKept' \
 	'	case 1:' '	case -1:'
 # --- issue 25: stability of the balance points, repeats that suffice ---
-mutant i25-stability-unpaired report/stability.go report 'TestStability_' \
+mutant i25-stability-unpaired report/table/stability.go report/table 'TestStability_' \
 	'pt := &rs.s.Points[pi]' 'pt := &rs.s.Points[pi]; draw := slices.Clone(draw); for i := range draw { draw[i] = (draw[i] + pi) % len(byRep) }'
-mutant i25-stability-share-sum report/stability.go report 'TestStability_CSV' \
+mutant i25-stability-share-sum report/table/stability.go report/table 'TestStability_CSV' \
 	'if st.Undefined > 0 {' 'if st.Undefined > st.B {'
-mutant i25-stability-run90 report/stability.go report 'TestRun90' \
+mutant i25-stability-run90 report/table/stability.go report/table 'TestRun90' \
 	'if 10*sum >= 9*total {' 'if 10*sum >= 8*total {'
-mutant i25-power-formula report/power.go report 'TestDetectableDiff' \
+mutant i25-power-formula report/table/power.go report/table 'TestDetectableDiff' \
 	'return (t.Quantile(1-PowerAlpha/2) + t.Quantile(PowerTarget))' 'return (t.Quantile(1-PowerAlpha) + t.Quantile(PowerTarget))'
-mutant i25-stability-cv-se report/stability.go report 'TestStability_CVWholeRepeats' \
+mutant i25-stability-cv-se report/table/stability.go report/table 'TestStability_CVWholeRepeats' \
 	'pt.Stats[m].Pooled, pt.Stats[m].PooledSE = true, pooledSE(rs.ses)' 'pt.Stats[m].Pooled, pt.Stats[m].PooledSE = true, pooledSE(rs.ses[:1])'
-mutant i25-power-pooled-sd report/power.go report 'TestPower_Pooled' \
+mutant i25-power-pooled-sd report/table/power.go report/table 'TestPower_Pooled' \
 	'ss += pr.Std * pr.Std' 'ss += pr.Std'
 mutant i25-resamples-unchecked spec/validate.go spec 'TestValidate_ReportResamples' \
 	'r.Resamples >= 0 && r.Resamples <= 100000' 'true'
 # --- issue 22: report bodies shortened (costOf, pairAll, balancePoints) ---
-mutant i22r-pairs-scattered-not-reread report/balance.go report 'TestAnalyze_ScatteredPoints$' \
+mutant i22r-pairs-scattered-not-reread report/table/balance.go report 'TestAnalyze_ScatteredPoints$' \
 	'		return true, nil' '		return false, nil'
-mutant i22r-cost-scattered-point-kept report/cost.go report 'TestAnalyze_ScatteredPoints$' \
+mutant i22r-cost-scattered-point-kept report/table/cost.go report 'TestAnalyze_ScatteredPoints$' \
 	'		if tr.donePts[p] {' '		if false {'
-mutant i22r-holm-not-applied report/balance.go report 'TestRender_Analysis$' \
+mutant i22r-holm-not-applied report/table/balance.go report 'TestRender_Analysis$' \
 	'	for i, q := range HolmAdjust(ps) {' '	for i, q := range ps {'
-mutant i22r-one-se-smallest-lambda report/balance.go report 'TestBalancePoints$' \
+mutant i22r-one-se-smallest-lambda report/table/balance.go report/table 'TestBalancePoints$' \
 	'&& pts[i].Lambda > pts[pick].Lambda {' '&& pts[i].Lambda < pts[pick].Lambda {'
 
 # --- issue 25: figure intervals and labels ---
-mutant i25f-range-band-ends report/plot.go report 'TestFigureRanges_HoldBandsAndWhiskers' \
+mutant i25f-range-band-ends report/figure/plot.go report/figure 'TestFigureRanges_HoldBandsAndWhiskers' \
 	'			e.addStat(st)' '			e.add(st.Mean)'
-mutant i25f-range-tradeoff-whiskers report/tradeoff.go report 'TestFigureRanges_HoldBandsAndWhiskers' \
+mutant i25f-range-tradeoff-whiskers report/figure/tradeoff.go report/figure 'TestFigureRanges_HoldBandsAndWhiskers' \
 	'ex.addStat(pt.cx)' 'ex.add(pt.cx.Mean)'
-mutant i25f-range-methods-whiskers report/methods_plot.go report 'TestFigureRanges_HoldBandsAndWhiskers' \
+mutant i25f-range-methods-whiskers report/figure/methods_plot.go report/figure 'TestFigureRanges_HoldBandsAndWhiskers' \
 	'ey.addStat(r.Side)' 'ey.add(r.Side.Mean)'
-mutant i25f-label-overlap-test report/labels.go report 'TestPointLabels_Hostile|TestPointLabels_NoCollision|TestMethodsFront_Labels' \
+mutant i25f-label-overlap-test report/figure/labels.go report/figure 'TestPointLabels_Hostile|TestPointLabels_NoCollision|TestMethodsFront_Labels' \
 	'b.Min.X < r.Max.X && r.Min.X < b.Max.X' 'b.Min.X < r.Max.X && r.Min.X > b.Max.X'
-mutant i25f-whisker-half-width report/intervals.go report 'TestWhiskers_AreTheCIs' \
+mutant i25f-whisker-half-width report/figure/intervals.go report/figure 'TestWhiskers_AreTheCIs' \
 	'lo, hi := st.Mean-st.CILow, st.CIHigh-st.Mean' 'lo, hi := (st.Mean-st.CILow)/2, (st.CIHigh-st.Mean)/2'
-mutant i25f-label-under-method-marker report/methods_plot.go report 'TestMethodsFront_Labels' \
+mutant i25f-label-under-method-marker report/figure/methods_plot.go report/figure 'TestMethodsFront_Labels' \
 	'lab.avoidMark(r.Task.Mean, r.Side.Mean, vg.Points(4.5))' '_ = vg.Points(4.5)'
-mutant i25f-leader-crosses report/labels.go report 'TestPointLabels_Hostile' \
+mutant i25f-leader-crosses report/figure/labels.go report/figure 'TestPointLabels_Hostile' \
 	'return !holdsP && segmentCrosses(from, to, b)' 'return !holdsP && false'
-mutant i25f-whisker-caps-on-undefined report/intervals.go report 'TestWhiskers_UndefinedCIDrawsNone' \
+mutant i25f-whisker-caps-on-undefined report/figure/intervals.go report/figure 'TestWhiskers_UndefinedCIDrawsNone' \
 	'if e.xe[i].Low+e.xe[i].High > 0 {' 'if true {'
 
 # --- integration: a built-in sweep's live state and runs/tmp ---
@@ -732,7 +732,7 @@ mutant i25c-always-welch report/compare/stats.go report/compare 'TestCompare_Pai
 mutant i25c-never-welch report/compare/stats.go report/compare 'TestCompare_WelchWhenRunsDoNotPair$' \
 	'if sa.N < 2 || sb.N < 2 {' 'if true {'
 mutant i25c-holm-not-applied report/compare/stats.go report/compare 'TestCompare_Holm$' \
-	'for i, v := range report.HolmAdjust(p) {' 'for i, v := range p {'
+	'for i, v := range table.HolmAdjust(p) {' 'for i, v := range p {'
 mutant i25c-zero-lambda-counts report/compare/compare.go report/compare 'TestCompare_Incomparable$' \
 	'func(v float64) bool { return v != 0 }' 'func(v float64) bool { return true }'
 mutant i25c-tuple-first-term-only report/compare/compare.go report/compare 'TestCompare_FullTuple$' \
@@ -740,7 +740,7 @@ mutant i25c-tuple-first-term-only report/compare/compare.go report/compare 'Test
 mutant i25c-diff-a-minus-b report/compare/stats.go report/compare 'TestCompare_PairedAgainstReference$' \
 	'r.Diff = r.B.Mean - r.A.Mean' 'r.Diff = r.A.Mean - r.B.Mean'
 mutant i25c-paired-a-minus-b report/compare/stats.go report/compare 'TestCompare_PairedAgainstReference$' \
-	'd := report.PairedTest(xb, xa) // d = B − A' 'd := report.PairedTest(xa, xb) // d = B − A'
+	'd := table.PairedTest(xb, xa) // d = B − A' 'd := table.PairedTest(xa, xb) // d = B − A'
 mutant i25c-welch-a-minus-b report/compare/stats.go report/compare 'TestCompare_WelchWhenRunsDoNotPair$' \
 	'w := WelchTest{Diff: mb - ma,' 'w := WelchTest{Diff: ma - mb,'
 mutant i25c-pair-key-without-seed report/compare/stats.go report/compare 'TestCompare_WelchWhenRunsDoNotPair$' \
@@ -833,37 +833,37 @@ mutant i26n-devices-env-first-only experiments/devices.go experiments 'TestDevic
 	'return []string{command.EnvDevices + "=" + command.JoinDevices(slot)}' 'return []string{command.EnvDevices + "=" + slot[0]}'
 mutant i26n-pool-slots-overlap experiments/command/devices.go experiments/command 'TestDevicePool' \
 	'p.free <- devices[i*perRun : (i+1)*perRun : (i+1)*perRun]' 'p.free <- devices[i : i+perRun : i+perRun]'
-mutant i26n-run90-tie-last report/stability.go report 'TestStabilityRules_|TestRun90' \
+mutant i26n-run90-tie-last report/table/stability.go report/table 'TestStabilityRules_|TestRun90' \
 	'(n == bestLen && sum > bestSum)' '(n == bestLen && sum >= bestSum)'
-mutant i26n-stability-diverged-not-counted report/stability.go report 'TestStabilityRules_' \
+mutant i26n-stability-diverged-not-counted report/table/stability.go report/table 'TestStabilityRules_' \
 	'				pt.count(r.status)' '				_ = r.status'
-mutant i26n-stability-need-level report/stability.go report 'TestStabilityRules_' \
+mutant i26n-stability-need-level report/table/stability.go report/table 'TestStabilityRules_' \
 	'				out[k] = level * r' '				out[k] = level'
-mutant i26n-stability-need-threshold report/stability.go report 'TestStabilityRules_' \
+mutant i26n-stability-need-threshold report/table/stability.go report/table 'TestStabilityRules_' \
 	'case shares[k][0].Share(best) >= 0.8:' 'case shares[k][0].Share(best) > 0.8:'
-mutant i26n-stability-zero-rows report/stability.go report 'TestStabilityRules_' \
+mutant i26n-stability-zero-rows report/table/stability.go report/table 'TestStabilityRules_' \
 	'				if c > 0 {' '				if c >= 0 {'
-mutant i26n-stability-line-at report/stability.go report 'TestStabilityRules_' \
+mutant i26n-stability-line-at report/table/stability.go report/table 'TestStabilityRules_' \
 	'		if *lo == *hi {' '		if false {'
-mutant i26n-power-max-n report/power.go report 'TestStabilityRules_|TestPower' \
+mutant i26n-power-max-n report/table/power.go report/table 'TestStabilityRules_|TestPower' \
 	'if p.N == 0 || pr.N < p.N {' 'if p.N == 0 || pr.N > p.N {'
-mutant i26n-power-other-metric report/power.go report 'TestStabilityRules_|TestPower' \
-	'if pr.Metric != a.Task.Name || pr.N < 2 || !isFinite(pr.Std) {' 'if pr.N < 2 || !isFinite(pr.Std) {'
-mutant i26n-power-line-levels report/power.go report 'TestStabilityRules_' \
+mutant i26n-power-other-metric report/table/power.go report/table 'TestStabilityRules_|TestPower' \
+	'if pr.Metric != a.Task.Name || pr.N < 2 || !IsFinite(pr.Std) {' 'if pr.N < 2 || !IsFinite(pr.Std) {'
+mutant i26n-power-line-levels report/table/power.go report/table 'TestStabilityRules_' \
 	'levels[i] = strconv.Itoa(l * st.Repeats)' 'levels[i] = strconv.Itoa(l)'
-mutant i26n-power-line-even report/power.go report 'TestStabilityRules_|TestPower_Pooled' \
+mutant i26n-power-line-even report/table/power.go report/table 'TestStabilityRules_|TestPower_Pooled' \
 	'StabilityLevels[len(StabilityLevels)-1]*st.Repeats, how))' 'StabilityLevels[len(StabilityLevels)-1], how))'
-mutant i26n-answer-share-any-row report/answer_stability.go report 'TestStabilityRules_|TestAnswer' \
+mutant i26n-answer-share-any-row report/table/answer_stability.go report/table 'TestStabilityRules_|TestAnswer' \
 	'if (lam == nil && p.Lambda == nil) || (lam != nil && p.Lambda != nil && *lam == *p.Lambda) {' 'if (lam == nil) == (p.Lambda == nil) {'
-mutant i26n-leftout-raw-item report/leftout.go report 'TestLeftOutRules_' \
+mutant i26n-leftout-raw-item report/table/leftout.go report/table 'TestLeftOutRules_' \
 	'items[i] = at + " (" + why + ")"' 'items[i] = at + ": " + why'
-mutant i26n-leftout-empty-note report/leftout.go report 'TestLeftOutRules_' \
+mutant i26n-leftout-empty-note report/table/leftout.go report/table 'TestLeftOutRules_' \
 	'	if note == "" {
 		return lo' '	if false {
 		return lo'
-mutant i26n-leftout-split-keeps-sep report/leftout.go report 'TestLeftOutRules_' \
+mutant i26n-leftout-split-keeps-sep report/table/leftout.go report/table 'TestLeftOutRules_' \
 	'strings.TrimSuffix(note[:i], "; ")' 'note[:i]'
-mutant i26n-partly-empty-note report/leftout.go report 'TestLeftOutRules_' \
+mutant i26n-partly-empty-note report/table/leftout.go report/table 'TestLeftOutRules_' \
 	'	if note != "" {' '	if true {'
 mutant i26n-seed-command-repeat experiments/seed.go experiments 'TestSeedRules_' \
 	'return CommandSeed(s.Seed, r)' 'return CommandSeed(s.Seed, 0)'
@@ -932,7 +932,7 @@ mutant i26n-failfast-default-zero spec/trainer.go spec 'TestFailFastRules_' \
 	'		return DefaultMaxFailures' '		return 0'
 mutant i26n-failfast-negative-kept spec/trainer.go spec 'TestFailFastRules_' \
 	'if n := t.FailFast(); n < 0 {' 'if n := t.FailFast(); n < -1 {'
-mutant i26n-answer-empty-stability-panics report/answer_stability.go report 'TestStabilityRules_' \
+mutant i26n-answer-empty-stability-panics report/table/answer_stability.go report/table 'TestStabilityRules_' \
 	'	if len(rows) == 0 {' '	if false {'
 mutant i26n-judge-missing-one-named experiments/train_command.go experiments 'TestJudgeRules_|TestJudge_Rules' \
 	'		a.reason = "missing metrics " + strings.Join(missing, ", ")' '		a.reason = "missing metric " + missing[0]'
@@ -1216,6 +1216,11 @@ mutant i25cf-spec-name-unread study/compare.go cmd 'TestCompare_EndToEnd$' \
 # --- issue 25: compare, a term at λ = 0 is the unswept term ---
 mutant i25m-fixed-zero-kept report/compare/compare.go report/compare 'TestCompareRules_BalanceSideBySide$' \
 	'if p != "" && !strings.HasSuffix(p, "=0") {' 'if p != "" {'
+# --- issue 22: report split (figure registry) ---
+mutant i22s-family-pattern-wrong report/figure/registry.go report/figure 'TestFamilies_FileNames' \
+	'methodsFigures, SectionMethods, "methods_*.png"}' 'methodsFigures, SectionMethods, "method_*.png"}'
+mutant i22s-family-draw-swapped report/figure/registry.go report/figure 'TestFamilies_FileNames' \
+	'tradeoffFigures, SectionTradeoff, "tradeoff_*.png"}' 'methodsFigures, SectionTradeoff, "tradeoff_*.png"}'
 
 echo
 echo "=== mutation summary: $caught caught, $missed missed, $stale stale (of $((caught + missed + stale)))"

@@ -1,5 +1,5 @@
 #!/usr/bin/env python3
-"""Independent check of report/stability.go and report/power.go.
+"""Independent check of report/table/stability.go and report/table/power.go.
 
 Default: reads {"acc": [[value per repeat] per λ ascending], "draws":
 [[repeat index per draw position] per resample]} as JSON on stdin and

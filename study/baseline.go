@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"github.com/lossexp/lossexp/report/table"
 	"io"
 	"io/fs"
 	"os"
@@ -13,7 +14,6 @@ import (
 
 	"github.com/lossexp/lossexp/internal/atomicfile"
 	"github.com/lossexp/lossexp/internal/saferead"
-	"github.com/lossexp/lossexp/report"
 	"github.com/lossexp/lossexp/report/check"
 	"github.com/lossexp/lossexp/spec"
 )
@@ -43,7 +43,7 @@ type BaselineInfo struct {
 // that a check could not use are refused before anything is written.
 func Baseline(results, to, tool string) (*BaselineInfo, error) {
 	sumPath := filepath.Join(results, SummaryFile)
-	sum, err := report.ReadSummary(sumPath)
+	sum, err := table.ReadSummary(sumPath)
 	if err != nil {
 		if errors.Is(err, fs.ErrNotExist) {
 			return nil, inputf("%s has no %s: is it a results folder written by lossexp sweep?", results, SummaryFile)
@@ -97,7 +97,7 @@ func Baseline(results, to, tool string) (*BaselineInfo, error) {
 
 // usableForBaseline refuses a results folder whose summary sum (read from
 // sumPath; sp: its spec) could not support a check.
-func usableForBaseline(results, sumPath string, sp *spec.Spec, sum *report.Summary) error {
+func usableForBaseline(results, sumPath string, sp *spec.Spec, sum *table.Summary) error {
 	// What check would compare must be there: a summary that matches its
 	// runs, runs at every point, finite spreads, values of every checked
 	// metric and a run that did not diverge.

@@ -3,6 +3,7 @@ package study
 import (
 	"errors"
 	"fmt"
+	"github.com/lossexp/lossexp/report/table"
 	"io"
 	"io/fs"
 	"math"
@@ -14,7 +15,6 @@ import (
 	"strings"
 
 	"github.com/lossexp/lossexp/experiments/model"
-	"github.com/lossexp/lossexp/report"
 	"github.com/lossexp/lossexp/report/check"
 	"github.com/lossexp/lossexp/spec"
 )
@@ -42,7 +42,7 @@ type CheckReport = check.CheckReport
 type Checked struct {
 	Name      string // the study's
 	Report    *CheckReport
-	Base, Cur *report.Summary
+	Base, Cur *table.Summary
 	x         string // the term whose λ is the overlays' x axis
 }
 
@@ -153,12 +153,12 @@ func warnCheckedRun(results string, info *BaselineInfo, log io.Writer) {
 
 // readCheckedSummary reads the summary.csv of dir, the what ("baseline",
 // "results") folder of a check.
-func readCheckedSummary(dir, what string) (*report.Summary, error) {
+func readCheckedSummary(dir, what string) (*table.Summary, error) {
 	st, err := os.Stat(dir)
 	if err != nil || !st.IsDir() {
 		return nil, inputf("%s folder %s does not exist", what, dir)
 	}
-	s, err := report.ReadSummary(filepath.Join(dir, SummaryFile))
+	s, err := table.ReadSummary(filepath.Join(dir, SummaryFile))
 	if errors.Is(err, fs.ErrNotExist) {
 		return nil, inputf("%s folder %s has no %s", what, dir, SummaryFile)
 	}
@@ -170,7 +170,7 @@ func readCheckedSummary(dir, what string) (*report.Summary, error) {
 
 // checkOptions layers the tolerances: defaults < spec check section <
 // settings.
-func checkOptions(o CheckSettings, sp *spec.Spec, base *report.Summary) (check.CheckOptions, error) {
+func checkOptions(o CheckSettings, sp *spec.Spec, base *table.Summary) (check.CheckOptions, error) {
 	c := check.CheckOptions{Tolerance: map[string]check.Tolerance{}, BalanceSteps: o.Steps, Spec: sp}
 	if o.Steps == 0 {
 		c.BalanceSteps = -1 // no move allowed
@@ -244,7 +244,7 @@ func defaultTolerance(o CheckSettings, sp *spec.Spec) check.Tolerance {
 // checkedMetrics are the metrics checked: the settings', else those of
 // the spec's check section (per), else the report's; each must be in the
 // baseline's summary.
-func checkedMetrics(o CheckSettings, per map[string]spec.MetricCheck, sp *spec.Spec, base *report.Summary) ([]string, error) {
+func checkedMetrics(o CheckSettings, per map[string]spec.MetricCheck, sp *spec.Spec, base *table.Summary) ([]string, error) {
 	var metrics []string
 	switch {
 	case len(o.Metrics) > 0:
@@ -312,7 +312,7 @@ func FormatPair(a, b float64) (string, string) {
 	if math.IsNaN(a) || math.IsNaN(b) {
 		return formatValue(a), formatValue(b)
 	}
-	return report.DistinctFloats(a, b, 5)
+	return table.DistinctFloats(a, b, 5)
 }
 
 func formatValue(v float64) string {

@@ -2,12 +2,12 @@ package study
 
 import (
 	"errors"
+	"github.com/lossexp/lossexp/report/table"
 	"io/fs"
 	"os"
 	"path/filepath"
 	"strings"
 
-	"github.com/lossexp/lossexp/report"
 	"github.com/lossexp/lossexp/report/compare"
 )
 
@@ -91,7 +91,7 @@ func readCompared(dir, label string) (*compare.Study, error) {
 		return nil, inputf("%s: %s is not a folder", label, dir)
 	}
 	path := filepath.Join(dir, RunsFile)
-	runs, err := report.ReadRuns(path)
+	runs, err := table.ReadRuns(path)
 	switch {
 	case errors.Is(err, fs.ErrNotExist) && Running(dir):
 		return nil, inputf("%s: %s has no %s yet (a sweep is running there): write a partial report with lossexp report %s --out DIR and compare DIR", label, dir, RunsFile, dir)
@@ -100,12 +100,12 @@ func readCompared(dir, label string) (*compare.Study, error) {
 	case err != nil:
 		return nil, inputf("%s: %w", label, err)
 	}
-	runs = report.PoolFolds(runs)
+	runs = table.PoolFolds(runs)
 	if len(runs.Runs) == 0 {
 		return nil, inputf("%s: %s holds no runs of the λ grid", label, path)
 	}
-	s := report.Summarize(runs)
-	an, err := report.Analyze(dir, runs, s)
+	s := table.Summarize(runs)
+	an, err := table.Analyze(dir, runs, s)
 	if err != nil {
 		return nil, inputf("%s: %s: %w", label, dir, err)
 	}

@@ -2,11 +2,11 @@ package study
 
 import (
 	"errors"
+	"github.com/lossexp/lossexp/report/table"
 	"maps"
 	"math"
 	"slices"
 
-	"github.com/lossexp/lossexp/report"
 	"github.com/lossexp/lossexp/sweep"
 )
 
@@ -31,7 +31,7 @@ func (st *Study) extraColumns(store *sweep.Store) ([]string, error) {
 			continue
 		}
 		for _, n := range rec.ExtraNames {
-			if !set[n] && report.ExtraColumn(n) && !slices.Contains(st.Layout.Metrics, n) {
+			if !set[n] && table.ExtraColumn(n) && !slices.Contains(st.Layout.Metrics, n) {
 				set[n] = true
 			}
 		}

@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"github.com/lossexp/lossexp/report/table"
 	"io"
 	"io/fs"
 	"os"
@@ -19,7 +20,6 @@ import (
 	"github.com/lossexp/lossexp/internal/atomicfile"
 	"github.com/lossexp/lossexp/internal/layout"
 	"github.com/lossexp/lossexp/internal/saferead"
-	"github.com/lossexp/lossexp/report"
 	"github.com/lossexp/lossexp/spec"
 	"github.com/lossexp/lossexp/sweep"
 )
@@ -30,14 +30,14 @@ const (
 	ManifestFile = "manifest.json"
 	SpecFile     = layout.SpecFile
 	LockFile     = ".lossexp.lock"
-	RunsFile     = report.RunsFile
-	SummaryFile  = report.SummaryFile
-	CurvesFile   = report.CurvesFile
-	TimingsFile  = report.TimingsFile
-	BalanceFile  = report.BalanceFile
-	PairedFile   = report.PairedFile
-	CostFile     = report.CostFile
-	HTMLFile     = report.HTMLFile
+	RunsFile     = table.RunsFile
+	SummaryFile  = table.SummaryFile
+	CurvesFile   = table.CurvesFile
+	TimingsFile  = table.TimingsFile
+	BalanceFile  = table.BalanceFile
+	PairedFile   = table.PairedFile
+	CostFile     = table.CostFile
+	HTMLFile     = table.HTMLFile
 	StoreDir     = sweep.StoreDir // the run store
 	ShardDir     = sweep.ShardDir // the shard manifests
 	// CheckpointsDir holds a training command's checkpoint folders,
@@ -48,11 +48,11 @@ const (
 // TableFiles are the tables a sweep writes from the run store, and
 // ReportFiles what the report stage writes beside the figures.
 var (
-	TableFiles = []string{report.RunsFile, report.SummaryFile, report.CurvesFile, report.TimingsFile}
+	TableFiles = []string{table.RunsFile, table.SummaryFile, table.CurvesFile, table.TimingsFile}
 	// RunTableFiles are the tables WriteTables writes from the run store
 	// (summary.csv is the report's).
-	RunTableFiles = []string{report.RunsFile, report.CurvesFile, report.TimingsFile}
-	ReportFiles   = []string{report.BalanceFile, report.PairedFile, report.StabilityFile, report.CostFile, report.MethodsFile, report.WeightsFile, report.HTMLFile}
+	RunTableFiles = []string{table.RunsFile, table.CurvesFile, table.TimingsFile}
+	ReportFiles   = []string{table.BalanceFile, table.PairedFile, table.StabilityFile, table.CostFile, table.MethodsFile, table.WeightsFile, table.HTMLFile}
 )
 
 // ExportFiles are what `lossexp export` writes into a results folder
@@ -70,7 +70,7 @@ var ExportFiles = []string{ExportSlurmFile, ExportK8sFile}
 // knownFiles are the names lossexp writes in a results folder whatever
 // the manifest says (a sweep killed before its manifest leaves them).
 func knownFiles() []string {
-	return slices.Concat(TableFiles, ReportFiles, []string{ManifestFile, SpecFile, LockFile, report.SamplesFile})
+	return slices.Concat(TableFiles, ReportFiles, []string{ManifestFile, SpecFile, LockFile, table.SamplesFile})
 }
 
 // Lock is a held lock on a results folder.
@@ -649,7 +649,7 @@ func writeManifest(dir string, m *Manifest) error {
 // study stays listed while it exists).
 func outputFiles(dir string, since time.Time, before []string) []string {
 	var files []string
-	for _, f := range slices.Concat(TableFiles, []string{SpecFile}, ReportFiles, []string{report.SamplesFile}) {
+	for _, f := range slices.Concat(TableFiles, []string{SpecFile}, ReportFiles, []string{table.SamplesFile}) {
 		if fileExists(filepath.Join(dir, f)) && !slices.Contains(files, f) {
 			files = append(files, f)
 		}

@@ -11,7 +11,7 @@ import (
 	"slices"
 
 	"github.com/lossexp/lossexp/experiments"
-	"github.com/lossexp/lossexp/report"
+	"github.com/lossexp/lossexp/report/table"
 	"github.com/lossexp/lossexp/sweep"
 )
 
@@ -198,7 +198,7 @@ func (hs *halvingState) fullPoints(st *Study) []int {
 type rungPoint struct {
 	point int
 	mean  float64 // the task metric's mean, oriented so that larger is better; NaN: unusable
-	se    float64 // its standard error, as the 1-SE rule's (report.Stat.StdErr)
+	se    float64 // its standard error, as the 1-SE rule's (table.Stat.StdErr)
 	ref   bool    // the λ = 0 reference (every λ zero)
 }
 
@@ -257,7 +257,7 @@ func keepAfterRung(pts []rungPoint, eta int, keepSE float64, least int) []int {
 // direction and split as the balance points choose them); complete is
 // false when a run of the rung is not stored yet.
 func (st *Study) rungResults(store *sweep.Store, points []int) (pts []rungPoint, complete bool, err error) {
-	runs := &report.Runs{Terms: st.Layout.Terms, Metrics: st.Layout.Metrics, Folds: st.Layout.Folds}
+	runs := &table.Runs{Terms: st.Layout.Terms, Metrics: st.Layout.Metrics, Folds: st.Layout.Folds}
 	for _, i := range st.runIndices(points) {
 		p := st.Plans.At(i)
 		if !store.Columns(p.ID, p.Base, st.Layout.Metrics, st.Layout.Curves) {
@@ -267,17 +267,17 @@ func (st *Study) rungResults(store *sweep.Store, points []int) (pts []rungPoint,
 		if err != nil {
 			return nil, false, err
 		}
-		runs.Runs = append(runs.Runs, report.Run{RunID: rec.RunID, Repeat: p.Repeat, Fold: p.Fold, Status: rec.Status,
+		runs.Runs = append(runs.Runs, table.Run{RunID: rec.RunID, Repeat: p.Repeat, Fold: p.Fold, Status: rec.Status,
 			Lambdas: p.Lambdas, Metrics: rec.Metrics, Reason: rec.Reason})
 	}
 	if runs.Folds {
-		runs = report.PoolFolds(runs)
+		runs = table.PoolFolds(runs)
 	}
-	sum := report.Summarize(runs)
+	sum := table.Summarize(runs)
 	if len(sum.Points) != len(points) {
 		return nil, false, fmt.Errorf("study: halving: %d points summarized of %d", len(sum.Points), len(points))
 	}
-	task := report.TaskMetricOf(sum, st.Spec)
+	task := table.ChooseTaskMetric(sum, st.Spec)
 	for k, sp := range sum.Points {
 		rp := rungPoint{point: points[k], mean: math.NaN(), se: math.NaN(), ref: allZero(sp.Lambdas)}
 		if task.Index >= 0 && sp.Diverged == 0 {

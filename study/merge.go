@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"github.com/lossexp/lossexp/report/table"
 	"io"
 	"os"
 	"path/filepath"
@@ -13,7 +14,6 @@ import (
 
 	"github.com/lossexp/lossexp/experiments"
 	"github.com/lossexp/lossexp/internal/atomicfile"
-	"github.com/lossexp/lossexp/report"
 	"github.com/lossexp/lossexp/spec"
 	"github.com/lossexp/lossexp/sweep"
 )
@@ -426,7 +426,7 @@ func mergeStudy(ctx context.Context, srcs []mergeSource, first *sweep.ShardRecor
 		return nil, inputf("merge: open the spec and the data the runs were trained on (give --data-dir where it is): %w", err)
 	}
 	if first != nil && st.Base != first.RunBase {
-		here, theirs := report.DistinctHashes(st.Data.Checksum(), first.DataSHA256, 12)
+		here, theirs := table.DistinctHashes(st.Data.Checksum(), first.DataSHA256, 12)
 		if st.Data.Checksum() == first.DataSHA256 {
 			why := fmt.Sprintf("the data is the same (sha256 %.12s), but this lossexp differs from the shards' build", here)
 			switch {

@@ -5,6 +5,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"github.com/lossexp/lossexp/report/table"
 	"io/fs"
 	"slices"
 	"strings"
@@ -13,7 +14,6 @@ import (
 	"github.com/lossexp/lossexp/experiments/dataset"
 	"github.com/lossexp/lossexp/internal/atomicfile"
 	"github.com/lossexp/lossexp/internal/saferead"
-	"github.com/lossexp/lossexp/report"
 	"github.com/lossexp/lossexp/spec"
 	"github.com/lossexp/lossexp/sweep"
 )
@@ -31,7 +31,7 @@ type Study struct {
 	Data   *experiments.DataSource
 	Plans  *sweep.Plans // in index order, ids assigned, computed run by run
 	Grid   [][]float64  // one λ tuple per grid point (per axis point)
-	Layout report.Layout
+	Layout table.Layout
 	Base   string // run base of the spec and its data
 
 	// RunMemory is the estimated memory of one run in bytes.
@@ -166,8 +166,8 @@ func expandRuns(ctx context.Context, s *spec.Spec, dirs experiments.Folders, dat
 
 // runLayout is the columns of s's tables (sp0: the first repeat's data);
 // the report's metrics and the task metric must be among them.
-func runLayout(s *spec.Spec, sp0 *dataset.Splits) (report.Layout, error) {
-	layout := report.Layout{
+func runLayout(s *spec.Spec, sp0 *dataset.Splits) (table.Layout, error) {
+	layout := table.Layout{
 		Metrics: experiments.MetricNames(s, sp0),
 		Curves:  experiments.CurveNames(s),
 		Axes:    s.AxisNames(),
@@ -182,10 +182,10 @@ func runLayout(s *spec.Spec, sp0 *dataset.Splits) (report.Layout, error) {
 		layout.Scaled = append(layout.Scaled, s.Loss.Terms[i].Name)
 	}
 	if err := checkReportMetrics(s, layout.Metrics); err != nil {
-		return report.Layout{}, err
+		return table.Layout{}, err
 	}
 	if err := s.CheckTaskMetric(layout.Metrics); err != nil {
-		return report.Layout{}, err
+		return table.Layout{}, err
 	}
 	return layout, nil
 }

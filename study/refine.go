@@ -3,15 +3,15 @@ package study
 import (
 	"context"
 	"fmt"
+	"github.com/lossexp/lossexp/report/table"
 	"io"
 
 	"github.com/lossexp/lossexp/experiments"
-	"github.com/lossexp/lossexp/report"
 	"github.com/lossexp/lossexp/sweep"
 )
 
 // refineRounds carries out sweep.refine: it trains the spec's grid, then
-// for every round but the last adds the λ values report.RefineLambdas
+// for every round but the last adds the λ values table.RefineLambdas
 // proposes from the runs stored so far and trains them, and returns the
 // study of the last round (its grid holds every λ so far plus the last
 // round's) and what it trained (runs and training seconds). The caller
@@ -58,7 +58,7 @@ func (st *Study) refineRounds(ctx context.Context, store *sweep.Store, opt Sweep
 		if err != nil {
 			return nil, trained, err
 		}
-		add := report.RefineLambdas(sum, st.Spec, term.Name, term.Kind, r.Points)
+		add := table.RefineLambdas(sum, st.Spec, term.Name, term.Kind, r.Points)
 		if len(add) == 0 {
 			fmt.Fprintf(log, "sweep %s: refinement round %d of %d: no interval left to refine\n", s.Name, round+1, r.Rounds)
 			break

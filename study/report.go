@@ -4,6 +4,8 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"github.com/lossexp/lossexp/report/figure"
+	"github.com/lossexp/lossexp/report/table"
 	"io"
 	"io/fs"
 	"os"
@@ -60,7 +62,7 @@ func Report(ctx context.Context, dir string, o ReportOptions, log io.Writer) ([]
 	}
 	figures, _ := atomicfile.GlobIn(dir, "*.png")
 	var files []string
-	for _, name := range []string{SummaryFile, BalanceFile, PairedFile, report.StabilityFile, CostFile} {
+	for _, name := range []string{SummaryFile, BalanceFile, PairedFile, table.StabilityFile, CostFile} {
 		if _, err := os.Stat(filepath.Join(dir, name)); err == nil {
 			files = append(files, filepath.Join(dir, name))
 		}
@@ -71,8 +73,8 @@ func Report(ctx context.Context, dir string, o ReportOptions, log io.Writer) ([]
 // plotOptions are the report's options for spec (nil: none read): what o
 // gives, else the spec's report section; the title and description are
 // the spec's.
-func plotOptions(spec *spec.Spec, o ReportOptions) report.PlotOptions {
-	opt := report.PlotOptions{X: o.X, Metrics: o.Metrics, Workers: o.Workers}
+func plotOptions(spec *spec.Spec, o ReportOptions) figure.PlotOptions {
+	opt := figure.PlotOptions{X: o.X, Metrics: o.Metrics, Workers: o.Workers}
 	if spec == nil {
 		return opt
 	}
@@ -88,8 +90,8 @@ func plotOptions(spec *spec.Spec, o ReportOptions) report.PlotOptions {
 
 // Answer is what a study found: the balance points of every swept term
 // and the report's path.
-type Answer = report.Answer
+type Answer = table.Answer
 
 // ReadAnswer reads the answer of the results folder dir from its
 // balance.csv; a folder without one has an empty answer.
-func ReadAnswer(dir string) (*Answer, error) { return report.ReadAnswer(dir) }
+func ReadAnswer(dir string) (*Answer, error) { return table.ReadAnswer(dir) }

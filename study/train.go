@@ -5,6 +5,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"github.com/lossexp/lossexp/report/table"
 	"io"
 	"math"
 	"path/filepath"
@@ -299,7 +300,7 @@ func (st *Study) WriteTables(dir string, store *sweep.Store) (n int, c Counts, e
 	for i, name := range layout.Extras {
 		extraCol[name] = i
 	}
-	w, err := report.NewWriter(dir, layout)
+	w, err := table.NewWriter(dir, layout)
 	if err != nil {
 		return 0, c, input(err)
 	}
@@ -372,8 +373,8 @@ func (e *FailedRunsError) Error() string {
 // extra returns the optional columns of a stored run: its axis values
 // (from its plan) and the effective λ of the scaled terms (from its
 // record).
-func (st *Study) extra(p sweep.Plan, rec *sweep.Record) report.Extra {
-	x := report.Extra{Axes: p.AxisValues}
+func (st *Study) extra(p sweep.Plan, rec *sweep.Record) table.Extra {
+	x := table.Extra{Axes: p.AxisValues}
 	for _, name := range st.Layout.Scaled {
 		i := slices.Index(st.Layout.Terms, name)
 		v := math.NaN() // a record written without it: an empty cell
@@ -386,18 +387,18 @@ func (st *Study) extra(p sweep.Plan, rec *sweep.Record) report.Extra {
 }
 
 // storedSummary summarizes the stored runs of the study as summary.csv
-// would (report.Summarizer), in index order, without writing a file and
+// would (table.Summarizer), in index order, without writing a file and
 // holding one grid point at a time; a cross-validated study's runs are
-// read whole and their folds pooled first (report.PoolFolds).
-func (st *Study) storedSummary(store *sweep.Store) (*report.Summary, error) {
+// read whole and their folds pooled first (table.PoolFolds).
+func (st *Study) storedSummary(store *sweep.Store) (*table.Summary, error) {
 	if st.Layout.Folds {
 		runs, err := st.storedRuns(store)
 		if err != nil {
 			return nil, err
 		}
-		return report.Summarize(report.PoolFolds(runs)), nil
+		return table.Summarize(table.PoolFolds(runs)), nil
 	}
-	z := report.NewSummarizer(st.Layout.Terms, st.Layout.Axes, st.Layout.Metrics)
+	z := table.NewSummarizer(st.Layout.Terms, st.Layout.Axes, st.Layout.Metrics)
 	for p := range st.Plans.All() {
 		rec, err := store.Load(p.ID)
 		if errors.Is(err, sweep.ErrNoRecord) {
@@ -406,7 +407,7 @@ func (st *Study) storedSummary(store *sweep.Store) (*report.Summary, error) {
 		if err != nil {
 			return nil, err
 		}
-		z.Add(&report.Run{
+		z.Add(&table.Run{
 			RunID: rec.RunID, Repeat: p.Repeat, Status: rec.Status, Lambdas: p.Lambdas,
 			Axes: p.AxisValues, Metrics: rec.Metrics, Reason: rec.Reason,
 		})
@@ -419,9 +420,9 @@ func (st *Study) storedSummary(store *sweep.Store) (*report.Summary, error) {
 }
 
 // storedRuns reads the stored runs of the study into the form runs.csv
-// reads back as (report.Runs), in index order, without writing a file.
-func (st *Study) storedRuns(store *sweep.Store) (*report.Runs, error) {
-	runs := &report.Runs{Terms: st.Layout.Terms, Axes: st.Layout.Axes, Metrics: st.Layout.Metrics, Folds: st.Layout.Folds}
+// reads back as (table.Runs), in index order, without writing a file.
+func (st *Study) storedRuns(store *sweep.Store) (*table.Runs, error) {
+	runs := &table.Runs{Terms: st.Layout.Terms, Axes: st.Layout.Axes, Metrics: st.Layout.Metrics, Folds: st.Layout.Folds}
 	for p := range st.Plans.All() {
 		rec, err := store.Load(p.ID)
 		if errors.Is(err, sweep.ErrNoRecord) {
@@ -430,7 +431,7 @@ func (st *Study) storedRuns(store *sweep.Store) (*report.Runs, error) {
 		if err != nil {
 			return nil, err
 		}
-		runs.Runs = append(runs.Runs, report.Run{
+		runs.Runs = append(runs.Runs, table.Run{
 			RunID: rec.RunID, Repeat: p.Repeat, Fold: p.Fold, Status: rec.Status, Lambdas: p.Lambdas,
 			Axes: p.AxisValues, Metrics: rec.Metrics, Reason: rec.Reason,
 		})

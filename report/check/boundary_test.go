@@ -2,18 +2,17 @@ package check
 
 import (
 	"errors"
+	"github.com/lossexp/lossexp/report/table"
 	"math"
 	"strings"
 	"testing"
-
-	"github.com/lossexp/lossexp/report"
 )
 
 // onePoint is a summary of one grid point (λ = 0.1) with one metric.
-func onePoint(metric string, mean, std float64, n int) *report.Summary {
-	return &report.Summary{Terms: []string{"l2"}, Metrics: []string{metric}, Points: []report.Point{{
+func onePoint(metric string, mean, std float64, n int) *table.Summary {
+	return &table.Summary{Terms: []string{"l2"}, Metrics: []string{metric}, Points: []table.Point{{
 		Lambdas: []float64{0.1}, N: n,
-		Stats: []report.Stat{{N: n, Mean: mean, Std: std, CILow: math.NaN(), CIHigh: math.NaN()}},
+		Stats: []table.Stat{{N: n, Mean: mean, Std: std, CILow: math.NaN(), CIHigh: math.NaN()}},
 	}}}
 }
 

@@ -3,14 +3,13 @@ package check
 import (
 	"errors"
 	"fmt"
+	"github.com/lossexp/lossexp/report/table"
 	"math"
 	"slices"
 	"sort"
 	"strings"
 
 	"github.com/lossexp/lossexp/spec"
-
-	"github.com/lossexp/lossexp/report"
 )
 
 // Regression checks of a sweep against a stored baseline (`lossexp
@@ -168,7 +167,7 @@ const (
 // Check compares cur (a sweep's summary) with base (the baseline's),
 // grid point by grid point; see the comment at the top of this file. An
 // error wrapping ErrIncomparable means the two cannot be compared.
-func Check(base, cur *report.Summary, opt CheckOptions) (*CheckReport, error) {
+func Check(base, cur *table.Summary, opt CheckOptions) (*CheckReport, error) {
 	switch {
 	case opt.BalanceSteps == 0:
 		opt.BalanceSteps = 1
@@ -204,14 +203,14 @@ func Check(base, cur *report.Summary, opt CheckOptions) (*CheckReport, error) {
 
 	for pi, bp := range base.Points {
 		cp := cur.Points[pi]
-		label := report.PointLabel(base.Terms, bp.Lambdas)
+		label := table.PointLabel(base.Terms, bp.Lambdas)
 		for i, m := range metrics {
 			tol, ok := opt.Tolerance[m]
 			if !ok {
 				tol = opt.Default
 			}
 			if tol.Better == "" {
-				tol.Better = report.Direction(opt.Spec, m)
+				tol.Better = table.Direction(opt.Spec, m)
 			}
 			rep.Points = append(rep.Points, checkPoint(m, pi, bp, cp, baseIdx[i], curIdx[i], tol, label))
 		}
@@ -225,7 +224,7 @@ func Check(base, cur *report.Summary, opt CheckOptions) (*CheckReport, error) {
 
 // countCheck is the check of a count of bad runs (diverged or failed) at
 // one grid point: more than the baseline's regresses.
-func countCheck(metric string, pi int, label string, bp, cp report.Point, base, cur int) PointCheck {
+func countCheck(metric string, pi int, label string, bp, cp table.Point, base, cur int) PointCheck {
 	pc := PointCheck{Metric: metric, Point: pi, Lambdas: bp.Lambdas, Label: label, Better: "lower",
 		Base: float64(base), New: float64(cur), Delta: float64(cur - base)}
 	if cur > base {
@@ -237,7 +236,7 @@ func countCheck(metric string, pi int, label string, bp, cp report.Point, base, 
 
 // sameGrid reports (wrapping ErrIncomparable) how two summaries' grids
 // differ.
-func sameGrid(base, cur *report.Summary) error {
+func sameGrid(base, cur *table.Summary) error {
 	if !slices.Equal(base.Terms, cur.Terms) {
 		return incomparablef("the baseline's terms are %s, the results' %s", listOr(base.Terms), listOr(cur.Terms))
 	}
@@ -246,7 +245,7 @@ func sameGrid(base, cur *report.Summary) error {
 	}
 	for i := range base.Points {
 		if !slices.Equal(base.Points[i].Lambdas, cur.Points[i].Lambdas) {
-			lb, lc := report.DistinctLabels(base.Terms, base.Points[i].Lambdas, cur.Points[i].Lambdas)
+			lb, lc := table.DistinctLabels(base.Terms, base.Points[i].Lambdas, cur.Points[i].Lambdas)
 			return incomparablef("grid point %d is %s in the baseline but %s in the results", i+1, lb, lc)
 		}
 	}
@@ -267,7 +266,7 @@ func listSome(s []string) string {
 	return listOr(s)
 }
 
-func checkPoint(m string, pi int, bp, cp report.Point, bi, ci int, tol Tolerance, label string) PointCheck {
+func checkPoint(m string, pi int, bp, cp table.Point, bi, ci int, tol Tolerance, label string) PointCheck {
 	bs, cs := bp.Stats[bi], cp.Stats[ci]
 	pc := PointCheck{Metric: m, Point: pi, Lambdas: bp.Lambdas, Label: label, Better: tol.Better,
 		Base: bs.Mean, New: cs.Mean, Delta: cs.Mean - bs.Mean}
@@ -299,7 +298,7 @@ func checkPoint(m string, pi int, bp, cp report.Point, bi, ci int, tol Tolerance
 	}
 	if worse > pc.Band {
 		pc.Regressed = true
-		b, n := report.DistinctFloats(bs.Mean, cs.Mean, 5)
+		b, n := table.DistinctFloats(bs.Mean, cs.Mean, 5)
 		pc.Note = fmt.Sprintf("moved %s by %.4g (%s → %s), beyond the band %.4g", wrongWay(pc), math.Abs(pc.Delta), b, n, pc.Band)
 	}
 	return pc
@@ -315,9 +314,9 @@ func wrongWay(pc PointCheck) string {
 // stdErr is the standard error of a mean over the point's ok runs, or for
 // a metric pooled over cross-validation folds its pooled SE (the folds'
 // spread, defined with one repeat too); 0 when undefined.
-func stdErr(st report.Stat, p report.Point) float64 {
+func stdErr(st table.Stat, p table.Point) float64 {
 	if st.Pooled {
-		if !report.IsFinite(st.PooledSE) {
+		if !table.IsFinite(st.PooledSE) {
 			return 0
 		}
 		return st.PooledSE
@@ -326,7 +325,7 @@ func stdErr(st report.Stat, p report.Point) float64 {
 	if n == 0 {
 		n = p.N - p.Diverged - p.Failed
 	}
-	if n < 2 || !report.IsFinite(st.Std) {
+	if n < 2 || !table.IsFinite(st.Std) {
 		return 0
 	}
 	return st.Std / math.Sqrt(float64(n))
@@ -336,8 +335,8 @@ func stdErr(st report.Stat, p report.Point) float64 {
 // It uses the analysis' own choices (chooseTaskMetric, termSlice,
 // balanceOf), made on the baseline and applied to both summaries so that
 // the two are judged alike.
-func checkCurves(rep *CheckReport, base, cur *report.Summary, opt CheckOptions) {
-	task := report.ChooseTaskMetric(base, opt.Spec)
+func checkCurves(rep *CheckReport, base, cur *table.Summary, opt CheckOptions) {
+	task := table.ChooseTaskMetric(base, opt.Spec)
 	if task.Name == "" {
 		rep.Warnings = append(rep.Warnings, "no task metric with values in the baseline: no balance-point or front checks")
 		return
@@ -348,24 +347,24 @@ func checkCurves(rep *CheckReport, base, cur *report.Summary, opt CheckOptions) 
 		rep.Warnings = append(rep.Warnings, "the results have no "+task.Name+": no balance-point or front checks")
 		return
 	}
-	an := &report.Analysis{Spec: opt.Spec, Summary: base, Task: task}
+	an := &table.Analysis{Spec: opt.Spec, Summary: base, Task: task}
 	for j, term := range base.Terms {
-		if report.Distinct(base, j) < 2 {
+		if table.Distinct(base, j) < 2 {
 			continue
 		}
-		ta := report.TermAnalysis{Term: term, Index: j, Kind: an.TermKind(term)}
-		ta.Fixed, ta.Points, ta.Ref = report.TermSlice(base, j)
+		ta := table.TermAnalysis{Term: term, Index: j, Kind: an.TermKind(term)}
+		ta.Fixed, ta.Points, ta.Ref = table.TermSlice(base, j)
 		ta.Metric = an.ChooseTermMetric(&ta)
 		tc := ta
 		if tc.Metric.Index >= 0 {
 			tc.Metric.Index = slices.Index(cur.Metrics, ta.Metric.Name)
 		}
-		bb := report.BalanceOf(base, &ta, task)
-		cb := report.BalanceOf(cur, &tc, curTask)
+		bb := table.BalanceOf(base, &ta, task)
+		cb := table.BalanceOf(cur, &tc, curTask)
 		for _, w := range []struct {
 			name   string
-			bp, cp report.BalancePoint
-		}{{report.BalanceBest, bb.Best, cb.Best}, {report.Balance1SE, bb.OneSE, cb.OneSE}} {
+			bp, cp table.BalancePoint
+		}{{table.BalanceBest, bb.Best, cb.Best}, {table.Balance1SE, bb.OneSE, cb.OneSE}} {
 			rep.Balance = append(rep.Balance, balanceCheck(term, w.name, ta.Points, base, j, w.bp, w.cp, opt.BalanceSteps))
 		}
 		if ta.Metric.Index < 0 || tc.Metric.Index < 0 {
@@ -391,7 +390,7 @@ func checkCurves(rep *CheckReport, base, cur *report.Summary, opt CheckOptions) 
 	}
 }
 
-func balanceCheck(term, which string, slice []int, base *report.Summary, j int, bp, cp report.BalancePoint, steps int) BalanceCheck {
+func balanceCheck(term, which string, slice []int, base *table.Summary, j int, bp, cp table.BalancePoint, steps int) BalanceCheck {
 	bc := BalanceCheck{Term: term, Which: which, Base: math.NaN(), New: math.NaN(), Steps: -1}
 	bi, ci := slices.Index(slice, bp.Point), slices.Index(slice, cp.Point)
 	if bp.Point >= 0 {
@@ -426,7 +425,7 @@ func abs(i int) int {
 
 // frontPoints returns the slice's (task, term metric) means, each oriented
 // so that larger is better.
-func frontPoints(s *report.Summary, pts []int, xi, yi int, xHigher, yHigher bool) (x, y []float64) {
+func frontPoints(s *table.Summary, pts []int, xi, yi int, xHigher, yHigher bool) (x, y []float64) {
 	for _, p := range pts {
 		vx, vy := s.Points[p].Stats[xi].Mean, s.Points[p].Stats[yi].Mean
 		if !xHigher {
@@ -454,7 +453,7 @@ func Hypervolumes(ax, ay, bx, by []float64) (a, b float64) {
 	for _, set := range [][2][]float64{{ax, ay}, {bx, by}} {
 		for i := range set[0] {
 			v := [2]float64{set[0][i], set[1][i]}
-			if !report.IsFinite(v[0]) || !report.IsFinite(v[1]) {
+			if !table.IsFinite(v[0]) || !table.IsFinite(v[1]) {
 				continue
 			}
 			for k := range 2 {
@@ -475,7 +474,7 @@ func Hypervolumes(ax, ay, bx, by []float64) (a, b float64) {
 		type pt struct{ x, y float64 }
 		var ps []pt
 		for i := range xs {
-			if report.IsFinite(xs[i]) && report.IsFinite(ys[i]) {
+			if table.IsFinite(xs[i]) && table.IsFinite(ys[i]) {
 				ps = append(ps, pt{scale(xs[i], 0), scale(ys[i], 1)})
 			}
 		}
@@ -521,7 +520,7 @@ func FrontEpsilon(ax, ay, bx, by []float64) float64 {
 	hi := [2]float64{math.Inf(-1), math.Inf(-1)}
 	for _, set := range [][2][]float64{{ax, ay}, {bx, by}} {
 		for i := range set[0] {
-			if report.IsFinite(set[0][i]) && report.IsFinite(set[1][i]) {
+			if table.IsFinite(set[0][i]) && table.IsFinite(set[1][i]) {
 				for k := range 2 {
 					v := set[k][i]
 					lo[k], hi[k] = math.Min(lo[k], v), math.Max(hi[k], v)
@@ -535,7 +534,7 @@ func FrontEpsilon(ax, ay, bx, by []float64) float64 {
 		}
 		return unitScale(v, lo[k], hi[k])
 	}
-	front := report.ParetoFront(ax, ay)
+	front := table.ParetoFront(ax, ay)
 	eps := 0.0
 	for i := range ax {
 		if !front[i] {
@@ -544,7 +543,7 @@ func FrontEpsilon(ax, ay, bx, by []float64) float64 {
 		px, py := scale(ax[i], 0), scale(ay[i], 1)
 		best := math.Inf(1)
 		for j := range bx {
-			if !report.IsFinite(bx[j]) || !report.IsFinite(by[j]) {
+			if !table.IsFinite(bx[j]) || !table.IsFinite(by[j]) {
 				continue
 			}
 			best = math.Min(best, math.Max(px-scale(bx[j], 0), py-scale(by[j], 1)))

@@ -1,16 +1,15 @@
 package check
 
 import (
+	"github.com/lossexp/lossexp/report/table"
 	"math"
 	"strings"
 	"testing"
-
-	"github.com/lossexp/lossexp/report"
 )
 
-func mustSummary(t *testing.T, src string) *report.Summary {
+func mustSummary(t *testing.T, src string) *table.Summary {
 	t.Helper()
-	s, err := report.ParseSummary(strings.NewReader(src), "t.csv")
+	s, err := table.ParseSummary(strings.NewReader(src), "t.csv")
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -108,7 +107,7 @@ func TestCheck_BalanceMoved(t *testing.T) {
 	}
 	var best *BalanceCheck
 	for i := range rep.Balance {
-		if rep.Balance[i].Which == report.BalanceBest {
+		if rep.Balance[i].Which == table.BalanceBest {
 			best = &rep.Balance[i]
 		}
 	}
@@ -161,7 +160,7 @@ func TestCheck_BalanceStepsOption(t *testing.T) {
 			t.Fatal(err)
 		}
 		for _, b := range rep.Balance {
-			if b.Which == report.BalanceBest && b.Regressed != tt.regress {
+			if b.Which == table.BalanceBest && b.Regressed != tt.regress {
 				t.Errorf("BalanceSteps %d: lambda_best %v → %v regressed = %v, want %v", tt.steps, b.Base, b.New, b.Regressed, tt.regress)
 			}
 		}

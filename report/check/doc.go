@@ -8,8 +8,8 @@
 // compared; [WriteJUnit] and [CheckFigures] write the verdict for CI and
 // for a person.
 //
-// It reads the tables through package report (summary.csv's reader, the
-// summarizer, the analysis' choice of task metric and balance points, the
-// report's figure style), so a check judges exactly what the report shows.
-// Package report does not import check.
+// It reads the tables through package report/table (summary.csv's reader,
+// the summarizer, the analysis' choice of task metric and balance points)
+// and draws in the report's style through report/figure, so a check
+// judges exactly what the report shows. Neither imports check.
 package check

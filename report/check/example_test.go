@@ -2,10 +2,10 @@ package check_test
 
 import (
 	"fmt"
+	"github.com/lossexp/lossexp/report/table"
 	"math"
 	"strings"
 
-	"github.com/lossexp/lossexp/report"
 	"github.com/lossexp/lossexp/report/check"
 )
 
@@ -31,8 +31,8 @@ func ExampleHypervolumes() {
 func ExampleCheck() {
 	base := strings.NewReader("lambda.l2,n,diverged,test.accuracy.mean,test.accuracy.std\n0,5,0,0.80,0.01\n0.1,5,0,0.85,0.01\n1,5,0,0.60,0.02\n")
 	cur := strings.NewReader("lambda.l2,n,diverged,test.accuracy.mean,test.accuracy.std\n0,5,0,0.80,0.01\n0.1,5,0,0.85,0.01\n1,5,0,0.50,0.02\n")
-	b, _ := report.ParseSummary(base, "baseline")
-	c, _ := report.ParseSummary(cur, "results")
+	b, _ := table.ParseSummary(base, "baseline")
+	c, _ := table.ParseSummary(cur, "results")
 	rep, err := check.Check(b, c, check.CheckOptions{Metrics: []string{"test.accuracy"}})
 	if err != nil {
 		fmt.Println(err)

@@ -2,10 +2,9 @@ package check
 
 import (
 	"bytes"
+	"github.com/lossexp/lossexp/report/table"
 	"math"
 	"testing"
-
-	"github.com/lossexp/lossexp/report"
 )
 
 // FuzzCheck compares a fuzzed summary with itself and with a shifted copy:
@@ -18,7 +17,7 @@ func FuzzCheck(f *testing.F) {
 	// hypervolume came out NaN, or a rounding put it above 1).
 	f.Add([]byte("lambda.l2,n,a.mean,b.mean\n0,1,-1e308,1e308\n1,1,1e308,-1e308\n2,1,0,0\n"), 1e292)
 	f.Fuzz(func(t *testing.T, data []byte, shift float64) {
-		s, err := report.ParseSummary(bytes.NewReader(data), "fuzz.csv")
+		s, err := table.ParseSummary(bytes.NewReader(data), "fuzz.csv")
 		if err != nil {
 			return
 		}
@@ -35,10 +34,10 @@ func FuzzCheck(f *testing.F) {
 			t.Fatalf("a summary regresses against itself (%d checks)", n)
 		}
 		moved := *s
-		moved.Points = make([]report.Point, len(s.Points))
+		moved.Points = make([]table.Point, len(s.Points))
 		for i, p := range s.Points {
 			q := p
-			q.Stats = append([]report.Stat(nil), p.Stats...)
+			q.Stats = append([]table.Stat(nil), p.Stats...)
 			for j := range q.Stats {
 				q.Stats[j].Mean += shift
 			}

@@ -3,11 +3,10 @@ package check
 import (
 	"encoding/xml"
 	"fmt"
+	"github.com/lossexp/lossexp/report/table"
 	"io"
 	"math"
 	"strconv"
-
-	"github.com/lossexp/lossexp/report"
 )
 
 // JUnit XML, the format every CI system reads: one test suite per kind of
@@ -45,7 +44,7 @@ type junitFailure struct {
 // WriteJUnit writes rep as JUnit XML to path (atomically); name names the
 // study ("quickstart").
 func WriteJUnit(path, name string, rep *CheckReport) error {
-	return report.WriteFileAtomic(path, func(w io.Writer) error { return writeJUnit(w, name, rep) })
+	return table.WriteFileAtomic(path, func(w io.Writer) error { return writeJUnit(w, name, rep) })
 }
 
 func writeJUnit(w io.Writer, name string, rep *CheckReport) error {

@@ -2,6 +2,8 @@ package check
 
 import (
 	"fmt"
+	"github.com/lossexp/lossexp/report/figure"
+	"github.com/lossexp/lossexp/report/table"
 	"image/color"
 	"io"
 	"math"
@@ -14,8 +16,6 @@ import (
 	"gonum.org/v1/plot/vg"
 	"gonum.org/v1/plot/vg/draw"
 	"gonum.org/v1/plot/vg/vgimg"
-
-	"github.com/lossexp/lossexp/report"
 )
 
 // CheckFigures writes one overlay PNG per checked metric into dir,
@@ -23,22 +23,22 @@ import (
 // sweep's mean, and the regressed points marked. x is the term on the x
 // axis ("" = the first swept term); the other swept terms are held at
 // their reference λ. It returns the files written.
-func CheckFigures(dir string, base, cur *report.Summary, rep *CheckReport, x, title string) ([]string, error) {
+func CheckFigures(dir string, base, cur *table.Summary, rep *CheckReport, x, title string) ([]string, error) {
 	if x == "" {
-		x = report.DefaultX(base)
+		x = figure.DefaultX(base)
 	}
 	xi := slices.Index(base.Terms, x)
-	if xi < 0 || report.Distinct(base, xi) < 2 {
+	if xi < 0 || table.Distinct(base, xi) < 2 {
 		return nil, nil // nothing swept: the table says it all
 	}
-	fixed, pts, _ := report.TermSlice(base, xi)
+	fixed, pts, _ := table.TermSlice(base, xi)
 	if err := os.MkdirAll(dir, 0o755); err != nil {
 		return nil, fmt.Errorf("create %s: %w", dir, err)
 	}
 	var files []string
 	for _, m := range rep.Metrics {
 		bi, ci := slices.Index(base.Metrics, m), slices.Index(cur.Metrics, m)
-		if bi < 0 || ci < 0 || !report.HasValues(base, bi) {
+		if bi < 0 || ci < 0 || !table.HasValues(base, bi) {
 			continue
 		}
 		f := &overlayFig{metric: m, xTerm: x, fixed: fixed, title: title}
@@ -50,8 +50,8 @@ func CheckFigures(dir string, base, cur *report.Summary, rep *CheckReport, x, ti
 			f.lam = append(f.lam, base.Points[p].Lambdas[xi])
 			f.checks = append(f.checks, *pc)
 		}
-		path := filepath.Join(dir, report.FigureFileName("check_"+report.FileSafe(m)+".png"))
-		if err := report.WriteFileAtomic(path, report.WriteTo(f)); err != nil {
+		path := filepath.Join(dir, figure.FigureFileName("check_"+table.FileSafe(m)+".png"))
+		if err := table.WriteFileAtomic(path, figure.WriteTo(f)); err != nil {
 			return files, err
 		}
 		files = append(files, path)
@@ -78,12 +78,12 @@ type overlayFig struct {
 var (
 	baseGray   = color.NRGBA{70, 70, 70, 255}
 	bandFill   = color.NRGBA{150, 150, 150, 70}
-	newBlue    = report.Palette[0]
+	newBlue    = figure.Palette[0]
 	regressRed = color.NRGBA{213, 0, 0, 255}
 )
 
 func (f *overlayFig) WriteTo(w io.Writer) (int64, error) {
-	c := vgimg.NewWith(vgimg.UseWH(report.FigureWidth, report.FigureHeight), vgimg.UseDPI(report.FigureDPI))
+	c := vgimg.NewWith(vgimg.UseWH(figure.FigureWidth, figure.FigureHeight), vgimg.UseDPI(figure.FigureDPI))
 	n := 0
 	for _, pc := range f.checks {
 		if pc.Regressed {
@@ -99,7 +99,7 @@ func (f *overlayFig) WriteTo(w io.Writer) (int64, error) {
 	if f.title != "" {
 		title = f.title + " — " + title
 	}
-	if err := report.DrawFramed(draw.New(c), title, sub, f.plot); err != nil {
+	if err := figure.DrawFramed(draw.New(c), title, sub, f.plot); err != nil {
 		return 0, err
 	}
 	return vgimg.PngCanvas{Canvas: c}.WriteTo(w)
@@ -135,13 +135,13 @@ func (f *overlayFig) xPos() (xs []float64, zero float64, logX bool) {
 }
 
 func (f *overlayFig) plot() (*plot.Plot, plot.Legend, error) {
-	p := report.NewPlot("λ ("+f.xTerm+")", f.metric)
+	p := figure.NewPlot("λ ("+f.xTerm+")", f.metric)
 	xs, zero, logX := f.xPos()
 	if logX {
 		p.X.Tick.Marker = zeroLogTicks{zero: zero}
 		p.X.Label.Text = "λ (" + f.xTerm + ", log scale; λ = 0 set one decade left of the smallest λ)"
 	}
-	legend := report.NewLegend()
+	legend := figure.NewLegend()
 
 	// A metric that spans more than two decades, all positive (weight_l2
 	// from λ = 0 to 1), reads on a log axis; the band's lower edge is
@@ -149,7 +149,7 @@ func (f *overlayFig) plot() (*plot.Plot, plot.Legend, error) {
 	logY, floor := f.logY()
 	if logY {
 		p.Y.Scale = plot.LogScale{}
-		p.Y.Tick.Marker = report.LogTicks{}
+		p.Y.Tick.Marker = figure.LogTicks{}
 	}
 	lower := func(v float64) float64 {
 		if logY {
@@ -159,7 +159,7 @@ func (f *overlayFig) plot() (*plot.Plot, plot.Legend, error) {
 	}
 	band, baseXY, newXY, badXY := f.points(xs, lower)
 	if len(baseXY) == 0 {
-		return nil, legend, report.ErrTooFewPoints
+		return nil, legend, figure.ErrTooFewPoints
 	}
 	var bandPoly *plotter.Polygon
 	if len(band) > 0 {
@@ -174,9 +174,9 @@ func (f *overlayFig) plot() (*plot.Plot, plot.Legend, error) {
 	bl.LineStyle = draw.LineStyle{Color: baseGray, Width: vg.Points(1.2), Dashes: []vg.Length{vg.Points(5), vg.Points(3)}}
 	bp.Shape, bp.Color, bp.Radius = draw.CircleGlyph{}, baseGray, vg.Points(2)
 	p.Add(bl, bp)
-	report.LegendAdd(&legend, "baseline mean", bl, bp)
+	figure.LegendAdd(&legend, "baseline mean", bl, bp)
 	if bandPoly != nil {
-		report.LegendAdd(&legend, "tolerance band", bandPoly)
+		figure.LegendAdd(&legend, "tolerance band", bandPoly)
 	}
 	if err := addSweepAndRegressed(p, &legend, newXY, badXY); err != nil {
 		return nil, legend, err
@@ -202,14 +202,14 @@ func (f *overlayFig) points(xs []float64, lower func(float64) float64) (band []p
 		cur, lowers = nil, nil
 	}
 	for i, pc := range f.checks {
-		if report.IsFinite(pc.Base) {
+		if table.IsFinite(pc.Base) {
 			baseXY = append(baseXY, plotter.XY{X: xs[i], Y: pc.Base})
 			cur = append(cur, plotter.XY{X: xs[i], Y: pc.Base + pc.Band})
 			lowers = append(lowers, plotter.XY{X: xs[i], Y: lower(pc.Base - pc.Band)})
 		} else {
 			flush()
 		}
-		if report.IsFinite(pc.New) {
+		if table.IsFinite(pc.New) {
 			newXY = append(newXY, plotter.XY{X: xs[i], Y: pc.New})
 			if pc.Regressed {
 				badXY = append(badXY, plotter.XY{X: xs[i], Y: pc.New})
@@ -231,18 +231,18 @@ func addSweepAndRegressed(p *plot.Plot, legend *plot.Legend, newXY, badXY plotte
 		nl.LineStyle = draw.LineStyle{Color: newBlue, Width: vg.Points(1.8)}
 		np.Shape, np.Color, np.Radius = draw.CircleGlyph{}, newBlue, vg.Points(2.5)
 		p.Add(nl, np)
-		report.LegendAdd(legend, "this sweep", nl, np)
+		figure.LegendAdd(legend, "this sweep", nl, np)
 	}
 	if len(badXY) > 0 {
 		rs, err := plotter.NewScatter(badXY)
 		if err != nil {
 			return err
 		}
-		rs.GlyphStyle = draw.GlyphStyle{Shape: report.ThickCross{}, Color: regressRed, Radius: vg.Points(6)}
+		rs.GlyphStyle = draw.GlyphStyle{Shape: figure.ThickCross{}, Color: regressRed, Radius: vg.Points(6)}
 		ring, _ := plotter.NewScatter(badXY)
 		ring.GlyphStyle = draw.GlyphStyle{Shape: draw.RingGlyph{}, Color: regressRed, Radius: vg.Points(7)}
 		p.Add(rs, ring)
-		report.LegendAdd(legend, fmt.Sprintf("regressed (%d)", len(badXY)), rs)
+		figure.LegendAdd(legend, fmt.Sprintf("regressed (%d)", len(badXY)), rs)
 	}
 	return nil
 }
@@ -254,7 +254,7 @@ type zeroLogTicks struct{ zero float64 }
 func (t zeroLogTicks) Ticks(lo, hi float64) []plot.Tick {
 	ticks := []plot.Tick{{Value: t.zero, Label: "0"}}
 	for k := math.Ceil(t.zero + 0.5); k <= math.Floor(hi); k++ {
-		ticks = append(ticks, plot.Tick{Value: k, Label: report.PowerOfTen(int(k))})
+		ticks = append(ticks, plot.Tick{Value: k, Label: figure.PowerOfTen(int(k))})
 	}
 	return ticks
 }

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"errors"
 	"fmt"
+	"github.com/lossexp/lossexp/report/table"
 	"math"
 	"path/filepath"
 	"slices"
@@ -11,8 +12,6 @@ import (
 
 	"github.com/lossexp/lossexp/internal/saferead"
 	"github.com/lossexp/lossexp/spec"
-
-	"github.com/lossexp/lossexp/report"
 )
 
 // ErrUnusable reports a summary that cannot support a comparison (no
@@ -29,7 +28,7 @@ func (e *unusable) Is(target error) bool { return target == ErrUnusable }
 
 // CheckedMetrics returns the metrics Check compares: metrics, else every
 // metric of base but the diagnostics (spec.MetricDiagnostic).
-func CheckedMetrics(base *report.Summary, metrics []string) []string {
+func CheckedMetrics(base *table.Summary, metrics []string) []string {
 	if len(metrics) > 0 {
 		return metrics
 	}
@@ -50,10 +49,10 @@ func CheckedMetrics(base *report.Summary, metrics []string) []string {
 // least one run that did not diverge: a comparison with nothing is no
 // check. (A results summary whose runs all diverged is a regression,
 // which Check reports, not unusable input.)
-func UsableSummary(s *report.Summary, path string, metrics []string, base bool) error {
+func UsableSummary(s *table.Summary, path string, metrics []string, base bool) error {
 	fail := func(pi int, format string, args ...any) error {
 		p := s.Points[pi]
-		return &unusable{fmt.Sprintf("%s: line %d (grid point %d, %s): %s", path, pi+2, pi+1, report.PointLabel(s.Terms, p.Lambdas), fmt.Sprintf(format, args...))}
+		return &unusable{fmt.Sprintf("%s: line %d (grid point %d, %s): %s", path, pi+2, pi+1, table.PointLabel(s.Terms, p.Lambdas), fmt.Sprintf(format, args...))}
 	}
 	idx := make([]int, len(metrics))
 	for i, m := range metrics {
@@ -93,9 +92,9 @@ func UsableSummary(s *report.Summary, path string, metrics []string, base bool) 
 		if idx[i] < 0 {
 			continue
 		}
-		has := slices.ContainsFunc(s.Points, func(p report.Point) bool { return !math.IsNaN(p.Stats[idx[i]].Mean) })
+		has := slices.ContainsFunc(s.Points, func(p table.Point) bool { return !math.IsNaN(p.Stats[idx[i]].Mean) })
 		if !has {
-			return &unusable{fmt.Sprintf("%s: column %s%s is empty at every grid point: %s cannot be checked (leave it out with --metric, or store a baseline that has it)", path, m, report.SuffixMean, m)}
+			return &unusable{fmt.Sprintf("%s: column %s%s is empty at every grid point: %s cannot be checked (leave it out with --metric, or store a baseline that has it)", path, m, table.SuffixMean, m)}
 		}
 	}
 	return nil
@@ -107,13 +106,13 @@ func UsableSummary(s *report.Summary, path string, metrics []string, base bool) 
 // a check. The error names the first line and column that differ. A
 // folder without runs.csv is fs.ErrNotExist.
 func VerifySummary(dir string) error {
-	runsPath, sumPath := filepath.Join(dir, report.RunsFile), filepath.Join(dir, report.SummaryFile)
-	s, _, _, err := report.SummarizeRuns(runsPath)
+	runsPath, sumPath := filepath.Join(dir, table.RunsFile), filepath.Join(dir, table.SummaryFile)
+	s, _, _, err := table.SummarizeRuns(runsPath)
 	if err != nil {
 		return err
 	}
 	var want bytes.Buffer
-	if err := report.WriteSummaryTo(&want, s); err != nil {
+	if err := table.WriteSummaryTo(&want, s); err != nil {
 		return err
 	}
 	got, err := saferead.ReadFile(sumPath, 0)

@@ -4,22 +4,21 @@ import (
 	"encoding/binary"
 	"errors"
 	"fmt"
+	"github.com/lossexp/lossexp/report/table"
 	"math"
 	"slices"
 	"strings"
-
-	"github.com/lossexp/lossexp/report"
 )
 
 // Study is one side of a comparison, as the caller read it.
 type Study struct {
-	Label    string          // "A" or "B"
-	Name     string          // the folder's base name
-	Spec     string          // the spec's name (spec.yaml's name:), "" when unknown
-	Dir      string          // the folder
-	Runs     *report.Runs    // runs.csv, folds pooled (report.PoolFolds)
-	Summary  *report.Summary // report.Summarize(Runs): what summary.csv holds
-	Analysis *report.Analysis
+	Label    string         // "A" or "B"
+	Name     string         // the folder's base name
+	Spec     string         // the spec's name (spec.yaml's name:), "" when unknown
+	Dir      string         // the folder
+	Runs     *table.Runs    // runs.csv, folds pooled (table.PoolFolds)
+	Summary  *table.Summary // table.Summarize(Runs): what summary.csv holds
+	Analysis *table.Analysis
 	// Stored and Planned are the runs the folder holds and the runs its
 	// sweep plans (manifest.json); Planned 0 when unknown.
 	Stored, Planned int
@@ -88,7 +87,7 @@ var ErrIncomparable = errors.New("compare: the studies cannot be compared")
 // and the axis values ("" for an axis it does not have).
 type keyer struct{ terms, axes []int } // index in the study's, -1 when absent
 
-func newKeyer(s *report.Summary, terms, axes []string) keyer {
+func newKeyer(s *table.Summary, terms, axes []string) keyer {
 	var k keyer
 	for _, t := range terms {
 		k.terms = append(k.terms, slices.Index(s.Terms, t))
@@ -225,7 +224,7 @@ func (c *Comparison) pointList(s *Study) string {
 func (c *Comparison) label(lams []float64, axes []string) string {
 	var parts []string
 	for i, t := range c.Terms {
-		parts = append(parts, t+"="+report.FormatLambda(lams[i]))
+		parts = append(parts, t+"="+table.FormatLambda(lams[i]))
 	}
 	s := strings.Join(parts, ", ")
 	if s == "" {
@@ -233,7 +232,7 @@ func (c *Comparison) label(lams []float64, axes []string) string {
 	}
 	var ax []string
 	for i, a := range c.Axes {
-		ax = append(ax, report.AxisLabel(a)+"="+axes[i])
+		ax = append(ax, table.AxisLabel(a)+"="+axes[i])
 	}
 	if len(ax) > 0 {
 		s += " (" + strings.Join(ax, ", ") + ")"
@@ -291,7 +290,7 @@ func isFinite(v float64) bool { return !math.IsNaN(v) && !math.IsInf(v, 0) }
 // does not sweep the term.
 type BalanceRow struct {
 	Term, Fixed, Tag string
-	Point            string // report.BalanceBest, Balance1SE, BalanceKnee
+	Point            string // table.BalanceBest, Balance1SE, BalanceKnee
 	A, B             float64
 	NoteA, NoteB     string
 }
@@ -299,7 +298,7 @@ type BalanceRow struct {
 // balance sets the balance points (λ_best, λ_1se, knee) of every term
 // either study analysed side by side.
 func (c *Comparison) balance() {
-	var ta, tb []report.TermAnalysis
+	var ta, tb []table.TermAnalysis
 	taskA, taskB := "", ""
 	if c.a.Analysis != nil {
 		ta, taskA = c.a.Analysis.Terms, c.a.Analysis.Task.Name
@@ -312,20 +311,20 @@ func (c *Comparison) balance() {
 	} else {
 		c.Notes = append(c.Notes, fmt.Sprintf("the studies choose their balance points on different task metrics (%s: %s, %s: %s): they are set side by side, not compared", c.a.title(), orNone(taskA), c.b.title(), orNone(taskB)))
 	}
-	same := func(x, y report.TermAnalysis) bool {
+	same := func(x, y table.TermAnalysis) bool {
 		return x.Term == y.Term && fixedKey(x.Fixed) == fixedKey(y.Fixed) && x.Tag() == y.Tag()
 	}
-	add := func(x, y *report.TermAnalysis) {
+	add := func(x, y *table.TermAnalysis) {
 		t := x
 		if t == nil {
 			t = y
 		}
-		pick := []func(*report.TermAnalysis) report.BalancePoint{
-			func(t *report.TermAnalysis) report.BalancePoint { return t.Balance.Best },
-			func(t *report.TermAnalysis) report.BalancePoint { return t.Balance.OneSE },
-			func(t *report.TermAnalysis) report.BalancePoint { return t.Balance.Knee },
+		pick := []func(*table.TermAnalysis) table.BalancePoint{
+			func(t *table.TermAnalysis) table.BalancePoint { return t.Balance.Best },
+			func(t *table.TermAnalysis) table.BalancePoint { return t.Balance.OneSE },
+			func(t *table.TermAnalysis) table.BalancePoint { return t.Balance.Knee },
 		}
-		for k, name := range []string{report.BalanceBest, report.Balance1SE, report.BalanceKnee} {
+		for k, name := range []string{table.BalanceBest, table.Balance1SE, table.BalanceKnee} {
 			r := BalanceRow{Term: t.Term, Fixed: t.Fixed, Tag: t.Tag(), Point: name, A: math.NaN(), B: math.NaN()}
 			r.A, r.NoteA = pointOf(x, pick[k])
 			r.B, r.NoteB = pointOf(y, pick[k])
@@ -333,7 +332,7 @@ func (c *Comparison) balance() {
 		}
 	}
 	for i := range ta {
-		j := slices.IndexFunc(tb, func(y report.TermAnalysis) bool { return same(ta[i], y) })
+		j := slices.IndexFunc(tb, func(y table.TermAnalysis) bool { return same(ta[i], y) })
 		if j < 0 {
 			add(&ta[i], nil)
 		} else {
@@ -341,7 +340,7 @@ func (c *Comparison) balance() {
 		}
 	}
 	for j := range tb {
-		if !slices.ContainsFunc(ta, func(x report.TermAnalysis) bool { return same(x, tb[j]) }) {
+		if !slices.ContainsFunc(ta, func(x table.TermAnalysis) bool { return same(x, tb[j]) }) {
 			add(nil, &tb[j])
 		}
 	}
@@ -361,7 +360,7 @@ func fixedKey(fixed string) string {
 }
 
 // pointOf is a term's balance point: its λ, or NaN and why not.
-func pointOf(t *report.TermAnalysis, pick func(*report.TermAnalysis) report.BalancePoint) (float64, string) {
+func pointOf(t *table.TermAnalysis, pick func(*table.TermAnalysis) table.BalancePoint) (float64, string) {
 	if t == nil {
 		return math.NaN(), "term not swept"
 	}

@@ -3,14 +3,14 @@ package compare
 import (
 	"errors"
 	"fmt"
+	"github.com/lossexp/lossexp/report/figure"
+	"github.com/lossexp/lossexp/report/table"
 	"math"
 	"os"
 	"path/filepath"
 	"slices"
 	"strings"
 	"testing"
-
-	"github.com/lossexp/lossexp/report"
 )
 
 // Reference values below come from an independent computation with
@@ -81,15 +81,15 @@ func study(t *testing.T, label string, s side) *Study {
 	}
 	dir := filepath.Join(t.TempDir(), label)
 	os.MkdirAll(dir, 0o755)
-	if err := os.WriteFile(filepath.Join(dir, report.RunsFile), []byte(b.String()), 0o644); err != nil {
+	if err := os.WriteFile(filepath.Join(dir, table.RunsFile), []byte(b.String()), 0o644); err != nil {
 		t.Fatal(err)
 	}
-	runs, err := report.ReadRuns(filepath.Join(dir, report.RunsFile))
+	runs, err := table.ReadRuns(filepath.Join(dir, table.RunsFile))
 	if err != nil {
 		t.Fatal(err)
 	}
-	sum := report.Summarize(runs)
-	an, err := report.Analyze(dir, runs, sum)
+	sum := table.Summarize(runs)
+	an, err := table.Analyze(dir, runs, sum)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -272,7 +272,7 @@ func TestWrite_HostileMetricName(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	want := filepath.Join(out, report.FigureFileName("compare_"+metric+".png"))
+	want := filepath.Join(out, figure.FigureFileName("compare_"+metric+".png"))
 	if !slices.Contains(files, want) {
 		t.Errorf("files %v lack %s", files, want)
 	}
@@ -291,14 +291,14 @@ func studyCSV(t *testing.T, label, text string) *Study {
 	t.Helper()
 	dir := filepath.Join(t.TempDir(), label)
 	os.MkdirAll(dir, 0o755)
-	if err := os.WriteFile(filepath.Join(dir, report.RunsFile), []byte(text), 0o644); err != nil {
+	if err := os.WriteFile(filepath.Join(dir, table.RunsFile), []byte(text), 0o644); err != nil {
 		t.Fatal(err)
 	}
-	runs, err := report.ReadRuns(filepath.Join(dir, report.RunsFile))
+	runs, err := table.ReadRuns(filepath.Join(dir, table.RunsFile))
 	if err != nil {
 		t.Fatal(err)
 	}
-	sum := report.Summarize(runs)
+	sum := table.Summarize(runs)
 	return &Study{Label: label, Name: label, Dir: dir, Runs: runs, Summary: sum, Stored: len(runs.Runs)}
 }
 

@@ -13,6 +13,6 @@
 // and their trade-off fronts on one figure per term.
 //
 // The package reads nothing and writes only where it is told: the caller
-// (study.Compare) reads both folders with report's readers and chooses
+// (study.Compare) reads both folders with report/table's readers and chooses
 // the output folder.
 package compare

@@ -4,11 +4,11 @@ import (
 	"bytes"
 	"errors"
 	"fmt"
+	"github.com/lossexp/lossexp/report/figure"
+	"github.com/lossexp/lossexp/report/table"
 	"io"
 	"slices"
 	"strings"
-
-	"github.com/lossexp/lossexp/report"
 )
 
 // Figure is a drawn figure: its file name and its PNG bytes.
@@ -19,19 +19,19 @@ type Figure struct {
 }
 
 // merged is the summary of metric m at the common points with two
-// metrics, A's and B's ("A (name).m", "B (name).m"): report.MetricFigure
+// metrics, A's and B's ("A (name).m", "B (name).m"): figure.MetricFigure
 // then draws both curves with their bands on one figure.
-func (c *Comparison) merged(m string) *report.Summary {
+func (c *Comparison) merged(m string) *table.Summary {
 	sa, sb := c.a.Summary, c.b.Summary
 	ia, ib := slices.Index(sa.Metrics, m), slices.Index(sb.Metrics, m)
 	ka := newKeyer(sa, c.Terms, c.Axes)
-	s := &report.Summary{Terms: c.Terms, Axes: c.Axes, Metrics: []string{c.a.title() + "." + m, c.b.title() + "." + m}}
+	s := &table.Summary{Terms: c.Terms, Axes: c.Axes, Metrics: []string{c.a.title() + "." + m, c.b.title() + "." + m}}
 	for _, pp := range c.common {
 		pa, pb := sa.Points[pp[0]], sb.Points[pp[1]]
-		s.Points = append(s.Points, report.Point{
+		s.Points = append(s.Points, table.Point{
 			Lambdas: ka.lambdas(pa.Lambdas), Axes: ka.axisValues(pa.Axes),
 			N: pa.N + pb.N, Diverged: pa.Diverged + pb.Diverged, Failed: pa.Failed + pb.Failed,
-			Stats: []report.Stat{pa.Stats[ia], pb.Stats[ib]},
+			Stats: []table.Stat{pa.Stats[ia], pb.Stats[ib]},
 		})
 	}
 	return s
@@ -48,17 +48,17 @@ func (c *Comparison) Figures() ([]Figure, error) {
 	}
 	for _, m := range c.Metrics {
 		s := c.merged(m)
-		x := report.DefaultX(s)
+		x := figure.DefaultX(s)
 		if x == "" {
 			c.Notes = append(c.Notes, fmt.Sprintf("no figure of %s: the common points take a single λ", m))
 			continue
 		}
-		wt, err := report.MetricFigure(s, slices.Index(s.Terms, x), []int{0, 1}, report.PlotOptions{Title: "compare"})
+		wt, err := figure.MetricFigure(s, slices.Index(s.Terms, x), []int{0, 1}, figure.PlotOptions{Title: "compare"})
 		if err != nil {
 			c.Notes = append(c.Notes, fmt.Sprintf("no figure of %s: %v", m, err))
 			continue
 		}
-		f, err := draw(report.FigureFileName("compare_"+m+".png"), m+" against λ of "+x+", both studies", wt)
+		f, err := draw(figure.FigureFileName("compare_"+m+".png"), m+" against λ of "+x+", both studies", wt)
 		if err != nil {
 			return nil, err
 		}
@@ -74,7 +74,7 @@ func (c *Comparison) tradeoffFigures() ([]Figure, error) {
 	if c.a.Analysis == nil || c.b.Analysis == nil || c.Task == "" {
 		return nil, nil
 	}
-	type pair struct{ a, b *report.TermAnalysis }
+	type pair struct{ a, b *table.TermAnalysis }
 	var pairs []pair
 	for i := range c.a.Analysis.Terms {
 		ta := &c.a.Analysis.Terms[i]
@@ -89,7 +89,7 @@ func (c *Comparison) tradeoffFigures() ([]Figure, error) {
 	for _, p := range pairs {
 		name := "compare_tradeoff.png"
 		if len(pairs) > 1 {
-			name = report.FigureFileName(fmt.Sprintf("compare_tradeoff_%s%s.png", p.a.Term, suffix(p.a)))
+			name = figure.FigureFileName(fmt.Sprintf("compare_tradeoff_%s%s.png", p.a.Term, suffix(p.a)))
 		}
 		wt := newFrontsFig(c.a.title()+" vs "+c.b.title()+": trade-off as λ_"+p.a.Term+" grows", fixedOf(p.a),
 			c.Task, c.a.Analysis.Task.Higher, p.a, []studyFront{front(c.a, p.a, c.Task), front(c.b, p.b, c.Task)})
@@ -113,7 +113,7 @@ func better(higher bool) string {
 	return "lower"
 }
 
-func suffix(t *report.TermAnalysis) string {
+func suffix(t *table.TermAnalysis) string {
 	s := ""
 	if t.Fixed != "" {
 		s += "_" + t.Fixed
@@ -124,7 +124,7 @@ func suffix(t *report.TermAnalysis) string {
 	return s
 }
 
-func fixedOf(t *report.TermAnalysis) string {
+func fixedOf(t *table.TermAnalysis) string {
 	if t.Fixed == "" {
 		return ""
 	}
@@ -134,7 +134,7 @@ func fixedOf(t *report.TermAnalysis) string {
 // front is a study's trade-off points along term t: the task metric and
 // the term's metric at its slice's points without a diverged run and with
 // both means.
-func front(s *Study, t *report.TermAnalysis, task string) studyFront {
+func front(s *Study, t *table.TermAnalysis, task string) studyFront {
 	fr := studyFront{name: s.title()}
 	ti := slices.Index(s.Summary.Metrics, task)
 	for _, pi := range t.Points {

@@ -8,7 +8,8 @@ import (
 	"math"
 	"slices"
 
-	"github.com/lossexp/lossexp/report"
+	"github.com/lossexp/lossexp/report/figure"
+	"github.com/lossexp/lossexp/report/table"
 	"gonum.org/v1/plot"
 	"gonum.org/v1/plot/plotter"
 	"gonum.org/v1/plot/vg"
@@ -30,7 +31,7 @@ type frontsFig struct {
 	xHigher, yHigher bool
 	studies          []studyFront
 	logY             bool
-	labels           *report.Labels // the λ labels of the last plot (tests read them)
+	labels           *figure.Labels // the λ labels of the last plot (tests read them)
 	bars             []plot.Plotter // the whiskers of the last plot, study by study (tests read them)
 }
 
@@ -38,7 +39,7 @@ type frontsFig struct {
 type studyFront struct {
 	name    string // the study's title: "quickstart (a)"
 	lambda  []float64
-	x, y    []report.Stat // task metric, term metric
+	x, y    []table.Stat // task metric, term metric
 	optimal []bool
 }
 
@@ -47,7 +48,7 @@ var glyphs = []vgdraw.GlyphDrawer{vgdraw.CircleGlyph{}, vgdraw.TriangleGlyph{}}
 
 // newFrontsFig builds the figure of the fronts; nil when no study has two
 // points.
-func newFrontsFig(title, subtitle, task string, taskHigher bool, t *report.TermAnalysis, fronts []studyFront) *frontsFig {
+func newFrontsFig(title, subtitle, task string, taskHigher bool, t *table.TermAnalysis, fronts []studyFront) *frontsFig {
 	f := &frontsFig{title: title, subtitle: subtitle, xHigher: taskHigher, yHigher: t.Metric.Higher}
 	lo, hi := math.Inf(1), math.Inf(-1)
 	for _, s := range fronts {
@@ -59,7 +60,7 @@ func newFrontsFig(title, subtitle, task string, taskHigher bool, t *report.TermA
 			xs[i], ys[i] = orient(s.x[i].Mean, taskHigher), orient(s.y[i].Mean, t.Metric.Higher)
 			lo, hi = min(lo, s.y[i].Mean), max(hi, s.y[i].Mean)
 		}
-		s.optimal = report.ParetoFront(xs, ys)
+		s.optimal = table.ParetoFront(xs, ys)
 		f.studies = append(f.studies, s)
 	}
 	if len(f.studies) == 0 {
@@ -95,24 +96,24 @@ func orient(v float64, higher bool) float64 {
 
 // WriteTo draws the figure and writes it as a PNG.
 func (f *frontsFig) WriteTo(w io.Writer) (int64, error) {
-	c := vgimg.NewWith(vgimg.UseWH(report.FigureWidth, report.FigureHeight), vgimg.UseDPI(report.FigureDPI))
-	if err := report.DrawFramed(vgdraw.New(c), f.title, f.subtitle, f.plot); err != nil {
+	c := vgimg.NewWith(vgimg.UseWH(figure.FigureWidth, figure.FigureHeight), vgimg.UseDPI(figure.FigureDPI))
+	if err := figure.DrawFramed(vgdraw.New(c), f.title, f.subtitle, f.plot); err != nil {
 		return 0, err
 	}
 	return vgimg.PngCanvas{Canvas: c}.WriteTo(w)
 }
 
 func (f *frontsFig) plot() (*plot.Plot, plot.Legend, error) {
-	p := report.NewPlot(f.xLabel, f.yLabel)
+	p := figure.NewPlot(f.xLabel, f.yLabel)
 	if f.logY {
 		p.Y.Scale = plot.LogScale{}
-		p.Y.Tick.Marker = report.ClipLogTicks()
+		p.Y.Tick.Marker = figure.ClipLogTicks()
 	}
-	legend := report.NewLegend()
-	lab := report.NewLabels(vg.Points(4))
+	legend := figure.NewLegend()
+	lab := figure.NewLabels(vg.Points(4))
 	f.labels, f.bars = lab, nil
 	cut := 0
-	var xs, ys []report.Stat
+	var xs, ys []table.Stat
 	for g := range f.studies {
 		n, err := f.addStudy(p, &legend, lab, g)
 		if err != nil {
@@ -128,20 +129,20 @@ func (f *frontsFig) plot() (*plot.Plot, plot.Legend, error) {
 	if cut > 0 {
 		legend.Add(fmt.Sprintf("%d lower whisker(s) reach 0: not drawn", cut))
 	}
-	report.HoldStats(&p.X, false, xs...)
-	report.HoldStats(&p.Y, f.logY, ys...)
-	report.RoomForLabels(p, f.logY)
+	figure.HoldStats(&p.X, false, xs...)
+	figure.HoldStats(&p.Y, f.logY, ys...)
+	figure.RoomForLabels(p, f.logY)
 	return p, legend, nil
 }
 
 // addStudy draws study g's whiskers, dominated points, front and labels
 // in its colour and marker; it returns the lower whiskers the log axis
 // cut.
-func (f *frontsFig) addStudy(p *plot.Plot, legend *plot.Legend, lab *report.Labels, g int) (int, error) {
+func (f *frontsFig) addStudy(p *plot.Plot, legend *plot.Legend, lab *figure.Labels, g int) (int, error) {
 	s := f.studies[g]
-	col := report.Palette[g%len(report.Palette)]
+	col := figure.Palette[g%len(figure.Palette)]
 	light := lighter(col)
-	bars, cut, err := report.Whiskers(s.x, s.y, f.logY, vgdraw.LineStyle{Color: report.WithAlpha(col, 150), Width: vg.Points(0.8)}, lab)
+	bars, cut, err := figure.Whiskers(s.x, s.y, f.logY, vgdraw.LineStyle{Color: figure.WithAlpha(col, 150), Width: vg.Points(0.8)}, lab)
 	if err != nil {
 		return 0, err
 	}
@@ -170,13 +171,13 @@ func (f *frontsFig) addStudy(p *plot.Plot, legend *plot.Legend, lab *report.Labe
 	sc := &plotter.Scatter{XYs: front, GlyphStyle: vgdraw.GlyphStyle{Color: col, Radius: vg.Points(3), Shape: glyph}}
 	p.Add(line, sc)
 	lab.AvoidLine(front)
-	report.LegendAdd(legend, s.name, line, sc)
-	for _, i := range report.LabelOrder(s.lambda, s.optimal) {
+	figure.LegendAdd(legend, s.name, line, sc)
+	for _, i := range figure.LabelOrder(s.lambda, s.optimal) {
 		c := color.Color(col)
 		if !s.optimal[i] {
 			c = light
 		}
-		lab.Add(g, s.x[i].Mean, s.y[i].Mean, report.FormatLambda(s.lambda[i]), report.TextStyle(7, c))
+		lab.Add(g, s.x[i].Mean, s.y[i].Mean, table.FormatLambda(s.lambda[i]), figure.TextStyle(7, c))
 	}
 	return cut, nil
 }

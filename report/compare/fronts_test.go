@@ -9,7 +9,8 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/lossexp/lossexp/report"
+	"github.com/lossexp/lossexp/report/figure"
+	"github.com/lossexp/lossexp/report/table"
 	"gonum.org/v1/plot"
 	"gonum.org/v1/plot/plotter"
 )
@@ -26,7 +27,7 @@ func frontsStudy(t *testing.T, label, spec string, lambdas []float64, acc, w fun
 		}
 	}
 	s := studyCSV(t, label, b.String())
-	an, err := report.Analyze(s.Dir, s.Runs, s.Summary)
+	an, err := table.Analyze(s.Dir, s.Runs, s.Summary)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -35,7 +36,7 @@ func frontsStudy(t *testing.T, label, spec string, lambdas []float64, acc, w fun
 }
 
 // tradeoffOf compares a and b and returns their trade-off figure.
-func tradeoffOf(t *testing.T, a, b *Study) (*Comparison, *frontsFig, *report.TermAnalysis) {
+func tradeoffOf(t *testing.T, a, b *Study) (*Comparison, *frontsFig, *table.TermAnalysis) {
 	t.Helper()
 	c, err := Compare(a, b)
 	if err != nil {
@@ -146,7 +147,7 @@ func TestFronts_WhiskersAreCIs(t *testing.T) {
 		for i := range s.x {
 			ox, oy = append(ox, s.x[i].Mean), append(oy, -s.y[i].Mean)
 		}
-		if want := report.ParetoFront(ox, oy); !slices.Equal(s.optimal, want) {
+		if want := table.ParetoFront(ox, oy); !slices.Equal(s.optimal, want) {
 			t.Errorf("%s: Pareto-optimal %v, want %v", s.name, s.optimal, want)
 		}
 	}
@@ -180,7 +181,7 @@ func TestFronts_LabelsPerStudy(t *testing.T) {
 	for i, s := range texts {
 		colOf[s] = append(colOf[s], cols[i])
 	}
-	want := []color.Color{report.Palette[0], report.Palette[1]}
+	want := []color.Color{figure.Palette[0], figure.Palette[1]}
 	if got := colOf["1, 0.3"]; len(got) != 2 || !slices.ContainsFunc(got, func(c color.Color) bool { return c == want[0] }) || !slices.ContainsFunc(got, func(c color.Color) bool { return c == want[1] }) {
 		t.Errorf(`labels %q (colours %v): want "1, 0.3" twice, once in each study's colour %v`, texts, cols, want)
 	}

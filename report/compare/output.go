@@ -4,14 +4,13 @@ import (
 	"encoding/base64"
 	"encoding/csv"
 	"encoding/json"
+	"github.com/lossexp/lossexp/internal/atomicfile"
+	"github.com/lossexp/lossexp/report/table"
 	"html/template"
 	"io"
 	"math"
 	"path/filepath"
 	"strconv"
-
-	"github.com/lossexp/lossexp/internal/atomicfile"
-	"github.com/lossexp/lossexp/report"
 )
 
 // Files of a comparison's output folder.
@@ -43,10 +42,10 @@ func (c *Comparison) WriteCSV(w io.Writer) error {
 	cw := csv.NewWriter(w)
 	h := append([]string{}, Head...)
 	for _, t := range c.Terms {
-		h = append(h, report.LambdaPrefix+t)
+		h = append(h, table.LambdaPrefix+t)
 	}
 	for _, a := range c.Axes {
-		h = append(h, report.AxisPrefix+a)
+		h = append(h, table.AxisPrefix+a)
 	}
 	if err := cw.Write(append(h, Tail...)); err != nil {
 		return err
@@ -190,7 +189,7 @@ var htmlPage = template.Must(template.New("compare").Funcs(template.FuncMap{
 		if math.IsNaN(v) {
 			return "none"
 		}
-		return report.FormatLambda(v)
+		return table.FormatLambda(v)
 	},
 	"num": func(v float64) string {
 		if math.IsNaN(v) {

@@ -6,7 +6,7 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/lossexp/lossexp/report"
+	"github.com/lossexp/lossexp/report/table"
 )
 
 // analyzedCSV is studyCSV with the study's analysis (its task metric,
@@ -14,7 +14,7 @@ import (
 func analyzedCSV(t *testing.T, label, text string) *Study {
 	t.Helper()
 	s := studyCSV(t, label, text)
-	an, err := report.Analyze(s.Dir, s.Runs, s.Summary)
+	an, err := table.Analyze(s.Dir, s.Runs, s.Summary)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -155,15 +155,15 @@ func TestCompareRules_BalanceSideBySide(t *testing.T) {
 	for _, r := range c.Balance {
 		got[r.Term+"|"+r.Fixed+"|"+r.Point] = r
 	}
-	best := got["l1|l2=0|"+report.BalanceBest]
+	best := got["l1|l2=0|"+table.BalanceBest]
 	if !math.IsNaN(best.A) || best.NoteA != "term not swept" || best.B != 0.5 {
 		t.Errorf("l1's λ_best: %+v; want A NaN (term not swept), B 0.5", best)
 	}
-	knee := got["l2||"+report.BalanceKnee]
+	knee := got["l2||"+table.BalanceKnee]
 	if !math.IsNaN(knee.A) || !strings.Contains(knee.NoteA, "fewer than 3 points") {
 		t.Errorf("A's knee on two points: %+v; want NaN and the reason", knee)
 	}
-	if r := got["l2||"+report.BalanceBest]; r.A != 0.1 || r.B != 0.1 || r.NoteB != "" {
+	if r := got["l2||"+table.BalanceBest]; r.A != 0.1 || r.B != 0.1 || r.NoteB != "" {
 		t.Errorf("l2's λ_best A %v, B %v (%q); want 0.1 both: B's l2 slice at l1=0 is A's l2 curve", r.A, r.B, r.NoteB)
 	}
 	for k := range got {

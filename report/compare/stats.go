@@ -1,6 +1,7 @@
 package compare
 
 import (
+	"github.com/lossexp/lossexp/report/table"
 	"math"
 	"slices"
 	"strconv"
@@ -8,7 +9,6 @@ import (
 	"gonum.org/v1/gonum/stat/distuv"
 
 	"github.com/lossexp/lossexp/experiments"
-	"github.com/lossexp/lossexp/report"
 )
 
 // Tests of a row: how the difference B − A was tested.
@@ -65,19 +65,19 @@ func (c *Comparison) metricRows(m string) []Row {
 	for i, r := range rows {
 		p[i] = r.P
 	}
-	for i, v := range report.HolmAdjust(p) {
+	for i, v := range table.HolmAdjust(p) {
 		rows[i].PHolm = v
 	}
 	return rows
 }
 
-func estimate(st report.Stat) Estimate {
+func estimate(st table.Stat) Estimate {
 	return Estimate{N: st.N, Mean: st.Mean, CILow: st.CILow, CIHigh: st.CIHigh}
 }
 
 // pairValues maps each point's key to its ok runs' values of metric mi
 // by pairing key (seed, repeat, fold).
-func pairValues(runs *report.Runs, mi int, k keyer) map[string]map[string]float64 {
+func pairValues(runs *table.Runs, mi int, k keyer) map[string]map[string]float64 {
 	out := map[string]map[string]float64{}
 	if mi < 0 {
 		return out
@@ -117,12 +117,12 @@ func pairsOf(a, b map[string]float64) (xb, xa []float64) {
 
 // test fills the row's test of B − A: paired on the runs that pair when
 // at least two do, else Welch's on the two samples' statistics.
-func (r *Row) test(a, b map[string]float64, sa, sb report.Stat) {
+func (r *Row) test(a, b map[string]float64, sa, sb table.Stat) {
 	r.DMean, r.DLow, r.DHigh, r.T, r.DF, r.P = math.NaN(), math.NaN(), math.NaN(), math.NaN(), math.NaN(), math.NaN()
 	xb, xa := pairsOf(a, b)
 	r.Pairs = len(xb)
 	if r.Pairs >= 2 {
-		d := report.PairedTest(xb, xa) // d = B − A
+		d := table.PairedTest(xb, xa) // d = B − A
 		r.Test = TestPaired
 		r.DMean, r.DLow, r.DHigh, r.T, r.DF, r.P, r.Note = d.Mean, d.CILow, d.CIHigh, d.T, float64(d.DF), d.P, d.Note
 		return
