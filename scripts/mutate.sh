@@ -995,19 +995,19 @@ mutant i28-f32-adam-kernel-order experiments/optim/adam32_amd64.s experiments/op
 # TestMethodsFront_Labels already).
 mutant i26g-band-at-mean report/figure/plot.go report 'TestGoldenFigures$' \
 	'ring = append(ring, plotter.XY{X: xs[i], Y: st.CIHigh})' 'ring = append(ring, plotter.XY{X: xs[i], Y: st.Mean})'
-mutant i26g-ref-band-from-mean report/plot.go report 'TestGoldenFigures$' \
-	'[]Stat{*sr.ref, *sr.ref}' '[]Stat{{Mean: sr.ref.Mean, CILow: sr.ref.Mean, CIHigh: sr.ref.CIHigh}, {Mean: sr.ref.Mean, CILow: sr.ref.Mean, CIHigh: sr.ref.CIHigh}}'
+mutant i26g-ref-band-from-mean report/figure/plot.go report 'TestGoldenFigures$' \
+	'[]table.Stat{*sr.ref, *sr.ref}' '[]table.Stat{{Mean: sr.ref.Mean, CILow: sr.ref.Mean, CIHigh: sr.ref.CIHigh}, {Mean: sr.ref.Mean, CILow: sr.ref.Mean, CIHigh: sr.ref.CIHigh}}'
 mutant i26g-methods-axes-swapped report/figure/methods_plot.go report 'TestGoldenFigures$' \
 	'ep.addCI(r.Task, r.Side, false)' 'ep.addCI(r.Side, r.Task, false)'
 mutant i26g-label-moved report/figure/labels.go report 'TestGoldenFigures$' \
 	'{X: d, Y: gap + extra}' '{X: d + gap, Y: gap + extra}'
 mutant i26g-colour-blue report/figure/plot.go report 'TestGoldenFigures$' \
 	'{0, 114, 178, 255},   // blue' '{0, 114, 200, 255},   // blue'
-mutant i26g-colour-test-loss report/analysis_plot.go report 'TestGoldenFigures$' \
-	'"test loss", a.epochMeans(pi, testC), 1, palette[1]' '"test loss", a.epochMeans(pi, testC), 1, palette[4]'
+mutant i26g-colour-test-loss report/figure/analysis_plot.go report 'TestGoldenFigures$' \
+	'"test loss", epochMeans(a, (pi, testC), 1, palette[1]' '"test loss", epochMeans(a, (pi, testC), 1, palette[4]'
 mutant i26g-colour-dominated report/figure/tradeoff.go report 'TestGoldenFigures$' \
 	'muted := color.NRGBA{170, 170, 170, 255}' 'muted := color.NRGBA{120, 120, 120, 255}'
-mutant i26g-training-term-unscaled report/analysis_plot.go report 'TestGoldenFigures$' \
+mutant i26g-training-term-unscaled report/figure/analysis_plot.go report 'TestGoldenFigures$' \
 	'a.epochMeans(pi, c), p.Lambdas[j], palette' 'a.epochMeans(pi, c), 1, palette'
 mutant i26g-methods-whisker-caps-missing report/figure/methods_plot.go report 'TestGoldenFigures$' \
 	'Width: vg.Points(1)}, plotter.DefaultCapWidth)' 'Width: vg.Points(1)}, 0)'
@@ -1138,12 +1138,12 @@ mutant i26c-safe-base-long study/compare.go study 'TestCompareRules_OutNameBound
 	'	if len(b) > 60 {' '	if len(b) > 600 {'
 mutant i26c-out-compare-name-link-replaced study/compare.go study 'TestCompareRules_' \
 	'} else if st, err := os.Lstat(filepath.Join(out, n)); err == nil && !st.Mode().IsRegular() {' '} else if st, err := os.Lstat(filepath.Join(out, n)); err == nil && false && !st.Mode().IsRegular() {'
-mutant i26f-ci-one-side-undefined report/intervals.go report 'TestIntervalRules_|TestWhiskers_' \
-	'if !isFinite(lo) || !isFinite(hi) {' 'if !isFinite(lo) && !isFinite(hi) {'
+mutant i26f-ci-one-side-undefined report/figure/intervals.go report/figure 'TestIntervalRules_|TestWhiskers_' \
+	'if !table.IsFinite(lo) || !table.IsFinite(hi) {' 'if !table.IsFinite(lo) && !table.IsFinite(hi) {'
 mutant i26f-log-low-end-zero report/figure/intervals.go report/figure 'TestIntervalRules_|TestWhiskers_' \
 	'if logY && !(y.Mean-ye.Low > 0) {' 'if logY && y.Mean-ye.Low < 0 {'
-mutant i26f-log-extent-zero report/intervals.go report 'TestIntervalRules_|TestFigureRanges_' \
-	'if isFinite(v) && (!e.log || v > 0) {' 'if isFinite(v) && (!e.log || v >= 0) {'
+mutant i26f-log-extent-zero report/figure/intervals.go report/figure 'TestIntervalRules_|TestFigureRanges_' \
+	'if table.IsFinite(v) && (!e.log || v > 0) {' 'if table.IsFinite(v) && (!e.log || v >= 0) {'
 mutant i26f-log-margin-inward report/figure/intervals.go report/figure 'TestIntervalRules_|TestFigureRanges_' \
 	'a.Min, a.Max = min(a.Min, e.lo/f), max(a.Max, e.hi*f)' 'a.Min, a.Max = min(a.Min, e.lo*f), max(a.Max, e.hi/f)'
 mutant i26f-range-margin report/figure/intervals.go report/figure 'TestIntervalRules_|TestFigureRanges_' \
@@ -1158,7 +1158,7 @@ mutant i26f-leader-from-centre report/figure/labels.go report/figure 'TestLabelR
 	'	return p.Add(d.Scale(r / n)), to' '	return p, to'
 mutant i26f-candidates-left-first report/figure/labels.go report/figure 'TestLabelRules_|TestPointLabels_' \
 	'{X: d, Y: -h / 2}, {X: -d - w, Y: -h / 2},' '{X: -d - w, Y: -h / 2}, {X: d, Y: -h / 2},'
-mutant i26f-same-spot-strict report/labels.go report 'TestLabelRules_|TestPointLabels_' \
+mutant i26f-same-spot-strict report/figure/labels.go report/figure 'TestLabelRules_|TestPointLabels_' \
 	'if out[j].text != "" && d.X*d.X+d.Y*d.Y <= same*same {' 'if out[j].text != "" && d.X*d.X+d.Y*d.Y < same*same {'
 mutant i26f-same-spot-lighter report/figure/labels.go report/figure 'TestLabelRules_|TestPointLabels_' \
 	'if luminance(out[j].style.Color) < luminance(out[i].style.Color) {' 'if luminance(out[j].style.Color) > luminance(out[i].style.Color) {'
@@ -1200,7 +1200,7 @@ mutant i25cf-log-scale-unset report/compare/fronts.go report/compare 'TestFronts
 mutant i25cf-axes-swapped report/compare/figures.go report/compare 'TestFronts_AxesFollowSweep$' \
 	'		fr.x = append(fr.x, p.Stats[ti])' '		fr.x = append(fr.x, p.Stats[t.Metric.Index])'
 mutant i25cf-whisker-y-is-x report/compare/fronts.go report/compare 'TestFronts_WhiskersAreCIs$' \
-	'report.Whiskers(s.x, s.y, f.logY,' 'report.Whiskers(s.x, s.x, f.logY,'
+	'figure.Whiskers(s.x, s.y, f.logY,' 'figure.Whiskers(s.x, s.x, f.logY,'
 mutant i25cf-pareto-direction report/compare/fronts.go report/compare 'TestFronts_WhiskersAreCIs$' \
 	'orient(s.y[i].Mean, t.Metric.Higher)' 'orient(s.y[i].Mean, !t.Metric.Higher)'
 mutant i25cf-labels-one-group report/compare/fronts.go report/compare 'TestFronts_LabelsPerStudy$' \
@@ -1208,7 +1208,7 @@ mutant i25cf-labels-one-group report/compare/fronts.go report/compare 'TestFront
 mutant i25cf-join-across-groups report/figure/labels.go report/compare 'TestFronts_LabelsPerStudy$' \
 	' && l.group(i) == l.group(j) {' ' {'
 mutant i25cf-label-colour-shared report/compare/fronts.go report/compare 'TestFronts_LabelsPerStudy$' \
-	'	col := report.Palette[g%len(report.Palette)]' '	col := report.Palette[0]'
+	'	col := figure.Palette[g%len(figure.Palette)]' '	col := figure.Palette[0]'
 mutant i25cf-title-without-spec report/compare/compare.go report/compare 'TestFronts_LabelsPerStudy$' \
 	'	if spec == "" {' '	if true {'
 mutant i25cf-spec-name-unread study/compare.go cmd 'TestCompare_EndToEnd$' \
