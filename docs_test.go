@@ -39,10 +39,10 @@ func TestDocs_READMEShort(t *testing.T) {
 // pendingPages are pages written on other branches at the same time as the
 // docs map that links them; a link to one is not an error while the page
 // is missing (once it exists, it and its anchors are checked as any other).
+// docs/halving.md arrives with the merge of successive halving (issue 24):
+// remove it from here then.
 var pendingPages = map[string]bool{
-	"docs/halving.md":        true,
-	"docs/trainer-budget.md": true,
-	"docs/compare.md":        true,
+	"docs/halving.md": true,
 }
 
 func TestDocs_Links(t *testing.T) {
