@@ -940,6 +940,13 @@ mutant i26n-judge-gap-zero experiments/train_command.go experiments 'TestJudgeRu
 	'				v = math.NaN()' '				v = 0'
 mutant i26n-judge-epochs-kept experiments/train_command.go experiments 'TestJudgeRules_|TestJudge_Rules|TestTrainCommand_ThinnedCurve' \
 	'	a.epochs = rep.EpochLines' '	a.epochs = len(rep.Epochs)'
+# --- issue 27: docs ---
+mutant i27-baseline-example-over-committed cmd/baseline.go . 'TestDocs_HelpExamplesKeepCommittedFiles' \
+	'  lossexp baseline results/my-study --to results/baselines/my-study' '  lossexp baseline results/quickstart --to results/baselines/quickstart'
+mutant i27-docker-command-unmarked docs/cluster.md . 'TestDocs_Commands' \
+	'<!-- not run: * — needs a Docker daemon and a registry -->' ''
+mutant i27-exempt-mark-ignored docs_commands_test.go . 'TestDocs_Commands' \
+	'				cmd.exempt = e.reason' '				_ = e.reason'
 echo
 echo "=== mutation summary: $caught caught, $missed missed, $stale stale (of $((caught + missed + stale)))"
 printf '%s\n' "${report[@]}"
