@@ -79,7 +79,7 @@ clone="$tmp/clone"
 mkdir "$clone"
 rev="$(git stash create)"
 git archive "${rev:-HEAD}" | tar -x -C "$clone"
-LOSSEXP_DOCS_CLONE="$clone" go test -count=1 -run '^TestDocs_Commands$' . >"$tmp/commands.out" 2>&1 || {
+LOSSEXP_DOCS_CLONE="$clone" go test -count=1 -timeout 30m -run '^TestDocs_Commands$' . >"$tmp/commands.out" 2>&1 || {
 	echo "docs: a command the docs show failed (TestDocs_Commands):" >&2
 	cat "$tmp/commands.out" >&2
 	exit 1
