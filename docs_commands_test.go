@@ -17,7 +17,6 @@ import (
 	"context"
 	"os"
 	"os/exec"
-	"path/filepath"
 	"regexp"
 	"strings"
 	"testing"
@@ -63,18 +62,8 @@ type docCommand struct {
 // of README.md and docs/, in that order (README first, then docs/ sorted).
 func docCommands(t *testing.T) []docCommand {
 	t.Helper()
-	files := []string{"README.md"}
-	err := filepath.WalkDir("docs", func(p string, d os.DirEntry, err error) error {
-		if err == nil && !d.IsDir() && strings.HasSuffix(p, ".md") {
-			files = append(files, filepath.ToSlash(p))
-		}
-		return err
-	})
-	if err != nil {
-		t.Fatal(err)
-	}
 	var cmds []docCommand
-	for _, file := range files {
+	for _, file := range docPages(t) {
 		cmds = append(cmds, pageCommands(t, file)...)
 	}
 	return cmds

@@ -45,7 +45,10 @@ var pendingPages = map[string]bool{
 	"docs/halving.md": true,
 }
 
-func TestDocs_Links(t *testing.T) {
+// docPages returns README.md, then every Markdown page under docs/ in
+// lexical order.
+func docPages(t *testing.T) []string {
+	t.Helper()
 	files := []string{"README.md"}
 	err := filepath.WalkDir("docs", func(p string, d fs.DirEntry, err error) error {
 		if err == nil && !d.IsDir() && strings.HasSuffix(p, ".md") {
@@ -56,6 +59,11 @@ func TestDocs_Links(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
+	return files
+}
+
+func TestDocs_Links(t *testing.T) {
+	files := docPages(t)
 	anchors := map[string]map[string]bool{} // file → heading anchors
 	anchorsOf := func(file string) map[string]bool {
 		if a, ok := anchors[file]; ok {
