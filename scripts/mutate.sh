@@ -1217,6 +1217,13 @@ mutant i25cf-spec-name-unread study/compare.go cmd 'TestCompare_EndToEnd$' \
 mutant i25m-fixed-zero-kept report/compare/compare.go report/compare 'TestCompareRules_BalanceSideBySide$' \
 	'if p != "" && !strings.HasSuffix(p, "=0") {' 'if p != "" {'
 
+# --- issue 27: docs ---
+mutant i27-baseline-example-over-committed cmd/baseline.go . 'TestDocs_HelpExamplesKeepCommittedFiles' \
+	'  lossexp baseline results/my-study --to results/baselines/my-study' '  lossexp baseline results/quickstart --to results/baselines/quickstart'
+mutant i27-docker-command-unmarked docs/cluster.md . 'TestDocs_Commands' \
+	'<!-- not run: * — needs a Docker daemon and a registry -->' ''
+mutant i27-exempt-mark-ignored docs_commands_test.go . 'TestDocs_Commands' \
+	'				cmd.exempt = e.reason' '				_ = e.reason'
 echo
 echo "=== mutation summary: $caught caught, $missed missed, $stale stale (of $((caught + missed + stale)))"
 printf '%s\n' "${report[@]}"
