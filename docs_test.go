@@ -39,13 +39,14 @@ func TestDocs_READMEShort(t *testing.T) {
 // pendingPages are pages written on other branches at the same time as the
 // docs map that links them; a link to one is not an error while the page
 // is missing (once it exists, it and its anchors are checked as any other).
-var pendingPages = map[string]bool{
-	"docs/halving.md":        true,
-	"docs/trainer-budget.md": true,
-	"docs/compare.md":        true,
-}
+// docs/halving.md arrives with the merge of successive halving (issue 24):
+// remove it from here then.
+var pendingPages = map[string]bool{}
 
-func TestDocs_Links(t *testing.T) {
+// docPages returns README.md, then every Markdown page under docs/ in
+// lexical order.
+func docPages(t *testing.T) []string {
+	t.Helper()
 	files := []string{"README.md"}
 	err := filepath.WalkDir("docs", func(p string, d fs.DirEntry, err error) error {
 		if err == nil && !d.IsDir() && strings.HasSuffix(p, ".md") {
@@ -56,6 +57,11 @@ func TestDocs_Links(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
+	return files
+}
+
+func TestDocs_Links(t *testing.T) {
+	files := docPages(t)
 	anchors := map[string]map[string]bool{} // file → heading anchors
 	anchorsOf := func(file string) map[string]bool {
 		if a, ok := anchors[file]; ok {

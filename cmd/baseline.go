@@ -27,9 +27,13 @@ DIR/baseline.json (the spec's hashes, the tool and numerics versions, the
 BLAS backend and the grid size). DIR is created; an existing baseline in it
 is replaced. Commit DIR to make CI fail when a change bends a curve:
 
-  lossexp check RESULTS --baseline DIR`,
-		Example: `  lossexp sweep configs/quickstart.yaml
-  lossexp baseline results/quickstart --to results/baselines/quickstart`,
+  lossexp check RESULTS --baseline DIR
+
+In a clone of lossexp, results/baselines/ holds the baselines its own CI
+checks: store yours under your study's name, never over one of them.`,
+		Example: `  lossexp sweep my-study.yaml
+  lossexp baseline results/my-study --to results/baselines/my-study
+  lossexp check results/my-study --baseline results/baselines/my-study`,
 		Args: cobra.ExactArgs(1),
 		RunE: func(c *cobra.Command, args []string) error {
 			opts.Results = args[0]

@@ -23,7 +23,14 @@
 # average is printed before and after; on a busy machine the CPU columns are
 # the steadier figure.
 #
-# Usage: scripts/bench.sh [--no-float32] [--repeat N] [--keep]
+# The whole output is also written to docs/data/bench/<date>-<host>.txt
+# (commit it: docs/speed.md quotes the latest such log, scripts/docs.sh
+# never measures); --log FILE writes it elsewhere. The log names the
+# machine (CPU model, cores), the commit, the load average at the start and
+# at the end, every timing in the order it was taken (the 2- and 1-worker
+# sweeps alternate: 2, 1, 2, 1, …), and the table and goals at the end.
+#
+# Usage: scripts/bench.sh [--no-float32] [--repeat N] [--keep] [--log FILE]
 # Env:   LOSSEXP_SHARED_DATASETS  folder holding sklearn/digits.csv
 #                                 (default: <repo>/datasets, the copy shipped with lossexp)
 #        PYTHON                   python with Debian's python3-torch (default /usr/bin/python3)
@@ -48,7 +55,10 @@ while [[ $# -gt 0 ]]; do
     --repeat)
       [[ $# -ge 2 && $2 =~ ^[1-9][0-9]*$ ]] || die "--repeat needs a positive integer"
       REPEAT=$2; shift ;;
-    -h|--help) sed -n '2,37p' "$0"; exit 0 ;;
+    --log)
+      [[ $# -ge 2 ]] || die "--log needs a file"
+      LOG=$2; shift ;;
+    -h|--help) sed -n '2,45p' "$0"; exit 0 ;;
     *) die "unknown argument: $1 (try --help)" ;;
   esac
   shift
@@ -58,6 +68,12 @@ script_dir=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 top=$(git -C "$script_dir" rev-parse --show-toplevel 2>/dev/null) ||
   die "not inside a git checkout of lossexp (needed to find the repo root)"
 cd "$top"
+
+# Everything below goes to the terminal and to the log.
+LOG=${LOG:-docs/data/bench/$(date -u +%Y-%m-%d)-$(hostname -s).txt}
+mkdir -p "$(dirname "$LOG")"
+exec > >(tee "$LOG") 2>&1
+echo "== scripts/bench.sh $* on $(hostname -s), $(date -u '+%Y-%m-%d %H:%M UTC'), commit $(git rev-parse --short HEAD)$(git diff --quiet HEAD -- . ':!docs/data/bench' || echo ' (with uncommitted changes)')"
 
 shared=${LOSSEXP_SHARED_DATASETS:-$top/datasets}
 data_dir="$shared/sklearn"
@@ -92,7 +108,7 @@ l.openblas_get_corename.restype = ctypes.c_char_p
 print(l.openblas_get_corename().decode())
 EOF
 )
-echo "== machine: $(nproc) CPUs, $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | sed 's/^ //'), load $(cut -d' ' -f1-3 /proc/loadavg)"
+echo "== machine: $(nproc) CPUs, $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | sed 's/^ //'), load average $(cut -d' ' -f1-3 /proc/loadavg) (1, 5, 15 min) at the start"
 echo "== OPENBLAS_CORETYPE=${OPENBLAS_CORETYPE:-<unset>}; OpenBLAS uses core: $corename"
 if [[ $corename == Prescott ]]; then
   note "warning: OpenBLAS fell back to the generic Prescott (SSE3) kernels on this CPU;"
@@ -139,26 +155,37 @@ measure() {
     fi
     # lossexp's own training throughput: "N runs in Xs (N trained in Ts, R runs/s)"
     rate=$(sed -n 's/.* trained in [0-9.]*s, \([0-9.]*\) runs\/s.*/\1/p' "$log" | tail -1)
+    echo "   $name: wall $w s, CPU $c s${rate:+, training $rate runs/s} (load $(cut -d' ' -f1 /proc/loadavg))"
     if [[ -n $rate ]] && { [[ -z ${RATE[$name]:-} ]] || awk -v a="$rate" -v b="${RATE[$name]}" 'BEGIN{exit !(a > b)}'; }; then
       RATE[$name]=$rate
     fi
   done
-  echo "   best of $REPEAT: wall ${WALL[$name]} s, CPU ${CPU[$name]} s${RATE[$name]:+; training ${RATE[$name]} runs/s (best)}"
+  [[ -n ${QUIET:-} ]] || echo "   best of $REPEAT: wall ${WALL[$name]} s, CPU ${CPU[$name]} s${RATE[$name]:+; training ${RATE[$name]} runs/s (best)}"
 }
 
 # ---- lossexp ----------------------------------------------------------------
+# The 2- and 1-worker sweeps alternate (2, 1, 2, 1, …: one pair per
+# repeat), so a change of the machine's load falls on both alike.
 for b in "${backends[@]}"; do
   bname=${b%%:*} bin=${b#*:}
+  echo "== lossexp ($bname): sweep $spec, --workers 2 and 1 alternating, $REPEAT pairs"
+  for ((pair = 0; pair < REPEAT; pair++)); do
+    for w in 2 1; do
+      name="lossexp-$bname"
+      [[ $w == 1 ]] && name="$name-w1"
+      dir="$out/$name"
+      # A fresh folder for every run: the sweep would resume from the last one.
+      # lossexp refuses LOSSEXP_* variables it does not read: this script's
+      # LOSSEXP_SHARED_DATASETS is not passed on.
+      PRE="rm -rf '$dir'" REPEAT=1 QUIET=1 measure "$name" "$out/$name.log" env -u LOSSEXP_SHARED_DATASETS \
+        "$bin" sweep "$spec" --workers "$w" --data-dir "$shared" --out "$dir" --quiet
+    done
+  done
   for w in 2 1; do
     name="lossexp-$bname"
     [[ $w == 1 ]] && name="$name-w1"
     dir="$out/$name"
-    echo "== lossexp ($bname): sweep $spec --workers $w"
-    # A fresh folder for every run: the sweep would resume from the last one.
-    # lossexp refuses LOSSEXP_* variables it does not read: this script's
-    # LOSSEXP_SHARED_DATASETS is not passed on.
-    PRE="rm -rf '$dir'" measure "$name" "$out/$name.log" env -u LOSSEXP_SHARED_DATASETS \
-      "$bin" sweep "$spec" --workers "$w" --data-dir "$shared" --out "$dir" --quiet
+    echo "   $name, best of $REPEAT: wall ${WALL[$name]} s, CPU ${CPU[$name]} s; training ${RATE[$name]:-?} runs/s (best)"
     [[ -s "$dir/runs.csv" ]] || die "lossexp ($name) wrote no $dir/runs.csv"
     nruns=$(($(wc -l <"$dir/runs.csv") - 1))
     [[ $nruns == 27 ]] || note "warning: lossexp ($name) runs.csv has $nruns rows, expected 27"
@@ -270,7 +297,7 @@ for name in "${!WALL[@]}"; do echo "$name"; done | grep -v '^convex-' | sort | w
   awk -v n="$name" -v w="${WALL[$name]}" -v c="${CPU[$name]}" -v r="$ref" -v rc="$refc" \
     'BEGIN{printf "%-20s %8.2f %8.2f %8.2f %13.2fx %13.2fx\n", n, w, 27/w, c, r/w, rc/c}'
 done
-echo "(speed-up = PyTorch float64 / backend; load average (1, 5, 15 min) $load_before before, $load_after after, on $(nproc) CPUs)"
+echo "(speed-up = PyTorch float64 / backend; load average (1, 5, 15 min) $load_before at the start, $load_after at the end, on $(nproc) CPUs)"
 
 # ---- goals (issue 16) -----------------------------------------------------------
 # goal LABEL WALLRATIO TARGET [CPURATIO]: prints the figure, met / NOT met

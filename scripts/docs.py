@@ -634,7 +634,49 @@ def refine_text():
             "%s; a 30-point grid (%d runs) finds %s.\n" % (rn, rf, gn, gf))
 
 
+def help_exit_status():
+    """`lossexp help exit-status` as the binary prints it (scripts/docs.sh
+    writes it to RESULTS/help-exit-status.out): one source, the help text."""
+    with open(os.path.join(results, "help-exit-status.out"), encoding="utf-8") as r:
+        text = r.read().rstrip("\n")
+    return "\n" + "\n".join(("    " + l).rstrip() for l in text.split("\n")) + "\n\n"
+
+
+def bench_latest():
+    """The latest committed scripts/bench.sh log (docs/data/bench/<date>-<host>.txt,
+    latest by name): its header (machine, commit, load at the start) and its
+    summary (the table, the load at the end, the goals), verbatim. Timings
+    are quoted from the log, never measured here."""
+    logs = sorted(glob.glob(os.path.join(ROOT, "docs", "data", "bench", "*.txt")))
+    if not logs:
+        sys.exit("docs.py: no scripts/bench.sh log in docs/data/bench/")
+    lines = open(logs[-1], encoding="utf-8").read().rstrip("\n").split("\n")
+    head = [l for l in lines if l.startswith(("== scripts/bench.sh", "== machine:", "== OPENBLAS", "== go version"))]
+    start = next((i for i, l in enumerate(lines) if l.startswith("== bench-digits:")), None)
+    if start is None:
+        sys.exit("docs.py: %s has no summary (== bench-digits: …): an interrupted run?" % os.path.relpath(logs[-1], ROOT))
+    rel = os.path.relpath(logs[-1], os.path.join(ROOT, "docs"))
+    out = "The latest log, [%s](%s) (every timing in it, in the order taken):\n\n" % (
+        os.path.basename(logs[-1]), rel)
+    out += "\n".join(("    " + l).rstrip() for l in head + [""] + lines[start:]) + "\n"
+    return out
+
+
+def compare_output():
+    """What `lossexp compare results/quickstart results/quickstart-small`
+    prints in the clone where scripts/docs.sh ran docs/compare.md's commands:
+    the balance points, the first metric line about test accuracy, the last line."""
+    lines = open(os.path.join(results, "compare.out"), encoding="utf-8").read().rstrip("\n").split("\n")
+    blank = [i for i, l in enumerate(lines) if l == ""]
+    head = lines[: blank[1] + 1]
+    test = [l for l in lines if l.startswith("test.accuracy ")]
+    return "```\n" + "\n".join(head + test + ["...", lines[-1]]) + "\n```\n"
+
+
 GENERATORS = {
+    "compare-output": compare_output,
+    "help-exit-status": help_exit_status,
+    "bench-latest": bench_latest,
     "tour-sweep": tour_sweep,
     "tour-answer": tour_answer,
     "tour-figure": tour_figure,

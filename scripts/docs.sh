@@ -11,6 +11,9 @@
 # torch, minutes) in docs/data/pytorch-digits/; its blocks are generated
 # from those committed tables.
 #
+# It also runs every command the docs show (TestDocs_Commands) in a fresh
+# copy of the repository.
+#
 # The studies are the shipped configs that run in seconds, built with the
 # pure-Go backend (results are a pure function of the spec; --workers does
 # not change a byte). Timings are never generated here: the docs quote
@@ -64,4 +67,29 @@ for s in "${studies[@]}"; do
 		exit 1
 	}
 done
+# The help texts the docs quote (one source: the help text).
+"$tmp/lossexp" help exit-status >"$tmp/results/help-exit-status.out"
+
+# Every command the docs show, run as a reader would from a fresh clone:
+# TestDocs_Commands runs them in order (README first, then docs/), in a
+# copy of the repository's tracked files as they are now (with
+# uncommitted edits), `go install .` into a temporary GOBIN first; those
+# it cannot run are marked <!-- not run: … --> in the docs with the reason.
+clone="$tmp/clone"
+mkdir "$clone"
+rev="$(git stash create)"
+git archive "${rev:-HEAD}" | tar -x -C "$clone"
+LOSSEXP_DOCS_CLONE="$clone" go test -count=1 -timeout 30m -run '^TestDocs_Commands$' . >"$tmp/commands.out" 2>&1 || {
+	echo "docs: a command the docs show failed (TestDocs_Commands):" >&2
+	cat "$tmp/commands.out" >&2
+	exit 1
+}
+# docs/compare.md shows what its last command prints (the clone holds
+# the two studies its commands swept).
+(cd "$clone" && "$tmp/lossexp" compare results/quickstart results/quickstart-small) \
+	>"$tmp/results/compare.out" 2>"$tmp/compare.err" || {
+	cat "$tmp/compare.err" >&2
+	exit 1
+}
+
 python3 scripts/docs.py "$tmp/results" $check

@@ -1222,6 +1222,13 @@ mutant i22s-family-pattern-wrong report/figure/registry.go report/figure 'TestFa
 mutant i22s-family-draw-swapped report/figure/registry.go report/figure 'TestFamilies_FileNames' \
 	'tradeoffFigures, SectionTradeoff, "tradeoff_*.png"}' 'methodsFigures, SectionTradeoff, "tradeoff_*.png"}'
 
+# --- issue 27: docs ---
+mutant i27-baseline-example-over-committed cmd/baseline.go . 'TestDocs_HelpExamplesKeepCommittedFiles' \
+	'  lossexp baseline results/my-study --to results/baselines/my-study' '  lossexp baseline results/quickstart --to results/baselines/quickstart'
+mutant i27-docker-command-unmarked docs/cluster.md . 'TestDocs_Commands' \
+	'<!-- not run: * — needs a Docker daemon and a registry -->' ''
+mutant i27-exempt-mark-ignored docs_commands_test.go . 'TestDocs_Commands' \
+	'				cmd.exempt = e.reason' '				_ = e.reason'
 echo
 echo "=== mutation summary: $caught caught, $missed missed, $stale stale (of $((caught + missed + stale)))"
 printf '%s\n' "${report[@]}"

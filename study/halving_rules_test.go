@@ -86,8 +86,9 @@ func TestHalvingRules_PrunedAtAndFullPoints(t *testing.T) {
 }
 
 // TestHalvingRules_EpochsExact: the manifest's epochs_budgeted is, run by
-// run, the sum of the rungs it trained: a point pruned at 3 spent 3, at 9
-// spent 3 + 9, a survivor 3 + 9 + 27, the λ = 0 reference 27 alone
+// run, the epochs its rungs added (each continues the previous): a point
+// pruned at 3 spent 3, at 9 spent 3 + 6, a survivor 3 + 6 + 18, the λ = 0
+// reference 27 alone
 // (computed here from runs.csv's status and budget); the full grid is
 // 24 runs × 27. A pruned run has no rows in curves.csv nor timings.csv.
 func TestHalvingRules_EpochsExact(t *testing.T) {
@@ -96,7 +97,9 @@ func TestHalvingRules_EpochsExact(t *testing.T) {
 	rows := readCSV(t, filepath.Join(out, "runs.csv"))
 	h := rows[0]
 	col := func(name string) int { return slices.Index(h, name) }
-	spent := map[int]int{3: 3, 9: 3 + 9}
+	// The built-in trainer continues each rung from the previous one
+	// (train_continue.go): a run adds only the epochs beyond its last rung.
+	spent := map[int]int{3: 3, 9: 3 + 6}
 	want, prunedIDs := 0, map[string]bool{}
 	for _, r := range rows[1:] {
 		b, _ := strconv.Atoi(r[col("budget")])
@@ -107,7 +110,7 @@ func TestHalvingRules_EpochsExact(t *testing.T) {
 			want += spent[b]
 			prunedIDs[r[col("run_id")]] = true
 		default:
-			want += 3 + 9 + 27
+			want += 3 + 6 + 18
 		}
 	}
 	if m := oc.Manifest; m.EpochsBudgeted != want || m.EpochsFullGrid != 24*27 {

@@ -311,6 +311,17 @@ func TestSweep_LockedFolderForcedAndKilledHolder(t *testing.T) {
 	}
 	holder.Process.Kill() // SIGKILL: the kernel drops the lock
 	holder.Wait()
+	// flock -o forks the command after taking the lock and the child closes
+	// its inherited descriptor only when it runs: on a loaded machine the
+	// killed holder's child can still hold the lock for a moment. Wait for
+	// the kernel to show it free (what this test checks is that lossexp
+	// then takes it, not how fast flock(1)'s child runs).
+	for i := 0; probeLockHeld(t, out); i++ {
+		if i == 500 {
+			t.Fatal("the lock stayed held 5 s after its holder was killed")
+		}
+		time.Sleep(10 * time.Millisecond)
+	}
 	if _, err := Sweep(context.Background(), st, SweepOptions{Out: out, Workers: 1, Force: true}); err != nil {
 		t.Fatalf("sweep after the holder was killed: %v", err)
 	}

@@ -13,7 +13,7 @@ const (
 	EnvWorker  = "LOSSEXP_WORKER"  // the worker slot, 0 to workers−1
 	EnvRunDir  = "LOSSEXP_RUN_DIR" // the attempt's run folder, where metrics.jsonl goes
 	EnvParams  = "LOSSEXP_PARAMS"  // params.json in the run folder
-	EnvAttempt = "LOSSEXP_ATTEMPT" // the attempt, 0 then each retry
+	EnvAttempt = "LOSSEXP_ATTEMPT" // the attempt: 1 for the first, then 2, 3, … (counting on across sweeps)
 	EnvLambda  = "LOSSEXP_LAMBDA_" // + a term's name (EnvName): its λ
 	EnvParam   = "LOSSEXP_PARAM_"  // + a trainer.params key (EnvName): its value
 	// EnvDevices is set to the attempt's devices (comma-joined) when the
