@@ -1004,11 +1004,11 @@ mutant i26g-label-moved report/figure/labels.go report 'TestGoldenFigures$' \
 mutant i26g-colour-blue report/figure/plot.go report 'TestGoldenFigures$' \
 	'{0, 114, 178, 255},   // blue' '{0, 114, 200, 255},   // blue'
 mutant i26g-colour-test-loss report/figure/analysis_plot.go report 'TestGoldenFigures$' \
-	'"test loss", epochMeans(a, (pi, testC), 1, palette[1]' '"test loss", epochMeans(a, (pi, testC), 1, palette[4]'
+	'"test loss", epochMeans(a, pi, testC), 1, Palette[1]' '"test loss", epochMeans(a, pi, testC), 1, Palette[4]'
 mutant i26g-colour-dominated report/figure/tradeoff.go report 'TestGoldenFigures$' \
 	'muted := color.NRGBA{170, 170, 170, 255}' 'muted := color.NRGBA{120, 120, 120, 255}'
 mutant i26g-training-term-unscaled report/figure/analysis_plot.go report 'TestGoldenFigures$' \
-	'a.epochMeans(pi, c), p.Lambdas[j], palette' 'a.epochMeans(pi, c), 1, palette'
+	'epochMeans(a, pi, c), p.Lambdas[j], Palette' 'epochMeans(a, pi, c), 1, Palette'
 mutant i26g-methods-whisker-caps-missing report/figure/methods_plot.go report 'TestGoldenFigures$' \
 	'Width: vg.Points(1)}, plotter.DefaultCapWidth)' 'Width: vg.Points(1)}, 0)'
 # --- issue 26: halving, budget, compare ---
@@ -1090,7 +1090,7 @@ mutant i26h-run-budget-ignored experiments/run.go experiments 'TestCheckpoint_|T
 	'	if r.Budget > 0 {
 		return r.Budget' '	if r.Budget > 1<<40 {
 		return r.Budget'
-mutant i26h-pruned-curves-written report/writer.go study 'TestHalvingRules_EpochsExact$' \
+mutant i26h-pruned-curves-written report/table/writer.go study 'TestHalvingRules_EpochsExact$' \
 	'	if r.Status == experiments.StatusPruned {
 		return nil // a pruned' '	if false {
 		return nil // a pruned'
