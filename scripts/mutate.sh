@@ -1159,7 +1159,7 @@ mutant i26f-leader-from-centre report/labels.go report 'TestLabelRules_|TestPoin
 mutant i26f-candidates-left-first report/labels.go report 'TestLabelRules_|TestPointLabels_' \
 	'{X: d, Y: -h / 2}, {X: -d - w, Y: -h / 2},' '{X: -d - w, Y: -h / 2}, {X: d, Y: -h / 2},'
 mutant i26f-same-spot-strict report/labels.go report 'TestLabelRules_|TestPointLabels_' \
-	'if out[j].text != "" && d.X*d.X+d.Y*d.Y <= same*same {' 'if out[j].text != "" && d.X*d.X+d.Y*d.Y < same*same {'
+	'd.X*d.X+d.Y*d.Y <= same*same && l.group(i) == l.group(j) {' 'd.X*d.X+d.Y*d.Y < same*same && l.group(i) == l.group(j) {'
 mutant i26f-same-spot-lighter report/labels.go report 'TestLabelRules_|TestPointLabels_' \
 	'if luminance(out[j].style.Color) < luminance(out[i].style.Color) {' 'if luminance(out[j].style.Color) > luminance(out[i].style.Color) {'
 # --- issue 24: halving with commands and continuation ---
