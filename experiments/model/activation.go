@@ -91,7 +91,7 @@ func biasActivate(act Activation, z []float64, n int, b []float64) {
 }
 
 // addBias adds b to every row of the n×len(b) matrix z.
-func addBias(z []float64, n int, b []float64) {
+func addBias[T Float](z []T, n int, b []T) {
 	w := len(b)
 	for i := 0; i < n; i++ {
 		row := z[i*w : i*w+w]

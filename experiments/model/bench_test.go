@@ -128,7 +128,7 @@ func BenchmarkElementwise(b *testing.B) {
 		sums := make([]float64, w)
 		b.SetBytes(8 * n * w)
 		for b.Loop() {
-			colSums(sums, d, n)
+			ops64{}.colSums(sums, d, n)
 		}
 	})
 	b.Run("transpose-128x64", func(b *testing.B) {

@@ -4,8 +4,6 @@ import (
 	"fmt"
 	"math"
 	"math/rand/v2"
-
-	"github.com/lossexp/lossexp/internal/kernel"
 )
 
 // MLP is a fully connected network with sizes [in, h1, ..., hL, out]: L
@@ -101,7 +99,7 @@ func (m *MLP) FLOPs(n int) int { return m.flops * n }
 // sizes[l]×sizes[l+1] row-major matrix) and biases b (length sizes[l+1]).
 // Their capacity ends with them, so an append cannot spill into a neighbour.
 func (m *MLP) LayerParams(params []float64, l int) (w, b []float64) {
-	m.checkLen("params", params, m.numParams)
+	checkLen("params", params, m.numParams)
 	if l < 0 || l >= len(m.wOff) {
 		panic(fmt.Sprintf("model: layer %d out of range [0, %d)", l, len(m.wOff)))
 	}
@@ -117,7 +115,7 @@ func (m *MLP) LayerParams(params []float64, l int) (w, b []float64) {
 // by layer in row-major order, so params is a pure function of the state of
 // rng.
 func (m *MLP) Init(params []float64, rng *rand.Rand) {
-	m.checkLen("params", params, m.numParams)
+	checkLen("params", params, m.numParams)
 	L := len(m.wOff)
 	for l := 0; l < L; l++ {
 		w, b := m.LayerParams(params, l)
@@ -137,47 +135,76 @@ func (m *MLP) Init(params []float64, rng *rand.Rand) {
 	}
 }
 
-func (m *MLP) checkLen(name string, s []float64, want int) {
+func checkLen[T Float](name string, s []T, want int) {
 	if len(s) != want {
 		panic(fmt.Sprintf("model: len(%s) = %d, want %d", name, len(s), want))
 	}
 }
 
-// Workspace holds the activations and back-propagated deltas of one batch of
-// up to a fixed number of rows, so that Forward and Backward do not allocate.
-// A Workspace belongs to the MLP that made it and to one goroutine.
-type Workspace struct {
+// Float is the element type of a training precision: float64 (the
+// default) or float32 (train.precision: float32).
+type Float interface{ float32 | float64 }
+
+// WorkspaceOf holds the activations and back-propagated deltas of one batch
+// of up to a fixed number of rows in precision T, so that Forward and
+// Backward do not allocate. A workspace belongs to the MLP that made it and
+// to one goroutine. Workspace (float64) and Workspace32 (float32) are its
+// two instances; the kernels of its precision (ops) are chosen when it is
+// made.
+type WorkspaceOf[T Float] struct {
 	m        *MLP
+	ops      ops[T]
 	maxBatch int
-	n        int         // rows of the last Forward; -1 before the first
-	act      [][]float64 // act[l]: output of layer l, post-activation for hidden layers, raw for the last
-	delta    [2][]float64
-	wt       []float64 // transpose of one weight matrix (see kernels.transposeB)
+	n        int   // rows of the last Forward; -1 before the first
+	act      [][]T // act[l]: output of layer l, post-activation for hidden layers, raw for the last
+	delta    [2][]T
+	wt       []T // transpose of one weight matrix (see ops.transposeB)
 }
 
+// Workspace is the float64 workspace (see WorkspaceOf).
+type Workspace = WorkspaceOf[float64]
+
+// Workspace32 is the float32 workspace (train.precision: float32). The
+// float32 path supports the ReLU activation (and linear models); its
+// products are internal/kernel's Sgemm in every build, OpenBLAS's
+// included.
+type Workspace32 = WorkspaceOf[float32]
+
 // NewWorkspace returns a workspace for batches of up to maxBatch rows.
-func (m *MLP) NewWorkspace(maxBatch int) *Workspace {
+func (m *MLP) NewWorkspace(maxBatch int) *Workspace { return newWorkspace[float64](m, maxBatch) }
+
+// NewWorkspace32 returns a float32 workspace for batches of up to
+// maxBatch rows. It panics for an activation other than ReLU in a model
+// with hidden layers (the spec refuses it before).
+func (m *MLP) NewWorkspace32(maxBatch int) *Workspace32 {
+	if m.maxHidden > 0 && m.act != ReLU {
+		panic(fmt.Sprintf("model: float32 supports relu hidden layers, not %s", m.act))
+	}
+	return newWorkspace[float32](m, maxBatch)
+}
+
+func newWorkspace[T Float](m *MLP, maxBatch int) *WorkspaceOf[T] {
 	if maxBatch < 1 {
 		panic(fmt.Sprintf("model: maxBatch %d must be positive", maxBatch))
 	}
 	L := len(m.wOff)
-	ws := &Workspace{m: m, maxBatch: maxBatch, n: -1, act: make([][]float64, L)}
+	ws := &WorkspaceOf[T]{m: m, ops: opsFor[T](), maxBatch: maxBatch, n: -1, act: make([][]T, L)}
 	for l := 0; l < L; l++ {
-		ws.act[l] = make([]float64, maxBatch*m.sizes[l+1])
+		ws.act[l] = make([]T, maxBatch*m.sizes[l+1])
 	}
-	ws.delta[0] = make([]float64, maxBatch*m.maxHidden)
-	ws.delta[1] = make([]float64, maxBatch*m.maxHidden)
-	ws.wt = make([]float64, m.maxWT)
+	ws.delta[0] = make([]T, maxBatch*m.maxHidden)
+	ws.delta[1] = make([]T, maxBatch*m.maxHidden)
+	ws.wt = make([]T, m.maxWT)
 	return ws
 }
 
 // MaxBatch returns the largest batch the workspace holds.
-func (ws *Workspace) MaxBatch() int { return ws.maxBatch }
+func (ws *WorkspaceOf[T]) MaxBatch() int { return ws.maxBatch }
 
 // Hidden returns the post-activation output of hidden layer l (0-based), an
 // n×sizes[l+1] row-major view valid until the next Forward with ws. It
 // panics before the first Forward or if l is not a hidden layer.
-func (ws *Workspace) Hidden(l int) []float64 {
+func (ws *WorkspaceOf[T]) Hidden(l int) []T {
 	if l < 0 || l >= len(ws.act)-1 {
 		panic(fmt.Sprintf("model: hidden layer %d out of range [0, %d)", l, len(ws.act)-1))
 	}
@@ -188,14 +215,14 @@ func (ws *Workspace) Hidden(l int) []float64 {
 	return ws.act[l][: ws.n*w : ws.n*w]
 }
 
-func (m *MLP) checkCall(ws *Workspace, params, x []float64, n int) {
+func checkCall[T Float](m *MLP, ws *WorkspaceOf[T], params, x []T, n int) {
 	if ws.m != m {
 		panic("model: workspace belongs to another MLP")
 	}
 	if n < 0 || n > ws.maxBatch {
 		panic(fmt.Sprintf("model: batch of %d rows, workspace holds 0..%d", n, ws.maxBatch))
 	}
-	m.checkLen("params", params, m.numParams)
+	checkLen("params", params, m.numParams)
 	if len(x) < n*m.sizes[0] {
 		panic(fmt.Sprintf("model: len(x) = %d, want at least %d (%d rows × %d inputs)", len(x), n*m.sizes[0], n, m.sizes[0]))
 	}
@@ -208,7 +235,16 @@ func (m *MLP) checkCall(ws *Workspace, params, x []float64, n int) {
 // workspace's maxBatch or a slice has the wrong length. It does not modify
 // params or x and does not allocate.
 func (m *MLP) Forward(ws *Workspace, params, x []float64, n int) []float64 {
-	m.checkCall(ws, params, x, n)
+	return forward(m, ws, params, x, n)
+}
+
+// Forward32 is Forward in float32.
+func (m *MLP) Forward32(ws *Workspace32, params, x []float32, n int) []float32 {
+	return forward(m, ws, params, x, n)
+}
+
+func forward[T Float](m *MLP, ws *WorkspaceOf[T], params, x []T, n int) []T {
+	checkCall(m, ws, params, x, n)
 	ws.n = n
 	L := len(m.wOff)
 	prev := x
@@ -217,9 +253,9 @@ func (m *MLP) Forward(ws *Workspace, params, x []float64, n int) []float64 {
 		wo, bo := m.wOff[l], m.bOff[l]
 		w, b := params[wo:wo+in*out], params[bo:bo+out]
 		z := ws.act[l][:n*out]
-		gemm(false, false, n, out, in, prev, in, w, out, z, out) // Z = A·W
+		ws.ops.gemm(false, false, n, out, in, prev, in, w, out, z, out) // Z = A·W
 		if l < L-1 {
-			biasActivate(m.act, z, n, b)
+			ws.ops.biasActivate(m.act, z, n, b)
 		} else {
 			addBias(z, n, b)
 		}
@@ -233,7 +269,12 @@ func (m *MLP) Forward(ws *Workspace, params, x []float64, n int) []float64 {
 // ws, params, x and n, whose activations it reuses. It does not modify
 // params, x or dout and does not allocate.
 func (m *MLP) Backward(ws *Workspace, params, x, dout []float64, n int, grad []float64) {
-	m.backward(ws, params, x, dout, nil, n, grad)
+	backward(m, ws, params, x, dout, nil, n, grad)
+}
+
+// Backward32 is Backward in float32, after a Forward32.
+func (m *MLP) Backward32(ws *Workspace32, params, x, dout []float32, n int, grad []float32) {
+	backward(m, ws, params, x, dout, nil, n, grad)
 }
 
 // BackwardHidden is Backward for a loss that also depends on the hidden
@@ -245,11 +286,11 @@ func (m *MLP) Backward(ws *Workspace, params, x, dout []float64, n int, grad []f
 // a buffer of your own, not into the Hidden(l) view): Backward still reads
 // the activations.
 func (m *MLP) BackwardHidden(ws *Workspace, params, x, dout []float64, dhidden [][]float64, n int, grad []float64) {
-	m.backward(ws, params, x, dout, dhidden, n, grad)
+	backward(m, ws, params, x, dout, dhidden, n, grad)
 }
 
 // hiddenGrad returns the first rows of dhidden[l] (nil: none given).
-func hiddenGrad(dhidden [][]float64, l, rows int) []float64 {
+func hiddenGrad[T Float](dhidden [][]T, l, rows int) []T {
 	if l >= len(dhidden) || dhidden[l] == nil {
 		return nil
 	}
@@ -262,19 +303,19 @@ func hiddenGrad(dhidden [][]float64, l, rows int) []float64 {
 
 // deltaBelow sets d (n×in) to ∂L/∂A of the layer below weights w (in×out):
 // cur·Wᵀ (cur nil: zero) plus dh (nil: zero).
-func deltaBelow(ws *Workspace, d, cur, w, dh []float64, n, in, out int) {
+func deltaBelow[T Float](ws *WorkspaceOf[T], d, cur, w, dh []T, n, in, out int) {
 	switch {
 	case cur == nil:
 		copy(d, dh)
-	case !kern.transposeB(n, in, out):
-		gemm(false, true, n, in, out, cur, out, w, out, d, in)
+	case !ws.ops.transposeB(n, in, out):
+		ws.ops.gemm(false, true, n, in, out, cur, out, w, out, d, in)
 	default:
 		// δ·Wᵀ as δ·(Wᵀ): the pure-Go kernel streams rows of its
 		// right operand, so W is transposed first (in·out copies
 		// against n·in·out multiply-adds).
 		wt := ws.wt[:in*out]
 		transpose(wt, w, in, out)
-		gemm(false, false, n, in, out, cur, out, wt, in, d, in)
+		ws.ops.gemm(false, false, n, in, out, cur, out, wt, in, d, in)
 	}
 	if dh != nil && cur != nil {
 		for i, v := range dh {
@@ -283,9 +324,9 @@ func deltaBelow(ws *Workspace, d, cur, w, dh []float64, n, in, out int) {
 	}
 }
 
-func (m *MLP) backward(ws *Workspace, params, x, dout []float64, dhidden [][]float64, n int, grad []float64) {
-	m.checkCall(ws, params, x, n)
-	m.checkLen("grad", grad, m.numParams)
+func backward[T Float](m *MLP, ws *WorkspaceOf[T], params, x, dout []T, dhidden [][]T, n int, grad []T) {
+	checkCall(m, ws, params, x, n)
+	checkLen("grad", grad, m.numParams)
 	if ws.n != n {
 		panic(fmt.Sprintf("model: Backward over %d rows after a Forward over %d", n, ws.n))
 	}
@@ -315,8 +356,8 @@ func (m *MLP) backward(ws *Workspace, params, x, dout []float64, dhidden [][]flo
 			clear(gw)
 			clear(gb)
 		} else {
-			gemm(true, false, in, out, n, prev, in, cur, out, gw, out) // dW = Aᵀ·δ
-			colSums(gb, cur, n)
+			ws.ops.gemm(true, false, in, out, n, prev, in, cur, out, gw, out) // dW = Aᵀ·δ
+			ws.ops.colSums(gb, cur, n)
 		}
 		if l == 0 {
 			break // no gradient with respect to the input
@@ -329,19 +370,15 @@ func (m *MLP) backward(ws *Workspace, params, x, dout []float64, dhidden [][]flo
 		d := ws.delta[next][:n*in]
 		next ^= 1
 		deltaBelow(ws, d, cur, params[wo:wo+in*out], dh, n, in, out)
-		mulDerivative(m.act, d, ws.act[l-1][:n*in])
+		ws.ops.mulDerivative(m.act, d, ws.act[l-1][:n*in])
 		cur = d
 	}
 }
 
-// colSums sets dst[j] to the sum over the n rows of the n×len(dst) matrix a
-// of column j, adding rows in order.
-func colSums(dst, a []float64, n int) { kernel.ColSums(dst, a, n) }
-
 // transpose sets dst (c×r) to the transpose of the r×c row-major matrix a.
 // It works on strips of 8 rows of a so that each write fills one cache line
 // of dst instead of striding through c of them.
-func transpose(dst, a []float64, r, c int) {
+func transpose[T Float](dst, a []T, r, c int) {
 	i0 := 0
 	for ; i0+8 <= r; i0 += 8 {
 		a0 := a[i0*c : i0*c+c]
