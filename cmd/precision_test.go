@@ -21,11 +21,29 @@ loss:
 
 // TestSweep_Float32WorkersByteIdentical: a float32 sweep's runs.csv,
 // summary.csv and curves.csv are the same bytes for 1 and 3 workers, and
-// differ from the float64 sweep's (float32 really trains in float32).
+// differ from the float64 sweep's (float32 really trains in float32):
+// with adam and l2, momentum and l1 (a proximal step), adamw and l1 (a
+// subgradient).
 func TestSweep_Float32WorkersByteIdentical(t *testing.T) {
+	for _, r := range [][2]string{
+		{"adam-l2", ""},
+		{"momentum-l1", "optimizer: momentum, momentum: 0.9, ;kind: l1,"},
+		{"adamw-l1", "optimizer: adamw, weight_decay: 0.1, ;kind: l1,"},
+	} {
+		t.Run(r[0], func(t *testing.T) {
+			src := float32Spec
+			if o, k, ok := strings.Cut(r[1], ";"); ok {
+				src = strings.NewReplacer("optimizer: adam, ", o, "kind: l2,", k).Replace(src)
+			}
+			float32WorkersByteIdentical(t, src)
+		})
+	}
+}
+
+func float32WorkersByteIdentical(t *testing.T, src string) {
 	dir := t.TempDir()
-	spec := writeSpec(t, float32Spec)
-	spec64 := writeSpec(t, strings.Replace(float32Spec, "precision: float32, ", "", 1))
+	spec := writeSpec(t, src)
+	spec64 := writeSpec(t, strings.Replace(src, "precision: float32, ", "", 1))
 	for _, c := range []struct{ spec, w, out string }{{spec, "1", "1"}, {spec, "3", "3"}, {spec64, "3", "64"}} {
 		code, _, stderr := run(t, "sweep", c.spec, "--workers", c.w, "--out", filepath.Join(dir, c.out), "-q")
 		if code != 0 {

@@ -1,9 +1,12 @@
 package experiments
 
 import (
+	"strings"
+
 	"github.com/lossexp/lossexp/experiments/model"
 	"github.com/lossexp/lossexp/experiments/optim"
 	"github.com/lossexp/lossexp/lossterms"
+	"github.com/lossexp/lossexp/spec"
 )
 
 // prec32 is the float32 state of a run with train.precision: float32:
@@ -24,10 +27,13 @@ type prec32 struct {
 	pens        []pen32
 }
 
-// pen32 is a weight penalty of the run with its float32 gradient.
+// pen32 is a weight penalty of the run with its float32 gradient, or its
+// float32 proximal step (prox non-nil: l1 under sgd or momentum, as in
+// float64).
 type pen32 struct {
 	lambda float64
 	pen    lossterms.WeightPenalty32
+	prox   lossterms.Proximal32
 }
 
 // initPrec32 sets up float32 training when the spec asks for it. The
@@ -49,21 +55,26 @@ func (t *trainer) initPrec32(batch int) error {
 		dout:  make([]float32, batch*t.k),
 		out:   make([]float64, batch*t.k),
 	}
-	tr := s.Train
+	tr, np := s.Train, len(t.param)
 	switch tr.Optimizer {
 	case "sgd":
 		f.opt = optim.NewSGD(tr.LearningRate)
+	case "momentum":
+		f.opt = optim.NewMomentum32(tr.LearningRate, tr.Momentum, np)
 	case "adam":
-		f.opt = optim.NewAdam32(tr.LearningRate, tr.Beta1, tr.Beta2, tr.Epsilon, len(t.param))
+		f.opt = optim.NewAdam32(tr.LearningRate, tr.Beta1, tr.Beta2, tr.Epsilon, np)
+	case "adamw":
+		f.opt = optim.NewAdamW32(tr.LearningRate, tr.Beta1, tr.Beta2, tr.Epsilon, tr.WeightDecay, t.nw, np)
 	default:
-		return s.Errorf("train.precision", "float32 supports optimizer sgd or adam so far, not %s: use precision float64", tr.Optimizer)
+		return s.Errorf("train.precision", "float32 supports optimizer %s so far, not %s: use precision float64", strings.Join(spec.Float32Optimizers, ", "), tr.Optimizer)
 	}
 	for _, p := range t.pens {
 		wp, ok := p.pen.(lossterms.WeightPenalty32)
-		if !ok || p.prox != nil {
+		px, okx := p.prox.(lossterms.Proximal32)
+		if !ok || (p.prox != nil && !okx) {
 			return s.Errorf("train.precision", "float32 does not support term %s yet: use precision float64", p.name)
 		}
-		f.pens = append(f.pens, pen32{lambda: p.lambda, pen: wp})
+		f.pens = append(f.pens, pen32{lambda: p.lambda, pen: wp, prox: px})
 	}
 	t.f32 = f
 	return nil
@@ -105,10 +116,25 @@ func (f *prec32) forwardLoss(t *trainer, x []float64, n int) float64 {
 }
 
 // update is the float32 step after forwardLoss: the gradient, the weight
-// penalties' gradients and the optimizer's step. With measure it records
+// penalties' gradients, the optimizer's step and the proximal steps. With measure it records
 // the gradient diagnostics in float64 and returns the task gradient's
 // norm.
 func (f *prec32) update(t *trainer, n int, measure bool) (gn float64, ok bool) {
+	gn, ok = f.gradient(t, n, measure)
+	f.opt.Step32(f.param, f.grad)
+	w := f.param[:t.nw]
+	for _, p := range f.pens {
+		if p.prox != nil && p.lambda > 0 {
+			p.prox.Prox32(w, t.lr*p.lambda) // as proxStep
+		}
+	}
+	return gn, ok
+}
+
+// gradient sets f.grad to the gradient of the step's objective after
+// forwardLoss: the task loss's plus λ times every penalty not applied as
+// a proximal step (see update for measure).
+func (f *prec32) gradient(t *trainer, n int, measure bool) (gn float64, ok bool) {
 	t.m.Backward32(f.ws, f.param, f.xb, f.dout[:n*t.k], n, f.grad)
 	if measure {
 		f.sync(t.param)
@@ -120,11 +146,10 @@ func (f *prec32) update(t *trainer, n int, measure bool) (gn float64, ok bool) {
 	}
 	w, gw := f.param[:t.nw], f.grad[:t.nw]
 	for _, p := range f.pens {
-		if p.lambda != 0 {
+		if p.lambda != 0 && p.prox == nil {
 			p.pen.AddGrad32(gw, w, p.lambda)
 		}
 	}
-	f.opt.Step32(f.param, f.grad)
 	return gn, ok
 }
 

@@ -13,6 +13,12 @@ func precisionRun(tb testing.TB, precision, epochs string) *Run {
 	tb.Helper()
 	src := strings.Replace(digitsBench, "EPOCHS", epochs, 1)
 	src = strings.Replace(src, "train: {", "train: {precision: "+precision+", ", 1)
+	return specRun(tb, src, 1e-4)
+}
+
+// specRun is the first split's run of the spec src with the given λs.
+func specRun(tb testing.TB, src string, lambdas ...float64) *Run {
+	tb.Helper()
 	s, err := spec.Parse(strings.NewReader(src), "bench.yaml")
 	if err != nil {
 		tb.Fatal(err)
@@ -25,7 +31,7 @@ func precisionRun(tb testing.TB, precision, epochs string) *Run {
 	if err != nil {
 		tb.Fatal(err)
 	}
-	return &Run{Spec: s, Data: sp, Lambdas: []float64{1e-4}}
+	return &Run{Spec: s, Data: sp, Lambdas: lambdas}
 }
 
 // stepper returns a trainer of run and a function taking one training

@@ -39,3 +39,28 @@ func (L2) AddGrad32(dst, w []float32, scale float64) {
 		dst[i] += float32(s * v)
 	}
 }
+
+// Proximal32 is Proximal for float32 training: Prox32 is Prox on float32
+// weights, the threshold t rounded to float32 once.
+type Proximal32 interface {
+	Proximal
+	Prox32(w []float32, t float64)
+}
+
+var (
+	_ WeightPenalty32 = (*L1)(nil)
+	_ Proximal32      = (*L1)(nil)
+)
+
+// AddGrad32 adds scale·sign(w) to dst in float32 (scale rounded to
+// float32 once), with the subgradient 0 at w = 0.
+func (L1) AddGrad32(dst, w []float32, scale float64) {
+	if len(dst) != len(w) {
+		panic(fmt.Sprintf("lossterms: l1: len(dst) = %d, len(w) = %d", len(dst), len(w)))
+	}
+	addSign(dst, w, scale)
+}
+
+// Prox32 overwrites w with the soft-threshold sign(w)·max(|w|−t, 0) in
+// float32 (see Prox). t must be ≥ 0.
+func (L1) Prox32(w []float32, t float64) { softThreshold(w, t) }

@@ -57,12 +57,18 @@ func (L1) Value(w []float64) float64 { return WeightL1(w) }
 // AddGrad adds scale·sign(w) to dst, with the subgradient 0 at w = 0.
 func (L1) AddGrad(dst, w []float64, scale float64) {
 	checkSameLen("l1", dst, w)
+	addSign(dst, w, scale)
+}
+
+// addSign is AddGrad in the precision of w, scale rounded to it once.
+func addSign[T float32 | float64](dst, w []T, scale float64) {
+	s := T(scale)
 	for i, v := range w {
 		switch {
 		case v > 0:
-			dst[i] += scale
+			dst[i] += s
 		case v < 0:
-			dst[i] -= scale
+			dst[i] -= s
 		}
 	}
 }
@@ -72,13 +78,19 @@ func (L1) AddGrad(dst, w []float64, scale float64) {
 // other terms, Prox(w, η·λ) is the proximal-gradient step for λ·L1. t must
 // be ≥ 0.
 func (L1) Prox(w []float64, t float64) {
+	softThreshold(w, t)
+}
+
+// softThreshold is Prox in the precision of w, t rounded to it once.
+func softThreshold[T float32 | float64](w []T, t float64) {
 	if !(t >= 0) {
 		panic(fmt.Sprintf("lossterms: l1: prox threshold %v is not ≥ 0", t))
 	}
+	tt := T(t)
 	for i, v := range w {
-		a := math.Abs(v) - t
+		a := T(math.Abs(float64(v))) - tt
 		if a > 0 {
-			w[i] = math.Copysign(a, v)
+			w[i] = T(math.Copysign(float64(a), float64(v)))
 		} else {
 			w[i] = 0
 		}

@@ -1229,6 +1229,21 @@ mutant i27-docker-command-unmarked docs/cluster.md . 'TestDocs_Commands' \
 	'<!-- not run: * — needs a Docker daemon and a registry -->' ''
 mutant i27-exempt-mark-ignored docs_commands_test.go . 'TestDocs_Commands' \
 	'				cmd.exempt = e.reason' '				_ = e.reason'
+# --- issue 28: kernels and generic model ---
+mutant i28k-colsums32-overwrites experiments/model/ops.go experiments/model 'TestBackward32_Gradcheck$' \
+	'			dst[j] += v' '			dst[j] = v'
+mutant i28k-sgeneric-stride internal/kernel/sgemm.go internal/kernel '.' \
+	'				row[j] = fma32(aip, bp[j*sbj], row[j])' '				row[j] = fma32(aip, bp[j], row[j])'
+mutant i28k-dispatch-float32-to-float64 experiments/model/ops.go experiments/model 'TestBackward32_' \
+	'	case float32:' '	case int:'
+mutant i28k-momentum32-factor experiments/optim/optim32.go experiments 'TestPrecision32_StepByHand$' \
+	'		vi := float32(mu*v[i]) + g' '		vi := float32(mu*mu*v[i]) + g'
+mutant i28k-adamw32-decay-factor experiments/optim/optim32.go experiments 'TestPrecision32_StepByHand$' \
+	'			u += float32(k.wd * p[i])' '			u += float32(k.lr * p[i])'
+mutant i28k-l1-prox32-threshold lossterms/float32.go experiments 'TestPrecision32_StepByHand$' \
+	'{ softThreshold(w, t) }' '{ softThreshold(w, 2*t) }'
+mutant i28k-l1-grad32-sign lossterms/l1.go experiments 'TestPrecision32_PenaltyGradcheck$' \
+	'			dst[i] -= s' '			dst[i] += s'
 echo
 echo "=== mutation summary: $caught caught, $missed missed, $stale stale (of $((caught + missed + stale)))"
 printf '%s\n' "${report[@]}"

@@ -24,7 +24,7 @@ func (t TrainSpec) Float32() bool { return t.Precision == PrecisionFloat32 }
 // gradient (lossterms.WeightPenalty32): the built-in trainer's MLP path.
 // Everything else is refused by validatePrecision, naming it.
 var (
-	Float32Optimizers  = []string{"sgd", "adam"}
+	Float32Optimizers  = []string{"sgd", "momentum", "adam", "adamw"}
 	Float32Activations = []string{"relu"}
 )
 
@@ -41,7 +41,7 @@ func (s *Spec) validatePrecision(v *validator) {
 	}
 	switch {
 	case t.Optimizer == "lbfgs":
-		v.addf("train.precision", "float32 is not available with optimizer lbfgs, which stays float64 (its line search needs the precision): use precision float64, or optimizer sgd or adam")
+		v.addf("train.precision", "float32 is not available with optimizer lbfgs, which stays float64 (its line search needs the precision): use precision float64, or optimizer sgd, momentum, adam or adamw")
 	case !slices.Contains(Float32Optimizers, t.Optimizer):
 		v.addf("train.precision", "float32 supports optimizer %s so far, not %s: use precision float64 for %s", strings.Join(Float32Optimizers, " or "), t.Optimizer, t.Optimizer)
 	}

@@ -19,14 +19,12 @@ func TestPrecision_Refused(t *testing.T) {
 			`t.yaml:3:20: train.precision: unknown precision "float16", did you mean "float32"? (valid: float32, float64)`},
 		{"lbfgs", precBase + "train: {optimizer: lbfgs, precision: float32}\n",
 			"t.yaml:3:38: train.precision: float32 is not available with optimizer lbfgs, which stays float64"},
-		{"momentum", precBase + "train: {optimizer: momentum, precision: float32}\n",
-			"train.precision: float32 supports optimizer sgd or adam so far, not momentum"},
 		{"tanh", precBase + "model: {activation: tanh}\ntrain: {precision: float32}\n",
 			"train.precision: float32 supports activation relu so far, not tanh"},
-		{"l1 term", precBase + "train: {precision: float32}\nloss: {terms: [{kind: l1, weight: 0.1}]}\n",
-			"train.precision: float32 supports the loss terms l2 so far, not term l1 (kind l1): use precision float64"},
 		{"batch term", precBase + "train: {precision: float32}\nloss: {terms: [{kind: decorrelation, weight: 0.1}]}\n",
-			"not term decorrelation (kind decorrelation)"},
+			"train.precision: float32 supports the loss terms l1, l2 so far, not term decorrelation (kind decorrelation): use precision float64"},
+		{"noise", precBase + "model: {noise: 4}\ntrain: {precision: float32}\n",
+			"train.precision: float32 does not support model.noise yet"},
 		{"not a string", precBase + "train: {precision: [1]}\n", "t.yaml:3:20: train.precision"},
 	}
 	for _, tc := range tests {
@@ -40,6 +38,8 @@ func TestPrecision_Refused(t *testing.T) {
 	for _, ok := range []string{
 		precBase + "train: {precision: float32}\nloss: {terms: [{kind: l2, weight: [0, 0.1]}]}\n",
 		precBase + "train: {precision: float32, optimizer: sgd}\n",
+		precBase + "train: {precision: float32, optimizer: momentum}\nloss: {terms: [{kind: l1, weight: 0.1}]}\n",
+		precBase + "train: {precision: float32, optimizer: adamw, weight_decay: 0.01}\nloss: {terms: [{kind: l1, weight: 0.1, method: subgradient}]}\n",
 		precBase + "train: {precision: float64, optimizer: lbfgs}\n",
 		precBase + "model: {kind: linear, activation: tanh}\ntrain: {precision: float32}\n",
 	} {

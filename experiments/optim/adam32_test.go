@@ -69,3 +69,43 @@ func BenchmarkAdam32Step(b *testing.B) {
 		o.Step32(p, g)
 	}
 }
+
+// TestOptimizer32_FollowsFloat64: over 50 steps Momentum32 and AdamW32
+// (decay on the first 20 of 37 parameters: the reference loop on them,
+// the kernel on the rest) stay within float32 rounding (relative 1e-5)
+// of their float64 twins from the same start.
+func TestOptimizer32_FollowsFloat64(t *testing.T) {
+	const n, nw = 37, 20
+	for _, tc := range []struct {
+		name string
+		o64  Optimizer
+		o32  Optimizer32
+	}{
+		{"momentum", NewMomentum(1e-2, 0.9, n), NewMomentum32(1e-2, 0.9, n)},
+		{"adamw", NewAdamW(1e-2, 0.9, 0.999, 1e-8, 0.5, nw, n), NewAdamW32(1e-2, 0.9, 0.999, 1e-8, 0.5, nw, n)},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			p64 := gradcheck.Random(1, n, -1, 1)
+			for i := range p64 {
+				p64[i] = float64(float32(p64[i]))
+			}
+			p32 := gradcheck.Float32s(p64)
+			for s := range 50 {
+				g64 := gradcheck.Random(uint64(10+s), n, -1, 1)
+				for i := range g64 {
+					g64[i] = float64(float32(g64[i]))
+				}
+				tc.o64.Step(p64, g64)
+				tc.o32.Step32(p32, gradcheck.Float32s(g64))
+			}
+			for i := range p64 {
+				if d := math.Abs(float64(p32[i]) - p64[i]); d > 1e-5*math.Max(1, math.Abs(p64[i])) {
+					t.Fatalf("element %d: float32 %v, float64 %v", i, p32[i], p64[i])
+				}
+			}
+			if tc.o32.Name() != tc.o64.Name() {
+				t.Errorf("name %q, want %q", tc.o32.Name(), tc.o64.Name())
+			}
+		})
+	}
+}

@@ -171,13 +171,17 @@ type AdamW struct {
 // NewAdamW returns AdamW for n parameters whose first nWeights are weights
 // (0 ≤ nWeights ≤ n) and weightDecay ≥ 0.
 func NewAdamW(lr, beta1, beta2, eps, weightDecay float64, nWeights, n int) *AdamW {
+	checkDecay(weightDecay, nWeights, n)
+	return &AdamW{newAdamState("adamw", lr, beta1, beta2, eps, n), weightDecay, nWeights}
+}
+
+func checkDecay(weightDecay float64, nWeights, n int) {
 	if !(weightDecay >= 0) || math.IsInf(weightDecay, 1) {
 		panic(fmt.Sprintf("optim: adamw weight decay must be a finite number ≥ 0 (got %v)", weightDecay))
 	}
 	if nWeights < 0 || nWeights > n {
 		panic(fmt.Sprintf("optim: adamw: nWeights = %d not in [0, %d]", nWeights, n))
 	}
-	return &AdamW{newAdamState("adamw", lr, beta1, beta2, eps, n), weightDecay, nWeights}
 }
 
 // Name returns "adamw".
