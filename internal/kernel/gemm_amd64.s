@@ -26,8 +26,9 @@ GLOBL gemmMask<>(SB), RODATA|NOPTR, $128
 // in elements, k ≥ 1, n ≥ 1. Every element is the chain
 // c = fma(A(i,0), B(0,j), 0); c = fma(A(i,p), B(p,j), c) for p = 1..k-1,
 // exactly what gemmGeneric computes with math.FMA, so both give the same
-// bits. Columns go 8 at a time (8 accumulators: 4 rows × 2 vectors), then
-// 4 at a time with a lane mask for the last 1-4.
+// bits. Columns go 12 at a time (12 accumulators: 4 rows × 3 vectors, so
+// that more FMAs are in flight per load), then 8 at a time (4 rows × 2
+// vectors), then 4 at a time with a lane mask for the last 1-4.
 TEXT ·gemmPanel4FMA(SB), NOSPLIT, $0-72
 	MOVQ k+0(FP), AX
 	MOVQ n+8(FP), CX
@@ -43,6 +44,69 @@ TEXT ·gemmPanel4FMA(SB), NOSPLIT, $0-72
 	MOVQ c+56(FP), DI
 	MOVQ ldc+64(FP), R8
 	SHLQ $3, R8
+
+blk12:
+	CMPQ CX, $12
+	JLT  blk8
+	VXORPD Y0, Y0, Y0
+	VXORPD Y1, Y1, Y1
+	VXORPD Y2, Y2, Y2
+	VXORPD Y3, Y3, Y3
+	VXORPD Y4, Y4, Y4
+	VXORPD Y5, Y5, Y5
+	VXORPD Y6, Y6, Y6
+	VXORPD Y7, Y7, Y7
+	VXORPD Y8, Y8, Y8
+	VXORPD Y9, Y9, Y9
+	VXORPD Y10, Y10, Y10
+	VXORPD Y11, Y11, Y11
+	MOVQ SI, R12
+	MOVQ BX, R13
+	MOVQ AX, R14
+
+loop12:
+	VMOVUPD      (R13), Y12
+	VMOVUPD      32(R13), Y13
+	VMOVUPD      64(R13), Y14
+	VBROADCASTSD (R12), Y15
+	VFMADD231PD  Y12, Y15, Y0
+	VFMADD231PD  Y13, Y15, Y1
+	VFMADD231PD  Y14, Y15, Y2
+	VBROADCASTSD (R12)(R9*1), Y15
+	VFMADD231PD  Y12, Y15, Y3
+	VFMADD231PD  Y13, Y15, Y4
+	VFMADD231PD  Y14, Y15, Y5
+	VBROADCASTSD (R12)(R9*2), Y15
+	VFMADD231PD  Y12, Y15, Y6
+	VFMADD231PD  Y13, Y15, Y7
+	VFMADD231PD  Y14, Y15, Y8
+	VBROADCASTSD (R12)(R10*1), Y15
+	VFMADD231PD  Y12, Y15, Y9
+	VFMADD231PD  Y13, Y15, Y10
+	VFMADD231PD  Y14, Y15, Y11
+	ADDQ         R11, R12
+	ADDQ         DX, R13
+	DECQ         R14
+	JNZ          loop12
+
+	VMOVUPD Y0, (DI)
+	VMOVUPD Y1, 32(DI)
+	VMOVUPD Y2, 64(DI)
+	VMOVUPD Y3, (DI)(R8*1)
+	VMOVUPD Y4, 32(DI)(R8*1)
+	VMOVUPD Y5, 64(DI)(R8*1)
+	LEAQ    (DI)(R8*2), R14
+	VMOVUPD Y6, (R14)
+	VMOVUPD Y7, 32(R14)
+	VMOVUPD Y8, 64(R14)
+	ADDQ    R8, R14
+	VMOVUPD Y9, (R14)
+	VMOVUPD Y10, 32(R14)
+	VMOVUPD Y11, 64(R14)
+	ADDQ    $96, BX
+	ADDQ    $96, DI
+	SUBQ    $12, CX
+	JMP     blk12
 
 blk8:
 	CMPQ CX, $8

@@ -47,14 +47,14 @@ func random(seed uint64, n int) []float64 {
 	return x
 }
 
-// shapes cover every path of the kernel: 8-column blocks, the masked 1-4
+// shapes cover every path of the kernel: 12- and 8-column blocks, the masked 1-4
 // column tails, m mod 4 rows left to the loops, k = 1, padded strides, and
 // the digits and MNIST networks' products.
 var shapes = []struct{ m, n, k int }{
 	{1, 1, 1}, {4, 1, 1}, {4, 8, 1}, {4, 9, 3}, {5, 7, 2}, {7, 13, 5},
 	{8, 16, 4}, {3, 3, 3}, {4, 4, 17}, {6, 11, 9}, {12, 10, 64}, {32, 128, 64},
 	{32, 64, 128}, {64, 128, 32}, {32, 10, 64}, {128, 64, 32}, {35, 12, 31},
-	{20, 256, 784},
+	{20, 256, 784}, {4, 12, 3}, {4, 24, 5}, {8, 20, 2}, {4, 23, 7}, {4, 36, 1},
 }
 
 // pad is added to every leading dimension, so the strides are not the
