@@ -1,6 +1,10 @@
 package lossterms
 
-import "fmt"
+import (
+	"fmt"
+
+	"github.com/lossexp/lossexp/internal/kernel"
+)
 
 // WeightPenalty32 is a WeightPenalty whose gradient float32 training
 // (train.precision: float32) can add: AddGrad32 adds scale·∇R(w) to dst
@@ -34,10 +38,7 @@ func (L2) AddGrad32(dst, w []float32, scale float64) {
 	if len(dst) != len(w) {
 		panic(fmt.Sprintf("lossterms: l2: len(dst) = %d, len(w) = %d", len(dst), len(w)))
 	}
-	s := float32(2 * scale)
-	for i, v := range w {
-		dst[i] += float32(s * v)
-	}
+	kernel.AddScaled32(dst, w, float32(2*scale))
 }
 
 // Proximal32 is Proximal for float32 training: Prox32 is Prox on float32

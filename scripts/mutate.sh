@@ -1230,8 +1230,10 @@ mutant i27-docker-command-unmarked docs/cluster.md . 'TestDocs_Commands' \
 mutant i27-exempt-mark-ignored docs_commands_test.go . 'TestDocs_Commands' \
 	'				cmd.exempt = e.reason' '				_ = e.reason'
 # --- issue 28: kernels and generic model ---
-mutant i28k-colsums32-overwrites experiments/model/ops.go experiments/model 'TestBackward32_Gradcheck$' \
-	'			dst[j] += v' '			dst[j] = v'
+mutant i28k-colsums32-overwrites internal/kernel/elem32_amd64.s internal/kernel 'TestColSums32AddScaled32$' \
+	'	VADDPS (R9), Y0, Y0' '	VMOVUPS (R9), Y0'
+mutant i28k-addscaled32-fused lossterms/float32.go experiments 'TestPrecision32_StepByHand$' \
+	'kernel.AddScaled32(dst, w, float32(2*scale))' 'kernel.AddScaled32(dst, w, float32(scale))'
 mutant i28k-sgeneric-stride internal/kernel/sgemm.go internal/kernel '.' \
 	'				row[j] = fma32(aip, bp[j*sbj], row[j])' '				row[j] = fma32(aip, bp[j], row[j])'
 mutant i28k-dispatch-float32-to-float64 experiments/model/ops.go experiments/model 'TestBackward32_' \

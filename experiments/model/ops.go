@@ -83,13 +83,5 @@ func (ops32) mulDerivative(act Activation, d, a []float32) {
 	}
 }
 
-// colSums clears dst and adds the rows in order.
-func (ops32) colSums(dst, a []float32, n int) {
-	w := len(dst)
-	clear(dst)
-	for i := 0; i < n; i++ {
-		for j, v := range a[i*w : i*w+w] {
-			dst[j] += v
-		}
-	}
-}
+// colSums adds the rows in order from +0 (kernel.ColSums32).
+func (ops32) colSums(dst, a []float32, n int) { kernel.ColSums32(dst, a, n) }

@@ -63,3 +63,65 @@ loop:
 done:
 	VZEROUPPER
 	RET
+
+// func colSums32AVX(dst, a *float32, n, w, w8 int)
+//
+// dst[j] = ((0 + a[0][j]) + a[1][j]) + … + a[n-1][j], added in row order
+// from +0, for j < w8 (a multiple of 8) of the n×w matrix a: ColSums32's
+// order.
+TEXT ·colSums32AVX(SB), NOSPLIT, $0-40
+	MOVQ dst+0(FP), DI
+	MOVQ a+8(FP), SI
+	MOVQ n+16(FP), CX
+	MOVQ w+24(FP), DX
+	SHLQ $2, DX
+	MOVQ w8+32(FP), R8
+	XORQ AX, AX
+
+blk:
+	CMPQ   AX, R8
+	JGE    done
+	LEAQ   (SI)(AX*4), R9
+	VXORPS Y0, Y0, Y0
+	MOVQ   CX, R10
+
+rows:
+	TESTQ  R10, R10
+	JZ     store
+	VADDPS (R9), Y0, Y0
+	ADDQ   DX, R9
+	DECQ   R10
+	JMP    rows
+
+store:
+	VMOVUPS Y0, (DI)(AX*4)
+	ADDQ    $8, AX
+	JMP     blk
+
+done:
+	VZEROUPPER
+	RET
+
+// func addScaled32AVX(dst, x *float32, n8 int, s float32)
+//
+// dst[i] += s*x[i] for i < n8 (a multiple of 8): a multiply, then an add,
+// each rounded to float32 (no FMA), as AddScaled32's loop.
+TEXT ·addScaled32AVX(SB), NOSPLIT, $0-28
+	MOVQ         dst+0(FP), DI
+	MOVQ         x+8(FP), SI
+	MOVQ         n8+16(FP), CX
+	VBROADCASTSS s+24(FP), Y15
+	XORQ         AX, AX
+
+loop:
+	CMPQ    AX, CX
+	JGE     done
+	VMULPS  (SI)(AX*4), Y15, Y0
+	VADDPS  (DI)(AX*4), Y0, Y0
+	VMOVUPS Y0, (DI)(AX*4)
+	ADDQ    $8, AX
+	JMP     loop
+
+done:
+	VZEROUPPER
+	RET

@@ -87,4 +87,63 @@ func BenchmarkElementwise32(b *testing.B) {
 			ReLUMask32(d, a)
 		}
 	})
+	b.Run("ColSums32-32x128", func(b *testing.B) {
+		for b.Loop() {
+			ColSums32(bias, a, 32)
+		}
+	})
+	b.Run("AddScaled32-4096", func(b *testing.B) {
+		for b.Loop() {
+			AddScaled32(z, a, 1e-4)
+		}
+	})
+}
+
+// TestColSums32AddScaled32: kernel and loops agree bit for bit, and both
+// are the sums from +0 in row order (-0 rows give +0) and d + float32(s·x).
+func TestColSums32AddScaled32(t *testing.T) {
+	for _, w := range []int{1, 7, 8, 9, 64, 130} {
+		for _, n := range []int{0, 1, 3, 32} {
+			a := gradcheck.Float32s(filled(5, n*w))
+			if n > 0 {
+				a[0] = float32(math.Copysign(0, -1))
+			}
+			kern, loops := withKernels(func() []float64 {
+				d := make([]float32, w)
+				for i := range d {
+					d[i] = float32(math.NaN())
+				}
+				ColSums32(d, a, n)
+				return to64(d)
+			})
+			if i := sameBits(kern, loops); i >= 0 {
+				t.Fatalf("ColSums32 %dx%d: dst[%d]: kernel %v, loops %v", n, w, i, kern[i], loops[i])
+			}
+			for j, got := range loops {
+				var want float32
+				for i := 0; i < n; i++ {
+					want += a[i*w+j]
+				}
+				if sameBits([]float64{got}, []float64{float64(want)}) >= 0 {
+					t.Fatalf("ColSums32 %dx%d: dst[%d] = %v, want %v", n, w, j, got, want)
+				}
+			}
+		}
+		d0, x := gradcheck.Float32s(filled(6, w)), gradcheck.Float32s(filled(7, w))
+		for _, s := range []float32{0, -2e-4, 3} {
+			kern, loops := withKernels(func() []float64 {
+				d := append([]float32(nil), d0...)
+				AddScaled32(d, x, s)
+				return to64(d)
+			})
+			if i := sameBits(kern, loops); i >= 0 {
+				t.Fatalf("AddScaled32 n=%d s=%v: d[%d]: kernel %v, loops %v", w, s, i, kern[i], loops[i])
+			}
+			for i, got := range loops {
+				if want := d0[i] + float32(s*x[i]); sameBits([]float64{got}, []float64{float64(want)}) >= 0 {
+					t.Fatalf("AddScaled32 n=%d s=%v: d[%d] = %v, want %v", w, s, i, got, want)
+				}
+			}
+		}
+	}
 }

@@ -57,3 +57,9 @@ func biasReLU32AVX(z *float32, n, w, w8 int, b *float32)
 
 //go:noescape
 func reluMask32AVX(d, a *float32, n8 int)
+
+//go:noescape
+func colSums32AVX(dst, a *float32, n, w, w8 int)
+
+//go:noescape
+func addScaled32AVX(dst, x *float32, n8 int, s float32)

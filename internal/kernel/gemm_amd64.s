@@ -48,6 +48,8 @@ TEXT ·gemmPanel4FMA(SB), NOSPLIT, $0-72
 blk12:
 	CMPQ CX, $12
 	JLT  blk8
+	CMPQ CX, $16              // 16 left: two 8-column blocks, not 12 + a masked 4
+	JEQ  blk8
 	VXORPD Y0, Y0, Y0
 	VXORPD Y1, Y1, Y1
 	VXORPD Y2, Y2, Y2

@@ -23,3 +23,5 @@ func spanel4(k, n int, a []float32, sai, sap int, b []float32, ldb int, c []floa
 }
 func biasReLU32AVX(z *float32, n, w, w8 int, b *float32) { panic("kernel: no AVX2") }
 func reluMask32AVX(d, a *float32, n8 int)                { panic("kernel: no AVX2") }
+func colSums32AVX(dst, a *float32, n, w, w8 int)         { panic("kernel: no AVX2") }
+func addScaled32AVX(dst, x *float32, n8 int, s float32)  { panic("kernel: no AVX2") }

@@ -74,8 +74,10 @@ GLOBL sgemmMask<>(SB), RODATA|NOPTR, $256
 // p < k) and B(p,j) is b[p*ldb + j]; strides are in elements, k ≥ 1,
 // n ≥ 1. Every element is the chain c = fma32(A(i,p), B(p,j), c) over
 // p = 0..k-1 from 0, exactly what sgeneric computes with fma32, so both
-// give the same bits. Columns go 16 at a time (8 accumulators: 4 rows × 2
-// vectors of 8), then up to 8 at a time with a lane mask for the last 1-15.
+// give the same bits. Columns go 24 at a time (12 accumulators: 4 rows × 3
+// vectors of 8; with 32 left, two blocks of 16 instead of 24 and a masked 8),
+// then 16 at a time (4 rows × 2 vectors), then up to 8 at a time with a
+// lane mask for the last 1-15.
 TEXT ·sgemmPanel4FMA(SB), NOSPLIT, $0-72
 	MOVQ k+0(FP), AX
 	MOVQ n+8(FP), CX
@@ -91,6 +93,71 @@ TEXT ·sgemmPanel4FMA(SB), NOSPLIT, $0-72
 	MOVQ c+56(FP), DI
 	MOVQ ldc+64(FP), R8
 	SHLQ $2, R8
+
+blk24:
+	CMPQ CX, $24
+	JLT  blk16
+	CMPQ CX, $32
+	JEQ  blk16
+	VXORPS Y0, Y0, Y0
+	VXORPS Y1, Y1, Y1
+	VXORPS Y2, Y2, Y2
+	VXORPS Y3, Y3, Y3
+	VXORPS Y4, Y4, Y4
+	VXORPS Y5, Y5, Y5
+	VXORPS Y6, Y6, Y6
+	VXORPS Y7, Y7, Y7
+	VXORPS Y8, Y8, Y8
+	VXORPS Y9, Y9, Y9
+	VXORPS Y10, Y10, Y10
+	VXORPS Y11, Y11, Y11
+	MOVQ SI, R12
+	MOVQ BX, R13
+	MOVQ AX, R14
+
+loop24:
+	VMOVUPS      (R13), Y12
+	VMOVUPS      32(R13), Y13
+	VMOVUPS      64(R13), Y14
+	VBROADCASTSS (R12), Y15
+	VFMADD231PS  Y12, Y15, Y0
+	VFMADD231PS  Y13, Y15, Y1
+	VFMADD231PS  Y14, Y15, Y2
+	VBROADCASTSS (R12)(R9*1), Y15
+	VFMADD231PS  Y12, Y15, Y3
+	VFMADD231PS  Y13, Y15, Y4
+	VFMADD231PS  Y14, Y15, Y5
+	VBROADCASTSS (R12)(R9*2), Y15
+	VFMADD231PS  Y12, Y15, Y6
+	VFMADD231PS  Y13, Y15, Y7
+	VFMADD231PS  Y14, Y15, Y8
+	VBROADCASTSS (R12)(R10*1), Y15
+	VFMADD231PS  Y12, Y15, Y9
+	VFMADD231PS  Y13, Y15, Y10
+	VFMADD231PS  Y14, Y15, Y11
+	ADDQ         R11, R12
+	ADDQ         DX, R13
+	DECQ         R14
+	JNZ          loop24
+
+	VMOVUPS Y0, (DI)
+	VMOVUPS Y1, 32(DI)
+	VMOVUPS Y2, 64(DI)
+	VMOVUPS Y3, (DI)(R8*1)
+	VMOVUPS Y4, 32(DI)(R8*1)
+	VMOVUPS Y5, 64(DI)(R8*1)
+	LEAQ    (DI)(R8*2), R14
+	VMOVUPS Y6, (R14)
+	VMOVUPS Y7, 32(R14)
+	VMOVUPS Y8, 64(R14)
+	ADDQ    R8, R14
+	VMOVUPS Y9, (R14)
+	VMOVUPS Y10, 32(R14)
+	VMOVUPS Y11, 64(R14)
+	ADDQ    $96, BX
+	ADDQ    $96, DI
+	SUBQ    $24, CX
+	JMP     blk24
 
 blk16:
 	CMPQ CX, $16

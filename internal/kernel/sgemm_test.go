@@ -101,10 +101,11 @@ func random32(seed uint64, n int) []float32 {
 	return gradcheck.Float32s(random(seed, n))
 }
 
-// sshapes add to shapes the float32 kernel's 16-column blocks and its
-// masked tails of 1-15 columns.
+// sshapes add to shapes the float32 kernel's 24- and 16-column blocks
+// (32 columns: two of 16) and its masked tails of 1-15 columns.
 var sshapes = append([]struct{ m, n, k int }{
 	{4, 15, 2}, {4, 16, 3}, {4, 17, 1}, {8, 31, 4}, {4, 33, 7}, {12, 24, 5},
+	{4, 32, 3}, {4, 48, 2}, {4, 56, 3}, {4, 63, 2}, {8, 72, 5}, {4, 80, 1},
 }, shapes...)
 
 func testSgemm(t *testing.T) {
