@@ -1234,6 +1234,10 @@ mutant i28k-colsums32-overwrites internal/kernel/elem32_amd64.s internal/kernel 
 	'	VADDPS (R9), Y0, Y0' '	VMOVUPS (R9), Y0'
 mutant i28k-addscaled32-fused lossterms/float32.go experiments 'TestPrecision32_StepByHand$' \
 	'kernel.AddScaled32(dst, w, float32(2*scale))' 'kernel.AddScaled32(dst, w, float32(scale))'
+mutant i28k-zmm-block-column internal/kernel/gemm_amd64.s internal/kernel 'TestDgemm$' \
+	'	VMOVUPD      64(R13), Z17' '	VMOVUPD      (R13), Z17'
+mutant i28k-zmm-dispatch-off internal/kernel/gemm_amd64.go internal/kernel 'TestKernel_SelectsAVX512$' \
+	'var hasAVX512 = hasFMA && cpu.X86.HasAVX512F' 'var hasAVX512 = false'
 mutant i28k-sgeneric-stride internal/kernel/sgemm.go internal/kernel '.' \
 	'				row[j] = fma32(aip, bp[j*sbj], row[j])' '				row[j] = fma32(aip, bp[j], row[j])'
 mutant i28k-dispatch-float32-to-float64 experiments/model/ops.go experiments/model 'TestBackward32_' \

@@ -2,10 +2,13 @@ package kernel
 
 import "math"
 
-// Kernel names the code path in use: "AVX2/FMA kernel" or "generic FMA
-// loops".
+// Kernel names the code path in use: "AVX2/FMA kernel" (with
+// "+AVX-512 blocks" where the CPU has AVX-512F) or "generic FMA loops".
 func Kernel() string {
-	if hasFMA {
+	switch {
+	case hasAVX512:
+		return "AVX2/FMA kernel+AVX-512 blocks"
+	case hasFMA:
 		return "AVX2/FMA kernel"
 	}
 	return "generic FMA loops"

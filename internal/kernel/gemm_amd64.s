@@ -26,10 +26,12 @@ GLOBL gemmMask<>(SB), RODATA|NOPTR, $128
 // in elements, k ≥ 1, n ≥ 1. Every element is the chain
 // c = fma(A(i,0), B(0,j), 0); c = fma(A(i,p), B(p,j), c) for p = 1..k-1,
 // exactly what gemmGeneric computes with math.FMA, so both give the same
-// bits. Columns go 12 at a time (12 accumulators: 4 rows × 3 vectors, so
+// bits. With zmm ≠ 0 (AVX-512F), columns go 32 at a time first (16
+// zmm accumulators: 4 rows × 4 vectors of 8; the same chains, lane by
+// lane). Then columns go 12 at a time (12 accumulators: 4 rows × 3 vectors, so
 // that more FMAs are in flight per load), then 8 at a time (4 rows × 2
 // vectors), then 4 at a time with a lane mask for the last 1-4.
-TEXT ·gemmPanel4FMA(SB), NOSPLIT, $0-72
+TEXT ·gemmPanel4FMA(SB), NOSPLIT, $0-80
 	MOVQ k+0(FP), AX
 	MOVQ n+8(FP), CX
 	MOVQ a+16(FP), SI
@@ -44,6 +46,84 @@ TEXT ·gemmPanel4FMA(SB), NOSPLIT, $0-72
 	MOVQ c+56(FP), DI
 	MOVQ ldc+64(FP), R8
 	SHLQ $3, R8
+
+blkz:
+	CMPQ zmm+72(FP), $0
+	JEQ  blk12
+	CMPQ CX, $32
+	JLT  blk12
+	VPXORQ Z0, Z0, Z0
+	VPXORQ Z1, Z1, Z1
+	VPXORQ Z2, Z2, Z2
+	VPXORQ Z3, Z3, Z3
+	VPXORQ Z4, Z4, Z4
+	VPXORQ Z5, Z5, Z5
+	VPXORQ Z6, Z6, Z6
+	VPXORQ Z7, Z7, Z7
+	VPXORQ Z8, Z8, Z8
+	VPXORQ Z9, Z9, Z9
+	VPXORQ Z10, Z10, Z10
+	VPXORQ Z11, Z11, Z11
+	VPXORQ Z12, Z12, Z12
+	VPXORQ Z13, Z13, Z13
+	VPXORQ Z14, Z14, Z14
+	VPXORQ Z15, Z15, Z15
+	MOVQ SI, R12
+	MOVQ BX, R13
+	MOVQ AX, R14
+
+loopz:
+	VMOVUPD      (R13), Z16
+	VMOVUPD      64(R13), Z17
+	VMOVUPD      128(R13), Z18
+	VMOVUPD      192(R13), Z19
+	VBROADCASTSD (R12), Z20
+	VFMADD231PD  Z16, Z20, Z0
+	VFMADD231PD  Z17, Z20, Z1
+	VFMADD231PD  Z18, Z20, Z2
+	VFMADD231PD  Z19, Z20, Z3
+	VBROADCASTSD (R12)(R9*1), Z20
+	VFMADD231PD  Z16, Z20, Z4
+	VFMADD231PD  Z17, Z20, Z5
+	VFMADD231PD  Z18, Z20, Z6
+	VFMADD231PD  Z19, Z20, Z7
+	VBROADCASTSD (R12)(R9*2), Z20
+	VFMADD231PD  Z16, Z20, Z8
+	VFMADD231PD  Z17, Z20, Z9
+	VFMADD231PD  Z18, Z20, Z10
+	VFMADD231PD  Z19, Z20, Z11
+	VBROADCASTSD (R12)(R10*1), Z20
+	VFMADD231PD  Z16, Z20, Z12
+	VFMADD231PD  Z17, Z20, Z13
+	VFMADD231PD  Z18, Z20, Z14
+	VFMADD231PD  Z19, Z20, Z15
+	ADDQ         R11, R12
+	ADDQ         DX, R13
+	DECQ         R14
+	JNZ          loopz
+
+	VMOVUPD Z0, (DI)
+	VMOVUPD Z1, 64(DI)
+	VMOVUPD Z2, 128(DI)
+	VMOVUPD Z3, 192(DI)
+	VMOVUPD Z4, (DI)(R8*1)
+	VMOVUPD Z5, 64(DI)(R8*1)
+	VMOVUPD Z6, 128(DI)(R8*1)
+	VMOVUPD Z7, 192(DI)(R8*1)
+	LEAQ    (DI)(R8*2), R14
+	VMOVUPD Z8, (R14)
+	VMOVUPD Z9, 64(R14)
+	VMOVUPD Z10, 128(R14)
+	VMOVUPD Z11, 192(R14)
+	ADDQ    R8, R14
+	VMOVUPD Z12, (R14)
+	VMOVUPD Z13, 64(R14)
+	VMOVUPD Z14, 128(R14)
+	VMOVUPD Z15, 192(R14)
+	ADDQ    $256, BX
+	ADDQ    $256, DI
+	SUBQ    $32, CX
+	JMP     blkz
 
 blk12:
 	CMPQ CX, $12

@@ -6,6 +6,9 @@ package kernel
 // compiles to the fused instruction on arm64, ppc64 and s390x).
 var hasFMA = false
 
+// hasAVX512 is false off amd64.
+var hasAVX512 = false
+
 // hasAVX2 is false off amd64: the element-wise loops do all the work.
 var hasAVX2 = false
 

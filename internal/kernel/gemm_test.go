@@ -4,7 +4,11 @@ import (
 	"fmt"
 	"math"
 	"math/rand/v2"
+	"runtime"
+	"strings"
 	"testing"
+
+	"golang.org/x/sys/cpu"
 )
 
 // naive is the textbook triple loop: in plain float64 arithmetic (a
@@ -47,7 +51,8 @@ func random(seed uint64, n int) []float64 {
 	return x
 }
 
-// shapes cover every path of the kernel: 12- and 8-column blocks, the masked 1-4
+// shapes cover every path of the kernel: 32-column zmm blocks, 12- and
+// 8-column blocks, the masked 1-4
 // column tails, m mod 4 rows left to the loops, k = 1, padded strides, and
 // the digits and MNIST networks' products.
 var shapes = []struct{ m, n, k int }{
@@ -55,6 +60,7 @@ var shapes = []struct{ m, n, k int }{
 	{8, 16, 4}, {3, 3, 3}, {4, 4, 17}, {6, 11, 9}, {12, 10, 64}, {32, 128, 64},
 	{32, 64, 128}, {64, 128, 32}, {32, 10, 64}, {128, 64, 32}, {35, 12, 31},
 	{20, 256, 784}, {4, 12, 3}, {4, 24, 5}, {8, 20, 2}, {4, 23, 7}, {4, 36, 1},
+	{4, 32, 2}, {4, 40, 3}, {4, 44, 2}, {4, 72, 5}, {4, 96, 2},
 }
 
 // pad is added to every leading dimension, so the strides are not the
@@ -124,6 +130,27 @@ func testDgemm(t *testing.T) {
 // the loops alone: both must give the FMA chain's bits.
 func TestDgemm(t *testing.T) {
 	t.Logf("kernel: %s", Kernel())
+	testDgemm(t)
+}
+
+// TestKernel_SelectsAVX512: on a CPU with AVX2, FMA and AVX-512F the panels
+// take the zmm blocks (the type of dispatch that silently loses speed).
+func TestKernel_SelectsAVX512(t *testing.T) {
+	want := cpu.X86.HasAVX2 && cpu.X86.HasFMA && cpu.X86.HasAVX512F && runtime.GOARCH == "amd64"
+	if hasAVX512 != want {
+		t.Errorf("hasAVX512 = %v on a CPU where AVX-512F is %v", hasAVX512, cpu.X86.HasAVX512F)
+	}
+	if want && !strings.Contains(Kernel(), "AVX-512") {
+		t.Errorf("Kernel() = %q, want it to name the AVX-512 blocks", Kernel())
+	}
+}
+
+// TestDgemm_NoZMM: the AVX2 blocks alone (a CPU without AVX-512) give the
+// same bits.
+func TestDgemm_NoZMM(t *testing.T) {
+	t.Logf("AVX-512 here: %v", hasAVX512)
+	defer func(v bool) { hasAVX512 = v }(hasAVX512)
+	hasAVX512 = false
 	testDgemm(t)
 }
 

@@ -74,11 +74,13 @@ GLOBL sgemmMask<>(SB), RODATA|NOPTR, $256
 // p < k) and B(p,j) is b[p*ldb + j]; strides are in elements, k ≥ 1,
 // n ≥ 1. Every element is the chain c = fma32(A(i,p), B(p,j), c) over
 // p = 0..k-1 from 0, exactly what sgeneric computes with fma32, so both
-// give the same bits. Columns go 24 at a time (12 accumulators: 4 rows × 3
+// give the same bits. With zmm ≠ 0 (AVX-512F), columns go 64 at a time
+// first (16 zmm accumulators: 4 rows × 4 vectors of 16). Then columns go 24
+// at a time (12 accumulators: 4 rows × 3
 // vectors of 8; with 32 left, two blocks of 16 instead of 24 and a masked 8),
 // then 16 at a time (4 rows × 2 vectors), then up to 8 at a time with a
 // lane mask for the last 1-15.
-TEXT ·sgemmPanel4FMA(SB), NOSPLIT, $0-72
+TEXT ·sgemmPanel4FMA(SB), NOSPLIT, $0-80
 	MOVQ k+0(FP), AX
 	MOVQ n+8(FP), CX
 	MOVQ a+16(FP), SI
@@ -93,6 +95,84 @@ TEXT ·sgemmPanel4FMA(SB), NOSPLIT, $0-72
 	MOVQ c+56(FP), DI
 	MOVQ ldc+64(FP), R8
 	SHLQ $2, R8
+
+blkz:
+	CMPQ zmm+72(FP), $0
+	JEQ  blk24
+	CMPQ CX, $64
+	JLT  blk24
+	VPXORQ Z0, Z0, Z0
+	VPXORQ Z1, Z1, Z1
+	VPXORQ Z2, Z2, Z2
+	VPXORQ Z3, Z3, Z3
+	VPXORQ Z4, Z4, Z4
+	VPXORQ Z5, Z5, Z5
+	VPXORQ Z6, Z6, Z6
+	VPXORQ Z7, Z7, Z7
+	VPXORQ Z8, Z8, Z8
+	VPXORQ Z9, Z9, Z9
+	VPXORQ Z10, Z10, Z10
+	VPXORQ Z11, Z11, Z11
+	VPXORQ Z12, Z12, Z12
+	VPXORQ Z13, Z13, Z13
+	VPXORQ Z14, Z14, Z14
+	VPXORQ Z15, Z15, Z15
+	MOVQ SI, R12
+	MOVQ BX, R13
+	MOVQ AX, R14
+
+loopz:
+	VMOVUPS      (R13), Z16
+	VMOVUPS      64(R13), Z17
+	VMOVUPS      128(R13), Z18
+	VMOVUPS      192(R13), Z19
+	VBROADCASTSS (R12), Z20
+	VFMADD231PS  Z16, Z20, Z0
+	VFMADD231PS  Z17, Z20, Z1
+	VFMADD231PS  Z18, Z20, Z2
+	VFMADD231PS  Z19, Z20, Z3
+	VBROADCASTSS (R12)(R9*1), Z20
+	VFMADD231PS  Z16, Z20, Z4
+	VFMADD231PS  Z17, Z20, Z5
+	VFMADD231PS  Z18, Z20, Z6
+	VFMADD231PS  Z19, Z20, Z7
+	VBROADCASTSS (R12)(R9*2), Z20
+	VFMADD231PS  Z16, Z20, Z8
+	VFMADD231PS  Z17, Z20, Z9
+	VFMADD231PS  Z18, Z20, Z10
+	VFMADD231PS  Z19, Z20, Z11
+	VBROADCASTSS (R12)(R10*1), Z20
+	VFMADD231PS  Z16, Z20, Z12
+	VFMADD231PS  Z17, Z20, Z13
+	VFMADD231PS  Z18, Z20, Z14
+	VFMADD231PS  Z19, Z20, Z15
+	ADDQ         R11, R12
+	ADDQ         DX, R13
+	DECQ         R14
+	JNZ          loopz
+
+	VMOVUPS Z0, (DI)
+	VMOVUPS Z1, 64(DI)
+	VMOVUPS Z2, 128(DI)
+	VMOVUPS Z3, 192(DI)
+	VMOVUPS Z4, (DI)(R8*1)
+	VMOVUPS Z5, 64(DI)(R8*1)
+	VMOVUPS Z6, 128(DI)(R8*1)
+	VMOVUPS Z7, 192(DI)(R8*1)
+	LEAQ    (DI)(R8*2), R14
+	VMOVUPS Z8, (R14)
+	VMOVUPS Z9, 64(R14)
+	VMOVUPS Z10, 128(R14)
+	VMOVUPS Z11, 192(R14)
+	ADDQ    R8, R14
+	VMOVUPS Z12, (R14)
+	VMOVUPS Z13, 64(R14)
+	VMOVUPS Z14, 128(R14)
+	VMOVUPS Z15, 192(R14)
+	ADDQ    $256, BX
+	ADDQ    $256, DI
+	SUBQ    $64, CX
+	JMP     blkz
 
 blk24:
 	CMPQ CX, $24

@@ -101,11 +101,13 @@ func random32(seed uint64, n int) []float32 {
 	return gradcheck.Float32s(random(seed, n))
 }
 
-// sshapes add to shapes the float32 kernel's 24- and 16-column blocks
+// sshapes add to shapes the float32 kernel's 64-column zmm blocks, its 24-
+// and 16-column blocks
 // (32 columns: two of 16) and its masked tails of 1-15 columns.
 var sshapes = append([]struct{ m, n, k int }{
 	{4, 15, 2}, {4, 16, 3}, {4, 17, 1}, {8, 31, 4}, {4, 33, 7}, {12, 24, 5},
 	{4, 32, 3}, {4, 48, 2}, {4, 56, 3}, {4, 63, 2}, {8, 72, 5}, {4, 80, 1},
+	{4, 64, 3}, {4, 88, 2}, {4, 136, 2}, {4, 150, 1},
 }, shapes...)
 
 func testSgemm(t *testing.T) {
@@ -142,6 +144,13 @@ func testSgemm(t *testing.T) {
 // the loops alone: both must give the fma32 chain's bits.
 func TestSgemm(t *testing.T) {
 	t.Logf("kernel: %s", Kernel())
+	testSgemm(t)
+}
+
+// TestSgemm_NoZMM: the AVX2 blocks alone give the same bits.
+func TestSgemm_NoZMM(t *testing.T) {
+	defer func(v bool) { hasAVX512 = v }(hasAVX512)
+	hasAVX512 = false
 	testSgemm(t)
 }
 
