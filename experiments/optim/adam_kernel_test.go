@@ -30,6 +30,16 @@ func TestAdamKernel_BitIdentical(t *testing.T) {
 	}
 }
 
+// TestAdamKernel_BitIdenticalNoZMM: the AVX kernels without the AVX-512
+// ones (a CPU without AVX-512F), float64 and float32, give the reference
+// bits too.
+func TestAdamKernel_BitIdenticalNoZMM(t *testing.T) {
+	defer func(old bool) { useAVX512 = old }(useAVX512)
+	useAVX512 = false
+	TestAdamKernel_BitIdentical(t)
+	TestAdam32Kernel_BitIdentical(t)
+}
+
 func BenchmarkAdamStep(b *testing.B) {
 	const n = 17226 // the digits MLP 64-128-64-10
 	o := NewAdam(1e-3, 0.9, 0.999, 1e-8, n)

@@ -126,7 +126,7 @@ func (o *Adam32) Step32(params, grad []float32) {
 		k.wd = 0
 	}
 	if useAVX {
-		done += adam32AVX(params[done:], o.m[done:], o.v[done:], grad[done:], &k)
+		done += adam32AVX(params[done:], o.m[done:], o.v[done:], grad[done:], &k, zmm())
 	}
 	adam32Generic(params[done:], o.m[done:], o.v[done:], grad[done:], &k)
 }
