@@ -179,17 +179,16 @@ func BenchmarkSgemm(b *testing.B) {
 		{"NN-32x10x64", false, 32, 10, 64},
 		{"NN-128x256x784", false, 128, 256, 784},
 	} {
-		for _, fma := range []bool{true, false} {
-			if fma && !hasFMA {
+		// kernel: what the CPU selects; avx2: without the AVX-512
+		// blocks (where the CPU has them); generic: the loops.
+		for _, mode := range []string{"kernel", "avx2", "generic"} {
+			fma, zmm := mode != "generic", mode == "kernel" && hasAVX512
+			if fma && !hasFMA || mode == "avx2" && !hasAVX512 {
 				continue
 			}
-			name := s.name + "/kernel"
-			if !fma {
-				name = s.name + "/generic"
-			}
-			b.Run(name, func(b *testing.B) {
-				defer func(v bool) { hasFMA = v }(hasFMA)
-				hasFMA = fma
+			b.Run(s.name+"/"+mode, func(b *testing.B) {
+				defer func(v, z bool) { hasFMA, hasAVX512 = v, z }(hasFMA, hasAVX512)
+				hasFMA, hasAVX512 = fma, zmm
 				lda := s.k
 				if s.ta {
 					lda = s.m
