@@ -1222,6 +1222,20 @@ mutant i22s-family-pattern-wrong report/figure/registry.go report/figure 'TestFa
 mutant i22s-family-draw-swapped report/figure/registry.go report/figure 'TestFamilies_FileNames' \
 	'tradeoffFigures, SectionTradeoff, "tradeoff_*.png"}' 'methodsFigures, SectionTradeoff, "tradeoff_*.png"}'
 
+# --- issue 22: registry-driven page ---
+mutant i22p-figure-only-section-dropped report/sections.go report 'TestHTML_RegisteredFamilyShown' \
+	'if hs.Body != "" || len(hs.Figs) > 0 {' 'if hs.Body != "" {'
+mutant i22p-empty-section-kept report/sections.go report 'TestHTML_RegisteredFamilyShown' \
+	'if hs.Body != "" || len(hs.Figs) > 0 {' 'if true {'
+mutant i22p-registry-figures-unshown report/sections.go report 'TestHTML_RegisteredFamilyShown|TestRender_Analysis$' \
+	'hs.Figs = d.Figs.Sections[p.ID]' 'hs.Figs = nil'
+mutant i22p-unknown-section-unlisted report/sections.go report 'TestHTML_RegisteredFamilyShown' \
+	'layout = slices.Insert(layout, at, pageSection{Section: fam.Section})' '_ = at'
+mutant i22p-section-family-replaces report/render.go report 'TestHTML_RegisteredFamilyShown|TestRender_Analysis$' \
+	'f.Sections[sec.ID] = append(f.Sections[sec.ID], baseNames(paths)...)' 'f.Sections[sec.ID] = baseNames(paths)'
+mutant i22p-unknown-section-first report/sections.go report 'TestHTML_RegisteredFamilyShown' \
+	'return p.ID == otherSectionsAfter }) + 1' 'return p.ID == otherSectionsAfter }) * 0'
+
 # --- issue 27: docs ---
 mutant i27-baseline-example-over-committed cmd/baseline.go . 'TestDocs_HelpExamplesKeepCommittedFiles' \
 	'  lossexp baseline results/my-study --to results/baselines/my-study' '  lossexp baseline results/quickstart --to results/baselines/quickstart'
