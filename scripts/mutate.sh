@@ -1236,6 +1236,11 @@ mutant i22p-section-family-replaces report/render.go report 'TestHTML_Registered
 mutant i22p-unknown-section-first report/sections.go report 'TestHTML_RegisteredFamilyShown' \
 	'return p.ID == otherSectionsAfter }) + 1' 'return p.ID == otherSectionsAfter }) * 0'
 
+mutant i22p-docs-method-default-stale docs/balancing.md experiments/balance 'TestDocs_MethodTable' \
+	'| `T` (2) |' '| `T` (3) |'
+mutant i22p-docs-method-row-missing docs/balancing.md experiments/balance 'TestDocs_MethodTable' \
+	'| `pcgrad` | each gradient projected off those it conflicts with, random order (Yu et al. 2020) | — |' ''
+
 # --- issue 27: docs ---
 mutant i27-baseline-example-over-committed cmd/baseline.go . 'TestDocs_HelpExamplesKeepCommittedFiles' \
 	'  lossexp baseline results/my-study --to results/baselines/my-study' '  lossexp baseline results/quickstart --to results/baselines/quickstart'
