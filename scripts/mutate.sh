@@ -1241,6 +1241,11 @@ mutant i22p-docs-method-default-stale docs/balancing.md experiments/balance 'Tes
 mutant i22p-docs-method-row-missing docs/balancing.md experiments/balance 'TestDocs_MethodTable' \
 	'| `pcgrad` | each gradient projected off those it conflicts with, random order (Yu et al. 2020) | — |' ''
 
+mutant i22p-tuple-joiner spec/spec.go spec 'TestTupleLabel' \
+	'return strings.Join(parts, ", ")' 'return strings.Join(parts, ",")'
+mutant i22p-compare-label-own-format report/compare/compare.go report/compare 'TestComparison_Label' \
+	's := table.PointLabel(c.Terms, lams)' 's := strings.Trim(table.PointLabel(c.Terms, lams), "()")'
+
 # --- issue 27: docs ---
 mutant i27-baseline-example-over-committed cmd/baseline.go . 'TestDocs_HelpExamplesKeepCommittedFiles' \
 	'  lossexp baseline results/my-study --to results/baselines/my-study' '  lossexp baseline results/quickstart --to results/baselines/quickstart'
