@@ -613,8 +613,8 @@ mutant i22m-epochs-not-every-run lossterms/metrictable.go lossterms 'TestMetricV
 	'EveryRun: true,' 'EveryRun: false,'
 mutant i22m-conflict-as-cosine lossterms/metrictable.go lossterms 'TestMetricValues_ByRow' \
 	'return float64(g.Negative)' 'return g.CosSum'
-mutant i22l-adversarial-tanh-derivative lossterms/adversarial.go lossterms 'Adversarial' \
-	'd *= 1 - hv*hv' 'd *= 1 - hv'
+mutant i22l-adversarial-tanh-derivative lossterms/mlprow.go lossterms 'Adversarial' \
+	'g[j] *= 1 - v*v' 'g[j] *= 1 - v'
 mutant i22l-temporal-l2-unnormalised lossterms/temporal.go lossterms 'Temporal' \
 	'g = d / norm' 'g = d'
 mutant i22l-csv-missing-accepted experiments/dataset/csv.go experiments/dataset 'ReadCSV' \
@@ -1245,6 +1245,11 @@ mutant i22p-tuple-joiner spec/spec.go spec 'TestTupleLabel' \
 	'return strings.Join(parts, ", ")' 'return strings.Join(parts, ",")'
 mutant i22p-compare-label-own-format report/compare/compare.go report/compare 'TestComparison_Label' \
 	's := table.PointLabel(c.Terms, lams)' 's := strings.Trim(table.PointLabel(c.Terms, lams), "()")'
+
+mutant i22p-adversary-activation lossterms/adversarial.go lossterms 'TestAdversarial' \
+	'a.net, err = newRowMLP(sizes, "tanh")' 'a.net, err = newRowMLP(sizes, "relu")'
+mutant i22p-adversary-eo-input lossterms/adversarial.go lossterms 'TestAdversarial' \
+	'logits := a.net.forward(b.Own, in[:a.in], a.net.layers()-1)' 'logits := a.net.forward(b.Own, in[:1], a.net.layers()-1)'
 
 # --- issue 27: docs ---
 mutant i27-baseline-example-over-committed cmd/baseline.go . 'TestDocs_HelpExamplesKeepCommittedFiles' \
