@@ -1251,6 +1251,11 @@ mutant i22p-adversary-activation lossterms/adversarial.go lossterms 'TestAdversa
 mutant i22p-adversary-eo-input lossterms/adversarial.go lossterms 'TestAdversarial' \
 	'logits := a.net.forward(b.Own, in[:a.in], a.net.layers()-1)' 'logits := a.net.forward(b.Own, in[:1], a.net.layers()-1)'
 
+mutant i22p-aux-head-activation lossterms/aux.go lossterms 'TestAux' \
+	'x.net, err = newRowMLP(sizes, "tanh")' 'x.net, err = newRowMLP(sizes, "sigmoid")'
+mutant i22p-aux-hidden-scale lossterms/aux.go lossterms 'TestAux' \
+	'x.net.backward(b.Own, h, last, dz, dhi, scale, down)' 'x.net.backward(b.Own, h, last, dz, dhi, 1, down)'
+
 # --- issue 27: docs ---
 mutant i27-baseline-example-over-committed cmd/baseline.go . 'TestDocs_HelpExamplesKeepCommittedFiles' \
 	'  lossexp baseline results/my-study --to results/baselines/my-study' '  lossexp baseline results/quickstart --to results/baselines/quickstart'
