@@ -1004,11 +1004,11 @@ mutant i26g-label-moved report/figure/labels.go report 'TestGoldenFigures$' \
 mutant i26g-colour-blue report/figure/plot.go report 'TestGoldenFigures$' \
 	'{0, 114, 178, 255},   // blue' '{0, 114, 200, 255},   // blue'
 mutant i26g-colour-test-loss report/figure/analysis_plot.go report 'TestGoldenFigures$' \
-	'"test loss", epochMeans(a, pi, testC), 1, Palette[1]' '"test loss", epochMeans(a, pi, testC), 1, Palette[4]'
+	'"test loss", epochMeans(means, pi, testC), 1, Palette[1]' '"test loss", epochMeans(means, pi, testC), 1, Palette[4]'
 mutant i26g-colour-dominated report/figure/tradeoff.go report 'TestGoldenFigures$' \
 	'muted := color.NRGBA{170, 170, 170, 255}' 'muted := color.NRGBA{120, 120, 120, 255}'
 mutant i26g-training-term-unscaled report/figure/analysis_plot.go report 'TestGoldenFigures$' \
-	'epochMeans(a, pi, c), p.Lambdas[j], Palette' 'epochMeans(a, pi, c), 1, Palette'
+	'epochMeans(means, pi, c), p.Lambdas[j], Palette' 'epochMeans(means, pi, c), 1, Palette'
 mutant i26g-methods-whisker-caps-missing report/figure/methods_plot.go report 'TestGoldenFigures$' \
 	'Width: vg.Points(1)}, plotter.DefaultCapWidth)' 'Width: vg.Points(1)}, 0)'
 # --- issue 26: halving, budget, compare ---
@@ -1255,6 +1255,9 @@ mutant i22p-aux-head-activation lossterms/aux.go lossterms 'TestAux' \
 	'x.net, err = newRowMLP(sizes, "tanh")' 'x.net, err = newRowMLP(sizes, "sigmoid")'
 mutant i22p-aux-hidden-scale lossterms/aux.go lossterms 'TestAux' \
 	'x.net.backward(b.Own, h, last, dz, dhi, scale, down)' 'x.net.backward(b.Own, h, last, dz, dhi, 1, down)'
+
+mutant i22p-epoch-mean-over-all report/figure/analysis_plot.go report/figure 'TestEpochMeans' \
+	'out[i] = acc.sum[i] / float64(acc.n[i])' 'out[i] = acc.sum[i] / float64(len(acc.n))'
 
 # --- issue 27: docs ---
 mutant i27-baseline-example-over-committed cmd/baseline.go . 'TestDocs_HelpExamplesKeepCommittedFiles' \
