@@ -53,18 +53,18 @@ func init() {
 // with weight λ, is −L_adv: the model is rewarded for outputs from which
 // the group cannot be told.
 //
-// The adversary has one tanh hidden layer of Hidden units (none when 0).
-// Its parameters are laid out W1 (in×Hidden), b1, W2 (Hidden×G), b2, or
-// W (in×G), b without a hidden layer, with in = 1 (+1 for equalized
-// odds) and G the number of groups.
+// The adversary is a rowMLP of sizes [in, Hidden, G] with tanh (or
+// [in, G], a logistic/softmax regression, when Hidden is 0), in = 1 (+1
+// for equalized odds) and G the number of groups; its parameters are
+// laid out as rowMLP's: the weight matrices, then the biases.
 type Adversarial struct {
 	Metric string
 	Hidden int
 	Train  OwnTraining
 
 	in, groups int
-	h, pre     []float64 // one row's hidden layer
-	s, ds, dh  []float64
+	net        *rowMLP
+	ds         []float64 // the loss's gradient in the logits
 }
 
 // Kind returns "adversarial_debias".
@@ -86,10 +86,14 @@ func (a *Adversarial) Setup(s Shape) error {
 	if a.Metric == EqualizedOdds {
 		a.in = 2
 	}
-	a.h = make([]float64, a.Hidden)
-	a.pre = make([]float64, a.Hidden)
-	a.dh = make([]float64, a.Hidden)
-	a.s = make([]float64, a.groups)
+	sizes := []int{a.in, a.Hidden, a.groups}
+	if a.Hidden == 0 {
+		sizes = []int{a.in, a.groups}
+	}
+	var err error
+	if a.net, err = newRowMLP(sizes, "tanh"); err != nil {
+		return fmt.Errorf("adversarial_debias: %w", err)
+	}
 	a.ds = make([]float64, a.groups)
 	return nil
 }
@@ -98,43 +102,14 @@ func (a *Adversarial) Setup(s Shape) error {
 func (a *Adversarial) Needs() Needs { return Needs{Outputs: true, Layer: -1, Groups: true} }
 
 // NumOwn returns the number of adversary parameters.
-func (a *Adversarial) NumOwn() int {
-	if a.Hidden == 0 {
-		return a.in*a.groups + a.groups
-	}
-	return a.in*a.Hidden + a.Hidden + a.Hidden*a.groups + a.groups
-}
+func (a *Adversarial) NumOwn() int { return a.net.nParams }
 
 // InitOwn draws Glorot-uniform weights; biases are 0.
 func (a *Adversarial) InitOwn(own []float64, rng *rand.Rand) {
 	if len(own) != a.NumOwn() {
 		panic(fmt.Sprintf("lossterms: adversarial_debias: len(own) = %d, want %d", len(own), a.NumOwn()))
 	}
-	clear(own)
-	glorot := func(w []float64, in, out int) {
-		lim := math.Sqrt(6 / float64(in+out))
-		for i := range w {
-			w[i] = lim * (2*rng.Float64() - 1)
-		}
-	}
-	if a.Hidden == 0 {
-		glorot(own[:a.in*a.groups], a.in, a.groups)
-		return
-	}
-	w1, _, w2, _ := a.split(own)
-	glorot(w1, a.in, a.Hidden)
-	glorot(w2, a.Hidden, a.groups)
-}
-
-// split returns views of the hidden-layer adversary's parameters.
-func (a *Adversarial) split(p []float64) (w1, b1, w2, b2 []float64) {
-	H, G := a.Hidden, a.groups
-	o := 0
-	w1, o = p[o:o+a.in*H], o+a.in*H
-	b1, o = p[o:o+H], o+H
-	w2, o = p[o:o+H*G], o+H*G
-	b2 = p[o : o+G]
-	return
+	a.net.initGlorot(own, rng)
 }
 
 // OwnTraining returns the adversary's optimizer settings.
@@ -175,9 +150,9 @@ func (a *Adversarial) eval(dout, down []float64, b *Batch, scale float64) float6
 		if a.in == 2 {
 			in[1] = b.Y[i]
 		}
-		a.forward(&in, b.Own)
+		logits := a.net.forward(b.Own, in[:a.in], a.net.layers()-1)
 		grp := b.Group[i]
-		loss, e := a.softmax(grp)
+		loss, e := a.softmax(logits, grp)
 		sum += loss
 		if dout == nil && down == nil {
 			continue
@@ -187,7 +162,8 @@ func (a *Adversarial) eval(dout, down []float64, b *Batch, scale float64) float6
 			a.ds[g] *= invN / e
 		}
 		a.ds[grp] -= invN
-		din := a.backward(&in, b.Own, down)
+		var din [2]float64
+		a.net.backward(b.Own, in[:a.in], a.net.layers()-1, a.ds, din[:a.in], 1, down)
 		if dout != nil {
 			dout[i] += scale * din[0]
 		}
@@ -195,103 +171,16 @@ func (a *Adversarial) eval(dout, down []float64, b *Batch, scale float64) float6
 	return sum * invN
 }
 
-// forward computes the adversary's logits a.s over the groups (and its
-// hidden units a.h) from its inputs in and parameters own.
-func (a *Adversarial) forward(in *[2]float64, own []float64) {
-	H, G := a.Hidden, a.groups
-	if H == 0 {
-		w2, b2 := own[:a.in*G], own[a.in*G:]
-		copy(a.s, b2)
-		for j := range a.in {
-			for g := range G {
-				a.s[g] += in[j] * w2[j*G+g]
-			}
-		}
-		return
-	}
-	w1, b1, w2, b2 := a.split(own)
-	for u := range H {
-		v := b1[u]
-		for j := range a.in {
-			v += in[j] * w1[j*H+u]
-		}
-		a.h[u] = math.Tanh(v)
-	}
-	copy(a.s, b2)
-	for u, hv := range a.h {
-		row := w2[u*G : (u+1)*G]
-		for g, w := range row {
-			a.s[g] += hv * w
-		}
-	}
-}
-
-// softmax turns the logits into a.ds = exp(s − max s) and returns the
+// softmax turns the logits s into a.ds = exp(s − max s) and returns the
 // cross-entropy of group grp and the normaliser Σ a.ds.
-func (a *Adversarial) softmax(grp int) (loss, e float64) {
-	m := a.s[0]
-	for _, v := range a.s[1:] {
+func (a *Adversarial) softmax(s []float64, grp int) (loss, e float64) {
+	m := s[0]
+	for _, v := range s[1:] {
 		m = math.Max(m, v)
 	}
-	for g, v := range a.s {
+	for g, v := range s {
 		a.ds[g] = math.Exp(v - m)
 		e += a.ds[g]
 	}
-	return m + math.Log(e) - a.s[grp], e
-}
-
-// backward propagates a.ds (the loss's gradient in the logits) to the
-// adversary's inputs, returned, and adds it to its parameters' gradient
-// down (nil: not wanted).
-func (a *Adversarial) backward(in *[2]float64, own, down []float64) (din [2]float64) {
-	H, G := a.Hidden, a.groups
-	if H == 0 {
-		w2 := own[:a.in*G]
-		for j := range a.in {
-			for g, d := range a.ds {
-				din[j] += d * w2[j*G+g]
-				if down != nil {
-					down[j*G+g] += in[j] * d
-				}
-			}
-		}
-		if down != nil {
-			for g, d := range a.ds {
-				down[a.in*G+g] += d
-			}
-		}
-		return din
-	}
-	w1, _, w2, _ := a.split(own)
-	var gw1, gb1, gw2, gb2 []float64
-	if down != nil {
-		gw1, gb1, gw2, gb2 = a.split(down)
-	}
-	for u, hv := range a.h {
-		row := w2[u*G : (u+1)*G]
-		var d float64
-		for g, w := range row {
-			d += a.ds[g] * w
-			if down != nil {
-				gw2[u*G+g] += hv * a.ds[g]
-			}
-		}
-		d *= 1 - hv*hv // tanh'
-		a.dh[u] = d
-		for j := range a.in {
-			din[j] += d * w1[j*H+u]
-			if down != nil {
-				gw1[j*H+u] += in[j] * d
-			}
-		}
-		if down != nil {
-			gb1[u] += d
-		}
-	}
-	if down != nil {
-		for g, d := range a.ds {
-			gb2[g] += d
-		}
-	}
-	return din
+	return m + math.Log(e) - s[grp], e
 }

@@ -66,3 +66,64 @@ func TestAdversarial_HandValue(t *testing.T) {
 		t.Errorf("NumOwn = %d, want 18", n)
 	}
 }
+
+// TestAdversarial_RowMLP: the adversary is a rowMLP: its parameters laid
+// out as rowMLP's (the weight matrices, then the biases), drawn by
+// Glorot layer after layer from the run's stream with zero biases, and
+// its value the group cross-entropy of tanh(b1 + z·W1)·W2 + b2 by hand
+// (one hidden unit, two groups; with equalized odds the label y is a
+// second input).
+func TestAdversarial_RowMLP(t *testing.T) {
+	for _, metric := range []string{DemographicParity, EqualizedOdds} {
+		a := newTerm(t, "adversarial_debias", map[string]any{"hidden": 1.0, "metric": metric}).(*Adversarial)
+		if err := a.Setup(Shape{Task: TaskClassification, K: 1, Classes: 2, Targets: 1, Groups: 2, MaxBatch: 8}); err != nil {
+			t.Fatal(err)
+		}
+		in := 1
+		if metric == EqualizedOdds {
+			in = 2
+		}
+		// W1 (in×1), W2 (1×2), b1 (1), b2 (2).
+		if n := a.NumOwn(); n != in+2+1+2 {
+			t.Fatalf("%s: NumOwn = %d, want %d", metric, n, in+5)
+		}
+		own := make([]float64, a.NumOwn())
+		a.InitOwn(own, rand.New(rand.NewPCG(3, 4)))
+		rng := rand.New(rand.NewPCG(3, 4))
+		for i := range in + 2 {
+			lim := math.Sqrt(6 / float64(in+1))
+			if i >= in {
+				lim = math.Sqrt(6.0 / 3)
+			}
+			if want := lim * (2*rng.Float64() - 1); own[i] != want {
+				t.Errorf("%s: own[%d] = %v, want the Glorot draw %v", metric, i, own[i], want)
+			}
+		}
+		for i := in + 2; i < len(own); i++ {
+			if own[i] != 0 {
+				t.Errorf("%s: bias own[%d] = %v, want 0", metric, i, own[i])
+			}
+		}
+		for i := range own {
+			own[i] = 0.5 - 0.3*float64(i)
+		}
+		b := groupBatch(6, 2)
+		b.Own = own
+		w1, w2, b1, b2 := own[:in], own[in:in+2], own[in+2], own[in+3:]
+		var sum float64
+		for i, z := range b.Out {
+			pre := b1 + z*w1[0]
+			if in == 2 {
+				pre += b.Y[i] * w1[1]
+			}
+			h := math.Tanh(pre)
+			s0, s1 := b2[0]+h*w2[0], b2[1]+h*w2[1]
+			m := math.Max(s0, s1)
+			lse := m + math.Log(math.Exp(s0-m)+math.Exp(s1-m))
+			sum += lse - []float64{s0, s1}[b.Group[i]]
+		}
+		if v, want := a.Value(b), -sum/6; math.Abs(v-want) > 1e-14 {
+			t.Errorf("%s: value %.17g, want %.17g by hand", metric, v, want)
+		}
+	}
+}

@@ -73,9 +73,10 @@ func init() {
 // parameters appear in the objective only through λ·L_aux, training them
 // on L_aux directly is joint training with a per-head learning rate.
 //
-// The head is linear (W: H×A, then b) or, with Hidden > 0, one tanh layer
-// (W1: H×Hidden, b1, W2: Hidden×A, b2), parameters laid out in that
-// order, H being the width of the layer it reads.
+// The head is a rowMLP of sizes [H, A], linear, or, with Hidden > 0,
+// [H, Hidden, A] with tanh, H being the width of the layer it reads; its
+// parameters are laid out as rowMLP's (the weight matrices, then the
+// biases).
 //
 // Per row, with z the head's A outputs and y the row's targets:
 //
@@ -89,8 +90,8 @@ type Aux struct {
 	Train  OwnTraining
 
 	layer, h, a int
-	z, dz       []float64 // one row's head outputs and ∂/∂z
-	u, du       []float64 // one row's head hidden layer
+	net         *rowMLP
+	dz          []float64 // one row's ∂loss/∂(head outputs)
 }
 
 // Kind returns "aux".
@@ -116,10 +117,14 @@ func (x *Aux) Setup(s Shape) error {
 		return fmt.Errorf("term aux: loss ce needs at least 2 auxiliary targets (a one-hot vector), got %d", s.Aux)
 	}
 	x.layer, x.h, x.a = l, s.Hidden[l], s.Aux
-	x.z = make([]float64, x.a)
+	sizes := []int{x.h, x.Hidden, x.a}
+	if x.Hidden == 0 {
+		sizes = []int{x.h, x.a}
+	}
+	if x.net, err = newRowMLP(sizes, "tanh"); err != nil {
+		return fmt.Errorf("term aux: %w", err)
+	}
 	x.dz = make([]float64, x.a)
-	x.u = make([]float64, x.Hidden)
-	x.du = make([]float64, x.Hidden)
 	return nil
 }
 
@@ -131,47 +136,14 @@ func (x *Aux) Needs() Needs { return Needs{Layer: x.layer, Aux: true} }
 func (x *Aux) ResolvedLayer() int { return x.layer }
 
 // NumOwn returns the number of head parameters.
-func (x *Aux) NumOwn() int {
-	if x.Hidden == 0 {
-		return x.h*x.a + x.a
-	}
-	return x.h*x.Hidden + x.Hidden + x.Hidden*x.a + x.a
-}
+func (x *Aux) NumOwn() int { return x.net.nParams }
 
 // InitOwn draws Glorot-uniform weights; biases are 0.
 func (x *Aux) InitOwn(own []float64, rng *rand.Rand) {
 	if len(own) != x.NumOwn() {
 		panic(fmt.Sprintf("lossterms: aux: len(own) = %d, want %d", len(own), x.NumOwn()))
 	}
-	clear(own)
-	glorot := func(w []float64, in, out int) {
-		lim := math.Sqrt(6 / float64(in+out))
-		for i := range w {
-			w[i] = lim * (2*rng.Float64() - 1)
-		}
-	}
-	if x.Hidden == 0 {
-		glorot(own[:x.h*x.a], x.h, x.a)
-		return
-	}
-	w1, _, w2, _ := x.split(own)
-	glorot(w1, x.h, x.Hidden)
-	glorot(w2, x.Hidden, x.a)
-}
-
-// split returns views of the parameters of a head with a hidden layer
-// (w1, b1, w2, b2), or of a linear head (nil, nil, w, b).
-func (x *Aux) split(p []float64) (w1, b1, w2, b2 []float64) {
-	H, U, A := x.h, x.Hidden, x.a
-	if U == 0 {
-		return nil, nil, p[:H*A], p[H*A : H*A+A]
-	}
-	o := 0
-	w1, o = p[o:o+H*U], o+H*U
-	b1, o = p[o:o+U], o+U
-	w2, o = p[o:o+U*A], o+U*A
-	b2 = p[o : o+A]
-	return
+	x.net.initGlorot(own, rng)
 }
 
 // OwnTraining returns the head's optimizer settings.
@@ -205,8 +177,7 @@ func (x *Aux) Predict(dst, hidden, own []float64, n int) {
 		panic(fmt.Sprintf("lossterms: aux: predict: len(dst) = %d, len(hidden) = %d, len(own) = %d for %d rows", len(dst), len(hidden), len(own), n))
 	}
 	for i := range n {
-		x.forward(hidden[i*x.h:(i+1)*x.h], own)
-		copy(dst[i*x.a:(i+1)*x.a], x.z)
+		copy(dst[i*x.a:(i+1)*x.a], x.net.forward(own, hidden[i*x.h:(i+1)*x.h], x.net.layers()-1))
 	}
 }
 
@@ -231,35 +202,6 @@ func (x *Aux) RowsLoss(out, y []float64, n int) float64 {
 		sum += x.rowLoss(out[i*x.a:(i+1)*x.a], y[i*x.a:(i+1)*x.a], nil, 0)
 	}
 	return sum / float64(n)
-}
-
-// forward computes the head's outputs x.z (and hidden units x.u) for one
-// row h.
-func (x *Aux) forward(h, own []float64) {
-	w1, b1, w2, b2 := x.split(own)
-	in := h
-	if x.Hidden > 0 {
-		U := x.Hidden
-		copy(x.u, b1)
-		for k, hv := range h {
-			row := w1[k*U : (k+1)*U]
-			for j, w := range row {
-				x.u[j] += hv * w
-			}
-		}
-		for j, v := range x.u {
-			x.u[j] = math.Tanh(v)
-		}
-		in = x.u
-	}
-	A := x.a
-	copy(x.z, b2)
-	for k, v := range in {
-		row := w2[k*A : (k+1)*A]
-		for j, w := range row {
-			x.z[j] += v * w
-		}
-	}
 }
 
 // rowLoss returns one row's loss of outputs z against targets y; with dz
@@ -314,23 +256,18 @@ func (x *Aux) eval(dh, down []float64, b *Batch, scale float64) float64 {
 	if b.H != x.h || b.A != x.a || len(b.Own) != x.NumOwn() || (dh != nil && len(dh) != b.N*x.h) {
 		panic(fmt.Sprintf("lossterms: aux: batch of width %d with %d targets and %d own parameters, want %d, %d and %d", b.H, b.A, len(b.Own), x.h, x.a, x.NumOwn()))
 	}
-	H, U, A := x.h, x.Hidden, x.a
+	H, A, last := x.h, x.a, x.net.layers()-1
 	invN := 1 / float64(b.N)
-	w1, _, w2, _ := x.split(b.Own)
-	var gw1, gb1, gw2, gb2 []float64
-	if down != nil {
-		gw1, gb1, gw2, gb2 = x.split(down)
-	}
 	var sum float64
 	for i := range b.N {
 		h := b.Hidden[i*H : (i+1)*H]
-		x.forward(h, b.Own)
+		z := x.net.forward(b.Own, h, last)
 		grad := dh != nil || down != nil
 		var dz []float64
 		if grad {
 			dz = x.dz
 		}
-		sum += x.rowLoss(x.z, b.Aux[i*A:(i+1)*A], dz, invN)
+		sum += x.rowLoss(z, b.Aux[i*A:(i+1)*A], dz, invN)
 		if !grad {
 			continue
 		}
@@ -338,14 +275,7 @@ func (x *Aux) eval(dh, down []float64, b *Batch, scale float64) float64 {
 		if dh != nil {
 			dhi = dh[i*H : (i+1)*H]
 		}
-		in := h
-		if U > 0 {
-			in = x.u
-		}
-		x.backHead(in, dz, w2, gw2, gb2, dhi, scale)
-		if U > 0 {
-			x.backHidden(h, w1, gw1, gb1, dhi, scale)
-		}
+		x.net.backward(b.Own, h, last, dz, dhi, scale, down)
 	}
 	return sum * invN
 }
@@ -362,63 +292,5 @@ func auxValue(f func(x *Aux, pred []float64, v *SplitView) float64) func(*Metric
 		pred := make([]float64, v.N*v.A)
 		x.Predict(pred, h, own, v.N)
 		return f(x, pred, v), true
-	}
-}
-
-// backHead propagates dz through the head layer from its input in:
-// ∂/∂W2 = in ⊗ dz into gw2 and gb2 (nil: not wanted), ∂/∂in = W2·dz into
-// x.du through tanh (a hidden layer) or, times scale, into dhi.
-func (x *Aux) backHead(in, dz, w2, gw2, gb2, dhi []float64, scale float64) {
-	U, A := x.Hidden, x.a
-	for k, v := range in {
-		row := w2[k*A : (k+1)*A]
-		var d float64
-		for j, w := range row {
-			d += w * dz[j]
-		}
-		if gw2 != nil {
-			grow := gw2[k*A : (k+1)*A]
-			for j, g := range dz {
-				grow[j] += v * g
-			}
-		}
-		if U > 0 {
-			x.du[k] = d * (1 - v*v) // tanh'
-		} else if dhi != nil {
-			dhi[k] += scale * d
-		}
-	}
-	if gb2 != nil {
-		for j, g := range dz {
-			gb2[j] += g
-		}
-	}
-}
-
-// backHidden propagates x.du through the head's hidden layer from the
-// model's layer h: into gw1 and gb1 (nil: not wanted) and, times scale,
-// into dhi.
-func (x *Aux) backHidden(h, w1, gw1, gb1, dhi []float64, scale float64) {
-	U := x.Hidden
-	for k, hv := range h {
-		row := w1[k*U : (k+1)*U]
-		var d float64
-		for j, w := range row {
-			d += w * x.du[j]
-		}
-		if gw1 != nil {
-			grow := gw1[k*U : (k+1)*U]
-			for j, g := range x.du {
-				grow[j] += hv * g
-			}
-		}
-		if dhi != nil {
-			dhi[k] += scale * d
-		}
-	}
-	if gb1 != nil {
-		for j, g := range x.du {
-			gb1[j] += g
-		}
 	}
 }

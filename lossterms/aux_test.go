@@ -3,6 +3,7 @@ package lossterms
 import (
 	"math"
 	"math/rand/v2"
+	"slices"
 	"strings"
 	"testing"
 
@@ -211,5 +212,52 @@ func TestSegmentationMetrics_HandValues(t *testing.T) {
 	}
 	if !math.IsNaN(IoU(nil, nil, 0, 3)) || !math.IsNaN(BoundaryF1(nil, nil, 0, 3)) || !math.IsNaN(PositionAccuracy(nil, nil, 0, 3)) {
 		t.Error("metrics of no rows should be NaN")
+	}
+}
+
+// TestAux_RowMLP: a head with a hidden layer is a rowMLP: its parameters
+// laid out as rowMLP's (the weight matrices, then the biases), drawn by
+// Glorot layer after layer with zero biases, and its mse by hand:
+// z = tanh(b1 + h·W1)·W2 + b2 (3 inputs, 2 hidden units, 1 target).
+func TestAux_RowMLP(t *testing.T) {
+	x := newTerm(t, "aux", map[string]any{"loss": AuxMSE, "hidden": 2.0}).(*Aux)
+	if err := x.Setup(Shape{Hidden: []int{3}, Aux: 1}); err != nil {
+		t.Fatal(err)
+	}
+	// W1 (3×2), W2 (2×1), b1 (2), b2 (1).
+	if n := x.NumOwn(); n != 6+2+2+1 {
+		t.Fatalf("NumOwn = %d, want 11", n)
+	}
+	own := make([]float64, x.NumOwn())
+	x.InitOwn(own, rand.New(rand.NewPCG(5, 6)))
+	rng := rand.New(rand.NewPCG(5, 6))
+	for i := range 8 {
+		lim := math.Sqrt(6.0 / 5)
+		if i >= 6 {
+			lim = math.Sqrt(6.0 / 3)
+		}
+		if want := lim * (2*rng.Float64() - 1); own[i] != want {
+			t.Errorf("own[%d] = %v, want the Glorot draw %v", i, own[i], want)
+		}
+	}
+	if !slices.Equal(own[8:], []float64{0, 0, 0}) {
+		t.Errorf("biases %v, want 0", own[8:])
+	}
+	for i := range own {
+		own[i] = 0.4 - 0.1*float64(i)
+	}
+	b := &Batch{N: 2, K: 1, Out: []float64{0, 0}, Hidden: []float64{1, 2, 3, -1, 0.5, 0}, H: 3, Aux: []float64{0.3, -0.2}, A: 1, Own: own}
+	w1, w2, b1, b2 := own[:6], own[6:8], own[8:10], own[10]
+	var sum float64
+	for i := range 2 {
+		h := b.Hidden[i*3 : i*3+3]
+		z := b2
+		for u := range 2 {
+			z += math.Tanh(b1[u]+h[0]*w1[u]+h[1]*w1[2+u]+h[2]*w1[4+u]) * w2[u]
+		}
+		sum += (z - b.Aux[i]) * (z - b.Aux[i])
+	}
+	if v := x.Value(b); math.Abs(v-sum/2) > 1e-14 {
+		t.Errorf("value %.17g, want %.17g by hand", v, sum/2)
 	}
 }

@@ -172,7 +172,7 @@ func TestFairness_SetupRefuses(t *testing.T) {
 	} {
 		t.Run(tt.name, func(t *testing.T) {
 			err := f.Setup(tt.shape)
-			if err == nil || !contains(err.Error(), tt.want) || !contains(err.Error(), "fairness") {
+			if err == nil || !strings.Contains(err.Error(), tt.want) || !strings.Contains(err.Error(), "fairness") {
 				t.Errorf("err = %v, want it to name fairness and %q", err, tt.want)
 			}
 		})
@@ -220,5 +220,3 @@ func TestGroupMetrics_HandValues(t *testing.T) {
 		t.Errorf("k=3 group accuracy = %v, want [0.5 1]", acc[:2])
 	}
 }
-
-func contains(s, sub string) bool { return strings.Contains(s, sub) }

@@ -2,6 +2,7 @@ package lossterms
 
 import (
 	"math"
+	"strings"
 	"testing"
 
 	"github.com/lossexp/lossexp/internal/gradcheck"
@@ -31,7 +32,7 @@ func TestDecorrelation_HandValue(t *testing.T) {
 	if v := d.Value(b); v != 4 { // exact: small integers
 		t.Errorf("value %v, want 4", v)
 	}
-	if err := d.Setup(Shape{Task: TaskRegression, K: 1}); err == nil || !contains(err.Error(), "decorrelation") || !contains(err.Error(), "linear") {
+	if err := d.Setup(Shape{Task: TaskRegression, K: 1}); err == nil || !strings.Contains(err.Error(), "decorrelation") || !strings.Contains(err.Error(), "linear") {
 		t.Errorf("Setup on a linear model: %v", err)
 	}
 }

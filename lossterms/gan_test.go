@@ -3,6 +3,7 @@ package lossterms
 import (
 	"math"
 	"math/rand/v2"
+	"strings"
 	"testing"
 
 	"github.com/lossexp/lossexp/internal/gradcheck"
@@ -141,7 +142,7 @@ func TestGAN_SetupRefuses(t *testing.T) {
 				g.SetInputDim(tc.dim)
 			}
 			err := g.Setup(tc.shape)
-			if err == nil || !contains(err.Error(), "adversarial") || !contains(err.Error(), tc.want) {
+			if err == nil || !strings.Contains(err.Error(), "adversarial") || !strings.Contains(err.Error(), tc.want) {
 				t.Errorf("err = %v, want it to name adversarial and %q", err, tc.want)
 			}
 		})

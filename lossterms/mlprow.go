@@ -8,9 +8,9 @@ import (
 )
 
 // rowMLP is a small fully connected network evaluated one row at a time,
-// for the networks that live inside terms: the adversary of the
-// adversarial term and the frozen feature extractor of the perceptual
-// term. Unlike model.MLP it gives the gradient with respect to its input.
+// for every network that lives inside a term: the discriminator of the
+// adversarial term, the adversary of adversarial_debias, the aux head
+// and the frozen feature extractor of the perceptual term. Unlike model.MLP it gives the gradient with respect to its input.
 //
 // Sizes are [in, h1, ..., hL, out]; hidden layers apply act, the last
 // layer none. The parameters are one flat slice in model.MLP's layout:

@@ -3,6 +3,7 @@ package lossterms
 import (
 	"math"
 	"math/rand/v2"
+	"strings"
 	"testing"
 
 	"github.com/lossexp/lossexp/internal/gradcheck"
@@ -119,7 +120,7 @@ func TestPerceptual_SetupRefuses(t *testing.T) {
 				p.SetExtractor(tc.phi)
 			}
 			err := p.Setup(tc.shape)
-			if err == nil || !contains(err.Error(), "perceptual") || !contains(err.Error(), tc.want) {
+			if err == nil || !strings.Contains(err.Error(), "perceptual") || !strings.Contains(err.Error(), tc.want) {
 				t.Errorf("err = %v, want it to name perceptual and %q", err, tc.want)
 			}
 		})

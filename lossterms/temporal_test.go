@@ -2,6 +2,7 @@ package lossterms
 
 import (
 	"math"
+	"strings"
 	"testing"
 
 	"github.com/lossexp/lossexp/internal/gradcheck"
@@ -131,7 +132,7 @@ func TestTemporal_HandGradient(t *testing.T) {
 func TestTemporal_SetupRefuses(t *testing.T) {
 	tm := newTerm(t, "temporal", map[string]any{"on": "probabilities"}).(*Temporal)
 	err := tm.Setup(Shape{Task: TaskRegression, K: 1, MaxBatch: 4})
-	if err == nil || !contains(err.Error(), "temporal") || !contains(err.Error(), "on: outputs") {
+	if err == nil || !strings.Contains(err.Error(), "temporal") || !strings.Contains(err.Error(), "on: outputs") {
 		t.Errorf("err = %v, want it to name temporal and suggest on: outputs", err)
 	}
 	for _, p := range []map[string]any{{"norm": "l3"}, {"on": "logits"}, {"window": 3.0}} {

@@ -25,16 +25,19 @@ var pngMagic = []byte("\x89PNG\r\n\x1a\n")
 // relative to the results folder.
 type Figures struct {
 	Metrics  []string            // <metric>_vs_<term>.png and train vs test
-	Tradeoff []string            // tradeoff_<term>.png and heat_<metric>.png
-	Grad     []string            // grad_ratio_vs_<term>.png, grad_cos_vs_<term>.png
-	Cost     []string            // cost_vs_<term>.png
 	Training map[string][]string // per term: training_<term>_<k>.png
-	Methods  []string            // methods_front.png, methods_weights_<term>.png
+	// Sections are the analysis figures (figure.Families) by the ID of
+	// the section that shows them, each in the registry's order.
+	Sections map[string][]string
 }
 
-// All returns every figure in section order.
+// All returns every figure: the metric figures, the sections' in
+// the order of their IDs, the training curves by term.
 func (f *Figures) All() []string {
-	out := slices.Concat(f.Metrics, f.Tradeoff, f.Methods, f.Grad, f.Cost)
+	out := slices.Clone(f.Metrics)
+	for _, id := range slices.Sorted(maps.Keys(f.Sections)) {
+		out = append(out, f.Sections[id]...)
+	}
 	for _, ta := range slices.Sorted(maps.Keys(f.Training)) {
 		out = append(out, f.Training[ta]...)
 	}
@@ -59,6 +62,9 @@ type htmlData struct {
 	// one self-contained file: it shows its figures when it travels alone
 	// (a CI artifact, an e-mail) and never fetches anything.
 	Img map[string]template.URL
+	// Sections are the page's sections in order, each with its text and
+	// figures (sections.go); the page lists them and their links.
+	Sections []htmlSection
 }
 
 // htmlMethods is the balancing-methods section.
@@ -67,7 +73,6 @@ type htmlMethods struct {
 	Sentences        []string
 	Head             []string
 	Rows             [][]string
-	Figs             []string
 }
 
 type htmlTerm struct {
@@ -119,6 +124,10 @@ type htmlCost struct {
 // script, figures linked as files of the same folder) that reads offline.
 func WriteHTML(dir string, a *table.Analysis, opts figure.PlotOptions, figs *Figures) error {
 	d := pageData(a, opts, figs)
+	var err error
+	if d.Sections, err = pageLayout(d); err != nil {
+		return fmt.Errorf("write %s: %w", table.HTMLFile, err)
+	}
 	d.Img = map[string]template.URL{}
 	for _, f := range figs.All() {
 		b, err := saferead.ReadFile(filepath.Join(dir, f), 0)
@@ -162,7 +171,7 @@ func pageData(a *table.Analysis, opts figure.PlotOptions, figs *Figures) *htmlDa
 		d.Files = append(d.Files, layout.SpecFile)
 	}
 	if m := a.Methods; m != nil {
-		d.Methods = htmlMethodsOf(m, figs)
+		d.Methods = htmlMethodsOf(m)
 		d.Files = append(d.Files, table.MethodsFile)
 		if m.WeightCols != nil {
 			d.Files = append(d.Files, table.WeightsFile)
@@ -323,8 +332,8 @@ func htmlCostOf(a *table.Analysis, c *table.Cost) *htmlCost {
 }
 
 // htmlMethodsOf is the balancing-methods section.
-func htmlMethodsOf(m *table.Methods, figs *Figures) *htmlMethods {
-	hm := &htmlMethods{Term: m.Term, Task: m.Task.Name, Side: m.Side.Name, Sentences: m.Sentences(), Figs: figs.Methods}
+func htmlMethodsOf(m *table.Methods) *htmlMethods {
+	hm := &htmlMethods{Term: m.Term, Task: m.Task.Name, Side: m.Side.Name, Sentences: m.Sentences()}
 	hm.Head = []string{"method", "λ_" + m.Term, "n", m.Task.Name + " (95% CI)", m.Side.Name + " (95% CI)", "position", "dominated by", "cost"}
 	for _, r := range m.Rows {
 		hm.Rows = append(hm.Rows, methodRowCells(r))
@@ -582,9 +591,9 @@ func pairedAt(a *table.Analysis, ta *table.TermAnalysis, pi int, metric string) 
 	return nil
 }
 
-var pageTemplate = template.Must(template.New("report").Funcs(template.FuncMap{
+var pageTemplate = template.Must(template.Must(template.New("report").Funcs(template.FuncMap{
 	"join": strings.Join,
-}).Parse(pageHTML))
+}).Parse(pageHTML)).Parse(sectionBodies))
 
 const pageHTML = `<!DOCTYPE html>
 <html lang="en">
@@ -624,16 +633,23 @@ dl dd { margin: 0 0 0.5em 1.2em; }
 <body><main>
 <h1>{{.Title}}</h1>
 {{with .Description}}<p class="desc">{{.}}</p>{{end}}
-<nav><a href="#reading">Reading</a><a href="#balance">Balance points</a><a href="#plots">Plots</a><a href="#tradeoff">Trade-off</a>{{if .Methods}}<a href="#methods">Methods</a>{{end}}<a href="#paired">Paired tests</a><a href="#grad">Gradient conflict</a><a href="#cost">Cost</a><a href="#training">Training curves</a><a href="#runs">Runs</a><a href="#spec">Spec</a></nav>
+<nav>{{range .Sections}}<a href="#{{.ID}}">{{.Nav}}</a>{{end}}</nav>
 {{range .Warnings}}<div class="warn"><strong>Warning:</strong> {{.}}</div>{{end}}
 {{range .Notes}}<div class="note">{{.}}</div>{{end}}
+{{range .Sections}}
+<h2 id="{{.ID}}">{{.Title}}</h2>
+{{.Body}}{{range .Figs}}<figure><img src="{{index $.Img .}}" alt="{{.}}"><figcaption>{{.}}</figcaption></figure>
+{{end}}{{end}}
+</main></body>
+</html>
+`
 
-<h2 id="reading">Reading of the curves</h2>
-{{if .Reading}}<ul class="reading">{{range .Reading}}<li>{{.}}</li>{{end}}</ul>
+// sectionBodies are the texts of the page's sections (body-<ID>), above
+// their figures (report/sections.go).
+const sectionBodies = `{{define "body-reading"}}{{if .Reading}}<ul class="reading">{{range .Reading}}<li>{{.}}</li>{{end}}</ul>
 {{else}}<p>No term is swept, or no task metric has values: there is nothing to read off curves.</p>{{end}}
-
-<h2 id="balance">Balance points</h2>
-{{if .Task.Name}}<p>Chosen on <strong>{{.Task.Name}}</strong> ({{.Task.Why}}; {{if .Task.Higher}}higher{{else}}lower{{end}} is better), along each term's slice of the grid. Written to <code>balance.csv</code>.</p>{{end}}
+{{end}}
+{{define "body-balance"}}{{if .Task.Name}}<p>Chosen on <strong>{{.Task.Name}}</strong> ({{.Task.Why}}; {{if .Task.Higher}}higher{{else}}lower{{end}} is better), along each term's slice of the grid. Written to <code>balance.csv</code>.</p>{{end}}
 {{range .Terms}}
 <h3>{{.Term}}{{if ne .Kind .Term}} ({{.Kind}}){{end}}{{with .Fixed}} — other terms at {{.}}{{end}}</h3>
 {{if .Metric.Name}}<p>The term's own metric: <strong>{{.Metric.Name}}</strong> ({{.Metric.Why}}).</p>{{else}}<p>No term metric: {{.Metric.Why}}.</p>{{end}}
@@ -655,28 +671,20 @@ dl dd { margin: 0 0 0.5em 1.2em; }
 <dt>stability</dt><dd>each resample draws the study's n repeats with replacement (the same drawn repeats at every λ, so runs stay paired; under cross-validation a repeat with all its folds) and recomputes λ_best, λ_1se and the knee by the rules above; the share of a λ is the fraction of resamples that chose it, and "90% within a–b" is the shortest run of grid λ holding at least 90% of the resamples where the point is defined (report.resamples, seeded by the spec's seed).</dd>
 </dl>
 Grid points with a diverged run are left out of every choice.</details>
-
-<h2 id="plots">Metrics against λ</h2>
-<p>Mean ± 95% CI over the repeats; dashed horizontal line: λ = 0. Vertical lines: the balance points.</p>
-{{range .Figs.Metrics}}<figure><img src="{{index $.Img .}}" alt="{{.}}"><figcaption>{{.}}</figcaption></figure>
-{{else}}<p>No metric plot (no swept term).</p>{{end}}
-
-<h2 id="tradeoff">Trade-off</h2>
-<p>Each point is a grid point, labelled with its λ. Pareto-optimal points (no other point is at least as good on both axes) are joined; dominated points are grey. Rings mark the balance points.</p>
-{{range .Figs.Tradeoff}}<figure><img src="{{index $.Img .}}" alt="{{.}}"><figcaption>{{.}}</figcaption></figure>
-{{else}}<p>No trade-off plot: no swept term has a metric of its own with values.</p>{{end}}
-{{with .Methods}}
-<h2 id="methods">Balancing methods against the static front</h2>
-<p>Each adaptive method trained one run per repeat, paired with the static runs of λ_{{.Term}} (same data, initialization and batch order). A static λ dominates a method when it is at least as good on average on {{.Task}} and {{.Side}} and better on one of them by a paired t-test (the smaller p of the two axes doubled, Holm-adjusted over the static λ compared, below 0.05); a method lies <strong>behind</strong> the front when some static λ dominates it, <strong>beyond</strong> it when it dominates, by the same test, a Pareto-optimal static λ, and <strong>on</strong> it otherwise. Written to <code>methods.csv</code>; effective weights per epoch in <code>weights.csv</code>.</p>
+{{end}}
+{{define "body-plots"}}<p>Mean ± 95% CI over the repeats; dashed horizontal line: λ = 0. Vertical lines: the balance points.</p>
+{{if not .Figs.Metrics}}<p>No metric plot (no swept term).</p>
+{{end}}{{end}}
+{{define "body-tradeoff"}}<p>Each point is a grid point, labelled with its λ. Pareto-optimal points (no other point is at least as good on both axes) are joined; dominated points are grey. Rings mark the balance points.</p>
+{{if not (index .Figs.Sections "tradeoff")}}<p>No trade-off plot: no swept term has a metric of its own with values.</p>
+{{end}}{{end}}
+{{define "body-methods"}}{{with .Methods}}<p>Each adaptive method trained one run per repeat, paired with the static runs of λ_{{.Term}} (same data, initialization and batch order). A static λ dominates a method when it is at least as good on average on {{.Task}} and {{.Side}} and better on one of them by a paired t-test (the smaller p of the two axes doubled, Holm-adjusted over the static λ compared, below 0.05); a method lies <strong>behind</strong> the front when some static λ dominates it, <strong>beyond</strong> it when it dominates, by the same test, a Pareto-optimal static λ, and <strong>on</strong> it otherwise. Written to <code>methods.csv</code>; effective weights per epoch in <code>weights.csv</code>.</p>
 <ul class="reading">{{range .Sentences}}<li>{{.}}</li>{{end}}</ul>
 <table><tr>{{range .Head}}<th>{{.}}</th>{{end}}</tr>
 {{range .Rows}}<tr>{{range .}}<td>{{.}}</td>{{end}}</tr>
 {{end}}</table>
-{{range .Figs}}<figure><img src="{{index $.Img .}}" alt="{{.}}"><figcaption>{{.}}</figcaption></figure>
 {{end}}{{end}}
-
-<h2 id="paired">Paired comparisons with λ = 0</h2>
-{{range .Terms}}<h3>{{.Term}}: {{$.Task.Name}}, value at λ − value at λ = 0</h3>
+{{define "body-paired"}}{{range .Terms}}<h3>{{.Term}}: {{$.Task.Name}}, value at λ − value at λ = 0</h3>
 {{if .Paired}}<table>
 <tr><th>λ</th><th>pairs</th><th>mean difference</th><th>95% CI</th><th>p (paired t)</th><th>p, Holm-adjusted</th><th>effect</th><th>note</th></tr>
 {{range .Paired}}<tr><td class="num">{{.Lambda}}</td><td class="num">{{.N}}</td><td class="num">{{.Diff}}</td><td class="num">{{.CI}}</td><td class="num">{{.P}}</td><td class="num">{{.PHolm}}</td><td class="{{.Effect}}">{{.Effect}}</td><td>{{.Note}}</td></tr>
@@ -687,9 +695,8 @@ Grid points with a diverged run are left out of every choice.</details>
 {{end}}</table></details>{{end}}
 {{else}}<p>No λ = 0 run on this term's slice: nothing to pair with.</p>{{end}}
 {{end}}
-
-<h2 id="grad">Gradient conflict</h2>
-<p>Per term: the ratio ‖λ∇L_term‖/‖∇L_task‖ (above 1, the term's gradient dominates the step), the cosine between the two gradients over the parameters they share and the fraction of measured steps where it is negative (the term pulls against the task).</p>
+{{end}}
+{{define "body-grad"}}<p>Per term: the ratio ‖λ∇L_term‖/‖∇L_task‖ (above 1, the term's gradient dominates the step), the cosine between the two gradients over the parameters they share and the fraction of measured steps where it is negative (the term pulls against the task).</p>
 {{range .Terms}}<h3>{{.Term}}</h3>
 {{with .Grad.Note}}<div class="note">{{.}}</div>{{end}}
 {{with .Grad.CrossNote}}<p>Ratio = 1: {{.}}.</p>{{end}}
@@ -698,11 +705,8 @@ Grid points with a diverged run are left out of every choice.</details>
 {{range .GradRows}}<tr>{{range .}}<td class="num">{{.}}</td>{{end}}</tr>
 {{end}}</table>{{end}}
 {{end}}
-{{range .Figs.Grad}}<figure><img src="{{index $.Img .}}" alt="{{.}}"><figcaption>{{.}}</figcaption></figure>
 {{end}}
-
-<h2 id="cost">Cost</h2>
-{{with .Cost}}<p>{{.Total}}. Wall time from <code>timings.csv</code> (ok runs only); timings vary between identical sweeps.</p>
+{{define "body-cost"}}{{with .Cost}}<p>{{.Total}}. Wall time from <code>timings.csv</code> (ok runs only); timings vary between identical sweeps.</p>
 {{if .Terms}}<table><tr><th>term</th><th>s/epoch at λ = 0</th><th>s/epoch at λ &gt; 0</th><th>extra time</th><th>note</th></tr>
 {{range .Terms}}<tr>{{range .}}<td>{{.}}</td>{{end}}</tr>{{end}}</table>{{end}}
 <details><summary>Per grid point (also in cost.csv)</summary><table>
@@ -710,25 +714,17 @@ Grid points with a diverged run are left out of every choice.</details>
 {{range .Rows}}<tr>{{range .}}<td class="num">{{.}}</td>{{end}}</tr>
 {{end}}</table></details>
 {{else}}<p>No timings.csv in the folder.</p>{{end}}
-{{range .Figs.Cost}}<figure><img src="{{index $.Img .}}" alt="{{.}}"><figcaption>{{.}}</figcaption></figure>
 {{end}}
-
-<h2 id="training">Training curves</h2>
-<p>Loss components per epoch (mean over the ok runs) for a few λ: λ = 0, the balance points and the largest λ.</p>
-{{range .Terms}}{{range .Training}}<figure><img src="{{index $.Img .}}" alt="{{.}}"><figcaption>{{.}}</figcaption></figure>
-{{end}}{{end}}
-
-<h2 id="runs">Runs</h2>
-<p>Diverged runs are marked in red, with their reason; they take no part in the statistics.</p>
+{{define "body-training"}}<p>Loss components per epoch (mean over the ok runs) for a few λ: λ = 0, the balance points and the largest λ.</p>
+{{end}}
+{{define "body-runs"}}<p>Diverged runs are marked in red, with their reason; they take no part in the statistics.</p>
 <div class="runs"><table>
 <tr>{{range .Runs.Header}}<th>{{.}}</th>{{end}}</tr>
 {{range .Runs.Rows}}<tr{{if .Diverged}} class="diverged"{{end}}>{{range .Cells}}<td>{{.}}</td>{{end}}</tr>
 {{end}}</table></div>
 {{if .Runs.More}}<p>… and {{.Runs.More}} more runs: see runs.csv.</p>{{end}}
-
-<h2 id="spec">Spec</h2>
-{{if .SpecText}}<pre>{{.SpecText}}</pre>{{else}}<p>No spec.yaml in the folder.</p>{{end}}
+{{end}}
+{{define "body-spec"}}{{if .SpecText}}<pre>{{.SpecText}}</pre>{{else}}<p>No spec.yaml in the folder.</p>{{end}}
 <p>Files: {{range .Files}}<a href="{{.}}">{{.}}</a> {{end}}</p>
-</main></body>
-</html>
+{{end}}
 `

@@ -192,19 +192,10 @@ func renderFigures(ctx context.Context, dir string, s *table.Summary, a *table.A
 
 // add records the figure files paths in section sec.
 func (f *Figures) add(sec figure.Section, paths []string) {
-	names := baseNames(paths)
-	switch sec {
-	case figure.SectionTradeoff:
-		f.Tradeoff = append(f.Tradeoff, names...)
-	case figure.SectionMethods:
-		f.Methods = append(f.Methods, names...)
-	case figure.SectionGrad:
-		f.Grad = append(f.Grad, names...)
-	case figure.SectionCost:
-		f.Cost = append(f.Cost, names...)
-	default:
-		panic(fmt.Sprintf("report: figure section %d has no field in Figures", sec))
+	if f.Sections == nil {
+		f.Sections = map[string][]string{}
 	}
+	f.Sections[sec.ID] = append(f.Sections[sec.ID], baseNames(paths)...)
 }
 
 // writeFigures writes the analysis figures and records them in figs.

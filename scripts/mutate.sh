@@ -613,8 +613,8 @@ mutant i22m-epochs-not-every-run lossterms/metrictable.go lossterms 'TestMetricV
 	'EveryRun: true,' 'EveryRun: false,'
 mutant i22m-conflict-as-cosine lossterms/metrictable.go lossterms 'TestMetricValues_ByRow' \
 	'return float64(g.Negative)' 'return g.CosSum'
-mutant i22l-adversarial-tanh-derivative lossterms/adversarial.go lossterms 'Adversarial' \
-	'd *= 1 - hv*hv' 'd *= 1 - hv'
+mutant i22l-adversarial-tanh-derivative lossterms/mlprow.go lossterms 'Adversarial' \
+	'g[j] *= 1 - v*v' 'g[j] *= 1 - v'
 mutant i22l-temporal-l2-unnormalised lossterms/temporal.go lossterms 'Temporal' \
 	'g = d / norm' 'g = d'
 mutant i22l-csv-missing-accepted experiments/dataset/csv.go experiments/dataset 'ReadCSV' \
@@ -1004,11 +1004,11 @@ mutant i26g-label-moved report/figure/labels.go report 'TestGoldenFigures$' \
 mutant i26g-colour-blue report/figure/plot.go report 'TestGoldenFigures$' \
 	'{0, 114, 178, 255},   // blue' '{0, 114, 200, 255},   // blue'
 mutant i26g-colour-test-loss report/figure/analysis_plot.go report 'TestGoldenFigures$' \
-	'"test loss", epochMeans(a, pi, testC), 1, Palette[1]' '"test loss", epochMeans(a, pi, testC), 1, Palette[4]'
+	'"test loss", epochMeans(means, pi, testC), 1, Palette[1]' '"test loss", epochMeans(means, pi, testC), 1, Palette[4]'
 mutant i26g-colour-dominated report/figure/tradeoff.go report 'TestGoldenFigures$' \
 	'muted := color.NRGBA{170, 170, 170, 255}' 'muted := color.NRGBA{120, 120, 120, 255}'
 mutant i26g-training-term-unscaled report/figure/analysis_plot.go report 'TestGoldenFigures$' \
-	'epochMeans(a, pi, c), p.Lambdas[j], Palette' 'epochMeans(a, pi, c), 1, Palette'
+	'epochMeans(means, pi, c), p.Lambdas[j], Palette' 'epochMeans(means, pi, c), 1, Palette'
 mutant i26g-methods-whisker-caps-missing report/figure/methods_plot.go report 'TestGoldenFigures$' \
 	'Width: vg.Points(1)}, plotter.DefaultCapWidth)' 'Width: vg.Points(1)}, 0)'
 # --- issue 26: halving, budget, compare ---
@@ -1221,6 +1221,43 @@ mutant i22s-family-pattern-wrong report/figure/registry.go report/figure 'TestFa
 	'methodsFigures, SectionMethods, "methods_*.png"}' 'methodsFigures, SectionMethods, "method_*.png"}'
 mutant i22s-family-draw-swapped report/figure/registry.go report/figure 'TestFamilies_FileNames' \
 	'tradeoffFigures, SectionTradeoff, "tradeoff_*.png"}' 'methodsFigures, SectionTradeoff, "tradeoff_*.png"}'
+
+# --- issue 22: registry-driven page ---
+mutant i22p-figure-only-section-dropped report/sections.go report 'TestHTML_RegisteredFamilyShown' \
+	'if hs.Body != "" || len(hs.Figs) > 0 {' 'if hs.Body != "" {'
+mutant i22p-empty-section-kept report/sections.go report 'TestHTML_RegisteredFamilyShown' \
+	'if hs.Body != "" || len(hs.Figs) > 0 {' 'if true {'
+mutant i22p-registry-figures-unshown report/sections.go report 'TestHTML_RegisteredFamilyShown|TestRender_Analysis$' \
+	'hs.Figs = d.Figs.Sections[p.ID]' 'hs.Figs = nil'
+mutant i22p-unknown-section-unlisted report/sections.go report 'TestHTML_RegisteredFamilyShown' \
+	'layout = slices.Insert(layout, at, pageSection{Section: fam.Section})' '_ = at'
+mutant i22p-section-family-replaces report/render.go report 'TestHTML_RegisteredFamilyShown|TestRender_Analysis$' \
+	'f.Sections[sec.ID] = append(f.Sections[sec.ID], baseNames(paths)...)' 'f.Sections[sec.ID] = baseNames(paths)'
+mutant i22p-unknown-section-first report/sections.go report 'TestHTML_RegisteredFamilyShown' \
+	'return p.ID == otherSectionsAfter }) + 1' 'return p.ID == otherSectionsAfter }) * 0'
+
+mutant i22p-docs-method-default-stale docs/balancing.md experiments/balance 'TestDocs_MethodTable' \
+	'| `T` (2) |' '| `T` (3) |'
+mutant i22p-docs-method-row-missing docs/balancing.md experiments/balance 'TestDocs_MethodTable' \
+	'| `pcgrad` | each gradient projected off those it conflicts with, random order (Yu et al. 2020) | — |' ''
+
+mutant i22p-tuple-joiner spec/spec.go spec 'TestTupleLabel' \
+	'return strings.Join(parts, ", ")' 'return strings.Join(parts, ",")'
+mutant i22p-compare-label-own-format report/compare/compare.go report/compare 'TestComparison_Label' \
+	's := table.PointLabel(c.Terms, lams)' 's := strings.Trim(table.PointLabel(c.Terms, lams), "()")'
+
+mutant i22p-adversary-activation lossterms/adversarial.go lossterms 'TestAdversarial' \
+	'a.net, err = newRowMLP(sizes, "tanh")' 'a.net, err = newRowMLP(sizes, "relu")'
+mutant i22p-adversary-eo-input lossterms/adversarial.go lossterms 'TestAdversarial' \
+	'logits := a.net.forward(b.Own, in[:a.in], a.net.layers()-1)' 'logits := a.net.forward(b.Own, in[:1], a.net.layers()-1)'
+
+mutant i22p-aux-head-activation lossterms/aux.go lossterms 'TestAux' \
+	'x.net, err = newRowMLP(sizes, "tanh")' 'x.net, err = newRowMLP(sizes, "sigmoid")'
+mutant i22p-aux-hidden-scale lossterms/aux.go lossterms 'TestAux' \
+	'x.net.backward(b.Own, h, last, dz, dhi, scale, down)' 'x.net.backward(b.Own, h, last, dz, dhi, 1, down)'
+
+mutant i22p-epoch-mean-over-all report/figure/analysis_plot.go report/figure 'TestEpochMeans' \
+	'out[i] = acc.sum[i] / float64(acc.n[i])' 'out[i] = acc.sum[i] / float64(len(acc.n))'
 
 # --- issue 27: docs ---
 mutant i27-baseline-example-over-committed cmd/baseline.go . 'TestDocs_HelpExamplesKeepCommittedFiles' \

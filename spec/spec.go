@@ -288,9 +288,21 @@ func (s *Spec) Folds() int {
 // order) for messages: "l2=0.01, l1=0.001", or "" when s has no added
 // terms.
 func (s *Spec) LambdaLabel(lam []float64) string {
-	parts := make([]string, len(s.Loss.Terms))
+	names := make([]string, len(s.Loss.Terms))
 	for i, t := range s.Loss.Terms {
-		parts[i] = fmt.Sprintf("%s=%g", t.Name, lam[i])
+		names[i] = t.Name
+	}
+	return TupleLabel(names, lam, func(t string, v float64) string { return fmt.Sprintf("%s=%g", t, v) })
+}
+
+// TupleLabel writes the λ tuple lam of terms for a person, item(term, λ)
+// for each term joined by ", ": the one joiner of every λ label (the
+// messages' LambdaLabel, the report's point labels, the figures' titles),
+// which differ only in the item.
+func TupleLabel(terms []string, lam []float64, item func(term string, v float64) string) string {
+	parts := make([]string, len(terms))
+	for i, t := range terms {
+		parts[i] = item(t, lam[i])
 	}
 	return strings.Join(parts, ", ")
 }

@@ -220,16 +220,11 @@ func (c *Comparison) pointList(s *Study) string {
 	return firstN(l, 6)
 }
 
-// label labels a point of the comparison: "l2=0.1, l1=0 (samples=200)".
+// label labels a point of the comparison as the report does
+// (table.PointLabel), its axis values after it: "l2=0.1, l1=0
+// (samples=200)".
 func (c *Comparison) label(lams []float64, axes []string) string {
-	var parts []string
-	for i, t := range c.Terms {
-		parts = append(parts, t+"="+table.FormatLambda(lams[i]))
-	}
-	s := strings.Join(parts, ", ")
-	if s == "" {
-		s = "(single point)"
-	}
+	s := table.PointLabel(c.Terms, lams)
 	var ax []string
 	for i, a := range c.Axes {
 		ax = append(ax, table.AxisLabel(a)+"="+axes[i])

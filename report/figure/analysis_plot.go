@@ -229,19 +229,29 @@ func TrainingLambdas(a *table.Analysis, ta *table.TermAnalysis) []int {
 	return pts
 }
 
+// epochAcc accumulates one column of curves.csv per epoch at one point.
+type epochAcc struct {
+	sum []float64
+	n   []int
+}
+
+// epochSums are the epoch sums loadEpochMeans gathered, by grid point and
+// curves.csv column.
+type epochSums map[[2]int]*epochAcc
+
 // epochMeans returns, for grid point pi, the mean over its ok runs of
 // curves.csv column col at each epoch (index e = epoch−1; NaN where no run
-// has a value), from the means loadEpochMeans gathered.
-func epochMeans(a *table.Analysis, pi int, col int) []float64 {
-	acc := a.EpochAcc[[2]int{pi, col}]
+// has a value).
+func epochMeans(m epochSums, pi int, col int) []float64 {
+	acc := m[[2]int{pi, col}]
 	if acc == nil {
 		return []float64{}
 	}
-	out := make([]float64, len(acc.Sum))
-	for i := range acc.Sum {
+	out := make([]float64, len(acc.sum))
+	for i := range acc.sum {
 		out[i] = math.NaN()
-		if acc.N[i] > 0 {
-			out[i] = acc.Sum[i] / float64(acc.N[i])
+		if acc.n[i] > 0 {
+			out[i] = acc.sum[i] / float64(acc.n[i])
 		}
 	}
 	return out
@@ -250,10 +260,10 @@ func epochMeans(a *table.Analysis, pi int, col int) []float64 {
 // loadEpochMeans reads, in one pass over runs.csv and one over
 // curves.csv, the per-epoch sums of columns cols at points pts over their
 // ok runs; only the runs of those points are held.
-func loadEpochMeans(a *table.Analysis, pts, cols []int) error {
-	a.EpochAcc = map[[2]int]*table.EpochAcc{}
+func loadEpochMeans(a *table.Analysis, pts, cols []int) (epochSums, error) {
+	sums := epochSums{}
 	if len(pts) == 0 || len(cols) == 0 {
-		return nil
+		return sums, nil
 	}
 	index := table.PointIndex(a.Summary)
 	want := map[int]bool{}
@@ -270,11 +280,11 @@ func loadEpochMeans(a *table.Analysis, pts, cols []int) error {
 		}
 		return nil
 	}); err != nil {
-		return err
+		return nil, err
 	}
 	c := a.Curves
 	idC, epC := c.Col(table.ColRunID), c.Col(table.ColEpoch)
-	return c.Each(func(_ int, row []string) error {
+	return sums, c.Each(func(_ int, row []string) error {
 		if len(row) != len(c.Header) {
 			return nil
 		}
@@ -292,16 +302,16 @@ func loadEpochMeans(a *table.Analysis, pts, cols []int) error {
 				continue
 			}
 			k := [2]int{pi, col}
-			acc := a.EpochAcc[k]
+			acc := sums[k]
 			if acc == nil {
-				acc = &table.EpochAcc{}
-				a.EpochAcc[k] = acc
+				acc = &epochAcc{}
+				sums[k] = acc
 			}
-			for len(acc.Sum) < ep {
-				acc.Sum, acc.N = append(acc.Sum, 0), append(acc.N, 0)
+			for len(acc.sum) < ep {
+				acc.sum, acc.n = append(acc.sum, 0), append(acc.n, 0)
 			}
-			acc.Sum[ep-1] += v
-			acc.N[ep-1]++
+			acc.sum[ep-1] += v
+			acc.n[ep-1]++
 		}
 		return nil
 	})
@@ -320,12 +330,13 @@ func TrainingFigures(a *table.Analysis, fw *Writer, opts PlotOptions) (map[strin
 	if lc.task < 0 && lc.total < 0 {
 		return out, nil
 	}
-	if err := loadTrainingMeans(a, lc); err != nil {
+	means, err := loadTrainingMeans(a, lc)
+	if err != nil {
 		return out, err
 	}
 	for _, ta := range a.Terms {
 		for k, pi := range TrainingLambdas(a, &ta) {
-			lf := trainingFig(a, &ta, pi, lc, opts)
+			lf := trainingFig(a, &ta, pi, lc, means, opts)
 			if len(lf.lines) == 0 {
 				continue
 			}
@@ -345,7 +356,7 @@ type lossCols struct{ task, test, total int }
 
 // loadTrainingMeans loads, in one reading, the epoch means of every point
 // and loss column the training figures need.
-func loadTrainingMeans(a *table.Analysis, lc lossCols) error {
+func loadTrainingMeans(a *table.Analysis, lc lossCols) (epochSums, error) {
 	var pts, cols []int
 	for _, ta := range a.Terms {
 		for _, pi := range TrainingLambdas(a, &ta) {
@@ -367,25 +378,25 @@ func loadTrainingMeans(a *table.Analysis, lc lossCols) error {
 }
 
 // trainingFig is the loss-components figure of term ta at point pi.
-func trainingFig(a *table.Analysis, ta *table.TermAnalysis, pi int, lc lossCols, opts PlotOptions) *lineFig {
+func trainingFig(a *table.Analysis, ta *table.TermAnalysis, pi int, lc lossCols, means epochSums, opts PlotOptions) *lineFig {
 	p := a.Summary.Points[pi]
 	lf := &lineFig{logY: true, xLabel: "epoch", yLabel: "loss (mean over ok runs, log scale)", subtitle: opts.Description}
 	lf.title = titled(opts, fmt.Sprintf("loss components per epoch at λ_%s = %s", ta.Term, table.FormatLambda(p.Lambdas[ta.Index])))
 	taskC, testC, totalC := lc.task, lc.test, lc.total
-	if task := epochMeans(a, pi, taskC); anyFinite(task) || totalC < 0 {
+	if task := epochMeans(means, pi, taskC); anyFinite(task) || totalC < 0 {
 		lf.addLogLine("task loss (train batches)", task, 1, Palette[0], nil)
 	} else { // a training command that reports loss.total alone
-		lf.addLogLine("total loss (train batches; no loss.task reported)", epochMeans(a, pi, totalC), 1, Palette[0], nil)
+		lf.addLogLine("total loss (train batches; no loss.task reported)", epochMeans(means, pi, totalC), 1, Palette[0], nil)
 	}
 	for j, t := range a.Summary.Terms {
 		c := a.Curves.Col("loss." + t)
 		if c < 0 || p.Lambdas[j] == 0 {
 			continue
 		}
-		lf.addLogLine("λ·L_"+t+" (λ = "+table.FormatLambda(p.Lambdas[j])+")", epochMeans(a, pi, c), p.Lambdas[j], Palette[(2+j)%len(Palette)], nil)
+		lf.addLogLine("λ·L_"+t+" (λ = "+table.FormatLambda(p.Lambdas[j])+")", epochMeans(means, pi, c), p.Lambdas[j], Palette[(2+j)%len(Palette)], nil)
 	}
 	if testC >= 0 {
-		lf.addLogLine("test loss", epochMeans(a, pi, testC), 1, Palette[1], []vg.Length{vg.Points(5), vg.Points(3)})
+		lf.addLogLine("test loss", epochMeans(means, pi, testC), 1, Palette[1], []vg.Length{vg.Points(5), vg.Points(3)})
 	}
 	return lf
 }

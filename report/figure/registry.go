@@ -2,15 +2,21 @@ package figure
 
 import "github.com/lossexp/lossexp/report/table"
 
-// Section is the section of report.html that shows a figure; each is
-// a field of Figures.
-type Section int
+// Section is a section of report.html that shows figures: its anchor
+// (#ID), its link in the page's contents and its heading. The page
+// (report/sections.go) places the sections it knows among its own, each
+// with its text above the figures; a section it does not know comes after
+// the training curves, its heading above its figures. A family names its
+// section with one of the values below, or a Section of its own.
+type Section struct {
+	ID, Nav, Title string
+}
 
-const (
-	SectionTradeoff Section = iota // Figures.Tradeoff
-	SectionMethods                 // Figures.Methods
-	SectionGrad                    // Figures.Grad
-	SectionCost                    // Figures.Cost
+var (
+	SectionTradeoff = Section{"tradeoff", "Trade-off", "Trade-off"}
+	SectionMethods  = Section{"methods", "Methods", "Balancing methods against the static front"}
+	SectionGrad     = Section{"grad", "Gradient conflict", "Gradient conflict"}
+	SectionCost     = Section{"cost", "Cost", "Cost"}
 )
 
 // Family is one family of analysis figures: how they are drawn
@@ -27,7 +33,8 @@ type Family struct {
 
 // Families are the analysis figures, registered once, in the order
 // they are drawn and shown within their section. A new figure is a
-// function and one row here. The metric figures (plotMetrics) and the
+// function and one row here: report.html shows it in its section without
+// an edit of the page. The metric figures (plotMetrics) and the
 // training curves (per term, Figures.Training) are drawn apart.
 var Families = []Family{
 	{"trade-off of each term's metric against the task", tradeoffFigures, SectionTradeoff, "tradeoff_*.png"},

@@ -15,6 +15,7 @@ import (
 	"gonum.org/v1/plot/vg/vgimg"
 
 	"github.com/lossexp/lossexp/report/table"
+	"github.com/lossexp/lossexp/spec"
 )
 
 // maxSamplePanels is the most λ values a samples figure shows.
@@ -150,7 +151,7 @@ func pickRuns(rs []table.SampleRun, k int) []table.SampleRun {
 }
 
 func lambdaTitle(terms []string, l []float64) string {
-	return table.TupleLabel(terms, l, func(t string, v float64) string { return fmt.Sprintf("λ(%s) = %.3g", t, v) })
+	return spec.TupleLabel(terms, l, func(t string, v float64) string { return fmt.Sprintf("λ(%s) = %.3g", t, v) })
 }
 
 // samplesFigure lays its plots out in tiles, one column per plot when

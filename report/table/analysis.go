@@ -46,8 +46,6 @@ type Analysis struct {
 	Methods  *Methods
 	Warnings []string
 	Notes    []string
-
-	EpochAcc map[[2]int]*EpochAcc // loadEpochMeans
 }
 
 // MetricChoice is a metric used by the analysis and the direction in which
@@ -654,10 +652,4 @@ func optimismOf(s *Summary, ta *TermAnalysis, test MetricChoice) Optimism {
 	}
 	o.Value = orient(o.BestTest) - orient(at)
 	return o
-}
-
-// EpochAcc accumulates one column of curves.csv per epoch at one point.
-type EpochAcc struct {
-	Sum []float64
-	N   []int
 }

@@ -16,7 +16,7 @@ func PointLabel(terms []string, lam []float64) string {
 	if len(terms) == 0 {
 		return "(single point)"
 	}
-	return TupleLabel(terms, lam, func(t string, v float64) string { return t + "=" + FormatLambda(v) })
+	return spec.TupleLabel(terms, lam, func(t string, v float64) string { return t + "=" + FormatLambda(v) })
 }
 
 // Direction returns the direction of metric m for a check: the spec's
@@ -63,17 +63,6 @@ func FormatLambda(v float64) string {
 		sign = ""
 	}
 	return mant + "e" + sign + exp
-}
-
-// TupleLabel writes the λ tuple lam of terms for a person, item(term, λ)
-// for each term joined by ", ": pointLabel and lambdaTitle differ only in
-// the item.
-func TupleLabel(terms []string, lam []float64, item func(term string, v float64) string) string {
-	parts := make([]string, len(terms))
-	for i, t := range terms {
-		parts[i] = item(t, lam[i])
-	}
-	return strings.Join(parts, ", ")
 }
 
 // AxisLabel is the short name of an axis in legends: the last part of its
