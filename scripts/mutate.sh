@@ -1251,7 +1251,7 @@ mutant i24p-missing-repeat-paired study/halving_keep.go study 'TestKeepAfterRung
 mutant i24p-paired-se-not-of-mean study/halving_keep.go study 'TestPairedDiff$|TestKeepAfterRung_Paired$' \
 	'math.Sqrt(ss / (n - 1) / n)' 'math.Sqrt(ss / (n - 1))'
 mutant i24p-repeats-not-oriented study/halving.go study 'TestHalvingRules_LowerIsBetter$|TestHalving_Sweep$' \
-	'				v[r.Repeat] = -x' '				v[r.Repeat] = x'
+	'v[r.Repeat] = sign * r.Metrics[task.Index]' 'v[r.Repeat] = r.Metrics[task.Index] + 0*sign'
 mutant i24p-grid-reference-largest study/halving_keep.go study 'TestHalvingRules_GridReference$' \
 	'if v >= 0 && v < ref[k] {' 'if v > ref[k] {'
 mutant i24p-pruned-counted-by-record study/train.go study 'TestHalvingRules_PrunedDivergedCounts$' \

@@ -238,6 +238,10 @@ func (st *Study) rungResults(store *sweep.Store, points []int) (pts []rungPoint,
 // grid point of the given λ, oriented so that larger is better (NaN: no
 // value), indexed by repeat.
 func repeatValues(runs *table.Runs, lambdas []float64, task table.MetricChoice) []float64 {
+	sign := 1.0
+	if !task.Higher {
+		sign = -1
+	}
 	var v []float64
 	for _, r := range runs.Runs {
 		if !slices.Equal(r.Lambdas, lambdas) {
@@ -246,11 +250,8 @@ func repeatValues(runs *table.Runs, lambdas []float64, task table.MetricChoice) 
 		for len(v) <= r.Repeat {
 			v = append(v, math.NaN())
 		}
-		if x := r.Metrics[task.Index]; r.Status == experiments.StatusOK {
-			v[r.Repeat] = x
-			if !task.Higher {
-				v[r.Repeat] = -x
-			}
+		if r.Status == experiments.StatusOK {
+			v[r.Repeat] = sign * r.Metrics[task.Index]
 		}
 	}
 	return v
