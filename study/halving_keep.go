@@ -29,7 +29,7 @@ import (
 //     as the 1-SE rule's: that SE is not k's), and the slice's next λ
 //     above the largest of them: a regularising term slows the first
 //     epochs down, so a rung ranks the large λ lower than the full budget
-//     will (decorrelation's λ = 10 is 2.6 paired SEs below the band at 7
+//     will (decorrelation's λ = 10 is 2.6 paired SEs below the best at 7
 //     of 60 epochs and the full grid's λ_1se); one grid step of that bias
 //     is what the rule keeps;
 //   - the λ = 0 reference (never in a rung, see halvingState), the best
