@@ -941,13 +941,13 @@ mutant i26n-judge-gap-zero experiments/train_command.go experiments 'TestJudgeRu
 mutant i26n-judge-epochs-kept experiments/train_command.go experiments 'TestJudgeRules_|TestJudge_Rules|TestTrainCommand_ThinnedCurve' \
 	'	a.epochs = rep.EpochLines' '	a.epochs = len(rep.Epochs)'
 # --- issue 24: halving ---
-mutant i24-halving-topk-floor study/halving.go study 'TestKeepAfterRung$' \
+mutant i24-halving-topk-floor study/halving_keep.go study 'TestKeepAfterRung$' \
 	'for top := (len(pts) - kept + eta - 1) / eta;' 'for top := (len(pts) - kept) / eta;'
-mutant i24-halving-keep-se-ignored study/halving.go study 'TestKeepAfterRung$' \
-	'thr := best.mean - keepSE*best.se' 'thr := best.mean - best.se'
-mutant i24-halving-reference-dropped study/halving.go study 'TestKeepAfterRung$|TestHalving_Sweep$' \
+mutant i24-halving-keep-se-ignored study/halving_keep.go study 'TestKeepAfterRung_Paired$' \
+	'i == best || d+k*se >= 0' 'i == best || d+se >= 0'
+mutant i24-halving-reference-dropped study/halving_keep.go study 'TestKeepAfterRung$|TestHalving_Sweep$' \
 	'		if p.ref {' '		if p.ref && false {'
-mutant i24-halving-two-at-least study/halving.go study 'TestKeepAfterRung$' \
+mutant i24-halving-two-at-least study/halving_keep.go study 'TestKeepAfterRung$' \
 	'(top > 0 || kept < least)' '(top > 0)'
 mutant i24-halving-reference-in-rungs study/halving.go study 'TestHalving_DecisionsFromStore$' \
 	'if allZero(st.Plans.At(pt * st.Plans.PerPoint()).Lambdas) {' 'if false {'
@@ -1012,10 +1012,10 @@ mutant i26g-training-term-unscaled report/figure/analysis_plot.go report 'TestGo
 mutant i26g-methods-whisker-caps-missing report/figure/methods_plot.go report 'TestGoldenFigures$' \
 	'Width: vg.Points(1)}, plotter.DefaultCapWidth)' 'Width: vg.Points(1)}, 0)'
 # --- issue 26: halving, budget, compare ---
-mutant i26h-keep-sorted-worst-first study/halving.go study 'TestKeepAfterRung$' \
+mutant i26h-keep-sorted-worst-first study/halving_keep.go study 'TestKeepAfterRung$' \
 	'cmp.Compare(pts[b].mean, pts[a].mean)' 'cmp.Compare(pts[a].mean, pts[b].mean)'
-mutant i26h-keep-se-boundary study/halving.go study 'TestKeepAfterRung$' \
-	'if pts[i].mean >= thr {' 'if pts[i].mean > thr {'
+mutant i26h-keep-se-boundary study/halving_keep.go study 'TestKeepAfterRung_Paired$' \
+	'i == best || d+k*se >= 0' 'i == best || d+k*se > 0'
 mutant i26h-least-one-without-reference study/halving.go study 'TestHalvingRules_LeastTwoWithoutReference$' \
 	'max(1, 2-len(hs.refs))' '1'
 mutant i26h-decide-on-incomplete-rung study/halving.go study 'TestHalvingRules_EmptyStoreDecidesNothing$' \
@@ -1291,6 +1291,33 @@ mutant i28k-l1-prox32-threshold lossterms/float32.go experiments 'TestPrecision3
 	'{ softThreshold(w, t) }' '{ softThreshold(w, 2*t) }'
 mutant i28k-l1-grad32-sign lossterms/l1.go experiments 'TestPrecision32_PenaltyGradcheck$' \
 	'			dst[i] -= s' '			dst[i] += s'
+# --- issue 24: halving keep rule (paired) ---
+mutant i24p-paired-se-ignored study/halving_keep.go study 'TestKeepAfterRung_Paired$' \
+	'i == best || d+k*se >= 0' 'i == best || d+k*pts[best].se+0*se >= 0'
+mutant i24p-band-boundary study/halving_keep.go study 'TestKeepAfterRung_Paired$' \
+	'd+k*se >= -pts[best].se {' 'd+k*se > -pts[best].se {'
+mutant i24p-band-k-ignored study/halving_keep.go study 'TestKeepAfterRung_Paired$' \
+	'd+k*se >= -pts[best].se {' 'd+0*se >= -pts[best].se {'
+mutant i24p-band-below-best study/halving_keep.go study 'TestKeepAfterRung_Paired$' \
+	'pts[i].lambdas[j] > pts[best].lambdas[j] && d+k*se' 'pts[i].lambdas[j] >= 0 && d+k*se'
+mutant i24p-next-above-dropped study/halving_keep.go study 'TestKeepAfterRung_Paired$' \
+	'keep[sl[last+1]] = true' 'keep[sl[last]] = true'
+mutant i24p-ties-to-smaller-lambda study/halving_keep.go study 'TestKeepAfterRung_Paired$' \
+	'pts[i].lambdas[j] >= pts[best].lambdas[j]' 'pts[i].lambdas[j] < pts[best].lambdas[j]'
+mutant i24p-slice-ignores-other-terms study/halving_keep.go study 'TestKeepAfterRung_Paired$' \
+	'if k != j && l != grid[k] {' 'if k != j && l < grid[k] {'
+mutant i24p-pairs-not-by-repeat study/halving_keep.go study 'TestKeepAfterRung_Paired$' \
+	'x := p.reps[r] - q.reps[r];' 'x := p.reps[r] - q.reps[len(q.reps)-1-r];'
+mutant i24p-missing-repeat-paired study/halving_keep.go study 'TestKeepAfterRung_Paired$' \
+	'; !math.IsNaN(x) && !math.IsInf(x, 0) {' '; true {'
+mutant i24p-paired-se-not-of-mean study/halving_keep.go study 'TestPairedDiff$|TestKeepAfterRung_Paired$' \
+	'math.Sqrt(ss / (n - 1) / n)' 'math.Sqrt(ss / (n - 1))'
+mutant i24p-repeats-not-oriented study/halving.go study 'TestHalvingRules_LowerIsBetter$|TestHalving_Sweep$' \
+	'v[r.Repeat] = sign * r.Metrics[task.Index]' 'v[r.Repeat] = r.Metrics[task.Index] + 0*sign'
+mutant i24p-grid-reference-largest study/halving_keep.go study 'TestHalvingRules_GridReference$' \
+	'if v >= 0 && v < ref[k] {' 'if v > ref[k] {'
+mutant i24p-pruned-counted-by-record study/train.go study 'TestHalvingRules_PrunedDivergedCounts$' \
+	'switch res.Status { // runs.csv' 'switch rec.Status { // runs.csv'
 echo
 echo "=== mutation summary: $caught caught, $missed missed, $stale stale (of $((caught + missed + stale)))"
 printf '%s\n' "${report[@]}"

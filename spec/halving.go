@@ -11,9 +11,11 @@ import (
 // HalvingSpec is sweep.halving: successive halving over the λ grid. Every
 // grid point trains at MinEpochs first; after each rung the best
 // ceil(n/Eta) points by their mean on the selection split go on to Eta
-// times the budget, with every point within KeepSE standard errors of the
-// rung's best and the λ = 0 reference, until the full budget (train.epochs,
-// or trainer.max_epochs for a command).
+// times the budget, with every point that could still be λ_best or λ_1se
+// (judged on its paired differences to the rung's best, with KeepSE
+// standard errors of them as the margin; study/halving_keep.go) and the
+// λ = 0 reference, until the full budget (train.epochs, or
+// trainer.max_epochs for a command).
 //
 //	sweep:
 //	  halving: {min_epochs: 3, eta: 3, keep_se: 1}

@@ -98,7 +98,7 @@ func (st *Study) halvingReplay(store *sweep.Store, train func(rs *Study, mine sw
 			return hs, err
 		}
 		h := st.Spec.Sweep.Halving
-		alive = keepAfterRung(pts, h.Eta, h.KeepSE, max(1, 2-len(hs.refs)))
+		alive = keepAfterRung(pts, st.gridReference(), h.Eta, h.KeepSE, max(1, 2-len(hs.refs)))
 	}
 	return hs, nil
 }
@@ -193,65 +193,6 @@ func (hs *halvingState) fullPoints(st *Study) []int {
 	return pts
 }
 
-// rungPoint is one grid point's result at a rung, as the keep rule sees
-// it.
-type rungPoint struct {
-	point int
-	mean  float64 // the task metric's mean, oriented so that larger is better; NaN: unusable
-	se    float64 // its standard error, as the 1-SE rule's (table.Stat.StdErr)
-	ref   bool    // the λ = 0 reference (every λ zero)
-}
-
-// keepAfterRung is the keep rule: the λ = 0 reference, the best
-// ceil(n/eta) of the n other points by mean, every point
-// within keepSE standard errors of the best's mean (the best's SE, as the
-// 1-SE rule), and at least least points (with the reference, two make
-// a curve at the full budget); in point order. A point whose mean is unusable
-// (diverged, no value) is kept only as the reference.
-func keepAfterRung(pts []rungPoint, eta int, keepSE float64, least int) []int {
-	var order []int
-	for i, p := range pts {
-		if !math.IsNaN(p.mean) && !math.IsInf(p.mean, 0) {
-			order = append(order, i)
-		}
-	}
-	slices.SortStableFunc(order, func(a, b int) int { return cmp.Compare(pts[b].mean, pts[a].mean) })
-	keep := make([]bool, len(pts))
-	kept := 0
-	for i, p := range pts {
-		if p.ref {
-			keep[i] = true
-			kept++
-		}
-	}
-	for top := (len(pts) - kept + eta - 1) / eta; kept < len(pts) && (top > 0 || kept < least); {
-		i := slices.IndexFunc(order, func(i int) bool { return !keep[i] })
-		if i < 0 {
-			break
-		}
-		keep[order[i]] = true
-		kept++
-		top--
-	}
-	if len(order) > 0 {
-		if best := pts[order[0]]; !math.IsNaN(best.se) && !math.IsInf(best.se, 0) {
-			thr := best.mean - keepSE*best.se
-			for _, i := range order {
-				if pts[i].mean >= thr {
-					keep[i] = true
-				}
-			}
-		}
-	}
-	var out []int
-	for i, p := range pts {
-		if keep[i] {
-			out = append(out, p.point)
-		}
-	}
-	return out
-}
-
 // rungResults reads the stored runs of the given points at st's rung and
 // returns each point's task-metric mean and SE (the task metric, its
 // direction and split as the balance points choose them); complete is
@@ -279,10 +220,11 @@ func (st *Study) rungResults(store *sweep.Store, points []int) (pts []rungPoint,
 	}
 	task := table.ChooseTaskMetric(sum, st.Spec)
 	for k, sp := range sum.Points {
-		rp := rungPoint{point: points[k], mean: math.NaN(), se: math.NaN(), ref: allZero(sp.Lambdas)}
+		rp := rungPoint{point: points[k], lambdas: sp.Lambdas, mean: math.NaN(), se: math.NaN(), ref: allZero(sp.Lambdas)}
 		if task.Index >= 0 && sp.Diverged == 0 {
 			s := sp.Stats[task.Index]
 			rp.mean, rp.se = s.Mean, s.StdErr()
+			rp.reps = repeatValues(runs, sp.Lambdas, task)
 			if !task.Higher {
 				rp.mean = -rp.mean
 			}
@@ -290,6 +232,29 @@ func (st *Study) rungResults(store *sweep.Store, points []int) (pts []rungPoint,
 		pts = append(pts, rp)
 	}
 	return pts, true, nil
+}
+
+// repeatValues returns the task metric of each repeat's ok run at the
+// grid point of the given λ, oriented so that larger is better (NaN: no
+// value), indexed by repeat.
+func repeatValues(runs *table.Runs, lambdas []float64, task table.MetricChoice) []float64 {
+	sign := 1.0
+	if !task.Higher {
+		sign = -1
+	}
+	var v []float64
+	for _, r := range runs.Runs {
+		if !slices.Equal(r.Lambdas, lambdas) {
+			continue
+		}
+		for len(v) <= r.Repeat {
+			v = append(v, math.NaN())
+		}
+		if r.Status == experiments.StatusOK {
+			v[r.Repeat] = sign * r.Metrics[task.Index]
+		}
+	}
+	return v
 }
 
 func allZero(l []float64) bool {

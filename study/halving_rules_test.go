@@ -130,9 +130,12 @@ func TestHalvingRules_EpochsExact(t *testing.T) {
 
 // TestHalvingRules_LeastTwoWithoutReference: a grid without λ = 0 keeps
 // at least two points after a rung (a curve at the full budget), though
-// eta 10 names one (ceil(3/10)) and keep_se 0 keeps no other.
+// eta 10 names one (ceil(3/10)) and nothing else is kept: one repeat
+// gives no standard error, so neither the paired test nor the 1-SE band
+// (nor the next λ above it) keeps a point.
 func TestHalvingRules_LeastTwoWithoutReference(t *testing.T) {
 	text := strings.Replace(halvingSpec, "weight: [0, 0.001, 0.01, 0.1, 1, 3, 10, 30]", "weight: {values: [0.001, 3, 30], zero: false}", 1)
+	text = strings.Replace(text, "repeats: 3\n", "repeats: 1\n", 1)
 	text = strings.Replace(text, "halving: {min_epochs: 3, eta: 3}", "halving: {min_epochs: 3, eta: 10, keep_se: 0}", 1)
 	dir := t.TempDir()
 	oc := sweepText(t, text, filepath.Join(dir, "o"), 2)
@@ -206,5 +209,34 @@ sweep:
 	}
 	if n != 3 {
 		t.Errorf("%d dwa rows, want 3 (one per repeat)", n)
+	}
+}
+
+// TestHalvingRules_PrunedDivergedCounts: a point whose runs diverge at
+// the first rung (λ = 1e6 with sgd) is pruned; runs.csv says pruned, and
+// the sweep's counts (the manifest's diverged, the printed summary) count
+// runs.csv's statuses, so they say no run diverged. (They counted the
+// stored run's status, diverged, before.)
+func TestHalvingRules_PrunedDivergedCounts(t *testing.T) {
+	text := strings.NewReplacer("train: {optimizer: adam, learning_rate: 0.05, epochs: 27, batch_size: 32}", "train: {optimizer: sgd, learning_rate: 0.5, epochs: 9, batch_size: 32}",
+		"weight: [0, 0.001, 0.01, 0.1, 1, 3, 10, 30]", "weight: [0, 0.001, 0.01, 0.1, 1e6]").Replace(halvingSpec)
+	out := filepath.Join(t.TempDir(), "o")
+	oc := sweepText(t, text, out, 2)
+	rows := readCSV(t, filepath.Join(out, "runs.csv"))
+	h := rows[0]
+	lam, status := slices.Index(h, "lambda.l2"), slices.Index(h, "status")
+	statuses := map[string]int{}
+	for _, r := range rows[1:] {
+		statuses[r[status]]++
+		if r[lam] == "1e+06" && r[status] != experiments.StatusPruned {
+			t.Errorf("λ = 1e6 row: status %q, want pruned", r[status])
+		}
+	}
+	if statuses[experiments.StatusPruned] != 3 {
+		t.Fatalf("runs.csv statuses %v: want the 3 runs of λ = 1e6 pruned", statuses)
+	}
+	if m := oc.Manifest; m.Diverged != statuses[experiments.StatusDiverged] || m.Failed != statuses[experiments.StatusFailed] {
+		t.Errorf("manifest: %d diverged, %d failed; runs.csv has %d diverged, %d failed (statuses %v)",
+			m.Diverged, m.Failed, statuses[experiments.StatusDiverged], statuses[experiments.StatusFailed], statuses)
 	}
 }

@@ -41,6 +41,10 @@ func plainSpec() string {
 	return strings.Replace(halvingSpec, "sweep:\n  halving: {min_epochs: 3, eta: 3}\n", "", 1)
 }
 
+// TestKeepAfterRung: the keep rule's floor, without repeats to pair (no
+// λ, no per-repeat values: the paired parts keep nothing; see
+// TestKeepAfterRung_Paired): the reference, the best ceil(n/eta) by mean,
+// at least two, an unusable point dropped.
 func TestKeepAfterRung(t *testing.T) {
 	nan := math.NaN()
 	pt := func(point int, mean, se float64) rungPoint { return rungPoint{point: point, mean: mean, se: se} }
@@ -54,9 +58,6 @@ func TestKeepAfterRung(t *testing.T) {
 		{"top third", []rungPoint{pt(0, 1, 0), pt(1, 5, 0), pt(2, 3, 0), pt(3, 4, 0), pt(4, 2, 0), pt(5, 0, 0)}, 3, 1, []int{1, 3}},
 		{"ceil", []rungPoint{pt(0, 1, 0), pt(1, 5, 0), pt(2, 3, 0), pt(3, 4, 0)}, 3, 1, []int{1, 3}},
 		{"ceil of 7/3", []rungPoint{pt(0, 1, 0), pt(1, 5, 0), pt(2, 3, 0), pt(3, 4, 0), pt(4, 2, 0), pt(5, 0, 0), pt(6, 0.5, 0)}, 3, 1, []int{1, 2, 3}},
-		{"within one SE of the best", []rungPoint{pt(0, 1, 0.1), pt(1, 5, 0.5), pt(2, 4.5, 0.1), pt(3, 4.4, 0.1), pt(4, 2, 0.1), pt(5, 4.6, 0.1)}, 3, 1, []int{1, 2, 5}},
-		{"keep_se 2", []rungPoint{pt(0, 1, 0.1), pt(1, 5, 0.5), pt(2, 4.5, 0.1), pt(3, 4.1, 0.1), pt(4, 2, 0.1), pt(5, 3.9, 0.1)}, 3, 2, []int{1, 2, 3}},
-		{"keep_se 0", []rungPoint{pt(0, 1, 0.1), pt(1, 5, 0.5), pt(2, 4.9, 0.1), pt(3, 4.1, 0.1)}, 3, 0, []int{1, 2}},
 		{"no SE: top-k alone, two at least", []rungPoint{pt(0, 1, nan), pt(1, 5, nan), pt(2, 4.99, nan)}, 3, 1, []int{1, 2}},
 		{"top third of the points beside the reference", []rungPoint{{point: 0, mean: 0, se: 0, ref: true}, pt(1, 6, 0), pt(2, 5, 0), pt(3, 4, 0), pt(4, 3, 0), pt(5, 2, 0), pt(6, 1, 0)}, 3, 1, []int{0, 1, 2}},
 		{"the best reference aside", []rungPoint{{point: 0, mean: 9, se: 0, ref: true}, pt(1, 3, 0), pt(2, 5, 0), pt(3, 4, 0), pt(4, 1, 0), pt(5, 2, 0)}, 3, 1, []int{0, 2, 3}},
@@ -66,7 +67,7 @@ func TestKeepAfterRung(t *testing.T) {
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
-			if got := keepAfterRung(tc.pts, tc.eta, tc.keepSE, 2); !slices.Equal(got, tc.want) {
+			if got := keepAfterRung(tc.pts, nil, tc.eta, tc.keepSE, 2); !slices.Equal(got, tc.want) {
 				t.Errorf("keepAfterRung = %v, want %v", got, tc.want)
 			}
 		})
@@ -235,9 +236,9 @@ func TestLive_HalvingRung(t *testing.T) {
 // TestHalving_Quickstart measures halving on the shipped quickstart (10
 // grid points with λ = 0, 5 repeats, 150 epochs) with {min_epochs: 6,
 // eta: 3, keep_se: 1}: it must find the full grid's λ_best and λ_1se with
-// fewer epochs. It logs the fraction spent (0.78 at this writing: the
-// quickstart's 20 validation rows keep most λ within one SE of the best,
-// see docs/halving.md, When not to use it).
+// fewer epochs. It logs the fraction spent (0.648 at this writing: the
+// quickstart's 20 validation rows leave most λ not surely worse than the
+// best, see docs/halving.md, When not to use it).
 func TestHalving_Quickstart(t *testing.T) {
 	if testing.Short() {
 		t.Skip("two sweeps of the quickstart")

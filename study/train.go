@@ -333,7 +333,7 @@ func (st *Study) WriteTables(dir string, store *sweep.Store) (n int, c Counts, e
 			return 0, c, err
 		}
 		n++
-		switch rec.Status {
+		switch res.Status { // runs.csv's: a pruned run's rung may have diverged or failed
 		case experiments.StatusDiverged:
 			c.Diverged++
 		case experiments.StatusFailed:
