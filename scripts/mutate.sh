@@ -80,7 +80,7 @@ mutant penalty-on-biases-too experiments/train.go experiments 'OneStepByHand|Bat
 mutant l2-gradient-sign lossterms/l2.go lossterms '.' \
 	'kernel.AddScaled(dst, w, 2*scale)' 'kernel.AddScaled(dst, w, -2*scale)'
 mutant l1-prox-threshold-doubled lossterms/l1.go lossterms '.' \
-	'a := math.Abs(v) - t' 'a := math.Abs(v) - 2*t'
+	'a := T(math.Abs(float64(v))) - tt' 'a := T(math.Abs(float64(v))) - 2*tt'
 mutant momentum-dampened experiments/optim/optim.go experiments/optim '.' \
 	'v[i] = mu*v[i] + g' 'v[i] = mu*v[i] + (1-mu)*g'
 mutant adam-no-bias-correction experiments/optim/optim.go experiments/optim '.' \
@@ -983,10 +983,10 @@ mutant i28-f32-loops-accumulation internal/kernel/sgemm.go internal/kernel 'Test
 	'row[j] = fma32(aip, bp[j*sbj], row[j])' 'row[j] = fma32(aip, bp[j*sbj], 0)'
 mutant i28-f32-fma32-double-rounding internal/kernel/sgemm.go internal/kernel 'TestFMA32' \
 	'		if bits&1 == 0 {' '		if false {'
-mutant i28-f32-bias-grad-row experiments/model/mlp32.go experiments/model 'TestBackward32_' \
-	'		colSums32(gb, cur, n)' '		colSums32(gb, cur, n-1)'
+mutant i28-f32-bias-grad-row experiments/model/mlp.go experiments/model 'TestBackward' \
+	'			ws.ops.colSums(gb, cur, n)' '			ws.ops.colSums(gb, cur, n-1)'
 mutant i28-f32-adam-kernel-order experiments/optim/adam32_amd64.s experiments/optim 'TestAdam32' \
-	'	VMULPS  Y13, Y3, Y3    // vi*c2' '	VMULPS  Y12, Y3, Y3    // vi*c2'
+	'	VMULPS  r13, r3, r3; \' '	VMULPS  r12, r3, r3; \'
 # --- issue 26: golden images ---
 # The figures a reader trusts, drawn wrong: report/golden_test.go compares
 # them with the frozen images (each of these is missed by every other test
