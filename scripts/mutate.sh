@@ -1229,6 +1229,17 @@ mutant i27-docker-command-unmarked docs/cluster.md . 'TestDocs_Commands' \
 	'<!-- not run: * — needs a Docker daemon and a registry -->' ''
 mutant i27-exempt-mark-ignored docs_commands_test.go . 'TestDocs_Commands' \
 	'				cmd.exempt = e.reason' '				_ = e.reason'
+# --- issue 28: bench and report stage ---
+mutant i28b-flops-input-gradient internal/flops/count.go internal/flops 'TestMLPStep_HandCount$' \
+	'		if l > 0 {' '		if l >= 0 {'
+mutant i28b-flops-no-dW internal/flops/count.go internal/flops 'TestMLPStep_HandCount$' \
+	'		f += GEMM(in, out, n) // dW' '		f += 0 // dW'
+mutant i28b-flops-partial-batch-full internal/flops/count.go internal/flops 'TestMLPTrain_PartialBatch$' \
+	'MLPStep(sizes, min(batch, rows-s))' 'MLPStep(sizes, batch)'
+mutant i28b-peak-lanes-f64 internal/flops/peak.go internal/flops 'TestPeak_Sane$' \
+	'	lanes := 4.0' '	lanes := 32.0'
+mutant i28b-peak-lanes-f32 internal/flops/peak.go internal/flops 'TestPeak_Sane$' \
+	'		lanes = 8' '		lanes = 64'
 echo
 echo "=== mutation summary: $caught caught, $missed missed, $stale stale (of $((caught + missed + stale)))"
 printf '%s\n' "${report[@]}"
