@@ -1240,6 +1240,10 @@ mutant i28b-peak-lanes-f64 internal/flops/peak.go internal/flops 'TestPeak_Sane$
 	'	lanes := 4.0' '	lanes := 32.0'
 mutant i28b-peak-lanes-f32 internal/flops/peak.go internal/flops 'TestPeak_Sane$' \
 	'		lanes = 8' '		lanes = 64'
+mutant i28b-html-plus-unescaped report/html.go report 'TestHTML_ImagesAreTheFiles$' \
+	'"+", "&#43;")' '"+", "+")'
+mutant i28b-html-src-dropped report/html.go report 'TestHTML_ImagesAreTheFiles$' \
+	'template.HTMLAttr(`src="data:image/png;base64,` +' 'template.HTMLAttr(`src="data:image/png;base64,A` +'
 echo
 echo "=== mutation summary: $caught caught, $missed missed, $stale stale (of $((caught + missed + stale)))"
 printf '%s\n' "${report[@]}"
