@@ -1244,6 +1244,8 @@ mutant i28b-html-plus-unescaped report/html.go report 'TestHTML_ImagesAreTheFile
 	'"+", "&#43;")' '"+", "+")'
 mutant i28b-html-src-dropped report/html.go report 'TestHTML_ImagesAreTheFiles$' \
 	'template.HTMLAttr(`src="data:image/png;base64,` +' 'template.HTMLAttr(`src="data:image/png;base64,A` +'
+mutant i28b-frame-filled-again report/figure/plot.go report/figure 'TestDrawFramed_PaintsNoBackground$' \
+	'	const margin = 0.3 * vg.Centimeter' '	c.Fill(c.Rectangle.Path()); const margin = 0.3 * vg.Centimeter'
 echo
 echo "=== mutation summary: $caught caught, $missed missed, $stale stale (of $((caught + missed + stale)))"
 printf '%s\n' "${report[@]}"
