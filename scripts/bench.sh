@@ -77,7 +77,7 @@ while [[ $# -gt 0 ]]; do
     --log)
       [[ $# -ge 2 ]] || die "--log needs a file"
       LOG=$2; shift ;;
-    -h|--help) sed -n '2,62p' "$0"; exit 0 ;;
+    -h|--help) sed -n '2,61p' "$0"; exit 0 ;;
     *) die "unknown argument: $1 (try --help)" ;;
   esac
   shift
