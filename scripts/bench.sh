@@ -159,16 +159,17 @@ go build -o "$out/benchmeter" ./scripts/benchmeter || die "go build ./scripts/be
 
 now() { date +%s.%N; }
 TIMEFORMAT='%U %S'
-declare -A WALL CPU TRAIN SPAN PEAK
+declare -A WALL CPU TRAIN SPAN PEAK SECS REPORT
 load_before=$(cut -d' ' -f1-3 /proc/loadavg)
 better() { [[ -z $2 ]] || awk -v a="$1" -v b="$2" 'BEGIN{exit !(a < b)}'; }
 
 # measure NAME LOG CMD...: runs CMD $REPEAT times (PRE, if set, before each
 # run), keeps the smallest wall time and that run's CPU time in WALL[NAME],
 # CPU[NAME], and for a lossexp sweep (POST_DIR, if set, its output folder)
-# that run's manifest train_seconds in TRAIN[NAME]. Fails with the log shown.
+# that run's manifest train_seconds, seconds and report_seconds in
+# TRAIN[NAME], SECS[NAME] and REPORT[NAME]. Fails with the log shown.
 measure() {
-  local name=$1 log=$2 t0 t1 w c r tr
+  local name=$1 log=$2 t0 t1 w c r tr secs rep
   shift 2
   for ((r = 0; r < REPEAT; r++)); do
     [[ -n ${PRE:-} ]] && eval "$PRE"
@@ -180,10 +181,14 @@ measure() {
     t1=$(now)
     w=$(awk -v a="$t0" -v b="$t1" 'BEGIN{printf "%.3f", b-a}')
     c=$(awk '{printf "%.3f", $1 + $2}' "$log.time")
-    tr=""
-    [[ -n ${POST_DIR:-} ]] && tr=$(sed -n 's/.*"train_seconds": *\([0-9.e+-]*\).*/\1/p' "$POST_DIR/manifest.json")
+    tr="" secs="" rep=""
+    if [[ -n ${POST_DIR:-} ]]; then
+      tr=$(sed -n 's/.*"train_seconds": *\([0-9.e+-]*\).*/\1/p' "$POST_DIR/manifest.json")
+      secs=$(sed -n 's/.*"seconds": *\([0-9.e+-]*\).*/\1/p' "$POST_DIR/manifest.json" | head -1)
+      rep=$(sed -n 's/.*"report_seconds": *\([0-9.e+-]*\).*/\1/p' "$POST_DIR/manifest.json")
+    fi
     if better "$w" "${WALL[$name]:-}"; then
-      WALL[$name]=$w CPU[$name]=$c TRAIN[$name]=$tr
+      WALL[$name]=$w CPU[$name]=$c TRAIN[$name]=$tr SECS[$name]=$secs REPORT[$name]=$rep
     fi
     echo "   $name: wall $w s, CPU $c s${tr:+, training $(printf %.3f "$tr") s (manifest)} (load $(cut -d' ' -f1 /proc/loadavg))"
   done
@@ -349,12 +354,17 @@ pct() { awk -v a="$1" -v b="$2" 'BEGIN{printf "%.1f", 100 * a / b}'; }
 ratio() { awk -v a="$1" -v b="$2" 'BEGIN{printf "%.2f", a / b}'; }
 echo
 echo "== bench-digits: 27 runs, report.select_on: test; best of $ROUNDS alternated round(s); wall = whole process (date +%s.%N),"
-echo "   CPU = user+sys of the process tree, training = manifest.json's train_seconds of the best run; 2 workers or processes"
-printf "%-24s %8s %8s %10s %12s\n" command "wall s" "CPU s" "training s" "not training"
+echo "   CPU = user+sys of the process tree; of the best run's manifest.json: training = train_seconds, report = report_seconds"
+echo "   (tables, figures, report.html), start = wall - seconds (start-up, checks, the data, exit); 2 workers or processes"
+printf "%-24s %8s %8s %10s %8s %8s %12s\n" command "wall s" "CPU s" "training s" "report s" "start s" "not training"
 for name in "${!WALL[@]}"; do echo "$name"; done | grep -v '^convex-' | sort | while read -r name; do
   tr=${TRAIN[$name]:-}
-  printf "%-24s %8.2f %8.2f %10s %12s\n" "$name" "${WALL[$name]}" "${CPU[$name]}" \
-    "${tr:+$(printf %.2f "$tr")}" "${tr:+$(awk -v w="${WALL[$name]}" -v t="$tr" 'BEGIN{printf "%.1f%%", 100 * (w - t) / w}')}"
+  if [[ -z $tr ]]; then
+    printf "%-24s %8.2f %8.2f\n" "$name" "${WALL[$name]}" "${CPU[$name]}"
+    continue
+  fi
+  awk -v n="$name" -v w="${WALL[$name]}" -v c="${CPU[$name]}" -v t="$tr" -v r="${REPORT[$name]:-0}" -v s="${SECS[$name]:-0}" \
+    'BEGIN{printf "%-24s %8.2f %8.2f %10.2f %8.2f %8.2f %11.1f%%\n", n, w, c, t, r, w - s, 100 * (w - t) / w}'
 done
 echo "training work: $(awk -v f="$flops" 'BEGIN{printf "%.1f", f/1e9}') GFLOP ($rows training rows x 20 epochs x 27 runs; forward and backward products, scripts/benchmeter flops)"
 for prec in float64 float32; do
