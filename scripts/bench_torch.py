@@ -24,6 +24,16 @@ dtype: float32 by default (PyTorch's default dtype). lossexp computes in
 float64, so `--dtype float64` gives the like-for-like arithmetic; both are
 worth looking at.
 
+--batched: the strongest peer. Every lambda of a repeat is one stacked model
+(weights of shape [lambdas, in, out], torch.baddbmm) trained on the same
+mini-batches: the loss is the sum over lambda of each lambda's loss, so each
+slice of the stack gets exactly its own run's gradient, and Adam (element-wise)
+makes the same updates as one model per run. One job per repeat (3 stacked
+models of 9 lambdas), --workers processes of --threads threads each.
+--check-batched trains repeat 0 both ways for --epochs epochs and prints the
+largest difference of the per-lambda final training loss and weights
+(float64: rounding only, the products are summed in another order).
+
 Only the final train/test accuracy of each run is evaluated (no per-epoch
 evaluation). The reported GFLOP/s counts only the training matmuls:
 6 * batch * sum(in*out) flops per step (2 per multiply-add forward, 4 backward),
@@ -108,12 +118,8 @@ _W = {}
 
 
 def _init_worker(X, y, args):
-    torch.set_num_threads(1)
+    torch.set_num_threads(args.threads)
     _W.update(X=X, y=y, args=args)
-
-
-def _threads_note():
-    return "1 (set_num_threads(1); default here would be %d)" % torch.get_num_threads()
 
 
 def _openblas_core():
@@ -126,14 +132,9 @@ def _openblas_core():
         return "?"
 
 
-def run_one(job):
-    li, lam, rep = job
-    a, X, y = _W["args"], _W["X"], _W["y"]
-    dtype = torch.float64 if a.dtype == "float64" else torch.float32
-    t0 = time.perf_counter()
-    c0 = time.process_time()
-
-    # Everything random depends on (seed, repeat) only: common random numbers across lambda.
+def repeat_setup(a, X, y, rep, dtype):
+    """The split, standardized tensors and initial model of repeat rep.
+    Everything random depends on (seed, repeat) only: common random numbers across lambda."""
     rng = np.random.RandomState(a.seed * 100003 + rep)
     tr, te = stratified_split(y, 0.25, rng)
     mu = X[tr].mean(axis=0)
@@ -150,6 +151,17 @@ def run_one(job):
         torch.nn.Linear(LAYERS[1], LAYERS[2]), torch.nn.ReLU(),
         torch.nn.Linear(LAYERS[2], LAYERS[3]),
     ).to(dtype)
+    return Xtr, Xte, ytr, yte, model
+
+
+def run_one(job):
+    li, lam, rep = job
+    a, X, y = _W["args"], _W["X"], _W["y"]
+    dtype = torch.float64 if a.dtype == "float64" else torch.float32
+    t0 = time.perf_counter()
+    c0 = time.process_time()
+
+    Xtr, Xte, ytr, yte, model = repeat_setup(a, X, y, rep, dtype)
     weights = [m.weight for m in model if isinstance(m, torch.nn.Linear)]
     opt = torch.optim.Adam(model.parameters(), lr=a.lr)
     gen = torch.Generator().manual_seed(a.seed * 100003 + rep)
@@ -174,11 +186,92 @@ def run_one(job):
     with torch.no_grad():
         train_acc = (model(Xtr).argmax(1) == ytr).double().mean().item()
         test_acc = (model(Xte).argmax(1) == yte).double().mean().item()
+        train_loss = F.cross_entropy(model(Xtr), ytr).item()
         wl2 = sum((w.double() ** 2).sum().item() for w in weights)
     return dict(li=li, lam=lam, rep=rep, train_acc=train_acc, test_acc=test_acc,
+                train_loss=train_loss, weights=[w.detach().t().clone() for w in weights] if a.keep_weights else None,
                 weight_l2=wl2, steps=steps, samples=samples,
                 seconds=time.perf_counter() - t0, cpu_seconds=time.process_time() - c0,
                 pid=os.getpid())
+
+
+def run_repeat(rep):
+    """Every lambda of repeat rep as one stacked model on the same mini-batches."""
+    a, X, y = _W["args"], _W["X"], _W["y"]
+    dtype = torch.float64 if a.dtype == "float64" else torch.float32
+    t0 = time.perf_counter()
+    c0 = time.process_time()
+    Xtr, Xte, ytr, yte, model = repeat_setup(a, X, y, rep, dtype)
+    lams = lambdas()
+    L = len(lams)
+    lam = torch.tensor(lams, dtype=dtype)
+    lin = [m for m in model if isinstance(m, torch.nn.Linear)]
+    # W[l]: [L, in, out] (x·W, nn.Linear's weight transposed), b[l]: [L, 1, out];
+    # every lambda starts from the same initialization, as one model per run does.
+    W = [m.weight.detach().t().unsqueeze(0).repeat(L, 1, 1).contiguous().requires_grad_() for m in lin]
+    B = [m.bias.detach().view(1, 1, -1).repeat(L, 1, 1).contiguous().requires_grad_() for m in lin]
+    opt = torch.optim.Adam(W + B, lr=a.lr)
+    gen = torch.Generator().manual_seed(a.seed * 100003 + rep)
+
+    def forward(x):
+        h = x.unsqueeze(0).expand(L, -1, -1)
+        for i in range(len(W)):
+            h = torch.baddbmm(B[i], h, W[i])
+            if i < len(W) - 1:
+                h = torch.relu(h)
+        return h  # [L, rows, classes]
+
+    def per_lambda_ce(x, yy):
+        out = forward(x)
+        k = out.shape[-1]
+        return F.cross_entropy(out.reshape(-1, k), yy.repeat(L), reduction="none").view(L, -1).mean(1)
+
+    n = Xtr.shape[0]
+    steps = samples = 0
+    for _ in range(a.epochs):
+        perm = torch.randperm(n, generator=gen)
+        for s in range(0, n, a.batch):
+            b = perm[s:s + a.batch]
+            loss = per_lambda_ce(Xtr[b], ytr[b]) + lam * sum((w * w).sum((1, 2)) for w in W)
+            opt.zero_grad(set_to_none=True)
+            loss.sum().backward()
+            opt.step()
+            steps += 1
+            samples += len(b)
+
+    res = []
+    with torch.no_grad():
+        tr_acc = (forward(Xtr).argmax(-1) == ytr).double().mean(1)
+        te_acc = (forward(Xte).argmax(-1) == yte).double().mean(1)
+        tr_loss = per_lambda_ce(Xtr, ytr)
+        wl2 = sum((w.double() ** 2).sum((1, 2)) for w in W)
+    sec, cpu = time.perf_counter() - t0, time.process_time() - c0
+    for li in range(L):
+        res.append(dict(li=li, lam=lams[li], rep=rep, train_acc=tr_acc[li].item(), test_acc=te_acc[li].item(),
+                        train_loss=tr_loss[li].item(),
+                        weights=[w[li].detach().clone() for w in W] if a.keep_weights else None,
+                        weight_l2=wl2[li].item(), steps=steps, samples=samples,
+                        seconds=sec / L, cpu_seconds=cpu / L, pid=os.getpid()))
+    return res
+
+
+def check_batched(a, X, y):
+    """Repeat 0 one model per lambda and stacked: the largest differences."""
+    a.keep_weights = True
+    _init_worker(X, y, a)
+    per_run = [run_one((li, lam, 0)) for li, lam in enumerate(lambdas())]
+    stacked = run_repeat(0)
+    dloss = max(abs(p["train_loss"] - s["train_loss"]) / abs(p["train_loss"]) for p, s in zip(per_run, stacked))
+    dw = max((pw - sw).abs().max().item() for p, s in zip(per_run, stacked) for pw, sw in zip(p["weights"], s["weights"]))
+    dacc = max(abs(p["train_acc"] - s["train_acc"]) for p, s in zip(per_run, stacked))
+    tol = 1e-9 if a.dtype == "float64" else 1e-5
+    ok = dloss <= tol
+    print(f"check-batched {a.dtype}, repeat 0, {len(per_run)} lambdas, {a.epochs} epochs: "
+          f"final training loss max rel. diff {dloss:.3g}, weights max abs diff {dw:.3g}, "
+          f"train accuracy max diff {dacc:.3g} -> {'same' if ok else 'DIFFERENT'} (tolerance {tol:g})")
+    for p, s in zip(per_run, stacked):
+        print(f"  lambda {p['lam']:10.4g}: per-run loss {p['train_loss']:.12g}  stacked {s['train_loss']:.12g}")
+    return ok
 
 
 def main():
@@ -194,22 +287,35 @@ def main():
                    help="float32 = PyTorch's default; lossexp uses float64")
     p.add_argument("--start-method", choices=["fork", "spawn", "forkserver"], default="fork")
     p.add_argument("--quiet", action="store_true", help="no per-lambda accuracy table")
+    p.add_argument("--threads", type=int, default=1, help="torch threads in each worker process")
+    p.add_argument("--batched", action="store_true",
+                   help="every lambda of a repeat as one stacked model (one job per repeat)")
+    p.add_argument("--check-batched", action="store_true",
+                   help="train repeat 0 per run and stacked, print the largest differences, exit 1 if they differ")
     a = p.parse_args()
+    a.keep_weights = False
 
     if not os.path.isfile(a.data):
         sys.exit(f"bench_torch.py: dataset not found: {a.data} "
                  "(set LOSSEXP_SHARED_DATASETS or pass --data)")
 
     X, y = load_digits(a.data)
+    if a.check_batched:
+        sys.exit(0 if check_batched(a, X, y) else 1)
     lams = lambdas()
     jobs = [(li, lam, r) for li, lam in enumerate(lams) for r in range(a.repeats)]
+    fn = run_one
+    if a.batched:
+        jobs, fn = list(range(a.repeats)), run_repeat
 
     # The parent runs no torch op before forking (no OpenMP pool to inherit).
     ctx = mp.get_context(a.start_method)
     load0 = os.getloadavg()[0]
     t0 = time.perf_counter()
     with ctx.Pool(a.workers, initializer=_init_worker, initargs=(X, y, a)) as pool:
-        results = list(pool.imap_unordered(run_one, jobs, chunksize=1))
+        results = list(pool.imap_unordered(fn, jobs, chunksize=1))
+    if a.batched:
+        results = [r for rs in results for r in rs]
     wall = time.perf_counter() - t0
     wall_process = time.perf_counter() - T_PROCESS_START
     load1 = os.getloadavg()[0]
@@ -223,9 +329,9 @@ def main():
     for r in results:
         per_worker[r["pid"]] = per_worker.get(r["pid"], 0) + 1
 
-    print(f"torch {torch.__version__}  dtype={a.dtype}  workers={a.workers} "
+    print(f"torch {torch.__version__}  dtype={a.dtype}  {'batched over lambda (one stacked model per repeat)  ' if a.batched else ''}workers={a.workers} "
           f"(runs per worker: {sorted(per_worker.values())})  "
-          f"torch threads/worker={_threads_note()}  OPENBLAS_NUM_THREADS={os.environ['OPENBLAS_NUM_THREADS']}  "
+          f"torch threads/worker={a.threads}  OPENBLAS_NUM_THREADS={os.environ['OPENBLAS_NUM_THREADS']}  "
           f"OPENBLAS_CORETYPE={os.environ.get('OPENBLAS_CORETYPE', '<unset>')} (core {_openblas_core()})")
     print(f"runs={len(results)}  steps={steps}  samples={samples}  "
           f"train flops={flops / 1e9:.2f} GFLOP (6*{macs}*samples)")
@@ -253,7 +359,7 @@ def main():
                   f"{tr.mean():14.4f}  {wl.mean():14.3f}")
 
     # One machine-readable line for scripts/bench.sh.
-    print(f"BENCH backend=torch-{a.dtype} wall_s={wall:.4f} wall_process_s={wall_process:.4f} "
+    print(f"BENCH backend=torch-{'batched-' if a.batched else ''}{a.dtype} wall_s={wall:.4f} wall_process_s={wall_process:.4f} "
           f"runs={len(results)} runs_per_s={len(results) / wall:.4f} "
           f"gflops_per_core={flops / wall / a.workers / 1e9:.4f} cpu_s={cpu:.4f}")
 

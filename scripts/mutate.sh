@@ -1318,6 +1318,23 @@ mutant i24p-grid-reference-largest study/halving_keep.go study 'TestHalvingRules
 	'if v >= 0 && v < ref[k] {' 'if v > ref[k] {'
 mutant i24p-pruned-counted-by-record study/train.go study 'TestHalvingRules_PrunedDivergedCounts$' \
 	'switch res.Status { // runs.csv' 'switch rec.Status { // runs.csv'
+# --- issue 28: bench and report stage ---
+mutant i28b-flops-input-gradient internal/flops/count.go internal/flops 'TestMLPStep_HandCount$' \
+	'		if l > 0 {' '		if l >= 0 {'
+mutant i28b-flops-no-dW internal/flops/count.go internal/flops 'TestMLPStep_HandCount$' \
+	'		f += GEMM(in, out, n) // dW' '		f += 0 // dW'
+mutant i28b-flops-partial-batch-full internal/flops/count.go internal/flops 'TestMLPTrain_PartialBatch$' \
+	'MLPStep(sizes, min(batch, rows-s))' 'MLPStep(sizes, batch)'
+mutant i28b-peak-lanes-f64 internal/flops/peak.go internal/flops 'TestPeak_Sane$' \
+	'	lanes := 4.0' '	lanes := 32.0'
+mutant i28b-peak-lanes-f32 internal/flops/peak.go internal/flops 'TestPeak_Sane$' \
+	'		lanes = 8' '		lanes = 64'
+mutant i28b-html-plus-unescaped report/html.go report 'TestHTML_ImagesAreTheFiles$' \
+	'"+", "&#43;")' '"+", "+")'
+mutant i28b-html-src-dropped report/html.go report 'TestHTML_ImagesAreTheFiles$' \
+	'template.HTMLAttr(`src="data:image/png;base64,` +' 'template.HTMLAttr(`src="data:image/png;base64,A` +'
+mutant i28b-frame-filled-again report/figure/plot.go report/figure 'TestDrawFramed_PaintsNoBackground$' \
+	'	const margin = 0.3 * vg.Centimeter' '	c.Fill(c.Rectangle.Path()); const margin = 0.3 * vg.Centimeter'
 echo
 echo "=== mutation summary: $caught caught, $missed missed, $stale stale (of $((caught + missed + stale)))"
 printf '%s\n' "${report[@]}"

@@ -596,6 +596,9 @@ type Manifest struct {
 	// TrainSeconds is the part of Seconds spent training (the runs on
 	// the workers); the rest is checking, loading, tables and figures.
 	TrainSeconds float64 `json:"train_seconds,omitempty"`
+	// ReportSeconds is the part of Seconds spent after training writing
+	// the tables from the run store, the figures and report.html.
+	ReportSeconds float64 `json:"report_seconds,omitempty"`
 	// EpochsBudgeted are the epochs sweep.halving's stored attempts
 	// trained (each its budget), EpochsFullGrid those of every run at the
 	// full budget; both 0 (left out) without halving.

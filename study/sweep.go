@@ -78,6 +78,7 @@ func Sweep(ctx context.Context, st *Study, opt SweepOptions) (*SweepOutcome, err
 
 	// Whatever happened, the tables come from the store in index order:
 	// the same bytes whether the sweep ran in one go or was resumed.
+	reportFrom := time.Now()
 	finished, counts, err := st.WriteTables(out, store)
 	if err != nil {
 		return nil, errors.Join(runErr, err)
@@ -91,8 +92,10 @@ func Sweep(ctx context.Context, st *Study, opt SweepOptions) (*SweepOutcome, err
 		}
 		runErr = oc.RunErr
 	}
+	reportSeconds := time.Since(reportFrom).Seconds()
 	m := orig.newManifest(st.SpecPath, opt.Tool, opt.BLAS, started)
 	st.fillManifest(&m, opt.Workers, started, finished, counts, stats, pre)
+	m.ReportSeconds = reportSeconds
 	if err := st.fillHalving(&m, store); err != nil {
 		return nil, errors.Join(runErr, err)
 	}

@@ -55,7 +55,8 @@ func TestSweep_InterruptDuringReport(t *testing.T) {
 }
 
 // TestSweep_TrainSeconds: the manifest's train_seconds is the training
-// alone, inside the whole time, and zero when every run was reused.
+// alone, inside the whole time, and zero when every run was reused;
+// report_seconds, the stage after it, is inside the rest.
 func TestSweep_TrainSeconds(t *testing.T) {
 	dir := t.TempDir()
 	st, err := Plan(t.Context(), []byte(tinySpec), filepath.Join(dir, "s.yaml"), experiments.Folders{}, DefaultLimits())
@@ -74,6 +75,11 @@ func TestSweep_TrainSeconds(t *testing.T) {
 		}
 		if ok := (want > 0 && m.TrainSeconds > 0 && m.TrainSeconds < m.Seconds) || (want == 0 && m.TrainSeconds == 0); !ok {
 			t.Errorf("sweep %d (%d trained): train_seconds %v of seconds %v", i, want, m.TrainSeconds, m.Seconds)
+		}
+		// report_seconds: the tables, figures and report.html, after
+		// training, inside the whole time (both sweeps write them).
+		if m.ReportSeconds <= 0 || m.TrainSeconds+m.ReportSeconds > m.Seconds {
+			t.Errorf("sweep %d: report_seconds %v, train_seconds %v, seconds %v", i, m.ReportSeconds, m.TrainSeconds, m.Seconds)
 		}
 	}
 }

@@ -473,10 +473,12 @@ func (f *figure) Draw(c draw.Canvas) error {
 	return DrawFramed(c, f.title, f.subtitle, f.plot)
 }
 
-// DrawFramed draws a titled figure whose plot and legend build returns.
+// DrawFramed draws a titled figure whose plot and legend build returns,
+// on a canvas whose background is already painted: vgimg.NewWith fills
+// its image with white (its background colour) as it makes it, so a
+// second, anti-aliased fill of the whole canvas (one pixel at a time,
+// about a tenth of a figure's drawing) would change no pixel.
 func DrawFramed(c draw.Canvas, title, subtitle string, build func() (*plot.Plot, plot.Legend, error)) error {
-	c.SetColor(color.White)
-	c.Fill(c.Rectangle.Path())
 	const margin = 0.3 * vg.Centimeter
 	c = draw.Crop(c, margin, -margin, margin, -margin)
 

@@ -184,9 +184,7 @@ func (f samplesFigure) WriteTo(w io.Writer) (int64, error) {
 		width = vg.Length(cols) * 8 * vg.Centimeter
 	}
 	c := vgimg.NewWith(vgimg.UseWH(width, h), vgimg.UseDPI(FigureDPI))
-	dc := draw.New(c)
-	c.SetColor(color.White)
-	c.Fill(dc.Rectangle.Path())
+	dc := draw.New(c) // white already: vgimg.NewWith paints its background
 	grid := make([][]*plot.Plot, rows)
 	for i := range grid {
 		grid[i] = make([]*plot.Plot, cols)

@@ -1,0 +1,6 @@
+//go:build !amd64
+
+package flops
+
+// fmaRounds: no FMA loop on this architecture.
+func fmaRounds(float32 bool, n int) bool { return false }
