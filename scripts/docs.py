@@ -700,6 +700,8 @@ def halving_quickstart():
     st = "quickstart-halving-0"
     err = open(os.path.join(results, st + ".err"), encoding="utf-8").read().split("\n")
     rungs = [l for l in err if re.match(r"sweep \S+: halving(: \d+ of \d+ grid points reach| rung )", l)]
+    if not rungs:
+        sys.exit("docs.py: %s.err has no 'halving rung' line: did the sweep's messages change?" % st)
     out = ("<!-- not run: lossexp sweep quickstart-halving.yaml — the quickstart with the lines above added;"
            " scripts/docs.sh runs it and TestHalving_Quickstart checks its answer -->\n\n"
            "    $ lossexp sweep quickstart-halving.yaml\n")
