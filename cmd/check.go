@@ -90,7 +90,8 @@ way by more than max(abs, rel × |baseline mean|, k × √(se_base² + se_new²)
 pooled over the repeats, the .se column). Accuracy and r2 must not fall;
 loss, mse, gap and the fairness gaps must not rise; metrics without a
 direction (weight_l1, weight_l2, sparsity, near_zero) must not move either
-way. A grid point with more diverged runs than the baseline regresses.
+way. A grid point with more diverged runs, or more failed runs (a training
+command's run that did not report), than the baseline regresses.
 
 Beyond single points, check compares the balance points of every swept term
 (lambda_best and lambda_1se may move one grid step) and the trade-off fronts

@@ -28,6 +28,7 @@ import os
 import re
 import shutil
 import sys
+import textwrap
 
 ROOT = os.path.normpath(os.path.join(os.path.dirname(os.path.abspath(__file__)), ".."))
 # Blocks another script writes (with the machine and the date), left as
@@ -634,12 +635,122 @@ def refine_text():
             "%s; a 30-point grid (%d runs) finds %s.\n" % (rn, rf, gn, gf))
 
 
+def refine_measure():
+    """docs/grids.md: the refinement measurement on a known curve, as
+    TestRefineLambdas_LocatesOneSE logs it (scripts/docs.sh runs it -v)."""
+    text = open(os.path.join(results, "refine-measure.out"), encoding="utf-8").read()
+    m = re.search(r"mean over (\d+) shifts, decades: \|λ_1se − λ\*\| 30-point grid ([\d.]+), 7-point grid ([\d.]+), "
+                  r"7 \+ 2×4 refined ([\d.]+); bracket width 30-point ([\d.]+), refined ([\d.]+)", text)
+    if not m:
+        sys.exit("docs.py: TestRefineLambdas_LocatesOneSE logged no measurement:\n" + text)
+    shifts, fine, coarse, ref, fine_br, ref_br = m.groups()
+    return ("How well does it work? On a known curve (a regularization curve with a\n"
+            "cliff, SE 0.009, shifted along log λ %s times so that no grid is lucky;\n"
+            "`TestRefineLambdas_LocatesOneSE`), a coarse 7-point grid plus two rounds of\n"
+            "4 (15 λ > 0) puts λ_1se %s decades from the true boundary on average and\n"
+            "brackets it (between λ_1se and the next λ) in %s decades; a 30-point\n"
+            "grid over the same range is %s decades off with a bracket of %s; the\n"
+            "7-point grid alone is %s off (`go test -run\n"
+            "TestRefineLambdas_LocatesOneSE -v ./report/table/` prints these).\n" % (
+                shifts, ref, ref_br, fine, fine_br, coarse))
+
+
+def merge_missing():
+    """docs/cluster.md: what `lossexp merge` prints (standard output, then
+    the error on standard error) when shard 5 of 8 of l1-sparsity never
+    ran, with the paths a reader in the repository would see."""
+    text = "".join(open(os.path.join(results, "merge-missing." + x), encoding="utf-8").read() for x in ("out", "err"))
+    text = text.replace(os.path.join(results, "l1-sparsity-shards"), "results/l1-sparsity").replace(os.path.join(ROOT, ""), "")
+    out = ("<!-- not run: * — what merge prints (scripts/docs.sh runs 7 of the 8 shards and this merge) -->\n\n"
+           "    $ lossexp merge results/l1-sparsity    # shards 0–4, 6 and 7 of 8 ran, shard 5 did not\n")
+    return out + "".join(("    " + l).rstrip() + "\n" for l in text.rstrip("\n").split("\n")) + "\n"
+
+
+def stability_line():
+    """The quickstart's λ_1se stability line, as the sweep printed it."""
+    line = next(l for l in answer("quickstart").split("\n") if "λ_1se =" in l)
+    return "\n    %s\n\n" % line.strip()
+
+
+HALVING = re.compile(r"^\s*halving: (\{.*\})\s*$", re.M)
+
+
+def halving_setting(study):
+    """The sweep.halving line of the spec a sweep stored (results/NAME/spec.yaml)."""
+    m = HALVING.search(open(os.path.join(results, study, "spec.yaml"), encoding="utf-8").read())
+    if not m:
+        sys.exit("docs.py: %s/spec.yaml has no sweep.halving" % study)
+    return m.group(1)
+
+
+def halving_epochs(study):
+    """The last line a halving sweep writes to standard error:
+    "halving: 4140 of 7500 epochs (55.2%)"."""
+    lines = [l for l in open(os.path.join(results, study + ".err"), encoding="utf-8").read().split("\n")
+             if re.match(r"halving: \d+ of \d+ epochs", l)]
+    if len(lines) != 1:
+        sys.exit("docs.py: %s.err: want one halving: … epochs line, got %r" % (study, lines))
+    return lines[0]
+
+
+def halving_quickstart():
+    """docs/halving.md's example: what the halving quickstart tells on
+    standard error (its rungs, the epochs spent) and its answer against
+    the full grid's."""
+    st = "quickstart-halving-0"
+    err = open(os.path.join(results, st + ".err"), encoding="utf-8").read().split("\n")
+    rungs = [l for l in err if re.match(r"sweep \S+: halving(: \d+ of \d+ grid points reach| rung )", l)]
+    if not rungs:
+        sys.exit("docs.py: %s.err has no 'halving rung' line: did the sweep's messages change?" % st)
+    out = ("<!-- not run: lossexp sweep quickstart-halving.yaml — the quickstart with the lines above added;"
+           " scripts/docs.sh runs it and TestHalving_Quickstart checks its answer -->\n\n"
+           "    $ lossexp sweep quickstart-halving.yaml\n")
+    out += "".join("    %s\n" % l for l in rungs) + "    …\n    %s\n\n" % halving_epochs(st)
+    got = [point(st, "l2", p) for p in ("lambda_best", "lambda_1se")]
+    full = [point("quickstart", "l2", p) for p in ("lambda_best", "lambda_1se")]
+    if got == full:
+        out += "It finds the full grid's λ_best (%s) and λ_1se (%s)" % tuple(full)
+    else:
+        out += "It finds λ_best %s and λ_1se %s, where the full grid finds %s and %s" % tuple(got + full)
+    return out + ".\n"
+
+
+def halving_keep_table():
+    """docs/halving.md: the keep rule's settings on the quickstart."""
+    full = [point("quickstart", "l2", p) for p in ("lambda_best", "lambda_1se")]
+    rows = []
+    for i in range(len(glob.glob(os.path.join(results, "quickstart-halving-*.out")))):
+        st = "quickstart-halving-%d" % i
+        got = [point(st, "l2", p) for p in ("lambda_best", "lambda_1se")]
+        epochs = re.sub(r"^halving: ", "", halving_epochs(st)).replace(" epochs", "")
+        rows.append(["`%s`" % halving_setting(st)] + ["same" if a == b else a for a, b in zip(got, full)] + [epochs])
+    total = re.search(r" of (\d+) epochs", halving_epochs("quickstart-halving-0")).group(1)
+    return ("On the shipped quickstart (λ_best %s and λ_1se %s on the full grid of\n"
+            "%s epochs):\n\n" % (full[0], full[1], total)) + md(["halving", "λ_best", "λ_1se", "epochs spent"], rows)
+
+
 def help_exit_status():
     """`lossexp help exit-status` as the binary prints it (scripts/docs.sh
     writes it to RESULTS/help-exit-status.out): one source, the help text."""
     with open(os.path.join(results, "help-exit-status.out"), encoding="utf-8") as r:
         text = r.read().rstrip("\n")
     return "\n" + "\n".join(("    " + l).rstrip() for l in text.split("\n")) + "\n\n"
+
+
+def help_section(name, section):
+    """A section of `lossexp help [name]` (RESULTS/help[-name].out, from
+    scripts/docs.sh): the lines after "section:" up to the blank line, as a
+    code block."""
+    path = os.path.join(results, "help%s.out" % ("-" + name if name else ""))
+    lines = open(path, encoding="utf-8").read().split("\n")
+    try:
+        start = lines.index(section + ":") + 1
+    except ValueError:
+        sys.exit("docs.py: %s has no %s: section" % (path, section))
+    end = lines.index("", start)
+    # cobra's own -h, --help line is in every section: left out.
+    body = textwrap.dedent("\n".join(l for l in lines[start:end] if not l.strip().startswith("-h, --help")))
+    return "\n" + "".join(("    " + l).rstrip() + "\n" for l in body.split("\n")) + "\n"
 
 
 def bench_latest():
@@ -676,6 +787,7 @@ def compare_output():
 GENERATORS = {
     "compare-output": compare_output,
     "help-exit-status": help_exit_status,
+    "help-commands": lambda: help_section("", "Available Commands"),
     "bench-latest": bench_latest,
     "tour-sweep": tour_sweep,
     "tour-answer": tour_answer,
@@ -708,7 +820,17 @@ GENERATORS = {
     "data-size-table": data_size_table,
     "data-size-text": data_size_text,
     "refine-text": refine_text,
+    "refine-measure": refine_measure,
+    "stability-line": stability_line,
+    "merge-missing": merge_missing,
+    "halving-quickstart": halving_quickstart,
+    "halving-keep-table": halving_keep_table,
 }
+
+
+# <!-- generated: help-<command>-flags -->: the Flags section of `lossexp
+# help <command>` ("export-k8s" for `lossexp help export k8s`).
+HELP_FLAGS = re.compile(r"^help-([\w-]+)-flags$")
 
 
 def pages():
@@ -732,6 +854,10 @@ def main(argv):
             name = m.group(2)
             if name in WRITTEN_ELSEWHERE:
                 return m.group(0)
+            flags = HELP_FLAGS.match(name)
+            if flags:
+                used.add(name)
+                return m.group(1) + help_section(flags.group(1), "Flags") + m.group(4)
             if name not in GENERATORS:
                 sys.exit("docs.py: %s: unknown generated block %r" % (os.path.relpath(page, ROOT), name))
             used.add(name)

@@ -57,18 +57,58 @@ tmp="$(mktemp -d)"
 mkdir "$tmp/results"
 trap 'rm -rf "$tmp"' EXIT
 CGO_ENABLED=0 go build -o "$tmp/lossexp" .
+# sweep SPEC NAME: the answer it prints in results/NAME.out, what it
+# tells on standard error in results/NAME.err.
+sweep() {
+	"$tmp/lossexp" sweep "$1" --out "$tmp/results/$2" --workers 2 \
+		>"$tmp/results/$2.out" 2>"$tmp/results/$2.err" || {
+		echo "docs: $1 failed:" >&2
+		cat "$tmp/results/$2.err" >&2
+		exit 1
+	}
+}
 for s in "${studies[@]}"; do
 	spec="configs/$s.yaml"
 	case "$s" in *.yaml) spec="$s" s="$(basename "$s" .yaml)" ;; esac
-	"$tmp/lossexp" sweep "$spec" --out "$tmp/results/$s" --workers 2 \
-		>"$tmp/results/$s.out" 2>"$tmp/$s.err" || {
-		echo "docs: $spec failed:" >&2
-		cat "$tmp/$s.err" >&2
-		exit 1
-	}
+	sweep "$spec" "$s"
 done
+# docs/halving.md: the quickstart with sweep.halving added before its
+# report: section (as TestHalving_Quickstart does), with the keep rule's
+# settings the page compares; the first is the page's example.
+halving=("6, eta: 3, keep_se: 1" "2, eta: 3, keep_se: 1" "6, eta: 3, keep_se: 0.5" "6, eta: 3, keep_se: 0")
+for i in "${!halving[@]}"; do
+	sed "s/^report:/sweep:\n  halving: {min_epochs: ${halving[$i]}}\nreport:/" configs/quickstart.yaml \
+		>"$tmp/quickstart-halving-$i.yaml"
+	sweep "$tmp/quickstart-halving-$i.yaml" "quickstart-halving-$i"
+done
+# docs/cluster.md: what merge prints when a shard never ran (shard 5 of 8
+# of l1-sparsity); it must exit 1 and write nothing.
+for i in 0 1 2 3 4 6 7; do
+	"$tmp/lossexp" sweep configs/l1-sparsity.yaml --shard "$i/8" --out "$tmp/results/l1-sparsity-shards" \
+		--workers 2 >/dev/null 2>"$tmp/shard.err" || { cat "$tmp/shard.err" >&2; exit 1; }
+done
+rc=0
+"$tmp/lossexp" merge "$tmp/results/l1-sparsity-shards" >"$tmp/results/merge-missing.out" 2>"$tmp/results/merge-missing.err" || rc=$?
+[ "$rc" = 1 ] || {
+	echo "docs: lossexp merge of 7 of 8 shards exited $rc, want 1:" >&2
+	cat "$tmp/results/merge-missing.out" "$tmp/results/merge-missing.err" >&2
+	exit 1
+}
+# docs/grids.md quotes the refinement measurement on a known curve.
+go test -count=1 -run '^TestRefineLambdas_LocatesOneSE$' -v ./report/table/ >"$tmp/results/refine-measure.out" 2>&1 || {
+	cat "$tmp/results/refine-measure.out" >&2
+	exit 1
+}
 # The help texts the docs quote (one source: the help text).
 "$tmp/lossexp" help exit-status >"$tmp/results/help-exit-status.out"
+# … and every command's help (help-<command>.out, a space as "-"), whose
+# Flags sections the docs show (<!-- generated: help-<command>-flags -->).
+"$tmp/lossexp" help >"$tmp/results/help.out"
+for c in $(awk '/^Available Commands:/ {on = 1; next} /^$/ {on = 0} on {print $1}' "$tmp/results/help.out") \
+	"export k8s" "export slurm"; do
+	# shellcheck disable=SC2086 # "export k8s" is two words
+	"$tmp/lossexp" help $c >"$tmp/results/help-${c// /-}.out"
+done
 
 # Every command the docs show, run as a reader would from a fresh clone:
 # TestDocs_Commands runs them in order (README first, then docs/), in a
@@ -79,10 +119,13 @@ clone="$tmp/clone"
 mkdir "$clone"
 rev="$(git stash create)"
 git archive "${rev:-HEAD}" | tar -x -C "$clone"
+# A failed command is reported, and the blocks are still compared (the
+# same change often moves both); the status is 1 at the end.
+failed=
 LOSSEXP_DOCS_CLONE="$clone" go test -count=1 -timeout 30m -run '^TestDocs_Commands$' . >"$tmp/commands.out" 2>&1 || {
 	echo "docs: a command the docs show failed (TestDocs_Commands):" >&2
 	cat "$tmp/commands.out" >&2
-	exit 1
+	failed=1
 }
 # docs/compare.md shows what its last command prints (the clone holds
 # the two studies its commands swept).
@@ -92,4 +135,5 @@ LOSSEXP_DOCS_CLONE="$clone" go test -count=1 -timeout 30m -run '^TestDocs_Comman
 	exit 1
 }
 
-python3 scripts/docs.py "$tmp/results" $check
+python3 scripts/docs.py "$tmp/results" $check || failed=1
+[ -z "$failed" ]
