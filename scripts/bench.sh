@@ -15,7 +15,8 @@
 #   two 1-worker lossexp processes at once, each training half the grid
 #            (--shard 0/2 and 1/2), for the coordination goal
 # and the FMA peak of both cores in each precision (scripts/benchmeter: a loop
-# of independent 256-bit AVX2 FMAs). The commands alternate: every round runs
+# of independent FMAs on the widest vectors the CPU has: 512-bit with
+# AVX-512F, which the GEMM kernels then use too, else 256-bit AVX2). The commands alternate: every round runs
 # each once, in the same order, and a command's figure is its best
 # (smallest) whole-process wall time over the rounds (default 3; the ratios
 # are of those bests: "best of 3 alternations"). Then the convex path (L2
@@ -371,7 +372,7 @@ for name in "${!WALL[@]}"; do echo "$name"; done | grep -v '^convex-' | sort | w
 done
 echo "training work: $(awk -v f="$flops" 'BEGIN{printf "%.1f", f/1e9}') GFLOP ($rows training rows x 20 epochs x 27 runs; forward and backward products, scripts/benchmeter flops)"
 for prec in float64 float32; do
-  [[ -n ${PEAK[$prec]:-} ]] && echo "FMA peak, $prec, 2 cores: $(awk -v p="${PEAK[$prec]}" 'BEGIN{printf "%.1f", p/1e9}') GFLOP/s (best of $ROUNDS rounds x 3 tries of 1 s; 12 independent 256-bit AVX2 FMAs a loop, no memory access)"
+  [[ -n ${PEAK[$prec]:-} ]] && echo "FMA peak, $prec, 2 cores: $(awk -v p="${PEAK[$prec]}" 'BEGIN{printf "%.1f", p/1e9}') GFLOP/s (best of $ROUNDS rounds x 3 tries of 1 s; 12 independent $("$out/benchmeter" vector-bits)-bit FMAs a loop, no memory access)"
 done
 echo "(load average (1, 5, 15 min) $load_before at the start, $load_after at the end, on $(nproc) CPUs)"
 

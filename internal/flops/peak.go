@@ -7,14 +7,14 @@ import (
 )
 
 // RoundFLOPs returns the floating-point operations of one round of the FMA
-// loop: 12 FMAs on 256-bit vectors (4 float64 or 8 float32 lanes), two
-// operations each.
+// loop: 12 FMAs on vectors of VectorBits (64-bit float64 or 32-bit float32
+// lanes), two operations each.
 func RoundFLOPs(float32 bool) float64 {
-	lanes := 4.0
+	lane := 64
 	if float32 {
-		lanes = 8
+		lane = 32
 	}
-	return 12 * lanes * 2
+	return 12 * float64(VectorBits()/lane) * 2
 }
 
 // ErrNoFMA: the CPU (or architecture) has no AVX2/FMA loop to measure.

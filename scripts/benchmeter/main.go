@@ -5,8 +5,11 @@
 //	    the FLOPs of the matrix products of training RUNS MLPs with layer
 //	    sizes SIZES (e.g. 64,128,64,10) on ROWS rows, batch BATCH, EPOCHS epochs
 //	go run ./scripts/benchmeter peak float64|float32 [CORES]
-//	    the AVX2/FMA peak in FLOP/s of CORES goroutines at once (default
-//	    GOMAXPROCS), best of three tries of 1 s
+//	    the FMA peak in FLOP/s of CORES goroutines at once (default
+//	    GOMAXPROCS), best of three tries of 1 s, on the widest vectors the
+//	    CPU has (512-bit with AVX-512F, as the GEMM kernels use, else 256)
+//	go run ./scripts/benchmeter vector-bits
+//	    that width (0: no FMA loop on this CPU)
 package main
 
 import (
@@ -67,6 +70,9 @@ func run(args []string) error {
 		}
 		fmt.Printf("%.0f\n", p)
 		return nil
+	case len(args) == 1 && args[0] == "vector-bits":
+		fmt.Println(flops.VectorBits())
+		return nil
 	}
-	return fmt.Errorf("usage: benchmeter flops SIZES ROWS BATCH EPOCHS RUNS | benchmeter peak float64|float32 [CORES]")
+	return fmt.Errorf("usage: benchmeter flops SIZES ROWS BATCH EPOCHS RUNS | benchmeter peak float64|float32 [CORES] | benchmeter vector-bits")
 }
