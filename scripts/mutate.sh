@@ -1229,6 +1229,9 @@ mutant i27-docker-command-unmarked docs/cluster.md . 'TestDocs_Commands' \
 	'<!-- not run: * — needs a Docker daemon and a registry -->' ''
 mutant i27-exempt-mark-ignored docs_commands_test.go . 'TestDocs_Commands' \
 	'				cmd.exempt = e.reason' '				_ = e.reason'
+# --- edges of the newer features ---
+mutant e5-empty-summary-indexed report/figure/plot.go study 'TestHalving_CtrlCMidRung$' \
+	'	if len(s.Points) == 0 {' '	if false {'
 echo
 echo "=== mutation summary: $caught caught, $missed missed, $stale stale (of $((caught + missed + stale)))"
 printf '%s\n' "${report[@]}"
