@@ -1232,6 +1232,10 @@ mutant i27-exempt-mark-ignored docs_commands_test.go . 'TestDocs_Commands' \
 # --- edges of the newer features ---
 mutant e5-empty-summary-indexed report/figure/plot.go study 'TestHalving_CtrlCMidRung$' \
 	'	if len(s.Points) == 0 {' '	if false {'
+mutant e5-compare-direction-ignored report/compare/compare.go report/compare 'TestCompare_OppositeDirections$' \
+	'(taskA == "" || c.a.Analysis.Task.Higher == c.b.Analysis.Task.Higher)' 'true'
+mutant e5-compare-term-direction-ignored report/compare/figures.go report/compare 'TestCompare_OppositeDirections$' \
+	'				if ta.Metric.Higher != tb.Metric.Higher {' '				if false {'
 echo
 echo "=== mutation summary: $caught caught, $missed missed, $stale stale (of $((caught + missed + stale)))"
 printf '%s\n' "${report[@]}"

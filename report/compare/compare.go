@@ -306,9 +306,12 @@ func (c *Comparison) balance() {
 	if c.b.Analysis != nil {
 		tb, taskB = c.b.Analysis.Terms, c.b.Analysis.Task.Name
 	}
-	if taskA == taskB {
+	switch {
+	case taskA == taskB && (taskA == "" || c.a.Analysis.Task.Higher == c.b.Analysis.Task.Higher):
 		c.Task = taskA
-	} else {
+	case taskA == taskB: // one spec's trainer.metrics says higher, the other's lower
+		c.Notes = append(c.Notes, fmt.Sprintf("the studies choose their balance points on %s in opposite directions (%s: %s is better, %s: %s is better): they are set side by side, not compared", taskA, c.a.title(), better(c.a.Analysis.Task.Higher), c.b.title(), better(c.b.Analysis.Task.Higher)))
+	default:
 		c.Notes = append(c.Notes, fmt.Sprintf("the studies choose their balance points on different task metrics (%s: %s, %s: %s): they are set side by side, not compared", c.a.title(), orNone(taskA), c.b.title(), orNone(taskB)))
 	}
 	same := func(x, y table.TermAnalysis) bool {

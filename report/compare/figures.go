@@ -81,6 +81,10 @@ func (c *Comparison) tradeoffFigures() ([]Figure, error) {
 		for j := range c.b.Analysis.Terms {
 			tb := &c.b.Analysis.Terms[j]
 			if ta.Term == tb.Term && ta.Fixed == tb.Fixed && ta.Tag() == tb.Tag() && ta.Metric.Index >= 0 && ta.Metric.Name == tb.Metric.Name && tb.Metric.Index >= 0 {
+				if ta.Metric.Higher != tb.Metric.Higher {
+					c.Notes = append(c.Notes, fmt.Sprintf("no trade-off figure of %s: %s is better %s in %s, %s in %s", ta.Term, ta.Metric.Name, better(ta.Metric.Higher), c.a.title(), better(tb.Metric.Higher), c.b.title()))
+					continue
+				}
 				pairs = append(pairs, pair{ta, tb})
 			}
 		}
