@@ -1236,6 +1236,8 @@ mutant e5-compare-direction-ignored report/compare/compare.go report/compare 'Te
 	'(taskA == "" || c.a.Analysis.Task.Higher == c.b.Analysis.Task.Higher)' 'true'
 mutant e5-compare-term-direction-ignored report/compare/figures.go report/compare 'TestCompare_OppositeDirections$' \
 	'				if ta.Metric.Higher != tb.Metric.Higher {' '				if false {'
+mutant e5-live-tail-blocking-open experiments/command/live.go experiments/command 'TestLastEpoch_HostileFile$' \
+	'"github.com/lossexp/lossexp/internal/saferead"' 'saferead "os"'
 echo
 echo "=== mutation summary: $caught caught, $missed missed, $stale stale (of $((caught + missed + stale)))"
 printf '%s\n' "${report[@]}"
