@@ -1238,6 +1238,8 @@ mutant e5-compare-term-direction-ignored report/compare/figures.go report/compar
 	'				if ta.Metric.Higher != tb.Metric.Higher {' '				if false {'
 mutant e5-live-tail-blocking-open experiments/command/live.go experiments/command 'TestLastEpoch_HostileFile$' \
 	'"github.com/lossexp/lossexp/internal/saferead"' 'saferead "os"'
+mutant e5-checkpoint-files-unchecked study/folder.go study 'TestHalving_CheckpointFileNotAFile$' \
+	'inv.Links = append(inv.Links, filepath.Join(rel, f))' '_ = f'
 echo
 echo "=== mutation summary: $caught caught, $missed missed, $stale stale (of $((caught + missed + stale)))"
 printf '%s\n' "${report[@]}"

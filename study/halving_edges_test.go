@@ -5,11 +5,16 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"io/fs"
 	"os"
 	"path/filepath"
+	"strings"
+	"syscall"
 	"testing"
 
 	"github.com/lossexp/lossexp/experiments"
+	"github.com/lossexp/lossexp/internal/layout"
+	"github.com/lossexp/lossexp/sweep"
 )
 
 // TestHalving_CtrlCMidRung: Ctrl-C while a rung below the full budget
@@ -57,4 +62,54 @@ func ctrlCInRung(t *testing.T, dir, want string, rung int) {
 	if len(a) == 0 || !bytes.Equal(a, b) {
 		t.Errorf("resumed after Ctrl-C in rung %d: runs.csv differs from an uninterrupted sweep's\n%s\nwant\n%s", rung, b, a)
 	}
+}
+
+// TestHalving_CheckpointFileNotAFile: a named pipe or a link where
+// lossexp keeps a checkpoint folder's files (the built-in trainer's
+// state, the folder's marker) is refused before any run trains, as a
+// link at the folder itself is (exit 2): it was met mid-sweep, after
+// other runs had trained, and stopped it as a run error (exit 1).
+func TestHalving_CheckpointFileNotAFile(t *testing.T) {
+	for _, name := range []string{layout.TrainerStateFile, layout.CheckpointMark} {
+		t.Run(name, func(t *testing.T) {
+			dir := t.TempDir()
+			out := filepath.Join(dir, "o")
+			st := planText(t, halvingSpec, dir)
+			ctx, cancel := context.WithCancel(t.Context())
+			passes := 0
+			Sweep(ctx, st, SweepOptions{Out: out, Workers: 2, Start: func(p *Pass) (func(int, int, *experiments.Result), func()) {
+				if passes++; passes == 2 {
+					cancel()
+				}
+				return nil, nil
+			}})
+			cp := filepath.Join(out, CheckpointsDir, layout.CheckpointName(1, 0))
+			if err := os.Remove(filepath.Join(cp, name)); err != nil && !errors.Is(err, fs.ErrNotExist) {
+				t.Fatal(err)
+			}
+			if err := syscall.Mkfifo(filepath.Join(cp, name), 0o644); err != nil {
+				t.Fatal(err)
+			}
+			before := storeCount(t, out)
+			_, err := Sweep(t.Context(), planText(t, halvingSpec, dir), SweepOptions{Out: out, Workers: 2})
+			var ie *InputError
+			if !errors.As(err, &ie) || !strings.Contains(err.Error(), name) {
+				t.Fatalf("resume with a named pipe at %s: error %v, want an input error naming it", name, err)
+			}
+			if n := storeCount(t, out); n != before {
+				t.Errorf("refused resume trained %d runs, want none", n-before)
+			}
+		})
+	}
+}
+
+// storeCount is the number of runs in out's run store.
+func storeCount(t *testing.T, out string) int {
+	t.Helper()
+	s, err := sweep.OpenStore(filepath.Join(out, sweep.StoreDir))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer s.Close()
+	return s.Count()
 }
