@@ -53,6 +53,11 @@ func PartialReport(ctx context.Context, dir, out string, o ReportOptions) (*Part
 	}
 	if out == "" {
 		out = filepath.Join(dir, PartialDir)
+		// lossexp's name in the results folder: a link there would carry
+		// the report out of it (a --out link is the user's choice).
+		if fi, err := os.Lstat(out); err == nil && !fi.IsDir() {
+			return nil, inputf("%s is %s, not a folder: lossexp never follows a link out of its results folder nor writes into a special file; remove it, or choose --out", out, saferead.Kind(fi.Mode()))
+		}
 	}
 	lock, err := LockAccepted(out, "lossexp report (partial) "+dir, true, func() error { return acceptable(out, "") })
 	if err != nil {
