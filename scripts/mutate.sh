@@ -1242,6 +1242,8 @@ mutant e5-checkpoint-files-unchecked study/folder.go study 'TestHalving_Checkpoi
 	'inv.Links = append(inv.Links, filepath.Join(rel, f))' '_ = f'
 mutant e5-partial-link-followed study/partial.go study 'TestPartial_DefaultOutALink$' \
 	'if fi, err := os.Lstat(out); err == nil && !fi.IsDir() {' 'if fi, err := os.Lstat(out); err == nil && false && !fi.IsDir() {'
+mutant e5-compare-spec-warning-dropped report/compare/compare.go report/compare 'TestCompare_SpecUnreadable$' \
+	'		c.Notes = append(c.Notes, specWarnings(s)...)' '		_ = specWarnings'
 echo
 echo "=== mutation summary: $caught caught, $missed missed, $stale stale (of $((caught + missed + stale)))"
 printf '%s\n' "${report[@]}"

@@ -4,6 +4,7 @@ import (
 	"encoding/binary"
 	"errors"
 	"fmt"
+	"github.com/lossexp/lossexp/internal/layout"
 	"github.com/lossexp/lossexp/report/table"
 	"math"
 	"slices"
@@ -171,6 +172,7 @@ func Compare(a, b *Study) (*Comparison, error) {
 		if s.Planned > 0 && s.Stored < s.Planned {
 			c.Notes = append(c.Notes, fmt.Sprintf("%s holds %d of %d runs: compared as stored", s.title(), s.Stored, s.Planned))
 		}
+		c.Notes = append(c.Notes, specWarnings(s)...)
 	}
 	return c, nil
 }
@@ -379,4 +381,20 @@ func orNone(s string) string {
 		return "none"
 	}
 	return s
+}
+
+// specWarnings are s's analysis warnings about a spec.yaml edited so
+// that it no longer reads: its balance points and metric directions are
+// then guessed, which the comparison must say (a folder without one is
+// named by its label, see Side).
+func specWarnings(s *Study) []string {
+	var ws []string
+	if s.Analysis != nil {
+		for _, w := range s.Analysis.Warnings {
+			if strings.HasPrefix(w, layout.SpecFile+" could not be read") {
+				ws = append(ws, s.title()+": "+w)
+			}
+		}
+	}
+	return ws
 }

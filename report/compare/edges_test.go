@@ -1,9 +1,13 @@
 package compare
 
 import (
+	"os"
+	"path/filepath"
 	"slices"
 	"strings"
 	"testing"
+
+	"github.com/lossexp/lossexp/report/table"
 )
 
 // TestCompare_OppositeDirections: two studies whose specs rank the same
@@ -46,4 +50,40 @@ func TestCompare_OppositeDirections(t *testing.T) {
 			}
 		})
 	}
+}
+
+// TestCompare_SpecUnreadable: a folder whose spec.yaml was edited so that
+// it no longer reads is compared with its balance points and directions
+// guessed; the comparison said nothing (the report warns): it now notes
+// it, naming the study and spec.yaml.
+func TestCompare_SpecUnreadable(t *testing.T) {
+	grid := []float64{0, 0.01, 0.1, 1}
+	acc := func(l float64) float64 { return 0.9 - l/10 }
+	w := func(l float64) float64 { return 1 / (1 + l) }
+	a := frontsStudy(t, "A", "a", grid, acc, w)
+	b := studyCSV(t, "B", readText(t, filepath.Join(a.Dir, table.RunsFile)))
+	if err := os.WriteFile(filepath.Join(b.Dir, "spec.yaml"), []byte("name: b\nrepeats: [\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	an, err := table.Analyze(b.Dir, b.Runs, b.Summary)
+	if err != nil {
+		t.Fatal(err)
+	}
+	b.Analysis = an
+	c, err := Compare(a, b)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !slices.ContainsFunc(c.Notes, func(n string) bool { return strings.HasPrefix(n, b.title()+": spec.yaml could not be read") }) {
+		t.Errorf("B's spec.yaml does not read: notes %q, want one naming B and spec.yaml", c.Notes)
+	}
+}
+
+func readText(t *testing.T, path string) string {
+	t.Helper()
+	b, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return string(b)
 }
