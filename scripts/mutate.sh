@@ -1244,6 +1244,8 @@ mutant e5-partial-link-followed study/partial.go study 'TestPartial_DefaultOutAL
 	'if fi, err := os.Lstat(out); err == nil && !fi.IsDir() {' 'if fi, err := os.Lstat(out); err == nil && false && !fi.IsDir() {'
 mutant e5-compare-spec-warning-dropped report/compare/compare.go report/compare 'TestCompare_SpecUnreadable$' \
 	'		c.Notes = append(c.Notes, specWarnings(s)...)' '		_ = specWarnings'
+mutant e5-partial-spec-unwritten study/partial.go study 'TestPartial_SpecBeside$' \
+	'if err := atomicfile.WriteBytes(filepath.Join(out, SpecFile), st.SpecText); err != nil {' 'if false {'
 echo
 echo "=== mutation summary: $caught caught, $missed missed, $stale stale (of $((caught + missed + stale)))"
 printf '%s\n' "${report[@]}"

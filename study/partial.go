@@ -69,6 +69,11 @@ func PartialReport(ctx context.Context, dir, out string, o ReportOptions) (*Part
 	if err != nil {
 		return nil, err
 	}
+	// The spec beside the tables, as in a sweep's folder: compare and
+	// report read the task metric and the directions from it.
+	if err := atomicfile.WriteBytes(filepath.Join(out, SpecFile), st.SpecText); err != nil {
+		return nil, err
+	}
 	pr := &Partial{Out: out, K: k, N: st.Plans.Len()}
 	if k == 0 {
 		return nil, inputf("%s: no run of the sweep is stored yet (0 of %d runs): nothing to report", dir, pr.N)
@@ -85,7 +90,7 @@ func PartialReport(ctx context.Context, dir, out string, o ReportOptions) (*Part
 		return nil, inputf("partial report of %s (%d of %d runs): %w", dir, k, pr.N, err)
 	}
 	figures, _ := atomicfile.GlobIn(out, "*.png")
-	for _, name := range append(append([]string{}, TableFiles...), BalanceFile, PairedFile, CostFile) {
+	for _, name := range append(append([]string{}, TableFiles...), BalanceFile, PairedFile, CostFile, SpecFile) {
 		if _, err := os.Stat(filepath.Join(out, name)); err == nil {
 			pr.Files = append(pr.Files, filepath.Join(out, name))
 		}
