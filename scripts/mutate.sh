@@ -1246,6 +1246,8 @@ mutant e5-compare-spec-warning-dropped report/compare/compare.go report/compare 
 	'		c.Notes = append(c.Notes, specWarnings(s)...)' '		_ = specWarnings'
 mutant e5-partial-spec-unwritten study/partial.go study 'TestPartial_SpecBeside$' \
 	'if err := atomicfile.WriteBytes(filepath.Join(out, SpecFile), st.SpecText); err != nil {' 'if false {'
+mutant e5-compare-ignores-ctrl-c report/compare/figures.go report/compare 'TestCompare_StopsOnCancel$' \
+	'		if err := ctx.Err(); err != nil { // Ctrl-C: a figure a metric, each takes a while' '		if err := ctx.Err(); err != nil && false {'
 echo
 echo "=== mutation summary: $caught caught, $missed missed, $stale stale (of $((caught + missed + stale)))"
 printf '%s\n' "${report[@]}"

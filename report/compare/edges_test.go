@@ -1,6 +1,8 @@
 package compare
 
 import (
+	"context"
+	"errors"
 	"os"
 	"path/filepath"
 	"slices"
@@ -33,7 +35,7 @@ func TestCompare_OppositeDirections(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			figs, err := c.Figures()
+			figs, err := c.Figures(t.Context())
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -86,4 +88,28 @@ func readText(t *testing.T, path string) string {
 		t.Fatal(err)
 	}
 	return string(b)
+}
+
+// TestCompare_StopsOnCancel: Ctrl-C while compare draws its figures (a
+// figure a metric, seconds on a large study) ended nothing until every
+// figure was drawn; a cancelled drawing returns at the next figure and
+// writes nothing.
+func TestCompare_StopsOnCancel(t *testing.T) {
+	grid := []float64{0, 0.01, 0.1, 1}
+	acc := func(l float64) float64 { return 0.9 - l/10 }
+	w := func(l float64) float64 { return 1 / (1 + l) }
+	c, err := Compare(frontsStudy(t, "A", "a", grid, acc, w), frontsStudy(t, "B", "b", grid, acc, w))
+	if err != nil {
+		t.Fatal(err)
+	}
+	ctx, cancel := context.WithCancel(t.Context())
+	cancel()
+	out := t.TempDir()
+	files, err := c.Write(ctx, out)
+	if !errors.Is(err, context.Canceled) {
+		t.Errorf("cancelled compare: %d files, error %v; want context.Canceled", len(files), err)
+	}
+	if ents, _ := os.ReadDir(out); len(ents) > 0 {
+		t.Errorf("cancelled compare wrote %d files, want none", len(ents))
+	}
 }

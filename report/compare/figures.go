@@ -2,6 +2,7 @@ package compare
 
 import (
 	"bytes"
+	"context"
 	"errors"
 	"fmt"
 	"github.com/lossexp/lossexp/report/figure"
@@ -41,12 +42,15 @@ func (c *Comparison) merged(m string) *table.Summary {
 // compared metric (both studies' means and bands against the λ of the
 // first term swept at the common points); figures skipped for want of
 // points are named in Notes.
-func (c *Comparison) Figures() ([]Figure, error) {
+func (c *Comparison) Figures(ctx context.Context) ([]Figure, error) {
 	figs, err := c.tradeoffFigures() // first: the page opens with the fronts
 	if err != nil {
 		return nil, err
 	}
 	for _, m := range c.Metrics {
+		if err := ctx.Err(); err != nil { // Ctrl-C: a figure a metric, each takes a while
+			return nil, err
+		}
 		s := c.merged(m)
 		x := figure.DefaultX(s)
 		if x == "" {
