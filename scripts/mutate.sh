@@ -1113,7 +1113,7 @@ mutant i26c-metric-one-side-values report/compare/compare.go report/compare 'Tes
 mutant i26c-partial-note-at-planned report/compare/compare.go report/compare 'TestCompare_|TestCompareRules_' \
 	'if s.Planned > 0 && s.Stored < s.Planned {' 'if s.Planned > 0 && s.Stored <= s.Planned {'
 mutant i26c-task-differs-compared report/compare/compare.go report/compare 'TestCompare_|TestCompareRules_' \
-	'	if taskA == taskB {' '	if true {'
+	'	case taskA == taskB && (taskA == "" || c.a.Analysis.Task.Higher == c.b.Analysis.Task.Higher):' '	case true:'
 mutant i26c-balance-b-only-dropped report/compare/compare.go report/compare 'TestCompare_|TestCompareRules_' \
 	'			add(nil, &tb[j])' '			_ = j'
 mutant i26c-balance-undefined-lambda report/compare/compare.go report/compare 'TestCompare_|TestCompareRules_' \
