@@ -32,7 +32,7 @@ func newCmdCompare(streams *IO, runF func(context.Context, *CompareOptions) erro
 			if runF != nil {
 				return runF(c.Context(), opts)
 			}
-			return compareRun(opts)
+			return compareRun(c.Context(), opts)
 		},
 	}
 	c.Flags().StringVarP(&opts.Out, "out", "o", "", "output folder (default results/compare-<a>-<b>, a and b the folders' names)")
@@ -64,8 +64,8 @@ B, inside them, or a folder with other files. See docs/compare.md.`
 const compareExample = `  lossexp compare results/quickstart results/quickstart-small
   lossexp compare results/a results/b --out results/a-vs-b --json`
 
-func compareRun(o *CompareOptions) error {
-	c, err := study.Compare(o.A, o.B, o.Out)
+func compareRun(ctx context.Context, o *CompareOptions) error {
+	c, err := study.Compare(ctx, o.A, o.B, o.Out)
 	if err != nil {
 		return err
 	}

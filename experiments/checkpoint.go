@@ -33,7 +33,7 @@ import (
 type checkpointKey struct{}
 
 // checkpointMark is the marker file of a checkpoint folder.
-const checkpointMark = ".lossexp-checkpoint"
+const checkpointMark = layout.CheckpointMark
 
 // WithCheckpoints returns ctx carrying the folder (a results folder's
 // layout.CheckpointsDir) under which the runs of a training command keep

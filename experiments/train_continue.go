@@ -15,6 +15,7 @@ import (
 
 	"github.com/lossexp/lossexp/experiments/optim"
 	"github.com/lossexp/lossexp/internal/atomicfile"
+	"github.com/lossexp/lossexp/internal/layout"
 	"github.com/lossexp/lossexp/internal/saferead"
 )
 
@@ -44,7 +45,7 @@ import (
 // goes is refused, never followed.
 
 // stateFile is the built-in trainer's state in a checkpoint folder.
-const stateFile = "trainer-state.gob"
+const stateFile = layout.TrainerStateFile
 
 // trainState is what a rung leaves for the next (see the top of this
 // file); exported fields for encoding/gob, which keeps float64 bits.

@@ -1113,7 +1113,7 @@ mutant i26c-metric-one-side-values report/compare/compare.go report/compare 'Tes
 mutant i26c-partial-note-at-planned report/compare/compare.go report/compare 'TestCompare_|TestCompareRules_' \
 	'if s.Planned > 0 && s.Stored < s.Planned {' 'if s.Planned > 0 && s.Stored <= s.Planned {'
 mutant i26c-task-differs-compared report/compare/compare.go report/compare 'TestCompare_|TestCompareRules_' \
-	'	if taskA == taskB {' '	if true {'
+	'	case taskA == taskB && (taskA == "" || c.a.Analysis.Task.Higher == c.b.Analysis.Task.Higher):' '	case true:'
 mutant i26c-balance-b-only-dropped report/compare/compare.go report/compare 'TestCompare_|TestCompareRules_' \
 	'			add(nil, &tb[j])' '			_ = j'
 mutant i26c-balance-undefined-lambda report/compare/compare.go report/compare 'TestCompare_|TestCompareRules_' \
@@ -1335,6 +1335,25 @@ mutant i28b-html-src-dropped report/html.go report 'TestHTML_ImagesAreTheFiles$'
 	'template.HTMLAttr(`src="data:image/png;base64,` +' 'template.HTMLAttr(`src="data:image/png;base64,A` +'
 mutant i28b-frame-filled-again report/figure/plot.go report/figure 'TestDrawFramed_PaintsNoBackground$' \
 	'	const margin = 0.3 * vg.Centimeter' '	c.Fill(c.Rectangle.Path()); const margin = 0.3 * vg.Centimeter'
+# --- edges of the newer features ---
+mutant e5-empty-summary-indexed report/figure/plot.go study 'TestHalving_CtrlCMidRung$' \
+	'	if len(s.Points) == 0 {' '	if false {'
+mutant e5-compare-direction-ignored report/compare/compare.go report/compare 'TestCompare_OppositeDirections$' \
+	'(taskA == "" || c.a.Analysis.Task.Higher == c.b.Analysis.Task.Higher)' 'true'
+mutant e5-compare-term-direction-ignored report/compare/figures.go report/compare 'TestCompare_OppositeDirections$' \
+	'				if ta.Metric.Higher != tb.Metric.Higher {' '				if false {'
+mutant e5-live-tail-blocking-open experiments/command/live.go experiments/command 'TestLastEpoch_HostileFile$' \
+	'"github.com/lossexp/lossexp/internal/saferead"' 'saferead "os"'
+mutant e5-checkpoint-files-unchecked study/folder.go study 'TestHalving_CheckpointFileNotAFile$' \
+	'inv.Links = append(inv.Links, filepath.Join(rel, f))' '_ = f'
+mutant e5-partial-link-followed study/partial.go study 'TestPartial_DefaultOutALink$' \
+	'if fi, err := os.Lstat(out); err == nil && !fi.IsDir() {' 'if fi, err := os.Lstat(out); err == nil && false && !fi.IsDir() {'
+mutant e5-compare-spec-warning-dropped report/compare/compare.go report/compare 'TestCompare_SpecUnreadable$' \
+	'		c.Notes = append(c.Notes, specWarnings(s)...)' '		_ = specWarnings'
+mutant e5-partial-spec-unwritten study/partial.go study 'TestPartial_SpecBeside$' \
+	'if err := atomicfile.WriteBytes(filepath.Join(out, SpecFile), st.SpecText); err != nil {' 'if false {'
+mutant e5-compare-ignores-ctrl-c report/compare/figures.go report/compare 'TestCompare_StopsOnCancel$' \
+	'		if err := ctx.Err(); err != nil { // Ctrl-C: a figure a metric, each takes a while' '		if err := ctx.Err(); err != nil && false {'
 echo
 echo "=== mutation summary: $caught caught, $missed missed, $stale stale (of $((caught + missed + stale)))"
 printf '%s\n' "${report[@]}"

@@ -1,6 +1,7 @@
 package study
 
 import (
+	"context"
 	"errors"
 	"github.com/lossexp/lossexp/report/table"
 	"io/fs"
@@ -50,10 +51,11 @@ func safeBase(dir string) string {
 // Compare compares the results folders a and b (B − A) and writes
 // compare.csv, the figures and compare.html to out (CompareOut when "").
 // Neither folder is written or locked: a sweep running there goes on,
-// and its runs are compared as stored. Folders that cannot be compared,
+// and its runs are compared as stored; ctx stops the drawing (Ctrl-C).
+// Folders that cannot be compared,
 // and an out that is a, b, inside either or another folder with files of
 // the user's, are an InputError before anything is written.
-func Compare(a, b, out string) (*Compared, error) {
+func Compare(ctx context.Context, a, b, out string) (*Compared, error) {
 	sa, err := readCompared(a, "A")
 	if err != nil {
 		return nil, err
@@ -75,8 +77,9 @@ func Compare(a, b, out string) (*Compared, error) {
 	if err := os.MkdirAll(out, 0o755); err != nil {
 		return nil, inputf("output folder %s: %w", out, err)
 	}
-	files, err := c.Write(out)
+	files, err := c.Write(ctx, out)
 	if err != nil {
+		os.Remove(out) // only if this left it empty (interrupted while drawing)
 		return nil, err
 	}
 	return &Compared{Comparison: c, Out: out, Files: files}, nil

@@ -36,7 +36,7 @@ func TestCompareRules_OutRefused(t *testing.T) {
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			before := treeHash(t, root)
-			_, err := Compare(a, b, tc.out)
+			_, err := Compare(t.Context(), a, b, tc.out)
 			var ie *InputError
 			if !errors.As(err, &ie) || !strings.Contains(err.Error(), tc.want) {
 				t.Fatalf("err = %v, want an InputError naming %q", err, tc.want)
@@ -49,7 +49,7 @@ func TestCompareRules_OutRefused(t *testing.T) {
 	if b, err := os.ReadFile(precious); err != nil || string(b) != "mine" {
 		t.Errorf("the file behind the link: %q %v", b, err)
 	}
-	if _, err := Compare(a, b, filepath.Join(root, "fresh", "cmp")); err != nil {
+	if _, err := Compare(t.Context(), a, b, filepath.Join(root, "fresh", "cmp")); err != nil {
 		t.Errorf("a new output folder: %v", err)
 	}
 }

@@ -66,7 +66,7 @@ func TestCompare_FoldersReadOnly(t *testing.T) {
 	b := compareFolder(t, root, "b", []float64{0, 0.1, 1}, 0.02)
 	ha, hb := treeHash(t, a), treeHash(t, b)
 	out := filepath.Join(root, "out")
-	c, err := Compare(a, b, out)
+	c, err := Compare(t.Context(), a, b, out)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -82,7 +82,7 @@ func TestCompare_FoldersReadOnly(t *testing.T) {
 		t.Errorf("files %v", c.Files)
 	}
 	// Again into the same folder: an earlier comparison is replaced.
-	if _, err := Compare(a, b, out); err != nil {
+	if _, err := Compare(t.Context(), a, b, out); err != nil {
 		t.Fatalf("compare into an earlier comparison: %v", err)
 	}
 }
@@ -116,7 +116,7 @@ func TestCompare_Refused(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			before := treeHash(t, root)
-			_, err := Compare(tt.a, tt.b, tt.out)
+			_, err := Compare(t.Context(), tt.a, tt.b, tt.out)
 			var ie *InputError
 			if !errors.As(err, &ie) || !strings.Contains(err.Error(), tt.want) {
 				t.Fatalf("err = %v, want an InputError saying %q", err, tt.want)
@@ -157,7 +157,7 @@ func TestCompare_RunningSweep(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer lock.Unlock()
-	c, err := Compare(a, b, filepath.Join(root, "out"))
+	c, err := Compare(t.Context(), a, b, filepath.Join(root, "out"))
 	if err != nil {
 		t.Fatalf("compare of a locked folder: %v", err)
 	}

@@ -311,8 +311,9 @@ func (inv *Inventory) scanLogFolder(dir, rel string) error {
 
 // scanCheckpoints sorts checkpoints/: a folder per (point, repeat) is
 // lossexp's (a sweep's results: a new spec must not continue from it);
-// a link or a special file at such a name is refused; anything else is
-// the user's.
+// a link or a special file at such a name, or at a file lossexp writes
+// in one (its marker, the built-in trainer's state), is refused;
+// anything else is the user's.
 func (inv *Inventory) scanCheckpoints(dir string) error {
 	entries, err := os.ReadDir(filepath.Join(dir, CheckpointsDir))
 	if err != nil {
@@ -328,6 +329,11 @@ func (inv *Inventory) scanCheckpoints(dir string) error {
 		default:
 			inv.Checkpoints = append(inv.Checkpoints, rel)
 			inv.Results = true
+			for _, f := range []string{layout.CheckpointMark, layout.TrainerStateFile} { // the files lossexp writes there
+				if st, err := os.Lstat(filepath.Join(dir, rel, f)); err == nil && !st.Mode().IsRegular() {
+					inv.Links = append(inv.Links, filepath.Join(rel, f))
+				}
+			}
 		}
 	}
 	return nil

@@ -53,6 +53,11 @@ func PartialReport(ctx context.Context, dir, out string, o ReportOptions) (*Part
 	}
 	if out == "" {
 		out = filepath.Join(dir, PartialDir)
+		// lossexp's name in the results folder: a link there would carry
+		// the report out of it (a --out link is the user's choice).
+		if fi, err := os.Lstat(out); err == nil && !fi.IsDir() {
+			return nil, inputf("%s is %s, not a folder: lossexp never follows a link out of its results folder nor writes into a special file; remove it, or choose --out", out, saferead.Kind(fi.Mode()))
+		}
 	}
 	lock, err := LockAccepted(out, "lossexp report (partial) "+dir, true, func() error { return acceptable(out, "") })
 	if err != nil {
@@ -62,6 +67,11 @@ func PartialReport(ctx context.Context, dir, out string, o ReportOptions) (*Part
 	atomicfile.RemoveTemps(out)
 	k, _, err := st.WriteTables(out, store)
 	if err != nil {
+		return nil, err
+	}
+	// The spec beside the tables, as in a sweep's folder: compare and
+	// report read the task metric and the directions from it.
+	if err := atomicfile.WriteBytes(filepath.Join(out, SpecFile), st.SpecText); err != nil {
 		return nil, err
 	}
 	pr := &Partial{Out: out, K: k, N: st.Plans.Len()}
@@ -80,7 +90,7 @@ func PartialReport(ctx context.Context, dir, out string, o ReportOptions) (*Part
 		return nil, inputf("partial report of %s (%d of %d runs): %w", dir, k, pr.N, err)
 	}
 	figures, _ := atomicfile.GlobIn(out, "*.png")
-	for _, name := range append(append([]string{}, TableFiles...), BalanceFile, PairedFile, CostFile) {
+	for _, name := range append(append([]string{}, TableFiles...), BalanceFile, PairedFile, CostFile, SpecFile) {
 		if _, err := os.Stat(filepath.Join(out, name)); err == nil {
 			pr.Files = append(pr.Files, filepath.Join(out, name))
 		}

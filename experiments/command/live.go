@@ -2,7 +2,8 @@ package command
 
 import (
 	"bytes"
-	"os"
+
+	"github.com/lossexp/lossexp/internal/saferead"
 )
 
 // liveTail is how much of the end of a metrics.jsonl LastEpoch reads.
@@ -14,13 +15,13 @@ const liveTail = 64 << 10
 // last 64 KiB, that the protocol reads as an epoch line. ok is false when
 // there is none yet (or the file is absent). It only reads the file.
 func LastEpoch(path string) (values map[string]float64, ok bool) {
-	f, err := os.Open(path)
+	f, err := saferead.Open(path) // a named pipe there must not block the sweep's publisher
 	if err != nil {
 		return nil, false
 	}
 	defer f.Close() // read-only
 	st, err := f.Stat()
-	if err != nil || !st.Mode().IsRegular() {
+	if err != nil {
 		return nil, false
 	}
 	off := max(st.Size()-liveTail, 0)

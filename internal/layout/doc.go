@@ -22,6 +22,15 @@ const CheckpointsDir = "checkpoints"
 // in CheckpointsDir: p003-r01.
 func CheckpointName(point, repeat int) string { return fmt.Sprintf("p%03d-r%02d", point, repeat) }
 
+// CheckpointMark and TrainerStateFile are the files lossexp writes in a
+// checkpoint folder: the marker naming the run the folder is for, and
+// the built-in trainer's state between halving rungs. The folder's other
+// files are a training command's own.
+const (
+	CheckpointMark   = ".lossexp-checkpoint"
+	TrainerStateFile = "trainer-state.gob"
+)
+
 // IsCheckpointName reports whether name is one CheckpointName gives.
 func IsCheckpointName(name string) bool { return checkpointRE.MatchString(name) }
 

@@ -4,6 +4,7 @@ import (
 	"encoding/binary"
 	"errors"
 	"fmt"
+	"github.com/lossexp/lossexp/internal/layout"
 	"github.com/lossexp/lossexp/report/table"
 	"math"
 	"slices"
@@ -171,6 +172,7 @@ func Compare(a, b *Study) (*Comparison, error) {
 		if s.Planned > 0 && s.Stored < s.Planned {
 			c.Notes = append(c.Notes, fmt.Sprintf("%s holds %d of %d runs: compared as stored", s.title(), s.Stored, s.Planned))
 		}
+		c.Notes = append(c.Notes, specWarnings(s)...)
 	}
 	return c, nil
 }
@@ -301,9 +303,12 @@ func (c *Comparison) balance() {
 	if c.b.Analysis != nil {
 		tb, taskB = c.b.Analysis.Terms, c.b.Analysis.Task.Name
 	}
-	if taskA == taskB {
+	switch {
+	case taskA == taskB && (taskA == "" || c.a.Analysis.Task.Higher == c.b.Analysis.Task.Higher):
 		c.Task = taskA
-	} else {
+	case taskA == taskB: // one spec's trainer.metrics says higher, the other's lower
+		c.Notes = append(c.Notes, fmt.Sprintf("the studies choose their balance points on %s in opposite directions (%s: %s is better, %s: %s is better): they are set side by side, not compared", taskA, c.a.title(), better(c.a.Analysis.Task.Higher), c.b.title(), better(c.b.Analysis.Task.Higher)))
+	default:
 		c.Notes = append(c.Notes, fmt.Sprintf("the studies choose their balance points on different task metrics (%s: %s, %s: %s): they are set side by side, not compared", c.a.title(), orNone(taskA), c.b.title(), orNone(taskB)))
 	}
 	same := func(x, y table.TermAnalysis) bool {
@@ -371,4 +376,20 @@ func orNone(s string) string {
 		return "none"
 	}
 	return s
+}
+
+// specWarnings are s's analysis warnings about a spec.yaml edited so
+// that it no longer reads: its balance points and metric directions are
+// then guessed, which the comparison must say (a folder without one is
+// named by its label, see Side).
+func specWarnings(s *Study) []string {
+	var ws []string
+	if s.Analysis != nil {
+		for _, w := range s.Analysis.Warnings {
+			if strings.HasPrefix(w, layout.SpecFile+" could not be read") {
+				ws = append(ws, s.title()+": "+w)
+			}
+		}
+	}
+	return ws
 }

@@ -268,7 +268,7 @@ func TestWrite_HostileMetricName(t *testing.T) {
 		t.Fatal(err)
 	}
 	out := t.TempDir()
-	files, err := c.Write(out)
+	files, err := c.Write(t.Context(), out)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -2,6 +2,7 @@ package compare
 
 import (
 	"bytes"
+	"context"
 	"errors"
 	"fmt"
 	"github.com/lossexp/lossexp/report/figure"
@@ -41,12 +42,15 @@ func (c *Comparison) merged(m string) *table.Summary {
 // compared metric (both studies' means and bands against the λ of the
 // first term swept at the common points); figures skipped for want of
 // points are named in Notes.
-func (c *Comparison) Figures() ([]Figure, error) {
+func (c *Comparison) Figures(ctx context.Context) ([]Figure, error) {
 	figs, err := c.tradeoffFigures() // first: the page opens with the fronts
 	if err != nil {
 		return nil, err
 	}
 	for _, m := range c.Metrics {
+		if err := ctx.Err(); err != nil { // Ctrl-C: a figure a metric, each takes a while
+			return nil, err
+		}
 		s := c.merged(m)
 		x := figure.DefaultX(s)
 		if x == "" {
@@ -81,6 +85,10 @@ func (c *Comparison) tradeoffFigures() ([]Figure, error) {
 		for j := range c.b.Analysis.Terms {
 			tb := &c.b.Analysis.Terms[j]
 			if ta.Term == tb.Term && ta.Fixed == tb.Fixed && ta.Tag() == tb.Tag() && ta.Metric.Index >= 0 && ta.Metric.Name == tb.Metric.Name && tb.Metric.Index >= 0 {
+				if ta.Metric.Higher != tb.Metric.Higher {
+					c.Notes = append(c.Notes, fmt.Sprintf("no trade-off figure of %s: %s is better %s in %s, %s in %s", ta.Term, ta.Metric.Name, better(ta.Metric.Higher), c.a.title(), better(tb.Metric.Higher), c.b.title()))
+					continue
+				}
 				pairs = append(pairs, pair{ta, tb})
 			}
 		}

@@ -1,6 +1,7 @@
 package compare
 
 import (
+	"context"
 	"encoding/base64"
 	"encoding/csv"
 	"encoding/json"
@@ -69,9 +70,10 @@ func (c *Comparison) WriteCSV(w io.Writer) error {
 }
 
 // Write writes compare.csv, the figures and compare.html (the figures
-// embedded) into dir, which exists, and returns the paths written.
-func (c *Comparison) Write(dir string) ([]string, error) {
-	figs, err := c.Figures()
+// embedded) into dir, which exists, and returns the paths written;
+// cancelled (ctx) while drawing, it writes nothing.
+func (c *Comparison) Write(ctx context.Context, dir string) ([]string, error) {
+	figs, err := c.Figures(ctx)
 	if err != nil {
 		return nil, err
 	}

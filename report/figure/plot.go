@@ -169,6 +169,9 @@ func xTerm(s *table.Summary, x string) (int, error) {
 	if xi < 0 {
 		return -1, fmt.Errorf("plot against %s: no such term in runs.csv (have %s)", x, strings.Join(s.Terms, ", "))
 	}
+	if len(s.Points) == 0 {
+		return -1, fmt.Errorf("plot against %s: no grid point has runs to plot", x)
+	}
 	if table.Distinct(s, xi) < 2 {
 		return -1, fmt.Errorf("plot against %s: λ takes a single value (%s), nothing to plot against", x, table.FormatLambda(s.Points[0].Lambdas[xi]))
 	}
