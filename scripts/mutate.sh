@@ -1325,10 +1325,12 @@ mutant i28b-flops-no-dW internal/flops/count.go internal/flops 'TestMLPStep_Hand
 	'		f += GEMM(in, out, n) // dW' '		f += 0 // dW'
 mutant i28b-flops-partial-batch-full internal/flops/count.go internal/flops 'TestMLPTrain_PartialBatch$' \
 	'MLPStep(sizes, min(batch, rows-s))' 'MLPStep(sizes, batch)'
-mutant i28b-peak-lanes-f64 internal/flops/peak.go internal/flops 'TestPeak_Sane$' \
-	'	lanes := 4.0' '	lanes := 32.0'
-mutant i28b-peak-lanes-f32 internal/flops/peak.go internal/flops 'TestPeak_Sane$' \
-	'		lanes = 8' '		lanes = 64'
+mutant i28b-peak-lanes-f64 internal/flops/peak.go internal/flops 'TestPeak_(Sane|WidestVectors)$' \
+	'	lane := 64' '	lane := 8'
+mutant i28b-peak-lanes-f32 internal/flops/peak.go internal/flops 'TestPeak_(Sane|WidestVectors)$' \
+	'		lane = 32' '		lane = 4'
+mutant i28b-peak-256-on-avx512 internal/flops/peak_amd64.go internal/flops 'TestPeak_WidestVectors$' \
+	'	hasAVX512 = hasFMA && cpu.X86.HasAVX512F' '	hasAVX512 = false'
 mutant i28b-html-plus-unescaped report/html.go report 'TestHTML_ImagesAreTheFiles$' \
 	'"+", "&#43;")' '"+", "+")'
 mutant i28b-html-src-dropped report/html.go report 'TestHTML_ImagesAreTheFiles$' \
