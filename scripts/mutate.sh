@@ -1329,6 +1329,8 @@ mutant i28b-peak-lanes-f64 internal/flops/peak.go internal/flops 'TestPeak_(Sane
 	'	lane := 64' '	lane := 8'
 mutant i28b-peak-lanes-f32 internal/flops/peak.go internal/flops 'TestPeak_(Sane|WidestVectors)$' \
 	'		lane = 32' '		lane = 4'
+mutant m5-manifest-unbounded study/folder.go study 'TestReadManifest_Bounded$' \
+	'saferead.ReadFile(path, maxManifestBytes)' 'saferead.ReadFile(path, 0)'
 mutant i28b-peak-256-on-avx512 internal/flops/peak_amd64.go internal/flops 'TestPeak_WidestVectors$' \
 	'	hasAVX512 = hasFMA && cpu.X86.HasAVX512F' '	hasAVX512 = false'
 mutant i28b-html-plus-unescaped report/html.go report 'TestHTML_ImagesAreTheFiles$' \

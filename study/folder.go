@@ -617,11 +617,21 @@ type Manifest struct {
 // baselines record it.
 func BLAS() string { return model.BLASBackend() }
 
+// maxManifestBytes bounds a manifest.json: lossexp writes a few KiB (the
+// files list grows with the figures, a few hundred bytes each); a larger
+// file is not one of ours and is refused before it is read.
+const maxManifestBytes = 64 << 20
+
 // ReadManifest reads dir's manifest.json.
 func ReadManifest(dir string) (*Manifest, error) {
-	b, err := saferead.ReadFile(filepath.Join(dir, ManifestFile), 0)
-	if err != nil {
+	path := filepath.Join(dir, ManifestFile)
+	b, err := saferead.ReadFile(path, maxManifestBytes)
+	switch {
+	case err == nil:
+	case errors.Is(err, fs.ErrNotExist), errors.Is(err, saferead.ErrNotRegular):
 		return nil, err
+	default:
+		return nil, fmt.Errorf("read %s: %w", path, atomicfile.UnwrapPath(err))
 	}
 	var m Manifest
 	if err := json.Unmarshal(b, &m); err != nil {
