@@ -98,7 +98,8 @@ func (st *Study) halvingReplay(store *sweep.Store, train func(rs *Study, mine sw
 			return hs, err
 		}
 		h := st.Spec.Sweep.Halving
-		alive = keepAfterRung(pts, st.gridReference(), h.Eta, h.KeepSE, max(1, 2-len(hs.refs)))
+		insure := k+2 < len(rungs) // the next rung, k+1, is below the full budget
+		alive = keepAfterRung(pts, st.gridReference(), h.Eta, h.KeepSE, max(1, 2-len(hs.refs)), insure)
 	}
 	return hs, nil
 }

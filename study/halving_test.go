@@ -67,7 +67,7 @@ func TestKeepAfterRung(t *testing.T) {
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
-			if got := keepAfterRung(tc.pts, nil, tc.eta, tc.keepSE, 2); !slices.Equal(got, tc.want) {
+			if got := keepAfterRung(tc.pts, nil, tc.eta, tc.keepSE, 2, true); !slices.Equal(got, tc.want) {
 				t.Errorf("keepAfterRung = %v, want %v", got, tc.want)
 			}
 		})
