@@ -1256,6 +1256,14 @@ mutant i24p-grid-reference-largest study/halving_keep.go study 'TestHalvingRules
 	'if v >= 0 && v < ref[k] {' 'if v > ref[k] {'
 mutant i24p-pruned-counted-by-record study/train.go study 'TestHalvingRules_PrunedDivergedCounts$' \
 	'switch res.Status { // runs.csv' 'switch rec.Status { // runs.csv'
+mutant i24p-insure-at-last-decision study/halving_keep.go study 'TestKeepAfterRung_Paired$' \
+	'if insure && last+1 < len(sl) {' 'if last+1 < len(sl) {'
+mutant i24p-insure-until-full study/halving.go study 'TestInsures$' \
+	'return k+2 < len(rungs)' 'return k+1 < len(rungs)'
+mutant i24p-insure-one-early study/halving.go study 'TestInsures$' \
+	'return k+2 < len(rungs)' 'return k+3 < len(rungs)'
+mutant i24p-insure-not-passed study/halving.go cmd 'TestHalving_Command$' \
+	'h.KeepSE, max(1, 2-len(hs.refs)), insures(k, rungs))' 'h.KeepSE, max(1, 2-len(hs.refs)), true || insures(k, rungs))'
 echo
 echo "=== mutation summary: $caught caught, $missed missed, $stale stale (of $((caught + missed + stale)))"
 printf '%s\n' "${report[@]}"

@@ -99,6 +99,21 @@ func TestKeepAfterRung_Paired(t *testing.T) {
 	}
 }
 
+// TestInsures: with rungs 3, 9, 27, 81 (81 the full budget) the decisions
+// after 3 and 9 keep the next λ above the band, the last one, after 27,
+// does not; with two rungs the only decision is the last.
+func TestInsures(t *testing.T) {
+	rungs := []int{3, 9, 27, 81}
+	for k, want := range []bool{true, true, false} {
+		if got := insures(k, rungs); got != want {
+			t.Errorf("insures(%d, %v) = %v, want %v", k, rungs, got, want)
+		}
+	}
+	if insures(0, []int{9, 27}) {
+		t.Errorf("insures(0, [9 27]) = true, want false: rung 27 is the full budget")
+	}
+}
+
 func TestPairedDiff(t *testing.T) {
 	p := rungPoint{reps: []float64{3, 5, 10}}
 	q := rungPoint{reps: []float64{1, 4, 6}}
