@@ -1264,6 +1264,16 @@ mutant i24p-insure-one-early study/halving.go study 'TestInsures$' \
 	'return k+2 < len(rungs)' 'return k+3 < len(rungs)'
 mutant i24p-insure-not-passed study/halving.go cmd 'TestHalving_Command$' \
 	'h.KeepSE, max(1, 2-len(hs.refs)), insures(k, rungs))' 'h.KeepSE, max(1, 2-len(hs.refs)), true || insures(k, rungs))'
+mutant i24p-warn-batch-term-missed experiments/halving_warn.go cmd 'TestHalving_WarnsWithoutContinuation$' \
+	'if _, ok := term.(lossterms.BatchTerm); ok {' 'if _, ok := term.(lossterms.BatchTerm); !ok {'
+mutant i24p-warn-cost-last-rung experiments/halving_warn.go cmd 'TestHalving_WarnsWithoutContinuation$' \
+	'		sum += r' '		sum = r'
+mutant i24p-warn-checkpoint-dir-ignored experiments/halving_warn.go cmd 'TestHalving_WarnsWithoutContinuation$' \
+	'		if uses {' '		if false && uses {'
+mutant i24p-warn-not-in-validate cmd/validate.go cmd 'TestHalving_WarnsWithoutContinuation$' \
+	'if h := st.HalvingWarning(); h != "" {' 'if h := st.HalvingWarning(); false && h != "" {'
+mutant i24p-warn-not-in-sweep study/plan.go cmd 'TestHalving_WarnsWithoutContinuation$' \
+	'		w = append(w, h)' '		_ = h'
 echo
 echo "=== mutation summary: $caught caught, $missed missed, $stale stale (of $((caught + missed + stale)))"
 printf '%s\n' "${report[@]}"

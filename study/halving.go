@@ -103,6 +103,11 @@ func (st *Study) halvingReplay(store *sweep.Store, train func(rs *Study, mine sw
 	return hs, nil
 }
 
+// HalvingWarning says why st's runs retrain every rung of sweep.halving
+// from scratch and what a point kept to the end costs then, "" when they
+// continue (experiments.HalvingWarning).
+func (st *Study) HalvingWarning() string { return experiments.HalvingWarning(st.Spec) }
+
 // insures says whether the decision after rung k of rungs (the full
 // budget last) keeps the next λ above the 1-SE band: only when the next
 // rung, k+1, is below the full budget (see keepAfterRung).
