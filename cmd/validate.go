@@ -76,6 +76,9 @@ func validateRun(ctx context.Context, o *ValidateOptions) error {
 	if err != nil {
 		return err
 	}
+	if h := st.HalvingWarning(); h != "" { // as sweep prints it, before training
+		fmt.Fprintf(o.IO.Err, "lossexp: warning: %s\n", h)
+	}
 	if o.JSON {
 		return writeJSON(o.IO.Out, newValidateJSON(o.Spec, st.Spec, st.Plans.Len(), len(st.Grid)))
 	}

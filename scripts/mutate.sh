@@ -1358,6 +1358,24 @@ mutant e5-partial-spec-unwritten study/partial.go study 'TestPartial_SpecBeside$
 	'if err := atomicfile.WriteBytes(filepath.Join(out, SpecFile), st.SpecText); err != nil {' 'if false {'
 mutant e5-compare-ignores-ctrl-c report/compare/figures.go report/compare 'TestCompare_StopsOnCancel$' \
 	'		if err := ctx.Err(); err != nil { // Ctrl-C: a figure a metric, each takes a while' '		if err := ctx.Err(); err != nil && false {'
+mutant i24p-insure-at-last-decision study/halving_keep.go study 'TestKeepAfterRung_Paired$' \
+	'if insure && last+1 < len(sl) {' 'if last+1 < len(sl) {'
+mutant i24p-insure-until-full study/halving.go study 'TestInsures$' \
+	'return k+2 < len(rungs)' 'return k+1 < len(rungs)'
+mutant i24p-insure-one-early study/halving.go study 'TestInsures$' \
+	'return k+2 < len(rungs)' 'return k+3 < len(rungs)'
+mutant i24p-insure-not-passed study/halving.go cmd 'TestHalving_Command$' \
+	'h.KeepSE, max(1, 2-len(hs.refs)), insures(k, rungs))' 'h.KeepSE, max(1, 2-len(hs.refs)), true || insures(k, rungs))'
+mutant i24p-warn-batch-term-missed experiments/halving_warn.go cmd 'TestHalving_WarnsWithoutContinuation$' \
+	'if _, ok := term.(lossterms.BatchTerm); ok {' 'if _, ok := term.(lossterms.BatchTerm); !ok {'
+mutant i24p-warn-cost-last-rung experiments/halving_warn.go cmd 'TestHalving_WarnsWithoutContinuation$' \
+	'		sum += r' '		sum = r'
+mutant i24p-warn-checkpoint-dir-ignored experiments/halving_warn.go cmd 'TestHalving_WarnsWithoutContinuation$' \
+	'		if uses {' '		if false && uses {'
+mutant i24p-warn-not-in-validate cmd/validate.go cmd 'TestHalving_WarnsWithoutContinuation$' \
+	'if h := st.HalvingWarning(); h != "" {' 'if h := st.HalvingWarning(); false && h != "" {'
+mutant i24p-warn-not-in-sweep study/plan.go cmd 'TestHalving_WarnsWithoutContinuation$' \
+	'		w = append(w, h)' '		_ = h'
 echo
 echo "=== mutation summary: $caught caught, $missed missed, $stale stale (of $((caught + missed + stale)))"
 printf '%s\n' "${report[@]}"

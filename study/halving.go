@@ -98,9 +98,21 @@ func (st *Study) halvingReplay(store *sweep.Store, train func(rs *Study, mine sw
 			return hs, err
 		}
 		h := st.Spec.Sweep.Halving
-		alive = keepAfterRung(pts, st.gridReference(), h.Eta, h.KeepSE, max(1, 2-len(hs.refs)))
+		alive = keepAfterRung(pts, st.gridReference(), h.Eta, h.KeepSE, max(1, 2-len(hs.refs)), insures(k, rungs))
 	}
 	return hs, nil
+}
+
+// HalvingWarning says why st's runs retrain every rung of sweep.halving
+// from scratch and what a point kept to the end costs then, "" when they
+// continue (experiments.HalvingWarning).
+func (st *Study) HalvingWarning() string { return experiments.HalvingWarning(st.Spec) }
+
+// insures says whether the decision after rung k of rungs (the full
+// budget last) keeps the next λ above the 1-SE band: only when the next
+// rung, k+1, is below the full budget (see keepAfterRung).
+func insures(k int, rungs []int) bool {
+	return k+2 < len(rungs)
 }
 
 // fullRuns are the runs the full budget's rung trains: its static points

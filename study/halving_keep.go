@@ -31,7 +31,11 @@ import (
 //     epochs down, so a rung ranks the large λ lower than the full budget
 //     will (decorrelation's λ = 10 is 2.6 paired SEs below the best at 7
 //     of 60 epochs and the full grid's λ_1se); one grid step of that bias
-//     is what the rule keeps;
+//     is what the rule keeps, at the decisions whose next rung is below
+//     the full budget only (insure): at the last decision the rung has
+//     about 1/eta of the budget, its bias is smallest, and the insurance
+//     point would train a whole full-budget run per repeat and slice for
+//     nothing whenever the ranking does not change with the epochs;
 //   - the λ = 0 reference (never in a rung, see halvingState), the best
 //     ⌈n/eta⌉ of the n points by mean (so a rung always keeps about 1/eta,
 //     and something goes on when there is no SE), and at least least
@@ -54,9 +58,11 @@ type rungPoint struct {
 }
 
 // keepAfterRung is the keep rule (see the top of this file) over pts, the
-// points of one rung; grid holds each term's reference λ. It returns the
-// points kept, in point order.
-func keepAfterRung(pts []rungPoint, grid []float64, eta int, keepSE float64, least int) []int {
+// points of one rung; grid holds each term's reference λ; insure says
+// whether the next rung is below the full budget (then each slice's next
+// λ above the band goes on too). It returns the points kept, in point
+// order.
+func keepAfterRung(pts []rungPoint, grid []float64, eta int, keepSE float64, least int, insure bool) []int {
 	var order []int
 	for i, p := range pts {
 		if !math.IsNaN(p.mean) && !math.IsInf(p.mean, 0) {
@@ -84,7 +90,7 @@ func keepAfterRung(pts []rungPoint, grid []float64, eta int, keepSE float64, lea
 	usable := slices.Sorted(slices.Values(order)) // point order
 	keepBest(pts, usable, keep, keepSE, -1)
 	for j := range grid {
-		keepSlice(pts, termSlice(pts, usable, grid, j), keep, keepSE, j)
+		keepSlice(pts, termSlice(pts, usable, grid, j), keep, keepSE, j, insure)
 	}
 	var out []int
 	for i, p := range pts {
@@ -120,8 +126,8 @@ func keepBest(pts []rungPoint, idx []int, keep []bool, k float64, j int) int {
 
 // keepSlice applies the rule along the slice sl of term j (sorted by its
 // λ): its possible best, the points above the best that could be within
-// one SE of it, and the next λ above the largest of those.
-func keepSlice(pts []rungPoint, sl []int, keep []bool, k float64, j int) {
+// one SE of it, and, with insure, the next λ above the largest of those.
+func keepSlice(pts []rungPoint, sl []int, keep []bool, k float64, j int, insure bool) {
 	best := keepBest(pts, sl, keep, k, j)
 	if best < 0 || math.IsNaN(pts[best].se) || math.IsInf(pts[best].se, 0) {
 		return // no SE at the best: the 1-SE rule has no λ_1se
@@ -133,7 +139,7 @@ func keepSlice(pts []rungPoint, sl []int, keep []bool, k float64, j int) {
 			last = n
 		}
 	}
-	if last+1 < len(sl) {
+	if insure && last+1 < len(sl) {
 		keep[sl[last+1]] = true
 	}
 }

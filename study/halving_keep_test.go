@@ -70,21 +70,47 @@ func TestKeepAfterRung_Paired(t *testing.T) {
 		grid   []float64
 		keepSE float64
 		want   []int
+		last   bool // the decision before the full budget: no next λ above the band
 	}{
-		{"paired SE, not the marginal one", rungA, l(0), 1, []int{2, 3, 4}},
-		{"keep_se 2: D + 2·SE = 0 is kept", rungA, l(0), 2, []int{1, 2, 3, 4}},
-		{"keep_se 0", rungA, l(0), 0, []int{2, 3, 4}},
-		{"the 1-SE band and the next λ above it", rungB, l(0), 1, []int{0, 1, 2, 3}},
-		{"ties go to the larger λ", rungC, l(0), 1, []int{0, 1, 2, 3}},
-		{"two terms: each slice, the rest by the best", rungD, l(0, 0), 1, []int{0, 1, 3, 4, 5, 6}},
-		{"a missing repeat is left out of the pairs", rungE, l(0), 1, []int{0, 1, 3}},
+		{"paired SE, not the marginal one", rungA, l(0), 1, []int{2, 3, 4}, false},
+		{"keep_se 2: D + 2·SE = 0 is kept", rungA, l(0), 2, []int{1, 2, 3, 4}, false},
+		{"keep_se 0", rungA, l(0), 0, []int{2, 3, 4}, false},
+		{"the 1-SE band and the next λ above it", rungB, l(0), 1, []int{0, 1, 2, 3}, false},
+		{"ties go to the larger λ", rungC, l(0), 1, []int{0, 1, 2, 3}, false},
+		{"two terms: each slice, the rest by the best", rungD, l(0, 0), 1, []int{0, 1, 3, 4, 5, 6}, false},
+		{"a missing repeat is left out of the pairs", rungE, l(0), 1, []int{0, 1, 3}, false},
+		// The last decision: the same rungs without the next λ above the
+		// band. Rung A: λ=10 (outside the band, the next above λ=3) goes.
+		{"last decision: rung A", rungA, l(0), 1, []int{2, 3}, true},
+		// Rung B: λ=3 (outside, the next above λ=1) goes; λ=1 on the
+		// band's edge stays.
+		{"last decision: the 1-SE band alone", rungB, l(0), 1, []int{0, 1, 2}, true},
+		// Rung D: (1, 0) and (0, 10), each slice's next above, go.
+		{"last decision: two terms", rungD, l(0, 0), 1, []int{0, 3, 4, 6}, true},
+		// Rung C: nothing above the band, so nothing changes.
+		{"last decision: nothing above the band", rungC, l(0), 1, []int{0, 1, 2, 3}, true},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
-			if got := keepAfterRung(tc.pts, tc.grid, 10, tc.keepSE, 2); !slices.Equal(got, tc.want) {
+			if got := keepAfterRung(tc.pts, tc.grid, 10, tc.keepSE, 2, !tc.last); !slices.Equal(got, tc.want) {
 				t.Errorf("keepAfterRung = %v, want %v", got, tc.want)
 			}
 		})
+	}
+}
+
+// TestInsures: with rungs 3, 9, 27, 81 (81 the full budget) the decisions
+// after 3 and 9 keep the next λ above the band, the last one, after 27,
+// does not; with two rungs the only decision is the last.
+func TestInsures(t *testing.T) {
+	rungs := []int{3, 9, 27, 81}
+	for k, want := range []bool{true, true, false} {
+		if got := insures(k, rungs); got != want {
+			t.Errorf("insures(%d, %v) = %v, want %v", k, rungs, got, want)
+		}
+	}
+	if insures(0, []int{9, 27}) {
+		t.Errorf("insures(0, [9 27]) = true, want false: rung 27 is the full budget")
 	}
 }
 

@@ -191,8 +191,15 @@ func runLayout(s *spec.Spec, sp0 *dataset.Splits) (table.Layout, error) {
 }
 
 // Warnings are what the data reader accepted but the user should hear
-// about (test-file levels unseen in training, encoded as zeros).
-func (st *Study) Warnings() []string { return append(st.Data.Warnings(), st.deviceWarnings()...) }
+// about (test-file levels unseen in training, encoded as zeros), the
+// devices' and halving's (HalvingWarning).
+func (st *Study) Warnings() []string {
+	w := append(st.Data.Warnings(), st.deviceWarnings()...)
+	if h := st.HalvingWarning(); h != "" {
+		w = append(w, h)
+	}
+	return w
+}
 
 // Replan returns the study of spec s (a refinement round's spec: the same
 // study with more λ values), with the same spec file, data folder and
