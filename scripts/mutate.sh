@@ -390,7 +390,7 @@ mutant metric-epochs-run-command-by-position experiments/train_command.go experi
 	'res.Metrics[i] = epochsRun(&a)' 'res.Metrics[len(names)-1] = epochsRun(&a)'
 # --- issue 22: cmd talks to study (report, baseline, check, export) ---
 mutant manifest-read-blocks-on-fifo study/folder.go study 'TestReadManifest_FIFONoHang' \
-	'b, err := saferead.ReadFile(filepath.Join(dir, ManifestFile), 0)' 'b, err := os.ReadFile(filepath.Join(dir, ManifestFile)); _ = saferead.ReadFile'
+	'b, err := saferead.ReadFile(path, maxManifestBytes)' 'b, err := os.ReadFile(path); _ = saferead.ReadFile'
 mutant plot-options-spec-over-flag study/report.go study 'TestPlotOptions' \
 	'	if opt.X == "" {' '	if opt.X != "-" {'
 mutant outline-wrong-program study/outline.go study 'TestOutlineOf' \
@@ -1330,7 +1330,7 @@ mutant i28b-peak-lanes-f64 internal/flops/peak.go internal/flops 'TestPeak_(Sane
 mutant i28b-peak-lanes-f32 internal/flops/peak.go internal/flops 'TestPeak_(Sane|WidestVectors)$' \
 	'		lane = 32' '		lane = 4'
 mutant m5-manifest-unbounded study/folder.go study 'TestReadManifest_Bounded$' \
-	'saferead.ReadFile(path, maxManifestBytes)' 'saferead.ReadFile(path, 0)'
+	'const maxManifestBytes = 64 << 20' 'const maxManifestBytes = 0'
 mutant i28b-peak-256-on-avx512 internal/flops/peak_amd64.go internal/flops 'TestPeak_WidestVectors$' \
 	'	hasAVX512 = hasFMA && cpu.X86.HasAVX512F' '	hasAVX512 = false'
 mutant i28b-html-plus-unescaped report/html.go report 'TestHTML_ImagesAreTheFiles$' \
