@@ -90,16 +90,7 @@ poll:
 	if !strings.Contains(text, "rung 2 of 3") || !strings.Contains(text, "not known yet") || !strings.Contains(text, "at least") {
 		t.Errorf("status text in rung 2:\n%s", text)
 	}
-	if finished == "" {
-		select {
-		case finished = <-done:
-		case <-time.After(90 * time.Second):
-			t.Fatal("the sweep did not end")
-		}
-	}
-	if finished != "" {
-		t.Fatalf("sweep: %s", finished)
-	}
+	sweepEnded(t, done, finished)
 }
 
 // TestSweep_HalvingInterruptedCountsLowerRungs: Ctrl-C in rung 2 of a
@@ -162,4 +153,20 @@ func (l *lockedBuffer) String() string {
 	l.mu.Lock()
 	defer l.mu.Unlock()
 	return l.b.String()
+}
+
+// sweepEnded waits (unless finished was already received) for the sweep
+// that sends its error on done and fails the test if it failed.
+func sweepEnded(t *testing.T, done <-chan string, finished string) {
+	t.Helper()
+	if finished == "" {
+		select {
+		case finished = <-done:
+		case <-time.After(90 * time.Second):
+			t.Fatal("the sweep did not end")
+		}
+	}
+	if finished != "" {
+		t.Fatalf("sweep: %s", finished)
+	}
 }
