@@ -42,7 +42,10 @@ never slows or stops the sweep. The state a killed sweep left is shown as
 With --json, one JSON document: dir, state (running, stopped, interrupted,
 finished), sweeps, runs, counts, running (run_id, lambda, lambda_label,
 repeat, attempt, elapsed_s, last_epoch, rung) and eta_s (null when not
-known yet).`,
+known yet). A halving sweep (sweep.halving) adds halving (rung, rungs,
+budget, rung_runs, earlier_runs, later_rungs): its counts cover the rungs
+so far, the later rungs' size is not known yet, and eta_s is then a lower
+bound (eta_at_least true).`,
 		Example: `  lossexp status results/quickstart
   watch -n 5 lossexp status results/my-model
   lossexp status results/my-model --json | jq '.running[].last_epoch'`,
@@ -84,9 +87,18 @@ func writeStatus(w io.Writer, s *study.SweepStatus) {
 	fmt.Fprintln(w)
 	c := s.Counts
 	done := c["ok"] + c["diverged"] + c["failed"]
-	fmt.Fprintf(w, "runs: %d of %d done (%d ok, %d diverged, %d failed), %d running, %d pending",
-		done, s.Runs, c["ok"], c["diverged"], c["failed"], c["running"], c["pending"])
+	if h := s.Halving; h != nil {
+		fmt.Fprintf(w, "halving: rung %d of %d (%d runs at %d epochs), %d runs stored at the rungs before; the later rungs' size is not known yet\n",
+			h.Rung, h.Rungs, h.RungRuns, h.Budget, h.EarlierRuns)
+		fmt.Fprintf(w, "runs so far: %d of %d done (%d ok, %d diverged, %d failed), %d running, %d pending in rung %d",
+			done, s.Runs, c["ok"], c["diverged"], c["failed"], c["running"], c["pending"], h.Rung)
+	} else {
+		fmt.Fprintf(w, "runs: %d of %d done (%d ok, %d diverged, %d failed), %d running, %d pending",
+			done, s.Runs, c["ok"], c["diverged"], c["failed"], c["running"], c["pending"])
+	}
 	switch {
+	case s.ETA != nil && s.ETAAtLeast:
+		fmt.Fprintf(w, "; at least %s left (the later rungs at one grid point each)", (time.Duration(math.Round(*s.ETA)) * time.Second).String())
 	case s.ETA != nil:
 		fmt.Fprintf(w, "; about %s left", (time.Duration(math.Round(*s.ETA)) * time.Second).String())
 	case s.State == study.StateRunning:

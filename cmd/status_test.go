@@ -103,16 +103,7 @@ poll:
 	if sum := c["ok"] + c["diverged"] + c["failed"] + c["running"] + c["pending"]; sum != 5 || seen.Runs != 5 || c["running"] < 1 {
 		t.Errorf("counts mid-sweep: %v (runs %d), want 5 runs in all, one done and one running at least", c, seen.Runs)
 	}
-	if finished == "" {
-		select {
-		case finished = <-done:
-		case <-time.After(60 * time.Second):
-			t.Fatal("the sweep did not end")
-		}
-	}
-	if finished != "" {
-		t.Fatalf("sweep: %s", finished)
-	}
+	sweepEnded(t, done, finished)
 	after, errb := readStatusJSON(t, out)
 	if errb != "" {
 		t.Fatal(errb)

@@ -178,8 +178,8 @@ func (o *SweepOptions) printOutcome(oc *study.SweepOutcome, err error) error {
 		return nil
 	}
 	if oc.Interrupted {
-		fmt.Fprintf(w, "sweep %s: interrupted: %d of %d runs finished and kept in %s; %s\n",
-			s.Name, m.Finished, m.Runs, filepath.Join(oc.Out, study.StoreDir), interruptedWritten(oc))
+		fmt.Fprintf(w, "sweep %s: interrupted: %s finished and kept in %s; %s\n",
+			s.Name, oc.Halving.Finished(m.Finished, m.Runs), filepath.Join(oc.Out, study.StoreDir), interruptedWritten(oc))
 		if m.Finished < m.Runs {
 			fmt.Fprintf(w, "resume with: %s\n", resumeCommand(o, oc.Out))
 		}

@@ -1376,6 +1376,21 @@ mutant i24p-warn-not-in-validate cmd/validate.go cmd 'TestHalving_WarnsWithoutCo
 	'if h := st.HalvingWarning(); h != "" {' 'if h := st.HalvingWarning(); false && h != "" {'
 mutant i24p-warn-not-in-sweep study/plan.go cmd 'TestHalving_WarnsWithoutContinuation$' \
 	'		w = append(w, h)' '		_ = h'
+# --- issue 24: status with halving ---
+mutant i24st-earlier-rungs-uncounted study/status_halving.go study 'TestStatusRules_HalvingRungDone$' \
+	'		out.Counts[s] += n' '		_, _ = s, n'
+mutant i24st-done-not-folded study/status_halving.go cmd 'TestStatus_HalvingCountsEveryRung$' \
+	'		h.Earlier[s] += n' '		_, _ = s, n'
+mutant i24st-later-rungs-zero study/status_halving.go study 'TestStatusRules_HalvingRungDone$' \
+	'	return perEpoch * float64(epochs*max(h.PerPoint, 1))' '	return 0 * perEpoch * float64(epochs*max(h.PerPoint, 1))'
+mutant i24st-eta-not-at-least study/status.go study 'TestStatusRules_HalvingRungDone$' \
+	'out.ETA, out.ETAAtLeast = &eta, s.Halving.laterRungs()' 'out.ETA = &eta'
+mutant i24st-rung-not-published study/halving.go cmd 'TestStatus_HalvingCountsEveryRung$' \
+	'		st.liveRung(live, k+1) // lossexp status' '		_ = live'
+mutant i24st-interrupt-lower-uncounted study/status_halving.go cmd 'TestSweep_HalvingInterruptedCountsLowerRungs$' \
+	'				hp.Lower++' '				hp.Lower += 0'
+mutant i24st-interrupt-message-plain cmd/sweep.go cmd 'TestSweep_HalvingInterruptedCountsLowerRungs$' \
+	'oc.Halving.Finished(m.Finished, m.Runs)' '(*study.HalvingProgress)(nil).Finished(m.Finished, m.Runs)'
 echo
 echo "=== mutation summary: $caught caught, $missed missed, $stale stale (of $((caught + missed + stale)))"
 printf '%s\n' "${report[@]}"

@@ -287,7 +287,9 @@ func (st *Study) halvingRungs(ctx context.Context, store *sweep.Store, opt Sweep
 	var trained TrainStats
 	s := st.Spec
 	k := 0
+	live := livePubFrom(ctx)
 	hs, err := st.halvingReplay(store, func(rs *Study, mine sweep.Bitset) error {
+		st.liveRung(live, k+1) // lossexp status
 		var finish func()
 		stats, err := rs.TrainMissing(ctx, store, mine, TrainOptions{
 			Workers: opt.Workers, Log: log, Tool: opt.Tool, Start: passStart(opt.Start, &finish),
@@ -314,6 +316,7 @@ func (st *Study) halvingRungs(ctx context.Context, store *sweep.Store, opt Sweep
 		}
 		return trained, nil, err
 	}
+	st.liveRung(live, len(hs.rungs))
 	last := len(hs.alive[len(hs.alive)-1]) + len(hs.refs)
 	fmt.Fprintf(log, "sweep %s: halving: %d of %d grid points reach the full budget (%d epochs)\n", s.Name, last, st.Plans.Static(), hs.rungs[len(hs.rungs)-1])
 	return trained, st.fullRuns(hs), nil
@@ -360,12 +363,13 @@ func (st *Study) tablesHalving(store *sweep.Store) (*halvingState, error) {
 }
 
 // fillHalving puts what sweep.halving spent into the manifest: the epochs
-// of the stored attempts and of the full grid.
-func (st *Study) fillHalving(m *Manifest, store *sweep.Store) error {
+// of the stored attempts and of the full grid; and returns how far the
+// rungs got (nil without sweep.halving).
+func (st *Study) fillHalving(m *Manifest, store *sweep.Store) (*HalvingProgress, error) {
 	hs, err := st.tablesHalving(store)
 	if hs == nil || err != nil {
-		return err
+		return nil, err
 	}
 	m.EpochsBudgeted, m.EpochsFullGrid, err = st.halvingEpochs(store, hs)
-	return err
+	return st.halvingProgress(store, hs), err
 }

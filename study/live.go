@@ -58,6 +58,9 @@ type liveState struct {
 	SpecPath string `json:"spec_path"`
 	Data     string `json:"data_dir,omitempty"`
 	Cache    string `json:"cache_dir,omitempty"`
+	// Halving is the rung a halving sweep trains and what the rungs
+	// before stored (status_halving.go); nil without sweep.halving.
+	Halving *liveHalving `json:"halving,omitempty"`
 }
 
 // liveRunState is a running run as state.json has it.

@@ -33,8 +33,14 @@ type SweepStatus struct {
 	// running and pending.
 	Counts  map[string]int `json:"counts"`
 	Running []RunningRun   `json:"running"`
-	// ETA is the estimated seconds left (nil: not known yet).
-	ETA *float64 `json:"eta_s"`
+	// ETA is the estimated seconds left (nil: not known yet); with
+	// ETAAtLeast a lower bound (a halving sweep's later rungs).
+	ETA        *float64 `json:"eta_s"`
+	ETAAtLeast bool     `json:"eta_at_least,omitempty"`
+	// Halving is the rung a halving sweep trains (nil without
+	// sweep.halving, or read from the manifest): Runs and Counts then
+	// cover the rungs so far, not the later ones, not known yet.
+	Halving *StatusHalving `json:"halving,omitempty"`
 }
 
 // SweepProcess is a process that trains (or trained) a results folder.
@@ -133,23 +139,24 @@ func (out *SweepStatus) fromStates(states []liveState, now time.Time, running bo
 					LastEpoch: r.LastEpoch, Rung: r.Rung})
 			}
 			if eta, ok := s.eta(now, len(s.Running)+left); ok && (out.ETA == nil || eta > *out.ETA) {
-				out.ETA = &eta
+				out.ETA, out.ETAAtLeast = &eta, s.Halving.laterRungs()
 			}
 		}
 		out.Counts["pending"] += left
+		s.Halving.status(out, s.Runs)
 	}
 	slices.SortFunc(out.Running, func(a, b RunningRun) int { return strings.Compare(a.RunID, b.RunID) })
 }
 
 // eta estimates the seconds left for the runs left (running and pending)
-// at the pace of the runs this pass trained so far; ok is false before
-// the first one.
+// at the pace of the runs this pass trained so far, and a lower bound of
+// a halving sweep's later rungs; ok is false before the first one.
 func (s *liveState) eta(now time.Time, left int) (float64, bool) {
 	if s.Trained == 0 || s.LastDone.IsZero() {
 		return 0, false
 	}
 	per := s.LastDone.Sub(s.PassStart).Seconds() / float64(s.Trained)
-	return max(per*float64(left)-now.Sub(s.LastDone).Seconds(), 0), true
+	return max(per*float64(left)-now.Sub(s.LastDone).Seconds(), 0) + s.Halving.laterSeconds(per), true
 }
 
 // readLiveStates reads the state of every process that publishes one in

@@ -39,6 +39,8 @@ type SweepOutcome struct {
 	// figures and report.html) was drawn whole; false when no run
 	// finished or Ctrl-C stopped the drawing (lossexp report DIR draws it).
 	Rendered bool
+	// Halving is how far a halving sweep got (nil without sweep.halving).
+	Halving *HalvingProgress
 }
 
 // Sweep trains the study into opt.Out and writes its tables, report and
@@ -96,7 +98,7 @@ func Sweep(ctx context.Context, st *Study, opt SweepOptions) (*SweepOutcome, err
 	m := orig.newManifest(st.SpecPath, opt.Tool, opt.BLAS, started)
 	st.fillManifest(&m, opt.Workers, started, finished, counts, stats, pre)
 	m.ReportSeconds = reportSeconds
-	if err := st.fillHalving(&m, store); err != nil {
+	if oc.Halving, err = st.fillHalving(&m, store); err != nil {
 		return nil, errors.Join(runErr, err)
 	}
 	m.Files = outputFiles(out, renderStart, prevFiles)
@@ -302,7 +304,7 @@ func (st *Study) sweepError(oc *SweepOutcome, finished int, counts Counts, store
 		return fmt.Errorf("%w (%s%s)", runErr, finishedKept(finished, storeDir), again)
 	}
 	if oc.Interrupted {
-		return fmt.Errorf("sweep %s interrupted after %d of %d runs: %w", st.Spec.Name, finished, st.Plans.Len(), runErr)
+		return fmt.Errorf("sweep %s interrupted after %s: %w", st.Spec.Name, oc.Halving.Finished(finished, st.Plans.Len()), runErr)
 	}
 	if counts.Failed > 0 {
 		return &FailedRunsError{Failed: counts.Failed, Runs: st.Plans.Len(), IDs: counts.FailedIDs, Store: storeDir}
