@@ -135,6 +135,9 @@ func TestSweep_HalvingInterruptedCountsLowerRungs(t *testing.T) {
 	if !strings.Contains(msg, "resume with: ") {
 		t.Errorf("no resume command:\n%s", msg)
 	}
+	if strings.Contains(msg, "without runs") {
+		t.Errorf("the lower rungs' runs are stored, yet the message says the tables were written without runs:\n%s", msg)
+	}
 }
 
 // lockedBuffer is a bytes.Buffer that a test reads while a command writes it.

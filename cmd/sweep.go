@@ -195,6 +195,8 @@ func (o *SweepOptions) printOutcome(oc *study.SweepOutcome, err error) error {
 func interruptedWritten(oc *study.SweepOutcome) string {
 	tables := strings.Join(study.RunTableFiles, ", ")
 	switch {
+	case oc.Manifest.Finished == 0 && oc.Halving != nil && oc.Halving.Lower > 0:
+		return tables + " written; no run has reached the full budget yet, so there is nothing to draw (the lower rungs' runs are kept: resuming goes on from them)"
 	case oc.Manifest.Finished == 0:
 		return tables + " written without runs; nothing to draw yet"
 	case oc.Rendered:

@@ -370,6 +370,17 @@ func TestSpec_BalanceSummary(t *testing.T) {
 	if got := s.BalanceSummary(); got != want {
 		t.Errorf("BalanceSummary = %q, want %q", got, want)
 	}
+	// One adaptive method: singular ("+ 1 adaptive methods" before).
+	var one []spec.BalanceSpec
+	for _, b := range s.Sweep.Balance {
+		if !b.Adaptive() || b.Label() == "dwa" {
+			one = append(one, b)
+		}
+	}
+	s.Sweep.Balance = one
+	if got, want := s.BalanceSummary(), "static (the λ grid) + 1 adaptive method, 1 point per repeat (8 runs): dwa"; got != want {
+		t.Errorf("BalanceSummary = %q, want %q", got, want)
+	}
 	u := mustParse(t, strings.Replace(balanceFair, "METHOD", "{method: dwa, T: 1}", 1))
 	if got := u.BalanceSummary(); got != "dwa(T=1) sets the weights of 1 term(s) during training" {
 		t.Errorf("BalanceSummary = %q", got)

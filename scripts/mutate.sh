@@ -1331,6 +1331,10 @@ mutant i28b-peak-lanes-f32 internal/flops/peak.go internal/flops 'TestPeak_(Sane
 	'		lane = 32' '		lane = 4'
 mutant m5-manifest-unbounded study/folder.go study 'TestReadManifest_Bounded$' \
 	'const maxManifestBytes = 64 << 20' 'const maxManifestBytes = 0'
+mutant m5-halving-interrupted-without-runs cmd/sweep.go cmd 'TestInterruptedWritten_HalvingLowerRungs$' \
+	'	case oc.Manifest.Finished == 0 && oc.Halving != nil && oc.Halving.Lower > 0:' '	case false:'
+mutant m5-one-method-plural spec/balance_spec.go experiments 'TestSpec_BalanceSummary$' \
+	'	if len(labels) == 1 {' '	if len(labels) == 0 {'
 mutant i28b-peak-256-on-avx512 internal/flops/peak_amd64.go internal/flops 'TestPeak_WidestVectors$' \
 	'	hasAVX512 = hasFMA && cpu.X86.HasAVX512F' '	hasAVX512 = false'
 mutant i28b-html-plus-unescaped report/html.go report 'TestHTML_ImagesAreTheFiles$' \

@@ -313,8 +313,12 @@ func (s *Spec) BalanceSummary() string {
 	if len(s.Sweep.Balance) == 0 {
 		return ""
 	}
-	return fmt.Sprintf("static (the λ grid) + %d adaptive methods, 1 point per repeat each (%d runs): %s",
-		len(labels), s.BalanceRuns(), strings.Join(labels, ", "))
+	methods := "adaptive methods, 1 point per repeat each"
+	if len(labels) == 1 {
+		methods = "adaptive method, 1 point per repeat"
+	}
+	return fmt.Sprintf("static (the λ grid) + %d %s (%d runs): %s",
+		len(labels), methods, s.BalanceRuns(), strings.Join(labels, ", "))
 }
 
 // BalanceRuns returns the number of runs sweep.balance adds to the λ
