@@ -4,7 +4,10 @@ import (
 	"context"
 	"fmt"
 	"io"
+	"strconv"
+	"strings"
 	"text/tabwriter"
+	"unicode"
 
 	"github.com/spf13/cobra"
 
@@ -86,7 +89,7 @@ func printCompare(out io.Writer, c *study.Compared) {
 	fmt.Fprintf(out, "compare A = %s with B = %s: %s, %s\n", c.A.Title(), c.B.Title(),
 		plural(len(c.Rows)/max(1, len(c.Metrics)), "common grid point"), plural(len(c.Metrics), "metric"))
 	for _, n := range c.Notes {
-		fmt.Fprintf(out, "note: %s\n", n)
+		fmt.Fprintf(out, "note: %s\n", termSafe(n))
 	}
 	lo := c.LeftOut
 	for _, l := range []struct {
@@ -104,7 +107,7 @@ func printCompare(out io.Writer, c *study.Compared) {
 		if b.Fixed != "" {
 			name += " (" + b.Fixed + ")"
 		}
-		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\n", name, b.Point, lam(b.A), lam(b.B))
+		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\n", termSafe(name), termSafe(b.Point), lam(b.A), lam(b.B))
 	}
 	tw.Flush()
 	fmt.Fprintln(out)
@@ -119,7 +122,7 @@ func printCompare(out io.Writer, c *study.Compared) {
 				}
 			}
 		}
-		fmt.Fprintf(tw, "%s\tB differs from A at %d of %d points (p_holm < 0.05)\n", m, sig, n)
+		fmt.Fprintf(tw, "%s\tB differs from A at %d of %d points (p_holm < 0.05)\n", termSafe(m), sig, n)
 	}
 	tw.Flush()
 	fmt.Fprintf(out, "wrote %s to %s\n", plural(len(c.Files), "file"), c.Out)
@@ -135,7 +138,18 @@ func firstFew(l []string, n int) string {
 		if i > 0 {
 			s += "; "
 		}
-		s += v
+		s += termSafe(v)
 	}
 	return s
+}
+
+// termSafe returns s as it is when every rune prints, else quoted (Go
+// syntax): a metric or term name comes from the studies' files, and a
+// newline, tab or terminal escape in one would break the printed table
+// or reach the terminal (the files compare writes are escaped apart).
+func termSafe(s string) string {
+	if strings.IndexFunc(s, func(r rune) bool { return !unicode.IsPrint(r) }) < 0 {
+		return s
+	}
+	return strconv.Quote(s)
 }

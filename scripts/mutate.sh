@@ -1335,6 +1335,8 @@ mutant m5-halving-interrupted-without-runs cmd/sweep.go cmd 'TestInterruptedWrit
 	'	case oc.Manifest.Finished == 0 && oc.Halving != nil && oc.Halving.Lower > 0:' '	case false:'
 mutant m5-one-method-plural spec/balance_spec.go experiments 'TestSpec_BalanceSummary$' \
 	'	if len(labels) == 1 {' '	if len(labels) == 0 {'
+mutant m5-compare-names-raw cmd/compare.go cmd 'TestTermSafe$' \
+	'	if strings.IndexFunc(s, func(r rune) bool { return !unicode.IsPrint(r) }) < 0 {' '	if true {'
 mutant i28b-peak-256-on-avx512 internal/flops/peak_amd64.go internal/flops 'TestPeak_WidestVectors$' \
 	'	hasAVX512 = hasFMA && cpu.X86.HasAVX512F' '	hasAVX512 = false'
 mutant i28b-html-plus-unescaped report/html.go report 'TestHTML_ImagesAreTheFiles$' \
