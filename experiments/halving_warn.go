@@ -6,7 +6,6 @@ import (
 	"strings"
 
 	"github.com/lossexp/lossexp/experiments/command"
-	"github.com/lossexp/lossexp/lossterms"
 	"github.com/lossexp/lossexp/spec"
 )
 
@@ -36,44 +35,20 @@ func HalvingWarning(s *spec.Spec) string {
 }
 
 // noContinueReason returns why s's runs retrain every rung from scratch,
-// "" when they continue. An adaptive balancing method (loss.balance)
-// balances batch terms, so its runs have one.
+// "" when they continue: a training command that never names
+// {checkpoint_dir}, or what the built-in trainer refuses
+// (continueRefusal).
 func noContinueReason(s *spec.Spec) string {
-	const retrain = "retrain every rung from scratch"
-	if s.Trainer != nil {
-		ph := "{" + command.PlaceholderCheckpointDir + "}"
-		uses := slices.ContainsFunc(s.Trainer.Command, func(a string) bool { return strings.Contains(a, ph) })
-		for _, v := range s.Trainer.Env {
-			uses = uses || strings.Contains(v, ph)
-		}
-		if uses {
-			return ""
-		}
-		return "trainer.command never names " + ph + ": unless the command reads LOSSEXP_CHECKPOINT_DIR, its runs " + retrain
+	if s.Trainer == nil {
+		return continueRefusal(s)
 	}
-	var batch []string
-	for _, ts := range s.Loss.Terms {
-		if info, err := lossterms.Lookup(ts.Kind); err == nil {
-			if term, err := info.New(ts.Params); err == nil {
-				if _, ok := term.(lossterms.BatchTerm); ok {
-					batch = append(batch, ts.Name)
-				}
-			}
-		}
+	ph := "{" + command.PlaceholderCheckpointDir + "}"
+	uses := slices.ContainsFunc(s.Trainer.Command, func(a string) bool { return strings.Contains(a, ph) })
+	for _, v := range s.Trainer.Env {
+		uses = uses || strings.Contains(v, ph)
 	}
-	switch {
-	case len(batch) == 1:
-		return fmt.Sprintf("runs with a batch term (%s) %s", batch[0], retrain)
-	case len(batch) > 1:
-		return fmt.Sprintf("runs with batch terms (%s) %s", strings.Join(batch, ", "), retrain)
-	case s.Model.Noise > 0:
-		return "runs with noise inputs (model.noise) " + retrain
-	case s.Folds() > 1:
-		return fmt.Sprintf("runs with cross-validation folds (%d) %s", s.Folds(), retrain)
-	case s.Train.Optimizer == "lbfgs":
-		return "lbfgs runs " + retrain
-	case s.Train.Float32():
-		return "float32 runs (train.precision) " + retrain
+	if uses {
+		return ""
 	}
-	return ""
+	return "trainer.command never names " + ph + ": unless the command reads LOSSEXP_CHECKPOINT_DIR, its runs retrain every rung from scratch"
 }

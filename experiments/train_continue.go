@@ -12,11 +12,13 @@ import (
 	"math/rand/v2"
 	"os"
 	"path/filepath"
+	"slices"
 
 	"github.com/lossexp/lossexp/experiments/optim"
 	"github.com/lossexp/lossexp/internal/atomicfile"
 	"github.com/lossexp/lossexp/internal/layout"
 	"github.com/lossexp/lossexp/internal/saferead"
+	"github.com/lossexp/lossexp/spec"
 )
 
 // Continuation of the built-in trainer across the rungs of successive
@@ -25,19 +27,26 @@ import (
 // training command gets, checkpoints/p003-r01/ under WithCheckpoints):
 // the parameters, the optimizer's state, the batch order's generator and
 // permutation, the epochs run, the first batch's loss bound, the gradient
-// telemetry sums and the curves so far. The next rung's run of that
-// point and repeat starts from it and trains only the epochs it adds, so
-// its result is, bit for bit, the one of a run trained from scratch to
-// its budget: the full budget's run is the plain sweep's.
+// telemetry sums and the curves so far; with batch terms the own
+// parameters of each (an adversary's or an auxiliary head's network) and
+// their optimizer's state; on sequence data the order of the windows;
+// with noise inputs (model.noise) the noise's generator. The next rung's
+// run of that point and repeat starts from it and trains only the epochs
+// it adds, so its result is, bit for bit, the one of a run trained from
+// scratch to its budget: the full budget's run is the plain sweep's.
 //
-// Only a run whose whole state is that list continues: an sgd, momentum,
-// adam or adamw run with no adaptive balancing method, no batch term, no
-// noise inputs, no cross-validation folds and float64 training (train.precision: float32 keeps its weights apart). Any other trains each rung
-// from scratch (its results are the same; only its epochs are not
-// saved). The trainer has no learning-rate schedule and no early
-// stopping, so nothing but the test-loss evaluation of the last epoch
-// (train.eval_every) depends on the budget; the state keeps the curve
-// row the full budget's run has there.
+// That list is a run's whole state: a batch term carries nothing from
+// one batch to the next but its own parameters (lossterms.BatchTerm's
+// contract), and the per-epoch sums start over every epoch. Runs whose
+// state holds more do not continue (continueRefusal: the one list the
+// trainer and HalvingWarning read): an adaptive balancing method (its
+// weights and loss history), cross-validation folds, lbfgs and float32
+// training (its float32 weights). They train each rung from scratch
+// (their results are the same; only their epochs are not saved). The
+// trainer has no learning-rate schedule and no early stopping, so nothing
+// but the test-loss evaluation of the last epoch (train.eval_every)
+// depends on the budget; the state keeps the curve row the full budget's
+// run has there.
 //
 // A state that does not match its run (another key, sizes, an epoch not
 // below the budget) or does not decode is not used: the run trains from
@@ -60,6 +69,15 @@ type trainState struct {
 	Pens         []penState
 	Curves       [][]float64
 	EpochSeconds []float64
+	Own          []ownState // per batch term with own parameters, in the terms' order
+	Win          [][2]int   // sequence data: the windows in the last epoch's order
+	Noise        []byte     // model.noise: the noise inputs' PCG (MarshalBinary)
+}
+
+// ownState is a batch term's own parameters and their optimizer's state.
+type ownState struct {
+	Param []float64
+	Opt   optim.Snapshot
 }
 
 // penState is a term's gradient telemetry summed over the run.
@@ -84,12 +102,16 @@ type continuation struct {
 // continue.
 func (t *trainer) openContinuation(ctx context.Context, run *Run) (*continuation, error) {
 	s := t.spec
-	if s.Sweep.Halving == nil || run.Key == "" || checkpointRoot(ctx) == "" || s.Train.Optimizer == "lbfgs" ||
-		t.bal != nil || t.batchTerms > 0 || t.noise > 0 || s.Folds() > 1 || s.Train.Float32() {
+	if s.Sweep.Halving == nil || run.Key == "" || checkpointRoot(ctx) == "" || continueRefusal(s) != "" {
 		return nil, nil
 	}
 	if _, ok := optim.Save(t.opt); !ok {
 		return nil, nil
+	}
+	for _, st := range t.owners() {
+		if _, ok := optim.Save(st.ownOpt); !ok {
+			return nil, nil
+		}
 	}
 	dir, _, err := openCheckpoint(ctx, run, run.Key)
 	if err != nil {
@@ -126,7 +148,10 @@ func (t *trainer) readState(path string) (*trainState, error) {
 	defer f.Close()
 	// Bounded: the parameters, two optimizer moments, the permutation,
 	// a curve row and an epoch time per epoch of the budget.
-	limit := int64(64*(4*len(t.param)+len(t.perm)+t.budget*(len(CurveNames(t.spec))+2)) + 1<<16)
+	limit := int64(64*(4*len(t.param)+len(t.perm)+2*len(t.win)+t.budget*(len(CurveNames(t.spec))+2)) + 1<<16)
+	for _, o := range t.owners() {
+		limit += int64(64 * 3 * len(o.ownP))
+	}
 	b, err := io.ReadAll(io.LimitReader(f, limit+1))
 	if err != nil || int64(len(b)) > limit {
 		return nil, nil
@@ -148,7 +173,32 @@ func (t *trainer) fits(st *trainState) bool {
 			return false
 		}
 	}
-	return true
+	own := t.owners()
+	if len(st.Own) != len(own) || len(st.Win) != len(t.win) || (len(st.Noise) == 0) != (t.noise == 0) {
+		return false
+	}
+	for i, o := range own {
+		if len(st.Own[i].Param) != len(o.ownP) {
+			return false
+		}
+	}
+	// The windows in any order, each once: sorted by their first row they
+	// are initWindows' (t.win before the first epoch shuffles it).
+	win := slices.Clone(st.Win)
+	slices.SortFunc(win, func(a, b [2]int) int { return a[0] - b[0] })
+	return slices.Equal(win, t.win)
+}
+
+// owners returns the run's batch terms with own parameters, in the
+// terms' order.
+func (t *trainer) owners() []*batchTerm {
+	var own []*batchTerm
+	for _, p := range t.pens {
+		if p.batchTerm != nil && p.own != nil {
+			own = append(own, p.batchTerm)
+		}
+	}
+	return own
 }
 
 // restore sets the trainer to the state c starts from and returns the
@@ -169,6 +219,9 @@ func (c *continuation) restore(t *trainer, src *rand.PCG, res *Result) (first in
 	if err := optim.Restore(t.opt, st.Opt); err != nil {
 		return 0, 0, fmt.Errorf("trainer state of run %s: %w", c.key, err)
 	}
+	if err := t.restoreTerms(st); err != nil {
+		return 0, 0, fmt.Errorf("trainer state of run %s: %w", c.key, err)
+	}
 	copy(t.param, st.Param)
 	copy(t.perm, st.Perm)
 	for i, p := range st.Pens {
@@ -180,6 +233,40 @@ func (c *continuation) restore(t *trainer, src *rand.PCG, res *Result) (first in
 	res.EpochSeconds = append(res.EpochSeconds, st.EpochSeconds...)
 	res.EpochsTrained = t.budget - st.Epochs
 	return st.Epochs, st.Bound, nil
+}
+
+// restoreTerms sets the batch terms' own parameters and optimizers, the
+// windows' order and the noise's generator to st's (fits checked their
+// sizes).
+func (t *trainer) restoreTerms(st *trainState) error {
+	for i, o := range t.owners() {
+		if err := optim.Restore(o.ownOpt, st.Own[i].Opt); err != nil {
+			return err
+		}
+		copy(o.ownP, st.Own[i].Param)
+	}
+	copy(t.win, st.Win)
+	if t.noise > 0 {
+		return t.noiseSrc.UnmarshalBinary(st.Noise)
+	}
+	return nil
+}
+
+// saveTerms adds to st what restoreTerms restores.
+func (t *trainer) saveTerms(st *trainState) error {
+	for _, o := range t.owners() {
+		opt, _ := optim.Save(o.ownOpt)
+		st.Own = append(st.Own, ownState{Param: o.ownP, Opt: opt})
+	}
+	st.Win = t.win
+	if t.noise > 0 {
+		b, err := t.noiseSrc.MarshalBinary()
+		if err != nil {
+			return err
+		}
+		st.Noise = b
+	}
+	return nil
 }
 
 // keepBound keeps fitSGD's loss bound for save (c nil: nothing).
@@ -218,6 +305,9 @@ func (c *continuation) save(t *trainer, res *Result) error {
 	for _, p := range t.pens {
 		st.Pens = append(st.Pens, penState{CosSum: p.cosSum, RatioSum: p.ratioSum, NegSteps: p.negSteps, MeasSteps: p.measSteps})
 	}
+	if err := t.saveTerms(&st); err != nil {
+		return err
+	}
 	copy(st.Curves, res.Curves)
 	// The last row evaluated the test loss because it ended this budget
 	// (fitSGD's evalTest); the full budget's run has it only every
@@ -230,6 +320,24 @@ func (c *continuation) save(t *trainer, res *Result) error {
 	return atomicfile.Write(filepath.Join(c.dir, stateFile), func(w io.Writer) error {
 		return gob.NewEncoder(w).Encode(&st)
 	})
+}
+
+// continueRefusal returns why the built-in trainer's runs of s cannot
+// continue from one rung to the next, "" when they can (see the top of
+// this file): openContinuation and HalvingWarning both read it.
+func continueRefusal(s *spec.Spec) string {
+	const retrain = "retrain every rung from scratch"
+	switch {
+	case s.Loss.Balance.Adaptive():
+		return fmt.Sprintf("runs with an adaptive balancing method (loss.balance: %s) %s", s.Loss.Balance.Method, retrain)
+	case s.Folds() > 1:
+		return fmt.Sprintf("runs with cross-validation folds (%d) %s", s.Folds(), retrain)
+	case s.Train.Optimizer == "lbfgs":
+		return "lbfgs runs " + retrain
+	case s.Train.Float32():
+		return "float32 runs (train.precision) " + retrain
+	}
+	return ""
 }
 
 // testLossColumn is the index of test.loss in a curve row of a run with

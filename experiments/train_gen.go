@@ -23,6 +23,7 @@ const (
 type gen struct {
 	noise    int        // noise inputs per row (model.noise)
 	noiseRng *rand.Rand // training noise (streamNoise)
+	noiseSrc *rand.PCG  // noiseRng's source (a rung's state keeps it)
 	xc       []float64  // the batch's features without the noise (batch × D); nil when noise is 0
 	conds    []lossterms.Conditioned
 	evalX    map[*dataset.Dataset][]float64 // a split's features with its fixed noise (noise > 0)
@@ -36,7 +37,8 @@ func (t *trainer) initGen(run *Run, batch int) {
 	if t.noise == 0 {
 		return
 	}
-	t.noiseRng = RepeatRand(t.spec.Seed, run.Repeat, streamNoise)
+	t.noiseSrc = repeatPCG(t.spec.Seed, run.Repeat, streamNoise)
+	t.noiseRng = rand.New(t.noiseSrc)
 	t.xc = make([]float64, batch*t.data.Train.D)
 	t.evalX = map[*dataset.Dataset][]float64{}
 }

@@ -58,6 +58,15 @@ type Batch struct {
 // A BatchTerm value belongs to one run, and so to one goroutine: Setup
 // sizes its scratch buffers, after which Value and AddGrad do not
 // allocate.
+//
+// What Value, AddGrad (and OwnParams.OwnGrad) return depends on the batch
+// (its Own included), the scale and what Setup and the trainer's setters
+// (SetSequence, SetInputs, SetExtractor) were given, and on nothing a
+// previous call left: a term carries no state from one batch to the next
+// but its own parameters, which the trainer keeps. The trainer relies on
+// it to continue a run from the state it saved (sweep.halving's rungs,
+// experiments/train_continue.go): a term that kept running statistics or
+// drew random numbers would need its state saved there too.
 type BatchTerm interface {
 	Term
 	// Setup checks that a run of this shape can feed the term (a fairness

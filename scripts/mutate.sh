@@ -1397,6 +1397,28 @@ mutant i24st-interrupt-lower-uncounted study/status_halving.go cmd 'TestSweep_Ha
 	'				hp.Lower++' '				hp.Lower += 0'
 mutant i24st-interrupt-message-plain cmd/sweep.go cmd 'TestSweep_HalvingInterruptedCountsLowerRungs$' \
 	'oc.Halving.Finished(m.Finished, m.Runs)' '(*study.HalvingProgress)(nil).Finished(m.Finished, m.Runs)'
+# --- issue 24: continuation of batch terms ---
+mutant i24c-own-params-not-restored experiments/train_continue.go experiments 'TestContinue_BatchTerms$' \
+	'		copy(o.ownP, st.Own[i].Param)' ''
+mutant i24c-own-optimizer-not-restored experiments/train_continue.go experiments 'TestContinue_BatchTerms$' \
+	'		if err := optim.Restore(o.ownOpt, st.Own[i].Opt); err != nil {' '		if err := error(nil); err != nil {'
+mutant i24c-own-saved-one-step-back experiments/train_continue.go experiments 'TestContinue_BatchTerms$' \
+	'st.Own = append(st.Own, ownState{Param: o.ownP, Opt: opt})' 'st.Own = append(st.Own, ownState{Param: o.ownG, Opt: opt})'
+mutant i24c-windows-not-restored experiments/train_continue.go experiments 'TestContinue_BatchTerms$' \
+	'	copy(t.win, st.Win)' ''
+mutant i24c-noise-not-restored experiments/train_continue.go experiments 'TestContinue_BatchTerms$' \
+	'		return t.noiseSrc.UnmarshalBinary(st.Noise)' '		return nil'
+mutant i24c-own-shape-unchecked experiments/train_continue.go experiments 'TestContinue_OtherShapeIgnored$' \
+	'		if len(st.Own[i].Param) != len(o.ownP) {' '		if false {'
+mutant i24c-windows-unchecked experiments/train_continue.go experiments 'TestContinue_OtherShapeIgnored$' \
+	'	return slices.Equal(win, t.win)' '	return true'
+mutant i24c-noise-unchecked experiments/train_continue.go experiments 'TestContinue_OtherShapeIgnored$' \
+	'(len(st.Noise) == 0) != (t.noise == 0)' 'false'
+mutant i24c-float32-continues experiments/train_continue.go experiments 'TestContinue_WarningAgrees$' \
+	'	case s.Train.Float32():' '	case false:'
+mutant i24c-batch-terms-refused experiments/train_continue.go experiments 'TestContinue_BatchTerms$' \
+	'	if s.Sweep.Halving == nil || run.Key == "" || checkpointRoot(ctx) == "" || continueRefusal(s) != "" {' '	if s.Sweep.Halving == nil || run.Key == "" || checkpointRoot(ctx) == "" || continueRefusal(s) != "" || t.batchTerms > 0 {'
+
 echo
 echo "=== mutation summary: $caught caught, $missed missed, $stale stale (of $((caught + missed + stale)))"
 printf '%s\n' "${report[@]}"
