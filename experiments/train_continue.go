@@ -30,23 +30,24 @@ import (
 // telemetry sums and the curves so far; with batch terms the own
 // parameters of each (an adversary's or an auxiliary head's network) and
 // their optimizer's state; on sequence data the order of the windows;
-// with noise inputs (model.noise) the noise's generator. The next rung's
-// run of that point and repeat starts from it and trains only the epochs
-// it adds, so its result is, bit for bit, the one of a run trained from
-// scratch to its budget: the full budget's run is the plain sweep's.
+// with noise inputs (model.noise) the noise's generator; in float32
+// (train.precision) the parameters are the float32 weights, exactly, and
+// the optimizer's state its float32 moments. The next rung's run of that
+// point and repeat starts from it and trains only the epochs it adds, so
+// its result is, bit for bit, the one of a run trained from scratch to
+// its budget: the full budget's run is the plain sweep's.
 //
 // That list is a run's whole state: a batch term carries nothing from
 // one batch to the next but its own parameters (lossterms.BatchTerm's
 // contract), and the per-epoch sums start over every epoch. Runs whose
 // state holds more do not continue (continueRefusal: the one list the
 // trainer and HalvingWarning read): an adaptive balancing method (its
-// weights and loss history), cross-validation folds, lbfgs and float32
-// training (its float32 weights). They train each rung from scratch
-// (their results are the same; only their epochs are not saved). The
-// trainer has no learning-rate schedule and no early stopping, so nothing
-// but the test-loss evaluation of the last epoch (train.eval_every)
-// depends on the budget; the state keeps the curve row the full budget's
-// run has there.
+// weights and loss history), cross-validation folds and lbfgs. They
+// train each rung from scratch (their results are the same; only their
+// epochs are not saved). The trainer has no learning-rate schedule and
+// no early stopping, so nothing but the test-loss evaluation of the last
+// epoch (train.eval_every) depends on the budget; the state keeps the
+// curve row the full budget's run has there.
 //
 // A state that does not match its run (another key, sizes, an epoch not
 // below the budget) or does not decode is not used: the run trains from
@@ -105,7 +106,7 @@ func (t *trainer) openContinuation(ctx context.Context, run *Run) (*continuation
 	if s.Sweep.Halving == nil || run.Key == "" || checkpointRoot(ctx) == "" || continueRefusal(s) != "" {
 		return nil, nil
 	}
-	if _, ok := optim.Save(t.opt); !ok {
+	if _, ok := t.saveOpt(); !ok {
 		return nil, nil
 	}
 	for _, st := range t.owners() {
@@ -216,13 +217,16 @@ func (c *continuation) restore(t *trainer, src *rand.PCG, res *Result) (first in
 	if err := src.UnmarshalBinary(st.Rng); err != nil {
 		return 0, 0, fmt.Errorf("trainer state of run %s: %w", c.key, err)
 	}
-	if err := optim.Restore(t.opt, st.Opt); err != nil {
+	if err := t.restoreOpt(st.Opt); err != nil {
 		return 0, 0, fmt.Errorf("trainer state of run %s: %w", c.key, err)
 	}
 	if err := t.restoreTerms(st); err != nil {
 		return 0, 0, fmt.Errorf("trainer state of run %s: %w", c.key, err)
 	}
 	copy(t.param, st.Param)
+	if t.f32 != nil {
+		t.f32.start(t.param) // the float32 weights, which the saved ones are exactly
+	}
 	copy(t.perm, st.Perm)
 	for i, p := range st.Pens {
 		pp := &t.pens[i]
@@ -233,6 +237,23 @@ func (c *continuation) restore(t *trainer, src *rand.PCG, res *Result) (first in
 	res.EpochSeconds = append(res.EpochSeconds, st.EpochSeconds...)
 	res.EpochsTrained = t.budget - st.Epochs
 	return st.Epochs, st.Bound, nil
+}
+
+// saveOpt returns the state of the optimizer of the model's parameters:
+// the float32 one under train.precision float32.
+func (t *trainer) saveOpt() (optim.Snapshot, bool) {
+	if t.f32 != nil {
+		return optim.Save32(t.f32.opt)
+	}
+	return optim.Save(t.opt)
+}
+
+// restoreOpt sets the optimizer saveOpt saved.
+func (t *trainer) restoreOpt(s optim.Snapshot) error {
+	if t.f32 != nil {
+		return optim.Restore32(t.f32.opt, s)
+	}
+	return optim.Restore(t.opt, s)
 }
 
 // restoreTerms sets the batch terms' own parameters and optimizers, the
@@ -295,7 +316,7 @@ func (c *continuation) save(t *trainer, res *Result) error {
 	if c.full {
 		return os.RemoveAll(c.dir)
 	}
-	opt, _ := optim.Save(t.opt)
+	opt, _ := t.saveOpt()
 	rng, err := c.src.MarshalBinary()
 	if err != nil {
 		return err
@@ -334,8 +355,6 @@ func continueRefusal(s *spec.Spec) string {
 		return fmt.Sprintf("runs with cross-validation folds (%d) %s", s.Folds(), retrain)
 	case s.Train.Optimizer == "lbfgs":
 		return "lbfgs runs " + retrain
-	case s.Train.Float32():
-		return "float32 runs (train.precision) " + retrain
 	}
 	return ""
 }

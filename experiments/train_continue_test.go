@@ -12,12 +12,13 @@ import (
 	"github.com/lossexp/lossexp/spec"
 )
 
-// continueCases are runs with batch terms (and noise inputs) that continue
-// across halving's rungs: stateless terms (decorrelation, fairness,
-// temporal on sequence windows, perceptual through a frozen classifier)
-// and terms with own parameters trained beside the model (an adversary,
-// aux heads, a discriminator fed noise inputs). Each trains 27 epochs,
-// its rungs 3 and 9 below.
+// continueCases are runs that continue across halving's rungs since
+// batch terms, noise inputs and float32 do: stateless terms
+// (decorrelation, fairness, temporal on sequence windows, perceptual
+// through a frozen classifier), terms with own parameters trained beside
+// the model (an adversary, aux heads, a discriminator fed noise inputs),
+// and float32 training (adam; momentum with a proximal l1). Each trains
+// 27 epochs, its rungs 3 and 9 below.
 var continueCases = []struct{ name, spec string }{
 	{"decorrelation", `
 dataset: {builtin: factors, params: {samples: 40}}
@@ -69,6 +70,20 @@ train: {optimizer: adam, batch_size: 8}
 loss:
   task: mse
   terms: [{kind: perceptual, hidden: [6], activation: tanh, epochs: 3, weight: 0.7}]
+`},
+	{"float32_adam", `
+dataset: {builtin: moons, params: {samples: 60}}
+model: {kind: mlp, hidden: [6], activation: relu}
+train: {optimizer: adam, batch_size: 8, precision: float32, eval_every: 2}
+loss:
+  terms: [{kind: l2, weight: 0.01}]
+`},
+	{"float32_momentum_l1", `
+dataset: {builtin: moons, params: {samples: 60}}
+model: {kind: mlp, hidden: [6], activation: relu}
+train: {optimizer: momentum, learning_rate: 0.05, batch_size: 8, precision: float32}
+loss:
+  terms: [{kind: l1, weight: 0.001}]
 `},
 }
 
@@ -246,7 +261,8 @@ func TestContinue_OtherShapeIgnored(t *testing.T) {
 
 // TestContinue_WarningAgrees: HalvingWarning is silent on a spec exactly
 // when its runs continue (openContinuation gives them a continuation):
-// one list (continueRefusal) says both.
+// one list (continueRefusal) says both; lbfgs, folds and an adaptive
+// balancing method are on it.
 func TestContinue_WarningAgrees(t *testing.T) {
 	const plain = `
 dataset: {builtin: moons, params: {samples: 60}}
@@ -284,7 +300,7 @@ loss:
 			if (w == "") != (c != nil) {
 				t.Errorf("warning %q, continues: %v", w, c != nil)
 			}
-			if refused := strings.Contains("lbfgs float32 folds balanced", name); refused != (w != "") {
+			if refused := strings.Contains("lbfgs folds balanced", name); refused != (w != "") {
 				t.Errorf("warning %q: want one %v", w, refused)
 			}
 		})

@@ -1414,8 +1414,14 @@ mutant i24c-windows-unchecked experiments/train_continue.go experiments 'TestCon
 	'	return slices.Equal(win, t.win)' '	return true'
 mutant i24c-noise-unchecked experiments/train_continue.go experiments 'TestContinue_OtherShapeIgnored$' \
 	'(len(st.Noise) == 0) != (t.noise == 0)' 'false'
-mutant i24c-float32-continues experiments/train_continue.go experiments 'TestContinue_WarningAgrees$' \
-	'	case s.Train.Float32():' '	case false:'
+mutant i24c-adam32-powers-not-restored experiments/optim/snapshot32.go experiments/optim 'TestSnapshot32_Continues$' \
+	'		o.b1t, o.b2t = s.B1t, s.B2t' ''
+mutant i24c-folds-continue experiments/train_continue.go experiments 'TestContinue_WarningAgrees$' \
+	'	case s.Folds() > 1:' '	case false:'
+mutant i24c-float32-weights-not-restored experiments/train_continue.go experiments 'TestContinue_BatchTerms$' \
+	'		t.f32.start(t.param) // the float32 weights' '		_ = t.param // the float32 weights'
+mutant i24c-float32-moments-not-restored experiments/train_continue.go experiments 'TestContinue_BatchTerms$' \
+	'		return optim.Restore32(t.f32.opt, s)' '		return nil'
 mutant i24c-batch-terms-refused experiments/train_continue.go experiments 'TestContinue_BatchTerms$' \
 	'	if s.Sweep.Halving == nil || run.Key == "" || checkpointRoot(ctx) == "" || continueRefusal(s) != "" {' '	if s.Sweep.Halving == nil || run.Key == "" || checkpointRoot(ctx) == "" || continueRefusal(s) != "" || t.batchTerms > 0 {'
 
