@@ -15,7 +15,8 @@
 # up: the studies where both agree, and the mean fraction.
 #
 # Environment: LOSSEXP (a lossexp binary; default: built from this
-# checkout), WORKERS (default 2), KEEP=1 keeps the results folder, WORK=DIR
+# checkout), WORKERS (default 2), MIN_DIV (default 9: min_epochs is the
+# full budget / MIN_DIV) and ETA (default 3) to try other settings, KEEP=1 keeps the results folder, WORK=DIR
 # works in DIR and keeps it (run again, it resumes the sweeps there), DOCS=1
 # writes the agreement table (with the machine and the date) into
 # docs/halving.md between <!-- generated: halving-agreement --> and
@@ -37,6 +38,8 @@ if [ -z "$bin" ]; then
 	go build -o "$bin" . || exit 1
 fi
 workers=${WORKERS:-2}
+div=${MIN_DIV:-9} # min_epochs = full budget / div, rounded, ≥ 1
+eta=${ETA:-3}
 cfgs=("$@")
 [ ${#cfgs[@]} -eq 0 ] && cfgs=(configs/*.yaml)
 
@@ -48,11 +51,11 @@ full_budget() {
 
 # with_halving SPEC E0 OUT: SPEC with sweep.halving added, written to OUT.
 with_halving() {
-	python3 - "$1" "$2" "$3" <<'EOF'
+	python3 - "$1" "$2" "$3" "$eta" <<'EOF'
 import re, sys
-src, e0, out = sys.argv[1], sys.argv[2], sys.argv[3]
+src, e0, out, eta = sys.argv[1], sys.argv[2], sys.argv[3], sys.argv[4]
 text = open(src).read()
-line = "  halving: {min_epochs: %s, eta: 3}\n" % e0
+line = "  halving: {min_epochs: %s, eta: %s}\n" % (e0, eta)
 m = re.search(r"^sweep:[ \t]*(#.*)?\n", text, re.M)
 if m:
     text = text[:m.end()] + line + text[m.end():]
@@ -96,7 +99,7 @@ for c in "${cfgs[@]}"; do
 		echo "  $n: skipped (no epoch budget of at least 3)"
 		continue
 	fi
-	e0=$(( (full + 4) / 9 ))
+	e0=$(( (full + div / 2) / div ))
 	[ "$e0" -ge 1 ] || e0=1
 	copy=$tmp/$n-halving.yaml
 	with_halving "$c" "$e0" "$copy" || { failed=1; continue; }
@@ -146,7 +149,7 @@ mean=?
 echo "summary: λ_best and λ_1se agree on $agree_n of $studies studies; mean epochs fraction $mean"
 if [ "${DOCS:-}" = 1 ]; then
 	{
-		echo "Written by \`DOCS=1 scripts/halving.sh\` on $(hostname) ($(nproc) cores), $(date -u '+%Y-%m-%d %H:%M UTC'), lossexp $(git rev-parse --short HEAD 2>/dev/null || echo '?'); \`{min_epochs: full/9, eta: 3, keep_se: 1}\`. The λ are the full grid's; \`→\` gives the halving sweep's where it differs."
+		echo "Written by \`DOCS=1 scripts/halving.sh\` on $(hostname) ($(nproc) cores), $(date -u '+%Y-%m-%d %H:%M UTC'), lossexp $(git rev-parse --short HEAD 2>/dev/null || echo '?'); \`{min_epochs: full/$div, eta: $eta, keep_se: 1}\`. The λ are the full grid's; \`→\` gives the halving sweep's where it differs."
 		echo
 		echo "| study | grid points | full budget | min_epochs | λ_best, λ_1se | agree | epochs spent |"
 		echo "| --- | --- | --- | --- | --- | --- | --- |"

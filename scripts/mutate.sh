@@ -1416,6 +1416,8 @@ mutant i24c-noise-unchecked experiments/train_continue.go experiments 'TestConti
 	'(len(st.Noise) == 0) != (t.noise == 0)' 'false'
 mutant i24c-adam32-powers-not-restored experiments/optim/snapshot32.go experiments/optim 'TestSnapshot32_Continues$' \
 	'		o.b1t, o.b2t = s.B1t, s.B2t' ''
+mutant i24c-last-short-step-uninsured study/halving.go study 'TestInsures$' \
+	'	return k+2 < len(rungs) || (full-rungs[k])*eta <= full' '	return k+2 < len(rungs)'
 mutant i24c-folds-continue experiments/train_continue.go experiments 'TestContinue_WarningAgrees$' \
 	'	case s.Folds() > 1:' '	case false:'
 mutant i24c-float32-weights-not-restored experiments/train_continue.go experiments 'TestContinue_BatchTerms$' \

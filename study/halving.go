@@ -98,7 +98,7 @@ func (st *Study) halvingReplay(store *sweep.Store, train func(rs *Study, mine sw
 			return hs, err
 		}
 		h := st.Spec.Sweep.Halving
-		alive = keepAfterRung(pts, st.gridReference(), h.Eta, h.KeepSE, max(1, 2-len(hs.refs)), insures(k, rungs))
+		alive = keepAfterRung(pts, st.gridReference(), h.Eta, h.KeepSE, max(1, 2-len(hs.refs)), insures(k, rungs, h.Eta))
 	}
 	return hs, nil
 }
@@ -109,10 +109,14 @@ func (st *Study) halvingReplay(store *sweep.Store, train func(rs *Study, mine sw
 func (st *Study) HalvingWarning() string { return experiments.HalvingWarning(st.Spec) }
 
 // insures says whether the decision after rung k of rungs (the full
-// budget last) keeps the next λ above the 1-SE band: only when the next
-// rung, k+1, is below the full budget (see keepAfterRung).
-func insures(k int, rungs []int) bool {
-	return k+2 < len(rungs)
+// budget last) keeps the next λ above the 1-SE band: when the next rung,
+// k+1, is below the full budget, or when the full budget adds at most
+// 1/eta of itself to rung k (rungs 4, 12, 36, 40: the decision after 36),
+// where the insurance point costs no more than a step of the lower rungs
+// would and the rung's ranking may still change (see keepAfterRung).
+func insures(k int, rungs []int, eta int) bool {
+	full := rungs[len(rungs)-1]
+	return k+2 < len(rungs) || (full-rungs[k])*eta <= full
 }
 
 // fullRuns are the runs the full budget's rung trains: its static points

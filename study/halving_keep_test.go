@@ -99,18 +99,29 @@ func TestKeepAfterRung_Paired(t *testing.T) {
 	}
 }
 
-// TestInsures: with rungs 3, 9, 27, 81 (81 the full budget) the decisions
-// after 3 and 9 keep the next λ above the band, the last one, after 27,
-// does not; with two rungs the only decision is the last.
+// TestInsures: with rungs 3, 9, 27, 81 (81 the full budget, eta 3) the
+// decisions after 3 and 9 keep the next λ above the band, the last one,
+// after 27, does not; with two rungs the only decision is the last; a
+// last decision whose full budget adds at most 1/eta of itself (4, 12,
+// 36, 40: 4 more epochs of 40; 2, 6, 18, 20) keeps it too, one that adds
+// more (7, 21, 60: 39 of 60) does not.
 func TestInsures(t *testing.T) {
-	rungs := []int{3, 9, 27, 81}
-	for k, want := range []bool{true, true, false} {
-		if got := insures(k, rungs); got != want {
-			t.Errorf("insures(%d, %v) = %v, want %v", k, rungs, got, want)
+	for _, tc := range []struct {
+		rungs []int
+		want  []bool
+	}{
+		{[]int{3, 9, 27, 81}, []bool{true, true, false}},
+		{[]int{9, 27}, []bool{false}},
+		{[]int{4, 12, 36, 40}, []bool{true, true, true}},
+		{[]int{2, 6, 18, 20}, []bool{true, true, true}},
+		{[]int{7, 21, 60}, []bool{true, false}},
+		{[]int{9, 27, 80}, []bool{true, false}},
+	} {
+		for k, want := range tc.want {
+			if got := insures(k, tc.rungs, 3); got != want {
+				t.Errorf("insures(%d, %v, 3) = %v, want %v", k, tc.rungs, got, want)
+			}
 		}
-	}
-	if insures(0, []int{9, 27}) {
-		t.Errorf("insures(0, [9 27]) = true, want false: rung 27 is the full budget")
 	}
 }
 
