@@ -1409,7 +1409,7 @@ mutant i24c-windows-not-restored experiments/train_continue.go experiments 'Test
 mutant i24c-noise-not-restored experiments/train_continue.go experiments 'TestContinue_BatchTerms$' \
 	'		return t.noiseSrc.UnmarshalBinary(st.Noise)' '		return nil'
 mutant i24c-own-shape-unchecked experiments/train_continue.go experiments 'TestContinue_OtherShapeIgnored$' \
-	'		if len(st.Own[i].Param) != len(o.ownP) {' '		if false {'
+	'		if len(st.Own[i].Param) != len(o.ownP) {' '		if len(st.Own[i].Param) > len(o.ownP)+1 {'
 mutant i24c-windows-unchecked experiments/train_continue.go experiments 'TestContinue_OtherShapeIgnored$' \
 	'	return slices.Equal(win, t.win)' '	return true'
 mutant i24c-noise-unchecked experiments/train_continue.go experiments 'TestContinue_OtherShapeIgnored$' \
@@ -1417,7 +1417,7 @@ mutant i24c-noise-unchecked experiments/train_continue.go experiments 'TestConti
 mutant i24c-adam32-powers-not-restored experiments/optim/snapshot32.go experiments/optim 'TestSnapshot32_Continues$' \
 	'		o.b1t, o.b2t = s.B1t, s.B2t' ''
 mutant i24c-last-short-step-uninsured study/halving.go study 'TestInsures$' \
-	'	return k+2 < len(rungs) || (full-rungs[k])*eta <= full' '	return k+2 < len(rungs)'
+	'	return k+2 < len(rungs) || (full-rungs[k])*eta <= full' '	return k+2 < len(rungs) || (full-rungs[k])*eta < 0*full'
 mutant i24c-folds-continue experiments/train_continue.go experiments 'TestContinue_WarningAgrees$' \
 	'	case s.Folds() > 1:' '	case false:'
 mutant i24c-float32-weights-not-restored experiments/train_continue.go experiments 'TestContinue_BatchTerms$' \
