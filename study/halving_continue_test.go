@@ -13,12 +13,17 @@ import (
 // halvingVariants are halvingSpec's trainings the continuation must
 // follow bit for bit: adam (moments and step count), momentum with the
 // test loss every 2 epochs (a rung of 3 or 9 epochs evaluates it at its
-// last epoch; the full budget's run does not there) and sgd with an l1
-// term applied as a proximal step.
+// last epoch; the full budget's run does not there), sgd with an l1
+// term applied as a proximal step, and a batch term (decorrelation)
+// with noise inputs.
 var halvingVariants = map[string]func(string) string{
 	"adam": func(s string) string { return s },
 	"momentum-eval2": func(s string) string {
 		return strings.Replace(s, "optimizer: adam, learning_rate: 0.05,", "optimizer: momentum, learning_rate: 0.05, eval_every: 2,", 1)
+	},
+	"decorrelation-noise": func(s string) string {
+		s = strings.Replace(s, "activation: tanh}", "activation: tanh, noise: 2}", 1)
+		return strings.Replace(s, "kind: l2", "kind: decorrelation", 1)
 	},
 	"sgd-l1": func(s string) string {
 		s = strings.Replace(s, "optimizer: adam, learning_rate: 0.05,", "optimizer: sgd, learning_rate: 0.2,", 1)
