@@ -1406,6 +1406,12 @@ mutant i24c-own-saved-one-step-back experiments/train_continue.go experiments 'T
 	'st.Own = append(st.Own, ownState{Param: o.ownP, Opt: opt})' 'st.Own = append(st.Own, ownState{Param: o.ownG, Opt: opt})'
 mutant i24c-windows-not-restored experiments/train_continue.go experiments 'TestContinue_BatchTerms$' \
 	'	copy(t.win, st.Win)' ''
+mutant i24c-own-one-step-ahead experiments/train_continue.go experiments 'TestContinue_BatchTerms$' \
+	'		copy(o.ownP, st.Own[i].Param)' '		copy(o.ownP, st.Own[i].Param); o.ownOpt.Step(o.ownP, o.ownG)'
+mutant i24c-windows-one-epoch-ahead experiments/train_continue.go experiments 'TestContinue_BatchTerms$' \
+	'	copy(t.win, st.Win)' '	copy(t.win, st.Win); t.arrangeWindows(rand.New(rand.NewPCG(1, 2)))'
+mutant i24c-noise-one-draw-off experiments/train_continue.go experiments 'TestContinue_BatchTerms$' \
+	'		return t.noiseSrc.UnmarshalBinary(st.Noise)' '		err := t.noiseSrc.UnmarshalBinary(st.Noise); t.noiseRng.NormFloat64(); return err'
 mutant i24c-noise-not-restored experiments/train_continue.go experiments 'TestContinue_BatchTerms$' \
 	'		return t.noiseSrc.UnmarshalBinary(st.Noise)' '		return nil'
 mutant i24c-own-shape-unchecked experiments/train_continue.go experiments 'TestContinue_OtherShapeIgnored$' \
