@@ -1397,6 +1397,31 @@ mutant i24st-interrupt-lower-uncounted study/status_halving.go cmd 'TestSweep_Ha
 	'				hp.Lower++' '				hp.Lower += 0'
 mutant i24st-interrupt-message-plain cmd/sweep.go cmd 'TestSweep_HalvingInterruptedCountsLowerRungs$' \
 	'oc.Halving.Finished(m.Finished, m.Runs)' '(*study.HalvingProgress)(nil).Finished(m.Finished, m.Runs)'
+# --- issue 28: fused step (round 6) ---
+mutant i28s-adam-l2-sign experiments/optim/adam_amd64.s experiments/optim 'TestStepL2_BitIdentical$' \
+	'VADDPD       r0, r2, r0' 'VSUBPD       r0, r2, r0'
+mutant i28s-adam32-l2-factor experiments/optim/adam32_amd64.s experiments/optim 'TestStep32L2_BitIdentical$' \
+	'VBROADCASTSS 36(AX), r2' 'VBROADCASTSS 32(AX), r2'
+mutant i28s-adam32-l2-sign experiments/optim/adam32_amd64.s experiments/optim 'TestStep32L2_BitIdentical$' \
+	'VADDPS       r0, r2, r0' 'VSUBPS       r0, r2, r0'
+mutant i28s-adam-loop-l2-sign experiments/optim/adam_kernel.go experiments/optim 'TestStepL2_BitIdentical$' \
+	'gi += float64(k.l2 * p[i])' 'gi -= float64(k.l2 * p[i])'
+mutant i28s-adam-l2-cut-off-by-one experiments/optim/optim.go experiments/optim 'TestStepL2_BitIdentical$' \
+	'range [3]int{min(nd, nl), max(nd, nl), n}' 'range [3]int{min(nd, nl), max(nd, nl) - 1, n}'
+mutant i28s-adam32-l2-cut-off-by-one experiments/optim/optim32.go experiments/optim 'TestStep32L2_BitIdentical$' \
+	'o.update(params, grad, &k, done, max(done, nl), s, useAVX)' 'o.update(params, grad, &k, done, max(done, nl-1), s, useAVX)'
+mutant i28s-fused-factor experiments/fused.go experiments 'TestFusedL2_BitIdentical$' \
+	'return last, 2 * t.pens[last].lambda' 'return last, t.pens[last].lambda'
+mutant i28s-fused-also-added experiments/train.go experiments 'TestFusedL2_BitIdentical$' \
+	'p != skip && pp.lambda != 0' 'pp.lambda != 0'
+mutant i28s-fused-not-last experiments/fused.go experiments 'TestFusedL2_BitIdentical$' \
+	'			last = p' '			last = max(last, 0)'
+mutant i28s-fused32-also-added experiments/train32.go experiments 'TestFusedL2_BitIdentical$' \
+	'i != skip && p.lambda != 0' 'i != skip-1000 && p.lambda != 0'
+mutant i28s-dgemm-zmm-tail-mask internal/kernel/gemm_amd64.s internal/kernel 'TestDgemm$' \
+	'SUBQ  $8, R13' 'SUBQ  $7, R13'
+mutant i28s-sgemm-zmm-tail-width internal/kernel/sgemm_amd64.s internal/kernel 'TestSgemm$' \
+	'MOVQ  $16, R13' 'MOVQ  $15, R13'
 echo
 echo "=== mutation summary: $caught caught, $missed missed, $stale stale (of $((caught + missed + stale)))"
 printf '%s\n' "${report[@]}"
