@@ -1422,6 +1422,10 @@ mutant i28s-dgemm-zmm-tail-mask internal/kernel/gemm_amd64.s internal/kernel 'Te
 	'SUBQ  $8, R13' 'SUBQ  $7, R13'
 mutant i28s-sgemm-zmm-tail-width internal/kernel/sgemm_amd64.s internal/kernel 'TestSgemm$' \
 	'MOVQ  $16, R13' 'MOVQ  $15, R13'
+mutant i28s-transpose-lanes internal/kernel/transpose_amd64.s internal/kernel 'TestTranspose$' \
+	'VSHUFF64X2 $0x88, Z19, Z17, Z4' 'VSHUFF64X2 $0xDD, Z19, Z17, Z4'
+mutant i28s-transpose-edge-rows internal/kernel/transpose.go internal/kernel 'TestTranspose$' \
+	'transposeLoops(dst, a, r, c, r8, r, 0)  // the rows below them' 'transposeLoops(dst, a, r, c, r8, r, c8) // the rows below them'
 echo
 echo "=== mutation summary: $caught caught, $missed missed, $stale stale (of $((caught + missed + stale)))"
 printf '%s\n' "${report[@]}"
