@@ -96,3 +96,21 @@ func transpose8(dst, a []float64, r, c int) (r8, c8 int) {
 	transpose8AVX512(&dst[0], &a[0], r8, c8, r, c)
 	return r8, c8
 }
+
+// transpose8x32AVX is transpose8AVX512 for float32 in ymm registers (AVX).
+//
+//go:noescape
+func transpose8x32AVX(dst, a *float32, r8, c8, r, c int)
+
+// transpose8x32 is transpose8 for float32, with the AVX kernel.
+func transpose8x32(dst, a []float32, r, c int) (r8, c8 int) {
+	if !hasAVX2 {
+		return 0, 0
+	}
+	r8, c8 = r&^7, c&^7
+	if r8 == 0 || c8 == 0 {
+		return 0, 0
+	}
+	transpose8x32AVX(&dst[0], &a[0], r8, c8, r, c)
+	return r8, c8
+}

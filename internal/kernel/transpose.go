@@ -15,13 +15,16 @@ func Transpose(dst, a []float64, r, c int) {
 	transposeLoops(dst, a, r, c, r8, r, 0)  // the rows below them
 }
 
-// Transpose32 is Transpose for float32 (loops only).
+// Transpose32 is Transpose for float32, the 8×8 tiles in ymm registers
+// where the CPU has AVX2.
 func Transpose32(dst, a []float32, r, c int) {
 	if r <= 0 || c <= 0 {
 		return
 	}
 	_, _ = a[r*c-1], dst[r*c-1]
-	transposeLoops(dst, a, r, c, 0, r, 0)
+	r8, c8 := transpose8x32(dst, a, r, c)
+	transposeLoops(dst, a, r, c, 0, r8, c8)
+	transposeLoops(dst, a, r, c, r8, r, 0)
 }
 
 // transposeLoops sets dst[j*r+i] = a[i*c+j] for rows i0 ≤ i < i1 and

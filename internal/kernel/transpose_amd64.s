@@ -108,3 +108,103 @@ nextrow:
 done:
 	VZEROUPPER
 	RET
+
+// func transpose8x32AVX(dst, a *float32, r8, c8, r, c int)
+//
+// transpose8AVX512 for float32 in ymm registers: 8×8 tiles, transposed
+// with VUNPCKLPS/VUNPCKHPS, VSHUFPS and VPERM2F128. Moves only.
+TEXT ·transpose8x32AVX(SB), NOSPLIT, $0-48
+	MOVQ dst+0(FP), DI
+	MOVQ a+8(FP), SI
+	MOVQ r+32(FP), R8
+	SHLQ $2, R8               // row stride of dst in bytes
+	MOVQ c+40(FP), R9
+	SHLQ $2, R9               // row stride of a in bytes
+	XORQ R10, R10             // i0
+
+rows32:
+	CMPQ R10, r8+16(FP)
+	JGE  done32
+	XORQ R11, R11             // j0
+
+cols32:
+	CMPQ R11, c8+24(FP)
+	JGE  nextrow32
+
+	MOVQ    R10, R12
+	IMULQ   R9, R12
+	LEAQ    (SI)(R12*1), R12
+	LEAQ    (R12)(R11*4), R13
+	VMOVUPS (R13), Y0
+	ADDQ    R9, R13
+	VMOVUPS (R13), Y1
+	ADDQ    R9, R13
+	VMOVUPS (R13), Y2
+	ADDQ    R9, R13
+	VMOVUPS (R13), Y3
+	ADDQ    R9, R13
+	VMOVUPS (R13), Y4
+	ADDQ    R9, R13
+	VMOVUPS (R13), Y5
+	ADDQ    R9, R13
+	VMOVUPS (R13), Y6
+	ADDQ    R9, R13
+	VMOVUPS (R13), Y7
+
+	VUNPCKLPS Y1, Y0, Y8
+	VUNPCKHPS Y1, Y0, Y9
+	VUNPCKLPS Y3, Y2, Y10
+	VUNPCKHPS Y3, Y2, Y11
+	VUNPCKLPS Y5, Y4, Y12
+	VUNPCKHPS Y5, Y4, Y13
+	VUNPCKLPS Y7, Y6, Y14
+	VUNPCKHPS Y7, Y6, Y15
+
+	VSHUFPS $0x44, Y10, Y8, Y0  // columns 0 and 4, rows 0-3
+	VSHUFPS $0xEE, Y10, Y8, Y1  // columns 1 and 5
+	VSHUFPS $0x44, Y11, Y9, Y2  // columns 2 and 6
+	VSHUFPS $0xEE, Y11, Y9, Y3  // columns 3 and 7
+	VSHUFPS $0x44, Y14, Y12, Y4 // the same, rows 4-7
+	VSHUFPS $0xEE, Y14, Y12, Y5
+	VSHUFPS $0x44, Y15, Y13, Y6
+	VSHUFPS $0xEE, Y15, Y13, Y7
+
+	VPERM2F128 $0x20, Y4, Y0, Y8  // column 0
+	VPERM2F128 $0x20, Y5, Y1, Y9  // column 1
+	VPERM2F128 $0x20, Y6, Y2, Y10 // column 2
+	VPERM2F128 $0x20, Y7, Y3, Y11 // column 3
+	VPERM2F128 $0x31, Y4, Y0, Y12 // column 4
+	VPERM2F128 $0x31, Y5, Y1, Y13 // column 5
+	VPERM2F128 $0x31, Y6, Y2, Y14 // column 6
+	VPERM2F128 $0x31, Y7, Y3, Y15 // column 7
+
+	MOVQ    R11, R13
+	IMULQ   R8, R13
+	LEAQ    (DI)(R13*1), R13
+	LEAQ    (R13)(R10*4), R13
+	VMOVUPS Y8, (R13)
+	ADDQ    R8, R13
+	VMOVUPS Y9, (R13)
+	ADDQ    R8, R13
+	VMOVUPS Y10, (R13)
+	ADDQ    R8, R13
+	VMOVUPS Y11, (R13)
+	ADDQ    R8, R13
+	VMOVUPS Y12, (R13)
+	ADDQ    R8, R13
+	VMOVUPS Y13, (R13)
+	ADDQ    R8, R13
+	VMOVUPS Y14, (R13)
+	ADDQ    R8, R13
+	VMOVUPS Y15, (R13)
+
+	ADDQ $8, R11
+	JMP  cols32
+
+nextrow32:
+	ADDQ $8, R10
+	JMP  rows32
+
+done32:
+	VZEROUPPER
+	RET
