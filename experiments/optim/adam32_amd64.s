@@ -41,8 +41,9 @@
 	VBROADCASTSS 20(AX), r13; \
 	VBROADCASTSS 24(AX), r14; \
 	VBROADCASTSS 28(AX), r15
-#define ADAM32_STEP(r0, r1, r2, r3, r4, r5, r6, r7, r8, r9, r10, r11, r12, r13, r14, r15) \
-	VMOVUPS (BX)(R8*4), r0; \
+// ADAM32_MV updates m and v from the gradient in r0 and leaves
+// lr·(m·c1)/(√(v·c2) + ε) in r1; ADAM32_P then updates p (in r5).
+#define ADAM32_MV(r0, r1, r2, r3, r4, r5, r6, r7, r8, r9, r10, r11, r12, r13, r14, r15) \
 	VMOVUPS (SI)(R8*4), r1; \
 	VMULPS  r8, r1, r1; \
 	VMULPS  r9, r0, r2; \
@@ -59,10 +60,15 @@
 	VSQRTPS r3, r3; \
 	VADDPS  r14, r3, r3; \
 	VDIVPS  r3, r1, r1; \
-	VMULPS  r15, r1, r1; \
-	VMOVUPS (DI)(R8*4), r5; \
+	VMULPS  r15, r1, r1
+#define ADAM32_P(r0, r1, r2, r3, r4, r5, r6, r7, r8, r9, r10, r11, r12, r13, r14, r15) \
 	VSUBPS  r1, r5, r5; \
 	VMOVUPS r5, (DI)(R8*4)
+#define ADAM32_STEP(r0, r1, r2, r3, r4, r5, r6, r7, r8, r9, r10, r11, r12, r13, r14, r15) \
+	VMOVUPS (BX)(R8*4), r0; \
+	ADAM32_MV(r0, r1, r2, r3, r4, r5, r6, r7, r8, r9, r10, r11, r12, r13, r14, r15); \
+	VMOVUPS (DI)(R8*4), r5; \
+	ADAM32_P(r0, r1, r2, r3, r4, r5, r6, r7, r8, r9, r10, r11, r12, r13, r14, r15)
 
 // ADAM32_L2_STEP is ADAM32_STEP on the gradient plus an L2 penalty's
 // s·p (s at 36(AX)): the gradient becomes g + s·p, a multiply and an add
@@ -75,25 +81,8 @@
 	VMULPS       r5, r2, r2; \
 	VMOVUPS      (BX)(R8*4), r0; \
 	VADDPS       r0, r2, r0; \
-	VMOVUPS      (SI)(R8*4), r1; \
-	VMULPS       r8, r1, r1; \
-	VMULPS       r9, r0, r2; \
-	VADDPS       r2, r1, r1; \
-	VMOVUPS      r1, (SI)(R8*4); \
-	VMOVUPS      (DX)(R8*4), r3; \
-	VMULPS       r10, r3, r3; \
-	VMULPS       r11, r0, r4; \
-	VMULPS       r0, r4, r4; \
-	VADDPS       r4, r3, r3; \
-	VMOVUPS      r3, (DX)(R8*4); \
-	VMULPS       r12, r1, r1; \
-	VMULPS       r13, r3, r3; \
-	VSQRTPS      r3, r3; \
-	VADDPS       r14, r3, r3; \
-	VDIVPS       r3, r1, r1; \
-	VMULPS       r15, r1, r1; \
-	VSUBPS       r1, r5, r5; \
-	VMOVUPS      r5, (DI)(R8*4)
+	ADAM32_MV(r0, r1, r2, r3, r4, r5, r6, r7, r8, r9, r10, r11, r12, r13, r14, r15); \
+	ADAM32_P(r0, r1, r2, r3, r4, r5, r6, r7, r8, r9, r10, r11, r12, r13, r14, r15)
 
 // func adam32AVX(p, m, v, g []float32, k *adamConsts32, zmm int) int
 //

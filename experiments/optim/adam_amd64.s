@@ -45,8 +45,9 @@
 	VBROADCASTSD 48(AX), r14; \
 	VBROADCASTSD 56(AX), r15; \
 	VBROADCASTSD 64(AX), r7
-#define ADAM64_STEP(r0, r1, r2, r3, r4, r5, r6, r7, r8, r9, r10, r11, r12, r13, r14, r15) \
-	VMOVUPD (BX)(R8*8), r0; \
+// ADAM64_MV updates m and v from the gradient in r0 and leaves
+// (m·c1)/(√(v·c2) + ε) in r1; ADAM64_P then updates p (in r5).
+#define ADAM64_MV(r0, r1, r2, r3, r4, r5, r6, r7, r8, r9, r10, r11, r12, r13, r14, r15) \
 	VMOVUPD (SI)(R8*8), r1; \
 	VMULPD  r8, r1, r1; \
 	VMULPD  r9, r0, r2; \
@@ -62,13 +63,18 @@
 	VMULPD  r13, r3, r3; \
 	VSQRTPD r3, r3; \
 	VADDPD  r14, r3, r3; \
-	VDIVPD  r3, r1, r1; \
-	VMOVUPD (DI)(R8*8), r5; \
+	VDIVPD  r3, r1, r1
+#define ADAM64_P(r0, r1, r2, r3, r4, r5, r6, r7, r8, r9, r10, r11, r12, r13, r14, r15) \
 	VMULPD  r7, r5, r6; \
 	VADDPD  r6, r1, r1; \
 	VMULPD  r15, r1, r1; \
 	VSUBPD  r1, r5, r5; \
 	VMOVUPD r5, (DI)(R8*8)
+#define ADAM64_STEP(r0, r1, r2, r3, r4, r5, r6, r7, r8, r9, r10, r11, r12, r13, r14, r15) \
+	VMOVUPD (BX)(R8*8), r0; \
+	ADAM64_MV(r0, r1, r2, r3, r4, r5, r6, r7, r8, r9, r10, r11, r12, r13, r14, r15); \
+	VMOVUPD (DI)(R8*8), r5; \
+	ADAM64_P(r0, r1, r2, r3, r4, r5, r6, r7, r8, r9, r10, r11, r12, r13, r14, r15)
 
 // ADAM64_L2_STEP is ADAM64_STEP on the gradient plus an L2 penalty's
 // s·p (s at 72(AX)): p is loaded first and the gradient becomes g + s·p,
@@ -88,27 +94,8 @@
 	VMULPD       r5, r2, r2; \
 	VMOVUPD      (BX)(R8*8), r0; \
 	VADDPD       r0, r2, r0; \
-	VMOVUPD      (SI)(R8*8), r1; \
-	VMULPD       r8, r1, r1; \
-	VMULPD       r9, r0, r2; \
-	VADDPD       r2, r1, r1; \
-	VMOVUPD      r1, (SI)(R8*8); \
-	VMOVUPD      (DX)(R8*8), r3; \
-	VMULPD       r10, r3, r3; \
-	VMULPD       r11, r0, r4; \
-	VMULPD       r0, r4, r4; \
-	VADDPD       r4, r3, r3; \
-	VMOVUPD      r3, (DX)(R8*8); \
-	VMULPD       r12, r1, r1; \
-	VMULPD       r13, r3, r3; \
-	VSQRTPD      r3, r3; \
-	VADDPD       r14, r3, r3; \
-	VDIVPD       r3, r1, r1; \
-	VMULPD       r7, r5, r6; \
-	VADDPD       r6, r1, r1; \
-	VMULPD       r15, r1, r1; \
-	VSUBPD       r1, r5, r5; \
-	VMOVUPD      r5, (DI)(R8*8)
+	ADAM64_MV(r0, r1, r2, r3, r4, r5, r6, r7, r8, r9, r10, r11, r12, r13, r14, r15); \
+	ADAM64_P(r0, r1, r2, r3, r4, r5, r6, r7, r8, r9, r10, r11, r12, r13, r14, r15)
 
 // func adamAVX(p, m, v, g []float64, k *adamConsts, zmm int) int
 //

@@ -63,29 +63,26 @@ func TestTranspose(t *testing.T) {
 }
 
 // BenchmarkTranspose: the digits network's weight matrices (128×64 and
-// 64×10), transposed for the backward pass at every step.
+// 64×10), transposed for the backward pass at every step, with the tile
+// kernels and with the loops only.
 func BenchmarkTranspose(b *testing.B) {
 	for _, s := range []struct{ r, c int }{{128, 64}, {64, 10}} {
 		for _, mode := range []string{"kernel", "loops"} {
-			if mode == "kernel" && !hasAVX512 {
-				continue
-			}
 			b.Run(fmt.Sprintf("%dx%d/%s", s.r, s.c, mode), func(b *testing.B) {
-				defer func(v bool) { hasAVX512 = v }(hasAVX512)
-				hasAVX512 = mode == "kernel"
-				a, dst := random(1, s.r*s.c), make([]float64, s.r*s.c)
-				for b.Loop() {
-					Transpose(dst, a, s.r, s.c)
-				}
+				benchTranspose(b, mode == "kernel", random(1, s.r*s.c), s.r, s.c, Transpose)
 			})
 			b.Run(fmt.Sprintf("%dx%d/float32-%s", s.r, s.c, mode), func(b *testing.B) {
-				defer func(v bool) { hasAVX2 = v }(hasAVX2)
-				hasAVX2 = mode == "kernel"
-				a, dst := random32(1, s.r*s.c), make([]float32, s.r*s.c)
-				for b.Loop() {
-					Transpose32(dst, a, s.r, s.c)
-				}
+				benchTranspose(b, mode == "kernel", random32(1, s.r*s.c), s.r, s.c, Transpose32)
 			})
 		}
+	}
+}
+
+func benchTranspose[T float32 | float64](b *testing.B, kernels bool, a []T, r, c int, f func(dst, a []T, r, c int)) {
+	defer func(v, w bool) { hasAVX512, hasAVX2 = v, w }(hasAVX512, hasAVX2)
+	hasAVX512, hasAVX2 = kernels && hasAVX512, kernels && hasAVX2
+	dst := make([]T, r*c)
+	for b.Loop() {
+		f(dst, a, r, c)
 	}
 }
