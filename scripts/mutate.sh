@@ -1276,9 +1276,13 @@ mutant i28k-zmm-block-column internal/kernel/gemm_amd64.s internal/kernel 'TestD
 mutant i28k-zmm-dispatch-off internal/kernel/gemm_amd64.go internal/kernel 'TestKernel_SelectsAVX512$' \
 	'var hasAVX512 = hasFMA && cpu.X86.HasAVX512F' 'var hasAVX512 = false'
 mutant i28k-adam-zmm-skips experiments/optim/adam_amd64.s experiments/optim 'TestAdamKernel_BitIdentical$' \
-	'	ADDQ $8, R8' '	ADDQ $16, R8'
+	'Z15)
+	ADDQ $8, R8
+	JMP  zloop' 'Z15)
+	ADDQ $16, R8
+	JMP  zloop'
 mutant i28k-adam-step-divide experiments/optim/adam_amd64.s experiments/optim 'TestAdamKernel_BitIdentical$' \
-	'	VDIVPD  r3, r1, r1; \' '	VMULPD  r3, r1, r1; \'
+	'	VDIVPD  r3, r1, r1' '	VMULPD  r3, r1, r1'
 mutant i28k-sgeneric-stride internal/kernel/sgemm.go internal/kernel '.' \
 	'				row[j] = fma32(aip, bp[j*sbj], row[j])' '				row[j] = fma32(aip, bp[j], row[j])'
 mutant i28k-dispatch-float32-to-float64 experiments/model/ops.go experiments/model 'TestBackward32_' \
