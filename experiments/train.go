@@ -464,6 +464,14 @@ func (t *trainer) startFit(res *Result) (*rand.Rand, int, float64, error) {
 // it also records the gradient diagnostics and returns the task
 // gradient's norm (ok true).
 func (t *trainer) stepGrad(x, out []float64, n int, dout []float64, loss float64, measure bool) (gn float64, ok bool) {
+	gn, ok = t.unpenalizedGrad(x, out, n, dout, loss, measure)
+	t.addPenaltyGrads(-1)
+	return gn, ok
+}
+
+// unpenalizedGrad is stepGrad without the weight penalties: the task loss's
+// gradient and the batch terms' (or the balancing method's combination).
+func (t *trainer) unpenalizedGrad(x, out []float64, n int, dout []float64, loss float64, measure bool) (gn float64, ok bool) {
 	w := t.weights()
 	if t.bal != nil {
 		gn, ok = t.balanceStep(x, out, n, dout, loss, measure)
@@ -478,12 +486,20 @@ func (t *trainer) stepGrad(x, out []float64, n int, dout []float64, loss float64
 	} else {
 		gn, ok = t.batchStep(x, out, n, dout, measure)
 	}
+	return gn, ok
+}
+
+// addPenaltyGrads adds to t.grad λ times the gradient of every weight
+// penalty not applied as a proximal step, in the order of the terms,
+// except the term skip (-1: none), whose gradient the optimizer adds
+// (fusedL2).
+func (t *trainer) addPenaltyGrads(skip int) {
+	w := t.weights()
 	for p := range t.pens {
-		if pp := &t.pens[p]; pp.lambda != 0 && pp.pen != nil && pp.prox == nil {
+		if pp := &t.pens[p]; p != skip && pp.lambda != 0 && pp.pen != nil && pp.prox == nil {
 			pp.pen.AddGrad(t.grad[:t.nw], w, pp.lambda)
 		}
 	}
-	return gn, ok
 }
 
 // proxStep applies, after the optimizer's step, the proximal step of every

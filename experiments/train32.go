@@ -120,8 +120,14 @@ func (f *prec32) forwardLoss(t *trainer, x []float64, n int) float64 {
 // the gradient diagnostics in float64 and returns the task gradient's
 // norm.
 func (f *prec32) update(t *trainer, n int, measure bool) (gn float64, ok bool) {
-	gn, ok = f.gradient(t, n, measure)
-	f.opt.Step32(f.param, f.grad)
+	gn, ok = f.taskGradient(t, n, measure)
+	fuse, s := t.fusedL2()
+	f.addPenaltyGrads(t, fuse)
+	if fuse >= 0 {
+		f.opt.(optim.Stepper32L2).Step32L2(f.param, f.grad, float32(s), t.nw)
+	} else {
+		f.opt.Step32(f.param, f.grad)
+	}
 	w := f.param[:t.nw]
 	for _, p := range f.pens {
 		if p.prox != nil && p.lambda > 0 {
@@ -135,6 +141,13 @@ func (f *prec32) update(t *trainer, n int, measure bool) (gn float64, ok bool) {
 // forwardLoss: the task loss's plus λ times every penalty not applied as
 // a proximal step (see update for measure).
 func (f *prec32) gradient(t *trainer, n int, measure bool) (gn float64, ok bool) {
+	gn, ok = f.taskGradient(t, n, measure)
+	f.addPenaltyGrads(t, -1)
+	return gn, ok
+}
+
+// taskGradient is gradient without the weight penalties.
+func (f *prec32) taskGradient(t *trainer, n int, measure bool) (gn float64, ok bool) {
 	t.m.Backward32(f.ws, f.param, f.xb, f.dout[:n*t.k], n, f.grad)
 	if measure {
 		f.sync(t.param)
@@ -144,13 +157,17 @@ func (f *prec32) gradient(t *trainer, n int, measure bool) (gn float64, ok bool)
 		gn, ok = norm(t.grad), true
 		t.measureConflict(t.weights(), gn)
 	}
+	return gn, ok
+}
+
+// addPenaltyGrads is trainer.addPenaltyGrads in float32.
+func (f *prec32) addPenaltyGrads(t *trainer, skip int) {
 	w, gw := f.param[:t.nw], f.grad[:t.nw]
-	for _, p := range f.pens {
-		if p.lambda != 0 && p.prox == nil {
+	for i, p := range f.pens {
+		if i != skip && p.lambda != 0 && p.prox == nil {
 			p.pen.AddGrad32(gw, w, p.lambda)
 		}
 	}
-	return gn, ok
 }
 
 // forwardLoss runs the batch x (n rows) forward and returns the outputs,
@@ -171,8 +188,14 @@ func (t *trainer) update(x, out []float64, n int, dout []float64, loss float64, 
 	if t.f32 != nil {
 		return t.f32.update(t, n, measure)
 	}
-	gn, ok = t.stepGrad(x, out, n, dout, loss, measure)
-	t.opt.Step(t.param, t.grad)
+	gn, ok = t.unpenalizedGrad(x, out, n, dout, loss, measure)
+	fuse, s := t.fusedL2()
+	t.addPenaltyGrads(fuse)
+	if fuse >= 0 {
+		t.opt.(optim.StepperL2).StepL2(t.param, t.grad, s, t.nw)
+	} else {
+		t.opt.Step(t.param, t.grad)
+	}
 	t.proxStep()
 	return gn, ok
 }

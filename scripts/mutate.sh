@@ -1276,9 +1276,13 @@ mutant i28k-zmm-block-column internal/kernel/gemm_amd64.s internal/kernel 'TestD
 mutant i28k-zmm-dispatch-off internal/kernel/gemm_amd64.go internal/kernel 'TestKernel_SelectsAVX512$' \
 	'var hasAVX512 = hasFMA && cpu.X86.HasAVX512F' 'var hasAVX512 = false'
 mutant i28k-adam-zmm-skips experiments/optim/adam_amd64.s experiments/optim 'TestAdamKernel_BitIdentical$' \
-	'	ADDQ $8, R8' '	ADDQ $16, R8'
+	'Z15)
+	ADDQ $8, R8
+	JMP  zloop' 'Z15)
+	ADDQ $16, R8
+	JMP  zloop'
 mutant i28k-adam-step-divide experiments/optim/adam_amd64.s experiments/optim 'TestAdamKernel_BitIdentical$' \
-	'	VDIVPD  r3, r1, r1; \' '	VMULPD  r3, r1, r1; \'
+	'	VDIVPD  r3, r1, r1' '	VMULPD  r3, r1, r1'
 mutant i28k-sgeneric-stride internal/kernel/sgemm.go internal/kernel '.' \
 	'				row[j] = fma32(aip, bp[j*sbj], row[j])' '				row[j] = fma32(aip, bp[j], row[j])'
 mutant i28k-dispatch-float32-to-float64 experiments/model/ops.go experiments/model 'TestBackward32_' \
@@ -1431,6 +1435,35 @@ mutant i24c-float32-moments-not-restored experiments/train_continue.go experimen
 mutant i24c-batch-terms-refused experiments/train_continue.go experiments 'TestContinue_BatchTerms$' \
 	'	if s.Sweep.Halving == nil || run.Key == "" || checkpointRoot(ctx) == "" || continueRefusal(s) != "" {' '	if s.Sweep.Halving == nil || run.Key == "" || checkpointRoot(ctx) == "" || continueRefusal(s) != "" || t.batchTerms > 0 {'
 
+# --- issue 28: fused step (round 6) ---
+mutant i28s-adam-l2-sign experiments/optim/adam_amd64.s experiments/optim 'TestStepL2_BitIdentical$' \
+	'VADDPD       r0, r2, r0' 'VSUBPD       r0, r2, r0'
+mutant i28s-adam32-l2-factor experiments/optim/adam32_amd64.s experiments/optim 'TestStep32L2_BitIdentical$' \
+	'VBROADCASTSS 36(AX), r2' 'VBROADCASTSS 32(AX), r2'
+mutant i28s-adam32-l2-sign experiments/optim/adam32_amd64.s experiments/optim 'TestStep32L2_BitIdentical$' \
+	'VADDPS       r0, r2, r0' 'VSUBPS       r0, r2, r0'
+mutant i28s-adam-loop-l2-sign experiments/optim/adam_kernel.go experiments/optim 'TestStepL2_BitIdentical$' \
+	'gi += float64(k.l2 * p[i])' 'gi -= float64(k.l2 * p[i])'
+mutant i28s-adam-l2-cut-off-by-one experiments/optim/optim.go experiments/optim 'TestStepL2_BitIdentical$' \
+	'range [3]int{min(nd, nl), max(nd, nl), n}' 'range [3]int{min(nd, nl), max(nd, nl) - 1, n}'
+mutant i28s-adam32-l2-cut-off-by-one experiments/optim/optim32.go experiments/optim 'TestStep32L2_BitIdentical$' \
+	'o.update(params, grad, &k, done, max(done, nl), s, useAVX)' 'o.update(params, grad, &k, done, max(done, nl-1), s, useAVX)'
+mutant i28s-fused-factor experiments/fused.go experiments 'TestFusedL2_BitIdentical$' \
+	'return last, 2 * t.pens[last].lambda' 'return last, t.pens[last].lambda'
+mutant i28s-fused-also-added experiments/train.go experiments 'TestFusedL2_BitIdentical$' \
+	'p != skip && pp.lambda != 0' 'pp.lambda != 0'
+mutant i28s-fused-not-last experiments/fused.go experiments 'TestFusedL2_BitIdentical$' \
+	'			last = p' '			last = max(last, 0)'
+mutant i28s-fused32-also-added experiments/train32.go experiments 'TestFusedL2_BitIdentical$' \
+	'i != skip && p.lambda != 0' 'i != skip-1000 && p.lambda != 0'
+mutant i28s-dgemm-zmm-tail-mask internal/kernel/gemm_amd64.s internal/kernel 'TestDgemm$' \
+	'SUBQ  $8, R13' 'SUBQ  $7, R13'
+mutant i28s-sgemm-zmm-tail-width internal/kernel/sgemm_amd64.s internal/kernel 'TestSgemm$' \
+	'MOVQ  $16, R13' 'MOVQ  $15, R13'
+mutant i28s-transpose-lanes internal/kernel/transpose_amd64.s internal/kernel 'TestTranspose$' \
+	'VSHUFF64X2 $0x88, Z19, Z17, Z4' 'VSHUFF64X2 $0xDD, Z19, Z17, Z4'
+mutant i28s-transpose-edge-rows internal/kernel/transpose.go internal/kernel 'TestTranspose$' \
+	'transposeLoops(dst, a, r, c, r8, r, 0)  // the rows below them' 'transposeLoops(dst, a, r, c, r8, r, c8) // the rows below them'
 echo
 echo "=== mutation summary: $caught caught, $missed missed, $stale stale (of $((caught + missed + stale)))"
 printf '%s\n' "${report[@]}"

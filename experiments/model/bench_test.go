@@ -136,7 +136,7 @@ func BenchmarkElementwise(b *testing.B) {
 		src := gradcheck.Random(4, 128*64, -1, 1)
 		b.SetBytes(8 * 128 * 64)
 		for b.Loop() {
-			transpose(t, src, 128, 64)
+			ops64{}.transpose(t, src, 128, 64)
 		}
 	})
 }

@@ -314,7 +314,7 @@ func deltaBelow[T Float](ws *WorkspaceOf[T], d, cur, w, dh []T, n, in, out int) 
 		// right operand, so W is transposed first (in·out copies
 		// against n·in·out multiply-adds).
 		wt := ws.wt[:in*out]
-		transpose(wt, w, in, out)
+		ws.ops.transpose(wt, w, in, out)
 		ws.ops.gemm(false, false, n, in, out, cur, out, wt, in, d, in)
 	}
 	if dh != nil && cur != nil {
@@ -372,33 +372,5 @@ func backward[T Float](m *MLP, ws *WorkspaceOf[T], params, x, dout []T, dhidden 
 		deltaBelow(ws, d, cur, params[wo:wo+in*out], dh, n, in, out)
 		ws.ops.mulDerivative(m.act, d, ws.act[l-1][:n*in])
 		cur = d
-	}
-}
-
-// transpose sets dst (c×r) to the transpose of the r×c row-major matrix a.
-// It works on strips of 8 rows of a so that each write fills one cache line
-// of dst instead of striding through c of them.
-func transpose[T Float](dst, a []T, r, c int) {
-	i0 := 0
-	for ; i0+8 <= r; i0 += 8 {
-		a0 := a[i0*c : i0*c+c]
-		a1 := a[(i0+1)*c : (i0+1)*c+c]
-		a2 := a[(i0+2)*c : (i0+2)*c+c]
-		a3 := a[(i0+3)*c : (i0+3)*c+c]
-		a4 := a[(i0+4)*c : (i0+4)*c+c]
-		a5 := a[(i0+5)*c : (i0+5)*c+c]
-		a6 := a[(i0+6)*c : (i0+6)*c+c]
-		a7 := a[(i0+7)*c : (i0+7)*c+c]
-		for j := range a0 {
-			d := dst[j*r+i0 : j*r+i0+8]
-			d[0], d[1], d[2], d[3] = a0[j], a1[j], a2[j], a3[j]
-			d[4], d[5], d[6], d[7] = a4[j], a5[j], a6[j], a7[j]
-		}
-	}
-	for i := i0; i < r; i++ {
-		row := a[i*c : i*c+c]
-		for j, v := range row {
-			dst[j*r+i] = v
-		}
 	}
 }

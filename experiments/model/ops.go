@@ -23,6 +23,10 @@ type ops[T Float] interface {
 	// colSums sets dst[j] to the sum of column j of the n×len(dst) matrix
 	// a, adding rows in order (n ≥ 1).
 	colSums(dst, a []T, n int)
+	// transpose sets dst (c×r) to the transpose of the r×c row-major
+	// matrix a (internal/kernel's Transpose: 8×8 tiles in AVX-512
+	// registers where the CPU has them, strips of 8 rows otherwise).
+	transpose(dst, a []T, r, c int)
 }
 
 // opsFor returns the kernels of precision T.
@@ -49,6 +53,7 @@ func (ops64) biasActivate(act Activation, z []float64, n int, b []float64) {
 }
 func (ops64) mulDerivative(act Activation, d, a []float64) { mulDerivative(act, d, a) }
 func (ops64) colSums(dst, a []float64, n int)              { kernel.ColSums(dst, a, n) }
+func (ops64) transpose(dst, a []float64, r, c int)         { kernel.Transpose(dst, a, r, c) }
 
 // ops32 are float32's kernels: internal/kernel's Sgemm in every build
 // (OpenBLAS's included) and its float32 ReLU passes. float32 supports ReLU
@@ -85,3 +90,5 @@ func (ops32) mulDerivative(act Activation, d, a []float32) {
 
 // colSums adds the rows in order from +0 (kernel.ColSums32).
 func (ops32) colSums(dst, a []float32, n int) { kernel.ColSums32(dst, a, n) }
+
+func (ops32) transpose(dst, a []float32, r, c int) { kernel.Transpose32(dst, a, r, c) }

@@ -41,8 +41,9 @@
 	VBROADCASTSS 20(AX), r13; \
 	VBROADCASTSS 24(AX), r14; \
 	VBROADCASTSS 28(AX), r15
-#define ADAM32_STEP(r0, r1, r2, r3, r4, r5, r6, r7, r8, r9, r10, r11, r12, r13, r14, r15) \
-	VMOVUPS (BX)(R8*4), r0; \
+// ADAM32_MV updates m and v from the gradient in r0 and leaves
+// lr·(m·c1)/(√(v·c2) + ε) in r1; ADAM32_P then updates p (in r5).
+#define ADAM32_MV(r0, r1, r2, r3, r4, r5, r6, r7, r8, r9, r10, r11, r12, r13, r14, r15) \
 	VMOVUPS (SI)(R8*4), r1; \
 	VMULPS  r8, r1, r1; \
 	VMULPS  r9, r0, r2; \
@@ -59,10 +60,29 @@
 	VSQRTPS r3, r3; \
 	VADDPS  r14, r3, r3; \
 	VDIVPS  r3, r1, r1; \
-	VMULPS  r15, r1, r1; \
-	VMOVUPS (DI)(R8*4), r5; \
+	VMULPS  r15, r1, r1
+#define ADAM32_P(r0, r1, r2, r3, r4, r5, r6, r7, r8, r9, r10, r11, r12, r13, r14, r15) \
 	VSUBPS  r1, r5, r5; \
 	VMOVUPS r5, (DI)(R8*4)
+#define ADAM32_STEP(r0, r1, r2, r3, r4, r5, r6, r7, r8, r9, r10, r11, r12, r13, r14, r15) \
+	VMOVUPS (BX)(R8*4), r0; \
+	ADAM32_MV(r0, r1, r2, r3, r4, r5, r6, r7, r8, r9, r10, r11, r12, r13, r14, r15); \
+	VMOVUPS (DI)(R8*4), r5; \
+	ADAM32_P(r0, r1, r2, r3, r4, r5, r6, r7, r8, r9, r10, r11, r12, r13, r14, r15)
+
+// ADAM32_L2_STEP is ADAM32_STEP on the gradient plus an L2 penalty's
+// s·p (s at 36(AX)): the gradient becomes g + s·p, a multiply and an add
+// each rounded to float32 in the order of internal/kernel's
+// addScaled32AVX (VMULPS p, s; VADDPS g, s·p), before the same update
+// (p is loaded first and kept in r5).
+#define ADAM32_L2_STEP(r0, r1, r2, r3, r4, r5, r6, r7, r8, r9, r10, r11, r12, r13, r14, r15) \
+	VMOVUPS      (DI)(R8*4), r5; \
+	VBROADCASTSS 36(AX), r2; \
+	VMULPS       r5, r2, r2; \
+	VMOVUPS      (BX)(R8*4), r0; \
+	VADDPS       r0, r2, r0; \
+	ADAM32_MV(r0, r1, r2, r3, r4, r5, r6, r7, r8, r9, r10, r11, r12, r13, r14, r15); \
+	ADAM32_P(r0, r1, r2, r3, r4, r5, r6, r7, r8, r9, r10, r11, r12, r13, r14, r15)
 
 // func adam32AVX(p, m, v, g []float32, k *adamConsts32, zmm int) int
 //
@@ -72,7 +92,7 @@
 // With zmm ≠ 0 (AVX-512F) it first takes 16 elements an iteration in zmm
 // registers, the same operations lane by lane, then the rest 8 at a time
 // in ymm (ADAM*_CONSTS and ADAM*_STEP above, with r0-r15 the Y or Z
-// registers).
+// registers). With k.l2 ≠ 0 (its bits) it runs ADAM32_L2_STEP instead.
 TEXT ·adam32AVX(SB), NOSPLIT, $0-120
 	MOVQ p_base+0(FP), DI
 	MOVQ m_base+24(FP), SI
@@ -81,6 +101,9 @@ TEXT ·adam32AVX(SB), NOSPLIT, $0-120
 	MOVQ g_len+80(FP), CX
 	MOVQ k+96(FP), AX
 	XORQ R8, R8
+	MOVL 36(AX), R10
+	CMPL R10, $0
+	JNE  l2
 	CMPQ zmm+104(FP), $0
 	JEQ  ymm
 	ADAM32_CONSTS(Z0, Z1, Z2, Z3, Z4, Z5, Z6, Z7, Z8, Z9, Z10, Z11, Z12, Z13, Z14, Z15)
@@ -104,6 +127,31 @@ yloop:
 	ADAM32_STEP(Y0, Y1, Y2, Y3, Y4, Y5, Y6, Y7, Y8, Y9, Y10, Y11, Y12, Y13, Y14, Y15)
 	ADDQ $8, R8
 	JMP  yloop
+
+l2:
+	CMPQ zmm+104(FP), $0
+	JEQ  l2ymm
+	ADAM32_CONSTS(Z0, Z1, Z2, Z3, Z4, Z5, Z6, Z7, Z8, Z9, Z10, Z11, Z12, Z13, Z14, Z15)
+	MOVQ CX, R9
+	ANDQ $-16, R9
+
+l2zloop:
+	CMPQ R8, R9
+	JGE  l2ymm
+	ADAM32_L2_STEP(Z0, Z1, Z2, Z3, Z4, Z5, Z6, Z7, Z8, Z9, Z10, Z11, Z12, Z13, Z14, Z15)
+	ADDQ $16, R8
+	JMP  l2zloop
+
+l2ymm:
+	ADAM32_CONSTS(Y0, Y1, Y2, Y3, Y4, Y5, Y6, Y7, Y8, Y9, Y10, Y11, Y12, Y13, Y14, Y15)
+	ANDQ $-8, CX
+
+l2yloop:
+	CMPQ R8, CX
+	JGE  done
+	ADAM32_L2_STEP(Y0, Y1, Y2, Y3, Y4, Y5, Y6, Y7, Y8, Y9, Y10, Y11, Y12, Y13, Y14, Y15)
+	ADDQ $8, R8
+	JMP  l2yloop
 
 done:
 	VZEROUPPER

@@ -117,6 +117,13 @@ func newAdamState(name string, lr, beta1, beta2, eps float64, n int) adamState {
 // step applies the bias-corrected Adam update, plus the decoupled decay
 // p ← p − lr·wd·p on params[:nDecay] (the decay uses p before the step).
 func (s *adamState) step(params, grad []float64, wd float64, nDecay int) {
+	s.stepL2(params, grad, wd, nDecay, 0, 0)
+}
+
+// stepL2 is step on the gradient grad + l2·params over params[:nL2]
+// (l2 ≠ 0; 0: none), added element by element as the update reads it
+// (adamGeneric), so grad is not modified.
+func (s *adamState) stepL2(params, grad []float64, wd float64, nDecay int, l2 float64, nL2 int) {
 	s.t++
 	s.b1t *= s.Beta1
 	s.b2t *= s.Beta2
@@ -125,11 +132,26 @@ func (s *adamState) step(params, grad []float64, wd float64, nDecay int) {
 	c2 := 1 / (1 - s.b2t)
 	n := len(grad)
 	k := adamConsts{b1: b1, a1: 1 - b1, b2: b2, a2: 1 - b2, c1: c1, c2: c2, eps: s.Eps, lr: s.LR}
-	nd := min(nDecay, n)
-	k.wd = wd
-	adamUpdate(params[:nd], s.m[:nd], s.v[:nd], grad[:nd], &k)
-	k.wd = 0
-	adamUpdate(params[nd:n], s.m[nd:n], s.v[nd:n], grad[nd:n], &k)
+	// The parameters in pieces, cut where the decay or the penalty ends.
+	nd, nl := min(nDecay, n), min(nL2, n)
+	if l2 == 0 {
+		nl = 0
+	}
+	lo := 0
+	for _, hi := range [3]int{min(nd, nl), max(nd, nl), n} {
+		if hi <= lo {
+			continue
+		}
+		k.wd, k.l2 = 0, 0
+		if lo < nd {
+			k.wd = wd
+		}
+		if lo < nl {
+			k.l2 = l2
+		}
+		adamUpdate(params[lo:hi], s.m[lo:hi], s.v[lo:hi], grad[lo:hi], &k)
+		lo = hi
+	}
 }
 
 // Adam is the adaptive-moment method of Kingma & Ba (2015) with bias
@@ -153,6 +175,16 @@ func (*Adam) Name() string { return "adam" }
 func (o *Adam) Step(params, grad []float64) {
 	checkLens("adam", params, grad, len(o.m))
 	o.step(params, grad, 0, 0)
+}
+
+// StepL2 is Step on the gradient grad + s·params over params[:nw]: an L2
+// penalty's gradient (lossterms.L2 with s = 2λ) added as the update reads
+// each element, a multiply and an add rounded as kernel.AddScaled does,
+// so the result is bit-identical to AddGrad into grad followed by Step,
+// in one pass over the parameters instead of two. grad is not modified.
+func (o *Adam) StepL2(params, grad []float64, s float64, nw int) {
+	checkLens("adam", params, grad, len(o.m))
+	o.stepL2(params, grad, 0, 0, s, nw)
 }
 
 // AdamW is Adam with decoupled weight decay (Loshchilov & Hutter, 2019):
@@ -192,3 +224,22 @@ func (o *AdamW) Step(params, grad []float64) {
 	checkLens("adamw", params, grad, len(o.m))
 	o.step(params, grad, o.WeightDecay, o.nWeights)
 }
+
+// StepL2 is Adam.StepL2 for AdamW.
+func (o *AdamW) StepL2(params, grad []float64, s float64, nw int) {
+	checkLens("adamw", params, grad, len(o.m))
+	o.stepL2(params, grad, o.WeightDecay, o.nWeights, s, nw)
+}
+
+// StepperL2 is implemented by the optimizers that fuse an L2 penalty's
+// gradient into their update (Adam, AdamW; float32: Adam32): StepL2
+// equals adding s·params[i] to grad[i] for i < nw (a multiply and an add,
+// each rounded) and then Step, bit for bit, without modifying grad.
+type StepperL2 interface {
+	StepL2(params, grad []float64, s float64, nw int)
+}
+
+var (
+	_ StepperL2 = (*Adam)(nil)
+	_ StepperL2 = (*AdamW)(nil)
+)

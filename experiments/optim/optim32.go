@@ -103,7 +103,15 @@ func (o *Adam32) Name() string { return o.name }
 
 // Step32 applies one Adam update in float32 (adam32Generic, or its
 // 8-wide AVX kernel with the same bits).
-func (o *Adam32) Step32(params, grad []float32) {
+func (o *Adam32) Step32(params, grad []float32) { o.Step32L2(params, grad, 0, 0) }
+
+// Step32L2 is Step32 on the gradient grad + s·params over params[:nw]
+// (s ≠ 0; 0: none): an L2 penalty's gradient (lossterms.L2's AddGrad32,
+// s = float32(2λ)) added as the update reads each element, a multiply and
+// an add each rounded to float32 as kernel.AddScaled32 does, so the
+// result is bit-identical to AddGrad32 into grad followed by Step32, in
+// one pass instead of two. grad is not modified.
+func (o *Adam32) Step32L2(params, grad []float32, s float32, nw int) {
 	n := len(o.m)
 	if len(params) != n || len(grad) != n {
 		panic(fmt.Sprintf("optim: adam: len(params) = %d, len(grad) = %d, built for %d", len(params), len(grad), n))
@@ -116,20 +124,48 @@ func (o *Adam32) Step32(params, grad []float32) {
 		c1: float32(1 / (1 - o.b1t)), c2: float32(1 / (1 - o.b2t)),
 		eps: float32(o.Eps), lr: float32(o.LR),
 	}
+	nl := min(nw, n)
+	if s == 0 {
+		nl = 0
+	}
 	done := 0
 	if o.WeightDecay != 0 {
 		// The decayed weights take the reference loop (the AVX kernel
 		// has no decay term); the biases after them the kernel.
 		done = o.nWeights
 		k.wd = float32(o.WeightDecay)
-		adam32Generic(params[:done], o.m[:done], o.v[:done], grad[:done], &k)
+		o.update(params, grad, &k, 0, min(done, nl), s, false)
+		o.update(params, grad, &k, min(done, nl), done, 0, false)
 		k.wd = 0
 	}
-	if useAVX {
-		done += adam32AVX(params[done:], o.m[done:], o.v[done:], grad[done:], &k, zmm())
-	}
-	adam32Generic(params[done:], o.m[done:], o.v[done:], grad[done:], &k)
+	// The rest: the penalised weights, then the others, each with the
+	// kernel where the CPU has it and the loop for what is left.
+	o.update(params, grad, &k, done, max(done, nl), s, useAVX)
+	o.update(params, grad, &k, max(done, nl), n, 0, useAVX)
 }
+
+// update runs the Adam update on elements lo..hi-1 with the L2 factor
+// s (0: none), the AVX kernel first when avx.
+func (o *Adam32) update(params, grad []float32, k *adamConsts32, lo, hi int, s float32, avx bool) {
+	if hi <= lo {
+		return
+	}
+	k.l2 = s
+	p, m, v, g := params[lo:hi], o.m[lo:hi], o.v[lo:hi], grad[lo:hi]
+	done := 0
+	if avx {
+		done = adam32AVX(p, m, v, g, k, zmm())
+	}
+	adam32Generic(p[done:], m[done:], v[done:], g[done:], k)
+	k.l2 = 0
+}
+
+// Stepper32L2 is StepperL2 for float32 (Adam32).
+type Stepper32L2 interface {
+	Step32L2(params, grad []float32, s float32, nw int)
+}
+
+var _ Stepper32L2 = (*Adam32)(nil)
 
 // adamConsts32 are the per-step constants of the float32 Adam update
 // (adam32_amd64.s reads them in this order).
@@ -138,10 +174,12 @@ type adamConsts32 struct {
 	c1, c2         float32 // bias corrections 1/(1−β1^t), 1/(1−β2^t)
 	eps, lr        float32
 	wd             float32 // AdamW's decay (not read by the kernel)
+	l2             float32 // an L2 penalty's gradient factor s: g + s·p (0: none)
 }
 
 // adam32Generic is the reference float32 Adam update, element by element:
 //
+//	g ← g + s·p  (with an L2 penalty fused in, s = k.l2 ≠ 0)
 //	m ← β1·m + (1−β1)·g;  v ← β2·v + ((1−β2)·g)·g
 //	p ← p − lr·((m·c1)/(√(v·c2) + ε))    (+ wd·p inside the bracket with a decay)
 //
@@ -152,6 +190,9 @@ func adam32Generic(p, m, v, g []float32, k *adamConsts32) {
 	n := len(g)
 	p, m, v = p[:n], m[:n], v[:n]
 	for i, gi := range g {
+		if k.l2 != 0 {
+			gi += float32(k.l2 * p[i]) // as kernel.AddScaled32
+		}
 		mi := float32(k.b1*m[i]) + float32(k.a1*gi)
 		vi := float32(k.b2*v[i]) + float32(float32(k.a2*gi)*gi)
 		m[i], v[i] = mi, vi

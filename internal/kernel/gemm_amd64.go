@@ -75,3 +75,36 @@ func colSums32AVX(dst, a *float32, n, w, w8 int)
 
 //go:noescape
 func addScaled32AVX(dst, x *float32, n8 int, s float32)
+
+// transpose8AVX512 transposes the leading r8×c8 block of the r×c matrix
+// a into dst (see transpose_amd64.s); r8 and c8 are multiples of 8.
+//
+//go:noescape
+func transpose8AVX512(dst, a *float64, r8, c8, r, c int)
+
+// transpose8x32AVX is transpose8AVX512 for float32 in ymm registers (AVX).
+//
+//go:noescape
+func transpose8x32AVX(dst, a *float32, r8, c8, r, c int)
+
+// transpose8 transposes the largest leading block of whole 8×8 tiles
+// with the AVX-512 kernel when the CPU has it and returns its rows and
+// columns (0, 0 without the kernel).
+func transpose8(dst, a []float64, r, c int) (r8, c8 int) {
+	return tiles(dst, a, r, c, hasAVX512, transpose8AVX512)
+}
+
+// transpose8x32 is transpose8 for float32, with the AVX kernel.
+func transpose8x32(dst, a []float32, r, c int) (r8, c8 int) {
+	return tiles(dst, a, r, c, hasAVX2, transpose8x32AVX)
+}
+
+// tiles runs the tile kernel f on the leading r8×c8 block when ok.
+func tiles[T float32 | float64](dst, a []T, r, c int, ok bool, f func(dst, a *T, r8, c8, r, c int)) (r8, c8 int) {
+	r8, c8 = r&^7, c&^7
+	if !ok || r8 == 0 || c8 == 0 {
+		return 0, 0
+	}
+	f(&dst[0], &a[0], r8, c8, r, c)
+	return r8, c8
+}

@@ -19,6 +19,26 @@ DATA gemmMask<>+112(SB)/8, $-1
 DATA gemmMask<>+120(SB)/8, $-1
 GLOBL gemmMask<>(SB), RODATA|NOPTR, $128
 
+// AVX-512 lane masks: entry r (r = 0..16) keeps the low r lanes.
+DATA gemmKMask<>+0(SB)/2, $0
+DATA gemmKMask<>+2(SB)/2, $1
+DATA gemmKMask<>+4(SB)/2, $3
+DATA gemmKMask<>+6(SB)/2, $7
+DATA gemmKMask<>+8(SB)/2, $15
+DATA gemmKMask<>+10(SB)/2, $31
+DATA gemmKMask<>+12(SB)/2, $63
+DATA gemmKMask<>+14(SB)/2, $127
+DATA gemmKMask<>+16(SB)/2, $255
+DATA gemmKMask<>+18(SB)/2, $511
+DATA gemmKMask<>+20(SB)/2, $1023
+DATA gemmKMask<>+22(SB)/2, $2047
+DATA gemmKMask<>+24(SB)/2, $4095
+DATA gemmKMask<>+26(SB)/2, $8191
+DATA gemmKMask<>+28(SB)/2, $16383
+DATA gemmKMask<>+30(SB)/2, $32767
+DATA gemmKMask<>+32(SB)/2, $65535
+GLOBL gemmKMask<>(SB), RODATA|NOPTR, $34
+
 // func gemmPanel4FMA(k, n int, a *float64, sai, sap int, b *float64, ldb int, c *float64, ldc int)
 //
 // Sets the 4×n block of C at c (row stride ldc) to A·B, where A(i,p) is
@@ -28,7 +48,9 @@ GLOBL gemmMask<>(SB), RODATA|NOPTR, $128
 // exactly what gemmGeneric computes with math.FMA, so both give the same
 // bits. With zmm ≠ 0 (AVX-512F), columns go 32 at a time first (16
 // zmm accumulators: 4 rows × 4 vectors of 8; the same chains, lane by
-// lane). Then columns go 12 at a time (12 accumulators: 4 rows × 3 vectors, so
+// lane), and the last 1-31 columns 16 at a time (8 zmm accumulators: 4
+// rows × 2 vectors under lane masks; masked lanes are neither loaded nor
+// stored). Without AVX-512, columns go 12 at a time (12 accumulators: 4 rows × 3 vectors, so
 // that more FMAs are in flight per load), then 8 at a time (4 rows × 2
 // vectors), then 4 at a time with a lane mask for the last 1-4.
 TEXT ·gemmPanel4FMA(SB), NOSPLIT, $0-80
@@ -51,7 +73,7 @@ blkz:
 	CMPQ zmm+72(FP), $0
 	JEQ  blk12
 	CMPQ CX, $32
-	JLT  blk12
+	JLT  blkzt
 	VPXORQ Z0, Z0, Z0
 	VPXORQ Z1, Z1, Z1
 	VPXORQ Z2, Z2, Z2
@@ -292,6 +314,82 @@ loop4:
 	ADDQ       R14, BX
 	ADDQ       R14, DI
 	JMP        tail
+
+blkzt:
+	// AVX-512: the last 1-31 columns, up to 16 at a time in two vectors
+	// under the lane masks K1 (columns 0-7 of the block) and K2 (8-15).
+	CMPQ CX, $0
+	JLE  done
+	MOVQ CX, R14
+	CMPQ R14, $16
+	JLE  ztmask
+	MOVQ $16, R14
+
+ztmask:
+	LEAQ  gemmKMask<>(SB), R12
+	MOVQ  R14, R13
+	CMPQ  R13, $8
+	JLE   ztk1
+	MOVQ  $8, R13
+
+ztk1:
+	KMOVW (R12)(R13*2), K1
+	MOVQ  R14, R13
+	SUBQ  $8, R13
+	JGE   ztk2
+	XORQ  R13, R13
+
+ztk2:
+	KMOVW  (R12)(R13*2), K2
+	SUBQ   R14, CX
+	VPXORQ Z0, Z0, Z0
+	VPXORQ Z1, Z1, Z1
+	VPXORQ Z2, Z2, Z2
+	VPXORQ Z3, Z3, Z3
+	VPXORQ Z4, Z4, Z4
+	VPXORQ Z5, Z5, Z5
+	VPXORQ Z6, Z6, Z6
+	VPXORQ Z7, Z7, Z7
+	MOVQ   SI, R12
+	MOVQ   BX, R13
+	MOVQ   R14, X14
+	MOVQ   AX, R14
+
+ztloop:
+	VMOVUPD.Z    (R13), K1, Z16
+	VMOVUPD.Z    64(R13), K2, Z17
+	VBROADCASTSD (R12), Z20
+	VFMADD231PD  Z16, Z20, Z0
+	VFMADD231PD  Z17, Z20, Z1
+	VBROADCASTSD (R12)(R9*1), Z21
+	VFMADD231PD  Z16, Z21, Z2
+	VFMADD231PD  Z17, Z21, Z3
+	VBROADCASTSD (R12)(R9*2), Z22
+	VFMADD231PD  Z16, Z22, Z4
+	VFMADD231PD  Z17, Z22, Z5
+	VBROADCASTSD (R12)(R10*1), Z23
+	VFMADD231PD  Z16, Z23, Z6
+	VFMADD231PD  Z17, Z23, Z7
+	ADDQ         R11, R12
+	ADDQ         DX, R13
+	DECQ         R14
+	JNZ          ztloop
+
+	VMOVUPD Z0, K1, (DI)
+	VMOVUPD Z1, K2, 64(DI)
+	VMOVUPD Z2, K1, (DI)(R8*1)
+	VMOVUPD Z3, K2, 64(DI)(R8*1)
+	LEAQ    (DI)(R8*2), R12
+	VMOVUPD Z4, K1, (R12)
+	VMOVUPD Z5, K2, 64(R12)
+	ADDQ    R8, R12
+	VMOVUPD Z6, K1, (R12)
+	VMOVUPD Z7, K2, 64(R12)
+	MOVQ    X14, R14
+	SHLQ    $3, R14
+	ADDQ    R14, BX
+	ADDQ    R14, DI
+	JMP     blkzt
 
 done:
 	VZEROUPPER

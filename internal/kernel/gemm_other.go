@@ -28,3 +28,7 @@ func biasReLU32AVX(z *float32, n, w, w8 int, b *float32) { panic("kernel: no AVX
 func reluMask32AVX(d, a *float32, n8 int)                { panic("kernel: no AVX2") }
 func colSums32AVX(dst, a *float32, n, w, w8 int)         { panic("kernel: no AVX2") }
 func addScaled32AVX(dst, x *float32, n8 int, s float32)  { panic("kernel: no AVX2") }
+
+func transpose8(dst, a []float64, r, c int) (r8, c8 int) { return 0, 0 }
+
+func transpose8x32(dst, a []float32, r, c int) (r8, c8 int) { return 0, 0 }

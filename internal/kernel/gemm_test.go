@@ -51,9 +51,9 @@ func random(seed uint64, n int) []float64 {
 	return x
 }
 
-// shapes cover every path of the kernel: 32-column zmm blocks, 12- and
-// 8-column blocks, the masked 1-4
-// column tails, m mod 4 rows left to the loops, k = 1, padded strides, and
+// shapes cover every path of the kernel: 32-column zmm blocks and
+// (AVX-512) their masked tails of 1-31 columns in 16-column blocks, 12-
+// and 8-column blocks, the masked 1-4 column tails, m mod 4 rows left to the loops, k = 1, padded strides, and
 // the digits and MNIST networks' products.
 var shapes = []struct{ m, n, k int }{
 	{1, 1, 1}, {4, 1, 1}, {4, 8, 1}, {4, 9, 3}, {5, 7, 2}, {7, 13, 5},
@@ -203,6 +203,7 @@ func BenchmarkDgemm(b *testing.B) {
 		{"TN-64x128x32", true, false, 64, 128, 32},
 		{"NN-32x64x128", false, false, 32, 64, 128},
 		{"NN-32x10x64", false, false, 32, 10, 64},
+		{"TN-64x10x32", true, false, 64, 10, 32},
 		{"NN-128x256x784", false, false, 128, 256, 784},
 	} {
 		// kernel: what the CPU selects; avx2: without the AVX-512

@@ -67,6 +67,26 @@ DATA sgemmMask<>+248(SB)/4, $-1
 DATA sgemmMask<>+252(SB)/4, $-1
 GLOBL sgemmMask<>(SB), RODATA|NOPTR, $256
 
+// AVX-512 lane masks: entry r (r = 0..16) keeps the low r lanes.
+DATA sgemmKMask<>+0(SB)/2, $0
+DATA sgemmKMask<>+2(SB)/2, $1
+DATA sgemmKMask<>+4(SB)/2, $3
+DATA sgemmKMask<>+6(SB)/2, $7
+DATA sgemmKMask<>+8(SB)/2, $15
+DATA sgemmKMask<>+10(SB)/2, $31
+DATA sgemmKMask<>+12(SB)/2, $63
+DATA sgemmKMask<>+14(SB)/2, $127
+DATA sgemmKMask<>+16(SB)/2, $255
+DATA sgemmKMask<>+18(SB)/2, $511
+DATA sgemmKMask<>+20(SB)/2, $1023
+DATA sgemmKMask<>+22(SB)/2, $2047
+DATA sgemmKMask<>+24(SB)/2, $4095
+DATA sgemmKMask<>+26(SB)/2, $8191
+DATA sgemmKMask<>+28(SB)/2, $16383
+DATA sgemmKMask<>+30(SB)/2, $32767
+DATA sgemmKMask<>+32(SB)/2, $65535
+GLOBL sgemmKMask<>(SB), RODATA|NOPTR, $34
+
 // func sgemmPanel4FMA(k, n int, a *float32, sai, sap int, b *float32, ldb int, c *float32, ldc int)
 //
 // gemmPanel4FMA (gemm_amd64.s) for float32: sets the 4×n block of C at c
@@ -75,7 +95,9 @@ GLOBL sgemmMask<>(SB), RODATA|NOPTR, $256
 // n ≥ 1. Every element is the chain c = fma32(A(i,p), B(p,j), c) over
 // p = 0..k-1 from 0, exactly what sgeneric computes with fma32, so both
 // give the same bits. With zmm ≠ 0 (AVX-512F), columns go 64 at a time
-// first (16 zmm accumulators: 4 rows × 4 vectors of 16). Then columns go 24
+// first (16 zmm accumulators: 4 rows × 4 vectors of 16), and the last 1-63
+// columns 32 at a time (8 zmm accumulators: 4 rows × 2 vectors under lane
+// masks; masked lanes are neither loaded nor stored). Without AVX-512, columns go 24
 // at a time (12 accumulators: 4 rows × 3
 // vectors of 8; with 32 left, two blocks of 16 instead of 24 and a masked 8),
 // then 16 at a time (4 rows × 2 vectors), then up to 8 at a time with a
@@ -100,7 +122,7 @@ blkz:
 	CMPQ zmm+72(FP), $0
 	JEQ  blk24
 	CMPQ CX, $64
-	JLT  blk24
+	JLT  blkzt
 	VPXORQ Z0, Z0, Z0
 	VPXORQ Z1, Z1, Z1
 	VPXORQ Z2, Z2, Z2
@@ -341,6 +363,82 @@ loopm:
 	ADDQ       R14, BX
 	ADDQ       R14, DI
 	JMP        tail
+
+blkzt:
+	// AVX-512: the last 1-63 columns, up to 32 at a time in two vectors
+	// under the lane masks K1 (columns 0-15 of the block) and K2 (16-31).
+	CMPQ CX, $0
+	JLE  done
+	MOVQ CX, R14
+	CMPQ R14, $32
+	JLE  ztmask
+	MOVQ $32, R14
+
+ztmask:
+	LEAQ  sgemmKMask<>(SB), R12
+	MOVQ  R14, R13
+	CMPQ  R13, $16
+	JLE   ztk1
+	MOVQ  $16, R13
+
+ztk1:
+	KMOVW (R12)(R13*2), K1
+	MOVQ  R14, R13
+	SUBQ  $16, R13
+	JGE   ztk2
+	XORQ  R13, R13
+
+ztk2:
+	KMOVW  (R12)(R13*2), K2
+	SUBQ   R14, CX
+	VPXORQ Z0, Z0, Z0
+	VPXORQ Z1, Z1, Z1
+	VPXORQ Z2, Z2, Z2
+	VPXORQ Z3, Z3, Z3
+	VPXORQ Z4, Z4, Z4
+	VPXORQ Z5, Z5, Z5
+	VPXORQ Z6, Z6, Z6
+	VPXORQ Z7, Z7, Z7
+	MOVQ   SI, R12
+	MOVQ   BX, R13
+	MOVQ   R14, X14
+	MOVQ   AX, R14
+
+ztloop:
+	VMOVUPS.Z    (R13), K1, Z16
+	VMOVUPS.Z    64(R13), K2, Z17
+	VBROADCASTSS (R12), Z20
+	VFMADD231PS  Z16, Z20, Z0
+	VFMADD231PS  Z17, Z20, Z1
+	VBROADCASTSS (R12)(R9*1), Z21
+	VFMADD231PS  Z16, Z21, Z2
+	VFMADD231PS  Z17, Z21, Z3
+	VBROADCASTSS (R12)(R9*2), Z22
+	VFMADD231PS  Z16, Z22, Z4
+	VFMADD231PS  Z17, Z22, Z5
+	VBROADCASTSS (R12)(R10*1), Z23
+	VFMADD231PS  Z16, Z23, Z6
+	VFMADD231PS  Z17, Z23, Z7
+	ADDQ         R11, R12
+	ADDQ         DX, R13
+	DECQ         R14
+	JNZ          ztloop
+
+	VMOVUPS Z0, K1, (DI)
+	VMOVUPS Z1, K2, 64(DI)
+	VMOVUPS Z2, K1, (DI)(R8*1)
+	VMOVUPS Z3, K2, 64(DI)(R8*1)
+	LEAQ    (DI)(R8*2), R12
+	VMOVUPS Z4, K1, (R12)
+	VMOVUPS Z5, K2, 64(R12)
+	ADDQ    R8, R12
+	VMOVUPS Z6, K1, (R12)
+	VMOVUPS Z7, K2, 64(R12)
+	MOVQ    X14, R14
+	SHLQ    $2, R14
+	ADDQ    R14, BX
+	ADDQ    R14, DI
+	JMP     blkzt
 
 done:
 	VZEROUPPER

@@ -103,7 +103,8 @@ func random32(seed uint64, n int) []float32 {
 
 // sshapes add to shapes the float32 kernel's 64-column zmm blocks, its 24-
 // and 16-column blocks
-// (32 columns: two of 16) and its masked tails of 1-15 columns.
+// (32 columns: two of 16), its masked tails of 1-15 columns and (AVX-512)
+// the masked tails of 1-63 columns after the zmm blocks, 32 at a time.
 var sshapes = append([]struct{ m, n, k int }{
 	{4, 15, 2}, {4, 16, 3}, {4, 17, 1}, {8, 31, 4}, {4, 33, 7}, {12, 24, 5},
 	{4, 32, 3}, {4, 48, 2}, {4, 56, 3}, {4, 63, 2}, {8, 72, 5}, {4, 80, 1},
@@ -177,6 +178,7 @@ func BenchmarkSgemm(b *testing.B) {
 		{"TN-64x128x32", true, 64, 128, 32},
 		{"NN-32x64x128", false, 32, 64, 128},
 		{"NN-32x10x64", false, 32, 10, 64},
+		{"TN-64x10x32", true, 64, 10, 32},
 		{"NN-128x256x784", false, 128, 256, 784},
 	} {
 		// kernel: what the CPU selects; avx2: without the AVX-512
