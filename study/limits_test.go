@@ -102,7 +102,7 @@ func TestPlan_MemoryRefusedBeforeReading(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	est, ok, err := checkDataMemory(s, experiments.Folders{}, Limits{Workers: 2})
+	est, ok, err := checkDataMemory(s, experiments.Folders{}, Limits{Workers: 2}, nil)
 	if !ok || err != nil {
 		t.Fatalf("no estimate: %v", err)
 	}
@@ -115,10 +115,10 @@ func TestPlan_MemoryRefusedBeforeReading(t *testing.T) {
 	if float64(limit) != est.Sweep {
 		t.Fatalf("the estimate %v is not in whole bytes", est.Sweep)
 	}
-	if _, _, err := checkDataMemory(s, experiments.Folders{}, Limits{Workers: 2, MaxMemory: limit}); err != nil {
+	if _, _, err := checkDataMemory(s, experiments.Folders{}, Limits{Workers: 2, MaxMemory: limit}, nil); err != nil {
 		t.Errorf("limit equal to the estimate: %v", err)
 	}
-	if _, _, err := checkDataMemory(s, experiments.Folders{}, Limits{Workers: 2, MaxMemory: limit - 1}); err == nil {
+	if _, _, err := checkDataMemory(s, experiments.Folders{}, Limits{Workers: 2, MaxMemory: limit - 1}, nil); err == nil {
 		t.Errorf("limit one byte under the estimate passed")
 	}
 	_, err = Plan(t.Context(), text, p, experiments.Folders{}, Limits{Workers: 2, MaxMemory: limit - 1})
