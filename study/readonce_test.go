@@ -46,6 +46,24 @@ func countOpens(t *testing.T, path string) func() int {
 	}
 }
 
+// memStudy writes memSpec with a CSV of rows rows (writeMemStudy) and
+// returns the spec's path, text and parse, and the memory estimate of
+// the sniff before the load (checkDataMemory on the files).
+func memStudy(t *testing.T, rows int) (string, []byte, *spec.Spec, MemoryEstimate) {
+	t.Helper()
+	p := writeMemStudy(t, rows)
+	text, _ := os.ReadFile(p)
+	s, err := spec.Parse(bytes.NewReader(text), p)
+	if err != nil {
+		t.Fatal(err)
+	}
+	est, ok, err := checkDataMemory(s, experiments.Folders{}, Limits{Workers: 2}, nil)
+	if !ok || err != nil {
+		t.Fatalf("no estimate: %v", err)
+	}
+	return p, text, s, est
+}
+
 // TestPlan_SmallCSVReadOnce: a CSV file small enough that the look
 // before the load (SniffData) would read it whole is opened and parsed
 // once (issue 28: the sniff and the load parsed the bench's data twice);
@@ -59,16 +77,7 @@ func TestPlan_SmallCSVReadOnce(t *testing.T) {
 		opens int
 	}{{"small", 400, 1}, {"larger than a look", 60_000, 2}} {
 		t.Run(tc.name, func(t *testing.T) {
-			p := writeMemStudy(t, tc.rows)
-			text, _ := os.ReadFile(p)
-			s, err := spec.Parse(bytes.NewReader(text), p)
-			if err != nil {
-				t.Fatal(err)
-			}
-			sniffed, ok, err := checkDataMemory(s, experiments.Folders{}, Limits{Workers: 2}, nil)
-			if !ok || err != nil {
-				t.Fatalf("no estimate from the sniff: %v", err)
-			}
+			p, text, _, sniffed := memStudy(t, tc.rows)
 			opens := countOpens(t, filepath.Join(filepath.Dir(p), "data.csv"))
 			st, err := Plan(t.Context(), text, p, experiments.Folders{}, Limits{Workers: 2})
 			if err != nil {
@@ -87,13 +96,7 @@ func TestPlan_SmallCSVReadOnce(t *testing.T) {
 // TestPlan_SmallCSVMemoryRefused: a small file's study over --max-memory
 // is refused as before, with the sniff's message.
 func TestPlan_SmallCSVMemoryRefused(t *testing.T) {
-	p := writeMemStudy(t, 400)
-	text, _ := os.ReadFile(p)
-	s, err := spec.Parse(bytes.NewReader(text), p)
-	if err != nil {
-		t.Fatal(err)
-	}
-	est, _, _ := checkDataMemory(s, experiments.Folders{}, Limits{Workers: 2}, nil)
+	p, text, s, est := memStudy(t, 400)
 	_, _, want := checkDataMemory(s, experiments.Folders{}, Limits{Workers: 2, MaxMemory: int64(est.Sweep) - 1}, nil)
 	if want == nil {
 		t.Fatal("the sniff path does not refuse a limit one byte under its estimate")
@@ -101,7 +104,7 @@ func TestPlan_SmallCSVMemoryRefused(t *testing.T) {
 	if _, err := Plan(t.Context(), text, p, experiments.Folders{}, Limits{Workers: 2, MaxMemory: int64(est.Sweep)}); err != nil {
 		t.Errorf("limit equal to the estimate: %v", err)
 	}
-	_, err = Plan(t.Context(), text, p, experiments.Folders{}, Limits{Workers: 2, MaxMemory: int64(est.Sweep) - 1})
+	_, err := Plan(t.Context(), text, p, experiments.Folders{}, Limits{Workers: 2, MaxMemory: int64(est.Sweep) - 1})
 	if err == nil || !bytes.Contains([]byte(err.Error()), []byte(want.Error())) {
 		t.Errorf("limit one byte under: %v, want %v", err, want)
 	}
