@@ -1397,6 +1397,25 @@ mutant i24st-interrupt-lower-uncounted study/status_halving.go cmd 'TestSweep_Ha
 	'				hp.Lower++' '				hp.Lower += 0'
 mutant i24st-interrupt-message-plain cmd/sweep.go cmd 'TestSweep_HalvingInterruptedCountsLowerRungs$' \
 	'oc.Halving.Finished(m.Finished, m.Runs)' '(*study.HalvingProgress)(nil).Finished(m.Finished, m.Runs)'
+# --- issue 28: report stage (round 6) ---
+mutant i28r-png-wrong-channel report/figure/pngenc.go report/figure 'TestWritePNG_Pixels$' \
+	'row[j], row[j+1], row[j+2] = pix[4*x], pix[4*x+1], pix[4*x+2]' 'row[j], row[j+1], row[j+2] = pix[4*x], pix[4*x+1], pix[4*x+1]'
+mutant i28r-png-subimage-origin report/figure/pngenc.go report/figure 'TestWritePNG_Pixels$' \
+	'pix := rgba.Pix[rgba.PixOffset(b.Min.X, y):]' 'pix := rgba.Pix[y*rgba.Stride:]'
+mutant i28r-png-alpha-dropped report/figure/pngenc.go report/figure 'TestWritePNG_Pixels$' \
+	'if !ok || rgba.Rect.Empty() || !rgba.Opaque() {' 'if !ok || rgba.Rect.Empty() {'
+mutant i28r-png-last-idat-lost report/figure/pngenc.go report/figure 'TestWritePNG_Pixels$' \
+	'if err := idat.Flush(); err != nil {' 'if err := error(nil); err != nil {'
+mutant i28r-png-compressor-shared report/figure/pngenc.go report/figure 'TestWritePNG_Concurrent$' \
+	'defer zlibWriters.Put(zw)' 'zlibWriters.Put(zw)'
+mutant i28r-small-csv-sniffed-again study/limits.go study 'TestPlan_SmallCSVReadOnce$' \
+	'train, test := loaded, (*dataset.CSVShape)(nil)' 'train, test := (*dataset.CSVShape)(nil), (*dataset.CSVShape)(nil)'
+mutant i28r-large-csv-loaded-unchecked experiments/memory.go study 'TestPlan_MemoryRefusedBeforeReading$|TestPlan_SmallCSVReadOnce$' \
+	'size > dataset.SniffBytes' 'size > 1<<40'
+mutant i28r-small-csv-memory-unchecked study/plan.go study 'TestPlan_SmallCSVMemoryRefused$' \
+	'mem, sniffed, err := checkDataMemory(s, st.Dirs, lim, shape)' 'mem, sniffed, err := checkDataMemory(s, st.Dirs, Limits{}, shape)'
+mutant i28r-shape-not-exact experiments/dataset/csv_estimate.go experiments/dataset 'TestShapeOf_SniffOfWholeFile$' \
+	'Size: size, Rows: float64(t.N), Exact: true,' 'Size: size, Rows: float64(t.N), Exact: false,'
 echo
 echo "=== mutation summary: $caught caught, $missed missed, $stale stale (of $((caught + missed + stale)))"
 printf '%s\n' "${report[@]}"

@@ -126,9 +126,9 @@ func TestWritePNG_Pixels(t *testing.T) {
 // once, sharing the pool of compressors; each file is still its own
 // canvas's pixels (run with -race).
 func TestWritePNG_Concurrent(t *testing.T) {
-	imgs := make([]*image.RGBA, 4)
+	imgs := make([]*image.RGBA, 8)
 	for i := range imgs {
-		imgs[i] = image.NewRGBA(image.Rect(0, 0, 200+i, 50))
+		imgs[i] = image.NewRGBA(image.Rect(0, 0, 300+i, 200))
 		for j := range imgs[i].Pix {
 			imgs[i].Pix[j] = byte(j*(i+3)) | 0x0f
 			if j%4 == 3 {
@@ -136,10 +136,19 @@ func TestWritePNG_Concurrent(t *testing.T) {
 			}
 		}
 	}
-	out := make([]bytes.Buffer, len(imgs))
+	const rounds = 10
+	out := make([][rounds]bytes.Buffer, len(imgs))
 	done := make(chan error)
 	for i := range imgs {
-		go func() { done <- encodePNG(&out[i], imgs[i]) }()
+		go func() {
+			for r := range rounds {
+				if err := encodePNG(&out[i][r], imgs[i]); err != nil {
+					done <- err
+					return
+				}
+			}
+			done <- nil
+		}()
 	}
 	for range imgs {
 		if err := <-done; err != nil {
@@ -147,7 +156,9 @@ func TestWritePNG_Concurrent(t *testing.T) {
 		}
 	}
 	for i := range imgs {
-		samePixels(t, "concurrent", decode(t, out[i].Bytes()), imgs[i])
+		for r := range rounds {
+			samePixels(t, "concurrent", decode(t, out[i][r].Bytes()), imgs[i])
+		}
 	}
 }
 
