@@ -1416,6 +1416,18 @@ mutant i28r-small-csv-memory-unchecked study/plan.go study 'TestPlan_SmallCSVMem
 	'mem, sniffed, err := checkDataMemory(s, st.Dirs, lim, shape)' 'mem, sniffed, err := checkDataMemory(s, st.Dirs, Limits{}, shape)'
 mutant i28r-shape-not-exact experiments/dataset/csv_estimate.go experiments/dataset 'TestShapeOf_SniffOfWholeFile$' \
 	'Size: size, Rows: float64(t.N), Exact: true,' 'Size: size, Rows: float64(t.N), Exact: false,'
+mutant i28r-dirsync-never internal/atomicfile/batch.go internal/atomicfile 'TestDeferDirSync$' \
+	'if last && renamed {' 'if false && last && renamed {'
+mutant i28r-dirsync-nested-early internal/atomicfile/batch.go internal/atomicfile 'TestDeferDirSync$' \
+	'last, renamed := b.open == 0, b.renamed' 'last, renamed := true, b.renamed'
+mutant i28r-dirsync-other-folder-skipped internal/atomicfile/batch.go internal/atomicfile 'TestDeferDirSync$' \
+	'	if b == nil {
+		syncDir(dir)' '	if b == nil && false {
+		syncDir(dir)'
+mutant i28r-render-syncs-per-file report/render.go report 'TestRender_OneFolderSync$' \
+	'defer atomicfile.DeferDirSync(dir)()' 'defer atomicfile.DeferDirSync(dir + "-other")()'
+mutant i28r-sweep-syncs-per-file study/sweep.go study 'TestSweep_OutputsOneFolderSync$' \
+	'defer atomicfile.DeferDirSync(out)()' 'defer atomicfile.DeferDirSync(out + "-other")()'
 echo
 echo "=== mutation summary: $caught caught, $missed missed, $stale stale (of $((caught + missed + stale)))"
 printf '%s\n' "${report[@]}"
