@@ -1428,6 +1428,12 @@ mutant i28r-render-syncs-per-file report/render.go report 'TestRender_OneFolderS
 	'defer atomicfile.DeferDirSync(dir)()' 'defer atomicfile.DeferDirSync(dir + "-other")()'
 mutant i28r-sweep-syncs-per-file study/sweep.go study 'TestSweep_OutputsOneFolderSync$' \
 	'defer atomicfile.DeferDirSync(out)()' 'defer atomicfile.DeferDirSync(out + "-other")()'
+mutant i28r-figure-slot-held-through-sync report/figure/figwriter.go report/figure 'TestWriter_SyncOutsideSlot$' \
+	'	err := WriteTo(fig)(&buf)
+	<-fw.sem' '	err := WriteTo(fig)(&buf)
+	defer func() { <-fw.sem }()'
+mutant i28r-figure-draw-error-lost report/figure/figwriter.go report 'TestRender_WorkersError$' \
+	'return table.WriteFileAtomic(path, func(io.Writer) error { return err })' 'return nil'
 echo
 echo "=== mutation summary: $caught caught, $missed missed, $stale stale (of $((caught + missed + stale)))"
 printf '%s\n' "${report[@]}"
