@@ -1432,7 +1432,7 @@ mutant i28r-figure-slot-held-through-sync report/figure/figwriter.go report/figu
 	'	err := WriteTo(fig)(&buf)
 	<-fw.sem' '	err := WriteTo(fig)(&buf)
 	defer func() { <-fw.sem }()'
-mutant i28r-figure-draw-error-lost report/figure/figwriter.go report 'TestRender_WorkersError$' \
+mutant i28r-figure-draw-error-lost report/figure/figwriter.go report/figure 'TestWriter_DrawError$' \
 	'return table.WriteFileAtomic(path, func(io.Writer) error { return err })' 'return nil'
 echo
 echo "=== mutation summary: $caught caught, $missed missed, $stale stale (of $((caught + missed + stale)))"

@@ -1,9 +1,11 @@
 package figure
 
 import (
+	"errors"
 	"io"
 	"os"
 	"path/filepath"
+	"strings"
 	"sync"
 	"testing"
 	"time"
@@ -70,6 +72,28 @@ func TestWriter_SyncOutsideSlot(t *testing.T) {
 	for _, name := range []string{"a.png", "b.png", "c.png"} {
 		if b, err := os.ReadFile(filepath.Join(dir, name)); err != nil || string(b) != name {
 			t.Errorf("%s holds %q (%v), want its own bytes", name, b, err)
+		}
+	}
+}
+
+// TestWriter_DrawError: a figure that cannot be drawn on a worker fails
+// Wait with its error and the file's name, and leaves no file, as on the
+// caller's goroutine.
+func TestWriter_DrawError(t *testing.T) {
+	for _, workers := range []int{1, 2} {
+		dir := t.TempDir()
+		fw := NewWriter(dir, workers)
+		var written []string
+		bad := figFunc(func(io.Writer) (int64, error) { return 0, io.ErrShortWrite })
+		err := fw.write("bad.png", bad, &written)
+		if werr := fw.Wait(); err == nil {
+			err = werr
+		}
+		if err == nil || !errors.Is(err, io.ErrShortWrite) || !strings.Contains(err.Error(), "bad.png") {
+			t.Errorf("%d workers: error %v, want the draw's, naming bad.png", workers, err)
+		}
+		if entries, _ := os.ReadDir(dir); len(entries) != 0 {
+			t.Errorf("%d workers: %d files left", workers, len(entries))
 		}
 	}
 }
