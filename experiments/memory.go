@@ -1,6 +1,7 @@
 package experiments
 
 import (
+	"context"
 	"fmt"
 	"io"
 	"io/fs"
@@ -69,4 +70,60 @@ func sniffCSV(s *spec.Spec, field, p string, dirs Folders, opt dataset.CSVOption
 		return nil
 	}
 	return &sh
+}
+
+// OpenSmallData is OpenDataContext for a spec whose data SniffData would
+// read whole and parse as the load does: one CSV file of at most
+// dataset.SniffBytes, without a test file, image or sequence options. It
+// loads the data and returns with it the shape SniffData would have
+// returned (dataset.ShapeOf the loaded table), so that the file is read
+// and parsed once instead of twice (issue 28). ok is false for any other
+// spec (and for a file that is not found, not regular or larger): the
+// caller then sniffs, judges the memory, and loads.
+func OpenSmallData(ctx context.Context, s *spec.Spec, dirs Folders) (d *DataSource, shape *dataset.CSVShape, ok bool, err error) {
+	ds := &s.Dataset
+	if s.Trainer != nil || ds.Builtin != "" || ds.Split.TestCSV != "" || ds.Image != nil || ds.Sequence != nil {
+		return nil, nil, false, nil
+	}
+	size, ok := csvSize(s, "dataset.csv", ds.CSV, dirs)
+	if !ok || size > dataset.SniffBytes {
+		return nil, nil, false, nil
+	}
+	if d, err = OpenDataContext(ctx, s, dirs); err != nil {
+		return nil, nil, true, err
+	}
+	sh := dataset.ShapeOf(d.table, size)
+	return d, &sh, true, nil
+}
+
+// csvSize is the size of the CSV file p, if it is found and regular.
+func csvSize(s *spec.Spec, field, p string, dirs Folders) (int64, bool) {
+	path, shipped, err := resolveCSV(s, field, p, dirs)
+	if err != nil {
+		return 0, false
+	}
+	var st fs.FileInfo
+	if shipped {
+		st, err = shippedStat(p)
+	} else {
+		st, err = os.Stat(path)
+	}
+	if err != nil || !st.Mode().IsRegular() {
+		return 0, false
+	}
+	return st.Size(), true
+}
+
+// shippedStat is the FileInfo of the file p shipped with lossexp.
+func shippedStat(p string) (fs.FileInfo, error) {
+	rc, ok := datasets.Open(p)
+	if !ok {
+		return nil, fmt.Errorf("%s: not shipped", p)
+	}
+	defer rc.Close() // read-only
+	f, isFile := rc.(fs.File)
+	if !isFile {
+		return nil, fmt.Errorf("%s: no size", p)
+	}
+	return f.Stat()
 }

@@ -71,7 +71,7 @@ var goldenStudies = []struct {
 // renderGolden copies the fixture folder testdata/golden/<study> (without
 // want/) into a temporary folder and renders it as the end of a sweep
 // does, with the spec's name, description and metrics.
-func renderGolden(t *testing.T, study string, workers int) string {
+func renderGolden(t testing.TB, study string, workers int) string {
 	t.Helper()
 	src := filepath.Join("testdata", "golden", study)
 	dir := t.TempDir()

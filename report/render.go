@@ -8,6 +8,7 @@ import (
 	"slices"
 	"strings"
 
+	"github.com/lossexp/lossexp/internal/atomicfile"
 	"github.com/lossexp/lossexp/report/figure"
 	"github.com/lossexp/lossexp/report/table"
 )
@@ -63,6 +64,10 @@ func RenderContext(ctx context.Context, dir string, opts figure.PlotOptions) err
 	if err := stop("summary.csv"); err != nil {
 		return err
 	}
+	// Every file below is synced and renamed into dir as it is written;
+	// dir itself is synced once, on return, instead of after each of
+	// them (atomicfile.DeferDirSync).
+	defer atomicfile.DeferDirSync(dir)()
 	// runs.csv is read a row at a time, once for the summary and again
 	// for each analysis that needs the runs themselves: memory does not
 	// grow with the number of runs. A sweep.balance study (a method

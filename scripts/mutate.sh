@@ -1464,6 +1464,43 @@ mutant i28s-transpose-lanes internal/kernel/transpose_amd64.s internal/kernel 'T
 	'VSHUFF64X2 $0x88, Z19, Z17, Z4' 'VSHUFF64X2 $0xDD, Z19, Z17, Z4'
 mutant i28s-transpose-edge-rows internal/kernel/transpose.go internal/kernel 'TestTranspose$' \
 	'transposeLoops(dst, a, r, c, r8, r, 0)  // the rows below them' 'transposeLoops(dst, a, r, c, r8, r, c8) // the rows below them'
+# --- issue 28: report stage (round 6) ---
+mutant i28r-png-wrong-channel report/figure/pngenc.go report/figure 'TestWritePNG_Pixels$' \
+	'row[j], row[j+1], row[j+2] = pix[4*x], pix[4*x+1], pix[4*x+2]' 'row[j], row[j+1], row[j+2] = pix[4*x], pix[4*x+1], pix[4*x+1]'
+mutant i28r-png-subimage-origin report/figure/pngenc.go report/figure 'TestWritePNG_Pixels$' \
+	'pix := rgba.Pix[rgba.PixOffset(b.Min.X, y):]' 'pix := rgba.Pix[y*rgba.Stride:]'
+mutant i28r-png-alpha-dropped report/figure/pngenc.go report/figure 'TestWritePNG_Pixels$' \
+	'if !ok || rgba.Rect.Empty() || !rgba.Opaque() {' 'if !ok || rgba.Rect.Empty() {'
+mutant i28r-png-last-idat-lost report/figure/pngenc.go report/figure 'TestWritePNG_Pixels$' \
+	'if err := idat.Flush(); err != nil {' 'if err := error(nil); err != nil {'
+mutant i28r-png-compressor-shared report/figure/pngenc.go report/figure 'TestWritePNG_Concurrent$' \
+	'defer zlibWriters.Put(zw)' 'zlibWriters.Put(zw)'
+mutant i28r-small-csv-sniffed-again study/limits.go study 'TestPlan_SmallCSVReadOnce$' \
+	'train, test := loaded, (*dataset.CSVShape)(nil)' 'train, test := (*dataset.CSVShape)(nil), (*dataset.CSVShape)(nil)'
+mutant i28r-large-csv-loaded-unchecked experiments/memory.go study 'TestPlan_MemoryRefusedBeforeReading$|TestPlan_SmallCSVReadOnce$' \
+	'size > dataset.SniffBytes' 'size > 1<<40'
+mutant i28r-small-csv-memory-unchecked study/plan.go study 'TestPlan_SmallCSVMemoryRefused$' \
+	'mem, sniffed, err := checkDataMemory(s, st.Dirs, lim, shape)' 'mem, sniffed, err := checkDataMemory(s, st.Dirs, Limits{}, shape)'
+mutant i28r-shape-not-exact experiments/dataset/csv_estimate.go experiments/dataset 'TestShapeOf_SniffOfWholeFile$' \
+	'Size: size, Rows: float64(t.N), Exact: true,' 'Size: size, Rows: float64(t.N), Exact: false,'
+mutant i28r-dirsync-never internal/atomicfile/batch.go internal/atomicfile 'TestDeferDirSync$' \
+	'if last && renamed {' 'if false && last && renamed {'
+mutant i28r-dirsync-nested-early internal/atomicfile/batch.go internal/atomicfile 'TestDeferDirSync$' \
+	'last, renamed := b.open == 0, b.renamed' 'last, renamed := true, b.renamed'
+mutant i28r-dirsync-other-folder-skipped internal/atomicfile/batch.go internal/atomicfile 'TestDeferDirSync$' \
+	'	if b == nil {
+		syncDir(dir)' '	if b == nil && false {
+		syncDir(dir)'
+mutant i28r-render-syncs-per-file report/render.go report 'TestRender_OneFolderSync$' \
+	'defer atomicfile.DeferDirSync(dir)()' 'defer atomicfile.DeferDirSync(dir + "-other")()'
+mutant i28r-sweep-syncs-per-file study/sweep.go study 'TestSweep_OutputsOneFolderSync$' \
+	'defer atomicfile.DeferDirSync(out)()' 'defer atomicfile.DeferDirSync(out + "-other")()'
+mutant i28r-figure-slot-held-through-sync report/figure/figwriter.go report/figure 'TestWriter_SyncOutsideSlot$' \
+	'	err := WriteTo(fig)(&buf)
+	<-fw.sem' '	err := WriteTo(fig)(&buf)
+	defer func() { <-fw.sem }()'
+mutant i28r-figure-draw-error-lost report/figure/figwriter.go report/figure 'TestWriter_DrawError$' \
+	'return table.WriteFileAtomic(path, func(io.Writer) error { return err })' 'return nil'
 echo
 echo "=== mutation summary: $caught caught, $missed missed, $stale stale (of $((caught + missed + stale)))"
 printf '%s\n' "${report[@]}"

@@ -356,9 +356,14 @@ func EstimateMemory(s *spec.Spec, train, test *dataset.CSVShape, workers int) Me
 // checkDataMemory estimates the memory of a study on CSV data before the
 // data is read, and refuses a study whose sweep would need more than
 // l.MaxMemory. ok is false when the data's shape is unknown (built-in
-// data, a trainer, first rows the reader refuses).
-func checkDataMemory(s *spec.Spec, dirs experiments.Folders, l Limits) (est MemoryEstimate, ok bool, err error) {
-	train, test := experiments.SniffData(s, dirs)
+// data, a trainer, first rows the reader refuses). A non-nil loaded is
+// the shape of data already loaded (experiments.OpenSmallData), which
+// the files are then not sniffed for.
+func checkDataMemory(s *spec.Spec, dirs experiments.Folders, l Limits, loaded *dataset.CSVShape) (est MemoryEstimate, ok bool, err error) {
+	train, test := loaded, (*dataset.CSVShape)(nil)
+	if train == nil {
+		train, test = experiments.SniffData(s, dirs)
+	}
 	if train == nil {
 		return est, false, nil
 	}

@@ -96,16 +96,7 @@ func writeMemStudy(t *testing.T, rows int) string {
 // 2 MiB in is never seen), at the boundary: a limit equal to the estimate
 // passes the check, one byte less refuses.
 func TestPlan_MemoryRefusedBeforeReading(t *testing.T) {
-	p := writeMemStudy(t, 200_000)
-	text, _ := os.ReadFile(p)
-	s, err := spec.Parse(bytes.NewReader(text), p)
-	if err != nil {
-		t.Fatal(err)
-	}
-	est, ok, err := checkDataMemory(s, experiments.Folders{}, Limits{Workers: 2})
-	if !ok || err != nil {
-		t.Fatalf("no estimate: %v", err)
-	}
+	p, text, s, est := memStudy(t, 200_000)
 	// The rows are judged from the first MiB: 200000 rows of 21 bytes.
 	st, _ := os.Stat(filepath.Join(filepath.Dir(p), "data.csv"))
 	if got, want := est.Sweep, EstimateMemory(s, &dataset.CSVShape{Rows: float64(st.Size()-15) / 21, Numeric: 3, Categorical: 1, Levels: 2, Targets: 1, Group: true, Classification: true}, nil, 2).Sweep; math.Abs(got-want) > 1e-9*want {
@@ -115,13 +106,13 @@ func TestPlan_MemoryRefusedBeforeReading(t *testing.T) {
 	if float64(limit) != est.Sweep {
 		t.Fatalf("the estimate %v is not in whole bytes", est.Sweep)
 	}
-	if _, _, err := checkDataMemory(s, experiments.Folders{}, Limits{Workers: 2, MaxMemory: limit}); err != nil {
+	if _, _, err := checkDataMemory(s, experiments.Folders{}, Limits{Workers: 2, MaxMemory: limit}, nil); err != nil {
 		t.Errorf("limit equal to the estimate: %v", err)
 	}
-	if _, _, err := checkDataMemory(s, experiments.Folders{}, Limits{Workers: 2, MaxMemory: limit - 1}); err == nil {
+	if _, _, err := checkDataMemory(s, experiments.Folders{}, Limits{Workers: 2, MaxMemory: limit - 1}, nil); err == nil {
 		t.Errorf("limit one byte under the estimate passed")
 	}
-	_, err = Plan(t.Context(), text, p, experiments.Folders{}, Limits{Workers: 2, MaxMemory: limit - 1})
+	_, err := Plan(t.Context(), text, p, experiments.Folders{}, Limits{Workers: 2, MaxMemory: limit - 1})
 	var ie *InputError
 	if !errors.As(err, &ie) || !strings.Contains(err.Error(), "more than the limit") || !strings.Contains(err.Error(), "dataset.csv") {
 		t.Fatalf("plan under the limit: %v, want an input error naming dataset.csv and the limit", err)

@@ -104,17 +104,23 @@ func (st *Study) plan(ctx context.Context, s *spec.Spec) error {
 		return input(err)
 	}
 	// The memory of CSV data is judged from the files' sizes and first
-	// rows, and refused, before the data is read.
-	mem, sniffed, err := checkDataMemory(s, st.Dirs, lim)
+	// rows, and refused, before the data is read; a file that small a
+	// look would read whole is read once, and judged from its table.
+	data, shape, small, err := experiments.OpenSmallData(ctx, s, st.Dirs)
+	if small && err != nil {
+		return input(err)
+	}
+	mem, sniffed, err := checkDataMemory(s, st.Dirs, lim, shape)
 	if err != nil {
 		return input(err)
 	}
 	if sniffed {
 		defer boundHeap(mem.Validate, processBytes)()
 	}
-	data, err := experiments.OpenDataContext(ctx, s, st.Dirs)
-	if err != nil {
-		return input(err)
+	if !small {
+		if data, err = experiments.OpenDataContext(ctx, s, st.Dirs); err != nil {
+			return input(err)
+		}
 	}
 	sp0, err := data.Prepare(0)
 	if err != nil {

@@ -81,6 +81,7 @@ func Sweep(ctx context.Context, st *Study, opt SweepOptions) (*SweepOutcome, err
 	// Whatever happened, the tables come from the store in index order:
 	// the same bytes whether the sweep ran in one go or was resumed.
 	reportFrom := time.Now()
+	defer atomicfile.DeferDirSync(out)() // tables, report, manifest: out synced once
 	finished, counts, err := st.WriteTables(out, store)
 	if err != nil {
 		return nil, errors.Join(runErr, err)

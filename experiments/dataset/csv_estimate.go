@@ -71,16 +71,29 @@ func SniffCSV(r io.Reader, size int64, file string, opt CSVOptions) (CSVShape, e
 	if err != nil {
 		return CSVShape{}, err
 	}
-	sh := CSVShape{
-		Size: size, Rows: float64(t.N), Exact: exact,
-		Numeric: len(t.NumNames), Categorical: len(t.CatNames),
-		Targets: t.targetsPerRow(), Aux: len(t.AuxNames), Group: t.Group != nil,
-		Classification: t.Task == Classification, Image: img != nil,
-	}
+	sh := ShapeOf(t, size)
+	sh.Exact, sh.Image = exact, img != nil
 	if !exact {
 		// Dropped rows take room in the file but not in the table.
 		perRow := float64(len(buf)-head) / float64(t.N+t.Dropped)
 		sh.Rows = float64(size-int64(head)) / perRow * float64(t.N) / float64(t.N+t.Dropped)
+	}
+	if img != nil {
+		sh.Targets, sh.Classification = sh.Numeric, false
+	}
+	return sh, nil
+}
+
+// ShapeOf is the shape of t, read whole from a CSV file of size bytes
+// without image options: what SniffCSV returns for a file it reads
+// whole (Exact), so that a caller that loaded such a file need not read
+// it a second time to learn its shape.
+func ShapeOf(t *Table, size int64) CSVShape {
+	sh := CSVShape{
+		Size: size, Rows: float64(t.N), Exact: true,
+		Numeric: len(t.NumNames), Categorical: len(t.CatNames),
+		Targets: t.targetsPerRow(), Aux: len(t.AuxNames), Group: t.Group != nil,
+		Classification: t.Task == Classification,
 	}
 	if q := len(t.CatNames); q > 0 {
 		seen := make([]map[string]bool, q)
@@ -94,8 +107,5 @@ func SniffCSV(r io.Reader, size int64, file string, opt CSVOptions) (CSVShape, e
 			}
 		}
 	}
-	if img != nil {
-		sh.Targets, sh.Classification = sh.Numeric, false
-	}
-	return sh, nil
+	return sh
 }

@@ -201,3 +201,34 @@ func TestReadCSV_CancelledRead(t *testing.T) {
 		t.Fatalf("read past the cancellation")
 	}
 }
+
+// TestShapeOf_SniffOfWholeFile: the shape of a table read whole is what
+// SniffCSV says of the file it samples whole, for classes, categories,
+// groups, auxiliary targets and dropped
+// rows; the loader relies on it to read a small file once (issue 28).
+func TestShapeOf_SniffOfWholeFile(t *testing.T) {
+	for _, tc := range []struct {
+		name string
+		data string
+		opt  CSVOptions
+	}{
+		{"classes, categories, group", string(fixedRows(300)), CSVOptions{Target: "y", Categorical: []string{"c"}, Group: "g"}},
+		{"regression, aux", "a,b,y,z\n1,2,0.5,3\n2,3,0.7,4\n4,1,0.1,5\n", CSVOptions{Target: "y", Task: "regression", AuxTargets: []string{"z"}}},
+		{"dropped rows", "a,c,y\n1,p,u\n?,q,v\n3,r,u\n4,p,v\n", CSVOptions{Target: "y", Categorical: []string{"c"}, Missing: "drop"}},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			size := int64(len(tc.data))
+			sniff, err := SniffCSV(strings.NewReader(tc.data), size, "f.csv", tc.opt)
+			if err != nil {
+				t.Fatal(err)
+			}
+			tab, err := ReadCSV(strings.NewReader(tc.data), "f.csv", tc.opt)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if got := ShapeOf(tab, size); got != sniff {
+				t.Errorf("ShapeOf %+v, SniffCSV %+v", got, sniff)
+			}
+		})
+	}
+}

@@ -179,7 +179,7 @@ func commit(f *os.File, path string) error {
 	if err := os.Rename(f.Name(), path); err != nil {
 		return fmt.Errorf("rename %s: %w", path, UnwrapPath(err))
 	}
-	SyncDir(filepath.Dir(path))
+	syncAfterRename(filepath.Dir(path))
 	return nil
 }
 

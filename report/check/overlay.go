@@ -102,7 +102,7 @@ func (f *overlayFig) WriteTo(w io.Writer) (int64, error) {
 	if err := figure.DrawFramed(draw.New(c), title, sub, f.plot); err != nil {
 		return 0, err
 	}
-	return vgimg.PngCanvas{Canvas: c}.WriteTo(w)
+	return figure.WritePNG(w, c)
 }
 
 // xPos places λ on the axis: log10 λ, and λ = 0 one decade left of the

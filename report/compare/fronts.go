@@ -100,7 +100,7 @@ func (f *frontsFig) WriteTo(w io.Writer) (int64, error) {
 	if err := figure.DrawFramed(vgdraw.New(c), f.title, f.subtitle, f.plot); err != nil {
 		return 0, err
 	}
-	return vgimg.PngCanvas{Canvas: c}.WriteTo(w)
+	return figure.WritePNG(w, c)
 }
 
 func (f *frontsFig) plot() (*plot.Plot, plot.Legend, error) {

@@ -454,7 +454,7 @@ func (f *lineFig) WriteTo(w io.Writer) (int64, error) {
 	if err := DrawFramed(draw.New(c), f.title, f.subtitle, f.plot); err != nil {
 		return 0, err
 	}
-	return vgimg.PngCanvas{Canvas: c}.WriteTo(w)
+	return WritePNG(w, c)
 }
 
 func (f *lineFig) plot() (*plot.Plot, plot.Legend, error) {

@@ -114,7 +114,7 @@ func (f *compareFig) WriteTo(w io.Writer) (int64, error) {
 	if err := DrawFramed(draw.New(c), f.title, f.subtitle, f.plot); err != nil {
 		return 0, err
 	}
-	return vgimg.PngCanvas{Canvas: c}.WriteTo(w)
+	return WritePNG(w, c)
 }
 
 func (f *compareFig) plot() (*plot.Plot, plot.Legend, error) {

@@ -151,7 +151,7 @@ func (f *methodsFig) WriteTo(w io.Writer) (int64, error) {
 	if err := DrawFramed(draw.New(c), f.title, f.subtitle, f.plot); err != nil {
 		return 0, err
 	}
-	return vgimg.PngCanvas{Canvas: c}.WriteTo(w)
+	return WritePNG(w, c)
 }
 
 func (f *methodsFig) plot() (*plot.Plot, plot.Legend, error) {
@@ -274,7 +274,7 @@ func (f *methodsWeightsFig) WriteTo(w io.Writer) (int64, error) {
 	if err := DrawFramed(draw.New(c), f.title, f.subtitle, f.plot); err != nil {
 		return 0, err
 	}
-	return vgimg.PngCanvas{Canvas: c}.WriteTo(w)
+	return WritePNG(w, c)
 }
 
 func (f *methodsWeightsFig) plot() (*plot.Plot, plot.Legend, error) {

@@ -467,7 +467,7 @@ func (f *figure) WriteTo(w io.Writer) (int64, error) {
 	if err := f.Draw(draw.New(c)); err != nil {
 		return 0, err
 	}
-	return vgimg.PngCanvas{Canvas: c}.WriteTo(w)
+	return WritePNG(w, c)
 }
 
 // Draw draws the figure on c: title and subtitle on top, the legend in a

@@ -202,7 +202,7 @@ func (f samplesFigure) WriteTo(w io.Writer) (int64, error) {
 			grid[i][j].Draw(canvases[i][j])
 		}
 	}
-	return vgimg.PngCanvas{Canvas: c}.WriteTo(w)
+	return WritePNG(w, c)
 }
 
 // imageStrip draws rows of (image, role, 64 pixels) side by side as 8×8

@@ -127,7 +127,7 @@ func (f *tradeoffFig) WriteTo(w io.Writer) (int64, error) {
 	if err := DrawFramed(draw.New(c), f.title, f.subtitle, f.plot); err != nil {
 		return 0, err
 	}
-	return vgimg.PngCanvas{Canvas: c}.WriteTo(w)
+	return WritePNG(w, c)
 }
 
 // labelOrder is the order in which the points get their λ labels: ringed
@@ -409,7 +409,7 @@ func (h *heatFig) WriteTo(w io.Writer) (int64, error) {
 	if err := DrawFramed(draw.New(c), h.title, h.subtitle, h.plot); err != nil {
 		return 0, err
 	}
-	return vgimg.PngCanvas{Canvas: c}.WriteTo(w)
+	return WritePNG(w, c)
 }
 
 // heatPalette runs from a light red (worse) through a light gray to a
