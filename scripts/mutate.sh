@@ -226,7 +226,7 @@ mutant memory-one-split-for-all-repeats study/limits.go study 'TestEstimateMemor
 mutant memory-limit-equal-refused study/limits.go study 'TestPlan_MemoryRefusedBeforeReading' \
 	'est.Sweep <= float64(l.MaxMemory)' 'est.Sweep < float64(l.MaxMemory)'
 mutant memory-judged-after-load study/limits.go study 'TestPlan_MemoryRefusedBeforeReading' \
-	'	if train == nil {' '	if true {'
+	'		train, test = experiments.SniffData(s, dirs)' '		train, test = nil, nil'
 mutant memory-heap-not-bounded study/limits.go study 'TestBoundHeap' \
 	'	debug.SetMemoryLimit(limit)' '	_ = limit'
 mutant memory-default-from-memtotal study/limits.go study 'TestMemAvailable' \
