@@ -378,3 +378,24 @@ func TestDocs_Specs(t *testing.T) {
 		}
 	}
 }
+
+// TestDocs_HalvingTableSame holds README's copy of the halving agreement
+// table to docs/halving.md's (DOCS=1 scripts/halving.sh writes both).
+func TestDocs_HalvingTableSame(t *testing.T) {
+	block := func(file string) string {
+		b, err := os.ReadFile(file)
+		if err != nil {
+			t.Fatal(err)
+		}
+		s := string(b)
+		i := strings.Index(s, "<!-- generated: halving-agreement -->")
+		j := strings.Index(s, "<!-- end: halving-agreement -->")
+		if i < 0 || j < i {
+			t.Fatalf("%s: no halving-agreement block", file)
+		}
+		return s[i:j]
+	}
+	if a, b := block("README.md"), block("docs/halving.md"); a != b {
+		t.Errorf("README.md's halving-agreement block differs from docs/halving.md's: run DOCS=1 scripts/halving.sh")
+	}
+}

@@ -19,7 +19,7 @@
 # full budget / MIN_DIV) and ETA (default 3) to try other settings, KEEP=1 keeps the results folder, WORK=DIR
 # works in DIR and keeps it (run again, it resumes the sweeps there), DOCS=1
 # writes the agreement table (with the machine and the date) into
-# docs/halving.md between <!-- generated: halving-agreement --> and
+# docs/halving.md and README.md between <!-- generated: halving-agreement --> and
 # <!-- end: halving-agreement --> (scripts/docs.sh does not run it again).
 # Exit status: 0 when it ran, 1 when a sweep failed, 3 when this lossexp has
 # no sweep.halving (successive halving is not built in yet).
@@ -157,15 +157,16 @@ if [ "${DOCS:-}" = 1 ]; then
 		echo
 		echo "Both agree on $agree_n of $studies studies; mean epochs spent $(awk -v f="$mean" 'BEGIN { if (f == "?") print "?"; else printf "%.1f%%", 100 * f }') of the full grid's."
 	} >"$tmp/table.md"
-	python3 - docs/halving.md "$tmp/table.md" <<'EOF2'
+	python3 - "$tmp/table.md" docs/halving.md README.md <<'EOF2'
 import sys
-doc, table = sys.argv[1], open(sys.argv[2]).read()
-text = open(doc).read()
+table = open(sys.argv[1]).read()
 start, end = "<!-- generated: halving-agreement -->\n", "<!-- end: halving-agreement -->"
-i, j = text.find(start), text.find(end)
-if i < 0 or j < i:
-    sys.exit("%s: no %s … %s block" % (doc, start.strip(), end))
-open(doc, "w").write(text[:i + len(start)] + table + text[j:])
+for doc in sys.argv[2:]:
+    text = open(doc).read()
+    i, j = text.find(start), text.find(end)
+    if i < 0 or j < i:
+        sys.exit("%s: no %s … %s block" % (doc, start.strip(), end))
+    open(doc, "w").write(text[:i + len(start)] + table + text[j:])
 EOF2
 fi
 exit $failed
