@@ -1397,6 +1397,15 @@ mutant i24st-interrupt-lower-uncounted study/status_halving.go cmd 'TestSweep_Ha
 	'				hp.Lower++' '				hp.Lower += 0'
 mutant i24st-interrupt-message-plain cmd/sweep.go cmd 'TestSweep_HalvingInterruptedCountsLowerRungs$' \
 	'oc.Halving.Finished(m.Finished, m.Runs)' '(*study.HalvingProgress)(nil).Finished(m.Finished, m.Runs)'
+# --- round 6: red team ---
+mutant r6-byname-always-ours study/folder.go cmd 'TestSweep_UserFileNamedLikeOutput$' \
+	'	if made || inv.Results || len(inv.Logs) > 0 {' '	if true || made || inv.Results || len(inv.Logs) > 0 {'
+mutant r6-lock-not-proof study/folder.go study 'TestInventory_EveryKnownName$' \
+	'			made = made || n == LockFile && e.Type().IsRegular()' '			_ = made'
+mutant r6-own-spec-refused study/folder.go cmd 'TestSweep_UserFileNamedLikeOutput$' \
+	'	return errA == nil && errB == nil && os.SameFile(a, b)' '	return false && errA == nil && errB == nil && os.SameFile(a, b)'
+mutant r6-force-advised-over-user-files study/folder.go cmd 'TestSweep_ForeignFilesNamedBeforeForce$' \
+	'	if len(inv.Foreign) > 0 { // said with or without --force: it would not help' '	if opt.Force && len(inv.Foreign) > 0 {'
 echo
 echo "=== mutation summary: $caught caught, $missed missed, $stale stale (of $((caught + missed + stale)))"
 printf '%s\n' "${report[@]}"
