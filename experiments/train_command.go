@@ -422,12 +422,8 @@ func judge(s *spec.Spec, rep *command.Report, a *attempt) {
 			missing = append(missing, m.Name)
 		}
 	}
-	switch {
-	case len(missing) == 1:
-		a.reason = "missing metric " + missing[0]
-		return
-	case len(missing) > 1:
-		a.reason = "missing metrics " + strings.Join(missing, ", ")
+	if len(missing) > 0 {
+		a.reason = missingReason(missing, rep.Final)
 		return
 	}
 	a.final = rep.Final.Values

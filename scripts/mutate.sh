@@ -1406,6 +1406,12 @@ mutant r6-own-spec-refused study/folder.go cmd 'TestSweep_UserFileNamedLikeOutpu
 	'	return errA == nil && errB == nil && os.SameFile(a, b)' '	return false && errA == nil && errB == nil && os.SameFile(a, b)'
 mutant r6-force-advised-over-user-files study/folder.go cmd 'TestSweep_ForeignFilesNamedBeforeForce$' \
 	'	if len(inv.Foreign) > 0 { // said with or without --force: it would not help' '	if opt.Force && len(inv.Foreign) > 0 {'
+mutant r6-missing-reason-bare experiments/train_command.go experiments 'TestTrainCommand_Outcomes$' \
+	'		a.reason = missingReason(missing, rep.Final)' '		a.reason = "missing metrics " + strings.Join(missing, ", ")'
+mutant r6-missing-no-suggestion experiments/missing_metrics.go experiments 'TestMissingReason$' \
+	'		if s := spec.Suggest(m, held); s != "" {' '		if s := spec.Suggest(m, held); s == "-" {'
+mutant r6-missing-names-uncapped experiments/missing_metrics.go experiments 'TestMissingReason$' \
+	'	case len(held) > maxNamesShown:' '	case len(held) > 2*maxNamesShown:'
 echo
 echo "=== mutation summary: $caught caught, $missed missed, $stale stale (of $((caught + missed + stale)))"
 printf '%s\n' "${report[@]}"
