@@ -1412,6 +1412,12 @@ mutant r6-missing-no-suggestion experiments/missing_metrics.go experiments 'Test
 	'		if s := spec.Suggest(m, held); s != "" {' '		if s := spec.Suggest(m, held); s == "-" {'
 mutant r6-missing-names-uncapped experiments/missing_metrics.go experiments 'TestMissingReason$' \
 	'	case len(held) > maxNamesShown:' '	case len(held) > 2*maxNamesShown:'
+mutant r6-unreported-not-in-sweep study/sweep.go cmd 'TestTrainer_UnreportedReportMetric$' \
+	'			noteUnreported(opt.Log, out, st.Spec.Report.Metrics)' '			_ = out'
+mutant r6-unreported-not-in-report study/report.go cmd 'TestTrainer_UnreportedReportMetric$' \
+	'	noteUnreported(log, dir, opt.Metrics)' '	_ = opt'
+mutant r6-unreported-any-run study/unreported.go cmd 'TestTrainer_UnreportedReportMetric$' \
+	'		if r.Status == experiments.StatusOK && !math.IsNaN(r.Metrics[col]) {' '		if r.Status == experiments.StatusOK || !math.IsNaN(r.Metrics[col]) {'
 echo
 echo "=== mutation summary: $caught caught, $missed missed, $stale stale (of $((caught + missed + stale)))"
 printf '%s\n' "${report[@]}"

@@ -54,12 +54,14 @@ func Report(ctx context.Context, dir string, o ReportOptions, log io.Writer) ([]
 	if err != nil && !errors.Is(err, fs.ErrNotExist) {
 		fmt.Fprintf(log, "note: ignoring %s: %v\n", filepath.Join(dir, SpecFile), err)
 	}
-	if err := report.RenderContext(ctx, dir, plotOptions(spec, o)); err != nil {
+	opt := plotOptions(spec, o)
+	if err := report.RenderContext(ctx, dir, opt); err != nil {
 		if ctx.Err() != nil {
 			return nil, err // interrupted: exit 130 or 143
 		}
 		return nil, &InputError{Err: err}
 	}
+	noteUnreported(log, dir, opt.Metrics)
 	figures, _ := atomicfile.GlobIn(dir, "*.png")
 	var files []string
 	for _, name := range []string{SummaryFile, BalanceFile, PairedFile, table.StabilityFile, CostFile} {
