@@ -703,8 +703,8 @@ func ShortDuration(d time.Duration) string {
 func stderrTail(stderr []byte) string {
 	var lines []string
 	for _, l := range bytes.Split(stderr, []byte("\n")) {
-		if l = bytes.TrimSpace(l); len(l) > 0 {
-			lines = append(lines, string(l))
+		if c := strings.TrimSpace(cleanLine(string(l))); c != "" {
+			lines = append(lines, c)
 		}
 	}
 	if len(lines) == 0 {

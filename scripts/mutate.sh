@@ -1418,6 +1418,12 @@ mutant r6-unreported-not-in-report study/report.go cmd 'TestTrainer_UnreportedRe
 	'	noteUnreported(log, dir, opt.Metrics)' '	_ = opt'
 mutant r6-unreported-any-run study/unreported.go cmd 'TestTrainer_UnreportedReportMetric$' \
 	'		if r.Status == experiments.StatusOK && !math.IsNaN(r.Metrics[col]) {' '		if r.Status == experiments.StatusOK || !math.IsNaN(r.Metrics[col]) {'
+mutant r6-message-raw cmd/root.go cmd 'TestMain_MessageTerminalSafe$' \
+	'	fmt.Fprintf(errw, "lossexp: %s\n", terminalSafe(msg))' '	fmt.Fprintf(errw, "lossexp: %s\n", msg)'
+mutant r6-stderr-tail-raw experiments/train_command.go experiments 'TestStderrTail_Clean$' \
+	'		if c := strings.TrimSpace(cleanLine(string(l))); c != "" {' '		if c := strings.TrimSpace(string(l)); c != "" {'
+mutant r6-stderr-progress-first experiments/stderr_clean.go experiments 'TestStderrTail_Clean$' \
+	'		l = l[i+1:]' '		l = l[:i]'
 echo
 echo "=== mutation summary: $caught caught, $missed missed, $stale stale (of $((caught + missed + stale)))"
 printf '%s\n' "${report[@]}"
