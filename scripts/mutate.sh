@@ -1424,6 +1424,8 @@ mutant r6-stderr-tail-raw experiments/train_command.go experiments 'TestStderrTa
 	'		if c := strings.TrimSpace(cleanLine(string(l))); c != "" {' '		if c := strings.TrimSpace(string(l)); c != "" {'
 mutant r6-stderr-progress-first experiments/stderr_clean.go experiments 'TestStderrTail_Clean$' \
 	'		l = l[i+1:]' '		l = l[:i]'
+mutant r6-description-raw cmd/validate.go cmd 'TestMain_MessageTerminalSafe$' \
+	'		fmt.Fprintf(w, "about:    %s\n", terminalSafe(s.Description))' '		fmt.Fprintf(w, "about:    %s\n", s.Description)'
 echo
 echo "=== mutation summary: $caught caught, $missed missed, $stale stale (of $((caught + missed + stale)))"
 printf '%s\n' "${report[@]}"
