@@ -1413,7 +1413,7 @@ mutant r6-missing-no-suggestion experiments/missing_metrics.go experiments 'Test
 mutant r6-missing-names-uncapped experiments/missing_metrics.go experiments 'TestMissingReason$' \
 	'	case len(held) > maxNamesShown:' '	case len(held) > 2*maxNamesShown:'
 mutant r6-unreported-not-in-sweep study/sweep.go cmd 'TestTrainer_UnreportedReportMetric$' \
-	'			noteUnreported(opt.Log, out, st.Spec.Report.Metrics)' '			_ = out'
+	'		st.noteUnreported(opt.Log, oc)' '		_ = oc'
 mutant r6-unreported-not-in-report study/report.go cmd 'TestTrainer_UnreportedReportMetric$' \
 	'	noteUnreported(log, dir, opt.Metrics)' '	_ = opt'
 mutant r6-unreported-any-run study/unreported.go cmd 'TestTrainer_UnreportedReportMetric$' \

@@ -186,14 +186,7 @@ func takeInventory(dir string) (*Inventory, error) {
 	if err != nil {
 		return nil, inputf("output folder %s: %w", dir, atomicfile.UnwrapPath(err))
 	}
-	listed := map[string]bool{}
-	made := false // a manifest or the lock file of lossexp's: its named files are lossexp's
-	if m, err := ReadManifest(dir); err == nil {
-		for _, f := range m.Files {
-			listed[f] = true
-		}
-		made = m.Tool != "" && m.RunBase != ""
-	}
+	listed, made := manifestListing(dir) // made: a manifest or the lock file of lossexp's
 	known := knownFiles()
 	var byName []string // regular files at a name lossexp writes, not in the manifest
 	for _, e := range entries {
@@ -231,6 +224,20 @@ func takeInventory(dir string) (*Inventory, error) {
 	}
 	inv.sortByName(byName, made)
 	return inv, nil
+}
+
+// manifestListing returns the files dir's manifest lists, and whether it
+// is a manifest of lossexp's.
+func manifestListing(dir string) (listed map[string]bool, made bool) {
+	listed = map[string]bool{}
+	m, err := ReadManifest(dir)
+	if err != nil {
+		return listed, false
+	}
+	for _, f := range m.Files {
+		listed[f] = true
+	}
+	return listed, m.Tool != "" && m.RunBase != ""
 }
 
 // addOurs lists the top-level file n as lossexp's.

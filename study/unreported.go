@@ -43,6 +43,14 @@ func noteUnreported(log io.Writer, dir string, metrics []string) {
 	}
 }
 
+// noteUnreported warns of the report metrics no run reported once the
+// sweep's report is drawn (see noteUnreported).
+func (st *Study) noteUnreported(log io.Writer, oc *SweepOutcome) {
+	if oc.Rendered {
+		noteUnreported(log, oc.Out, st.Spec.Report.Metrics)
+	}
+}
+
 // reported says whether an ok run of runs has a value in column col.
 func reported(runs []table.Run, col int) bool {
 	for _, r := range runs {
