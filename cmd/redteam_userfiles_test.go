@@ -83,3 +83,37 @@ func TestSweep_ForeignFilesNamedBeforeForce(t *testing.T) {
 		}
 	}
 }
+
+// TestReport_LinkRefused (round 6, red team): a results folder whose
+// summary.csv is the user's link to a file elsewhere: a sweep refused it
+// ("never follows a link out of its results folder nor removes one of
+// yours"), but `lossexp report` replaced the link by a file. Now report
+// refuses the folder the same way and the link stays.
+func TestReport_LinkRefused(t *testing.T) {
+	dir := t.TempDir()
+	spec := filepath.Join(dir, "s.yaml")
+	os.WriteFile(spec, []byte(okSpec), 0o644)
+	out := filepath.Join(dir, "o")
+	if code, _, stderr := run(t, "sweep", spec, "--out", out, "-q"); code != 0 {
+		t.Fatalf("sweep: exit %d\n%s", code, stderr)
+	}
+	mine := filepath.Join(dir, "mine.csv")
+	os.WriteFile(mine, []byte("mine"), 0o644)
+	link := filepath.Join(out, "summary.csv")
+	if err := os.Remove(link); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.Symlink(mine, link); err != nil {
+		t.Fatal(err)
+	}
+	code, _, stderr := run(t, "report", out)
+	if code != 2 || !strings.Contains(stderr, "symbolic link") || !strings.Contains(stderr, "summary.csv") {
+		t.Errorf("report: exit %d, %q; want 2 naming the link summary.csv", code, stderr)
+	}
+	if fi, err := os.Lstat(link); err != nil || fi.Mode()&os.ModeSymlink == 0 {
+		t.Errorf("the user's link is gone: %v", err)
+	}
+	if b, _ := os.ReadFile(mine); string(b) != "mine" {
+		t.Errorf("the file the link points to changed: %q", b)
+	}
+}

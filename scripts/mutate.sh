@@ -1426,6 +1426,8 @@ mutant r6-stderr-progress-first experiments/stderr_clean.go experiments 'TestStd
 	'		l = l[i+1:]' '		l = l[:i]'
 mutant r6-description-raw cmd/validate.go cmd 'TestMain_MessageTerminalSafe$' \
 	'		fmt.Fprintf(w, "about:    %s\n", terminalSafe(s.Description))' '		fmt.Fprintf(w, "about:    %s\n", s.Description)'
+mutant r6-report-follows-links study/report.go cmd 'TestReport_LinkRefused$' \
+	'	if err := refuseLinksIn(dir); err != nil { // as a sweep of dir would' '	if err := refuseLinksIn(dir); false && err != nil {'
 echo
 echo "=== mutation summary: $caught caught, $missed missed, $stale stale (of $((caught + missed + stale)))"
 printf '%s\n' "${report[@]}"

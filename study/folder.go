@@ -485,6 +485,16 @@ func (inv *Inventory) onlyTheSpec(dir, path string) bool {
 	return errA == nil && errB == nil && os.SameFile(a, b)
 }
 
+// refuseLinksIn refuses the folder dir when it has a link where lossexp
+// reads or writes (see refuseLinks).
+func refuseLinksIn(dir string) error {
+	inv, err := takeInventory(dir)
+	if err != nil {
+		return err
+	}
+	return inv.refuseLinks(dir)
+}
+
 // refuseLinks refuses a folder with links where lossexp reads or writes.
 func (inv *Inventory) refuseLinks(dir string) error {
 	if len(inv.Links) == 0 {

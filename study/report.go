@@ -43,6 +43,9 @@ func Report(ctx context.Context, dir string, o ReportOptions, log io.Writer) ([]
 		return nil, err
 	}
 	defer lock.Unlock()
+	if err := refuseLinksIn(dir); err != nil { // as a sweep of dir would
+		return nil, err
+	}
 	atomicfile.RemoveTemps(dir) // a crashed draw's half-written files
 	if o.Workers == 0 {
 		o.Workers = runtime.NumCPU()
