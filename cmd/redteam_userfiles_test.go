@@ -117,3 +117,41 @@ func TestReport_LinkRefused(t *testing.T) {
 		t.Errorf("the file the link points to changed: %q", b)
 	}
 }
+
+// TestCheck_PlotsLinkRefused (round 6, red team): RESULTS/check, where
+// `lossexp check` writes its overlay PNGs by default, was followed when it
+// is a link: four PNGs landed in the folder it points to, outside the
+// results. Now check refuses it before anything is written (exit 2,
+// naming it); --plots names a folder of the user's choice, link or not.
+func TestCheck_PlotsLinkRefused(t *testing.T) {
+	dir := t.TempDir()
+	spec := filepath.Join(dir, "s.yaml")
+	os.WriteFile(spec, []byte(okSpec), 0o644)
+	out, base := filepath.Join(dir, "o"), filepath.Join(dir, "b")
+	if code, _, stderr := run(t, "sweep", spec, "--out", out, "-q"); code != 0 {
+		t.Fatalf("sweep: exit %d\n%s", code, stderr)
+	}
+	if code, _, stderr := run(t, "baseline", out, "--to", base); code != 0 {
+		t.Fatalf("baseline: exit %d\n%s", code, stderr)
+	}
+	outside := filepath.Join(dir, "outside")
+	os.Mkdir(outside, 0o755)
+	if err := os.Symlink(outside, filepath.Join(out, "check")); err != nil {
+		t.Fatal(err)
+	}
+	junit := filepath.Join(dir, "j.xml")
+	code, _, stderr := run(t, "check", out, "--baseline", base, "--junit", junit)
+	if code != 2 || !strings.Contains(stderr, filepath.Join(out, "check")+" is a symbolic link") {
+		t.Errorf("check: exit %d, %q; want 2 naming the link", code, stderr)
+	}
+	if ents, _ := os.ReadDir(outside); len(ents) > 0 {
+		t.Errorf("check wrote %d files through the link", len(ents))
+	}
+	if _, err := os.Stat(junit); err == nil {
+		t.Errorf("the refused check wrote %s", junit)
+	}
+	code, _, stderr = run(t, "check", out, "--baseline", base, "--plots", outside)
+	if ents, _ := os.ReadDir(outside); code != 0 || len(ents) == 0 {
+		t.Errorf("check --plots %s: exit %d, %d files; want 0 and the plots there\n%s", outside, code, len(ents), stderr)
+	}
+}

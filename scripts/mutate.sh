@@ -1428,6 +1428,8 @@ mutant r6-description-raw cmd/validate.go cmd 'TestMain_MessageTerminalSafe$' \
 	'		fmt.Fprintf(w, "about:    %s\n", terminalSafe(s.Description))' '		fmt.Fprintf(w, "about:    %s\n", s.Description)'
 mutant r6-report-follows-links study/report.go cmd 'TestReport_LinkRefused$' \
 	'	if err := refuseLinksIn(dir); err != nil { // as a sweep of dir would' '	if err := refuseLinksIn(dir); false && err != nil {'
+mutant r6-check-plots-link-followed study/check.go cmd 'TestCheck_PlotsLinkRefused$' \
+	'	if fi, err := os.Lstat(dir); err == nil && !fi.IsDir() {' '	if fi, err := os.Stat(dir); err == nil && !fi.IsDir() {'
 echo
 echo "=== mutation summary: $caught caught, $missed missed, $stale stale (of $((caught + missed + stale)))"
 printf '%s\n' "${report[@]}"
