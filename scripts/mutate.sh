@@ -1430,6 +1430,10 @@ mutant r6-report-follows-links study/report.go cmd 'TestReport_LinkRefused$' \
 	'	if err := refuseLinksIn(dir); err != nil { // as a sweep of dir would' '	if err := refuseLinksIn(dir); false && err != nil {'
 mutant r6-check-plots-link-followed study/check.go cmd 'TestCheck_PlotsLinkRefused$' \
 	'	if fi, err := os.Lstat(dir); err == nil && !fi.IsDir() {' '	if fi, err := os.Stat(dir); err == nil && !fi.IsDir() {'
+mutant r6-export-overwrites-user-file cmd/export_owned.go cmd 'TestExport_UserFileKept$' \
+	'	if !bytes.HasPrefix(head, []byte(exportMark)) {' '	if false && !bytes.HasPrefix(head, []byte(exportMark)) {'
+mutant r6-export-replaces-link cmd/export_owned.go cmd 'TestExport_UserFileKept$' \
+	'	fi, err := os.Lstat(target)' '	fi, err := os.Stat(target)'
 echo
 echo "=== mutation summary: $caught caught, $missed missed, $stale stale (of $((caught + missed + stale)))"
 printf '%s\n' "${report[@]}"
