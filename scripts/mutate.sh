@@ -1434,6 +1434,10 @@ mutant r6-export-overwrites-user-file cmd/export_owned.go cmd 'TestExport_UserFi
 	'	if !bytes.HasPrefix(head, []byte(exportMark)) {' '	if false && !bytes.HasPrefix(head, []byte(exportMark)) {'
 mutant r6-export-replaces-link cmd/export_owned.go cmd 'TestExport_UserFileKept$' \
 	'	fi, err := os.Lstat(target)' '	fi, err := os.Stat(target)'
+mutant r6-baseline-overwrites-user-file study/baseline_target.go cmd 'TestBaseline_UserFilesKept$' \
+	'	if len(present) == 0 || isBaseline(to) {' '	if true || len(present) == 0 || isBaseline(to) {'
+mutant r6-baseline-replaces-link study/baseline_target.go cmd 'TestBaseline_UserFilesKept$' \
+	'		if !fi.Mode().IsRegular() {' '		if false && !fi.Mode().IsRegular() {'
 echo
 echo "=== mutation summary: $caught caught, $missed missed, $stale stale (of $((caught + missed + stale)))"
 printf '%s\n' "${report[@]}"
