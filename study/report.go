@@ -13,6 +13,7 @@ import (
 	"runtime"
 
 	"github.com/lossexp/lossexp/internal/atomicfile"
+	"github.com/lossexp/lossexp/internal/saferead"
 	"github.com/lossexp/lossexp/report"
 	"github.com/lossexp/lossexp/spec"
 )
@@ -37,6 +38,9 @@ func Report(ctx context.Context, dir string, o ReportOptions, log io.Writer) ([]
 			return nil, inputf("%s has no %s: is it a results folder written by lossexp sweep?", dir, RunsFile)
 		}
 		return nil, &InputError{Err: err}
+	}
+	if fi, err := os.Lstat(filepath.Join(dir, RunsFile)); err == nil && !fi.Mode().IsRegular() && fi.Mode()&fs.ModeSymlink == 0 {
+		return nil, inputf("%s is %s, not a regular file", filepath.Join(dir, RunsFile), saferead.Kind(fi.Mode())) // said before the folder's links
 	}
 	lock, err := LockFolder(dir, "lossexp report", true)
 	if err != nil {
