@@ -256,9 +256,9 @@ func saveExport(streams *IO, b []byte, target string, k8s bool) error {
 		if err := os.Chmod(target, 0o755); err != nil {
 			return err
 		}
-		fmt.Fprintf(streams.Err, "wrote %s; submit with: bash %s\n", target, shellQuote(target))
+		fmt.Fprintf(streams.Err, "wrote %s; submit with: bash %s\n", target, shellPath(target))
 		return nil
 	}
-	fmt.Fprintf(streams.Err, "wrote %s; apply with: kubectl apply -f %s\n", target, shellQuote(target))
+	fmt.Fprintf(streams.Err, "wrote %s; apply with: kubectl apply -f %s\n", target, shellPath(target))
 	return nil
 }

@@ -1438,6 +1438,10 @@ mutant r6-baseline-overwrites-user-file study/baseline_target.go cmd 'TestBaseli
 	'	if len(present) == 0 || isBaseline(to) {' '	if true || len(present) == 0 || isBaseline(to) {'
 mutant r6-baseline-replaces-link study/baseline_target.go cmd 'TestBaseline_UserFilesKept$' \
 	'		if !fi.Mode().IsRegular() {' '		if false && !fi.Mode().IsRegular() {'
+mutant r6-shellpath-dash study/shellpath.go cmd 'TestResumeCommand_DashAndSpace$' \
+	'	if strings.HasPrefix(p, "-") {' '	if strings.HasPrefix(p, "--") {'
+mutant r6-failfast-try-raw study/train.go cmd 'TestFailFast_TryQuoted$' \
+	'Try: "lossexp run " + ShellPath(f.spec),' 'Try: "lossexp run " + f.spec,'
 echo
 echo "=== mutation summary: $caught caught, $missed missed, $stale stale (of $((caught + missed + stale)))"
 printf '%s\n' "${report[@]}"

@@ -241,7 +241,7 @@ func (f *failFast) attempt(id, status, reason string) {
 	}
 	f.n++
 	if f.n == f.limit {
-		f.stop(&FailFastError{Attempts: f.n, Reason: f.first, RunID: f.firstR, Try: "lossexp run " + f.spec, Store: f.store})
+		f.stop(&FailFastError{Attempts: f.n, Reason: f.first, RunID: f.firstR, Try: "lossexp run " + ShellPath(f.spec), Store: f.store})
 	}
 }
 
