@@ -22,9 +22,9 @@ func TestResumeCommand_DashAndSpace(t *testing.T) {
 	}
 }
 
-// TestFailFast_TryQuoted (round 6, red team): the fail-fast message's
-// "try one run by hand: lossexp run SPEC …" printed the spec's path raw;
-// a path with a space did not run as printed. Now it is quoted.
+// TestFailFast_TryQuoted (round 6, red team, held): the fail-fast
+// message's "try one run by hand: lossexp run SPEC …" runs as printed from
+// a folder whose name holds a space.
 func TestFailFast_TryQuoted(t *testing.T) {
 	src := fakeSpec(t, "exit3", 2)
 	dir := filepath.Join(t.TempDir(), "my study")

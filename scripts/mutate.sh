@@ -1440,8 +1440,8 @@ mutant r6-baseline-replaces-link study/baseline_target.go cmd 'TestBaseline_User
 	'		if !fi.Mode().IsRegular() {' '		if false && !fi.Mode().IsRegular() {'
 mutant r6-shellpath-dash study/shellpath.go cmd 'TestResumeCommand_DashAndSpace$' \
 	'	if strings.HasPrefix(p, "-") {' '	if strings.HasPrefix(p, "--") {'
-mutant r6-failfast-try-raw study/train.go cmd 'TestFailFast_TryQuoted$' \
-	'Try: "lossexp run " + ShellPath(f.spec),' 'Try: "lossexp run " + f.spec,'
+mutant r6-run-command-dash study/train.go study 'TestRunCommand_Dash$' \
+	'		spec = "./" + spec // not an option (ShellPath)' '		spec = "" + spec'
 echo
 echo "=== mutation summary: $caught caught, $missed missed, $stale stale (of $((caught + missed + stale)))"
 printf '%s\n' "${report[@]}"

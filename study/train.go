@@ -241,7 +241,7 @@ func (f *failFast) attempt(id, status, reason string) {
 	}
 	f.n++
 	if f.n == f.limit {
-		f.stop(&FailFastError{Attempts: f.n, Reason: f.first, RunID: f.firstR, Try: "lossexp run " + ShellPath(f.spec), Store: f.store})
+		f.stop(&FailFastError{Attempts: f.n, Reason: f.first, RunID: f.firstR, Try: "lossexp run " + f.spec, Store: f.store})
 	}
 }
 
@@ -262,7 +262,11 @@ func (e *FailFastError) Error() string {
 
 // runCommand is the `lossexp run` command line that trains plan p alone.
 func (st *Study) runCommand(p sweep.Plan) string {
-	args := []string{"lossexp", "run", st.SpecPath}
+	spec := st.SpecPath
+	if strings.HasPrefix(spec, "-") {
+		spec = "./" + spec // not an option (ShellPath)
+	}
+	args := []string{"lossexp", "run", spec}
 	for i, name := range st.Layout.Terms {
 		if i < len(p.Lambdas) {
 			args = append(args, "--set", name+"="+strconv.FormatFloat(p.Lambdas[i], 'g', -1, 64))
