@@ -6,7 +6,6 @@ import (
 	"fmt"
 	"io"
 	"math"
-	"path/filepath"
 	"strconv"
 	"strings"
 	"text/tabwriter"
@@ -151,6 +150,13 @@ func (e *checkFailed) Error() string {
 }
 
 func checkRun(o *CheckOptions) error {
+	if o.Plots == "" {
+		dir, err := study.CheckPlotsDir(o.Results)
+		if err != nil {
+			return err
+		}
+		o.Plots = dir
+	}
 	c, err := study.Check(o.Results, o.Baseline, o.CheckSettings, o.IO.Err)
 	if err != nil {
 		return err
@@ -172,9 +178,6 @@ func checkRun(o *CheckOptions) error {
 	}
 	if o.Plots != "-" {
 		dir := o.Plots
-		if dir == "" {
-			dir = filepath.Join(o.Results, "check")
-		}
 		files, err := c.Figures(dir)
 		if err != nil {
 			return err

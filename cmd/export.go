@@ -171,6 +171,9 @@ func exportRun(ctx context.Context, o *ExportOptions, k8s bool) error {
 		fmt.Fprintf(o.IO.Err, "note: --output is deprecated: -o/--out is the results folder (export writes %s into it); --out - prints to standard output\n", map[bool]string{true: exportK8sFile, false: exportSlurmFile}[k8s])
 	case o.Out != "-":
 		target = filepath.Join(out, map[bool]string{true: exportK8sFile, false: exportSlurmFile}[k8s])
+		if err := refuseUserExportFile(target); err != nil {
+			return err
+		}
 	}
 	var buf bytes.Buffer
 	if k8s {
@@ -253,9 +256,9 @@ func saveExport(streams *IO, b []byte, target string, k8s bool) error {
 		if err := os.Chmod(target, 0o755); err != nil {
 			return err
 		}
-		fmt.Fprintf(streams.Err, "wrote %s; submit with: bash %s\n", target, shellQuote(target))
+		fmt.Fprintf(streams.Err, "wrote %s; submit with: bash %s\n", target, shellPath(target))
 		return nil
 	}
-	fmt.Fprintf(streams.Err, "wrote %s; apply with: kubectl apply -f %s\n", target, shellQuote(target))
+	fmt.Fprintf(streams.Err, "wrote %s; apply with: kubectl apply -f %s\n", target, shellPath(target))
 	return nil
 }

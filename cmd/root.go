@@ -91,7 +91,7 @@ func execute(ctx context.Context, args []string, in io.Reader, out, errw io.Writ
 		// "context canceled" says less than which signal it was.
 		msg = strings.Replace(msg, context.Canceled.Error(), in.Error(), 1)
 	}
-	fmt.Fprintf(errw, "lossexp: %s\n", msg)
+	fmt.Fprintf(errw, "lossexp: %s\n", terminalSafe(msg))
 	return code
 }
 

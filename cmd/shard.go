@@ -68,6 +68,6 @@ func shardRun(ctx context.Context, o *SweepOptions, st *study.Study, sopt study.
 		fmt.Fprintf(w, ", %d diverged", oc.Stats.Diverged)
 	}
 	fmt.Fprintf(w, "\nwrote %s and %s; when every shard is done: lossexp merge %s\n",
-		filepath.Join(out, study.ShardDir, sh.FileName()), store, shellQuote(out))
+		filepath.Join(out, study.ShardDir, sh.FileName()), store, shellPath(out))
 	return nil
 }

@@ -203,27 +203,29 @@ func interruptedWritten(oc *study.SweepOutcome) string {
 		return tables + ", summary.csv, the analysis tables, the figures and report.html written from them"
 	}
 	return fmt.Sprintf("%s written from them; summary.csv, the figures and report.html were not (or only in part): lossexp report %s draws them",
-		tables, shellQuote(oc.Out))
+		tables, shellPath(oc.Out))
 }
 
 // resumeCommand is the command line that resumes an interrupted sweep.
 func resumeCommand(o *SweepOptions, out string) string {
-	parts := []string{"lossexp", "sweep", shellQuote(o.Spec)}
+	parts := []string{"lossexp", "sweep", shellPath(o.Spec)}
 	if o.Out != "" {
-		parts = append(parts, "--out", shellQuote(out))
+		parts = append(parts, "--out", shellPath(out))
 	} else if o.Results != "results" {
-		parts = append(parts, "--results", shellQuote(o.Results))
+		parts = append(parts, "--results", shellPath(o.Results))
 	}
 	if o.DataDir != "" {
-		parts = append(parts, "--data-dir", shellQuote(o.DataDir))
+		parts = append(parts, "--data-dir", shellPath(o.DataDir))
 	}
 	if def, err := datasets.DefaultCacheDir(); o.Cache != "" && (err != nil || o.Cache != def) {
-		parts = append(parts, "--cache-dir", shellQuote(o.Cache))
+		parts = append(parts, "--cache-dir", shellPath(o.Cache))
 	}
 	return strings.Join(parts, " ")
 }
 
 func shellQuote(s string) string { return study.ShellQuote(s) }
+
+func shellPath(p string) string { return study.ShellPath(p) }
 
 // loadStudy plans the study of the spec at path, or of the spec read from
 // standard input when path is "-" (named <stdin> in messages; a relative

@@ -87,7 +87,7 @@ func validateRun(ctx context.Context, o *ValidateOptions) error {
 	fmt.Fprintf(w, "%s: valid\n", o.Spec)
 	fmt.Fprintf(w, "name:     %s\n", s.Name)
 	if s.Description != "" {
-		fmt.Fprintf(w, "about:    %s\n", s.Description)
+		fmt.Fprintf(w, "about:    %s\n", terminalSafe(s.Description))
 	}
 	if s.Trainer != nil {
 		describeTrainer(w, s)

@@ -172,7 +172,7 @@ func TestJudgeRules_MissingAndGaps(t *testing.T) {
 		judge(s, rep, &a)
 		return a
 	}
-	if a := judged(`{"final": true, "other": 1}`); a.status != StatusFailed || a.reason != "missing metrics test.accuracy, test.penalty" {
+	if a := judged(`{"final": true, "other": 1}`); a.status != StatusFailed || a.reason != "missing metrics test.accuracy, test.penalty in metrics.jsonl's final line (line 1), which holds other" {
 		t.Errorf("two missing: %s %q", a.status, a.reason)
 	}
 	a := judged(`{"epoch": 1, "loss.total": 2}` + "\n" + `{"epoch": 2, "loss.total": 1, "loss.task": 0.5}` + "\n" + `{"final": true, "test.accuracy": 0.9, "test.penalty": 0.1}`)

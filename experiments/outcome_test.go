@@ -35,7 +35,7 @@ func TestJudge_Rules(t *testing.T) {
 		{"final metric -Inf", "\n" + `{"final": true, "test.accuracy": -Infinity, "test.penalty": 1}`, StatusDiverged, "metric test.accuracy is -Inf (metrics.jsonl line 2)"},
 		{"final other NaN", `{"final": true, "test.accuracy": 0.9, "test.penalty": 0.1, "extra": NaN}`, StatusOK, ""},
 		{"final false", `{"final": false, "test.accuracy": 0.9, "test.penalty": 0.1}`, StatusFailed, `metrics.jsonl: no line with "final": true`},
-		{"missing", `{"final": true, "test.accuracy": 0.9}`, StatusFailed, "missing metric test.penalty"},
+		{"missing", `{"final": true, "test.accuracy": 0.9}`, StatusFailed, "missing metric test.penalty in metrics.jsonl's final line (line 1), which holds test.accuracy"},
 	} {
 		t.Run(c.name, func(t *testing.T) {
 			rep, err := command.ParseMetricsWith(strings.NewReader(c.text), metricsOptions(s))

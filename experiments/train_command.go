@@ -422,12 +422,8 @@ func judge(s *spec.Spec, rep *command.Report, a *attempt) {
 			missing = append(missing, m.Name)
 		}
 	}
-	switch {
-	case len(missing) == 1:
-		a.reason = "missing metric " + missing[0]
-		return
-	case len(missing) > 1:
-		a.reason = "missing metrics " + strings.Join(missing, ", ")
+	if len(missing) > 0 {
+		a.reason = missingReason(missing, rep.Final)
 		return
 	}
 	a.final = rep.Final.Values
@@ -707,8 +703,8 @@ func ShortDuration(d time.Duration) string {
 func stderrTail(stderr []byte) string {
 	var lines []string
 	for _, l := range bytes.Split(stderr, []byte("\n")) {
-		if l = bytes.TrimSpace(l); len(l) > 0 {
-			lines = append(lines, string(l))
+		if c := strings.TrimSpace(cleanLine(string(l))); c != "" {
+			lines = append(lines, c)
 		}
 	}
 	if len(lines) == 0 {

@@ -205,7 +205,7 @@ func TestTrainCommand_Outcomes(t *testing.T) {
 		{mode: "exit3", status: StatusFailed, reason: "exit status 3; stderr: loading data | Traceback (most recent call last): | RuntimeError: CUDA out of memory"},
 		{mode: "sleep", extra: "  timeout: 300ms", status: StatusFailed, reason: "timeout after 300ms"},
 		{mode: "hang", extra: "  timeout: 200ms", status: StatusFailed, reason: "timeout after 200ms"},
-		{mode: "missing", status: StatusFailed, reason: "missing metric test.penalty"},
+		{mode: "missing", status: StatusFailed, reason: "missing metric test.penalty in metrics.jsonl's final line (line 6), which holds grad.conflict.l2, grad.cos.l2, grad.ratio.l2, test.accuracy"},
 		{mode: "nan", status: StatusDiverged, reason: "metric test.accuracy is NaN (metrics.jsonl line 6)"},
 		{mode: "badjson", status: StatusFailed, reason: "metrics.jsonl: line 3: invalid JSON: invalid character 'o' looking for beginning of object key string (column 14)"},
 		{mode: "crash", status: StatusFailed, reason: "ended by signal killed"},

@@ -1501,6 +1501,51 @@ mutant i28r-figure-slot-held-through-sync report/figure/figwriter.go report/figu
 	defer func() { <-fw.sem }()'
 mutant i28r-figure-draw-error-lost report/figure/figwriter.go report/figure 'TestWriter_DrawError$' \
 	'return table.WriteFileAtomic(path, func(io.Writer) error { return err })' 'return nil'
+# --- round 6: red team ---
+mutant r6-byname-always-ours study/folder.go cmd 'TestSweep_UserFileNamedLikeOutput$' \
+	'	if made || inv.Results || len(inv.Logs) > 0 {' '	if true || made || inv.Results || len(inv.Logs) > 0 {'
+mutant r6-lock-not-proof study/folder.go study 'TestInventory_EveryKnownName$' \
+	'			made = made || n == LockFile && e.Type().IsRegular()' '			_ = made'
+mutant r6-own-spec-refused study/folder.go cmd 'TestSweep_UserFileNamedLikeOutput$' \
+	'	return errA == nil && errB == nil && os.SameFile(a, b)' '	return false && errA == nil && errB == nil && os.SameFile(a, b)'
+mutant r6-force-advised-over-user-files study/folder.go cmd 'TestSweep_ForeignFilesNamedBeforeForce$' \
+	'	if len(inv.Foreign) > 0 { // said with or without --force: it would not help' '	if opt.Force && len(inv.Foreign) > 0 {'
+mutant r6-missing-reason-bare experiments/train_command.go experiments 'TestTrainCommand_Outcomes$' \
+	'		a.reason = missingReason(missing, rep.Final)' '		a.reason = "missing metrics " + strings.Join(missing, ", ")'
+mutant r6-missing-no-suggestion experiments/missing_metrics.go experiments 'TestMissingReason$' \
+	'		if s := spec.Suggest(m, held); s != "" {' '		if s := spec.Suggest(m, held); s == "-" {'
+mutant r6-missing-names-uncapped experiments/missing_metrics.go experiments 'TestMissingReason$' \
+	'	case len(held) > maxNamesShown:' '	case len(held) > 2*maxNamesShown:'
+mutant r6-unreported-not-in-sweep study/sweep.go cmd 'TestTrainer_UnreportedReportMetric$' \
+	'		st.noteUnreported(opt.Log, oc)' '		_ = oc'
+mutant r6-unreported-not-in-report study/report.go cmd 'TestTrainer_UnreportedReportMetric$' \
+	'	noteUnreported(log, dir, opt.Metrics)' '	_ = opt'
+mutant r6-unreported-any-run study/unreported.go cmd 'TestTrainer_UnreportedReportMetric$' \
+	'		if r.Status == experiments.StatusOK && !math.IsNaN(r.Metrics[col]) {' '		if r.Status == experiments.StatusOK || !math.IsNaN(r.Metrics[col]) {'
+mutant r6-message-raw cmd/root.go cmd 'TestMain_MessageTerminalSafe$' \
+	'	fmt.Fprintf(errw, "lossexp: %s\n", terminalSafe(msg))' '	fmt.Fprintf(errw, "lossexp: %s\n", msg)'
+mutant r6-stderr-tail-raw experiments/train_command.go experiments 'TestStderrTail_Clean$' \
+	'		if c := strings.TrimSpace(cleanLine(string(l))); c != "" {' '		if c := strings.TrimSpace(string(l)); c != "" {'
+mutant r6-stderr-progress-first experiments/stderr_clean.go experiments 'TestStderrTail_Clean$' \
+	'		l = l[i+1:]' '		l = l[:i]'
+mutant r6-description-raw cmd/validate.go cmd 'TestMain_MessageTerminalSafe$' \
+	'		fmt.Fprintf(w, "about:    %s\n", terminalSafe(s.Description))' '		fmt.Fprintf(w, "about:    %s\n", s.Description)'
+mutant r6-report-follows-links study/report.go cmd 'TestReport_LinkRefused$' \
+	'	if err := refuseLinksIn(dir); err != nil { // as a sweep of dir would' '	if err := refuseLinksIn(dir); false && err != nil {'
+mutant r6-check-plots-link-followed study/check.go cmd 'TestCheck_PlotsLinkRefused$' \
+	'	if fi, err := os.Lstat(dir); err == nil && !fi.IsDir() {' '	if fi, err := os.Stat(dir); err == nil && !fi.IsDir() {'
+mutant r6-export-overwrites-user-file cmd/export_owned.go cmd 'TestExport_UserFileKept$' \
+	'	if !bytes.HasPrefix(head, []byte(exportMark)) {' '	if false && !bytes.HasPrefix(head, []byte(exportMark)) {'
+mutant r6-export-replaces-link cmd/export_owned.go cmd 'TestExport_UserFileKept$' \
+	'	fi, err := os.Lstat(target)' '	fi, err := os.Stat(target)'
+mutant r6-baseline-overwrites-user-file study/baseline_target.go cmd 'TestBaseline_UserFilesKept$' \
+	'	if len(present) == 0 || isBaseline(to) {' '	if true || len(present) == 0 || isBaseline(to) {'
+mutant r6-baseline-replaces-link study/baseline_target.go cmd 'TestBaseline_UserFilesKept$' \
+	'		if !fi.Mode().IsRegular() {' '		if false && !fi.Mode().IsRegular() {'
+mutant r6-shellpath-dash study/shellpath.go cmd 'TestResumeCommand_DashAndSpace$' \
+	'	if strings.HasPrefix(p, "-") {' '	if strings.HasPrefix(p, "--") {'
+mutant r6-run-command-dash study/train.go study 'TestRunCommand_Dash$' \
+	'		spec = "./" + spec // not an option (ShellPath)' '		spec = "" + spec'
 echo
 echo "=== mutation summary: $caught caught, $missed missed, $stale stale (of $((caught + missed + stale)))"
 printf '%s\n' "${report[@]}"

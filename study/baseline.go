@@ -77,6 +77,9 @@ func Baseline(results, to, tool string) (*BaselineInfo, error) {
 	if err := usableForBaseline(results, sumPath, sp, sum); err != nil {
 		return nil, err
 	}
+	if err := refuseBaselineTarget(to); err != nil {
+		return nil, err
+	}
 	if err := os.MkdirAll(to, 0o755); err != nil {
 		return nil, inputf("create baseline folder %s: %w", to, atomicfile.UnwrapPath(err))
 	}

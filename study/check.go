@@ -15,6 +15,7 @@ import (
 	"strings"
 
 	"github.com/lossexp/lossexp/experiments/model"
+	"github.com/lossexp/lossexp/internal/saferead"
 	"github.com/lossexp/lossexp/report/check"
 	"github.com/lossexp/lossexp/spec"
 )
@@ -51,6 +52,22 @@ func (c *Checked) GridPoints() int { return len(c.Base.Points) }
 
 // WriteJUnit writes the check as JUnit XML to path.
 func (c *Checked) WriteJUnit(path string) error { return check.WriteJUnit(path, c.Name, c.Report) }
+
+// CheckDir is the folder of a results folder that check writes its
+// overlay PNGs into by default.
+const CheckDir = "check"
+
+// CheckPlotsDir is the default folder of a check's overlay PNGs,
+// results/check: refused (an input error) when it is a link or anything
+// but a folder, since lossexp never writes through a link out of a
+// results folder (a --plots folder is the user's choice).
+func CheckPlotsDir(results string) (string, error) {
+	dir := filepath.Join(results, CheckDir)
+	if fi, err := os.Lstat(dir); err == nil && !fi.IsDir() {
+		return "", inputf("%s is %s, not a folder: lossexp never follows a link out of its results folder nor writes into a special file; remove it, or choose --plots", dir, saferead.Kind(fi.Mode()))
+	}
+	return dir, nil
+}
 
 // Figures writes an overlay PNG per checked metric into dir and returns
 // the files written.

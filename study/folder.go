@@ -163,7 +163,8 @@ type Inventory struct {
 }
 
 // Take stock of dir. A file is ours when the manifest lists it, when it is
-// one of the names lossexp always writes, a run record or a shard
+// one of the names lossexp always writes in a folder that shows lossexp
+// wrote it (sortByName), a run record or a shard
 // manifest, a log file of a run, or a temporary file of an atomic write.
 // Only regular files and real folders are ours: a symbolic link at a name
 // lossexp uses is listed in Links, and nothing is ever read or removed
@@ -185,13 +186,9 @@ func takeInventory(dir string) (*Inventory, error) {
 	if err != nil {
 		return nil, inputf("output folder %s: %w", dir, atomicfile.UnwrapPath(err))
 	}
-	listed := map[string]bool{}
-	if m, err := ReadManifest(dir); err == nil {
-		for _, f := range m.Files {
-			listed[f] = true
-		}
-	}
+	listed, made := manifestListing(dir) // made: a manifest or the lock file of lossexp's
 	known := knownFiles()
+	var byName []string // regular files at a name lossexp writes, not in the manifest
 	for _, e := range entries {
 		n := e.Name()
 		switch {
@@ -199,6 +196,7 @@ func takeInventory(dir string) (*Inventory, error) {
 			inv.Links = append(inv.Links, n)
 		case isTemp(n) && e.Type().IsRegular(), n == LockFile:
 			// lossexp's, but neither results nor worth naming
+			made = made || n == LockFile && e.Type().IsRegular()
 		case e.Type().IsRegular() && slices.Contains(ExportFiles, n), e.IsDir() && n == ExportLogDir:
 			// export's: kept as they are (see ExportFiles)
 		case n == sweep.StoreDir && e.IsDir():
@@ -216,16 +214,55 @@ func takeInventory(dir string) (*Inventory, error) {
 			if err := inv.scanSub(dir, n, func(name string) bool { return strings.HasPrefix(name, "shard-") && strings.HasSuffix(name, ".json") }); err != nil {
 				return nil, err
 			}
-		case e.Type().IsRegular() && (listed[n] || slices.Contains(known, n)):
-			inv.Ours = append(inv.Ours, n)
-			if n != SpecFile {
-				inv.Results = true
-			}
+		case e.Type().IsRegular() && listed[n]:
+			inv.addOurs(n)
+		case e.Type().IsRegular() && slices.Contains(known, n):
+			byName = append(byName, n)
 		default:
 			inv.Foreign = append(inv.Foreign, n)
 		}
 	}
+	inv.sortByName(byName, made)
 	return inv, nil
+}
+
+// manifestListing returns the files dir's manifest lists, and whether it
+// is a manifest of lossexp's.
+func manifestListing(dir string) (listed map[string]bool, made bool) {
+	listed = map[string]bool{}
+	m, err := ReadManifest(dir)
+	if err != nil {
+		return listed, false
+	}
+	for _, f := range m.Files {
+		listed[f] = true
+	}
+	return listed, m.Tool != "" && m.RunBase != ""
+}
+
+// addOurs lists the top-level file n as lossexp's.
+func (inv *Inventory) addOurs(n string) {
+	inv.Ours = append(inv.Ours, n)
+	if n != SpecFile {
+		inv.Results = true
+	}
+}
+
+// sortByName sorts the top-level files byName, named as lossexp's files
+// are but not listed by a manifest: they are lossexp's only where the
+// folder shows that lossexp wrote it (made: a manifest of lossexp's, or
+// the lock file every command that writes a folder leaves there; or run
+// records, shard manifests, run logs or checkpoints); else they are
+// the user's (a summary.csv or spec.yaml of their own, kept before the
+// first sweep), never removed nor overwritten.
+func (inv *Inventory) sortByName(byName []string, made bool) {
+	if made || inv.Results || len(inv.Logs) > 0 {
+		for _, n := range byName {
+			inv.addOurs(n)
+		}
+		return
+	}
+	inv.Foreign = append(inv.Foreign, byName...)
 }
 
 // scanSub sorts the entries of the sub-folder sub: names ours accepts are
@@ -395,7 +432,7 @@ func checkClaim(dir string, st *Study, opt ClaimOptions) (*Inventory, error) {
 		return nil, err
 	}
 	if !inv.Results {
-		if len(inv.Foreign) > 0 {
+		if len(inv.Foreign) > 0 && !inv.onlyTheSpec(dir, st.SpecPath) {
 			return nil, inputf("output folder %s is not empty and holds no lossexp results (found %s); choose another --out",
 				dir, strings.Join(firstN(inv.Foreign, 3), ", "))
 		}
@@ -426,14 +463,36 @@ func checkClaim(dir string, st *Study, opt ClaimOptions) (*Inventory, error) {
 		why = fmt.Sprintf("output folder %s holds the results of another spec: %s (name %s, result hash %.12s) differs from %s (name %s, result hash %.12s) in %s",
 			dir, prevPath, prev.Name, prev.ResultHash(), st.SpecPath, st.Spec.Name, st.Spec.ResultHash(), strings.Join(SpecDiff(prev, st.Spec), ", "))
 	}
-	if !opt.Force {
-		return nil, inputf("%s; pass --force to replace them, or choose another --out", why)
-	}
-	if len(inv.Foreign) > 0 {
+	if len(inv.Foreign) > 0 { // said with or without --force: it would not help
 		return nil, inputf("%s, and files lossexp did not write (%s); --force removes only lossexp's own files and never a folder with yours in it: move them away, or choose another --out",
 			why, strings.Join(firstN(inv.Foreign, 3), ", "))
 	}
+	if !opt.Force {
+		return nil, inputf("%s; pass --force to replace them, or choose another --out", why)
+	}
 	return inv, nil
+}
+
+// onlyTheSpec reports whether the one file of the user's in dir is its
+// spec.yaml and that file is the spec being swept (path): the sweep writes
+// the same bytes there.
+func (inv *Inventory) onlyTheSpec(dir, path string) bool {
+	if len(inv.Foreign) != 1 || inv.Foreign[0] != SpecFile {
+		return false
+	}
+	a, errA := os.Stat(filepath.Join(dir, SpecFile))
+	b, errB := os.Stat(path)
+	return errA == nil && errB == nil && os.SameFile(a, b)
+}
+
+// refuseLinksIn refuses the folder dir when it has a link where lossexp
+// reads or writes (see refuseLinks).
+func refuseLinksIn(dir string) error {
+	inv, err := takeInventory(dir)
+	if err != nil {
+		return err
+	}
+	return inv.refuseLinks(dir)
 }
 
 // refuseLinks refuses a folder with links where lossexp reads or writes.

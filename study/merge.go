@@ -514,7 +514,7 @@ func reportMissing(w io.Writer, st *Study, missing sweep.Bitset, nMissing int, s
 	}
 	fmt.Fprintln(w, "fill the holes with (each trains only the runs its shard lacks), then merge again:")
 	for _, sh := range rerun {
-		fmt.Fprintf(w, "  lossexp sweep %s --shard %s --out %s\n", ShellQuote(specFile), sh, ShellQuote(out))
+		fmt.Fprintf(w, "  lossexp sweep %s --shard %s --out %s\n", ShellPath(specFile), sh, ShellPath(out))
 	}
 }
 

@@ -13,6 +13,7 @@ import (
 	"runtime"
 
 	"github.com/lossexp/lossexp/internal/atomicfile"
+	"github.com/lossexp/lossexp/internal/saferead"
 	"github.com/lossexp/lossexp/report"
 	"github.com/lossexp/lossexp/spec"
 )
@@ -38,11 +39,17 @@ func Report(ctx context.Context, dir string, o ReportOptions, log io.Writer) ([]
 		}
 		return nil, &InputError{Err: err}
 	}
+	if fi, err := os.Lstat(filepath.Join(dir, RunsFile)); err == nil && !fi.Mode().IsRegular() && fi.Mode()&fs.ModeSymlink == 0 {
+		return nil, inputf("%s is %s, not a regular file", filepath.Join(dir, RunsFile), saferead.Kind(fi.Mode())) // said before the folder's links
+	}
 	lock, err := LockFolder(dir, "lossexp report", true)
 	if err != nil {
 		return nil, err
 	}
 	defer lock.Unlock()
+	if err := refuseLinksIn(dir); err != nil { // as a sweep of dir would
+		return nil, err
+	}
 	atomicfile.RemoveTemps(dir) // a crashed draw's half-written files
 	if o.Workers == 0 {
 		o.Workers = runtime.NumCPU()
@@ -54,12 +61,14 @@ func Report(ctx context.Context, dir string, o ReportOptions, log io.Writer) ([]
 	if err != nil && !errors.Is(err, fs.ErrNotExist) {
 		fmt.Fprintf(log, "note: ignoring %s: %v\n", filepath.Join(dir, SpecFile), err)
 	}
-	if err := report.RenderContext(ctx, dir, plotOptions(spec, o)); err != nil {
+	opt := plotOptions(spec, o)
+	if err := report.RenderContext(ctx, dir, opt); err != nil {
 		if ctx.Err() != nil {
 			return nil, err // interrupted: exit 130 or 143
 		}
 		return nil, &InputError{Err: err}
 	}
+	noteUnreported(log, dir, opt.Metrics)
 	figures, _ := atomicfile.GlobIn(dir, "*.png")
 	var files []string
 	for _, name := range []string{SummaryFile, BalanceFile, PairedFile, table.StabilityFile, CostFile} {

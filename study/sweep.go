@@ -94,6 +94,7 @@ func Sweep(ctx context.Context, st *Study, opt SweepOptions) (*SweepOutcome, err
 			return nil, err
 		}
 		runErr = oc.RunErr
+		st.noteUnreported(opt.Log, oc)
 	}
 	reportSeconds := time.Since(reportFrom).Seconds()
 	m := orig.newManifest(st.SpecPath, opt.Tool, opt.BLAS, started)

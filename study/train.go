@@ -262,7 +262,11 @@ func (e *FailFastError) Error() string {
 
 // runCommand is the `lossexp run` command line that trains plan p alone.
 func (st *Study) runCommand(p sweep.Plan) string {
-	args := []string{"lossexp", "run", st.SpecPath}
+	spec := st.SpecPath
+	if strings.HasPrefix(spec, "-") {
+		spec = "./" + spec // not an option (ShellPath)
+	}
+	args := []string{"lossexp", "run", spec}
 	for i, name := range st.Layout.Terms {
 		if i < len(p.Lambdas) {
 			args = append(args, "--set", name+"="+strconv.FormatFloat(p.Lambdas[i], 'g', -1, 64))
