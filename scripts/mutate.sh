@@ -500,7 +500,7 @@ mutant taskmetric-not-checked study/plan.go cmd 'TestTrainer_TaskMetricRefused' 
 	'	if err := s.CheckTaskMetric(layout.Metrics); err != nil {' '	if err := s.CheckTaskMetric(layout.Metrics); false && err != nil {'
 # --- issue 26: the rules of the newer code (study, trainer command, balancing, methods, store, CSV warnings) ---
 mutant i26-inventory-spec-is-results study/folder.go study 'TestInventory_EveryKnownName' \
-	'			if n != SpecFile {' '			if true {'
+	'	if n != SpecFile {' '	if true {'
 mutant i26-inventory-temp-without-dot study/folder.go study 'TestInventory_EveryKnownName' \
 	'strings.HasPrefix(name, ".") && strings.Contains(name, ".tmp-")' 'strings.Contains(name, ".tmp-")'
 mutant i26-inventory-export-any-type study/folder.go study 'TestInventory_EveryKnownName' \
@@ -934,8 +934,8 @@ mutant i26n-failfast-negative-kept spec/trainer.go spec 'TestFailFastRules_' \
 	'if n := t.FailFast(); n < 0 {' 'if n := t.FailFast(); n < -1 {'
 mutant i26n-answer-empty-stability-panics report/table/answer_stability.go report/table 'TestStabilityRules_' \
 	'	if len(rows) == 0 {' '	if false {'
-mutant i26n-judge-missing-one-named experiments/train_command.go experiments 'TestJudgeRules_|TestJudge_Rules' \
-	'		a.reason = "missing metrics " + strings.Join(missing, ", ")' '		a.reason = "missing metric " + missing[0]'
+mutant i26n-judge-missing-one-named experiments/missing_metrics.go experiments 'TestJudgeRules_|TestJudge_Rules' \
+	'word, strings.Join(missing, ", "), metricsFile' 'word, missing[0], metricsFile'
 mutant i26n-judge-gap-zero experiments/train_command.go experiments 'TestJudgeRules_|TestJudge_Rules' \
 	'				v = math.NaN()' '				v = 0'
 mutant i26n-judge-epochs-kept experiments/train_command.go experiments 'TestJudgeRules_|TestJudge_Rules|TestTrainCommand_ThinnedCurve' \
