@@ -1546,6 +1546,11 @@ mutant r6-shellpath-dash study/shellpath.go cmd 'TestResumeCommand_DashAndSpace$
 	'	if strings.HasPrefix(p, "-") {' '	if strings.HasPrefix(p, "--") {'
 mutant r6-run-command-dash study/train.go study 'TestRunCommand_Dash$' \
 	'		spec = "./" + spec // not an option (ShellPath)' '		spec = "" + spec'
+# --- round 6: the stopping notice after the first signal ---
+mutant r6m-stopping-notice-at-once cmd/signal.go cmd 'TestNotifyContext_StoppingNotice$' \
+	't := time.NewTimer(after)' 't := time.NewTimer(0)'
+mutant r6m-stopping-notice-no-way-out cmd/signal.go cmd 'TestNotifyContext_StoppingNotice$' \
+	'%s again stops at once' 'stopping'
 echo
 echo "=== mutation summary: $caught caught, $missed missed, $stale stale (of $((caught + missed + stale)))"
 printf '%s\n' "${report[@]}"
