@@ -1550,7 +1550,7 @@ mutant r6-run-command-dash study/train.go study 'TestRunCommand_Dash$' \
 mutant r6m-stopping-notice-at-once cmd/signal.go cmd 'TestNotifyContext_StoppingNotice$' \
 	't := time.NewTimer(after)' 't := time.NewTimer(0)'
 mutant r6m-stopping-notice-no-way-out cmd/signal.go cmd 'TestNotifyContext_StoppingNotice$' \
-	'%s again stops at once' 'stopping'
+	'%s again stops at once' '%s stops'
 echo
 echo "=== mutation summary: $caught caught, $missed missed, $stale stale (of $((caught + missed + stale)))"
 printf '%s\n' "${report[@]}"
