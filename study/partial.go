@@ -8,11 +8,13 @@ import (
 	"os"
 	"path/filepath"
 	"runtime"
+	"slices"
 
 	"github.com/lossexp/lossexp/experiments"
 	"github.com/lossexp/lossexp/internal/atomicfile"
 	"github.com/lossexp/lossexp/internal/saferead"
 	"github.com/lossexp/lossexp/report"
+	"github.com/lossexp/lossexp/report/table"
 	"github.com/lossexp/lossexp/sweep"
 )
 
@@ -26,6 +28,9 @@ type Partial struct {
 	Out   string
 	K, N  int
 	Files []string
+	// Note says what the partial report could not draw yet ("": all of
+	// it), for instance no figure against a λ the stored runs all share.
+	Note string
 }
 
 // Running reports whether a sweep (or a shard) publishes a live state in
@@ -83,6 +88,9 @@ func PartialReport(ctx context.Context, dir, out string, o ReportOptions) (*Part
 	}
 	opt := plotOptions(st.Spec, o)
 	opt.Title = fmt.Sprintf("%s (partial: %d of %d runs)", st.Spec.Name, k, pr.N)
+	if opt.X, pr.Note, err = partialX(out, opt.X); err != nil {
+		return nil, err
+	}
 	if err := report.RenderContext(ctx, out, opt); err != nil {
 		if ctx.Err() != nil {
 			return nil, err
@@ -97,6 +105,26 @@ func PartialReport(ctx context.Context, dir, out string, o ReportOptions) (*Part
 	}
 	pr.Files = append(append(pr.Files, figures...), filepath.Join(out, HTMLFile))
 	return pr, nil
+}
+
+// partialX is the x axis of a partial report in out whose runs.csv is
+// written: x, unless the runs stored so far all share its λ (the first
+// runs of a sweep are λ = 0's): then "" (the renderer takes the first
+// term they do not share, or draws no figure against λ) and a note
+// saying so, since a report of the runs stored is still of use.
+func partialX(out, x string) (string, string, error) {
+	if x == "" {
+		return "", "", nil
+	}
+	s, _, _, err := table.SummarizeRuns(filepath.Join(out, table.RunsFile))
+	if err != nil {
+		return "", "", err
+	}
+	xi := slices.Index(s.Terms, x)
+	if xi < 0 || len(s.Points) == 0 || table.Distinct(s, xi) > 1 {
+		return x, "", nil
+	}
+	return "", fmt.Sprintf("no figure against %s yet: the runs stored so far all have %s = %s", x, x, table.FormatLambda(s.Points[0].Lambdas[xi])), nil
 }
 
 // partialStudy plans the study of the sweep training dir.
