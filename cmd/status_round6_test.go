@@ -1,6 +1,7 @@
 package cmd
 
 import (
+	"fmt"
 	"os"
 	"path/filepath"
 	"strings"
@@ -60,4 +61,48 @@ func sweepStoring(t *testing.T, spec, out string, n int) chan string {
 		}
 	}
 	return done
+}
+
+// TestStatus_FinishedHalvingCountsPruned: `lossexp status` of a finished
+// halving study (read from its manifest) counts runs.csv's rows by their
+// status: the pruned points' runs as pruned, not as ok.
+func TestStatus_FinishedHalvingCountsPruned(t *testing.T) {
+	spec := writeSpec(t, `name: halvingdone
+seed: 3
+repeats: 2
+dataset: {builtin: moons, params: {samples: 300, noise: 0.25}}
+model: {kind: mlp, hidden: [8], activation: tanh}
+train: {optimizer: adam, learning_rate: 0.02, epochs: 9, batch_size: 32}
+loss:
+  terms:
+    - kind: l2
+      weight: [0, 0.001, 0.01, 0.1, 1, 3, 10, 30]
+sweep:
+  halving: {min_epochs: 1, eta: 3}
+report:
+  metrics: [test.accuracy]
+`)
+	out := filepath.Join(t.TempDir(), "o")
+	if code, _, stderr := run(t, "sweep", spec, "--out", out, "-q", "--workers", "2"); code != 0 {
+		t.Fatalf("sweep: exit %d\n%s", code, stderr)
+	}
+	rows, col := readTable(t, filepath.Join(out, "runs.csv"))
+	want := map[string]int{}
+	for _, r := range rows[1:] {
+		want[r[col["status"]]]++
+	}
+	if want["pruned"] == 0 || want["ok"] == 0 {
+		t.Fatalf("runs.csv by status %v: want ok and pruned runs", want)
+	}
+	s, errb := readStatusJSON(t, out)
+	if errb != "" {
+		t.Fatal(errb)
+	}
+	if s.State != "finished" || s.Runs != len(rows)-1 || s.Counts["ok"] != want["ok"] || s.Counts["pruned"] != want["pruned"] || s.Counts["pending"] != 0 {
+		t.Errorf("status of the finished halving study: %+v; runs.csv by status %v", s, want)
+	}
+	code, text, _ := run(t, "status", out)
+	if w := fmt.Sprintf("runs: %d of %d done (%d ok, %d pruned, 0 diverged, 0 failed)", len(rows)-1, len(rows)-1, want["ok"], want["pruned"]); code != 0 || !strings.Contains(text, w) {
+		t.Errorf("status (exit %d) does not say %q:\n%s", code, w, text)
+	}
 }
