@@ -67,21 +67,9 @@ func sweepStoring(t *testing.T, spec, out string, n int) chan string {
 // halving study (read from its manifest) counts runs.csv's rows by their
 // status: the pruned points' runs as pruned, not as ok.
 func TestStatus_FinishedHalvingCountsPruned(t *testing.T) {
-	spec := writeSpec(t, `name: halvingdone
-seed: 3
-repeats: 2
-dataset: {builtin: moons, params: {samples: 300, noise: 0.25}}
-model: {kind: mlp, hidden: [8], activation: tanh}
-train: {optimizer: adam, learning_rate: 0.02, epochs: 9, batch_size: 32}
-loss:
-  terms:
-    - kind: l2
-      weight: [0, 0.001, 0.01, 0.1, 1, 3, 10, 30]
-sweep:
-  halving: {min_epochs: 1, eta: 3}
-report:
-  metrics: [test.accuracy]
-`)
+	// halvingKillSpec made quick: 9 epochs, rungs 1, 3, 9.
+	spec := writeSpec(t, strings.NewReplacer("samples: 2000", "samples: 300", "epochs: 27, batch_size: 8", "epochs: 9, batch_size: 32",
+		"repeats: 3", "repeats: 2", "min_epochs: 3", "min_epochs: 1").Replace(halvingKillSpec))
 	out := filepath.Join(t.TempDir(), "o")
 	if code, _, stderr := run(t, "sweep", spec, "--out", out, "-q", "--workers", "2"); code != 0 {
 		t.Fatalf("sweep: exit %d\n%s", code, stderr)

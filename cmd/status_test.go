@@ -11,7 +11,6 @@ import (
 	"syscall"
 	"testing"
 	"time"
-
 )
 
 // statusJSON is what the tests read of `lossexp status --json`.
