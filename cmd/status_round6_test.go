@@ -94,3 +94,44 @@ func TestStatus_FinishedHalvingCountsPruned(t *testing.T) {
 		t.Errorf("status (exit %d) does not say %q:\n%s", code, w, text)
 	}
 }
+
+// TestHalving_EpochsAfterLadderChange: a halving study swept again in the
+// same folder with another sweep.halving (rungs 3, 9, 27, then 9, 27)
+// reuses the rung-9 and full-budget runs the first one stored and makes
+// the same decisions as in a fresh folder; its manifest's epochs_budgeted
+// is what the new rungs' runs cost, whichever sweep trained them: a
+// reused rung-9 run that continued from a rung-3 run (a rung the new spec
+// does not have) counts that run's epochs too (9, not the 6 it added),
+// the rung-3 runs the new rungs do not use are not counted.
+func TestHalving_EpochsAfterLadderChange(t *testing.T) {
+	p := halvingCommandSpec(t, false, 0)
+	dir := t.TempDir()
+	reused, fresh := filepath.Join(dir, "reused"), filepath.Join(dir, "fresh")
+	if code, _, stderr := run(t, "sweep", p, "--out", reused, "-q", "--workers", "2"); code != 0 {
+		t.Fatalf("sweep: exit %d\n%s", code, stderr)
+	}
+	b, _ := os.ReadFile(p)
+	p9 := writeSpec(t, strings.Replace(string(b), "halving: {min_epochs: 3, eta: 3}", "halving: {min_epochs: 9, eta: 3}", 1))
+	for _, out := range []string{reused, fresh} {
+		if code, _, stderr := run(t, "sweep", p9, "--out", out, "-q", "--workers", "2"); code != 0 {
+			t.Fatalf("sweep with rungs 9, 27 into %s: exit %d\n%s", out, code, stderr)
+		}
+	}
+	// Rungs 9, 27 keep 0.2, 0.3, 0.45 after rung 9 (as the first sweep
+	// did): rung 9 is 8 points × 9 epochs in both folders (a reused run:
+	// 6 added to its rung-3 run's 3); rung 27 continues 0.3 (18 added)
+	// and λ = 0 trains 27 from scratch. In the fresh folder 0.2 and 0.45
+	// continue too (18), in the reused one they train 27 from scratch:
+	// the first sweep pruned them at 9 and removed their checkpoints.
+	const wantFresh, wantReused = 2 * (8*9 + 3*18 + 27), 2 * (8*9 + 18 + 2*27 + 27)
+	rb, full := manifestEpochs(t, reused)
+	fb, _ := manifestEpochs(t, fresh)
+	if rb != wantReused || fb != wantFresh || full != 486 {
+		t.Errorf("epochs_budgeted %d in the reused folder, %d in a fresh one (full grid %d): want %d and %d", rb, fb, full, wantReused, wantFresh)
+	}
+	a, _ := os.ReadFile(filepath.Join(reused, "runs.csv"))
+	f, _ := os.ReadFile(filepath.Join(fresh, "runs.csv"))
+	if len(a) == 0 || string(a) != string(f) {
+		t.Errorf("runs.csv of the reused folder differs from the fresh one's")
+	}
+}
