@@ -135,3 +135,24 @@ func TestHalving_EpochsAfterLadderChange(t *testing.T) {
 		t.Errorf("runs.csv of the reused folder differs from the fresh one's")
 	}
 }
+
+// TestLambdaMessages: validate and merge write the λ of a generated grid
+// (logspace) to 4 significant digits, as the report does
+// (0.03162), never at full precision (0.03162277660168379).
+func TestLambdaMessages(t *testing.T) {
+	spec := writeSpec(t, strings.NewReplacer("weight: [0, 0.001, 0.01, 0.1, 1, 3, 10, 30]", "weight: {logspace: {from: 1e-3, to: 10, num: 9}}",
+		"samples: 2000", "samples: 200", "epochs: 27, batch_size: 8", "epochs: 1, batch_size: 32", "repeats: 3", "repeats: 1",
+		"sweep:\n  halving: {min_epochs: 3, eta: 3}\n", "").Replace(halvingKillSpec))
+	code, stdout, stderr := run(t, "validate", spec)
+	if want := "(l2, swept, 10 values): 0, 0.001, 0.003162, 0.01, 0.03162, 0.1, 0.3162, 1, 3.162, 10\n"; code != 0 || !strings.Contains(stdout, want) {
+		t.Errorf("validate (exit %d) does not say %q:\n%s%s", code, want, stdout, stderr)
+	}
+	out := filepath.Join(t.TempDir(), "o")
+	if code, _, stderr := run(t, "sweep", spec, "--shard", "1/2", "--out", out, "-q"); code != 0 {
+		t.Fatalf("shard 1/2: exit %d\n%s", code, stderr)
+	}
+	code, stdout, stderr = run(t, "merge", out)
+	if code == 0 || !strings.Contains(stdout+stderr, "l2=0.03162, repeat 0") || strings.Contains(stdout+stderr, "0.0316227") {
+		t.Errorf("merge with a shard missing (exit %d): want its runs listed with l2=0.03162:\n%s%s", code, stdout, stderr)
+	}
+}

@@ -642,6 +642,10 @@ func LambdaLabel(s *spec.Spec, lam []float64) string {
 	return s.LambdaLabel(lam)
 }
 
+// LambdaList writes λ values for a person as LambdaLabel does
+// (spec.LambdaList).
+func LambdaList(vs []float64) string { return spec.LambdaList(vs) }
+
 // ShellQuote quotes s for a POSIX shell when it needs quoting.
 func ShellQuote(s string) string {
 	if s != "" && strings.IndexFunc(s, func(r rune) bool {
