@@ -1,6 +1,7 @@
 package cmd
 
 import (
+	"encoding/json"
 	"fmt"
 	"os"
 	"path/filepath"
@@ -154,5 +155,85 @@ func TestLambdaMessages(t *testing.T) {
 	code, stdout, stderr = run(t, "merge", out)
 	if code == 0 || !strings.Contains(stdout+stderr, "l2=0.03162, repeat 0") || strings.Contains(stdout+stderr, "0.0316227") {
 		t.Errorf("merge with a shard missing (exit %d): want its runs listed with l2=0.03162:\n%s%s", code, stdout, stderr)
+	}
+}
+
+// noProcessWith fails the test if, after waiting up to wait for them to
+// end, a process whose command line holds sub is alive (a trainer left
+// behind: its arguments name the results folder sub).
+func noProcessWith(t *testing.T, sub string, wait time.Duration, when string) {
+	t.Helper()
+	var left []string
+	for deadline := time.Now().Add(wait); ; time.Sleep(50 * time.Millisecond) {
+		left = left[:0]
+		cmdlines, _ := filepath.Glob("/proc/[0-9]*/cmdline")
+		for _, f := range cmdlines {
+			b, err := os.ReadFile(f)
+			if err == nil && strings.Contains(string(b), sub) && filepath.Base(filepath.Dir(f)) != itoaCmd(os.Getpid()) {
+				left = append(left, filepath.Dir(f)+": "+strings.ReplaceAll(string(b), "\x00", " "))
+			}
+		}
+		if len(left) == 0 || time.Now().After(deadline) {
+			break
+		}
+	}
+	if len(left) > 0 {
+		t.Errorf("%s: %d process(es) left naming %s:\n%s", when, len(left), sub, strings.Join(left, "\n"))
+	}
+}
+
+// TestDevices_FourWorkersAskedElsewhere: 4 workers asked for by the
+// config file or LOSSEXP_WORKERS on 2 devices: exclusive placement, at
+// most 2 attempts at once, the sweep says once that only 2 train at once
+// and records 4 workers. `workers:` in the spec (top level or trainer) is
+// refused, exit 2 with the line, saying where the worker count goes.
+func TestDevices_FourWorkersAskedElsewhere(t *testing.T) {
+	for _, how := range []string{"config", "env"} {
+		t.Run(how, func(t *testing.T) {
+			if how == "config" {
+				cfg := filepath.Join(t.TempDir(), "lossexp.yaml")
+				if err := os.WriteFile(cfg, []byte("workers: 4\n"), 0o644); err != nil {
+					t.Fatal(err)
+				}
+				t.Setenv("LOSSEXP_CONFIG", cfg)
+			} else {
+				t.Setenv("LOSSEXP_WORKERS", "4")
+			}
+			sp, log := deviceSpec(t, "devices", "  devices: [\"0\", \"1\"]\n")
+			out := filepath.Join(t.TempDir(), "out")
+			code, stderr := sweepWithin(t, time.Minute, "sweep", sp, "--out", out, "-q")
+			if code != 0 {
+				t.Fatalf("exit %d\n%s", code, stderr)
+			}
+			us := deviceUses(t, log)
+			checkExclusive(t, us, []string{"0", "1"}, 1, func(s string) string { return s })
+			if n := maxOverlap(us); len(us) != 10 || n > 2 {
+				t.Errorf("%d attempts, %d at once on 2 devices; want 10, at most 2", len(us), n)
+			}
+			if w := "warning: 4 workers but trainer.devices makes 2 device slots (2 devices, 1 per run): at most 2 runs train at once, the other workers wait for a device"; strings.Count(stderr, w) != 1 {
+				t.Errorf("the terminal should say once %q:\n%s", w, stderr)
+			}
+			var m struct{ Workers int }
+			b, _ := os.ReadFile(filepath.Join(out, "manifest.json"))
+			if err := json.Unmarshal(b, &m); err != nil || m.Workers != 4 {
+				t.Errorf("manifest workers %d (%v), want 4", m.Workers, err)
+			}
+		})
+	}
+	for _, c := range []struct{ at, text, line string }{
+		{"top", "workers: 4\n", ":1:1: workers: unknown key: how many runs train at once"},
+		{"trainer", "  workers: 4\n", ":4:3: trainer.workers: unknown key: how many runs train at once"},
+	} {
+		sp, _ := deviceSpec(t, "devices", "  devices: [\"0\", \"1\"]\n")
+		b, _ := os.ReadFile(sp)
+		text := c.text + string(b)
+		if c.at == "trainer" {
+			text = strings.Replace(string(b), "trainer:\n", "trainer:\n"+c.text, 1)
+		}
+		os.WriteFile(sp, []byte(text), 0o644)
+		code, _, stderr := run(t, "validate", sp)
+		if code != ExitInput || !strings.Contains(stderr, sp+c.line) || !strings.Contains(stderr, "give --workers, LOSSEXP_WORKERS or workers: in the config file") {
+			t.Errorf("workers: in the spec (%s): exit %d, want 2 and %s… saying where it goes:\n%s", c.at, code, c.line, stderr)
+		}
 	}
 }
