@@ -41,21 +41,29 @@ func TestReport_PartialOnlyReference(t *testing.T) {
 	}
 }
 
+// sweepInBackground starts, in this process, a quiet sweep of spec into
+// out on workers workers; the channel gets "" when it ends with exit 0,
+// else its exit status and standard error.
+func sweepInBackground(t *testing.T, spec, out string, workers int) chan string {
+	done := make(chan string, 1)
+	go func() {
+		code, _, errb := run(t, "sweep", spec, "--out", out, "--workers", itoaCmd(workers), "-q")
+		if code != 0 {
+			errb = "exit " + itoaCmd(code) + ": " + errb
+		} else {
+			errb = ""
+		}
+		done <- errb
+	}()
+	return done
+}
+
 // sweepStoring starts, in this process, a sweep of spec into out on one
 // worker and returns once it has stored n runs; the channel gets its
 // error ("" for exit 0) when it ends.
 func sweepStoring(t *testing.T, spec, out string, n int) chan string {
 	t.Helper()
-	done := make(chan string, 1)
-	go func() {
-		code, _, errb := run(t, "sweep", spec, "--out", out, "--workers", "1", "-q")
-		if code == 0 {
-			errb = ""
-		} else if errb == "" {
-			errb = "exit " + itoaCmd(code)
-		}
-		done <- errb
-	}()
+	done := sweepInBackground(t, spec, out, 1)
 	for deadline := time.Now().Add(60 * time.Second); sweep.CountRecords(filepath.Join(out, "runs")) < n; time.Sleep(10 * time.Millisecond) {
 		if time.Now().After(deadline) {
 			t.Fatalf("the sweep stored no %d runs in 60 s", n)
@@ -235,5 +243,54 @@ func TestDevices_FourWorkersAskedElsewhere(t *testing.T) {
 		if code != ExitInput || !strings.Contains(stderr, sp+c.line) || !strings.Contains(stderr, "give --workers, LOSSEXP_WORKERS or workers: in the config file") {
 			t.Errorf("workers: in the spec (%s): exit %d, want 2 and %s… saying where it goes:\n%s", c.at, code, c.line, stderr)
 		}
+	}
+}
+
+// TestStatus_HalvingRunningRuns: while a halving sweep of a training
+// command trains (rungs 3, 9, 27), `lossexp status --json` lists its
+// running runs with run_id, lambda, repeat, attempt, elapsed_s, rung and
+// their last epoch line; a run of rung 2 continues from its rung-3
+// checkpoint, so its last epoch is past 3 and at most 9.
+func TestStatus_HalvingRunningRuns(t *testing.T) {
+	spec := halvingCommandSpec(t, false, 60)
+	out := filepath.Join(t.TempDir(), "res")
+	done := sweepInBackground(t, spec, out, 2)
+	seen := map[float64]bool{} // the rungs seen with a running run's last epoch
+	var finished string
+	ended := false
+	for deadline := time.Now().Add(90 * time.Second); time.Now().Before(deadline) && !(seen[1] && seen[2]) && !ended; time.Sleep(40 * time.Millisecond) {
+		select {
+		case finished = <-done:
+			ended = true
+			continue
+		default:
+		}
+		s, _ := readStatusJSON(t, out)
+		for _, r := range s.Running {
+			rung, ok := r.Rung.(float64)
+			if !ok || r.LastEpoch == nil || s.State != "running" {
+				continue
+			}
+			e, _ := r.LastEpoch["epoch"].(float64)
+			lam, has := r.Lambda["l2"]
+			if len(r.RunID) != 16 || !has || r.Repeat == nil || *r.Repeat < 0 || *r.Repeat > 1 || r.Attempt != 1 || r.Elapsed == nil || *r.Elapsed < 0 {
+				t.Errorf("running run in rung %v: %+v", rung, r)
+			}
+			if lam == 0 {
+				t.Errorf("λ = 0 runs in rung %v: it trains at the full budget only", rung)
+			}
+			if lo, hi := map[float64][2]float64{1: {1, 3}, 2: {4, 9}, 3: {1, 27}}[rung][0], map[float64][2]float64{1: {1, 3}, 2: {4, 9}, 3: {1, 27}}[rung][1]; e < lo || e > hi {
+				t.Errorf("running run of rung %v at epoch %v, want %v to %v (rung 2 continues from rung 1's epoch 3)", rung, e, lo, hi)
+			}
+			seen[rung] = true
+		}
+	}
+	if !seen[1] || !seen[2] {
+		t.Fatalf("status showed running runs with their last epoch in rungs %v, want 1 and 2 (sweep ended: %v %q)", seen, ended, finished)
+	}
+	if !ended {
+		sweepEnded(t, done, finished)
+	} else if finished != "" {
+		t.Fatalf("sweep: %s", finished)
 	}
 }

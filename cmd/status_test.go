@@ -57,16 +57,7 @@ func readStatusJSON(t *testing.T, dir string) (statusJSON, string) {
 func TestStatus_WatchesARunningSweep(t *testing.T) {
 	spec := fakeSpec(t, "paced:250", 1) // 5 runs of 5 epochs, 250 ms each
 	out := filepath.Join(t.TempDir(), "res")
-	done := make(chan string, 1)
-	go func() {
-		code, _, errb := run(t, "sweep", spec, "--out", out, "--workers", "2", "-q")
-		if code != 0 {
-			errb = "exit " + itoaCmd(code) + ": " + errb
-		} else {
-			errb = ""
-		}
-		done <- errb
-	}()
+	done := sweepInBackground(t, spec, out, 2)
 	var seen statusJSON
 	var finished string
 	deadline := time.Now().Add(60 * time.Second)
