@@ -62,8 +62,7 @@ func budget(dir string, failOnce string) int {
 	// trainer's, so `lossexp status` shows the last one.
 	out, err := os.Create(filepath.Join(dir, "metrics.jsonl"))
 	if err != nil {
-		fmt.Fprintln(os.Stderr, "faketrainer:", err)
-		return 1
+		return failed(err)
 	}
 	defer out.Close()
 	pace, _ := strconv.Atoi(os.Getenv("FAKE_EPOCH_MS"))
@@ -72,12 +71,10 @@ func budget(dir string, failOnce string) int {
 		task := 1/float64(e) + 0.1*sum
 		if _, err := fmt.Fprintf(out, `{"epoch": %d, "loss.task": %g, "loss.total": %g, "test.accuracy": %g}`+"\n",
 			e, task, task+0.1*sum, BudgetAccuracy(sum, e, p.Seed)); err != nil {
-			fmt.Fprintln(os.Stderr, "faketrainer:", err)
-			return 1
+			return failed(err)
 		}
 		if err := saveEpoch(ckpt, e); err != nil {
-			fmt.Fprintln(os.Stderr, "faketrainer:", err)
-			return 1
+			return failed(err)
 		}
 	}
 	if stop < epochs {
@@ -86,12 +83,10 @@ func budget(dir string, failOnce string) int {
 	}
 	acc := BudgetAccuracy(sum, epochs, p.Seed)
 	if _, err := fmt.Fprintf(out, `{"final": true, "test.accuracy": %g, "validation.accuracy": %g, "test.penalty": %g}`+"\n", acc, acc, 1/(1+sum)); err != nil {
-		fmt.Fprintln(os.Stderr, "faketrainer:", err)
-		return 1
+		return failed(err)
 	}
 	if err := out.Close(); err != nil {
-		fmt.Fprintln(os.Stderr, "faketrainer:", err)
-		return 1
+		return failed(err)
 	}
 	return 0
 }
@@ -131,4 +126,10 @@ func readParams() (params, []byte, error) {
 		err = json.Unmarshal(b, &p)
 	}
 	return p, b, err
+}
+
+// failed tells the error on standard error and returns exit status 1.
+func failed(err error) int {
+	fmt.Fprintln(os.Stderr, "faketrainer:", err)
+	return 1
 }
