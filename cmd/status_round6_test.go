@@ -294,3 +294,23 @@ func TestStatus_HalvingRunningRuns(t *testing.T) {
 		t.Fatalf("sweep: %s", finished)
 	}
 }
+
+// TestReport_PartialHalvingFirstRung: `lossexp report DIR` while a
+// halving sweep trains its first rung (runs stored, none at the full
+// budget or pruned yet) says why there is nothing to report yet, naming
+// the runs stored at the lower rungs, not "no run is stored yet".
+func TestReport_PartialHalvingFirstRung(t *testing.T) {
+	spec := halvingCommandSpec(t, false, 60) // rung 1: 16 runs of 3 epochs, 0.18 s each, one at a time
+	out := filepath.Join(t.TempDir(), "res")
+	done := sweepStoring(t, spec, out, 1)
+	code, _, stderr := run(t, "report", out)
+	if n := sweep.CountRecords(filepath.Join(out, "runs")); n >= 16 {
+		t.Fatalf("%d runs stored by the end of the report: rung 1 over (the machine too slow?)", n)
+	}
+	if code != ExitInput || !strings.Contains(stderr, "no run of the sweep has reached the full budget or been pruned yet (0 of 18 runs;") || !strings.Contains(stderr, "stored at the lower halving rungs") {
+		t.Errorf("report in rung 1: exit %d, want 2 saying the runs are at the lower rungs:\n%s", code, stderr)
+	}
+	if errb := <-done; errb != "" {
+		t.Fatalf("the sweep beside the report: %s", errb)
+	}
+}

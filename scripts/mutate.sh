@@ -1412,6 +1412,8 @@ mutant r6-lambda-full-precision spec/spec.go cmd 'TestLambdaMessages$' \
 	'const LambdaDigits = 4' 'const LambdaDigits = 17'
 mutant r6-lambda-list-not-distinct spec/spec.go spec 'TestTupleLabel$' \
 	'		if distinct || prec >= 17 {' '		if true || prec >= 17 {'
+mutant r6-partial-halving-rung1-plain study/partial.go cmd 'TestReport_PartialHalvingFirstRung$' \
+	'if n := sweep.CountRecords(store.Dir()); n > 0 && st.Spec.Sweep.Halving != nil {' 'if n := sweep.CountRecords(store.Dir()); false && n > 0 {'
 mutant r6-spec-workers-bare-unknown spec/parse.go cmd 'TestDevices_FourWorkersAskedElsewhere$' \
 	'(path == "" || path == "trainer") && key == "workers"' 'false && key == "workers"'
 echo

@@ -81,6 +81,9 @@ func PartialReport(ctx context.Context, dir, out string, o ReportOptions) (*Part
 	}
 	pr := &Partial{Out: out, K: k, N: st.Plans.Len()}
 	if k == 0 {
+		if n := sweep.CountRecords(store.Dir()); n > 0 && st.Spec.Sweep.Halving != nil {
+			return nil, inputf("%s: no run of the sweep has reached the full budget or been pruned yet (0 of %d runs; %d stored at the lower halving rungs, which the tables leave out until their point is decided): nothing to report yet", dir, pr.N, n)
+		}
 		return nil, inputf("%s: no run of the sweep is stored yet (0 of %d runs): nothing to report", dir, pr.N)
 	}
 	if o.Workers == 0 {
