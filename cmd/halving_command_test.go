@@ -204,7 +204,7 @@ func mapsEqual[K comparable, V comparable](a, b map[K]V) bool {
 // killed with SIGKILL in its second rung and run again makes the same
 // decisions as an uninterrupted one (the same runs.csv bytes), continues
 // from the checkpoints the killed one left, and leaves no checkpoint
-// folder.
+// folder and no trainer process (after the kill or after the resume).
 func TestHalving_CommandKill9(t *testing.T) {
 	if testing.Short() {
 		t.Skip("builds the binary and kills a sweep")
@@ -229,7 +229,9 @@ func TestHalving_CommandKill9(t *testing.T) {
 	}
 	c.Process.Signal(syscall.SIGKILL)
 	c.Wait()
-	time.Sleep(300 * time.Millisecond) // the trainer is stopped with its supervisor
+	// The trainers (their command line names the killed folder's
+	// checkpoints) are stopped with their supervisor: none is left.
+	noProcessWith(t, killed, 10*time.Second, "after the kill -9")
 	if b, err := os.ReadFile(state); err != nil || !strings.Contains(string(b), `"epoch": `) {
 		t.Fatalf("no checkpoint of λ = 0.3 at the kill: %q %v", b, err)
 	} else if e := strings.TrimSpace(strings.TrimSuffix(strings.TrimPrefix(strings.TrimSpace(string(b)), `{"epoch": `), "}")); e == "9" || e == "27" {
@@ -251,6 +253,7 @@ func TestHalving_CommandKill9(t *testing.T) {
 	if b, _ := manifestEpochs(t, killed); b > halvingCommandEpochs || b < halvingCommandEpochs-2*6 {
 		t.Errorf("epochs_budgeted %d after the kill, want at most %d", b, halvingCommandEpochs)
 	}
+	noProcessWith(t, killed, 0, "after the resumed sweep")
 	if left, _ := os.ReadDir(filepath.Join(killed, "checkpoints")); len(left) != 0 {
 		t.Errorf("checkpoint folders left after the resumed sweep: %d", len(left))
 	}

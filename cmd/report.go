@@ -90,6 +90,9 @@ func partialRun(ctx context.Context, o *ReportOptions) error {
 		return err
 	}
 	fmt.Fprintf(o.IO.Err, "a sweep is still running in %s: partial report of %d of %d runs in %s\n", o.Dir, pr.K, pr.N, pr.Out)
+	if pr.Note != "" {
+		fmt.Fprintf(o.IO.Err, "partial report: %s\n", pr.Note)
+	}
 	for _, f := range pr.Files {
 		fmt.Fprintf(o.IO.Out, "wrote %s\n", f)
 	}

@@ -86,15 +86,19 @@ func writeStatus(w io.Writer, s *study.SweepStatus) {
 	}
 	fmt.Fprintln(w)
 	c := s.Counts
-	done := c["ok"] + c["diverged"] + c["failed"]
+	done := c["ok"] + c["pruned"] + c["diverged"] + c["failed"]
+	pruned := "" // a halving study's, read from its manifest
+	if c["pruned"] > 0 {
+		pruned = fmt.Sprintf(", %d pruned", c["pruned"])
+	}
 	if h := s.Halving; h != nil {
 		fmt.Fprintf(w, "halving: rung %d of %d (%d runs at %d epochs), %d runs stored at the rungs before; the later rungs' size is not known yet\n",
 			h.Rung, h.Rungs, h.RungRuns, h.Budget, h.EarlierRuns)
 		fmt.Fprintf(w, "runs so far: %d of %d done (%d ok, %d diverged, %d failed), %d running, %d pending in rung %d",
 			done, s.Runs, c["ok"], c["diverged"], c["failed"], c["running"], c["pending"], h.Rung)
 	} else {
-		fmt.Fprintf(w, "runs: %d of %d done (%d ok, %d diverged, %d failed), %d running, %d pending",
-			done, s.Runs, c["ok"], c["diverged"], c["failed"], c["running"], c["pending"])
+		fmt.Fprintf(w, "runs: %d of %d done (%d ok%s, %d diverged, %d failed), %d running, %d pending",
+			done, s.Runs, c["ok"], pruned, c["diverged"], c["failed"], c["running"], c["pending"])
 	}
 	switch {
 	case s.ETA != nil && s.ETAAtLeast:

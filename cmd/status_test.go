@@ -11,8 +11,6 @@ import (
 	"syscall"
 	"testing"
 	"time"
-
-	"github.com/lossexp/lossexp/sweep"
 )
 
 // statusJSON is what the tests read of `lossexp status --json`.
@@ -59,16 +57,7 @@ func readStatusJSON(t *testing.T, dir string) (statusJSON, string) {
 func TestStatus_WatchesARunningSweep(t *testing.T) {
 	spec := fakeSpec(t, "paced:250", 1) // 5 runs of 5 epochs, 250 ms each
 	out := filepath.Join(t.TempDir(), "res")
-	done := make(chan string, 1)
-	go func() {
-		code, _, errb := run(t, "sweep", spec, "--out", out, "--workers", "2", "-q")
-		if code != 0 {
-			errb = "exit " + itoaCmd(code) + ": " + errb
-		} else {
-			errb = ""
-		}
-		done <- errb
-	}()
+	done := sweepInBackground(t, spec, out, 2)
 	var seen statusJSON
 	var finished string
 	deadline := time.Now().Add(60 * time.Second)
@@ -179,21 +168,7 @@ func TestStatus_KilledSweepIsNotRunning(t *testing.T) {
 func TestReport_PartialWhileRunning(t *testing.T) {
 	spec := fakeSpec(t, "paced:200", 2) // 10 runs of 5 epochs
 	out := filepath.Join(t.TempDir(), "res")
-	done := make(chan string, 1)
-	go func() {
-		code, _, errb := run(t, "sweep", spec, "--out", out, "--workers", "1", "-q")
-		if code == 0 {
-			errb = ""
-		} else if errb == "" {
-			errb = "exit " + itoaCmd(code)
-		}
-		done <- errb
-	}()
-	for deadline := time.Now().Add(60 * time.Second); sweep.CountRecords(filepath.Join(out, "runs")) < 3; time.Sleep(20 * time.Millisecond) {
-		if time.Now().After(deadline) {
-			t.Fatal("the sweep stored no 3 runs in 60 s")
-		}
-	}
+	done := sweepStoring(t, spec, out, 3)
 	before := topFiles(t, out)
 	code, stdout, stderr := run(t, "report", out)
 	if code != 0 {

@@ -127,7 +127,7 @@ func printValidateLoss(w io.Writer, s *study.Spec) {
 		if t.Weight.Swept {
 			kind = fmt.Sprintf("swept, %d values", len(t.Weight.Values))
 		}
-		fmt.Fprintf(w, "  λ %-12s (%s, %s): %s\n", t.Name, t.Kind, kind, floats(t.Weight.Values))
+		fmt.Fprintf(w, "  λ %-12s (%s, %s): %s\n", t.Name, t.Kind, kind, study.LambdaList(t.Weight.Values))
 	}
 	for _, ax := range s.Sweep.Axes {
 		vals := make([]string, len(ax.Values))
@@ -211,14 +211,6 @@ func batchString(b int) string {
 		return "full"
 	}
 	return strconv.Itoa(b)
-}
-
-func floats(v []float64) string {
-	parts := make([]string, len(v))
-	for i, x := range v {
-		parts[i] = strconv.FormatFloat(x, 'g', -1, 64)
-	}
-	return strings.Join(parts, ", ")
 }
 
 func humanBytes(b float64) string {

@@ -1551,6 +1551,25 @@ mutant r6m-stopping-notice-at-once cmd/signal.go cmd 'TestNotifyContext_Stopping
 	't := time.NewTimer(after)' 't := time.NewTimer(0)'
 mutant r6m-stopping-notice-no-way-out cmd/signal.go cmd 'TestNotifyContext_StoppingNotice$' \
 	'%s again stops at once' '%s stops'
+# --- issue 24: status, devices, partial report (round 6) ---
+mutant r6-partial-single-lambda-fails study/partial.go cmd 'TestReport_PartialOnlyReference$' \
+	'table.Distinct(s, xi) > 1 {' 'table.Distinct(s, xi) > 0 {'
+mutant r6-status-pruned-as-ok study/status.go cmd 'TestStatus_FinishedHalvingCountsPruned$' \
+	'm.Finished - m.Diverged - m.Failed - m.Pruned' 'm.Finished - m.Diverged - m.Failed'
+mutant r6-tables-pruned-uncounted study/train.go cmd 'TestStatus_FinishedHalvingCountsPruned$' \
+	'			c.Pruned++' '			c.Pruned += 0'
+mutant r6-manifest-pruned-dropped study/sweep.go cmd 'TestStatus_FinishedHalvingCountsPruned$' \
+	'counts.Diverged, counts.Failed, counts.Pruned, st.limits.workersOr(workers)' 'counts.Diverged, counts.Failed, 0, st.limits.workersOr(workers)'
+mutant r6-epochs-chain-ignored study/halving_epochs.go cmd 'TestHalving_EpochsAfterLadderChange$' \
+	'	for from := budget - added; from > prev; {' '	for from := budget - added; false && from > prev; {'
+mutant r6-lambda-full-precision spec/spec.go cmd 'TestLambdaMessages$' \
+	'const LambdaDigits = 4' 'const LambdaDigits = 17'
+mutant r6-lambda-list-not-distinct spec/spec.go spec 'TestTupleLabel$' \
+	'		if distinct || prec >= 17 {' '		if true || prec >= 17 {'
+mutant r6-partial-halving-rung1-plain study/partial.go cmd 'TestReport_PartialHalvingFirstRung$' \
+	'if n := sweep.CountRecords(store.Dir()); n > 0 && st.Spec.Sweep.Halving != nil {' 'if n := sweep.CountRecords(store.Dir()); false && n > 0 {'
+mutant r6-spec-workers-bare-unknown spec/parse.go cmd 'TestDevices_FourWorkersAskedElsewhere$' \
+	'(path == "" || path == "trainer") && key == "workers"' 'false && key == "workers"'
 echo
 echo "=== mutation summary: $caught caught, $missed missed, $stale stale (of $((caught + missed + stale)))"
 printf '%s\n' "${report[@]}"

@@ -27,4 +27,20 @@ func TestTupleLabel(t *testing.T) {
 	if got, want := s.LambdaLabel([]float64{1e-4, 0}), "l2=0.0001, fair=0"; got != want {
 		t.Errorf("LambdaLabel = %q, want %q", got, want)
 	}
+	// A generated grid's λ (logspace) to 4 significant digits, as the
+	// report writes it, never at full precision.
+	if got, want := s.LambdaLabel([]float64{0.031622776601683794, 12.5}), "l2=0.03162, fair=12.5"; got != want {
+		t.Errorf("LambdaLabel = %q, want %q", got, want)
+	}
+	for _, c := range []struct {
+		vs   []float64
+		want string
+	}{
+		{[]float64{0, 0.0031622776601683794, 1e-5, 10}, "0, 0.003162, 1e-05, 10"},
+		{[]float64{0.1, 0.10001}, "0.1, 0.10001"}, // more digits when two would read the same
+	} {
+		if got := LambdaList(c.vs); got != c.want {
+			t.Errorf("LambdaList(%v) = %q, want %q", c.vs, got, c.want)
+		}
+	}
 }

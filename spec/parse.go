@@ -262,6 +262,9 @@ func unknownKey(path, key string, valid []string) error {
 	if path == "dataset.split" && key == "train" {
 		return fmt.Errorf("unknown key: the training rows are those test and validation leave, no fraction to give (valid: %s)", strings.Join(valid, ", "))
 	}
+	if (path == "" || path == "trainer") && key == "workers" {
+		return fmt.Errorf("unknown key: how many runs train at once is not the study's (it never changes a result): give --workers, LOSSEXP_WORKERS or workers: in the config file; with trainer.devices the default is one per device slot (valid: %s)", strings.Join(valid, ", "))
+	}
 	if suggest(key, valid) == "" {
 		for _, sec := range sections {
 			if sec.path != path && slices.Contains(sec.keys, key) {

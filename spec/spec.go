@@ -286,13 +286,37 @@ func (s *Spec) Folds() int {
 
 // LambdaLabel names the λ tuple lam (one value per term of s, in spec
 // order) for messages: "l2=0.01, l1=0.001", or "" when s has no added
-// terms.
+// terms. Each λ is written as %g to 4 significant digits (LambdaDigits):
+// a generated grid's 0.031622776601683794 as 0.03162, as the report
+// writes it.
 func (s *Spec) LambdaLabel(lam []float64) string {
 	names := make([]string, len(s.Loss.Terms))
 	for i, t := range s.Loss.Terms {
 		names[i] = t.Name
 	}
-	return TupleLabel(names, lam, func(t string, v float64) string { return fmt.Sprintf("%s=%g", t, v) })
+	return TupleLabel(names, lam, func(t string, v float64) string { return fmt.Sprintf("%s=%.*g", t, LambdaDigits, v) })
+}
+
+// LambdaDigits are the significant digits of a λ in messages and in the
+// report (0.03162, 1e-05, 12.5).
+const LambdaDigits = 4
+
+// LambdaList writes the λ values vs for a person, ", "-joined, each as
+// LambdaLabel writes it, with more digits when two would read the same.
+func LambdaList(vs []float64) string {
+	parts := make([]string, len(vs))
+	for prec := LambdaDigits; ; prec++ {
+		seen := make(map[string]bool, len(vs))
+		distinct := true
+		for i, v := range vs {
+			parts[i] = fmt.Sprintf("%.*g", prec, v)
+			distinct = distinct && !seen[parts[i]]
+			seen[parts[i]] = true
+		}
+		if distinct || prec >= 17 {
+			return strings.Join(parts, ", ")
+		}
+	}
 }
 
 // TupleLabel writes the λ tuple lam of terms for a person, item(term, λ)

@@ -654,6 +654,7 @@ type Manifest struct {
 	Reused      int       `json:"runs_reused"`  // taken from the run store
 	Diverged    int       `json:"diverged"`
 	Failed      int       `json:"failed,omitempty"` // runs of a training command that did not report (retried by the next sweep)
+	Pruned      int       `json:"pruned,omitempty"` // sweep.halving's runs of the points dropped after their rung (runs.csv's status pruned)
 	Workers     int       `json:"workers"`
 	Started     time.Time `json:"started"`
 	Ended       time.Time `json:"finished"`

@@ -144,7 +144,9 @@ func (hs *halvingState) prunedAt(point int) int {
 // trained and the full grid's (every run at the full budget). A run that
 // continued from its checkpoint (a training command's, or the built-in
 // trainer's from the previous rung) counts the epochs it added, its
-// record's EpochsTrained; any other its budget.
+// record's EpochsTrained; any other its budget. A run continued from a
+// run of a rung the study does not have counts that one too
+// (chainEpochs).
 func (st *Study) halvingEpochs(store *sweep.Store, hs *halvingState) (budgeted, full int, err error) {
 	full = st.Plans.Len() * hs.rungs[len(hs.rungs)-1]
 	for k, pts := range hs.alive {
@@ -161,7 +163,15 @@ func (st *Study) halvingEpochs(store *sweep.Store, hs *halvingState) (budgeted, 
 			if err != nil {
 				return 0, 0, err
 			}
-			budgeted += addedEpochs(rec.EpochsTrained, hs.rungs[k])
+			prev := 0
+			if k > 0 {
+				prev = hs.rungs[k-1]
+			}
+			added, err := st.chainEpochs(store, i, hs.rungs[k], prev, rec.EpochsTrained)
+			if err != nil {
+				return 0, 0, err
+			}
+			budgeted += added
 		}
 	}
 	return budgeted, full, nil

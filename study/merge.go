@@ -347,7 +347,7 @@ func (st *Study) writeMerged(ctx context.Context, oc *MergeOutcome, dst *sweep.S
 	ended := time.Now()
 	m := st.newManifest(filepath.Join(out, SpecFile), opt.Tool, opt.BLAS, started)
 	m.Complete, m.Finished, m.Reused = finished == plans.Len() && counts.Failed == 0, finished, finished
-	m.Diverged, m.Failed = counts.Diverged, counts.Failed
+	m.Diverged, m.Failed, m.Pruned = counts.Diverged, counts.Failed, counts.Pruned
 	m.Ended, m.Seconds = ended.UTC(), ended.Sub(started).Seconds()
 	m.Files = outputFiles(out, renderStart, prevFiles)
 	if err := writeManifest(out, &m); err != nil {
@@ -641,6 +641,10 @@ func LambdaLabel(s *spec.Spec, lam []float64) string {
 	}
 	return s.LambdaLabel(lam)
 }
+
+// LambdaList writes λ values for a person as LambdaLabel does
+// (spec.LambdaList).
+func LambdaList(vs []float64) string { return spec.LambdaList(vs) }
 
 // ShellQuote quotes s for a POSIX shell when it needs quoting.
 func ShellQuote(s string) string {

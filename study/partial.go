@@ -8,11 +8,13 @@ import (
 	"os"
 	"path/filepath"
 	"runtime"
+	"slices"
 
 	"github.com/lossexp/lossexp/experiments"
 	"github.com/lossexp/lossexp/internal/atomicfile"
 	"github.com/lossexp/lossexp/internal/saferead"
 	"github.com/lossexp/lossexp/report"
+	"github.com/lossexp/lossexp/report/table"
 	"github.com/lossexp/lossexp/sweep"
 )
 
@@ -26,6 +28,9 @@ type Partial struct {
 	Out   string
 	K, N  int
 	Files []string
+	// Note says what the partial report could not draw yet ("": all of
+	// it), for instance no figure against a λ the stored runs all share.
+	Note string
 }
 
 // Running reports whether a sweep (or a shard) publishes a live state in
@@ -76,6 +81,9 @@ func PartialReport(ctx context.Context, dir, out string, o ReportOptions) (*Part
 	}
 	pr := &Partial{Out: out, K: k, N: st.Plans.Len()}
 	if k == 0 {
+		if n := sweep.CountRecords(store.Dir()); n > 0 && st.Spec.Sweep.Halving != nil {
+			return nil, inputf("%s: no run of the sweep has reached the full budget or been pruned yet (0 of %d runs; %d stored at the lower halving rungs, which the tables leave out until their point is decided): nothing to report yet", dir, pr.N, n)
+		}
 		return nil, inputf("%s: no run of the sweep is stored yet (0 of %d runs): nothing to report", dir, pr.N)
 	}
 	if o.Workers == 0 {
@@ -83,6 +91,9 @@ func PartialReport(ctx context.Context, dir, out string, o ReportOptions) (*Part
 	}
 	opt := plotOptions(st.Spec, o)
 	opt.Title = fmt.Sprintf("%s (partial: %d of %d runs)", st.Spec.Name, k, pr.N)
+	if opt.X, pr.Note, err = partialX(out, opt.X); err != nil {
+		return nil, err
+	}
 	if err := report.RenderContext(ctx, out, opt); err != nil {
 		if ctx.Err() != nil {
 			return nil, err
@@ -97,6 +108,26 @@ func PartialReport(ctx context.Context, dir, out string, o ReportOptions) (*Part
 	}
 	pr.Files = append(append(pr.Files, figures...), filepath.Join(out, HTMLFile))
 	return pr, nil
+}
+
+// partialX is the x axis of a partial report in out whose runs.csv is
+// written: x, unless the runs stored so far all share its λ (the first
+// runs of a sweep are λ = 0's): then "" (the renderer takes the first
+// term they do not share, or draws no figure against λ) and a note
+// saying so, since a report of the runs stored is still of use.
+func partialX(out, x string) (string, string, error) {
+	if x == "" {
+		return "", "", nil
+	}
+	s, _, _, err := table.SummarizeRuns(filepath.Join(out, table.RunsFile))
+	if err != nil {
+		return "", "", err
+	}
+	xi := slices.Index(s.Terms, x)
+	if xi < 0 || len(s.Points) == 0 || table.Distinct(s, xi) > 1 {
+		return x, "", nil
+	}
+	return "", fmt.Sprintf("no figure against %s yet: the runs stored so far all have %s = %s", x, x, table.FormatLambda(s.Points[0].Lambdas[xi])), nil
 }
 
 // partialStudy plans the study of the sweep training dir.

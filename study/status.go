@@ -30,7 +30,8 @@ type SweepStatus struct {
 	Sweeps []SweepProcess `json:"sweeps"` // the live processes (the stopped ones when State is "stopped")
 	Runs   int            `json:"runs"`   // runs of the study (summed over the shards running)
 	// Counts are the runs by status: ok, diverged, failed (stored),
-	// running and pending.
+	// running and pending; read from a halving study's manifest, pruned
+	// too (when it has pruned runs).
 	Counts  map[string]int `json:"counts"`
 	Running []RunningRun   `json:"running"`
 	// ETA is the estimated seconds left (nil: not known yet); with
@@ -110,7 +111,10 @@ func ReadStatus(dir string, now time.Time) (*SweepStatus, error) {
 		out.State = StateFinished
 	}
 	out.Runs = m.Runs
-	out.Counts[experiments.StatusOK] = m.Finished - m.Diverged - m.Failed
+	out.Counts[experiments.StatusOK] = m.Finished - m.Diverged - m.Failed - m.Pruned
+	if m.Pruned > 0 { // a halving study's: runs.csv's rows by status
+		out.Counts[experiments.StatusPruned] = m.Pruned
+	}
 	out.Counts[experiments.StatusDiverged] = m.Diverged
 	out.Counts[experiments.StatusFailed] = m.Failed
 	out.Counts["pending"] = max(m.Runs-m.Finished, 0)

@@ -209,7 +209,7 @@ func (st *Study) fillManifest(m *Manifest, workers int, started time.Time, finis
 	if st.Spec.Sweep.Halving != nil {
 		m.Reused = stats.Reused // the lower rungs' runs are not the full budget's
 	}
-	m.Diverged, m.Failed, m.Workers = counts.Diverged, counts.Failed, st.limits.workersOr(workers)
+	m.Diverged, m.Failed, m.Pruned, m.Workers = counts.Diverged, counts.Failed, counts.Pruned, st.limits.workersOr(workers)
 	m.Ended, m.Seconds = ended.UTC(), ended.Sub(started).Seconds()
 	m.TrainSeconds = stats.Seconds + pre.Seconds
 }

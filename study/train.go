@@ -338,6 +338,8 @@ func (st *Study) WriteTables(dir string, store *sweep.Store) (n int, c Counts, e
 		}
 		n++
 		switch res.Status { // runs.csv's: a pruned run's rung may have diverged or failed
+		case experiments.StatusPruned:
+			c.Pruned++
 		case experiments.StatusDiverged:
 			c.Diverged++
 		case experiments.StatusFailed:
@@ -357,6 +359,7 @@ func (st *Study) WriteTables(dir string, store *sweep.Store) (n int, c Counts, e
 type Counts struct {
 	Diverged  int
 	Failed    int
+	Pruned    int      // sweep.halving's runs of the points dropped after their rung
 	FailedIDs []string // the first few failed runs' ids
 }
 

@@ -7,7 +7,6 @@ import (
 	"os"
 	"path/filepath"
 	"strconv"
-	"strings"
 	"time"
 )
 
@@ -59,26 +58,37 @@ func budget(dir string, failOnce string) int {
 	for _, l := range p.Lambda {
 		sum += l
 	}
-	var out strings.Builder
+	// Each epoch line is written when its epoch ends, as a real
+	// trainer's, so `lossexp status` shows the last one.
+	out, err := os.Create(filepath.Join(dir, "metrics.jsonl"))
+	if err != nil {
+		return failed(err)
+	}
+	defer out.Close()
 	pace, _ := strconv.Atoi(os.Getenv("FAKE_EPOCH_MS"))
 	for e := start; e <= stop; e++ {
 		time.Sleep(time.Duration(pace) * time.Millisecond)
 		task := 1/float64(e) + 0.1*sum
-		fmt.Fprintf(&out, `{"epoch": %d, "loss.task": %g, "loss.total": %g, "test.accuracy": %g}`+"\n",
-			e, task, task+0.1*sum, BudgetAccuracy(sum, e, p.Seed))
+		if _, err := fmt.Fprintf(out, `{"epoch": %d, "loss.task": %g, "loss.total": %g, "test.accuracy": %g}`+"\n",
+			e, task, task+0.1*sum, BudgetAccuracy(sum, e, p.Seed)); err != nil {
+			return failed(err)
+		}
 		if err := saveEpoch(ckpt, e); err != nil {
-			fmt.Fprintln(os.Stderr, "faketrainer:", err)
-			return 1
+			return failed(err)
 		}
 	}
 	if stop < epochs {
-		write(dir, out.String())
 		fmt.Fprintf(os.Stderr, "faketrainer: preempted after epoch %d\n", stop)
 		return 6
 	}
 	acc := BudgetAccuracy(sum, epochs, p.Seed)
-	fmt.Fprintf(&out, `{"final": true, "test.accuracy": %g, "validation.accuracy": %g, "test.penalty": %g}`+"\n", acc, acc, 1/(1+sum))
-	return write(dir, out.String())
+	if _, err := fmt.Fprintf(out, `{"final": true, "test.accuracy": %g, "validation.accuracy": %g, "test.penalty": %g}`+"\n", acc, acc, 1/(1+sum)); err != nil {
+		return failed(err)
+	}
+	if err := out.Close(); err != nil {
+		return failed(err)
+	}
+	return 0
 }
 
 // loadEpoch is the epoch the checkpoint folder's state holds, 0 when
@@ -116,4 +126,10 @@ func readParams() (params, []byte, error) {
 		err = json.Unmarshal(b, &p)
 	}
 	return p, b, err
+}
+
+// failed tells the error on standard error and returns exit status 1.
+func failed(err error) int {
+	fmt.Fprintln(os.Stderr, "faketrainer:", err)
+	return 1
 }
