@@ -1026,8 +1026,8 @@ mutant i26h-full-rung-before-decided study/halving.go study 'TestHalvingRules_Em
 	'	if len(hs.alive) < len(hs.rungs) {' '	if false {'
 mutant i26h-pruned-at-next-rung study/halving.go study 'TestHalvingRules_PrunedAtAndFullPoints$' \
 	'			return hs.rungs[k]' '			return hs.rungs[k+1]'
-mutant i26h-epochs-count-runs study/halving.go study 'TestHalvingRules_EpochsExact$|TestHalving_Continues$' \
-	'budgeted += addedEpochs(rec.EpochsTrained, hs.rungs[k])' 'budgeted += addedEpochs(0*rec.EpochsTrained, hs.rungs[k])'
+mutant i26h-epochs-count-runs study/halving_epochs.go study 'TestHalvingRules_EpochsExact$|TestHalving_Continues$' \
+	'	added := addedEpochs(trained, budget)' '	added := addedEpochs(0*trained, budget)'
 mutant i26h-epochs-refs-uncounted study/halving.go study 'TestHalvingRules_EpochsExact$' \
 	'		if k == len(hs.rungs)-1 {
 			pts = hs.fullPoints(st)' '		if false {
@@ -1242,7 +1242,11 @@ mutant i22p-docs-method-row-missing docs/balancing.md experiments/balance 'TestD
 	'| `pcgrad` | each gradient projected off those it conflicts with, random order (Yu et al. 2020) | — |' ''
 
 mutant i22p-tuple-joiner spec/spec.go spec 'TestTupleLabel' \
-	'return strings.Join(parts, ", ")' 'return strings.Join(parts, ",")'
+	'		parts[i] = item(t, lam[i])
+	}
+	return strings.Join(parts, ", ")' '		parts[i] = item(t, lam[i])
+	}
+	return strings.Join(parts, ",")'
 mutant i22p-compare-label-own-format report/compare/compare.go report/compare 'TestComparison_Label' \
 	's := table.PointLabel(c.Terms, lams)' 's := strings.Trim(table.PointLabel(c.Terms, lams), "()")'
 
