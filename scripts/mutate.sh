@@ -1397,6 +1397,47 @@ mutant i24st-interrupt-lower-uncounted study/status_halving.go cmd 'TestSweep_Ha
 	'				hp.Lower++' '				hp.Lower += 0'
 mutant i24st-interrupt-message-plain cmd/sweep.go cmd 'TestSweep_HalvingInterruptedCountsLowerRungs$' \
 	'oc.Halving.Finished(m.Finished, m.Runs)' '(*study.HalvingProgress)(nil).Finished(m.Finished, m.Runs)'
+# --- round 6: tests of newer code ---
+mutant r6-keep-tie-exact study/halving_keep.go study 'TestKeepAfterRung_Edges$' \
+	'return math.Abs(a-b) <= 1e-9*math.Max(1, math.Max(math.Abs(a), math.Abs(b)))' 'return math.Abs(a-b) <= 0*math.Max(1, math.Max(math.Abs(a), math.Abs(b)))'
+mutant r6-keep-insure-without-se study/halving_keep.go study 'TestKeepAfterRung_Edges$' \
+	'	if best < 0 || math.IsNaN(pts[best].se) || math.IsInf(pts[best].se, 0) {' '	if best < 0 {'
+mutant r6-keep-pairs-past-shorter study/halving_keep.go study 'TestKeepAfterRung_Edges$' \
+	'	for r := range min(len(p.reps), len(q.reps)) {' '	for r := range len(p.reps) {'
+mutant r6-keep-missing-value-paired study/halving_keep.go study 'TestKeepAfterRung_Edges$' \
+	'if x := p.reps[r] - q.reps[r]; !math.IsNaN(x) && !math.IsInf(x, 0) {' 'if x := p.reps[r] - q.reps[r]; !math.IsInf(x, 0) {'
+mutant r6-repeats-not-oriented study/halving.go study 'TestRepeatValues_LowerIsBetter$' \
+	'		sign = -1' '		sign = 1'
+mutant r6-repeats-failed-counted study/halving.go study 'TestRepeatValues_LowerIsBetter$' \
+	'		if r.Status == experiments.StatusOK {' '		if r.Status != "" {'
+mutant r6-status-fold-replaces study/status_halving.go study 'TestStatusRules_RungsFoldedByThePublisher$' \
+	'		h.Earlier[s] += n' '		h.Earlier[s] = n'
+mutant r6-status-runs-rung-only study/status_halving.go study 'TestStatusRules_RungsFoldedByThePublisher$' \
+	'	out.Runs += earlier' '	out.Runs += 0 * earlier'
+mutant r6-sections-registry-reversed report/sections.go report 'TestPageLayout_RegistryOrder$' \
+	'			at++' '			_ = at'
+mutant r6-sections-duplicated report/sections.go report 'TestPageLayout_RegistryOrder$' \
+	'if !slices.ContainsFunc(layout, func(p pageSection) bool { return p.ID == fam.Section.ID }) {' 'if !slices.ContainsFunc(pageSections, func(p pageSection) bool { return p.ID == fam.Section.ID }) {'
+mutant r6-sections-figures-only-dropped report/sections.go report 'TestPageLayout_RegistryOrder$' \
+	'		if hs.Body != "" || len(hs.Figs) > 0 {' '		if hs.Body != "" {'
+mutant r6-compare-note-raw cmd/compare.go cmd 'TestPrintCompare_HostileNamesQuoted$' \
+	'fmt.Fprintf(out, "note: %s\n", termSafe(n))' 'fmt.Fprintf(out, "note: %s\n", n)'
+mutant r6-compare-leftout-raw cmd/compare.go cmd 'TestPrintCompare_HostileNamesQuoted$' \
+	'		s += termSafe(v)' '		s += v'
+mutant r6-compare-point-raw cmd/compare.go cmd 'TestPrintCompare_HostileNamesQuoted$' \
+	'termSafe(name), termSafe(b.Point)' 'termSafe(name), b.Point'
+mutant r6-compare-metric-raw cmd/compare.go cmd 'TestPrintCompare_HostileNamesQuoted$' \
+	'termSafe(m), sig, n)' 'm, sig, n)'
+mutant r6-l1-auto-prox-under-adam experiments/train.go experiments 'TestStepByHand_EveryOptimizerPenalty$' \
+	'	return optimizer == "sgd" || optimizer == "momentum"' '	return optimizer != "lbfgs"'
+mutant r6-l2-32-half lossterms/float32.go experiments 'TestStepByHand_EveryOptimizerPenalty$' \
+	'kernel.AddScaled32(dst, w, float32(2*scale))' 'kernel.AddScaled32(dst, w, float32(scale))'
+mutant r6-prox32-threshold-lambda experiments/train32.go experiments 'TestStepByHand_EveryOptimizerPenalty$' \
+	'p.prox.Prox32(w, t.lr*p.lambda) // as proxStep' 'p.prox.Prox32(w, p.lambda) // as proxStep'
+mutant r6-adamw32-decays-biases experiments/optim/optim32.go experiments/optim 'TestOptimizer32_StepsByHand$' \
+	'		done = o.nWeights' '		done = n'
+mutant r6-momentum32-velocity-sign experiments/optim/optim32.go experiments/optim 'TestOptimizer32_StepsByHand$' \
+	'		vi := float32(mu*v[i]) + g' '		vi := float32(mu*v[i]) - g'
 echo
 echo "=== mutation summary: $caught caught, $missed missed, $stale stale (of $((caught + missed + stale)))"
 printf '%s\n' "${report[@]}"
