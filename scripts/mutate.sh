@@ -1438,6 +1438,16 @@ mutant r6-adamw32-decays-biases experiments/optim/optim32.go experiments/optim '
 	'		done = o.nWeights' '		done = n'
 mutant r6-momentum32-velocity-sign experiments/optim/optim32.go experiments/optim 'TestOptimizer32_StepsByHand$' \
 	'		vi := float32(mu*v[i]) + g' '		vi := float32(mu*v[i]) - g'
+mutant r6-gap-mse-sign lossterms/metrictable.go lossterms 'TestMetricValues_RegressionByHand$' \
+	'return gapOf(e, splitMSEOf, true) }},' 'return gapOf(e, splitMSEOf, false) }},'
+mutant r6-boundary-exact-match lossterms/segmetrics.go lossterms 'TestMetricValues_SegmentationByHand$' \
+	'const BoundaryTolerance = 1' 'const BoundaryTolerance = 0'
+mutant r6-model32-no-relu-mask experiments/model/ops.go experiments/model 'TestForwardBackward_HandBothPrecisions$' \
+	'		kernel.ReLUMask32(d, a[:len(d)])' '		_ = a'
+mutant r6-model32-bias-grad-first-row experiments/model/ops.go experiments/model 'TestForwardBackward_HandBothPrecisions$' \
+	'func (ops32) colSums(dst, a []float32, n int) { kernel.ColSums32(dst, a, n) }' 'func (ops32) colSums(dst, a []float32, n int) { kernel.ColSums32(dst, a, min(n, 1)) }'
+mutant r6-sigmoid-bias-after experiments/model/activation.go experiments/model 'TestForward_HandSigmoidIdentity$' \
+	'				row[j] = sigmoid(row[j] + bj)' '				row[j] = sigmoid(row[j]) + bj'
 echo
 echo "=== mutation summary: $caught caught, $missed missed, $stale stale (of $((caught + missed + stale)))"
 printf '%s\n' "${report[@]}"
