@@ -18,8 +18,16 @@ import (
 )
 
 // The command tests' binary doubles as the training command of the
-// trainer: specs below (internal/faketrainer).
-func TestMain(m *testing.M) { faketrainer.TestMain(m) }
+// trainer: specs below (internal/faketrainer). The lossexp binary the
+// process tests share is removed at the end (binary_test.go).
+func TestMain(m *testing.M) {
+	if faketrainer.Active() {
+		os.Exit(faketrainer.Main(os.Args[1:]))
+	}
+	code := m.Run()
+	removeBuiltBinary()
+	os.Exit(code)
+}
 
 // fakeSpec writes a trainer spec that runs this test binary in mode, with
 // an input file train.py beside it, and returns the spec's path.
@@ -172,9 +180,6 @@ func TestTrainer_FailedRunsRetried(t *testing.T) {
 // training command, then resume: the tables are those of an
 // uninterrupted sweep.
 func TestTrainer_KillResume(t *testing.T) {
-	if testing.Short() {
-		t.Skip("builds the binary and runs three sweeps")
-	}
 	bin := buildBinary(t)
 	spec := fakeSpec(t, "slow", 4)
 	dir := t.TempDir()

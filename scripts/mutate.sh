@@ -1448,6 +1448,10 @@ mutant r6-model32-bias-grad-first-row experiments/model/ops.go experiments/model
 	'func (ops32) colSums(dst, a []float32, n int) { kernel.ColSums32(dst, a, n) }' 'func (ops32) colSums(dst, a []float32, n int) { kernel.ColSums32(dst, a, min(n, 1)) }'
 mutant r6-sigmoid-bias-after experiments/model/activation.go experiments/model 'TestForward_HandSigmoidIdentity$' \
 	'				row[j] = sigmoid(row[j] + bj)' '				row[j] = sigmoid(row[j]) + bj'
+mutant r6-locked-exit-1 study/errors.go cmd 'TestSweep_LockedFolderForcedInProcess$' \
+	'errors.As(err, &ie) || errors.As(err, &le)' 'errors.As(err, &ie)'
+mutant r6-checkpoint-never-removed experiments/checkpoint.go cmd 'TestBudget_Kill9Continues$|TestHalving_CommandKill9$' \
+	'	if err := os.RemoveAll(CheckpointDir(root, run)); err != nil {' '	if err := error(nil); err != nil {'
 echo
 echo "=== mutation summary: $caught caught, $missed missed, $stale stale (of $((caught + missed + stale)))"
 printf '%s\n' "${report[@]}"
