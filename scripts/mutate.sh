@@ -1449,7 +1449,7 @@ mutant r6-model32-bias-grad-first-row experiments/model/ops.go experiments/model
 mutant r6-sigmoid-bias-after experiments/model/activation.go experiments/model 'TestForward_HandSigmoidIdentity$' \
 	'				row[j] = sigmoid(row[j] + bj)' '				row[j] = sigmoid(row[j]) + bj'
 mutant r6-locked-exit-1 study/errors.go cmd 'TestSweep_LockedFolderForcedInProcess$' \
-	'	return errors.As(err, &fe) || errors.As(err, &ce) || errors.As(err, &ie) || errors.As(err, &le)' '	return errors.As(err, &fe) || errors.As(err, &ce) || errors.As(err, &ie)'
+	'	return errors.As(err, &fe) || errors.As(err, &ce) || errors.As(err, &ie) || errors.As(err, &le)' '	return errors.As(err, &fe) || errors.As(err, &ce) || errors.As(err, &ie) || (le != nil && errors.As(err, &le))'
 mutant r6-checkpoint-never-removed experiments/checkpoint.go cmd 'TestBudget_Kill9Continues$|TestHalving_CommandKill9$' \
 	'	if err := os.RemoveAll(CheckpointDir(root, run)); err != nil {' '	if err := error(nil); err != nil {'
 echo
