@@ -1452,6 +1452,8 @@ mutant r6-locked-exit-1 study/errors.go cmd 'TestSweep_LockedFolderForcedInProce
 	'	return errors.As(err, &fe) || errors.As(err, &ce) || errors.As(err, &ie) || errors.As(err, &le)' '	return errors.As(err, &fe) || errors.As(err, &ce) || errors.As(err, &ie) || (le != nil && errors.As(err, &le))'
 mutant r6-checkpoint-never-removed experiments/checkpoint.go cmd 'TestBudget_Kill9Continues$|TestHalving_CommandKill9$' \
 	'	if err := os.RemoveAll(CheckpointDir(root, run)); err != nil {' '	if err := error(nil); err != nil {'
+mutant r6-keep-overall-tie-first study/halving_keep.go study 'TestKeepAfterRung_OverallTieByPointOrder$' \
+	'		later := j < 0 || pts[i].lambdas[j] >= pts[best].lambdas[j]' '		later := j >= 0 && pts[i].lambdas[j] >= pts[best].lambdas[j]'
 echo
 echo "=== mutation summary: $caught caught, $missed missed, $stale stale (of $((caught + missed + stale)))"
 printf '%s\n' "${report[@]}"

@@ -119,3 +119,23 @@ func TestRepeatValues_LowerIsBetter(t *testing.T) {
 		t.Errorf("repeatValues(accuracy) = %v, want [0.9 NaN 0.7]", got)
 	}
 }
+
+// TestKeepAfterRung_OverallTieByPointOrder: two terms, three points on
+// neither term's slice (every λ non-zero), so only the floor and the
+// overall "could be the best" test keep them. (1, 1) [14 10] and (10, 10)
+// [10 14] tie at 12; the overall best is then the later point, (10, 10)
+// (point order, as the file's top says). Against it (3, 3) [12 6]:
+// D = (2, −8) → −3, SE 5: could be the best, kept. Against (1, 1) it
+// would be D = (−2, −4) → −3, SE 1: dropped. The floor (eta 10, least 2)
+// keeps the two tied points.
+func TestKeepAfterRung_OverallTieByPointOrder(t *testing.T) {
+	pt := func(i int, l float64, a, b float64) rungPoint {
+		p := keepPoint(i, l, a, b)
+		p.lambdas = []float64{l, l}
+		return p
+	}
+	pts := []rungPoint{pt(0, 1, 14, 10), pt(1, 10, 10, 14), pt(2, 3, 12, 6)}
+	if got := keepAfterRung(pts, []float64{0, 0}, 10, 1, 2, true); !slices.Equal(got, []int{0, 1, 2}) {
+		t.Errorf("keepAfterRung = %v, want [0 1 2]", got)
+	}
+}
