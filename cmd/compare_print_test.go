@@ -62,3 +62,20 @@ func TestPrintCompare_HostileNamesQuoted(t *testing.T) {
 		t.Errorf("the metric's count of differing points is missing:\n%s", out)
 	}
 }
+
+// TestTermSafe_InvalidUTF8: a byte that is not UTF-8 does not print
+// either: 0x9b alone is the 8-bit CSI of a terminal that takes C1
+// controls (0x9b "2J" clears its screen), and it decodes as U+FFFD, which
+// unicode.IsPrint accepts; such a name is quoted, the byte written \x9b.
+// Before, it reached the terminal raw.
+func TestTermSafe_InvalidUTF8(t *testing.T) {
+	for in, want := range map[string]string{
+		"a\x9b2Jb":  `"a\x9b2Jb"`,
+		"tail\xff":  `"tail\xff"`,
+		"ok\uFFFDé": "ok\uFFFDé", // a real U+FFFD prints
+	} {
+		if got := termSafe(in); got != want {
+			t.Errorf("termSafe(%q) = %s, want %s", in, got, want)
+		}
+	}
+}

@@ -1336,7 +1336,7 @@ mutant m5-halving-interrupted-without-runs cmd/sweep.go cmd 'TestInterruptedWrit
 mutant m5-one-method-plural spec/balance_spec.go experiments 'TestSpec_BalanceSummary$' \
 	'	if len(labels) == 1 {' '	if len(labels) == 0 {'
 mutant m5-compare-names-raw cmd/compare.go cmd 'TestTermSafe$' \
-	'	if strings.IndexFunc(s, func(r rune) bool { return !unicode.IsPrint(r) }) < 0 {' '	if strings.IndexFunc(s, func(r rune) bool { return !unicode.IsPrint(r) }) < 1<<30 {'
+	'	if strings.IndexFunc(s, func(r rune) bool { return !unicode.IsPrint(r) }) < 0 && utf8.ValidString(s) {' '	if strings.IndexFunc(s, func(r rune) bool { return !unicode.IsPrint(r) }) < 1<<30 && utf8.ValidString(s) {'
 mutant i28b-peak-256-on-avx512 internal/flops/peak_amd64.go internal/flops 'TestPeak_WidestVectors$' \
 	'	hasAVX512 = hasFMA && cpu.X86.HasAVX512F' '	hasAVX512 = false'
 mutant i28b-html-plus-unescaped report/html.go report 'TestHTML_ImagesAreTheFiles$' \
@@ -1454,6 +1454,8 @@ mutant r6-checkpoint-never-removed experiments/checkpoint.go cmd 'TestBudget_Kil
 	'	if err := os.RemoveAll(CheckpointDir(root, run)); err != nil {' '	if err := error(nil); err != nil {'
 mutant r6-keep-overall-tie-first study/halving_keep.go study 'TestKeepAfterRung_OverallTieByPointOrder$' \
 	'		later := j < 0 || pts[i].lambdas[j] >= pts[best].lambdas[j]' '		later := j >= 0 && pts[i].lambdas[j] >= pts[best].lambdas[j]'
+mutant r6-termsafe-invalid-utf8-raw cmd/compare.go cmd 'TestTermSafe_InvalidUTF8$' \
+	'}) < 0 && utf8.ValidString(s) {' '}) < 0 && (true || utf8.ValidString(s)) {'
 echo
 echo "=== mutation summary: $caught caught, $missed missed, $stale stale (of $((caught + missed + stale)))"
 printf '%s\n' "${report[@]}"
