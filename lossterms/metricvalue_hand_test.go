@@ -92,3 +92,31 @@ func TestMetricValues_SegmentationByHand(t *testing.T) {
 		"weight_l1": 2, "weight_l2": 2, "sparsity": 0, "near_zero": 0, "epochs_run": 2,
 	})
 }
+
+// TestMetricValues_SequenceByHand: the columns of a 3-class sequence
+// run. Train: frames of sequences 0 0 0 1 1, logits (2 0 0), (0 3 1),
+// (0 1 3), (5 0 0), (5 1 1) → predicted 0 1 2 0 0, truth 0 0 2 2 2.
+// Frame pairs within a sequence: (0,1), (1,2), (3,4) (not (2,3): a new
+// sequence). Predictions change at 2 of 3 (flicker 2/3), the truth at 1
+// (flicker_excess 2/3 − 1/3 = 1/3); right at frames 0 and 2 (accuracy
+// 2/5). Test: two frames of one sequence, both predicted 0, truth 0 1:
+// flicker 0, excess −1, accuracy 1/2; gap.accuracy 0.4 − 0.5 = −0.1.
+func TestMetricValues_SequenceByHand(t *testing.T) {
+	c := &MetricContext{Task: "classification", Seq: true, Splits: []string{"train", "test"}}
+	e := &MetricEval{
+		Splits: map[string]*SplitView{
+			"train": {Split: "train", Task: "classification", N: 5, K: 3, Seq: []int{0, 0, 0, 1, 1},
+				Out: []float64{2, 0, 0, 0, 3, 1, 0, 1, 3, 5, 0, 0, 5, 1, 1}, Y: []float64{0, 0, 2, 2, 2}},
+			"test": {Split: "test", Task: "classification", N: 2, K: 3, Seq: []int{0, 0},
+				Out: []float64{1, 0, 0, 1, 0, 0}, Y: []float64{0, 1}},
+		},
+		Test: true, Weights: []float64{0.5}, Epochs: 1,
+		Loss: func(out, y []float64, n, k int) float64 { return 1 },
+	}
+	checkColumns(t, metricColumnsOf(c, e), map[string]float64{
+		"train.loss": 1, "test.loss": 1,
+		"train.accuracy": 0.4, "train.flicker": 2.0 / 3, "train.flicker_excess": 1.0 / 3,
+		"test.accuracy": 0.5, "test.flicker": 0, "test.flicker_excess": -1, "gap.accuracy": -0.1,
+		"weight_l1": 0.5, "weight_l2": 0.25, "sparsity": 0, "near_zero": 0, "epochs_run": 1,
+	})
+}

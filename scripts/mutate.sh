@@ -1456,6 +1456,14 @@ mutant r6-keep-overall-tie-first study/halving_keep.go study 'TestKeepAfterRung_
 	'		later := j < 0 || pts[i].lambdas[j] >= pts[best].lambdas[j]' '		later := j >= 0 && pts[i].lambdas[j] >= pts[best].lambdas[j]'
 mutant r6-termsafe-invalid-utf8-raw cmd/compare.go cmd 'TestTermSafe_InvalidUTF8$' \
 	'}) < 0 && utf8.ValidString(s) {' '}) < 0 && (true || utf8.ValidString(s)) {'
+mutant r6-flicker-across-sequences lossterms/temporal.go lossterms 'TestMetricValues_SequenceByHand$' \
+	'		if seq != nil && seq[i] != seq[i+1] {
+			continue
+		}
+		pairs++' '		if false && seq != nil && seq[i] != seq[i+1] {
+			continue
+		}
+		pairs++'
 echo
 echo "=== mutation summary: $caught caught, $missed missed, $stale stale (of $((caught + missed + stale)))"
 printf '%s\n' "${report[@]}"
