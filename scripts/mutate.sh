@@ -1464,6 +1464,10 @@ mutant r6-flicker-across-sequences lossterms/temporal.go lossterms 'TestMetricVa
 			continue
 		}
 		pairs++'
+mutant r6-flops-epochs-plus-one internal/flops/count.go internal/flops 'TestMLPTrain_HandCount$' \
+	'	return perEpoch * float64(epochs)' '	return perEpoch * float64(epochs+1)'
+mutant r6-flops-last-batch-dropped internal/flops/count.go internal/flops 'TestMLPTrain_HandCount$' \
+	'	for s := 0; s < rows; s += batch {' '	for s := 0; s+batch <= rows; s += batch {'
 echo
 echo "=== mutation summary: $caught caught, $missed missed, $stale stale (of $((caught + missed + stale)))"
 printf '%s\n' "${report[@]}"
