@@ -245,9 +245,6 @@ func TestTrainer_SpecErrors(t *testing.T) {
 // child it started (both ignoring SIGTERM) run: lossexp kills the whole
 // process group after the grace, exits 130 and leaves no process behind.
 func TestTrainer_CtrlCStopsChildren(t *testing.T) {
-	if testing.Short() {
-		t.Skip("builds the binary")
-	}
 	bin := buildBinary(t)
 	pidFile := filepath.Join(t.TempDir(), "child.pid")
 	spec := fakeSpec(t, "child:"+pidFile, 1)
@@ -288,9 +285,6 @@ func TestTrainer_CtrlCStopsChildren(t *testing.T) {
 // nohup'd one, a double fork, one in a process group of its own), except
 // the one that left the session with setsid, which lossexp's stderr names.
 func TestTrainer_Kill9LeavesNoProcess(t *testing.T) {
-	if testing.Short() {
-		t.Skip("builds the binary")
-	}
 	bin := buildBinary(t)
 	pidDir := t.TempDir()
 	q := func(s string) string { b, _ := json.Marshal(s); return string(b) }
