@@ -45,7 +45,7 @@ func TestPrintCompare_HostileNamesQuoted(t *testing.T) {
 	out := b.String()
 	for i, r := range out {
 		if r != '\n' && !unicode.IsPrint(r) {
-			t.Errorf("byte %d of the output is %q, a rune that does not print:\n%s", i, r, out)
+			t.Errorf("byte %d of the output is %q, a rune that does not print, in %q", i, r, out)
 			break
 		}
 	}
@@ -55,11 +55,11 @@ func TestPrintCompare_HostileNamesQuoted(t *testing.T) {
 			q = termSafe(hostile["term"] + " (" + hostile["fixed"] + ")")
 		}
 		if !strings.Contains(out, q) {
-			t.Errorf("%s %q is not printed quoted as %s:\n%s", what, s, q, out)
+			t.Errorf("%s %q is not printed quoted as %s in %q", what, s, q, out)
 		}
 	}
 	if !strings.Contains(out, "B differs from A at 1 of 2 points") {
-		t.Errorf("the metric's count of differing points is missing:\n%s", out)
+		t.Errorf("the metric's count of differing points is missing in %q", out)
 	}
 }
 
