@@ -303,9 +303,6 @@ func TestBudget_Doc(t *testing.T) {
 // runs end with the metrics of an uninterrupted sweep, and the folders go
 // once the runs are final.
 func TestBudget_Kill9Continues(t *testing.T) {
-	if testing.Short() {
-		t.Skip("builds the binary and kills a sweep")
-	}
 	bin := buildBinary(t)
 	p := budgetSpec(t, "", "")
 	b, _ := os.ReadFile(p)

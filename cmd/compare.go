@@ -8,6 +8,7 @@ import (
 	"strings"
 	"text/tabwriter"
 	"unicode"
+	"unicode/utf8"
 
 	"github.com/spf13/cobra"
 
@@ -146,9 +147,11 @@ func firstFew(l []string, n int) string {
 // termSafe returns s as it is when every rune prints, else quoted (Go
 // syntax): a metric or term name comes from the studies' files, and a
 // newline, tab or terminal escape in one would break the printed table
-// or reach the terminal (the files compare writes are escaped apart).
+// or reach the terminal (the files compare writes are escaped apart). A
+// byte that is not UTF-8 (0x9b, a terminal's 8-bit CSI) does not print
+// either.
 func termSafe(s string) string {
-	if strings.IndexFunc(s, func(r rune) bool { return !unicode.IsPrint(r) }) < 0 {
+	if strings.IndexFunc(s, func(r rune) bool { return !unicode.IsPrint(r) }) < 0 && utf8.ValidString(s) {
 		return s
 	}
 	return strconv.Quote(s)

@@ -206,9 +206,6 @@ func mapsEqual[K comparable, V comparable](a, b map[K]V) bool {
 // from the checkpoints the killed one left, and leaves no checkpoint
 // folder and no trainer process (after the kill or after the resume).
 func TestHalving_CommandKill9(t *testing.T) {
-	if testing.Short() {
-		t.Skip("builds the binary and kills a sweep")
-	}
 	bin := buildBinary(t)
 	p := halvingCommandSpec(t, false, 30)
 	dir := t.TempDir()

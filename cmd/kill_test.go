@@ -32,13 +32,13 @@ report:
   metrics: [test.accuracy, weight_l2]
 `
 
-// buildBinary builds lossexp into a temporary folder.
+// buildBinary returns the lossexp binary, built once per test process
+// (builtBinary).
 func buildBinary(t *testing.T) string {
 	t.Helper()
-	bin := filepath.Join(t.TempDir(), "lossexp")
-	cmd := exec.Command("go", "build", "-o", bin, "github.com/lossexp/lossexp")
-	if out, err := cmd.CombinedOutput(); err != nil {
-		t.Fatalf("go build: %v\n%s", err, out)
+	bin, err := builtBinary()
+	if err != nil {
+		t.Fatal(err)
 	}
 	return bin
 }
@@ -48,9 +48,6 @@ func buildBinary(t *testing.T) string {
 // summary.csv and curves.csv with those of an uninterrupted sweep: they
 // must be the same bytes.
 func TestSweep_KillResume(t *testing.T) {
-	if testing.Short() {
-		t.Skip("builds the binary and runs three sweeps")
-	}
 	bin := buildBinary(t)
 	spec := writeSpec(t, killSpec)
 	dir := t.TempDir()
@@ -123,9 +120,6 @@ func TestSweep_KillResume(t *testing.T) {
 // exits 130; the resumed sweep completes with the bytes of an
 // uninterrupted one.
 func TestSweep_InterruptExit130(t *testing.T) {
-	if testing.Short() {
-		t.Skip("builds the binary")
-	}
 	bin := buildBinary(t)
 	spec := writeSpec(t, killSpec)
 	out := filepath.Join(t.TempDir(), "o")

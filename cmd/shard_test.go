@@ -188,9 +188,6 @@ func compareResults(t *testing.T, want, got string) {
 // the plots but the cost plot are the same bytes. It also merges shards
 // that wrote to three different folders.
 func TestShard_ThreeProcessesMerge(t *testing.T) {
-	if testing.Short() {
-		t.Skip("builds the binary and runs seven processes")
-	}
 	bin := buildBinary(t)
 	spec := writeSpec(t, tinySpec)
 	dir := t.TempDir()
@@ -259,9 +256,6 @@ func TestShard_ThreeProcessesMerge(t *testing.T) {
 // leaves the stored ones untouched; the merged tables then match a
 // single sweep's.
 func TestShard_KillRefill(t *testing.T) {
-	if testing.Short() {
-		t.Skip("builds the binary and runs a sweep that is killed")
-	}
 	bin := buildBinary(t)
 	spec := writeSpec(t, killSpec) // 10 points × 4 repeats
 	dir := t.TempDir()

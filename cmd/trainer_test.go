@@ -18,8 +18,16 @@ import (
 )
 
 // The command tests' binary doubles as the training command of the
-// trainer: specs below (internal/faketrainer).
-func TestMain(m *testing.M) { faketrainer.TestMain(m) }
+// trainer: specs below (internal/faketrainer). The lossexp binary the
+// process tests share is removed at the end (binary_test.go).
+func TestMain(m *testing.M) {
+	if faketrainer.Active() {
+		os.Exit(faketrainer.Main(os.Args[1:]))
+	}
+	code := m.Run()
+	removeBuiltBinary()
+	os.Exit(code)
+}
 
 // fakeSpec writes a trainer spec that runs this test binary in mode, with
 // an input file train.py beside it, and returns the spec's path.
@@ -172,9 +180,6 @@ func TestTrainer_FailedRunsRetried(t *testing.T) {
 // training command, then resume: the tables are those of an
 // uninterrupted sweep.
 func TestTrainer_KillResume(t *testing.T) {
-	if testing.Short() {
-		t.Skip("builds the binary and runs three sweeps")
-	}
 	bin := buildBinary(t)
 	spec := fakeSpec(t, "slow", 4)
 	dir := t.TempDir()
@@ -240,9 +245,6 @@ func TestTrainer_SpecErrors(t *testing.T) {
 // child it started (both ignoring SIGTERM) run: lossexp kills the whole
 // process group after the grace, exits 130 and leaves no process behind.
 func TestTrainer_CtrlCStopsChildren(t *testing.T) {
-	if testing.Short() {
-		t.Skip("builds the binary")
-	}
 	bin := buildBinary(t)
 	pidFile := filepath.Join(t.TempDir(), "child.pid")
 	spec := fakeSpec(t, "child:"+pidFile, 1)
@@ -283,9 +285,6 @@ func TestTrainer_CtrlCStopsChildren(t *testing.T) {
 // nohup'd one, a double fork, one in a process group of its own), except
 // the one that left the session with setsid, which lossexp's stderr names.
 func TestTrainer_Kill9LeavesNoProcess(t *testing.T) {
-	if testing.Short() {
-		t.Skip("builds the binary")
-	}
 	bin := buildBinary(t)
 	pidDir := t.TempDir()
 	q := func(s string) string { b, _ := json.Marshal(s); return string(b) }

@@ -1344,7 +1344,7 @@ mutant m5-halving-interrupted-without-runs cmd/sweep.go cmd 'TestInterruptedWrit
 mutant m5-one-method-plural spec/balance_spec.go experiments 'TestSpec_BalanceSummary$' \
 	'	if len(labels) == 1 {' '	if len(labels) == 0 {'
 mutant m5-compare-names-raw cmd/compare.go cmd 'TestTermSafe$' \
-	'	if strings.IndexFunc(s, func(r rune) bool { return !unicode.IsPrint(r) }) < 0 {' '	if strings.IndexFunc(s, func(r rune) bool { return !unicode.IsPrint(r) }) < 1<<30 {'
+	'	if strings.IndexFunc(s, func(r rune) bool { return !unicode.IsPrint(r) }) < 0 && utf8.ValidString(s) {' '	if strings.IndexFunc(s, func(r rune) bool { return !unicode.IsPrint(r) }) < 1<<30 && utf8.ValidString(s) {'
 mutant i28b-peak-256-on-avx512 internal/flops/peak_amd64.go internal/flops 'TestPeak_WidestVectors$' \
 	'	hasAVX512 = hasFMA && cpu.X86.HasAVX512F' '	hasAVX512 = false'
 mutant i28b-html-plus-unescaped report/html.go report 'TestHTML_ImagesAreTheFiles$' \
@@ -1574,6 +1574,77 @@ mutant r6-partial-halving-rung1-plain study/partial.go cmd 'TestReport_PartialHa
 	'if n := sweep.CountRecords(store.Dir()); n > 0 && st.Spec.Sweep.Halving != nil {' 'if n := sweep.CountRecords(store.Dir()); false && n > 0 {'
 mutant r6-spec-workers-bare-unknown spec/parse.go cmd 'TestDevices_FourWorkersAskedElsewhere$' \
 	'(path == "" || path == "trainer") && key == "workers"' 'false && key == "workers"'
+# --- round 6: tests of newer code ---
+mutant r6-keep-tie-exact study/halving_keep.go study 'TestKeepAfterRung_Edges$' \
+	'return math.Abs(a-b) <= 1e-9*math.Max(1, math.Max(math.Abs(a), math.Abs(b)))' 'return math.Abs(a-b) <= 0*math.Max(1, math.Max(math.Abs(a), math.Abs(b)))'
+mutant r6-keep-insure-without-se study/halving_keep.go study 'TestKeepAfterRung_Edges$' \
+	'	if best < 0 || math.IsNaN(pts[best].se) || math.IsInf(pts[best].se, 0) {' '	if best < 0 {'
+mutant r6-keep-pairs-past-shorter study/halving_keep.go study 'TestKeepAfterRung_Edges$' \
+	'	for r := range min(len(p.reps), len(q.reps)) {' '	for r := range len(p.reps) {'
+mutant r6-keep-missing-value-paired study/halving_keep.go study 'TestKeepAfterRung_Edges$' \
+	'if x := p.reps[r] - q.reps[r]; !math.IsNaN(x) && !math.IsInf(x, 0) {' 'if x := p.reps[r] - q.reps[r]; !math.IsInf(x, 0) {'
+mutant r6-repeats-not-oriented study/halving.go study 'TestRepeatValues_LowerIsBetter$' \
+	'		sign = -1' '		sign = 1'
+mutant r6-repeats-failed-counted study/halving.go study 'TestRepeatValues_LowerIsBetter$' \
+	'		if r.Status == experiments.StatusOK {' '		if r.Status != "" {'
+mutant r6-status-fold-replaces study/status_halving.go study 'TestStatusRules_RungsFoldedByThePublisher$' \
+	'		h.Earlier[s] += n' '		h.Earlier[s] = n'
+mutant r6-status-runs-rung-only study/status_halving.go study 'TestStatusRules_RungsFoldedByThePublisher$' \
+	'	out.Runs += earlier' '	out.Runs += 0 * earlier'
+mutant r6-sections-registry-reversed report/sections.go report 'TestPageLayout_RegistryOrder$' \
+	'			at++' '			_ = at'
+mutant r6-sections-duplicated report/sections.go report 'TestPageLayout_RegistryOrder$' \
+	'if !slices.ContainsFunc(layout, func(p pageSection) bool { return p.ID == fam.Section.ID }) {' 'if !slices.ContainsFunc(pageSections, func(p pageSection) bool { return p.ID == fam.Section.ID }) {'
+mutant r6-sections-figures-only-dropped report/sections.go report 'TestPageLayout_RegistryOrder$' \
+	'		if hs.Body != "" || len(hs.Figs) > 0 {' '		if hs.Body != "" {'
+mutant r6-compare-note-raw cmd/compare.go cmd 'TestPrintCompare_HostileNamesQuoted$' \
+	'fmt.Fprintf(out, "note: %s\n", termSafe(n))' 'fmt.Fprintf(out, "note: %s\n", n)'
+mutant r6-compare-leftout-raw cmd/compare.go cmd 'TestPrintCompare_HostileNamesQuoted$' \
+	'		s += termSafe(v)' '		s += v'
+mutant r6-compare-point-raw cmd/compare.go cmd 'TestPrintCompare_HostileNamesQuoted$' \
+	'termSafe(name), termSafe(b.Point)' 'termSafe(name), b.Point'
+mutant r6-compare-metric-raw cmd/compare.go cmd 'TestPrintCompare_HostileNamesQuoted$' \
+	'termSafe(m), sig, n)' 'm, sig, n)'
+mutant r6-l1-auto-prox-under-adam experiments/train.go experiments 'TestStepByHand_EveryOptimizerPenalty$' \
+	'	return optimizer == "sgd" || optimizer == "momentum"' '	return optimizer != "lbfgs"'
+mutant r6-l2-32-half lossterms/float32.go experiments 'TestStepByHand_EveryOptimizerPenalty$' \
+	'kernel.AddScaled32(dst, w, float32(2*scale))' 'kernel.AddScaled32(dst, w, float32(scale))'
+mutant r6-prox32-threshold-lambda experiments/train32.go experiments 'TestStepByHand_EveryOptimizerPenalty$' \
+	'p.prox.Prox32(w, t.lr*p.lambda) // as proxStep' 'p.prox.Prox32(w, p.lambda) // as proxStep'
+mutant r6-adamw32-decays-biases experiments/optim/optim32.go experiments/optim 'TestOptimizer32_StepsByHand$' \
+	'		done = o.nWeights' '		done = n'
+mutant r6-momentum32-velocity-sign experiments/optim/optim32.go experiments/optim 'TestOptimizer32_StepsByHand$' \
+	'		vi := float32(mu*v[i]) + g' '		vi := float32(mu*v[i]) - g'
+mutant r6-gap-mse-sign lossterms/metrictable.go lossterms 'TestMetricValues_RegressionByHand$' \
+	'return gapOf(e, splitMSEOf, true) }},' 'return gapOf(e, splitMSEOf, false) }},'
+mutant r6-boundary-exact-match lossterms/segmetrics.go lossterms 'TestMetricValues_SegmentationByHand$' \
+	'const BoundaryTolerance = 1' 'const BoundaryTolerance = 0'
+mutant r6-model32-no-relu-mask experiments/model/ops.go experiments/model 'TestForwardBackward_HandBothPrecisions$' \
+	'		kernel.ReLUMask32(d, a[:len(d)])' '		_ = a'
+mutant r6-model32-bias-grad-first-row experiments/model/ops.go experiments/model 'TestForwardBackward_HandBothPrecisions$' \
+	'func (ops32) colSums(dst, a []float32, n int) { kernel.ColSums32(dst, a, n) }' 'func (ops32) colSums(dst, a []float32, n int) { kernel.ColSums32(dst, a, min(n, 1)) }'
+mutant r6-sigmoid-bias-after experiments/model/activation.go experiments/model 'TestForward_HandSigmoidIdentity$' \
+	'				row[j] = sigmoid(row[j] + bj)' '				row[j] = sigmoid(row[j]) + bj'
+mutant r6-locked-exit-1 study/errors.go cmd 'TestSweep_LockedFolderForcedInProcess$' \
+	'	return errors.As(err, &fe) || errors.As(err, &ce) || errors.As(err, &ie) || errors.As(err, &le)' '	return errors.As(err, &fe) || errors.As(err, &ce) || errors.As(err, &ie) || (le != nil && errors.As(err, &le))'
+mutant r6-checkpoint-never-removed experiments/checkpoint.go cmd 'TestBudget_Kill9Continues$|TestHalving_CommandKill9$' \
+	'	if err := os.RemoveAll(CheckpointDir(root, run)); err != nil {' '	if err := error(nil); err != nil {'
+mutant r6-keep-overall-tie-first study/halving_keep.go study 'TestKeepAfterRung_OverallTieByPointOrder$' \
+	'		later := j < 0 || pts[i].lambdas[j] >= pts[best].lambdas[j]' '		later := j >= 0 && pts[i].lambdas[j] >= pts[best].lambdas[j]'
+mutant r6-termsafe-invalid-utf8-raw cmd/compare.go cmd 'TestTermSafe_InvalidUTF8$' \
+	'}) < 0 && utf8.ValidString(s) {' '}) < 0 && (true || utf8.ValidString(s)) {'
+mutant r6-flicker-across-sequences lossterms/temporal.go lossterms 'TestMetricValues_SequenceByHand$' \
+	'		if seq != nil && seq[i] != seq[i+1] {
+			continue
+		}
+		pairs++' '		if false && seq != nil && seq[i] != seq[i+1] {
+			continue
+		}
+		pairs++'
+mutant r6-flops-epochs-plus-one internal/flops/count.go internal/flops 'TestMLPTrain_HandCount$' \
+	'	return perEpoch * float64(epochs)' '	return perEpoch * float64(epochs+1)'
+mutant r6-flops-last-batch-dropped internal/flops/count.go internal/flops 'TestMLPTrain_HandCount$' \
+	'	for s := 0; s < rows; s += batch {' '	for s := 0; s+batch <= rows; s += batch {'
 echo
 echo "=== mutation summary: $caught caught, $missed missed, $stale stale (of $((caught + missed + stale)))"
 printf '%s\n' "${report[@]}"

@@ -69,9 +69,6 @@ func TestExpand_Balance(t *testing.T) {
 			t.Errorf("plan %d: λ %v, want [NaN 0.001]", i, p.Lambdas)
 		}
 	}
-	if testing.Short() {
-		return
-	}
 	a, b := runSweep(t, withB, 1), runSweep(t, withB, 3)
 	for i := range a {
 		if a[i].RunID != b[i].RunID || (i >= len(p0)) != (a[i].Balance != nil) {
