@@ -85,8 +85,8 @@ The wait for a spec on standard input and the load of a large CSV or of
 the trainer's inputs end on the first signal; a command that got one never
 exits 0, and a second signal ends lossexp at once. When stopping takes
 longer than 2 s (a training command gets its trainer.grace to exit),
-lossexp says so and how to stop at once. Files are written whole or not
-at all.
+it says so and how to stop at once. Files are written whole or not at
+all.
 `
 
 // newCmdHelp replaces cobra's help command, which prints "Unknown help
