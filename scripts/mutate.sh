@@ -1645,6 +1645,8 @@ mutant r6-flops-epochs-plus-one internal/flops/count.go internal/flops 'TestMLPT
 	'	return perEpoch * float64(epochs)' '	return perEpoch * float64(epochs+1)'
 mutant r6-flops-last-batch-dropped internal/flops/count.go internal/flops 'TestMLPTrain_HandCount$' \
 	'	for s := 0; s < rows; s += batch {' '	for s := 0; s+batch <= rows; s += batch {'
+mutant r6m-report-lists-fixed-tables study/report.go study 'TestReportWritten_EveryTable$' \
+	'	for _, name := range append(first, ReportFiles...) {' '	for _, name := range append(first, BalanceFile, PairedFile, CostFile) {'
 echo
 echo "=== mutation summary: $caught caught, $missed missed, $stale stale (of $((caught + missed + stale)))"
 printf '%s\n' "${report[@]}"

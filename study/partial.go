@@ -100,13 +100,7 @@ func PartialReport(ctx context.Context, dir, out string, o ReportOptions) (*Part
 		}
 		return nil, inputf("partial report of %s (%d of %d runs): %w", dir, k, pr.N, err)
 	}
-	figures, _ := atomicfile.GlobIn(out, "*.png")
-	for _, name := range append(append([]string{}, TableFiles...), BalanceFile, PairedFile, CostFile, SpecFile) {
-		if _, err := os.Stat(filepath.Join(out, name)); err == nil {
-			pr.Files = append(pr.Files, filepath.Join(out, name))
-		}
-	}
-	pr.Files = append(append(pr.Files, figures...), filepath.Join(out, HTMLFile))
+	pr.Files = reportWritten(out, append(append([]string{}, TableFiles...), SpecFile)...)
 	return pr, nil
 }
 

@@ -69,14 +69,25 @@ func Report(ctx context.Context, dir string, o ReportOptions, log io.Writer) ([]
 		return nil, &InputError{Err: err}
 	}
 	noteUnreported(log, dir, opt.Metrics)
-	figures, _ := atomicfile.GlobIn(dir, "*.png")
+	return reportWritten(dir, SummaryFile), nil
+}
+
+// reportWritten lists the files a report drawn in dir wrote, as
+// `lossexp report` prints them: first (those of them there), the
+// report's tables (ReportFiles: balance, paired, stability, cost,
+// methods and weights), the figures, then report.html.
+func reportWritten(dir string, first ...string) []string {
 	var files []string
-	for _, name := range []string{SummaryFile, BalanceFile, PairedFile, table.StabilityFile, CostFile} {
+	for _, name := range append(first, ReportFiles...) {
+		if name == HTMLFile {
+			continue
+		}
 		if _, err := os.Stat(filepath.Join(dir, name)); err == nil {
 			files = append(files, filepath.Join(dir, name))
 		}
 	}
-	return append(append(files, figures...), filepath.Join(dir, HTMLFile)), nil
+	figures, _ := atomicfile.GlobIn(dir, "*.png")
+	return append(append(files, figures...), filepath.Join(dir, HTMLFile))
 }
 
 // plotOptions are the report's options for spec (nil: none read): what o
