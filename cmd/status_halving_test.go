@@ -37,7 +37,7 @@ type statusHalvingJSON struct {
 // the counts and the ETA were the current rung's alone ("6 of 6 done,
 // 0 pending; about 0s left").
 func TestStatus_HalvingCountsEveryRung(t *testing.T) {
-	spec := halvingCommandSpec(t, false, 40)
+	spec := halvingCommandSpec(t, false, 150) // rung 2 lasts long enough for status to be polled in it under load
 	out := filepath.Join(t.TempDir(), "res")
 	done := make(chan string, 1)
 	go func() {
