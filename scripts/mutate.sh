@@ -1647,6 +1647,14 @@ mutant r6-flops-last-batch-dropped internal/flops/count.go internal/flops 'TestM
 	'	for s := 0; s < rows; s += batch {' '	for s := 0; s+batch <= rows; s += batch {'
 mutant r6m-report-lists-fixed-tables study/report.go study 'TestReportWritten_EveryTable$' \
 	'	for _, name := range append(first, ReportFiles...) {' '	for _, name := range append(first, BalanceFile, PairedFile, CostFile) {'
+mutant r6m-halving-note-kept-inverted report/table/halving_note.go report/table 'TestHalvingNote$' \
+	'		if rec[status] != experiments.StatusPruned {' '		if rec[status] == experiments.StatusPruned {'
+mutant r6m-halving-note-counts report/table/halving_note.go report/table 'TestHalvingNote$' \
+	'len(kept), len(kept)+len(pruned), budgetText' 'len(kept), len(pruned), budgetText'
+mutant r6m-halving-note-not-added report/table/analysis.go study 'TestHalving_Sweep$' \
+	'		if note != "" {
+			a.Notes = append(a.Notes, note)' '		if false {
+			a.Notes = append(a.Notes, note)'
 echo
 echo "=== mutation summary: $caught caught, $missed missed, $stale stale (of $((caught + missed + stale)))"
 printf '%s\n' "${report[@]}"

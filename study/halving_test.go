@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"encoding/csv"
+	"fmt"
 	"math"
 	"os"
 	"path/filepath"
@@ -154,6 +155,12 @@ func TestHalving_Sweep(t *testing.T) {
 	sum := readCSV(t, filepath.Join(out, "summary.csv"))
 	if len(sum)-1 != len(full) {
 		t.Errorf("summary.csv has %d points, want the %d of the full budget", len(sum)-1, len(full))
+	}
+	// report.html says which points were pruned and that the tables use
+	// the full budget's runs alone.
+	html, _ := os.ReadFile(filepath.Join(out, "report.html"))
+	if note := fmt.Sprintf("successive halving (sweep.halving): %d of 8 grid points reached the full budget of 27 epochs; pruned, with the epochs they reached: ", len(full)); !bytes.Contains(html, []byte(note)) || !bytes.Contains(html, []byte("l2=10 after ")) {
+		t.Errorf("report.html lacks the halving note %q naming l2=10", note)
 	}
 	m := oc.Manifest
 	// Each rung continues the one before: every (point, repeat) trained

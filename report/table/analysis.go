@@ -102,6 +102,15 @@ func AnalyzeStream(dir string, runs *Runs, nRuns int, s *Summary) (*Analysis, er
 	if err := a.readInputs(); err != nil {
 		return nil, err
 	}
+	if a.Spec != nil && a.Spec.Sweep.Halving != nil {
+		note, err := halvingNote(dir, a.Spec.FullEpochs())
+		if err != nil {
+			return nil, err
+		}
+		if note != "" {
+			a.Notes = append(a.Notes, note)
+		}
+	}
 	a.chooseMetrics()
 	for j, t := range s.Terms {
 		if Distinct(s, j) < 2 {
