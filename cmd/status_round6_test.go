@@ -252,7 +252,7 @@ func TestDevices_FourWorkersAskedElsewhere(t *testing.T) {
 // their last epoch line; a run of rung 2 continues from its rung-3
 // checkpoint, so its last epoch is past 3 and at most 9.
 func TestStatus_HalvingRunningRuns(t *testing.T) {
-	spec := halvingCommandSpec(t, false, 60)
+	spec := halvingCommandSpec(t, false, 200) // a rung-1 run lasts 0.6 s: status polled on 2 busy cores still sees one
 	out := filepath.Join(t.TempDir(), "res")
 	done := sweepInBackground(t, spec, out, 2)
 	seen := map[float64]bool{} // the rungs seen with a running run's last epoch
