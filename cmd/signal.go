@@ -91,7 +91,7 @@ func againKey(sig os.Signal) string {
 	if sig == os.Interrupt {
 		return "Ctrl-C"
 	}
-	return "a second SIGTERM"
+	return "SIGTERM"
 }
 
 // interruptedBy returns the interruption that cancelled ctx, or nil.
